@@ -1,0 +1,296 @@
+"""The key store: wrapped per-subject data keys, erasure tombstones, audit anchor.
+
+It is a database of its own (``keys/keystore.db``, mode 0600 by default),
+deliberately apart from the data store, so that:
+
+* a backup of the data store holds no key that could decrypt it;
+* erasing a subject deletes its wrapped DEK here (with ``secure_delete``), after
+  which every sealed field of that subject, in the live store or in any backup,
+  is noise (crypto-shredding);
+* tombstones of erased subjects survive a data restore and are replayed by it;
+* the audit log's latest head is anchored outside the log, so deleting the
+  newest audit entries is detected too.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from veil import clock
+from veil.crypto.envelope import DataKey, dek_aad
+from veil.crypto.provider import KeyProvider
+from veil.database import checkpoint, make_engine
+from veil.errors import ConfigError
+
+__all__ = ["AuditAnchor", "KeyStore", "RotationResult"]
+
+_meta = sa.MetaData()
+_deks = sa.Table(
+    "deks",
+    _meta,
+    sa.Column("pseudonym", sa.String(32), primary_key=True),
+    sa.Column("dek_version", sa.Integer, nullable=False),
+    sa.Column("kek_version", sa.String(32), nullable=False),
+    sa.Column("wrapped", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+_tombstones = sa.Table(
+    "tombstones",
+    _meta,
+    sa.Column("pseudonym", sa.String(32), primary_key=True),
+    sa.Column("erased_at", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(64), nullable=False),
+)
+_secrets = sa.Table(
+    "secrets",
+    _meta,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("kek_version", sa.String(32), nullable=False),
+    sa.Column("wrapped", sa.LargeBinary, nullable=False),
+)
+_anchor = sa.Table(
+    "audit_anchor",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+_ks_meta = sa.Table(
+    "keystore_meta",
+    _meta,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+PSEUDONYM_KEY = "pseudonym_key"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditAnchor:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class RotationResult:
+    new_version: str
+    rewrapped: int
+    retired: list[str]
+
+
+class KeyStore:
+    """Wrapped keys and tombstones; every method is one transaction."""
+
+    def __init__(self, engine: Engine, provider: KeyProvider) -> None:
+        self.engine = engine
+        self.provider = provider
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def sqlite_path(cls, key_dir: Path) -> Path:
+        return key_dir / "keystore.db"
+
+    @classmethod
+    def create(cls, url: str, provider: KeyProvider, workspace_id: str) -> KeyStore:
+        engine = make_engine(url)
+        _meta.create_all(engine)
+        store = cls(engine, provider)
+        with engine.begin() as conn:
+            if conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first():
+                raise ConfigError("the key store already belongs to a workspace")
+            conn.execute(_ks_meta.insert().values(key="workspace_id", value=workspace_id))
+            version, wrapped = provider.wrap(secrets.token_bytes(32), _secret_aad(PSEUDONYM_KEY))
+            conn.execute(_secrets.insert().values(name=PSEUDONYM_KEY, kek_version=version, wrapped=wrapped))
+        _restrict(url)
+        return store
+
+    @classmethod
+    def open(cls, url: str, provider: KeyProvider) -> KeyStore:
+        engine = make_engine(url)
+        return cls(engine, provider)
+
+    def workspace_id(self) -> str:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first()
+        if row is None:
+            raise ConfigError("the key store is empty or damaged (no workspace id)")
+        return str(row[0])
+
+    def pseudonym_key(self) -> bytes:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == PSEUDONYM_KEY)
+            ).one()
+        return self.provider.unwrap(row.kek_version, row.wrapped, _secret_aad(PSEUDONYM_KEY))
+
+    # -- data keys -------------------------------------------------------------------------
+    def load(self, pseudonyms: Iterable[str]) -> dict[str, DataKey]:
+        """Unwrap the DEKs of ``pseudonyms`` that exist (erased ones are absent)."""
+        wanted = list(pseudonyms)
+        found: dict[str, DataKey] = {}
+        unwrappers = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted, 500):
+                rows = conn.execute(
+                    sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
+                    .where(_deks.c.pseudonym.in_(chunk))
+                ).all()
+                for p, dek_version, kek_version, wrapped in rows:
+                    unwrap = unwrappers.get(kek_version)
+                    if unwrap is None:
+                        unwrap = unwrappers[kek_version] = self.provider.unwrapper(kek_version)
+                    found[p] = DataKey(p, dek_version, unwrap(wrapped, dek_aad(p, dek_version)))
+        return found
+
+    def get(self, pseudonym: str) -> DataKey | None:
+        return self.load([pseudonym]).get(pseudonym)
+
+    def get_or_create(self, pseudonyms: Iterable[str]) -> tuple[dict[str, DataKey], int]:
+        """DEKs for ``pseudonyms``, creating the missing ones; returns (keys, created)."""
+        wanted = list(dict.fromkeys(pseudonyms))
+        keys = self.load(wanted)
+        missing = [p for p in wanted if p not in keys]
+        if missing:
+            version, wrap = self.provider.wrapper()
+            now = clock.now_iso()
+            rows = []
+            for p in missing:
+                dek = DataKey(p, 1, os.urandom(32))
+                keys[p] = dek
+                rows.append(
+                    {"pseudonym": p, "dek_version": 1, "kek_version": version,
+                     "wrapped": wrap(dek.key, dek_aad(p, 1)), "created_at": now}
+                )
+            with self.engine.begin() as conn:
+                conn.execute(_deks.insert(), rows)
+        return keys, len(missing)
+
+    def destroy(self, pseudonym: str, reason: str) -> bool:
+        """Crypto-shred: delete the wrapped DEK and record a tombstone. Idempotent."""
+        with self.engine.begin() as conn:
+            gone = conn.execute(_deks.delete().where(_deks.c.pseudonym == pseudonym)).rowcount
+            exists = conn.execute(
+                sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym == pseudonym)
+            ).first()
+            if exists is None:
+                conn.execute(
+                    _tombstones.insert().values(pseudonym=pseudonym, erased_at=clock.now_iso(), reason=reason)
+                )
+        checkpoint(self.engine)
+        return bool(gone)
+
+    # -- tombstones ------------------------------------------------------------------------
+    def tombstone(self, pseudonym: str) -> str | None:
+        """When the subject was erased, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(_tombstones.c.erased_at).where(_tombstones.c.pseudonym == pseudonym)
+            ).first()
+        return None if row is None else str(row[0])
+
+    def tombstones(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [str(r[0]) for r in conn.execute(sa.select(_tombstones.c.pseudonym))]
+
+    # -- rotation --------------------------------------------------------------------------
+    def rotate(self) -> RotationResult:
+        """Re-wrap every DEK and secret under a new KEK; sealed data is not touched.
+
+        With a provider that can make keys, a new KEK is generated first; with the
+        environment provider, the new KEK is ``$VEIL_KEK`` and the old one
+        ``$VEIL_KEK_PREVIOUS``. Old KEKs are retired only after the re-wrap commits.
+        """
+        provider = self.provider
+        if provider.can_generate:
+            provider.generate()
+        new_version, wrap = provider.wrapper()
+        rewrapped = 0
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
+                .where(_deks.c.kek_version != new_version)
+            ).all()
+            unwrappers = {}
+            updates = []
+            for p, dek_version, kek_version, wrapped in rows:
+                unwrap = unwrappers.get(kek_version)
+                if unwrap is None:
+                    unwrap = unwrappers[kek_version] = provider.unwrapper(kek_version)
+                aad = dek_aad(p, dek_version)
+                updates.append({"p": p, "kv": new_version, "w": wrap(unwrap(wrapped, aad), aad)})
+            if updates:
+                conn.execute(
+                    _deks.update().where(_deks.c.pseudonym == sa.bindparam("p"))
+                    .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w")),
+                    updates,
+                )
+            rewrapped = len(updates)
+            for name, kek_version, wrapped in conn.execute(sa.select(_secrets)).all():
+                if kek_version != new_version:
+                    secret = provider.unwrap(kek_version, wrapped, _secret_aad(name))
+                    conn.execute(
+                        _secrets.update().where(_secrets.c.name == name)
+                        .values(kek_version=new_version, wrapped=wrap(secret, _secret_aad(name)))
+                    )
+        retired = [v for v in provider.versions() if v != new_version]
+        provider.retire(new_version)
+        checkpoint(self.engine)
+        return RotationResult(new_version=new_version, rewrapped=rewrapped, retired=retired)
+
+    def kek_versions_in_use(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(_deks.c.kek_version, sa.func.count()).group_by(_deks.c.kek_version)
+            ).all()
+        return {str(v): int(n) for v, n in rows}
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(_deks)).scalar_one())
+
+    # -- audit anchor ----------------------------------------------------------------------
+    def set_anchor(self, anchor: AuditAnchor) -> None:
+        with self.engine.begin() as conn:
+            _upsert_anchor(conn, anchor)
+
+    def anchor(self) -> AuditAnchor | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(_anchor.c.seq, _anchor.c.hash).where(_anchor.c.id == 1)).first()
+        return None if row is None else AuditAnchor(int(row[0]), str(row[1]))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _upsert_anchor(conn: Connection, anchor: AuditAnchor) -> None:
+    updated = conn.execute(
+        _anchor.update().where(_anchor.c.id == 1).where(_anchor.c.seq <= anchor.seq)
+        .values(seq=anchor.seq, hash=anchor.hash)
+    ).rowcount
+    if not updated and conn.execute(sa.select(_anchor.c.id)).first() is None:
+        conn.execute(_anchor.insert().values(id=1, seq=anchor.seq, hash=anchor.hash))
+
+
+def _secret_aad(name: str) -> bytes:
+    return f"veil:secret1|{name}".encode()
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _restrict(url: str) -> None:
+    """Make a SQLite key store file (and its WAL/SHM companions) owner-only."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if p.exists():
+                os.chmod(p, 0o600)

@@ -1,0 +1,76 @@
+"""Database engines for the data store and the key store.
+
+SQLite (the embedded default) gets the settings that make Veil's promises hold:
+``secure_delete`` so deleted rows are overwritten rather than left in free
+pages, WAL with ``synchronous=NORMAL`` for fast commits, ``BEGIN IMMEDIATE`` so
+a transaction takes the write lock up front (no lost updates between readers
+that later write), and a busy timeout for concurrent CLI processes.
+PostgreSQL is used through psycopg 3 (``postgresql+psycopg://``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from veil.errors import ConfigError
+
+__all__ = ["checkpoint", "is_sqlite", "make_engine"]
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgresql"):
+        if not url.startswith("postgresql+psycopg://"):
+            raise ConfigError(
+                "use a postgresql+psycopg:// URL (psycopg 3); install it with "
+                "`pip install 'veil[postgres]'`"
+            )
+        try:
+            return sa.create_engine(url, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise ConfigError(
+                "PostgreSQL support needs psycopg: `pip install 'veil[postgres]'`"
+            ) from exc
+    raise ConfigError(f"unsupported database URL scheme in {url.split(':', 1)[0]!r}")
+
+
+def checkpoint(engine: Engine) -> None:
+    """Flush SQLite's WAL into the database file and truncate it.
+
+    After an erasure this makes sure no old page images holding erased rows
+    remain in the ``-wal`` file. A no-op on PostgreSQL (VACUUM is the operator's).
+    """
+    if is_sqlite(engine):
+        raw = engine.raw_connection()  # autocommit: a checkpoint cannot run inside BEGIN
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+        finally:
+            raw.close()

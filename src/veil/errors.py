@@ -1,0 +1,98 @@
+"""One error hierarchy for Veil.
+
+Every failure a user can cause or meet surfaces as a :class:`VeilError` with a
+stable ``code`` (used by the CLI for exit codes and by the API for problem JSON)
+and a message that says how to fix it. Messages never contain personal data or
+secrets: they name files, rows, columns, datasets and purposes, never values.
+
+    VeilError
+    ├── ConfigError              workspace missing, bad veil.toml, bad option
+    ├── InputError               unreadable file, missing column, malformed row
+    ├── NotFoundError            unknown subject, dataset or purpose
+    ├── ConflictError            already exists, incompatible re-ingest
+    ├── ConsentError             processing not allowed for the purpose
+    ├── SubjectErasedError       the subject was erased (crypto-shredded)
+    ├── CryptoError              decryption failed: tampered or moved ciphertext
+    │   └── KeyProviderError     the key provider cannot give the key
+    ├── AuditError               the audit log failed verification
+    └── BackupError              backup file unreadable or from another workspace
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuditError",
+    "BackupError",
+    "ConfigError",
+    "ConflictError",
+    "ConsentError",
+    "CryptoError",
+    "InputError",
+    "KeyProviderError",
+    "NotFoundError",
+    "SubjectErasedError",
+    "VeilError",
+]
+
+
+class VeilError(Exception):
+    """Root of every error Veil raises on purpose."""
+
+    code: str = "veil_error"
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message}
+
+
+class ConfigError(VeilError):
+    code = "config_error"
+    exit_code = 2
+
+
+class InputError(VeilError):
+    code = "input_error"
+    exit_code = 3
+
+
+class NotFoundError(VeilError):
+    code = "not_found"
+    exit_code = 4
+
+
+class ConflictError(VeilError):
+    code = "conflict"
+    exit_code = 5
+
+
+class ConsentError(VeilError):
+    code = "consent_error"
+    exit_code = 6
+
+
+class SubjectErasedError(VeilError):
+    code = "subject_erased"
+    exit_code = 7
+
+
+class CryptoError(VeilError):
+    code = "crypto_error"
+    exit_code = 8
+
+
+class KeyProviderError(CryptoError):
+    code = "key_provider_error"
+
+
+class AuditError(VeilError):
+    code = "audit_error"
+    exit_code = 9
+
+
+class BackupError(VeilError):
+    code = "backup_error"
+    exit_code = 10

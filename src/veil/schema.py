@@ -1,0 +1,132 @@
+"""The data store's fixed tables, in one place.
+
+Per-dataset attribute tables (``ds_<name>``) are created at ingest from the
+dataset's column list (see ``vault/dataset.py``). No table here holds a raw
+subject id: subjects are keyed by pseudonym, and identity fields are sealed
+under the subject's data key. Tables listed in :data:`DATA_TABLES` are what a
+data backup holds; the audit tables are deliberately not among them, so a
+restore never rewrites history.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "AUDIT_TABLES",
+    "DATA_TABLES",
+    "audit_head",
+    "audit_log",
+    "audit_subjects",
+    "consent_events",
+    "dataset_columns",
+    "datasets",
+    "metadata",
+    "purposes",
+    "subjects",
+    "workspace_meta",
+]
+
+metadata = sa.MetaData()
+
+PSEUDONYM = sa.String(32)
+TS = sa.String(32)  # ISO-8601 UTC, see veil.clock
+
+workspace_meta = sa.Table(
+    "veil_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+purposes = sa.Table(
+    "purposes",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("basis", sa.String(32), nullable=False),
+    sa.Column("retention_days", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("categories", sa.Text, nullable=True),  # JSON list; NULL = all but direct ids
+    sa.Column("created_at", TS, nullable=False),
+)
+
+subjects = sa.Table(
+    "subjects",
+    metadata,
+    sa.Column("pseudonym", PSEUDONYM, primary_key=True),
+    sa.Column("dek_version", sa.Integer, nullable=False),
+    sa.Column("external_id", sa.LargeBinary, nullable=False),  # sealed under the DEK
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_seen_at", TS, nullable=False),
+)
+
+consent_events = sa.Table(
+    "consent_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("pseudonym", PSEUDONYM, nullable=False),
+    sa.Column("purpose", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("ts", TS, nullable=False),
+    sa.Column("evidence", sa.LargeBinary, nullable=True),  # sealed under the DEK
+    sa.Column("recorded_at", TS, nullable=False),
+    sa.Index("ix_consent_subject_purpose", "pseudonym", "purpose", "ts"),
+    sa.Index("ix_consent_purpose", "purpose", "pseudonym"),
+)
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("table_name", sa.String(80), nullable=False, unique=True),
+    sa.Column("subject_column", sa.Text, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+dataset_columns = sa.Table(
+    "dataset_columns",
+    metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("sql_name", sa.String(80), nullable=False),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("dtype", sa.String(16), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("ts", TS, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("purpose", sa.String(64), nullable=True),
+    sa.Column("dataset", sa.String(64), nullable=True),
+    sa.Column("subject_count", sa.Integer, nullable=False),
+    sa.Column("subjects_digest", sa.String(64), nullable=True),
+    sa.Column("details", sa.Text, nullable=False),  # canonical JSON object
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+audit_subjects = sa.Table(
+    "audit_subjects",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("pseudonym", PSEUDONYM, primary_key=True),
+    sa.Index("ix_audit_subjects_pseudonym", "pseudonym", "seq"),
+)
+
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+#: What a data backup holds (plus the ds_* tables named in ``datasets``).
+DATA_TABLES = (purposes, subjects, consent_events, datasets, dataset_columns)
+AUDIT_TABLES = (audit_log, audit_subjects, audit_head)

@@ -1,0 +1,302 @@
+"""Datasets: tables of attributes keyed by pseudonym, with a classified schema.
+
+A dataset ``visits`` is stored in table ``ds_visits`` with three system columns
+(``_row`` row id, ``_pseudonym``, ``_ingest``) and one column per source column.
+Columns in :data:`~veil.vault.classify.ENCRYPTED_CATEGORIES` hold sealed blobs;
+the others hold typed values. The subject column itself is never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from veil import clock
+from veil.consent.purpose import validate_name
+from veil.errors import NotFoundError
+from veil.schema import dataset_columns, datasets
+from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory
+
+if TYPE_CHECKING:
+    from veil.workspace import Workspace
+
+__all__ = ["Column", "DType", "Dataset", "DatasetCatalog", "converter", "infer_dtype"]
+
+ROW, PSEUDONYM, INGEST = "_row", "_pseudonym", "_ingest"
+
+
+class DType(StrEnum):
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+    TEXT = "text"
+    SEALED = "sealed"
+
+
+_SQL_TYPES: dict[DType, Any] = {
+    DType.INT: sa.BigInteger,
+    DType.FLOAT: sa.Float,
+    DType.BOOL: sa.Boolean,
+    DType.DATE: sa.String(10),
+    DType.TIMESTAMP: sa.String(32),
+    DType.TEXT: sa.Text,
+    DType.SEALED: sa.LargeBinary,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    sql_name: str
+    category: ColumnCategory
+    dtype: DType
+    position: int
+
+    @property
+    def sealed(self) -> bool:
+        return self.category in ENCRYPTED_CATEGORIES
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "category": self.category.value, "dtype": self.dtype.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    name: str
+    table_name: str
+    subject_column: str
+    columns: tuple[Column, ...]
+    created_at: str = ""
+    updated_at: str = ""
+    _table: list[sa.Table] = field(default_factory=list, repr=False, compare=False)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise NotFoundError(
+            f"dataset {self.name!r} has no column {name!r}; it has: "
+            + ", ".join(c.name for c in self.columns)
+        )
+
+    @property
+    def table(self) -> sa.Table:
+        if not self._table:
+            meta = sa.MetaData()
+            cols: list[sa.Column[Any]] = [
+                sa.Column(ROW, sa.String(40), primary_key=True),
+                sa.Column(PSEUDONYM, sa.String(32), nullable=False, index=True),
+                sa.Column(INGEST, sa.String(16), nullable=False),
+            ]
+            cols += [sa.Column(c.sql_name, _SQL_TYPES[c.dtype], nullable=True) for c in self.columns]
+            self._table.append(sa.Table(self.table_name, meta, *cols))
+        return self._table[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("_table")
+        data["columns"] = [c.to_dict() for c in self.columns]
+        return data
+
+
+def sql_name_for(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^0-9a-zA-Z_]+", "_", name).strip("_").lower() or "col"
+    if base[0].isdigit() or base.startswith("_"):
+        base = "c_" + base
+    base = base[:60]
+    candidate, i = base, 2
+    while candidate in taken:
+        candidate, i = f"{base}_{i}", i + 1
+    return candidate
+
+
+# -- typing of values ---------------------------------------------------------------------------
+_INT = re.compile(r"^-?(0|[1-9]\d{0,17})$")
+_FLOAT = re.compile(r"^-?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TS = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_BOOLS = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+
+
+def infer_dtype(values: Sequence[Any]) -> DType:
+    """The narrowest type that every non-null sampled value fits."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return DType.TEXT
+    kinds = set()
+    for v in present:
+        if isinstance(v, bool):
+            kinds.add(DType.BOOL)
+        elif isinstance(v, int):
+            kinds.add(DType.INT)
+        elif isinstance(v, float):
+            kinds.add(DType.FLOAT)
+        elif isinstance(v, datetime):
+            kinds.add(DType.TIMESTAMP)
+        elif isinstance(v, date):
+            kinds.add(DType.DATE)
+        elif isinstance(v, str):
+            s = v.strip()
+            if _INT.match(s):
+                kinds.add(DType.INT)
+            elif _FLOAT.match(s) and not (s.startswith("0") and len(s) > 1 and s[1].isdigit()):
+                kinds.add(DType.FLOAT)
+            elif s in _BOOLS:
+                kinds.add(DType.BOOL)
+            elif _DATE.match(s):
+                kinds.add(DType.DATE)
+            elif _TS.match(s):
+                kinds.add(DType.TIMESTAMP)
+            else:
+                return DType.TEXT
+        else:
+            return DType.TEXT
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds <= {DType.INT, DType.FLOAT}:
+        return DType.FLOAT
+    if kinds <= {DType.DATE, DType.TIMESTAMP}:
+        return DType.TIMESTAMP
+    return DType.TEXT
+
+
+def _to_int(v: Any) -> int:
+    if isinstance(v, bool):
+        raise ValueError("boolean")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and _INT.match(v.strip()):
+        return int(v)
+    raise ValueError("not an integer")
+
+
+def _to_float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError("boolean")
+    return float(v)
+
+
+def _to_bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip() in _BOOLS:
+        return _BOOLS[v.strip()]
+    raise ValueError("not a boolean")
+
+
+def _to_date(v: Any) -> str:
+    if isinstance(v, datetime):
+        return v.date().isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, str) and _DATE.match(v.strip()):
+        return date.fromisoformat(v.strip()).isoformat()
+    raise ValueError("not a date (YYYY-MM-DD)")
+
+
+def _to_ts(v: Any) -> str:
+    if isinstance(v, datetime):
+        return clock.format_ts(v)
+    if isinstance(v, date):
+        return clock.format_ts(datetime(v.year, v.month, v.day))
+    if isinstance(v, str):
+        return clock.format_ts(clock.parse_ts(v))
+    raise ValueError("not a timestamp")
+
+
+def _to_text(v: Any) -> str:
+    if isinstance(v, datetime):
+        return clock.format_ts(v)
+    if isinstance(v, date):
+        return v.isoformat()
+    return v if isinstance(v, str) else str(v)
+
+
+def converter(dtype: DType) -> Callable[[Any], Any]:
+    """Value -> stored value for ``dtype`` (raises ValueError with a value-free message)."""
+    return {
+        DType.INT: _to_int, DType.FLOAT: _to_float, DType.BOOL: _to_bool, DType.DATE: _to_date,
+        DType.TIMESTAMP: _to_ts, DType.TEXT: _to_text, DType.SEALED: _to_text,
+    }[dtype]
+
+
+class DatasetCatalog:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def get(self, name: str, conn: Connection | None = None) -> Dataset:
+        found = self.find(name, conn)
+        if found is None:
+            raise NotFoundError(f"no dataset {name!r}; ingest one with `veil ingest FILE --dataset {name}`")
+        return found
+
+    def find(self, name: str, conn: Connection | None = None) -> Dataset | None:
+        if conn is None:
+            with self.ws.engine.connect() as own:
+                return _load(own, name)
+        return _load(conn, name)
+
+    def list(self) -> list[Dataset]:
+        with self.ws.engine.connect() as conn:
+            names = [r[0] for r in conn.execute(sa.select(datasets.c.name).order_by(datasets.c.name))]
+            return [d for d in (_load(conn, n) for n in names) if d is not None]
+
+    def create(self, conn: Connection, name: str, subject_column: str, columns: Sequence[Column]) -> Dataset:
+        validate_name("dataset", name)
+        now = clock.now_iso()
+        ds = Dataset(name, f"ds_{name.replace('-', '_')}", subject_column, tuple(columns), now, now)
+        conn.execute(datasets.insert().values(name=name, table_name=ds.table_name,
+                                              subject_column=subject_column, created_at=now, updated_at=now))
+        if columns:
+            conn.execute(dataset_columns.insert(), [
+                {"dataset": name, "position": c.position, "name": c.name, "sql_name": c.sql_name,
+                 "category": c.category.value, "dtype": c.dtype.value} for c in columns
+            ])
+        ds.table.create(conn)
+        return ds
+
+    def add_columns(self, conn: Connection, ds: Dataset, new: Sequence[Column]) -> Dataset:
+        prep = conn.dialect.identifier_preparer
+        for c in new:
+            coltype = _SQL_TYPES[c.dtype]().compile(dialect=conn.dialect)
+            conn.exec_driver_sql(
+                f"ALTER TABLE {prep.quote(ds.table_name)} ADD COLUMN {prep.quote(c.sql_name)} {coltype}"
+            )
+            conn.execute(dataset_columns.insert().values(
+                dataset=ds.name, position=c.position, name=c.name, sql_name=c.sql_name,
+                category=c.category.value, dtype=c.dtype.value))
+        return Dataset(ds.name, ds.table_name, ds.subject_column, ds.columns + tuple(new),
+                       ds.created_at, ds.updated_at)
+
+    def touch(self, conn: Connection, name: str) -> None:
+        conn.execute(datasets.update().where(datasets.c.name == name).values(updated_at=clock.now_iso()))
+
+    def row_count(self, ds: Dataset) -> int:
+        with self.ws.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(ds.table)).scalar_one())
+
+
+def _load(conn: Connection, name: str) -> Dataset | None:
+    row = conn.execute(sa.select(datasets).where(datasets.c.name == name)).first()
+    if row is None:
+        return None
+    cols = conn.execute(
+        sa.select(dataset_columns).where(dataset_columns.c.dataset == name).order_by(dataset_columns.c.position)
+    ).all()
+    return Dataset(
+        name=row.name, table_name=row.table_name, subject_column=row.subject_column,
+        columns=tuple(Column(c.name, c.sql_name, ColumnCategory(c.category), DType(c.dtype), int(c.position))
+                      for c in cols),
+        created_at=row.created_at, updated_at=row.updated_at,
+    )

@@ -1,0 +1,232 @@
+"""Streaming readers for CSV, JSONL and Parquet: fixed-size batches, constant memory.
+
+Every reader yields :class:`Batch` objects (column name -> list of values) and
+reports how far it got, for progress bars. Errors name the file and the row or
+line, never the content of the row (which may be personal data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from veil.errors import InputError
+
+__all__ = ["FORMATS", "Batch", "TableReader", "open_table"]
+
+FORMATS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+           ".pq": "parquet"}
+
+
+@dataclass(slots=True)
+class Batch:
+    columns: dict[str, list[Any]]
+    size: int
+    first_row: int  # 1-based number of the batch's first data row (JSONL: its line)
+    unit: str  # "row" or "line"
+
+    def where(self, i: int) -> str:
+        return f"{self.unit} {self.first_row + i}"
+
+
+class TableReader:
+    """Iterate a file as batches. ``names`` is known once the reader is opened."""
+
+    def __init__(self, path: Path, batch_rows: int) -> None:
+        self.path = path
+        self.batch_rows = batch_rows
+        self.names: list[str] = []
+        self.total_bytes = path.stat().st_size
+        self._fh: io.BufferedReader | None = None
+
+    @property
+    def bytes_read(self) -> int:
+        try:
+            return self._fh.tell() if self._fh is not None else 0
+        except (ValueError, OSError):
+            return self.total_bytes
+
+    def __iter__(self) -> Iterator[Batch]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    def _check_names(self) -> None:
+        seen: set[str] = set()
+        for name in self.names:
+            if not name.strip():
+                raise InputError(f"{self.path}: a column has an empty name")
+            if name in seen:
+                raise InputError(f"{self.path}: column {name!r} appears twice")
+            seen.add(name)
+
+
+class _CsvReader(TableReader):
+    def __init__(self, path: Path, batch_rows: int) -> None:
+        super().__init__(path, batch_rows)
+        self.delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                header = next(csv.reader(fh, delimiter=self.delimiter), None)
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text; convert it to UTF-8 first") from None
+        if not header:
+            raise InputError(f"{path}: empty file (no header row)")
+        self.names = [h.strip() for h in header]
+        self._check_names()
+        self._bad_row: int | None = None
+
+    def _on_invalid(self, row: Any) -> str:
+        self._bad_row = row.number
+        return "error"
+
+    def __iter__(self) -> Iterator[Batch]:
+        self._fh = self.path.open("rb")
+        reader = pacsv.open_csv(
+            self._fh,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 22,
+                                           column_names=self.names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter,
+                                             invalid_row_handler=self._on_invalid,
+                                             newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in self.names},
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        row = 1
+        pending: dict[str, list[Any]] = {n: [] for n in self.names}
+        count = 0
+        try:
+            for record_batch in reader:
+                cols = record_batch.to_pydict()
+                for n in self.names:
+                    pending[n].extend(cols[n])
+                count += record_batch.num_rows
+                while count >= self.batch_rows:
+                    out = {n: v[: self.batch_rows] for n, v in pending.items()}
+                    pending = {n: v[self.batch_rows :] for n, v in pending.items()}
+                    yield Batch(out, self.batch_rows, row, "row")
+                    row += self.batch_rows
+                    count -= self.batch_rows
+        except pa.ArrowInvalid as exc:
+            raise self._error(exc) from None
+        if count:
+            yield Batch(pending, count, row, "row")
+
+    def _error(self, exc: Exception) -> InputError:
+        if self._bad_row is not None:
+            return InputError(
+                f"{self.path}: malformed row {self._bad_row} (wrong number of fields; "
+                f"expected {len(self.names)})"
+            )
+        text = str(exc)
+        if "UTF8" in text or "UTF-8" in text:
+            return InputError(f"{self.path}: not valid UTF-8 text")
+        return InputError(f"{self.path}: cannot parse CSV ({text.split(':', 1)[0]})")
+
+
+class _JsonlReader(TableReader):
+    def __init__(self, path: Path, batch_rows: int) -> None:
+        super().__init__(path, batch_rows)
+        first = self._first_record()
+        self.names = list(first)
+        self._check_names()
+
+    def _first_record(self) -> dict[str, Any]:
+        with self.path.open("rb") as fh:
+            for line_no, raw in enumerate(fh, start=1):
+                if raw.strip():
+                    return self._parse(raw, line_no)
+        raise InputError(f"{self.path}: no records")
+
+    def _parse(self, raw: bytes, line_no: int) -> dict[str, Any]:
+        try:
+            record = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise InputError(f"{self.path}: line {line_no} is not valid JSON") from None
+        if not isinstance(record, dict):
+            raise InputError(f"{self.path}: line {line_no} is not a JSON object")
+        return record
+
+    def __iter__(self) -> Iterator[Batch]:
+        self._fh = self.path.open("rb")
+        known = set(self.names)
+        cols: dict[str, list[Any]] = {n: [] for n in self.names}
+        count, start = 0, 0
+        for line_no, raw in enumerate(self._fh, start=1):
+            if not raw.strip():
+                continue
+            record = self._parse(raw, line_no)
+            extra = record.keys() - known
+            if extra:
+                raise InputError(
+                    f"{self.path}: line {line_no} has key(s) {', '.join(sorted(extra))} not in "
+                    "the first record; put every key in the first record"
+                )
+            if not count:
+                start = line_no
+            for n in self.names:
+                v = record.get(n)
+                cols[n].append(json.dumps(v) if isinstance(v, dict | list) else v)
+            count += 1
+            if count == self.batch_rows:
+                yield Batch(cols, count, start, "line")
+                cols, count = {n: [] for n in self.names}, 0
+        if count:
+            yield Batch(cols, count, start, "line")
+
+
+class _ParquetReader(TableReader):
+    def __init__(self, path: Path, batch_rows: int) -> None:
+        super().__init__(path, batch_rows)
+        try:
+            self._file = pq.ParquetFile(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
+        self.names = list(self._file.schema_arrow.names)
+        self._check_names()
+        self._done = 0
+
+    @property
+    def bytes_read(self) -> int:
+        total = self._file.metadata.num_rows or 1
+        return int(self.total_bytes * self._done / total)
+
+    def __iter__(self) -> Iterator[Batch]:
+        row = 1
+        for record_batch in self._file.iter_batches(batch_size=self.batch_rows):
+            cols = record_batch.to_pydict()
+            yield Batch(cols, record_batch.num_rows, row, "row")
+            row += record_batch.num_rows
+            self._done += record_batch.num_rows
+
+
+def open_table(path: Path, *, batch_rows: int = 10_000) -> TableReader:
+    """Open ``path`` by its extension (.csv/.tsv, .jsonl/.ndjson, .parquet)."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt == "csv":
+        return _CsvReader(path, batch_rows)
+    if fmt == "jsonl":
+        return _JsonlReader(path, batch_rows)
+    if fmt == "parquet":
+        return _ParquetReader(path, batch_rows)
+    raise InputError(
+        f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .jsonl or .parquet"
+    )

@@ -1,0 +1,162 @@
+"""The workspace: the one object a user opens.
+
+It owns the settings (``veil.toml``), the data store (SQLite ``veil.db`` by
+default, PostgreSQL by URL), the key provider and key store (``keys/``, apart
+from the data store) and the audit log. The CLI, the API and Python code all go
+through it; nothing else opens connections.
+
+Layout of a default workspace::
+
+    .veil/
+      veil.toml          settings (0600)
+      veil.db            data store: vault, datasets, consent, audit log
+      keys/              0700, never part of a data backup
+        kek.json         key-encryption key (0600; file provider only)
+        keystore.db      wrapped per-subject data keys, tombstones, audit anchor
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from veil.audit.log import AuditLog
+from veil.config import CONFIG_FILE, WorkspaceConfig, default_workspace_dir
+from veil.crypto.keystore import KeyStore
+from veil.crypto.provider import FileKeyProvider, KeyProvider, make_provider
+from veil.crypto.pseudonym import Pseudonymizer
+from veil.database import make_engine
+from veil.errors import ConfigError
+from veil.schema import metadata, workspace_meta
+
+__all__ = ["Workspace"]
+
+
+def _actor() -> str:
+    actor = os.environ.get("VEIL_ACTOR")
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid:{os.getuid()}"
+
+
+class Workspace:
+    """An open Veil workspace. Use :meth:`init` or :meth:`open`; close when done."""
+
+    def __init__(self, root: Path, config: WorkspaceConfig) -> None:
+        self.root = root
+        self.config = config
+        self.engine: Engine = make_engine(config.data_url(root))
+        self.provider: KeyProvider = make_provider(config.key_provider, config.key_path(root))
+        self.keystore = KeyStore.open(config.keystore(root), self.provider)
+        self.actor = _actor()
+        self.audit = AuditLog(self.engine, self.keystore, self.actor)
+        self._pseudonymizer: Pseudonymizer | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        root: Path | None = None,
+        *,
+        database_url: str | None = None,
+        key_provider: str = "file",
+        key_dir: str = "keys",
+    ) -> Workspace:
+        root = (root or default_workspace_dir()).resolve()
+        if (root / CONFIG_FILE).exists():
+            raise ConfigError(f"a Veil workspace already exists at {root}")
+        config = WorkspaceConfig(
+            workspace_id=str(uuid.uuid4()),
+            database_url=database_url,
+            key_provider=key_provider,
+            key_dir=key_dir,
+        )
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key_path = config.key_path(root)
+        key_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(key_path, 0o700)
+        if key_provider == FileKeyProvider.name:
+            FileKeyProvider.create(key_path / "kek.json")
+        provider = make_provider(key_provider, key_path)
+        engine = make_engine(config.data_url(root))
+        try:
+            with engine.begin() as conn:
+                if sa.inspect(conn).has_table(workspace_meta.name):
+                    raise ConfigError(
+                        "the database already holds a Veil workspace; use another database"
+                    )
+                metadata.create_all(conn)
+                conn.execute(workspace_meta.insert().values(key="workspace_id", value=config.workspace_id))
+                conn.execute(workspace_meta.insert().values(key="schema_version", value="1"))
+        finally:
+            engine.dispose()
+        KeyStore.create(config.keystore(root), provider, config.workspace_id).dispose()
+        config.save(root)
+        ws = cls(root, config)
+        with ws.transaction() as conn:
+            ws.audit.append(
+                conn, "workspace.init",
+                details={"backend": ws.engine.dialect.name, "key_provider": key_provider},
+            )
+        return ws
+
+    @classmethod
+    def open(cls, root: Path | None = None) -> Workspace:
+        root = (root or default_workspace_dir()).resolve()
+        config = WorkspaceConfig.load(root)
+        ws = cls(root, config)
+        ws._check_pairing()
+        return ws
+
+    def _check_pairing(self) -> None:
+        with self.engine.connect() as conn:
+            try:
+                data_id = conn.execute(
+                    sa.select(workspace_meta.c.value).where(workspace_meta.c.key == "workspace_id")
+                ).scalar_one_or_none()
+            except sa.exc.OperationalError as exc:
+                raise ConfigError(f"cannot read the data store of {self.root}: {exc.orig}") from exc
+        if data_id != self.config.workspace_id or self.keystore.workspace_id() != data_id:
+            raise ConfigError(
+                "the data store, key store and veil.toml belong to different workspaces"
+            )
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.keystore.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r}, backend={self.engine.dialect.name!r})"
+
+    # -- shared services -------------------------------------------------------------------
+    @property
+    def pseudonymize(self) -> Pseudonymizer:
+        if self._pseudonymizer is None:
+            self._pseudonymizer = Pseudonymizer(self.keystore.pseudonym_key())
+        return self._pseudonymizer
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction on the data store; the audit head is anchored after commit."""
+        with self.engine.begin() as conn:
+            yield conn
+        self.audit.anchor()
