@@ -3,7 +3,7 @@
 SQLite (the embedded default) gets the settings that make Veil's promises hold:
 ``secure_delete`` so deleted rows are overwritten rather than left in free
 pages, WAL with ``synchronous=NORMAL`` for fast commits, ``BEGIN IMMEDIATE`` so
-a transaction takes the write lock up front (no lost updates between readers
+a write transaction takes the write lock up front (no lost updates between readers
 that later write), and a busy timeout for concurrent CLI processes.
 PostgreSQL is used through psycopg 3 (``postgresql+psycopg://``).
 """
@@ -18,7 +18,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from veil.errors import ConfigError
 
-__all__ = ["checkpoint", "is_sqlite", "make_engine"]
+__all__ = ["WRITE_OPTION", "checkpoint", "is_sqlite", "make_engine", "writer"]
+
+#: Execution option marking a write transaction (SQLite: BEGIN IMMEDIATE).
+WRITE_OPTION = "veil_write"
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:
@@ -42,7 +45,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front; readers never block each other.
+            write = conn.get_execution_options().get(WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     if url.startswith("postgresql"):
@@ -58,6 +63,11 @@ def make_engine(url: str) -> Engine:
                 "PostgreSQL support needs psycopg: `pip install 'veil[postgres]'`"
             ) from exc
     raise ConfigError(f"unsupported database URL scheme in {url.split(':', 1)[0]!r}")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for write transactions (``with writer(engine).begin() as conn``)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def checkpoint(engine: Engine) -> None:

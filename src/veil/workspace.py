@@ -33,7 +33,7 @@ from veil.config import CONFIG_FILE, WorkspaceConfig, default_workspace_dir
 from veil.crypto.keystore import KeyStore
 from veil.crypto.provider import FileKeyProvider, KeyProvider, make_provider
 from veil.crypto.pseudonym import Pseudonymizer
-from veil.database import make_engine
+from veil.database import make_engine, writer
 from veil.errors import ConfigError
 from veil.schema import metadata, workspace_meta
 
@@ -57,6 +57,7 @@ class Workspace:
         self.root = root
         self.config = config
         self.engine: Engine = make_engine(config.data_url(root))
+        self._writer = writer(self.engine)
         self.provider: KeyProvider = make_provider(config.key_provider, config.key_path(root))
         self.keystore = KeyStore.open(config.keystore(root), self.provider)
         self.actor = _actor()
@@ -91,7 +92,7 @@ class Workspace:
         provider = make_provider(key_provider, key_path)
         engine = make_engine(config.data_url(root))
         try:
-            with engine.begin() as conn:
+            with writer(engine).begin() as conn:
                 if sa.inspect(conn).has_table(workspace_meta.name):
                     raise ConfigError(
                         "the database already holds a Veil workspace; use another database"
@@ -157,6 +158,6 @@ class Workspace:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction on the data store; the audit head is anchored after commit."""
-        with self.engine.begin() as conn:
+        with self._writer.begin() as conn:
             yield conn
         self.audit.anchor()

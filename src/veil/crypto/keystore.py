@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from veil import clock
 from veil.crypto.envelope import DataKey, dek_aad
 from veil.crypto.provider import KeyProvider
-from veil.database import checkpoint, make_engine
+from veil.database import checkpoint, make_engine, writer
 from veil.errors import ConfigError
 
 __all__ = ["AuditAnchor", "KeyStore", "RotationResult"]
@@ -90,6 +90,7 @@ class KeyStore:
 
     def __init__(self, engine: Engine, provider: KeyProvider) -> None:
         self.engine = engine
+        self.writer = writer(engine)
         self.provider = provider
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class KeyStore:
         engine = make_engine(url)
         _meta.create_all(engine)
         store = cls(engine, provider)
-        with engine.begin() as conn:
+        with store.writer.begin() as conn:
             if conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first():
                 raise ConfigError("the key store already belongs to a workspace")
             conn.execute(_ks_meta.insert().values(key="workspace_id", value=workspace_id))
@@ -168,13 +169,13 @@ class KeyStore:
                     {"pseudonym": p, "dek_version": 1, "kek_version": version,
                      "wrapped": wrap(dek.key, dek_aad(p, 1)), "created_at": now}
                 )
-            with self.engine.begin() as conn:
+            with self.writer.begin() as conn:
                 conn.execute(_deks.insert(), rows)
         return keys, len(missing)
 
     def destroy(self, pseudonym: str, reason: str) -> bool:
         """Crypto-shred: delete the wrapped DEK and record a tombstone. Idempotent."""
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             gone = conn.execute(_deks.delete().where(_deks.c.pseudonym == pseudonym)).rowcount
             exists = conn.execute(
                 sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym == pseudonym)
@@ -212,7 +213,7 @@ class KeyStore:
             provider.generate()
         new_version, wrap = provider.wrapper()
         rewrapped = 0
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             rows = conn.execute(
                 sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
                 .where(_deks.c.kek_version != new_version)
@@ -257,7 +258,7 @@ class KeyStore:
 
     # -- audit anchor ----------------------------------------------------------------------
     def set_anchor(self, anchor: AuditAnchor) -> None:
-        with self.engine.begin() as conn:
+        with self.writer.begin() as conn:
             _upsert_anchor(conn, anchor)
 
     def anchor(self) -> AuditAnchor | None:

@@ -1,0 +1,59 @@
+"""The ``veil`` command: a thin layer over the engines, one module per command group."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import sqlalchemy as sa
+import typer
+from rich.markup import escape
+
+from veil.cli import audit, backup, consent, dataset, demo, keys, purpose, retention, subject, workspace
+from veil.cli.output import err_console
+from veil.errors import VeilError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="veil",
+    help="Veil: put personal data under control once, then use it only for a purpose.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+workspace.register(app)
+dataset.register(app)
+app.add_typer(purpose.app, name="purpose")
+app.add_typer(dataset.app, name="dataset")
+app.add_typer(consent.app, name="consent")
+app.add_typer(subject.app, name="subject")
+app.add_typer(retention.app, name="retention")
+app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
+app.add_typer(backup.app, name="backup")
+demo.register(app)
+
+DB_ERROR_EXIT = 11
+
+
+def _fail(code: str, message: str, exit_code: int) -> None:
+    if "--json" in sys.argv:
+        sys.stdout.write(json.dumps({"error": code, "message": message}) + "\n")
+    else:
+        err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    sys.exit(exit_code)
+
+
+def main() -> None:
+    try:
+        app()
+    except VeilError as exc:
+        _fail(exc.code, exc.message, exc.exit_code)
+    except sa.exc.OperationalError as exc:
+        # Never print exc itself: SQLAlchemy appends the statement's parameters (personal data).
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+        _fail("database_error", f"database error: {first}", DB_ERROR_EXIT)
+    except sa.exc.DBAPIError as exc:
+        _fail("database_error", f"database error ({type(exc.orig).__name__})", DB_ERROR_EXIT)

@@ -1,0 +1,110 @@
+"""``veil ingest``, ``veil release`` and ``veil dataset list|show``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
+from veil.vault.classify import SchemaFile
+from veil.vault.dataset import DatasetCatalog
+from veil.vault.ingest import Ingestor
+from veil.vault.release import Releaser
+
+__all__ = ["app", "register"]
+
+app = typer.Typer(help="Datasets under Veil's control.", no_args_is_help=True)
+
+
+def ingest(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet file.")],
+    dataset: Annotated[str, typer.Option(help="Dataset name (created on first ingest).")],
+    subject_column: Annotated[str | None, typer.Option(help="Column holding the subject id.")] = None,
+    schema: Annotated[Path | None, typer.Option(help="YAML/JSON file overriding column categories.")] = None,
+    batch_rows: Annotated[int, typer.Option(help="Rows per batch (memory use).", min=100)] = 10_000,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest a file: seal identifiers and free text, pseudonymise, store attributes."""
+    schema_file = SchemaFile.load(schema) if schema else None
+    with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
+        result = Ingestor(ws, progress=bar, batch_rows=batch_rows).run(
+            file, dataset, subject_column, schema=schema_file)
+
+    def show() -> None:
+        console.print(f"[green]Ingested[/] {result.rows} rows for {result.subjects} subjects into "
+                      f"{result.dataset} ({result.new_subjects} new, {result.replaced_rows} old rows replaced, "
+                      f"{result.skipped_erased_rows} rows of erased subjects skipped) in {result.seconds:.2f}s")
+        table = Table("column", "category", "stored as")
+        for c in result.columns:
+            table.add_row(c["name"], c["category"], "sealed (AES-256-GCM)" if c["dtype"] == "sealed" else c["dtype"])
+        console.print(table)
+
+    emit(as_json, result.to_dict(), show)
+
+
+def release(
+    dataset: Annotated[str, typer.Argument(help="Dataset to release from.")],
+    purpose: Annotated[str, typer.Option(help="Purpose of the release.")],
+    out: Annotated[Path, typer.Option(help="Output Parquet file.")],
+    columns: Annotated[str | None, typer.Option(help="Comma-separated columns (default: all allowed).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a purpose-bound extract: lawful subjects only, minimised, pseudonymised."""
+    cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    with open_ws(workspace) as ws:
+        result = Releaser(ws).release(dataset, purpose, out, cols)
+
+    def show() -> None:
+        console.print(f"[green]Released[/] {result.rows} rows of {result.subjects} subjects to {result.out} "
+                      f"for purpose {result.purpose} (audit entry {result.audit_seq})")
+        console.print(f"  columns: pseudonym, {', '.join(result.columns)}")
+        for name, why in result.excluded_columns.items():
+            console.print(f"  [dim]left out {name}: {why}[/]")
+
+    emit(as_json, result.to_dict(), show)
+
+
+@app.command("list")
+def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """List datasets with row counts."""
+    with open_ws(workspace) as ws:
+        catalog = DatasetCatalog(ws)
+        rows = [{"name": d.name, "subject_column": d.subject_column, "columns": len(d.columns),
+                 "rows": catalog.row_count(d), "updated_at": d.updated_at} for d in catalog.list()]
+
+    def show() -> None:
+        table = Table("name", "subject column", "columns", "rows", "updated")
+        for r in rows:
+            table.add_row(r["name"], r["subject_column"], str(r["columns"]), str(r["rows"]), r["updated_at"])
+        console.print(table)
+
+    emit(as_json, rows, show)
+
+
+@app.command("show")
+def show_(
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a dataset's columns and their categories."""
+    with open_ws(workspace) as ws:
+        ds = DatasetCatalog(ws).get(name)
+
+    def show() -> None:
+        table = Table("column", "category", "type", title=f"{ds.name} (subject column: {ds.subject_column})")
+        for c in ds.columns:
+            table.add_row(c.name, c.category.value, c.dtype.value)
+        console.print(table)
+
+    emit(as_json, ds.to_dict(), show)
+
+
+def register(root: typer.Typer) -> None:
+    root.command()(ingest)
+    root.command()(release)

@@ -1,0 +1,68 @@
+"""``veil subject export|erase``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.fileio import atomic_write_bytes
+from veil.rights.access import export_subject
+from veil.rights.erasure import erase_subject
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Data subject rights: access (Art. 15/20) and erasure (Art. 17).", no_args_is_help=True)
+
+
+@app.command()
+def export(
+    subject: Annotated[str, typer.Argument(help="Subject id.")],
+    out: Annotated[Path | None, typer.Option(help="Also write the export to this JSON file (0600).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything held about a subject, decrypted, with a usage receipt."""
+    with open_ws(workspace) as ws:
+        result = export_subject(ws, subject)
+    data = result.to_dict()
+    if out:
+        atomic_write_bytes(out, json.dumps(data, indent=2, default=str).encode(), mode=0o600)
+
+    def show() -> None:
+        if result.status == "erased":
+            console.print(f"Subject was [bold]erased[/] at {result.erased_at}; nothing is held.")
+        elif result.status == "not_held":
+            console.print("Veil holds no data about this subject.")
+        else:
+            rows = sum(len(v) for v in result.datasets.values())
+            console.print(f"[bold]Subject[/] {result.subject} (pseudonym {result.pseudonym}), held since "
+                          f"{result.created_at}")
+            console.print(f"  {rows} rows in {len(result.datasets)} dataset(s): {', '.join(result.datasets)}")
+            console.print(f"  consent: {result.consent_state or 'no events'}")
+        console.print(f"  usage receipt: {len(result.usage)} audit entries"
+                      + "".join(f"\n    #{u['seq']} {u['ts']} {u['action']}"
+                                + (f" purpose={u['purpose']}" if u['purpose'] else "") for u in result.usage))
+        console.print("  use --json (or --out FILE) for the full machine-readable export")
+
+    emit(as_json, data, show)
+
+
+@app.command()
+def erase(
+    subject: Annotated[str, typer.Argument(help="Subject id.")],
+    reason: Annotated[str, typer.Option(help="Why (recorded in the audit log).")] = "subject_request",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a subject: destroy their data key (crypto-shred), delete rows, keep a tombstone."""
+    with open_ws(workspace) as ws:
+        result = erase_subject(ws, subject, reason=reason)
+    emit(as_json, result.to_dict(), lambda: console.print(
+        f"[green]Erased[/] subject {result.pseudonym}: key destroyed={result.key_destroyed}, "
+        f"rows deleted={sum(result.rows_deleted.values())}, consent events deleted="
+        f"{result.consent_events_deleted} (audit entry {result.audit_seq})"
+        + (" [dim](was already erased)[/]" if result.already_erased else "")))

@@ -1,0 +1,79 @@
+"""``veil init`` and ``veil status``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+import typer
+from rich.table import Table
+
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.consent.purpose import PurposeRegistry
+from veil.crypto.provider import PROVIDERS
+from veil.errors import ConfigError
+from veil.schema import subjects
+from veil.vault.dataset import DatasetCatalog
+from veil.workspace import Workspace
+
+__all__ = ["register"]
+
+
+def init(
+    workspace: WorkspaceOpt = None,
+    database_url: Annotated[str | None, typer.Option(
+        help="Data store URL (default: SQLite file in the workspace), e.g. "
+             "postgresql+psycopg://user@host/db")] = None,
+    key_provider: Annotated[str, typer.Option(
+        help=f"Where the key-encryption key lives: {', '.join(sorted(PROVIDERS))}.")] = "file",
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a workspace: settings, data store, key store (kept apart) and audit log."""
+    if key_provider not in PROVIDERS:
+        raise ConfigError(f"unknown key provider {key_provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}")
+    ws = Workspace.init(workspace, database_url=database_url, key_provider=key_provider)
+    try:
+        info = {"workspace": str(ws.root), "backend": ws.engine.dialect.name,
+                "key_provider": key_provider, "key_dir": str(ws.config.key_path(ws.root))}
+    finally:
+        ws.close()
+
+    def show() -> None:
+        console.print(f"[green]Created workspace[/] {info['workspace']} ({info['backend']} data store)")
+        console.print(f"  keys: {info['key_dir']} (provider: {key_provider}) -- back this up separately")
+        console.print("  next: veil purpose add ... | veil ingest FILE --dataset NAME --subject-column COL")
+
+    emit(as_json, info, show)
+
+
+def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Summarise a workspace: datasets, subjects, purposes, keys, audit log."""
+    with open_ws(workspace) as ws:
+        catalog = DatasetCatalog(ws)
+        with ws.engine.connect() as conn:
+            n_subjects = int(conn.execute(sa.select(sa.func.count()).select_from(subjects)).scalar_one())
+        data: dict[str, Any] = {
+            "workspace": str(ws.root),
+            "backend": ws.engine.dialect.name,
+            "key_provider": ws.config.key_provider,
+            "kek_version": ws.provider.current_version(),
+            "subjects": n_subjects,
+            "erased_subjects": len(ws.keystore.tombstones()),
+            "datasets": {d.name: catalog.row_count(d) for d in catalog.list()},
+            "purposes": [p.name for p in PurposeRegistry(ws).list()],
+            "audit_entries": ws.audit.head()[0],
+        }
+
+    def show() -> None:
+        table = Table(show_header=False, box=None)
+        for k, v in data.items():
+            table.add_row(f"[bold]{k}[/]", str(v))
+        console.print(table)
+
+    emit(as_json, data, show)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(status)
+

@@ -1,0 +1,1 @@
+"""Generated demo data and the ``veil demo`` story."""
