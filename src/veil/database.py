@@ -53,15 +53,12 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql"):
         if not url.startswith("postgresql+psycopg://"):
             raise ConfigError(
-                "use a postgresql+psycopg:// URL (psycopg 3); install it with "
-                "`pip install 'veil[postgres]'`"
+                "use a postgresql+psycopg:// URL (psycopg 3); install it with `pip install 'veil[postgres]'`"
             )
         try:
             return sa.create_engine(url, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
-            raise ConfigError(
-                "PostgreSQL support needs psycopg: `pip install 'veil[postgres]'`"
-            ) from exc
+            raise ConfigError("PostgreSQL support needs psycopg: `pip install 'veil[postgres]'`") from exc
     raise ConfigError(f"unsupported database URL scheme in {url.split(':', 1)[0]!r}")
 
 

@@ -94,9 +94,7 @@ class Workspace:
         try:
             with writer(engine).begin() as conn:
                 if sa.inspect(conn).has_table(workspace_meta.name):
-                    raise ConfigError(
-                        "the database already holds a Veil workspace; use another database"
-                    )
+                    raise ConfigError("the database already holds a Veil workspace; use another database")
                 metadata.create_all(conn)
                 conn.execute(workspace_meta.insert().values(key="workspace_id", value=config.workspace_id))
                 conn.execute(workspace_meta.insert().values(key="schema_version", value="1"))
@@ -107,7 +105,8 @@ class Workspace:
         ws = cls(root, config)
         with ws.transaction() as conn:
             ws.audit.append(
-                conn, "workspace.init",
+                conn,
+                "workspace.init",
                 details={"backend": ws.engine.dialect.name, "key_provider": key_provider},
             )
         return ws
@@ -129,9 +128,7 @@ class Workspace:
             except sa.exc.OperationalError as exc:
                 raise ConfigError(f"cannot read the data store of {self.root}: {exc.orig}") from exc
         if data_id != self.config.workspace_id or self.keystore.workspace_id() != data_id:
-            raise ConfigError(
-                "the data store, key store and veil.toml belong to different workspaces"
-            )
+            raise ConfigError("the data store, key store and veil.toml belong to different workspaces")
 
     def close(self) -> None:
         self.engine.dispose()

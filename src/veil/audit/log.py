@@ -154,10 +154,17 @@ class AuditLog:
         entry = AuditEntry(**{**entry.body(), "hash": chain_hash(prev, entry.body())})
         conn.execute(
             audit_log.insert().values(
-                seq=entry.seq, ts=entry.ts, actor=entry.actor, action=entry.action,
-                purpose=entry.purpose, dataset=entry.dataset, subject_count=entry.subject_count,
-                subjects_digest=entry.subjects_digest, details=json.dumps(entry.details, sort_keys=True),
-                prev_hash=entry.prev_hash, hash=entry.hash,
+                seq=entry.seq,
+                ts=entry.ts,
+                actor=entry.actor,
+                action=entry.action,
+                purpose=entry.purpose,
+                dataset=entry.dataset,
+                subject_count=entry.subject_count,
+                subjects_digest=entry.subjects_digest,
+                details=json.dumps(entry.details, sort_keys=True),
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
             )
         )
         if head is None:
@@ -218,37 +225,72 @@ class AuditLog:
                 count += 1
                 expected_seq = last_seq + 1
                 if entry.seq != expected_seq:
-                    return _bad(count, last_seq, prev, expected_seq,
-                                f"entry {expected_seq} is missing (next present is {entry.seq})")
+                    return _bad(
+                        count,
+                        last_seq,
+                        prev,
+                        expected_seq,
+                        f"entry {expected_seq} is missing (next present is {entry.seq})",
+                    )
                 if entry.prev_hash != prev:
-                    return _bad(count, last_seq, prev, entry.seq,
-                                f"entry {entry.seq} does not follow entry {last_seq}: "
-                                "an entry before it was deleted, replaced or reordered")
+                    return _bad(
+                        count,
+                        last_seq,
+                        prev,
+                        entry.seq,
+                        f"entry {entry.seq} does not follow entry {last_seq}: "
+                        "an entry before it was deleted, replaced or reordered",
+                    )
                 if chain_hash(prev, entry.body()) != entry.hash:
-                    return _bad(count, last_seq, prev, entry.seq,
-                                f"entry {entry.seq} was modified after it was written")
+                    return _bad(
+                        count,
+                        last_seq,
+                        prev,
+                        entry.seq,
+                        f"entry {entry.seq} was modified after it was written",
+                    )
                 if digests.get(entry.seq) != entry.subjects_digest:
-                    return _bad(count, last_seq, prev, entry.seq,
-                                f"the subject list of entry {entry.seq} was modified")
+                    return _bad(
+                        count,
+                        last_seq,
+                        prev,
+                        entry.seq,
+                        f"the subject list of entry {entry.seq} was modified",
+                    )
                 prev, last_seq = entry.hash, entry.seq
             head = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
         if head is not None and (int(head[0]), str(head[1])) != (last_seq, prev):
-            return _bad(count, last_seq, prev, last_seq + 1,
-                        f"the log ends at entry {last_seq} but its head says {int(head[0])}: "
-                        "newest entries were deleted")
+            return _bad(
+                count,
+                last_seq,
+                prev,
+                last_seq + 1,
+                f"the log ends at entry {last_seq} but its head says {int(head[0])}: "
+                "newest entries were deleted",
+            )
         anchor = self.keystore.anchor()
         if anchor is not None and anchor.seq > last_seq:
-            return _bad(count, last_seq, prev, last_seq + 1,
-                        f"the log ends at entry {last_seq} but the key-store anchor is at "
-                        f"{anchor.seq}: newest entries were deleted")
+            return _bad(
+                count,
+                last_seq,
+                prev,
+                last_seq + 1,
+                f"the log ends at entry {last_seq} but the key-store anchor is at "
+                f"{anchor.seq}: newest entries were deleted",
+            )
         if anchor is not None and anchor.seq > 0:
             with self.engine.connect() as conn:
                 at = conn.execute(
                     sa.select(audit_log.c.hash).where(audit_log.c.seq == anchor.seq)
                 ).scalar_one_or_none()
             if at != anchor.hash:
-                return _bad(count, last_seq, prev, anchor.seq,
-                            f"entry {anchor.seq} differs from the copy anchored in the key store")
+                return _bad(
+                    count,
+                    last_seq,
+                    prev,
+                    anchor.seq,
+                    f"entry {anchor.seq} differs from the copy anchored in the key store",
+                )
         return VerifyResult(ok=True, entries=count, head_seq=last_seq, head_hash=prev)
 
 
@@ -289,14 +331,22 @@ def _membership_digests(conn: Connection) -> dict[int, str]:
 
 
 def _bad(count: int, last_seq: int, prev: str, seq: int, reason: str) -> VerifyResult:
-    return VerifyResult(ok=False, entries=count, head_seq=last_seq, head_hash=prev,
-                        first_bad_seq=seq, reason=reason)
+    return VerifyResult(
+        ok=False, entries=count, head_seq=last_seq, head_hash=prev, first_bad_seq=seq, reason=reason
+    )
 
 
 def _entry(row: Any) -> AuditEntry:
     return AuditEntry(
-        seq=int(row.seq), ts=row.ts, actor=row.actor, action=row.action, purpose=row.purpose,
-        dataset=row.dataset, subject_count=int(row.subject_count),
-        subjects_digest=row.subjects_digest, details=json.loads(row.details),
-        prev_hash=row.prev_hash, hash=row.hash,
+        seq=int(row.seq),
+        ts=row.ts,
+        actor=row.actor,
+        action=row.action,
+        purpose=row.purpose,
+        dataset=row.dataset,
+        subject_count=int(row.subject_count),
+        subjects_digest=row.subjects_digest,
+        details=json.loads(row.details),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
     )

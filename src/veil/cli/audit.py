@@ -31,8 +31,16 @@ def log(
     def show() -> None:
         table = Table("seq", "time", "actor", "action", "purpose", "dataset", "subjects", "details")
         for e in entries:
-            table.add_row(str(e.seq), e.ts, e.actor, e.action, e.purpose or "", e.dataset or "",
-                          str(e.subject_count), json.dumps(e.details, sort_keys=True)[:80])
+            table.add_row(
+                str(e.seq),
+                e.ts,
+                e.actor,
+                e.action,
+                e.purpose or "",
+                e.dataset or "",
+                str(e.subject_count),
+                json.dumps(e.details, sort_keys=True)[:80],
+            )
         console.print(table)
 
     emit(as_json, [e.to_dict() for e in entries], show)
@@ -44,8 +52,13 @@ def verify(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     with open_ws(workspace) as ws:
         result = ws.audit.verify()
     if result.ok:
-        emit(as_json, result.to_dict(), lambda: console.print(
-            f"[green]Audit log intact[/]: {result.entries} entries, head {result.head_hash[:16]}…"))
+        emit(
+            as_json,
+            result.to_dict(),
+            lambda: console.print(
+                f"[green]Audit log intact[/]: {result.entries} entries, head {result.head_hash[:16]}…"
+            ),
+        )
         return
     if as_json:
         emit(True, result.to_dict(), lambda: None)

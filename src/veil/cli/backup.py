@@ -12,7 +12,9 @@ from veil.vault.backup import create_backup, describe, restore_backup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Data-store backups (no keys inside; erasures survive restores).", no_args_is_help=True)
+app = typer.Typer(
+    help="Data-store backups (no keys inside; erasures survive restores).", no_args_is_help=True
+)
 FileArg = Annotated[Path, typer.Argument(help="Backup file.")]
 
 
@@ -21,8 +23,11 @@ def create(file: FileArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = Fal
     """Back up the data store (not the key store) to FILE."""
     with open_ws(workspace) as ws:
         result = create_backup(ws, file)
-    emit(as_json, result.to_dict(), lambda: console.print(
-        f"[green]Backed up[/] {sum(result.tables.values())} rows to {result.path}"))
+    emit(
+        as_json,
+        result.to_dict(),
+        lambda: console.print(f"[green]Backed up[/] {sum(result.tables.values())} rows to {result.path}"),
+    )
 
 
 @app.command()
@@ -30,9 +35,15 @@ def restore(file: FileArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = Fa
     """Replace the data store with FILE's, replaying every erasure since."""
     with open_ws(workspace) as ws:
         result = restore_backup(ws, file)
-    emit(as_json, result.to_dict(), lambda: console.print(
-        f"[green]Restored[/] backup of {result.backup_created_at}: {sum(result.tables.values())} rows; "
-        f"{result.erasures_replayed} erasures replayed, {result.rows_not_restored} rows of erased subjects left out"))
+    emit(
+        as_json,
+        result.to_dict(),
+        lambda: console.print(
+            f"[green]Restored[/] backup of {result.backup_created_at}: {sum(result.tables.values())} rows; "
+            f"{result.erasures_replayed} erasures replayed, "
+            f"{result.rows_not_restored} rows of erased subjects left out"
+        ),
+    )
 
 
 @app.command()

@@ -23,8 +23,15 @@ EvidenceOpt = Annotated[str | None, typer.Option(help="Evidence, e.g. form id or
 AtOpt = Annotated[str | None, typer.Option("--at", help="When it happened (ISO-8601; default now).")]
 
 
-def _record(action: ConsentAction, subject: str, purpose: str, evidence: str | None, at: str | None,
-            workspace: Path | None, as_json: bool) -> None:
+def _record(
+    action: ConsentAction,
+    subject: str,
+    purpose: str,
+    evidence: str | None,
+    at: str | None,
+    workspace: Path | None,
+    as_json: bool,
+) -> None:
     when = None
     if at:
         try:
@@ -35,35 +42,58 @@ def _record(action: ConsentAction, subject: str, purpose: str, evidence: str | N
         event = ConsentLedger(ws).record(subject, purpose, action, evidence=evidence, at=when)
     data = event.to_dict()
     data.pop("evidence")
-    emit(as_json, data, lambda: console.print(f"[green]Recorded[/] {action.value} for purpose {purpose} at {event.ts}"))
+    emit(
+        as_json,
+        data,
+        lambda: console.print(f"[green]Recorded[/] {action.value} for purpose {purpose} at {event.ts}"),
+    )
 
 
 @app.command()
-def grant(subject: SubjectArg, purpose: PurposeArg, evidence: EvidenceOpt = None, at: AtOpt = None,
-          workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+def grant(
+    subject: SubjectArg,
+    purpose: PurposeArg,
+    evidence: EvidenceOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Record that the subject gave consent for a purpose."""
     _record(ConsentAction.GRANT, subject, purpose, evidence, at, workspace, as_json)
 
 
 @app.command()
-def withdraw(subject: SubjectArg, purpose: PurposeArg, evidence: EvidenceOpt = None, at: AtOpt = None,
-             workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+def withdraw(
+    subject: SubjectArg,
+    purpose: PurposeArg,
+    evidence: EvidenceOpt = None,
+    at: AtOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Record that the subject withdrew consent for a purpose."""
     _record(ConsentAction.WITHDRAW, subject, purpose, evidence, at, workspace, as_json)
 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV with columns subject, purpose, action, timestamp, evidence.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV with columns subject, purpose, action, timestamp, evidence.")
+    ],
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import consent events from CSV (all or nothing)."""
     with open_ws(workspace) as ws:
         result = ConsentLedger(ws).import_csv(file)
-    emit(as_json, {"events": result.events, "subjects": result.subjects, "skipped_erased": result.skipped_erased},
-         lambda: console.print(f"[green]Imported[/] {result.events} events for {result.subjects} subjects"
-                               + (f" ({result.skipped_erased} for erased subjects skipped)" if result.skipped_erased else "")))
+    emit(
+        as_json,
+        {"events": result.events, "subjects": result.subjects, "skipped_erased": result.skipped_erased},
+        lambda: console.print(
+            f"[green]Imported[/] {result.events} events for {result.subjects} subjects"
+            + (f" ({result.skipped_erased} for erased subjects skipped)" if result.skipped_erased else "")
+        ),
+    )
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -32,15 +32,20 @@ def ingest(
     schema_file = SchemaFile.load(schema) if schema else None
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
         result = Ingestor(ws, progress=bar, batch_rows=batch_rows).run(
-            file, dataset, subject_column, schema=schema_file)
+            file, dataset, subject_column, schema=schema_file
+        )
 
     def show() -> None:
-        console.print(f"[green]Ingested[/] {result.rows} rows for {result.subjects} subjects into "
-                      f"{result.dataset} ({result.new_subjects} new, {result.replaced_rows} old rows replaced, "
-                      f"{result.skipped_erased_rows} rows of erased subjects skipped) in {result.seconds:.2f}s")
+        console.print(
+            f"[green]Ingested[/] {result.rows} rows for {result.subjects} subjects into "
+            f"{result.dataset} ({result.new_subjects} new, {result.replaced_rows} old rows replaced, "
+            f"{result.skipped_erased_rows} rows of erased subjects skipped) in {result.seconds:.2f}s"
+        )
         table = Table("column", "category", "stored as")
         for c in result.columns:
-            table.add_row(c["name"], c["category"], "sealed (AES-256-GCM)" if c["dtype"] == "sealed" else c["dtype"])
+            table.add_row(
+                c["name"], c["category"], "sealed (AES-256-GCM)" if c["dtype"] == "sealed" else c["dtype"]
+            )
         console.print(table)
 
     emit(as_json, result.to_dict(), show)
@@ -50,7 +55,9 @@ def release(
     dataset: Annotated[str, typer.Argument(help="Dataset to release from.")],
     purpose: Annotated[str, typer.Option(help="Purpose of the release.")],
     out: Annotated[Path, typer.Option(help="Output Parquet file.")],
-    columns: Annotated[str | None, typer.Option(help="Comma-separated columns (default: all allowed).")] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="Comma-separated columns (default: all allowed).")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -60,8 +67,10 @@ def release(
         result = Releaser(ws).release(dataset, purpose, out, cols)
 
     def show() -> None:
-        console.print(f"[green]Released[/] {result.rows} rows of {result.subjects} subjects to {result.out} "
-                      f"for purpose {result.purpose} (audit entry {result.audit_seq})")
+        console.print(
+            f"[green]Released[/] {result.rows} rows of {result.subjects} subjects to {result.out} "
+            f"for purpose {result.purpose} (audit entry {result.audit_seq})"
+        )
         console.print(f"  columns: pseudonym, {', '.join(result.columns)}")
         for name, why in result.excluded_columns.items():
             console.print(f"  [dim]left out {name}: {why}[/]")
@@ -74,8 +83,16 @@ def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List datasets with row counts."""
     with open_ws(workspace) as ws:
         catalog = DatasetCatalog(ws)
-        rows = [{"name": d.name, "subject_column": d.subject_column, "columns": len(d.columns),
-                 "rows": catalog.row_count(d), "updated_at": d.updated_at} for d in catalog.list()]
+        rows: list[dict[str, Any]] = [
+            {
+                "name": d.name,
+                "subject_column": d.subject_column,
+                "columns": len(d.columns),
+                "rows": catalog.row_count(d),
+                "updated_at": d.updated_at,
+            }
+            for d in catalog.list()
+        ]
 
     def show() -> None:
         table = Table("name", "subject column", "columns", "rows", "updated")

@@ -36,13 +36,16 @@ def demo(
         table.add_row("released rows (research)", str(summary.released_rows))
         table.add_row("identifiers left in files after erasure", str(summary.plaintext_hits_after_erasure))
         table.add_row("status after restoring old backup", summary.status_after_restore)
-        table.add_row("audit log", f"{summary.audit_entries} entries, {'intact' if summary.audit_ok else 'BROKEN'}")
+        table.add_row(
+            "audit log", f"{summary.audit_entries} entries, {'intact' if summary.audit_ok else 'BROKEN'}"
+        )
         table.add_row("time", f"{summary.seconds:.1f}s")
         console.print()
         console.print(table)
         where = f"files kept in {keep}" if keep else "re-run with --keep DIR to look at the files"
-        console.print(f"[dim]{where}; next: veil init, then veil ingest YOUR.csv --dataset NAME "
-                      "--subject-column ID[/]")
+        console.print(
+            f"[dim]{where}; next: veil init, then veil ingest YOUR.csv --dataset NAME --subject-column ID[/]"
+        )
 
     emit(as_json, summary.to_dict(), show)
 

@@ -22,8 +22,9 @@ err_console = Console(stderr=True, highlight=False)
 
 WorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", help="Workspace directory (default: $VEIL_HOME or ./.veil).",
-                 show_default=False),
+    typer.Option(
+        "--workspace", "-w", help="Workspace directory (default: $VEIL_HOME or ./.veil).", show_default=False
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 
@@ -49,8 +50,13 @@ def open_ws(workspace: Path | None) -> Iterator[Workspace]:
 def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
     """A byte-based progress bar on stderr (hidden when stderr is not a terminal)."""
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=err_console, transient=True, disable=not (enabled and err_console.is_terminal),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not (enabled and err_console.is_terminal),
     ) as progress:
         task = progress.add_task(label, total=None)
 

@@ -22,10 +22,14 @@ def add(
     basis: Annotated[LawfulBasis, typer.Option(help="Lawful basis (GDPR Art. 6).")],
     retention_days: Annotated[int, typer.Option(help="How long data may be kept for this purpose.")],
     description: Annotated[str, typer.Option(help="What the processing is for.")] = "",
-    categories: Annotated[str | None, typer.Option(
-        help="Comma-separated column categories releases may include "
-             f"({', '.join(c.value for c in ColumnCategory if c.value != 'subject_id')}); default: all "
-             "but direct identifiers and free text.")] = None,
+    categories: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated column categories releases may include "
+            f"({', '.join(c.value for c in ColumnCategory if c.value != 'subject_id')}); default: all "
+            "but direct identifiers and free text."
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -35,9 +39,13 @@ def add(
         cats = tuple(ColumnCategory(c.strip()).value for c in categories.split(",") if c.strip())
     with open_ws(workspace) as ws:
         purpose = PurposeRegistry(ws).add(name, basis, retention_days, description, cats)
-    emit(as_json, purpose.to_dict(),
-         lambda: console.print(f"[green]Added purpose[/] {purpose.name} ({purpose.basis.value}, "
-                               f"{purpose.retention_days} days)"))
+    emit(
+        as_json,
+        purpose.to_dict(),
+        lambda: console.print(
+            f"[green]Added purpose[/] {purpose.name} ({purpose.basis.value}, {purpose.retention_days} days)"
+        ),
+    )
 
 
 @app.command("list")
@@ -49,8 +57,13 @@ def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     def show() -> None:
         table = Table("name", "basis", "retention (days)", "categories", "description")
         for p in purposes:
-            table.add_row(p.name, p.basis.value, str(p.retention_days),
-                          ", ".join(p.categories) if p.categories is not None else "default", p.description)
+            table.add_row(
+                p.name,
+                p.basis.value,
+                str(p.retention_days),
+                ", ".join(p.categories) if p.categories is not None else "default",
+                p.description,
+            )
         console.print(table)
 
     emit(as_json, [p.to_dict() for p in purposes], show)

@@ -20,7 +20,9 @@ app = typer.Typer(help="Storage limitation: erase data whose retention has passe
 def enforce(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only report what would be erased.")] = False,
     as_of: Annotated[str | None, typer.Option(help="Evaluate at this ISO-8601 time (default now).")] = None,
-    grace_days: Annotated[int, typer.Option(help="Days data without any lawful basis may be kept.")] = DEFAULT_GRACE_DAYS,
+    grace_days: Annotated[
+        int, typer.Option(help="Days data without any lawful basis may be kept.")
+    ] = DEFAULT_GRACE_DAYS,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -32,6 +34,11 @@ def enforce(
     with open_ws(workspace) as ws:
         result = enforce_retention(ws, dry_run=dry_run, as_of=when, grace_days=grace_days)
     verb = "would erase" if dry_run else "erased"
-    emit(as_json, result.to_dict(), lambda: console.print(
-        f"Checked {result.subjects_checked} subjects as of {result.as_of}: {verb} {result.expired}"
-        + (f" ({sum(result.rows_deleted.values())} rows deleted)" if not dry_run else "")))
+    emit(
+        as_json,
+        result.to_dict(),
+        lambda: console.print(
+            f"Checked {result.subjects_checked} subjects as of {result.as_of}: {verb} {result.expired}"
+            + (f" ({sum(result.rows_deleted.values())} rows deleted)" if not dry_run else "")
+        ),
+    )

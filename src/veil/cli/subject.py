@@ -15,7 +15,9 @@ from veil.rights.erasure import erase_subject
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Data subject rights: access (Art. 15/20) and erasure (Art. 17).", no_args_is_help=True)
+app = typer.Typer(
+    help="Data subject rights: access (Art. 15/20) and erasure (Art. 17).", no_args_is_help=True
+)
 
 
 @app.command()
@@ -39,13 +41,20 @@ def export(
             console.print("Veil holds no data about this subject.")
         else:
             rows = sum(len(v) for v in result.datasets.values())
-            console.print(f"[bold]Subject[/] {result.subject} (pseudonym {result.pseudonym}), held since "
-                          f"{result.created_at}")
+            console.print(
+                f"[bold]Subject[/] {result.subject} (pseudonym {result.pseudonym}), held since "
+                f"{result.created_at}"
+            )
             console.print(f"  {rows} rows in {len(result.datasets)} dataset(s): {', '.join(result.datasets)}")
             console.print(f"  consent: {result.consent_state or 'no events'}")
-        console.print(f"  usage receipt: {len(result.usage)} audit entries"
-                      + "".join(f"\n    #{u['seq']} {u['ts']} {u['action']}"
-                                + (f" purpose={u['purpose']}" if u['purpose'] else "") for u in result.usage))
+        console.print(
+            f"  usage receipt: {len(result.usage)} audit entries"
+            + "".join(
+                f"\n    #{u['seq']} {u['ts']} {u['action']}"
+                + (f" purpose={u['purpose']}" if u["purpose"] else "")
+                for u in result.usage
+            )
+        )
         console.print("  use --json (or --out FILE) for the full machine-readable export")
 
     emit(as_json, data, show)
@@ -61,8 +70,13 @@ def erase(
     """Erase a subject: destroy their data key (crypto-shred), delete rows, keep a tombstone."""
     with open_ws(workspace) as ws:
         result = erase_subject(ws, subject, reason=reason)
-    emit(as_json, result.to_dict(), lambda: console.print(
-        f"[green]Erased[/] subject {result.pseudonym}: key destroyed={result.key_destroyed}, "
-        f"rows deleted={sum(result.rows_deleted.values())}, consent events deleted="
-        f"{result.consent_events_deleted} (audit entry {result.audit_seq})"
-        + (" [dim](was already erased)[/]" if result.already_erased else "")))
+    emit(
+        as_json,
+        result.to_dict(),
+        lambda: console.print(
+            f"[green]Erased[/] subject {result.pseudonym}: key destroyed={result.key_destroyed}, "
+            f"rows deleted={sum(result.rows_deleted.values())}, consent events deleted="
+            f"{result.consent_events_deleted} (audit entry {result.audit_seq})"
+            + (" [dim](was already erased)[/]" if result.already_erased else "")
+        ),
+    )

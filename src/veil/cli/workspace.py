@@ -21,20 +21,31 @@ __all__ = ["register"]
 
 def init(
     workspace: WorkspaceOpt = None,
-    database_url: Annotated[str | None, typer.Option(
-        help="Data store URL (default: SQLite file in the workspace), e.g. "
-             "postgresql+psycopg://user@host/db")] = None,
-    key_provider: Annotated[str, typer.Option(
-        help=f"Where the key-encryption key lives: {', '.join(sorted(PROVIDERS))}.")] = "file",
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Data store URL (default: SQLite file in the workspace), e.g. "
+            "postgresql+psycopg://user@host/db"
+        ),
+    ] = None,
+    key_provider: Annotated[
+        str, typer.Option(help=f"Where the key-encryption key lives: {', '.join(sorted(PROVIDERS))}.")
+    ] = "file",
     as_json: JsonOpt = False,
 ) -> None:
     """Create a workspace: settings, data store, key store (kept apart) and audit log."""
     if key_provider not in PROVIDERS:
-        raise ConfigError(f"unknown key provider {key_provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}")
+        raise ConfigError(
+            f"unknown key provider {key_provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}"
+        )
     ws = Workspace.init(workspace, database_url=database_url, key_provider=key_provider)
     try:
-        info = {"workspace": str(ws.root), "backend": ws.engine.dialect.name,
-                "key_provider": key_provider, "key_dir": str(ws.config.key_path(ws.root))}
+        info = {
+            "workspace": str(ws.root),
+            "backend": ws.engine.dialect.name,
+            "key_provider": key_provider,
+            "key_dir": str(ws.config.key_path(ws.root)),
+        }
     finally:
         ws.close()
 
@@ -76,4 +87,3 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(status)
-

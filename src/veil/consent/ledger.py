@@ -21,8 +21,8 @@ from sqlalchemy.engine import Connection
 
 from veil import clock
 from veil.consent.purpose import LawfulBasis, Purpose, PurposeRegistry
-from veil.errors import InputError, SubjectErasedError
 from veil.crypto.envelope import DataKey
+from veil.errors import InputError, SubjectErasedError
 from veil.schema import consent_events
 
 if TYPE_CHECKING:
@@ -141,24 +141,38 @@ class ConsentLedger:
                 )
             event = self._insert(conn, pseudonym, p.name, act, ts, evidence, keys[pseudonym])
             self.ws.audit.append(
-                conn, f"consent.{act.value}", purpose=p.name, subjects=[pseudonym],
+                conn,
+                f"consent.{act.value}",
+                purpose=p.name,
+                subjects=[pseudonym],
                 details={"has_evidence": evidence is not None, "effective_at": ts},
             )
         return event
 
     def _insert(
-        self, conn: Connection, pseudonym: str, purpose: str, action: ConsentAction, ts: str,
-        evidence: str | None, key: DataKey,
+        self,
+        conn: Connection,
+        pseudonym: str,
+        purpose: str,
+        action: ConsentAction,
+        ts: str,
+        evidence: str | None,
+        key: DataKey,
     ) -> ConsentEvent:
         recorded = clock.now_iso()
         sealed = None
         if evidence is not None:
-            sealed = key.seal_field(evidence, dataset=EVIDENCE_DATASET, row_id=f"{purpose}|{ts}",
-                                    column="evidence")
+            sealed = key.seal_field(
+                evidence, dataset=EVIDENCE_DATASET, row_id=f"{purpose}|{ts}", column="evidence"
+            )
         result = conn.execute(
             consent_events.insert().values(
-                pseudonym=pseudonym, purpose=purpose, action=action.value, ts=ts,
-                evidence=sealed, recorded_at=recorded,
+                pseudonym=pseudonym,
+                purpose=purpose,
+                action=action.value,
+                ts=ts,
+                evidence=sealed,
+                recorded_at=recorded,
             )
         )
         seq = int(result.inserted_primary_key[0]) if result.inserted_primary_key else 0
@@ -217,11 +231,13 @@ class ConsentLedger:
                 seen.add(pseudonym)
             for purpose, members in sorted(by_purpose.items()):
                 self.ws.audit.append(
-                    conn, "consent.import", purpose=purpose, subjects=members,
+                    conn,
+                    "consent.import",
+                    purpose=purpose,
+                    subjects=members,
                     details={"events": len(members), "file": path.name},
                 )
-        return ConsentImportResult(events=len(parsed) - skipped, subjects=len(seen),
-                                   skipped_erased=skipped)
+        return ConsentImportResult(events=len(parsed) - skipped, subjects=len(seen), skipped_erased=skipped)
 
     def history(self, subject_id: str) -> list[ConsentEvent]:
         pseudonym = self.ws.pseudonymize(subject_id)
@@ -239,10 +255,12 @@ class ConsentLedger:
         for r in rows:
             evidence = None
             if r.evidence is not None and key is not None:
-                evidence = key.open_field(r.evidence, dataset=EVIDENCE_DATASET,
-                                          row_id=f"{r.purpose}|{r.ts}", column="evidence")
-            events.append(ConsentEvent(r.purpose, ConsentAction(r.action), r.ts, int(r.seq),
-                                       evidence, r.recorded_at))
+                evidence = key.open_field(
+                    r.evidence, dataset=EVIDENCE_DATASET, row_id=f"{r.purpose}|{r.ts}", column="evidence"
+                )
+            events.append(
+                ConsentEvent(r.purpose, ConsentAction(r.action), r.ts, int(r.seq), evidence, r.recorded_at)
+            )
         return events
 
     def state(self, subject_id: str) -> dict[str, bool]:
@@ -252,4 +270,3 @@ class ConsentLedger:
         sub = consenting_subjects(purpose).subquery()
         with self.ws.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(sub)).scalar_one())
-

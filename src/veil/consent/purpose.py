@@ -79,8 +79,7 @@ class PurposeRegistry:
             basis = LawfulBasis(basis)
         except ValueError:
             raise InputError(
-                f"unknown lawful basis {basis!r}; choose one of: "
-                + ", ".join(b.value for b in LawfulBasis)
+                f"unknown lawful basis {basis!r}; choose one of: " + ", ".join(b.value for b in LawfulBasis)
             ) from None
         if retention_days < 0:
             raise InputError("retention days must be zero or more")
@@ -90,14 +89,18 @@ class PurposeRegistry:
                 raise ConflictError(f"purpose {name!r} already exists")
             conn.execute(
                 purposes.insert().values(
-                    name=name, basis=basis.value, retention_days=retention_days,
+                    name=name,
+                    basis=basis.value,
+                    retention_days=retention_days,
                     description=description,
                     categories=json.dumps(list(categories)) if categories is not None else None,
                     created_at=purpose.created_at,
                 )
             )
             self.ws.audit.append(
-                conn, "purpose.add", purpose=name,
+                conn,
+                "purpose.add",
+                purpose=name,
                 details={"basis": basis.value, "retention_days": retention_days},
             )
         return purpose
@@ -125,7 +128,10 @@ def _get(conn: Connection, name: str) -> Purpose | None:
 def _purpose(row: Any) -> Purpose:
     cats = json.loads(row.categories) if row.categories else None
     return Purpose(
-        name=row.name, basis=LawfulBasis(row.basis), retention_days=int(row.retention_days),
-        description=row.description or "", categories=tuple(cats) if cats is not None else None,
+        name=row.name,
+        basis=LawfulBasis(row.basis),
+        retention_days=int(row.retention_days),
+        description=row.description or "",
+        categories=tuple(cats) if cats is not None else None,
         created_at=row.created_at,
     )

@@ -71,8 +71,7 @@ class DataKey:
             return self.aead.decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], aad)
         except InvalidTag as exc:
             raise CryptoError(
-                "a field failed authentication: it was altered, or moved from another "
-                "subject, row or field"
+                "a field failed authentication: it was altered, or moved from another subject, row or field"
             ) from exc
 
     def seal_field(

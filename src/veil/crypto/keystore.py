@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,12 +136,13 @@ class KeyStore:
         """Unwrap the DEKs of ``pseudonyms`` that exist (erased ones are absent)."""
         wanted = list(pseudonyms)
         found: dict[str, DataKey] = {}
-        unwrappers = {}
+        unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(wanted, 500):
                 rows = conn.execute(
-                    sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
-                    .where(_deks.c.pseudonym.in_(chunk))
+                    sa.select(
+                        _deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped
+                    ).where(_deks.c.pseudonym.in_(chunk))
                 ).all()
                 for p, dek_version, kek_version, wrapped in rows:
                     unwrap = unwrappers.get(kek_version)
@@ -166,8 +167,13 @@ class KeyStore:
                 dek = DataKey(p, 1, os.urandom(32))
                 keys[p] = dek
                 rows.append(
-                    {"pseudonym": p, "dek_version": 1, "kek_version": version,
-                     "wrapped": wrap(dek.key, dek_aad(p, 1)), "created_at": now}
+                    {
+                        "pseudonym": p,
+                        "dek_version": 1,
+                        "kek_version": version,
+                        "wrapped": wrap(dek.key, dek_aad(p, 1)),
+                        "created_at": now,
+                    }
                 )
             with self.writer.begin() as conn:
                 conn.execute(_deks.insert(), rows)
@@ -215,10 +221,11 @@ class KeyStore:
         rewrapped = 0
         with self.writer.begin() as conn:
             rows = conn.execute(
-                sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
-                .where(_deks.c.kek_version != new_version)
+                sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped).where(
+                    _deks.c.kek_version != new_version
+                )
             ).all()
-            unwrappers = {}
+            unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
             updates = []
             for p, dek_version, kek_version, wrapped in rows:
                 unwrap = unwrappers.get(kek_version)
@@ -228,7 +235,8 @@ class KeyStore:
                 updates.append({"p": p, "kv": new_version, "w": wrap(unwrap(wrapped, aad), aad)})
             if updates:
                 conn.execute(
-                    _deks.update().where(_deks.c.pseudonym == sa.bindparam("p"))
+                    _deks.update()
+                    .where(_deks.c.pseudonym == sa.bindparam("p"))
                     .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w")),
                     updates,
                 )
@@ -237,7 +245,8 @@ class KeyStore:
                 if kek_version != new_version:
                     secret = provider.unwrap(kek_version, wrapped, _secret_aad(name))
                     conn.execute(
-                        _secrets.update().where(_secrets.c.name == name)
+                        _secrets.update()
+                        .where(_secrets.c.name == name)
                         .values(kek_version=new_version, wrapped=wrap(secret, _secret_aad(name)))
                     )
         retired = [v for v in provider.versions() if v != new_version]
@@ -272,7 +281,9 @@ class KeyStore:
 
 def _upsert_anchor(conn: Connection, anchor: AuditAnchor) -> None:
     updated = conn.execute(
-        _anchor.update().where(_anchor.c.id == 1).where(_anchor.c.seq <= anchor.seq)
+        _anchor.update()
+        .where(_anchor.c.id == 1)
+        .where(_anchor.c.seq <= anchor.seq)
         .values(seq=anchor.seq, hash=anchor.hash)
     ).rowcount
     if not updated and conn.execute(sa.select(_anchor.c.id)).first() is None:

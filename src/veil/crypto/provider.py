@@ -160,8 +160,7 @@ class FileKeyProvider(KeyProvider):
         mode = self.path.stat().st_mode & 0o777
         if mode & 0o077:
             raise KeyProviderError(
-                f"key file {self.path} is readable by others (mode {mode:o}); "
-                f"run `chmod 600 {self.path}`"
+                f"key file {self.path} is readable by others (mode {mode:o}); run `chmod 600 {self.path}`"
             )
 
     def current_version(self) -> str:
@@ -261,6 +260,4 @@ def make_provider(name: str, key_dir: Path) -> KeyProvider:
         return FileKeyProvider(key_dir / "kek.json")
     if name == EnvKeyProvider.name:
         return EnvKeyProvider()
-    raise ConfigError(
-        f"unknown key provider {name!r}; choose one of: {', '.join(sorted(PROVIDERS))}"
-    )
+    raise ConfigError(f"unknown key provider {name!r}; choose one of: {', '.join(sorted(PROVIDERS))}")

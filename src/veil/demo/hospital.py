@@ -20,17 +20,36 @@ from faker import Faker
 __all__ = ["COLUMNS", "Patient", "generate_patients", "write_csv"]
 
 COLUMNS = [
-    "patient_id", "name", "email", "phone", "ssn", "date_of_birth", "zip", "sex",
-    "diagnosis", "admission_date", "length_of_stay", "notes",
+    "patient_id",
+    "name",
+    "email",
+    "phone",
+    "ssn",
+    "date_of_birth",
+    "zip",
+    "sex",
+    "diagnosis",
+    "admission_date",
+    "length_of_stay",
+    "notes",
 ]
 
 DIAGNOSES = [
-    ("E11.9", "Type 2 diabetes mellitus"), ("I10", "Essential hypertension"),
-    ("J45.909", "Asthma"), ("F32.9", "Major depressive disorder"), ("M54.5", "Low back pain"),
-    ("J18.9", "Pneumonia"), ("N39.0", "Urinary tract infection"), ("I48.91", "Atrial fibrillation"),
-    ("K21.9", "Gastro-oesophageal reflux disease"), ("C50.919", "Breast cancer"),
-    ("B20", "HIV disease"), ("O80", "Pregnancy, normal delivery"), ("G43.909", "Migraine"),
-    ("E66.9", "Obesity"), ("F41.1", "Generalised anxiety disorder"),
+    ("E11.9", "Type 2 diabetes mellitus"),
+    ("I10", "Essential hypertension"),
+    ("J45.909", "Asthma"),
+    ("F32.9", "Major depressive disorder"),
+    ("M54.5", "Low back pain"),
+    ("J18.9", "Pneumonia"),
+    ("N39.0", "Urinary tract infection"),
+    ("I48.91", "Atrial fibrillation"),
+    ("K21.9", "Gastro-oesophageal reflux disease"),
+    ("C50.919", "Breast cancer"),
+    ("B20", "HIV disease"),
+    ("O80", "Pregnancy, normal delivery"),
+    ("G43.909", "Migraine"),
+    ("E66.9", "Obesity"),
+    ("F41.1", "Generalised anxiety disorder"),
 ]
 NOTE_TEMPLATES = [
     "{name} (DOB {dob}) presented with symptoms consistent with {diag}. Patient reachable at {phone}. "
@@ -75,7 +94,7 @@ def generate_patients(n: int, seed: int = 7, locale: str = "en_US") -> Iterator[
     """Yield ``n`` fake patients, deterministic for a seed."""
     fake = Faker(locale)
     fake.seed_instance(seed)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
     today = date(2026, 1, 1)
     first_names = [fake.first_name() for _ in range(400)]
     last_names = [fake.last_name() for _ in range(600)]
@@ -94,14 +113,31 @@ def generate_patients(n: int, seed: int = 7, locale: str = "en_US") -> Iterator[
         stay = max(1, int(rng.expovariate(1 / 4)))
         ssn = _ssn(i, rng)
         note = rng.choice(NOTE_TEMPLATES).format(
-            name=name, dob=dob.isoformat(), diag=diag, phone=phone, weeks=rng.randint(1, 12),
-            age=(today - dob).days // 365, sex_word="woman" if sex == "F" else "man", email=email,
-            ssn=ssn, days=rng.randint(1, 5), zip=zip_,
+            name=name,
+            dob=dob.isoformat(),
+            diag=diag,
+            phone=phone,
+            weeks=rng.randint(1, 12),
+            age=(today - dob).days // 365,
+            sex_word="woman" if sex == "F" else "man",
+            email=email,
+            ssn=ssn,
+            days=rng.randint(1, 5),
+            zip=zip_,
         )
         yield Patient(
-            patient_id=f"P{i + 1:07d}", name=name, email=email, phone=phone, ssn=ssn,
-            date_of_birth=dob.isoformat(), zip=zip_, sex=sex, diagnosis=f"{code} {diag}",
-            admission_date=admission.isoformat(), length_of_stay=stay, notes=note,
+            patient_id=f"P{i + 1:07d}",
+            name=name,
+            email=email,
+            phone=phone,
+            ssn=ssn,
+            date_of_birth=dob.isoformat(),
+            zip=zip_,
+            sex=sex,
+            diagnosis=f"{code} {diag}",
+            admission_date=admission.isoformat(),
+            length_of_stay=stay,
+            notes=note,
         )
 
 

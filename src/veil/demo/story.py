@@ -88,8 +88,11 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
     source = write_csv(data_dir / "patients.csv", patients)
     people = list(generate_patients(3, seed=7))  # the first patients, for the rights requests
     lap("generate", t0)
-    note("data", f"generated {patients} fake patients (names, emails, phones, SSNs, DOB, ZIP, "
-                 "diagnoses, clinical notes) in incoming/patients.csv")
+    note(
+        "data",
+        f"generated {patients} fake patients (names, emails, phones, SSNs, DOB, ZIP, "
+        "diagnoses, clinical notes) in incoming/patients.csv",
+    )
 
     ws = Workspace.init(workdir / "workspace")
     try:
@@ -102,11 +105,14 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
         ingest = Ingestor(ws).run(source, "patients", "patient_id")
         lap("ingest", t0)
         sealed = [c["name"] for c in ingest.columns if c["dtype"] == "sealed"]
-        note("ingest", f"{ingest.rows} rows in {ingest.seconds:.2f}s; sealed per patient with AES-256-GCM: "
-                       f"{', '.join(sealed)}; other columns keyed by pseudonym")
+        note(
+            "ingest",
+            f"{ingest.rows} rows in {ingest.seconds:.2f}s; sealed per patient with AES-256-GCM: "
+            f"{', '.join(sealed)}; other columns keyed by pseudonym",
+        )
 
         t0 = time.perf_counter()
-        rng = random.Random(11)
+        rng = random.Random(11)  # noqa: S311 - reproducible demo, not security
         consent_file = data_dir / "consent.csv"
         consented = 0
         with consent_file.open("w", newline="", encoding="utf-8") as fh:
@@ -129,8 +135,11 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
         release = Releaser(ws).release("patients", "research", out)
         lap("release", t0)
         released_cols = pq.read_schema(out).names
-        note("release", f"{release.rows} rows -> {out.name}; columns {', '.join(released_cols)}; "
-                        f"left out: {', '.join(release.excluded_columns)}")
+        note(
+            "release",
+            f"{release.rows} rows -> {out.name}; columns {', '.join(released_cols)}; "
+            f"left out: {', '.join(release.excluded_columns)}",
+        )
 
         backup = workdir / "backup-before-erasure.db"
         create_backup(ws, backup)
@@ -140,33 +149,50 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
         export = export_subject(ws, patient.patient_id)
         lap("access", t0)
         rows = sum(len(v) for v in export.datasets.values())
-        note("access", f"{patient.patient_id} asked for their data: {rows} row(s) decrypted, consent "
-                       f"{export.consent_state}, usage receipt lists {len(export.usage)} uses")
+        note(
+            "access",
+            f"{patient.patient_id} asked for their data: {rows} row(s) decrypted, consent "
+            f"{export.consent_state}, usage receipt lists {len(export.usage)} uses",
+        )
 
         t0 = time.perf_counter()
         erased = erase_subject(ws, patient.patient_id)
         lap("erasure", t0)
         needles = [patient.email.encode(), patient.name.encode(), patient.ssn.encode()]
         hits = scan_for(ws.root, needles)
-        note("erasure", f"{patient.patient_id} asked to be forgotten: data key destroyed, "
-                        f"{sum(erased.rows_deleted.values())} row(s) deleted; their email, name and SSN "
-                        f"found in workspace files: {hits} of 3")
+        note(
+            "erasure",
+            f"{patient.patient_id} asked to be forgotten: data key destroyed, "
+            f"{sum(erased.rows_deleted.values())} row(s) deleted; their email, name and SSN "
+            f"found in workspace files: {hits} of 3",
+        )
 
         restore_backup(ws, backup)
         after = export_subject(ws, patient.patient_id)
-        note("restore", f"restored the backup taken before the erasure: the patient is still "
-                        f"'{after.status}'")
+        note(
+            "restore", f"restored the backup taken before the erasure: the patient is still '{after.status}'"
+        )
 
         verify = ws.audit.verify()
-        note("audit", f"{verify.entries} hash-chained entries, verification "
-                      f"{'passed' if verify.ok else 'FAILED'}")
+        note(
+            "audit",
+            f"{verify.entries} hash-chained entries, verification {'passed' if verify.ok else 'FAILED'}",
+        )
         return DemoSummary(
             workspace=str(ws.root) if tmp is None else "(temporary)",
-            patients=patients, consented=consented, released_rows=release.rows,
-            released_columns=released_cols, export_rows=rows, export_usage_entries=len(export.usage),
-            erased_pseudonym=erased.pseudonym, plaintext_hits_after_erasure=hits,
-            status_after_restore=after.status, audit_entries=verify.entries, audit_ok=verify.ok,
-            seconds=round(time.perf_counter() - started, 2), steps=steps,
+            patients=patients,
+            consented=consented,
+            released_rows=release.rows,
+            released_columns=released_cols,
+            export_rows=rows,
+            export_usage_entries=len(export.usage),
+            erased_pseudonym=erased.pseudonym,
+            plaintext_hits_after_erasure=hits,
+            status_after_restore=after.status,
+            audit_entries=verify.entries,
+            audit_ok=verify.ok,
+            seconds=round(time.perf_counter() - started, 2),
+            steps=steps,
         )
     finally:
         ws.close()

@@ -53,7 +53,9 @@ def _rows(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[
         for col in ds.columns:
             value = row._mapping[col.sql_name]
             if value is not None and col.sealed:
-                value = key.open_field(bytes(value), dataset=ds.name, row_id=row._mapping[ROW], column=col.name)
+                value = key.open_field(
+                    bytes(value), dataset=ds.name, row_id=row._mapping[ROW], column=col.name
+                )
             record[col.name] = value
         out.append(record)
     return out
@@ -64,8 +66,12 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
     pseudonym = ws.pseudonymize(subject_id)
     erased_at = ws.keystore.tombstone(pseudonym)
     with ws.transaction() as conn:
-        ws.audit.append(conn, "subject.export", subjects=[pseudonym],
-                        details={"status": "erased" if erased_at else "held"})
+        ws.audit.append(
+            conn,
+            "subject.export",
+            subjects=[pseudonym],
+            details={"status": "erased" if erased_at else "held"},
+        )
     usage = [e.to_dict() for e in ws.audit.for_subject(pseudonym)]
     if erased_at:
         return SubjectExport(subject_id, pseudonym, "erased", erased_at=erased_at, usage=usage)
@@ -78,8 +84,13 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
         data = {ds.name: _rows(conn, ds, key, sid) for ds in DatasetCatalog(ws).list()}
     history = ConsentLedger(ws).history_of(pseudonym)
     return SubjectExport(
-        subject=sid, pseudonym=pseudonym, status="active", created_at=row.created_at,
-        last_seen_at=row.last_seen_at, datasets={k: v for k, v in data.items() if v},
-        consent_history=[e.to_dict() for e in history], consent_state=derive_state(history),
+        subject=sid,
+        pseudonym=pseudonym,
+        status="active",
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        datasets={k: v for k, v in data.items() if v},
+        consent_history=[e.to_dict() for e in history],
+        consent_state=derive_state(history),
         usage=usage,
     )

@@ -57,13 +57,19 @@ def purge_rows(conn: Connection, ws: Workspace, pseudonyms: Sequence[str]) -> tu
             n = conn.execute(ds.table.delete().where(ds.table.c[PSEUDONYM].in_(chunk))).rowcount or 0
             if n:
                 rows[ds.name] = rows.get(ds.name, 0) + n
-        events += conn.execute(consent_events.delete().where(consent_events.c.pseudonym.in_(chunk))).rowcount or 0
+        events += (
+            conn.execute(consent_events.delete().where(consent_events.c.pseudonym.in_(chunk))).rowcount or 0
+        )
         conn.execute(subjects.delete().where(subjects.c.pseudonym.in_(chunk)))
     return rows, events
 
 
 def erase_pseudonyms(
-    ws: Workspace, pseudonyms: Sequence[str], *, reason: str, action: str = "subject.erase",
+    ws: Workspace,
+    pseudonyms: Sequence[str],
+    *,
+    reason: str,
+    action: str = "subject.erase",
     details: dict[str, Any] | None = None,
 ) -> tuple[dict[str, int], int, int, int]:
     """Shred keys, delete rows, audit once. Returns (rows, events, keys destroyed, audit seq)."""
@@ -71,9 +77,16 @@ def erase_pseudonyms(
     with ws.transaction() as conn:
         rows, events = purge_rows(conn, ws, pseudonyms)
         entry = ws.audit.append(
-            conn, action, subjects=list(pseudonyms),
-            details={"reason": reason, "rows_deleted": sum(rows.values()),
-                     "consent_events_deleted": events, "keys_destroyed": destroyed, **(details or {})},
+            conn,
+            action,
+            subjects=list(pseudonyms),
+            details={
+                "reason": reason,
+                "rows_deleted": sum(rows.values()),
+                "consent_events_deleted": events,
+                "keys_destroyed": destroyed,
+                **(details or {}),
+            },
         )
     checkpoint(ws.engine)
     return rows, events, destroyed, entry.seq
@@ -84,7 +97,9 @@ def erase_subject(ws: Workspace, subject_id: str, *, reason: str = "subject_requ
     already = ws.keystore.tombstone(pseudonym) is not None
     if not already:
         with ws.engine.connect() as conn:
-            held = conn.execute(sa.select(subjects.c.pseudonym).where(subjects.c.pseudonym == pseudonym)).first()
+            held = conn.execute(
+                sa.select(subjects.c.pseudonym).where(subjects.c.pseudonym == pseudonym)
+            ).first()
         if held is None and ws.keystore.get(pseudonym) is None:
             raise NotFoundError("Veil holds no data about this subject (check the subject id)")
     rows, events, destroyed, seq = erase_pseudonyms(ws, [pseudonym], reason=reason)

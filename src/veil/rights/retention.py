@@ -46,7 +46,10 @@ class RetentionResult:
 
 
 def enforce_retention(
-    ws: Workspace, *, dry_run: bool = False, as_of: datetime | None = None,
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    as_of: datetime | None = None,
     grace_days: int = DEFAULT_GRACE_DAYS,
 ) -> RetentionResult:
     now = as_of or clock.now()
@@ -56,7 +59,8 @@ def enforce_retention(
     with ws.engine.connect() as conn:
         consenting = {
             p.name: {r[0] for r in conn.execute(consenting_subjects(p.name))}
-            for p in purposes if p.needs_consent
+            for p in purposes
+            if p.needs_consent
         }
         expired: list[str] = []
         checked = 0
@@ -73,10 +77,18 @@ def enforce_retention(
     rows: dict[str, int] = {}
     if expired and not dry_run:
         rows, _events, _destroyed, _seq = erase_pseudonyms(
-            ws, expired, reason="retention_expired", action="retention.enforce",
+            ws,
+            expired,
+            reason="retention_expired",
+            action="retention.enforce",
             details={"as_of": clock.format_ts(now), "grace_days": grace_days},
         )
     return RetentionResult(
-        as_of=clock.format_ts(now), dry_run=dry_run, subjects_checked=checked, expired=len(expired),
-        erased=0 if dry_run else len(expired), rows_deleted=rows, expired_pseudonyms=expired,
+        as_of=clock.format_ts(now),
+        dry_run=dry_run,
+        subjects_checked=checked,
+        expired=len(expired),
+        erased=0 if dry_run else len(expired),
+        rows_deleted=rows,
+        expired_pseudonyms=expired,
     )

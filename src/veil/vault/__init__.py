@@ -3,7 +3,7 @@
 from veil.vault.backup import BackupResult, RestoreResult, create_backup, restore_backup
 from veil.vault.classify import ColumnCategory, ColumnClass, SchemaFile, classify_column
 from veil.vault.dataset import Column, Dataset, DatasetCatalog, DType
-from veil.vault.ingest import IngestResult, Ingestor
+from veil.vault.ingest import Ingestor, IngestResult
 from veil.vault.release import Releaser, ReleaseResult
 from veil.vault.subject import SubjectVault
 

@@ -34,7 +34,8 @@ __all__ = ["BackupResult", "RestoreResult", "create_backup", "restore_backup"]
 
 FORMAT = "veil-data-backup/1"
 _manifest = sa.Table(
-    "backup_manifest", sa.MetaData(),
+    "backup_manifest",
+    sa.MetaData(),
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
@@ -63,8 +64,9 @@ class RestoreResult:
         return asdict(self)
 
 
-def _copy(src: Connection, dst: Connection, table: sa.Table, skip: set[str] | None = None,
-          key: str | None = None) -> tuple[int, int]:
+def _copy(
+    src: Connection, dst: Connection, table: sa.Table, skip: set[str] | None = None, key: str | None = None
+) -> tuple[int, int]:
     copied = dropped = 0
     result = src.execution_options(yield_per=CHUNK).execute(sa.select(table))
     for part in result.partitions():
@@ -97,12 +99,15 @@ def create_backup(ws: Workspace, path: Path) -> BackupResult:
                     ds.table.create(dst)
                 for t in (*DATA_TABLES, *(ds.table for ds in dsets)):
                     counts[t.name] = _copy(src, dst, t)[0]
-                dst.execute(_manifest.insert(), [
-                    {"key": "format", "value": FORMAT},
-                    {"key": "workspace_id", "value": ws.config.workspace_id},
-                    {"key": "created_at", "value": created},
-                    {"key": "audit_seq", "value": str(ws.audit.head()[0])},
-                ])
+                dst.execute(
+                    _manifest.insert(),
+                    [
+                        {"key": "format", "value": FORMAT},
+                        {"key": "workspace_id", "value": ws.config.workspace_id},
+                        {"key": "created_at", "value": created},
+                        {"key": "audit_seq", "value": str(ws.audit.head()[0])},
+                    ],
+                )
         finally:
             target.dispose()
     with ws.transaction() as conn:
@@ -132,8 +137,10 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
             manifest = _manifest_of(src, path)
             if manifest.get("workspace_id") != ws.config.workspace_id:
                 raise BackupError(f"{path} was taken from another workspace; refusing to restore it here")
-            backup_sets = [_dataset_from_backup(src, name) for name in
-                           [r[0] for r in src.execute(sa.select(datasets.c.name))]]
+            backup_sets = [
+                _dataset_from_backup(src, name)
+                for name in [r[0] for r in src.execute(sa.select(datasets.c.name))]
+            ]
             with ws.transaction() as dst:
                 for ds in DatasetCatalog(ws).list():
                     ds.table.drop(dst)
@@ -148,10 +155,15 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
                     counts[ds.table_name], d = _copy(src, dst, ds.table, erased, PSEUDONYM)
                     dropped += d
                 ws.audit.append(
-                    dst, "backup.restore",
-                    details={"file": path.name, "backup_created_at": manifest["created_at"],
-                             "erasures_replayed": len(erased), "rows_not_restored": dropped,
-                             "tables": counts},
+                    dst,
+                    "backup.restore",
+                    details={
+                        "file": path.name,
+                        "backup_created_at": manifest["created_at"],
+                        "erasures_replayed": len(erased),
+                        "rows_not_restored": dropped,
+                        "tables": counts,
+                    },
                 )
     finally:
         source.dispose()

@@ -55,51 +55,257 @@ class ColumnClass:
 
 # -- name rules: a column matches when one of these phrases appears in its tokens -------------
 DIRECT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split()) for p in (
-        "name", "names", "firstname", "lastname", "fullname", "surname", "forename", "givenname",
-        "maiden", "nickname", "username", "login", "email", "e mail", "mail", "emailaddress",
-        "phone", "phonenumber", "telephone", "tel", "mobile", "cell", "fax", "ssn",
-        "social security", "sin", "nino", "nin", "nhs", "national id", "nationalid", "passport",
-        "license", "licence", "driver", "iban", "bic", "account number", "accountnumber",
-        "card number", "cardnumber", "credit card", "creditcard", "pan", "cvv", "address",
-        "street", "addr", "ip", "ipaddress", "ipv4", "ipv6", "mac", "imei", "device id",
-        "mrn", "medical record", "tax id", "taxid", "tin", "vat", "url", "website", "twitter",
-        "handle", "photo", "face", "fingerprint", "signature", "plate", "vin",
+    tuple(p.split())
+    for p in (
+        "name",
+        "names",
+        "firstname",
+        "lastname",
+        "fullname",
+        "surname",
+        "forename",
+        "givenname",
+        "maiden",
+        "nickname",
+        "username",
+        "login",
+        "email",
+        "e mail",
+        "mail",
+        "emailaddress",
+        "phone",
+        "phonenumber",
+        "telephone",
+        "tel",
+        "mobile",
+        "cell",
+        "fax",
+        "ssn",
+        "social security",
+        "sin",
+        "nino",
+        "nin",
+        "nhs",
+        "national id",
+        "nationalid",
+        "passport",
+        "license",
+        "licence",
+        "driver",
+        "iban",
+        "bic",
+        "account number",
+        "accountnumber",
+        "card number",
+        "cardnumber",
+        "credit card",
+        "creditcard",
+        "pan",
+        "cvv",
+        "address",
+        "street",
+        "addr",
+        "ip",
+        "ipaddress",
+        "ipv4",
+        "ipv6",
+        "mac",
+        "imei",
+        "device id",
+        "mrn",
+        "medical record",
+        "tax id",
+        "taxid",
+        "tin",
+        "vat",
+        "url",
+        "website",
+        "twitter",
+        "handle",
+        "photo",
+        "face",
+        "fingerprint",
+        "signature",
+        "plate",
+        "vin",
     )
 )
 # Tokens that make a "name"-like column not about a person.
 NOT_PERSON = frozenset(
-    "product file company org organisation organization brand item drug medication diagnosis "
-    "hospital clinic city country state street dataset column table host domain device app "
-    "plan category department ward employer school".split()
+    [
+        "product",
+        "file",
+        "company",
+        "org",
+        "organisation",
+        "organization",
+        "brand",
+        "item",
+        "drug",
+        "medication",
+        "diagnosis",
+        "hospital",
+        "clinic",
+        "city",
+        "country",
+        "state",
+        "street",
+        "dataset",
+        "column",
+        "table",
+        "host",
+        "domain",
+        "device",
+        "app",
+        "plan",
+        "category",
+        "department",
+        "ward",
+        "employer",
+        "school",
+    ]
 )
 SENSITIVE_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split()) for p in (
-        "diagnosis", "diagnoses", "dx", "icd", "icd10", "condition", "disease", "illness",
-        "disorder", "symptom", "symptoms", "medication", "medications", "drug", "drugs",
-        "prescription", "treatment", "therapy", "procedure", "allergy", "allergies", "health",
-        "medical", "clinical", "lab", "test result", "blood", "hiv", "pregnancy", "pregnant",
-        "disability", "mental", "religion", "religious", "belief", "faith", "political",
-        "party", "union", "trade union", "sexual", "orientation", "ethnicity", "ethnic",
-        "race", "racial", "genetic", "biometric", "criminal", "conviction", "offence",
-        "offense", "salary", "income", "wage", "wages", "credit score", "debt", "bmi",
+    tuple(p.split())
+    for p in (
+        "diagnosis",
+        "diagnoses",
+        "dx",
+        "icd",
+        "icd10",
+        "condition",
+        "disease",
+        "illness",
+        "disorder",
+        "symptom",
+        "symptoms",
+        "medication",
+        "medications",
+        "drug",
+        "drugs",
+        "prescription",
+        "treatment",
+        "therapy",
+        "procedure",
+        "allergy",
+        "allergies",
+        "health",
+        "medical",
+        "clinical",
+        "lab",
+        "test result",
+        "blood",
+        "hiv",
+        "pregnancy",
+        "pregnant",
+        "disability",
+        "mental",
+        "religion",
+        "religious",
+        "belief",
+        "faith",
+        "political",
+        "party",
+        "union",
+        "trade union",
+        "sexual",
+        "orientation",
+        "ethnicity",
+        "ethnic",
+        "race",
+        "racial",
+        "genetic",
+        "biometric",
+        "criminal",
+        "conviction",
+        "offence",
+        "offense",
+        "salary",
+        "income",
+        "wage",
+        "wages",
+        "credit score",
+        "debt",
+        "bmi",
     )
 )
 QUASI_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split()) for p in (
-        "dob", "birth", "birthdate", "birthday", "born", "age", "zip", "zipcode", "postcode",
-        "postal", "post code", "city", "town", "county", "state", "province", "region",
-        "country", "nationality", "gender", "sex", "marital", "occupation", "job", "profession",
-        "employer", "education", "workclass", "language", "date", "admission", "discharge",
-        "visit", "year of birth", "native country", "household", "children", "dependents",
-        "height", "weight", "lat", "latitude", "lon", "lng", "longitude", "geo", "location",
+    tuple(p.split())
+    for p in (
+        "dob",
+        "birth",
+        "birthdate",
+        "birthday",
+        "born",
+        "age",
+        "zip",
+        "zipcode",
+        "postcode",
+        "postal",
+        "post code",
+        "city",
+        "town",
+        "county",
+        "state",
+        "province",
+        "region",
+        "country",
+        "nationality",
+        "gender",
+        "sex",
+        "marital",
+        "occupation",
+        "job",
+        "profession",
+        "employer",
+        "education",
+        "workclass",
+        "language",
+        "date",
+        "admission",
+        "discharge",
+        "visit",
+        "year of birth",
+        "native country",
+        "household",
+        "children",
+        "dependents",
+        "height",
+        "weight",
+        "lat",
+        "latitude",
+        "lon",
+        "lng",
+        "longitude",
+        "geo",
+        "location",
     )
 )
 FREE_TEXT_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split()) for p in (
-        "note", "notes", "comment", "comments", "description", "text", "message", "messages",
-        "body", "summary", "narrative", "remark", "remarks", "feedback", "complaint", "bio",
-        "transcript", "memo", "free text", "freetext", "observations", "history",
+    tuple(p.split())
+    for p in (
+        "note",
+        "notes",
+        "comment",
+        "comments",
+        "description",
+        "text",
+        "message",
+        "messages",
+        "body",
+        "summary",
+        "narrative",
+        "remark",
+        "remarks",
+        "feedback",
+        "complaint",
+        "bio",
+        "transcript",
+        "memo",
+        "free text",
+        "freetext",
+        "observations",
+        "history",
     )
 )
 
@@ -143,8 +349,14 @@ def _value_kind(values: Sequence[str]) -> str | None:
     for label, pattern in VALUE_PATTERNS:
         hits = sum(1 for v in values if pattern.match(v))
         if label == "phone numbers":
-            hits = sum(1 for v in values if pattern.match(v) and 7 <= _digits(v) <= 15
-                       and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) and not v.isdigit())
+            hits = sum(
+                1
+                for v in values
+                if pattern.match(v)
+                and 7 <= _digits(v) <= 15
+                and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)
+                and not v.isdigit()
+            )
         if hits / len(values) >= VALUE_SHARE:
             return label
     return None
@@ -163,9 +375,10 @@ def _is_dates(values: Sequence[Any]) -> bool:
         return False
     hits = 0
     for v in values:
-        if isinstance(v, date | datetime):
-            hits += 1
-        elif isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}", v):
+        if isinstance(v, date | datetime) or (
+            isinstance(v, str)
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}/\d{1,2}/\d{4}", v)
+        ):
             hits += 1
     return hits / len(values) >= 0.9
 

@@ -226,8 +226,13 @@ def _to_text(v: Any) -> str:
 def converter(dtype: DType) -> Callable[[Any], Any]:
     """Value -> stored value for ``dtype`` (raises ValueError with a value-free message)."""
     return {
-        DType.INT: _to_int, DType.FLOAT: _to_float, DType.BOOL: _to_bool, DType.DATE: _to_date,
-        DType.TIMESTAMP: _to_ts, DType.TEXT: _to_text, DType.SEALED: _to_text,
+        DType.INT: _to_int,
+        DType.FLOAT: _to_float,
+        DType.BOOL: _to_bool,
+        DType.DATE: _to_date,
+        DType.TIMESTAMP: _to_ts,
+        DType.TEXT: _to_text,
+        DType.SEALED: _to_text,
     }[dtype]
 
 
@@ -256,13 +261,30 @@ class DatasetCatalog:
         validate_name("dataset", name)
         now = clock.now_iso()
         ds = Dataset(name, f"ds_{name.replace('-', '_')}", subject_column, tuple(columns), now, now)
-        conn.execute(datasets.insert().values(name=name, table_name=ds.table_name,
-                                              subject_column=subject_column, created_at=now, updated_at=now))
+        conn.execute(
+            datasets.insert().values(
+                name=name,
+                table_name=ds.table_name,
+                subject_column=subject_column,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         if columns:
-            conn.execute(dataset_columns.insert(), [
-                {"dataset": name, "position": c.position, "name": c.name, "sql_name": c.sql_name,
-                 "category": c.category.value, "dtype": c.dtype.value} for c in columns
-            ])
+            conn.execute(
+                dataset_columns.insert(),
+                [
+                    {
+                        "dataset": name,
+                        "position": c.position,
+                        "name": c.name,
+                        "sql_name": c.sql_name,
+                        "category": c.category.value,
+                        "dtype": c.dtype.value,
+                    }
+                    for c in columns
+                ],
+            )
         ds.table.create(conn)
         return ds
 
@@ -273,11 +295,19 @@ class DatasetCatalog:
             conn.exec_driver_sql(
                 f"ALTER TABLE {prep.quote(ds.table_name)} ADD COLUMN {prep.quote(c.sql_name)} {coltype}"
             )
-            conn.execute(dataset_columns.insert().values(
-                dataset=ds.name, position=c.position, name=c.name, sql_name=c.sql_name,
-                category=c.category.value, dtype=c.dtype.value))
-        return Dataset(ds.name, ds.table_name, ds.subject_column, ds.columns + tuple(new),
-                       ds.created_at, ds.updated_at)
+            conn.execute(
+                dataset_columns.insert().values(
+                    dataset=ds.name,
+                    position=c.position,
+                    name=c.name,
+                    sql_name=c.sql_name,
+                    category=c.category.value,
+                    dtype=c.dtype.value,
+                )
+            )
+        return Dataset(
+            ds.name, ds.table_name, ds.subject_column, ds.columns + tuple(new), ds.created_at, ds.updated_at
+        )
 
     def touch(self, conn: Connection, name: str) -> None:
         conn.execute(datasets.update().where(datasets.c.name == name).values(updated_at=clock.now_iso()))
@@ -292,11 +322,18 @@ def _load(conn: Connection, name: str) -> Dataset | None:
     if row is None:
         return None
     cols = conn.execute(
-        sa.select(dataset_columns).where(dataset_columns.c.dataset == name).order_by(dataset_columns.c.position)
+        sa.select(dataset_columns)
+        .where(dataset_columns.c.dataset == name)
+        .order_by(dataset_columns.c.position)
     ).all()
     return Dataset(
-        name=row.name, table_name=row.table_name, subject_column=row.subject_column,
-        columns=tuple(Column(c.name, c.sql_name, ColumnCategory(c.category), DType(c.dtype), int(c.position))
-                      for c in cols),
-        created_at=row.created_at, updated_at=row.updated_at,
+        name=row.name,
+        table_name=row.table_name,
+        subject_column=row.subject_column,
+        columns=tuple(
+            Column(c.name, c.sql_name, ColumnCategory(c.category), DType(c.dtype), int(c.position))
+            for c in cols
+        ),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )

@@ -69,7 +69,9 @@ class IngestResult:
 
 
 class Ingestor:
-    def __init__(self, ws: Workspace, *, progress: ProgressFn | None = None, batch_rows: int = 10_000) -> None:
+    def __init__(
+        self, ws: Workspace, *, progress: ProgressFn | None = None, batch_rows: int = 10_000
+    ) -> None:
         self.ws = ws
         self.progress = progress
         self.batch_rows = batch_rows
@@ -107,7 +109,9 @@ class Ingestor:
                 for batch in reader:
                     if ds is None:
                         ds = self._prepare(conn, dataset, subject_column, reader.names, batch, schema)
-                        plan = _Plan(ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer)
+                        plan = _Plan(
+                            ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer
+                        )
                     done, skip, new, distinct = self._load_batch(conn, plan, batch, path, ingest_id, erased)
                     rows, skipped, new_subjects = rows + done, skipped + skip, new_subjects + new
                     seen_subjects += distinct
@@ -116,31 +120,51 @@ class Ingestor:
                 if ds is None:
                     raise InputError(f"{path}: no data rows")
                 replaced = self._replace_old_rows(conn, ds, ingest_id)
-                subjects = int(conn.execute(
-                    sa.select(sa.func.count(sa.distinct(ds.table.c[PSEUDONYM])))
-                    .where(ds.table.c[INGEST] == ingest_id)
-                ).scalar_one())
+                subjects = int(
+                    conn.execute(
+                        sa.select(sa.func.count(sa.distinct(ds.table.c[PSEUDONYM]))).where(
+                            ds.table.c[INGEST] == ingest_id
+                        )
+                    ).scalar_one()
+                )
                 self.catalog.touch(conn, dataset)
                 self.ws.audit.append(
-                    conn, "dataset.ingest", dataset=dataset, subject_count=subjects,
-                    details={"file": path.name, "rows": rows, "new_subjects": new_subjects,
-                             "replaced_rows": replaced, "skipped_erased_rows": skipped,
-                             "sealed_columns": [c.name for c in ds.columns if c.sealed]},
+                    conn,
+                    "dataset.ingest",
+                    dataset=dataset,
+                    subject_count=subjects,
+                    details={
+                        "file": path.name,
+                        "rows": rows,
+                        "new_subjects": new_subjects,
+                        "replaced_rows": replaced,
+                        "skipped_erased_rows": skipped,
+                        "sealed_columns": [c.name for c in ds.columns if c.sealed],
+                    },
                 )
         finally:
             reader.close()
         if self.progress:
             self.progress(reader.total_bytes, reader.total_bytes)
         return IngestResult(
-            dataset=dataset, rows=rows, subjects=subjects, new_subjects=new_subjects,
-            replaced_rows=replaced, skipped_erased_rows=skipped,
+            dataset=dataset,
+            rows=rows,
+            subjects=subjects,
+            new_subjects=new_subjects,
+            replaced_rows=replaced,
+            skipped_erased_rows=skipped,
             seconds=round(time.perf_counter() - started, 3),
             columns=[c.to_dict() for c in ds.columns],
         )
 
     # -- schema ----------------------------------------------------------------------------
     def _prepare(
-        self, conn: Connection, name: str, subject_column: str, names: Sequence[str], batch: Batch,
+        self,
+        conn: Connection,
+        name: str,
+        subject_column: str,
+        names: Sequence[str],
+        batch: Batch,
         schema: SchemaFile | None,
     ) -> Dataset:
         existing = self.catalog.find(name, conn)
@@ -167,8 +191,11 @@ class Ingestor:
             category = overrides.get(col) or classify_column(col, sample).category
             if category is ColumnCategory.SUBJECT_ID:
                 raise InputError(f"column {col!r}: only the subject column can be subject_id")
-            dtype = DType.SEALED if category in {ColumnCategory.DIRECT_IDENTIFIER, ColumnCategory.FREE_TEXT} \
+            dtype = (
+                DType.SEALED
+                if category in {ColumnCategory.DIRECT_IDENTIFIER, ColumnCategory.FREE_TEXT}
                 else infer_dtype(sample)
+            )
             sql = sql_name_for(col, taken | {ROW, PSEUDONYM, INGEST})
             taken.add(sql)
             new.append(Column(col, sql, category, dtype, position))
@@ -187,7 +214,9 @@ class Ingestor:
         by_pseudonym: dict[str, str] = {}
         for i, raw in enumerate(ids):
             if raw is None or (isinstance(raw, str) and not raw.strip()):
-                raise InputError(f"{path}: {batch.where(i)}: empty subject id in column {plan.ds.subject_column!r}")
+                raise InputError(
+                    f"{path}: {batch.where(i)}: empty subject id in column {plan.ds.subject_column!r}"
+                )
             sid = raw.strip() if isinstance(raw, str) else str(raw)
             p = pseudonymize(sid)
             pseudonyms.append(p)
@@ -247,9 +276,11 @@ def _count_existing(conn: Connection, pseudonyms: list[str]) -> int:
     total = 0
     for i in range(0, len(pseudonyms), 500):
         chunk = pseudonyms[i : i + 500]
-        total += int(conn.execute(
-            sa.select(sa.func.count()).select_from(subjects).where(subjects.c.pseudonym.in_(chunk))
-        ).scalar_one())
+        total += int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(subjects).where(subjects.c.pseudonym.in_(chunk))
+            ).scalar_one()
+        )
     return total
 
 
@@ -263,7 +294,8 @@ class _Plan:
         self.conv = {c.name: converter(c.dtype) for c in self.file_columns}
         mark = "?" if paramstyle == "qmark" else "%s"
         cols = [ROW, PSEUDONYM, INGEST] + [c.sql_name for c in self.file_columns]
-        self.insert_sql = (
-            f"INSERT INTO {prep.quote(ds.table_name)} ({', '.join(prep.quote(c) for c in cols)}) "
-            f"VALUES ({', '.join([mark] * len(cols))})"
-        )
+        # Identifiers are quoted by the dialect and come from the catalog; values are bound.
+        table = prep.quote(ds.table_name)
+        names = ", ".join(prep.quote(c) for c in cols)
+        marks = ", ".join([mark] * len(cols))
+        self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608

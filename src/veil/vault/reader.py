@@ -23,8 +23,14 @@ from veil.errors import InputError
 
 __all__ = ["FORMATS", "Batch", "TableReader", "open_table"]
 
-FORMATS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
-           ".pq": "parquet"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 @dataclass(slots=True)
@@ -95,11 +101,12 @@ class _CsvReader(TableReader):
         self._fh = self.path.open("rb")
         reader = pacsv.open_csv(
             self._fh,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 22,
-                                           column_names=self.names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=self.delimiter,
-                                             invalid_row_handler=self._on_invalid,
-                                             newlines_in_values=True),
+            read_options=pacsv.ReadOptions(
+                use_threads=False, block_size=1 << 22, column_names=self.names, skip_rows=1
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=self.delimiter, invalid_row_handler=self._on_invalid, newlines_in_values=True
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in self.names},
                 strings_can_be_null=True,
@@ -227,6 +234,4 @@ def open_table(path: Path, *, batch_rows: int = 10_000) -> TableReader:
         return _JsonlReader(path, batch_rows)
     if fmt == "parquet":
         return _ParquetReader(path, batch_rows)
-    raise InputError(
-        f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .jsonl or .parquet"
-    )
+    raise InputError(f"{path}: unsupported file type {path.suffix!r}; use .csv, .tsv, .jsonl or .parquet")

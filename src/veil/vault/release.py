@@ -31,8 +31,12 @@ if TYPE_CHECKING:
 __all__ = ["ReleaseResult", "Releaser", "allowed_columns"]
 
 _ARROW = {
-    DType.INT: pa.int64(), DType.FLOAT: pa.float64(), DType.BOOL: pa.bool_(), DType.DATE: pa.string(),
-    DType.TIMESTAMP: pa.string(), DType.TEXT: pa.string(),
+    DType.INT: pa.int64(),
+    DType.FLOAT: pa.float64(),
+    DType.BOOL: pa.bool_(),
+    DType.DATE: pa.string(),
+    DType.TIMESTAMP: pa.string(),
+    DType.TEXT: pa.string(),
 }
 
 
@@ -52,7 +56,9 @@ class ReleaseResult:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def allowed_columns(ds: Dataset, purpose: Purpose, requested: list[str] | None) -> tuple[list[Column], dict[str, str]]:
+def allowed_columns(
+    ds: Dataset, purpose: Purpose, requested: list[str] | None
+) -> tuple[list[Column], dict[str, str]]:
     """Columns a release may carry, and why each other column was left out."""
     excluded: dict[str, str] = {}
     chosen: list[Column] = []
@@ -65,15 +71,19 @@ def allowed_columns(ds: Dataset, purpose: Purpose, requested: list[str] | None) 
         if requested is not None and col.name not in requested:
             excluded[col.name] = "not requested"
         elif col.category in ENCRYPTED_CATEGORIES:
-            reason = ("direct identifier" if col.category is ColumnCategory.DIRECT_IDENTIFIER
-                      else "free text (may hold identifiers; mask it first)")
+            reason = (
+                "direct identifier"
+                if col.category is ColumnCategory.DIRECT_IDENTIFIER
+                else "free text (may hold identifiers; mask it first)"
+            )
             if requested is not None:
                 raise ConsentError(f"column {col.name!r} is a {reason}: it is never released")
             excluded[col.name] = reason
         elif purpose.categories is not None and col.category.value not in purpose.categories:
             if requested is not None:
                 raise ConsentError(
-                    f"purpose {purpose.name!r} does not allow {col.category.value} columns such as {col.name!r}"
+                    f"purpose {purpose.name!r} does not allow {col.category.value} columns "
+                    f"such as {col.name!r}"
                 )
             excluded[col.name] = f"{col.category.value} not allowed for purpose {purpose.name!r}"
         else:
@@ -85,7 +95,9 @@ class Releaser:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def release(self, dataset: str, purpose: str, out: Path, columns: list[str] | None = None) -> ReleaseResult:
+    def release(
+        self, dataset: str, purpose: str, out: Path, columns: list[str] | None = None
+    ) -> ReleaseResult:
         started = time.perf_counter()
         if out.suffix.lower() not in {".parquet", ".pq"}:
             raise InputError(f"{out}: releases are written as Parquet; name the file *.parquet")
@@ -99,25 +111,43 @@ class Releaser:
             members = lawful.subquery()
             query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
         query = query.order_by(t.c[PSEUDONYM], t.c["_row"])
-        schema = pa.schema([pa.field("pseudonym", pa.string())] +
-                           [pa.field(c.name, _ARROW[c.dtype]) for c in chosen])
+        schema = pa.schema(
+            [pa.field("pseudonym", pa.string())] + [pa.field(c.name, _ARROW[c.dtype]) for c in chosen]
+        )
         rows = 0
         subject_query = sa.select(query.subquery().c[PSEUDONYM]).distinct()
         with self.ws.transaction() as conn, atomic_path(out, mode=0o600) as tmp:
             with pq.ParquetWriter(tmp, schema) as writer:
                 result = conn.execution_options(yield_per=20_000).execute(query)
                 for part in result.partitions():
-                    cols = list(zip(*part, strict=True)) if part else [[] for _ in schema]
-                    writer.write_table(pa.table([pa.array(list(v), type=f.type) for v, f in zip(cols, schema, strict=True)],
-                                                schema=schema))
+                    by_column = list(zip(*part, strict=True))
+                    arrays = [
+                        pa.array(list(values), type=f.type)
+                        for values, f in zip(by_column, schema, strict=True)
+                    ]
+                    writer.write_table(pa.table(arrays, schema=schema))
                     rows += len(part)
             entry = self.ws.audit.append(
-                conn, "dataset.release", purpose=p.name, dataset=ds.name, subjects=subject_query,
-                details={"file": out.name, "rows": rows, "columns": [c.name for c in chosen],
-                         "basis": p.basis.value},
+                conn,
+                "dataset.release",
+                purpose=p.name,
+                dataset=ds.name,
+                subjects=subject_query,
+                details={
+                    "file": out.name,
+                    "rows": rows,
+                    "columns": [c.name for c in chosen],
+                    "basis": p.basis.value,
+                },
             )
         return ReleaseResult(
-            dataset=ds.name, purpose=p.name, out=str(out), rows=rows, subjects=entry.subject_count,
-            columns=[c.name for c in chosen], excluded_columns=excluded, audit_seq=entry.seq,
+            dataset=ds.name,
+            purpose=p.name,
+            out=str(out),
+            rows=rows,
+            subjects=entry.subject_count,
+            columns=[c.name for c in chosen],
+            excluded_columns=excluded,
+            audit_seq=entry.seq,
             seconds=round(time.perf_counter() - started, 3),
         )

@@ -48,14 +48,16 @@ class SubjectVault:
         for i in range(0, len(live), 500):
             chunk = live[i : i + 500]
             existing.update(
-                r[0] for r in conn.execute(sa.select(subjects.c.pseudonym).where(subjects.c.pseudonym.in_(chunk)))
+                r[0]
+                for r in conn.execute(sa.select(subjects.c.pseudonym).where(subjects.c.pseudonym.in_(chunk)))
             )
         new_rows = [
             {
                 "pseudonym": p,
                 "dek_version": keys[p].version,
-                "external_id": keys[p].seal_field(by_pseudonym[p], dataset=SUBJECT_DATASET,
-                                                  row_id=p, column="subject_id"),
+                "external_id": keys[p].seal_field(
+                    by_pseudonym[p], dataset=SUBJECT_DATASET, row_id=p, column="subject_id"
+                ),
                 "created_at": now,
                 "last_seen_at": now,
             }
