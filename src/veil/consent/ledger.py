@@ -133,7 +133,7 @@ class ConsentLedger:
         with self.ws.transaction() as conn:
             p = self.purposes.get(purpose, conn)
             vault = SubjectVault(self.ws)
-            keys, erased = vault.ensure(conn, vault.by_pseudonym([subject_id]))
+            keys, erased, _ = vault.ensure(conn, vault.by_pseudonym([subject_id]))
             pseudonym = self.ws.pseudonymize(subject_id)
             if pseudonym in erased:
                 raise SubjectErasedError(
@@ -219,7 +219,7 @@ class ConsentLedger:
         skipped = 0
         seen: set[str] = set()
         with self.ws.transaction() as conn:
-            keys, erased = vault.ensure(conn, vault.by_pseudonym(p[0] for p in parsed))
+            keys, erased, _ = vault.ensure(conn, vault.by_pseudonym(p[0] for p in parsed))
             by_purpose: dict[str, list[str]] = {}
             for subject, purpose, action, ts, evidence in parsed:
                 pseudonym = self.ws.pseudonymize(subject)

@@ -4,7 +4,7 @@ Each subject has its own 256-bit data key (DEK). A field value is sealed with
 AES-256-GCM under that DEK with a fresh random 96-bit nonce, and associated data
 that binds the ciphertext to where it belongs::
 
-    veil:f1|<pseudonym>|<dataset>|<row id>|<field>|<dek version>
+    veil:f1|<dataset>|<field>|<pseudonym>|<row id>|<dek version>
 
 so a ciphertext copied to another subject, dataset, row or field, or sealed
 under another key version, fails authentication instead of decrypting. The
@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from veil.errors import CryptoError
 
-__all__ = ["BLOB_VERSION", "DataKey", "dek_aad", "field_aad"]
+__all__ = ["BLOB_VERSION", "DataKey", "dek_aad", "field_aad", "field_aad_prefix", "field_aad_suffix"]
 
 BLOB_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -33,7 +33,17 @@ DEK_BYTES = 32
 
 
 def field_aad(pseudonym: str, dataset: str, row_id: str, column: str, dek_version: int) -> bytes:
-    return f"veil:f1|{pseudonym}|{dataset}|{row_id}|{column}|{dek_version}".encode()
+    return field_aad_prefix(dataset, column) + field_aad_suffix(pseudonym, row_id, dek_version)
+
+
+def field_aad_prefix(dataset: str, column: str) -> bytes:
+    """The per-column half of :func:`field_aad` (bulk sealing computes it once)."""
+    return f"veil:f1|{dataset}|{column}".encode()
+
+
+def field_aad_suffix(pseudonym: str, row_id: str, dek_version: int) -> bytes:
+    """The per-row half of :func:`field_aad`."""
+    return f"|{pseudonym}|{row_id}|{dek_version}".encode()
 
 
 def dek_aad(pseudonym: str, dek_version: int) -> bytes:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from veil import clock
 from veil.crypto.envelope import DataKey, dek_aad
 from veil.crypto.provider import KeyProvider
-from veil.database import checkpoint, make_engine, writer
+from veil.database import checkpoint, make_engine, marks, select_in, writer
 from veil.errors import ConfigError
 
 __all__ = ["AuditAnchor", "KeyStore", "RotationResult"]
@@ -134,21 +134,19 @@ class KeyStore:
     # -- data keys -------------------------------------------------------------------------
     def load(self, pseudonyms: Iterable[str]) -> dict[str, DataKey]:
         """Unwrap the DEKs of ``pseudonyms`` that exist (erased ones are absent)."""
-        wanted = list(pseudonyms)
         found: dict[str, DataKey] = {}
         unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(wanted, 500):
-                rows = conn.execute(
-                    sa.select(
-                        _deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped
-                    ).where(_deks.c.pseudonym.in_(chunk))
-                ).all()
-                for p, dek_version, kek_version, wrapped in rows:
-                    unwrap = unwrappers.get(kek_version)
-                    if unwrap is None:
-                        unwrap = unwrappers[kek_version] = self.provider.unwrapper(kek_version)
-                    found[p] = DataKey(p, dek_version, unwrap(wrapped, dek_aad(p, dek_version)))
+            rows = select_in(
+                conn,
+                "SELECT pseudonym, dek_version, kek_version, wrapped FROM deks WHERE pseudonym IN ({marks})",
+                list(pseudonyms),
+            )
+        for p, dek_version, kek_version, wrapped in rows:
+            unwrap = unwrappers.get(kek_version)
+            if unwrap is None:
+                unwrap = unwrappers[kek_version] = self.provider.unwrapper(kek_version)
+            found[p] = DataKey(p, dek_version, unwrap(bytes(wrapped), dek_aad(p, dek_version)))
         return found
 
     def get(self, pseudonym: str) -> DataKey | None:
@@ -162,21 +160,18 @@ class KeyStore:
         if missing:
             version, wrap = self.provider.wrapper()
             now = clock.now_iso()
+            material = os.urandom(32 * len(missing))
             rows = []
-            for p in missing:
-                dek = DataKey(p, 1, os.urandom(32))
+            for n, p in enumerate(missing):
+                dek = DataKey(p, 1, material[32 * n : 32 * n + 32])
                 keys[p] = dek
-                rows.append(
-                    {
-                        "pseudonym": p,
-                        "dek_version": 1,
-                        "kek_version": version,
-                        "wrapped": wrap(dek.key, dek_aad(p, 1)),
-                        "created_at": now,
-                    }
-                )
+                rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now))
             with self.writer.begin() as conn:
-                conn.execute(_deks.insert(), rows)
+                conn.exec_driver_sql(
+                    "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at) "  # noqa: S608
+                    f"VALUES ({marks(conn, 5)})",
+                    rows,
+                )
         return keys, len(missing)
 
     def destroy(self, pseudonym: str, reason: str) -> bool:

@@ -154,6 +154,7 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
                     ds.table.create(dst)
                     counts[ds.table_name], d = _copy(src, dst, ds.table, erased, PSEUDONYM)
                     dropped += d
+                    ds.create_indexes(dst)
                 ws.audit.append(
                     dst,
                     "backup.restore",

@@ -93,13 +93,20 @@ class Dataset:
         if not self._table:
             meta = sa.MetaData()
             cols: list[sa.Column[Any]] = [
-                sa.Column(ROW, sa.String(40), primary_key=True),
-                sa.Column(PSEUDONYM, sa.String(32), nullable=False, index=True),
+                # Row ids are unique by construction (random ingest id + row number) and only
+                # read back with their row, so they need no index; the pseudonym index serves
+                # every lookup (export, erasure, release joins).
+                sa.Column(ROW, sa.String(40), nullable=False),
+                sa.Column(PSEUDONYM, sa.String(32), nullable=False),
                 sa.Column(INGEST, sa.String(16), nullable=False),
             ]
             cols += [sa.Column(c.sql_name, _SQL_TYPES[c.dtype], nullable=True) for c in self.columns]
             self._table.append(sa.Table(self.table_name, meta, *cols))
         return self._table[0]
+
+    def create_indexes(self, conn: Connection) -> None:
+        """Index the pseudonym column (after a bulk load: one sorted build beats random inserts)."""
+        sa.Index(f"ix_{self.table_name}_pseudonym", self.table.c[PSEUDONYM]).create(conn, checkfirst=True)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -285,7 +292,7 @@ class DatasetCatalog:
                     for c in columns
                 ],
             )
-        ds.table.create(conn)
+        ds.table.create(conn)  # the pseudonym index is built by the ingest once rows are in
         return ds
 
     def add_columns(self, conn: Connection, ds: Dataset, new: Sequence[Column]) -> Dataset:

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from veil.crypto.envelope import BLOB_VERSION, NONCE_BYTES
+from veil.crypto.envelope import BLOB_VERSION, NONCE_BYTES, field_aad_prefix, field_aad_suffix
+from veil.database import checkpoint
 from veil.errors import ConflictError, InputError
 from veil.vault.classify import ColumnCategory, SchemaFile, classify_column
 from veil.vault.dataset import (
@@ -102,7 +103,6 @@ class Ingestor:
         ingest_id = secrets.token_hex(6)
         erased = set(self.ws.keystore.tombstones())
         rows = skipped = new_subjects = 0
-        seen_subjects = 0
         ds: Dataset | None = None
         try:
             with self.ws.transaction() as conn:
@@ -112,13 +112,13 @@ class Ingestor:
                         plan = _Plan(
                             ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer
                         )
-                    done, skip, new, distinct = self._load_batch(conn, plan, batch, path, ingest_id, erased)
+                    done, skip, new = self._load_batch(conn, plan, batch, path, ingest_id, erased)
                     rows, skipped, new_subjects = rows + done, skipped + skip, new_subjects + new
-                    seen_subjects += distinct
                     if self.progress:
                         self.progress(reader.bytes_read, reader.total_bytes)
                 if ds is None:
                     raise InputError(f"{path}: no data rows")
+                ds.create_indexes(conn)
                 replaced = self._replace_old_rows(conn, ds, ingest_id)
                 subjects = int(
                     conn.execute(
@@ -144,6 +144,7 @@ class Ingestor:
                 )
         finally:
             reader.close()
+        checkpoint(self.ws.engine)  # fold the bulk load's WAL into the database file now
         if self.progress:
             self.progress(reader.total_bytes, reader.total_bytes)
         return IngestResult(
@@ -207,61 +208,61 @@ class Ingestor:
     # -- rows ------------------------------------------------------------------------------
     def _load_batch(
         self, conn: Connection, plan: _Plan, batch: Batch, path: Path, ingest_id: str, erased: set[str]
-    ) -> tuple[int, int, int, int]:
+    ) -> tuple[int, int, int]:
+        """Seal, type and insert one batch; returns (rows written, rows skipped, new subjects).
+
+        This is the hot path of ingest, so it works column by column with local
+        names and one ``executemany`` per batch (no per-row SQLAlchemy work).
+        """
         ids = batch.columns[plan.ds.subject_column]
-        pseudonymize = self.ws.pseudonymize
-        pseudonyms: list[str] = []
-        by_pseudonym: dict[str, str] = {}
+        subject_ids: list[str] = []
         for i, raw in enumerate(ids):
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 raise InputError(
                     f"{path}: {batch.where(i)}: empty subject id in column {plan.ds.subject_column!r}"
                 )
-            sid = raw.strip() if isinstance(raw, str) else str(raw)
-            p = pseudonymize(sid)
-            pseudonyms.append(p)
-            by_pseudonym[p] = sid
-        known_before = _count_existing(conn, list(by_pseudonym))
-        keys, _gone = self.vault.ensure(conn, by_pseudonym, erased=erased)
-        ds_name = plan.ds.name
-        cols = [(batch.columns[c.name], plan.conv[c.name], c.sealed, c.name) for c in plan.file_columns]
-        out: list[tuple[Any, ...]] = []
-        skipped = 0
+            subject_ids.append(raw.strip() if isinstance(raw, str) else str(raw))
+        pseudonymize = self.ws.pseudonymize
+        pseudonyms = [pseudonymize(sid) for sid in subject_ids]
+        keys, _gone, created = self.vault.ensure(
+            conn, dict(zip(pseudonyms, subject_ids, strict=True)), erased=erased
+        )
+        keep = [i for i, p in enumerate(pseudonyms) if p in keys]
+        skipped = batch.size - len(keep)
+        if not keep:
+            return 0, skipped, created
         first = batch.first_row
-        urandom = os.urandom
-        row_i, col_name = 0, ""
-        try:
-            for i in range(batch.size):
-                p = pseudonyms[i]
-                key = keys.get(p)
-                if key is None:
-                    skipped += 1
-                    continue
-                row_i = i
-                rid = f"{ingest_id}:{first + i}"
-                rec: list[Any] = [rid, p, ingest_id]
-                encrypt = key.aead.encrypt
-                for values, conv, sealed, col_name in cols:
-                    v = values[i]
-                    if v is None:
-                        rec.append(None)
-                    elif sealed:
-                        nonce = urandom(NONCE_BYTES)
-                        aad = f"veil:f1|{p}|{ds_name}|{rid}|{col_name}|{key.version}".encode()
-                        rec.append(BLOB_VERSION + nonce + encrypt(nonce, conv(v).encode(), aad))
-                    else:
-                        rec.append(conv(v))
-                out.append(tuple(rec))
-        except (ValueError, TypeError, OverflowError) as exc:
-            col = plan.ds.column(col_name)
-            raise InputError(
-                f"{path}: {batch.where(row_i)}: column {col_name!r} expects {col.dtype.value} "
-                f"values ({str(exc).split(':')[0]}); fix the value or declare the column in a schema file"
-            ) from None
-        if out:
-            conn.exec_driver_sql(plan.insert_sql, out)
-        live = len(by_pseudonym) - len(_gone)
-        return len(out), skipped, live - known_before, live
+        row_ids = [f"{ingest_id}:{first + i}" for i in keep]
+        kept_pseudonyms = [pseudonyms[i] for i in keep]
+        out_columns: list[list[Any]] = [row_ids, kept_pseudonyms, [ingest_id] * len(keep)]
+        # Per-row halves of the associated data and the AES-GCM functions, shared by all sealed columns.
+        suffixes = [
+            field_aad_suffix(p, rid, keys[p].version) for p, rid in zip(kept_pseudonyms, row_ids, strict=True)
+        ]
+        encrypts = [keys[p].aead.encrypt for p in kept_pseudonyms]
+        for col in plan.file_columns:
+            values = batch.columns[col.name]
+            if len(keep) != batch.size:
+                values = [values[i] for i in keep]
+            conv = plan.conv[col.name]
+            try:
+                if col.sealed:
+                    out_columns.append(_seal_column(values, plan.prefix[col.name], suffixes, encrypts, conv))
+                elif conv is _identity_text:
+                    out_columns.append([v if v is None or type(v) is str else conv(v) for v in values])
+                else:
+                    out_columns.append([None if v is None else conv(v) for v in values])
+            except (ValueError, TypeError, OverflowError) as exc:
+                bad = _first_bad(values, conv)
+                where = (
+                    batch.where(keep[bad]) if bad is not None else f"rows {first}-{first + batch.size - 1}"
+                )
+                raise InputError(
+                    f"{path}: {where}: column {col.name!r} expects {col.dtype.value} values "
+                    f"({str(exc).split(':')[0]}); fix the value or declare the column in a schema file"
+                ) from None
+        conn.exec_driver_sql(plan.insert_sql, list(zip(*out_columns, strict=True)))
+        return len(keep), skipped, created
 
     def _replace_old_rows(self, conn: Connection, ds: Dataset, ingest_id: str) -> int:
         t = ds.table
@@ -270,18 +271,40 @@ class Ingestor:
         return int(result.rowcount or 0)
 
 
-def _count_existing(conn: Connection, pseudonyms: list[str]) -> int:
-    from veil.schema import subjects
+def _identity_text(v: Any) -> Any:
+    return converter(DType.TEXT)(v)
 
-    total = 0
-    for i in range(0, len(pseudonyms), 500):
-        chunk = pseudonyms[i : i + 500]
-        total += int(
-            conn.execute(
-                sa.select(sa.func.count()).select_from(subjects).where(subjects.c.pseudonym.in_(chunk))
-            ).scalar_one()
-        )
-    return total
+
+def _seal_column(
+    values: Sequence[Any],
+    prefix: bytes,
+    suffixes: Sequence[bytes],
+    encrypts: Sequence[Callable[..., bytes]],
+    conv: Callable[[Any], Any],
+) -> list[bytes | None]:
+    """AES-256-GCM seal each value under its row's subject key (see veil.crypto.envelope)."""
+    pool = os.urandom(NONCE_BYTES * len(values))
+    out: list[bytes | None] = []
+    append = out.append
+    for i, v in enumerate(values):
+        if v is None:
+            append(None)
+            continue
+        nonce = pool[NONCE_BYTES * i : NONCE_BYTES * i + NONCE_BYTES]
+        text = v if type(v) is str else conv(v)
+        append(BLOB_VERSION + nonce + encrypts[i](nonce, text.encode(), prefix + suffixes[i]))
+    return out
+
+
+def _first_bad(values: Sequence[Any], conv: Callable[[Any], Any]) -> int | None:
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        try:
+            conv(v)
+        except (ValueError, TypeError, OverflowError):
+            return i
+    return None
 
 
 class _Plan:
@@ -291,7 +314,11 @@ class _Plan:
         self.ds = ds
         in_file = set(names)
         self.file_columns = [c for c in ds.columns if c.name in in_file]
-        self.conv = {c.name: converter(c.dtype) for c in self.file_columns}
+        self.conv = {
+            c.name: _identity_text if c.dtype in (DType.TEXT, DType.SEALED) else converter(c.dtype)
+            for c in self.file_columns
+        }
+        self.prefix = {c.name: field_aad_prefix(ds.name, c.name) for c in self.file_columns}
         mark = "?" if paramstyle == "qmark" else "%s"
         cols = [ROW, PSEUDONYM, INGEST] + [c.sql_name for c in self.file_columns]
         # Identifiers are quoted by the dialect and come from the catalog; values are bound.
