@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ app.add_typer(backup.app, name="backup")
 demo.register(app)
 
 DB_ERROR_EXIT = 11
+INTERNAL_EXIT = 70
 
 
 def _fail(code: str, message: str, exit_code: int) -> None:
@@ -57,3 +59,14 @@ def main() -> None:
         _fail("database_error", f"database error: {first}", DB_ERROR_EXIT)
     except sa.exc.DBAPIError as exc:
         _fail("database_error", f"database error ({type(exc.orig).__name__})", DB_ERROR_EXIT)
+    except Exception as exc:
+        # An unexpected error's text may quote personal data (a row, a parameter): never print
+        # it unless asked to with VEIL_DEBUG=1.
+        if os.environ.get("VEIL_DEBUG"):
+            raise
+        _fail(
+            "internal_error",
+            f"internal error ({type(exc).__name__}); re-run with VEIL_DEBUG=1 for details "
+            "(the details may contain personal data)",
+            INTERNAL_EXIT,
+        )

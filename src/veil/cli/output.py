@@ -18,7 +18,7 @@ from veil.workspace import Workspace
 __all__ = ["JsonOpt", "WorkspaceOpt", "console", "emit", "err_console", "open_ws", "progress_bar"]
 
 console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 WorkspaceOpt = Annotated[
     Path | None,

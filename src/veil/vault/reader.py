@@ -92,12 +92,21 @@ class _CsvReader(TableReader):
         self.names = [h.strip() for h in header]
         self._check_names()
         self._bad_row: int | None = None
+        self._bad_fields = 0
 
     def _on_invalid(self, row: Any) -> str:
+        # pyarrow numbers physical rows including the header; keep only numbers, never row.text.
         self._bad_row = row.number
+        self._bad_fields = row.actual_columns
         return "error"
 
     def __iter__(self) -> Iterator[Batch]:
+        try:
+            yield from self._batches()
+        except pa.ArrowInvalid as exc:
+            raise self._error(exc) from None
+
+    def _batches(self) -> Iterator[Batch]:
         self._fh = self.path.open("rb")
         reader = pacsv.open_csv(
             self._fh,
@@ -116,28 +125,25 @@ class _CsvReader(TableReader):
         row = 1
         pending: dict[str, list[Any]] = {n: [] for n in self.names}
         count = 0
-        try:
-            for record_batch in reader:
-                cols = record_batch.to_pydict()
-                for n in self.names:
-                    pending[n].extend(cols[n])
-                count += record_batch.num_rows
-                while count >= self.batch_rows:
-                    out = {n: v[: self.batch_rows] for n, v in pending.items()}
-                    pending = {n: v[self.batch_rows :] for n, v in pending.items()}
-                    yield Batch(out, self.batch_rows, row, "row")
-                    row += self.batch_rows
-                    count -= self.batch_rows
-        except pa.ArrowInvalid as exc:
-            raise self._error(exc) from None
+        for record_batch in reader:
+            cols = record_batch.to_pydict()
+            for n in self.names:
+                pending[n].extend(cols[n])
+            count += record_batch.num_rows
+            while count >= self.batch_rows:
+                out = {n: v[: self.batch_rows] for n, v in pending.items()}
+                pending = {n: v[self.batch_rows :] for n, v in pending.items()}
+                yield Batch(out, self.batch_rows, row, "row")
+                row += self.batch_rows
+                count -= self.batch_rows
         if count:
             yield Batch(pending, count, row, "row")
 
     def _error(self, exc: Exception) -> InputError:
         if self._bad_row is not None:
             return InputError(
-                f"{self.path}: malformed row {self._bad_row} (wrong number of fields; "
-                f"expected {len(self.names)})"
+                f"{self.path}: malformed row {self._bad_row - 1} (line {self._bad_row}): "
+                f"{self._bad_fields} fields, expected {len(self.names)}"
             )
         text = str(exc)
         if "UTF8" in text or "UTF-8" in text:

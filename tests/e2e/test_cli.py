@@ -1,0 +1,190 @@
+"""End-to-end: the real ``veil`` command in a subprocess, on a SQLite workspace."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from veil.demo.hospital import generate_patients, write_csv
+
+VEIL = str(Path(sys.executable).parent / "veil")
+
+
+def veil(*args: str, ws: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    cmd = [VEIL, *args]
+    if ws is not None:
+        cmd += ["--workspace", str(ws)]
+    env = {**os.environ, "VEIL_ACTOR": "e2e"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
+    return proc
+
+
+def veil_json(*args: str, ws: Path) -> Any:
+    return json.loads(veil(*args, "--json", ws=ws).stdout)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    info = veil_json("init", ws=ws)
+    assert info["backend"] == "sqlite"
+    veil("purpose", "add", "research", "--basis", "consent", "--retention-days", "365", ws=ws)
+    veil("purpose", "add", "care", "--basis", "contract", "--retention-days", "3650", ws=ws)
+    return ws
+
+
+def test_full_story(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    src = write_csv(tmp_path / "patients.csv", 120)
+    people = list(generate_patients(120))
+    result = veil_json("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", ws=ws)
+    assert result["rows"] == 120 and result["new_subjects"] == 120
+    cats = {c["name"]: c["category"] for c in result["columns"]}
+    assert cats["email"] == cats["ssn"] == cats["name"] == "direct_identifier"
+    assert cats["notes"] == "free_text"
+    assert cats["zip"] == cats["date_of_birth"] == "quasi_identifier"
+    assert cats["diagnosis"] == "sensitive"
+
+    # consent: grant to 3, withdraw one, import more
+    for p in people[:3]:
+        veil("consent", "grant", p.patient_id, "research", "--evidence", "signed form", ws=ws)
+    veil("consent", "withdraw", people[2].patient_id, "research", ws=ws)
+    consent_csv = tmp_path / "consent.csv"
+    consent_csv.write_text(
+        "subject,purpose,action,timestamp,evidence\n"
+        f"{people[10].patient_id},research,grant,2025-01-01T00:00:00Z,web\n"
+        f"{people[11].patient_id},research,grant,2025-01-01T00:00:00Z,web\n"
+        f"{people[11].patient_id},research,withdraw,2025-02-01T00:00:00Z,email\n"
+    )
+    imported = veil_json("consent", "import", str(consent_csv), ws=ws)
+    assert imported["events"] == 3
+    shown = veil_json("consent", "show", people[2].patient_id, ws=ws)
+    assert shown["state"] == {"research": False}
+    assert [e["action"] for e in shown["history"]] == ["grant", "withdraw"]
+
+    # release: only consenting subjects, no direct identifiers or free text
+    out = tmp_path / "research.parquet"
+    rel = veil_json("release", "patients", "--purpose", "research", "--out", str(out), ws=ws)
+    table = pq.read_table(out)
+    assert rel["subjects"] == 3 and table.num_rows == 3  # people 0, 1 and 10
+    assert {"name", "email", "phone", "ssn", "notes", "patient_id"}.isdisjoint(table.column_names)
+    released = set(table.column("pseudonym").to_pylist())
+    # a contract purpose releases every subject
+    all_out = tmp_path / "care.parquet"
+    care = veil_json("release", "patients", "--purpose", "care", "--out", str(all_out), "--columns", "zip,sex", ws=ws)
+    assert care["rows"] == 120 and pq.read_table(all_out).column_names == ["pseudonym", "zip", "sex"]
+
+    # access request: decrypted identity, consent, usage receipt naming the release
+    export = veil_json("subject", "export", people[0].patient_id, ws=ws)
+    assert export["status"] == "active"
+    row = export["datasets"]["patients"][0]
+    assert row["email"] == people[0].email and row["ssn"] == people[0].ssn and row["name"] == people[0].name
+    assert export["pseudonym"] in released
+    actions = [u["action"] for u in export["usage"]]
+    assert "dataset.release" in actions and "subject.export" in actions
+
+    # erasure, then export reports erased
+    erased = veil_json("subject", "erase", people[0].patient_id, ws=ws)
+    assert erased["key_destroyed"] is True and erased["rows_deleted"] == {"patients": 1}
+    assert veil_json("subject", "export", people[0].patient_id, ws=ws)["status"] == "erased"
+
+    # keys rotate: every remaining data key re-wrapped, data still readable
+    rotated = veil_json("keys", "rotate", ws=ws)
+    assert rotated["rewrapped"] == 119
+    assert veil_json("subject", "export", people[1].patient_id, ws=ws)["datasets"]["patients"][0]["email"] == people[1].email
+
+    # audit log intact and free of personal data
+    assert veil_json("audit", "verify", ws=ws)["ok"] is True
+    log_text = veil("audit", "log", "--json", ws=ws).stdout
+    for p in people[:3]:
+        assert p.email not in log_text and p.patient_id not in log_text and p.name not in log_text
+
+
+def test_audit_tamper_detected(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    src = write_csv(tmp_path / "p.csv", 20)
+    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", ws=ws)
+    veil("consent", "grant", "P0000001", "research", ws=ws)
+    assert veil("audit", "verify", ws=ws).returncode == 0
+    db = sqlite3.connect(ws / "veil.db")
+    db.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+    db.commit()
+    db.close()
+    proc = veil("audit", "verify", ws=ws, check=False)
+    assert proc.returncode != 0
+    assert "entry 3" in proc.stderr
+
+
+def test_audit_deletion_detected(workspace: Path) -> None:
+    ws = workspace
+    veil("consent", "grant", "A1", "research", ws=ws)
+    veil("consent", "grant", "A2", "research", ws=ws)
+    db = sqlite3.connect(ws / "veil.db")
+    db.execute("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)")
+    db.commit()
+    db.close()
+    result = json.loads(veil("audit", "verify", "--json", ws=ws, check=False).stdout)
+    assert result["ok"] is False and result["first_bad_seq"] is not None
+
+
+def test_errors_are_clear(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    src = write_csv(tmp_path / "p.csv", 5)
+    proc = veil("ingest", str(src), "--dataset", "patients", "--subject-column", "nope", ws=ws, check=False)
+    assert proc.returncode == 3
+    assert "no subject column 'nope'" in proc.stderr and "patient_id" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = veil("ingest", str(tmp_path / "missing.csv"), "--dataset", "x", "--subject-column", "id", "--json",
+                ws=ws, check=False)
+    assert proc.returncode == 3 and json.loads(proc.stdout)["error"] == "input_error"
+    proc = veil("release", "nothing", "--purpose", "research", "--out", str(tmp_path / "o.parquet"), ws=ws,
+                check=False)
+    assert proc.returncode == 4 and "no dataset 'nothing'" in proc.stderr
+    proc = veil("status", ws=tmp_path / "not-a-workspace", check=False)
+    assert proc.returncode == 2 and "veil init" in proc.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("patient_id,email,age\nP1,a@example.com,40\nP2,b@example.com\n")
+    proc = veil("ingest", str(bad), "--dataset", "bad", "--subject-column", "patient_id", ws=ws, check=False)
+    assert proc.returncode == 3 and "row 2" in proc.stderr and "b@example.com" not in proc.stderr
+
+
+def test_retention_and_backup(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    src = write_csv(tmp_path / "p.csv", 30)
+    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", ws=ws)
+    dry = veil_json("retention", "enforce", "--dry-run", ws=ws)
+    assert dry["expired"] == 0  # the contract purpose covers everyone for 10 years
+    later = veil_json("retention", "enforce", "--dry-run", "--as-of", "2099-01-01", ws=ws)
+    assert later["expired"] == 30 and later["erased"] == 0
+    backup = tmp_path / "backup.db"
+    assert veil_json("backup", "create", str(backup), ws=ws)["tables"]["ds_patients"] == 30
+    veil("subject", "erase", "P0000005", ws=ws)
+    restored = veil_json("backup", "restore", str(backup), ws=ws)
+    assert restored["rows_not_restored"] >= 1
+    assert veil_json("subject", "export", "P0000005", ws=ws)["status"] == "erased"
+    assert veil_json("subject", "export", "P0000006", ws=ws)["status"] == "active"
+    done = veil_json("retention", "enforce", "--as-of", "2099-01-01", ws=ws)
+    assert done["erased"] == 29
+    status = veil_json("status", ws=ws)
+    assert status["subjects"] == 0 and status["erased_subjects"] == 30
+    assert veil_json("audit", "verify", ws=ws)["ok"] is True
+
+
+def test_demo_runs_fast() -> None:
+    proc = veil("demo", "--json")
+    summary = json.loads(proc.stdout)
+    assert summary["audit_ok"] is True
+    assert summary["plaintext_hits_after_erasure"] == 0
+    assert summary["status_after_restore"] == "erased"
+    assert summary["released_rows"] == summary["consented"]
+    assert summary["seconds"] < 30
