@@ -14,7 +14,8 @@ def now() -> datetime:
 def format_ts(ts: datetime) -> str:
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Not strftime("%Y..."): it does not zero-pad years before 1000, which breaks text order.
+    return ts.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def now_iso() -> str:
@@ -29,4 +30,7 @@ def parse_ts(text: str) -> datetime:
     ts = datetime.fromisoformat(value)
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=UTC)
-    return ts.astimezone(UTC)
+    try:
+        return ts.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp is out of range in UTC") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TypedDict
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,15 @@ from veil.errors import CryptoError
 
 PSEUDONYM = "0123456789abcdef0123456789abcdef"
 OTHER_PSEUDONYM = "fedcba9876543210fedcba9876543210"
-WHERE = {"dataset": "visits", "row_id": "a1b2c3:1", "column": "email"}
+
+
+class Where(TypedDict):
+    dataset: str
+    row_id: str
+    column: str
+
+
+WHERE: Where = {"dataset": "visits", "row_id": "a1b2c3:1", "column": "email"}
 TAG_BYTES = 16
 
 
@@ -86,17 +95,18 @@ def test_flipping_each_byte_is_rejected(key: DataKey) -> None:
 
 
 @pytest.mark.parametrize(
-    ("binding", "changes"),
+    "moved",
     [
-        ("dataset", {"dataset": "claims"}),
-        ("row id", {"row_id": "a1b2c3:2"}),
-        ("field", {"column": "phone"}),
+        Where(dataset="claims", row_id="a1b2c3:1", column="email"),  # another dataset
+        Where(dataset="visits", row_id="a1b2c3:2", column="email"),  # another row
+        Where(dataset="visits", row_id="a1b2c3:1", column="phone"),  # another field
     ],
+    ids=["dataset", "row-id", "field"],
 )
-def test_blob_moved_to_another_place_is_rejected(key: DataKey, binding: str, changes: dict[str, str]) -> None:
+def test_blob_moved_to_another_place_is_rejected(key: DataKey, moved: Where) -> None:
     blob = key.seal_field("alice@example.com", **WHERE)
     with pytest.raises(CryptoError, match="failed authentication"):
-        key.open_field(blob, **{**WHERE, **changes})
+        key.open_field(blob, **moved)
 
 
 def test_blob_moved_to_another_subject_is_rejected(key: DataKey) -> None:

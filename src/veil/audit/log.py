@@ -176,10 +176,24 @@ class AuditLog:
         return entry
 
     def anchor(self) -> None:
-        """Copy the committed head into the key store (call after the commit)."""
+        """Copy the committed head into the key store (call after the commit).
+
+        The anchor only moves along the chain it already vouches for: when the log
+        no longer holds the anchored entry unchanged (its tail was cut or
+        rewritten), the anchor is kept, so ``verify`` still reports the damage.
+        """
         seq, hash_ = self.head()
-        if seq:
-            self.keystore.set_anchor(AuditAnchor(seq, hash_))
+        if not seq:
+            return
+        old = self.keystore.anchor()
+        if old is not None and old.seq <= seq:
+            with self.engine.connect() as conn:
+                at = conn.execute(
+                    sa.select(audit_log.c.hash).where(audit_log.c.seq == old.seq)
+                ).scalar_one_or_none()
+            if at != old.hash:
+                return
+        self.keystore.set_anchor(AuditAnchor(seq, hash_))
 
     # -- reading ---------------------------------------------------------------------------
     def head(self) -> tuple[int, str]:
@@ -295,10 +309,13 @@ class AuditLog:
 
 
 def _stored_digest(conn: Connection, seq: int) -> tuple[int, str | None]:
-    rows = conn.execution_options(yield_per=10000).execute(
+    # Per-statement option: Connection.execution_options() would change ``conn`` for good, and on
+    # PostgreSQL the caller's next INSERT would then run through a server-side cursor (an error).
+    rows = conn.execute(
         sa.select(audit_subjects.c.pseudonym)
         .where(audit_subjects.c.seq == seq)
-        .order_by(_bytewise(conn, audit_subjects.c.pseudonym))
+        .order_by(_bytewise(conn, audit_subjects.c.pseudonym)),
+        execution_options={"yield_per": 10000},
     )
     h, count = hashlib.sha256(), 0
     for (p,) in rows:

@@ -148,14 +148,16 @@ class FileKeyProvider(KeyProvider):
     def _load(self) -> None:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            self._keys = {v: base64.b64decode(k) for v, k in raw["keys"].items()}
+            self._keys = {v: base64.b64decode(k, validate=True) for v, k in raw["keys"].items()}
             self._current = str(raw["current"])
+            if self._current not in self._keys or any(len(k) != KEK_BYTES for k in self._keys.values()):
+                raise ValueError("damaged key file")
         except FileNotFoundError as exc:
             raise KeyProviderError(
                 f"key file {self.path} is missing: without it no personal data in this "
                 "workspace can be decrypted (restore it from your key backup)"
             ) from exc
-        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as exc:
             raise KeyProviderError(f"key file {self.path} is not a valid Veil key file") from exc
         mode = self.path.stat().st_mode & 0o777
         if mode & 0o077:

@@ -321,6 +321,9 @@ VALUE_SHARE = 0.5
 FREE_TEXT_MIN_CHARS = 40
 FREE_TEXT_MIN_WORDS = 6
 
+#: Plain numbers (integers, decimals, negatives) and US ZIP+4 codes match the loose phone
+#: pattern but are not phone numbers.
+_NOT_PHONE = re.compile(r"-?\d+(\.\d+)?|\d{5}-\d{4}")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -355,7 +358,7 @@ def _value_kind(values: Sequence[str]) -> str | None:
                 if pattern.match(v)
                 and 7 <= _digits(v) <= 15
                 and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)
-                and not v.isdigit()
+                and not _NOT_PHONE.fullmatch(v)
             )
         if hits / len(values) >= VALUE_SHARE:
             return label
@@ -396,7 +399,9 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
     if _is_free_text(texts):
         return ColumnClass(ColumnCategory.FREE_TEXT, "values are long free text")
     free = _has_phrase(tokens, FREE_TEXT_PHRASES)
-    if free and texts and not _is_dates(texts):
+    # No value in the sample (a sparse notes column) is no evidence against free text: seal it.
+    no_values = not texts and all(v is None or isinstance(v, str) for v in sample)
+    if free and (no_values or (texts and not _is_dates(texts))):
         return ColumnClass(ColumnCategory.FREE_TEXT, f"name contains '{' '.join(free)}'")
     sensitive = _has_phrase(tokens, SENSITIVE_PHRASES)
     if sensitive:
