@@ -70,7 +70,7 @@ def stored_rows(ws: Workspace, dataset: str) -> list[dict[str, Any]]:
         for col in ds.columns:
             value = m[col.sql_name]
             if value is not None and col.sealed:
-                value = key.open_field(bytes(value), dataset=ds.name, row_id=m[ROW], column=col.name)
+                value = key.open_field(bytes(value), dataset=ds.name, row_id=m[ROW], column=col.sql_name)
             record[col.name] = value
         out.append(record)
     return sorted(out, key=lambda d: json.dumps(d, sort_keys=True, default=str))
@@ -412,3 +412,26 @@ def test_constant_batches_over_a_large_file(ws: Workspace, tmp_path: Path) -> No
     Ingestor(ws).run(path, "one_batch", "patient_id")
     assert stored_rows(ws, "patients") == stored_rows(ws, "one_batch")
     assert DatasetCatalog(ws).get("patients").column("length_of_stay").dtype is DType.INT
+
+
+def test_schema_file_declares_types(ws: Workspace, tmp_path: Path) -> None:
+    """A type in the schema file wins over inference (ZIP codes whose zeros come late)."""
+    src = tmp_path / "zips.csv"
+    src.write_text("id,zip,visits\n" + "".join(f"S{i},{10000 + i},{i}\n" for i in range(50)) + "S99,02134,7\n")
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("columns:\n  zip: {category: quasi_identifier, type: text}\n  visits: {type: int}\n")
+    result = Ingestor(ws).run(src, "zips", "id", schema=SchemaFile.load(schema))
+    cols = {c["name"]: c for c in result.columns}
+    assert cols["zip"]["dtype"] == "text" and cols["zip"]["category"] == "quasi_identifier"
+    assert cols["visits"]["dtype"] == "int"
+    ds = DatasetCatalog(ws).get("zips")
+    with ws.engine.connect() as conn:
+        zips = {r[0] for r in conn.execute(sa.select(ds.table.c["zip"]))}
+    assert "02134" in zips
+
+
+def test_schema_file_rejects_unknown_type(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("columns:\n  zip: {type: varchar}\n")
+    with pytest.raises(InputError, match="unknown type 'varchar'"):
+        SchemaFile.load(schema)

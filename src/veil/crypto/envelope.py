@@ -6,6 +6,9 @@ that binds the ciphertext to where it belongs::
 
     veil:f1|<dataset>|<field>|<pseudonym>|<row id>|<dek version>
 
+(``field`` is the column's SQL name; every part is free of ``|``, so the
+encoding is unambiguous.)
+
 so a ciphertext copied to another subject, dataset, row or field, or sealed
 under another key version, fails authentication instead of decrypting. The
 stored blob is ``0x01 || nonce(12) || ciphertext || tag(16)``.

@@ -54,7 +54,7 @@ def _rows(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[
             value = row._mapping[col.sql_name]
             if value is not None and col.sealed:
                 value = key.open_field(
-                    bytes(value), dataset=ds.name, row_id=row._mapping[ROW], column=col.name
+                    bytes(value), dataset=ds.name, row_id=row._mapping[ROW], column=col.sql_name
                 )
             record[col.name] = value
         out.append(record)

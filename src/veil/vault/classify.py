@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -317,6 +317,8 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("IP addresses", re.compile(r"^(\d{1,3}\.){3}\d{1,3}$|^[0-9a-fA-F:]{2,39}:[0-9a-fA-F]{1,4}$")),
     ("IBANs", re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9 ]{11,30}$")),
 )
+#: Value types a schema file may declare (sealed columns are always stored as text).
+SCHEMA_TYPES = ("int", "float", "bool", "date", "timestamp", "text")
 VALUE_SHARE = 0.5
 FREE_TEXT_MIN_CHARS = 40
 FREE_TEXT_MIN_WORDS = 6
@@ -416,19 +418,22 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
 
 @dataclass(frozen=True, slots=True)
 class SchemaFile:
-    """User overrides: ``columns: {name: category}`` and optional ``subject_column``.
+    """User overrides of column categories and types, and optionally the subject column.
 
-    Accepts YAML or JSON (``.yaml``, ``.yml``, ``.json``)::
+    Accepts YAML or JSON (``.yaml``, ``.yml``, ``.json``). A column maps to a category,
+    or to ``{category: ..., type: ...}`` where either key may be left out::
 
         subject_column: patient_id
         columns:
           email: direct_identifier
-          zip: quasi_identifier
+          zip: {category: quasi_identifier, type: text}   # keep leading zeros
           notes: free_text
+          visits: {type: int}
     """
 
     columns: Mapping[str, ColumnCategory]
     subject_column: str | None = None
+    types: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> SchemaFile:
@@ -441,8 +446,18 @@ class SchemaFile:
         if not isinstance(raw, dict) or not isinstance(raw.get("columns", {}), dict):
             raise InputError(f"schema file {path} must be a mapping with a 'columns' mapping")
         columns: dict[str, ColumnCategory] = {}
+        types: dict[str, str] = {}
         for col, spec in (raw.get("columns") or {}).items():
             value = spec.get("category") if isinstance(spec, dict) else spec
+            if isinstance(spec, dict) and spec.get("type") is not None:
+                if spec["type"] not in SCHEMA_TYPES:
+                    raise InputError(
+                        f"schema file {path}: column {col!r} has unknown type {spec['type']!r}; use one of "
+                        + ", ".join(SCHEMA_TYPES)
+                    )
+                types[str(col)] = str(spec["type"])
+            if value is None and str(col) in types:
+                continue
             try:
                 columns[str(col)] = ColumnCategory(str(value))
             except ValueError:
@@ -451,4 +466,4 @@ class SchemaFile:
                     + ", ".join(c.value for c in ColumnCategory)
                 ) from None
         subject = raw.get("subject_column")
-        return cls(columns=columns, subject_column=str(subject) if subject else None)
+        return cls(columns=columns, subject_column=str(subject) if subject else None, types=types)

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from veil.crypto.envelope import BLOB_VERSION, NONCE_BYTES, field_aad_prefix, field_aad_suffix
 from veil.database import checkpoint
 from veil.errors import ConflictError, InputError
-from veil.vault.classify import ColumnCategory, SchemaFile, classify_column
+from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory, SchemaFile, classify_column
 from veil.vault.dataset import (
     INGEST,
     PSEUDONYM,
@@ -97,7 +97,7 @@ class Ingestor:
                 f"{path}: no subject column {subject_column!r}; columns are: " + ", ".join(reader.names)
             )
         if schema:
-            unknown = set(schema.columns) - set(reader.names)
+            unknown = (set(schema.columns) | set(schema.types)) - set(reader.names)
             if unknown:
                 raise InputError(f"schema names column(s) not in {path.name}: {', '.join(sorted(unknown))}")
         ingest_id = secrets.token_hex(6)
@@ -192,11 +192,11 @@ class Ingestor:
             category = overrides.get(col) or classify_column(col, sample).category
             if category is ColumnCategory.SUBJECT_ID:
                 raise InputError(f"column {col!r}: only the subject column can be subject_id")
-            dtype = (
-                DType.SEALED
-                if category in {ColumnCategory.DIRECT_IDENTIFIER, ColumnCategory.FREE_TEXT}
-                else infer_dtype(sample)
-            )
+            declared = schema.types.get(col) if schema else None
+            if category in ENCRYPTED_CATEGORIES:
+                dtype = DType.SEALED
+            else:
+                dtype = DType(declared) if declared else infer_dtype(sample)
             sql = sql_name_for(col, taken | {ROW, PSEUDONYM, INGEST})
             taken.add(sql)
             new.append(Column(col, sql, category, dtype, position))
@@ -318,7 +318,8 @@ class _Plan:
             c.name: _identity_text if c.dtype in (DType.TEXT, DType.SEALED) else converter(c.dtype)
             for c in self.file_columns
         }
-        self.prefix = {c.name: field_aad_prefix(ds.name, c.name) for c in self.file_columns}
+        # The SQL name ([a-z0-9_]) keeps the "|"-joined associated data unambiguous.
+        self.prefix = {c.name: field_aad_prefix(ds.name, c.sql_name) for c in self.file_columns}
         mark = "?" if paramstyle == "qmark" else "%s"
         cols = [ROW, PSEUDONYM, INGEST] + [c.sql_name for c in self.file_columns]
         # Identifiers are quoted by the dialect and come from the catalog; values are bound.

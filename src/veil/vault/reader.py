@@ -143,7 +143,7 @@ class _CsvReader(TableReader):
     def _error(self, exc: Exception) -> InputError:
         if self._bad_row is not None:
             return InputError(
-                f"{self.path}: malformed row {self._bad_row - 1} (line {self._bad_row}): "
+                f"{self.path}: malformed row {self._bad_row - 1} (data rows counted from 1): "
                 f"{self._bad_fields} fields, expected {len(self.names)}"
             )
         text = str(exc)

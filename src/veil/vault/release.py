@@ -118,7 +118,9 @@ class Releaser:
         subject_query = sa.select(query.subquery().c[PSEUDONYM]).distinct()
         with self.ws.transaction() as conn, atomic_path(out, mode=0o600) as tmp:
             with pq.ParquetWriter(tmp, schema) as writer:
-                result = conn.execution_options(yield_per=20_000).execute(query)
+                # Per-statement: the audit append below reuses conn (PostgreSQL cannot INSERT
+                # through the server-side cursor a connection-wide yield_per would leave on).
+                result = conn.execute(query, execution_options={"yield_per": 20_000})
                 for part in result.partitions():
                     by_column = list(zip(*part, strict=True))
                     arrays = [
