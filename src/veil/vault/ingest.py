@@ -104,10 +104,12 @@ class Ingestor:
         erased = set(self.ws.keystore.tombstones())
         rows = skipped = new_subjects = 0
         ds: Dataset | None = None
+        fresh = False
         try:
             with self.ws.transaction() as conn:
                 for batch in reader:
                     if ds is None:
+                        fresh = self.catalog.find(dataset, conn) is None
                         ds = self._prepare(conn, dataset, subject_column, reader.names, batch, schema)
                         plan = _Plan(
                             ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer
@@ -119,7 +121,8 @@ class Ingestor:
                 if ds is None:
                     raise InputError(f"{path}: no data rows")
                 ds.create_indexes(conn)
-                replaced = self._replace_old_rows(conn, ds, ingest_id)
+                # A dataset created by this ingest has no older rows to replace.
+                replaced = 0 if fresh else self._replace_old_rows(conn, ds, ingest_id)
                 subjects = int(
                     conn.execute(
                         sa.select(sa.func.count(sa.distinct(ds.table.c[PSEUDONYM]))).where(
