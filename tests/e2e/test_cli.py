@@ -81,7 +81,9 @@ def test_full_story(workspace: Path, tmp_path: Path) -> None:
     released = set(table.column("pseudonym").to_pylist())
     # a contract purpose releases every subject
     all_out = tmp_path / "care.parquet"
-    care = veil_json("release", "patients", "--purpose", "care", "--out", str(all_out), "--columns", "zip,sex", ws=ws)
+    care = veil_json(
+        "release", "patients", "--purpose", "care", "--out", str(all_out), "--columns", "zip,sex", ws=ws
+    )
     assert care["rows"] == 120 and pq.read_table(all_out).column_names == ["pseudonym", "zip", "sex"]
 
     # access request: decrypted identity, consent, usage receipt naming the release
@@ -101,7 +103,10 @@ def test_full_story(workspace: Path, tmp_path: Path) -> None:
     # keys rotate: every remaining data key re-wrapped, data still readable
     rotated = veil_json("keys", "rotate", ws=ws)
     assert rotated["rewrapped"] == 119
-    assert veil_json("subject", "export", people[1].patient_id, ws=ws)["datasets"]["patients"][0]["email"] == people[1].email
+    assert (
+        veil_json("subject", "export", people[1].patient_id, ws=ws)["datasets"]["patients"][0]["email"]
+        == people[1].email
+    )
 
     # audit log intact and free of personal data
     assert veil_json("audit", "verify", ws=ws)["ok"] is True
@@ -144,11 +149,28 @@ def test_errors_are_clear(workspace: Path, tmp_path: Path) -> None:
     assert proc.returncode == 3
     assert "no subject column 'nope'" in proc.stderr and "patient_id" in proc.stderr
     assert "Traceback" not in proc.stderr
-    proc = veil("ingest", str(tmp_path / "missing.csv"), "--dataset", "x", "--subject-column", "id", "--json",
-                ws=ws, check=False)
+    proc = veil(
+        "ingest",
+        str(tmp_path / "missing.csv"),
+        "--dataset",
+        "x",
+        "--subject-column",
+        "id",
+        "--json",
+        ws=ws,
+        check=False,
+    )
     assert proc.returncode == 3 and json.loads(proc.stdout)["error"] == "input_error"
-    proc = veil("release", "nothing", "--purpose", "research", "--out", str(tmp_path / "o.parquet"), ws=ws,
-                check=False)
+    proc = veil(
+        "release",
+        "nothing",
+        "--purpose",
+        "research",
+        "--out",
+        str(tmp_path / "o.parquet"),
+        ws=ws,
+        check=False,
+    )
     assert proc.returncode == 4 and "no dataset 'nothing'" in proc.stderr
     proc = veil("status", ws=tmp_path / "not-a-workspace", check=False)
     assert proc.returncode == 2 and "veil init" in proc.stderr

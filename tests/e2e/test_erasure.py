@@ -22,14 +22,15 @@ from veil.workspace import Workspace
 
 
 def files_containing(root: Path, needle: bytes) -> list[str]:
-    return [str(p.relative_to(root)) for p in sorted(root.rglob("*")) if p.is_file() and needle in p.read_bytes()]
+    return [
+        str(p.relative_to(root)) for p in sorted(root.rglob("*")) if p.is_file() and needle in p.read_bytes()
+    ]
 
 
 def test_erased_subject_leaves_no_trace_and_backups_cannot_resurrect(ws: Workspace, tmp_path: Path) -> None:
     src = write_csv(tmp_path / "patients.csv", 200)
     people = list(generate_patients(200))
     names = Counter(p.name for p in people)
-    # A patient from row 100 on, so that no other row id ("<ingest>:1234") contains theirs.
     target = next(p for p in people[120:] if names[p.name] == 1)
     PurposeRegistry(ws).add("research", "consent", 365)
     Ingestor(ws).run(src, "patients", "patient_id")
@@ -44,7 +45,10 @@ def test_erased_subject_leaves_no_trace_and_backups_cannot_resurrect(ws: Workspa
         row_id = conn.execute(
             sa.select(ds.table.c["_row"]).where(ds.table.c["_pseudonym"] == before.pseudonym)
         ).scalar_one()
-    assert files_containing(ws.root, row_id.encode()) == ["veil.db"]  # the attribute row is on disk
+    # The stored record starts with its row id and pseudonym, side by side: a needle no other
+    # record can contain (a row id alone can be a prefix of another row's id + pseudonym).
+    row_record = (row_id + before.pseudonym).encode()
+    assert files_containing(ws.root, row_record) == ["veil.db"]  # the attribute row is on disk
 
     backup = tmp_path / "before-erasure.db"
     create_backup(ws, backup)
@@ -60,7 +64,7 @@ def test_erased_subject_leaves_no_trace_and_backups_cannot_resurrect(ws: Workspa
         "ssn": target.ssn.encode(),
         "phone": target.phone.encode(),
         "subject id": target.patient_id.encode(),
-        "attribute row": row_id.encode(),
+        "attribute row": row_record,
     }
     for label, needle in needles.items():
         assert files_containing(ws.root, needle) == [], f"{label} still in workspace files"
