@@ -417,7 +417,9 @@ def test_constant_batches_over_a_large_file(ws: Workspace, tmp_path: Path) -> No
 def test_schema_file_declares_types(ws: Workspace, tmp_path: Path) -> None:
     """A type in the schema file wins over inference (ZIP codes whose zeros come late)."""
     src = tmp_path / "zips.csv"
-    src.write_text("id,zip,visits\n" + "".join(f"S{i},{10000 + i},{i}\n" for i in range(50)) + "S99,02134,7\n")
+    src.write_text(
+        "id,zip,visits\n" + "".join(f"S{i},{10000 + i},{i}\n" for i in range(50)) + "S99,02134,7\n"
+    )
     schema = tmp_path / "schema.yaml"
     schema.write_text("columns:\n  zip: {category: quasi_identifier, type: text}\n  visits: {type: int}\n")
     result = Ingestor(ws).run(src, "zips", "id", schema=SchemaFile.load(schema))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +131,24 @@ class KeyStore:
             ).one()
         return self.provider.unwrap(row.kek_version, row.wrapped, _secret_aad(PSEUDONYM_KEY))
 
+    def secret(self, name: str) -> bytes:
+        """A named 256-bit workspace secret (e.g. a masking key), made on first use.
+
+        Stored wrapped by the KEK like every other key, and re-wrapped by rotation.
+        """
+        aad = _secret_aad(name)
+        query = sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == name)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            with self.writer.begin() as conn:
+                row = conn.execute(query).first()  # another process may have made it meanwhile
+                if row is None:
+                    version, wrapped = self.provider.wrap(secrets.token_bytes(32), aad)
+                    conn.execute(_secrets.insert().values(name=name, kek_version=version, wrapped=wrapped))
+                    row = conn.execute(query).one()
+        return self.provider.unwrap(row.kek_version, bytes(row.wrapped), aad)
+
     # -- data keys -------------------------------------------------------------------------
     def load(self, pseudonyms: Iterable[str]) -> dict[str, DataKey]:
         """Unwrap the DEKs of ``pseudonyms`` that exist (erased ones are absent)."""
@@ -160,33 +178,55 @@ class KeyStore:
         if missing:
             version, wrap = self.provider.wrapper()
             now = clock.now_iso()
-            material = os.urandom(32 * len(missing))
-            rows = []
-            for n, p in enumerate(missing):
-                dek = DataKey(p, 1, material[32 * n : 32 * n + 32])
-                keys[p] = dek
-                rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now))
             with self.writer.begin() as conn:
-                conn.exec_driver_sql(
-                    "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at) "  # noqa: S608
-                    f"VALUES ({marks(conn, 5)})",
-                    rows,
-                )
+                # Another process may have created some of these keys since the read above (two
+                # CLI calls for one new subject at once). Look again under the write lock (SQLite:
+                # BEGIN IMMEDIATE), so the key made first is the one every process uses.
+                again = "SELECT pseudonym FROM deks WHERE pseudonym IN ({marks})"
+                raced = {str(r[0]) for r in select_in(conn, again, missing)}
+                missing = [p for p in missing if p not in raced]
+                material = os.urandom(32 * len(missing))
+                rows = []
+                for n, p in enumerate(missing):
+                    dek = DataKey(p, 1, material[32 * n : 32 * n + 32])
+                    keys[p] = dek
+                    rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now))
+                if rows:
+                    conn.exec_driver_sql(
+                        "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at) "  # noqa: S608
+                        f"VALUES ({marks(conn, 5)})",
+                        rows,
+                    )
+            if raced:
+                keys.update(self.load(raced))
         return keys, len(missing)
 
     def destroy(self, pseudonym: str, reason: str) -> bool:
         """Crypto-shred: delete the wrapped DEK and record a tombstone. Idempotent."""
+        return self.destroy_many([pseudonym], reason) == 1
+
+    def destroy_many(self, pseudonyms: Sequence[str], reason: str) -> int:
+        """Crypto-shred many subjects in one transaction; returns how many keys existed."""
+        wanted = list(dict.fromkeys(pseudonyms))
+        now = clock.now_iso()
+        gone = 0
         with self.writer.begin() as conn:
-            gone = conn.execute(_deks.delete().where(_deks.c.pseudonym == pseudonym)).rowcount
-            exists = conn.execute(
-                sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym == pseudonym)
-            ).first()
-            if exists is None:
-                conn.execute(
-                    _tombstones.insert().values(pseudonym=pseudonym, erased_at=clock.now_iso(), reason=reason)
-                )
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                gone += conn.execute(_deks.delete().where(_deks.c.pseudonym.in_(chunk))).rowcount or 0
+                known = {
+                    r[0]
+                    for r in conn.execute(
+                        sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym.in_(chunk))
+                    )
+                }
+                fresh = [
+                    {"pseudonym": p, "erased_at": now, "reason": reason} for p in chunk if p not in known
+                ]
+                if fresh:
+                    conn.execute(_tombstones.insert(), fresh)
         checkpoint(self.engine)
-        return bool(gone)
+        return gone
 
     # -- tombstones ------------------------------------------------------------------------
     def tombstone(self, pseudonym: str) -> str | None:

@@ -73,7 +73,7 @@ def erase_pseudonyms(
     details: dict[str, Any] | None = None,
 ) -> tuple[dict[str, int], int, int, int]:
     """Shred keys, delete rows, audit once. Returns (rows, events, keys destroyed, audit seq)."""
-    destroyed = sum(ws.keystore.destroy(p, reason) for p in pseudonyms)
+    destroyed = ws.keystore.destroy_many(pseudonyms, reason)
     with ws.transaction() as conn:
         rows, events = purge_rows(conn, ws, pseudonyms)
         entry = ws.audit.append(
