@@ -437,3 +437,15 @@ def test_schema_file_rejects_unknown_type(tmp_path: Path) -> None:
     schema.write_text("columns:\n  zip: {type: varchar}\n")
     with pytest.raises(InputError, match="unknown type 'varchar'"):
         SchemaFile.load(schema)
+
+
+def test_failed_ingest_leaves_no_data_keys(ws: Workspace, tmp_path: Path) -> None:
+    """Keys made for subjects of a failed ingest are taken back with the data."""
+    src = tmp_path / "bad_late.csv"
+    good = "".join(f"S{i},{i}\n" for i in range(300))
+    src.write_text("id,visits\n" + good + "S999,not-a-number\n")
+    before = ws.keystore.count()
+    with pytest.raises(InputError, match="row 301"):
+        Ingestor(ws, batch_rows=100).run(src, "visits", "id")
+    assert ws.keystore.count() == before
+    assert DatasetCatalog(ws).find("visits") is None

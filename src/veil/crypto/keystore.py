@@ -40,6 +40,9 @@ _deks = sa.Table(
     sa.Column("kek_version", sa.String(32), nullable=False),
     sa.Column("wrapped", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    # The ingest (or other bulk run) that made the key, so a failed run can take its keys back.
+    sa.Column("origin", sa.String(16), nullable=True),
+    sa.Index("ix_deks_origin", "origin"),
 )
 _tombstones = sa.Table(
     "tombstones",
@@ -170,8 +173,13 @@ class KeyStore:
     def get(self, pseudonym: str) -> DataKey | None:
         return self.load([pseudonym]).get(pseudonym)
 
-    def get_or_create(self, pseudonyms: Iterable[str]) -> tuple[dict[str, DataKey], int]:
-        """DEKs for ``pseudonyms``, creating the missing ones; returns (keys, created)."""
+    def get_or_create(
+        self, pseudonyms: Iterable[str], *, origin: str | None = None
+    ) -> tuple[dict[str, DataKey], int]:
+        """DEKs for ``pseudonyms``, creating the missing ones; returns (keys, created).
+
+        ``origin`` tags the keys made here (see :meth:`discard`).
+        """
         wanted = list(dict.fromkeys(pseudonyms))
         keys = self.load(wanted)
         missing = [p for p in wanted if p not in keys]
@@ -190,16 +198,21 @@ class KeyStore:
                 for n, p in enumerate(missing):
                     dek = DataKey(p, 1, material[32 * n : 32 * n + 32])
                     keys[p] = dek
-                    rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now))
+                    rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now, origin))
                 if rows:
                     conn.exec_driver_sql(
-                        "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at) "  # noqa: S608
-                        f"VALUES ({marks(conn, 5)})",
+                        "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at, origin) "  # noqa: S608
+                        f"VALUES ({marks(conn, 6)})",
                         rows,
                     )
             if raced:
                 keys.update(self.load(raced))
         return keys, len(missing)
+
+    def discard(self, origin: str) -> int:
+        """Delete the keys a failed run made (its data never committed, so nothing uses them)."""
+        with self.writer.begin() as conn:
+            return int(conn.execute(_deks.delete().where(_deks.c.origin == origin)).rowcount or 0)
 
     def destroy(self, pseudonym: str, reason: str) -> bool:
         """Crypto-shred: delete the wrapped DEK and record a tombstone. Idempotent."""

@@ -145,6 +145,10 @@ class Ingestor:
                         "sealed_columns": [c.name for c in ds.columns if c.sealed],
                     },
                 )
+        except BaseException:
+            # The data never committed, so the keys this run made protect nothing: take them back.
+            self.ws.keystore.discard(ingest_id)
+            raise
         finally:
             reader.close()
         checkpoint(self.ws.engine)  # fold the bulk load's WAL into the database file now
@@ -228,7 +232,7 @@ class Ingestor:
         pseudonymize = self.ws.pseudonymize
         pseudonyms = [pseudonymize(sid) for sid in subject_ids]
         keys, _gone, created = self.vault.ensure(
-            conn, dict(zip(pseudonyms, subject_ids, strict=True)), erased=erased
+            conn, dict(zip(pseudonyms, subject_ids, strict=True)), erased=erased, origin=ingest_id
         )
         keep = [i for i, p in enumerate(pseudonyms) if p in keys]
         skipped = batch.size - len(keep)

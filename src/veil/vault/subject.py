@@ -29,7 +29,12 @@ class SubjectVault:
         return {pseudonymize(s): s for s in subject_ids}
 
     def ensure(
-        self, conn: Connection, by_pseudonym: Mapping[str, str], *, erased: set[str] | None = None
+        self,
+        conn: Connection,
+        by_pseudonym: Mapping[str, str],
+        *,
+        erased: set[str] | None = None,
+        origin: str | None = None,
     ) -> tuple[dict[str, DataKey], set[str], int]:
         """Make sure each subject has a DEK and a vault row.
 
@@ -41,7 +46,7 @@ class SubjectVault:
         tombstoned = erased if erased is not None else set(self.ws.keystore.tombstones())
         gone = {p for p in by_pseudonym if p in tombstoned}
         live = [p for p in by_pseudonym if p not in gone]
-        keys, created = self.ws.keystore.get_or_create(live)
+        keys, created = self.ws.keystore.get_or_create(live, origin=origin)
         if live:
             now = clock.now_iso()
             rows = [(p, keys[p].version, _seal_id(keys[p], by_pseudonym[p]), now, now) for p in live]
