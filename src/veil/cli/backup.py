@@ -47,7 +47,10 @@ def restore(file: FileArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = Fa
 
 
 @app.command()
-def show(file: FileArg, as_json: JsonOpt = False) -> None:
-    """Show a backup's manifest."""
+def show(file: FileArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Show a backup's manifest (and, with --workspace, whether it belongs to that workspace)."""
     info = describe(file)
+    if workspace is not None:
+        with open_ws(workspace) as ws:
+            info["belongs_to_workspace"] = info.get("workspace_id") == ws.config.workspace_id
     emit(as_json, info, lambda: console.print(info))

@@ -16,7 +16,10 @@ __all__ = ["register"]
 
 def demo(
     patients: Annotated[int, typer.Option(help="How many fake patients to generate.", min=10)] = 3000,
-    keep: Annotated[Path | None, typer.Option(help="Keep the demo files in this directory.")] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option("--keep", "--workspace", "-w", help="Keep the demo files in this directory."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the whole story on a temporary workspace: ingest, consent, release, access, erasure, audit."""
