@@ -100,6 +100,9 @@ class Workspace:
                 conn.execute(workspace_meta.insert().values(key="schema_version", value="1"))
         finally:
             engine.dispose()
+        data_file = root / "veil.db"
+        if config.database_url is None and data_file.exists():
+            os.chmod(data_file, 0o600)  # the directory is 0700 too
         KeyStore.create(config.keystore(root), provider, config.workspace_id).dispose()
         config.save(root)
         ws = cls(root, config)
