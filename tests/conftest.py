@@ -26,7 +26,9 @@ def postgres_admin_url() -> str | None:
         return url
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"${POSTGRES_ENV} is not set under CI=true: .ci/run must start PostgreSQL")
-    pytest.skip(f"no PostgreSQL server: set ${POSTGRES_ENV} (e.g. postgresql+psycopg://veil@localhost/postgres)")
+    pytest.skip(
+        f"no PostgreSQL server: set ${POSTGRES_ENV} (e.g. postgresql+psycopg://veil@localhost/postgres)"
+    )
 
 
 @pytest.fixture

@@ -10,7 +10,20 @@ import sqlalchemy as sa
 import typer
 from rich.markup import escape
 
-from veil.cli import audit, backup, consent, dataset, demo, keys, purpose, retention, subject, workspace
+from veil.cli import (
+    audit,
+    backup,
+    consent,
+    dataset,
+    demo,
+    keys,
+    pii,
+    proxy,
+    purpose,
+    retention,
+    subject,
+    workspace,
+)
 from veil.cli.output import err_console
 from veil.errors import VeilError
 
@@ -34,6 +47,8 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(backup.app, name="backup")
+app.add_typer(pii.app, name="pii")
+proxy.register(app)
 demo.register(app)
 
 DB_ERROR_EXIT = 11

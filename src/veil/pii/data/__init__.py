@@ -1,0 +1,22 @@
+"""Gazetteers shipped with Veil (see ``README.md`` in this folder for sources and licence).
+
+Files are read on first use, never at import, and cached for the life of the process.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+__all__ = ["FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list"]
+
+FIRST_NAMES = "first_names.txt"
+LAST_NAMES = "last_names.txt"
+PLACES = "places.txt"
+
+
+@cache
+def load_list(name: str) -> frozenset[str]:
+    """The entries of data file ``name`` (one a line; ``#`` starts a comment line)."""
+    text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))

@@ -1,0 +1,442 @@
+"""The PII detection engine: recognizers + spaCy NER -> resolved, typed spans.
+
+One pass per text:
+
+1. every rule recognizer runs its precompiled patterns / finder once over the text; each
+   candidate is validated (checksums) and scored with context words;
+2. NER runs on all texts of a batch at once (``nlp.pipe``; long texts in overlapping
+   chunks, see :mod:`veil.pii.nlp`); its spans go through the NER recognizers
+   (label mapping, plausibility filters, context);
+3. candidates below ``min_score``, of unwanted types, or inside an allow-listed match are
+   dropped, and overlaps are resolved deterministically: higher score wins, then the
+   longer span, then the earlier start, then the type name, then the recognizer name;
+4. with ``coreference`` on, further mentions of a found person's name (or of one of its
+   words: "Isis Mendonça" ... "Isis:") in the same text are marked too (PERSON, 0.6).
+
+``processes > 1`` runs batches in a pool of worker processes, each of which loads the
+model once and keeps it; results are identical to a single process and in input order.
+Nothing here logs, prints or ``repr`` s text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import multiprocessing
+import pickle
+import re
+import weakref
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
+from types import TracebackType
+from typing import Any
+
+from veil.errors import ConfigError, InputError
+from veil.pii.config import PiiConfig
+from veil.pii.context import ContextMatcher
+from veil.pii.entity import Entity, EntityType
+from veil.pii.nlp import NerSpan, load_model, run_ner
+from veil.pii.recognizers.common import NAME_WORD
+from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.registry import Recognizer, RecognizerRegistry
+
+__all__ = ["PiiEngine"]
+
+_Candidate = tuple[int, int, str, float, str]  # start, end, type, score, recognizer
+_NAME_WORD = re.compile(NAME_WORD)
+_NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    recognizer: Recognizer
+    regexes: tuple[tuple[re.Pattern[str], float, bool], ...]  # regex, base score, has a "pii" group
+    context: ContextMatcher
+
+
+def _compile(recognizer: Recognizer) -> _Compiled:
+    regexes = []
+    for pattern in recognizer.all_patterns():
+        compiled = re.compile(pattern.regex)
+        regexes.append((compiled, pattern.score, "pii" in compiled.groupindex))
+    context = ContextMatcher(
+        recognizer.context,
+        recognizer.negative_context,
+        before=recognizer.window_before,
+        after=recognizer.window_after,
+        negative_after=(
+            recognizer.window_after
+            if recognizer.negative_window_after is None
+            else recognizer.negative_window_after
+        ),
+        boost=recognizer.context_boost,
+        penalty=recognizer.negative_penalty,
+    )
+    return _Compiled(recognizer, tuple(regexes), context)
+
+
+_EDGE = " \t\r\n.,;:!?\"'`()[]{}<>*_|"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """NER span cut at a line break, without surrounding punctuation, a leading "the" or a
+    trailing "'s" (a line is a field: "Junitz e.V.\\n\\nDear" is not one name)."""
+    newline = text.find("\n", start, end)
+    if newline != -1:
+        end = newline
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    if text.startswith(("the ", "The "), start) and end - start > 4:
+        start += 4
+    if end - start > 2 and text[end - 2 : end] in ("'s", "\u2019s"):
+        end -= 2
+    return start, end
+
+
+def _normalise(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+class _Detector:
+    """Single-process detection with compiled recognizers and a lazily loaded model."""
+
+    def __init__(self, config: PiiConfig, registry: RecognizerRegistry) -> None:
+        self.config = config
+        wanted = config.entities
+        active = [r for r in registry if wanted is None or r.entity_type in wanted]
+        self.rules = [_compile(r) for r in active if r.patterns or r.deny_list or r.finder]
+        self.ner_by_label: dict[str, list[_Compiled]] = {}
+        if config.ner:
+            for recognizer in active:
+                compiled = _compile(recognizer)
+                for label in recognizer.ner_labels:
+                    self.ner_by_label.setdefault(label, []).append(compiled)
+        self.allow = frozenset(_normalise(v) for v in config.allow_list)
+        self.allow_patterns = tuple(re.compile(p) for p in config.allow_patterns)
+        self._nlp: Any = None
+
+    @property
+    def uses_ner(self) -> bool:
+        return bool(self.ner_by_label)
+
+    def load(self) -> None:
+        if self.uses_ner and self._nlp is None:
+            self._nlp = load_model(self.config.model)
+
+    def detect_many(self, texts: Sequence[str]) -> list[list[Entity]]:
+        if not self.uses_ner:
+            return [self._resolve(text, self._rule_candidates(text)) for text in texts]
+        self.load()
+        rule_candidates = [self._rule_candidates(text) for text in texts]
+        views = (
+            [_ner_view(text, found) for text, found in zip(texts, rule_candidates, strict=True)]
+            if self.config.focused_ner
+            else texts
+        )
+        spans_per_text = run_ner(
+            self._nlp,
+            views,
+            chunk_size=self.config.chunk_size,
+            overlap=self.config.chunk_overlap,
+            batch_size=self.config.batch_size,
+        )
+        results: list[list[Entity]] = []
+        for text, candidates, spans in zip(texts, rule_candidates, spans_per_text, strict=True):
+            candidates.extend(self._ner_candidates(text, spans))
+            results.append(self._resolve(text, candidates))
+        return results
+
+    def _rule_candidates(self, text: str) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        floor = self.config.min_score
+        for rule in self.rules:
+            recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
+            etype, name = recognizer.entity_type, recognizer.name
+            for regex, base, has_group in rule.regexes:
+                for match in regex.finditer(text):
+                    start, end = match.span("pii") if has_group else match.span()
+                    if start >= end or (validate is not None and not validate(text[start:end])):
+                        continue
+                    score = context.adjust(text, start, end, base)
+                    if score >= floor:
+                        out.append((start, end, etype, score, name))
+            if recognizer.finder is not None:
+                for start, end, base in recognizer.finder(text):
+                    if start >= end or (validate is not None and not validate(text[start:end])):
+                        continue
+                    score = context.adjust(text, start, end, base)
+                    if score >= floor:
+                        out.append((start, end, etype, score, name))
+        return out
+
+    def _ner_candidates(self, text: str, spans: list[NerSpan]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        floor = self.config.min_score
+        for span in spans:
+            rules = self.ner_by_label.get(span.label)
+            if not rules:
+                continue
+            start, end = _trim(text, span.start, span.end)
+            if start >= end:
+                continue
+            fragment = text[start:end]
+            for rule in rules:
+                recognizer = rule.recognizer
+                if recognizer.validate is not None and not recognizer.validate(fragment):
+                    continue
+                score = rule.context.adjust(text, start, end, recognizer.ner_score)
+                if score >= floor:
+                    out.append((start, end, recognizer.entity_type, score, recognizer.name))
+        return out
+
+    def _allowed(self, fragment: str) -> bool:
+        if _normalise(fragment) in self.allow:
+            return True
+        return any(p.fullmatch(fragment) for p in self.allow_patterns)
+
+    def _resolve(self, text: str, candidates: list[_Candidate]) -> list[Entity]:
+        if self.allow or self.allow_patterns:
+            allowed = [(s, e) for s, e, *_ in candidates if self._allowed(text[s:e])]
+            if allowed:
+                candidates = [c for c in candidates if not any(s <= c[0] and c[1] <= e for s, e in allowed)]
+        kept = _greedy(candidates)
+        if self.config.coreference:
+            mentions = _other_mentions(text, kept)
+            if mentions:  # a second pass: a name's mentions compete with what they overlap
+                kept = _greedy(candidates + mentions)
+        return [Entity(start, end, kind, round(score, 4), name) for start, end, kind, score, name in kept]
+
+
+def _greedy(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Best first (score, length, start, type, recognizer); drop whatever overlaps a better one."""
+    ranked = sorted(candidates, key=lambda c: (-round(c[3], 6), c[0] - c[1], c[0], c[2], c[4]))
+    starts: list[int] = []
+    ends: list[int] = []
+    kept: list[_Candidate] = []
+    for candidate in ranked:
+        start, end = candidate[0], candidate[1]
+        i = bisect.bisect_right(starts, start)
+        if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+            continue  # overlaps something better
+        starts.insert(i, start)
+        ends.insert(i, end)
+        kept.append(candidate)
+    kept.sort()
+    return kept
+
+
+def _other_mentions(text: str, kept: list[_Candidate]) -> list[_Candidate]:
+    """Every mention of the names found, and of their words ("Isis Mendonça ... Isis: yes"),
+    as PERSON candidates scoring 0.6."""
+    names: set[str] = set()
+    for start, end, kind, score, _ in kept:
+        if kind == EntityType.PERSON and score >= 0.6:
+            value = text[start:end]
+            names.add(value)
+            names.update(w for w in _NAME_WORD.findall(value) if len(w) > 2 and w not in _NOT_NAME_ON_ITS_OWN)
+    return [
+        (start, start + len(name), EntityType.PERSON, 0.6, "person_coreference")
+        for name in sorted(names)
+        for start in _occurrences(text, name)
+    ]
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side)."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
+            yield at
+        at = text.find(word, at + 1)
+
+
+def _joins_word(char: str) -> bool:
+    return char.isalnum() or char in "_'\u2019-"
+
+
+# Types that NER never produces: their matches are blanked from the text NER reads.
+_NER_TYPES = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]|[A-ZÀ-ÖØ-Þ]{2}")
+
+
+def _ner_view(text: str, candidates: list[_Candidate]) -> str:
+    """The text as NER reads it (same length, same offsets): ids, contacts, numbers and dates
+    found by the rules are blanked, and lines without a capitalised word are skipped (blank).
+    Fewer tokens for the slowest stage; names, places and organisations keep their context."""
+    blanks = sorted((s, e) for s, e, kind, _, _ in candidates if kind not in _NER_TYPES)
+    if blanks:
+        parts: list[str] = []
+        at = 0
+        for start, end in blanks:
+            if end <= at:
+                continue
+            start = max(start, at)
+            parts.append(text[at:start])
+            parts.append(" " * (end - start))
+            at = end
+        parts.append(text[at:])
+        text = "".join(parts)
+    lines = text.split("\n")
+    if len(lines) > 1 or not _CAPITALISED.search(text):
+        text = "\n".join(line if _CAPITALISED.search(line) else " " * len(line) for line in lines)
+    return text
+
+
+# -- worker processes --------------------------------------------------------------------------
+
+_WORKER: _Detector | None = None
+
+
+def _worker_init(config: PiiConfig, registry: RecognizerRegistry) -> None:
+    global _WORKER
+    _WORKER = _Detector(config, registry)
+    _WORKER.load()
+
+
+def _worker_detect(texts: list[str]) -> list[list[Entity]]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.detect_many(texts)
+
+
+def _batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _checked(texts: Iterable[object]) -> Iterator[str]:
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"text #{i} is a {type(text).__name__}, not a str")
+        yield text
+
+
+class PiiEngine:
+    """Finds personal data in text.
+
+    >>> engine = PiiEngine(PiiConfig(ner=False))
+    >>> [(e.type, e.start, e.end) for e in engine.detect("mail jane@example.org")]
+    [('EMAIL_ADDRESS', 5, 21)]
+
+    ``processes`` (default: ``config.processes``) > 1 uses a pool of worker processes for
+    :meth:`detect_batch` and :meth:`stream`; call :meth:`close` (or use ``with``) to stop
+    it. The model is loaded on first use (or by :meth:`load`), never in the constructor.
+    """
+
+    def __init__(
+        self,
+        config: PiiConfig | None = None,
+        *,
+        registry: RecognizerRegistry | None = None,
+        processes: int | None = None,
+    ) -> None:
+        self.config = config if config is not None else PiiConfig()
+        self.registry = registry if registry is not None else RecognizerRegistry.from_config(self.config)
+        self.processes = processes if processes is not None else self.config.processes
+        if self.processes < 1:
+            raise ConfigError("processes must be at least 1")
+        self._detector = _Detector(self.config, self.registry)
+        self._pool: Pool | None = None
+        self._finalizer: weakref.finalize[Any, PiiEngine] | None = None
+
+    # -- public API ------------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[Entity]:
+        """Entities in ``text``, sorted by position, never overlapping."""
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: Iterable[str]) -> list[list[Entity]]:
+        """Entities for each text, in input order."""
+        items = list(_checked(texts))
+        if not items:
+            return []
+        if self.processes == 1:
+            return self._detector.detect_many(items)
+        size = max(1, min(self.config.batch_size, math.ceil(len(items) / self.processes)))
+        return list(self._stream_pool(_batched(items, size)))
+
+    def stream(self, texts: Iterable[str]) -> Iterator[list[Entity]]:
+        """Entities for each text of a (possibly endless) iterable, lazily, in input order.
+
+        At most ``batch_size`` texts (``2 * processes`` batches with a pool) are read ahead.
+        """
+        batches = _batched(_checked(texts), self.config.batch_size)
+        if self.processes == 1:
+            for batch in batches:
+                yield from self._detector.detect_many(batch)
+        else:
+            yield from self._stream_pool(batches)
+
+    def load(self) -> PiiEngine:
+        """Load the model now (or start the worker pool) instead of on first use."""
+        if self.processes == 1:
+            self._detector.load()
+        else:
+            self._get_pool()
+        return self
+
+    def close(self) -> None:
+        """Stop the worker pool, if any. The engine may be used again (a new pool starts)."""
+        if self._finalizer is not None:
+            self._finalizer()
+            self._finalizer = None
+        self._pool = None
+
+    def __enter__(self) -> PiiEngine:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"PiiEngine(recognizers={len(self.registry)}, ner={self._detector.uses_ner}, "
+            f"model={self.config.model or 'default'!r}, min_score={self.config.min_score}, "
+            f"processes={self.processes})"
+        )
+
+    # -- pool ------------------------------------------------------------------------------
+
+    def _get_pool(self) -> Pool:
+        if self._pool is None:
+            try:
+                pickle.dumps((self.config, self.registry))
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                raise ConfigError(
+                    "a recognizer cannot be sent to worker processes (validate/finder must be "
+                    f"module-level functions or picklable objects): {exc}; or use processes=1"
+                ) from None
+            context = multiprocessing.get_context(self.config.start_method)
+            pool = context.Pool(
+                self.processes, initializer=_worker_init, initargs=(self.config, self.registry)
+            )
+            self._pool = pool
+            self._finalizer = weakref.finalize(self, _stop_pool, pool)
+        return self._pool
+
+    def _stream_pool(self, batches: Iterable[list[str]]) -> Iterator[list[Entity]]:
+        pool = self._get_pool()
+        inflight: deque[AsyncResult[list[list[Entity]]]] = deque()
+        for batch in batches:
+            inflight.append(pool.apply_async(_worker_detect, (batch,)))
+            if len(inflight) >= 2 * self.processes:
+                yield from inflight.popleft().get()
+        while inflight:
+            yield from inflight.popleft().get()
+
+
+def _stop_pool(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()

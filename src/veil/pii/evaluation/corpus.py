@@ -1,0 +1,785 @@
+"""A labelled PII evaluation corpus, generated: text plus exact gold spans, deterministic by seed.
+
+Each document renders one template of :mod:`.templates` with fake values (Faker, nine
+locales; checksum ids made valid with python-stdnum). The text is built by concatenation
+while the offsets of every personal value are recorded, so ``text[start:end]`` is exactly
+the generated value; nothing is searched for afterwards.
+
+Two families share the generator and differ in templates and seed: ``"project"`` (the
+documents detectors are developed against) and ``"unseen"`` (other templates, phrasing,
+orderings and two more document kinds) to check that results carry over.
+
+Determinism: document *i* depends only on ``(family, seed, i)`` and the installed Faker and
+python-stdnum versions, so a corpus of 100 documents is the first 100 of a corpus of 400.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from faker import Faker
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.de import idnr
+from stdnum.es import nif
+from stdnum.fr import nir
+from stdnum.gb import nhs
+from stdnum.iso7064 import mod_11_10
+from stdnum.it import codicefiscale
+from stdnum.us import ssn
+
+from veil.pii.entity import EntityType
+from veil.pii.evaluation.templates import (
+    NUMBER_FIELDS,
+    PROJECT_TEMPLATES,
+    DocumentKind,
+    Family,
+    Template,
+    templates_for,
+)
+
+__all__ = [
+    "DEFAULT_SEEDS",
+    "LOCALES",
+    "Document",
+    "GoldSpan",
+    "generate_corpus",
+    "is_valid_nino",
+    "iter_corpus",
+    "render_template",
+]
+
+LOCALES: tuple[str, ...] = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "en_IN",
+    "pt_BR",
+)
+DEFAULT_SEEDS: dict[Family, int] = {"project": 20_240_611, "unseen": 7_300_001}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class GoldSpan:
+    """A labelled span ``text[start:end]`` of ``type``."""
+
+    start: int
+    end: int
+    type: EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    family: Family
+    kind: DocumentKind
+    template_id: str
+    locale: str
+    text: str
+    spans: tuple[GoldSpan, ...]
+
+    def value(self, span: GoldSpan) -> str:
+        return self.text[span.start : span.end]
+
+
+def generate_corpus(family: Family = "project", n: int = 400, seed: int | None = None) -> list[Document]:
+    """``n`` documents of ``family`` (seed: the family's default, :data:`DEFAULT_SEEDS`)."""
+    return list(iter_corpus(family, n, seed))
+
+
+def iter_corpus(family: Family = "project", n: int = 400, seed: int | None = None) -> Iterator[Document]:
+    """Yield the documents of :func:`generate_corpus` one at a time.
+
+    Every (document kind, locale) pair appears once per cycle of ``kinds x locales``
+    documents, in an order shuffled per cycle; the template within a kind is drawn at random.
+    """
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    seed = DEFAULT_SEEDS[family] if seed is None else seed
+    templates = templates_for(family)
+    kinds = sorted({t.kind for t in templates})
+    by_kind = {k: [t for t in templates if t.kind == k] for k in kinds}
+    pairs = [(k, loc) for k in kinds for loc in LOCALES]
+    fakers = _Fakers()
+    order: list[tuple[DocumentKind, str]] = []
+    for i in range(n):
+        cycle, pos = divmod(i, len(pairs))
+        if pos == 0:
+            order = pairs.copy()
+            _seeded(f"{family}:{seed}:cycle:{cycle}").shuffle(order)
+        kind, locale = order[pos]
+        rng = _seeded(f"{family}:{seed}:doc:{i}")
+        template = rng.choice(by_kind[kind])
+        text, spans = _render(template, _Fields(rng, locale, fakers))
+        yield Document(f"{family}-{i:05d}", family, kind, template.id, locale, text, spans)
+
+
+def render_template(template: Template, locale: str, seed: int) -> Document:
+    """Render one template (tests use this to cover every template in every locale)."""
+    text, spans = _render(template, _Fields(_seeded(seed), locale, _Fakers()))
+    family: Family = "project" if template in PROJECT_TEMPLATES else "unseen"
+    return Document(f"{template.id}-{locale}-{seed}", family, template.kind, template.id, locale, text, spans)
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def _seeded(seed: str | int) -> random.Random:
+    return random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
+
+
+Segment = tuple[str, EntityType | None]
+_FORMATTER = string.Formatter()
+_SLOT = re.compile(r"(?P<base>.+?)_?(?P<slot>\d+)")
+
+
+class _FieldSource(Protocol):
+    def render(self, name: str, spec: str) -> list[Segment]: ...
+
+
+def _render(template: Template, fields: _FieldSource) -> tuple[str, tuple[GoldSpan, ...]]:
+    """Concatenate literals and field values, recording each personal value's offsets."""
+    parts: list[str] = []
+    spans: list[GoldSpan] = []
+    pos = 0
+    for literal, name, spec, _conversion in _FORMATTER.parse(template.text):
+        parts.append(literal)
+        pos += len(literal)
+        if name is None:
+            continue
+        for value, etype in fields.render(name, spec or ""):
+            if etype is not None:
+                spans.append(GoldSpan(pos, pos + len(value), etype))
+            parts.append(value)
+            pos += len(value)
+    return "".join(parts), tuple(spans)
+
+
+class _Fakers:
+    """One Faker per locale, created on first use (creating one costs tens of ms)."""
+
+    def __init__(self) -> None:
+        self._by_locale: dict[str, Any] = {}
+
+    def get(self, locale: str, seed: int) -> Any:
+        faker = self._by_locale.get(locale)
+        if faker is None:
+            faker = self._by_locale[locale] = Faker(locale)
+        faker.seed_instance(seed)
+        return faker
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    first: str
+    last: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Address:
+    street: str
+    locality: str
+    city: str
+    postcode: str
+
+
+@dataclass(slots=True)
+class _Fields:
+    """The values of one document: drawn on first use, then the same for every placeholder."""
+
+    rng: random.Random
+    locale: str
+    fakers: _Fakers
+    faker: Any = field(init=False)
+    cache: dict[tuple[str, int], Any] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.faker = self.fakers.get(self.locale, self.rng.getrandbits(64))
+
+    def render(self, name: str, spec: str) -> list[Segment]:
+        base, slot = name, 1
+        if base not in _FIELDS and base not in NUMBER_FIELDS:
+            match = _SLOT.fullmatch(name)
+            if match is None or (match["base"] not in _FIELDS and match["base"] not in NUMBER_FIELDS):
+                raise KeyError(f"unknown template field {{{name}}}")
+            base, slot = match["base"], int(match["slot"])
+        if base in _FIELDS:
+            return _FIELDS[base](self, slot, spec)
+        value = self.memo(base, slot, lambda: _number(self.rng, NUMBER_FIELDS[base]))
+        return [(value, None)]
+
+    def memo(self, key: str, slot: int, make: Callable[[], Any]) -> Any:
+        if (key, slot) not in self.cache:
+            self.cache[key, slot] = make()
+        return self.cache[key, slot]
+
+    def aux_faker(self, locale: str) -> Any:
+        """A Faker of another locale, seeded from this document's stream."""
+        return self.fakers.get(locale, self.rng.getrandbits(64))
+
+    # -- people and contact details --------------------------------------------------------
+
+    def person(self, slot: int) -> _Person:
+        def make() -> _Person:
+            taken = {p.last for (k, _), p in self.cache.items() if k == "person"}
+            for _ in range(20):
+                person = _Person(_clean(self.faker.first_name()), _clean(self.faker.last_name()))
+                if person.last not in taken:
+                    return person
+            return person
+
+        result: _Person = self.memo("person", slot, make)
+        return result
+
+    def address(self, slot: int) -> _Address:
+        def make() -> _Address:
+            f = self.faker
+            street, city, postcode = _clean(f.street_address()), _clean(f.city()), _clean(f.postcode())
+            if self.locale == "en_US":
+                locality = f"{city}, {f.state_abbr()} {postcode}"
+            elif self.locale in ("en_GB", "en_IN"):
+                locality = f"{city} {postcode}"
+            else:
+                locality = f"{postcode} {city}"
+            return _Address(street, locality, city, postcode)
+
+        result: _Address = self.memo("address", slot, make)
+        return result
+
+
+def _clean(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+# -- personal fields -------------------------------------------------------------------------
+
+
+def _f_person(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    p = fields.person(slot)
+    styles = {
+        "": f"{p.first} {p.last}",
+        "first": p.first,
+        "last": p.last,
+        "last_first": f"{p.last}, {p.first}",
+        "upper_last": f"{p.last.upper()} {p.first}",
+    }
+    return [(styles[spec], EntityType.PERSON)]
+
+
+def _ascii(value: str) -> str:
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", folded.lower())
+
+
+def _f_email(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        p = fields.person(slot)
+        first, last = _ascii(p.first) or "user", _ascii(p.last) or "mail"
+        local = fields.rng.choice(
+            [f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{fields.rng.randint(1, 99)}", first]
+        )
+        domain = fields.rng.choice([fields.faker.free_email_domain(), fields.faker.domain_name()])
+        return f"{local}@{domain}"
+
+    return [(fields.memo("email", slot, make), EntityType.EMAIL_ADDRESS)]
+
+
+def _f_phone(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    value = fields.memo("phone", slot, lambda: _clean(fields.faker.phone_number()))
+    return [(value, EntityType.PHONE_NUMBER)]
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _format_date(d: date, style: str, locale: str) -> str:
+    us = locale == "en_US"
+    month = _MONTHS[d.month - 1]
+    if style == "iso":
+        return d.isoformat()
+    if style == "numeric":
+        if us:
+            return f"{d.month:02d}/{d.day:02d}/{d.year}"
+        sep = {"de_DE": ".", "nl_NL": "-"}.get(locale, "/")
+        return f"{d.day:02d}{sep}{d.month:02d}{sep}{d.year}"
+    if style == "numeric_short":
+        return f"{d.month}/{d.day}/{d.year % 100:02d}" if us else f"{d.day}.{d.month}.{d.year % 100:02d}"
+    if style == "long":
+        return f"{month} {d.day}, {d.year}" if us else f"{d.day} {month} {d.year}"
+    if style == "abbr":
+        return f"{d.day:02d}-{month[:3]}-{d.year}"
+    if style == "ordinal":
+        return f"{month} {_ordinal(d.day)}, {d.year}" if us else f"{_ordinal(d.day)} of {month} {d.year}"
+    raise KeyError(f"unknown date style {style!r}")
+
+
+def _date_segment(fields: _Fields, value: date, spec: str) -> list[Segment]:
+    """A document writes its dates one way unless the template says otherwise."""
+    styles = ["iso", "numeric", "long", "abbr"]
+    style = spec or fields.memo("date_style", 0, lambda: fields.rng.choice(styles))
+    return [(_format_date(value, style, fields.locale), EntityType.DATE_TIME)]
+
+
+def _f_dob(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    value = fields.memo("dob", slot, lambda: date(1940, 1, 1) + timedelta(days=fields.rng.randrange(23_000)))
+    return _date_segment(fields, value, spec)
+
+
+def _f_date(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    """Recent dates; ``date2`` comes after ``date`` and so on."""
+    base = fields.memo("date", 0, lambda: date(2015, 1, 1) + timedelta(days=fields.rng.randrange(3_300)))
+    return _date_segment(fields, base + timedelta(days=_offset(fields, "date", slot, 400)), spec)
+
+
+def _offset(fields: _Fields, key: str, slot: int, max_step: int) -> int:
+    """Cumulative random steps: 0 for slot 1, growing with the slot."""
+    steps: list[int] = fields.memo(f"{key}_steps", 0, lambda: [0])
+    while len(steps) < slot:
+        steps.append(steps[-1] + fields.rng.randint(1, max_step))
+    return steps[slot - 1]
+
+
+def _f_timestamp(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    base = fields.memo(
+        "timestamp", 0, lambda: datetime(2023, 1, 1) + timedelta(seconds=fields.rng.randrange(70_000_000))
+    )
+    ts: datetime = base + timedelta(seconds=_offset(fields, "timestamp", slot, 900))
+    ms = (ts.second * 37 + slot * 101) % 1000
+    style = spec or "iso"
+    day_first = f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
+    numeric = f"{ts.month:02d}/{ts.day:02d}/{ts.year}" if fields.locale == "en_US" else day_first
+    formats = {
+        "iso": ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "log": ts.strftime("%Y-%m-%d %H:%M:%S") + f",{ms:03d}",
+        "clf": f"{ts.day:02d}/{_MONTHS[ts.month - 1][:3]}/{ts.year}:{ts:%H:%M:%S} +0000",
+        "syslog": f"{_MONTHS[ts.month - 1][:3]} {ts.day:>2} {ts:%H:%M:%S}",
+        "nginx": ts.strftime("%Y/%m/%d %H:%M:%S"),
+        "lab": f"{numeric} {ts:%H:%M}",
+        "chat": f"{numeric}, {ts:%H:%M}",
+        "receipt": f"{numeric} {ts:%H:%M:%S}",
+    }
+    return [(formats[style], EntityType.DATE_TIME)]
+
+
+def _f_address(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    a = fields.address(slot)
+    sep = "\n" if spec == "block" else ", "
+    return [(a.street, EntityType.LOCATION), (sep, None), (a.locality, EntityType.LOCATION)]
+
+
+def _address_part(part: str) -> Callable[[_Fields, int, str], list[Segment]]:
+    def render(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+        return [(getattr(fields.address(slot), part), EntityType.LOCATION)]
+
+    return render
+
+
+_LEGAL_FORMS = {
+    "en_US": "Inc.",
+    "en_GB": "Ltd",
+    "de_DE": "GmbH",
+    "fr_FR": "SARL",
+    "es_ES": "S.L.",
+    "it_IT": "S.p.A.",
+    "nl_NL": "B.V.",
+    "en_IN": "Pvt Ltd",
+    "pt_BR": "Ltda.",
+}
+
+
+def _f_company(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        name = _clean(fields.faker.company())
+        # some locales' Faker returns a bare surname ("Ehlert"); a letterhead would not
+        return name if " " in name else f"{name} {_LEGAL_FORMS[fields.locale]}"
+
+    return [(fields.memo("company", slot, make), EntityType.ORGANIZATION)]
+
+
+def _f_url(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        f = fields.faker
+        return str(fields.rng.choice([f.url(), f"https://{f.domain_name()}/{f.uri_path()}", f.uri()]))
+
+    return [(fields.memo("url", slot, make), EntityType.URL)]
+
+
+def _f_ipv4(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    return [(fields.memo("ipv4", slot, lambda: str(fields.faker.ipv4_public())), EntityType.IP_ADDRESS)]
+
+
+def _f_ipv6(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    return [(fields.memo("ipv6", slot, lambda: str(fields.faker.ipv6())), EntityType.IP_ADDRESS)]
+
+
+def _f_ip(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    v6 = fields.memo("ip_is_v6", slot, lambda: fields.rng.random() < 0.25)
+    return (_f_ipv6 if v6 else _f_ipv4)(fields, slot + 100, spec)
+
+
+def _f_mac(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        mac = str(fields.faker.mac_address())
+        return mac if fields.rng.random() < 0.6 else mac.upper().replace(":", "-")
+
+    return [(fields.memo("mac", slot, make), EntityType.MAC_ADDRESS)]
+
+
+def _f_card(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        while True:
+            brand = fields.rng.choice(["visa16", "visa16", "mastercard", "amex", "discover"])
+            number = str(fields.faker.credit_card_number(card_type=brand))
+            if luhn.is_valid(number):
+                return number
+
+    number: str = fields.memo("card", slot, make)
+    style = spec or fields.rng.choice(["compact", "space", "space", "dash"])
+    if style == "compact":
+        return [(number, EntityType.CREDIT_CARD)]
+    groups = [number[:4], number[4:10], number[10:]] if len(number) == 15 else re.findall(".{1,4}", number)
+    return [((" " if style == "space" else "-").join(groups), EntityType.CREDIT_CARD)]
+
+
+def _f_iban(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> str:
+        faker = fields.faker
+        for _ in range(50):
+            value = str(faker.iban())
+            if stdnum_iban.is_valid(value):
+                return value
+            faker = fields.aux_faker("en_GB")  # en_IN's Faker makes malformed GB IBANs
+        raise RuntimeError("no valid IBAN from Faker")  # pragma: no cover
+
+    value: str = fields.memo("iban", slot, make)
+    style = spec or fields.rng.choice(["compact", "grouped", "grouped"])
+    return [(value if style == "compact" else stdnum_iban.format(value), EntityType.IBAN_CODE)]
+
+
+# -- national ids ----------------------------------------------------------------------------
+
+_ID_LABELS: dict[EntityType, tuple[str, ...]] = {
+    EntityType.US_SSN: ("SSN", "Social Security No."),
+    EntityType.UK_NINO: ("NI number", "National Insurance No."),
+    EntityType.UK_NHS: ("NHS number", "NHS No."),
+    EntityType.DE_ID: ("Steuer-ID", "tax ID"),
+    EntityType.FR_NIR: ("NIR", "social security number"),
+    EntityType.ES_NIF: ("DNI", "NIF/NIE"),
+    EntityType.IT_FISCAL_CODE: ("codice fiscale", "fiscal code"),
+}
+_NATIONAL_ID: dict[str, EntityType] = {
+    "en_US": EntityType.US_SSN,
+    "en_GB": EntityType.UK_NINO,
+    "de_DE": EntityType.DE_ID,
+    "fr_FR": EntityType.FR_NIR,
+    "es_ES": EntityType.ES_NIF,
+    "it_IT": EntityType.IT_FISCAL_CODE,
+}
+_HEALTH_ID = {**_NATIONAL_ID, "en_GB": EntityType.UK_NHS}
+
+
+def _make_ssn(rng: random.Random) -> str:
+    while True:
+        area = rng.randint(1, 899)
+        value = f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
+        if ssn.is_valid(value):
+            return value
+
+
+_NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+_NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+_NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+_NINO = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
+
+
+def is_valid_nino(value: str) -> bool:
+    """A UK National Insurance number by HMRC's format rules (it has no check digit)."""
+    return _NINO.fullmatch(re.sub(r"\s", "", value.upper())) is not None
+
+
+def _make_nino(rng: random.Random) -> str:
+    while True:
+        prefix = rng.choice(_NINO_FIRST) + rng.choice(_NINO_SECOND)
+        if prefix not in _NINO_BAD_PREFIXES:
+            digits = f"{rng.randrange(1_000_000):06d}"
+            return f"{prefix}{digits}{rng.choice('ABCD')}"
+
+
+def _make_nhs(rng: random.Random) -> str:
+    while True:
+        body = f"{rng.randint(400_000_000, 999_999_999)}"
+        check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11
+        if check != 10:
+            value = body + str(check % 11)
+            if nhs.is_valid(value):
+                return value
+
+
+def _make_de_id(rng: random.Random) -> str:
+    while True:
+        digits = rng.sample("0123456789", 9)
+        digits.insert(rng.randrange(1, 10), rng.choice(digits))
+        if digits[0] == "0":
+            continue
+        body = "".join(digits)
+        value = body + str(mod_11_10.calc_check_digit(body))
+        if idnr.is_valid(value):
+            return value
+
+
+def _make_nir(rng: random.Random) -> str:
+    while True:
+        body = (
+            f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}"
+            f"{rng.choice([d for d in range(1, 96) if d != 20]):02d}{rng.randint(1, 990):03d}"
+            f"{rng.randint(1, 999):03d}"
+        )
+        value = f"{body}{97 - int(body) % 97:02d}"
+        if nir.is_valid(value):
+            return value
+
+
+def _make_nif(rng: random.Random) -> str:
+    letters = "TRWAGMYFPDXBNJZSQVHLCKE"
+    while True:
+        if rng.random() < 0.75:
+            number = rng.randint(1_000_000, 99_999_999)
+            value = f"{number:08d}{letters[number % 23]}"
+        else:
+            prefix = rng.choice("XYZ")
+            number = rng.randint(0, 9_999_999)
+            value = f"{prefix}{number:07d}{letters[int(str('XYZ'.index(prefix)) + f'{number:07d}') % 23]}"
+        if nif.is_valid(value):
+            return value
+
+
+def _make_fiscal_code(rng: random.Random) -> str:
+    while True:
+        letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(6))
+        day = rng.randint(1, 28) + rng.choice([0, 40])
+        body = (
+            f"{letters}{rng.randint(40, 99):02d}{rng.choice('ABCDEHLMPRST')}{day:02d}"
+            f"{rng.choice('ABCDEFGHILM')}{rng.randint(1, 999):03d}"
+        )
+        value = body + str(codicefiscale.calc_check_digit(body))
+        if codicefiscale.is_valid(value):
+            return value
+
+
+_ID_MAKERS: dict[EntityType, Callable[[random.Random], str]] = {
+    EntityType.US_SSN: _make_ssn,
+    EntityType.UK_NINO: _make_nino,
+    EntityType.UK_NHS: _make_nhs,
+    EntityType.DE_ID: _make_de_id,
+    EntityType.FR_NIR: _make_nir,
+    EntityType.ES_NIF: _make_nif,
+    EntityType.IT_FISCAL_CODE: _make_fiscal_code,
+}
+
+
+def _format_id(kind: EntityType, value: str, style: str) -> str:
+    """Written the way people write it: spaced groups where that is usual."""
+    if style == "compact":
+        return value.replace("-", "") if kind == EntityType.US_SSN else value
+    if kind == EntityType.UK_NINO:
+        return " ".join([value[:2], value[2:4], value[4:6], value[6:8], value[8]])
+    if kind == EntityType.UK_NHS:
+        return str(nhs.format(value))
+    if kind == EntityType.DE_ID:
+        return str(idnr.format(value))
+    if kind == EntityType.FR_NIR:
+        return str(nir.format(value))
+    return value
+
+
+def _id_kind(fields: _Fields, purpose: str, slot: int) -> EntityType:
+    table = _HEALTH_ID if purpose == "health" else _NATIONAL_ID
+    kinds = sorted(set(_ID_MAKERS))
+    kind: EntityType = fields.memo(
+        f"{purpose}_kind", slot, lambda: table.get(fields.locale) or fields.rng.choice(kinds)
+    )
+    return kind
+
+
+def _id_field(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
+    def render(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+        kind = _id_kind(fields, purpose, 1)  # all ids of a document are of one kind
+        value: str = fields.memo(f"{purpose}_id", slot, lambda: _ID_MAKERS[kind](fields.rng))
+        styles = ["compact", "spaced"]
+        style = spec or fields.memo(f"{purpose}_style", slot, lambda: fields.rng.choice(styles))
+        return [(_format_id(kind, value, style), kind)]
+
+    return render
+
+
+def _id_label(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
+    def render(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+        kind = _id_kind(fields, purpose, 1)
+        return [(fields.memo(f"{purpose}_label", 1, lambda: fields.rng.choice(_ID_LABELS[kind])), None)]
+
+    return render
+
+
+# -- non-personal values ----------------------------------------------------------------------
+
+
+_DIGIT_RUN = re.compile(r"\d(?:[ .-]?\d)*")
+
+
+def _looks_like_checksummed_id(value: str) -> bool:
+    """True when a run of digits in ``value`` (separators allowed) passes an id checksum."""
+    for run in _DIGIT_RUN.findall(value):
+        digits = re.sub(r"\D", "", run)
+        if (
+            (13 <= len(digits) <= 19 and luhn.is_valid(digits))
+            or (len(digits) == 10 and nhs.is_valid(digits))
+            or (len(digits) == 11 and idnr.is_valid(digits))
+        ):
+            return True
+    return False
+
+
+def _number(rng: random.Random, pattern: str | tuple[int, int]) -> str:
+    if isinstance(pattern, tuple):
+        return str(rng.randint(*pattern))
+    while True:
+        out = []
+        for ch in pattern:
+            if ch == "#":
+                out.append(rng.choice(string.digits))
+            elif ch == "@":
+                out.append(rng.choice(string.ascii_uppercase))
+            elif ch == "%":
+                out.append(rng.choice("0123456789abcdef"))
+            else:
+                out.append(ch)
+        value = "".join(out)
+        if not _looks_like_checksummed_id(value):
+            return value
+
+
+_CURRENCIES: dict[str, tuple[str, str, bool]] = {
+    # locale: (prefix, suffix, comma decimal)
+    "en_US": ("$", "", False),
+    "en_GB": ("£", "", False),
+    "de_DE": ("", " €", True),
+    "fr_FR": ("", " €", True),
+    "es_ES": ("", " €", True),
+    "it_IT": ("€ ", "", True),
+    "nl_NL": ("€ ", "", True),
+    "en_IN": ("Rs. ", "", False),
+    "pt_BR": ("R$ ", "", True),
+}
+
+
+def _f_amount(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    def make() -> int:
+        r = fields.rng
+        return r.randint(100, 99_999) if r.random() < 0.75 else r.randint(100_000, 9_999_999)
+
+    cents: int = fields.memo("amount", slot, make)
+    prefix, suffix, comma = _CURRENCIES[fields.locale]
+    whole = f"{cents // 100:,}"
+    if comma:
+        whole = whole.replace(",", ".")
+    return [(f"{prefix}{whole}{',' if comma else '.'}{cents % 100:02d}{suffix}", None)]
+
+
+def _f_amount_plain(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    cents: int = fields.memo("amount", slot + 100, lambda: fields.rng.randint(100, 999_999))
+    return [(f"{cents // 100}.{cents % 100:02d}", None)]
+
+
+def _f_time(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    start = fields.memo("time", 0, lambda: fields.rng.randint(6 * 60, 18 * 60))
+    minute = (start + _offset(fields, "time", slot, 25)) % (24 * 60)
+    return [(f"{minute // 60:02d}:{minute % 60:02d}", None)]
+
+
+def _f_version(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    r = fields.rng
+    value = fields.memo("version", slot, lambda: f"{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 20)}")
+    return [(value, None)]
+
+
+def _f_duration(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    value = fields.memo("duration", slot, lambda: f"{fields.rng.randint(1, 600)}.{fields.rng.randint(0, 9)}")
+    return [(value, None)]
+
+
+def _f_age(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    return [(str(fields.memo("age", slot, lambda: fields.rng.randint(19, 92))), None)]
+
+
+def _f_dose(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    doses = [20, 40, 75, 100, 250, 500, 1000]
+    return [(str(fields.memo("dose", slot, lambda: fields.rng.choice(doses))), None)]
+
+
+def _f_bp(fields: _Fields, slot: int, spec: str) -> list[Segment]:
+    r = fields.rng
+    return [(fields.memo("bp", slot, lambda: f"{r.randint(100, 175)}/{r.randint(60, 105)}"), None)]
+
+
+_FIELDS: dict[str, Callable[[_Fields, int, str], list[Segment]]] = {
+    "address": _f_address,
+    "age": _f_age,
+    "amount": _f_amount,
+    "amount_plain": _f_amount_plain,
+    "bp": _f_bp,
+    "card": _f_card,
+    "city": _address_part("city"),
+    "company": _f_company,
+    "date": _f_date,
+    "dob": _f_dob,
+    "dose": _f_dose,
+    "duration": _f_duration,
+    "email": _f_email,
+    "health_id": _id_field("health"),
+    "health_id_label": _id_label("health"),
+    "iban": _f_iban,
+    "ip": _f_ip,
+    "ipv4": _f_ipv4,
+    "ipv6": _f_ipv6,
+    "locality": _address_part("locality"),
+    "mac": _f_mac,
+    "national_id": _id_field("national"),
+    "national_id_label": _id_label("national"),
+    "person": _f_person,
+    "phone": _f_phone,
+    "postcode": _address_part("postcode"),
+    "street": _address_part("street"),
+    "time": _f_time,
+    "timestamp": _f_timestamp,
+    "url": _f_url,
+    "version": _f_version,
+}

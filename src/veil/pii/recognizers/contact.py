@@ -1,0 +1,281 @@
+"""Contact details: e-mail addresses and phone numbers.
+
+Phone numbers go through ``phonenumbers``: a cheap regex picks digit runs that could be
+phone numbers (at least 7 digits, not glued to letters, currency signs or decimals), and
+``PhoneNumberMatcher`` is run on each candidate only, trying the configured regions in
+order. A number that is *valid* for some region (or as an international number) scores
+0.75; one that is merely *possible* scores 0.4, so it needs phone context ("tel", "call",
+"mobile", ...) to be reported. Amounts ("$1,234.56"), times and dates never get here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import phonenumbers
+
+from veil.pii.entity import EntityType
+from veil.pii.registry import Recognizer
+
+__all__ = ["DEFAULT_PHONE_REGIONS", "PhoneFinder", "email", "is_email", "phone_number"]
+
+DEFAULT_PHONE_REGIONS: tuple[str, ...] = (
+    "US",
+    "GB",
+    "DE",
+    "FR",
+    "ES",
+    "IT",
+    "NL",
+    "IE",
+    "CA",
+    "AU",
+    "IN",
+    "BR",
+    "PT",
+)
+
+
+def is_email(text: str) -> bool:
+    local, _, domain = text.rpartition("@")
+    return not (local.startswith(".") or local.endswith(".") or ".." in text or domain.startswith("-"))
+
+
+# An address is found from its "@" (rare) outwards, not tried at every word start.
+_DOMAIN_AFTER_AT = re.compile(
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.\w)"
+)
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+def _find_emails(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _DOMAIN_AFTER_AT.finditer(text):
+        start = at = match.start()
+        while start > 0 and at - start < 64 and text[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        while start < at and not text[start].isalnum():  # "-.jane@x.org" -> "jane@x.org"
+            start += 1
+        if start < at and not (start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            yield start, match.end(), 0.9
+
+
+def email() -> Recognizer:
+    return Recognizer(
+        name="email",
+        entity_type=EntityType.EMAIL_ADDRESS,
+        finder=_find_emails,
+        validate=is_email,
+        context=("email", "e-mail", "mail", "contact", "address"),
+    )
+
+
+# Digit runs with phone punctuation; at least 7 digits overall is checked in code.
+_CANDIDATE = re.compile(
+    r"[+(\d](?<![\w$€£¥₹.,:/+-][+(\d])[\d \t().\-/]{5,23}\d"
+    r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"  # an extension: "x123", "ext. 12"
+    r"(?![^\W_]|[.,:/-]\d)"
+)
+_EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?\d+$")
+_MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|aud|cad))\s*$")
+
+
+# Shapes that are never phone numbers: dates, IPv4 addresses, SSNs, long card/account numbers.
+_NOT_PHONE = re.compile(
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}|\d{3}-\d{2}-\d{4}"
+)
+
+
+class PhoneFinder:
+    """Finds phone numbers with ``phonenumbers`` over cheap candidates (picklable).
+
+    For a national number (no ``+`` / ``00``) only the regions whose numbering plan allows
+    its length are tried, in the configured order.
+    """
+
+    def __init__(self, regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> None:
+        if not regions:
+            raise ValueError("PhoneFinder needs at least one region")
+        self.regions = tuple(r.upper() for r in regions)
+        self._plans = tuple((region, *_plan(region)) for region in self.regions)
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _CANDIDATE.finditer(text):
+            candidate = match.group()
+            digits = "".join(c for c in _EXTENSION.sub("", candidate) if c.isdigit())
+            if len(digits) < 7 or _NOT_PHONE.fullmatch(candidate):
+                continue
+            international = candidate.startswith(("+", "00"))
+            if not international and len(digits) > 12:
+                continue  # longer than any national number: a card, an account, an id
+            if _MONEY_BEFORE.search(text, max(0, match.start() - 5), match.start()):
+                continue
+            yield from self._match(candidate, digits, international, match.start())
+
+    def _regions_for(self, digits: str) -> list[str]:
+        """Regions whose numbering plan fits: the length, and the trunk "0" where national
+        numbers are written with it (a "0..." number is not from the US; "2025550143" not from GB)."""
+        out = []
+        for region, prefix, lengths in self._plans:
+            has_trunk = bool(prefix) and digits.startswith(prefix)
+            if prefix == "0" and not has_trunk and region not in _TRUNK_OFTEN_OMITTED:
+                continue
+            if prefix != "0" and digits.startswith("0") and region in _NO_LEADING_ZERO:
+                continue
+            if len(digits) - (len(prefix) if has_trunk else 0) in lengths:
+                out.append(region)
+        return out
+
+    def _match(
+        self, raw: str, digits: str, international: bool, offset: int
+    ) -> Iterator[tuple[int, int, float]]:
+        candidate, shift = _normalise(raw)
+        regions = [self.regions[0]] if international else self._regions_for(digits)
+        # one run of digits with no "+" and no separators is as often an id as a phone number
+        plain = not international and raw.isdigit()
+        for region in regions:
+            if not _valid_in(candidate, region):  # cheap pre-check; the matcher has the last word
+                continue
+            found = list(
+                phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.VALID)
+            )
+            if found:
+                for m in found:
+                    yield offset + shift(m.start), offset + shift(m.end), 0.55 if plain else 0.75
+                return
+        # merely possible: weak, unless written in international form ("+33 ...")
+        score = 0.55 if international else 0.4
+        region = regions[0] if regions else self.regions[0]
+        if not _possible_in(candidate, region):
+            return
+        for m in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            yield offset + shift(m.start), offset + shift(m.end), score
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"regions": self.regions}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(tuple(state["regions"]))  # type: ignore[misc, arg-type]
+
+    def __repr__(self) -> str:
+        return f"PhoneFinder(regions={self.regions!r})"
+
+
+def _normalise(raw: str) -> tuple[str, Callable[[int], int]]:
+    """``raw`` as phonenumbers reads it best, and a map from its offsets back to ``raw``'s:
+    "+49 (0) 30 1234" loses its "(0)" trunk hint; "0049 30 1234" is written "+49 30 1234"."""
+    value = raw
+    shift_at = 0
+    if value.startswith("00"):
+        value = "+" + value[2:]
+        shift_at = 1
+    cut = value.find("(0)")
+    if cut != -1:
+        value = value[:cut] + value[cut + 3 :]
+
+    def shift(i: int) -> int:
+        return i + (shift_at if i > 0 else 0) + (3 if -1 < cut < i else 0)
+
+    return value, shift
+
+
+# National numbers written without the trunk "0" ("98765 43210", "11 98765-4321"), and plans
+# whose national numbers never start with 0 (NANP).
+_TRUNK_OFTEN_OMITTED = frozenset({"IN", "BR"})
+_NO_LEADING_ZERO = frozenset({"US", "CA"})
+
+
+def _possible_in(candidate: str, region: str) -> bool:
+    try:
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse(candidate, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _valid_in(candidate: str, region: str) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _plan(region: str) -> tuple[str, frozenset[int]]:
+    """(national trunk prefix, possible national number lengths) of ``region``."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return "", frozenset(range(4, 16))
+    desc = metadata.general_desc
+    lengths = frozenset(desc.possible_length or ()) | frozenset(desc.possible_length_local_only or ())
+    return metadata.national_prefix or "", lengths or frozenset(range(4, 16))
+
+
+def phone_number(regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> Recognizer:
+    return Recognizer(
+        name="phone_number",
+        entity_type=EntityType.PHONE_NUMBER,
+        finder=PhoneFinder(regions),
+        context=(
+            "phone",
+            "telephone",
+            "tel",
+            "mobile",
+            "mob",
+            "cell",
+            "cellphone",
+            "call",
+            "called",
+            "calling",
+            "fax",
+            "contact",
+            "reach",
+            "ring",
+            "text",
+            "sms",
+            "whatsapp",
+            "landline",
+            "ph",
+            "telefon",
+            "téléphone",
+            "portable",
+            "teléfono",
+            "móvil",
+            "cellulare",
+            "handy",
+        ),
+        negative_context=(
+            "amount",
+            "total",
+            "price",
+            "cost",
+            "balance",
+            "paid",
+            "order",
+            "invoice",
+            "ref",
+            "reference",
+            "tracking",
+            "isbn",
+            "serial",
+            "version",
+            "account",
+            "iban",
+            "card",
+            "ssn",
+            "social security",
+            "nhs",
+            "ticket",
+            "id",
+            "tax",
+            "steuer",
+            "steuer-id",
+            "idnr",
+            "nino",
+            "insurance",
+            "passport",
+            "nir",
+            "dni",
+            "nie",
+            "nif",
+        ),
+        negative_penalty=0.3,
+    )

@@ -1,0 +1,484 @@
+"""Places: street addresses, postcodes with their town, cities (gazetteer), spaCy GPE/LOC/FAC.
+
+* street addresses, house number first or last, in the common European and Indian forms —
+  "221B Baker Street", "1600 Pennsylvania Ave NW, Suite 200", "15852 Erin Common Apt. 835",
+  "Hauptstraße 5", "Klaus-Groth-Weg 12", "Jeltestraat 3", "12, rue de la Paix",
+  "Via Nadi, 43 Piano 2", "Calle Mayor 5", "Rua da Luz, 83", "H.No. 01, Sane Marg",
+  "P.O. Box 123";
+* a postcode with its town after a comma or at a line start — "10115 Berlin",
+  "4394 KG Putte", "53962-547 Barros", "Bhiwandi 951860", "Karlport M8 7TW",
+  "West Jose, MO 42817";
+* postcodes alone — UK ("SW1A 1AA"), Canada ("K1A 0B1"), US ZIP with its state
+  ("NY 10001"), a bare 5-digit ZIP / PLZ only with context ("zip", "postcode");
+* cities, regions and countries from ``data/places.txt`` (0.45: they need context such as
+  "in", "from", "lives", or a following ", NY" / ", France" to be reported);
+* NER locations (0.7).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import PLACES, load_list
+from veil.pii.entity import EntityType
+from veil.pii.recognizers.common import (
+    LOWER,
+    NAME_START,
+    NAME_WORD,
+    STREET_PREFIXES,
+    STREET_WORDS,
+    UPPER,
+    first_char,
+    terms,
+    words,
+    wordset,
+)
+from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.registry import Pattern, Recognizer
+
+__all__ = [
+    "US_STATES",
+    "PlaceFinder",
+    "de_nl_street",
+    "is_plausible_place",
+    "is_postcode",
+    "is_street",
+    "place_gazetteer",
+    "postcode",
+    "spacy_location",
+    "street_address",
+    "town_with_postcode",
+]
+
+US_STATES = wordset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR AS GU MP VI FM MH PW AA AE AP"
+)
+
+_COMMON_SUFFIX = (
+    r"Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace"
+    r"|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Row|Gardens|Grove|Mews|Walk|Alley|Plaza"
+    r"|Marg|Chowk|Nagar|Gali|Path|Ganj"
+)
+# The USPS street suffixes (as used by Faker's en_US addresses), less the common ones above.
+_OTHER_SUFFIX = "|".join(
+    sorted(
+        wordset(
+            """
+            Alley Avenue Branch Bridge Brook Brooks Burg Burgs Bypass Camp Canyon Cape Causeway Center
+            Centers Centre Circle Circles Cliff Cliffs Club Common Commons Corner Corners Course Court
+            Courts Cove Coves Creek Crest Crossing Crossroad Curve Dale Dam Divide Drives Estate Estates
+            Expressway Extension Extensions Fall Falls Ferry Field Fields Flat Flats Ford Fords Forest
+            Forge Forges Fork Forks Fort Freeway Garden Gateway Glen Glens Green Greens Groves Harbor
+            Harbors Harbour Haven Heights Hill Hills Hollow Inlet Island Islands Isle Junction Junctions
+            Key Keys Knoll Knolls Lake Lakes Land Landing Light Lights Loaf Lock Locks Lodge Loop Mall
+            Manor Manors Meadow Meadows Mill Mills Mission Motorway Mount Mountain Mountains Neck
+            Orchard Oval Overpass Park Parks Parkways Pass Passage Pike Pine Pines Plain Plains Point
+            Points Port Ports Prairie Radial Ramp Ranch Rapid Rapids Rest Ridge Ridges River Roads Route
+            Run Shoal Shoals Shore Shores Skyway Spring Springs Spur Spurs Squares Station Stravenue
+            Stream Streets Summit Throughway Trace Track Trafficway Tunnel Turnpike Underpass Union
+            Unions Valley Valleys Via Viaduct View Views Village Villages Ville Vista Walks Wall Ways
+            Well Wells
+            """
+        ),
+        key=lambda w: (-len(w), w),
+    )
+)
+_UNIT = (
+    r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Piano|Puerta|Piso|Appartamento|Interno"
+    r"|Scala|Esc|Andar|Apto|Bloco|Casa|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6})?"
+)
+_DIRECTION = r"(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?)?"
+_N = first_char(r"\d")  # first digit of a number (house number)
+_HOUSE = rf"{_N}\d{{0,4}}(?:/\d{{1,4}})?[A-Za-z]?"
+_STREET_NAME = rf"(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))(?:[ \t]{NAME_WORD}){{0,3}}"
+_PARTICLES = (
+    r"(?:de|del|della|delle|dei|di|da|das|do|dos|du|des|la|le|les|l'|d'|el|los|las|y|e|van|von|der|den|am|an"
+    r"|im|bei|ob|sur|sous|lès|en|aux|au|upon|on|ter|op|aan)"
+)
+_HOUSE_AFTER = r"[ \t]\d{1,4}[a-zA-Z]?(?:[-/]\d{1,4}[a-z]?)?(?![\d.,:/-]\d|\d)"  # not a 5-digit postcode
+# Street words that begin the name, lower case in French ("12, rue de la Paix"), capitalised elsewhere.
+_PREFIX = words(
+    (*STREET_PREFIXES, "rue", "chemin", "avenue", "boulevard", "allée", "impasse", "place", "quai")
+)
+_PREFIXED_NAME = (
+    rf"{_PREFIX}[ \t]+(?:{_PARTICLES}[ \t]*)*{NAME_WORD}(?:[ \t-](?:{_PARTICLES}[ \t]*)*{NAME_WORD}){{0,3}}"
+    rf"(?:,?{_HOUSE_AFTER})?{_UNIT}"
+)
+_UNIT_FIRST = words(("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite"))
+_NUMBER_STREET = rf",?[ \t]+{_STREET_NAME}[ \t]+(?:{_COMMON_SUFFIX})\b\.?{_DIRECTION}{_UNIT}"
+
+
+_CAPITALISED_WORD = re.compile(rf"[{UPPER}][{LOWER}]+")
+
+
+def is_street(text: str) -> bool:
+    """Some word of the street's name is a name, not an ordinary word ("3 Key Points")."""
+    return any(
+        word not in COMMON_CAPITALISED and word not in STREET_WORDS
+        for word in _CAPITALISED_WORD.findall(text)
+    )
+
+
+def street_address() -> Recognizer:
+    return Recognizer(
+        name="street_address",
+        entity_type=EntityType.LOCATION,
+        patterns=(
+            Pattern(rf"{_HOUSE}{_DIRECTION}{_NUMBER_STREET}", 0.9, "number_street"),
+            # "Flat 82 Rhodes Landing", "Studio 15 Keith Stream"
+            Pattern(
+                rf"{_UNIT_FIRST}[ \t]+{_HOUSE},?[ \t]+{_STREET_NAME}[ \t]+"
+                rf"(?:{_COMMON_SUFFIX}|{_OTHER_SUFFIX})\b",
+                0.9,
+                "unit_number_street",
+            ),
+            Pattern(
+                rf"H(?<!\wH)\.?[ \t]?No\.?[ \t]*\d{{1,5}}(?:/\d{{1,4}})?{_NUMBER_STREET}",
+                0.9,
+                "house_no_street",
+            ),
+            Pattern(
+                rf"{_HOUSE},?[ \t]+{_STREET_NAME}[ \t]+(?:{_OTHER_SUFFIX})\b{_DIRECTION}{_UNIT}",
+                0.7,
+                "number_street_other",
+            ),
+            # "via Nadi, 43", "Rua da Luz, 83", "avenue de Laroche"; "12, rue de la Paix"
+            Pattern(_PREFIXED_NAME, 0.9, "prefixed_street"),
+            Pattern(
+                rf"{_HOUSE}(?:[ \t]?(?:bis|ter))?,?[ \t]+{_PREFIXED_NAME}", 0.9, "number_prefixed_street"
+            ),
+            Pattern(r"[Pp](?<!\w[Pp])\.?[ \t]?[Oo]\.?[ \t]+(?i:box)[ \t]+\d{1,6}\b", 0.75, "po_box"),
+        ),
+        validate=is_street,
+        context=(
+            "address",
+            "lives",
+            "live",
+            "living",
+            "resides",
+            "located",
+            "ship",
+            "shipped",
+            "deliver",
+            "delivery",
+            "mail",
+            "street",
+            "home",
+            "residence",
+            "moved",
+            "office",
+        ),
+        window_before=32,
+    )
+
+
+# German and Dutch street names are one word ending in a street word: "Zorbachring 8/3",
+# "Laraweg 50", "Klaus-Groth-Straße 12" (found from "word number" pairs, then checked).
+_DE_NL_SUFFIXES = tuple(
+    sorted(
+        wordset(
+            "straße strasse str. weg allee platz gasse damm ufer steig chaussee straat laan plein gracht "
+            "kade hof dijk singel steeg markt baan dreef pad ring boulevard"
+        )
+    )
+)
+_NOT_STREETS = ("spring", "string", "bring", "during", "offspring")
+_WORD_NUMBER = re.compile(rf"[^\W\d_](?<![\w.-][^\W\d_])[\w.'-]*?[{LOWER}.]{_HOUSE_AFTER}")
+_NAME_BEFORE = re.compile(rf"({NAME_WORD})[ \t]$")
+
+
+def _find_de_nl_streets(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _WORD_NUMBER.finditer(text):
+        word = match.group().split()[0]
+        lower = word.lower()
+        if not word[0].isupper() or not lower.endswith(_DE_NL_SUFFIXES) or lower.endswith(_NOT_STREETS):
+            continue
+        if lower in _DE_NL_SUFFIXES:  # "Weg 5", "Ring 3": a suffix alone is not a street name
+            continue
+        start = match.start()
+        before = _NAME_BEFORE.search(text, max(0, start - 40), start)  # "Klaus Peter-Kreusel-Allee"
+        if before is not None and before.group(1) not in COMMON_CAPITALISED:
+            start = before.start()
+        yield start, match.end(), 0.9
+
+
+def de_nl_street() -> Recognizer:
+    return Recognizer(
+        name="street_de_nl",
+        entity_type=EntityType.LOCATION,
+        finder=_find_de_nl_streets,
+        context=terms("address|adresse|anschrift|adres|lives|wohnt|woont|straße|street"),
+        window_before=32,
+    )
+
+
+_CITY = rf"{NAME_WORD}(?:['\u2019]|[ \t-](?:{_PARTICLES}[ \t-])*{NAME_WORD}){{0,4}}"
+_UK_POSTCODE = (
+    r"(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y])"
+    r" ?\d[ABD-HJLNP-UW-Z]{2})"
+)
+# After a comma, a field separator or at the start of a line: where a town line begins.
+_LINE = r"[,;:|\n][ \t]*"
+
+
+_TOWN_WORD = re.compile(rf"[{UPPER}][^\s,-]*")
+_STATE_AT_END = re.compile(r",[ \t]+([A-Z]{2})[ \t]+\d{5}(?:-\d{4})?$")
+
+
+def _is_town_line(text: str) -> bool:
+    """Not "10000 People" or "Order 123456"; a US line needs a real state code."""
+    town = _TOWN_WORD.findall(text)
+    if not town or all(word in COMMON_CAPITALISED for word in town):
+        return False
+    match = _STATE_AT_END.search(text)
+    return match is None or match.group(1) in US_STATES
+
+
+def town_with_postcode() -> Recognizer:
+    return Recognizer(
+        name="town_with_postcode",
+        entity_type=EntityType.LOCATION,
+        patterns=(
+            Pattern(rf"{_LINE}(?P<pii>\d{{5}}(?:-\d{{3,4}})?[ \t]{_CITY})", 0.9, "postcode_town"),
+            Pattern(rf"{_LINE}(?P<pii>\d{{8}}[ \t]{_CITY})", 0.9, "cep_town"),
+            Pattern(rf"{_LINE}(?P<pii>\d{{4}}[ \t]?[A-Z]{{2}}[ \t]{_CITY})", 0.9, "nl_postcode_town"),
+            Pattern(rf"{_LINE}(?P<pii>{_CITY}[ \t]\d{{6}})(?![\w.,-]\d|\d)", 0.9, "town_pin"),
+            Pattern(rf"{_LINE}(?P<pii>{_CITY}[ \t]{_UK_POSTCODE})\b", 0.9, "town_uk_postcode"),
+            Pattern(
+                rf"{_LINE}(?P<pii>{_CITY},[ \t][A-Z]{{2}}[ \t]\d{{5}}(?:-\d{{4}})?)(?![\w-])", 0.9, "us_town"
+            ),
+        ),
+        validate=_is_town_line,
+    )
+
+
+# State codes that are also words or labels ("Order ID 12345"): only after "City, ".
+_AMBIGUOUS_STATES = frozenset({"ID", "IN", "OR", "ME", "OK", "HI", "DE", "CO", "PA"})
+_STATE_ZIP = re.compile(r"^([A-Z]{2}),?[ \t]+\d{5}")
+
+
+def is_postcode(text: str) -> bool:
+    """US "ST 12345" needs a real, unambiguous state code; other postcodes pass."""
+    match = _STATE_ZIP.match(text)
+    if match is None:
+        return True
+    return match.group(1) in US_STATES and match.group(1) not in _AMBIGUOUS_STATES
+
+
+def postcode() -> Recognizer:
+    return Recognizer(
+        name="postcode",
+        entity_type=EntityType.LOCATION,
+        patterns=(
+            Pattern(
+                r"[A-PR-UWYZ](?<!\w[A-PR-UWYZ])(?:IR ?0AA|(?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]"
+                r"|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})\b",
+                0.6,
+                "uk",
+            ),
+            Pattern(
+                r"[ABCEGHJ-NPRSTVXY](?<!\w[ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b",
+                0.55,
+                "canada",
+            ),
+            Pattern(r"[A-Z](?<!\w[A-Z])[A-Z],?[ \t]+\d{5}(?:-\d{4})?(?![\w-])", 0.6, "us_state_zip"),
+            Pattern(
+                r",[ \t](?:ID|IN|OR|ME|OK|HI|DE|CO|PA)[ \t]+(?P<pii>\d{5}(?:-\d{4})?)(?![\w-])",
+                0.6,
+                "us_city_state_zip",
+            ),
+            Pattern(r"\d(?<![\w.,-]\d)\d{3,7}(?:-\d{3,4})?(?![\w-]|[.,]\d)", 0.2, "postcode_with_context"),
+            Pattern(r"\d(?<![\w.,-]\d)\d{3}[ ]?[A-Z]{2}\b", 0.2, "nl_postcode_with_context"),
+        ),
+        validate=is_postcode,
+        context=(
+            "zip",
+            "zipcode",
+            "zip code",
+            "postcode",
+            "post code",
+            "postal code",
+            "postal",
+            "plz",
+            "code postal",
+            "cp",
+            "cap",
+            "address",
+        ),
+        context_boost=0.4,
+        negative_context=(
+            "order",
+            "invoice",
+            "ref",
+            "ticket",
+            "id",
+            "amount",
+            "total",
+            "price",
+            "$",
+            "version",
+            "room",
+            "patients",
+            "users",
+            "user",
+            "items",
+            "records",
+            "account",
+            "employee",
+            "member",
+            "customer",
+            "case",
+            "no",
+            "number",
+            "pin",
+        ),
+        window_before=24,
+    )
+
+
+_PLACE_TOKEN = re.compile(
+    rf"{NAME_START}(?:\.)?(?:[ \t-]+(?:(?:de|of|upon|on|la|el|am|an|sur)[ \t]+)?"
+    rf"{NAME_WORD}\.?){{0,3}}"
+)
+_NON_SPACE = re.compile(r"[^ \t]+")
+_TRAILING_REGION = re.compile(rf",[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD})")
+
+
+class PlaceFinder:
+    """Cities, regions and countries from the shipped gazetteer (longest match first)."""
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return load_list(PLACES)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        places = self.places
+        for run in _PLACE_TOKEN.finditer(text):
+            value = run.group()
+            if " " not in value and "\t" not in value and "-" not in value:  # one word: the common case
+                name = value if value in places else value.rstrip(".")
+                if name in places:
+                    yield run.start(), run.start() + len(name), self._score(text, run.start() + len(name))
+                continue
+            yield from self._longest(text, run.start(), value)
+
+    def _longest(self, text: str, offset: int, value: str) -> Iterator[tuple[int, int, float]]:
+        """Longest known names in a run of capitalised words, left to right."""
+        places = self.places
+        spans = [(m.start(), m.end()) for m in _NON_SPACE.finditer(value)]
+        i = 0
+        while i < len(spans):
+            for j in range(min(len(spans), i + 5), i, -1):
+                name = value[spans[i][0] : spans[j - 1][1]]
+                if name not in places:
+                    name = name.rstrip(".")
+                if name in places:
+                    end = offset + spans[i][0] + len(name)
+                    yield offset + spans[i][0], end, self._score(text, end)
+                    i = j - 1
+                    break
+            i += 1
+
+    def _score(self, text: str, end: int) -> float:
+        """0.7 when followed by ", NY" or ", France" (a region of a known place), else 0.45."""
+        tail = _TRAILING_REGION.match(text, end)
+        if tail is not None:
+            region = tail.group().lstrip(", \t")
+            if region in US_STATES or region in self.places:
+                return 0.7
+        return 0.45
+
+    def __repr__(self) -> str:
+        return "PlaceFinder()"
+
+
+def place_gazetteer() -> Recognizer:
+    return Recognizer(
+        name="place_gazetteer",
+        entity_type=EntityType.LOCATION,
+        finder=PlaceFinder(),
+        context=(
+            "in",
+            "from",
+            "near",
+            "at",
+            "to",
+            "lives",
+            "live",
+            "living",
+            "lived",
+            "moved",
+            "based",
+            "born",
+            "city",
+            "town",
+            "visit",
+            "visited",
+            "address",
+            "located",
+            "relocated",
+            "resides",
+            "resident",
+            "hometown",
+            "travel",
+            "travelled",
+            "traveled",
+            "trip",
+            "flight",
+            "office",
+            "branch",
+            "clinic",
+            "hospital",
+        ),
+        context_boost=0.35,
+        window_before=14,
+        window_after=10,
+    )
+
+
+def is_plausible_place(text: str) -> bool:
+    if any(c in text for c in "@/\\#=<>|_"):
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return letters >= 2 and any(c.isupper() for c in text)
+
+
+def spacy_location() -> Recognizer:
+    return Recognizer(
+        name="spacy_location",
+        entity_type=EntityType.LOCATION,
+        ner_labels=("GPE", "LOC", "FAC"),
+        ner_score=0.65,
+        validate=is_plausible_place,
+        context=(
+            "in",
+            "from",
+            "near",
+            "lives",
+            "live",
+            "living",
+            "moved",
+            "based",
+            "born",
+            "city",
+            "address",
+            "located",
+            "resides",
+            "travel",
+            "visit",
+            "visited",
+            "to",
+        ),
+        context_boost=0.15,
+        window_before=14,
+        window_after=0,
+    )

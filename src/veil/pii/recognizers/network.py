@@ -1,0 +1,182 @@
+"""Network identifiers: IPv4 / IPv6 addresses (validated by :mod:`ipaddress`), MAC
+addresses and URLs (scheme, ``www.`` or a bare domain under a common TLD; no suffix list
+is downloaded)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+from veil.pii.entity import EntityType
+from veil.pii.recognizers.common import first_char, words
+from veil.pii.registry import Pattern, Recognizer
+
+__all__ = ["ip_address", "is_ipv4", "is_ipv6", "is_mac", "is_url", "mac_address", "url"]
+
+_VERSION_WORDS = (
+    "version",
+    "ver",
+    "v",
+    "release",
+    "build",
+    "firmware",
+    "fw",
+    "sdk",
+    "api version",
+    "patch",
+    "semver",
+    "chapter",
+    "section",
+    "figure",
+    "table",
+    "step",
+)
+
+
+def is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:  # also rejects leading zeros ("01.02.03.04")
+        return False
+    return True
+
+
+def is_ipv6(text: str) -> bool:
+    if text.count(":") < 2 or not any(c not in ":." for c in text):
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def ip_address() -> Recognizer:
+    return Recognizer(
+        name="ip_address",
+        entity_type=EntityType.IP_ADDRESS,
+        patterns=(
+            Pattern(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?!\.?\d|\w|\.\w)", 0.6, "ipv4"),
+            # a hex group (or "::") with a colon early on, then hex, colons and dots; ipaddress decides
+            Pattern(
+                r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:.]{1,42}(?<![.:])(?![\w:])",
+                0.7,
+                "ipv6",
+            ),
+        ),
+        validate=_is_ip,
+        context=(
+            "ip",
+            "ips",
+            "ip address",
+            "ipv4",
+            "ipv6",
+            "address",
+            "host",
+            "server",
+            "client",
+            "login from",
+            "src",
+            "dst",
+            "source",
+            "remote",
+            "gateway",
+            "dns",
+            "proxy",
+        ),
+        negative_context=_VERSION_WORDS,
+        negative_penalty=0.5,
+        negative_window_after=0,  # "IP 10.0.0.1 using version 3" is still an address
+    )
+
+
+def _is_ip(text: str) -> bool:
+    return is_ipv6(text) if ":" in text else is_ipv4(text)
+
+
+def is_mac(text: str) -> bool:
+    hexdigits = "".join(c for c in text if c not in ":-.")
+    return len(hexdigits) == 12 and len(set(hexdigits.lower())) > 1
+
+
+def mac_address() -> Recognizer:
+    return Recognizer(
+        name="mac_address",
+        entity_type=EntityType.MAC_ADDRESS,
+        patterns=(
+            Pattern(
+                r"[0-9A-Fa-f](?<![\w:-][0-9A-Fa-f])[0-9A-Fa-f]([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])",
+                0.75,
+                "colon",
+            ),
+            Pattern(
+                r"[0-9A-Fa-f](?<![\w.][0-9A-Fa-f])[0-9A-Fa-f]{3}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])",
+                0.5,
+                "cisco",
+            ),
+        ),
+        validate=is_mac,
+        context=(
+            "mac",
+            "mac address",
+            "hardware address",
+            "ethernet",
+            "wifi",
+            "wi-fi",
+            "bssid",
+            "device",
+            "nic",
+        ),
+        negative_context=("version", "time", "uuid", "hash"),
+    )
+
+
+_TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|io|co|ai|app|dev|me|tv|xyz|online|site|tech|store|blog|cloud|"
+    "uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|pt|cz|gr|hu|ro|ru|ua|eu|us|ca|au|nz|jp|cn|kr|in|br|mx|ar|za"
+)
+_URL_TAIL = r"(?:[/?#][^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}])?"
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+_NOT_IN_HOST = r"[\w.@/-]"
+_SCHEME = words(("https", "http", "ftp", "sftp", "wss", "ws"), any_case=True)
+
+
+def is_url(text: str) -> bool:
+    return ".." not in text and not text.endswith("-")
+
+
+# A bare domain is found from its TLD backwards: ".com" is rare, a word start is not.
+_TLD_HIT = re.compile(rf"\.(?:{_TLDS})(?![\w@-]|\.\w)")
+_LABELS_BEFORE = re.compile(rf"(?<![\w.@/-])(?i:{_DOMAIN})$")
+_TAIL = re.compile(_URL_TAIL)
+
+
+def _find_domains(text: str) -> Iterator[tuple[int, int, float]]:
+    """Bare domains under a common, lower-case TLD ("at home.It was" is a missing space)."""
+    for hit in _TLD_HIT.finditer(text):
+        head = _LABELS_BEFORE.search(text, max(0, hit.start() - 120), hit.start() + 1)
+        if head is None:
+            continue
+        tail = _TAIL.match(text, hit.end())
+        yield head.start(), tail.end() if tail else hit.end(), 0.55
+
+
+def url() -> Recognizer:
+    return Recognizer(
+        name="url",
+        entity_type=EntityType.URL,
+        patterns=(
+            Pattern(rf"{_SCHEME}://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}}]", 0.8, "scheme"),
+            Pattern(
+                rf"{first_char('[Ww]', _NOT_IN_HOST)}(?i:ww)\.(?i:{_DOMAIN})[A-Za-z]{{2,24}}\b{_URL_TAIL}",
+                0.75,
+                "www",
+            ),
+        ),
+        finder=_find_domains,
+        validate=is_url,
+        context=("url", "link", "website", "site", "web", "visit", "profile", "http", "page", "domain"),
+        negative_context=("file", "filename", "script", "module", "package"),
+        negative_penalty=0.3,
+    )

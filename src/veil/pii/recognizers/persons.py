@@ -1,0 +1,348 @@
+"""People's names: spaCy NER, plus rules that do not rest on the small model.
+
+* **titles** — "Dr. Jane Smith", "Mrs O'Neil", "Herr Müller": the name after the title (0.85);
+* **labels** — "Patient: Jane Smith", "Name: Smith, Jane", "Signed, ...": the name after a
+  field label (0.85) or a salutation, "Dear ...", "Thanks, ..." (0.7);
+* **lines** — a chat speaker ("[15:10] Isis: hi") or a line that is only a name (a
+  signature, an address block), when the name starts with a known first name (0.75);
+* **gazetteer** — a known first name followed by a known last name (0.75), by another
+  capitalised word (0.6), "Smith, Jane" (0.65); first names that are also ordinary words
+  ("May", "Grace", "Will") need a known last name (0.6); a known first name alone needs
+  context ("by Megha", "George reports", 0.65);
+* **NER** — spaCy PERSON spans (0.85) that look like names (letters, a capital, no digits,
+  not a street or a company).
+
+The engine then marks further mentions of a found name in the same text (see
+``PiiConfig.coreference``). Lower-case names ("john smith") are only found by NER, which
+rarely finds them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
+from veil.pii.entity import EntityType
+from veil.pii.recognizers.common import (
+    LEGAL_FORMS,
+    LOWER,
+    NAME_START,
+    NAME_TAIL,
+    NAME_WORD,
+    STREET_PREFIXES,
+    STREET_WORDS,
+    UPPER,
+    terms,
+    words,
+    wordset,
+)
+from veil.pii.registry import Pattern, Recognizer
+
+__all__ = [
+    "AMBIGUOUS_FIRST_NAMES",
+    "COMMON_CAPITALISED",
+    "FirstNameFinder",
+    "NameFinder",
+    "is_plausible_name",
+    "person_first_name",
+    "person_gazetteer",
+    "person_labels",
+    "person_lines",
+    "person_titles",
+    "spacy_person",
+]
+
+# Capitalised words that are not names (sentence starts, headings, form labels).
+COMMON_CAPITALISED = wordset(
+    """
+    A An The This That These Those It Its We Our You Your They Their He His She Her I Me My Mine Us Them
+    And Or But If Of In On At To For With From By As Is Are Was Were Be Been Has Have Had Do Does Did Not No
+    Yes Please Thanks Thank Hi Hello Hey Dear Regards Sincerely Best Kind Cheers Yours Team All Everyone There
+    Sir Madam Madame Mr Mrs Ms Miss Dr Prof Sir Here When Where What Who Why How Which While After Before
+    Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December Street St Road Rd Avenue Ave Lane Drive
+    Hospital Clinic Centre Center University College School Institute Bank Inc Ltd Company Corp Group Team
+    Support Service Services Department Dept Office Ticket Order Invoice Patient Doctor Nurse Name Date Phone
+    Email Address Account Number Card Customer Client User Admin Manager Director President Chairman CEO
+    Note Notes Subject Re Fwd Summary Report Update Issue Error Warning Status Total Amount Price Payment
+    Visa Mastercard Login Password Account Reference Ref Case File Room Ward Unit Floor Suite Apt Building
+    New North South East West Upper Lower Great Little Old Saint Santa San Mount Lake River Park Hill Port
+    Christmas Easter God Lord Jesus English French German Spanish Italian American British European Internet
+    Google Microsoft Apple Amazon Facebook Windows Linux Python Java Excel Word Chrome Firefox Android
+    Will Can Could Should Would Must Might Shall Just Also Then Now Only Still Yet Very Much More Most
+    People Persons Users Customers Clients Patients Employees Members Students Items Records Orders Units
+    Points Key Keys Next Last Other Many Some Few Several Every Each Any
+    """
+)
+
+# First names that are ordinary words, months or places: they need a known last name.
+AMBIGUOUS_FIRST_NAMES = wordset(
+    """
+    April August Autumn Summer Winter Spring June May March Amber Angel Aura Aurora Bill Brandy Brook Brooke
+    Candy Chase Cherry Cliff Coral Crystal Daisy Dale Dawn Dean Destiny Diamond Don Drew Ebony Eden Edit Eve
+    Faith Fay Floor Flora Forum Frank Gala Gene German Georgia Ginger Glen Grace Grant Guy Hardy Harm Harsh
+    Hazel Heather Holly Honey Hope Hunter India Iris Ivy Jack Jade Jasmine Jet Job Joy Justice Kelvin Kick
+    Lance Liberty Lot Lucky Luna Mar Mare Marine Mark Max Melody Mercy Misty Nova Olive Parker Pastor Patience
+    Pat Pearl Peer Penny Pier Puck Rain Ray Rich River Robin Rose Rosemary Ruby Rusty Sandy Savannah Sky
+    Skye Sierra Sole Star Storm Sue Sunny Tanner Till Tory Trinidad Urban Violet Will Wolf Art Bob Bud Chip
+    Miles Norm Rod Sage Page Lane Taylor Carter Mason Cooper Porter Baker Archer Victor Victoria Florence
+    Charlotte Austin Orlando Madison Jackson Lincoln Washington Jordan Sydney Paris Dallas Houston Denver
+    Phoenix Milan Regina Adelaide Carolina Virginia Dakota Montana Nevada Savannah Brooklyn Chelsea
+    """
+)
+
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|te|zu|y|'t)"
+# A name: capitalised words joined by one space (a run of spaces ends a form field), with
+# particles ("van der", "de la") and initials ("John F. Kennedy").
+_NAME_SEQ = rf"{NAME_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{NAME_WORD}){{0,3}}"
+_LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
+_NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
+    "Apt",
+    "Apartment",
+    "Suite",
+    "Street",
+    "Avenue",
+    "Road",
+    "Boulevard",
+}
+_STREET_STARTS = frozenset(STREET_PREFIXES)
+_WORD = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+")
+
+
+def is_plausible_name(text: str) -> bool:
+    """Letters, a capital, no digits or symbols; not only common words; not a street or a company."""
+    if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):
+        return False
+    found = _WORD.findall(text)
+    if not found or not any(c.isupper() for c in text):
+        return False
+    bare = [w.strip("'\u2019-.") for w in found]
+    if any(w in _NOT_IN_NAMES or w.rstrip(".") in _NOT_IN_NAMES for w in found) or bare[0] in _STREET_STARTS:
+        return False
+    if len(bare) > 1 and bare[-1] in STREET_WORDS and bare[-1] not in _SURNAME_STREET_WORDS:
+        return False
+    return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
+
+
+# Street words that are also common surnames ("Jane Hill", "Tom Ford"): not a reason to reject.
+_SURNAME_STREET_WORDS = wordset(
+    "Hill Hills Park Parks Field Fields Ford Green Wells Brook Brooks Lane Mills Mill Rivers River Shore "
+    "Dale Glen Grove Forest Summit Banks Lake Cliff Crest Marsh Moore Ridge Vale Wood Woods Street"
+)
+
+
+def person_titles() -> Recognizer:
+    titles = words(
+        tuple(
+            wordset(
+                "Dr Mr Mrs Ms Mx Miss Prof Professor Sir Dame Rev Revd Reverend Capt Captain Sgt Lt Col Gen "
+                "Judge Herr Frau Mme Mlle Sr Sra Srta Dott Dra Mag Ing"
+            )
+        )
+    )
+    return Recognizer(
+        name="person_title",
+        entity_type=EntityType.PERSON,
+        patterns=(Pattern(rf"{titles}\.?[ \t]+(?P<pii>(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ})", 0.85, "title"),),
+        validate=is_plausible_name,
+    )
+
+
+def person_labels() -> Recognizer:
+    strong = words(
+        terms(
+            "patient|patient name|name|full name|first name|last name|surname|given name|family name|client"
+            "|customer|employee|contact|contact person|attn|attention|signed|signature|author|written by"
+            "|prepared by|reported by|requested by|approved by|assigned to|submitted by|referred by|seen by"
+            "|attending|physician|doctor|nurse|surgeon|guardian|parent|mother|father|spouse|next of kin"
+            "|emergency contact|witness|applicant|tenant|landlord|recipient|sender|beneficiary|account holder"
+            "|cardholder|card holder|policyholder|insured|member|passenger|student|line manager|manager"
+            "|employee name|holder|gp|nom|prénom|nombre|apellidos|nome|cognome|vorname|nachname|naam"
+        ),
+        any_case=True,
+    )
+    signed = words(terms("signed|signed by|yours truly|approved by|reported by|paging"), any_case=True)
+    salutation = words(
+        terms("dear|hi|hello|hey|thanks|thank you|regards|best regards|kind regards|sincerely|cheers|best"),
+        any_case=True,
+    )
+    return Recognizer(
+        name="person_label",
+        entity_type=EntityType.PERSON,
+        patterns=(
+            Pattern(rf"{strong}[ \t]*[:=][ \t]*(?P<pii>{_LAST_COMMA_FIRST}|{_NAME_SEQ})", 0.85, "field"),
+            Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.85, "signed"),
+            Pattern(rf"{salutation}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
+        ),
+        validate=is_plausible_name,
+    )
+
+
+def starts_with_first_name(text: str) -> bool:
+    """A plausible name whose first word is a known first name (gazetteer)."""
+    first = text.split(None, 1)[0].rstrip(",")
+    return first in load_list(FIRST_NAMES) and first not in COMMON_CAPITALISED and is_plausible_name(text)
+
+
+def person_lines() -> Recognizer:
+    return Recognizer(
+        name="person_line",
+        entity_type=EntityType.PERSON,
+        patterns=(
+            # chat and log speakers: "Isis: hi", "[15:10] Isis: ...", "#ops 17:18 Ilona: ..."
+            Pattern(
+                rf"(?m)^[ \t]*(?:[#@][\w-]+[ \t]+)?(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]+)?"
+                rf"(?P<pii>{_NAME_SEQ}):[ \t]",
+                0.75,
+                "speaker",
+            ),
+            # a line that is only a name: a signature, the first line of an address block
+            Pattern(rf"(?m)^[ \t]*(?P<pii>{_NAME_SEQ})[ \t]*\r?$", 0.75, "name_line"),
+        ),
+        validate=starts_with_first_name,
+    )
+
+
+_CAP_TOKEN = re.compile(rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}])(?:\.(?=[ \t])|{NAME_TAIL}(?![\w'\u2019-]))")
+_LAST_FIRST = re.compile(rf"({NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])")
+
+
+class NameFinder:
+    """Known first name + last name, over capitalised tokens (data loaded on first use)."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        return load_list(FIRST_NAMES)
+
+    @cached_property
+    def last(self) -> frozenset[str]:
+        return load_list(LAST_NAMES)
+
+    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first, last = self.first, self.last
+        tokens = [(m.start(), m.end(), m.group()) for m in _CAP_TOKEN.finditer(text)]
+        for i, (start, _, word) in enumerate(tokens):
+            if word not in first:
+                continue
+            ambiguous = word in AMBIGUOUS_FIRST_NAMES
+            chain = [tokens[i]]
+            for k in range(i + 1, min(i + 4, len(tokens))):
+                gap = text[chain[-1][1] : tokens[k][0]]
+                if gap not in (" ", "\t"):
+                    break
+                chain.append(tokens[k])
+            found = self._best(chain, ambiguous)
+            if found is not None:
+                yield start, found[0], found[1]
+        for m in _LAST_FIRST.finditer(text):
+            surname, given = m.group(1), m.group(2)
+            if surname in last and given in first and given not in AMBIGUOUS_FIRST_NAMES:
+                yield m.start(), m.end(), 0.65
+
+    def _best(self, chain: list[tuple[int, int, str]], ambiguous: bool) -> tuple[int, float] | None:
+        """(end, score) of the best reading of ``first [middle] last`` in ``chain``."""
+        if len(chain) < 2:
+            return None
+        options = [chain[1]]
+        if len(chain) > 2 and (chain[1][2].endswith(".") or chain[1][2] in self.first):
+            options.insert(0, chain[2])  # first + middle initial / middle name + last
+        for _, end, word in options:
+            if word.endswith("."):
+                continue
+            if word in self.last:
+                return end, 0.6 if ambiguous else 0.75
+        if ambiguous:
+            return None
+        for _, end, word in options:
+            if not word.endswith(".") and word not in COMMON_CAPITALISED and word not in STREET_WORDS:
+                return end, 0.6
+        return None
+
+    def __repr__(self) -> str:
+        return "NameFinder()"
+
+
+def person_gazetteer() -> Recognizer:
+    return Recognizer(
+        name="person_gazetteer",
+        entity_type=EntityType.PERSON,
+        finder=NameFinder(),
+        validate=is_plausible_name,
+        context=terms(
+            "name|patient|contact|called|customer|client|employee|by|with|signed|mr|mrs|ms|dr|met|spoke|said"
+            "|wrote|her|his"
+        ),
+        negative_context=terms("street|road|avenue|inc|ltd|llc|university|hospital"),
+        context_boost=0.15,
+        negative_penalty=0.2,
+        window_before=24,
+        window_after=16,
+    )
+
+
+_PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
+
+
+class FirstNameFinder:
+    """A known first name on its own (not part of a capitalised run): a weak candidate."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        return load_list(FIRST_NAMES)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first = self.first
+        for m in _CAP_TOKEN.finditer(text):
+            word = m.group()
+            if word not in first or word in AMBIGUOUS_FIRST_NAMES or word in COMMON_CAPITALISED:
+                continue
+            after = text[m.end() : m.end() + 2]
+            if len(after) == 2 and after[0] in " \t" and after[1].isupper():
+                continue  # "John Smith": the gazetteer and NER judge the whole name
+            previous = _PREVIOUS_WORD.search(text, max(0, m.start() - 32), m.start())
+            if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+                continue  # "Mary Jane": part of a longer name
+            yield m.start(), m.end(), 0.45
+
+    def __repr__(self) -> str:
+        return "FirstNameFinder()"
+
+
+def person_first_name() -> Recognizer:
+    return Recognizer(
+        name="person_first_name",
+        entity_type=EntityType.PERSON,
+        finder=FirstNameFinder(),
+        context=terms(
+            "by|for|to|with|from|dear|hi|hello|hey|thanks|thank you|cc|ask|asked|told|tell|call|called"
+            "|contact|met|meet|paging|ping|said|says|reports|reported|has|had|is|was|will|wrote|confirmed|mentioned"
+            "|replied|agreed|thinks|noted|complains|complained|presents|presented|denies|denied|feels|states"
+        ),
+        context_boost=0.25,
+        window_before=12,
+        window_after=14,
+    )
+
+
+def spacy_person() -> Recognizer:
+    return Recognizer(
+        name="spacy_person",
+        entity_type=EntityType.PERSON,
+        ner_labels=("PERSON",),
+        ner_score=0.85,
+        validate=is_plausible_name,
+    )
