@@ -25,7 +25,9 @@ from sqlalchemy.engine import Connection
 from veil.database import checkpoint
 from veil.errors import NotFoundError
 from veil.schema import consent_events, subjects
-from veil.vault.dataset import PSEUDONYM, DatasetCatalog
+from veil.vault.classify import ColumnCategory
+from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog
+from veil.vault.subject import SubjectVault
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -64,6 +66,56 @@ def purge_rows(conn: Connection, ws: Workspace, pseudonyms: Sequence[str]) -> tu
     return rows, events
 
 
+def identity_values(ws: Workspace, pseudonyms: Sequence[str]) -> list[str]:
+    """The subjects' decrypted subject ids and direct identifiers (for forgetting their tokens)."""
+    values: set[str] = set()
+    keys = ws.keystore.load(pseudonyms)
+    if not keys:
+        return []
+    dsets = DatasetCatalog(ws).list()
+    with ws.engine.connect() as conn:
+        for i in range(0, len(pseudonyms), 500):
+            chunk = [p for p in pseudonyms[i : i + 500] if p in keys]
+            for p, sealed in conn.execute(
+                sa.select(subjects.c.pseudonym, subjects.c.external_id).where(subjects.c.pseudonym.in_(chunk))
+            ):
+                values.add(SubjectVault.external_id(keys[p], bytes(sealed)))
+            for ds in dsets:
+                cols = [c for c in ds.columns if c.category is ColumnCategory.DIRECT_IDENTIFIER]
+                if not cols:
+                    continue
+                t = ds.table
+                query = sa.select(t.c[PSEUDONYM], t.c[ROW], *[t.c[c.sql_name] for c in cols]).where(
+                    t.c[PSEUDONYM].in_(chunk)
+                )
+                for row in conn.execute(query):
+                    key = keys[row[0]]
+                    for col, blob in zip(cols, row[2:], strict=True):
+                        if blob is not None:
+                            values.add(
+                                key.open_field(
+                                    bytes(blob), dataset=ds.name, row_id=row[1], column=col.sql_name
+                                )
+                            )
+    return sorted(v for v in values if v.strip())
+
+
+def forget_pii_tokens(ws: Workspace, values: Sequence[str]) -> int:
+    """Forget pseudonym/surrogate tokens of these values (masked files never unmask to them again).
+
+    The token store seals values under a workspace key, not the subject's, so shredding
+    the subject's key alone would not reach it.
+    """
+    if not values or not sa.inspect(ws.engine).has_table("pii_tokens"):
+        return 0
+    from veil.pii.entity import EntityType  # light modules: no NLP model is loaded
+    from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore
+
+    store = TokenStore(ws.engine, ws.keystore.secret(MAPPING_KEY_NAME))
+    items = [(t.value, v) for t in EntityType for v in values]
+    return store.forget(["pseudonym", "surrogate"], items)
+
+
 def erase_pseudonyms(
     ws: Workspace,
     pseudonyms: Sequence[str],
@@ -73,7 +125,9 @@ def erase_pseudonyms(
     details: dict[str, Any] | None = None,
 ) -> tuple[dict[str, int], int, int, int]:
     """Shred keys, delete rows, audit once. Returns (rows, events, keys destroyed, audit seq)."""
+    identity = identity_values(ws, pseudonyms)  # read while the keys still exist
     destroyed = ws.keystore.destroy_many(pseudonyms, reason)
+    forgotten = forget_pii_tokens(ws, identity)
     with ws.transaction() as conn:
         rows, events = purge_rows(conn, ws, pseudonyms)
         entry = ws.audit.append(
@@ -85,6 +139,7 @@ def erase_pseudonyms(
                 "rows_deleted": sum(rows.values()),
                 "consent_events_deleted": events,
                 "keys_destroyed": destroyed,
+                "pii_tokens_forgotten": forgotten,
                 **(details or {}),
             },
         )
