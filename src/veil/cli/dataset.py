@@ -25,13 +25,27 @@ def ingest(
     subject_column: Annotated[str | None, typer.Option(help="Column holding the subject id.")] = None,
     schema: Annotated[Path | None, typer.Option(help="YAML/JSON file overriding column categories.")] = None,
     batch_rows: Annotated[int, typer.Option(help="Rows per batch (memory use).", min=100)] = 10_000,
+    pii_scan: Annotated[
+        bool,
+        typer.Option(
+            "--pii-scan/--no-pii-scan",
+            help="Classify columns with PII detection on sampled values (rules only, no NER), "
+            "not just names and patterns.",
+        ),
+    ] = True,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest a file: seal identifiers and free text, pseudonymise, store attributes."""
     schema_file = SchemaFile.load(schema) if schema else None
+    classifier = None
+    if pii_scan:
+        from veil.pii import PiiConfig, PiiEngine
+        from veil.pii.tables import PiiColumnClassifier
+
+        classifier = PiiColumnClassifier(PiiEngine(PiiConfig(ner=False)))
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
-        result = Ingestor(ws, progress=bar, batch_rows=batch_rows).run(
+        result = Ingestor(ws, progress=bar, batch_rows=batch_rows, classifier=classifier).run(
             file, dataset, subject_column, schema=schema_file
         )
 

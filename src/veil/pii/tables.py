@@ -71,11 +71,13 @@ __all__ = [
     "ColumnScan",
     "FileKind",
     "MaskRun",
+    "PiiColumnClassifier",
     "UnmaskRun",
     "detect_file",
     "file_kind",
     "mask_table",
     "plan_columns",
+    "scan_sample",
     "scan_table",
     "unmask_table",
 ]
@@ -296,6 +298,11 @@ def scan_table(
     if columns is not None:
         _require(path, list(sample), columns, "column")
         sample = {c: sample[c] for c in columns}
+    return scan_sample(sample, engine)
+
+
+def scan_sample(sample: Mapping[str, Sequence[Any]], engine: Detector) -> list[ColumnScan]:
+    """Classify columns from their names and sampled values (used by ``scan_table`` and ingest)."""
     texts = {name: [t for t in map(_as_text, values) if t is not None] for name, values in sample.items()}
     unique = list(dict.fromkeys(t for ts in texts.values() for t in ts))
     found = dict(zip(unique, engine.detect_batch(unique), strict=True)) if unique else {}
@@ -861,3 +868,19 @@ def _put(obj: Any, it: Iterator[str]) -> Any:
     if isinstance(obj, list):
         return [_put(v, it) for v in obj]
     return obj
+
+
+class PiiColumnClassifier:
+    """The vault's column classifier backed by PII detection on sampled values.
+
+    Ingest calls it with each new column's sampled values; it returns the categories
+    ``scan_sample`` settles on (names and detected entity types together).
+    """
+
+    def __init__(self, engine: Detector, sample_rows: int = 200) -> None:
+        self.engine = engine
+        self.sample_rows = sample_rows
+
+    def __call__(self, sample: Mapping[str, Sequence[Any]]) -> dict[str, ColumnCategory]:
+        trimmed = {name: list(values[: self.sample_rows]) for name, values in sample.items()}
+        return {scan.name: scan.category for scan in scan_sample(trimmed, self.engine)}

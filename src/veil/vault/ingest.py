@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,10 +47,13 @@ from veil.vault.subject import SubjectVault
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["IngestResult", "Ingestor", "ProgressFn"]
+__all__ = ["ColumnClassifier", "IngestResult", "Ingestor", "ProgressFn"]
 
 #: Called with (bytes done, bytes total) after each batch.
 ProgressFn = Callable[[int, int], None]
+#: Classifies new columns from their sampled values (e.g. ``veil.pii.tables.PiiColumnClassifier``);
+#: without one, ingest uses the name-and-pattern rules of ``veil.vault.classify``.
+ColumnClassifier = Callable[[Mapping[str, Sequence[Any]]], Mapping[str, ColumnCategory]]
 SAMPLE_ROWS = 1000
 
 
@@ -71,8 +74,14 @@ class IngestResult:
 
 class Ingestor:
     def __init__(
-        self, ws: Workspace, *, progress: ProgressFn | None = None, batch_rows: int = 10_000
+        self,
+        ws: Workspace,
+        *,
+        progress: ProgressFn | None = None,
+        batch_rows: int = 10_000,
+        classifier: ColumnClassifier | None = None,
     ) -> None:
+        self.classifier = classifier
         self.ws = ws
         self.progress = progress
         self.batch_rows = batch_rows
@@ -185,6 +194,12 @@ class Ingestor:
         position = max((c.position for c in known.values()), default=-1) + 1
         new: list[Column] = []
         overrides = schema.columns if schema else {}
+        unclassified = [c for c in names if c != subject_column and c not in known and c not in overrides]
+        detected: Mapping[str, ColumnCategory] = {}
+        if self.classifier is not None and unclassified:
+            detected = self.classifier(
+                {c: [v for v in batch.columns[c][:SAMPLE_ROWS] if v is not None] for c in unclassified}
+            )
         for col in names:
             if col == subject_column:
                 continue
@@ -196,7 +211,7 @@ class Ingestor:
                         "a schema file cannot reclassify it on re-ingest"
                     )
                 continue
-            category = overrides.get(col) or classify_column(col, sample).category
+            category = overrides.get(col) or detected.get(col) or classify_column(col, sample).category
             if category is ColumnCategory.SUBJECT_ID:
                 raise InputError(f"column {col!r}: only the subject column can be subject_id")
             declared = schema.types.get(col) if schema else None
