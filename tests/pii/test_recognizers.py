@@ -595,3 +595,96 @@ def test_named_validators_are_the_checksums() -> None:
     assert VALIDATORS["iban"]("DE89370400440532013000")
     assert VALIDATORS["uk_nhs"]("9434765919") and not VALIDATORS["uk_nhs"]("9434765918")
     assert VALIDATORS["fr_nir"]("295109912611193") and VALIDATORS["es_nif"]("X2482300W")
+
+
+# -- address tails and header-named table columns ------------------------------------------------
+
+
+def _found(engine: PiiEngine, text: str) -> set[tuple[str, str]]:
+    return {(e.type, text[e.start : e.end]) for e in engine.detect(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        ("Please send it to Kobeltallee 4, 74830.", "74830"),
+        ("We collect it from Via Roma 12 in Calitri tomorrow.", "Calitri"),
+        ("Accident at 37, boulevard Alexandre, Hernandez-les-Bains\nNo injuries.", "Hernandez-les-Bains"),
+        ("Address: Fayepad 03, 9843 WC.", "9843 WC"),
+        ("He lives at 0610 Christine Manors Suite 670, 24773.", "24773"),
+    ],
+)
+def test_town_or_postcode_after_a_street_address(rules_engine: PiiEngine, text: str, tail: str) -> None:
+    assert (EntityType.LOCATION, tail) in _found(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_place"),
+    [
+        ("I live at 5 Main Street, Thanks for asking.", "Thanks"),
+        ("Meet me at 12 Baker Street in March please.", "March"),
+        ("Version 4, 74830 downloads so far.", "74830"),  # no street before it
+    ],
+)
+def test_no_address_tail_without_a_street_or_for_common_words(
+    rules_engine: PiiEngine, text: str, not_a_place: str
+) -> None:
+    assert all(value != not_a_place for _, value in _found(rules_engine, text))
+
+
+def test_cells_under_naming_headers_are_typed(rules_engine: PiiEngine) -> None:
+    text = (
+        "employee;dob;gross;city;employer\n"
+        "Young, Gail;1962-03-29;850.98;Alextown;Quill Partners\n"
+        "PILLAI Hema;1996-03-08;6503.70;Moraes da Mata;Brenk\n"
+    )
+    found = _found(rules_engine, text)
+    assert {
+        (EntityType.PERSON, "Young, Gail"),
+        (EntityType.PERSON, "PILLAI Hema"),
+        (EntityType.LOCATION, "Alextown"),
+        (EntityType.LOCATION, "Moraes da Mata"),
+        (EntityType.ORGANIZATION, "Quill Partners"),
+        (EntityType.ORGANIZATION, "Brenk"),
+    } <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,name,city\n1,Thanks,2020\n2,n/a,Unknown4\n",  # cells that are not names
+        "product,price,status\nWidget,3.50,Shipped\n",  # no naming header
+        "The city is lovely; the town, less so.\nWrightport is far.",  # prose, not a table
+        "name,city\nAlice Smith,Leeds,extra\n",  # rows that do not fit the header
+    ],
+)
+def test_no_column_entities_without_a_naming_header_or_cell(rules_engine: PiiEngine, text: str) -> None:
+    assert not any(e.recognizer.startswith("column_") for e in rules_engine.detect(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("RECORD | NHS No. 7529154125 | PILLAI Hema\n2021-04-21 | Influenza", "PILLAI Hema"),
+        ("Patient identified as COSTA Théodore, born 1983", "COSTA Théodore"),
+        ("<Meik> who has the key?\n<Edmund> not me", "Edmund"),
+    ],
+)
+def test_capitalised_surname_before_first_name_and_chat_handles(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    assert (EntityType.PERSON, name) in _found(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_name"),
+    [
+        ("WARN Anna: disk almost full", "WARN Anna"),
+        ("DEAR Tom, thanks for the update", "DEAR Tom"),
+        ("see the <Button> component", "Button"),
+    ],
+)
+def test_labels_are_not_surnames_and_tags_are_not_handles(
+    rules_engine: PiiEngine, text: str, not_a_name: str
+) -> None:
+    assert all(value != not_a_name for _, value in _found(rules_engine, text))

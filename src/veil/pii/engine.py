@@ -115,6 +115,7 @@ class _Detector:
                 compiled = _compile(recognizer)
                 for label in recognizer.ner_labels:
                     self.ner_by_label.setdefault(label, []).append(compiled)
+        self.address_tails = any(r.name in _STREET_RECOGNIZERS for r in active)
         self.allow = frozenset(_normalise(v) for v in config.allow_list)
         self.allow_patterns = tuple(re.compile(p) for p in config.allow_patterns)
         self._nlp: Any = None
@@ -171,6 +172,8 @@ class _Detector:
                     score = context.adjust(text, start, end, base)
                     if score >= floor:
                         out.append((start, end, etype, score, name))
+        if self.address_tails and out:
+            out.extend(_address_tails(text, out))
         return out
 
     def _ner_candidates(self, text: str, spans: list[NerSpan]) -> list[_Candidate]:
@@ -209,6 +212,37 @@ class _Detector:
             if mentions:  # a second pass: a name's mentions compete with what they overlap
                 kept = _greedy(candidates + mentions)
         return [Entity(start, end, kind, round(score, 4), name) for start, end, kind, score, name in kept]
+
+
+_STREET_RECOGNIZERS = frozenset({"street_address", "street_de_nl"})
+_UK_POSTCODE = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
+_TOWN = (
+    rf"{NAME_WORD}(?:(?:[ \t-](?:(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|sur|sous|am|an|upon|aan|op"
+    rf"|ter)[ \t-])*){NAME_WORD}){{0,4}}"
+)
+# What follows a street address: ", Berlin", " in Rosazza", ", 38986", ", 9843 WC", ", SW1A 1AA".
+_ADDRESS_TAIL = re.compile(
+    rf"(?:,[ \t]*|[ \t]+in[ \t]+)(?:(?P<code>\d{{4}}[ \t]?[A-Z]{{2}}|\d{{4,8}}(?:-\d{{3,4}})?|{_UK_POSTCODE})"
+    rf"(?![\w-]|[.,/:]\d)|(?P<town>{_TOWN})(?![\w@.-]\w))"
+)
+
+
+def _address_tails(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The town or postcode right after a street address ("Kobeltallee 4, 74830", "Via Roma 5
+    in Calitri", "5 Main Street, Springfield"): LOCATION, 0.8. A town must not be a common word."""
+    out: list[_Candidate] = []
+    for _, end, _, _, name in candidates:
+        if name not in _STREET_RECOGNIZERS:
+            continue
+        match = _ADDRESS_TAIL.match(text, end)
+        if match is None:
+            continue
+        town = match.group("town")
+        if town is not None and all(w in COMMON_CAPITALISED for w in _NAME_WORD.findall(town)):
+            continue
+        group = "town" if town is not None else "code"
+        out.append((match.start(group), match.end(group), EntityType.LOCATION, 0.8, "address_tail"))
+    return out
 
 
 def _greedy(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -12,6 +12,7 @@ locations         street_address, street_de_nl, town_with_postcode, postcode, pl
 persons           person_title, person_label, person_line, person_gazetteer, person_first_name,
                   spacy_person (NER PERSON)
 organizations     organization_legal_form, spacy_organization (NER ORG, filtered)
+columns           column_location, column_person, column_organization (cells under a naming header)
 ================  ==========================================================================
 
 :func:`builtin_recognizers` lists them explicitly; importing a module registers nothing.
@@ -22,6 +23,7 @@ own patterns (``validate: luhn``).
 from __future__ import annotations
 
 from veil.pii.recognizers import (
+    columns,
     contact,
     dates,
     finance,
@@ -82,6 +84,9 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         persons.person_gazetteer(),
         persons.person_first_name(),
         organizations.legal_entity(),
+        columns.column_location(),
+        columns.column_person(),
+        columns.column_organization(),
         persons.spacy_person(),
         locations.spacy_location(),
         organizations.spacy_organization(),

@@ -289,6 +289,18 @@ def person_gazetteer() -> Recognizer:
 
 
 _PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
+# A family name in capitals before a first name, as on forms and records: "PILLAI Hema".
+_UPPER_SURNAME_BEFORE = re.compile(
+    rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+)?)[ \t]$"
+)
+# Capitalised words that are labels, greetings or titles, not family names ("ERROR Anna", "DEAR Tom").
+_NOT_SURNAMES = wordset(
+    """
+    DEAR HI HELLO HEY TO FROM CC BCC ATTN FAO RE FW FWD MR MRS MS MISS DR PROF SIR DOB ID NO NR REF
+    INFO WARN WARNING ERROR DEBUG TRACE FATAL CRITICAL NOTICE NOTE TODO FIXME URGENT PATIENT NAME CLIENT
+    CUSTOMER USER AND OR THE FOR BY WITH NHS SSN NI NIR DNI NIF BSN PPS TAX VAT IBAN
+    """
+)
 
 
 class FirstNameFinder:
@@ -309,6 +321,13 @@ class FirstNameFinder:
         for m in _CAP_TOKEN.finditer(text):
             word = m.group()
             if word not in first or word in AMBIGUOUS_FIRST_NAMES or word in COMMON_CAPITALISED:
+                continue
+            surname = _UPPER_SURNAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if surname is not None and not any(w in _NOT_SURNAMES for w in surname.group(1).split()):
+                yield surname.start(1), m.end(), 0.8  # "PILLAI Hema", "VAN SPREUWEL Linde"
+                continue
+            if text[m.start() - 1 : m.start()] == "<" and text[m.end() : m.end() + 1] == ">":
+                yield m.start(), m.end(), 0.7  # a chat handle: "<Edmund> yes"
                 continue
             after = text[m.end() : m.end() + 2]
             if len(after) == 2 and after[0] in " \t" and after[1].isupper():

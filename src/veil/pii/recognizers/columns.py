@@ -1,0 +1,122 @@
+"""Cells of delimited tables whose header names the column: "city", "employee", "company".
+
+A header line of short field names separated by ``;``, ``,``, tab or ``|`` is followed by
+rows with the same number of fields; a cell under a header such as ``city`` / ``town`` is
+a place, under ``name`` / ``employee`` / ``patient`` a person, under ``company`` /
+``employer`` an organisation, when the cell looks like one (capitalised words, no digits).
+The header says what the column holds, so a name the gazetteers do not know is found too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from veil.pii.entity import EntityType
+from veil.pii.recognizers.common import LOWER, UPPER, wordset
+from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.registry import Recognizer
+
+__all__ = ["ColumnFinder", "column_location", "column_organization", "column_person"]
+
+_DELIMITERS = ";\t|,"
+_FIELD_NAME = re.compile(r"[A-Za-z][\w .()/-]{0,29}")
+_CELL_WORD = rf"[{UPPER}{LOWER}'\u2019.&-]*"
+_CELL = re.compile(rf"[{UPPER}]{_CELL_WORD}(?:,?[ \t]+[{UPPER}{LOWER}]{_CELL_WORD}){{0,5}}")
+
+_HEADERS: dict[str, frozenset[str]] = {
+    EntityType.LOCATION: wordset(
+        "city town place location municipality locality village birthplace place_of_birth city_of_birth "
+        "hometown residence ort stadt wohnort ville commune città citta comune cidade ciudad localidad "
+        "plaats woonplaats"
+    ),
+    EntityType.PERSON: wordset(
+        "name full_name fullname employee employee_name patient patient_name customer customer_name "
+        "client client_name contact contact_name person holder account_holder first_name firstname "
+        "last_name lastname surname given_name nombre nom nome naam vorname nachname"
+    ),
+    EntityType.ORGANIZATION: wordset(
+        "company company_name employer organisation organization org vendor supplier firm insurer "
+        "bank merchant firma empresa entreprise azienda bedrijf"
+    ),
+}
+
+
+def _key(field: str) -> str:
+    return "_".join(field.strip().strip("\"'").lower().replace("-", " ").split())
+
+
+class ColumnFinder:
+    """Spans of the cells under a header that names ``entity_type``'s column."""
+
+    def __init__(self, entity_type: str) -> None:
+        self.entity_type = entity_type
+        names = _HEADERS[entity_type]
+        alternatives = "|".join(sorted((re.escape(n).replace("_", "[ _]") for n in names), key=len)[::-1])
+        # a wanted field name between delimiters or line ends: the cheap test before any parsing
+        self._probe = re.compile(rf"(?im)(?:^|[;\t|,])[ \t]*\"?(?:{alternatives})\"?[ \t]*(?:[;\t|,]|\r?$)")
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if "\n" not in text:
+            return
+        seen: set[int] = set()
+        for probe in self._probe.finditer(text):
+            line_start = text.rfind("\n", 0, probe.start() + 1) + 1
+            if line_start in seen:
+                continue
+            seen.add(line_start)
+            yield from self._column(text, line_start)
+
+    def _column(self, text: str, line_start: int) -> Iterator[tuple[int, int, float]]:
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            return
+        header = text[line_start:line_end].rstrip("\r")
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        delimiter = max(counts, key=lambda d: counts[d])
+        fields = header.split(delimiter)
+        if len(fields) < 2 or not all(_FIELD_NAME.fullmatch(f.strip().strip("\"'")) for f in fields):
+            return
+        wanted = _HEADERS[self.entity_type]
+        columns = [i for i, f in enumerate(fields) if _key(f) in wanted]
+        at = line_end + 1
+        while at < len(text):
+            end = text.find("\n", at)
+            if end == -1:
+                end = len(text)
+            cells = text[at:end].rstrip("\r").split(delimiter)
+            if len(cells) != len(fields):
+                return  # the table ends
+            offset = at
+            for i, cell in enumerate(cells):
+                if i in columns:
+                    value = cell.strip().strip('"')
+                    start = offset + cell.find(value) if value else offset
+                    if value and self._plausible(value):
+                        yield start, start + len(value), 0.9
+                offset += len(cell) + 1
+            at = end + 1
+
+    def _plausible(self, value: str) -> bool:
+        if len(value) > 60 or not _CELL.fullmatch(value):
+            return False
+        return not all(w.strip(",.") in COMMON_CAPITALISED for w in value.split())
+
+    def __repr__(self) -> str:
+        return f"ColumnFinder({self.entity_type!r})"
+
+
+def _recognizer(name: str, entity_type: str) -> Recognizer:
+    return Recognizer(name=name, entity_type=entity_type, finder=ColumnFinder(entity_type))
+
+
+def column_location() -> Recognizer:
+    return _recognizer("column_location", EntityType.LOCATION)
+
+
+def column_person() -> Recognizer:
+    return _recognizer("column_person", EntityType.PERSON)
+
+
+def column_organization() -> Recognizer:
+    return _recognizer("column_organization", EntityType.ORGANIZATION)
