@@ -32,7 +32,9 @@ class WorkspaceConfig:
     keystore_url: str | None = None  # None: sqlite file keystore.db in key_dir
 
     def data_url(self, root: Path) -> str:
-        return self.database_url or f"sqlite:///{(root / 'veil.db').resolve()}"
+        """``$VEIL_DATABASE_URL`` if set (keeps a password out of veil.toml), else the setting."""
+        override = os.environ.get("VEIL_DATABASE_URL")
+        return override or self.database_url or f"sqlite:///{(root / 'veil.db').resolve()}"
 
     def key_path(self, root: Path) -> Path:
         path = Path(self.key_dir)
