@@ -52,13 +52,7 @@ from veil.errors import ConfigError, InputError
 from veil.fileio import atomic_path
 from veil.pii.anonymizer import Anonymizer, Detector, MaskResult, Unmasker
 from veil.pii.entity import Entity, EntityType
-from veil.vault.classify import (
-    FREE_TEXT_MIN_CHARS,
-    FREE_TEXT_MIN_WORDS,
-    ColumnCategory,
-    classify_column,
-    tokens_of,
-)
+from veil.vault.classify import ColumnCategory, classify_column, is_free_text, tokens_of
 from veil.vault.reader import FORMATS, open_table
 
 if TYPE_CHECKING:
@@ -279,14 +273,6 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
-def _is_long_text(texts: Sequence[str]) -> bool:
-    if not texts:
-        return False
-    chars = sum(len(t) for t in texts) / len(texts)
-    words = sum(len(t.split()) for t in texts) / len(texts)
-    return chars >= FREE_TEXT_MIN_CHARS and words >= FREE_TEXT_MIN_WORDS
-
-
 def scan_table(
     path: Path, engine: Detector, *, sample_rows: int = 500, columns: Sequence[str] | None = None
 ) -> list[ColumnScan]:
@@ -325,7 +311,7 @@ def _categorise(
     rules = classify_column(name, values)
     if rules.category is ColumnCategory.DIRECT_IDENTIFIER:
         return rules.category, rules.reason
-    if _is_long_text(texts) and (shares or rules.category is ColumnCategory.FREE_TEXT):
+    if is_free_text(texts) and (shares or rules.category is ColumnCategory.FREE_TEXT):
         found = ", ".join(f"{t} {s:.0%}" for t, s in sorted(shares.items(), key=lambda kv: -kv[1]))
         return ColumnCategory.FREE_TEXT, f"long text with entities ({found})" if found else rules.reason
     direct = {t: s for t, s in shares.items() if t in DIRECT_TYPES and s >= SHARE}

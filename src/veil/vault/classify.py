@@ -30,6 +30,7 @@ __all__ = [
     "ColumnClass",
     "SchemaFile",
     "classify_column",
+    "is_free_text",
     "tokens_of",
 ]
 
@@ -367,7 +368,8 @@ def _value_kind(values: Sequence[str]) -> str | None:
     return None
 
 
-def _is_free_text(values: Sequence[str]) -> bool:
+def is_free_text(values: Sequence[str]) -> bool:
+    """Whether the values read as prose: long on average, in characters and in words."""
     if not values:
         return False
     chars = sum(len(v) for v in values) / len(values)
@@ -398,7 +400,7 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
     direct = _has_phrase(tokens, DIRECT_PHRASES)
     if direct and not (direct in {("name",), ("names",)} and NOT_PERSON.intersection(tokens)):
         return ColumnClass(ColumnCategory.DIRECT_IDENTIFIER, f"name contains '{' '.join(direct)}'")
-    if _is_free_text(texts):
+    if is_free_text(texts):
         return ColumnClass(ColumnCategory.FREE_TEXT, "values are long free text")
     free = _has_phrase(tokens, FREE_TEXT_PHRASES)
     # No value in the sample (a sparse notes column) is no evidence against free text: seal it.
