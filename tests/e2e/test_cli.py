@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from veil_cli import veil, veil_json
 
 from veil.demo.hospital import generate_patients, write_csv
-
-VEIL = str(Path(sys.executable).parent / "veil")
-
-
-def veil(*args: str, ws: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    cmd = [VEIL, *args]
-    if ws is not None:
-        cmd += ["--workspace", str(ws)]
-    env = {**os.environ, "VEIL_ACTOR": "e2e"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
-
-
-def veil_json(*args: str, ws: Path) -> Any:
-    return json.loads(veil(*args, "--json", ws=ws).stdout)
 
 
 @pytest.fixture

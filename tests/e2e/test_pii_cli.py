@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from veil_cli import veil as run_veil
+from veil_cli import veil_json as run_veil_json
 
 from veil.demo.hospital import generate_patients, write_csv
 
-VEIL = str(Path(sys.executable).parent / "veil")
+ACTOR = "e2e-pii"
 ROWS = 30
 
 
 def veil(*args: str, ws: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    cmd = [VEIL, *args]
-    if ws is not None:
-        cmd += ["--workspace", str(ws)]
-    env = {**os.environ, "VEIL_ACTOR": "e2e-pii"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
+    return run_veil(*args, ws=ws, check=check, actor=ACTOR)
 
 
 def veil_json(*args: str, ws: Path) -> Any:
-    return json.loads(veil(*args, "--json", ws=ws).stdout)
+    return run_veil_json(*args, ws=ws, actor=ACTOR)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
+from veil_cli import VEIL, veil_env
+from veil_cli import veil as run_veil
+from veil_cli import veil_json as run_veil_json
 
 from veil.demo.hospital import Patient, generate_patients, write_csv
 
@@ -30,39 +30,12 @@ DIRECT_OR_FREE_TEXT = {"patient_id", "name", "email", "phone", "ssn", "notes"}
 HOLDS_SUBJECT = (("ds_patients", "_pseudonym"), ("subjects", "pseudonym"), ("consent_events", "pseudonym"))
 
 
-def _veil_executable() -> str:
-    beside = Path(sys.executable).parent / "veil"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("veil")
-    if found is None:  # pragma: no cover - the package is installed with its console script
-        pytest.fail("the veil console script is not installed (pip install -e .)")
-    return found
-
-
-VEIL = _veil_executable()
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "VEIL_DEBUG"}
-    env["VEIL_ACTOR"] = "e2e-pg"
-    return env
-
-
 def veil(*args: str, ws: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    cmd = [VEIL, *args]
-    if ws is not None:
-        cmd += ["--workspace", str(ws)]
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env=_env(), timeout=180, stdin=subprocess.DEVNULL
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{args} exited {proc.returncode}\nstdout:{proc.stdout}\nstderr:{proc.stderr}")
-    return proc
+    return run_veil(*args, ws=ws, check=check, actor="e2e-pg", timeout=180)
 
 
 def veil_json(*args: str, ws: Path) -> Any:
-    return json.loads(veil(*args, "--json", ws=ws).stdout)
+    return run_veil_json(*args, ws=ws, actor="e2e-pg")
 
 
 @pytest.fixture
@@ -262,7 +235,7 @@ def test_concurrent_consent_grants_keep_one_chain(pg_workspace: Path, db: sa.Eng
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
-            env=_env(),
+            env=veil_env("e2e-pg"),
         )
         for cmd in cmds
     ]
