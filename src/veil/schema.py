@@ -15,13 +15,18 @@ import sqlalchemy as sa
 __all__ = [
     "AUDIT_TABLES",
     "DATA_TABLES",
+    "DP_TABLES",
     "audit_head",
     "audit_log",
     "audit_subjects",
     "consent_events",
     "dataset_columns",
     "datasets",
+    "dp_budgets",
+    "dp_ledger",
+    "dp_policies",
     "metadata",
+    "public_tables",
     "purposes",
     "subjects",
     "workspace_meta",
@@ -126,6 +131,53 @@ audit_head = sa.Table(
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
+
+# -- differential privacy (veil.dp) ---------------------------------------------------------
+dp_policies = sa.Table(
+    "dp_policies",
+    metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True),
+    sa.Column("policy", sa.Text, nullable=False),  # canonical JSON, see veil.dp.policy
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+dp_budgets = sa.Table(
+    "dp_budgets",
+    metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True),
+    sa.Column("epsilon", sa.Float, nullable=False),
+    sa.Column("delta", sa.Float, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+#: Every charge against a budget; append-only, like the audit log (never part of a backup:
+#: restoring an old backup must not give spent privacy budget back).
+dp_ledger = sa.Table(
+    "dp_ledger",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(64), nullable=False),
+    sa.Column("ts", TS, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # query | synth
+    sa.Column("purpose", sa.String(64), nullable=False),
+    sa.Column("epsilon", sa.Float, nullable=False),
+    sa.Column("delta", sa.Float, nullable=False),
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Index("ix_dp_ledger_dataset", "dataset"),
+)
+
+public_tables = sa.Table(
+    "public_tables",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("columns", sa.Text, nullable=False),  # JSON [[name, sql type], ...]
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+DP_TABLES = (dp_policies, dp_budgets, dp_ledger, public_tables)
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).
 DATA_TABLES = (purposes, subjects, consent_events, datasets, dataset_columns)

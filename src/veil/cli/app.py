@@ -16,6 +16,7 @@ from veil.cli import (
     consent,
     dataset,
     demo,
+    dp,
     keys,
     pii,
     proxy,
@@ -50,6 +51,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(pii.app, name="pii")
 proxy.register(app)
 demo.register(app)
+dp.register(app, dataset.app)
 
 DB_ERROR_EXIT = 11
 INTERNAL_EXIT = 70

@@ -1,0 +1,233 @@
+"""The privacy budget ledger: how much privacy loss each dataset may still take.
+
+A dataset's budget is an (epsilon, delta) pair set by its owner. Every DP
+release (query, synthetic copy) is charged to it *before* its result exists,
+inside one write transaction that locks the budget row (``BEGIN IMMEDIATE`` on
+SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL), so concurrent queries can
+never overspend: the second one sees the first one's charge or waits for it.
+
+Composition is sequential (basic) composition of the (epsilon, delta) each
+release reports through OpenDP's privacy maps: sound for any mix of pure and
+approximate DP mechanisms, with no assumption about how queries were chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+
+from veil import clock
+from veil.errors import ConflictError, InputError, NotFoundError, VeilError
+from veil.schema import DP_TABLES, dp_budgets, dp_ledger
+from veil.vault.dataset import DatasetCatalog
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from veil.workspace import Workspace
+
+__all__ = ["Budget", "BudgetExceededError", "BudgetLedger", "Charge", "ensure_dp_tables"]
+
+T = TypeVar("T")
+#: Slack for float sums (a budget split into ten 0.1s must be spendable in full).
+EPS_SLACK = 1e-9
+
+
+class BudgetExceededError(VeilError):
+    code = "budget_exceeded"
+    exit_code = 12
+
+
+def ensure_dp_tables(ws: Workspace) -> None:
+    """Create the DP tables in workspaces made before they existed (idempotent)."""
+    with ws.engine.begin() as conn:
+        for table in DP_TABLES:
+            table.create(conn, checkfirst=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    dataset: str
+    epsilon: float
+    delta: float
+    epsilon_spent: float
+    delta_spent: float
+    charges: int
+
+    @property
+    def epsilon_remaining(self) -> float:
+        return max(0.0, self.epsilon - self.epsilon_spent)
+
+    @property
+    def delta_remaining(self) -> float:
+        return max(0.0, self.delta - self.delta_spent)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "epsilon": self.epsilon,
+            "delta": self.delta,
+            "epsilon_spent": round(self.epsilon_spent, 12),
+            "delta_spent": self.delta_spent,
+            "epsilon_remaining": round(self.epsilon_remaining, 12),
+            "delta_remaining": self.delta_remaining,
+            "charges": self.charges,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One accepted charge; ``budget`` is the state after it."""
+
+    seq: int
+    audit_seq: int
+    epsilon: float
+    delta: float
+    budget: Budget
+
+
+class BudgetLedger:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        ensure_dp_tables(ws)
+
+    def set(self, dataset: str, epsilon: float, delta: float = 0.0) -> Budget:
+        """Set (or raise/lower) a dataset's total budget; spent budget is never given back."""
+        DatasetCatalog(self.ws).get(dataset)
+        _check_cost(epsilon, delta, what="budget")
+        with self.ws.transaction() as conn:
+            current = self._state(conn, dataset, lock=True)
+            now = clock.now_iso()
+            if current is None:
+                conn.execute(
+                    dp_budgets.insert().values(dataset=dataset, epsilon=epsilon, delta=delta, updated_at=now)
+                )
+            else:
+                if epsilon + EPS_SLACK < current.epsilon_spent or delta + EPS_SLACK < current.delta_spent:
+                    raise ConflictError(
+                        f"dataset {dataset!r} has already spent epsilon={current.epsilon_spent:.6g}, "
+                        f"delta={current.delta_spent:.3g}; a budget below that is not possible"
+                    )
+                conn.execute(
+                    dp_budgets.update()
+                    .where(dp_budgets.c.dataset == dataset)
+                    .values(epsilon=epsilon, delta=delta, updated_at=now)
+                )
+            self.ws.audit.append(
+                conn, "dp.budget.set", dataset=dataset, details={"epsilon": epsilon, "delta": delta}
+            )
+            state = self._state(conn, dataset)
+        assert state is not None
+        return state
+
+    def show(self, dataset: str) -> Budget:
+        with self.ws.engine.connect() as conn:
+            state = self._state(conn, dataset)
+        if state is None:
+            DatasetCatalog(self.ws).get(dataset)  # unknown dataset -> NotFoundError
+            raise NotFoundError(
+                f"dataset {dataset!r} has no privacy budget; set one with "
+                f"`veil budget set {dataset} --epsilon E [--delta D]`"
+            )
+        return state
+
+    def history(self, dataset: str) -> list[dict[str, Any]]:
+        with self.ws.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(dp_ledger).where(dp_ledger.c.dataset == dataset).order_by(dp_ledger.c.seq)
+            ).mappings()
+            return [dict(r) for r in rows]
+
+    def precheck(self, dataset: str, epsilon: float, delta: float) -> Budget:
+        """Refuse early (before any engine work) when the cost cannot fit."""
+        state = self.show(dataset)
+        _refuse_if_over(state, epsilon, delta)
+        return state
+
+    def charge(
+        self,
+        dataset: str,
+        epsilon: float,
+        delta: float,
+        *,
+        kind: str,
+        purpose: str,
+        details: dict[str, Any],
+        release: Callable[[], T],
+    ) -> tuple[Charge, T]:
+        """Charge (epsilon, delta), then call ``release`` (which draws the noise) — atomically.
+
+        The budget row is locked, the cost checked against what is left, the
+        ledger and audit entries written, and only then is ``release`` called, in
+        the same transaction: if it fails, nothing is charged and nothing released;
+        if the budget does not allow the cost, ``release`` never runs.
+        """
+        _check_cost(epsilon, delta, what=kind)
+        with self.ws.transaction() as conn:
+            state = self._state(conn, dataset, lock=True)
+            if state is None:
+                raise NotFoundError(
+                    f"dataset {dataset!r} has no privacy budget; set one with "
+                    f"`veil budget set {dataset} --epsilon E [--delta D]`"
+                )
+            _refuse_if_over(state, epsilon, delta)
+            entry = self.ws.audit.append(
+                conn,
+                f"dp.{kind}",
+                purpose=purpose,
+                dataset=dataset,
+                details={**details, "epsilon": epsilon, "delta": delta},
+            )
+            seq = conn.execute(
+                dp_ledger.insert().values(
+                    dataset=dataset,
+                    ts=clock.now_iso(),
+                    actor=self.ws.actor,
+                    kind=kind,
+                    purpose=purpose,
+                    epsilon=epsilon,
+                    delta=delta,
+                    audit_seq=entry.seq,
+                )
+            ).inserted_primary_key
+            result = release()
+            after = self._state(conn, dataset)
+        assert after is not None and seq is not None
+        return Charge(int(seq[0]), entry.seq, epsilon, delta, after), result
+
+    @staticmethod
+    def _state(conn: Connection, dataset: str, *, lock: bool = False) -> Budget | None:
+        query = sa.select(dp_budgets.c.epsilon, dp_budgets.c.delta).where(dp_budgets.c.dataset == dataset)
+        if lock:
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        if row is None:
+            return None
+        spent = conn.execute(
+            sa.select(
+                sa.func.coalesce(sa.func.sum(dp_ledger.c.epsilon), 0.0),
+                sa.func.coalesce(sa.func.sum(dp_ledger.c.delta), 0.0),
+                sa.func.count(),
+            ).where(dp_ledger.c.dataset == dataset)
+        ).one()
+        return Budget(dataset, float(row[0]), float(row[1]), float(spent[0]), float(spent[1]), int(spent[2]))
+
+
+def _check_cost(epsilon: float, delta: float, *, what: str) -> None:
+    if not (math.isfinite(epsilon) and epsilon > 0):
+        raise InputError(f"{what}: epsilon must be a positive number")
+    if not (math.isfinite(delta) and 0 <= delta < 1):
+        raise InputError(f"{what}: delta must be in [0, 1)")
+
+
+def _refuse_if_over(state: Budget, epsilon: float, delta: float) -> None:
+    if epsilon > state.epsilon_remaining + EPS_SLACK or delta > state.delta_remaining + EPS_SLACK:
+        raise BudgetExceededError(
+            f"dataset {state.dataset!r}: this costs epsilon={epsilon:.6g}, delta={delta:.3g} but only "
+            f"epsilon={state.epsilon_remaining:.6g}, delta={state.delta_remaining:.3g} of the budget "
+            f"(epsilon={state.epsilon:.6g}, delta={state.delta:.3g}) is left; nothing was run or charged"
+        )

@@ -1,0 +1,1 @@
+"""Engines that run DP plans: DuckDB (embedded default), PostgreSQL, Spark."""

@@ -1,0 +1,380 @@
+"""Resolve a parsed DP query against a dataset and compile it to engine SQL.
+
+The plan is the privacy-critical part, so it is explicit:
+
+1. ``bounded`` — the dataset's rows, only subjects lawful for the purpose,
+   each subject cut to its first ``max_rows_per_subject`` rows in a salted
+   random order (the engine supplies this relation, see ``engines/``);
+2. ``filtered`` — the user's joins (public tables only, unique join keys, so a
+   row never multiplies) and ``WHERE`` filter, projecting group keys as ``_k<i>``;
+3. optionally, each subject cut to ``max_groups_per_subject`` groups (only when
+   that bound is tighter than the row bound and the query groups);
+4. one aggregate per *measurement* — COUNT, clamped SUM, centred SUM and SUM of
+   squares, or a histogram over bins within the bounds for quantiles.
+
+Every measurement has a known L1 sensitivity for one subject's whole
+contribution; :mod:`veil.dp.query` adds noise scaled to it. Only aggregates
+leave the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from veil.dp.policy import NUMERIC, DpPolicy
+from veil.dp.sql import AggFunc, Aggregate, ColumnRef, QuerySpec, UnsupportedSqlError
+from veil.errors import InputError
+from veil.vault.dataset import Dataset, DType
+
+__all__ = ["MeasureKind", "Measurement", "Plan", "PublicTable", "build_plan"]
+
+#: Bins of the histogram a quantile is read from (resolution: (high - low) / HIST_BINS).
+HIST_BINS = 256
+MAX_DECLARED_GROUPS = 100_000
+
+
+class MeasureKind(StrEnum):
+    COUNT = "count"  # COUNT(*) or COUNT(col)
+    DISTINCT = "distinct"  # COUNT(DISTINCT subject)
+    SUM = "sum"  # SUM(clamped col)
+    SUM_C = "sum_c"  # SUM(clamped col - midpoint)
+    SUM_C2 = "sum_c2"  # SUM((clamped col - midpoint)^2)
+    HIST = "hist"  # COUNT(*) per bin of the clamped col
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    kind: MeasureKind
+    column: str | None  # dataset column name (None: COUNT(*) / DISTINCT)
+    sensitivity: float
+    integer: bool
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.kind.value, self.column)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTable:
+    name: str
+    columns: Mapping[str, str]  # name -> logical type (int, float, text, bool)
+    #: Distinct values per column (their key sets are public by definition).
+    values: Mapping[str, tuple[Any, ...]]
+    unique: frozenset[str]  # columns whose values are unique (usable as join keys)
+
+
+@dataclass(slots=True)
+class Plan:
+    spec: QuerySpec
+    dataset: Dataset
+    policy: DpPolicy
+    key_names: list[str]  # output names of the group keys, in GROUP BY order
+    key_domains: list[tuple[Any, ...] | None]  # declared/public key set per key, None = private
+    measurements: list[Measurement]
+    groups_per_subject: int  # L0 bound used for partition selection / COUNT DISTINCT
+    enforce_groups: bool
+    bounds: dict[str, tuple[float, float]]
+    public: dict[str, PublicTable]  # alias -> table
+    #: SQL pieces in DuckDB dialect (transpiled per engine by :meth:`sql`)
+    _filtered: str = ""
+    _group_cols: list[str] = field(default_factory=list)
+
+    @property
+    def needs_selection(self) -> bool:
+        return bool(self.key_names) and any(d is None for d in self.key_domains)
+
+    def sql(self, bounded: str, dialect: str, public_names: Mapping[str, str]) -> list[str]:
+        """The engine SQL: one aggregate query, plus one histogram query per quantiled column."""
+        filtered = self._filtered
+        for alias, table in self.public.items():
+            filtered = filtered.replace(f"__public_{alias}__", public_names[table.name])
+        ctes = f"WITH bounded AS ({bounded}), filtered AS ({filtered})"
+        source = "filtered"
+        if self.enforce_groups:
+            gkey = " || '|' || ".join(f"COALESCE(CAST({k} AS VARCHAR), '~null')" for k in self._group_cols)
+            ctes += (
+                ", grouped AS (SELECT * FROM (SELECT *, DENSE_RANK() OVER (PARTITION BY _sid ORDER BY "
+                f"md5('{self.policy.salt}' || {gkey})) AS _gr FROM filtered) AS g "
+                f"WHERE _gr <= {self.policy.max_groups_per_subject})"
+            )
+            source = "grouped"
+        keys = ", ".join(self._group_cols)
+        group = f" GROUP BY {keys}" if keys else ""
+        lead = f"{keys}, " if keys else ""
+        scalar = [m for m in self.measurements if m.kind is not MeasureKind.HIST]
+        out: list[str] = []
+        exprs = ", ".join(self._measure_sql(m) for m in scalar) or "COUNT(*)"
+        out.append(f"{ctes} SELECT {lead}{exprs} FROM {source}{group}")  # noqa: S608
+        for m in self.measurements:
+            if m.kind is MeasureKind.HIST:
+                assert m.column is not None
+                lo, hi = self.bounds[m.column]
+                col = self._col(m.column)
+                clamped = _clamp(col, lo, hi)
+                bin_ = f"LEAST(CAST(FLOOR(({clamped} - {lo!r}) * {HIST_BINS} / {hi - lo!r}) AS BIGINT), {HIST_BINS - 1})"
+                out.append(
+                    f"{ctes} SELECT {lead}{bin_} AS _bin, COUNT(*) FROM {source} "  # noqa: S608
+                    f"WHERE {col} IS NOT NULL GROUP BY {lead}{bin_}"
+                )
+        if dialect == "duckdb":
+            return out
+        return [sqlglot.transpile(q, read="duckdb", write=dialect)[0] for q in out]
+
+    def _col(self, name: str) -> str:
+        return f'"c_{self.dataset.column(name).sql_name}"'
+
+    def _measure_sql(self, m: Measurement) -> str:
+        if m.kind is MeasureKind.COUNT:
+            return "COUNT(*)" if m.column is None else f"COUNT({self._col(m.column)})"
+        if m.kind is MeasureKind.DISTINCT:
+            return "COUNT(DISTINCT _sid)"
+        assert m.column is not None
+        lo, hi = self.bounds[m.column]
+        clamped = _clamp(self._col(m.column), lo, hi)
+        mid = (lo + hi) / 2
+        if m.kind is MeasureKind.SUM:
+            return f"SUM({clamped})"
+        if m.kind is MeasureKind.SUM_C:
+            return f"SUM({clamped} - {mid!r})"
+        return f"SUM(({clamped} - {mid!r}) * ({clamped} - {mid!r}))"
+
+
+def _clamp(col: str, lo: float, hi: float) -> str:
+    # GREATEST/LEAST skip NULLs in DuckDB, PostgreSQL and Spark: keep NULL as NULL explicitly.
+    return (
+        f"(CASE WHEN {col} IS NULL THEN NULL ELSE LEAST(GREATEST(CAST({col} AS DOUBLE), {lo!r}), {hi!r}) END)"
+    )
+
+
+def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:
+    """Check the query against the dataset and policy; raise a clear error on anything unsafe."""
+    if spec.table != ds.name.lower():
+        raise InputError(f"the query reads {spec.table!r}, but the dataset asked for is {ds.name!r}")
+    by_name = {c.name.lower(): c for c in ds.columns}
+    subject = ds.subject_column.lower()
+    aliases: dict[str, PublicTable] = {}
+    for j in spec.joins:
+        if j.table not in public:
+            if j.table == ds.name.lower():
+                raise UnsupportedSqlError("unsupported in DP SQL: a self-join of the dataset")
+            raise InputError(
+                f"JOIN {j.table}: not a public table; register non-personal lookup tables with "
+                f"`veil table add NAME FILE` (joins with other personal datasets are not supported)"
+            )
+        aliases[j.alias] = public[j.table]
+
+    def resolve(ref: ColumnRef, where: str) -> str:
+        """-> SQL for the column inside ``filtered``'s FROM (``b.<col>`` or ``<alias>.<col>``)."""
+        name = ref.name.lower()
+        if ref.table is not None and ref.table != spec.alias and ref.table != ds.name.lower():
+            table = aliases.get(ref.table)
+            if table is None:
+                raise InputError(f"{where}: unknown table or alias {ref.table!r}")
+            if name not in {c.lower() for c in table.columns}:
+                raise InputError(f"{where}: public table {table.name!r} has no column {ref.name!r}")
+            col = next(c for c in table.columns if c.lower() == name)
+            return f'{ref.table}."{col}"'
+        if name == subject:
+            raise InputError(
+                f"{where}: the subject column {ds.subject_column!r} is the privacy unit; it can only be "
+                "counted (COUNT(DISTINCT ...)), never filtered on or grouped by"
+            )
+        col = by_name.get(name)
+        if col is None:
+            owners = [a for a, t in aliases.items() if name in {c.lower() for c in t.columns}]
+            if ref.table is None and len(owners) == 1:
+                return resolve(ColumnRef(owners[0], ref.name), where)
+            if len(owners) > 1:
+                raise InputError(f"{where}: column {ref.name!r} is ambiguous; qualify it with a table alias")
+            raise InputError(
+                f"{where}: dataset {ds.name!r} has no column {ref.name!r}; it has: "
+                + ", ".join(c.name for c in ds.columns if not c.sealed)
+            )
+        if col.sealed:
+            raise InputError(
+                f"{where}: column {col.name!r} is a direct identifier or free text ({col.category.value}); "
+                "DP queries cannot read it"
+            )
+        if ref.table is None and any(name in {c.lower() for c in t.columns} for t in aliases.values()):
+            raise InputError(f"{where}: column {ref.name!r} is ambiguous; qualify it with a table alias")
+        return f'b."{col.sql_name}"'
+
+    # Joins: equality on a unique public key, so each private row meets at most one public row.
+    join_sql: list[str] = []
+    for j in spec.joins:
+        table = aliases[j.alias]
+        conds = []
+        for left, right in j.on:
+            lsql, rsql = resolve(left, "ON"), resolve(right, "ON")
+            pub_side = (
+                rsql if rsql.startswith(f"{j.alias}.") else lsql if lsql.startswith(f"{j.alias}.") else None
+            )
+            if pub_side is None or (lsql.startswith(f"{j.alias}.") and rsql.startswith(f"{j.alias}.")):
+                raise UnsupportedSqlError(
+                    f"unsupported in DP SQL: JOIN {j.table} must compare a dataset column with a {j.table} column"
+                )
+            conds.append(f"{lsql} = {rsql}")
+        keys = [r.name for _l, r in j.on if resolve(r, "ON").startswith(f"{j.alias}.")] + [
+            l_.name for l_, _r in j.on if resolve(l_, "ON").startswith(f"{j.alias}.")
+        ]
+        if not any(k in table.unique for k in keys):
+            raise InputError(
+                f"JOIN {j.table}: the join column(s) {', '.join(keys)} are not unique in {j.table}; "
+                "a dataset row could match several rows and count more than once"
+            )
+        kind = "LEFT JOIN" if "LEFT" in _join_kind(spec, j.alias) else "JOIN"
+        join_sql.append(f"{kind} __public_{j.alias}__ AS {j.alias} ON {' AND '.join(conds)}")
+
+    # Filter: rewrite column references, keep literals as they are (the engine binds them).
+    where_sql = ""
+    if spec.where is not None:
+        where = spec.where.copy()
+        for node in list(where.find_all(exp.Column)):
+            node.replace(
+                sqlglot.parse_one(resolve(ColumnRef(node.table.lower() or None, node.name), "WHERE"))
+            )
+        where_sql = " WHERE " + where.sql(dialect="duckdb")
+
+    # Group keys and their domains.
+    key_names: list[str] = []
+    key_domains: list[tuple[Any, ...] | None] = []
+    group_cols: list[str] = []
+    projections: list[str] = []
+    output_alias = {i.column: i.alias for i in spec.keys}
+    for i, g in enumerate(spec.group_by):
+        src = resolve(g, "GROUP BY")
+        projections.append(f"{src} AS _k{i}")
+        group_cols.append(f"_k{i}")
+        key_names.append(output_alias.get(g, g.name))
+        if src.startswith("b."):
+            col = by_name[g.name.lower()]
+            key_domains.append(policy.keys.get(col.name))
+        else:
+            alias, _dot, quoted = src.partition(".")
+            key_domains.append(aliases[alias].values[quoted.strip('"')])
+    for item in spec.keys:
+        if item.column not in spec.group_by:
+            raise InputError(f"column {item.column} is in SELECT but not in GROUP BY")
+    declared = [len(d) for d in key_domains if d is not None]
+    total = 1
+    for n in declared:
+        total *= n
+    if declared and total > MAX_DECLARED_GROUPS and all(d is not None for d in key_domains):
+        raise InputError(f"the declared key sets make {total} groups (more than {MAX_DECLARED_GROUPS})")
+
+    # Measurements and their sensitivities.
+    rows = policy.max_rows_per_subject
+    enforce_groups = bool(spec.group_by) and policy.max_groups_per_subject < rows
+    groups_per_subject = policy.max_groups_per_subject if enforce_groups else rows
+    if not spec.group_by:
+        groups_per_subject = 1
+    bounds: dict[str, tuple[float, float]] = {}
+    measurements: dict[tuple[str, str | None], Measurement] = {}
+
+    def need(kind: MeasureKind, column: str | None, sens: float, integer: bool) -> None:
+        m = Measurement(kind, column, sens, integer)
+        measurements.setdefault(m.key, m)
+
+    used_cols: set[str] = set()
+    for agg in spec.aggregates:
+        col_name = _agg_column(agg, resolve, by_name, subject, ds)
+        if agg.func is AggFunc.COUNT:
+            need(MeasureKind.COUNT, None, rows, True)
+            continue
+        if agg.func is AggFunc.COUNT_DISTINCT:
+            need(MeasureKind.DISTINCT, None, groups_per_subject, True)
+            continue
+        assert col_name is not None
+        used_cols.add(col_name)
+        if agg.func is AggFunc.COUNT_COL:
+            need(MeasureKind.COUNT, col_name, rows, True)
+            continue
+        col = ds.column(col_name)
+        if col.dtype not in NUMERIC:
+            raise InputError(
+                f"{agg.func.value.upper()}({col.name}): column {col.name!r} is {col.dtype.value}, not a number"
+            )
+        if col.name not in policy.bounds:
+            raise InputError(
+                f"{agg.func.value.upper()}({col.name}) needs bounds for {col.name!r}: declare them with "
+                f"`veil dataset set {ds.name} --bounds {col.name}=LOW:HIGH` (values outside are clamped)"
+            )
+        lo, hi = policy.bounds[col.name]
+        bounds[col.name] = (lo, hi)
+        half = (hi - lo) / 2
+        if agg.func is AggFunc.SUM:
+            need(MeasureKind.SUM, col.name, rows * max(abs(lo), abs(hi)), False)
+        elif agg.func is AggFunc.AVG:
+            need(MeasureKind.SUM_C, col.name, rows * half, False)
+            need(MeasureKind.COUNT, col.name, rows, True)
+        elif agg.func is AggFunc.QUANTILE:
+            need(MeasureKind.HIST, col.name, rows, True)
+        else:  # variance / stddev
+            need(MeasureKind.SUM_C, col.name, rows * half, False)
+            need(MeasureKind.SUM_C2, col.name, rows * half * half, False)
+            need(MeasureKind.COUNT, col.name, rows, True)
+
+    needed = sorted(used_cols | set(bounds))
+    projections = (
+        ["b._sid AS _sid"]
+        + projections
+        + [f'b."{ds.column(c).sql_name}" AS "c_{ds.column(c).sql_name}"' for c in needed]
+    )
+    plan = Plan(
+        spec=spec,
+        dataset=ds,
+        policy=policy,
+        key_names=key_names,
+        key_domains=key_domains,
+        measurements=list(measurements.values()),
+        groups_per_subject=groups_per_subject,
+        enforce_groups=enforce_groups,
+        bounds=bounds,
+        public=dict(aliases),
+    )
+    plan._filtered = f"SELECT {', '.join(projections)} FROM bounded AS b {' '.join(join_sql)}{where_sql}"  # noqa: S608
+    plan._group_cols = group_cols
+    if plan.needs_selection and not any(m.kind is MeasureKind.DISTINCT for m in plan.measurements):
+        plan.measurements.append(Measurement(MeasureKind.DISTINCT, None, groups_per_subject, True))
+    return plan
+
+
+def _join_kind(spec: QuerySpec, alias: str) -> str:
+    return "JOIN"
+
+
+def _agg_column(
+    agg: Aggregate,
+    resolve: Any,
+    by_name: Mapping[str, Any],
+    subject: str,
+    ds: Dataset,
+) -> str | None:
+    if agg.column is None:
+        return None
+    if agg.func is AggFunc.COUNT_DISTINCT:
+        if agg.column.name.lower() != subject:
+            raise UnsupportedSqlError(
+                f"unsupported in DP SQL: COUNT(DISTINCT {agg.column.name}) — only COUNT(DISTINCT "
+                f"{ds.subject_column}) (the number of subjects) is supported"
+            )
+        return None
+    src = resolve(agg.column, f"{agg.func.value.upper()}(...)")
+    if not src.startswith("b."):
+        raise InputError(f"aggregates must read dataset columns, not public table columns ({agg.column})")
+    col = by_name[agg.column.name.lower()]
+    if col.dtype is DType.SEALED:
+        raise InputError(f"column {col.name!r} is sealed")
+    return str(col.name)
+
+
+def group_keys_product(domains: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    import itertools
+
+    return [tuple(k) for k in itertools.product(*domains)]
