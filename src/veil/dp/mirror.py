@@ -75,6 +75,11 @@ class MirrorTable:
     version: int
 
 
+def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
+    """Execute a statement and drain its result (DuckDB wants that before the next one)."""
+    cur.execute(sql, params).fetchall()
+
+
 def rows_table(ds: Dataset) -> str:
     return f"rows_{ds.table_name}"
 
@@ -97,10 +102,11 @@ class Mirror:
                 self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 conn = duckdb.connect(str(self.path))
                 os.chmod(self.path, 0o600)
-                conn.execute(
+                _run(
+                    conn,
                     "CREATE TABLE IF NOT EXISTS veil_mirror_state ("
                     " dataset VARCHAR PRIMARY KEY, updated_at VARCHAR, salt VARCHAR,"
-                    " tombstones BIGINT, consent_seq BIGINT, purposes VARCHAR, version BIGINT)"
+                    " tombstones BIGINT, consent_seq BIGINT, purposes VARCHAR, version BIGINT)",
                 )
                 _connections[self.path] = conn
                 _locks[self.path] = threading.RLock()
@@ -123,11 +129,12 @@ class Mirror:
         with self.lock():
             cur = self.connection()
             try:
-                state = cur.execute(
+                found = cur.execute(
                     "SELECT updated_at, salt, tombstones, consent_seq, purposes, version "
                     "FROM veil_mirror_state WHERE dataset = ?",
                     [ds.name],
-                ).fetchone()
+                ).fetchall()
+                state = found[0] if found else None
                 tombstones = self.ws.keystore.tombstones()
                 with self.ws.engine.connect() as conn:
                     consent_seq = int(
@@ -139,7 +146,8 @@ class Mirror:
                     version = (int(state[5]) if state else 0) + 1
                     self._build(cur, ds, salt)
                     purposes: dict[str, int] = {}
-                    cur.execute(
+                    _run(
+                        cur,
                         "INSERT OR REPLACE INTO veil_mirror_state VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [ds.name, ds.updated_at, salt, len(tombstones), consent_seq, "{}", version],
                     )
@@ -160,14 +168,15 @@ class Mirror:
                     if purpose not in purposes:
                         if len(purposes) >= MAX_PURPOSE_BITS:
                             purposes = {}
-                            cur.execute(f'UPDATE "{rows_table(ds)}" SET _lawful = 0')  # noqa: S608
+                            _run(cur, f'UPDATE "{rows_table(ds)}" SET _lawful = 0')  # noqa: S608
                         purposes[purpose] = 1 << len(purposes)
                         self._consent_full(cur, ds, purpose, purposes[purpose])
                         changed = True
                     bit = purposes[purpose]
                 if changed:
                     version += 1
-                cur.execute(
+                _run(
+                    cur,
                     "UPDATE veil_mirror_state SET tombstones = ?, consent_seq = ?, purposes = ?, version = ? "
                     "WHERE dataset = ?",
                     [len(tombstones), consent_seq, json.dumps(purposes), version, ds.name],
@@ -180,10 +189,10 @@ class Mirror:
         with self.lock():
             cur = self.connection()
             try:
-                cur.execute(f'DROP TABLE IF EXISTS "{rows_table(ds)}"')
-                cur.execute(f'DROP TABLE IF EXISTS "{subjects_table(ds)}"')
-                cur.execute("DELETE FROM veil_mirror_state WHERE dataset = ?", [ds.name])
-                cur.execute("CHECKPOINT")
+                _run(cur, f'DROP TABLE IF EXISTS "{rows_table(ds)}"')
+                _run(cur, f'DROP TABLE IF EXISTS "{subjects_table(ds)}"')
+                _run(cur, "DELETE FROM veil_mirror_state WHERE dataset = ?", [ds.name])
+                _run(cur, "CHECKPOINT")
             finally:
                 cur.close()
 
@@ -199,7 +208,7 @@ class Mirror:
             [f"{ROW} VARCHAR", f"{PSEUDONYM} VARCHAR"]
             + [f'"{c.sql_name}" {_DUCK_TYPES[c.dtype]}' for c in cols]
         )
-        cur.execute(f'CREATE OR REPLACE TEMP TABLE "{staging}" ({decl})')
+        _run(cur, f'CREATE OR REPLACE TEMP TABLE "{staging}" ({decl})')
         query = sa.select(t.c[ROW], t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols])
         with self.ws.engine.connect() as conn:
             result = conn.execution_options(stream_results=True).execute(query)
@@ -213,17 +222,19 @@ class Mirror:
                     schema=schema,
                 )
                 cur.register("veil_batch", batch)
-                cur.execute(f'INSERT INTO "{staging}" SELECT * FROM veil_batch')  # noqa: S608
+                _run(cur, f'INSERT INTO "{staging}" SELECT * FROM veil_batch')  # noqa: S608
                 cur.unregister("veil_batch")
         rows, subjects = rows_table(ds), subjects_table(ds)
         names = ", ".join(f's."{c.sql_name}"' for c in cols)
-        cur.execute("BEGIN")
-        cur.execute(
+        _run(cur, "BEGIN")
+        _run(
+            cur,
             f'CREATE OR REPLACE TABLE "{subjects}" AS '  # noqa: S608
             f"SELECT {PSEUDONYM} AS pseudonym, CAST(ROW_NUMBER() OVER (ORDER BY {PSEUDONYM}) AS BIGINT) AS sid "
-            f'FROM (SELECT DISTINCT {PSEUDONYM} FROM "{staging}")'
+            f'FROM (SELECT DISTINCT {PSEUDONYM} FROM "{staging}")',
         )
-        cur.execute(
+        _run(
+            cur,
             f'CREATE OR REPLACE TABLE "{rows}" AS '  # noqa: S608
             f"SELECT p.sid AS _sid, s.{ROW} AS _row, "
             f"CAST(ROW_NUMBER() OVER (PARTITION BY s.{PSEUDONYM} ORDER BY md5(? || s.{ROW})) AS BIGINT) AS _rk, "
@@ -232,26 +243,28 @@ class Mirror:
             f"ORDER BY _rk, _sid",
             [salt],
         )
-        cur.execute("COMMIT")
-        cur.execute(f'DROP TABLE "{staging}"')
-        cur.execute("CHECKPOINT")
+        _run(cur, "COMMIT")
+        _run(cur, f'DROP TABLE "{staging}"')
+        _run(cur, "CHECKPOINT")
 
     def _purge(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, tombstones: list[str]) -> None:
         gone = pa.table({"pseudonym": pa.array(tombstones, type=pa.string())})
         cur.register("veil_gone", gone)
         try:
-            cur.execute("BEGIN")
-            cur.execute(
+            _run(cur, "BEGIN")
+            _run(
+                cur,
                 f'DELETE FROM "{rows_table(ds)}" WHERE _sid IN '  # noqa: S608
-                f'(SELECT sid FROM "{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_gone))'
+                f'(SELECT sid FROM "{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_gone))',
             )
-            cur.execute(
-                f'DELETE FROM "{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_gone)'  # noqa: S608
+            _run(
+                cur,
+                f'DELETE FROM "{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_gone)',  # noqa: S608
             )
-            cur.execute("COMMIT")
+            _run(cur, "COMMIT")
         finally:
             cur.unregister("veil_gone")
-        cur.execute("CHECKPOINT")
+        _run(cur, "CHECKPOINT")
 
     def _consent_full(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, purpose: str, bit: int) -> None:
         from veil.consent.ledger import consenting_subjects
@@ -295,18 +308,19 @@ class Mirror:
         self, cur: duckdb.DuckDBPyConnection, ds: Dataset, changes: dict[int, tuple[list[str], list[str]]]
     ) -> None:
         rows, subjects = rows_table(ds), subjects_table(ds)
-        cur.execute("BEGIN")
+        _run(cur, "BEGIN")
         for bit, (grant, deny) in changes.items():
             for members, op in ((grant, f"_lawful | {bit}"), (deny, f"_lawful & ~{bit}")):
                 if not members:
                     continue
                 cur.register("veil_members", pa.table({"pseudonym": pa.array(members, type=pa.string())}))
-                cur.execute(
+                _run(
+                    cur,
                     f'UPDATE "{rows}" SET _lawful = {op} WHERE _sid IN '  # noqa: S608
-                    f'(SELECT sid FROM "{subjects}" WHERE pseudonym IN (SELECT pseudonym FROM veil_members))'
+                    f'(SELECT sid FROM "{subjects}" WHERE pseudonym IN (SELECT pseudonym FROM veil_members))',
                 )
                 cur.unregister("veil_members")
-        cur.execute("COMMIT")
+        _run(cur, "COMMIT")
 
     def export_parquet(self, ds: Dataset, directory: Path, version: int) -> Path:
         """Write the mirror's rows (without ``_rk``) as Parquet for Spark; reused while current."""
@@ -322,7 +336,7 @@ class Mirror:
             try:
                 cols = [c for c in ds.columns if not c.sealed and c.dtype in _DUCK_TYPES]
                 names = ", ".join(["_sid", "_row", "_lawful"] + [f'"{c.sql_name}"' for c in cols])
-                cur.execute(f"COPY (SELECT {names} FROM \"{rows_table(ds)}\") TO '{tmp}' (FORMAT PARQUET)")  # noqa: S608
+                _run(cur, f"COPY (SELECT {names} FROM \"{rows_table(ds)}\") TO '{tmp}' (FORMAT PARQUET)")  # noqa: S608
             finally:
                 cur.close()
         os.chmod(tmp, 0o600)
