@@ -32,7 +32,9 @@ from veil.workspace import Workspace
 def people(ws: Workspace, tmp_path: Path) -> Workspace:
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
     PurposeRegistry(ws).add("marketing", "consent", 30)
-    Ingestor(ws).run(write_people(tmp_path / "people.csv", 400, heavy_rows=2000, rare_state=True), "people", "person_id")
+    Ingestor(ws).run(
+        write_people(tmp_path / "people.csv", 400, heavy_rows=2000, rare_state=True), "people", "person_id"
+    )
     PolicyStore(ws).update(
         "people",
         max_rows_per_subject=2,
@@ -58,7 +60,10 @@ def reference(ws: Workspace, rows_per_subject: int, lawful: set[str] | None = No
     kept = []
     for subject_rows in by_subject.values():
         subject_rows.sort(key=lambda r: hashlib.md5((salt + r[1]).encode()).hexdigest())
-        kept += [dict(zip(("p", "row", "state", "age", "income", "visits"), r, strict=True)) for r in subject_rows[:rows_per_subject]]
+        kept += [
+            dict(zip(("p", "row", "state", "age", "income", "visits"), r, strict=True))
+            for r in subject_rows[:rows_per_subject]
+        ]
     return kept
 
 
@@ -75,7 +80,8 @@ def test_true_aggregates_match_an_independent_reference(people: Workspace) -> No
     ref = reference(people, 2)
     rows = true_results(
         people,
-        "SELECT state, COUNT(*), SUM(income), COUNT(DISTINCT person_id) FROM people WHERE age >= 40 GROUP BY state",
+        "SELECT state, COUNT(*), SUM(income), COUNT(DISTINCT person_id) FROM people "
+        "WHERE age >= 40 GROUP BY state",
     )[0]
     got = {r[0]: r[1:] for r in rows}
     want: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, set()])  # type: ignore[list-item]
@@ -136,7 +142,9 @@ def test_reingest_rebuilds_the_mirror(people: Workspace, tmp_path: Path) -> None
 
 
 def test_declared_keys_always_appear_and_undeclared_ones_never(people: Workspace) -> None:
-    result = DpQuery(people).run("SELECT state, COUNT(*) AS n FROM people GROUP BY state", "people", "research", 1.0)
+    result = DpQuery(people).run(
+        "SELECT state, COUNT(*) AS n FROM people GROUP BY state", "people", "research", 1.0
+    )
     assert sorted(r["state"] for r in result.rows) == ["CA", "FL", "NY", "TX", "WA"]  # ZZ is not declared
     assert result.delta_spent == 0
 
@@ -212,7 +220,9 @@ def test_concurrent_queries_never_overspend(people: Workspace) -> None:
 
     def one() -> None:
         try:
-            DpQuery(people).run("SELECT state, COUNT(*) FROM people GROUP BY state", "people", "research", 0.5)
+            DpQuery(people).run(
+                "SELECT state, COUNT(*) FROM people GROUP BY state", "people", "research", 0.5
+            )
             ok.append(0.5)
         except BudgetExceededError as exc:
             refused.append(exc.code)
@@ -240,13 +250,17 @@ def test_every_query_is_audited_with_its_cost_and_without_literals(people: Works
 
 
 def test_json_shape_has_intervals_and_budget(people: Workspace) -> None:
-    r = DpQuery(people).run(
-        "SELECT state, COUNT(*) AS n, AVG(income) AS mean_income, MEDIAN(age), STDDEV(visits) "
-        "FROM people GROUP BY state ORDER BY n DESC LIMIT 3",
-        "people",
-        "research",
-        5.0,
-    ).to_dict()
+    r = (
+        DpQuery(people)
+        .run(
+            "SELECT state, COUNT(*) AS n, AVG(income) AS mean_income, MEDIAN(age), STDDEV(visits) "
+            "FROM people GROUP BY state ORDER BY n DESC LIMIT 3",
+            "people",
+            "research",
+            5.0,
+        )
+        .to_dict()
+    )
     json.dumps(r)
     assert len(r["rows"]) == 3
     for row in r["rows"]:
@@ -271,7 +285,8 @@ def test_join_with_a_public_table_groups_by_its_column(people: Workspace, tmp_pa
     assert sorted(x["region"] for x in r.rows) == ["east", "south", "west"]
     assert r.delta_spent == 0  # the public table's values are the declared keys
     plan = DpQuery(people).plan(
-        "SELECT r.region, COUNT(*) FROM people p JOIN regions r ON p.state = r.state GROUP BY r.region", "people"
+        "SELECT r.region, COUNT(*) FROM people p JOIN regions r ON p.state = r.state GROUP BY r.region",
+        "people",
     )
     [rows] = DuckDBEngine(people).run(plan, PurposeRegistry(people).get("research"))
     ref = reference(people, 2)
@@ -292,3 +307,14 @@ def test_join_on_a_non_unique_public_key_is_refused(people: Workspace, tmp_path:
 def test_unsupported_sql_error_type(people: Workspace) -> None:
     with pytest.raises(UnsupportedSqlError, match="subqueries"):
         DpQuery(people).run("SELECT COUNT(*) FROM (SELECT * FROM people) t", "people", "research", 1.0)
+
+
+def test_max_groups_per_subject_is_enforced_when_tighter_than_rows(people: Workspace) -> None:
+    PolicyStore(people).update(
+        "people", max_rows_per_subject=3, max_groups_per_subject=1, keys={"visits": tuple(range(13))}
+    )
+    [rows] = true_results(people, "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits")
+    [[(subjects,)]] = true_results(people, "SELECT COUNT(DISTINCT person_id) FROM people")
+    assert sum(n for _v, n in rows) == subjects  # each subject in exactly one group
+    plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people")
+    assert plan.enforce_groups and plan.groups_per_subject == 1

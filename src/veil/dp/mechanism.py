@@ -49,19 +49,19 @@ def laplace(values: Sequence[float], sensitivity: float, epsilon: float, *, inte
         raise ValueError("epsilon must be positive")
     if integer:
         space: Any = (dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int))
-        d_in: Any = int(math.ceil(sensitivity))
+        d_in: Any = math.ceil(sensitivity)
         data: list[Any] = [int(v) for v in values]
     else:
         space = (dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.l1_distance(T=float))
         d_in = float(sensitivity)
         data = [float(v) for v in values]
     scale = max(float(sensitivity) / epsilon, 1e-12)
-    meas = dp.m.make_laplace(*space, scale=scale)
-    spent = float(meas.map(d_in))
+    meas = dp.m.make_laplace(space[0], space[1], scale)
+    spent = float(meas.map(d_in))  # type: ignore[no-untyped-call]
     while spent > epsilon:  # OpenDP's map may add float slack: widen until it fits
         scale *= spent / epsilon * (1 + 1e-9)
-        meas = dp.m.make_laplace(*space, scale=scale)
-        spent = float(meas.map(d_in))
+        meas = dp.m.make_laplace(space[0], space[1], scale)
+        spent = float(meas.map(d_in))  # type: ignore[no-untyped-call]
     noisy = meas(data) if data else []
     return NoisyVector([float(v) for v in noisy], scale, spent, integer)
 

@@ -230,14 +230,16 @@ class Mirror:
         _run(
             cur,
             f'CREATE OR REPLACE TABLE "{subjects}" AS '  # noqa: S608
-            f"SELECT {PSEUDONYM} AS pseudonym, CAST(ROW_NUMBER() OVER (ORDER BY {PSEUDONYM}) AS BIGINT) AS sid "
+            f"SELECT {PSEUDONYM} AS pseudonym, "
+            f"CAST(ROW_NUMBER() OVER (ORDER BY {PSEUDONYM}) AS BIGINT) AS sid "
             f'FROM (SELECT DISTINCT {PSEUDONYM} FROM "{staging}")',
         )
         _run(
             cur,
             f'CREATE OR REPLACE TABLE "{rows}" AS '  # noqa: S608
             f"SELECT p.sid AS _sid, s.{ROW} AS _row, "
-            f"CAST(ROW_NUMBER() OVER (PARTITION BY s.{PSEUDONYM} ORDER BY md5(? || s.{ROW})) AS BIGINT) AS _rk, "
+            f"CAST(ROW_NUMBER() OVER (PARTITION BY s.{PSEUDONYM} ORDER BY md5(? || s.{ROW})) AS BIGINT) "
+            "AS _rk, "
             f"CAST(0 AS BIGINT) AS _lawful{', ' + names if names else ''} "
             f'FROM "{staging}" s JOIN "{subjects}" p ON p.pseudonym = s.{PSEUDONYM} '
             f"ORDER BY _rk, _sid",
@@ -255,7 +257,8 @@ class Mirror:
             _run(
                 cur,
                 f'DELETE FROM "{rows_table(ds)}" WHERE _sid IN '  # noqa: S608
-                f'(SELECT sid FROM "{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_gone))',
+                f'(SELECT sid FROM "{subjects_table(ds)}" '
+                "WHERE pseudonym IN (SELECT pseudonym FROM veil_gone))",
             )
             _run(
                 cur,

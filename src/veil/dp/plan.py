@@ -19,6 +19,7 @@ leave the engine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -81,6 +82,7 @@ class Plan:
     enforce_groups: bool
     bounds: dict[str, tuple[float, float]]
     public: dict[str, PublicTable]  # alias -> table
+    item_keys: dict[str, int] = field(default_factory=dict)  # SELECTed key alias -> GROUP BY position
     #: SQL pieces in DuckDB dialect (transpiled per engine by :meth:`sql`)
     _filtered: str = ""
     _group_cols: list[str] = field(default_factory=list)
@@ -98,11 +100,11 @@ class Plan:
         source = "filtered"
         if self.enforce_groups:
             gkey = " || '|' || ".join(f"COALESCE(CAST({k} AS VARCHAR), '~null')" for k in self._group_cols)
-            ctes += (
-                ", grouped AS (SELECT * FROM (SELECT *, DENSE_RANK() OVER (PARTITION BY _sid ORDER BY "
-                f"md5('{self.policy.salt}' || {gkey})) AS _gr FROM filtered) AS g "
-                f"WHERE _gr <= {self.policy.max_groups_per_subject})"
-            )
+            # Identifiers and numbers from the plan; the salt is checked to be hex in build_plan.
+            rank = f"DENSE_RANK() OVER (PARTITION BY _sid ORDER BY md5('{self.policy.salt}' || {gkey}))"
+            limit = self.policy.max_groups_per_subject
+            grouped = f"SELECT * FROM (SELECT *, {rank} AS _gr FROM filtered) AS g WHERE _gr <= {limit}"  # noqa: S608
+            ctes += f", grouped AS ({grouped})"
             source = "grouped"
         keys = ", ".join(self._group_cols)
         group = f" GROUP BY {keys}" if keys else ""
@@ -117,7 +119,8 @@ class Plan:
                 lo, hi = self.bounds[m.column]
                 col = self._col(m.column)
                 clamped = _clamp(col, lo, hi)
-                bin_ = f"LEAST(CAST(FLOOR(({clamped} - {lo!r}) * {HIST_BINS} / {hi - lo!r}) AS BIGINT), {HIST_BINS - 1})"
+                scaled = f"({clamped} - {lo!r}) * {HIST_BINS} / {hi - lo!r}"
+                bin_ = f"LEAST(CAST(FLOOR({scaled}) AS BIGINT), {HIST_BINS - 1})"
                 out.append(
                     f"{ctes} SELECT {lead}{bin_} AS _bin, COUNT(*) FROM {source} "  # noqa: S608
                     f"WHERE {col} IS NOT NULL GROUP BY {lead}{bin_}"
@@ -154,6 +157,8 @@ def _clamp(col: str, lo: float, hi: float) -> str:
 
 def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:
     """Check the query against the dataset and policy; raise a clear error on anything unsafe."""
+    if not re.fullmatch(r"[0-9a-f]{0,64}", policy.salt):
+        raise InputError(f"dataset {ds.name!r}: its DP policy's salt is not hex; set the policy again")
     if spec.table != ds.name.lower():
         raise InputError(f"the query reads {spec.table!r}, but the dataset asked for is {ds.name!r}")
     by_name = {c.name.lower(): c for c in ds.columns}
@@ -178,8 +183,8 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
                 raise InputError(f"{where}: unknown table or alias {ref.table!r}")
             if name not in {c.lower() for c in table.columns}:
                 raise InputError(f"{where}: public table {table.name!r} has no column {ref.name!r}")
-            col = next(c for c in table.columns if c.lower() == name)
-            return f'{ref.table}."{col}"'
+            pub_col = next(c for c in table.columns if c.lower() == name)
+            return f'{ref.table}."{pub_col}"'
         if name == subject:
             raise InputError(
                 f"{where}: the subject column {ds.subject_column!r} is the privacy unit; it can only be "
@@ -217,7 +222,8 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
             )
             if pub_side is None or (lsql.startswith(f"{j.alias}.") and rsql.startswith(f"{j.alias}.")):
                 raise UnsupportedSqlError(
-                    f"unsupported in DP SQL: JOIN {j.table} must compare a dataset column with a {j.table} column"
+                    f"unsupported in DP SQL: JOIN {j.table} must compare a dataset column "
+                    f"with a {j.table} column"
                 )
             conds.append(f"{lsql} = {rsql}")
         keys = [r.name for _l, r in j.on if resolve(r, "ON").startswith(f"{j.alias}.")] + [
@@ -228,7 +234,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
                 f"JOIN {j.table}: the join column(s) {', '.join(keys)} are not unique in {j.table}; "
                 "a dataset row could match several rows and count more than once"
             )
-        kind = "LEFT JOIN" if "LEFT" in _join_kind(spec, j.alias) else "JOIN"
+        kind = "LEFT JOIN" if j.left else "JOIN"
         join_sql.append(f"{kind} __public_{j.alias}__ AS {j.alias} ON {' AND '.join(conds)}")
 
     # Filter: rewrite column references, keep literals as they are (the engine binds them).
@@ -246,21 +252,25 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
     key_domains: list[tuple[Any, ...] | None] = []
     group_cols: list[str] = []
     projections: list[str] = []
-    output_alias = {i.column: i.alias for i in spec.keys}
     for i, g in enumerate(spec.group_by):
         src = resolve(g, "GROUP BY")
         projections.append(f"{src} AS _k{i}")
         group_cols.append(f"_k{i}")
-        key_names.append(output_alias.get(g, g.name))
+        key_names.append(g.name)
         if src.startswith("b."):
             col = by_name[g.name.lower()]
             key_domains.append(policy.keys.get(col.name))
         else:
             alias, _dot, quoted = src.partition(".")
             key_domains.append(aliases[alias].values[quoted.strip('"')])
+    item_keys: dict[str, int] = {}
     for item in spec.keys:
-        if item.column not in spec.group_by:
+        same = [i for i, g in enumerate(spec.group_by) if g == item.column]
+        named = [i for i, g in enumerate(spec.group_by) if g.name.lower() == item.column.name.lower()]
+        if not (same or len(named) == 1):
             raise InputError(f"column {item.column} is in SELECT but not in GROUP BY")
+        item_keys[item.alias] = (same or named)[0]
+        key_names[item_keys[item.alias]] = item.alias
     declared = [len(d) for d in key_domains if d is not None]
     total = 1
     for n in declared:
@@ -298,7 +308,8 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         col = ds.column(col_name)
         if col.dtype not in NUMERIC:
             raise InputError(
-                f"{agg.func.value.upper()}({col.name}): column {col.name!r} is {col.dtype.value}, not a number"
+                f"{agg.func.value.upper()}({col.name}): column {col.name!r} is "
+                f"{col.dtype.value}, not a number"
             )
         if col.name not in policy.bounds:
             raise InputError(
@@ -337,16 +348,13 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         enforce_groups=enforce_groups,
         bounds=bounds,
         public=dict(aliases),
+        item_keys=item_keys,
     )
     plan._filtered = f"SELECT {', '.join(projections)} FROM bounded AS b {' '.join(join_sql)}{where_sql}"  # noqa: S608
     plan._group_cols = group_cols
     if plan.needs_selection and not any(m.kind is MeasureKind.DISTINCT for m in plan.measurements):
         plan.measurements.append(Measurement(MeasureKind.DISTINCT, None, groups_per_subject, True))
     return plan
-
-
-def _join_kind(spec: QuerySpec, alias: str) -> str:
-    return "JOIN"
 
 
 def _agg_column(

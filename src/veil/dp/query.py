@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,7 @@ def redact_sql(sql: str) -> str:
     """The query's shape for the audit log: literals (which may be personal values) become ``?``."""
     try:
         tree = sqlglot.parse_one(sql, read="duckdb")
-    except sqlglot.errors.ParseError:
+    except sqlglot.errors.SqlglotError:
         return "<unparsable>"
     for lit in list(tree.find_all(exp.Literal)):
         lit.replace(exp.Placeholder())
@@ -244,12 +244,10 @@ class _Release:
                     out[item.alias] = value
                     out[f"{item.alias}_ci95"] = ci
                 else:
-                    out[item.alias] = (
-                        key[plan.key_names.index(item.alias)] if item.alias in plan.key_names else key[0]
-                    )
+                    out[item.alias] = key[plan.item_keys[item.alias]]
             rows.append(out)
         for name, desc in reversed(plan.spec.order_by):
-            rows.sort(key=lambda r, name=name: _sort_key((r[name],)), reverse=desc)
+            rows.sort(key=_by(name), reverse=desc)
         if plan.spec.limit is not None:
             rows = rows[: plan.spec.limit]
         return rows
@@ -361,6 +359,10 @@ def _quantile(counts: list[float], q: float, lo: float, hi: float, scale: float)
     low = crossing(band)
     high = crossing([-b for b in band])
     return value, [_clip(min(low, value) - width, lo, hi), _clip(max(high, value) + width, lo, hi)]
+
+
+def _by(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    return lambda row: _sort_key((row[name],))
 
 
 def _clip(v: float, lo: float, hi: float) -> float:

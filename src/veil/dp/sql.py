@@ -88,6 +88,7 @@ class JoinSpec:
     table: str
     alias: str
     on: tuple[tuple[ColumnRef, ColumnRef], ...]  # equalities, as written
+    left: bool = False  # LEFT JOIN (rows without a match keep NULLs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,7 @@ def parse_query(sql: str) -> QuerySpec:
         raise InputError("the query is empty")
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except sqlglot.errors.ParseError as exc:
+    except sqlglot.errors.SqlglotError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "syntax error"
         raise InputError(f"cannot parse the query: {first}") from None
     if len(statements) != 1:
@@ -189,7 +190,7 @@ def parse_query(sql: str) -> QuerySpec:
     for arg in ("with", "with_"):
         if tree.args.get(arg):
             raise _fail("WITH (common table expressions)")
-    for arg, label in (
+    for arg, what in (
         ("having", "HAVING (filter the noisy output instead)"),
         ("qualify", "QUALIFY"),
         ("windows", "WINDOW"),
@@ -200,7 +201,7 @@ def parse_query(sql: str) -> QuerySpec:
         ("sample", "TABLESAMPLE"),
     ):
         if tree.args.get(arg):
-            raise _fail(label)
+            raise _fail(what)
     for node in tree.find_all(exp.Subquery, exp.Window):
         raise _fail("window functions" if isinstance(node, exp.Window) else "subqueries")
     for sel in tree.find_all(exp.Select):
@@ -246,7 +247,7 @@ def parse_query(sql: str) -> QuerySpec:
     if tree.args.get("order"):
         for ordered in tree.args["order"].expressions:
             target = ordered.this
-            label = None
+            label: str | None = None  # output column this ORDER BY item names
             if isinstance(target, exp.Column) and not target.table and target.name in names:
                 label = target.name
             else:
@@ -294,7 +295,7 @@ def _join(node: exp.Join) -> JoinSpec:
         ):
             raise _fail(f"join condition {_name(cond)} (only column = column, joined by AND)")
         pairs.append((_column(cond.this, "ON"), _column(cond.expression, "ON")))
-    return JoinSpec(table, alias, tuple(pairs))
+    return JoinSpec(table, alias, tuple(pairs), left=side == "LEFT")
 
 
 def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
@@ -389,4 +390,5 @@ def _check_filter(node: exp.Expression) -> None:
         if isinstance(sub, exp.In) and sub.args.get("query"):
             raise _fail("IN (subquery)")
         if not isinstance(sub, _FILTER_NODES):
-            raise _fail(f"{sub.key.upper()} in WHERE ({_name(sub)})")
+            what = f"function {sub.name.upper()}" if isinstance(sub, exp.Anonymous) else sub.key.upper()
+            raise _fail(f"{what} in WHERE ({sub.sql(dialect='duckdb')[:80]})")

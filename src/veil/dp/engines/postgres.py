@@ -45,11 +45,15 @@ class PostgresEngine:
         lawful_sql = ""
         lawful = lawful_subjects(purpose)
         if lawful is not None:
-            compiled = lawful.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            compiled = lawful.compile(
+                dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
+                compile_kwargs={"literal_binds": True},
+            )
             lawful_sql = f" WHERE t.{PSEUDONYM} IN ({compiled})"
         bounded = (
             f"SELECT * FROM (SELECT t.{PSEUDONYM} AS _sid, t.{ROW} AS _row, "  # noqa: S608
-            f"ROW_NUMBER() OVER (PARTITION BY t.{PSEUDONYM} ORDER BY md5('{plan.policy.salt}' || t.{ROW})) AS _rk"
+            f"ROW_NUMBER() OVER (PARTITION BY t.{PSEUDONYM} "
+            f"ORDER BY md5('{plan.policy.salt}' || t.{ROW})) AS _rk"
             f'{", " + cols if cols else ""} FROM "{ds.table_name}" AS t{lawful_sql}) AS r '
             f"WHERE _rk <= {plan.policy.max_rows_per_subject}"
         )
