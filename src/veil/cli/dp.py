@@ -31,12 +31,15 @@ def _fmt(v: Any) -> str:
 
 
 def query(
-    sql: Annotated[str, typer.Argument(help='DP SQL, e.g. "SELECT state, COUNT(*) FROM people GROUP BY state".')],
+    sql: Annotated[
+        str, typer.Argument(help='DP SQL, e.g. "SELECT state, COUNT(*) FROM people GROUP BY state".')
+    ],
     dataset: Annotated[str, typer.Option(help="Dataset the query reads.")],
     purpose: Annotated[str, typer.Option(help="Purpose (only lawful subjects are included).")],
     epsilon: Annotated[float, typer.Option(help="Privacy loss this query may spend.")],
     delta: Annotated[
-        float, typer.Option(help="Delta for private group selection (needed when group keys are not declared).")
+        float,
+        typer.Option(help="Delta for private group selection (needed when group keys are not declared)."),
     ] = 0.0,
     engine: Annotated[str, typer.Option(help=f"Where the plan runs: {', '.join(ENGINES)}.")] = "duckdb",
     workspace: WorkspaceOpt = None,
@@ -104,7 +107,12 @@ def budget_show(
             table = Table("seq", "time", "kind", "purpose", "epsilon", "delta", "audit")
             for h in data["history"]:
                 table.add_row(
-                    str(h["seq"]), h["ts"], h["kind"], h["purpose"], f"{h['epsilon']:g}", f"{h['delta']:g}",
+                    str(h["seq"]),
+                    h["ts"],
+                    h["kind"],
+                    h["purpose"],
+                    f"{h['epsilon']:g}",
+                    f"{h['delta']:g}",
                     str(h["audit_seq"]),
                 )
             console.print(table)
@@ -135,7 +143,9 @@ def dataset_set(
         list[str] | None,
         typer.Option("--keys", help="COLUMN=V1,V2,... or COLUMN=@FILE: public group-key set (repeat)."),
     ] = None,
-    drop_keys: Annotated[list[str] | None, typer.Option("--drop-keys", help="Forget a column's key set.")] = None,
+    drop_keys: Annotated[
+        list[str] | None, typer.Option("--drop-keys", help="Forget a column's key set.")
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -179,7 +189,9 @@ def table_add(
     emit(
         as_json,
         info,
-        lambda: console.print(f"[green]Added[/] public table {name} ({info['rows']} rows: {', '.join(info['columns'])})"),
+        lambda: console.print(
+            f"[green]Added[/] public table {name} ({info['rows']} rows: {', '.join(info['columns'])})"
+        ),
     )
 
 
