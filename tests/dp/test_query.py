@@ -316,5 +316,10 @@ def test_max_groups_per_subject_is_enforced_when_tighter_than_rows(people: Works
     [rows] = true_results(people, "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits")
     [[(subjects,)]] = true_results(people, "SELECT COUNT(DISTINCT person_id) FROM people")
     assert sum(n for _v, n in rows) == subjects  # each subject in exactly one group
-    plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people")
+    plan = DpQuery(people).plan(
+        "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits", "people"
+    )
     assert plan.enforce_groups and plan.groups_per_subject == 1
+    # Counts and sums are bounded by the row bound alone: no window needed for them.
+    plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people")
+    assert not plan.enforce_groups

@@ -280,7 +280,13 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
 
     # Measurements and their sensitivities.
     rows = policy.max_rows_per_subject
-    enforce_groups = bool(spec.group_by) and policy.max_groups_per_subject < rows
+    # The group bound only tightens COUNT(DISTINCT subject) and private partition selection (a
+    # subject's rows already bound every count and sum), and enforcing it costs a window over
+    # the rows: do it only for queries that use it.
+    wants_groups = any(a.func is AggFunc.COUNT_DISTINCT for a in spec.aggregates) or any(
+        _private_key(g, policy, aliases, spec) for g in spec.group_by
+    )
+    enforce_groups = bool(spec.group_by) and policy.max_groups_per_subject < rows and wants_groups
     groups_per_subject = policy.max_groups_per_subject if enforce_groups else rows
     if not spec.group_by:
         groups_per_subject = 1
@@ -355,6 +361,15 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
     if plan.needs_selection and not any(m.kind is MeasureKind.DISTINCT for m in plan.measurements):
         plan.measurements.append(Measurement(MeasureKind.DISTINCT, None, groups_per_subject, True))
     return plan
+
+
+def _private_key(g: ColumnRef, policy: DpPolicy, aliases: Mapping[str, PublicTable], spec: QuerySpec) -> bool:
+    """Whether GROUP BY column ``g`` has no declared (or public) key set."""
+    if g.table is not None and g.table in aliases:
+        return False
+    if g.table is None and any(g.name.lower() in {c.lower() for c in t.columns} for t in aliases.values()):
+        return False
+    return not any(k.lower() == g.name.lower() for k in policy.keys)
 
 
 def _agg_column(
