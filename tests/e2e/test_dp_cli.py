@@ -1,0 +1,94 @@
+"""End-to-end: DP analytics through the real ``veil`` command (query, budget, dataset set, table)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from veil_cli import veil, veil_json
+
+from veil.demo.hospital import write_csv
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    veil_json("init", ws=ws)
+    veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
+    src = write_csv(tmp_path / "patients.csv", 400)
+    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", "--no-pii-scan", ws=ws)
+    return ws
+
+
+def test_dp_query_story(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    policy = veil_json(
+        "dataset", "set", "patients", "--max-rows-per-subject", "1",
+        "--bounds", "length_of_stay=0:30", "--keys", "sex=F,M", ws=ws,
+    )  # fmt: skip
+    assert policy["bounds"] == {"length_of_stay": [0.0, 30.0]} and policy["keys"]["sex"] == ["F", "M"]
+
+    # No budget yet: refused, with the command to run.
+    proc = veil("query", "SELECT COUNT(*) FROM patients", "--dataset", "patients", "--purpose", "research",
+                "--epsilon", "0.5", "--json", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 4 and "veil budget set patients" in json.loads(proc.stdout)["message"]
+
+    budget = veil_json("budget", "set", "patients", "--epsilon", "2", "--delta", "1e-5", ws=ws)
+    assert budget["epsilon_remaining"] == 2
+
+    out = veil_json(
+        "query", "SELECT sex, COUNT(*) AS n, AVG(length_of_stay) AS stay FROM patients GROUP BY sex ORDER BY sex",
+        "--dataset", "patients", "--purpose", "research", "--epsilon", "1", ws=ws,
+    )  # fmt: skip
+    assert [r["sex"] for r in out["rows"]] == ["F", "M"]
+    for row in out["rows"]:
+        assert row["n_ci95"][0] <= row["n"] <= row["n_ci95"][1]
+        assert 0 <= row["stay"] <= 30
+    assert out["epsilon_spent"] == 1 and out["delta_spent"] == 0
+    assert out["budget_remaining"]["epsilon"] == pytest.approx(1.0)
+
+    # Undeclared keys: private selection spends delta.
+    out = veil_json(
+        "query", "SELECT diagnosis, COUNT(*) AS n FROM patients GROUP BY diagnosis",
+        "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", "--delta", "1e-6", ws=ws,
+    )  # fmt: skip
+    assert out["delta_spent"] == 1e-6
+
+    # Over budget: refused before running, exit 12, nothing charged.
+    proc = veil("query", "SELECT COUNT(*) FROM patients", "--dataset", "patients", "--purpose", "research",
+                "--epsilon", "0.6", "--json", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 12 and json.loads(proc.stdout)["error"] == "budget_exceeded"
+    shown = veil_json("budget", "show", "patients", "--history", ws=ws)
+    assert shown["epsilon_spent"] == pytest.approx(1.5) and shown["charges"] == 2
+    assert [h["kind"] for h in shown["history"]] == ["query", "query"]
+
+    # Unsupported SQL names the construct; direct identifiers are off limits.
+    proc = veil("query", "SELECT MAX(length_of_stay) FROM patients", "--dataset", "patients",
+                "--purpose", "research", "--epsilon", "0.1", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 3 and "MAX" in proc.stderr
+    proc = veil("query", "SELECT COUNT(*) FROM patients WHERE email LIKE '%example%'", "--dataset", "patients",
+                "--purpose", "research", "--epsilon", "0.1", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 3 and "direct identifier" in proc.stderr
+
+    # People-facing output: a table and the budget line.
+    text = veil("query", "SELECT COUNT(*) AS n FROM patients", "--dataset", "patients", "--purpose", "research",
+                "--epsilon", "0.1", ws=ws).stdout  # fmt: skip
+    assert "budget left" in text
+
+    assert veil_json("audit", "verify", ws=ws)["ok"]
+
+
+def test_public_table_join(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    lookup = tmp_path / "sexes.csv"
+    lookup.write_text("sex,label\nF,female\nM,male\n")
+    info = veil_json("table", "add", "sexes", str(lookup), ws=ws)
+    assert info["rows"] == 2
+    assert [t["name"] for t in veil_json("table", "list", ws=ws)] == ["sexes"]
+    veil("budget", "set", "patients", "--epsilon", "1", ws=ws)
+    out = veil_json(
+        "query", "SELECT s.label, COUNT(*) AS n FROM patients p JOIN sexes s ON p.sex = s.sex GROUP BY s.label",
+        "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", ws=ws,
+    )  # fmt: skip
+    assert sorted(r["label"] for r in out["rows"]) == ["female", "male"]
