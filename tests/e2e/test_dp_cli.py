@@ -17,7 +17,8 @@ def workspace(tmp_path: Path) -> Path:
     veil_json("init", ws=ws)
     veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
     src = write_csv(tmp_path / "patients.csv", 400)
-    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", "--no-pii-scan", ws=ws)
+    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", "--no-pii-scan",
+         ws=ws)  # fmt: skip
     return ws
 
 
@@ -38,7 +39,8 @@ def test_dp_query_story(workspace: Path, tmp_path: Path) -> None:
     assert budget["epsilon_remaining"] == 2
 
     out = veil_json(
-        "query", "SELECT sex, COUNT(*) AS n, AVG(length_of_stay) AS stay FROM patients GROUP BY sex ORDER BY sex",
+        "query",
+        "SELECT sex, COUNT(*) AS n, AVG(length_of_stay) AS stay FROM patients GROUP BY sex ORDER BY sex",
         "--dataset", "patients", "--purpose", "research", "--epsilon", "1", ws=ws,
     )  # fmt: skip
     assert [r["sex"] for r in out["rows"]] == ["F", "M"]
@@ -67,13 +69,14 @@ def test_dp_query_story(workspace: Path, tmp_path: Path) -> None:
     proc = veil("query", "SELECT MAX(length_of_stay) FROM patients", "--dataset", "patients",
                 "--purpose", "research", "--epsilon", "0.1", ws=ws, check=False)  # fmt: skip
     assert proc.returncode == 3 and "MAX" in proc.stderr
-    proc = veil("query", "SELECT COUNT(*) FROM patients WHERE email LIKE '%example%'", "--dataset", "patients",
-                "--purpose", "research", "--epsilon", "0.1", ws=ws, check=False)  # fmt: skip
+    proc = veil("query", "SELECT COUNT(*) FROM patients WHERE email LIKE '%example%'",
+                "--dataset", "patients", "--purpose", "research", "--epsilon", "0.1",
+                ws=ws, check=False)  # fmt: skip
     assert proc.returncode == 3 and "direct identifier" in proc.stderr
 
     # People-facing output: a table and the budget line.
-    text = veil("query", "SELECT COUNT(*) AS n FROM patients", "--dataset", "patients", "--purpose", "research",
-                "--epsilon", "0.1", ws=ws).stdout  # fmt: skip
+    text = veil("query", "SELECT COUNT(*) AS n FROM patients", "--dataset", "patients",
+                "--purpose", "research", "--epsilon", "0.1", ws=ws).stdout  # fmt: skip
     assert "budget left" in text
 
     assert veil_json("audit", "verify", ws=ws)["ok"]
@@ -88,7 +91,8 @@ def test_public_table_join(workspace: Path, tmp_path: Path) -> None:
     assert [t["name"] for t in veil_json("table", "list", ws=ws)] == ["sexes"]
     veil("budget", "set", "patients", "--epsilon", "1", ws=ws)
     out = veil_json(
-        "query", "SELECT s.label, COUNT(*) AS n FROM patients p JOIN sexes s ON p.sex = s.sex GROUP BY s.label",
+        "query",
+        "SELECT s.label, COUNT(*) AS n FROM patients p JOIN sexes s ON p.sex = s.sex GROUP BY s.label",
         "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", ws=ws,
     )  # fmt: skip
     assert sorted(r["label"] for r in out["rows"]) == ["female", "male"]
