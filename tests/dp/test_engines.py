@@ -31,7 +31,8 @@ QUERIES = [
     "SELECT state, visits, COUNT(*) FROM people WHERE age BETWEEN 30 AND 60 AND state IN ('CA', 'TX') "
     "GROUP BY state, visits",
     "SELECT MEDIAN(income), QUANTILE_CONT(age, 0.9) FROM people WHERE state LIKE 'N%'",
-    "SELECT r.region, COUNT(*), VAR_POP(visits) FROM people p JOIN regions r ON p.state = r.state GROUP BY r.region",
+    "SELECT r.region, COUNT(*), VAR_POP(visits) FROM people p JOIN regions r ON p.state = r.state "
+    "GROUP BY r.region",
     "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits",
 ]
 

@@ -96,3 +96,20 @@ def test_public_table_join(workspace: Path, tmp_path: Path) -> None:
         "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", ws=ws,
     )  # fmt: skip
     assert sorted(r["label"] for r in out["rows"]) == ["female", "male"]
+
+
+@pytest.mark.slow
+def test_synth_command(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    veil("dataset", "set", "patients", "--bounds", "length_of_stay=0:30", "--keys", "sex=F,M", ws=ws)
+    veil("budget", "set", "patients", "--epsilon", "3", ws=ws)
+    out = tmp_path / "synthetic.parquet"
+    info = veil_json(
+        "synth", "patients", "--purpose", "research", "--epsilon", "2", "--out", str(out),
+        "--columns", "sex,length_of_stay", ws=ws,
+    )  # fmt: skip
+    assert info["columns"] == ["sex", "length_of_stay"] and info["epsilon_spent"] == 2
+    assert out.exists() and info["rows"] > 0
+    proc = veil("synth", "patients", "--purpose", "research", "--epsilon", "2", "--out", str(out),
+                "--columns", "sex,length_of_stay", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 12  # 1 epsilon left

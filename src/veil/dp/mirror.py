@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,9 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from veil.consent.ledger import ConsentAction, ConsentEvent, derive_state
+from veil.dp.plan import ColumnStats
 from veil.schema import consent_events
-from veil.vault.dataset import INGEST, PSEUDONYM, ROW, Dataset, DType
+from veil.vault.dataset import PSEUDONYM, ROW, Dataset, DType
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -73,6 +74,10 @@ class MirrorTable:
     table: str
     lawful_bit: int | None
     version: int
+    #: The largest ``_rk`` (rows of the busiest subject): a bound at or above it filters nothing.
+    max_rank: int = 0
+    #: min / max / nulls of the numeric columns over all mirrored rows (lets the plan skip no-op clamps).
+    stats: dict[str, ColumnStats] = field(default_factory=dict)
 
 
 def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
@@ -106,7 +111,8 @@ class Mirror:
                     conn,
                     "CREATE TABLE IF NOT EXISTS veil_mirror_state ("
                     " dataset VARCHAR PRIMARY KEY, updated_at VARCHAR, salt VARCHAR,"
-                    " tombstones BIGINT, consent_seq BIGINT, purposes VARCHAR, version BIGINT)",
+                    " tombstones BIGINT, consent_seq BIGINT, purposes VARCHAR, version BIGINT,"
+                    " stats VARCHAR)",
                 )
                 _connections[self.path] = conn
                 _locks[self.path] = threading.RLock()
@@ -130,7 +136,7 @@ class Mirror:
             cur = self.connection()
             try:
                 found = cur.execute(
-                    "SELECT updated_at, salt, tombstones, consent_seq, purposes, version "
+                    "SELECT updated_at, salt, tombstones, consent_seq, purposes, version, stats "
                     "FROM veil_mirror_state WHERE dataset = ?",
                     [ds.name],
                 ).fetchall()
@@ -144,17 +150,18 @@ class Mirror:
                     )
                 if state is None or state[0] != ds.updated_at or state[1] != salt:
                     version = (int(state[5]) if state else 0) + 1
-                    self._build(cur, ds, salt)
+                    stats = self._build(cur, ds, salt)
                     purposes: dict[str, int] = {}
                     _run(
                         cur,
-                        "INSERT OR REPLACE INTO veil_mirror_state VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [ds.name, ds.updated_at, salt, len(tombstones), consent_seq, "{}", version],
+                        "INSERT OR REPLACE INTO veil_mirror_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [ds.name, ds.updated_at, salt, len(tombstones), consent_seq, "{}", version, stats],
                     )
                     applied_tombstones, seen_seq = len(tombstones), consent_seq
                 else:
                     purposes = json.loads(state[4])
                     version = int(state[5])
+                    stats = str(state[6] or "{}")
                     applied_tombstones, seen_seq = int(state[2]), int(state[3])
                 changed = False
                 if len(tombstones) != applied_tombstones:
@@ -181,7 +188,14 @@ class Mirror:
                     "WHERE dataset = ?",
                     [len(tombstones), consent_seq, json.dumps(purposes), version, ds.name],
                 )
-                return MirrorTable(rows_table(ds), bit, version)
+                known = json.loads(stats)
+                return MirrorTable(
+                    rows_table(ds),
+                    bit,
+                    version,
+                    int(known.get("_max_rank", 1 << 62)),
+                    {k: ColumnStats(*v) for k, v in known.get("columns", {}).items()},
+                )
             finally:
                 cur.close()
 
@@ -196,7 +210,8 @@ class Mirror:
             finally:
                 cur.close()
 
-    def _build(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, salt: str) -> None:
+    def _build(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, salt: str) -> str:
+        """(Re)build the dataset's mirror tables; returns their stats as JSON."""
         cols = [c for c in ds.columns if not c.sealed and c.dtype in _DUCK_TYPES]
         t = ds.table
         schema = pa.schema(
@@ -248,6 +263,15 @@ class Mirror:
         _run(cur, "COMMIT")
         _run(cur, f'DROP TABLE "{staging}"')
         _run(cur, "CHECKPOINT")
+        numeric = [c for c in cols if c.dtype in (DType.INT, DType.FLOAT)]
+        parts = ["MAX(_rk)"] + [
+            f'MIN("{c.sql_name}"), MAX("{c.sql_name}"), COUNT(*) - COUNT("{c.sql_name}")' for c in numeric
+        ]
+        found = cur.execute(f'SELECT {", ".join(parts)} FROM "{rows}"').fetchall()[0]  # noqa: S608
+        stats = {
+            c.name: [found[1 + 3 * i], found[2 + 3 * i], int(found[3 + 3 * i])] for i, c in enumerate(numeric)
+        }
+        return json.dumps({"_max_rank": int(found[0] or 0), "columns": stats}, default=float)
 
     def _purge(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, tombstones: list[str]) -> None:
         gone = pa.table({"pseudonym": pa.array(tombstones, type=pa.string())})
@@ -345,7 +369,3 @@ class Mirror:
         os.chmod(tmp, 0o600)
         os.replace(tmp, out)
         return out
-
-
-def _unused() -> Any:  # pragma: no cover - keeps INGEST imported for readers of this module
-    return INGEST

@@ -33,7 +33,7 @@ from veil.dp.sql import AggFunc, Aggregate, ColumnRef, QuerySpec, UnsupportedSql
 from veil.errors import InputError
 from veil.vault.dataset import Dataset, DType
 
-__all__ = ["MeasureKind", "Measurement", "Plan", "PublicTable", "build_plan"]
+__all__ = ["ColumnStats", "MeasureKind", "Measurement", "Plan", "PublicTable", "build_plan"]
 
 #: Bins of the histogram a quantile is read from (resolution: (high - low) / HIST_BINS).
 HIST_BINS = 256
@@ -86,13 +86,26 @@ class Plan:
     #: SQL pieces in DuckDB dialect (transpiled per engine by :meth:`sql`)
     _filtered: str = ""
     _group_cols: list[str] = field(default_factory=list)
+    _stats: dict[str, ColumnStats] = field(default_factory=dict)
 
     @property
     def needs_selection(self) -> bool:
         return bool(self.key_names) and any(d is None for d in self.key_domains)
 
-    def sql(self, bounded: str, dialect: str, public_names: Mapping[str, str]) -> list[str]:
-        """The engine SQL: one aggregate query, plus one histogram query per quantiled column."""
+    def sql(
+        self,
+        bounded: str,
+        dialect: str,
+        public_names: Mapping[str, str],
+        stats: Mapping[str, ColumnStats] | None = None,
+    ) -> list[str]:
+        """The engine SQL: one aggregate query, plus one histogram query per quantiled column.
+
+        ``stats`` (per dataset column: min, max, nulls over the engine's rows, when the
+        engine knows them) lets clamps that cannot change a value be left out — the
+        same result, less work in the scan.
+        """
+        self._stats = dict(stats or {})
         filtered = self._filtered
         for alias, table in self.public.items():
             filtered = filtered.replace(f"__public_{alias}__", public_names[table.name])
@@ -118,7 +131,7 @@ class Plan:
                 assert m.column is not None
                 lo, hi = self.bounds[m.column]
                 col = self._col(m.column)
-                clamped = _clamp(col, lo, hi)
+                clamped = self._clamp(m.column)
                 scaled = f"({clamped} - {lo!r}) * {HIST_BINS} / {hi - lo!r}"
                 bin_ = f"LEAST(CAST(FLOOR({scaled}) AS BIGINT), {HIST_BINS - 1})"
                 out.append(
@@ -128,6 +141,10 @@ class Plan:
         if dialect == "duckdb":
             return out
         return [sqlglot.transpile(q, read="duckdb", write=dialect)[0] for q in out]
+
+    def _clamp(self, name: str) -> str:
+        lo, hi = self.bounds[name]
+        return _clamp(self._col(name), lo, hi, self._stats.get(name))
 
     def _col(self, name: str) -> str:
         return f'"c_{self.dataset.column(name).sql_name}"'
@@ -139,7 +156,7 @@ class Plan:
             return "COUNT(DISTINCT _sid)"
         assert m.column is not None
         lo, hi = self.bounds[m.column]
-        clamped = _clamp(self._col(m.column), lo, hi)
+        clamped = self._clamp(m.column)
         mid = (lo + hi) / 2
         if m.kind is MeasureKind.SUM:
             return f"SUM({clamped})"
@@ -148,11 +165,25 @@ class Plan:
         return f"SUM(({clamped} - {mid!r}) * ({clamped} - {mid!r}))"
 
 
-def _clamp(col: str, lo: float, hi: float) -> str:
+@dataclass(frozen=True, slots=True)
+class ColumnStats:
+    """What an engine knows of a column over all its rows (a superset of any query's rows)."""
+
+    low: float | None
+    high: float | None
+    nulls: int
+
+
+def _clamp(col: str, lo: float, hi: float, stats: ColumnStats | None = None) -> str:
+    """The column clamped to [lo, hi] as DOUBLE; NULL stays NULL."""
+    value = f"CAST({col} AS DOUBLE)"
+    known = stats is not None and stats.low is not None and stats.high is not None
+    if not (known and stats is not None and lo <= float(stats.low or 0) and float(stats.high or 0) <= hi):
+        value = f"LEAST(GREATEST({value}, {lo!r}), {hi!r})"
+    if stats is not None and stats.nulls == 0:
+        return value
     # GREATEST/LEAST skip NULLs in DuckDB, PostgreSQL and Spark: keep NULL as NULL explicitly.
-    return (
-        f"(CASE WHEN {col} IS NULL THEN NULL ELSE LEAST(GREATEST(CAST({col} AS DOUBLE), {lo!r}), {hi!r}) END)"
-    )
+    return f"(CASE WHEN {col} IS NULL THEN NULL ELSE {value} END)"
 
 
 def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:

@@ -28,15 +28,20 @@ class DuckDBEngine:
         table = self.mirror.sync(
             plan.dataset, plan.policy.salt, purpose.name if purpose.needs_consent else None
         )
-        lawful = f" AND (_lawful & {table.lawful_bit}) <> 0" if table.lawful_bit is not None else ""
-        bounded = f'SELECT * FROM "{table.table}" WHERE _rk <= {plan.policy.max_rows_per_subject}{lawful}'  # noqa: S608
+        conditions = []
+        if table.max_rank > plan.policy.max_rows_per_subject:  # else no subject has rows to drop
+            conditions.append(f"_rk <= {plan.policy.max_rows_per_subject}")
+        if table.lawful_bit is not None:
+            conditions.append(f"(_lawful & {table.lawful_bit}) <> 0")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        bounded = f'SELECT * FROM "{table.table}"{where}'  # noqa: S608
         public = PublicTables(self.ws)
         names = {t.name: f"read_parquet('{public.parquet_path(t.name)}')" for t in plan.public.values()}
         cur = self.mirror.connection()
         try:
             return [
                 [tuple(normalise(v) for v in row) for row in cur.execute(q).fetchall()]
-                for q in plan.sql(bounded, self.dialect, names)
+                for q in plan.sql(bounded, self.dialect, names, table.stats)
             ]
         finally:
             cur.close()
