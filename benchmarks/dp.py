@@ -94,7 +94,7 @@ def setup(root: Path, rows: int, subjects: int) -> Workspace:
         f'FROM "{subjects_table(ds)}" s CROSS JOIN range(1, {per + 1}) r(j) ORDER BY _rk, _sid'
     ).fetchall()
     cur.execute(
-        f'CREATE TABLE plain AS SELECT _sid AS person_id, state, income FROM "{rows_table(ds)}"'  # noqa: S608
+        f'CREATE TABLE plain AS SELECT _sid AS person_id, state, income FROM "{rows_table(ds)}"'
     ).fetchall()
     cur.execute(
         "INSERT INTO veil_mirror_state VALUES (?, ?, ?, 0, 0, '{}', 1)", [ds.name, ds.updated_at, policy.salt]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from veil.consent.ledger import lawful_subjects
@@ -65,14 +64,14 @@ class PostgresEngine:
 
         out: list[list[tuple[Any, ...]]] = []
         with self.ws.engine.connect() as conn:
+            raw: Any = conn.connection.dbapi_connection
             for q in queries:
                 pg = sqlglot.transpile(q, read="duckdb", write="postgres")[0]
-                out.append([tuple(normalise(v) for v in row) for row in conn.exec_driver_sql(pg).fetchall()])
+                # The DB-API cursor without parameters: no placeholder parsing ('%' in LIKE stays as is).
+                with raw.cursor() as cur:
+                    cur.execute(pg)
+                    out.append([tuple(normalise(v) for v in row) for row in cur.fetchall()])
         return out
 
     def close(self) -> None:
         return None
-
-
-def _unused(_: sa.Select[Any]) -> None:  # pragma: no cover
-    return None
