@@ -82,12 +82,12 @@ def setup(root: Path, rows: int, subjects: int) -> Workspace:
     per = max(1, rows // subjects)
     states = ", ".join(f"'{s}'" for s in STATES)
     cur.execute(
-        f'CREATE TABLE "{subjects_table(ds)}" AS SELECT printf(\'%032x\', i) AS pseudonym, i AS sid '
+        f"CREATE TABLE \"{subjects_table(ds)}\" AS SELECT printf('%032x', i) AS pseudonym, i AS sid "
         f"FROM range(1, {subjects + 1}) t(i)"
     ).fetchall()
     # Each subject lives in one state; incomes vary by row. _rk: the row's place in its subject's order.
     cur.execute(
-        f'CREATE TABLE "{rows_table(ds)}" AS SELECT s.sid AS _sid, s.sid || \':\' || r.j AS _row, '
+        f"CREATE TABLE \"{rows_table(ds)}\" AS SELECT s.sid AS _sid, s.sid || ':' || r.j AS _row, "
         f"CAST(r.j AS BIGINT) AS _rk, CAST(0 AS BIGINT) AS _lawful, "
         f"([{states}])[1 + (hash(s.sid) % 50)::INT] AS state, "
         f"CAST(hash(s.sid * 31 + r.j) % {HIGH + 50_000} AS BIGINT) AS income "
@@ -119,7 +119,7 @@ def opendp_times(ws: Workspace, epsilon: float, identifier: bool) -> dict[str, f
 
     dp.enable_features("contrib")
     cur = Mirror(ws).connection()
-    arrow = cur.execute("SELECT person_id, state, CAST(income AS DOUBLE) AS income FROM plain").to_arrow_table()
+    arrow = cur.sql("SELECT person_id, state, CAST(income AS DOUBLE) AS income FROM plain").to_arrow_table()
     frame = pl.from_arrow(arrow)
     assert isinstance(frame, pl.DataFrame)
     cur.close()
@@ -161,7 +161,9 @@ def opendp_times(ws: Workspace, epsilon: float, identifier: bool) -> dict[str, f
     return out
 
 
-def run(rows: int, subjects: int, repeat: int, epsilon: float, accuracy_runs: int, opendp: bool) -> dict[str, Any]:
+def run(
+    rows: int, subjects: int, repeat: int, epsilon: float, accuracy_runs: int, opendp: bool
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         ws = setup(Path(tmp), rows, subjects)
@@ -197,7 +199,7 @@ def run(rows: int, subjects: int, repeat: int, epsilon: float, accuracy_runs: in
             scale = {
                 "count": ROWS_PER_SUBJECT / epsilon,
                 "sum": ROWS_PER_SUBJECT * HIGH / epsilon,
-                # mean = mid + S/C with S ~ Laplace(R * HIGH/2 / (eps/2)); the count's noise is negligible here
+                # mean = mid + S/C, S ~ Laplace(R * HIGH/2 / (eps/2)); the count's noise is negligible here
                 "mean": ROWS_PER_SUBJECT * (HIGH / 2) / (epsilon / 2) / truth["count"],
             }[name]
             accuracy[name] = {
@@ -251,12 +253,16 @@ def main() -> None:
         if "opendp_subject_unit_ms" in r:
             line += (
                 f"\n  {'':15s} opendp (subject unit) {r['opendp_subject_unit_ms']:8.0f} ms -> veil "
-                f"{r['speedup_vs_opendp']:.0f}x faster; opendp (row unit) {r['opendp_row_unit_ms']:6.0f} ms -> "
+                f"{r['speedup_vs_opendp']:.0f}x faster; "
+                f"opendp (row unit) {r['opendp_row_unit_ms']:6.0f} ms -> "
                 f"{r['speedup_vs_opendp_row_unit']:.0f}x"
             )
         print(line)
     for name, a in out["accuracy"].items():
-        print(f"  accuracy {name:6s} MAE {a['mae']:.4g} vs theoretical {a['theoretical_mae']:.4g} (x{a['ratio']:.2f})")
+        print(
+            f"  accuracy {name:6s} MAE {a['mae']:.4g} vs theoretical {a['theoretical_mae']:.4g} "
+            f"(x{a['ratio']:.2f})"
+        )
 
 
 if __name__ == "__main__":
