@@ -36,7 +36,7 @@ from typing import Any
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
-from veil.dp.mirror import Mirror, rows_table, subjects_table
+from veil.dp.mirror import Mirror, rows_table
 from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
 from veil.vault.classify import ColumnCategory
@@ -82,23 +82,19 @@ def setup(root: Path, rows: int, subjects: int) -> Workspace:
     cur = mirror.connection()
     per = max(1, rows // subjects)
     states = ", ".join(f"'{s}'" for s in STATES)
+    # Generated rows in the shape the vault hands the mirror (row id, pseudonym, columns);
+    # each subject lives in one state, incomes vary by row (a few above the bound).
     cur.execute(
-        f"CREATE TABLE \"{subjects_table(ds)}\" AS SELECT printf('%032x', i) AS pseudonym, i AS sid "
-        f"FROM range(1, {subjects + 1}) t(i)"
+        "CREATE TABLE staged AS SELECT s.i || ':' || r.j AS _row, printf('%032x', s.i) AS _pseudonym, "
+        f"([{states}])[1 + (hash(s.i) % 50)::INT] AS state, "
+        f"CAST(hash(s.i * 31 + r.j) % {HIGH + 50_000} AS BIGINT) AS income "
+        f"FROM range(1, {subjects + 1}) s(i) CROSS JOIN range(1, {per + 1}) r(j)"
     ).fetchall()
-    # Each subject lives in one state; incomes vary by row. _rk: the row's place in its subject's order.
-    cur.execute(
-        f"CREATE TABLE \"{rows_table(ds)}\" AS SELECT s.sid AS _sid, s.sid || ':' || r.j AS _row, "
-        f"CAST(r.j AS BIGINT) AS _rk, CAST(0 AS BIGINT) AS _lawful, "
-        f"([{states}])[1 + (hash(s.sid) % 50)::INT] AS state, "
-        f"CAST(hash(s.sid * 31 + r.j) % {HIGH + 50_000} AS BIGINT) AS income "
-        f'FROM "{subjects_table(ds)}" s CROSS JOIN range(1, {per + 1}) r(j) ORDER BY _rk, _sid'
-    ).fetchall()
+    cur.close()
+    mirror.load_staged(ds, policy.salt, "staged")
+    cur = mirror.connection()
     cur.execute(
         f'CREATE TABLE plain AS SELECT _sid AS person_id, state, income FROM "{rows_table(ds)}"'
-    ).fetchall()
-    cur.execute(
-        "INSERT INTO veil_mirror_state VALUES (?, ?, ?, 0, 0, '{}', 1)", [ds.name, ds.updated_at, policy.salt]
     ).fetchall()
     cur.execute("CHECKPOINT").fetchall()
     cur.close()

@@ -68,8 +68,14 @@ def reference(ws: Workspace, rows_per_subject: int, lawful: set[str] | None = No
 
 
 def true_results(ws: Workspace, sql: str, purpose: str = "research") -> list[list[tuple[Any, ...]]]:
+    """The engine's true (pre-noise) answer: group keys, then one value per measurement."""
     plan = DpQuery(ws).plan(sql, "people")
-    return DuckDBEngine(ws).run(plan, PurposeRegistry(ws).get(purpose))
+    results = DuckDBEngine(ws).run(plan, PurposeRegistry(ws).get(purpose))
+    nk = len(plan.key_names)
+    first = [
+        tuple(r[:nk]) + tuple(plan.measure(dict(zip(plan.raw, r[nk:], strict=False)))) for r in results[0]
+    ]
+    return [first, *results[1:]]
 
 
 def clamp(v: float, lo: float, hi: float) -> float:

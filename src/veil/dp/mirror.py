@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,9 +35,9 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from veil.consent.ledger import ConsentAction, ConsentEvent, derive_state
-from veil.dp.plan import ColumnStats
+from veil.dp.plan import ColumnStats, clamp_sql
 from veil.schema import consent_events
-from veil.vault.dataset import PSEUDONYM, ROW, Dataset, DType
+from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DType
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -78,6 +79,8 @@ class MirrorTable:
     max_rank: int = 0
     #: min / max / nulls of the numeric columns over all mirrored rows (lets the plan skip no-op clamps).
     stats: dict[str, ColumnStats] = field(default_factory=dict)
+    #: column name -> mirror column holding it clamped to the policy's current bounds
+    clamped: dict[str, str] = field(default_factory=dict)
 
 
 def _run(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
@@ -119,8 +122,11 @@ class Mirror:
             return conn.cursor()
 
     def lock(self) -> threading.RLock:
-        self.connection().close()
-        return _locks[self.path]
+        lock = _locks.get(self.path)
+        if lock is None:
+            self.connection().close()
+            lock = _locks[self.path]
+        return lock
 
     @classmethod
     def close_all(cls) -> None:
@@ -130,8 +136,18 @@ class Mirror:
             _connections.clear()
 
     # -- sync ------------------------------------------------------------------------------
-    def sync(self, ds: Dataset, salt: str, purpose: str | None) -> MirrorTable:
-        """Bring the dataset's mirror up to date; return its table and the purpose's bit."""
+    def sync(
+        self,
+        ds: Dataset,
+        salt: str,
+        purpose: str | None,
+        bounds: Mapping[str, tuple[float, float]] | None = None,
+    ) -> MirrorTable:
+        """Bring the dataset's mirror up to date; return its table and the purpose's bit.
+
+        ``bounds`` (the policy's clamp bounds) are materialised as clamped columns
+        ``k_<column>``, recomputed only when the bounds change.
+        """
         with self.lock():
             cur = self.connection()
             try:
@@ -180,21 +196,36 @@ class Mirror:
                         self._consent_full(cur, ds, purpose, purposes[purpose])
                         changed = True
                     bit = purposes[purpose]
-                if changed:
-                    version += 1
-                _run(
-                    cur,
-                    "UPDATE veil_mirror_state SET tombstones = ?, consent_seq = ?, purposes = ?, version = ? "
-                    "WHERE dataset = ?",
-                    [len(tombstones), consent_seq, json.dumps(purposes), version, ds.name],
-                )
+                if changed or consent_seq != seen_seq:
+                    version += int(changed)
+                    _run(
+                        cur,
+                        "UPDATE veil_mirror_state SET tombstones = ?, consent_seq = ?, purposes = ?, "
+                        "version = ? WHERE dataset = ?",
+                        [len(tombstones), consent_seq, json.dumps(purposes), version, ds.name],
+                    )
                 known = json.loads(stats)
+                have: dict[str, list[float]] = known.setdefault("clamps", {})
+                numeric = {
+                    c.name: c for c in ds.columns if not c.sealed and c.dtype in (DType.INT, DType.FLOAT)
+                }
+                wanted = {n: [float(lo), float(hi)] for n, (lo, hi) in (bounds or {}).items() if n in numeric}
+                stale = [n for n, b in wanted.items() if have.get(n) != b]
+                if stale:
+                    self._materialise(cur, ds, {n: wanted[n] for n in stale}, numeric)
+                    have.update({n: wanted[n] for n in stale})
+                    _run(
+                        cur,
+                        "UPDATE veil_mirror_state SET stats = ? WHERE dataset = ?",
+                        [json.dumps(known), ds.name],
+                    )
                 return MirrorTable(
                     rows_table(ds),
                     bit,
                     version,
                     int(known.get("_max_rank", 1 << 62)),
                     {k: ColumnStats(*v) for k, v in known.get("columns", {}).items()},
+                    {n: f"k_{numeric[n].sql_name}" for n in wanted if have.get(n) == wanted[n]},
                 )
             finally:
                 cur.close()
@@ -239,6 +270,45 @@ class Mirror:
                 cur.register("veil_batch", batch)
                 _run(cur, f'INSERT INTO "{staging}" SELECT * FROM veil_batch')  # noqa: S608
                 cur.unregister("veil_batch")
+        return self._index(cur, ds, salt, staging)
+
+    def load_staged(self, ds: Dataset, salt: str, staging: str) -> None:
+        """Make a mirror from rows already in DuckDB table ``staging`` (``_row``, ``_pseudonym``,
+        then the dataset's columns by SQL name) and mark it current for ``ds``.
+
+        For loading generated data at scale (``benchmarks/dp.py``); the mirror is otherwise
+        built from the vault by :meth:`sync`.
+        """
+        with self.lock():
+            cur = self.connection()
+            try:
+                stats = self._index(cur, ds, salt, staging)
+                with self.ws.engine.connect() as conn:
+                    consent_seq = int(
+                        conn.execute(
+                            sa.select(sa.func.coalesce(sa.func.max(consent_events.c.seq), 0))
+                        ).scalar_one()
+                    )
+                _run(
+                    cur,
+                    "INSERT OR REPLACE INTO veil_mirror_state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        ds.name,
+                        ds.updated_at,
+                        salt,
+                        len(self.ws.keystore.tombstones()),
+                        consent_seq,
+                        "{}",
+                        1,
+                        stats,
+                    ],
+                )
+            finally:
+                cur.close()
+
+    def _index(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, salt: str, staging: str) -> str:
+        """Staged rows -> the subjects and rows tables (dense ids, ranks), and their stats as JSON."""
+        cols = [c for c in ds.columns if not c.sealed and c.dtype in _DUCK_TYPES]
         rows, subjects = rows_table(ds), subjects_table(ds)
         names = ", ".join(f's."{c.sql_name}"' for c in cols)
         _run(cur, "BEGIN")
@@ -272,6 +342,26 @@ class Mirror:
             c.name: [found[1 + 3 * i], found[2 + 3 * i], int(found[3 + 3 * i])] for i, c in enumerate(numeric)
         }
         return json.dumps({"_max_rank": int(found[0] or 0), "columns": stats}, default=float)
+
+    def _materialise(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        ds: Dataset,
+        clamps: Mapping[str, list[float]],
+        numeric: Mapping[str, Column],
+    ) -> None:
+        """Store each column clamped to its bounds (DuckDB computes it once, not per query)."""
+        rows = rows_table(ds)
+        _run(cur, "BEGIN")
+        for name, (lo, hi) in clamps.items():
+            col = numeric[name]
+            expr = clamp_sql(f'"{col.sql_name}"', lo, hi, integer=col.dtype is DType.INT)
+            kind = "BIGINT" if "CAST(" not in expr else "DOUBLE"
+            _run(cur, f'ALTER TABLE "{rows}" DROP COLUMN IF EXISTS "k_{col.sql_name}"')
+            _run(cur, f'ALTER TABLE "{rows}" ADD COLUMN "k_{col.sql_name}" {kind}')
+            _run(cur, f'UPDATE "{rows}" SET "k_{col.sql_name}" = {expr}')  # noqa: S608
+        _run(cur, "COMMIT")
+        _run(cur, "CHECKPOINT")
 
     def _purge(self, cur: duckdb.DuckDBPyConnection, ds: Dataset, tombstones: list[str]) -> None:
         gone = pa.table({"pseudonym": pa.array(tombstones, type=pa.string())})

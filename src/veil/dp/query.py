@@ -11,6 +11,7 @@ the selection. The result says exactly what was spent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
@@ -74,6 +75,7 @@ def make_engine(ws: Workspace, name: str) -> Engine:
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")
 
 
+@functools.lru_cache(maxsize=256)
 def redact_sql(sql: str) -> str:
     """The query's shape for the audit log: literals (which may be personal values) become ``?``."""
     try:
@@ -186,10 +188,11 @@ class _Release:
         hists = [m for m in plan.measurements if m.kind is MeasureKind.HIST]
         share = self.epsilon / len(plan.measurements)
         true: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        raw_keys = plan.raw
         for row in self.results[0]:
             key = tuple(row[:nk])
             if _declared_ok(key, plan.key_domains):
-                true[key] = tuple(row[nk:])
+                true[key] = tuple(plan.measure(dict(zip(raw_keys, row[nk:], strict=False))))
         noisy: dict[tuple[str, str | None], NoisyVector] = {}
         # 1. Which groups exist.
         if not plan.key_names:

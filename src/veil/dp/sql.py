@@ -22,6 +22,7 @@ dataset (no sealed identifiers, bounds declared, join keys unique).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -171,8 +172,12 @@ def _name(node: exp.Expression) -> str:
     return node.sql(dialect="duckdb")[:80]
 
 
+@functools.lru_cache(maxsize=256)
 def parse_query(sql: str) -> QuerySpec:
-    """Parse one DP aggregate query; raises UnsupportedSqlError on anything outside the subset."""
+    """Parse one DP aggregate query; raises UnsupportedSqlError on anything outside the subset.
+
+    Cached by text (analysts repeat queries): callers must not mutate the returned ``where``.
+    """
     if not sql or not sql.strip():
         raise InputError("the query is empty")
     try:

@@ -26,7 +26,10 @@ class DuckDBEngine:
 
     def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
         table = self.mirror.sync(
-            plan.dataset, plan.policy.salt, purpose.name if purpose.needs_consent else None
+            plan.dataset,
+            plan.policy.salt,
+            purpose.name if purpose.needs_consent else None,
+            plan.policy.bounds,
         )
         conditions = []
         if table.max_rank > plan.policy.max_rows_per_subject:  # else no subject has rows to drop
@@ -41,7 +44,7 @@ class DuckDBEngine:
         try:
             return [
                 [tuple(normalise(v) for v in row) for row in cur.execute(q).fetchall()]
-                for q in plan.sql(bounded, self.dialect, names, table.stats)
+                for q in plan.sql(bounded, self.dialect, names, table.stats, table.clamped)
             ]
         finally:
             cur.close()
