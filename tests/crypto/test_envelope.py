@@ -9,7 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.crypto.envelope import BLOB_VERSION, DEK_BYTES, NONCE_BYTES, DataKey, dek_aad, field_aad
+from veil.crypto.envelope import (
+    BLOB_VERSION,
+    DEK_BYTES,
+    NONCE_BYTES,
+    DataKey,
+    dek_aad,
+    field_aad,
+    field_aad_prefix,
+    field_aad_suffixes,
+    seal_many,
+)
 from veil.errors import CryptoError
 
 PSEUDONYM = "0123456789abcdef0123456789abcdef"
@@ -185,3 +195,40 @@ def test_repr_never_shows_key_bytes(key: DataKey) -> None:
     assert PSEUDONYM in text  # it does say whose key it is
     fields = {f.name: f.repr for f in dataclasses.fields(DataKey)}
     assert fields["key"] is False and fields["_aead"] is False
+
+
+@given(values=st.lists(st.text(max_size=80), max_size=20))
+@settings(max_examples=50)
+def test_seal_many_makes_what_seal_field_opens(values: list[str]) -> None:
+    # The bulk path (ingest) must produce blobs the one-field path opens: same layout, same
+    # associated data, each value under its own row's key.
+    keys = [DataKey.generate(f"{i:032x}") for i in range(len(values))]
+    rows = [f"a1b2c3:{i}" for i in range(len(values))]
+    suffixes = field_aad_suffixes([k.pseudonym for k in keys], rows, [k.version for k in keys])
+    prefix = field_aad_prefix("visits", "email")
+    blobs = seal_many([k.aead for k in keys], [v.encode() for v in values], [prefix + s for s in suffixes])
+    for key, row, value, blob in zip(keys, rows, values, blobs, strict=True):
+        assert blob[:1] == BLOB_VERSION
+        assert key.open_field(blob, dataset="visits", row_id=row, column="email") == value
+    assert len({b[1 : 1 + NONCE_BYTES] for b in blobs}) == len(blobs)  # a fresh nonce each
+
+
+def test_seal_many_blobs_are_bound_to_their_row_and_key() -> None:
+    a, b = DataKey.generate(PSEUDONYM), DataKey.generate(OTHER_PSEUDONYM)
+    aads = [field_aad(k.pseudonym, "visits", "r:1", "email", 1) for k in (a, b)]
+    blob_a, blob_b = seal_many([a.aead, b.aead], [b"x", b"y"], aads)
+    with pytest.raises(CryptoError):
+        b.open(blob_a, aads[0])  # another subject's key
+    with pytest.raises(CryptoError):
+        a.open(blob_a, aads[1])  # another subject's associated data
+    assert b.open(blob_b, aads[1]) == b"y"
+    with pytest.raises(ValueError, match="one key"):
+        seal_many([a.aead], [b"x", b"y"], aads)
+    assert seal_many([], [], []) == []
+
+
+def test_make_builds_the_same_key_with_its_aead() -> None:
+    made = DataKey.make(PSEUDONYM, 3, bytes(32))
+    assert made == DataKey(PSEUDONYM, 3, bytes(32))
+    assert made.open(DataKey(PSEUDONYM, 3, bytes(32)).seal(b"v", b"ad"), b"ad") == b"v"
+    assert repr(bytes(32)) not in repr(made)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +63,30 @@ def test_get_or_create_creates_only_missing_keys(store: KeyStore) -> None:
     assert created_again == 1
     assert again[pseudonym(2)].key == keys[pseudonym(2)].key  # existing key returned, not replaced
     assert store.count() == 3
+
+
+def test_get_or_create_keeps_a_key_another_process_made_first(
+    store: KeyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process creates pseudonym(2)'s key between our read and our write: the stored
+    # key wins (never overwritten), ours is dropped, and only pseudonym(1) counts as created.
+    other, _ = store.get_or_create([pseudonym(2)])
+    before = wrapped_rows(store)[pseudonym(2)]
+    real_load = store.load
+    calls: list[int] = []
+
+    def stale_first_read(pseudonyms: Iterable[str]) -> dict[str, DataKey]:
+        calls.append(1)
+        return {} if len(calls) == 1 else real_load(pseudonyms)
+
+    monkeypatch.setattr(store, "load", stale_first_read)
+    keys, created = store.get_or_create([pseudonym(1), pseudonym(2)], origin="run-b")
+    assert created == 1
+    assert keys[pseudonym(2)].key == other[pseudonym(2)].key
+    assert wrapped_rows(store)[pseudonym(2)] == before
+    monkeypatch.undo()
+    assert store.load([pseudonym(1)])[pseudonym(1)].key == keys[pseudonym(1)].key
+    assert store.discard("run-b") == 1  # the raced key was never tagged as this run's
 
 
 def test_get_or_create_of_nothing(store: KeyStore) -> None:

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,42 @@ def test_bulk_wrapper_and_unwrapper_agree_with_wrap(key_file: Path) -> None:
     assert provider.unwrap(version, blob, AAD) == SECRET
     with pytest.raises(CryptoError):
         unwrap(blob, b"other aad")
+
+
+def test_wrap_many_agrees_with_wrap_and_uses_fresh_nonces(key_file: Path) -> None:
+    provider = FileKeyProvider.create(key_file)
+    secrets = [bytes([i]) * 32 for i in range(50)]
+    aads = [dek_aad(f"{i:032x}", 1) for i in range(50)]
+    version, blobs = provider.wrap_many(secrets, aads)
+    assert version == provider.current_version()
+    assert [provider.unwrap(version, b, a) for b, a in zip(blobs, aads, strict=True)] == secrets
+    assert len({b[:12] for b in blobs}) == 50  # one random nonce per wrap
+    with pytest.raises(CryptoError):  # each wrap is bound to its own associated data
+        provider.unwrap(version, blobs[0], aads[1])
+    assert provider.wrap_many([], []) == (version, [])
+    with pytest.raises(ValueError, match="one associated data"):
+        provider.wrap_many(secrets, aads[:-1])
+
+
+def test_wrap_many_goes_through_an_overridden_wrapper(key_file: Path) -> None:
+    # A KMS-style provider overrides wrapper(); wrap_many must not reach for a local KEK.
+    class Kms(FileKeyProvider):
+        calls = 0
+
+        def wrapper(self) -> tuple[str, Callable[[bytes, bytes], bytes]]:
+            version, wrap = super().wrapper()
+
+            def counted(secret: bytes, aad: bytes) -> bytes:
+                Kms.calls += 1
+                return wrap(secret, aad)
+
+            return version, counted
+
+    FileKeyProvider.create(key_file)
+    kms = Kms(key_file)
+    version, blobs = kms.wrap_many([SECRET, SECRET], [AAD, AAD])
+    assert Kms.calls == 2
+    assert [kms.unwrap(version, b, AAD) for b in blobs] == [SECRET, SECRET]
 
 
 def test_unwrap_rejects_wrong_aad_and_tampering(key_file: Path) -> None:

@@ -329,3 +329,12 @@ def test_max_groups_per_subject_is_enforced_when_tighter_than_rows(people: Works
     # Counts and sums are bounded by the row bound alone: no window needed for them.
     plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people")
     assert not plan.enforce_groups
+
+
+def test_changing_bounds_recomputes_the_clamped_columns(people: Workspace) -> None:
+    [[(_, wide)]] = true_results(people, "SELECT COUNT(income), SUM(income) FROM people")
+    PolicyStore(people).update("people", bounds={"income": (0, 1000)})
+    [[(n, narrow)]] = true_results(people, "SELECT COUNT(income), SUM(income) FROM people")
+    assert narrow <= 1000 * n < wide
+    ref = reference(people, 2)
+    assert narrow == sum(clamp(r["income"], 0, 1000) for r in ref)

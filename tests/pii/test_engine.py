@@ -388,3 +388,62 @@ def test_config_and_registry_pickle() -> None:
     assert again[0].recognizers[0].all_patterns()[0].regex == config.recognizers[0].all_patterns()[0].regex
     assert again[1].names() == registry.names()
     assert re.search(r"\d+ recognizers", repr(again[1]))
+
+
+# -- what NER reads --------------------------------------------------------------------------------
+
+Candidate = tuple[int, int, str, float, str]  # start, end, type, score, recognizer (as in the engine)
+
+
+def test_ner_reads_only_what_may_hold_a_name() -> None:
+    from veil.pii.engine import _ner_view, _NerFocus
+
+    text = (
+        "Shipment 42 departed the hub at 11:25.\n"
+        "Grade: G0, salary 320 p.a.\n"
+        "Email jane@example.org about it. Okonkwo called back.\n"
+        "The meeting with Siobhan went well."
+    )
+    email = text.index("jane@example.org")
+    found: list[Candidate] = [(email, email + 16, T.EMAIL_ADDRESS, 1.0, "email")]
+    view = _ner_view(text, found, _NerFocus())
+    assert len(view) == len(text)
+    assert [i for i, c in enumerate(text) if c == "\n"] == [i for i, c in enumerate(view) if c == "\n"]
+    assert all(v in (c, " ") for v, c in zip(view, text, strict=True))  # blanks, never other text
+    assert "departed" not in view and "Grade" not in view  # no name: an ordinary sentence, a label
+    assert "jane@" not in view  # found by the rules
+    assert "Okonkwo called" in view and "with Siobhan went" in view  # a possible name and its context
+
+
+def test_settled_names_are_not_read_again() -> None:
+    from veil.pii.engine import _ner_view, _NerFocus
+
+    text = "Employer: Bradley, Shelton and Brown"
+    start = text.index("Bradley")
+    found: list[Candidate] = [(start, len(text), T.ORGANIZATION, 0.8, "organization_legal_form")]
+    assert _ner_view(text, found, _NerFocus()).strip() == ""
+    weak: list[Candidate] = [(start, len(text), T.ORGANIZATION, 0.5, "weak")]
+    assert "Shelton" in _ner_view(text, weak, _NerFocus())
+
+
+def test_ner_inside_a_rule_span_of_its_type_confirms_it() -> None:
+    from veil.pii.engine import _corroborate
+
+    rules: list[Candidate] = [
+        (3, 18, T.PERSON, 0.65, "person_gazetteer"),
+        (20, 30, T.LOCATION, 0.9, "street_address"),
+    ]
+    ner: list[Candidate] = [
+        (11, 18, T.PERSON, 0.85, "spacy_person"),
+        (20, 25, T.PERSON, 0.85, "spacy_person"),
+    ]
+    assert _corroborate(rules, ner) == [
+        (3, 18, T.PERSON, 0.85, "person_gazetteer"),
+        (20, 30, T.LOCATION, 0.9, "street_address"),
+        (20, 25, T.PERSON, 0.85, "spacy_person"),  # another type: it competes as before
+    ]
+
+
+def test_a_partnership_is_not_cut_into_names(pii_engine: PiiEngine) -> None:
+    text = "New starter checklist - Bradley, Shelton and Brown\n[x] Contract signed"
+    assert values(text, pii_engine.detect(text)) == {"Bradley, Shelton and Brown": T.ORGANIZATION}

@@ -529,6 +529,19 @@ PERSON_RULES = [
     ("Best regards,\nSofia\n", "Sofia"),
     ("Approved by Elize van 't Houteveen on 09-08-2018", "Elize van 't Houteveen"),
     ("results phoned to the ward by Megha.", "Megha"),
+    # particles and given names of several words
+    ("Employee Thom van den Broek requests leave", "Thom van den Broek"),
+    ("Third party: Emilly da Luz, insured", "Emilly da Luz"),
+    ("Thank you, served by Luiz Otávio", "Luiz Otávio"),
+    ("Rx\nvan de Ven, Merel\nNoutweg 5", "van de Ven, Merel"),
+    ("Fit note received for FARIAS Ana Beatriz (NI number", "FARIAS Ana Beatriz"),
+    # a first name alone, where its form says it is a name
+    ("are you coming to Piero's party?", "Piero"),
+    ("Subject: Fwd: tenancy\n\nMyrthe, see below - can you add her?", "Myrthe"),
+    ("Sorry about that, Teresa! A courier will collect it.", "Teresa"),
+    ("8 items. Agent Françoise offered a reship.", "Françoise"),
+    ("<Taylor> Martin Flynn does", "Taylor"),
+    ("DHCPACK on 10.0.0.7 to 1e:f7:72:df:af:47 (Matthew-laptop) via eth0", "Matthew"),
 ]
 NOT_PERSON_RULES = [
     "Dear Sir or Madam,",
@@ -537,6 +550,9 @@ NOT_PERSON_RULES = [
     "Grace period ends soon",
     "Summer Sale starts Monday",
     "Address: Viale Milena, 4",
+    "Grace's period ends soon",  # an ambiguous first name needs more than a possessive
+    "DHCPACK to 1e:f7:72:df:af:47 (build-laptop) via eth0",
+    "Customer: Carlier SARL",  # a legal form: a firm, not a person
 ]
 
 
@@ -556,8 +572,28 @@ ORGANIZATION_RULES = [
     ("a contract for Carsten e.V. here", "Carsten e.V."),
     ("applying to Prado y Avilés S.A.", "Prado y Avilés S.A."),
     ("Bradley, Shelton and Brown", "Bradley, Shelton and Brown"),
+    # family firms, national legal forms, particles, "&", foundations
+    ("Employer: Boulanger et Fils\nStart date: 2018", "Boulanger et Fils"),
+    ("the client (Trobbiani, Comolli e Santorio e figli) wants it", "Trobbiani, Comolli e Santorio e figli"),
+    ("Medical receipt from Olmedo y asociados S.L. attached", "Olmedo y asociados S.L."),
+    ("CARD PAYMENT Promociones Valls S.C.P  -334,16 €", "Promociones Valls S.C.P"),
+    ("The patient works for van Brenen NV and can be reached", "van Brenen NV"),
+    ("insured with Rackham & van der Linden, phone", "Rackham & van der Linden"),
+    ("Prescriber: Jake Bosch, Stichting Draaisma", "Stichting Draaisma"),
+    # a label or phrase that names a firm
+    ("Employer: Delta Lloyd\nStart date: 2018", "Delta Lloyd"),
+    ("Ordering customer: Albuquerque Fonseca - ME\nBeneficiary: Paulo", "Albuquerque Fonseca - ME"),
+    ("Ordering customer: Johnson, Jennings and Richardson\n", "Johnson, Jennings and Richardson"),
 ]
-NOT_ORGANIZATION_RULES = ["The Company will pay", "SSN 536-90-4399", "Our Group is large"]
+NOT_ORGANIZATION_RULES = [
+    "The Company will pay",
+    "SSN 536-90-4399",
+    "Our Group is large",
+    "Terms & Conditions apply",
+    "See Health & Safety rules",
+    "She works for Jane Smith at home",  # a person, not a firm
+    "Employer: Self-employed",
+]
 
 
 @pytest.mark.parametrize(("text", "value"), ORGANIZATION_RULES)

@@ -17,6 +17,7 @@ from veil.errors import ConflictError, InputError
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.schema import subjects
+from veil.vault import ingest as ingest_module
 from veil.vault.classify import ColumnCategory, SchemaFile
 from veil.vault.dataset import INGEST, PSEUDONYM, ROW, DatasetCatalog, DType
 from veil.vault.ingest import Ingestor
@@ -449,3 +450,37 @@ def test_failed_ingest_leaves_no_data_keys(ws: Workspace, tmp_path: Path) -> Non
         Ingestor(ws, batch_rows=100).run(src, "visits", "id")
     assert ws.keystore.count() == before
     assert DatasetCatalog(ws).find("visits") is None
+
+
+def test_remembered_conversions_keep_per_type_rules(ws: Workspace, tmp_path: Path) -> None:
+    """Clear values are converted once per distinct text; 1, true and "1" still differ."""
+    lines: list[dict[str, Any]] = [{"id": f"S{i}", "n": "7", "when": "2024-02-29"} for i in range(30)]
+    lines.append({"id": "S98", "n": 7, "when": "2024-02-29"})  # the JSON int: same stored value
+    lines.append({"id": "S99", "n": True, "when": "2024-02-29"})  # a boolean is not an int
+    schema = SchemaFile({}, types={"n": "int", "when": "date"})
+    with pytest.raises(InputError, match="line 32: column 'n' expects int values"):
+        Ingestor(ws, batch_rows=10).run(write_jsonl(tmp_path / "n.jsonl", lines), "n", "id", schema=schema)
+    assert DatasetCatalog(ws).find("n") is None
+    # An invalid date after the same text was accepted many times is still caught, by row.
+    dates = [{"id": f"S{i}", "when": "2024-02-29"} for i in range(30)] + [{"id": "S99", "when": "2023-02-29"}]
+    with pytest.raises(InputError, match="line 31: column 'when' expects date values"):
+        Ingestor(ws, batch_rows=10).run(
+            write_jsonl(tmp_path / "d.jsonl", dates), "d", "id", schema=SchemaFile({}, types={"when": "date"})
+        )
+    lines.pop()
+    Ingestor(ws, batch_rows=10).run(write_jsonl(tmp_path / "ok.jsonl", lines), "ok", "id", schema=schema)
+    rows = stored_rows(ws, "ok")
+    assert {r["n"] for r in rows} == {7} and {r["when"] for r in rows} == {"2024-02-29"}
+
+
+def test_values_that_do_not_repeat_convert_the_same_without_the_memo(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_module, "MEMO_SIZE", 8)  # the memo fills in the first batch and is dropped
+    src = tmp_path / "many.csv"
+    src.write_text("id,n,x\n" + "".join(f"S{i},{i},{i % 3}\n" for i in range(250)) + "S999,,1\n")
+    Ingestor(ws, batch_rows=50).run(src, "many", "id")
+    rows = stored_rows(ws, "many")
+    assert sorted(r["n"] for r in rows if r["n"] is not None) == list(range(250))
+    assert sum(r["n"] is None for r in rows) == 1
+    assert sorted({r["x"] for r in rows}) == [0, 1, 2]

@@ -21,6 +21,7 @@ unreadable for good (crypto-shredding).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
@@ -28,7 +29,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from veil.errors import CryptoError
 
-__all__ = ["BLOB_VERSION", "DataKey", "dek_aad", "field_aad", "field_aad_prefix", "field_aad_suffix"]
+__all__ = [
+    "BLOB_VERSION",
+    "DataKey",
+    "dek_aad",
+    "field_aad",
+    "field_aad_prefix",
+    "field_aad_suffix",
+    "field_aad_suffixes",
+    "seal_many",
+]
 
 BLOB_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -49,6 +59,29 @@ def field_aad_suffix(pseudonym: str, row_id: str, dek_version: int) -> bytes:
     return f"|{pseudonym}|{row_id}|{dek_version}".encode()
 
 
+def field_aad_suffixes(
+    pseudonyms: Sequence[str], row_ids: Sequence[str], versions: Sequence[int]
+) -> list[bytes]:
+    """:func:`field_aad_suffix` for many rows at once (same encoding)."""
+    return [f"|{p}|{r}|{v}".encode() for p, r, v in zip(pseudonyms, row_ids, versions, strict=True)]
+
+
+def seal_many(aeads: Sequence[AESGCM], plaintexts: Sequence[bytes], aads: Sequence[bytes]) -> list[bytes]:
+    """Seal ``plaintexts[i]`` under ``aeads[i]`` with associated data ``aads[i]``.
+
+    The bulk form of :meth:`DataKey.seal`: the same blob (``0x01 || nonce || ciphertext
+    || tag``) with a fresh random 96-bit nonce per value, drawn from one ``os.urandom``
+    call; the AES-GCM calls run in C (``map``), without a Python frame per value.
+    """
+    n = len(plaintexts)
+    if not (len(aeads) == len(aads) == n):
+        raise ValueError("seal_many needs one key and one associated data per plaintext")
+    pool = os.urandom(NONCE_BYTES * n)
+    nonces = [pool[i : i + NONCE_BYTES] for i in range(0, NONCE_BYTES * n, NONCE_BYTES)]
+    sealed = map(AESGCM.encrypt, aeads, nonces, plaintexts, aads)
+    return list(map(bytes.__add__, map(BLOB_VERSION.__add__, nonces), sealed))
+
+
 def dek_aad(pseudonym: str, dek_version: int) -> bytes:
     """Associated data for wrapping a subject's DEK under the KEK."""
     return f"veil:dek1|{pseudonym}|{dek_version}".encode()
@@ -66,6 +99,11 @@ class DataKey:
     @classmethod
     def generate(cls, pseudonym: str, version: int = 1) -> DataKey:
         return cls(pseudonym, version, os.urandom(DEK_BYTES))
+
+    @classmethod
+    def make(cls, pseudonym: str, version: int, key: bytes) -> DataKey:
+        """A data key with its AES-GCM object built now (bulk callers use every key at once)."""
+        return cls(pseudonym, version, key, AESGCM(key))
 
     @property
     def aead(self) -> AESGCM:

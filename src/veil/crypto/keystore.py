@@ -18,15 +18,16 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from veil import clock
-from veil.crypto.envelope import DataKey, dek_aad
+from veil.crypto.envelope import DEK_BYTES, DataKey, dek_aad
 from veil.crypto.provider import KeyProvider
-from veil.database import checkpoint, make_engine, marks, select_in, writer
+from veil.database import blob_params, checkpoint, make_engine, marks, select_in, writer
 from veil.errors import ConfigError
 
 __all__ = ["AuditAnchor", "KeyStore", "RotationResult"]
@@ -178,36 +179,51 @@ class KeyStore:
     ) -> tuple[dict[str, DataKey], int]:
         """DEKs for ``pseudonyms``, creating the missing ones; returns (keys, created).
 
-        ``origin`` tags the keys made here (see :meth:`discard`).
+        ``origin`` tags the keys made here (see :meth:`discard`). New keys are drawn from one
+        ``os.urandom`` call (32 random bytes each), wrapped in bulk and inserted in key order.
         """
         wanted = list(dict.fromkeys(pseudonyms))
         keys = self.load(wanted)
-        missing = [p for p in wanted if p not in keys]
-        if missing:
-            version, wrap = self.provider.wrapper()
-            now = clock.now_iso()
-            with self.writer.begin() as conn:
-                # Another process may have created some of these keys since the read above (two
-                # CLI calls for one new subject at once). Look again under the write lock (SQLite:
-                # BEGIN IMMEDIATE), so the key made first is the one every process uses.
-                again = "SELECT pseudonym FROM deks WHERE pseudonym IN ({marks})"
-                raced = {str(r[0]) for r in select_in(conn, again, missing)}
-                missing = [p for p in missing if p not in raced]
-                material = os.urandom(32 * len(missing))
-                rows = []
-                for n, p in enumerate(missing):
-                    dek = DataKey(p, 1, material[32 * n : 32 * n + 32])
-                    keys[p] = dek
-                    rows.append((p, 1, version, wrap(dek.key, dek_aad(p, 1)), now, origin))
-                if rows:
-                    conn.exec_driver_sql(
-                        "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at, origin) "  # noqa: S608
-                        f"VALUES ({marks(conn, 6)})",
-                        rows,
-                    )
-            if raced:
-                keys.update(self.load(raced))
-        return keys, len(missing)
+        missing = sorted(p for p in wanted if p not in keys)  # key order: the index fills in order
+        if not missing:
+            return keys, 0
+        material = os.urandom(DEK_BYTES * len(missing))
+        fresh = [material[i : i + DEK_BYTES] for i in range(0, len(material), DEK_BYTES)]
+        version, wrapped = self.provider.wrap_many(fresh, [dek_aad(p, 1) for p in missing])
+        now = clock.now_iso()
+        rows = list(
+            zip(
+                missing,
+                repeat(1),
+                repeat(version),
+                blob_params(wrapped),
+                repeat(now),
+                repeat(origin),
+                strict=False,
+            )
+        )
+        with self.writer.begin() as conn:
+            # Another process may have created some of these keys since the read above (two CLI
+            # calls for one new subject at once). The insert skips those under the write lock
+            # (SQLite: BEGIN IMMEDIATE), so the key made first is the one every process uses.
+            inserted = conn.exec_driver_sql(
+                "INSERT INTO deks (pseudonym, dek_version, kek_version, wrapped, created_at, origin) "  # noqa: S608
+                f"VALUES ({marks(conn, 6)}) ON CONFLICT (pseudonym) DO NOTHING",
+                rows,
+            ).rowcount
+            raced: set[str] = set()
+            if inserted != len(rows):  # some were there already (or the driver cannot tell): look
+                ours = dict(zip(missing, wrapped, strict=True))
+                stored = select_in(
+                    conn, "SELECT pseudonym, wrapped FROM deks WHERE pseudonym IN ({marks})", missing
+                )
+                raced = {str(p) for p, w in stored if bytes(w) != ours[p]}
+        for p, dek in zip(missing, fresh, strict=True):
+            if p not in raced:
+                keys[p] = DataKey.make(p, 1, dek)
+        if raced:
+            keys.update(self.load(raced))
+        return keys, len(missing) - len(raced)
 
     def discard(self, origin: str) -> int:
         """Delete the keys a failed run made (its data never committed, so nothing uses them)."""

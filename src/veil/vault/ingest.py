@@ -14,7 +14,6 @@ as it was. Erased subjects are skipped, never resurrected.
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -23,10 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import Connection
 
-from veil.crypto.envelope import BLOB_VERSION, NONCE_BYTES, field_aad_prefix, field_aad_suffix
-from veil.database import checkpoint
+from veil.crypto.envelope import field_aad_prefix, field_aad_suffixes, seal_many
+from veil.database import blob_params, checkpoint
 from veil.errors import ConflictError, InputError
 from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory, SchemaFile, classify_column
 from veil.vault.dataset import (
@@ -55,6 +55,8 @@ ProgressFn = Callable[[int, int], None]
 #: without one, ingest uses the name-and-pattern rules of ``veil.vault.classify``.
 ColumnClassifier = Callable[[Mapping[str, Sequence[Any]]], Mapping[str, ColumnCategory]]
 SAMPLE_ROWS = 1000
+#: Most distinct text values whose conversion one column remembers during an ingest.
+MEMO_SIZE = 1 << 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,8 +246,7 @@ class Ingestor:
                     f"{path}: {batch.where(i)}: empty subject id in column {plan.ds.subject_column!r}"
                 )
             subject_ids.append(raw.strip() if isinstance(raw, str) else str(raw))
-        pseudonymize = self.ws.pseudonymize
-        pseudonyms = [pseudonymize(sid) for sid in subject_ids]
+        pseudonyms = self.ws.pseudonymize.many(subject_ids)
         keys, _gone, created = self.vault.ensure(
             conn, dict(zip(pseudonyms, subject_ids, strict=True)), erased=erased, origin=ingest_id
         )
@@ -255,25 +256,24 @@ class Ingestor:
             return 0, skipped, created
         first = batch.first_row
         row_ids = [f"{ingest_id}:{first + i}" for i in keep]
-        kept_pseudonyms = [pseudonyms[i] for i in keep]
+        kept_pseudonyms = [pseudonyms[i] for i in keep] if skipped else pseudonyms
         out_columns: list[list[Any]] = [row_ids, kept_pseudonyms, [ingest_id] * len(keep)]
-        # Per-row halves of the associated data and the AES-GCM functions, shared by all sealed columns.
-        suffixes = [
-            field_aad_suffix(p, rid, keys[p].version) for p, rid in zip(kept_pseudonyms, row_ids, strict=True)
-        ]
-        encrypts = [keys[p].aead.encrypt for p in kept_pseudonyms]
+        # Per-row halves of the associated data and the AES-GCM objects, shared by all sealed columns.
+        row_keys = [keys[p] for p in kept_pseudonyms]
+        suffixes = field_aad_suffixes(kept_pseudonyms, row_ids, [k.version for k in row_keys])
+        aeads = [k.aead for k in row_keys]
         for col in plan.file_columns:
             values = batch.columns[col.name]
-            if len(keep) != batch.size:
+            if skipped:
                 values = [values[i] for i in keep]
             conv = plan.conv[col.name]
             try:
                 if col.sealed:
-                    out_columns.append(_seal_column(values, plan.prefix[col.name], suffixes, encrypts, conv))
+                    out_columns.append(_seal_column(values, plan.prefix[col.name], suffixes, aeads, conv))
                 elif conv is _identity_text:
                     out_columns.append([v if v is None or type(v) is str else conv(v) for v in values])
                 else:
-                    out_columns.append([None if v is None else conv(v) for v in values])
+                    out_columns.append(plan.convert(col.name, values))
             except (ValueError, TypeError, OverflowError) as exc:
                 bad = _first_bad(values, conv)
                 where = (
@@ -301,21 +301,26 @@ def _seal_column(
     values: Sequence[Any],
     prefix: bytes,
     suffixes: Sequence[bytes],
-    encrypts: Sequence[Callable[..., bytes]],
+    aeads: Sequence[AESGCM],
     conv: Callable[[Any], Any],
-) -> list[bytes | None]:
+) -> list[bytearray | None]:
     """AES-256-GCM seal each value under its row's subject key (see veil.crypto.envelope)."""
-    pool = os.urandom(NONCE_BYTES * len(values))
-    out: list[bytes | None] = []
-    append = out.append
-    for i, v in enumerate(values):
-        if v is None:
-            append(None)
-            continue
-        nonce = pool[NONCE_BYTES * i : NONCE_BYTES * i + NONCE_BYTES]
-        text = v if type(v) is str else conv(v)
-        append(BLOB_VERSION + nonce + encrypts[i](nonce, text.encode(), prefix + suffixes[i]))
-    return out
+    if None in values:
+        present = [i for i, v in enumerate(values) if v is not None]
+        out: list[bytearray | None] = [None] * len(values)
+        sealed = _seal_column(
+            [values[i] for i in present],
+            prefix,
+            [suffixes[i] for i in present],
+            [aeads[i] for i in present],
+            conv,
+        )
+        for i, blob in zip(present, sealed, strict=True):
+            out[i] = blob
+        return out
+    if not (values and len(set(map(type, values))) == 1 and type(values[0]) is str):
+        values = [v if type(v) is str else conv(v) for v in values]
+    return blob_params(seal_many(aeads, list(map(str.encode, values)), list(map(prefix.__add__, suffixes))))
 
 
 def _first_bad(values: Sequence[Any], conv: Callable[[Any], Any]) -> int | None:
@@ -340,6 +345,8 @@ class _Plan:
             c.name: _identity_text if c.dtype in (DType.TEXT, DType.SEALED) else converter(c.dtype)
             for c in self.file_columns
         }
+        # Converted values of clear columns, by text value: dates, numbers and codes repeat a lot.
+        self._memo: dict[str, dict[str, Any] | None] = {c.name: {} for c in self.file_columns}
         # The SQL name ([a-z0-9_]) keeps the "|"-joined associated data unambiguous.
         self.prefix = {c.name: field_aad_prefix(ds.name, c.sql_name) for c in self.file_columns}
         mark = "?" if paramstyle == "qmark" else "%s"
@@ -349,3 +356,32 @@ class _Plan:
         names = ", ".join(prep.quote(c) for c in cols)
         marks = ", ".join([mark] * len(cols))
         self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def convert(self, column: str, values: Sequence[Any]) -> list[Any]:
+        """``converter(dtype)`` of each value (None stays None), remembering text values.
+
+        Only ``str`` values are remembered (``1``, ``True`` and ``"1"`` convert differently but
+        compare or hash alike), at most :data:`MEMO_SIZE` per column; a column whose values
+        hardly repeat stops being remembered after a full memo misses most of a batch.
+        """
+        conv = self.conv[column]
+        memo = self._memo[column]
+        if memo is None:
+            return [None if v is None else conv(v) for v in values]
+        try:
+            out = list(map(memo.get, values))
+        except TypeError:  # unhashable values (lists or dicts from Parquet)
+            return [None if v is None else conv(v) for v in values]
+        misses = 0
+        for i, r in enumerate(out):
+            if r is None:
+                v = values[i]
+                if v is None:
+                    continue
+                out[i] = r = conv(v)
+                misses += 1
+                if type(v) is str and len(memo) < MEMO_SIZE:
+                    memo[v] = r
+        if len(memo) >= MEMO_SIZE and misses * 2 > len(values):
+            self._memo[column] = None
+        return out

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
 from veil import clock
-from veil.crypto.envelope import DataKey
-from veil.database import marks
+from veil.crypto.envelope import DataKey, field_aad_prefix, field_aad_suffixes, seal_many
+from veil.database import blob_params, marks
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -18,6 +19,8 @@ __all__ = ["SUBJECT_DATASET", "SubjectVault"]
 
 #: Dataset name bound into the associated data of a subject's sealed external id.
 SUBJECT_DATASET = "_subject"
+_ID_COLUMN = "subject_id"
+_ID_AAD_PREFIX = field_aad_prefix(SUBJECT_DATASET, _ID_COLUMN)
 
 
 class SubjectVault:
@@ -49,7 +52,17 @@ class SubjectVault:
         keys, created = self.ws.keystore.get_or_create(live, origin=origin)
         if live:
             now = clock.now_iso()
-            rows = [(p, keys[p].version, _seal_id(keys[p], by_pseudonym[p]), now, now) for p in live]
+            live.sort()  # key order: the primary-key index fills in order
+            live_keys = [keys[p] for p in live]
+            versions = [k.version for k in live_keys]
+            # Each external id is sealed like DataKey.seal_field(id, dataset=_subject,
+            # row_id=pseudonym, column=subject_id), column-wise (see veil.crypto.envelope.seal_many).
+            sealed = seal_many(
+                [k.aead for k in live_keys],
+                [by_pseudonym[p].encode() for p in live],
+                list(map(_ID_AAD_PREFIX.__add__, field_aad_suffixes(live, live, versions))),
+            )
+            rows = list(zip(live, versions, blob_params(sealed), repeat(now), repeat(now), strict=False))
             conn.exec_driver_sql(
                 "INSERT INTO subjects (pseudonym, dek_version, external_id, created_at, last_seen_at) "  # noqa: S608
                 f"VALUES ({marks(conn, 5)}) "
@@ -60,8 +73,4 @@ class SubjectVault:
 
     @staticmethod
     def external_id(key: DataKey, sealed: bytes) -> str:
-        return key.open_field(sealed, dataset=SUBJECT_DATASET, row_id=key.pseudonym, column="subject_id")
-
-
-def _seal_id(key: DataKey, subject_id: str) -> bytes:
-    return key.seal_field(subject_id, dataset=SUBJECT_DATASET, row_id=key.pseudonym, column="subject_id")
+        return key.open_field(sealed, dataset=SUBJECT_DATASET, row_id=key.pseudonym, column=_ID_COLUMN)

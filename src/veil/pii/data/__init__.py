@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list"]
+__all__ = ["FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list", "load_words"]
 
 FIRST_NAMES = "first_names.txt"
 LAST_NAMES = "last_names.txt"
@@ -20,3 +20,12 @@ def load_list(name: str) -> frozenset[str]:
     """The entries of data file ``name`` (one a line; ``#`` starts a comment line)."""
     text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
+def load_words(name: str) -> frozenset[str]:
+    """The entries of ``name`` and the capitalised words (3+ letters) of its entries of several
+    words: "Luiz Felipe" also gives "Luiz", "Casa Grande" gives "Casa" and "Grande"."""
+    entries = load_list(name)
+    parts = {w for entry in entries if " " in entry for w in entry.split() if len(w) > 2 and w[0].isupper()}
+    return entries | frozenset(parts)

@@ -10,8 +10,10 @@ network           ip_address (v4 + v6), mac_address, url
 dates             date_time (regex), spacy_date (NER DATE, filtered)
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location
 persons           person_title, person_label, person_line, person_gazetteer, person_first_name,
+                  person_device,
                   spacy_person (NER PERSON)
-organizations     organization_legal_form, spacy_organization (NER ORG, filtered)
+organizations     organization_legal_form, organization_partners, organization_label,
+                  spacy_organization (NER ORG, filtered)
 columns           column_location, column_person, column_organization (cells under a naming header)
 ================  ==========================================================================
 
@@ -83,7 +85,10 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         persons.person_lines(),
         persons.person_gazetteer(),
         persons.person_first_name(),
+        persons.person_device(),
         organizations.legal_entity(),
+        organizations.partner_firm(),
+        organizations.organization_labels(),
         columns.column_location(),
         columns.column_person(),
         columns.column_organization(),

@@ -13,10 +13,11 @@ import re
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
 from veil.pii.entity import EntityType
-from veil.pii.recognizers.common import LEGAL_FORMS, NAME_TAIL, NAME_WORD, UPPER, wordset
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, terms, words, wordset
+from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.registry import Pattern, Recognizer
 
-__all__ = ["is_plausible_org", "legal_entity", "spacy_organization"]
+__all__ = ["is_plausible_org", "legal_entity", "organization_labels", "partner_firm", "spacy_organization"]
 
 _LEGAL_FORM = "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=lambda f: (-len(f), f)))
 _CONNECTOR = r"(?:&|and|of|the|für|und|de|et|y|e|en|van|von|der|den|del|di)"
@@ -56,30 +57,162 @@ def is_plausible_org(text: str) -> bool:
 _CODE_LIKE = re.compile(r"[a-z]\.[a-z]|^[a-z]")
 
 
+# Lower-case particles that may start a firm's name: "van Brenen NV", "das Neves S/A".
+_LEAD = words(
+    ("van", "von", "de", "da", "das", "do", "dos", "di", "du", "der", "den", "della", "del", "la", "le")
+)
+_PARTICLE = r"(?:van|von|de|da|das|do|dos|di|du|der|den|della|del|la|le|ten|ter|y|e)"
+_FORM_END = rf"(?:{_LEGAL_FORM})(?![\w&])\.?"
+# "Albuquerque Fonseca - ME": Brazilian forms after a dash.
+_DASH_FORM = r"[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)(?![\w&])\.?"
+_TO_FORM = rf"(?:,?[ \t]{_ORG_WORD}){{0,5}}(?:[ \t]&?[ \t]?{_FORM_END}(?:[ \t]{_FORM_END})?|{_DASH_FORM})"
+# Not a run of words in capitals before the name ("CARD PAYMENT Promociones Valls S.C.P").
+_NOT_CAPS_RUN = rf"(?![{UPPER}]{{2,}}(?:[ \t][{UPPER}]{{2,}})*[ \t][{UPPER}][{LOWER}])"
+# A partnership's tail: "... e Vento e figli", "... and Brown LLP".
+_PARTNERS_TAIL = rf"(?:[ \t](?:(?:and|&|e|et|y|und|en)[ \t])?{_FORM_END})?"
+
+
 def legal_entity() -> Recognizer:
     return Recognizer(
         name="organization_legal_form",
         entity_type=EntityType.ORGANIZATION,
         patterns=(
-            Pattern(
-                rf"[{UPPER}](?<!\w[{UPPER}])[\w'\u2019&.-]*(?:,?[ \t]{_ORG_WORD}){{0,5}}[ \t]&?[ \t]?"
-                rf"(?:{_LEGAL_FORM})(?![\w&])\.?",
-                0.8,
-                "legal_form",
-            ),
+            Pattern(rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]*{_TO_FORM}", 0.8, "legal_form"),
+            Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{_TO_FORM}", 0.8, "particle_legal_form"),
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(
                 rf"[{UPPER}](?<!\w[{UPPER}]){NAME_TAIL},[ \t]{NAME_WORD},?[ \t](?:and|&|e|y|und|et|en)[ \t]"
-                rf"{NAME_WORD}"
-                rf"(?:[ \t](?:{_LEGAL_FORM})(?![\w&])\.?)?",
-                0.75,
+                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{_PARTNERS_TAIL}",
+                0.8,
                 "partnership",
+            ),
+            # foundations, associations and royal warrants named first: "Stichting Draaisma"
+            Pattern(
+                rf"{_ORG_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+)*{NAME_WORD}"
+                rf"(?:[ \t](?:{_PARTICLE}[ \t]+)*{NAME_WORD}){{0,3}}",
+                0.75,
+                "prefix",
             ),
         ),
         validate=_has_real_name,
         context=("company", "employer", "works", "work", "employed", "firm", "client", "vendor", "supplier"),
         context_boost=0.15,
     )
+
+
+_ORG_PREFIX = words(
+    (
+        "Stichting",
+        "Vereniging",
+        "Koninklijke",
+        "Fundación",
+        "Fundação",
+        "Fondazione",
+        "Associazione",
+        "Asociación",
+        "Associação",
+        "Cooperativa",
+        "Coöperatie",
+    )
+)
+
+
+def _partner_firm(text: str) -> bool:
+    """Two names joined by "&", at least one of them a known family name ("Rackham & van der
+    Linden", "Marks & Spencer"): not "Terms & Conditions" or "Health & Safety"."""
+    last = load_list(LAST_NAMES)
+    names = [w for w in re.findall(rf"[{UPPER}][\w'\u2019-]+", text)]
+    return any(w in last for w in names) and not any(w in COMMON_CAPITALISED for w in names)
+
+
+def partner_firm() -> Recognizer:
+    return Recognizer(
+        name="organization_partners",
+        entity_type=EntityType.ORGANIZATION,
+        patterns=(
+            Pattern(
+                rf"[{UPPER}](?<!\w[{UPPER}])[{LOWER}]{NAME_TAIL}(?:[ \t]{NAME_WORD})?[ \t]&[ \t]"
+                rf"(?:{_PARTICLE}[ \t])*[{UPPER}][{LOWER}]{NAME_TAIL}(?![\w&])",
+                0.7,
+                "ampersand",
+            ),
+        ),
+        validate=_partner_firm,
+        context=(
+            "company",
+            "employer",
+            "works",
+            "firm",
+            "client",
+            "vendor",
+            "supplier",
+            "insured",
+            "with",
+            "at",
+        ),
+        context_boost=0.1,
+    )
+
+
+# A firm's name after a label or a phrase that names one: capitalised words, particles,
+# "&", connectors of partnerships, legal forms ("Talleres Figueras y asociados S.L.L.").
+_ORG_TOKEN = rf"(?:[{UPPER}][\w'\u2019&./-]*|figli|asociados|associados|associati|s\.r\.l\.?|plc)"
+_ORG_VALUE = (
+    rf"(?:{_PARTICLE}[ \t])*{_ORG_TOKEN}"
+    rf"(?:(?:,?[ \t]|[ \t][&-][ \t])(?:(?:{_CONNECTOR}|{_PARTICLE})[ \t])*{_ORG_TOKEN}){{0,6}}"
+)
+
+
+def organization_labels() -> Recognizer:
+    field = words(
+        terms(
+            "employer|company|company name|organisation|organization|merchant|vendor|supplier|insurer"
+            "|insurance company|bank|firm|ordering customer|creditor|creditor name|business name|trading name"
+            "|carrier|airline|practice"
+        ),
+        any_case=True,
+    )
+    phrase = words(
+        terms(
+            "works for|worked for|working for|works at|worked at|working at|employed by|employed at"
+            "|employment with|insured with|insured by|applying to|applied to|a customer of|authorises"
+            "|authorizes|on behalf of"
+        ),
+        any_case=True,
+    )
+    return Recognizer(
+        name="organization_label",
+        entity_type=EntityType.ORGANIZATION,
+        patterns=(
+            Pattern(rf"{field}[ \t]*:[ \t]*(?P<pii>{_ORG_VALUE})", 0.8, "field"),
+            Pattern(rf"{phrase}[ \t]+(?P<pii>{_ORG_VALUE})", 0.75, "phrase"),
+        ),
+        validate=_org_not_person,
+    )
+
+
+def _org_not_person(text: str) -> bool:
+    """A plausible organisation that does not read as a person's name ("Jane Smith"), unless a
+    legal form says it is a firm."""
+    value = text.rstrip(".")
+    if (
+        not value
+        or value.lower() in _NOT_EMPLOYERS
+        or not is_plausible_org(value)
+        or all(w in COMMON_CAPITALISED for w in value.split())
+    ):
+        return False
+    parts = value.split()
+    if any(p.rstrip(".") in _FORMS for p in parts[1:]):
+        return True
+    first_names = load_list(FIRST_NAMES)
+    return not (parts[0] in first_names and parts[0] not in load_list(LAST_NAMES))
+
+
+_FORMS = frozenset(LEGAL_FORMS)
+_NOT_EMPLOYERS = frozenset(
+    {"self-employed", "self employed", "unemployed", "retired", "none", "n/a", "freelance"}
+)
 
 
 _FILLER = frozenset({"The", "A", "An", "Our", "Your", "This", "That", "Their", "My", "And", "Of"})

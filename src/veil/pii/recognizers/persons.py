@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizers.common import (
     LEGAL_FORMS,
@@ -43,9 +43,11 @@ from veil.pii.registry import Pattern, Recognizer
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
     "COMMON_CAPITALISED",
+    "DeviceNameFinder",
     "FirstNameFinder",
     "NameFinder",
     "is_plausible_name",
+    "person_device",
     "person_first_name",
     "person_gazetteer",
     "person_labels",
@@ -74,6 +76,8 @@ COMMON_CAPITALISED = wordset(
     Will Can Could Should Would Must Might Shall Just Also Then Now Only Still Yet Very Much More Most
     People Persons Users Customers Clients Patients Employees Members Students Items Records Orders Units
     Points Key Keys Next Last Other Many Some Few Several Every Each Any
+    Agent Officer Driver Courier Technician Engineer Colleague Assistant Operator Representative Advisor
+    Adviser Consultant Specialist Receptionist Cashier Clerk Caller Carer Rx Dx Hx Tx Sx
     """
 )
 
@@ -108,6 +112,13 @@ _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Boulevard",
 }
 _STREET_STARTS = frozenset(STREET_PREFIXES)
+_LEGAL_FORM = "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=lambda f: (-len(f), f)))
+# What may not follow a name after a label: more of the word, a legal form ("Customer: Carlier
+# SARL", "Albuquerque Fonseca - ME") or more partners ("Johnson, Jennings and Richardson").
+_NOT_A_FIRM = (
+    rf"(?!\w|[ \t]+(?:&[ \t]+)?(?:{_LEGAL_FORM})(?![\w&])|[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)\b"
+    rf"|,?[ \t](?:and|&|e|y|und|et|en)[ \t][{UPPER}])"
+)
 _WORD = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+")
 
 
@@ -172,7 +183,11 @@ def person_labels() -> Recognizer:
         name="person_label",
         entity_type=EntityType.PERSON,
         patterns=(
-            Pattern(rf"{strong}[ \t]*[:=][ \t]*(?P<pii>{_LAST_COMMA_FIRST}|{_NAME_SEQ})", 0.85, "field"),
+            Pattern(
+                rf"{strong}[ \t]*[:=][ \t]*(?P<pii>(?>{_LAST_COMMA_FIRST}|{_NAME_SEQ})){_NOT_A_FIRM}",
+                0.85,
+                "field",
+            ),
             Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.85, "signed"),
             Pattern(rf"{salutation}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
         ),
@@ -183,7 +198,7 @@ def person_labels() -> Recognizer:
 def starts_with_first_name(text: str) -> bool:
     """A plausible name whose first word is a known first name (gazetteer)."""
     first = text.split(None, 1)[0].rstrip(",")
-    return first in load_list(FIRST_NAMES) and first not in COMMON_CAPITALISED and is_plausible_name(text)
+    return first in load_words(FIRST_NAMES) and first not in COMMON_CAPITALISED and is_plausible_name(text)
 
 
 def person_lines() -> Recognizer:
@@ -206,7 +221,9 @@ def person_lines() -> Recognizer:
 
 
 _CAP_TOKEN = re.compile(rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}])(?:\.(?=[ \t])|{NAME_TAIL}(?![\w'\u2019-]))")
-_LAST_FIRST = re.compile(rf"({NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])")
+_LAST_FIRST = re.compile(rf"((?:{_PARTICLE}[ \t])*{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])")
+# Between a first name and a family name: one blank, or particles ("Thom van den Broek").
+_GAP = re.compile(rf"[ \t](?:{_PARTICLE}[ \t])*")
 
 
 class NameFinder:
@@ -214,11 +231,11 @@ class NameFinder:
 
     @cached_property
     def first(self) -> frozenset[str]:
-        return load_list(FIRST_NAMES)
+        return load_words(FIRST_NAMES)
 
     @cached_property
     def last(self) -> frozenset[str]:
-        return load_list(LAST_NAMES)
+        return frozenset(w for w in load_words(LAST_NAMES) if w not in COMMON_CAPITALISED)
 
     def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
         return {}
@@ -236,15 +253,23 @@ class NameFinder:
             chain = [tokens[i]]
             for k in range(i + 1, min(i + 4, len(tokens))):
                 gap = text[chain[-1][1] : tokens[k][0]]
-                if gap not in (" ", "\t"):
-                    break
-                chain.append(tokens[k])
-            found = self._best(chain, ambiguous)
+                if gap in (" ", "\t"):
+                    chain.append(tokens[k])
+                    continue
+                if len(chain) < 3 and _GAP.fullmatch(gap):
+                    # a particle starts the family name: "Thom van den Broek", "Emilly da Luz"
+                    end, surname = tokens[k][1], tokens[k][2]
+                    if not surname.endswith(".") and surname not in COMMON_CAPITALISED:
+                        yield start, end, 0.6 if ambiguous else (0.75 if surname in last else 0.7)
+                        chain = []
+                break
+            found = self._best(chain, ambiguous) if chain else None
             if found is not None:
                 yield start, found[0], found[1]
         for m in _LAST_FIRST.finditer(text):
-            surname, given = m.group(1), m.group(2)
-            if surname in last and given in first and given not in AMBIGUOUS_FIRST_NAMES:
+            surname, given = m.group(1).split()[-1], m.group(2)
+            known = surname in last or m.group(1)[0].islower()  # "van de Ven, Merel"
+            if known and given in first and given not in AMBIGUOUS_FIRST_NAMES:
                 yield m.start(), m.end(), 0.65
 
     def _best(self, chain: list[tuple[int, int, str]], ambiguous: bool) -> tuple[int, float] | None:
@@ -291,7 +316,14 @@ def person_gazetteer() -> Recognizer:
 _PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
 # A family name in capitals before a first name, as on forms and records: "PILLAI Hema".
 _UPPER_SURNAME_BEFORE = re.compile(
-    rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+)?)[ \t]$"
+    rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+){{0,3}})[ \t]$"
+)
+# More given names after the first: "FARIAS Ana Beatriz", "DA CUNHA Arthur Miguel".
+_MORE_GIVEN = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
+# A first name in a device's host name: "Mayte-laptop", "Johns-iPhone", "sara-macbook-pro".
+_DEVICE = (
+    r"(?i:laptop|notebook|pc|desktop|workstation|macbook|mbp|imac|iphone|ipad|android|phone|tablet|pixel"
+    r"|galaxy|surface|thinkpad)"
 )
 # Capitalised words that are labels, greetings or titles, not family names ("ERROR Anna", "DEAR Tom").
 _NOT_SURNAMES = wordset(
@@ -304,11 +336,14 @@ _NOT_SURNAMES = wordset(
 
 
 class FirstNameFinder:
-    """A known first name on its own (not part of a capitalised run): a weak candidate."""
+    """A known first name on its own (not part of a capitalised run): a weak candidate, unless
+    its form says it is a name: "PILLAI Hema" (a family name in capitals first), "<Edmund>" (a
+    chat handle), "Piero's" (a possessive), "Myrthe, see below" / "Sorry, Teresa!" (someone
+    spoken to)."""
 
     @cached_property
     def first(self) -> frozenset[str]:
-        return load_list(FIRST_NAMES)
+        return load_words(FIRST_NAMES)
 
     def __getstate__(self) -> dict[str, object]:
         return {}
@@ -319,26 +354,63 @@ class FirstNameFinder:
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         first = self.first
         for m in _CAP_TOKEN.finditer(text):
-            word = m.group()
-            if word not in first or word in AMBIGUOUS_FIRST_NAMES or word in COMMON_CAPITALISED:
+            word, start, end = m.group(), m.start(), m.end()
+            if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
+                word, end = word[:-2], end - 2
+                if word not in AMBIGUOUS_FIRST_NAMES and word not in COMMON_CAPITALISED:
+                    yield start, end, 0.7  # "Piero's party", "Marcelo's partner"
                 continue
-            surname = _UPPER_SURNAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if word not in first or word in COMMON_CAPITALISED:
+                continue
+            ambiguous = word in AMBIGUOUS_FIRST_NAMES
+            surname = _UPPER_SURNAME_BEFORE.search(text, max(0, start - 48), start)
             if surname is not None and not any(w in _NOT_SURNAMES for w in surname.group(1).split()):
-                yield surname.start(1), m.end(), 0.8  # "PILLAI Hema", "VAN SPREUWEL Linde"
+                more = _MORE_GIVEN.match(text, end)
+                if more is not None and more.group(1) in first:
+                    end = more.end()
+                yield surname.start(1), end, 0.8  # "PILLAI Hema", "VAN SPREUWEL Linde"
                 continue
-            if text[m.start() - 1 : m.start()] == "<" and text[m.end() : m.end() + 1] == ">":
-                yield m.start(), m.end(), 0.7  # a chat handle: "<Edmund> yes"
+            if text[start - 1 : start] == "<" and text[end : end + 1] == ">":
+                yield start, end, 0.7  # a chat handle: "<Edmund> yes", "<Taylor> ..."
                 continue
-            after = text[m.end() : m.end() + 2]
+            if ambiguous:
+                continue
+            after = text[end : end + 2]
             if len(after) == 2 and after[0] in " \t" and after[1].isupper():
                 continue  # "John Smith": the gazetteer and NER judge the whole name
-            previous = _PREVIOUS_WORD.search(text, max(0, m.start() - 32), m.start())
+            previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
             if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
                 continue  # "Mary Jane": part of a longer name
-            yield m.start(), m.end(), 0.45
+            line_start = start == 0 or text[start - 1] == "\n"
+            if (line_start and after[:1] == ",") or (
+                text[start - 2 : start] == ", " and after[:1] in ("!", "?")
+            ):
+                yield start, end, 0.7  # spoken to: "Myrthe, see below", "Sorry about that, Teresa!"
+                continue
+            yield start, end, 0.45
 
     def __repr__(self) -> str:
         return "FirstNameFinder()"
+
+
+class DeviceNameFinder:
+    """A known first name in a device's host name ("Mayte-laptop", "Johns-iPhone")."""
+
+    _pattern = re.compile(rf"(?<![\w-])([{UPPER}{LOWER}][{LOWER}]+?)(?:['\u2019]?s)?-{_DEVICE}(?![\w])")
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first = load_words(FIRST_NAMES)
+        for m in self._pattern.finditer(text):
+            name = m.group(1)
+            if name in first or name.capitalize() in first:
+                yield m.start(1), m.end(1), 0.8
+
+    def __repr__(self) -> str:
+        return "DeviceNameFinder()"
+
+
+def person_device() -> Recognizer:
+    return Recognizer(name="person_device", entity_type=EntityType.PERSON, finder=DeviceNameFinder())
 
 
 def person_first_name() -> Recognizer:
@@ -350,6 +422,9 @@ def person_first_name() -> Recognizer:
             "by|for|to|with|from|dear|hi|hello|hey|thanks|thank you|cc|ask|asked|told|tell|call|called"
             "|contact|met|meet|paging|ping|said|says|reports|reported|has|had|is|was|will|wrote|confirmed|mentioned"
             "|replied|agreed|thinks|noted|complains|complained|presents|presented|denies|denied|feels|states"
+            "|agent|colleague|nurse|officer|driver|courier|technician|engineer|partner|husband|wife|son|daughter"
+            "|mother|father|mum|mom|dad|brother|sister|friend|neighbour|neighbor|assistant|at|this is|i am"
+            "|i'm|my name is|sorry"
         ),
         context_boost=0.25,
         window_before=12,
