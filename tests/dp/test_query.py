@@ -338,3 +338,22 @@ def test_changing_bounds_recomputes_the_clamped_columns(people: Workspace) -> No
     assert narrow <= 1000 * n < wide
     ref = reference(people, 2)
     assert narrow == sum(clamp(r["income"], 0, 1000) for r in ref)
+
+
+def test_erasure_deletes_the_subject_from_the_mirror_at_once(people: Workspace) -> None:
+    true_results(people, "SELECT COUNT(*) FROM people")  # builds the mirror
+    from veil.dp.mirror import Mirror, rows_table, subjects_table
+
+    pseudonym = people.pseudonymize("H0000001")
+    ds = DatasetCatalog(people).get("people")
+    cur = Mirror(people).connection()
+    try:
+        query = (
+            f'SELECT COUNT(*) FROM "{rows_table(ds)}" r JOIN "{subjects_table(ds)}" s ON r._sid = s.sid '
+            "WHERE s.pseudonym = ?"
+        )
+        assert cur.execute(query, [pseudonym]).fetchall()[0][0] == 2000
+        erase_subject(people, "H0000001")
+        assert cur.execute(query, [pseudonym]).fetchall()[0][0] == 0
+    finally:
+        cur.close()

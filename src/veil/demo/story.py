@@ -2,7 +2,8 @@
 
 Every step uses the same engines as the CLI. The story: a hospital puts its
 patient records under Veil, consent for research is collected from part of the
-patients, a researcher gets a purpose-bound extract, one patient asks for their
+patients, a researcher gets a purpose-bound extract and asks differentially
+private questions against a privacy budget, one patient asks for their
 data and then for erasure, an old backup is restored, and the audit log proves
 what happened.
 """
@@ -23,6 +24,9 @@ import pyarrow.parquet as pq
 from veil.consent.ledger import ConsentLedger
 from veil.consent.purpose import PurposeRegistry
 from veil.demo.hospital import generate_patients, write_csv
+from veil.dp.budget import BudgetLedger
+from veil.dp.policy import PolicyStore
+from veil.dp.query import DpQuery
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.vault.backup import create_backup, restore_backup
@@ -42,6 +46,8 @@ class DemoSummary:
     consented: int
     released_rows: int
     released_columns: list[str]
+    dp_rows: list[dict[str, Any]]
+    dp_epsilon_left: float
     export_rows: int
     export_usage_entries: int
     erased_pseudonym: str
@@ -141,6 +147,29 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
             f"left out: {', '.join(release.excluded_columns)}",
         )
 
+        t0 = time.perf_counter()
+        PolicyStore(ws).update(
+            "patients", max_rows_per_subject=1, bounds={"length_of_stay": (0, 60)}, keys={"sex": ("F", "M")}
+        )
+        BudgetLedger(ws).set("patients", 3.0, 1e-6)
+        dp_result = DpQuery(ws).run(
+            "SELECT sex, COUNT(*) AS patients, AVG(length_of_stay) AS mean_stay FROM patients GROUP BY sex",
+            "patients",
+            "research",
+            1.0,
+        )
+        lap("dp_query", t0)
+        answers = "; ".join(
+            f"{r['sex']}: ~{r['patients']:.0f} patients, mean stay {r['mean_stay']:.1f} days "
+            f"(95% CI {r['mean_stay_ci95'][0]:.1f}-{r['mean_stay_ci95'][1]:.1f})"
+            for r in dp_result.rows
+        )
+        note(
+            "dp query",
+            f"consenting patients by sex, epsilon 1 of a budget of 3: {answers}; "
+            f"epsilon left {dp_result.budget_remaining['epsilon']:g}",
+        )
+
         backup = workdir / "backup-before-erasure.db"
         create_backup(ws, backup)
 
@@ -184,6 +213,8 @@ def run_demo(workdir: Path | None = None, patients: int = 3000, say: Say | None 
             consented=consented,
             released_rows=release.rows,
             released_columns=released_cols,
+            dp_rows=dp_result.rows,
+            dp_epsilon_left=dp_result.budget_remaining["epsilon"],
             export_rows=rows,
             export_usage_entries=len(export.usage),
             erased_pseudonym=erased.pseudonym,

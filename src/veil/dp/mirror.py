@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from veil.consent.ledger import ConsentAction, ConsentEvent, derive_state
 from veil.dp.plan import ColumnStats, clamp_sql
 from veil.schema import consent_events
-from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DType
+from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -229,6 +229,43 @@ class Mirror:
                 )
             finally:
                 cur.close()
+
+    def forget(self, pseudonyms: Sequence[str]) -> int:
+        """Delete these subjects' rows from every mirrored dataset; returns the rows deleted.
+
+        Called by erasure. A workspace that never ran a DP query has no mirror: nothing to do.
+        """
+        if not self.path.exists() or not pseudonyms:
+            return 0
+        deleted = 0
+        with self.lock():
+            cur = self.connection()
+            try:
+                names = [r[0] for r in cur.execute("SELECT dataset FROM veil_mirror_state").fetchall()]
+                catalog = {d.name: d for d in DatasetCatalog(self.ws).list()}
+                gone = pa.table({"pseudonym": pa.array(list(pseudonyms), type=pa.string())})
+                cur.register("veil_forget", gone)
+                _run(cur, "BEGIN")
+                for name in names:
+                    ds = catalog.get(name)
+                    if ds is None:
+                        continue
+                    found = cur.execute(
+                        f'DELETE FROM "{rows_table(ds)}" WHERE _sid IN (SELECT sid FROM '  # noqa: S608
+                        f'"{subjects_table(ds)}" WHERE pseudonym IN (SELECT pseudonym FROM veil_forget))'
+                    ).fetchall()
+                    deleted += int(found[0][0]) if found else 0
+                    _run(
+                        cur,
+                        f'DELETE FROM "{subjects_table(ds)}" '  # noqa: S608
+                        "WHERE pseudonym IN (SELECT pseudonym FROM veil_forget)",
+                    )
+                _run(cur, "COMMIT")
+                cur.unregister("veil_forget")
+                _run(cur, "CHECKPOINT")
+            finally:
+                cur.close()
+        return deleted
 
     def drop(self, ds: Dataset) -> None:
         with self.lock():

@@ -144,6 +144,11 @@ def erase_pseudonyms(
             },
         )
     checkpoint(ws.engine)
+    # The DP analytics mirror holds the subjects' non-identifying columns: drop them now too
+    # (a DP query would also drop them before it runs, but deletion should not wait for one).
+    from veil.dp.mirror import Mirror
+
+    Mirror(ws).forget(pseudonyms)
     return rows, events, destroyed, entry.seq
 
 
