@@ -724,3 +724,14 @@ def test_labels_are_not_surnames_and_tags_are_not_handles(
     rules_engine: PiiEngine, text: str, not_a_name: str
 ) -> None:
     assert all(value != not_a_name for _, value in _found(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [("She works at Orlen.", "Orlen"), ("Employer: Siemens.", "Siemens"), ("Employer: Dupont S.A.", "Dupont S.A.")],
+)
+def test_an_organisation_span_keeps_initials_but_not_the_full_stop(text: str, org: str) -> None:
+    from veil.pii import PiiConfig, PiiEngine
+
+    found = [text[e.start : e.end] for e in PiiEngine(PiiConfig(ner=False)).detect(text)]
+    assert org in found

@@ -156,7 +156,11 @@ def partner_firm() -> Recognizer:
 
 # A firm's name after a label or a phrase that names one: capitalised words, particles,
 # "&", connectors of partnerships, legal forms ("Talleres Figueras y asociados S.L.L.").
-_ORG_TOKEN = rf"(?:[{UPPER}][\w'\u2019&./-]*|figli|asociados|associados|associati|s\.r\.l\.?|plc)"
+# A dot inside a token ("S.A") or after an initial ("S.A."), never a sentence's full stop ("at Orlen.").
+_ORG_TOKEN = (
+    rf"(?:[{UPPER}](?:[\w'\u2019&/-]|\.(?=\w))*(?:(?<=\b[{UPPER}])\.)?"
+    r"|figli|asociados|associados|associati|s\.r\.l\.?|plc)"
+)
 _ORG_VALUE = (
     rf"(?:{_PARTICLE}[ \t])*{_ORG_TOKEN}"
     rf"(?:(?:,?[ \t]|[ \t][&-][ \t])(?:(?:{_CONNECTOR}|{_PARTICLE})[ \t])*{_ORG_TOKEN}){{0,6}}"
