@@ -728,7 +728,11 @@ def test_labels_are_not_surnames_and_tags_are_not_handles(
 
 @pytest.mark.parametrize(
     ("text", "org"),
-    [("She works at Orlen.", "Orlen"), ("Employer: Siemens.", "Siemens"), ("Employer: Dupont S.A.", "Dupont S.A.")],
+    [
+        ("She works at Orlen.", "Orlen"),
+        ("Employer: Siemens.", "Siemens"),
+        ("Employer: Dupont S.A.", "Dupont S.A."),
+    ],
 )
 def test_an_organisation_span_keeps_initials_but_not_the_full_stop(text: str, org: str) -> None:
     from veil.pii import PiiConfig, PiiEngine
