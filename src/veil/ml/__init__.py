@@ -1,0 +1,1 @@
+"""Privacy-preserving machine learning on Veil's data (install with ``veil[ml]``)."""
