@@ -31,9 +31,9 @@ def load_adult(rows: int | None = None) -> pa.Table:
 def adult_csv(path: Path, rows: int | None = None) -> Path:
     """Write the Adult data as a plain CSV (e.g. to ``veil ingest`` it); returns ``path``."""
     if rows is None:
-        with resources.files("veil.ml").joinpath("data/adult.csv.gz").open("rb") as fh, gzip.open(fh) as raw:
-            with path.open("wb") as out:
-                shutil.copyfileobj(raw, out)
+        source = resources.files("veil.ml").joinpath("data/adult.csv.gz")
+        with source.open("rb") as fh, gzip.open(fh) as raw, path.open("wb") as out:
+            shutil.copyfileobj(raw, out)
         return path
     pacsv.write_csv(load_adult(rows), path)
     return path
