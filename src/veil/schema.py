@@ -163,6 +163,10 @@ dp_ledger = sa.Table(
     sa.Column("purpose", sa.String(64), nullable=False),
     sa.Column("epsilon", sa.Float, nullable=False),
     sa.Column("delta", sa.Float, nullable=False),
+    # The charge as zero-concentrated DP where it is one: rho of its pure-DP mechanisms
+    # (each eps-DP mechanism is eps^2/2-zCDP) plus the epsilon of the rest, which composes basically.
+    sa.Column("rho", sa.Float, nullable=True),
+    sa.Column("epsilon_other", sa.Float, nullable=True),
     sa.Column("audit_seq", sa.Integer, nullable=False),
     sa.Index("ix_dp_ledger_dataset", "dataset"),
 )

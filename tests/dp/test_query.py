@@ -21,7 +21,7 @@ from veil.dp.policy import PolicyStore
 from veil.dp.public import PublicTables
 from veil.dp.query import DpQuery
 from veil.dp.sql import UnsupportedSqlError
-from veil.errors import InputError
+from veil.errors import ConflictError, InputError
 from veil.rights.erasure import erase_subject
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
@@ -357,3 +357,20 @@ def test_erasure_deletes_the_subject_from_the_mirror_at_once(people: Workspace) 
         assert cur.execute(query, [pseudonym]).fetchall()[0][0] == 0
     finally:
         cur.close()
+
+
+def test_many_small_queries_compose_under_zcdp(people: Workspace) -> None:
+    ledger = BudgetLedger(people)
+    ledger.set("people", 5.0, 1e-6)
+    for _ in range(80):  # basic composition would stop at 50
+        DpQuery(people).run("SELECT COUNT(*) FROM people", "people", "research", 0.1)
+    budget = ledger.show("people")
+    assert budget.accounting == "zcdp" and budget.epsilon_spent_basic == pytest.approx(8.0)
+    assert budget.epsilon_spent < 5.0 and budget.delta_spent == 0
+    # The zCDP bound: rho = 80 * 0.1^2 / 2 = 0.4 -> at most 0.4 + 2 sqrt(0.4 ln(1e6)) (OpenDP's is tighter).
+    assert budget.epsilon_spent <= 0.4 + 2 * (0.4 * 13.8155) ** 0.5
+    # One big query still counts basically, and the budget can never be lowered below what is spent.
+    with pytest.raises(BudgetExceededError):
+        DpQuery(people).run("SELECT COUNT(*) FROM people", "people", "research", 4.9)
+    with pytest.raises(ConflictError):
+        ledger.set("people", budget.epsilon_spent - 0.1, 1e-6)

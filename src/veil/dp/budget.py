@@ -6,18 +6,29 @@ inside one write transaction that locks the budget row (``BEGIN IMMEDIATE`` on
 SQLite, ``SELECT ... FOR UPDATE`` on PostgreSQL), so concurrent queries can
 never overspend: the second one sees the first one's charge or waits for it.
 
-Composition is sequential (basic) composition of the (epsilon, delta) each
-release reports through OpenDP's privacy maps: sound for any mix of pure and
-approximate DP mechanisms, with no assumption about how queries were chosen.
+Composition: the epsilon spent is the smaller of two sound bounds on the whole
+history of charges, both valid under adaptive composition:
+
+* basic composition: the sum of each charge's epsilon (and delta);
+* zero-concentrated DP: pure-DP mechanisms (each eps-DP one is eps^2/2-zCDP) add
+  up in rho, converted to (epsilon, delta) by OpenDP's zCDP -> approximate-DP map
+  at the delta the budget has left over, plus the basic sum of what is not zCDP
+  (private partition selection, training, synthetic data).
+
+Many small queries compose far better under zCDP (100 counts at epsilon 0.1 cost
+about 3.4 instead of 10 at delta 1e-6), one big query is best counted basically;
+the ledger always reports the better of the two.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import opendp.prelude as dp
 import sqlalchemy as sa
 
 from veil import clock
@@ -49,6 +60,53 @@ def ensure_dp_tables(ws: Workspace) -> None:
             table.create(conn, checkfirst=True)
 
 
+@functools.lru_cache(maxsize=4096)
+def zcdp_epsilon(rho: float, delta: float) -> float:
+    """The epsilon of a rho-zCDP mechanism at ``delta``, by OpenDP's conversion map."""
+    if rho <= 0:
+        return 0.0
+    if delta <= 0:
+        return math.inf
+    dp.enable_features("contrib")
+    # A stand-in Gaussian whose privacy map is exactly rho at distance 1: the conversion
+    # depends on rho alone.
+    meas = dp.m.make_gaussian(
+        dp.atom_domain(T=float, nan=False), dp.absolute_distance(T=float), 1.0 / math.sqrt(2.0 * rho)
+    )
+    approx = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(meas), delta)
+    return float(approx.map(1.0)[0])  # type: ignore[no-untyped-call]
+
+
+@dataclass(frozen=True, slots=True)
+class Spend:
+    """Sums over a dataset's charges."""
+
+    epsilon: float = 0.0  # basic composition
+    delta: float = 0.0
+    rho: float = 0.0  # zCDP part
+    epsilon_other: float = 0.0  # not zCDP: composes basically
+    charges: int = 0
+
+    def plus(self, epsilon: float, delta: float, rho: float | None, epsilon_other: float | None) -> Spend:
+        other = epsilon if rho is None else (epsilon_other or 0.0)
+        return Spend(
+            self.epsilon + epsilon,
+            self.delta + delta,
+            self.rho + (rho or 0.0),
+            self.epsilon_other + other,
+            self.charges + 1,
+        )
+
+    def epsilon_at(self, delta_budget: float) -> tuple[float, str]:
+        """(epsilon spent, "basic" | "zcdp"): the better of the two bounds at the budget's delta."""
+        left = delta_budget - self.delta
+        if self.rho > 0 and left > 0:
+            z = zcdp_epsilon(self.rho, left) + self.epsilon_other
+            if z < self.epsilon:
+                return z, "zcdp"
+        return self.epsilon, "basic"
+
+
 @dataclass(frozen=True, slots=True)
 class Budget:
     dataset: str
@@ -57,6 +115,8 @@ class Budget:
     epsilon_spent: float
     delta_spent: float
     charges: int
+    accounting: str = "basic"
+    epsilon_spent_basic: float = 0.0
 
     @property
     def epsilon_remaining(self) -> float:
@@ -76,6 +136,8 @@ class Budget:
             "epsilon_remaining": round(self.epsilon_remaining, 12),
             "delta_remaining": self.delta_remaining,
             "charges": self.charges,
+            "accounting": self.accounting,
+            "epsilon_spent_basic": round(self.epsilon_spent_basic, 12),
         }
 
 
@@ -107,9 +169,11 @@ class BudgetLedger:
                     dp_budgets.insert().values(dataset=dataset, epsilon=epsilon, delta=delta, updated_at=now)
                 )
             else:
-                if epsilon + EPS_SLACK < current.epsilon_spent or delta + EPS_SLACK < current.delta_spent:
+                # What has been spent, counted at the new delta (the zCDP bound depends on it).
+                spent_then, _how = self._spend(conn, dataset).epsilon_at(delta)
+                if epsilon + EPS_SLACK < spent_then or delta + EPS_SLACK < current.delta_spent:
                     raise ConflictError(
-                        f"dataset {dataset!r} has already spent epsilon={current.epsilon_spent:.6g}, "
+                        f"dataset {dataset!r} has already spent epsilon={spent_then:.6g}, "
                         f"delta={current.delta_spent:.3g}; a budget below that is not possible"
                     )
                 conn.execute(
@@ -142,10 +206,20 @@ class BudgetLedger:
             ).mappings()
             return [dict(r) for r in rows]
 
-    def precheck(self, dataset: str, epsilon: float, delta: float) -> Budget:
+    def precheck(
+        self,
+        dataset: str,
+        epsilon: float,
+        delta: float,
+        *,
+        rho: float | None = None,
+        epsilon_other: float | None = None,
+    ) -> Budget:
         """Refuse early (before any engine work) when the cost cannot fit."""
         state = self.show(dataset)
-        _refuse_if_over(state, epsilon, delta)
+        with self.ws.engine.connect() as conn:
+            spend = self._spend(conn, dataset)
+        _refuse_if_over(state, spend, epsilon, delta, rho, epsilon_other)
         return state
 
     def charge(
@@ -158,6 +232,8 @@ class BudgetLedger:
         purpose: str,
         details: dict[str, Any],
         release: Callable[[], T],
+        rho: float | None = None,
+        epsilon_other: float | None = None,
     ) -> tuple[Charge, T]:
         """Charge (epsilon, delta), then call ``release`` (which draws the noise) — atomically.
 
@@ -174,7 +250,7 @@ class BudgetLedger:
                     f"dataset {dataset!r} has no privacy budget; set one with "
                     f"`veil budget set {dataset} --epsilon E [--delta D]`"
                 )
-            _refuse_if_over(state, epsilon, delta)
+            _refuse_if_over(state, self._spend(conn, dataset), epsilon, delta, rho, epsilon_other)
             entry = self.ws.audit.append(
                 conn,
                 f"dp.{kind}",
@@ -191,6 +267,8 @@ class BudgetLedger:
                     purpose=purpose,
                     epsilon=epsilon,
                     delta=delta,
+                    rho=rho,
+                    epsilon_other=epsilon if rho is None else (epsilon_other or 0.0),
                     audit_seq=entry.seq,
                 )
             ).inserted_primary_key
@@ -207,14 +285,25 @@ class BudgetLedger:
         row = conn.execute(query).first()
         if row is None:
             return None
-        spent = conn.execute(
+        spend = BudgetLedger._spend(conn, dataset)
+        eps, how = spend.epsilon_at(float(row[1]))
+        return Budget(
+            dataset, float(row[0]), float(row[1]), eps, spend.delta, spend.charges, how, spend.epsilon
+        )
+
+    @staticmethod
+    def _spend(conn: Connection, dataset: str) -> Spend:
+        c = dp_ledger.c
+        row = conn.execute(
             sa.select(
-                sa.func.coalesce(sa.func.sum(dp_ledger.c.epsilon), 0.0),
-                sa.func.coalesce(sa.func.sum(dp_ledger.c.delta), 0.0),
+                sa.func.coalesce(sa.func.sum(c.epsilon), 0.0),
+                sa.func.coalesce(sa.func.sum(c.delta), 0.0),
+                sa.func.coalesce(sa.func.sum(c.rho), 0.0),
+                sa.func.coalesce(sa.func.sum(sa.func.coalesce(c.epsilon_other, c.epsilon)), 0.0),
                 sa.func.count(),
-            ).where(dp_ledger.c.dataset == dataset)
+            ).where(c.dataset == dataset)
         ).one()
-        return Budget(dataset, float(row[0]), float(row[1]), float(spent[0]), float(spent[1]), int(spent[2]))
+        return Spend(float(row[0]), float(row[1]), float(row[2]), float(row[3]), int(row[4]))
 
 
 def _check_cost(epsilon: float, delta: float, *, what: str) -> None:
@@ -224,8 +313,12 @@ def _check_cost(epsilon: float, delta: float, *, what: str) -> None:
         raise InputError(f"{what}: delta must be in [0, 1)")
 
 
-def _refuse_if_over(state: Budget, epsilon: float, delta: float) -> None:
-    if epsilon > state.epsilon_remaining + EPS_SLACK or delta > state.delta_remaining + EPS_SLACK:
+def _refuse_if_over(
+    state: Budget, spend: Spend, epsilon: float, delta: float, rho: float | None, epsilon_other: float | None
+) -> None:
+    after = spend.plus(epsilon, delta, rho, epsilon_other)
+    eps_after, _how = after.epsilon_at(state.delta)
+    if eps_after > state.epsilon + EPS_SLACK or after.delta > state.delta + EPS_SLACK:
         raise BudgetExceededError(
             f"dataset {state.dataset!r}: this costs epsilon={epsilon:.6g}, delta={delta:.3g} but only "
             f"epsilon={state.epsilon_remaining:.6g}, delta={state.delta_remaining:.3g} of the budget "

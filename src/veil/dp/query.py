@@ -127,8 +127,15 @@ class DpQuery:
                 f"with `veil dataset set {dataset} --keys {private[0]}=V1,V2,...`"
             )
         delta_used = delta if plan.needs_selection else 0.0
+        # Each measurement gets an equal share; the Laplace ones are pure share-DP, so
+        # share^2/2-zCDP each; private partition selection is approximate DP (basic).
+        share = epsilon / len(plan.measurements)
+        pure = len(plan.measurements) - (1 if plan.needs_selection else 0)
+        rho = pure * share * share / 2
+        other = share if plan.needs_selection else 0.0
         ledger = BudgetLedger(self.ws)
-        ledger.precheck(plan.dataset.name, epsilon, delta_used)  # refuse before any engine work
+        # Refuse before any engine work when the cost cannot fit.
+        ledger.precheck(plan.dataset.name, epsilon, delta_used, rho=rho, epsilon_other=other)
         runner = make_engine(self.ws, engine) if isinstance(engine, str) else engine
         try:
             results = runner.run(plan, p)
@@ -151,6 +158,8 @@ class DpQuery:
             purpose=p.name,
             details=details,
             release=release.run,
+            rho=rho,
+            epsilon_other=other,
         )
         return DpResult(
             dataset=plan.dataset.name,
