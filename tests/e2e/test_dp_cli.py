@@ -113,3 +113,27 @@ def test_synth_command(workspace: Path, tmp_path: Path) -> None:
     proc = veil("synth", "patients", "--purpose", "research", "--epsilon", "2", "--out", str(out),
                 "--columns", "sex,length_of_stay", ws=ws, check=False)  # fmt: skip
     assert proc.returncode == 12  # 1 epsilon left
+
+
+def test_schema_file_declares_the_dp_policy(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    veil_json("init", ws=ws)
+    veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(
+        "subject_column: patient_id\n"
+        "dp:\n  max_rows_per_subject: 2\n  bounds: {length_of_stay: [0, 30]}\n  keys: {sex: [F, M]}\n"
+    )
+    src = write_csv(tmp_path / "patients.csv", 200)
+    veil("ingest", str(src), "--dataset", "patients", "--schema", str(schema), "--no-pii-scan", ws=ws)
+    veil("budget", "set", "patients", "--epsilon", "1", ws=ws)
+    out = veil_json(
+        "query", "SELECT sex, SUM(length_of_stay) AS days FROM patients GROUP BY sex",
+        "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", ws=ws,
+    )  # fmt: skip
+    assert sorted(r["sex"] for r in out["rows"]) == ["F", "M"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("dp:\n  epsilon: 3\n")
+    proc = veil("ingest", str(src), "--dataset", "p2", "--subject-column", "patient_id", "--schema", str(bad),
+                ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 3 and "'dp' takes only" in proc.stderr

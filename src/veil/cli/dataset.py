@@ -48,6 +48,12 @@ def ingest(
         result = Ingestor(ws, progress=bar, batch_rows=batch_rows, classifier=classifier).run(
             file, dataset, subject_column, schema=schema_file
         )
+        if schema_file is not None and schema_file.dp:
+            from veil.dp.policy import PolicyStore, policy_from_mapping
+
+            PolicyStore(ws).update(
+                dataset, **policy_from_mapping(schema_file.dp, DatasetCatalog(ws).get(dataset))
+            )
 
     def show() -> None:
         console.print(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from veil.workspace import Workspace
 
-__all__ = ["DpPolicy", "PolicyStore", "parse_bounds", "parse_keys"]
+__all__ = ["DpPolicy", "PolicyStore", "parse_bounds", "parse_keys", "policy_from_mapping"]
 
 NUMERIC = (DType.INT, DType.FLOAT)
 MAX_KEYS = 100_000
@@ -141,6 +141,31 @@ def parse_keys(items: Sequence[str], ds: Dataset) -> dict[str, tuple[Any, ...]]:
         except ValueError:
             raise InputError(f"keys for {name!r}: values must be {col.dtype.value}s") from None
         out[name] = tuple(dict.fromkeys(typed))
+    return out
+
+
+def policy_from_mapping(spec: Mapping[str, Any], ds: Dataset) -> dict[str, Any]:
+    """A schema file's ``dp:`` section -> keyword arguments of :meth:`PolicyStore.update`."""
+    out: dict[str, Any] = {}
+    for key in ("max_rows_per_subject", "max_groups_per_subject"):
+        if spec.get(key) is not None:
+            try:
+                out[key] = int(spec[key])
+            except (TypeError, ValueError):
+                raise InputError(f"dp.{key} must be a whole number") from None
+    bounds = spec.get("bounds") or {}
+    if not isinstance(bounds, dict):
+        raise InputError("dp.bounds maps a column to [low, high]")
+    items = []
+    for name, pair in bounds.items():
+        if not (isinstance(pair, list | tuple) and len(pair) == 2):
+            raise InputError(f"dp.bounds.{name} must be [low, high]")
+        items.append(f"{name}={pair[0]}:{pair[1]}")
+    out["bounds"] = parse_bounds(items)
+    keys = spec.get("keys") or {}
+    if not isinstance(keys, dict) or not all(isinstance(v, list) for v in keys.values()):
+        raise InputError("dp.keys maps a column to a list of values")
+    out["keys"] = parse_keys([f"{k}={','.join(str(x) for x in v)}" for k, v in keys.items()], ds)
     return out
 
 

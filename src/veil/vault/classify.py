@@ -431,11 +431,20 @@ class SchemaFile:
           zip: {category: quasi_identifier, type: text}   # keep leading zeros
           notes: free_text
           visits: {type: int}
+        dp:                                   # differential-privacy settings (veil dataset set)
+          max_rows_per_subject: 5
+          max_groups_per_subject: 1
+          bounds: {length_of_stay: [0, 60]}
+          keys: {sex: [F, M]}
+
+    The ``dp`` section is kept as given and applied by ``veil ingest`` after the data is in
+    (see ``veil.dp.policy``).
     """
 
     columns: Mapping[str, ColumnCategory]
     subject_column: str | None = None
     types: Mapping[str, str] = field(default_factory=dict)
+    dp: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> SchemaFile:
@@ -468,4 +477,8 @@ class SchemaFile:
                     + ", ".join(c.value for c in ColumnCategory)
                 ) from None
         subject = raw.get("subject_column")
-        return cls(columns=columns, subject_column=str(subject) if subject else None, types=types)
+        dp = raw.get("dp") or {}
+        known = {"max_rows_per_subject", "max_groups_per_subject", "bounds", "keys"}
+        if not isinstance(dp, dict) or set(dp) - known:
+            raise InputError(f"schema file {path}: 'dp' takes only: {', '.join(sorted(known))}")
+        return cls(columns=columns, subject_column=str(subject) if subject else None, types=types, dp=dp)
