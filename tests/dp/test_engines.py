@@ -114,3 +114,32 @@ def test_postgres_engine_answers_a_dp_query(pg_people: Workspace) -> None:
 def test_postgres_engine_needs_a_postgres_workspace(ws: Workspace) -> None:
     with pytest.raises(ConfigError, match="postgres"):
         PostgresEngine(ws)
+
+
+@pytest.mark.postgres
+def test_concurrent_queries_never_overspend_on_postgres(pg_people: Workspace) -> None:
+    import threading
+
+    from veil.dp.budget import BudgetExceededError
+
+    BudgetLedger(pg_people).set("people", 2.0, 1e-4)  # nothing spent yet: it may be lowered
+    ok: list[int] = []
+    refused: list[int] = []
+
+    def one() -> None:
+        try:
+            DpQuery(pg_people).run(
+                "SELECT COUNT(*) FROM people", "people", "research", 0.5, engine="postgres"
+            )
+            ok.append(1)
+        except BudgetExceededError:
+            refused.append(1)
+
+    threads = [threading.Thread(target=one) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    budget = BudgetLedger(pg_people).show("people")
+    assert budget.charges == len(ok) and len(ok) + len(refused) == 10
+    assert budget.epsilon_spent <= 2.0 + 1e-9 and budget.epsilon_spent_basic == pytest.approx(0.5 * len(ok))
