@@ -17,6 +17,7 @@ from veil.cli import (
     dataset,
     demo,
     dp,
+    he,
     keys,
     pii,
     proxy,
@@ -49,6 +50,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(backup.app, name="backup")
 app.add_typer(pii.app, name="pii")
+app.add_typer(he.app, name="he")
 proxy.register(app)
 demo.register(app)
 dp.register(app, dataset.app)

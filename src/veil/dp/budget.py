@@ -28,10 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import opendp.prelude as dp
 import sqlalchemy as sa
 
 from veil import clock
+from veil.dp import odp as dp
 from veil.errors import ConflictError, InputError, NotFoundError, VeilError
 from veil.schema import DP_TABLES, dp_budgets, dp_ledger
 from veil.vault.dataset import DatasetCatalog

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import opendp.prelude as dp
+from veil.dp import odp as dp
 
 dp.enable_features("contrib")
 

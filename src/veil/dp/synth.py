@@ -49,10 +49,10 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import opendp.prelude as dp
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from veil.dp import odp as dp
 from veil.errors import ConfigError, InputError
 
 __all__ = ["OTHER_CATEGORY", "SynthColumn", "SynthResult", "synthesize"]
