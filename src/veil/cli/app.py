@@ -17,8 +17,10 @@ from veil.cli import (
     dataset,
     demo,
     dp,
+    federated,
     he,
     keys,
+    ml,
     pii,
     proxy,
     purpose,
@@ -54,6 +56,8 @@ app.add_typer(he.app, name="he")
 proxy.register(app)
 demo.register(app)
 dp.register(app, dataset.app)
+ml.register(app)
+federated.register(app)
 
 DB_ERROR_EXIT = 11
 INTERNAL_EXIT = 70

@@ -149,6 +149,11 @@ def erase_pseudonyms(
     from veil.dp.mirror import Mirror
 
     Mirror(ws).forget(pseudonyms)
+    # Models trained on these subjects keep what they learnt from them: mark them stale
+    # (`veil models retrain --stale` trains them again without the erased subjects).
+    from veil.ml.registry import ModelRegistry
+
+    ModelRegistry(ws).mark_stale(pseudonyms)
     return rows, events, destroyed, entry.seq
 
 

@@ -1,0 +1,173 @@
+"""``veil federated``: federated learning across Veil workspaces with Flower."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from veil.cli.output import JsonOpt, console, emit
+from veil.errors import InputError
+from veil.fileio import atomic_path
+
+__all__ = ["federated", "register"]
+
+
+def _split(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _bounds(items: list[str]) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    for item in items:
+        name, _, rng = item.partition("=")
+        lo, _, hi = rng.partition(":")
+        try:
+            out[name.strip()] = (float(lo), float(hi))
+        except ValueError:
+            raise InputError(f"--bounds {item!r}: write COLUMN=LOW:HIGH, e.g. age=17:90") from None
+    return out
+
+
+def _categories(items: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, _, values = item.partition("=")
+        if values.startswith("@"):
+            path = Path(values[1:])
+            try:
+                cats = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            except OSError as exc:
+                raise InputError(f"--categories {name}: cannot read {path} ({exc.strerror})") from None
+        else:
+            cats = _split(values)
+        if not name.strip() or not cats:
+            raise InputError(f"--categories {item!r}: write COLUMN=V1,V2,... or COLUMN=@FILE")
+        out[name.strip()] = cats
+    return out
+
+
+def _declared(site: Path, dataset: str, features: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Public bounds and key sets declared in the first site's DP policy (``veil dataset set``)."""
+    from veil.cli.output import open_ws
+    from veil.dp.policy import PolicyStore
+
+    with open_ws(site) as ws:
+        policy = PolicyStore(ws).get(dataset)
+    bounds = {f: policy.bounds[f] for f in features if f in policy.bounds}
+    keys = {f: [str(v) for v in policy.keys[f]] for f in features if f in policy.keys}
+    return bounds, keys
+
+
+def federated(
+    site: Annotated[list[Path], typer.Option("--site", help="A site's workspace (repeat; at least two).")],
+    dataset: Annotated[str, typer.Option(help="Dataset each site trains on (same name everywhere).")],
+    purpose: Annotated[str, typer.Option(help="Purpose (only each site's lawful subjects are read).")],
+    target: Annotated[str, typer.Option(help="Binary target column.")],
+    features: Annotated[str, typer.Option(help="Comma-separated feature columns.")],
+    out: Annotated[Path, typer.Option(help="Where to write the final model (JSON).")],
+    positive: Annotated[str, typer.Option(help="Target value that counts as the positive class.")] = ">50K",
+    bounds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bounds", help="COLUMN=LOW:HIGH for a numeric feature (repeat; default: site 1's policy)."
+        ),
+    ] = None,
+    categories: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--categories",
+            help="COLUMN=V1,V2,... or COLUMN=@FILE of a categorical feature (repeat; default: site 1's keys)",
+        ),
+    ] = None,
+    rounds: Annotated[int, typer.Option(help="FedAvg rounds.", min=1)] = 3,
+    local_epochs: Annotated[int, typer.Option(help="Local epochs per round.", min=1)] = 5,
+    learning_rate: Annotated[float, typer.Option(help="Local SGD step size.")] = 0.5,
+    holdout: Annotated[float, typer.Option(help="Share of each site's rows held out for evaluation.")] = 0.2,
+    dp_clip: Annotated[
+        float | None, typer.Option(help="Clip each site's update to this L2 norm (client-side).")
+    ] = None,
+    dp_noise: Annotated[
+        float, typer.Option(help="Gaussian noise multiplier on the aggregate (needs --dp-clip).")
+    ] = 0.0,
+    secagg: Annotated[
+        bool, typer.Option("--secagg", help="Aggregate with SecAgg+ (the server sees only sums).")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the local SGD.")] = 0,
+    timeout: Annotated[float, typer.Option(help="Seconds the run may take.")] = 900.0,
+    logs: Annotated[Path | None, typer.Option(help="Keep Flower's logs and state in this directory.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a logistic regression across sites with Flower; only model updates leave a site.
+
+    Starts a Flower SuperLink and one SuperNode per site on 127.0.0.1 (separate
+    processes), runs FedAvg for --rounds rounds and writes the final model to --out.
+    Numeric features are scaled with declared bounds and categorical ones one-hot encoded
+    with declared category lists, so every site encodes alike: give them with --bounds /
+    --categories, or declare them once with `veil dataset set --bounds/--keys` in site 1.
+    """
+    from veil.ml.federated import FeatureSpec, TrainConfig, run_federated
+
+    names = _split(features)
+    if not names:
+        raise InputError("--features: name at least one column")
+    numeric, cats = _bounds(bounds or []), _categories(categories or [])
+    missing = [n for n in names if n not in numeric and n not in cats]
+    if missing and site:
+        policy_bounds, policy_keys = _declared(site[0], dataset, missing)
+        numeric.update(policy_bounds)
+        cats.update(policy_keys)
+    undeclared = [n for n in names if n not in numeric and n not in cats]
+    if undeclared:
+        raise InputError(
+            f"no declared encoding for {', '.join(undeclared)}: give --bounds COLUMN=LOW:HIGH or "
+            "--categories COLUMN=V1,V2,... (or declare them with `veil dataset set` in the first site)"
+        )
+    extra = [n for n in [*numeric, *cats] if n not in names]
+    if extra:
+        raise InputError(f"--bounds/--categories name columns that are not in --features: {', '.join(extra)}")
+    spec = FeatureSpec(
+        dataset=dataset,
+        purpose=purpose,
+        target=target,
+        positive=positive,
+        numeric={n: numeric[n] for n in names if n in numeric},
+        categorical={n: cats[n] for n in names if n in cats},
+    )
+    cfg = TrainConfig(
+        rounds=rounds,
+        local_epochs=local_epochs,
+        learning_rate=learning_rate,
+        holdout=holdout,
+        seed=seed,
+        dp_clip=dp_clip,
+        dp_noise=dp_noise,
+        secagg=secagg,
+        timeout_s=timeout,
+    )
+    result = run_federated(spec, site, cfg, workdir=logs)
+    import json
+
+    with atomic_path(out, mode=0o600) as tmp:
+        tmp.write_text(json.dumps(result.model, indent=2), encoding="utf-8")
+    data = {**result.to_dict(), "out": str(out)}
+    data.pop("model")
+
+    def show() -> None:
+        acc = result.holdout_accuracy
+        console.print(
+            f"[green]Trained[/] across {result.sites} sites "
+            f"({', '.join(str(r) for r in result.rows)} lawful rows) "
+            f"in {cfg.rounds} rounds{' with SecAgg+' if secagg else ''}"
+            f"{f', DP clip {dp_clip:g} noise {dp_noise:g}' if dp_clip is not None else ''}; "
+            f"held-out accuracy {'n/a' if acc is None else f'{acc:.4f}'} on {result.holdout_examples} rows "
+            f"({result.seconds:.1f} s)"
+        )
+        console.print(f"model written to {out}")
+
+    emit(as_json, data, show)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(federated)

@@ -1,0 +1,173 @@
+"""``veil train`` and ``veil models``: DP-SGD training, model cards, unlearning by staleness.
+
+Torch and Opacus are imported inside the commands, so the rest of the CLI starts
+fast and works without the ``ml`` extra.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.errors import InputError
+
+__all__ = ["models_app", "register"]
+
+models_app = typer.Typer(help="Trained models: list them, retrain stale ones.", no_args_is_help=True)
+
+
+def _eps(card: dict[str, Any]) -> str:
+    if card["epsilon"] == "none":
+        return "none (not private)"
+    return f"epsilon={card['epsilon']:g}, delta={card['delta']:g}"
+
+
+def _show_trained(card: dict[str, Any]) -> None:
+    console.print(
+        f"[green]Trained[/] {card['name']} ({card['model']}, {_eps(card)}) on {card['train_subjects']} "
+        f"subjects: held-out accuracy {card['accuracy']:.4f} (majority {card['majority_baseline']:.4f}), "
+        f"{card['training_seconds']:.2f} s; card: {card['path']}/card.md"
+    )
+    for line in card["limitations"]:
+        console.print(f"  [dim]limitation: {line}[/]")
+
+
+def train(
+    dataset: Annotated[str, typer.Argument(help="Dataset to train on.")],
+    purpose: Annotated[str, typer.Option(help="Purpose (only lawful subjects, allowed columns).")],
+    target: Annotated[str, typer.Option(help="Binary target column.")],
+    features: Annotated[
+        str | None, typer.Option(help="Comma-separated feature columns (default: all allowed).")
+    ] = None,
+    model: Annotated[str, typer.Option(help="logreg or mlp.")] = "logreg",
+    epsilon: Annotated[float | None, typer.Option(help="Privacy loss training may spend.")] = None,
+    delta: Annotated[float, typer.Option(help="Delta (e.g. 1e-5; needed with --epsilon).")] = 0.0,
+    epochs: Annotated[int, typer.Option(help="Training epochs.", min=1)] = 5,
+    batch_size: Annotated[int, typer.Option(help="Expected batch size.", min=1)] = 256,
+    lr: Annotated[float | None, typer.Option(help="Learning rate (Adam; default per model).")] = None,
+    max_grad_norm: Annotated[float, typer.Option(help="DP-SGD per-subject clipping norm.")] = 1.0,
+    positive: Annotated[str | None, typer.Option(help="The target's positive value.")] = None,
+    no_dp: Annotated[
+        bool, typer.Option("--no-dp", help="Train without DP (for comparison; not charged, audited).")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="Registry name (default: DATASET-TARGET-MODEL).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write model.pt and the card to this directory.")
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a model of the same name.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed (row choice, split, init, noise).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a binary classifier with DP-SGD (Opacus), charged to the dataset's budget first.
+
+    Each subject contributes one random row, so the (epsilon, delta) guarantee is per
+    subject. --no-dp trains the same model without privacy, for comparison.
+    """
+    from veil.ml.training import Trainer, TrainSettings
+
+    if no_dp and epsilon is not None:
+        raise InputError("--no-dp and --epsilon exclude each other")
+    if not no_dp and epsilon is None:
+        raise InputError("pass --epsilon E --delta D for DP training (or --no-dp to train without privacy)")
+    cols = tuple(c.strip() for c in features.split(",") if c.strip()) if features is not None else None
+    settings = TrainSettings(
+        dataset=dataset,
+        purpose=purpose,
+        target=target,
+        model=model,  # type: ignore[arg-type]  # validated by TrainSettings.validate
+        features=cols,
+        epsilon=None if no_dp else epsilon,
+        delta=0.0 if no_dp else delta,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=lr,
+        max_grad_norm=max_grad_norm,
+        positive=positive,
+    )
+    with open_ws(workspace) as ws:
+        result = Trainer(ws).train(
+            settings, name or f"{dataset}-{target}-{model}".lower(), out=out, replace=replace, seed=seed
+        )
+    data = result.to_dict()
+    emit(as_json, data, lambda: _show_trained(data))
+
+
+@models_app.command("list")
+def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """List trained models with their privacy, accuracy and stale flag."""
+    from veil.ml.registry import ModelRegistry
+
+    with open_ws(workspace) as ws:
+        rows = [c.summary() for c in ModelRegistry(ws).cards()]
+
+    def show() -> None:
+        t = Table(
+            "name", "dataset", "purpose", "model", "privacy", "accuracy", "subjects", "version", "status"
+        )
+        for r in rows:
+            status = f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
+            t.add_row(
+                r["name"],
+                r["dataset"],
+                r["purpose"],
+                r["model"],
+                _eps(r),
+                f"{r['accuracy']:.4f}",
+                str(r["train_subjects"]),
+                str(r["version"]),
+                status,
+            )
+        console.print(t)
+
+    emit(as_json, rows, show)
+
+
+@models_app.command("show")
+def models_show(
+    name: Annotated[str, typer.Argument(help="Model name.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a model's card."""
+    from veil.ml.registry import ModelRegistry
+
+    with open_ws(workspace) as ws:
+        card = ModelRegistry(ws).card(name)
+    emit(as_json, card.to_dict(), lambda: console.print(card.to_markdown(), markup=False))
+
+
+@models_app.command("retrain")
+def models_retrain(
+    name: Annotated[str | None, typer.Argument(help="Model to retrain (or --stale for all stale).")] = None,
+    stale: Annotated[bool, typer.Option("--stale", help="Retrain every stale model.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed (row choice, split, init, noise).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Retrain models with their recorded settings on today's lawful subjects (a DP retrain is charged)."""
+    from veil.ml.training import Trainer
+
+    if (name is None) == (not stale):
+        raise InputError("name one model or pass --stale (not both)")
+    with open_ws(workspace) as ws:
+        trainer = Trainer(ws)
+        results = trainer.retrain_stale(seed=seed) if stale else [trainer.retrain(name or "", seed=seed)]
+    data = [r.to_dict() for r in results]
+
+    def show() -> None:
+        if not data:
+            console.print("no stale models")
+        for card in data:
+            _show_trained(card)
+
+    emit(as_json, data, show)
+
+
+def register(root: typer.Typer) -> None:
+    root.command()(train)
+    root.add_typer(models_app, name="models")

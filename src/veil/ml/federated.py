@@ -1,0 +1,588 @@
+"""Federated learning across Veil workspaces with Flower (one site = one workspace).
+
+Each site keeps its rows: a Flower ``ClientApp`` (:mod:`veil.ml.flower_app`) opens its
+own workspace, reads a purpose-bound, minimised extract (lawful subjects for the
+purpose, allowed columns only, never a sealed column), encodes it with the *declared*
+feature specification every site shares, trains a logistic regression locally and
+sends back only the model's parameters and counts. The ``ServerApp`` averages them
+(FedAvg), optionally with central DP on client-side clipped updates (Flower's
+``DifferentialPrivacyClientSideFixedClipping`` + ``fixedclipping_mod``) and optionally
+through Flower's secure aggregation (SecAgg+), so the server sees only the sum.
+
+:func:`run_federated` runs the real deployment engine on loopback: one SuperLink and one
+SuperNode per site as separate processes (no Ray), submits the app with ``flwr run``,
+waits, collects the final model and always tears the processes down.
+
+The model is a numpy logistic regression: Flower starts a fresh ``ClientApp`` process
+for every message, and a small dependency set keeps each one fast to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import sqlalchemy as sa
+
+from veil.errors import ConsentError, InputError, VeilError
+
+if TYPE_CHECKING:
+    from veil.workspace import Workspace
+
+__all__ = [
+    "FeatureSpec",
+    "FederatedError",
+    "FederatedResult",
+    "LogisticModel",
+    "SiteData",
+    "TrainConfig",
+    "load_site",
+    "preflight",
+    "run_federated",
+    "train_local",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+AUDIT_ACTION = "ml.federated.read"
+_APP_MODULE = "veil.ml.flower_app"
+
+
+class FederatedError(VeilError):
+    """A federated run failed (a site's error, a process that would not start, a timeout)."""
+
+    code = "federated_error"
+    exit_code = 13
+
+
+# -- the shared, declared feature specification ----------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FeatureSpec:
+    """What every site reads and how it encodes it (declared, never learned from data).
+
+    ``numeric``: column -> (low, high) bounds; values are clamped and scaled to [0, 1]
+    (missing -> the middle). ``categorical``: column -> the category list; one column
+    per category, an unknown or missing value encodes as all zeros.
+    """
+
+    dataset: str
+    purpose: str
+    target: str
+    positive: str
+    numeric: dict[str, tuple[float, float]] = field(default_factory=dict)
+    categorical: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.numeric and not self.categorical:
+            raise InputError("name at least one feature (numeric with bounds or categorical with categories)")
+        for name, (lo, hi) in self.numeric.items():
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise InputError(f"bounds of {name!r} must be finite with low < high")
+        for name, cats in self.categorical.items():
+            if not cats or len(set(cats)) != len(cats):
+                raise InputError(f"categories of {name!r} must be a non-empty list without duplicates")
+        overlap = set(self.numeric) & set(self.categorical)
+        if overlap or self.target in self.numeric or self.target in self.categorical:
+            raise InputError("a column is declared twice (features must be distinct and not the target)")
+
+    @property
+    def features(self) -> list[str]:
+        return [*self.numeric, *self.categorical]
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names of the encoded matrix, in order."""
+        return [*self.numeric, *[f"{c}={v}" for c, cats in self.categorical.items() for v in cats]]
+
+    @property
+    def width(self) -> int:
+        return len(self.numeric) + sum(len(c) for c in self.categorical.values())
+
+    def encode(self, columns: Mapping[str, Sequence[Any]], n: int) -> FloatArray:
+        """The design matrix (n x width) of raw column values."""
+        x = np.zeros((n, self.width), dtype=np.float64)
+        j = 0
+        for name, (lo, hi) in self.numeric.items():
+            raw = np.array([np.nan if v is None else float(v) for v in columns[name]], dtype=np.float64)
+            scaled = (np.clip(raw, lo, hi) - lo) / (hi - lo)
+            x[:, j] = np.where(np.isnan(scaled), 0.5, scaled)
+            j += 1
+        for name, cats in self.categorical.items():
+            index = {v: i for i, v in enumerate(cats)}
+            for row, v in enumerate(columns[name]):
+                k = index.get(str(v).strip()) if v is not None else None
+                if k is not None:
+                    x[row, j + k] = 1.0
+            j += len(cats)
+        return x
+
+    def labels(self, values: Sequence[Any]) -> FloatArray:
+        return np.array([1.0 if str(v).strip() == self.positive else 0.0 for v in values], dtype=np.float64)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["numeric"] = {k: [lo, hi] for k, (lo, hi) in self.numeric.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
+        return cls(
+            dataset=str(data["dataset"]),
+            purpose=str(data["purpose"]),
+            target=str(data["target"]),
+            positive=str(data["positive"]),
+            numeric={str(k): (float(v[0]), float(v[1])) for k, v in data["numeric"].items()},
+            categorical={str(k): [str(x) for x in v] for k, v in data["categorical"].items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """How the federation trains: FedAvg rounds of local SGD, optional DP and SecAgg+."""
+
+    rounds: int = 3
+    local_epochs: int = 5
+    learning_rate: float = 0.5
+    batch_size: int = 32
+    l2: float = 1e-4
+    holdout: float = 0.2
+    seed: int = 0
+    dp_clip: float | None = None
+    dp_noise: float = 0.0
+    secagg: bool = False
+    timeout_s: float = 600.0
+
+    def __post_init__(self) -> None:
+        if self.rounds < 1 or self.local_epochs < 1 or self.batch_size < 1:
+            raise InputError("rounds, local epochs and batch size must be at least 1")
+        if not 0.0 <= self.holdout < 1.0:
+            raise InputError("holdout must be in [0, 1)")
+        if self.dp_clip is not None and self.dp_clip <= 0:
+            raise InputError("--dp-clip must be positive")
+        if self.dp_noise < 0 or (self.dp_noise > 0 and self.dp_clip is None):
+            raise InputError("--dp-noise needs --dp-clip (noise is scaled to the clipping norm)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+# -- the model --------------------------------------------------------------------------------
+@dataclass(slots=True)
+class LogisticModel:
+    """p(y=1 | x) = sigmoid(x · weight + bias) over a :class:`FeatureSpec`'s encoding."""
+
+    weight: FloatArray
+    bias: float
+
+    @classmethod
+    def zeros(cls, width: int) -> LogisticModel:
+        return cls(np.zeros(width, dtype=np.float64), 0.0)
+
+    def arrays(self) -> list[FloatArray]:
+        return [self.weight.astype(np.float64), np.array([self.bias], dtype=np.float64)]
+
+    @classmethod
+    def from_arrays(cls, arrays: Sequence[npt.NDArray[Any]]) -> LogisticModel:
+        weight, bias = arrays
+        return cls(np.asarray(weight, dtype=np.float64).reshape(-1), float(np.asarray(bias).reshape(-1)[0]))
+
+    def predict_proba(self, x: FloatArray) -> FloatArray:
+        z = np.clip(x @ self.weight + self.bias, -40.0, 40.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def scores(self, x: FloatArray, y: FloatArray) -> tuple[int, float]:
+        """(correct predictions, summed log loss) on ``x``, ``y``."""
+        if len(y) == 0:
+            return 0, 0.0
+        p = np.clip(self.predict_proba(x), 1e-12, 1 - 1e-12)
+        correct = int(np.sum((p >= 0.5) == (y >= 0.5)))
+        loss = float(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        return correct, loss
+
+    def accuracy(self, x: FloatArray, y: FloatArray) -> float:
+        return self.scores(x, y)[0] / max(len(y), 1)
+
+    def to_dict(self, spec: FeatureSpec) -> dict[str, Any]:
+        return {
+            "kind": "logistic_regression",
+            "spec": spec.to_dict(),
+            "columns": spec.columns,
+            "weight": [float(w) for w in self.weight],
+            "bias": self.bias,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LogisticModel:
+        return cls(np.array(data["weight"], dtype=np.float64), float(data["bias"]))
+
+
+def train_local(
+    model: LogisticModel, x: FloatArray, y: FloatArray, cfg: TrainConfig, seed: int
+) -> LogisticModel:
+    """Mini-batch SGD on the log loss (+ L2) from ``model``; returns a new model."""
+    w, b = model.weight.copy(), model.bias
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    for _ in range(cfg.local_epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, cfg.batch_size):
+            idx = order[start : start + cfg.batch_size]
+            xb, yb = x[idx], y[idx]
+            p = 1.0 / (1.0 + np.exp(-np.clip(xb @ w + b, -40.0, 40.0)))
+            g = p - yb
+            w -= cfg.learning_rate * (xb.T @ g / len(idx) + cfg.l2 * w)
+            b -= cfg.learning_rate * float(np.mean(g))
+    return LogisticModel(w, b)
+
+
+# -- a site's data ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SiteData:
+    x_train: FloatArray
+    y_train: FloatArray
+    x_holdout: FloatArray
+    y_holdout: FloatArray
+    subjects: int
+
+
+def _in_holdout(pseudonym: str, fraction: float) -> bool:
+    # The pseudonym is already an HMAC; hashing it again decorrelates the split from it.
+    h = int.from_bytes(hashlib.sha256(pseudonym.encode()).digest()[:8], "big")
+    return (h / 2**64) < fraction
+
+
+def load_site(
+    ws: Workspace, spec: FeatureSpec, holdout: float, *, audit_details: dict[str, Any] | None = None
+) -> SiteData:
+    """Read and encode this site's purpose-bound extract; the read is audit-logged.
+
+    Only lawful subjects for the purpose, only the declared features and the target
+    (each must be a column the purpose allows; sealed columns are refused).
+    """
+    from veil.consent.ledger import lawful_subjects
+    from veil.consent.purpose import PurposeRegistry
+    from veil.vault.dataset import PSEUDONYM, DatasetCatalog
+    from veil.vault.release import allowed_columns
+
+    ds = DatasetCatalog(ws).get(spec.dataset)
+    purpose = PurposeRegistry(ws).get(spec.purpose)
+    chosen, _ = allowed_columns(ds, purpose, [*spec.features, spec.target])
+    t = ds.table
+    by_name = {c.name: c for c in chosen}
+    query = sa.select(t.c[PSEUDONYM], *[t.c[by_name[n].sql_name] for n in [*spec.features, spec.target]])
+    query = query.where(t.c[by_name[spec.target].sql_name].is_not(None))
+    lawful = lawful_subjects(purpose)
+    if lawful is not None:
+        members = lawful.subquery()
+        query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
+    query = query.order_by(t.c[PSEUDONYM], t.c["_row"])
+    with ws.transaction() as conn:
+        rows = conn.execute(query).all()
+        if not rows:
+            raise ConsentError(
+                f"no lawful rows with a {spec.target!r} value for purpose {purpose.name!r} in dataset "
+                f"{ds.name!r} (basis {purpose.basis.value}: record consent, or use another purpose)"
+            )
+        entry = ws.audit.append(
+            conn,
+            AUDIT_ACTION,
+            purpose=purpose.name,
+            dataset=ds.name,
+            subjects=sa.select(query.subquery().c[PSEUDONYM]).distinct(),
+            details={
+                "rows": len(rows),
+                "columns": [*spec.features, spec.target],
+                "basis": purpose.basis.value,
+                **(audit_details or {}),
+            },
+        )
+    names = [*spec.features, spec.target]
+    hold = np.array([_in_holdout(str(r[0]), holdout) for r in rows], dtype=bool)
+    columns = {name: [r[i + 1] for r in rows] for i, name in enumerate(names)}
+    x = spec.encode(columns, len(rows))
+    y = spec.labels(columns[spec.target])
+    return SiteData(x[~hold], y[~hold], x[hold], y[hold], entry.subject_count)
+
+
+def preflight(sites: Sequence[Path], spec: FeatureSpec, *, secagg: bool = False) -> list[int]:
+    """Check every site before any process starts; returns each site's lawful row count."""
+    from veil.consent.ledger import lawful_subjects
+    from veil.consent.purpose import PurposeRegistry
+    from veil.vault.dataset import PSEUDONYM, DatasetCatalog
+    from veil.vault.release import allowed_columns
+    from veil.workspace import Workspace
+
+    if len(sites) < 2:
+        raise InputError("federated learning needs at least two sites (--site WS1 --site WS2)")
+    if secagg and len(sites) < 3:
+        raise InputError("SecAgg+ needs at least three sites (with two, each could subtract its own update)")
+    if len({p.resolve() for p in sites}) != len(sites):
+        raise InputError("a site is named twice: each --site must be a different workspace")
+    counts: list[int] = []
+    for i, path in enumerate(sites, 1):
+        ws = Workspace.open(path)
+        try:
+            ds = DatasetCatalog(ws).get(spec.dataset)
+            purpose = PurposeRegistry(ws).get(spec.purpose)
+            chosen, _ = allowed_columns(ds, purpose, [*spec.features, spec.target])
+            t = ds.table
+            target = next(c for c in chosen if c.name == spec.target)
+            query = sa.select(sa.func.count()).select_from(t).where(t.c[target.sql_name].is_not(None))
+            lawful = lawful_subjects(purpose)
+            if lawful is not None:
+                members = lawful.subquery()
+                query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
+            with ws.engine.connect() as conn:
+                n = int(conn.execute(query).scalar_one())
+        except VeilError as exc:
+            raise type(exc)(f"site {i} ({path}): {exc.message}") from exc
+        finally:
+            ws.close()
+        if n == 0:
+            raise ConsentError(
+                f"site {i} ({path}) has no lawful subjects for purpose {spec.purpose!r} in dataset "
+                f"{spec.dataset!r}: record consent there, or leave the site out"
+            )
+        counts.append(n)
+    return counts
+
+
+# -- the launcher -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FederatedResult:
+    model: dict[str, Any]
+    sites: int
+    rows: list[int]
+    rounds: list[dict[str, Any]]
+    holdout_examples: int
+    holdout_accuracy: float | None
+    holdout_loss: float | None
+    dp: dict[str, Any] | None
+    secagg: bool
+    seconds: float
+    logs: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def logistic(self) -> LogisticModel:
+        return LogisticModel.from_dict(self.model)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], what: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise FederatedError(f"{what} exited with status {proc.returncode}; see {log}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise FederatedError(f"{what} did not listen on 127.0.0.1:{port} within {timeout:.0f} s; see {log}")
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Stop our processes and everything they spawned (each runs in its own session)."""
+    for proc in reversed(procs):
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for proc in reversed(procs):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        # The group may hold children (ServerApp, ClientApp, SuperExec) even after the leader left.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5)
+
+
+def _app_pyproject(spec_path: Path, result_path: Path) -> str:
+    return (
+        "[build-system]\n"
+        'requires = ["setuptools>=68"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        "[project]\n"
+        'name = "veil-federated"\n'
+        'version = "1.0.0"\n'
+        'description = "Veil federated logistic regression"\n'
+        'license = "Apache-2.0"\n'
+        "dependencies = []\n\n"
+        "[tool.flwr.app]\n"
+        'publisher = "veil"\n\n'
+        "[tool.flwr.app.components]\n"
+        f'serverapp = "{_APP_MODULE}:server_app"\n'
+        f'clientapp = "{_APP_MODULE}:client_app"\n\n'
+        "[tool.flwr.app.config]\n"
+        f"spec-path = {json.dumps(str(spec_path))}\n"
+        f"result-path = {json.dumps(str(result_path))}\n"
+    )
+
+
+@contextlib.contextmanager
+def _workdir(keep: Path | None) -> Iterator[Path]:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True, mode=0o700)
+        yield keep
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="veil-flwr-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def run_federated(
+    spec: FeatureSpec,
+    sites: Sequence[Path],
+    config: TrainConfig | None = None,
+    *,
+    workdir: Path | None = None,
+) -> FederatedResult:
+    """Train across ``sites`` with Flower's deployment engine on loopback.
+
+    Starts a SuperLink and one SuperNode per site (separate processes, insecure gRPC/HTTP
+    on 127.0.0.1 only, free ports), submits the app with ``flwr run``, waits for the
+    ServerApp's result and always stops every process it started. Logs and the
+    SuperLink's state go to ``workdir`` (kept) or a temporary directory (removed).
+    """
+    cfg = config or TrainConfig()
+    started = time.perf_counter()
+    sites = [Path(s).resolve() for s in sites]
+    rows = preflight(sites, spec, secagg=cfg.secagg)
+    bindir = Path(sys.executable).parent
+    for tool in ("flower-superlink", "flower-supernode", "flwr"):
+        if not (bindir / tool).exists():
+            raise FederatedError(f"{tool} not found next to {sys.executable}: install veil[ml] (Flower)")
+    procs: list[subprocess.Popen[bytes]] = []
+    with _workdir(workdir) as work:
+        home, app, logs = work / "flwr-home", work / "app", work / "logs"
+        for d in (home, app, logs):
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        spec_path, result_path = work / "run.json", work / "result.json"
+        result_path.unlink(missing_ok=True)
+        spec_path.write_text(
+            json.dumps({"spec": spec.to_dict(), "train": cfg.to_dict(), "sites": len(sites), "rows": rows}),
+            encoding="utf-8",
+        )
+        (app / "pyproject.toml").write_text(_app_pyproject(spec_path, result_path), encoding="utf-8")
+        port = _free_port()
+        (home / "config.toml").write_text(
+            f'[superlink]\ndefault = "veil"\n\n[superlink.veil]\naddress = "127.0.0.1:{port}"\n'
+            "insecure = true\n",
+            encoding="utf-8",
+        )
+        env = {
+            **os.environ,
+            "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "FLWR_HOME": str(home),
+            "FLWR_TELEMETRY_ENABLED": "0",
+            "FLWR_SUPEREXEC_TASK_POLL_INTERVAL": "0.1",  # default 1 s per message on each side
+            "PYTHONWARNINGS": "ignore",
+        }
+
+        def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+            with log.open("wb") as fh:
+                proc = subprocess.Popen(  # noqa: S603 - our own venv's Flower executables, no shell
+                    args, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    cwd=work, env=env, start_new_session=True,
+                )  # fmt: skip
+            procs.append(proc)
+            return proc
+
+        try:
+            link_log = logs / "superlink.log"
+            link = start(
+                [
+                    str(bindir / "flower-superlink"), "--insecure",
+                    "--host", "127.0.0.1", "--port", str(port),
+                    "--disable-runtime-dependency-installation", "--database", str(work / "superlink.db"),
+                ],
+                link_log,
+            )  # fmt: skip
+            _wait_port(port, link, "the SuperLink", link_log, 60)
+            for i, site in enumerate(sites, 1):
+                node_port = _free_port()
+                node_log = logs / f"supernode-{i}.log"
+                node = start(
+                    [
+                        str(bindir / "flower-supernode"), "--insecure", "--superlink", f"127.0.0.1:{port}",
+                        "--host", "127.0.0.1", "--port", str(node_port),
+                        "--node-config", f"workspace={json.dumps(str(site))} site={i}",
+                    ],
+                    node_log,
+                )  # fmt: skip
+                _wait_port(node_port, node, f"the SuperNode of site {i}", node_log, 60)
+            run_log = logs / "run.log"
+            with run_log.open("wb") as fh:
+                try:
+                    done = subprocess.run(  # noqa: S603 - our venv's flwr, no shell
+                        [str(bindir / "flwr"), "run", str(app), "veil", "--stream"],
+                        stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                        cwd=work, env=env, timeout=cfg.timeout_s, check=False,
+                    )  # fmt: skip
+                except subprocess.TimeoutExpired:
+                    raise FederatedError(
+                        f"the federated run did not finish within {cfg.timeout_s:.0f} s"
+                    ) from None
+            if not result_path.exists():
+                raise FederatedError(
+                    f"the federated run failed (flwr run exit {done.returncode}):\n{_failure(run_log)}"
+                )
+            data = json.loads(result_path.read_text(encoding="utf-8"))
+            if "error" in data:
+                raise FederatedError(f"the federated run failed: {data['error']}")
+        finally:
+            _stop(procs)
+    return FederatedResult(
+        model=data["model"],
+        sites=len(sites),
+        rows=rows,
+        rounds=data["rounds"],
+        holdout_examples=int(data["holdout_examples"]),
+        holdout_accuracy=data["holdout_accuracy"],
+        holdout_loss=data["holdout_loss"],
+        dp=data.get("dp"),
+        secagg=cfg.secagg,
+        seconds=round(time.perf_counter() - started, 3),
+        logs=str(logs) if workdir is not None else None,
+    )
+
+
+def _failure(run_log: Path) -> str:
+    lines = [ln for ln in _tail(run_log, 60).splitlines() if "rror" in ln or "xception" in ln]
+    return "\n".join(lines[-8:]) or _tail(run_log, 8)

@@ -1,0 +1,138 @@
+"""Model cards: what a model was trained on, for what, how privately, and how well.
+
+A card is written as ``card.json`` (machine-readable, the source of truth) and
+``card.md`` (for people) in the model's registry directory. The pseudonyms of the
+training subjects are kept beside it in ``subjects.json`` (the card names the file),
+so erasure can find every model a subject helped train.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+__all__ = ["SUBJECTS_FILE", "ModelCard"]
+
+SUBJECTS_FILE = "subjects.json"
+
+
+@dataclass(slots=True)
+class ModelCard:
+    name: str
+    dataset: str
+    purpose: str
+    basis: str
+    target: str
+    #: (negative, positive) labels of the target
+    labels: list[str]
+    features: list[str]
+    encoded_features: list[str]
+    model: str
+    private: bool
+    #: the (epsilon, delta) promised and charged to the dataset's budget; None: not private
+    epsilon: float | None
+    delta: float | None
+    accuracy: float
+    majority_baseline: float
+    train_subjects: int
+    test_subjects: int
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    training_seconds: float
+    created_at: str
+    created_by: str
+    audit_seq: int
+    #: the settings ``veil models retrain`` reuses
+    settings: dict[str, Any]
+    #: epsilon the RDP accountant reports after training (<= epsilon)
+    epsilon_spent: float | None = None
+    accountant: str | None = None
+    noise_multiplier: float | None = None
+    max_grad_norm: float | None = None
+    sample_rate: float | None = None
+    budget_charge_seq: int | None = None
+    rows_dropped: int = 0
+    excluded_columns: dict[str, str] = field(default_factory=dict)
+    limitations: list[str] = field(default_factory=list)
+    subjects_file: str = SUBJECTS_FILE
+    version: int = 1
+    stale: bool = False
+    stale_since: str | None = None
+    erased_subjects: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if not self.private:
+            data["epsilon"] = data["delta"] = "none"
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelCard:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("epsilon", "delta"):
+            if values.get(key) == "none":
+                values[key] = None
+        return cls(**values)
+
+    def summary(self) -> dict[str, Any]:
+        """One line of ``veil models list``."""
+        return {
+            "name": self.name,
+            "dataset": self.dataset,
+            "purpose": self.purpose,
+            "model": self.model,
+            "target": self.target,
+            "epsilon": self.epsilon if self.private else "none",
+            "delta": self.delta if self.private else "none",
+            "accuracy": self.accuracy,
+            "train_subjects": self.train_subjects,
+            "version": self.version,
+            "stale": self.stale,
+            "erased_subjects": self.erased_subjects,
+            "created_at": self.created_at,
+        }
+
+    def to_markdown(self) -> str:
+        if self.private:
+            privacy = (
+                f"(epsilon={self.epsilon:g}, delta={self.delta:g})-differentially private at the subject "
+                f"level: DP-SGD (Opacus, ghost clipping, Poisson sampling with rate {self.sample_rate:.4g}), "
+                f"noise multiplier {self.noise_multiplier:.4g}, clipping norm {self.max_grad_norm:g}; "
+                f"the {self.accountant} accountant reports epsilon={self.epsilon_spent:.4g} spent. "
+                f"Charged to the budget of dataset `{self.dataset}` before training."
+            )
+        else:
+            privacy = "none: trained WITHOUT differential privacy (for comparison; audit-logged)."
+        lines = [
+            f"# Model card: {self.name}",
+            "",
+            "* **Status**: "
+            + (
+                f"STALE since {self.stale_since}: {self.erased_subjects} training subject(s) erased; "
+                "retrain it (`veil models retrain --stale`)"
+                if self.stale
+                else "current"
+            ),
+            f"* **Model**: {self.model} (binary classifier), version {self.version}",
+            f"* **Dataset / purpose**: `{self.dataset}` for `{self.purpose}` (basis {self.basis})",
+            f"* **Target**: `{self.target}` (positive: `{self.labels[1]}`, negative: `{self.labels[0]}`)",
+            f"* **Features**: {', '.join(f'`{f}`' for f in self.features)} "
+            f"({len(self.encoded_features)} encoded inputs)",
+            f"* **Privacy**: {privacy}",
+            f"* **Training data**: {self.train_subjects} subjects, one random row each "
+            f"({self.rows_dropped} further rows left out); pseudonyms in `{self.subjects_file}`",
+            f"* **Held-out accuracy**: {self.accuracy:.4f} on {self.test_subjects} subjects kept out of "
+            f"training (majority class: {self.majority_baseline:.4f})",
+            f"* **Training**: {self.epochs} epochs, batch size {self.batch_size}, learning rate "
+            f"{self.learning_rate:g}, {self.training_seconds:.2f} s",
+            f"* **Created**: {self.created_at} by {self.created_by} (audit entry {self.audit_seq})",
+        ]
+        if self.excluded_columns:
+            lines += ["", "## Columns left out", ""]
+            lines += [f"* `{k}`: {v}" for k, v in sorted(self.excluded_columns.items())]
+        if self.limitations:
+            lines += ["", "## Limitations", ""]
+            lines += [f"* {x}" for x in self.limitations]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,147 @@
+"""The model registry: ``<workspace>/models/<name>/`` with weights, card and training subjects.
+
+Each model directory holds ``model.pt`` (state dict, model kind and feature
+encoding; loaded with ``weights_only=True``), ``card.json`` / ``card.md`` and
+``subjects.json`` (the training subjects' pseudonyms). Erasure calls
+:meth:`ModelRegistry.mark_stale`, which reads only JSON, so erasing works without
+the ``ml`` extra installed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from veil import clock
+from veil.consent.purpose import validate_name
+from veil.errors import ConflictError, NotFoundError
+from veil.fileio import atomic_write_bytes
+from veil.ml.model_card import SUBJECTS_FILE, ModelCard
+
+if TYPE_CHECKING:
+    import torch
+
+    from veil.ml.data_prep import Encoding
+    from veil.workspace import Workspace
+
+__all__ = ["MODEL_FILE", "ModelRegistry"]
+
+MODEL_FILE = "model.pt"
+CARD_JSON = "card.json"
+CARD_MD = "card.md"
+
+
+class ModelRegistry:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.root = ws.root / "models"
+
+    def path(self, name: str) -> Path:
+        return self.root / validate_name("model", name)
+
+    def exists(self, name: str) -> bool:
+        return (self.path(name) / CARD_JSON).is_file()
+
+    def names(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if (p / CARD_JSON).is_file())
+
+    def card(self, name: str) -> ModelCard:
+        path = self.path(name) / CARD_JSON
+        if not path.is_file():
+            raise NotFoundError(f"no model {name!r}; `veil models list` shows the models there are")
+        return ModelCard.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+    def cards(self) -> list[ModelCard]:
+        return [self.card(n) for n in self.names()]
+
+    def subjects(self, name: str) -> list[str]:
+        card = self.card(name)
+        data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
+        return [str(p) for p in data["train"]]
+
+    def check_new(self, name: str, *, replace: bool) -> None:
+        if self.exists(name) and not replace:
+            raise ConflictError(f"model {name!r} exists; pass --replace to train it again under that name")
+
+    def save(
+        self,
+        card: ModelCard,
+        state: dict[str, Any],
+        subjects: list[str],
+        *,
+        out: Path | None = None,
+    ) -> Path:
+        """Write the model's files (weights and subjects 0600: they derive from personal data)."""
+        import torch
+
+        directory = self.path(card.name)
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o700)
+        atomic_write_bytes(
+            directory / SUBJECTS_FILE,
+            json.dumps({"model": card.name, "train": sorted(subjects)}).encode(),
+            mode=0o600,
+        )
+        tmp = directory / f".{MODEL_FILE}.new"
+        torch.save(state, tmp)
+        tmp.chmod(0o600)
+        tmp.replace(directory / MODEL_FILE)
+        self._write_card(directory, card)
+        if out is not None:
+            # An exported copy: weights and card, never the subjects list.
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(directory / MODEL_FILE, out / MODEL_FILE)
+            (out / MODEL_FILE).chmod(0o600)
+            self._write_card(out, card)
+        return directory
+
+    @staticmethod
+    def _write_card(directory: Path, card: ModelCard) -> None:
+        atomic_write_bytes(
+            directory / CARD_JSON, (json.dumps(card.to_dict(), indent=2, sort_keys=True) + "\n").encode()
+        )
+        atomic_write_bytes(directory / CARD_MD, card.to_markdown().encode())
+
+    def load(self, name: str) -> tuple[torch.nn.Module, Encoding]:
+        """The trained model (eval mode) and its feature encoding."""
+        import torch
+
+        from veil.ml.data_prep import Encoding
+        from veil.ml.training import build_model
+
+        self.card(name)  # NotFoundError for unknown names
+        state = torch.load(self.path(name) / MODEL_FILE, weights_only=True)
+        encoding = Encoding.from_dict(state["encoding"])
+        model = build_model(state["kind"], encoding.width, hidden=int(state["hidden"]))
+        model.load_state_dict(state["state_dict"])
+        model.eval()
+        return model, encoding
+
+    def mark_stale(self, pseudonyms: Iterable[str]) -> list[str]:
+        """Mark every model trained on any of ``pseudonyms`` as stale; returns their names."""
+        erased = set(pseudonyms)
+        marked: list[str] = []
+        if not erased:
+            return marked
+        now = clock.now_iso()
+        for name in self.names():
+            card = self.card(name)
+            path = self.path(name) / card.subjects_file
+            data = json.loads(path.read_text(encoding="utf-8"))
+            hit = erased.intersection(data["train"])
+            if not hit:
+                continue
+            # Idempotent: a subject erased twice (a re-run of erase) is counted once.
+            data["erased"] = sorted(hit.union(data.get("erased", [])))
+            atomic_write_bytes(path, json.dumps(data).encode(), mode=0o600)
+            card.stale = True
+            card.stale_since = card.stale_since or now
+            card.erased_subjects = len(data["erased"])
+            self._write_card(self.path(name), card)
+            marked.append(name)
+        return marked

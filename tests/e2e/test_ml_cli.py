@@ -1,0 +1,109 @@
+"""End-to-end: ``veil train`` and ``veil models`` through the real command (DP-SGD, cards, staleness)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from veil_cli import veil, veil_json
+
+from veil.ml.adult import adult_csv, load_adult
+from veil.workspace import Workspace
+
+ROWS = 1500
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    veil_json("init", ws=ws)
+    veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
+    src = adult_csv(tmp_path / "adult.csv", ROWS)
+    veil("ingest", str(src), "--dataset", "adult", "--subject-column", "person_id", "--no-pii-scan", ws=ws)
+    return ws
+
+
+@pytest.mark.slow
+def test_train_erase_retrain_story(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    common = [
+        "adult",
+        "--purpose",
+        "research",
+        "--target",
+        "income",
+        "--features",
+        "age,education,sex,hours_per_week",
+    ]
+
+    # DP mode refuses a numeric feature without declared bounds, naming the command to run.
+    proc = veil("train", *common, "--epsilon", "1", "--delta", "1e-5", "--json", ws=ws, check=False)
+    assert (
+        proc.returncode == 3
+        and "veil dataset set adult --bounds age=LO:HI" in json.loads(proc.stdout)["message"]
+    )
+    veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99", ws=ws)
+
+    # No budget yet: refused before training, nothing written.
+    proc = veil("train", *common, "--epsilon", "1", "--delta", "1e-5", "--json", ws=ws, check=False)
+    assert proc.returncode == 4 and "veil budget set adult" in json.loads(proc.stdout)["message"]
+    assert veil_json("models", "list", ws=ws) == []
+    veil_json("budget", "set", "adult", "--epsilon", "3", "--delta", "1e-4", ws=ws)
+
+    out = tmp_path / "export"
+    card = veil_json("train", *common, "--model", "mlp", "--epsilon", "2", "--delta", "1e-5", "--epochs", "2",
+                     "--name", "income-mlp", "--out", str(out), "--seed", "1", ws=ws)  # fmt: skip
+    assert card["private"] and card["epsilon"] == 2 and 0 < card["epsilon_spent"] <= 2
+    assert card["train_subjects"] + card["test_subjects"] == ROWS and card["accuracy"] > 0.6
+    assert (out / "model.pt").is_file() and (out / "card.md").is_file()
+    budget = veil_json("budget", "show", "adult", ws=ws)
+    assert budget["epsilon_spent"] == 2 and budget["charges"] == 1
+
+    # Over budget: refused (exit 12), nothing charged.
+    proc = veil(
+        "train", *common, "--epsilon", "2", "--delta", "1e-5", "--name", "again", "--json", ws=ws, check=False
+    )
+    assert proc.returncode == 12 and veil_json("budget", "show", "adult", ws=ws)["charges"] == 1
+
+    plain = veil_json("train", *common, "--no-dp", "--epochs", "2", "--name", "income-plain", ws=ws)
+    assert plain["epsilon"] == "none" and veil_json("budget", "show", "adult", ws=ws)["charges"] == 1
+
+    # Erase one training subject: the DP model turns stale; retrain drops the subject (charged again).
+    trained = set(json.loads((ws / "models" / "income-mlp" / "subjects.json").read_text())["train"])
+    veil_json("budget", "set", "adult", "--epsilon", "5", "--delta", "1e-4", ws=ws)
+    with Workspace.open(ws) as opened:
+        pid = next(
+            str(p)
+            for p in load_adult(ROWS).column("person_id").to_pylist()
+            if opened.pseudonymize(str(p)) in trained
+        )
+    veil("subject", "erase", pid, ws=ws)
+    listed = {m["name"]: m for m in veil_json("models", "list", ws=ws)}
+    assert listed["income-mlp"]["stale"] and listed["income-mlp"]["erased_subjects"] == 1
+    assert "STALE" in veil("models", "list", ws=ws).stdout
+
+    retrained = veil_json("models", "retrain", "--stale", ws=ws)
+    assert "income-mlp" in {r["name"] for r in retrained}
+    after = {m["name"]: m for m in veil_json("models", "list", ws=ws)}
+    assert not after["income-mlp"]["stale"] and after["income-mlp"]["version"] == 2
+    assert veil_json("budget", "show", "adult", ws=ws)["charges"] == 2
+    shown = veil_json("models", "show", "income-mlp", ws=ws)
+    assert shown["version"] == 2 and not shown["stale"]
+
+
+@pytest.mark.slow
+def test_train_errors(workspace: Path) -> None:
+    ws = workspace
+    proc = veil(
+        "train", "adult", "--purpose", "research", "--target", "nope", "--no-dp", "--json", ws=ws, check=False
+    )
+    assert proc.returncode == 4 and "no column 'nope'" in json.loads(proc.stdout)["message"]
+    proc = veil(
+        "train", "adult", "--purpose", "research", "--target", "race", "--no-dp", "--json", ws=ws, check=False
+    )
+    assert proc.returncode == 3 and "binary" in json.loads(proc.stdout)["message"]
+    proc = veil("train", "adult", "--purpose", "research", "--target", "income", "--json", ws=ws, check=False)
+    assert proc.returncode == 3 and "--epsilon" in json.loads(proc.stdout)["message"]
+    proc = veil("models", "retrain", "--json", ws=ws, check=False)
+    assert proc.returncode == 3

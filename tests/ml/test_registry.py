@@ -1,0 +1,87 @@
+"""The model registry: erasure marks models stale, retraining drops the erased subjects."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from veil.dp.budget import BudgetLedger
+from veil.errors import NotFoundError
+from veil.ml.adult import load_adult
+from veil.ml.registry import ModelRegistry
+from veil.ml.training import Trainer, TrainSettings
+from veil.rights.erasure import erase_subject
+from veil.workspace import Workspace
+
+from .conftest import ROWS
+
+
+def _train(ws: Workspace, name: str, *, private: bool = True) -> None:
+    settings = TrainSettings(
+        dataset="adult",
+        purpose="research",
+        target="income",
+        features=("age", "education", "sex", "hours_per_week"),
+        epsilon=2.0 if private else None,
+        delta=1e-5 if private else 0.0,
+        epochs=1,
+    )
+    Trainer(ws).train(settings, name, seed=0)
+
+
+def _training_subject_id(ws: Workspace, name: str) -> tuple[str, str]:
+    """A person_id (and its pseudonym) that the model was trained on."""
+    trained = set(ModelRegistry(ws).subjects(name))
+    for pid in load_adult(ROWS).column("person_id").to_pylist():
+        pseudonym = ws.pseudonymize(str(pid))
+        if pseudonym in trained:
+            return str(pid), pseudonym
+    raise AssertionError("no training subject found")
+
+
+def test_erasure_marks_models_stale_and_retrain_drops_the_subject(adult_ws: Workspace) -> None:
+    _train(adult_ws, "dp-model")
+    _train(adult_ws, "plain-model", private=False)
+    registry = ModelRegistry(adult_ws)
+    pid, pseudonym = _training_subject_id(adult_ws, "dp-model")
+    in_plain = pseudonym in registry.subjects("plain-model")
+
+    erase_subject(adult_ws, pid)
+
+    card = registry.card("dp-model")
+    assert card.stale and card.erased_subjects == 1 and card.stale_since
+    assert "STALE" in (registry.path("dp-model") / "card.md").read_text()
+    assert registry.card("plain-model").stale is in_plain
+    charges = len(BudgetLedger(adult_ws).history("adult"))
+
+    results = Trainer(adult_ws).retrain_stale(seed=1)
+
+    assert {r.card.name for r in results} == {"dp-model"} | ({"plain-model"} if in_plain else set())
+    card = registry.card("dp-model")
+    assert not card.stale and card.version == 2 and card.erased_subjects == 0
+    assert pseudonym not in registry.subjects("dp-model")
+    assert card.epsilon == 2.0 and card.features == ["age", "education", "sex", "hours_per_week"]
+    # A DP retrain is charged again; a non-private one is not.
+    assert len(BudgetLedger(adult_ws).history("adult")) == charges + 1
+    assert Trainer(adult_ws).retrain_stale() == []
+
+
+def test_mark_stale_is_idempotent_and_ignores_other_subjects(adult_ws: Workspace) -> None:
+    _train(adult_ws, "m")
+    registry = ModelRegistry(adult_ws)
+    some = registry.subjects("m")[:2]
+    assert registry.mark_stale(["0" * 32]) == []
+    assert not registry.card("m").stale
+    assert registry.mark_stale(some) == ["m"]
+    assert registry.mark_stale(some[:1]) == ["m"]
+    assert registry.card("m").erased_subjects == 2
+    data = json.loads((registry.path("m") / "subjects.json").read_text())
+    assert sorted(data["erased"]) == sorted(some)
+
+
+def test_erasure_without_models_or_ml_registry(ws: Workspace) -> None:
+    assert ModelRegistry(ws).mark_stale(["a" * 32]) == []
+    assert ModelRegistry(ws).cards() == []
+    with pytest.raises(NotFoundError, match="veil models list"):
+        ModelRegistry(ws).card("missing")

@@ -1,0 +1,218 @@
+"""DP-SGD training on a purpose-bound release: accounting, order of charge, errors, card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from veil.consent.purpose import PurposeRegistry
+from veil.dp.budget import BudgetExceededError, BudgetLedger
+from veil.dp.policy import PolicyStore
+from veil.errors import ConflictError, ConsentError, InputError, NotFoundError
+from veil.ml.data_prep import load_training_data, plan_training
+from veil.ml.registry import ModelRegistry
+from veil.ml.training import Trainer, TrainSettings, accuracy, fit
+from veil.schema import audit_log
+from veil.vault.ingest import Ingestor
+from veil.workspace import Workspace
+
+
+def _settings(**kw: Any) -> TrainSettings:
+    base: dict[str, Any] = {
+        "dataset": "adult",
+        "purpose": "research",
+        "target": "income",
+        "model": "logreg",
+        "epsilon": 3.0,
+        "delta": 1e-5,
+        "epochs": 3,
+    }
+    return TrainSettings(**{**base, **kw})
+
+
+def _actions(ws: Workspace) -> list[str]:
+    with ws.engine.connect() as conn:
+        return [str(r[0]) for r in conn.execute(sa.select(audit_log.c.action).order_by(audit_log.c.seq))]
+
+
+def test_opacus_reaches_but_does_not_exceed_the_promised_epsilon(adult_ws: Workspace) -> None:
+    plan = plan_training(adult_ws, "adult", "research", "income", None, private=True)
+    data = load_training_data(adult_ws, plan, seed=1)
+    for kind, eps in (("logreg", 1.0), ("mlp", 4.0)):
+        result = fit(data.x_train, data.y_train, kind=kind, epochs=1, epsilon=eps, delta=1e-5, seed=1)
+        assert result.epsilon_spent is not None and result.noise_multiplier is not None
+        # get_noise_multiplier searches to within 0.01 below the target
+        assert eps - 0.02 <= result.epsilon_spent <= eps
+        assert result.noise_multiplier > 0.3
+        assert result.sample_rate == pytest.approx(1 / np.ceil(len(data.x_train) / 256))
+
+
+def test_dp_accuracy_is_sane_and_close_to_non_private(adult_ws: Workspace) -> None:
+    plan = plan_training(adult_ws, "adult", "research", "income", None, private=True)
+    data = load_training_data(adult_ws, plan, seed=2)
+    majority = max(data.y_test.mean(), 1 - data.y_test.mean())
+    plain = fit(data.x_train, data.y_train, kind="logreg", epochs=5, seed=2)
+    private = fit(data.x_train, data.y_train, kind="logreg", epochs=5, epsilon=8.0, delta=1e-5, seed=2)
+    acc_plain = accuracy(plain.model, data.x_test, data.y_test)
+    acc_private = accuracy(private.model, data.x_test, data.y_test)
+    # 2,000 subjects and a 400-subject held-out set: loose, but a broken pipeline (labels
+    # flipped, features zeroed, noise mis-scaled) falls well below these.
+    assert acc_plain >= majority
+    assert acc_private >= majority - 0.03 and acc_private > 0.7
+    assert acc_private >= acc_plain - 0.06
+
+
+def test_train_charges_the_budget_before_reading_training_rows(
+    adult_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    real = load_training_data
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(len(BudgetLedger(adult_ws).history("adult")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("veil.ml.training.load_training_data", spy)
+    result = Trainer(adult_ws).train(_settings(), "m1", seed=3)
+    assert seen == [1]  # the charge was on the ledger when the rows were read
+    history = BudgetLedger(adult_ws).history("adult")
+    assert [(h["kind"], h["epsilon"], h["delta"]) for h in history] == [("train", 3.0, 1e-5)]
+    assert result.card.budget_charge_seq == history[0]["seq"]
+    assert result.card.epsilon_spent is not None and result.card.epsilon_spent <= 3.0
+    assert _actions(adult_ws)[-2:] == ["dp.train", "ml.train"]
+
+
+def test_refused_charge_leaves_nothing(adult_ws: Workspace) -> None:
+    before = _actions(adult_ws)
+    with pytest.raises(BudgetExceededError, match="nothing was run or charged"):
+        Trainer(adult_ws).train(_settings(epsilon=11.0), "m1")
+    assert BudgetLedger(adult_ws).history("adult") == []
+    assert _actions(adult_ws) == before
+    assert ModelRegistry(adult_ws).names() == []
+    assert not (adult_ws.root / "models" / "m1").exists()
+
+
+def test_card_lists_each_training_subject_once(adult_ws: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    result = Trainer(adult_ws).train(_settings(model="mlp", epochs=2), "m1", out=out, seed=4)
+    registry = ModelRegistry(adult_ws)
+    subjects = registry.subjects("m1")
+    card = registry.card("m1")
+    assert len(subjects) == len(set(subjects)) == card.train_subjects == result.card.train_subjects
+    assert card.train_subjects + card.test_subjects == 2000  # one row per subject, split by subject
+    with adult_ws.engine.connect() as conn:
+        vault = {str(r[0]) for r in conn.execute(sa.text("SELECT DISTINCT _pseudonym FROM ds_adult"))}
+    assert set(subjects) <= vault
+    on_disk = json.loads((registry.path("m1") / "card.json").read_text())
+    assert on_disk["subjects_file"] == "subjects.json" and on_disk["epsilon"] == 3.0
+    assert "Limitations" in (registry.path("m1") / "card.md").read_text()
+    assert (out / "model.pt").is_file() and (out / "card.json").is_file()
+    assert not (out / "subjects.json").exists()  # the exported copy carries no pseudonyms
+    assert any("derived from the training data" in x for x in card.limitations)
+    model, encoding = registry.load("m1")
+    assert encoding.width == len(card.encoded_features)
+    plan = plan_training(adult_ws, "adult", "research", "income", None, private=True)
+    data = load_training_data(adult_ws, plan, seed=4)
+    assert accuracy(model, data.x_test, data.y_test) == pytest.approx(card.accuracy, abs=1e-6)
+    with pytest.raises(ConflictError, match="--replace"):
+        Trainer(adult_ws).train(_settings(), "m1")
+
+
+def test_no_dp_training_is_not_charged_but_audited(adult_ws: Workspace) -> None:
+    result = Trainer(adult_ws).train(_settings(epsilon=None, delta=0.0), "plain", seed=5)
+    assert BudgetLedger(adult_ws).history("adult") == []
+    assert result.card.to_dict()["epsilon"] == "none" and not result.card.private
+    with adult_ws.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(audit_log.c.action, audit_log.c.details).order_by(audit_log.c.seq.desc()).limit(1)
+        ).one()
+    assert row[0] == "ml.train" and json.loads(row[1])["private"] is False
+
+
+def test_one_random_row_per_subject(ws: Workspace, tmp_path: Path) -> None:
+    lines = ["pid,age,city,label"] + [
+        f"p{i % 20},{20 + i % 50},{'AB'[i % 2]},{'yn'[i % 3 == 0]}" for i in range(60)
+    ]
+    src = tmp_path / "multi.csv"
+    src.write_text("\n".join(lines) + "\n")
+    Ingestor(ws).run(src, "multi", "pid")
+    PurposeRegistry(ws).add("research", "legitimate_interests", 365)
+    plan = plan_training(ws, "multi", "research", "label", ["age", "city"], private=False)
+    data = load_training_data(ws, plan, seed=0)
+    assert len(data.train_subjects) + len(data.test_subjects) == 20
+    assert not set(data.train_subjects) & set(data.test_subjects)
+    assert data.rows_dropped == 40
+    assert len(data.x_train) == len(data.train_subjects)
+
+
+def test_features_use_declared_keys_and_bounds(adult_ws: Workspace) -> None:
+    PolicyStore(adult_ws).update("adult", keys={"sex": ("Female", "Male", "Other")})
+    plan = plan_training(adult_ws, "adult", "research", "income", ["age", "sex"], private=True)
+    data = load_training_data(adult_ws, plan, seed=0)
+    assert data.encoding.columns() == ["age", "sex=Female", "sex=Male", "sex=Other"]
+    assert np.abs(data.x_train[:, 0]).max() <= 1.0  # clamped and scaled by the declared bounds
+    assert not any("derived" in x for x in data.limitations if "sex" in x)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"target": "nope"}, NotFoundError, "no column 'nope'"),
+        ({"target": "race"}, InputError, "must be binary"),
+        ({"target": "person_id"}, InputError, "subject column"),
+        ({"features": ("age", "income")}, InputError, "cannot also be a feature"),
+        ({"model": "forest"}, InputError, "unknown model"),
+        ({"delta": 0.0}, InputError, "--delta"),
+        ({"epochs": 0}, InputError, "--epochs"),
+    ],
+)
+def test_bad_inputs_are_refused_before_any_charge(
+    adult_ws: Workspace, kwargs: dict[str, Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        Trainer(adult_ws).train(_settings(**kwargs), "m1")
+    assert BudgetLedger(adult_ws).history("adult") == []
+
+
+def test_numeric_feature_without_bounds_is_refused_in_dp_mode(adult_ws: Workspace) -> None:
+    PolicyStore(adult_ws).update("adult", bounds={})  # merge: keep the others
+    with adult_ws.transaction() as conn:  # drop one bound by rewriting the policy
+        policy = PolicyStore(adult_ws).get("adult", conn)
+        bounds = {k: v for k, v in policy.bounds.items() if k != "fnlwgt"}
+    from dataclasses import replace
+
+    from veil.schema import dp_policies
+
+    with adult_ws.transaction() as conn:
+        conn.execute(
+            dp_policies.update()
+            .where(dp_policies.c.dataset == "adult")
+            .values(policy=replace(policy, bounds=bounds).to_json())
+        )
+    with pytest.raises(InputError, match=r"veil dataset set adult --bounds fnlwgt=LO:HI"):
+        Trainer(adult_ws).train(_settings(), "m1")
+    # Non-DP training standardises with the data instead; DP training can leave it out.
+    Trainer(adult_ws).train(_settings(epsilon=None, delta=0.0, epochs=1), "plain")
+    Trainer(adult_ws).train(_settings(features=("age", "sex", "education"), epochs=1), "dp")
+
+
+def test_no_lawful_subjects(adult_ws: Workspace) -> None:
+    PurposeRegistry(adult_ws).add("marketing", "consent", 30)
+    with pytest.raises(ConsentError, match="no subject"):
+        Trainer(adult_ws).train(_settings(purpose="marketing"), "m1")
+    assert BudgetLedger(adult_ws).history("adult") == []
+
+
+def test_purpose_categories_are_respected(adult_ws: Workspace) -> None:
+    PurposeRegistry(adult_ws).add("stats", "legitimate_interests", 30, categories=("other", "sensitive"))
+    result = Trainer(adult_ws).train(_settings(purpose="stats", epochs=1), "m1", seed=0)
+    assert "age" not in result.card.features and "sex" not in result.card.features  # quasi-identifiers
+    assert "hours_per_week" in result.card.features
+    assert "quasi_identifier not allowed" in result.card.excluded_columns["age"]
+    with pytest.raises(ConsentError, match="does not allow quasi_identifier"):
+        Trainer(adult_ws).train(_settings(purpose="stats", features=("age",)), "m2")
