@@ -21,6 +21,7 @@ from veil.cli import (
     he,
     keys,
     ml,
+    model_audit,
     pii,
     proxy,
     purpose,
@@ -58,6 +59,7 @@ demo.register(app)
 dp.register(app, dataset.app)
 ml.register(app)
 federated.register(app)
+model_audit.register(app)
 
 DB_ERROR_EXIT = 11
 INTERNAL_EXIT = 70

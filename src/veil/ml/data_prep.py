@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,6 +50,7 @@ __all__ = [
     "load_training_data",
     "plan_training",
     "precheck_data",
+    "read_subject_rows",
 ]
 
 #: Without declared keys, DP mode one-hot encodes at most this many of a column's values.
@@ -399,6 +400,28 @@ def load_training_data(
         rows_dropped=rows_dropped,
         limitations=limitations,
     )
+
+
+def read_subject_rows(
+    ws: Workspace, plan: TrainingPlan, *, extra: Sequence[Column] = (), seed: int | None = None
+) -> dict[str, dict[str, Any]]:
+    """One row per lawful subject with a target value (target, features and ``extra`` columns).
+
+    For audits of a trained model, which re-read its subjects by pseudonym. The caller
+    checks that ``extra`` columns are allowed for the purpose. A subject with several
+    rows gets one chosen at random (``seed``): not necessarily the row training used.
+    """
+    t = plan.dataset.table
+    cols = list({c.name: c for c in (plan.target, *plan.features, *extra)}.values())
+    query = _lawful_filter(plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), ()).order_by(
+        t.c[PSEUDONYM], t.c[ROW]
+    )
+    by_subject: dict[str, list[dict[str, Any]]] = {}
+    with ws.engine.connect() as conn:
+        for row in conn.execute(query):
+            by_subject.setdefault(row[0], []).append({c.name: v for c, v in zip(cols, row[1:], strict=True)})
+    rng = np.random.default_rng(seed)
+    return {s: rows[int(rng.integers(len(rows)))] for s, rows in sorted(by_subject.items())}
 
 
 def _numeric_spec(col: Column, values: list[Any], policy: DpPolicy) -> FeatureSpec:

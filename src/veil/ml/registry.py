@@ -32,6 +32,7 @@ __all__ = ["MODEL_FILE", "ModelRegistry"]
 MODEL_FILE = "model.pt"
 CARD_JSON = "card.json"
 CARD_MD = "card.md"
+AUDITS_JSON = "audits.json"
 
 
 class ModelRegistry:
@@ -121,6 +122,22 @@ class ModelRegistry:
         model.load_state_dict(state["state_dict"])
         model.eval()
         return model, encoding
+
+    def record_audit(self, name: str, entry: dict[str, Any]) -> None:
+        """Append an audit's summary (metrics and counts, no personal data) to ``audits.json``."""
+        path = self.path(name) / AUDITS_JSON
+        entries = self.audits(name)
+        entries.append(entry)
+        atomic_write_bytes(path, (json.dumps(entries, indent=2, sort_keys=True) + "\n").encode())
+
+    def audits(self, name: str) -> list[dict[str, Any]]:
+        """The model's recorded audits, oldest first (``veil audit-model``, ``veil fairness``)."""
+        self.card(name)  # NotFoundError for unknown names
+        path = self.path(name) / AUDITS_JSON
+        if not path.is_file():
+            return []
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [dict(e) for e in data] if isinstance(data, list) else []
 
     def mark_stale(self, pseudonyms: Iterable[str]) -> list[str]:
         """Mark every model trained on any of ``pseudonyms`` as stale; returns their names."""

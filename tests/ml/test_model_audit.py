@@ -1,0 +1,137 @@
+"""Audits of registered models: membership inference against DP and --no-dp models, fairness by group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from veil.consent.purpose import PurposeRegistry
+from veil.errors import ConsentError, InputError, NotFoundError
+from veil.ml.adult import adult_csv
+from veil.ml.model_audit import audit_model, fairness
+from veil.ml.registry import ModelRegistry
+from veil.ml.training import Trainer, TrainSettings
+from veil.schema import audit_log
+from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.ingest import Ingestor
+from veil.workspace import Workspace
+
+
+def _train(ws: Workspace, name: str, **kw: Any) -> None:
+    base: dict[str, Any] = {"dataset": "adult", "purpose": "research", "target": "income", "epochs": 2}
+    Trainer(ws).train(TrainSettings(**{**base, **kw}), name, seed=1)
+
+
+def _entries(ws: Workspace, action: str) -> list[tuple[int, dict[str, Any]]]:
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(audit_log.c.subject_count, audit_log.c.details)
+            .where(audit_log.c.action == action)
+            .order_by(audit_log.c.seq)
+        )
+        return [(int(r[0]), json.loads(r[1])) for r in rows]
+
+
+@pytest.mark.slow
+def test_dp_model_resists_membership_inference_and_the_no_dp_one_does_not(adult_ws: Workspace) -> None:
+    # The --no-dp baseline memorises: 300 training subjects, 40 epochs of small batches.
+    _train(adult_ws, "plain", model="mlp", epochs=40, batch_size=32, test_fraction=0.85)
+    _train(adult_ws, "dp", model="mlp", epochs=3, batch_size=64, test_fraction=0.85, epsilon=1.0, delta=1e-5)
+    plain = audit_model(adult_ws, "plain", shadows=6, max_rows=600)
+    dp = audit_model(adult_ws, "dp", shadows=6, max_rows=600)
+
+    assert [a.attack for a in plain.attacks] == ["loss-threshold", "lira-online", "lira-offline"]
+    assert plain.members == plain.non_members == 300 and plain.pool == 600
+    assert plain.member_accuracy > plain.non_member_accuracy + 0.1  # it memorised its subjects
+    assert plain.attack("lira-online").auc > 0.6
+    assert plain.attack("lira-online").auc > dp.attack("lira-online").auc + 0.05
+    assert plain.attack("loss-threshold").auc > dp.attack("loss-threshold").auc
+    for report in dp.attacks:
+        assert 0.4 < report.auc < 0.6
+    assert dp.private and dp.epsilon == 1.0 and dp.epsilon_spent is not None and dp.epsilon_spent <= 1.0
+    assert not plain.private and plain.to_dict()["epsilon"] == "none"
+    json.dumps([plain.to_dict(), dp.to_dict()])  # plain data, ready for --json
+
+    # Audited: one entry per model, counts and metrics only in its details.
+    entries = _entries(adult_ws, "ml.audit_model")
+    assert [(n, d["model"]) for n, d in entries] == [(600, "plain"), (600, "dp")]
+    subjects = set(ModelRegistry(adult_ws).subjects("plain"))
+    assert not any(s in json.dumps(d) for _, d in entries for s in subjects)
+    recorded = ModelRegistry(adult_ws).audits("dp")
+    assert len(recorded) == 1 and recorded[0]["kind"] == "membership_inference"
+    assert recorded[0]["attacks"]["lira-online"]["auc"] == pytest.approx(
+        dp.attack("lira-online").auc, abs=1e-6
+    )
+
+
+def test_fairness_by_sex_and_mitigation(adult_ws: Workspace) -> None:
+    _train(adult_ws, "m", model="logreg", epochs=3)
+    card = ModelRegistry(adult_ws).card("m")
+    # 400 held-out subjects hold fewer than 30 women earning >50K: lower the reliability floor.
+    result = fairness(adult_ws, "m", "sex", mitigate=True, min_group_size=10)
+
+    report = result.report
+    assert [g.group for g in report.groups] == ["Female", "Male"]
+    assert report.count == result.held_out_subjects == card.test_subjects
+    assert all(g.reliable and g.selection_rate is not None for g in report.groups)
+    assert report.demographic_parity_difference is not None and report.equalized_odds_difference is not None
+    assert report.accuracy == pytest.approx(card.accuracy, abs=1e-6)  # the model's held-out subjects
+
+    mitigation = result.mitigation
+    assert mitigation is not None and mitigation.constraint == "demographic_parity"
+    assert mitigation.subjects == card.train_subjects + card.test_subjects
+    before = mitigation.before.demographic_parity_difference
+    after = mitigation.after.demographic_parity_difference
+    assert before is not None and after is not None and after < before
+    data = result.to_dict()
+    assert data["mitigation"]["after"]["groups"][0]["group"] == "Female"
+    json.dumps(data)
+
+    # "sex" is not a feature of this model, only read for grouping: still allowed for the purpose.
+    _train(adult_ws, "narrow", features=("age", "hours_per_week"), epochs=1)
+    narrow = fairness(adult_ws, "narrow", "race")
+    assert narrow.mitigation is None and len(narrow.report.groups) >= 2
+    assert [d["model"] for _, d in _entries(adult_ws, "ml.fairness")] == ["m", "narrow"]
+    assert [a["kind"] for a in ModelRegistry(adult_ws).audits("m")] == ["fairness"]
+
+
+def test_unknown_model_sensitive_column_and_options_are_refused(adult_ws: Workspace) -> None:
+    with pytest.raises(NotFoundError, match=r"no model 'nope'.*veil models list"):
+        audit_model(adult_ws, "nope")
+    with pytest.raises(NotFoundError, match="no model 'nope'"):
+        fairness(adult_ws, "nope", "sex")
+    _train(adult_ws, "m", epochs=1)
+    with pytest.raises(NotFoundError, match="no column 'gender'"):
+        fairness(adult_ws, "m", "gender")
+    with pytest.raises(InputError, match="subject column"):
+        fairness(adult_ws, "m", "person_id")
+    with pytest.raises(InputError, match="target"):
+        fairness(adult_ws, "m", "income")
+    with pytest.raises(InputError, match="--constraint 'parity'"):
+        fairness(adult_ws, "m", "sex", mitigate=True, constraint="parity")
+    with pytest.raises(InputError, match="--min-group-size"):
+        fairness(adult_ws, "m", "sex", min_group_size=0)
+    with pytest.raises(InputError, match="--shadows"):
+        audit_model(adult_ws, "m", shadows=3)
+    assert _entries(adult_ws, "ml.fairness") == [] and _entries(adult_ws, "ml.audit_model") == []
+
+
+def test_a_column_the_purpose_may_not_use_is_refused(adult_ws: Workspace) -> None:
+    PurposeRegistry(adult_ws).add("stats", "legitimate_interests", 30, categories=("other", "sensitive"))
+    _train(adult_ws, "m", purpose="stats", epochs=1)
+    with pytest.raises(ConsentError, match="does not allow quasi_identifier columns such as 'sex'"):
+        fairness(adult_ws, "m", "sex")
+    assert fairness(adult_ws, "m", "race").report.count > 0  # a sensitive column the purpose allows
+
+
+def test_a_sealed_column_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    schema = SchemaFile({"native_country": ColumnCategory.DIRECT_IDENTIFIER})
+    Ingestor(ws).run(adult_csv(tmp_path / "adult.csv", 200), "adult", "person_id", schema=schema)
+    PurposeRegistry(ws).add("research", "legitimate_interests", 365)
+    _train(ws, "m", features=("age", "sex"), epochs=1)
+    with pytest.raises(ConsentError, match="'native_country' is a direct identifier: it is never released"):
+        fairness(ws, "m", "native_country")
