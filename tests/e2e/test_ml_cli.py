@@ -107,3 +107,37 @@ def test_train_errors(workspace: Path) -> None:
     assert proc.returncode == 3 and "--epsilon" in json.loads(proc.stdout)["message"]
     proc = veil("models", "retrain", "--json", ws=ws, check=False)
     assert proc.returncode == 3
+
+
+@pytest.mark.slow
+def test_sharded_train_erase_retrains_one_shard(workspace: Path) -> None:
+    ws = workspace
+    card = veil_json("train", "adult", "--purpose", "research", "--target", "income", "--features",
+                     "age,education,sex,hours_per_week", "--no-dp", "--epochs", "1", "--shards", "4",
+                     "--name", "income-sisa", "--seed", "0", ws=ws)  # fmt: skip
+    assert card["shards"] == 4 and card["retrained_shards"] == [] and card["accuracy"] > 0.6
+    assert (ws / "models" / "income-sisa" / "sisa.json").is_file()
+    (listed,) = veil_json("models", "list", ws=ws)
+    assert listed["shards"] == 4
+    assert "Sharding (SISA)" in veil("models", "show", "income-sisa", ws=ws).stdout
+
+    subjects = json.loads((ws / "models" / "income-sisa" / "subjects.json").read_text())
+    with Workspace.open(ws) as opened:
+        pid, pseudonym = next(
+            (str(p), opened.pseudonymize(str(p)))
+            for p in load_adult(ROWS).column("person_id").to_pylist()
+            if opened.pseudonymize(str(p)) in subjects["train"]
+        )
+    holder = next(j for j, members in enumerate(subjects["shards"]) if pseudonym in members)
+    veil("subject", "erase", pid, ws=ws)
+    assert veil_json("models", "list", ws=ws)[0]["stale"]
+
+    proc = veil("models", "retrain", "--stale", ws=ws)
+    assert f"retrained shard {holder} of 4" in " ".join(proc.stdout.split())
+    shown = veil_json("models", "show", "income-sisa", ws=ws)
+    assert shown["retrained_shards"] == [holder] and shown["version"] == 2 and not shown["stale"]
+    assert shown["speedup"] > 0
+    after = json.loads((ws / "models" / "income-sisa" / "subjects.json").read_text())
+    assert pseudonym not in after["train"] and after["shards"][holder] == sorted(
+        set(subjects["shards"][holder]) - {pseudonym}
+    )

@@ -26,9 +26,14 @@ def _eps(card: dict[str, Any]) -> str:
     return f"epsilon={card['epsilon']:g}, delta={card['delta']:g}"
 
 
+def _kind(card: dict[str, Any]) -> str:
+    shards = int(card.get("shards", 1))
+    return card["model"] if shards <= 1 else f"{card['model']} x {shards} shards"
+
+
 def _show_trained(card: dict[str, Any]) -> None:
     console.print(
-        f"[green]Trained[/] {card['name']} ({card['model']}, {_eps(card)}) on {card['train_subjects']} "
+        f"[green]Trained[/] {card['name']} ({_kind(card)}, {_eps(card)}) on {card['train_subjects']} "
         f"subjects: held-out accuracy {card['accuracy']:.4f} (majority {card['majority_baseline']:.4f}), "
         f"{card['training_seconds']:.2f} s; card: {card['path']}/card.md"
     )
@@ -60,13 +65,23 @@ def train(
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a model of the same name.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed (row choice, split, init, noise).")] = None,
+    shards: Annotated[
+        int,
+        typer.Option(
+            help="SISA: an ensemble of K models on disjoint subject shards; erasure retrains one shard.",
+            min=1,
+        ),
+    ] = 1,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train a binary classifier with DP-SGD (Opacus), charged to the dataset's budget first.
 
     Each subject contributes one random row, so the (epsilon, delta) guarantee is per
-    subject. --no-dp trains the same model without privacy, for comparison.
+    subject. --no-dp trains the same model without privacy, for comparison. --shards K
+    trains K models on disjoint shards of the subjects (SISA), still charged one
+    (epsilon, delta); after an erasure `veil models retrain` retrains only the shard
+    that held the subject.
     """
     from veil.ml.training import Trainer, TrainSettings
 
@@ -88,6 +103,7 @@ def train(
         learning_rate=lr,
         max_grad_norm=max_grad_norm,
         positive=positive,
+        shards=shards,
     )
     with open_ws(workspace) as ws:
         result = Trainer(ws).train(
@@ -107,7 +123,16 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
 
     def show() -> None:
         t = Table(
-            "name", "dataset", "purpose", "model", "privacy", "accuracy", "subjects", "version", "status"
+            "name",
+            "dataset",
+            "purpose",
+            "model",
+            "shards",
+            "privacy",
+            "accuracy",
+            "subjects",
+            "version",
+            "status",
         )
         for r in rows:
             status = f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
@@ -116,6 +141,7 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
                 r["dataset"],
                 r["purpose"],
                 r["model"],
+                str(r["shards"]),
                 _eps(r),
                 f"{r['accuracy']:.4f}",
                 str(r["train_subjects"]),
@@ -164,8 +190,25 @@ def models_retrain(
             console.print("no stale models")
         for card in data:
             _show_trained(card)
+            _show_shards(card)
 
     emit(as_json, data, show)
+
+
+def _show_shards(card: dict[str, Any]) -> None:
+    k = int(card.get("shards", 1))
+    if k <= 1:
+        return
+    ids: list[int] = card.get("retrained_shards") or []
+    if not ids:
+        console.print(f"  retrained all {k} shards (nothing erased: a full training)")
+        return
+    which = ", ".join(str(j) for j in ids)
+    faster = f", about {card['speedup']:g}x faster than a full training" if card.get("speedup") else ""
+    console.print(
+        f"  retrained shard{'s' if len(ids) > 1 else ''} {which} of {k} "
+        f"in {card['retrain_seconds']:.2f} s{faster}"
+    )
 
 
 def register(root: typer.Typer) -> None:

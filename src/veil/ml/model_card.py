@@ -60,6 +60,13 @@ class ModelCard:
     stale: bool = False
     stale_since: str | None = None
     erased_subjects: int = 0
+    #: SISA: the number of shard models in the ensemble (1: a single model)
+    shards: int = 1
+    #: SISA: the shards the last unlearning retrain trained again (empty: trained in full)
+    retrained_shards: list[int] = field(default_factory=list)
+    #: SISA: seconds the last unlearning retrain took, and the full training's seconds over it
+    retrain_seconds: float | None = None
+    speedup: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -89,6 +96,7 @@ class ModelCard:
             "accuracy": self.accuracy,
             "train_subjects": self.train_subjects,
             "version": self.version,
+            "shards": self.shards,
             "stale": self.stale,
             "erased_subjects": self.erased_subjects,
             "created_at": self.created_at,
@@ -129,6 +137,20 @@ class ModelCard:
             f"{self.learning_rate:g}, {self.training_seconds:.2f} s",
             f"* **Created**: {self.created_at} by {self.created_by} (audit entry {self.audit_seq})",
         ]
+        if self.shards > 1:
+            sharding = (
+                f"* **Sharding (SISA)**: an ensemble of {self.shards} models, each trained on a disjoint "
+                "shard of the training subjects (assigned by a salted hash of the pseudonym); erasing a "
+                "subject retrains only its shard"
+            )
+            if self.retrained_shards and self.retrain_seconds is not None:
+                ids = ", ".join(str(j) for j in self.retrained_shards)
+                faster = f" (about {self.speedup:.1f}x faster than a full training)" if self.speedup else ""
+                sharding += (
+                    f"; the last retrain trained shard(s) {ids} of {self.shards} again in "
+                    f"{self.retrain_seconds:.2f} s{faster}"
+                )
+            lines.insert(lines.index(f"* **Privacy**: {privacy}") + 1, sharding)
         if self.excluded_columns:
             lines += ["", "## Columns left out", ""]
             lines += [f"* `{k}`: {v}" for k, v in sorted(self.excluded_columns.items())]

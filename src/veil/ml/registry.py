@@ -2,7 +2,10 @@
 
 Each model directory holds ``model.pt`` (state dict, model kind and feature
 encoding; loaded with ``weights_only=True``), ``card.json`` / ``card.md`` and
-``subjects.json`` (the training subjects' pseudonyms). Erasure calls
+``subjects.json`` (the training subjects' pseudonyms). A SISA-sharded model
+(``veil train --shards K``) holds ``sisa.json`` (manifest), ``shard-J.pt`` and
+``encoding.json`` instead of ``model.pt``; its ``subjects.json`` also keeps the
+shard salt and per-shard subjects (see :mod:`veil.ml.sisa`). Erasure calls
 :meth:`ModelRegistry.mark_stale`, which reads only JSON, so erasing works without
 the ``ml`` extra installed.
 """
@@ -25,11 +28,16 @@ if TYPE_CHECKING:
     import torch
 
     from veil.ml.data_prep import Encoding
+    from veil.ml.sisa import ShardedModel
     from veil.workspace import Workspace
 
-__all__ = ["MODEL_FILE", "ModelRegistry"]
+__all__ = ["ENCODING_FILE", "MODEL_FILE", "SISA_MANIFEST", "ModelRegistry"]
 
 MODEL_FILE = "model.pt"
+ENCODING_FILE = "encoding.json"
+#: the SISA manifest's name (``veil.ml.sisa.MANIFEST_FILE``; repeated so this module needs no torch)
+SISA_MANIFEST = "sisa.json"
+SHARD_GLOB = "shard-*.pt"
 CARD_JSON = "card.json"
 CARD_MD = "card.md"
 AUDITS_JSON = "audits.json"
@@ -65,6 +73,16 @@ class ModelRegistry:
         data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
         return [str(p) for p in data["train"]]
 
+    def erased(self, name: str) -> list[str]:
+        """The erased subjects that :meth:`mark_stale` recorded since the model was last trained."""
+        card = self.card(name)
+        data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
+        return [str(p) for p in data.get("erased", [])]
+
+    def is_sharded(self, name: str) -> bool:
+        """Whether ``name`` is a SISA ensemble (its directory holds a SISA manifest)."""
+        return (self.path(name) / SISA_MANIFEST).is_file()
+
     def check_new(self, name: str, *, replace: bool) -> None:
         if self.exists(name) and not replace:
             raise ConflictError(f"model {name!r} exists; pass --replace to train it again under that name")
@@ -92,12 +110,38 @@ class ModelRegistry:
         torch.save(state, tmp)
         tmp.chmod(0o600)
         tmp.replace(directory / MODEL_FILE)
+        # A replaced SISA ensemble's files go once the single model is in place.
+        _remove(directory, [SISA_MANIFEST, ENCODING_FILE, *(p.name for p in directory.glob(SHARD_GLOB))])
         self._write_card(directory, card)
         if out is not None:
             # An exported copy: weights and card, never the subjects list.
             out.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(directory / MODEL_FILE, out / MODEL_FILE)
             (out / MODEL_FILE).chmod(0o600)
+            self._write_card(out, card)
+        return directory
+
+    def save_sharded(
+        self, card: ModelCard, sharded: ShardedModel, encoding: Encoding, *, out: Path | None = None
+    ) -> Path:
+        """Write a SISA ensemble: ``sisa.json``, ``shard-J.pt`` and ``subjects.json`` (by
+        :meth:`ShardedModel.save`, whose ``train`` list :meth:`mark_stale` reads), the feature
+        encoding (0600) and the card. An ``out`` copy gets the manifest, shard weights, encoding
+        and card, never the subjects file (so it cannot be unlearnt from: that needs the registry)."""
+        directory = self.path(card.name)
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o700)
+        sharded.save(directory)
+        atomic_write_bytes(directory / ENCODING_FILE, json.dumps(encoding.to_dict()).encode(), mode=0o600)
+        # A replaced model's files that the new one did not overwrite (a single model, more shards).
+        keep = {f"shard-{j}.pt" for j in range(sharded.k)}
+        _remove(directory, [MODEL_FILE, *(p.name for p in directory.glob(SHARD_GLOB) if p.name not in keep)])
+        self._write_card(directory, card)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for file in [SISA_MANIFEST, ENCODING_FILE, *sorted(keep)]:
+                shutil.copyfile(directory / file, out / file)
+                (out / file).chmod(0o600)
             self._write_card(out, card)
         return directory
 
@@ -109,19 +153,38 @@ class ModelRegistry:
         atomic_write_bytes(directory / CARD_MD, card.to_markdown().encode())
 
     def load(self, name: str) -> tuple[torch.nn.Module, Encoding]:
-        """The trained model (eval mode) and its feature encoding."""
+        """The trained model (eval mode) and its feature encoding.
+
+        A SISA ensemble comes back as one module (:meth:`ShardedModel.as_module`: one logit
+        per row, of the aggregated probability), so audits and predictions need not know."""
         import torch
 
         from veil.ml.data_prep import Encoding
         from veil.ml.training import build_model
 
         self.card(name)  # NotFoundError for unknown names
+        if self.is_sharded(name):
+            sharded, encoding = self.load_sharded(name)
+            return sharded.as_module(), encoding
         state = torch.load(self.path(name) / MODEL_FILE, weights_only=True)
         encoding = Encoding.from_dict(state["encoding"])
         model = build_model(state["kind"], encoding.width, hidden=int(state["hidden"]))
         model.load_state_dict(state["state_dict"])
         model.eval()
         return model, encoding
+
+    def load_sharded(self, name: str) -> tuple[ShardedModel, Encoding]:
+        """A SISA ensemble (with its per-shard subjects and salt) and its feature encoding."""
+        from veil.ml.data_prep import Encoding
+        from veil.ml.sisa import ShardedModel
+
+        self.card(name)  # NotFoundError for unknown names
+        directory = self.path(name)
+        if not self.is_sharded(name):
+            raise NotFoundError(f"model {name!r} is not sharded (it was trained without --shards)")
+        sharded = ShardedModel.load(directory)
+        encoding = Encoding.from_dict(json.loads((directory / ENCODING_FILE).read_text(encoding="utf-8")))
+        return sharded, encoding
 
     def record_audit(self, name: str, entry: dict[str, Any]) -> None:
         """Append an audit's summary (metrics and counts, no personal data) to ``audits.json``."""
@@ -162,3 +225,8 @@ class ModelRegistry:
             self._write_card(self.path(name), card)
             marked.append(name)
         return marked
+
+
+def _remove(directory: Path, names: Iterable[str]) -> None:
+    for name in names:
+        (directory / name).unlink(missing_ok=True)

@@ -100,6 +100,8 @@ class Shard:
     noise_multiplier: float | None = None
     #: 1 when first trained, +1 each time unlearning retrains it
     version: int = 1
+    #: DP only: the Poisson sampling rate Opacus used for this shard
+    sample_rate: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,7 @@ class ShardedModel:
                     "seconds": round(s.seconds, 4),
                     "epsilon_spent": s.epsilon_spent,
                     "noise_multiplier": s.noise_multiplier,
+                    "sample_rate": s.sample_rate,
                     "version": s.version,
                 }
                 for f, s in zip(files, self.shards, strict=True)
@@ -236,6 +239,7 @@ class ShardedModel:
                     epsilon_spent=entry["epsilon_spent"],
                     noise_multiplier=entry["noise_multiplier"],
                     version=int(entry["version"]),
+                    sample_rate=entry.get("sample_rate"),
                 )
             )
         aggregate: Aggregation = "vote" if manifest["aggregate"] == "vote" else "mean"
@@ -309,6 +313,7 @@ def _train_shard(
         epsilon_spent=fitted.epsilon_spent,
         noise_multiplier=fitted.noise_multiplier,
         version=version,
+        sample_rate=fitted.sample_rate,
     )
 
 

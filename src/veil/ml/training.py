@@ -14,6 +14,11 @@
 5. writes the model, its card and the training subjects' pseudonyms to the registry,
    with an ``ml.train`` audit entry naming those subjects.
 
+With ``shards > 1`` step 4 trains a SISA ensemble (:mod:`veil.ml.sisa`): one model per
+disjoint shard of the training subjects, charged ONE (epsilon, delta) by parallel
+composition. ``Trainer.retrain`` of a stale sharded model then retrains only the shards
+that held an erased subject (charged again in DP mode), with an ``ml.retrain`` entry.
+
 :func:`fit` is the pure part (arrays in, model out) that the benchmark reuses.
 """
 
@@ -25,6 +30,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from dataclasses import replace as replace_fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -36,13 +42,14 @@ from torch.utils.data import DataLoader, Dataset
 from veil import clock
 from veil.dp.budget import BudgetLedger, ensure_dp_tables
 from veil.errors import InputError
-from veil.ml.data_prep import load_training_data, plan_training, precheck_data
+from veil.ml.data_prep import TrainingPlan, load_training_data, plan_training, precheck_data
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from veil.ml.sisa import ShardedModel
     from veil.workspace import Workspace
 
 __all__ = [
@@ -91,6 +98,8 @@ class TrainSettings:
     max_grad_norm: float = 1.0
     test_fraction: float = 0.2
     positive: str | None = None
+    #: SISA: train an ensemble of this many models on disjoint shards of the subjects (1: one model)
+    shards: int = 1
 
     @property
     def private(self) -> bool:
@@ -107,6 +116,8 @@ class TrainSettings:
             raise InputError("--epochs must be at least 1")
         if self.batch_size < 1:
             raise InputError("--batch-size must be at least 1")
+        if self.shards < 1:
+            raise InputError("--shards must be at least 1")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise InputError("the learning rate must be a positive number")
         if not (math.isfinite(self.max_grad_norm) and self.max_grad_norm > 0):
@@ -356,26 +367,43 @@ class Trainer:
             if settings.private
             else ""
         )
+        sharded: ShardedModel | None = None
         try:
             data = load_training_data(self.ws, plan, seed=seed, test_fraction=settings.test_fraction)
-            fitted = fit(
-                data.x_train,
-                data.y_train,
-                kind=settings.model,
-                epochs=settings.epochs,
-                batch_size=settings.batch_size,
-                lr=settings.lr,
-                epsilon=settings.epsilon,
-                delta=settings.delta,
-                max_grad_norm=settings.max_grad_norm,
-                seed=seed,
-            )
+            if settings.shards > 1:
+                from veil.ml.sisa import train_sharded
+
+                sharded = train_sharded(
+                    data.x_train,
+                    data.y_train,
+                    data.train_subjects,
+                    shards=settings.shards,
+                    settings=settings,
+                    seed=seed,
+                )
+                fitted = _ensemble_fit(sharded)
+            else:
+                fitted = fit(
+                    data.x_train,
+                    data.y_train,
+                    kind=settings.model,
+                    epochs=settings.epochs,
+                    batch_size=settings.batch_size,
+                    lr=settings.lr,
+                    epsilon=settings.epsilon,
+                    delta=settings.delta,
+                    max_grad_norm=settings.max_grad_norm,
+                    seed=seed,
+                )
         except InputError as exc:
             raise InputError(f"{exc.message}{charged}") from exc
         if settings.epsilon is not None:
             assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (
                 "the accountant reports more epsilon than was charged"
             )
+            if sharded is not None:
+                # Parallel composition: one (epsilon, delta) for the ensemble, and that is what was charged.
+                assert sharded.cost == (settings.epsilon, settings.delta)
         acc = accuracy(fitted.model, data.x_test, data.y_test)
         positives = float(data.y_test.mean()) if len(data.y_test) else 0.0
         limitations = list(data.limitations)
@@ -388,6 +416,8 @@ class Trainer:
                 "the held-out accuracy is exact (not DP): it is computed on subjects kept out of "
                 "training but reveals one statistic about them",
             ]
+            if settings.shards > 1:
+                limitations.append(_SHARDED_DP_LIMITATION.format(k=settings.shards))
         else:
             limitations.append("trained WITHOUT differential privacy: the model may memorise its subjects")
         with self.ws.transaction() as conn:
@@ -407,6 +437,7 @@ class Trainer:
                     "target": settings.target,
                     "version": version,
                     "held_out_subjects": len(data.test_subjects),
+                    "shards": settings.shards,
                 },
             )
             card = ModelCard(
@@ -444,22 +475,187 @@ class Trainer:
                 excluded_columns=plan.excluded,
                 limitations=limitations,
                 version=version,
+                shards=settings.shards,
             )
-            state = {
-                "kind": settings.model,
-                "hidden": HIDDEN,
-                "state_dict": fitted.model.state_dict(),
-                "encoding": data.encoding.to_dict(),
-            }
-            path = self.registry.save(card, state, data.train_subjects, out=out)
+            if sharded is not None:
+                path = self.registry.save_sharded(card, sharded, data.encoding, out=out)
+            else:
+                state = {
+                    "kind": settings.model,
+                    "hidden": HIDDEN,
+                    "state_dict": fitted.model.state_dict(),
+                    "encoding": data.encoding.to_dict(),
+                }
+                path = self.registry.save(card, state, data.train_subjects, out=out)
         return TrainResult(card, str(path), str(out) if out is not None else None)
 
     def retrain(self, name: str, *, seed: int | None = None) -> TrainResult:
         """Train ``name`` again with its card's settings on today's lawful subjects (erased ones are
-        gone from the vault); a DP model is charged again."""
+        gone from the vault); a DP model is charged again.
+
+        A stale SISA ensemble retrains only the shards that held an erased subject
+        (:meth:`retrain_shards`); a sharded model with nothing erased is trained again in full.
+        """
         card = self.registry.card(name)
         settings = TrainSettings.from_dict(card.settings)
+        if self.registry.is_sharded(name) and self.registry.erased(name):
+            return self.retrain_shards(name, seed=seed)
         return self.train(settings, name, replace=True, seed=seed, version=card.version + 1)
+
+    def retrain_shards(self, name: str, *, seed: int | None = None) -> TrainResult:
+        """SISA unlearning: retrain only the shards of ``name`` that held an erased (or no longer
+        lawful) subject, on their remaining subjects, with the SAVED feature encoding.
+
+        DP mode charges the same (epsilon, delta) again, before any row is read: the retrained
+        shards are a new release (:mod:`veil.ml.sisa`). The card records the retrained shard ids,
+        the seconds they took and the speed-up over the last full training's seconds.
+        """
+        from veil.ml.data_prep import read_subject_rows
+        from veil.ml.sisa import unlearn
+
+        card = self.registry.card(name)
+        settings = TrainSettings.from_dict(card.settings)
+        settings.validate()
+        plan = plan_training(
+            self.ws,
+            settings.dataset,
+            settings.purpose,
+            settings.target,
+            list(settings.features) if settings.features is not None else None,
+            private=settings.private,
+            positive=settings.positive,
+        )
+        precheck_data(self.ws, plan)
+        sharded, encoding = self.registry.load_sharded(name)
+        erased = self.registry.erased(name)
+        version = card.version + 1
+        charge_seq = self._charge(plan, settings, name, version=version, shards=sharded.k)
+        charged = (
+            f" (the budget was charged: epsilon={settings.epsilon:g}, delta={settings.delta:g})"
+            if settings.private
+            else ""
+        )
+        try:
+            rows = read_subject_rows(self.ws, plan, seed=seed)
+            subjects = list(rows)
+            ordered = [rows[s] for s in subjects]
+            x, y = encoding.encode(ordered), encoding.labels_of(ordered)
+            started = time.perf_counter()
+            updated, retrained = unlearn(sharded, erased, x, y, subjects, seed=seed)
+            seconds = time.perf_counter() - started
+        except InputError as exc:
+            raise InputError(f"{exc.message}{charged}") from exc
+        fitted = _ensemble_fit(updated)
+        if settings.epsilon is not None:
+            assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (
+                "the accountant reports more epsilon than was charged"
+            )
+        # Held out: today's lawful subjects that no shard trained on (the old held-out ones and newcomers).
+        members = set(updated.subjects)
+        held_out = np.asarray([s not in members for s in subjects], dtype=bool)
+        x_test, y_test = x[held_out], y[held_out]
+        acc = accuracy(fitted.model, x_test, y_test)
+        positives = float(y_test.mean()) if len(y_test) else 0.0
+        full = card.training_seconds
+        speedup = round(full / seconds, 2) if seconds > 0 and full > 0 else None
+        retrained_subjects = sorted(s for j in retrained for s in updated.shards[j].subjects)
+        with self.ws.transaction() as conn:
+            entry = self.ws.audit.append(
+                conn,
+                "ml.retrain",
+                purpose=plan.purpose.name,
+                dataset=plan.dataset.name,
+                subjects=retrained_subjects,
+                details={
+                    "model": name,
+                    "kind": settings.model,
+                    "private": settings.private,
+                    "epsilon": settings.epsilon,
+                    "delta": settings.delta if settings.private else None,
+                    "version": version,
+                    "method": "SISA unlearning",
+                    "shards": updated.k,
+                    "retrained_shards": retrained,
+                    "erased_subjects": len(erased),
+                    "seconds": round(seconds, 3),
+                    "full_training_seconds": full,
+                    "speedup": speedup,
+                },
+            )
+            new_card = replace_fields(
+                card,
+                accuracy=round(acc, 6),
+                majority_baseline=round(max(positives, 1 - positives), 6),
+                train_subjects=len(members),
+                test_subjects=int(held_out.sum()),
+                training_seconds=round(updated.training_seconds, 3),
+                created_at=clock.now_iso(),
+                created_by=self.ws.actor,
+                audit_seq=entry.seq,
+                epsilon_spent=fitted.epsilon_spent,
+                noise_multiplier=fitted.noise_multiplier,
+                sample_rate=fitted.sample_rate,
+                budget_charge_seq=charge_seq,
+                version=version,
+                stale=False,
+                stale_since=None,
+                erased_subjects=0,
+                shards=updated.k,
+                retrained_shards=retrained,
+                retrain_seconds=round(seconds, 3),
+                speedup=speedup,
+            )
+            path = self.registry.save_sharded(new_card, updated, encoding)
+        return TrainResult(new_card, str(path), None)
+
+    def _charge(
+        self, plan: TrainingPlan, settings: TrainSettings, name: str, *, version: int, shards: int
+    ) -> int | None:
+        """DP mode: charge (epsilon, delta) for a SISA unlearning retrain (before rows are read)."""
+        if settings.epsilon is None:
+            return None
+        ledger = BudgetLedger(self.ws)
+        ledger.precheck(plan.dataset.name, settings.epsilon, settings.delta)
+        charge, _ = ledger.charge(
+            plan.dataset.name,
+            settings.epsilon,
+            settings.delta,
+            kind="train",
+            purpose=plan.purpose.name,
+            details={
+                "model": name,
+                "kind": settings.model,
+                "target": settings.target,
+                "features": [c.name for c in plan.features],
+                "epochs": settings.epochs,
+                "method": "DP-SGD (SISA unlearning retrain)",
+                "shards": shards,
+                "version": version,
+            },
+            release=lambda: None,
+        )
+        return charge.seq
 
     def retrain_stale(self, *, seed: int | None = None) -> list[TrainResult]:
         return [self.retrain(c.name, seed=seed) for c in self.registry.cards() if c.stale]
+
+
+_SHARDED_DP_LIMITATION = (
+    "SISA sharding: each of the {k} shard models sees only about 1/{k} of the training subjects, so "
+    "its per-example noise is about {k} times larger (lower accuracy); the ensemble still costs one "
+    "(epsilon, delta) by parallel composition over the disjoint shards"
+)
+
+
+def _ensemble_fit(sharded: ShardedModel) -> FitResult:
+    """A :class:`FitResult` view of a SISA ensemble for the card: the ensemble module, each shard's
+    training seconds, the largest epsilon spent and sampling rate and the smallest noise multiplier."""
+    noise = [s.noise_multiplier for s in sharded.shards if s.noise_multiplier is not None]
+    rates = [s.sample_rate for s in sharded.shards if s.sample_rate is not None]
+    return FitResult(
+        sharded.as_module(),
+        [s.seconds for s in sharded.shards],
+        epsilon_spent=sharded.epsilon_spent,
+        noise_multiplier=min(noise) if noise else None,
+        sample_rate=max(rates) if rates else None,
+    )
