@@ -340,28 +340,8 @@ class Trainer:
         )
         precheck_data(self.ws, plan)
         features = [c.name for c in plan.features]
-        charge_seq: int | None = None
-        if settings.epsilon is not None:
-            ledger = BudgetLedger(self.ws)
-            ledger.precheck(plan.dataset.name, settings.epsilon, settings.delta)
-            # Charge first: training rows are read and noise drawn only once the budget is taken.
-            charge, _ = ledger.charge(
-                plan.dataset.name,
-                settings.epsilon,
-                settings.delta,
-                kind="train",
-                purpose=plan.purpose.name,
-                details={
-                    "model": name,
-                    "kind": settings.model,
-                    "target": settings.target,
-                    "features": features,
-                    "epochs": settings.epochs,
-                    "method": "DP-SGD",
-                },
-                release=lambda: None,
-            )
-            charge_seq = charge.seq
+        # Charge first: training rows are read and noise drawn only once the budget is taken.
+        charge_seq = self._charge(plan, settings, name, method="DP-SGD", extra={})
         charged = (
             f" (the budget was charged: epsilon={settings.epsilon:g}, delta={settings.delta:g})"
             if settings.private
@@ -529,7 +509,13 @@ class Trainer:
         sharded, encoding = self.registry.load_sharded(name)
         erased = self.registry.erased(name)
         version = card.version + 1
-        charge_seq = self._charge(plan, settings, name, version=version, shards=sharded.k)
+        charge_seq = self._charge(
+            plan,
+            settings,
+            name,
+            method="DP-SGD (SISA unlearning retrain)",
+            extra={"shards": sharded.k, "version": version},
+        )
         charged = (
             f" (the budget was charged: epsilon={settings.epsilon:g}, delta={settings.delta:g})"
             if settings.private
@@ -609,9 +595,9 @@ class Trainer:
         return TrainResult(new_card, str(path), None)
 
     def _charge(
-        self, plan: TrainingPlan, settings: TrainSettings, name: str, *, version: int, shards: int
+        self, plan: TrainingPlan, settings: TrainSettings, name: str, *, method: str, extra: dict[str, Any]
     ) -> int | None:
-        """DP mode: charge (epsilon, delta) for a SISA unlearning retrain (before rows are read)."""
+        """DP mode: charge (epsilon, delta) to the dataset's budget before any row is read."""
         if settings.epsilon is None:
             return None
         ledger = BudgetLedger(self.ws)
@@ -628,9 +614,8 @@ class Trainer:
                 "target": settings.target,
                 "features": [c.name for c in plan.features],
                 "epochs": settings.epochs,
-                "method": "DP-SGD (SISA unlearning retrain)",
-                "shards": shards,
-                "version": version,
+                "method": method,
+                **extra,
             },
             release=lambda: None,
         )
