@@ -35,7 +35,7 @@ import torch
 
 from veil.ml.mia_models import adult_arrays
 from veil.ml.sisa import train_sharded, unlearn
-from veil.ml.training import TrainSettings, accuracy, fit
+from veil.ml.training import TrainSettings, accuracy, fit, fit_with
 
 EPSILON = 3.0
 DELTA = 1e-5
@@ -70,17 +70,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for r, subject in enumerate(erased):
             keep = np.asarray([i for i, s in enumerate(subjects) if s != subject])
             started = time.perf_counter()
-            single = fit(
-                np.ascontiguousarray(x_train[keep]),
-                np.ascontiguousarray(y_train[keep]),
-                kind=settings.model,
-                epochs=settings.epochs,
-                batch_size=settings.batch_size,
-                lr=settings.lr,
-                epsilon=settings.epsilon,
-                delta=settings.delta,
-                max_grad_norm=settings.max_grad_norm,
-                seed=r,
+            single = fit_with(
+                settings, np.ascontiguousarray(x_train[keep]), np.ascontiguousarray(y_train[keep]), seed=r
             )
             full_times.append(time.perf_counter() - started)
             full_accs.append(accuracy(single.model, x_test, y_test))

@@ -238,7 +238,7 @@ def audit_model(
         loss_threshold_attack,
         train_shadows,
     )
-    from veil.ml.training import TrainSettings, fit
+    from veil.ml.training import TrainSettings, fit_with
 
     if shadows < 2 or shadows % 2:
         raise InputError(f"--shadows must be an even number of at least 2, got {shadows}")
@@ -272,17 +272,8 @@ def audit_model(
     def train_fn(x: npt.NDArray[np.float64], y: npt.NDArray[np.int64]) -> ProbaFn:
         # The model's own recipe: same architecture, epochs, batch size, learning rate and, for a
         # DP model, DP-SGD at the same (epsilon, delta) and clipping norm.
-        fitted = fit(
-            x.astype(np.float32),
-            y.astype(np.float32),
-            kind=settings.model,
-            epochs=settings.epochs,
-            batch_size=settings.batch_size,
-            lr=settings.lr,
-            epsilon=settings.epsilon,
-            delta=settings.delta,
-            max_grad_norm=settings.max_grad_norm,
-            seed=seed * 1_000_003 + next(counter),
+        fitted = fit_with(
+            settings, x.astype(np.float32), y.astype(np.float32), seed=seed * 1_000_003 + next(counter)
         )
         return _proba_fn(fitted.model)
 

@@ -49,7 +49,7 @@ from torch import nn
 from veil.errors import InputError, NotFoundError
 from veil.fileio import atomic_path, atomic_write_bytes
 from veil.ml.model_card import SUBJECTS_FILE
-from veil.ml.training import HIDDEN, TrainSettings, build_model, fit
+from veil.ml.training import HIDDEN, TrainSettings, build_model, fit_with
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -289,18 +289,7 @@ def _train_shard(
     rows = sorted(rows, key=lambda i: subjects[i])
     idx = np.asarray(rows, dtype=np.int64)
     started = time.perf_counter()
-    fitted = fit(
-        np.ascontiguousarray(x[idx]),
-        np.ascontiguousarray(y[idx]),
-        kind=settings.model,
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        lr=settings.lr,
-        epsilon=settings.epsilon,
-        delta=settings.delta,
-        max_grad_norm=settings.max_grad_norm,
-        seed=seed,
-    )
+    fitted = fit_with(settings, np.ascontiguousarray(x[idx]), np.ascontiguousarray(y[idx]), seed=seed)
     seconds = time.perf_counter() - started
     if settings.epsilon is not None:
         assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (

@@ -62,6 +62,7 @@ __all__ = [
     "accuracy",
     "build_model",
     "fit",
+    "fit_with",
 ]
 
 ModelKind = Literal["logreg", "mlp"]
@@ -291,6 +292,24 @@ def fit(
         )
 
 
+def fit_with(
+    settings: TrainSettings, x: NDArray[np.float32], y: NDArray[np.float32], *, seed: int | None = None
+) -> FitResult:
+    """:func:`fit` with a model's recorded settings (training, SISA shards, audit shadows)."""
+    return fit(
+        x,
+        y,
+        kind=settings.model,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        epsilon=settings.epsilon,
+        delta=settings.delta,
+        max_grad_norm=settings.max_grad_norm,
+        seed=seed,
+    )
+
+
 def accuracy(model: nn.Module, x: NDArray[np.float32], y: NDArray[np.float32]) -> float:
     if len(x) == 0:
         return math.nan
@@ -363,18 +382,7 @@ class Trainer:
                 )
                 fitted = _ensemble_fit(sharded)
             else:
-                fitted = fit(
-                    data.x_train,
-                    data.y_train,
-                    kind=settings.model,
-                    epochs=settings.epochs,
-                    batch_size=settings.batch_size,
-                    lr=settings.lr,
-                    epsilon=settings.epsilon,
-                    delta=settings.delta,
-                    max_grad_norm=settings.max_grad_norm,
-                    seed=seed,
-                )
+                fitted = fit_with(settings, data.x_train, data.y_train, seed=seed)
         except InputError as exc:
             raise InputError(f"{exc.message}{charged}") from exc
         if settings.epsilon is not None:
