@@ -30,7 +30,7 @@ from veil.cli import (
     workspace,
 )
 from veil.cli.output import err_console
-from veil.errors import VeilError
+from veil.errors import ConfigError, VeilError
 
 __all__ = ["app", "main"]
 
@@ -62,6 +62,19 @@ federated.register(app)
 model_audit.register(app)
 
 DB_ERROR_EXIT = 11
+#: Optional dependencies -> the extra that installs them (a command that needs one says so).
+OPTIONAL_MODULES = {
+    "torch": "ml",
+    "opacus": "ml",
+    "sklearn": "ml",
+    "fairlearn": "ml",
+    "tenseal": "ml",
+    "flwr": "ml",
+    "mbi": "synth",
+    "jax": "synth",
+    "pyspark": "spark",
+    "psycopg": "postgres",
+}
 INTERNAL_EXIT = 70
 
 
@@ -85,6 +98,14 @@ def main() -> None:
     except sa.exc.DBAPIError as exc:
         _fail("database_error", f"database error ({type(exc.orig).__name__})", DB_ERROR_EXIT)
     except Exception as exc:
+        missing = (exc.name or "") if isinstance(exc, ImportError) else ""
+        extra = OPTIONAL_MODULES.get(missing.split(".")[0])
+        if extra is not None:
+            _fail(
+                "missing_dependency",
+                f"this command needs {missing}, an optional dependency: pip install 'veil[{extra}]'",
+                ConfigError.exit_code,
+            )
         # An unexpected error's text may quote personal data (a row, a parameter): never print
         # it unless asked to with VEIL_DEBUG=1.
         if os.environ.get("VEIL_DEBUG"):
