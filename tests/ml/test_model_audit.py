@@ -38,8 +38,9 @@ def _entries(ws: Workspace, action: str) -> list[tuple[int, dict[str, Any]]]:
 
 @pytest.mark.slow
 def test_dp_model_resists_membership_inference_and_the_no_dp_one_does_not(adult_ws: Workspace) -> None:
-    # The --no-dp baseline memorises: 300 training subjects, 40 epochs of small batches.
-    _train(adult_ws, "plain", model="mlp", epochs=40, batch_size=32, test_fraction=0.85)
+    # The --no-dp baseline memorises: 300 training subjects, 100 epochs of small batches (with 40
+    # its LiRA AUC sat near 0.6, too close to the bar for a test whose split changes every run).
+    _train(adult_ws, "plain", model="mlp", epochs=100, batch_size=32, test_fraction=0.85)
     _train(adult_ws, "dp", model="mlp", epochs=3, batch_size=64, test_fraction=0.85, epsilon=1.0, delta=1e-5)
     plain = audit_model(adult_ws, "plain", shadows=6, max_rows=600)
     dp = audit_model(adult_ws, "dp", shadows=6, max_rows=600)
