@@ -16,6 +16,12 @@ __all__ = ["SUBJECTS_FILE", "ModelCard"]
 SUBJECTS_FILE = "subjects.json"
 
 
+_CLIPPING = {
+    "book-keeping": "exact per-sample clipping in one backward pass",
+    "ghost": "Opacus ghost clipping",
+}
+
+
 @dataclass(slots=True)
 class ModelCard:
     name: str
@@ -51,6 +57,8 @@ class ModelCard:
     noise_multiplier: float | None = None
     max_grad_norm: float | None = None
     sample_rate: float | None = None
+    #: how per-sample gradients were clipped: "book-keeping" (veil.ml.dpsgd) or Opacus' "ghost"
+    clipping: str | None = None
     budget_charge_seq: int | None = None
     rows_dropped: int = 0
     excluded_columns: dict[str, str] = field(default_factory=dict)
@@ -106,9 +114,10 @@ class ModelCard:
         if self.private:
             privacy = (
                 f"(epsilon={self.epsilon:g}, delta={self.delta:g})-differentially private at the subject "
-                f"level: DP-SGD (Opacus, ghost clipping, Poisson sampling with rate {self.sample_rate:.4g}), "
-                f"noise multiplier {self.noise_multiplier:.4g}, clipping norm {self.max_grad_norm:g}; "
-                f"the {self.accountant} accountant reports epsilon={self.epsilon_spent:.4g} spent. "
+                f"level: DP-SGD ({_CLIPPING.get(self.clipping or '', 'per-sample clipping')}, Poisson "
+                f"sampling with rate {self.sample_rate:.4g}), noise multiplier {self.noise_multiplier:.4g}, "
+                f"clipping norm {self.max_grad_norm:g}; Opacus' {self.accountant} accountant reports "
+                f"epsilon={self.epsilon_spent:.4g} spent. "
                 f"Charged to the budget of dataset `{self.dataset}` before training."
             )
         else:

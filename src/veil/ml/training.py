@@ -8,9 +8,10 @@
 2. DP mode: the (epsilon, delta) is charged to the dataset's budget (refused, with
    nothing run, when it does not fit) — before any training row is read;
 3. reads the lawful subjects' rows, ONE random row per subject, split by subject;
-4. trains: DP mode with Opacus' ``make_private_with_epsilon`` (RDP accountant,
-   Poisson sampling through ``DPDataLoader``, ghost clipping); ``--no-dp`` with the
-   same model, loader and optimiser, minus clipping and noise;
+4. trains: DP mode with DP-SGD: Poisson sampling, exact per-sample clipping in one
+   backward pass (:mod:`veil.ml.dpsgd`; Opacus' ghost clipping for other models),
+   Gaussian noise calibrated and accounted by Opacus' RDP accountant; ``--no-dp`` with
+   the same model and optimiser, minus clipping and noise;
 5. writes the model, its card and the training subjects' pseudonyms to the registry,
    with an ``ml.train`` audit entry naming those subjects.
 
@@ -43,6 +44,7 @@ from veil import clock
 from veil.dp.budget import BudgetLedger, ensure_dp_tables
 from veil.errors import InputError
 from veil.ml.data_prep import TrainingPlan, load_training_data, plan_training, precheck_data
+from veil.ml.dpsgd import BookKeepingDpSgd, PoissonBatches, supports
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
 
@@ -153,6 +155,8 @@ class FitResult:
     noise_multiplier: float | None = None
     sample_rate: float | None = None
     steps: int = 0
+    #: DP only: how per-sample gradients were clipped ("book-keeping" or Opacus' "ghost")
+    clipping: str | None = None
 
 
 class _Rows(Dataset[tuple[torch.Tensor, torch.Tensor]]):
@@ -198,6 +202,10 @@ def _opacus_warnings() -> Iterator[None]:
         yield
 
 
+Clipping = Literal["book-keeping", "ghost"]
+CLIPPINGS: tuple[Clipping, ...] = ("book-keeping", "ghost")
+
+
 def fit(
     x: NDArray[np.float32],
     y: NDArray[np.float32],
@@ -210,18 +218,23 @@ def fit(
     delta: float = 0.0,
     max_grad_norm: float = 1.0,
     seed: int | None = None,
+    clipping: Clipping = "book-keeping",
 ) -> FitResult:
     """Train a binary classifier on ``x``/``y`` (one row per subject); DP-SGD when ``epsilon`` is set.
 
-    Both modes use the same model, optimiser (Adam) and data loader; DP mode hands them
-    to Opacus, which replaces the loader's sampler with Poisson sampling at rate
-    1 / (batches per epoch), clips per-sample gradients (ghost clipping: norms from
-    two backward passes, no per-sample gradient tensors) and adds Gaussian noise
-    calibrated by the RDP accountant so that ``epochs`` epochs spend at most
-    (epsilon, delta).
+    Both modes use the same model and optimiser (Adam) and ``ceil(n / batch_size)`` steps
+    per epoch. DP mode samples each batch by Poisson sampling at rate 1 / (steps per
+    epoch), clips every per-sample gradient to ``max_grad_norm``, adds Gaussian noise whose
+    multiplier Opacus' RDP accountant calibrates so that ``epochs`` epochs spend at most
+    (epsilon, delta), and records every step in that accountant. ``clipping`` picks how
+    per-sample gradients are clipped: ``"book-keeping"`` (default; one backward pass,
+    :mod:`veil.ml.dpsgd`) or ``"ghost"`` (Opacus' ghost clipping, two backward passes);
+    models book-keeping cannot handle fall back to Opacus.
     """
     if len(x) == 0:
         raise InputError("no training rows")
+    if clipping not in CLIPPINGS:
+        raise InputError(f"unknown clipping {clipping!r}: choose one of {', '.join(CLIPPINGS)}")
     model_kind = cast(ModelKind, kind)
     rate = lr if lr is not None else DEFAULT_LR.get(model_kind, 0.01)
     with torch.random.fork_rng(), _opacus_warnings():
@@ -233,63 +246,182 @@ def fit(
             generator.seed()
         base = build_model(kind, x.shape[1])
         optimizer: torch.optim.Optimizer = torch.optim.Adam(base.parameters(), lr=rate)
-        loader = DataLoader(
-            _Rows(torch.from_numpy(x), torch.from_numpy(y)),
-            batch_size=batch_size,
-            shuffle=True,
-            generator=generator,
-            collate_fn=_as_batch,
-        )
-        criterion: Any = nn.BCEWithLogitsLoss()
-        model: nn.Module = base
-        engine: Any = None
-        if epsilon is not None:
-            from opacus import PrivacyEngine
-
-            engine = PrivacyEngine(accountant=ACCOUNTANT)
-            model, optimizer, criterion, loader = engine.make_private_with_epsilon(
-                module=base,
-                optimizer=optimizer,
-                criterion=criterion,
-                data_loader=loader,
-                target_epsilon=epsilon,
-                target_delta=delta,
-                epochs=epochs,
-                max_grad_norm=max_grad_norm,
-                grad_sample_mode="ghost",
-                poisson_sampling=True,
-                noise_generator=generator if seed is not None else None,
+        if epsilon is None:
+            fitted = _fit_plain(base, optimizer, x, y, epochs, batch_size, generator)
+        elif clipping == "book-keeping" and supports(base):
+            fitted = _fit_book_keeping(
+                base, optimizer, x, y, epochs, batch_size, epsilon, delta, max_grad_norm, seed, generator
             )
-        model.train()
-        times: list[float] = []
-        steps = 0
-        for _ in range(epochs):
-            started = time.perf_counter()
-            for xb, yb in loader:
-                if len(xb) == 0:
-                    # Poisson sampling can draw an empty batch: nothing to learn from (skipping
-                    # the step releases nothing, so the accountant's count stays an upper bound).
-                    continue
-                optimizer.zero_grad()
-                loss = criterion(model(xb).squeeze(1), yb)
-                loss.backward()
-                optimizer.step()
-                steps += 1
-            times.append(time.perf_counter() - started)
+        else:
+            fitted = _fit_opacus(
+                base, optimizer, x, y, epochs, batch_size, epsilon, delta, max_grad_norm, seed, generator
+            )
         result_model = build_model(kind, x.shape[1])
         result_model.load_state_dict(base.state_dict())
         result_model.eval()
-        if engine is None:
-            return FitResult(result_model, times, steps=steps)
-        spent = float(engine.get_epsilon(delta))
-        return FitResult(
-            result_model,
-            times,
-            epsilon_spent=spent,
-            noise_multiplier=float(optimizer.noise_multiplier),  # type: ignore[attr-defined]
-            sample_rate=1 / len(loader),
-            steps=steps,
+        return replace_fields(fitted, model=result_model)
+
+
+def _fit_book_keeping(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: NDArray[np.float32],
+    y: NDArray[np.float32],
+    epochs: int,
+    batch_size: int,
+    epsilon: float,
+    delta: float,
+    max_grad_norm: float,
+    seed: int | None,
+    generator: torch.Generator,
+) -> FitResult:
+    """DP-SGD with book-keeping clipping (:mod:`veil.ml.dpsgd`), accounted by Opacus' RDP accountant."""
+    from opacus.accountants import RDPAccountant
+    from opacus.accountants.utils import get_noise_multiplier
+
+    n = len(x)
+    steps_per_epoch = math.ceil(n / batch_size)  # what len(DataLoader) gives the Opacus path
+    sample_rate = 1 / steps_per_epoch
+    sigma = float(
+        get_noise_multiplier(
+            target_epsilon=epsilon,
+            target_delta=delta,
+            sample_rate=sample_rate,
+            epochs=epochs,
+            accountant=ACCOUNTANT,
         )
+    )
+    accountant = RDPAccountant()
+    step = BookKeepingDpSgd(
+        model,
+        max_grad_norm=max_grad_norm,
+        noise_multiplier=sigma,
+        # Opacus: expected_batch_size = int(len(dataset) * sample_rate)
+        expected_batch_size=max(1, int(n * sample_rate)),
+        loss_sum=_bce_sum,
+        generator=generator,
+    )
+    batches = PoissonBatches(n, sample_rate, np.random.default_rng(seed))
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    sq_norms = xt.square().sum(1)
+    model.train()
+    times: list[float] = []
+    steps = 0
+    for _ in range(epochs):
+        started = time.perf_counter()
+        for idx in batches.epoch(steps_per_epoch):
+            # An empty Poisson draw still takes a (noise-only) step, as the analysis assumes.
+            step.step_gradients(
+                xt.index_select(0, idx), yt.index_select(0, idx), input_sq_norms=sq_norms.index_select(0, idx)
+            )
+            optimizer.step()
+            accountant.step(noise_multiplier=sigma, sample_rate=sample_rate)
+            steps += 1
+        times.append(time.perf_counter() - started)
+    return FitResult(
+        model,
+        times,
+        epsilon_spent=float(accountant.get_epsilon(delta)),
+        noise_multiplier=sigma,
+        sample_rate=sample_rate,
+        steps=steps,
+        clipping="book-keeping",
+    )
+
+
+def _fit_plain(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: NDArray[np.float32],
+    y: NDArray[np.float32],
+    epochs: int,
+    batch_size: int,
+    generator: torch.Generator,
+) -> FitResult:
+    """Non-private training: a fresh shuffle per epoch, consecutive batches of it (mean loss)."""
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    criterion = nn.BCEWithLogitsLoss()
+    model.train()
+    times: list[float] = []
+    steps = 0
+    for _ in range(epochs):
+        started = time.perf_counter()
+        for idx in torch.split(torch.randperm(len(x), generator=generator), batch_size):
+            optimizer.zero_grad()
+            loss = criterion(model(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx))
+            loss.backward()
+            optimizer.step()
+            steps += 1
+        times.append(time.perf_counter() - started)
+    return FitResult(model, times, steps=steps)
+
+
+def _bce_sum(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), targets, reduction="sum")
+
+
+def _fit_opacus(
+    base: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: NDArray[np.float32],
+    y: NDArray[np.float32],
+    epochs: int,
+    batch_size: int,
+    epsilon: float,
+    delta: float,
+    max_grad_norm: float,
+    seed: int | None,
+    generator: torch.Generator,
+) -> FitResult:
+    """DP-SGD through Opacus: ``make_private_with_epsilon`` with ghost clipping and Poisson sampling."""
+    loader = DataLoader(
+        _Rows(torch.from_numpy(x), torch.from_numpy(y)),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=generator,
+        collate_fn=_as_batch,
+    )
+    from opacus import PrivacyEngine
+
+    engine = PrivacyEngine(accountant=ACCOUNTANT)
+    model, optimizer, criterion, loader = engine.make_private_with_epsilon(
+        module=base,
+        optimizer=optimizer,
+        criterion=nn.BCEWithLogitsLoss(),
+        data_loader=loader,
+        target_epsilon=epsilon,
+        target_delta=delta,
+        epochs=epochs,
+        max_grad_norm=max_grad_norm,
+        grad_sample_mode="ghost",
+        poisson_sampling=True,
+        noise_generator=generator if seed is not None else None,
+    )
+    model.train()
+    times: list[float] = []
+    steps = 0
+    for _ in range(epochs):
+        started = time.perf_counter()
+        for xb, yb in loader:
+            if len(xb) == 0:
+                # Poisson sampling can draw an empty batch: nothing to learn from (skipping
+                # the step releases nothing, so the accountant's count stays an upper bound).
+                continue
+            optimizer.zero_grad()
+            loss = criterion(model(xb).squeeze(1), yb)
+            loss.backward()
+            optimizer.step()
+            steps += 1
+        times.append(time.perf_counter() - started)
+    return FitResult(
+        base,
+        times,
+        epsilon_spent=float(engine.get_epsilon(delta)),
+        noise_multiplier=float(optimizer.noise_multiplier),  # type: ignore[attr-defined]
+        sample_rate=1 / len(loader),
+        steps=steps,
+        clipping="ghost",
+    )
 
 
 def fit_with(
@@ -458,6 +590,7 @@ class Trainer:
                 noise_multiplier=fitted.noise_multiplier,
                 max_grad_norm=settings.max_grad_norm if settings.private else None,
                 sample_rate=fitted.sample_rate,
+                clipping=fitted.clipping,
                 budget_charge_seq=charge_seq,
                 rows_dropped=data.rows_dropped,
                 excluded_columns=plan.excluded,
@@ -589,6 +722,7 @@ class Trainer:
                 epsilon_spent=fitted.epsilon_spent,
                 noise_multiplier=fitted.noise_multiplier,
                 sample_rate=fitted.sample_rate,
+                clipping=fitted.clipping,
                 budget_charge_seq=charge_seq,
                 version=version,
                 stale=False,
