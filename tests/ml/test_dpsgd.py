@@ -32,12 +32,12 @@ def _opacus_clipped_mean(
     gsm = GradSampleModule(model, loss_reduction="sum")
     gsm.zero_grad()
     with _opacus_warnings():  # "Full backward hook is firing ...": the input needs no gradient
-        _bce_sum(gsm(x), y).backward()
+        torch.autograd.backward(_bce_sum(gsm(x), y))
     params = [p for p in model.parameters()]
-    per_sample = [p.grad_sample.reshape(len(x), -1) for p in params]  # type: ignore[union-attr]
-    norms = torch.cat(per_sample, dim=1).norm(dim=1)
+    samples: list[torch.Tensor] = [p.grad_sample for p in params]  # type: ignore[attr-defined]  # set by Opacus
+    norms = torch.cat([gs.reshape(len(x), -1) for gs in samples], dim=1).norm(dim=1)
     factor = (clip / (norms + 1e-6)).clamp(max=1.0)
-    out = [torch.einsum("i,i...->...", factor, p.grad_sample) / expected for p in params]  # type: ignore[arg-type]
+    out = [torch.einsum("i,i...->...", factor, gs) / expected for gs in samples]
     gsm._close()
     return out
 

@@ -294,7 +294,10 @@ def test_chunked_and_unchunked_detection_agree(sentences: list[str], joiner: str
     whole = PiiEngine(PiiConfig()).detect(text)
     chunked = PiiEngine(PiiConfig(chunk_size=300, chunk_overlap=120)).detect(text)
     assert len(chunk_text(text, 300, 120)) > 1
-    assert chunked == whole
+    # What masking uses must agree: every span and its type. Which recognizer found a span
+    # (and so its score) may differ: spaCy's NER sees other context at a chunk boundary and
+    # can find a name there that the whole-text run left to the coreference pass.
+    assert [(e.start, e.end, e.type) for e in chunked] == [(e.start, e.end, e.type) for e in whole]
 
 
 def test_long_text_is_chunked_with_the_default_settings(pii_engine: PiiEngine) -> None:

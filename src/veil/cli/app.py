@@ -70,6 +70,7 @@ OPTIONAL_MODULES = {
     "fairlearn": "ml",
     "tenseal": "ml",
     "flwr": "ml",
+    "ray": "federated-sim",
     "mbi": "synth",
     "jax": "synth",
     "pyspark": "spark",

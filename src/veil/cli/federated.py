@@ -97,18 +97,38 @@ def federated(
     seed: Annotated[int, typer.Option(help="Seed of the local SGD.")] = 0,
     timeout: Annotated[float, typer.Option(help="Seconds the run may take.")] = 900.0,
     logs: Annotated[Path | None, typer.Option(help="Keep Flower's logs and state in this directory.")] = None,
+    simulation: Annotated[
+        bool,
+        typer.Option(
+            "--simulation",
+            help="Run on Flower's simulation engine: one virtual SuperNode per site on a local Ray pool "
+            "instead of a SuperNode process each (needs veil[federated-sim]).",
+        ),
+    ] = False,
+    sim_cpus: Annotated[
+        int | None,
+        typer.Option(
+            "--sim-cpus",
+            min=1,
+            help="CPUs of the simulation's Ray pool: how many sites' ClientApps run at a time "
+            "(default 1: the logistic regression is light; Ray's own processes need CPU too).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Train a logistic regression across sites with Flower; only model updates leave a site.
 
     Starts a Flower SuperLink and one SuperNode per site on 127.0.0.1 (separate
-    processes), runs FedAvg for --rounds rounds and writes the final model to --out.
+    processes), runs FedAvg for --rounds rounds and writes the final model to --out. With
+    --simulation the same Flower app runs on Flower's simulation engine (Ray) instead.
     Numeric features are scaled with declared bounds and categorical ones one-hot encoded
     with declared category lists, so every site encodes alike: give them with --bounds /
     --categories, or declare them once with `veil dataset set --bounds/--keys` in site 1.
     """
-    from veil.ml.federated import FeatureSpec, TrainConfig, run_federated
+    from veil.ml.federated import FeatureSpec, TrainConfig, require_simulation, run_federated
 
+    if simulation:
+        require_simulation()  # before anything is read: name the extra to install
     names = _split(features)
     if not names:
         raise InputError("--features: name at least one column")
@@ -146,7 +166,9 @@ def federated(
         secagg=secagg,
         timeout_s=timeout,
     )
-    result = run_federated(spec, site, cfg, workdir=logs)
+    result = run_federated(
+        spec, site, cfg, workdir=logs, engine="simulation" if simulation else "deployment", cpus=sim_cpus
+    )
     import json
 
     with atomic_path(out, mode=0o600) as tmp:
@@ -159,7 +181,7 @@ def federated(
         console.print(
             f"[green]Trained[/] across {result.sites} sites "
             f"({', '.join(str(r) for r in result.rows)} lawful rows) "
-            f"in {cfg.rounds} rounds{' with SecAgg+' if secagg else ''}"
+            f"in {cfg.rounds} rounds{' with SecAgg+' if secagg else ''} on Flower's {result.engine} engine"
             f"{f', DP clip {dp_clip:g} noise {dp_noise:g}' if dp_clip is not None else ''}; "
             f"held-out accuracy {'n/a' if acc is None else f'{acc:.4f}'} on {result.holdout_examples} rows "
             f"({result.seconds:.1f} s)"

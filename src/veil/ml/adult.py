@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-__all__ = ["ADULT_COLUMNS", "SENSITIVE", "TARGET", "adult_csv", "load_adult"]
+if TYPE_CHECKING:
+    from veil.ml.federated import FeatureSpec
+
+__all__ = [
+    "ADULT_BOUNDS",
+    "ADULT_CATEGORIES",
+    "ADULT_COLUMNS",
+    "SENSITIVE",
+    "TARGET",
+    "adult_csv",
+    "adult_spec",
+    "load_adult",
+]
 
 ADULT_COLUMNS = (
     "person_id", "age", "workclass", "fnlwgt", "education", "education_num", "marital_status",
@@ -19,6 +33,53 @@ ADULT_COLUMNS = (
 )  # fmt: skip
 TARGET = "income"  # ">50K" or "<=50K"
 SENSITIVE = ("sex", "race")
+
+#: Declared (public) bounds of Adult's numeric features for the federated spec.
+ADULT_BOUNDS: dict[str, tuple[float, float]] = {
+    "age": (17.0, 90.0),
+    "education_num": (1.0, 16.0),
+    "hours_per_week": (1.0, 99.0),
+    "capital_gain": (0.0, 20000.0),
+    "capital_loss": (0.0, 3000.0),
+}
+#: Declared category lists of Adult's categorical features (from the data set's documentation).
+ADULT_CATEGORIES: dict[str, list[str]] = {
+    "sex": ["Male", "Female"],
+    "marital_status": [
+        "Married-civ-spouse", "Never-married", "Divorced", "Separated", "Widowed",
+        "Married-spouse-absent", "Married-AF-spouse",
+    ],
+    "relationship": ["Husband", "Not-in-family", "Own-child", "Unmarried", "Wife", "Other-relative"],
+    "workclass": [
+        "Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov", "Local-gov", "State-gov",
+        "Without-pay", "Never-worked",
+    ],
+    "occupation": [
+        "Tech-support", "Craft-repair", "Other-service", "Sales", "Exec-managerial", "Prof-specialty",
+        "Handlers-cleaners", "Machine-op-inspct", "Adm-clerical", "Farming-fishing", "Transport-moving",
+        "Priv-house-serv", "Protective-serv", "Armed-Forces",
+    ],
+}  # fmt: skip
+
+
+def adult_spec(
+    categorical: Sequence[str] = tuple(ADULT_CATEGORIES), *, dataset: str = "adult", purpose: str = "research"
+) -> FeatureSpec:
+    """The federated :class:`~veil.ml.federated.FeatureSpec` of Adult (income > 50K).
+
+    All of :data:`ADULT_BOUNDS` as numeric features and the ``categorical`` columns of
+    :data:`ADULT_CATEGORIES` (default: all of them).
+    """
+    from veil.ml.federated import FeatureSpec
+
+    return FeatureSpec(
+        dataset=dataset,
+        purpose=purpose,
+        target=TARGET,
+        positive=">50K",
+        numeric=dict(ADULT_BOUNDS),
+        categorical={c: list(ADULT_CATEGORIES[c]) for c in categorical},
+    )
 
 
 def load_adult(rows: int | None = None) -> pa.Table:

@@ -189,9 +189,11 @@ class BookKeepingDpSgd:
         with torch.no_grad():  # the released gradient is data, not part of any graph
             norms = self.per_sample_norms(inputs, grads, input_sq_norms)
             scale = 1.0 / self.expected_batch_size
-            # Opacus: clip factor C / (norm + 1e-6) capped at 1; then sum, add noise, divide by E[batch]
-            factor = norms.add_(_NORM_EPS).reciprocal_().mul_(self.max_grad_norm).clamp_(max=1.0).mul_(scale)
-            factor = factor.unsqueeze(1)
+            # Opacus' clip factor min(1, C / (norm + 1e-6)) = C / max(norm + 1e-6, C), here times
+            # 1 / E[batch] (Opacus divides the noised sum by the expected batch size)
+            factor = (
+                (self.max_grad_norm * scale) / norms.add_(_NORM_EPS).clamp_(min=self.max_grad_norm)
+            ).unsqueeze(1)
             noise = torch.normal(
                 0.0,
                 self.noise_multiplier * self.max_grad_norm * scale,

@@ -9,9 +9,17 @@ sends back only the model's parameters and counts. The ``ServerApp`` averages th
 ``DifferentialPrivacyClientSideFixedClipping`` + ``fixedclipping_mod``) and optionally
 through Flower's secure aggregation (SecAgg+), so the server sees only the sum.
 
-:func:`run_federated` runs the real deployment engine on loopback: one SuperLink and one
-SuperNode per site as separate processes (no Ray), submits the app with ``flwr run``,
-waits, collects the final model and always tears the processes down.
+:func:`run_federated` runs the same app on one of two Flower engines and always tears
+down every process it started:
+
+* ``"deployment"`` (default): the real deployment engine on loopback, one SuperLink and
+  one SuperNode per site as separate processes (no Ray); the app is submitted with
+  ``flwr run``.
+* ``"simulation"``: Flower's simulation engine (``flwr[simulation]``, which pulls Ray),
+  the way Flower 1.41 documents it: a SuperLink in simulation mode (``--simulation``) that
+  runs the app in a ``flwr-simulation`` process, one virtual SuperNode per site on a small
+  Ray pool; the same ``flwr run``, federation size and Ray resources given with
+  ``--federation-config``.
 
 The model is a numpy logistic regression: Flower starts a fresh ``ClientApp`` process
 for every message, and a small dependency set keeps each one fast to start.
@@ -24,6 +32,7 @@ import hashlib
 import json
 import math
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -34,26 +43,30 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 
-from veil.errors import ConsentError, InputError, VeilError
+from veil.errors import ConfigError, ConsentError, InputError, VeilError
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
+    "ENGINES",
+    "Engine",
     "FeatureSpec",
     "FederatedError",
     "FederatedResult",
     "LogisticModel",
+    "MissingDependencyError",
     "SiteData",
     "TrainConfig",
     "load_site",
     "preflight",
+    "require_simulation",
     "run_federated",
     "train_local",
 ]
@@ -62,6 +75,9 @@ FloatArray = npt.NDArray[np.float64]
 
 AUDIT_ACTION = "ml.federated.read"
 _APP_MODULE = "veil.ml.flower_app"
+Engine = Literal["deployment", "simulation"]
+ENGINES: tuple[Engine, ...] = ("deployment", "simulation")
+SIMULATION_EXTRA = "federated-sim"
 
 
 class FederatedError(VeilError):
@@ -69,6 +85,12 @@ class FederatedError(VeilError):
 
     code = "federated_error"
     exit_code = 13
+
+
+class MissingDependencyError(ConfigError):
+    """An optional dependency is not installed (same code and exit status as the CLI's own check)."""
+
+    code = "missing_dependency"
 
 
 # -- the shared, declared feature specification ----------------------------------------------
@@ -380,6 +402,7 @@ class FederatedResult:
     dp: dict[str, Any] | None
     secagg: bool
     seconds: float
+    engine: Engine = "deployment"
     logs: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -387,6 +410,26 @@ class FederatedResult:
 
     def logistic(self) -> LogisticModel:
         return LogisticModel.from_dict(self.model)
+
+
+def require_simulation() -> None:
+    """Fail clearly unless Flower's simulation engine (Ray) is installed.
+
+    Only looks for the module (``find_spec``): Ray itself is imported by Flower's
+    ``flwr-simulation`` process, never by Veil's.
+    """
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("ray") is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise MissingDependencyError(
+            "the simulation engine needs ray, an optional dependency: "
+            f"pip install 'veil[{SIMULATION_EXTRA}]' (or run without --simulation: the deployment "
+            "engine needs no Ray)"
+        )
 
 
 def _free_port() -> int:
@@ -406,12 +449,67 @@ def _wait_port(port: int, proc: subprocess.Popen[bytes], what: str, log: Path, t
     raise FederatedError(f"{what} did not listen on 127.0.0.1:{port} within {timeout:.0f} s; see {log}")
 
 
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, start time) of each live process (Linux ``/proc``; elsewhere empty)."""
+    table: dict[int, tuple[int, str]] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return table
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()  # from field 3 (state) on: the name may hold spaces
+        if len(fields) > 19 and fields[0] not in ("Z", "X"):
+            table[int(entry.name)] = (int(fields[1]), fields[19])  # ppid (4), starttime (22)
+    return table
+
+
+def _descendants(roots: Sequence[int]) -> dict[int, str]:
+    """pid -> start time of every live descendant of ``roots``."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: dict[int, str] = {}
+    stack = list(roots)
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found[child] = table[child][1]
+                stack.append(child)
+    return found
+
+
+def _alive(processes: dict[int, str]) -> list[int]:
+    """Those of ``processes`` still running (same pid *and* start time: not a reused pid)."""
+    table = _process_table()
+    return [pid for pid, start in processes.items() if pid in table and table[pid][1] == start]
+
+
+def _kill(pids: Sequence[int], sig: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    """Stop our processes and everything they spawned (each runs in its own session)."""
+    """Stop our processes and everything they spawned.
+
+    Each process we start leads its own session, but killing its process group is not
+    enough: Flower's SuperLink starts its SuperExec in a session of its own and Ray's
+    driver (in ``flwr-simulation``) makes itself a process group leader. So every
+    descendant is listed first (while the tree is intact) and stopped too.
+    """
+    tree = _descendants([proc.pid for proc in procs])
     for proc in reversed(procs):
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
+    _kill(_alive(tree), signal.SIGTERM)
     deadline = time.monotonic() + 10
     for proc in reversed(procs):
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -421,9 +519,15 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
+    while (left := _alive(tree)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _kill(left, signal.SIGKILL)
 
 
-def _app_pyproject(spec_path: Path, result_path: Path) -> str:
+def _app_pyproject(spec_path: Path, result_path: Path, sites: Sequence[Path] | None) -> str:
+    # Virtual SuperNodes have no node config of their own: with the simulation engine the
+    # ClientApp maps its partition id to a site through this list.
+    site_list = "" if sites is None else f"sites = {json.dumps(json.dumps([str(p) for p in sites]))}\n"
     return (
         "[build-system]\n"
         'requires = ["setuptools>=68"]\n'
@@ -442,16 +546,32 @@ def _app_pyproject(spec_path: Path, result_path: Path) -> str:
         "[tool.flwr.app.config]\n"
         f"spec-path = {json.dumps(str(spec_path))}\n"
         f"result-path = {json.dumps(str(result_path))}\n"
+        f"{site_list}"
+    )
+
+
+def _federation_config(sites: int, cpus: int) -> str:
+    """``flwr run --federation-config`` of the simulation: N virtual SuperNodes on a small, quiet Ray."""
+    return " ".join(
+        [
+            f"num-supernodes={sites}",
+            'backend="ray"',
+            f"init-args-num-cpus={cpus}",  # Ray's whole pool: at most `cpus` ClientApps at a time
+            "client-resources-num-cpus=1",  # one CPU per ClientApp (Flower's default is 2)
+            "client-resources-num-gpus=0.0",
+            'init-args-logging-level="ERROR"',
+            "init-args-log-to-driver=false",  # the workers' output stays in Ray's session logs
+        ]
     )
 
 
 @contextlib.contextmanager
-def _workdir(keep: Path | None) -> Iterator[Path]:
+def _workdir(keep: Path | None, prefix: str = "veil-flwr-") -> Iterator[Path]:
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True, mode=0o700)
         yield keep
         return
-    tmp = Path(tempfile.mkdtemp(prefix="veil-flwr-"))
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield tmp
     finally:
@@ -472,24 +592,40 @@ def run_federated(
     config: TrainConfig | None = None,
     *,
     workdir: Path | None = None,
+    engine: Engine = "deployment",
+    cpus: int | None = None,
 ) -> FederatedResult:
-    """Train across ``sites`` with Flower's deployment engine on loopback.
+    """Train across ``sites`` with Flower on loopback, on the deployment or the simulation engine.
 
-    Starts a SuperLink and one SuperNode per site (separate processes, insecure gRPC/HTTP
-    on 127.0.0.1 only, free ports), submits the app with ``flwr run``, waits for the
-    ServerApp's result and always stops every process it started. Logs and the
-    SuperLink's state go to ``workdir`` (kept) or a temporary directory (removed).
+    ``deployment``: starts a SuperLink and one SuperNode per site (separate processes,
+    insecure gRPC/HTTP on 127.0.0.1 only, free ports). ``simulation``: starts a SuperLink
+    in simulation mode, which runs the same ServerApp and one virtual SuperNode per site
+    (the same ClientApp, on a Ray pool of ``cpus`` CPUs: one ClientApp at a time by default)
+    in a ``flwr-simulation`` process; needs ``veil[federated-sim]``. Either way the app is
+    submitted with ``flwr run``, the ServerApp's result is collected and every process
+    started here is stopped. Logs and the SuperLink's state go to ``workdir`` (kept) or a
+    temporary directory (removed).
     """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    simulation = engine == "simulation"
     cfg = config or TrainConfig()
+    if cpus is not None and (cpus < 1 or not simulation):
+        raise InputError("--sim-cpus must be at least 1 and applies to --simulation only")
+    if simulation:
+        require_simulation()
     started = time.perf_counter()
     sites = [Path(s).resolve() for s in sites]
     rows = preflight(sites, spec, secagg=cfg.secagg)
     bindir = Path(sys.executable).parent
-    for tool in ("flower-superlink", "flower-supernode", "flwr"):
+    tools = ("flower-superlink", "flwr", *(("flwr-simulation",) if simulation else ("flower-supernode",)))
+    for tool in tools:
         if not (bindir / tool).exists():
-            raise FederatedError(f"{tool} not found next to {sys.executable}: install veil[ml] (Flower)")
+            extra = SIMULATION_EXTRA if simulation else "ml"
+            raise FederatedError(f"{tool} not found next to {sys.executable}: install veil[{extra}] (Flower)")
     procs: list[subprocess.Popen[bytes]] = []
-    with _workdir(workdir) as work:
+    with contextlib.ExitStack() as stack:
+        work = stack.enter_context(_workdir(workdir))
         home, app, logs = work / "flwr-home", work / "app", work / "logs"
         for d in (home, app, logs):
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -499,7 +635,8 @@ def run_federated(
             json.dumps({"spec": spec.to_dict(), "train": cfg.to_dict(), "sites": len(sites), "rows": rows}),
             encoding="utf-8",
         )
-        (app / "pyproject.toml").write_text(_app_pyproject(spec_path, result_path), encoding="utf-8")
+        app_config = _app_pyproject(spec_path, result_path, sites if simulation else None)
+        (app / "pyproject.toml").write_text(app_config, encoding="utf-8")
         port = _free_port()
         (home / "config.toml").write_text(
             f'[superlink]\ndefault = "veil"\n\n[superlink.veil]\naddress = "127.0.0.1:{port}"\n'
@@ -514,6 +651,22 @@ def run_federated(
             "FLWR_SUPEREXEC_TASK_POLL_INTERVAL": "0.1",  # default 1 s per message on each side
             "PYTHONWARNINGS": "ignore",
         }
+        if simulation:
+            # Ray's session files go with the run, not to /tmp/ray; in a directory of their own, as
+            # Ray's AF_UNIX socket paths there must stay short.
+            ray_tmp = stack.enter_context(_workdir(None, "veil-ray-"))
+            env.pop("RAY_ADDRESS", None)  # a Ray of this run's own, never a cluster the shell points at
+            env |= {
+                # Ray's gRPC servers listen on every interface: this run's token guards them, and
+                # the node's address is the loopback one (what Ray does on macOS and Windows).
+                "RAY_AUTH_MODE": "token",
+                "RAY_AUTH_TOKEN": secrets.token_hex(32),
+                "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+                "RAY_TMPDIR": str(ray_tmp),
+                "RAY_USAGE_STATS_ENABLED": "0",
+                "RAY_DEDUP_LOGS": "0",
+                "RAY_DISABLE_IMPORT_WARNING": "1",
+            }
 
         def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
             with log.open("wb") as fh:
@@ -531,28 +684,33 @@ def run_federated(
                     str(bindir / "flower-superlink"), "--insecure",
                     "--host", "127.0.0.1", "--port", str(port),
                     "--disable-runtime-dependency-installation", "--database", str(work / "superlink.db"),
+                    *(["--simulation"] if simulation else []),
                 ],
                 link_log,
             )  # fmt: skip
             _wait_port(port, link, "the SuperLink", link_log, 60)
-            for i, site in enumerate(sites, 1):
-                node_port = _free_port()
-                node_log = logs / f"supernode-{i}.log"
-                node = start(
-                    [
-                        str(bindir / "flower-supernode"), "--insecure", "--superlink", f"127.0.0.1:{port}",
-                        "--host", "127.0.0.1", "--port", str(node_port),
-                        "--node-config", f"workspace={json.dumps(str(site))} site={i}",
-                    ],
-                    node_log,
-                )  # fmt: skip
-                _wait_port(node_port, node, f"the SuperNode of site {i}", node_log, 60)
+            if not simulation:
+                for i, site in enumerate(sites, 1):
+                    node_port = _free_port()
+                    node_log = logs / f"supernode-{i}.log"
+                    node = start(
+                        [
+                            str(bindir / "flower-supernode"), "--insecure",
+                            "--superlink", f"127.0.0.1:{port}",
+                            "--host", "127.0.0.1", "--port", str(node_port),
+                            "--node-config", f"workspace={json.dumps(str(site))} site={i}",
+                        ],
+                        node_log,
+                    )  # fmt: skip
+                    _wait_port(node_port, node, f"the SuperNode of site {i}", node_log, 60)
+            command = [str(bindir / "flwr"), "run", str(app), "veil", "--stream"]
+            if simulation:
+                command += ["--federation-config", _federation_config(len(sites), cpus or 1)]
             run_log = logs / "run.log"
             with run_log.open("wb") as fh:
                 try:
                     done = subprocess.run(  # noqa: S603 - our venv's flwr, no shell
-                        [str(bindir / "flwr"), "run", str(app), "veil", "--stream"],
-                        stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                        command, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                         cwd=work, env=env, timeout=cfg.timeout_s, check=False,
                     )  # fmt: skip
                 except subprocess.TimeoutExpired:
@@ -579,6 +737,7 @@ def run_federated(
         dp=data.get("dp"),
         secagg=cfg.secagg,
         seconds=round(time.perf_counter() - started, 3),
+        engine=engine,
         logs=str(logs) if workdir is not None else None,
     )
 

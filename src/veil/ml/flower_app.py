@@ -1,12 +1,16 @@
 """The Flower app of :mod:`veil.ml.federated`: ``server_app`` and ``client_app``.
 
 Flower loads these objects by reference (``veil.ml.flower_app:server_app``) in the
-processes its SuperLink and SuperNodes start; Veil never imports this module otherwise.
+processes its SuperLink and SuperNodes start (deployment engine) or in its
+``flwr-simulation`` process and Ray workers (simulation engine); Veil never imports this
+module otherwise. Both engines run this one app.
 
 * ``client_app`` runs at a site. It opens the workspace named by the SuperNode's node
-  config (``workspace=...``), reads the purpose-bound extract (:func:`load_site`, audit-
-  logged), trains from the global model and replies with the model's two arrays
-  (``weight``, ``bias``) and counts/averages only — never a row.
+  config (``workspace=...``; a virtual SuperNode of the simulation engine has only a
+  ``partition-id``, which indexes the run config's ``sites`` list), reads the purpose-
+  bound extract (:func:`load_site`, audit-logged), trains from the global model and
+  replies with the model's two arrays (``weight``, ``bias``) and counts/averages only —
+  never a row.
 * ``server_app`` drives the rounds: Flower's message-based ``FedAvg`` (wrapped in
   ``DifferentialPrivacyClientSideFixedClipping`` when DP is asked for), or, with SecAgg+,
   Flower's ``SecAggPlusWorkflow``, which in Flower 1.41 exists only for the legacy
@@ -26,6 +30,7 @@ import numpy as np
 from flwr.app import Array, ArrayRecord, ConfigRecord, Context, Message, MessageType, MetricRecord, RecordDict
 from flwr.clientapp import ClientApp
 from flwr.clientapp.mod import fixedclipping_mod
+from flwr.common.constant import PARTITION_ID_KEY
 from flwr.common.secure_aggregation.secaggplus_constants import RECORD_KEY_CONFIGS
 from flwr.serverapp import Grid, ServerApp
 from flwr.serverapp.strategy import DifferentialPrivacyClientSideFixedClipping, FedAvg, Strategy
@@ -49,6 +54,21 @@ def _is_legacy(content: RecordDict) -> bool:
     return LEGACY_FIT_CONFIG in content.config_records
 
 
+def _workspace(context: Context) -> tuple[Path, int]:
+    """This node's workspace and 1-based site number.
+
+    A SuperNode (deployment engine) names both in its node config; a virtual SuperNode
+    (simulation engine) has only its partition id, an index into the run's site list.
+    """
+    node = context.node_config
+    if "workspace" in node:
+        return Path(str(node["workspace"])), int(cast(int, node.get("site", 0)))
+    if PARTITION_ID_KEY not in node or "sites" not in context.run_config:
+        raise RuntimeError("this node has no workspace: start its SuperNode with --node-config workspace=...")
+    index = int(cast(int, node[PARTITION_ID_KEY]))
+    return Path(json.loads(str(context.run_config["sites"]))[index]), index + 1
+
+
 def _site(
     context: Context, config: ConfigRecord | dict[str, Any]
 ) -> tuple[FeatureSpec, TrainConfig, SiteData]:
@@ -56,7 +76,7 @@ def _site(
 
     spec = FeatureSpec.from_dict(json.loads(str(config[SPEC_KEY])))
     cfg = TrainConfig.from_dict(json.loads(str(config[TRAIN_KEY])))
-    ws = Workspace.open(Path(str(context.node_config["workspace"])))
+    ws = Workspace.open(_workspace(context)[0])
     try:
         data = load_site(
             ws,
@@ -145,7 +165,7 @@ def _evaluate(msg: Message, context: Context) -> Message:
 
 
 def _seed(cfg: TrainConfig, server_round: int, context: Context) -> int:
-    site = int(cast(int, context.node_config.get("site", 0)))
+    site = _workspace(context)[1]
     return cfg.seed * 1_000_003 + server_round * 1_009 + site
 
 
