@@ -200,3 +200,26 @@ def test_unknown_clipping_is_refused() -> None:
     x, y = _toy(50)
     with pytest.raises(InputError, match="clipping"):
         fit(x, y, epsilon=1.0, delta=1e-5, clipping="fast")  # type: ignore[arg-type]
+
+
+def test_recorded_calibration_is_reused_and_still_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import veil.ml.training as training
+
+    x, y = _toy(600)
+    common = {"kind": "logreg", "epochs": 2, "batch_size": 100, "epsilon": 1.5, "delta": 1e-5, "seed": 0}
+    first = fit(x, y, **common)  # type: ignore[arg-type]
+    assert first.sample_rate is not None and first.noise_multiplier is not None
+
+    def no_search(*args: object) -> float:
+        raise AssertionError("the noise search ran although a calibration was given")
+
+    monkeypatch.setattr(training, "noise_multiplier", no_search)
+    again = fit(x[:-1], y[:-1], calibration=(first.sample_rate, first.noise_multiplier), **common)  # type: ignore[arg-type]
+    assert again.noise_multiplier == first.noise_multiplier
+    assert again.epsilon_spent == pytest.approx(first.epsilon_spent)
+    # a calibration that would overspend is caught by the accountant check, not trusted
+    with pytest.raises(RuntimeError, match="accountant"):
+        fit(x, y, calibration=(first.sample_rate, first.noise_multiplier / 2), **common)  # type: ignore[arg-type]
+    # another sample rate: the recorded multiplier does not apply, so the search runs
+    with pytest.raises(AssertionError, match="noise search"):
+        fit(x[:300], y[:300], calibration=(first.sample_rate, first.noise_multiplier), **common)  # type: ignore[arg-type]

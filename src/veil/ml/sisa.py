@@ -282,6 +282,7 @@ def _train_shard(
     shard_id: int,
     seed: int | None,
     version: int,
+    previous: Shard | None = None,
 ) -> Shard:
     if not rows:
         raise InputError(f"shard {shard_id} has no training subjects left: use fewer --shards")
@@ -289,7 +290,19 @@ def _train_shard(
     rows = sorted(rows, key=lambda i: subjects[i])
     idx = np.asarray(rows, dtype=np.int64)
     started = time.perf_counter()
-    fitted = fit_with(settings, np.ascontiguousarray(x[idx]), np.ascontiguousarray(y[idx]), seed=seed)
+    # A retrain reuses the shard's recorded noise calibration when its sample rate is unchanged.
+    calibration = (
+        (previous.sample_rate, previous.noise_multiplier)
+        if previous is not None and previous.sample_rate is not None and previous.noise_multiplier is not None
+        else None
+    )
+    fitted = fit_with(
+        settings,
+        np.ascontiguousarray(x[idx]),
+        np.ascontiguousarray(y[idx]),
+        seed=seed,
+        calibration=calibration,
+    )
     seconds = time.perf_counter() - started
     if settings.epsilon is not None:
         assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (
@@ -387,6 +400,7 @@ def unlearn(
             shard_id=j,
             seed=_shard_seed(seed, j, version),
             version=version,
+            previous=shard,
         )
         retrained.append(j)
     return replace(sharded, shards=tuple(new_shards)), retrained
