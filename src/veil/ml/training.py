@@ -271,57 +271,47 @@ def fit(
             generator.seed()
         base = build_model(kind, x.shape[1])
         optimizer: torch.optim.Optimizer = torch.optim.Adam(base.parameters(), lr=rate)
+        run = _Run(base, optimizer, x, y, epochs, batch_size, seed, generator)
         if epsilon is None:
-            fitted = _fit_plain(base, optimizer, x, y, epochs, batch_size, generator)
+            fitted = _fit_plain(run)
         elif clipping == "book-keeping" and supports(base):
-            fitted = _fit_book_keeping(
-                base,
-                optimizer,
-                x,
-                y,
-                epochs,
-                batch_size,
-                epsilon,
-                delta,
-                max_grad_norm,
-                seed,
-                generator,
-                calibration,
-            )
+            fitted = _fit_book_keeping(run, epsilon, delta, max_grad_norm, calibration)
         else:
-            fitted = _fit_opacus(
-                base, optimizer, x, y, epochs, batch_size, epsilon, delta, max_grad_norm, seed, generator
-            )
+            fitted = _fit_opacus(run, epsilon, delta, max_grad_norm)
         result_model = build_model(kind, x.shape[1])
         result_model.load_state_dict(base.state_dict())
         result_model.eval()
         return replace_fields(fitted, model=result_model)
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every training loop of :func:`fit` shares: model, optimiser, data, schedule, randomness."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    x: NDArray[np.float32]
+    y: NDArray[np.float32]
+    epochs: int
+    batch_size: int
+    seed: int | None
+    generator: torch.Generator
+
+
 def _fit_book_keeping(
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    x: NDArray[np.float32],
-    y: NDArray[np.float32],
-    epochs: int,
-    batch_size: int,
-    epsilon: float,
-    delta: float,
-    max_grad_norm: float,
-    seed: int | None,
-    generator: torch.Generator,
-    calibration: tuple[float, float] | None,
+    run: _Run, epsilon: float, delta: float, max_grad_norm: float, calibration: tuple[float, float] | None
 ) -> FitResult:
     """DP-SGD with book-keeping clipping (:mod:`veil.ml.dpsgd`), accounted by Opacus' RDP accountant."""
+    model, optimizer, x, y = run.model, run.optimizer, run.x, run.y
     from opacus.accountants import RDPAccountant
 
     n = len(x)
-    steps_per_epoch = math.ceil(n / batch_size)  # what len(DataLoader) gives the Opacus path
+    steps_per_epoch = math.ceil(n / run.batch_size)  # what len(DataLoader) gives the Opacus path
     sample_rate = 1 / steps_per_epoch
     if calibration is not None and calibration[0] == sample_rate:
         sigma = calibration[1]  # recorded for these very settings: skip the search
     else:
-        sigma = noise_multiplier(epsilon, delta, sample_rate, epochs)
+        sigma = noise_multiplier(epsilon, delta, sample_rate, run.epochs)
     accountant = RDPAccountant()
     step = BookKeepingDpSgd(
         model,
@@ -330,15 +320,15 @@ def _fit_book_keeping(
         # Opacus: expected_batch_size = int(len(dataset) * sample_rate)
         expected_batch_size=max(1, int(n * sample_rate)),
         loss_sum=_bce_sum,
-        generator=generator,
+        generator=run.generator,
     )
-    batches = PoissonBatches(n, sample_rate, np.random.default_rng(seed))
+    batches = PoissonBatches(n, sample_rate, np.random.default_rng(run.seed))
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     sq_norms = xt.square().sum(1)
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(epochs):
+    for _ in range(run.epochs):
         started = time.perf_counter()
         for idx in batches.epoch(steps_per_epoch):
             # An empty Poisson draw still takes a (noise-only) step, as the analysis assumes.
@@ -363,24 +353,17 @@ def _fit_book_keeping(
     )
 
 
-def _fit_plain(
-    model: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    x: NDArray[np.float32],
-    y: NDArray[np.float32],
-    epochs: int,
-    batch_size: int,
-    generator: torch.Generator,
-) -> FitResult:
+def _fit_plain(run: _Run) -> FitResult:
     """Non-private training: a fresh shuffle per epoch, consecutive batches of it (mean loss)."""
+    model, optimizer, x, y = run.model, run.optimizer, run.x, run.y
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     criterion = nn.BCEWithLogitsLoss()
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(epochs):
+    for _ in range(run.epochs):
         started = time.perf_counter()
-        for idx in torch.split(torch.randperm(len(x), generator=generator), batch_size):
+        for idx in torch.split(torch.randperm(len(x), generator=run.generator), run.batch_size):
             optimizer.zero_grad()
             loss = criterion(model(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx))
             loss.backward()
@@ -394,23 +377,12 @@ def _bce_sum(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), targets, reduction="sum")
 
 
-def _fit_opacus(
-    base: nn.Module,
-    optimizer: torch.optim.Optimizer,
-    x: NDArray[np.float32],
-    y: NDArray[np.float32],
-    epochs: int,
-    batch_size: int,
-    epsilon: float,
-    delta: float,
-    max_grad_norm: float,
-    seed: int | None,
-    generator: torch.Generator,
-) -> FitResult:
+def _fit_opacus(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -> FitResult:
     """DP-SGD through Opacus: ``make_private_with_epsilon`` with ghost clipping and Poisson sampling."""
+    base, x, y, generator = run.model, run.x, run.y, run.generator
     loader = DataLoader(
         _Rows(torch.from_numpy(x), torch.from_numpy(y)),
-        batch_size=batch_size,
+        batch_size=run.batch_size,
         shuffle=True,
         generator=generator,
         collate_fn=_as_batch,
@@ -420,21 +392,21 @@ def _fit_opacus(
     engine = PrivacyEngine(accountant=ACCOUNTANT)
     model, optimizer, criterion, loader = engine.make_private_with_epsilon(
         module=base,
-        optimizer=optimizer,
+        optimizer=run.optimizer,
         criterion=nn.BCEWithLogitsLoss(),
         data_loader=loader,
         target_epsilon=epsilon,
         target_delta=delta,
-        epochs=epochs,
+        epochs=run.epochs,
         max_grad_norm=max_grad_norm,
         grad_sample_mode="ghost",
         poisson_sampling=True,
-        noise_generator=generator if seed is not None else None,
+        noise_generator=generator if run.seed is not None else None,
     )
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(epochs):
+    for _ in range(run.epochs):
         started = time.perf_counter()
         for xb, yb in loader:
             if len(xb) == 0:
@@ -451,7 +423,7 @@ def _fit_opacus(
         base,
         times,
         epsilon_spent=float(engine.get_epsilon(delta)),
-        noise_multiplier=float(optimizer.noise_multiplier),  # type: ignore[attr-defined]
+        noise_multiplier=float(optimizer.noise_multiplier),
         sample_rate=1 / len(loader),
         steps=steps,
         clipping="ghost",
