@@ -493,15 +493,7 @@ class Trainer:
         settings.validate()
         self.registry.path(name)  # validates the name
         self.registry.check_new(name, replace=replace)
-        plan = plan_training(
-            self.ws,
-            settings.dataset,
-            settings.purpose,
-            settings.target,
-            list(settings.features) if settings.features is not None else None,
-            private=settings.private,
-            positive=settings.positive,
-        )
+        plan = self._plan(settings)
         precheck_data(self.ws, plan)
         features = [c.name for c in plan.features]
         # Charge first: training rows are read and noise drawn only once the budget is taken.
@@ -658,15 +650,7 @@ class Trainer:
         card = self.registry.card(name)
         settings = TrainSettings.from_dict(card.settings)
         settings.validate()
-        plan = plan_training(
-            self.ws,
-            settings.dataset,
-            settings.purpose,
-            settings.target,
-            list(settings.features) if settings.features is not None else None,
-            private=settings.private,
-            positive=settings.positive,
-        )
+        plan = self._plan(settings)
         precheck_data(self.ws, plan)
         sharded, encoding = self.registry.load_sharded(name)
         erased = self.registry.erased(name)
@@ -756,6 +740,18 @@ class Trainer:
             )
             path = self.registry.save_sharded(new_card, updated, encoding)
         return TrainResult(new_card, str(path), None)
+
+    def _plan(self, settings: TrainSettings) -> TrainingPlan:
+        """The checks that need no data, for ``settings`` (train and shard retrain alike)."""
+        return plan_training(
+            self.ws,
+            settings.dataset,
+            settings.purpose,
+            settings.target,
+            list(settings.features) if settings.features is not None else None,
+            private=settings.private,
+            positive=settings.positive,
+        )
 
     def _charge(
         self, plan: TrainingPlan, settings: TrainSettings, name: str, *, method: str, extra: dict[str, Any]
