@@ -15,7 +15,9 @@ secrets: they name files, rows, columns, datasets and purposes, never values.
     ├── CryptoError              decryption failed: tampered or moved ciphertext
     │   └── KeyProviderError     the key provider cannot give the key
     ├── AuditError               the audit log failed verification
-    └── BackupError              backup file unreadable or from another workspace
+    ├── BackupError              backup file unreadable or from another workspace
+    ├── BusyError                another Veil process holds a resource; retry later
+    └── ErasurePendingError      an erasure is recorded and will complete (keys are gone)
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from __future__ import annotations
 __all__ = [
     "AuditError",
     "BackupError",
+    "BusyError",
     "ConfigError",
     "ConflictError",
     "ConsentError",
     "CryptoError",
+    "ErasurePendingError",
     "InputError",
     "KeyProviderError",
     "NotFoundError",
@@ -96,3 +100,24 @@ class AuditError(VeilError):
 class BackupError(VeilError):
     code = "backup_error"
     exit_code = 10
+
+
+class BusyError(VeilError):
+    """A resource (a database lock, the analytics mirror) is held by another process.
+
+    Raised only where nothing was changed, so the same call can simply be retried.
+    """
+
+    code = "busy"
+    exit_code = 14
+
+
+class ErasurePendingError(VeilError):
+    """An erasure is durably recorded and its key destroyed, but some stores are not yet purged.
+
+    The subject is already unreadable; the next Veil command (or ``veil subject erase`` again)
+    completes the remaining steps.
+    """
+
+    code = "erasure_pending"
+    exit_code = 15
