@@ -1,17 +1,38 @@
 """The consent ledger: append-only grants and withdrawals per subject and purpose.
 
-The current state is never stored; it is derived from the events: for each
-(subject, purpose) the latest event by time (then by order recorded) decides.
-:func:`derive_state` is that rule in Python; :func:`consenting_subjects` is the
-same rule in SQL for releases. Tests check that both agree.
+The current state is never stored; it is derived from the events. Each event has two
+times: ``ts``, the time it is *stated* to have happened (``--at``, the CSV's timestamp;
+kept as evidence), and its place in the *record order* (``seq``, increasing with every
+event recorded, with ``recorded_at`` the clock time it was recorded). The rule, for one
+(subject, purpose):
+
+    consent is granted  <=>  some grant was recorded after every withdrawal AND
+                             is stated to have happened strictly after every withdrawal.
+
+So a withdrawal wins over everything recorded before it, whatever time those events
+state (a grant dated 2999 cannot outlive a later withdrawal), and a grant recorded later
+but stated earlier than a withdrawal (a historical import, a back-dated ``--at``) does not
+bring consent back. When the two orders disagree, the answer is "not granted": processing
+without consent is unlawful, while a refused release only waits for a fresh grant.
+
+A stated time is used as at most the time the event was recorded (``effective_ts``: an
+event cannot have happened after it was written down), and new events stated more than
+the clock-skew allowance (``max_future``; ``[consent] max_future_seconds`` in veil.toml,
+default 300 s) in the future are refused. Events of one import are recorded in the order
+of their stated times (file order for equal times), so a file's own history keeps its
+order.
+
+:func:`derive_state` is the rule in Python; :func:`consenting_subjects` is the same rule
+in SQL for releases. Tests check that both agree on random histories.
 """
 
 from __future__ import annotations
 
 import csv
+import tomllib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,15 +41,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from veil import clock
+from veil.config import CONFIG_FILE
 from veil.consent.purpose import LawfulBasis, Purpose, PurposeRegistry
 from veil.crypto.envelope import DataKey
-from veil.errors import InputError, SubjectErasedError
+from veil.errors import ConfigError, InputError, SubjectErasedError
 from veil.schema import consent_events
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
+    "DEFAULT_MAX_FUTURE",
     "ConsentAction",
     "ConsentEvent",
     "ConsentImportResult",
@@ -36,9 +59,17 @@ __all__ = [
     "consenting_subjects",
     "derive_state",
     "lawful_subjects",
+    "max_future_of",
 ]
 
 EVIDENCE_DATASET = "_consent"
+
+#: How far in the future a stated event time may lie (clock skew between machines).
+DEFAULT_MAX_FUTURE = timedelta(minutes=5)
+
+# Serialises consent writers on PostgreSQL, so that record order (seq), commit order and
+# recorded_at agree (SQLite writers are serialised by BEGIN IMMEDIATE already).
+_PG_LOCK_KEY = 0x7665_696C_636E  # "veilcn"
 
 
 class ConsentAction(StrEnum):
@@ -48,12 +79,21 @@ class ConsentAction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ConsentEvent:
+    """One recorded event: ``ts`` as stated, ``seq``/``recorded_at`` when it was recorded."""
+
     purpose: str
     action: ConsentAction
     ts: str
     seq: int = 0
     evidence: str | None = None
     recorded_at: str = ""
+
+    @property
+    def effective_ts(self) -> str:
+        """The stated time, but never later than the recording time (when that is known)."""
+        if self.recorded_at and self.recorded_at < self.ts:
+            return self.recorded_at
+        return self.ts
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -69,32 +109,60 @@ class ConsentImportResult:
 
 
 def derive_state(events: Iterable[ConsentEvent]) -> dict[str, bool]:
-    """Purpose -> granted now, from a subject's events (latest by time, then seq, wins)."""
-    latest: dict[str, ConsentEvent] = {}
+    """Purpose -> granted now, from one subject's events (see the module docstring).
+
+    Granted iff some grant has a larger ``seq`` than every withdrawal and a strictly later
+    ``effective_ts`` than every withdrawal. The input order does not matter.
+    """
+    grants: dict[str, list[ConsentEvent]] = {}
+    last_withdrawal: dict[str, tuple[int, str]] = {}  # purpose -> (max seq, max effective ts)
     for event in events:
-        cur = latest.get(event.purpose)
-        if cur is None or (event.ts, event.seq) >= (cur.ts, cur.seq):
-            latest[event.purpose] = event
-    return {p: e.action is ConsentAction.GRANT for p, e in latest.items()}
+        if event.action is ConsentAction.GRANT:
+            grants.setdefault(event.purpose, []).append(event)
+        else:
+            seq, ts = last_withdrawal.get(event.purpose, (event.seq, event.effective_ts))
+            last_withdrawal[event.purpose] = (max(seq, event.seq), max(ts, event.effective_ts))
+    state = dict.fromkeys(last_withdrawal, False)
+    for purpose, granted in grants.items():
+        bar = last_withdrawal.get(purpose)
+        state[purpose] = bar is None or any(g.seq > bar[0] and g.effective_ts > bar[1] for g in granted)
+    return state
+
+
+def _effective(table: sa.Table | Any) -> sa.ColumnElement[Any]:
+    """SQL of :attr:`ConsentEvent.effective_ts` (ISO-8601 text sorts as time)."""
+    return sa.case((table.c.recorded_at < table.c.ts, table.c.recorded_at), else_=table.c.ts)
 
 
 def consenting_subjects(purpose: str) -> sa.Select[Any]:
-    """SELECT of the pseudonyms whose latest event for ``purpose`` is a grant."""
-    ranked = (
+    """SELECT of the pseudonyms granted for ``purpose`` now: :func:`derive_state` in SQL."""
+    grant = consent_events.alias("g")
+    withdrawals = (
         sa.select(
             consent_events.c.pseudonym,
-            consent_events.c.action,
-            sa.func.row_number()
-            .over(
-                partition_by=consent_events.c.pseudonym,
-                order_by=(consent_events.c.ts.desc(), consent_events.c.seq.desc()),
-            )
-            .label("rn"),
+            sa.func.max(consent_events.c.seq).label("seq"),
+            sa.func.max(_effective(consent_events)).label("ts"),
         )
-        .where(consent_events.c.purpose == purpose)
-        .subquery()
+        .where(
+            consent_events.c.purpose == purpose,
+            consent_events.c.action == ConsentAction.WITHDRAW.value,
+        )
+        .group_by(consent_events.c.pseudonym)
+        .subquery("w")
     )
-    return sa.select(ranked.c.pseudonym).where(ranked.c.rn == 1, ranked.c.action == ConsentAction.GRANT.value)
+    return (
+        sa.select(grant.c.pseudonym)
+        .distinct()
+        .select_from(grant.outerjoin(withdrawals, withdrawals.c.pseudonym == grant.c.pseudonym))
+        .where(
+            grant.c.purpose == purpose,
+            grant.c.action == ConsentAction.GRANT.value,
+            sa.or_(
+                withdrawals.c.pseudonym.is_(None),
+                sa.and_(grant.c.seq > withdrawals.c.seq, _effective(grant) > withdrawals.c.ts),
+            ),
+        )
+    )
 
 
 def lawful_subjects(purpose: Purpose) -> sa.Select[Any] | None:
@@ -104,17 +172,46 @@ def lawful_subjects(purpose: Purpose) -> sa.Select[Any] | None:
     return None
 
 
-def _parse_ts(text: str, where: str) -> str:
+def max_future_of(root: Path) -> timedelta:
+    """``[consent] max_future_seconds`` from the workspace's veil.toml, else the default."""
+    path = root / CONFIG_FILE
     try:
-        return clock.format_ts(clock.parse_ts(text))
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("consent", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return DEFAULT_MAX_FUTURE  # the workspace itself reports an unreadable veil.toml
+    value = table.get("max_future_seconds") if isinstance(table, dict) else None
+    if value is None:
+        return DEFAULT_MAX_FUTURE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 86_400:
+        raise ConfigError(f"{path}: [consent] max_future_seconds must be a number of seconds from 0 to 86400")
+    return timedelta(seconds=value)
+
+
+def _parse_ts(text: str, where: str) -> datetime:
+    try:
+        return clock.parse_ts(text)
     except ValueError:
         raise InputError(f"{where}: timestamp is not ISO-8601 (e.g. 2024-05-01T10:00:00Z)") from None
 
 
 class ConsentLedger:
-    def __init__(self, ws: Workspace) -> None:
+    """Records consent events and answers who is granted (see the module docstring)."""
+
+    def __init__(self, ws: Workspace, *, max_future: timedelta | None = None) -> None:
         self.ws = ws
         self.purposes = PurposeRegistry(ws)
+        self.max_future = max_future_of(ws.root) if max_future is None else max_future
+        if self.max_future < timedelta(0):
+            raise ConfigError("max_future must not be negative")
+
+    def _check_not_future(self, at: datetime, now: datetime, where: str) -> None:
+        if at > now + self.max_future:
+            ahead = int((at - now).total_seconds())
+            raise InputError(
+                f"{where}: the event time lies {ahead} s in the future (allowed: "
+                f"{int(self.max_future.total_seconds())} s of clock skew); record an event when it "
+                "has happened, or fix the clock"
+            )
 
     def record(
         self,
@@ -125,12 +222,20 @@ class ConsentLedger:
         evidence: str | None = None,
         at: datetime | None = None,
     ) -> ConsentEvent:
-        """Append one grant or withdrawal (creating the subject's vault entry if new)."""
+        """Append one grant or withdrawal (creating the subject's vault entry if new).
+
+        ``at`` (default: now) is the stated time; it may lie in the past (back-dating
+        cannot undo a withdrawal recorded earlier) but not further in the future than
+        ``max_future``.
+        """
         from veil.vault.subject import SubjectVault
 
         act = ConsentAction(action)
-        ts = clock.format_ts(at) if at else clock.now_iso()
+        if at is not None:
+            self._check_not_future(at, clock.now(), "--at")
         with self.ws.transaction() as conn:
+            _serialise_writers(conn)
+            ts = clock.format_ts(at) if at else clock.now_iso()
             p = self.purposes.get(purpose, conn)
             vault = SubjectVault(self.ws)
             keys, erased, _ = vault.ensure(conn, vault.by_pseudonym([subject_id]))
@@ -179,7 +284,13 @@ class ConsentLedger:
         return ConsentEvent(purpose, action, ts, seq, evidence, recorded)
 
     def import_csv(self, path: Path) -> ConsentImportResult:
-        """Import events from CSV (subject, purpose, action, timestamp, evidence); all or nothing."""
+        """Import events from CSV (subject, purpose, action, timestamp, evidence); all or nothing.
+
+        Rows are recorded in the order of their stated times (file order for equal times),
+        after everything recorded before: an imported withdrawal wins over every earlier
+        recorded grant, and an imported grant counts only if it is dated after every
+        withdrawal. A timestamp further in the future than ``max_future`` fails the import.
+        """
         from veil.vault.subject import SubjectVault
 
         try:
@@ -198,7 +309,7 @@ class ConsentLedger:
             rows: list[tuple[int, dict[str, str]]] = list(enumerate(reader, start=2))
         known = {p.name for p in self.purposes.list()}
         parsed: list[tuple[str, str, ConsentAction, str, str | None]] = []
-        now = clock.now_iso()
+        now = clock.now()
         for line, row in rows:
             where = f"{path}, line {line}"
             subject = (row.get("subject") or "").strip()
@@ -212,13 +323,16 @@ class ConsentLedger:
             except ValueError:
                 raise InputError(f"{where}: action must be 'grant' or 'withdraw'") from None
             ts_text = (row.get("timestamp") or "").strip()
-            ts = _parse_ts(ts_text, where) if ts_text else now
+            at = _parse_ts(ts_text, where) if ts_text else now
+            self._check_not_future(at, now, where)
             evidence = row.get("evidence") or None
-            parsed.append((subject, purpose, action, ts, evidence))
+            parsed.append((subject, purpose, action, clock.format_ts(at), evidence))
+        parsed.sort(key=lambda event: event[3])  # stable: file order among equal times
         vault = SubjectVault(self.ws)
         skipped = 0
         seen: set[str] = set()
         with self.ws.transaction() as conn:
+            _serialise_writers(conn)
             keys, erased, _ = vault.ensure(conn, vault.by_pseudonym(p[0] for p in parsed))
             by_purpose: dict[str, list[str]] = {}
             for subject, purpose, action, ts, evidence in parsed:
@@ -240,6 +354,7 @@ class ConsentLedger:
         return ConsentImportResult(events=len(parsed) - skipped, subjects=len(seen), skipped_erased=skipped)
 
     def history(self, subject_id: str) -> list[ConsentEvent]:
+        """A subject's events in record order."""
         pseudonym = self.ws.pseudonymize(subject_id)
         return self.history_of(pseudonym)
 
@@ -249,7 +364,7 @@ class ConsentLedger:
             rows = conn.execute(
                 sa.select(consent_events)
                 .where(consent_events.c.pseudonym == pseudonym)
-                .order_by(consent_events.c.ts, consent_events.c.seq)
+                .order_by(consent_events.c.seq)
             ).all()
         events = []
         for r in rows:
@@ -270,3 +385,8 @@ class ConsentLedger:
         sub = consenting_subjects(purpose).subquery()
         with self.ws.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(sub)).scalar_one())
+
+
+def _serialise_writers(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))

@@ -446,10 +446,17 @@ class Mirror:
                     consent_events.c.purpose,
                     consent_events.c.action,
                     consent_events.c.ts,
+                    consent_events.c.recorded_at,
                 ).where(consent_events.c.pseudonym.in_(chunk), consent_events.c.purpose.in_(list(purposes)))
-                for seq, pseudonym, purpose, action, ts in conn.execute(q):
+                for seq, pseudonym, purpose, action, ts, recorded_at in conn.execute(q):
                     events.setdefault(pseudonym, []).append(
-                        ConsentEvent(seq=int(seq), purpose=purpose, action=ConsentAction(action), ts=ts)
+                        ConsentEvent(
+                            seq=int(seq),
+                            purpose=purpose,
+                            action=ConsentAction(action),
+                            ts=ts,
+                            recorded_at=recorded_at,
+                        )
                     )
         changes: dict[int, tuple[list[str], list[str]]] = {bit: ([], []) for bit in purposes.values()}
         for pseudonym in touched:
