@@ -130,6 +130,9 @@ audit_head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # HMAC-SHA256 of (workspace, seq, hash) under the key store's audit key (veil.audit.log);
+    # NULL when the entry was appended over a head that failed authentication.
+    sa.Column("mac", sa.String(64), nullable=True),
 )
 
 # -- differential privacy (veil.dp) ---------------------------------------------------------

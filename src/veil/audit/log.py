@@ -10,10 +10,29 @@ chained::
 where ``canonical`` is the entry's fields (all but its own hash) as compact JSON
 with sorted keys. The set of subjects an entry touched is kept in
 ``audit_subjects`` (an index for usage receipts) and committed to by the entry's
-``subjects_digest``, so the chain covers it too. After every commit the newest
-(seq, hash) is also anchored in the key store, which lives apart from the log:
-``verify`` then detects an edited, deleted or reordered entry, a truncated tail,
-and a changed subject list.
+``subjects_digest``, so the chain covers it too.
+
+A hash chain alone is no protection against someone who can write the database: they
+can cut the tail, or append entries and recompute every hash. Two MACs (HMAC-SHA256
+under the *audit key*, a secret in the key store wrapped by the KEK) close that:
+
+* the **checkpoint**: every append stores, with the head ``(seq, h_seq)`` in the same
+  transaction, ``MAC("head", workspace, seq, h_seq)``. As ``h_seq`` chains every earlier
+  entry, one valid checkpoint authenticates the whole log up to ``seq``; appended or
+  rewritten entries cannot carry one without the key. An append never extends a head
+  whose MAC fails (it writes no checkpoint then), so tampering is never laundered by the
+  next honest write, and the honest write is still recorded.
+* the **anchor**: after each commit the head is copied into the key store, which lives
+  apart from the log, with ``MAC("anchor", ...)``. It only moves forward, only over an
+  authentic head, and a genesis anchor is written when the key store is made, so it is
+  never legitimately absent. It catches a cut tail even when the cut log ends in an
+  older genuine checkpoint.
+
+``verify`` reports, as a verdict rather than an exception: an edited, deleted or
+reordered entry, a changed subject list, a cut tail, forged appended entries, a missing,
+forged, rewound or foreign anchor, an empty log in a workspace that holds subjects, and
+dropped or damaged audit tables. What no MAC can stop (an attacker who kept an *old copy*
+of both stores and puts both back) is in docs/threat-model.md.
 
 Appends happen inside the caller's transaction, so an operation and its audit
 entry commit or fail together.
@@ -21,8 +40,11 @@ entry commit or fail together.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,12 +53,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from veil import clock
-from veil.crypto.keystore import AuditAnchor, KeyStore
-from veil.schema import audit_head, audit_log, audit_subjects
+from veil.crypto.keystore import AuditAnchor, KeyStore, audit_mac
+from veil.errors import AuditError, CryptoError
+from veil.schema import AUDIT_TABLES, audit_head, audit_log, audit_subjects, subjects
 
 __all__ = ["GENESIS", "AuditEntry", "AuditLog", "VerifyResult", "canonical", "chain_hash"]
 
 GENESIS = "0" * 64
+_log = logging.getLogger(__name__)
+_log.addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +95,8 @@ class VerifyResult:
     head_hash: str
     first_bad_seq: int | None = None
     reason: str | None = None
+    #: The entry the key-store anchor vouches for (None when the anchor itself is bad).
+    anchor_seq: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -103,6 +130,19 @@ class AuditLog:
         self.keystore = keystore
         self.actor = actor
 
+    # -- MACs ------------------------------------------------------------------------------
+    def _head_mac(self, seq: int, hash_: str) -> str:
+        """The checkpoint MAC of a head (raises AuditError/CryptoError without the audit key)."""
+        return audit_mac(self.keystore.audit_key(), "head", self.keystore.cached_workspace_id(), seq, hash_)
+
+    def _head_authentic(self, seq: int, hash_: str, mac: object) -> bool:
+        try:
+            expected = self._head_mac(seq, hash_)
+        except (AuditError, CryptoError):
+            return False
+        return isinstance(mac, str) and hmac.compare_digest(expected.encode(), mac.encode())
+
+    # -- writing ---------------------------------------------------------------------------
     def append(
         self,
         conn: Connection,
@@ -119,11 +159,50 @@ class AuditLog:
         ``subjects`` is a list of pseudonyms, or a SELECT of one pseudonym column
         (evaluated inside the database, so a release of millions of subjects
         never holds them all in memory).
+
+        The new head gets a checkpoint MAC only when the head it extends is authentic;
+        otherwise the entry is still written (an erasure must not fail because someone
+        tampered with the log) but without a MAC, and ``verify`` keeps reporting the
+        tampering. Raises :class:`AuditError` when the audit tables are gone.
         """
+        try:
+            return self._append(conn, action, purpose, dataset, subjects, subject_count, details)
+        except sa.exc.DBAPIError as exc:
+            damage = _damaged_tables(self.engine)
+            if damage:
+                raise AuditError(
+                    f"the audit log is damaged ({damage}), so nothing can be recorded; "
+                    "run `veil audit verify`"
+                ) from exc
+            raise
+
+    def _append(
+        self,
+        conn: Connection,
+        action: str,
+        purpose: str | None,
+        dataset: str | None,
+        subjects: Sequence[str] | sa.Select[Any],
+        subject_count: int | None,
+        details: dict[str, Any] | None,
+    ) -> AuditEntry:
         head = conn.execute(
-            sa.select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+            sa.select(audit_head.c.seq, audit_head.c.hash, audit_head.c.mac)
+            .where(audit_head.c.id == 1)
+            .with_for_update()
         ).first()
-        seq, prev = (0, GENESIS) if head is None else (int(head[0]), str(head[1]))
+        last = conn.execute(
+            sa.select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+        ).first()
+        if head is None:
+            seq, prev, genuine = self._headless(last)
+        elif last is not None and (int(last[0]), str(last[1])) != (int(head[0]), str(head[1])):
+            # Entries were slipped in after the head (or the head was moved): continue
+            # after the last one so that honest work is still recorded, without a MAC.
+            seq, prev, genuine = int(last[0]), str(last[1]), False
+        else:
+            seq, prev = int(head[0]), str(head[1])
+            genuine = self._head_authentic(seq, prev, head[2])
         new_seq = seq + 1
         if isinstance(subjects, sa.Select):
             members = subjects.subquery()
@@ -167,38 +246,73 @@ class AuditLog:
                 hash=entry.hash,
             )
         )
+        mac = self._head_mac(entry.seq, entry.hash) if genuine else None
         if head is None:
-            conn.execute(audit_head.insert().values(id=1, seq=entry.seq, hash=entry.hash))
+            conn.execute(audit_head.insert().values(id=1, seq=entry.seq, hash=entry.hash, mac=mac))
         else:
             conn.execute(
-                audit_head.update().where(audit_head.c.id == 1).values(seq=entry.seq, hash=entry.hash)
+                audit_head.update()
+                .where(audit_head.c.id == 1)
+                .values(seq=entry.seq, hash=entry.hash, mac=mac)
             )
         return entry
+
+    def _headless(self, last: Any) -> tuple[int, str, bool]:
+        """Where to append when the head row is absent: (seq, hash, genuine).
+
+        Genuine only for a brand-new log (no entry, genesis anchor); a deleted head over
+        existing entries is tampering: the log continues after its last entry, unMAC'd.
+        """
+        if last is not None:
+            return int(last[0]), str(last[1]), False
+        try:
+            genuine = self.keystore.anchor().seq == 0
+        except (AuditError, CryptoError):
+            genuine = False
+        return 0, GENESIS, genuine
 
     def anchor(self) -> None:
         """Copy the committed head into the key store (call after the commit).
 
-        The anchor only moves along the chain it already vouches for: when the log
-        no longer holds the anchored entry unchanged (its tail was cut or
-        rewritten), the anchor is kept, so ``verify`` still reports the damage.
+        The anchor only moves along the chain it already vouches for, and only to a head
+        whose checkpoint MAC is valid: when the log no longer holds the anchored entry
+        unchanged (its tail was cut or rewritten), or the head was forged, the anchor is
+        kept, so ``verify`` still reports the damage. Tampering never makes this raise
+        (the operation it follows has committed); it is logged and left to ``verify``.
         """
-        seq, hash_ = self.head()
-        if not seq:
+        try:
+            moved = self._move_anchor()
+        except (AuditError, CryptoError, sa.exc.DBAPIError) as exc:
+            _log.warning("audit anchor not moved (%s); run `veil audit verify`", type(exc).__name__)
             return
-        old = self.keystore.anchor()
-        if old is not None and old.seq <= seq:
-            with self.engine.connect() as conn:
+        if moved is False:
+            _log.warning("audit anchor not moved: the log's head is not authentic; run `veil audit verify`")
+
+    def _move_anchor(self) -> bool | None:
+        with self.engine.connect() as conn:
+            head = conn.execute(
+                sa.select(audit_head.c.seq, audit_head.c.hash, audit_head.c.mac).where(audit_head.c.id == 1)
+            ).first()
+            if head is None:
+                return None
+            seq, hash_ = int(head[0]), str(head[1])
+            if not self._head_authentic(seq, hash_, head[2]):
+                return False
+            old = self.keystore.anchor()
+            if old.seq > seq:
+                return False
+            if old.seq > 0:
                 at = conn.execute(
                     sa.select(audit_log.c.hash).where(audit_log.c.seq == old.seq)
                 ).scalar_one_or_none()
-            if at != old.hash:
-                return
-        self.keystore.set_anchor(AuditAnchor(seq, hash_))
+                if at is None or not hmac.compare_digest(str(at).encode(), old.hash.encode()):
+                    return False
+        return self.keystore.set_anchor(AuditAnchor(seq, hash_))
 
     # -- reading ---------------------------------------------------------------------------
     def head(self) -> tuple[int, str]:
         """(seq, hash) of the newest committed entry; (0, GENESIS) for an empty log."""
-        with self.engine.connect() as conn:
+        with _readable(), self.engine.connect() as conn:
             row = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
@@ -210,7 +324,7 @@ class AuditLog:
             query = query.where(audit_log.c.action == action)
         if limit:
             query = query.limit(limit)
-        with self.engine.connect() as conn:
+        with _readable(), self.engine.connect() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
     def for_subject(self, pseudonym: str) -> list[AuditEntry]:
@@ -221,7 +335,7 @@ class AuditLog:
             .where(audit_subjects.c.pseudonym == pseudonym)
             .order_by(audit_log.c.seq)
         )
-        with self.engine.connect() as conn:
+        with _readable(), self.engine.connect() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
     def _iter_rows(self, conn: Connection) -> Iterator[AuditEntry]:
@@ -231,7 +345,27 @@ class AuditLog:
         for row in result:
             yield _entry(row)
 
+    # -- verification ----------------------------------------------------------------------
     def verify(self) -> VerifyResult:
+        """Check the chain, the subject lists, the head's checkpoint MAC and the anchor.
+
+        Always a verdict: dropped or unreadable audit tables are reported, not raised.
+        """
+        damage = _damaged_tables(self.engine)
+        if damage:
+            return _bad(0, 0, GENESIS, None, f"the audit log was destroyed or altered: {damage}")
+        try:
+            return self._verify()
+        except sa.exc.DBAPIError:
+            return _bad(
+                0,
+                0,
+                GENESIS,
+                None,
+                "the audit tables cannot be read (their structure was altered): the log was tampered with",
+            )
+
+    def _verify(self) -> VerifyResult:
         prev, count, last_seq = GENESIS, 0, 0
         with self.engine.connect() as conn:
             digests = _membership_digests(conn)
@@ -272,7 +406,18 @@ class AuditLog:
                         f"the subject list of entry {entry.seq} was modified",
                     )
                 prev, last_seq = entry.hash, entry.seq
-            head = conn.execute(sa.select(audit_head.c.seq, audit_head.c.hash)).first()
+            head = conn.execute(
+                sa.select(audit_head.c.seq, audit_head.c.hash, audit_head.c.mac).where(audit_head.c.id == 1)
+            ).first()
+            has_subjects = last_seq <= 1 and conn.execute(sa.select(subjects.c.pseudonym).limit(1)).first()
+        if head is None and last_seq:
+            return _bad(
+                count,
+                last_seq,
+                prev,
+                last_seq + 1,
+                f"the log's head record is missing (the log holds {last_seq} entries): it was deleted",
+            )
         if head is not None and (int(head[0]), str(head[1])) != (last_seq, prev):
             return _bad(
                 count,
@@ -282,8 +427,13 @@ class AuditLog:
                 f"the log ends at entry {last_seq} but its head says {int(head[0])}: "
                 "newest entries were deleted",
             )
-        anchor = self.keystore.anchor()
-        if anchor is not None and anchor.seq > last_seq:
+        try:
+            anchor = self.keystore.anchor()
+        except (AuditError, CryptoError) as exc:
+            return _bad(
+                count, last_seq, prev, None, f"{exc.message}; the log cannot be trusted to be complete"
+            )
+        if anchor.seq > last_seq:
             return _bad(
                 count,
                 last_seq,
@@ -291,21 +441,70 @@ class AuditLog:
                 last_seq + 1,
                 f"the log ends at entry {last_seq} but the key-store anchor is at "
                 f"{anchor.seq}: newest entries were deleted",
+                anchor.seq,
             )
-        if anchor is not None and anchor.seq > 0:
+        if anchor.seq > 0:
             with self.engine.connect() as conn:
                 at = conn.execute(
                     sa.select(audit_log.c.hash).where(audit_log.c.seq == anchor.seq)
                 ).scalar_one_or_none()
-            if at != anchor.hash:
+            if at is None or not hmac.compare_digest(str(at).encode(), anchor.hash.encode()):
                 return _bad(
                     count,
                     last_seq,
                     prev,
                     anchor.seq,
                     f"entry {anchor.seq} differs from the copy anchored in the key store",
+                    anchor.seq,
                 )
-        return VerifyResult(ok=True, entries=count, head_seq=last_seq, head_hash=prev)
+        if head is not None and not self._head_authentic(last_seq, prev, head[2]):
+            return _bad(
+                count,
+                last_seq,
+                prev,
+                anchor.seq + 1,
+                f"the entries after {anchor.seq} (the last anchored one) are not authenticated: the "
+                "head's MAC does not match, so they were added or rewritten without the audit key",
+                anchor.seq,
+            )
+        if has_subjects:
+            return _bad(
+                count,
+                last_seq,
+                prev,
+                last_seq + 1,
+                f"the data store holds subjects but the log has only {last_seq} entr"
+                f"{'y' if last_seq == 1 else 'ies'}: the entries that recorded them were removed",
+                anchor.seq,
+            )
+        return VerifyResult(ok=True, entries=count, head_seq=last_seq, head_hash=prev, anchor_seq=anchor.seq)
+
+
+@contextlib.contextmanager
+def _readable() -> Iterator[None]:
+    """Turn a database error from reading the audit tables into an AuditError."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        raise AuditError(
+            "the audit log cannot be read: its tables are missing or damaged; run `veil audit verify`"
+        ) from exc
+
+
+def _damaged_tables(engine: Engine) -> str:
+    """Which audit tables are dropped or lack columns ("" when none); a description, no data."""
+    problems: list[str] = []
+    with engine.connect() as conn:  # its own connection: the caller's may be in a failed transaction
+        inspector = sa.inspect(conn)
+        for table in AUDIT_TABLES:
+            if not inspector.has_table(table.name):
+                problems.append(f"table {table.name} is missing (dropped)")
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            lost = sorted(set(table.columns.keys()) - have)
+            if lost:
+                problems.append(f"table {table.name} lost column(s) {', '.join(lost)}")
+    return "; ".join(problems)
 
 
 def _stored_digest(conn: Connection, seq: int) -> tuple[int, str | None]:
@@ -347,9 +546,17 @@ def _membership_digests(conn: Connection) -> dict[int, str]:
     return digests
 
 
-def _bad(count: int, last_seq: int, prev: str, seq: int, reason: str) -> VerifyResult:
+def _bad(
+    count: int, last_seq: int, prev: str, seq: int | None, reason: str, anchor_seq: int | None = None
+) -> VerifyResult:
     return VerifyResult(
-        ok=False, entries=count, head_seq=last_seq, head_hash=prev, first_bad_seq=seq, reason=reason
+        ok=False,
+        entries=count,
+        head_seq=last_seq,
+        head_hash=prev,
+        first_bad_seq=seq,
+        reason=reason,
+        anchor_seq=anchor_seq,
     )
 
 

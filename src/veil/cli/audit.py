@@ -48,7 +48,7 @@ def log(
 
 @app.command()
 def verify(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Check the hash chain; exits non-zero naming the first bad entry."""
+    """Check the hash chain, its MAC'd head and the key-store anchor; exits 9 naming the damage."""
     with open_ws(workspace) as ws:
         result = ws.audit.verify()
     if result.ok:
@@ -56,11 +56,13 @@ def verify(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
             as_json,
             result.to_dict(),
             lambda: console.print(
-                f"[green]Audit log intact[/]: {result.entries} entries, head {result.head_hash[:16]}…"
+                f"[green]Audit log intact[/]: {result.entries} entries, head {result.head_hash[:16]}…, "
+                f"anchored at entry {result.anchor_seq}"
             ),
         )
         return
     if as_json:
         emit(True, result.to_dict(), lambda: None)
         raise typer.Exit(AuditError.exit_code)
-    raise AuditError(f"audit log verification failed at entry {result.first_bad_seq}: {result.reason}")
+    where = f" at entry {result.first_bad_seq}" if result.first_bad_seq is not None else ""
+    raise AuditError(f"audit log verification failed{where}: {result.reason}")

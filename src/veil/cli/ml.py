@@ -17,7 +17,7 @@ from veil.errors import InputError
 
 __all__ = ["models_app", "register"]
 
-models_app = typer.Typer(help="Trained models: list them, retrain stale ones.", no_args_is_help=True)
+models_app = typer.Typer(help="Trained models: list, show, retrain stale ones, delete.", no_args_is_help=True)
 
 
 def _eps(card: dict[str, Any]) -> str:
@@ -51,11 +51,17 @@ def train(
     model: Annotated[str, typer.Option(help="logreg or mlp.")] = "logreg",
     epsilon: Annotated[float | None, typer.Option(help="Privacy loss training may spend.")] = None,
     delta: Annotated[float, typer.Option(help="Delta (e.g. 1e-5; needed with --epsilon).")] = 0.0,
-    epochs: Annotated[int, typer.Option(help="Training epochs.", min=1)] = 5,
+    epochs: Annotated[
+        int | None,
+        typer.Option(help="Training epochs (default: enough for about 1,000 optimiser steps).", min=1),
+    ] = None,
     batch_size: Annotated[int, typer.Option(help="Expected batch size.", min=1)] = 256,
     lr: Annotated[float | None, typer.Option(help="Learning rate (Adam; default per model).")] = None,
     max_grad_norm: Annotated[float, typer.Option(help="DP-SGD per-subject clipping norm.")] = 1.0,
     positive: Annotated[str | None, typer.Option(help="The target's positive value.")] = None,
+    holdout: Annotated[
+        float, typer.Option(help="Share of the lawful subjects held out to measure accuracy (0-1).")
+    ] = 0.2,
     no_dp: Annotated[
         bool, typer.Option("--no-dp", help="Train without DP (for comparison; not charged, audited).")
     ] = False,
@@ -77,8 +83,11 @@ def train(
 ) -> None:
     """Train a binary classifier with DP-SGD (Opacus), charged to the dataset's budget first.
 
-    Each subject contributes one random row, so the (epsilon, delta) guarantee is per
-    subject. --no-dp trains the same model without privacy, for comparison. --shards K
+    Everything that can be checked without reading training rows is checked before the
+    charge; a run that fails after it says the budget was charged. Each subject
+    contributes one random row, so the (epsilon, delta) guarantee is per subject. Without
+    --epochs, the epochs are chosen to reach about 1,000 optimiser steps (the card says
+    how many and why). --no-dp trains the same model without privacy, for comparison. --shards K
     trains K models on disjoint shards of the subjects (SISA), still charged one
     (epsilon, delta); after an erasure `veil models retrain` retrains only the shard
     that held the subject.
@@ -104,6 +113,7 @@ def train(
         max_grad_norm=max_grad_norm,
         positive=positive,
         shards=shards,
+        test_fraction=holdout,
     )
     with open_ws(workspace) as ws:
         result = Trainer(ws).train(
@@ -122,18 +132,14 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
         rows = [c.summary() for c in ModelRegistry(ws).cards()]
 
     def show() -> None:
-        t = Table(
-            "name",
-            "dataset",
-            "purpose",
-            "model",
-            "shards",
-            "privacy",
-            "accuracy",
-            "subjects",
-            "version",
-            "status",
+        t = Table()
+        # A model name is what every other command takes: never cut it, fold it onto more lines.
+        t.add_column(
+            "name", overflow="fold", min_width=min(24, max((len(r["name"]) for r in rows), default=4))
         )
+        for header in ("dataset", "purpose", "model", "shards", "privacy", "accuracy", "subjects", "version"):
+            t.add_column(header, overflow="fold")
+        t.add_column("status", overflow="fold")
         for r in rows:
             status = f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
             t.add_row(
@@ -165,6 +171,41 @@ def models_show(
     with open_ws(workspace) as ws:
         card = ModelRegistry(ws).card(name)
     emit(as_json, card.to_dict(), lambda: console.print(card.to_markdown(), markup=False))
+
+
+@models_app.command("delete")
+def models_delete(
+    name: Annotated[str, typer.Argument(help="Model to delete.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (for scripts).")] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a model at once: weights, card and training-subject list (audit-logged).
+
+    The way to stop a model holding erased subjects when a retrain is not wanted (or the
+    budget refuses one). Copies written with `veil train --out` are not tracked.
+    """
+    import sys
+
+    from veil.ml.registry import ModelRegistry
+
+    with open_ws(workspace) as ws:
+        registry = ModelRegistry(ws)
+        card = registry.card(name)  # NotFoundError before any question
+        if not yes:
+            if as_json or not sys.stdin.isatty():
+                raise InputError(f"deleting model {name!r} cannot be undone: pass --yes to confirm")
+            typer.confirm(
+                f"Delete model {name} (version {card.version}, trained on {card.train_subjects} subjects)?",
+                abort=True,
+            )
+        deleted, seq = registry.delete(name)
+    data = {"model": name, "version": deleted.version, "deleted": True, "audit_seq": seq}
+    emit(
+        as_json,
+        data,
+        lambda: console.print(f"[green]Deleted[/] model {name} (audit entry {seq})"),
+    )
 
 
 @models_app.command("retrain")

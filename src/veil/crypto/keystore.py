@@ -9,11 +9,16 @@ deliberately apart from the data store, so that:
   is noise (crypto-shredding);
 * tombstones of erased subjects survive a data restore and are replayed by it;
 * the audit log's latest head is anchored outside the log, so deleting the
-  newest audit entries is detected too.
+  newest audit entries is detected too. The anchor carries an HMAC-SHA256 under the
+  workspace's audit key (a named secret wrapped by the KEK, made with the store), and a
+  genesis anchor is written when the store is created: an anchor can be neither forged,
+  moved, copied from another workspace nor legitimately absent.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -28,9 +33,9 @@ from veil import clock
 from veil.crypto.envelope import DEK_BYTES, DataKey, dek_aad
 from veil.crypto.provider import KeyProvider
 from veil.database import blob_params, checkpoint, make_engine, marks, select_in, writer
-from veil.errors import ConfigError
+from veil.errors import AuditError, ConfigError
 
-__all__ = ["AuditAnchor", "KeyStore", "RotationResult"]
+__all__ = ["AUDIT_KEY", "BACKUP_KEY", "AuditAnchor", "KeyStore", "RotationResult", "audit_mac"]
 
 _meta = sa.MetaData()
 _deks = sa.Table(
@@ -65,6 +70,8 @@ _anchor = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # HMAC-SHA256 of (workspace id, seq, hash) under the audit key, see audit_mac().
+    sa.Column("mac", sa.String(64), nullable=False),
 )
 _ks_meta = sa.Table(
     "keystore_meta",
@@ -74,6 +81,13 @@ _ks_meta = sa.Table(
 )
 
 PSEUDONYM_KEY = "pseudonym_key"
+#: Authenticates the audit log's head and its anchor (HMAC-SHA256); made with the store.
+AUDIT_KEY = "audit_key"
+#: Encrypts data backups (a per-backup key is derived from it); made by the first backup.
+BACKUP_KEY = "backup_key"
+#: Re-wrapped data keys per rotation transaction: bounds memory (and lock hold time).
+ROTATE_BATCH = 5000
+GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +101,8 @@ class RotationResult:
     new_version: str
     rewrapped: int
     retired: list[str]
+    #: True when this run finished a rotation that an earlier, interrupted run had started.
+    resumed: bool = False
 
 
 class KeyStore:
@@ -96,6 +112,8 @@ class KeyStore:
         self.engine = engine
         self.writer = writer(engine)
         self.provider = provider
+        self._audit_key: bytes | None = None
+        self._workspace_id: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
@@ -111,8 +129,13 @@ class KeyStore:
             if conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first():
                 raise ConfigError("the key store already belongs to a workspace")
             conn.execute(_ks_meta.insert().values(key="workspace_id", value=workspace_id))
-            version, wrapped = provider.wrap(secrets.token_bytes(32), _secret_aad(PSEUDONYM_KEY))
-            conn.execute(_secrets.insert().values(name=PSEUDONYM_KEY, kek_version=version, wrapped=wrapped))
+            for name in (PSEUDONYM_KEY, AUDIT_KEY):
+                version, wrapped = provider.wrap(secrets.token_bytes(32), _secret_aad(name))
+                conn.execute(_secrets.insert().values(name=name, kek_version=version, wrapped=wrapped))
+            # The genesis anchor: from now on an anchor always exists, so a missing one is tampering.
+            audit_key = provider.unwrap(*_secret_row(conn, AUDIT_KEY), _secret_aad(AUDIT_KEY))
+            mac = audit_mac(audit_key, "anchor", workspace_id, 0, GENESIS_HASH)
+            conn.execute(_anchor.insert().values(id=1, seq=0, hash=GENESIS_HASH, mac=mac))
         _restrict(url)
         return store
 
@@ -135,16 +158,20 @@ class KeyStore:
             ).one()
         return self.provider.unwrap(row.kek_version, row.wrapped, _secret_aad(PSEUDONYM_KEY))
 
-    def secret(self, name: str) -> bytes:
+    def secret(self, name: str, *, create: bool = True) -> bytes:
         """A named 256-bit workspace secret (e.g. a masking key), made on first use.
 
-        Stored wrapped by the KEK like every other key, and re-wrapped by rotation.
+        Stored wrapped by the KEK like every other key, and re-wrapped by rotation. With
+        ``create=False`` a missing secret raises :class:`KeyError` instead (for secrets whose
+        absence means something: the key of an existing backup, the audit key).
         """
         aad = _secret_aad(name)
         query = sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == name)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         if row is None:
+            if not create:
+                raise KeyError(name)
             with self.writer.begin() as conn:
                 row = conn.execute(query).first()  # another process may have made it meanwhile
                 if row is None:
@@ -152,6 +179,25 @@ class KeyStore:
                     conn.execute(_secrets.insert().values(name=name, kek_version=version, wrapped=wrapped))
                     row = conn.execute(query).one()
         return self.provider.unwrap(row.kek_version, bytes(row.wrapped), aad)
+
+    def audit_key(self) -> bytes:
+        """The audit log's MAC key (made with the store, never re-made: its loss is tampering)."""
+        if self._audit_key is None:
+            try:
+                self._audit_key = self.secret(AUDIT_KEY, create=False)
+            except KeyError:
+                raise AuditError(
+                    "the key store has no audit key: it was deleted (tampering), or the workspace "
+                    "was made by a Veil without authenticated audit anchors"
+                ) from None
+            except sa.exc.DBAPIError as exc:
+                raise AuditError("the key store's secrets table is missing or damaged") from exc
+        return self._audit_key
+
+    def cached_workspace_id(self) -> str:
+        if self._workspace_id is None:
+            self._workspace_id = self.workspace_id()
+        return self._workspace_id
 
     # -- data keys -------------------------------------------------------------------------
     def load(self, pseudonyms: Iterable[str]) -> dict[str, DataKey]:
@@ -271,52 +317,98 @@ class KeyStore:
             return [str(r[0]) for r in conn.execute(sa.select(_tombstones.c.pseudonym))]
 
     # -- rotation --------------------------------------------------------------------------
-    def rotate(self) -> RotationResult:
+    def rotate(
+        self, *, batch_size: int = ROTATE_BATCH, progress: Callable[[int, int], None] | None = None
+    ) -> RotationResult:
         """Re-wrap every DEK and secret under a new KEK; sealed data is not touched.
 
         With a provider that can make keys, a new KEK is generated first; with the
         environment provider, the new KEK is ``$VEIL_KEK`` and the old one
-        ``$VEIL_KEK_PREVIOUS``. Old KEKs are retired only after the re-wrap commits.
+        ``$VEIL_KEK_PREVIOUS``.
+
+        Streamed: data keys are re-wrapped ``batch_size`` at a time, in key order (keyset
+        pagination on the primary key), one short write transaction per batch, so memory
+        stays flat however many subjects there are and other writers are not locked out.
+        Crash-safe: each row carries the version of the KEK that wraps it and is updated
+        with its new wrap in one statement, and old KEKs are retired only after no key uses
+        them, so a rotation killed at any point leaves every key unwrappable by the old or
+        the new KEK; running it again finishes it (a provider still holding more than one
+        KEK is mid-rotation, and is not given yet another one). ``progress(done, total)``
+        is called before the first batch and after each committed one.
         """
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
         provider = self.provider
-        if provider.can_generate:
+        resumed = provider.can_generate and len(provider.versions()) > 1
+        if provider.can_generate and not resumed:
             provider.generate()
         new_version, wrap = provider.wrapper()
-        rewrapped = 0
+        unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
+
+        def rewrap(kek_version: str, blob: bytes, aad: bytes) -> bytes:
+            unwrap = unwrappers.get(kek_version)
+            if unwrap is None:
+                unwrap = unwrappers[kek_version] = provider.unwrapper(kek_version)
+            return wrap(unwrap(blob, aad), aad)
+
         with self.writer.begin() as conn:
-            rows = conn.execute(
-                sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped).where(
-                    _deks.c.kek_version != new_version
+            for name, kek_version, wrapped in conn.execute(
+                sa.select(_secrets.c.name, _secrets.c.kek_version, _secrets.c.wrapped).where(
+                    _secrets.c.kek_version != new_version
                 )
-            ).all()
-            unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
-            updates = []
-            for p, dek_version, kek_version, wrapped in rows:
-                unwrap = unwrappers.get(kek_version)
-                if unwrap is None:
-                    unwrap = unwrappers[kek_version] = provider.unwrapper(kek_version)
-                aad = dek_aad(p, dek_version)
-                updates.append({"p": p, "kv": new_version, "w": wrap(unwrap(wrapped, aad), aad)})
-            if updates:
+            ).all():
+                aad = _secret_aad(name)
                 conn.execute(
-                    _deks.update()
-                    .where(_deks.c.pseudonym == sa.bindparam("p"))
-                    .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w")),
-                    updates,
+                    _secrets.update()
+                    .where(_secrets.c.name == name)
+                    .values(kek_version=new_version, wrapped=rewrap(kek_version, bytes(wrapped), aad))
                 )
-            rewrapped = len(updates)
-            for name, kek_version, wrapped in conn.execute(sa.select(_secrets)).all():
-                if kek_version != new_version:
-                    secret = provider.unwrap(kek_version, wrapped, _secret_aad(name))
-                    conn.execute(
-                        _secrets.update()
-                        .where(_secrets.c.name == name)
-                        .values(kek_version=new_version, wrapped=wrap(secret, _secret_aad(name)))
-                    )
+        with self.engine.connect() as conn:
+            total = int(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(_deks).where(_deks.c.kek_version != new_version)
+                ).scalar_one()
+            )
+        if progress is not None:
+            progress(0, total)
+        page = (
+            sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
+            .where(_deks.c.pseudonym > sa.bindparam("after"), _deks.c.kek_version != new_version)
+            .order_by(_deks.c.pseudonym)
+            .limit(batch_size)
+        )
+        update = (
+            _deks.update()
+            .where(_deks.c.pseudonym == sa.bindparam("p"))
+            .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w"))
+        )
+        rewrapped = 0
+        # Two passes at least: the second catches keys that a process which had loaded the
+        # old KEK file created behind the cursor meanwhile; stop when a pass finds nothing.
+        while True:
+            after, found = "", 0
+            while True:
+                with self.writer.begin() as conn:
+                    rows = conn.execute(page, {"after": after}).all()
+                    if not rows:
+                        break
+                    updates = [
+                        {"p": p, "kv": new_version, "w": rewrap(kv, bytes(w), dek_aad(p, dv))}
+                        for p, dv, kv, w in rows
+                    ]
+                    conn.execute(update, updates)
+                after = str(rows[-1][0])
+                found += len(rows)
+                rewrapped += len(rows)
+                del rows, updates
+                if progress is not None:
+                    progress(rewrapped, max(total, rewrapped))
+            if not found:
+                break
         retired = [v for v in provider.versions() if v != new_version]
         provider.retire(new_version)
         checkpoint(self.engine)
-        return RotationResult(new_version=new_version, rewrapped=rewrapped, retired=retired)
+        return RotationResult(new_version=new_version, rewrapped=rewrapped, retired=retired, resumed=resumed)
 
     def kek_versions_in_use(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -330,28 +422,79 @@ class KeyStore:
             return int(conn.execute(sa.select(sa.func.count()).select_from(_deks)).scalar_one())
 
     # -- audit anchor ----------------------------------------------------------------------
-    def set_anchor(self, anchor: AuditAnchor) -> None:
-        with self.writer.begin() as conn:
-            _upsert_anchor(conn, anchor)
+    def anchor(self) -> AuditAnchor:
+        """The authenticated anchor: the newest audit head known to be genuine.
 
-    def anchor(self) -> AuditAnchor | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(_anchor.c.seq, _anchor.c.hash).where(_anchor.c.id == 1)).first()
-        return None if row is None else AuditAnchor(int(row[0]), str(row[1]))
+        Raises :class:`AuditError` when the anchor table or row is gone, or its MAC does not
+        match (edited, moved to another entry, or copied from another workspace).
+        """
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    sa.select(_anchor.c.seq, _anchor.c.hash, _anchor.c.mac).where(_anchor.c.id == 1)
+                ).first()
+        except sa.exc.DBAPIError as exc:
+            raise AuditError(
+                "the key store's audit_anchor table is missing or damaged (dropped or altered): tampering"
+            ) from exc
+        if row is None:
+            raise AuditError(
+                "the audit anchor is missing from the key store; it is written when the workspace "
+                "is made and never removed, so it was deleted: tampering"
+            )
+        anchor = AuditAnchor(int(row.seq), str(row.hash))
+        if not self._authentic(anchor, row.mac):
+            raise AuditError(
+                "the audit anchor in the key store failed authentication: it was edited, moved to "
+                "another entry, or copied from another workspace"
+            )
+        return anchor
+
+    def set_anchor(self, anchor: AuditAnchor) -> bool:
+        """Move the anchor forward to ``anchor`` with a fresh MAC; return whether it moved.
+
+        It never moves back, and an anchor that fails authentication is never overwritten
+        (it stays as evidence for ``veil audit verify``).
+        """
+        mac = audit_mac(self.audit_key(), "anchor", self.cached_workspace_id(), anchor.seq, anchor.hash)
+        with self.writer.begin() as conn:
+            row = conn.execute(
+                sa.select(_anchor.c.seq, _anchor.c.hash, _anchor.c.mac).where(_anchor.c.id == 1)
+            ).first()
+            if row is None or int(row.seq) > anchor.seq:
+                return False
+            if not self._authentic(AuditAnchor(int(row.seq), str(row.hash)), row.mac):
+                return False
+            conn.execute(
+                _anchor.update().where(_anchor.c.id == 1).values(seq=anchor.seq, hash=anchor.hash, mac=mac)
+            )
+        return True
+
+    def _authentic(self, anchor: AuditAnchor, mac: object) -> bool:
+        expected = audit_mac(self.audit_key(), "anchor", self.cached_workspace_id(), anchor.seq, anchor.hash)
+        return isinstance(mac, str) and hmac.compare_digest(expected.encode(), mac.encode())
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _upsert_anchor(conn: Connection, anchor: AuditAnchor) -> None:
-    updated = conn.execute(
-        _anchor.update()
-        .where(_anchor.c.id == 1)
-        .where(_anchor.c.seq <= anchor.seq)
-        .values(seq=anchor.seq, hash=anchor.hash)
-    ).rowcount
-    if not updated and conn.execute(sa.select(_anchor.c.id)).first() is None:
-        conn.execute(_anchor.insert().values(id=1, seq=anchor.seq, hash=anchor.hash))
+def audit_mac(key: bytes, kind: str, workspace_id: str, seq: int, hash_: str) -> str:
+    """HMAC-SHA256 over (workspace, seq, head hash) under the audit key.
+
+    ``kind`` ("head": the checkpoint kept with the log; "anchor": the copy in the key store)
+    separates the two, so neither can stand in for the other; the workspace id stops a MAC
+    copied from another workspace (even one sharing the KEK). The head hash chains every
+    entry before it, so one MAC authenticates the whole log up to ``seq``.
+    """
+    msg = f"veil:audit-{kind}1|{workspace_id}|{seq}|{hash_}".encode()
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()
+
+
+def _secret_row(conn: Connection, name: str) -> tuple[str, bytes]:
+    row = conn.execute(
+        sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == name)
+    ).one()
+    return str(row.kek_version), bytes(row.wrapped)
 
 
 def _secret_aad(name: str) -> bytes:

@@ -47,6 +47,8 @@ __all__ = [
     "FeatureSpec",
     "TrainingData",
     "TrainingPlan",
+    "count_subjects",
+    "held_out_count",
     "load_training_data",
     "plan_training",
     "precheck_data",
@@ -181,6 +183,8 @@ class TrainingPlan:
     positive: str | None = None
     #: the target's labels when declared as public keys (else read from the data)
     declared_labels: tuple[str, str] | None = None
+    #: fairness reweighing: the sensitive column whose groups are balanced (read, never a feature input)
+    sensitive: Column | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,9 @@ class TrainingData:
     #: rows left out because their subject had more than one (one random row is kept)
     rows_dropped: int = 0
     limitations: list[str] = field(default_factory=list)
+    #: values of the plan's sensitive column, per training / held-out subject (in their order)
+    sensitive_train: list[Any] = field(default_factory=list)
+    sensitive_test: list[Any] = field(default_factory=list)
 
 
 def plan_training(
@@ -206,6 +213,7 @@ def plan_training(
     *,
     private: bool,
     positive: str | None = None,
+    sensitive: str | None = None,
 ) -> TrainingPlan:
     """Check the request against the schema, purpose and policy (reads no data)."""
     ds = DatasetCatalog(ws).get(dataset)
@@ -214,6 +222,14 @@ def plan_training(
     if target == ds.subject_column:
         raise InputError(f"{target!r} is the subject column; it cannot be a training target")
     target_col = ds.column(target)  # NotFoundError naming the columns there are
+    sensitive_col: Column | None = None
+    if sensitive is not None:
+        if sensitive == ds.subject_column:
+            raise InputError(f"{sensitive!r} is the subject column; name another column with --sensitive")
+        if sensitive == target:
+            raise InputError(f"{sensitive!r} is the target; name another column with --sensitive")
+        sensitive_col = ds.column(sensitive)
+        allowed_columns(ds, p, [sensitive])  # ConsentError: sealed, or not allowed for the purpose
     if features is not None:
         if target in features:
             raise InputError(f"the target {target!r} cannot also be a feature")
@@ -262,6 +278,7 @@ def plan_training(
         private=private,
         positive=positive,
         declared_labels=declared,
+        sensitive=sensitive_col,
     )
 
 
@@ -277,12 +294,14 @@ def _lawful_filter(plan: TrainingPlan, query: sa.Select[Any], exclude: Collectio
     return query
 
 
-def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = ()) -> None:
-    """Refuse requests that cannot train, before any budget is charged.
+def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = ()) -> int:
+    """Refuse requests that cannot train, before any budget is charged; returns the number of
+    lawful subjects with a target value.
 
     This looks at the data, but reveals only that there are too few lawful subjects
-    with a target value, or that the target does not have exactly two values — input
-    validation on the same footing as the consent counts Veil already shows.
+    with a target value, that the target does not have exactly two values, or that
+    ``--positive`` is not one of them — input validation on the same footing as the
+    consent counts Veil already shows.
     """
     t = plan.dataset.table
     target = t.c[plan.target.sql_name]
@@ -315,6 +334,34 @@ def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = 
                     f"target {plan.target.name!r} must be binary (exactly two values); it has {distinct} "
                     "among the lawful subjects; nothing was charged"
                 )
+            if plan.positive is not None:
+                hits = conn.execute(
+                    _lawful_filter(
+                        plan,
+                        sa.select(sa.func.count()).where(sa.cast(target, sa.String) == plan.positive),
+                        exclude,
+                    )
+                ).scalar_one()
+                if not hits:
+                    raise InputError(
+                        f"--positive {plan.positive!r} is not a value of target {plan.target.name!r} among "
+                        "the lawful subjects; nothing was charged"
+                    )
+    return int(n)
+
+
+def count_subjects(ws: Workspace, plan: TrainingPlan, among: Collection[str]) -> int:
+    """How many of ``among`` are lawful subjects with a target value (for a fixed split)."""
+    t = plan.dataset.table
+    wanted = sorted(set(among))
+    total = 0
+    with ws.engine.connect() as conn:
+        for i in range(0, len(wanted), 500):
+            query = _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), ()).where(
+                t.c[PSEUDONYM].in_(wanted[i : i + 500])
+            )
+            total += int(conn.execute(query).scalar_one())
+    return total
 
 
 def load_training_data(
@@ -324,12 +371,22 @@ def load_training_data(
     seed: int | None = None,
     test_fraction: float = 0.2,
     exclude: Collection[str] = (),
+    split: tuple[Collection[str], Collection[str]] | None = None,
+    encoding: Encoding | None = None,
 ) -> TrainingData:
-    """Read the lawful subjects' rows, keep one random row each, split by subject, encode."""
+    """Read the lawful subjects' rows, keep one random row each, split by subject, encode.
+
+    ``split`` fixes the (training, held-out) subjects instead of a random split (lawful
+    subjects outside both are left out), and ``encoding`` reuses a saved encoding instead
+    of deriving one: together they retrain a model on exactly its own subjects and inputs
+    (``veil fairness --mitigate``).
+    """
     if not 0 < test_fraction < 1:
-        raise InputError("the held-out fraction must be between 0 and 1")
+        raise InputError("the held-out fraction (--holdout) must be between 0 and 1")
     t = plan.dataset.table
     cols = [plan.target, *plan.features]
+    if plan.sensitive is not None and plan.sensitive.name not in {c.name for c in cols}:
+        cols.append(plan.sensitive)
     query = _lawful_filter(
         plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), exclude
     ).order_by(t.c[PSEUDONYM], t.c[ROW])
@@ -344,14 +401,46 @@ def load_training_data(
     # guarantee is a subject-level one.
     chosen = {s: by_subject[s][int(rng.integers(len(by_subject[s])))] for s in subjects}
     rows_dropped = sum(len(v) for v in by_subject.values()) - len(subjects)
-    order = [subjects[i] for i in rng.permutation(len(subjects))]
-    n_test = max(1, round(len(order) * test_fraction))
-    if len(order) - n_test < 2:
-        raise InputError(f"too few subjects ({len(order)}) to split into training and held-out sets")
-    test_subjects, train_subjects = sorted(order[:n_test]), sorted(order[n_test:])
+    if split is not None:
+        train_set, test_set = set(split[0]), set(split[1])
+        train_subjects = [s for s in subjects if s in train_set]
+        test_subjects = [s for s in subjects if s in test_set and s not in train_set]
+        if len(train_subjects) < 2 or not test_subjects:
+            raise InputError(
+                f"too few of the model's subjects are still lawful ({len(train_subjects)} training, "
+                f"{len(test_subjects)} held out)"
+            )
+    else:
+        order = [subjects[i] for i in rng.permutation(len(subjects))]
+        n_test = held_out_count(len(order), test_fraction)
+        if len(order) - n_test < 2:
+            raise InputError(f"too few subjects ({len(order)}) to split into training and held-out sets")
+        test_subjects, train_subjects = sorted(order[:n_test]), sorted(order[n_test:])
     train_rows = [chosen[s] for s in train_subjects]
     test_rows = [chosen[s] for s in test_subjects]
     limitations: list[str] = []
+    sensitive = plan.sensitive.name if plan.sensitive is not None else None
+    extras = (
+        ([r[sensitive] for r in train_rows], [r[sensitive] for r in test_rows]) if sensitive else ([], [])
+    )
+
+    if encoding is not None:
+        if encoding.target != plan.target.name:
+            raise InputError(
+                f"the saved encoding is for target {encoding.target!r}, not {plan.target.name!r}"
+            )
+        return TrainingData(
+            encoding=encoding,
+            x_train=encoding.encode(train_rows),
+            y_train=encoding.labels_of(train_rows),
+            x_test=encoding.encode(test_rows),
+            y_test=encoding.labels_of(test_rows),
+            train_subjects=train_subjects,
+            test_subjects=test_subjects,
+            rows_dropped=rows_dropped,
+            sensitive_train=extras[0],
+            sensitive_test=extras[1],
+        )
 
     labels = plan.declared_labels
     if labels is None:
@@ -388,18 +477,25 @@ def load_training_data(
             "reveals which values occur; declare public value sets with "
             f"`veil dataset set {plan.dataset.name} --keys COLUMN=V1,V2,...` to close this"
         )
-    encoding = Encoding(tuple(specs), plan.target.name, labels)
+    built = Encoding(tuple(specs), plan.target.name, labels)
     return TrainingData(
-        encoding=encoding,
-        x_train=encoding.encode(train_rows),
-        y_train=encoding.labels_of(train_rows),
-        x_test=encoding.encode(test_rows),
-        y_test=encoding.labels_of(test_rows),
+        encoding=built,
+        x_train=built.encode(train_rows),
+        y_train=built.labels_of(train_rows),
+        x_test=built.encode(test_rows),
+        y_test=built.labels_of(test_rows),
         train_subjects=train_subjects,
         test_subjects=test_subjects,
         rows_dropped=rows_dropped,
         limitations=limitations,
+        sensitive_train=extras[0],
+        sensitive_test=extras[1],
     )
+
+
+def held_out_count(subjects: int, test_fraction: float) -> int:
+    """How many of ``subjects`` a random split holds out (at least one)."""
+    return max(1, round(subjects * test_fraction))
 
 
 def read_subject_rows(

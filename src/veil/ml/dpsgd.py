@@ -174,13 +174,25 @@ class BookKeepingDpSgd:
         return total.sqrt_()
 
     def step_gradients(
-        self, x: torch.Tensor, y: torch.Tensor, *, input_sq_norms: torch.Tensor | None = None
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        *,
+        input_sq_norms: torch.Tensor | None = None,
+        weights: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Compute the batch's DP gradient into ``.grad`` of every parameter; returns the summed loss.
 
         ``input_sq_norms`` (optional) is ``x.square().sum(1)``, precomputed once for the whole
-        data set by a caller that draws many batches from it.
+        data set by a caller that draws many batches from it. ``weights`` (optional, each in
+        [0, 1]) scale each sample's CLIPPED gradient: a sample still contributes at most the
+        clipping norm, so the privacy analysis is unchanged, and the weighting is not undone
+        by clipping (as it would be by weighting the loss before clipping).
         """
+        if weights is not None and (
+            weights.shape != (x.shape[0],) or bool(((weights < 0) | (weights > 1)).any())
+        ):
+            raise ValueError("per-sample weights must be one value in [0, 1] per row")
         if x.dim() != 2:
             raise ValueError("book-keeping clipping needs 2-D inputs (one row per sample)")
         out, inputs, outputs = self._forward(x)
@@ -194,6 +206,8 @@ class BookKeepingDpSgd:
             factor = (
                 (self.max_grad_norm * scale) / norms.add_(_NORM_EPS).clamp_(min=self.max_grad_norm)
             ).unsqueeze(1)
+            if weights is not None:
+                factor = factor * weights.unsqueeze(1).to(factor.dtype)
             noise = torch.normal(
                 0.0,
                 self.noise_multiplier * self.max_grad_norm * scale,

@@ -75,6 +75,13 @@ class ModelCard:
     #: SISA: seconds the last unlearning retrain took, and the full training's seconds over it
     retrain_seconds: float | None = None
     speedup: float | None = None
+    #: optimiser steps of the run, and how its epochs were chosen (step target, --epochs, budget)
+    steps: int = 0
+    schedule: str = ""
+    #: fairness reweighing (``veil fairness --mitigate``): sensitive column, groups, cell weights
+    fairness: dict[str, Any] | None = None
+    #: the model this one was derived from (a mitigation trains on that model's own subjects)
+    derived_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -127,8 +134,10 @@ class ModelCard:
             "",
             "* **Status**: "
             + (
-                f"STALE since {self.stale_since}: {self.erased_subjects} training subject(s) erased; "
-                "retrain it (`veil models retrain --stale`)"
+                f"STALE since {self.stale_since}: {self.erased_subjects} training subject(s) erased, and "
+                "these weights still hold what they learnt from them until the model is retrained "
+                "(`veil models retrain --stale`; a DP model is charged again, and its budget may refuse) "
+                f"or deleted at once (`veil models delete {self.name}`)"
                 if self.stale
                 else "current"
             ),
@@ -142,8 +151,8 @@ class ModelCard:
             f"({self.rows_dropped} further rows left out); pseudonyms in `{self.subjects_file}`",
             f"* **Held-out accuracy**: {self.accuracy:.4f} on {self.test_subjects} subjects kept out of "
             f"training (majority class: {self.majority_baseline:.4f})",
-            f"* **Training**: {self.epochs} epochs, batch size {self.batch_size}, learning rate "
-            f"{self.learning_rate:g}, {self.training_seconds:.2f} s",
+            f"* **Training**: {self.schedule or f'{self.epochs} epochs'}; batch size {self.batch_size}, "
+            f"learning rate {self.learning_rate:g} (Adam), {self.training_seconds:.2f} s",
             f"* **Created**: {self.created_at} by {self.created_by} (audit entry {self.audit_seq})",
         ]
         if self.shards > 1:
@@ -160,6 +169,15 @@ class ModelCard:
                     f"{self.retrain_seconds:.2f} s{faster}"
                 )
             lines.insert(lines.index(f"* **Privacy**: {privacy}") + 1, sharding)
+        if self.fairness is not None:
+            derived = (
+                f" (a mitigation of `{self.derived_from}`, on its subjects)" if self.derived_from else ""
+            )
+            lines.insert(
+                lines.index(f"* **Privacy**: {privacy}") + 1,
+                f"* **Fairness**: {self.fairness.get('method', 'reweighing')} by "
+                f"`{self.fairness.get('sensitive')}`{derived}",
+            )
         if self.excluded_columns:
             lines += ["", "## Columns left out", ""]
             lines += [f"* `{k}`: {v}" for k, v in sorted(self.excluded_columns.items())]

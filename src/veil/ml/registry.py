@@ -13,6 +13,7 @@ the ``ml`` extra installed.
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from veil import clock
 from veil.consent.purpose import validate_name
-from veil.errors import ConflictError, NotFoundError
+from veil.errors import ConfigError, ConflictError, NotFoundError
 from veil.fileio import atomic_write_bytes
 from veil.ml.model_card import SUBJECTS_FILE, ModelCard
 
@@ -57,7 +58,22 @@ class ModelRegistry:
     def names(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if (p / CARD_JSON).is_file())
+        return sorted(
+            p.name for p in self.root.iterdir() if not p.name.startswith(".") and (p / CARD_JSON).is_file()
+        )
+
+    def check_writable(self, name: str) -> None:
+        """Refuse (before a run is charged) when the model's files could not be written."""
+        import os
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"the model registry {self.root} cannot be created ({exc.strerror})") from exc
+        target = self.path(name)
+        for directory in (self.root, target) if target.is_dir() else (self.root,):
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise ConfigError(f"the model registry directory {directory} is not writable")
 
     def card(self, name: str) -> ModelCard:
         path = self.path(name) / CARD_JSON
@@ -72,6 +88,60 @@ class ModelRegistry:
         card = self.card(name)
         data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
         return [str(p) for p in data["train"]]
+
+    def held_out(self, name: str) -> list[str] | None:
+        """The subjects the model was evaluated on (None for a model trained before this was kept)."""
+        card = self.card(name)
+        data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
+        held = data.get("held_out")
+        return [str(p) for p in held] if isinstance(held, list) else None
+
+    def record_held_out(self, name: str, subjects: Iterable[str]) -> None:
+        """Keep the held-out subjects' pseudonyms beside the training ones (0600), for evaluations
+        that must use the model's own held-out set (``veil fairness``)."""
+        card = self.card(name)
+        path = self.path(name) / card.subjects_file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["held_out"] = sorted(subjects)
+        atomic_write_bytes(path, json.dumps(data).encode(), mode=0o600)
+
+    def trained_on(self, pseudonym: str) -> list[dict[str, Any]]:
+        """The models ``pseudonym`` helped train, for the subject's access export (reads JSON only).
+
+        Each says whether the model is stale (the subject or another was erased) and that its
+        weights keep what they learnt until a retrain or ``veil models delete``.
+        """
+        out: list[dict[str, Any]] = []
+        for name in self.names():
+            card = self.card(name)
+            data = json.loads((self.path(name) / card.subjects_file).read_text(encoding="utf-8"))
+            if pseudonym not in data.get("train", []):
+                continue
+            erased = pseudonym in data.get("erased", [])
+            out.append(
+                {
+                    "model": name,
+                    "version": card.version,
+                    "dataset": card.dataset,
+                    "purpose": card.purpose,
+                    "trained_at": card.created_at,
+                    "private": card.private,
+                    "epsilon": card.epsilon,
+                    "stale": card.stale,
+                    "subject_erased_since_training": erased,
+                    "statement": (
+                        "this model was trained on the subject and still holds what it learnt from them "
+                        + (
+                            "after their erasure: it is stale until retrained without them "
+                            "(`veil models retrain`, which the privacy budget may refuse) or deleted "
+                            f"(`veil models delete {name}`)"
+                            if erased
+                            else "(erasure marks it stale; a retrain or `veil models delete` removes them)"
+                        )
+                    ),
+                }
+            )
+        return out
 
     def erased(self, name: str) -> list[str]:
         """The erased subjects that :meth:`mark_stale` recorded since the model was last trained."""
@@ -202,17 +272,74 @@ class ModelRegistry:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [dict(e) for e in data] if isinstance(data, list) else []
 
+    def delete(self, name: str) -> tuple[ModelCard, int]:
+        """Remove a model at once — weights, card, subjects, audits — with an audit entry.
+
+        The directory is first renamed out of the registry (so the model is gone for every
+        reader in one step), the ``ml.model.delete`` entry (naming the training subjects, so
+        their usage receipts show it) is written, then the files are removed. If the audit
+        entry cannot be written the rename is undone; a crash after it leaves only a hidden
+        ``.deleting-*`` directory, which the next registry listing or erasure removes.
+        Copies written with ``veil train --out`` are outside the registry and not touched.
+        Returns the deleted model's card and the audit entry's sequence number.
+        """
+        card = self.card(name)  # NotFoundError naming `veil models list`
+        trained = self.subjects(name)
+        directory = self.path(name)
+        doomed = self.root / f".deleting-{name}-{secrets.token_hex(4)}"
+        directory.rename(doomed)
+        try:
+            with self.ws.transaction() as conn:
+                entry = self.ws.audit.append(
+                    conn,
+                    "ml.model.delete",
+                    purpose=card.purpose,
+                    dataset=card.dataset,
+                    subjects=trained,
+                    details={
+                        "model": name,
+                        "version": card.version,
+                        "private": card.private,
+                        "stale": card.stale,
+                        "erased_subjects": card.erased_subjects,
+                        "train_subjects": len(trained),
+                    },
+                )
+        except BaseException:
+            doomed.rename(directory)
+            raise
+        shutil.rmtree(doomed)
+        return card, entry.seq
+
+    def sweep(self) -> int:
+        """Remove what an interrupted :meth:`delete` left (hidden ``.deleting-*`` directories)."""
+        if not self.root.is_dir():
+            return 0
+        left = [p for p in self.root.iterdir() if p.name.startswith(".deleting-") and p.is_dir()]
+        for p in left:
+            shutil.rmtree(p, ignore_errors=True)
+        return len(left)
+
     def mark_stale(self, pseudonyms: Iterable[str]) -> list[str]:
-        """Mark every model trained on any of ``pseudonyms`` as stale; returns their names."""
+        """Mark every model trained on any of ``pseudonyms`` as stale; returns their names.
+
+        Held-out lists drop the pseudonyms (those models never trained on them), and what an
+        interrupted :meth:`delete` left behind is removed.
+        """
         erased = set(pseudonyms)
         marked: list[str] = []
         if not erased:
             return marked
+        self.sweep()
         now = clock.now_iso()
         for name in self.names():
             card = self.card(name)
             path = self.path(name) / card.subjects_file
             data = json.loads(path.read_text(encoding="utf-8"))
+            held = data.get("held_out")
+            if isinstance(held, list) and erased.intersection(held):
+                data["held_out"] = [p for p in held if p not in erased]
+                atomic_write_bytes(path, json.dumps(data).encode(), mode=0o600)
             hit = erased.intersection(data["train"])
             if not hit:
                 continue

@@ -2,9 +2,14 @@
 
 ``Trainer.train`` runs, in this order:
 
-1. checks that need no data (:func:`~veil.ml.data_prep.plan_training`: columns,
-   purpose, declared bounds) and a data pre-check that reveals only "too few lawful
-   subjects" or "target not binary";
+1. every check that needs no training row (:meth:`Trainer.preflight`): settings, model
+   name, columns, purpose, declared bounds and keys (:func:`~veil.ml.data_prep.plan_training`),
+   the optional dependencies (Opacus in DP mode), that the model is one DP-SGD can train,
+   the number of lawful subjects, the target's two values and ``--positive``
+   (:func:`~veil.ml.data_prep.precheck_data`, which reveals only such counts), the split,
+   the optimiser schedule and its noise calibration (:func:`plan_schedule`: a budget too
+   small for Opacus' accountant is refused here), and that the registry and ``--out``
+   can be written;
 2. DP mode: the (epsilon, delta) is charged to the dataset's budget (refused, with
    nothing run, when it does not fit) — before any training row is read;
 3. reads the lawful subjects' rows, ONE random row per subject, split by subject;
@@ -15,10 +20,24 @@
 5. writes the model, its card and the training subjects' pseudonyms to the registry,
    with an ``ml.train`` audit entry naming those subjects.
 
+Anything that fails after step 2 is reported as :class:`ChargedRunError` (or the
+original error class) with a message that says the budget WAS charged: the charge
+stands, because refunding it after rows were read would make the failure itself a free,
+data-dependent answer.
+
+Without ``--epochs`` the number of epochs comes from a step target
+(:data:`STEP_TARGET` optimiser steps; :func:`plan_schedule`): on small data a few
+epochs are a few dozen noisy steps, which leaves a DP model at the majority class.
+
 With ``shards > 1`` step 4 trains a SISA ensemble (:mod:`veil.ml.sisa`): one model per
 disjoint shard of the training subjects, charged ONE (epsilon, delta) by parallel
 composition. ``Trainer.retrain`` of a stale sharded model then retrains only the shards
 that held an erased subject (charged again in DP mode), with an ``ml.retrain`` entry.
+
+A model trained with ``fair_sensitive`` (what ``veil fairness --mitigate`` registers) is
+trained with reweighing (Kamiran & Calders): each (group, label) cell gets the weight
+P(group) P(label) / P(group, label), from counts that are themselves DP in DP mode
+(discrete Laplace, :data:`FAIRNESS_COUNT_SHARE` of epsilon; DP-SGD gets the rest).
 
 :func:`fit` is the pure part (arrays in, model out) that the benchmark reuses.
 """
@@ -29,7 +48,8 @@ import functools
 import math
 import time
 import warnings
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from dataclasses import replace as replace_fields
@@ -43,8 +63,16 @@ from torch.utils.data import DataLoader, Dataset
 
 from veil import clock
 from veil.dp.budget import BudgetLedger, ensure_dp_tables
-from veil.errors import InputError
-from veil.ml.data_prep import TrainingPlan, load_training_data, plan_training, precheck_data
+from veil.errors import ConfigError, InputError, VeilError
+from veil.ml.data_prep import (
+    Encoding,
+    TrainingPlan,
+    count_subjects,
+    held_out_count,
+    load_training_data,
+    plan_training,
+    precheck_data,
+)
 from veil.ml.dpsgd import BookKeepingDpSgd, PoissonBatches, supports
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
@@ -56,9 +84,15 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
+    "FAIRNESS_COUNT_SHARE",
     "MODEL_KINDS",
+    "STEP_TARGET",
+    "ChargedRunError",
     "FitResult",
+    "FixedSplit",
     "ModelKind",
+    "Preflight",
+    "Schedule",
     "TrainResult",
     "TrainSettings",
     "Trainer",
@@ -66,13 +100,35 @@ __all__ = [
     "build_model",
     "fit",
     "fit_with",
+    "plan_schedule",
+    "reweighing",
 ]
 
 ModelKind = Literal["logreg", "mlp"]
 MODEL_KINDS: tuple[ModelKind, ...] = ("logreg", "mlp")
 HIDDEN = 64
 ACCOUNTANT = "rdp"
-DEFAULT_LR: dict[ModelKind, float] = {"logreg": 0.05, "mlp": 0.01}
+#: Adam's step size per model. Measured on 800 Adult subjects at the step target (docs/benchmarks.md):
+#: logreg 0.02 beats 0.05 under DP-SGD (epsilon 1: 0.80 vs 0.80-0.797; epsilon 3: 0.82 vs 0.81).
+DEFAULT_LR: dict[ModelKind, float] = {"logreg": 0.02, "mlp": 0.01}
+#: Optimiser steps a training run aims for when --epochs is not given (:func:`plan_schedule`).
+STEP_TARGET = 1000
+#: Fairness reweighing in DP mode: the share of epsilon spent on the (group, label) counts.
+FAIRNESS_COUNT_SHARE = 0.1
+MISSING_GROUP = "(missing)"
+OTHER_GROUP = "(other)"
+
+
+class ChargedRunError(VeilError):
+    """A training run failed AFTER its privacy budget was charged; the charge stands.
+
+    It is not refunded: by then training rows were read, and a refund would make the failure
+    a free, data-dependent answer. The message names the error's type, never its text (which
+    might quote a value).
+    """
+
+    code = "failed_after_charge"
+    exit_code = 70
 
 
 def build_model(kind: str, width: int, *, hidden: int = HIDDEN) -> nn.Module:
@@ -96,14 +152,18 @@ class TrainSettings:
     #: None: train without DP (not charged)
     epsilon: float | None = None
     delta: float = 0.0
-    epochs: int = 5
+    #: None: chosen from the step target (:func:`plan_schedule`)
+    epochs: int | None = None
     batch_size: int = 256
     learning_rate: float | None = None
     max_grad_norm: float = 1.0
+    #: the share of lawful subjects held out for evaluation (--holdout)
     test_fraction: float = 0.2
     positive: str | None = None
     #: SISA: train an ensemble of this many models on disjoint shards of the subjects (1: one model)
     shards: int = 1
+    #: fairness: reweigh (group, label) cells of this column towards demographic parity
+    fair_sensitive: str | None = None
 
     @property
     def private(self) -> bool:
@@ -113,23 +173,34 @@ class TrainSettings:
     def lr(self) -> float:
         return self.learning_rate if self.learning_rate is not None else DEFAULT_LR[self.model]
 
+    @property
+    def sgd_epsilon(self) -> float | None:
+        """The epsilon DP-SGD itself gets (all of it, unless fairness counts take a share)."""
+        if self.epsilon is None or self.fair_sensitive is None:
+            return self.epsilon
+        return self.epsilon * (1 - FAIRNESS_COUNT_SHARE)
+
     def validate(self) -> None:
         if self.model not in MODEL_KINDS:
             raise InputError(f"unknown model {self.model!r}: choose one of {', '.join(MODEL_KINDS)}")
-        if self.epochs < 1:
-            raise InputError("--epochs must be at least 1")
+        if self.epochs is not None and self.epochs < 1:
+            raise InputError("--epochs must be at least 1 (or left out: chosen from the step target)")
         if self.batch_size < 1:
             raise InputError("--batch-size must be at least 1")
         if self.shards < 1:
             raise InputError("--shards must be at least 1")
+        if not (math.isfinite(self.test_fraction) and 0 < self.test_fraction < 1):
+            raise InputError("--holdout must be a fraction between 0 and 1 (e.g. 0.2)")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise InputError("the learning rate must be a positive number")
         if not (math.isfinite(self.max_grad_norm) and self.max_grad_norm > 0):
             raise InputError("the clipping norm must be a positive number")
+        if self.fair_sensitive is not None and self.shards > 1:
+            raise InputError("fairness reweighing trains one model: it cannot be combined with --shards")
         if self.epsilon is not None:
             if not (math.isfinite(self.epsilon) and self.epsilon > 0):
                 raise InputError("--epsilon must be a positive number")
-            if not (0 < self.delta < 1):
+            if not (math.isfinite(self.delta) and 0 < self.delta < 1):
                 raise InputError(
                     "DP training needs --delta in (0, 1), e.g. 1e-5 (well below 1 / number of subjects)"
                 )
@@ -141,12 +212,152 @@ class TrainSettings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainSettings:
-        values = dict(data)
+        known = set(cls.__dataclass_fields__)
+        values = {k: v for k, v in data.items() if k in known}
         if values.get("features") is not None:
             values["features"] = tuple(values["features"])
         return cls(**values)
 
 
+# -- the optimiser schedule -------------------------------------------------------------------
+ScheduleRule = Literal["given", "step-target", "budget-limited"]
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """How many epochs (of ``steps_per_epoch`` optimiser steps) a run takes, and DP-SGD's noise."""
+
+    rows: int
+    batch_size: int
+    epochs: int
+    steps_per_epoch: int
+    #: DP only: the noise multiplier that spends at most the epsilon over all the steps
+    noise_multiplier: float | None
+    #: "given" (--epochs), "step-target" (from STEP_TARGET) or "budget-limited" (fewer: see describe)
+    rule: ScheduleRule
+
+    @property
+    def sample_rate(self) -> float:
+        """DP-SGD's Poisson rate: one expected pass over the rows per epoch."""
+        return 1 / self.steps_per_epoch
+
+    @property
+    def steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    def describe(self) -> str:
+        """One sentence for the model card: what was chosen, and why."""
+        run = (
+            f"{self.epochs} epoch{'s' if self.epochs != 1 else ''} of {self.steps_per_epoch} step"
+            f"{'s' if self.steps_per_epoch != 1 else ''} ({self.rows} rows, batch size {self.batch_size}) "
+            f"= {self.steps} optimiser steps"
+        )
+        if self.rule == "given":
+            return f"{run}, as asked with --epochs"
+        if self.rule == "step-target":
+            return (
+                f"{run}: epochs chosen to reach the step target of {STEP_TARGET} steps (few steps leave a "
+                "small data set's DP model near the majority class; --epochs overrides)"
+            )
+        return (
+            f"{run}: fewer than the step target of {STEP_TARGET}, because Opacus' accountant cannot "
+            "certify this (epsilon, delta) over more steps at this sampling rate"
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def noise_multiplier(epsilon: float, delta: float, sample_rate: float, epochs: int) -> float:
+    """Opacus' noise search (RDP): the smallest multiplier whose epsilon after ``epochs`` is <= ``epsilon``.
+
+    Cached: the search costs ~0.4 s of pure-Python RDP arithmetic, and SISA shards of equal
+    size (or a retrain in the same process) ask for the same value. Raises ``ValueError``
+    when no multiplier reaches ``epsilon`` (it is below what the accountant can certify).
+    """
+    from opacus.accountants.utils import get_noise_multiplier
+
+    with _opacus_warnings():
+        return float(
+            get_noise_multiplier(
+                target_epsilon=epsilon,
+                target_delta=delta,
+                sample_rate=sample_rate,
+                epochs=epochs,
+                accountant=ACCOUNTANT,
+            )
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def spent_epsilon(sigma: float, sample_rate: float, steps: int, delta: float) -> float:
+    """The epsilon Opacus' RDP accountant reports for ``steps`` steps at this noise and rate."""
+    from opacus.accountants import RDPAccountant
+
+    accountant = RDPAccountant()
+    accountant.history = [(sigma, sample_rate, steps)]
+    with _opacus_warnings():
+        return float(accountant.get_epsilon(delta))
+
+
+def _calibrate(
+    epsilon: float, delta: float, sample_rate: float, epochs: int, calibration: tuple[float, float] | None
+) -> float | None:
+    """The noise multiplier for these settings, or None when the accountant cannot reach ``epsilon``."""
+    steps = round(epochs / sample_rate)
+    # Recorded by an earlier run (a retrain, a SISA shard): reused when it still fits.
+    if (
+        calibration is not None
+        and calibration[0] == sample_rate
+        and spent_epsilon(calibration[1], sample_rate, steps, delta) <= epsilon
+    ):
+        return calibration[1]
+    try:
+        return noise_multiplier(epsilon, delta, sample_rate, epochs)
+    except ValueError:  # "The privacy budget is too low."
+        return None
+
+
+def plan_schedule(
+    rows: int,
+    batch_size: int,
+    epochs: int | None = None,
+    *,
+    epsilon: float | None = None,
+    delta: float = 0.0,
+    calibration: tuple[float, float] | None = None,
+) -> Schedule:
+    """Epochs and (DP) noise for training on ``rows`` rows; needs only counts, never the data.
+
+    Each epoch is ``ceil(rows / batch_size)`` steps. Without ``epochs``, enough epochs to
+    reach :data:`STEP_TARGET` steps; in DP mode, if Opacus' RDP accountant cannot certify
+    ``epsilon`` over that many steps, the epochs are halved until it can. An ``epsilon``
+    the accountant cannot certify even for the given epochs (or one epoch) is an
+    :class:`InputError`: the caller runs this before charging the budget.
+    """
+    if rows < 1:
+        raise InputError("no training rows")
+    if batch_size < 1:
+        raise InputError("--batch-size must be at least 1")
+    per_epoch = math.ceil(rows / batch_size)
+    rule: ScheduleRule = "given"
+    if epochs is not None:
+        tries = [epochs]
+    else:
+        tries, rule = [max(1, math.ceil(STEP_TARGET / per_epoch))], "step-target"
+        while tries[-1] > 1:
+            tries.append(tries[-1] // 2)
+    if epsilon is None:
+        return Schedule(rows, batch_size, tries[0], per_epoch, None, rule)
+    for i, e in enumerate(tries):
+        sigma = _calibrate(epsilon, delta, 1 / per_epoch, e, calibration)
+        if sigma is not None:
+            return Schedule(rows, batch_size, e, per_epoch, sigma, rule if i == 0 else "budget-limited")
+    raise InputError(
+        f"epsilon={epsilon:g} at delta={delta:g} is below what Opacus' RDP accountant can certify for DP-SGD "
+        f"over {tries[-1]} epoch(s) of {rows} rows: raise --epsilon (or --delta)"
+    )
+
+
+# -- fitting ----------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class FitResult:
     model: nn.Module
@@ -158,6 +369,8 @@ class FitResult:
     steps: int = 0
     #: DP only: how per-sample gradients were clipped ("book-keeping" or Opacus' "ghost")
     clipping: str | None = None
+    #: the schedule the run followed (None for an ensemble: each shard has its own)
+    schedule: Schedule | None = None
 
 
 class _Rows(Dataset[tuple[torch.Tensor, torch.Tensor]]):
@@ -203,26 +416,6 @@ def _opacus_warnings() -> Iterator[None]:
         yield
 
 
-@functools.lru_cache(maxsize=1024)
-def noise_multiplier(epsilon: float, delta: float, sample_rate: float, epochs: int) -> float:
-    """Opacus' noise search (RDP): the smallest multiplier whose epsilon after ``epochs`` is <= ``epsilon``.
-
-    Cached: the search costs ~0.4 s of pure-Python RDP arithmetic, and SISA shards of equal
-    size (or a retrain in the same process) ask for the same value.
-    """
-    from opacus.accountants.utils import get_noise_multiplier
-
-    return float(
-        get_noise_multiplier(
-            target_epsilon=epsilon,
-            target_delta=delta,
-            sample_rate=sample_rate,
-            epochs=epochs,
-            accountant=ACCOUNTANT,
-        )
-    )
-
-
 Clipping = Literal["book-keeping", "ghost"]
 CLIPPINGS: tuple[Clipping, ...] = ("book-keeping", "ghost")
 
@@ -232,7 +425,7 @@ def fit(
     y: NDArray[np.float32],
     *,
     kind: str = "logreg",
-    epochs: int = 5,
+    epochs: int | None = None,
     batch_size: int = 256,
     lr: float | None = None,
     epsilon: float | None = None,
@@ -241,27 +434,38 @@ def fit(
     seed: int | None = None,
     clipping: Clipping = "book-keeping",
     calibration: tuple[float, float] | None = None,
+    weights: NDArray[np.float32] | None = None,
 ) -> FitResult:
     """Train a binary classifier on ``x``/``y`` (one row per subject); DP-SGD when ``epsilon`` is set.
 
-    Both modes use the same model and optimiser (Adam) and ``ceil(n / batch_size)`` steps
-    per epoch. DP mode samples each batch by Poisson sampling at rate 1 / (steps per
-    epoch), clips every per-sample gradient to ``max_grad_norm``, adds Gaussian noise whose
-    multiplier Opacus' RDP accountant calibrates so that ``epochs`` epochs spend at most
-    (epsilon, delta), and records every step in that accountant. ``clipping`` picks how
-    per-sample gradients are clipped: ``"book-keeping"`` (default; one backward pass,
-    :mod:`veil.ml.dpsgd`) or ``"ghost"`` (Opacus' ghost clipping, two backward passes);
-    models book-keeping cannot handle fall back to Opacus. ``calibration`` is a
-    ``(sample_rate, noise_multiplier)`` recorded by an earlier run with the same epsilon,
-    delta and epochs (a SISA shard's): reused when the sample rate is unchanged, which
-    skips the accountant's noise search; the spent epsilon is checked either way.
+    Both modes use the same model and optimiser (Adam) and the schedule of
+    :func:`plan_schedule` (``epochs`` given, or chosen from the step target), with
+    ``ceil(n / batch_size)`` steps per epoch. DP mode samples each batch by Poisson
+    sampling at rate 1 / (steps per epoch), clips every per-sample gradient to
+    ``max_grad_norm``, adds Gaussian noise whose multiplier Opacus' RDP accountant
+    calibrates so that the run spends at most (epsilon, delta), and records every step in
+    that accountant. ``clipping`` picks how per-sample gradients are clipped:
+    ``"book-keeping"`` (default; one backward pass, :mod:`veil.ml.dpsgd`) or ``"ghost"``
+    (Opacus' ghost clipping, two backward passes); models book-keeping cannot handle fall
+    back to Opacus. ``calibration`` is a ``(sample_rate, noise_multiplier)`` recorded by an
+    earlier run with the same epsilon and delta (a SISA shard's): reused when the sample
+    rate is unchanged and it still spends at most epsilon, which skips the noise search.
+    ``weights`` (one per row, in (0, 1]) weigh each row: the mean loss without DP, each
+    clipped gradient with DP (book-keeping only).
     """
     if len(x) == 0:
         raise InputError("no training rows")
     if clipping not in CLIPPINGS:
         raise InputError(f"unknown clipping {clipping!r}: choose one of {', '.join(CLIPPINGS)}")
+    if weights is not None and (
+        weights.shape != (len(x),) or not bool(((weights > 0) & (weights <= 1)).all())
+    ):
+        raise InputError("row weights must be one value in (0, 1] per row")
     model_kind = cast(ModelKind, kind)
     rate = lr if lr is not None else DEFAULT_LR.get(model_kind, 0.01)
+    schedule = plan_schedule(
+        len(x), batch_size, epochs, epsilon=epsilon, delta=delta, calibration=calibration
+    )
     with torch.random.fork_rng(), _opacus_warnings():
         generator = torch.Generator()
         if seed is not None:
@@ -271,17 +475,19 @@ def fit(
             generator.seed()
         base = build_model(kind, x.shape[1])
         optimizer: torch.optim.Optimizer = torch.optim.Adam(base.parameters(), lr=rate)
-        run = _Run(base, optimizer, x, y, epochs, batch_size, seed, generator)
+        run = _Run(base, optimizer, x, y, schedule, seed, generator, weights)
         if epsilon is None:
             fitted = _fit_plain(run)
         elif clipping == "book-keeping" and supports(base):
-            fitted = _fit_book_keeping(run, epsilon, delta, max_grad_norm, calibration)
+            fitted = _fit_book_keeping(run, epsilon, delta, max_grad_norm)
+        elif weights is not None:
+            raise InputError("weighted DP-SGD needs book-keeping clipping (a Linear/MLP model)")
         else:
             fitted = _fit_opacus(run, epsilon, delta, max_grad_norm)
         result_model = build_model(kind, x.shape[1])
         result_model.load_state_dict(base.state_dict())
         result_model.eval()
-        return replace_fields(fitted, model=result_model)
+        return replace_fields(fitted, model=result_model, schedule=schedule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,26 +498,22 @@ class _Run:
     optimizer: torch.optim.Optimizer
     x: NDArray[np.float32]
     y: NDArray[np.float32]
-    epochs: int
-    batch_size: int
+    schedule: Schedule
     seed: int | None
     generator: torch.Generator
+    weights: NDArray[np.float32] | None = None
 
 
-def _fit_book_keeping(
-    run: _Run, epsilon: float, delta: float, max_grad_norm: float, calibration: tuple[float, float] | None
-) -> FitResult:
+def _fit_book_keeping(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -> FitResult:
     """DP-SGD with book-keeping clipping (:mod:`veil.ml.dpsgd`), accounted by Opacus' RDP accountant."""
     model, optimizer, x, y = run.model, run.optimizer, run.x, run.y
     from opacus.accountants import RDPAccountant
 
     n = len(x)
-    steps_per_epoch = math.ceil(n / run.batch_size)  # what len(DataLoader) gives the Opacus path
-    sample_rate = 1 / steps_per_epoch
-    if calibration is not None and calibration[0] == sample_rate:
-        sigma = calibration[1]  # recorded for these very settings: skip the search
-    else:
-        sigma = noise_multiplier(epsilon, delta, sample_rate, run.epochs)
+    steps_per_epoch = run.schedule.steps_per_epoch  # what len(DataLoader) gives the Opacus path
+    sample_rate = run.schedule.sample_rate
+    sigma = run.schedule.noise_multiplier
+    assert sigma is not None  # plan_schedule calibrates every DP schedule
     accountant = RDPAccountant()
     step = BookKeepingDpSgd(
         model,
@@ -324,16 +526,20 @@ def _fit_book_keeping(
     )
     batches = PoissonBatches(n, sample_rate, np.random.default_rng(run.seed))
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    wt = torch.from_numpy(run.weights) if run.weights is not None else None
     sq_norms = xt.square().sum(1)
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(run.epochs):
+    for _ in range(run.schedule.epochs):
         started = time.perf_counter()
         for idx in batches.epoch(steps_per_epoch):
             # An empty Poisson draw still takes a (noise-only) step, as the analysis assumes.
             step.step_gradients(
-                xt.index_select(0, idx), yt.index_select(0, idx), input_sq_norms=sq_norms.index_select(0, idx)
+                xt.index_select(0, idx),
+                yt.index_select(0, idx),
+                input_sq_norms=sq_norms.index_select(0, idx),
+                weights=wt.index_select(0, idx) if wt is not None else None,
             )
             optimizer.step()
             accountant.step(noise_multiplier=sigma, sample_rate=sample_rate)
@@ -357,15 +563,21 @@ def _fit_plain(run: _Run) -> FitResult:
     """Non-private training: a fresh shuffle per epoch, consecutive batches of it (mean loss)."""
     model, optimizer, x, y = run.model, run.optimizer, run.x, run.y
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
-    criterion = nn.BCEWithLogitsLoss()
+    wt = torch.from_numpy(run.weights) if run.weights is not None else None
+    criterion = nn.BCEWithLogitsLoss(reduction="none")
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(run.epochs):
+    for _ in range(run.schedule.epochs):
         started = time.perf_counter()
-        for idx in torch.split(torch.randperm(len(x), generator=run.generator), run.batch_size):
+        for idx in torch.split(torch.randperm(len(x), generator=run.generator), run.schedule.batch_size):
             optimizer.zero_grad()
-            loss = criterion(model(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx))
+            losses = criterion(model(xt.index_select(0, idx)).squeeze(1), yt.index_select(0, idx))
+            if wt is None:
+                loss = losses.mean()
+            else:
+                w = wt.index_select(0, idx)
+                loss = (losses * w).sum() / w.sum()
             loss.backward()
             optimizer.step()
             steps += 1
@@ -382,7 +594,7 @@ def _fit_opacus(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -
     base, x, y, generator = run.model, run.x, run.y, run.generator
     loader = DataLoader(
         _Rows(torch.from_numpy(x), torch.from_numpy(y)),
-        batch_size=run.batch_size,
+        batch_size=run.schedule.batch_size,
         shuffle=True,
         generator=generator,
         collate_fn=_as_batch,
@@ -397,7 +609,7 @@ def _fit_opacus(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -
         data_loader=loader,
         target_epsilon=epsilon,
         target_delta=delta,
-        epochs=run.epochs,
+        epochs=run.schedule.epochs,
         max_grad_norm=max_grad_norm,
         grad_sample_mode="ghost",
         poisson_sampling=True,
@@ -406,7 +618,7 @@ def _fit_opacus(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -
     model.train()
     times: list[float] = []
     steps = 0
-    for _ in range(run.epochs):
+    for _ in range(run.schedule.epochs):
         started = time.perf_counter()
         for xb, yb in loader:
             if len(xb) == 0:
@@ -437,8 +649,13 @@ def fit_with(
     *,
     seed: int | None = None,
     calibration: tuple[float, float] | None = None,
+    weights: NDArray[np.float32] | None = None,
 ) -> FitResult:
-    """:func:`fit` with a model's recorded settings (training, SISA shards, audit shadows)."""
+    """:func:`fit` with a model's recorded settings (training, SISA shards, audit shadows).
+
+    A model trained with fairness reweighing spends a share of its epsilon on the group
+    counts: DP-SGD gets :attr:`TrainSettings.sgd_epsilon`.
+    """
     return fit(
         x,
         y,
@@ -446,12 +663,69 @@ def fit_with(
         epochs=settings.epochs,
         batch_size=settings.batch_size,
         lr=settings.lr,
-        epsilon=settings.epsilon,
+        epsilon=settings.sgd_epsilon,
         delta=settings.delta,
         max_grad_norm=settings.max_grad_norm,
         seed=seed,
         calibration=calibration,
+        weights=weights,
     )
+
+
+# -- fairness reweighing ----------------------------------------------------------------------
+def _group(value: Any, declared: Sequence[str] | None) -> str:
+    if value is None:
+        return MISSING_GROUP
+    text = str(value)
+    return text if declared is None or text in declared else OTHER_GROUP
+
+
+def reweighing(
+    groups: Sequence[Any],
+    y: NDArray[np.float32],
+    *,
+    epsilon: float | None,
+    declared: Sequence[str] | None = None,
+) -> tuple[NDArray[np.float32], dict[str, Any]]:
+    """Kamiran & Calders' reweighing towards demographic parity: row weights in (0, 1].
+
+    A row in cell (group g, label l) weighs ``P(g) P(l) / P(g, l)``: in the weighted data the
+    label is independent of the group. The weights are scaled so the largest is 1 (DP-SGD
+    scales each clipped gradient by its weight, so a row never contributes more than the
+    clipping norm). ``epsilon`` set: the cell counts are released with OpenDP's discrete
+    Laplace (sensitivity 1: one row per subject) and only the noisy counts are used, so the
+    weights cost exactly ``epsilon``; ``declared``: the public group values (others count as
+    ``(other)``), else the groups are those seen in the rows (which a DP caller lists as a
+    limitation). Returns the weights and a summary for the card (cell weights, not counts).
+    """
+    keys = [_group(v, declared) for v in groups]
+    names = (
+        sorted(set(declared) | {MISSING_GROUP, OTHER_GROUP}) if declared is not None else sorted(set(keys))
+    )
+    labels = (y > 0.5).astype(np.int64)
+    cells = [(g, lab) for g in names for lab in (0, 1)]
+    counted = Counter(zip(keys, labels.tolist(), strict=True))
+    counts = [float(counted.get(c, 0)) for c in cells]
+    if epsilon is not None:
+        from veil.dp.mechanism import laplace
+
+        counts = laplace(counts, 1.0, epsilon, integer=True).values
+    clean = {c: max(v, 1.0) for c, v in zip(cells, counts, strict=True)}
+    total = sum(clean.values())
+    by_group = {g: clean[(g, 0)] + clean[(g, 1)] for g in names}
+    by_label = {lab: sum(clean[(g, lab)] for g in names) for lab in (0, 1)}
+    weight = {c: by_group[c[0]] * by_label[c[1]] / (total * clean[c]) for c in cells}
+    top = max(weight[(g, lab)] for g, lab in zip(keys, labels.tolist(), strict=True))
+    rows = np.asarray([weight[(g, lab)] / top for g, lab in zip(keys, labels.tolist(), strict=True)])
+    summary = {
+        "method": "reweighing (Kamiran & Calders) towards demographic parity",
+        "groups": names,
+        "cell_weights": {
+            f"{g} / {'positive' if lab else 'negative'}": round(weight[(g, lab)], 4) for g, lab in cells
+        },
+        "count_epsilon": epsilon,
+    }
+    return rows.astype(np.float32), summary
 
 
 def accuracy(model: nn.Module, x: NDArray[np.float32], y: NDArray[np.float32]) -> float:
@@ -473,11 +747,149 @@ class TrainResult:
         return {"path": self.path, "out": self.out, **self.card.to_dict()}
 
 
+@dataclass(frozen=True, slots=True)
+class FixedSplit:
+    """Train on exactly a model's own subjects and inputs (``veil fairness --mitigate``)."""
+
+    train: tuple[str, ...]
+    held_out: tuple[str, ...]
+    encoding: Encoding
+    #: the model this run derives from (recorded in the card, the audit entry and the charge)
+    derived_from: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preflight:
+    """What :meth:`Trainer.preflight` established before anything is charged or read."""
+
+    plan: TrainingPlan
+    #: lawful subjects with a target value
+    subjects: int
+    #: of which the run trains on this many (the rest are held out)
+    train_subjects: int
+    #: the schedule of the model (SISA: of a shard of average size)
+    schedule: Schedule
+
+
+_EXTRA_ERASURE = (
+    "erasing a training subject does not take what these weights learnt from them out: the model is "
+    "marked stale and keeps it until it is retrained (`veil models retrain`, which a DP model pays for "
+    "again and its budget may refuse) or deleted (`veil models delete NAME`, at once)"
+)
+
+
+def _require(module: str, why: str) -> None:
+    """Import an optional dependency now (before any charge), or say which extra to install."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise ConfigError(f"{why} needs {module.split('.')[0]}: pip install 'veil[ml]'") from exc
+
+
+def _check_trainable(settings: TrainSettings) -> None:
+    """Refuse a model DP-SGD cannot train (per-sample gradients), before anything is charged."""
+    model = build_model(settings.model, 2)
+    if not settings.private or supports(model):
+        return
+    if settings.fair_sensitive is not None:
+        raise InputError("fairness reweighing under DP needs a Linear/MLP model (book-keeping clipping)")
+    from opacus.validators import ModuleValidator
+
+    problems = ModuleValidator.validate(model, strict=False)
+    if problems:
+        raise InputError(f"Opacus cannot train model {settings.model!r} with DP-SGD: {problems[0]}")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out} cannot be created ({exc.strerror})") from exc
+    import os
+
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"--out {out} is not writable")
+
+
+def _charged_note(settings: TrainSettings) -> str:
+    return (
+        f" (the budget WAS charged: epsilon={settings.epsilon:g}, delta={settings.delta:g}; the charge "
+        "stands, as rows were read — fix the cause and train again)"
+    )
+
+
 class Trainer:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.registry = ModelRegistry(ws)
         ensure_dp_tables(ws)
+
+    def preflight(
+        self,
+        settings: TrainSettings,
+        name: str,
+        *,
+        out: Path | None = None,
+        replace: bool = False,
+        calibration: tuple[float, float] | None = None,
+        fixed: FixedSplit | None = None,
+    ) -> Preflight:
+        """Every check that needs no training row, in the order a user would fix them.
+
+        Settings, name, columns/purpose/bounds/keys, optional dependencies, model support,
+        the counts of :func:`precheck_data` (lawful subjects, the target's values,
+        ``--positive``), the split, the schedule and its noise calibration, and that the
+        registry and ``out`` can be written. Nothing here charges the budget.
+        """
+        settings.validate()
+        self.registry.path(name)  # validates the name
+        self.registry.check_new(name, replace=replace)
+        plan = self._plan(settings)
+        if settings.private:
+            _require("opacus.accountants", "DP training")
+        if settings.fair_sensitive is not None and settings.private:
+            _require("opendp", "fairness reweighing under DP")
+        _check_trainable(settings)
+        subjects = precheck_data(self.ws, plan)
+        if fixed is None:
+            train_n = subjects - held_out_count(subjects, settings.test_fraction)
+            if train_n < 2:
+                raise InputError(
+                    f"too few subjects ({subjects}) to split into training and held-out sets with "
+                    f"--holdout {settings.test_fraction:g}; nothing was charged"
+                )
+        else:
+            train_n = count_subjects(self.ws, plan, fixed.train)
+            held = count_subjects(self.ws, plan, fixed.held_out)
+            if train_n < 2 or held < 1:
+                raise InputError(
+                    f"model {fixed.derived_from!r} has {train_n} lawful training subjects and {held} lawful "
+                    "held-out subjects left: too few to train and evaluate on; nothing was charged"
+                )
+        if settings.shards > train_n:
+            raise InputError(
+                f"--shards {settings.shards} exceeds the {train_n} training subjects; nothing was charged"
+            )
+        rows = train_n if settings.shards == 1 else max(1, train_n // settings.shards)
+        try:
+            schedule = plan_schedule(
+                rows,
+                settings.batch_size,
+                settings.epochs,
+                epsilon=settings.sgd_epsilon,
+                delta=settings.delta,
+                calibration=calibration,
+            )
+        except InputError as exc:
+            raise InputError(f"{exc.message}; nothing was charged") from exc
+        self.registry.check_writable(name)
+        if out is not None:
+            _check_out(out)
+        return Preflight(plan, subjects, train_n, schedule)
 
     def train(
         self,
@@ -489,49 +901,110 @@ class Trainer:
         seed: int | None = None,
         version: int = 1,
         calibration: tuple[float, float] | None = None,
+        fixed: FixedSplit | None = None,
     ) -> TrainResult:
-        settings.validate()
-        self.registry.path(name)  # validates the name
-        self.registry.check_new(name, replace=replace)
-        plan = self._plan(settings)
-        precheck_data(self.ws, plan)
-        features = [c.name for c in plan.features]
+        pre = self.preflight(settings, name, out=out, replace=replace, calibration=calibration, fixed=fixed)
+        extra: dict[str, Any] = {"steps": pre.schedule.steps}
+        if settings.fair_sensitive is not None:
+            extra["fairness"] = {"sensitive": settings.fair_sensitive, "method": "reweighing"}
+        if fixed is not None:
+            extra["derived_from"] = fixed.derived_from
         # Charge first: training rows are read and noise drawn only once the budget is taken.
-        charge_seq = self._charge(plan, settings, name, method="DP-SGD", extra={})
-        charged = (
-            f" (the budget was charged: epsilon={settings.epsilon:g}, delta={settings.delta:g})"
-            if settings.private
-            else ""
-        )
-        sharded: ShardedModel | None = None
+        charge_seq = self._charge(pre, settings, name, method="DP-SGD", extra=extra)
         try:
-            data = load_training_data(self.ws, plan, seed=seed, test_fraction=settings.test_fraction)
-            if settings.shards > 1:
-                from veil.ml.sisa import train_sharded
+            return self._train_charged(
+                settings, name, pre, charge_seq, out=out, seed=seed, version=version, fixed=fixed,
+                calibration=calibration,
+            )  # fmt: skip
+        except VeilError as exc:
+            if charge_seq is not None:
+                exc.message += _charged_note(settings)
+                exc.args = (exc.message,)
+            raise
+        except Exception as exc:
+            if charge_seq is None:
+                raise
+            raise ChargedRunError(
+                f"training failed after the budget was charged ({type(exc).__name__})"
+                + _charged_note(settings)
+            ) from exc
 
-                sharded = train_sharded(
-                    data.x_train,
-                    data.y_train,
-                    data.train_subjects,
-                    shards=settings.shards,
-                    settings=settings,
-                    seed=seed,
-                )
-                fitted = _ensemble_fit(sharded)
-            else:
-                fitted = fit_with(settings, data.x_train, data.y_train, seed=seed, calibration=calibration)
-        except InputError as exc:
-            raise InputError(f"{exc.message}{charged}") from exc
-        if settings.epsilon is not None:
-            assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (
-                "the accountant reports more epsilon than was charged"
+    def _train_charged(
+        self,
+        settings: TrainSettings,
+        name: str,
+        pre: Preflight,
+        charge_seq: int | None,
+        *,
+        out: Path | None,
+        seed: int | None,
+        version: int,
+        fixed: FixedSplit | None,
+        calibration: tuple[float, float] | None,
+    ) -> TrainResult:
+        plan = pre.plan
+        features = [c.name for c in plan.features]
+        data = load_training_data(
+            self.ws,
+            plan,
+            seed=seed,
+            test_fraction=settings.test_fraction,
+            split=(fixed.train, fixed.held_out) if fixed is not None else None,
+            encoding=fixed.encoding if fixed is not None else None,
+        )
+        weights: NDArray[np.float32] | None = None
+        fairness: dict[str, Any] | None = None
+        limitations = list(data.limitations)
+        if settings.fair_sensitive is not None:
+            keys = plan.policy.keys.get(settings.fair_sensitive)
+            declared = [str(v) for v in keys] if keys else None
+            count_eps = settings.epsilon * FAIRNESS_COUNT_SHARE if settings.epsilon is not None else None
+            weights, fairness = reweighing(
+                data.sensitive_train, data.y_train, epsilon=count_eps, declared=declared
             )
-            if sharded is not None:
+            fairness["sensitive"] = settings.fair_sensitive
+            fairness["derived_from"] = fixed.derived_from if fixed is not None else None
+            limitations.append(
+                f"fairness reweighing by {settings.fair_sensitive}: each row's gradient is scaled by its "
+                "(group, label) weight (at most 1), so it targets demographic parity on the training data "
+                "at some cost in accuracy; it does not guarantee parity on new data"
+            )
+            if settings.private:
+                limitations.append(
+                    f"the (group, label) counts behind the weights are DP (discrete Laplace, epsilon "
+                    f"{count_eps:g} of the {settings.epsilon:g} charged); DP-SGD spent the rest"
+                )
+                if declared is None:
+                    limitations.append(
+                        f"the groups of {settings.fair_sensitive} were read from the data (declare them with "
+                        f"`veil dataset set {plan.dataset.name} --keys {settings.fair_sensitive}=A,B,...`)"
+                    )
+        sharded: ShardedModel | None = None
+        if settings.shards > 1:
+            from veil.ml.sisa import train_sharded
+
+            sharded = train_sharded(
+                data.x_train,
+                data.y_train,
+                data.train_subjects,
+                shards=settings.shards,
+                settings=settings,
+                seed=seed,
+            )
+            fitted = _ensemble_fit(sharded)
+        else:
+            fitted = fit_with(
+                settings, data.x_train, data.y_train, seed=seed, calibration=calibration, weights=weights
+            )
+        if settings.sgd_epsilon is not None:
+            if fitted.epsilon_spent is None or fitted.epsilon_spent > settings.sgd_epsilon + 1e-9:
+                raise RuntimeError("the accountant reports more epsilon than was charged")  # a bug
+            if sharded is not None and sharded.cost != (settings.epsilon, settings.delta):
                 # Parallel composition: one (epsilon, delta) for the ensemble, and that is what was charged.
-                assert sharded.cost == (settings.epsilon, settings.delta)
+                raise RuntimeError("the ensemble's cost differs from the charge")  # a bug
+        schedule = fitted.schedule or pre.schedule
         acc = accuracy(fitted.model, data.x_test, data.y_test)
         positives = float(data.y_test.mean()) if len(data.y_test) else 0.0
-        limitations = list(data.limitations)
         if settings.private:
             limitations += [
                 "noise is drawn from PyTorch's pseudo-random generator (Opacus secure_mode needs "
@@ -545,6 +1018,23 @@ class Trainer:
                 limitations.append(_SHARDED_DP_LIMITATION.format(k=settings.shards))
         else:
             limitations.append("trained WITHOUT differential privacy: the model may memorise its subjects")
+        limitations.append(_EXTRA_ERASURE)
+        details: dict[str, Any] = {
+            "model": name,
+            "kind": settings.model,
+            "private": settings.private,
+            "epsilon": settings.epsilon,
+            "delta": settings.delta if settings.private else None,
+            "features": features,
+            "target": settings.target,
+            "version": version,
+            "held_out_subjects": len(data.test_subjects),
+            "shards": settings.shards,
+            "epochs": schedule.epochs,
+            "steps": schedule.steps,
+        }
+        if fairness is not None:
+            details["fairness"] = {k: fairness[k] for k in ("sensitive", "derived_from", "method")}
         with self.ws.transaction() as conn:
             entry = self.ws.audit.append(
                 conn,
@@ -552,18 +1042,7 @@ class Trainer:
                 purpose=plan.purpose.name,
                 dataset=plan.dataset.name,
                 subjects=data.train_subjects,
-                details={
-                    "model": name,
-                    "kind": settings.model,
-                    "private": settings.private,
-                    "epsilon": settings.epsilon,
-                    "delta": settings.delta if settings.private else None,
-                    "features": features,
-                    "target": settings.target,
-                    "version": version,
-                    "held_out_subjects": len(data.test_subjects),
-                    "shards": settings.shards,
-                },
+                details=details,
             )
             card = ModelCard(
                 name=name,
@@ -582,7 +1061,7 @@ class Trainer:
                 majority_baseline=round(max(positives, 1 - positives), 6),
                 train_subjects=len(data.train_subjects),
                 test_subjects=len(data.test_subjects),
-                epochs=settings.epochs,
+                epochs=schedule.epochs,
                 batch_size=settings.batch_size,
                 learning_rate=settings.lr,
                 training_seconds=round(sum(fitted.epoch_seconds), 3),
@@ -602,6 +1081,10 @@ class Trainer:
                 limitations=limitations,
                 version=version,
                 shards=settings.shards,
+                steps=schedule.steps if sharded is None else 0,
+                schedule=schedule.describe() + (" (per shard, about)" if sharded is not None else ""),
+                fairness=fairness,
+                derived_from=fixed.derived_from if fixed is not None else None,
             )
             if sharded is not None:
                 path = self.registry.save_sharded(card, sharded, data.encoding, out=out)
@@ -613,6 +1096,7 @@ class Trainer:
                     "encoding": data.encoding.to_dict(),
                 }
                 path = self.registry.save(card, state, data.train_subjects, out=out)
+            self.registry.record_held_out(name, data.test_subjects)
         return TrainResult(card, str(path), str(out) if out is not None else None)
 
     def retrain(self, name: str, *, seed: int | None = None) -> TrainResult:
@@ -644,44 +1128,66 @@ class Trainer:
         shards are a new release (:mod:`veil.ml.sisa`). The card records the retrained shard ids,
         the seconds they took and the speed-up over the last full training's seconds.
         """
-        from veil.ml.data_prep import read_subject_rows
-        from veil.ml.sisa import unlearn
-
         card = self.registry.card(name)
         settings = TrainSettings.from_dict(card.settings)
-        settings.validate()
-        plan = self._plan(settings)
-        precheck_data(self.ws, plan)
+        pre = self.preflight(settings, name, replace=True)
         sharded, encoding = self.registry.load_sharded(name)
         erased = self.registry.erased(name)
         version = card.version + 1
         charge_seq = self._charge(
-            plan,
+            pre,
             settings,
             name,
             method="DP-SGD (SISA unlearning retrain)",
             extra={"shards": sharded.k, "version": version},
         )
-        charged = (
-            f" (the budget was charged: epsilon={settings.epsilon:g}, delta={settings.delta:g})"
-            if settings.private
-            else ""
-        )
         try:
-            rows = read_subject_rows(self.ws, plan, seed=seed)
-            subjects = list(rows)
-            ordered = [rows[s] for s in subjects]
-            x, y = encoding.encode(ordered), encoding.labels_of(ordered)
-            started = time.perf_counter()
-            updated, retrained = unlearn(sharded, erased, x, y, subjects, seed=seed)
-            seconds = time.perf_counter() - started
-        except InputError as exc:
-            raise InputError(f"{exc.message}{charged}") from exc
-        fitted = _ensemble_fit(updated)
-        if settings.epsilon is not None:
-            assert fitted.epsilon_spent is not None and fitted.epsilon_spent <= settings.epsilon + 1e-9, (
-                "the accountant reports more epsilon than was charged"
+            return self._retrain_shards_charged(
+                name, card, settings, pre, charge_seq, sharded, encoding, erased, seed=seed
             )
+        except VeilError as exc:
+            if charge_seq is not None:
+                exc.message += _charged_note(settings)
+                exc.args = (exc.message,)
+            raise
+        except Exception as exc:
+            if charge_seq is None:
+                raise
+            raise ChargedRunError(
+                f"retraining failed after the budget was charged ({type(exc).__name__})"
+                + _charged_note(settings)
+            ) from exc
+
+    def _retrain_shards_charged(
+        self,
+        name: str,
+        card: ModelCard,
+        settings: TrainSettings,
+        pre: Preflight,
+        charge_seq: int | None,
+        sharded: ShardedModel,
+        encoding: Encoding,
+        erased: list[str],
+        *,
+        seed: int | None,
+    ) -> TrainResult:
+        from veil.ml.data_prep import read_subject_rows
+        from veil.ml.sisa import unlearn
+
+        plan = pre.plan
+        version = card.version + 1
+        rows = read_subject_rows(self.ws, plan, seed=seed)
+        subjects = list(rows)
+        ordered = [rows[s] for s in subjects]
+        x, y = encoding.encode(ordered), encoding.labels_of(ordered)
+        started = time.perf_counter()
+        updated, retrained = unlearn(sharded, erased, x, y, subjects, seed=seed)
+        seconds = time.perf_counter() - started
+        fitted = _ensemble_fit(updated)
+        if settings.epsilon is not None and (
+            fitted.epsilon_spent is None or fitted.epsilon_spent > settings.epsilon + 1e-9
+        ):
+            raise RuntimeError("the accountant reports more epsilon than was charged")  # a bug
         # Held out: today's lawful subjects that no shard trained on (the old held-out ones and newcomers).
         members = set(updated.subjects)
         held_out = np.asarray([s not in members for s in subjects], dtype=bool)
@@ -739,6 +1245,7 @@ class Trainer:
                 speedup=speedup,
             )
             path = self.registry.save_sharded(new_card, updated, encoding)
+            self.registry.record_held_out(name, [s for s, h in zip(subjects, held_out, strict=True) if h])
         return TrainResult(new_card, str(path), None)
 
     def _plan(self, settings: TrainSettings) -> TrainingPlan:
@@ -751,14 +1258,16 @@ class Trainer:
             list(settings.features) if settings.features is not None else None,
             private=settings.private,
             positive=settings.positive,
+            sensitive=settings.fair_sensitive,
         )
 
     def _charge(
-        self, plan: TrainingPlan, settings: TrainSettings, name: str, *, method: str, extra: dict[str, Any]
+        self, pre: Preflight, settings: TrainSettings, name: str, *, method: str, extra: dict[str, Any]
     ) -> int | None:
         """DP mode: charge (epsilon, delta) to the dataset's budget before any row is read."""
         if settings.epsilon is None:
             return None
+        plan = pre.plan
         ledger = BudgetLedger(self.ws)
         ledger.precheck(plan.dataset.name, settings.epsilon, settings.delta)
         charge, _ = ledger.charge(
@@ -772,7 +1281,7 @@ class Trainer:
                 "kind": settings.model,
                 "target": settings.target,
                 "features": [c.name for c in plan.features],
-                "epochs": settings.epochs,
+                "epochs": pre.schedule.epochs,
                 "method": method,
                 **extra,
             },
