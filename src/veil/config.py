@@ -3,24 +3,108 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import tomli_w
 
 from veil.errors import ConfigError
 from veil.fileio import atomic_write_bytes
 
-__all__ = ["CONFIG_FILE", "WorkspaceConfig", "default_workspace_dir"]
+__all__ = [
+    "CONFIG_FILE",
+    "WORKSPACE_DIR",
+    "WorkspaceConfig",
+    "WorkspaceLocation",
+    "default_workspace_dir",
+    "locate_workspace",
+]
 
 CONFIG_FILE = "veil.toml"
+#: The directory name a workspace has when it is not named explicitly.
+WORKSPACE_DIR = ".veil"
+
+Source = Literal["option", "env", "search", "none"]
 
 
 def default_workspace_dir() -> Path:
-    """``$VEIL_HOME`` when set, else ``./.veil``."""
+    """Where a new workspace goes: ``$VEIL_HOME`` when set, else ``./.veil``."""
     home = os.environ.get("VEIL_HOME")
-    return Path(home) if home else Path(".veil")
+    return Path(home) if home else Path(WORKSPACE_DIR)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceLocation:
+    """Which workspace a command uses, and why (``veil status`` shows both)."""
+
+    path: Path
+    source: Source  # option: --workspace; env: $VEIL_HOME; search: found above the cwd; none: nothing
+    searched_from: Path | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.source != "none"
+
+    def describe(self) -> str:
+        return {
+            "option": "named with --workspace",
+            "env": "named by $VEIL_HOME",
+            "search": f"found by searching up from {self.searched_from}",
+            "none": f"no workspace in {self.searched_from} or above",
+        }[self.source]
+
+
+def locate_workspace(explicit: Path | None = None, cwd: Path | None = None) -> WorkspaceLocation:
+    """The workspace to open: ``explicit`` (--workspace), else ``$VEIL_HOME``, else the nearest
+    ``.veil/veil.toml`` in the current directory or a parent (like git finds ``.git``).
+
+    The search stops at a file-system boundary, and a workspace it finds must belong to the
+    current user and be writable by nobody else: a ``.veil`` planted in a shared parent
+    directory (``/tmp/.veil``) would otherwise receive every ingest run below it. Such a
+    workspace is refused with a ConfigError naming it (name it with --workspace to use it);
+    explicit locations are the user's choice and are not checked here.
+    """
+    if explicit is not None:
+        return WorkspaceLocation(explicit, "option")
+    home = os.environ.get("VEIL_HOME")
+    if home:
+        return WorkspaceLocation(Path(home), "env")
+    start = (cwd or Path.cwd()).absolute()
+    try:
+        device = start.stat().st_dev
+    except OSError:
+        return WorkspaceLocation(start / WORKSPACE_DIR, "none", start)
+    for directory in (start, *start.parents):
+        try:
+            if directory.stat().st_dev != device:
+                break
+        except OSError:
+            break
+        candidate = directory / WORKSPACE_DIR
+        if (candidate / CONFIG_FILE).is_file():
+            _check_found(candidate)
+            return WorkspaceLocation(candidate, "search", start)
+    return WorkspaceLocation(start / WORKSPACE_DIR, "none", start)
+
+
+def _check_found(candidate: Path) -> None:
+    uid = os.geteuid()
+    for path in (candidate, candidate / CONFIG_FILE):
+        link, target = path.lstat(), path.stat()  # a symbolic link and what it points to
+        problem = None
+        for info in (link, target):
+            if info.st_uid != uid:
+                problem = f"belongs to another user (uid {info.st_uid})"
+        if problem is None and target.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            problem = "is writable by other users"
+        if problem is not None:
+            raise ConfigError(
+                f"found a Veil workspace at {candidate}, but {path} {problem}, so Veil does not use it "
+                f"unless told to: pass --workspace {candidate} (or set $VEIL_HOME) if you trust it"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,9 @@ secrets: they name files, rows, columns, datasets and purposes, never values.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
     "AuditError",
     "BackupError",
@@ -36,7 +39,23 @@ __all__ = [
     "NotFoundError",
     "SubjectErasedError",
     "VeilError",
+    "did_you_mean",
 ]
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``" Did you mean 'x'?"`` for the known names closest to ``name`` (case-insensitive), or ``""``.
+
+    For names of datasets, purposes, models and the like: never pass personal data (subject ids,
+    values), which an error message must not contain.
+    """
+    by_folded: dict[str, str] = {}
+    for k in known:
+        by_folded.setdefault(k.casefold(), k)
+    close = difflib.get_close_matches(name.casefold(), list(by_folded), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(by_folded[c]) for c in close) + "?"
 
 
 class VeilError(Exception):

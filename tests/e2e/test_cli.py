@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from veil_cli import veil, veil_json
+from veil_cli import VEIL, veil, veil_env, veil_json
 
 from veil.demo.hospital import generate_patients, write_csv
 
@@ -76,7 +79,7 @@ def test_full_story(workspace: Path, tmp_path: Path) -> None:
     assert "dataset.release" in actions and "subject.export" in actions
 
     # erasure, then export reports erased
-    erased = veil_json("subject", "erase", people[0].patient_id, ws=ws)
+    erased = veil_json("subject", "erase", people[0].patient_id, "--yes", ws=ws)
     assert erased["key_destroyed"] is True and erased["rows_deleted"] == {"patients": 1}
     assert veil_json("subject", "export", people[0].patient_id, ws=ws)["status"] == "erased"
 
@@ -170,7 +173,7 @@ def test_retention_and_backup(workspace: Path, tmp_path: Path) -> None:
     assert later["expired"] == 30 and later["erased"] == 0
     backup = tmp_path / "backup.db"
     assert veil_json("backup", "create", str(backup), ws=ws)["tables"]["ds_patients"] == 30
-    veil("subject", "erase", "P0000005", ws=ws)
+    veil("subject", "erase", "P0000005", "--yes", ws=ws)
     restored = veil_json("backup", "restore", str(backup), ws=ws)
     assert restored["rows_not_restored"] >= 1
     assert veil_json("subject", "export", "P0000005", ws=ws)["status"] == "erased"
@@ -190,3 +193,128 @@ def test_demo_runs_fast() -> None:
     assert summary["status_after_restore"] == "erased"
     assert summary["released_rows"] == summary["consented"]
     assert summary["seconds"] < 30
+
+
+# -- what a new user meets ----------------------------------------------------------------------
+
+
+def _run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env or veil_env(),
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_python_dash_m_veil_and_version(tmp_path: Path) -> None:
+    import veil as package
+
+    proc = _run(sys.executable, "-m", "veil", "--version", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == f"veil {package.__version__}\n"
+    proc = _run(VEIL, "--json", "--version", cwd=tmp_path)
+    assert json.loads(proc.stdout) == {"version": package.__version__}
+    proc = _run(sys.executable, "-m", "veil", "--help", cwd=tmp_path)
+    assert proc.returncode == 0 and "status" in proc.stdout
+
+
+def test_shell_completion(tmp_path: Path) -> None:
+    script = _run(VEIL, "--show-completion", "bash", cwd=tmp_path)
+    assert script.returncode == 0 and "_VEIL_COMPLETE=complete_bash" in script.stdout
+    env = {**veil_env(), "_VEIL_COMPLETE": "complete_bash", "COMP_WORDS": "veil dataset s", "COMP_CWORD": "2"}
+    words = _run(VEIL, cwd=tmp_path, env=env).stdout.split()
+    assert words == ["show", "set"] or sorted(words) == ["set", "show"]
+    env = {
+        **veil_env(),
+        "_VEIL_COMPLETE": "complete_bash",
+        "COMP_WORDS": "veil --json sta",
+        "COMP_CWORD": "2",
+    }
+    assert _run(VEIL, cwd=tmp_path, env=env).stdout.split() == ["status"]
+
+
+def test_workspace_is_found_from_a_subdirectory(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "notebooks" / "deep").mkdir(parents=True)
+    env = {k: v for k, v in veil_env().items() if k != "VEIL_HOME"}
+    assert _run(VEIL, "init", cwd=project, env=env).returncode == 0
+    status = json.loads(_run(VEIL, "status", "--json", cwd=project / "notebooks" / "deep", env=env).stdout)
+    assert status["workspace"] == str((project / ".veil").resolve())
+    assert status["found_by"] == "search"
+    people = _run(VEIL, "status", cwd=project / "notebooks", env=env).stdout
+    assert "found by searching up from" in people
+    # $VEIL_HOME and --workspace still win
+    other = tmp_path / "other"
+    assert _run(VEIL, "init", "--workspace", str(other), cwd=tmp_path, env=env).returncode == 0
+    home = json.loads(
+        _run(VEIL, "--json", "status", cwd=project, env={**env, "VEIL_HOME": str(other)}).stdout
+    )
+    assert home["workspace"] == str(other.resolve()) and home["found_by"] == "env"
+    named = json.loads(_run(VEIL, "--json", "-w", str(other), "status", cwd=project, env=env).stdout)
+    assert named["found_by"] == "option"
+    # nowhere: a clear error naming veil init
+    lost = _run(VEIL, "status", cwd=tmp_path, env=env)
+    assert lost.returncode == 2 and "veil init" in lost.stderr and "or any directory above" in lost.stderr
+
+
+def test_global_options_before_the_command(workspace: Path) -> None:
+    before = veil("--json", "--workspace", str(workspace), "status").stdout
+    after = veil("status", "--json", ws=workspace).stdout
+    assert json.loads(before) == json.loads(after)
+    proc = veil("--json", "--workspace", str(workspace), "dataset", "show", "nothing", check=False)
+    assert proc.returncode == 4 and json.loads(proc.stdout)["error"] == "not_found"
+
+
+def test_did_you_mean_for_datasets_and_purposes(workspace: Path, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "p.csv", 5)
+    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", ws=workspace)
+    proc = veil(
+        "release",
+        "patient",
+        "--purpose",
+        "research",
+        "--out",
+        str(tmp_path / "o.parquet"),
+        ws=workspace,
+        check=False,
+    )
+    assert proc.returncode == 4 and "Did you mean 'patients'?" in proc.stderr
+    proc = veil("consent", "grant", "P0000001", "reserch", ws=workspace, check=False)
+    assert proc.returncode == 4 and "Did you mean 'research'?" in proc.stderr
+    assert "P0000001" not in proc.stderr  # names of datasets and purposes only, never a subject
+
+
+def test_semicolon_csv_just_works(workspace: Path, tmp_path: Path) -> None:
+    """A European spreadsheet export: ';' between fields, decimal commas, quoted text."""
+    people = list(generate_patients(40))
+    src = tmp_path / "export.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=";")
+        writer.writerow(["patient_id", "email", "weight_kg", "notes"])
+        for i, p in enumerate(people):
+            writer.writerow([p.patient_id, p.email, f"{60 + i},5", p.notes])
+    result = veil_json("ingest", str(src), "--dataset", "eu", "--subject-column", "patient_id", ws=workspace)
+    cats = {c["name"]: c["category"] for c in result["columns"]}
+    assert result["rows"] == 40 and set(cats) == {"email", "weight_kg", "notes"}
+    assert cats["email"] == "direct_identifier" and cats["notes"] == "free_text"
+    export = veil_json("subject", "export", people[3].patient_id, ws=workspace)
+    assert export["datasets"]["eu"][0]["weight_kg"] == "63,5"
+    # an explicit delimiter that is wrong gives one column, so the subject column is missing
+    proc = veil(
+        "ingest", str(src), "--dataset", "eu2", "--subject-column", "patient_id", "--delimiter", "|",
+        ws=workspace, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 3 and "no subject column" in proc.stderr
+
+    scan = veil_json("pii", "scan", str(src), ws=workspace)
+    assert {s["name"]: s["category"] for s in scan}["email"] == "direct_identifier"
+    masked = tmp_path / "masked.csv"
+    veil("pii", "mask", "--input", str(src), "--output", str(masked), ws=workspace)
+    text = masked.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "patient_id;email;weight_kg;notes"  # the input's delimiter kept
+    assert people[3].email not in text
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert len(rows) == 41 and all(len(r) == 4 for r in rows)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,9 +12,19 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from veil.errors import InputError
-from veil.vault.reader import Batch, TableReader, open_table
+from veil.vault.reader import (
+    DELIMITERS,
+    SNIFF_BYTES,
+    Batch,
+    TableReader,
+    open_table,
+    parse_delimiter,
+    sniff_delimiter,
+)
 
 COLUMNS = ["id", "zip", "name", "stay"]
 SECRET = "SECRETVALUE"
@@ -285,3 +297,130 @@ def test_reader_base_class_is_abstract(tmp_path: Path) -> None:
     assert reader.total_bytes == path.stat().st_size
     with pytest.raises(NotImplementedError):
         iter(reader)
+
+
+# -- delimiters -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_csv_delimiter_is_detected(tmp_path: Path, records: list[dict[str, Any]], sep: str) -> None:
+    path = write_csv(tmp_path / "t.csv", records, sep)
+    reader = open_table(path, batch_rows=10)
+    assert reader.names == COLUMNS
+    got = collect(list(reader))
+    reader.close()
+    assert got["zip"] == [r["zip"] for r in records]
+    assert got["name"] == [r["name"] for r in records]
+
+
+def test_semicolon_csv_with_decimal_commas_and_quoted_semicolons(tmp_path: Path) -> None:
+    """The European spreadsheet export: ';' between fields, ',' inside numbers and text."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        'id;stay;note\nP1;1,5;"fever; cough, mild"\nP2;2,25;"two\nlines; here"\nP3;3;plain, text\n',
+        encoding="utf-8",
+    )
+    reader = open_table(path)
+    got = collect(list(reader))
+    reader.close()
+    assert got == {
+        "id": ["P1", "P2", "P3"],
+        "stay": ["1,5", "2,25", "3"],
+        "note": ["fever; cough, mild", "two\nlines; here", "plain, text"],
+    }
+
+
+def test_comma_csv_whose_text_holds_semicolons_stays_comma(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,note\n" + "".join(f"S{i},a; b; c {i}\n" for i in range(50)), encoding="utf-8")
+    got = collect(batches(path))
+    assert got["note"][3] == "a; b; c 3"
+
+
+def test_explicit_delimiter_wins_over_detection(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id;a|b\n1;x|y\n", encoding="utf-8")
+    reader = open_table(path, delimiter="|")
+    assert reader.names == ["id;a", "b"]
+    reader.close()
+    reader = open_table(path, delimiter="semicolon")
+    assert reader.names == ["id", "a|b"]
+    reader.close()
+
+
+@pytest.mark.parametrize("value", ["", "ab", '"', "\n", "x", "7"])
+def test_unusable_delimiters_are_refused(tmp_path: Path, value: str) -> None:
+    path = write_csv(tmp_path / "t.csv", rows(2))
+    with pytest.raises(InputError, match="delimiter"):
+        open_table(path, delimiter=value)
+
+
+def test_delimiter_on_a_non_csv_file_is_refused(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "t.jsonl", rows(2))
+    with pytest.raises(InputError, match="only"):
+        open_table(path, delimiter=";")
+
+
+@pytest.mark.parametrize(
+    ("text", "sep"), [("tab", "\t"), ("\\t", "\t"), ("TAB", "\t"), (";", ";"), ("pipe", "|")]
+)
+def test_delimiter_names(text: str, sep: str) -> None:
+    assert parse_delimiter(text) == sep
+
+
+def test_detection_reads_only_the_head_and_survives_a_cut_character(tmp_path: Path) -> None:
+    """The sample ends inside a multi-byte character and inside a record: both are ignored."""
+    path = tmp_path / "t.csv"
+    row = "S1;" + "é" * 40 + ";x\n"
+    body = "id;name;z\n" + row * (SNIFF_BYTES // len(row.encode()) + 50)
+    path.write_text(body, encoding="utf-8")
+    reader = open_table(path, batch_rows=1000)
+    assert reader.names == ["id", "name", "z"]
+    assert sum(b.size for b in reader) == body.count("\n") - 1
+    reader.close()
+
+
+def test_malformed_semicolon_row_names_the_row_not_its_content(tmp_path: Path) -> None:
+    lines = [f"S{i:05d};{SECRET}{i};9{i:04d};{i % 9}" for i in range(30)]
+    lines.insert(12, f"S99999;{SECRET}x")
+    path = tmp_path / "t.csv"
+    path.write_text(";".join(COLUMNS) + "\n" + "\n".join(lines) + "\n")
+    with pytest.raises(InputError) as info:
+        batches(path)
+    assert "malformed row 13 " in info.value.message and "2 fields, expected 4" in info.value.message
+    assert SECRET not in info.value.message
+
+
+def test_sniffing_hostile_sample_falls_back_to_comma() -> None:
+    big = "a" * (200 * 1024)  # one field beyond the csv module's field limit
+    assert sniff_delimiter(f'"{big}') == ","
+    assert sniff_delimiter("") == ","
+    assert sniff_delimiter("single\nvalue\n") == ","
+
+
+_NAMES = st.lists(
+    st.text(alphabet=string.ascii_letters + "_", min_size=1, max_size=8), min_size=2, max_size=5, unique=True
+)
+_VALUE = st.text(alphabet=string.ascii_letters + string.digits + ",;|\t\"\n 'é", min_size=1, max_size=12)
+
+
+@given(names=_NAMES, sep=st.sampled_from(DELIMITERS), data=st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_table_written_with_any_delimiter_reads_back(
+    tmp_path: Path, names: list[str], sep: str, data: st.DataObject
+) -> None:
+    """Values full of the other delimiters, quotes and line breaks: detection and parsing agree."""
+    table = data.draw(st.lists(st.lists(_VALUE, min_size=len(names), max_size=len(names)), max_size=20))
+    path = tmp_path / "h.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=sep, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(table)
+    reader = open_table(path, batch_rows=7)
+    try:
+        assert reader.names == names
+        got = collect(list(reader))
+    finally:
+        reader.close()
+    for i, name in enumerate(names):
+        assert got.get(name, []) == [r[i] for r in table]

@@ -1,11 +1,19 @@
-"""The ``veil`` command: a thin layer over the engines, one module per command group."""
+"""The ``veil`` command: a thin layer over the engines, one module per command group.
+
+``main`` builds the Click command from the Typer app once (:func:`build_command`), escapes
+Rich markup in every help text (help is plain text: ``[pii]`` is a word, not a style), and
+maps every ``VeilError`` to its exit code and a one-line message (or JSON with ``--json``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
+import click
 import sqlalchemy as sa
 import typer
 from rich.markup import escape
@@ -29,18 +37,55 @@ from veil.cli import (
     subject,
     workspace,
 )
-from veil.cli.output import err_console
+from veil.cli.output import WORKSPACE_HELP, err_console
 from veil.errors import ConfigError, VeilError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "build_command", "main", "version"]
 
 app = typer.Typer(
     name="veil",
-    help="Veil: put personal data under control once, then use it only for a purpose.",
+    help="Veil: put personal data under control once, then use it only for a purpose.\n\n"
+    "Options before the command apply to it: veil --json --workspace DIR status. "
+    "Shell completion: veil --install-completion (or --show-completion SHELL to print the script).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
+
+
+def version() -> str:
+    """The installed Veil's version."""
+    from veil import __version__
+
+    return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        if "--json" in sys.argv:
+            sys.stdout.write(json.dumps({"version": version()}) + "\n")
+        else:
+            sys.stdout.write(f"veil {version()}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    workspace: Annotated[
+        Path | None, typer.Option("--workspace", "-w", help=WORKSPACE_HELP, show_default=False)
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print machine-readable JSON on stdout (every command).")
+    ] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print Veil's version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """The options every command takes, given before the command."""
+
 
 workspace.register(app)
 dataset.register(app)
@@ -87,9 +132,34 @@ def _fail(code: str, message: str, exit_code: int) -> None:
     sys.exit(exit_code)
 
 
+def _escape_help(command: click.Command) -> None:
+    """Escape Rich markup in the help of ``command``, its parameters and its subcommands."""
+    for attr in ("help", "short_help", "epilog"):
+        text = getattr(command, attr, None)
+        if text:
+            setattr(command, attr, escape(text))
+    for param in command.params:
+        text = getattr(param, "help", None)
+        if text:
+            param.help = escape(text)  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _escape_help(sub)
+
+
+def build_command(*, escape_help: bool = True) -> click.Command:
+    """The ``veil`` Click command, as ``main`` runs it (help texts escaped for Rich)."""
+    command = typer.main.get_command(app)
+    if escape_help:
+        _escape_help(command)
+    return command
+
+
 def main() -> None:
+    # Shell completion prints help texts as plain descriptions: no Rich there, so no escaping.
+    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
     try:
-        app()
+        build_command(escape_help=not completing)()
     except VeilError as exc:
         _fail(exc.code, exc.message, exc.exit_code)
     except sa.exc.OperationalError as exc:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
+from veil.cli.output import DelimiterOpt, JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
 from veil.vault.classify import SchemaFile
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
@@ -20,11 +20,14 @@ app = typer.Typer(help="Datasets under Veil's control.", no_args_is_help=True)
 
 
 def ingest(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL or Parquet file.")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV (any common delimiter, detected), TSV, JSONL or Parquet file.")
+    ],
     dataset: Annotated[str, typer.Option(help="Dataset name (created on first ingest).")],
     subject_column: Annotated[str | None, typer.Option(help="Column holding the subject id.")] = None,
     schema: Annotated[Path | None, typer.Option(help="YAML/JSON file overriding column categories.")] = None,
     batch_rows: Annotated[int, typer.Option(help="Rows per batch (memory use).", min=100)] = 10_000,
+    delimiter: DelimiterOpt = None,
     pii_scan: Annotated[
         bool,
         typer.Option(
@@ -45,9 +48,10 @@ def ingest(
 
         classifier = PiiColumnClassifier(PiiEngine(PiiConfig(ner=False)))
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
-        result = Ingestor(ws, progress=bar, batch_rows=batch_rows, classifier=classifier).run(
-            file, dataset, subject_column, schema=schema_file
+        ingestor = Ingestor(
+            ws, progress=bar, batch_rows=batch_rows, classifier=classifier, delimiter=delimiter
         )
+        result = ingestor.run(file, dataset, subject_column, schema=schema_file)
         if schema_file is not None and schema_file.dp:
             from veil.dp.policy import PolicyStore, policy_from_mapping
 

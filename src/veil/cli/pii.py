@@ -22,8 +22,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws, progress_bar
-from veil.config import CONFIG_FILE, default_workspace_dir
+from veil.cli.output import (
+    DelimiterOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    emit,
+    err_console,
+    locate,
+    open_ws,
+    progress_bar,
+)
+from veil.config import CONFIG_FILE
 from veil.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -55,7 +65,7 @@ def _engine(processes: int | None, workspace: Path | None) -> Iterator[Detector]
     """The PII engine, with the ``[pii]`` settings of the workspace's veil.toml if there is one."""
     from veil.pii import PiiConfig, PiiEngine  # spaCy is imported only by the commands that detect
 
-    settings = (workspace or default_workspace_dir()) / CONFIG_FILE
+    settings = locate(workspace).path / CONFIG_FILE
     config = PiiConfig.from_toml(settings) if settings.is_file() else PiiConfig()
     with PiiEngine(config, processes=processes) as engine:
         yield engine
@@ -81,6 +91,7 @@ def detect(
     ] = "text",
     processes: ProcessesOpt = None,
     batch_rows: BatchOpt = 500,
+    delimiter: DelimiterOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -96,7 +107,7 @@ def detect(
     documents = 0
     with _engine(processes, workspace) as engine, progress_bar(f"detect {input_.name}", not as_json) as bar:
         for entities in detect_file(
-            input_, engine, text_field=text_field, batch_rows=batch_rows, progress=bar
+            input_, engine, text_field=text_field, batch_rows=batch_rows, progress=bar, delimiter=delimiter
         ):
             documents += 1
             if as_json:
@@ -145,6 +156,7 @@ def mask(
     processes: ProcessesOpt = None,
     sample_rows: SampleOpt = 500,
     batch_rows: BatchOpt = 1000,
+    delimiter: DelimiterOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -181,6 +193,7 @@ def mask(
             sample_rows=sample_rows,
             batch_rows=batch_rows,
             progress=bar,
+            delimiter=delimiter,
         )
 
     def show() -> None:
@@ -235,6 +248,7 @@ def scan(
     file: Annotated[Path, typer.Argument(help="A .txt/.log, .jsonl, .csv, .tsv or .parquet file.")],
     sample_rows: SampleOpt = 500,
     processes: ProcessesOpt = None,
+    delimiter: DelimiterOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -245,7 +259,7 @@ def scan(
     from veil.pii.tables import scan_table
 
     with _engine(processes, workspace) as engine:
-        scans = scan_table(file, engine, sample_rows=sample_rows)
+        scans = scan_table(file, engine, sample_rows=sample_rows, delimiter=delimiter)
 
     def show() -> None:
         table = Table("column", "category", "entities (share of values)", "why", title=f"{file.name}")

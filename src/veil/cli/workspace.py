@@ -6,9 +6,19 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.cli.output import (
+    JsonOpt,
+    NewWorkspaceOpt,
+    WorkspaceOpt,
+    console,
+    emit,
+    locate,
+    new_workspace_dir,
+    open_ws,
+)
 from veil.consent.purpose import PurposeRegistry
 from veil.crypto.provider import PROVIDERS
 from veil.errors import ConfigError
@@ -20,7 +30,7 @@ __all__ = ["register"]
 
 
 def init(
-    workspace: WorkspaceOpt = None,
+    workspace: NewWorkspaceOpt = None,
     database_url: Annotated[
         str | None,
         typer.Option(
@@ -38,7 +48,7 @@ def init(
         raise ConfigError(
             f"unknown key provider {key_provider!r}; choose one of: {', '.join(sorted(PROVIDERS))}"
         )
-    ws = Workspace.init(workspace, database_url=database_url, key_provider=key_provider)
+    ws = Workspace.init(new_workspace_dir(workspace), database_url=database_url, key_provider=key_provider)
     try:
         info = {
             "workspace": str(ws.root),
@@ -58,13 +68,16 @@ def init(
 
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Summarise a workspace: datasets, subjects, purposes, keys, audit log."""
+    """Summarise a workspace (and say how it was found): datasets, subjects, purposes, keys, audit log."""
+    where = locate(workspace)
     with open_ws(workspace) as ws:
         catalog = DatasetCatalog(ws)
         with ws.engine.connect() as conn:
             n_subjects = int(conn.execute(sa.select(sa.func.count()).select_from(subjects)).scalar_one())
         data: dict[str, Any] = {
             "workspace": str(ws.root),
+            "found_by": where.source,
+            "found_how": where.describe(),
             "backend": ws.engine.dialect.name,
             "key_provider": ws.config.key_provider,
             "kek_version": ws.provider.current_version(),
@@ -78,7 +91,10 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     def show() -> None:
         table = Table(show_header=False, box=None)
         for k, v in data.items():
-            table.add_row(f"[bold]{k}[/]", str(v))
+            if k in ("found_by", "found_how"):
+                continue
+            shown = f"{v} ({data['found_how']})" if k == "workspace" else str(v)
+            table.add_row(f"[bold]{k}[/]", escape(shown))
         console.print(table)
 
     emit(as_json, data, show)

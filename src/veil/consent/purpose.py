@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from veil import clock
-from veil.errors import ConflictError, InputError, NotFoundError
+from veil.errors import ConflictError, InputError, NotFoundError, did_you_mean
 from veil.schema import purposes
 
 if TYPE_CHECKING:
@@ -116,7 +116,14 @@ class PurposeRegistry:
         else:
             found = _get(conn, name)
         if found is None:
-            raise NotFoundError(f"no purpose {name!r}; add it with `veil purpose add {name} ...`")
+            query = sa.select(purposes.c.name)
+            if conn is None:
+                with self.ws.engine.connect() as own:
+                    known = list(own.execute(query).scalars())
+            else:
+                known = list(conn.execute(query).scalars())
+            hint = did_you_mean(name, known) or f" Add it with `veil purpose add {name} ...`."
+            raise NotFoundError(f"no purpose {name!r}.{hint}")
         return found
 
 

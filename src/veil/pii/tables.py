@@ -198,12 +198,12 @@ def _jsonl_keys(path: Path) -> list[str]:
     raise InputError(f"{path}: no records")
 
 
-def _columns_of(path: Path, kind: FileKind) -> list[str]:
+def _columns_of(path: Path, kind: FileKind, delimiter: str | None = None) -> list[str]:
     if kind == "txt":
         return [TEXT_COLUMN]
     if kind == "jsonl":
         return _jsonl_keys(path)
-    reader = open_table(path, batch_rows=1)
+    reader = open_table(path, batch_rows=1, delimiter=delimiter)
     reader.close()
     return list(reader.names)
 
@@ -241,14 +241,14 @@ class ColumnScan:
         return data
 
 
-def _sample(path: Path, kind: FileKind, rows: int) -> dict[str, list[Any]]:
+def _sample(path: Path, kind: FileKind, rows: int, delimiter: str | None = None) -> dict[str, list[Any]]:
     if kind == "txt":
         lines: list[Any] = []
         for first, _ in _lines(path, rows):
             lines = [line.body for line in first]
             break
         return {TEXT_COLUMN: lines}
-    reader = open_table(path, batch_rows=min(rows, 10_000))
+    reader = open_table(path, batch_rows=min(rows, 10_000), delimiter=delimiter)
     try:
         sample: dict[str, list[Any]] = {n: [] for n in reader.names}
         taken = 0
@@ -274,13 +274,21 @@ def _as_text(value: Any) -> str | None:
 
 
 def scan_table(
-    path: Path, engine: Detector, *, sample_rows: int = 500, columns: Sequence[str] | None = None
+    path: Path,
+    engine: Detector,
+    *,
+    sample_rows: int = 500,
+    columns: Sequence[str] | None = None,
+    delimiter: str | None = None,
 ) -> list[ColumnScan]:
-    """Detected entity types and the category of each column (or of ``columns``), from a sample."""
+    """Detected entity types and the category of each column (or of ``columns``), from a sample.
+
+    ``delimiter``: a CSV file's delimiter (default: detected; see ``veil.vault.reader``).
+    """
     if sample_rows < 1:
         raise ConfigError("sample_rows must be at least 1")
     kind = _check_input(path)
-    sample = _sample(path, kind, sample_rows)
+    sample = _sample(path, kind, sample_rows, delimiter)
     if columns is not None:
         _require(path, list(sample), columns, "column")
         sample = {c: sample[c] for c in columns}
@@ -327,7 +335,7 @@ def _categorise(
 
 # -- detecting ---------------------------------------------------------------------------------
 def _documents(
-    path: Path, kind: FileKind, text_field: str, batch: int
+    path: Path, kind: FileKind, text_field: str, batch: int, delimiter: str | None = None
 ) -> Iterator[tuple[list[str | None], int]]:
     """Batches of documents (``None``: no text) and the bytes read so far."""
     if kind == "txt":
@@ -346,7 +354,7 @@ def _documents(
                 docs.append(value)
             yield docs, done
         return
-    reader = open_table(path, batch_rows=batch)
+    reader = open_table(path, batch_rows=batch, delimiter=delimiter)
     try:
         _require(path, reader.names, [text_field], "column")
         for b in reader:
@@ -362,6 +370,7 @@ def detect_file(
     text_field: str = TEXT_COLUMN,
     batch_rows: int = 500,
     progress: ProgressFn | None = None,
+    delimiter: str | None = None,
 ) -> Iterator[list[Entity]]:
     """The entities of each document of ``path``, in order (one list per line or row).
 
@@ -371,7 +380,7 @@ def detect_file(
     """
     kind = _check_input(path)
     total = path.stat().st_size
-    for docs, done in _documents(path, kind, text_field, batch_rows):
+    for docs, done in _documents(path, kind, text_field, batch_rows, delimiter):
         texts = list(dict.fromkeys(d for d in docs if d))
         found = dict(zip(texts, engine.detect_batch(texts), strict=True)) if texts else {}
         for d in docs:
@@ -430,6 +439,7 @@ def plan_columns(
     text_field: str | None = None,
     per_column: Mapping[str, str] | None = None,
     sample_rows: int = 500,
+    delimiter: str | None = None,
 ) -> list[ColumnPlan]:
     """Which columns :func:`mask_table` masks, and how (see the module docstring)."""
     kind = _check_input(path)
@@ -438,14 +448,17 @@ def plan_columns(
         if columns or (per_column.keys() - {TEXT_COLUMN}):
             raise ConfigError(f"{path}: a text file has no columns; each line is masked as one document")
         return [ColumnPlan(TEXT_COLUMN, "text", None, per_column.get(TEXT_COLUMN))]
-    names = _columns_of(path, kind)
+    names = _columns_of(path, kind, delimiter)
     wanted = list(dict.fromkeys([*(columns or []), *([text_field] if text_field else [])]))
     _require(path, names, [*wanted, *per_column], "column")
     if engine is None:
         raise ConfigError("masking needs a PII engine to scan the columns")
     to_scan = [c for c in wanted if c != text_field] if wanted else names
     scans = (
-        {s.name: s for s in scan_table(path, engine, sample_rows=sample_rows, columns=to_scan)}
+        {
+            s.name: s
+            for s in scan_table(path, engine, sample_rows=sample_rows, columns=to_scan, delimiter=delimiter)
+        }
         if to_scan
         else {}
     )
@@ -559,9 +572,11 @@ def mask_table(
     sample_rows: int = 500,
     batch_rows: int = 1000,
     progress: ProgressFn | None = None,
+    delimiter: str | None = None,
 ) -> MaskRun:
     """Mask ``path`` into ``out`` (same format); operators per type from ``anonymizer``,
-    per column from ``per_column``. Audit-logged when the anonymizer has a workspace."""
+    per column from ``per_column``. Audit-logged when the anonymizer has a workspace.
+    A CSV file's delimiter is detected unless given; a ``.csv`` output keeps the input's."""
     started = time.perf_counter()
     kind = _check_input(path)
     _check_output(path, out, kind)
@@ -574,6 +589,7 @@ def mask_table(
         text_field=text_field,
         per_column=per_column,
         sample_rows=sample_rows,
+        delimiter=delimiter,
     )
     counts = _Counts()
     total = path.stat().st_size
@@ -582,7 +598,9 @@ def mask_table(
         if kind in ("txt", "jsonl"):
             rows = _mask_lines(path, tmp, kind, plans, anonymizer, counts, batch_rows, progress, total)
         else:
-            rows = _mask_rows(path, tmp, out, kind, plans, anonymizer, counts, batch_rows, progress)
+            rows = _mask_rows(
+                path, tmp, out, kind, plans, anonymizer, counts, batch_rows, progress, delimiter
+            )
         by_type = dict(sorted(counts.by_type.items()))
         by_operator = dict(sorted(counts.by_operator.items()))
         if anonymizer.ws is not None:
@@ -671,11 +689,12 @@ def _mask_rows(
     counts: _Counts,
     batch_rows: int,
     progress: ProgressFn | None,
+    delimiter: str | None = None,
 ) -> int:
-    reader = open_table(path, batch_rows=batch_rows)
+    reader = open_table(path, batch_rows=batch_rows, delimiter=delimiter)
     rows = 0
     try:
-        with _TableWriter(tmp, out, path, reader.names, {p.name for p in plans}) as writer:
+        with _TableWriter(tmp, out, path, reader.names, {p.name for p in plans}, reader.delimiter) as writer:
             for batch in reader:
                 writer.write(_mask_columns(anon, plans, batch.columns, counts), batch.size)
                 rows += batch.size
@@ -689,14 +708,25 @@ def _mask_rows(
 class _TableWriter:
     """CSV/TSV or Parquet out; changed Parquet columns become strings."""
 
-    def __init__(self, tmp: Path, out: Path, source: Path, names: list[str], changed: set[str]) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        out: Path,
+        source: Path,
+        names: list[str],
+        changed: set[str],
+        delimiter: str | None = None,
+    ) -> None:
         self.names = names
         self._csv: Any = None
         self._fh: IO[str] | None = None
         self._parquet: pq.ParquetWriter | None = None
         if file_kind(out) == "csv":
             self._fh = tmp.open("w", encoding="utf-8", newline="")
-            self._csv = csv.writer(self._fh, delimiter="\t" if out.suffix.lower() == ".tsv" else ",")
+            # .tsv: tabs; .csv: the input's delimiter (a ';' file stays ';'), else ','
+            tsv = out.suffix.lower() == ".tsv"
+            sep = "\t" if tsv else (delimiter if delimiter not in (None, "\t") else ",")
+            self._csv = csv.writer(self._fh, delimiter=sep)
             self._csv.writerow(names)
         else:
             schema = pq.read_schema(source).remove_metadata()
@@ -795,7 +825,7 @@ def unmask_table(
         else:
             reader = open_table(path, batch_rows=batch_rows)
             try:
-                with _TableWriter(tmp, out, path, reader.names, set()) as writer:
+                with _TableWriter(tmp, out, path, reader.names, set(), reader.delimiter) as writer:
                     for batch in reader:
                         cols = dict(batch.columns)
                         for name, values in cols.items():

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from veil import clock
 from veil.consent.purpose import validate_name
-from veil.errors import NotFoundError
+from veil.errors import NotFoundError, did_you_mean
 from veil.schema import dataset_columns, datasets
 from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory
 
@@ -246,8 +246,19 @@ class DatasetCatalog:
     def get(self, name: str, conn: Connection | None = None) -> Dataset:
         found = self.find(name, conn)
         if found is None:
-            raise NotFoundError(f"no dataset {name!r}; ingest one with `veil ingest FILE --dataset {name}`")
+            hint = did_you_mean(name, self.names(conn)) or (
+                f" Ingest one with `veil ingest FILE --dataset {name}`."
+            )
+            raise NotFoundError(f"no dataset {name!r}.{hint}")
         return found
+
+    def names(self, conn: Connection | None = None) -> list[str]:
+        """Every dataset's name, in order (one small query)."""
+        query = sa.select(datasets.c.name).order_by(datasets.c.name)
+        if conn is None:
+            with self.ws.engine.connect() as own:
+                return list(own.execute(query).scalars())
+        return list(conn.execute(query).scalars())
 
     def find(self, name: str, conn: Connection | None = None) -> Dataset | None:
         if conn is None:

@@ -82,8 +82,10 @@ class Ingestor:
         progress: ProgressFn | None = None,
         batch_rows: int = 10_000,
         classifier: ColumnClassifier | None = None,
+        delimiter: str | None = None,
     ) -> None:
         self.classifier = classifier
+        self.delimiter = delimiter  # a CSV file's delimiter; None: detected (veil.vault.reader)
         self.ws = ws
         self.progress = progress
         self.batch_rows = batch_rows
@@ -102,7 +104,7 @@ class Ingestor:
         subject_column = subject_column or (schema.subject_column if schema else None)
         if not subject_column:
             raise InputError("name the subject column with --subject-column (or in the schema file)")
-        reader = open_table(path, batch_rows=self.batch_rows)
+        reader = open_table(path, batch_rows=self.batch_rows, delimiter=self.delimiter)
         if subject_column not in reader.names:
             raise InputError(
                 f"{path}: no subject column {subject_column!r}; columns are: " + ", ".join(reader.names)

@@ -3,11 +3,17 @@
 Every reader yields :class:`Batch` objects (column name -> list of values) and
 reports how far it got, for progress bars. Errors name the file and the row or
 line, never the content of the row (which may be personal data).
+
+A ``.csv`` file's delimiter is detected from its first 64 KiB (``,``, ``;``, tab or
+``|``: the one that splits the header into the most columns and every sampled row
+into as many), unless one is given; ``.tsv`` files are tab-separated.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +26,16 @@ import pyarrow.parquet as pq
 
 from veil.errors import InputError
 
-__all__ = ["FORMATS", "Batch", "TableReader", "open_table"]
+__all__ = [
+    "DELIMITERS",
+    "FORMATS",
+    "SNIFF_BYTES",
+    "Batch",
+    "TableReader",
+    "open_table",
+    "parse_delimiter",
+    "sniff_delimiter",
+]
 
 FORMATS = {
     ".csv": "csv",
@@ -30,6 +45,52 @@ FORMATS = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
+
+#: Delimiters ``sniff_delimiter`` considers, in order of preference on a tie.
+DELIMITERS = (",", ";", "\t", "|")
+#: Bytes of a CSV file read to detect its delimiter.
+SNIFF_BYTES = 64 * 1024
+_DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def parse_delimiter(text: str) -> str:
+    """A ``--delimiter`` value: one character, or ``tab``/``\\t``, ``comma``, ``semicolon``, ``pipe``."""
+    value = _DELIMITER_NAMES.get(text.lower(), text)
+    if len(value) != 1 or value in {'"', "\n", "\r"} or (value.isalnum() and value.isascii()):
+        raise InputError(
+            f"delimiter {text!r} is not usable: give one character such as ',' ';' '|' or 'tab' "
+            "(not a letter, a digit, a quote or a line break)"
+        )
+    return value
+
+
+def sniff_delimiter(sample: str, *, complete: bool = True) -> str:
+    """The delimiter of a CSV text sample (its first bytes); ``,`` when nothing fits better.
+
+    A candidate must split the header into two or more columns; among those, the one whose
+    sampled rows most often have exactly the header's number of fields wins, then the one
+    with more columns, then the earlier in :data:`DELIMITERS`. ``complete`` says whether the
+    sample is the whole file (else its last, possibly cut, record is ignored). Quoted values
+    (with delimiters or line breaks inside) are parsed as CSV, as the reader will.
+    """
+    best: tuple[float, int] | None = None
+    chosen = ","
+    for candidate in DELIMITERS:
+        try:
+            records = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=candidate) if r]
+        except csv.Error:  # e.g. a field longer than csv.field_size_limit(): not this delimiter
+            continue
+        if not complete and len(records) > 1:
+            records = records[:-1]
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        body = records[1:]
+        fit = sum(len(r) == width for r in body) / len(body) if body else 1.0
+        score = (fit, width)
+        if best is None or score > best:
+            best, chosen = score, candidate
+    return chosen
 
 
 @dataclass(slots=True)
@@ -50,6 +111,7 @@ class TableReader:
         self.path = path
         self.batch_rows = batch_rows
         self.names: list[str] = []
+        self.delimiter: str | None = None  # a CSV file's delimiter (given or detected); None otherwise
         self.total_bytes = path.stat().st_size
         self._fh: Any = None  # a Python or Arrow file; both have tell() and close()
 
@@ -78,9 +140,14 @@ class TableReader:
 
 
 class _CsvReader(TableReader):
-    def __init__(self, path: Path, batch_rows: int) -> None:
+    def __init__(self, path: Path, batch_rows: int, delimiter: str | None = None) -> None:
         super().__init__(path, batch_rows)
-        self.delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+        if delimiter is not None:
+            self.delimiter = parse_delimiter(delimiter)
+        elif path.suffix.lower() == ".tsv":
+            self.delimiter = "\t"
+        else:
+            self.delimiter = self._sniff()
         try:
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 header = next(csv.reader(fh, delimiter=self.delimiter), None)
@@ -92,6 +159,17 @@ class _CsvReader(TableReader):
         self._check_names()
         self._bad_row: int | None = None
         self._bad_fields = 0
+
+    def _sniff(self) -> str:
+        with self.path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+            complete = not fh.read(1)
+        try:
+            # incremental: a multi-byte character cut at the end of the sample is not an error
+            text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=complete)
+        except UnicodeDecodeError:
+            raise InputError(f"{self.path}: not UTF-8 text; convert it to UTF-8 first") from None
+        return sniff_delimiter(text, complete=complete)
 
     def _on_invalid(self, row: Any) -> str:
         # pyarrow numbers physical rows including the header; keep only numbers, never row.text.
@@ -228,15 +306,20 @@ class _ParquetReader(TableReader):
             self._done += record_batch.num_rows
 
 
-def open_table(path: Path, *, batch_rows: int = 10_000) -> TableReader:
-    """Open ``path`` by its extension (.csv/.tsv, .jsonl/.ndjson, .parquet)."""
+def open_table(path: Path, *, batch_rows: int = 10_000, delimiter: str | None = None) -> TableReader:
+    """Open ``path`` by its extension (.csv/.tsv, .jsonl/.ndjson, .parquet).
+
+    ``delimiter`` (CSV only; see :func:`parse_delimiter`) overrides the detected one.
+    """
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if not path.is_file():
         raise InputError(f"{path}: not a regular file")
     fmt = FORMATS.get(path.suffix.lower())
+    if delimiter is not None and fmt != "csv":
+        raise InputError(f"{path}: --delimiter applies to .csv and .tsv files only")
     if fmt == "csv":
-        return _CsvReader(path, batch_rows)
+        return _CsvReader(path, batch_rows, delimiter)
     if fmt == "jsonl":
         return _JsonlReader(path, batch_rows)
     if fmt == "parquet":
