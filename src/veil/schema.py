@@ -25,6 +25,7 @@ __all__ = [
     "dp_budgets",
     "dp_ledger",
     "dp_policies",
+    "erasures_applied",
     "metadata",
     "public_tables",
     "purposes",
@@ -133,6 +134,16 @@ audit_head = sa.Table(
     # HMAC-SHA256 of (workspace, seq, hash) under the key store's audit key (veil.audit.log);
     # NULL when the entry was appended over a head that failed authentication.
     sa.Column("mac", sa.String(64), nullable=True),
+)
+
+#: Erasures whose data-store part committed (veil.rights.erasure): a re-run after a crash between
+#: that commit and the key store's record of it finds its audit entry here instead of writing another.
+erasures_applied = sa.Table(
+    "erasures_applied",
+    metadata,
+    sa.Column("erasure_id", sa.String(32), primary_key=True),
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Column("applied_at", TS, nullable=False),
 )
 
 # -- differential privacy (veil.dp) ---------------------------------------------------------

@@ -34,7 +34,7 @@ from veil.crypto.keystore import KeyStore
 from veil.crypto.provider import FileKeyProvider, KeyProvider, make_provider
 from veil.crypto.pseudonym import Pseudonymizer
 from veil.database import make_engine, writer
-from veil.errors import ConfigError
+from veil.errors import ConfigError, VeilError
 from veil.schema import metadata, workspace_meta
 
 __all__ = ["Workspace"]
@@ -120,7 +120,25 @@ class Workspace:
         config = WorkspaceConfig.load(root)
         ws = cls(root, config)
         ws._check_pairing()
+        ws._recover()
         return ws
+
+    def _recover(self) -> None:
+        """Finish what a killed command left: pending erasures, data keys of dead ingests.
+
+        Two indexed reads of the key store's journal when there is nothing to do. Busy
+        stores are waited for briefly and left for a later open (see veil.rights.erasure).
+        """
+        journal = self.keystore.journal
+        if not (journal.has_pending() or journal.runs()):
+            return
+        # The workspace is the composition root: this is its one import of a capability,
+        # made only when there is work (and so never at import time).
+        from veil.rights.erasure import recover
+
+        # What cannot be done now is left for the next open, or `veil subject erase` again.
+        with contextlib.suppress(VeilError, sa.exc.OperationalError):
+            recover(self)
 
     def _check_pairing(self) -> None:
         with self.engine.connect() as conn:

@@ -78,7 +78,7 @@ def test_train_erase_retrain_story(workspace: Path, tmp_path: Path) -> None:
             for p in load_adult(ROWS).column("person_id").to_pylist()
             if opened.pseudonymize(str(p)) in trained
         )
-    veil("subject", "erase", pid, ws=ws)
+    veil("subject", "erase", pid, "--yes", ws=ws)
     listed = {m["name"]: m for m in veil_json("models", "list", ws=ws)}
     assert listed["income-mlp"]["stale"] and listed["income-mlp"]["erased_subjects"] == 1
     assert "STALE" in veil("models", "list", ws=ws).stdout
@@ -129,7 +129,7 @@ def test_sharded_train_erase_retrains_one_shard(workspace: Path) -> None:
             if opened.pseudonymize(str(p)) in subjects["train"]
         )
     holder = next(j for j, members in enumerate(subjects["shards"]) if pseudonym in members)
-    veil("subject", "erase", pid, ws=ws)
+    veil("subject", "erase", pid, "--yes", ws=ws)
     assert veil_json("models", "list", ws=ws)[0]["stale"]
 
     proc = veil("models", "retrain", "--stale", ws=ws)

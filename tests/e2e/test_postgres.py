@@ -143,7 +143,7 @@ def test_lifecycle_on_postgres(pg_workspace: Path, db: sa.Engine, tmp_path: Path
 
     # Erasure: key destroyed, rows gone from PostgreSQL, export says erased.
     target = people[0]
-    erased = veil_json("subject", "erase", target.patient_id, ws=ws)
+    erased = veil_json("subject", "erase", target.patient_id, "--yes", ws=ws)
     assert erased["key_destroyed"] is True and erased["rows_deleted"] == {"patients": 1}
     assert erased["consent_events_deleted"] == 1
     gone = veil_json("subject", "export", target.patient_id, ws=ws)

@@ -8,7 +8,7 @@ import typer
 
 from veil import clock
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
-from veil.errors import InputError
+from veil.errors import ErasurePendingError, InputError
 from veil.rights.retention import DEFAULT_GRACE_DAYS, enforce_retention
 
 __all__ = ["app"]
@@ -40,5 +40,14 @@ def enforce(
         lambda: console.print(
             f"Checked {result.subjects_checked} subjects as of {result.as_of}: {verb} {result.expired}"
             + (f" ({sum(result.rows_deleted.values())} rows deleted)" if not dry_run else "")
+            + (
+                "; [yellow]erasure pending[/] in "
+                + ", ".join(result.pending)
+                + " (keys destroyed; the next Veil command completes it)"
+                if result.pending
+                else ""
+            )
         ),
     )
+    if result.status == "pending":
+        raise typer.Exit(ErasurePendingError.exit_code)

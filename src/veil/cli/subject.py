@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
+from veil.errors import ErasurePendingError, InputError
 from veil.fileio import atomic_write_bytes
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
@@ -36,7 +38,13 @@ def export(
 
     def show() -> None:
         if result.status == "erased":
-            console.print(f"Subject was [bold]erased[/] at {result.erased_at}; nothing is held.")
+            console.print(f"Subject was [bold]erased[/] at {result.erased_at}; their data key is destroyed.")
+            if result.erasure_pending:
+                console.print(
+                    "  [yellow]erasure pending[/] in: "
+                    + ", ".join(result.erasure_pending)
+                    + " (completed by the next Veil command, or run `veil subject erase` again)"
+                )
         elif result.status == "not_held":
             console.print("Veil holds no data about this subject.")
         else:
@@ -64,19 +72,50 @@ def export(
 def erase(
     subject: Annotated[str, typer.Argument(help="Subject id.")],
     reason: Annotated[str, typer.Option(help="Why (recorded in the audit log).")] = "subject_request",
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Erase without asking for confirmation (for scripts).")
+    ] = False,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Erase a subject: destroy their data key (crypto-shred), delete rows, keep a tombstone."""
+    """Erase a subject: destroy their data key (crypto-shred), delete rows, keep a tombstone.
+
+    This cannot be undone, so it asks first; --yes skips the question, and without a
+    terminal to ask on (a script, a pipe) it refuses unless --yes is given (exit 3).
+    Exit 15: the erasure is recorded and the key destroyed, but a store was busy (e.g. the
+    DP mirror open in a running `veil query`); the next Veil command completes it, or run
+    this again. `veil subject export` lists what is still pending.
+    """
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(
+                "erasure cannot be undone and needs confirmation, but there is no terminal to ask on; "
+                "pass --yes to erase without asking"
+            )
+        question = f"Erase subject {subject!r} for good (data key destroyed, rows deleted)?"
+        if not typer.confirm(question, default=False, err=True):
+            err_console.print("Nothing was erased.")
+            raise typer.Exit(1)
     with open_ws(workspace) as ws:
         result = erase_subject(ws, subject, reason=reason)
-    emit(
-        as_json,
-        result.to_dict(),
-        lambda: console.print(
+
+    def show() -> None:
+        if result.status == "pending":
+            console.print(
+                f"[yellow]Erasure pending[/] for subject {result.pseudonym}: the data key is destroyed "
+                "(nothing of theirs can be decrypted), but these stores were busy and will be "
+                "completed by the next Veil command (or run this again):"
+            )
+            for name, why in result.pending.items():
+                console.print(f"  {name}: {why}")
+            return
+        console.print(
             f"[green]Erased[/] subject {result.pseudonym}: key destroyed={result.key_destroyed}, "
             f"rows deleted={sum(result.rows_deleted.values())}, consent events deleted="
             f"{result.consent_events_deleted} (audit entry {result.audit_seq})"
             + (" [dim](was already erased)[/]" if result.already_erased else "")
-        ),
-    )
+        )
+
+    emit(as_json, result.to_dict(), show)
+    if result.status == "pending":
+        raise typer.Exit(ErasurePendingError.exit_code)

@@ -21,18 +21,21 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from veil import clock
 from veil.crypto.envelope import DEK_BYTES, DataKey, dek_aad
+from veil.crypto.journal import Journal
+from veil.crypto.journal import install as install_journal
 from veil.crypto.provider import KeyProvider
-from veil.database import blob_params, checkpoint, make_engine, marks, select_in, writer
+from veil.database import blob_params, checkpoint, is_sqlite, make_engine, marks, select_in, writer
 from veil.errors import AuditError, ConfigError
 
 __all__ = ["AUDIT_KEY", "BACKUP_KEY", "AuditAnchor", "KeyStore", "RotationResult", "audit_mac"]
@@ -112,6 +115,8 @@ class KeyStore:
         self.engine = engine
         self.writer = writer(engine)
         self.provider = provider
+        #: pending erasures and ingest runs, kept beside the keys (see veil.crypto.journal)
+        self.journal = Journal(engine)
         self._audit_key: bytes | None = None
         self._workspace_id: str | None = None
 
@@ -124,6 +129,7 @@ class KeyStore:
     def create(cls, url: str, provider: KeyProvider, workspace_id: str) -> KeyStore:
         engine = make_engine(url)
         _meta.create_all(engine)
+        install_journal(engine)
         store = cls(engine, provider)
         with store.writer.begin() as conn:
             if conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first():
@@ -142,6 +148,7 @@ class KeyStore:
     @classmethod
     def open(cls, url: str, provider: KeyProvider) -> KeyStore:
         engine = make_engine(url)
+        install_journal(engine)  # one read when current; upgrades an older key store in place
         return cls(engine, provider)
 
     def workspace_id(self) -> str:
@@ -227,6 +234,9 @@ class KeyStore:
 
         ``origin`` tags the keys made here (see :meth:`discard`). New keys are drawn from one
         ``os.urandom`` call (32 random bytes each), wrapped in bulk and inserted in key order.
+        A pseudonym with a tombstone gets no key, even one tombstoned a moment ago by another
+        process: the key store's trigger skips its insert (see :mod:`veil.crypto.journal`), and
+        it is absent from the result; callers treat an absent key as an erased subject.
         """
         wanted = list(dict.fromkeys(pseudonyms))
         keys = self.load(wanted)
@@ -258,49 +268,108 @@ class KeyStore:
                 rows,
             ).rowcount
             raced: set[str] = set()
-            if inserted != len(rows):  # some were there already (or the driver cannot tell): look
+            refused: set[str] = set()
+            if inserted != len(rows):  # some were there already, or erased (or the driver cannot tell)
                 ours = dict(zip(missing, wrapped, strict=True))
-                stored = select_in(
-                    conn, "SELECT pseudonym, wrapped FROM deks WHERE pseudonym IN ({marks})", missing
-                )
-                raced = {str(p) for p, w in stored if bytes(w) != ours[p]}
+                stored = {
+                    str(p): bytes(w)
+                    for p, w in select_in(
+                        conn, "SELECT pseudonym, wrapped FROM deks WHERE pseudonym IN ({marks})", missing
+                    )
+                }
+                raced = {p for p, w in stored.items() if w != ours[p]}
+                refused = set(missing).difference(stored)  # tombstoned: the trigger skipped them
         for p, dek in zip(missing, fresh, strict=True):
-            if p not in raced:
+            if p not in raced and p not in refused:
                 keys[p] = DataKey.make(p, 1, dek)
         if raced:
             keys.update(self.load(raced))
-        return keys, len(missing) - len(raced)
+        return keys, len(missing) - len(raced) - len(refused)
 
-    def discard(self, origin: str) -> int:
-        """Delete the keys a failed run made (its data never committed, so nothing uses them)."""
+    def discard(self, origin: str, *, held: Callable[[Sequence[str]], set[str]] | None = None) -> int:
+        """Delete the keys a failed run tagged ``origin`` made; returns how many went.
+
+        With ``held``, the keys of the pseudonyms it names are kept: ``held(pseudonyms)`` says
+        which of them a data-store row uses (another run may have committed data under a key
+        this run made). Call it under the data store's write lock, so that no writer can start
+        using one of these keys meanwhile (see :mod:`veil.vault.subject`).
+        """
+        if held is None:
+            with self.writer.begin() as conn:
+                return int(conn.execute(_deks.delete().where(_deks.c.origin == origin)).rowcount or 0)
+        candidates = self.journal.run_keys(origin)
+        kept = held(candidates) if candidates else set()
+        orphans = [p for p in candidates if p not in kept]
+        deleted = 0
         with self.writer.begin() as conn:
-            return int(conn.execute(_deks.delete().where(_deks.c.origin == origin)).rowcount or 0)
+            for chunk in _chunks(orphans, 500):
+                deleted += (
+                    conn.execute(
+                        _deks.delete().where(_deks.c.origin == origin, _deks.c.pseudonym.in_(chunk))
+                    ).rowcount
+                    or 0
+                )
+        return deleted
 
     def destroy(self, pseudonym: str, reason: str) -> bool:
         """Crypto-shred: delete the wrapped DEK and record a tombstone. Idempotent."""
         return self.destroy_many([pseudonym], reason) == 1
 
     def destroy_many(self, pseudonyms: Sequence[str], reason: str) -> int:
-        """Crypto-shred many subjects in one transaction; returns how many keys existed."""
+        """Crypto-shred many subjects in one transaction; returns how many keys existed.
+
+        Records no pending erasure: erasure itself uses :meth:`shred`.
+        """
+        with self.writer.begin() as conn:
+            gone = self._shred(conn, list(dict.fromkeys(pseudonyms)), reason, clock.now_iso())
+        checkpoint(self.engine)
+        return gone
+
+    def shred(
+        self,
+        pseudonyms: Sequence[str],
+        reason: str,
+        *,
+        action: str,
+        details: Mapping[str, Any] | None = None,
+        steps: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> tuple[str, int]:
+        """Crypto-shred ``pseudonyms`` and record their erasure as pending, in one transaction.
+
+        Deletes their wrapped DEKs, writes their tombstones (an earlier tombstone keeps its
+        time and reason) and records a pending erasure whose ``steps`` (participant ->
+        prepared payload) are still to do (see :class:`veil.crypto.journal.Journal`).
+        Returns (erasure id, keys destroyed).
+        """
         wanted = list(dict.fromkeys(pseudonyms))
         now = clock.now_iso()
-        gone = 0
         with self.writer.begin() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                gone += conn.execute(_deks.delete().where(_deks.c.pseudonym.in_(chunk))).rowcount or 0
-                known = {
-                    r[0]
-                    for r in conn.execute(
-                        sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym.in_(chunk))
-                    )
-                }
-                fresh = [
-                    {"pseudonym": p, "erased_at": now, "reason": reason} for p in chunk if p not in known
-                ]
-                if fresh:
-                    conn.execute(_tombstones.insert(), fresh)
+            gone = self._shred(conn, wanted, reason, now)
+            erasure_id = self.journal.insert_erasure(
+                conn, wanted, reason, action, details or {}, gone, steps or {}, now
+            )
         checkpoint(self.engine)
+        return erasure_id, gone
+
+    def _shred(self, conn: Connection, wanted: list[str], reason: str, now: str) -> int:
+        if not is_sqlite(conn):
+            # Orders this against concurrent key inserts (SQLite's BEGIN IMMEDIATE already does):
+            # an insert that began first commits first and its key is deleted below; a later one
+            # waits for this commit and then meets the tombstone in the trigger.
+            conn.exec_driver_sql("LOCK TABLE deks IN SHARE ROW EXCLUSIVE MODE")
+        gone = 0
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            gone += conn.execute(_deks.delete().where(_deks.c.pseudonym.in_(chunk))).rowcount or 0
+            known = {
+                r[0]
+                for r in conn.execute(
+                    sa.select(_tombstones.c.pseudonym).where(_tombstones.c.pseudonym.in_(chunk))
+                )
+            }
+            fresh = [{"pseudonym": p, "erased_at": now, "reason": reason} for p in chunk if p not in known]
+            if fresh:
+                conn.execute(_tombstones.insert(), fresh)
         return gone
 
     # -- tombstones ------------------------------------------------------------------------

@@ -281,22 +281,54 @@ class TokenStore:
         """
         if not items or not self._has_table():
             return 0
-        macs = list({self.value_mac(ns, kind, value) for ns in namespaces for kind, value in items})
-        gone = 0
-        with self._writer.begin() as conn:
+        return self.forget_macs(self._macs(namespaces, items))
+
+    def _macs(self, namespaces: Sequence[str], items: Sequence[tuple[str, str]]) -> list[str]:
+        return list({self.value_mac(ns, kind, value) for ns in namespaces for kind, value in items})
+
+    def existing_macs(self, namespaces: Sequence[str], items: Sequence[tuple[str, str]]) -> list[str]:
+        """The lookup keys of the ``(kind, value)`` pairs that have a token now (for erasure,
+        which records them while it can still read the values, and forgets them later)."""
+        if not items or not self._has_table():
+            return []
+        macs = self._macs(namespaces, items)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
             for i in range(0, len(macs), _CHUNK):
-                rows = conn.execute(
-                    sa.select(pii_tokens.c.namespace, pii_tokens.c.value_mac).where(
-                        pii_tokens.c.value_mac.in_(macs[i : i + _CHUNK])
+                found.update(
+                    str(r[0])
+                    for r in conn.execute(
+                        sa.select(pii_tokens.c.value_mac).where(
+                            pii_tokens.c.value_mac.in_(macs[i : i + _CHUNK])
+                        )
                     )
-                ).all()
-                for namespace, mac in rows:
-                    conn.execute(
-                        pii_tokens.update()
-                        .where(pii_tokens.c.namespace == namespace, pii_tokens.c.value_mac == mac)
-                        .values(value_mac=_FORGOTTEN + os.urandom(16).hex(), sealed_value=b"")
-                    )
-                gone += len(rows)
+                )
+        return sorted(found)
+
+    def forget_macs(self, macs: Sequence[str], conn: Connection | None = None) -> int:
+        """:meth:`forget` by lookup keys; in ``conn``'s transaction if given. Idempotent."""
+        if not macs or not self._has_table():
+            return 0
+        if conn is None:
+            with self._writer.begin() as own:
+                return self._forget_macs(own, list(macs))
+        return self._forget_macs(conn, list(macs))
+
+    def _forget_macs(self, conn: Connection, macs: list[str]) -> int:
+        gone = 0
+        for i in range(0, len(macs), _CHUNK):
+            rows = conn.execute(
+                sa.select(pii_tokens.c.namespace, pii_tokens.c.value_mac).where(
+                    pii_tokens.c.value_mac.in_(macs[i : i + _CHUNK])
+                )
+            ).all()
+            for namespace, mac in rows:
+                conn.execute(
+                    pii_tokens.update()
+                    .where(pii_tokens.c.namespace == namespace, pii_tokens.c.value_mac == mac)
+                    .values(value_mac=_FORGOTTEN + os.urandom(16).hex(), sealed_value=b"")
+                )
+            gone += len(rows)
         return gone
 
     def count(self, namespace: str) -> int:

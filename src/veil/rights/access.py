@@ -40,6 +40,9 @@ class SubjectExport:
     consent_history: list[dict[str, Any]] = field(default_factory=list)
     consent_state: dict[str, bool] = field(default_factory=dict)
     usage: list[dict[str, Any]] = field(default_factory=list)
+    #: For an erased subject whose erasure is not finished: the stores still to forget them
+    #: (the keys are gone already; the next Veil command or `veil subject erase` completes it).
+    erasure_pending: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,7 +77,10 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
         )
     usage = [e.to_dict() for e in ws.audit.for_subject(pseudonym)]
     if erased_at:
-        return SubjectExport(subject_id, pseudonym, "erased", erased_at=erased_at, usage=usage)
+        pending = sorted({n for r in ws.keystore.journal.pending(pseudonym) for n in (r.pending or ["all"])})
+        return SubjectExport(
+            subject_id, pseudonym, "erased", erased_at=erased_at, usage=usage, erasure_pending=pending
+        )
     key = ws.keystore.get(pseudonym)
     with ws.engine.connect() as conn:
         row = conn.execute(sa.select(subjects).where(subjects.c.pseudonym == pseudonym)).first()

@@ -1,119 +1,227 @@
-"""Right to erasure (GDPR Art. 17) by crypto-shredding.
+"""Right to erasure (GDPR Art. 17): crypto-shredding, then every store forgets, durably.
 
-Erasing a subject, in this order:
+An erasure is one resumable procedure:
 
-1. the key store destroys the subject's data key and records a tombstone (one
-   transaction, ``secure_delete`` on). From here every sealed field of the
-   subject, live or in any backup, is unreadable for good;
-2. the data store deletes the subject's dataset rows, consent events and vault
-   row, and the audit log records the erasure by pseudonym (one transaction);
-3. SQLite's WAL is checkpointed and truncated so no old page image remains.
+1. **prepare** — each participant (see :mod:`veil.rights.participants`) records what it will
+   need once the keys are gone (the PII token store: the lookup keys of the subjects'
+   tokens). Nothing changes yet.
+2. **shred** — one key-store transaction deletes the subjects' data keys, writes their
+   tombstones and records the erasure as *pending*, with one step per participant. From
+   here every sealed field of the subjects, live or in any backup, is noise; no key can be
+   made for them again (the key store's trigger), and no ingest commits rows for them (it
+   checks the pending erasures at its commit).
+3. **forget** — each participant removes the subjects: PII tokens, the data store (dataset
+   rows, consent events, vault row and the audit entry, in one transaction), models (marked
+   stale), the DP mirror. A step that meets a busy store (a lock held past ``wait_s``, the
+   mirror open in a ``veil query``) stays pending; the others go on.
+4. **record** — the steps done are marked in the key store; the record goes with the last.
 
-If step 2 fails the tombstone already stands: the subject reads as erased, a
-re-run of ``erase`` finishes the deletion, and a restore replays it.
+A process killed after step 2 leaves the record: the next ``Workspace.open`` or
+``veil subject erase`` again runs the steps still pending (:func:`resume_erasures`). Every
+step is idempotent; the data-store step finds its own audit entry if it committed before
+the crash (``erasures_applied``) instead of writing a second one. An erasure that could not
+finish reports ``status="pending"`` (the CLI exits 15): the subject is already unreadable
+and the rest completes later. While it is pending, releases leave the subject out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
+from veil import clock
+from veil.crypto.journal import ErasureRecord
 from veil.database import checkpoint
-from veil.errors import NotFoundError
-from veil.schema import consent_events, subjects
-from veil.vault.classify import ColumnCategory
-from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog
-from veil.vault.subject import SubjectVault
+from veil.errors import BusyError, NotFoundError, VeilError
+from veil.rights.participants import ErasureJob, ErasureParticipant, ParticipantRegistry
+from veil.schema import erasures_applied, subjects
+from veil.vault.subject import collect_orphan_keys, is_lock_timeout, purge_subjects, subject_writer
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["ErasureResult", "erase_pseudonyms", "erase_subject", "purge_rows"]
+__all__ = [
+    "DataStoreParticipant",
+    "ErasureReport",
+    "ErasureResult",
+    "erase_pseudonyms",
+    "erase_subject",
+    "recover",
+    "resume_erasures",
+]
+
+#: Seconds an erasure waits for a busy store before leaving that step pending.
+DEFAULT_WAIT_S = 10.0
+#: ... and when it is finished in passing by another command's ``Workspace.open``.
+RESUME_WAIT_S = 0.25
+
+Status = Literal["complete", "pending"]
+#: Called with the name of each point the procedure passes (for progress and crash tests):
+#: "prepared", "shredded", "<participant>", "recorded".
+StepFn = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
-class ErasureResult:
-    pseudonym: str
-    already_erased: bool
-    key_destroyed: bool
-    rows_deleted: dict[str, int] = field(default_factory=dict)
-    consent_events_deleted: int = 0
-    audit_seq: int = 0
+class ErasureReport:
+    """What one erasure did: its steps done (with their results) and those still pending (why)."""
+
+    erasure_id: str
+    subjects: int
+    keys_destroyed: int
+    status: Status
+    done: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def audit_seq(self) -> int:
+        return int(self.done.get("data", {}).get("audit_seq", 0))
+
+    @property
+    def rows_deleted(self) -> dict[str, int]:
+        return dict(self.done.get("data", {}).get("rows_deleted", {}))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def purge_rows(conn: Connection, ws: Workspace, pseudonyms: Sequence[str]) -> tuple[dict[str, int], int]:
-    """Delete every data-store row of ``pseudonyms`` (dataset rows, consent, vault row)."""
-    rows: dict[str, int] = {}
-    events = 0
-    dsets = DatasetCatalog(ws).list()
-    for i in range(0, len(pseudonyms), 500):
-        chunk = list(pseudonyms[i : i + 500])
-        for ds in dsets:
-            n = conn.execute(ds.table.delete().where(ds.table.c[PSEUDONYM].in_(chunk))).rowcount or 0
-            if n:
-                rows[ds.name] = rows.get(ds.name, 0) + n
-        events += (
-            conn.execute(consent_events.delete().where(consent_events.c.pseudonym.in_(chunk))).rowcount or 0
-        )
-        conn.execute(subjects.delete().where(subjects.c.pseudonym.in_(chunk)))
-    return rows, events
+@dataclass(frozen=True, slots=True)
+class ErasureResult:
+    """``veil subject erase``: one subject's erasure (see :class:`ErasureReport` for the steps)."""
+
+    pseudonym: str
+    already_erased: bool
+    key_destroyed: bool
+    status: Status = "complete"
+    rows_deleted: dict[str, int] = field(default_factory=dict)
+    consent_events_deleted: int = 0
+    audit_seq: int = 0
+    #: participant -> why it is still to do (empty when complete)
+    pending: dict[str, str] = field(default_factory=dict)
+    #: participant -> what it removed
+    participants: dict[str, dict[str, Any]] = field(default_factory=dict)
+    erasure_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def identity_values(ws: Workspace, pseudonyms: Sequence[str]) -> list[str]:
-    """The subjects' decrypted subject ids and direct identifiers (for forgetting their tokens)."""
-    values: set[str] = set()
-    keys = ws.keystore.load(pseudonyms)
-    if not keys:
-        return []
-    dsets = DatasetCatalog(ws).list()
-    with ws.engine.connect() as conn:
-        for i in range(0, len(pseudonyms), 500):
-            chunk = [p for p in pseudonyms[i : i + 500] if p in keys]
-            for p, sealed in conn.execute(
-                sa.select(subjects.c.pseudonym, subjects.c.external_id).where(subjects.c.pseudonym.in_(chunk))
-            ):
-                values.add(SubjectVault.external_id(keys[p], bytes(sealed)))
-            for ds in dsets:
-                cols = [c for c in ds.columns if c.category is ColumnCategory.DIRECT_IDENTIFIER]
-                if not cols:
-                    continue
-                t = ds.table
-                query = sa.select(t.c[PSEUDONYM], t.c[ROW], *[t.c[c.sql_name] for c in cols]).where(
-                    t.c[PSEUDONYM].in_(chunk)
+class DataStoreParticipant:
+    """The data store: dataset rows, consent events and vault row, plus the audit entry."""
+
+    name = "data"
+    after: tuple[str, ...] = ()
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]:
+        return {}
+
+    def forget(self, job: ErasureJob) -> dict[str, Any]:
+        ws = self.ws
+        with subject_writer(ws, wait_s=job.wait_s) as conn:
+            erasures_applied.create(conn, checkfirst=True)  # a workspace made before this table
+            seen = conn.execute(
+                sa.select(erasures_applied.c.audit_seq).where(erasures_applied.c.erasure_id == job.erasure_id)
+            ).first()
+            if seen is not None:  # committed by a run that died before the key store heard of it
+                return {"rows_deleted": {}, "consent_events_deleted": 0, "audit_seq": int(seen[0])}
+            rows, events = purge_subjects(conn, job.pseudonyms)
+            tokens = job.results.get("pii_tokens", {}).get("forgotten")
+            entry = ws.audit.append(
+                conn,
+                job.action,
+                subjects=list(job.pseudonyms),
+                details={
+                    "reason": job.reason,
+                    "rows_deleted": sum(rows.values()),
+                    "consent_events_deleted": events,
+                    "keys_destroyed": job.keys_destroyed,
+                    "pii_tokens_forgotten": tokens,
+                    **({"resumed": True} if job.resumed else {}),
+                    **dict(job.details),
+                },
+            )
+            conn.execute(
+                erasures_applied.insert().values(
+                    erasure_id=job.erasure_id, audit_seq=entry.seq, applied_at=clock.now_iso()
                 )
-                for row in conn.execute(query):
-                    key = keys[row[0]]
-                    for col, blob in zip(cols, row[2:], strict=True):
-                        if blob is not None:
-                            values.add(
-                                key.open_field(
-                                    bytes(blob), dataset=ds.name, row_id=row[1], column=col.sql_name
-                                )
-                            )
-    return sorted(v for v in values if v.strip())
+            )
+        checkpoint(ws.engine)  # no page image of the deleted rows stays in SQLite's WAL
+        return {"rows_deleted": rows, "consent_events_deleted": events, "audit_seq": entry.seq}
 
 
-def forget_pii_tokens(ws: Workspace, values: Sequence[str]) -> int:
-    """Forget pseudonym/surrogate tokens of these values (masked files never unmask to them again).
+def _step(on_step: StepFn | None, name: str) -> None:
+    if on_step is not None:
+        on_step(name)
 
-    The token store seals values under a workspace key, not the subject's, so shredding
-    the subject's key alone would not reach it.
-    """
-    if not values or not sa.inspect(ws.engine).has_table("pii_tokens"):
-        return 0
-    from veil.pii.entity import EntityType  # light modules: no NLP model is loaded
-    from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore
 
-    store = TokenStore(ws.engine, ws.keystore.secret(MAPPING_KEY_NAME))
-    items = [(t.value, v) for t in EntityType for v in values]
-    return store.forget(["pseudonym", "surrogate"], items)
+def _run_steps(
+    ws: Workspace,
+    record: ErasureRecord,
+    participants: Sequence[ErasureParticipant],
+    *,
+    wait_s: float,
+    resumed: bool,
+    on_step: StepFn | None,
+) -> ErasureReport:
+    done = dict(record.done)
+    newly: dict[str, dict[str, Any]] = {}
+    pending: dict[str, str] = {}
+    known = {p.name for p in participants}
+    for name in record.pending:
+        if name not in known:
+            pending[name] = "no participant of this name is registered in this Veil"
+    for p in participants:
+        if p.name not in record.pending:
+            continue
+        waiting = [a for a in p.after if a in record.pending and a not in done]
+        if waiting:
+            pending[p.name] = f"waits for {', '.join(waiting)}"
+            continue
+        job = ErasureJob(
+            erasure_id=record.id,
+            pseudonyms=record.pseudonyms,
+            reason=record.reason,
+            action=record.action,
+            details=record.details,
+            keys_destroyed=record.keys_destroyed,
+            wait_s=wait_s,
+            payload=record.pending[p.name],
+            results=done,
+            resumed=resumed,
+        )
+        try:
+            result = p.forget(job)
+        except BusyError as exc:
+            pending[p.name] = f"busy: {exc.message}"
+            continue
+        except VeilError as exc:
+            pending[p.name] = f"{exc.code}: {exc.message}"
+            continue
+        except sa.exc.OperationalError as exc:
+            reason = "busy: a lock was held too long" if is_lock_timeout(exc) else "database error"
+            pending[p.name] = reason
+            continue
+        except Exception as exc:  # a participant's own failure must not stop the others
+            pending[p.name] = f"failed: {type(exc).__name__}"
+            continue
+        done[p.name] = newly[p.name] = result
+        _step(on_step, p.name)
+    if newly:
+        ws.keystore.journal.finish_steps(record.id, newly)
+    _step(on_step, "recorded")
+    return ErasureReport(
+        erasure_id=record.id,
+        subjects=len(record.pseudonyms),
+        keys_destroyed=record.keys_destroyed,
+        status="pending" if pending else "complete",
+        done=done,
+        pending=pending,
+    )
 
 
 def erase_pseudonyms(
@@ -122,50 +230,115 @@ def erase_pseudonyms(
     *,
     reason: str,
     action: str = "subject.erase",
-    details: dict[str, Any] | None = None,
-) -> tuple[dict[str, int], int, int, int]:
-    """Shred keys, delete rows, audit once. Returns (rows, events, keys destroyed, audit seq)."""
-    identity = identity_values(ws, pseudonyms)  # read while the keys still exist
-    destroyed = ws.keystore.destroy_many(pseudonyms, reason)
-    forgotten = forget_pii_tokens(ws, identity)
-    with ws.transaction() as conn:
-        rows, events = purge_rows(conn, ws, pseudonyms)
-        entry = ws.audit.append(
-            conn,
-            action,
-            subjects=list(pseudonyms),
-            details={
-                "reason": reason,
-                "rows_deleted": sum(rows.values()),
-                "consent_events_deleted": events,
-                "keys_destroyed": destroyed,
-                "pii_tokens_forgotten": forgotten,
-                **(details or {}),
-            },
-        )
-    checkpoint(ws.engine)
-    # The DP analytics mirror holds the subjects' non-identifying columns: drop them now too
-    # (a DP query would also drop them before it runs, but deletion should not wait for one).
-    from veil.dp.mirror import Mirror
-
-    Mirror(ws).forget(pseudonyms)
-    # Models trained on these subjects keep what they learnt from them: mark them stale
-    # (`veil models retrain --stale` trains them again without the erased subjects).
-    from veil.ml.registry import ModelRegistry
-
-    ModelRegistry(ws).mark_stale(pseudonyms)
-    return rows, events, destroyed, entry.seq
+    details: Mapping[str, Any] | None = None,
+    participants: ParticipantRegistry | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
+    on_step: StepFn | None = None,
+) -> ErasureReport:
+    """Erase these subjects from every participant (see the module docstring)."""
+    wanted = list(dict.fromkeys(pseudonyms))
+    parts = (participants or ParticipantRegistry.default()).build(ws)
+    payloads = {p.name: p.prepare(wanted) for p in parts}  # while the keys still exist
+    _step(on_step, "prepared")
+    erasure_id, destroyed = ws.keystore.shred(
+        wanted, reason, action=action, details=dict(details or {}), steps=payloads
+    )
+    _step(on_step, "shredded")
+    record = ErasureRecord(
+        id=erasure_id,
+        created_at=clock.now_iso(),
+        reason=reason,
+        action=action,
+        details=dict(details or {}),
+        keys_destroyed=destroyed,
+        pseudonyms=wanted,
+        pending=payloads,
+    )
+    return _run_steps(ws, record, parts, wait_s=wait_s, resumed=False, on_step=on_step)
 
 
-def erase_subject(ws: Workspace, subject_id: str, *, reason: str = "subject_request") -> ErasureResult:
+def resume_erasures(
+    ws: Workspace,
+    *,
+    pseudonym: str | None = None,
+    participants: ParticipantRegistry | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
+    on_step: StepFn | None = None,
+) -> list[ErasureReport]:
+    """Run the pending steps of unfinished erasures (of ``pseudonym`` only, if given)."""
+    records = ws.keystore.journal.pending(pseudonym)
+    if not records:
+        return []
+    registry = participants or ParticipantRegistry.default()
+    parts = registry.build(ws)
+    reports = []
+    for record in records:
+        if not record.pending and not record.done:
+            # Found by a key-store upgrade (a key made after its tombstone): every participant.
+            steps: dict[str, dict[str, Any]] = {p.name: {} for p in parts}
+            ws.keystore.journal.add_steps(record.id, steps)
+            record = ErasureRecord(**{**asdict(record), "pending": steps})
+        reports.append(_run_steps(ws, record, parts, wait_s=wait_s, resumed=True, on_step=on_step))
+    return reports
+
+
+def erase_subject(
+    ws: Workspace,
+    subject_id: str,
+    *,
+    reason: str = "subject_request",
+    participants: ParticipantRegistry | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
+    on_step: StepFn | None = None,
+) -> ErasureResult:
+    """Erase one subject; an erasure of them left pending is completed instead of repeated."""
     pseudonym = ws.pseudonymize(subject_id)
     already = ws.keystore.tombstone(pseudonym) is not None
-    if not already:
+    reports: list[ErasureReport] = []
+    if already:
+        reports = resume_erasures(
+            ws, pseudonym=pseudonym, participants=participants, wait_s=wait_s, on_step=on_step
+        )
+    else:
         with ws.engine.connect() as conn:
             held = conn.execute(
                 sa.select(subjects.c.pseudonym).where(subjects.c.pseudonym == pseudonym)
             ).first()
         if held is None and ws.keystore.get(pseudonym) is None:
             raise NotFoundError("Veil holds no data about this subject (check the subject id)")
-    rows, events, destroyed, seq = erase_pseudonyms(ws, [pseudonym], reason=reason)
-    return ErasureResult(pseudonym, already, bool(destroyed), rows, events, seq)
+    if not reports:
+        reports = [
+            erase_pseudonyms(
+                ws, [pseudonym], reason=reason, participants=participants, wait_s=wait_s, on_step=on_step
+            )
+        ]
+    pending: dict[str, str] = {}
+    results: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        pending.update(report.pending)
+        results.update(report.done)
+    data = results.get("data", {})
+    return ErasureResult(
+        pseudonym=pseudonym,
+        already_erased=already,
+        key_destroyed=not already and any(r.keys_destroyed for r in reports),
+        status="pending" if pending else "complete",
+        rows_deleted=dict(data.get("rows_deleted", {})),
+        consent_events_deleted=int(data.get("consent_events_deleted", 0)),
+        audit_seq=int(data.get("audit_seq", 0)),
+        pending=pending,
+        participants=results,
+        erasure_ids=[r.erasure_id for r in reports],
+    )
+
+
+def recover(ws: Workspace, *, wait_s: float = RESUME_WAIT_S) -> None:
+    """Finish what killed commands left: orphan data keys of dead ingests, pending erasures.
+
+    Called by ``Workspace.open`` when the key store's journal holds something (two indexed
+    reads tell); waits at most ``wait_s`` per busy store and leaves the rest for later.
+    """
+    if ws.keystore.journal.runs():
+        collect_orphan_keys(ws, wait_s=wait_s)
+    if ws.keystore.journal.has_pending():
+        resume_erasures(ws, wait_s=wait_s)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
 
@@ -40,6 +40,9 @@ class RetentionResult:
     erased: int
     rows_deleted: dict[str, int] = field(default_factory=dict)
     expired_pseudonyms: list[str] = field(default_factory=list)
+    #: "pending" when the erasure's keys are gone but a store was busy (see veil.rights.erasure)
+    status: Literal["complete", "pending"] = "complete"
+    pending: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,14 +78,16 @@ def enforce_retention(
                 expired.append(pseudonym)
     expired.sort()
     rows: dict[str, int] = {}
+    pending: dict[str, str] = {}
     if expired and not dry_run:
-        rows, _events, _destroyed, _seq = erase_pseudonyms(
+        report = erase_pseudonyms(
             ws,
             expired,
             reason="retention_expired",
             action="retention.enforce",
             details={"as_of": clock.format_ts(now), "grace_days": grace_days},
         )
+        rows, pending = report.rows_deleted, report.pending
     return RetentionResult(
         as_of=clock.format_ts(now),
         dry_run=dry_run,
@@ -91,4 +96,6 @@ def enforce_retention(
         erased=0 if dry_run else len(expired),
         rows_deleted=rows,
         expired_pseudonyms=expired,
+        status="pending" if pending else "complete",
+        pending=pending,
     )

@@ -42,7 +42,7 @@ from veil.vault.dataset import (
     sql_name_for,
 )
 from veil.vault.reader import Batch, open_table
-from veil.vault.subject import SubjectVault
+from veil.vault.subject import SubjectVault, release_run
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -115,6 +115,9 @@ class Ingestor:
                 raise InputError(f"schema names column(s) not in {path.name}: {', '.join(sorted(unknown))}")
         ingest_id = secrets.token_hex(6)
         erased = set(self.ws.keystore.tombstones())
+        # Registered before any key is made, so a kill -9 leaves a record the next open uses
+        # to take this run's keys back (veil.vault.subject.collect_orphan_keys).
+        self.ws.keystore.journal.start_run(ingest_id)
         rows = skipped = new_subjects = 0
         ds: Dataset | None = None
         fresh = False
@@ -136,6 +139,11 @@ class Ingestor:
                 ds.create_indexes(conn)
                 # A dataset created by this ingest has no older rows to replace.
                 replaced = 0 if fresh else self._replace_old_rows(conn, ds, ingest_id)
+                # Subjects whose erasure began while this ran leave here, inside this transaction:
+                # an ingest never commits a row of a subject being erased (veil.vault.subject).
+                late = self.vault.drop_erased(conn, ds.table, ingest_id)
+                rows -= late["ingest_rows"]
+                skipped += late["ingest_rows"]
                 subjects = int(
                     conn.execute(
                         sa.select(sa.func.count(sa.distinct(ds.table.c[PSEUDONYM]))).where(
@@ -159,11 +167,13 @@ class Ingestor:
                     },
                 )
         except BaseException:
-            # The data never committed, so the keys this run made protect nothing: take them back.
-            self.ws.keystore.discard(ingest_id)
+            # The data never committed, so the keys this run made protect nothing: take back
+            # those that no other run has committed data under (or leave that to the next open).
+            release_run(self.ws, ingest_id, wait_s=2.0)
             raise
         finally:
             reader.close()
+        self.ws.keystore.journal.end_run(ingest_id, committed=True)
         checkpoint(self.ws.engine)  # fold the bulk load's WAL into the database file now
         if self.progress:
             self.progress(reader.total_bytes, reader.total_bytes)

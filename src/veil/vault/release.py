@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from veil.consent.ledger import lawful_subjects
 from veil.consent.purpose import Purpose, PurposeRegistry
-from veil.errors import ConsentError, InputError
+from veil.errors import ConsentError, ErasurePendingError, InputError
 from veil.fileio import atomic_path
 from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory
 from veil.vault.dataset import PSEUDONYM, Column, Dataset, DatasetCatalog, DType
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = ["ReleaseResult", "Releaser", "allowed_columns"]
+
+#: Most pending-erasure subjects a release leaves out by name (more: it waits for them).
+MAX_PENDING_EXCLUDED = 10_000
 
 _ARROW = {
     DType.INT: pa.int64(),
@@ -110,13 +113,23 @@ class Releaser:
         if lawful is not None:
             members = lawful.subquery()
             query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
-        query = query.order_by(t.c[PSEUDONYM], t.c["_row"])
         schema = pa.schema(
             [pa.field("pseudonym", pa.string())] + [pa.field(c.name, _ARROW[c.dtype]) for c in chosen]
         )
         rows = 0
-        subject_query = sa.select(query.subquery().c[PSEUDONYM]).distinct()
         with self.ws.transaction() as conn, atomic_path(out, mode=0o600) as tmp:
+            # Subjects whose erasure has begun (keys gone; a busy store still to purge) are left
+            # out. Read under the write lock: an erasure's purge cannot commit until this ends.
+            erasing = self.ws.keystore.journal.erasing(limit=MAX_PENDING_EXCLUDED)
+            if len(erasing) > MAX_PENDING_EXCLUDED:
+                raise ErasurePendingError(
+                    f"more than {MAX_PENDING_EXCLUDED} erasures are pending; releases wait until they "
+                    "complete (any Veil command completes them once the data store is free)"
+                )
+            if erasing:
+                query = query.where(t.c[PSEUDONYM].not_in(erasing))
+            query = query.order_by(t.c[PSEUDONYM], t.c["_row"])
+            subject_query = sa.select(query.subquery().c[PSEUDONYM]).distinct()
             with pq.ParquetWriter(tmp, schema) as writer:
                 # Per-statement: the audit append below reuses conn (PostgreSQL cannot INSERT
                 # through the server-side cursor a connection-wide yield_per would leave on).

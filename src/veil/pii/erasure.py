@@ -1,0 +1,95 @@
+"""The PII token store as an erasure participant (see :mod:`veil.rights.participants`).
+
+Pseudonym and surrogate tokens are sealed under a workspace key, not the subject's, so
+shredding the subject's key alone would leave them unmaskable. While the key still
+exists, :meth:`TokenStoreParticipant.prepare` reads the subject's id and direct
+identifiers and records the lookup keys (keyed MACs) of the tokens they have; after the
+shred, :meth:`TokenStoreParticipant.forget` forgets those tokens: old masked files never
+unmask to the erased person again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from veil.pii.entity import EntityType
+from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore
+from veil.schema import subjects
+from veil.vault.classify import ColumnCategory
+from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog
+from veil.vault.subject import SubjectVault, subject_writer
+
+if TYPE_CHECKING:
+    from veil.rights.participants import ErasureJob
+    from veil.workspace import Workspace
+
+__all__ = ["NAMESPACES", "TokenStoreParticipant", "identity_values"]
+
+#: The token namespaces whose values can name a subject.
+NAMESPACES = ("pseudonym", "surrogate")
+
+
+def identity_values(ws: Workspace, pseudonyms: Sequence[str]) -> list[str]:
+    """The subjects' decrypted subject ids and direct identifiers (needs their keys)."""
+    values: set[str] = set()
+    keys = ws.keystore.load(pseudonyms)
+    if not keys:
+        return []
+    dsets = DatasetCatalog(ws).list()
+    with ws.engine.connect() as conn:
+        for i in range(0, len(pseudonyms), 500):
+            chunk = [p for p in pseudonyms[i : i + 500] if p in keys]
+            for p, sealed in conn.execute(
+                sa.select(subjects.c.pseudonym, subjects.c.external_id).where(subjects.c.pseudonym.in_(chunk))
+            ):
+                values.add(SubjectVault.external_id(keys[p], bytes(sealed)))
+            for ds in dsets:
+                cols = [c for c in ds.columns if c.category is ColumnCategory.DIRECT_IDENTIFIER]
+                if not cols:
+                    continue
+                t = ds.table
+                query = sa.select(t.c[PSEUDONYM], t.c[ROW], *[t.c[c.sql_name] for c in cols]).where(
+                    t.c[PSEUDONYM].in_(chunk)
+                )
+                for row in conn.execute(query):
+                    key = keys[row[0]]
+                    for col, blob in zip(cols, row[2:], strict=True):
+                        if blob is not None:
+                            values.add(
+                                key.open_field(
+                                    bytes(blob), dataset=ds.name, row_id=row[1], column=col.sql_name
+                                )
+                            )
+    return sorted(v for v in values if v.strip())
+
+
+class TokenStoreParticipant:
+    name = "pii_tokens"
+    after: tuple[str, ...] = ()
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def _store(self) -> TokenStore | None:
+        if not sa.inspect(self.ws.engine).has_table("pii_tokens"):
+            return None
+        return TokenStore(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME))
+
+    def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]:
+        store = self._store()
+        if store is None:
+            return {"macs": []}
+        values = identity_values(self.ws, pseudonyms)
+        items = [(t.value, v) for t in EntityType for v in values]
+        return {"macs": store.existing_macs(NAMESPACES, items)}
+
+    def forget(self, job: ErasureJob) -> dict[str, Any]:
+        macs = [str(m) for m in job.payload.get("macs", [])]
+        store = self._store() if macs else None
+        if store is None:
+            return {"forgotten": 0}
+        with subject_writer(self.ws, wait_s=job.wait_s) as conn:
+            return {"forgotten": store.forget_macs(macs, conn)}
