@@ -4,13 +4,19 @@ A dataset ``visits`` is stored in table ``ds_visits`` with three system columns
 (``_row`` row id, ``_pseudonym``, ``_ingest``) and one column per source column.
 Columns in :data:`~veil.vault.classify.ENCRYPTED_CATEGORIES` hold sealed blobs;
 the others hold typed values. The subject column itself is never stored.
+
+The catalog records each column's category with its evidence (which rule, detector,
+how many values, which batch; never a value). :meth:`DatasetCatalog.seal_column`
+turns a clear column into a sealed one inside the caller's transaction: every stored
+value is sealed under its subject's key, with the same associated data an ingest
+would have used, and the clear column is dropped (SQLite) or rewritten (PostgreSQL).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -21,9 +27,11 @@ from sqlalchemy.engine import Connection
 
 from veil import clock
 from veil.consent.purpose import validate_name
+from veil.crypto.envelope import DataKey, field_aad_prefix, field_aad_suffixes, seal_many
+from veil.database import blob_params, marks
 from veil.errors import NotFoundError, did_you_mean
 from veil.schema import dataset_columns, datasets
-from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory
+from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory, Evidence
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -31,6 +39,10 @@ if TYPE_CHECKING:
 __all__ = ["Column", "DType", "Dataset", "DatasetCatalog", "converter", "infer_dtype"]
 
 ROW, PSEUDONYM, INGEST = "_row", "_pseudonym", "_ingest"
+#: Rows re-sealed per chunk when a clear column becomes sealed.
+RESEAL_CHUNK = 10_000
+#: Loads the data keys of pseudonyms (erased subjects are absent), e.g. ``KeyStore.load``.
+KeyLoader = Callable[[Iterable[str]], Mapping[str, DataKey]]
 
 
 class DType(StrEnum):
@@ -61,13 +73,18 @@ class Column:
     category: ColumnCategory
     dtype: DType
     position: int
+    evidence: Evidence | None = None
 
     @property
     def sealed(self) -> bool:
         return self.category in ENCRYPTED_CATEGORIES
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "category": self.category.value, "dtype": self.dtype.value}
+        out: dict[str, Any] = {"name": self.name, "category": self.category.value, "dtype": self.dtype.value}
+        if self.evidence is not None:
+            out["why"] = self.evidence.explain()
+            out["evidence"] = self.evidence.to_dict()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,9 +291,7 @@ class DatasetCatalog:
             for c in conn.execute(
                 sa.select(dataset_columns).order_by(dataset_columns.c.dataset, dataset_columns.c.position)
             ):
-                by_dataset.setdefault(c.dataset, []).append(
-                    Column(c.name, c.sql_name, ColumnCategory(c.category), DType(c.dtype), int(c.position))
-                )
+                by_dataset.setdefault(c.dataset, []).append(_column(c))
         return [
             Dataset(
                 name=r.name,
@@ -313,6 +328,7 @@ class DatasetCatalog:
                         "sql_name": c.sql_name,
                         "category": c.category.value,
                         "dtype": c.dtype.value,
+                        "evidence": c.evidence.to_json() if c.evidence else None,
                     }
                     for c in columns
                 ],
@@ -335,11 +351,54 @@ class DatasetCatalog:
                     sql_name=c.sql_name,
                     category=c.category.value,
                     dtype=c.dtype.value,
+                    evidence=c.evidence.to_json() if c.evidence else None,
                 )
             )
         return Dataset(
             ds.name, ds.table_name, ds.subject_column, ds.columns + tuple(new), ds.created_at, ds.updated_at
         )
+
+    def set_evidence(self, conn: Connection, ds: Dataset, name: str, evidence: Evidence) -> Dataset:
+        """Record why column ``name`` has its category (no change to the column itself)."""
+        col = ds.column(name)
+        conn.execute(
+            dataset_columns.update()
+            .where(dataset_columns.c.dataset == ds.name, dataset_columns.c.position == col.position)
+            .values(evidence=evidence.to_json())
+        )
+        return _replace(ds, Column(col.name, col.sql_name, col.category, col.dtype, col.position, evidence))
+
+    def seal_column(
+        self,
+        conn: Connection,
+        ds: Dataset,
+        name: str,
+        category: ColumnCategory,
+        evidence: Evidence,
+        keys: KeyLoader,
+    ) -> Dataset:
+        """Make clear column ``name`` a sealed ``category`` column, sealing what it holds.
+
+        Runs in the caller's transaction (an ingest: all or nothing). Every stored value is
+        converted to text as an ingest would have stored it and sealed under its subject's
+        data key with associated data (dataset, column, pseudonym, row, key version); a
+        value whose subject has no key any more (erased) is dropped. Then the clear column
+        goes: SQLite adds a BLOB column, fills it, drops the old one (``secure_delete``
+        zeroes what it held) and renames; PostgreSQL rewrites the table with the column
+        retyped to ``bytea`` and empty, then fills it.
+        """
+        if category not in ENCRYPTED_CATEGORIES:
+            raise ValueError(f"seal_column needs a sealed category, not {category.value}")
+        col = ds.column(name)
+        sealed = Column(col.name, col.sql_name, category, DType.SEALED, col.position, evidence)
+        if not col.sealed:
+            _reseal(conn, ds, col, keys)
+        conn.execute(
+            dataset_columns.update()
+            .where(dataset_columns.c.dataset == ds.name, dataset_columns.c.position == col.position)
+            .values(category=category.value, dtype=DType.SEALED.value, evidence=evidence.to_json())
+        )
+        return _replace(ds, sealed)
 
     def touch(self, conn: Connection, name: str) -> None:
         conn.execute(datasets.update().where(datasets.c.name == name).values(updated_at=clock.now_iso()))
@@ -383,10 +442,72 @@ def _load(conn: Connection, name: str) -> Dataset | None:
         name=row.name,
         table_name=row.table_name,
         subject_column=row.subject_column,
-        columns=tuple(
-            Column(c.name, c.sql_name, ColumnCategory(c.category), DType(c.dtype), int(c.position))
-            for c in cols
-        ),
+        columns=tuple(_column(c) for c in cols),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def _column(row: Any) -> Column:
+    return Column(
+        row.name,
+        row.sql_name,
+        ColumnCategory(row.category),
+        DType(row.dtype),
+        int(row.position),
+        Evidence.from_json(row._mapping.get("evidence")),
+    )
+
+
+def _replace(ds: Dataset, column: Column) -> Dataset:
+    columns = tuple(column if c.position == column.position else c for c in ds.columns)
+    return Dataset(ds.name, ds.table_name, ds.subject_column, columns, ds.created_at, ds.updated_at)
+
+
+def _reseal(conn: Connection, ds: Dataset, col: Column, keys: KeyLoader) -> None:
+    """Seal every value of clear column ``col`` in place (see :meth:`DatasetCatalog.seal_column`)."""
+    prep = conn.dialect.identifier_preparer
+    table, target = prep.quote(ds.table_name), prep.quote(col.sql_name)
+    blob = sa.LargeBinary().compile(dialect=conn.dialect)
+    work = "_veil_reseal"
+    # Sealed values wait in a temporary table keyed by row id (the dataset table has no
+    # index on _row), then one UPDATE ... FROM joins them in.
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {work} (r VARCHAR(40) PRIMARY KEY, v {blob})")
+    insert = f"INSERT INTO {work} (r, v) VALUES ({marks(conn, 2)})"  # noqa: S608 - fixed names
+    as_text = converter(DType.SEALED)
+    prefix = field_aad_prefix(ds.name, col.sql_name)
+    t = ds.table
+    query = sa.select(t.c[ROW], t.c[PSEUDONYM], t.c[col.sql_name]).where(t.c[col.sql_name].is_not(None))
+    # Fetched chunk by chunk, each chunk sealed and stored before the next is read.
+    result = conn.execute(query, execution_options={"yield_per": RESEAL_CHUNK})
+    for part in result.partitions():
+        found = keys({p for _, p, _ in part})
+        rows = [(r, p, v) for r, p, v in part if p in found]  # no key: an erased subject's value goes
+        if not rows:
+            continue
+        row_keys = [found[p] for _, p, _ in rows]
+        suffixes = field_aad_suffixes(
+            [p for _, p, _ in rows], [r for r, _, _ in rows], [k.version for k in row_keys]
+        )
+        blobs = seal_many(
+            [k.aead for k in row_keys],
+            [as_text(v).encode() for _, _, v in rows],
+            [prefix + s for s in suffixes],
+        )
+        conn.exec_driver_sql(insert, list(zip([r for r, _, _ in rows], blob_params(blobs), strict=True)))
+    # Identifiers are quoted by the dialect and come from the catalog; values are bound.
+    fill = f"UPDATE {table} SET {{col}} = w.v FROM {work} AS w WHERE w.r = {table}.{prep.quote(ROW)}"  # noqa: S608
+    if conn.dialect.name == "postgresql":
+        # Retyping rewrites the table: the new heap never held the clear values.
+        conn.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {target} TYPE {blob} USING NULL")
+        conn.exec_driver_sql(fill.format(col=target))
+    else:
+        taken = {c.sql_name for c in ds.columns}
+        temp = next(
+            f"{col.sql_name}_sealed{i}" for i in range(1, 10_000) if f"{col.sql_name}_sealed{i}" not in taken
+        )
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {prep.quote(temp)} {blob}")
+        conn.exec_driver_sql(fill.format(col=prep.quote(temp)))
+        conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {target}")
+        conn.exec_driver_sql(f"ALTER TABLE {table} RENAME COLUMN {prep.quote(temp)} TO {target}")
+    conn.exec_driver_sql(f"DROP TABLE {work}")

@@ -6,6 +6,17 @@ text are sealed under the subject's key, and everything else is typed and
 stored in the dataset table keyed by pseudonym. The raw subject id is stored
 only sealed, in the subject's vault row.
 
+Classification sees the whole file: a column's first category comes from its name and
+the first non-empty values of the first batch, and then every batch, before it is
+written, goes through the column's :class:`~veil.vault.classify.ColumnWatch`. A batch
+that shows an identifier anywhere in a clear column (or that the column's flags or
+codes stopped being that, or that it reads as prose) makes the column sealed there and
+then, in the same transaction: the catalog records the new category with its evidence
+and every value already stored is sealed under its subject's key
+(:meth:`~veil.vault.dataset.DatasetCatalog.seal_column`). A value a detector recognises
+is therefore never written in clear. Only a schema file's category is left as declared
+(the findings are recorded next to it).
+
 Re-ingesting upserts by subject: a subject present in the file gets exactly the
 file's rows (their old rows are replaced); subjects absent from the file keep
 theirs. The whole ingest is one transaction: any error leaves the data store
@@ -18,6 +29,9 @@ import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from operator import is_not
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +42,15 @@ from sqlalchemy.engine import Connection
 from veil.crypto.envelope import field_aad_prefix, field_aad_suffixes, seal_many
 from veil.database import blob_params, checkpoint
 from veil.errors import ConflictError, InputError
-from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory, SchemaFile, classify_column
+from veil.vault.classify import (
+    ENCRYPTED_CATEGORIES,
+    ColumnCategory,
+    ColumnWatch,
+    Evidence,
+    Finding,
+    SchemaFile,
+    classify_column,
+)
 from veil.vault.dataset import (
     INGEST,
     PSEUDONYM,
@@ -54,6 +76,7 @@ ProgressFn = Callable[[int, int], None]
 #: Classifies new columns from their sampled values (e.g. ``veil.pii.tables.PiiColumnClassifier``);
 #: without one, ingest uses the name-and-pattern rules of ``veil.vault.classify``.
 ColumnClassifier = Callable[[Mapping[str, Sequence[Any]]], Mapping[str, ColumnCategory]]
+#: Non-empty values of the first batch that each column's first category is decided on.
 SAMPLE_ROWS = 1000
 #: Most distinct text values whose conversion one column remembers during an ingest.
 MEMO_SIZE = 1 << 15
@@ -126,10 +149,15 @@ class Ingestor:
                 for batch in reader:
                     if ds is None:
                         fresh = self.catalog.find(dataset, conn) is None
-                        ds = self._prepare(conn, dataset, subject_column, reader.names, batch, schema)
+                        ds, watch = self._prepare(
+                            conn, dataset, subject_column, reader.names, batch, schema, ingest_id
+                        )
                         plan = _Plan(
                             ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer
                         )
+                    # Before the batch is written: a column it shows must be sealed is sealed now.
+                    plan = watch.check(conn, plan, batch)
+                    ds = plan.ds
                     done, skip, new = self._load_batch(conn, plan, batch, path, ingest_id, erased)
                     rows, skipped, new_subjects = rows + done, skipped + skip, new_subjects + new
                     if self.progress:
@@ -164,6 +192,7 @@ class Ingestor:
                         "replaced_rows": replaced,
                         "skipped_erased_rows": skipped,
                         "sealed_columns": [c.name for c in ds.columns if c.sealed],
+                        "sealed_by_scan": watch.upgraded,
                     },
                 )
         except BaseException:
@@ -197,7 +226,8 @@ class Ingestor:
         names: Sequence[str],
         batch: Batch,
         schema: SchemaFile | None,
-    ) -> Dataset:
+        ingest_id: str,
+    ) -> tuple[Dataset, _Watch]:
         existing = self.catalog.find(name, conn)
         if existing is not None and existing.subject_column != subject_column:
             raise ConflictError(
@@ -208,24 +238,31 @@ class Ingestor:
         position = max((c.position for c in known.values()), default=-1) + 1
         new: list[Column] = []
         overrides = schema.columns if schema else {}
-        unclassified = [c for c in names if c != subject_column and c not in known and c not in overrides]
+        watch = _Watch(self, ingest_id, pinned=set(overrides))
+        # The first non-empty values, wherever they are in the batch (a column empty for its
+        # first rows is classified on the values it has, not on nothing).
+        samples = {
+            c: list(islice(filter(partial(is_not, None), batch.columns[c]), SAMPLE_ROWS))
+            for c in names
+            if c != subject_column and c not in known
+        }
+        unclassified = [c for c in samples if c not in overrides]
         detected: Mapping[str, ColumnCategory] = {}
         if self.classifier is not None and unclassified:
-            detected = self.classifier(
-                {c: [v for v in batch.columns[c][:SAMPLE_ROWS] if v is not None] for c in unclassified}
-            )
+            detected = self.classifier({c: samples[c] for c in unclassified})
         for col in names:
             if col == subject_column:
                 continue
-            sample = [v for v in batch.columns[col][:SAMPLE_ROWS] if v is not None]
             if col in known:
                 if col in overrides and overrides[col] is not known[col].category:
                     raise ConflictError(
                         f"column {col!r} of dataset {name!r} is already {known[col].category.value}; "
                         "a schema file cannot reclassify it on re-ingest"
                     )
+                watch.add(known[col])
                 continue
-            category = overrides.get(col) or detected.get(col) or classify_column(col, sample).category
+            sample = samples[col]
+            category, evidence = self._first_category(col, sample, overrides, detected)
             if category is ColumnCategory.SUBJECT_ID:
                 raise InputError(f"column {col!r}: only the subject column can be subject_id")
             declared = schema.types.get(col) if schema else None
@@ -235,11 +272,34 @@ class Ingestor:
                 dtype = DType(declared) if declared else infer_dtype(sample)
             sql = sql_name_for(col, taken | {ROW, PSEUDONYM, INGEST})
             taken.add(sql)
-            new.append(Column(col, sql, category, dtype, position))
+            column = watch.first_batch(Column(col, sql, category, dtype, position, evidence), batch)
+            new.append(column)
             position += 1
         if existing is None:
-            return self.catalog.create(conn, name, subject_column, new)
-        return self.catalog.add_columns(conn, existing, new) if new else existing
+            return self.catalog.create(conn, name, subject_column, new), watch
+        return (self.catalog.add_columns(conn, existing, new) if new else existing), watch
+
+    @staticmethod
+    def _first_category(
+        col: str,
+        sample: Sequence[Any],
+        overrides: Mapping[str, ColumnCategory],
+        detected: Mapping[str, ColumnCategory],
+    ) -> tuple[ColumnCategory, Evidence]:
+        """A new column's category from the schema file, the classifier or the rules, and why."""
+        if col in overrides:
+            category = overrides[col]
+            return category, Evidence("schema", f"declared {category.value} in the schema file")
+        rules = classify_column(col, sample)
+        found = detected.get(col)
+        if found is not None and found is not rules.category:
+            return found, Evidence("pii", f"PII detection on sampled values (rules: {rules.reason})")
+        return rules.category, Evidence(
+            "pii" if found is not None else "rules",
+            rules.reason,
+            holds_while=rules.holds_while,
+            otherwise=rules.otherwise,
+        )
 
     # -- rows ------------------------------------------------------------------------------
     def _load_batch(
@@ -285,7 +345,11 @@ class Ingestor:
                 elif conv is _identity_text:
                     out_columns.append([v if v is None or type(v) is str else conv(v) for v in values])
                 else:
-                    out_columns.append(plan.convert(col.name, values))
+                    done = plan.pre.pop(col.name, None)  # converted by the watch already
+                    if done is None:
+                        out_columns.append(plan.convert(col.name, values))
+                    else:
+                        out_columns.append([done[i] for i in keep] if skipped else done)
             except (ValueError, TypeError, OverflowError) as exc:
                 bad = _first_bad(values, conv)
                 where = (
@@ -351,6 +415,9 @@ class _Plan:
 
     def __init__(self, ds: Dataset, names: Sequence[str], paramstyle: str, prep: Any) -> None:
         self.ds = ds
+        self._args = (names, paramstyle, prep)
+        #: This batch's converted values of clear columns, when the watch converted them first.
+        self.pre: dict[str, list[Any]] = {}
         in_file = set(names)
         self.file_columns = [c for c in ds.columns if c.name in in_file]
         self.conv = {
@@ -368,6 +435,15 @@ class _Plan:
         names = ", ".join(prep.quote(c) for c in cols)
         marks = ", ".join([mark] * len(cols))
         self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
+    def rebuilt(self, ds: Dataset) -> _Plan:
+        """The plan for ``ds`` (a column was sealed); remembered conversions of the others stay."""
+        plan = _Plan(ds, *self._args)
+        for c in plan.file_columns:
+            if plan.conv[c.name] is self.conv.get(c.name):
+                plan._memo[c.name] = self._memo[c.name]
+        plan.pre = {k: v for k, v in self.pre.items() if not ds.column(k).sealed}
+        return plan
 
     def convert(self, column: str, values: Sequence[Any]) -> list[Any]:
         """``converter(dtype)`` of each value (None stays None), remembering text values.
@@ -397,3 +473,100 @@ class _Plan:
         if len(memo) >= MEMO_SIZE and misses * 2 > len(values):
             self._memo[column] = None
         return out
+
+
+class _Watch:
+    """The whole-column check of one ingest: every clear column, every batch, before it is written."""
+
+    def __init__(self, ingestor: Ingestor, ingest_id: str, *, pinned: set[str]) -> None:
+        self.catalog = ingestor.catalog
+        self.keys = ingestor.ws.keystore.load
+        self.ingest_id = ingest_id
+        self.pinned = pinned  # columns a schema file declares: findings are noted, never acted on
+        self.columns: dict[str, ColumnWatch] = {}
+        self.upgraded: dict[str, dict[str, Any]] = {}
+        self.batch = 0
+        self._scanned: set[str] = set()  # new columns whose first batch was scanned by first_batch
+
+    def add(self, col: Column) -> None:
+        if col.sealed:
+            return
+        why = col.evidence
+        self.columns[col.name] = ColumnWatch(
+            col.name,
+            text=col.dtype is DType.TEXT,
+            holds_while=why.holds_while if why else None,
+            otherwise=why.otherwise if why else None,
+        )
+
+    def first_batch(self, col: Column, batch: Batch) -> Column:
+        """A new column, sealed already if the first batch shows it must be (no DDL needed)."""
+        self.add(col)
+        watch = self.columns.get(col.name)
+        if watch is None or col.name in self.pinned:
+            return col
+        self._scanned.add(col.name)
+        finding = watch.scan(batch.columns[col.name])
+        if finding is None:
+            return col
+        del self.columns[col.name]
+        evidence = self._evidence(finding, batch, 1)
+        self.upgraded[col.name] = evidence.to_dict()
+        return Column(col.name, col.sql_name, finding.category, DType.SEALED, col.position, evidence)
+
+    def check(self, conn: Connection, plan: _Plan, batch: Batch) -> _Plan:
+        self.batch += 1
+        skip, self._scanned = self._scanned, set()
+        ds = plan.ds
+        for col in plan.file_columns:
+            watch = self.columns.get(col.name)
+            if watch is None or col.name in skip:
+                continue
+            values = batch.columns[col.name]
+            if watch.holds_while is None and col.name not in self.pinned and self._typed(plan, col, values):
+                continue
+            finding = watch.scan(values)
+            if finding is None:
+                continue
+            del self.columns[col.name]
+            evidence = self._evidence(finding, batch, self.batch)
+            if col.name in self.pinned:
+                kept = ds.column(col.name).evidence or Evidence("schema", "declared in the schema file")
+                note = f"kept {col.category.value} as the schema file says, although it {evidence.explain()}"
+                ds = self.catalog.set_evidence(conn, ds, col.name, kept.noted(note))
+                continue
+            ds = self.catalog.seal_column(conn, ds, col.name, finding.category, evidence, self.keys)
+            self.upgraded[col.name] = evidence.to_dict()
+        return plan if ds is plan.ds else plan.rebuilt(ds)
+
+    @staticmethod
+    def _typed(plan: _Plan, col: Column, values: Sequence[Any]) -> bool:
+        """Whether a typed column's values all convert to its type and so cannot hold an identifier.
+
+        Dates, timestamps, booleans and numbers hold none, except numbers of 13+ digits (a
+        card or a French NIR written as a number): those columns are scanned. A value that
+        does not convert is scanned too (an identifier may be why); if none is found, the
+        batch's load reports the row as before. The conversions are kept for the load.
+        """
+        if col.dtype is DType.TEXT:
+            return False
+        try:
+            converted = plan.convert(col.name, values)
+        except (ValueError, TypeError, OverflowError):
+            return False
+        if col.dtype in (DType.INT, DType.FLOAT):
+            largest = max(map(abs, filter(partial(is_not, None), converted)), default=0)
+            if largest >= 1e12:
+                return False
+        plan.pre[col.name] = converted
+        return True
+
+    def _evidence(self, finding: Finding, batch: Batch, number: int) -> Evidence:
+        return Evidence(
+            "scan",
+            finding.reason,
+            self.ingest_id,
+            batch=number,
+            row=batch.where(finding.first),
+            counts=finding.counts,
+        )
