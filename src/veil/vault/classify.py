@@ -695,17 +695,20 @@ def detect(values: Collection[str], clean: set[bytes] | None = None) -> dict[str
     return hits
 
 
-def _distinct_texts(values: Iterable[Any]) -> set[str]:
-    """The distinct non-empty values as text (numbers, dates and nested values as stored)."""
+def _distinct_texts(values: Iterable[Any]) -> tuple[set[str], bool]:
+    """The distinct non-empty values as text (numbers, dates and nested values as stored),
+    and whether every value was a string or missing (as in a CSV file)."""
     try:
         distinct = set(values)
     except TypeError:  # lists or dicts (Parquet): compare them as text
         distinct = {v if isinstance(v, str) else _as_text(v) for v in values if v is not None}
+        distinct.discard("")
+        return distinct, False
     distinct.discard(None)
     distinct.discard("")
     if set(map(type, distinct)) - {str}:
-        distinct = {v if type(v) is str else _as_text(v) for v in distinct}
-    return distinct
+        return {v if type(v) is str else _as_text(v) for v in distinct}, False
+    return distinct, True
 
 
 def _as_text(value: Any) -> str:
@@ -745,15 +748,24 @@ def is_free_text(values: Sequence[str]) -> bool:
 
 def is_flags(values: Sequence[Any]) -> bool:
     """Yes/no flags (Y/N, 0/1, true/false, ...): at least one value, all of them flags."""
-    present = [v for v in values if v is not None and v != ""]
-    if not present:
-        return False
-    seen = {v if isinstance(v, bool) else str(v).strip().lower() for v in present}
-    return len(seen) <= FLAG_MAX_DISTINCT and all(isinstance(v, bool) or v in FLAG_VALUES for v in seen)
+    seen: set[Any] = set()
+    for v in values:
+        if v is None or v == "":
+            continue
+        flag = v if isinstance(v, bool) else str(v).strip().lower()
+        if not (isinstance(flag, bool) or flag in FLAG_VALUES):
+            return False
+        seen.add(flag)
+    return 0 < len(seen) <= FLAG_MAX_DISTINCT
 
 
 def is_coded(values: Sequence[Any]) -> bool:
     """A handful of short codes, each repeated (A1..A5, home/work/mobile): not free text."""
+    try:
+        if len(set(values)) > CODE_MAX_DISTINCT + 2:  # (+ None, "", and spacing variants)
+            return False
+    except TypeError:  # unhashable (nested) values are no codes
+        return False
     texts = [v.strip() if isinstance(v, str) else _as_text(v) for v in values if v is not None]
     texts = [t for t in texts if t]
     distinct = set(texts)
@@ -795,12 +807,6 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
     """Classify one column from its name and a sample of its values."""
     tokens = tokens_of(name)
     texts = [v.strip() for v in sample if isinstance(v, str) and v.strip()]
-    hits = detect(set(texts)) if texts else {}
-    if hits:
-        counts = {d: sum(1 for t in texts if t in found) for d, found in hits.items()}
-        top = min(counts, key=lambda d: (-counts[d], [x.name for x in DETECTORS].index(d)))
-        if counts[top] / len(texts) >= VALUE_SHARE:
-            return ColumnClass(ColumnCategory.DIRECT_IDENTIFIER, f"values look like {_BY_NAME[top].label}")
     kind = _what_values_are(sample)
     direct = _has_phrase(tokens, DIRECT_PHRASES)
     if direct in {("name",), ("names",)} and NOT_PERSON.intersection(tokens):
@@ -812,16 +818,22 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
             holds = (kind, ColumnCategory.DIRECT_IDENTIFIER, f"name contains '{phrase}'")
         else:
             return ColumnClass(ColumnCategory.DIRECT_IDENTIFIER, f"name contains '{phrase}'")
+    # Sealed either way from here on when the values read as prose (a note may hold anything);
+    # otherwise an identifier in any sampled value makes it a direct identifier.
+    if is_free_text(texts):
+        return ColumnClass(ColumnCategory.FREE_TEXT, "values are long free text")
+    hits = detect(set(texts)) if texts else {}
     if hits:
+        order = [d.name for d in DETECTORS]
+        counts = {d: sum(1 for t in texts if t in found) for d, found in hits.items()}
+        top = min(counts, key=lambda d: (-counts[d], order.index(d)))
+        if counts[top] / len(texts) >= VALUE_SHARE:
+            return ColumnClass(ColumnCategory.DIRECT_IDENTIFIER, f"values look like {_BY_NAME[top].label}")
         total = sum(1 for t in texts if any(t in found for found in hits.values()))
-        labels = " and ".join(_BY_NAME[d].label for d in sorted(hits, key=[x.name for x in DETECTORS].index))
-        if is_free_text(texts):
-            return ColumnClass(ColumnCategory.FREE_TEXT, f"values are long free text holding {labels}")
+        labels = " and ".join(_BY_NAME[d].label for d in sorted(hits, key=order.index))
         return ColumnClass(
             ColumnCategory.DIRECT_IDENTIFIER, f"{total} of {len(texts)} sampled values hold {labels}"
         )
-    if is_free_text(texts):
-        return ColumnClass(ColumnCategory.FREE_TEXT, "values are long free text")
     free = _has_phrase(tokens, FREE_TEXT_PHRASES)
     # No value in the sample (a sparse notes column) is no evidence against free text: seal it.
     no_values = not texts and all(v is None or isinstance(v, str) for v in sample)
@@ -896,12 +908,12 @@ class ColumnWatch:
         self.values = self.chars = self.words = 0
 
     def scan(self, values: Sequence[Any]) -> Finding | None:
-        distinct = _distinct_texts(values)
+        distinct, plain = _distinct_texts(values)
         if not distinct:
             return None
         hits = detect(distinct, self._clean)
         if hits:
-            return self._identifiers(values, hits)
+            return self._identifiers(values, hits, plain)
         if self.holds_while is not None and self.otherwise is not None:
             broken = self._holds(distinct)
             if broken is not None:
@@ -912,12 +924,12 @@ class ColumnWatch:
                     _first(values, {broken}),
                 )
         if self.text:
-            return self._prose(values, distinct)
+            return self._prose(values, distinct, plain)
         return None
 
-    def _identifiers(self, values: Sequence[Any], hits: Mapping[str, set[str]]) -> Finding:
+    def _identifiers(self, values: Sequence[Any], hits: Mapping[str, set[str]], plain: bool) -> Finding:
         matched = set().union(*hits.values())
-        texts = _texts(values)
+        texts = _texts(values, plain)
         counts = tuple(
             (d.name, sum(1 for t in texts if t in hits[d.name])) for d in DETECTORS if d.name in hits
         )
@@ -946,7 +958,7 @@ class ColumnWatch:
             return next(iter(new))
         return None
 
-    def _prose(self, values: Sequence[Any], distinct: set[str]) -> Finding | None:
+    def _prose(self, values: Sequence[Any], distinct: set[str], plain: bool) -> Finding | None:
         longest = max(map(len, distinct))
         if longest >= PROSE_VALUE_CHARS:
             for v in distinct:
@@ -954,12 +966,15 @@ class ColumnWatch:
                     return Finding(
                         ColumnCategory.FREE_TEXT, "has a value that reads as free text", _first(values, {v})
                     )
-        strs = _texts(values)
+        strs = _texts(values, plain)
         n = len(strs)
         chars = sum(map(len, strs))
         self.values += n
         self.chars += chars
-        self.words += sum(map(str.count, strs, repeat(" "))) + n  # words ~ spaces + 1
+        if longest >= FREE_TEXT_MIN_CHARS:
+            self.words += sum(map(str.count, strs, repeat(" "))) + n  # words ~ spaces + 1
+        else:  # short values only: an upper bound (a word and a space take 2 characters) will do
+            self.words += (chars + n) // 2
         if (
             self.values
             and self.chars >= FREE_TEXT_MIN_CHARS * self.values
@@ -973,9 +988,9 @@ class ColumnWatch:
         return None
 
 
-def _texts(values: Sequence[Any]) -> list[str]:
-    """Every non-empty value as text, in order."""
-    if set(map(type, values)) <= {str, type(None)}:
+def _texts(values: Sequence[Any], plain: bool) -> list[str]:
+    """Every non-empty value as text, in order (``plain``: they are all strings or None)."""
+    if plain:
         return list(filter(None, values))
     return [v if type(v) is str else _as_text(v) for v in values if v is not None and v != ""]
 
