@@ -115,19 +115,38 @@ def fairness(
     model: Annotated[str, typer.Argument(help="Registered model.")],
     sensitive: Annotated[str, typer.Option(help="Column to group by (allowed for the model's purpose).")],
     mitigate: Annotated[
-        bool, typer.Option("--mitigate", help="Retrain with a Fairlearn reduction; show before/after.")
+        bool,
+        typer.Option(
+            "--mitigate",
+            help="Train the model again by its own recipe with reweighing by --sensitive (a DP model is "
+            "charged again), register it and show before/after on the held-out subjects.",
+        ),
     ] = False,
     constraint: Annotated[
-        str, typer.Option(help="Mitigation constraint: demographic_parity or equalized_odds.")
+        str,
+        typer.Option(
+            help="Fairness criterion: demographic_parity or equalized_odds (--mitigate: demographic_parity)."
+        ),
     ] = "demographic_parity",
+    name: Annotated[
+        str | None, typer.Option(help="Registry name of the mitigated model (default: MODEL-fair-SENSITIVE).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a mitigated model of the same name.")
+    ] = False,
     min_group_size: Annotated[
         int, typer.Option(help="Fewest rows (and true positives / negatives) a group's rates need.", min=1)
     ] = 30,
-    seed: Annotated[int, typer.Option(help="Seed (mitigation split and randomised classifier).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed (row choice and the mitigated model's training).")] = 0,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Group fairness of a model's held-out predictions (Fairlearn): per-group rates and differences."""
+    """Group fairness of a model's held-out predictions (Fairlearn): per-group rates and differences.
+
+    --mitigate trains the named model again with its own subjects, features, model and privacy
+    settings (charged like any DP training), reweighing (group, label) cells towards
+    demographic parity, and registers the result as a new model with its card.
+    """
     from veil.ml.model_audit import fairness as run_fairness
 
     with open_ws(workspace) as ws:
@@ -139,6 +158,8 @@ def fairness(
             constraint=constraint,
             min_group_size=min_group_size,
             seed=seed,
+            mitigated_name=name,
+            replace=replace,
         )
     data = result.to_dict()
 
@@ -153,8 +174,10 @@ def fairness(
         mitigation = data["mitigation"]
         if mitigation is not None:
             console.print(
-                f"\nMitigation: {mitigation['estimator']} on {mitigation['subjects']} subjects, "
-                f"{mitigation['constraint']} (Fairlearn ExponentiatedGradient)"
+                f"\nMitigation: registered [bold]{mitigation['model']}[/] ({mitigation['method']}, "
+                f"{mitigation['constraint']}; {_privacy(mitigation)}), trained on {mitigation['subjects']} "
+                f"subjects; held-out accuracy {mitigation['accuracy_before']:.4f} -> "
+                f"{mitigation['accuracy']:.4f}"
             )
             for label in ("before", "after"):
                 console.print(_fairness_table(f"{label} mitigation", mitigation[label]))

@@ -11,10 +11,13 @@ columns only) and encode them with the encoding saved beside its weights:
   :func:`veil.ml.training.fit` with the card's settings: DP-SGD at the card's
   (epsilon, delta) for a DP model, plain training for a ``--no-dp`` one — on random halves
   of a pool about twice the size of the model's training set (capped by ``max_rows``);
-* :func:`fairness` reports the model's held-out predictions by a sensitive column (which
-  need not be a feature, but must be allowed for the purpose) and, with ``mitigate``,
-  retrains a logistic regression with and without Fairlearn's ``ExponentiatedGradient``
-  on the same encoded features and reports both (the mitigated model is not saved).
+* :func:`fairness` reports the model's predictions on its own held-out subjects (kept in
+  the registry at training time) by a sensitive column (which need not be a feature, but
+  must be allowed for the purpose) and, with ``mitigate``, trains the model again by its
+  own recipe — same subjects, same encoding, same model, optimiser, schedule and privacy
+  settings, and charged to the budget like any DP training — with reweighing towards
+  demographic parity (:func:`veil.ml.training.reweighing`), registers the result as a new
+  model with its card, and reports before / after on the same held-out subjects.
 
 Each audit appends one audit-log entry (``ml.audit_model`` / ``ml.fairness``: the
 pseudonyms of the subjects whose rows were read, counts and metrics) and a summary to the
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from dataclasses import replace as replace_fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
 
     from veil.ml.attacks import ProbaFn
     from veil.ml.data_prep import Encoding, TrainingPlan
+    from veil.ml.training import FixedSplit, TrainSettings
     from veil.vault.dataset import Column
     from veil.workspace import Workspace
 
@@ -113,20 +118,31 @@ class ModelAuditResult:
 
 @dataclass(frozen=True, slots=True)
 class MitigationResult:
-    """A logistic regression without and with a Fairlearn reduction, on the same held-out rows."""
+    """The named model and its registered, mitigated retraining, on the same held-out subjects."""
 
     constraint: Constraint
-    #: lawful subjects whose rows the two models were trained and evaluated on
+    #: the model the mitigation trained on (the named model's training subjects still lawful)
     subjects: int
     before: FairnessReport
     after: FairnessReport
-    estimator: str = "logistic regression"
+    #: the registered mitigated model, its card (held-out accuracy) and what it was charged
+    model: str
+    accuracy: float
+    accuracy_before: float
+    epsilon: float | None
+    delta: float | None
+    method: str = "reweighing (Kamiran & Calders) in the model's own recipe"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "constraint": self.constraint,
-            "estimator": self.estimator,
+            "method": self.method,
+            "model": self.model,
             "subjects": self.subjects,
+            "accuracy": self.accuracy,
+            "accuracy_before": self.accuracy_before,
+            "epsilon": self.epsilon if self.epsilon is not None else "none",
+            "delta": self.delta if self.delta is not None else "none",
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
         }
@@ -363,6 +379,47 @@ def _group(value: Any) -> str:
     return MISSING_GROUP if value is None else str(value)
 
 
+def _held_out(registry: ModelRegistry, name: str, data: _Subjects) -> list[str]:
+    """The model's own held-out subjects that are still lawful (older models: every non-member)."""
+    recorded = registry.held_out(name)
+    if recorded is None:
+        return list(data.non_members)
+    keep = set(recorded)
+    return [s for s in data.non_members if s in keep]
+
+
+def _mitigation_plan(
+    ws: Workspace, name: str, card: ModelCard, sensitive: str, new_name: str, replace: bool
+) -> tuple[TrainSettings, FixedSplit]:
+    """The mitigated model's settings and split, checked (no row read, nothing charged)."""
+    from veil.ml.training import FixedSplit, Trainer, TrainSettings
+
+    registry = ModelRegistry(ws)
+    if card.shards > 1:
+        raise InputError(
+            f"model {name!r} is a SISA ensemble: mitigation retrains one model (train one without --shards)"
+        )
+    settings = replace_fields(TrainSettings.from_dict(card.settings), fair_sensitive=sensitive)
+    held = registry.held_out(name)
+    if held is None:
+        raise InputError(
+            f"model {name!r} was trained before Veil kept its held-out subjects: retrain it "
+            f"(`veil models retrain {name}`) to mitigate it on its own split"
+        )
+    _, encoding = registry.load(name)
+    fixed = FixedSplit(tuple(registry.subjects(name)), tuple(held), encoding, derived_from=name)
+    # Every check that needs no row, before this command reads any (the charge comes later).
+    Trainer(ws).preflight(settings, new_name, replace=replace, fixed=fixed)
+    return settings, fixed
+
+
+def _predict(model: nn.Module, data: _Subjects, subjects: list[str]) -> tuple[Any, Any]:
+    x, y = data.arrays(subjects)
+    proba = _proba_fn(model)
+    predicted = (np.asarray(proba(x.astype(np.float64)))[:, 1] > 0.5).astype(np.int64)
+    return y.astype(np.int64), predicted
+
+
 def fairness(
     ws: Workspace,
     name: str,
@@ -372,62 +429,76 @@ def fairness(
     constraint: str = "demographic_parity",
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     seed: int = 0,
+    mitigated_name: str | None = None,
+    replace: bool = False,
 ) -> FairnessResult:
     """Group fairness of the registered model ``name`` by ``sensitive`` on its held-out subjects.
 
-    With ``mitigate``, a logistic regression is trained on the model's encoded features of
-    all its lawful subjects with and without Fairlearn's ``ExponentiatedGradient`` under
-    ``constraint``, and both are reported on the same held-out share of them (not DP, not
-    saved: a diagnosis of what a fairness constraint would cost and gain). A group's rates
-    are reported only when it has at least ``min_group_size`` rows (and its TPR / FPR as
-    many true positives / negatives); see :func:`veil.ml.fairness.fairness_report`.
+    With ``mitigate`` (``constraint`` must be demographic parity), the model is trained again
+    by its own recipe with reweighing by ``sensitive`` (:class:`veil.ml.training.Trainer`, on
+    the model's own training subjects and feature encoding; a DP model is charged its
+    (epsilon, delta) again, after every data-free check), registered as ``mitigated_name``
+    (default ``NAME-fair-SENSITIVE``) with its card, and both models are reported on the
+    same held-out subjects. A group's rates are reported only when it has at least
+    ``min_group_size`` rows (and its TPR / FPR as many true positives / negatives); see
+    :func:`veil.ml.fairness.fairness_report`.
     """
     from veil.ml.fairness import fairness_report
-    from veil.ml.fairness import mitigate as run_mitigation
+    from veil.ml.training import Trainer, accuracy
 
     chosen = _check_constraint(constraint)
+    if mitigate and chosen != "demographic_parity":
+        raise InputError(
+            "--mitigate retrains the model with reweighing, which targets demographic_parity; "
+            "equalized_odds is measured but not mitigated (drop --constraint or use demographic_parity)"
+        )
     if min_group_size < 1:
         raise InputError(f"--min-group-size must be at least 1, got {min_group_size}")
     registry = ModelRegistry(ws)
     card = registry.card(name)
     column = _sensitive_column(ws, card, sensitive)
+    new_name = mitigated_name or f"{name}-fair-{sensitive}".lower()
+    plan = _mitigation_plan(ws, name, card, sensitive, new_name, replace) if mitigate else None
     data = _load(ws, name, extra=[column], seed=seed)
-    held_out = data.non_members
+    held_out = _held_out(registry, name, data)
     if not held_out:
         raise InputError(f"model {name!r} has no lawful held-out subjects left to evaluate")
-    proba = _proba_fn(data.model)
-    x, y = data.arrays(held_out)
-    predicted = (np.asarray(proba(x.astype(np.float64)))[:, 1] > 0.5).astype(np.int64)
     groups = [_group(data.rows[s][sensitive]) for s in held_out]
-    report = fairness_report(
-        y.astype(np.int64), predicted, groups, sensitive_name=sensitive, min_group_size=min_group_size
-    )
+
+    def report_of(model: nn.Module) -> FairnessReport:
+        y, predicted = _predict(model, data, held_out)
+        return fairness_report(y, predicted, groups, sensitive_name=sensitive, min_group_size=min_group_size)
+
+    report = report_of(data.model)
     notes: list[str] = []
     if card.private:
         notes.append("the metrics are exact (not DP): they reveal statistics of the held-out subjects")
     mitigation: MitigationResult | None = None
-    read = list(held_out)
-    if mitigate:
-        everyone = data.members + data.non_members
-        all_x, all_y = data.arrays(everyone)
-        try:
-            outcome = run_mitigation(
-                all_x.astype(np.float64),
-                all_y.astype(np.int64),
-                [_group(data.rows[s][sensitive]) for s in everyone],
-                constraint=chosen,
-                seed=seed,
-                sensitive_name=sensitive,
-                min_group_size=min_group_size,
-            )
-        except ValueError as exc:
-            raise InputError(f"cannot mitigate model {name!r}: {exc}") from exc
-        mitigation = MitigationResult(chosen, len(everyone), outcome.before, outcome.after)
-        read = everyone
+    if plan is not None:
+        settings, fixed = plan
+        trained = Trainer(ws).train(settings, new_name, replace=replace, seed=seed, fixed=fixed)
+        mitigated, _ = registry.load(new_name)
+        x, y = data.arrays(held_out)
+        mitigation = MitigationResult(
+            chosen,
+            trained.card.train_subjects,
+            report,
+            report_of(mitigated),
+            model=new_name,
+            accuracy=round(accuracy(mitigated, x, y), 6),
+            accuracy_before=round(accuracy(data.model, x, y), 6),
+            epsilon=settings.epsilon,
+            delta=settings.delta if settings.private else None,
+        )
         notes.append(
-            "mitigation retrains a logistic regression (without DP) on the model's features of all "
-            f"{len(everyone)} lawful subjects and compares it with and without the {chosen} constraint "
-            "on a held-out 30%; the mitigated model is not saved"
+            f"mitigation: {new_name!r} is {name!r} trained again by its own recipe on its "
+            f"{trained.card.train_subjects} lawful training subjects with reweighing by {sensitive}"
+            + (
+                f", charged epsilon={settings.epsilon:g}, delta={settings.delta:g}"
+                if settings.private
+                else " (not DP, like the model)"
+            )
+            + f"; both are evaluated on the same {len(held_out)} held-out subjects"
         )
     details: dict[str, Any] = {
         "model": name,
@@ -440,6 +511,7 @@ def fairness(
         if mitigation is None
         else {
             "constraint": chosen,
+            "model": mitigation.model,
             "subjects": mitigation.subjects,
             "before": mitigation.before.demographic_parity_difference,
             "after": mitigation.after.demographic_parity_difference,
@@ -449,7 +521,12 @@ def fairness(
     }
     with ws.transaction() as conn:
         entry = ws.audit.append(
-            conn, "ml.fairness", purpose=card.purpose, dataset=card.dataset, subjects=read, details=details
+            conn,
+            "ml.fairness",
+            purpose=card.purpose,
+            dataset=card.dataset,
+            subjects=held_out,
+            details=details,
         )
     registry.record_audit(
         name, {"kind": "fairness", "at": clock.now_iso(), "audit_seq": entry.seq, **details}
