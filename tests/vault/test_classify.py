@@ -7,13 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veil.errors import InputError
 from veil.vault.classify import (
+    _BY_NAME,
+    DETECTORS,
     ENCRYPTED_CATEGORIES,
+    FLAG_MAX_DISTINCT,
+    FLAG_VALUES,
     ColumnCategory,
+    ColumnWatch,
+    Evidence,
     SchemaFile,
     classify_column,
+    detect,
+    shape_of,
     tokens_of,
 )
 
@@ -293,3 +303,283 @@ def test_bad_category_error_lists_the_choices(tmp_path: Path) -> None:
 def test_missing_schema_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read schema file"):
         SchemaFile.load(tmp_path / "absent.yaml")
+
+
+# -- identifier detectors (one value each; see veil.vault.classify.DETECTORS) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("alice@example.com", "email"),
+        ("write to Bob.Smith+x@mail.example.org today", "email"),
+        ("o'neil@example.co.uk", "email"),
+        ("@alice_b", "handle"),
+        ("  @Bob.Smith ", "handle"),
+        ("123-45-6789", "us_ssn"),
+        ("ssn 234-56-7890 on file", "us_ssn"),
+        ("AB 12 34 56 C", "uk_nino"),
+        ("2 95 10 99 126 111 93", "fr_nir"),
+        ("12345678Z", "es_nif"),
+        ("X1234567L", "es_nif"),
+        ("RSSMRA85T10A562S", "it_fiscal_code"),
+        ("DE89 3704 0044 0532 0130 00", "iban"),
+        ("GB82WEST12345698765432", "iban"),
+        ("paid from DE89 3704 0044 0532 0130 00 EUR", "iban"),
+        ("4111 1111 1111 1111", "card"),
+        ("4111111111111111", "card"),
+        ("5500-0000-0000-0004", "card"),
+        ("+1-555-123-4567", "phone"),
+        ("(555) 123-4567", "phone"),
+        ("555.123.4567", "phone"),
+        ("555 123 4567", "phone"),
+        ("+44 20 7946 0958", "phone"),
+        ("0044 20 7946 0958", "phone"),
+        ("020 7946 0958", "phone"),
+        ("07700 900123", "phone"),
+        ("06 12 34 56 78", "phone"),
+        ("01.23.45.67.89", "phone"),
+        ("+33612345678", "phone"),
+        ("555-123-4567 ext. 12", "phone"),
+        ("call +44 20 7946 0958 after six", "phone"),
+        ("10.0.0.1", "ip"),
+        ("fe80::1ff:fe23:4567:890a", "ip"),
+        ("from 192.168.1.20 at night", "ip"),
+    ],
+)
+def test_detectors_find_identifiers(value: str, kind: str) -> None:
+    assert kind in detect({value})
+    assert _BY_NAME[kind].matches(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # flags and codes
+        *["Y", "N", "yes", "no", "0", "1", "true", "FALSE", "x", "A1", "A5", "B-200", "home", "n/a"],
+        # dates and times in many spellings
+        *["1980-01-31", "31.01.1980", "01/31/1980", "31-01-1980", "1980/01/31", "2024-01-01T10:00:00Z"],
+        *["10:30:00", "23:59", "10:30:00.123"],
+        # numbers: plain, signed, decimal, grouped, scientific, coordinates, ZIP+4
+        *["5551234567", "0612345678", "-1234567", "12345678.90", "+1234567.89", "1 234 567", "1.234.567"],
+        *["1.234.567.890", "6.02e23", "40.712776", "-73.935242", "02134-1234", "1,234,567"],
+        # references, versions, ranges, barcodes, order numbers
+        *["2024-000123", "2024-01-001", "REF-00042", "10.0.19041.1234", "1.2.3", "100-200", "5001234567890"],
+        *["4111111111111112", "0000000000000000", "12345678A", "DE00 0000 0000 0000 0000 00"],
+        # things with @ that are no e-mail or handle
+        *["3 @ 5.00", "@", "@@", "a@b", "meet @ 10"],
+    ],
+)
+def test_detectors_leave_other_values_alone(value: str) -> None:
+    assert detect({value}) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("phone_verified", ["Y", "N"]),
+        ("has_mobile", ["0", "1", "1"]),
+        ("email_opt_in", ["true", "false"]),
+        ("fax", ["T", "F"]),
+        ("name_checked", ["yes", "no"]),
+        ("cell", [True, False]),
+        ("mobile", [0, 1]),
+    ],
+)
+def test_yes_no_flags_under_identifying_names_are_not_identifiers(name: str, values: list[Any]) -> None:
+    result = classify_column(name, values * 20)
+    assert result.category not in ENCRYPTED_CATEGORIES
+    assert (result.holds_while, result.otherwise) == ("flags", DIRECT)
+    assert "yes/no flags" in result.reason
+
+
+CODES = [f"A{1 + i % 5}" for i in range(200)]
+
+
+@pytest.mark.parametrize("name", ["history", "notes", "comment_code", "feedback", "description", "remarks"])
+def test_a_coded_column_is_not_free_text(name: str) -> None:
+    result = classify_column(name, CODES)
+    assert result.category not in ENCRYPTED_CATEGORIES
+    assert (result.holds_while, result.otherwise) == ("codes", FREE)
+
+
+@pytest.mark.parametrize("name", ["phone_type", "email_status", "mobile_kind", "ip_class"])
+def test_codes_under_a_verifiable_identifier_name_are_not_identifiers(name: str) -> None:
+    result = classify_column(name, [["home", "work", "mobile"][i % 3] for i in range(100)])
+    assert result.category not in ENCRYPTED_CATEGORIES
+    assert (result.holds_while, result.otherwise) == ("codes", DIRECT)
+
+
+@pytest.mark.parametrize("name", ["doctor_name", "username", "home_address", "passport"])
+def test_codes_under_a_name_no_detector_can_check_stay_sealed(name: str) -> None:
+    """Five staff names repeated over many rows are still names: no detector can tell."""
+    assert classify_column(name, CODES).category is DIRECT
+
+
+def test_few_values_are_no_evidence_of_codes() -> None:
+    assert classify_column("comments", ["ok", "fine", "ok"]).category is FREE
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "expected"),
+    [
+        ("visit_de", ["31.01.1980", "01.02.2001", "15.12.1999"], QUASI),
+        ("slot", ["10:30:00", "11:00:00", "23:59:59"], OTHER),
+        ("amount", ["1 234 567", "12 345 678", "987 654 321"], OTHER),
+        ("ref", ["2024-000123", "2024-000124", "2023-999999"], OTHER),
+        ("build", ["10.0.19041.1234", "10.0.22621.2428"], OTHER),
+    ],
+)
+def test_dates_times_amounts_and_references_are_not_identifiers(
+    name: str, values: list[str], expected: ColumnCategory
+) -> None:
+    assert classify_column(name, values).category is expected
+
+
+def test_a_minority_of_identifiers_in_the_sample_is_enough() -> None:
+    values = ["pending"] * 97 + ["alice@example.com", "+44 20 7946 0958", "@alice"]
+    result = classify_column("contact", values)
+    assert result.category is DIRECT
+    assert result.reason == (
+        "3 of 100 sampled values hold e-mail addresses and social media handles and phone numbers"
+    )
+
+
+# -- the whole column --------------------------------------------------------------------------
+
+
+def test_the_watch_finds_an_identifier_in_any_batch_and_names_the_first() -> None:
+    watch = ColumnWatch("contact", text=True)
+    assert watch.scan(["pending"] * 500) is None
+    assert watch.scan([None] * 500) is None
+    batch: list[Any] = ["pending"] * 500
+    batch[321] = "Reach me: bob@example.org"
+    batch[400] = "+44 20 7946 0958"
+    finding = watch.scan(batch)
+    assert finding is not None
+    assert (finding.category, finding.first) == (DIRECT, 321)
+    assert dict(finding.counts) == {"email": 1, "phone": 1}
+    assert "example" not in finding.reason and "7946" not in finding.reason
+
+
+def test_the_watch_brings_back_what_the_name_said_when_flags_stop() -> None:
+    watch = ColumnWatch("has_mobile", text=False, holds_while="flags", otherwise=DIRECT)
+    assert watch.scan(["0", "1"] * 100) is None
+    finding = watch.scan(["0", "1", "2"])
+    assert finding is not None and finding.category is DIRECT and finding.first == 2
+
+
+def test_the_watch_counts_distinct_codes_over_the_whole_column() -> None:
+    watch = ColumnWatch("history", text=True, holds_while="codes", otherwise=FREE)
+    for start in range(0, 20, 5):
+        assert watch.scan([f"C{start + i}" for i in range(5)] * 10) is None
+    finding = watch.scan(["C99"])
+    assert finding is not None and finding.category is FREE
+
+
+def test_the_watch_seals_a_text_column_once_it_reads_as_prose() -> None:
+    watch = ColumnWatch("x", text=True)
+    assert watch.scan([None] * 1000) is None
+    finding = watch.scan([LONG_NOTE] * 10)
+    assert finding is not None and finding.category is FREE
+    one = ColumnWatch("status", text=True)
+    assert one.scan(["active"] * 1000) is None
+    note = LONG_NOTE + " She asked us to call her daughter about the appointment next week."
+    finding = one.scan(["active"] * 999 + [note])
+    assert finding is not None and finding.category is FREE and finding.first == 999
+
+
+def test_prose_holding_an_identifier_is_free_text() -> None:
+    finding = ColumnWatch("x", text=True).scan([f"{LONG_NOTE} Write to ann@example.com."])
+    assert finding is not None and finding.category is FREE
+
+
+def test_typed_values_are_scanned_as_stored_text() -> None:
+    watch = ColumnWatch("n", text=False)
+    assert watch.scan([1, 2, 3, date(2024, 1, 1), 2.5, True]) is None
+    finding = watch.scan([4111111111111111])
+    assert finding is not None and dict(finding.counts) == {"card": 1}
+    nested = ColumnWatch("tags", text=False).scan([["a", "b"], {"mail": "x@example.com"}])
+    assert nested is not None and dict(nested.counts) == {"email": 1}
+
+
+def test_evidence_round_trips_and_explains_without_values() -> None:
+    evidence = Evidence(
+        "scan", "holds 3 e-mail addresses", "abc", batch=2, row="row 1501", counts=(("email", 3),)
+    ).noted("checked")
+    assert Evidence.from_json(evidence.to_json()) == evidence
+    assert evidence.explain() == "holds 3 e-mail addresses (batch 2, first at row 1501); checked"
+    assert Evidence.from_json(None) is None
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_IDENTIFIERS = [
+    "alice@example.com",
+    "@alice_b",
+    "123-45-6789",
+    "AB123456C",
+    "2 95 10 99 126 111 93",
+    "12345678Z",
+    "RSSMRA85T10A562S",
+    "GB82 WEST 1234 5698 7654 32",
+    "4111 1111 1111 1111",
+    "+44 20 7946 0958",
+    "(555) 123-4567",
+    "10.0.0.1",
+    "fe80::1",
+]
+_noise = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_values = st.one_of(
+    _noise,
+    st.builds(lambda a, i, b: a + i + b, _noise, st.sampled_from(_IDENTIFIERS), _noise),
+    st.builds(lambda a, i, b: f"{a} {i} {b}", _noise, st.sampled_from(_IDENTIFIERS), _noise),
+    st.from_regex(r"[0-9A-Za-z +().\-/@:]{1,24}", fullmatch=True),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_values, max_size=30))
+def test_the_shape_shortcut_finds_exactly_what_checking_every_value_finds(values: list[str]) -> None:
+    """``detect`` skips values whose shape no detector can match; nothing it skips could match."""
+    reference: dict[str, set[str]] = {}
+    for v in set(values):
+        for d in DETECTORS:
+            if d.check is not None and d.check(v):
+                assert d.in_shape(shape_of(v)), (d.name, v)  # the shape test is necessary
+            if d.matches(v):
+                reference.setdefault(d.name, set()).add(v)
+    assert detect(set(values)) == reference
+    clean: set[bytes] = set()
+    assert detect(set(values), clean) == reference
+    assert detect(set(values), clean) == reference  # the second time from the clean cache
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["A1", "A2", "pending", "1980-01-31", "", None, "02134"]), min_size=1, max_size=200
+    ),
+    st.sampled_from(_IDENTIFIERS),
+    st.data(),
+)
+def test_one_identifier_anywhere_is_found(benign: list[Any], identifier: str, data: st.DataObject) -> None:
+    at = data.draw(st.integers(0, len(benign)))
+    values = [*benign[:at], identifier, *benign[at:]]
+    finding = ColumnWatch("c", text=True).scan(values)
+    assert finding is not None and finding.first == at
+    assert finding.category in ENCRYPTED_CATEGORIES
+
+
+@given(
+    st.lists(st.sampled_from(sorted(FLAG_VALUES)), min_size=1), st.sampled_from([str.upper, str.lower, str])
+)
+def test_flags_are_never_identifiers(flags: list[str], case: Any) -> None:
+    values = [case(f) for f in flags]
+    assert detect(set(values)) == {}
+    if len({v.lower() for v in values}) <= FLAG_MAX_DISTINCT:
+        assert classify_column("phone", values).category not in ENCRYPTED_CATEGORIES
+
+
+def test_a_value_holding_the_internal_separator_is_shaped_alone() -> None:
+    assert detect({"a\x1fb@example.com", "x"}) == {"email": {"a\x1fb@example.com"}}

@@ -544,10 +544,11 @@ _PHONE_GROUPS = re.compile(rb"[ ().\-/]+")
 _NOT_PHONE = re.compile(
     rb"9{4}[-/.]9{1,2}[-/.]9{1,2}|9{1,2}[-/.]9{1,2}[-/.]9{2,4}"  # dates
     rb"|-?9+(?:\.9+)?"  # plain numbers and decimals
-    rb"|-?9{1,3}(?:[ .]999)+(?:\.9+)?"  # 1 234 567 / 1.234.567
+    rb"|-?9{1,3}(?: 999)+(?:\.9+)?|-?9{1,3}(?:\.999)+"  # 1 234 567.89 / 1.234.567
     rb"|9{1,3}(?:\.9{1,3}){3}"  # IPv4
     rb"|999-99-9999"  # US SSN
 )
+_DECIMAL = re.compile(rb"9+\.9+")
 _PHONE_IN_TEXT = re.compile(
     rb"(?<![9A-Za-z+])\+9[9 ().\-]{6,22}9(?!9)"
     rb"|(?<![9A-Za-z(+\-])(?:\(999\) ?|999[-.])999[-.]9999(?![9A-Za-z\-])"
@@ -560,10 +561,10 @@ def _phone_value(shape: bytes) -> bool:
         return False
     plus, body = m.group(1), m.group(2)
     digits = body.count(b"9")
+    if plus:  # +33612345678 is how phone numbers are stored; +1234567.89 is an amount
+        return 8 <= digits <= 15 and _DECIMAL.fullmatch(body) is None
     if _NOT_PHONE.fullmatch(body):
         return False
-    if plus:
-        return 8 <= digits <= 15
     groups = [g for g in _PHONE_GROUPS.split(body) if g]
     separators = set(_PHONE_GROUPS.findall(body))
     if len(groups) < 2 or len(groups[-1]) < 2:
