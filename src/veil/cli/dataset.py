@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from veil.cli.output import DelimiterOpt, JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
@@ -65,10 +66,13 @@ def ingest(
             f"{result.dataset} ({result.new_subjects} new, {result.replaced_rows} old rows replaced, "
             f"{result.skipped_erased_rows} rows of erased subjects skipped) in {result.seconds:.2f}s"
         )
-        table = Table("column", "category", "stored as")
+        table = Table("column", "category", "stored as", "why")
         for c in result.columns:
             table.add_row(
-                c["name"], c["category"], "sealed (AES-256-GCM)" if c["dtype"] == "sealed" else c["dtype"]
+                c["name"],
+                c["category"],
+                "sealed (AES-256-GCM)" if c["dtype"] == "sealed" else c["dtype"],
+                escape(c.get("why", "")),
             )
         console.print(table)
 
@@ -138,9 +142,14 @@ def show_(
         ds = DatasetCatalog(ws).get(name)
 
     def show() -> None:
-        table = Table("column", "category", "type", title=f"{ds.name} (subject column: {ds.subject_column})")
+        table = Table(
+            "column", "category", "type", "why", title=f"{ds.name} (subject column: {ds.subject_column})"
+        )
         for c in ds.columns:
-            table.add_row(c.name, c.category.value, c.dtype.value)
+            # Why: the rule, detector, counts and batch that decided it (never a value).
+            table.add_row(
+                c.name, c.category.value, c.dtype.value, escape(c.evidence.explain() if c.evidence else "")
+            )
         console.print(table)
 
     emit(as_json, ds.to_dict(), show)
