@@ -664,8 +664,10 @@ DETECTORS: tuple[Detector, ...] = (
     Detector("ip", "IP addresses", _ip_shape, _is_ip),
 )
 _BY_NAME = {d.name: d for d in DETECTORS}
-#: How many clean shapes a column remembers (bounded memory for high-cardinality text).
+#: How many clean shapes a column remembers, and how long one may be (bounded memory: long
+#: shapes, from text, seldom repeat).
 CLEAN_SHAPES_MAX = 1 << 16
+CLEAN_SHAPE_BYTES = 64
 
 
 def detect(values: Collection[str], clean: set[bytes] | None = None) -> dict[str, set[str]]:
@@ -684,7 +686,7 @@ def detect(values: Collection[str], clean: set[bytes] | None = None) -> dict[str
         found = [d for d in DETECTORS if d.in_shape(s)]
         if found:
             candidates[s] = found
-        elif clean is not None and len(clean) < CLEAN_SHAPES_MAX:
+        elif clean is not None and len(s) <= CLEAN_SHAPE_BYTES and len(clean) < CLEAN_SHAPES_MAX:
             clean.add(s)
     hits: dict[str, set[str]] = {}
     if not candidates:
