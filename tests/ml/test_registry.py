@@ -85,3 +85,68 @@ def test_erasure_without_models_or_ml_registry(ws: Workspace) -> None:
     assert ModelRegistry(ws).cards() == []
     with pytest.raises(NotFoundError, match="veil models list"):
         ModelRegistry(ws).card("missing")
+
+
+def test_delete_removes_a_model_at_once_and_audits_it(adult_ws: Workspace) -> None:
+    _train(adult_ws, "m")
+    _train(adult_ws, "other")
+    registry = ModelRegistry(adult_ws)
+    trained = registry.subjects("m")
+    card, seq = registry.delete("m")
+    assert card.name == "m" and registry.names() == ["other"]
+    assert not registry.path("m").exists()
+    assert not [p for p in registry.root.iterdir() if p.name.startswith(".")]  # nothing left behind
+    entry = adult_ws.audit.entries(action="ml.model.delete")[-1]
+    assert (
+        entry.seq == seq and entry.details["model"] == "m" and entry.details["train_subjects"] == len(trained)
+    )
+    # The training subjects' usage receipts show the deletion.
+    assert any(e.action == "ml.model.delete" for e in adult_ws.audit.for_subject(trained[0]))
+    with pytest.raises(NotFoundError, match="no model 'm'"):
+        registry.delete("m")
+
+
+def test_a_delete_whose_audit_entry_fails_keeps_the_model(
+    adult_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _train(adult_ws, "m")
+    registry = ModelRegistry(adult_ws)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(adult_ws.audit, "append", broken)
+    with pytest.raises(RuntimeError):
+        registry.delete("m")
+    assert registry.names() == ["m"] and registry.load("m")[0] is not None
+
+
+def test_what_a_killed_delete_left_is_swept_by_the_next_erasure(adult_ws: Workspace) -> None:
+    """kill -9 between the rename and the removal leaves a hidden directory with weights and
+    pseudonyms: it is no model (never listed) and the next erasure (or delete) removes it."""
+    _train(adult_ws, "m")
+    registry = ModelRegistry(adult_ws)
+    left = registry.root / ".deleting-m-0badc0de"
+    registry.path("m").rename(left)  # what delete() does first
+    assert registry.names() == [] and (left / "subjects.json").is_file()
+    registry.mark_stale(["0" * 32])  # an erasure of anyone
+    assert not left.exists()
+
+
+def test_trained_on_names_the_models_and_says_they_keep_the_subject(adult_ws: Workspace) -> None:
+    _train(adult_ws, "m")
+    registry = ModelRegistry(adult_ws)
+    pid, pseudonym = _training_subject_id(adult_ws, "m")
+    held = (registry.held_out("m") or [])[0]
+    [before] = registry.trained_on(pseudonym)
+    assert before["model"] == "m" and not before["stale"] and not before["subject_erased_since_training"]
+    assert registry.trained_on(held) == []  # held out: the model never trained on them
+    erase_subject(adult_ws, pid)
+    [after] = registry.trained_on(pseudonym)
+    assert after["stale"] and after["subject_erased_since_training"]
+    assert "veil models delete m" in after["statement"] and "retrain" in after["statement"]
+    card_md = (registry.path("m") / "card.md").read_text()
+    assert "still hold what they learnt from them" in card_md and "veil models delete m" in card_md
+    # Erasing a held-out subject removes them from the held-out list (the model is not stale for it).
+    registry.mark_stale([held])
+    assert held not in (registry.held_out("m") or [])
