@@ -99,7 +99,7 @@ def _create_temp(path: Path, mode: int) -> tuple[int, Path]:
         tmp = path.parent / f"{temp_name_prefix(path)}{os.getpid()}.{secrets.token_hex(6)}.tmp"
         try:
             fd = os.open(tmp, flags, mode)
-        except FileExistsError:  # pragma: no cover - 48 random bits collided
+        except FileExistsError:  # 48 random bits collided, or something was planted there
             continue
         break
     try:

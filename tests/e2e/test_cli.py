@@ -174,7 +174,7 @@ def test_retention_and_backup(workspace: Path, tmp_path: Path) -> None:
     backup = tmp_path / "backup.db"
     assert veil_json("backup", "create", str(backup), ws=ws)["tables"]["ds_patients"] == 30
     veil("subject", "erase", "P0000005", "--yes", ws=ws)
-    restored = veil_json("backup", "restore", str(backup), ws=ws)
+    restored = veil_json("backup", "restore", str(backup), "--yes", ws=ws)
     assert restored["rows_not_restored"] >= 1
     assert veil_json("subject", "export", "P0000005", ws=ws)["status"] == "erased"
     assert veil_json("subject", "export", "P0000006", ws=ws)["status"] == "active"

@@ -153,7 +153,7 @@ def test_lifecycle_on_postgres(pg_workspace: Path, db: sa.Engine, tmp_path: Path
         assert scalar(db, f"SELECT count(*) FROM {tbl} WHERE {col} = :p", p=p0) == 0, tbl
 
     # Restoring the backup taken before the erasure does not bring the subject back.
-    restored = veil_json("backup", "restore", str(backup), ws=ws)
+    restored = veil_json("backup", "restore", str(backup), "--yes", ws=ws)
     assert restored["erasures_replayed"] == 1 and restored["rows_not_restored"] >= 3
     assert restored["tables"]["ds_patients"] == 199
     assert veil_json("subject", "export", target.patient_id, ws=ws)["status"] == "erased"
