@@ -13,7 +13,7 @@ from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, o
 from veil.errors import ErasurePendingError, InputError
 from veil.fileio import atomic_write_bytes
 from veil.rights.access import export_subject
-from veil.rights.erasure import erase_subject
+from veil.rights.erasure import DEFAULT_WAIT_S, erase_subject
 
 __all__ = ["app"]
 
@@ -75,6 +75,10 @@ def erase(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Erase without asking for confirmation (for scripts).")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for a busy store before leaving its part pending.", min=0),
+    ] = DEFAULT_WAIT_S,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -97,7 +101,7 @@ def erase(
             err_console.print("Nothing was erased.")
             raise typer.Exit(1)
     with open_ws(workspace) as ws:
-        result = erase_subject(ws, subject, reason=reason)
+        result = erase_subject(ws, subject, reason=reason, wait_s=wait)
 
     def show() -> None:
         if result.status == "pending":
