@@ -82,3 +82,59 @@ def test_he_story(tmp_path: Path) -> None:
 
     # Output for scripts: counts, names, paths — never a feature value.
     assert set(enc) == {"samples", "features", "ciphertexts", "bytes", "key_id", "out", "seconds"}
+
+
+@pytest.mark.slow
+def test_from_veil_train_to_veil_he_score_on_a_release(tmp_path: Path) -> None:
+    """The README's path: train, export, release (Parquet), encrypt, score, decrypt — as written."""
+    import pyarrow.parquet as pq
+
+    ws = tmp_path / "ws"
+    veil("init", ws=ws)
+    veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
+    src = adult_csv(tmp_path / "adult.csv", 1200)
+    veil("ingest", str(src), "--dataset", "adult", "--subject-column", "person_id", "--no-pii-scan", ws=ws)
+    veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99",
+         "--keys", "sex=Female,Male", ws=ws)  # fmt: skip
+    veil("budget", "set", "adult", "--epsilon", "10", "--delta", "1e-5", ws=ws)
+    features = "age,hours_per_week,sex"
+    veil("train", "adult", "--purpose", "research", "--target", "income", "--positive", ">50K",
+         "--features", features, "--epsilon", "3", "--delta", "1e-5", "--name", "income", ws=ws)  # fmt: skip
+    model_json = tmp_path / "model.json"
+    exported = json.loads(
+        veil("he", "export-model", "income", "--out", str(model_json), "--json", ws=ws).stdout
+    )
+    assert (
+        sorted(exported["inputs"]) == sorted(features.split(","))
+        and exported["kind"] == "logistic_regression"
+    )
+    assert stat.S_IMODE(os.stat(model_json).st_mode) == 0o600
+    rows = tmp_path / "rows.parquet"
+    veil("release", "adult", "--purpose", "research", "--columns", features, "--out", str(rows), ws=ws)
+    keys = tmp_path / "keys"
+    veil("he", "keygen", "--out-dir", str(keys))
+    enc, scores, out = tmp_path / "enc.bin", tmp_path / "scores.bin", tmp_path / "predictions.parquet"
+    encrypted = run_json("he", "encrypt", "--context", str(keys / "public.ctx"), "--input", str(rows),
+                         "--model", str(model_json), "--out", str(enc))  # fmt: skip
+    assert encrypted["features"] == exported["features"]
+    assert sorted(exported["features"]) == ["age", "hours_per_week", "sex=Female", "sex=Male"]
+    veil("he", "score", "--context", str(keys / "public.ctx"), "--model", str(model_json),
+         "--input", str(enc), "--out", str(scores))  # fmt: skip
+    veil("he", "decrypt", "--context", str(keys / "secret.ctx"), "--input", str(scores), "--out", str(out))
+
+    table = pq.read_table(rows)
+    model = load_model(model_json)
+    assert model.inputs is not None
+    columns = {c: table.column(c).to_pylist() for c in model.inputs.raw_columns}
+    expected = model.predict_proba(model.inputs.encode(columns, table.num_rows))
+    got = np.asarray(pq.read_table(out).column("probability").to_pylist())
+    assert got.shape == (table.num_rows,) and np.max(np.abs(got - expected)) < 1e-3
+
+    # What CKKS cannot evaluate is refused with the way out, before anything is written.
+    veil("train", "adult", "--purpose", "research", "--target", "income", "--positive", ">50K",
+         "--features", features, "--no-dp", "--model", "mlp", "--name", "deep", ws=ws)  # fmt: skip
+    proc = veil(
+        "he", "export-model", "deep", "--out", str(tmp_path / "deep.json"), "--json", ws=ws, check=False
+    )
+    assert proc.returncode == 3 and "logreg" in json.loads(proc.stdout)["message"]
+    assert not (tmp_path / "deep.json").exists()

@@ -14,6 +14,7 @@ import pytest
 from veil.errors import ConfigError, ConflictError, CryptoError, InputError
 from veil.ml import he
 from veil.ml.adult import load_adult
+from veil.workspace import Workspace
 
 ts = pytest.importorskip("tenseal")
 
@@ -220,3 +221,110 @@ def test_write_keys_secret_is_0600(tmp_path: Path) -> None:
     he.write_keys(tmp_path / "keys", public, secret, force=True)
     assert stat.S_IMODE(os.stat(sec_path).st_mode) == 0o600
     assert {p.name for p in (tmp_path / "keys").iterdir()} == {"public.ctx", "secret.ctx"}  # no temp left
+
+
+# -- models from the registry and from federated runs ------------------------------------------
+def _rows_as_columns(rows: list[dict[str, object]], names: list[str]) -> dict[str, list[object]]:
+    return {n: [r.get(n) for r in rows] for n in names}
+
+
+def test_input_encoding_equals_the_training_encoding_on_awkward_rows() -> None:
+    from veil.ml.data_prep import Encoding, FeatureSpec
+
+    encoding = Encoding(
+        (
+            FeatureSpec("age", "numeric", centre=53.5, scale=36.5, bounds=(17.0, 90.0)),
+            FeatureSpec("hours", "numeric", centre=40.2, scale=12.5, source="data"),  # no bounds (non-DP)
+            FeatureSpec("sex", "categorical", categories=("Female", "Male")),
+        ),
+        "income",
+        ("<=50K", ">50K"),
+    )
+    rows: list[dict[str, object]] = [
+        {"age": 5, "hours": 40, "sex": "Male"},  # below the bounds: clamped
+        {"age": 150.0, "hours": None, "sex": "Other"},  # above; missing; an unknown category
+        {"age": float("nan"), "hours": 99.5, "sex": None},  # NaN counts as missing
+        {"age": 38, "hours": -3, "sex": "Female"},
+    ]
+    inputs = he.InputEncoding.from_training(encoding.to_dict())
+    assert inputs.columns == encoding.columns()
+    got = inputs.encode(_rows_as_columns(rows, inputs.raw_columns), len(rows))
+    np.testing.assert_allclose(got, encoding.encode(rows), rtol=1e-6)
+    with pytest.raises(InputError, match="non-numeric value") as caught:
+        inputs.encode({"age": ["forty"], "hours": [1], "sex": ["Male"]}, 1)
+    assert "forty" not in caught.value.message  # errors name columns, never values
+    with pytest.raises(InputError, match=r"no column\(s\) sex"):
+        inputs.encode({"age": [1], "hours": [1]}, 1)
+
+
+def test_a_federated_model_file_is_a_model_file(keys: he.HeKeys, server: he.HeKeys) -> None:
+    from veil.ml.adult import adult_spec
+    from veil.ml.federated import LogisticModel
+
+    spec = adult_spec(("sex", "relationship"))
+    rng = np.random.default_rng(0)
+    fed = LogisticModel(rng.normal(size=spec.width), 0.3)
+    path_model = he.load_model(
+        json.loads(json.dumps(fed.to_dict(spec)))
+    )  # what `veil federated --out` writes
+    assert isinstance(path_model, he.LinearModel) and path_model.inputs is not None
+    rows = load_adult(300).to_pylist()
+    rows[0]["age"] = None
+    rows[1]["sex"] = " Female "  # the federated encoding strips spaces
+    columns = _rows_as_columns(rows, spec.features)
+    x = path_model.inputs.encode(columns, len(rows))
+    np.testing.assert_allclose(x, spec.encode(columns, len(rows)))
+    probs = he.decrypt_scores(
+        keys, he.score(server, he.encrypt_batch(server, x, list(path_model.feature_names)), path_model)
+    )
+    assert np.max(np.abs(probs - fed.predict_proba(spec.encode(columns, len(rows))))) < 1e-3
+
+
+def test_a_registered_model_is_exported_exactly_and_refusals_name_the_way_out(
+    adult_ws: Workspace, keys: he.HeKeys, server: he.HeKeys
+) -> None:
+    import torch
+
+    from veil.ml.registry import ModelRegistry
+    from veil.ml.training import Trainer, TrainSettings
+
+    base = TrainSettings("adult", "research", "income", epsilon=3.0, delta=1e-5, epochs=2, positive=">50K")
+    trainer = Trainer(adult_ws)
+    trainer.train(base, "lr", seed=0)
+    model = he.export_registered(adult_ws, "lr")
+    assert model.source is not None and model.source["model"] == "lr" and model.source["epsilon"] == 3.0
+    assert he.load_model(json.loads(json.dumps(model.to_dict()))) == model  # the file round-trips
+    entry = adult_ws.audit.entries(action="ml.model.export")[-1]
+    assert entry.details["model"] == "lr"
+
+    rows = load_adult(500).to_pylist()  # raw rows, as a release holds them
+    assert model.inputs is not None
+    x = model.inputs.encode(_rows_as_columns(rows, model.inputs.raw_columns), len(rows))
+    torch_model, encoding = ModelRegistry(adult_ws).load("lr")
+    with torch.no_grad():
+        expected = torch.sigmoid(torch_model(torch.from_numpy(encoding.encode(rows))).squeeze(1)).numpy()
+    probs = he.decrypt_scores(
+        keys, he.score(server, he.encrypt_batch(server, x, list(model.feature_names)), model)
+    )
+    assert np.max(np.abs(probs - expected)) < 1e-3
+
+    trainer.train(TrainSettings(**{**base.to_dict(), "model": "mlp", "features": None}), "mlp", seed=0)
+    with pytest.raises(InputError, match="ReLU"):
+        he.export_registered(adult_ws, "mlp")
+    trainer.train(TrainSettings(**{**base.to_dict(), "shards": 2, "features": None}), "sisa", seed=0)
+    with pytest.raises(InputError, match="SISA ensemble"):
+        he.export_registered(adult_ws, "sisa")
+    ModelRegistry(adult_ws).mark_stale(ModelRegistry(adult_ws).subjects("lr")[:1])
+    with pytest.raises(ConflictError, match="is stale"):
+        he.export_registered(adult_ws, "lr")
+    assert he.export_registered(adult_ws, "lr", allow_stale=True).source["stale"] is True  # type: ignore[index]
+
+
+def test_model_inputs_that_do_not_match_the_features_are_refused(model: he.LinearModel) -> None:
+    data = model.to_dict()
+    data["inputs"] = {"features": [{"name": "age", "kind": "numeric", "centre": 0, "scale": 1}]}
+    with pytest.raises(InputError, match="do not encode to the model's feature names"):
+        he.load_model(data)
+    data["inputs"] = {"features": [{"name": "age", "kind": "numeric", "centre": 0, "scale": 0}]}
+    with pytest.raises(InputError, match="scale non-zero"):
+        he.load_model(data)

@@ -327,7 +327,8 @@ def test_the_default_beats_the_majority_class_on_800_subjects(ws: Workspace, tmp
     BudgetLedger(ws).set("adult", 100.0, 1e-3)
     outside = load_adult(8800).slice(800).to_pylist()
     registry = ModelRegistry(ws)
-    default, old = [], []
+    default: list[float] = []
+    old: list[float] = []
     for seed in range(3):
         for epochs, into in ((None, default), (5, old)):
             name = f"m{seed}-{epochs or 'auto'}"

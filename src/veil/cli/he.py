@@ -1,8 +1,11 @@
-"""``veil he``: encrypted inference with CKKS — keygen, fit, encrypt, score, decrypt.
+"""``veil he``: encrypted inference with CKKS — keygen, export-model, fit, encrypt, score, decrypt.
 
 The client runs ``keygen``, ``encrypt`` and ``decrypt`` (it keeps ``secret.ctx``); the
-server runs ``score`` with ``public.ctx`` only. None of these commands needs a
-workspace, and none prints a feature value or a prediction: only counts, names, paths.
+server runs ``score`` with ``public.ctx`` only. ``export-model`` turns a model of the
+workspace's registry (``veil train``) into a model file; the JSON ``veil federated --out``
+writes is a model file as it is. Tables are read from Parquet (what ``veil release``
+writes) or CSV. Only ``export-model`` needs a workspace, and none of these commands prints a
+feature value or a prediction: only counts, names, paths.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import numpy as np
 import typer
 
-from veil.cli.output import JsonOpt, console, emit
+from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
 from veil.errors import InputError, NotFoundError
 from veil.fileio import atomic_path, atomic_write_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from veil.ml.he import Model
 
 __all__ = ["app"]
 
@@ -38,16 +43,36 @@ class ModelKind(StrEnum):
 ContextOpt = Annotated[Path, typer.Option("--context", help="Context file from `veil he keygen`.")]
 
 
+_PARQUET_MAGIC = b"PAR1"
+
+
+def _is_parquet(path: Path) -> bool:
+    """Parquet by content (its magic bytes at both ends), whatever the file is called."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head != _PARQUET_MAGIC:
+            return False
+        fh.seek(-4, 2)
+        return fh.read(4) == _PARQUET_MAGIC
+
+
 def _read_table(path: Path) -> pa.Table:
+    """A Parquet file (e.g. from ``veil release``) or a CSV file, as an Arrow table."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
-    if not path.exists():
+    if not path.is_file():
         raise NotFoundError(f"input file {path} not found")
+    if _is_parquet(path):
+        try:
+            return pq.read_table(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise InputError(f"{path} is not a readable Parquet file") from exc
     try:
         return pacsv.read_csv(path)
     except pa.ArrowInvalid as exc:
-        raise InputError(f"{path} is not a readable CSV file") from exc
+        raise InputError(f"{path} is not a readable CSV or Parquet file") from exc
 
 
 def _numeric_columns(table: pa.Table) -> list[str]:
@@ -123,9 +148,71 @@ def keygen(
     )
 
 
+@app.command("export-model")
+def export_model(
+    name: Annotated[
+        str, typer.Argument(help="Registered model (`veil models list`), a logistic regression.")
+    ],
+    out: Annotated[Path, typer.Option(help="Model JSON to write (weights and input encoding).")],
+    allow_stale: Annotated[
+        bool, typer.Option("--allow-stale", help="Export a model trained on subjects erased since.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export a `veil train` model for encrypted scoring (exact weights; audit-logged).
+
+    The file says how raw columns are encoded, so `veil he encrypt --model FILE` takes the
+    rows of a `veil release` Parquet file as they are. (`veil federated --out` already
+    writes a model file.)
+    """
+    import json
+
+    from veil.ml.he import export_registered
+
+    with open_ws(workspace) as ws:
+        model = export_registered(ws, name, allow_stale=allow_stale)
+    with atomic_path(out, mode=0o600) as tmp:
+        tmp.write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+    raw = model.inputs.raw_columns if model.inputs is not None else []
+    data = {
+        "model": name,
+        "kind": model.kind,
+        "out": str(out),
+        "inputs": raw,
+        "features": list(model.feature_names),
+        "source": model.source,
+    }
+    emit(
+        as_json,
+        data,
+        lambda: console.print(
+            f"[green]Exported[/] {name} ({model.kind}, {len(model.feature_names)} encoded inputs from "
+            f"{', '.join(raw)}) to {out}"
+        ),
+    )
+
+
+def _features(
+    model: Model | None, table: pa.Table, path: Path, names: list[str] | None
+) -> tuple[Any, list[str]]:
+    """The matrix to encrypt and its column names: a model with ``inputs`` encodes raw columns."""
+    if names is None and model is not None and model.inputs is not None:
+        columns = {
+            n: table.column(n).to_pylist() for n in model.inputs.raw_columns if n in table.column_names
+        }
+        return model.inputs.encode(columns, table.num_rows, what=str(path)), list(model.feature_names)
+    if names is None:
+        names = list(model.feature_names) if model is not None else _numeric_columns(table)
+    return _matrix(table, names, path), names
+
+
 @app.command()
 def fit(
-    input: Annotated[Path, typer.Option("--input", help="Training CSV (non-personal or already released).")],
+    input: Annotated[
+        Path,
+        typer.Option("--input", help="Training table, Parquet or CSV (non-personal or already released)."),
+    ],
     target: Annotated[str, typer.Option(help="Label column.")],
     out: Annotated[Path, typer.Option(help="Model JSON to write.")],
     positive: Annotated[
@@ -181,13 +268,19 @@ def fit(
 @app.command()
 def encrypt(
     context: ContextOpt,
-    input: Annotated[Path, typer.Option("--input", help="CSV of feature values, one sample per row.")],
+    input: Annotated[
+        Path, typer.Option("--input", help="Parquet (e.g. from `veil release`) or CSV, one sample per row.")
+    ],
     out: Annotated[Path, typer.Option(help="Encrypted features to write.")],
     features: Annotated[
         str | None, typer.Option(help="Comma-separated feature columns, in the model's order.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="Model JSON: take the feature columns (and order) from it.")
+        Path | None,
+        typer.Option(
+            help="Model JSON: take the feature columns (and order) from it; a model with inputs "
+            "(`veil he export-model`, `veil federated`) encodes raw columns itself."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -196,10 +289,7 @@ def encrypt(
 
     keys = HeKeys.read(context)
     table = _read_table(input)
-    names = _split(features)
-    if names is None:
-        names = list(load_model(model).feature_names) if model is not None else _numeric_columns(table)
-    X = _matrix(table, names, input)
+    X, names = _features(load_model(model) if model is not None else None, table, input, _split(features))
     start = time.perf_counter()
     blob = encrypt_batch(keys, X, names)
     seconds = time.perf_counter() - start
@@ -264,7 +354,12 @@ def score(
 def decrypt(
     context: ContextOpt,
     input: Annotated[Path, typer.Option("--input", help="Encrypted scores from `veil he score`.")],
-    out: Annotated[Path, typer.Option(help="Predictions CSV to write (0600): row, logit, probability.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Predictions to write (0600): row, logit, probability; .parquet for Parquet, else CSV."
+        ),
+    ],
     threshold: Annotated[float, typer.Option(help="Probability at or above which prediction is 1.")] = 0.5,
     as_json: JsonOpt = False,
 ) -> None:
@@ -286,6 +381,11 @@ def decrypt(
         }
     )
     with atomic_path(out, mode=0o600) as tmp:
-        pacsv.write_csv(table, tmp)
+        if out.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            pq.write_table(table, tmp)
+        else:
+            pacsv.write_csv(table, tmp)
     data = {"samples": len(logits), "out": str(out)}
     emit(as_json, data, lambda: console.print(f"[green]Decrypted[/] {len(logits)} predictions to {out}"))

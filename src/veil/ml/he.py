@@ -25,6 +25,15 @@ checksum is no defence against a malicious server (the model is semi-honest), an
 the scores reveal nothing to the server but their count.
 
 The headers carry counts and feature *names*, never values.
+
+**Models from the registry and from federated runs.** A model file may carry its
+``inputs``: how raw columns become the model's inputs (numeric columns clamped to their
+bounds and scaled, categorical ones one-hot encoded, missing values given a fixed
+input). :func:`export_registered` writes such a file from a ``veil train`` model
+(logistic regression: its weights exactly), and :func:`load_model` reads the JSON that
+``veil federated --out`` writes as it is; the client then encrypts raw rows (a
+``veil release`` Parquet file, or CSV) and :meth:`InputEncoding.encode` does the rest,
+so the path from ``veil train`` to ``veil he score`` needs no hand-made matrix.
 """
 
 from __future__ import annotations
@@ -35,10 +44,11 @@ import json
 import math
 import secrets
 import struct
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -46,9 +56,14 @@ import numpy.typing as npt
 from veil.errors import ConfigError, ConflictError, CryptoError, InputError, NotFoundError
 from veil.fileio import atomic_write_bytes
 
+if TYPE_CHECKING:
+    from veil.workspace import Workspace
+
 __all__ = [
     "DEFAULT_COEFF_MOD_BIT_SIZES",
     "HeKeys",
+    "InputEncoding",
+    "InputFeature",
     "LinearModel",
     "Model",
     "PolyMLP",
@@ -56,6 +71,7 @@ __all__ = [
     "decrypt_scores",
     "encrypt_batch",
     "encrypted_info",
+    "export_registered",
     "fit_logreg",
     "fit_poly_mlp",
     "keygen",
@@ -267,12 +283,196 @@ def _as_matrix(X: Any, n_features: int | None = None) -> FloatArray:
 
 
 @dataclass(frozen=True)
+class InputFeature:
+    """How one raw column becomes model inputs (one for a numeric column, one per category)."""
+
+    name: str
+    kind: Literal["numeric", "categorical"]
+    #: numeric: input = (clamp(x, bounds) - centre) / scale; a missing value gives ``missing``
+    centre: float = 0.0
+    scale: float = 1.0
+    bounds: tuple[float, float] | None = None
+    missing: float = 0.0
+    #: categorical: one input per category (1 for the row's value, all 0 when missing or unknown)
+    categories: tuple[str, ...] = ()
+    #: categorical: compare values with surrounding spaces removed (the federated encoding)
+    strip: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("numeric", "categorical"):
+            raise InputError(f"model input {self.name!r}: kind must be numeric or categorical")
+        if self.kind == "numeric":
+            numbers = [self.centre, self.scale, self.missing, *(self.bounds or ())]
+            if not all(math.isfinite(v) for v in numbers) or self.scale == 0:
+                raise InputError(
+                    f"model input {self.name!r}: centre, scale, bounds must be finite, scale non-zero"
+                )
+        elif not self.categories:
+            raise InputError(f"model input {self.name!r}: a categorical input needs its categories")
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.name] if self.kind == "numeric" else [f"{self.name}={c}" for c in self.categories]
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.kind == "numeric":
+            return {
+                "name": self.name,
+                "kind": "numeric",
+                "centre": self.centre,
+                "scale": self.scale,
+                "bounds": list(self.bounds) if self.bounds is not None else None,
+                "missing": self.missing,
+            }
+        return {
+            "name": self.name,
+            "kind": "categorical",
+            "categories": list(self.categories),
+            "strip": self.strip,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Any) -> InputFeature:
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+            raise InputError("model inputs: each feature needs a name")
+        if d.get("kind") == "numeric":
+            b = d.get("bounds")
+            lo_hi = _floats(b, "input bounds") if b is not None else None
+            if lo_hi is not None and (len(lo_hi) != 2 or lo_hi[0] > lo_hi[1]):
+                raise InputError(f"model input {d['name']!r}: bounds must be [low, high]")
+            return cls(
+                d["name"],
+                "numeric",
+                centre=_floats([d.get("centre", 0.0)], "input centre")[0],
+                scale=_floats([d.get("scale", 1.0)], "input scale")[0],
+                bounds=(lo_hi[0], lo_hi[1]) if lo_hi is not None else None,
+                missing=_floats([d.get("missing", 0.0)], "input missing value")[0],
+            )
+        cats = d.get("categories")
+        if not isinstance(cats, list):
+            raise InputError(f"model input {d['name']!r}: categories must be a list")
+        return cls(
+            d["name"], "categorical", categories=tuple(str(c) for c in cats), strip=bool(d.get("strip"))
+        )
+
+
+@dataclass(frozen=True)
+class InputEncoding:
+    """The raw columns a model reads and how they are encoded (carried in its model file)."""
+
+    features: tuple[InputFeature, ...]
+
+    @property
+    def columns(self) -> list[str]:
+        """Names of the encoded inputs, in the model's order (``age``, ``sex=Female``, ...)."""
+        return [c for f in self.features for c in f.columns]
+
+    @property
+    def raw_columns(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    def encode(self, columns: Mapping[str, Sequence[Any]], n: int, what: str = "input") -> FloatArray:
+        """The (n x inputs) matrix of raw column values; errors name columns, never values."""
+        missing = [f.name for f in self.features if f.name not in columns]
+        if missing:
+            raise InputError(f"{what} has no column(s) {', '.join(missing)} (the model's raw inputs)")
+        x = np.zeros((n, len(self.columns)), dtype=np.float64)
+        at = 0
+        for f in self.features:
+            values = columns[f.name]
+            if f.kind == "numeric":
+                lo, hi = f.bounds if f.bounds is not None else (-math.inf, math.inf)
+                for i, v in enumerate(values):
+                    if v is None or (isinstance(v, float) and math.isnan(v)):
+                        x[i, at] = f.missing
+                        continue
+                    try:
+                        number = float(v)
+                    except (TypeError, ValueError):
+                        raise InputError(f"{what}: column {f.name} holds a non-numeric value") from None
+                    if not math.isfinite(number):
+                        x[i, at] = f.missing
+                        continue
+                    x[i, at] = (min(max(number, lo), hi) - f.centre) / f.scale
+                at += 1
+            else:
+                index = {c: j for j, c in enumerate(f.categories)}
+                for i, v in enumerate(values):
+                    if v is None:
+                        continue
+                    j = index.get(str(v).strip() if f.strip else str(v))
+                    if j is not None:
+                        x[i, at + j] = 1.0
+                at += len(f.categories)
+        return x
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": [f.to_dict() for f in self.features]}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> InputEncoding:
+        if not isinstance(d, dict) or not isinstance(d.get("features"), list) or not d["features"]:
+            raise InputError("model inputs must list the features")
+        return cls(tuple(InputFeature.from_dict(f) for f in d["features"]))
+
+    @classmethod
+    def from_training(cls, encoding: dict[str, Any]) -> InputEncoding:
+        """From a ``veil train`` model's saved encoding (``veil.ml.data_prep.Encoding.to_dict``)."""
+        out = []
+        for f in encoding["features"]:
+            if f["kind"] == "numeric":
+                b = f.get("bounds")
+                out.append(
+                    InputFeature(
+                        str(f["name"]),
+                        "numeric",
+                        centre=float(f["centre"]),
+                        scale=float(f["scale"]),
+                        bounds=(float(b[0]), float(b[1])) if b is not None else None,
+                        missing=0.0,  # Encoding.encode leaves a missing value at 0 (the centre)
+                    )
+                )
+            else:
+                out.append(InputFeature(str(f["name"]), "categorical", categories=tuple(f["categories"])))
+        return cls(tuple(out))
+
+    @classmethod
+    def from_federated(cls, spec: dict[str, Any]) -> InputEncoding:
+        """From a ``veil federated`` spec: numeric scaled to [0, 1] (missing: 0.5), categories stripped."""
+        out = []
+        for name, (lo, hi) in spec["numeric"].items():
+            lo, hi = float(lo), float(hi)
+            out.append(
+                InputFeature(str(name), "numeric", centre=lo, scale=hi - lo, bounds=(lo, hi), missing=0.5)
+            )
+        for name, cats in spec["categorical"].items():
+            out.append(
+                InputFeature(str(name), "categorical", categories=tuple(str(c) for c in cats), strip=True)
+            )
+        return cls(tuple(out))
+
+
+def _inputs_of(d: dict[str, Any], names: tuple[str, ...]) -> InputEncoding | None:
+    raw = d.get("inputs")
+    if raw is None:
+        return None
+    inputs = InputEncoding.from_dict(raw)
+    if tuple(inputs.columns) != names:
+        raise InputError("model inputs do not encode to the model's feature names (in order)")
+    return inputs
+
+
+@dataclass(frozen=True)
 class LinearModel:
     """Logistic regression ``sigmoid(w . x + b)``; the server computes ``w . x + b`` on ciphertexts."""
 
     weights: tuple[float, ...]
     bias: float
     feature_names: tuple[str, ...]
+    #: how raw columns become ``feature_names`` (None: the features are given as they are)
+    inputs: InputEncoding | None = None
+    #: where the model comes from (registry name, version, dataset, privacy): informative only
+    source: dict[str, Any] | None = None
     kind: ClassVar[str] = "logistic_regression"
     depth: ClassVar[int] = 1
 
@@ -289,19 +489,46 @@ class LinearModel:
         return sigmoid(self.decision_function(X))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind,
             "feature_names": list(self.feature_names),
             "weights": list(self.weights),
             "bias": self.bias,
         }
+        if self.inputs is not None:
+            out["inputs"] = self.inputs.to_dict()
+        if self.source is not None:
+            out["source"] = self.source
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LinearModel:
+        if "weights" not in d and "weight" in d and isinstance(d.get("spec"), dict):
+            return cls._from_federated(d)
+        names = tuple(str(n) for n in d.get("feature_names", ()))
         return cls(
             _floats(d.get("weights"), "weights"),
             _floats([d.get("bias")], "bias")[0],
-            tuple(str(n) for n in d.get("feature_names", ())),
+            names,
+            inputs=_inputs_of(d, names),
+            source=d.get("source") if isinstance(d.get("source"), dict) else None,
+        )
+
+    @classmethod
+    def _from_federated(cls, d: dict[str, Any]) -> LinearModel:
+        """The JSON ``veil federated --out`` writes (``weight``, ``bias``, ``columns``, ``spec``)."""
+        try:
+            inputs = InputEncoding.from_federated(d["spec"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError("federated model: its spec is incomplete") from exc
+        names = tuple(inputs.columns)
+        if [str(c) for c in d.get("columns", names)] != list(names):
+            raise InputError("federated model: its columns do not match its spec")
+        spec = d["spec"]
+        source = {"federated": True, "dataset": spec.get("dataset"), "target": spec.get("target")}
+        source["positive"] = spec.get("positive")
+        return cls(
+            _floats(d.get("weight"), "weight"), _floats([d.get("bias")], "bias")[0], names, inputs, source
         )
 
 
@@ -314,6 +541,8 @@ class PolyMLP:
     output_weights: tuple[float, ...]
     output_bias: float
     feature_names: tuple[str, ...]
+    inputs: InputEncoding | None = None
+    source: dict[str, Any] | None = None
     kind: ClassVar[str] = "poly_mlp"
     depth: ClassVar[int] = 2
 
@@ -341,6 +570,8 @@ class PolyMLP:
             "hidden_bias": list(self.hidden_bias),
             "output_weights": list(self.output_weights),
             "output_bias": self.output_bias,
+            **({"inputs": self.inputs.to_dict()} if self.inputs is not None else {}),
+            **({"source": self.source} if self.source is not None else {}),
         }
 
     @classmethod
@@ -348,12 +579,15 @@ class PolyMLP:
         rows = d.get("hidden_weights")
         if not isinstance(rows, list):
             raise InputError("model hidden_weights must be a list of lists")
+        names = tuple(str(n) for n in d.get("feature_names", ()))
         return cls(
             tuple(_floats(r, "hidden_weights") for r in rows),
             _floats(d.get("hidden_bias"), "hidden_bias"),
             _floats(d.get("output_weights"), "output_weights"),
             _floats([d.get("output_bias")], "output_bias")[0],
-            tuple(str(n) for n in d.get("feature_names", ())),
+            names,
+            inputs=_inputs_of(d, names),
+            source=d.get("source") if isinstance(d.get("source"), dict) else None,
         )
 
 
@@ -377,6 +611,68 @@ def load_model(source: Path | dict[str, Any]) -> Model:
     if not isinstance(source, dict) or source.get("kind") not in _MODELS:
         raise InputError(f"{what}: kind must be one of {', '.join(_MODELS)}")
     return _MODELS[source["kind"]].from_dict(source)
+
+
+def export_registered(ws: Workspace, name: str, *, allow_stale: bool = False) -> LinearModel:
+    """The registered model ``name`` as an encrypted-scoring model, with its inputs; audit-logged.
+
+    A logistic regression is exported exactly (its weights and bias, its saved feature
+    encoding as ``inputs``). A ReLU MLP cannot be evaluated on CKKS ciphertexts and a SISA
+    ensemble averages the probabilities of several models (not a linear function): both are
+    refused with what to do instead. A stale model (trained on subjects erased since) is
+    refused unless ``allow_stale``: exporting it would copy the erased subjects' influence
+    out of the registry, where neither a retrain nor ``veil models delete`` reaches it.
+    """
+    from veil.ml.registry import ModelRegistry
+
+    registry = ModelRegistry(ws)
+    card = registry.card(name)  # NotFoundError naming `veil models list`
+    if card.stale and not allow_stale:
+        raise ConflictError(
+            f"model {name!r} is stale: {card.erased_subjects} of its training subjects were erased since. "
+            f"Retrain it (`veil models retrain {name}`) before exporting it, or pass --allow-stale"
+        )
+    if card.shards > 1:
+        raise InputError(
+            f"model {name!r} is a SISA ensemble of {card.shards} models whose probabilities are averaged: "
+            "not a function CKKS can evaluate. Train one model (without --shards) to score it encrypted"
+        )
+    if card.model != "logreg":
+        raise InputError(
+            f"model {name!r} is a {card.model} with ReLU activations, which CKKS cannot evaluate: train "
+            "--model logreg, or fit an x^2-activation network with `veil he fit --kind poly_mlp`"
+        )
+    import torch
+
+    state = torch.load(registry.path(name) / "model.pt", weights_only=True)
+    weight = state["state_dict"]["weight"].reshape(-1).tolist()
+    bias = float(state["state_dict"]["bias"].reshape(-1)[0])
+    inputs = InputEncoding.from_training(state["encoding"])
+    names = tuple(inputs.columns)
+    if list(names) != list(card.encoded_features) or len(weight) != len(names):
+        raise CryptoError(f"model {name!r}: its weights and its card disagree (the registry was altered)")
+    source = {
+        "model": name,
+        "version": card.version,
+        "dataset": card.dataset,
+        "purpose": card.purpose,
+        "target": card.target,
+        "labels": list(card.labels),
+        "private": card.private,
+        "epsilon": card.epsilon,
+        "delta": card.delta,
+        "stale": card.stale,
+    }
+    model = LinearModel(tuple(float(w) for w in weight), bias, names, inputs, source)
+    with ws.transaction() as conn:
+        ws.audit.append(
+            conn,
+            "ml.model.export",
+            purpose=card.purpose,
+            dataset=card.dataset,
+            details={"model": name, "version": card.version, "format": "veil-he", "stale": card.stale},
+        )
+    return model
 
 
 def _labels(y: Any) -> npt.NDArray[np.int64]:
