@@ -1,23 +1,20 @@
 """The LLM privacy proxy, driven by the real ``openai`` client against a fake upstream.
 
-The fake upstream is a real HTTP server on a loopback port: it records the exact bytes it
-receives and answers by echoing the (masked) message texts back, streamed in 3-character
-chunks when asked to, so every placeholder reaches the proxy cut across chunks.
+The fake upstream (``proxy_harness``) is a real HTTP server on a loopback port: it records
+the exact bytes it receives and answers by echoing the (masked) texts back — as content,
+as tool-call arguments or as a legacy function call — streamed in 3-character chunks when
+asked to, so every placeholder reaches the proxy cut across chunks.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +22,25 @@ import httpx
 import openai
 import pytest
 import typer
-import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openai.types.chat import ChatCompletionMessageFunctionToolCall
 from typer.testing import CliRunner
 
 from veil.cli.proxy import register
 from veil.errors import ConfigError
 from veil.pii.engine import PiiEngine
 from veil.pii.entity import Entity
-from veil.pii.proxy import AUDIT_ACTION, PLACEHOLDER_PATTERN, PlaceholderMap, StreamRestorer, create_app
+from veil.pii.proxy import (
+    AUDIT_ACTION,
+    PLACEHOLDER_PATTERN,
+    PlaceholderMap,
+    StreamRestorer,
+    create_app,
+)
 from veil.workspace import Workspace
+
+from .proxy_harness import Upstream, free_port, serve, upstream_app
 
 NAMES = ["Ada Lovelace", "Charles Babbage"]
 EMAIL = "ada.lovelace@example.com"
@@ -49,130 +52,11 @@ SYSTEM = "You are a helpful assistant. Keep answers short."
 PROMPT = f"My name is Ada Lovelace. Please write to me at {EMAIL} or call me on {PHONE}."
 FOLLOW_UP = "Also draft a short note from Ada Lovelace to her friend Charles Babbage."
 API_KEY = "sk-test-0123456789"
-CHUNK = 3
 
 
-# -- a fake upstream, served for real --------------------------------------------------------
-@dataclass
-class Upstream:
-    """What the fake upstream received: (headers, raw body) per request."""
-
-    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    sent_chunks: list[str] = field(default_factory=list)
-
-    def all_bytes(self) -> bytes:
-        return b"\n".join(json.dumps(h).encode() + b"\n" + body for h, body in self.requests)
-
-    def bodies(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for _, body in self.requests if body]
-
-
-def _texts(message: dict[str, Any]) -> list[str]:
-    content = message.get("content")
-    if isinstance(content, str):
-        return [content]
-    if isinstance(content, list):
-        return [p["text"] for p in content if p.get("type") == "text"]
-    return []
-
-
-def echo(messages: list[dict[str, Any]]) -> str:
-    """The fake model's answer: every text it was given, one per line."""
-    return "\n".join(t for m in messages for t in _texts(m))
-
-
-def upstream_app(record: Upstream) -> FastAPI:
-    app = FastAPI()
-
-    @app.post("/v1/chat/completions", response_model=None)
-    async def chat(request: Request) -> Response:
-        raw = await request.body()
-        record.requests.append((dict(request.headers), raw))
-        body = json.loads(raw)
-        if body["model"] == "rate-limited":
-            error = {"error": {"message": "slow down", "type": "rate_limit_error", "code": "rate_limited"}}
-            return JSONResponse(error, status_code=429, headers={"retry-after": "7"})
-        answer = echo(body["messages"])
-        base = {"id": "chatcmpl-fake", "created": 1700000000, "model": body["model"]}
-        if not body.get("stream"):
-            return JSONResponse(
-                {
-                    **base,
-                    "object": "chat.completion",
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": answer},
-                            "finish_reason": "stop",
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                }
-            )
-
-        def event(delta: dict[str, Any], finish: str | None = None) -> str:
-            chunk = {
-                **base,
-                "object": "chat.completion.chunk",
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            }
-            return f"data: {json.dumps(chunk)}\n\n"
-
-        async def events() -> AsyncIterator[str]:
-            yield event({"role": "assistant", "content": ""})
-            for i in range(0, len(answer), CHUNK):
-                piece = answer[i : i + CHUNK]
-                record.sent_chunks.append(piece)
-                yield event({"content": piece})
-                if body["model"] == "breaks-midway" and i >= 20 * CHUNK:
-                    raise ConnectionAbortedError("the fake upstream drops the stream")
-            yield event({}, "stop")
-            yield "data: [DONE]\n\n"
-
-        return StreamingResponse(events(), media_type="text/event-stream")
-
-    @app.get("/v1/models")
-    async def models(request: Request) -> dict[str, Any]:
-        record.requests.append((dict(request.headers), b""))
-        return {
-            "object": "list",
-            "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "veil-tests"}],
-        }
-
-    return app
-
-
-@contextlib.contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port, in a thread; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(20)
-        sock.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def engine() -> PiiEngine:
-    return PiiEngine()
+@pytest.fixture
+def engine(pii_engine: PiiEngine) -> PiiEngine:
+    return pii_engine
 
 
 @pytest.fixture
@@ -347,10 +231,13 @@ def test_models_passthrough_health_and_bad_requests(
     assert [m.id for m in client.models.list()] == ["fake-model"]
     assert record.requests[-1][0]["authorization"] == f"Bearer {API_KEY}"
     assert httpx.get(f"{proxy_url}/healthz").json() == {"status": "ok"}
-    for body in (b"not json", b'{"model": "m"}'):
-        response = httpx.post(f"{proxy_url}/v1/chat/completions", content=body)
+    for body in (b"not json", b'{"model": "m"}', b"\xff\xfe", b"[" * 100_000):
+        response = httpx.post(
+            f"{proxy_url}/v1/chat/completions", content=body, headers={"content-type": "application/json"}
+        )
         assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
+    assert record.requests[-1][1] == b""  # only the models request reached the upstream
     schema = httpx.get(f"{proxy_url}/openapi.json").json()
     assert {"/v1/chat/completions", "/v1/models", "/healthz"} <= set(schema["paths"])
 
@@ -369,6 +256,176 @@ def test_without_workspace_nothing_is_audited(engine: PiiEngine, upstream: tuple
 def test_create_app_refuses_a_non_http_upstream(engine: PiiEngine) -> None:
     with pytest.raises(ConfigError, match="http"):
         create_app(None, engine, "ftp://example.com/v1")
+
+
+# -- tool calls: every place a tool call carries data ---------------------------------------
+QUOTED = 'Ada "the Countess" Lovelace'  # a value that needs JSON escaping on the way back
+ARGS = {"to": EMAIL, "cc": [NAMES[1]], "phone": 4155550132, "note": f"Dear {NAMES[0]},", EMAIL: "as a key"}
+
+
+def tool_conversation() -> list[Any]:
+    return [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": PROMPT, "name": "Ada_Lovelace"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_a",
+                    "type": "function",
+                    "function": {"name": "send_mail", "arguments": json.dumps(ARGS)},
+                },
+                {
+                    "id": "call_b",
+                    "type": "function",
+                    "function": {"name": "lookup", "arguments": f"not json: call {PHONE} about {QUOTED}"},
+                },
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_a", "content": f"Sent to {EMAIL} for {NAMES[0]}."},
+        {"role": "user", "content": [{"type": "text", "text": FOLLOW_UP}]},
+    ]
+
+
+TOOLS: list[Any] = [
+    {
+        "type": "function",
+        "function": {
+            "name": "send_mail",
+            "description": f"Send a mail, e.g. to {EMAIL} (Ada Lovelace's address).",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "to": {"type": "string", "default": EMAIL, "examples": [PHONE]},
+                    "who": {"type": "string", "enum": NAMES},
+                },
+                "required": ["to"],
+            },
+        },
+    }
+]
+
+
+def originals(messages: list[Any]) -> tuple[list[str], list[Any]]:
+    """What the fake model echoes, computed from the request the client sent."""
+    texts: list[str] = []
+    for m in messages:
+        content = m.get("content")
+        if isinstance(content, str):
+            texts.append(content)
+        elif isinstance(content, list):
+            texts += [part["text"] for part in content]
+    calls: list[Any] = []
+    for m in messages:
+        for call in m.get("tool_calls") or []:
+            try:
+                calls.append(json.loads(call["function"]["arguments"]))
+            except ValueError:
+                calls.append(call["function"]["arguments"])
+    return texts, calls
+
+
+def test_tool_calls_are_masked_everywhere_and_restored_in_the_answer(
+    client: openai.OpenAI, upstream: tuple[Upstream, str]
+) -> None:
+    record, _ = upstream
+    messages = tool_conversation()
+    answer = client.chat.completions.create(
+        model="tool-echo",
+        messages=messages,
+        tools=TOOLS,
+        user=EMAIL,
+        metadata={"patient": NAMES[0]},
+        extra_body={"veil_unknown": {"contact": PHONE, NAMES[1]: [EMAIL, 4155550132]}},
+    )
+    assert_no_secrets(record.all_bytes())
+    assert b"4155550132" not in record.all_bytes()
+    (sent,) = record.bodies()
+    # The JSON arguments were parsed, masked inside (values, keys, numbers) and re-serialised.
+    masked_args = json.loads(sent["messages"][2]["tool_calls"][0]["function"]["arguments"])
+    assert set(masked_args) >= {"to", "cc", "phone", "note"} and EMAIL not in masked_args
+    assert PLACEHOLDER_PATTERN.fullmatch(masked_args["phone"])  # a number became a placeholder
+    assert sent["messages"][2]["tool_calls"][1]["function"]["arguments"].startswith(
+        "not json: call <PHONE_NUMBER_"
+    )
+    assert PLACEHOLDER_PATTERN.fullmatch(sent["messages"][1]["name"])  # "Ada_Lovelace"
+    assert sent["tools"][0]["function"]["parameters"]["required"] == ["to"]  # structure intact
+    assert sent["messages"][3]["tool_call_id"] == "call_a"
+
+    # The answer's tool-call arguments come back with the values, as valid JSON.
+    texts, calls = originals(messages)
+    tool_calls = answer.choices[0].message.tool_calls or []
+    functions = [c.function for c in tool_calls if isinstance(c, ChatCompletionMessageFunctionToolCall)]
+    assert [f.name for f in functions] == ["record", "note"]
+    first = json.loads(functions[0].arguments)
+    calls[0]["phone"] = str(ARGS["phone"])  # a masked number comes back as its text
+    assert first == {"texts": texts, "calls": calls}
+    assert json.loads(functions[1].arguments) == {"first": texts[0]}
+
+
+def test_streamed_tool_call_arguments_are_restored_across_chunks(
+    client: openai.OpenAI, upstream: tuple[Upstream, str]
+) -> None:
+    record, _ = upstream
+    messages = tool_conversation()
+    messages[1]["content"] = f"{PROMPT} Quote: {QUOTED}."
+    stream = client.chat.completions.create(model="tool-echo", messages=messages, tools=TOOLS, stream=True)
+    arguments: dict[int, str] = {}
+    names: dict[int, str] = {}
+    for chunk in stream:
+        for choice in chunk.choices:
+            for call in choice.delta.tool_calls or []:
+                if call.function is not None:
+                    arguments[call.index] = arguments.get(call.index, "") + (call.function.arguments or "")
+                    if call.function.name:
+                        names[call.index] = call.function.name
+    assert_no_secrets(record.all_bytes())
+    # The upstream really cut placeholders inside the JSON text of the arguments.
+    assert any("<" in c and ">" not in c for c in record.sent_chunks)
+    texts, calls = originals(messages)
+    calls[0]["phone"] = str(ARGS["phone"])
+    assert names == {0: "record", 1: "note"}
+    assert json.loads(arguments[0]) == {"texts": texts, "calls": calls}  # valid JSON, escaped quotes
+    assert json.loads(arguments[1]) == {"first": texts[0]}
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_legacy_function_call_is_masked_and_restored(
+    client: openai.OpenAI, upstream: tuple[Upstream, str], stream: bool
+) -> None:
+    record, _ = upstream
+    messages: list[Any] = [
+        {"role": "user", "content": PROMPT},
+        {
+            "role": "assistant",
+            "content": None,
+            "function_call": {"name": "send_mail", "arguments": json.dumps(ARGS)},
+        },
+        {"role": "function", "name": "send_mail", "content": f"sent to {EMAIL}"},
+    ]
+    functions: list[Any] = [
+        {"name": "send_mail", "description": f"mail {NAMES[0]}", "parameters": {"type": "object"}}
+    ]
+    if stream:
+        arguments = ""
+        chunks = client.chat.completions.create(
+            model="function-echo", messages=messages, functions=functions, stream=True
+        )
+        for chunk in chunks:
+            for choice in chunk.choices:
+                if choice.delta.function_call is not None:
+                    arguments += choice.delta.function_call.arguments or ""
+    else:
+        result = client.chat.completions.create(model="function-echo", messages=messages, functions=functions)
+        call = result.choices[0].message.function_call
+        assert call is not None
+        arguments = call.arguments
+    assert_no_secrets(record.all_bytes())
+    (sent,) = record.bodies()
+    assert EMAIL not in sent["messages"][1]["function_call"]["arguments"]
+    texts = [PROMPT, f"sent to {EMAIL}"]
+    assert json.loads(arguments) == {"texts": texts, "calls": []}
 
 
 # -- PlaceholderMap ----------------------------------------------------------------------------
@@ -516,16 +573,34 @@ def test_cli_help_and_bad_upstream() -> None:
     assert isinstance(result.exception, ConfigError)
 
 
+def test_cli_refuses_to_listen_beyond_loopback_without_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VEIL_PROXY_TOKEN", raising=False)
+    result = CliRunner().invoke(
+        cli(), ["proxy", "--upstream", "http://127.0.0.1:9/v1", "--host", "0.0.0.0", "--no-audit"]
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert "VEIL_PROXY_TOKEN" in result.exception.message
+
+
 def test_cli_serves_the_proxy(ws: Workspace, upstream: tuple[Upstream, str], tmp_path: Path) -> None:
     record, upstream_url = upstream
     port = free_port()
+    token = "cli-proxy-token-0123456789"
     script = (
         "import sys, typer\nfrom veil.cli.proxy import register\napp = typer.Typer()\n"
         "app.callback()(lambda: None)\nregister(app)\napp()\n"
     )
     args = ["proxy", "--upstream", upstream_url, "--port", str(port), "--workspace", str(ws.root), "--json"]
-    env = {**os.environ, "VEIL_ACTOR": "cli-test"}
-    with subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, env=env) as proc:
+    args += ["--unknown-fields", "refuse", "--max-body-mb", "1"]
+    env = {
+        **os.environ,
+        "VEIL_ACTOR": "cli-test",
+        "VEIL_PROXY_TOKEN": token,
+        "VEIL_UPSTREAM_API_KEY": API_KEY,
+    }
+    with subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as proc:
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -537,13 +612,29 @@ def test_cli_serves_the_proxy(ws: Workspace, upstream: tuple[Upstream, str], tmp
                     pass
                 assert time.monotonic() < deadline, "veil proxy did not come up"
                 time.sleep(0.1)
-            with openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=API_KEY, max_retries=0) as c:
+            with openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=token, max_retries=0) as c:
                 answer = c.chat.completions.create(model="fake-model", messages=conversation())
+                with pytest.raises(openai.BadRequestError):  # --unknown-fields refuse
+                    c.chat.completions.create(
+                        model="fake-model", messages=conversation(), extra_body={"x_extra": 1}
+                    )
+            refused = httpx.post(
+                f"http://127.0.0.1:{port}/v1/chat/completions",
+                json={"model": "m", "messages": [{"role": "user", "content": "x" * 2_000_000}]},
+                headers={"authorization": f"Bearer {token}"},
+            )
+            assert refused.status_code == 413
+            assert httpx.get(f"http://127.0.0.1:{port}/v1/models").status_code == 401
         finally:
             proc.terminate()
-            out, _ = proc.communicate(timeout=30)
+            out, err = proc.communicate(timeout=30)
     assert answer.choices[0].message.content == original_answer()
     assert_no_secrets(record.all_bytes())
-    assert json.loads(out)["url"] == f"http://127.0.0.1:{port}/v1"
+    assert len(record.requests) == 1
+    assert record.requests[0][0]["authorization"] == f"Bearer {API_KEY}"
+    info = json.loads(out)
+    assert info["url"] == f"http://127.0.0.1:{port}/v1"
+    assert info["token_required"] is True and info["unknown_fields"] == "refuse"
+    assert token.encode() not in out + err and API_KEY.encode() not in out + err
     (entry,) = ws.audit.entries(action=AUDIT_ACTION)
     assert entry.actor == "cli-test"

@@ -1,59 +1,79 @@
 """The LLM privacy proxy: prompts leave masked, answers come back restored.
 
 An OpenAI-compatible ``POST /v1/chat/completions`` sits between a client and an
-upstream model API. Before forwarding, every message's text is run through the PII
-engine and each detected value is replaced by a placeholder (``<PERSON_1>``,
-``<EMAIL_ADDRESS_1>``); in the answer the placeholders are replaced by the values
-again, in the JSON body or chunk by chunk in a server-sent-event stream::
+upstream model API. Before forwarding, *every string of the request* is run through the
+PII engine and each detected value is replaced by a placeholder (``<PERSON_1>``,
+``<EMAIL_ADDRESS_1>``); in the answer the placeholders are replaced by the values again —
+in the content, refusals and tool-call arguments, in the JSON body or chunk by chunk in a
+server-sent-event stream::
 
     client ──"Mail Ada Lovelace"──▶ proxy ──"Mail <PERSON_1>"──▶ upstream
     client ◀─"Dear Ada Lovelace"─── proxy ◀─"Dear <PERSON_1>"─── upstream
 
-The mapping lives in memory for one request only. Numbering follows the order in
-which values first appear in the messages, so a conversation that is re-sent with
-one more turn keeps its placeholders. Each request is audit-logged (``llm.proxy``)
-with the model, the streaming flag and counts by entity type, never values.
+The pieces:
 
-Three plain pieces, usable without the web app:
+- :mod:`veil.pii.proxy_schema` walks the request schema (messages, content parts,
+  tool-call JSON arguments, tools and their JSON schemas, ``user``, ``metadata``, unknown
+  fields) and refuses what cannot be inspected (images, audio, files, data URLs);
+- :mod:`veil.pii.proxy_detect` detects for a whole request in a worker thread, one
+  segment at a time in first-come-first-served turns, so one 10 MB prompt does not stall
+  the other clients;
+- :mod:`veil.pii.proxy_text` holds :class:`PlaceholderMap` and :class:`StreamRestorer`;
+- this module is the web app: :func:`create_app` with :class:`ProxySettings`.
 
-- :class:`PlaceholderMap` masks text given the detected entities and restores it;
-- :class:`StreamRestorer` restores a text that arrives in arbitrary chunks, holding
-  back a possible placeholder cut at a chunk's end (``"Dear <PER"`` + ``"SON_1>"``);
-- :func:`create_app` builds the FastAPI proxy from a workspace (or ``None``: no
-  audit), a detector (``PiiEngine``) and the upstream base URL.
+The proxy defends itself as a local service: only ``Host`` headers naming loopback (or
+configured hosts) are served (DNS rebinding), browsers' cross-origin requests are refused
+(``Origin`` / ``Sec-Fetch-Site``; a POST must be ``application/json``, so no "simple"
+cross-site form or ``text/plain`` POST gets through), request bodies are limited (413), and
+an optional bearer token is checked in constant time. Only an allow-list of request
+headers and the ``api-version`` query parameter are forwarded.
 
-A placeholder is ``<`` + upper-case letters, digits and ``_`` + ``_N>``. Text that
-already looks like one in the client's messages is never assigned to a value, so it
-comes back verbatim.
+The mapping lives in memory for one request only. Each request is audit-logged
+(``llm.proxy``) with the model, the streaming flag, counts by entity type and the number
+of strings inspected, never values.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
+import ipaddress
 import json
-import re
-import threading
-from bisect import bisect_left
-from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from veil.errors import ConfigError
-from veil.pii.entity import Entity
+from veil.pii.proxy_detect import Detector, FairTurns, RequestDetector
+from veil.pii.proxy_schema import (
+    MediaPolicy,
+    ProxyRefusal,
+    SseRestorer,
+    UnknownPolicy,
+    WalkedRequest,
+    mask_request,
+    restore_completion,
+)
+from veil.pii.proxy_text import PLACEHOLDER_PATTERN, PlaceholderMap, StreamRestorer, placeholder_tag
 from veil.workspace import Workspace
 
 __all__ = [
     "AUDIT_ACTION",
+    "DEFAULT_MAX_BODY",
     "PLACEHOLDER_PATTERN",
     "Detector",
     "PlaceholderMap",
+    "ProxySettings",
     "StreamRestorer",
     "create_app",
     "placeholder_tag",
@@ -61,174 +81,171 @@ __all__ = [
 
 AUDIT_ACTION = "llm.proxy"
 
-#: What a placeholder looks like; its body never holds ``<`` or ``>``, so matches never overlap.
-PLACEHOLDER_PATTERN = re.compile(r"<[A-Z0-9_]+_[0-9]+>")
+#: Default request size limit (bytes).
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
 
-_NON_TAG = re.compile(r"[^A-Z0-9]+")
-
-
-class Detector(Protocol):
-    """What the proxy needs from the PII engine (``veil.pii.engine.PiiEngine``)."""
-
-    def detect_batch(self, texts: list[str]) -> list[list[Entity]]: ...
+_LOOPBACK_NAMES = frozenset({"localhost"})
 
 
-def placeholder_tag(entity_type: str) -> str:
-    """The placeholder's name for an entity type: ``"email address"`` -> ``EMAIL_ADDRESS``."""
-    return _NON_TAG.sub("_", entity_type.upper()).strip("_") or "PII"
+@dataclass(frozen=True, slots=True)
+class ProxySettings:
+    """How the proxy treats requests. The defaults are the safe choices."""
+
+    media: MediaPolicy = "refuse"  # images, audio, files, data URLs: refuse or forward unmasked
+    unknown_fields: UnknownPolicy = "mask"  # fields the proxy does not know: mask or refuse
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    #: The proxy's own bearer token; when set, the client's Authorization is checked against
+    #: it and NOT forwarded (the upstream gets ``upstream_api_key``, if any).
+    token: str | None = field(default=None, repr=False)
+    upstream_api_key: str | None = field(default=None, repr=False)
+    allowed_hosts: tuple[str, ...] = ()  # Host names served besides loopback
+    allowed_origins: tuple[str, ...] = ()  # browser origins allowed to call the proxy
+    timeout: float = 600.0
+    segment_chars: int = 20_000  # detection work unit (fairness between requests)
+
+    def __post_init__(self) -> None:
+        if self.media not in ("refuse", "forward"):
+            raise ConfigError("media must be 'refuse' or 'forward'")
+        if self.unknown_fields not in ("mask", "refuse"):
+            raise ConfigError("unknown_fields must be 'mask' or 'refuse'")
+        if self.max_body_bytes < 1024:
+            raise ConfigError("the request size limit must be at least 1 KiB")
+        if self.token is not None and len(self.token) < 16:
+            raise ConfigError("the proxy token must be at least 16 characters")
+        if self.timeout <= 0:
+            raise ConfigError("the upstream timeout must be positive")
 
 
-def _merge(entities: Iterable[Entity], length: int) -> list[tuple[int, int, str]]:
-    """Non-overlapping spans covering every detected character; a merged span takes the type
-    of its longest (then highest-scoring) entity."""
-    spans = sorted((e.start, min(e.end, length), e.type, e.score) for e in entities if e.start < length)
-    merged: list[tuple[int, int, str]] = []
-    best: tuple[int, float] = (0, 0.0)
-    for start, end, type_, score in spans:
-        rank = (end - start, score)
-        if merged and start < merged[-1][1]:
-            m_start, m_end, m_type = merged[-1]
-            if rank > best:
-                m_type, best = type_, rank
-            merged[-1] = (m_start, max(m_end, end), m_type)
-        else:
-            merged.append((start, end, type_))
-            best = rank
-    return merged
+# -- guards: the proxy as a local service ---------------------------------------------------
 
 
-class PlaceholderMap:
-    """A reversible value <-> placeholder mapping for one request (or one conversation).
-
-    The same value always gets the same placeholder; numbers count per tag from 1 in
-    order of first appearance and skip any placeholder-shaped text the input already
-    holds (see :meth:`reserve`).
-    """
-
-    def __init__(self) -> None:
-        self._by_value: dict[str, str] = {}
-        self._by_placeholder: dict[str, str] = {}
-        self._last: dict[str, int] = {}
-        self._reserved: set[str] = set()
-        self._counts: Counter[str] = Counter()
-
-    def __len__(self) -> int:
-        return len(self._by_placeholder)
-
-    def __repr__(self) -> str:  # never the values
-        return f"PlaceholderMap({len(self)} placeholders)"
-
-    @property
-    def placeholders(self) -> Mapping[str, str]:
-        """Placeholder -> original value (read-only view)."""
-        return self._by_placeholder
-
-    def counts(self) -> dict[str, int]:
-        """How many spans of each entity type were masked so far."""
-        return dict(sorted(self._counts.items()))
-
-    def reserve(self, text: str) -> None:
-        """Never assign the placeholder-shaped strings ``text`` already contains.
-
-        Call it for every text of a request before masking any (``mask_all`` does), so a
-        literal ``<PERSON_1>`` a user typed comes back as typed.
-        """
-        self._reserved.update(PLACEHOLDER_PATTERN.findall(text))
-
-    def mask(self, text: str, entities: Iterable[Entity]) -> tuple[str, dict[str, str]]:
-        """``text`` with every entity span replaced, and the placeholders it used -> values."""
-        self.reserve(text)
-        return self._mask(text, entities)
-
-    def mask_all(self, texts: Sequence[str], entities: Sequence[Iterable[Entity]]) -> list[str]:
-        """Mask several texts with one consistent numbering (``entities[i]`` belongs to ``texts[i]``)."""
-        if len(texts) != len(entities):
-            raise ValueError(f"{len(texts)} texts but {len(entities)} entity lists")
-        for text in texts:
-            self.reserve(text)
-        return [self._mask(text, found)[0] for text, found in zip(texts, entities, strict=True)]
-
-    def restore(self, text: str) -> str:
-        """Put the values back; unknown placeholder-shaped text is left as it is."""
-        if not self._by_placeholder:
-            return text
-        return PLACEHOLDER_PATTERN.sub(lambda m: self._by_placeholder.get(m[0], m[0]), text)
-
-    def _mask(self, text: str, entities: Iterable[Entity]) -> tuple[str, dict[str, str]]:
-        parts: list[str] = []
-        used: dict[str, str] = {}
-        pos = 0
-        for start, end, type_ in _merge(entities, len(text)):
-            value = text[start:end]
-            placeholder = self._placeholder_for(value, type_)
-            parts += (text[pos:start], placeholder)
-            used[placeholder] = value
-            self._counts[str(type_)] += 1
-            pos = end
-        parts.append(text[pos:])
-        return "".join(parts), used
-
-    def _placeholder_for(self, value: str, entity_type: str) -> str:
-        placeholder = self._by_value.get(value)
-        if placeholder is not None:
-            return placeholder
-        tag = placeholder_tag(entity_type)
-        n = self._last.get(tag, 0)
-        while True:
-            n += 1
-            placeholder = f"<{tag}_{n}>"
-            if placeholder not in self._reserved:
-                break
-        self._last[tag] = n
-        self._by_value[value] = placeholder
-        self._by_placeholder[placeholder] = value
-        return placeholder
+def _problem(status: int, detail: str, code: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An RFC 9457 problem document."""
+    body = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
-class StreamRestorer:
-    """Restore a text that arrives in chunks: ``feed`` each, then ``finish``.
-
-    The emitted pieces concatenate to exactly ``placeholders.restore(whole_text)``. A
-    chunk's tail from its last ``<`` is held back while it is a proper prefix of a known
-    placeholder (``<PER``); it is released as soon as it completes or stops matching.
-    """
-
-    def __init__(self, placeholders: PlaceholderMap) -> None:
-        self._map = placeholders
-        self._known: list[str] = []
-        self._known_size = -1
-        self._pending = ""
-
-    def __repr__(self) -> str:
-        return f"StreamRestorer(holding {len(self._pending)} chars)"
-
-    def feed(self, chunk: str) -> str:
-        """Take the next chunk; return the restored text that is safe to emit now."""
-        text = self._pending + chunk
-        cut = self._hold_from(text)
-        self._pending = text[cut:]
-        return self._map.restore(text[:cut])
-
-    def finish(self) -> str:
-        """The end of the stream: whatever was held back, restored."""
-        text, self._pending = self._pending, ""
-        return self._map.restore(text)
-
-    def _hold_from(self, text: str) -> int:
-        start = text.rfind("<")
-        if start < 0 or ">" in text[start:]:
-            return len(text)
-        if self._known_size != len(self._map):
-            self._known = sorted(self._map.placeholders)
-            self._known_size = len(self._known)
-        tail = text[start:]
-        i = bisect_left(self._known, tail)
-        if i < len(self._known) and self._known[i].startswith(tail):
-            return start
-        return len(text)
+def _hostname(host: str) -> str:
+    """The name in a ``Host`` header, without port, lower-case, without a trailing dot."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        name = host[1:].split("]", 1)[0]
+    else:
+        name, sep, port = host.rpartition(":")
+        if not sep or not port.isdigit():
+            name = host
+    return name.rstrip(".")
 
 
-# -- the web app -----------------------------------------------------------------------------
+def _is_loopback(name: str) -> bool:
+    if name in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode()).digest()
+
+
+class _Guard:
+    """ASGI middleware: Host, Origin, token, content type and size, before any route runs."""
+
+    def __init__(self, app: ASGIApp, settings: ProxySettings) -> None:
+        self.app = app
+        self.settings = settings
+        self.hosts = frozenset(_hostname(h) for h in settings.allowed_hosts)
+        self.origins = frozenset(o.rstrip("/") for o in settings.allowed_origins)
+        self.token = _digest(settings.token) if settings.token else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self._check(scope, Headers(scope=scope))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _check(self, scope: Scope, headers: Headers) -> Response | None:
+        name = _hostname(headers.get("host", ""))
+        if not name or not (_is_loopback(name) or name in self.hosts):
+            return _problem(
+                421,
+                "this proxy does not serve that Host (only loopback names and the hosts given "
+                "with --allowed-host): a foreign Host header is how DNS rebinding reaches a local service",
+                "foreign_host",
+            )
+        origin = headers.get("origin")
+        site = headers.get("sec-fetch-site")
+        if (origin is not None and origin.rstrip("/") not in self.origins) or (
+            origin is None and site in ("cross-site", "same-site")
+        ):
+            return _problem(
+                403,
+                "cross-origin requests from a browser are refused (allow an origin with --allow-origin)",
+                "cross_origin",
+            )
+        method = scope["method"]
+        if scope["path"] == "/healthz" or (method == "OPTIONS" and origin is not None):
+            return None
+        if self.token is not None:
+            scheme, _, credential = headers.get("authorization", "").partition(" ")
+            given = _digest(credential.strip())
+            if not (scheme.lower() == "bearer" and hmac.compare_digest(given, self.token)):
+                return _problem(
+                    401,
+                    "this proxy needs its bearer token (Authorization: Bearer <token>, the client's api_key)",
+                    "unauthorized",
+                    {"www-authenticate": 'Bearer realm="veil-proxy"'},
+                )
+        if method == "POST":
+            media_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if media_type != "application/json":
+                return _problem(
+                    415,
+                    "the request body must be sent as Content-Type: application/json",
+                    "unsupported_media_type",
+                )
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                return _problem(400, "the Content-Length header is not a number", "invalid_request")
+            if int(length) > self.settings.max_body_bytes:
+                return _too_large(self.settings.max_body_bytes)
+        return None
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return _problem(
+        413,
+        f"the request body is larger than the proxy's limit of {limit} bytes (--max-body-mb)",
+        "request_too_large",
+    )
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it grows past ``limit`` (chunked uploads have no length)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# -- forwarding -------------------------------------------------------------------------------
 
 _HOP_BY_HOP = frozenset(
     {
@@ -243,26 +260,24 @@ _HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-# Not forwarded upstream: httpx sets its own host, length and encodings.
-_DROP_REQUEST = _HOP_BY_HOP | {"host", "content-length", "accept-encoding"}
+# Request headers forwarded upstream: what OpenAI-compatible APIs need, nothing a client
+# could use to smuggle data past the masking.
+_FORWARD = frozenset(
+    {
+        "accept",
+        "authorization",
+        "api-key",
+        "user-agent",
+        "openai-organization",
+        "openai-project",
+        "openai-beta",
+    }
+)
+_FORWARD_PREFIXES = ("x-stainless-",)
+_CREDENTIALS = frozenset({"authorization", "api-key"})
+_FORWARD_PARAMS = frozenset({"api-version"})
 # Not copied back: the body is re-encoded here, and the server sets date and server.
 _DROP_RESPONSE = _HOP_BY_HOP | {"content-length", "content-encoding", "date", "server"}
-
-
-def _problem(status: int, detail: str, code: str) -> JSONResponse:
-    """An RFC 9457 problem document."""
-    body = {
-        "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        "code": code,
-    }
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
-
-
-def _request_headers(request: Request) -> dict[str, str]:
-    return {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
 
 
 def _response_headers(response: httpx.Response) -> dict[str, str]:
@@ -273,105 +288,8 @@ def _passthrough(response: httpx.Response) -> Response:
     return Response(response.content, status_code=response.status_code, headers=_response_headers(response))
 
 
-def _text_slots(messages: list[Any]) -> list[tuple[dict[str, Any], str]]:
-    """(container, key) of every text to mask: string contents and ``{"type": "text"}`` parts."""
-    slots: list[tuple[dict[str, Any], str]] = []
-    for message in messages:
-        if not isinstance(message, dict):
-            continue
-        content = message.get("content")
-        if isinstance(content, str):
-            slots.append((message, "content"))
-        elif isinstance(content, list):
-            slots.extend(
-                (part, "text")
-                for part in content
-                if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
-            )
-    return slots
-
-
-def _restore_completion(body: Any, placeholders: PlaceholderMap) -> None:
-    if not isinstance(body, dict) or not isinstance(body.get("choices"), list):
-        return
-    for choice in body["choices"]:
-        message = choice.get("message") if isinstance(choice, dict) else None
-        if isinstance(message, dict) and isinstance(message.get("content"), str):
-            message["content"] = placeholders.restore(message["content"])
-
-
-class _SseRestorer:
-    """Restores ``choices[].delta.content`` across the events of one chat-completion stream."""
-
-    _TEMPLATE_KEYS = ("id", "object", "created", "model", "system_fingerprint", "service_tier")
-
-    def __init__(self, placeholders: PlaceholderMap) -> None:
-        self._map = placeholders
-        self._choices: dict[int, StreamRestorer] = {}
-        self._template: dict[str, Any] = {}
-
-    def event(self, lines: list[str]) -> str:
-        """One SSE event (its lines, without the blank line) -> the text to send on."""
-        data = [line[5:].removeprefix(" ") for line in lines if line.startswith("data:")]
-        other = [line for line in lines if not line.startswith("data:")]
-        payload = "\n".join(data)
-        if not data:
-            return _sse(other, None)
-        if payload.strip() == "[DONE]":
-            return self.flush() + _sse(other, payload)
-        try:
-            chunk = json.loads(payload)
-        except ValueError:
-            return _sse(other, payload)
-        if isinstance(chunk, dict):
-            self._restore_chunk(chunk)
-        return _sse(other, json.dumps(chunk, ensure_ascii=False, separators=(",", ":")))
-
-    def flush(self) -> str:
-        """An extra chunk with whatever is still held back (normally nothing)."""
-        rests = [(index, r.finish()) for index, r in self._choices.items()]
-        self._choices.clear()
-        choices = [
-            {"index": index, "delta": {"content": rest}, "finish_reason": None}
-            for index, rest in rests
-            if rest
-        ]
-        if not choices:
-            return ""
-        chunk = {**self._template, "choices": choices}
-        return _sse([], json.dumps(chunk, ensure_ascii=False, separators=(",", ":")))
-
-    def _restore_chunk(self, chunk: dict[str, Any]) -> None:
-        self._template = {k: chunk[k] for k in self._TEMPLATE_KEYS if k in chunk}
-        choices = chunk.get("choices")
-        if not isinstance(choices, list):
-            return
-        for choice in choices:
-            if not isinstance(choice, dict):
-                continue
-            index = choice.get("index", 0)
-            index = index if isinstance(index, int) else 0
-            delta = choice.get("delta")
-            if isinstance(delta, dict) and isinstance(delta.get("content"), str):
-                restorer = self._choices.setdefault(index, StreamRestorer(self._map))
-                delta["content"] = restorer.feed(delta["content"])
-            if choice.get("finish_reason") is not None and index in self._choices:
-                rest = self._choices.pop(index).finish()
-                if rest:
-                    if not isinstance(delta, dict):
-                        delta = choice["delta"] = {}
-                    delta["content"] = (delta.get("content") or "") + rest
-
-
-def _sse(other: list[str], data: str | None) -> str:
-    lines = list(other)
-    if data is not None:
-        lines += [f"data: {line}" for line in data.split("\n")]
-    return "\n".join(lines) + "\n\n"
-
-
 async def _restored_stream(response: httpx.Response, placeholders: PlaceholderMap) -> AsyncIterator[str]:
-    restorer = _SseRestorer(placeholders)
+    restorer = SseRestorer(placeholders)
     event: list[str] = []
     try:
         async for line in response.aiter_lines():
@@ -391,9 +309,18 @@ async def _restored_stream(response: httpx.Response, placeholders: PlaceholderMa
                 "type": "veil_proxy",
             }
         }
-        yield _sse([], json.dumps(error))
+        yield f"data: {json.dumps(error)}\n\n"
     finally:
         await response.aclose()
+
+
+def _restore_body(content: bytes, placeholders: PlaceholderMap) -> bytes | None:
+    try:
+        answer = json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+    restore_completion(answer, placeholders)
+    return json.dumps(answer, ensure_ascii=False).encode()
 
 
 def create_app(
@@ -401,7 +328,7 @@ def create_app(
     engine: Detector,
     upstream_url: str,
     *,
-    timeout: float = 600.0,
+    settings: ProxySettings | None = None,
 ) -> FastAPI:
     """The proxy app. ``upstream_url`` is the upstream's base URL as an OpenAI client takes it
     (``https://api.openai.com/v1``): ``/v1/chat/completions`` goes to ``{upstream_url}/chat/completions``.
@@ -409,6 +336,7 @@ def create_app(
     ``ws`` receives one ``llm.proxy`` audit entry per chat request, written before the prompt
     is forwarded (a request whose entry cannot be written is refused); ``None`` audits nothing.
     """
+    config = settings if settings is not None else ProxySettings()
     parts = urlsplit(upstream_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
@@ -416,18 +344,12 @@ def create_app(
         )
     base = upstream_url.rstrip("/")
     upstream_host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    detector = RequestDetector(engine, segment_chars=config.segment_chars, turns=FairTurns())
     state: dict[str, httpx.AsyncClient] = {}
-    # One detection at a time: NER pipelines are not documented as thread-safe, and detection
-    # takes milliseconds where the upstream takes seconds.
-    detect_lock = threading.Lock()
-
-    def detect(texts: list[str]) -> list[list[Entity]]:
-        with detect_lock:
-            return engine.detect_batch(texts)
 
     def client() -> httpx.AsyncClient:
         if "client" not in state:
-            state["client"] = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0))
+            state["client"] = httpx.AsyncClient(timeout=httpx.Timeout(config.timeout, connect=10.0))
         return state["client"]
 
     @contextlib.asynccontextmanager
@@ -441,6 +363,30 @@ def create_app(
         summary="OpenAI-compatible chat completions with personal data masked before it leaves.",
         lifespan=lifespan,
     )
+    if config.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.allowed_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type"],
+        )
+    app.add_middleware(_Guard, settings=config)
+
+    def upstream_headers(request: Request) -> dict[str, str]:
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() in _FORWARD or k.lower().startswith(_FORWARD_PREFIXES)
+        }
+        if config.token is not None:  # the client's Authorization was the proxy's token
+            headers.pop("authorization", None)
+            headers.pop("api-key", None)
+            if config.upstream_api_key:
+                headers["authorization"] = f"Bearer {config.upstream_api_key}"
+        return headers
+
+    def upstream_params(request: Request) -> dict[str, str]:
+        return {k: v for k, v in request.query_params.items() if k in _FORWARD_PARAMS}
 
     def unreachable(exc: httpx.HTTPError) -> JSONResponse:
         if isinstance(exc, httpx.TimeoutException):
@@ -451,14 +397,39 @@ def create_app(
             "upstream_unreachable",
         )
 
-    def audit(model: Any, stream: bool, messages: int, counts: dict[str, int]) -> None:
+    def prepare(raw: bytes, headers: dict[str, str]) -> tuple[WalkedRequest, bytes]:
+        """Parse, mask and serialise the request (in a worker thread: all of it is CPU work).
+
+        The forwarded header values (credentials apart) are masked in place too: a client
+        can write anything into ``OpenAI-Organization`` or ``User-Agent``."""
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise ProxyRefusal("the request body is not JSON", status=400, code="invalid_request") from None
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            raise ProxyRefusal(
+                "the request body must be a JSON object with a 'messages' list",
+                status=400,
+                code="invalid_request",
+            )
+        inspected = {k: v for k, v in headers.items() if k not in _CREDENTIALS}
+        walked = mask_request(
+            body, detector.detect, media=config.media, unknown=config.unknown_fields, headers=inspected
+        )
+        headers.update(inspected)
+        return walked, json.dumps(walked.body, ensure_ascii=False).encode()
+
+    def audit(walked: WalkedRequest) -> None:
         if ws is None:
             return
+        model = walked.body.get("model")
         details = {
             "model": model if isinstance(model, str) else None,
-            "stream": stream,
-            "messages": messages,
-            "entities": counts,
+            "stream": walked.body.get("stream") is True,
+            "messages": len(walked.body["messages"]),
+            "entities": walked.placeholders.counts(),
+            "strings": walked.strings,
+            "media_forwarded": walked.media_forwarded,
             "upstream": upstream_host,
         }
         with ws.transaction() as conn:
@@ -472,7 +443,7 @@ def create_app(
     async def models(request: Request) -> Response:
         try:
             response = await client().get(
-                f"{base}/models", headers=_request_headers(request), params=request.query_params
+                f"{base}/models", headers=upstream_headers(request), params=upstream_params(request)
             )
         except httpx.HTTPError as exc:
             return unreachable(exc)
@@ -490,50 +461,39 @@ def create_app(
         },
     )
     async def chat_completions(request: Request) -> Response:
+        raw = await _read_body(request, config.max_body_bytes)
+        if raw is None:
+            return _too_large(config.max_body_bytes)
+        headers = upstream_headers(request)
         try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return _problem(400, "the request body is not JSON", "invalid_request")
-        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            walked, payload = await run_in_threadpool(prepare, raw, headers)
+        except ProxyRefusal as refusal:
+            return _problem(refusal.status, refusal.message, refusal.code)
+        except Exception as exc:  # its text may quote the prompt: only the type is shown
             return _problem(
-                400, "the request body must be a JSON object with a 'messages' list", "invalid_request"
+                500, f"PII detection failed ({type(exc).__name__}); nothing was sent", "detection_failed"
             )
-        stream = body.get("stream") is True
-        placeholders = PlaceholderMap()
-        slots = _text_slots(body["messages"])
-        texts = [container[key] for container, key in slots]
-        if texts:
-            try:
-                found = await run_in_threadpool(detect, texts)
-            except Exception as exc:  # its text may quote the prompt: only the type is shown
-                return _problem(
-                    500, f"PII detection failed ({type(exc).__name__}); nothing was sent", "detection_failed"
-                )
-            for (container, key), masked in zip(slots, placeholders.mask_all(texts, found), strict=True):
-                container[key] = masked
         try:
-            await run_in_threadpool(
-                audit, body.get("model"), stream, len(body["messages"]), placeholders.counts()
-            )
+            await run_in_threadpool(audit, walked)
         except Exception as exc:  # never forward what could not be recorded
             return _problem(
                 503,
                 f"the audit entry could not be written ({type(exc).__name__}); nothing was sent",
                 "audit_failed",
             )
-        headers = _request_headers(request)
         headers["content-type"] = "application/json"
         upstream = client().build_request(
             "POST",
             f"{base}/chat/completions",
             headers=headers,
-            params=request.query_params,
-            content=json.dumps(body, ensure_ascii=False).encode(),
+            params=upstream_params(request),
+            content=payload,
         )
         try:
             response = await client().send(upstream, stream=True)
         except httpx.HTTPError as exc:
             return unreachable(exc)
+        placeholders = walked.placeholders
         is_sse = response.headers.get("content-type", "").startswith("text/event-stream")
         if response.is_success and is_sse:
             return StreamingResponse(
@@ -550,13 +510,11 @@ def create_app(
             await response.aclose()
         if not response.is_success:
             return _passthrough(response)
-        try:
-            answer = response.json()
-        except ValueError:
+        restored = await run_in_threadpool(_restore_body, response.content, placeholders)
+        if restored is None:
             return _passthrough(response)
-        _restore_completion(answer, placeholders)
         return Response(
-            json.dumps(answer, ensure_ascii=False).encode(),
+            restored,
             status_code=response.status_code,
             headers={**_response_headers(response), "content-type": "application/json"},
         )
