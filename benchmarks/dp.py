@@ -34,6 +34,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.mirror import Mirror, rows_table
@@ -78,26 +80,27 @@ def setup(root: Path, rows: int, subjects: int) -> Workspace:
     )
     BudgetLedger(ws).set("people", 1e9, 0.5)
     ds = DatasetCatalog(ws).get("people")
-    mirror = Mirror(ws)
-    cur = mirror.connection()
     per = max(1, rows // subjects)
     states = ", ".join(f"'{s}'" for s in STATES)
     # Generated rows in the shape the vault hands the mirror (row id, pseudonym, columns);
     # each subject lives in one state, incomes vary by row (a few above the bound).
-    cur.execute(
-        "CREATE TABLE staged AS SELECT s.i || ':' || r.j AS _row, printf('%032x', s.i) AS _pseudonym, "
+    Mirror(ws).load_staged(
+        ds,
+        policy.salt,
+        "SELECT s.i || ':' || r.j AS _row, printf('%032x', s.i) AS _pseudonym, "
         f"([{states}])[1 + (hash(s.i) % 50)::INT] AS state, "
         f"CAST(hash(s.i * 31 + r.j) % {HIGH + 50_000} AS BIGINT) AS income "
-        f"FROM range(1, {subjects + 1}) s(i) CROSS JOIN range(1, {per + 1}) r(j)"
-    ).fetchall()
-    cur.close()
-    mirror.load_staged(ds, policy.salt, "staged")
-    cur = mirror.connection()
-    cur.execute(
-        f'CREATE TABLE plain AS SELECT _sid AS person_id, state, income FROM "{rows_table(ds)}"'
-    ).fetchall()
-    cur.execute("CHECKPOINT").fetchall()
-    cur.close()
+        f"FROM range(1, {subjects + 1}) s(i) CROSS JOIN range(1, {per + 1}) r(j)",
+    )
+    # The same rows for plain DuckDB, in a database of their own.
+    plain = duckdb.connect(str(root / "plain.duckdb"))
+    with Mirror(ws).reading() as cur:
+        arrow = cur.sql(f'SELECT _sid AS person_id, state, income FROM "{rows_table(ds)}"').to_arrow_table()
+    plain.register("arrow_rows", arrow)
+    plain.execute("CREATE TABLE plain AS SELECT * FROM arrow_rows").fetchall()
+    plain.unregister("arrow_rows")
+    plain.execute("CHECKPOINT").fetchall()
+    plain.close()
     return ws
 
 
@@ -110,12 +113,12 @@ def timed(fn: Any, repeat: int) -> tuple[float, Any]:
     return statistics.median(times), out
 
 
-def opendp_times(ws: Workspace, epsilon: float, identifier: bool) -> dict[str, float]:
+def opendp_times(plain_path: Path, epsilon: float, identifier: bool) -> dict[str, float]:
     # OpenDP's Polars plugin (the .dp namespace) is untyped: handle both modules as Any.
     dp: Any = importlib.import_module("opendp.prelude")
     pl: Any = importlib.import_module("polars")
     dp.enable_features("contrib")
-    cur = Mirror(ws).connection()
+    cur = duckdb.connect(str(plain_path), read_only=True)
     arrow = cur.sql("SELECT person_id, state, CAST(income AS DOUBLE) AS income FROM plain").to_arrow_table()
     frame = pl.from_arrow(arrow)
     assert isinstance(frame, pl.DataFrame)
@@ -166,7 +169,7 @@ def run(
         ws = setup(Path(tmp), rows, subjects)
         setup_s = time.perf_counter() - started
         q = DpQuery(ws)
-        cur = Mirror(ws).connection()
+        cur = duckdb.connect(str(Path(tmp) / "plain.duckdb"), read_only=True)
         truth = {
             "count": cur.execute("SELECT COUNT(*) FROM plain").fetchall()[0][0],
             "sum": cur.execute(f"SELECT SUM(LEAST(income, {HIGH})) FROM plain").fetchall()[0][0],
@@ -205,8 +208,8 @@ def run(
                 "ratio": statistics.fmean(errs) / scale,
             }
         if opendp:
-            same_unit = opendp_times(ws, epsilon, identifier=True)
-            row_unit = opendp_times(ws, epsilon, identifier=False)
+            same_unit = opendp_times(Path(tmp) / "plain.duckdb", epsilon, identifier=True)
+            row_unit = opendp_times(Path(tmp) / "plain.duckdb", epsilon, identifier=False)
             for name in QUERIES:
                 veil_s = results[name]["veil_ms"] / 1000
                 results[name]["opendp_subject_unit_ms"] = round(same_unit[name] * 1000, 1)

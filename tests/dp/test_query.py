@@ -346,17 +346,15 @@ def test_erasure_deletes_the_subject_from_the_mirror_at_once(people: Workspace) 
 
     pseudonym = people.pseudonymize("H0000001")
     ds = DatasetCatalog(people).get("people")
-    cur = Mirror(people).connection()
-    try:
-        query = (
-            f'SELECT COUNT(*) FROM "{rows_table(ds)}" r JOIN "{subjects_table(ds)}" s ON r._sid = s.sid '
-            "WHERE s.pseudonym = ?"
-        )
+    query = (
+        f'SELECT COUNT(*) FROM "{rows_table(ds)}" r JOIN "{subjects_table(ds)}" s ON r._sid = s.sid '
+        "WHERE s.pseudonym = ?"
+    )
+    with Mirror(people).reading() as cur:
         assert cur.execute(query, [pseudonym]).fetchall()[0][0] == 2000
-        erase_subject(people, "H0000001")
+    erase_subject(people, "H0000001")
+    with Mirror(people).reading() as cur:  # a new generation, without the subject
         assert cur.execute(query, [pseudonym]).fetchall()[0][0] == 0
-    finally:
-        cur.close()
 
 
 def test_many_small_queries_compose_under_zcdp(people: Workspace) -> None:

@@ -41,11 +41,15 @@ if TYPE_CHECKING:
 
     from veil.workspace import Workspace
 
-__all__ = ["Budget", "BudgetExceededError", "BudgetLedger", "Charge", "ensure_dp_tables"]
+__all__ = ["Budget", "BudgetExceededError", "BudgetLedger", "Charge", "check_cost", "ensure_dp_tables"]
 
 T = TypeVar("T")
 #: Slack for float sums (a budget split into ten 0.1s must be spendable in full).
 EPS_SLACK = 1e-9
+#: The epsilons a charge or a budget may name. Below 1e-9 a release is pure noise and shares
+#: of it underflow; above 1e9 no noise is left and OpenDP's maps overflow.
+MIN_EPSILON = 1e-9
+MAX_EPSILON = 1e9
 
 
 class BudgetExceededError(VeilError):
@@ -70,11 +74,16 @@ def zcdp_epsilon(rho: float, delta: float) -> float:
     dp.enable_features("contrib")
     # A stand-in Gaussian whose privacy map is exactly rho at distance 1: the conversion
     # depends on rho alone.
-    meas = dp.m.make_gaussian(
-        dp.atom_domain(T=float, nan=False), dp.absolute_distance(T=float), 1.0 / math.sqrt(2.0 * rho)
-    )
-    approx = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(meas), delta)
-    return float(approx.map(1.0)[0])  # type: ignore[no-untyped-call]
+    try:
+        meas = dp.m.make_gaussian(
+            dp.atom_domain(T=float, nan=False), dp.absolute_distance(T=float), 1.0 / math.sqrt(2.0 * rho)
+        )
+        approx = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(meas), delta)
+        return float(approx.map(1.0)[0])  # type: ignore[no-untyped-call]
+    except dp.OpenDPException:
+        # OpenDP refuses to convert a rho this large (its bound overflows): no zCDP bound,
+        # and the ledger falls back to basic composition.
+        return math.inf
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +169,7 @@ class BudgetLedger:
     def set(self, dataset: str, epsilon: float, delta: float = 0.0) -> Budget:
         """Set (or raise/lower) a dataset's total budget; spent budget is never given back."""
         DatasetCatalog(self.ws).get(dataset)
-        _check_cost(epsilon, delta, what="budget")
+        check_cost(epsilon, delta, what="budget")
         with self.ws.transaction() as conn:
             current = self._state(conn, dataset, lock=True)
             now = clock.now_iso()
@@ -216,6 +225,7 @@ class BudgetLedger:
         epsilon_other: float | None = None,
     ) -> Budget:
         """Refuse early (before any engine work) when the cost cannot fit."""
+        check_cost(epsilon, delta, what="charge")
         state = self.show(dataset)
         with self.ws.engine.connect() as conn:
             spend = self._spend(conn, dataset)
@@ -231,18 +241,21 @@ class BudgetLedger:
         kind: str,
         purpose: str,
         details: dict[str, Any],
-        release: Callable[[], T],
+        release: Callable[[], T] | None = None,
         rho: float | None = None,
         epsilon_other: float | None = None,
-    ) -> tuple[Charge, T]:
-        """Charge (epsilon, delta), then call ``release`` (which draws the noise) — atomically.
+    ) -> tuple[Charge, T | None]:
+        """Charge (epsilon, delta) and, optionally, call ``release`` — atomically.
 
         The budget row is locked, the cost checked against what is left, the
         ledger and audit entries written, and only then is ``release`` called, in
         the same transaction: if it fails, nothing is charged and nothing released;
-        if the budget does not allow the cost, ``release`` never runs.
+        if the budget does not allow the cost, ``release`` never runs. So ``release``
+        must never look at the data (a failure that rolls back the charge would be
+        free to an attacker): DP consumers charge first, then read the data, and a
+        failure after the charge keeps it (``DpQuery.run``, ``Synthesizer.run``).
         """
-        _check_cost(epsilon, delta, what=kind)
+        check_cost(epsilon, delta, what=kind)
         with self.ws.transaction() as conn:
             state = self._state(conn, dataset, lock=True)
             if state is None:
@@ -272,7 +285,7 @@ class BudgetLedger:
                     audit_seq=entry.seq,
                 )
             ).inserted_primary_key
-            result = release()
+            result = release() if release is not None else None
             after = self._state(conn, dataset)
         assert after is not None and seq is not None
         return Charge(int(seq[0]), entry.seq, epsilon, delta, after), result
@@ -306,11 +319,17 @@ class BudgetLedger:
         return Spend(float(row[0]), float(row[1]), float(row[2]), float(row[3]), int(row[4]))
 
 
-def _check_cost(epsilon: float, delta: float, *, what: str) -> None:
-    if not (math.isfinite(epsilon) and epsilon > 0):
-        raise InputError(f"{what}: epsilon must be a positive number")
-    if not (math.isfinite(delta) and 0 <= delta < 1):
-        raise InputError(f"{what}: delta must be in [0, 1)")
+def check_cost(epsilon: float, delta: float, *, what: str) -> None:
+    """Refuse an (epsilon, delta) no mechanism can use, with a clear InputError (never later)."""
+    if not isinstance(epsilon, int | float) or not (math.isfinite(epsilon) and epsilon > 0):
+        raise InputError(f"{what}: epsilon must be a positive finite number (got {epsilon})")
+    if not MIN_EPSILON <= epsilon <= MAX_EPSILON:
+        raise InputError(
+            f"{what}: epsilon must be between {MIN_EPSILON:g} and {MAX_EPSILON:g} (got {epsilon:g}); "
+            "typical values are 0.1 to 10"
+        )
+    if not isinstance(delta, int | float) or not (math.isfinite(delta) and 0 <= delta < 1):
+        raise InputError(f"{what}: delta must be a number in [0, 1) (got {delta})")
 
 
 def _refuse_if_over(

@@ -23,13 +23,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 import sqlglot
 from sqlglot import exp
 
-from veil.dp.policy import NUMERIC, DpPolicy
+from veil.dp.policy import BOUND_MIN, NUMERIC, DpPolicy, check_bounds
 from veil.dp.sql import AggFunc, Aggregate, ColumnRef, QuerySpec, UnsupportedSqlError
+from veil.dp.where import SqlType, compile_filter, sql_type_of
 from veil.errors import InputError
 from veil.vault.dataset import Dataset, DType
 
@@ -229,6 +230,16 @@ class ColumnStats:
     nulls: int
 
 
+_TYPE_CLASS = {
+    SqlType.INT: "number",
+    SqlType.FLOAT: "number",
+    SqlType.BOOL: "boolean",
+    SqlType.TEXT: "text",
+    SqlType.DATE: "text",
+    SqlType.TIMESTAMP: "text",
+    SqlType.NULL: "null",
+}
+
 #: Integer clamps keep integer sums (exact, and fast) while no sum of them can overflow 64 bits.
 INT_SUM_LIMIT = 1e9
 
@@ -243,8 +254,13 @@ def clamp_sql(col: str, lo: float, hi: float, *, integer: bool) -> str:
     ):
         low, high = str(int(lo)), str(int(hi))
         return f"CASE WHEN {col} < {low} THEN {low} WHEN {col} > {high} THEN {high} ELSE {col} END"
+    # NaN compares above every number on every engine, so it becomes ``hi``. Where 0 lies within
+    # the bounds, values smaller than BOUND_MIN become 0: squares and histogram bins of the
+    # clamped value then cannot underflow (PostgreSQL raises on underflow).
+    tiny = f"WHEN {col} > {-BOUND_MIN!r} AND {col} < {BOUND_MIN!r} THEN 0.0 " if lo <= 0 <= hi else ""
     return (
-        f"CASE WHEN {col} < {lo!r} THEN {lo!r} WHEN {col} > {hi!r} THEN {hi!r} ELSE CAST({col} AS DOUBLE) END"
+        f"CASE WHEN {col} < {lo!r} THEN {lo!r} WHEN {col} > {hi!r} THEN {hi!r} "
+        f"{tiny}ELSE CAST({col} AS DOUBLE) END"
     )
 
 
@@ -277,6 +293,10 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
 
     def resolve(ref: ColumnRef, where: str) -> str:
         """-> SQL for the column inside ``filtered``'s FROM (``b.<col>`` or ``<alias>.<col>``)."""
+        return resolve_typed(ref, where)[0]
+
+    def resolve_typed(ref: ColumnRef, where: str) -> tuple[str, SqlType]:
+        """The column's SQL and its type (the dataset's declared type, or the public table's)."""
         name = ref.name.lower()
         if ref.table is not None and ref.table != spec.alias and ref.table != ds.name.lower():
             table = aliases.get(ref.table)
@@ -285,7 +305,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
             if name not in {c.lower() for c in table.columns}:
                 raise InputError(f"{where}: public table {table.name!r} has no column {ref.name!r}")
             pub_col = next(c for c in table.columns if c.lower() == name)
-            return f'{ref.table}."{pub_col}"'
+            return f'{ref.table}."{pub_col}"', sql_type_of(table.columns[pub_col])
         if name == subject:
             raise InputError(
                 f"{where}: the subject column {ds.subject_column!r} is the privacy unit; it can only be "
@@ -295,7 +315,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         if col is None:
             owners = [a for a, t in aliases.items() if name in {c.lower() for c in t.columns}]
             if ref.table is None and len(owners) == 1:
-                return resolve(ColumnRef(owners[0], ref.name), where)
+                return resolve_typed(ColumnRef(owners[0], ref.name), where)
             if len(owners) > 1:
                 raise InputError(f"{where}: column {ref.name!r} is ambiguous; qualify it with a table alias")
             raise InputError(
@@ -309,7 +329,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
             )
         if ref.table is None and any(name in {c.lower() for c in t.columns} for t in aliases.values()):
             raise InputError(f"{where}: column {ref.name!r} is ambiguous; qualify it with a table alias")
-        return f'b."{col.sql_name}"'
+        return f'b."{col.sql_name}"', sql_type_of(col.dtype.value)
 
     # Joins: equality on a unique public key, so each private row meets at most one public row.
     join_sql: list[str] = []
@@ -317,7 +337,13 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         table = aliases[j.alias]
         conds = []
         for left, right in j.on:
-            lsql, rsql = resolve(left, "ON"), resolve(right, "ON")
+            (lsql, ltype), (rsql, rtype) = resolve_typed(left, "ON"), resolve_typed(right, "ON")
+            if _TYPE_CLASS[ltype] != _TYPE_CLASS[rtype]:
+                # An engine would convert one side for every row, and fail on some values.
+                raise UnsupportedSqlError(
+                    f"unsupported in DP SQL: JOIN {j.table} ON {left} = {right} compares "
+                    f"{ltype.value} with {rtype.value}"
+                )
             pub_side = (
                 rsql if rsql.startswith(f"{j.alias}.") else lsql if lsql.startswith(f"{j.alias}.") else None
             )
@@ -338,15 +364,16 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         kind = "LEFT JOIN" if j.left else "JOIN"
         join_sql.append(f"{kind} __public_{j.alias}__ AS {j.alias} ON {' AND '.join(conds)}")
 
-    # Filter: rewrite column references, keep literals as they are (the engine binds them).
+    # Filter: compiled against the column types into a form that cannot raise on any value
+    # (see veil.dp.where): whether the query fails must never depend on the data.
     where_sql = ""
     if spec.where is not None:
-        where = spec.where.copy()
-        for node in list(where.find_all(exp.Column)):
-            node.replace(
-                sqlglot.parse_one(resolve(ColumnRef(node.table.lower() or None, node.name), "WHERE"))
-            )
-        where_sql = " WHERE " + where.sql(dialect="duckdb")
+
+        def column(node: exp.Column) -> tuple[exp.Expression, SqlType]:
+            sql, typ = resolve_typed(ColumnRef(node.table.lower() or None, node.name), "WHERE")
+            return cast(exp.Expression, sqlglot.parse_one(sql, read="duckdb")), typ
+
+        where_sql = " WHERE " + compile_filter(spec.where, column).sql(dialect="duckdb")
 
     # Group keys and their domains.
     key_names: list[str] = []
@@ -424,6 +451,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
                 f"`veil dataset set {ds.name} --bounds {col.name}=LOW:HIGH` (values outside are clamped)"
             )
         lo, hi = policy.bounds[col.name]
+        check_bounds(col.name, lo, hi)
         bounds[col.name] = (lo, hi)
         half = (hi - lo) / 2
         if agg.func is AggFunc.SUM:

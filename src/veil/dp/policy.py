@@ -28,10 +28,37 @@ if TYPE_CHECKING:
 
     from veil.workspace import Workspace
 
-__all__ = ["DpPolicy", "PolicyStore", "parse_bounds", "parse_keys", "policy_from_mapping"]
+__all__ = [
+    "BOUND_MAX",
+    "BOUND_MIN",
+    "DpPolicy",
+    "PolicyStore",
+    "check_bounds",
+    "effective_salt",
+    "parse_bounds",
+    "parse_keys",
+    "policy_from_mapping",
+]
 
 NUMERIC = (DType.INT, DType.FLOAT)
 MAX_KEYS = 100_000
+#: Clamp bounds are 0 or between BOUND_MIN and BOUND_MAX in magnitude, so that no engine can
+#: overflow or underflow on a clamped value (squares for variances, histogram bins): PostgreSQL
+#: raises on both, and a failure that depends on the data would leak it.
+BOUND_MAX = 1e100
+BOUND_MIN = 1e-100
+
+
+def check_bounds(name: str, lo: float, hi: float) -> None:
+    """Refuse clamp bounds no engine can use without overflow or underflow on some value."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+        raise InputError(f"bounds for {name!r} must be finite with low < high (got {lo}:{hi})")
+    for b in (lo, hi):
+        if b != 0 and not BOUND_MIN <= abs(b) <= BOUND_MAX:
+            raise InputError(
+                f"bounds for {name!r}: each bound must be 0 or between {BOUND_MIN:g} and {BOUND_MAX:g} "
+                f"in magnitude (got {b:g})"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +105,7 @@ class DpPolicy:
             col = ds.column(name)
             if col.dtype not in NUMERIC:
                 raise InputError(f"bounds: column {name!r} is {col.dtype.value}, not a number")
-            if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-                raise InputError(f"bounds for {name!r} must be finite with low < high (got {lo}:{hi})")
+            check_bounds(name, lo, hi)
         for name, values in self.keys.items():
             col = ds.column(name)
             if col.sealed:
@@ -88,6 +114,18 @@ class DpPolicy:
                 raise InputError(f"the key set for {name!r} is empty")
             if len(values) > MAX_KEYS:
                 raise InputError(f"the key set for {name!r} has more than {MAX_KEYS} values")
+
+
+def effective_salt(policy: DpPolicy, ds: Dataset) -> str:
+    """The policy's salt, or (a policy never saved) one derived from the dataset's table name.
+
+    Every reader of the mirror uses this one, so a query and a synthesis never make the
+    mirror rebuild itself for a different salt."""
+    if policy.salt:
+        return policy.salt
+    import hashlib
+
+    return hashlib.sha256(f"veil-dp|{ds.table_name}".encode()).hexdigest()[:32]
 
 
 def parse_bounds(items: Sequence[str]) -> dict[str, tuple[float, float]]:

@@ -1,8 +1,15 @@
 """``DpQuery``: run one DP SQL query end to end and return a plain result.
 
-parse -> plan (checks) -> budget pre-check -> engine (true aggregates, inside
-the engine) -> in one budget transaction: charge, add OpenDP noise, derive
-means / variances / quantiles and their 95% intervals -> result.
+parse -> plan (typed checks) -> budget pre-check -> engine prepare (connect, runtime,
+mirror sync) -> charge (committed) -> engine execute (true aggregates, inside the
+engine) -> OpenDP noise, means / variances / quantiles and their 95% intervals -> result.
+
+Whether a query fails, its error and its charge never depend on the data: everything
+that can fail without looking at the data is checked before the charge (and fails
+uncharged, with its own message); the filter is compiled into SQL that cannot raise
+(:mod:`veil.dp.where`); and should anything still fail once the data is read, the
+query stays charged and the failure is reported as :class:`QueryFailedError` with one
+fixed message that says nothing about the cause.
 
 The budget split is even across the query's measurements; a query that needs
 private partition selection spends its ``delta`` (and one share of epsilon) on
@@ -23,23 +30,41 @@ import sqlglot
 from sqlglot import exp
 
 from veil.consent.purpose import PurposeRegistry
-from veil.dp.budget import BudgetLedger, ensure_dp_tables
+from veil.dp.budget import BudgetLedger, check_cost, ensure_dp_tables
 from veil.dp.mechanism import NoisyVector, laplace, select_partitions
 from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, Plan, build_plan, group_keys_product
-from veil.dp.policy import PolicyStore
+from veil.dp.policy import PolicyStore, effective_salt
 from veil.dp.public import PublicTables
 from veil.dp.sql import AggFunc, Aggregate, parse_query
-from veil.errors import ConfigError, InputError
+from veil.errors import ConfigError, InputError, VeilError
 from veil.vault.dataset import DatasetCatalog
 
 if TYPE_CHECKING:
-    from veil.dp.engines.base import Engine
+    from veil.dp.engines.base import Engine, Prepared
     from veil.workspace import Workspace
 
-__all__ = ["ENGINES", "DpQuery", "DpResult", "make_engine"]
+__all__ = ["ENGINES", "DpQuery", "DpResult", "QueryFailedError", "make_engine"]
 
 ENGINES = ("duckdb", "postgres", "spark")
 ALPHA = 0.05
+
+
+class QueryFailedError(VeilError):
+    """A DP query failed after its budget was charged; the cause is not reported (it could
+    depend on the data), and the charge stands."""
+
+    code = "query_failed"
+    exit_code = 16
+
+
+def query_failed(epsilon: float, delta: float, audit_seq: int) -> QueryFailedError:
+    """The one message of a charged failure: it names the cost, never the cause."""
+    return QueryFailedError(
+        f"the query could not be answered. It was charged epsilon={epsilon:g}, delta={delta:g} "
+        f"(audit entry {audit_seq}) as if it had been: an error after the privacy checks could "
+        "depend on the data, so its cause is not reported. The query itself passed every check; "
+        "if this repeats, ask the workspace administrator to check the engine."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +124,7 @@ class DpQuery:
         if not policy.salt:
             from dataclasses import replace
 
-            policy = replace(
-                policy, salt=hashlib.sha256(f"veil-dp|{ds.table_name}".encode()).hexdigest()[:32]
-            )
+            policy = replace(policy, salt=effective_salt(policy, ds))
         public = PublicTables(self.ws)
         tables = {j.table: public.get(j.table) for j in spec.joins if j.table != ds.name.lower()}
         return build_plan(spec, ds, policy, tables)
@@ -117,6 +140,7 @@ class DpQuery:
         engine: str | Engine = "duckdb",
     ) -> DpResult:
         started = time.perf_counter()
+        check_cost(epsilon, delta, what="query")
         plan = self.plan(sql, dataset)
         p = PurposeRegistry(self.ws).get(purpose)
         if plan.needs_selection and delta <= 0:
@@ -138,29 +162,49 @@ class DpQuery:
         ledger.precheck(plan.dataset.name, epsilon, delta_used, rho=rho, epsilon_other=other)
         runner = make_engine(self.ws, engine) if isinstance(engine, str) else engine
         try:
-            results = runner.run(plan, p)
+            # Before the data: connect, check the runtime, bring the mirror up to date. These
+            # fail with a VeilError saying what to fix, uncharged. Anything else is unexpected
+            # here and could depend on the data: it is charged like an answer (below).
+            prepared: Prepared | None
+            try:
+                prepared = runner.prepare(plan, p)
+            except VeilError:
+                raise
+            except Exception:  # reported below, as a charged failure
+                prepared = None
+            details = {
+                "sql": redact_sql(sql),
+                "sql_sha256": hashlib.sha256(sql.encode()).hexdigest(),
+                "engine": runner.name,
+                "measurements": [f"{m.kind.value}({m.column or '*'})" for m in plan.measurements],
+                "max_rows_per_subject": plan.policy.max_rows_per_subject,
+            }
+            try:
+                # The charge is committed before the data is read, and stands whatever happens next.
+                charge, _ = ledger.charge(
+                    plan.dataset.name,
+                    epsilon,
+                    delta_used,
+                    kind="query",
+                    purpose=p.name,
+                    details=details,
+                    rho=rho,
+                    epsilon_other=other,
+                )
+                if prepared is None:
+                    raise query_failed(epsilon, delta_used, charge.audit_seq)
+                release = _Release(plan, [], epsilon, delta_used)
+                try:
+                    release.results = prepared.execute()
+                    rows = release.run()
+                except Exception:  # any cause could depend on the data
+                    raise query_failed(epsilon, delta_used, charge.audit_seq) from None
+            finally:
+                if prepared is not None:
+                    prepared.close()
         finally:
             if isinstance(engine, str):
                 runner.close()
-        release = _Release(plan, results, epsilon, delta_used)
-        details = {
-            "sql": redact_sql(sql),
-            "sql_sha256": hashlib.sha256(sql.encode()).hexdigest(),
-            "engine": runner.name,
-            "measurements": [f"{m.kind.value}({m.column or '*'})" for m in plan.measurements],
-            "max_rows_per_subject": plan.policy.max_rows_per_subject,
-        }
-        charge, rows = ledger.charge(
-            plan.dataset.name,
-            epsilon,
-            delta_used,
-            kind="query",
-            purpose=p.name,
-            details=details,
-            release=release.run,
-            rho=rho,
-            epsilon_other=other,
-        )
         return DpResult(
             dataset=plan.dataset.name,
             purpose=p.name,

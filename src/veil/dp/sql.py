@@ -12,7 +12,8 @@ Aggregates: ``COUNT(*)``, ``COUNT(col)``, ``COUNT(DISTINCT <subject column>)``,
 ``PERCENTILE_CONT(q) WITHIN GROUP (ORDER BY col)``, each over a plain column.
 The row filter may use comparisons, ``AND``/``OR``/``NOT``, ``IN (list)``,
 ``BETWEEN``, ``LIKE``, ``IS [NOT] NULL``, arithmetic, ``CAST`` and a few scalar
-functions. Anything else (subqueries, CTEs, set operations, window functions,
+functions; :mod:`veil.dp.where` types it against the dataset and refuses what could
+raise on some values. Anything else (subqueries, CTEs, set operations, window functions,
 ``HAVING``, ``SELECT *``, expressions over aggregates, non-equi joins) raises
 :class:`UnsupportedSqlError` naming the construct: never a silent non-private answer.
 
@@ -158,6 +159,7 @@ _FILTER_NODES: tuple[type[exp.Expression], ...] = (
     exp.Abs,
     exp.Coalesce,
     exp.Length,
+    exp.Trim,
     exp.Substring,
     exp.DPipe,
     exp.Tuple,

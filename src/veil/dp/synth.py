@@ -55,7 +55,7 @@ import pyarrow.compute as pc
 from veil.dp import odp as dp
 from veil.errors import ConfigError, InputError
 
-__all__ = ["OTHER_CATEGORY", "SynthColumn", "SynthResult", "synthesize"]
+__all__ = ["OTHER_CATEGORY", "SynthColumn", "SynthResult", "check_synthesis", "synthesize"]
 
 OTHER_CATEGORY = "__other__"
 """Reserved cell for null and undeclared values; released as null."""
@@ -119,7 +119,8 @@ def synthesize(
     sampling of records from the fitted model; OpenDP noise and the choice of rows to
     keep per subject are never seeded. ``iters`` is the number of mirror-descent steps.
     """
-    _check_arguments(data, subject_column, columns, epsilon, delta, max_rows_per_subject, rows, bins, iters)
+    _check_request(columns, epsilon, delta, max_rows_per_subject, rows, bins, iters)
+    _check_schema(data, subject_column, columns)
     bound = max_rows_per_subject
     undeclared = [c.name for c in columns if c.kind == "categorical" and c.categories is None]
     plan = _Plan.build(epsilon, delta, bound, n_columns=len(columns), n_undeclared=len(undeclared))
@@ -168,9 +169,29 @@ def synthesize(
 # -- arguments ----------------------------------------------------------------------------
 
 
-def _check_arguments(
-    data: pa.Table,
-    subject_column: str,
+def check_synthesis(
+    columns: Sequence[SynthColumn],
+    *,
+    epsilon: float,
+    delta: float,
+    max_rows_per_subject: int,
+    rows: int | None = None,
+    bins: int = 16,
+    iters: int = 1000,
+) -> None:
+    """Everything :func:`synthesize` checks without the data: arguments, the optional
+    dependency (mbi) and that the budget can pay for the plan of measurements.
+
+    Callers that charge a budget run this first, so that nothing that could have been
+    known before is found out after the charge.
+    """
+    _check_request(columns, epsilon, delta, max_rows_per_subject, rows, bins, iters)
+    _mbi()
+    undeclared = [c.name for c in columns if c.kind == "categorical" and c.categories is None]
+    _Plan.build(epsilon, delta, max_rows_per_subject, n_columns=len(columns), n_undeclared=len(undeclared))
+
+
+def _check_request(
     columns: Sequence[SynthColumn],
     epsilon: float,
     delta: float,
@@ -179,6 +200,7 @@ def _check_arguments(
     bins: int,
     iters: int,
 ) -> None:
+    """Checks that need neither the data nor its schema."""
     if not (math.isfinite(epsilon) and epsilon > 0):
         raise InputError(f"epsilon must be a positive number, got {epsilon}")
     if not (math.isfinite(delta) and 0 <= delta < 1):
@@ -193,24 +215,13 @@ def _check_arguments(
         raise InputError(f"iters must be positive, got {iters}")
     if not columns:
         raise InputError("choose at least one column to synthesise")
-    if data.num_rows == 0:
-        raise InputError("the dataset is empty: there is nothing to synthesise")
-    if subject_column not in data.column_names:
-        raise InputError(f"subject column {subject_column!r} is not in the dataset")
     seen: set[str] = set()
     for column in columns:
         name = column.name
         if name in seen:
             raise InputError(f"column {name!r} is listed twice")
         seen.add(name)
-        if name == subject_column:
-            raise InputError(f"the subject column {name!r} cannot be synthesised")
-        if name not in data.column_names:
-            raise InputError(f"column {name!r} is not in the dataset")
         if column.kind == "numeric":
-            kind = data.schema.field(name).type
-            if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind)):
-                raise InputError(f"column {name!r} is declared numeric but holds {kind} values")
             if column.bounds is None:
                 raise InputError(f"numeric column {name!r} needs bounds (lower, upper)")
             lower, upper = column.bounds
@@ -236,6 +247,23 @@ def _check_arguments(
             raise InputError(f"column {name!r} has unknown kind {column.kind!r}")
 
 
+def _check_schema(data: pa.Table, subject_column: str, columns: Sequence[SynthColumn]) -> None:
+    """Checks of the table's schema (never of its rows: an empty table is synthesised too,
+    since whether the real one is empty must not decide whether the release succeeds)."""
+    if subject_column not in data.column_names:
+        raise InputError(f"subject column {subject_column!r} is not in the dataset")
+    for column in columns:
+        name = column.name
+        if name == subject_column:
+            raise InputError(f"the subject column {name!r} cannot be synthesised")
+        if name not in data.column_names:
+            raise InputError(f"column {name!r} is not in the dataset")
+        if column.kind == "numeric":
+            kind = data.schema.field(name).type
+            if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_null(kind)):
+                raise InputError(f"column {name!r} is declared numeric but holds {kind} values")
+
+
 # -- contribution bounding ----------------------------------------------------------------
 
 
@@ -248,6 +276,8 @@ def _bound_contributions(data: pa.Table, subject_column: str, bound: int) -> pa.
     subjects = data.column(subject_column).combine_chunks().dictionary_encode()
     group = np.asarray(pc.fill_null(subjects.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
     n = len(group)
+    if n == 0:
+        return data
     keys = np.random.default_rng().random(n)
     order = np.lexsort((keys, group))
     sorted_group = group[order]
@@ -303,7 +333,7 @@ class _NumericCodec(_Codec):
 
     @classmethod
     def build(cls, column: SynthColumn, bins: int) -> _NumericCodec:
-        assert column.bounds is not None  # checked by _check_arguments
+        assert column.bounds is not None  # checked by _check_request
         lower, upper = column.bounds
         if column.integer:
             low, high = math.ceil(lower), math.floor(upper)

@@ -3,13 +3,21 @@
 Reads the lawful subjects' rows for the purpose from the analytics mirror (only
 the columns the purpose may see; never sealed identifiers or free text), runs
 MST (:mod:`veil.dp.synth`) with the dataset's contribution bound and numeric
-bounds, and writes the synthetic rows to Parquet. The charge is taken before
-any data is read; a run that fails after that keeps its charge (noise may have
-been drawn), and says so.
+bounds, and writes the synthetic rows to Parquet.
+
+Everything that can fail without the data — arguments, bounds, keys, the
+optional ``mbi`` dependency, the budget, the output path, the mirror — is
+checked before the charge, and fails uncharged. The charge is then committed
+before any row is read; a run that fails after that keeps its charge (noise may
+have been drawn) and says so: :class:`SynthesisFailedError`. A synthetic table
+with a column that came out entirely empty (a declared category list that
+matches no stored value, private selection that kept no category) is such a
+failure, not a success.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,19 +26,26 @@ from typing import TYPE_CHECKING, Any
 import pyarrow.parquet as pq
 
 from veil.consent.purpose import PurposeRegistry
-from veil.dp.budget import BudgetLedger, ensure_dp_tables
-from veil.dp.mirror import Mirror
-from veil.dp.policy import NUMERIC, PolicyStore
-from veil.dp.synth import SynthColumn, synthesize
+from veil.dp.budget import BudgetLedger, check_cost, ensure_dp_tables
+from veil.dp.mirror import Mirror, MirrorView
+from veil.dp.policy import NUMERIC, PolicyStore, effective_salt
+from veil.dp.query import QueryFailedError
+from veil.dp.synth import SynthColumn, SynthResult, check_synthesis, synthesize
 from veil.errors import InputError
 from veil.fileio import atomic_path
-from veil.vault.dataset import DatasetCatalog, DType
+from veil.vault.dataset import Column, DatasetCatalog, DType
 from veil.vault.release import allowed_columns
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["SynthesisResult", "Synthesizer"]
+__all__ = ["SynthesisFailedError", "SynthesisResult", "Synthesizer"]
+
+
+class SynthesisFailedError(QueryFailedError):
+    """The synthesis failed after its budget was charged; the charge stands."""
+
+    code = "synth_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +86,11 @@ class Synthesizer:
         seed: int | None = None,
     ) -> SynthesisResult:
         started = time.perf_counter()
+        check_cost(epsilon, delta, what="synth")
         if out.suffix.lower() not in {".parquet", ".pq"}:
             raise InputError(f"{out}: synthetic data is written as Parquet; name the file *.parquet")
+        if out.is_dir() or not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
+            raise InputError(f"{out}: cannot write there (the folder must exist and be writable)")
         ds = DatasetCatalog(self.ws).get(dataset)
         p = PurposeRegistry(self.ws).get(purpose)
         policy = PolicyStore(self.ws).get(ds.name)
@@ -113,47 +131,36 @@ class Synthesizer:
                 "exist is private: pass --delta (e.g. 1e-6), or declare them with "
                 f"`veil dataset set {ds.name} --keys ...`"
             )
+        # Everything that can fail without the data fails here, uncharged: the arguments, the
+        # optional dependency (mbi), a budget too small for the plan of measurements...
+        check_synthesis(
+            specs, epsilon=epsilon, delta=delta, max_rows_per_subject=policy.max_rows_per_subject, rows=rows
+        )
         ledger = BudgetLedger(self.ws)
         ledger.precheck(ds.name, epsilon, delta)
-        # Charge first: the data is read and noise drawn only once the budget is taken.
-        charge, _ = ledger.charge(
-            ds.name,
-            epsilon,
-            delta,
-            kind="synth",
-            purpose=p.name,
-            details={"file": out.name, "columns": [c.name for c in used], "method": "MST"},
-            release=lambda: None,
-        )
-        mirror = Mirror(self.ws)
-        table = mirror.sync(ds, policy.salt or ds.table_name, p.name if p.needs_consent else None)
-        selects = ["CAST(_sid AS VARCHAR) AS _subject"] + [
-            f'"{c.sql_name}" AS "{c.name}"'
-            if c.dtype in NUMERIC
-            else f'CAST("{c.sql_name}" AS VARCHAR) AS "{c.name}"'
-            for c in used
-        ]
-        lawful = f" WHERE (_lawful & {table.lawful_bit}) <> 0" if table.lawful_bit is not None else ""
-        cur = mirror.connection()
+        # ... and the mirror (a busy one raises BusyError: retry).
+        salt = effective_salt(policy, ds)
+        view = Mirror(self.ws).view(ds, salt, p.name if p.needs_consent else None)
         try:
-            data = cur.sql(f'SELECT {", ".join(selects)} FROM "{table.table}"{lawful}').to_arrow_table()  # noqa: S608
-        finally:
-            cur.close()
-        try:
-            result = synthesize(
-                data,
-                "_subject",
-                specs,
-                epsilon=epsilon,
-                delta=delta,
-                max_rows_per_subject=policy.max_rows_per_subject,
-                rows=rows,
-                seed=seed,
+            # Charge first: the data is read and noise drawn only once the budget is taken.
+            charge, _ = ledger.charge(
+                ds.name,
+                epsilon,
+                delta,
+                kind="synth",
+                purpose=p.name,
+                details={"file": out.name, "columns": [c.name for c in used], "method": "MST"},
             )
-        except InputError as exc:
-            raise InputError(
-                f"{exc.message} (the budget was charged: epsilon={epsilon:g}, delta={delta:g})"
-            ) from exc
+            try:
+                result = self._synthesize(
+                    view, used, specs, policy.max_rows_per_subject, epsilon, delta, rows, seed
+                )
+            except _EmptyColumnsError as exc:  # read from the release itself: no more to hide
+                raise SynthesisFailedError(_charged(epsilon, delta, charge.audit_seq, exc.message)) from None
+            except Exception:  # any other cause could depend on the data: not reported
+                raise SynthesisFailedError(_charged(epsilon, delta, charge.audit_seq, None)) from None
+        finally:
+            view.close()
         with atomic_path(out, mode=0o600) as tmp:
             pq.write_table(result.table, tmp)
         return SynthesisResult(
@@ -173,3 +180,62 @@ class Synthesizer:
             audit_seq=charge.audit_seq,
             seconds=round(time.perf_counter() - started, 3),
         )
+
+    @staticmethod
+    def _synthesize(
+        view: MirrorView,
+        used: list[Column],
+        specs: list[SynthColumn],
+        bound: int,
+        epsilon: float,
+        delta: float,
+        rows: int | None,
+        seed: int | None,
+    ) -> SynthResult:
+        selects = ["CAST(_sid AS VARCHAR) AS _subject"] + [
+            f'"{c.sql_name}" AS "{c.name}"'
+            if c.dtype in NUMERIC
+            else f'CAST("{c.sql_name}" AS VARCHAR) AS "{c.name}"'
+            for c in used
+        ]
+        bit = view.table.lawful_bit
+        lawful = f" WHERE (_lawful & {bit}) <> 0" if bit is not None else ""
+        data = view.cursor.sql(
+            f'SELECT {", ".join(selects)} FROM "{view.table.table}"{lawful}'  # noqa: S608
+        ).to_arrow_table()
+        result = synthesize(
+            data,
+            "_subject",
+            specs,
+            epsilon=epsilon,
+            delta=delta,
+            max_rows_per_subject=bound,
+            rows=rows,
+            seed=seed,
+        )
+        # Post-processing of the release (no privacy cost): a column that came out entirely
+        # empty means the declared values or the private selection found nothing to model.
+        empty = [
+            name
+            for name in result.table.column_names
+            if result.table.column(name).null_count == result.table.num_rows
+        ]
+        if empty:
+            raise _EmptyColumnsError(
+                f"the synthetic column(s) {', '.join(empty)} came out entirely empty: their declared values "
+                "(`veil dataset set --keys`) match no stored value, or private selection kept no category "
+                "(raise epsilon/delta, or declare the categories); nothing was written"
+            )
+        return result
+
+
+class _EmptyColumnsError(InputError):
+    pass
+
+
+def _charged(epsilon: float, delta: float, audit_seq: int, reason: str | None) -> str:
+    cause = reason if reason is not None else "its cause is not reported, because it could depend on the data"
+    return (
+        f"the synthesis failed after the budget was charged (epsilon={epsilon:g}, delta={delta:g}, "
+        f"audit entry {audit_seq}); the charge stands: {cause}"
+    )

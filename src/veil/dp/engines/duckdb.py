@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from veil.consent.purpose import Purpose
-from veil.dp.engines.base import normalise
-from veil.dp.mirror import Mirror
+from veil.dp.engines.base import Results, normalise, run_plan
+from veil.dp.mirror import Mirror, MirrorView
 from veil.dp.plan import Plan
 from veil.dp.public import PublicTables
 
@@ -14,6 +14,21 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = ["DuckDBEngine"]
+
+
+class _Run:
+    """A plan's SQL and a read-only cursor on the mirror generation it was checked against."""
+
+    def __init__(self, view: MirrorView, queries: list[str]) -> None:
+        self.view = view
+        self.queries = queries
+
+    def execute(self) -> Results:
+        cur = self.view.cursor
+        return [[tuple(normalise(v) for v in row) for row in cur.execute(q).fetchall()] for q in self.queries]
+
+    def close(self) -> None:
+        self.view.close()
 
 
 class DuckDBEngine:
@@ -24,30 +39,32 @@ class DuckDBEngine:
         self.ws = ws
         self.mirror = Mirror(ws)
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
-        table = self.mirror.sync(
+    def prepare(self, plan: Plan, purpose: Purpose) -> _Run:
+        view = self.mirror.view(
             plan.dataset,
             plan.policy.salt,
             purpose.name if purpose.needs_consent else None,
             plan.policy.bounds,
         )
-        conditions = []
-        if table.max_rank > plan.policy.max_rows_per_subject:  # else no subject has rows to drop
-            conditions.append(f"_rk <= {plan.policy.max_rows_per_subject}")
-        if table.lawful_bit is not None:
-            conditions.append(f"(_lawful & {table.lawful_bit}) <> 0")
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        bounded = f'SELECT * FROM "{table.table}"{where}'  # noqa: S608
-        public = PublicTables(self.ws)
-        names = {t.name: f"read_parquet('{public.parquet_path(t.name)}')" for t in plan.public.values()}
-        cur = self.mirror.connection()
         try:
-            return [
-                [tuple(normalise(v) for v in row) for row in cur.execute(q).fetchall()]
-                for q in plan.sql(bounded, self.dialect, names, table.stats, table.clamped)
-            ]
-        finally:
-            cur.close()
+            table = view.table
+            conditions = []
+            if table.max_rank > plan.policy.max_rows_per_subject:  # else no subject has rows to drop
+                conditions.append(f"_rk <= {plan.policy.max_rows_per_subject}")
+            if table.lawful_bit is not None:
+                conditions.append(f"(_lawful & {table.lawful_bit}) <> 0")
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            bounded = f'SELECT * FROM "{table.table}"{where}'  # noqa: S608
+            public = PublicTables(self.ws)
+            names = {t.name: f"read_parquet('{public.parquet_path(t.name)}')" for t in plan.public.values()}
+            queries = plan.sql(bounded, self.dialect, names, table.stats, table.clamped)
+        except BaseException:
+            view.close()
+            raise
+        return _Run(view, queries)
+
+    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
+        return run_plan(self, plan, purpose)
 
     def close(self) -> None:
         return None

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+import sqlglot
 from sqlalchemy.dialects import postgresql
 
 from veil.consent.ledger import lawful_subjects
 from veil.consent.purpose import Purpose
-from veil.dp.engines.base import normalise
+from veil.dp.engines.base import Results, normalise, run_plan
 from veil.dp.plan import Plan
 from veil.dp.public import PublicTables
 from veil.errors import ConfigError
@@ -24,6 +26,25 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = ["PostgresEngine"]
+
+
+class _Run:
+    def __init__(self, conn: sa.Connection, queries: list[str]) -> None:
+        self.conn = conn
+        self.queries = queries
+
+    def execute(self) -> Results:
+        out: Results = []
+        raw: Any = self.conn.connection.dbapi_connection
+        for q in self.queries:
+            # The DB-API cursor without parameters: no placeholder parsing ('%' in LIKE stays as is).
+            with raw.cursor() as cur:
+                cur.execute(q)
+                out.append([tuple(normalise(v) for v in row) for row in cur.fetchall()])
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 class PostgresEngine:
@@ -38,7 +59,7 @@ class PostgresEngine:
             )
         self.ws = ws
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
+    def prepare(self, plan: Plan, purpose: Purpose) -> _Run:
         ds = plan.dataset
         cols = ", ".join(f't."{c.sql_name}"' for c in ds.columns if not c.sealed)
         lawful_sql = ""
@@ -58,20 +79,21 @@ class PostgresEngine:
         )
         public = PublicTables(self.ws)
         names = {t.name: public.ensure_in_database(t.name) for t in plan.public.values()}
-        queries = plan.sql(bounded, "duckdb", names)
         # The plan is written in DuckDB's dialect; the bounded relation above is already PostgreSQL.
-        import sqlglot
+        queries = [
+            sqlglot.transpile(q, read="duckdb", write="postgres")[0]
+            for q in plan.sql(bounded, "duckdb", names)
+        ]
+        try:
+            conn = self.ws.engine.connect()
+        except sa.exc.DBAPIError as exc:
+            # Connecting does not look at the data; say why (the server's message names no rows).
+            first = str(exc.orig).splitlines()[0] if exc.orig is not None else type(exc).__name__
+            raise ConfigError(f"cannot connect to the PostgreSQL data store: {first}") from None
+        return _Run(conn, queries)
 
-        out: list[list[tuple[Any, ...]]] = []
-        with self.ws.engine.connect() as conn:
-            raw: Any = conn.connection.dbapi_connection
-            for q in queries:
-                pg = sqlglot.transpile(q, read="duckdb", write="postgres")[0]
-                # The DB-API cursor without parameters: no placeholder parsing ('%' in LIKE stays as is).
-                with raw.cursor() as cur:
-                    cur.execute(pg)
-                    out.append([tuple(normalise(v) for v in row) for row in cur.fetchall()])
-        return out
+    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
+        return run_plan(self, plan, purpose)
 
     def close(self) -> None:
         return None

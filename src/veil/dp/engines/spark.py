@@ -161,9 +161,20 @@ def _start_session() -> SparkSession:
             f"{MISSING_RUNTIME} (the Java gateway did not start; its error is on stderr above)"
         ) from exc
     context.setLogLevel("ERROR")
+    _silence_query_context_loggers()
     session = SparkSession(context)
     atexit.register(_stop, session, work_dir)
     return session
+
+
+def _silence_query_context_loggers() -> None:
+    """PySpark logs a failed query's error message to stderr; the message can quote a value
+    from the data (``CAST_INVALID_INPUT`` names the value), so those loggers are switched off.
+    Veil reports only the error condition (see :func:`_condition`)."""
+    from pyspark.logger import PySparkLogger
+
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
 
 
 def _stop(session: SparkSession, work_dir: Path) -> None:
@@ -244,6 +255,20 @@ def _condition(exc: Exception) -> str:
     return str(condition) if condition else type(exc).__name__
 
 
+class _PlanRun:
+    def __init__(self, engine: SparkEngine, queries: list[str]) -> None:
+        self.engine = engine
+        self.queries = queries
+
+    def execute(self) -> list[list[tuple[Any, ...]]]:
+        from veil.dp.engines.base import normalise
+
+        return [[tuple(normalise(v) for v in row) for row in self.engine.execute(q)] for q in self.queries]
+
+    def close(self) -> None:
+        self.engine.close()
+
+
 class SparkPlanEngine:
     """Runs a DP plan on Spark over the dataset's rows, exported from the mirror as Parquet.
 
@@ -258,14 +283,18 @@ class SparkPlanEngine:
         self.ws = ws
         self._session = session
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
-        from veil.dp.engines.base import normalise
+    def prepare(self, plan: Plan, purpose: Purpose) -> _PlanRun:
         from veil.dp.mirror import Mirror
         from veil.dp.public import PublicTables
 
+        if self._session is None:
+            get_session()  # pyspark and Java are checked before anything else is done
         mirror = Mirror(self.ws)
-        table = mirror.sync(plan.dataset, plan.policy.salt, purpose.name if purpose.needs_consent else None)
-        rows = mirror.export_parquet(plan.dataset, self.ws.root / "analytics" / "spark", table.version)
+        with mirror.view(
+            plan.dataset, plan.policy.salt, purpose.name if purpose.needs_consent else None
+        ) as view:
+            table = view.table
+            rows = view.export_parquet(plan.dataset, self.ws.root / "analytics" / "spark")
         lawful = f" WHERE (_lawful & {table.lawful_bit}) <> 0" if table.lawful_bit is not None else ""
         bounded = (
             "SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY _sid "  # noqa: S608
@@ -278,14 +307,13 @@ class SparkPlanEngine:
         for t in plan.public.values():
             tables[f"pub_{t.name}"] = public.parquet_path(t.name)
             names[t.name] = f"pub_{t.name}"
-        engine = SparkEngine(tables, session=self._session)
-        try:
-            return [
-                [tuple(normalise(v) for v in row) for row in engine.execute(q)]
-                for q in plan.sql(bounded, self.dialect, names)
-            ]
-        finally:
-            engine.close()
+        queries = plan.sql(bounded, self.dialect, names)
+        return _PlanRun(SparkEngine(tables, session=self._session), queries)
+
+    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
+        from veil.dp.engines.base import run_plan
+
+        return run_plan(self, plan, purpose)
 
     def close(self) -> None:
         return None
