@@ -141,3 +141,52 @@ def test_sharded_train_erase_retrains_one_shard(workspace: Path) -> None:
     assert pseudonym not in after["train"] and after["shards"][holder] == sorted(
         set(subjects["shards"][holder]) - {pseudonym}
     )
+
+
+LONG_NAME = "a-very-long-model-name-that-a-narrow-terminal-would-cut-0123"
+
+
+@pytest.mark.parametrize("columns", ["40", "80", "250"])
+def test_models_list_never_cuts_a_name(
+    workspace: Path, columns: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = workspace
+    common = ["adult", "--purpose", "research", "--target", "income", "--features", "age,sex", "--no-dp"]
+    veil("train", *common, "--epochs", "1", "--name", LONG_NAME, ws=ws)
+    veil("train", *common, "--epochs", "1", "--name", "short", ws=ws)
+    monkeypatch.setenv("COLUMNS", columns)
+    out = veil("models", "list", ws=ws).stdout
+    # Whole on one line (never cut with an ellipsis, never folded); narrow: one block per model.
+    assert any(LONG_NAME in line for line in out.splitlines()) and "…" not in out
+    assert ("┃ name" in out) is (int(columns) > 200)
+
+
+@pytest.mark.slow
+def test_holdout_delete_and_fairness_mitigation_from_the_cli(workspace: Path) -> None:
+    ws = workspace
+    veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99", ws=ws)
+    veil_json("budget", "set", "adult", "--epsilon", "10", "--delta", "1e-4", ws=ws)
+    card = veil_json("train", "adult", "--purpose", "research", "--target", "income", "--positive", ">50K",
+                     "--features", "age,education,sex,hours_per_week", "--epsilon", "3", "--delta", "1e-5",
+                     "--holdout", "0.4", "--name", "m", "--seed", "0", ws=ws)  # fmt: skip
+    assert card["test_subjects"] == 600 and card["train_subjects"] == 900
+    assert card["steps"] >= 1000 and "step target" in card["schedule"]
+
+    result = veil_json("fairness", "m", "--sensitive", "sex", "--mitigate", "--min-group-size", "10", ws=ws)
+    mitigation = result["mitigation"]
+    assert mitigation["model"] == "m-fair-sex" and mitigation["epsilon"] == 3
+    assert result["held_out_subjects"] == 600 == mitigation["before"]["count"] == mitigation["after"]["count"]
+    assert veil_json("budget", "show", "adult", ws=ws)["charges"] == 2  # the mitigation was charged
+    assert {m["name"] for m in veil_json("models", "list", ws=ws)} == {"m", "m-fair-sex"}
+    proc = veil("fairness", "m", "--sensitive", "sex", "--mitigate", "--constraint", "equalized_odds",
+                "--json", ws=ws, check=False)  # fmt: skip
+    assert proc.returncode == 3 and veil_json("budget", "show", "adult", ws=ws)["charges"] == 2
+
+    # Delete: refused without --yes when not interactive, then at once and audit-logged.
+    proc = veil("models", "delete", "m-fair-sex", "--json", ws=ws, check=False)
+    assert proc.returncode == 3 and "--yes" in json.loads(proc.stdout)["message"]
+    deleted = veil_json("models", "delete", "m-fair-sex", "--yes", ws=ws)
+    assert deleted["deleted"] and not (ws / "models" / "m-fair-sex").exists()
+    assert [m["name"] for m in veil_json("models", "list", ws=ws)] == ["m"]
+    proc = veil("models", "delete", "m-fair-sex", "--yes", "--json", ws=ws, check=False)
+    assert proc.returncode == 4

@@ -31,6 +31,10 @@ def _kind(card: dict[str, Any]) -> str:
     return card["model"] if shards <= 1 else f"{card['model']} x {shards} shards"
 
 
+def _status(r: dict[str, Any]) -> str:
+    return f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
+
+
 def _show_trained(card: dict[str, Any]) -> None:
     console.print(
         f"[green]Trained[/] {card['name']} ({_kind(card)}, {_eps(card)}) on {card['train_subjects']} "
@@ -132,16 +136,14 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
         rows = [c.summary() for c in ModelRegistry(ws).cards()]
 
     def show() -> None:
+        # A model name is what every other command takes: it is never cut or folded. A table
+        # when the terminal is wide enough for every cell unwrapped, else one block per model.
         t = Table()
-        # A model name is what every other command takes: never cut it, fold it onto more lines.
-        t.add_column(
-            "name", overflow="fold", min_width=min(24, max((len(r["name"]) for r in rows), default=4))
-        )
+        t.add_column("name", no_wrap=True)
         for header in ("dataset", "purpose", "model", "shards", "privacy", "accuracy", "subjects", "version"):
-            t.add_column(header, overflow="fold")
-        t.add_column("status", overflow="fold")
+            t.add_column(header, no_wrap=True)
+        t.add_column("status", no_wrap=True)
         for r in rows:
-            status = f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
             t.add_row(
                 r["name"],
                 r["dataset"],
@@ -152,9 +154,21 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
                 f"{r['accuracy']:.4f}",
                 str(r["train_subjects"]),
                 str(r["version"]),
-                status,
+                _status(r),
             )
-        console.print(t)
+        from rich.measure import Measurement
+
+        unbounded = console.options.update(width=1_000_000, max_width=1_000_000)
+        if Measurement.get(console, unbounded, t).maximum <= console.width:
+            console.print(t)
+            return
+        for r in rows:
+            console.print(r["name"], style="bold", markup=False, overflow="ignore", crop=False)
+            console.print(
+                f"  {r['dataset']} / {r['purpose']}, {_kind(r)}, {_eps(r)}, "
+                f"accuracy {r['accuracy']:.4f}, {r['train_subjects']} subjects, version {r['version']}, "
+                f"{_status(r)}"
+            )
 
     emit(as_json, rows, show)
 
