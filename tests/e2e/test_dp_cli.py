@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from veil_cli import veil, veil_json
+from veil_cli import VEIL, veil, veil_env, veil_json
 
 from veil.demo.hospital import write_csv
 
@@ -137,3 +138,78 @@ def test_schema_file_declares_the_dp_policy(tmp_path: Path) -> None:
     proc = veil("ingest", str(src), "--dataset", "p2", "--subject-column", "patient_id", "--schema", str(bad),
                 ws=ws, check=False)  # fmt: skip
     assert proc.returncode == 3 and "'dp' takes only" in proc.stderr
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_query_processes_are_all_answered_and_the_budget_is_exact(workspace: Path) -> None:
+    """Issue 10, item 10: 19 of 20 concurrent `veil query` processes died on DuckDB's file lock.
+
+    The mirror does not exist yet, so the processes also race to build it (one writer, the
+    others wait for it and then read the same generation read-only).
+    """
+    ws = workspace
+    veil("dataset", "set", "patients", "--max-rows-per-subject", "1", "--keys", "sex=F,M", ws=ws)
+    veil("budget", "set", "patients", "--epsilon", "10", ws=ws)
+    n, epsilon = 20, 0.05
+    cmd = [VEIL, "query", "SELECT sex, COUNT(*) AS n FROM patients GROUP BY sex", "--dataset", "patients",
+           "--purpose", "research", "--epsilon", str(epsilon), "--json", "--workspace", str(ws)]  # fmt: skip
+    pipe = subprocess.PIPE
+    procs = [
+        subprocess.Popen(cmd, stdout=pipe, stderr=pipe, text=True, env=veil_env(f"p{i}")) for i in range(n)
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    failed = [(p.returncode, err[-500:]) for p, (_out, err) in zip(procs, outs, strict=True) if p.returncode]
+    assert not failed, failed
+    results = [json.loads(out) for out, _err in outs]
+    assert all(sorted(r["sex"] for r in res["rows"]) == ["F", "M"] for res in results)
+    shown = veil_json("budget", "show", "patients", "--history", ws=ws)
+    assert shown["charges"] == n and len(shown["history"]) == n
+    assert shown["epsilon_spent_basic"] == pytest.approx(n * epsilon)
+    assert sum(h["epsilon"] for h in shown["history"]) == pytest.approx(n * epsilon)
+    assert sorted(r["audit_seq"] for r in results) == sorted(h["audit_seq"] for h in shown["history"])
+    assert veil_json("audit", "verify", ws=ws)["ok"]
+
+
+def test_epsilon_at_the_edges_is_a_clear_error_never_an_internal_one(workspace: Path, tmp_path: Path) -> None:
+    ws = workspace
+    veil("dataset", "set", "patients", "--bounds", "length_of_stay=0:30", "--keys", "sex=F,M", ws=ws)
+    veil("budget", "set", "patients", "--epsilon", "2", ws=ws)
+    base = ["query", "SELECT COUNT(*) FROM patients", "--dataset", "patients",
+            "--purpose", "research", "--json"]  # fmt: skip
+    for eps, code, exit_code in [
+        ("1e9", "budget_exceeded", 12),
+        ("inf", "input_error", 3),
+        ("nan", "input_error", 3),
+        ("-1", "input_error", 3),
+        ("0", "input_error", 3),
+        ("1e300", "input_error", 3),
+    ]:
+        proc = veil(*base, "--epsilon", eps, ws=ws, check=False)
+        assert (proc.returncode, json.loads(proc.stdout)["error"]) == (exit_code, code), (eps, proc.stdout)
+    proc = veil(*base, "--epsilon", "0.1", "--delta", "1.5", ws=ws, check=False)
+    assert proc.returncode == 3 and "delta" in json.loads(proc.stdout)["message"]
+    for eps in ("inf", "nan", "-2", "0", "1e12"):
+        proc = veil("budget", "set", "patients", "--epsilon", eps, "--json", ws=ws, check=False)
+        assert proc.returncode == 3 and json.loads(proc.stdout)["error"] == "input_error", (eps, proc.stdout)
+    out = tmp_path / "s.parquet"
+    for eps, exit_code in (("1e9", 12), ("inf", 3), ("0", 3)):
+        proc = veil("synth", "patients", "--purpose", "research", "--epsilon", eps, "--out", str(out),
+                    "--columns", "sex,length_of_stay", "--json", ws=ws, check=False)  # fmt: skip
+        assert proc.returncode == exit_code, (eps, proc.stdout, proc.stderr)
+    assert veil_json("budget", "show", "patients", ws=ws)["charges"] == 0
+
+
+def test_the_error_oracle_attack_is_refused_by_the_cli_and_costs_nothing(workspace: Path) -> None:
+    ws = workspace
+    veil("dataset", "set", "patients", "--keys", "sex=F,M", ws=ws)
+    veil("budget", "set", "patients", "--epsilon", "1", ws=ws)
+    attack = (
+        "SELECT COUNT(*) FROM patients WHERE "
+        "CAST(SUBSTRING('1x', 1 + CAST(diagnosis = 'J45' AND sex = 'F' AS INT), 1) AS INT) = 1"
+    )
+    proc = veil("query", attack, "--dataset", "patients", "--purpose", "research", "--epsilon", "1e-6",
+                "--json", ws=ws, check=False)  # fmt: skip
+    error = json.loads(proc.stdout)
+    assert proc.returncode == 3 and error["error"] == "unsupported_sql"
+    assert "SUBSTRING start" in error["message"]
+    assert veil_json("budget", "show", "patients", ws=ws)["charges"] == 0

@@ -1,9 +1,11 @@
 """The DP analytics mirror as an erasure participant (see :mod:`veil.rights.participants`).
 
 The mirror is rebuilt from the data store, so it forgets after the data store has (a
-rebuild in between would copy the rows back). A mirror held open by another process (a
-running ``veil query``) is busy: the step stays pending and is retried by the next
-command; that query's own sync drops tombstoned subjects as well.
+rebuild in between would copy the rows back). Queries never block it (they read immutable
+generations); another process *writing* the mirror (a sync after an ingest) holds the
+writers' lock: after ``job.wait_s`` the step raises BusyError having changed nothing, stays
+pending and is retried by the next command. A query's own sync drops tombstoned subjects
+as well, with the same compaction (see :meth:`veil.dp.mirror.Mirror.forget`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,6 @@ class MirrorParticipant:
 
     def forget(self, job: ErasureJob) -> dict[str, Any]:
         try:
-            return {"rows_deleted": Mirror(self.ws).forget(job.pseudonyms)}
-        except duckdb.IOException as exc:  # another process holds the mirror file's lock
-            raise BusyError("the DP analytics mirror is open in another Veil process") from exc
+            return {"rows_deleted": Mirror(self.ws).forget(job.pseudonyms, wait=job.wait_s)}
+        except duckdb.IOException as exc:  # a DuckDB file lock: nothing was published
+            raise BusyError("the DP analytics mirror is busy in another Veil process") from exc

@@ -516,7 +516,7 @@ class Mirror:
             [want.consent_seq, json.dumps(purposes), version + int(changed), json.dumps(known), ds.name],
         )
 
-    def forget(self, pseudonyms: Sequence[str]) -> int:
+    def forget(self, pseudonyms: Sequence[str], *, wait: float = FORGET_WAIT_S) -> int:
         """Remove these subjects from every mirrored dataset; returns the rows removed.
 
         Called by erasure. The new generation is a logical copy of what remains, so no
@@ -526,30 +526,30 @@ class Mirror:
         updating the mirror): the erasure queue then retries it. A workspace that never
         ran a DP query has no mirror: nothing to do.
         """
-        if not pseudonyms:
+        if not pseudonyms or not self.dir.exists():
             return 0
-        with self._write_lock(FORGET_WAIT_S):
-            exports = self.dir / "spark"
-            if exports.exists():
-                shutil.rmtree(exports, ignore_errors=True)
-            for legacy in self.dir.glob(f"{_LEGACY}*"):
-                legacy.unlink(missing_ok=True)  # the pre-generation mirror, rebuilt on the next query
+        with self._write_lock(wait):
             gen = self._acquire()
-            if gen is None:
-                return 0
-            gone = sorted(set(pseudonyms) | set(self.ws.keystore.tombstones()))
-            cur = gen.conn.cursor()
-            try:
-                deleted = self._count(cur, list(pseudonyms))
-            finally:
-                cur.close()
-                _release(gen)
-            with self._new_generation(clone=True, gone=gone) as conn:
-                _run(
-                    conn,
-                    "UPDATE veil_mirror_state SET tombstones = ?, version = version + 1",
-                    [len(self.ws.keystore.tombstones())],
-                )
+            deleted = 0
+            if gen is not None:
+                gone = sorted(set(pseudonyms) | set(self.ws.keystore.tombstones()))
+                cur = gen.conn.cursor()
+                try:
+                    deleted = self._count(cur, list(pseudonyms))
+                finally:
+                    cur.close()
+                    _release(gen)
+                with self._new_generation(clone=True, gone=gone) as conn:
+                    _run(
+                        conn,
+                        "UPDATE veil_mirror_state SET tombstones = ?, version = version + 1",
+                        [len(self.ws.keystore.tombstones())],
+                    )
+            # Derived copies: Spark's Parquet exports (made again on demand), and the single
+            # mutable mirror file of Veil versions before generations.
+            shutil.rmtree(self.dir / "spark", ignore_errors=True)
+            for legacy in self.dir.glob(f"{_LEGACY}*"):
+                legacy.unlink(missing_ok=True)
         return deleted
 
     def _count(self, cur: duckdb.DuckDBPyConnection, pseudonyms: list[str]) -> int:
