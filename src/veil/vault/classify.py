@@ -35,6 +35,7 @@ is what ingest relies on and needs no model.
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import json
 import re
@@ -47,11 +48,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from stdnum import iban as std_iban
-from stdnum import luhn
-from stdnum.es import dni, nie
-from stdnum.fr import nir
-from stdnum.it import codicefiscale
 
 from veil.errors import InputError
 
@@ -483,6 +479,21 @@ _IIN = re.compile(
 )
 
 
+def _stdnum(module: str) -> Callable[[str], bool]:
+    """``python-stdnum``'s ``is_valid`` of ``module``, imported on first use (the package costs
+    ~20 ms to import, and only values of a candidate shape are ever checked)."""
+
+    def is_valid(value: str) -> bool:
+        return bool(importlib.import_module(f"stdnum.{module}").is_valid(value))
+
+    return is_valid
+
+
+_luhn, _iban, _nir, _dni, _nie, _fiscal = map(
+    _stdnum, ("luhn", "iban", "fr.nir", "es.dni", "es.nie", "it.codicefiscale")
+)
+
+
 def _compact(value: str) -> str:
     return value.replace(" ", "").replace("-", "")
 
@@ -493,17 +504,14 @@ def _is_card(candidate: str) -> bool:
     # Unseparated digit strings of other lengths are ids, barcodes (EAN-13) or timestamps.
     allowed = {15, 16} if plain else set(range(13, 20))
     return (
-        len(digits) in allowed
-        and _IIN.match(digits) is not None
-        and len(set(digits)) > 1
-        and luhn.is_valid(digits)
+        len(digits) in allowed and _IIN.match(digits) is not None and len(set(digits)) > 1 and _luhn(digits)
     )
 
 
 def _is_iban(candidate: str) -> bool:
     # A greedy match may have swallowed a following word ("... 00 EUR"): cut it back.
     while len(_compact(candidate)) >= 15:
-        if std_iban.is_valid(candidate):
+        if _iban(candidate):
             return True
         cut = candidate.rfind(" ")
         candidate = candidate[:cut] if cut > 0 else candidate[:-1]
@@ -628,7 +636,7 @@ DETECTORS: tuple[Detector, ...] = (
         _search(rb"(?<![A9a])9 ?99 ?99 ?(?:99|9A) ?999 ?999 ?99(?![A9a])"),
         _any(
             r"(?<![A-Za-z0-9])[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![A-Za-z0-9])",
-            nir.is_valid,
+            _nir,
         ),
     ),
     Detector(
@@ -637,16 +645,14 @@ DETECTORS: tuple[Detector, ...] = (
         _search(rb"(?<![A9a])(?:9{8}|A9{7})-?A(?![A9a])"),
         _any(
             r"(?<![A-Za-z0-9])(?:\d{8}|[XYZ]\d{7})-?[A-Z](?![A-Za-z0-9])",
-            lambda m: bool(dni.is_valid(m) or nie.is_valid(m)),
+            lambda m: _dni(m) or _nie(m),
         ),
     ),
     Detector(
         "it_fiscal_code",
         "Italian fiscal codes",
         _search(rb"(?<![A9a])A{6}99A99A999A(?![A9a])"),
-        _any(
-            r"(?<![A-Za-z0-9])[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])", codicefiscale.is_valid
-        ),
+        _any(r"(?<![A-Za-z0-9])[A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])", _fiscal),
     ),
     Detector(
         "iban",
