@@ -185,6 +185,20 @@ def test_busy_mirror_leaves_only_the_mirror_pending(hospital: Workspace, tmp_pat
     assert_fully_erased(ws, "P0000009", tmp_path, dataset="patients", purpose="billing")
 
 
+def test_dp_mirror_never_copies_a_subject_whose_erasure_is_pending(hospital: Workspace) -> None:
+    """The mirror is rebuilt from the data store; while an erasure's data step is pending the
+    subject's rows are still there, and a fresh build must leave them out (it does: the mirror
+    drops tombstoned subjects on every build and sync)."""
+    ws = hospital
+    p = ws.pseudonymize("P0000012")
+    with sqlite_write_lock(ws.root / "veil.db"):
+        assert erase_subject(ws, "P0000012", wait_s=0.2).pending["data"].startswith("busy")
+    assert rows_of(ws, p)["ds_patients"] == 1  # still in the data store ...
+    build_mirror(ws)  # ... a first build from it, in this process (no recovery ran)
+    assert mirror_rows_of(ws, p) == 0
+    assert mirror_rows_of(ws, ws.pseudonymize("P0000013")) == 1
+
+
 # -- participants ---------------------------------------------------------------------------
 
 

@@ -355,10 +355,19 @@ class Journal:
             if rows:
                 conn.execute(_erasure_steps.insert(), rows)
 
-    def finish_steps(self, erasure_id: str, results: Mapping[str, Mapping[str, Any]]) -> bool:
-        """Mark these steps done; delete the record if none is left. Returns whether it was."""
+    def finish_steps(
+        self, erasure_id: str, results: Mapping[str, Mapping[str, Any]], *, last: bool = False
+    ) -> bool:
+        """Mark these steps done; delete the record if none is left. Returns whether it was.
+
+        ``last``: the caller knows these are all the steps still pending (the common case:
+        an erasure that finished in one go), so the record is simply deleted.
+        """
         now = clock.now_iso()
         with self.writer.begin() as conn:
+            if last:
+                self._delete(conn, erasure_id)
+                return True
             for name, result in results.items():
                 conn.execute(
                     _erasure_steps.update()
@@ -381,10 +390,14 @@ class Journal:
             ).first()
             if left is not None or has_steps is None:
                 return False
-            for table in (_erasure_steps, _erasure_subjects):
-                conn.execute(table.delete().where(table.c.erasure_id == erasure_id))
-            conn.execute(_erasures.delete().where(_erasures.c.id == erasure_id))
+            self._delete(conn, erasure_id)
         return True
+
+    @staticmethod
+    def _delete(conn: Connection, erasure_id: str) -> None:
+        for table in (_erasure_steps, _erasure_subjects):
+            conn.execute(table.delete().where(table.c.erasure_id == erasure_id))
+        conn.execute(_erasures.delete().where(_erasures.c.id == erasure_id))
 
     # -- ingest runs -----------------------------------------------------------------------
     def start_run(self, origin: str) -> None:

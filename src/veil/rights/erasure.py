@@ -108,6 +108,10 @@ class ErasureResult:
         return asdict(self)
 
 
+#: Data stores (by URL) known to have the ``erasures_applied`` table, in this process.
+_APPLIED_TABLE: set[sa.URL] = set()
+
+
 class DataStoreParticipant:
     """The data store: dataset rows, consent events and vault row, plus the audit entry."""
 
@@ -123,7 +127,9 @@ class DataStoreParticipant:
     def forget(self, job: ErasureJob) -> dict[str, Any]:
         ws = self.ws
         with subject_writer(ws, wait_s=job.wait_s) as conn:
-            erasures_applied.create(conn, checkfirst=True)  # a workspace made before this table
+            if ws.engine.url not in _APPLIED_TABLE:
+                erasures_applied.create(conn, checkfirst=True)  # a workspace made before this table
+                _APPLIED_TABLE.add(ws.engine.url)
             seen = conn.execute(
                 sa.select(erasures_applied.c.audit_seq).where(erasures_applied.c.erasure_id == job.erasure_id)
             ).first()
@@ -212,7 +218,7 @@ def _run_steps(
         done[p.name] = newly[p.name] = result
         _step(on_step, p.name)
     if newly:
-        ws.keystore.journal.finish_steps(record.id, newly)
+        ws.keystore.journal.finish_steps(record.id, newly, last=newly.keys() == record.pending.keys())
     _step(on_step, "recorded")
     return ErasureReport(
         erasure_id=record.id,
