@@ -318,3 +318,30 @@ def test_semicolon_csv_just_works(workspace: Path, tmp_path: Path) -> None:
     assert people[3].email not in text
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
     assert len(rows) == 41 and all(len(r) == 4 for r in rows)
+
+
+def test_demo_data_writes_the_readme_sample_files(tmp_path: Path) -> None:
+    from veil.demo.samples import sample_names
+
+    out = json.loads(veil("demo", "--data", str(tmp_path / "a"), "--json").stdout)
+    assert [f["name"] for f in out["files"]] == sample_names()
+    again = tmp_path / "b"
+    veil("demo", "--data", str(again))
+    for name in sample_names():  # the same bytes every time: the README's outputs are stable
+        assert (tmp_path / "a" / name).read_bytes() == (again / name).read_bytes(), name
+        assert (again / name).stat().st_mode & 0o077 == 0  # fake, but shaped like personal data
+    rows = {f["name"]: f["rows"] for f in out["files"]}
+    assert rows["patients.csv"] == 3000 and rows["adult.csv"] == sum(
+        rows[f"adult-site{s}.csv"] for s in "ABC"
+    )
+    with (again / "customers.csv").open(encoding="utf-8") as fh:
+        assert fh.readline().count(";") == 8  # the ';' export whose delimiter ingest detects
+    # never over a user's own files
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "patients.csv").write_text("my,own\n1,2\n")
+    proc = veil("demo", "--data", str(mine), check=False)
+    assert proc.returncode == 5 and "--force" in proc.stderr
+    assert (mine / "patients.csv").read_text() == "my,own\n1,2\n"
+    veil("demo", "--data", str(mine), "--force")
+    assert (mine / "patients.csv").read_bytes() == (again / "patients.csv").read_bytes()

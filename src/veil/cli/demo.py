@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, console, emit
-from veil.demo.story import run_demo
 
 __all__ = ["register"]
 
@@ -20,9 +19,30 @@ def demo(
         Path | None,
         typer.Option("--keep", "--workspace", "-w", help="Keep the demo files in this directory."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Only write the sample files the README uses (patients.csv, consent.csv, regions.csv, "
+            "tickets.jsonl, customers.csv, adult.csv, adult-site*.csv) into this directory.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --data: replace sample files already there.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the whole story on a temporary workspace: ingest, consent, release, access, erasure, audit."""
+    """Run the whole story on a temporary workspace: ingest, consent, release, access, erasure, audit.
+
+    With --data DIR, write the README's sample files instead (fake people, and the UCI Adult
+    census extract that ships with Veil).
+    """
+    if data is not None:
+        _write_samples(data, patients, force, as_json)
+        return
+    from veil.demo.story import run_demo
+
     if not as_json:
         console.print("[bold]Veil demo[/]: a hospital puts patient data under Veil\n")
 
@@ -51,6 +71,21 @@ def demo(
         )
 
     emit(as_json, summary.to_dict(), show)
+
+
+def _write_samples(directory: Path, patients: int, force: bool, as_json: bool) -> None:
+    from veil.demo.samples import write_samples
+
+    files = write_samples(directory, patients=patients, force=force)
+
+    def show() -> None:
+        table = Table("file", "rows", "for", title=f"sample files in {directory}")
+        for f in files:
+            table.add_row(f.name, str(f.rows), f.purpose)
+        console.print(table)
+        console.print("[dim]fake people (Faker) and the UCI Adult census extract (CC BY 4.0)[/]")
+
+    emit(as_json, {"directory": str(directory), "files": [f.to_dict() for f in files]}, show)
 
 
 def register(app: typer.Typer) -> None:
