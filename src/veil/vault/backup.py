@@ -69,6 +69,7 @@ from veil.errors import BackupError
 from veil.fileio import atomic_open
 from veil.schema import DATA_TABLES, consent_events, datasets, subjects
 from veil.vault.dataset import PSEUDONYM, Dataset, DatasetCatalog
+from veil.vault.subject import lock_subjects
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -526,7 +527,6 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
     """Replace the data store's data tables with the backup's, replaying every erasure since."""
     fh, header, lines = _open_stream(ws, path)
     reader = _Reader(lines, path)
-    erased = set(ws.keystore.tombstones())
     counts: dict[str, int] = {}
     dropped = 0
     fixed = {t.name: t for t in DATA_TABLES}
@@ -534,6 +534,10 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
     subject_key = {subjects.name: "pseudonym", consent_events.name: "pseudonym"}
     try:
         with ws.transaction() as dst:
+            # Tombstones are read under the write lock (PostgreSQL: the subjects lock): an erasure
+            # either finished before this (its tombstone is seen) or purges after this commits.
+            lock_subjects(dst, exclusive=False)
+            erased = set(ws.keystore.tombstones())
             catalog = DatasetCatalog(ws)
             for live in catalog.list():
                 live.table.drop(dst)
