@@ -529,7 +529,7 @@ _IDENTIFIERS = [
     "10.0.0.1",
     "fe80::1",
 ]
-_noise = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_noise = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 _values = st.one_of(
     _noise,
     st.builds(lambda a, i, b: a + i + b, _noise, st.sampled_from(_IDENTIFIERS), _noise),

@@ -386,7 +386,7 @@ def test_upgrades_on_a_postgresql_workspace(pg_ws: Workspace, tmp_path: Path) ->
     ds = DatasetCatalog(pg_ws).get("people")
     assert all(ds.column(c).sealed for c in ("contact", "seen", "score"))
     with pg_ws.engine.connect() as conn:
-        types = dict(
+        types: dict[str, str] = dict(
             conn.execute(
                 sa.text(
                     "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = :t"
@@ -407,3 +407,34 @@ def test_upgrades_on_a_postgresql_workspace(pg_ws: Workspace, tmp_path: Path) ->
     Ingestor(pg_ws).run(again, "people", "pid")
     assert DatasetCatalog(pg_ws).get("people").column("visits").sealed
     assert export_subject(pg_ws, "Q3").datasets["people"][0]["visits"] == "3"
+
+
+def test_reingest_keeps_watching_what_the_first_ingest_relied_on(ws: Workspace, tmp_path: Path) -> None:
+    """The flags a first ingest relied on are recorded; a later file that breaks them seals the column."""
+    first = write_csv(tmp_path / "a.csv", ["pid", "has_mobile"], [[f"A{i}", "01"[i % 2]] for i in range(100)])
+    Ingestor(ws).run(first, "people", "pid")
+    col = DatasetCatalog(ws).get("people").column("has_mobile")
+    assert not col.sealed and col.evidence is not None and col.evidence.holds_while == "flags"
+    second = write_csv(tmp_path / "b.csv", ["pid", "has_mobile"], [[f"B{i}", str(i % 3)] for i in range(30)])
+    Ingestor(ws).run(second, "people", "pid")
+    col = DatasetCatalog(ws).get("people").column("has_mobile")
+    assert (col.category, col.dtype) == (DIRECT, DType.SEALED)
+    assert export_subject(ws, "A3").datasets["people"][0]["has_mobile"] == "1"
+
+
+def test_a_subject_whose_key_is_gone_keeps_no_clear_value_after_the_upgrade(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """An erasure interrupted after the key was destroyed leaves rows; sealing their column drops them."""
+    rows = [[f"A{i}", f"pending-{i:03d}"] for i in range(50)]
+    Ingestor(ws).run(write_csv(tmp_path / "a.csv", ["pid", "contact"], rows), "people", "pid")
+    ws.keystore.destroy_many([ws.pseudonymize("A7")], "test: erasure interrupted after the key")
+    more = write_csv(tmp_path / "b.csv", ["pid", "contact"], [[f"B{i}", email(i)] for i in range(10)])
+    Ingestor(ws).run(more, "people", "pid")
+    assert DatasetCatalog(ws).get("people").column("contact").sealed
+    ds = DatasetCatalog(ws).get("people")
+    with ws.engine.connect() as conn:
+        values = conn.execute(sa.select(ds.table.c["contact"])).scalars().all()
+    assert all(v is None or isinstance(v, bytes) for v in values)
+    assert_no_clear(ws, "pending-007")
+    assert export_subject(ws, "A8").datasets["people"][0]["contact"] == "pending-008"
