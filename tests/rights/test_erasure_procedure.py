@@ -299,3 +299,24 @@ def test_open_with_nothing_pending_does_not_recover(
     assert called == []
     with hospital.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM subjects")).scalar_one() == 120
+
+
+def test_retention_erasure_meeting_a_busy_store_is_pending_then_completed(hospital: Workspace) -> None:
+    from datetime import timedelta
+
+    from veil import clock
+    from veil.rights.retention import enforce_retention
+
+    ws = hospital
+    later = clock.now() + timedelta(days=400)
+    with sqlite_write_lock(ws.root / "veil.db"):
+        # The retention scan reads; its erasure then meets the lock held by the other process.
+        result = enforce_retention(ws, as_of=later)
+    assert result.status == "pending" and "data" in result.pending and result.erased == 120
+    assert all(ws.keystore.get(p) is None for p in result.expired_pseudonyms)
+    Workspace.open(ws.root).close()
+    with ws.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM ds_patients")).scalar_one() == 0
+    assert ws.keystore.journal.pending() == []
+    (entry,) = ws.audit.entries(action="retention.enforce")
+    assert entry.subject_count == 120 and entry.details["resumed"] is True
