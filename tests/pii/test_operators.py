@@ -472,3 +472,28 @@ def test_token_store_on_postgresql(pg_ws: Workspace) -> None:
         assert Unmasker(again).unmask("<PERSON_2>!").unresolved == 1
     finally:
         again.close()
+
+
+def _erased_values_round_trip(ws: Workspace) -> None:
+    from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues
+
+    erased = ErasedValues(ws.engine, ws.keystore.secret(MAPPING_KEY_NAME))
+    assert erased.erased(["jane.roe@example.com"]) == set()  # no table yet: nothing erased
+    macs = erased.macs(["Jane.Roe@Example.com", "  Jane   Roe ", ""])
+    assert len(macs) == 2  # the empty value is no identity
+    assert erased.record(macs) == 2 and erased.record(macs) == 0  # idempotent
+    found = erased.erased(["JANE.ROE@EXAMPLE.COM", "jane roe", "Jane\u00a0Roe", "John Doe"])
+    assert found == {"JANE.ROE@EXAMPLE.COM", "jane roe", "Jane\u00a0Roe"}  # case, spaces, NFKC
+    # keyed: another workspace's key gives other hashes (nobody can test guesses without the key)
+    other = ErasedValues(ws.engine, bytes(32))
+    assert other.erased(["jane roe"]) == set()
+    assert erased.erased(["John Doe"], pending=erased.macs(["john doe"])) == {"John Doe"}
+
+
+def test_erased_values_are_keyed_normalised_and_idempotent(mws: Workspace) -> None:
+    _erased_values_round_trip(mws)
+
+
+@pytest.mark.postgres
+def test_erased_values_on_postgresql(pg_ws: Workspace) -> None:
+    _erased_values_round_trip(pg_ws)

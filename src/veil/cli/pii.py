@@ -239,6 +239,8 @@ def unmask(
                 f"[yellow]warning:[/] {run.unresolved} token(s) were left as they are: made by another "
                 "workspace, altered, or not Veil tokens"
             )
+        if run.refused:
+            console.print(f"  {run.refused} token(s) left masked: their values belong to erased subjects")
 
     emit(as_json, run.to_dict(), show)
 

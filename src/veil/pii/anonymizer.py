@@ -9,7 +9,9 @@ the earlier start, then the type name; the loser is dropped.
 
 :class:`Unmasker` reverses what can be reversed: ``[ENC:...]`` tokens (decrypted) and
 pseudonyms (looked up in the workspace's token store). Tokens it cannot restore (made
-by another workspace, or not tokens at all) are left as they are and counted.
+by another workspace, or not tokens at all) are left as they are and counted; so are
+tokens whose value belongs to an erased subject (refused: see
+:class:`veil.pii.mapping.ErasedValues`).
 
 Neither class writes to the audit log: the file runs in :mod:`veil.pii.tables` (and so
 ``veil pii mask|unmask``) do, with counts by type and never values.
@@ -19,13 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from veil.errors import ConfigError, CryptoError
 from veil.pii.entity import Entity
-from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore
+from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues, TokenStore
 from veil.pii.operators import (
     ENCRYPT_KEY_NAME,
     ENCRYPTED_TOKEN,
@@ -91,10 +93,15 @@ class UnmaskResult:
     text: str
     restored: Counter[str] = field(default_factory=Counter)  # token kind -> how many
     unresolved: int = 0
+    #: tokens left as they are because their value belongs to an erased subject
+    refused: int = 0
 
     def __repr__(self) -> str:
         counts = dict(self.restored)
-        return f"UnmaskResult(<{len(self.text)} chars>, restored={counts}, unresolved={self.unresolved})"
+        return (
+            f"UnmaskResult(<{len(self.text)} chars>, restored={counts}, unresolved={self.unresolved}, "
+            f"refused={self.refused})"
+        )
 
 
 def resolve_overlaps(entities: Sequence[Entity], length: int | None = None) -> list[Entity]:
@@ -216,6 +223,7 @@ class Unmasker:
         self.ws = ws
         self._decrypter: EncryptOperator | None = None
         self._store: TokenStore | None = None
+        self._erased_values: ErasedValues | None = None
         self._decrypted: dict[str, str | None] = {}
 
     def __repr__(self) -> str:
@@ -246,14 +254,40 @@ class Unmasker:
                 self._store = TokenStore(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME))
             found = self._store.lookup(PseudonymOperator.namespace, sorted(pseudonyms))
             known = {token: mapped.value for token, mapped in found.items()}
-        return [self._unmask_one(text, known) for text in texts]
+        # Values of erased subjects are never restored (veil.pii.mapping.ErasedValues).
+        candidates = set(known.values())
+        for t in texts:
+            for m in ENCRYPTED_TOKEN.finditer(t):
+                value = self._decrypt(m.group(1), m.group(2))
+                if value is not None:
+                    candidates.add(value)
+        refused = self._erased().erased(candidates, self._pending_erasures()) if candidates else set()
+        return [self._unmask_one(text, known, refused) for text in texts]
 
-    def _unmask_one(self, text: str, known: Mapping[str, str]) -> UnmaskResult:
+    def _pending_erasures(self) -> set[str]:
+        """Identity hashes of erasures whose PII step is still pending (e.g. it met a busy store)."""
+        from veil.pii.erasure import TokenStoreParticipant
+
+        journal = self.ws.keystore.journal
+        if not journal.has_pending():
+            return set()
+        step = TokenStoreParticipant.name
+        return {str(m) for r in journal.pending() for m in r.pending.get(step, {}).get("erased", [])}
+
+    def _erased(self) -> ErasedValues:
+        if self._erased_values is None:
+            self._erased_values = ErasedValues(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME))
+        return self._erased_values
+
+    def _unmask_one(
+        self, text: str, known: Mapping[str, str], refused: Set[str] = frozenset()
+    ) -> UnmaskResult:
         restored: Counter[str] = Counter()
         unresolved = 0
+        withheld = 0
 
         def swap(m: re.Match[str]) -> str:
-            nonlocal unresolved
+            nonlocal unresolved, withheld
             if m.group(1) is not None:
                 kind, value = m.group(1), self._decrypt(m.group(1), m.group(2))
             else:
@@ -261,8 +295,11 @@ class Unmasker:
             if value is None:
                 unresolved += 1
                 return m.group(0)
+            if value in refused:
+                withheld += 1
+                return m.group(0)
             restored[kind] += 1
             return value
 
         out = _ANY_TOKEN.sub(swap, text)
-        return UnmaskResult(out, restored, unresolved)
+        return UnmaskResult(out, restored, unresolved, withheld)

@@ -5,7 +5,10 @@ shredding the subject's key alone would leave them unmaskable. While the key sti
 exists, :meth:`TokenStoreParticipant.prepare` reads the subject's id and direct
 identifiers and records the lookup keys (keyed MACs) of the tokens they have; after the
 shred, :meth:`TokenStoreParticipant.forget` forgets those tokens: old masked files never
-unmask to the erased person again.
+unmask to the erased person again. It also records keyed hashes of those identity values
+(:class:`veil.pii.mapping.ErasedValues`), which ``veil pii unmask`` refuses to restore: an
+``[ENC:...]`` token is a ciphertext under the workspace's encrypt key, which the shred does
+not reach.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from veil.pii.entity import EntityType
-from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore
+from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues, TokenStore
+from veil.pii.operators import ENCRYPT_KEY_NAME
 from veil.schema import subjects
 from veil.vault.classify import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog
@@ -78,18 +82,39 @@ class TokenStoreParticipant:
             return None
         return TokenStore(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME))
 
+    def _masked_before(self) -> bool:
+        """Whether this workspace ever made a reversible mask (its keys exist): if not, no
+        earlier file can unmask to the subject and there is nothing to record."""
+        for name in (MAPPING_KEY_NAME, ENCRYPT_KEY_NAME):
+            try:
+                self.ws.keystore.secret(name, create=False)
+            except KeyError:
+                continue
+            return True
+        return False
+
     def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]:
         store = self._store()
-        if store is None:
-            return {"macs": []}
+        if store is None and not self._masked_before():
+            return {"macs": [], "erased": []}
         values = identity_values(self.ws, pseudonyms)
         items = [(t.value, v) for t in EntityType for v in values]
-        return {"macs": store.existing_macs(NAMESPACES, items)}
+        # Keyed hashes of the identity values: unmask refuses them (covers [ENC:...] tokens,
+        # which are under the workspace's encrypt key and so out of the shredded key's reach).
+        erased = ErasedValues(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME)).macs(values)
+        return {"macs": store.existing_macs(NAMESPACES, items) if store is not None else [], "erased": erased}
 
     def forget(self, job: ErasureJob) -> dict[str, Any]:
         macs = [str(m) for m in job.payload.get("macs", [])]
+        erased = [str(m) for m in job.payload.get("erased", [])]
         store = self._store() if macs else None
-        if store is None:
-            return {"forgotten": 0}
+        if store is None and not erased:
+            return {"forgotten": 0, "erased_values": 0}
         with subject_writer(self.ws, wait_s=job.wait_s) as conn:
-            return {"forgotten": store.forget_macs(macs, conn)}
+            forgotten = store.forget_macs(macs, conn) if store is not None else 0
+            recorded = (
+                ErasedValues(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME)).record(erased, conn)
+                if erased
+                else 0
+            )
+        return {"forgotten": forgotten, "erased_values": recorded}

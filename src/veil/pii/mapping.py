@@ -22,6 +22,19 @@ the data store: a copy of ``veil.db`` alone reveals no mapped value.
 Tokens are assigned in write transactions (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL:
 a table lock), so concurrent runs agree on one token per value and never hand out the
 same pseudonym number twice.
+
+**Erased people** (:class:`ErasedValues`). Erasure forgets the subject's pseudonym and
+surrogate tokens (above), but an ``[ENC:...]`` token is a ciphertext under the
+workspace's ``pii.encrypt`` key, not the subject's: shredding the subject's key cannot
+reach the files masked before. So erasure also records, in ``pii_erased(value_mac)``, a
+keyed hash (HMAC-SHA256 under a subkey of ``pii.mapping``) of each identity value of the
+subject — subject id and every direct-identifier value, normalised (Unicode NFKC, case
+folded, runs of white space made one space, trimmed) — and ``veil pii unmask`` refuses to
+restore any value whose hash is listed: the token stays as it is, and the run counts it as
+refused. The table holds no value and no pseudonym; without the key its hashes cannot be
+tested against guesses. This is a refusal by Veil, not cryptography: whoever holds the
+KEK can still derive the encrypt key and decrypt an old file by hand (see
+docs/threat-model.md).
 """
 
 from __future__ import annotations
@@ -29,7 +42,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -43,7 +58,15 @@ from veil import clock
 from veil.database import writer
 from veil.errors import ConflictError, CryptoError
 
-__all__ = ["MAPPING_KEY_NAME", "MappedValue", "TokenMaker", "TokenStore", "derive_key"]
+__all__ = [
+    "MAPPING_KEY_NAME",
+    "ErasedValues",
+    "MappedValue",
+    "TokenMaker",
+    "TokenStore",
+    "derive_key",
+    "normalise_identity",
+]
 
 #: Name of the workspace secret the store's keys are derived from.
 MAPPING_KEY_NAME = "pii.mapping"
@@ -70,6 +93,14 @@ pii_tokens = sa.Table(
     sa.UniqueConstraint("namespace", "kind", "seq", name="uq_pii_tokens_seq"),
     sa.Index("ix_pii_tokens_token", "namespace", "token"),
 )
+
+pii_erased = sa.Table(
+    "pii_erased",
+    _meta,
+    sa.Column("value_mac", sa.String(64), primary_key=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+_SPACES = re.compile(r"\s+")
 
 #: Makes the candidate token for (kind, value, seq, attempt); ``seq`` numbers the kind's
 #: values in order of first appearance (1, 2, ...), ``attempt`` counts collisions.
@@ -349,3 +380,89 @@ class TokenStore:
 
 def _aad(namespace: str, token: str) -> bytes:
     return f"veil:pii.token:v1|{namespace}|{token}".encode()
+
+
+def normalise_identity(value: str) -> str:
+    """How identity values are compared for erasure: NFKC, case folded, white space collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value).casefold()).strip()
+
+
+class ErasedValues:
+    """Keyed hashes of erased subjects' identity values, which unmasking refuses to restore.
+
+    See the module docstring. :meth:`macs` runs while the subject's key still exists (it
+    needs the values); :meth:`record` stores only the hashes, idempotently.
+    """
+
+    def __init__(self, engine: Engine, secret: bytes) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+        self._key = derive_key(secret, "veil:pii.erased:v1")
+        self._ready = False
+
+    def __repr__(self) -> str:
+        return f"ErasedValues(backend={self.engine.dialect.name!r})"
+
+    def mac(self, value: str) -> str:
+        return hmac.new(self._key, normalise_identity(value).encode(), hashlib.sha256).hexdigest()
+
+    def macs(self, values: Iterable[str]) -> list[str]:
+        return sorted({self.mac(v) for v in values if normalise_identity(v)})
+
+    def record(self, macs: Sequence[str], conn: Connection | None = None) -> int:
+        """Add these hashes (those already there are kept); returns how many were new."""
+        if not macs:
+            return 0
+        if conn is None:
+            with self._writer.begin() as own:
+                return self._record(own, list(macs))
+        return self._record(conn, list(macs))
+
+    def _record(self, conn: Connection, macs: list[str]) -> int:
+        _meta.create_all(conn, tables=[pii_erased], checkfirst=True)
+        self._ready = True
+        wanted = sorted(set(macs))
+        have: set[str] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            query = sa.select(pii_erased.c.value_mac).where(
+                pii_erased.c.value_mac.in_(wanted[i : i + _CHUNK])
+            )
+            have.update(str(m) for (m,) in conn.execute(query))
+        now = clock.now_iso()
+        rows = [{"value_mac": m, "created_at": now} for m in wanted if m not in have]
+        for i in range(0, len(rows), _CHUNK):
+            conn.execute(pii_erased.insert(), rows[i : i + _CHUNK])
+        return len(rows)
+
+    def erased(self, values: Iterable[str], pending: Collection[str] = ()) -> set[str]:
+        """Those of ``values`` that belong to an erased subject (by normalised keyed hash).
+
+        ``pending``: hashes prepared by erasures whose PII step has not run yet (they count too).
+        """
+        by_mac: dict[str, list[str]] = {}
+        for v in set(values):
+            by_mac.setdefault(self.mac(v), []).append(v)
+        found = {v for m in set(pending) & by_mac.keys() for v in by_mac[m]}
+        if not by_mac or not self._has_table():
+            return found
+        macs = sorted(by_mac)
+        with self.engine.connect() as conn:
+            for i in range(0, len(macs), _CHUNK):
+                query = sa.select(pii_erased.c.value_mac).where(
+                    pii_erased.c.value_mac.in_(macs[i : i + _CHUNK])
+                )
+                for (m,) in conn.execute(query):
+                    found.update(by_mac[str(m)])
+        return found
+
+    def count(self) -> int:
+        if not self._has_table():
+            return 0
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(pii_erased)).scalar_one())
+
+    def _has_table(self) -> bool:
+        if not self._ready:
+            with self.engine.connect() as conn:
+                self._ready = sa.inspect(conn).has_table(pii_erased.name)
+        return self._ready

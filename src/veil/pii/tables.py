@@ -765,6 +765,8 @@ class UnmaskRun:
     unresolved: int
     seconds: float
     audit_seq: int
+    #: tokens left masked because their value belongs to an erased subject
+    refused: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -781,7 +783,8 @@ def unmask_table(
     """Restore encrypted values and pseudonyms in every text value of ``path`` into ``out``.
 
     The run is audit-logged (``pii.unmask``: who, which file, counts by type) before the
-    output file appears.
+    output file appears. Values of erased subjects are not restored: their tokens stay and
+    are counted as ``refused`` (:class:`veil.pii.mapping.ErasedValues`).
     """
     started = time.perf_counter()
     kind = _check_input(path)
@@ -789,15 +792,17 @@ def unmask_table(
     unmasker = Unmasker(ws)
     restored: Counter[str] = Counter()
     unresolved = 0
+    refused = 0
     rows = 0
     total = path.stat().st_size
 
     def unmask(texts: list[str]) -> list[str]:
-        nonlocal unresolved
+        nonlocal unresolved, refused
         results = unmasker.unmask_batch(texts)
         for r in results:
             restored.update(r.restored)
             unresolved += r.unresolved
+            refused += r.refused
         return [r.text for r in results]
 
     with atomic_path(out, mode=0o600) as tmp:
@@ -851,6 +856,7 @@ def unmask_table(
                 "rows": rows,
                 "restored": dict(sorted(restored.items())),
                 "unresolved": unresolved,
+                "refused_erased": refused,
             },
         )
     return UnmaskRun(
@@ -862,6 +868,7 @@ def unmask_table(
         unresolved=unresolved,
         seconds=round(time.perf_counter() - started, 3),
         audit_seq=seq,
+        refused=refused,
     )
 
 
