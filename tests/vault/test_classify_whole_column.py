@@ -438,3 +438,17 @@ def test_a_subject_whose_key_is_gone_keeps_no_clear_value_after_the_upgrade(
     assert all(v is None or isinstance(v, bytes) for v in values)
     assert_no_clear(ws, "pending-007")
     assert export_subject(ws, "A8").datasets["people"][0]["contact"] == "pending-008"
+
+
+def test_a_batch_of_erased_subjects_leaves_no_conversions_for_the_next(ws: Workspace, tmp_path: Path) -> None:
+    """Batch 1 is all erased subjects (nothing written); batch 2's values are its own."""
+    from veil.rights.erasure import erase_subject
+
+    first = write_csv(tmp_path / "a.csv", ["pid", "amount"], [[f"A{i}", i] for i in range(100)])
+    Ingestor(ws).run(first, "people", "pid")
+    for i in range(50):
+        erase_subject(ws, f"A{i}")
+    rows = [[f"A{i}", 7] for i in range(50)] + [[f"B{i}", 10**13 + i] for i in range(50)]
+    Ingestor(ws, batch_rows=50).run(write_csv(tmp_path / "b.csv", ["pid", "amount"], rows), "people", "pid")
+    stored = {r["amount"] for r in opened(ws, "people").values()}
+    assert {10**13 + i for i in range(50)} <= stored and 7 not in stored

@@ -516,6 +516,7 @@ class _Watch:
 
     def check(self, conn: Connection, plan: _Plan, batch: Batch) -> _Plan:
         self.batch += 1
+        plan.pre.clear()  # an earlier batch's conversions (one whose rows were all skipped)
         skip, self._scanned = self._scanned, set()
         ds = plan.ds
         for col in plan.file_columns:
