@@ -17,11 +17,12 @@ deliberately apart from the data store, so that:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -259,6 +260,14 @@ class KeyStore:
             )
         )
         with self.writer.begin() as conn:
+            if self.provider.current_version() != version:
+                # A KEK rotation moved on since the wrap above; its last pass and the retirement
+                # of the old KEK hold this same lock, so wrapping again now is never too late.
+                version, wrapped = self.provider.wrap_many(fresh, [dek_aad(p, 1) for p in missing])
+                rows = [
+                    (*row[:2], version, blob, *row[4:])
+                    for row, blob in zip(rows, blob_params(wrapped), strict=True)
+                ]
             # Another process may have created some of these keys since the read above (two CLI
             # calls for one new subject at once). The insert skips those under the write lock
             # (SQLite: BEGIN IMMEDIATE), so the key made first is the one every process uses.
@@ -413,6 +422,7 @@ class KeyStore:
             provider.generate()
         new_version, wrap = provider.wrapper()
         unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
+        rewrapped = 0
 
         def rewrap(kek_version: str, blob: bytes, aad: bytes) -> bytes:
             unwrap = unwrappers.get(kek_version)
@@ -420,26 +430,24 @@ class KeyStore:
                 unwrap = unwrappers[kek_version] = provider.unwrapper(kek_version)
             return wrap(unwrap(blob, aad), aad)
 
-        with self.writer.begin() as conn:
-            for name, kek_version, wrapped in conn.execute(
-                sa.select(_secrets.c.name, _secrets.c.kek_version, _secrets.c.wrapped).where(
-                    _secrets.c.kek_version != new_version
-                )
-            ).all():
-                aad = _secret_aad(name)
-                conn.execute(
-                    _secrets.update()
-                    .where(_secrets.c.name == name)
-                    .values(kek_version=new_version, wrapped=rewrap(kek_version, bytes(wrapped), aad))
-                )
-        with self.engine.connect() as conn:
-            total = int(
-                conn.execute(
-                    sa.select(sa.func.count()).select_from(_deks).where(_deks.c.kek_version != new_version)
-                ).scalar_one()
-            )
-        if progress is not None:
-            progress(0, total)
+        secrets_left = sa.select(_secrets.c.name, _secrets.c.kek_version, _secrets.c.wrapped).where(
+            _secrets.c.kek_version != new_version
+        )
+        secret_update = (
+            _secrets.update()
+            .where(_secrets.c.name == sa.bindparam("n"))
+            .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w"))
+        )
+
+        def rewrap_secrets(conn: Connection) -> None:
+            rows = conn.execute(secrets_left).all()
+            if rows:
+                updates = [
+                    {"n": n, "kv": new_version, "w": rewrap(kv, bytes(w), _secret_aad(n))}
+                    for n, kv, w in rows
+                ]
+                conn.execute(secret_update, updates)
+
         page = (
             sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
             .where(_deks.c.pseudonym > sa.bindparam("after"), _deks.c.kek_version != new_version)
@@ -451,31 +459,53 @@ class KeyStore:
             .where(_deks.c.pseudonym == sa.bindparam("p"))
             .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w"))
         )
-        rewrapped = 0
-        # Two passes at least: the second catches keys that a process which had loaded the
-        # old KEK file created behind the cursor meanwhile; stop when a pass finds nothing.
-        while True:
-            after, found = "", 0
-            while True:
-                with self.writer.begin() as conn:
-                    rows = conn.execute(page, {"after": after}).all()
-                    if not rows:
-                        break
-                    updates = [
-                        {"p": p, "kv": new_version, "w": rewrap(kv, bytes(w), dek_aad(p, dv))}
-                        for p, dv, kv, w in rows
-                    ]
-                    conn.execute(update, updates)
-                after = str(rows[-1][0])
-                found += len(rows)
-                rewrapped += len(rows)
-                del rows, updates
-                if progress is not None:
+
+        def rewrap_page(conn: Connection, after: str) -> str | None:
+            """Re-wrap the next page after ``after``; return its last pseudonym (None: no more)."""
+            rows = conn.execute(page, {"after": after}).all()
+            if not rows:
+                return None
+            conn.execute(
+                update,
+                [
+                    {"p": p, "kv": new_version, "w": rewrap(kv, bytes(w), dek_aad(p, dv))}
+                    for p, dv, kv, w in rows
+                ],
+            )
+            nonlocal rewrapped
+            rewrapped += len(rows)
+            return str(rows[-1][0])
+
+        with self.writer.connect() as conn, _small_page_cache(conn):
+            with conn.begin():
+                rewrap_secrets(conn)
+                total = int(
+                    conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(_deks)
+                        .where(_deks.c.kek_version != new_version)
+                    ).scalar_one()
+                )
+            if progress is not None:
+                progress(0, total)
+            after: str | None = ""
+            while after is not None:  # one short write transaction per page
+                with conn.begin():
+                    after = rewrap_page(conn, after)
+                if after is not None and progress is not None:
                     progress(rewrapped, max(total, rewrapped))
-            if not found:
-                break
-        retired = [v for v in provider.versions() if v != new_version]
-        provider.retire(new_version)
+            # The closing pass, and the retirement of the old KEKs, under the key store's write
+            # lock: keys or secrets that another process wrapped under an old KEK meanwhile
+            # (behind the cursor) are re-wrapped here, and a writer that wrapped under the old
+            # KEK before it is retired checks the current KEK again once it holds the lock
+            # (see get_or_create).
+            with conn.begin():
+                rewrap_secrets(conn)
+                after = ""
+                while after is not None:
+                    after = rewrap_page(conn, after)
+                retired = [v for v in provider.versions() if v != new_version]
+                provider.retire(new_version)
         checkpoint(self.engine)
         return RotationResult(new_version=new_version, rewrapped=rewrapped, retired=retired, resumed=resumed)
 
@@ -564,6 +594,27 @@ def _secret_row(conn: Connection, name: str) -> tuple[str, bytes]:
         sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == name)
     ).one()
     return str(row.kek_version), bytes(row.wrapped)
+
+
+#: SQLite page cache (KiB) of the connection that rotates: the rotation reads every key once,
+#: in order, so a large cache only holds pages it will not read again (and is most of its RSS).
+ROTATE_CACHE_KIB = 8192
+
+
+@contextlib.contextmanager
+def _small_page_cache(conn: Connection) -> Iterator[None]:
+    """Give ``conn`` (a SQLite connection of the pool) a small page cache while inside."""
+    if not is_sqlite(conn):
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size=-{ROTATE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def _secret_aad(name: str) -> bytes:

@@ -5,7 +5,9 @@ key) with its KEK and never hands the KEK itself to the rest of Veil. Two ship:
 
 * ``file`` (default): a JSON key file, mode 0600, in the workspace's key
   directory, kept apart from the data store. It can generate new KEKs, so
-  ``veil keys rotate`` needs nothing else.
+  ``veil keys rotate`` needs nothing else. A provider re-reads the file when it
+  changes (one ``stat`` per wrap), so a process that was running when another one
+  rotated the KEK wraps under the new KEK and can unwrap keys re-wrapped under it.
 * ``env``: the KEK is base64 in ``$VEIL_KEK``; during a rotation the old one is
   in ``$VEIL_KEK_PREVIOUS``. Nothing is written to disk.
 
@@ -152,6 +154,7 @@ class FileKeyProvider(KeyProvider):
         self.path = path
         self._keys: dict[str, bytes] = {}
         self._current = ""
+        self._signature: tuple[int, int, int] | None = None
         self._load()
 
     @classmethod
@@ -164,6 +167,7 @@ class FileKeyProvider(KeyProvider):
 
     def _load(self) -> None:
         try:
+            signature = _signature(self.path)
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             self._keys = {v: base64.b64decode(k, validate=True) for v, k in raw["keys"].items()}
             self._current = str(raw["current"])
@@ -181,14 +185,28 @@ class FileKeyProvider(KeyProvider):
             raise KeyProviderError(
                 f"key file {self.path} is readable by others (mode {mode:o}); run `chmod 600 {self.path}`"
             )
+        self._signature = signature
+
+    def _refresh(self) -> None:
+        """Re-read the key file if another process rewrote it (a rotation)."""
+        try:
+            changed = _signature(self.path) != self._signature
+        except FileNotFoundError:
+            return  # keep what is loaded; a missing file is reported when it is next needed
+        if changed:
+            self._load()
 
     def current_version(self) -> str:
+        self._refresh()
         return self._current
 
     def versions(self) -> list[str]:
+        self._refresh()
         return sorted(self._keys)
 
     def _kek(self, version: str) -> bytes:
+        if version not in self._keys:
+            self._refresh()
         try:
             return self._keys[version]
         except KeyError:
@@ -208,6 +226,11 @@ class FileKeyProvider(KeyProvider):
         self._keys = {keep: self._kek(keep)}
         self._current = keep
         _write_key_file(self.path, keep, self._keys)
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _write_key_file(path: Path, current: str, keys: dict[str, bytes]) -> None:
