@@ -150,3 +150,23 @@ def test_trained_on_names_the_models_and_says_they_keep_the_subject(adult_ws: Wo
     # Erasing a held-out subject removes them from the held-out list (the model is not stale for it).
     registry.mark_stale([held])
     assert held not in (registry.held_out("m") or [])
+
+
+def test_the_subject_export_names_the_models_that_keep_them(adult_ws: Workspace) -> None:
+    from veil.rights.access import export_subject
+
+    _train(adult_ws, "m")
+    pid, _ = _training_subject_id(adult_ws, "m")
+    [held] = export_subject(adult_ws, pid).models
+    assert held["model"] == "m" and not held["stale"]
+    erase_subject(adult_ws, pid)
+    export = export_subject(adult_ws, pid)
+    assert export.status == "erased"
+    [kept] = export.models  # the erasure cannot reach into the weights: the export says so
+    assert (
+        kept["stale"]
+        and kept["subject_erased_since_training"]
+        and "veil models delete m" in kept["statement"]
+    )
+    ModelRegistry(adult_ws).delete("m")
+    assert export_subject(adult_ws, pid).models == []

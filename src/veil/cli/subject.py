@@ -55,6 +55,9 @@ def export(
             )
             console.print(f"  {rows} rows in {len(result.datasets)} dataset(s): {', '.join(result.datasets)}")
             console.print(f"  consent: {result.consent_state or 'no events'}")
+        for m in result.models:
+            stale = ", [red]stale[/]" if m["stale"] else ""
+            console.print(f"  model [bold]{m['model']}[/] (version {m['version']}{stale}): {m['statement']}")
         console.print(
             f"  usage receipt: {len(result.usage)} audit entries"
             + "".join(

@@ -43,6 +43,9 @@ class SubjectExport:
     #: For an erased subject whose erasure is not finished: the stores still to forget them
     #: (the keys are gone already; the next Veil command or `veil subject erase` completes it).
     erasure_pending: list[str] = field(default_factory=list)
+    #: Models trained on the subject: each keeps what it learnt from them (even after their
+    #: erasure, as a stale model) until it is retrained or deleted (`veil models delete`).
+    models: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +67,19 @@ def _rows(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[
     return out
 
 
+def _held_elsewhere(ws: Workspace, pseudonym: str) -> list[dict[str, Any]]:
+    """What derived stores still hold from the subject, from the erasure participants that say
+    (the model registry's: models trained on them), so rights/ imports no capability."""
+    from veil.rights.participants import ParticipantRegistry
+
+    out: list[dict[str, Any]] = []
+    for participant in ParticipantRegistry.default().build(ws):
+        held_for = getattr(participant, "held_for", None)
+        if held_for is not None:
+            out += held_for(pseudonym)
+    return out
+
+
 def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
     """Everything held about ``subject_id``; the export itself is audit-logged."""
     pseudonym = ws.pseudonymize(subject_id)
@@ -79,7 +95,13 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
     if erased_at:
         pending = sorted({n for r in ws.keystore.journal.pending(pseudonym) for n in (r.pending or ["all"])})
         return SubjectExport(
-            subject_id, pseudonym, "erased", erased_at=erased_at, usage=usage, erasure_pending=pending
+            subject_id,
+            pseudonym,
+            "erased",
+            erased_at=erased_at,
+            usage=usage,
+            erasure_pending=pending,
+            models=_held_elsewhere(ws, pseudonym),
         )
     key = ws.keystore.get(pseudonym)
     with ws.engine.connect() as conn:
@@ -99,4 +121,5 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
         consent_history=[e.to_dict() for e in history],
         consent_state=derive_state(history),
         usage=usage,
+        models=_held_elsewhere(ws, pseudonym),
     )
