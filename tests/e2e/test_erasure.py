@@ -222,7 +222,7 @@ def test_erase_while_another_process_holds_the_mirror(tmp_path: Path) -> None:
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        proc = veil("subject", "erase", pid, "--yes", "--json", ws=ws, check=False)
+        proc = veil("subject", "erase", pid, "--yes", "--json", "--wait", "1", ws=ws, check=False)
         assert proc.returncode == 15, proc.stdout + proc.stderr
         result = json.loads(proc.stdout)
         assert result["status"] == "pending" and list(result["pending"]) == ["mirror"]
