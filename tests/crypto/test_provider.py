@@ -208,6 +208,29 @@ def test_retire_destroys_every_other_key(key_file: Path) -> None:
         FileKeyProvider(key_file).unwrap(old, old_blob, AAD)
 
 
+def test_a_provider_follows_a_key_file_rotated_by_another_process(key_file: Path) -> None:
+    """Another process generates and retires KEKs: this one wraps under the new current KEK and
+    unwraps what was wrapped under it, without being re-created."""
+    mine = FileKeyProvider.create(key_file)
+    old = mine.current_version()
+    other = FileKeyProvider(key_file)
+    new = other.generate()
+    assert mine.current_version() == new and sorted(mine.versions()) == sorted([old, new])
+    version, blob = other.wrap(SECRET, AAD)
+    assert mine.unwrap(version, blob, AAD) == SECRET
+    other.retire(new)
+    assert mine.versions() == [new]
+    assert mine.wrap(SECRET, AAD)[0] == new
+
+
+def test_a_key_file_made_readable_by_others_is_refused_on_reload(key_file: Path) -> None:
+    mine = FileKeyProvider.create(key_file)
+    FileKeyProvider(key_file).generate()  # the file changes, so it is read again...
+    os.chmod(key_file, 0o644)
+    with pytest.raises(KeyProviderError, match="readable by others"):
+        mine.current_version()  # ...and its mode is checked again
+
+
 def test_retire_unknown_version_is_refused_and_keeps_the_file(key_file: Path) -> None:
     provider = FileKeyProvider.create(key_file)
     before = key_file.read_bytes()
