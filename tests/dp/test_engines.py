@@ -143,3 +143,31 @@ def test_concurrent_queries_never_overspend_on_postgres(pg_people: Workspace) ->
     budget = BudgetLedger(pg_people).show("people")
     assert budget.charges == len(ok) and len(ok) + len(refused) == 10
     assert budget.epsilon_spent <= 2.0 + 1e-9 and budget.epsilon_spent_basic == pytest.approx(0.5 * len(ok))
+
+
+@pytest.mark.postgres
+@pytest.mark.spark
+@pytest.mark.slow
+def test_declared_text_keys_are_trimmed_on_every_engine(
+    pg_ws: Workspace, tmp_path: Path, spark_session: SparkSession
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from veil.vault.classify import ColumnCategory, SchemaFile
+
+    PurposeRegistry(pg_ws).add("research", "legitimate_interests", 365)
+    sexes = ["F", "F ", " M", "M", "M  ", "F\t"]
+    path = tmp_path / "padded.parquet"
+    pq.write_table(
+        pa.table({"pid": [f"S{k}" for k in range(120)], "sex": [sexes[k % 6] for k in range(120)]}), path
+    )
+    Ingestor(pg_ws).run(
+        path, "people", "pid", schema=SchemaFile(columns={"sex": ColumnCategory.QUASI_IDENTIFIER})
+    )
+    PolicyStore(pg_ws).update("people", keys={"sex": ("F", "M")})
+    plan = DpQuery(pg_ws).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people")
+    purpose = PurposeRegistry(pg_ws).get("research")
+    for engine in (DuckDBEngine(pg_ws), PostgresEngine(pg_ws), SparkPlanEngine(pg_ws, session=spark_session)):
+        counts = {r[0]: r[1] for r in engine.run(plan, purpose)[0]}
+        assert (counts["F"], counts["M"], counts["F\t"]) == (40, 60, 20), engine.name

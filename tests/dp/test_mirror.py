@@ -4,6 +4,7 @@ a busy mirror makes erasure retry (having changed nothing), a killed writer lose
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import subprocess
@@ -179,3 +180,25 @@ def test_the_pre_generation_mirror_file_is_removed(mirrored: Workspace) -> None:
     legacy.write_bytes(MARKER.encode())  # a mirror left by an older Veil, holding the subject
     erase_subject(mirrored, "S0000007")
     assert not legacy.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc/self/fd (Linux)")
+def test_an_idle_process_lets_go_of_a_replaced_generation(mirrored: Workspace) -> None:
+    """The old generation is deleted at erasure; a process that ran a query before must not
+    keep its blocks alive on disk while it sits idle (an API server between requests)."""
+    import time
+
+    from veil.dp import mirror as mirror_module
+
+    def open_deleted_mirror_files() -> list[str]:
+        found = []
+        for fd in Path("/proc/self/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if "mirror-" in target and target.endswith("(deleted)"):
+                    found.append(target)
+        return found
+
+    erase_subject(mirrored, "S0000007")
+    time.sleep(mirror_module.IDLE_CLOSE_S + 1.0)
+    assert open_deleted_mirror_files() == []

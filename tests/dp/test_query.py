@@ -372,3 +372,94 @@ def test_many_small_queries_compose_under_zcdp(people: Workspace) -> None:
         DpQuery(people).run("SELECT COUNT(*) FROM people", "people", "research", 4.9)
     with pytest.raises(ConflictError):
         ledger.set("people", budget.epsilon_spent - 0.1, 1e-6)
+
+
+def _padded(ws: Workspace, tmp_path: Path) -> Workspace:
+    """Stored sex values with stray spaces ("F ", " M"); the declared keys are F and M."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from veil.vault.classify import ColumnCategory, SchemaFile
+
+    PurposeRegistry(ws).add("research", "legitimate_interests", 365)
+    sexes = ["F", "F ", " M", "M", "M  ", "F\t"]  # the tab is not a space: it stays its own value
+    path = tmp_path / "padded.parquet"
+    pq.write_table(
+        pa.table({"pid": [f"S{k}" for k in range(600)], "sex": [sexes[k % 6] for k in range(600)]}), path
+    )
+    Ingestor(ws).run(
+        path, "people", "pid", schema=SchemaFile(columns={"sex": ColumnCategory.QUASI_IDENTIFIER})
+    )
+    PolicyStore(ws).update("people", keys={"sex": ("F", "M")})
+    BudgetLedger(ws).set("people", 10.0)
+    return ws
+
+
+def test_declared_keys_and_stored_values_are_normalised_alike(ws: Workspace, tmp_path: Path) -> None:
+    """Issue 10: "F " silently counted as zero because only the declared side was trimmed."""
+    people = _padded(ws, tmp_path)
+    plan = DpQuery(people).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people")
+    counts = {r[0]: r[1] for r in DuckDBEngine(people).run(plan, PurposeRegistry(people).get("research"))[0]}
+    assert counts["F"] == 200 and counts["M"] == 300 and counts["F\t"] == 100
+    result = DpQuery(people).run(
+        "SELECT sex, COUNT(*) AS n FROM people GROUP BY sex", "people", "research", 5.0
+    )
+    assert sorted(r["sex"] for r in result.rows) == ["F", "M"]  # declared keys only, none empty
+    assert all(r["n"] > 100 for r in result.rows)
+
+
+def test_parsing_keys_trims_spaces_as_sql_trim_does(ws: Workspace, tmp_path: Path) -> None:
+    from veil.dp.policy import normalise_key, parse_keys
+
+    people = _padded(ws, tmp_path)
+    ds = DatasetCatalog(people).get("people")
+    assert parse_keys(["sex= F , M  "], ds) == {"sex": ("F", "M")}
+    assert normalise_key("\tF ") == "\tF"  # like TRIM: spaces only
+    from veil.dp.policy import unmatched_keys
+
+    assert unmatched_keys(people, ds, {"sex": ("F", "M", "X")}) == {"sex": ["X"]}
+
+
+def test_public_tables_are_stored_as_their_logical_types_and_joins_are_typed(
+    people: Workspace, tmp_path: Path
+) -> None:
+    """A public column that were physically a DATE while typed text would make DuckDB cast the
+    private side of a join (and fail on some values): columns are normalised when added, and a
+    join between a number and a text column is refused."""
+    import datetime
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "codes.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "state": ["CA", "NY", "TX", "WA", "FL"],
+                "opened": [datetime.date(2020, 1, k) for k in range(1, 6)],
+                "rate": pa.array([Decimal("1.50"), Decimal("2.25"), Decimal("0.10"), Decimal("9.99"), None]),
+                "code": pa.array([1, 2, 3, 4, 5], pa.uint16()),
+            }
+        ),
+        src,
+    )
+    PublicTables(people).add("codes", src)
+    stored = pq.read_schema(PublicTables(people).parquet_path("codes"))
+    assert [str(f.type) for f in stored] == ["string", "string", "double", "int64"]
+    r = DpQuery(people).run(
+        "SELECT c.opened, COUNT(*) AS n FROM people p JOIN codes c ON p.state = c.state "
+        "WHERE c.rate > 1 AND c.opened >= '2020-01-02' GROUP BY c.opened",
+        "people",
+        "research",
+        1.0,
+    )
+    assert {row["opened"] for row in r.rows} == {
+        "2020-01-02",
+        "2020-01-04",
+        "2020-01-01",
+        "2020-01-03",
+        "2020-01-05",
+    }
+    with pytest.raises(UnsupportedSqlError, match="compares text with integer"):
+        DpQuery(people).plan("SELECT COUNT(*) FROM people p JOIN codes c ON p.state = c.code", "people")

@@ -213,3 +213,19 @@ def test_the_error_oracle_attack_is_refused_by_the_cli_and_costs_nothing(workspa
     assert proc.returncode == 3 and error["error"] == "unsupported_sql"
     assert "SUBSTRING start" in error["message"]
     assert veil_json("budget", "show", "patients", ws=ws)["charges"] == 0
+
+
+def test_a_declared_key_that_matches_no_stored_value_is_reported_to_the_steward(workspace: Path) -> None:
+    ws = workspace
+    out = veil_json("dataset", "set", "patients", "--keys", "sex= F, M ,X", ws=ws)
+    assert out["keys"]["sex"] == ["F", "M", "X"]
+    assert len(out["warnings"]) == 1 and "'X'" in out["warnings"][0] and "'F'" not in out["warnings"][0]
+    text = veil("dataset", "set", "patients", "--keys", "sex=F,M,X", ws=ws).stdout
+    assert "warning" in text and "'X'" in text
+    # Query output never says which keys exist (that would disclose the data without a charge).
+    veil("budget", "set", "patients", "--epsilon", "1", ws=ws)
+    sql = "SELECT sex, COUNT(*) AS n FROM patients GROUP BY sex"
+    result = veil_json(
+        "query", sql, "--dataset", "patients", "--purpose", "research", "--epsilon", "0.5", ws=ws
+    )
+    assert sorted(r["sex"] for r in result["rows"]) == ["F", "M", "X"] and "warnings" not in result

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
 from veil.dp.budget import BudgetLedger
-from veil.dp.policy import PolicyStore, parse_bounds, parse_keys
+from veil.dp.policy import PolicyStore, parse_bounds, parse_keys, unmatched_keys
 from veil.dp.public import PublicTables
 from veil.dp.query import ENGINES, DpQuery
 from veil.vault.dataset import DatasetCatalog
@@ -148,20 +149,35 @@ def dataset_set(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Declare a dataset's DP settings: contribution bounds, numeric bounds, public key sets."""
+    """Declare a dataset's DP settings: contribution bounds, numeric bounds, public key sets.
+
+    Declared keys are compared with the stored values without leading and trailing spaces.
+    A declared key that matches no stored value is reported here, to whoever declares the
+    keys (it is never said in query output: that would disclose the data without a charge).
+    """
     with open_ws(workspace) as ws:
         ds = DatasetCatalog(ws).get(dataset)
+        declared = parse_keys(keys or [], ds)
         policy = PolicyStore(ws).update(
             dataset,
             max_rows_per_subject=max_rows_per_subject,
             max_groups_per_subject=max_groups_per_subject,
             bounds=parse_bounds(bounds or []),
-            keys=parse_keys(keys or [], ds),
+            keys=declared,
             drop_keys=drop_keys or [],
         )
-    data = {"dataset": dataset, **policy.to_dict()}
+        unmatched = unmatched_keys(ws, ds, declared)
+    warnings = [
+        f"keys {name}: {len(values)} declared value(s) match no stored value "
+        f"({', '.join(repr(v) for v in values[:10])}{', ...' if len(values) > 10 else ''}); "
+        "their groups will always be noise around zero"
+        for name, values in sorted(unmatched.items())
+    ]
+    data = {"dataset": dataset, **policy.to_dict(), "warnings": warnings}
 
     def show() -> None:
+        for warning in warnings:
+            console.print(f"[yellow]warning:[/] {escape(warning)}")
         console.print(
             f"{dataset}: max {policy.max_rows_per_subject} rows and {policy.max_groups_per_subject} groups "
             "per subject"

@@ -41,6 +41,7 @@ raises BusyError having changed nothing.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import json
@@ -138,10 +139,14 @@ class _Generation:
     states: dict[str, tuple[Any, ...]]
     users: int = 0
     stale: bool = False
+    idle: threading.Timer | None = None
 
 
 _readers: dict[Path, _Generation] = {}
 _global = threading.Lock()
+#: A process's read-only connection is closed this long after its last query, so that an idle
+#: process (an API server) does not keep a generation an erasure has replaced open on disk.
+IDLE_CLOSE_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,11 +206,36 @@ class MirrorView:
         self.close()
 
 
+def _close_at_exit() -> None:
+    """Close every cached connection in the main thread before the interpreter goes away
+    (an idle-close timer must never be inside DuckDB while daemon threads are torn down)."""
+    Mirror.close_all()
+
+
+atexit.register(_close_at_exit)
+
+
 def _release(gen: _Generation) -> None:
     with _global:
         gen.users -= 1
-        if gen.stale and gen.users == 0:
+        if gen.users > 0:
+            return
+        if gen.stale:
             gen.conn.close()
+            return
+        gen.idle = threading.Timer(IDLE_CLOSE_S, _close_idle, [gen])
+        gen.idle.daemon = True
+        gen.idle.start()
+
+
+def _close_idle(gen: _Generation) -> None:
+    with _global:
+        if gen.users == 0 and not gen.stale:
+            gen.stale = True
+            gen.conn.close()
+            for key, cached in list(_readers.items()):
+                if cached is gen:
+                    del _readers[key]
 
 
 class Mirror:
@@ -257,6 +287,9 @@ class Mirror:
                     return None
                 cached = _readers.get(key)
                 if cached is not None and cached.number == number and not cached.stale:
+                    if cached.idle is not None:
+                        cached.idle.cancel()
+                        cached.idle = None
                     cached.users += 1
                     return cached
                 try:
@@ -271,6 +304,8 @@ class Mirror:
                     raise
                 if cached is not None:
                     cached.stale = True
+                    if cached.idle is not None:
+                        cached.idle.cancel()
                     if cached.users == 0:
                         cached.conn.close()
                 gen = _Generation(number, conn, {str(r[0]): tuple(r) for r in rows}, users=1)
@@ -296,6 +331,8 @@ class Mirror:
         with _global:
             for gen in _readers.values():
                 gen.stale = True
+                if gen.idle is not None:
+                    gen.idle.cancel()
                 if gen.users == 0:
                     gen.conn.close()
             _readers.clear()

@@ -382,15 +382,21 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
     projections: list[str] = []
     for i, g in enumerate(spec.group_by):
         src = resolve(g, "GROUP BY")
-        projections.append(f"{src} AS _k{i}")
+        key_sql = src
         group_cols.append(f"_k{i}")
         key_names.append(g.name)
         if src.startswith("b."):
             col = by_name[g.name.lower()]
             key_domains.append(policy.keys.get(col.name))
+            if col.dtype is DType.TEXT and col.name in policy.keys:
+                # Declared keys are compared with the stored values as both are normalised
+                # (leading and trailing spaces removed: TRIM on every engine, and
+                # ``normalise_key`` where keys are declared), so "F " counts as "F".
+                key_sql = f"TRIM({src})"
         else:
             alias, _dot, quoted = src.partition(".")
             key_domains.append(aliases[alias].values[quoted.strip('"')])
+        projections.append(f"{key_sql} AS _k{i}")
     item_keys: dict[str, int] = {}
     for item in spec.keys:
         same = [i for i, g in enumerate(spec.group_by) if g == item.column]

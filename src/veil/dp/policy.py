@@ -35,9 +35,11 @@ __all__ = [
     "PolicyStore",
     "check_bounds",
     "effective_salt",
+    "normalise_key",
     "parse_bounds",
     "parse_keys",
     "policy_from_mapping",
+    "unmatched_keys",
 ]
 
 NUMERIC = (DType.INT, DType.FLOAT)
@@ -128,6 +130,42 @@ def effective_salt(policy: DpPolicy, ds: Dataset) -> str:
     return hashlib.sha256(f"veil-dp|{ds.table_name}".encode()).hexdigest()[:32]
 
 
+def normalise_key(value: str) -> str:
+    """A declared text key as queries compare it: without leading and trailing spaces.
+
+    Exactly what SQL ``TRIM(x)`` does on DuckDB, PostgreSQL, Spark and SQLite (spaces
+    only, not tabs or newlines), which the planner applies to the stored values of a text
+    column with declared keys: both sides are normalised the same way.
+    """
+    return value.strip(" ")
+
+
+def unmatched_keys(ws: Workspace, ds: Dataset, keys: Mapping[str, tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Declared key values that no stored row holds (after the same normalisation).
+
+    This looks at the data, so it is for whoever declares the keys (``veil dataset set``,
+    the data steward), never for query output: a query that said "no row has key X" would
+    disclose it without a charge. See docs/threat-model.md.
+    """
+    out: dict[str, list[Any]] = {}
+    table = ds.table
+    with ws.engine.connect() as conn:
+        for name, values in keys.items():
+            col = ds.column(name)
+            stored: Any = table.c[col.sql_name]
+            expr = sa.func.trim(stored) if col.dtype is DType.TEXT else stored
+            found: set[Any] = set()
+            wanted = list(values)
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                query = sa.select(expr).where(expr.in_(chunk)).distinct()
+                found.update(r[0] for r in conn.execute(query))
+            missing = [v for v in values if v not in found]
+            if missing:
+                out[name] = missing
+    return out
+
+
 def parse_bounds(items: Sequence[str]) -> dict[str, tuple[float, float]]:
     """``["income=0:200000", "age=0:120"]`` -> ``{"income": (0.0, 200000.0), ...}``."""
     out: dict[str, tuple[float, float]] = {}
@@ -160,11 +198,11 @@ def parse_keys(items: Sequence[str], ds: Dataset) -> dict[str, tuple[Any, ...]]:
         if spec.startswith("@"):
             path = Path(spec[1:])
             try:
-                raw = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+                raw = [normalise_key(line) for line in path.read_text(encoding="utf-8").splitlines()]
             except OSError as exc:
                 raise InputError(f"keys for {name!r}: cannot read {path}: {exc.strerror}") from None
         else:
-            raw = [v.strip() for v in spec.split(",")]
+            raw = [normalise_key(v) for v in spec.split(",")]
         values = [v for v in dict.fromkeys(raw) if v != ""]
         col = ds.column(name)
         try:

@@ -47,6 +47,28 @@ def _logical(t: pa.DataType) -> str:
 
 
 _SA = {"int": sa.BigInteger, "float": sa.Float, "bool": sa.Boolean, "text": sa.Text}
+_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "text": pa.string()}
+
+
+def _normalise(table: pa.Table, name: str) -> pa.Table:
+    """Each column stored as exactly its logical type (int64, float64, bool, string).
+
+    A DP query's WHERE and JOIN are typed by these logical types (``veil.dp.where``): a
+    column that were physically a DATE or a DECIMAL while typed text or float would make
+    the engine convert the *private* side of a comparison, which can fail on some values.
+    Converting here, once, fails (if at all) on the public table itself, before any query.
+    """
+    fields = [pa.field(f.name, _ARROW[_logical(f.type)]) for f in table.schema]
+    target = pa.schema(fields)
+    if table.schema.equals(target):
+        return table
+    try:
+        return table.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(
+            f"public table {name!r}: a column's values do not fit its type (integers beyond 64 bits, "
+            f"text that is not UTF-8): {type(exc).__name__}"
+        ) from None
 
 
 class PublicTables:
@@ -66,7 +88,7 @@ class PublicTables:
             raise InputError(
                 "public table names are lower-case letters, digits and _ (starting with a letter)"
             )
-        table = self._read(path)
+        table = _normalise(self._read(path), name)
         columns = [[f.name, _logical(f.type)] for f in table.schema]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -126,7 +148,14 @@ class PublicTables:
             row = conn.execute(sa.select(public_tables).where(public_tables.c.name == name)).first()
         if row is None:
             raise NotFoundError(f"no public table {name!r}; add one with `veil table add {name} FILE`")
-        table = pq.read_table(self.parquet_path(name))
+        path = self.parquet_path(name)
+        table = pq.read_table(path)
+        normalised = _normalise(table, name)
+        if normalised is not table:  # written by a Veil that kept the file's own types
+            tmp = path.with_suffix(".tmp")
+            pq.write_table(normalised, tmp)
+            os.replace(tmp, path)
+            table = normalised
         values: dict[str, tuple[Any, ...]] = {}
         unique: set[str] = set()
         for col in table.column_names:

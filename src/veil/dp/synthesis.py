@@ -192,12 +192,16 @@ class Synthesizer:
         rows: int | None,
         seed: int | None,
     ) -> SynthResult:
-        selects = ["CAST(_sid AS VARCHAR) AS _subject"] + [
-            f'"{c.sql_name}" AS "{c.name}"'
-            if c.dtype in NUMERIC
-            else f'CAST("{c.sql_name}" AS VARCHAR) AS "{c.name}"'
-            for c in used
-        ]
+        declared = {s.name for s in specs if s.categories is not None}
+
+        def select(c: Column) -> str:
+            if c.dtype in NUMERIC:
+                return f'"{c.sql_name}" AS "{c.name}"'
+            if c.dtype is DType.TEXT and c.name in declared:  # compared as queries compare them
+                return f'TRIM("{c.sql_name}") AS "{c.name}"'
+            return f'CAST("{c.sql_name}" AS VARCHAR) AS "{c.name}"'
+
+        selects = ["CAST(_sid AS VARCHAR) AS _subject"] + [select(c) for c in used]
         bit = view.table.lawful_bit
         lawful = f" WHERE (_lawful & {bit}) <> 0" if bit is not None else ""
         data = view.cursor.sql(
