@@ -377,7 +377,7 @@ def test_an_old_unencrypted_backup_is_refused_clearly(full_ws: Workspace, tmp_pa
     db.commit()
     db.close()
     state = snapshot(full_ws)
-    with pytest.raises(BackupError, match="unencrypted backup made by an older Veil"):
+    with pytest.raises(BackupError, match=r"unencrypted backup made by an older Veil .* is not restored"):
         restore_backup(full_ws, old)
     with pytest.raises(BackupError, match="unencrypted"):
         describe(old)

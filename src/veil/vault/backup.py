@@ -255,9 +255,10 @@ def _read_header(fh: BinaryIO, path: Path) -> _Header:
         and magic + _read_exact(fh, len(LEGACY_MAGIC) - len(MAGIC)) == LEGACY_MAGIC
     ):
         raise BackupError(
-            f"{path} is an unencrypted backup made by an older Veil (veil-data-backup/1): it holds "
-            "pseudonyms and attributes in clear and is not restored. Restore it with the Veil that "
-            "made it, take a new (encrypted) backup, and delete the old file securely"
+            f"{path} is a SQLite file, not an encrypted Veil backup: an unencrypted backup made by "
+            "an older Veil (veil-data-backup/1) is not restored (it holds pseudonyms and attributes "
+            "in clear); restore it with the Veil that made it, take a new backup, and delete the "
+            "old file securely"
         )
     if magic != MAGIC:
         raise BackupError(f"{path} is not a Veil data backup")
