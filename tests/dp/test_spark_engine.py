@@ -312,3 +312,29 @@ def test_startup_prints_nothing_on_stdout(spark_session: SparkSession, tmp_path:
     assert done.stdout == "10\n"
     assert "Setting default log level" not in done.stderr
     assert list(tmp_path.iterdir()) == [], "the session's scratch directory must be removed at exit"
+
+
+@pytest.mark.slow
+def test_a_failing_query_prints_no_value_from_the_data(spark_session: SparkSession, tmp_path: Path) -> None:
+    """Spark's error for a bad cast quotes the value; neither the raised error nor anything
+    Spark logs to the console (the driver's query-context logger, the executor's task
+    error) may carry it. A fresh process, so that the JVM's own stderr is what is read."""
+    path = tmp_path / "secret.parquet"
+    pq.write_table(pa.table({"s": ["1", "2", "secret-value-4711"]}), path)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from veil.dp.engines.spark import SparkEngine\n"
+        "from veil.errors import InputError\n"
+        "try:\n"
+        "    with SparkEngine({'t': Path(sys.argv[1])}) as engine:\n"
+        "        engine.execute('SELECT SUM(CAST(s AS INT)) FROM t')\n"
+        "except InputError as exc:\n"
+        "    print(exc.message)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "CAST_INVALID_INPUT" in done.stdout
+    assert "secret-value-4711" not in done.stdout + done.stderr

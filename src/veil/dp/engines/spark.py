@@ -47,7 +47,8 @@ MISSING_RUNTIME = (
 # Spark's own log4j2 defaults log at INFO/WARN and announce themselves; this keeps the
 # console to errors, on stderr. The root stays at WARN, filtered to ERROR at the appender:
 # a pyspark driver counts as Spark's shell, and Spark prints "Setting default log level"
-# whenever the root level is not the shell's default (WARN).
+# whenever the root level is not the shell's default (WARN). A failed task's error is not
+# printed at all: its message can quote a value from the data (CAST_INVALID_INPUT names it).
 _LOG4J2_PROPERTIES = """\
 rootLogger.level = warn
 rootLogger.appenderRef.stderr.ref = stderr
@@ -58,6 +59,10 @@ appender.console.filter.threshold.type = ThresholdFilter
 appender.console.filter.threshold.level = error
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
+logger.executor.name = org.apache.spark.executor.Executor
+logger.executor.level = off
+logger.tasks.name = org.apache.spark.scheduler.TaskSetManager
+logger.tasks.level = off
 """
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
