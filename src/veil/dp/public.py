@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,7 +153,7 @@ class PublicTables:
         table = pq.read_table(path)
         normalised = _normalise(table, name)
         if normalised is not table:  # written by a Veil that kept the file's own types
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             pq.write_table(normalised, tmp)
             os.replace(tmp, path)
             table = normalised
