@@ -336,7 +336,7 @@ def test_failures_before_the_data_are_uncharged_unless_unexpected(
     ws = duck_pair.plus
     before = BudgetLedger(ws).show("people").charges
     with pytest.raises(VeilError) as info:
-        DpQuery(ws).run(SELECT, "people", "research", EPSILON, engine=_Engine(error))  # type: ignore[arg-type]
+        DpQuery(ws).run(SELECT, "people", "research", EPSILON, engine=_Engine(error))
     assert info.value.code == status
     assert BudgetLedger(ws).show("people").charges - before == charged
 

@@ -165,6 +165,7 @@ with mirror._write_lock(5), mirror._new_generation(clone=True) as conn:
 def test_a_writer_killed_half_way_loses_nothing(mirrored: Workspace) -> None:
     mirror = Mirror(mirrored)
     before = mirror._pointer()
+    assert before is not None
     done = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(mirrored.root)], check=False, timeout=300)
     assert done.returncode == 9
     assert mirror._pointer() == before  # nothing published

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import sqlglot
@@ -38,7 +38,7 @@ def compiled(where: str) -> str | None:
     except sqlglot.errors.SqlglotError:
         return None
     try:
-        return compile_filter(tree, resolve).sql(dialect="duckdb")
+        return compile_filter(cast(exp.Expression, tree), resolve).sql(dialect="duckdb")
     except InputError:
         return None
 
@@ -89,7 +89,7 @@ REFUSED = [
 @pytest.mark.parametrize(("where", "named"), REFUSED)
 def test_what_could_raise_on_some_value_is_refused_naming_it(where: str, named: str) -> None:
     with pytest.raises(InputError, match=named):
-        compile_filter(sqlglot.parse_one(where, read="duckdb"), resolve)
+        compile_filter(cast(exp.Expression, sqlglot.parse_one(where, read="duckdb")), resolve)
 
 
 ACCEPTED = [
@@ -170,7 +170,11 @@ def duck() -> Iterator[Runner]:
     conn = duckdb.connect()
     conn.execute(f"CREATE TABLE t AS {values_sql('duckdb')}")
     assert conn.execute("SELECT COUNT(*) FROM t WHERE isnan(f)").fetchall()[0][0] == 1
-    yield lambda q: conn.execute(q).fetchall() and None
+
+    def run(q: str) -> None:
+        conn.execute(q).fetchall()
+
+    yield run
     conn.close()
 
 
@@ -196,7 +200,11 @@ def pg(postgres_url: str) -> Iterator[Runner]:
     # Statements without parameters: '%' in the SQL is not a placeholder.
     conn.execute(f"CREATE TEMP TABLE t AS {values_sql('postgres')}")
     assert conn.execute("SELECT COUNT(*) FROM t WHERE f = 'NaN'").fetchall()[0][0] == 1
-    yield lambda q: conn.execute(q).fetchall() and None
+
+    def run(q: str) -> None:
+        conn.execute(q).fetchall()
+
+    yield run
     conn.close()
 
 
@@ -216,7 +224,11 @@ def spark(spark_session: Any) -> Iterator[Runner]:
     session = spark_session.newSession()
     session.sql(values_sql("spark")).createOrReplaceTempView("t")
     assert session.sql("SELECT COUNT(*) FROM t WHERE isnan(f)").collect()[0][0] == 1
-    yield lambda q: session.sql(q).collect() and None
+
+    def run(q: str) -> None:
+        session.sql(q).collect()
+
+    yield run
 
 
 @pytest.mark.spark
