@@ -78,6 +78,9 @@ consent_events = sa.Table(
     sa.Column("recorded_at", TS, nullable=False),
     sa.Index("ix_consent_subject_purpose", "pseudonym", "purpose", "ts"),
     sa.Index("ix_consent_purpose", "purpose", "pseudonym"),
+    # Never reuse a number (SQLite would reuse the largest once an erasure deleted it): the DP
+    # mirror applies the events recorded since the last ``seq`` it saw.
+    sqlite_autoincrement=True,
 )
 
 datasets = sa.Table(
