@@ -32,7 +32,8 @@ def _lawful_in_mirror(ws: Workspace) -> int:
     """Subjects whose consent bit for 'research' is set (the mirror's own view)."""
     ds = DatasetCatalog(ws).get("people")
     with Mirror(ws).reading() as cur:
-        return int(cur.execute(f'SELECT COUNT(*) FROM "{rows_table(ds)}" WHERE _lawful <> 0').fetchall()[0][0])
+        sql = f'SELECT COUNT(*) FROM "{rows_table(ds)}" WHERE _lawful <> 0'
+        return int(cur.execute(sql).fetchall()[0][0])
 
 
 def test_a_withdrawal_after_an_erasure_of_the_newest_events_reaches_the_mirror(
