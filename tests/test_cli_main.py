@@ -59,10 +59,15 @@ def test_other_missing_modules_stay_internal_errors(
 # -- the CLI stack: one set of versions, one message ---------------------------------------------
 
 
+#: Libraries whose version changes what a user sees (the CLI's messages and help, the proxy's HTTP
+#: behaviour) and that flwr (the ml extra) pins: the base install pins them inside flwr's ranges.
+PINNED_WITH_FLWR = {"typer", "click", "rich", "fastapi", "starlette", "uvicorn"}
+
+
 def _base_requirements() -> dict[str, Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = [Requirement(r) for r in project["dependencies"]]
-    return {r.name: r for r in reqs if r.name in {"typer", "click", "rich"}}
+    return {r.name: r for r in reqs if r.name in PINNED_WITH_FLWR}
 
 
 def _range(req: Requirement) -> tuple[Version | None, Version | None]:
@@ -71,18 +76,18 @@ def _range(req: Requirement) -> tuple[Version | None, Version | None]:
     return (max(low) if low else None), (min(high) if high else None)
 
 
-def test_the_cli_stack_is_pinned_where_every_extra_agrees() -> None:
-    """The base install pins typer/click/rich inside what flwr (the ml extra) accepts, and the
-    installed versions (this venv has every extra) satisfy the base pins: so installing an
-    extra never moves the CLI's libraries (it used to downgrade all three)."""
+def test_the_cli_and_web_stacks_are_pinned_where_every_extra_agrees() -> None:
+    """The base install pins typer/click/rich and fastapi/starlette/uvicorn inside what flwr (the
+    ml extra) accepts, and the installed versions (this venv has every extra) satisfy the base
+    pins: so installing an extra never moves them (it used to downgrade all six)."""
     pins = _base_requirements()
-    assert set(pins) == {"typer", "click", "rich"}
+    assert set(pins) == PINNED_WITH_FLWR
     for name, req in pins.items():
         assert req.specifier.contains(metadata.version(name)), (name, str(req.specifier))
         assert _range(req)[1] is not None, f"{name} has no upper bound"
     flwr = [Requirement(r) for r in metadata.requires("flwr") or []]
     constrained = {r.name: r for r in flwr if r.name in pins and r.marker is None}
-    assert "typer" in constrained and "rich" in constrained
+    assert {"typer", "rich", "fastapi", "starlette", "uvicorn"} <= set(constrained)
     for name, theirs in constrained.items():
         low, high = _range(pins[name])
         their_low, their_high = _range(theirs)

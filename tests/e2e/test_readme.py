@@ -411,9 +411,24 @@ def test_readme_slow_blocks(session: Session) -> None:
     for block in slow:
         session.ensure_before(block, BLOCKS)
         session.run(block)
+    _check_slow_results(session)
+
+
+def _check_slow_results(session: Session) -> None:
     models = _veil_json(session, "models", "list")
-    assert isinstance(models, list) and models, "the ML blocks registered no model"
-    assert (session.cwd / "fed.json").is_file()
+    assert isinstance(models, list)
+    names = {m["name"] for m in models}
+    assert {"income-dp", "income-sisa", "income-lr"} <= names, names
+    assert "income-plain" not in names  # deleted at the end of the ML block
+    assert any(n.startswith("income-dp-fair") for n in names), names  # fairness --mitigate registered it
+    for m in models:
+        assert m["dataset"] == "adult" and 0.5 < float(m["accuracy"]) <= 1.0, m
+    for fed in ("fed.json", "fed-sim.json"):
+        model = json.loads((session.cwd / fed).read_text(encoding="utf-8"))
+        assert model, f"{fed} is empty"
+    released = pq.read_table(session.cwd / "features.parquet").num_rows
+    predictions = (session.cwd / "predictions.csv").read_text(encoding="utf-8").splitlines()
+    assert released > 30_000 and len(predictions) == released + 1  # a header, one score per row
 
 
 @pytest.mark.postgres
