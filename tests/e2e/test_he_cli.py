@@ -95,7 +95,7 @@ def test_from_veil_train_to_veil_he_score_on_a_release(tmp_path: Path) -> None:
     src = adult_csv(tmp_path / "adult.csv", 1200)
     veil("ingest", str(src), "--dataset", "adult", "--subject-column", "person_id", "--no-pii-scan", ws=ws)
     veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99",
-         "--keys", "sex=Female,Male", ws=ws)  # fmt: skip
+         "--keys", "sex=Female,Male", "--keys", "income=<=50K,>50K", ws=ws)  # fmt: skip
     veil("budget", "set", "adult", "--epsilon", "10", "--delta", "1e-5", ws=ws)
     features = "age,hours_per_week,sex"
     veil("train", "adult", "--purpose", "research", "--target", "income", "--positive", ">50K",
@@ -117,7 +117,7 @@ def test_from_veil_train_to_veil_he_score_on_a_release(tmp_path: Path) -> None:
     encrypted = run_json("he", "encrypt", "--context", str(keys / "public.ctx"), "--input", str(rows),
                          "--model", str(model_json), "--out", str(enc))  # fmt: skip
     assert encrypted["features"] == exported["features"]
-    assert sorted(exported["features"]) == ["age", "hours_per_week", "sex=Female", "sex=Male"]
+    assert sorted(exported["features"]) == ["age", "hours_per_week", "sex=(other)", "sex=Female", "sex=Male"]
     veil("he", "score", "--context", str(keys / "public.ctx"), "--model", str(model_json),
          "--input", str(enc), "--out", str(scores))  # fmt: skip
     veil("he", "decrypt", "--context", str(keys / "secret.ctx"), "--input", str(scores), "--out", str(out))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from veil_cli import veil, veil_json
 
-from veil.ml.adult import adult_csv, load_adult
+from veil.ml.adult import ADULT_KEYS, adult_csv, load_adult
 from veil.workspace import Workspace
 
 ROWS = 1500
+#: DP training reads no category from the data: the target's and each categorical feature's keys
+KEY_ARGS = [a for c in ("income", "education", "sex") for a in ("--keys", f"{c}={','.join(ADULT_KEYS[c])}")]
 
 
 @pytest.fixture
@@ -44,6 +47,10 @@ def test_train_erase_retrain_story(workspace: Path, tmp_path: Path) -> None:
         and "veil dataset set adult --bounds age=LO:HI" in json.loads(proc.stdout)["message"]
     )
     veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99", ws=ws)
+    # ... and a target whose two values are not declared, naming the command to run.
+    proc = veil("train", *common, "--epsilon", "1", "--delta", "1e-5", "--json", ws=ws, check=False)
+    assert proc.returncode == 3 and "--keys income=NEGATIVE,POSITIVE" in json.loads(proc.stdout)["message"]
+    veil("dataset", "set", "adult", *KEY_ARGS, ws=ws)
 
     # No budget yet: refused before training, nothing written.
     proc = veil("train", *common, "--epsilon", "1", "--delta", "1e-5", "--json", ws=ws, check=False)
@@ -164,7 +171,17 @@ def test_models_list_never_cuts_a_name(
 @pytest.mark.slow
 def test_holdout_delete_and_fairness_mitigation_from_the_cli(workspace: Path) -> None:
     ws = workspace
-    veil("dataset", "set", "adult", "--bounds", "age=17:90", "--bounds", "hours_per_week=1:99", ws=ws)
+    veil(
+        "dataset",
+        "set",
+        "adult",
+        "--bounds",
+        "age=17:90",
+        "--bounds",
+        "hours_per_week=1:99",
+        *KEY_ARGS,
+        ws=ws,
+    )
     veil_json("budget", "set", "adult", "--epsilon", "10", "--delta", "1e-4", ws=ws)
     card = veil_json("train", "adult", "--purpose", "research", "--target", "income", "--positive", ">50K",
                      "--features", "age,education,sex,hours_per_week", "--epsilon", "3", "--delta", "1e-5",
@@ -190,3 +207,90 @@ def test_holdout_delete_and_fairness_mitigation_from_the_cli(workspace: Path) ->
     assert [m["name"] for m in veil_json("models", "list", ws=ws)] == ["m"]
     proc = veil("models", "delete", "m-fair-sex", "--yes", "--json", ws=ws, check=False)
     assert proc.returncode == 4
+
+
+def _neighbour_workspaces(tmp_path: Path) -> list[Path]:
+    """Two workspaces whose datasets differ in ONE subject, who alone has a target value ("maybe"),
+    a city ("Zanzibar") and an age (99) that nobody else has."""
+    rows = [
+        f"p{i:03d},{20 + i % 45},{'AB'[i % 2]},{'' if i % 8 == 3 else ('yes' if i % 3 else 'no')}"
+        for i in range(60)
+    ]
+    spaces = []
+    for name, data in (("d", rows), ("d-plus-one", [*rows, "zz-rare,99,Zanzibar,maybe"])):
+        src = tmp_path / f"{name}.csv"
+        src.write_text("pid,age,city,label\n" + "\n".join(data) + "\n")
+        ws = tmp_path / name
+        veil_json("init", ws=ws)
+        veil(
+            "purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws
+        )
+        veil("ingest", str(src), "--dataset", "d", "--subject-column", "pid", "--no-pii-scan", ws=ws)
+        veil("dataset", "set", "d", "--bounds", "age=18:70", ws=ws)
+        veil_json("budget", "set", "d", "--epsilon", "50", "--delta", "1e-3", ws=ws)
+        spaces.append(ws)
+    return spaces
+
+
+def _data_free_view(ws: Path, body: Any) -> list[dict[str, Any]]:
+    """What must not depend on the data in a successful answer: the model cards' labels, inputs,
+    limitations and privacy (train: its card; retrain: a list of cards; fairness: the mitigated one)."""
+    if isinstance(body, list):
+        cards = body
+    elif body.get("mitigation"):
+        cards = [veil_json("models", "show", body["mitigation"]["model"], ws=ws)]
+    else:
+        cards = [body]
+    return [
+        {k: c[k] for k in ("labels", "encoded_features", "limitations", "epsilon", "delta")} for c in cards
+    ]
+
+
+@pytest.mark.slow
+def test_dp_training_from_the_cli_fares_alike_on_neighbouring_datasets(tmp_path: Path) -> None:
+    """The attack: `veil train` used to read the target's values before charging, so a --positive
+    that only one person holds, or a target that one person gives a third value, was answered by a
+    free refusal on one dataset and a charged model on its neighbour. Now exit code, message and
+    charge are the same on both, and so are the model's inputs and its card's limitations."""
+    spaces = _neighbour_workspaces(tmp_path)
+    train = ["train", "d", "--purpose", "research", "--target", "label", "--features", "age,city",
+             "--epsilon", "1", "--delta", "1e-5", "--epochs", "2", "--seed", "0", "--json"]  # fmt: skip
+
+    def both(*args: str) -> dict[str, Any]:
+        seen = []
+        for ws in spaces:
+            proc = veil(*args, ws=ws, check=False)
+            body = json.loads(proc.stdout) if proc.stdout.strip() else {}
+            if proc.returncode == 0:
+                body = _data_free_view(ws, body)
+            seen.append((proc.returncode, body, veil_json("budget", "show", "d", ws=ws)["charges"]))
+        assert seen[0] == seen[1], f"{args} differs between neighbouring datasets: {seen}"
+        return {"rc": seen[0][0], "body": seen[0][1], "charges": seen[0][2]}
+
+    # No keys for the target or the city: refused, naming the command; nothing charged.
+    out = both(*train, "--positive", "yes")
+    assert out["rc"] == 3 and out["charges"] == 0
+    assert "veil dataset set d --keys label=NEGATIVE,POSITIVE" in out["body"]["message"]
+    for ws in spaces:
+        veil("dataset", "set", "d", "--keys", "label=no,yes", ws=ws)
+    out = both(*train, "--positive", "yes")
+    assert out["rc"] == 3 and "categorical feature 'city' needs declared keys" in out["body"]["message"]
+    for ws in spaces:
+        veil("dataset", "set", "d", "--keys", "city=A,B", ws=ws)
+
+    # A --positive only the added subject holds: refused alike (it is not a declared value).
+    out = both(*train, "--positive", "maybe", "--name", "rare")
+    assert out["rc"] == 3 and out["charges"] == 0 and "declared values (no, yes)" in out["body"]["message"]
+
+    # Valid: trained and charged alike; the inputs are the declared keys and one "(other)" input.
+    out = both(*train, "--positive", "yes", "--name", "m")
+    assert out["rc"] == 0 and out["charges"] == 1
+    (card,) = out["body"]
+    assert card["encoded_features"] == ["age", "city=A", "city=B", "city=(other)"]
+    assert card["labels"] == ["no", "yes"]
+
+    # Mitigating it and retraining it: charged alike.
+    out = both("fairness", "m", "--sensitive", "city", "--mitigate", "--min-group-size", "1", "--json")
+    assert out["rc"] == 0 and out["charges"] == 2
+    out = both("models", "retrain", "m", "--seed", "1", "--json")
+    assert out["rc"] == 0 and out["charges"] == 3

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from veil_cli import veil, veil_json
 
-from veil.ml.adult import adult_csv
+from veil.ml.adult import ADULT_KEYS, adult_csv
 
 ROWS = 1000
 BOUNDS = ["age=17:90", "hours_per_week=1:99", "education_num=1:16"]
 FEATURES = "age,education_num,marital_status,occupation,sex,hours_per_week"
+#: DP training and its mitigation read no category from the data: declared keys (race: the groups)
+KEYS = [f"{c}={','.join(ADULT_KEYS[c])}" for c in ("income", "marital_status", "occupation", "sex", "race")]
 
 
 @pytest.fixture
@@ -22,7 +24,10 @@ def workspace(tmp_path: Path) -> Path:
     veil("purpose", "add", "research", "--basis", "legitimate_interests", "--retention-days", "365", ws=ws)
     src = adult_csv(tmp_path / "adult.csv", ROWS)
     veil("ingest", str(src), "--dataset", "adult", "--subject-column", "person_id", "--no-pii-scan", ws=ws)
-    veil("dataset", "set", "adult", *[a for b in BOUNDS for a in ("--bounds", b)], ws=ws)
+    veil(
+        "dataset", "set", "adult", *[a for b in BOUNDS for a in ("--bounds", b)],
+        *[a for k in KEYS for a in ("--keys", k)], ws=ws,
+    )  # fmt: skip
     veil_json("budget", "set", "adult", "--epsilon", "3", "--delta", "1e-4", ws=ws)
     common = ["train", "adult", "--purpose", "research", "--target", "income", "--features", FEATURES]
     common += ["--model", "mlp", "--seed", "1"]

@@ -1,4 +1,4 @@
-"""ML test fixtures: a small Adult workspace (2,000 rows, DP bounds declared, a budget) and,
+"""ML test fixtures: a small Adult workspace (2,000 rows, DP bounds and keys declared, a budget) and,
 for the federated tests (deployment and simulation engines), three Adult site workspaces."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
-from veil.ml.adult import adult_csv, adult_spec, load_adult
+from veil.ml.adult import ADULT_KEYS, adult_csv, adult_spec, load_adult
 from veil.ml.federated import FeatureSpec, LogisticModel, SiteData, TrainConfig, load_site, train_local
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
@@ -27,13 +27,16 @@ BOUNDS = {
     "capital_loss": (0.0, 5000.0),
     "hours_per_week": (1.0, 99.0),
 }
+#: DP training reads no category from the data: every categorical column's values and the target's
+#: two labels are declared (the data set's documented values).
+KEYS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in ADULT_KEYS.items()}
 
 
 @pytest.fixture
 def adult_ws(ws: Workspace, tmp_path: Path) -> Workspace:
     Ingestor(ws).run(adult_csv(tmp_path / "adult.csv", ROWS), "adult", "person_id")
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
-    PolicyStore(ws).update("adult", bounds=BOUNDS)
+    PolicyStore(ws).update("adult", bounds=BOUNDS, keys=KEYS)
     BudgetLedger(ws).set("adult", 10.0, 1e-4)
     return ws
 

@@ -14,7 +14,7 @@ from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetExceededError, BudgetLedger
 from veil.dp.policy import PolicyStore
 from veil.errors import ConfigError, ConflictError, ConsentError, InputError, NotFoundError
-from veil.ml.adult import adult_csv, load_adult
+from veil.ml.adult import ADULT_KEYS, adult_csv, load_adult
 from veil.ml.data_prep import load_training_data, plan_training
 from veil.ml.registry import ModelRegistry
 from veil.ml.training import (
@@ -122,7 +122,10 @@ def test_card_lists_each_training_subject_once(adult_ws: Workspace, tmp_path: Pa
     assert "Limitations" in (registry.path("m1") / "card.md").read_text()
     assert (out / "model.pt").is_file() and (out / "card.json").is_file()
     assert not (out / "subjects.json").exists()  # the exported copy carries no pseudonyms
-    assert any("derived from the training data" in x for x in card.limitations)
+    # Every category is a declared key (plus one input for undeclared values): none read from the data.
+    assert not any("derived" in x or "read from the data" in x for x in card.limitations)
+    assert "native_country=(other)" in card.encoded_features and "sex=Female" in card.encoded_features
+    assert card.rows_dropped is None and "further rows" not in (registry.path("m1") / "card.md").read_text()
     model, encoding = registry.load("m1")
     assert encoding.width == len(card.encoded_features)
     plan = plan_training(adult_ws, "adult", "research", "income", None, private=True)
@@ -163,7 +166,7 @@ def test_features_use_declared_keys_and_bounds(adult_ws: Workspace) -> None:
     PolicyStore(adult_ws).update("adult", keys={"sex": ("Female", "Male", "Other")})
     plan = plan_training(adult_ws, "adult", "research", "income", ["age", "sex"], private=True)
     data = load_training_data(adult_ws, plan, seed=0)
-    assert data.encoding.columns() == ["age", "sex=Female", "sex=Male", "sex=Other"]
+    assert data.encoding.columns() == ["age", "sex=Female", "sex=Male", "sex=Other", "sex=(other)"]
     assert np.abs(data.x_train[:, 0]).max() <= 1.0  # clamped and scaled by the declared bounds
     assert not any("derived" in x for x in data.limitations if "sex" in x)
 
@@ -172,15 +175,16 @@ def test_features_use_declared_keys_and_bounds(adult_ws: Workspace) -> None:
     ("kwargs", "error", "match"),
     [
         ({"target": "nope"}, NotFoundError, "no column 'nope'"),
-        ({"target": "race"}, InputError, "must be binary"),
+        ({"target": "race"}, InputError, "must be binary: its declared keys have 5 values"),
         ({"target": "person_id"}, InputError, "subject column"),
         ({"features": ("age", "income")}, InputError, "cannot also be a feature"),
         ({"model": "forest"}, InputError, "unknown model"),
         ({"delta": 0.0}, InputError, "--delta"),
         ({"epochs": 0}, InputError, "--epochs"),
         ({"test_fraction": 1.0}, InputError, "--holdout"),
-        ({"test_fraction": 0.9996}, InputError, "too few subjects"),
-        ({"positive": "maybe"}, InputError, "--positive 'maybe' is not a value"),
+        ({"test_fraction": 0.9996}, InputError, "too few lawful subjects to split"),
+        ({"positive": "maybe"}, InputError, r"--positive 'maybe' is not one of the target's declared values"),
+        ({"target": "workclass"}, InputError, "must be binary"),
         ({"epsilon": 0.05}, InputError, "below what Opacus' RDP accountant can certify"),
         ({"shards": 1700}, InputError, "--shards 1700 exceeds"),
         ({"fair_sensitive": "sex", "shards": 2}, InputError, "cannot be combined with --shards"),
@@ -323,7 +327,7 @@ def test_the_default_beats_the_majority_class_on_800_subjects(ws: Workspace, tmp
     """
     Ingestor(ws).run(adult_csv(tmp_path / "adult.csv", 800), "adult", "person_id")
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
-    PolicyStore(ws).update("adult", bounds=_BOUNDS)
+    PolicyStore(ws).update("adult", bounds=_BOUNDS, keys={k: tuple(v) for k, v in ADULT_KEYS.items()})
     BudgetLedger(ws).set("adult", 100.0, 1e-3)
     outside = load_adult(8800).slice(800).to_pylist()
     registry = ModelRegistry(ws)

@@ -31,6 +31,10 @@ def _kind(card: dict[str, Any]) -> str:
     return card["model"] if shards <= 1 else f"{card['model']} x {shards} shards"
 
 
+def _acc(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
 def _status(r: dict[str, Any]) -> str:
     return f"[red]STALE[/] ({r['erased_subjects']} erased)" if r["stale"] else "current"
 
@@ -38,7 +42,7 @@ def _status(r: dict[str, Any]) -> str:
 def _show_trained(card: dict[str, Any]) -> None:
     console.print(
         f"[green]Trained[/] {card['name']} ({_kind(card)}, {_eps(card)}) on {card['train_subjects']} "
-        f"subjects: held-out accuracy {card['accuracy']:.4f} (majority {card['majority_baseline']:.4f}), "
+        f"subjects: held-out accuracy {_acc(card['accuracy'])} (majority {_acc(card['majority_baseline'])}), "
         f"{card['training_seconds']:.2f} s; card: {card['path']}/card.md"
     )
     for line in card["limitations"]:
@@ -88,7 +92,11 @@ def train(
     """Train a binary classifier with DP-SGD (Opacus), charged to the dataset's budget first.
 
     Everything that can be checked without reading training rows is checked before the
-    charge; a run that fails after it says the budget was charged. Each subject
+    charge; a run that fails after it says the budget was charged. DP training never reads
+    which values occur: declare the target's two values and every categorical feature's
+    values first (`veil dataset set DATASET --keys income='<=50K,>50K' --keys sex=Female,Male`;
+    an undeclared value sets one "(other)" input), so that neither a refusal nor the model
+    depends on the data. Each subject
     contributes one random row, so the (epsilon, delta) guarantee is per subject. Without
     --epochs, the epochs are chosen to reach about 1,000 optimiser steps (the card says
     how many and why). --no-dp trains the same model without privacy, for comparison. --shards K
@@ -151,7 +159,7 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
                 r["model"],
                 str(r["shards"]),
                 _eps(r),
-                f"{r['accuracy']:.4f}",
+                _acc(r["accuracy"]),
                 str(r["train_subjects"]),
                 str(r["version"]),
                 _status(r),
@@ -166,7 +174,7 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
             console.print(r["name"], style="bold", markup=False, overflow="ignore", crop=False)
             console.print(
                 f"  {r['dataset']} / {r['purpose']}, {_kind(r)}, {_eps(r)}, "
-                f"accuracy {r['accuracy']:.4f}, {r['train_subjects']} subjects, version {r['version']}, "
+                f"accuracy {_acc(r['accuracy'])}, {r['train_subjects']} subjects, version {r['version']}, "
                 f"{_status(r)}"
             )
 

@@ -19,6 +19,7 @@ __all__ = [
     "ADULT_BOUNDS",
     "ADULT_CATEGORIES",
     "ADULT_COLUMNS",
+    "ADULT_KEYS",
     "SENSITIVE",
     "TARGET",
     "adult_csv",
@@ -59,6 +60,25 @@ ADULT_CATEGORIES: dict[str, list[str]] = {
         "Handlers-cleaners", "Machine-op-inspct", "Adm-clerical", "Farming-fishing", "Transport-moving",
         "Priv-house-serv", "Protective-serv", "Armed-Forces",
     ],
+}  # fmt: skip
+#: Declared keys of every Adult categorical column and of the target (the data set's documented
+#: values), for ``PolicyStore.update(keys=...)``: DP training reads no category from the data.
+ADULT_KEYS: dict[str, list[str]] = {
+    **ADULT_CATEGORIES,
+    "education": [
+        "Bachelors", "Some-college", "11th", "HS-grad", "Prof-school", "Assoc-acdm", "Assoc-voc", "9th",
+        "7th-8th", "12th", "Masters", "1st-4th", "10th", "Doctorate", "5th-6th", "Preschool",
+    ],
+    "race": ["White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black"],
+    "native_country": [
+        "United-States", "Cambodia", "England", "Puerto-Rico", "Canada", "Germany",
+        "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China", "Cuba", "Iran",
+        "Honduras", "Philippines", "Italy", "Poland", "Jamaica", "Vietnam", "Mexico", "Portugal",
+        "Ireland", "France", "Dominican-Republic", "Laos", "Ecuador", "Taiwan", "Haiti", "Columbia",
+        "Hungary", "Guatemala", "Nicaragua", "Scotland", "Thailand", "Yugoslavia", "El-Salvador",
+        "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands",
+    ],
+    TARGET: ["<=50K", ">50K"],
 }  # fmt: skip
 
 

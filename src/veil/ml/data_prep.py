@@ -2,25 +2,36 @@
 
 :func:`plan_training` checks everything that needs only the schema, the purpose and
 the dataset's DP policy (target and feature columns, sealed and disallowed columns,
-numeric bounds in DP mode) before any data is read and before any budget is charged.
-:func:`load_training_data` then reads the lawful subjects' rows (only the planned
-columns, never a sealed identifier or free text), keeps ONE random row per subject
-(so example-level DP is subject-level DP), splits by subject into training and
+numeric bounds and categorical keys in DP mode) before any data is read and before any
+budget is charged. :func:`load_training_data` then reads the lawful subjects' rows (only
+the planned columns, never a sealed identifier or free text), keeps ONE random row per
+subject (so example-level DP is subject-level DP), splits by subject into training and
 held-out sets and encodes the features:
 
 * numeric columns: clamped to the policy's declared bounds and scaled to [-1, 1];
   without bounds (non-DP only) standardised with the training split's mean and
   standard deviation;
-* categorical columns: one-hot over the policy's declared public keys where present;
-  otherwise over values seen in the training split (non-DP: all of them; DP: the most
-  frequent ones) — a category set derived from the data, which the card lists as a
-  limitation in DP mode.
+* categorical columns: one-hot over the policy's declared public keys, plus one
+  ``(other)`` input for any value not declared (text compared without surrounding
+  spaces, like DP queries); a boolean column over ``False``/``True`` (its schema);
+  without declared keys (non-DP only) over the values seen in the training split.
+
+**DP mode never lets a value decide anything before the charge, nor the shape of the
+model.** The target's two labels come from its declared keys (or a boolean column's
+schema), ``--positive`` is checked against them, and every categorical feature needs
+declared keys: which values occur is never read, so neither a refusal nor the model's
+inputs can reveal a rare value. The one count read before the charge is the number of
+lawful subjects of the dataset for the purpose (:func:`count_lawful`: who is in the
+dataset and lawful, never a column value), which Veil treats as public (the sampling
+rate of DP-SGD needs it, as in Opacus; see docs/threat-model.md). A subject whose
+target is missing or not one of the declared labels is read, split like the others and
+then contributes nothing. Without DP (``--no-dp``), which promises nothing, the checks
+and the encoding may read the data (:func:`precheck_data`).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -30,7 +41,7 @@ import sqlalchemy as sa
 
 from veil.consent.ledger import lawful_subjects
 from veil.consent.purpose import Purpose, PurposeRegistry
-from veil.dp.policy import NUMERIC, DpPolicy, PolicyStore
+from veil.dp.policy import NUMERIC, DpPolicy, PolicyStore, normalise_key
 from veil.errors import ConsentError, InputError
 from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
 from veil.vault.release import allowed_columns
@@ -41,25 +52,36 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
-    "MAX_DP_CATEGORIES",
     "MIN_SUBJECTS",
+    "OTHER",
     "Encoding",
     "FeatureSpec",
     "TrainingData",
     "TrainingPlan",
+    "count_lawful",
     "count_subjects",
     "held_out_count",
     "load_training_data",
     "plan_training",
     "precheck_data",
+    "precheck_subjects",
     "read_subject_rows",
 ]
 
-#: Without declared keys, DP mode one-hot encodes at most this many of a column's values.
-MAX_DP_CATEGORIES = 32
 #: Fewest lawful subjects a model is trained on (a held-out split needs some too).
 MIN_SUBJECTS = 10
+#: The one-hot input of a categorical feature that every value outside its declared keys sets.
+OTHER = "(other)"
+#: A boolean column's categories, from its schema (no key needs declaring).
+BOOL_CATEGORIES = ("False", "True")
 FeatureKind = Literal["numeric", "categorical"]
+Source = Literal["policy", "schema", "data"]
+
+
+def _text(value: Any, strip: bool) -> str:
+    """A stored value as the encoding compares it (declared text keys: without surrounding spaces)."""
+    text = str(value)
+    return normalise_key(text) if strip else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +97,24 @@ class FeatureSpec:
     bounds: tuple[float, float] | None = None
     #: categorical: the one-hot vocabulary (values as strings)
     categories: tuple[str, ...] = ()
-    #: "policy" (declared bounds or keys: public) or "data" (derived from the training rows)
-    source: Literal["policy", "data"] = "policy"
+    #: "policy" (declared bounds or keys: public), "schema" (a boolean's two values) or "data"
+    #: (derived from the training rows: non-DP only)
+    source: Source = "policy"
+    #: categorical: one more input, set by any value not in ``categories`` (declared keys)
+    other: bool = False
+    #: categorical: compare values without leading and trailing spaces (declared text keys)
+    strip: bool = False
 
     @property
     def width(self) -> int:
-        return 1 if self.kind == "numeric" else len(self.categories)
+        return 1 if self.kind == "numeric" else len(self.categories) + int(self.other)
+
+    def columns(self) -> list[str]:
+        """Names of this feature's encoded inputs (``age``; ``sex=Female``, ..., ``sex=(other)``)."""
+        if self.kind == "numeric":
+            return [self.name]
+        names = [f"{self.name}={c}" for c in self.categories]
+        return [*names, f"{self.name}={OTHER}"] if self.other else names
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +125,8 @@ class FeatureSpec:
             "bounds": list(self.bounds) if self.bounds is not None else None,
             "categories": list(self.categories),
             "source": self.source,
+            "other": self.other,
+            "strip": self.strip,
         }
 
     @classmethod
@@ -103,7 +139,9 @@ class FeatureSpec:
             scale=float(data["scale"]),
             bounds=(float(b[0]), float(b[1])) if b is not None else None,
             categories=tuple(str(c) for c in data["categories"]),
-            source="data" if data["source"] == "data" else "policy",
+            source=data["source"] if data["source"] in ("policy", "schema", "data") else "policy",
+            other=bool(data.get("other", False)),
+            strip=bool(data.get("strip", False)),
         )
 
 
@@ -114,17 +152,16 @@ class Encoding:
     features: tuple[FeatureSpec, ...]
     target: str
     labels: tuple[str, str]  # (negative, positive)
+    #: compare the target's values without surrounding spaces (declared text keys)
+    target_strip: bool = False
 
     @property
     def width(self) -> int:
         return sum(f.width for f in self.features)
 
     def columns(self) -> list[str]:
-        """Names of the encoded inputs (``age``, ``sex=Female``, ...)."""
-        out: list[str] = []
-        for f in self.features:
-            out += [f.name] if f.kind == "numeric" else [f"{f.name}={c}" for c in f.categories]
-        return out
+        """Names of the encoded inputs (``age``, ``sex=Female``, ..., ``sex=(other)``)."""
+        return [c for f in self.features for c in f.columns()]
 
     def encode(self, rows: list[dict[str, Any]]) -> NDArray[np.float32]:
         x = np.zeros((len(rows), self.width), dtype=np.float32)
@@ -139,24 +176,41 @@ class Encoding:
                     # a missing value stays 0: the centre of the column
             else:
                 index = {c: j for j, c in enumerate(f.categories)}
+                other = len(f.categories) if f.other else None
                 for i, row in enumerate(rows):
                     v = row.get(f.name)
-                    j = index.get(str(v)) if v is not None else None
+                    if v is None:
+                        continue  # missing: all zeros
+                    j = index.get(_text(v, f.strip), other)
                     if j is not None:
                         x[i, at + j] = 1.0
-                    # missing or unseen values: all zeros
+                    # a value outside the categories: the (other) input, else (data-derived) all zeros
             at += f.width
         return x
 
     def labels_of(self, rows: list[dict[str, Any]]) -> NDArray[np.float32]:
+        """1 for the positive label, else 0 (see :meth:`labelled` for which rows have a label)."""
         positive = self.labels[1]
-        return np.array([1.0 if str(r[self.target]) == positive else 0.0 for r in rows], dtype=np.float32)
+        target, strip = self.target, self.target_strip
+        return np.array(
+            [1.0 if r[target] is not None and _text(r[target], strip) == positive else 0.0 for r in rows],
+            dtype=np.float32,
+        )
+
+    def labelled(self, rows: list[dict[str, Any]]) -> NDArray[np.bool_]:
+        """Which rows' target is one of the two labels (others, e.g. missing, train nothing)."""
+        labels = set(self.labels)
+        return np.array(
+            [r[self.target] is not None and _text(r[self.target], self.target_strip) in labels for r in rows],
+            dtype=np.bool_,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "features": [f.to_dict() for f in self.features],
             "target": self.target,
             "labels": list(self.labels),
+            "target_strip": self.target_strip,
         }
 
     @classmethod
@@ -166,6 +220,7 @@ class Encoding:
             features=tuple(FeatureSpec.from_dict(f) for f in data["features"]),
             target=str(data["target"]),
             labels=(neg, pos),
+            target_strip=bool(data.get("target_strip", False)),
         )
 
 
@@ -181,10 +236,12 @@ class TrainingPlan:
     excluded: dict[str, str]
     private: bool
     positive: str | None = None
-    #: the target's labels when declared as public keys (else read from the data)
+    #: the target's labels when declared as public keys or fixed by the schema (a boolean); DP: always
     declared_labels: tuple[str, str] | None = None
     #: fairness reweighing: the sensitive column whose groups are balanced (read, never a feature input)
     sensitive: Column | None = None
+    #: compare the target's values without surrounding spaces (declared text keys)
+    target_strip: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +251,7 @@ class TrainingData:
     y_train: NDArray[np.float32]
     x_test: NDArray[np.float32]
     y_test: NDArray[np.float32]
+    #: the training / held-out subjects whose target is one of the labels (the rows above)
     train_subjects: list[str]
     test_subjects: list[str]
     #: rows left out because their subject had more than one (one random row is kept)
@@ -202,6 +260,13 @@ class TrainingData:
     #: values of the plan's sensitive column, per training / held-out subject (in their order)
     sensitive_train: list[Any] = field(default_factory=list)
     sensitive_test: list[Any] = field(default_factory=list)
+    #: every held-out subject of the split, labelled or not (what the registry keeps)
+    held_out: list[str] = field(default_factory=list)
+
+
+def _keyed(col: Column, policy: DpPolicy) -> bool:
+    """Whether a column's categories are public: declared keys, or a boolean's schema."""
+    return bool(policy.keys.get(col.name)) or col.dtype is DType.BOOL
 
 
 def plan_training(
@@ -215,7 +280,13 @@ def plan_training(
     positive: str | None = None,
     sensitive: str | None = None,
 ) -> TrainingPlan:
-    """Check the request against the schema, purpose and policy (reads no data)."""
+    """Check the request against the schema, purpose and policy (reads no data).
+
+    DP mode (``private``) also needs, each refused here with the command that fixes it:
+    declared bounds for every numeric feature, declared keys for every categorical one (a
+    boolean needs none), the target's two labels declared (or a boolean target), and keys
+    for a fairness ``sensitive`` column. ``positive`` must be one of the declared labels.
+    """
     ds = DatasetCatalog(ws).get(dataset)
     p = PurposeRegistry(ws).get(purpose)
     policy = PolicyStore(ws).get(ds.name)
@@ -244,6 +315,7 @@ def plan_training(
                 f"{excluded.get(target, 'not allowed')}"
             )
     feats: list[Column] = []
+    unkeyed: list[str] = []
     for col in chosen:
         if col.name == target:
             continue
@@ -256,18 +328,56 @@ def plan_training(
                 f"`veil dataset set {ds.name} --bounds {col.name}=LO:HI` "
                 "(or leave it out with --features)"
             )
+        if col.dtype not in NUMERIC:
+            if private and not _keyed(col, policy):
+                unkeyed.append(col.name)
+            elif OTHER in {str(v) for v in policy.keys.get(col.name, ())}:
+                raise InputError(
+                    f"a declared key of {col.name!r} is {OTHER!r}, the name of the input every undeclared "
+                    f"value sets: rename that value (`veil dataset set {ds.name} --keys {col.name}=...`)"
+                )
         feats.append(col)
     if not feats:
         raise InputError(f"purpose {p.name!r} leaves no feature column of dataset {ds.name!r} to train on")
     declared: tuple[str, str] | None = None
     keys = policy.keys.get(target_col.name)
-    if keys is not None:
-        values = sorted(str(v) for v in keys)
+    if keys:
+        values = sorted(dict.fromkeys(str(v) for v in keys))
         if len(values) != 2:
-            raise InputError(f"target {target!r} must be binary; its declared keys have {len(values)} values")
+            raise InputError(
+                f"target {target!r} must be binary: its declared keys have {len(values)} values "
+                f"(declare exactly two: `veil dataset set {ds.name} --keys {target}=NEGATIVE,POSITIVE`)"
+            )
         declared = (values[0], values[1])
-    if positive is not None and declared is not None and positive not in declared:
-        raise InputError(f"--positive {positive!r} is not one of the target's declared values")
+    elif target_col.dtype is DType.BOOL:
+        declared = BOOL_CATEGORIES
+    elif private:
+        raise InputError(
+            f"DP training needs the two values of target {target!r} declared, as it never reads which "
+            f"values occur: `veil dataset set {ds.name} --keys {target}=NEGATIVE,POSITIVE` "
+            "(then --positive names the positive one)"
+        )
+    if unkeyed:
+        many = len(unkeyed) > 1
+        raise InputError(
+            f"categorical feature{'s' if many else ''} {', '.join(repr(c) for c in unkeyed)} need"
+            f"{'' if many else 's'} declared keys for DP training, which never reads which values occur: "
+            f"`veil dataset set {ds.name} --keys {unkeyed[0]}=V1,V2,...` (any value not declared sets one "
+            f"'{OTHER}' input), or leave {'them' if many else 'it'} out with --features"
+        )
+    target_strip = bool(keys) and target_col.dtype is DType.TEXT
+    if positive is not None:
+        if target_strip:
+            positive = normalise_key(positive)
+        if declared is not None and positive not in declared:
+            raise InputError(
+                f"--positive {positive!r} is not one of the target's declared values ({', '.join(declared)})"
+            )
+    if sensitive_col is not None and private and not _keyed(sensitive_col, policy):
+        raise InputError(
+            f"fairness reweighing under DP needs the groups of {sensitive!r} declared, as it never reads "
+            f"which values occur: `veil dataset set {ds.name} --keys {sensitive}=A,B,...`"
+        )
     return TrainingPlan(
         dataset=ds,
         purpose=p,
@@ -279,60 +389,87 @@ def plan_training(
         positive=positive,
         declared_labels=declared,
         sensitive=sensitive_col,
+        target_strip=target_strip,
     )
 
 
-def _lawful_filter(plan: TrainingPlan, query: sa.Select[Any], exclude: Collection[str]) -> sa.Select[Any]:
+def _lawful_filter(
+    plan: TrainingPlan, query: sa.Select[Any], exclude: Collection[str], *, labelled: bool
+) -> sa.Select[Any]:
+    """Rows of lawful subjects (``labelled``: only those with a target value) outside ``exclude``."""
     t = plan.dataset.table
     lawful = lawful_subjects(plan.purpose)
     if lawful is not None:
         members = lawful.subquery()
         query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
-    query = query.where(t.c[plan.target.sql_name].is_not(None))
+    if labelled:
+        query = query.where(t.c[plan.target.sql_name].is_not(None))
     if exclude:
         query = query.where(t.c[PSEUDONYM].not_in(sorted(exclude)))
     return query
 
 
+def _no_subject(plan: TrainingPlan, *, labelled: bool) -> ConsentError:
+    return ConsentError(
+        f"no subject of dataset {plan.dataset.name!r} may be used for purpose "
+        f"{plan.purpose.name!r} (basis {plan.purpose.basis.value}"
+        + (": nobody has a standing consent grant" if lawful_subjects(plan.purpose) is not None else "")
+        + (f", or no row has a {plan.target.name!r} value" if labelled else "")
+        + "); nothing was charged"
+    )
+
+
+def precheck_subjects(ws: Workspace, plan: TrainingPlan) -> int:
+    """DP mode: the number of lawful subjects of the dataset for the purpose, refused when too few.
+
+    It reads no column value: only who has rows in the dataset and may be used for the
+    purpose, a count Veil treats as public (DP-SGD's sampling rate needs it; see
+    docs/threat-model.md). The refusals name no count, so they are the same for every
+    number of subjects on the same side of :data:`MIN_SUBJECTS`.
+    """
+    n = count_lawful(ws, plan)
+    if n == 0:
+        raise _no_subject(plan, labelled=False)
+    if n < MIN_SUBJECTS:
+        raise InputError(
+            f"fewer than {MIN_SUBJECTS} subjects of dataset {plan.dataset.name!r} are lawful for purpose "
+            f"{plan.purpose.name!r}: too few to train on; nothing was charged"
+        )
+    return n
+
+
 def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = ()) -> int:
-    """Refuse requests that cannot train, before any budget is charged; returns the number of
+    """Without DP only: refuse requests that cannot train, reading the data; returns the number of
     lawful subjects with a target value.
 
-    This looks at the data, but reveals only that there are too few lawful subjects
-    with a target value, that the target does not have exactly two values, or that
-    ``--positive`` is not one of them — input validation on the same footing as the
-    consent counts Veil already shows.
+    Training without DP makes no privacy promise, so these checks may look at the values:
+    too few lawful subjects with a target value, a target without exactly two values, a
+    ``--positive`` that is not one of them. DP training never calls this
+    (:func:`precheck_subjects` instead).
     """
     t = plan.dataset.table
     target = t.c[plan.target.sql_name]
     with ws.engine.connect() as conn:
         n = conn.execute(
-            _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), exclude)
+            _lawful_filter(
+                plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), exclude, labelled=True
+            )
         ).scalar_one()
         if n == 0:
-            raise ConsentError(
-                f"no subject of dataset {plan.dataset.name!r} may be used for purpose "
-                f"{plan.purpose.name!r} (basis {plan.purpose.basis.value}"
-                + (
-                    ": nobody has a standing consent grant"
-                    if lawful_subjects(plan.purpose) is not None
-                    else ""
-                )
-                + f", or no row has a {plan.target.name!r} value); nothing was charged"
-            )
+            raise _no_subject(plan, labelled=True)
         if n < MIN_SUBJECTS:
             raise InputError(
                 f"only {n} lawful subjects have a {plan.target.name!r} value; training needs at least "
-                f"{MIN_SUBJECTS}; nothing was charged"
+                f"{MIN_SUBJECTS}"
             )
         if plan.declared_labels is None:
             distinct = conn.execute(
-                _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(target))), exclude)
+                _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(target))), exclude, labelled=True)
             ).scalar_one()
             if distinct != 2:
                 raise InputError(
                     f"target {plan.target.name!r} must be binary (exactly two values); it has {distinct} "
-                    "among the lawful subjects; nothing was charged"
+                    "among the lawful subjects"
                 )
             if plan.positive is not None:
                 hits = conn.execute(
@@ -340,28 +477,41 @@ def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = 
                         plan,
                         sa.select(sa.func.count()).where(sa.cast(target, sa.String) == plan.positive),
                         exclude,
+                        labelled=True,
                     )
                 ).scalar_one()
                 if not hits:
                     raise InputError(
                         f"--positive {plan.positive!r} is not a value of target {plan.target.name!r} among "
-                        "the lawful subjects; nothing was charged"
+                        "the lawful subjects"
                     )
     return int(n)
 
 
+def count_lawful(ws: Workspace, plan: TrainingPlan, among: Collection[str] | None = None) -> int:
+    """How many subjects of the dataset (of ``among``, if given) are lawful for the plan's purpose.
+
+    Reads no column value (DP mode's one count before the charge: see :func:`precheck_subjects`).
+    """
+    return _count(ws, plan, among, labelled=False)
+
+
 def count_subjects(ws: Workspace, plan: TrainingPlan, among: Collection[str]) -> int:
-    """How many of ``among`` are lawful subjects with a target value (for a fixed split)."""
+    """How many of ``among`` are lawful subjects (without DP: with a target value) — for a fixed split."""
+    return _count(ws, plan, among, labelled=not plan.private)
+
+
+def _count(ws: Workspace, plan: TrainingPlan, among: Collection[str] | None, *, labelled: bool) -> int:
     t = plan.dataset.table
-    wanted = sorted(set(among))
-    total = 0
+    query = _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), (), labelled=labelled)
     with ws.engine.connect() as conn:
+        if among is None:
+            return int(conn.execute(query).scalar_one())
+        wanted = sorted(set(among))
+        total = 0
         for i in range(0, len(wanted), 500):
-            query = _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), ()).where(
-                t.c[PSEUDONYM].in_(wanted[i : i + 500])
-            )
-            total += int(conn.execute(query).scalar_one())
-    return total
+            total += int(conn.execute(query.where(t.c[PSEUDONYM].in_(wanted[i : i + 500]))).scalar_one())
+        return total
 
 
 def load_training_data(
@@ -376,10 +526,12 @@ def load_training_data(
 ) -> TrainingData:
     """Read the lawful subjects' rows, keep one random row each, split by subject, encode.
 
-    ``split`` fixes the (training, held-out) subjects instead of a random split (lawful
-    subjects outside both are left out), and ``encoding`` reuses a saved encoding instead
-    of deriving one: together they retrain a model on exactly its own subjects and inputs
-    (``veil fairness --mitigate``).
+    DP mode reads every lawful subject (the public count the schedule was planned for) and
+    splits them all; a subject whose target is missing or not one of the declared labels
+    then trains (and is evaluated on) nothing. ``split`` fixes the (training, held-out)
+    subjects instead of a random split (lawful subjects outside both are left out), and
+    ``encoding`` reuses a saved encoding instead of deriving one: together they retrain a
+    model on exactly its own subjects and inputs (``veil fairness --mitigate``).
     """
     if not 0 < test_fraction < 1:
         raise InputError("the held-out fraction (--holdout) must be between 0 and 1")
@@ -388,7 +540,7 @@ def load_training_data(
     if plan.sensitive is not None and plan.sensitive.name not in {c.name for c in cols}:
         cols.append(plan.sensitive)
     query = _lawful_filter(
-        plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), exclude
+        plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), exclude, labelled=not plan.private
     ).order_by(t.c[PSEUDONYM], t.c[ROW])
     by_subject: dict[str, list[dict[str, Any]]] = {}
     with ws.engine.connect() as conn:
@@ -403,94 +555,73 @@ def load_training_data(
     rows_dropped = sum(len(v) for v in by_subject.values()) - len(subjects)
     if split is not None:
         train_set, test_set = set(split[0]), set(split[1])
-        train_subjects = [s for s in subjects if s in train_set]
-        test_subjects = [s for s in subjects if s in test_set and s not in train_set]
-        if len(train_subjects) < 2 or not test_subjects:
+        assigned_train = [s for s in subjects if s in train_set]
+        assigned_test = [s for s in subjects if s in test_set and s not in train_set]
+        if len(assigned_train) < 2 or not assigned_test:
             raise InputError(
-                f"too few of the model's subjects are still lawful ({len(train_subjects)} training, "
-                f"{len(test_subjects)} held out)"
+                f"too few of the model's subjects are still lawful ({len(assigned_train)} training, "
+                f"{len(assigned_test)} held out)"
             )
     else:
         order = [subjects[i] for i in rng.permutation(len(subjects))]
         n_test = held_out_count(len(order), test_fraction)
         if len(order) - n_test < 2:
             raise InputError(f"too few subjects ({len(order)}) to split into training and held-out sets")
-        test_subjects, train_subjects = sorted(order[:n_test]), sorted(order[n_test:])
+        assigned_test, assigned_train = sorted(order[:n_test]), sorted(order[n_test:])
+    limitations: list[str] = []
+    if encoding is None:
+        encoding = _build_encoding(plan, [chosen[s] for s in assigned_train], list(chosen.values()))
+    elif encoding.target != plan.target.name:
+        raise InputError(f"the saved encoding is for target {encoding.target!r}, not {plan.target.name!r}")
+    # Only subjects whose target is one of the labels train or are evaluated (DP: the others were
+    # read and split like everyone, so nothing before this point depended on their values).
+    train_subjects = [s for s in assigned_train if encoding.labelled([chosen[s]])[0]]
+    test_subjects = [s for s in assigned_test if encoding.labelled([chosen[s]])[0]]
     train_rows = [chosen[s] for s in train_subjects]
     test_rows = [chosen[s] for s in test_subjects]
-    limitations: list[str] = []
     sensitive = plan.sensitive.name if plan.sensitive is not None else None
-    extras = (
-        ([r[sensitive] for r in train_rows], [r[sensitive] for r in test_rows]) if sensitive else ([], [])
-    )
-
-    if encoding is not None:
-        if encoding.target != plan.target.name:
-            raise InputError(
-                f"the saved encoding is for target {encoding.target!r}, not {plan.target.name!r}"
-            )
-        return TrainingData(
-            encoding=encoding,
-            x_train=encoding.encode(train_rows),
-            y_train=encoding.labels_of(train_rows),
-            x_test=encoding.encode(test_rows),
-            y_test=encoding.labels_of(test_rows),
-            train_subjects=train_subjects,
-            test_subjects=test_subjects,
-            rows_dropped=rows_dropped,
-            sensitive_train=extras[0],
-            sensitive_test=extras[1],
-        )
-
-    labels = plan.declared_labels
-    if labels is None:
-        # Which two values the target takes is read from the data (lawful subjects only).
-        seen = sorted({str(r[plan.target.name]) for r in chosen.values()})
-        if len(seen) != 2:
-            raise InputError(f"target {plan.target.name!r} must be binary (exactly two values)")
-        labels = (seen[0], seen[1])
-        if plan.private:
-            limitations.append(
-                f"the target's two values ({plan.target.name}) were read from the data, not declared "
-                f"(declare them with `veil dataset set {plan.dataset.name} --keys {plan.target.name}=A,B`)"
-            )
-    if plan.positive is not None:
-        if plan.positive not in labels:
-            raise InputError(f"--positive {plan.positive!r} is not a value of target {plan.target.name!r}")
-        labels = (labels[0] if labels[1] == plan.positive else labels[1], plan.positive)
-
-    specs: list[FeatureSpec] = []
-    data_derived: list[str] = []
-    for col in plan.features:
-        values = [r[col.name] for r in train_rows]
-        if col.dtype in NUMERIC:
-            specs.append(_numeric_spec(col, values, plan.policy))
-        else:
-            spec = _categorical_spec(col, values, plan.policy, private=plan.private)
-            if spec.source == "data":
-                data_derived.append(col.name)
-            specs.append(spec)
-    if plan.private and data_derived:
-        limitations.append(
-            "the one-hot category set of " + ", ".join(data_derived) + " was derived from the training "
-            f"data (its {MAX_DP_CATEGORIES} most frequent values), outside the DP guarantee: the model "
-            "reveals which values occur; declare public value sets with "
-            f"`veil dataset set {plan.dataset.name} --keys COLUMN=V1,V2,...` to close this"
-        )
-    built = Encoding(tuple(specs), plan.target.name, labels)
     return TrainingData(
-        encoding=built,
-        x_train=built.encode(train_rows),
-        y_train=built.labels_of(train_rows),
-        x_test=built.encode(test_rows),
-        y_test=built.labels_of(test_rows),
+        encoding=encoding,
+        x_train=encoding.encode(train_rows),
+        y_train=encoding.labels_of(train_rows),
+        x_test=encoding.encode(test_rows),
+        y_test=encoding.labels_of(test_rows),
         train_subjects=train_subjects,
         test_subjects=test_subjects,
         rows_dropped=rows_dropped,
         limitations=limitations,
-        sensitive_train=extras[0],
-        sensitive_test=extras[1],
+        sensitive_train=[r[sensitive] for r in train_rows] if sensitive else [],
+        sensitive_test=[r[sensitive] for r in test_rows] if sensitive else [],
+        held_out=assigned_test,
     )
+
+
+def _build_encoding(
+    plan: TrainingPlan, train_rows: list[dict[str, Any]], all_rows: list[dict[str, Any]]
+) -> Encoding:
+    """The encoding of a new model: DP mode from the plan alone; without DP, what the policy and
+    schema do not fix is read from the rows (the target's two values, undeclared categories, the
+    scale of unbounded numbers)."""
+    labels = plan.declared_labels
+    if labels is None:
+        if plan.private:  # plan_training refuses a DP plan without declared labels
+            raise RuntimeError("a DP training plan without declared target labels")
+        seen = sorted({str(r[plan.target.name]) for r in all_rows if r[plan.target.name] is not None})
+        if len(seen) != 2:
+            raise InputError(f"target {plan.target.name!r} must be binary (exactly two values)")
+        labels = (seen[0], seen[1])
+    if plan.positive is not None:
+        if plan.positive not in labels:
+            raise InputError(f"--positive {plan.positive!r} is not a value of target {plan.target.name!r}")
+        labels = (labels[0] if labels[1] == plan.positive else labels[1], plan.positive)
+    specs: list[FeatureSpec] = []
+    for col in plan.features:
+        values = [r[col.name] for r in train_rows]
+        if col.dtype in NUMERIC:
+            specs.append(_numeric_spec(col, values, plan.policy, private=plan.private))
+        else:
+            specs.append(_categorical_spec(col, values, plan.policy, private=plan.private))
+    return Encoding(tuple(specs), plan.target.name, labels, target_strip=plan.target_strip)
 
 
 def held_out_count(subjects: int, test_fraction: float) -> int:
@@ -509,9 +640,9 @@ def read_subject_rows(
     """
     t = plan.dataset.table
     cols = list({c.name: c for c in (plan.target, *plan.features, *extra)}.values())
-    query = _lawful_filter(plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), ()).order_by(
-        t.c[PSEUDONYM], t.c[ROW]
-    )
+    query = _lawful_filter(
+        plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), (), labelled=True
+    ).order_by(t.c[PSEUDONYM], t.c[ROW])
     by_subject: dict[str, list[dict[str, Any]]] = {}
     with ws.engine.connect() as conn:
         for row in conn.execute(query):
@@ -520,12 +651,13 @@ def read_subject_rows(
     return {s: rows[int(rng.integers(len(rows)))] for s, rows in sorted(by_subject.items())}
 
 
-def _numeric_spec(col: Column, values: list[Any], policy: DpPolicy) -> FeatureSpec:
+def _numeric_spec(col: Column, values: list[Any], policy: DpPolicy, *, private: bool) -> FeatureSpec:
     if col.name in policy.bounds:
         lo, hi = policy.bounds[col.name]
         return FeatureSpec(col.name, "numeric", centre=(lo + hi) / 2, scale=(hi - lo) / 2, bounds=(lo, hi))
-    # Non-DP only (plan_training refuses undeclared bounds in DP mode): standardise with the
-    # training split's own mean and standard deviation.
+    if private:  # plan_training refuses a DP plan with an unbounded numeric feature
+        raise RuntimeError(f"a DP training plan without bounds for {col.name!r}")
+    # Non-DP only: standardise with the training split's own mean and standard deviation.
     present = np.array([float(v) for v in values if v is not None], dtype=np.float64)
     present = present[np.isfinite(present)]
     centre = float(present.mean()) if present.size else 0.0
@@ -536,12 +668,19 @@ def _numeric_spec(col: Column, values: list[Any], policy: DpPolicy) -> FeatureSp
 def _categorical_spec(col: Column, values: list[Any], policy: DpPolicy, *, private: bool) -> FeatureSpec:
     declared = policy.keys.get(col.name)
     if declared:
-        return FeatureSpec(col.name, "categorical", categories=tuple(str(v) for v in declared))
-    # NOTE: this category set is itself derived from the data (values seen in the training
-    # split). Non-DP: every value seen. DP: only the most frequent ones, a small leak that the
-    # model card lists as a limitation (declared --keys avoid it).
-    counts = Counter(str(v) for v in values if v is not None)
-    ranked = sorted(counts, key=lambda v: (-counts[v], v))
-    if private:
-        ranked = ranked[:MAX_DP_CATEGORIES]
-    return FeatureSpec(col.name, "categorical", categories=tuple(sorted(ranked)), source="data")
+        # Public: the declared keys, and one input for every value outside them (so the model's
+        # inputs say nothing about which values occur).
+        return FeatureSpec(
+            col.name,
+            "categorical",
+            categories=tuple(dict.fromkeys(str(v) for v in declared)),
+            other=True,
+            strip=col.dtype is DType.TEXT,
+        )
+    if col.dtype is DType.BOOL:
+        return FeatureSpec(col.name, "categorical", categories=BOOL_CATEGORIES, source="schema")
+    if private:  # plan_training refuses a DP plan with an undeclared categorical feature
+        raise RuntimeError(f"a DP training plan without keys for {col.name!r}")
+    # Non-DP only: every value seen in the training split (read from the data).
+    seen = tuple(sorted({str(v) for v in values if v is not None}))
+    return FeatureSpec(col.name, "categorical", categories=seen, source="data")

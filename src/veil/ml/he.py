@@ -297,6 +297,9 @@ class InputFeature:
     categories: tuple[str, ...] = ()
     #: categorical: compare values with surrounding spaces removed (the federated encoding)
     strip: bool = False
+    #: categorical: one more input, ``NAME=(other)``, set by any value outside the categories
+    #: (a ``veil train`` model's declared keys)
+    other: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("numeric", "categorical"):
@@ -312,7 +315,10 @@ class InputFeature:
 
     @property
     def columns(self) -> list[str]:
-        return [self.name] if self.kind == "numeric" else [f"{self.name}={c}" for c in self.categories]
+        if self.kind == "numeric":
+            return [self.name]
+        names = [f"{self.name}={c}" for c in self.categories]
+        return [*names, f"{self.name}=(other)"] if self.other else names
 
     def to_dict(self) -> dict[str, Any]:
         if self.kind == "numeric":
@@ -329,6 +335,7 @@ class InputFeature:
             "kind": "categorical",
             "categories": list(self.categories),
             "strip": self.strip,
+            "other": self.other,
         }
 
     @classmethod
@@ -352,7 +359,11 @@ class InputFeature:
         if not isinstance(cats, list):
             raise InputError(f"model input {d['name']!r}: categories must be a list")
         return cls(
-            d["name"], "categorical", categories=tuple(str(c) for c in cats), strip=bool(d.get("strip"))
+            d["name"],
+            "categorical",
+            categories=tuple(str(c) for c in cats),
+            strip=bool(d.get("strip")),
+            other=bool(d.get("other")),
         )
 
 
@@ -397,13 +408,14 @@ class InputEncoding:
                 at += 1
             else:
                 index = {c: j for j, c in enumerate(f.categories)}
+                other = len(f.categories) if f.other else None
                 for i, v in enumerate(values):
                     if v is None:
                         continue
-                    j = index.get(str(v).strip() if f.strip else str(v))
+                    j = index.get(str(v).strip() if f.strip else str(v), other)
                     if j is not None:
                         x[i, at + j] = 1.0
-                at += len(f.categories)
+                at += len(f.categories) + int(f.other)
         return x
 
     def to_dict(self) -> dict[str, Any]:
@@ -433,7 +445,15 @@ class InputEncoding:
                     )
                 )
             else:
-                out.append(InputFeature(str(f["name"]), "categorical", categories=tuple(f["categories"])))
+                out.append(
+                    InputFeature(
+                        str(f["name"]),
+                        "categorical",
+                        categories=tuple(f["categories"]),
+                        strip=bool(f.get("strip", False)),
+                        other=bool(f.get("other", False)),
+                    )
+                )
         return cls(tuple(out))
 
     @classmethod

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from veil import clock
-from veil.errors import InputError
+from veil.errors import InputError, VeilError
 from veil.ml.attacks import MiaReport
 from veil.ml.fairness import CONSTRAINTS, DEFAULT_MIN_GROUP_SIZE, Constraint, FairnessReport
 from veil.ml.model_card import ModelCard
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from veil.ml.attacks import ProbaFn
     from veil.ml.data_prep import Encoding, TrainingPlan
-    from veil.ml.training import FixedSplit, TrainSettings
+    from veil.ml.training import FixedSplit, TrainResult, TrainSettings
     from veil.vault.dataset import Column
     from veil.workspace import Workspace
 
@@ -439,12 +439,13 @@ def fairness(
     the model's own training subjects and feature encoding; a DP model is charged its
     (epsilon, delta) again, after every data-free check), registered as ``mitigated_name``
     (default ``NAME-fair-SENSITIVE``) with its card, and both models are reported on the
-    same held-out subjects. A group's rates are reported only when it has at least
-    ``min_group_size`` rows (and its TPR / FPR as many true positives / negatives); see
-    :func:`veil.ml.fairness.fairness_report`.
+    same held-out subjects. The mitigation is trained first, before any row is read for the
+    evaluation, so its charge never depends on the data; should the evaluation then fail, the
+    error says that the mitigated model was registered (and charged). A group's rates are
+    reported only when it has at least ``min_group_size`` rows (and its TPR / FPR as many
+    true positives / negatives); see :func:`veil.ml.fairness.fairness_report`.
     """
-    from veil.ml.fairness import fairness_report
-    from veil.ml.training import Trainer, accuracy
+    from veil.ml.training import Trainer
 
     chosen = _check_constraint(constraint)
     if mitigate and chosen != "demographic_parity":
@@ -459,6 +460,42 @@ def fairness(
     column = _sensitive_column(ws, card, sensitive)
     new_name = mitigated_name or f"{name}-fair-{sensitive}".lower()
     plan = _mitigation_plan(ws, name, card, sensitive, new_name, replace) if mitigate else None
+    trained: TrainResult | None = None
+    if plan is not None:
+        # The mitigation is trained (and, for a DP model, charged) before this command reads any
+        # row for the evaluation: whether it is charged never depends on what the evaluation finds.
+        settings, fixed = plan
+        trained = Trainer(ws).train(settings, new_name, replace=replace, seed=seed, fixed=fixed)
+    try:
+        return _fairness_of(ws, registry, card, column, chosen, min_group_size, seed, plan, trained, new_name)
+    except VeilError as exc:
+        if trained is not None:
+            exc.message += f" (the mitigated model {new_name!r} was trained and registered before this" + (
+                f"; the budget WAS charged: epsilon={trained.card.epsilon:g}, delta={trained.card.delta:g})"
+                if trained.card.private
+                else ")"
+            )
+            exc.args = (exc.message,)
+        raise
+
+
+def _fairness_of(
+    ws: Workspace,
+    registry: ModelRegistry,
+    card: ModelCard,
+    column: Column,
+    chosen: Constraint,
+    min_group_size: int,
+    seed: int,
+    plan: tuple[TrainSettings, FixedSplit] | None,
+    trained: TrainResult | None,
+    new_name: str,
+) -> FairnessResult:
+    """The evaluation part of :func:`fairness` (any mitigation is already trained)."""
+    from veil.ml.fairness import fairness_report
+    from veil.ml.training import accuracy
+
+    name, sensitive = card.name, column.name
     data = _load(ws, name, extra=[column], seed=seed)
     held_out = _held_out(registry, name, data)
     if not held_out:
@@ -474,9 +511,8 @@ def fairness(
     if card.private:
         notes.append("the metrics are exact (not DP): they reveal statistics of the held-out subjects")
     mitigation: MitigationResult | None = None
-    if plan is not None:
-        settings, fixed = plan
-        trained = Trainer(ws).train(settings, new_name, replace=replace, seed=seed, fixed=fixed)
+    if plan is not None and trained is not None:
+        settings, _ = plan
         mitigated, _ = registry.load(new_name)
         x, y = data.arrays(held_out)
         mitigation = MitigationResult(

@@ -22,6 +22,10 @@ _CLIPPING = {
 }
 
 
+def _rate(value: float | None) -> str:
+    return "n/a (no held-out subject has a label)" if value is None else f"{value:.4f}"
+
+
 @dataclass(slots=True)
 class ModelCard:
     name: str
@@ -38,8 +42,10 @@ class ModelCard:
     #: the (epsilon, delta) promised and charged to the dataset's budget; None: not private
     epsilon: float | None
     delta: float | None
-    accuracy: float
-    majority_baseline: float
+    #: on the held-out subjects with a label; None when none has one
+    accuracy: float | None
+    majority_baseline: float | None
+    #: DP: the planned split of the public count of lawful subjects (see the limitations)
     train_subjects: int
     test_subjects: int
     epochs: int
@@ -60,7 +66,8 @@ class ModelCard:
     #: how per-sample gradients were clipped: "book-keeping" (veil.ml.dpsgd) or Opacus' "ghost"
     clipping: str | None = None
     budget_charge_seq: int | None = None
-    rows_dropped: int = 0
+    #: rows left out because a subject had several (None for a DP model: a count of the data)
+    rows_dropped: int | None = 0
     excluded_columns: dict[str, str] = field(default_factory=dict)
     limitations: list[str] = field(default_factory=list)
     subjects_file: str = SUBJECTS_FILE
@@ -147,10 +154,11 @@ class ModelCard:
             f"* **Features**: {', '.join(f'`{f}`' for f in self.features)} "
             f"({len(self.encoded_features)} encoded inputs)",
             f"* **Privacy**: {privacy}",
-            f"* **Training data**: {self.train_subjects} subjects, one random row each "
-            f"({self.rows_dropped} further rows left out); pseudonyms in `{self.subjects_file}`",
-            f"* **Held-out accuracy**: {self.accuracy:.4f} on {self.test_subjects} subjects kept out of "
-            f"training (majority class: {self.majority_baseline:.4f})",
+            f"* **Training data**: {self.train_subjects} subjects, one random row each"
+            + (f" ({self.rows_dropped} further rows left out)" if self.rows_dropped is not None else "")
+            + f"; pseudonyms in `{self.subjects_file}`",
+            f"* **Held-out accuracy**: {_rate(self.accuracy)} on {self.test_subjects} subjects kept out of "
+            f"training (majority class: {_rate(self.majority_baseline)})",
             f"* **Training**: {self.schedule or f'{self.epochs} epochs'}; batch size {self.batch_size}, "
             f"learning rate {self.learning_rate:g} (Adam), {self.training_seconds:.2f} s",
             f"* **Created**: {self.created_at} by {self.created_by} (audit entry {self.audit_seq})",

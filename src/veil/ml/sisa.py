@@ -14,6 +14,10 @@ checkpoints within a shard, is not implemented: a shard is retrained from scratc
   (they say which weights a person helped train) and are saved with mode 0600.
 * **Training**: each shard is trained by :func:`veil.ml.training.fit`, the pure
   function ``veil train`` runs (DP-SGD with Opacus when ``settings.epsilon`` is set).
+  In DP mode every shard's schedule (sampling rate, noise, steps) is planned for
+  ``rows`` — the public count of training subjects divided by ``K`` — not for how many
+  subjects its hash gave it, and a shard that holds no subject trains on noise alone
+  instead of failing: neither the shard sizes nor a failure depend on the data.
 * **Aggregation**: ``"mean"`` (default) averages the shards' probabilities;
   ``"vote"`` gives the share of shards predicting the positive class (a tie counts
   as negative in :meth:`ShardedModel.predict`).
@@ -283,8 +287,9 @@ def _train_shard(
     seed: int | None,
     version: int,
     previous: Shard | None = None,
+    planned: int | None = None,
 ) -> Shard:
-    if not rows:
+    if not rows and (planned is None or settings.epsilon is None):
         raise InputError(f"shard {shard_id} has no training subjects left: use fewer --shards")
     # Sorted by pseudonym, so a shard's training set (and a seeded run) does not depend on row order.
     rows = sorted(rows, key=lambda i: subjects[i])
@@ -302,6 +307,7 @@ def _train_shard(
         np.ascontiguousarray(y[idx]),
         seed=seed,
         calibration=calibration,
+        rows=planned,
     )
     seconds = time.perf_counter() - started
     if settings.epsilon is not None:
@@ -334,26 +340,31 @@ def train_sharded(
     aggregate: Aggregation = "mean",
     salt: bytes | None = None,
     seed: int | None = None,
+    rows: int | None = None,
 ) -> ShardedModel:
     """Train ``shards`` isolated models on disjoint subjects (one row each in ``x``/``y``).
 
     DP mode (``settings.epsilon`` set): every shard gets the full (epsilon, delta); the
     ensemble costs the same (epsilon, delta) by parallel composition (module docstring),
-    which :attr:`ShardedModel.cost` reports and the caller charges once.
+    which :attr:`ShardedModel.cost` reports and the caller charges once. ``rows`` (DP): the
+    rows each shard's schedule is planned for (the public count's share); a shard with no
+    subject then trains on noise alone.
     """
     settings.validate()
     _check_rows(x, y, subjects)
     if shards < 1:
         raise InputError("--shards must be at least 1")
-    if shards > len(subjects):
+    if rows is None and shards > len(subjects):
         raise InputError(f"--shards {shards} exceeds the {len(subjects)} training subjects")
     if aggregate not in ("mean", "vote"):
         raise InputError(f"unknown aggregation {aggregate!r}: choose mean or vote")
     key = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
     parts = assign_shards(subjects, shards, key)
     trained = tuple(
-        _train_shard(x, y, subjects, rows, settings, shard_id=j, seed=_shard_seed(seed, j, 1), version=1)
-        for j, rows in enumerate(parts)
+        _train_shard(
+            x, y, subjects, part, settings, shard_id=j, seed=_shard_seed(seed, j, 1), version=1, planned=rows
+        )
+        for j, part in enumerate(parts)
     )
     return ShardedModel(
         settings=settings, width=int(x.shape[1]), salt=key, shards=trained, aggregate=aggregate
@@ -368,6 +379,7 @@ def unlearn(
     subjects: Sequence[str],
     *,
     seed: int | None = None,
+    rows: int | None = None,
 ) -> tuple[ShardedModel, list[int]]:
     """Forget ``erased_subjects``: retrain only the shards that held one, on their remaining subjects.
 
@@ -376,6 +388,7 @@ def unlearn(
     subject gone from the vault or no longer lawful is forgotten too, and its shard is
     retrained); new subjects are not added. Untouched shards are kept as they are
     (the same weights). Returns the new model and the retrained shard ids (sorted).
+    ``rows`` (DP): as for :func:`train_sharded`.
     """
     _check_rows(x, y, subjects)
     if x.shape[1] != sharded.width:
@@ -401,6 +414,7 @@ def unlearn(
             seed=_shard_seed(seed, j, version),
             version=version,
             previous=shard,
+            planned=rows,
         )
         retrained.append(j)
     return replace(sharded, shards=tuple(new_shards)), retrained

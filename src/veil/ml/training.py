@@ -2,17 +2,21 @@
 
 ``Trainer.train`` runs, in this order:
 
-1. every check that needs no training row (:meth:`Trainer.preflight`): settings, model
-   name, columns, purpose, declared bounds and keys (:func:`~veil.ml.data_prep.plan_training`),
-   the optional dependencies (Opacus in DP mode), that the model is one DP-SGD can train,
-   the number of lawful subjects, the target's two values and ``--positive``
-   (:func:`~veil.ml.data_prep.precheck_data`, which reveals only such counts), the split,
-   the optimiser schedule and its noise calibration (:func:`plan_schedule`: a budget too
-   small for Opacus' accountant is refused here), and that the registry and ``--out``
-   can be written;
+1. every check that needs no value of the data (:meth:`Trainer.preflight`): settings,
+   model name, columns, purpose, declared bounds and keys — in DP mode the target's two
+   labels, ``--positive`` and every categorical feature's categories come from declared
+   keys, never from the data (:func:`~veil.ml.data_prep.plan_training`) — the optional
+   dependencies (Opacus in DP mode), that the model is one DP-SGD can train, the number of
+   lawful subjects (DP: :func:`~veil.ml.data_prep.precheck_subjects`, a count of who may
+   be used, which Veil treats as public; without DP :func:`~veil.ml.data_prep.precheck_data`
+   also reads the target's values), the split, the optimiser schedule and its noise
+   calibration (:func:`plan_schedule`: a budget too small for Opacus' accountant is
+   refused here), and that the registry and ``--out`` can be written;
 2. DP mode: the (epsilon, delta) is charged to the dataset's budget (refused, with
    nothing run, when it does not fit) — before any training row is read;
-3. reads the lawful subjects' rows, ONE random row per subject, split by subject;
+3. reads the lawful subjects' rows, ONE random row per subject, split by subject (DP:
+   a subject whose target is missing or not a declared label then trains nothing, and
+   the schedule stays the one planned from the public count);
 4. trains: DP mode with DP-SGD: Poisson sampling, exact per-sample clipping in one
    backward pass (:mod:`veil.ml.dpsgd`; Opacus' ghost clipping for other models),
    Gaussian noise calibrated and accounted by Opacus' RDP accountant; ``--no-dp`` with
@@ -20,10 +24,15 @@
 5. writes the model, its card and the training subjects' pseudonyms to the registry,
    with an ``ml.train`` audit entry naming those subjects.
 
-Anything that fails after step 2 is reported as :class:`ChargedRunError` (or the
-original error class) with a message that says the budget WAS charged: the charge
-stands, because refunding it after rows were read would make the failure itself a free,
-data-dependent answer.
+So in DP mode whether a run is refused, its message and its charge depend on the request,
+the schema, the policy, the budget, the registry and that public count, never on a value.
+What only the data could break does not fail a DP run: no labelled subject in a shard or
+in the training split trains a model on noise alone (the steps Poisson sampling draws from
+nobody), a single class trains as well, and the card says what was planned. Anything that
+still fails after step 2 is reported as :class:`ChargedRunError` (or the original error
+class) with a message that says the budget WAS charged: the charge stands, because
+refunding it after rows were read would make the failure itself a free, data-dependent
+answer.
 
 Without ``--epochs`` the number of epochs comes from a step target
 (:data:`STEP_TARGET` optimiser steps; :func:`plan_schedule`): on small data a few
@@ -63,6 +72,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from veil import clock
 from veil.dp.budget import BudgetLedger, ensure_dp_tables
+from veil.dp.policy import normalise_key
 from veil.errors import ConfigError, InputError, VeilError
 from veil.ml.data_prep import (
     Encoding,
@@ -72,10 +82,12 @@ from veil.ml.data_prep import (
     load_training_data,
     plan_training,
     precheck_data,
+    precheck_subjects,
 )
 from veil.ml.dpsgd import BookKeepingDpSgd, PoissonBatches, supports
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
+from veil.vault.dataset import DType
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -396,14 +408,19 @@ def _opacus_warnings() -> Iterator[None]:
     * "Optimal order is the largest alpha": the noise search in
       ``get_noise_multiplier`` first probes sigma=20, where epsilon is tiny and the best
       Renyi order is the largest one tried; the bound is still valid (only looser),
-      and the final noise multiplier is the one whose epsilon is <= the target.
+      and the final noise multiplier is the one whose epsilon is <= the target. Its twin
+      "... the smallest alpha" comes with a very large epsilon (little noise, e.g. a
+      request the budget then refuses): valid too, only looser.
     * "Full backward hook is firing when gradients are computed with respect to module
       outputs since no inputs require gradients": Opacus' hooks sit on the first layer,
       whose input (the data) needs no gradient; the parameter gradients are unaffected.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Secure RNG turned off", category=UserWarning)
-        warnings.filterwarnings("ignore", message="Optimal order is the largest alpha", category=UserWarning)
+        for extreme in ("largest", "smallest"):
+            warnings.filterwarnings(
+                "ignore", message=f"Optimal order is the {extreme} alpha", category=UserWarning
+            )
         warnings.filterwarnings("ignore", message="Full backward hook is firing", category=UserWarning)
         yield
 
@@ -427,6 +444,7 @@ def fit(
     clipping: Clipping = "book-keeping",
     calibration: tuple[float, float] | None = None,
     weights: NDArray[np.float32] | None = None,
+    rows: int | None = None,
 ) -> FitResult:
     """Train a binary classifier on ``x``/``y`` (one row per subject); DP-SGD when ``epsilon`` is set.
 
@@ -443,9 +461,13 @@ def fit(
     earlier run with the same epsilon and delta (a SISA shard's): reused when the sample
     rate is unchanged and it still spends at most epsilon, which skips the noise search.
     ``weights`` (one per row, in (0, 1]) weigh each row: the mean loss without DP, each
-    clipped gradient with DP (book-keeping only).
+    clipped gradient with DP (book-keeping only). ``rows`` (DP) is the number of rows the
+    schedule is planned for — the public count of training subjects, of which ``x`` holds
+    those with a label — so the sampling rate, the noise and the step count never depend on
+    how many rows the data had: with ``x`` empty every step adds noise only.
     """
-    if len(x) == 0:
+    planned = len(x) if rows is None or epsilon is None else rows
+    if planned < 1 or (len(x) == 0 and epsilon is None):
         raise InputError("no training rows")
     if clipping not in CLIPPINGS:
         raise InputError(f"unknown clipping {clipping!r}: choose one of {', '.join(CLIPPINGS)}")
@@ -456,7 +478,7 @@ def fit(
     model_kind = cast(ModelKind, kind)
     rate = lr if lr is not None else DEFAULT_LR.get(model_kind, 0.01)
     schedule = plan_schedule(
-        len(x), batch_size, epochs, epsilon=epsilon, delta=delta, calibration=calibration
+        planned, batch_size, epochs, epsilon=epsilon, delta=delta, calibration=calibration
     )
     with torch.random.fork_rng(), _opacus_warnings():
         generator = torch.Generator()
@@ -474,6 +496,8 @@ def fit(
             fitted = _fit_book_keeping(run, epsilon, delta, max_grad_norm)
         elif weights is not None:
             raise InputError("weighted DP-SGD needs book-keeping clipping (a Linear/MLP model)")
+        elif len(x) == 0:
+            raise InputError("Opacus' ghost clipping needs at least one training row")
         else:
             fitted = _fit_opacus(run, epsilon, delta, max_grad_norm)
         result_model = build_model(kind, x.shape[1])
@@ -511,12 +535,15 @@ def _fit_book_keeping(run: _Run, epsilon: float, delta: float, max_grad_norm: fl
         model,
         max_grad_norm=max_grad_norm,
         noise_multiplier=sigma,
-        # Opacus: expected_batch_size = int(len(dataset) * sample_rate)
-        expected_batch_size=max(1, int(n * sample_rate)),
+        # Opacus: expected_batch_size = int(len(dataset) * sample_rate), here of the PLANNED rows
+        # (the public count), so the scale of the update does not depend on the data either.
+        expected_batch_size=max(1, int(run.schedule.rows * sample_rate)),
         loss_sum=_bce_sum,
         generator=run.generator,
     )
-    batches = PoissonBatches(n, sample_rate, np.random.default_rng(run.seed))
+    batches: PoissonBatches | _NoRows = (
+        PoissonBatches(n, sample_rate, np.random.default_rng(run.seed)) if n else _NoRows()
+    )
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
     wt = torch.from_numpy(run.weights) if run.weights is not None else None
     sq_norms = xt.square().sum(1)
@@ -549,6 +576,14 @@ def _fit_book_keeping(run: _Run, epsilon: float, delta: float, max_grad_norm: fl
         steps=steps,
         clipping="book-keeping",
     )
+
+
+class _NoRows:
+    """Poisson sampling from no row at all: every draw is empty (each step adds noise only)."""
+
+    def epoch(self, steps: int) -> Iterator[torch.Tensor]:
+        for _ in range(steps):
+            yield torch.zeros(0, dtype=torch.long)
 
 
 def _fit_plain(run: _Run) -> FitResult:
@@ -642,11 +677,12 @@ def fit_with(
     seed: int | None = None,
     calibration: tuple[float, float] | None = None,
     weights: NDArray[np.float32] | None = None,
+    rows: int | None = None,
 ) -> FitResult:
     """:func:`fit` with a model's recorded settings (training, SISA shards, audit shadows).
 
     A model trained with fairness reweighing spends a share of its epsilon on the group
-    counts: DP-SGD gets :attr:`TrainSettings.sgd_epsilon`.
+    counts: DP-SGD gets :attr:`TrainSettings.sgd_epsilon`. ``rows``: see :func:`fit`.
     """
     return fit(
         x,
@@ -661,14 +697,15 @@ def fit_with(
         seed=seed,
         calibration=calibration,
         weights=weights,
+        rows=rows,
     )
 
 
 # -- fairness reweighing ----------------------------------------------------------------------
-def _group(value: Any, declared: Sequence[str] | None) -> str:
+def _group(value: Any, declared: Sequence[str] | None, strip: bool = False) -> str:
     if value is None:
         return MISSING_GROUP
-    text = str(value)
+    text = normalise_key(str(value)) if strip else str(value)
     return text if declared is None or text in declared else OTHER_GROUP
 
 
@@ -678,6 +715,7 @@ def reweighing(
     *,
     epsilon: float | None,
     declared: Sequence[str] | None = None,
+    strip: bool = False,
 ) -> tuple[NDArray[np.float32], dict[str, Any]]:
     """Kamiran & Calders' reweighing towards demographic parity: row weights in (0, 1].
 
@@ -687,10 +725,11 @@ def reweighing(
     clipping norm). ``epsilon`` set: the cell counts are released with OpenDP's discrete
     Laplace (sensitivity 1: one row per subject) and only the noisy counts are used, so the
     weights cost exactly ``epsilon``; ``declared``: the public group values (others count as
-    ``(other)``), else the groups are those seen in the rows (which a DP caller lists as a
-    limitation). Returns the weights and a summary for the card (cell weights, not counts).
+    ``(other)``; ``strip``: text compared without surrounding spaces, as declared keys are),
+    else the groups are those seen in the rows (only without DP: a DP caller must declare
+    them). Returns the weights and a summary for the card (cell weights, not counts).
     """
-    keys = [_group(v, declared) for v in groups]
+    keys = [_group(v, declared, strip) for v in groups]
     names = (
         sorted(set(declared) | {MISSING_GROUP, OTHER_GROUP}) if declared is not None else sorted(set(keys))
     )
@@ -707,8 +746,11 @@ def reweighing(
     by_group = {g: clean[(g, 0)] + clean[(g, 1)] for g in names}
     by_label = {lab: sum(clean[(g, lab)] for g in names) for lab in (0, 1)}
     weight = {c: by_group[c[0]] * by_label[c[1]] / (total * clean[c]) for c in cells}
-    top = max(weight[(g, lab)] for g, lab in zip(keys, labels.tolist(), strict=True))
-    rows = np.asarray([weight[(g, lab)] / top for g, lab in zip(keys, labels.tolist(), strict=True)])
+    # (no row at all — a DP run whose training split has no labelled subject — weighs nothing)
+    top = max((weight[(g, lab)] for g, lab in zip(keys, labels.tolist(), strict=True)), default=1.0)
+    rows = np.asarray(
+        [weight[(g, lab)] / top for g, lab in zip(keys, labels.tolist(), strict=True)], dtype=np.float64
+    )
     summary = {
         "method": "reweighing (Kamiran & Calders) towards demographic parity",
         "groups": names,
@@ -718,6 +760,16 @@ def reweighing(
         "count_epsilon": epsilon,
     }
     return rows.astype(np.float32), summary
+
+
+def _evaluate(
+    model: nn.Module, x: NDArray[np.float32], y: NDArray[np.float32]
+) -> tuple[float | None, float | None]:
+    """Held-out accuracy and majority-class baseline, rounded; None when no subject is labelled."""
+    if len(y) == 0:
+        return None, None
+    positives = float(y.mean())
+    return round(accuracy(model, x, y), 6), round(max(positives, 1 - positives), 6)
 
 
 def accuracy(model: nn.Module, x: NDArray[np.float32], y: NDArray[np.float32]) -> float:
@@ -755,11 +807,16 @@ class Preflight:
     """What :meth:`Trainer.preflight` established before anything is charged or read."""
 
     plan: TrainingPlan
-    #: lawful subjects with a target value
+    #: lawful subjects (DP: of the dataset for the purpose, the public count; without DP: with a
+    #: target value)
     subjects: int
-    #: of which the run trains on this many (the rest are held out)
+    #: of which the run trains on this many, and holds out this many (DP: the split the schedule
+    #: was planned for and the card reports; subjects without a label in it train nothing)
     train_subjects: int
-    #: the schedule of the model (SISA: of a shard of average size)
+    held_out_subjects: int
+    #: the rows the schedule is planned for: ``train_subjects``, or a SISA shard's share of them
+    rows: int
+    #: the schedule of the model (SISA: of each shard)
     schedule: Schedule
 
 
@@ -830,12 +887,16 @@ class Trainer:
         calibration: tuple[float, float] | None = None,
         fixed: FixedSplit | None = None,
     ) -> Preflight:
-        """Every check that needs no training row, in the order a user would fix them.
+        """Every check that needs no value of the data, in the order a user would fix them.
 
-        Settings, name, columns/purpose/bounds/keys, optional dependencies, model support,
-        the counts of :func:`precheck_data` (lawful subjects, the target's values,
-        ``--positive``), the split, the schedule and its noise calibration, and that the
-        registry and ``out`` can be written. Nothing here charges the budget.
+        Settings, name, columns/purpose/bounds/keys (DP: the target's labels, ``--positive``
+        and the categories of every feature from declared keys), optional dependencies, model
+        support, the number of lawful subjects (DP: :func:`precheck_subjects`, which reads no
+        value; without DP :func:`precheck_data` also reads the target's values), the split,
+        the schedule and its noise calibration, and that the registry and ``out`` can be
+        written. Nothing here charges the budget. In DP mode every refusal's message is fixed
+        by the request, the schema, the policy, the registry and the public count of lawful
+        subjects (and names no count).
         """
         settings.validate()
         self.registry.path(name)  # validates the name
@@ -846,25 +907,26 @@ class Trainer:
         if settings.fair_sensitive is not None and settings.private:
             _require("opendp", "fairness reweighing under DP")
         _check_trainable(settings)
-        subjects = precheck_data(self.ws, plan)
+        subjects = precheck_subjects(self.ws, plan) if settings.private else precheck_data(self.ws, plan)
         if fixed is None:
-            train_n = subjects - held_out_count(subjects, settings.test_fraction)
+            held = held_out_count(subjects, settings.test_fraction)
+            train_n = subjects - held
             if train_n < 2:
                 raise InputError(
-                    f"too few subjects ({subjects}) to split into training and held-out sets with "
-                    f"--holdout {settings.test_fraction:g}; nothing was charged"
+                    f"too few lawful subjects to split into training and held-out sets with --holdout "
+                    f"{settings.test_fraction:g}; nothing was charged"
                 )
         else:
             train_n = count_subjects(self.ws, plan, fixed.train)
             held = count_subjects(self.ws, plan, fixed.held_out)
             if train_n < 2 or held < 1:
                 raise InputError(
-                    f"model {fixed.derived_from!r} has {train_n} lawful training subjects and {held} lawful "
-                    "held-out subjects left: too few to train and evaluate on; nothing was charged"
+                    f"model {fixed.derived_from!r} has too few lawful training or held-out subjects left to "
+                    "train and evaluate on; nothing was charged"
                 )
         if settings.shards > train_n:
             raise InputError(
-                f"--shards {settings.shards} exceeds the {train_n} training subjects; nothing was charged"
+                f"--shards {settings.shards} exceeds the number of training subjects; nothing was charged"
             )
         rows = train_n if settings.shards == 1 else max(1, train_n // settings.shards)
         try:
@@ -881,7 +943,7 @@ class Trainer:
         self.registry.check_writable(name)
         if out is not None:
             _check_out(out)
-        return Preflight(plan, subjects, train_n, schedule)
+        return Preflight(plan, subjects, train_n, held, rows, schedule)
 
     def train(
         self,
@@ -948,11 +1010,18 @@ class Trainer:
         fairness: dict[str, Any] | None = None
         limitations = list(data.limitations)
         if settings.fair_sensitive is not None:
+            assert plan.sensitive is not None
             keys = plan.policy.keys.get(settings.fair_sensitive)
             declared = [str(v) for v in keys] if keys else None
+            if declared is None and plan.sensitive.dtype is DType.BOOL:
+                declared = ["False", "True"]
             count_eps = settings.epsilon * FAIRNESS_COUNT_SHARE if settings.epsilon is not None else None
             weights, fairness = reweighing(
-                data.sensitive_train, data.y_train, epsilon=count_eps, declared=declared
+                data.sensitive_train,
+                data.y_train,
+                epsilon=count_eps,
+                declared=declared,
+                strip=bool(keys) and plan.sensitive.dtype is DType.TEXT,
             )
             fairness["sensitive"] = settings.fair_sensitive
             fairness["derived_from"] = fixed.derived_from if fixed is not None else None
@@ -966,11 +1035,6 @@ class Trainer:
                     f"the (group, label) counts behind the weights are DP (discrete Laplace, epsilon "
                     f"{count_eps:g} of the {settings.epsilon:g} charged); DP-SGD spent the rest"
                 )
-                if declared is None:
-                    limitations.append(
-                        f"the groups of {settings.fair_sensitive} were read from the data (declare them with "
-                        f"`veil dataset set {plan.dataset.name} --keys {settings.fair_sensitive}=A,B,...`)"
-                    )
         sharded: ShardedModel | None = None
         if settings.shards > 1:
             from veil.ml.sisa import train_sharded
@@ -982,11 +1046,18 @@ class Trainer:
                 shards=settings.shards,
                 settings=settings,
                 seed=seed,
+                rows=pre.rows if settings.private else None,
             )
             fitted = _ensemble_fit(sharded)
         else:
             fitted = fit_with(
-                settings, data.x_train, data.y_train, seed=seed, calibration=calibration, weights=weights
+                settings,
+                data.x_train,
+                data.y_train,
+                seed=seed,
+                calibration=calibration,
+                weights=weights,
+                rows=pre.rows if settings.private else None,
             )
         if settings.sgd_epsilon is not None:
             if fitted.epsilon_spent is None or fitted.epsilon_spent > settings.sgd_epsilon + 1e-9:
@@ -995,21 +1066,31 @@ class Trainer:
                 # Parallel composition: one (epsilon, delta) for the ensemble, and that is what was charged.
                 raise RuntimeError("the ensemble's cost differs from the charge")  # a bug
         schedule = fitted.schedule or pre.schedule
-        acc = accuracy(fitted.model, data.x_test, data.y_test)
-        positives = float(data.y_test.mean()) if len(data.y_test) else 0.0
+        acc, majority = _evaluate(fitted.model, data.x_test, data.y_test)
         if settings.private:
+            # The card's subject counts are the planned split of the public count of lawful
+            # subjects, not how many of them had a label (a fact about the data).
+            train_count, test_count, rows_dropped = pre.train_subjects, pre.held_out_subjects, None
             limitations += [
                 "noise is drawn from PyTorch's pseudo-random generator (Opacus secure_mode needs "
                 "torchcsprng), not a cryptographically secure one",
-                "the sampling rate uses the number of training subjects, which the model therefore "
-                "does not hide (standard for Opacus)",
+                "the number of lawful subjects of the dataset for the purpose is treated as public "
+                "(standard for Opacus): the sampling rate, the schedule and the subject counts of this card "
+                "come from it; a subject whose target is missing or not one of the declared labels counts "
+                "there but trains nothing",
                 "the held-out accuracy is exact (not DP): it is computed on subjects kept out of "
                 "training but reveals one statistic about them",
             ]
             if settings.shards > 1:
                 limitations.append(_SHARDED_DP_LIMITATION.format(k=settings.shards))
         else:
+            train_count, test_count = len(data.train_subjects), len(data.test_subjects)
+            rows_dropped = data.rows_dropped
             limitations.append("trained WITHOUT differential privacy: the model may memorise its subjects")
+            limitations.append(
+                "without DP the checks and the encoding read the data: which values the target and "
+                "undeclared categories take, how many subjects have a target (DP training reads none of it)"
+            )
             if schedule.rule == "step-target" and schedule.epochs > 20:
                 limitations.append(
                     f"trained for the step target like a DP model ({schedule.epochs} epochs, a like-for-like "
@@ -1026,7 +1107,7 @@ class Trainer:
             "features": features,
             "target": settings.target,
             "version": version,
-            "held_out_subjects": len(data.test_subjects),
+            "held_out_subjects": test_count,
             "shards": settings.shards,
             "epochs": schedule.epochs,
             "steps": schedule.steps,
@@ -1055,10 +1136,10 @@ class Trainer:
                 private=settings.private,
                 epsilon=settings.epsilon,
                 delta=settings.delta if settings.private else None,
-                accuracy=round(acc, 6),
-                majority_baseline=round(max(positives, 1 - positives), 6),
-                train_subjects=len(data.train_subjects),
-                test_subjects=len(data.test_subjects),
+                accuracy=acc,
+                majority_baseline=majority,
+                train_subjects=train_count,
+                test_subjects=test_count,
                 epochs=schedule.epochs,
                 batch_size=settings.batch_size,
                 learning_rate=settings.lr,
@@ -1074,7 +1155,7 @@ class Trainer:
                 sample_rate=fitted.sample_rate,
                 clipping=fitted.clipping,
                 budget_charge_seq=charge_seq,
-                rows_dropped=data.rows_dropped,
+                rows_dropped=rows_dropped,
                 excluded_columns=plan.excluded,
                 limitations=limitations,
                 version=version,
@@ -1094,7 +1175,7 @@ class Trainer:
                     "encoding": data.encoding.to_dict(),
                 }
                 path = self.registry.save(card, state, data.train_subjects, out=out)
-            self.registry.record_held_out(name, data.test_subjects)
+            self.registry.record_held_out(name, data.held_out)
         return TrainResult(card, str(path), str(out) if out is not None else None)
 
     def retrain(self, name: str, *, seed: int | None = None) -> TrainResult:
@@ -1175,11 +1256,15 @@ class Trainer:
         plan = pre.plan
         version = card.version + 1
         rows = read_subject_rows(self.ws, plan, seed=seed)
-        subjects = list(rows)
+        # Only subjects whose target is one of the labels (as in training); the schedule of a
+        # DP shard is the one planned from the public count (Preflight.rows).
+        subjects = [s for s in rows if encoding.labelled([rows[s]])[0]]
         ordered = [rows[s] for s in subjects]
         x, y = encoding.encode(ordered), encoding.labels_of(ordered)
         started = time.perf_counter()
-        updated, retrained = unlearn(sharded, erased, x, y, subjects, seed=seed)
+        updated, retrained = unlearn(
+            sharded, erased, x, y, subjects, seed=seed, rows=pre.rows if settings.private else None
+        )
         seconds = time.perf_counter() - started
         fitted = _ensemble_fit(updated)
         if settings.epsilon is not None and (
@@ -1190,8 +1275,7 @@ class Trainer:
         members = set(updated.subjects)
         held_out = np.asarray([s not in members for s in subjects], dtype=bool)
         x_test, y_test = x[held_out], y[held_out]
-        acc = accuracy(fitted.model, x_test, y_test)
-        positives = float(y_test.mean()) if len(y_test) else 0.0
+        acc, majority = _evaluate(fitted.model, x_test, y_test)
         full = card.training_seconds
         speedup = round(full / seconds, 2) if seconds > 0 and full > 0 else None
         retrained_subjects = sorted(s for j in retrained for s in updated.shards[j].subjects)
@@ -1220,10 +1304,10 @@ class Trainer:
             )
             new_card = replace_fields(
                 card,
-                accuracy=round(acc, 6),
-                majority_baseline=round(max(positives, 1 - positives), 6),
-                train_subjects=len(members),
-                test_subjects=int(held_out.sum()),
+                accuracy=acc,
+                majority_baseline=majority,
+                train_subjects=pre.train_subjects if settings.private else len(members),
+                test_subjects=pre.held_out_subjects if settings.private else int(held_out.sum()),
                 training_seconds=round(updated.training_seconds, 3),
                 created_at=clock.now_iso(),
                 created_by=self.ws.actor,
