@@ -41,7 +41,7 @@ from veil.dp.budget import BudgetLedger
 from veil.dp.mirror import Mirror, rows_table
 from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
-from veil.vault.classify import ColumnCategory
+from veil.vault.category import ColumnCategory
 from veil.vault.dataset import Column, DatasetCatalog, DType
 from veil.workspace import Workspace
 

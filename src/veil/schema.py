@@ -102,7 +102,7 @@ dataset_columns = sa.Table(
     sa.Column("sql_name", sa.String(80), nullable=False),
     sa.Column("category", sa.String(32), nullable=False),
     sa.Column("dtype", sa.String(16), nullable=False),
-    # JSON: why the column has its category (veil.vault.classify.Evidence; never a value)
+    # JSON: why the column has its category (veil.vault.evidence.Evidence; never a value)
     sa.Column("evidence", sa.Text, nullable=True),
 )
 

@@ -154,7 +154,8 @@ def test_declared_text_keys_are_trimmed_on_every_engine(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from veil.vault.classify import ColumnCategory, SchemaFile
+    from veil.vault.category import ColumnCategory
+    from veil.vault.schema_file import SchemaFile
 
     PurposeRegistry(pg_ws).add("research", "legitimate_interests", 365)
     sexes = ["F", "F ", " M", "M", "M  ", "F\t"]

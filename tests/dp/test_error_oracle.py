@@ -40,8 +40,9 @@ from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
 from veil.errors import BusyError, ConfigError, InputError, VeilError
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.ingest import Ingestor
+from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
 SELECT = "SELECT COUNT(*) AS n, SUM(i) AS si, AVG(f) AS af, MEDIAN(f) AS mf FROM people"

@@ -54,7 +54,7 @@ def _release_coverage(func: str, truth_rows: Sequence[tuple[float, ...]]) -> flo
     from veil.dp.plan import build_plan
     from veil.dp.policy import DpPolicy
     from veil.dp.sql import parse_query
-    from veil.vault.classify import ColumnCategory
+    from veil.vault.category import ColumnCategory
     from veil.vault.dataset import Column, Dataset, DType
 
     ds = Dataset("t", "ds_t", "pid", (Column("x", "x", ColumnCategory.OTHER, DType.FLOAT, 0),))

@@ -24,8 +24,9 @@ from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
 from veil.errors import BusyError
 from veil.rights.erasure import erase_subject
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.ingest import Ingestor
+from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
 N = 300

@@ -22,9 +22,10 @@ from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
 from veil.rights.erasure import erase_subject
 from veil.schema import consent_events
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
+from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
 

@@ -379,7 +379,8 @@ def _padded(ws: Workspace, tmp_path: Path) -> Workspace:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from veil.vault.classify import ColumnCategory, SchemaFile
+    from veil.vault.category import ColumnCategory
+    from veil.vault.schema_file import SchemaFile
 
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
     sexes = ["F", "F ", " M", "M", "M  ", "F\t"]  # the tab is not a space: it stays its own value

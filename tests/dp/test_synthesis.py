@@ -140,7 +140,8 @@ def test_a_column_that_comes_out_empty_is_a_charged_failure_that_says_so(
     of the synthetic table is 100% empty. That is a failure (nothing written), not a success."""
     import pyarrow as pa
 
-    from veil.vault.classify import ColumnCategory, SchemaFile
+    from veil.vault.category import ColumnCategory
+    from veil.vault.schema_file import SchemaFile
 
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
     path = tmp_path / "t.parquet"

@@ -17,8 +17,9 @@ from veil.ml.model_audit import audit_model, fairness
 from veil.ml.registry import ModelRegistry
 from veil.ml.training import Trainer, TrainSettings
 from veil.schema import audit_log
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.ingest import Ingestor
+from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
 

@@ -15,7 +15,7 @@ from veil.demo.hospital import Patient, generate_patients, write_csv
 from veil.errors import ConfigError, InputError
 from veil.pii.anonymizer import Anonymizer
 from veil.pii.tables import detect_file, mask_table, plan_columns, scan_table, unmask_table
-from veil.vault.classify import ColumnCategory
+from veil.vault.category import ColumnCategory
 from veil.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def test_detected_identifiers_make_an_unnamed_column_a_direct_identifier(
     )
     scans = {s.name: s for s in scan_table(src, pii_engine)}
     assert scans["col_b"].category is ColumnCategory.DIRECT_IDENTIFIER
-    # The vault's rules find e-mails inside values too now (veil.vault.classify.DETECTORS),
+    # The vault's rules find e-mails inside values too now (veil.vault.detectors.DETECTORS),
     # so the reason may be theirs; the engine's detection is reported either way.
     assert "EMAIL_ADDRESS" in scans["col_b"].reason or "e-mail addresses" in scans["col_b"].reason
     assert scans["col_b"].entities["EMAIL_ADDRESS"] == 1.0

@@ -11,21 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.errors import InputError
-from veil.vault.classify import (
-    _BY_NAME,
-    DETECTORS,
-    ENCRYPTED_CATEGORIES,
-    FLAG_MAX_DISTINCT,
-    FLAG_VALUES,
-    ColumnCategory,
-    ColumnWatch,
-    Evidence,
-    SchemaFile,
-    classify_column,
-    detect,
-    shape_of,
-    tokens_of,
-)
+from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
+from veil.vault.classify import FLAG_MAX_DISTINCT, FLAG_VALUES, classify_column
+from veil.vault.column_watch import ColumnWatch
+from veil.vault.detectors import DETECTOR_BY_NAME, DETECTORS, detect, shape_of
+from veil.vault.evidence import Evidence
+from veil.vault.phrases import tokens_of
+from veil.vault.schema_file import SchemaFile
 
 DIRECT = ColumnCategory.DIRECT_IDENTIFIER
 QUASI = ColumnCategory.QUASI_IDENTIFIER
@@ -305,7 +297,7 @@ def test_missing_schema_file(tmp_path: Path) -> None:
         SchemaFile.load(tmp_path / "absent.yaml")
 
 
-# -- identifier detectors (one value each; see veil.vault.classify.DETECTORS) ---------------------
+# -- identifier detectors (one value each; see veil.vault.detectors.DETECTORS) --------------------
 
 
 @pytest.mark.parametrize(
@@ -349,7 +341,7 @@ def test_missing_schema_file(tmp_path: Path) -> None:
 )
 def test_detectors_find_identifiers(value: str, kind: str) -> None:
     assert kind in detect({value})
-    assert _BY_NAME[kind].matches(value)
+    assert DETECTOR_BY_NAME[kind].matches(value)
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,11 @@ from veil.dp.budget import BudgetLedger
 from veil.dp.query import DpQuery
 from veil.errors import InputError
 from veil.rights.access import export_subject
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog, DType
 from veil.vault.ingest import Ingestor
 from veil.vault.release import Releaser
+from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
 DIRECT = ColumnCategory.DIRECT_IDENTIFIER

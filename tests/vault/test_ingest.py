@@ -18,9 +18,10 @@ from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.schema import subjects
 from veil.vault import ingest as ingest_module
-from veil.vault.classify import ColumnCategory, SchemaFile
+from veil.vault.category import ColumnCategory
 from veil.vault.dataset import INGEST, PSEUDONYM, ROW, DatasetCatalog, DType
 from veil.vault.ingest import Ingestor
+from veil.vault.schema_file import SchemaFile
 from veil.vault.subject import SubjectVault
 from veil.workspace import Workspace
 

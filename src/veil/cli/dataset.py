@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from veil.cli.output import DelimiterOpt, JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
-from veil.vault.classify import SchemaFile
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
 from veil.vault.release import Releaser
+from veil.vault.schema_file import SchemaFile
 
 __all__ = ["app", "register"]
 

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
 from veil.consent.purpose import LawfulBasis, PurposeRegistry
-from veil.vault.classify import ColumnCategory
+from veil.vault.category import ColumnCategory
 
 __all__ = ["app"]
 

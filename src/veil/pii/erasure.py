@@ -22,7 +22,7 @@ from veil.pii.entity import EntityType
 from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues, TokenStore
 from veil.pii.operators import ENCRYPT_KEY_NAME
 from veil.schema import subjects
-from veil.vault.classify import ColumnCategory
+from veil.vault.category import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog
 from veil.vault.subject import SubjectVault, subject_writer
 

@@ -52,7 +52,9 @@ from veil.errors import ConfigError, InputError
 from veil.fileio import atomic_path
 from veil.pii.anonymizer import Anonymizer, Detector, MaskResult, Unmasker
 from veil.pii.entity import Entity, EntityType
-from veil.vault.classify import ColumnCategory, classify_column, is_free_text, tokens_of
+from veil.vault.category import ColumnCategory
+from veil.vault.classify import classify_column, is_free_text
+from veil.vault.phrases import tokens_of
 from veil.vault.reader import FORMATS, open_table
 
 if TYPE_CHECKING:

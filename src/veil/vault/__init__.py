@@ -1,10 +1,12 @@
 """The vault: subjects, datasets, ingest, releases and backups."""
 
 from veil.vault.backup import BackupResult, RestoreResult, create_backup, restore_backup
-from veil.vault.classify import ColumnCategory, ColumnClass, SchemaFile, classify_column
+from veil.vault.category import ColumnCategory, ColumnClass
+from veil.vault.classify import classify_column
 from veil.vault.dataset import Column, Dataset, DatasetCatalog, DType
 from veil.vault.ingest import Ingestor, IngestResult
 from veil.vault.release import Releaser, ReleaseResult
+from veil.vault.schema_file import SchemaFile
 from veil.vault.subject import SubjectVault
 
 __all__ = [

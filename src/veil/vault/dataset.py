@@ -2,7 +2,7 @@
 
 A dataset ``visits`` is stored in table ``ds_visits`` with three system columns
 (``_row`` row id, ``_pseudonym``, ``_ingest``) and one column per source column.
-Columns in :data:`~veil.vault.classify.ENCRYPTED_CATEGORIES` hold sealed blobs;
+Columns in :data:`~veil.vault.category.ENCRYPTED_CATEGORIES` hold sealed blobs;
 the others hold typed values. The subject column itself is never stored.
 
 The catalog records each column's category with its evidence (which rule, detector,
@@ -31,7 +31,8 @@ from veil.crypto.envelope import DataKey, field_aad_prefix, field_aad_suffixes, 
 from veil.database import blob_params, marks
 from veil.errors import NotFoundError, did_you_mean
 from veil.schema import dataset_columns, datasets
-from veil.vault.classify import ENCRYPTED_CATEGORIES, ColumnCategory, Evidence
+from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
+from veil.vault.evidence import Evidence
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace

@@ -8,7 +8,7 @@ only sealed, in the subject's vault row.
 
 Classification sees the whole file: a column's first category comes from its name and
 the first non-empty values of the first batch, and then every batch, before it is
-written, goes through the column's :class:`~veil.vault.classify.ColumnWatch`. A batch
+written, goes through the column's :class:`~veil.vault.column_watch.ColumnWatch`. A batch
 that shows an identifier anywhere in a clear column (or that the column's flags or
 codes stopped being that, or that it reads as prose) makes the column sealed there and
 then, in the same transaction: the catalog records the new category with its evidence
@@ -42,15 +42,9 @@ from sqlalchemy.engine import Connection
 from veil.crypto.envelope import field_aad_prefix, field_aad_suffixes, seal_many
 from veil.database import blob_params, checkpoint
 from veil.errors import ConflictError, InputError
-from veil.vault.classify import (
-    ENCRYPTED_CATEGORIES,
-    ColumnCategory,
-    ColumnWatch,
-    Evidence,
-    Finding,
-    SchemaFile,
-    classify_column,
-)
+from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
+from veil.vault.classify import classify_column
+from veil.vault.column_watch import ColumnWatch, Finding
 from veil.vault.dataset import (
     INGEST,
     PSEUDONYM,
@@ -63,7 +57,9 @@ from veil.vault.dataset import (
     infer_dtype,
     sql_name_for,
 )
+from veil.vault.evidence import Evidence
 from veil.vault.reader import Batch, open_table
+from veil.vault.schema_file import SchemaFile
 from veil.vault.subject import SubjectVault, release_run
 
 if TYPE_CHECKING:
