@@ -41,90 +41,60 @@ PostgreSQL 15 and Spark 4.x ANSI; ``tests/dp/test_where.py`` holds the list):
 Semantics worth knowing: arithmetic is in double precision (``7 / 2`` is 3.5 on every
 engine); integers beyond 2^53 lose precision in arithmetic (not in plain comparisons);
 double values beyond +-G saturate and tiny ones flush to zero *inside arithmetic only*.
+
+Where the parts are: the filter's types, literal folding and the SQL pieces it emits in
+:mod:`veil.dp.sql_type`; the interval proof and the saturation in :mod:`veil.dp.interval`;
+the walk over the expression (:func:`compile_filter`) here.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from sqlglot import exp
 
-from veil import clock
-from veil.errors import InputError
+from veil.dp.interval import (
+    EMPTY,
+    INT64,
+    MAX_MAGNITUDE,
+    SATURATION,
+    Range,
+    TooWide,
+    product_range,
+    quotient_range,
+    saturate,
+    saturated_range,
+    sum_range,
+)
+from veil.dp.sql_type import (
+    CAST_TARGETS,
+    INT64_MAX,
+    SQL_NAMES,
+    TEXTLIKE,
+    TYPE_CLASS,
+    SqlType,
+    bigint,
+    cast_literal,
+    double,
+    dtype,
+    emit_literal,
+    paren,
+    parse_number,
+    sql_type_of,
+)
+from veil.errors import UnsupportedFilterError
 
 __all__ = ["SqlType", "UnsupportedFilterError", "compile_filter", "sql_type_of"]
 
-#: Candidate saturation bounds for double columns (powers of ten), largest first.
-SATURATION = (150, 100, 50, 20, 10)
-#: Every arithmetic result must stay within these magnitudes (or be exactly zero).
-MAX_MAGNITUDE = 1e300
-MIN_MAGNITUDE = 1e-300
-#: The largest magnitude of a non-zero BIGINT.
-INT64_MAX = 2**63
+#: SUBSTRING start and length literals stay within this.
 MAX_SUBSTRING = 1_000_000
+#: A WHERE clause of more parts than this is refused.
 MAX_NODES = 2_000
 
 
-class UnsupportedFilterError(InputError):
-    """The filter uses a construct that could raise on some values (or is not DP SQL)."""
-
-    code = "unsupported_sql"
-
-
-class SqlType(StrEnum):
-    INT = "integer"
-    FLOAT = "double"
-    BOOL = "boolean"
-    TEXT = "text"
-    DATE = "date"
-    TIMESTAMP = "timestamp"
-    NULL = "null"
-
-
-_CLASS = {
-    SqlType.INT: "number",
-    SqlType.FLOAT: "number",
-    SqlType.BOOL: "boolean",
-    SqlType.TEXT: "text",
-    SqlType.DATE: "text",
-    SqlType.TIMESTAMP: "text",
-    SqlType.NULL: "null",
-}
-_TEXTLIKE = (SqlType.TEXT, SqlType.DATE, SqlType.TIMESTAMP)
-
-
-def sql_type_of(logical: str) -> SqlType:
-    """A dataset dtype value or public-table logical type -> its filter type."""
-    return {
-        "int": SqlType.INT,
-        "float": SqlType.FLOAT,
-        "bool": SqlType.BOOL,
-        "date": SqlType.DATE,
-        "timestamp": SqlType.TIMESTAMP,
-        "text": SqlType.TEXT,
-    }[logical]
-
-
-@dataclass(frozen=True, slots=True)
-class _Range:
-    """Magnitudes the non-zero values of a numeric node can take (empty: always 0 or NULL)."""
-
-    lo: float
-    hi: float
-
-    @property
-    def empty(self) -> bool:
-        return self.lo > self.hi
-
-
-_EMPTY = _Range(math.inf, 0.0)
-_INT64 = _Range(1.0, float(INT64_MAX))
 _NO_VALUE = object()
 
 
@@ -135,17 +105,13 @@ class _Typed:
     value: Any = _NO_VALUE  # a literal's value, folded at planning
     #: For numbers: the non-zero magnitudes the node takes in DOUBLE arithmetic, when known.
     #: ``None`` for a double of unknown range (a column): it is saturated before arithmetic.
-    range: _Range | None = None
+    range: Range | None = None
     #: For numbers built from several parts (COALESCE): its form for use in arithmetic.
-    arith: tuple[exp.Expression, _Range] | None = None
+    arith: tuple[exp.Expression, Range] | None = None
 
     @property
     def literal(self) -> bool:
         return self.value is not _NO_VALUE
-
-
-class _TooWide(Exception):
-    """The interval analysis failed at this saturation bound (a smaller one may pass)."""
 
 
 ColumnResolver = Callable[[exp.Column], tuple[exp.Expression, SqlType]]
@@ -170,7 +136,7 @@ def compile_filter(where: exp.Expression, column: ColumnResolver) -> exp.Express
     for power in SATURATION:
         try:
             typed = _Compiler(column, power).expr(where)
-        except _TooWide:
+        except TooWide:
             continue
         if typed.type not in (SqlType.BOOL, SqlType.NULL):
             raise _fail(f"WHERE {_show(where)} is {typed.type.value}, not a condition (true/false)")
@@ -179,148 +145,6 @@ def compile_filter(where: exp.Expression, column: ColumnResolver) -> exp.Express
         "arithmetic in WHERE that could overflow or underflow for some values "
         f"(results must stay within {MAX_MAGNITUDE:g} in magnitude); simplify the expression"
     )
-
-
-# -- emitted SQL pieces ---------------------------------------------------------------------
-
-
-def _dtype(name: str) -> exp.DataType:
-    return exp.DataType.build(name)
-
-
-def _double(value: float) -> exp.Expression:
-    return exp.Cast(this=exp.Literal.number(repr(float(value))), to=_dtype("DOUBLE"))
-
-
-def _bigint(value: int) -> exp.Expression:
-    return exp.Cast(this=exp.Literal.number(str(int(value))), to=_dtype("BIGINT"))
-
-
-def _emit_literal(value: Any, typ: SqlType) -> exp.Expression:
-    if value is None:
-        return exp.Null()
-    if typ is SqlType.INT:
-        return _bigint(value)
-    if typ is SqlType.FLOAT:
-        return _double(value)
-    if typ is SqlType.BOOL:
-        return exp.Boolean(this=bool(value))
-    return exp.Literal.string(str(value))
-
-
-def _paren(node: exp.Expression) -> exp.Expression:
-    return node if isinstance(node, exp.Paren | exp.Column | exp.Literal | exp.Cast) else exp.Paren(this=node)
-
-
-def _saturate(node: exp.Expression, power: int) -> exp.Expression:
-    """A double of any value (NULL, NaN, +-inf, subnormal) -> NULL, 0 or a magnitude in [1/G, G].
-
-    G = 10^power. NaN compares greater than every number on DuckDB, PostgreSQL and Spark, so
-    it becomes G.
-    """
-    x = _paren(node)
-    big, tiny = float(f"1e{power}"), float(f"1e-{power}")
-    return exp.Case(
-        ifs=[
-            exp.If(this=exp.GT(this=x.copy(), expression=_double(big)), true=_double(big)),
-            exp.If(this=exp.LT(this=x.copy(), expression=_double(-big)), true=_double(-big)),
-            exp.If(
-                this=exp.And(
-                    this=exp.GT(this=x.copy(), expression=_double(-tiny)),
-                    expression=exp.LT(this=x.copy(), expression=_double(tiny)),
-                ),
-                true=_double(0.0),
-            ),
-        ],
-        default=x.copy(),
-    )
-
-
-# -- literal folding ------------------------------------------------------------------------
-
-_INT_TEXT = re.compile(r"[+-]?[0-9]+")
-_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _number(text: str) -> tuple[Any, SqlType]:
-    if _INT_TEXT.fullmatch(text):
-        value = int(text)
-        if -INT64_MAX <= value < INT64_MAX:
-            return value, SqlType.INT
-        return float(value), SqlType.FLOAT
-    if _FLOAT_TEXT.fullmatch(text):
-        f = float(text)
-        if math.isfinite(f):
-            return f, SqlType.FLOAT
-    raise InputError(f"the number literal {text[:40]!r} is not a finite number")
-
-
-def _cast_literal(value: Any, source: SqlType, target: SqlType) -> Any:
-    """CAST(<literal> AS target), evaluated here; InputError when it cannot succeed."""
-    if value is None or source is target:
-        return value
-    shown = str(value)[:40]
-    if target is SqlType.INT:
-        if source is SqlType.BOOL:
-            return int(value)
-        if source is SqlType.FLOAT and float(value).is_integer() and abs(value) < INT64_MAX:
-            return int(value)
-        if source in _TEXTLIKE and _INT_TEXT.fullmatch(str(value).strip()):
-            number = int(str(value).strip())
-            if -INT64_MAX <= number < INT64_MAX:
-                return number
-        raise InputError(f"CAST({shown!r} AS INTEGER): the literal is not a whole number in range")
-    if target is SqlType.FLOAT:
-        if source in (SqlType.INT, SqlType.BOOL):
-            return float(value)
-        if source in _TEXTLIKE and _FLOAT_TEXT.fullmatch(str(value).strip()):
-            f = float(str(value).strip())
-            if math.isfinite(f):
-                return f
-        raise InputError(f"CAST({shown!r} AS DOUBLE): the literal is not a finite number")
-    if target is SqlType.TEXT:
-        if source is SqlType.BOOL:
-            return "true" if value else "false"
-        if source is SqlType.INT or source in _TEXTLIKE:
-            return str(value)
-        raise InputError(
-            f"CAST({shown} AS VARCHAR): engines write doubles differently; write the text you mean"
-        )
-    if target is SqlType.BOOL:
-        if source in _TEXTLIKE and str(value).strip().lower() in ("true", "false"):
-            return str(value).strip().lower() == "true"
-        raise InputError(f"CAST({shown!r} AS BOOLEAN): write TRUE or FALSE")
-    if target is SqlType.DATE and source in _TEXTLIKE:
-        text = str(value).strip()
-        if source is SqlType.TIMESTAMP:
-            return text[:10]
-        if _DATE_TEXT.fullmatch(text):
-            try:
-                return date.fromisoformat(text).isoformat()
-            except ValueError:
-                pass
-        raise InputError(f"CAST({shown!r} AS DATE): write a date as 'YYYY-MM-DD'")
-    if target is SqlType.TIMESTAMP and source in _TEXTLIKE:
-        try:
-            return clock.format_ts(clock.parse_ts(str(value).strip()))
-        except (ValueError, TypeError, OverflowError):
-            raise InputError(f"CAST({shown!r} AS TIMESTAMP): write an ISO 8601 timestamp") from None
-    raise InputError(f"CAST of a {source.value} literal to {target.value} is not supported")
-
-
-_CAST_TARGETS = {
-    exp.DataType.Type.BIGINT: SqlType.INT,
-    exp.DataType.Type.INT: SqlType.INT,
-    exp.DataType.Type.DOUBLE: SqlType.FLOAT,
-    exp.DataType.Type.FLOAT: SqlType.FLOAT,
-    exp.DataType.Type.DECIMAL: SqlType.FLOAT,
-    exp.DataType.Type.VARCHAR: SqlType.TEXT,
-    exp.DataType.Type.TEXT: SqlType.TEXT,
-    exp.DataType.Type.BOOLEAN: SqlType.BOOL,
-    exp.DataType.Type.DATE: SqlType.DATE,
-    exp.DataType.Type.TIMESTAMP: SqlType.TIMESTAMP,
-}
 
 
 def _only(node: exp.Expression, *allowed: str) -> None:
@@ -347,18 +171,18 @@ class _Compiler:
         if isinstance(node, exp.Literal):
             if node.is_string:
                 return _Typed(exp.Literal.string(node.this), SqlType.TEXT, node.this)
-            value, typ = _number(node.this)
+            value, typ = parse_number(node.this)
             return self._number_literal(value, typ)
         if isinstance(node, exp.Boolean):
             return _Typed(exp.Boolean(this=bool(node.this)), SqlType.BOOL, bool(node.this))
         if isinstance(node, exp.Null):
-            return _Typed(exp.Null(), SqlType.NULL, None, _EMPTY)
+            return _Typed(exp.Null(), SqlType.NULL, None, EMPTY)
         if isinstance(node, exp.Column):
             if node.args.get("db") or node.args.get("catalog") or isinstance(node.this, exp.Star):
                 raise _fail(f"column reference {_show(node)}")
             sql, typ = self.column(node)
             if typ is SqlType.INT:
-                return _Typed(sql, typ, range=_INT64)
+                return _Typed(sql, typ, range=INT64)
             return _Typed(sql, typ)
         for kind, handler in self._handlers():
             if isinstance(node, kind):
@@ -405,31 +229,31 @@ class _Compiler:
         _only(node, "this", "expression")
         what = node.key.upper()
         left, right = self._bool(node.this, what), self._bool(node.expression, what)
-        out = type(node)(this=_paren(left.node), expression=_paren(right.node))
+        out = type(node)(this=paren(left.node), expression=paren(right.node))
         return _Typed(out, SqlType.BOOL)
 
     def _not(self, node: exp.Not) -> _Typed:
         _only(node, "this")
         inner = self._bool(node.this, "NOT")
-        return _Typed(exp.Not(this=_paren(inner.node)), SqlType.BOOL)
+        return _Typed(exp.Not(this=paren(inner.node)), SqlType.BOOL)
 
     def _is(self, node: exp.Is) -> _Typed:
         _only(node, "this", "expression")
         left = self.expr(node.this)
         right = node.expression
         if isinstance(right, exp.Null):
-            return _Typed(exp.Is(this=_paren(left.node), expression=exp.Null()), SqlType.BOOL)
+            return _Typed(exp.Is(this=paren(left.node), expression=exp.Null()), SqlType.BOOL)
         if isinstance(right, exp.Boolean):
             if left.type not in (SqlType.BOOL, SqlType.NULL):
                 raise _fail(f"IS TRUE/FALSE of a {left.type.value} ({_show(node)})")
-            out = exp.Is(this=_paren(left.node), expression=exp.Boolean(this=bool(right.this)))
+            out = exp.Is(this=paren(left.node), expression=exp.Boolean(this=bool(right.this)))
             return _Typed(out, SqlType.BOOL)
         raise _fail(f"IS {_show(right)} (only IS [NOT] NULL, TRUE or FALSE)")
 
     # Comparisons -------------------------------------------------------------------------
     def _unify(self, items: list[_Typed], what: str) -> tuple[list[exp.Expression], SqlType]:
         """Operands of one type class, converted to a common type that cannot fail."""
-        classes = {_CLASS[t.type] for t in items} - {"null"}
+        classes = {TYPE_CLASS[t.type] for t in items} - {"null"}
         if len(classes) > 1:
             kinds = " and ".join(sorted({t.type.value for t in items if t.type is not SqlType.NULL}))
             raise _fail(
@@ -448,16 +272,16 @@ class _Compiler:
 
     def _as_double(self, t: _Typed) -> exp.Expression:
         if t.literal:
-            return exp.Null() if t.value is None else _double(float(t.value))
+            return exp.Null() if t.value is None else double(float(t.value))
         if t.type is SqlType.INT:
-            return exp.Cast(this=t.node, to=_dtype("DOUBLE"))
+            return exp.Cast(this=t.node, to=dtype("DOUBLE"))
         return t.node
 
     def _compare(self, node: exp.Expression) -> _Typed:
         _only(node, "this", "expression")
         what = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}[node.key]
         (left, right), _typ = self._unify([self.expr(node.this), self.expr(node.expression)], what)
-        return _Typed(type(node)(this=_paren(left), expression=_paren(right)), SqlType.BOOL)
+        return _Typed(type(node)(this=paren(left), expression=paren(right)), SqlType.BOOL)
 
     def _in(self, node: exp.In) -> _Typed:
         _only(node, "this", "expressions")
@@ -465,26 +289,26 @@ class _Compiler:
             raise _fail("IN with an empty list")
         items = [self.expr(node.this)] + [self.expr(e) for e in node.expressions]
         nodes, _typ = self._unify(items, "IN")
-        return _Typed(exp.In(this=_paren(nodes[0]), expressions=nodes[1:]), SqlType.BOOL)
+        return _Typed(exp.In(this=paren(nodes[0]), expressions=nodes[1:]), SqlType.BOOL)
 
     def _between(self, node: exp.Between) -> _Typed:
         _only(node, "this", "low", "high")
         items = [self.expr(node.this), self.expr(node.args["low"]), self.expr(node.args["high"])]
         (this, low, high), _typ = self._unify(items, "BETWEEN")
-        return _Typed(exp.Between(this=_paren(this), low=_paren(low), high=_paren(high)), SqlType.BOOL)
+        return _Typed(exp.Between(this=paren(this), low=paren(low), high=paren(high)), SqlType.BOOL)
 
     def _like(self, node: exp.Expression) -> _Typed:
         _only(node, "this", "expression", "negate")
         what = node.key.upper()
         left = self.expr(node.this)
-        if left.type not in (*_TEXTLIKE, SqlType.NULL):
+        if left.type not in (*TEXTLIKE, SqlType.NULL):
             raise _fail(f"{what} on a {left.type.value} ({_show(node)}); it applies to text")
         pattern = node.expression
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
             raise _fail(f"{what} with a pattern that is not a 'quoted' literal ({_show(node)})")
         if "\\" in pattern.this:
             raise _fail(f"{what} pattern with a backslash (engines treat it as an escape differently)")
-        out = type(node)(this=_paren(left.node), expression=exp.Literal.string(pattern.this))
+        out = type(node)(this=paren(left.node), expression=exp.Literal.string(pattern.this))
         if node.args.get("negate"):
             out = exp.Not(this=exp.Paren(this=out))
         return _Typed(out, SqlType.BOOL)
@@ -493,7 +317,7 @@ class _Compiler:
     def _cast(self, node: exp.Cast) -> _Typed:
         _only(node, "this", "to", "safe")
         to = node.to
-        target = _CAST_TARGETS.get(to.this)
+        target = CAST_TARGETS.get(to.this)
         if target is None or to.expressions or to.args.get("nested"):
             raise _fail(
                 f"CAST to {to.sql(dialect='duckdb')} (supported: BIGINT/INT, DOUBLE, VARCHAR, BOOLEAN, "
@@ -501,33 +325,33 @@ class _Compiler:
             )
         source = self.expr(node.this)
         if source.literal:
-            value = _cast_literal(source.value, source.type, target)
+            value = cast_literal(source.value, source.type, target)
             if target is SqlType.INT:
                 return self._number_literal(value, SqlType.INT) if value is not None else self._null(target)
             if target is SqlType.FLOAT:
                 return self._number_literal(value, SqlType.FLOAT) if value is not None else self._null(target)
             if value is None:
                 return self._null(target)
-            return _Typed(_emit_literal(value, target), target, value)
+            return _Typed(emit_literal(value, target), target, value)
         src = source.type
         shown = _show(node)
-        if src is target or (src in _TEXTLIKE and target is SqlType.TEXT):
+        if src is target or (src in TEXTLIKE and target is SqlType.TEXT):
             return _Typed(source.node, target, range=source.range, arith=source.arith)
         if target is SqlType.FLOAT and src is SqlType.INT:
-            return _Typed(exp.Cast(this=source.node, to=_dtype("DOUBLE")), target, range=source.range)
+            return _Typed(exp.Cast(this=source.node, to=dtype("DOUBLE")), target, range=source.range)
         if target is SqlType.TEXT and src in (SqlType.INT, SqlType.FLOAT, SqlType.BOOL):
-            return _Typed(exp.Cast(this=source.node, to=_dtype("VARCHAR")), target)
+            return _Typed(exp.Cast(this=source.node, to=dtype("VARCHAR")), target)
         if src is SqlType.BOOL and target in (SqlType.INT, SqlType.FLOAT):
             # A simple CASE names the condition once; NULL matches neither branch and stays NULL.
-            one, zero = (_bigint(1), _bigint(0)) if target is SqlType.INT else (_double(1.0), _double(0.0))
+            one, zero = (bigint(1), bigint(0)) if target is SqlType.INT else (double(1.0), double(0.0))
             out = exp.Case(
-                this=_paren(source.node),
+                this=paren(source.node),
                 ifs=[
                     exp.If(this=exp.Boolean(this=True), true=one),
                     exp.If(this=exp.Boolean(this=False), true=zero),
                 ],
             )
-            return _Typed(out, target, range=_Range(1.0, 1.0))
+            return _Typed(out, target, range=Range(1.0, 1.0))
         if src is SqlType.TIMESTAMP and target is SqlType.DATE:
             # Timestamps are stored as ISO 8601 text: the date is their first ten characters.
             day = exp.Substring(this=source.node, start=exp.Literal.number(1), length=exp.Literal.number(10))
@@ -536,8 +360,8 @@ class _Compiler:
             midnight = exp.DPipe(this=source.node, expression=exp.Literal.string("T00:00:00.000000Z"))
             return _Typed(midnight, target)
         if src is SqlType.NULL:
-            return _Typed(exp.Cast(this=exp.Null(), to=_dtype(_SQL_NAMES[target])), target, None, _EMPTY)
-        if src in _TEXTLIKE:
+            return _Typed(exp.Cast(this=exp.Null(), to=dtype(SQL_NAMES[target])), target, None, EMPTY)
+        if src in TEXTLIKE:
             why = "it fails on values that are not numbers/dates (PostgreSQL has no TRY_CAST)"
         elif src is SqlType.FLOAT and target is SqlType.INT:
             why = "it fails on values out of the integer range and on NaN"
@@ -546,62 +370,43 @@ class _Compiler:
         raise _fail(f"{shown}: a {src.value} cannot be cast to {target.value} in DP SQL ({why})")
 
     def _null(self, target: SqlType) -> _Typed:
-        node = exp.Cast(this=exp.Null(), to=_dtype(_SQL_NAMES[target]))
-        return _Typed(node, target, None, _EMPTY)
+        node = exp.Cast(this=exp.Null(), to=dtype(SQL_NAMES[target]))
+        return _Typed(node, target, None, EMPTY)
 
     # Arithmetic (DOUBLE, with the interval proof) ----------------------------------------
     def _number_literal(self, value: Any, typ: SqlType) -> _Typed:
         mag = abs(float(value))
-        rng = _EMPTY if mag == 0 else _Range(mag, mag)
-        return _Typed(_emit_literal(value, typ), typ, value, rng)
+        rng = EMPTY if mag == 0 else Range(mag, mag)
+        return _Typed(emit_literal(value, typ), typ, value, rng)
 
-    def _operand(self, node: exp.Expression, what: str) -> tuple[exp.Expression, _Range]:
+    def _operand(self, node: exp.Expression, what: str) -> tuple[exp.Expression, Range]:
         t = self.expr(node)
-        if _CLASS[t.type] not in ("number", "null"):
+        if TYPE_CLASS[t.type] not in ("number", "null"):
             raise _fail(f"{what} of a {t.type.value} ({_show(node)}); arithmetic needs numbers")
         return self._numeric(t)
 
-    def _numeric(self, t: _Typed) -> tuple[exp.Expression, _Range]:
+    def _numeric(self, t: _Typed) -> tuple[exp.Expression, Range]:
         """``t`` as a DOUBLE for arithmetic, and the magnitudes its non-zero values take."""
         if t.arith is not None:
             return t.arith
         if t.literal:
-            node = exp.Cast(this=exp.Null(), to=_dtype("DOUBLE")) if t.value is None else _double(t.value)
+            node = exp.Cast(this=exp.Null(), to=dtype("DOUBLE")) if t.value is None else double(t.value)
             assert t.range is not None
             return node, t.range
         if t.range is not None:
-            node = exp.Cast(this=t.node, to=_dtype("DOUBLE")) if t.type is SqlType.INT else t.node
+            node = exp.Cast(this=t.node, to=dtype("DOUBLE")) if t.type is SqlType.INT else t.node
             return node, t.range
-        return _saturate(t.node, self.power), _Range(float(f"1e-{self.power}"), float(f"1e{self.power}"))
+        return saturate(t.node, self.power), saturated_range(self.power)
 
-    def _check(self, rng: _Range, *, product: bool) -> _Range:
-        if rng.empty:
-            return rng
-        if rng.hi > MAX_MAGNITUDE or (product and rng.lo < MIN_MAGNITUDE):
-            raise _TooWide
-        return rng
-
-    def _result(self, node: exp.Expression, rng: _Range) -> _Typed:
+    def _result(self, node: exp.Expression, rng: Range) -> _Typed:
         return _Typed(exp.Paren(this=node), SqlType.FLOAT, range=rng)
 
     def _arith(self, node: exp.Expression) -> _Typed:
         _only(node, "this", "expression")
         what = {"add": "+", "sub": "-", "mul": "*"}[node.key]
         (a, ra), (b, rb) = self._operand(node.this, what), self._operand(node.expression, what)
-        if isinstance(node, exp.Mul):
-            if ra.empty or rb.empty:
-                rng = _EMPTY
-            else:
-                rng = self._check(_Range(ra.lo * rb.lo * (1 - 2**-50), ra.hi * rb.hi), product=True)
-        else:
-            if ra.empty or rb.empty:
-                rng = rb if ra.empty else ra
-            else:
-                # Doubles of magnitude >= L are multiples of 2^(floor(log2 L) - 52): so is a
-                # non-zero sum or difference, whatever the rounding.
-                rng = _Range(min(ra.lo, rb.lo) * 2**-53, ra.hi + rb.hi)
-            rng = self._check(rng, product=False)
-        return self._result(type(node)(this=_paren(a), expression=_paren(b)), rng)
+        rng = product_range(ra, rb) if isinstance(node, exp.Mul) else sum_range(ra, rb)
+        return self._result(type(node)(this=paren(a), expression=paren(b)), rng)
 
     def _divisor(self, node: exp.Expression, what: str) -> _Typed:
         t = self.expr(node)
@@ -617,8 +422,8 @@ class _Compiler:
         a, ra = self._operand(node.this, "/")
         divisor = self._divisor(node.expression, "/")
         c = abs(float(divisor.value))
-        rng = _EMPTY if ra.empty else self._check(_Range(ra.lo / c * (1 - 2**-50), ra.hi / c), product=True)
-        return self._result(exp.Div(this=_paren(a), expression=_double(float(divisor.value))), rng)
+        rng = quotient_range(ra, c)
+        return self._result(exp.Div(this=paren(a), expression=double(float(divisor.value))), rng)
 
     def _mod(self, node: exp.Mod) -> _Typed:
         _only(node, "this", "expression")
@@ -633,15 +438,15 @@ class _Compiler:
             a = int(left.value)
             value = int(math.copysign(abs(a) % abs(c), a)) if a else 0
             return self._number_literal(value, SqlType.INT)
-        rng = _Range(1.0, float(abs(c) - 1)) if abs(c) > 1 else _EMPTY
+        rng = Range(1.0, float(abs(c) - 1)) if abs(c) > 1 else EMPTY
         return _Typed(
-            exp.Paren(this=exp.Mod(this=_paren(left.node), expression=_bigint(c))), SqlType.INT, range=rng
+            exp.Paren(this=exp.Mod(this=paren(left.node), expression=bigint(c))), SqlType.INT, range=rng
         )
 
     def _neg(self, node: exp.Neg) -> _Typed:
         _only(node, "this")
         if isinstance(node.this, exp.Literal) and not node.this.is_string:
-            value, typ = _number("-" + node.this.this)  # -9223372036854775808 is a BIGINT
+            value, typ = parse_number("-" + node.this.this)  # -9223372036854775808 is a BIGINT
             return self._number_literal(value, typ)
         inner = self.expr(node.this)
         if inner.literal and inner.type in (SqlType.INT, SqlType.FLOAT) and inner.value is not None:
@@ -650,10 +455,10 @@ class _Compiler:
             if typ is SqlType.INT and not (-INT64_MAX <= value < INT64_MAX):
                 value, typ = float(value), SqlType.FLOAT
             return self._number_literal(value, typ)
-        if _CLASS[inner.type] not in ("number", "null"):
+        if TYPE_CLASS[inner.type] not in ("number", "null"):
             raise _fail(f"unary minus of a {inner.type.value} ({_show(node)})")
         a, ra = self._numeric(inner)
-        return self._result(exp.Neg(this=_paren(a)), ra)
+        return self._result(exp.Neg(this=paren(a)), ra)
 
     def _abs(self, node: exp.Abs) -> _Typed:
         _only(node, "this")
@@ -663,7 +468,7 @@ class _Compiler:
     # Text --------------------------------------------------------------------------------
     def _text(self, node: exp.Expression, what: str) -> _Typed:
         t = self.expr(node)
-        if t.type not in (*_TEXTLIKE, SqlType.NULL):
+        if t.type not in (*TEXTLIKE, SqlType.NULL):
             raise _fail(f"{what} of a {t.type.value} ({_show(node)}); CAST it AS VARCHAR first")
         return t
 
@@ -683,7 +488,7 @@ class _Compiler:
         _only(node, "this")
         inner = self._text(node.this, "LENGTH")
         # At most a few billion characters: exact in DOUBLE, no saturation needed.
-        return _Typed(exp.Length(this=inner.node), SqlType.INT, range=_Range(1.0, 2.0**40))
+        return _Typed(exp.Length(this=inner.node), SqlType.INT, range=Range(1.0, 2.0**40))
 
     def _position(self, node: exp.Expression | None, what: str, low: int) -> int:
         if node is None:
@@ -708,29 +513,18 @@ class _Compiler:
     def _concat(self, node: exp.DPipe) -> _Typed:
         _only(node, "this", "expression", "safe")
         left, right = self._text(node.this, "||"), self._text(node.expression, "||")
-        return _Typed(exp.DPipe(this=_paren(left.node), expression=_paren(right.node)), SqlType.TEXT)
+        return _Typed(exp.DPipe(this=paren(left.node), expression=paren(right.node)), SqlType.TEXT)
 
     def _coalesce(self, node: exp.Coalesce) -> _Typed:
         _only(node, "this", "expressions")
         items = [self.expr(node.this)] + [self.expr(e) for e in node.expressions]
         nodes, typ = self._unify(items, "COALESCE")
         out = exp.Coalesce(this=nodes[0], expressions=nodes[1:])
-        if _CLASS[typ] != "number":
+        if TYPE_CLASS[typ] != "number":
             return _Typed(out, typ)
         parts = [self._numeric(t) for t in items]
         lo = min((r.lo for _n, r in parts), default=math.inf)
         hi = max((r.hi for _n, r in parts), default=0.0)
-        arith = (exp.Coalesce(this=parts[0][0], expressions=[n for n, _r in parts[1:]]), _Range(lo, hi))
+        arith = (exp.Coalesce(this=parts[0][0], expressions=[n for n, _r in parts[1:]]), Range(lo, hi))
         exact = typ is SqlType.INT
-        return _Typed(out, typ, range=_Range(lo, hi) if exact else None, arith=None if exact else arith)
-
-
-_SQL_NAMES = {
-    SqlType.INT: "BIGINT",
-    SqlType.FLOAT: "DOUBLE",
-    SqlType.BOOL: "BOOLEAN",
-    SqlType.TEXT: "VARCHAR",
-    SqlType.DATE: "VARCHAR",
-    SqlType.TIMESTAMP: "VARCHAR",
-    SqlType.NULL: "VARCHAR",
-}
+        return _Typed(out, typ, range=Range(lo, hi) if exact else None, arith=None if exact else arith)
