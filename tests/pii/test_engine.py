@@ -399,7 +399,7 @@ Candidate = tuple[int, int, str, float, str]  # start, end, type, score, recogni
 
 
 def test_ner_reads_only_what_may_hold_a_name() -> None:
-    from veil.pii.engine import _ner_view, _NerFocus
+    from veil.pii.focus import NerFocus, ner_view
 
     text = (
         "Shipment 42 departed the hub at 11:25.\n"
@@ -409,7 +409,7 @@ def test_ner_reads_only_what_may_hold_a_name() -> None:
     )
     email = text.index("jane@example.org")
     found: list[Candidate] = [(email, email + 16, T.EMAIL_ADDRESS, 1.0, "email")]
-    view = _ner_view(text, found, _NerFocus())
+    view = ner_view(text, found, NerFocus())
     assert len(view) == len(text)
     assert [i for i, c in enumerate(text) if c == "\n"] == [i for i, c in enumerate(view) if c == "\n"]
     assert all(v in (c, " ") for v, c in zip(view, text, strict=True))  # blanks, never other text
@@ -419,14 +419,14 @@ def test_ner_reads_only_what_may_hold_a_name() -> None:
 
 
 def test_settled_names_are_not_read_again() -> None:
-    from veil.pii.engine import _ner_view, _NerFocus
+    from veil.pii.focus import NerFocus, ner_view
 
     text = "Employer: Bradley, Shelton and Brown"
     start = text.index("Bradley")
     found: list[Candidate] = [(start, len(text), T.ORGANIZATION, 0.8, "organization_legal_form")]
-    assert _ner_view(text, found, _NerFocus()).strip() == ""
+    assert ner_view(text, found, NerFocus()).strip() == ""
     weak: list[Candidate] = [(start, len(text), T.ORGANIZATION, 0.5, "weak")]
-    assert "Shelton" in _ner_view(text, weak, _NerFocus())
+    assert "Shelton" in ner_view(text, weak, NerFocus())
 
 
 def test_ner_inside_a_rule_span_of_its_type_confirms_it() -> None:

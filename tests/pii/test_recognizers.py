@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from veil.pii import EntityType, PiiEngine
-from veil.pii.recognizers import VALIDATORS
+from veil.pii.recognizers.builtin import VALIDATORS
 from veil.pii.recognizers.dates import is_numeric_date, is_specific_date
 
 T = EntityType

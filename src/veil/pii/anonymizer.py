@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from veil.errors import ConfigError, CryptoError
 from veil.pii.entity import Entity
-from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues, TokenStore
+from veil.pii.mapping import ERASURE_STEP, MAPPING_KEY_NAME, ErasedValues, TokenStore
 from veil.pii.operators import (
     ENCRYPT_KEY_NAME,
     ENCRYPTED_TOKEN,
@@ -266,13 +266,10 @@ class Unmasker:
 
     def _pending_erasures(self) -> set[str]:
         """Identity hashes of erasures whose PII step is still pending (e.g. it met a busy store)."""
-        from veil.pii.erasure import TokenStoreParticipant
-
         journal = self.ws.keystore.journal
         if not journal.has_pending():
             return set()
-        step = TokenStoreParticipant.name
-        return {str(m) for r in journal.pending() for m in r.pending.get(step, {}).get("erased", [])}
+        return {str(m) for r in journal.pending() for m in r.pending.get(ERASURE_STEP, {}).get("erased", [])}
 
     def _erased(self) -> ErasedValues:
         if self._erased_values is None:

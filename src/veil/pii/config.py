@@ -6,7 +6,7 @@ recognizers (regex patterns or deny lists) and an allow list::
     [pii]
     min_score = 0.5
     entities = ["PERSON", "EMAIL_ADDRESS", "EMPLOYEE_ID"]   # omit for all
-    disable = ["url", "ORGANIZATION"]                        # recognizer names or types
+    disable = ["url", "ORGANIZATION", "address_tail"]        # recognizer or post-processor names, or types
     allow_list = ["Veil Support", "support@veil.example"]    # never reported
     allow_patterns = ['^ACME-\\d+$']
     phone_regions = ["GB", "US"]
@@ -23,7 +23,7 @@ recognizers (regex patterns or deny lists) and an allow list::
     deny_list = ["Bluebird", "Nightjar"]
 
 A recognizer may name a built-in checksum as ``validate`` (``luhn``, ``iban``,
-``us_ssn``, ... — see :data:`veil.pii.recognizers.VALIDATORS`). Unknown keys are errors,
+``us_ssn``, ... — see :data:`veil.pii.recognizers.builtin.VALIDATORS`). Unknown keys are errors,
 so a typo never silently switches a setting off. ``repr`` never shows allow or deny
 list values: they may be personal data.
 """
@@ -37,11 +37,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, cast
 
+import phonenumbers
 import yaml
 
 from veil.errors import ConfigError
-from veil.pii.recognizers.contact import DEFAULT_PHONE_REGIONS
-from veil.pii.registry import Pattern, Recognizer
+from veil.pii.recognizer import Pattern, Recognizer
+from veil.pii.recognizers.builtin import DEFAULT_PHONE_REGIONS, VALIDATORS
 
 __all__ = ["PiiConfig", "StartMethod"]
 
@@ -88,7 +89,7 @@ class PiiConfig:
     entities: frozenset[str] | None = None  # report only these types; None: all
     min_score: float = 0.5
     ner: bool = True  # False: rules only (no spaCy; persons/places/orgs from rules and gazetteers)
-    coreference: bool = True  # also mark further mentions of a found person's name in the same text
+    coreference: bool = True  # False: disable the post-processor person_coreference (further mentions)
     focused_ner: bool = (
         True  # NER reads only words that may start a name (+3 words of context), not what the rules found
     )
@@ -119,8 +120,6 @@ class PiiConfig:
             raise ConfigError("pii.start_method must be one of spawn, forkserver, fork")
         if not self.phone_regions:
             raise ConfigError("pii.phone_regions needs at least one region code, e.g. ['US']")
-        import phonenumbers
-
         known = phonenumbers.SUPPORTED_REGIONS
         bad = [r for r in self.phone_regions if r.upper() not in known]
         if bad:
@@ -279,8 +278,6 @@ def _recognizer(item: Any, index: int) -> Recognizer:
         patterns.append(Pattern(raw["regex"], score, str(raw.get("name", f"pattern{i}"))))
     validate = None
     if "validate" in item:
-        from veil.pii.recognizers import VALIDATORS
-
         name = item["validate"]
         if name not in VALIDATORS:
             raise ConfigError(f"{where}: validate must be one of {', '.join(sorted(VALIDATORS))}")

@@ -7,14 +7,17 @@ One pass per text:
 2. NER runs on all texts of a batch at once (``nlp.pipe``; long texts in overlapping
    chunks, see :mod:`veil.pii.nlp`) and, with ``focused_ner`` (the default), reads only the
    words that may start a name, a place or an organisation, with three words of context
-   either side, less what the rules already found (:func:`_ner_view`); its spans go through
+   either side, less what the rules already found (:mod:`veil.pii.focus`); its spans go through
    the NER recognizers (label mapping, plausibility filters, context). A NER span inside a
    longer rule span of the same type confirms that span instead of competing with it;
 3. candidates below ``min_score``, of unwanted types, or inside an allow-listed match are
    dropped, and overlaps are resolved deterministically: higher score wins, then the
    longer span, then the earlier start, then the type name, then the recognizer name;
-4. with ``coreference`` on, further mentions of a found person's name (or of one of its
-   words: "Isis Mendonça" ... "Isis:") in the same text are marked too (PERSON, 0.6).
+Post-processors of the registry (:class:`~veil.pii.recognizer.PostProcessor`) add spans
+derived from what was found: those of stage ``"rules"`` after step 1 (the town after a
+street address), those of stage ``"resolved"`` after step 3, followed by a second
+resolution (further mentions of a person's name). Every entity names the recognizer or
+post-processor of the registry that produced it; nothing else is reported.
 
 ``processes > 1`` runs batches in a pool of worker processes, each of which loads the
 model once and keeps it; results are identical to a single process and in input order.
@@ -39,21 +42,13 @@ from typing import Any
 from veil.errors import ConfigError, InputError
 from veil.pii.config import PiiConfig
 from veil.pii.context import ContextMatcher
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, PLACES, load_list
-from veil.pii.entity import Entity, EntityType
+from veil.pii.entity import Entity
+from veil.pii.focus import NerFocus, ner_view
 from veil.pii.nlp import NerSpan, load_model, run_ner
-from veil.pii.recognizers.common import NAME_WORD, wordset
-from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
-from veil.pii.registry import Recognizer, RecognizerRegistry
+from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
+from veil.pii.registry import RecognizerRegistry
 
 __all__ = ["PiiEngine"]
-
-_Candidate = tuple[int, int, str, float, str]  # start, end, type, score, recognizer
-_NAME_WORD = re.compile(NAME_WORD)
-_NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
-# Common capitalised words that never start a name, a place or an organisation for NER (the
-# brands among the common words do: "worked for Microsoft").
-_NOT_IN_NER_FOCUS = COMMON_CAPITALISED - {"Google", "Microsoft", "Apple", "Amazon", "Facebook"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +117,18 @@ class _Detector:
                 compiled = _compile(recognizer)
                 for label in recognizer.ner_labels:
                     self.ner_by_label.setdefault(label, []).append(compiled)
-        self.address_tails = any(r.name in _STREET_RECOGNIZERS for r in active)
+        names = {r.name for r in active}
+        post = [
+            p
+            for p in registry.post_processors()
+            if (wanted is None or p.entity_type in wanted) and (not p.reads or p.reads & names)
+        ]
+        self.after_rules: tuple[PostProcessor, ...] = tuple(p for p in post if p.stage == "rules")
+        self.after_resolution: tuple[PostProcessor, ...] = tuple(p for p in post if p.stage == "resolved")
         self.allow = frozenset(_normalise(v) for v in config.allow_list)
         self.allow_patterns = tuple(re.compile(p) for p in config.allow_patterns)
-        self.focus = _NerFocus()
+        self.allow_any = bool(self.allow or self.allow_patterns)
+        self.focus = NerFocus()
         self._nlp: Any = None
 
     @property
@@ -142,7 +145,7 @@ class _Detector:
         self.load()
         rule_candidates = [self._rule_candidates(text) for text in texts]
         views = (
-            [_ner_view(text, found, self.focus) for text, found in zip(texts, rule_candidates, strict=True)]
+            [ner_view(text, found, self.focus) for text, found in zip(texts, rule_candidates, strict=True)]
             if self.config.focused_ner
             else texts
         )
@@ -162,8 +165,8 @@ class _Detector:
             results.append(self._resolve(text, _corroborate(candidates, self._ner_candidates(text, spans))))
         return results
 
-    def _rule_candidates(self, text: str) -> list[_Candidate]:
-        out: list[_Candidate] = []
+    def _rule_candidates(self, text: str) -> list[Candidate]:
+        out: list[Candidate] = []
         floor = self.config.min_score
         for rule in self.rules:
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
@@ -183,12 +186,22 @@ class _Detector:
                     score = context.adjust(text, start, end, base)
                     if score >= floor:
                         out.append((start, end, etype, score, name))
-        if self.address_tails and out:
-            out.extend(_address_tails(text, out))
+        if out:
+            for post in self.after_rules:
+                out.extend(self._derived(post, text, out))
         return out
 
-    def _ner_candidates(self, text: str, spans: list[NerSpan]) -> list[_Candidate]:
-        out: list[_Candidate] = []
+    def _derived(self, post: PostProcessor, text: str, candidates: list[Candidate]) -> list[Candidate]:
+        """What ``post`` derives from ``candidates``, typed and named after it, at or above the floor."""
+        kind, name, floor = post.entity_type, post.name, self.config.min_score
+        return [
+            (start, end, kind, score, name)
+            for start, end, score in post.derive(text, candidates)
+            if start < end and score >= floor
+        ]
+
+    def _ner_candidates(self, text: str, spans: list[NerSpan]) -> list[Candidate]:
+        out: list[Candidate] = []
         floor = self.config.min_score
         for span in spans:
             rules = self.ner_by_label.get(span.label)
@@ -212,51 +225,27 @@ class _Detector:
             return True
         return any(p.fullmatch(fragment) for p in self.allow_patterns)
 
-    def _resolve(self, text: str, candidates: list[_Candidate]) -> list[Entity]:
-        if self.allow or self.allow_patterns:
+    def _unallowed(self, text: str, candidates: list[Candidate]) -> list[Candidate]:
+        """``candidates`` less those inside a match of the allow list or allow patterns."""
+        if self.allow_any:
             allowed = [(s, e) for s, e, *_ in candidates if self._allowed(text[s:e])]
             if allowed:
-                candidates = [c for c in candidates if not any(s <= c[0] and c[1] <= e for s, e in allowed)]
+                return [c for c in candidates if not any(s <= c[0] and c[1] <= e for s, e in allowed)]
+        return candidates
+
+    def _resolve(self, text: str, found: list[Candidate]) -> list[Entity]:
+        candidates = self._unallowed(text, found)
         kept = _greedy(candidates)
-        if self.config.coreference:
-            mentions = _other_mentions(text, kept)
-            if mentions:  # a second pass: a name's mentions compete with what they overlap
-                kept = _greedy(candidates + mentions)
+        if kept and self.after_resolution:
+            derived = [c for post in self.after_resolution for c in self._derived(post, text, kept)]
+            if derived:  # a second pass: what was derived competes with what it overlaps
+                kept = _greedy(
+                    self._unallowed(text, found + derived) if self.allow_any else candidates + derived
+                )
         return [Entity(start, end, kind, round(score, 4), name) for start, end, kind, score, name in kept]
 
 
-_STREET_RECOGNIZERS = frozenset({"street_address", "street_de_nl"})
-_UK_POSTCODE = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
-_TOWN = (
-    rf"{NAME_WORD}(?:(?:[ \t-](?:(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|sur|sous|am|an|upon|aan|op"
-    rf"|ter)[ \t-])*){NAME_WORD}){{0,4}}"
-)
-# What follows a street address: ", Berlin", " in Rosazza", ", 38986", ", 9843 WC", ", SW1A 1AA".
-_ADDRESS_TAIL = re.compile(
-    rf"(?:,[ \t]*|[ \t]+in[ \t]+)(?:(?P<code>\d{{4}}[ \t]?[A-Z]{{2}}|\d{{4,8}}(?:-\d{{3,4}})?|{_UK_POSTCODE})"
-    rf"(?![\w-]|[.,/:]\d)|(?P<town>{_TOWN})(?![\w@.-]\w))"
-)
-
-
-def _address_tails(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
-    """The town or postcode right after a street address ("Kobeltallee 4, 74830", "Via Roma 5
-    in Calitri", "5 Main Street, Springfield"): LOCATION, 0.8. A town must not be a common word."""
-    out: list[_Candidate] = []
-    for _, end, _, _, name in candidates:
-        if name not in _STREET_RECOGNIZERS:
-            continue
-        match = _ADDRESS_TAIL.match(text, end)
-        if match is None:
-            continue
-        town = match.group("town")
-        if town is not None and all(w in COMMON_CAPITALISED for w in _NAME_WORD.findall(town)):
-            continue
-        group = "town" if town is not None else "code"
-        out.append((match.start(group), match.end(group), EntityType.LOCATION, 0.8, "address_tail"))
-    return out
-
-
-def _corroborate(rules: list[_Candidate], ner: list[_Candidate]) -> list[_Candidate]:
+def _corroborate(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate]:
     """Rule and NER candidates together; a NER span inside a longer rule span of the same type
     ("Timothy" in "Butler, Timothy") does not compete with it: it confirms it, lifting the rule
     span's score to its own (the rule knows the extent, NER the type)."""
@@ -275,12 +264,12 @@ def _corroborate(rules: list[_Candidate], ner: list[_Candidate]) -> list[_Candid
     return out
 
 
-def _greedy(candidates: list[_Candidate]) -> list[_Candidate]:
+def _greedy(candidates: list[Candidate]) -> list[Candidate]:
     """Best first (score, length, start, type, recognizer); drop whatever overlaps a better one."""
     ranked = sorted(candidates, key=lambda c: (-round(c[3], 6), c[0] - c[1], c[0], c[2], c[4]))
     starts: list[int] = []
     ends: list[int] = []
-    kept: list[_Candidate] = []
+    kept: list[Candidate] = []
     for candidate in ranked:
         start, end = candidate[0], candidate[1]
         i = bisect.bisect_right(starts, start)
@@ -291,153 +280,6 @@ def _greedy(candidates: list[_Candidate]) -> list[_Candidate]:
         kept.append(candidate)
     kept.sort()
     return kept
-
-
-def _other_mentions(text: str, kept: list[_Candidate]) -> list[_Candidate]:
-    """Every mention of the names found, and of their words ("Isis Mendonça ... Isis: yes"),
-    as PERSON candidates scoring 0.6."""
-    names: set[str] = set()
-    for start, end, kind, score, _ in kept:
-        if kind == EntityType.PERSON and score >= 0.6:
-            value = text[start:end]
-            names.add(value)
-            names.update(w for w in _NAME_WORD.findall(value) if len(w) > 2 and w not in _NOT_NAME_ON_ITS_OWN)
-    return [
-        (start, start + len(name), EntityType.PERSON, 0.6, "person_coreference")
-        for name in sorted(names)
-        for start in _occurrences(text, name)
-    ]
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side)."""
-    at = text.find(word)
-    while at != -1:
-        end = at + len(word)
-        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
-            yield at
-        at = text.find(word, at + 1)
-
-
-def _joins_word(char: str) -> bool:
-    return char.isalnum() or char in "_'\u2019-"
-
-
-# Types that NER never produces: their matches are blanked from the text NER reads.
-_NER_TYPES = frozenset({EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION})
-# A name, place or organisation the rules found with at least this score is settled: NER
-# does not read it again (it could only cut it into pieces: "Bradley, Shelton and Brown").
-_SETTLED = 0.75
-# Words of context NER reads either side of a word that may start a name (the small model's
-# token window reaches four tokens; punctuation counts as tokens).
-_NER_WINDOW = 3
-_TOKEN = re.compile(r"\S+")
-_LEADING_CAPITAL = re.compile(r"[\"'(\[<{*_]*([A-ZÀ-ÖØ-ÞĀ-ž][A-Za-zß-öø-ÿĀ-ž'\u2019-]*)")
-_ENDS_SENTENCE = (".", "!", "?", ";")
-_FIRST_LETTER = re.compile(r"[^\W\d_]")
-# Verbs whose subject is often a person: an unknown word that starts a sentence before one of
-# them may be a name ("Okonkwo called back", "Kowalczyk said").
-_SUBJECT_VERBS = wordset(
-    """
-    said says called calls asked asks wrote writes emailed phoned rang reported reports confirmed
-    confirms mentioned replied agreed told thinks thought noted complained complains presented
-    presents denies denied feels felt states stated explained added wants wanted needs needed
-    visited arrived left joined works worked lives lived is was has had will would and
-    """
-)
-
-
-class _NerFocus:
-    """Decides which words of a text NER must read: those that may start a name, a place or
-    an organisation, with :data:`_NER_WINDOW` words of context either side.
-
-    A capitalised word is *not* such a word when it is a common capitalised word ("The",
-    "Invoice", "Monday"), or when it starts a line or a sentence and is a field label
-    ("Grade:") or followed by a lower-case word ("Departed the hub") — unless it is a known
-    first name, last name or place ("Marine has had") or the word after it is a verb whose
-    subject is often a person ("Okonkwo called back"). Codes, initials and words in capitals
-    are read only as context.
-    """
-
-    def __init__(self) -> None:
-        self._known: frozenset[str] | None = None
-
-    @property
-    def known(self) -> frozenset[str]:
-        if self._known is None:
-            self._known = load_list(FIRST_NAMES) | load_list(LAST_NAMES) | load_list(PLACES)
-        return self._known
-
-    def keep(self, line: str) -> list[tuple[int, int]]:
-        """Offsets within ``line`` of the stretches NER reads (sorted, disjoint)."""
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line)]
-        stretches: list[tuple[int, int]] = []
-        for i, (_, _, token) in enumerate(tokens):
-            if not self._may_start_name(tokens, i, token):
-                continue
-            lo = tokens[max(0, i - _NER_WINDOW)][0]
-            hi = tokens[min(len(tokens) - 1, i + _NER_WINDOW)][1]
-            if stretches and lo <= stretches[-1][1] + 1:
-                stretches[-1] = (stretches[-1][0], max(hi, stretches[-1][1]))
-            else:
-                stretches.append((lo, hi))
-        return stretches
-
-    def _may_start_name(self, tokens: list[tuple[int, int, str]], i: int, token: str) -> bool:
-        match = _LEADING_CAPITAL.match(token)
-        if match is None or any(c.isdigit() for c in token):
-            return False  # not capitalised, or a code ("REF-XT2201", "P1", "COVID-19")
-        word = match.group(1).rstrip("'\u2019-")
-        if word.endswith(("'s", "\u2019s")):
-            word = word[:-2]
-        if len(word) < 2 or word.isupper():
-            return False  # an initial or a word in capitals ("INFO", "CARD PAYMENT"): context only
-        if word in _NOT_IN_NER_FOCUS or word.capitalize() in _NOT_IN_NER_FOCUS:
-            return False
-        if word in self.known or not (i == 0 or tokens[i - 1][2].endswith(_ENDS_SENTENCE)):
-            return True
-        if any(t.endswith(":") for _, _, t in tokens[i : i + 3]):
-            return False  # a field label: "Grade:", "Home address:", "Beneficiary IBAN:"
-        # a sentence start: a name if more capitalised words follow, or nothing does
-        if i + 1 == len(tokens):
-            return True
-        following = tokens[i + 1][2]
-        letter = _FIRST_LETTER.search(following)
-        if letter is not None and letter.group().isupper():
-            return True
-        return following.rstrip(",.;:!?") in _SUBJECT_VERBS  # "Okonkwo called back"
-
-
-def _ner_view(text: str, candidates: list[_Candidate], focus: _NerFocus) -> str:
-    """The text as NER reads it (same length, same offsets; the rest is blanked): only the
-    stretches :class:`_NerFocus` keeps, without what the rules found (ids, contacts, numbers,
-    dates, and settled names, places and organisations). Fewer tokens for the slowest stage."""
-    blanks = sorted(
-        (s, e) for s, e, kind, score, _ in candidates if kind not in _NER_TYPES or score >= _SETTLED
-    )
-    if blanks:
-        parts: list[str] = []
-        at = 0
-        for start, end in blanks:
-            if end <= at:
-                continue
-            start = max(start, at)
-            parts.append(text[at:start])
-            parts.append(" " * (end - start))
-            at = end
-        parts.append(text[at:])
-        text = "".join(parts)
-    out: list[str] = []
-    for line in text.split("\n"):
-        at = 0
-        for lo, hi in focus.keep(line):
-            out.append(" " * (lo - at))
-            out.append(line[lo:hi])
-            at = hi
-        out.append(" " * (len(line) - at))
-        out.append("\n")
-    out.pop()
-    return "".join(out)
 
 
 # -- worker processes --------------------------------------------------------------------------

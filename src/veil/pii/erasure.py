@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from veil.pii.entity import EntityType
-from veil.pii.mapping import MAPPING_KEY_NAME, ErasedValues, TokenStore
+from veil.pii.mapping import ERASURE_STEP, MAPPING_KEY_NAME, ErasedValues, TokenStore
 from veil.pii.operators import ENCRYPT_KEY_NAME
 from veil.schema import subjects
 from veil.vault.category import ColumnCategory
@@ -71,7 +71,7 @@ def identity_values(ws: Workspace, pseudonyms: Sequence[str]) -> list[str]:
 
 
 class TokenStoreParticipant:
-    name = "pii_tokens"
+    name = ERASURE_STEP
     after: tuple[str, ...] = ()
 
     def __init__(self, ws: Workspace) -> None:

@@ -59,6 +59,7 @@ from veil.database import writer
 from veil.errors import ConflictError, CryptoError
 
 __all__ = [
+    "ERASURE_STEP",
     "MAPPING_KEY_NAME",
     "ErasedValues",
     "MappedValue",
@@ -70,6 +71,8 @@ __all__ = [
 
 #: Name of the workspace secret the store's keys are derived from.
 MAPPING_KEY_NAME = "pii.mapping"
+#: The token store's step in an erasure (:class:`veil.pii.erasure.TokenStoreParticipant`).
+ERASURE_STEP = "pii_tokens"
 NONCE_BYTES = 12
 BLOB_VERSION = b"\x01"
 #: Candidate tokens tried per value before giving up (surrogate pools can run dry).

@@ -1,181 +1,106 @@
-"""Recognizers are data; the registry holds them.
+"""The registry holds the detectors: recognizers and post-processors, unique by name.
 
-A :class:`Recognizer` names an entity type and says how candidates are found — regex
-:class:`Pattern` s with base scores, a literal deny list, spaCy NER labels, or a
-``finder`` function for the few families that need code (phone numbers, gazetteers) —
-and how they are judged: an optional ``validate(text) -> bool`` hook (checksums) and
-context words that raise (``context``) or lower (``negative_context``) the score when
-they occur near the match.
-
-Scoring, applied by the engine to every candidate::
-
-    score = base (+ context_boost if a context word is near) (- negative_penalty if a
-            negative context word is near), clamped to [0, 1]
-
-and a candidate is kept when ``score >= PiiConfig.min_score`` (0.5 by default). A pattern
-with a base score below the threshold therefore only fires with positive context.
-
-A regex may mark the entity inside a longer match with a named group ``pii``, e.g.
-``r"\\bDr\\.? (?P<pii>[A-Z][a-z]+)"`` reports only the name.
-
-The registry is explicit: :meth:`RecognizerRegistry.default` lists the built-ins, users
-:meth:`~RecognizerRegistry.add` theirs (or declare them in configuration, see
-:class:`veil.pii.PiiConfig`); nothing registers itself on import.
+The registry is explicit: :meth:`RecognizerRegistry.default` lists the built-ins
+(:mod:`veil.pii.recognizers`), users :meth:`~RecognizerRegistry.add` theirs (or declare them
+in configuration, see :class:`veil.pii.PiiConfig`); nothing registers itself on import.
+Every entity the engine reports names a detector of its registry (``Entity.recognizer``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
 
 from veil.errors import ConfigError, NotFoundError
+from veil.pii.config import PiiConfig
+from veil.pii.recognizer import PostProcessor, Recognizer
+from veil.pii.recognizers.builtin import COREFERENCE, builtin_post_processors, builtin_recognizers
 
-if TYPE_CHECKING:
-    from veil.pii.config import PiiConfig
-
-__all__ = ["Finder", "Pattern", "Recognizer", "RecognizerRegistry", "Validator"]
-
-Validator = Callable[[str], bool]
-"""``validate(matched_text) -> bool``: False drops the candidate (e.g. a failed checksum)."""
-
-Finder = Callable[[str], Iterable[tuple[int, int, float]]]
-"""``finder(text) -> (start, end, base_score)`` candidates, for recognizers that need code."""
-
-_NAME_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """A regular expression with the base score of what it matches."""
-
-    regex: str
-    score: float
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.score <= 1.0:
-            raise ConfigError(f"pattern {self.name or '(unnamed)'}: score must be between 0 and 1")
-        try:
-            re.compile(self.regex)
-        except re.error as exc:
-            raise ConfigError(
-                f"pattern {self.name or '(unnamed)'} is not a valid regular expression: {exc.msg}"
-            ) from None
-
-    def __repr__(self) -> str:  # the regex may hold personal data (a deny list)
-        return f"Pattern(name={self.name!r}, score={self.score})"
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Recognizer:
-    """One detector: an entity type, how to find candidates, how to judge them."""
-
-    name: str
-    entity_type: str
-    patterns: tuple[Pattern, ...] = ()
-    deny_list: tuple[str, ...] = field(default=(), repr=False)
-    deny_score: float = 0.9
-    ner_labels: tuple[str, ...] = ()
-    ner_score: float = 0.85
-    finder: Finder | None = field(default=None, repr=False)
-    validate: Validator | None = field(default=None, repr=False)
-    context: tuple[str, ...] = ()
-    negative_context: tuple[str, ...] = ()
-    context_boost: float = 0.35
-    negative_penalty: float = 0.45
-    window_before: int = 48  # characters searched for context words before a match
-    window_after: int = 24  # ... and after it
-    negative_window_after: int | None = 12  # after-window for negative context (None: window_after)
-
-    def __post_init__(self) -> None:
-        if not _NAME_RE.match(self.name):
-            raise ConfigError(
-                f"a recognizer name must be 1-64 letters, digits or '_.:-' characters; got {self.name[:64]!r}"
-            )
-        if not self.entity_type or not re.fullmatch(r"[A-Z][A-Z0-9_]*", self.entity_type):
-            raise ConfigError(
-                f"recognizer {self.name}: entity type must be UPPER_SNAKE_CASE, e.g. EMPLOYEE_ID"
-            )
-        if not (self.patterns or self.deny_list or self.ner_labels or self.finder):
-            raise ConfigError(
-                f"recognizer {self.name} finds nothing: give it patterns, a deny_list, ner_labels or a finder"
-            )
-        for value in (self.deny_score, self.ner_score, self.context_boost, self.negative_penalty):
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"recognizer {self.name}: scores must be between 0 and 1")
-        if self.window_before < 0 or self.window_after < 0 or (self.negative_window_after or 0) < 0:
-            raise ConfigError(f"recognizer {self.name}: context windows must be >= 0")
-        if any(not term.strip() for term in self.deny_list):
-            raise ConfigError(f"recognizer {self.name}: deny_list entries must not be blank")
-
-    def all_patterns(self) -> tuple[Pattern, ...]:
-        """The regex patterns plus one pattern for the deny list (whole words, any case)."""
-        if not self.deny_list:
-            return self.patterns
-        terms = sorted({t.strip() for t in self.deny_list}, key=lambda t: (-len(t), t))
-        alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in terms)
-        deny = Pattern(rf"(?i)(?<!\w)(?:{alternation})(?!\w)", self.deny_score, name="deny_list")
-        return (*self.patterns, deny)
-
-    def __repr__(self) -> str:
-        return (
-            f"Recognizer(name={self.name!r}, entity_type={self.entity_type!r}, "
-            f"patterns={len(self.all_patterns())}, ner_labels={self.ner_labels!r}, "
-            f"finder={self.finder is not None}, validate={self.validate is not None})"
-        )
+__all__ = ["RecognizerRegistry"]
 
 
 class RecognizerRegistry:
-    """An ordered set of recognizers, unique by name."""
+    """An ordered set of recognizers and one of post-processors; a name names one detector.
 
-    def __init__(self, recognizers: Iterable[Recognizer] = ()) -> None:
+    Iterating, ``len`` and :meth:`names` cover the recognizers; :meth:`post_processors`
+    lists the post-processors; ``name in registry``, :meth:`remove` and :meth:`remove_type`
+    cover both.
+    """
+
+    def __init__(
+        self, recognizers: Iterable[Recognizer] = (), post_processors: Iterable[PostProcessor] = ()
+    ) -> None:
         self._by_name: dict[str, Recognizer] = {}
+        self._post: dict[str, PostProcessor] = {}
         for recognizer in recognizers:
             self.add(recognizer)
+        for post_processor in post_processors:
+            self.add_post_processor(post_processor)
 
     @classmethod
     def default(cls, config: PiiConfig | None = None) -> RecognizerRegistry:
-        """The built-in recognizers, tuned by ``config`` (phone regions)."""
-        from veil.pii.recognizers import builtin_recognizers
-
+        """The built-in recognizers (tuned by ``config``: phone regions) and post-processors."""
         regions = config.phone_regions if config is not None else None
-        return cls(builtin_recognizers(phone_regions=regions))
+        return cls(builtin_recognizers(phone_regions=regions), builtin_post_processors())
 
     @classmethod
     def from_config(cls, config: PiiConfig) -> RecognizerRegistry:
-        """Built-ins + ``config.recognizers``, less what ``config.disabled`` names."""
+        """Built-ins + ``config.recognizers``, less what ``config.disabled`` names (recognizer or
+        post-processor names, or entity types) and, with ``coreference`` off, less
+        ``person_coreference``."""
         registry = cls.default(config)
         for recognizer in config.recognizers:
             registry.add(recognizer)
-        for name in sorted(config.disabled):
+        disabled = set(config.disabled)
+        if not config.coreference:
+            disabled.add(COREFERENCE)
+        # Names and types are checked against the registry as it was: disabling a type and
+        # one of its detectors by name ("PERSON", "spacy_person") is not an error.
+        known = {*registry.names(), *(p.name for p in registry.post_processors())}
+        types = registry.entity_types()
+        for name in sorted(disabled):
             if name in registry:
                 registry.remove(name)
-            else:
-                registry.remove_type(name)
+            elif name in types:
+                if any(d.entity_type == name for d in (*registry, *registry.post_processors())):
+                    registry.remove_type(name)
+            elif name not in known:
+                registry.remove_type(name)  # raises NotFoundError naming what is known
         return registry
 
     def add(self, recognizer: Recognizer) -> None:
-        if recognizer.name in self._by_name:
-            raise ConfigError(
-                f"a recognizer named {recognizer.name!r} is already registered; "
-                "choose another name or remove the existing one first"
-            )
+        self._check_free(recognizer.name)
         self._by_name[recognizer.name] = recognizer
 
-    def remove(self, name: str) -> Recognizer:
+    def add_post_processor(self, post_processor: PostProcessor) -> None:
+        self._check_free(post_processor.name)
+        self._post[post_processor.name] = post_processor
+
+    def _check_free(self, name: str) -> None:
+        if name in self:
+            raise ConfigError(
+                f"a recognizer or post-processor named {name!r} is already registered; "
+                "choose another name or remove the existing one first"
+            )
+
+    def remove(self, name: str) -> Recognizer | PostProcessor:
+        """Remove the recognizer or post-processor called ``name``."""
+        if name in self._post:
+            return self._post.pop(name)
         try:
             return self._by_name.pop(name)
         except KeyError:
-            raise NotFoundError(f"no recognizer named {name!r}; known: {', '.join(self.names())}") from None
+            known = ", ".join([*self.names(), *self._post])
+            raise NotFoundError(f"no recognizer or post-processor named {name!r}; known: {known}") from None
 
-    def remove_type(self, entity_type: str) -> list[Recognizer]:
-        """Remove every recognizer of ``entity_type``; unknown types raise NotFoundError."""
+    def remove_type(self, entity_type: str) -> list[Recognizer | PostProcessor]:
+        """Remove every recognizer and post-processor of ``entity_type``; unknown types raise
+        NotFoundError."""
         names = [r.name for r in self if r.entity_type == entity_type]
+        names += [p.name for p in self._post.values() if p.entity_type == entity_type]
         if not names:
             raise NotFoundError(
-                f"{entity_type!r} is neither a recognizer name nor an entity type of one; "
+                f"{entity_type!r} is neither a recognizer name, a post-processor name "
+                "nor an entity type of one; "
                 f"known types: {', '.join(sorted(self.entity_types()))}"
             )
         return [self.remove(name) for name in names]
@@ -186,14 +111,26 @@ class RecognizerRegistry:
         except KeyError:
             raise NotFoundError(f"no recognizer named {name!r}") from None
 
+    def get_post_processor(self, name: str) -> PostProcessor:
+        try:
+            return self._post[name]
+        except KeyError:
+            raise NotFoundError(f"no post-processor named {name!r}") from None
+
     def names(self) -> list[str]:
+        """The recognizers' names, in order."""
         return list(self._by_name)
 
+    def post_processors(self) -> list[PostProcessor]:
+        """The post-processors, in the order they run (within their stage)."""
+        return list(self._post.values())
+
     def entity_types(self) -> set[str]:
-        return {r.entity_type for r in self}
+        return {r.entity_type for r in self} | {p.entity_type for p in self._post.values()}
 
     def __contains__(self, name: object) -> bool:
-        return name in self._by_name
+        """Whether ``name`` names a recognizer or a post-processor of this registry."""
+        return name in self._by_name or name in self._post
 
     def __iter__(self) -> Iterator[Recognizer]:
         return iter(self._by_name.values())
@@ -202,4 +139,4 @@ class RecognizerRegistry:
         return len(self._by_name)
 
     def __repr__(self) -> str:
-        return f"RecognizerRegistry({len(self)} recognizers)"
+        return f"RecognizerRegistry({len(self)} recognizers, {len(self._post)} post-processors)"

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
-from veil.pii.registry import Recognizer
 
 __all__ = ["ColumnFinder", "column_location", "column_organization", "column_person"]
 

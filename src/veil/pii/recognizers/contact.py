@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import phonenumbers
 
 from veil.pii.entity import EntityType
-from veil.pii.registry import Recognizer
+from veil.pii.recognizer import Recognizer
 
 __all__ = ["DEFAULT_PHONE_REGIONS", "PhoneFinder", "email", "is_email", "phone_number"]
 

@@ -16,8 +16,8 @@ import datetime as dt
 import re
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import first_char, words
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = ["MONTHS", "MONTH_NUMBERS", "date_time", "is_numeric_date", "is_specific_date", "spacy_date"]
 

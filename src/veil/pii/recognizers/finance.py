@@ -9,8 +9,8 @@ from stdnum import iban as std_iban
 from stdnum import luhn
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import NUM, NUM_END, digits_only, first_char, not_repetitive
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = ["credit_card", "iban", "is_card_number", "is_iban"]
 

@@ -12,17 +12,20 @@
   ("NY 10001"), a bare 5-digit ZIP / PLZ only with context ("zip", "postcode");
 * cities, regions and countries from ``data/places.txt`` (0.45: they need context such as
   "in", "from", "lives", or a following ", NY" / ", France" to be reported);
-* NER locations (0.7).
+* NER locations (0.7);
+* the post-processor **address_tail** — the town or postcode right after a street address
+  ("Kobeltallee 4, 74830", "Via Roma 5 in Calitri", "5 Main Street, Springfield"): LOCATION, 0.8.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 from veil.pii.data import PLACES, load_list
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.common import (
     LOWER,
     NAME_START,
@@ -36,11 +39,12 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = [
+    "STREET_RECOGNIZERS",
     "US_STATES",
     "PlaceFinder",
+    "address_tail",
     "de_nl_street",
     "is_plausible_place",
     "is_postcode",
@@ -481,4 +485,47 @@ def spacy_location() -> Recognizer:
         context_boost=0.15,
         window_before=14,
         window_after=0,
+    )
+
+
+# -- the address tail (a post-processor) ---------------------------------------------------------
+
+STREET_RECOGNIZERS = frozenset({"street_address", "street_de_nl"})
+_UK_POSTCODE = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
+_TOWN = (
+    rf"{NAME_WORD}(?:(?:[ \t-](?:(?:de|del|della|di|da|do|dos|das|du|des|la|le|les|sur|sous|am|an|upon|aan|op"
+    rf"|ter)[ \t-])*){NAME_WORD}){{0,4}}"
+)
+# What follows a street address: ", Berlin", " in Rosazza", ", 38986", ", 9843 WC", ", SW1A 1AA".
+_ADDRESS_TAIL = re.compile(
+    rf"(?:,[ \t]*|[ \t]+in[ \t]+)(?:(?P<code>\d{{4}}[ \t]?[A-Z]{{2}}|\d{{4,8}}(?:-\d{{3,4}})?|{_UK_POSTCODE})"
+    rf"(?![\w-]|[.,/:]\d)|(?P<town>{_TOWN})(?![\w@.-]\w))"
+)
+_NAME_WORD = re.compile(NAME_WORD)
+
+
+def find_address_tails(text: str, candidates: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
+    """The town or postcode right after each street address found; a town must not be a
+    common word."""
+    for _, end, _, _, name in candidates:
+        if name not in STREET_RECOGNIZERS:
+            continue
+        match = _ADDRESS_TAIL.match(text, end)
+        if match is None:
+            continue
+        town = match.group("town")
+        if town is not None and all(w in COMMON_CAPITALISED for w in _NAME_WORD.findall(town)):
+            continue
+        group = "town" if town is not None else "code"
+        yield match.start(group), match.end(group), 0.8
+
+
+def address_tail() -> PostProcessor:
+    return PostProcessor(
+        name="address_tail",
+        entity_type=EntityType.LOCATION,
+        stage="rules",
+        derive=find_address_tails,
+        reads=STREET_RECOGNIZERS,
+        description="the town or postcode right after a street address",
     )

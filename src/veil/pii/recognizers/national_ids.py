@@ -26,6 +26,7 @@ from stdnum.it import codicefiscale
 from stdnum.us import ssn
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import (
     NOT_IN_NUMBER,
     NUM,
@@ -34,7 +35,6 @@ from veil.pii.recognizers.common import (
     first_char,
     not_repetitive,
 )
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = [
     "de_id",

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import first_char, words
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = ["ip_address", "is_ipv4", "is_ipv6", "is_mac", "is_url", "mac_address", "url"]
 

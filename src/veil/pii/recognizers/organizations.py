@@ -13,9 +13,9 @@ import re
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, terms, words, wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = ["is_plausible_org", "legal_entity", "organization_labels", "partner_firm", "spacy_organization"]
 

@@ -12,19 +12,21 @@
 * **NER** — spaCy PERSON spans (0.85) that look like names (letters, a capital, no digits,
   not a street or a company).
 
-The engine then marks further mentions of a found name in the same text (see
-``PiiConfig.coreference``). Lower-case names ("john smith") are only found by NER, which
-rarely finds them.
+The post-processor **person_coreference** then marks further mentions of a found name, and
+of its words ("Isis Mendonça" ... "Isis:"), in the same text (PERSON, 0.6; off with
+``PiiConfig.coreference = false`` or by disabling it by name). Lower-case names
+("john smith") are only found by NER, which rarely finds them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
 from veil.pii.entity import EntityType
+from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.common import (
     LEGAL_FORMS,
     LOWER,
@@ -38,15 +40,17 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
-from veil.pii.registry import Pattern, Recognizer
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
     "COMMON_CAPITALISED",
+    "COREFERENCE",
     "DeviceNameFinder",
     "FirstNameFinder",
     "NameFinder",
+    "find_other_mentions",
     "is_plausible_name",
+    "person_coreference",
     "person_device",
     "person_first_name",
     "person_gazetteer",
@@ -439,4 +443,51 @@ def spacy_person() -> Recognizer:
         ner_labels=("PERSON",),
         ner_score=0.85,
         validate=is_plausible_name,
+    )
+
+
+# -- further mentions (a post-processor) --------------------------------------------------------
+
+COREFERENCE = "person_coreference"
+_NAME_WORD_RE = re.compile(NAME_WORD)
+_NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
+
+
+def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
+    """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
+    letters or more that are not common words or ambiguous first names, at 0.6."""
+    names: set[str] = set()
+    for start, end, kind, score, _ in resolved:
+        if kind == EntityType.PERSON and score >= 0.6:
+            value = text[start:end]
+            names.add(value)
+            names.update(
+                w for w in _NAME_WORD_RE.findall(value) if len(w) > 2 and w not in _NOT_NAME_ON_ITS_OWN
+            )
+    for name in sorted(names):
+        for start in _occurrences(text, name):
+            yield start, start + len(name), 0.6
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side)."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
+            yield at
+        at = text.find(word, at + 1)
+
+
+def _joins_word(char: str) -> bool:
+    return char.isalnum() or char in "_'\u2019-"
+
+
+def person_coreference() -> PostProcessor:
+    return PostProcessor(
+        name=COREFERENCE,
+        entity_type=EntityType.PERSON,
+        stage="resolved",
+        derive=find_other_mentions,
+        description="further mentions of a found person's name, and of its words, in the same text",
     )
