@@ -107,7 +107,10 @@ def _commands(
 ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        ctx = click.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             yield from _commands(sub, (*path, name))
 
 
@@ -281,3 +284,91 @@ def test_unknown_dataset_and_purpose_suggest_the_closest(ws: Workspace) -> None:
     assert info.value.message == "no purpose 'reserch'. Did you mean 'research'?"
     with pytest.raises(NotFoundError, match="veil purpose add marketing"):
         PurposeRegistry(ws).get("marketing")
+
+
+# -- start-up: commands import only what they use ---------------------------------------------------
+
+#: Stacks no command needs unless it is about them (ML, proxy, PII NER, Spark, DP engines, pandas).
+HEAVY = ("torch", "opacus", "flwr", "tenseal", "fastapi", "uvicorn", "opendp", "spacy", "pyspark", "pandas")
+_MODULES_AFTER = """
+import json, sys
+sys.argv = ["veil", *json.loads(sys.argv[1])]
+from veil.cli.app import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _modules_after(*args: str, env: dict[str, str] | None = None) -> tuple[set[str], str]:
+    """The modules a fresh ``veil ARGS`` process has imported when it ends, and its stdout."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _MODULES_AFTER, json.dumps(list(args))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    line = proc.stderr.rsplit("MODULES ", 1)[-1]
+    return {m.split(".")[0] for m in json.loads(line)}, proc.stdout
+
+
+def test_the_command_table_is_what_the_modules_register() -> None:
+    """``veil --help`` lists COMMANDS without importing them: each row must be the command's own help,
+    and every command a module registers must be in the table."""
+    import inspect
+
+    import typer
+
+    for name, entry in cli.COMMANDS.items():
+        command = cli.load_command(name)
+        assert command.name == name
+        first = inspect.cleandoc(command.short_help or command.help or "").split("\n\n")[0]
+        assert first == entry.help, name
+    for module in {e.module for e in cli.COMMANDS.values()}:
+        registered = set(typer.main.get_group(cli._registered(module)).commands)
+        assert registered <= set(cli.COMMANDS), registered - set(cli.COMMANDS)
+    root = cli.build_command()
+    assert isinstance(root, click.Group)
+    assert root.list_commands(click.Context(root)) == list(cli.COMMANDS)
+
+
+def test_help_imports_no_command_module() -> None:
+    modules, out = _modules_after("--help")
+    assert "query" in out and "federated" in out
+    assert not modules & {*HEAVY, "sqlalchemy", "duckdb", "pyarrow", "numpy"}, sorted(modules)
+
+
+def test_a_command_imports_only_its_stack(tmp_path: Path) -> None:
+    Workspace.init(tmp_path / "ws").close()
+    modules, out = _modules_after("--json", "-w", str(tmp_path / "ws"), "status")
+    assert json.loads(out)["workspace"] == str((tmp_path / "ws").resolve())
+    assert not modules & {*HEAVY, "duckdb"}, sorted(modules & {*HEAVY, "duckdb"})
+    modules, out = _modules_after("--json", "-w", str(tmp_path / "ws"), "budget", "show", "nothing")
+    assert json.loads(out)["error"] == "not_found"
+    assert not modules & {"torch", "flwr", "tenseal", "fastapi", "spacy", "pyspark"}
+
+
+def test_completion_lists_commands_without_importing_them() -> None:
+    modules, out = _modules_after(
+        env={"_VEIL_COMPLETE": "complete_bash", "COMP_WORDS": "veil fa", "COMP_CWORD": "1"}
+    )
+    assert "fairness" in out
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_a_command_that_needs_a_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lazily loaded command's ImportError is mapped like any other (exit 2, the extra)."""
+
+    def no_torch(name: str) -> click.Command:
+        raise ModuleNotFoundError("No module named 'torch'", name="torch")
+
+    monkeypatch.setattr(cli, "load_command", no_torch)
+    result = CliRunner().invoke(cli.build_command(), ["train", "--help"])
+    assert isinstance(result.exception, ModuleNotFoundError) and result.exception.name == "torch"

@@ -1,46 +1,244 @@
-"""One error hierarchy for Veil.
+"""One error hierarchy for Veil, and the one table of its codes.
 
 Every failure a user can cause or meet surfaces as a :class:`VeilError` with a
-stable ``code`` (used by the CLI for exit codes and by the API for problem JSON)
-and a message that says how to fix it. Messages never contain personal data or
-secrets: they name files, rows, columns, datasets and purposes, never values.
+stable ``code`` and a message that says how to fix it. Messages never contain personal
+data or secrets: they name files, rows, columns, datasets and purposes, never values.
+
+:data:`CODES` is the only place a code gets its exit status (the CLI maps from it, the API
+will too) and its documented meaning: a subclass whose ``code`` is not in the table fails
+at import, and its ``exit_code`` is the table's. ``docs/errors.md`` is this table
+(``tests/test_errors.py`` checks it). To add an error: one :class:`ErrorCode` row in
+:data:`CODES` (a new code) and one class below.
 
     VeilError
     ├── ConfigError              workspace missing, bad veil.toml, bad option
+    │   ├── MissingDependencyError   an optional dependency is not installed
+    │   └── SchemaVersionError       a store's schema is newer than this Veil
     ├── InputError               unreadable file, missing column, malformed row
+    │   ├── UnsupportedSqlError      DP SQL outside the supported subset
+    │   └── UnsupportedFilterError   a WHERE clause that could raise on some value
     ├── NotFoundError            unknown subject, dataset or purpose
     ├── ConflictError            already exists, incompatible re-ingest
     ├── ConsentError             processing not allowed for the purpose
+    │   └── ColumnNotAllowedError    a column the purpose may not use (or a sealed one)
     ├── SubjectErasedError       the subject was erased (crypto-shredded)
     ├── CryptoError              decryption failed: tampered or moved ciphertext
     │   └── KeyProviderError     the key provider cannot give the key
     ├── AuditError               the audit log failed verification
     ├── BackupError              backup file unreadable or from another workspace
+    ├── BudgetExceededError      the privacy budget cannot pay for the request
+    ├── FederatedError           a federated run failed
     ├── BusyError                another Veil process holds a resource; retry later
-    └── ErasurePendingError      an erasure is recorded and will complete (keys are gone)
+    ├── ErasurePendingError      an erasure is recorded and will complete (keys are gone)
+    ├── QueryFailedError         a DP query failed after its charge (cause not reported)
+    │   └── SynthesisFailedError     the same for a synthesis
+    └── ChargedRunError          a training run failed after its charge
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "CODES",
     "AuditError",
     "BackupError",
+    "BudgetExceededError",
     "BusyError",
+    "ChargedRunError",
+    "ColumnNotAllowedError",
     "ConfigError",
     "ConflictError",
     "ConsentError",
     "CryptoError",
     "ErasurePendingError",
+    "ErrorCode",
+    "FederatedError",
     "InputError",
     "KeyProviderError",
+    "MissingDependencyError",
     "NotFoundError",
+    "QueryFailedError",
+    "SchemaVersionError",
     "SubjectErasedError",
+    "SynthesisFailedError",
+    "UnsupportedFilterError",
+    "UnsupportedSqlError",
     "VeilError",
     "did_you_mean",
+    "exit_code_of",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    """One stable error code: its exit status, what it means and what to do about it."""
+
+    code: str
+    exit_code: int
+    meaning: str
+    action: str
+
+
+#: Every code Veil reports, in the order docs/errors.md lists them. Codes without a class
+#: (``database_error``, ``internal_error``) are reported by the CLI for failures that are
+#: not VeilErrors.
+CODES: dict[str, ErrorCode] = {
+    e.code: e
+    for e in (
+        ErrorCode("veil_error", 1, "a Veil error without a more specific code", "read the message"),
+        ErrorCode(
+            "config_error",
+            2,
+            "no workspace, a bad veil.toml, or a bad option or option value",
+            "fix the option or the settings the message names; `veil init` creates a workspace",
+        ),
+        ErrorCode(
+            "missing_dependency",
+            2,
+            "the command needs an optional dependency that is not installed",
+            "install the extra the message names, e.g. pip install 'veil[ml]'",
+        ),
+        ErrorCode(
+            "schema_too_new",
+            2,
+            "the workspace's data store or key store was made or upgraded by a newer Veil; "
+            "nothing was changed",
+            "open the workspace with that Veil version or a newer one (`veil workspace status` shows "
+            "the revisions)",
+        ),
+        ErrorCode(
+            "input_error",
+            3,
+            "an input file, column, row or argument cannot be used",
+            "fix the input the message names (file, row, column)",
+        ),
+        ErrorCode(
+            "unsupported_sql",
+            3,
+            "a DP query uses SQL outside the supported subset, or a filter that could fail on some value",
+            "rewrite the construct the message names (docs: Differentially private analytics)",
+        ),
+        ErrorCode(
+            "not_found",
+            4,
+            "no such subject, dataset, purpose, model or table",
+            "check the name (the message suggests close ones); list them with the matching `list` command",
+        ),
+        ErrorCode(
+            "conflict",
+            5,
+            "it exists already, or it contradicts what is stored",
+            "use another name, or remove or update the existing one first",
+        ),
+        ErrorCode(
+            "consent_error",
+            6,
+            "the purpose does not allow this processing (consent, lawful basis)",
+            "use a purpose that allows it, or record the consent it needs",
+        ),
+        ErrorCode(
+            "column_not_allowed",
+            6,
+            "a column the purpose's categories do not allow, or a sealed one, was asked for",
+            "leave the column out, or use a purpose whose categories include the column's category",
+        ),
+        ErrorCode(
+            "subject_erased",
+            7,
+            "the subject was erased (their key is destroyed)",
+            "nothing to do: their data is gone for good",
+        ),
+        ErrorCode(
+            "crypto_error",
+            8,
+            "a ciphertext does not decrypt: tampered with, moved, or under another key",
+            "restore the data from a backup; check the key provider's settings",
+        ),
+        ErrorCode(
+            "key_provider_error",
+            8,
+            "the key provider cannot give the key-encryption key",
+            "check the key file, $VEIL_KEK or the KMS the workspace's veil.toml names",
+        ),
+        ErrorCode(
+            "audit_error",
+            9,
+            "the audit log failed verification (an entry was edited, deleted or reordered)",
+            "treat it as an incident: compare with a backup; `veil audit verify` names the first bad entry",
+        ),
+        ErrorCode(
+            "backup_error",
+            10,
+            "a backup file is unreadable, tampered with, or from another workspace",
+            "use a backup made by `veil backup create` of this workspace",
+        ),
+        ErrorCode(
+            "database_error",
+            11,
+            "the data store reported an error (locked, unreachable, full)",
+            "check the database URL and the server; retry when the database is reachable",
+        ),
+        ErrorCode(
+            "budget_exceeded",
+            12,
+            "the dataset's privacy budget cannot pay for the request (nothing was charged)",
+            "ask for less epsilon/delta, or raise the budget (`veil budget set`)",
+        ),
+        ErrorCode(
+            "federated_error",
+            13,
+            "a federated run failed (a site's error, a process that would not start, a timeout)",
+            "read the message; check the sites' data and the ports on loopback",
+        ),
+        ErrorCode(
+            "busy",
+            14,
+            "another Veil process holds a lock or the analytics mirror; nothing was changed",
+            "retry when the other command has finished",
+        ),
+        ErrorCode(
+            "erasure_pending",
+            15,
+            "the erasure is recorded and the keys are destroyed, but a store was busy",
+            "nothing is readable any more; the next Veil command (or the erasure again) finishes it",
+        ),
+        ErrorCode(
+            "query_failed",
+            16,
+            "a DP query failed after its budget was charged; the cause is not reported "
+            "(it could depend on the data)",
+            "the charge stands; if it repeats, ask the workspace administrator to check the engine",
+        ),
+        ErrorCode(
+            "synth_failed",
+            16,
+            "a synthesis failed after its budget was charged; the charge stands",
+            "read the message; raise epsilon/delta or declare the categories",
+        ),
+        ErrorCode(
+            "failed_after_charge",
+            70,
+            "a training run failed after its budget was charged; the charge stands",
+            "read the error type in the message; fix the settings before spending budget again",
+        ),
+        ErrorCode(
+            "internal_error",
+            70,
+            "an unexpected error (a bug); its text is not printed, as it could quote personal data",
+            "re-run with VEIL_DEBUG=1 to see it (it may show personal data) and report it",
+        ),
+    )
+}
+
+
+def exit_code_of(code: str) -> int:
+    """The exit status of ``code`` (1, a VeilError's, for a code not in :data:`CODES`)."""
+    spec = CODES.get(code)
+    return spec.exit_code if spec is not None else 1
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -59,10 +257,23 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class VeilError(Exception):
-    """Root of every error Veil raises on purpose."""
+    """Root of every error Veil raises on purpose.
+
+    A subclass names its ``code``; its ``exit_code`` comes from :data:`CODES` (a code not in
+    the table, or an ``exit_code`` that differs from it, is refused when the class is made).
+    """
 
     code: str = "veil_error"
     exit_code: int = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        spec = CODES.get(cls.code)
+        if spec is None:
+            raise TypeError(f"{cls.__qualname__}: error code {cls.code!r} is not in veil.errors.CODES")
+        if "exit_code" in cls.__dict__ and cls.__dict__["exit_code"] != spec.exit_code:
+            raise TypeError(f"{cls.__qualname__}: the exit code of {cls.code!r} is set in veil.errors.CODES")
+        cls.exit_code = spec.exit_code
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -74,37 +285,65 @@ class VeilError(Exception):
 
 class ConfigError(VeilError):
     code = "config_error"
-    exit_code = 2
+
+
+class MissingDependencyError(ConfigError):
+    """An optional dependency is not installed (same code and exit status as the CLI's own check)."""
+
+    code = "missing_dependency"
+
+
+class SchemaVersionError(ConfigError):
+    """A store is at a schema revision this code does not know (a newer Veil made it); untouched."""
+
+    code = "schema_too_new"
 
 
 class InputError(VeilError):
     code = "input_error"
-    exit_code = 3
+
+
+class UnsupportedSqlError(InputError):
+    """A DP query uses SQL outside the supported subset (the message names the construct)."""
+
+    code = "unsupported_sql"
+
+
+class UnsupportedFilterError(InputError):
+    """The filter uses a construct that could raise on some values (or is not DP SQL)."""
+
+    code = "unsupported_sql"
 
 
 class NotFoundError(VeilError):
     code = "not_found"
-    exit_code = 4
 
 
 class ConflictError(VeilError):
     code = "conflict"
-    exit_code = 5
 
 
 class ConsentError(VeilError):
     code = "consent_error"
-    exit_code = 6
+
+
+class ColumnNotAllowedError(ConsentError):
+    """A column the purpose does not allow (its category), or a sealed one, was asked for.
+
+    Raised by the release gate (``veil.vault.release.Release``) for every consumer, before
+    anything runs and before any budget is charged; the message names the column, its
+    category and the purpose, never a value.
+    """
+
+    code = "column_not_allowed"
 
 
 class SubjectErasedError(VeilError):
     code = "subject_erased"
-    exit_code = 7
 
 
 class CryptoError(VeilError):
     code = "crypto_error"
-    exit_code = 8
 
 
 class KeyProviderError(CryptoError):
@@ -113,12 +352,20 @@ class KeyProviderError(CryptoError):
 
 class AuditError(VeilError):
     code = "audit_error"
-    exit_code = 9
 
 
 class BackupError(VeilError):
     code = "backup_error"
-    exit_code = 10
+
+
+class BudgetExceededError(VeilError):
+    code = "budget_exceeded"
+
+
+class FederatedError(VeilError):
+    """A federated run failed (a site's error, a process that would not start, a timeout)."""
+
+    code = "federated_error"
 
 
 class BusyError(VeilError):
@@ -128,7 +375,6 @@ class BusyError(VeilError):
     """
 
     code = "busy"
-    exit_code = 14
 
 
 class ErasurePendingError(VeilError):
@@ -139,4 +385,27 @@ class ErasurePendingError(VeilError):
     """
 
     code = "erasure_pending"
-    exit_code = 15
+
+
+class QueryFailedError(VeilError):
+    """A DP query failed after its budget was charged; the cause is not reported (it could
+    depend on the data), and the charge stands."""
+
+    code = "query_failed"
+
+
+class SynthesisFailedError(QueryFailedError):
+    """The synthesis failed after its budget was charged; the charge stands."""
+
+    code = "synth_failed"
+
+
+class ChargedRunError(VeilError):
+    """A training run failed AFTER its privacy budget was charged; the charge stands.
+
+    It is not refunded: by then training rows were read, and a refund would make the failure
+    a free, data-dependent answer. The message names the error's type, never its text (which
+    might quote a value).
+    """
+
+    code = "failed_after_charge"

@@ -12,15 +12,16 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from veil.config import WorkspaceLocation, default_workspace_dir, locate_workspace
 from veil.errors import ConfigError
-from veil.workspace import Workspace
+
+if TYPE_CHECKING:  # imported where used: `veil --help` opens no database
+    from veil.config import WorkspaceLocation
+    from veil.workspace import Workspace
 
 __all__ = [
     "DelimiterOpt",
@@ -87,11 +88,15 @@ JsonOpt = Annotated[
 
 def locate(workspace: Path | None) -> WorkspaceLocation:
     """The workspace a command uses: --workspace, $VEIL_HOME, else found from the cwd upwards."""
+    from veil.config import locate_workspace
+
     return locate_workspace(workspace)
 
 
 def new_workspace_dir(workspace: Path | None) -> Path:
     """Where ``veil init`` creates a workspace (no search: a new one goes here, not above)."""
+    from veil.config import default_workspace_dir
+
     return workspace if workspace is not None else default_workspace_dir()
 
 
@@ -105,6 +110,8 @@ def emit(as_json: bool, data: Any, render: Callable[[], None]) -> None:
 
 @contextlib.contextmanager
 def open_ws(workspace: Path | None) -> Iterator[Workspace]:
+    from veil.workspace import Workspace
+
     where = locate(workspace)
     if not where.found:
         raise ConfigError(
@@ -122,6 +129,8 @@ def open_ws(workspace: Path | None) -> Iterator[Workspace]:
 @contextlib.contextmanager
 def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
     """A byte-based progress bar on stderr (hidden when stderr is not a terminal)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

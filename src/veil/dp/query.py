@@ -36,7 +36,7 @@ from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, Plan, build_plan, 
 from veil.dp.policy import PolicyStore, effective_salt
 from veil.dp.public import PublicTables
 from veil.dp.sql import AggFunc, Aggregate, parse_query
-from veil.errors import ConfigError, InputError, VeilError
+from veil.errors import ConfigError, InputError, QueryFailedError, VeilError
 from veil.vault.dataset import DatasetCatalog
 
 if TYPE_CHECKING:
@@ -47,14 +47,6 @@ __all__ = ["ENGINES", "DpQuery", "DpResult", "QueryFailedError", "make_engine"]
 
 ENGINES = ("duckdb", "postgres", "spark")
 ALPHA = 0.05
-
-
-class QueryFailedError(VeilError):
-    """A DP query failed after its budget was charged; the cause is not reported (it could
-    depend on the data), and the charge stands."""
-
-    code = "query_failed"
-    exit_code = 16
 
 
 def query_failed(epsilon: float, delta: float, audit_seq: int) -> QueryFailedError:
