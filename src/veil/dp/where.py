@@ -519,6 +519,10 @@ class _Compiler:
         _only(node, "this", "expressions")
         items = [self.expr(node.this)] + [self.expr(e) for e in node.expressions]
         nodes, typ = self._unify(items, "COALESCE")
+        if typ is SqlType.NULL:
+            # Only NULLs: NULL, like the literal. PostgreSQL types COALESCE(NULL, NULL) as text,
+            # which fails beside a number or in a condition whatever the rows hold.
+            return _Typed(exp.Null(), SqlType.NULL, None, EMPTY)
         out = exp.Coalesce(this=nodes[0], expressions=nodes[1:])
         if TYPE_CLASS[typ] != "number":
             return _Typed(out, typ)
