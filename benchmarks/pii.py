@@ -1,13 +1,14 @@
 """PII benchmark: Veil's PiiEngine vs Presidio's AnalyzerEngine, same corpus, same machine, one run.
 
 Both engines run in this one process, pinned to one CPU core (BLAS/OpenMP threads = 1),
-over the generated labelled corpus (:mod:`veil.pii.evaluation`): the ``project`` family and
-the ``unseen`` family (default 400 documents each). For each engine and corpus it reports
+over the generated labelled corpus (:mod:`benchmarks.pii_evaluation`, benchmark support that is
+not part of the wheel): the ``project`` family and the ``unseen`` family (default 400
+documents each). For each engine and corpus it reports
 
 * throughput in documents per second, one document per call (``detect`` / ``analyze``) and
   batched (``detect_batch`` / ``BatchAnalyzerEngine``, one process), median of ``--rounds``;
 * span recall (leak rate), character precision and typed F1, overall and per type
-  (definitions in :mod:`veil.pii.evaluation.metrics`).
+  (definitions in :mod:`benchmarks.pii_evaluation.metrics`).
 
 Targets (Veil's engine): span recall >= 0.97, character precision >= 0.95, typed F1 >= 0.85
 on each corpus, and throughput >= 4x Presidio's in the same mode.
@@ -15,13 +16,15 @@ on each corpus, and throughput >= 4x Presidio's in the same mode.
 Presidio runs with the same spaCy model as Veil, its default English recognizers and NER
 mapping (ORGANIZATION is in its default ``labels_to_ignore``), plus its own recognizers for
 the corpus's national ids registered for English (UK_NINO, ES_NIF, ES_NIE, IT_FISCAL_CODE,
-DE_TAX_ID); entity names are mapped with :data:`~veil.pii.evaluation.metrics.PRESIDIO_TYPE_MAP`.
+DE_TAX_ID); entity names are mapped with
+:data:`~benchmarks.pii_evaluation.metrics.PRESIDIO_TYPE_MAP`.
 Nothing is downloaded: the model is loaded from its installed path, tldextract uses its bundled
 suffix list, and any attempt to open a network connection is refused and reported.
 
 If ``veil.pii.engine`` cannot be imported, the script says so and measures Presidio alone.
 
-Run: ``python benchmarks/pii.py [--docs N] [--rounds R] [--json] [--save FILE]``.
+Run from the repository root:
+``python -m benchmarks.pii [--docs N] [--rounds R] [--json] [--save FILE]``.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ for _variable in THREAD_VARIABLES:
 
 import yaml  # noqa: E402
 
-from veil.pii.evaluation import (  # noqa: E402
+from benchmarks.pii_evaluation import (  # noqa: E402
     Document,
     Family,
     Report,

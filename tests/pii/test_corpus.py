@@ -9,18 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from stdnum import iban, luhn
-from stdnum.de import idnr
-from stdnum.es import nif
-from stdnum.fr import nir
-from stdnum.gb import nhs
-from stdnum.it import codicefiscale
-from stdnum.us import ssn
-
-from veil.pii.entity import EntityType
-from veil.pii.evaluation import (
+from benchmarks.pii_evaluation import (
     LOCALES,
     PROJECT_TEMPLATES,
     UNSEEN_TEMPLATES,
@@ -32,7 +21,18 @@ from veil.pii.evaluation import (
     generate_corpus,
     render_template,
 )
-from veil.pii.evaluation.corpus import Segment, _render, is_valid_nino
+from benchmarks.pii_evaluation.corpus import Segment, _render, is_valid_nino
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum import iban, luhn
+from stdnum.de import idnr
+from stdnum.es import nif
+from stdnum.fr import nir
+from stdnum.gb import nhs
+from stdnum.it import codicefiscale
+from stdnum.us import ssn
+
+from veil.pii.entity import EntityType
 
 ALL_TEMPLATES = PROJECT_TEMPLATES + UNSEEN_TEMPLATES
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from benchmarks.pii_evaluation import GoldSpan, Span, Tally, evaluate, map_presidio_type
+from benchmarks.pii_evaluation.metrics import evaluate_document
 from hypothesis import given
 from hypothesis import strategies as st
 
 from veil.pii.entity import Entity, EntityType
-from veil.pii.evaluation import GoldSpan, Span, Tally, evaluate, map_presidio_type
-from veil.pii.evaluation.metrics import evaluate_document
 
 P, E, L = "PERSON", "EMAIL_ADDRESS", "LOCATION"
 

@@ -35,8 +35,7 @@ from stdnum.iso7064 import mod_11_10
 from stdnum.it import codicefiscale
 from stdnum.us import ssn
 
-from veil.pii.entity import EntityType
-from veil.pii.evaluation.templates import (
+from benchmarks.pii_evaluation.templates import (
     NUMBER_FIELDS,
     PROJECT_TEMPLATES,
     DocumentKind,
@@ -44,6 +43,7 @@ from veil.pii.evaluation.templates import (
     Template,
     templates_for,
 )
+from veil.pii.entity import EntityType
 
 __all__ = [
     "DEFAULT_SEEDS",
@@ -136,7 +136,7 @@ def render_template(template: Template, locale: str, seed: int) -> Document:
 
 
 def _seeded(seed: str | int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
+    return random.Random(seed)
 
 
 Segment = tuple[str, EntityType | None]

@@ -3,7 +3,7 @@
 No NLP model is loaded here; ``benchmarks/pii.py`` runs the engines over the corpus.
 """
 
-from veil.pii.evaluation.corpus import (
+from benchmarks.pii_evaluation.corpus import (
     DEFAULT_SEEDS,
     LOCALES,
     Document,
@@ -12,7 +12,7 @@ from veil.pii.evaluation.corpus import (
     iter_corpus,
     render_template,
 )
-from veil.pii.evaluation.metrics import (
+from benchmarks.pii_evaluation.metrics import (
     PRESIDIO_TYPE_MAP,
     Report,
     Span,
@@ -22,7 +22,13 @@ from veil.pii.evaluation.metrics import (
     evaluate_document,
     map_presidio_type,
 )
-from veil.pii.evaluation.templates import PROJECT_TEMPLATES, UNSEEN_TEMPLATES, DocumentKind, Family, Template
+from benchmarks.pii_evaluation.templates import (
+    PROJECT_TEMPLATES,
+    UNSEEN_TEMPLATES,
+    DocumentKind,
+    Family,
+    Template,
+)
 
 __all__ = [
     "DEFAULT_SEEDS",
