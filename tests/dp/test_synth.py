@@ -18,7 +18,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pytest
 
-from veil.dp.synth import OTHER_CATEGORY, SynthColumn, SynthResult, _bound_contributions, _Plan, synthesize
+from veil.dp.mst import OTHER_CATEGORY, SynthColumn, SynthResult, synthesize
+from veil.dp.mst.measurements import Measurements
+from veil.dp.mst.mechanism import bound_contributions
 from veil.errors import InputError
 
 STATES = ("CA", "NY", "TX", "WA", "FL")
@@ -244,12 +246,12 @@ def test_bounding_keeps_at_most_r_random_rows_per_subject() -> None:
     table = pa.table({"s": ["a"] * 50 + ["b"] * 3 + [None] * 10 + ["c"], "row": list(range(64))})
     kept_rows = []
     for _ in range(20):
-        bounded = _bound_contributions(table, "s", 5)
+        bounded = bound_contributions(table, "s", 5)
         per_subject = Counter(bounded.column("s").to_pylist())
         assert per_subject == {"a": 5, "b": 3, None: 5, "c": 1}
         kept_rows.append(tuple(r for s, r in zip(*bounded.columns, strict=True) if s.as_py() == "a"))
     assert len(set(kept_rows)) > 1  # a random choice, not the first five
-    assert _bound_contributions(table, "s", 100) is table  # nothing to drop
+    assert bound_contributions(table, "s", 100) is table  # nothing to drop
 
 
 def test_undeclared_categories_of_a_single_subject_never_appear() -> None:
@@ -301,17 +303,19 @@ def test_undeclared_categories_need_delta() -> None:
 def test_planned_loss_never_exceeds_the_request(
     epsilon: float, delta: float, n_columns: int, n_undeclared: int, bound: int
 ) -> None:
-    plan = _Plan.build(epsilon, delta, bound, n_columns=n_columns, n_undeclared=n_undeclared)
-    spent_epsilon, spent_delta = plan.spent()
+    sized = Measurements.build(epsilon, delta, bound, n_columns=n_columns, n_undeclared=n_undeclared)
+    spent_epsilon, spent_delta = sized.spent()
     assert spent_epsilon <= epsilon and spent_delta <= delta
     assert spent_epsilon > 0.95 * epsilon  # and the budget is used, not wasted
-    assert plan.measure == ("pure" if delta == 0 else "zCDP")
+    assert sized.measure == ("pure" if delta == 0 else "zCDP")
     if n_undeclared:
-        assert plan.discover_threshold is not None and plan.discover_threshold > bound
+        assert sized.discover_threshold is not None and sized.discover_threshold > bound
 
 
 def test_noise_grows_with_the_bound_on_rows_per_subject() -> None:
-    scales = [_Plan.build(1.0, 1e-6, bound, n_columns=3, n_undeclared=0).oneway_scale for bound in (1, 2, 8)]
+    scales = [
+        Measurements.build(1.0, 1e-6, bound, n_columns=3, n_undeclared=0).oneway_scale for bound in (1, 2, 8)
+    ]
     assert scales[1] == pytest.approx(2 * scales[0], rel=1e-3)
     assert scales[2] == pytest.approx(8 * scales[0], rel=1e-3)
 

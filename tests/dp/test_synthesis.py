@@ -81,9 +81,9 @@ def test_a_missing_optional_dependency_fails_before_the_charge(
 ) -> None:
     import sys
 
-    from veil.dp import synth
+    from veil.dp.mst import measurements
 
-    synth._mbi.cache_clear()
+    measurements.mbi_module.cache_clear()
     monkeypatch.setitem(sys.modules, "mbi", None)  # `import mbi` raises ImportError, as if not installed
     try:
         with pytest.raises(ConfigError, match=r"veil\[synth\]"):
@@ -91,7 +91,7 @@ def test_a_missing_optional_dependency_fails_before_the_charge(
                 "people", "research", 1.0, tmp_path / "x.parquet", columns=["state", "age"]
             )
     finally:
-        synth._mbi.cache_clear()
+        measurements.mbi_module.cache_clear()
     assert _charges(people) == 0 and not (tmp_path / "x.parquet").exists()
 
 
