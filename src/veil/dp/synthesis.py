@@ -2,7 +2,7 @@
 
 Reads the lawful subjects' rows for the purpose from the analytics mirror (only
 the columns the purpose may see; never sealed identifiers or free text), runs
-MST (:mod:`veil.dp.synth`) with the dataset's contribution bound and numeric
+MST (:mod:`veil.dp.mst`) with the dataset's contribution bound and numeric
 bounds, and writes the synthetic rows to Parquet.
 
 Everything that can fail without the data — arguments, bounds, keys, the
@@ -28,9 +28,9 @@ import pyarrow.parquet as pq
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger, check_cost, ensure_dp_tables
 from veil.dp.mirror import Mirror, MirrorView
+from veil.dp.mst import SynthColumn, SynthResult, check_synthesis, synthesize
 from veil.dp.policy import NUMERIC, PolicyStore, effective_salt
 from veil.dp.query import QueryFailedError
-from veil.dp.synth import SynthColumn, SynthResult, check_synthesis, synthesize
 from veil.errors import InputError
 from veil.fileio import atomic_path
 from veil.vault.dataset import Column, DatasetCatalog, DType
