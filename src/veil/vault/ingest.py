@@ -148,13 +148,13 @@ class Ingestor:
                         ds, watch = self._prepare(
                             conn, dataset, subject_column, reader.names, batch, schema, ingest_id
                         )
-                        plan = _Plan(
+                        layout = _Layout(
                             ds, reader.names, conn.dialect.paramstyle, conn.dialect.identifier_preparer
                         )
                     # Before the batch is written: a column it shows must be sealed is sealed now.
-                    plan = watch.check(conn, plan, batch)
-                    ds = plan.ds
-                    done, skip, new = self._load_batch(conn, plan, batch, path, ingest_id, erased)
+                    layout = watch.check(conn, layout, batch)
+                    ds = layout.ds
+                    done, skip, new = self._load_batch(conn, layout, batch, path, ingest_id, erased)
                     rows, skipped, new_subjects = rows + done, skipped + skip, new_subjects + new
                     if self.progress:
                         self.progress(reader.bytes_read, reader.total_bytes)
@@ -299,19 +299,19 @@ class Ingestor:
 
     # -- rows ------------------------------------------------------------------------------
     def _load_batch(
-        self, conn: Connection, plan: _Plan, batch: Batch, path: Path, ingest_id: str, erased: set[str]
+        self, conn: Connection, layout: _Layout, batch: Batch, path: Path, ingest_id: str, erased: set[str]
     ) -> tuple[int, int, int]:
         """Seal, type and insert one batch; returns (rows written, rows skipped, new subjects).
 
         This is the hot path of ingest, so it works column by column with local
         names and one ``executemany`` per batch (no per-row SQLAlchemy work).
         """
-        ids = batch.columns[plan.ds.subject_column]
+        ids = batch.columns[layout.ds.subject_column]
         subject_ids: list[str] = []
         for i, raw in enumerate(ids):
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 raise InputError(
-                    f"{path}: {batch.where(i)}: empty subject id in column {plan.ds.subject_column!r}"
+                    f"{path}: {batch.where(i)}: empty subject id in column {layout.ds.subject_column!r}"
                 )
             subject_ids.append(raw.strip() if isinstance(raw, str) else str(raw))
         pseudonyms = self.ws.pseudonymize.many(subject_ids)
@@ -330,20 +330,20 @@ class Ingestor:
         row_keys = [keys[p] for p in kept_pseudonyms]
         suffixes = field_aad_suffixes(kept_pseudonyms, row_ids, [k.version for k in row_keys])
         aeads = [k.aead for k in row_keys]
-        for col in plan.file_columns:
+        for col in layout.file_columns:
             values = batch.columns[col.name]
             if skipped:
                 values = [values[i] for i in keep]
-            conv = plan.conv[col.name]
+            conv = layout.conv[col.name]
             try:
                 if col.sealed:
-                    out_columns.append(_seal_column(values, plan.prefix[col.name], suffixes, aeads, conv))
+                    out_columns.append(_seal_column(values, layout.prefix[col.name], suffixes, aeads, conv))
                 elif conv is _identity_text:
                     out_columns.append([v if v is None or type(v) is str else conv(v) for v in values])
                 else:
-                    done = plan.pre.pop(col.name, None)  # converted by the watch already
+                    done = layout.pre.pop(col.name, None)  # converted by the watch already
                     if done is None:
-                        out_columns.append(plan.convert(col.name, values))
+                        out_columns.append(layout.convert(col.name, values))
                     else:
                         out_columns.append([done[i] for i in keep] if skipped else done)
             except (ValueError, TypeError, OverflowError) as exc:
@@ -355,7 +355,7 @@ class Ingestor:
                     f"{path}: {where}: column {col.name!r} expects {col.dtype.value} values "
                     f"({str(exc).split(':')[0]}); fix the value or declare the column in a schema file"
                 ) from None
-        conn.exec_driver_sql(plan.insert_sql, list(zip(*out_columns, strict=True)))
+        conn.exec_driver_sql(layout.insert_sql, list(zip(*out_columns, strict=True)))
         return len(keep), skipped, created
 
     def _replace_old_rows(self, conn: Connection, ds: Dataset, ingest_id: str) -> int:
@@ -406,7 +406,7 @@ def _first_bad(values: Sequence[Any], conv: Callable[[Any], Any]) -> int | None:
     return None
 
 
-class _Plan:
+class _Layout:
     """Per-ingest constants: column order, converters and the INSERT statement."""
 
     def __init__(self, ds: Dataset, names: Sequence[str], paramstyle: str, prep: Any) -> None:
@@ -432,14 +432,14 @@ class _Plan:
         marks = ", ".join([mark] * len(cols))
         self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
 
-    def rebuilt(self, ds: Dataset) -> _Plan:
-        """The plan for ``ds`` (a column was sealed); remembered conversions of the others stay."""
-        plan = _Plan(ds, *self._args)
-        for c in plan.file_columns:
-            if plan.conv[c.name] is self.conv.get(c.name):
-                plan._memo[c.name] = self._memo[c.name]
-        plan.pre = {k: v for k, v in self.pre.items() if not ds.column(k).sealed}
-        return plan
+    def rebuilt(self, ds: Dataset) -> _Layout:
+        """The layout for ``ds`` (a column was sealed); remembered conversions of the others stay."""
+        layout = _Layout(ds, *self._args)
+        for c in layout.file_columns:
+            if layout.conv[c.name] is self.conv.get(c.name):
+                layout._memo[c.name] = self._memo[c.name]
+        layout.pre = {k: v for k, v in self.pre.items() if not ds.column(k).sealed}
+        return layout
 
     def convert(self, column: str, values: Sequence[Any]) -> list[Any]:
         """``converter(dtype)`` of each value (None stays None), remembering text values.
@@ -510,17 +510,17 @@ class _Watch:
         self.upgraded[col.name] = evidence.to_dict()
         return Column(col.name, col.sql_name, finding.category, DType.SEALED, col.position, evidence)
 
-    def check(self, conn: Connection, plan: _Plan, batch: Batch) -> _Plan:
+    def check(self, conn: Connection, layout: _Layout, batch: Batch) -> _Layout:
         self.batch += 1
-        plan.pre.clear()  # an earlier batch's conversions (one whose rows were all skipped)
+        layout.pre.clear()  # an earlier batch's conversions (one whose rows were all skipped)
         skip, self._scanned = self._scanned, set()
-        ds = plan.ds
-        for col in plan.file_columns:
+        ds = layout.ds
+        for col in layout.file_columns:
             watch = self.columns.get(col.name)
             if watch is None or col.name in skip:
                 continue
             values = batch.columns[col.name]
-            if watch.holds_while is None and col.name not in self.pinned and self._typed(plan, col, values):
+            if watch.holds_while is None and col.name not in self.pinned and self._typed(layout, col, values):
                 continue
             finding = watch.scan(values)
             if finding is None:
@@ -534,10 +534,10 @@ class _Watch:
                 continue
             ds = self.catalog.seal_column(conn, ds, col.name, finding.category, evidence, self.keys)
             self.upgraded[col.name] = evidence.to_dict()
-        return plan if ds is plan.ds else plan.rebuilt(ds)
+        return layout if ds is layout.ds else layout.rebuilt(ds)
 
     @staticmethod
-    def _typed(plan: _Plan, col: Column, values: Sequence[Any]) -> bool:
+    def _typed(layout: _Layout, col: Column, values: Sequence[Any]) -> bool:
         """Whether a typed column's values all convert to its type and so cannot hold an identifier.
 
         Dates, timestamps, booleans and numbers hold none, except numbers of 13+ digits (a
@@ -548,14 +548,14 @@ class _Watch:
         if col.dtype is DType.TEXT:
             return False
         try:
-            converted = plan.convert(col.name, values)
+            converted = layout.convert(col.name, values)
         except (ValueError, TypeError, OverflowError):
             return False
         if col.dtype in (DType.INT, DType.FLOAT):
             largest = max(map(abs, filter(partial(is_not, None), converted)), default=0)
             if largest >= 1e12:
                 return False
-        plan.pre[col.name] = converted
+        layout.pre[col.name] = converted
         return True
 
     def _evidence(self, finding: Finding, batch: Batch, number: int) -> Evidence:
