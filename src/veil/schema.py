@@ -1,7 +1,11 @@
 """The data store's fixed tables, in one place.
 
-Per-dataset attribute tables (``ds_<name>``) are created at ingest from the
-dataset's column list (see ``vault/dataset.py``). No table here holds a raw
+These are the tables as the code reads and writes them; they are made and changed only by
+the data store's schema revisions (``veil.migrations.data``, run by ``Workspace.init`` and
+``Workspace.open``), never by ``create_all`` at run time. A test checks that an upgraded
+store has every column defined here. Per-dataset attribute tables (``ds_<name>``) are data,
+not schema: they are created at ingest from the dataset's column list (see
+``vault/dataset.py``), like public lookup tables (``dp/public.py``). No table here holds a raw
 subject id: subjects are keyed by pseudonym, and identity fields are sealed
 under the subject's data key. Tables listed in :data:`DATA_TABLES` are what a
 data backup holds; the audit tables are deliberately not among them, so a
@@ -15,7 +19,6 @@ import sqlalchemy as sa
 __all__ = [
     "AUDIT_TABLES",
     "DATA_TABLES",
-    "DP_TABLES",
     "audit_head",
     "audit_log",
     "audit_subjects",
@@ -27,6 +30,8 @@ __all__ = [
     "dp_policies",
     "erasures_applied",
     "metadata",
+    "pii_erased",
+    "pii_tokens",
     "public_tables",
     "purposes",
     "subjects",
@@ -200,7 +205,28 @@ public_tables = sa.Table(
     sa.Column("created_at", TS, nullable=False),
 )
 
-DP_TABLES = (dp_policies, dp_budgets, dp_ledger, public_tables)
+# -- PII token mappings (veil.pii.mapping) -------------------------------------------------
+pii_tokens = sa.Table(
+    "pii_tokens",
+    metadata,
+    sa.Column("namespace", sa.String(32), primary_key=True),
+    sa.Column("value_mac", sa.String(64), primary_key=True),  # or "forgotten:<random>" (erased)
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("token", sa.Text, nullable=False),
+    sa.Column("sealed_value", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.UniqueConstraint("namespace", "kind", "seq", name="uq_pii_tokens_seq"),
+    sa.Index("ix_pii_tokens_token", "namespace", "token"),
+)
+
+#: Keyed hashes of erased subjects' identity values (veil.pii.mapping.ErasedValues).
+pii_erased = sa.Table(
+    "pii_erased",
+    metadata,
+    sa.Column("value_mac", sa.String(64), primary_key=True),
+    sa.Column("created_at", TS, nullable=False),
+)
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).
 DATA_TABLES = (purposes, subjects, consent_events, datasets, dataset_columns)

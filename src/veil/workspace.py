@@ -13,6 +13,11 @@ Layout of a default workspace::
       keys/              0700, never part of a data backup
         kek.json         key-encryption key (0600; file provider only)
         keystore.db      wrapped per-subject data keys, tombstones, audit anchor
+
+Both databases carry a schema revision (see :mod:`veil.migrations`): :meth:`Workspace.init`
+makes them by running their revisions, and :meth:`Workspace.open` upgrades an older
+workspace in place (one transaction per store) or refuses one made by a newer Veil before
+it writes anything. No other code runs DDL on the fixed tables.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from veil.crypto.provider import FileKeyProvider, KeyProvider, make_provider
 from veil.crypto.pseudonym import Pseudonymizer
 from veil.database import make_engine, writer
 from veil.errors import ConfigError, VeilError
-from veil.schema import metadata, workspace_meta
+from veil.migrations import DATA_CHAIN, KEYSTORE_CHAIN, SchemaState
+from veil.schema import workspace_meta
 
 __all__ = ["Workspace"]
 
@@ -54,6 +60,7 @@ class Workspace:
     """An open Veil workspace. Use :meth:`init` or :meth:`open`; close when done."""
 
     def __init__(self, root: Path, config: WorkspaceConfig) -> None:
+        """Engines and services only: no I/O beyond reading the key file, no DDL."""
         self.root = root
         self.config = config
         self.engine: Engine = make_engine(config.data_url(root))
@@ -95,9 +102,8 @@ class Workspace:
             with writer(engine).begin() as conn:
                 if sa.inspect(conn).has_table(workspace_meta.name):
                     raise ConfigError("the database already holds a Veil workspace; use another database")
-                metadata.create_all(conn)
+                DATA_CHAIN.upgrade_in(conn)
                 conn.execute(workspace_meta.insert().values(key="workspace_id", value=config.workspace_id))
-                conn.execute(workspace_meta.insert().values(key="schema_version", value="1"))
         finally:
             engine.dispose()
         data_file = root / "veil.db"
@@ -119,9 +125,36 @@ class Workspace:
         root = (root or default_workspace_dir()).resolve()
         config = WorkspaceConfig.load(root)
         ws = cls(root, config)
-        ws._check_pairing()
-        ws._recover()
+        try:
+            ws._check_pairing()
+            ws.upgrade()
+            ws._recover()
+        except BaseException:
+            ws.close()
+            raise
         return ws
+
+    def schema(self) -> list[SchemaState]:
+        """Where the key store and the data store stand against this code's schema revisions.
+
+        Raises :class:`~veil.errors.SchemaVersionError` for a store made by a newer Veil.
+        """
+        return [KEYSTORE_CHAIN.state(self.keystore.engine), DATA_CHAIN.state(self.engine)]
+
+    def upgrade(self) -> dict[str, list[str]]:
+        """Bring both stores to this code's schema; returns the revisions applied per store.
+
+        Run by :meth:`open` (one read per store when both are current). Both stores are
+        checked before either is written, so a workspace with a store from a newer Veil is
+        left untouched. Each store upgrades in one transaction under its write lock; a store
+        that another process upgraded meanwhile is found current under the lock.
+        """
+        chains = ((KEYSTORE_CHAIN, self.keystore.engine), (DATA_CHAIN, self.engine))
+        if all(chain.current(engine) == (chain.head,) for chain, engine in chains):
+            return {}
+        for chain, engine in chains:
+            chain.state(engine)  # refuses a newer store before anything is written
+        return {chain.store: chain.upgrade(engine) for chain, engine in chains}
 
     def _recover(self) -> None:
         """Finish what a killed command left: pending erasures, data keys of dead ingests.

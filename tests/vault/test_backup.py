@@ -33,7 +33,7 @@ from veil.errors import BackupError
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.schema import DATA_TABLES, datasets, dp_ledger
-from veil.vault import backup as backup_module
+from veil.vault import backup_format as backup_module
 from veil.vault.backup import MAGIC, create_backup, describe, restore_backup
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
@@ -213,6 +213,7 @@ def test_a_stolen_backup_holds_no_attribute_value_or_pseudonym(full_ws: Workspac
     header = json.loads(blob[12 : 12 + header_len])
     assert set(header) == {
         "format",
+        "schema",
         "workspace_id",
         "created_at",
         "backup_id",
@@ -535,7 +536,7 @@ def test_replacing_a_backup_is_atomic_and_a_failure_keeps_the_old_one(
     def broken(self: Any, *args: Any) -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr(backup_module._PayloadWriter, "table", broken)
+    monkeypatch.setattr(backup_module.PayloadWriter, "table", broken)
     with pytest.raises(OSError, match="disk full"):
         create_backup(full_ws, out)
     assert file_digest(out) == old
@@ -548,11 +549,11 @@ KILL_BACKUP = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from veil.vault import backup
+    from veil.vault import backup, backup_format
     from veil.workspace import Workspace
-    backup.CHUNK_BYTES = 2048
+    backup_format.CHUNK_BYTES = 2048
     frames = 0
-    real = backup._SealedWriter._frame
+    real = backup_format.SealedWriter._frame
     def frame(self, plain, *, final):
         global frames
         real(self, plain, final=final)
@@ -560,7 +561,7 @@ KILL_BACKUP = textwrap.dedent(
         if frames == int(sys.argv[3]):
             self.out.flush()
             os.kill(os.getpid(), signal.SIGKILL)
-    backup._SealedWriter._frame = frame
+    backup_format.SealedWriter._frame = frame
     with Workspace.open(Path(sys.argv[1])) as ws:
         backup.create_backup(ws, Path(sys.argv[2]))
     """
@@ -605,18 +606,18 @@ KILL_RESTORE = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from veil.vault import backup
+    from veil.vault import backup, backup_format
     from veil.workspace import Workspace
     backup.ROWS_PER_BATCH = 20
     batches = 0
-    real = backup._decode
+    real = backup.decode_blobs
     def decode(rows, blobs):
         global batches
         real(rows, blobs)
         batches += 1
         if batches == int(sys.argv[3]):
             os.kill(os.getpid(), signal.SIGKILL)
-    backup._decode = decode
+    backup.decode_blobs = decode
     with Workspace.open(Path(sys.argv[1])) as ws:
         backup.restore_backup(ws, Path(sys.argv[2]))
     """

@@ -15,10 +15,11 @@ same transaction as the keys it is about:
   The keys of a run that died with its transaction open are orphans; the next open finds
   the run by its dead process and takes its keys back (``veil.vault.subject``).
 
-The journal also installs the key store's one constraint, that **a tombstoned pseudonym
-never gets a data key again**: a trigger on ``deks`` (SQLite and PostgreSQL) skips the
-insert of a key whose pseudonym has a tombstone. ``KeyStore.get_or_create`` reads back
-what was stored and treats a skipped key as erased.
+The key store's one constraint goes with the journal, that **a tombstoned pseudonym never
+gets a data key again**: a trigger on ``deks`` (SQLite and PostgreSQL) skips the insert of a
+key whose pseudonym has a tombstone. ``KeyStore.get_or_create`` reads back what was stored
+and treats a skipped key as erased. The journal's tables and that trigger are made by the key
+store's schema revisions (``veil.migrations.keystore``), never by this module.
 
 Nothing here holds personal data in the clear: pseudonyms (as the tombstones do) and,
 for the PII-token step, the keyed MACs under which the token store already files values.
@@ -39,13 +40,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from veil import clock
-from veil.database import is_sqlite, select_in, writer
+from veil.database import select_in, writer
 
-__all__ = ["ErasureRecord", "IngestRun", "Journal", "install"]
-
-#: Version of the journal's tables and trigger (``keystore_meta`` key :data:`_SCHEMA_KEY`).
-SCHEMA_VERSION = "1"
-_SCHEMA_KEY = "journal_schema"
+__all__ = ["ErasureRecord", "IngestRun", "Journal"]
 
 _meta = sa.MetaData()
 _erasures = sa.Table(
@@ -84,22 +81,6 @@ _ingest_runs = sa.Table(
     sa.Column("started_at", sa.String(32), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),  # running | ended
 )
-
-_SQLITE_TRIGGER = (
-    "CREATE TRIGGER IF NOT EXISTS deks_refuse_erased BEFORE INSERT ON deks FOR EACH ROW "
-    "WHEN EXISTS (SELECT 1 FROM tombstones WHERE pseudonym = NEW.pseudonym) "
-    "BEGIN SELECT RAISE(IGNORE); END"
-)
-_PG_TRIGGER = (
-    "CREATE OR REPLACE FUNCTION veil_deks_refuse_erased() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN IF EXISTS (SELECT 1 FROM tombstones WHERE pseudonym = NEW.pseudonym) THEN RETURN NULL; "
-    "END IF; RETURN NEW; END $$",
-    "DROP TRIGGER IF EXISTS deks_refuse_erased ON deks",
-    "CREATE TRIGGER deks_refuse_erased BEFORE INSERT ON deks FOR EACH ROW "
-    "EXECUTE FUNCTION veil_deks_refuse_erased()",
-)
-#: Reason recorded for subjects found with a key after their tombstone (the pre-journal ingest race).
-RESURRECTED = "resurrected_key_found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,68 +137,6 @@ def _proc_start(pid: int) -> str | None:
 
 
 _HOST = socket.gethostname()[:255]
-
-
-def install(engine: Engine) -> None:
-    """Create the journal's tables and the DEK trigger if this key store lacks them.
-
-    One indexed read when the store is current. An older store is upgraded in place: besides
-    the tables, any data key found for a tombstoned pseudonym (left by the ingest race this
-    journal closes) is destroyed and its subjects recorded as a pending erasure, and every
-    earlier run that tagged keys is recorded as ended, so the next open checks its keys.
-    """
-    query = sa.text("SELECT value FROM keystore_meta WHERE key = :k")
-    with engine.connect() as conn:
-        if conn.execute(query, {"k": _SCHEMA_KEY}).scalar_one_or_none() == SCHEMA_VERSION:
-            return
-    with writer(engine).begin() as conn:
-        if not is_sqlite(conn):
-            conn.exec_driver_sql("LOCK TABLE keystore_meta IN EXCLUSIVE MODE")
-        if conn.execute(query, {"k": _SCHEMA_KEY}).scalar_one_or_none() == SCHEMA_VERSION:
-            return
-        _meta.create_all(conn)
-        if is_sqlite(conn):
-            conn.exec_driver_sql(_SQLITE_TRIGGER)
-        else:
-            for statement in _PG_TRIGGER:
-                conn.exec_driver_sql(statement)
-        now = clock.now_iso()
-        resurrected = [
-            str(r[0])
-            for r in conn.exec_driver_sql(
-                "SELECT pseudonym FROM deks WHERE pseudonym IN (SELECT pseudonym FROM tombstones) "
-                "ORDER BY pseudonym"
-            )
-        ]
-        if resurrected:
-            conn.exec_driver_sql("DELETE FROM deks WHERE pseudonym IN (SELECT pseudonym FROM tombstones)")
-            Journal.insert_erasure(
-                conn, resurrected, RESURRECTED, "subject.erase", {}, len(resurrected), {}, now
-            )
-        origins = [
-            str(r[0])
-            for r in conn.exec_driver_sql("SELECT DISTINCT origin FROM deks WHERE origin IS NOT NULL")
-        ]
-        if origins:
-            conn.execute(
-                _ingest_runs.insert(),
-                [
-                    {
-                        "origin": o,
-                        "host": "",
-                        "pid": 0,
-                        "proc_start": None,
-                        "started_at": now,
-                        "state": "ended",
-                    }
-                    for o in origins
-                ],
-            )
-        conn.execute(sa.text("DELETE FROM keystore_meta WHERE key = :k"), {"k": _SCHEMA_KEY})
-        conn.execute(
-            sa.text("INSERT INTO keystore_meta (key, value) VALUES (:k, :v)"),
-            {"k": _SCHEMA_KEY, "v": SCHEMA_VERSION},
-        )
 
 
 def _loads(text: str | None) -> dict[str, Any]:

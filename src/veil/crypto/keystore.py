@@ -13,16 +13,18 @@ deliberately apart from the data store, so that:
   workspace's audit key (a named secret wrapped by the KEK, made with the store), and a
   genesis anchor is written when the store is created: an anchor can be neither forged,
   moved, copied from another workspace nor legitimately absent.
+
+The tables are in :mod:`veil.crypto.keystore_tables` and made by the key store's schema
+revisions (``veil.migrations.keystore``); KEK rotation is :mod:`veil.crypto.rotation`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -34,63 +36,25 @@ from sqlalchemy.engine import Connection, Engine
 from veil import clock
 from veil.crypto.envelope import DEK_BYTES, DataKey, dek_aad
 from veil.crypto.journal import Journal
-from veil.crypto.journal import install as install_journal
+from veil.crypto.keystore_tables import anchor as _anchor
+from veil.crypto.keystore_tables import deks as _deks
+from veil.crypto.keystore_tables import keystore_meta as _ks_meta
+from veil.crypto.keystore_tables import secret_aad as _secret_aad
+from veil.crypto.keystore_tables import secrets as _secrets
+from veil.crypto.keystore_tables import tombstones as _tombstones
 from veil.crypto.provider import KeyProvider
+from veil.crypto.rotation import ROTATE_BATCH, RotationResult, rotate
 from veil.database import blob_params, checkpoint, is_sqlite, make_engine, marks, select_in, writer
 from veil.errors import AuditError, ConfigError
+from veil.migrations import KEYSTORE_CHAIN
 
 __all__ = ["AUDIT_KEY", "BACKUP_KEY", "AuditAnchor", "KeyStore", "RotationResult", "audit_mac"]
-
-_meta = sa.MetaData()
-_deks = sa.Table(
-    "deks",
-    _meta,
-    sa.Column("pseudonym", sa.String(32), primary_key=True),
-    sa.Column("dek_version", sa.Integer, nullable=False),
-    sa.Column("kek_version", sa.String(32), nullable=False),
-    sa.Column("wrapped", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    # The ingest (or other bulk run) that made the key, so a failed run can take its keys back.
-    sa.Column("origin", sa.String(16), nullable=True),
-    sa.Index("ix_deks_origin", "origin"),
-)
-_tombstones = sa.Table(
-    "tombstones",
-    _meta,
-    sa.Column("pseudonym", sa.String(32), primary_key=True),
-    sa.Column("erased_at", sa.String(32), nullable=False),
-    sa.Column("reason", sa.String(64), nullable=False),
-)
-_secrets = sa.Table(
-    "secrets",
-    _meta,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("kek_version", sa.String(32), nullable=False),
-    sa.Column("wrapped", sa.LargeBinary, nullable=False),
-)
-_anchor = sa.Table(
-    "audit_anchor",
-    _meta,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
-    # HMAC-SHA256 of (workspace id, seq, hash) under the audit key, see audit_mac().
-    sa.Column("mac", sa.String(64), nullable=False),
-)
-_ks_meta = sa.Table(
-    "keystore_meta",
-    _meta,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
 
 PSEUDONYM_KEY = "pseudonym_key"
 #: Authenticates the audit log's head and its anchor (HMAC-SHA256); made with the store.
 AUDIT_KEY = "audit_key"
 #: Encrypts data backups (a per-backup key is derived from it); made by the first backup.
 BACKUP_KEY = "backup_key"
-#: Re-wrapped data keys per rotation transaction: bounds memory (and lock hold time).
-ROTATE_BATCH = 5000
 GENESIS_HASH = "0" * 64
 
 
@@ -98,15 +62,6 @@ GENESIS_HASH = "0" * 64
 class AuditAnchor:
     seq: int
     hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class RotationResult:
-    new_version: str
-    rewrapped: int
-    retired: list[str]
-    #: True when this run finished a rotation that an earlier, interrupted run had started.
-    resumed: bool = False
 
 
 class KeyStore:
@@ -128,11 +83,11 @@ class KeyStore:
 
     @classmethod
     def create(cls, url: str, provider: KeyProvider, workspace_id: str) -> KeyStore:
+        """Make the store's tables (its schema revisions, see veil.migrations) and first secrets."""
         engine = make_engine(url)
-        _meta.create_all(engine)
-        install_journal(engine)
         store = cls(engine, provider)
         with store.writer.begin() as conn:
+            KEYSTORE_CHAIN.upgrade_in(conn)
             if conn.execute(sa.select(_ks_meta.c.value).where(_ks_meta.c.key == "workspace_id")).first():
                 raise ConfigError("the key store already belongs to a workspace")
             conn.execute(_ks_meta.insert().values(key="workspace_id", value=workspace_id))
@@ -148,9 +103,8 @@ class KeyStore:
 
     @classmethod
     def open(cls, url: str, provider: KeyProvider) -> KeyStore:
-        engine = make_engine(url)
-        install_journal(engine)  # one read when current; upgrades an older key store in place
-        return cls(engine, provider)
+        """Open an existing store; no DDL (``Workspace.open`` upgrades its schema first)."""
+        return cls(make_engine(url), provider)
 
     def workspace_id(self) -> str:
         with self.engine.connect() as conn:
@@ -398,116 +352,8 @@ class KeyStore:
     def rotate(
         self, *, batch_size: int = ROTATE_BATCH, progress: Callable[[int, int], None] | None = None
     ) -> RotationResult:
-        """Re-wrap every DEK and secret under a new KEK; sealed data is not touched.
-
-        With a provider that can make keys, a new KEK is generated first; with the
-        environment provider, the new KEK is ``$VEIL_KEK`` and the old one
-        ``$VEIL_KEK_PREVIOUS``.
-
-        Streamed: data keys are re-wrapped ``batch_size`` at a time, in key order (keyset
-        pagination on the primary key), one short write transaction per batch, so memory
-        stays flat however many subjects there are and other writers are not locked out.
-        Crash-safe: each row carries the version of the KEK that wraps it and is updated
-        with its new wrap in one statement, and old KEKs are retired only after no key uses
-        them, so a rotation killed at any point leaves every key unwrappable by the old or
-        the new KEK; running it again finishes it (a provider still holding more than one
-        KEK is mid-rotation, and is not given yet another one). ``progress(done, total)``
-        is called before the first batch and after each committed one.
-        """
-        if batch_size < 1:
-            raise ValueError("batch_size must be positive")
-        provider = self.provider
-        resumed = provider.can_generate and len(provider.versions()) > 1
-        if provider.can_generate and not resumed:
-            provider.generate()
-        new_version, wrap = provider.wrapper()
-        unwrappers: dict[str, Callable[[bytes, bytes], bytes]] = {}
-        rewrapped = 0
-
-        def rewrap(kek_version: str, blob: bytes, aad: bytes) -> bytes:
-            unwrap = unwrappers.get(kek_version)
-            if unwrap is None:
-                unwrap = unwrappers[kek_version] = provider.unwrapper(kek_version)
-            return wrap(unwrap(blob, aad), aad)
-
-        secrets_left = sa.select(_secrets.c.name, _secrets.c.kek_version, _secrets.c.wrapped).where(
-            _secrets.c.kek_version != new_version
-        )
-        secret_update = (
-            _secrets.update()
-            .where(_secrets.c.name == sa.bindparam("n"))
-            .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w"))
-        )
-
-        def rewrap_secrets(conn: Connection) -> None:
-            rows = conn.execute(secrets_left).all()
-            if rows:
-                updates = [
-                    {"n": n, "kv": new_version, "w": rewrap(kv, bytes(w), _secret_aad(n))}
-                    for n, kv, w in rows
-                ]
-                conn.execute(secret_update, updates)
-
-        page = (
-            sa.select(_deks.c.pseudonym, _deks.c.dek_version, _deks.c.kek_version, _deks.c.wrapped)
-            .where(_deks.c.pseudonym > sa.bindparam("after"), _deks.c.kek_version != new_version)
-            .order_by(_deks.c.pseudonym)
-            .limit(batch_size)
-        )
-        update = (
-            _deks.update()
-            .where(_deks.c.pseudonym == sa.bindparam("p"))
-            .values(kek_version=sa.bindparam("kv"), wrapped=sa.bindparam("w"))
-        )
-
-        def rewrap_page(conn: Connection, after: str) -> str | None:
-            """Re-wrap the next page after ``after``; return its last pseudonym (None: no more)."""
-            rows = conn.execute(page, {"after": after}).all()
-            if not rows:
-                return None
-            conn.execute(
-                update,
-                [
-                    {"p": p, "kv": new_version, "w": rewrap(kv, bytes(w), dek_aad(p, dv))}
-                    for p, dv, kv, w in rows
-                ],
-            )
-            nonlocal rewrapped
-            rewrapped += len(rows)
-            return str(rows[-1][0])
-
-        with self.writer.connect() as conn, _small_page_cache(conn):
-            with conn.begin():
-                rewrap_secrets(conn)
-                total = int(
-                    conn.execute(
-                        sa.select(sa.func.count())
-                        .select_from(_deks)
-                        .where(_deks.c.kek_version != new_version)
-                    ).scalar_one()
-                )
-            if progress is not None:
-                progress(0, total)
-            after: str | None = ""
-            while after is not None:  # one short write transaction per page
-                with conn.begin():
-                    after = rewrap_page(conn, after)
-                if after is not None and progress is not None:
-                    progress(rewrapped, max(total, rewrapped))
-            # The closing pass, and the retirement of the old KEKs, under the key store's write
-            # lock: keys or secrets that another process wrapped under an old KEK meanwhile
-            # (behind the cursor) are re-wrapped here, and a writer that wrapped under the old
-            # KEK before it is retired checks the current KEK again once it holds the lock
-            # (see get_or_create).
-            with conn.begin():
-                rewrap_secrets(conn)
-                after = ""
-                while after is not None:
-                    after = rewrap_page(conn, after)
-                retired = [v for v in provider.versions() if v != new_version]
-                provider.retire(new_version)
-        checkpoint(self.engine)
-        return RotationResult(new_version=new_version, rewrapped=rewrapped, retired=retired, resumed=resumed)
+        """Re-wrap every DEK and secret under a new KEK (streamed, resumable: see veil.crypto.rotation)."""
+        return rotate(self.engine, self.provider, batch_size=batch_size, progress=progress)
 
     def kek_versions_in_use(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -594,31 +440,6 @@ def _secret_row(conn: Connection, name: str) -> tuple[str, bytes]:
         sa.select(_secrets.c.kek_version, _secrets.c.wrapped).where(_secrets.c.name == name)
     ).one()
     return str(row.kek_version), bytes(row.wrapped)
-
-
-#: SQLite page cache (KiB) of the connection that rotates: the rotation reads every key once,
-#: in order, so a large cache only holds pages it will not read again (and is most of its RSS).
-ROTATE_CACHE_KIB = 8192
-
-
-@contextlib.contextmanager
-def _small_page_cache(conn: Connection) -> Iterator[None]:
-    """Give ``conn`` (a SQLite connection of the pool) a small page cache while inside."""
-    if not is_sqlite(conn):
-        yield
-        return
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    before = raw.execute("PRAGMA cache_size").fetchone()[0]
-    raw.execute(f"PRAGMA cache_size=-{ROTATE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size={int(before)}")
-
-
-def _secret_aad(name: str) -> bytes:
-    return f"veil:secret1|{name}".encode()
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
