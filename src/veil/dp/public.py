@@ -81,9 +81,6 @@ class PublicTables:
         return self.dir / f"{name}.parquet"
 
     def add(self, name: str, path: Path, *, replace: bool = False) -> dict[str, Any]:
-        from veil.dp.budget import ensure_dp_tables
-
-        ensure_dp_tables(self.ws)
         validate_name("table", name)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise InputError(
@@ -127,9 +124,6 @@ class PublicTables:
         return {"name": name, "rows": table.num_rows, "columns": dict(columns), "sha256": digest}
 
     def list(self) -> list[dict[str, Any]]:
-        from veil.dp.budget import ensure_dp_tables
-
-        ensure_dp_tables(self.ws)
         with self.ws.engine.connect() as conn:
             return [
                 {
@@ -177,7 +171,7 @@ class PublicTables:
             f"pub_{name}", meta, *[sa.Column(f.name, _SA[_logical(f.type)]) for f in table.schema]
         )
         sql_table.drop(conn, checkfirst=True)
-        sql_table.create(conn)
+        sql_table.create(conn)  # a lookup table is data, not schema: no schema revision makes it
         if table.num_rows:
             conn.execute(sql_table.insert(), table.to_pylist())
 

@@ -57,6 +57,7 @@ from sqlalchemy.engine import Connection, Engine
 from veil import clock
 from veil.database import writer
 from veil.errors import ConflictError, CryptoError
+from veil.schema import pii_erased, pii_tokens
 
 __all__ = [
     "ERASURE_STEP",
@@ -82,27 +83,6 @@ FREE_ATTEMPTS = 16
 _CHUNK = 500
 _FORGOTTEN = "forgotten:"
 
-_meta = sa.MetaData()
-pii_tokens = sa.Table(
-    "pii_tokens",
-    _meta,
-    sa.Column("namespace", sa.String(32), primary_key=True),
-    sa.Column("value_mac", sa.String(64), primary_key=True),  # or "forgotten:<random>" (erased)
-    sa.Column("kind", sa.String(64), nullable=False),
-    sa.Column("seq", sa.Integer, nullable=False),
-    sa.Column("token", sa.Text, nullable=False),
-    sa.Column("sealed_value", sa.LargeBinary, nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.UniqueConstraint("namespace", "kind", "seq", name="uq_pii_tokens_seq"),
-    sa.Index("ix_pii_tokens_token", "namespace", "token"),
-)
-
-pii_erased = sa.Table(
-    "pii_erased",
-    _meta,
-    sa.Column("value_mac", sa.String(64), primary_key=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-)
 _SPACES = re.compile(r"\s+")
 
 #: Makes the candidate token for (kind, value, seq, attempt); ``seq`` numbers the kind's
@@ -129,23 +109,16 @@ def derive_key(secret: bytes, label: str, length: int = 32) -> bytes:
 
 
 class TokenStore:
-    """Token <-> value mapping, sealed; the table is created on first use."""
+    """Token <-> value mapping, sealed (table ``pii_tokens``, made by the data store's schema revisions)."""
 
     def __init__(self, engine: Engine, secret: bytes) -> None:
         self.engine = engine
         self._writer = writer(engine)
         self._mac_key = derive_key(secret, "veil:pii.mapping:mac:v1")
         self._aead = AESGCM(derive_key(secret, "veil:pii.mapping:seal:v1"))
-        self._ready = False
 
     def __repr__(self) -> str:
         return f"TokenStore(backend={self.engine.dialect.name!r})"
-
-    def ensure_table(self) -> None:
-        if not self._ready:
-            with self._writer.begin() as conn:
-                _meta.create_all(conn, checkfirst=True)
-            self._ready = True
 
     # -- crypto ----------------------------------------------------------------------------
     def value_mac(self, namespace: str, kind: str, value: str) -> str:
@@ -191,7 +164,6 @@ class TokenStore:
         """
         if not items:
             return []
-        self.ensure_table()
         macs = [self.value_mac(namespace, kind, value) for kind, value in items]
         with self._writer.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -290,7 +262,7 @@ class TokenStore:
     def lookup(self, namespace: str, tokens: Sequence[str]) -> dict[str, MappedValue]:
         """Unseal the values of those ``tokens`` that exist in ``namespace``."""
         wanted = list(dict.fromkeys(tokens))
-        if not wanted or not self._has_table():
+        if not wanted:
             return {}
         out: dict[str, MappedValue] = {}
         with self.engine.connect() as conn:
@@ -313,7 +285,7 @@ class TokenStore:
         old file's ``<PERSON_7>`` must not unmask to someone else). Its token then never
         unmasks again, and a later run gives the value a new token.
         """
-        if not items or not self._has_table():
+        if not items:
             return 0
         return self.forget_macs(self._macs(namespaces, items))
 
@@ -323,7 +295,7 @@ class TokenStore:
     def existing_macs(self, namespaces: Sequence[str], items: Sequence[tuple[str, str]]) -> list[str]:
         """The lookup keys of the ``(kind, value)`` pairs that have a token now (for erasure,
         which records them while it can still read the values, and forgets them later)."""
-        if not items or not self._has_table():
+        if not items:
             return []
         macs = self._macs(namespaces, items)
         found: set[str] = set()
@@ -341,7 +313,7 @@ class TokenStore:
 
     def forget_macs(self, macs: Sequence[str], conn: Connection | None = None) -> int:
         """:meth:`forget` by lookup keys; in ``conn``'s transaction if given. Idempotent."""
-        if not macs or not self._has_table():
+        if not macs:
             return 0
         if conn is None:
             with self._writer.begin() as own:
@@ -366,19 +338,11 @@ class TokenStore:
         return gone
 
     def count(self, namespace: str) -> int:
-        if not self._has_table():
-            return 0
         with self.engine.connect() as conn:
             n = conn.execute(
                 sa.select(sa.func.count()).select_from(pii_tokens).where(pii_tokens.c.namespace == namespace)
             ).scalar_one()
         return int(n)
-
-    def _has_table(self) -> bool:
-        if not self._ready:
-            with self.engine.connect() as conn:
-                self._ready = sa.inspect(conn).has_table(pii_tokens.name)
-        return self._ready
 
 
 def _aad(namespace: str, token: str) -> bytes:
@@ -401,7 +365,6 @@ class ErasedValues:
         self.engine = engine
         self._writer = writer(engine)
         self._key = derive_key(secret, "veil:pii.erased:v1")
-        self._ready = False
 
     def __repr__(self) -> str:
         return f"ErasedValues(backend={self.engine.dialect.name!r})"
@@ -422,8 +385,6 @@ class ErasedValues:
         return self._record(conn, list(macs))
 
     def _record(self, conn: Connection, macs: list[str]) -> int:
-        _meta.create_all(conn, tables=[pii_erased], checkfirst=True)
-        self._ready = True
         wanted = sorted(set(macs))
         have: set[str] = set()
         for i in range(0, len(wanted), _CHUNK):
@@ -446,7 +407,7 @@ class ErasedValues:
         for v in set(values):
             by_mac.setdefault(self.mac(v), []).append(v)
         found = {v for m in set(pending) & by_mac.keys() for v in by_mac[m]}
-        if not by_mac or not self._has_table():
+        if not by_mac:
             return found
         macs = sorted(by_mac)
         with self.engine.connect() as conn:
@@ -459,13 +420,5 @@ class ErasedValues:
         return found
 
     def count(self) -> int:
-        if not self._has_table():
-            return 0
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(pii_erased)).scalar_one())
-
-    def _has_table(self) -> bool:
-        if not self._ready:
-            with self.engine.connect() as conn:
-                self._ready = sa.inspect(conn).has_table(pii_erased.name)
-        return self._ready

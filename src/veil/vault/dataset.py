@@ -334,6 +334,8 @@ class DatasetCatalog:
                     for c in columns
                 ],
             )
+        # A dataset's own table is data, not schema (its columns come from the file), so it is made
+        # here and not by a schema revision (veil.migrations), like public lookup tables.
         ds.table.create(conn)  # the pseudonym index is built by the ingest once rows are in
         return ds
 
