@@ -20,7 +20,6 @@ from veil.errors import ConfigError, ConflictError
 from veil.pii.anonymizer import Anonymizer, Unmasker
 from veil.pii.entity import Entity
 from veil.pii.operators import (
-    DATE_FORMATS,
     EncryptOperator,
     HashOperator,
     MaskOperator,
@@ -29,12 +28,10 @@ from veil.pii.operators import (
     RedactOperator,
     ReplaceOperator,
     SurrogateOperator,
-    date_style,
     default_registry,
-    luhn_valid,
-    render_date,
     token_kind,
 )
+from veil.pii.surrogates import DATE_FORMATS, date_style, luhn_valid, render_date
 from veil.workspace import Workspace
 
 KEY = bytes(range(32))

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from veil.pii.engine import PiiEngine
 from veil.pii.entity import Entity
 from veil.pii.proxy_detect import FairTurns, KnownValues, RequestDetector
-from veil.pii.proxy_schema import ProxyRefusal, SseRestorer, mask_request, restore_completion
+from veil.pii.proxy_restore import SseRestorer, restore_completion
+from veil.pii.proxy_schema import ProxyRefusal, mask_request
 from veil.pii.proxy_text import PLACEHOLDER_PATTERN, PlaceholderMap
 
 EMAIL = "ada@example.com"

@@ -18,6 +18,7 @@ The pieces:
 - :mod:`veil.pii.proxy_detect` detects for a whole request in a worker thread, one
   segment at a time in first-come-first-served turns, so one 10 MB prompt does not stall
   the other clients;
+- :mod:`veil.pii.proxy_restore` puts the values back into the answer, whole or streamed;
 - :mod:`veil.pii.proxy_text` holds :class:`PlaceholderMap` and :class:`StreamRestorer`;
 - this module is the web app: :func:`create_app` with :class:`ProxySettings`.
 
@@ -55,15 +56,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from veil.errors import ConfigError
 from veil.pii.proxy_detect import Detector, FairTurns, RequestDetector
-from veil.pii.proxy_schema import (
-    MediaPolicy,
-    ProxyRefusal,
-    SseRestorer,
-    UnknownPolicy,
-    WalkedRequest,
-    mask_request,
-    restore_completion,
-)
+from veil.pii.proxy_restore import SseRestorer, restore_completion
+from veil.pii.proxy_schema import MediaPolicy, ProxyRefusal, UnknownPolicy, WalkedRequest, mask_request
 from veil.pii.proxy_text import PLACEHOLDER_PATTERN, PlaceholderMap, StreamRestorer, placeholder_tag
 from veil.workspace import Workspace
 

@@ -1,0 +1,296 @@
+"""Surrogate values: a realistic fake of the same type and format as a detected value.
+
+A generator ``(value, rng, fake) -> surrogate`` draws from a seeded ``random.Random`` and a
+seeded Faker (both seeded by :class:`veil.pii.operators.SurrogateOperator` from a keyed
+HMAC of the value, so the same value always gets the same fake). Formats are kept: a card
+of the same length and layout with a valid Luhn digit, a phone number with the same digit
+layout and punctuation, an IBAN with valid check digits, a date in the same format
+(:func:`date_style` finds it, :func:`render_date` writes it), an e-mail address on a
+reserved example domain. Types without a generator keep their layout (:func:`surrogate_of`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import re
+import string
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from veil.pii.entity import EntityType
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+__all__ = [
+    "DATE_FORMATS",
+    "GENERATORS",
+    "SurrogateMaker",
+    "date_style",
+    "luhn_valid",
+    "render_date",
+    "surrogate_of",
+]
+
+SurrogateMaker = Callable[[str, random.Random, "Faker"], str]
+"""``generate(value, rng, fake) -> surrogate`` for one entity type."""
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for i, c in enumerate(reversed(digits)):
+        d = int(c)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _luhn_digit(body: str) -> str:
+    for d in "0123456789":
+        if luhn_valid(body + d):
+            return d
+    raise AssertionError("unreachable: one Luhn digit always fits")
+
+
+def _with_case(template: str, fake: str) -> str:
+    if template.isupper():
+        return fake.upper()
+    if template.islower():
+        return fake.lower()
+    return fake
+
+
+def _generic(value: str, rng: random.Random, fake: Faker) -> str:
+    """Same layout: a digit for a digit, a letter of the same case for a letter."""
+    out = []
+    for c in value:
+        if c.isdigit():
+            out.append(rng.choice(string.digits))
+        elif c.isalpha() and c.isascii():
+            out.append(rng.choice(string.ascii_uppercase if c.isupper() else string.ascii_lowercase))
+        elif c.isalpha():
+            out.append(rng.choice(string.ascii_lowercase))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _fill_digits(value: str, digits: str) -> str:
+    it = iter(digits)
+    return "".join(next(it) if c.isdigit() else c for c in value)
+
+
+def _person(value: str, rng: random.Random, fake: Faker) -> str:
+    words = len(value.split())
+    if words <= 1:
+        name = str(fake.first_name())
+    elif words == 2:
+        name = f"{fake.first_name()} {fake.last_name()}"
+    else:
+        name = f"{fake.first_name()} {fake.first_name()} {fake.last_name()}"
+    return _with_case(value, name)
+
+
+def _email(value: str, rng: random.Random, fake: Faker) -> str:
+    return f"{fake.user_name()}@{fake.safe_domain_name()}".lower()
+
+
+def _card(value: str, rng: random.Random, fake: Faker) -> str:
+    digits = [c for c in value if c.isdigit()]
+    if len(digits) < 2:
+        return _generic(value, rng, fake)
+    first = digits[0] if digits[0] != "0" else str(rng.randint(3, 6))
+    body = first + "".join(rng.choice(string.digits) for _ in range(len(digits) - 2))
+    return _fill_digits(value, body + _luhn_digit(body))
+
+
+def _phone(value: str, rng: random.Random, fake: Faker) -> str:
+    digits = "".join(c for c in value if c.isdigit())
+    stripped = value.lstrip()
+    keep = 0
+    if stripped.startswith("+"):  # keep a country code written as its own group (+1-, +44 )
+        m = re.match(r"\+(\d{1,3})\D", stripped)
+        keep = len(m.group(1)) if m else 0
+    out = digits[:keep]
+    for i, d in enumerate(digits[keep:]):
+        if i == 0:
+            out += "0" if d == "0" else str(rng.randint(2, 9))
+        else:
+            out += rng.choice(string.digits)
+    return _fill_digits(value, out)
+
+
+def _ssn(value: str, rng: random.Random, fake: Faker) -> str:
+    if sum(c.isdigit() for c in value) != 9:
+        return _generic(value, rng, fake)
+    area = rng.choice([a for a in range(1, 900) if a != 666])
+    digits = f"{area:03d}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}"
+    return _fill_digits(value, digits)
+
+
+def _iban(value: str, rng: random.Random, fake: Faker) -> str:
+    compact = value.replace(" ", "")
+    if not re.fullmatch(r"[A-Za-z]{2}\d{2}[A-Za-z0-9]{8,30}", compact):
+        return _generic(value, rng, fake)
+    country = compact[:2].upper()
+    bban = _generic(compact[4:], rng, fake).upper()
+    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
+    check = f"{98 - int(numeric) % 97:02d}"
+    new = country + check + bban
+    it = iter(new)
+    return _with_case(value, "".join(c if c == " " else next(it) for c in value))
+
+
+def _ip(value: str, rng: random.Random, fake: Faker) -> str:
+    try:
+        version = ipaddress.ip_address(value.strip()).version
+    except ValueError:
+        return _generic(value, rng, fake)
+    return str(fake.ipv4_public() if version == 4 else fake.ipv6())
+
+
+def _mac(value: str, rng: random.Random, fake: Faker) -> str:
+    out = []
+    for c in value:
+        if c in string.hexdigits:
+            h = rng.choice("0123456789abcdef")
+            out.append(h.upper() if c.isupper() else h)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _faker(method: str) -> SurrogateMaker:
+    def make(value: str, rng: random.Random, fake: Faker) -> str:
+        return _with_case(value, str(getattr(fake, method)()))
+
+    return make
+
+
+#: Formats a date surrogate keeps; each is also tried without zero padding (``3/7/2024``).
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%m/%d/%y",
+    "%d/%m/%y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%B %Y",
+    "%b %Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%H:%M:%S",
+    "%H:%M",
+    "%I:%M %p",
+    "%Y",
+)
+
+
+def render_date(dt: datetime, style: str) -> str:
+    """``dt.strftime(style)``, where ``style`` may also use ``%-d %-m %-H %-I`` (no padding)."""
+    for bare, number in (("%-d", dt.day), ("%-m", dt.month), ("%-H", dt.hour), ("%-I", dt.hour % 12 or 12)):
+        style = style.replace(bare, str(number))
+    return dt.strftime(style)
+
+
+def _styles(fmt: str) -> list[str]:
+    """``fmt`` with and without zero padding, separately for the date and the time of day."""
+    out = []
+    for date_pad in (True, False):
+        for time_pad in (True, False):
+            style = fmt
+            if not date_pad:
+                style = style.replace("%d", "%-d").replace("%m", "%-m")
+            if not time_pad:
+                style = style.replace("%H", "%-H").replace("%I", "%-I")
+            out.append(style)
+    return list(dict.fromkeys(out))
+
+
+def date_style(value: str) -> str | None:
+    """The format that renders ``value`` back exactly (padding and case included), if any."""
+    for fmt in DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        if parsed.year < 1000:
+            continue
+        for style in _styles(fmt):
+            if _with_case(value, render_date(parsed, style)) == value:
+                return style
+    return None
+
+
+def _date(value: str, rng: random.Random, fake: Faker) -> str:
+    style = date_style(value)
+    if style is None:
+        return "<DATE_TIME>"
+    parsed = datetime.strptime(value, style.replace("%-", "%"))
+    low, high = (1969, 2068) if "%y" in style else (1000, 9999)  # %y: two-digit years wrap at 1969
+    if style == "%Y":
+        step = rng.randint(1, 3)
+        candidates = [
+            parsed.replace(year=parsed.year + s) for s in (step, -step) if low <= parsed.year + s <= high
+        ]
+    elif not any(d in style for d in ("%d", "%m", "%b", "%B", "%Y", "%y")):  # a time of day
+        candidates = [
+            parsed.replace(hour=rng.randint(0, 23), minute=rng.randint(0, 59), second=rng.randint(0, 59))
+        ]
+    else:
+        has_day = "%d" in style or "%-d" in style
+        delta = timedelta(days=rng.randint(1, 730) if has_day else 31 * rng.randint(1, 24))
+        delta += timedelta(seconds=rng.randint(0, 86_399))
+        sign = rng.choice([-1, 1])
+        candidates = []
+        for direction in (sign, -sign):
+            try:
+                moved = parsed + direction * delta
+            except OverflowError:
+                continue
+            if low <= moved.year <= high:
+                candidates.append(moved)
+    if not candidates:
+        return "<DATE_TIME>"
+    return _with_case(value, render_date(candidates[0], style))
+
+
+GENERATORS: dict[str, SurrogateMaker] = {
+    EntityType.PERSON.value: _person,
+    EntityType.EMAIL_ADDRESS.value: _email,
+    EntityType.PHONE_NUMBER.value: _phone,
+    EntityType.CREDIT_CARD.value: _card,
+    EntityType.US_SSN.value: _ssn,
+    EntityType.IBAN_CODE.value: _iban,
+    EntityType.IP_ADDRESS.value: _ip,
+    EntityType.MAC_ADDRESS.value: _mac,
+    EntityType.DATE_TIME.value: _date,
+    EntityType.LOCATION.value: _faker("city"),
+    EntityType.ORGANIZATION.value: _faker("company"),
+    EntityType.URL.value: _faker("url"),
+}
+
+
+def surrogate_of(kind: str, value: str, rng: random.Random, fake: Faker) -> str:
+    """A surrogate of ``value`` of type ``kind`` (token form), from its generator or the layout."""
+    return GENERATORS.get(kind, _generic)(value, rng, fake)
