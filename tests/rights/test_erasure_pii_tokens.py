@@ -116,7 +116,7 @@ def test_a_pending_pii_step_already_refuses(ws: Workspace, tmp_path: Path) -> No
     hashes prepared before the key was shredded."""
     from veil.errors import BusyError
     from veil.pii.erasure import TokenStoreParticipant
-    from veil.rights.participants import DEFAULT_PARTICIPANTS, ParticipantRegistry
+    from veil.rights.erasure import default_participants
 
     src = write_csv(tmp_path / "patients.csv", 20)
     gone = next(iter(generate_patients(20)))
@@ -131,9 +131,8 @@ def test_a_pending_pii_step_already_refuses(ws: Workspace, tmp_path: Path) -> No
         def forget(self, job: Any) -> dict[str, Any]:
             raise BusyError("the token store is locked")
 
-    registry = ParticipantRegistry()
-    for name, path in DEFAULT_PARTICIPANTS:
-        registry.register(name, Busy if name == TokenStoreParticipant.name else path)
+    registry = default_participants()
+    registry.replace(TokenStoreParticipant.name, Busy)
     result = erase_subject(ws, gone.patient_id, participants=registry)
     assert result.status == "pending" and TokenStoreParticipant.name in result.pending
     after = Unmasker(ws).unmask(masked.text)

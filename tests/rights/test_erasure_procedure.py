@@ -30,8 +30,9 @@ from veil.demo.hospital import write_csv
 from veil.dp.mirror import Mirror
 from veil.errors import BusyError
 from veil.rights.access import export_subject
-from veil.rights.erasure import erase_subject, resume_erasures
-from veil.rights.participants import DEFAULT_PARTICIPANTS, ErasureJob, ParticipantRegistry
+from veil.rights.data_store import DataStoreParticipant
+from veil.rights.erasure import default_participants, erase_subject, resume_erasures
+from veil.rights.participants import ENTRY_POINT_GROUP, ErasureJob, ParticipantRegistry
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
 from veil.vault.subject import SubjectVault
@@ -114,7 +115,7 @@ def test_erasure_during_an_ingest_never_lets_the_ingest_bring_the_subject_back(
     finally:
         other.close()
     erased = outcome["erase"]
-    assert erased.key_destroyed and erased.status == "pending" and "data" in erased.pending
+    assert erased.key_destroyed and erased.status == "pending" and "data" in erased.pending, erased.pending
     assert "busy" in erased.pending["data"] and erased.pending["mirror"] == "waits for data"
     # The ingest dropped the subject inside its own transaction: no row, no key, nowhere.
     assert result.rows == 99 and result.skipped_erased_rows == 1
@@ -207,6 +208,7 @@ class Ledger:
 
     name = "ledger"
     after: tuple[str, ...] = ("data",)
+    holds: tuple[str, ...] = ("ledger.json",)
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -232,7 +234,7 @@ def test_an_extra_participant_is_called_and_a_busy_one_is_resumed(
     p = ws.pseudonymize("P0000010")
     ledger = Ledger(tmp_path / "ledger.json")
     ledger.path.write_text(json.dumps([p, "someone-else"]))
-    registry = ParticipantRegistry.default()
+    registry = default_participants()
     registry.register("ledger", lambda _ws: ledger)
     ledger.busy = True
     first = erase_subject(ws, "P0000010", participants=registry)
@@ -244,17 +246,46 @@ def test_an_extra_participant_is_called_and_a_busy_one_is_resumed(
     assert ws.keystore.journal.pending() == []
 
 
-def test_registry_rules() -> None:
-    registry = ParticipantRegistry.default()
-    assert registry.names() == [name for name, _ in DEFAULT_PARTICIPANTS]
+def test_registry_rules(hospital: Workspace) -> None:
+    from importlib import metadata
+
+    registry = default_participants()
+    entry_points = sorted(ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))
+    assert entry_points == ["mirror", "models", "pii_tokens"]  # pyproject's, as installed
+    assert registry.names() == [*entry_points, "data"]
     with pytest.raises(ValueError, match="already registered"):
-        registry.register("data", "veil.rights.erasure:DataStoreParticipant")
+        registry.register("data", DataStoreParticipant)
+    with pytest.raises(ValueError, match="no erasure participant named"):
+        registry.replace("nothing", DataStoreParticipant)
+    named_wrong = ParticipantRegistry()
+    named_wrong.register("store", DataStoreParticipant)
+    with pytest.raises(ValueError, match="calls itself 'data'"):
+        named_wrong.build(hospital)
 
 
 def test_default_participants_run_in_a_defined_order(hospital: Workspace) -> None:
-    names = [p.name for p in ParticipantRegistry.default().build(hospital)]
-    assert names == ["pii_tokens", "data", "models", "mirror"]
+    names = [p.name for p in default_participants().build(hospital)]
+    assert names == ["models", "pii_tokens", "data", "mirror"]
     assert names.index("mirror") > names.index("data")  # the mirror is rebuilt from the data store
+    assert names.index("data") > names.index("pii_tokens")  # its audit entry counts the tokens
+
+
+def test_rights_imports_no_capability() -> None:
+    """rights/ finds the stores' participants by entry point, never by importing pii, dp or ml."""
+    import ast
+
+    rights = Path(__file__).resolve().parents[2] / "src" / "veil" / "rights"
+    for path in sorted(rights.glob("*.py")):
+        used: list[str] = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                used += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                used.append(node.module or "")
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                used.append(node.value)  # an import path in a string is an import too
+        for name in used:
+            assert not name.startswith(("veil.pii", "veil.dp", "veil.ml")), (path.name, name)
 
 
 # -- an older key store: the upgrade finds subjects the old race brought back ---------------
@@ -272,6 +303,7 @@ def test_upgrade_erases_subjects_that_got_a_key_after_their_tombstone(
         for table in ("erasures", "erasure_subjects", "erasure_steps", "ingest_runs"):
             conn.exec_driver_sql(f"DROP TABLE {table}")
         conn.exec_driver_sql("DELETE FROM keystore_meta WHERE key = 'journal_schema'")
+        conn.exec_driver_sql("DROP TABLE veil_keystore_version")  # made before schema versions
         conn.exec_driver_sql(
             "INSERT INTO tombstones (pseudonym, erased_at, reason) VALUES (?, '2025-01-01T00:00:00Z', 'x')",
             (p,),
@@ -320,3 +352,55 @@ def test_retention_erasure_meeting_a_busy_store_is_pending_then_completed(hospit
     assert ws.keystore.journal.pending() == []
     (entry,) = ws.audit.entries(action="retention.enforce")
     assert entry.subject_count == 120 and entry.details["resumed"] is True
+
+
+PLUGIN = '''
+class Participant:
+    """A plug-in package's store: remembers whom it was asked to forget."""
+
+    name = "plugin_store"
+    after = ("data",)
+    holds = ("plugin/",)
+    forgotten = []
+
+    def __init__(self, ws):
+        self.ws = ws
+
+    def prepare(self, pseudonyms):
+        return {"count": len(pseudonyms)}
+
+    def forget(self, job):
+        Participant.forgotten += list(job.pseudonyms)
+        return {"removed": job.payload["count"], "data_done": "data" in job.results}
+'''
+
+
+def test_a_participant_registered_as_an_entry_point_by_another_package_is_called(
+    hospital: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store outside Veil registers under the entry-point group and erasure runs it, in order."""
+    import importlib
+    import sys
+
+    site = tmp_path / "site"
+    (site / "veil_plugin_store-1.0.dist-info").mkdir(parents=True)
+    (site / "veil_plugin_store.py").write_text(PLUGIN)
+    (site / "veil_plugin_store-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: veil-plugin-store\nVersion: 1.0\n"
+    )
+    (site / "veil_plugin_store-1.0.dist-info" / "entry_points.txt").write_text(
+        f"[{ENTRY_POINT_GROUP}]\nplugin_store = veil_plugin_store:Participant\n"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    try:
+        registry = default_participants()
+        assert "plugin_store" in registry.names()
+        names = [p.name for p in registry.build(hospital)]
+        assert names.index("plugin_store") > names.index("data")
+        result = erase_subject(hospital, "P0000013")
+        assert result.status == "complete"
+        assert result.participants["plugin_store"] == {"removed": 1, "data_done": True}
+        assert sys.modules["veil_plugin_store"].Participant.forgotten == [hospital.pseudonymize("P0000013")]
+    finally:
+        sys.modules.pop("veil_plugin_store", None)

@@ -28,6 +28,7 @@ __all__ = ["MirrorParticipant"]
 class MirrorParticipant:
     name = "mirror"
     after: tuple[str, ...] = ("data",)
+    holds: tuple[str, ...] = ("analytics/",)
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

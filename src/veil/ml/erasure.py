@@ -24,6 +24,7 @@ __all__ = ["ModelParticipant"]
 class ModelParticipant:
     name = "models"
     after: tuple[str, ...] = ()
+    holds: tuple[str, ...] = ("models/",)
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

@@ -73,6 +73,7 @@ def identity_values(ws: Workspace, pseudonyms: Sequence[str]) -> list[str]:
 class TokenStoreParticipant:
     name = ERASURE_STEP
     after: tuple[str, ...] = ()
+    holds: tuple[str, ...] = ("pii_tokens", "pii_erased")
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

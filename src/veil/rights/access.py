@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from veil.consent.ledger import ConsentLedger, derive_state
 from veil.crypto.envelope import DataKey
+from veil.rights.erasure import default_participants
 from veil.schema import subjects
 from veil.vault.dataset import PSEUDONYM, ROW, Dataset, DatasetCatalog
 from veil.vault.subject import SubjectVault
@@ -70,10 +71,8 @@ def _rows(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[
 def _held_elsewhere(ws: Workspace, pseudonym: str) -> list[dict[str, Any]]:
     """What derived stores still hold from the subject, from the erasure participants that say
     (the model registry's: models trained on them), so rights/ imports no capability."""
-    from veil.rights.participants import ParticipantRegistry
-
     out: list[dict[str, Any]] = []
-    for participant in ParticipantRegistry.default().build(ws):
+    for participant in default_participants().build(ws):
         held_for = getattr(participant, "held_for", None)
         if held_for is not None:
             out += held_for(pseudonym)

@@ -34,19 +34,19 @@ import sqlalchemy as sa
 
 from veil import clock
 from veil.crypto.journal import ErasureRecord
-from veil.database import checkpoint
 from veil.errors import BusyError, NotFoundError, VeilError
+from veil.rights.data_store import DataStoreParticipant
 from veil.rights.participants import ErasureJob, ErasureParticipant, ParticipantRegistry
-from veil.schema import erasures_applied, subjects
-from veil.vault.subject import collect_orphan_keys, is_lock_timeout, purge_subjects, subject_writer
+from veil.schema import subjects
+from veil.vault.subject import collect_orphan_keys, is_lock_timeout
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
-    "DataStoreParticipant",
     "ErasureReport",
     "ErasureResult",
+    "default_participants",
     "erase_pseudonyms",
     "erase_subject",
     "recover",
@@ -108,56 +108,18 @@ class ErasureResult:
         return asdict(self)
 
 
-#: Data stores (by URL) known to have the ``erasures_applied`` table, in this process.
-_APPLIED_TABLE: set[sa.URL] = set()
+def default_participants() -> ParticipantRegistry:
+    """Every store's participant: each registered entry point
+    (:data:`veil.rights.participants.ENTRY_POINT_GROUP`, by name), then the data store.
 
-
-class DataStoreParticipant:
-    """The data store: dataset rows, consent events and vault row, plus the audit entry."""
-
-    name = "data"
-    after: tuple[str, ...] = ()
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-
-    def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]:
-        return {}
-
-    def forget(self, job: ErasureJob) -> dict[str, Any]:
-        ws = self.ws
-        with subject_writer(ws, wait_s=job.wait_s) as conn:
-            if ws.engine.url not in _APPLIED_TABLE:
-                erasures_applied.create(conn, checkfirst=True)  # a workspace made before this table
-                _APPLIED_TABLE.add(ws.engine.url)
-            seen = conn.execute(
-                sa.select(erasures_applied.c.audit_seq).where(erasures_applied.c.erasure_id == job.erasure_id)
-            ).first()
-            if seen is not None:  # committed by a run that died before the key store heard of it
-                return {"rows_deleted": {}, "consent_events_deleted": 0, "audit_seq": int(seen[0])}
-            rows, events = purge_subjects(conn, job.pseudonyms)
-            tokens = job.results.get("pii_tokens", {}).get("forgotten")
-            entry = ws.audit.append(
-                conn,
-                job.action,
-                subjects=list(job.pseudonyms),
-                details={
-                    "reason": job.reason,
-                    "rows_deleted": sum(rows.values()),
-                    "consent_events_deleted": events,
-                    "keys_destroyed": job.keys_destroyed,
-                    "pii_tokens_forgotten": tokens,
-                    **({"resumed": True} if job.resumed else {}),
-                    **dict(job.details),
-                },
-            )
-            conn.execute(
-                erasures_applied.insert().values(
-                    erasure_id=job.erasure_id, audit_seq=entry.seq, applied_at=clock.now_iso()
-                )
-            )
-        checkpoint(ws.engine)  # no page image of the deleted rows stays in SQLite's WAL
-        return {"rows_deleted": rows, "consent_events_deleted": events, "audit_seq": entry.seq}
+    The data store comes after every participant that does not wait for it (the DP mirror,
+    rebuilt from it, does), because its step writes the erasure's audit entry, which records
+    what the steps before it removed (e.g. the PII tokens forgotten).
+    """
+    registry = ParticipantRegistry()
+    registry.register_entry_points()
+    registry.register(DataStoreParticipant.name, DataStoreParticipant)
+    return registry
 
 
 def _step(on_step: StepFn | None, name: str) -> None:
@@ -243,7 +205,7 @@ def erase_pseudonyms(
 ) -> ErasureReport:
     """Erase these subjects from every participant (see the module docstring)."""
     wanted = list(dict.fromkeys(pseudonyms))
-    parts = (participants or ParticipantRegistry.default()).build(ws)
+    parts = (participants or default_participants()).build(ws)
     payloads = {p.name: p.prepare(wanted) for p in parts}  # while the keys still exist
     _step(on_step, "prepared")
     erasure_id, destroyed = ws.keystore.shred(
@@ -275,7 +237,7 @@ def resume_erasures(
     records = ws.keystore.journal.pending(pseudonym)
     if not records:
         return []
-    registry = participants or ParticipantRegistry.default()
+    registry = participants or default_participants()
     parts = registry.build(ws)
     reports = []
     for record in records:

@@ -5,36 +5,46 @@ A participant is a small object with
 * ``name`` — how the pending-erasure record names its step;
 * ``after`` — participants whose step must be done first (the DP mirror is rebuilt from
   the data store, so it forgets after the data store has);
+* ``holds`` — what it forgets: data-store tables (``"ds_*"`` for every dataset's) and
+  workspace files (``"models/"``: a directory), so a test can prove that every table and
+  file that can hold subject data has a participant;
 * ``prepare(pseudonyms) -> payload`` — runs while the subjects' data keys still exist and
   returns what ``forget`` will need once they are gone (JSON, kept with the pending record
   in the key store; never values in clear);
-* ``forget(job) -> result`` — removes the subjects. It must be idempotent (a step is run
-  again after a crash) and either complete or raise :class:`veil.errors.BusyError` having
-  changed nothing (the step then stays pending and is retried later).
+* ``forget(job) -> result`` — removes the subjects and says what it removed. It must be
+  idempotent (a step is run again after a crash) and either complete or raise
+  :class:`veil.errors.BusyError` having changed nothing (the step then stays pending and is
+  retried later).
 
-:data:`DEFAULT_PARTICIPANTS` names the built-in participants by import path; a registry
-resolves them when an erasure runs, so ``rights/`` imports none of the capabilities (PII,
-DP, ML) that provide them, and an erasure loads only the stores it needs. A new store adds
-one line there (or registers on a registry of its own, as the tests do).
+Stores register themselves: the data store (:mod:`veil.rights.data_store`) is built in;
+every other store is a Python entry point in the group :data:`ENTRY_POINT_GROUP`
+(``[project.entry-points."veil.erasure_participants"]`` in ``pyproject.toml``: the PII
+token store, the model registry, the DP mirror), so ``rights/`` imports none of the
+capabilities that provide them and a store added later — in Veil or in a plug-in package
+— is found without editing ``rights/``. A registry can also be given factories directly
+(the tests do).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
-    "DEFAULT_PARTICIPANTS",
+    "ENTRY_POINT_GROUP",
     "ErasureJob",
     "ErasureParticipant",
     "ParticipantFactory",
     "ParticipantRegistry",
 ]
+
+#: The entry-point group where stores register their participant factory ``(ws) -> participant``.
+ENTRY_POINT_GROUP = "veil.erasure_participants"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,7 @@ class ErasureJob:
 class ErasureParticipant(Protocol):
     name: str
     after: tuple[str, ...]
+    holds: tuple[str, ...]
 
     def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]: ...
 
@@ -67,62 +78,57 @@ class ErasureParticipant(Protocol):
 
 ParticipantFactory = Callable[["Workspace"], ErasureParticipant]
 
-#: The built-in participants, in the order they run: (name, "module:factory").
-DEFAULT_PARTICIPANTS: tuple[tuple[str, str], ...] = (
-    ("pii_tokens", "veil.pii.erasure:TokenStoreParticipant"),
-    ("data", "veil.rights.erasure:DataStoreParticipant"),
-    ("models", "veil.ml.erasure:ModelParticipant"),
-    ("mirror", "veil.dp.erasure:MirrorParticipant"),
-)
-
 
 class ParticipantRegistry:
-    """Participant factories by name, in registration order (``after`` may reorder)."""
+    """Participant factories by name; :meth:`build` orders them (see there)."""
 
     def __init__(self) -> None:
-        self._factories: dict[str, ParticipantFactory | str] = {}
+        self._factories: dict[str, ParticipantFactory] = {}
 
-    @classmethod
-    def default(cls) -> ParticipantRegistry:
-        registry = cls()
-        for name, path in DEFAULT_PARTICIPANTS:
-            registry.register(name, path)
-        return registry
-
-    def register(self, name: str, factory: ParticipantFactory | str) -> None:
-        """Add a participant: a factory ``(ws) -> participant`` or its ``"module:attr"`` path."""
+    def register(self, name: str, factory: ParticipantFactory) -> None:
+        """Add a participant: a factory ``(ws) -> participant`` whose participant is called ``name``."""
         if name in self._factories:
             raise ValueError(f"an erasure participant named {name!r} is already registered")
         self._factories[name] = factory
+
+    def replace(self, name: str, factory: ParticipantFactory) -> None:
+        """Swap the factory of a registered participant (e.g. a test's stand-in for a busy store)."""
+        if name not in self._factories:
+            raise ValueError(f"no erasure participant named {name!r} is registered")
+        self._factories[name] = factory
+
+    def register_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Add every participant registered as an entry point of ``group`` (by name).
+
+        A factory that cannot be imported fails here, before anything is erased: a store
+        that holds subject data is never skipped silently.
+        """
+        for ep in sorted(metadata.entry_points(group=group), key=lambda e: e.name):
+            self.register(ep.name, ep.load())
 
     def names(self) -> list[str]:
         return list(self._factories)
 
     def build(self, ws: Workspace) -> list[ErasureParticipant]:
-        """The participants for ``ws``, each after those it names in ``after``."""
+        """The participants for ``ws`` in their defined order: each after those it names in
+        ``after`` (when registered); among those free to go, the first registered first."""
         built: dict[str, ErasureParticipant] = {}
         for name, factory in self._factories.items():
-            if isinstance(factory, str):
-                module, _, attr = factory.partition(":")
-                factory = getattr(importlib.import_module(module), attr)
             participant = factory(ws)
             if participant.name != name:
                 raise ValueError(f"erasure participant {name!r} calls itself {participant.name!r}")
             built[name] = participant
         ordered: list[ErasureParticipant] = []
-        placing: set[str] = set()
-
-        def place(p: ErasureParticipant) -> None:
-            if p in ordered:
-                return
-            if p.name in placing:
-                raise ValueError(f"erasure participants wait for each other in a cycle at {p.name!r}")
-            placing.add(p.name)
-            for dep in p.after:
-                if dep in built:
-                    place(built[dep])
-            ordered.append(p)
-
-        for participant in built.values():
-            place(participant)
+        placed: set[str] = set()
+        while len(ordered) < len(built):
+            ready = [
+                p
+                for p in built.values()
+                if p.name not in placed and all(d in placed or d not in built for d in p.after)
+            ]
+            if not ready:
+                waiting = sorted(set(built) - placed)
+                raise ValueError(f"erasure participants wait for each other in a cycle: {waiting}")
+            ordered.append(ready[0])
+            placed.add(ready[0].name)
         return ordered
