@@ -14,7 +14,8 @@ import pytest
 from veil.demo.hospital import Patient, generate_patients, write_csv
 from veil.errors import ConfigError, InputError
 from veil.pii.anonymizer import Anonymizer
-from veil.pii.tables import detect_file, mask_table, plan_columns, scan_table, unmask_table
+from veil.pii.tables.masking import mask_table, plan_columns, unmask_table
+from veil.pii.tables.scan import detect_file, scan_table
 from veil.vault.category import ColumnCategory
 from veil.workspace import Workspace
 

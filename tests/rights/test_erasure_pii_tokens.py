@@ -16,7 +16,7 @@ from veil.pii.anonymizer import Anonymizer, Unmasker
 from veil.pii.config import PiiConfig
 from veil.pii.engine import PiiEngine
 from veil.pii.entity import Entity
-from veil.pii.tables import mask_table, unmask_table
+from veil.pii.tables.masking import mask_table, unmask_table
 from veil.rights.erasure import erase_subject
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace

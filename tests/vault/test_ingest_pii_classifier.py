@@ -7,7 +7,7 @@ from pathlib import Path
 from faker import Faker
 
 from veil.pii import PiiConfig, PiiEngine
-from veil.pii.tables import PiiColumnClassifier
+from veil.pii.tables.scan import PiiColumnClassifier
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 

@@ -101,7 +101,7 @@ def detect(
     ending, or the text field. Detection settings come from the [pii] table of the
     workspace's veil.toml, if any; nothing is written to the workspace.
     """
-    from veil.pii.tables import detect_file
+    from veil.pii.tables.scan import detect_file
 
     counts: Counter[str] = Counter()
     documents = 0
@@ -163,7 +163,7 @@ def mask(
     """Mask personal data into a new file; identifier columns whole, free text entity by entity."""
     from veil.pii.anonymizer import Anonymizer
     from veil.pii.operators import OperatorOptions, default_registry
-    from veil.pii.tables import mask_table
+    from veil.pii.tables.masking import mask_table
 
     registry = default_registry()
     registry.check(operator)
@@ -221,7 +221,7 @@ def unmask(
     as_json: JsonOpt = False,
 ) -> None:
     """Restore encrypted values and pseudonyms (needs the workspace's keys; audit-logged with your name)."""
-    from veil.pii.tables import unmask_table
+    from veil.pii.tables.masking import unmask_table
 
     with open_ws(workspace) as ws, progress_bar(f"unmask {input_.name}", not as_json) as bar:
         run = unmask_table(input_, output, ws, batch_rows=batch_rows, progress=bar)
@@ -258,7 +258,7 @@ def scan(
 
     Detection settings come from the [pii] table of the workspace's veil.toml, if any.
     """
-    from veil.pii.tables import scan_table
+    from veil.pii.tables.scan import scan_table
 
     with _engine(processes, workspace) as engine:
         scans = scan_table(file, engine, sample_rows=sample_rows, delimiter=delimiter)

@@ -13,7 +13,7 @@ by another workspace, or not tokens at all) are left as they are and counted; so
 tokens whose value belongs to an erased subject (refused: see
 :class:`veil.pii.mapping.ErasedValues`).
 
-Neither class writes to the audit log: the file runs in :mod:`veil.pii.tables` (and so
+Neither class writes to the audit log: the file runs in :mod:`veil.pii.tables.masking` (and so
 ``veil pii mask|unmask``) do, with counts by type and never values.
 """
 

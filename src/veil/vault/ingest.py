@@ -69,7 +69,7 @@ __all__ = ["ColumnClassifier", "IngestResult", "Ingestor", "ProgressFn"]
 
 #: Called with (bytes done, bytes total) after each batch.
 ProgressFn = Callable[[int, int], None]
-#: Classifies new columns from their sampled values (e.g. ``veil.pii.tables.PiiColumnClassifier``);
+#: Classifies new columns from their sampled values (e.g. ``veil.pii.tables.scan.PiiColumnClassifier``);
 #: without one, ingest uses the name-and-pattern rules of ``veil.vault.classify``.
 ColumnClassifier = Callable[[Mapping[str, Sequence[Any]]], Mapping[str, ColumnCategory]]
 #: Non-empty values of the first batch that each column's first category is decided on.
