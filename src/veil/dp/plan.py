@@ -28,11 +28,13 @@ from typing import Any, cast
 import sqlglot
 from sqlglot import exp
 
+from veil.consent.purpose import Purpose
 from veil.dp.policy import BOUND_MIN, NUMERIC, DpPolicy, check_bounds
 from veil.dp.sql import AggFunc, Aggregate, ColumnRef, QuerySpec, UnsupportedSqlError
 from veil.dp.where import SqlType, compile_filter, sql_type_of
 from veil.errors import InputError
 from veil.vault.dataset import Dataset, DType
+from veil.vault.release import Release
 
 __all__ = ["ColumnStats", "MeasureKind", "Measurement", "Plan", "PublicTable", "build_plan", "clamp_sql"]
 
@@ -83,10 +85,16 @@ class Plan:
     enforce_groups: bool
     bounds: dict[str, tuple[float, float]]
     public: dict[str, PublicTable]  # alias -> table
+    #: the release gate the plan was checked against (dataset, purpose: lawful subjects, columns)
+    release: Release
     item_keys: dict[str, int] = field(default_factory=dict)  # SELECTed key alias -> GROUP BY position
     #: SQL pieces in DuckDB dialect (transpiled per engine by :meth:`sql`)
     _filtered: str = ""
     _group_cols: list[str] = field(default_factory=list)
+
+    @property
+    def purpose(self) -> Purpose:
+        return self.release.purpose
 
     @property
     def needs_selection(self) -> bool:
@@ -272,8 +280,15 @@ def _clamp(col: str, lo: float, hi: float, stats: ColumnStats | None = None) -> 
     return clamp_sql(col, lo, hi, integer=False)
 
 
-def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:
-    """Check the query against the dataset and policy; raise a clear error on anything unsafe."""
+def build_plan(spec: QuerySpec, gate: Release, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:
+    """Check the query against the dataset, its purpose and policy; raise a clear error on anything unsafe.
+
+    Every dataset column the query reads — aggregated, filtered on, grouped by or joined
+    on — goes through the release gate first (:meth:`Release.check`): a sealed column or
+    one whose category the purpose does not allow is refused here, from the schema alone,
+    before the engine runs and before any budget is charged.
+    """
+    ds = gate.dataset
     if not re.fullmatch(r"[0-9a-f]{0,64}", policy.salt):
         raise InputError(f"dataset {ds.name!r}: its DP policy's salt is not hex; set the policy again")
     if spec.table != ds.name.lower():
@@ -321,12 +336,11 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
             raise InputError(
                 f"{where}: dataset {ds.name!r} has no column {ref.name!r}; it has: "
                 + ", ".join(c.name for c in ds.columns if not c.sealed)
+                + f" (purpose {gate.purpose.name!r} allows: "
+                + (", ".join(c.name for c in gate.allowed()) or "none")
+                + ")"
             )
-        if col.sealed:
-            raise InputError(
-                f"{where}: column {col.name!r} is a direct identifier or free text ({col.category.value}); "
-                "DP queries cannot read it"
-            )
+        gate.check(col)  # ColumnNotAllowedError: sealed, or not allowed for the purpose
         if ref.table is None and any(name in {c.lower() for c in t.columns} for t in aliases.values()):
             raise InputError(f"{where}: column {ref.name!r} is ambiguous; qualify it with a table alias")
         return f'b."{col.sql_name}"', sql_type_of(col.dtype.value)
@@ -491,6 +505,7 @@ def build_plan(spec: QuerySpec, ds: Dataset, policy: DpPolicy, public: Mapping[s
         enforce_groups=enforce_groups,
         bounds=bounds,
         public=dict(aliases),
+        release=gate,
         item_keys=item_keys,
     )
     plan._filtered = f"SELECT {', '.join(projections)} FROM bounded AS b {' '.join(join_sql)}{where_sql}"  # noqa: S608

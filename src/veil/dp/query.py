@@ -29,15 +29,14 @@ from typing import TYPE_CHECKING, Any
 import sqlglot
 from sqlglot import exp
 
-from veil.consent.purpose import PurposeRegistry
-from veil.dp.budget import BudgetLedger, check_cost, ensure_dp_tables
+from veil.dp.budget import BudgetLedger, check_cost
 from veil.dp.mechanism import NoisyVector, laplace, select_partitions
 from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, Plan, build_plan, group_keys_product
 from veil.dp.policy import PolicyStore, effective_salt
 from veil.dp.public import PublicTables
 from veil.dp.sql import AggFunc, Aggregate, parse_query
 from veil.errors import ConfigError, InputError, QueryFailedError, VeilError
-from veil.vault.dataset import DatasetCatalog
+from veil.vault.release import Release
 
 if TYPE_CHECKING:
     from veil.dp.engines.base import Engine, Prepared
@@ -107,11 +106,12 @@ def redact_sql(sql: str) -> str:
 class DpQuery:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        ensure_dp_tables(ws)
 
-    def plan(self, sql: str, dataset: str) -> Plan:
+    def plan(self, sql: str, dataset: str, purpose: str) -> Plan:
+        """The checked plan of ``sql`` for ``purpose``: reads no data, charges nothing."""
         spec = parse_query(sql)
-        ds = DatasetCatalog(self.ws).get(dataset)
+        gate = Release.open(self.ws, dataset, purpose, actor="veil query")
+        ds = gate.dataset
         policy = PolicyStore(self.ws).get(ds.name)
         if not policy.salt:
             from dataclasses import replace
@@ -119,7 +119,7 @@ class DpQuery:
             policy = replace(policy, salt=effective_salt(policy, ds))
         public = PublicTables(self.ws)
         tables = {j.table: public.get(j.table) for j in spec.joins if j.table != ds.name.lower()}
-        return build_plan(spec, ds, policy, tables)
+        return build_plan(spec, gate, policy, tables)
 
     def run(
         self,
@@ -133,8 +133,8 @@ class DpQuery:
     ) -> DpResult:
         started = time.perf_counter()
         check_cost(epsilon, delta, what="query")
-        plan = self.plan(sql, dataset)
-        p = PurposeRegistry(self.ws).get(purpose)
+        plan = self.plan(sql, dataset, purpose)
+        p = plan.purpose
         if plan.needs_selection and delta <= 0:
             private = [n for n, d in zip(plan.key_names, plan.key_domains, strict=True) if d is None]
             raise InputError(
@@ -159,7 +159,7 @@ class DpQuery:
             # here and could depend on the data: it is charged like an answer (below).
             prepared: Prepared | None
             try:
-                prepared = runner.prepare(plan, p)
+                prepared = runner.prepare(plan)
             except VeilError:
                 raise
             except Exception:  # reported below, as a charged failure

@@ -25,27 +25,19 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
-from veil.consent.purpose import PurposeRegistry
-from veil.dp.budget import BudgetLedger, check_cost, ensure_dp_tables
+from veil.dp.budget import BudgetLedger, check_cost
 from veil.dp.mirror import Mirror, MirrorView
 from veil.dp.mst import SynthColumn, SynthResult, check_synthesis, synthesize
 from veil.dp.policy import NUMERIC, PolicyStore, effective_salt
-from veil.dp.query import QueryFailedError
-from veil.errors import InputError
+from veil.errors import InputError, SynthesisFailedError
 from veil.fileio import atomic_path
-from veil.vault.dataset import Column, DatasetCatalog, DType
-from veil.vault.release import allowed_columns
+from veil.vault.dataset import Column, DType
+from veil.vault.release import Release
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = ["SynthesisFailedError", "SynthesisResult", "Synthesizer"]
-
-
-class SynthesisFailedError(QueryFailedError):
-    """The synthesis failed after its budget was charged; the charge stands."""
-
-    code = "synth_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +63,6 @@ class SynthesisResult:
 class Synthesizer:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        ensure_dp_tables(ws)
 
     def run(
         self,
@@ -91,10 +82,10 @@ class Synthesizer:
             raise InputError(f"{out}: synthetic data is written as Parquet; name the file *.parquet")
         if out.is_dir() or not out.parent.is_dir() or not os.access(out.parent, os.W_OK):
             raise InputError(f"{out}: cannot write there (the folder must exist and be writable)")
-        ds = DatasetCatalog(self.ws).get(dataset)
-        p = PurposeRegistry(self.ws).get(purpose)
+        gate = Release.open(self.ws, dataset, purpose, actor="veil synth")
+        ds, p = gate.dataset, gate.purpose
         policy = PolicyStore(self.ws).get(ds.name)
-        chosen, excluded = allowed_columns(ds, p, columns)
+        chosen, excluded = gate.columns(columns)  # ColumnNotAllowedError before anything runs
         specs: list[SynthColumn] = []
         used = []
         for col in chosen:
@@ -140,7 +131,7 @@ class Synthesizer:
         ledger.precheck(ds.name, epsilon, delta)
         # ... and the mirror (a busy one raises BusyError: retry).
         salt = effective_salt(policy, ds)
-        view = Mirror(self.ws).view(ds, salt, p.name if p.needs_consent else None)
+        view = Mirror(self.ws).release_view(gate, salt)
         try:
             # Charge first: the data is read and noise drawn only once the budget is taken.
             charge, _ = ledger.charge(
@@ -153,7 +144,7 @@ class Synthesizer:
             )
             try:
                 result = self._synthesize(
-                    view, used, specs, policy.max_rows_per_subject, epsilon, delta, rows, seed
+                    gate, view, used, specs, policy.max_rows_per_subject, epsilon, delta, rows, seed
                 )
             except _EmptyColumnsError as exc:  # read from the release itself: no more to hide
                 raise SynthesisFailedError(_charged(epsilon, delta, charge.audit_seq, exc.message)) from None
@@ -183,6 +174,7 @@ class Synthesizer:
 
     @staticmethod
     def _synthesize(
+        gate: Release,
         view: MirrorView,
         used: list[Column],
         specs: list[SynthColumn],
@@ -202,11 +194,8 @@ class Synthesizer:
             return f'CAST("{c.sql_name}" AS VARCHAR) AS "{c.name}"'
 
         selects = ["CAST(_sid AS VARCHAR) AS _subject"] + [select(c) for c in used]
-        bit = view.table.lawful_bit
-        lawful = f" WHERE (_lawful & {bit}) <> 0" if bit is not None else ""
-        data = view.cursor.sql(
-            f'SELECT {", ".join(selects)} FROM "{view.table.table}"{lawful}'  # noqa: S608
-        ).to_arrow_table()
+        relation = view.relation(gate, max_rows=1 << 62)  # synthesize bounds each subject's rows
+        data = view.cursor.sql(f"SELECT {', '.join(selects)} FROM ({relation}) AS r").to_arrow_table()  # noqa: S608
         result = synthesize(
             data,
             "_subject",

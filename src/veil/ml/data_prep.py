@@ -31,20 +31,18 @@ and the encoding may read the data (:func:`precheck_data`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sqlalchemy as sa
 
-from veil.consent.ledger import lawful_subjects
-from veil.consent.purpose import Purpose, PurposeRegistry
+from veil.consent.purpose import Purpose
 from veil.dp.policy import NUMERIC, DpPolicy, PolicyStore, normalise_key
 from veil.errors import ConsentError, InputError
-from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
-from veil.vault.release import allowed_columns
+from veil.ml.encoding import BOOL_CATEGORIES, OTHER, Encoding, FeatureSpec, categorical_spec, numeric_spec
+from veil.vault.dataset import Column, Dataset, DType
+from veil.vault.release import Release
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -70,166 +68,14 @@ __all__ = [
 
 #: Fewest lawful subjects a model is trained on (a held-out split needs some too).
 MIN_SUBJECTS = 10
-#: The one-hot input of a categorical feature that every value outside its declared keys sets.
-OTHER = "(other)"
-#: A boolean column's categories, from its schema (no key needs declaring).
-BOOL_CATEGORIES = ("False", "True")
-FeatureKind = Literal["numeric", "categorical"]
-Source = Literal["policy", "schema", "data"]
-
-
-def _text(value: Any, strip: bool) -> str:
-    """A stored value as the encoding compares it (declared text keys: without surrounding spaces)."""
-    text = str(value)
-    return normalise_key(text) if strip else text
-
-
-@dataclass(frozen=True, slots=True)
-class FeatureSpec:
-    """How one source column becomes model inputs."""
-
-    name: str
-    kind: FeatureKind
-    #: numeric: (centre, scale) with x' = (clamp(x) - centre) / scale
-    centre: float = 0.0
-    scale: float = 1.0
-    #: numeric: clamp bounds (declared), or None (non-DP standardisation)
-    bounds: tuple[float, float] | None = None
-    #: categorical: the one-hot vocabulary (values as strings)
-    categories: tuple[str, ...] = ()
-    #: "policy" (declared bounds or keys: public), "schema" (a boolean's two values) or "data"
-    #: (derived from the training rows: non-DP only)
-    source: Source = "policy"
-    #: categorical: one more input, set by any value not in ``categories`` (declared keys)
-    other: bool = False
-    #: categorical: compare values without leading and trailing spaces (declared text keys)
-    strip: bool = False
-
-    @property
-    def width(self) -> int:
-        return 1 if self.kind == "numeric" else len(self.categories) + int(self.other)
-
-    def columns(self) -> list[str]:
-        """Names of this feature's encoded inputs (``age``; ``sex=Female``, ..., ``sex=(other)``)."""
-        if self.kind == "numeric":
-            return [self.name]
-        names = [f"{self.name}={c}" for c in self.categories]
-        return [*names, f"{self.name}={OTHER}"] if self.other else names
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "centre": self.centre,
-            "scale": self.scale,
-            "bounds": list(self.bounds) if self.bounds is not None else None,
-            "categories": list(self.categories),
-            "source": self.source,
-            "other": self.other,
-            "strip": self.strip,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
-        b = data.get("bounds")
-        return cls(
-            name=str(data["name"]),
-            kind="numeric" if data["kind"] == "numeric" else "categorical",
-            centre=float(data["centre"]),
-            scale=float(data["scale"]),
-            bounds=(float(b[0]), float(b[1])) if b is not None else None,
-            categories=tuple(str(c) for c in data["categories"]),
-            source=data["source"] if data["source"] in ("policy", "schema", "data") else "policy",
-            other=bool(data.get("other", False)),
-            strip=bool(data.get("strip", False)),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Encoding:
-    """The feature encoding a model was trained with (saved with its weights)."""
-
-    features: tuple[FeatureSpec, ...]
-    target: str
-    labels: tuple[str, str]  # (negative, positive)
-    #: compare the target's values without surrounding spaces (declared text keys)
-    target_strip: bool = False
-
-    @property
-    def width(self) -> int:
-        return sum(f.width for f in self.features)
-
-    def columns(self) -> list[str]:
-        """Names of the encoded inputs (``age``, ``sex=Female``, ..., ``sex=(other)``)."""
-        return [c for f in self.features for c in f.columns()]
-
-    def encode(self, rows: list[dict[str, Any]]) -> NDArray[np.float32]:
-        x = np.zeros((len(rows), self.width), dtype=np.float32)
-        at = 0
-        for f in self.features:
-            if f.kind == "numeric":
-                lo, hi = f.bounds if f.bounds is not None else (-math.inf, math.inf)
-                for i, row in enumerate(rows):
-                    v = row.get(f.name)
-                    if v is not None and not (isinstance(v, float) and math.isnan(v)):
-                        x[i, at] = (min(max(float(v), lo), hi) - f.centre) / f.scale
-                    # a missing value stays 0: the centre of the column
-            else:
-                index = {c: j for j, c in enumerate(f.categories)}
-                other = len(f.categories) if f.other else None
-                for i, row in enumerate(rows):
-                    v = row.get(f.name)
-                    if v is None:
-                        continue  # missing: all zeros
-                    j = index.get(_text(v, f.strip), other)
-                    if j is not None:
-                        x[i, at + j] = 1.0
-                    # a value outside the categories: the (other) input, else (data-derived) all zeros
-            at += f.width
-        return x
-
-    def labels_of(self, rows: list[dict[str, Any]]) -> NDArray[np.float32]:
-        """1 for the positive label, else 0 (see :meth:`labelled` for which rows have a label)."""
-        positive = self.labels[1]
-        target, strip = self.target, self.target_strip
-        return np.array(
-            [1.0 if r[target] is not None and _text(r[target], strip) == positive else 0.0 for r in rows],
-            dtype=np.float32,
-        )
-
-    def labelled(self, rows: list[dict[str, Any]]) -> NDArray[np.bool_]:
-        """Which rows' target is one of the two labels (others, e.g. missing, train nothing)."""
-        labels = set(self.labels)
-        return np.array(
-            [r[self.target] is not None and _text(r[self.target], self.target_strip) in labels for r in rows],
-            dtype=np.bool_,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "features": [f.to_dict() for f in self.features],
-            "target": self.target,
-            "labels": list(self.labels),
-            "target_strip": self.target_strip,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Encoding:
-        neg, pos = (str(v) for v in data["labels"])
-        return cls(
-            features=tuple(FeatureSpec.from_dict(f) for f in data["features"]),
-            target=str(data["target"]),
-            labels=(neg, pos),
-            target_strip=bool(data.get("target_strip", False)),
-        )
 
 
 @dataclass(frozen=True, slots=True)
 class TrainingPlan:
     """What will be read, decided from the schema, purpose and policy alone."""
 
-    dataset: Dataset
-    purpose: Purpose
+    #: the release gate (dataset, purpose): every read and count below goes through it
+    release: Release
     policy: DpPolicy
     target: Column
     features: tuple[Column, ...]
@@ -242,6 +88,22 @@ class TrainingPlan:
     sensitive: Column | None = None
     #: compare the target's values without surrounding spaces (declared text keys)
     target_strip: bool = False
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.release.dataset
+
+    @property
+    def purpose(self) -> Purpose:
+        return self.release.purpose
+
+    @property
+    def columns(self) -> list[Column]:
+        """Every column a read of this plan returns: target, features, then the sensitive one."""
+        cols = [self.target, *self.features]
+        if self.sensitive is not None and self.sensitive.name not in {c.name for c in cols}:
+            cols.append(self.sensitive)
+        return cols
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +149,8 @@ def plan_training(
     boolean needs none), the target's two labels declared (or a boolean target), and keys
     for a fairness ``sensitive`` column. ``positive`` must be one of the declared labels.
     """
-    ds = DatasetCatalog(ws).get(dataset)
-    p = PurposeRegistry(ws).get(purpose)
+    gate = Release.open(ws, dataset, purpose, actor="veil train")
+    ds, p = gate.dataset, gate.purpose
     policy = PolicyStore(ws).get(ds.name)
     if target == ds.subject_column:
         raise InputError(f"{target!r} is the subject column; it cannot be a training target")
@@ -300,20 +162,16 @@ def plan_training(
         if sensitive == target:
             raise InputError(f"{sensitive!r} is the target; name another column with --sensitive")
         sensitive_col = ds.column(sensitive)
-        allowed_columns(ds, p, [sensitive])  # ConsentError: sealed, or not allowed for the purpose
+        gate.column(sensitive)  # ColumnNotAllowedError: sealed, or not allowed for the purpose
     if features is not None:
         if target in features:
             raise InputError(f"the target {target!r} cannot also be a feature")
         if not features:
             raise InputError("--features names no column")
-        chosen, excluded = allowed_columns(ds, p, [*features, target])
+        chosen, excluded = gate.columns([*features, target])
     else:
-        chosen, excluded = allowed_columns(ds, p, None)
-        if target not in {c.name for c in chosen}:
-            raise ConsentError(
-                f"purpose {p.name!r} may not use the target column {target!r}: "
-                f"{excluded.get(target, 'not allowed')}"
-            )
+        gate.check(target_col)  # ColumnNotAllowedError: sealed, or not allowed for the purpose
+        chosen, excluded = gate.columns(None)
     feats: list[Column] = []
     unkeyed: list[str] = []
     for col in chosen:
@@ -379,8 +237,7 @@ def plan_training(
             f"which values occur: `veil dataset set {ds.name} --keys {sensitive}=A,B,...`"
         )
     return TrainingPlan(
-        dataset=ds,
-        purpose=p,
+        release=gate,
         policy=policy,
         target=target_col,
         features=tuple(feats),
@@ -393,27 +250,11 @@ def plan_training(
     )
 
 
-def _lawful_filter(
-    plan: TrainingPlan, query: sa.Select[Any], exclude: Collection[str], *, labelled: bool
-) -> sa.Select[Any]:
-    """Rows of lawful subjects (``labelled``: only those with a target value) outside ``exclude``."""
-    t = plan.dataset.table
-    lawful = lawful_subjects(plan.purpose)
-    if lawful is not None:
-        members = lawful.subquery()
-        query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
-    if labelled:
-        query = query.where(t.c[plan.target.sql_name].is_not(None))
-    if exclude:
-        query = query.where(t.c[PSEUDONYM].not_in(sorted(exclude)))
-    return query
-
-
 def _no_subject(plan: TrainingPlan, *, labelled: bool) -> ConsentError:
     return ConsentError(
         f"no subject of dataset {plan.dataset.name!r} may be used for purpose "
         f"{plan.purpose.name!r} (basis {plan.purpose.basis.value}"
-        + (": nobody has a standing consent grant" if lawful_subjects(plan.purpose) is not None else "")
+        + (": nobody has a standing consent grant" if plan.purpose.needs_consent else "")
         + (f", or no row has a {plan.target.name!r} value" if labelled else "")
         + "); nothing was charged"
     )
@@ -447,45 +288,27 @@ def precheck_data(ws: Workspace, plan: TrainingPlan, exclude: Collection[str] = 
     ``--positive`` that is not one of them. DP training never calls this
     (:func:`precheck_subjects` instead).
     """
-    t = plan.dataset.table
-    target = t.c[plan.target.sql_name]
-    with ws.engine.connect() as conn:
-        n = conn.execute(
-            _lawful_filter(
-                plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), exclude, labelled=True
-            )
-        ).scalar_one()
-        if n == 0:
-            raise _no_subject(plan, labelled=True)
-        if n < MIN_SUBJECTS:
+    gate, target = plan.release, plan.target
+    n = gate.count(non_null=[target], exclude=exclude)
+    if n == 0:
+        raise _no_subject(plan, labelled=True)
+    if n < MIN_SUBJECTS:
+        raise InputError(
+            f"only {n} lawful subjects have a {target.name!r} value; training needs at least {MIN_SUBJECTS}"
+        )
+    if plan.declared_labels is None:
+        distinct = gate.count_distinct(target, exclude=exclude)
+        if distinct != 2:
             raise InputError(
-                f"only {n} lawful subjects have a {plan.target.name!r} value; training needs at least "
-                f"{MIN_SUBJECTS}"
+                f"target {target.name!r} must be binary (exactly two values); it has {distinct} "
+                "among the lawful subjects"
             )
-        if plan.declared_labels is None:
-            distinct = conn.execute(
-                _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(target))), exclude, labelled=True)
-            ).scalar_one()
-            if distinct != 2:
-                raise InputError(
-                    f"target {plan.target.name!r} must be binary (exactly two values); it has {distinct} "
-                    "among the lawful subjects"
-                )
-            if plan.positive is not None:
-                hits = conn.execute(
-                    _lawful_filter(
-                        plan,
-                        sa.select(sa.func.count()).where(sa.cast(target, sa.String) == plan.positive),
-                        exclude,
-                        labelled=True,
-                    )
-                ).scalar_one()
-                if not hits:
-                    raise InputError(
-                        f"--positive {plan.positive!r} is not a value of target {plan.target.name!r} among "
-                        "the lawful subjects"
-                    )
-    return int(n)
+        if plan.positive is not None and not gate.count_equal(target, plan.positive, exclude=exclude):
+            raise InputError(
+                f"--positive {plan.positive!r} is not a value of target {target.name!r} among "
+                "the lawful subjects"
+            )
+    return n
 
 
 def count_lawful(ws: Workspace, plan: TrainingPlan, among: Collection[str] | None = None) -> int:
@@ -493,25 +316,34 @@ def count_lawful(ws: Workspace, plan: TrainingPlan, among: Collection[str] | Non
 
     Reads no column value (DP mode's one count before the charge: see :func:`precheck_subjects`).
     """
-    return _count(ws, plan, among, labelled=False)
+    return plan.release.count(among=among)
 
 
 def count_subjects(ws: Workspace, plan: TrainingPlan, among: Collection[str]) -> int:
     """How many of ``among`` are lawful subjects (without DP: with a target value) — for a fixed split."""
-    return _count(ws, plan, among, labelled=not plan.private)
+    return plan.release.count(among=among, non_null=[] if plan.private else [plan.target])
 
 
-def _count(ws: Workspace, plan: TrainingPlan, among: Collection[str] | None, *, labelled: bool) -> int:
-    t = plan.dataset.table
-    query = _lawful_filter(plan, sa.select(sa.func.count(sa.distinct(t.c[PSEUDONYM]))), (), labelled=labelled)
-    with ws.engine.connect() as conn:
-        if among is None:
-            return int(conn.execute(query).scalar_one())
-        wanted = sorted(set(among))
-        total = 0
-        for i in range(0, len(wanted), 500):
-            total += int(conn.execute(query.where(t.c[PSEUDONYM].in_(wanted[i : i + 500]))).scalar_one())
-        return total
+def _one_row_each(
+    plan: TrainingPlan,
+    cols: Sequence[Column],
+    rng: np.random.Generator,
+    *,
+    labelled: bool,
+    exclude: Collection[str] = (),
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """One random row of each lawful subject (by name: value), and how many other rows there were.
+
+    The privacy unit is the subject: keeping ONE random row of each makes neighbouring
+    datasets (one subject added or removed) differ in one example, so Opacus'
+    example-level guarantee is a subject-level one.
+    """
+    by_subject: dict[str, list[dict[str, Any]]] = {}
+    rows = plan.release.read(cols, non_null=[plan.target] if labelled else [], exclude=exclude)
+    for row in rows:
+        by_subject.setdefault(row[0], []).append({c.name: v for c, v in zip(cols, row[1:], strict=True)})
+    chosen = {s: by_subject[s][int(rng.integers(len(by_subject[s])))] for s in sorted(by_subject)}
+    return chosen, sum(len(v) for v in by_subject.values()) - len(chosen)
 
 
 def load_training_data(
@@ -535,24 +367,9 @@ def load_training_data(
     """
     if not 0 < test_fraction < 1:
         raise InputError("the held-out fraction (--holdout) must be between 0 and 1")
-    t = plan.dataset.table
-    cols = [plan.target, *plan.features]
-    if plan.sensitive is not None and plan.sensitive.name not in {c.name for c in cols}:
-        cols.append(plan.sensitive)
-    query = _lawful_filter(
-        plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), exclude, labelled=not plan.private
-    ).order_by(t.c[PSEUDONYM], t.c[ROW])
-    by_subject: dict[str, list[dict[str, Any]]] = {}
-    with ws.engine.connect() as conn:
-        for row in conn.execute(query):
-            by_subject.setdefault(row[0], []).append({c.name: v for c, v in zip(cols, row[1:], strict=True)})
     rng = np.random.default_rng(seed)
-    subjects = sorted(by_subject)
-    # The privacy unit is the subject: keep ONE random row of each, so neighbouring datasets
-    # (one subject added or removed) differ in one example and Opacus' example-level
-    # guarantee is a subject-level one.
-    chosen = {s: by_subject[s][int(rng.integers(len(by_subject[s])))] for s in subjects}
-    rows_dropped = sum(len(v) for v in by_subject.values()) - len(subjects)
+    chosen, rows_dropped = _one_row_each(plan, plan.columns, rng, labelled=not plan.private, exclude=exclude)
+    subjects = list(chosen)
     if split is not None:
         train_set, test_set = set(split[0]), set(split[1])
         assigned_train = [s for s in subjects if s in train_set]
@@ -618,9 +435,9 @@ def _build_encoding(
     for col in plan.features:
         values = [r[col.name] for r in train_rows]
         if col.dtype in NUMERIC:
-            specs.append(_numeric_spec(col, values, plan.policy, private=plan.private))
+            specs.append(numeric_spec(col, values, plan.policy, private=plan.private))
         else:
-            specs.append(_categorical_spec(col, values, plan.policy, private=plan.private))
+            specs.append(categorical_spec(col, values, plan.policy, private=plan.private))
     return Encoding(tuple(specs), plan.target.name, labels, target_strip=plan.target_strip)
 
 
@@ -634,53 +451,10 @@ def read_subject_rows(
 ) -> dict[str, dict[str, Any]]:
     """One row per lawful subject with a target value (target, features and ``extra`` columns).
 
-    For audits of a trained model, which re-read its subjects by pseudonym. The caller
-    checks that ``extra`` columns are allowed for the purpose. A subject with several
-    rows gets one chosen at random (``seed``): not necessarily the row training used.
+    For audits of a trained model, which re-read its subjects by pseudonym; ``extra``
+    columns go through the release gate like every other. A subject with several rows
+    gets one chosen at random (``seed``): not necessarily the row training used.
     """
-    t = plan.dataset.table
     cols = list({c.name: c for c in (plan.target, *plan.features, *extra)}.values())
-    query = _lawful_filter(
-        plan, sa.select(t.c[PSEUDONYM], *[t.c[c.sql_name] for c in cols]), (), labelled=True
-    ).order_by(t.c[PSEUDONYM], t.c[ROW])
-    by_subject: dict[str, list[dict[str, Any]]] = {}
-    with ws.engine.connect() as conn:
-        for row in conn.execute(query):
-            by_subject.setdefault(row[0], []).append({c.name: v for c, v in zip(cols, row[1:], strict=True)})
-    rng = np.random.default_rng(seed)
-    return {s: rows[int(rng.integers(len(rows)))] for s, rows in sorted(by_subject.items())}
-
-
-def _numeric_spec(col: Column, values: list[Any], policy: DpPolicy, *, private: bool) -> FeatureSpec:
-    if col.name in policy.bounds:
-        lo, hi = policy.bounds[col.name]
-        return FeatureSpec(col.name, "numeric", centre=(lo + hi) / 2, scale=(hi - lo) / 2, bounds=(lo, hi))
-    if private:  # plan_training refuses a DP plan with an unbounded numeric feature
-        raise RuntimeError(f"a DP training plan without bounds for {col.name!r}")
-    # Non-DP only: standardise with the training split's own mean and standard deviation.
-    present = np.array([float(v) for v in values if v is not None], dtype=np.float64)
-    present = present[np.isfinite(present)]
-    centre = float(present.mean()) if present.size else 0.0
-    std = float(present.std()) if present.size else 0.0
-    return FeatureSpec(col.name, "numeric", centre=centre, scale=std if std > 0 else 1.0, source="data")
-
-
-def _categorical_spec(col: Column, values: list[Any], policy: DpPolicy, *, private: bool) -> FeatureSpec:
-    declared = policy.keys.get(col.name)
-    if declared:
-        # Public: the declared keys, and one input for every value outside them (so the model's
-        # inputs say nothing about which values occur).
-        return FeatureSpec(
-            col.name,
-            "categorical",
-            categories=tuple(dict.fromkeys(str(v) for v in declared)),
-            other=True,
-            strip=col.dtype is DType.TEXT,
-        )
-    if col.dtype is DType.BOOL:
-        return FeatureSpec(col.name, "categorical", categories=BOOL_CATEGORIES, source="schema")
-    if private:  # plan_training refuses a DP plan with an undeclared categorical feature
-        raise RuntimeError(f"a DP training plan without keys for {col.name!r}")
-    # Non-DP only: every value seen in the training split (read from the data).
-    seen = tuple(sorted({str(v) for v in values if v is not None}))
-    return FeatureSpec(col.name, "categorical", categories=seen, source="data")
+    chosen, _ = _one_row_each(plan, cols, np.random.default_rng(seed), labelled=True)
+    return chosen

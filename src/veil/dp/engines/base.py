@@ -15,7 +15,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Protocol
 
-from veil.consent.purpose import Purpose
 from veil.dp.plan import Plan
 
 __all__ = ["Engine", "Prepared", "normalise", "run_plan"]
@@ -35,16 +34,20 @@ class Engine(Protocol):
     name: str
     dialect: str
 
-    def prepare(self, plan: Plan, purpose: Purpose) -> Prepared:
-        """Everything before the data is read; raises only VeilError (nothing is charged)."""
+    def prepare(self, plan: Plan) -> Prepared:
+        """Everything before the data is read; raises only VeilError (nothing is charged).
+
+        The rows come from the plan's release (``plan.release``): its lawful subjects and
+        allowed columns only, however the engine reaches them.
+        """
         ...
 
     def close(self) -> None: ...
 
 
-def run_plan(engine: Engine, plan: Plan, purpose: Purpose) -> Results:
+def run_plan(engine: Engine, plan: Plan) -> Results:
     """Prepare and execute in one go (tests, benchmarks: no budget involved)."""
-    prepared = engine.prepare(plan, purpose)
+    prepared = engine.prepare(plan)
     try:
         return prepared.execute()
     finally:

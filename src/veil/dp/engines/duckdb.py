@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from veil.consent.purpose import Purpose
 from veil.dp.engines.base import Results, normalise, run_plan
 from veil.dp.mirror import Mirror, MirrorView
 from veil.dp.plan import Plan
@@ -39,32 +38,20 @@ class DuckDBEngine:
         self.ws = ws
         self.mirror = Mirror(ws)
 
-    def prepare(self, plan: Plan, purpose: Purpose) -> _Run:
-        view = self.mirror.view(
-            plan.dataset,
-            plan.policy.salt,
-            purpose.name if purpose.needs_consent else None,
-            plan.policy.bounds,
-        )
+    def prepare(self, plan: Plan) -> _Run:
+        view = self.mirror.release_view(plan.release, plan.policy.salt, plan.policy.bounds)
         try:
-            table = view.table
-            conditions = []
-            if table.max_rank > plan.policy.max_rows_per_subject:  # else no subject has rows to drop
-                conditions.append(f"_rk <= {plan.policy.max_rows_per_subject}")
-            if table.lawful_bit is not None:
-                conditions.append(f"(_lawful & {table.lawful_bit}) <> 0")
-            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-            bounded = f'SELECT * FROM "{table.table}"{where}'  # noqa: S608
+            bounded = view.relation(plan.release, plan.policy.max_rows_per_subject)
             public = PublicTables(self.ws)
             names = {t.name: f"read_parquet('{public.parquet_path(t.name)}')" for t in plan.public.values()}
-            queries = plan.sql(bounded, self.dialect, names, table.stats, table.clamped)
+            queries = plan.sql(bounded, self.dialect, names, view.table.stats, view.table.clamped)
         except BaseException:
             view.close()
             raise
         return _Run(view, queries)
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
-        return run_plan(self, plan, purpose)
+    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
+        return run_plan(self, plan)
 
     def close(self) -> None:
         return None

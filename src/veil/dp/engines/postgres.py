@@ -1,9 +1,9 @@
-"""PostgreSQL: the plan runs on the vault's own dataset table, in the server.
+"""PostgreSQL: the plan runs on the vault's own rows, in the server.
 
-Contribution bounding is a window function over the subject's rows, in the
-same salted order the mirror uses (``md5(salt || row id)``), and the lawful
-subjects come from the consent ledger in the same database — so the true
-aggregates equal DuckDB's and Spark's.
+The rows are the release's SQL relation (:meth:`veil.vault.release.Release.sql`: lawful
+subjects, allowed columns only), and contribution bounding is a window function over
+each subject's rows, in the same salted order the mirror uses (``md5(salt || row id)``)
+— so the true aggregates equal DuckDB's and Spark's.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlglot
-from sqlalchemy.dialects import postgresql
 
-from veil.consent.ledger import lawful_subjects
-from veil.consent.purpose import Purpose
 from veil.dp.engines.base import Results, normalise, run_plan
 from veil.dp.plan import Plan
 from veil.dp.public import PublicTables
 from veil.errors import ConfigError
-from veil.vault.dataset import PSEUDONYM, ROW
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -59,22 +55,12 @@ class PostgresEngine:
             )
         self.ws = ws
 
-    def prepare(self, plan: Plan, purpose: Purpose) -> _Run:
-        ds = plan.dataset
-        cols = ", ".join(f't."{c.sql_name}"' for c in ds.columns if not c.sealed)
-        lawful_sql = ""
-        lawful = lawful_subjects(purpose)
-        if lawful is not None:
-            compiled = lawful.compile(
-                dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
-                compile_kwargs={"literal_binds": True},
-            )
-            lawful_sql = f" WHERE t.{PSEUDONYM} IN ({compiled})"
+    def prepare(self, plan: Plan) -> _Run:
+        release = plan.release
+        rows = release.sql(release.allowed(), dialect="postgresql")
         bounded = (
-            f"SELECT * FROM (SELECT t.{PSEUDONYM} AS _sid, t.{ROW} AS _row, "  # noqa: S608
-            f"ROW_NUMBER() OVER (PARTITION BY t.{PSEUDONYM} "
-            f"ORDER BY md5('{plan.policy.salt}' || t.{ROW})) AS _rk"
-            f'{", " + cols if cols else ""} FROM "{ds.table_name}" AS t{lawful_sql}) AS r '
+            "SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r._sid "  # noqa: S608
+            f"ORDER BY md5('{plan.policy.salt}' || r._row)) AS _rk FROM ({rows}) AS r) AS b "
             f"WHERE _rk <= {plan.policy.max_rows_per_subject}"
         )
         public = PublicTables(self.ws)
@@ -92,8 +78,8 @@ class PostgresEngine:
             raise ConfigError(f"cannot connect to the PostgreSQL data store: {first}") from None
         return _Run(conn, queries)
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
-        return run_plan(self, plan, purpose)
+    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
+        return run_plan(self, plan)
 
     def close(self) -> None:
         return None

@@ -33,7 +33,6 @@ from veil.errors import ConfigError, InputError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from veil.consent.purpose import Purpose
     from veil.dp.plan import Plan
     from veil.workspace import Workspace
 
@@ -288,22 +287,20 @@ class SparkPlanEngine:
         self.ws = ws
         self._session = session
 
-    def prepare(self, plan: Plan, purpose: Purpose) -> _PlanRun:
+    def prepare(self, plan: Plan) -> _PlanRun:
         from veil.dp.mirror import Mirror
         from veil.dp.public import PublicTables
 
         if self._session is None:
             get_session()  # pyspark and Java are checked before anything else is done
         mirror = Mirror(self.ws)
-        with mirror.view(
-            plan.dataset, plan.policy.salt, purpose.name if purpose.needs_consent else None
-        ) as view:
-            table = view.table
+        with mirror.release_view(plan.release, plan.policy.salt) as view:
+            names_, conditions = view.selection(plan.release)
             rows = view.export_parquet(plan.dataset, self.ws.root / "analytics" / "spark")
-        lawful = f" WHERE (_lawful & {table.lawful_bit}) <> 0" if table.lawful_bit is not None else ""
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         bounded = (
-            "SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY _sid "  # noqa: S608
-            f"ORDER BY md5('{plan.policy.salt}' || _row)) AS _rk FROM veil_rows AS r{lawful}) AS x "
+            f"SELECT * FROM (SELECT {', '.join(names_)}, ROW_NUMBER() OVER (PARTITION BY _sid "  # noqa: S608
+            f"ORDER BY md5('{plan.policy.salt}' || _row)) AS _rk FROM veil_rows{where}) AS x "
             f"WHERE _rk <= {plan.policy.max_rows_per_subject}"
         )
         public = PublicTables(self.ws)
@@ -315,10 +312,10 @@ class SparkPlanEngine:
         queries = plan.sql(bounded, self.dialect, names)
         return _PlanRun(SparkEngine(tables, session=self._session), queries)
 
-    def run(self, plan: Plan, purpose: Purpose) -> list[list[tuple[Any, ...]]]:
+    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
         from veil.dp.engines.base import run_plan
 
-        return run_plan(self, plan, purpose)
+        return run_plan(self, plan)
 
     def close(self) -> None:
         return None
