@@ -23,19 +23,19 @@ from typing import Any
 
 import numpy as np
 import pyarrow.csv as pacsv
+from tests.support.adult import adult_spec, load_adult
 
 from veil.consent.purpose import PurposeRegistry
-from veil.ml.adult import adult_spec, load_adult
 from veil.ml.federated import (
     ENGINES,
     Engine,
     LogisticModel,
     TrainConfig,
-    load_site,
     require_simulation,
     run_federated,
     train_local,
 )
+from veil.ml.federated_site import load_site
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 

@@ -13,7 +13,8 @@ logistic regression fitted on the UCI Adult numeric features:
 Targets: batched scoring >= 5x faster per sample than the naive dot product, and
 <= 5 ms per sample. Both paths are checked against the plaintext model (max |error|).
 
-Run: ``python benchmarks/he.py [--samples N] [--naive M] [--json]``.
+Run from the repository root:
+``python -m benchmarks.he [--samples N] [--naive M] [--json]``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import time
 from typing import Any
 
 import numpy as np
+from tests.support.adult import load_adult
 
 from veil.ml import he
-from veil.ml.adult import load_adult
 
 ts = importlib.import_module("tenseal")  # untyped: attributes are Any
 

@@ -12,7 +12,8 @@ shadows): shadows are trained the same way as their target on random halves of m
 non-members, so each shadow's training set is as large as the target's. Reported side by
 side: test accuracy, ROC AUC and TPR at 1% FPR (chance: AUC 0.5, TPR 0.01).
 
-Run: ``python benchmarks/mia.py [--rows N] [--shadows K] [--epochs E] [--seed S] [--json]``.
+Run from the repository root:
+``python -m benchmarks.mia [--rows N] [--shadows K] [--epochs E] [--seed S] [--json]``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import torch
+from tests.support.mia_models import DpTraining, MlpClassifier, adult_arrays, train_dp_mlp, train_mlp
 
 from veil.ml.attacks import (
     LabeledData,
@@ -39,7 +41,6 @@ from veil.ml.attacks import (
     loss_threshold_attack,
     train_shadows,
 )
-from veil.ml.mia_models import DpTraining, MlpClassifier, adult_arrays, train_dp_mlp, train_mlp
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]

@@ -4,7 +4,7 @@ The Adult training split (32,561 people, one row each) is ingested into a tempor
 workspace, bounds are declared for its numeric columns, and the training rows are
 prepared once through the production path (``plan_training`` + ``load_training_data``:
 lawful subjects, one row per subject, split by subject, one-hot + bounded scaling).
-Then, with :func:`veil.ml.training.fit` (the function ``veil train`` runs):
+Then, with :func:`veil.ml.fitting.fit` (the function ``veil train`` runs):
 
 * **Epoch time**: the MLP trained with DP-SGD (Poisson sampling, exact per-sample
   clipping in one backward pass from :mod:`veil.ml.dpsgd`, noise and accounting by
@@ -18,7 +18,8 @@ Then, with :func:`veil.ml.training.fit` (the function ``veil train`` runs):
 
 Torch runs on ``--threads`` CPU threads (default 1: stable timings on a shared machine).
 
-Run: ``python benchmarks/ml.py [--model mlp] [--epochs 5] [--seeds 3] [--json]``.
+Run from the repository root:
+``python -m benchmarks.ml [--model mlp] [--epochs 5] [--seeds 3] [--json]``.
 """
 
 from __future__ import annotations
@@ -33,12 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from tests.support.adult import adult_csv
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.policy import PolicyStore
-from veil.ml.adult import adult_csv
+from veil.ml.classifier import accuracy
 from veil.ml.data_prep import TrainingData, load_training_data, plan_training
-from veil.ml.training import accuracy, fit
+from veil.ml.fitting import fit
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 

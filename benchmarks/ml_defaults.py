@@ -1,7 +1,7 @@
 """Training defaults on small data: the step-target schedule vs the old fixed 5 epochs.
 
 ``veil train`` without ``--epochs`` runs enough epochs for about 1,000 optimiser steps
-(:data:`veil.ml.training.STEP_TARGET`). On a small dataset the old default, 5 epochs, is
+(:data:`veil.ml.schedule.STEP_TARGET`). On a small dataset the old default, 5 epochs, is
 only ``5 * ceil(n / 256)`` steps (15 on 640 training subjects), and a DP model ends at the
 majority class. This benchmark ingests the first ``--rows`` Adult rows (default 800) into a
 temporary workspace and trains, through the production path (``Trainer.train``: plan,
@@ -11,7 +11,8 @@ measured on the next ``--test-rows`` Adult rows (default 8,000; never trained on
 with each model's own encoding, because the 20% held-out split of 800 subjects (160) moves
 by about +-0.03 from split to split.
 
-Run: ``python benchmarks/ml_defaults.py [--rows 800] [--seeds 5] [--model logreg] [--json]``.
+Run from the repository root:
+``python -m benchmarks.ml_defaults [--rows 800] [--seeds 5] [--model logreg] [--json]``.
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ from typing import Any
 
 import numpy as np
 import torch
+from tests.support.adult import adult_csv, load_adult
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
-from veil.ml.adult import adult_csv, load_adult
+from veil.ml.classifier import accuracy
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import Trainer, TrainSettings, accuracy
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 

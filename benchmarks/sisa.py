@@ -1,11 +1,11 @@
 """SISA unlearning benchmark on UCI Adult: retrain one shard vs retrain the whole model.
 
 The Adult training split (32,561 people, one row each, one-hot + standardised as in
-``veil.ml.mia_models.adult_arrays``) is split 80/20 by person; each training person
+``tests.support.mia_models.adult_arrays``) is split 80/20 by person; each training person
 gets a made-up pseudonym. For each setting (non-DP, and DP-SGD at epsilon=3,
 delta=1e-5) and each K in ``--shards``:
 
-* **Full retrain**: :func:`veil.ml.training.fit` (the function ``veil train`` runs) on
+* **Full retrain**: :func:`veil.ml.fitting.fit` (the function ``veil train`` runs) on
   every training subject but the erased one: what ``veil models retrain`` does today.
 * **SISA retrain**: :func:`veil.ml.sisa.unlearn` on a K-shard model: only the shard that
   held the erased subject is retrained (same settings, ~N/K subjects).
@@ -21,7 +21,8 @@ the ensemble, costs the same (epsilon, delta) as the single model.
 
 Torch runs on ``--threads`` CPU threads (default 1: stable timings on a shared machine).
 
-Run: ``python benchmarks/sisa.py [--shards 4 8] [--model logreg] [--epochs 5] [--json]``.
+Run from the repository root:
+``python -m benchmarks.sisa [--shards 4 8] [--model logreg] [--epochs 5] [--json]``.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ from typing import Any
 
 import numpy as np
 import torch
+from tests.support.mia_models import adult_arrays
 
-from veil.ml.mia_models import adult_arrays
+from veil.ml.classifier import accuracy
+from veil.ml.fitting import fit, fit_with
+from veil.ml.schedule import noise_multiplier
+from veil.ml.settings import TrainSettings
 from veil.ml.sisa import train_sharded, unlearn
-from veil.ml.training import TrainSettings, accuracy, fit, fit_with, noise_multiplier
 
 EPSILON = 3.0
 DELTA = 1e-5

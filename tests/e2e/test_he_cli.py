@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.support.adult import adult_csv
 from veil_cli import veil
 
-from veil.ml.adult import adult_csv
 from veil.ml.he import load_model
 
 pytest.importorskip("tenseal")

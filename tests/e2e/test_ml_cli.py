@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.adult import ADULT_KEYS, adult_csv, load_adult
 from veil_cli import veil, veil_json
 
-from veil.ml.adult import ADULT_KEYS, adult_csv, load_adult
 from veil.workspace import Workspace
 
 ROWS = 1500

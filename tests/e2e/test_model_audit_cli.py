@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.support.adult import ADULT_KEYS, adult_csv
 from veil_cli import veil, veil_json
-
-from veil.ml.adult import ADULT_KEYS, adult_csv
 
 ROWS = 1000
 BOUNDS = ["age=17:90", "hours_per_week=1:99", "education_num=1:16"]

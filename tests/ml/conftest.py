@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 import pyarrow.csv as pacsv
 import pytest
+from tests.support.adult import ADULT_KEYS, adult_csv, adult_spec, load_adult
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
-from veil.ml.adult import ADULT_KEYS, adult_csv, adult_spec, load_adult
-from veil.ml.federated import FeatureSpec, LogisticModel, SiteData, TrainConfig, load_site, train_local
+from veil.ml.federated import LogisticModel, TrainConfig, train_local
+from veil.ml.federated_site import SiteData, load_site
+from veil.ml.federated_spec import FederatedSpec
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 
@@ -44,7 +46,7 @@ def adult_ws(ws: Workspace, tmp_path: Path) -> Workspace:
 # -- federated learning: one site = one workspace ---------------------------------------------
 FED_ROWS = 3000  # split over three sites of 1,000 rows
 # Occupation stays out of the features: its values serve as markers of a raw row (never read).
-FED_SPEC: FeatureSpec = adult_spec(("sex", "marital_status", "relationship"))
+FED_SPEC: FederatedSpec = adult_spec(("sex", "marital_status", "relationship"))
 
 
 def make_site(root: Path, name: str, first: int, rows: int, basis: str = "legitimate_interests") -> Path:

@@ -9,6 +9,14 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 import torch
+from tests.support.mia_models import (
+    AdultArrays,
+    DpTraining,
+    MlpClassifier,
+    adult_arrays,
+    train_dp_mlp,
+    train_mlp,
+)
 
 from veil.ml.attacks import (
     LabeledData,
@@ -23,7 +31,6 @@ from veil.ml.attacks import (
     mia_report,
     train_shadows,
 )
-from veil.ml.mia_models import AdultArrays, DpTraining, MlpClassifier, adult_arrays, train_dp_mlp, train_mlp
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]

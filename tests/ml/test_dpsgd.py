@@ -13,7 +13,8 @@ from opacus import GradSampleModule
 from torch import nn
 
 from veil.ml.dpsgd import BookKeepingDpSgd, PoissonBatches, supports
-from veil.ml.training import _bce_sum, _opacus_warnings, fit
+from veil.ml.fitting import bce_sum, fit
+from veil.ml.schedule import opacus_warnings
 
 
 def _model(kind: str, width: int, seed: int) -> nn.Module:
@@ -31,8 +32,8 @@ def _opacus_clipped_mean(
     """Opacus' own per-sample gradients ("hooks" mode), clipped and scaled the way its DPOptimizer does."""
     gsm = GradSampleModule(model, loss_reduction="sum")
     gsm.zero_grad()
-    with _opacus_warnings():  # "Full backward hook is firing ...": the input needs no gradient
-        torch.autograd.backward(_bce_sum(gsm(x), y))
+    with opacus_warnings():  # "Full backward hook is firing ...": the input needs no gradient
+        torch.autograd.backward(bce_sum(gsm(x), y))
     params = [p for p in model.parameters()]
     samples: list[torch.Tensor] = [p.grad_sample for p in params]  # type: ignore[attr-defined]  # set by Opacus
     norms = torch.cat([gs.reshape(len(x), -1) for gs in samples], dim=1).norm(dim=1)
@@ -49,7 +50,7 @@ def _brute_force_clipped_mean(
     params = list(model.parameters())
     total = [torch.zeros_like(p) for p in params]
     for i in range(len(x)):
-        grads = torch.autograd.grad(_bce_sum(model(x[i : i + 1]), y[i : i + 1]), params)
+        grads = torch.autograd.grad(bce_sum(model(x[i : i + 1]), y[i : i + 1]), params)
         norm = torch.sqrt(sum((g**2).sum() for g in grads))  # type: ignore[arg-type]
         factor = min(1.0, clip / (float(norm) + 1e-6))
         for t, g in zip(total, grads, strict=True):
@@ -65,7 +66,7 @@ def test_noiseless_step_equals_opacus_and_brute_force(kind: str, clip: float) ->
     y = (torch.rand(40, generator=gen) > 0.5).float()
     model = _model(kind, 9, seed=1)
     step = BookKeepingDpSgd(
-        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=37.0, loss_sum=_bce_sum
+        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=37.0, loss_sum=bce_sum
     )
     step.step_gradients(x, y, input_sq_norms=x.square().sum(1))
     ours = [p.grad.clone() for p in model.parameters()]  # type: ignore[union-attr]
@@ -89,7 +90,7 @@ def test_property_clipped_sums_match_the_definition(rows: int, width: int, clip:
     y = (torch.rand(rows, generator=gen) > 0.5).float()
     model = _model("tanh-nobias", width, seed)
     BookKeepingDpSgd(
-        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=rows, loss_sum=_bce_sum
+        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=rows, loss_sum=bce_sum
     ).step_gradients(x, y)
     ours = [p.grad.clone() for p in model.parameters()]  # type: ignore[union-attr]
     for a, b in zip(ours, _brute_force_clipped_mean(model, x, y, clip, rows), strict=True):
@@ -107,7 +108,7 @@ def test_noise_has_opacus_scale() -> None:
         max_grad_norm=clip,
         noise_multiplier=sigma,
         expected_batch_size=expected,
-        loss_sum=_bce_sum,
+        loss_sum=bce_sum,
         generator=torch.Generator().manual_seed(0),
     )
     step.step_gradients(torch.zeros(0, 50), torch.zeros(0))
@@ -125,10 +126,10 @@ def test_unsupported_models_and_inputs_are_refused() -> None:
     assert not supports(nn.Sequential(nn.ReLU()))  # nothing to train
     with pytest.raises(ValueError, match=r"nn\.Linear"):
         BookKeepingDpSgd(
-            nn.Conv1d(1, 1, 2), max_grad_norm=1, noise_multiplier=1, expected_batch_size=1, loss_sum=_bce_sum
+            nn.Conv1d(1, 1, 2), max_grad_norm=1, noise_multiplier=1, expected_batch_size=1, loss_sum=bce_sum
         )
     step = BookKeepingDpSgd(
-        nn.Linear(3, 1), max_grad_norm=1, noise_multiplier=1, expected_batch_size=1, loss_sum=_bce_sum
+        nn.Linear(3, 1), max_grad_norm=1, noise_multiplier=1, expected_batch_size=1, loss_sum=bce_sum
     )
     with pytest.raises(ValueError, match="2-D"):
         step.step_gradients(torch.zeros(2, 2, 3), torch.zeros(2, 2))
@@ -203,7 +204,7 @@ def test_unknown_clipping_is_refused() -> None:
 
 
 def test_recorded_calibration_is_reused_and_still_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    import veil.ml.training as training
+    import veil.ml.schedule as schedule
 
     x, y = _toy(600)
     common = {"kind": "logreg", "epochs": 2, "batch_size": 100, "epsilon": 1.5, "delta": 1e-5, "seed": 0}
@@ -213,7 +214,7 @@ def test_recorded_calibration_is_reused_and_still_checked(monkeypatch: pytest.Mo
     def no_search(*args: object) -> float:
         raise AssertionError("the noise search ran although a calibration was given")
 
-    monkeypatch.setattr(training, "noise_multiplier", no_search)
+    monkeypatch.setattr(schedule, "noise_multiplier", no_search)
     again = fit(x[:-1], y[:-1], calibration=(first.sample_rate, first.noise_multiplier), **common)  # type: ignore[arg-type]
     assert again.noise_multiplier == first.noise_multiplier
     assert again.epsilon_spent == pytest.approx(first.epsilon_spent)
@@ -235,13 +236,13 @@ def test_weights_scale_each_clipped_gradient(rows: int, clip: float, seed: int) 
     w = torch.rand(rows, generator=gen)
     model = _model("deep", 5, seed)
     BookKeepingDpSgd(
-        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=rows, loss_sum=_bce_sum
+        model, max_grad_norm=clip, noise_multiplier=0.0, expected_batch_size=rows, loss_sum=bce_sum
     ).step_gradients(x, y, weights=w)
     ours = [p.grad.clone() for p in model.parameters()]  # type: ignore[union-attr]
     params = list(model.parameters())
     expected = [torch.zeros_like(p) for p in params]
     for i in range(rows):
-        grads = torch.autograd.grad(_bce_sum(model(x[i : i + 1]), y[i : i + 1]), params)
+        grads = torch.autograd.grad(bce_sum(model(x[i : i + 1]), y[i : i + 1]), params)
         norm = float(torch.sqrt(sum((g**2).sum() for g in grads)))  # type: ignore[arg-type]
         for t, g in zip(expected, grads, strict=True):
             t += float(w[i]) * min(1.0, clip / (norm + 1e-6)) * g / rows
@@ -254,7 +255,7 @@ def test_weights_out_of_range_are_refused() -> None:
 
     model = _model("logreg", 3, 0)
     step = BookKeepingDpSgd(
-        model, max_grad_norm=1.0, noise_multiplier=0.0, expected_batch_size=2, loss_sum=_bce_sum
+        model, max_grad_norm=1.0, noise_multiplier=0.0, expected_batch_size=2, loss_sum=bce_sum
     )
     x, y = torch.ones(2, 3), torch.ones(2)
     with pytest.raises(ValueError, match="in \\[0, 1\\]"):
@@ -264,7 +265,7 @@ def test_weights_out_of_range_are_refused() -> None:
 
 
 def test_reweighing_balances_group_and_label_and_its_dp_counts_cost_their_share() -> None:
-    from veil.ml.training import reweighing
+    from veil.ml.reweighing import reweighing
 
     groups = ["F"] * 100 + ["M"] * 300
     y = np.array([1] * 10 + [0] * 90 + [1] * 90 + [0] * 210, dtype=np.float32)

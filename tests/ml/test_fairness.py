@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.support.mia_models import AdultArrays, adult_arrays
 
 from veil.ml.fairness import FairnessReport, fairness_report, mitigate
-from veil.ml.mia_models import AdultArrays, adult_arrays
 
 
 def test_report_by_hand() -> None:

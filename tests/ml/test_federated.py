@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from veil.errors import ConsentError, InputError
-from veil.ml.federated import FeatureSpec, LogisticModel, TrainConfig, run_federated, train_local
+from veil.ml.federated import LogisticModel, TrainConfig, run_federated, train_local
+from veil.ml.federated_spec import FederatedSpec
 from veil.workspace import Workspace
 
 from .conftest import FED_SPEC as SPEC
@@ -130,7 +131,7 @@ def test_site_without_lawful_subjects_fails_clearly(
 
 
 def test_sealed_or_unknown_columns_are_refused(fed_sites: list[Path]) -> None:
-    bad = FeatureSpec(
+    bad = FederatedSpec(
         dataset="adult", purpose="research", target="income", positive=">50K", categorical={"x": ["a"]}
     )
     with pytest.raises(Exception, match="site 1"):

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.support.adult import ADULT_BOUNDS, ADULT_CATEGORIES
 
 from veil.cli import app as cli
 from veil.errors import InputError
-from veil.ml.adult import ADULT_BOUNDS, ADULT_CATEGORIES
 from veil.ml.federated import FederatedResult, MissingDependencyError, TrainConfig, run_federated
 from veil.workspace import Workspace
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from tests.support.adult import load_adult
 
 from veil.errors import ConfigError, ConflictError, CryptoError, InputError
 from veil.ml import he
-from veil.ml.adult import load_adult
+from veil.ml.he.container import pack, unpack
 from veil.workspace import Workspace
 
 ts = pytest.importorskip("tenseal")
@@ -108,7 +109,7 @@ def test_server_has_no_secret_key(
     with pytest.raises(CryptoError, match="public context"):
         server.secret_bytes()
     # Even TenSEAL itself cannot decrypt with the server's context.
-    _, blobs = he._unpack(scores, ("scores",), "scores")
+    _, blobs = unpack(scores, ("scores",), "scores")
     with pytest.raises(ValueError, match="secret_key"):
         ts.ckks_vector_from(server.context, blobs[0]).decrypt()
     # A server handed the secret context refuses to run.
@@ -158,8 +159,8 @@ def test_tampering_is_detected(
     with pytest.raises(CryptoError, match="magic"):
         he.score(server, b"not an encrypted file", model)
     # A rewritten header (someone fixing up the checksum) still cannot smuggle a bad ciphertext in.
-    header, blobs = he._unpack(enc, ("features",), "x")
-    forged = he._pack({k: header[k] for k in ("kind", "key_id", "n", "features", "chunks", "slots")},
+    header, blobs = unpack(enc, ("features",), "x")
+    forged = pack({k: header[k] for k in ("kind", "key_id", "n", "features", "chunks", "slots")},
                       [b"\x00" * 64, *blobs[1:]])  # fmt: skip
     with pytest.raises(CryptoError, match="corrupt"):
         he.score(server, forged, model)
@@ -258,7 +259,8 @@ def test_input_encoding_equals_the_training_encoding_on_awkward_rows() -> None:
 
 
 def test_a_federated_model_file_is_a_model_file(keys: he.HeKeys, server: he.HeKeys) -> None:
-    from veil.ml.adult import adult_spec
+    from tests.support.adult import adult_spec
+
     from veil.ml.federated import LogisticModel
 
     spec = adult_spec(("sex", "relationship"))
@@ -286,7 +288,8 @@ def test_a_registered_model_is_exported_exactly_and_refusals_name_the_way_out(
     import torch
 
     from veil.ml.registry import ModelRegistry
-    from veil.ml.training import Trainer, TrainSettings
+    from veil.ml.settings import TrainSettings
+    from veil.ml.trainer import Trainer
 
     base = TrainSettings("adult", "research", "income", epsilon=3.0, delta=1e-5, epochs=2, positive=">50K")
     trainer = Trainer(adult_ws)

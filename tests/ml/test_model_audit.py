@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.support.adult import adult_csv
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetExceededError, BudgetLedger
 from veil.errors import ConflictError, ConsentError, InputError, NotFoundError
-from veil.ml.adult import adult_csv
 from veil.ml.model_audit import audit_model, fairness
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import Trainer, TrainSettings
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.schema import audit_log
 from veil.vault.category import ColumnCategory
 from veil.vault.ingest import Ingestor

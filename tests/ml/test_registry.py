@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.support.adult import load_adult
 
 from veil.dp.budget import BudgetLedger
 from veil.errors import NotFoundError
-from veil.ml.adult import load_adult
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import Trainer, TrainSettings
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.rights.erasure import erase_subject
 from veil.workspace import Workspace
 

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 import torch
 from numpy.typing import NDArray
+from tests.support.mia_models import adult_arrays
 
 from veil.errors import InputError, NotFoundError
-from veil.ml.mia_models import adult_arrays
+from veil.ml.classifier import accuracy
+from veil.ml.fitting import fit
+from veil.ml.settings import TrainSettings
 from veil.ml.sisa import MANIFEST_FILE, ShardedModel, assign_shards, shard_of, train_sharded, unlearn
-from veil.ml.training import TrainSettings, accuracy, fit
 
 ROWS = 3000
 TRAIN = 2400

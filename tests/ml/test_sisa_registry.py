@@ -7,13 +7,15 @@ import json
 import numpy as np
 import pytest
 import torch
+from tests.support.adult import load_adult
 
 from veil.dp.budget import BudgetLedger
 from veil.errors import InputError
-from veil.ml.adult import load_adult
+from veil.ml.classifier import accuracy
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import Trainer, TrainSettings, accuracy
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.rights.erasure import erase_subject
 from veil.workspace import Workspace
 

@@ -9,23 +9,19 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from tests.support.adult import ADULT_KEYS, adult_csv, load_adult
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetExceededError, BudgetLedger
 from veil.dp.policy import PolicyStore
-from veil.errors import ConfigError, ConflictError, ConsentError, InputError, NotFoundError
-from veil.ml.adult import ADULT_KEYS, adult_csv, load_adult
+from veil.errors import ChargedRunError, ConfigError, ConflictError, ConsentError, InputError, NotFoundError
+from veil.ml.classifier import accuracy
 from veil.ml.data_prep import load_training_data, plan_training
+from veil.ml.fitting import fit
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import (
-    STEP_TARGET,
-    ChargedRunError,
-    Trainer,
-    TrainSettings,
-    accuracy,
-    fit,
-    plan_schedule,
-)
+from veil.ml.schedule import STEP_TARGET, plan_schedule
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.schema import audit_log
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
@@ -86,7 +82,7 @@ def test_train_charges_the_budget_before_reading_training_rows(
         seen.append(len(BudgetLedger(adult_ws).history("adult")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("veil.ml.training.load_training_data", spy)
+    monkeypatch.setattr("veil.ml.trainer.load_training_data", spy)
     result = Trainer(adult_ws).train(_settings(), "m1", seed=3)
     assert seen == [1]  # the charge was on the ledger when the rows were read
     history = BudgetLedger(adult_ws).history("adult")
@@ -277,7 +273,7 @@ def test_a_failure_after_the_charge_says_the_budget_was_charged(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr("veil.ml.training.fit_with", broken)
+    monkeypatch.setattr("veil.ml.trainer.fit_with", broken)
     expected = ChargedRunError if isinstance(error, RuntimeError) else InputError
     with pytest.raises(expected) as caught:
         Trainer(adult_ws).train(_settings(), "m1", seed=0)
@@ -295,7 +291,7 @@ def test_a_run_without_dp_that_fails_is_not_said_to_be_charged(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise InputError("boom")
 
-    monkeypatch.setattr("veil.ml.training.fit_with", broken)
+    monkeypatch.setattr("veil.ml.trainer.fit_with", broken)
     with pytest.raises(InputError) as caught:
         Trainer(adult_ws).train(_settings(epsilon=None, delta=0.0), "m1")
     assert caught.value.message == "boom"

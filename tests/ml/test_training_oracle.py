@@ -31,7 +31,8 @@ from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
 from veil.errors import VeilError
 from veil.ml.registry import ModelRegistry
-from veil.ml.training import Trainer, TrainSettings
+from veil.ml.settings import TrainSettings
+from veil.ml.trainer import Trainer
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 

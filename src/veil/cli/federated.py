@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from veil.cli.output import JsonOpt, console, emit
 from veil.errors import InputError
 from veil.fileio import atomic_path
+from veil.ml.federated import TrainConfig, require_simulation, run_federated
+from veil.ml.federated_spec import declare_spec
 
 __all__ = ["federated", "register"]
 
@@ -48,18 +51,6 @@ def _categories(items: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _declared(site: Path, dataset: str, features: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Public bounds and key sets declared in the first site's DP policy (``veil dataset set``)."""
-    from veil.cli.output import open_ws
-    from veil.dp.policy import PolicyStore
-
-    with open_ws(site) as ws:
-        policy = PolicyStore(ws).get(dataset)
-    bounds = {f: policy.bounds[f] for f in features if f in policy.bounds}
-    keys = {f: [str(v) for v in policy.keys[f]] for f in features if f in policy.keys}
-    return bounds, keys
-
-
 def federated(
     site: Annotated[list[Path], typer.Option("--site", help="A site's workspace (repeat; at least two).")],
     dataset: Annotated[str, typer.Option(help="Dataset each site trains on (same name everywhere).")],
@@ -67,7 +58,13 @@ def federated(
     target: Annotated[str, typer.Option(help="Binary target column.")],
     features: Annotated[str, typer.Option(help="Comma-separated feature columns.")],
     out: Annotated[Path, typer.Option(help="Where to write the final model (JSON).")],
-    positive: Annotated[str, typer.Option(help="Target value that counts as the positive class.")] = ">50K",
+    positive: Annotated[
+        str | None,
+        typer.Option(
+            help="Target value that counts as the positive class (default: the second of the target's two "
+            "declared keys in site 1, in sorted order, as `veil train` picks it)."
+        ),
+    ] = None,
     bounds: Annotated[
         list[str] | None,
         typer.Option(
@@ -125,35 +122,17 @@ def federated(
     with declared category lists, so every site encodes alike: give them with --bounds /
     --categories, or declare them once with `veil dataset set --bounds/--keys` in site 1.
     """
-    from veil.ml.federated import FeatureSpec, TrainConfig, require_simulation, run_federated
-
     if simulation:
         require_simulation()  # before anything is read: name the extra to install
-    names = _split(features)
-    if not names:
-        raise InputError("--features: name at least one column")
-    numeric, cats = _bounds(bounds or []), _categories(categories or [])
-    missing = [n for n in names if n not in numeric and n not in cats]
-    if missing and site:
-        policy_bounds, policy_keys = _declared(site[0], dataset, missing)
-        numeric.update(policy_bounds)
-        cats.update(policy_keys)
-    undeclared = [n for n in names if n not in numeric and n not in cats]
-    if undeclared:
-        raise InputError(
-            f"no declared encoding for {', '.join(undeclared)}: give --bounds COLUMN=LOW:HIGH or "
-            "--categories COLUMN=V1,V2,... (or declare them with `veil dataset set` in the first site)"
-        )
-    extra = [n for n in [*numeric, *cats] if n not in names]
-    if extra:
-        raise InputError(f"--bounds/--categories name columns that are not in --features: {', '.join(extra)}")
-    spec = FeatureSpec(
-        dataset=dataset,
-        purpose=purpose,
-        target=target,
+    spec = declare_spec(
+        dataset,
+        purpose,
+        target,
+        _split(features),
         positive=positive,
-        numeric={n: numeric[n] for n in names if n in numeric},
-        categorical={n: cats[n] for n in names if n in cats},
+        bounds=_bounds(bounds or []),
+        categories=_categories(categories or []),
+        policy_site=site[0] if site else None,
     )
     cfg = TrainConfig(
         rounds=rounds,
@@ -169,8 +148,6 @@ def federated(
     result = run_federated(
         spec, site, cfg, workdir=logs, engine="simulation" if simulation else "deployment", cpus=sim_cpus
     )
-    import json
-
     with atomic_path(out, mode=0o600) as tmp:
         tmp.write_text(json.dumps(result.model, indent=2), encoding="utf-8")
     data = {**result.to_dict(), "out": str(out)}

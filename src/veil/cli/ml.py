@@ -1,19 +1,23 @@
 """``veil train`` and ``veil models``: DP-SGD training, model cards, unlearning by staleness.
 
-Torch and Opacus are imported inside the commands, so the rest of the CLI starts
-fast and works without the ``ml`` extra.
+The trainer (torch, Opacus) is imported inside the commands that train, so ``veil models
+list/show/delete`` start fast and work without the ``ml`` extra.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.measure import Measurement
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
 from veil.errors import InputError
+from veil.ml.registry import ModelRegistry
+from veil.ml.settings import TrainSettings, default_model_name
 
 __all__ = ["models_app", "register"]
 
@@ -104,7 +108,7 @@ def train(
     (epsilon, delta); after an erasure `veil models retrain` retrains only the shard
     that held the subject.
     """
-    from veil.ml.training import Trainer, TrainSettings
+    from veil.ml.trainer import Trainer  # torch: loaded by the commands that train (start-up)
 
     if no_dp and epsilon is not None:
         raise InputError("--no-dp and --epsilon exclude each other")
@@ -129,7 +133,7 @@ def train(
     )
     with open_ws(workspace) as ws:
         result = Trainer(ws).train(
-            settings, name or f"{dataset}-{target}-{model}".lower(), out=out, replace=replace, seed=seed
+            settings, name or default_model_name(settings), out=out, replace=replace, seed=seed
         )
     data = result.to_dict()
     emit(as_json, data, lambda: _show_trained(data))
@@ -138,8 +142,6 @@ def train(
 @models_app.command("list")
 def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List trained models with their privacy, accuracy and stale flag."""
-    from veil.ml.registry import ModelRegistry
-
     with open_ws(workspace) as ws:
         rows = [c.summary() for c in ModelRegistry(ws).cards()]
 
@@ -164,8 +166,6 @@ def models_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> Non
                 str(r["version"]),
                 _status(r),
             )
-        from rich.measure import Measurement
-
         unbounded = console.options.update(width=1_000_000, max_width=1_000_000)
         if Measurement.get(console, unbounded, t).maximum <= console.width:
             console.print(t)
@@ -188,8 +188,6 @@ def models_show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show a model's card."""
-    from veil.ml.registry import ModelRegistry
-
     with open_ws(workspace) as ws:
         card = ModelRegistry(ws).card(name)
     emit(as_json, card.to_dict(), lambda: console.print(card.to_markdown(), markup=False))
@@ -207,10 +205,6 @@ def models_delete(
     The way to stop a model holding erased subjects when a retrain is not wanted (or the
     budget refuses one). Copies written with `veil train --out` are not tracked.
     """
-    import sys
-
-    from veil.ml.registry import ModelRegistry
-
     with open_ws(workspace) as ws:
         registry = ModelRegistry(ws)
         card = registry.card(name)  # NotFoundError before any question
@@ -239,7 +233,7 @@ def models_retrain(
     as_json: JsonOpt = False,
 ) -> None:
     """Retrain models with their recorded settings on today's lawful subjects (a DP retrain is charged)."""
-    from veil.ml.training import Trainer
+    from veil.ml.trainer import Trainer  # torch: loaded by the commands that train (start-up)
 
     if (name is None) == (not stale):
         raise InputError("name one model or pass --stale (not both)")

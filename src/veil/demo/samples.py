@@ -1,7 +1,8 @@
 """The sample files the README's examples use (``veil demo --data DIR``).
 
-Every file is generated (Faker, fixed seeds: the same bytes on every run) or is the UCI
-Adult census extract that ships with Veil; no real person is in any of them.
+Every file is generated (Faker, fixed seeds: the same bytes on every run) or comes from the
+demo's sample of the UCI Adult census extract (``data/adult.csv.gz``, 6,000 rows, CC BY 4.0);
+no real person is in any of them.
 
 =====================  ===============================================================
 file                   used for
@@ -11,7 +12,7 @@ consent.csv            ``veil consent import``: research consent of most patient
 regions.csv            ``veil table add``: a public ZIP -> region lookup DP queries join
 tickets.jsonl          ``veil pii detect|mask``: support tickets with personal data
 customers.csv          ``veil pii scan``: a ';'-separated CRM export (the delimiter is detected)
-adult.csv              private ML: the Adult census data (income > 50K)
+adult.csv              private ML: a sample of the Adult census data (income > 50K)
 adult-site{A,B,C}.csv  ``veil federated``: Adult split across three sites
 =====================  ===============================================================
 """
@@ -176,8 +177,8 @@ def _customers(n: int) -> bytes:
 
 
 def _adult() -> tuple[bytes, list[bytes], int]:
-    """The Adult CSV shipped with Veil, whole and dealt row by row to the sites (alike sites)."""
-    source = resources.files("veil.ml").joinpath("data/adult.csv.gz")
+    """The demo's Adult sample (``data/adult.csv.gz``), whole and dealt row by row to the sites."""
+    source = resources.files("veil.demo").joinpath("data/adult.csv.gz")
     with source.open("rb") as fh:
         whole = gzip.decompress(fh.read())
     header, *lines = whole.splitlines(keepends=True)

@@ -28,15 +28,26 @@ from typing import Any, cast
 
 import numpy as np
 from flwr.app import Array, ArrayRecord, ConfigRecord, Context, Message, MessageType, MetricRecord, RecordDict
+from flwr.client.mod import fixedclipping_mod as legacy_fixedclipping_mod
+from flwr.client.mod import secaggplus_mod
 from flwr.clientapp import ClientApp
 from flwr.clientapp.mod import fixedclipping_mod
+from flwr.common import Code, FitRes, Metrics, Scalar, Status, ndarrays_to_parameters, parameters_to_ndarrays
 from flwr.common.constant import PARTITION_ID_KEY
 from flwr.common.secure_aggregation.secaggplus_constants import RECORD_KEY_CONFIGS
+from flwr.compat.common import recorddict_compat as compat
+from flwr.server import LegacyContext, ServerConfig
+from flwr.server import strategy as legacy
+from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
+from flwr.server.workflow.constant import MAIN_PARAMS_RECORD
 from flwr.serverapp import Grid, ServerApp
 from flwr.serverapp.strategy import DifferentialPrivacyClientSideFixedClipping, FedAvg, Strategy
 from flwr.supercore.differential_privacy import KEY_CLIPPING_NORM
 
-from veil.ml.federated import FeatureSpec, LogisticModel, SiteData, TrainConfig, load_site, train_local
+from veil.ml.federated import LogisticModel, TrainConfig, train_local
+from veil.ml.federated_site import SiteData, load_site
+from veil.ml.federated_spec import FederatedSpec
+from veil.workspace import Workspace
 
 __all__ = ["client_app", "server_app"]
 
@@ -71,10 +82,8 @@ def _workspace(context: Context) -> tuple[Path, int]:
 
 def _site(
     context: Context, config: ConfigRecord | dict[str, Any]
-) -> tuple[FeatureSpec, TrainConfig, SiteData]:
-    from veil.workspace import Workspace
-
-    spec = FeatureSpec.from_dict(json.loads(str(config[SPEC_KEY])))
+) -> tuple[FederatedSpec, TrainConfig, SiteData]:
+    spec = FederatedSpec.from_dict(json.loads(str(config[SPEC_KEY])))
     cfg = TrainConfig.from_dict(json.loads(str(config[TRAIN_KEY])))
     ws = Workspace.open(_workspace(context)[0])
     try:
@@ -107,8 +116,6 @@ client_app = ClientApp()
 def _clip_if_asked(msg: Message, ctxt: Context, call_next: Any) -> Message:
     """Flower's client-side fixed clipping, when the server's config carries a norm."""
     if _is_legacy(msg.content):
-        from flwr.client.mod import fixedclipping_mod as legacy_fixedclipping_mod
-
         if CLIPPING_NORM_KEY in msg.content.config_records[LEGACY_FIT_CONFIG]:
             return legacy_fixedclipping_mod(msg, ctxt, call_next)
         return cast(Message, call_next(msg, ctxt))
@@ -121,8 +128,6 @@ def _clip_if_asked(msg: Message, ctxt: Context, call_next: Any) -> Message:
 def _secagg_if_asked(msg: Message, ctxt: Context, call_next: Any) -> Message:
     """Flower's SecAgg+ client protocol, when the server runs the SecAgg+ workflow."""
     if SECAGG_CONFIGS_KEY in msg.content.config_records:
-        from flwr.client.mod import secaggplus_mod
-
         return secaggplus_mod(msg, ctxt, call_next)
     return cast(Message, call_next(msg, ctxt))
 
@@ -130,9 +135,6 @@ def _secagg_if_asked(msg: Message, ctxt: Context, call_next: Any) -> Message:
 @client_app.train(mods=[_secagg_if_asked, _clip_if_asked])
 def _train(msg: Message, context: Context) -> Message:
     if _is_legacy(msg.content):
-        from flwr.common import Code, FitRes, Status, ndarrays_to_parameters, parameters_to_ndarrays
-        from flwr.compat.common import recorddict_compat as compat
-
         fitins = compat.recorddict_to_fitins(msg.content, keep_input=True)
         _, cfg, data = _site(context, fitins.config)
         model = LogisticModel.from_arrays(parameters_to_ndarrays(fitins.parameters))
@@ -173,7 +175,7 @@ def _seed(cfg: TrainConfig, server_round: int, context: Context) -> int:
 server_app = ServerApp()
 
 
-def _base_config(spec: FeatureSpec, cfg: TrainConfig, server_round: int) -> dict[str, Any]:
+def _base_config(spec: FederatedSpec, cfg: TrainConfig, server_round: int) -> dict[str, Any]:
     return {
         SPEC_KEY: json.dumps(spec.to_dict()),
         TRAIN_KEY: json.dumps(cfg.to_dict()),
@@ -189,7 +191,7 @@ def _check_replies(replies: list[Message], expected: int, stage: str) -> None:
         raise RuntimeError(f"{stage}: {len(replies)} of {expected} sites replied")
 
 
-def _fedavg(grid: Grid, spec: FeatureSpec, cfg: TrainConfig, sites: int) -> tuple[LogisticModel, list[Any]]:
+def _fedavg(grid: Grid, spec: FederatedSpec, cfg: TrainConfig, sites: int) -> tuple[LogisticModel, list[Any]]:
     base = FedAvg(
         fraction_train=1.0,
         fraction_evaluate=1.0,
@@ -223,15 +225,8 @@ def _round_metrics(metrics: dict[str, Any]) -> dict[str, float]:
 
 
 def _secagg(
-    grid: Grid, context: Context, spec: FeatureSpec, cfg: TrainConfig, sites: int, max_rows: int
+    grid: Grid, context: Context, spec: FederatedSpec, cfg: TrainConfig, sites: int, max_rows: int
 ) -> tuple[LogisticModel, list[Any]]:
-    from flwr.common import Metrics, Scalar, ndarrays_to_parameters, parameters_to_ndarrays
-    from flwr.compat.common import recorddict_compat as compat
-    from flwr.server import LegacyContext, ServerConfig
-    from flwr.server import strategy as legacy
-    from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
-    from flwr.server.workflow.constant import MAIN_PARAMS_RECORD
-
     def fit_config(server_round: int) -> dict[str, Scalar]:
         return dict(_base_config(spec, cfg, server_round))
 
@@ -286,7 +281,7 @@ def _secagg(
 
 
 def _final_evaluation(
-    grid: Grid, spec: FeatureSpec, cfg: TrainConfig, model: LogisticModel, sites: int
+    grid: Grid, spec: FederatedSpec, cfg: TrainConfig, model: LogisticModel, sites: int
 ) -> tuple[int, float | None, float | None]:
     config = ConfigRecord(_base_config(spec, cfg, cfg.rounds + 1))
     nodes = sorted(grid.get_node_ids())
@@ -317,7 +312,7 @@ def _main(grid: Grid, context: Context) -> None:
     result_path = Path(str(context.run_config["result-path"]))
     try:
         run = json.loads(Path(str(context.run_config["spec-path"])).read_text(encoding="utf-8"))
-        spec, cfg = FeatureSpec.from_dict(run["spec"]), TrainConfig.from_dict(run["train"])
+        spec, cfg = FederatedSpec.from_dict(run["spec"]), TrainConfig.from_dict(run["train"])
         sites = int(run["sites"])
         if cfg.secagg:
             model, rounds = _secagg(grid, context, spec, cfg, sites, max(int(x) for x in run["rows"]))

@@ -7,12 +7,14 @@ encoding; loaded with ``weights_only=True``), ``card.json`` / ``card.md`` and
 ``encoding.json`` instead of ``model.pt``; its ``subjects.json`` also keeps the
 shard salt and per-shard subjects (see :mod:`veil.ml.sisa`). Erasure calls
 :meth:`ModelRegistry.mark_stale`, which reads only JSON, so erasing works without
-the ``ml`` extra installed.
+the ``ml`` extra installed: torch (and the modules built on it, :mod:`veil.ml.classifier`
+and :mod:`veil.ml.sisa`) is imported only by the methods that read or write weights.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 from collections.abc import Iterable
@@ -23,12 +25,12 @@ from veil import clock
 from veil.consent.purpose import validate_name
 from veil.errors import ConfigError, ConflictError, NotFoundError
 from veil.fileio import atomic_write_bytes
+from veil.ml.data_prep import Encoding
 from veil.ml.model_card import SUBJECTS_FILE, ModelCard
 
 if TYPE_CHECKING:
     import torch
 
-    from veil.ml.data_prep import Encoding
     from veil.ml.sisa import ShardedModel
     from veil.workspace import Workspace
 
@@ -64,8 +66,6 @@ class ModelRegistry:
 
     def check_writable(self, name: str) -> None:
         """Refuse (before a run is charged) when the model's files could not be written."""
-        import os
-
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -166,7 +166,7 @@ class ModelRegistry:
         out: Path | None = None,
     ) -> Path:
         """Write the model's files (weights and subjects 0600: they derive from personal data)."""
-        import torch
+        import torch  # optional (the ml extra): see the module docstring
 
         directory = self.path(card.name)
         directory.mkdir(parents=True, exist_ok=True)
@@ -227,10 +227,9 @@ class ModelRegistry:
 
         A SISA ensemble comes back as one module (:meth:`ShardedModel.as_module`: one logit
         per row, of the aggregated probability), so audits and predictions need not know."""
-        import torch
+        import torch  # optional (the ml extra), as is the classifier: see the module docstring
 
-        from veil.ml.data_prep import Encoding
-        from veil.ml.training import build_model
+        from veil.ml.classifier import build_model
 
         self.card(name)  # NotFoundError for unknown names
         if self.is_sharded(name):
@@ -245,8 +244,7 @@ class ModelRegistry:
 
     def load_sharded(self, name: str) -> tuple[ShardedModel, Encoding]:
         """A SISA ensemble (with its per-shard subjects and salt) and its feature encoding."""
-        from veil.ml.data_prep import Encoding
-        from veil.ml.sisa import ShardedModel
+        from veil.ml.sisa import ShardedModel  # needs torch (the ml extra): see the module docstring
 
         self.card(name)  # NotFoundError for unknown names
         directory = self.path(name)

@@ -12,7 +12,7 @@ checkpoints within a shard, is not implemented: a shard is retrained from scratc
   is stable across retraining (a subject never moves shard) and it is what makes the
   privacy argument below hold. The salt and the per-shard subject lists are private
   (they say which weights a person helped train) and are saved with mode 0600.
-* **Training**: each shard is trained by :func:`veil.ml.training.fit`, the pure
+* **Training**: each shard is trained by :func:`veil.ml.fitting.fit`, the pure
   function ``veil train`` runs (DP-SGD with Opacus when ``settings.epsilon`` is set).
   In DP mode every shard's schedule (sampling rate, noise, steps) is planned for
   ``rows`` — the public count of training subjects divided by ``K`` — not for how many
@@ -52,8 +52,10 @@ from torch import nn
 
 from veil.errors import InputError, NotFoundError
 from veil.fileio import atomic_path, atomic_write_bytes
+from veil.ml.classifier import build_model
+from veil.ml.fitting import FitResult, fit_with
 from veil.ml.model_card import SUBJECTS_FILE
-from veil.ml.training import HIDDEN, TrainSettings, build_model, fit_with
+from veil.ml.settings import HIDDEN, TrainSettings
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -171,8 +173,21 @@ class ShardedModel:
 
     def as_module(self) -> nn.Module:
         """The ensemble as one module giving one logit per row (``logit`` of the aggregated
-        probability), for code that calls ``model(x)`` such as :func:`veil.ml.training.accuracy`."""
+        probability), for code that calls ``model(x)`` such as :func:`veil.ml.classifier.accuracy`."""
         return _Ensemble([s.model for s in self.shards], vote=self.aggregate == "vote").eval()
+
+    def fit_result(self) -> FitResult:
+        """A :class:`FitResult` view of the ensemble for its card: the ensemble module, each shard's
+        training seconds, the largest epsilon spent and sampling rate and the smallest noise multiplier."""
+        noise = [s.noise_multiplier for s in self.shards if s.noise_multiplier is not None]
+        rates = [s.sample_rate for s in self.shards if s.sample_rate is not None]
+        return FitResult(
+            self.as_module(),
+            [s.seconds for s in self.shards],
+            epsilon_spent=self.epsilon_spent,
+            noise_multiplier=min(noise) if noise else None,
+            sample_rate=max(rates) if rates else None,
+        )
 
     def save(self, directory: Path) -> Path:
         """Write ``sisa.json`` (manifest), ``shard-J.pt`` (state dicts, 0600) and ``subjects.json``

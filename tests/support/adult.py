@@ -1,24 +1,26 @@
-"""The UCI Adult census data shipped with Veil (CC BY 4.0; see ``data/README.md``)."""
+"""The UCI Adult census data for tests and benchmarks (CC BY 4.0; see ``adult_data/README.md``).
+
+Not part of the wheel: tests import it as ``tests.support.adult``, benchmarks run from the
+repository root (``python -m benchmarks.NAME``) do the same.
+"""
 
 from __future__ import annotations
 
 import gzip
 import shutil
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-if TYPE_CHECKING:
-    from veil.ml.federated import FeatureSpec
+from veil.ml.federated_spec import FederatedSpec
 
 __all__ = [
     "ADULT_BOUNDS",
     "ADULT_CATEGORIES",
     "ADULT_COLUMNS",
+    "ADULT_GZ",
     "ADULT_KEYS",
     "SENSITIVE",
     "TARGET",
@@ -27,6 +29,8 @@ __all__ = [
     "load_adult",
 ]
 
+#: The training split (32,561 rows; ``adult_data/README.md`` says how it was prepared).
+ADULT_GZ = Path(__file__).with_name("adult_data") / "adult.csv.gz"
 ADULT_COLUMNS = (
     "person_id", "age", "workclass", "fnlwgt", "education", "education_num", "marital_status",
     "occupation", "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week",
@@ -84,15 +88,13 @@ ADULT_KEYS: dict[str, list[str]] = {
 
 def adult_spec(
     categorical: Sequence[str] = tuple(ADULT_CATEGORIES), *, dataset: str = "adult", purpose: str = "research"
-) -> FeatureSpec:
-    """The federated :class:`~veil.ml.federated.FeatureSpec` of Adult (income > 50K).
+) -> FederatedSpec:
+    """The federated :class:`~veil.ml.federated_spec.FederatedSpec` of Adult (income > 50K).
 
     All of :data:`ADULT_BOUNDS` as numeric features and the ``categorical`` columns of
     :data:`ADULT_CATEGORIES` (default: all of them).
     """
-    from veil.ml.federated import FeatureSpec
-
-    return FeatureSpec(
+    return FederatedSpec(
         dataset=dataset,
         purpose=purpose,
         target=TARGET,
@@ -104,7 +106,7 @@ def adult_spec(
 
 def load_adult(rows: int | None = None) -> pa.Table:
     """The Adult training split as an Arrow table (first ``rows`` rows if given)."""
-    with resources.files("veil.ml").joinpath("data/adult.csv.gz").open("rb") as fh, gzip.open(fh) as raw:
+    with gzip.open(ADULT_GZ) as raw:
         table = pacsv.read_csv(raw)
     return table.slice(0, rows) if rows is not None else table
 
@@ -112,8 +114,7 @@ def load_adult(rows: int | None = None) -> pa.Table:
 def adult_csv(path: Path, rows: int | None = None) -> Path:
     """Write the Adult data as a plain CSV (e.g. to ``veil ingest`` it); returns ``path``."""
     if rows is None:
-        source = resources.files("veil.ml").joinpath("data/adult.csv.gz")
-        with source.open("rb") as fh, gzip.open(fh) as raw, path.open("wb") as out:
+        with gzip.open(ADULT_GZ) as raw, path.open("wb") as out:
             shutil.copyfileobj(raw, out)
         return path
     pacsv.write_csv(load_adult(rows), path)

@@ -16,7 +16,7 @@ of the *other* class never rounds to zero (LiRA's logit scaling needs it). Train
 from a forked torch RNG seeded by ``seed``: runs are reproducible and the caller's global
 torch RNG is left untouched.
 
-These are experiment models, not Veil's production trainer (``veil.ml.training``).
+These are experiment models, not Veil's production trainer (``veil.ml.trainer``).
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import torch
+from tests.support.adult import TARGET, load_adult
 from torch import nn
-
-from veil.ml.adult import TARGET, load_adult
 
 __all__ = [
     "AdultArrays",
