@@ -176,6 +176,12 @@ class _Fakers:
         faker = self._by_locale.get(locale)
         if faker is None:
             faker = self._by_locale[locale] = Faker(locale)
+            # Faker's it_IT address provider builds its city list from a set: its order, and so
+            # the cities drawn, would change with PYTHONHASHSEED. Sorted, the corpus is the same
+            # in every process (no other locale used here has such a list).
+            for provider in faker.providers:
+                if isinstance(getattr(provider, "cities", None), list):
+                    provider.cities = sorted(provider.cities)
         faker.seed_instance(seed)
         return faker
 
