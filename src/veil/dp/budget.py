@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from veil import clock
 from veil.dp import odp as dp
 from veil.errors import ConflictError, InputError, NotFoundError, VeilError
-from veil.schema import DP_TABLES, dp_budgets, dp_ledger
+from veil.schema import dp_budgets, dp_ledger
 from veil.vault.dataset import DatasetCatalog
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from veil.workspace import Workspace
 
-__all__ = ["Budget", "BudgetExceededError", "BudgetLedger", "Charge", "check_cost", "ensure_dp_tables"]
+__all__ = ["Budget", "BudgetExceededError", "BudgetLedger", "Charge", "check_cost"]
 
 T = TypeVar("T")
 #: Slack for float sums (a budget split into ten 0.1s must be spendable in full).
@@ -55,13 +55,6 @@ MAX_EPSILON = 1e9
 class BudgetExceededError(VeilError):
     code = "budget_exceeded"
     exit_code = 12
-
-
-def ensure_dp_tables(ws: Workspace) -> None:
-    """Create the DP tables in workspaces made before they existed (idempotent)."""
-    with ws.engine.begin() as conn:
-        for table in DP_TABLES:
-            table.create(conn, checkfirst=True)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -164,7 +157,6 @@ class Charge:
 class BudgetLedger:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        ensure_dp_tables(ws)
 
     def set(self, dataset: str, epsilon: float, delta: float = 0.0) -> Budget:
         """Set (or raise/lower) a dataset's total budget; spent budget is never given back."""

@@ -79,9 +79,12 @@ class TokenStoreParticipant:
         self.ws = ws
 
     def _store(self) -> TokenStore | None:
-        if not sa.inspect(self.ws.engine).has_table("pii_tokens"):
+        """The token store, or None when this workspace never made a token (no mapping key)."""
+        try:
+            secret = self.ws.keystore.secret(MAPPING_KEY_NAME, create=False)
+        except KeyError:
             return None
-        return TokenStore(self.ws.engine, self.ws.keystore.secret(MAPPING_KEY_NAME))
+        return TokenStore(self.ws.engine, secret)
 
     def _masked_before(self) -> bool:
         """Whether this workspace ever made a reversible mask (its keys exist): if not, no
