@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -42,6 +43,9 @@ from veil.database import make_engine, writer
 from veil.errors import ConfigError, VeilError
 from veil.migrations import DATA_CHAIN, KEYSTORE_CHAIN, SchemaState
 from veil.schema import workspace_meta
+
+if TYPE_CHECKING:
+    from veil.vault.subject import SubjectVault
 
 __all__ = ["Workspace"]
 
@@ -205,6 +209,15 @@ class Workspace:
         if self._pseudonymizer is None:
             self._pseudonymizer = Pseudonymizer(self.keystore.pseudonym_key())
         return self._pseudonymizer
+
+    @property
+    def subjects(self) -> SubjectVault:
+        """The subject vault (pseudonym, sealed id, data key per subject), for the layers below
+        the vault that record a subject they meet first: the consent ledger. The workspace is
+        the composition root, so this import points up (the import contract names it)."""
+        from veil.vault.subject import SubjectVault
+
+        return SubjectVault(self)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -56,6 +56,7 @@ __all__ = [
     "ConsentEvent",
     "ConsentImportResult",
     "ConsentLedger",
+    "SubjectKeys",
     "consenting_subjects",
     "derive_state",
     "lawful_subjects",
@@ -194,15 +195,40 @@ def _parse_ts(text: str, where: str) -> datetime:
         raise InputError(f"{where}: timestamp is not ISO-8601 (e.g. 2024-05-01T10:00:00Z)") from None
 
 
+class SubjectKeys(Protocol):
+    """What recording consent needs of the subject vault (``veil.vault.subject.SubjectVault``):
+    each subject's data key (to seal the evidence), a vault entry made for a subject first
+    met here, and which subjects are erased. The ledger is below the vault, so it is given
+    one (by default the workspace's, :attr:`Workspace.subjects`) and never imports it."""
+
+    def by_pseudonym(self, subject_ids: Iterable[str]) -> dict[str, str]: ...
+
+    def ensure(
+        self, conn: Connection, by_pseudonym: Mapping[str, str]
+    ) -> tuple[dict[str, DataKey], set[str], int]: ...
+
+
 class ConsentLedger:
     """Records consent events and answers who is granted (see the module docstring)."""
 
-    def __init__(self, ws: Workspace, *, max_future: timedelta | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        max_future: timedelta | None = None,
+        subjects: SubjectKeys | None = None,
+    ) -> None:
         self.ws = ws
+        self._subjects = subjects
         self.purposes = PurposeRegistry(ws)
         self.max_future = max_future_of(ws.root) if max_future is None else max_future
         if self.max_future < timedelta(0):
             raise ConfigError("max_future must not be negative")
+
+    @property
+    def subjects(self) -> SubjectKeys:
+        """The subject vault this ledger records subjects in (the workspace's by default)."""
+        return self._subjects if self._subjects is not None else self.ws.subjects
 
     def _check_not_future(self, at: datetime, now: datetime, where: str) -> None:
         if at > now + self.max_future:
@@ -228,8 +254,6 @@ class ConsentLedger:
         cannot undo a withdrawal recorded earlier) but not further in the future than
         ``max_future``.
         """
-        from veil.vault.subject import SubjectVault
-
         act = ConsentAction(action)
         if at is not None:
             self._check_not_future(at, clock.now(), "--at")
@@ -237,7 +261,7 @@ class ConsentLedger:
             _serialise_writers(conn)
             ts = clock.format_ts(at) if at else clock.now_iso()
             p = self.purposes.get(purpose, conn)
-            vault = SubjectVault(self.ws)
+            vault = self.subjects
             keys, erased, _ = vault.ensure(conn, vault.by_pseudonym([subject_id]))
             pseudonym = self.ws.pseudonymize(subject_id)
             if pseudonym in erased:
@@ -291,8 +315,6 @@ class ConsentLedger:
         recorded grant, and an imported grant counts only if it is dated after every
         withdrawal. A timestamp further in the future than ``max_future`` fails the import.
         """
-        from veil.vault.subject import SubjectVault
-
         try:
             fh = path.open(newline="", encoding="utf-8")
         except OSError as exc:
@@ -328,7 +350,7 @@ class ConsentLedger:
             evidence = row.get("evidence") or None
             parsed.append((subject, purpose, action, clock.format_ts(at), evidence))
         parsed.sort(key=lambda event: event[3])  # stable: file order among equal times
-        vault = SubjectVault(self.ws)
+        vault = self.subjects
         skipped = 0
         seen: set[str] = set()
         with self.ws.transaction() as conn:
