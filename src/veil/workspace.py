@@ -74,6 +74,8 @@ class Workspace:
         self.actor = _actor()
         self.audit = AuditLog(self.engine, self.keystore, self.actor)
         self._pseudonymizer: Pseudonymizer | None = None
+        #: schema revisions applied to each store when this object opened it (see :meth:`upgrade`)
+        self.upgraded: dict[str, list[str]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
     @classmethod
@@ -125,13 +127,21 @@ class Workspace:
         return ws
 
     @classmethod
-    def open(cls, root: Path | None = None) -> Workspace:
+    def open(cls, root: Path | None = None, *, upgrade: bool = True) -> Workspace:
+        """Open a workspace, upgrading its stores' schemas first (see :meth:`upgrade`).
+
+        ``upgrade=False`` only inspects: a store made by a newer Veil is still refused, an older
+        one is left as it is (for ``veil workspace status``; nothing else should use it).
+        """
         root = (root or default_workspace_dir()).resolve()
         config = WorkspaceConfig.load(root)
         ws = cls(root, config)
         try:
             ws._check_pairing()
-            ws.upgrade()
+            if not upgrade:
+                ws.schema()
+                return ws
+            ws.upgraded = ws.upgrade()
             ws._recover()
         except BaseException:
             ws.close()

@@ -51,6 +51,10 @@ COMMANDS: dict[str, Entry] = {
         "workspace",
         "Summarise a workspace (and say how it was found): datasets, subjects, purposes, keys, audit log.",
     ),
+    "workspace": Entry(
+        "workspace",
+        "The workspace's schema: the revisions of its data store and key store, and their upgrade.",
+    ),
     "ingest": Entry(
         "dataset", "Ingest a file: seal identifiers and free text, pseudonymise, store attributes."
     ),

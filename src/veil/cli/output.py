@@ -109,7 +109,7 @@ def emit(as_json: bool, data: Any, render: Callable[[], None]) -> None:
 
 
 @contextlib.contextmanager
-def open_ws(workspace: Path | None) -> Iterator[Workspace]:
+def open_ws(workspace: Path | None, *, upgrade: bool = True) -> Iterator[Workspace]:
     from veil.workspace import Workspace
 
     where = locate(workspace)
@@ -119,7 +119,7 @@ def open_ws(workspace: Path | None) -> Iterator[Workspace]:
             f"{where.path.name}/veil.toml); create one with `veil init`, or name one with "
             "--workspace DIR or $VEIL_HOME"
         )
-    ws = Workspace.open(where.path)
+    ws = Workspace.open(where.path, upgrade=upgrade)
     try:
         yield ws
     finally:
