@@ -397,3 +397,23 @@ def test_postgres_newer_store_is_refused(postgres_url: str, tmp_path: Path) -> N
             conn.execute(sa.text(f"SELECT version_num FROM {DATA_CHAIN.version_table}")).scalar() == "z9999"
         )
     engine.dispose()
+
+
+# -- the CLI ----------------------------------------------------------------------------------------
+
+
+def test_veil_workspace_status_changes_nothing_and_upgrade_applies(tmp_path: Path) -> None:
+    root, _ = unpack(tmp_path)
+    before = files_of(root)
+    shown = json.loads(run_veil(root, "--json", "workspace", "status").stdout)
+    assert [(s["store"], s["revision"], s["pending"]) for s in shown["stores"]] == [
+        ("key store", None, [KEYSTORE_CHAIN.head]),
+        ("data store", None, [DATA_CHAIN.head]),
+    ]
+    assert files_of(root) == before  # status only looks
+    done = json.loads(run_veil(root, "--json", "workspace", "upgrade").stdout)
+    assert done["applied"] == {"key store": [KEYSTORE_CHAIN.head], "data store": [DATA_CHAIN.head]}
+    assert all(s["up_to_date"] for s in done["stores"])
+    again = json.loads(run_veil(root, "--json", "workspace", "upgrade").stdout)
+    assert again["applied"] == {}
+    assert "up to date" in run_veil(root, "workspace", "upgrade").stdout

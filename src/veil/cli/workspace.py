@@ -1,4 +1,4 @@
-"""``veil init`` and ``veil status``."""
+"""``veil init``, ``veil status`` and ``veil workspace`` (schema revisions)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,12 @@ from veil.schema import subjects
 from veil.vault.dataset import DatasetCatalog
 from veil.workspace import Workspace
 
-__all__ = ["register"]
+__all__ = ["app", "register"]
+
+app = typer.Typer(
+    help="The workspace's schema: the revisions of its data store and key store, and their upgrade.",
+    no_args_is_help=True,
+)
 
 
 def init(
@@ -100,6 +105,40 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     emit(as_json, data, show)
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(init)
-    app.command()(status)
+@app.command("status")
+def schema_status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Show each store's schema revision and what an upgrade would apply (changes nothing)."""
+    with open_ws(workspace, upgrade=False) as ws:
+        root, states = str(ws.root), ws.schema()
+
+    def show() -> None:
+        table = Table("store", "revision", "newest known", "pending")
+        for s in states:
+            revision = ", ".join(s.current) or "(none: made before schema versions)"
+            table.add_row(s.store, revision, s.head, ", ".join(s.pending) or "-")
+        console.print(table)
+        if any(s.pending for s in states):
+            console.print("The next Veil command upgrades it (or run `veil workspace upgrade`).")
+
+    emit(as_json, {"workspace": root, "stores": [s.to_dict() for s in states]}, show)
+
+
+@app.command("upgrade")
+def schema_upgrade(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Upgrade both stores to this Veil's schema now (every command does it when it opens one)."""
+    with open_ws(workspace) as ws:
+        root, applied, states = str(ws.root), ws.upgraded, ws.schema()
+
+    def show() -> None:
+        done = {store: revisions for store, revisions in applied.items() if revisions}
+        if not done:
+            console.print("The workspace's schema is up to date; nothing to do.")
+        for store, revisions in done.items():
+            console.print(f"[green]Upgraded[/] the {store}: {', '.join(revisions)}")
+
+    emit(as_json, {"workspace": root, "applied": applied, "stores": [s.to_dict() for s in states]}, show)
+
+
+def register(root: typer.Typer) -> None:
+    root.command()(init)
+    root.command()(status)
