@@ -14,7 +14,7 @@ import pytest
 from veil.demo.hospital import Patient, generate_patients, write_csv
 from veil.errors import ConfigError, InputError
 from veil.pii.anonymizer import Anonymizer
-from veil.pii.tables.masking import mask_table, plan_columns, unmask_table
+from veil.pii.tables.masking import column_maskings, mask_table, unmask_table
 from veil.pii.tables.scan import detect_file, scan_table
 from veil.vault.category import ColumnCategory
 from veil.workspace import Workspace
@@ -96,10 +96,10 @@ def test_mask_table_leaves_no_original_values_in_masked_columns(
     out = src.with_name("masked.csv")
     anon = Anonymizer(ws, pii_engine, default="pseudonym", per_type={"US_SSN": "encrypt"})
     run = mask_table(src, out, anon, sample_rows=ROWS, batch_rows=25)
-    plans = {p.name: p for p in run.columns}
-    assert set(plans) == {*IDENTIFIERS, "notes"}
-    assert {plans[c].mode for c in IDENTIFIERS} == {"cell"} and plans["notes"].mode == "text"
-    assert plans["email"].entity_type == "EMAIL_ADDRESS" and plans["name"].entity_type == "PERSON"
+    maskings = {p.name: p for p in run.columns}
+    assert set(maskings) == {*IDENTIFIERS, "notes"}
+    assert {maskings[c].mode for c in IDENTIFIERS} == {"cell"} and maskings["notes"].mode == "text"
+    assert maskings["email"].entity_type == "EMAIL_ADDRESS" and maskings["name"].entity_type == "PERSON"
     assert run.rows == ROWS and run.audit_seq is not None
     masked = read_rows(out)
     original = read_rows(src)
@@ -215,5 +215,5 @@ def test_errors_are_clear(ws: Workspace, hospital: tuple[Path, list[Patient]], p
     log = src.with_name("a.txt")
     log.write_text("x\n")
     with pytest.raises(ConfigError, match="a text file has no columns"):
-        plan_columns(log, pii_engine, columns=["a"])
+        column_maskings(log, pii_engine, columns=["a"])
     assert not src.with_name("out.csv").exists()  # nothing half-written

@@ -202,9 +202,9 @@ def mask(
             f"in {run.seconds:.2f}s (audit entry {run.audit_seq})"
         )
         table = Table("column", "how", "operator")
-        for plan in run.columns:
-            how = "whole cell as " + str(plan.entity_type) if plan.mode == "cell" else "detected entities"
-            table.add_row(plan.name, how, plan.operator or "by type")
+        for column in run.columns:
+            how = "whole cell as " + str(column.entity_type) if column.mode == "cell" else "detected entities"
+            table.add_row(column.name, how, column.operator or "by type")
         console.print(table)
         for kind, n in run.by_type.items():
             console.print(f"  {kind}: {n} ({anonymizer.operator_name(kind)})")

@@ -51,11 +51,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FALLBACK_TYPE",
     "NAME_TYPES",
-    "ColumnPlan",
+    "ColumnMasking",
     "MaskRun",
     "UnmaskRun",
+    "column_maskings",
     "mask_table",
-    "plan_columns",
     "unmask_table",
 ]
 
@@ -86,7 +86,7 @@ ROW_VALUE_MIN_CHARS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnPlan:
+class ColumnMasking:
     """How one column is masked: ``text`` (entities detected in it) or ``cell`` (the whole value)."""
 
     name: str
@@ -104,7 +104,7 @@ class MaskRun:
     output: str
     kind: FileKind
     rows: int
-    columns: list[ColumnPlan]
+    columns: list[ColumnMasking]
     entities: int
     by_type: dict[str, int]
     by_operator: dict[str, int]
@@ -126,7 +126,7 @@ def _cell_type(name: str, scan: ColumnScan | None) -> str:
     return FALLBACK_TYPE
 
 
-def plan_columns(
+def column_maskings(
     path: Path,
     engine: Detector | None,
     *,
@@ -135,14 +135,14 @@ def plan_columns(
     per_column: Mapping[str, str] | None = None,
     sample_rows: int = 500,
     delimiter: str | None = None,
-) -> list[ColumnPlan]:
+) -> list[ColumnMasking]:
     """Which columns :func:`mask_table` masks, and how (see the module docstring)."""
     kind = check_input(path)
     per_column = dict(per_column or {})
     if kind == "txt":
         if columns or (per_column.keys() - {TEXT_COLUMN}):
             raise ConfigError(f"{path}: a text file has no columns; each line is masked as one document")
-        return [ColumnPlan(TEXT_COLUMN, "text", None, per_column.get(TEXT_COLUMN))]
+        return [ColumnMasking(TEXT_COLUMN, "text", None, per_column.get(TEXT_COLUMN))]
     names = columns_of(path, kind, delimiter)
     wanted = list(dict.fromkeys([*(columns or []), *([text_field] if text_field else [])]))
     require(path, names, [*wanted, *per_column], "column")
@@ -164,14 +164,14 @@ def plan_columns(
             if s.category in (ColumnCategory.DIRECT_IDENTIFIER, ColumnCategory.FREE_TEXT)
         ]
         wanted += [c for c in per_column if c not in wanted]
-    plans = []
+    maskings = []
     for name in wanted:
         scan = scans.get(name)
         if name == text_field or (scan is not None and scan.category is ColumnCategory.FREE_TEXT):
-            plans.append(ColumnPlan(name, "text", None, per_column.get(name)))
+            maskings.append(ColumnMasking(name, "text", None, per_column.get(name)))
         else:
-            plans.append(ColumnPlan(name, "cell", _cell_type(name, scan), per_column.get(name)))
-    return plans
+            maskings.append(ColumnMasking(name, "cell", _cell_type(name, scan), per_column.get(name)))
+    return maskings
 
 
 class _Counts:
@@ -187,18 +187,18 @@ class _Counts:
 
 
 def _mask_columns(
-    anon: Anonymizer, plans: Sequence[ColumnPlan], cols: Mapping[str, list[Any]], counts: _Counts
+    anon: Anonymizer, maskings: Sequence[ColumnMasking], cols: Mapping[str, list[Any]], counts: _Counts
 ) -> dict[str, list[Any]]:
-    """Mask the planned columns of one batch (column -> values); other columns are copied."""
+    """Mask the chosen columns of one batch (column -> values); other columns are copied."""
     out = dict(cols)
-    cells = [p for p in plans if p.mode == "cell"]
-    for plan in plans:
-        values = cols[plan.name]
-        if plan.mode == "cell":
+    cells = [p for p in maskings if p.mode == "cell"]
+    for masking in maskings:
+        values = cols[masking.name]
+        if masking.mode == "cell":
             where = [i for i, v in enumerate(values) if v is not None and _cell_text(v).strip()]
             texts = [_cell_text(values[i]) for i in where]
-            assert plan.entity_type is not None
-            entities = [[_whole(t, plan.entity_type)] for t in texts]
+            assert masking.entity_type is not None
+            entities = [[_whole(t, masking.entity_type)] for t in texts]
         else:
             where = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
             texts = [values[i] for i in where]
@@ -209,11 +209,11 @@ def _mask_columns(
                 ]
                 for i, text, found in zip(where, texts, anon.detect(texts), strict=True)
             ]
-        results = anon.mask_batch(texts, entities, operator=plan.operator)
+        results = anon.mask_batch(texts, entities, operator=masking.operator)
         new = list(values)
         for i, r in zip(where, results, strict=True):
             new[i] = r.text
-        out[plan.name] = new
+        out[masking.name] = new
         counts.add(results)
     return out
 
@@ -270,7 +270,7 @@ def mask_table(
     check_output(path, out, kind)
     for op in (per_column or {}).values():
         anonymizer.registry.check(op)
-    plans = plan_columns(
+    maskings = column_maskings(
         path,
         anonymizer.engine,
         columns=columns,
@@ -284,10 +284,10 @@ def mask_table(
     audit_seq: int | None = None
     with atomic_path(out, mode=0o600) as tmp:
         if kind in ("txt", "jsonl"):
-            rows = _mask_lines(path, tmp, kind, plans, anonymizer, counts, batch_rows, progress, total)
+            rows = _mask_lines(path, tmp, kind, maskings, anonymizer, counts, batch_rows, progress, total)
         else:
             rows = _mask_rows(
-                path, tmp, out, kind, plans, anonymizer, counts, batch_rows, progress, delimiter
+                path, tmp, out, kind, maskings, anonymizer, counts, batch_rows, progress, delimiter
             )
         by_type = dict(sorted(counts.by_type.items()))
         by_operator = dict(sorted(counts.by_operator.items()))
@@ -300,7 +300,7 @@ def mask_table(
                     "output": out.name,
                     "kind": kind,
                     "rows": rows,
-                    "columns": [p.to_dict() for p in plans],
+                    "columns": [p.to_dict() for p in maskings],
                     "default_operator": anonymizer.default,
                     "per_type": dict(sorted(anonymizer.per_type.items())),
                     "entities": sum(by_type.values()),
@@ -313,7 +313,7 @@ def mask_table(
         output=str(out),
         kind=kind,
         rows=rows,
-        columns=plans,
+        columns=maskings,
         entities=sum(by_type.values()),
         by_type=by_type,
         by_operator=by_operator,
@@ -332,7 +332,7 @@ def _mask_lines(
     path: Path,
     tmp: Path,
     kind: FileKind,
-    plans: Sequence[ColumnPlan],
+    maskings: Sequence[ColumnMasking],
     anon: Anonymizer,
     counts: _Counts,
     batch_rows: int,
@@ -343,7 +343,7 @@ def _mask_lines(
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         for lines, done in read_lines(path, batch_rows):
             if kind == "txt":
-                masked = _mask_columns(anon, plans, {TEXT_COLUMN: [line.body for line in lines]}, counts)[
+                masked = _mask_columns(anon, maskings, {TEXT_COLUMN: [line.body for line in lines]}, counts)[
                     TEXT_COLUMN
                 ]
                 fh.writelines(m + line.ending for m, line in zip(masked, lines, strict=True))
@@ -352,12 +352,12 @@ def _mask_lines(
                 records = [parse_record(path, line) for line in lines]
                 present = [r for r in records if r is not None]
                 cols = _mask_columns(
-                    anon, plans, {p.name: [r.get(p.name) for r in present] for p in plans}, counts
+                    anon, maskings, {p.name: [r.get(p.name) for r in present] for p in maskings}, counts
                 )
-                for plan in plans:
-                    for r, m in zip(present, cols[plan.name], strict=True):
-                        if plan.name in r:
-                            r[plan.name] = m
+                for masking in maskings:
+                    for r, m in zip(present, cols[masking.name], strict=True):
+                        if masking.name in r:
+                            r[masking.name] = m
                 for record, line in zip(records, lines, strict=True):
                     body = line.body if record is None else json.dumps(record, ensure_ascii=False)
                     fh.write(body + (line.ending or "\n"))
@@ -372,7 +372,7 @@ def _mask_rows(
     tmp: Path,
     out: Path,
     kind: FileKind,
-    plans: Sequence[ColumnPlan],
+    maskings: Sequence[ColumnMasking],
     anon: Anonymizer,
     counts: _Counts,
     batch_rows: int,
@@ -382,9 +382,11 @@ def _mask_rows(
     reader = open_table(path, batch_rows=batch_rows, delimiter=delimiter)
     rows = 0
     try:
-        with TableWriter(tmp, out, path, reader.names, {p.name for p in plans}, reader.delimiter) as writer:
+        with TableWriter(
+            tmp, out, path, reader.names, {p.name for p in maskings}, reader.delimiter
+        ) as writer:
             for batch in reader:
-                writer.write(_mask_columns(anon, plans, batch.columns, counts), batch.size)
+                writer.write(_mask_columns(anon, maskings, batch.columns, counts), batch.size)
                 rows += batch.size
                 if progress:
                     progress(reader.bytes_read, reader.total_bytes)
