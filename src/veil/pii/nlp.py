@@ -62,7 +62,7 @@ def load_model(model: str | None = None) -> Any:
     with _LOCK:
         if name in _CACHE:
             return _CACHE[name]
-        import spacy
+        import spacy  # a heavy optional dependency: imported when NER first runs, never at import
 
         keep = {"tok2vec", "ner"}
         try:
@@ -83,7 +83,7 @@ def load_model(model: str | None = None) -> Any:
 
 def _excluded(name: str, keep: set[str]) -> list[str]:
     """Pipe names of ``name`` other than ``keep``, read from its config without loading weights."""
-    import spacy
+    import spacy  # heavy: see load_model
 
     path = Path(name)
     if not path.exists():
