@@ -12,7 +12,8 @@ One pass per text:
    longer rule span of the same type confirms that span instead of competing with it;
 3. candidates below ``min_score``, of unwanted types, or inside an allow-listed match are
    dropped, and overlaps are resolved deterministically: higher score wins, then the
-   longer span, then the earlier start, then the type name, then the recognizer name;
+   longer span, then the earlier start, then the type name, then the recognizer name.
+
 Post-processors of the registry (:class:`~veil.pii.recognizer.PostProcessor`) add spans
 derived from what was found: those of stage ``"rules"`` after step 1 (the town after a
 street address), those of stage ``"resolved"`` after step 3, followed by a second
