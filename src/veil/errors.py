@@ -16,7 +16,8 @@ at import, and its ``exit_code`` is the table's. ``docs/errors.md`` is this tabl
     │   └── SchemaVersionError       a store's schema is newer than this Veil
     ├── InputError               unreadable file, missing column, malformed row
     │   ├── UnsupportedSqlError      DP SQL outside the supported subset
-    │   └── UnsupportedFilterError   a WHERE clause that could raise on some value
+    │   ├── UnsupportedFilterError   a WHERE clause that could raise on some value
+    │   └── ProxyRefusal             a request the privacy proxy will not forward
     ├── NotFoundError            unknown subject, dataset or purpose
     ├── ConflictError            already exists, incompatible re-ingest
     ├── ConsentError             processing not allowed for the purpose
@@ -61,6 +62,7 @@ __all__ = [
     "KeyProviderError",
     "MissingDependencyError",
     "NotFoundError",
+    "ProxyRefusal",
     "QueryFailedError",
     "SchemaVersionError",
     "SubjectErasedError",
@@ -90,6 +92,12 @@ CODES: dict[str, ErrorCode] = {
     e.code: e
     for e in (
         ErrorCode("veil_error", 1, "a Veil error without a more specific code", "read the message"),
+        ErrorCode(
+            "cancelled",
+            1,
+            "a confirmation was declined (erase, restore): nothing was changed",
+            "run the command again and confirm, or pass --yes",
+        ),
         ErrorCode(
             "config_error",
             2,
@@ -121,6 +129,24 @@ CODES: dict[str, ErrorCode] = {
             3,
             "a DP query uses SQL outside the supported subset, or a filter that could fail on some value",
             "rewrite the construct the message names (docs: Differentially private analytics)",
+        ),
+        ErrorCode(
+            "invalid_request",
+            3,
+            "the privacy proxy refused a request that is not valid JSON chat completions (HTTP 400)",
+            "send a request in the OpenAI chat-completions format",
+        ),
+        ErrorCode(
+            "unknown_field",
+            3,
+            "the privacy proxy refused a request with a field it does not know (HTTP 400)",
+            "remove the field, or start the proxy with --unknown-fields mask",
+        ),
+        ErrorCode(
+            "uninspectable_content",
+            3,
+            "the privacy proxy refused media or encoded data it cannot inspect for personal data (HTTP 422)",
+            "send text, or start the proxy with --media forward to accept the risk",
         ),
         ErrorCode(
             "not_found",
@@ -313,6 +339,23 @@ class UnsupportedFilterError(InputError):
     """The filter uses a construct that could raise on some values (or is not DP SQL)."""
 
     code = "unsupported_sql"
+
+
+class ProxyRefusal(InputError):
+    """A request the privacy proxy will not forward; ``status`` is the HTTP status to answer with,
+    ``code`` one of the proxy's codes in :data:`CODES`.
+
+    The message names the JSON path of the offending value, never the value.
+    """
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, status: int, code: str = "invalid_request") -> None:
+        if code not in CODES:
+            raise TypeError(f"ProxyRefusal: error code {code!r} is not in veil.errors.CODES")
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 class NotFoundError(VeilError):

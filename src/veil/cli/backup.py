@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
-from veil.errors import InputError
+from veil.errors import InputError, exit_code_of
 from veil.vault.backup import create_backup, describe, restore_backup
 
 __all__ = ["app"]
@@ -72,7 +72,7 @@ def restore(
             )
             if not typer.confirm(question, default=False, err=True):
                 err_console.print("Nothing was restored.")
-                raise typer.Exit(1)
+                raise typer.Exit(exit_code_of("cancelled"))
         result = restore_backup(ws, file)
     emit(
         as_json,

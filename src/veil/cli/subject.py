@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
-from veil.errors import ErasurePendingError, InputError
+from veil.errors import ErasurePendingError, InputError, exit_code_of
 from veil.fileio import atomic_write_bytes
 from veil.rights.access import export_subject
 from veil.rights.erasure import DEFAULT_WAIT_S, erase_subject
@@ -102,7 +102,7 @@ def erase(
         question = f"Erase subject {subject!r} for good (data key destroyed, rows deleted)?"
         if not typer.confirm(question, default=False, err=True):
             err_console.print("Nothing was erased.")
-            raise typer.Exit(1)
+            raise typer.Exit(exit_code_of("cancelled"))
     with open_ws(workspace) as ws:
         result = erase_subject(ws, subject, reason=reason, wait_s=wait)
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from veil.errors import InputError
+from veil.errors import ProxyRefusal
 from veil.pii.entity import Entity
 from veil.pii.proxy_text import PlaceholderMap
 
@@ -142,18 +142,6 @@ _STRUCTURAL = frozenset(
 )
 _DATA_URL = re.compile(r"\s*data:[\w.+-]*(/[\w.+-]+)?(;[^,]*)?,", re.IGNORECASE)
 _BASE64_BLOB = re.compile(r"[A-Za-z0-9+/_-]{1024,}={0,2}\s*")
-
-
-class ProxyRefusal(InputError):
-    """A request the proxy will not forward; ``status`` is the HTTP status to answer with.
-
-    The message names the JSON path of the offending value, never the value.
-    """
-
-    def __init__(self, message: str, *, status: int, code: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
 
 
 def _is_media(value: str) -> bool:
