@@ -26,7 +26,7 @@ from veil.crypto import journal, keystore_tables
 from veil.crypto.keystore import KeyStore
 from veil.crypto.provider import FileKeyProvider
 from veil.database import make_engine
-from veil.errors import SchemaVersionError
+from veil.errors import ConfigError, SchemaVersionError
 from veil.migrations import DATA_CHAIN, KEYSTORE_CHAIN, RevisionChain
 from veil.schema import metadata
 from veil.workspace import Workspace
@@ -76,6 +76,15 @@ def columns(engine: sa.Engine) -> dict[str, set[str]]:
 def live_keystore_tables() -> list[sa.Table]:
     found = [v for m in (keystore_tables, journal) for v in vars(m).values() if isinstance(v, sa.Table)]
     return list({t.name: t for t in found}.values())
+
+
+def execute(db: Path, *statements: str) -> None:
+    """Run statements on a SQLite file and close it (no -wal/-shm file left behind)."""
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
 
 
 def extra_revision(directory: Path, body: str, *, down: str = "d0001", rev: str = "t0002") -> Path:
@@ -190,9 +199,7 @@ def test_an_old_workspace_is_upgraded_in_place_and_works(tmp_path: Path) -> None
 def test_an_old_workspace_without_pii_tables_gets_them(tmp_path: Path) -> None:
     # Veil before schema versions made the PII token tables on first use only.
     root, _ = unpack(tmp_path)
-    with make_engine(f"sqlite:///{root / 'veil.db'}").begin() as conn:
-        conn.exec_driver_sql("DROP TABLE pii_tokens")
-        conn.exec_driver_sql("DROP TABLE pii_erased")
+    execute(root / "veil.db", "DROP TABLE pii_tokens", "DROP TABLE pii_erased")
     with Workspace.open(root) as ws:
         assert {"pii_tokens", "pii_erased"} <= set(columns(ws.engine))
         assert ws.audit.verify().ok
@@ -417,3 +424,23 @@ def test_veil_workspace_status_changes_nothing_and_upgrade_applies(tmp_path: Pat
     again = json.loads(run_veil(root, "--json", "workspace", "upgrade").stdout)
     assert again["applied"] == {}
     assert "up to date" in run_veil(root, "workspace", "upgrade").stdout
+
+
+# -- workspaces older than the baseline -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lacking", ["both", "data store"])
+def test_a_workspace_from_before_authenticated_audit_logs_is_refused_untouched(
+    tmp_path: Path, lacking: str
+) -> None:
+    root, _ = unpack(tmp_path)
+    execute(root / "veil.db", "ALTER TABLE audit_head DROP COLUMN mac")
+    if lacking == "both":
+        execute(root / "keys" / "keystore.db", "ALTER TABLE audit_anchor DROP COLUMN mac")
+    before = files_of(root)
+    with pytest.raises(ConfigError, match="before authenticated audit") as refused:
+        Workspace.open(root)
+    assert "nothing was changed" in refused.value.message
+    # Byte for byte: with only the data store refusing, the key store's upgrade (nested in the
+    # data store's transaction) was rolled back too.
+    assert files_of(root) == before

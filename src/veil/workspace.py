@@ -160,15 +160,23 @@ class Workspace:
 
         Run by :meth:`open` (one read per store when both are current). Both stores are
         checked before either is written, so a workspace with a store from a newer Veil is
-        left untouched. Each store upgrades in one transaction under its write lock; a store
-        that another process upgraded meanwhile is found current under the lock.
+        left untouched. Each store upgrades in one transaction under its write lock (a store
+        that another process upgraded meanwhile is found current under the lock), the key
+        store's nested in the data store's, in the order writers take them (data store, then
+        key store): a revision that fails in either store rolls both back. Only a crash
+        between the two commits can leave the key store upgraded alone, which the next open
+        completes.
         """
         chains = ((KEYSTORE_CHAIN, self.keystore.engine), (DATA_CHAIN, self.engine))
         if all(chain.current(engine) == (chain.head,) for chain, engine in chains):
             return {}
         for chain, engine in chains:
             chain.state(engine)  # refuses a newer store before anything is written
-        return {chain.store: chain.upgrade(engine) for chain, engine in chains}
+        with self._writer.begin() as data:
+            data_applied = DATA_CHAIN.upgrade_in(data)
+            with self.keystore.writer.begin() as keys:
+                key_applied = KEYSTORE_CHAIN.upgrade_in(keys)
+        return {KEYSTORE_CHAIN.store: key_applied, DATA_CHAIN.store: data_applied}
 
     def _recover(self) -> None:
         """Finish what a killed command left: pending erasures, data keys of dead ingests.

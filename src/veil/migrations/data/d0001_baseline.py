@@ -3,8 +3,12 @@
 A new store gets every table here. A store made before schema versions (no
 ``veil_schema_version`` table) is adopted in place: the tables it lacks are created (Veil made
 the PII token tables on first use, and older versions had no DP tables or
-``erasures_applied``) and the tables it has are kept as they are, with their rows. The
-``schema_version`` row of ``veil_meta`` is removed: the version table replaces it.
+``erasures_applied``) and the tables it has are kept as they are, with their rows; on SQLite,
+``consent_events`` made before its numbers were AUTOINCREMENT (commit 0f783ea) is rebuilt with
+AUTOINCREMENT, rows and numbers kept. The ``schema_version`` row of ``veil_meta`` is removed:
+the version table replaces it. A store from before authenticated audit logs (no
+``audit_head.mac``) cannot be adopted: its audit log has no key to authenticate it with, and
+making one now would vouch for whatever the log holds; it is refused, unchanged.
 
 Frozen: these definitions are the schema of revision d0001, not ``veil.schema`` (which moves
 on with later revisions). Per-dataset tables (``ds_<name>``) and public lookup tables are
@@ -20,6 +24,8 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import op
+
+from veil.errors import ConfigError
 
 revision = "d0001"
 down_revision: str | None = None
@@ -239,9 +245,28 @@ TABLES: dict[str, Callable[[], None]] = {
 
 
 def upgrade() -> None:
-    have = set(sa.inspect(op.get_bind()).get_table_names())
+    conn = op.get_bind()
+    inspector = sa.inspect(conn)
+    have = set(inspector.get_table_names())
+    if "audit_head" in have and "mac" not in {c["name"] for c in inspector.get_columns("audit_head")}:
+        raise ConfigError(
+            "this workspace was made by a Veil from before authenticated audit logs, which cannot be "
+            "upgraded in place (nothing was changed): export what you need with that version "
+            "(`veil subject export`, `veil release`) and ingest it into a new workspace"
+        )
     for name, create in TABLES.items():
         if name not in have:
             create()
+    if conn.dialect.name == "sqlite" and "consent_events" in have:
+        sql = conn.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'consent_events'")
+        ).scalar_one()
+        if "AUTOINCREMENT" not in str(sql).upper():
+            # Rebuilt (rows, numbers and indexes kept); SQLite then never reuses a number, not even
+            # that of an erased newest event (the DP mirror applies events by number).
+            with op.batch_alter_table(
+                "consent_events", recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            ):
+                pass
     meta = sa.table("veil_meta", sa.column("key", sa.String))
     op.execute(meta.delete().where(meta.c.key == "schema_version"))

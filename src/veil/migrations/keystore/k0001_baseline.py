@@ -8,7 +8,8 @@ repaired as the journal's own upgrade did: a data key found for a tombstoned pse
 ingest race the trigger closes) is destroyed and its subjects recorded as a pending erasure,
 and every earlier run that tagged keys is recorded as ended, so the next open checks its keys.
 The ``journal_schema`` row is then written, so a Veil from before schema versions that opens
-the store does not repeat that repair.
+the store does not repeat that repair. A store from before authenticated audit anchors (no
+``audit_anchor.mac``) is refused, unchanged, as the data store's baseline refuses its log.
 
 Frozen: these are the definitions of revision k0001, not the live modules' tables.
 
@@ -25,6 +26,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+from veil.errors import ConfigError
 
 revision = "k0001"
 down_revision: str | None = None
@@ -159,7 +162,14 @@ TABLES: dict[str, Callable[[], None]] = {
 
 def upgrade() -> None:
     conn = op.get_bind()
-    have = set(sa.inspect(conn).get_table_names())
+    inspector = sa.inspect(conn)
+    have = set(inspector.get_table_names())
+    if "audit_anchor" in have and "mac" not in {c["name"] for c in inspector.get_columns("audit_anchor")}:
+        raise ConfigError(
+            "this workspace's key store was made by a Veil from before authenticated audit anchors, "
+            "which cannot be upgraded in place (nothing was changed): export what you need with that "
+            "version and ingest it into a new workspace"
+        )
     for name, create in TABLES.items():
         if name not in have:
             create()
