@@ -19,7 +19,7 @@ from veil.ml.classifier import accuracy
 from veil.ml.data_prep import load_training_data, plan_training
 from veil.ml.fitting import fit
 from veil.ml.registry import ModelRegistry
-from veil.ml.schedule import STEP_TARGET, plan_schedule
+from veil.ml.schedule import STEP_TARGET, schedule_for
 from veil.ml.settings import TrainSettings
 from veil.ml.trainer import Trainer
 from veil.schema import audit_log
@@ -309,7 +309,7 @@ def test_the_schedule_reaches_the_step_target_and_the_card_says_why(adult_ws: Wo
     text = (ModelRegistry(adult_ws).path("m1") / "card.md").read_text()
     assert f"{card.steps} optimiser steps" in text and "step target of 1000" in text
     assert card.settings["epochs"] is None  # a retrain chooses again for its own number of subjects
-    assert plan_schedule(1400, 256, 3).describe().endswith("as asked with --epochs")
+    assert schedule_for(1400, 256, 3).describe().endswith("as asked with --epochs")
     # the noise was calibrated for the steps actually run: the accountant agrees
     assert card.epsilon_spent is not None and 2.9 < card.epsilon_spent <= 3.0
 

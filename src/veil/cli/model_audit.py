@@ -1,7 +1,8 @@
 """``veil audit-model`` and ``veil fairness``: membership inference and group fairness of trained models.
 
-Torch, scikit-learn and Fairlearn are imported inside the commands, so the rest of the
-CLI starts fast and works without the ``ml`` extra.
+The CLI loads this module only for these two commands (scikit-learn and Fairlearn come with
+it; torch when a model is read), so the rest of the CLI starts fast and works without the
+``ml`` extra.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import typer
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
+from veil.ml.model_audit import audit_model as run_audit
+from veil.ml.model_audit import fairness as run_fairness
 
 __all__ = ["audit_model", "fairness", "register"]
 
@@ -44,8 +47,6 @@ def audit_model(
     model). AUC near 0.5 and TPR at 1% FPR near 0.01 mean the attack does no better than
     chance; a --no-dp model that memorises its subjects scores visibly higher.
     """
-    from veil.ml.model_audit import audit_model as run_audit
-
     with open_ws(workspace) as ws:
         results = [run_audit(ws, m, shadows=shadows, max_rows=max_rows, seed=seed) for m in models]
     data = [r.to_dict() for r in results]
@@ -147,8 +148,6 @@ def fairness(
     settings (charged like any DP training), reweighing (group, label) cells towards
     demographic parity, and registers the result as a new model with its card.
     """
-    from veil.ml.model_audit import fairness as run_fairness
-
     with open_ws(workspace) as ws:
         result = run_fairness(
             ws,

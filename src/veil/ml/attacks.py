@@ -39,6 +39,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from sklearn.metrics import roc_auc_score, roc_curve
 
 __all__ = [
     "LabeledData",
@@ -113,8 +114,6 @@ def mia_report(attack: str, member_scores: npt.ArrayLike, non_member_scores: npt
     TPR at 1% FPR is the largest true-positive rate on the ROC curve at a false-positive
     rate of at most 0.01 (so with fewer than 100 non-members it is the TPR at FPR 0).
     """
-    from sklearn.metrics import roc_auc_score, roc_curve
-
     members = np.asarray(member_scores, dtype=np.float64).ravel()
     non_members = np.asarray(non_member_scores, dtype=np.float64).ravel()
     if members.size == 0 or non_members.size == 0:

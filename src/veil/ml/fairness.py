@@ -32,6 +32,18 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from fairlearn.metrics import (
+    MetricFrame,
+    demographic_parity_difference,
+    equalized_odds_difference,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
+from fairlearn.reductions import DemographicParity, EqualizedOdds, ExponentiatedGradient
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
 
 __all__ = [
     "Constraint",
@@ -156,16 +168,6 @@ def fairness_report(
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> FairnessReport:
     """Fairlearn's group metrics for 0/1 predictions; see the module docstring."""
-    from fairlearn.metrics import (
-        MetricFrame,
-        demographic_parity_difference,
-        equalized_odds_difference,
-        false_positive_rate,
-        selection_rate,
-        true_positive_rate,
-    )
-    from sklearn.metrics import accuracy_score
-
     truth = _labels(y_true, "y_true")
     pred = _labels(y_pred, "y_pred")
     if truth.shape != pred.shape or truth.size == 0:
@@ -295,10 +297,6 @@ def mitigate(
     computed on it: *before* is the estimator trained without the constraint, *after* the
     reduction's randomised classifier, made deterministic with ``seed``.
     """
-    from fairlearn.reductions import DemographicParity, EqualizedOdds, ExponentiatedGradient
-    from sklearn.base import clone
-    from sklearn.linear_model import LogisticRegression
-
     if constraint not in CONSTRAINTS:
         raise ValueError(f"constraint must be one of {', '.join(CONSTRAINTS)}, got {constraint!r}")
     if not 0 < holdout < 1:

@@ -5,7 +5,7 @@
 model audit's shadow models run and what the benchmarks time. It knows nothing of
 workspaces, budgets or registries: DP mode samples batches by Poisson sampling, clips every
 per-sample gradient in one backward pass (:mod:`veil.ml.dpsgd`; Opacus' ghost clipping for
-other models), adds the noise :func:`~veil.ml.schedule.plan_schedule` calibrated and
+other models), adds the noise :func:`~veil.ml.schedule.schedule_for` calibrated and
 records every step in Opacus' RDP accountant.
 
 Opacus is imported by the DP loops only (see :mod:`veil.ml.schedule`).
@@ -27,7 +27,7 @@ from torch.utils.data import DataLoader, Dataset
 from veil.errors import InputError
 from veil.ml.classifier import build_model
 from veil.ml.dpsgd import BookKeepingDpSgd, PoissonBatches, supports
-from veil.ml.schedule import ACCOUNTANT, Schedule, opacus_warnings, plan_schedule
+from veil.ml.schedule import ACCOUNTANT, Schedule, opacus_warnings, schedule_for
 from veil.ml.settings import DEFAULT_LR, ModelKind, TrainSettings
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def fit(
     """Train a binary classifier on ``x``/``y`` (one row per subject); DP-SGD when ``epsilon`` is set.
 
     Both modes use the same model and optimiser (Adam) and the schedule of
-    :func:`plan_schedule` (``epochs`` given, or chosen from the step target), with
+    :func:`schedule_for` (``epochs`` given, or chosen from the step target), with
     ``ceil(n / batch_size)`` steps per epoch. DP mode samples each batch by Poisson
     sampling at rate 1 / (steps per epoch), clips every per-sample gradient to
     ``max_grad_norm``, adds Gaussian noise whose multiplier Opacus' RDP accountant
@@ -124,7 +124,7 @@ def fit(
         raise InputError("row weights must be one value in (0, 1] per row")
     model_kind = cast(ModelKind, kind)
     rate = lr if lr is not None else DEFAULT_LR.get(model_kind, 0.01)
-    schedule = plan_schedule(
+    schedule = schedule_for(
         planned, batch_size, epochs, epsilon=epsilon, delta=delta, calibration=calibration
     )
     with torch.random.fork_rng(), opacus_warnings():
@@ -170,13 +170,13 @@ class _Run:
 def _fit_book_keeping(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -> FitResult:
     """DP-SGD with book-keeping clipping (:mod:`veil.ml.dpsgd`), accounted by Opacus' RDP accountant."""
     model, optimizer, x, y = run.model, run.optimizer, run.x, run.y
-    from opacus.accountants import RDPAccountant
+    from opacus.accountants import RDPAccountant  # opacus: DP runs only (module docstring)
 
     n = len(x)
     steps_per_epoch = run.schedule.steps_per_epoch  # what len(DataLoader) gives the Opacus path
     sample_rate = run.schedule.sample_rate
     sigma = run.schedule.noise_multiplier
-    assert sigma is not None  # plan_schedule calibrates every DP schedule
+    assert sigma is not None  # schedule_for calibrates every DP schedule
     accountant = RDPAccountant()
     step = BookKeepingDpSgd(
         model,
@@ -260,6 +260,7 @@ def _fit_plain(run: _Run) -> FitResult:
 
 
 def bce_sum(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The batch's summed binary cross-entropy of one-logit outputs (what DP-SGD clips per sample)."""
     return nn.functional.binary_cross_entropy_with_logits(logits.squeeze(1), targets, reduction="sum")
 
 
@@ -273,7 +274,7 @@ def _fit_opacus(run: _Run, epsilon: float, delta: float, max_grad_norm: float) -
         generator=generator,
         collate_fn=_as_batch,
     )
-    from opacus import PrivacyEngine
+    from opacus import PrivacyEngine  # opacus: DP runs only (module docstring)
 
     engine = PrivacyEngine(accountant=ACCOUNTANT)
     model, optimizer, criterion, loader = engine.make_private_with_epsilon(

@@ -5,7 +5,7 @@ registry, the training plan (columns, purpose, declared bounds and keys:
 :func:`~veil.ml.data_prep.plan_training`), the optional dependencies, that DP-SGD can train
 the model, the number of lawful subjects (DP: a count of who may be used, which Veil treats
 as public; without DP the target's values too), the split, the schedule and its noise
-calibration (:func:`~veil.ml.schedule.plan_schedule`), and that the registry and ``--out``
+calibration (:func:`~veil.ml.schedule.schedule_for`), and that the registry and ``--out``
 can be written. Nothing here charges the budget, and in DP mode every refusal's message is
 fixed by the request, the schema, the policy, the registry and the public count.
 """
@@ -31,7 +31,7 @@ from veil.ml.data_prep import (
 )
 from veil.ml.dpsgd import supports
 from veil.ml.registry import ModelRegistry
-from veil.ml.schedule import Schedule, plan_schedule
+from veil.ml.schedule import Schedule, schedule_for
 from veil.ml.settings import TrainSettings
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def preflight(
         )
     rows = train_n if settings.shards == 1 else max(1, train_n // settings.shards)
     try:
-        schedule = plan_schedule(
+        schedule = schedule_for(
             rows,
             settings.batch_size,
             settings.epochs,

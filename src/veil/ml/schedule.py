@@ -1,6 +1,6 @@
 """The optimiser schedule of a training run: epochs, steps and DP-SGD's noise, from counts only.
 
-:func:`plan_schedule` needs the number of rows (in DP mode the public count of training
+:func:`schedule_for` needs the number of rows (in DP mode the public count of training
 subjects), the batch size and the privacy target, never a value of the data: without
 ``--epochs`` it picks enough epochs to reach :data:`STEP_TARGET` optimiser steps, and in DP
 mode it calibrates the noise multiplier with Opacus' RDP accountant (:data:`ACCOUNTANT`),
@@ -30,13 +30,13 @@ __all__ = [
     "ScheduleRule",
     "noise_multiplier",
     "opacus_warnings",
-    "plan_schedule",
+    "schedule_for",
     "spent_epsilon",
 ]
 
 #: Opacus' accountant that calibrates and accounts DP-SGD's noise
 ACCOUNTANT = "rdp"
-#: Optimiser steps a training run aims for when --epochs is not given (:func:`plan_schedule`).
+#: Optimiser steps a training run aims for when --epochs is not given (:func:`schedule_for`).
 STEP_TARGET = 1000
 ScheduleRule = Literal["given", "step-target"]
 
@@ -86,7 +86,7 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, epochs: i
     size (or a retrain in the same process) ask for the same value. Raises ``ValueError``
     when no multiplier reaches ``epsilon`` (it is below what the accountant can certify).
     """
-    from opacus.accountants.utils import get_noise_multiplier
+    from opacus.accountants.utils import get_noise_multiplier  # opacus: lazily, see the module docstring
 
     with opacus_warnings():
         return float(
@@ -103,7 +103,7 @@ def noise_multiplier(epsilon: float, delta: float, sample_rate: float, epochs: i
 @functools.lru_cache(maxsize=1024)
 def spent_epsilon(sigma: float, sample_rate: float, steps: int, delta: float) -> float:
     """The epsilon Opacus' RDP accountant reports for ``steps`` steps at this noise and rate."""
-    from opacus.accountants import RDPAccountant
+    from opacus.accountants import RDPAccountant  # opacus: lazily, see the module docstring
 
     accountant = RDPAccountant()
     accountant.history = [(sigma, sample_rate, steps)]
@@ -129,7 +129,7 @@ def _calibrate(
         return None
 
 
-def plan_schedule(
+def schedule_for(
     rows: int,
     batch_size: int,
     epochs: int | None = None,

@@ -45,7 +45,7 @@ class TrainSettings:
     #: None: train without DP (not charged)
     epsilon: float | None = None
     delta: float = 0.0
-    #: None: chosen from the step target (:func:`plan_schedule`)
+    #: None: chosen from the step target (:func:`schedule_for`)
     epochs: int | None = None
     batch_size: int = 256
     learning_rate: float | None = None

@@ -10,7 +10,7 @@
    lawful subjects (DP: :func:`~veil.ml.data_prep.precheck_subjects`, a count of who may
    be used, which Veil treats as public; without DP :func:`~veil.ml.data_prep.precheck_data`
    also reads the target's values), the split, the optimiser schedule and its noise
-   calibration (:func:`~veil.ml.schedule.plan_schedule`: a budget too small for Opacus' accountant is
+   calibration (:func:`~veil.ml.schedule.schedule_for`: a budget too small for Opacus' accountant is
    refused here), and that the registry and ``--out`` can be written;
 2. DP mode: the (epsilon, delta) is charged to the dataset's budget (refused, with
    nothing run, when it does not fit) — before any training row is read;
@@ -35,7 +35,7 @@ refunding it after rows were read would make the failure itself a free, data-dep
 answer.
 
 Without ``--epochs`` the number of epochs comes from a step target
-(:data:`~veil.ml.schedule.STEP_TARGET` optimiser steps; :func:`~veil.ml.schedule.plan_schedule`):
+(:data:`~veil.ml.schedule.STEP_TARGET` optimiser steps; :func:`~veil.ml.schedule.schedule_for`):
 on small data a few epochs are a few dozen noisy steps, which leaves a DP model at the
 majority class.
 
