@@ -38,10 +38,11 @@ _EXPORTS: dict[str, str] = {
     "Purpose": "veil.consent.purpose",
     "PurposeRegistry": "veil.consent.purpose",
     "Release": "veil.vault.release",
+    "Releaser": "veil.vault.extract",
     "SchemaFile": "veil.vault.schema_file",
     "Synthesizer": "veil.dp.synthesis",
-    "TrainSettings": "veil.ml.training",
-    "Trainer": "veil.ml.training",
+    "TrainSettings": "veil.ml.settings",
+    "Trainer": "veil.ml.trainer",
     "VeilError": "veil.errors",
     "VerifyResult": "veil.audit.log",
     "Workspace": "veil.workspace",
@@ -72,6 +73,7 @@ __all__ = [
     "Purpose",
     "PurposeRegistry",
     "Release",
+    "Releaser",
     "SchemaFile",
     "Synthesizer",
     "TrainSettings",
@@ -109,7 +111,8 @@ if TYPE_CHECKING:
     from veil.dp.query import DpQuery, DpResult
     from veil.dp.synthesis import Synthesizer
     from veil.errors import VeilError
-    from veil.ml.training import Trainer, TrainSettings
+    from veil.ml.settings import TrainSettings
+    from veil.ml.trainer import Trainer
     from veil.pii.anonymizer import Anonymizer
     from veil.pii.engine import PiiEngine
     from veil.pii.entity import Entity
@@ -119,6 +122,7 @@ if TYPE_CHECKING:
     from veil.vault.backup import create_backup, restore_backup
     from veil.vault.category import ColumnCategory
     from veil.vault.dataset import DatasetCatalog
+    from veil.vault.extract import Releaser
     from veil.vault.ingest import Ingestor
     from veil.vault.release import Release
     from veil.vault.schema_file import SchemaFile
