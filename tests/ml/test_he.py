@@ -230,7 +230,7 @@ def _rows_as_columns(rows: list[dict[str, object]], names: list[str]) -> dict[st
 
 
 def test_input_encoding_equals_the_training_encoding_on_awkward_rows() -> None:
-    from veil.ml.data_prep import Encoding, FeatureSpec
+    from veil.ml.encoding import Encoding, FeatureSpec
 
     encoding = Encoding(
         (

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from veil.errors import ConfigError, InputError
 from veil.ml.classifier import build_model
 from veil.ml.data_prep import (
-    Encoding,
     TrainingPlan,
     count_subjects,
     held_out_count,
@@ -30,6 +29,7 @@ from veil.ml.data_prep import (
     precheck_subjects,
 )
 from veil.ml.dpsgd import supports
+from veil.ml.encoding import Encoding
 from veil.ml.registry import ModelRegistry
 from veil.ml.schedule import Schedule, schedule_for
 from veil.ml.settings import TrainSettings

@@ -25,7 +25,7 @@ from veil import clock
 from veil.consent.purpose import validate_name
 from veil.errors import ConfigError, ConflictError, NotFoundError
 from veil.fileio import atomic_write_bytes
-from veil.ml.data_prep import Encoding
+from veil.ml.encoding import Encoding
 from veil.ml.model_card import SUBJECTS_FILE, ModelCard
 
 if TYPE_CHECKING:

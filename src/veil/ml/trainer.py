@@ -68,7 +68,8 @@ from veil import clock
 from veil.dp.budget import BudgetLedger
 from veil.errors import ChargedRunError, VeilError
 from veil.ml.classifier import evaluate
-from veil.ml.data_prep import Encoding, load_training_data, read_subject_rows
+from veil.ml.data_prep import load_training_data, read_subject_rows
+from veil.ml.encoding import Encoding
 from veil.ml.fitting import fit_with
 from veil.ml.model_card import ModelCard
 from veil.ml.preflight import FixedSplit, Preflight, preflight
