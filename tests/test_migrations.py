@@ -33,6 +33,8 @@ from veil.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "data" / "workspaces"
 OLD = FIXTURES / "c2a2a57.tar.gz"
+#: Made before consent events were numbered AUTOINCREMENT (commit 0f783ea).
+OLDER = FIXTURES / "d5b25af.tar.gz"
 
 
 def unpack(tmp_path: Path, archive: Path = OLD) -> tuple[Path, dict[str, Any]]:
@@ -146,9 +148,10 @@ def test_the_baseline_makes_exactly_the_tables_of_the_old_commit(tmp_path: Path)
 # -- a workspace from before schema versions --------------------------------------------------------
 
 
-def test_an_old_workspace_is_upgraded_in_place_and_works(tmp_path: Path) -> None:
-    root, manifest = unpack(tmp_path)
-    assert manifest["commit"].startswith("c2a2a57")
+@pytest.mark.parametrize("archive", [OLD, OLDER], ids=["c2a2a57", "d5b25af"])
+def test_an_old_workspace_is_upgraded_in_place_and_works(tmp_path: Path, archive: Path) -> None:
+    root, manifest = unpack(tmp_path, archive)
+    assert manifest["commit"].startswith(archive.name.removesuffix(".tar.gz"))
     config = WorkspaceConfig.load(root)
     assert DATA_CHAIN.current(make_engine(config.data_url(root))) is None  # never stamped
     with Workspace.open(root) as ws:
@@ -159,6 +162,14 @@ def test_an_old_workspace_is_upgraded_in_place_and_works(tmp_path: Path) -> None
         verdict = ws.audit.verify()
         assert verdict.ok and verdict.entries == manifest["audit_entries"]
         assert ws.keystore.tombstone(ws.pseudonymize(manifest["erased"])) is not None
+        with ws.engine.connect() as conn:
+            ddl = conn.execute(
+                sa.text("SELECT sql FROM sqlite_master WHERE name = 'consent_events'")
+            ).scalar()
+            events = conn.execute(sa.text("SELECT count(*) FROM consent_events")).scalar()
+        assert (
+            "AUTOINCREMENT" in str(ddl) and events == len(manifest["consented_research"]) + 2
+        )  # the withdrawer grant+withdrawal
     # Everything a user does with it works, through the CLI: status, query (the old DP mirror is
     # of no format and is rebuilt), release, budget, export, erase, PII unmask, backup, verify.
     status = json.loads(run_veil(root, "--json", "status").stdout)
