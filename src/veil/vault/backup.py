@@ -290,7 +290,7 @@ def restore_backup(ws: Workspace, path: Path) -> RestoreResult:
                     table, key = fixed[name], subject_key.get(name)
                 else:
                     ds = _restored_dataset(dst, catalog, name, restored, reader)
-                    ds.table.create(dst)
+                    ds.table.create(dst)  # a dataset's table is data (see vault/dataset.py), not schema
                     table, key = ds.table, PSEUDONYM
                 cols, blobs = check_columns(table, columns, binary, reader)
                 counts[name], lost = _insert(dst, table, cols, blobs, rows, erased, key)
