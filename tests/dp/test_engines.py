@@ -75,12 +75,11 @@ def pg_people(pg_ws: Workspace, tmp_path: Path) -> Workspace:
 def test_duckdb_postgres_and_spark_agree_before_noise(
     pg_people: Workspace, spark_session: SparkSession
 ) -> None:
-    purpose = PurposeRegistry(pg_people).get("research")
     for sql in QUERIES:
-        plan = DpQuery(pg_people).plan(sql, "people")
-        duck = DuckDBEngine(pg_people).run(plan, purpose)
-        pg = PostgresEngine(pg_people).run(plan, purpose)
-        spark = SparkPlanEngine(pg_people, session=spark_session).run(plan, purpose)
+        plan = DpQuery(pg_people).plan(sql, "people", "research")
+        duck = DuckDBEngine(pg_people).run(plan)
+        pg = PostgresEngine(pg_people).run(plan)
+        spark = SparkPlanEngine(pg_people, session=spark_session).run(plan)
         assert _canon(duck) == _canon(pg), sql
         assert _canon(duck) == _canon(spark), sql
         assert duck[0], sql  # not vacuous
@@ -167,8 +166,7 @@ def test_declared_text_keys_are_trimmed_on_every_engine(
         path, "people", "pid", schema=SchemaFile(columns={"sex": ColumnCategory.QUASI_IDENTIFIER})
     )
     PolicyStore(pg_ws).update("people", keys={"sex": ("F", "M")})
-    plan = DpQuery(pg_ws).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people")
-    purpose = PurposeRegistry(pg_ws).get("research")
+    plan = DpQuery(pg_ws).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people", "research")
     for engine in (DuckDBEngine(pg_ws), PostgresEngine(pg_ws), SparkPlanEngine(pg_ws, session=spark_session)):
-        counts = {r[0]: r[1] for r in engine.run(plan, purpose)[0]}
+        counts = {r[0]: r[1] for r in engine.run(plan)[0]}
         assert (counts["F"], counts["M"], counts["F\t"]) == (40, 60, 20), engine.name

@@ -267,8 +267,8 @@ def _tamper(monkeypatch: pytest.MonkeyPatch, where_sql: str) -> None:
     """Simulate a compiler bug: the plan's filter is replaced after planning."""
     real = DpQuery.plan
 
-    def plan(self: DpQuery, sql: str, dataset: str) -> Any:
-        p = real(self, sql, dataset)
+    def plan(self: DpQuery, sql: str, dataset: str, purpose: str) -> Any:
+        p = real(self, sql, dataset, purpose)
         p._filtered = p._filtered.split(" WHERE ")[0] + f" WHERE {where_sql}"
         return p
 
@@ -316,7 +316,7 @@ class _Engine:
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    def prepare(self, plan: Any, purpose: Any) -> Any:
+    def prepare(self, plan: Any) -> Any:
         raise self.error
 
     def close(self) -> None:

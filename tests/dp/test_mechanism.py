@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from typing import Any, cast
 
 import pytest
 
@@ -51,15 +52,19 @@ def test_partition_selection_never_releases_a_one_subject_key_and_keeps_large_on
 
 def _release_coverage(func: str, truth_rows: Sequence[tuple[float, ...]]) -> float:
     """Coverage of the derived (mean / variance) intervals over repeated noise draws."""
+    from veil.consent.purpose import LawfulBasis, Purpose
     from veil.dp.plan import build_plan
     from veil.dp.policy import DpPolicy
     from veil.dp.sql import parse_query
     from veil.vault.category import ColumnCategory
     from veil.vault.dataset import Column, Dataset, DType
+    from veil.vault.release import Release
 
     ds = Dataset("t", "ds_t", "pid", (Column("x", "x", ColumnCategory.OTHER, DType.FLOAT, 0),))
     policy = DpPolicy(max_rows_per_subject=1, bounds={"x": (0.0, 100.0)}, salt="5a17")
-    plan = build_plan(parse_query(f"SELECT {func}(x) AS v FROM t"), ds, policy, {})
+    # The gate's column check reads only the schema and purpose (no workspace needed here).
+    gate = Release(cast(Any, None), ds, Purpose("p", LawfulBasis.LEGITIMATE_INTERESTS, 365))
+    plan = build_plan(parse_query(f"SELECT {func}(x) AS v FROM t"), gate, policy, {})
     values = [r[0] for r in truth_rows]
     n = len(values)
     mean = statistics.fmean(values)

@@ -58,7 +58,7 @@ def raw_bytes(ws: Workspace) -> bytes:
 
 
 def count(ws: Workspace, where: str) -> int:
-    from veil.dp.mirror import rows_table
+    from veil.dp.mirror_view import rows_table
     from veil.vault.dataset import DatasetCatalog
 
     ds = DatasetCatalog(ws).get("people")
@@ -190,7 +190,7 @@ def test_an_idle_process_lets_go_of_a_replaced_generation(mirrored: Workspace) -
     keep its blocks alive on disk while it sits idle (an API server between requests)."""
     import time
 
-    from veil.dp import mirror as mirror_module
+    from veil.dp import mirror_view as mirror_module
 
     def open_deleted_mirror_files() -> list[str]:
         found = []

@@ -21,7 +21,7 @@ from veil.dp.policy import PolicyStore
 from veil.dp.public import PublicTables
 from veil.dp.query import DpQuery
 from veil.dp.sql import UnsupportedSqlError
-from veil.errors import ConflictError, InputError
+from veil.errors import ColumnNotAllowedError, ConflictError, InputError
 from veil.rights.erasure import erase_subject
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.ingest import Ingestor
@@ -69,8 +69,8 @@ def reference(ws: Workspace, rows_per_subject: int, lawful: set[str] | None = No
 
 def true_results(ws: Workspace, sql: str, purpose: str = "research") -> list[list[tuple[Any, ...]]]:
     """The engine's true (pre-noise) answer: group keys, then one value per measurement."""
-    plan = DpQuery(ws).plan(sql, "people")
-    results = DuckDBEngine(ws).run(plan, PurposeRegistry(ws).get(purpose))
+    plan = DpQuery(ws).plan(sql, "people", purpose)
+    results = DuckDBEngine(ws).run(plan)
     nk = len(plan.key_names)
     first = [
         tuple(r[:nk]) + tuple(plan.measure(dict(zip(plan.raw, r[nk:], strict=False)))) for r in results[0]
@@ -178,7 +178,6 @@ def test_undeclared_group_keys_need_delta(people: Workspace) -> None:
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
-        ("SELECT COUNT(*) FROM people WHERE name = 'Person 1'", "direct identifier"),
         ("SELECT COUNT(*) FROM people WHERE person_id = 'P0000001'", "privacy unit"),
         ("SELECT SUM(income) FROM people p JOIN people q ON p.state = q.state", "self-join"),
         ("SELECT COUNT(DISTINCT state) FROM people", "COUNT\\(DISTINCT state\\)"),
@@ -189,6 +188,12 @@ def test_undeclared_group_keys_need_delta(people: Workspace) -> None:
 def test_unsafe_queries_are_refused_with_a_clear_error(people: Workspace, sql: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         DpQuery(people).run(sql, "people", "research", 1.0)
+
+
+def test_a_sealed_column_is_refused_by_the_release_gate(people: Workspace) -> None:
+    with pytest.raises(ColumnNotAllowedError, match=r"'name' \(direct_identifier\).*purpose 'research'"):
+        DpQuery(people).run("SELECT COUNT(*) FROM people WHERE name = 'Person 1'", "people", "research", 1.0)
+    assert BudgetLedger(people).show("people").charges == 0
 
 
 def test_sum_needs_declared_bounds(ws: Workspace, tmp_path: Path) -> None:
@@ -293,8 +298,9 @@ def test_join_with_a_public_table_groups_by_its_column(people: Workspace, tmp_pa
     plan = DpQuery(people).plan(
         "SELECT r.region, COUNT(*) FROM people p JOIN regions r ON p.state = r.state GROUP BY r.region",
         "people",
+        "research",
     )
-    [rows] = DuckDBEngine(people).run(plan, PurposeRegistry(people).get("research"))
+    [rows] = DuckDBEngine(people).run(plan)
     ref = reference(people, 2)
     west = sum(1 for x in ref if x["state"] in ("CA", "WA"))
     assert dict((k, v) for k, v in rows)["west"] == west
@@ -323,11 +329,11 @@ def test_max_groups_per_subject_is_enforced_when_tighter_than_rows(people: Works
     [[(subjects,)]] = true_results(people, "SELECT COUNT(DISTINCT person_id) FROM people")
     assert sum(n for _v, n in rows) == subjects  # each subject in exactly one group
     plan = DpQuery(people).plan(
-        "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits", "people"
+        "SELECT visits, COUNT(DISTINCT person_id) FROM people GROUP BY visits", "people", "research"
     )
     assert plan.enforce_groups and plan.groups_per_subject == 1
     # Counts and sums are bounded by the row bound alone: no window needed for them.
-    plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people")
+    plan = DpQuery(people).plan("SELECT visits, COUNT(*) FROM people GROUP BY visits", "people", "research")
     assert not plan.enforce_groups
 
 
@@ -342,7 +348,8 @@ def test_changing_bounds_recomputes_the_clamped_columns(people: Workspace) -> No
 
 def test_erasure_deletes_the_subject_from_the_mirror_at_once(people: Workspace) -> None:
     true_results(people, "SELECT COUNT(*) FROM people")  # builds the mirror
-    from veil.dp.mirror import Mirror, rows_table, subjects_table
+    from veil.dp.mirror import Mirror
+    from veil.dp.mirror_view import rows_table, subjects_table
 
     pseudonym = people.pseudonymize("H0000001")
     ds = DatasetCatalog(people).get("people")
@@ -399,8 +406,8 @@ def _padded(ws: Workspace, tmp_path: Path) -> Workspace:
 def test_declared_keys_and_stored_values_are_normalised_alike(ws: Workspace, tmp_path: Path) -> None:
     """Issue 10: "F " silently counted as zero because only the declared side was trimmed."""
     people = _padded(ws, tmp_path)
-    plan = DpQuery(people).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people")
-    counts = {r[0]: r[1] for r in DuckDBEngine(people).run(plan, PurposeRegistry(people).get("research"))[0]}
+    plan = DpQuery(people).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people", "research")
+    counts = {r[0]: r[1] for r in DuckDBEngine(people).run(plan)[0]}
     assert counts["F"] == 200 and counts["M"] == 300 and counts["F\t"] == 100
     result = DpQuery(people).run(
         "SELECT sex, COUNT(*) AS n FROM people GROUP BY sex", "people", "research", 5.0
@@ -463,4 +470,6 @@ def test_public_tables_are_stored_as_their_logical_types_and_joins_are_typed(
         "2020-01-05",
     }
     with pytest.raises(UnsupportedSqlError, match="compares text with integer"):
-        DpQuery(people).plan("SELECT COUNT(*) FROM people p JOIN codes c ON p.state = c.code", "people")
+        DpQuery(people).plan(
+            "SELECT COUNT(*) FROM people p JOIN codes c ON p.state = c.code", "people", "research"
+        )

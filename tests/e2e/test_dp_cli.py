@@ -73,7 +73,8 @@ def test_dp_query_story(workspace: Path, tmp_path: Path) -> None:
     proc = veil("query", "SELECT COUNT(*) FROM patients WHERE email LIKE '%example%'",
                 "--dataset", "patients", "--purpose", "research", "--epsilon", "0.1",
                 ws=ws, check=False)  # fmt: skip
-    assert proc.returncode == 3 and "direct identifier" in proc.stderr
+    # the release gate's refusal, as for every consumer (exit 6, column_not_allowed)
+    assert proc.returncode == 6 and "'email' (direct_identifier)" in proc.stderr
 
     # People-facing output: a table and the budget line.
     text = veil("query", "SELECT COUNT(*) AS n FROM patients", "--dataset", "patients",

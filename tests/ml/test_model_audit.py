@@ -12,7 +12,7 @@ from tests.support.adult import adult_csv
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetExceededError, BudgetLedger
-from veil.errors import ConflictError, ConsentError, InputError, NotFoundError
+from veil.errors import ColumnNotAllowedError, ConflictError, InputError, NotFoundError
 from veil.ml.model_audit import audit_model, fairness
 from veil.ml.registry import ModelRegistry
 from veil.ml.settings import TrainSettings
@@ -181,7 +181,7 @@ def test_unknown_model_sensitive_column_and_options_are_refused(adult_ws: Worksp
 def test_a_column_the_purpose_may_not_use_is_refused(adult_ws: Workspace) -> None:
     PurposeRegistry(adult_ws).add("stats", "legitimate_interests", 30, categories=("other", "sensitive"))
     _train(adult_ws, "m", purpose="stats", epochs=1)
-    with pytest.raises(ConsentError, match="does not allow quasi_identifier columns such as 'sex'"):
+    with pytest.raises(ColumnNotAllowedError, match=r"'sex' \(quasi_identifier\).*purpose 'stats'"):
         fairness(adult_ws, "m", "sex")
     assert fairness(adult_ws, "m", "race").report.count > 0  # a sensitive column the purpose allows
 
@@ -191,5 +191,5 @@ def test_a_sealed_column_is_refused(ws: Workspace, tmp_path: Path) -> None:
     Ingestor(ws).run(adult_csv(tmp_path / "adult.csv", 200), "adult", "person_id", schema=schema)
     PurposeRegistry(ws).add("research", "legitimate_interests", 365)
     _train(ws, "m", features=("age", "sex"), epochs=1)
-    with pytest.raises(ConsentError, match="'native_country' is a direct identifier: it is never released"):
+    with pytest.raises(ColumnNotAllowedError, match=r"'native_country' \(direct_identifier\).*never leaves"):
         fairness(ws, "m", "native_country")

@@ -28,9 +28,7 @@ for every message, and a small dependency set keeps each one fast to start.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import math
 import os
 import secrets
 import shutil
@@ -40,32 +38,30 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import sqlalchemy as sa
 
-from veil.errors import ConfigError, ConsentError, InputError, VeilError
-
-if TYPE_CHECKING:
-    from veil.workspace import Workspace
+from veil.errors import (
+    FederatedError,
+    InputError,
+    MissingDependencyError,
+)
+from veil.ml.federated_site import preflight
+from veil.ml.federated_spec import FederatedSpec
 
 __all__ = [
     "ENGINES",
     "Engine",
-    "FeatureSpec",
     "FederatedError",
     "FederatedResult",
     "LogisticModel",
     "MissingDependencyError",
-    "SiteData",
     "TrainConfig",
-    "load_site",
-    "preflight",
     "require_simulation",
     "run_federated",
     "train_local",
@@ -73,105 +69,10 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-AUDIT_ACTION = "ml.federated.read"
 _APP_MODULE = "veil.ml.flower_app"
 Engine = Literal["deployment", "simulation"]
 ENGINES: tuple[Engine, ...] = ("deployment", "simulation")
 SIMULATION_EXTRA = "federated-sim"
-
-
-class FederatedError(VeilError):
-    """A federated run failed (a site's error, a process that would not start, a timeout)."""
-
-    code = "federated_error"
-    exit_code = 13
-
-
-class MissingDependencyError(ConfigError):
-    """An optional dependency is not installed (same code and exit status as the CLI's own check)."""
-
-    code = "missing_dependency"
-
-
-# -- the shared, declared feature specification ----------------------------------------------
-@dataclass(frozen=True, slots=True)
-class FeatureSpec:
-    """What every site reads and how it encodes it (declared, never learned from data).
-
-    ``numeric``: column -> (low, high) bounds; values are clamped and scaled to [0, 1]
-    (missing -> the middle). ``categorical``: column -> the category list; one column
-    per category, an unknown or missing value encodes as all zeros.
-    """
-
-    dataset: str
-    purpose: str
-    target: str
-    positive: str
-    numeric: dict[str, tuple[float, float]] = field(default_factory=dict)
-    categorical: dict[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not self.numeric and not self.categorical:
-            raise InputError("name at least one feature (numeric with bounds or categorical with categories)")
-        for name, (lo, hi) in self.numeric.items():
-            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-                raise InputError(f"bounds of {name!r} must be finite with low < high")
-        for name, cats in self.categorical.items():
-            if not cats or len(set(cats)) != len(cats):
-                raise InputError(f"categories of {name!r} must be a non-empty list without duplicates")
-        overlap = set(self.numeric) & set(self.categorical)
-        if overlap or self.target in self.numeric or self.target in self.categorical:
-            raise InputError("a column is declared twice (features must be distinct and not the target)")
-
-    @property
-    def features(self) -> list[str]:
-        return [*self.numeric, *self.categorical]
-
-    @property
-    def columns(self) -> list[str]:
-        """Column names of the encoded matrix, in order."""
-        return [*self.numeric, *[f"{c}={v}" for c, cats in self.categorical.items() for v in cats]]
-
-    @property
-    def width(self) -> int:
-        return len(self.numeric) + sum(len(c) for c in self.categorical.values())
-
-    def encode(self, columns: Mapping[str, Sequence[Any]], n: int) -> FloatArray:
-        """The design matrix (n x width) of raw column values."""
-        x = np.zeros((n, self.width), dtype=np.float64)
-        j = 0
-        for name, (lo, hi) in self.numeric.items():
-            raw = np.array([np.nan if v is None else float(v) for v in columns[name]], dtype=np.float64)
-            scaled = (np.clip(raw, lo, hi) - lo) / (hi - lo)
-            x[:, j] = np.where(np.isnan(scaled), 0.5, scaled)
-            j += 1
-        for name, cats in self.categorical.items():
-            index = {v: i for i, v in enumerate(cats)}
-            for row, v in enumerate(columns[name]):
-                k = index.get(str(v).strip()) if v is not None else None
-                if k is not None:
-                    x[row, j + k] = 1.0
-            j += len(cats)
-        return x
-
-    def labels(self, values: Sequence[Any]) -> FloatArray:
-        return np.array([1.0 if str(v).strip() == self.positive else 0.0 for v in values], dtype=np.float64)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["numeric"] = {k: [lo, hi] for k, (lo, hi) in self.numeric.items()}
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
-        return cls(
-            dataset=str(data["dataset"]),
-            purpose=str(data["purpose"]),
-            target=str(data["target"]),
-            positive=str(data["positive"]),
-            numeric={str(k): (float(v[0]), float(v[1])) for k, v in data["numeric"].items()},
-            categorical={str(k): [str(x) for x in v] for k, v in data["categorical"].items()},
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +112,7 @@ class TrainConfig:
 # -- the model --------------------------------------------------------------------------------
 @dataclass(slots=True)
 class LogisticModel:
-    """p(y=1 | x) = sigmoid(x · weight + bias) over a :class:`FeatureSpec`'s encoding."""
+    """p(y=1 | x) = sigmoid(x · weight + bias) over a :class:`FederatedSpec`'s encoding."""
 
     weight: FloatArray
     bias: float
@@ -244,7 +145,7 @@ class LogisticModel:
     def accuracy(self, x: FloatArray, y: FloatArray) -> float:
         return self.scores(x, y)[0] / max(len(y), 1)
 
-    def to_dict(self, spec: FeatureSpec) -> dict[str, Any]:
+    def to_dict(self, spec: FederatedSpec) -> dict[str, Any]:
         return {
             "kind": "logistic_regression",
             "spec": spec.to_dict(),
@@ -275,118 +176,6 @@ def train_local(
             w -= cfg.learning_rate * (xb.T @ g / len(idx) + cfg.l2 * w)
             b -= cfg.learning_rate * float(np.mean(g))
     return LogisticModel(w, b)
-
-
-# -- a site's data ----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class SiteData:
-    x_train: FloatArray
-    y_train: FloatArray
-    x_holdout: FloatArray
-    y_holdout: FloatArray
-    subjects: int
-
-
-def _in_holdout(pseudonym: str, fraction: float) -> bool:
-    # The pseudonym is already an HMAC; hashing it again decorrelates the split from it.
-    h = int.from_bytes(hashlib.sha256(pseudonym.encode()).digest()[:8], "big")
-    return (h / 2**64) < fraction
-
-
-def load_site(
-    ws: Workspace, spec: FeatureSpec, holdout: float, *, audit_details: dict[str, Any] | None = None
-) -> SiteData:
-    """Read and encode this site's purpose-bound extract; the read is audit-logged.
-
-    Only lawful subjects for the purpose, only the declared features and the target
-    (each must be a column the purpose allows; sealed columns are refused).
-    """
-    from veil.consent.ledger import lawful_subjects
-    from veil.consent.purpose import PurposeRegistry
-    from veil.vault.dataset import PSEUDONYM, DatasetCatalog
-    from veil.vault.release import allowed_columns
-
-    ds = DatasetCatalog(ws).get(spec.dataset)
-    purpose = PurposeRegistry(ws).get(spec.purpose)
-    chosen, _ = allowed_columns(ds, purpose, [*spec.features, spec.target])
-    t = ds.table
-    by_name = {c.name: c for c in chosen}
-    query = sa.select(t.c[PSEUDONYM], *[t.c[by_name[n].sql_name] for n in [*spec.features, spec.target]])
-    query = query.where(t.c[by_name[spec.target].sql_name].is_not(None))
-    lawful = lawful_subjects(purpose)
-    if lawful is not None:
-        members = lawful.subquery()
-        query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
-    query = query.order_by(t.c[PSEUDONYM], t.c["_row"])
-    with ws.transaction() as conn:
-        rows = conn.execute(query).all()
-        if not rows:
-            raise ConsentError(
-                f"no lawful rows with a {spec.target!r} value for purpose {purpose.name!r} in dataset "
-                f"{ds.name!r} (basis {purpose.basis.value}: record consent, or use another purpose)"
-            )
-        entry = ws.audit.append(
-            conn,
-            AUDIT_ACTION,
-            purpose=purpose.name,
-            dataset=ds.name,
-            subjects=sa.select(query.subquery().c[PSEUDONYM]).distinct(),
-            details={
-                "rows": len(rows),
-                "columns": [*spec.features, spec.target],
-                "basis": purpose.basis.value,
-                **(audit_details or {}),
-            },
-        )
-    names = [*spec.features, spec.target]
-    hold = np.array([_in_holdout(str(r[0]), holdout) for r in rows], dtype=bool)
-    columns = {name: [r[i + 1] for r in rows] for i, name in enumerate(names)}
-    x = spec.encode(columns, len(rows))
-    y = spec.labels(columns[spec.target])
-    return SiteData(x[~hold], y[~hold], x[hold], y[hold], entry.subject_count)
-
-
-def preflight(sites: Sequence[Path], spec: FeatureSpec, *, secagg: bool = False) -> list[int]:
-    """Check every site before any process starts; returns each site's lawful row count."""
-    from veil.consent.ledger import lawful_subjects
-    from veil.consent.purpose import PurposeRegistry
-    from veil.vault.dataset import PSEUDONYM, DatasetCatalog
-    from veil.vault.release import allowed_columns
-    from veil.workspace import Workspace
-
-    if len(sites) < 2:
-        raise InputError("federated learning needs at least two sites (--site WS1 --site WS2)")
-    if secagg and len(sites) < 3:
-        raise InputError("SecAgg+ needs at least three sites (with two, each could subtract its own update)")
-    if len({p.resolve() for p in sites}) != len(sites):
-        raise InputError("a site is named twice: each --site must be a different workspace")
-    counts: list[int] = []
-    for i, path in enumerate(sites, 1):
-        ws = Workspace.open(path)
-        try:
-            ds = DatasetCatalog(ws).get(spec.dataset)
-            purpose = PurposeRegistry(ws).get(spec.purpose)
-            chosen, _ = allowed_columns(ds, purpose, [*spec.features, spec.target])
-            t = ds.table
-            target = next(c for c in chosen if c.name == spec.target)
-            query = sa.select(sa.func.count()).select_from(t).where(t.c[target.sql_name].is_not(None))
-            lawful = lawful_subjects(purpose)
-            if lawful is not None:
-                members = lawful.subquery()
-                query = query.where(t.c[PSEUDONYM].in_(sa.select(members.c.pseudonym)))
-            with ws.engine.connect() as conn:
-                n = int(conn.execute(query).scalar_one())
-        except VeilError as exc:
-            raise type(exc)(f"site {i} ({path}): {exc.message}") from exc
-        finally:
-            ws.close()
-        if n == 0:
-            raise ConsentError(
-                f"site {i} ({path}) has no lawful subjects for purpose {spec.purpose!r} in dataset "
-                f"{spec.dataset!r}: record consent there, or leave the site out"
-            )
-        counts.append(n)
-    return counts
 
 
 # -- the launcher -----------------------------------------------------------------------------
@@ -587,7 +376,7 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 def run_federated(
-    spec: FeatureSpec,
+    spec: FederatedSpec,
     sites: Sequence[Path],
     config: TrainConfig | None = None,
     *,

@@ -8,7 +8,7 @@ columns only) and encode them with the encoding saved beside its weights:
   plus anyone ingested since training);
 * :func:`audit_model` runs the loss-threshold attack with the model's own probabilities,
   and LiRA (online and offline) with shadow models trained by the model's own recipe —
-  :func:`veil.ml.training.fit` with the card's settings: DP-SGD at the card's
+  :func:`veil.ml.fitting.fit` with the card's settings: DP-SGD at the card's
   (epsilon, delta) for a DP model, plain training for a ``--no-dp`` one — on random halves
   of a pool about twice the size of the model's training set (capped by ``max_rows``);
 * :func:`fairness` reports the model's predictions on its own held-out subjects (kept in
@@ -16,7 +16,7 @@ columns only) and encode them with the encoding saved beside its weights:
   must be allowed for the purpose) and, with ``mitigate``, trains the model again by its
   own recipe — same subjects, same encoding, same model, optimiser, schedule and privacy
   settings, and charged to the budget like any DP training — with reweighing towards
-  demographic parity (:func:`veil.ml.training.reweighing`), registers the result as a new
+  demographic parity (:func:`veil.ml.reweighing.reweighing`), registers the result as a new
   model with its card, and reports before / after on the same held-out subjects.
 
 Each audit appends one audit-log entry (``ml.audit_model`` / ``ml.fairness``: the
@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 
     from veil.ml.attacks import ProbaFn
     from veil.ml.data_prep import Encoding, TrainingPlan
-    from veil.ml.training import FixedSplit, TrainResult, TrainSettings
+    from veil.ml.preflight import FixedSplit
+    from veil.ml.settings import TrainSettings
+    from veil.ml.trainer import TrainResult
     from veil.vault.dataset import Column
     from veil.workspace import Workspace
 
@@ -254,7 +256,8 @@ def audit_model(
         loss_threshold_attack,
         train_shadows,
     )
-    from veil.ml.training import TrainSettings, fit_with
+    from veil.ml.fitting import fit_with
+    from veil.ml.settings import TrainSettings
 
     if shadows < 2 or shadows % 2:
         raise InputError(f"--shadows must be an even number of at least 2, got {shadows}")
@@ -354,19 +357,15 @@ def audit_model(
 
 def _sensitive_column(ws: Workspace, card: ModelCard, sensitive: str) -> Column:
     """The sensitive column, refused unless the model's purpose may use it."""
-    from veil.consent.purpose import PurposeRegistry
-    from veil.vault.dataset import DatasetCatalog
-    from veil.vault.release import allowed_columns
+    from veil.vault.release import Release
 
-    ds = DatasetCatalog(ws).get(card.dataset)
-    if sensitive == ds.subject_column:
+    gate = Release.open(ws, card.dataset, card.purpose, actor="veil fairness")
+    if sensitive == gate.dataset.subject_column:
         raise InputError(f"{sensitive!r} is the subject column; name another column with --sensitive")
-    column = ds.column(sensitive)  # NotFoundError naming the columns there are
+    column = gate.dataset.column(sensitive)  # NotFoundError naming the columns there are
     if sensitive == card.target:
         raise InputError(f"{sensitive!r} is the model's target; name another column with --sensitive")
-    # ConsentError for a sealed column or one the purpose does not allow
-    allowed_columns(ds, PurposeRegistry(ws).get(card.purpose), [sensitive])
-    return column
+    return gate.check(column)  # ColumnNotAllowedError: sealed, or not allowed for the purpose
 
 
 def _check_constraint(constraint: str) -> Constraint:
@@ -392,7 +391,9 @@ def _mitigation_plan(
     ws: Workspace, name: str, card: ModelCard, sensitive: str, new_name: str, replace: bool
 ) -> tuple[TrainSettings, FixedSplit]:
     """The mitigated model's settings and split, checked (no row read, nothing charged)."""
-    from veil.ml.training import FixedSplit, Trainer, TrainSettings
+    from veil.ml.preflight import FixedSplit
+    from veil.ml.settings import TrainSettings
+    from veil.ml.trainer import Trainer
 
     registry = ModelRegistry(ws)
     if card.shards > 1:
@@ -435,7 +436,7 @@ def fairness(
     """Group fairness of the registered model ``name`` by ``sensitive`` on its held-out subjects.
 
     With ``mitigate`` (``constraint`` must be demographic parity), the model is trained again
-    by its own recipe with reweighing by ``sensitive`` (:class:`veil.ml.training.Trainer`, on
+    by its own recipe with reweighing by ``sensitive`` (:class:`veil.ml.trainer.Trainer`, on
     the model's own training subjects and feature encoding; a DP model is charged its
     (epsilon, delta) again, after every data-free check), registered as ``mitigated_name``
     (default ``NAME-fair-SENSITIVE``) with its card, and both models are reported on the
@@ -445,7 +446,7 @@ def fairness(
     reported only when it has at least ``min_group_size`` rows (and its TPR / FPR as many
     true positives / negatives); see :func:`veil.ml.fairness.fairness_report`.
     """
-    from veil.ml.training import Trainer
+    from veil.ml.trainer import Trainer
 
     chosen = _check_constraint(constraint)
     if mitigate and chosen != "demographic_parity":
@@ -492,8 +493,8 @@ def _fairness_of(
     new_name: str,
 ) -> FairnessResult:
     """The evaluation part of :func:`fairness` (any mitigation is already trained)."""
+    from veil.ml.classifier import accuracy
     from veil.ml.fairness import fairness_report
-    from veil.ml.training import accuracy
 
     name, sensitive = card.name, column.name
     data = _load(ws, name, extra=[column], seed=seed)

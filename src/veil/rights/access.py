@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlalchemy as sa
 
 from veil.consent.ledger import ConsentLedger, derive_state
-from veil.crypto.envelope import DataKey
 from veil.rights.erasure import default_participants
 from veil.schema import subjects
-from veil.vault.dataset import PSEUDONYM, ROW, Dataset, DatasetCatalog
+from veil.vault.dataset import DatasetCatalog
+from veil.vault.release import subject_records
 from veil.vault.subject import SubjectVault
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from veil.workspace import Workspace
 
 __all__ = ["SubjectExport", "export_subject"]
@@ -50,22 +48,6 @@ class SubjectExport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _rows(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[dict[str, Any]]:
-    t = ds.table
-    out = []
-    for row in conn.execute(sa.select(t).where(t.c[PSEUDONYM] == key.pseudonym).order_by(t.c[ROW])):
-        record: dict[str, Any] = {ds.subject_column: subject_id}
-        for col in ds.columns:
-            value = row._mapping[col.sql_name]
-            if value is not None and col.sealed:
-                value = key.open_field(
-                    bytes(value), dataset=ds.name, row_id=row._mapping[ROW], column=col.sql_name
-                )
-            record[col.name] = value
-        out.append(record)
-    return out
 
 
 def _held_elsewhere(ws: Workspace, pseudonym: str) -> list[dict[str, Any]]:
@@ -108,7 +90,7 @@ def export_subject(ws: Workspace, subject_id: str) -> SubjectExport:
         if row is None or key is None:
             return SubjectExport(subject_id, pseudonym, "not_held", usage=usage)
         sid = SubjectVault.external_id(key, bytes(row.external_id))
-        data = {ds.name: _rows(conn, ds, key, sid) for ds in DatasetCatalog(ws).list()}
+        data = {ds.name: subject_records(conn, ds, key, sid) for ds in DatasetCatalog(ws).list()}
     history = ConsentLedger(ws).history_of(pseudonym)
     return SubjectExport(
         subject=sid,

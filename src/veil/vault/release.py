@@ -81,6 +81,12 @@ _SEALED_WHY = {
     ColumnCategory.FREE_TEXT: "it is sealed (it may hold identifiers: mask it first) and never leaves",
 }
 
+#: Why a column is left out of a release that did not ask for it by name (sealed ones).
+_EXCLUDED = {
+    ColumnCategory.DIRECT_IDENTIFIER: "direct identifier",
+    ColumnCategory.FREE_TEXT: "free text (may hold identifiers; mask it first)",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Release:
@@ -154,7 +160,9 @@ class Release:
             if requested is not None and col.name not in requested:
                 excluded[col.name] = "not requested"
             elif why is not None:
-                excluded[col.name] = f"{col.category.value}: {why}"
+                excluded[col.name] = _EXCLUDED.get(
+                    col.category, f"{col.category.value} not allowed for purpose {self.purpose.name!r}"
+                )
             else:
                 chosen.append(col)
         return chosen, excluded
