@@ -38,7 +38,8 @@ import duckdb
 
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
-from veil.dp.mirror import Mirror, rows_table
+from veil.dp.mirror import Mirror
+from veil.dp.mirror_view import rows_table
 from veil.dp.policy import PolicyStore
 from veil.dp.query import DpQuery
 from veil.vault.category import ColumnCategory

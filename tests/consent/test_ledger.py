@@ -25,8 +25,8 @@ from veil.consent.purpose import PurposeRegistry
 from veil.errors import ConfigError, InputError, NotFoundError, SubjectErasedError
 from veil.rights.erasure import erase_subject
 from veil.schema import consent_events, subjects
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.workspace import Workspace
 
 GRANT, WITHDRAW = ConsentAction.GRANT, ConsentAction.WITHDRAW

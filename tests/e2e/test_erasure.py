@@ -25,8 +25,8 @@ from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.vault.backup import create_backup, restore_backup
 from veil.vault.dataset import DatasetCatalog
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.workspace import Workspace
 
 
@@ -193,7 +193,7 @@ def test_erase_while_another_process_holds_the_mirror(tmp_path: Path) -> None:
     other participant completes, the mirror part is pending (exit 15, listed by `subject export`),
     and the next command completes it."""
     pytest.importorskip("torch")
-    from veil.ml.adult import adult_csv, load_adult
+    from tests.support.adult import adult_csv, load_adult
 
     ws = tmp_path / "ws"
     veil_json("init", ws=ws)

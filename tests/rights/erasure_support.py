@@ -16,7 +16,7 @@ from veil.dp.mirror import Mirror
 from veil.errors import BusyError
 from veil.rights.access import export_subject
 from veil.schema import consent_events, datasets, subjects
-from veil.vault.release import Releaser
+from veil.vault.extract import Releaser
 from veil.workspace import Workspace
 
 

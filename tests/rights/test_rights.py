@@ -19,8 +19,8 @@ from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.rights.retention import DEFAULT_GRACE_DAYS, enforce_retention
 from veil.schema import consent_events, subjects
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.workspace import Workspace
 
 

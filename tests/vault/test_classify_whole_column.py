@@ -25,12 +25,12 @@ import sqlalchemy as sa
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.query import DpQuery
-from veil.errors import InputError
+from veil.errors import ColumnNotAllowedError, InputError
 from veil.rights.access import export_subject
 from veil.vault.category import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, DatasetCatalog, DType
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
@@ -355,7 +355,7 @@ def test_reingest_seals_a_column_that_was_clear(ws: Workspace, tmp_path: Path) -
     assert export_subject(ws, "B7").datasets["people"][0]["contact"] == email(7)
     out = release_and_query(ws, "people", tmp_path)
     assert_no_clear(ws, f"@{DOMAIN}", out)
-    with pytest.raises(InputError, match="contact"):
+    with pytest.raises(ColumnNotAllowedError, match="contact"):
         DpQuery(ws).run("SELECT COUNT(*) FROM people WHERE contact = 'pending'", "people", "research", 0.5)
 
 

@@ -11,8 +11,8 @@ from rich.table import Table
 
 from veil.cli.output import DelimiterOpt, JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
 from veil.vault.dataset import DatasetCatalog
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.vault.schema_file import SchemaFile
 
 __all__ = ["app", "register"]
@@ -45,7 +45,7 @@ def ingest(
     classifier = None
     if pii_scan:
         from veil.pii import PiiConfig, PiiEngine
-        from veil.pii.tables import PiiColumnClassifier
+        from veil.pii.tables.scan import PiiColumnClassifier
 
         classifier = PiiColumnClassifier(PiiEngine(PiiConfig(ner=False)))
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:

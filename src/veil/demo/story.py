@@ -30,8 +30,8 @@ from veil.dp.query import DpQuery
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
 from veil.vault.backup import create_backup, restore_backup
+from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Releaser
 from veil.workspace import Workspace
 
 __all__ = ["DemoSummary", "run_demo"]
