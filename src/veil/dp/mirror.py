@@ -17,7 +17,10 @@ It is kept in step with the vault before every query: a dataset whose
 ``updated_at`` changed (ingest, restore) is rebuilt; subjects erased since the
 last sync (key-store tombstones) are removed; consent events recorded since the
 last sync update the purpose bits of their subjects only. Sealed columns (direct
-identifiers, free text) are never copied.
+identifiers, free text) are never copied. The mirror never reads the vault's storage
+itself: rows come from :func:`veil.vault.release.scan_clear` and consent from the consent
+ledger's rule (:mod:`veil.dp.mirror_tables`), and a query sees only its release's allowed
+columns and lawful subjects (:meth:`veil.dp.mirror_view.MirrorView.relation`).
 
 Files and concurrency (many ``veil query`` processes on one workspace)::
 
