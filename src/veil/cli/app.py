@@ -117,10 +117,17 @@ def _registered(module: str) -> typer.Typer:
     mod = importlib.import_module(f"veil.cli.{module}")
     holder = typer.Typer()
     if module == "dp":
-        mod.register(holder, importlib.import_module("veil.cli.dataset").app)
+        mod.register(holder, typer.Typer())  # `dataset set` goes to the dataset group: _dp_on_dataset
     elif hasattr(mod, "register"):
         mod.register(holder)
     return holder
+
+
+@functools.cache
+def _dp_on_dataset() -> None:
+    """Add the ``dp`` module's ``dataset set`` to the dataset group (once per process)."""
+    dataset_app = importlib.import_module("veil.cli.dataset").app
+    importlib.import_module("veil.cli.dp").register(typer.Typer(), dataset_app)
 
 
 def load_command(name: str) -> click.Command:
@@ -129,7 +136,7 @@ def load_command(name: str) -> click.Command:
     holder = _registered(entry.module)
     if name == entry.module and hasattr(sys.modules[f"veil.cli.{name}"], "app"):  # a group
         if name == "dataset":
-            _registered("dp")  # adds `dataset set`
+            _dp_on_dataset()
         holder = typer.Typer()
         holder.add_typer(sys.modules[f"veil.cli.{name}"].app, name=name)
     return typer.main.get_group(holder).commands[name]

@@ -1,13 +1,34 @@
-"""The vault: subjects, datasets, ingest, releases and backups."""
+"""The vault: subjects, datasets, ingest, releases and backups.
 
-from veil.vault.backup import BackupResult, RestoreResult, create_backup, restore_backup
-from veil.vault.category import ColumnCategory, ColumnClass
-from veil.vault.classify import classify_column
-from veil.vault.dataset import Column, Dataset, DatasetCatalog, DType
-from veil.vault.ingest import Ingestor, IngestResult
-from veil.vault.release import Releaser, ReleaseResult
-from veil.vault.schema_file import SchemaFile
-from veil.vault.subject import SubjectVault
+Names load on first use (PEP 562): ``veil.vault.dataset`` does not import ingest, backups or
+PyArrow with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "BackupResult": "veil.vault.backup",
+    "Column": "veil.vault.dataset",
+    "ColumnCategory": "veil.vault.category",
+    "ColumnClass": "veil.vault.category",
+    "DType": "veil.vault.dataset",
+    "Dataset": "veil.vault.dataset",
+    "DatasetCatalog": "veil.vault.dataset",
+    "IngestResult": "veil.vault.ingest",
+    "Ingestor": "veil.vault.ingest",
+    "Release": "veil.vault.release",
+    "ReleaseResult": "veil.vault.extract",
+    "Releaser": "veil.vault.extract",
+    "RestoreResult": "veil.vault.backup",
+    "SchemaFile": "veil.vault.schema_file",
+    "SubjectVault": "veil.vault.subject",
+    "classify_column": "veil.vault.classify",
+    "create_backup": "veil.vault.backup",
+    "restore_backup": "veil.vault.backup",
+}
 
 __all__ = [
     "BackupResult",
@@ -19,6 +40,7 @@ __all__ = [
     "DatasetCatalog",
     "IngestResult",
     "Ingestor",
+    "Release",
     "ReleaseResult",
     "Releaser",
     "RestoreResult",
@@ -28,3 +50,22 @@ __all__ = [
     "create_backup",
     "restore_backup",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'veil.vault' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:
+    from veil.vault.backup import BackupResult, RestoreResult, create_backup, restore_backup
+    from veil.vault.category import ColumnCategory, ColumnClass
+    from veil.vault.classify import classify_column
+    from veil.vault.dataset import Column, Dataset, DatasetCatalog, DType
+    from veil.vault.extract import Releaser, ReleaseResult
+    from veil.vault.ingest import Ingestor, IngestResult
+    from veil.vault.release import Release
+    from veil.vault.schema_file import SchemaFile
+    from veil.vault.subject import SubjectVault
