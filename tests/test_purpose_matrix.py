@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 
+from veil import clock
 from veil.consent.ledger import ConsentLedger
 from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
@@ -35,6 +38,7 @@ from veil.ml.federated_spec import FederatedSpec
 from veil.ml.model_audit import audit_model, fairness
 from veil.ml.settings import TrainSettings
 from veil.ml.trainer import Trainer
+from veil.schema import subjects
 from veil.vault.category import ColumnCategory
 from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
@@ -372,3 +376,21 @@ def test_the_spark_engine_leaves_them_out_at_the_next_query(
     _leave(ws, how)
     plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "research")
     assert SparkPlanEngine(ws, session=spark_session).run(plan)[0][0][0] == N - len(GONE)
+
+
+def test_subjects_past_the_purposes_retention_are_left_out_by_the_mirror_too(
+    consented: Workspace, tmp_path: Path
+) -> None:
+    ws = consented
+    PurposeRegistry(ws).add("short", "legitimate_interests", 30)
+    plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "short")
+    assert DuckDBEngine(ws).run(plan)[0][0][0] == N
+    old = [ws.pseudonymize(s) for s in GONE]
+    with ws.transaction() as conn:
+        conn.execute(
+            sa.update(subjects)
+            .where(subjects.c.pseudonym.in_(old))
+            .values(last_seen_at=clock.format_ts(clock.now() - timedelta(days=31)))
+        )
+    assert DuckDBEngine(ws).run(plan)[0][0][0] == N - len(GONE)
+    assert Releaser(ws).release("people", "short", tmp_path / "r.parquet").subjects == N - len(GONE)

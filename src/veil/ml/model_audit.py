@@ -40,6 +40,7 @@ from veil.ml.attacks import MiaReport
 from veil.ml.fairness import CONSTRAINTS, DEFAULT_MIN_GROUP_SIZE, Constraint, FairnessReport
 from veil.ml.model_card import ModelCard
 from veil.ml.registry import ModelRegistry
+from veil.vault.release import Release
 
 if TYPE_CHECKING:
     from torch import nn
@@ -357,8 +358,6 @@ def audit_model(
 
 def _sensitive_column(ws: Workspace, card: ModelCard, sensitive: str) -> Column:
     """The sensitive column, refused unless the model's purpose may use it."""
-    from veil.vault.release import Release
-
     gate = Release.open(ws, card.dataset, card.purpose, actor="veil fairness")
     if sensitive == gate.dataset.subject_column:
         raise InputError(f"{sensitive!r} is the subject column; name another column with --sensitive")

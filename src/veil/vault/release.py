@@ -59,6 +59,7 @@ __all__ = [
     "consent_members",
     "latest_consent_seq",
     "scan_clear",
+    "stored_among",
     "subject_records",
 ]
 
@@ -198,16 +199,12 @@ class Release:
         return query
 
     def expired(self) -> list[str]:
-        """The dataset's subjects past the purpose's retention (not yet erased by ``veil retention``).
+        """Subjects past the purpose's retention (not yet erased by ``veil retention enforce``).
 
-        For the analytics mirror, whose consent bits cannot age: it leaves these out per query.
+        For the analytics mirror, whose consent bits cannot age: it leaves these out per query
+        (those it holds). One read of ``subjects`` (an index on ``last_seen_at`` keeps it short).
         """
-        t = self.dataset.table
-        query = (
-            sa.select(subjects.c.pseudonym)
-            .where(subjects.c.last_seen_at <= self.retained_since())
-            .where(subjects.c.pseudonym.in_(sa.select(t.c[PSEUDONYM])))
-        )
+        query = sa.select(subjects.c.pseudonym).where(subjects.c.last_seen_at <= self.retained_since())
         with self.ws.engine.connect() as conn:
             return [str(r[0]) for r in conn.execute(query)]
 
@@ -461,6 +458,22 @@ def consent_changes(ws: Workspace, purposes: Collection[str], since: int) -> dic
         state = derive_state(events.get(pseudonym, []))
         out[pseudonym] = {p: state.get(p, False) for p in purposes}
     return out
+
+
+def stored_among(ws: Workspace, ds: Dataset, col: Column, values: list[Any], *, trim: bool) -> set[Any]:
+    """Which of ``values`` some stored row of ``col`` holds (``trim``: compared without surrounding
+    spaces, as declared text keys are). Reads the data: for the data steward who declares keys
+    (``veil dataset set``), never for anything a purpose-bound consumer returns."""
+    if col.sealed:
+        raise ColumnNotAllowedError(f"column {col.name!r} of dataset {ds.name!r} is sealed")
+    stored: Any = ds.table.c[col.sql_name]
+    expr = sa.func.trim(stored) if trim else stored
+    found: set[Any] = set()
+    with ws.engine.connect() as conn:
+        for i in range(0, len(values), CHUNK):
+            query = sa.select(expr).where(expr.in_(values[i : i + CHUNK])).distinct()
+            found.update(r[0] for r in conn.execute(query))
+    return found
 
 
 def subject_records(conn: Connection, ds: Dataset, key: DataKey, subject_id: str) -> list[dict[str, Any]]:
