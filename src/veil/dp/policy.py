@@ -22,6 +22,7 @@ from veil import clock
 from veil.errors import InputError
 from veil.schema import dp_policies
 from veil.vault.dataset import Dataset, DatasetCatalog, DType
+from veil.vault.release import stored_among
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -148,21 +149,12 @@ def unmatched_keys(ws: Workspace, ds: Dataset, keys: Mapping[str, tuple[Any, ...
     disclose it without a charge. See docs/threat-model.md.
     """
     out: dict[str, list[Any]] = {}
-    table = ds.table
-    with ws.engine.connect() as conn:
-        for name, values in keys.items():
-            col = ds.column(name)
-            stored: Any = table.c[col.sql_name]
-            expr = sa.func.trim(stored) if col.dtype is DType.TEXT else stored
-            found: set[Any] = set()
-            wanted = list(values)
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                query = sa.select(expr).where(expr.in_(chunk)).distinct()
-                found.update(r[0] for r in conn.execute(query))
-            missing = [v for v in values if v not in found]
-            if missing:
-                out[name] = missing
+    for name, values in keys.items():
+        col = ds.column(name)
+        found = stored_among(ws, ds, col, list(values), trim=col.dtype is DType.TEXT)
+        missing = [v for v in values if v not in found]
+        if missing:
+            out[name] = missing
     return out
 
 
