@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from veil import clock
 from veil.dp import odp as dp
-from veil.errors import ConflictError, InputError, NotFoundError, VeilError
+from veil.errors import BudgetExceededError, ConflictError, InputError, NotFoundError
 from veil.schema import dp_budgets, dp_ledger
 from veil.vault.dataset import DatasetCatalog
 
@@ -50,11 +50,6 @@ EPS_SLACK = 1e-9
 #: of it underflow; above 1e9 no noise is left and OpenDP's maps overflow.
 MIN_EPSILON = 1e-9
 MAX_EPSILON = 1e9
-
-
-class BudgetExceededError(VeilError):
-    code = "budget_exceeded"
-    exit_code = 12
 
 
 @functools.lru_cache(maxsize=4096)

@@ -31,7 +31,7 @@ from enum import StrEnum
 import sqlglot
 from sqlglot import exp
 
-from veil.errors import InputError
+from veil.errors import InputError, UnsupportedSqlError
 
 __all__ = [
     "AggFunc",
@@ -43,10 +43,6 @@ __all__ = [
     "UnsupportedSqlError",
     "parse_query",
 ]
-
-
-class UnsupportedSqlError(InputError):
-    code = "unsupported_sql"
 
 
 class AggFunc(StrEnum):
