@@ -10,10 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
-from veil.dp.budget import BudgetLedger
+from veil.dp.engines import ENGINES
 from veil.dp.policy import PolicyStore, parse_bounds, parse_keys, unmatched_keys
-from veil.dp.public import PublicTables
-from veil.dp.query import ENGINES, DpQuery
 from veil.vault.dataset import DatasetCatalog
 
 __all__ = ["budget_app", "register", "table_app"]
@@ -53,6 +51,8 @@ def query(
     with public tables; ORDER BY / LIMIT on the output. Each noisy column c comes with c_ci95.
     """
     with open_ws(workspace) as ws:
+        from veil.dp.query import DpQuery  # the DP stack (OpenDP, DuckDB, sqlglot) only when it runs
+
         result = DpQuery(ws).run(sql, dataset, purpose, epsilon, delta, engine=engine)
 
     def show() -> None:
@@ -83,6 +83,8 @@ def budget_set(
 ) -> None:
     """Set a dataset's total privacy budget (spent budget is never given back)."""
     with open_ws(workspace) as ws:
+        from veil.dp.budget import BudgetLedger
+
         state = BudgetLedger(ws).set(dataset, epsilon, delta)
     emit(as_json, state.to_dict(), lambda: _show_budget(state.to_dict()))
 
@@ -96,6 +98,8 @@ def budget_show(
 ) -> None:
     """Show a dataset's budget: total, spent, remaining (and the charges with --history)."""
     with open_ws(workspace) as ws:
+        from veil.dp.budget import BudgetLedger
+
         ledger = BudgetLedger(ws)
         data = ledger.show(dataset).to_dict()
         if history:
@@ -200,6 +204,8 @@ def table_add(
 ) -> None:
     """Register a public lookup table (no personal data) that DP queries may JOIN."""
     with open_ws(workspace) as ws:
+        from veil.dp.public import PublicTables
+
         info = PublicTables(ws).add(name, file, replace=replace)
     emit(
         as_json,
@@ -214,6 +220,8 @@ def table_add(
 def table_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List public tables."""
     with open_ws(workspace) as ws:
+        from veil.dp.public import PublicTables
+
         tables = PublicTables(ws).list()
 
     def show() -> None:

@@ -30,6 +30,7 @@ import sqlglot
 from sqlglot import exp
 
 from veil.dp.budget import BudgetLedger, check_cost
+from veil.dp.engines import ENGINES
 from veil.dp.mechanism import NoisyVector, laplace, select_partitions
 from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, Plan, build_plan, group_keys_product
 from veil.dp.policy import PolicyStore, effective_salt
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ENGINES", "DpQuery", "DpResult", "QueryFailedError", "make_engine"]
 
-ENGINES = ("duckdb", "postgres", "spark")
 ALPHA = 0.05
 
 
