@@ -703,3 +703,35 @@ def test_release_without_any_consent_is_empty(
 ) -> None:
     Ingestor(ws).run(patients_csv, "patients", "patient_id")
     assert released_pseudonyms(ws, "research", tmp_path / "e.parquet") == set()
+
+
+def test_the_ledger_records_new_subjects_through_the_subject_vault_it_is_given(ws: Workspace) -> None:
+    """The ledger is below the vault: it never imports it, and uses the SubjectKeys it is given
+    (by default the workspace's, ``Workspace.subjects``)."""
+    from collections.abc import Iterable, Mapping
+
+    from sqlalchemy.engine import Connection
+
+    from veil.crypto.envelope import DataKey
+    from veil.vault.subject import SubjectVault
+
+    class Recording:
+        def __init__(self) -> None:
+            self.vault = SubjectVault(ws)
+            self.ensured: list[str] = []
+
+        def by_pseudonym(self, subject_ids: Iterable[str]) -> dict[str, str]:
+            return self.vault.by_pseudonym(subject_ids)
+
+        def ensure(
+            self, conn: Connection, by_pseudonym: Mapping[str, str]
+        ) -> tuple[dict[str, DataKey], set[str], int]:
+            self.ensured += list(by_pseudonym.values())
+            return self.vault.ensure(conn, by_pseudonym)
+
+    PurposeRegistry(ws).add("research", "consent", 30)
+    subjects = Recording()
+    ConsentLedger(ws, subjects=subjects).record("NEW-1", "research", "grant", evidence="form")
+    assert subjects.ensured == ["NEW-1"]
+    assert ConsentLedger(ws).state("NEW-1") == {"research": True}  # the default: ws.subjects
+    assert isinstance(ws.subjects, SubjectVault)
