@@ -2,7 +2,7 @@
 
 ``Trainer.train`` runs, in this order:
 
-1. every check that needs no value of the data (:meth:`Trainer.preflight`): settings,
+1. every check that needs no value of the data (:func:`~veil.ml.preflight.preflight`): settings,
    model name, columns, purpose, declared bounds and keys — in DP mode the target's two
    labels, ``--positive`` and every categorical feature's categories come from declared
    keys, never from the data (:func:`~veil.ml.data_prep.plan_training`) — the optional
