@@ -242,6 +242,34 @@ def test_the_postgres_engine_refuses_like_the_others(pg_ws: Workspace, tmp_path:
     assert _state(pg_ws) == before
 
 
+@pytest.fixture(scope="module")
+def spark_session() -> SparkSession:
+    from veil.dp.engines.spark import get_session
+
+    try:
+        return get_session()
+    except ConfigError as exc:
+        pytest.skip(f"no Spark: {exc.message}")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+# Spark forks a JVM; when JAX (synthesis) was imported earlier in the process it warns about fork.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("how", ["withdrawn", "erasure pending"])
+def test_the_spark_engine_leaves_them_out_at_the_next_query(
+    consented: Workspace, spark_session: SparkSession, how: str
+) -> None:
+    from veil.dp.engines.spark import SparkEngine
+
+    ws = consented
+    plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "research")
+    assert SparkEngine(ws, session=spark_session).run(plan)[0][0][0] == N
+    _leave(ws, how)
+    plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "research")
+    assert SparkEngine(ws, session=spark_session).run(plan)[0][0][0] == N - len(GONE)
+
+
 # -- consent withdrawal and pending erasure, per consumer ----------------------------------------
 @pytest.fixture
 def consented(ws: Workspace, tmp_path: Path) -> Workspace:
@@ -351,31 +379,6 @@ def test_the_postgres_engine_leaves_them_out_at_the_next_query(
     noisy = DpQuery(ws).run("SELECT COUNT(*) AS n FROM people", "people", "research", 1e6, engine="postgres")
     assert round(noisy.rows[0]["n"]) == N - len(GONE)
 
-
-@pytest.fixture(scope="module")
-def spark_session() -> SparkSession:
-    from veil.dp.engines.spark import get_session
-
-    try:
-        return get_session()
-    except ConfigError as exc:
-        pytest.skip(f"no Spark: {exc.message}")
-
-
-@pytest.mark.spark
-@pytest.mark.slow
-@pytest.mark.parametrize("how", ["withdrawn", "erasure pending"])
-def test_the_spark_engine_leaves_them_out_at_the_next_query(
-    consented: Workspace, spark_session: SparkSession, how: str
-) -> None:
-    from veil.dp.engines.spark import SparkPlanEngine
-
-    ws = consented
-    plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "research")
-    assert SparkPlanEngine(ws, session=spark_session).run(plan)[0][0][0] == N
-    _leave(ws, how)
-    plan = DpQuery(ws).plan("SELECT COUNT(*) FROM people", "people", "research")
-    assert SparkPlanEngine(ws, session=spark_session).run(plan)[0][0][0] == N - len(GONE)
 
 
 def test_subjects_past_the_purposes_retention_are_left_out_by_the_mirror_too(

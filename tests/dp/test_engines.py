@@ -14,7 +14,7 @@ from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.engines.duckdb import DuckDBEngine
 from veil.dp.engines.postgres import PostgresEngine
-from veil.dp.engines.spark import SparkPlanEngine
+from veil.dp.engines.spark import SparkEngine
 from veil.dp.policy import PolicyStore
 from veil.dp.public import PublicTables
 from veil.dp.query import DpQuery
@@ -79,7 +79,7 @@ def test_duckdb_postgres_and_spark_agree_before_noise(
         plan = DpQuery(pg_people).plan(sql, "people", "research")
         duck = DuckDBEngine(pg_people).run(plan)
         pg = PostgresEngine(pg_people).run(plan)
-        spark = SparkPlanEngine(pg_people, session=spark_session).run(plan)
+        spark = SparkEngine(pg_people, session=spark_session).run(plan)
         assert _canon(duck) == _canon(pg), sql
         assert _canon(duck) == _canon(spark), sql
         assert duck[0], sql  # not vacuous
@@ -96,7 +96,7 @@ def test_spark_engine_answers_a_dp_query(ws: Workspace, tmp_path: Path, spark_se
         "people",
         "research",
         1.0,
-        engine=SparkPlanEngine(ws, session=spark_session),
+        engine=SparkEngine(ws, session=spark_session),
     )
     assert r.engine == "spark" and 0 <= r.rows[0]["m"] <= 200_000
 
@@ -167,6 +167,6 @@ def test_declared_text_keys_are_trimmed_on_every_engine(
     )
     PolicyStore(pg_ws).update("people", keys={"sex": ("F", "M")})
     plan = DpQuery(pg_ws).plan("SELECT sex, COUNT(*) FROM people GROUP BY sex", "people", "research")
-    for engine in (DuckDBEngine(pg_ws), PostgresEngine(pg_ws), SparkPlanEngine(pg_ws, session=spark_session)):
+    for engine in (DuckDBEngine(pg_ws), PostgresEngine(pg_ws), SparkEngine(pg_ws, session=spark_session)):
         counts = {r[0]: r[1] for r in engine.run(plan)[0]}
         assert (counts["F"], counts["M"], counts["F\t"]) == (40, 60, 20), engine.name

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlglot
 
-from veil.dp.engines.spark import SparkEngine
+from veil.dp.engines.spark import SparkTables
 from veil.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -76,8 +76,8 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def spark(spark_session: SparkSession, tables: dict[str, Path]) -> Iterator[SparkEngine]:
-    engine = SparkEngine(tables)
+def spark(spark_session: SparkSession, tables: dict[str, Path]) -> Iterator[SparkTables]:
+    engine = SparkTables(tables)
     try:
         yield engine
     finally:
@@ -161,7 +161,7 @@ def cell_types(rows: list[tuple[Any, ...]]) -> list[tuple[type, ...]]:
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_spark_matches_duckdb(name: str, spark: SparkEngine, duck: duckdb.DuckDBPyConnection) -> None:
+def test_spark_matches_duckdb(name: str, spark: SparkTables, duck: duckdb.DuckDBPyConnection) -> None:
     sql = QUERIES[name]
     expected = duck.execute(sql).fetchall()
     got = spark.execute(to_spark(sql))
@@ -170,7 +170,7 @@ def test_spark_matches_duckdb(name: str, spark: SparkEngine, duck: duckdb.DuckDB
     assert cell_types(got) == cell_types(expected)
 
 
-def test_integer_aggregates_are_int_and_doubles_are_float(spark: SparkEngine) -> None:
+def test_integer_aggregates_are_int_and_doubles_are_float(spark: SparkTables) -> None:
     ((n, total, mean, score_total),) = spark.execute(
         to_spark("SELECT COUNT(*), SUM(amount), AVG(amount), SUM(score) FROM visits")
     )
@@ -180,21 +180,21 @@ def test_integer_aggregates_are_int_and_doubles_are_float(spark: SparkEngine) ->
     assert type(score_total) is float
 
 
-def test_rows_are_plain_tuples(spark: SparkEngine) -> None:
+def test_rows_are_plain_tuples(spark: SparkTables) -> None:
     rows = spark.execute("SELECT ward, COUNT(*) FROM visits GROUP BY ward")
     assert len(rows) == len(GROUPS)
     assert all(type(row) is tuple for row in rows)
 
 
 def test_engines_do_not_share_views(spark_session: SparkSession, tables: dict[str, Path]) -> None:
-    with SparkEngine({"visits": tables["subjects"]}) as other:
+    with SparkTables({"visits": tables["subjects"]}) as other:
         assert other.execute("SELECT COUNT(*) FROM visits") == [(150,)]
-    with SparkEngine({"visits": tables["visits"]}) as again:
+    with SparkTables({"visits": tables["visits"]}) as again:
         assert again.execute("SELECT COUNT(*) FROM visits") == [(1200,)]
 
 
 def test_close_drops_the_views(spark_session: SparkSession, tables: dict[str, Path]) -> None:
-    engine = SparkEngine({"subjects": tables["subjects"]})
+    engine = SparkTables({"subjects": tables["subjects"]})
     engine.close()
     with pytest.raises(InputError, match="TABLE_OR_VIEW_NOT_FOUND"):
         engine.execute("SELECT COUNT(*) FROM subjects")
@@ -202,7 +202,7 @@ def test_close_drops_the_views(spark_session: SparkSession, tables: dict[str, Pa
 
 def test_a_session_passed_in_is_used(spark_session: SparkSession, tables: dict[str, Path]) -> None:
     own = spark_session.newSession()
-    with SparkEngine({"subjects": tables["subjects"]}, session=own):
+    with SparkTables({"subjects": tables["subjects"]}, session=own):
         assert own.sql("SELECT COUNT(*) FROM subjects").collect()[0][0] == 150
     assert not own.catalog.tableExists("subjects")
 
@@ -214,7 +214,7 @@ def test_a_running_spark_is_reused_not_started_twice(spark_session: SparkSession
     assert spark_module._start_session().sparkContext is spark_session.sparkContext
 
 
-def test_query_errors_name_the_condition_never_the_data(spark: SparkEngine) -> None:
+def test_query_errors_name_the_condition_never_the_data(spark: SparkTables) -> None:
     with pytest.raises(InputError) as caught:
         spark.execute("SELECT CAST(subject_id AS INT) FROM visits")  # ANSI mode: 'S0001' is not an int
     message = caught.value.message
@@ -226,13 +226,13 @@ def test_query_errors_name_the_condition_never_the_data(spark: SparkEngine) -> N
 
 def test_missing_parquet_is_an_input_error(spark_session: SparkSession, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cannot read table 'visits'.*PATH_NOT_FOUND"):
-        SparkEngine({"visits": tmp_path / "missing.parquet"})
+        SparkTables({"visits": tmp_path / "missing.parquet"})
 
 
 @pytest.mark.parametrize("name", ["visits; DROP", "a.b", "1st", ""])
 def test_table_names_must_be_identifiers(name: str, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="plain SQL identifier"):
-        SparkEngine({name: tmp_path / "t.parquet"})
+        SparkTables({name: tmp_path / "t.parquet"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,10 +324,10 @@ def test_a_failing_query_prints_no_value_from_the_data(spark_session: SparkSessi
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from veil.dp.engines.spark import SparkEngine\n"
+        "from veil.dp.engines.spark import SparkTables\n"
         "from veil.errors import InputError\n"
         "try:\n"
-        "    with SparkEngine({'t': Path(sys.argv[1])}) as engine:\n"
+        "    with SparkTables({'t': Path(sys.argv[1])}) as engine:\n"
         "        engine.execute('SELECT SUM(CAST(s AS INT)) FROM t')\n"
         "except InputError as exc:\n"
         "    print(exc.message)\n"

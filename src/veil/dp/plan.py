@@ -36,7 +36,7 @@ from veil.errors import InputError
 from veil.vault.dataset import Dataset, DType
 from veil.vault.release import Release
 
-__all__ = ["ColumnStats", "MeasureKind", "Measurement", "Plan", "PublicTable", "build_plan", "clamp_sql"]
+__all__ = ["ColumnStats", "MeasureKind", "Measurement", "PublicTable", "QueryPlan", "build_plan", "clamp_sql"]
 
 #: Bins of the histogram a quantile is read from (resolution: (high - low) / HIST_BINS).
 HIST_BINS = 256
@@ -74,7 +74,7 @@ class PublicTable:
 
 
 @dataclass(slots=True)
-class Plan:
+class QueryPlan:
     spec: QuerySpec
     dataset: Dataset
     policy: DpPolicy
@@ -280,7 +280,9 @@ def _clamp(col: str, lo: float, hi: float, stats: ColumnStats | None = None) -> 
     return clamp_sql(col, lo, hi, integer=False)
 
 
-def build_plan(spec: QuerySpec, gate: Release, policy: DpPolicy, public: Mapping[str, PublicTable]) -> Plan:
+def build_plan(
+    spec: QuerySpec, gate: Release, policy: DpPolicy, public: Mapping[str, PublicTable]
+) -> QueryPlan:
     """Check the query against the dataset, its purpose and policy; raise a clear error on anything unsafe.
 
     Every dataset column the query reads — aggregated, filtered on, grouped by or joined
@@ -491,10 +493,10 @@ def build_plan(spec: QuerySpec, gate: Release, policy: DpPolicy, public: Mapping
         ["b._sid AS _sid"]
         + projections
         + [f'b."{ds.column(c).sql_name}" AS "c_{ds.column(c).sql_name}"' for c in needed]
-        # Clamped copies for the aggregates; the engine fills the placeholder (see Plan.sql).
+        # Clamped copies for the aggregates; the engine fills the placeholder (see QueryPlan.sql).
         + [f'__clamp_{ds.column(c).sql_name}__ AS "k_{ds.column(c).sql_name}"' for c in sorted(bounds)]
     )
-    plan = Plan(
+    plan = QueryPlan(
         spec=spec,
         dataset=ds,
         policy=policy,

@@ -32,7 +32,7 @@ from sqlglot import exp
 from veil.dp.budget import BudgetLedger, check_cost
 from veil.dp.engines import ENGINES
 from veil.dp.mechanism import NoisyVector, laplace, select_partitions
-from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, Plan, build_plan, group_keys_product
+from veil.dp.plan import HIST_BINS, MeasureKind, Measurement, QueryPlan, build_plan, group_keys_product
 from veil.dp.policy import PolicyStore, effective_salt
 from veil.dp.public import PublicTables
 from veil.dp.sql import AggFunc, Aggregate, parse_query
@@ -85,9 +85,9 @@ def make_engine(ws: Workspace, name: str) -> Engine:
 
         return PostgresEngine(ws)
     if name == "spark":
-        from veil.dp.engines.spark import SparkPlanEngine
+        from veil.dp.engines.spark import SparkEngine
 
-        return SparkPlanEngine(ws)
+        return SparkEngine(ws)
     raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")
 
 
@@ -107,7 +107,7 @@ class DpQuery:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def plan(self, sql: str, dataset: str, purpose: str) -> Plan:
+    def plan(self, sql: str, dataset: str, purpose: str) -> QueryPlan:
         """The checked plan of ``sql`` for ``purpose``: reads no data, charges nothing."""
         spec = parse_query(sql)
         gate = Release.open(self.ws, dataset, purpose, actor="veil query")
@@ -218,7 +218,7 @@ class _Release:
     """Noise and post-processing of one plan's true aggregates (runs inside the budget charge)."""
 
     def __init__(
-        self, plan: Plan, results: list[list[tuple[Any, ...]]], epsilon: float, delta: float
+        self, plan: QueryPlan, results: list[list[tuple[Any, ...]]], epsilon: float, delta: float
     ) -> None:
         self.plan = plan
         self.results = results

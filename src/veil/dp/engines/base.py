@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Protocol
 
-from veil.dp.plan import Plan
+from veil.dp.plan import QueryPlan
 
 __all__ = ["Engine", "Prepared", "normalise", "run_plan"]
 
@@ -34,7 +34,7 @@ class Engine(Protocol):
     name: str
     dialect: str
 
-    def prepare(self, plan: Plan) -> Prepared:
+    def prepare(self, plan: QueryPlan) -> Prepared:
         """Everything before the data is read; raises only VeilError (nothing is charged).
 
         The rows come from the plan's release (``plan.release``): its lawful subjects and
@@ -45,7 +45,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def run_plan(engine: Engine, plan: Plan) -> Results:
+def run_plan(engine: Engine, plan: QueryPlan) -> Results:
     """Prepare and execute in one go (tests, benchmarks: no budget involved)."""
     prepared = engine.prepare(plan)
     try:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from veil.dp.engines.base import Results, normalise, run_plan
 from veil.dp.mirror import Mirror, MirrorView
-from veil.dp.plan import Plan
+from veil.dp.plan import QueryPlan
 from veil.dp.public import PublicTables
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class DuckDBEngine:
         self.ws = ws
         self.mirror = Mirror(ws)
 
-    def prepare(self, plan: Plan) -> _Run:
+    def prepare(self, plan: QueryPlan) -> _Run:
         view = self.mirror.release_view(plan.release, plan.policy.salt, plan.policy.bounds)
         try:
             bounded = view.relation(plan.release, plan.policy.max_rows_per_subject)
@@ -50,7 +50,7 @@ class DuckDBEngine:
             raise
         return _Run(view, queries)
 
-    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
+    def run(self, plan: QueryPlan) -> list[list[tuple[Any, ...]]]:
         return run_plan(self, plan)
 
     def close(self) -> None:

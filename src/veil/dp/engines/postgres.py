@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlglot
 
 from veil.dp.engines.base import Results, normalise, run_plan
-from veil.dp.plan import Plan
+from veil.dp.plan import QueryPlan
 from veil.dp.public import PublicTables
 from veil.errors import ConfigError
 
@@ -55,7 +55,7 @@ class PostgresEngine:
             )
         self.ws = ws
 
-    def prepare(self, plan: Plan) -> _Run:
+    def prepare(self, plan: QueryPlan) -> _Run:
         release = plan.release
         rows = release.sql(release.allowed(), dialect="postgresql")
         bounded = (
@@ -78,7 +78,7 @@ class PostgresEngine:
             raise ConfigError(f"cannot connect to the PostgreSQL data store: {first}") from None
         return _Run(conn, queries)
 
-    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
+    def run(self, plan: QueryPlan) -> list[list[tuple[Any, ...]]]:
         return run_plan(self, plan)
 
     def close(self) -> None:

@@ -33,10 +33,10 @@ from veil.errors import ConfigError, InputError
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from veil.dp.plan import Plan
+    from veil.dp.plan import QueryPlan
     from veil.workspace import Workspace
 
-__all__ = ["SparkEngine", "SparkPlanEngine", "get_session"]
+__all__ = ["SparkEngine", "SparkTables", "get_session"]
 
 MISSING_RUNTIME = (
     "the Spark engine needs pyspark and a Java 17+ runtime: pip install 'veil[spark]' "
@@ -203,8 +203,8 @@ def _stop(session: SparkSession, work_dir: Path) -> None:
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-class SparkEngine:
-    """Runs DP plans on Spark, over Parquet files registered as temporary views."""
+class SparkTables:
+    """Spark SQL over Parquet files registered as temporary views (what :class:`SparkEngine` runs on)."""
 
     name = "spark"
     dialect = "spark"  # the sqlglot dialect the planner writes
@@ -245,7 +245,7 @@ class SparkEngine:
         while self._views:
             self._session.catalog.dropTempView(self._views.pop())
 
-    def __enter__(self) -> SparkEngine:
+    def __enter__(self) -> SparkTables:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -260,7 +260,7 @@ def _condition(exc: Exception) -> str:
 
 
 class _PlanRun:
-    def __init__(self, engine: SparkEngine, queries: list[str]) -> None:
+    def __init__(self, engine: SparkTables, queries: list[str]) -> None:
         self.engine = engine
         self.queries = queries
 
@@ -273,7 +273,7 @@ class _PlanRun:
         self.engine.close()
 
 
-class SparkPlanEngine:
+class SparkEngine:
     """Runs a DP plan on Spark over the dataset's rows, exported from the mirror as Parquet.
 
     Spark does its own contribution bounding (a window over each subject's rows in
@@ -287,7 +287,7 @@ class SparkPlanEngine:
         self.ws = ws
         self._session = session
 
-    def prepare(self, plan: Plan) -> _PlanRun:
+    def prepare(self, plan: QueryPlan) -> _PlanRun:
         from veil.dp.mirror import Mirror
         from veil.dp.public import PublicTables
 
@@ -310,9 +310,9 @@ class SparkPlanEngine:
             tables[f"pub_{t.name}"] = public.parquet_path(t.name)
             names[t.name] = f"pub_{t.name}"
         queries = plan.sql(bounded, self.dialect, names)
-        return _PlanRun(SparkEngine(tables, session=self._session), queries)
+        return _PlanRun(SparkTables(tables, session=self._session), queries)
 
-    def run(self, plan: Plan) -> list[list[tuple[Any, ...]]]:
+    def run(self, plan: QueryPlan) -> list[list[tuple[Any, ...]]]:
         from veil.dp.engines.base import run_plan
 
         return run_plan(self, plan)
