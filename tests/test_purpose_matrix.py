@@ -242,6 +242,7 @@ def test_the_postgres_engine_refuses_like_the_others(pg_ws: Workspace, tmp_path:
     assert _state(pg_ws) == before
 
 
+# -- consent withdrawal and pending erasure, per consumer ----------------------------------------
 @pytest.fixture(scope="module")
 def spark_session() -> SparkSession:
     from veil.dp.engines.spark import get_session
@@ -270,7 +271,6 @@ def test_the_spark_engine_leaves_them_out_at_the_next_query(
     assert SparkEngine(ws, session=spark_session).run(plan)[0][0][0] == N - len(GONE)
 
 
-# -- consent withdrawal and pending erasure, per consumer ----------------------------------------
 @pytest.fixture
 def consented(ws: Workspace, tmp_path: Path) -> Workspace:
     return fill(ws, tmp_path, consent=True)
@@ -378,7 +378,6 @@ def test_the_postgres_engine_leaves_them_out_at_the_next_query(
     assert PostgresEngine(ws).run(plan)[0][0][0] == N - len(GONE)
     noisy = DpQuery(ws).run("SELECT COUNT(*) AS n FROM people", "people", "research", 1e6, engine="postgres")
     assert round(noisy.rows[0]["n"]) == N - len(GONE)
-
 
 
 def test_subjects_past_the_purposes_retention_are_left_out_by_the_mirror_too(
