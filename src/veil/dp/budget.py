@@ -323,6 +323,8 @@ def _refuse_if_over(
     state: Budget, spend: Spend, epsilon: float, delta: float, rho: float | None, epsilon_other: float | None
 ) -> None:
     after = spend.plus(epsilon, delta, rho, epsilon_other)
+    if after.epsilon <= state.epsilon + EPS_SLACK and after.delta <= state.delta + EPS_SLACK:
+        return  # basic composition fits, so the (never larger) zCDP bound does: no conversion to run
     eps_after, _how = after.epsilon_at(state.delta)
     if eps_after > state.epsilon + EPS_SLACK or after.delta > state.delta + EPS_SLACK:
         raise BudgetExceededError(

@@ -56,7 +56,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from veil.dp import mirror_tables as tables
 from veil.dp.mirror_view import (
@@ -306,6 +305,8 @@ class Mirror:
     def _clone(
         self, conn: duckdb.DuckDBPyConnection, prev: Path, gone: Sequence[str], skip: Sequence[str]
     ) -> None:
+        import pyarrow as pa  # on first use: a query on an up-to-date mirror needs no PyArrow
+
         catalog = {d.name: d for d in DatasetCatalog(self.ws).list()}
         run_sql(conn, f"ATTACH '{prev}' AS prev (READ_ONLY)")
         conn.register("veil_gone", pa.table({"pseudonym": pa.array(list(gone), type=pa.string())}))

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from veil.dp.mirror_view import DUCK_TYPES, mirrored, rows_table, run_sql, subjects_table
 from veil.dp.plan import clamp_sql
@@ -137,6 +136,8 @@ def consent_delta(
 def _set_bits(
     cur: duckdb.DuckDBPyConnection, ds: Dataset, changes: dict[int, tuple[list[str], list[str]]]
 ) -> None:
+    import pyarrow as pa  # on first use: a query on an up-to-date mirror needs no PyArrow
+
     rows, subjects = rows_table(ds), subjects_table(ds)
     for bit, (grant, deny) in changes.items():
         for members, op in ((grant, f"_lawful | {bit}"), (deny, f"_lawful & ~{bit}")):
@@ -153,6 +154,8 @@ def _set_bits(
 
 def count_rows(cur: duckdb.DuckDBPyConnection, datasets: Mapping[str, Dataset], pseudonyms: list[str]) -> int:
     """How many mirrored rows (of every dataset in the generation) these subjects have."""
+    import pyarrow as pa  # on first use: a query on an up-to-date mirror needs no PyArrow
+
     cur.register("veil_count", pa.table({"pseudonym": pa.array(pseudonyms, type=pa.string())}))
     try:
         total = 0

@@ -17,9 +17,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import sqlalchemy as sa
 
 from veil import clock
@@ -27,9 +24,10 @@ from veil.consent.purpose import validate_name
 from veil.dp.plan import MAX_DECLARED_GROUPS, PublicTable
 from veil.errors import ConflictError, InputError, NotFoundError
 from veil.schema import public_tables
-from veil.vault.reader import open_table
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from veil.workspace import Workspace
 
 __all__ = ["PublicTables"]
@@ -37,7 +35,12 @@ __all__ = ["PublicTables"]
 MAX_PUBLIC_ROWS = 1_000_000
 
 
+# PyArrow is imported by the functions that use it, not with this module: a DP query over a
+# workspace with no public table (most) never touches one, and PyArrow with the NumPy it loads
+# is a third of that command's start-up.
 def _logical(t: pa.DataType) -> str:
+    import pyarrow as pa
+
     if pa.types.is_integer(t):
         return "int"
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
@@ -48,7 +51,6 @@ def _logical(t: pa.DataType) -> str:
 
 
 _SA = {"int": sa.BigInteger, "float": sa.Float, "bool": sa.Boolean, "text": sa.Text}
-_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "text": pa.string()}
 
 
 def _normalise(table: pa.Table, name: str) -> pa.Table:
@@ -59,7 +61,10 @@ def _normalise(table: pa.Table, name: str) -> pa.Table:
     the engine convert the *private* side of a comparison, which can fail on some values.
     Converting here, once, fails (if at all) on the public table itself, before any query.
     """
-    fields = [pa.field(f.name, _ARROW[_logical(f.type)]) for f in table.schema]
+    import pyarrow as pa
+
+    arrow = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "text": pa.string()}
+    fields = [pa.field(f.name, arrow[_logical(f.type)]) for f in table.schema]
     target = pa.schema(fields)
     if table.schema.equals(target):
         return table
@@ -81,6 +86,8 @@ class PublicTables:
         return self.dir / f"{name}.parquet"
 
     def add(self, name: str, path: Path, *, replace: bool = False) -> dict[str, Any]:
+        import pyarrow.parquet as pq
+
         validate_name("table", name)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise InputError(
@@ -143,6 +150,9 @@ class PublicTables:
             row = conn.execute(sa.select(public_tables).where(public_tables.c.name == name)).first()
         if row is None:
             raise NotFoundError(f"no public table {name!r}; add one with `veil table add {name} FILE`")
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
         path = self.parquet_path(name)
         table = pq.read_table(path)
         normalised = _normalise(table, name)
@@ -177,6 +187,10 @@ class PublicTables:
 
     @staticmethod
     def _read(path: Path) -> pa.Table:
+        import pyarrow as pa
+
+        from veil.vault.reader import open_table
+
         if not path.exists():
             raise InputError(f"{path}: no such file")
         reader = open_table(path)

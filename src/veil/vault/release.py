@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -46,15 +45,16 @@ from veil.vault.category import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from sqlalchemy.engine import Connection
 
     from veil.crypto.envelope import DataKey
     from veil.workspace import Workspace
 
 __all__ = [
-    "ARROW_TYPES",
     "MAX_PENDING_EXCLUDED",
     "Release",
+    "arrow_type",
     "consent_changes",
     "consent_members",
     "latest_consent_seq",
@@ -68,14 +68,21 @@ MAX_PENDING_EXCLUDED = 10_000
 #: Pseudonyms per IN (...) list when a consumer restricts a release to some subjects.
 CHUNK = 500
 
-ARROW_TYPES = {
-    DType.INT: pa.int64(),
-    DType.FLOAT: pa.float64(),
-    DType.BOOL: pa.bool_(),
-    DType.DATE: pa.string(),
-    DType.TIMESTAMP: pa.string(),
-    DType.TEXT: pa.string(),
-}
+
+def arrow_type(dtype: DType) -> pa.DataType:
+    """The Arrow type a column of ``dtype`` is released as (dates and times as ISO text)."""
+    # PyArrow (and the NumPy it loads) is imported on first use, not with this module: a DP
+    # query on an up-to-date mirror never calls it, and it is a third of that command's start-up.
+    import pyarrow as pa
+
+    if dtype is DType.INT:
+        return pa.int64()
+    if dtype is DType.FLOAT:
+        return pa.float64()
+    if dtype is DType.BOOL:
+        return pa.bool_()
+    return pa.string()
+
 
 _SEALED_WHY = {
     ColumnCategory.DIRECT_IDENTIFIER: "it is sealed and never leaves the vault",
@@ -313,14 +320,18 @@ class Release:
 
     def schema(self, columns: Sequence[Column]) -> pa.Schema:
         """Arrow schema of :meth:`batches`: ``pseudonym`` then the columns by name."""
+        import pyarrow as pa
+
         return pa.schema(
-            [pa.field("pseudonym", pa.string())] + [pa.field(c.name, ARROW_TYPES[c.dtype]) for c in columns]
+            [pa.field("pseudonym", pa.string())] + [pa.field(c.name, arrow_type(c.dtype)) for c in columns]
         )
 
     def batches(
         self, columns: Sequence[Column], *, batch: int = 20_000, **filters: Any
     ) -> Iterator[pa.Table]:
         """The rows of :meth:`read` as Arrow tables of at most ``batch`` rows."""
+        import pyarrow as pa
+
         schema = self.schema(columns)
         buffer: list[tuple[Any, ...]] = []
 
@@ -339,6 +350,8 @@ class Release:
 
     def arrow(self, columns: Sequence[Column], **filters: Any) -> pa.Table:
         """Every lawful row as one Arrow table (``pseudonym`` then the columns by name)."""
+        import pyarrow as pa
+
         parts = list(self.batches(columns, **filters))
         return pa.concat_tables(parts) if parts else self.schema(columns).empty_table()
 
@@ -392,10 +405,12 @@ def scan_clear(
     sealed = [c.name for c in columns if c.sealed]
     if sealed:
         raise ColumnNotAllowedError(f"column(s) {', '.join(sealed)} of dataset {ds.name!r} are sealed")
+    import pyarrow as pa
+
     t = ds.table
     schema = pa.schema(
         [pa.field("row_id", pa.string()), pa.field("pseudonym", pa.string())]
-        + [pa.field(c.sql_name, ARROW_TYPES[c.dtype]) for c in columns]
+        + [pa.field(c.sql_name, arrow_type(c.dtype)) for c in columns]
     )
     query = sa.select(t.c[ROW], t.c[PSEUDONYM], *[t.c[c.sql_name] for c in columns])
     erased = set(gone)
