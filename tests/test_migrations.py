@@ -89,7 +89,11 @@ def execute(db: Path, *statements: str) -> None:
     engine.dispose()
 
 
-def extra_revision(directory: Path, body: str, *, down: str = "d0001", rev: str = "t0002") -> Path:
+#: every revision of the data store's chain, oldest first (d0001 ... the head)
+DATA_REVISIONS = [f"d{n:04d}" for n in range(1, int(DATA_CHAIN.head[1:]) + 1)]
+
+
+def extra_revision(directory: Path, body: str, *, down: str = DATA_CHAIN.head, rev: str = "t0002") -> Path:
     """A test-only revision after ``down`` (its ``upgrade()`` is ``body``)."""
     directory.mkdir(parents=True, exist_ok=True)
     code = f'''
@@ -330,7 +334,8 @@ def test_two_processes_opening_an_old_workspace_upgrade_it_once(tmp_path: Path) 
     ]
     outputs = sorted(p.communicate(timeout=300)[0].strip() for p in procs)
     assert [p.returncode for p in procs] == [0, 0]
-    assert outputs == ["['d0001', 't0002']", "[]"]  # one upgraded; the other found it done under the lock
+    every = str([*DATA_REVISIONS, "t0002"])
+    assert outputs == [every, "[]"]  # one upgraded; the other found it done under the lock
     engine = make_engine(f"sqlite:///{db}")
     assert DATA_CHAIN.current(engine) == ("t0002",)
     assert "half_done" in columns(engine)["purposes"]
@@ -426,11 +431,11 @@ def test_veil_workspace_status_changes_nothing_and_upgrade_applies(tmp_path: Pat
     shown = json.loads(run_veil(root, "--json", "workspace", "status").stdout)
     assert [(s["store"], s["revision"], s["pending"]) for s in shown["stores"]] == [
         ("key store", None, [KEYSTORE_CHAIN.head]),
-        ("data store", None, [DATA_CHAIN.head]),
+        ("data store", None, DATA_REVISIONS),
     ]
     assert files_of(root) == before  # status only looks
     done = json.loads(run_veil(root, "--json", "workspace", "upgrade").stdout)
-    assert done["applied"] == {"key store": [KEYSTORE_CHAIN.head], "data store": [DATA_CHAIN.head]}
+    assert done["applied"] == {"key store": [KEYSTORE_CHAIN.head], "data store": DATA_REVISIONS}
     assert all(s["up_to_date"] for s in done["stores"])
     again = json.loads(run_veil(root, "--json", "workspace", "upgrade").stdout)
     assert again["applied"] == {}
