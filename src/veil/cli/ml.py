@@ -17,7 +17,7 @@ from rich.table import Table
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
 from veil.errors import InputError
 from veil.ml.registry import ModelRegistry
-from veil.ml.settings import TrainSettings, default_model_name
+from veil.ml.settings import TrainSettings, default_model_name, privacy_of
 
 __all__ = ["models_app", "register"]
 
@@ -110,10 +110,7 @@ def train(
     """
     from veil.ml.trainer import Trainer  # torch: loaded by the commands that train (start-up)
 
-    if no_dp and epsilon is not None:
-        raise InputError("--no-dp and --epsilon exclude each other")
-    if not no_dp and epsilon is None:
-        raise InputError("pass --epsilon E --delta D for DP training (or --no-dp to train without privacy)")
+    epsilon, delta = privacy_of(epsilon, delta, no_dp=no_dp)
     cols = tuple(c.strip() for c in features.split(",") if c.strip()) if features is not None else None
     settings = TrainSettings(
         dataset=dataset,
@@ -121,8 +118,8 @@ def train(
         target=target,
         model=model,  # type: ignore[arg-type]  # validated by TrainSettings.validate
         features=cols,
-        epsilon=None if no_dp else epsilon,
-        delta=0.0 if no_dp else delta,
+        epsilon=epsilon,
+        delta=delta,
         epochs=epochs,
         batch_size=batch_size,
         learning_rate=lr,

@@ -33,7 +33,6 @@ from veil.cli.output import (
     open_ws,
     progress_bar,
 )
-from veil.config import CONFIG_FILE
 from veil.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -65,9 +64,7 @@ def _engine(processes: int | None, workspace: Path | None) -> Iterator[Detector]
     """The PII engine, with the ``[pii]`` settings of the workspace's veil.toml if there is one."""
     from veil.pii import PiiConfig, PiiEngine  # spaCy is imported only by the commands that detect
 
-    settings = locate(workspace).path / CONFIG_FILE
-    config = PiiConfig.from_toml(settings) if settings.is_file() else PiiConfig()
-    with PiiEngine(config, processes=processes) as engine:
+    with PiiEngine(PiiConfig.for_workspace(locate(workspace).path), processes=processes) as engine:
         yield engine
 
 

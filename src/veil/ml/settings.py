@@ -20,6 +20,7 @@ __all__ = [
     "ModelKind",
     "TrainSettings",
     "default_model_name",
+    "privacy_of",
 ]
 
 ModelKind = Literal["logreg", "mlp"]
@@ -115,3 +116,16 @@ class TrainSettings:
 def default_model_name(settings: TrainSettings) -> str:
     """The registry name of a model trained without one: ``DATASET-TARGET-MODEL``, lower-cased."""
     return f"{settings.dataset}-{settings.target}-{settings.model}".lower()
+
+
+def privacy_of(epsilon: float | None, delta: float, *, no_dp: bool) -> tuple[float | None, float]:
+    """The (epsilon, delta) a training request asks for: DP needs an epsilon, no DP is asked for by name.
+
+    A request that gives neither is refused rather than read as "no privacy" (``veil train`` and
+    ``POST /v1/training`` both ask through here).
+    """
+    if no_dp and epsilon is not None:
+        raise InputError("--no-dp and --epsilon exclude each other")
+    if not no_dp and epsilon is None:
+        raise InputError("pass --epsilon E --delta D for DP training (or --no-dp to train without privacy)")
+    return (None, 0.0) if no_dp else (epsilon, delta)

@@ -40,6 +40,7 @@ from typing import Any, Literal, cast
 import phonenumbers
 import yaml
 
+from veil.config import CONFIG_FILE
 from veil.errors import ConfigError
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.builtin import DEFAULT_PHONE_REGIONS, VALIDATORS
@@ -223,6 +224,12 @@ class PiiConfig:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from None
         return cls._from_file(data.get("pii", {}), path)
+
+    @classmethod
+    def for_workspace(cls, root: Path) -> PiiConfig:
+        """The ``[pii]`` settings of the workspace at ``root`` (its veil.toml), else the defaults."""
+        settings = root / CONFIG_FILE
+        return cls.from_toml(settings) if settings.is_file() else cls()
 
     @classmethod
     def _from_file(cls, data: Any, path: Path) -> PiiConfig:

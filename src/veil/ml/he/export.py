@@ -1,4 +1,9 @@
-"""A registered model (``veil train``) as a model file for encrypted scoring, audit-logged."""
+"""A registered model (``veil train``) as a model file for encrypted scoring, or scored in place.
+
+Both are audit-logged: :func:`export_registered` (``veil he export-model``) copies the weights
+out; :func:`score_registered` (``POST /v1/models/{name}/score``) scores a client's encrypted
+features with them, on the server, which never sees the features nor the scores in clear.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ from typing import TYPE_CHECKING
 from veil.errors import ConflictError, CryptoError, InputError
 from veil.ml.he.inputs import InputEncoding
 from veil.ml.he.models import LinearModel
+from veil.ml.he.scoring import encrypted_info, score_request
 from veil.ml.registry import ModelRegistry
 
 if TYPE_CHECKING:
+    from veil.ml.model_card import ModelCard
     from veil.workspace import Workspace
 
-__all__ = ["export_registered"]
+__all__ = ["export_registered", "score_registered"]
 
 
 def export_registered(ws: Workspace, name: str, *, allow_stale: bool = False) -> LinearModel:
@@ -25,6 +32,47 @@ def export_registered(ws: Workspace, name: str, *, allow_stale: bool = False) ->
     refused unless ``allow_stale``: exporting it would copy the erased subjects' influence
     out of the registry, where neither a retrain nor ``veil models delete`` reaches it.
     """
+    card, model = _linear_model(ws, name, allow_stale=allow_stale)
+    with ws.transaction() as conn:
+        ws.audit.append(
+            conn,
+            "ml.model.export",
+            purpose=card.purpose,
+            dataset=card.dataset,
+            details={"model": name, "version": card.version, "format": "veil-he", "stale": card.stale},
+        )
+    return model
+
+
+def score_registered(ws: Workspace, name: str, public_context: bytes, ciphertext: bytes) -> bytes:
+    """Score a client's CKKS-encrypted features with the registered model ``name``: encrypted scores.
+
+    The features come as ``veil he encrypt`` writes them (the model's encoded inputs, in its
+    order), under the client's public context; the secret context is refused. A model that
+    cannot be exported (stale, an ensemble, an MLP) cannot be scored, for the same reasons.
+    Audit-logged with the sample count and key id, never a value.
+    """
+    card, model = _linear_model(ws, name, allow_stale=False)
+    scores = score_request(public_context, ciphertext, model)
+    info = encrypted_info(scores)
+    with ws.transaction() as conn:
+        ws.audit.append(
+            conn,
+            "ml.model.score",
+            purpose=card.purpose,
+            dataset=card.dataset,
+            details={
+                "model": name,
+                "version": card.version,
+                "samples": int(info["n"]),
+                "key_id": str(info["key_id"]),
+                "encrypted": True,
+            },
+        )
+    return scores
+
+
+def _linear_model(ws: Workspace, name: str, *, allow_stale: bool) -> tuple[ModelCard, LinearModel]:
     registry = ModelRegistry(ws)
     card = registry.card(name)  # NotFoundError naming `veil models list`
     if card.stale and not allow_stale:
@@ -66,13 +114,4 @@ def export_registered(ws: Workspace, name: str, *, allow_stale: bool = False) ->
         "delta": card.delta,
         "stale": card.stale,
     }
-    model = LinearModel(tuple(float(w) for w in weight), bias, names, inputs, source)
-    with ws.transaction() as conn:
-        ws.audit.append(
-            conn,
-            "ml.model.export",
-            purpose=card.purpose,
-            dataset=card.dataset,
-            details={"model": name, "version": card.version, "format": "veil-he", "stale": card.stale},
-        )
-    return model
+    return card, LinearModel(tuple(float(w) for w in weight), bias, names, inputs, source)
