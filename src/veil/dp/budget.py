@@ -195,12 +195,16 @@ class BudgetLedger:
             )
         return state
 
-    def history(self, dataset: str) -> list[dict[str, Any]]:
+    def history(self, dataset: str, *, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """The dataset's charges in order; a page of them: the ``limit`` first with ``seq > after``."""
+        query = (
+            sa.select(dp_ledger)
+            .where(dp_ledger.c.dataset == dataset, dp_ledger.c.seq > after)
+            .order_by(dp_ledger.c.seq)
+            .limit(limit)
+        )
         with self.ws.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(dp_ledger).where(dp_ledger.c.dataset == dataset).order_by(dp_ledger.c.seq)
-            ).mappings()
-            return [dict(r) for r in rows]
+            return [dict(r) for r in conn.execute(query).mappings()]
 
     def precheck(
         self,
