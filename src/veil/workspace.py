@@ -26,10 +26,10 @@ import contextlib
 import getpass
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -236,6 +236,14 @@ class Workspace:
         from veil.vault.subject import SubjectVault
 
         return SubjectVault(self)
+
+    def rotate_keys(self, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        """Re-wrap every data key under a new KEK (``veil keys rotate``, the API) and audit it."""
+        result = self.keystore.rotate(progress=progress)
+        done = {"rewrapped": result.rewrapped, "retired": result.retired, "resumed": result.resumed}
+        with self.transaction() as conn:
+            self.audit.append(conn, "keys.rotate", details={"new_kek": result.new_version, **done})
+        return {"new_version": result.new_version, **done}
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -10,6 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from veil.cli.output import DelimiterOpt, JsonOpt, WorkspaceOpt, console, emit, open_ws, progress_bar
+from veil.vault.category import ColumnCategory
+from veil.vault.classification import override_category
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.extract import Releaser
 from veil.vault.ingest import Ingestor
@@ -44,10 +46,9 @@ def ingest(
     schema_file = SchemaFile.load(schema) if schema else None
     classifier = None
     if pii_scan:
-        from veil.pii import PiiConfig, PiiEngine
         from veil.pii.tables.scan import PiiColumnClassifier
 
-        classifier = PiiColumnClassifier(PiiEngine(PiiConfig(ner=False)))
+        classifier = PiiColumnClassifier.for_ingest()
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
         ingestor = Ingestor(
             ws, progress=bar, batch_rows=batch_rows, classifier=classifier, delimiter=delimiter
@@ -110,17 +111,7 @@ def release(
 def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """List datasets with row counts."""
     with open_ws(workspace) as ws:
-        catalog = DatasetCatalog(ws)
-        rows: list[dict[str, Any]] = [
-            {
-                "name": d.name,
-                "subject_column": d.subject_column,
-                "columns": len(d.columns),
-                "rows": catalog.row_count(d),
-                "updated_at": d.updated_at,
-            }
-            for d in catalog.list()
-        ]
+        rows: list[dict[str, Any]] = DatasetCatalog(ws).summaries()
 
     def show() -> None:
         table = Table("name", "subject column", "columns", "rows", "updated")
@@ -153,6 +144,31 @@ def show_(
         console.print(table)
 
     emit(as_json, ds.to_dict(), show)
+
+
+@app.command("classify")
+def classify(
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    column: Annotated[str, typer.Argument(help="Column name.")],
+    category: Annotated[ColumnCategory, typer.Argument(help="The column's new category.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept with the column's evidence).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Override a column's category (a clear column may be sealed; a sealed one stays sealed)."""
+    with open_ws(workspace) as ws:
+        change = override_category(ws, name, column, category, reason=reason)
+
+    def show() -> None:
+        if change.previous is change.column.category:
+            console.print(f"{name}.{column} is already {change.previous.value}; nothing changed")
+            return
+        console.print(
+            f"[green]Reclassified[/] {name}.{column}: {change.previous.value} -> "
+            f"{change.column.category.value}" + (" (stored values sealed)" if change.sealed_values else "")
+        )
+
+    emit(as_json, change.to_dict(), show)
 
 
 def register(root: typer.Typer) -> None:

@@ -43,33 +43,15 @@ def rotate(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     interrupt: every key stays unwrappable by the old or the new KEK, and running this
     again finishes the interrupted rotation instead of starting another.
     """
-    with open_ws(workspace) as ws:
-        with _key_progress("re-wrapping data keys") as progress:
-            result = ws.keystore.rotate(progress=progress)
-        with ws.transaction() as conn:
-            ws.audit.append(
-                conn,
-                "keys.rotate",
-                details={
-                    "new_kek": result.new_version,
-                    "rewrapped": result.rewrapped,
-                    "retired": result.retired,
-                    "resumed": result.resumed,
-                },
-            )
-    data = {
-        "new_version": result.new_version,
-        "rewrapped": result.rewrapped,
-        "retired": result.retired,
-        "resumed": result.resumed,
-    }
+    with open_ws(workspace) as ws, _key_progress("re-wrapping data keys") as progress:
+        data = ws.rotate_keys(progress)
     emit(
         as_json,
         data,
         lambda: console.print(
-            f"[green]Rotated[/] to KEK {result.new_version}: {result.rewrapped} data keys "
-            f"re-wrapped, retired {', '.join(result.retired) or 'none'}"
-            + (" (finished an interrupted rotation)" if result.resumed else "")
+            f"[green]Rotated[/] to KEK {data['new_version']}: {data['rewrapped']} data keys "
+            f"re-wrapped, retired {', '.join(data['retired']) or 'none'}"
+            + (" (finished an interrupted rotation)" if data["resumed"] else "")
         ),
     )
 

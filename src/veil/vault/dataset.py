@@ -14,6 +14,7 @@ would have used, and the clear column is dropped (SQLite) or rewritten (PostgreS
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -370,6 +371,33 @@ class DatasetCatalog:
             .values(evidence=evidence.to_json())
         )
         return _replace(ds, Column(col.name, col.sql_name, col.category, col.dtype, col.position, evidence))
+
+    def set_category(
+        self, conn: Connection, ds: Dataset, name: str, category: ColumnCategory, evidence: Evidence
+    ) -> Dataset:
+        """Give clear column ``name`` another clear ``category`` (its values and type stay)."""
+        col = ds.column(name)
+        if col.sealed or category in ENCRYPTED_CATEGORIES:
+            raise ValueError("set_category changes clear categories only; seal with seal_column")
+        conn.execute(
+            dataset_columns.update()
+            .where(dataset_columns.c.dataset == ds.name, dataset_columns.c.position == col.position)
+            .values(category=category.value, evidence=evidence.to_json())
+        )
+        return _replace(ds, Column(col.name, col.sql_name, category, col.dtype, col.position, evidence))
+
+    def summaries(self) -> builtins.list[dict[str, Any]]:
+        """One line per dataset: name, subject column, column count, row count, last update."""
+        return [
+            {
+                "name": d.name,
+                "subject_column": d.subject_column,
+                "columns": len(d.columns),
+                "rows": self.row_count(d),
+                "updated_at": d.updated_at,
+            }
+            for d in self.list()
+        ]
 
     def seal_column(
         self,

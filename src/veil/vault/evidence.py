@@ -17,11 +17,12 @@ class Evidence:
 
     ``source``: ``schema`` (a schema file said so), ``rules`` (name and sampled values),
     ``pii`` (PII detection on sampled values), ``scan`` (the whole-column check upgraded it
-    during an ingest). ``counts``: values each detector matched; ``batch`` / ``row``: where
-    (1-based batch of that ingest, first row or line of the file showing it).
+    during an ingest), ``override`` (a data steward set it: ``veil.vault.classification``).
+    ``counts``: values each detector matched; ``batch`` / ``row``: where (1-based batch of
+    that ingest, first row or line of the file showing it).
     """
 
-    source: Literal["schema", "rules", "pii", "scan"]
+    source: Literal["schema", "rules", "pii", "scan", "override"]
     reason: str
     ingest: str | None = None
     batch: int | None = None

@@ -193,6 +193,14 @@ class PiiColumnClassifier:
         self.engine = engine
         self.sample_rows = sample_rows
 
+    @classmethod
+    def for_ingest(cls) -> PiiColumnClassifier:
+        """The classifier of ``veil ingest --pii-scan`` and the API's upload: rules only, no NER."""
+        from veil.pii.config import PiiConfig
+        from veil.pii.engine import PiiEngine
+
+        return cls(PiiEngine(PiiConfig(ner=False)))
+
     def __call__(self, sample: Mapping[str, Sequence[Any]]) -> dict[str, ColumnCategory]:
         trimmed = {name: list(values[: self.sample_rows]) for name, values in sample.items()}
         return {scan.name: scan.category for scan in scan_sample(trimmed, self.engine)}
