@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -328,12 +328,19 @@ class ConsentLedger:
                     f"{path}: missing column(s) {', '.join(sorted(missing))}; expected "
                     "subject, purpose, action, timestamp, evidence"
                 )
-            rows: list[tuple[int, dict[str, str]]] = list(enumerate(reader, start=2))
+            rows = [(f"{path}, line {line}", row) for line, row in enumerate(reader, start=2)]
+        return self.import_events(rows, source=path.name)
+
+    def import_events(
+        self, rows: Sequence[tuple[str, Mapping[str, str | None]]], *, source: str
+    ) -> ConsentImportResult:
+        """Import events given as (where, {subject, purpose, action, timestamp, evidence}) pairs,
+        all or nothing, with the rules of :meth:`import_csv` (which reads them from a file; the
+        API sends them as JSON). ``where`` names a row in errors; ``source`` goes in the audit log."""
         known = {p.name for p in self.purposes.list()}
         parsed: list[tuple[str, str, ConsentAction, str, str | None]] = []
         now = clock.now()
-        for line, row in rows:
-            where = f"{path}, line {line}"
+        for where, row in rows:
             subject = (row.get("subject") or "").strip()
             purpose = (row.get("purpose") or "").strip()
             if not subject:
@@ -371,7 +378,7 @@ class ConsentLedger:
                     "consent.import",
                     purpose=purpose,
                     subjects=members,
-                    details={"events": len(members), "file": path.name},
+                    details={"events": len(members), "file": source},
                 )
         return ConsentImportResult(events=len(parsed) - skipped, subjects=len(seen), skipped_erased=skipped)
 
