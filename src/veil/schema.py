@@ -19,6 +19,8 @@ import sqlalchemy as sa
 __all__ = [
     "AUDIT_TABLES",
     "DATA_TABLES",
+    "api_keys",
+    "api_users",
     "audit_head",
     "audit_log",
     "audit_subjects",
@@ -227,6 +229,63 @@ pii_erased = sa.Table(
     metadata,
     sa.Column("value_mac", sa.String(64), primary_key=True),
     sa.Column("created_at", TS, nullable=False),
+)
+
+# -- background jobs (veil.jobs; revision d0004) ------------------------------------------
+#: One row per job: its kind, parameters (JSON naming files, datasets and purposes; never
+#: personal data), state, progress, outcome and the worker running it. Not part of backups.
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # canonical JSON object
+    sa.Column("state", sa.String(16), nullable=False),  # queued running succeeded failed cancelled
+    sa.Column("progress_done", sa.BigInteger, nullable=False),
+    sa.Column("progress_total", sa.BigInteger, nullable=True),
+    sa.Column("result", sa.Text, nullable=True),  # JSON
+    sa.Column("error_code", sa.String(64), nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("started_at", TS, nullable=True),
+    sa.Column("finished_at", TS, nullable=True),
+    sa.Column("worker", sa.String(160), nullable=True),  # host:pid
+    sa.Column("heartbeat_at", TS, nullable=True),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("owned_file", sa.Text, nullable=True),  # a 0600 spool file the job deletes when it ends
+    sa.Index("ix_jobs_state_created", "state", "created_at", "id"),
+    sa.Index("ix_jobs_actor_created", "actor", "created_at", "id"),
+    sa.Index("ix_jobs_created", "created_at", "id"),
+)
+
+# -- API identities (veil.identity; revision d0002) ---------------------------------------
+api_users = sa.Table(
+    "api_users",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("purposes", sa.Text, nullable=False),  # JSON list of granted purposes
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("disabled_at", TS, nullable=True),
+)
+
+#: API keys: only a keyed hash of the secret is stored (veil.identity.keys).
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("secret_hash", sa.String(64), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("purposes", sa.Text, nullable=False),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("api_users.name"), nullable=True),
+    sa.Column("subject", sa.String(32), nullable=True),
+    sa.Column("networks", sa.Text, nullable=True),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=True),
+    sa.Column("last_used_at", TS, nullable=True),
+    sa.Column("revoked_at", TS, nullable=True),
+    sa.Index("ix_api_keys_user", "user_name"),
 )
 
 # -- background jobs (veil.jobs; revision d0004) ------------------------------------------

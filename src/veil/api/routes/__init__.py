@@ -1,0 +1,18 @@
+"""The API's routers, mounted under ``/v1`` by :func:`veil.api.app.create_app`.
+
+Each capability adds its module to the one import line (ruff keeps it sorted) and its router
+to :data:`ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from veil.api.routes import auth, purposes
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    purposes.router,
+]
