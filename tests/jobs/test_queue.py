@@ -42,6 +42,10 @@ def test_submit_stores_a_queued_record_with_checked_params(queue: JobQueue, pati
     assert any(a == "job.submit" and rec.id in d for a, d in actions)
 
 
+TRAIN = {"dataset": "d", "purpose": "p", "target": "t"}
+SYNTH = {"dataset": "d", "purpose": "p", "epsilon": 1.0}
+
+
 @pytest.mark.parametrize(
     ("kind", "params", "fragment"),
     [
@@ -51,10 +55,18 @@ def test_submit_stores_a_queued_record_with_checked_params(queue: JobQueue, pati
         ("ingest", {"file": __file__, "dataset": "x", "batch_rows": 5}, "at least 100"),
         ("ingest", {"file": __file__, "dataset": 3}, "non-empty string"),
         ("training", {"dataset": "d", "purpose": "p", "target": "t"}, "give epsilon and delta"),
-        ("training", {"dataset": "d", "purpose": "p", "target": "t", "no_dp": True, "epsilon": 1.0}, "exclude"),
+        (
+            "training",
+            {"dataset": "d", "purpose": "p", "target": "t", "no_dp": True, "epsilon": 1.0},
+            "exclude",
+        ),
         ("training", {"dataset": "d", "purpose": "p", "target": "t", "no_dp": True, "model": "svm"}, "svm"),
         ("synthesis", {"dataset": "d", "purpose": "p", "epsilon": 1.0, "out": "rel.parquet"}, "absolute"),
-        ("synthesis", {"dataset": "d", "purpose": "p", "epsilon": float("nan"), "out": "/x.parquet"}, "finite"),
+        (
+            "synthesis",
+            {"dataset": "d", "purpose": "p", "epsilon": float("nan"), "out": "/x.parquet"},
+            "finite",
+        ),
         ("retention", {"as_of": "yesterday"}, "ISO-8601"),
         ("retention", {"grace_days": True}, "integer"),
     ],

@@ -32,8 +32,9 @@ Kinds (:mod:`veil.jobs.kinds`): ``ingest`` (IngestParams), ``training`` (Trainin
 ``synthesis`` (SynthesisParams; ``out`` is an absolute server path the route chooses) and
 ``retention`` (RetentionParams). More kinds: ``@register("name")`` on ``fn(ws, params,
 progress) -> dict``; ``fn`` reports ``progress(done, total)``, which raises
-:class:`CancelRequested` (a BaseException) when a cancellation was asked for, except on a
-report of completion; ``interrupted=`` says what a kill leaves of its work.
+:class:`CancelRequested` (a BaseException) when a cancellation was asked for, so report only
+where stopping is safe (never after the work committed); ``interrupted=`` says what a kill
+leaves of its work.
 
 The server runs :class:`Runner` (worker threads in its process) from ``Runner(ws).start()``
 — which first fails jobs dead workers left ``running``, with their kind's message ("interrupted
@@ -47,11 +48,11 @@ Reading: ``JobQueue(ws).get(id, actor=...)`` (another actor's job is "not found"
 
 from __future__ import annotations
 
-from veil.jobs.kind import JobFn, JobKind, Progress
+from veil.jobs.kind import CancelRequested, JobFn, JobKind, Progress
 from veil.jobs.queue import JobQueue
 from veil.jobs.record import JobPage, JobRecord, JobState
 from veil.jobs.registry import kinds, register, resolve, unregister
-from veil.jobs.runner import CancelRequested, Runner
+from veil.jobs.runner import Runner
 
 __all__ = [
     "CancelRequested",

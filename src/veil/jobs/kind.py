@@ -10,15 +10,30 @@ if TYPE_CHECKING:
     from veil.jobs.record import JobRecord
     from veil.workspace import Workspace
 
-__all__ = ["DEFAULT_INTERRUPTED", "CommitProbe", "JobFn", "JobKind", "ParamCheck", "Progress"]
+__all__ = [
+    "DEFAULT_INTERRUPTED",
+    "CancelRequested",
+    "CommitProbe",
+    "JobFn",
+    "JobKind",
+    "ParamCheck",
+    "Progress",
+]
+
+
+class CancelRequested(BaseException):  # a signal, not an error: library code must not catch it
+    """Raised by a job's ``progress`` when its cancellation was asked for."""
 
 
 class Progress(Protocol):
     """``progress(done, total)``: how far the job is (``total`` ``None`` when unknown).
 
-    It may raise :class:`~veil.jobs.runner.CancelRequested` (a ``BaseException``, so library
-    code's ``except Exception`` does not swallow it) when the job's cancellation was asked
-    for: the library operation then rolls back as on any other error.
+    It raises :class:`CancelRequested` (a ``BaseException``, so library code's ``except
+    Exception`` does not swallow it) when the job's cancellation was asked for: the library
+    operation then rolls back as on any other error. So a kind reports progress only where
+    stopping is safe: before or during its transaction, never after its work committed
+    (the runner records completion itself; see :mod:`veil.jobs.kinds.ingest` for a library
+    call that reports once more after its commit).
     """
 
     def __call__(self, done: int, total: int | None) -> None: ...

@@ -29,6 +29,7 @@ from sqlalchemy import event
 
 from veil.database import is_sqlite, make_engine, writer
 from veil.errors import VeilError
+from veil.jobs.kind import CancelRequested
 from veil.jobs.live import LIVE
 from veil.jobs.queue import JobQueue, worker_id
 from veil.jobs.record import JobRecord, JobState
@@ -46,10 +47,6 @@ logger = logging.getLogger(__name__)
 CANCELLED_MESSAGE = "cancelled on request at a progress report; nothing of it was applied"
 #: What a job that failed with anything but a VeilError records (its text could quote personal data).
 FAILED_MESSAGE = "the job failed unexpectedly; the cause is not recorded, as it could quote personal data"
-
-
-class CancelRequested(BaseException):  # a signal, not an error: library code must not catch it
-    """Raised by a job's ``progress`` when its cancellation was asked for (never when ``done == total``)."""
 
 
 class Runner:
@@ -189,8 +186,6 @@ class Runner:
 
         def progress(done: int, total: int | None) -> None:
             LIVE.report(job_id, int(done), None if total is None else int(total))
-            if total is not None and done >= total:
-                return  # completion is reported after the work committed: never cancelled there
             cancel = LIVE.cancelled(job_id)
             now = time.monotonic()
             if not cancel and now - last_check[0] >= 1.0:  # another process may have asked

@@ -13,7 +13,24 @@ if TYPE_CHECKING:
     from veil.jobs.record import JobRecord
     from veil.workspace import Workspace
 
-__all__ = ["first_entry"]
+__all__ = ["entry_after", "first_entry", "last_seq"]
+
+
+def last_seq(ws: Workspace) -> int:
+    """The audit log's last entry number (0 when empty)."""
+    with ws.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_log.c.seq), 0))).scalar_one())
+
+
+def entry_after(ws: Workspace, seq: int, action: str, *, dataset: str) -> int | None:
+    """The first committed audit entry ``action`` on ``dataset`` after entry ``seq``, or ``None``."""
+    with ws.engine.connect() as conn:
+        found = conn.execute(
+            sa.select(sa.func.min(audit_log.c.seq)).where(
+                audit_log.c.seq > seq, audit_log.c.action == action, audit_log.c.dataset == dataset
+            )
+        ).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 def first_entry(ws: Workspace, job: JobRecord, action: str, *, dataset: str | None) -> int | None:

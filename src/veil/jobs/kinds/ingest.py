@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veil.errors import InputError
-from veil.jobs.kind import JobKind, Progress
-from veil.jobs.kinds.audit_probe import first_entry
+from veil.jobs.kind import CancelRequested, JobKind, Progress
+from veil.jobs.kinds.audit_probe import entry_after, first_entry, last_seq
 from veil.jobs.kinds.params import ParamReader
 
 if TYPE_CHECKING:
@@ -99,6 +99,17 @@ class IngestParams:
 
 def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
     p = IngestParams.parse(params)
+    before = last_seq(ws)
+
+    def report(done: int, total: int) -> None:
+        # The ingestor reports once more after its commit: a cancellation that arrives then is
+        # too late, and the ingest's audit entry (committed with the data) tells that case.
+        try:
+            progress(done, total)
+        except CancelRequested:
+            if entry_after(ws, before, "dataset.ingest", dataset=p.dataset) is None:
+                raise
+
     result = ingest_file(
         ws,
         Path(p.file),
@@ -108,7 +119,7 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
         batch_rows=p.batch_rows,
         delimiter=p.delimiter,
         pii_scan=p.pii_scan,
-        progress=progress,
+        progress=report,
     )
     out = result.to_dict()
     out["file"] = Path(p.file).name

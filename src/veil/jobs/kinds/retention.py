@@ -58,10 +58,9 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
     from veil.rights.retention import DEFAULT_GRACE_DAYS, enforce_retention
 
     p = RetentionParams.parse(params)
-    progress(0, 1)
+    progress(0, 1)  # the one point where a cancellation stops it: before anything ran
     grace = DEFAULT_GRACE_DAYS if p.grace_days is None else p.grace_days
     result = enforce_retention(ws, dry_run=p.dry_run, as_of=p.when(), grace_days=grace)
-    progress(1, 1)
     return result.to_dict()
 
 

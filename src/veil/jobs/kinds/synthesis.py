@@ -58,7 +58,7 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
     from veil.dp.synthesis import Synthesizer
 
     p = SynthesisParams.parse(params)
-    progress(0, 1)
+    progress(0, 1)  # the one point where a cancellation stops it: before anything ran
     result = Synthesizer(ws).run(
         p.dataset,
         p.purpose,
@@ -69,7 +69,6 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
         rows=p.rows,
         seed=p.seed,
     )
-    progress(1, 1)
     return result.to_dict()
 
 

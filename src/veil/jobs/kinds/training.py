@@ -101,11 +101,10 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
 
     p = TrainingParams.parse(params)
     settings = p.settings()
-    progress(0, 1)
+    progress(0, 1)  # the one point where a cancellation stops it: before anything ran
     result = Trainer(ws).train(
         settings, p.name or default_model_name(settings), replace=p.replace, seed=p.seed
     )
-    progress(1, 1)
     return result.to_dict()
 
 
