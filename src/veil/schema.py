@@ -37,6 +37,8 @@ __all__ = [
     "pii_tokens",
     "public_tables",
     "purposes",
+    "subject_request_events",
+    "subject_requests",
     "subjects",
     "workspace_meta",
 ]
@@ -206,6 +208,49 @@ public_tables = sa.Table(
     sa.Column("rows", sa.Integer, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("created_at", TS, nullable=False),
+)
+
+# -- data-subject requests (veil.rights.requests; revision d0003) --------------------------
+#: One row per request (GDPR Arts. 15-22, CCPA): the subject by pseudonym only, never an id.
+subject_requests = sa.Table(
+    "subject_requests",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("pseudonym", PSEUDONYM, nullable=False),
+    sa.Column("type", sa.String(24), nullable=False),
+    sa.Column("regime", sa.String(8), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("denial_reason", sa.String(32), nullable=True),
+    sa.Column("received_at", TS, nullable=False),
+    sa.Column("confirm_by", sa.String(10), nullable=True),  # ISO date (CCPA)
+    sa.Column("due_on", sa.String(10), nullable=False),  # ISO date: the response deadline now in force
+    sa.Column("confirmed_at", TS, nullable=True),
+    sa.Column("extended_at", TS, nullable=True),  # when the notice of extension was sent
+    # "<pseudonym>:<type>" while the request is open, NULL once closed: one open request per kind
+    sa.Column("open_key", sa.String(64), nullable=True, unique=True),
+    sa.Column("created_by", sa.String(128), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("closed_at", TS, nullable=True),
+    sa.Column("result", sa.Text, nullable=True),  # JSON summary of the fulfilment (no personal data)
+    sa.Column("receipt", sa.Text, nullable=True),  # JSON signed erasure receipt
+    sa.Index("ix_subject_requests_pseudonym", "pseudonym"),
+    sa.Index("ix_subject_requests_state_due", "state", "due_on"),
+)
+
+#: Every state change of a request, with its actor (append-only).
+subject_request_events = sa.Table(
+    "subject_request_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(32), nullable=False),
+    sa.Column("ts", TS, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("from_state", sa.String(16), nullable=True),
+    sa.Column("to_state", sa.String(16), nullable=False),
+    sa.Column("detail", sa.String(32), nullable=True),  # a denial reason, or "extended"
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Index("ix_subject_request_events_request", "request_id", "seq"),
 )
 
 # -- PII token mappings (veil.pii.mapping) -------------------------------------------------

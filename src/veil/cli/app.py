@@ -99,7 +99,11 @@ COMMANDS: dict[str, Entry] = {
     "subject": Entry("subject", "Data subject rights: access (Art. 15/20) and erasure (Art. 17)."),
     "retention": Entry("retention", "Storage limitation: erase data whose retention has passed."),
     "audit": Entry("audit", "The tamper-evident audit log."),
-    "keys": Entry("keys", "Key-encryption keys and per-subject data keys."),
+    "keys": Entry("keys", "Key-encryption keys and per-subject data keys; API keys of the HTTP service."),
+    "serve": Entry(
+        "serve", "Serve Veil's HTTP API (/v1, OpenAPI at /v1/openapi.json): API keys, OIDC, roles and scopes."
+    ),
+    "users": Entry("users", "Staff users of the HTTP service: a role, granted purposes, their API keys."),
     "backup": Entry(
         "backup", "Encrypted data-store backups (the key store stays out; erasures survive restores)."
     ),

@@ -1,18 +1,23 @@
-"""``veil keys rotate|status``."""
+"""``veil keys rotate|status`` (key-encryption keys) and ``veil keys create|list|revoke`` (API keys)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Column, Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
+from veil.identity.keys import ApiKeys
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Key-encryption keys and per-subject data keys.", no_args_is_help=True)
+app = typer.Typer(
+    help="Key-encryption keys and per-subject data keys; API keys of the HTTP service.", no_args_is_help=True
+)
 
 
 @contextlib.contextmanager
@@ -82,3 +87,85 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
             )
         ),
     )
+
+
+# -- API keys of the HTTP service (veil serve) -----------------------------------------------
+
+
+@app.command("create")
+def create(
+    role: Annotated[
+        str, typer.Option(help="admin, steward, analyst, dpo, auditor or service (docs/api.md: scopes).")
+    ],
+    purpose: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--purpose",
+            help="A purpose the key is granted (repeat; analysts and services act only for these).",
+        ),
+    ] = None,
+    expires_days: Annotated[
+        int | None, typer.Option(help="Expire after this many days (default: never).", min=1)
+    ] = None,
+    allow_network: Annotated[
+        list[str] | None,
+        typer.Option("--allow-network", help="Accept the key only from this CIDR (repeat; default: any)."),
+    ] = None,
+    user: Annotated[str | None, typer.Option(help="The staff user (veil users) the key belongs to.")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create an API key for the HTTP service; its secret is shown once, here, and never stored."""
+    with open_ws(workspace) as ws:
+        made = ApiKeys(ws).create(
+            role, purposes=purpose or (), expires_days=expires_days, networks=allow_network or (), user=user
+        )
+    data = {**made.key.to_dict(), "key": made.token}
+
+    def show() -> None:
+        console.print(f"[green]Created API key[/] {made.key.id} (role {made.key.role})")
+        console.print("Keep it now: it is not stored and cannot be shown again.", style="yellow")
+        console.print(made.token, highlight=False, markup=False, soft_wrap=True)
+
+    emit(as_json, data, show)
+
+
+@app.command("list")
+def list_(
+    user: Annotated[str | None, typer.Option(help="Only this user's keys.")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List API keys (ids, roles, purposes, expiry, last use, state; never secrets)."""
+    with open_ws(workspace) as ws:
+        keys = ApiKeys(ws).list(user=user)
+
+    def show() -> None:
+        table = Table("role", "purposes", "user", "expires", "last used", "networks", "state")
+        table.columns.insert(0, Column("id", no_wrap=True))
+        for k in keys:
+            table.add_row(
+                k.id,
+                k.role,
+                ", ".join(k.purposes),
+                k.user or "",
+                k.expires_at or "never",
+                k.last_used_at or "never",
+                ", ".join(k.networks) if k.networks is not None else "any",
+                k.state(),
+            )
+        console.print(table)
+
+    emit(as_json, [k.to_dict() for k in keys], show)
+
+
+@app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id (veil keys list).")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Revoke an API key: it and the access tokens made from it are refused from the next request."""
+    with open_ws(workspace) as ws:
+        key = ApiKeys(ws).revoke(key_id)
+    emit(as_json, key.to_dict(), lambda: console.print(f"[green]Revoked[/] API key {key.id}"))

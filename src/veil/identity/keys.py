@@ -33,6 +33,7 @@ from veil import clock
 from veil.consent.purpose import PurposeRegistry
 from veil.errors import AuthenticationError, ConflictError, InputError, NotFoundError
 from veil.identity import ROLES
+from veil.identity.users import Users
 from veil.schema import api_keys, api_users
 
 if TYPE_CHECKING:
@@ -149,6 +150,16 @@ class ApiKeys:
         if (role == "subject") != (subject is not None):
             raise InputError("a key of role 'subject' needs the subject it belongs to, and only it")
         granted = tuple(sorted(set(purposes)))
+        if user is not None:  # a user's key: the user's role, and purposes within the user's
+            holder = Users(self.ws).get(user)
+            if holder.disabled_at is not None:
+                raise ConflictError(f"user {user!r} is disabled")
+            if holder.role != role:
+                raise InputError(f"user {user!r} holds role {holder.role!r}, not {role!r}")
+            outside = sorted(set(granted) - set(holder.purposes))
+            if outside:
+                raise InputError(f"purposes {outside} are not granted to user {user!r}")
+            granted = granted or holder.purposes
         registry = PurposeRegistry(self.ws)
         for name in granted:
             registry.get(name)
@@ -169,14 +180,6 @@ class ApiKeys:
             revoked_at=None,
         )
         with self.ws.transaction() as conn:
-            if user is not None:
-                row = conn.execute(sa.select(api_users).where(api_users.c.name == user)).first()
-                if row is None:
-                    raise NotFoundError(f"no user {user!r}; add it with `veil users add {user} --role ...`")
-                if row.disabled_at is not None:
-                    raise ConflictError(f"user {user!r} is disabled")
-                if row.role != role:
-                    raise InputError(f"user {user!r} holds role {row.role!r}, not {role!r}")
             conn.execute(
                 api_keys.insert().values(
                     id=key_id,
