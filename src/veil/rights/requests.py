@@ -29,7 +29,7 @@ import base64
 import builtins
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -192,15 +192,7 @@ class RequestEvent:
     audit_seq: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "ts": self.ts,
-            "actor": self.actor,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-            "detail": self.detail,
-            "audit_seq": self.audit_seq,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,19 +325,7 @@ class RequestRegistry:
             .order_by(subject_request_events.c.seq)
         )
         with self.ws.engine.connect() as conn:
-            return [
-                RequestEvent(
-                    seq=r.seq,
-                    request_id=r.request_id,
-                    ts=r.ts,
-                    actor=r.actor,
-                    from_state=r.from_state,
-                    to_state=r.to_state,
-                    detail=r.detail,
-                    audit_seq=r.audit_seq,
-                )
-                for r in conn.execute(query)
-            ]
+            return [RequestEvent(**r._mapping) for r in conn.execute(query)]
 
     def receipt(self, request_id: str, *, pseudonym: str | None = None) -> dict[str, Any]:
         """The signed erasure receipt of a fulfilled erasure request."""
@@ -433,7 +413,7 @@ class RequestRegistry:
         if target is not RequestState.DENIED and why is not None:
             raise InputError("only a denial takes a reason")
         with self.ws.transaction() as conn:
-            req = self._locked(conn, request_id)
+            req = self.locked(conn, request_id)
             if target is RequestState.FULFILLED and req.type in FULFILLED_BY_VEIL:
                 raise InvalidTransitionError(
                     f"a request of type {req.type.value!r} is fulfilled by `veil request fulfil` "
@@ -453,7 +433,7 @@ class RequestRegistry:
         now = at or clock.now()
         by = actor or self.ws.actor
         with self.ws.transaction() as conn:
-            req = self._locked(conn, request_id)
+            req = self.locked(conn, request_id)
             if not req.is_open:
                 raise InvalidTransitionError(f"a {req.state.value} request cannot be extended")
             if req.extended_at is not None:
@@ -504,12 +484,9 @@ class RequestRegistry:
         )
         self._apply(conn, req, RequestState.FULFILLED, actor)
 
+    # -- internals -------------------------------------------------------------------------
     def locked(self, conn: Connection, request_id: str, *, pseudonym: str | None = None) -> SubjectRequest:
         """The request, its row locked for update in ``conn``'s transaction."""
-        return self._locked(conn, request_id, pseudonym=pseudonym)
-
-    # -- internals -------------------------------------------------------------------------
-    def _locked(self, conn: Connection, request_id: str, *, pseudonym: str | None = None) -> SubjectRequest:
         query = sa.select(subject_requests).where(subject_requests.c.id == request_id).with_for_update()
         if pseudonym is not None:
             query = query.where(subject_requests.c.pseudonym == pseudonym)
