@@ -15,8 +15,8 @@ How a route hands long work to a job (the same library function the CLI calls ru
     def train(body: TrainBody, actor: Actor = Depends(require("training:write")),
               ws: Workspace = Depends(workspace)) -> JobOut:
         actor.check_purpose(body.purpose)
-        record = JobQueue(ws).submit("training", body.model_dump(exclude_none=True), actor.id)
-        return JobOut.model_validate(record.to_dict())      # 202: poll GET /v1/jobs/{id}
+        record = JobQueue(ws).submit("training", body.model_dump(exclude_none=True), actor.label)
+        return JobOut.of(record)          # veil.api.routes.jobs.JobOut; 202: poll GET /v1/jobs/{id}
 
 ``submit`` checks the parameters against the kind before queueing (InputError → 422/400), so a
 bad request never becomes a failed job. An uploaded file goes to the job's spool, not into
@@ -26,7 +26,7 @@ the parameters::
     path = queue.spool(".csv")           # 0600, in <workspace>/jobs (0700)
     ...stream the upload into path...     # on an error before submit: path.unlink()
     queue.submit("ingest", {"file": str(path), "dataset": name, "subject_column": col},
-                 actor.id, owned_file=path)             # deleted when the job ends, however it ends
+                 actor.label, owned_file=path)             # deleted when the job ends, however it ends
 
 Kinds (:mod:`veil.jobs.kinds`): ``ingest`` (IngestParams), ``training`` (TrainingParams),
 ``synthesis`` (SynthesisParams; ``out`` is an absolute server path the route chooses) and
@@ -42,7 +42,9 @@ by a server restart; nothing of it was applied" for all-or-nothing work) — to 
 On PostgreSQL each server process runs one and claims lock rows (``FOR UPDATE SKIP
 LOCKED``), so several workers never run a job twice.
 
-Reading: ``JobQueue(ws).get(id, actor=...)`` (another actor's job is "not found"),
+The actor id is the caller's ``Actor.label`` (``api_key:<id>``, ``oidc:<sub>``): ``/v1/jobs``
+shows a caller the jobs submitted under its label. Reading: ``JobQueue(ws).get(id, actor=...)``
+(another actor's job is "not found"),
 ``.list(state=, actor=, limit=, cursor=)`` newest first, ``.cancel(id, actor=...)``.
 """
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from veil.api.routes import auth, purposes
+from veil.api.routes import auth, jobs, purposes
 
 __all__ = ["ROUTERS"]
 
 ROUTERS: list[APIRouter] = [
     auth.router,
     purposes.router,
+    jobs.router,
 ]
