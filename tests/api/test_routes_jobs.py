@@ -128,3 +128,22 @@ def test_the_schema_has_the_job_routes(api: ApiEnv) -> None:
     assert set(paths["/v1/jobs/{job_id}/cancel"]) == {"post"}
     job = api.anon.get("/v1/openapi.json").json()["components"]["schemas"]["JobOut"]
     assert job["additionalProperties"] is False and "worker" not in job["properties"]
+
+
+def test_the_app_runs_queued_jobs_in_its_own_runner(api: ApiEnv) -> None:
+    import time
+
+    from tests.support.api import TestClient
+
+    from veil.consent.purpose import PurposeRegistry
+
+    assert PurposeRegistry(api.ws).list()
+    headers = {"Authorization": f"Bearer {api.keys['steward'].token}"}
+    with TestClient(api.app, headers=headers) as c:  # runs the app's lifespan: its runner starts
+        rec = JobQueue(api.ws).submit("retention", {"dry_run": True}, label(api, "steward"))
+        deadline = time.monotonic() + 60
+        while (body := c.get(f"/v1/jobs/{rec.id}").json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert body["state"] == "succeeded", body
+    assert body["result"]["dry_run"] is True and body["progress"] == {"done": 1, "total": 1}

@@ -26,6 +26,7 @@ from veil.api.middleware import AuditMiddleware, BodyLimitMiddleware, SecurityHe
 from veil.api.routes import ROUTERS
 from veil.api.security import AUTHENTICATED, SCOPE_ATTR, Authenticator
 from veil.api.settings import ServiceSettings
+from veil.jobs import Runner
 from veil.workspace import Workspace
 
 __all__ = ["API_PREFIX", "create_app", "route_scope"]
@@ -67,9 +68,13 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The job runner of this process: fails jobs dead workers left running, then runs queued ones.
+        runner = Runner(ws)
+        runner.start()
         try:
             yield
         finally:
+            runner.stop()
             ws.close()
 
     app = FastAPI(
