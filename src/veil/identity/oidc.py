@@ -29,6 +29,10 @@ ASYMMETRIC = frozenset(
 )
 
 
+#: The key type (JWK ``kty``) each algorithm family needs.
+_FAMILY = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
+
+
 @dataclass(frozen=True, slots=True)
 class OidcSettings:
     issuer: str
@@ -98,6 +102,9 @@ class OidcVerifier:
             raise AuthenticationError(f"token algorithm {str(alg)[:16]!r} is not allowed")
         try:
             key = self._jwks.get_signing_key_from_jwt(token)
+            if _FAMILY.get(alg[:2]) != key.key_type or (key._jwk_data.get("alg") not in (None, alg)):
+                # the header's algorithm must fit the key's type and the JWK's own "alg"
+                raise AuthenticationError("the token's algorithm does not match its key")
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key.key,
@@ -109,7 +116,7 @@ class OidcVerifier:
             )
         except jwt.PyJWKClientConnectionError:
             raise AuthenticationError("the identity provider's keys cannot be fetched now") from None
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, TypeError, ValueError) as exc:  # a key of the wrong type: TypeError
             raise AuthenticationError(f"invalid bearer token ({type(exc).__name__})") from None
         groups = claims.get(s.groups_claim) or []
         if isinstance(groups, str):
