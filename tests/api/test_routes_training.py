@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.api.ml_env import PURPOSE, holder, load_adult, problem, train_body
 from tests.support.api import ApiEnv
+from tests.support.api_ml import PURPOSE, holder, load_adult, problem, train_body
 
 from veil.dp.budget import BudgetLedger
 from veil.ml.registry import ModelRegistry

@@ -29,7 +29,7 @@ keys or ciphertexts are made or read.
 
 from __future__ import annotations
 
-from veil.ml.he.export import export_registered
+from veil.ml.he.export import export_registered, score_registered
 from veil.ml.he.inputs import InputEncoding, InputFeature
 from veil.ml.he.keys import DEFAULT_COEFF_MOD_BIT_SIZES, HeKeys, keygen, write_keys
 from veil.ml.he.models import LinearModel, Model, PolyMLP, fit_logreg, fit_poly_mlp, load_model, sigmoid
@@ -60,6 +60,7 @@ __all__ = [
     "keygen",
     "load_model",
     "score",
+    "score_registered",
     "score_request",
     "sigmoid",
     "write_keys",
