@@ -11,7 +11,7 @@ from rich.table import Table
 
 from veil import clock
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, open_ws
-from veil.consent.ledger import ConsentAction, ConsentLedger, derive_state
+from veil.consent.ledger import ConsentAction, ConsentLedger
 from veil.errors import InputError
 
 __all__ = ["app"]
@@ -130,8 +130,7 @@ def import_(
 def show(subject: SubjectArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Show a subject's consent history (in record order) and current state."""
     with open_ws(workspace) as ws:
-        history = ConsentLedger(ws).history(subject)
-    state = derive_state(history)
+        history, state = ConsentLedger(ws).standing(subject)
 
     def render() -> None:
         table = Table("#", "stated time", "recorded", "purpose", "action", "evidence")

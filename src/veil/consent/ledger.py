@@ -410,6 +410,17 @@ class ConsentLedger:
     def state(self, subject_id: str) -> dict[str, bool]:
         return derive_state(self.history(subject_id))
 
+    def standing(
+        self, subject_id: str, purpose: str | None = None
+    ) -> tuple[list[ConsentEvent], dict[str, bool]]:
+        """A subject's events in record order and purpose -> granted now (``veil consent show``,
+        the API). With ``purpose``: its events only, and its state alone (not granted without events)."""
+        history = self.history(subject_id)
+        if purpose is None:
+            return history, derive_state(history)
+        history = [e for e in history if e.purpose == purpose]
+        return history, {purpose: derive_state(history).get(purpose, False)}
+
     def count_consenting(self, purpose: str) -> int:
         sub = consenting_subjects(purpose).subquery()
         with self.ws.engine.connect() as conn:

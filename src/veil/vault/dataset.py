@@ -386,18 +386,19 @@ class DatasetCatalog:
         )
         return _replace(ds, Column(col.name, col.sql_name, category, col.dtype, col.position, evidence))
 
+    def summary(self, ds: Dataset) -> dict[str, Any]:
+        """One line about a dataset: name, subject column, column count, row count, last update."""
+        return {
+            "name": ds.name,
+            "subject_column": ds.subject_column,
+            "columns": len(ds.columns),
+            "rows": self.row_count(ds),
+            "updated_at": ds.updated_at,
+        }
+
     def summaries(self) -> builtins.list[dict[str, Any]]:
-        """One line per dataset: name, subject column, column count, row count, last update."""
-        return [
-            {
-                "name": d.name,
-                "subject_column": d.subject_column,
-                "columns": len(d.columns),
-                "rows": self.row_count(d),
-                "updated_at": d.updated_at,
-            }
-            for d in self.list()
-        ]
+        """:meth:`summary` of every dataset, in name order."""
+        return [self.summary(d) for d in self.list()]
 
     def seal_column(
         self,

@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from veil.api.routes import auth, jobs, purposes
+from veil.api.routes import (
+    audit,
+    auth,
+    backups,
+    consent,
+    datasets,
+    ingest,
+    jobs,
+    keys,
+    purposes,
+    releases,
+    retention,
+    subjects,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -16,4 +29,13 @@ ROUTERS: list[APIRouter] = [
     auth.router,
     purposes.router,
     jobs.router,
+    audit.router,
+    backups.router,
+    consent.router,
+    datasets.router,
+    ingest.router,
+    keys.router,
+    releases.router,
+    retention.router,
+    subjects.router,
 ]

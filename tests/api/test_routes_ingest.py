@@ -1,0 +1,118 @@
+"""``POST /v1/ingest`` against the real app: a streamed multipart upload, ingested as ``veil ingest`` does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tests.support.api import ApiEnv, close_env, make_env
+from tests.support.patients_api import upload
+
+from veil.api.settings import ServiceSettings
+from veil.demo.hospital import COLUMNS, generate_patients, write_csv
+from veil.rights.access import export_subject
+from veil.vault.dataset import DatasetCatalog
+
+
+def test_steward_uploads_a_csv_and_identifiers_are_sealed(api: ApiEnv, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "patients.csv", 30)
+    r = upload(api.clients["steward"], path, pii_scan="true")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["dataset"], body["rows"], body["subjects"], body["new_subjects"]) == ("patients", 30, 30, 30)
+    columns = {c["name"]: c for c in body["columns"]}
+    for sealed in ("name", "email", "ssn", "notes"):
+        assert columns[sealed]["dtype"] == "sealed", sealed
+    first = next(iter(generate_patients(1)))
+    assert export_subject(api.ws, first.patient_id).datasets["patients"][0]["email"] == first.email
+    assert DatasetCatalog(api.ws).row_count(DatasetCatalog(api.ws).get("patients")) == 30
+    # the upload is gone once ingested; the audit entry names the client's file name
+    assert not any((api.root / "uploads").iterdir())
+    assert api.ws.audit.entries(action="dataset.ingest")[-1].details["file"] == "patients.csv"
+    # re-ingest upserts by subject
+    again = upload(api.clients["admin"], path)
+    assert again.status_code == 200 and again.json()["replaced_rows"] == 30
+
+
+def test_parquet_upload(api: ApiEnv, tmp_path: Path) -> None:
+    people = list(generate_patients(8))
+    table = pa.table({c: [str(getattr(p, c)) for p in people] for c in COLUMNS})
+    pq.write_table(table, tmp_path / "p.parquet")
+    r = upload(api.clients["steward"], tmp_path / "p.parquet", dataset="visits")
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"] == 8
+
+
+def test_refusals(api: ApiEnv, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "patients.csv", 5)
+    for role in ("analyst", "dpo", "auditor", "service", "subject"):
+        assert upload(api.clients[role], path).status_code == 403, role
+    assert upload(api.anon, path).status_code == 401
+    steward = api.clients["steward"]
+    bad_type = upload(steward, path, name="patients.exe")
+    assert bad_type.status_code == 400 and bad_type.json()["code"] == "input_error"
+    no_column = upload(steward, path, subject_column="nope")
+    assert no_column.status_code == 400 and "no subject column" in no_column.json()["detail"]
+    assert upload(steward, path, role="admin").status_code == 422  # unknown option
+    missing = steward.post(
+        "/v1/ingest", params={"subject_column": "patient_id"}, files={"file": ("a.csv", b"x")}
+    )
+    assert missing.status_code == 422
+    wrong_part = steward.post(
+        "/v1/ingest", params={"dataset": "d", "subject_column": "patient_id"}, files={"data": ("a.csv", b"x")}
+    )
+    assert wrong_part.status_code == 400 and "'file'" in wrong_part.json()["detail"]
+    not_multipart = steward.post(
+        "/v1/ingest", params={"dataset": "d", "subject_column": "patient_id"}, content=b"a,b\n1,2\n"
+    )
+    assert not_multipart.status_code == 400
+    assert DatasetCatalog(api.ws).names() == []
+    assert not any((api.root / "uploads").iterdir())
+
+
+def test_an_upload_over_the_limit_stops_with_413(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "small", ServiceSettings(max_upload_bytes=4096))
+    try:
+        path = write_csv(tmp_path / "patients.csv", 200)
+        assert path.stat().st_size > 4096
+        r = upload(env.clients["steward"], path)
+        assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
+        assert DatasetCatalog(env.ws).names() == []
+        # streamed without a Content-Length: stopped part-way, the partial file deleted
+        data = path.read_bytes()
+        head = b'--B\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\n\r\n'
+
+        def chunks() -> Iterator[bytes]:
+            yield head
+            for i in range(0, len(data), 1000):
+                yield data[i : i + 1000]
+            yield b"\r\n--B--\r\n"
+
+        streamed = env.clients["steward"].post(
+            "/v1/ingest",
+            params={"dataset": "patients", "subject_column": "patient_id"},
+            content=chunks(),
+            headers={"content-type": "multipart/form-data; boundary=B"},
+        )
+        assert streamed.status_code == 413 and streamed.json()["code"] == "payload_too_large"
+        assert DatasetCatalog(env.ws).names() == []
+        uploads = env.root / "uploads"
+        assert not uploads.exists() or not any(uploads.iterdir())
+    finally:
+        close_env(env)
+
+
+def test_a_streamed_upload_under_the_limit_is_ingested(api: ApiEnv, tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "patients.csv", 40).read_bytes()
+    head = b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="../../etc/p.csv"\r\n\r\n'
+    r = api.clients["steward"].post(
+        "/v1/ingest",
+        params={"dataset": "patients", "subject_column": "patient_id", "pii_scan": "false"},
+        content=iter([head, data[:100], data[100:], b"\r\n--XyZ--\r\n"]),
+        headers={"content-type": "multipart/form-data; boundary=XyZ"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["rows"] == 40
+    assert api.ws.audit.entries(action="dataset.ingest")[-1].details["file"] == "p.csv"
