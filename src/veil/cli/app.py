@@ -112,6 +112,7 @@ COMMANDS: dict[str, Entry] = {
     "budget": Entry("dp", "Privacy budgets of datasets (epsilon, delta)."),
     "table": Entry("dp", "Public (non-personal) lookup tables DP queries may join."),
     "models": Entry("ml", "Trained models: list, show, retrain stale ones, delete."),
+    "job": Entry("job", "Background jobs of the service: list, show, cancel."),
 }
 
 
