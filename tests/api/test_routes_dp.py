@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from tests.support.api import GRANTED_PURPOSE, ApiEnv
 
@@ -14,6 +16,7 @@ from veil.consent.purpose import PurposeRegistry
 from veil.dp.budget import BudgetLedger
 from veil.dp.policy import PolicyStore
 from veil.identity.keys import ApiKeys
+from veil.jobs import Runner
 from veil.vault.ingest import Ingestor
 
 SQL = "SELECT state, COUNT(*) AS n FROM {ds} GROUP BY state"
@@ -155,7 +158,7 @@ def test_budget_charges_are_paginated(people: ApiEnv) -> None:
 
 
 @pytest.mark.slow
-def test_synth_answers_dp_records_for_a_granted_purpose_only(people: ApiEnv) -> None:
+def test_synth_is_a_job_whose_parquet_only_its_caller_downloads(people: ApiEnv) -> None:
     body = {
         "dataset": "people",
         "purpose": GRANTED_PURPOSE,
@@ -163,17 +166,26 @@ def test_synth_answers_dp_records_for_a_granted_purpose_only(people: ApiEnv) -> 
         "columns": ["state", "age"],
         "seed": 1,
     }
-    _problem(
-        people.clients["analyst"].post("/v1/dp/synth", json={**body, "purpose": "marketing"}),
-        403,
-        "purpose_not_granted",
-    )
+    analyst = people.clients["analyst"]
+    _problem(analyst.post("/v1/dp/synth", json={**body, "purpose": "marketing"}), 403, "purpose_not_granted")
     _problem(people.clients["steward"].post("/v1/dp/synth", json=body), 403, "forbidden")
-    r = people.clients["analyst"].post("/v1/dp/synth", json=body)
-    assert r.status_code == 200, r.text
-    result = r.json()
-    assert result["columns"] == ["state", "age"] and result["epsilon_spent"] == 2.0
-    assert len(result["records"]) == result["rows"] > 0
-    assert all(set(rec) == {"state", "age"} for rec in result["records"])
-    assert {rec["state"] for rec in result["records"]} - {None} <= set(STATES)  # missing values are modelled
+    _problem(analyst.post("/v1/dp/synth", json={**body, "out": "/tmp/x.parquet"}), 422, "input_error")
+    r = analyst.post("/v1/dp/synth", json=body)
+    assert r.status_code == 202, r.text
+    job = r.json()
+    assert job["kind"] == "synthesis" and job["state"] == "queued"
+    _problem(analyst.get(f"/v1/dp/synth/{job['id']}/data"), 409, "conflict")  # not done yet
+    assert Runner(people.ws).run_pending() == 1
+    done = analyst.get(f"/v1/jobs/{job['id']}").json()
+    assert done["state"] == "succeeded", done
+    assert done["result"]["columns"] == ["state", "age"] and done["result"]["epsilon_spent"] == 2.0
+    r = analyst.get(f"/v1/dp/synth/{job['id']}/data")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.apache.parquet"
+    table = pq.read_table(io.BytesIO(r.content))
+    assert table.column_names == ["state", "age"] and table.num_rows == done["result"]["rows"] > 0
+    assert set(table.column("state").drop_null().to_pylist()) <= set(STATES)
     assert BudgetLedger(people.ws).history("people")[0]["kind"] == "synth"
+    # another analyst (same purpose) does not see this job; an admin does
+    other = people.client(ApiKeys(people.ws).create("analyst", purposes=[GRANTED_PURPOSE]).token)
+    _problem(other.get(f"/v1/dp/synth/{job['id']}/data"), 404, "not_found")
+    assert people.clients["admin"].get(f"/v1/dp/synth/{job['id']}/data").status_code == 200

@@ -18,9 +18,8 @@ failure, not a success.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,30 +171,6 @@ class Synthesizer:
             audit_seq=charge.audit_seq,
             seconds=round(time.perf_counter() - started, 3),
         )
-
-    def records(
-        self,
-        dataset: str,
-        purpose: str,
-        epsilon: float,
-        *,
-        delta: float = 0.0,
-        columns: list[str] | None = None,
-        rows: int | None = None,
-        seed: int | None = None,
-    ) -> tuple[SynthesisResult, list[dict[str, Any]]]:
-        """:meth:`run` answering the synthetic rows as records instead of a file (``out`` is empty).
-
-        What ``POST /v1/dp/synth`` answers: the Parquet file passes through a private temporary
-        folder, removed before this returns.
-        """
-        with tempfile.TemporaryDirectory(prefix="veil-synth-") as folder:
-            out = Path(folder) / "synthetic.parquet"
-            result = self.run(
-                dataset, purpose, epsilon, out, delta=delta, columns=columns, rows=rows, seed=seed
-            )
-            records = pq.read_table(out).to_pylist()
-        return replace(result, out=""), records
 
     @staticmethod
     def _synthesize(

@@ -3,27 +3,37 @@
 A query or synthesis runs under a purpose the caller must hold (an analyst's granted
 purposes: :meth:`~veil.api.security.Actor.check_purpose`) and is charged to the dataset's
 budget by the library (:class:`~veil.dp.query.DpQuery`, :class:`~veil.dp.synthesis.Synthesizer`,
-the same as ``veil query`` / ``veil synth``), which reads only what the
+the same as ``veil query`` / ``veil synth``; a synthesis runs as a job), which reads only what the
 :class:`~veil.vault.release.Release` gate lets that purpose see. A budget is a dataset's: one
 analyst spending a dataset's budget leaves every other dataset's as it was.
 """
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, workspace
+from veil.api.routes.jobs import JobOut
 from veil.api.security import Actor, require
 from veil.dp.budget import BudgetLedger
 from veil.dp.engines import ENGINES
+from veil.errors import ConflictError, NotFoundError
+from veil.jobs import JobQueue, JobState
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["dp"])
+
+PARQUET = "application/vnd.apache.parquet"
+#: The folder of a workspace where synthesis jobs started over the API write their copies.
+SYNTHETIC_DIR = "synthetic"
 
 DatasetName = Annotated[str, Path(max_length=64, description="Dataset.")]
 
@@ -66,22 +76,6 @@ class SynthRequest(BaseModel):
     columns: list[str] | None = Field(None, description="Columns to copy (default: all the purpose allows).")
     rows: int | None = Field(None, ge=1, le=100_000, description="Synthetic rows (default: about as many).")
     seed: int | None = None
-
-
-class SynthResponse(BaseModel):
-    dataset: str
-    purpose: str
-    rows: int
-    columns: list[str]
-    excluded_columns: dict[str, str]
-    epsilon_spent: float
-    delta_spent: float
-    budget_remaining: dict[str, float]
-    marginals: list[list[str]]
-    audit_seq: int
-    seconds: float
-    notes: list[str]
-    records: list[dict[str, Any]] = Field(description="The synthetic rows (differentially private).")
 
 
 class BudgetRequest(BaseModel):
@@ -138,25 +132,50 @@ def query(
     return QueryResponse.model_validate(result.to_dict())
 
 
-@router.post("/dp/synth", summary="A differentially private synthetic copy of a dataset (MST)")
+@router.post(
+    "/dp/synth",
+    status_code=202,
+    summary="Start a DP synthetic copy of a dataset (MST) as a job; GET .../data when it succeeded",
+)
 def synth(
     body: SynthRequest,
     actor: Annotated[Actor, Depends(require("dp:synth"))],
     ws: Annotated[Workspace, Depends(workspace)],
-) -> SynthResponse:
-    from veil.dp.synthesis import Synthesizer
-
+) -> JobOut:
     actor.check_purpose(body.purpose)
-    result, records = Synthesizer(ws).records(
-        body.dataset,
-        body.purpose,
-        body.epsilon,
-        delta=body.delta,
-        columns=body.columns,
-        rows=body.rows,
-        seed=body.seed,
+    params = {**body.model_dump(exclude_none=True), "out": str(_synthetic_file(ws))}
+    return JobOut.of(JobQueue(ws).submit("synthesis", params, actor.label))
+
+
+@router.get(
+    "/dp/synth/{job_id}/data",
+    response_class=FileResponse,
+    responses={200: {"content": {PARQUET: {}}, "description": "The synthetic rows (Parquet)."}},
+    summary="The synthetic copy a succeeded synthesis job wrote (the caller's own job; admin: any)",
+)
+def synth_data(
+    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The synthesis job's id.")],
+    actor: Annotated[Actor, Depends(require("dp:synth"))],
+    ws: Annotated[Workspace, Depends(workspace)],
+) -> FileResponse:
+    job = JobQueue(ws).get(job_id, actor=None if actor.role == "admin" else actor.label)
+    if job.kind != "synthesis":
+        raise NotFoundError(f"job {job_id!r} is not a synthesis")
+    actor.check_purpose(str(job.params["purpose"]))
+    if job.state is not JobState.SUCCEEDED:
+        raise ConflictError(
+            f"synthesis job {job_id!r} is {job.state.value}: its data is there once it succeeded"
+        )
+    return FileResponse(
+        str(job.params["out"]), media_type=PARQUET, filename=f"{job.params['dataset']}-synthetic.parquet"
     )
-    return SynthResponse.model_validate({**result.to_dict(), "records": records})
+
+
+def _synthetic_file(ws: Workspace) -> FilePath:
+    """Where a synthesis job of the service writes: a new name in ``<workspace>/synthetic`` (0700)."""
+    folder = ws.root / SYNTHETIC_DIR
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / f"{secrets.token_hex(16)}.parquet"
 
 
 @router.get("/budgets/{dataset}", summary="A dataset's privacy budget: total, spent, remaining")

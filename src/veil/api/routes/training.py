@@ -1,20 +1,24 @@
-"""``POST /v1/training``: train a binary classifier with DP-SGD (``training:write``).
+"""``POST /v1/training``: train a binary classifier with DP-SGD (``training:write``), as a job.
 
-What ``veil train`` does (:class:`~veil.ml.trainer.Trainer`: every data-free check, then the
-charge to the dataset's budget, then training on the lawful subjects the purpose may use);
-the model goes to the workspace's registry (``/v1/models``). The purpose must be one the
-caller holds. The body is the ``training`` job's parameters (:mod:`veil.jobs.kinds.training`).
+Answers 202 with the job (``GET /v1/jobs/{id}``: state, progress, the model card once it
+succeeded). The job does what ``veil train`` does (:class:`~veil.ml.trainer.Trainer`: every
+data-free check, then the charge to the dataset's budget, then training on the lawful subjects
+the purpose may use); the model goes to the workspace's registry (``/v1/models``). The purpose
+must be one the caller holds. The body is the ``training`` job's parameters
+(:mod:`veil.jobs.kinds.training`), checked before the job is queued.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
+from veil.api.routes.jobs import JobOut
 from veil.api.security import Actor, require
+from veil.jobs import JobQueue
 from veil.workspace import Workspace
 
 __all__ = ["TrainRequest", "router"]
@@ -47,32 +51,15 @@ class TrainRequest(BaseModel):
     seed: int | None = None
 
 
-@router.post("/training", summary="Train a classifier with DP-SGD, charged to the dataset's budget first")
+@router.post(
+    "/training",
+    status_code=202,
+    summary="Train a classifier with DP-SGD as a job (charged to the dataset's budget first)",
+)
 def train(
     body: TrainRequest,
     actor: Annotated[Actor, Depends(require("training:write"))],
     ws: Annotated[Workspace, Depends(workspace)],
-) -> dict[str, Any]:
-    from veil.ml.settings import TrainSettings, default_model_name, privacy_of
-    from veil.ml.trainer import Trainer  # torch: loaded by the routes that train
-
+) -> JobOut:
     actor.check_purpose(body.purpose)
-    epsilon, delta = privacy_of(body.epsilon, body.delta, no_dp=body.no_dp)
-    settings = TrainSettings(
-        dataset=body.dataset,
-        purpose=body.purpose,
-        target=body.target,
-        model=body.model,
-        features=tuple(body.features) if body.features is not None else None,
-        epsilon=epsilon,
-        delta=delta,
-        epochs=body.epochs,
-        batch_size=body.batch_size,
-        learning_rate=body.learning_rate,
-        max_grad_norm=body.max_grad_norm,
-        positive=body.positive,
-        shards=body.shards,
-        test_fraction=body.holdout,
-    )
-    name = body.name or default_model_name(settings)
-    return Trainer(ws).train(settings, name, replace=body.replace, seed=body.seed).to_dict()
+    return JobOut.of(JobQueue(ws).submit("training", body.model_dump(exclude_none=True), actor.label))
