@@ -29,7 +29,7 @@ from veil.api.settings import ServiceSettings
 from veil.jobs import Runner
 from veil.workspace import Workspace
 
-__all__ = ["API_PREFIX", "create_app", "route_scope"]
+__all__ = ["API_PREFIX", "api_routes", "create_app", "route_scope"]
 
 API_PREFIX = "/v1"
 
@@ -41,6 +41,25 @@ _PROBLEMS = {
     "429": "Rate limit reached (rate_limited); see Retry-After.",
     "500": "Internal error (internal_error); no details are given.",
 }
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every API route of ``app`` with its full path (``/v1/purposes/{name}``).
+
+    FastAPI 0.138 keeps an included router as one ``_IncludedRouter`` entry of ``app.routes``
+    whose routes it lists with ``effective_route_contexts()``; the matrix test fails (too
+    few routes) if a FastAPI upgrade changes that.
+    """
+    found: list[tuple[str, APIRoute]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            found.append((route.path, route))
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            for context in contexts():
+                if isinstance(context.original_route, APIRoute):
+                    found.append((str(context.path), context.original_route))
+    return found
 
 
 def route_scope(route: APIRoute) -> str | None:
@@ -104,7 +123,7 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
     )
-    app.add_middleware(AuditMiddleware, ws=ws)
+    app.add_middleware(AuditMiddleware, ws=ws, paths={id(r): p for p, r in api_routes(app)})
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.tls)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -127,12 +146,12 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         }
     }
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.include_in_schema:
+    for path, route in api_routes(app):
+        if not route.include_in_schema:
             continue
         scope = route_scope(route)
         for method in route.methods or ():
-            operation = schema["paths"].get(route.path_format, {}).get(method.lower())
+            operation = schema["paths"].get(path, {}).get(method.lower())
             if operation is None:
                 continue
             operation["x-veil-scope"] = scope

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from veil.api.problems import problem_response
@@ -125,9 +124,11 @@ class BodyLimitMiddleware:
 class AuditMiddleware:
     """Outermost of Veil's middleware: every request ends in one audit entry."""
 
-    def __init__(self, app: ASGIApp, *, ws: Workspace) -> None:
+    def __init__(self, app: ASGIApp, *, ws: Workspace, paths: dict[int, str]) -> None:
         self.app = app
         self.ws = ws
+        #: the full path template of each API route (by the route object's id)
+        self.paths = paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -170,13 +171,21 @@ class AuditMiddleware:
         except Exception as exc:  # the answer is sent; a failed audit write must be seen
             log.error("could not audit-log a request: %s", type(exc).__name__)
 
+    def _template(self, scope: Scope) -> str:
+        """The matched route's path template (set in the scope by the router), never the
+        request's own path, whose values can be personal data."""
+        route = scope.get("route")
+        if route is None:
+            return "(no route)"
+        return self.paths.get(id(route), str(getattr(route, "path", "(no route)")))
+
     def _append(self, scope: Scope, record: CallRecord, status: int) -> None:
         actor = record.actor
         details: dict[str, Any] = {
             "kind": actor.kind if actor is not None else None,
             "role": actor.role if actor is not None else None,
             "method": scope.get("method"),
-            "route": _route_template(scope),
+            "route": self._template(scope),
             "scope": record.scope,
             "status": status,
             "outcome": _outcome(status),
@@ -192,14 +201,3 @@ def _outcome(status: int) -> str:
     return {401: "unauthenticated", 403: "forbidden", 429: "rate_limited"}.get(
         status, "refused" if status < 500 else "error"
     )
-
-
-def _route_template(scope: Scope) -> str:
-    """The matched route's path template, never the request's own path values."""
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", ()):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "?"))
-    return "(no route)"
