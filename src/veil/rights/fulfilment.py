@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from veil import clock
-from veil.errors import ErasurePendingError, InputError, InvalidTransitionError
+from veil.errors import ErasurePendingError, InputError, InvalidTransitionError, NotFoundError
 from veil.rights.access import export_subject
 from veil.rights.erasure import DEFAULT_WAIT_S, ErasureReport, erase_pseudonyms, resume_erasures
 from veil.rights.package import AccessPackage
@@ -38,7 +38,7 @@ from veil.vault.subject import SubjectVault
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["RECEIPT_KIND", "Fulfilment", "fulfil"]
+__all__ = ["RECEIPT_KIND", "Fulfilment", "fulfil", "package_again"]
 
 RECEIPT_KIND = "veil.erasure_receipt"
 
@@ -163,3 +163,20 @@ def fulfil(
         current = registry.locked(conn, req.id)
         registry.close(conn, current, result=package.summary(), receipt=None, actor=by)
     return Fulfilment(registry.get(req.id), package=package)
+
+
+def package_again(
+    ws: Workspace, request_id: str, *, pseudonym: str | None = None, subject_id: str | None = None
+) -> AccessPackage:
+    """A fulfilled access or portability request's package, made again from what Veil holds now
+    (a package is never stored). With ``pseudonym``, only that subject's request (else
+    :class:`NotFoundError`, as for an unknown id); the export is audit-logged again."""
+    req = RequestRegistry(ws).get(request_id, pseudonym=pseudonym)
+    if (
+        req.type not in (RequestType.ACCESS, RequestType.PORTABILITY)
+        or req.state is not RequestState.FULFILLED
+    ):
+        raise NotFoundError(
+            "this request has no access package (only a fulfilled access or portability request)"
+        )
+    return AccessPackage.build(ws, req, export_subject(ws, _subject_id(ws, req, subject_id)))

@@ -19,6 +19,7 @@ from veil.api.routes import (
     keys,
     purposes,
     releases,
+    requests,
     retention,
     subjects,
 )
@@ -38,4 +39,5 @@ ROUTERS: list[APIRouter] = [
     releases.router,
     retention.router,
     subjects.router,
+    requests.router,
 ]
