@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.support.api import ApiEnv
-from tests.support.patients_api import ingest_patients, upload
+from tests.support.patients_api import ingest, ingest_patients
 
 from veil.demo.hospital import write_csv
 from veil.vault.category import ColumnCategory
@@ -46,7 +46,7 @@ def test_list_and_show(api: ApiEnv, tmp_path: Path) -> None:
 def test_pages(api: ApiEnv, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", 3)
     for name in ("a", "b", "c"):
-        assert upload(api.clients["steward"], path, dataset=name).status_code == 200
+        assert ingest(api, path, dataset=name)["rows"] == 3
     first = api.clients["auditor"].get("/v1/datasets", params={"limit": 2}).json()
     assert [d["name"] for d in first["items"]] == ["a", "b"] and first["next_cursor"] == "b"
     rest = api.clients["auditor"].get("/v1/datasets", params={"limit": 2, "cursor": "b"}).json()

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.support.api import ApiEnv
-from tests.support.patients_api import grant, ingest_patients
+from tests.support.patients_api import grant, ingest_patients, run_job
 
 
 def test_steward_runs_retention(api: ApiEnv, tmp_path: Path) -> None:
     people = ingest_patients(api, tmp_path, 4)
     grant(api, people[:1])
-    # as of two years on, nothing justifies keeping anyone (research keeps data 365 days)
-    body = {"as_of": "2099-01-01T00:00:00Z"}
-    dry = api.clients["steward"].post("/v1/retention/run", json=body | {"dry_run": True})
-    assert dry.status_code == 200, dry.text
-    assert dry.json()["dry_run"] is True and dry.json()["expired"] == 4 and dry.json()["erased"] == 0
-    now = api.clients["steward"].post("/v1/retention/run", json={})
-    assert now.status_code == 200 and now.json()["expired"] == 0 and now.json()["subjects_checked"] == 4
-    done = api.clients["admin"].post("/v1/retention/run", json=body)
-    assert done.status_code == 200 and done.json()["erased"] == 4 and done.json()["status"] == "complete"
-    assert done.json()["rows_deleted"] == {"patients": 4}
+
+    def run(role: str, body: dict[str, Any]) -> dict[str, Any]:
+        r = api.clients[role].post("/v1/retention/run", json=body)
+        assert r.status_code == 202, r.text
+        assert r.json()["kind"] == "retention" and r.json()["state"] == "queued"
+        job = run_job(api, api.clients[role], r.json()["id"])
+        assert job["state"] == "succeeded", job
+        result: dict[str, Any] = job["result"]
+        return result
+
+    # as of 2099, nothing justifies keeping anyone (research keeps data 365 days)
+    later = {"as_of": "2099-01-01T00:00:00Z"}
+    dry = run("steward", later | {"dry_run": True})
+    assert dry["dry_run"] is True and dry["expired"] == 4 and dry["erased"] == 0
+    now = run("steward", {})
+    assert now["expired"] == 0 and now["subjects_checked"] == 4
+    done = run("admin", later)
+    assert done["erased"] == 4 and done["status"] == "complete" and done["rows_deleted"] == {"patients": 4}
     assert len(api.ws.keystore.tombstones()) == 4
 
 

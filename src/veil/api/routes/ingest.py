@@ -2,21 +2,20 @@
 
 The file is one ``multipart/form-data`` part named ``file`` (CSV, TSV, JSON Lines or
 Parquet, told by its file name's extension); the options are query parameters. The
-upload is streamed straight to a file of mode 0600 in a private folder of the workspace
-(``uploads/``), never held in memory, and only after the caller's scope is checked;
-the app's body limit (``[service] max_upload_bytes``) stops it with a 413 part-way.
-Then the same :class:`~veil.vault.ingest.Ingestor` as ``veil ingest`` runs on it (PII
-scan: :meth:`~veil.pii.tables.scan.PiiColumnClassifier.for_ingest`), off the event loop,
-and the file is deleted whatever happens. Classification by a schema file stays with the
-CLI; a column's category is overridden with ``PUT /v1/datasets/{name}/columns/{column}/classification``.
+upload is streamed straight into a new file of the job spool (:meth:`JobQueue.spool
+<veil.jobs.JobQueue.spool>`: mode 0600 in ``<workspace>/jobs``, 0700), never held in
+memory, and only after the caller's scope is checked; the app's body limit (``[service]
+max_upload_bytes``) stops it with a 413 part-way (the partial file is deleted). The answer
+is 202 with an ``ingest`` job (:mod:`veil.jobs.kinds.ingest`: the same
+:func:`~veil.jobs.kinds.ingest.ingest_file` as ``veil ingest``, one transaction), which owns
+the file and deletes it when it ends; follow it at ``GET /v1/jobs/{id}``. Classification
+by a schema file stays with the CLI; a column's category is overridden with ``PUT
+/v1/datasets/{name}/columns/{column}/classification``.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,20 +25,18 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from veil.api.deps import workspace
+from veil.api.routes.jobs import JobOut
 from veil.api.security import Actor, require
 from veil.errors import InputError
-from veil.vault.ingest import Ingestor, IngestResult
+from veil.jobs import JobQueue
 from veil.vault.reader import FORMATS
 from veil.workspace import Workspace
 
-__all__ = ["UPLOADS", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
-#: The workspace folder uploads wait in while they are ingested (0700; files 0600).
-UPLOADS = "uploads"
 _FILE_PART = "file"
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class IngestParams(BaseModel):
@@ -50,21 +47,6 @@ class IngestParams(BaseModel):
     pii_scan: bool = Field(True, description="Classify columns with PII detection on sampled values too.")
     delimiter: str | None = Field(None, max_length=8, description="CSV delimiter (default: detected).")
     batch_rows: int = Field(10_000, ge=100, le=200_000, description="Rows per batch (memory use).")
-
-
-class IngestOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    dataset: str
-    rows: int
-    subjects: int
-    new_subjects: int
-    replaced_rows: int
-    skipped_erased_rows: int
-    seconds: float
-    columns: list[dict[str, Any]] = Field(
-        description="Each column: name, category, dtype, why (never a value)."
-    )
 
 
 _UPLOAD_BODY: dict[str, Any] = {
@@ -92,10 +74,10 @@ _UPLOAD_BODY: dict[str, Any] = {
 
 
 class _Upload:
-    """Receives one multipart body, writing its ``file`` part to ``folder`` (mode 0600)."""
+    """Receives one multipart body, writing its ``file`` part to a file ``make(suffix)`` gives."""
 
-    def __init__(self, boundary: bytes, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, boundary: bytes, make: Callable[[str], Path]) -> None:
+        self.make = make
         self.path: Path | None = None
         self._out: Any = None
         self._header = b""
@@ -135,14 +117,13 @@ class _Upload:
                 f"send exactly one multipart part, named {_FILE_PART!r} (options go in the query)"
             )
         filename = Path(options.get(b"filename", b"").decode("utf-8", "replace")).name
-        safe = _SAFE.sub("_", filename)[-100:].lstrip(".")
-        if Path(safe).suffix.lower() not in FORMATS:
+        suffix = Path(filename).suffix.lower()
+        if suffix not in FORMATS:
             raise InputError(
                 f"the file's name must end with one of {', '.join(sorted(FORMATS))} (it says the format)"
             )
-        self.path = self.folder / safe
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self._out = os.fdopen(fd, "wb")
+        self.path = self.make(suffix)  # an empty 0600 file
+        self._out = self.path.open("wb")
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._out is not None:
@@ -157,16 +138,13 @@ class _Upload:
             self._out = None
 
 
-async def _receive(request: Request, ws: Workspace) -> tuple[Path, Path]:
-    """Stream the request's ``file`` part to a new private folder; (folder, file)."""
+async def _receive(request: Request, queue: JobQueue) -> Path:
+    """Stream the request's ``file`` part into a new spool file (deleted again on any error)."""
     mime, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if mime != b"multipart/form-data" or not boundary:
         raise InputError(f"send the file as multipart/form-data, in a part named {_FILE_PART!r}")
-    base = ws.root / UPLOADS
-    base.mkdir(mode=0o700, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=base))  # 0700
-    upload = _Upload(boundary, folder)
+    upload = _Upload(boundary, queue.spool)
     try:
         async for chunk in request.stream():
             upload.parser.write(chunk)
@@ -176,27 +154,31 @@ async def _receive(request: Request, ws: Workspace) -> tuple[Path, Path]:
             raise InputError(f"the request has no part named {_FILE_PART!r}")
     except BaseException:
         upload.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        if upload.path is not None:
+            upload.path.unlink(missing_ok=True)
         raise
-    return folder, upload.path
+    return upload.path
 
 
-def _ingest(ws: Workspace, path: Path, params: IngestParams) -> IngestResult:
-    from veil.pii.tables.scan import PiiColumnClassifier
-
-    ingestor = Ingestor(
-        ws,
-        batch_rows=params.batch_rows,
-        classifier=PiiColumnClassifier.for_ingest() if params.pii_scan else None,
-        delimiter=params.delimiter,
-    )
-    return ingestor.run(path, params.dataset, params.subject_column)
+def _submit(queue: JobQueue, path: Path, params: IngestParams, actor: Actor) -> JobOut:
+    try:
+        record = queue.submit(
+            "ingest",
+            {"file": str(path), **params.model_dump(exclude_none=True)},
+            actor.label,
+            owned_file=path,
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return JobOut.of(record)
 
 
 @router.post(
     "",
-    response_model=IngestOut,
-    summary="Upload and ingest a file: seal identifiers and free text, pseudonymise, store attributes",
+    response_model=JobOut,
+    status_code=202,
+    summary="Upload a file to ingest: an ingest job (seal identifiers and free text, pseudonymise, store)",
     openapi_extra=_UPLOAD_BODY,
 )
 async def ingest(
@@ -204,10 +186,7 @@ async def ingest(
     params: Annotated[IngestParams, Query()],
     actor: Annotated[Actor, Depends(require("ingest:write"))],
     ws: Annotated[Workspace, Depends(workspace)],
-) -> IngestOut:
-    folder, path = await _receive(request, ws)
-    try:
-        result = await run_in_threadpool(_ingest, ws, path, params)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return IngestOut.model_validate(result.to_dict())
+) -> JobOut:
+    queue = JobQueue(ws)
+    path = await _receive(request, queue)
+    return await run_in_threadpool(_submit, queue, path, params, actor)

@@ -1,28 +1,28 @@
 """``/v1/retention``: storage limitation, erase every subject no purpose still justifies keeping
-(``veil retention enforce``; :func:`veil.rights.retention.enforce_retention`).
+(``veil retention enforce``; a ``retention`` job, :mod:`veil.jobs.kinds.retention`, runs
+:func:`veil.rights.retention.enforce_retention`).
 
 A data steward's task (``datasets:write``: the scope of whoever manages what the datasets
-hold). ``dry_run`` only reports. An erasure left pending by a busy store answers 202
-(keys destroyed; the next Veil command completes it).
+hold). ``dry_run`` only reports. The answer is 202 with the job; its result (subjects
+checked, expired, erased, rows deleted) is at ``GET /v1/jobs/{id}``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veil import clock
 from veil.api.deps import workspace
+from veil.api.routes.jobs import JobOut
 from veil.api.security import Actor, require
-from veil.rights.retention import DEFAULT_GRACE_DAYS, enforce_retention
+from veil.jobs import JobQueue
+from veil.rights.retention import DEFAULT_GRACE_DAYS
 from veil.workspace import Workspace
 
 __all__ = ["router"]
-
-PENDING = "Keys destroyed; a busy store is still to forget them (completed by the next request)."
 
 router = APIRouter(prefix="/retention", tags=["retention"])
 
@@ -45,37 +45,16 @@ class RetentionIn(BaseModel):
             clock.parse_ts(value)
         return value
 
-    def when(self) -> datetime | None:
-        return clock.parse_ts(self.as_of) if self.as_of else None
-
-
-class RetentionOut(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    as_of: str
-    dry_run: bool
-    subjects_checked: int
-    expired: int
-    erased: int
-    rows_deleted: dict[str, int]
-    expired_pseudonyms: list[str]
-    status: Literal["complete", "pending"]
-    pending: dict[str, str]
-
 
 @router.post(
     "/run",
-    response_model=RetentionOut,
-    summary="Erase every subject whose retention has passed",
-    responses={202: {"model": RetentionOut, "description": PENDING}},
+    response_model=JobOut,
+    status_code=202,
+    summary="Erase every subject whose retention has passed (a retention job)",
 )
 def run(
     body: RetentionIn,
-    response: Response,
     actor: Annotated[Actor, Depends(require("datasets:write"))],
     ws: Annotated[Workspace, Depends(workspace)],
-) -> RetentionOut:
-    result = enforce_retention(ws, dry_run=body.dry_run, as_of=body.when(), grace_days=body.grace_days)
-    if result.status == "pending":
-        response.status_code = 202
-    return RetentionOut.model_validate(result.to_dict())
+) -> JobOut:
+    return JobOut.of(JobQueue(ws).submit("retention", body.model_dump(exclude_none=True), actor.label))
