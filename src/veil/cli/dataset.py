@@ -14,8 +14,6 @@ from veil.vault.category import ColumnCategory
 from veil.vault.classification import override_category
 from veil.vault.dataset import DatasetCatalog
 from veil.vault.extract import Releaser
-from veil.vault.ingest import Ingestor
-from veil.vault.schema_file import SchemaFile
 
 __all__ = ["app", "register"]
 
@@ -43,23 +41,20 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Ingest a file: seal identifiers and free text, pseudonymise, store attributes."""
-    schema_file = SchemaFile.load(schema) if schema else None
-    classifier = None
-    if pii_scan:
-        from veil.pii.tables.scan import PiiColumnClassifier
+    from veil.jobs.kinds.ingest import ingest_file  # what the service's ingest job runs too
 
-        classifier = PiiColumnClassifier.for_ingest()
     with open_ws(workspace) as ws, progress_bar(f"ingest {file.name}", not as_json) as bar:
-        ingestor = Ingestor(
-            ws, progress=bar, batch_rows=batch_rows, classifier=classifier, delimiter=delimiter
+        result = ingest_file(
+            ws,
+            file,
+            dataset,
+            subject_column,
+            schema=schema,
+            batch_rows=batch_rows,
+            delimiter=delimiter,
+            pii_scan=pii_scan,
+            progress=bar,
         )
-        result = ingestor.run(file, dataset, subject_column, schema=schema_file)
-        if schema_file is not None and schema_file.dp:
-            from veil.dp.policy import PolicyStore, policy_from_mapping
-
-            PolicyStore(ws).update(
-                dataset, **policy_from_mapping(schema_file.dp, DatasetCatalog(ws).get(dataset))
-            )
 
     def show() -> None:
         console.print(

@@ -47,10 +47,9 @@ def ingest_file(
     schema_file = SchemaFile.load(schema) if schema else None
     classifier = None
     if pii_scan:
-        from veil.pii import PiiConfig, PiiEngine
         from veil.pii.tables.scan import PiiColumnClassifier
 
-        classifier = PiiColumnClassifier(PiiEngine(PiiConfig(ner=False)))
+        classifier = PiiColumnClassifier.for_ingest()
     ingestor = Ingestor(
         ws, progress=progress, batch_rows=batch_rows, classifier=classifier, delimiter=delimiter
     )
