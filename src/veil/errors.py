@@ -41,6 +41,7 @@ the table fails at import, and its ``exit_code`` is the table's. ``docs/errors.m
     ├── PermissionDeniedError    the role lacks the route's scope (403)
     │   └── PurposeNotGrantedError   the purpose is not granted to the caller
     ├── RateLimitedError         too many API requests; retry later (429)
+    ├── JobInterruptedError      a background job's worker stopped while it ran
     └── ChargedRunError          a training run failed after its charge
 """
 
@@ -70,6 +71,7 @@ __all__ = [
     "FederatedError",
     "InputError",
     "InvalidTransitionError",
+    "JobInterruptedError",
     "KeyProviderError",
     "MissingDependencyError",
     "NotFoundError",
@@ -115,7 +117,7 @@ CODES: dict[str, ErrorCode] = {
         ErrorCode(
             "cancelled",
             1,
-            "a confirmation was declined (erase, restore): nothing was changed",
+            "a confirmation was declined (erase, restore), or a job was cancelled: nothing was changed",
             "run the command again and confirm, or pass --yes",
             http_status=409,
         ),
@@ -351,6 +353,14 @@ CODES: dict[str, ErrorCode] = {
             70,
             "a training run failed after its budget was charged; the charge stands",
             "read the error type in the message; fix the settings before spending budget again",
+            http_status=500,
+        ),
+        ErrorCode(
+            "job_interrupted",
+            1,
+            "a background job's worker stopped (a server restart, a kill) while it ran; the job's message "
+            "says what of its work was applied (for most kinds: nothing)",
+            "submit the job again; `veil job show` / GET /v1/jobs/{id} show the message",
             http_status=500,
         ),
         ErrorCode(
@@ -601,6 +611,13 @@ class PayloadTooLargeError(InputError):
     """A request body or upload over the service's limit (HTTP 413)."""
 
     code = "payload_too_large"
+
+
+class JobInterruptedError(VeilError):
+    """A background job's worker stopped (a restart, a kill) while it ran: what a job record
+    says when a runner finds it (veil.jobs); the message says what of the work was applied."""
+
+    code = "job_interrupted"
 
 
 class ChargedRunError(VeilError):

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 
 from veil import clock
 from veil.database import writer
-from veil.errors import BusyError, ConflictError, InputError, NotFoundError
+from veil.errors import BusyError, ConflictError, InputError, JobInterruptedError, NotFoundError
 from veil.jobs.live import LIVE
 from veil.jobs.record import JobPage, JobRecord, JobState
 from veil.jobs.registry import resolve
@@ -39,10 +39,8 @@ from veil.schema import jobs
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["INTERRUPTED_CODE", "MAX_LIMIT", "MAX_PARAMS_BYTES", "JobQueue", "remove_owned", "worker_id"]
+__all__ = ["MAX_LIMIT", "MAX_PARAMS_BYTES", "JobQueue", "remove_owned", "worker_id"]
 
-#: The error code of a job whose worker died (veil.errors.CODES).
-INTERRUPTED_CODE = "job_interrupted"
 
 #: The most jobs one page lists.
 MAX_LIMIT = 500
@@ -353,7 +351,7 @@ class JobQueue:
                     .values(
                         state=JobState.FAILED.value,
                         finished_at=clock.now_iso(),
-                        error_code=INTERRUPTED_CODE,
+                        error_code=JobInterruptedError.code,
                         error_message=message,
                         owned_file=None,
                     )
