@@ -49,6 +49,9 @@ NO_SUBJECT_DATA = {
     "subjects, for usage receipts; the audit log is append-only by design",
     "audit_head": "the MAC'd head of the audit chain",
     "erasures_applied": "erasure ids and their audit entries",
+    "subject_requests": "data-subject requests by pseudonym (type, state, dates, signed erasure receipt): "
+    "kept after an erasure as the controller's proof that it answered (Art. 5(2), 12), like tombstones",
+    "subject_request_events": "the requests' state changes and who made them (request ids, no subject)",
     "dp_policies": "per-dataset DP settings (bounds, declared keys)",
     "dp_budgets": "per-dataset privacy budgets",
     "dp_ledger": "budget charges: epsilon, delta, purpose, audit entry",
