@@ -307,13 +307,21 @@ def main(argv: list[str] | None = None) -> int:
         "--seconds", type=float, default=30.0, help="Seconds of load per server (default 30)."
     )
     parser.add_argument("--subjects", type=int, default=2000, help="People in the dataset (default 2000).")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help=f"Comma-separated request kinds (default: {','.join(KINDS)}).",
+    )
     parser.add_argument("--json", action="store_true", help="Print the results as JSON.")
     args = parser.parse_args(argv)
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if not kinds or set(kinds) - set(KINDS):
+        parser.error(f"--kinds takes some of {', '.join(KINDS)}")
 
     with tempfile.TemporaryDirectory(prefix="veil-api-bench-") as tmp:
         s = setup(Path(tmp), args.subjects)
         tally = Tally()
-        requests = veil_requests(s, tally)
+        requests = [r for r in veil_requests(s, tally) if r.__name__ in kinds]
         port = free_port()
         env = {**os.environ, "VEIL_ACTOR": "benchmark"}
         server = start(
@@ -343,14 +351,15 @@ def main(argv: list[str] | None = None) -> int:
         ledger = check_ledger(s.root, tally.epsilons)
         audit = audit_verify(s.root)
 
-    per_kind = {k: stats(tally.latencies[k], veil_wall) for k in KINDS}
-    all_veil = [x for k in KINDS for x in tally.latencies[k]]
+    per_kind = {k: stats(tally.latencies[k], veil_wall) for k in kinds}
+    all_veil = [x for k in kinds for x in tally.latencies[k]]
     total = stats(all_veil, veil_wall)
     bare_stats = stats(tally.latencies["bare"], bare_wall)
     report = {
         "clients": args.clients,
         "seconds": args.seconds,
         "subjects": args.subjects,
+        "kinds": kinds,
         "veil": per_kind,
         "veil_all": total,
         "bare": bare_stats,
@@ -370,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
     else:
         print(f"{args.clients} clients, {args.seconds:g} s per server, {args.subjects} subjects")
+        print(f"kinds: {', '.join(kinds)}")
         print(f"{'kind':<14} {'requests':>9} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9}  vs bare p50")
         for name, st in [*per_kind.items(), ("veil (all)", total), ("bare FastAPI", bare_stats)]:
             rel = st["p50_ms"] / bare_stats["p50_ms"] if bare_stats["p50_ms"] else math.nan
