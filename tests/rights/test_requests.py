@@ -306,3 +306,23 @@ def test_requests_on_postgres(pg_ws: Workspace) -> None:
     reg.transition(old.id, "denied", reason="no_match")
     assert reg.list(overdue_at=now).items == []
     assert [e.to_state for e in reg.events(old.id)] == ["received", "verifying", "denied"]
+
+
+@pytest.mark.postgres
+def test_concurrent_duplicates_leave_one_open_request(pg_ws: Workspace) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    reg = RequestRegistry(pg_ws)
+
+    def make(_: int) -> str:
+        try:
+            return reg.create(subject_id="race", type="erasure", regime="gdpr").id
+        except DuplicateRequestError as exc:
+            return f"dup:{exc.existing_id}"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(make, range(6)))
+    made = [r for r in results if not r.startswith("dup:")]
+    assert len(made) == 1
+    assert {r.removeprefix("dup:") for r in results} == set(made)
+    assert len(reg.list(pseudonym=pg_ws.pseudonymize("race")).items) == 1
