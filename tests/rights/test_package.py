@@ -168,7 +168,7 @@ def test_request_keeps_a_digest_not_the_data(shop: Workspace) -> None:
 def test_erased_subject_needs_its_id_given(shop: Workspace) -> None:
     rid = _in_progress(shop, "C2")
     erase_subject(shop, "C2")
-    with pytest.raises(InputError, match="give the subject's id"):
+    with pytest.raises(InputError, match="needs the subject's id"):
         fulfil(shop, rid)
     with pytest.raises(InputError, match="not the subject"):
         fulfil(shop, rid, subject_id="C1")

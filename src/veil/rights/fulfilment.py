@@ -70,8 +70,9 @@ def _subject_id(ws: Workspace, req: SubjectRequest, given: str | None) -> str:
     held = _held_id(ws, req.pseudonym)
     if held is None:
         raise InputError(
-            "Veil holds no identity for this request's subject (never held, or erased): give the "
-            "subject's id to fulfil it (`veil request fulfil ID --subject SUBJECT`)"
+            "Veil holds no identity for this request's subject (never held, or erased): the package "
+            "needs the subject's id given with it (`veil request fulfil ID --subject SUBJECT`, or "
+            "`subject` in the API's body)"
         )
     return held
 
