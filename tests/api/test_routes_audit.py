@@ -27,7 +27,7 @@ def test_entries_page_by_page(api: ApiEnv) -> None:
     assert seen[: len(everything)] == everything
     adds = api.clients["dpo"].get("/v1/audit/entries", params={"action": "purpose.add"}).json()["items"]
     assert [e["action"] for e in adds] == ["purpose.add"] * 5 and adds[0]["hash"]
-    assert api.clients["auditor"].get("/v1/audit/entries", params={"cursor": "abc"}).status_code == 400
+    assert api.clients["auditor"].get("/v1/audit/entries", params={"cursor": "abc"}).status_code == 422
     assert api.clients["auditor"].get("/v1/audit/entries", params={"limit": "0"}).status_code == 422
 
 

@@ -13,14 +13,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from veil.api.deps import Page, page, workspace
+from veil.api.deps import MAX_LIMIT, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
-from veil.errors import InputError
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=problems(400, 503))
 
 
 class EntryOut(BaseModel):
@@ -62,18 +62,22 @@ class VerifyOut(BaseModel):
 def entries(
     actor: Annotated[Actor, Depends(require("audit:read"))],
     ws: Annotated[Workspace, Depends(workspace)],
-    at: Annotated[Page, Depends(page)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Entries per page (at most 500).")] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9]{1,18}$",
+            description="The `next_cursor` of the previous page (a sequence number).",
+        ),
+    ] = None,
     action: Annotated[
         str | None, Query(max_length=64, description="Only this action, e.g. subject.erase.")
     ] = None,
 ) -> EntryList:
-    if at.cursor is not None and not at.cursor.isdigit():
-        raise InputError("cursor: pass the next_cursor of the previous page (a sequence number)")
-    since = int(at.cursor or 0)
-    found = ws.audit.entries(since=since, limit=at.limit + 1, action=action)
-    items = found[: at.limit]
-    cursor = str(items[-1].seq) if len(found) > at.limit else None
-    return EntryList(items=[EntryOut.model_validate(e.to_dict()) for e in items], next_cursor=cursor)
+    found = ws.audit.entries(since=int(cursor or 0), limit=limit + 1, action=action)
+    items = found[:limit]
+    next_cursor = str(items[-1].seq) if len(found) > limit else None
+    return EntryList(items=[EntryOut.model_validate(e.to_dict()) for e in items], next_cursor=next_cursor)
 
 
 @router.get("/verify", response_model=VerifyOut, summary="Check the hash chain, its MAC'd head and anchor")

@@ -16,13 +16,14 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, paginate, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.vault.backup_folder import BackupFolder
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/backups", tags=["backups"])
+router = APIRouter(prefix="/backups", tags=["backups"], responses=problems(400, 404, 409, 503))
 
 BackupName = Annotated[
     str,

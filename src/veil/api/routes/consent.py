@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from veil import clock
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.consent.ledger import ConsentAction, ConsentEvent, ConsentLedger
 from veil.consent.purpose import PurposeRegistry
@@ -25,7 +26,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/consent", tags=["consent"])
+router = APIRouter(prefix="/consent", tags=["consent"], responses=problems(400, 404, 409, 410, 503))
 
 #: The most events one import request may carry (larger imports: several requests, or the CLI).
 MAX_IMPORT = 10_000

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, paginate, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.vault.category import ColumnCategory
 from veil.vault.classification import override_category
@@ -23,7 +24,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/datasets", tags=["datasets"])
+router = APIRouter(prefix="/datasets", tags=["datasets"], responses=problems(400, 404, 409, 503))
 
 Name = Annotated[str, Path(max_length=128, description="Dataset name.")]
 ColumnName = Annotated[str, Path(max_length=256, description="Column name.")]

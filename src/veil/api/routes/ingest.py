@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from veil.api.deps import workspace
 from veil.api.routes.jobs import JobOut
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.errors import InputError
 from veil.jobs import JobQueue
@@ -34,7 +35,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/ingest", tags=["ingest"])
+router = APIRouter(prefix="/ingest", tags=["ingest"], responses=problems(400, 503))
 
 _FILE_PART = "file"
 

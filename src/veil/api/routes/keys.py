@@ -13,12 +13,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/keys", tags=["keys"])
+router = APIRouter(prefix="/keys", tags=["keys"], responses=problems(409, 503))
 
 
 class RotationOut(BaseModel):

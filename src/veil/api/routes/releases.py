@@ -24,13 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.vault.extract import Releaser
 from veil.workspace import Workspace
 
 __all__ = ["MEDIA_TYPE", "router"]
 
-router = APIRouter(prefix="/releases", tags=["releases"])
+router = APIRouter(prefix="/releases", tags=["releases"], responses=problems(400, 404, 503))
 
 MEDIA_TYPE = "application/vnd.apache.parquet"
 #: The workspace folder releases are written to before they are sent (then deleted).

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from veil import clock
 from veil.api.deps import workspace
 from veil.api.routes.jobs import JobOut
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.jobs import JobQueue
 from veil.rights.retention import DEFAULT_GRACE_DAYS
@@ -24,7 +25,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/retention", tags=["retention"])
+router = APIRouter(prefix="/retention", tags=["retention"], responses=problems(400, 503))
 
 
 class RetentionIn(BaseModel):

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.rights.access import export_subject
 from veil.rights.erasure import erase_subject
@@ -25,7 +26,7 @@ __all__ = ["router"]
 
 PENDING = "Keys destroyed; a busy store is still to forget them (completed by the next request)."
 
-router = APIRouter(prefix="/subjects", tags=["subjects"])
+router = APIRouter(prefix="/subjects", tags=["subjects"], responses=problems(400, 404, 503))
 
 Subject = Annotated[
     str, Field(min_length=1, max_length=256, description="Subject id (as in the subject column).")
