@@ -103,3 +103,11 @@ def test_bad_bodies_are_problems(api: ApiEnv) -> None:
     _problem(service.post("/v1/pii/detect", json={"content": TEXT, "format": "xml"}), 422, "input_error")
     _problem(service.post("/v1/pii/detect", json={"content": "x" * (MAX_CHARS + 1)}), 422, "input_error")
     _problem(api.anon.post("/v1/pii/detect", json={"content": TEXT}), 401, "unauthenticated")
+    # a malformed document is the library's input error, naming the payload (not a server path)
+    bad = {"content": "{not json, jane.doe@example.org\n", "format": "jsonl"}
+    body = _problem(service.post("/v1/pii/mask", json=bad), 400, "input_error")
+    assert body["detail"] == "payload.jsonl: line 1 is not valid JSON"
+    body = _problem(
+        service.post("/v1/pii/mask", json={"content": "a,b\n1,2,3\n", "format": "csv"}), 400, "input_error"
+    )
+    assert body["detail"].startswith("payload.csv: malformed row 1")

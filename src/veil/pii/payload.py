@@ -12,12 +12,15 @@ is masked whole (line by line, as a ``.txt`` file is: an entity never spans a li
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from veil.errors import VeilError
 from veil.fileio import atomic_write_bytes
 from veil.pii.tables.files import TEXT_COLUMN
 from veil.pii.tables.masking import MaskRun, mask_table
@@ -55,6 +58,18 @@ class MaskedPayload:
         return {"content": self.content, **run}
 
 
+@contextlib.contextmanager
+def _temporary() -> Iterator[Path]:
+    """A private temporary folder; errors name the payload, never the folder (a server path)."""
+    with tempfile.TemporaryDirectory(prefix="veil-payload-") as folder:
+        try:
+            yield Path(folder)
+        except VeilError as exc:
+            exc.message = exc.message.replace(f"{folder}{os.sep}", "")
+            exc.args = (exc.message,)
+            raise
+
+
 def _write(folder: Path, content: str, fmt: PayloadFormat) -> Path:
     path = folder / f"{PAYLOAD_NAME}{_SUFFIX[fmt]}"
     atomic_write_bytes(path, content.encode("utf-8"), mode=0o600)
@@ -67,8 +82,8 @@ def detect_payload(
     """The entities of each document of the payload: one list for ``text``, one per line or row."""
     if fmt == "text":
         return engine.detect_batch([content]) if content else [[]]
-    with tempfile.TemporaryDirectory(prefix="veil-payload-") as folder:
-        return list(detect_file(_write(Path(folder), content, fmt), engine, text_field=text_field))
+    with _temporary() as folder:
+        return list(detect_file(_write(folder, content, fmt), engine, text_field=text_field))
 
 
 def mask_payload(
@@ -81,8 +96,8 @@ def mask_payload(
     per_column: Mapping[str, str] | None = None,
 ) -> MaskedPayload:
     """Mask the payload with :func:`mask_table` (audit-logged when the anonymizer has a workspace)."""
-    with tempfile.TemporaryDirectory(prefix="veil-payload-") as folder:
-        path = _write(Path(folder), content, fmt)
+    with _temporary() as folder:
+        path = _write(folder, content, fmt)
         out = path.with_name(f"{PAYLOAD_NAME}-masked{_SUFFIX[fmt]}")
         run = mask_table(path, out, anonymizer, columns=columns, text_field=text_field, per_column=per_column)
         return MaskedPayload(out.read_text(encoding="utf-8"), run)
