@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from veil.jobs.kind import JobKind
 from veil.jobs.kinds.ingest import INGEST
+from veil.jobs.kinds.key_rotation import KEY_ROTATION
 from veil.jobs.kinds.retention import RETENTION
 from veil.jobs.kinds.synthesis import SYNTHESIS
 from veil.jobs.kinds.training import TRAINING
 
 __all__ = ["BUILTIN"]
 
-BUILTIN: tuple[JobKind, ...] = (INGEST, TRAINING, SYNTHESIS, RETENTION)
+BUILTIN: tuple[JobKind, ...] = (INGEST, TRAINING, SYNTHESIS, RETENTION, KEY_ROTATION)
