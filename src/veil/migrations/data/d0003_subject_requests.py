@@ -53,6 +53,4 @@ def upgrade() -> None:
         sa.Column("detail", sa.String(32), nullable=True),
         sa.Column("audit_seq", sa.Integer, nullable=False),
     )
-    op.create_index(
-        "ix_subject_request_events_request", "subject_request_events", ["request_id", "seq"]
-    )
+    op.create_index("ix_subject_request_events_request", "subject_request_events", ["request_id", "seq"])
