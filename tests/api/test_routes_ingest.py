@@ -133,3 +133,16 @@ def test_a_streamed_upload_under_the_limit_is_ingested(api: ApiEnv, tmp_path: Pa
     assert r.status_code == 202, r.text
     assert Path(r.json()["params"]["file"]).parent == api.root / "jobs"  # never the client's path
     assert run_job(api, api.clients["steward"], r.json()["id"])["result"]["rows"] == 40
+
+
+def test_a_truncated_upload_is_refused(api: ApiEnv, tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "patients.csv", 40).read_bytes()
+    head = b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="p.csv"\r\n\r\n'
+    r = api.clients["steward"].post(
+        "/v1/ingest",
+        params={"dataset": "patients", "subject_column": "patient_id"},
+        content=head + data[: len(data) // 2],  # no closing boundary
+        headers={"content-type": "multipart/form-data; boundary=XyZ"},
+    )
+    assert r.status_code == 400 and "truncated" in r.json()["detail"]
+    assert _spooled(api) == [] and JobQueue(api.ws).list().items == []

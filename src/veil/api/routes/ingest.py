@@ -84,6 +84,7 @@ class _Upload:
         self._header = b""
         self._headers: dict[bytes, bytes] = {}
         self._field = b""
+        self.complete = False  # the closing boundary was seen (a truncated body never is)
         self.parser = MultipartParser(
             boundary,
             {
@@ -94,6 +95,7 @@ class _Upload:
                 "on_headers_finished": self._headers_finished,
                 "on_part_data": self._part_data,
                 "on_part_end": self._part_end,
+                "on_end": self._end,
             },
         )
 
@@ -133,6 +135,9 @@ class _Upload:
     def _part_end(self) -> None:
         self.close()
 
+    def _end(self) -> None:
+        self.complete = True
+
     def close(self) -> None:
         if self._out is not None:
             self._out.close()
@@ -153,6 +158,8 @@ async def _receive(request: Request, queue: JobQueue) -> Path:
         upload.close()
         if upload.path is None:
             raise InputError(f"the request has no part named {_FILE_PART!r}")
+        if not upload.complete:
+            raise InputError("the multipart body ended before its closing boundary (a truncated upload)")
     except BaseException:
         upload.close()
         if upload.path is not None:
