@@ -146,3 +146,20 @@ def test_a_truncated_upload_is_refused(api: ApiEnv, tmp_path: Path) -> None:
     )
     assert r.status_code == 400 and "truncated" in r.json()["detail"]
     assert _spooled(api) == [] and JobQueue(api.ws).list().items == []
+
+
+def test_a_malformed_multipart_body_is_a_400(api: ApiEnv) -> None:
+    steward = api.clients["steward"]
+    for body in (
+        b"garbage\r\n\r\n",
+        b"--B\r\n" + b"X" * 5000 + b": y\r\n\r\n",
+        b"--B\r\nnot a header\r\n\r\ndata\r\n--B--\r\n",
+    ):
+        r = steward.post(
+            "/v1/ingest",
+            params={"dataset": "d", "subject_column": "id"},
+            content=body,
+            headers={"content-type": "multipart/form-data; boundary=B"},
+        )
+        assert r.status_code == 400 and r.json()["code"] == "input_error", r.text
+    assert _spooled(api) == [] and JobQueue(api.ws).list().items == []

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
@@ -152,9 +153,12 @@ async def _receive(request: Request, queue: JobQueue) -> Path:
         raise InputError(f"send the file as multipart/form-data, in a part named {_FILE_PART!r}")
     upload = _Upload(boundary, queue.spool)
     try:
-        async for chunk in request.stream():
-            upload.parser.write(chunk)
-        upload.parser.finalize()
+        try:
+            async for chunk in request.stream():
+                upload.parser.write(chunk)
+            upload.parser.finalize()
+        except MultipartParseError:
+            raise InputError("the multipart body is malformed (boundary or part headers)") from None
         upload.close()
         if upload.path is None:
             raise InputError(f"the request has no part named {_FILE_PART!r}")
