@@ -14,14 +14,19 @@ from veil.api.routes import (
     backups,
     consent,
     datasets,
+    dp,
     ingest,
     jobs,
     keys,
+    models,
+    pii,
     purposes,
     releases,
     requests,
     retention,
+    scoring,
     subjects,
+    training,
 )
 
 __all__ = ["ROUTERS"]
@@ -40,4 +45,9 @@ ROUTERS: list[APIRouter] = [
     retention.router,
     subjects.router,
     requests.router,
+    dp.router,
+    models.router,
+    pii.router,
+    scoring.router,
+    training.router,
 ]
