@@ -201,3 +201,47 @@ def test_serve_on_postgresql_with_four_workers_gives_the_same_answers(
     _check(answers)
     assert (reference.pop("workers"), answers.pop("workers")) == (1, 4)
     assert answers == reference
+
+
+def test_keys_and_users_cli(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    veil("init", ws=ws)
+    veil("purpose", "add", "research", "--basis", "consent", "--retention-days", "30", ws=ws)
+    user = veil_json("users", "add", "alice", "--role", "analyst", "--purpose", "research", ws=ws)
+    assert (user["name"], user["role"], user["purposes"], user["state"]) == (
+        "alice",
+        "analyst",
+        ["research"],
+        "active",
+    )
+    made = veil_json(
+        "keys", "create", "--role", "analyst", "--user", "alice", "--expires-days", "30",
+        "--allow-network", "10.0.0.0/8", "--allow-network", "::1",
+        ws=ws,
+    )  # fmt: skip
+    assert made["key"].startswith(f"vk_{made['id']}_") and made["purposes"] == ["research"]
+    assert made["networks"] == ["10.0.0.0/8", "::1/128"] and made["expires_at"] is not None
+    listed = veil_json("keys", "list", ws=ws)
+    assert [k["id"] for k in listed] == [made["id"]] and "key" not in listed[0]
+    assert made["key"].split("_", 2)[2] not in json.dumps(listed)
+    assert veil_json("users", "list", ws=ws)[0]["keys"] == [made["id"]]
+    assert veil_json("keys", "list", "--user", "alice", ws=ws)[0]["user"] == "alice"
+    human = veil("keys", "create", "--role", "auditor", ws=ws).stdout
+    assert "not stored" in human and "vk_" in human
+    disabled = veil_json("users", "disable", "alice", ws=ws)
+    assert disabled["state"] == "disabled"
+    revoked = veil_json("keys", "revoke", made["id"], ws=ws)
+    assert revoked["state"] == "revoked"
+    for args, code in (
+        (("keys", "revoke", "000000000000"), 4),
+        (("keys", "create", "--role", "root"), 3),
+        (("keys", "create", "--role", "analyst", "--allow-network", "nowhere"), 3),
+        (("users", "add", "alice", "--role", "dpo"), 5),
+    ):
+        r = veil(*args, "--json", ws=ws, check=False)
+        assert r.returncode == code, (args, r.stdout, r.stderr)
+        assert json.loads(r.stdout)["error"]
+    actions = [e["action"] for e in veil_json("audit", "log", ws=ws)]
+    assert {"user.add", "apikey.create", "user.disable", "apikey.revoke"} <= set(actions)
+    veil("keys", "status", ws=ws)  # the KEK commands still work
+    veil("keys", "rotate", ws=ws)

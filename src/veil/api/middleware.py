@@ -24,9 +24,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from veil.api.problems import problem_response
+from veil.api.problems import problem_response, status_of
 from veil.api.security import CallRecord, current_call
 from veil.audit.log import AuditLog
+from veil.errors import PayloadTooLargeError
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -72,8 +73,8 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def _too_large(limit: int) -> str:
-    return f"the request body is over the limit of {limit} bytes"
+def _too_large(limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(f"the request body is over the limit of {limit} bytes")
 
 
 class BodyLimitMiddleware:
@@ -102,7 +103,8 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > limit:
-                    response = problem_response(Request(scope), 413, "payload_too_large", _too_large(limit))
+                    err = _too_large(limit)
+                    response = problem_response(Request(scope), status_of(err), err.code, err.message)
                     await response(scope, receive, send)
                     return
         seen = 0
@@ -115,7 +117,7 @@ class BodyLimitMiddleware:
                 if seen > limit:
                     # An HTTPException, not a VeilError: FastAPI turns any other exception
                     # raised while it reads a body into a 400.
-                    raise HTTPException(413, detail=_too_large(limit))
+                    raise HTTPException(413, detail=_too_large(limit).message)
             return message
 
         await self.app(scope, counted, send)
