@@ -50,9 +50,9 @@ class SlowRunner(Runner):
 
 
 ws = Workspace.open(Path(root))
-runner = SlowRunner(ws, threads=1)
-runner.run_pending()
-print("finished", flush=True)
+runner = SlowRunner(ws, threads=1, poll_s=0.05)
+runner.start()  # as the server does: worker threads (SQLite) or a procrastinate worker (PostgreSQL)
+time.sleep(600)
 """
 
 
@@ -60,6 +60,18 @@ print("finished", flush=True)
 def test_kill_9_mid_ingest_then_restart_fails_the_job_and_nothing_is_applied(
     ws: Workspace, tmp_path: Path
 ) -> None:
+    kill_mid_ingest_then_restart(ws, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_kill_9_mid_ingest_on_postgresql(pg_ws: Workspace, tmp_path: Path) -> None:
+    kill_mid_ingest_then_restart(pg_ws, tmp_path)
+    with pg_ws.engine.connect() as conn:  # procrastinate's job of the dead worker was ended too
+        assert conn.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one() == 0
+
+
+def kill_mid_ingest_then_restart(ws: Workspace, tmp_path: Path) -> None:
     data = write_csv(tmp_path / "patients.csv", 3000)
     queue = JobQueue(ws)
     rec = queue.submit(
@@ -91,10 +103,18 @@ def test_kill_9_mid_ingest_then_restart_fails_the_job_and_nothing_is_applied(
     ws.close()
 
     # The restart: the workspace opens (taking back the dead run's keys) and the runner starts.
+    time.sleep(1.5)  # PostgreSQL: the dead worker's procrastinate heartbeat is older than 1 s
     with Workspace.open(ws.root) as again:
-        runner = Runner(again)
+        runner = Runner(again, stale_after_s=1.0)
         try:
             assert runner.start() == [rec.id]
+            if again.engine.dialect.name == "postgresql":
+                deadline = time.monotonic() + 30
+                with again.engine.connect() as conn:
+                    while conn.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one():
+                        assert time.monotonic() < deadline, "the dead worker's procrastinate job stayed"
+                        time.sleep(0.1)
+                        conn.rollback()
         finally:
             runner.stop()
         after = JobQueue(again).get(rec.id)

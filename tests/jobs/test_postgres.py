@@ -1,8 +1,9 @@
-"""PostgreSQL: four server processes share one queue; no job runs twice, none is lost.
+"""PostgreSQL: four server processes share one procrastinate queue; no job runs twice, none is lost.
 
-Each process runs a runner (two threads) on the same PostgreSQL workspace. The test kind
-appends its job id and process id to a file (O_APPEND) and sleeps a little, so claims race.
-Claims lock the row they take (``FOR UPDATE SKIP LOCKED``), so every job runs exactly once.
+Each process runs a runner (a procrastinate worker, concurrency two) on the same PostgreSQL
+workspace. The test kind appends its job id and process id to a file (O_APPEND) and sleeps
+a little. Procrastinate's fetch locks the job it takes and the Veil claim refuses a row that
+is no longer queued, so every job runs exactly once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from veil.jobs import JobQueue, JobState, Progress, Runner, register, unregister
 from veil.workspace import Workspace
@@ -70,6 +72,12 @@ def test_four_processes_run_every_job_exactly_once(
 ) -> None:
     queue = JobQueue(pg_ws)
     ids = [queue.submit("test.append", {"n": i}, "svc").id for i in range(60)]
+    with pg_ws.engine.connect() as conn:  # each Veil job is one procrastinate job, queued
+        deferred = conn.execute(
+            sa.text("SELECT queueing_lock, status, task_name, queue_name FROM procrastinate_jobs")
+        ).all()
+    assert sorted(d[0] for d in deferred) == sorted(ids)
+    assert {tuple(d[1:]) for d in deferred} == {("todo", "veil.run_job", "veil")}
     log = tmp_path / "ran.log"
     log.touch()
     procs = [
@@ -92,6 +100,8 @@ def test_four_processes_run_every_job_exactly_once(
     workers = {r.worker for r in records}
     assert len(workers) >= 2  # the work was shared
     assert all(r.result == {"pid": int((r.worker or "").rsplit(":", 1)[1])} for r in records)
+    with pg_ws.engine.connect() as conn:  # procrastinate ran them all (and deletes successful ones)
+        assert conn.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one() == 0
 
 
 @pytest.mark.postgres
@@ -111,8 +121,6 @@ def test_a_real_ingest_job_on_postgresql(pg_ws: Workspace, patients_csv: Path) -
 
 @pytest.mark.postgres
 def test_stale_heartbeat_of_another_host_is_failed_by_a_sweep(pg_ws: Workspace) -> None:
-    import sqlalchemy as sa
-
     from veil.database import writer
     from veil.schema import jobs
 

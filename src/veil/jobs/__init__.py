@@ -39,8 +39,10 @@ leaves of its work.
 The server runs :class:`Runner` (worker threads in its process) from ``Runner(ws).start()``
 — which first fails jobs dead workers left ``running``, with their kind's message ("interrupted
 by a server restart; nothing of it was applied" for all-or-nothing work) — to ``stop()``.
-On PostgreSQL each server process runs one and claims lock rows (``FOR UPDATE SKIP
-LOCKED``), so several workers never run a job twice.
+On PostgreSQL procrastinate is the queue (:mod:`veil.jobs.pgqueue`; its schema comes with
+the data store's revision d0004): each server process's runner is a procrastinate worker,
+and a job's row is claimed ``queued → running`` under its lock, so several workers never
+run a job twice.
 
 The actor id is the caller's ``Actor.label`` (``api_key:<id>``, ``oidc:<sub>``): ``/v1/jobs``
 shows a caller the jobs submitted under its label. Reading: ``JobQueue(ws).get(id, actor=...)``

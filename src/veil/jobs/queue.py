@@ -2,9 +2,10 @@
 
 :class:`JobQueue` is what routes and commands use: submit, get, list, cancel, and a spool
 for uploaded files a job owns. The worker side (claim, report, finish, recover) is used by
-:class:`~veil.jobs.runner.Runner`. Claims lock the row they take (``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL; SQLite's write lock serialises them), so two workers never run
-one job.
+:class:`~veil.jobs.runner.Runner`. On PostgreSQL a submitted job is also deferred to
+procrastinate (:mod:`veil.jobs.pgqueue`), which picks the process that runs it. A claim
+moves a row from ``queued`` to ``running`` under its row lock (``FOR UPDATE [SKIP LOCKED]``;
+SQLite's write lock serialises them) and takes only a queued row, so no job runs twice.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from veil import clock
-from veil.database import writer
+from veil.database import is_sqlite, writer
 from veil.errors import BusyError, ConflictError, InputError, JobInterruptedError, NotFoundError
 from veil.jobs.live import LIVE
 from veil.jobs.record import JobPage, JobRecord, JobState
@@ -124,6 +125,10 @@ class JobQueue:
                 )
             )
             self.ws.audit.append(conn, "job.submit", details={"job": job_id, "kind": kind, "actor": actor_id})
+        if not is_sqlite(self.ws.engine):
+            from veil.jobs.pgqueue import defer  # procrastinate carries the queue on PostgreSQL
+
+            defer(self.ws, job_id)  # if this fails, a runner's sweep defers the queued row again
         LIVE.wake.set()
         return self.get(job_id)
 
@@ -228,11 +233,19 @@ class JobQueue:
         return directory
 
     # -- the worker side -------------------------------------------------------------------
-    def claim(self, worker: str, conn_source: sa.Engine | None = None) -> JobRecord | None:
-        """Take the oldest queued job for ``worker`` (``running``), or ``None``.
+    def claim(
+        self, worker: str, conn_source: sa.Engine | None = None, *, job_id: str | None = None
+    ) -> JobRecord | None:
+        """Take the oldest queued job (or the job ``job_id``, if still queued) for ``worker``
+        (now ``running``), or ``None``.
 
         ``conn_source`` is the engine to write with (the runner's quick one on SQLite).
         """
+        if job_id is not None:
+            # Wait for a lock on it (a cancel in progress) rather than skip it: no one else takes it.
+            return self._take(
+                worker, conn_source, sa.select(jobs.c.id).where(jobs.c.id == job_id), skip=False
+            )
         with self.ws.engine.connect() as conn:  # a cheap read first: no write lock when idle
             if (
                 conn.execute(
@@ -241,14 +254,16 @@ class JobQueue:
                 is None
             ):
                 return None
+        oldest = sa.select(jobs.c.id).order_by(jobs.c.created_at, jobs.c.id)
+        return self._take(worker, conn_source, oldest, skip=True)
+
+    def _take(
+        self, worker: str, conn_source: sa.Engine | None, query: sa.Select[Any], *, skip: bool
+    ) -> JobRecord | None:
         now = clock.now_iso()
         with writer(conn_source or self.ws.engine).begin() as conn:
             job_id = conn.execute(
-                sa.select(jobs.c.id)
-                .where(jobs.c.state == JobState.QUEUED.value)
-                .order_by(jobs.c.created_at, jobs.c.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
+                query.where(jobs.c.state == JobState.QUEUED.value).limit(1).with_for_update(skip_locked=skip)
             ).scalar_one_or_none()
             if job_id is None:
                 return None
@@ -367,6 +382,18 @@ class JobQueue:
                 if owned:
                     remove_owned(owned)
         return failed
+
+    def queued_before(self, seconds: float) -> builtins.list[str]:
+        """Ids of jobs still queued that were submitted more than ``seconds`` ago."""
+        cutoff = clock.format_ts(clock.now() - timedelta(seconds=seconds))
+        with self.ws.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    sa.select(jobs.c.id).where(
+                        jobs.c.state == JobState.QUEUED.value, jobs.c.created_at < cutoff
+                    )
+                ).scalars()
+            )
 
     def sweep_spool(self) -> builtins.list[Path]:
         """Remove spool files that no queued or running job owns and that are over an hour old."""

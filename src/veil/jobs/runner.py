@@ -10,9 +10,11 @@ interruption leaves, :attr:`~veil.jobs.kind.JobKind.interrupted`).
 SQLite serves one process: its write lock is held by a job's transaction (an ingest is one)
 until it ends, so progress and heartbeats are written by the heartbeat thread with a short
 busy timeout, skipped while the store is busy, and kept meanwhile in :data:`~veil.jobs.live.LIVE`
-for the server's own reads. On PostgreSQL several processes run runners side by side:
-claims lock rows (``FOR UPDATE SKIP LOCKED``) so no job runs twice, and each runner also
-fails jobs whose worker stopped sending heartbeats.
+for the server's own reads. On PostgreSQL several processes run runners side by side, and
+procrastinate is the queue (:mod:`veil.jobs.pgqueue`): each runner runs a procrastinate
+worker instead of polling threads, and procrastinate hands each job to one of them; each
+runner also fails jobs whose worker stopped sending heartbeats. :meth:`Runner.run_pending`
+(tests, one-off runs) claims queued rows directly on either store.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from veil.jobs.registry import resolve
 from veil.schema import jobs
 
 if TYPE_CHECKING:
+    from veil.jobs.pgqueue import PgWorker
     from veil.workspace import Workspace
 
 __all__ = ["CANCELLED_MESSAGE", "FAILED_MESSAGE", "CancelRequested", "Runner"]
@@ -75,6 +78,7 @@ class Runner:
         self._running: set[str] = set()
         self._lock = threading.Lock()
         self._quick: sa.Engine | None = None
+        self._pg: PgWorker | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> list[str]:
@@ -84,10 +88,23 @@ class Runner:
         failed = self.queue.recover(stale_after_s=self.stale_after_s)
         self.queue.sweep_spool()
         self._stop.clear()
-        for i in range(self.threads):
-            t = threading.Thread(target=self._work, name=f"veil-job-{i}", daemon=True)
-            t.start()
-            self._threads.append(t)
+        if is_sqlite(self.ws.engine):
+            for i in range(self.threads):
+                t = threading.Thread(target=self._work, name=f"veil-job-{i}", daemon=True)
+                t.start()
+                self._threads.append(t)
+        else:  # procrastinate hands this process the jobs it is to run (veil.jobs.pgqueue)
+            from veil.jobs.pgqueue import PgWorker
+
+            self._pg = PgWorker(
+                self.ws,
+                self._run_one,
+                concurrency=self.threads,
+                name=self.worker,
+                stalled_after_s=self.stale_after_s,
+            )
+            self._pg.start()
+            self._redefer()
         beat = threading.Thread(target=self._beat, name="veil-job-heartbeat", daemon=True)
         beat.start()
         self._threads.append(beat)
@@ -107,6 +124,10 @@ class Runner:
             for job_id in running:
                 LIVE.request_cancel(job_id)
         deadline = time.monotonic() + timeout
+        if self._pg is not None:
+            self._pg.stop(timeout)
+            if not self._pg.alive():
+                self._pg = None
         for t in self._threads:
             t.join(max(0.0, deadline - time.monotonic()))
         self._threads = [t for t in self._threads if t.is_alive()]
@@ -160,6 +181,20 @@ class Runner:
                 continue
             self._execute(record)
 
+    def _run_one(self, job_id: str) -> None:
+        """Run the job ``job_id`` if it is still queued (procrastinate's task on PostgreSQL)."""
+        record = self.queue.claim(self.worker, self._quick_engine(), job_id=job_id)
+        if record is not None:
+            self._execute(record)
+
+    def _redefer(self) -> None:
+        """PostgreSQL: defer again the jobs queued a while ago (a defer that failed after the
+        row was written); procrastinate's queueing lock and the claim keep each run single."""
+        from veil.jobs.pgqueue import defer
+
+        for job_id in self.queue.queued_before(self.stale_after_s):
+            defer(self.ws, job_id)
+
     def _beat(self) -> None:
         last_sweep = time.monotonic()
         while not self._stop.wait(self.heartbeat_s):
@@ -179,6 +214,8 @@ class Runner:
                 last_sweep = time.monotonic()
                 with contextlib.suppress(sa.exc.OperationalError, VeilError):  # the next sweep retries
                     self.queue.recover(stale_after_s=self.stale_after_s)
+                    if self._pg is not None:
+                        self._redefer()
 
     # -- one job ---------------------------------------------------------------------------
     def _progress(self, job_id: str) -> Any:

@@ -1,5 +1,9 @@
 """Durable background jobs (veil.jobs): one row per job, its state, progress and outcome.
 
+On PostgreSQL also procrastinate's schema: the queue several server processes share
+(veil.jobs.pgqueue), as the installed procrastinate defines it (``SchemaManager.get_schema``),
+in this revision's transaction.
+
 Revision ID: d0004
 Revises: d0003
 """
@@ -8,6 +12,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from veil.errors import MissingDependencyError
 
 revision = "d0004"
 down_revision: str | None = "d0003"
@@ -41,3 +47,24 @@ def upgrade() -> None:
     op.create_index("ix_jobs_state_created", "jobs", ["state", "created_at", "id"])
     op.create_index("ix_jobs_actor_created", "jobs", ["actor", "created_at", "id"])
     op.create_index("ix_jobs_created", "jobs", ["created_at", "id"])
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        _procrastinate_schema(bind)
+
+
+def _procrastinate_schema(bind: sa.Connection) -> None:
+    try:
+        from procrastinate.schema import SchemaManager
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError(
+            "a PostgreSQL data store needs procrastinate for its job queue: pip install 'veil[postgres]'"
+        ) from exc
+    if bind.exec_driver_sql("SELECT to_regclass('procrastinate_jobs')").scalar() is not None:
+        return  # the database holds procrastinate's schema already (made by it, or by an earlier try)
+    # The driver's own cursor, without parameters: the SQL holds '%' that a parameter pass
+    # would read as placeholders, and several statements.
+    cursor = bind.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(SchemaManager.get_schema())
+    finally:
+        cursor.close()
