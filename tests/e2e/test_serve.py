@@ -9,6 +9,7 @@ import contextlib
 import json
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
@@ -29,7 +30,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(ws: Path, *args: str, host: str = "127.0.0.1") -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serving(
+    ws: Path, *args: str, host: str = "127.0.0.1", scheme: str = "http", verify: ssl.SSLContext | bool = True
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``veil serve`` on a free port; yields its base URL once it answers, stops it after."""
     port = _free_port()
     proc = subprocess.Popen(
@@ -40,7 +43,7 @@ def serving(ws: Path, *args: str, host: str = "127.0.0.1") -> Iterator[tuple[str
         text=True,
         stdin=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"{scheme}://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -48,7 +51,7 @@ def serving(ws: Path, *args: str, host: str = "127.0.0.1") -> Iterator[tuple[str
                 out, err = proc.communicate()
                 pytest.fail(f"veil serve exited {proc.returncode}:\n{out}\n{err}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/v1/openapi.json", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/v1/openapi.json", timeout=2, verify=verify).status_code == 200:
                     break
             if time.monotonic() > deadline:
                 pytest.fail("veil serve did not answer in time")
@@ -245,3 +248,61 @@ def test_keys_and_users_cli(tmp_path: Path) -> None:
     assert {"user.add", "apikey.create", "user.disable", "apikey.revoke"} <= set(actions)
     veil("keys", "status", ws=ws)  # the KEK commands still work
     veil("keys", "rotate", ws=ws)
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM files)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    key_file.chmod(0o600)
+    return cert_file, key_file
+
+
+def test_serve_over_tls_sends_hsts(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    veil("init", ws=ws)
+    key = _key(ws, "--role", "auditor")["key"]
+    cert, private = _self_signed(tmp_path)
+    args = ("--ssl-certfile", str(cert), "--ssl-keyfile", str(private))
+    trust = ssl.create_default_context(cafile=str(cert))
+    with serving(ws, *args, host="0.0.0.0", scheme="https", verify=trust) as (base, proc):
+        r = httpx.get(f"{base}/v1/purposes", headers={"Authorization": f"Bearer {key}"}, verify=trust)
+        assert r.status_code == 200
+        assert r.headers["strict-transport-security"].startswith("max-age=")
+        with pytest.raises(httpx.HTTPError):
+            httpx.get(base.replace("https:", "http:") + "/v1/purposes", timeout=5)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    assert "without TLS" not in err  # TLS off loopback: no warning
+    refused = veil("serve", "--ssl-certfile", str(cert), ws=ws, check=False)
+    assert refused.returncode == 2 and "both" in refused.stderr

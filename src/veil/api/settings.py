@@ -21,7 +21,7 @@ purposes_claim = "veil_purposes"                 # optional: an analyst's grante
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ class ServiceSettings:
     oidc: OidcSettings | None = None
     #: set by ``veil serve`` when it serves TLS itself (HSTS is sent then)
     tls: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 1 <= self.token_minutes <= 15:
