@@ -109,6 +109,9 @@ def test_overdue_and_pages(api: ApiEnv) -> None:
         "/v1/requests", json={"subject": "z", "type": "access", "received_at": "2026-01-01T00:00:00"}
     )
     assert naive.status_code == 422
+    for edge in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1900-01-01T00:00:00Z"):
+        r = dpo.post("/v1/requests", json={"subject": "z", "type": "access", "received_at": edge})
+        assert r.status_code == 400 and r.json()["code"] == "input_error", (edge, r.text)
     future = (clock.now() + timedelta(days=3)).isoformat()
     assert (
         dpo.post("/v1/requests", json={"subject": "z", "type": "access", "received_at": future}).status_code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -77,6 +77,15 @@ def test_bad_input_is_refused(ws: Workspace) -> None:
         reg.create(type="access", regime="gdpr")
     with pytest.raises(InputError, match="future"):
         reg.create(subject_id="a", type="access", regime="gdpr", received_at=clock.now() + timedelta(days=1))
+    with pytest.raises(InputError, match="before 1970"):
+        reg.create(
+            subject_id="a", type="access", regime="gdpr", received_at=datetime(1969, 12, 31, tzinfo=UTC)
+        )
+    far = timezone(timedelta(hours=14))
+    with pytest.raises(InputError, match="out of range"):
+        reg.create(subject_id="a", type="access", regime="gdpr", received_at=datetime(1, 1, 1, tzinfo=far))
+    with pytest.raises(InputError, match="future"):
+        reg.create(subject_id="a", type="access", regime="gdpr", received_at=datetime.max.replace(tzinfo=UTC))
     with pytest.raises(InputError, match="time zone"):
         reg.create(subject_id="a", type="access", regime="gdpr", received_at=datetime(2026, 1, 1))
 

@@ -30,7 +30,7 @@ import builtins
 import json
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,8 @@ __all__ = [
 MAX_PAGE = 500
 #: How far in the future a stated time of receipt may lie (clock skew between machines).
 MAX_FUTURE = timedelta(minutes=5)
+#: The earliest year a request may be recorded as received in.
+EARLIEST_YEAR = 1970
 
 
 class RequestType(StrEnum):
@@ -360,12 +362,17 @@ class RequestRegistry:
         law = _choice(Regime, str(regime), "regime")
         who = pseudonym if pseudonym is not None else self.ws.pseudonymize(subject_id or "")
         now = clock.now()
-        received = received_at or now
-        if received.tzinfo is None:
+        if received_at is not None and received_at.tzinfo is None:
             raise InputError("the time of receipt needs a time zone (or give a date)")
+        try:
+            received = (received_at or now).astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise InputError("the time of receipt is out of range") from None
         if received - now > MAX_FUTURE:
             raise InputError("the time of receipt lies in the future")
-        clocks = deadlines(law, clock.parse_ts(clock.format_ts(received)).date())
+        if received.year < EARLIEST_YEAR:
+            raise InputError(f"the time of receipt lies before {EARLIEST_YEAR}")
+        clocks = deadlines(law, received.date())
         rid = uuid.uuid4().hex
         by = actor or self.ws.actor
         now_iso = clock.format_ts(now)

@@ -221,13 +221,12 @@ def create_request(
     actor: Annotated[Actor, Depends(require("requests:write"))],
     ws: Annotated[Workspace, Depends(workspace)],
 ) -> RequestOut:
-    received = body.received_at.astimezone(UTC) if body.received_at is not None else None
     return _out(
         RequestRegistry(ws).create(
             subject_id=body.subject,
             type=body.type,
             regime=body.regime,
-            received_at=received,
+            received_at=body.received_at,
             actor=actor.label,
         )
     )
