@@ -97,6 +97,10 @@ COMMANDS: dict[str, Entry] = {
     "dataset": Entry("dataset", "Datasets under Veil's control."),
     "consent": Entry("consent", "The consent ledger: grants and withdrawals by purpose."),
     "subject": Entry("subject", "Data subject rights: access (Art. 15/20) and erasure (Art. 17)."),
+    "request": Entry(
+        "request", "Data-subject requests (GDPR Arts. 15-22, CCPA): states, statutory clocks, fulfilment."
+    ),
+    "receipt": Entry("receipt", "Signed erasure receipts: verify one, print the public key."),
     "retention": Entry("retention", "Storage limitation: erase data whose retention has passed."),
     "audit": Entry("audit", "The tamper-evident audit log."),
     "keys": Entry("keys", "Key-encryption keys and per-subject data keys; API keys of the HTTP service."),
