@@ -227,3 +227,14 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+def test_an_ingest_that_committed_before_its_worker_died_says_so(ws: Workspace, patients_csv: Path) -> None:
+    queue = JobQueue(ws)
+    rec = queue.submit("ingest", {"file": str(patients_csv), "dataset": "patients"}, "s")
+    _set_running(ws, rec.id, "gone.example:1", clock.now_iso())
+    ingest_file(ws, patients_csv, "patients", "patient_id")  # the work committed; the record did not
+    assert queue.recover(stale_after_s=0) == [rec.id]
+    message = queue.get(rec.id).error_message or ""
+    assert message.startswith("interrupted by a server restart after the ingest committed (audit entry ")
+    assert message.endswith("its result was not recorded")
