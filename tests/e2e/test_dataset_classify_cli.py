@@ -13,7 +13,9 @@ def test_classify_overrides_and_refuses_unsealing(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     veil_json("init", ws=ws)
     src = write_csv(tmp_path / "patients.csv", 30)
-    veil("ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", "--no-pii-scan", ws=ws)
+    veil(
+        "ingest", str(src), "--dataset", "patients", "--subject-column", "patient_id", "--no-pii-scan", ws=ws
+    )
     change = veil_json("dataset", "classify", "patients", "zip", "sensitive", "--reason", "ticket 7", ws=ws)
     assert (change["previous"], change["column"]["category"]) == ("quasi_identifier", "sensitive")
     shown = veil_json("dataset", "show", "patients", ws=ws)

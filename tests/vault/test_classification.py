@@ -47,7 +47,12 @@ def test_a_clear_column_changes_clear_category_with_evidence_and_audit(patients:
     assert _stored(patients, "zip") == values
     entry = patients.audit.entries(action="dataset.classify")[-1]
     assert entry.seq == change.audit_seq
-    assert entry.details == {"column": "zip", "from": "quasi_identifier", "to": "sensitive", "sealed_values": False}
+    assert entry.details == {
+        "column": "zip",
+        "from": "quasi_identifier",
+        "to": "sensitive",
+        "sealed_values": False,
+    }
 
 
 def test_a_clear_column_made_identifier_is_sealed_in_place(patients: Workspace) -> None:
@@ -65,7 +70,9 @@ def test_a_clear_column_made_identifier_is_sealed_in_place(patients: Workspace) 
 def test_a_sealed_column_never_becomes_clear(patients: Workspace) -> None:
     with pytest.raises(ConflictError, match="sealed"):
         override_category(patients, "patients", "email", ColumnCategory.OTHER)
-    assert DatasetCatalog(patients).get("patients").column("email").category is ColumnCategory.DIRECT_IDENTIFIER
+    assert (
+        DatasetCatalog(patients).get("patients").column("email").category is ColumnCategory.DIRECT_IDENTIFIER
+    )
     change = override_category(patients, "patients", "email", ColumnCategory.FREE_TEXT)
     assert change.column.category is ColumnCategory.FREE_TEXT and not change.sealed_values
 
@@ -80,3 +87,17 @@ def test_refusals_and_no_op(patients: Workspace) -> None:
     seq = patients.audit.entries()[-1].seq
     same = override_category(patients, "patients", "zip", ColumnCategory.QUASI_IDENTIFIER)
     assert same.audit_seq is None and patients.audit.entries()[-1].seq == seq
+
+
+def test_sealing_override_on_postgresql(pg_ws: Workspace, patients_csv: Path) -> None:
+    Ingestor(pg_ws).run(patients_csv, "patients", "patient_id")
+    ds = DatasetCatalog(pg_ws).get("patients")
+    with pg_ws.engine.connect() as conn:
+        plain = {str(v) for v in conn.execute(sa.select(ds.table.c[ds.column("zip").sql_name])).scalars()}
+    change = override_category(pg_ws, "patients", "zip", ColumnCategory.DIRECT_IDENTIFIER)
+    assert change.sealed_values and change.column.dtype is DType.SEALED
+    ds = DatasetCatalog(pg_ws).get("patients")
+    with pg_ws.engine.connect() as conn:
+        stored = list(conn.execute(sa.select(ds.table.c[ds.column("zip").sql_name])).scalars())
+    assert stored and all(isinstance(v, bytes) for v in stored)
+    assert str(export_subject(pg_ws, "P0000001").datasets["patients"][0]["zip"]) in plain

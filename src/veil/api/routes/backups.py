@@ -10,6 +10,7 @@ since, and keeps the audit log and privacy budget.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -84,7 +85,7 @@ def create(
 ) -> BackupOut:
     result = BackupFolder.configured(ws.root).create(ws)
     return BackupOut(
-        name=result.path.rsplit("/", 1)[-1],
+        name=Path(result.path).name,
         created_at=result.created_at,
         backup_id=result.backup_id,
         bytes=result.bytes,
