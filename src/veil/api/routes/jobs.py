@@ -3,7 +3,8 @@
 Long work (ingest, training, synthesis, retention) is submitted by its own route through
 :class:`veil.jobs.JobQueue`, which answers ``202`` with :class:`JobOut` (``JobOut.of(record)``);
 these routes read Veil's ``jobs`` table. A caller sees and cancels its own jobs (the job's
-actor is the caller's ``Actor.label``); ``admin`` and ``dpo`` see and cancel every job. Another caller's job is "not found" (404), never "forbidden".
+actor is the caller's ``Actor.label``); ``admin`` and ``dpo`` see and cancel every job.
+Another caller's job is "not found" (404), never "forbidden".
 """
 
 from __future__ import annotations
