@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.api import ApiEnv
+from tests.support.api import ApiEnv, close_env, make_env
 from tests.support.patients_api import grant, ingest_patients, release, released_rows
 
 from veil.consent.purpose import PurposeRegistry
+from veil.workspace import Workspace
 
 
 def test_analyst_gets_only_consenting_subjects_pseudonymised(api: ApiEnv, tmp_path: Path) -> None:
@@ -65,3 +66,20 @@ def test_columns_and_refusals(api: ApiEnv, tmp_path: Path) -> None:
     assert api.clients["analyst"].get("/v1/releases/patients").status_code == 422  # no purpose
     extra = release(api.clients["analyst"], role="admin")
     assert extra.status_code == 422
+
+
+def test_the_same_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    root = tmp_path / "pg"
+    Workspace.init(root, database_url=postgres_url).close()
+    env = make_env(root)
+    try:
+        people = ingest_patients(env, tmp_path, 6)
+        grant(env, people[:3])
+        first = {row["pseudonym"] for row in released_rows(release(env.clients["analyst"]))}
+        assert first == {env.ws.pseudonymize(p.patient_id) for p in people[:3]}
+        body = {"subject": people[1].patient_id, "purpose": "research"}
+        assert env.clients["dpo"].post("/v1/consent/withdrawals", json=body).status_code == 201
+        after = {row["pseudonym"] for row in released_rows(release(env.clients["analyst"]))}
+        assert after == first - {env.ws.pseudonymize(people[1].patient_id)}
+    finally:
+        close_env(env)
