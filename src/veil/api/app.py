@@ -24,7 +24,7 @@ from veil import __version__
 from veil.api import problems
 from veil.api.middleware import AuditMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
 from veil.api.routes import ROUTERS
-from veil.api.security import AUTHENTICATED, SCOPE_ATTR, Authenticator
+from veil.api.security import AUTHENTICATED, SCOPE_ATTR, Authenticator, RequestAuditLog
 from veil.api.settings import ServiceSettings
 from veil.jobs import Runner
 from veil.workspace import Workspace
@@ -79,6 +79,8 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
     """The service over the workspace at ``root`` (opened now, closed at shutdown)."""
     settings = settings if settings is not None else ServiceSettings.load(root)
     ws = Workspace.open(root)
+    # library calls made for a request audit-log the request's caller
+    ws.audit = RequestAuditLog(ws.engine, ws.keystore, ws.actor)
     try:
         authenticator = Authenticator(ws, settings)
     except BaseException:

@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import jwt
 from fastapi import Request
+from sqlalchemy.engine import Engine
 
 from veil.api.ratelimit import RateLimiter
 from veil.api.roles import matrix
+from veil.audit.log import AuditLog
+from veil.crypto.keystore import KeyStore
 from veil.errors import AuthenticationError, PermissionDeniedError, PurposeNotGrantedError
 from veil.identity.keys import PREFIX, ApiKey, ApiKeys
 from veil.identity.oidc import OidcVerifier
@@ -41,6 +44,7 @@ __all__ = [
     "Actor",
     "Authenticator",
     "CallRecord",
+    "RequestAuditLog",
     "current_call",
     "require",
 ]
@@ -168,3 +172,25 @@ def require(scope: str) -> Callable[[Request], Actor]:
     setattr(dependency, SCOPE_ATTR, scope)
     dependency.__name__ = f"require_{scope.replace(':', '_')}"
     return dependency
+
+
+class RequestAuditLog(AuditLog):
+    """The workspace's audit log as the service uses it: an entry a route's library call
+    appends names the request's caller (``api_key:<id>``, ``token:<id>``, ``oidc:<sub>``), not
+    the account the server runs as (which names work outside requests: start-up, jobs run by
+    a worker thread)."""
+
+    def __init__(self, engine: Engine, keystore: KeyStore, actor: str) -> None:
+        self._service_actor = actor
+        super().__init__(engine, keystore, actor)
+
+    @property
+    def actor(self) -> str:
+        record = current_call.get(None)
+        if record is not None and record.actor is not None:
+            return record.actor.label
+        return self._service_actor
+
+    @actor.setter
+    def actor(self, value: str) -> None:
+        self._service_actor = value
