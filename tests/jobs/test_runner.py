@@ -44,6 +44,12 @@ def test_kinds() -> Iterator[None]:
     def bug(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
         raise RuntimeError("value 555-0100 of Jane Roe broke it")
 
+    @register("test.db")
+    def db(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
+        with ws.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT * FROM no_such_table WHERE secret = 'Jane Roe'")
+        return {}
+
     @register("test.wait")
     def wait(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
         for i in range(2000):
@@ -66,7 +72,7 @@ def test_kinds() -> Iterator[None]:
 
     STEPS.clear()
     yield
-    for name in ("test.count", "test.veil_error", "test.bug", "test.wait", "test.slow_ingest"):
+    for name in ("test.count", "test.veil_error", "test.bug", "test.db", "test.wait", "test.slow_ingest"):
         unregister(name)
 
 
@@ -95,8 +101,11 @@ def test_failures_record_the_code_and_never_the_text_of_other_errors(ws: Workspa
     queue = JobQueue(ws)
     a = queue.submit("test.veil_error", {}, "alice")
     b = queue.submit("test.bug", {}, "alice")
+    c = queue.submit("test.db", {}, "alice")
     Runner(ws).run_pending()
-    ra, rb = queue.get(a.id), queue.get(b.id)
+    ra, rb, rc = queue.get(a.id), queue.get(b.id), queue.get(c.id)
+    assert (rc.state, rc.error_code) == (JobState.FAILED, "database_error")
+    assert "Jane" not in (rc.error_message or "") and "no_such_table" not in (rc.error_message or "")
     assert (ra.state, ra.error_code, ra.error_message) == (
         JobState.FAILED,
         "input_error",

@@ -42,28 +42,33 @@ if TYPE_CHECKING:
     from veil.jobs.pgqueue import PgWorker
     from veil.workspace import Workspace
 
-__all__ = ["CANCELLED_MESSAGE", "FAILED_MESSAGE", "CancelRequested", "Runner"]
+__all__ = ["CANCELLED_MESSAGE", "DATABASE_MESSAGE", "FAILED_MESSAGE", "CancelRequested", "Runner"]
 
 logger = logging.getLogger(__name__)
 
 #: What a job that stopped because its cancellation was asked for records.
 CANCELLED_MESSAGE = "cancelled on request at a progress report; nothing of it was applied"
+#: What a job the data store failed records (its message could quote a statement's values).
+DATABASE_MESSAGE = "the data store reported an error (locked, unreachable or full); submit the job again"
 #: What a job that failed with anything but a VeilError records (its text could quote personal data).
 FAILED_MESSAGE = "the job failed unexpectedly; the cause is not recorded, as it could quote personal data"
 
 
 class Runner:
-    """Runs the queued jobs of ``ws`` in ``threads`` worker threads (see the module docstring)."""
+    """Runs the queued jobs of ``ws`` in ``threads`` worker threads (default: one on SQLite, whose
+    one writer would make a second job wait for the first's lock; two on PostgreSQL)."""
 
     def __init__(
         self,
         ws: Workspace,
         *,
-        threads: int = 2,
+        threads: int | None = None,
         poll_s: float = 0.5,
         heartbeat_s: float = 2.0,
         stale_after_s: float = 60.0,
     ) -> None:
+        if threads is None:  # SQLite has one writer: a second job would only wait for the first's lock
+            threads = 1 if is_sqlite(ws.engine) else 2
         if threads < 1:
             raise ValueError("a runner needs at least one thread")
         self.ws = ws
@@ -252,6 +257,9 @@ class Runner:
             state, error = JobState.CANCELLED, ("cancelled", CANCELLED_MESSAGE)
         except VeilError as exc:
             state, error = JobState.FAILED, (exc.code, exc.message)
+        except sa.exc.DBAPIError as exc:
+            logger.error("job %s (%s) failed: %s", record.id, record.kind, type(exc.orig).__name__)
+            state, error = JobState.FAILED, ("database_error", DATABASE_MESSAGE)
         except Exception as exc:
             logger.error("job %s (%s) failed: %s", record.id, record.kind, type(exc).__name__)
             state, error = JobState.FAILED, ("internal_error", FAILED_MESSAGE)
