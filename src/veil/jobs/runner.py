@@ -31,7 +31,7 @@ from sqlalchemy import event
 
 from veil.database import is_sqlite, make_engine, writer
 from veil.errors import VeilError
-from veil.jobs.kind import CancelRequested
+from veil.jobs.kind import CancelRequested, Progress
 from veil.jobs.live import LIVE
 from veil.jobs.queue import JobQueue, worker_id
 from veil.jobs.record import JobRecord, JobState
@@ -213,17 +213,17 @@ class Runner:
                             self.queue.report(conn, job_id, self.worker, live[0], live[1])
                     if running:
                         self.queue.heartbeat(conn, running, self.worker)
-            except sa.exc.OperationalError:
-                pass  # busy (SQLite): the next beat writes it
+            except sa.exc.DBAPIError:
+                pass  # busy (SQLite) or unreachable: the next beat writes it
             if time.monotonic() - last_sweep >= self.stale_after_s / 2:
                 last_sweep = time.monotonic()
-                with contextlib.suppress(sa.exc.OperationalError, VeilError):  # the next sweep retries
+                with contextlib.suppress(sa.exc.DBAPIError, VeilError):  # the next sweep retries
                     self.queue.recover(stale_after_s=self.stale_after_s)
                     if self._pg is not None:
                         self._redefer()
 
     # -- one job ---------------------------------------------------------------------------
-    def _progress(self, job_id: str) -> Any:
+    def _progress(self, job_id: str) -> Progress:
         last_check = [0.0]
 
         def progress(done: int, total: int | None) -> None:
@@ -272,4 +272,8 @@ class Runner:
         if state is JobState.SUCCEEDED:
             total = live[1] if live is not None and live[1] is not None else 1
             progress = (total, total)
-        self.queue.finish(record.id, self.worker, state, result=result, error=error, progress=progress)
+        try:
+            self.queue.finish(record.id, self.worker, state, result=result, error=error, progress=progress)
+        except (VeilError, sa.exc.DBAPIError) as exc:  # the store stayed busy or went away
+            # The row stays "running": the next start (or another runner's sweep) fails it.
+            logger.error("job %s: its outcome was not recorded (%s)", record.id, type(exc).__name__)
