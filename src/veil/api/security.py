@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import jwt
 from fastapi import Request
@@ -96,7 +96,6 @@ class CallRecord:
     actor: Actor | None = None
     purpose: str | None = None
     scope: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 #: The record of the request being handled (set by the audit middleware; a mutable object, so
@@ -144,7 +143,8 @@ class Authenticator:
         except AuthenticationError:
             self.failures.hit(f"client:{client}")
             raise
-        self.per_actor.hit(actor.label)
+        # a key and the tokens made from it share one bucket
+        self.per_actor.hit(actor.label if actor.kind == "oidc" else f"key:{actor.id}")
         return actor
 
 

@@ -82,3 +82,11 @@ def test_failed_authentications_are_limited_per_client(small: ApiEnv) -> None:
     codes = [guesser.get("/v1/purposes").status_code for _ in range(12)]
     assert codes[:10] == [401] * 10 and codes[-1] == 429
     assert small.clients["auditor"].get("/v1/purposes").status_code == 200
+
+
+def test_a_key_and_its_tokens_share_one_rate_limit(small: ApiEnv) -> None:
+    token = small.clients["steward"].post("/v1/auth/token").json()["access_token"]  # 1
+    by_token = small.client(token)
+    assert [by_token.get("/v1/purposes").status_code for _ in range(19)] == [200] * 19  # 20
+    assert small.clients["steward"].get("/v1/purposes").status_code == 429
+    assert by_token.get("/v1/purposes").status_code == 429
