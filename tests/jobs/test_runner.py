@@ -162,6 +162,26 @@ def test_retention_job_runs_the_library_function(ws: Workspace, patients_csv: Pa
     )
 
 
+def test_a_retention_job_that_erases_keeps_no_pseudonym_in_its_record(
+    ws: Workspace, patients_csv: Path
+) -> None:
+    ingest_file(ws, patients_csv, "patients", "patient_id")
+    PurposeRegistry(ws).add("care", basis="consent", retention_days=1)  # nobody consented
+    with ws.engine.connect() as conn:
+        pseudonyms = list(conn.execute(sa.select(subjects.c.pseudonym)).scalars())
+    queue = JobQueue(ws)
+    rec = queue.submit("retention", {"as_of": "2099-01-01", "grace_days": 0}, "dpo-1")
+    Runner(ws).run_pending()
+    done = queue.get(rec.id)
+    assert done.state is JobState.SUCCEEDED, done.to_dict()
+    assert done.result is not None and done.result["erased"] == 200
+    assert "expired_pseudonyms" not in done.result
+    with ws.engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(sa.select(jobs)).all() for v in row)
+        assert conn.execute(sa.select(sa.func.count()).select_from(subjects)).scalar_one() == 0
+    assert not any(p in stored for p in pseudonyms)
+
+
 def test_cancel_a_running_job_stops_it_at_its_next_report(ws: Workspace) -> None:
     queue = JobQueue(ws)
     with Runner(ws, threads=1, poll_s=0.05):

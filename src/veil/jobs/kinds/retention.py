@@ -1,4 +1,5 @@
-"""Retention as a job: what ``veil retention enforce`` does (see veil.rights.retention).
+"""Retention as a job: what ``veil retention enforce`` does (see veil.rights.retention), its
+result without the erased subjects' pseudonyms.
 
 An erasure is not all-or-nothing: keys go first, then each store forgets the subjects, and
 what a kill interrupts the next ``Workspace.open`` finishes. So an interrupted retention job
@@ -60,8 +61,11 @@ def _run(ws: Workspace, params: Mapping[str, Any], progress: Progress) -> dict[s
     p = RetentionParams.parse(params)
     progress(0, 1)  # the one point where a cancellation stops it: before anything ran
     grace = DEFAULT_GRACE_DAYS if p.grace_days is None else p.grace_days
-    result = enforce_retention(ws, dry_run=p.dry_run, as_of=p.when(), grace_days=grace)
-    return result.to_dict()
+    result = enforce_retention(ws, dry_run=p.dry_run, as_of=p.when(), grace_days=grace).to_dict()
+    # The erased subjects' pseudonyms stay out of the job's record (which no erasure purges and the
+    # API shows): their count is the result, as in the audit log.
+    del result["expired_pseudonyms"]
+    return result
 
 
 def _check(params: Mapping[str, Any]) -> dict[str, Any]:
