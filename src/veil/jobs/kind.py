@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from veil.workspace import Workspace
 
 __all__ = [
+    "DEFAULT_CANCELLED",
     "DEFAULT_INTERRUPTED",
     "CancelRequested",
     "CommitProbe",
@@ -50,6 +51,9 @@ ParamCheck = Callable[[Mapping[str, Any]], dict[str, Any]]
 #: (found e.g. by its audit entry) before the worker could record the result; None when not.
 CommitProbe = Callable[["Workspace", "JobRecord"], str | None]
 
+#: What a job stopped by a cancellation records, unless its kind says more.
+DEFAULT_CANCELLED = "cancelled on request at a progress report; nothing of it was applied"
+
 #: What a job left ``running`` by a dead worker is failed with, unless its kind says more.
 DEFAULT_INTERRUPTED = "interrupted by a server restart; nothing of it was applied"
 
@@ -70,3 +74,5 @@ class JobKind:
     interrupted: str = DEFAULT_INTERRUPTED
     check: ParamCheck | None = None
     committed: CommitProbe | None = None
+    #: what a cancellation at one of its progress reports leaves (true of every report it makes)
+    cancelled: str = DEFAULT_CANCELLED

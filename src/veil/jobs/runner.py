@@ -31,7 +31,7 @@ from sqlalchemy import event
 
 from veil.database import is_sqlite, make_engine, writer
 from veil.errors import VeilError
-from veil.jobs.kind import CancelRequested, Progress
+from veil.jobs.kind import DEFAULT_CANCELLED, CancelRequested, Progress
 from veil.jobs.live import LIVE
 from veil.jobs.queue import JobQueue, worker_id
 from veil.jobs.record import JobRecord, JobState
@@ -42,12 +42,10 @@ if TYPE_CHECKING:
     from veil.jobs.pgqueue import PgWorker
     from veil.workspace import Workspace
 
-__all__ = ["CANCELLED_MESSAGE", "DATABASE_MESSAGE", "FAILED_MESSAGE", "CancelRequested", "Runner"]
+__all__ = ["DATABASE_MESSAGE", "FAILED_MESSAGE", "CancelRequested", "Runner"]
 
 logger = logging.getLogger(__name__)
 
-#: What a job that stopped because its cancellation was asked for records.
-CANCELLED_MESSAGE = "cancelled on request at a progress report; nothing of it was applied"
 #: What a job the data store failed records (its message could quote a statement's values).
 DATABASE_MESSAGE = "the data store reported an error (locked, unreachable or full); submit the job again"
 #: What a job that failed with anything but a VeilError records (its text could quote personal data).
@@ -247,14 +245,16 @@ class Runner:
             self._running.add(record.id)
         result: dict[str, Any] | None = None
         error: tuple[str, str] | None = None
+        cancelled = DEFAULT_CANCELLED
         try:
             kind = resolve(record.kind)
+            cancelled = kind.cancelled
             out = kind.fn(self.ws, record.params, self._progress(record.id))
             if not isinstance(out, Mapping):
                 raise TypeError("a job function must return a mapping")
             result, state = dict(out), JobState.SUCCEEDED
         except CancelRequested:
-            state, error = JobState.CANCELLED, ("cancelled", CANCELLED_MESSAGE)
+            state, error = JobState.CANCELLED, ("cancelled", cancelled)
         except VeilError as exc:
             state, error = JobState.FAILED, (exc.code, exc.message)
         except sa.exc.DBAPIError as exc:

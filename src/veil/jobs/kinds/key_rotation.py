@@ -40,4 +40,8 @@ KEY_ROTATION = JobKind(
         "new KEK): rotate again to finish the rotation"
     ),
     check=_check,
+    cancelled=(
+        "cancelled on request between two batches; every data key is still readable (under the old or "
+        "the new KEK): rotate again to finish the rotation"
+    ),
 )
