@@ -29,12 +29,12 @@ the parameters::
                  actor.label, owned_file=path)             # deleted when the job ends, however it ends
 
 Kinds (:mod:`veil.jobs.kinds`): ``ingest`` (IngestParams), ``training`` (TrainingParams),
-``synthesis`` (SynthesisParams; ``out`` is an absolute server path the route chooses) and
-``retention`` (RetentionParams). More kinds: ``@register("name")`` on ``fn(ws, params,
-progress) -> dict``; ``fn`` reports ``progress(done, total)``, which raises
-:class:`CancelRequested` (a BaseException) when a cancellation was asked for, so report only
-where stopping is safe (never after the work committed); ``interrupted=`` says what a kill
-leaves of its work.
+``synthesis`` (SynthesisParams; ``out`` is an absolute server path the route chooses),
+``retention`` (RetentionParams) and ``key_rotation`` (no parameters). More kinds:
+``@register("name")`` on ``fn(ws, params, progress) -> dict``; ``fn`` reports
+``progress(done, total)``, which raises :class:`CancelRequested` (a BaseException) when a
+cancellation was asked for, so report only where stopping is safe (never after the work
+committed); ``interrupted=`` says what a kill leaves of its work.
 
 The server runs :class:`Runner` (worker threads in its process) from ``Runner(ws).start()``
 — which first fails jobs dead workers left ``running``, with their kind's message ("interrupted
