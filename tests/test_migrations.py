@@ -139,6 +139,18 @@ def test_a_new_workspace_is_stamped_at_head_with_every_live_table(tmp_path: Path
         assert set(meta) == {"workspace_id"}  # the version table replaced schema_version
 
 
+def later_tables() -> list[str]:
+    """The tables the data store's revisions after the baseline make, read from their sources, in
+    reverse order (children before the tables they reference): no store from before schema
+    versions has them."""
+    return [
+        name
+        for path in sorted(DATA_CHAIN.locations[0].glob("d0*.py"), reverse=True)
+        if not path.name.startswith("d0001")
+        for name in reversed(re.findall(r'op\.create_table\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
+    ]
+
+
 def test_the_baseline_makes_exactly_the_tables_of_the_old_commit(tmp_path: Path) -> None:
     old_root, _ = unpack(tmp_path / "old")
     with Workspace.init(tmp_path / "new") as ws:
@@ -146,13 +158,7 @@ def test_the_baseline_makes_exactly_the_tables_of_the_old_commit(tmp_path: Path)
     old_data = columns(make_engine(f"sqlite:///{old_root / 'veil.db'}"))
     old_keys = columns(make_engine(f"sqlite:///{old_root / 'keys' / 'keystore.db'}"))
     old_data = {t: c for t, c in old_data.items() if not t.startswith("ds_")}
-    # the tables of the revisions after the baseline (read from their sources) are not the baseline's
-    later = {
-        name
-        for path in DATA_CHAIN.locations[0].glob("d0*.py")
-        if not path.name.startswith("d0001")
-        for name in re.findall(r'op\.create_table\(\s*"(\w+)"', path.read_text(encoding="utf-8"))
-    }
+    later = later_tables()
     assert {t: c for t, c in new_data.items() if t != DATA_CHAIN.version_table and t not in later} == old_data
     assert {t: c for t, c in new_keys.items() if t != KEYSTORE_CHAIN.version_table} == old_keys
 
@@ -362,7 +368,7 @@ def test_a_postgres_data_store_from_before_schema_versions_is_upgraded(
     # (they were made on first use), the old marker row.
     engine = make_engine(postgres_url)
     with engine.begin() as conn:
-        for name in (DATA_CHAIN.version_table, "pii_tokens", "pii_erased"):
+        for name in (DATA_CHAIN.version_table, "pii_tokens", "pii_erased", *later_tables()):
             conn.exec_driver_sql(f"DROP TABLE {name}")
         conn.exec_driver_sql("INSERT INTO veil_meta (key, value) VALUES ('schema_version', '1')")
     engine.dispose()
