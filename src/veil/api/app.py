@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import compile_path
 
 from veil import __version__
 from veil.api import problems
@@ -108,6 +109,7 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.state.workspace = ws
+    app.state.methods_of = lambda path: _methods_of(app, path)
     app.state.settings = settings
     app.state.authenticator = authenticator
     problems.install(app)
@@ -129,6 +131,15 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.tls)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _methods_of(app: FastAPI, path: str) -> list[str]:
+    """The methods the routes of ``path`` answer (for a 405's Allow header)."""
+    methods: set[str] = set()
+    for template, route in api_routes(app):
+        if compile_path(template)[0].match(path):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

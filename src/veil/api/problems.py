@@ -86,7 +86,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = {404: "no such route", 405: "method not allowed on this route"}.get(
         exc.status_code, str(exc.detail)
     )
-    return problem_response(request, exc.status_code, code, detail, dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path (the router names only its first route's)
+        methods = getattr(request.app.state, "methods_of", None)
+        if methods is not None:
+            headers["Allow"] = ", ".join(methods(request.url.path))
+    return problem_response(request, exc.status_code, code, detail, headers)
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -102,3 +102,10 @@ def test_a_database_failure_does_not_leak_sql_or_values(api: ApiEnv) -> None:
     r = api.clients["admin"].get("/v1/purposes/secret-name")
     assert r.status_code == 503 and r.json()["code"] == "database_error"
     assert "SELECT" not in r.text and "secret-name" not in r.json()["detail"]
+
+
+def test_a_wrong_method_is_a_405_naming_every_method_of_the_path(api: ApiEnv) -> None:
+    r = api.clients["admin"].delete("/v1/purposes")
+    assert r.status_code == 405 and r.headers["content-type"] == "application/problem+json"
+    assert r.headers["allow"] == "GET, POST"
+    assert api.clients["admin"].put("/v1/purposes/research").headers["allow"] == "GET"

@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from veil.api.routes.problem_docs import problems
 from veil.api.security import AUTHENTICATED, Actor, Authenticator, require
 from veil.errors import InputError
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=problems(400, 503))
 
 
 class WhoAmI(BaseModel):

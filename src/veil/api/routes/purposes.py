@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, paginate, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.consent.purpose import LawfulBasis, Purpose, PurposeRegistry
 from veil.vault.category import ColumnCategory
@@ -15,7 +16,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/purposes", tags=["purposes"])
+router = APIRouter(prefix="/purposes", tags=["purposes"], responses=problems(400, 404, 409, 503))
 
 Name = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_-]{0,63}$", description="Purpose name.")]
 
