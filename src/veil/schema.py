@@ -276,34 +276,6 @@ pii_erased = sa.Table(
     sa.Column("created_at", TS, nullable=False),
 )
 
-# -- background jobs (veil.jobs; revision d0004) ------------------------------------------
-#: One row per job: its kind, parameters (JSON naming files, datasets and purposes; never
-#: personal data), state, progress, outcome and the worker running it. Not part of backups.
-jobs = sa.Table(
-    "jobs",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("kind", sa.String(64), nullable=False),
-    sa.Column("params", sa.Text, nullable=False),  # canonical JSON object
-    sa.Column("state", sa.String(16), nullable=False),  # queued running succeeded failed cancelled
-    sa.Column("progress_done", sa.BigInteger, nullable=False),
-    sa.Column("progress_total", sa.BigInteger, nullable=True),
-    sa.Column("result", sa.Text, nullable=True),  # JSON
-    sa.Column("error_code", sa.String(64), nullable=True),
-    sa.Column("error_message", sa.Text, nullable=True),
-    sa.Column("actor", sa.String(128), nullable=False),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("started_at", TS, nullable=True),
-    sa.Column("finished_at", TS, nullable=True),
-    sa.Column("worker", sa.String(160), nullable=True),  # host:pid
-    sa.Column("heartbeat_at", TS, nullable=True),
-    sa.Column("cancel_requested", sa.Boolean, nullable=False),
-    sa.Column("owned_file", sa.Text, nullable=True),  # a 0600 spool file the job deletes when it ends
-    sa.Index("ix_jobs_state_created", "state", "created_at", "id"),
-    sa.Index("ix_jobs_actor_created", "actor", "created_at", "id"),
-    sa.Index("ix_jobs_created", "created_at", "id"),
-)
-
 # -- API identities (veil.identity; revision d0002) ---------------------------------------
 api_users = sa.Table(
     "api_users",
@@ -331,6 +303,34 @@ api_keys = sa.Table(
     sa.Column("last_used_at", TS, nullable=True),
     sa.Column("revoked_at", TS, nullable=True),
     sa.Index("ix_api_keys_user", "user_name"),
+)
+
+# -- background jobs (veil.jobs; revision d0004) ------------------------------------------
+#: One row per job: its kind, parameters (JSON naming files, datasets and purposes; never
+#: personal data), state, progress, outcome and the worker running it. Not part of backups.
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # canonical JSON object
+    sa.Column("state", sa.String(16), nullable=False),  # queued running succeeded failed cancelled
+    sa.Column("progress_done", sa.BigInteger, nullable=False),
+    sa.Column("progress_total", sa.BigInteger, nullable=True),
+    sa.Column("result", sa.Text, nullable=True),  # JSON
+    sa.Column("error_code", sa.String(64), nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("started_at", TS, nullable=True),
+    sa.Column("finished_at", TS, nullable=True),
+    sa.Column("worker", sa.String(160), nullable=True),  # host:pid
+    sa.Column("heartbeat_at", TS, nullable=True),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("owned_file", sa.Text, nullable=True),  # a 0600 spool file the job deletes when it ends
+    sa.Index("ix_jobs_state_created", "state", "created_at", "id"),
+    sa.Index("ix_jobs_actor_created", "actor", "created_at", "id"),
+    sa.Index("ix_jobs_created", "created_at", "id"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).
