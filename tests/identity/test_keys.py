@@ -136,8 +136,8 @@ def test_erasing_a_subject_deletes_their_own_keys_and_only_theirs(ws: Workspace)
     from veil.rights.erasure import erase_subject
 
     PurposeRegistry(ws).add("portal", "consent", 30)
-    for held in ("S-1", "S-2"):
-        ConsentLedger(ws).record(held, "portal", "grant")
+    for subject_id in ("S-1", "S-2"):
+        ConsentLedger(ws).record(subject_id, "portal", "grant")
     keys = ApiKeys(ws)
     erased = keys.create("subject", subject=ws.pseudonymize("S-1"))
     other = keys.create("subject", subject=ws.pseudonymize("S-2"))
