@@ -129,24 +129,3 @@ def test_users_hold_keys_and_disabling_a_user_refuses_them(ws: Workspace) -> Non
         keys.create("analyst", user="alice")
     actions = [e.action for e in ws.audit.entries()]
     assert {"user.add", "apikey.create", "user.disable"} <= set(actions)
-
-
-def test_erasing_a_subject_deletes_their_own_keys_and_only_theirs(ws: Workspace) -> None:
-    from veil.consent.ledger import ConsentLedger
-    from veil.rights.erasure import erase_subject
-
-    PurposeRegistry(ws).add("portal", "consent", 30)
-    for subject_id in ("S-1", "S-2"):
-        ConsentLedger(ws).record(subject_id, "portal", "grant")
-    keys = ApiKeys(ws)
-    erased = keys.create("subject", subject=ws.pseudonymize("S-1"))
-    other = keys.create("subject", subject=ws.pseudonymize("S-2"))
-    staff = keys.create("dpo")
-    result = erase_subject(ws, "S-1")
-    assert result.participants["api_keys"] == {"keys_deleted": 1}
-    with pytest.raises(AuthenticationError):
-        keys.authenticate(erased.token, None)
-    with ws.engine.connect() as conn:
-        held = {r.id: r.subject for r in conn.execute(sa.select(api_keys.c.id, api_keys.c.subject))}
-    assert held == {other.key.id: ws.pseudonymize("S-2"), staff.key.id: None}
-    assert keys.authenticate(other.token, None).role == "subject"

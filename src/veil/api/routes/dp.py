@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, workspace
 from veil.api.routes.jobs import JobOut
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.dp.budget import BudgetLedger
 from veil.dp.engines import ENGINES
@@ -29,7 +30,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["dp"])
+router = APIRouter(tags=["dp"], responses=problems(400, 404, 409, 501, 503))
 
 PARQUET = "application/vnd.apache.parquet"
 #: The folder of a workspace where synthesis jobs started over the API write their copies.

@@ -15,13 +15,14 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.jobs import JobQueue, JobRecord, JobState
 from veil.workspace import Workspace
 
 __all__ = ["JobList", "JobOut", "router"]
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problems(400, 404, 409, 503))
 
 #: Roles that see and cancel every job (oversight); the others only their own.
 SEE_ALL = frozenset({"admin", "dpo"})

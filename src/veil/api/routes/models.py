@@ -16,13 +16,14 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.ml.registry import ModelRegistry
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/models", tags=["models"])
+router = APIRouter(prefix="/models", tags=["models"], responses=problems(400, 404, 409, 501, 503))
 
 ModelName = Annotated[str, Path(max_length=128, description="Registry name of the model.")]
 

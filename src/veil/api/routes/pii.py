@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.pii.payload import PayloadFormat, detect_payload, mask_payload
 from veil.workspace import Workspace
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_CHARS", "router"]
 
-router = APIRouter(prefix="/pii", tags=["pii"])
+router = APIRouter(prefix="/pii", tags=["pii"], responses=problems(400, 503))
 
 #: The most characters a document sent to /v1/pii may hold (larger ones: `veil pii` on a file).
 MAX_CHARS = 1_000_000

@@ -24,6 +24,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from veil import clock
 from veil.api.deps import Page, page, workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.errors import PermissionDeniedError
 from veil.rights.deadlines import Regime
@@ -34,7 +35,7 @@ from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["requests"])
+router = APIRouter(tags=["requests"], responses=problems(400, 404, 409, 410, 503))
 
 RequestId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The request's id.")]
 Subject = Annotated[

@@ -18,13 +18,14 @@ from fastapi import APIRouter, Depends, File, Path, UploadFile
 from pydantic import BaseModel, Field
 
 from veil.api.deps import workspace
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.ml.registry import ModelRegistry
 from veil.workspace import Workspace
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/models", tags=["scoring"])
+router = APIRouter(prefix="/models", tags=["scoring"], responses=problems(400, 404, 501, 503))
 
 
 class ScoreResponse(BaseModel):

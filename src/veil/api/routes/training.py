@@ -17,13 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
 from veil.api.routes.jobs import JobOut
+from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.jobs import JobQueue
 from veil.workspace import Workspace
 
 __all__ = ["TrainRequest", "router"]
 
-router = APIRouter(tags=["training"])
+router = APIRouter(tags=["training"], responses=problems(400, 404, 409, 501, 503))
 
 
 class TrainRequest(BaseModel):
