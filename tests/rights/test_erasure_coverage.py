@@ -51,8 +51,9 @@ NO_SUBJECT_DATA = {
     "erasures_applied": "erasure ids and their audit entries",
     "subject_requests": "data-subject requests by pseudonym (type, state, dates, signed erasure receipt): "
     "kept after an erasure as the controller's proof that it answered (Art. 5(2), 12), like tombstones",
-    "api_keys": "API keys: staff keys name no subject; a subject's portal key names only their pseudonym, "
-    "kept like subject_requests so that they can still fetch their signed erasure receipt (it reads /v1/me only)",
+    "api_keys": "API keys: staff keys name no subject; a subject's portal key names only their "
+    "pseudonym, kept like subject_requests so that they can still fetch their signed erasure receipt "
+    "(it reads /v1/me only)",
     "api_users": "staff users (names, roles, granted purposes): the organisation's people, not data subjects",
     "jobs": "background jobs: parameters and results name files, datasets and purposes, never a subject "
     "(veil.jobs refuses personal data in them; a retention job's result leaves the erased out)",
