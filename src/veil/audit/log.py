@@ -317,11 +317,28 @@ class AuditLog:
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     def entries(
-        self, *, since: int = 0, limit: int | None = None, action: str | None = None
+        self,
+        *,
+        since: int = 0,
+        limit: int | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        purpose: str | None = None,
+        subject: str | None = None,
     ) -> list[AuditEntry]:
+        """Entries after ``since`` in sequence order; each filter given narrows them: exactly
+        this ``action``, ``actor`` or ``purpose``, or entries that included the pseudonym
+        ``subject``."""
         query = sa.select(audit_log).where(audit_log.c.seq > since).order_by(audit_log.c.seq)
         if action:
             query = query.where(audit_log.c.action == action)
+        if actor:
+            query = query.where(audit_log.c.actor == actor)
+        if purpose:
+            query = query.where(audit_log.c.purpose == purpose)
+        if subject:
+            included = sa.select(audit_subjects.c.seq).where(audit_subjects.c.pseudonym == subject)
+            query = query.where(audit_log.c.seq.in_(included))
         if limit:
             query = query.limit(limit)
         with _readable(), self.engine.connect() as conn:

@@ -50,6 +50,7 @@ __all__ = [
     "OPEN_STATES",
     "TRANSITIONS",
     "DenialReason",
+    "ExtensionReason",
     "RequestEvent",
     "RequestPage",
     "RequestRegistry",
@@ -97,6 +98,15 @@ class DenialReason(StrEnum):
     MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
     EXCESSIVE = "excessive"
     OTHER = "other"
+
+
+class ExtensionReason(StrEnum):
+    """Why a deadline is extended, as the notice to the subject states it (GDPR Art. 12(3):
+    complexity and number of requests; CCPA: reasonably necessary)."""
+
+    COMPLEXITY = "complexity"
+    NUMBER_OF_REQUESTS = "number_of_requests"
+    REASONABLY_NECESSARY = "reasonably_necessary"
 
 
 OPEN_STATES = frozenset({RequestState.RECEIVED, RequestState.VERIFYING, RequestState.IN_PROGRESS})
@@ -430,13 +440,20 @@ class RequestRegistry:
         return self.get(request_id)
 
     def extend(
-        self, request_id: str, *, actor: str | None = None, at: datetime | None = None
+        self,
+        request_id: str,
+        *,
+        actor: str | None = None,
+        at: datetime | None = None,
+        reason: ExtensionReason | str | None = None,
     ) -> SubjectRequest:
         """Extend the response deadline (GDPR: two further months; CCPA: 45 more days).
 
         Call this when the notice of extension, with its reasons, is sent to the subject: it
-        must be within the first period, once, while the request is open.
+        must be within the first period, once, while the request is open. ``reason``: the
+        notice's reason, kept in the audit entry.
         """
+        why = _choice(ExtensionReason, str(reason), "extension reason") if reason is not None else None
         now = at or clock.now()
         by = actor or self.ws.actor
         with self.ws.transaction() as conn:
@@ -469,7 +486,10 @@ class RequestRegistry:
                 req.state,
                 by,
                 "extended",
-                {"due_on": clocks.extended_respond_by.isoformat()},
+                {
+                    "due_on": clocks.extended_respond_by.isoformat(),
+                    **({"notice_reason": why.value} if why is not None else {}),
+                },
             )
         return self.get(request_id)
 
