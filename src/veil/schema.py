@@ -40,6 +40,7 @@ __all__ = [
     "subject_request_events",
     "subject_requests",
     "subjects",
+    "web_sessions",
     "workspace_meta",
 ]
 
@@ -331,6 +332,27 @@ jobs = sa.Table(
     sa.Index("ix_jobs_state_created", "state", "created_at", "id"),
     sa.Index("ix_jobs_actor_created", "actor", "created_at", "id"),
     sa.Index("ix_jobs_created", "created_at", "id"),
+)
+
+# -- the web pages' sessions (veil.web.session; revision d0005) ------------------------------
+#: One row per signed-in browser, keyed by the SHA-256 of its cookie value: the actor, the
+#: session's CSRF token, one pending notice, and the clocks of its idle and absolute expiry.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("actor_id", sa.String(128), nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("purposes", sa.Text, nullable=False),  # JSON list
+    sa.Column("subject", PSEUDONYM, nullable=True),  # a data subject's session: their pseudonym
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("flash", sa.Text, nullable=True),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_seen_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),  # the absolute expiry
+    sa.Index("ix_web_sessions_expires", "expires_at"),
+    sa.Index("ix_web_sessions_subject", "subject"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).

@@ -28,6 +28,7 @@ from veil.api.routes import ROUTERS
 from veil.api.security import AUTHENTICATED, SCOPE_ATTR, Authenticator, RequestAuditLog
 from veil.api.settings import ServiceSettings
 from veil.jobs import Runner
+from veil.web.app import install_web
 from veil.workspace import Workspace
 
 __all__ = ["API_PREFIX", "api_routes", "create_app", "route_scope"]
@@ -115,6 +116,7 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    install_web(app)  # the pages: /ui (staff), /portal (data subjects), /static
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
