@@ -35,6 +35,7 @@ __all__ = [
     "metadata",
     "pii_erased",
     "pii_tokens",
+    "portal_codes",
     "public_tables",
     "purposes",
     "subject_request_events",
@@ -353,6 +354,24 @@ web_sessions = sa.Table(
     sa.Column("expires_at", TS, nullable=False),  # the absolute expiry
     sa.Index("ix_web_sessions_expires", "expires_at"),
     sa.Index("ix_web_sessions_subject", "subject"),
+)
+
+# -- the data-subject portal's sign-in codes (veil.identity.otp; revision d0006) ---------------
+#: One row per code sent (or, for an id Veil does not hold, a row like it with nothing sent):
+#: the code only as a keyed hash, tries used, expiry. Rows are deleted once expired or used.
+portal_codes = sa.Table(
+    "portal_codes",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("pseudonym", PSEUDONYM, nullable=False),
+    sa.Column("code_hash", sa.LargeBinary, nullable=False),  # HMAC-SHA256 of id and code
+    sa.Column("deliverable", sa.Boolean, nullable=False),  # false: no such subject, nothing was sent
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),
+    sa.Column("closed_at", TS, nullable=True),  # used, or burned by too many wrong tries
+    sa.Index("ix_portal_codes_pseudonym_created", "pseudonym", "created_at"),
+    sa.Index("ix_portal_codes_expires", "expires_at"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).
