@@ -56,7 +56,8 @@ AUTHENTICATED = "authenticated"
 #: Roles whose purposes are checked (the others act for every purpose).
 PURPOSE_BOUND = frozenset({"analyst", "service"})
 
-ActorKind = Literal["api_key", "oidc", "token"]
+# portal: a data subject signed in to the portal with a one-time code (veil.web.portal_signin)
+ActorKind = Literal["api_key", "oidc", "token", "portal"]
 
 
 @dataclass(frozen=True, slots=True)

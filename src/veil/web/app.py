@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil.api.problems import status_of
 from veil.errors import VeilError
-from veil.web import signin, ui_audit, ui_datasets, ui_query, ui_requests
+from veil.web import portal, portal_signin, signin, ui_audit, ui_datasets, ui_query, ui_requests
 from veil.web.deps import PageForbidden, SignInRequired, page_headers, render, sign_in_url
 from veil.web.session import SessionPolicy, SessionStore
 
@@ -36,6 +36,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 #: The routers of the pages (see the module docstring: append yours here).
 ROUTERS: list[APIRouter] = [
+    portal_signin.router,
+    portal.router,
     signin.router,
     ui_requests.router,
     ui_datasets.router,

@@ -1,0 +1,200 @@
+"""The portal's pages for a signed-in subject: their data, uses, consents (a withdrawal takes
+effect at the next release), exports in three formats, an erasure fulfilled with a receipt
+that verifies; and IDOR: another subject's ids get nothing, on every page and form."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from tests.support.api import TestClient
+from tests.support.portal import ALICE, BOB, EMAILS, PURPOSE, PortalEnv, csrf_of, make_portal
+from tests.support.smtp import SmtpCatcher
+
+from veil.rights.fulfilment import fulfil
+from veil.rights.receipt import public_key, verify_receipt
+from veil.rights.requests import RequestRegistry, RequestState, RequestType
+from veil.vault.release import Release
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpCatcher]:
+    with SmtpCatcher() as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def env(tmp_path: Path, smtp: SmtpCatcher) -> Iterator[PortalEnv]:
+    portal = make_portal(tmp_path / "ws", smtp)
+    try:
+        yield portal
+    finally:
+        portal.close()
+
+
+def _post(client: TestClient, page: str, action: str, data: dict[str, str]) -> httpx.Response:
+    token = csrf_of(client.get(page).text)
+    return client.post(action, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def _released(env: PortalEnv) -> set[str]:
+    rel = Release.open(env.ws, "people", PURPOSE, actor="test")
+    cols, _ = rel.columns(["age"])
+    return {row[0] for row in rel.read(cols)}
+
+
+def _make(client: TestClient, kind: str) -> str:
+    r = _post(client, "/portal/requests", "/portal/requests", {"type": kind})
+    assert r.status_code == 303, r.text
+    location = r.headers["location"]
+    return location.rsplit("/", 1)[1]
+
+
+def test_home_shows_their_data_and_its_uses_only(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    page = alice.get("/portal")
+    assert page.status_code == 200
+    assert "Alice Example" in page.text and EMAILS[ALICE] in page.text
+    assert "Bob Example" not in page.text and EMAILS[BOB] not in page.text
+    assert "A copy of everything held about you was made." in page.text
+    assert f"Your consent to {PURPOSE} was recorded." in page.text
+    csp = page.headers["content-security-policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+
+
+def test_consent_withdrawal_takes_effect_at_the_next_release(env: PortalEnv) -> None:
+    alice_p = env.ws.pseudonymize(ALICE)
+    assert alice_p in _released(env)
+    alice = env.sign_in(ALICE)
+    page = alice.get("/portal/consent")
+    assert "Given" in page.text and f"Withdraw consent to {PURPOSE}" in page.text
+    r = _post(alice, "/portal/consent", f"/portal/consent/{PURPOSE}/withdraw", {})
+    assert r.status_code == 303
+    assert alice_p not in _released(env)
+    assert env.ws.pseudonymize(BOB) in _released(env)
+    history = alice.get("/portal/consent").text
+    assert "Withdrawn" in history and "Not given" in history
+    # a request record, fulfilled, and audit entries
+    [req] = [r for r in RequestRegistry(env.ws).list(pseudonym=alice_p).items]
+    assert req.type is RequestType.CONSENT_WITHDRAWAL and req.state is RequestState.FULFILLED
+    actions = [e.action for e in env.ws.audit.for_subject(alice_p)]
+    assert "consent.withdraw" in actions and "request.create" in actions
+    # and given again
+    _post(alice, "/portal/consent", f"/portal/consent/{PURPOSE}/grant", {})
+    assert alice_p in _released(env)
+
+
+def test_a_form_without_its_csrf_token_is_refused(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    r = alice.post(f"/portal/consent/{PURPOSE}/withdraw", data={}, follow_redirects=False)
+    assert r.status_code == 403
+    assert env.ws.pseudonymize(ALICE) in _released(env)
+
+
+def test_export_in_three_formats(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    rid = _make(alice, "access")
+    page = alice.get(f"/portal/requests/{rid}")
+    assert page.status_code == 200 and "fulfilled" in page.text
+    j = alice.get(f"/portal/requests/{rid}/package?format=json")
+    assert j.status_code == 200 and j.headers["content-type"].startswith("application/json")
+    assert "attachment" in j.headers["content-disposition"]
+    data = json.loads(j.content)
+    assert EMAILS[ALICE] in json.dumps(data) and EMAILS[BOB] not in json.dumps(data)
+    c = alice.get(f"/portal/requests/{rid}/package?format=csv")
+    assert c.status_code == 200 and "text/csv" in c.headers["content-type"]
+    assert any(EMAILS[ALICE] in ",".join(row) for row in csv.reader(io.StringIO(c.text)))
+    h = alice.get(f"/portal/requests/{rid}/package?format=html")
+    assert h.status_code == 200 and "text/html" in h.headers["content-type"] and "Alice Example" in h.text
+    assert "requests" in alice.get("/portal/requests").text
+
+
+def test_erasure_request_fulfilled_and_the_receipt_verifies(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    rid = _make(alice, "erasure")
+    page = alice.get(f"/portal/requests/{rid}")
+    req = RequestRegistry(env.ws).get(rid)
+    assert req.state is RequestState.IN_PROGRESS and req.due_on in page.text and "in progress" in page.text
+    fulfil(env.ws, rid, actor="dpo")  # the controller fulfils it (dashboard, CLI, API)
+    page = alice.get(f"/portal/requests/{rid}")
+    assert "The signature is valid" in page.text and "veil receipt verify" in page.text
+    r = alice.get(f"/portal/requests/{rid}/receipt")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    body = verify_receipt(json.loads(r.content), public_key(env.ws))
+    assert body["request_id"] == rid and body["status"] == "erased"
+    home = alice.get("/portal")
+    assert home.status_code == 200 and "no data about you any more" in home.text
+    assert "Alice Example" not in home.text
+
+
+def test_sign_out_ends_the_session(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    r = _post(alice, "/portal", "/portal/sign-out", {})
+    assert r.status_code == 303
+    assert alice.get("/portal", follow_redirects=False).status_code != 200
+
+
+# -- IDOR: Bob's ids in Alice's session ---------------------------------------------------------
+
+
+@pytest.fixture
+def bobs(env: PortalEnv) -> dict[str, str]:
+    """Bob's requests: a fulfilled access request and a fulfilled erasure (with a receipt)."""
+    bob = env.sign_in(BOB, host="10.9.0.2")
+    access = _make(bob, "access")
+    erasure = _make(bob, "erasure")
+    return {"access": access, "erasure": erasure}
+
+
+def test_another_subjects_ids_get_nothing_on_any_page(env: PortalEnv, bobs: dict[str, str]) -> None:
+    alice = env.sign_in(ALICE)
+    unknown = alice.get("/portal/requests/" + "0" * 32)
+    assert unknown.status_code == 404
+    for rid in bobs.values():
+        for path in (
+            f"/portal/requests/{rid}",
+            f"/portal/requests/{rid}/package?format=json",
+            f"/portal/requests/{rid}/package?format=csv",
+            f"/portal/requests/{rid}/package?format=html",
+            f"/portal/requests/{rid}/receipt",
+        ):
+            r = alice.get(path)
+            assert (r.status_code, r.text) == (unknown.status_code, unknown.text), path
+    listing = alice.get("/portal/requests").text
+    assert all(rid not in listing for rid in bobs.values())
+    fulfil(env.ws, bobs["erasure"], actor="dpo")
+    assert alice.get(f"/portal/requests/{bobs['erasure']}/receipt").status_code == 404
+
+
+def test_another_subjects_ids_in_forms_act_only_for_the_session(env: PortalEnv, bobs: dict[str, str]) -> None:
+    alice = env.sign_in(ALICE)
+    bob_p = env.ws.pseudonymize(BOB)
+    # extra fields naming Bob are ignored: the subject is the session's
+    r = _post(
+        alice,
+        "/portal/consent",
+        f"/portal/consent/{PURPOSE}/withdraw",
+        {"subject": BOB, "pseudonym": bob_p, "subject_id": BOB},
+    )
+    assert r.status_code == 303
+    released = _released(env)
+    assert bob_p in released and env.ws.pseudonymize(ALICE) not in released
+    before = len(RequestRegistry(env.ws).list(pseudonym=bob_p).items)
+    r = _post(
+        alice, "/portal/requests", "/portal/requests", {"type": "erasure", "subject": BOB, "pseudonym": bob_p}
+    )
+    assert r.status_code == 303
+    assert len(RequestRegistry(env.ws).list(pseudonym=bob_p).items) == before
+    # Bob's data never shows in Alice's pages
+    for path in ("/portal", "/portal/consent", "/portal/requests"):
+        text = alice.get(path).text
+        assert "Bob Example" not in text and EMAILS[BOB] not in text and bob_p not in text
+    # no session: nothing at all
+    anon = env.client("10.9.0.9")
+    for path in ("/portal", "/portal/consent", "/portal/requests", f"/portal/requests/{bobs['access']}"):
+        assert anon.get(path, follow_redirects=False).status_code != 200
