@@ -1,0 +1,275 @@
+"""Fixtures of the browser tests: a live ``veil serve`` over a workspace with data, staff keys
+made with the CLI, a real SMTP server (aiosmtpd) catching the portal's codes, and headless
+Chromium driven by Selenium (Debian's ``chromium`` and ``chromium-driver``; nothing is
+downloaded at run time).
+
+Every page a test visits goes through :func:`axe` (axe-core, vendored) and :func:`shot`
+saves screenshots to ``$VEIL_TEST_ARTEFACTS`` (default ``test-artefacts/`` at the repository
+root). Under ``CI=true`` a missing browser or driver fails the tests instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from test_serve import serving
+from tests.support.smtp import SmtpCatcher, code_in
+from veil_cli import veil_json
+
+os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager never fetches a browser or driver
+
+REPO = Path(__file__).resolve().parents[3]
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+CHROMIUM = os.environ.get("VEIL_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("VEIL_CHROMEDRIVER", "/usr/bin/chromedriver")
+#: Headless, no sandbox (CI runs as root in a container), a fixed window for the screenshots.
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--window-size=1280,1000",
+    "--lang=en-GB",
+    "--no-first-run",
+    "--disable-extensions",
+)
+PURPOSE = "research"
+#: Subjects of the test workspace, each used by one flow (the flows change what they touch).
+ALICE, BOB, CAROL, DAVE, ERIN = "S-0001", "S-0002", "S-0003", "S-0004", "S-0005"
+NAMES = {ALICE: "Alice", BOB: "Bob", CAROL: "Carol", DAVE: "Dave", ERIN: "Erin"}
+EMAILS = {sid: f"{name.lower()}@example.org" for sid, name in NAMES.items()}
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} under CI=true: .ci/run installs chromium and chromium-driver")
+    pytest.skip(f"{what}: apt-get install chromium chromium-driver")
+
+
+def artefacts_dir() -> Path:
+    """Where screenshots go: ``$VEIL_TEST_ARTEFACTS``, else ``test-artefacts/`` at the repository root."""
+    where = Path(os.environ.get("VEIL_TEST_ARTEFACTS") or REPO / "test-artefacts")
+    where.mkdir(parents=True, exist_ok=True)
+    return where
+
+
+def shot(driver: WebDriver, name: str) -> Path:
+    """Save a full-window screenshot of the current page as ``<artefacts>/<name>.png``."""
+    path = artefacts_dir() / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"no screenshot for {name}"
+    return path
+
+
+def axe(driver: WebDriver) -> None:
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+    driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    results: dict[str, Any] = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(done, e => done({error: String(e)}));"
+    )
+    assert "error" not in results, results.get("error")
+    bad = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}" for v in bad
+    )
+    assert not bad, f"axe on {driver.current_url}:\n{report}"
+
+
+def _driver(downloads: Path, *, javascript: bool) -> WebDriver:
+    for exe in (CHROMIUM, CHROMEDRIVER):
+        if not (Path(exe).is_file() and os.access(exe, os.X_OK)):
+            _missing(f"no {exe}")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    prefs: dict[str, Any] = {
+        "download.default_directory": str(downloads),
+        "download.prompt_for_download": False,
+        "safebrowsing.enabled": False,
+    }
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    return driver
+
+
+@dataclass
+class Site:
+    """The live service the browser talks to, and what the tests need to drive it."""
+
+    base: str
+    root: Path
+    smtp: SmtpCatcher
+    keys: dict[str, str]
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def code_for(self, before: int) -> str:
+        """The sign-in code of the first message the SMTP server got after ``before`` messages."""
+        return code_in(self.smtp.wait_for(before + 1, timeout=20)[before])
+
+
+def _write_people(path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["subject_id", "full_name", "email", "age", "visits"])
+        for sid, name in NAMES.items():
+            w.writerow([sid, f"{name} Example", EMAILS[sid], 30 + len(name), 3])
+        for i in range(6, 120):
+            w.writerow([f"S-{i:04d}", f"Person {i}", f"p{i}@example.org", 18 + i % 60, i % 9])
+
+
+def _make_workspace(root: Path, smtp: SmtpCatcher) -> dict[str, str]:
+    """A workspace with people (e-mail addresses), a consent purpose, an open erasure request,
+    and one API key per staff role, all made with the CLI."""
+    from veil_cli import veil
+
+    veil("init", ws=root)
+    with (root / "veil.toml").open("a", encoding="utf-8") as f:
+        f.write(
+            f'\n[notify.smtp]\nhost = "127.0.0.1"\nport = {smtp.port}\nstarttls = false\n'
+            'from = "privacy@example.org"\n'
+        )
+    veil("purpose", "add", PURPOSE, "--basis", "consent", "--retention-days", "365", ws=root)
+    people = root.parent / "people.csv"
+    _write_people(people)
+    veil("ingest", str(people), "--dataset", "people", "--subject-column", "subject_id", ws=root)
+    for sid in (ALICE, BOB, CAROL, DAVE, ERIN):
+        veil("consent", "grant", sid, PURPOSE, ws=root)
+    veil("request", "create", "--subject", DAVE, "--type", "erasure", ws=root)
+    keys: dict[str, str] = {}
+    for role in ("dpo", "steward", "analyst", "admin"):
+        extra = ["--purpose", PURPOSE] if role == "analyst" else []
+        keys[role] = veil_json("keys", "create", "--role", role, *extra, ws=root)["key"]
+    return keys
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One ``veil serve`` for the whole session (the flows touch different subjects)."""
+    root = tmp_path_factory.mktemp("browser") / "ws"
+    with SmtpCatcher() as smtp:
+        keys = _make_workspace(root, smtp)
+        with serving(root) as (base, _proc):
+            yield Site(base, root, smtp, keys)
+
+
+@pytest.fixture
+def downloads() -> Iterator[Path]:
+    where = Path(tempfile.mkdtemp(prefix="veil-downloads-"))
+    try:
+        yield where
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(downloads: Path) -> Iterator[WebDriver]:
+    """Headless Chromium with JavaScript on."""
+    driver = _driver(downloads, javascript=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def second_browser(tmp_path: Path) -> Iterator[WebDriver]:
+    """Another Chromium (its own profile and cookies): a second person at the same time."""
+    driver = _driver(tmp_path, javascript=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def nojs_browser(downloads: Path) -> Iterator[WebDriver]:
+    """Headless Chromium with JavaScript switched off (pages must work as plain forms)."""
+    driver = _driver(downloads, javascript=False)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def by_label(driver: WebDriver, text: str) -> WebElement:
+    """The control a <label> with exactly ``text`` names."""
+    label = driver.find_element(By.XPATH, f"//label[normalize-space()={_xpath_str(text)}]")
+    target = label.get_attribute("for")
+    assert target, f"label {text!r} names no control"
+    return driver.find_element(By.ID, target)
+
+
+def button(driver: WebDriver, text: str) -> WebElement:
+    """The button whose text is ``text`` (exactly, spaces normalised)."""
+    return driver.find_element(By.XPATH, f"//button[normalize-space()={_xpath_str(text)}]")
+
+
+def link(driver: WebDriver, text: str) -> WebElement:
+    return driver.find_element(By.XPATH, f"//a[normalize-space()={_xpath_str(text)}]")
+
+
+def h1(driver: WebDriver) -> str:
+    heads = driver.find_elements(By.TAG_NAME, "h1")
+    assert len(heads) == 1, f"{len(heads)} h1 on {driver.current_url}"
+    return heads[0].text
+
+
+def _xpath_str(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    parts = text.split("'")
+    return "concat(" + ', "\'", '.join(f"'{p}'" for p in parts) + ")"
+
+
+def visit(driver: WebDriver, site: Site, path: str, name: str | None = None) -> None:
+    """Open ``path``, check it with axe, and screenshot it as ``name`` when given."""
+    driver.get(site.url(path))
+    axe(driver)
+    if name:
+        shot(driver, name)
+
+
+def staff_sign_in(
+    driver: WebDriver, site: Site, role: str, *, check: Callable[[WebDriver], None] = axe
+) -> None:
+    """Sign in at /ui/sign-in with the role's API key, through the form."""
+    driver.get(site.url("/ui/sign-in"))
+    check(driver)
+    by_label(driver, "API key or token").send_keys(site.keys[role])
+    button(driver, "Sign in").click()
+    if "/ui/sign-in" in driver.current_url:
+        alerts = driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
+        pytest.fail(f"{role} not signed in: {[a.text for a in alerts]}")
+
+
+def downloaded(where: Path, suffix: str, timeout: float = 20.0) -> Path:
+    """The one finished download ending in ``suffix`` in ``where`` (waiting for it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in where.iterdir() if p.name.endswith(suffix)]
+        if done and not any(p.name.endswith(".crdownload") for p in where.iterdir()):
+            assert len(done) == 1, done
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} download in {where}: {sorted(p.name for p in where.iterdir())}")
