@@ -6,25 +6,30 @@ columns, categories and why — rules, detectors and counts — never a value, s
 personal data here). The override needs ``datasets:write`` and is
 :func:`veil.vault.classification.override_category`, the API's and ``veil dataset classify``'s
 call: a clear column may be sealed, a sealed one never becomes clear, and the change is an
-audit entry (``dataset.classify``). The PII scan of a free-text column is what the ingest's
-PII detection recorded in the column's evidence: the entity types found and how many sampled
-values held each (the values themselves are sealed and never shown).
+audit entry (``dataset.classify``). The PII scan of the free-text columns
+(``pii:detect``: stewards, admins) is :func:`veil.pii.tables.stored.scan_free_text` with the
+app's shared PII engine: sealed values are opened in memory only, and the page shows the
+entity types found and how many sampled values held each, as the scan's audit entry records
+them (``dataset.pii_scan``) — never a value.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from veil.api.deps import workspace
+from veil.api.routes.pii import SharedEngine, pii_engine
 from veil.api.security import Actor
 from veil.errors import VeilError
+from veil.pii.tables.stored import scan_free_text
 from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
 from veil.vault.classification import override_category
-from veil.vault.dataset import Column, Dataset, DatasetCatalog
+from veil.vault.dataset import Column, DatasetCatalog
 from veil.web import session as web_session
 from veil.web.deps import csrf, render, staff
 from veil.workspace import Workspace
@@ -36,6 +41,9 @@ router = APIRouter(prefix="/ui/datasets", include_in_schema=False)
 Name = Annotated[str, Path(max_length=128)]
 Reader = Annotated[Actor, Depends(staff("datasets:read"))]
 Writer = Annotated[Actor, Depends(staff("datasets:write"))]
+Scanner = Annotated[Actor, Depends(staff("pii:detect"))]
+#: The audit action of a PII scan of stored free text (veil.pii.tables.stored).
+SCAN_ACTION = "dataset.pii_scan"
 
 #: Evidence sources in plain words.
 SOURCES = {
@@ -49,11 +57,12 @@ SOURCES = {
 
 @dataclass(frozen=True, slots=True)
 class PiiScan:
-    """What the PII scan found in one free-text column: entity types and counts, no values."""
+    """The latest PII scan of a dataset's free-text columns, as its audit entry records it."""
 
-    column: str
-    source: str
-    found: list[tuple[str, int]]
+    seq: int
+    ts: str
+    actor: str
+    columns: list[dict[str, Any]]
 
 
 def _ws(request: Request) -> Workspace:
@@ -67,15 +76,13 @@ def _choices(col: Column) -> list[ColumnCategory]:
     return [c for c in allowed if c in ENCRYPTED_CATEGORIES] if col.sealed else allowed
 
 
-def _scans(ds: Dataset) -> list[PiiScan]:
-    out = []
-    for col in ds.columns:
-        if col.category is not ColumnCategory.FREE_TEXT:
-            continue
-        ev = col.evidence
-        counts = sorted(ev.counts, key=lambda kv: (-kv[1], kv[0])) if ev is not None else []
-        out.append(PiiScan(col.name, SOURCES.get(ev.source, ev.source) if ev else "none", counts))
-    return out
+def latest_scan(ws: Workspace, dataset: str) -> PiiScan | None:
+    """The newest ``dataset.pii_scan`` audit entry of ``dataset`` (types and counts only)."""
+    found = [e for e in ws.audit.entries(action=SCAN_ACTION) if e.dataset == dataset]
+    if not found:
+        return None
+    last = found[-1]
+    return PiiScan(last.seq, last.ts, last.actor, list(last.details.get("columns", [])))
 
 
 @router.get("")
@@ -86,8 +93,9 @@ def datasets(request: Request, actor: Reader) -> Response:
 
 @router.get("/{name}")
 def dataset(request: Request, name: Name, actor: Reader) -> Response:
+    ws = _ws(request)
     try:
-        ds = DatasetCatalog(_ws(request)).get(name)
+        ds = DatasetCatalog(ws).get(name)
     except VeilError as exc:
         return render(request, "ui/datasets_missing.html", error=exc, status_code=404)
     return render(
@@ -96,7 +104,9 @@ def dataset(request: Request, name: Name, actor: Reader) -> Response:
         actor=actor,
         ds=ds,
         sources=SOURCES,
-        scans=_scans(ds),
+        scan=latest_scan(ws, ds.name),
+        free_text=[c.name for c in ds.columns if c.category is ColumnCategory.FREE_TEXT],
+        can_scan="pii:detect" in actor.scopes,
         choices={c.name: _choices(c) for c in ds.columns},
         can_write="datasets:write" in actor.scopes,
     )
@@ -126,4 +136,24 @@ def classify(
             f"audit entry {change.audit_seq}.{sealed}"
         )
     web_session.flash(request, note)
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/{name}/pii-scan", dependencies=[Depends(csrf)])
+def pii_scan(
+    request: Request,
+    name: Name,
+    actor: Scanner,
+    ws: Annotated[Workspace, Depends(workspace)],
+    engine: Annotated[SharedEngine, Depends(pii_engine)],
+) -> Response:
+    """Scan a sample of the free-text columns (``pii:detect``); the counts go to the audit log."""
+    url = f"/ui/datasets/{quote(name, safe='')}"
+    try:
+        scans = scan_free_text(ws, name, engine)
+    except VeilError as exc:
+        web_session.flash(request, f"Refused: {exc.message} ({exc.code})")
+        return RedirectResponse(url, status_code=303)
+    found = sum(sum(s.counts.values()) for s in scans)
+    web_session.flash(request, f"PII scan done: {len(scans)} free-text column(s), {found} finding(s).")
     return RedirectResponse(url, status_code=303)
