@@ -91,3 +91,17 @@ def test_erasure_deletes_the_subjects_codes(ws: Workspace) -> None:
     assert PortalCodesParticipant(ws).forget(job) == {"codes_deleted": 1}
     with ws.engine.connect() as conn:
         assert [r.pseudonym for r in conn.execute(sa.select(portal_codes))] == ["o" * 32]
+
+
+@pytest.mark.postgres
+def test_codes_on_postgresql(pg_ws: Workspace) -> None:
+    codes = OneTimeCodes(pg_ws)
+    issued = codes.issue("p" * 32, deliverable=True)
+    assert codes.verify(issued.challenge, _wrong(issued.code)).outcome is Outcome.WRONG
+    check = codes.verify(issued.challenge, issued.code)
+    assert (check.outcome, check.pseudonym) == (Outcome.SIGNED_IN, "p" * 32)
+    burned = codes.issue("p" * 32, deliverable=True)
+    for _ in range(MAX_ATTEMPTS):
+        last = codes.verify(burned.challenge, _wrong(burned.code))
+    assert last.outcome is Outcome.BURNED
+    assert codes.forget(["p" * 32]) == 2

@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from tests.support.api import TestClient
 from tests.support.portal import ALICE, BOB, EMAILS, NOBODY, PortalEnv, csrf_of, make_portal
 from tests.support.smtp import SmtpCatcher
 
 from veil import clock
+from veil.api.app import create_app
+from veil.api.settings import ServiceSettings
 from veil.identity.otp import DIGITS
 from veil.schema import portal_codes
 from veil.web.portal_signin import CHALLENGE_COOKIE, FLOOR_S
+from veil.workspace import Workspace
 
 
 @pytest.fixture
@@ -146,3 +150,15 @@ def test_the_code_page_and_a_wrong_code_say_the_same_for_an_unknown_subject(env:
             (asked.status_code, asked.content, page.status_code, page.text, wrong.status_code, wrong.text)
         )
     assert answers[0] == answers[1]
+
+
+def test_without_an_smtp_server_configured_the_portal_says_so(tmp_path: Path) -> None:
+    Workspace.init(tmp_path / "ws").close()
+    app = create_app(tmp_path / "ws", settings=ServiceSettings())
+    try:
+        with TestClient(app) as client:
+            page = client.get("/portal/sign-in")
+            assert page.status_code == 503 and "no e-mail server is configured" in page.text
+            assert 'action="/portal/sign-in"' not in page.text
+    finally:
+        app.state.workspace.close()

@@ -113,8 +113,16 @@ def _client(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
+_NO_SENDER = (
+    "This portal cannot send sign-in codes: no e-mail server is configured ([notify.smtp] in "
+    "veil.toml). Ask the organisation for your data another way."
+)
+
+
 @router.get("/sign-in")
 def sign_in_form(request: Request) -> Response:
+    if PortalSignIn.of(request).outbox is None:
+        return page(request, "portal/sign_in.html", status_code=503, message=_NO_SENDER, unavailable=True)
     return page(request, "portal/sign_in.html")
 
 
@@ -122,6 +130,8 @@ def sign_in_form(request: Request) -> Response:
 async def send_code(request: Request, identifier: Annotated[str, Form(max_length=256)] = "") -> Response:
     started = time.monotonic()
     signin = PortalSignIn.of(request)
+    if signin.outbox is None:
+        return page(request, "portal/sign_in.html", status_code=503, message=_NO_SENDER, unavailable=True)
     challenge: str | None = None
     limited: RateLimitedError | None = None
     if identifier.strip():
