@@ -293,3 +293,18 @@ def test_audit_filters_pages_and_verifies(env: ApiEnv) -> None:
     assert nxt is not None
     later = auditor.get(html.unescape(nxt.group(1))).text
     assert "First page" in later and "(a later page)" in later
+
+
+def test_the_api_filters_the_audit_log_the_same_way(env: ApiEnv) -> None:
+    """``GET /v1/audit/entries`` takes the page's filters (AuditLog.entries)."""
+    reg = RequestRegistry(env.ws)
+    reg.create(subject_id="P0000013", type="objection", regime="gdpr", actor="oidc:dpo@corp")
+    reg.create(subject_id="P0000015", type="objection", regime="gdpr")
+    client = env.clients["auditor"]
+    who = env.ws.pseudonymize("P0000013")
+    items = client.get("/v1/audit/entries", params={"subject": who, "limit": 500}).json()["items"]
+    assert [e["action"] for e in items] == ["request.create"] and items[0]["actor"]
+    by = client.get("/v1/audit/entries", params={"actor": items[0]["actor"], "limit": 500}).json()["items"]
+    assert {e["actor"] for e in by} == {items[0]["actor"]} and by
+    research = client.get("/v1/audit/entries", params={"purpose": GRANTED_PURPOSE, "limit": 500}).json()
+    assert research["items"] and {e["purpose"] for e in research["items"]} == {GRANTED_PURPOSE}

@@ -73,8 +73,17 @@ def entries(
     action: Annotated[
         str | None, Query(max_length=64, description="Only this action, e.g. subject.erase.")
     ] = None,
+    by: Annotated[
+        str | None, Query(alias="actor", max_length=128, description="Only this actor, e.g. api_key:<id>.")
+    ] = None,
+    purpose: Annotated[str | None, Query(max_length=64, description="Only this purpose.")] = None,
+    subject: Annotated[
+        str | None, Query(max_length=64, description="Only entries that included this subject pseudonym.")
+    ] = None,
 ) -> EntryList:
-    found = ws.audit.entries(since=int(cursor or 0), limit=limit + 1, action=action)
+    found = ws.audit.entries(
+        since=int(cursor or 0), limit=limit + 1, action=action, actor=by, purpose=purpose, subject=subject
+    )
     items = found[:limit]
     next_cursor = str(items[-1].seq) if len(found) > limit else None
     return EntryList(items=[EntryOut.model_validate(e.to_dict()) for e in items], next_cursor=next_cursor)
