@@ -154,9 +154,10 @@ def show_request(
         return render(request, "ui/requests_missing.html", error=exc, status_code=404)
     today = clock.now().date()
     steps = [
-        (state, STEP_LABELS[state])
-        for state in sorted(TRANSITIONS[req.state])
-        if state in STEP_LABELS and not (state is RequestState.FULFILLED and req.type in FULFILLED_BY_VEIL)
+        (state, label)
+        for state, label in STEP_LABELS.items()
+        if state in TRANSITIONS[req.state]
+        and not (state is RequestState.FULFILLED and req.type in FULFILLED_BY_VEIL)
     ]
     can_write = "requests:write" in actor.scopes
     return render(
