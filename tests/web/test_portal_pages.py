@@ -130,6 +130,7 @@ def test_erasure_request_fulfilled_and_the_receipt_verifies(env: PortalEnv) -> N
     home = alice.get("/portal")
     assert home.status_code == 200 and "no data about you any more" in home.text
     assert "Alice Example" not in home.text
+    assert "Your data was erased." in home.text  # the uses stay listed after the erasure
 
 
 def test_sign_out_ends_the_session(env: PortalEnv) -> None:

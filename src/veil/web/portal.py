@@ -47,8 +47,12 @@ def _back(request: Request, path: str, message: str) -> RedirectResponse:
 @router.get("")
 def home(request: Request, me: Me) -> Response:
     export = actions.my_export(me.ws, me.pseudonym)
-    uses = describe_uses(export.usage) if export is not None else []
-    models = [describe_model(m) for m in export.models] if export is not None else []
+    if export is not None:
+        usage, trained = export.usage, export.models
+    else:
+        usage, trained = actions.uses_after_erasure(me.ws, me.pseudonym)
+    uses = describe_uses(usage)
+    models = [describe_model(m) for m in trained]
     return page(request, "portal/home.html", export=export, uses=uses, models=models)
 
 

@@ -30,6 +30,7 @@ from veil.consent.purpose import Purpose, PurposeRegistry
 from veil.errors import NotFoundError, ReceiptInvalidError
 from veil.rights.access import SubjectExport, export_subject
 from veil.rights.deadlines import Regime
+from veil.rights.erasure import default_participants
 from veil.rights.fulfilment import fulfil, package_again
 from veil.rights.package import AccessPackage
 from veil.rights.receipt import public_key, public_key_pem, verify_receipt
@@ -53,6 +54,7 @@ __all__ = [
     "my_requests",
     "request_erasure",
     "request_export",
+    "uses_after_erasure",
 ]
 
 #: Request types a subject makes from the portal.
@@ -78,6 +80,19 @@ def my_export(ws: Workspace, pseudonym: str) -> SubjectExport | None:
     except NotFoundError:
         return None
     return export_subject(ws, sid)
+
+
+def uses_after_erasure(ws: Workspace, pseudonym: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """For a subject Veil no longer holds: the audit log's uses of their data and the models
+    that still keep what they learnt from them (stale until retrained or deleted), as
+    :func:`veil.rights.access.export_subject` reports them for an erased subject."""
+    usage = [e.to_dict() for e in ws.audit.for_subject(pseudonym)]
+    models: list[dict[str, Any]] = []
+    for participant in default_participants().build(ws):
+        held_for = getattr(participant, "held_for", None)
+        if held_for is not None:
+            models += held_for(pseudonym)
+    return usage, models
 
 
 def consent_purposes(ws: Workspace) -> list[Purpose]:

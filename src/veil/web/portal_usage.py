@@ -75,11 +75,17 @@ def describe_uses(usage: Sequence[Mapping[str, Any]]) -> list[Use]:
 
 def describe_model(model: Mapping[str, Any]) -> str:
     """One sentence for a model trained on the subject (``export_subject``'s ``models``)."""
-    name = model.get("name") or model.get("model") or model.get("id") or "a model"
-    stale = model.get("stale") or model.get("status") == "stale"
-    if stale:
+    name = model.get("model") or model.get("name") or "a model"
+    purpose = model.get("purpose")
+    why = f" for {purpose}" if purpose else ""
+    if model.get("subject_erased_since_training"):
         return (
-            f"The model {name} was trained on your data before it was erased; it keeps what it learnt "
-            "until it is trained again or deleted."
+            f"The model {name} was trained{why} on your data before it was erased. It still holds what it "
+            "learnt from you, and is marked out of date until it is trained again without you or deleted."
         )
-    return f"The model {name} was trained on data that included yours."
+    if model.get("stale"):
+        return (
+            f"The model {name} was trained{why} on data that included yours; it is marked out of date "
+            "(someone's data was erased since) until it is trained again or deleted."
+        )
+    return f"The model {name} was trained{why} on data that included yours."
