@@ -308,3 +308,21 @@ def test_the_api_filters_the_audit_log_the_same_way(env: ApiEnv) -> None:
     assert {e["actor"] for e in by} == {items[0]["actor"]} and by
     research = client.get("/v1/audit/entries", params={"purpose": GRANTED_PURPOSE, "limit": 500}).json()
     assert research["items"] and {e["purpose"] for e in research["items"]} == {GRANTED_PURPOSE}
+
+
+def test_a_dpo_records_a_request_received_by_letter(env: ApiEnv) -> None:
+    dpo = sign_in(env, "dpo")
+    form = {"subject": "P0000016", "type": "access", "regime": "ccpa"}
+    assert dpo.post("/ui/requests", data=form).status_code == 403  # no CSRF token
+    assert RequestRegistry(env.ws).list().items == []
+    status, where = post(dpo, "/ui/requests", "/ui/requests", form)
+    (req,) = RequestRegistry(env.ws).list().items
+    assert (status, where) == (303, f"/ui/requests/{req.id}")
+    assert req.pseudonym == env.ws.pseudonymize("P0000016") and req.regime.value == "ccpa"
+    page = dpo.get(where).text
+    assert f"the response is due on {req.due_on}" in page and "P0000016" not in page
+    # a second open access request of the subject is refused, naming the open one
+    assert post(dpo, "/ui/requests", "/ui/requests", form) == (303, "/ui/requests")
+    queue = dpo.get("/ui/requests").text
+    assert "Refused:" in queue and "duplicate_request" in queue and req.id in queue
+    assert "Record a request" not in sign_in(env, "auditor").get("/ui/requests").text

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from veil import clock
 from veil.api.security import Actor
 from veil.errors import VeilError
+from veil.rights.deadlines import Regime
 from veil.rights.fulfilment import fulfil, package_again
 from veil.rights.package import MEDIA_TYPES, PackageFormat
 from veil.rights.requests import (
@@ -33,6 +34,7 @@ from veil.rights.requests import (
     ExtensionReason,
     RequestRegistry,
     RequestState,
+    RequestType,
     SubjectRequest,
 )
 from veil.web import session as web_session
@@ -125,7 +127,30 @@ def queue(
         show=show,
         next_cursor=next_cursor,
         overdue=sum(r.overdue for r in rows),
+        can_write="requests:write" in actor.scopes,
+        types=list(RequestType),
+        regimes=list(Regime),
     )
+
+
+@router.post("", dependencies=[Depends(csrf)])
+def record(
+    request: Request,
+    actor: Writer,
+    subject: Annotated[str, Form(min_length=1, max_length=256)],
+    type: Annotated[str, Form(max_length=32)],
+    regime: Annotated[str, Form(max_length=8)] = "gdpr",
+) -> Response:
+    """Record a request received by other means (letter, e-mail, phone): the subject id typed
+    here is stored only as its pseudonym."""
+    try:
+        req = RequestRegistry(_ws(request)).create(
+            subject_id=subject.strip(), type=type, regime=regime, actor=actor.label
+        )
+    except VeilError as exc:
+        web_session.flash(request, f"Refused: {exc.message} ({exc.code})")
+        return RedirectResponse("/ui/requests", status_code=303)
+    return _back(request, req.id, message=f"Recorded: the response is due on {req.due_on}.")
 
 
 def _events(ws: Workspace, request_id: str) -> list[dict[str, Any]]:
