@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 from test_serve import serving
 from tests.support.smtp import SmtpCatcher, code_in
 from veil_cli import veil_json
@@ -225,6 +227,27 @@ def button(driver: WebDriver, text: str) -> WebElement:
     return driver.find_element(By.XPATH, f"//button[normalize-space()={_xpath_str(text)}]")
 
 
+def navigate(driver: WebDriver, element: WebElement, *, key: str | None = None) -> None:
+    """Click ``element`` (or press ``key`` on it) and wait for the next page to load."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    if key is None:
+        element.click()
+    else:
+        element.send_keys(key)
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def press(driver: WebDriver, text: str) -> None:
+    """Press the button ``text`` and wait for the page it leads to."""
+    navigate(driver, button(driver, text))
+
+
+def follow(driver: WebDriver, text: str) -> None:
+    """Follow the link ``text`` to its page."""
+    navigate(driver, link(driver, text))
+
+
 def link(driver: WebDriver, text: str) -> WebElement:
     return driver.find_element(By.XPATH, f"//a[normalize-space()={_xpath_str(text)}]")
 
@@ -257,19 +280,38 @@ def staff_sign_in(
     driver.get(site.url("/ui/sign-in"))
     check(driver)
     by_label(driver, "API key or token").send_keys(site.keys[role])
-    button(driver, "Sign in").click()
+    press(driver, "Sign in")
     if "/ui/sign-in" in driver.current_url:
         alerts = driver.find_elements(By.CSS_SELECTOR, "[role=alert]")
-        pytest.fail(f"{role} not signed in: {[a.text for a in alerts]}")
+        main = driver.find_element(By.TAG_NAME, "main").text
+        pytest.fail(f"{role} not signed in: {[a.text for a in alerts]} {main[:500]!r}")
 
 
-def downloaded(where: Path, suffix: str, timeout: float = 20.0) -> Path:
-    """The one finished download ending in ``suffix`` in ``where`` (waiting for it)."""
+def downloaded(where: Path, suffix: str, *, besides: Collection[Path] = (), timeout: float = 20.0) -> Path:
+    """The one finished download ending in ``suffix`` in ``where`` other than ``besides`` (waiting)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        done = [p for p in where.iterdir() if p.name.endswith(suffix)]
-        if done and not any(p.name.endswith(".crdownload") for p in where.iterdir()):
+        names = list(where.iterdir())
+        done = [p for p in names if p.name.endswith(suffix) and p not in besides]
+        if done and not any(p.name.endswith(".crdownload") for p in names):
             assert len(done) == 1, done
             return done[0]
         time.sleep(0.1)
-    raise AssertionError(f"no {suffix} download in {where}: {sorted(p.name for p in where.iterdir())}")
+    raise AssertionError(f"no new {suffix} download in {where}: {sorted(p.name for p in where.iterdir())}")
+
+
+def subject_sign_in(driver: WebDriver, site: Site, subject_id: str, *, check_axe: bool = True) -> None:
+    """Sign ``subject_id`` in to the portal with the code the test SMTP server catches."""
+    driver.get(site.url("/portal/sign-in"))
+    if check_axe:
+        axe(driver)
+    before = len(site.smtp.messages)
+    by_label(driver, "Your subject id").send_keys(subject_id)
+    press(driver, "Send me a code")
+    assert h1(driver) == "Enter your code"
+    if check_axe:
+        axe(driver)
+    code = site.code_for(before)
+    by_label(driver, "One-time code").send_keys(code)
+    press(driver, "Sign in")
+    assert h1(driver) == "Your data", driver.current_url

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from veil_cli import veil_json
 
-from .conftest import Site, axe, button, downloaded, h1, link, shot, staff_sign_in, visit
+from .conftest import Site, axe, downloaded, h1, link, navigate, press, shot, staff_sign_in, visit
 
 
 def test_dpo_processes_an_erasure_request_to_the_receipt(
@@ -20,16 +20,16 @@ def test_dpo_processes_an_erasure_request_to_the_receipt(
     assert h1(browser) == "Data-subject requests"
     rows = browser.find_elements(By.XPATH, "//table//a[starts-with(normalize-space(), 'erasure')]")
     assert len(rows) == 1
-    rows[0].click()
+    navigate(browser, rows[0])
     axe(browser)
     assert h1(browser).startswith("Erasure request")
     shot(browser, "dpo-02-request")
-    button(browser, "Start verifying the requester's identity").click()
+    press(browser, "Start verifying the requester's identity")
     axe(browser)
-    button(browser, "Identity verified: start the work").click()
+    press(browser, "Identity verified: start the work")
     axe(browser)
     shot(browser, "dpo-03-in-progress")
-    button(browser, "Fulfil the erasure request").click()
+    press(browser, "Fulfil the erasure request")
     axe(browser)
     assert "fulfilled" in browser.find_element(By.TAG_NAME, "dl").text
     shot(browser, "dpo-04-fulfilled")
