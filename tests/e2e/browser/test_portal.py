@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -103,14 +104,14 @@ def test_subject_withdraws_consent_downloads_export_and_is_erased(
     shot(browser, "portal-07-nothing-held")
 
 
-def _people_rows(export: dict[str, object]) -> list[dict[str, str]]:
+def _people_rows(export: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows of the people dataset in an export package, wherever the package keeps them."""
-    found: list[dict[str, str]] = []
+    found: list[dict[str, Any]] = []
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
             if "email" in node and isinstance(node["email"], str):
-                found.append(node)  # type: ignore[arg-type]
+                found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
