@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil.api.problems import status_of
 from veil.errors import VeilError
-from veil.web import portal, portal_signin, signin, ui_audit, ui_datasets, ui_query, ui_requests
+from veil.web import overview, portal, portal_signin, signin, ui_audit, ui_datasets, ui_query, ui_requests
 from veil.web.deps import PageForbidden, SignInRequired, page_headers, render, sign_in_url
 from veil.web.session import SessionPolicy, SessionStore
 
@@ -39,6 +41,7 @@ ROUTERS: list[APIRouter] = [
     portal_signin.router,
     portal.router,
     signin.router,
+    overview.router,
     ui_requests.router,
     ui_datasets.router,
     ui_query.router,
@@ -48,7 +51,15 @@ ROUTERS: list[APIRouter] = [
 #: Paths answered with pages (errors included) rather than problem JSON.
 PAGE_PREFIXES = ("/ui", "/portal")
 
-Handler = Callable[[Request, Exception], Awaitable[Response]]
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
+
+
+async def _answer(handler: Handler, request: Request, exc: Exception) -> Response:
+    """The API's own answer to ``exc`` (its handlers may be sync or async)."""
+    result = handler(request, exc)
+    if inspect.isawaitable(result):
+        return await result
+    return result
 
 
 def _is_page(request: Request) -> bool:
@@ -84,7 +95,7 @@ def _page_errors(app: FastAPI) -> None:
 
     async def veil_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
-            return await api_veil(request, exc)
+            return await _answer(api_veil, request, exc)
         assert isinstance(exc, VeilError)
         status = status_of(exc)
         return render(
@@ -93,7 +104,7 @@ def _page_errors(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
-            return await api_http(request, exc)
+            return await _answer(api_http, request, exc)
         assert isinstance(exc, StarletteHTTPException)
         status = exc.status_code
         message = "There is no such page." if status == 404 else "This page cannot answer that request."
@@ -106,7 +117,7 @@ def _page_errors(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
-            return await api_validation(request, exc)
+            return await _answer(api_validation, request, exc)
         return render(
             request,
             "error.html",

@@ -44,6 +44,8 @@ __all__ = [
     "SignInRequired",
     "csrf",
     "csrf_token",
+    "landing",
+    "nav_for",
     "render",
     "staff",
     "subject_actor",
@@ -69,17 +71,17 @@ templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 class NavItem:
     label: str
     path: str
-    #: the scope a role needs to see the link (None: every staff role)
-    scope: str | None
+    #: a role sees the link when it holds any of these scopes
+    scopes: tuple[str, ...]
 
 
 #: The staff navigation; a role sees the links whose scope it holds.
 NAV: tuple[NavItem, ...] = (
-    NavItem("Overview", "/ui", None),
-    NavItem("Requests", "/ui/requests", "requests:read"),
-    NavItem("Datasets", "/ui/datasets", "datasets:read"),
-    NavItem("DP query", "/ui/query", "dp:query"),
-    NavItem("Audit log", "/ui/audit", "audit:read"),
+    NavItem("Overview", "/ui", ("audit:read", "requests:read")),
+    NavItem("Requests", "/ui/requests", ("requests:read",)),
+    NavItem("Datasets", "/ui/datasets", ("datasets:read",)),
+    NavItem("DP query", "/ui/query", ("dp:query",)),
+    NavItem("Audit log", "/ui/audit", ("audit:read",)),
 )
 
 
@@ -212,7 +214,13 @@ def page_headers(response: Response) -> Response:
 def nav_for(actor: Actor | None) -> list[NavItem]:
     if actor is None or actor.role == "subject":
         return []
-    return [item for item in NAV if item.scope is None or item.scope in actor.scopes]
+    return [item for item in NAV if any(scope in actor.scopes for scope in item.scopes)]
+
+
+def landing(actor: Actor) -> str:
+    """Where a staff member lands after sign-in: the first page of the navigation they may open."""
+    items = nav_for(actor)
+    return items[0].path if items else "/ui"
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -20,7 +20,7 @@ from veil import clock
 from veil.api.security import Authenticator, current_call
 from veil.errors import AuthenticationError
 from veil.web import session as web_session
-from veil.web.deps import csrf, page_headers, render
+from veil.web.deps import csrf, landing, page_headers, render
 
 __all__ = ["router", "safe_next"]
 
@@ -29,16 +29,16 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 REFUSED = "That key or token was not accepted. Check it and try again."
 
 
-def safe_next(value: str | None) -> str:
-    """Where to go after sign-in: a path under ``/ui`` only (no open redirect)."""
-    if not value or not value.startswith("/ui") or value.startswith("//") or "\\" in value:
-        return "/ui"
+def safe_next(value: str | None) -> str | None:
+    """Where to go after sign-in: a path under ``/ui`` only (no open redirect), else None."""
+    if not value or not (value == "/ui" or value.startswith(("/ui/", "/ui?"))) or "\\" in value:
+        return None
     return value
 
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
-    return render(request, "ui/sign_in.html", next_path=safe_next(next), error=None)
+    return render(request, "ui/sign_in.html", next_path=safe_next(next) or "", error=None)
 
 
 @router.post("/sign-in", dependencies=[Depends(csrf)])
@@ -50,17 +50,18 @@ def sign_in(
     authenticator: Authenticator = request.app.state.authenticator
     client = request.client.host if request.client is not None else None
     target = safe_next(next)
+    shown = target or ""
     try:
         authenticator.failures.hit(f"signin:{client}")  # raises RateLimitedError (429 page) when spent
         actor = authenticator.authenticate(credential.strip(), client)
     except AuthenticationError:
-        return render(request, "ui/sign_in.html", status_code=401, next_path=target, error=REFUSED)
+        return render(request, "ui/sign_in.html", status_code=401, next_path=shown, error=REFUSED)
     if actor.role == "subject":
         return render(
             request,
             "ui/sign_in.html",
             status_code=403,
-            next_path=target,
+            next_path=shown,
             error="This is a data subject's key: sign in at the portal (/portal) instead.",
         )
     record = current_call.get(None)
@@ -71,7 +72,7 @@ def sign_in(
         exp = jwt.decode(credential.strip(), options={"verify_signature": False}).get("exp")
         if isinstance(exp, int | float):
             not_after = clock.format_ts(datetime.fromtimestamp(exp, UTC))
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(target or landing(actor), status_code=303)
     web_session.start(request, response, actor, not_after=not_after)
     return page_headers(response)
 
