@@ -162,3 +162,11 @@ def test_without_an_smtp_server_configured_the_portal_says_so(tmp_path: Path) ->
             assert 'action="/portal/sign-in"' not in page.text
     finally:
         app.state.workspace.close()
+
+
+def test_sign_in_forms_without_their_csrf_token_are_refused(env: PortalEnv) -> None:
+    client = env.client()
+    client.get("/portal/sign-in")
+    assert client.post("/portal/sign-in", data={"identifier": ALICE}).status_code == 403
+    assert client.post("/portal/sign-in/code", data={"code": "123456"}).status_code == 403
+    assert env.smtp.messages == []
