@@ -69,8 +69,10 @@ def artefacts_dir() -> Path:
     return where
 
 
-def shot(driver: WebDriver, name: str) -> Path:
-    """Save a full-window screenshot of the current page as ``<artefacts>/<name>.png``."""
+def shot(driver: WebDriver, name: str, at: WebElement | None = None) -> Path:
+    """Save a screenshot of the window as ``<artefacts>/<name>.png`` (scrolled to ``at`` if given)."""
+    if at is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", at)
     path = artefacts_dir() / f"{name}.png"
     assert driver.save_screenshot(str(path)), f"no screenshot for {name}"
     return path
@@ -133,11 +135,11 @@ class Site:
 def _write_people(path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["subject_id", "full_name", "email", "age", "visits"])
+        w.writerow(["subject_id", "full_name", "email", "age", "visits", "ward"])
         for sid, name in NAMES.items():
-            w.writerow([sid, f"{name} Example", EMAILS[sid], 30 + len(name), 3])
+            w.writerow([sid, f"{name} Example", EMAILS[sid], 30 + len(name), 3, "A"])
         for i in range(6, 120):
-            w.writerow([f"S-{i:04d}", f"Person {i}", f"p{i}@example.org", 18 + i % 60, i % 9])
+            w.writerow([f"S-{i:04d}", f"Person {i}", f"p{i}@example.org", 18 + i % 60, i % 9, "ABC"[i % 3]])
 
 
 def _make_workspace(root: Path, smtp: SmtpCatcher) -> dict[str, str]:
@@ -157,6 +159,8 @@ def _make_workspace(root: Path, smtp: SmtpCatcher) -> dict[str, str]:
     veil("ingest", str(people), "--dataset", "people", "--subject-column", "subject_id", ws=root)
     for sid in (ALICE, BOB, CAROL, DAVE, ERIN):
         veil("consent", "grant", sid, PURPOSE, ws=root)
+    veil("dataset", "set", "people", "--max-rows-per-subject", "1", "--bounds", "visits=0:10", ws=root)
+    veil("budget", "set", "people", "--epsilon", "3", "--delta", "1e-5", ws=root)
     veil("request", "create", "--subject", DAVE, "--type", "erasure", ws=root)
     keys: dict[str, str] = {}
     for role in ("dpo", "steward", "analyst", "admin"):
