@@ -273,3 +273,19 @@ def test_page_errors_are_pages_and_api_errors_stay_problem_json(env: ApiEnv) -> 
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     api = env.clients["dpo"].get("/v1/no-such-route")
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_an_erasure_deletes_the_subjects_sessions(env: ApiEnv) -> None:
+    from veil.api.security import Actor
+    from veil.consent.ledger import ConsentLedger
+    from veil.rights.erasure import erase_subject
+
+    ConsentLedger(env.ws).record("subject-0002", "research", "grant")
+    pseudonym = env.ws.pseudonymize("subject-0002")
+    store = SessionStore(env.ws)
+    token, _ = store.create(Actor(id=pseudonym, kind="portal", role="subject", subject=pseudonym))
+    staff_token, _ = store.create(env.app.state.authenticator.authenticate(env.keys["dpo"].token, None))
+    erase_subject(env.ws, "subject-0002")
+    assert store.get(token) is None
+    assert store.get(staff_token) is not None
+    assert [r.subject for r in rows(env)] == [None]

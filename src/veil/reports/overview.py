@@ -134,11 +134,13 @@ def _sample_days(first: date, last: date) -> list[date]:
 def consent_series(
     ws: Workspace, purposes: list[str], *, today: date | None = None
 ) -> dict[str, list[CoveragePoint]]:
-    """Per purpose, the subjects granted it at the end of each sampled day, out of the
-    subjects held then (subjects erased since are in neither count)."""
+    """Per purpose, the subjects granted it at the end of each sampled day, out of the subjects
+    known then (held, or with a consent event; subjects erased since are in neither count)."""
     today = today if today is not None else clock.now().date()
     with ws.engine.connect() as conn:
-        created = sorted(str(r[0]) for r in conn.execute(sa.select(subjects.c.created_at)))
+        created = {
+            str(r[0]): str(r[1]) for r in conn.execute(sa.select(subjects.c.pseudonym, subjects.c.created_at))
+        }
         rows = conn.execute(
             sa.select(consent_events)
             .where(consent_events.c.purpose.in_(purposes))
@@ -153,7 +155,13 @@ def consent_series(
         )
         for r in rows
     ]
-    starts = [e.effective_ts[:10] for _, e in events] + created[:1]
+    # a subject counts from when Veil first knew of them: held, or a (possibly back-dated) consent event
+    known_since = dict(created)
+    for pseudonym, event in events:
+        if pseudonym in known_since and event.effective_ts < known_since[pseudonym]:
+            known_since[pseudonym] = event.effective_ts
+    known = sorted(known_since.values())
+    starts = [e.effective_ts[:10] for _, e in events] + [t[:10] for t in known[:1]]
     if not starts:
         return {p: [] for p in purposes}
     first = min(date.fromisoformat(min(starts)), today)
@@ -178,7 +186,7 @@ def consent_series(
                     granted[purpose].add(pseudonym)
                 else:
                     granted[purpose].discard(pseudonym)
-        while held < len(created) and created[held] < end:
+        while held < len(known) and known[held] < end:
             held += 1
         for purpose in purposes:
             series[purpose].append(CoveragePoint(day, len(granted[purpose]), held))
