@@ -36,6 +36,7 @@ __all__ = [
     "pii_erased",
     "pii_tokens",
     "portal_codes",
+    "portal_contacts",
     "public_tables",
     "purposes",
     "subject_request_events",
@@ -372,6 +373,16 @@ portal_codes = sa.Table(
     sa.Column("closed_at", TS, nullable=True),  # used, or burned by too many wrong tries
     sa.Index("ix_portal_codes_pseudonym_created", "pseudonym", "created_at"),
     sa.Index("ix_portal_codes_expires", "expires_at"),
+)
+
+#: Keyed hashes (HMAC under a key-store secret) of subjects' e-mail addresses and their
+#: pseudonyms, so the portal finds a subject by address (veil.identity.contact_index; d0007).
+portal_contacts = sa.Table(
+    "portal_contacts",
+    metadata,
+    sa.Column("mac", sa.String(64), primary_key=True),
+    sa.Column("pseudonym", PSEUDONYM, primary_key=True),
+    sa.Index("ix_portal_contacts_pseudonym", "pseudonym"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).

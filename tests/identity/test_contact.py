@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from veil.identity.contact import is_email, subject_contact
+from veil.identity.contact_index import ContactIndex
+from veil.schema import portal_contacts
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 
@@ -40,3 +44,21 @@ def test_is_email() -> None:
     assert is_email("ana.b+tag@example.co.uk")
     for bad in ("ana", "Ana <ana@example.org>", "a@b", "a@example.org, b@example.org", ""):
         assert not is_email(bad)
+
+
+def test_the_index_finds_a_subject_by_address_and_follows_new_data(ws: Workspace, tmp_path: Path) -> None:
+    rows: list[list[object]] = [[f"S-{i:04d}", f"Person {i}", f"p{i}@example.org", 20 + i] for i in range(30)]
+    _ingest(ws, tmp_path / "people.csv", ["subject_id", "full_name", "email", "age"], rows, "people")
+    index = ContactIndex(ws)
+    assert index.refresh() == 30
+    assert index.lookup(" P7@Example.org") == ws.pseudonymize("S-0007")
+    assert index.lookup("nobody@example.org") is None
+    with ws.engine.connect() as conn:
+        stored = {str(r[0]) for r in conn.execute(sa.select(portal_contacts.c.mac))}
+    assert not any("@" in m for m in stored) and len(stored) == 30
+    more: list[list[object]] = [[f"T-{i:04d}", f"New {i}", f"t{i}@example.org", 30] for i in range(25)]
+    _ingest(ws, tmp_path / "more.csv", ["subject_id", "full_name", "email", "age"], more, "more")
+    index.refresh()
+    assert index.lookup("t3@example.org") == ws.pseudonymize("T-0003")
+    assert index.forget([ws.pseudonymize("T-0003")]) == 1
+    assert index.lookup("t3@example.org") is None

@@ -88,7 +88,7 @@ def test_erasure_deletes_the_subjects_codes(ws: Workspace) -> None:
     codes.issue("p" * 32, deliverable=True)
     codes.issue("o" * 32, deliverable=True)
     job = ErasureJob("e1", ["p" * 32], "test", "subject.erase", {}, 1, 1.0)
-    assert PortalCodesParticipant(ws).forget(job) == {"codes_deleted": 1}
+    assert PortalCodesParticipant(ws).forget(job) == {"codes_deleted": 1, "contacts_deleted": 0}
     with ws.engine.connect() as conn:
         assert [r.pseudonym for r in conn.execute(sa.select(portal_codes))] == ["o" * 32]
 

@@ -170,3 +170,17 @@ def test_sign_in_forms_without_their_csrf_token_are_refused(env: PortalEnv) -> N
     assert client.post("/portal/sign-in", data={"identifier": ALICE}).status_code == 403
     assert client.post("/portal/sign-in/code", data={"code": "123456"}).status_code == 403
     assert env.smtp.messages == []
+
+
+def test_the_e_mail_address_veil_holds_signs_in_too(env: PortalEnv) -> None:
+    client = env.client("10.4.0.1")
+    code = env.request_code(client, "  Alice@Example.org ")
+    assert env.smtp.recipients == [[EMAILS[ALICE]]]
+    assert env.try_code(client, code).headers["location"] == "/portal"
+    assert "Alice Example" in client.get("/portal").text
+    # an address Veil does not hold: the same answer, nothing sent
+    other = env.client("10.4.0.2")
+    asked = env.ask(other, "nobody@example.org")
+    assert asked.status_code == 303 and asked.content == b""
+    time.sleep(0.3)
+    assert len(env.smtp.messages) == 1

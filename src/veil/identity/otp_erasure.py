@@ -1,7 +1,8 @@
-"""The portal's sign-in codes as an erasure participant (see :mod:`veil.rights.participants`).
+"""The portal's sign-in stores as an erasure participant (see :mod:`veil.rights.participants`).
 
-A code row names its subject's pseudonym for at most the rate window (quarter of an hour);
-an erasure deletes the subject's rows at once, so nothing in the store names them after it.
+A code row names its subject's pseudonym for at most the rate window (quarter of an hour),
+the contact index for as long as they are held: an erasure deletes the subject's rows of
+both at once, so nothing there names them after it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from veil.identity.contact_index import ContactIndex
 from veil.identity.otp import OneTimeCodes
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ __all__ = ["PortalCodesParticipant"]
 class PortalCodesParticipant:
     name = "portal_codes"
     after: tuple[str, ...] = ()
-    holds: tuple[str, ...] = ("portal_codes",)
+    holds: tuple[str, ...] = ("portal_codes", "portal_contacts")
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -30,4 +32,8 @@ class PortalCodesParticipant:
         return {}
 
     def forget(self, job: ErasureJob) -> dict[str, Any]:
-        return {"codes_deleted": OneTimeCodes(self.ws).forget(list(job.pseudonyms))}
+        pseudonyms = list(job.pseudonyms)
+        return {
+            "codes_deleted": OneTimeCodes(self.ws).forget(pseudonyms),
+            "contacts_deleted": ContactIndex(self.ws).forget(pseudonyms),
+        }

@@ -29,7 +29,8 @@ from starlette.concurrency import run_in_threadpool
 
 from veil.api.ratelimit import RateLimiter
 from veil.errors import RateLimitedError
-from veil.identity.contact import subject_contact
+from veil.identity.contact import is_email, subject_contact
+from veil.identity.contact_index import ContactIndex
 from veil.identity.otp import TTL, Check, OneTimeCodes, Outcome
 from veil.notify import Message, Outbox, sender_from_config
 from veil.web.deps import csrf
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 FLOOR_S = 0.6
 PER_CLIENT = 5
 CHECKS_PER_CLIENT = 10
+#: The contact index is brought up to date at most this often (seconds).
+REFRESH_EVERY_S = 30.0
 CHALLENGE_COOKIE = "veil_portal_challenge"
 _COOKIE_PATH = "/portal/sign-in"
 
@@ -61,6 +64,8 @@ class PortalSignIn:
         self.codes = OneTimeCodes(ws)
         self.per_client = RateLimiter(PER_CLIENT)
         self.checks = RateLimiter(CHECKS_PER_CLIENT)
+        self.contacts = ContactIndex(ws)
+        self._indexed_at = -REFRESH_EVERY_S
 
     @classmethod
     def of(cls, request: Request) -> PortalSignIn:
@@ -74,9 +79,20 @@ class PortalSignIn:
         return found
 
     def start(self, identifier: str, client: str) -> str:
-        """Issue a code for ``identifier``; the challenge id (RateLimitedError past a limit)."""
+        """Issue a code for ``identifier`` (a subject id, or the e-mail address Veil holds for
+        them); the challenge id (RateLimitedError past a limit)."""
         self.per_client.hit(f"portal:{client}")
-        pseudonym = self.ws.pseudonymize(identifier.strip())
+        given = identifier.strip()
+        now = time.monotonic()
+        if now - self._indexed_at >= REFRESH_EVERY_S:  # whatever was entered: the same work
+            self.contacts.refresh()
+            self._indexed_at = now
+        if is_email(given):
+            found = self.contacts.lookup(given)
+            # an address Veil does not hold gets a row (and limits) of its own, like an unknown id
+            pseudonym = found if found is not None else self.ws.pseudonymize("\x00email:" + given.lower())
+        else:
+            pseudonym = self.ws.pseudonymize(given)
         contact = subject_contact(self.ws, pseudonym)
         email = contact.email if contact is not None else None
         deliverable = email is not None and self.outbox is not None
