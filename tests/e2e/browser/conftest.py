@@ -218,9 +218,12 @@ def nojs_browser(downloads: Path) -> Iterator[WebDriver]:
         driver.quit()
 
 
-def by_label(driver: WebDriver, text: str) -> WebElement:
-    """The control a <label> with exactly ``text`` names."""
-    label = driver.find_element(By.XPATH, f"//label[normalize-space()={_xpath_str(text)}]")
+def by_label(driver: WebDriver, text: str, *, prefix: bool = False) -> WebElement:
+    """The control a <label> with exactly ``text`` (or, with ``prefix``, starting with it) names."""
+    test = "starts-with(normalize-space(), {})" if prefix else "normalize-space()={}"
+    labels = driver.find_elements(By.XPATH, f"//label[{test.format(_xpath_str(text))}]")
+    assert len(labels) == 1, f"{len(labels)} labels {text!r} on {driver.current_url}"
+    label = labels[0]
     target = label.get_attribute("for")
     assert target, f"label {text!r} names no control"
     return driver.find_element(By.ID, target)
@@ -310,7 +313,7 @@ def subject_sign_in(driver: WebDriver, site: Site, subject_id: str, *, check_axe
     if check_axe:
         axe(driver)
     before = len(site.smtp.messages)
-    by_label(driver, "Your subject id").send_keys(subject_id)
+    by_label(driver, "Your subject id", prefix=True).send_keys(subject_id)
     press(driver, "Send me a code")
     assert h1(driver) == "Enter your code"
     if check_axe:
