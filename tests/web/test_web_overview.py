@@ -224,3 +224,36 @@ def test_reveal_of_an_unknown_pseudonym_or_reason_reveals_nothing(env: ApiEnv) -
         data={"csrf_token": token, "pseudonym": env.ws.pseudonymize("P0000003"), "reason": "curiosity"},
     )
     assert r.status_code == 422 and "P0000003" not in r.text
+
+
+def test_the_overview_sessions_and_reveal_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    from veil.workspace import Workspace
+
+    Workspace.init(tmp_path / "ws", database_url=postgres_url).close()
+    api = make_env(tmp_path / "ws")
+    try:
+        Ingestor(api.ws).run(write_people(tmp_path / "people.csv", 20), "people", "person_id")
+        BudgetLedger(api.ws).set("people", 2.0, 1e-5)
+        for i in range(0, 20, 4):
+            ConsentLedger(api.ws).record(
+                f"P{i:07d}", GRANTED_PURPOSE, "grant", at=clock.now() - timedelta(days=3)
+            )
+        RequestRegistry(api.ws).create(subject_id="P0000004", type="access", regime="gdpr")
+        client = sign_in(api, "dpo")
+        page = client.get("/ui")
+        assert page.status_code == 200, page.text
+        text = text_of(page.text)
+        assert "Subjects 20" in text and f"{GRANTED_PURPOSE} 5 20 25 %" in text and "Open requests 1" in text
+        charts_of(page.text)
+        pseudonym = api.ws.pseudonymize("P0000004")
+        r = client.post(
+            "/ui/reveal",
+            data={"csrf_token": csrf_of(page.text), "pseudonym": pseudonym, "reason": "data_quality"},
+        )
+        assert r.status_code == 200 and "P0000004" in r.text
+        assert len(AuditLog(api.ws.engine, api.ws.keystore, "t").entries(action=REVEAL_ACTION)) == 1
+        r = client.post("/ui/sign-out", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert r.status_code == 303
+        assert client.get("/ui", follow_redirects=False).status_code == 303
+    finally:
+        close_env(api)
