@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +18,12 @@ from tests.support.api import TestClient
 from tests.support.portal import ALICE, BOB, EMAILS, PURPOSE, PortalEnv, csrf_of, make_portal
 from tests.support.smtp import SmtpCatcher
 
+from veil.rights.erasure import erase_subject
 from veil.rights.fulfilment import fulfil
 from veil.rights.receipt import public_key, verify_receipt
 from veil.rights.requests import RequestRegistry, RequestState, RequestType
 from veil.vault.release import Release
+from veil.web import portal_actions as actions
 
 
 @pytest.fixture
@@ -120,17 +124,41 @@ def test_erasure_request_fulfilled_and_the_receipt_verifies(env: PortalEnv) -> N
     page = alice.get(f"/portal/requests/{rid}")
     req = RequestRegistry(env.ws).get(rid)
     assert req.state is RequestState.IN_PROGRESS and req.due_on in page.text and "in progress" in page.text
+    link = re.search(r'href="(/portal/receipts/[0-9a-f]{32}/[0-9a-f]{40})"', page.text)
+    assert link is not None, "no receipt link on the erasure request's page"
     fulfil(env.ws, rid, actor="dpo")  # the controller fulfils it (dashboard, CLI, API)
-    page = alice.get(f"/portal/requests/{rid}")
+    # the erasure ended Alice's sessions and left no address to send her a code ...
+    assert alice.get("/portal", follow_redirects=False).status_code == 303
+    before = len(env.smtp.messages)
+    env.ask(env.client("10.8.0.1"), ALICE)
+    time.sleep(0.3)
+    assert len(env.smtp.messages) == before
+    # ... so the link she kept shows the request and its receipt, verified
+    browser = env.client("10.8.0.2")
+    page = browser.get(link.group(1))
+    assert page.status_code == 200 and "fulfilled" in page.text
     assert "The signature is valid" in page.text and "veil receipt verify" in page.text
-    r = alice.get(f"/portal/requests/{rid}/receipt")
+    r = browser.get(link.group(1) + "/download")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     body = verify_receipt(json.loads(r.content), public_key(env.ws))
     assert body["request_id"] == rid and body["status"] == "erased"
-    home = alice.get("/portal")
-    assert home.status_code == 200 and "no data about you any more" in home.text
-    assert "Alice Example" not in home.text
-    assert "Your data was erased." in home.text  # the uses stay listed after the erasure
+    assert body["subject_pseudonym"] == env.ws.pseudonymize(ALICE)
+    # a wrong key, or the key of another request, gets the same 404 as no request
+    unknown = browser.get(f"/portal/receipts/{'0' * 32}/{'0' * 40}")
+    assert unknown.status_code == 404
+    wrong = browser.get(f"/portal/receipts/{rid}/{'1' * 40}")
+    assert (wrong.status_code, wrong.text) == (unknown.status_code, unknown.text)
+
+
+def test_an_erased_subject_still_sees_the_uses_of_their_data(env: PortalEnv) -> None:
+    alice = env.sign_in(ALICE)
+    alice_p = env.ws.pseudonymize(ALICE)
+    erase_subject(env.ws, ALICE, reason="test")
+    # a session that outlived the erasure (e.g. no session participant) shows what remains
+    export = actions.my_export(env.ws, alice_p)
+    usage, _ = actions.uses_after_erasure(env.ws, alice_p)
+    assert export is None and "subject.erase" in [u["action"] for u in usage]
+    assert alice.get("/portal", follow_redirects=False).status_code in (200, 303)
 
 
 def test_sign_out_ends_the_session(env: PortalEnv) -> None:
@@ -170,6 +198,15 @@ def test_another_subjects_ids_get_nothing_on_any_page(env: PortalEnv, bobs: dict
     assert all(rid not in listing for rid in bobs.values())
     fulfil(env.ws, bobs["erasure"], actor="dpo")
     assert alice.get(f"/portal/requests/{bobs['erasure']}/receipt").status_code == 404
+    # Alice's own receipt link's key does not open Bob's receipt
+    mine = _make(alice, "erasure")
+    key = actions.receipt_link_key(env.ws, mine)
+    for path in (
+        f"/portal/receipts/{bobs['erasure']}/{key}",
+        f"/portal/receipts/{bobs['erasure']}/{key}/download",
+    ):
+        r = alice.get(path)
+        assert (r.status_code, r.text) == (unknown.status_code, unknown.text), path
 
 
 def test_another_subjects_ids_in_forms_act_only_for_the_session(env: PortalEnv, bobs: dict[str, str]) -> None:

@@ -10,7 +10,8 @@ POSTs with the session's CSRF token, answered by a redirect (no JavaScript neede
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from veil.consent.ledger import ConsentAction, ConsentLedger, derive_state
 from veil.errors import ConflictError, NotFoundError, SubjectErasedError
 from veil.rights.package import MEDIA_TYPES, PackageFormat
-from veil.rights.requests import RequestState, RequestType
+from veil.rights.requests import RequestRegistry, RequestState, RequestType, SubjectRequest
 from veil.web import portal_actions as actions
 from veil.web import session as web_session
 from veil.web.portal_render import page
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/portal", include_in_schema=False)
 Me = Annotated[Subject, Depends(current_subject)]
 RequestId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 PurposeName = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+LinkKey = Annotated[str, Path(pattern=r"^[0-9a-f]{40}$")]
 
 
 def _not_found(request: Request) -> Response:
@@ -113,12 +115,60 @@ def show_request(request: Request, me: Me, request_id: RequestId) -> Response:
         return _not_found(request)
     fulfilled = req.state is RequestState.FULFILLED
     has_package = fulfilled and req.type in (RequestType.ACCESS, RequestType.PORTABILITY)
+    link = None
+    if req.type is RequestType.ERASURE:
+        link = _link(request, req.id)
+    return _request_page(
+        request, req, package=has_package, link=link, download=f"/portal/requests/{req.id}/receipt"
+    )
+
+
+def _link(request: Request, request_id: str) -> str:
+    ws = request.app.state.workspace
+    return f"/portal/receipts/{request_id}/{actions.receipt_link_key(ws, request_id)}"
+
+
+def _request_page(
+    request: Request, req: SubjectRequest, *, package: bool, link: str | None, download: str
+) -> Response:
     receipt = None
     check = None
-    if fulfilled and req.type is RequestType.ERASURE:
-        receipt = actions.my_receipt(me.ws, me.pseudonym, request_id)
-        check = actions.check_receipt(me.ws, receipt)
-    return page(request, "portal/request.html", req=req, package=has_package, receipt=receipt, check=check)
+    if req.state is RequestState.FULFILLED and req.type is RequestType.ERASURE:
+        ws = request.app.state.workspace
+        receipt = RequestRegistry(ws).receipt(req.id)
+        check = actions.check_receipt(ws, receipt)
+    return page(
+        request,
+        "portal/request.html",
+        req=req,
+        package=package,
+        receipt=receipt,
+        check=check,
+        link=link,
+        download=download,
+    )
+
+
+@router.get("/receipts/{request_id}/{link_key}")
+def receipt_link(request: Request, request_id: RequestId, link_key: LinkKey) -> Response:
+    """An erasure request's status and receipt by its link: no session (the erasure ends it)."""
+    try:
+        req = actions.receipt_by_link(request.app.state.workspace, request_id, link_key)
+    except NotFoundError:
+        return _not_found(request)
+    download = f"/portal/receipts/{request_id}/{link_key}/download"
+    return _request_page(request, req, package=False, link=None, download=download)
+
+
+@router.get("/receipts/{request_id}/{link_key}/download")
+def receipt_link_download(request: Request, request_id: RequestId, link_key: LinkKey) -> Response:
+    ws = request.app.state.workspace
+    try:
+        actions.receipt_by_link(ws, request_id, link_key)
+        receipt = RequestRegistry(ws).receipt(request_id)
+    except NotFoundError:
+        return _not_found(request)
+    return _receipt_file(request_id, receipt)
 
 
 @router.get("/requests/{request_id}/package")
@@ -145,12 +195,14 @@ def download_package(
 
 @router.get("/requests/{request_id}/receipt")
 def download_receipt(request: Request, me: Me, request_id: RequestId) -> Response:
-    import json
-
     try:
         receipt = actions.my_receipt(me.ws, me.pseudonym, request_id)
     except NotFoundError:
         return _not_found(request)
+    return _receipt_file(request_id, receipt)
+
+
+def _receipt_file(request_id: str, receipt: dict[str, Any]) -> Response:
     return Response(
         json.dumps(receipt, indent=2, sort_keys=True).encode(),
         media_type="application/json",

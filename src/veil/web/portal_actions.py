@@ -20,6 +20,8 @@ answers :class:`~veil.errors.NotFoundError`, exactly as an id that does not exis
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,10 +54,15 @@ __all__ = [
     "my_receipt",
     "my_request",
     "my_requests",
+    "receipt_by_link",
+    "receipt_link_key",
     "request_erasure",
     "request_export",
     "uses_after_erasure",
 ]
+
+#: The key-store secret the erasure requests' receipt links are keyed with.
+RECEIPT_LINK_SECRET = "portal-receipt-link"  # noqa: S105 - the name of a key-store secret
 
 #: Request types a subject makes from the portal.
 SELF_SERVICE = (RequestType.ACCESS, RequestType.PORTABILITY, RequestType.ERASURE)
@@ -188,3 +195,24 @@ def check_receipt(ws: Workspace, document: Any) -> ReceiptCheck:
     except ReceiptInvalidError as exc:
         return ReceiptCheck(False, str(exc), pem)
     return ReceiptCheck(True, "The signature is valid: this receipt was issued by Veil, unaltered.", pem)
+
+
+def receipt_link_key(ws: Workspace, request_id: str) -> str:
+    """The secret part of an erasure request's receipt link (HMAC of its id; nothing stored).
+
+    The erasure deletes the subject's sessions and the address their codes go to, so they
+    cannot sign in again: the link, shown while they are signed in, is how they follow the
+    request to its signed receipt afterwards."""
+    key = ws.keystore.secret(RECEIPT_LINK_SECRET)
+    return hmac.new(key, request_id.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def receipt_by_link(ws: Workspace, request_id: str, link_key: str) -> SubjectRequest:
+    """The erasure request the link names (NotFoundError for a wrong key, as for no request)."""
+    right = receipt_link_key(ws, request_id)
+    if not hmac.compare_digest(right.encode(), link_key.encode()):
+        raise NotFoundError("no such receipt link")
+    req = RequestRegistry(ws).get(request_id)
+    if req.type is not RequestType.ERASURE:
+        raise NotFoundError("no such receipt link")
+    return req
