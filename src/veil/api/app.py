@@ -31,7 +31,7 @@ from veil.jobs import Runner
 from veil.web.app import install_web
 from veil.workspace import Workspace
 
-__all__ = ["API_PREFIX", "api_routes", "create_app", "route_scope"]
+__all__ = ["API_PREFIX", "api_routes", "app_routes", "create_app", "route_scope"]
 
 API_PREFIX = "/v1"
 
@@ -46,7 +46,13 @@ _PROBLEMS = {
 
 
 def api_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
-    """Every API route of ``app`` with its full path (``/v1/purposes/{name}``).
+    """Every API route of ``app`` (under ``/v1``) with its full path (``/v1/purposes/{name}``);
+    the pages' routes (``/ui``, ``/portal``: :mod:`veil.web`) are not API routes."""
+    return [(path, route) for path, route in app_routes(app) if path.startswith(API_PREFIX + "/")]
+
+
+def app_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every route of ``app``, the pages' included, with its full path (``/v1/purposes/{name}``).
 
     FastAPI 0.138 keeps an included router as one ``_IncludedRouter`` entry of ``app.routes``
     whose routes it lists with ``effective_route_contexts()``; the matrix test fails (too
@@ -129,7 +135,7 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
     )
-    app.add_middleware(AuditMiddleware, ws=ws, paths={id(r): p for p, r in api_routes(app)})
+    app.add_middleware(AuditMiddleware, ws=ws, paths={id(r): p for p, r in app_routes(app)})
     app.add_middleware(SecurityHeadersMiddleware, tls=settings.tls)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -138,7 +144,7 @@ def create_app(root: Path, *, settings: ServiceSettings | None = None) -> FastAP
 def _methods_of(app: FastAPI, path: str) -> list[str]:
     """The methods the routes of ``path`` answer (for a 405's Allow header)."""
     methods: set[str] = set()
-    for template, route in api_routes(app):
+    for template, route in app_routes(app):
         if compile_path(template)[0].match(path):
             methods |= route.methods or set()
     return sorted(methods)
