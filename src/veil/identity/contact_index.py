@@ -14,6 +14,7 @@ An erasure deletes the subject's rows (:mod:`veil.identity.otp_erasure`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from datetime import timedelta
@@ -65,6 +66,12 @@ class ContactIndex:
             contact = subject_contact(self.ws, pseudonym)
             if contact is not None and contact.email is not None:
                 rows.append({"mac": self.mac(contact.email), "pseudonym": pseudonym})
+        # another process refreshing the same subjects at the same time: its rows stand
+        with contextlib.suppress(sa.exc.IntegrityError):
+            self._store(seen, rows, mark, clock.format_ts(started))
+        return len(seen)
+
+    def _store(self, seen: list[str], rows: list[dict[str, str]], mark: object, stamp: str) -> None:
         with self.ws.transaction() as conn:
             for i in range(0, len(seen), 500):
                 conn.execute(
@@ -72,12 +79,10 @@ class ContactIndex:
                 )
             if rows:
                 conn.execute(portal_contacts.insert(), rows)
-            stamp = clock.format_ts(started)
             if mark is None:
                 conn.execute(workspace_meta.insert().values(key=_MARK, value=stamp))
             else:
                 conn.execute(workspace_meta.update().where(workspace_meta.c.key == _MARK).values(value=stamp))
-        return len(seen)
 
     def lookup(self, email: str) -> str | None:
         """The pseudonym of the one subject whose address is ``email`` (None: none, or several)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from typing import Annotated
 
@@ -66,6 +67,7 @@ class PortalSignIn:
         self.checks = RateLimiter(CHECKS_PER_CLIENT)
         self.contacts = ContactIndex(ws)
         self._indexed_at = -REFRESH_EVERY_S
+        self._refreshing = threading.Lock()
 
     @classmethod
     def of(cls, request: Request) -> PortalSignIn:
@@ -83,10 +85,11 @@ class PortalSignIn:
         them); the challenge id (RateLimitedError past a limit)."""
         self.per_client.hit(f"portal:{client}")
         given = identifier.strip()
-        now = time.monotonic()
-        if now - self._indexed_at >= REFRESH_EVERY_S:  # whatever was entered: the same work
-            self.contacts.refresh()
-            self._indexed_at = now
+        with self._refreshing:  # one refresh at a time in this process
+            now = time.monotonic()
+            if now - self._indexed_at >= REFRESH_EVERY_S:  # whatever was entered: the same work
+                self.contacts.refresh()
+                self._indexed_at = now
         if is_email(given):
             found = self.contacts.lookup(given)
             # an address Veil does not hold gets a row (and limits) of its own, like an unknown id
