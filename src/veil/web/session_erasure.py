@@ -2,7 +2,8 @@
 
 A data subject's portal session names their pseudonym (``web_sessions.subject``); an
 erasure deletes every such session at once, so the erased subject is signed out and nothing
-in the table names them after it. Staff sessions name no subject. Registered as the entry
+in the table names them after it (the step runs after the data store's, as the table is in
+that store). Staff sessions name no subject. Registered as the entry
 point ``web_sessions`` of ``veil.erasure_participants`` (pyproject.toml); it needs only the
 data store's schema, so erasing never loads the web stack.
 """
@@ -23,7 +24,8 @@ __all__ = ["WebSessionsParticipant"]
 
 class WebSessionsParticipant:
     name = "web_sessions"
-    after: tuple[str, ...] = ()
+    #: the sessions are rows of the data store: when it is busy they wait for its step
+    after: tuple[str, ...] = ("data",)
     holds: tuple[str, ...] = ("web_sessions",)
 
     def __init__(self, ws: Workspace) -> None:
