@@ -289,3 +289,31 @@ def test_an_erasure_deletes_the_subjects_sessions(env: ApiEnv) -> None:
     assert store.get(token) is None
     assert store.get(staff_token) is not None
     assert [r.subject for r in rows(env)] == [None]
+
+
+def test_an_oidc_token_signs_in_with_its_role_and_the_session_ends_with_the_token(tmp_path: Path) -> None:
+    from tests.support.oidc import JwksServer
+
+    with JwksServer() as idp:
+        api = make_env(tmp_path / "ws", ServiceSettings(oidc=idp.settings()))
+        try:
+            exp = int(clock.now().timestamp()) + 120
+            client, _ = sign_in(api, idp.token(groups=["privacy-office"], sub="dpo-7", exp=exp))
+            assert client.get("/ui").status_code == 200
+            (row,) = rows(api)
+            assert (row.actor_kind, row.actor_id, row.role) == ("oidc", "dpo-7", "dpo")
+            assert row.expires_at <= clock.format_ts(clock.now() + timedelta(seconds=121))
+            # an analyst's token: signed in, but the overview is not theirs
+            analyst, _ = sign_in(api, idp.token(groups=["veil-analysts"], sub="ana-1"))
+            assert analyst.get("/ui").status_code == 403
+            # a token of the provider signed with a key it does not publish is refused
+            forged = api.client()
+            token = csrf_of(forged.get("/ui/sign-in").text)
+            r = forged.post(
+                "/ui/sign-in",
+                data={"credential": idp.token(kid="unknown"), "csrf_token": token},
+                follow_redirects=False,
+            )
+            assert r.status_code == 401
+        finally:
+            close_env(api)
