@@ -317,3 +317,18 @@ def test_an_oidc_token_signs_in_with_its_role_and_the_session_ends_with_the_toke
             assert r.status_code == 401
         finally:
             close_env(api)
+
+
+def test_sign_in_tries_are_limited_per_client(env: ApiEnv) -> None:
+    client = env.client(client=("10.9.8.7", 4000))
+    token = csrf_of(client.get("/ui/sign-in").text)
+    statuses = [
+        client.post("/ui/sign-in", data={"credential": "vk_x_y", "csrf_token": token}).status_code
+        for _ in range(70)
+    ]
+    assert statuses[0] == 401 and statuses[-1] == 429
+    limited = client.post("/ui/sign-in", data={"credential": env.keys["dpo"].token, "csrf_token": token})
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert limited.headers["content-type"].startswith("text/html") and "Too many tries" in limited.text
+    # another client is not held back
+    sign_in(env, env.keys["dpo"].token)

@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil.api.problems import status_of
-from veil.errors import VeilError
+from veil.errors import RateLimitedError, VeilError
 from veil.web import overview, portal, portal_signin, signin, ui_audit, ui_datasets, ui_query, ui_requests
 from veil.web.deps import PageForbidden, SignInRequired, page_headers, render, sign_in_url
 from veil.web.session import SessionPolicy, SessionStore
@@ -98,9 +98,12 @@ def _page_errors(app: FastAPI) -> None:
             return await _answer(api_veil, request, exc)
         assert isinstance(exc, VeilError)
         status = status_of(exc)
-        return render(
+        response = render(
             request, "error.html", status_code=status, title=_TITLES.get(status, "Error"), message=exc.message
         )
+        if isinstance(exc, RateLimitedError):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     async def http_error(request: Request, exc: Exception) -> Response:
         if not _is_page(request):
