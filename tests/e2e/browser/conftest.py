@@ -10,27 +10,30 @@ root). Under ``CI=true`` a missing browser or driver fails the tests instead of 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 from test_serve import serving
 from tests.support.smtp import SmtpCatcher, code_in
 from veil_cli import veil_json
+
+from veil.web.portal_signin import PER_CLIENT
 
 os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager never fetches a browser or driver
 
@@ -123,9 +126,24 @@ class Site:
     root: Path
     smtp: SmtpCatcher
     keys: dict[str, str]
+    _tokens: float = float(PER_CLIENT)
+    _stamp: float = field(default_factory=time.monotonic)
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def before_code_request(self) -> None:
+        """Wait, if need be, so that a code request stays within the portal's per-client limit
+        (every browser here is the client 127.0.0.1): the same token bucket as the server's."""
+        rate = PER_CLIENT / 60.0
+        now = time.monotonic()
+        self._tokens = min(float(PER_CLIENT), self._tokens + (now - self._stamp) * rate)
+        if self._tokens < 1.0:
+            time.sleep((1.0 - self._tokens) / rate + 0.5)
+            now = time.monotonic()
+            self._tokens = min(float(PER_CLIENT), self._tokens + (now - self._stamp) * rate)
+        self._tokens -= 1.0
+        self._stamp = now
 
     def code_for(self, before: int) -> str:
         """The sign-in code of the first message the SMTP server got after ``before`` messages."""
@@ -188,34 +206,50 @@ def downloads() -> Iterator[Path]:
         shutil.rmtree(where, ignore_errors=True)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test, so a browser fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@contextlib.contextmanager
+def _browser(
+    request: pytest.FixtureRequest, downloads: Path, name: str, *, javascript: bool
+) -> Iterator[WebDriver]:
+    driver = _driver(downloads, javascript=javascript)
+    try:
+        yield driver
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:  # what the browser showed when the test failed
+            with contextlib.suppress(Exception):
+                shot(driver, f"FAILED-{request.node.name}-{name}")
+        driver.quit()
+
+
 @pytest.fixture
-def browser(downloads: Path) -> Iterator[WebDriver]:
+def browser(request: pytest.FixtureRequest, downloads: Path) -> Iterator[WebDriver]:
     """Headless Chromium with JavaScript on."""
-    driver = _driver(downloads, javascript=True)
-    try:
+    with _browser(request, downloads, "browser", javascript=True) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
-def second_browser(tmp_path: Path) -> Iterator[WebDriver]:
+def second_browser(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WebDriver]:
     """Another Chromium (its own profile and cookies): a second person at the same time."""
-    driver = _driver(tmp_path, javascript=True)
-    try:
+    with _browser(request, tmp_path, "second", javascript=True) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
-def nojs_browser(downloads: Path) -> Iterator[WebDriver]:
+def nojs_browser(request: pytest.FixtureRequest, downloads: Path) -> Iterator[WebDriver]:
     """Headless Chromium with JavaScript switched off (pages must work as plain forms)."""
-    driver = _driver(downloads, javascript=False)
-    try:
+    with _browser(request, downloads, "nojs", javascript=False) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def by_label(driver: WebDriver, text: str, *, prefix: bool = False) -> WebElement:
@@ -234,6 +268,20 @@ def button(driver: WebDriver, text: str) -> WebElement:
     return driver.find_element(By.XPATH, f"//button[normalize-space()={_xpath_str(text)}]")
 
 
+def _gone(element: WebElement) -> bool:
+    """Whether ``element``'s document was replaced (Chromium reports it as stale, or, while the next
+    page replaces it, as a node that "does not belong to the document")."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
+
+
 def navigate(driver: WebDriver, element: WebElement, *, key: str | None = None) -> None:
     """Click ``element`` (or press ``key`` on it) and wait for the next page to load."""
     old = driver.find_element(By.TAG_NAME, "html")
@@ -241,7 +289,7 @@ def navigate(driver: WebDriver, element: WebElement, *, key: str | None = None) 
         element.click()
     else:
         element.send_keys(key)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda _: _gone(old))
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
@@ -314,6 +362,7 @@ def subject_sign_in(driver: WebDriver, site: Site, subject_id: str, *, check_axe
         axe(driver)
     before = len(site.smtp.messages)
     by_label(driver, "Your subject id", prefix=True).send_keys(subject_id)
+    site.before_code_request()
     press(driver, "Send me a code")
     assert h1(driver) == "Enter your code"
     if check_axe:

@@ -35,6 +35,10 @@ def test_another_subjects_ids_get_nothing(browser: WebDriver, second_browser: We
         for path in (f"/portal/requests/{rid}", f"/portal/requests/{rid}/receipt"):
             browser.get(site.url(path))
             assert h1(browser) == "Not found" and _main(browser) == nothing, path
+        wrong_key = "0" * 40  # a receipt link with a key that is not this request's
+        for path in (f"/portal/receipts/{rid}/{wrong_key}", f"/portal/receipts/{rid}/{wrong_key}/download"):
+            browser.get(site.url(path))
+            assert h1(browser) == "Not found" and _main(browser) == nothing, path
         for fmt in ("json", "csv", "html"):
             browser.get(site.url(f"/portal/requests/{rid}/package?format={fmt}"))
             assert h1(browser) == "Not found" and _main(browser) == nothing, fmt

@@ -4,11 +4,13 @@ consent withdrawal, export download, erasure fulfilled by a DPO in a second brow
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from veil_cli import veil_json
 
 from .conftest import (
     ALICE,
@@ -79,9 +81,14 @@ def test_subject_withdraws_consent_downloads_export_and_is_erased(
     press(browser, "Send the request")
     axe(browser)
     assert h1(browser) == "Your erasure request"
-    request_url = browser.current_url
-    request_id = request_url.rstrip("/").rsplit("/", 1)[-1]
-    shot(browser, "portal-04-erasure-requested")
+    request_id = browser.current_url.rstrip("/").rsplit("/", 1)[-1]
+    # the erasure ends the session and the address codes go to: a link to keep follows the request
+    keep = browser.find_element(
+        By.XPATH, "//h2[normalize-space()='Keep this link']/following-sibling::p[1]/a"
+    )
+    receipt_link = keep.get_attribute("href") or ""
+    assert f"/portal/receipts/{request_id}/" in receipt_link
+    shot(browser, "portal-04-erasure-requested", at=keep)
 
     staff_sign_in(second_browser, site, "dpo")
     visit(second_browser, site, f"/ui/requests/{request_id}")
@@ -91,17 +98,30 @@ def test_subject_withdraws_consent_downloads_export_and_is_erased(
     shot(second_browser, "portal-05-dpo-fulfils")
     assert "fulfilled" in second_browser.find_element(By.TAG_NAME, "dl").text
 
-    browser.get(request_url)
+    browser.get(site.url("/portal"))
+    assert "/portal/sign-in" in browser.current_url  # the erasure ended the subject's session
+    browser.get(receipt_link)
     axe(browser)
+    assert h1(browser) == "Your erasure request"
     assert "fulfilled" in browser.find_element(By.TAG_NAME, "dl").text
     status = browser.find_element(By.CSS_SELECTOR, "main [role=status]").text
     shot(browser, "portal-06-erasure-fulfilled")
     link(browser, "Download the signed receipt (JSON)").click()
     receipt = downloaded(downloads, ".json", besides={package})
-    assert request_id in receipt.read_text(encoding="utf-8"), status
-    follow(browser, "What we hold and how it is used")
-    assert "Veil holds no data about you any more" in browser.find_element(By.TAG_NAME, "main").text
-    shot(browser, "portal-07-nothing-held")
+    assert set(json.loads(receipt.read_text(encoding="utf-8"))) == {"receipt", "signature"}
+    checked = veil_json("receipt", "verify", str(receipt), ws=site.root)
+    assert checked["valid"] is True and checked["request_id"] == request_id, status
+
+    # and Veil holds no address to send a code to any more: the same answer as for anyone
+    before = len(site.smtp.messages)
+    browser.get(site.url("/portal/sign-in"))
+    by_label(browser, "Your subject id", prefix=True).send_keys(ALICE)
+    site.before_code_request()
+    press(browser, "Send me a code")
+    assert h1(browser) == "Enter your code"
+    time.sleep(2)
+    assert len(site.smtp.messages) == before
+    shot(browser, "portal-07-no-code-after-erasure")
 
 
 def _people_rows(export: dict[str, Any]) -> list[dict[str, Any]]:
