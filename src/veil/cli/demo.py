@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +33,15 @@ def demo(
     force: Annotated[
         bool, typer.Option("--force", help="With --data: replace sample files already there.")
     ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Then serve the staff dashboard (/ui) and the data-subject portal (/portal) on the demo "
+            "workspace (loopback), with a DPO API key made for it and shown once.",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option(help="With --serve: the port to listen on.", min=1, max=65535)] = 8000,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the whole story on a temporary workspace: ingest, consent, release, access, erasure, audit.
@@ -50,6 +61,8 @@ def demo(
         if not as_json:
             console.print(f"[bold cyan]{step:>9}[/]  {text}")
 
+    if serve and keep is None:  # the workspace must outlive the story to be served
+        keep = Path(tempfile.mkdtemp(prefix="veil-demo-"))
     summary = run_demo(keep, patients, say)
 
     def show() -> None:
@@ -70,7 +83,48 @@ def demo(
             f"[dim]{where}; next: veil init, then veil ingest YOUR.csv --dataset NAME --subject-column ID[/]"
         )
 
-    emit(as_json, summary.to_dict(), show)
+    if not serve:
+        emit(as_json, summary.to_dict(), show)
+        return
+    assert keep is not None
+    _serve_demo(keep / "workspace", port, summary.to_dict(), as_json, show)
+
+
+def _serve_demo(
+    root: Path, port: int, summary: dict[str, object], as_json: bool, show: Callable[[], None]
+) -> None:
+    """Make a DPO key (one day) on the demo workspace, print it and the addresses, then serve."""
+    from veil.cli.serve import serve
+    from veil.identity.keys import ApiKeys
+    from veil.workspace import Workspace
+
+    with Workspace.open(root) as ws:
+        made = ApiKeys(ws).create("dpo", expires_days=1)
+    base = f"http://127.0.0.1:{port}"
+    urls = {"dashboard": f"{base}/ui", "portal": f"{base}/portal", "api": f"{base}/v1"}
+
+    def show_serving() -> None:
+        show()
+        console.print(
+            f"\n[bold]Dashboard[/]  {urls['dashboard']}  (sign in with the DPO key below)", highlight=False
+        )
+        console.print(
+            f"[bold]Portal[/]     {urls['portal']}  "
+            f"(codes go by e-mail: \\[notify.smtp] in {root}/veil.toml)",
+            highlight=False,
+        )
+        console.print(f"[bold]API[/]        {urls['api']}", highlight=False)
+        console.print("DPO API key (valid one day; shown once, not stored):", style="yellow")
+        console.print(made.token, highlight=False, markup=False, soft_wrap=True)
+        console.print(f"[dim]workspace {root}; Ctrl-C stops the server[/]")
+
+    emit(
+        as_json,
+        {**summary, "workspace": str(root), "urls": urls, "dpo_key": made.token, "dpo_key_id": made.key.id},
+        show_serving,
+    )
+    console.file.flush()
+    serve(host="127.0.0.1", port=port, workspace=root)
 
 
 def _write_samples(directory: Path, patients: int, force: bool, as_json: bool) -> None:
