@@ -11,6 +11,8 @@ import typer
 from rich.table import Table
 
 from veil.cli.output import JsonOpt, console, emit
+from veil.errors import InputError
+from veil.fileio import atomic_write_bytes
 
 __all__ = ["register"]
 
@@ -42,6 +44,14 @@ def demo(
         ),
     ] = False,
     port: Annotated[int, typer.Option(help="With --serve: the port to listen on.", min=1, max=65535)] = 8000,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            help="With --serve: HOST:PORT of an SMTP server (no TLS, no login; e.g. a local test server) "
+            "the portal sends its sign-in codes through ([notify.smtp] in the demo's veil.toml).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the whole story on a temporary workspace: ingest, consent, release, access, erasure, audit.
@@ -61,6 +71,9 @@ def demo(
         if not as_json:
             console.print(f"[bold cyan]{step:>9}[/]  {text}")
 
+    if smtp is not None and not serve:
+        raise InputError("--smtp goes with --serve")
+    relay = _smtp_address(smtp) if smtp is not None else None
     if serve and keep is None:  # the workspace must outlive the story to be served
         keep = Path(tempfile.mkdtemp(prefix="veil-demo-"))
     summary = run_demo(keep, patients, say)
@@ -87,7 +100,28 @@ def demo(
         emit(as_json, summary.to_dict(), show)
         return
     assert keep is not None
-    _serve_demo(keep / "workspace", port, summary.to_dict(), as_json, show)
+    root = keep / "workspace"
+    if relay is not None:
+        settings = root / "veil.toml"
+        text = settings.read_text(encoding="utf-8").rstrip("\n")
+        text += (
+            f'\n\n[notify.smtp]\nhost = "{relay[0]}"\nport = {relay[1]}\nstarttls = false\n'
+            'from = "privacy@example.org"\n'
+        )
+        atomic_write_bytes(settings, text.encode("utf-8"), mode=settings.stat().st_mode & 0o777)
+    _serve_demo(root, port, summary.to_dict(), as_json, show)
+
+
+def _smtp_address(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if (
+        not host
+        or not port.isdigit()
+        or not 1 <= int(port) <= 65535
+        or not all(c.isalnum() or c in ".-" for c in host)
+    ):
+        raise InputError(f"--smtp takes HOST:PORT (e.g. 127.0.0.1:8025), not {value!r}")
+    return host, int(port)
 
 
 def _serve_demo(

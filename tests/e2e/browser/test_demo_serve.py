@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 from selenium.webdriver.remote.webdriver import WebDriver
+from tests.support.smtp import SmtpCatcher, code_in
 from veil_cli import VEIL, veil_env
 
 from .conftest import axe, by_label, h1, press, shot
@@ -24,10 +25,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_demo_serve_prints_a_dpo_key_and_serves_the_dashboard(browser: WebDriver, tmp_path: Path) -> None:
+def test_demo_serve_prints_a_dpo_key_and_serves_the_dashboard(
+    browser: WebDriver, second_browser: WebDriver, tmp_path: Path
+) -> None:
+    with SmtpCatcher() as smtp:
+        _demo(browser, second_browser, tmp_path, smtp)
+
+
+def _demo(browser: WebDriver, second_browser: WebDriver, tmp_path: Path, smtp: SmtpCatcher) -> None:
     port = _free_port()
+    args = ["--patients", "80", "--port", str(port), "--keep", str(tmp_path / "demo")]
     proc = subprocess.Popen(
-        [VEIL, "demo", "--serve", "--patients", "80", "--port", str(port), "--keep", str(tmp_path / "demo")],
+        [VEIL, "demo", "--serve", *args, "--smtp", f"127.0.0.1:{smtp.port}"],
         env={**veil_env("e2e-demo"), "COLUMNS": "200"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,6 +70,16 @@ def test_demo_serve_prints_a_dpo_key_and_serves_the_dashboard(browser: WebDriver
         axe(browser)
         assert h1(browser) == "Overview"
         shot(browser, "demo-dashboard")
+
+        # a demo patient signs in to the portal with the code sent through --smtp
+        second_browser.get(f"{base}/portal/sign-in")
+        by_label(second_browser, "Your subject id", prefix=True).send_keys("P0000002")
+        press(second_browser, "Send me a code")
+        by_label(second_browser, "One-time code").send_keys(code_in(smtp.wait_for(1, timeout=20)[0]))
+        press(second_browser, "Sign in")
+        axe(second_browser)
+        assert h1(second_browser) == "Your data"
+        shot(second_browser, "demo-portal")
     finally:
         proc.send_signal(signal.SIGINT)
         try:
