@@ -75,6 +75,10 @@ def test_dpo_reads_the_overview_charts(browser: WebDriver, site: Site) -> None:
     coverage = browser.find_element(By.XPATH, "//table[caption[normalize-space()='Consent coverage now']]")
     assert PURPOSE in coverage.text
     shot(browser, "dpo-00-overview")
+    follow(browser, "Audit log")
+    axe(browser)
+    assert h1(browser) == "Audit log"
+    shot(browser, "dpo-05-audit-log")
 
 
 def test_steward_overrides_a_column_classification(browser: WebDriver, site: Site) -> None:
@@ -144,3 +148,9 @@ def test_analyst_runs_a_dp_query_and_sees_intervals(browser: WebDriver, site: Si
     alert = browser.find_element(By.CSS_SELECTOR, "main [role=alert]").text
     assert "The query was refused" in alert and "budget_exceeded" in alert, alert
     shot(browser, "analyst-03-refused")
+
+    # the requests queue is not an analyst's: a page that says so (the same scopes as the API)
+    browser.get(site.url("/ui/requests"))
+    axe(browser)
+    assert h1(browser) == "Not allowed"
+    assert not browser.find_elements(By.XPATH, "//table//a[contains(@href, '/ui/requests/')]")
