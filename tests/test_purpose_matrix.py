@@ -255,8 +255,6 @@ def spark_session() -> SparkSession:
 
 @pytest.mark.spark
 @pytest.mark.slow
-# Spark forks a JVM; when JAX (synthesis) was imported earlier in the process it warns about fork.
-@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("how", ["withdrawn", "erasure pending"])
 def test_the_spark_engine_leaves_them_out_at_the_next_query(
     consented: Workspace, spark_session: SparkSession, how: str
