@@ -24,6 +24,9 @@ __all__ = [
     "audit_head",
     "audit_log",
     "audit_subjects",
+    "breach_events",
+    "breach_subjects",
+    "breaches",
     "consent_events",
     "dataset_columns",
     "datasets",
@@ -383,6 +386,58 @@ portal_contacts = sa.Table(
     sa.Column("mac", sa.String(64), primary_key=True),
     sa.Column("pseudonym", PSEUDONYM, primary_key=True),
     sa.Index("ix_portal_contacts_pseudonym", "pseudonym"),
+)
+
+# -- the breach register (veil.breach; revision d0008) ------------------------------------
+#: One row per incident, notified or not (GDPR Art. 33(5)): what leaked (JSON leak specs, no
+#: personal data), the circumstances scored by the ENISA method, the 72-hour clock from awareness.
+breaches = sa.Table(
+    "breaches",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),  # open assessed notified closed
+    sa.Column("aware_at", TS, nullable=False),
+    sa.Column("notify_by", TS, nullable=False),  # aware_at + 72 h (Art. 33(1))
+    sa.Column("leaks", sa.Text, nullable=False),  # JSON list of leak specs (veil.breach.exposure)
+    sa.Column("circumstances", sa.Text, nullable=False),  # JSON (veil.breach.severity.Circumstances)
+    sa.Column("assessment", sa.Text, nullable=True),  # JSON summary: counts, categories, severity
+    sa.Column("severity", sa.Float, nullable=True),
+    sa.Column("band", sa.String(16), nullable=True),
+    sa.Column("notified_at", TS, nullable=True),
+    sa.Column("delay_reason", sa.Text, nullable=True),  # required when notified after notify_by
+    sa.Column("not_notified_reason", sa.Text, nullable=True),
+    sa.Column("opened_by", sa.String(128), nullable=False),
+    sa.Column("opened_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("closed_at", TS, nullable=True),
+)
+#: Every step of a breach (opened, assessed, update, notified, closed), append-only (Art. 33(4)).
+breach_events = sa.Table(
+    "breach_events",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("breach_id", sa.String(32), nullable=False),
+    sa.Column("ts", TS, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Index("ix_breach_events_breach", "breach_id", "seq"),
+    sqlite_autoincrement=True,
+)
+#: The subjects an assessment found exposed, with what leaked in clear and what only sealed
+#: (comma-separated category names) and the state of the key that seals it: the per-subject
+#: evidence for Art. 34(3)(a). An erasure deletes the subject's rows (veil.breach.erasure).
+breach_subjects = sa.Table(
+    "breach_subjects",
+    metadata,
+    sa.Column("breach_id", sa.String(32), primary_key=True),
+    sa.Column("pseudonym", PSEUDONYM, primary_key=True),
+    sa.Column("clear", sa.Text, nullable=False),
+    sa.Column("sealed", sa.Text, nullable=False),
+    sa.Column("key_state", sa.String(16), nullable=False),  # intact leaked shredded none
+    sa.Index("ix_breach_subjects_pseudonym", "pseudonym"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).
