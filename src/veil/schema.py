@@ -70,6 +70,8 @@ purposes = sa.Table(
     sa.Column("description", sa.Text, nullable=False, default=""),
     sa.Column("categories", sa.Text, nullable=True),  # JSON list; NULL = all but direct ids
     sa.Column("created_at", TS, nullable=False),
+    # releases for the purpose must be k-anonymous over the quasi-identifiers (NULL: no k; d0009)
+    sa.Column("require_k", sa.Integer, nullable=True),
 )
 
 subjects = sa.Table(

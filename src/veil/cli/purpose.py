@@ -30,6 +30,13 @@ def add(
             "but direct identifiers and free text."
         ),
     ] = None,
+    require_k: Annotated[
+        int | None,
+        typer.Option(
+            help="Every release for the purpose must be k-anonymous over the dataset's quasi-identifiers "
+            "(make one with `veil anonymity apply`)."
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -38,7 +45,7 @@ def add(
     if categories is not None:
         cats = tuple(ColumnCategory(c.strip()).value for c in categories.split(",") if c.strip())
     with open_ws(workspace) as ws:
-        purpose = PurposeRegistry(ws).add(name, basis, retention_days, description, cats)
+        purpose = PurposeRegistry(ws).add(name, basis, retention_days, description, cats, require_k=require_k)
     emit(
         as_json,
         purpose.to_dict(),
@@ -55,13 +62,14 @@ def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         purposes = PurposeRegistry(ws).list()
 
     def show() -> None:
-        table = Table("name", "basis", "retention (days)", "categories", "description")
+        table = Table("name", "basis", "retention (days)", "categories", "k", "description")
         for p in purposes:
             table.add_row(
                 p.name,
                 p.basis.value,
                 str(p.retention_days),
                 ", ".join(p.categories) if p.categories is not None else "default",
+                str(p.require_k) if p.require_k is not None else "",
                 p.description,
             )
         console.print(table)

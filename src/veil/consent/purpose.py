@@ -50,6 +50,9 @@ class Purpose:
     #: Column categories a release for this purpose may include (None: all but direct ids).
     categories: tuple[str, ...] | None = None
     created_at: str = ""
+    #: Every release for the purpose must be k-anonymous over the dataset's quasi-identifiers
+    #: with this k (None: no requirement; enforced by ``veil.vault.release``).
+    require_k: int | None = None
 
     @property
     def needs_consent(self) -> bool:
@@ -73,6 +76,7 @@ class PurposeRegistry:
         retention_days: int,
         description: str = "",
         categories: tuple[str, ...] | None = None,
+        require_k: int | None = None,
     ) -> Purpose:
         validate_name("purpose", name)
         try:
@@ -83,7 +87,9 @@ class PurposeRegistry:
             ) from None
         if retention_days < 0:
             raise InputError("retention days must be zero or more")
-        purpose = Purpose(name, basis, retention_days, description, categories, clock.now_iso())
+        if require_k is not None and require_k < 2:
+            raise InputError("--require-k must be 2 or more (every record alike to at least k-1 others)")
+        purpose = Purpose(name, basis, retention_days, description, categories, clock.now_iso(), require_k)
         with self.ws.transaction() as conn:
             if _get(conn, name) is not None:
                 raise ConflictError(f"purpose {name!r} already exists")
@@ -95,13 +101,15 @@ class PurposeRegistry:
                     description=description,
                     categories=json.dumps(list(categories)) if categories is not None else None,
                     created_at=purpose.created_at,
+                    require_k=require_k,
                 )
             )
             self.ws.audit.append(
                 conn,
                 "purpose.add",
                 purpose=name,
-                details={"basis": basis.value, "retention_days": retention_days},
+                details={"basis": basis.value, "retention_days": retention_days}
+                | ({"require_k": require_k} if require_k is not None else {}),
             )
         return purpose
 
@@ -141,4 +149,5 @@ def _purpose(row: Any) -> Purpose:
         description=row.description or "",
         categories=tuple(cats) if cats is not None else None,
         created_at=row.created_at,
+        require_k=int(row.require_k) if row.require_k is not None else None,
     )
