@@ -157,7 +157,8 @@ def later_columns() -> dict[str, set[str]]:
     added: dict[str, set[str]] = {}
     for path in sorted(DATA_CHAIN.locations[0].glob("d0*.py")):
         text = path.read_text(encoding="utf-8")
-        for table, body in re.findall(r'batch_alter_table\(\s*"(\w+)"\s*\)(.*?)(?=batch_alter_table|\Z)', text, re.S):
+        blocks = re.findall(r'batch_alter_table\(\s*"(\w+)"\s*\)(.*?)(?=batch_alter_table|\Z)', text, re.S)
+        for table, body in blocks:
             added.setdefault(table, set()).update(re.findall(r'add_column\(\s*sa\.Column\(\s*"(\w+)"', body))
     return added
 
@@ -383,6 +384,9 @@ def test_a_postgres_data_store_from_before_schema_versions_is_upgraded(
     with engine.begin() as conn:
         for name in (DATA_CHAIN.version_table, "pii_tokens", "pii_erased", *later_tables()):
             conn.exec_driver_sql(f"DROP TABLE {name}")
+        for table, added in later_columns().items():
+            for column in sorted(added):
+                conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.exec_driver_sql("INSERT INTO veil_meta (key, value) VALUES ('schema_version', '1')")
     engine.dispose()
     with Workspace.open(root) as ws:
