@@ -69,6 +69,8 @@ NO_SUBJECT_DATA = {
     "erasure_subjects": "the pending-erasure journal's pseudonyms: removed with it",
     "erasure_steps": "the pending-erasure journal's steps: removed with it",
     "ingest_runs": "running ingests (host, pid, start time)",
+    "breaches": "the breach register: leak specs, counts and category names, never a subject",
+    "breach_events": "a breach's steps and who took them (counts, no subject)",
 }
 
 #: Entries of a workspace directory and what they are (a participant's ``holds`` covers the rest).

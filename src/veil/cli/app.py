@@ -100,6 +100,9 @@ COMMANDS: dict[str, Entry] = {
     "request": Entry(
         "request", "Data-subject requests (GDPR Arts. 15-22, CCPA): states, statutory clocks, fulfilment."
     ),
+    "breach": Entry(
+        "breach", "Personal data breaches (GDPR Arts. 33-34): register, 72-hour clock, assessment, notices."
+    ),
     "receipt": Entry("receipt", "Signed erasure receipts: verify one, print the public key."),
     "retention": Entry("retention", "Storage limitation: erase data whose retention has passed."),
     "audit": Entry("audit", "The tamper-evident audit log."),

@@ -66,7 +66,15 @@ from veil.vault.subject import lock_subjects
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["MAGIC", "BackupResult", "RestoreResult", "create_backup", "describe", "restore_backup"]
+__all__ = [
+    "MAGIC",
+    "BackupResult",
+    "RestoreResult",
+    "backup_tables",
+    "create_backup",
+    "describe",
+    "restore_backup",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +383,23 @@ def _insert(
 
 
 # -- describe ----------------------------------------------------------------------------------
+
+
+def backup_tables(
+    ws: Workspace, path: Path
+) -> Iterator[tuple[dict[str, Any], str, list[str], Iterator[list[Any]]]]:
+    """Decrypt and walk a backup of this workspace: (header fields, table, columns, rows) per table.
+
+    For reading what a backup holds (a breach assessment of a leaked backup file): nothing is
+    written, every frame is authenticated, and the caller must drain each table's rows before
+    asking for the next table.
+    """
+    fh, header, stream = _open_stream(ws, path)
+    try:
+        for name, columns, _binary, rows in PayloadReader(stream, path).tables():
+            yield header.fields, name, columns, rows
+    finally:
+        fh.close()
 
 
 def describe(path: Path, ws: Workspace | None = None, *, verify: bool = True) -> dict[str, Any]:
