@@ -72,6 +72,21 @@ CODES: dict[str, ErrorCode] = {
             http_status=400,
         ),
         ErrorCode(
+            "hierarchy_not_covering",
+            3,
+            "a generalisation hierarchy does not cover a value of its column (or is not a hierarchy)",
+            "extend the hierarchy file the message names, or let Veil build the hierarchy from the schema",
+            http_status=400,
+        ),
+        ErrorCode(
+            "anonymity_infeasible",
+            3,
+            "no recoding meets the privacy model within the suppression budget (k above the rows, "
+            "an empty table, too few distinct sensitive values)",
+            "lower k or l, raise --max-suppression, or use fewer quasi-identifiers",
+            http_status=422,
+        ),
+        ErrorCode(
             "unsupported_sql",
             3,
             "a DP query uses SQL outside the supported subset, or a filter that could fail on some value",
@@ -139,6 +154,14 @@ CODES: dict[str, ErrorCode] = {
             6,
             "a column the purpose's categories do not allow, or a sealed one, was asked for",
             "leave the column out, or use a purpose whose categories include the column's category",
+            http_status=403,
+        ),
+        ErrorCode(
+            "not_k_anonymous",
+            6,
+            "the purpose requires k-anonymity and the release is not k-anonymous over the dataset's "
+            "quasi-identifiers",
+            "release a recoded table instead (`veil anonymity apply --k K`), or leave the quasi-identifiers out",
             http_status=403,
         ),
         ErrorCode(

@@ -55,6 +55,7 @@ from veil.error_codes import CODES, ErrorCode, exit_code_of
 
 __all__ = [
     "CODES",
+    "AnonymityInfeasibleError",
     "AuditError",
     "AuthenticationError",
     "BackupError",
@@ -70,12 +71,14 @@ __all__ = [
     "ErasurePendingError",
     "ErrorCode",
     "FederatedError",
+    "HierarchyError",
     "InputError",
     "InvalidTransitionError",
     "JobInterruptedError",
     "KeyProviderError",
     "MissingDependencyError",
     "NotFoundError",
+    "NotKAnonymousError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
     "ProxyRefusal",
@@ -185,6 +188,19 @@ class ProxyRefusal(InputError):
         self.code = code
 
 
+class HierarchyError(InputError):
+    """A generalisation hierarchy does not cover a value of its column, or is malformed (the
+    message names the column and the hierarchy, never the value)."""
+
+    code = "hierarchy_not_covering"
+
+
+class AnonymityInfeasibleError(InputError):
+    """No recoding meets the privacy model (k, ℓ, t) within the suppression budget."""
+
+    code = "anonymity_infeasible"
+
+
 class NotFoundError(VeilError):
     code = "not_found"
 
@@ -222,6 +238,13 @@ class ColumnNotAllowedError(ConsentError):
     """
 
     code = "column_not_allowed"
+
+
+class NotKAnonymousError(ConsentError):
+    """A release for a purpose that requires k-anonymity is not k-anonymous over the dataset's
+    quasi-identifiers (raised by the release gate; the message names columns and k, never values)."""
+
+    code = "not_k_anonymous"
 
 
 class SubjectErasedError(VeilError):
