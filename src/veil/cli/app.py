@@ -116,6 +116,9 @@ COMMANDS: dict[str, Entry] = {
     ),
     "pii": Entry("pii", "Find, mask and unmask personal data in text files and tables."),
     "he": Entry("he", "Encrypted inference (CKKS): a server scores a model on features it cannot read."),
+    "anonymity": Entry(
+        "anonymity", "Disclosure risk of tables: measure re-identification risk, anonymise, attack, certify."
+    ),
     "budget": Entry("dp", "Privacy budgets of datasets (epsilon, delta)."),
     "table": Entry("dp", "Public (non-personal) lookup tables DP queries may join."),
     "models": Entry("ml", "Trained models: list, show, retrain stale ones, delete."),
