@@ -250,6 +250,42 @@ class BreachRegister:
             )
         return self.get(breach_id)
 
+    def tell_subjects(self, breach_id: str) -> int:
+        """Publish the Art. 34 notices: each subject whose data leaked in clear sees theirs in
+        the portal (``notices_for``); returns how many. Needs an assessment; may be repeated
+        after a re-assessment."""
+        record = self.get(breach_id)
+        if record.assessment is None or record.state == "open":
+            raise InvalidTransitionError(f"assess breach {breach_id} before telling its subjects")
+        if record.state == "closed":
+            raise InvalidTransitionError(f"breach {breach_id} is closed")
+        told = sa.select(breach_subjects.c.pseudonym).where(
+            breach_subjects.c.breach_id == breach_id, breach_subjects.c.clear != ""
+        )
+        with self.ws.transaction() as conn:
+            count = int(conn.execute(sa.select(sa.func.count()).select_from(told.subquery())).scalar_one())
+            self._event(
+                conn, breach_id, "told", f"{count} subjects told (Art. 34)", subjects=told, count=count
+            )
+        return count
+
+    def notices_for(self, pseudonym: str) -> builtins.list[tuple[BreachRecord, str, str]]:
+        """The breaches whose subjects were told and that exposed this subject in clear:
+        (record, clear categories, sealed categories), oldest first."""
+        told = sa.select(breach_events.c.breach_id).where(breach_events.c.kind == "told")
+        with self.ws.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    breach_subjects.c.breach_id, breach_subjects.c.clear, breach_subjects.c.sealed
+                ).where(
+                    breach_subjects.c.pseudonym == pseudonym,
+                    breach_subjects.c.clear != "",
+                    breach_subjects.c.breach_id.in_(told),
+                )
+            ).all()
+        out = [(self.get(str(r.breach_id)), str(r.clear), str(r.sealed)) for r in rows]
+        return sorted(out, key=lambda item: item[0].aware_at)
+
     def update(self, breach_id: str, note: str) -> BreachRecord:
         """Phased information (Art. 33(4)): a new fact, measure or finding, on record."""
         record = self.get(breach_id)

@@ -272,9 +272,12 @@ def notices(
             )
     emit(
         as_json,
-        {"breach": breach_id, "notices": len(rows), "dir": str(out)},
+        {"breach": breach_id, "notices": len(rows), "dir": str(out) if out else None, "portal": portal},
         lambda: console.print(
-            f"{len(rows)} notices written to {out} "
-            "(subjects whose data leaked only sealed need none: Art. 34(3)(a))"
+            f"{len(rows)} notices "
+            + (f"written to {out}" if out else "")
+            + (" and " if out and portal else "")
+            + ("shown in the portal" if portal else "")
+            + " (subjects whose data leaked only sealed need none: Art. 34(3)(a))"
         ),
     )

@@ -55,7 +55,8 @@ def home(request: Request, me: Me) -> Response:
         usage, trained = actions.uses_after_erasure(me.ws, me.pseudonym)
     uses = describe_uses(usage)
     models = [describe_model(m) for m in trained]
-    return page(request, "portal/home.html", export=export, uses=uses, models=models)
+    notices = actions.my_breach_notices(me.ws, me.pseudonym)
+    return page(request, "portal/home.html", export=export, uses=uses, models=models, notices=notices)
 
 
 @router.get("/consent")

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from veil.breach.notice import subject_notice
+from veil.breach.register import BreachRegister
 from veil.consent.ledger import ConsentAction, ConsentLedger
 from veil.consent.purpose import Purpose, PurposeRegistry
 from veil.errors import NotFoundError, ReceiptInvalidError
@@ -87,6 +89,15 @@ def my_export(ws: Workspace, pseudonym: str) -> SubjectExport | None:
     except NotFoundError:
         return None
     return export_subject(ws, sid)
+
+
+def my_breach_notices(ws: Workspace, pseudonym: str) -> list[str]:
+    """The plain-language notices of breaches that exposed the subject's data in clear and
+    whose subjects the DPO has told (``veil breach notices --portal``), oldest first."""
+    register = BreachRegister(ws)
+    return [
+        subject_notice(record, clear, sealed) for record, clear, sealed in register.notices_for(pseudonym)
+    ]
 
 
 def uses_after_erasure(ws: Workspace, pseudonym: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -37,6 +37,8 @@ _SENTENCES: dict[str, str] = {
     "ml.fairness": "A model trained on your data was checked for fairness.",
     "pii.": "Personal details about you were found and masked in a text.",
     "portal.": "You signed in to this portal.",
+    "breach.assessed": "A personal data breach was assessed and your records were among those involved.",
+    "breach.told": "You were told about a personal data breach that exposed data of yours.",
 }
 
 
