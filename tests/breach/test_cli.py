@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from veil.breach.register import BreachRegister
 from veil.cli import app as cli
 from veil.demo.hospital import generate_patients
 from veil.errors import VeilError
@@ -37,9 +38,12 @@ def test_open_assess_draft_notices_notify_close(hospital: Workspace, tmp_path: P
     code, _ = _veil(hospital, "breach", "draft", breach_id, "--out", str(draft_file))
     assert code == 0 and json.loads(draft_file.read_text())["a_nature"]["approx_subjects"]["value"] == 40
     notes = tmp_path / "notices"
-    code, out = _veil(hospital, "breach", "notices", breach_id, "--out", str(notes), "--json")
+    code, out = _veil(hospital, "breach", "notices", breach_id, "--json")
+    assert code != 0 and "--out DIR, --portal" in out
+    code, out = _veil(hospital, "breach", "notices", breach_id, "--out", str(notes), "--portal", "--json")
     assert code == 0, out
     assert json.loads(out)["notices"] == 40 and len(list(notes.iterdir())) == 40
+    assert [e.kind for e in BreachRegister(hospital).get(breach_id).events][-1] == "told"
     # nothing Veil printed or wrote holds a name, e-mail, phone or SSN of any patient
     written = draft_file.read_text() + human + "".join(p.read_text() for p in notes.iterdir())
     for person in generate_patients(40):

@@ -256,20 +256,29 @@ def draft(
 @app.command()
 def notices(
     breach_id: Annotated[str, typer.Argument(help="The breach id.")],
-    out: Annotated[Path, typer.Option(help="Directory for one plain-language notice per subject to tell.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for one plain-language notice per subject to tell.")
+    ] = None,
+    portal: Annotated[
+        bool, typer.Option(help="Show each subject their notice in the portal (recorded as telling them).")
+    ] = False,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write the Art. 34 notices: one per subject whose data leaked in clear (named by pseudonym)."""
+    if out is None and not portal:
+        raise InputError("say where the notices go: --out DIR, --portal, or both")
     with open_ws(workspace) as ws:
         register = BreachRegister(ws)
         record = register.get(breach_id)
         rows = register.exposed(breach_id, clear_only=True)
-        out.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for pseudonym, clear, sealed, _state in rows:
-            atomic_write_bytes(
-                out / f"{pseudonym}.txt", subject_notice(record, clear, sealed).encode(), mode=0o600
-            )
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for pseudonym, clear, sealed, _state in rows:
+                text = subject_notice(record, clear, sealed).encode()
+                atomic_write_bytes(out / f"{pseudonym}.txt", text, mode=0o600)
+        if portal:
+            register.tell_subjects(breach_id)
     emit(
         as_json,
         {"breach": breach_id, "notices": len(rows), "dir": str(out) if out else None, "portal": portal},
