@@ -41,7 +41,9 @@ __all__ = [
     "portal_codes",
     "portal_contacts",
     "public_tables",
+    "purpose_declarations",
     "purposes",
+    "reports",
     "subject_request_events",
     "subject_requests",
     "subjects",
@@ -440,6 +442,37 @@ breach_subjects = sa.Table(
     sa.Column("sealed", sa.Text, nullable=False),
     sa.Column("key_state", sa.String(16), nullable=False),  # intact leaked shredded none
     sa.Index("ix_breach_subjects_pseudonym", "pseudonym"),
+)
+
+# -- reports (veil.reports; revision d0010) ----------------------------------------------------
+#: What only people know about a purpose, declared by the DPO (recipients, transfers, categories
+#: of data subjects, the WP248 screening answers Veil cannot compute): key -> JSON value.
+purpose_declarations = sa.Table(
+    "purpose_declarations",
+    metadata,
+    sa.Column("purpose", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+    sa.Column("declared_by", sa.String(128), nullable=False),
+    sa.Column("declared_at", TS, nullable=False),
+)
+#: Every report generated (records of processing, DPIA): the material facts it rests on (JSON) and
+#: their SHA-256, so `veil report status` can say which reports a later change made outdated.
+reports = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),  # processing | dpia
+    sa.Column("scope", sa.String(64), nullable=False),  # "*" or the purpose
+    sa.Column("facts", sa.Text, nullable=False),  # canonical JSON of the material facts
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the report as JSON (no personal data)
+    sa.Column("status", sa.String(24), nullable=False),  # draft | validated | refused
+    sa.Column("opinion", sa.Text, nullable=True),  # the DPO's opinion (DPIA)
+    sa.Column("generated_by", sa.String(128), nullable=False),
+    sa.Column("generated_at", TS, nullable=False),
+    sa.Column("audit_seq", sa.Integer, nullable=False),
+    sa.Index("ix_reports_kind_scope", "kind", "scope", "generated_at"),
 )
 
 #: What a data backup holds (plus the ds_* tables named in ``datasets``).

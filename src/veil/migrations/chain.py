@@ -181,7 +181,7 @@ class RevisionChain:
 DATA_CHAIN = RevisionChain(
     store="data store",
     version_table="veil_schema_version",
-    head="d0009",
+    head="d0010",
     locations=(_HERE / "data",),
     lock_key=0x7665696C4D494744,  # "veilMIGD"
 )
