@@ -180,7 +180,7 @@ def population_sizes(df: pd.DataFrame, classes: EquivalenceClasses, population: 
     """
     quasi = list(classes.quasi)
     validate_quasi(population, quasi, what="population quasi-identifier")
-    joint = pd.concat([df[quasi], population[quasi]], ignore_index=True, copy=False)
+    joint = pd.concat([df[quasi], population[quasi]], ignore_index=True)
     key = factorize_columns(joint, quasi)
     sample_key, pop_key = key[: len(df)], key[len(df) :]
     pop_counts = np.bincount(pop_key, minlength=int(key.max()) + 1 if len(key) else 0)

@@ -70,7 +70,9 @@ def entropy_l(dist: SensitiveDistribution) -> float:
     Shannon estimator compares log₂ entropy with log₂ ℓ: the same ℓ)."""
     p = dist.pair_frequency()
     h = -dist.per_class_sum(p * np.log(p))
-    return float(math.exp(max(float(h.min()), 0.0)))
+    # rounded to 12 digits: exp(ln 3) is 2.9999999999999996 in floating point, and 3 values
+    # equally often are entropy-3-diverse
+    return round(math.exp(max(float(h.min()), 0.0)), 12)
 
 
 def _ranked_counts(dist: SensitiveDistribution) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +155,7 @@ def delta_presence(
     validate_quasi(population, names, what="population quasi-identifier")
     if len(population) == 0:
         raise InputError("the population table is empty")
-    joint = pd.concat([df[names], population[names]], ignore_index=True, copy=False)
+    joint = pd.concat([df[names], population[names]], ignore_index=True)
     key = factorize_columns(joint, names)
     size = int(key.max()) + 1
     sample = np.bincount(key[: len(df)], minlength=size)
