@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Entity", "EntityType"]
+__all__ = ["IDENTIFIER_TYPES", "Entity", "EntityType"]
 
 
 class EntityType(StrEnum):
@@ -32,6 +32,57 @@ class EntityType(StrEnum):
     FR_NIR = "FR_NIR"  # French social security number (INSEE)
     ES_NIF = "ES_NIF"  # Spanish DNI/NIE
     IT_FISCAL_CODE = "IT_FISCAL_CODE"
+    KR_RRN = "KR_RRN"  # Korean resident registration number
+    FI_PERSONAL_ID = "FI_PERSONAL_ID"  # Finnish henkilötunnus (HETU)
+    SG_NRIC = "SG_NRIC"  # Singapore NRIC / FIN
+    IN_AADHAAR = "IN_AADHAAR"
+    IN_PAN = "IN_PAN"  # Indian Permanent Account Number
+    IN_GSTIN = "IN_GSTIN"  # Indian GST identification number
+    IN_VOTER_ID = "IN_VOTER_ID"  # Indian EPIC (electoral photo identity card) number
+    US_ITIN = "US_ITIN"
+    US_NPI = "US_NPI"  # US National Provider Identifier
+    VAT_ID = "VAT_ID"  # EU (and GB, CH, NO) VAT identification numbers
+    PASSPORT = "PASSPORT"
+    DRIVER_LICENSE = "DRIVER_LICENSE"
+    BANK_ROUTING = "BANK_ROUTING"  # US ABA routing transit number
+    BANK_ACCOUNT = "BANK_ACCOUNT"
+    CRYPTO_WALLET = "CRYPTO_WALLET"
+    VEHICLE_PLATE = "VEHICLE_PLATE"
+    MEDICAL_RECORD = "MEDICAL_RECORD"  # medical record number (MRN)
+
+
+#: The identifier types (numbers and codes that point at one person, account or thing of theirs):
+#: a table column that holds them is a direct identifier.
+IDENTIFIER_TYPES = frozenset(
+    {
+        EntityType.CREDIT_CARD,
+        EntityType.IBAN_CODE,
+        EntityType.US_SSN,
+        EntityType.UK_NINO,
+        EntityType.UK_NHS,
+        EntityType.DE_ID,
+        EntityType.FR_NIR,
+        EntityType.ES_NIF,
+        EntityType.IT_FISCAL_CODE,
+        EntityType.KR_RRN,
+        EntityType.FI_PERSONAL_ID,
+        EntityType.SG_NRIC,
+        EntityType.IN_AADHAAR,
+        EntityType.IN_PAN,
+        EntityType.IN_GSTIN,
+        EntityType.IN_VOTER_ID,
+        EntityType.US_ITIN,
+        EntityType.US_NPI,
+        EntityType.VAT_ID,
+        EntityType.PASSPORT,
+        EntityType.DRIVER_LICENSE,
+        EntityType.BANK_ROUTING,
+        EntityType.BANK_ACCOUNT,
+        EntityType.CRYPTO_WALLET,
+        EntityType.VEHICLE_PLATE,
+        EntityType.MEDICAL_RECORD,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -6,6 +6,13 @@ module            recognizers (entity types)
 contact           email (EMAIL_ADDRESS), phone_number (PHONE_NUMBER, via ``phonenumbers``)
 finance           credit_card (CREDIT_CARD, Luhn), iban (IBAN_CODE, mod-97)
 national_ids      us_ssn, uk_nino, uk_nhs, de_id, fr_nir, es_nif, it_fiscal_code
+citizen_ids       kr_rrn, fi_personal_id, sg_nric, in_aadhaar, in_voter_id
+tax_ids           vat_id (VAT_ID), in_pan, in_gstin, us_itin
+travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label
+bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
+health_ids        us_npi (US_NPI, Luhn), medical_record (MEDICAL_RECORD, after its label)
+crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP-55)
+vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
 network           ip_address (v4 + v6), mac_address, url
 dates             date_time (regex), spacy_date (NER DATE, filtered)
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location;
@@ -16,7 +23,9 @@ persons           person_title, person_label, person_line, person_gazetteer, per
                   post-processor person_coreference (further mentions of a found name)
 organizations     organization_legal_form, organization_partners, organization_label,
                   spacy_organization (NER ORG, filtered)
-columns           column_location, column_person, column_organization (cells under a naming header)
+columns           column_location, column_person, column_organization, column_identifier
+                  (cells under a naming header)
+labelled          (no recognizer) LabelledValue: the finder of values that need their label
 ================  ==========================================================================
 
 :func:`~veil.pii.recognizers.builtin.builtin_recognizers` and

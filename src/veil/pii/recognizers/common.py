@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "LEGAL_FORMS",
     "LOWER",
@@ -17,7 +19,9 @@ __all__ = [
     "UPPER",
     "digits_only",
     "first_char",
+    "iban_shaped",
     "not_repetitive",
+    "overlaps",
     "terms",
     "words",
     "wordset",
@@ -79,6 +83,23 @@ def words(alternatives: list[str] | tuple[str, ...], *, any_case: bool = False) 
 
 # A capitalised name word that does not continue a longer token, scan-friendly.
 NAME_START = first_char(f"[{UPPER}]", r"[\w'\u2019-]") + NAME_TAIL
+
+
+# Something written like an IBAN (country code, check digits, groups of four), valid or not: digit
+# runs cut out of it are neither phone numbers nor cards ("DE00 1234 5678 9012 3456 78").
+_IBAN_SHAPED = re.compile(
+    r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z]\d{2}(?:[ -]?[A-Z0-9]{4}){2,8}(?:[ -]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
+)
+
+
+def iban_shaped(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` written like an IBAN (checksum not checked), in order."""
+    return [m.span() for m in _IBAN_SHAPED.finditer(text)]
+
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of ``spans``."""
+    return any(s < end and start < e for s, e in spans)
 
 
 def digits_only(text: str) -> str:

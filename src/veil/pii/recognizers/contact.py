@@ -3,9 +3,15 @@
 Phone numbers go through ``phonenumbers``: a cheap regex picks digit runs that could be
 phone numbers (at least 7 digits, not glued to letters, currency signs or decimals), and
 ``PhoneNumberMatcher`` is run on each candidate only, trying the configured regions in
-order. A number that is *valid* for some region (or as an international number) scores
-0.75; one that is merely *possible* scores 0.4, so it needs phone context ("tel", "call",
-"mobile", ...) to be reported. Amounts ("$1,234.56"), times and dates never get here.
+order. A number that is *valid* for some region (or as an international number) and written
+like a phone number (a ``+``, brackets or separators) scores 0.75; one that is merely
+*possible*, or a bare run of digits ("2025550143" is as often an id as a phone number), scores
+0.4, so it needs phone context ("tel", "call", "mobile", ...) to be reported. Amounts
+("$1,234.56"), times, dates and digit runs cut out of something written like an IBAN never
+get here.
+
+E-mail domains may be internationalised: Unicode labels ("müller.de") and punycode
+("xn--mller-kva.de", TLD "xn--p1ai").
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import phonenumbers
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import iban_shaped, overlaps
 
 __all__ = ["DEFAULT_PHONE_REGIONS", "PhoneFinder", "email", "is_email", "phone_number"]
 
@@ -44,15 +51,20 @@ def is_email(text: str) -> bool:
 
 # An address is found from its "@" (rare) outwards, not tried at every word start.
 _DOMAIN_AFTER_AT = re.compile(
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.\w)"
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9-]{2,59})(?![\w-]|\.\w)"
 )
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
+def _local_char(char: str) -> bool:
+    """ASCII local-part characters, and Latin letters with accents (RFC 6531 addresses)."""
+    return char in _LOCAL_CHARS or ("\u00c0" <= char <= "\u024f" and char.isalpha())
 
 
 def _find_emails(text: str) -> Iterator[tuple[int, int, float]]:
     for match in _DOMAIN_AFTER_AT.finditer(text):
         start = at = match.start()
-        while start > 0 and at - start < 64 and text[start - 1] in _LOCAL_CHARS:
+        while start > 0 and at - start < 64 and _local_char(text[start - 1]):
             start -= 1
         while start < at and not text[start].isalnum():  # "-.jane@x.org" -> "jane@x.org"
             start += 1
@@ -82,7 +94,9 @@ _MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|a
 
 # Shapes that are never phone numbers: dates, IPv4 addresses, SSNs, long card/account numbers.
 _NOT_PHONE = re.compile(
-    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,3}(?:\.\d{1,3}){3}|\d{3}-\d{2}-\d{4}"
+    r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"  # dates
+    r"|\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?"  # IPv4 addresses and CIDR ranges
+    r"|\d{3}([-. ])\d{2}\1\d{4}"  # SSN layouts
 )
 
 
@@ -100,6 +114,7 @@ class PhoneFinder:
         self._plans = tuple((region, *_plan(region)) for region in self.regions)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        shaped: list[tuple[int, int]] | None = None
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
             digits = "".join(c for c in _EXTENSION.sub("", candidate) if c.isdigit())
@@ -109,6 +124,10 @@ class PhoneFinder:
             if not international and len(digits) > 12:
                 continue  # longer than any national number: a card, an account, an id
             if _MONEY_BEFORE.search(text, max(0, match.start() - 5), match.start()):
+                continue
+            if shaped is None:
+                shaped = iban_shaped(text)
+            if overlaps(shaped, match.start(), match.end()):
                 continue
             yield from self._match(candidate, digits, international, match.start())
 
@@ -141,7 +160,7 @@ class PhoneFinder:
             )
             if found:
                 for m in found:
-                    yield offset + shift(m.start), offset + shift(m.end), 0.55 if plain else 0.75
+                    yield offset + shift(m.start), offset + shift(m.end), 0.4 if plain else 0.75
                 return
         # merely possible: weak, unless written in international form ("+33 ...")
         score = 0.55 if international else 0.4

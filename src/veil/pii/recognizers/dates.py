@@ -72,6 +72,51 @@ _ISO_TIME = (
     r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?"
 )
 _GLUE = r"[\w/.:+-]"
+_MONTH_ABBR = words(tuple(n for n in MONTH_NUMBERS if n[:1].isupper() and len(n) >= 3 and n.isascii()))
+_EVENT_WORDS = words(
+    (
+        "founded",
+        "established",
+        "born",
+        "died",
+        "married",
+        "divorced",
+        "graduated",
+        "incorporated",
+        "joined",
+        "retired",
+        "diagnosed",
+        "admitted",
+        "hired",
+        "emigrated",
+        "immigrated",
+        "moved",
+        "enrolled",
+        "Founded",
+        "Established",
+        "Born",
+    )
+)
+_SINCE = words(("since", "Since", "in the year", "In the year", "as of", "As of"))
+_WEEKDAYS = words(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+_WEEKDAY_LEAD = words(
+    (
+        "on",
+        "On",
+        "last",
+        "Last",
+        "next",
+        "Next",
+        "this",
+        "This",
+        "by",
+        "By",
+        "until",
+        "till",
+        "since",
+        "Since",
+    )
+)
 _D = first_char(r"\d", _GLUE)  # first digit of a number not inside a longer token
 _Y = first_char("[12]", _GLUE)  # first digit of a year
 _NE = r"(?![\w/-]|[.:]\d)"
@@ -193,6 +238,18 @@ def date_time() -> Recognizer:
             Pattern(rf"{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "month_y"),
             Pattern(rf"{_D}\d?{_ORD}(?:\s+of)?\s+{MONTHS}\b\.?", 0.55, "d_month"),
             Pattern(rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:|\.\d|,\d)", 0.55, "month_d"),
+            # 21-May, May-21, 21/Mar (no year); validated against the calendar
+            Pattern(rf"{_D}\d?[-/]{_MONTH_ABBR}(?![\w-]|/\d)", 0.55, "d_mon_dashed"),
+            Pattern(rf"{_MONTH_ABBR}-\d{{1,2}}(?![\w-]|[.:]\d)", 0.55, "mon_d_dashed"),
+            # a bare year after a word that dates an event: "founded in 1971", "born in 1985"
+            Pattern(
+                rf"{_EVENT_WORDS}\s+(?:in|since|around|circa|c\.)\s+(?P<pii>{_YEAR})(?![\w-]|[.,]\d)",
+                0.6,
+                "event_year",
+            ),
+            Pattern(rf"{_SINCE}\s+(?P<pii>{_YEAR})(?![\w-]|[.,:/]\d)", 0.55, "since_year"),
+            # a weekday that names a day: "on Tuesday", "last Friday", "by Monday morning"
+            Pattern(rf"{_WEEKDAY_LEAD}\s+(?P<pii>{_WEEKDAYS})\b", 0.55, "weekday"),
             # web server logs: 24/Oct/2024:04:50:40 +0000; syslog: Oct  5 02:07:32
             Pattern(
                 rf"{_D}\d?/{MONTHS}/{_YEAR}(?::\d\d:\d\d(?::\d\d)?(?:[ \t][+-]\d{{4}})?)?(?!\d)", 0.85, "clf"

@@ -89,6 +89,7 @@ def us_ssn() -> Recognizer:
         patterns=(
             Pattern(rf"{NUM}\d{{2}}-\d{{2}}-\d{{4}}{NUM_END}", 0.6, "dashed"),
             Pattern(rf"{NUM}\d{{2}} \d{{2}} \d{{4}}{NUM_END}", 0.4, "spaced"),
+            Pattern(rf"{NUM}\d{{2}}\.\d{{2}}\.\d{{4}}{NUM_END}", 0.4, "dotted"),
             Pattern(rf"{NUM}\d{{8}}{NUM_END}", 0.25, "plain"),
         ),
         validate=is_us_ssn,
@@ -102,14 +103,18 @@ _NINO_RE = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-T
 
 
 def is_uk_nino(text: str) -> bool:
-    return _NINO_RE.match(text.replace(" ", "").upper()) is not None
+    return _NINO_RE.match(text.replace(" ", "").replace("-", "").upper()) is not None
 
 
 def uk_nino() -> Recognizer:
     return Recognizer(
         name="uk_nino",
         entity_type=EntityType.UK_NINO,
-        patterns=(Pattern(rf"{first_char('[A-Z]')}[A-Z] ?\d{{2}} ?\d{{2}} ?\d{{2}} ?[A-D]\b", 0.65, "nino"),),
+        patterns=(
+            # AB123456C, AB 12 34 56 C, AB 123456 C, AB-12-34-56-C
+            Pattern(rf"{first_char('[A-Z]')}[A-Z][ -]?(?:\d{{2}}[ -]?){{3}}[A-D]\b", 0.65, "nino"),
+            Pattern(rf"{first_char('[a-z]')}[a-z][ -]?(?:\d{{2}}[ -]?){{3}}[a-d]\b", 0.5, "lower_case"),
+        ),
         validate=is_uk_nino,
         context=("national insurance", "ni number", "ni no", "nino", "nin", "insurance number", "hmrc"),
         negative_context=(*_NOT_AN_ID, "flight", "part", "model"),
@@ -126,7 +131,8 @@ def uk_nhs() -> Recognizer:
         name="uk_nhs",
         entity_type=EntityType.UK_NHS,
         patterns=(
-            Pattern(rf"{NUM}\d{{2}}([ -])\d{{3}}\1\d{{4}}{NUM_END}", 0.5, "grouped"),
+            # a mod-11 check digit alone passes one number in eleven: always needs an NHS word
+            Pattern(rf"{NUM}\d{{2}}([ -])\d{{3}}\1\d{{4}}{NUM_END}", 0.4, "grouped"),
             Pattern(rf"{NUM}\d{{9}}{NUM_END}", 0.35, "plain"),
         ),
         validate=is_uk_nhs,
@@ -152,9 +158,15 @@ def is_de_tax_id(text: str) -> bool:
 _ICAO_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 
 
+_CARD_ALPHABET = frozenset("CFGHJKLMNPRTVWXYZ0123456789")
+
+
 def is_de_id_card(text: str) -> bool:
-    """German ID card / passport serial (9 characters) followed by its ICAO 7-3-1 check digit."""
+    """German ID card / passport serial: 9 characters of its alphabet (a letter first, a digit
+    among them), as printed on the card, or followed by its ICAO 7-3-1 check digit."""
     value = text.replace(" ", "").upper()
+    if len(value) == 9:
+        return value[0].isalpha() and set(value) <= _CARD_ALPHABET and sum(c.isdigit() for c in value) >= 2
     if len(value) != 10 or not value[-1].isdigit() or not value[0].isalpha():
         return False
     total = sum(_ICAO_VALUES[c] * (7, 3, 1)[i % 3] for i, c in enumerate(value[:9]))
@@ -177,6 +189,10 @@ def de_id() -> Recognizer:
                 rf"{first_char('[CFGHJKLMNPRTVWXYZ]')}[CFGHJKLMNPRTVWXYZ0-9]{{8}}\d\b",
                 0.5,
                 "id_card_with_check_digit",
+            ),
+            # the number as printed on the card, without its check digit: only after an ID word
+            Pattern(
+                rf"{first_char('[CFGHJKLMNPRTVWXYZ]')}[CFGHJKLMNPRTVWXYZ0-9]{{8}}\b", 0.15, "id_card_printed"
             ),
         ),
         validate=is_de_id,
@@ -238,8 +254,13 @@ def fr_nir() -> Recognizer:
 
 
 def is_es_nif(text: str) -> bool:
+    """A DNI (8 digits, or 7 written without the leading zero, + control letter) or an NIE."""
     value = text.replace("-", "").replace(" ", "").upper()
-    return bool(nie.is_valid(value)) if value[:1] in "XYZ" else bool(dni.is_valid(value))
+    if value[:1] in "XYZ":
+        return bool(nie.is_valid(value))
+    if len(value) == 8:
+        value = "0" + value
+    return bool(dni.is_valid(value))
 
 
 def es_nif() -> Recognizer:
@@ -249,6 +270,10 @@ def es_nif() -> Recognizer:
         patterns=(
             Pattern(rf"{NUM}\d{{7}}-?[A-Z]\b", 0.7, "dni"),
             Pattern(rf"{first_char('[XYZ]')}-?\d{{7}}-?[A-Z]\b", 0.7, "nie"),
+            # 7 digits (leading zero left out) or a lower-case letter: weaker, context helps
+            Pattern(rf"{NUM}\d{{6}}-?[A-Z]\b", 0.5, "dni_7_digits"),
+            Pattern(rf"{NUM}\d{{6,7}}-?[a-z]\b", 0.45, "dni_lower_case"),
+            Pattern(rf"{first_char('[xyz]')}-?\d{{7}}-?[a-zA-Z]\b", 0.45, "nie_lower_case"),
         ),
         validate=is_es_nif,
         context=("dni", "nie", "nif", "documento", "identidad", "extranjero", "id", "spanish"),

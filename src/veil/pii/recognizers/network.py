@@ -1,6 +1,12 @@
 """Network identifiers: IPv4 / IPv6 addresses (validated by :mod:`ipaddress`), MAC
 addresses and URLs (scheme, ``www.`` or a bare domain under a common TLD; no suffix list
-is downloaded)."""
+is downloaded).
+
+An address keeps its CIDR prefix ("10.0.0.0/8", "2001:db8::/32") and an IPv6 zone id
+("fe80::1%eth0") in its span. A URL stops at a Markdown link's ``](`` ("[x](http://a.b)");
+a scheme followed by a bare word ("http://intranet") is not reported: a URL needs a dotted
+host name or an IP address.
+"""
 
 from __future__ import annotations
 
@@ -57,10 +63,15 @@ def ip_address() -> Recognizer:
         name="ip_address",
         entity_type=EntityType.IP_ADDRESS,
         patterns=(
-            Pattern(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?!\.?\d|\w|\.\w)", 0.6, "ipv4"),
+            Pattern(
+                r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?:/\d{1,2}(?![\d.]))?(?!\.?\d|\w|\.\w)",
+                0.6,
+                "ipv4",
+            ),
             # a hex group (or "::") with a colon early on, then hex, colons and dots; ipaddress decides
             Pattern(
-                r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:.]{1,42}(?<![.:])(?![\w:])",
+                r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:.]{1,42}(?:(?<![.:])|(?<=::))"
+                r"(?:%[A-Za-z0-9_.-]{1,16})?(?:/\d{1,3})?(?![\w:])",
                 0.7,
                 "ipv6",
             ),
@@ -92,7 +103,13 @@ def ip_address() -> Recognizer:
 
 
 def _is_ip(text: str) -> bool:
-    return is_ipv6(text) if ":" in text else is_ipv4(text)
+    """An IPv4 / IPv6 address, with a prefix length that fits it and (IPv6) a zone id."""
+    address, _, prefix = text.partition("/")
+    if prefix and (not prefix.isdigit() or int(prefix) > (128 if ":" in address else 32)):
+        return False
+    if ":" in address:
+        return is_ipv6(address.partition("%")[0])
+    return is_ipv4(address)
 
 
 def is_mac(text: str) -> bool:
@@ -134,16 +151,26 @@ def mac_address() -> Recognizer:
 
 _TLDS = (
     "com|org|net|edu|gov|mil|int|info|biz|io|co|ai|app|dev|me|tv|xyz|online|site|tech|store|blog|cloud|"
-    "uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|pt|cz|gr|hu|ro|ru|ua|eu|us|ca|au|nz|jp|cn|kr|in|br|mx|ar|za"
+    "uk|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|pt|cz|gr|hu|ro|ru|ua|eu|us|ca|au|nz|jp|cn|kr|in|br|mx|ar|za|"
+    "sg|hk|tw|il|tr|ly|gg|to|sh|ws|cc|ly|fm|gl|is|lu|li|sk|si|hr|ee|lv|lt|bg|rs|news|shop|live|email|page|pro"
 )
-_URL_TAIL = r"(?:[/?#][^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]}])?"
+# URL characters; a "]" that opens a Markdown link target ("](") ends the URL
+_URL_CHAR = r"(?:[^\s<>\"'`\]]|\](?!\())"
+_URL_TAIL = rf"(?:[/?#]{_URL_CHAR}*[^\s<>\"'`.,;:!?)\]}}])?"
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
 _NOT_IN_HOST = r"[\w.@/-]"
 _SCHEME = words(("https", "http", "ftp", "sftp", "wss", "ws"), any_case=True)
 
 
+_HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:[^@/?#\s]*@)?(\[[^\]]*\]|[^/?#:\s]*)")
+
+
 def is_url(text: str) -> bool:
-    return ".." not in text and not text.endswith("-")
+    """No empty label, no trailing dash; a URL with a scheme needs a dotted host or an IP literal."""
+    if ".." in text or text.endswith("-"):
+        return False
+    host = _HOST.match(text)
+    return host is None or "." in host.group(1) or host.group(1).startswith("[")
 
 
 # A bare domain is found from its TLD backwards: ".com" is rare, a word start is not.
@@ -167,7 +194,7 @@ def url() -> Recognizer:
         name="url",
         entity_type=EntityType.URL,
         patterns=(
-            Pattern(rf"{_SCHEME}://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}}]", 0.8, "scheme"),
+            Pattern(rf"{_SCHEME}://{_URL_CHAR}*[^\s<>\"'`.,;:!?)\]}}]", 0.8, "scheme"),
             Pattern(
                 rf"{first_char('[Ww]', _NOT_IN_HOST)}(?i:ww)\.(?i:{_DOMAIN})[A-Za-z]{{2,24}}\b{_URL_TAIL}",
                 0.75,
