@@ -16,8 +16,9 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -45,10 +46,18 @@ app = typer.Typer(help="Find, mask and unmask personal data in text files and ta
 InputOpt = Annotated[
     Path,
     typer.Option(
-        "--input", "-i", help="A .txt/.log (one document per line), .jsonl, .csv, .tsv or .parquet file."
+        "--input",
+        "-i",
+        help="A .txt/.log (one document per line), .jsonl, .csv, .tsv or .parquet file "
+        "(mask --engine spark: also a directory of .parquet or .csv part files).",
     ),
 ]
-OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Output file, in the input's format.")]
+OutputOpt = Annotated[
+    Path,
+    typer.Option(
+        "--output", "-o", help="Output file, in the input's format (mask --engine spark: a new directory)."
+    ),
+]
 ProcessesOpt = Annotated[
     int | None,
     typer.Option(
@@ -57,6 +66,13 @@ ProcessesOpt = Annotated[
 ]
 SampleOpt = Annotated[int, typer.Option("--sample-rows", help="Rows sampled to classify columns.", min=1)]
 BatchOpt = Annotated[int, typer.Option("--batch-rows", help="Documents per batch (memory use).", min=1)]
+
+
+class Engine(StrEnum):
+    """Where ``veil pii mask`` runs."""
+
+    local = "local"
+    spark = "spark"
 
 
 @contextlib.contextmanager
@@ -154,10 +170,26 @@ def mask(
     sample_rows: SampleOpt = 500,
     batch_rows: BatchOpt = 1000,
     delimiter: DelimiterOpt = None,
+    engine_name: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="local: one file, in this process. spark: a file or a directory of .parquet or "
+            ".csv/.tsv part files, with local Spark, into an output directory of part files.",
+        ),
+    ] = Engine.local,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace an existing output directory (--engine spark).")
+    ] = False,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Mask personal data into a new file; identifier columns whole, free text entity by entity."""
+    """Mask personal data into a new file; identifier columns whole, free text entity by entity.
+
+    With --engine spark the input may be a directory of part files (one schema); the output
+    directory appears only when the whole job has succeeded. Pseudonyms are the workspace's,
+    the same as the local engine gives.
+    """
     from veil.pii.anonymizer import Anonymizer
     from veil.pii.operators import OperatorOptions, default_registry
     from veil.pii.tables.masking import mask_table
@@ -172,6 +204,25 @@ def mask(
     }
     cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
     options = OperatorOptions(mask_char=mask_char, mask_keep=mask_keep)
+    if engine_name is Engine.spark:
+        _mask_spark(
+            input_,
+            output,
+            workspace,
+            as_json,
+            overwrite=overwrite,
+            operator=operator,
+            per_type=types,
+            per_column=by_column,
+            options=options,
+            columns=cols,
+            text_field=text_field,
+            processes=processes,
+            sample_rows=sample_rows,
+            batch_rows=batch_rows,
+            delimiter=delimiter,
+        )
+        return
     with (
         open_ws(workspace) as ws,
         _engine(processes, workspace) as engine,
@@ -205,6 +256,42 @@ def mask(
         console.print(table)
         for kind, n in run.by_type.items():
             console.print(f"  {kind}: {n} ({anonymizer.operator_name(kind)})")
+
+    emit(as_json, run.to_dict(), show)
+
+
+def _mask_spark(
+    input_: Path,
+    output: Path,
+    workspace: Path | None,
+    as_json: bool,
+    *,
+    processes: int | None,
+    **settings: Any,
+) -> None:
+    from veil.pii import PiiConfig
+    from veil.pii.tables.spark import mask_directory
+
+    config = PiiConfig.for_workspace(locate(workspace).path)
+    with (
+        open_ws(workspace) as ws,
+        _engine(processes, workspace) as engine,
+        progress_bar(f"mask {input_.name} (spark)", not as_json) as bar,
+    ):
+        run = mask_directory(input_, output, ws, config, engine=engine, progress=bar, **settings)
+
+    def show() -> None:
+        console.print(
+            f"[green]Masked[/] {run.entities} entities in {run.rows} rows of {run.files} file(s) in "
+            f"{input_.name} -> {output} with Spark in {run.seconds:.2f}s (audit entry {run.audit_seq})"
+        )
+        table = Table("column", "how", "operator")
+        for column in run.columns:
+            how = "whole cell as " + str(column.entity_type) if column.mode == "cell" else "detected entities"
+            table.add_row(column.name, how, column.operator or "by type")
+        console.print(table)
+        for kind, n in run.by_type.items():
+            console.print(f"  {kind}: {n}")
 
     emit(as_json, run.to_dict(), show)
 

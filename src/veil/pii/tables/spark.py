@@ -247,6 +247,8 @@ def mask_directory(
     Columns are chosen as :func:`~veil.pii.tables.masking.mask_table` chooses them, from a
     sample of the first part file. Audit-logged (``pii.mask``, engine ``spark``) before the
     output appears. ``engine`` scans the sample (default: a PII engine with ``config``).
+    ``session``: a Spark session to run on (default: a new session on the process's local
+    Spark context); with pseudonyms or surrogates its file-split settings are changed.
     """
     started = time.perf_counter()
     kind, files = list_parts(path)
@@ -293,7 +295,7 @@ def mask_directory(
     )
     stateful = bool(used & set(STATEFUL))
     with _quiet():
-        spark = session.newSession() if session is not None else spark_session()
+        spark = session if session is not None else spark_session()
     if stateful:
         # whole files per task, so that pass 1 sees each file's rows in order (see the docstring)
         spark.conf.set("spark.sql.files.maxPartitionBytes", str(1 << 50))
@@ -448,6 +450,8 @@ def _write(df: DataFrame, target: Path, kind: str, delim: str | None) -> None:
 def _publish(data: Path, out: Path) -> None:
     """Rename the finished output into place (replacing an old one only after it is complete)."""
     os.chmod(data, 0o700)
+    for part in data.iterdir():
+        os.chmod(part, 0o600)
     if out.exists():
         old = out.parent / f".{out.name}.veil-old-{uuid.uuid4().hex[:12]}"
         os.rename(out, old)
