@@ -207,6 +207,40 @@ def check(
     emit(as_json, report.to_dict(), lambda: _render(report))
 
 
+@anonymity_app.command("safe-harbor")
+def safe_harbor(
+    dataset: Annotated[
+        str, typer.Argument(help="A workspace dataset, or a file (.csv, .tsv, .jsonl, .parquet).")
+    ],
+    sample_rows: Annotated[int, typer.Option(min=1, help="Rows whose values the PII engine reads.")] = 500,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check for the 18 HIPAA Safe Harbor identifiers: column names, values (Veil's PII engine),
+    stored categories, dates finer than a year, ages over 89, ZIP codes beyond 3 digits.
+    Exits 0 either way; ``passes`` says whether any identifier was found."""
+    from veil.disclosure.check import read_file_frame
+    from veil.disclosure.safe_harbor import safe_harbor_dataset, safe_harbor_frame
+
+    path = Path(dataset)
+    if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet") or path.is_file():
+        report = safe_harbor_frame(read_file_frame(path), sample_rows=sample_rows)
+    else:
+        with open_ws(workspace) as ws:
+            report = safe_harbor_dataset(ws, dataset, sample_rows=sample_rows)
+
+    def show() -> None:
+        if report.passes:
+            console.print(f"[green]No Safe Harbor identifier found[/] in {len(report.columns)} columns.")
+            return
+        table = Table("column", "identifier", "evidence", title="HIPAA Safe Harbor identifiers found")
+        for f in report.findings:
+            table.add_row(escape(f.column), f.identifier.value, escape(f"{f.evidence}: {f.detail}"))
+        console.print(table)
+
+    emit(as_json, report.to_dict(), show)
+
+
 def _load_extensions() -> None:
     for name in EXTENSIONS:
         if importlib.util.find_spec(name) is not None:
