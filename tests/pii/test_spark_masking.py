@@ -318,17 +318,23 @@ def test_hostile_inputs_fail_before_anything_is_written(tmp_path: Path, ws: Work
 def test_a_failing_job_leaves_no_output_and_overwrite_replaces_only_on_success(
     spark: SparkSession, ws: Workspace, tmp_path: Path
 ) -> None:
+    from tests.e2e.veil_cli import VEIL, veil_env
+
     src = write_parts(tmp_path / "in", "csv", parts=3, rows=5)
     out = tmp_path / "out"
     out.mkdir()
     (out / "old.csv").write_text("old output")
-    # a malformed row deep inside the last part: the header checks pass, the job fails mid-way
+    # a malformed row deep inside the last part: the header checks pass, the job fails mid-way;
+    # through the CLI, to see what reaches the terminal: Veil's error, no row, no traceback
     with (src / "part-2.csv").open("a", encoding="utf-8") as fh:
         fh.write('99,"Jane Roe",x@example.org,1,"fine",EXTRA,FIELDS\n')
-    with pytest.raises(InputError, match="Spark could not mask the table"):
-        mask_directory(
-            src, out, ws, RULES, columns=["name"], text_field="notes", overwrite=True, session=spark
-        )
+    cmd = [VEIL, "pii", "mask", "-i", str(src), "-o", str(out), "--engine", "spark", "--overwrite"]
+    cmd += ["--columns", "name", "--text-field", "notes", "--workspace", str(ws.root)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=veil_env(), timeout=600, check=False)
+    assert proc.returncode != 0
+    assert "Spark could not mask the table" in proc.stderr, proc.stderr
+    for leak in ("Jane Roe", "EXTRA", "Traceback", "x@example.org"):
+        assert leak not in proc.stderr + proc.stdout, proc.stderr
     assert (out / "old.csv").read_text() == "old output" and leftovers(tmp_path) == []
     (src / "part-2.csv").unlink()
     run = mask_directory(

@@ -462,6 +462,7 @@ def _publish(data: Path, out: Path) -> None:
 
 
 _VEIL_ERROR = re.compile(r"veil\.errors\.(\w+): (.+)")
+_PYTHON_ERROR = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception)):", re.MULTILINE)
 
 
 @contextlib.contextmanager
@@ -494,7 +495,11 @@ def _spark_errors(what: str) -> Iterator[None]:
             cls = getattr(errors, name, InputError)
             if isinstance(cls, type) and issubclass(cls, VeilError):
                 raise cls(message) from None
-        raise InputError(f"Spark could not {what} the table ({condition_of(exc)})") from None
+        condition = condition_of(exc)
+        raised = _PYTHON_ERROR.findall(str(exc)) if condition == "PYTHON_EXCEPTION" else []
+        if raised:  # the class of what a worker raised, never its message (it can quote a value)
+            condition += f": {raised[-1]} in a worker; --engine local on one part shows it"
+        raise InputError(f"Spark could not {what} the table ({condition})") from None
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,10 @@ MISSING_RUNTIME = (
     "and apt-get install openjdk-17-jre-headless"
 )
 
-# As in veil.dp.engines.spark: errors only, on stderr; task failures not printed (values).
+# As in veil.dp.engines.spark: errors only, on stderr; a failed task is not printed (its error,
+# a Python traceback too, can quote values): not by the executor, the task set, the file
+# writer (which logs the aborted task) or Spark's utilities.
+# (No logger under org.apache.spark.api.python: Spark would take it for the shell's level.)
 _LOG4J2_PROPERTIES = """\
 rootLogger.level = warn
 rootLogger.appenderRef.stderr.ref = stderr
@@ -52,6 +56,12 @@ logger.executor.name = org.apache.spark.executor.Executor
 logger.executor.level = off
 logger.tasks.name = org.apache.spark.scheduler.TaskSetManager
 logger.tasks.level = off
+logger.writer.name = org.apache.spark.sql.execution.datasources
+logger.writer.level = off
+logger.utils.name = org.apache.spark.util.Utils
+logger.utils.level = off
+logger.context.name = org.apache.spark.TaskContextImpl
+logger.context.level = off
 """
 
 _JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
@@ -87,7 +97,11 @@ def spark_session() -> SparkSession:
     Raises :class:`~veil.errors.MissingDependencyError` when pyspark or Java is missing.
     """
     global _session
-    with _lock:
+    with _lock, warnings.catch_warnings():
+        # PySpark warns (FutureWarning) that it has not been tried with pandas 3; nothing here uses pandas
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         if _session is None:
             _session = _start()
         return _session.newSession()

@@ -1,0 +1,177 @@
+"""Masking a generated table with Spark against the single-process path (issue 14).
+
+A table of N rows (default 10,000,000) is generated with pyarrow, in chunks, into P Parquet
+part files in a temporary directory: ``id``, three identifier columns (``name``, ``email``,
+``phone``) and a short free-text column (``notes``, naming the row's person, phone and
+e-mail). Values recur across parts (a pool of names), as in real tables.
+
+Both paths mask the same columns with the same workspace settings (identifier columns whole,
+``notes`` by detection; the PII engine of the workspace's ``[pii]`` settings, rules only
+unless ``--ner``) and the same operator (default ``replace``):
+
+* single process: :func:`veil.pii.tables.masking.mask_table` on the first ``--single-rows``
+  rows (one part file's head): the full table would take hours on one core, so its time for
+  N rows is **extrapolated** from that rate and labelled so;
+* Spark: :func:`veil.pii.tables.spark.mask_directory` on all N rows (``local[*]``), timed
+  from a started session (the JVM start-up is reported apart).
+
+Printed: rows/s of each, the ratio, the machine's cores and load average before and after.
+Run: ``python -m benchmarks.pii_spark [--rows N] [--parts P] [--single-rows M] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from veil.pii import PiiConfig, PiiEngine
+from veil.pii.anonymizer import Anonymizer
+from veil.pii.tables.masking import mask_table
+from veil.pii.tables.spark import mask_directory
+from veil.pii.tables.spark_session import spark_session
+from veil.workspace import Workspace
+
+CHUNK = 250_000
+FIRST = ["Maria", "John", "Aiko", "Jean", "Olga", "Pedro", "Fatima", "Liam", "Chen", "Anna", "Noah", "Zoë"]
+LAST = ["Garcia", "Smith", "Tanaka", "Dubois", "Ivanova", "Silva", "Khan", "Murphy", "Wang", "Novak", "Berg"]
+COLUMNS = ["name", "email", "phone"]
+
+
+def generate(folder: Path, rows: int, parts: int, seed: int = 7) -> None:
+    """``rows`` rows in ``parts`` Parquet files, written chunk by chunk (flat memory)."""
+    rng = np.random.default_rng(seed)
+    first = pa.array(FIRST)
+    last = pa.array(LAST)
+    per_part = -(-rows // parts)
+    done = 0
+    for part in range(parts):
+        n_part = min(per_part, rows - done)
+        with pq.ParquetWriter(folder / f"part-{part:05d}.parquet", _schema()) as writer:
+            for start in range(0, n_part, CHUNK):
+                n = min(CHUNK, n_part - start)
+                ids = np.arange(done + start, done + start + n, dtype=np.int64)
+                f = pc.take(first, pa.array(rng.integers(0, len(FIRST), n)))
+                s = pc.take(last, pa.array(rng.integers(0, len(LAST), n)))
+                name = pc.binary_join_element_wise(f, s, " ")
+                user = pc.utf8_lower(pc.binary_join_element_wise(f, s, "."))
+                num = pa.array((ids % 1000).astype(str))
+                email = pc.binary_join_element_wise(user, num, pa.scalar("@example.com"), "")
+                phone = pa.array(np.char.add("212-555-", np.char.zfill((ids % 10_000).astype(str), 4)))
+                notes = pc.binary_join_element_wise(
+                    pa.scalar("Call "), name, pa.scalar(" at "), phone, pa.scalar(" or "), email,
+                    pa.scalar(" about order "), pa.array(ids.astype(str)), pa.scalar("."), "",
+                )  # fmt: skip
+                writer.write_table(pa.table([pa.array(ids), name, email, phone, notes], schema=_schema()))
+        done += n_part
+
+
+def _schema() -> pa.Schema:
+    return pa.schema(
+        [("id", pa.int64()), ("name", pa.string()), ("email", pa.string()), ("phone", pa.string()),
+         ("notes", pa.string())]
+    )  # fmt: skip
+
+
+def run(
+    rows: int, parts: int, single_rows: int, operator: str, ner: bool, keep: Path | None
+) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="veil-bench-pii-spark-"))
+    load_before = os.getloadavg()
+    try:
+        src = root / "table"
+        src.mkdir()
+        t = time.perf_counter()
+        generate(src, rows, parts)
+        gen_s = time.perf_counter() - t
+        size = sum(p.stat().st_size for p in src.iterdir())
+        os.environ.setdefault("VEIL_ACTOR", "benchmark")
+        ws = Workspace.init(root / "ws")
+        config = PiiConfig(ner=ner)
+        # single process: the head of the first part, as its own file
+        head = root / "head.parquet"
+        pq.write_table(pq.ParquetFile(next(iter(sorted(src.iterdir())))).read().slice(0, single_rows), head)
+        engine = PiiEngine(config)
+        anon = Anonymizer(ws, engine, default=operator)
+        t = time.perf_counter()
+        single = mask_table(head, root / "head-masked.parquet", anon, columns=COLUMNS, text_field="notes")
+        single_s = time.perf_counter() - t
+        # Spark: every row; the session (JVM) started first and timed apart
+        t = time.perf_counter()
+        session = spark_session()
+        session_s = time.perf_counter() - t
+        t = time.perf_counter()
+        spark = mask_directory(
+            src, root / "masked", ws, config, operator=operator, columns=COLUMNS, text_field="notes",
+            engine=engine, session=session,
+        )  # fmt: skip
+        spark_s = time.perf_counter() - t
+        ws.close()
+        if keep is not None:
+            shutil.copytree(root / "masked", keep, dirs_exist_ok=False)
+        single_rate = single.rows / single_s
+        spark_rate = spark.rows / spark_s
+        return {
+            "rows": rows,
+            "parts": parts,
+            "table_bytes": size,
+            "operator": operator,
+            "ner": ner,
+            "cores": os.cpu_count(),
+            "load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "generate_s": round(gen_s, 1),
+            "single_rows": single.rows,
+            "single_s": round(single_s, 2),
+            "single_rows_per_s": round(single_rate),
+            "single_full_s_extrapolated": round(rows / single_rate, 1),
+            "spark_session_start_s": round(session_s, 1),
+            "spark_rows": spark.rows,
+            "spark_s": round(spark_s, 1),
+            "spark_rows_per_s": round(spark_rate),
+            "spark_passes": spark.passes,
+            "spark_entities": spark.entities,
+            "single_entities_per_row": round(single.entities / single.rows, 3),
+            "spark_entities_per_row": round(spark.entities / spark.rows, 3),
+            "ratio_spark_over_single": round(spark_rate / single_rate, 2),
+        }
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--parts", type=int, default=16)
+    parser.add_argument("--single-rows", type=int, default=20_000)
+    parser.add_argument("--operator", default="replace")
+    parser.add_argument("--ner", action="store_true", help="spaCy NER too (default: rules and gazetteers)")
+    parser.add_argument("--keep", type=Path, help="copy the masked table here")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = run(args.rows, args.parts, args.single_rows, args.operator, args.ner, args.keep)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"table: {result['rows']:,} rows in {result['parts']} Parquet parts ({result['table_bytes'] / 1e6:.0f} MB), "
+          f"generated in {result['generate_s']} s; {result['cores']} cores, load {result['load_before']} -> "
+          f"{result['load_after']}")  # fmt: skip
+    print(f"single process (measured on {result['single_rows']:,} rows): {result['single_rows_per_s']:,} rows/s; "
+          f"{result['rows']:,} rows would take ~{result['single_full_s_extrapolated']:,} s (extrapolated)")  # fmt: skip
+    print(f"spark local[*] (all {result['spark_rows']:,} rows, {result['spark_passes']} pass): "
+          f"{result['spark_s']} s, {result['spark_rows_per_s']:,} rows/s (JVM start {result['spark_session_start_s']} s apart)")  # fmt: skip
+    print(f"ratio spark / single process (rows/s): {result['ratio_spark_over_single']}x")
+
+
+if __name__ == "__main__":
+    main()
