@@ -53,7 +53,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from veil.errors import ConfigError, ConflictError, CryptoError
-from veil.pii.entity import EntityType
+from veil.pii.entity import IDENTIFIER_TYPES, EntityType
 from veil.pii.mapping import MAPPING_KEY_NAME, TokenStore, derive_key
 from veil.pii.surrogates import surrogate_of
 
@@ -94,16 +94,8 @@ PSEUDONYM_TOKEN = re.compile(r"<([A-Z0-9_]+)_([1-9][0-9]*)>")
 #: Types whose last characters ``mask`` keeps (cards, phones, ids).
 ID_TYPES = frozenset(
     {
-        EntityType.CREDIT_CARD.value,
         EntityType.PHONE_NUMBER.value,
-        EntityType.US_SSN.value,
-        EntityType.IBAN_CODE.value,
-        EntityType.UK_NINO.value,
-        EntityType.UK_NHS.value,
-        EntityType.DE_ID.value,
-        EntityType.FR_NIR.value,
-        EntityType.ES_NIF.value,
-        EntityType.IT_FISCAL_CODE.value,
+        *(t.value for t in IDENTIFIER_TYPES),
         "IDENTIFIER",
     }
 )

@@ -6,7 +6,11 @@ HMAC of the value, so the same value always gets the same fake). Formats are kep
 of the same length and layout with a valid Luhn digit, a phone number with the same digit
 layout and punctuation, an IBAN with valid check digits, a date in the same format
 (:func:`date_style` finds it, :func:`render_date` writes it), an e-mail address on a
-reserved example domain. Types without a generator keep their layout (:func:`surrogate_of`).
+reserved example domain. An identifier with a checksum (VAT id, RRN, HETU, NRIC, Aadhaar, PAN,
+GSTIN, EPIC, ITIN, NPI, routing number) gets a fake of the same layout whose checksum holds,
+keeping the part that says what it is (a VAT id's country, an NRIC's series letter); a wallet
+address gets a valid address of the same kind. Types without a generator keep their layout
+(:func:`surrogate_of`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizers import bank_accounts, citizen_ids, health_ids, tax_ids
+from veil.pii.recognizers.crypto_wallets import random_wallet_like
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -166,6 +172,39 @@ def _mac(value: str, rng: random.Random, fake: Faker) -> str:
     return "".join(out)
 
 
+_CHECKSUM_TRIES = 2000
+_CHECK_ALPHABET = string.digits + string.ascii_uppercase
+
+
+def _checksummed(
+    validate: Callable[[str], bool], keep: int = 0, fixed: tuple[int, ...] = ()
+) -> SurrogateMaker:
+    """A value of ``value``'s layout whose check character holds: its first ``keep`` characters and
+    those at ``fixed`` positions kept (what says which kind of number it is), the rest drawn at
+    random, and the last character completed with the one that ``validate`` accepts; the layout
+    alone when no draw succeeds within the tries."""
+
+    def make(value: str, rng: random.Random, fake: Faker) -> str:
+        checks = string.digits if value[-1].isdigit() else _CHECK_ALPHABET
+        for _ in range(_CHECKSUM_TRIES):
+            drawn = _generic(value[:-1], rng, fake)
+            body = "".join(value[i] if i < keep or i in fixed else c for i, c in enumerate(drawn))
+            for check in checks:
+                candidate = body + check
+                if candidate != value and validate(candidate):
+                    return candidate
+        return _generic(value, rng, fake)
+
+    return make
+
+
+def _wallet(value: str, rng: random.Random, fake: Faker) -> str:
+    try:
+        return random_wallet_like(value, rng)
+    except (ValueError, IndexError):
+        return _generic(value, rng, fake)
+
+
 def _faker(method: str) -> SurrogateMaker:
     def make(value: str, rng: random.Random, fake: Faker) -> str:
         return _with_case(value, str(getattr(fake, method)()))
@@ -288,6 +327,18 @@ GENERATORS: dict[str, SurrogateMaker] = {
     EntityType.LOCATION.value: _faker("city"),
     EntityType.ORGANIZATION.value: _faker("company"),
     EntityType.URL.value: _faker("url"),
+    EntityType.VAT_ID.value: _checksummed(tax_ids.is_vat_id, keep=2),
+    EntityType.IN_PAN.value: _checksummed(tax_ids.is_in_pan, keep=4),
+    EntityType.IN_GSTIN.value: _checksummed(tax_ids.is_in_gstin, keep=2, fixed=(5, 13)),
+    EntityType.US_ITIN.value: _checksummed(tax_ids.is_us_itin, keep=1),
+    EntityType.KR_RRN.value: _checksummed(citizen_ids.is_kr_rrn),
+    EntityType.FI_PERSONAL_ID.value: _checksummed(citizen_ids.is_fi_personal_id, fixed=(6,)),
+    EntityType.SG_NRIC.value: _checksummed(citizen_ids.is_sg_nric, keep=1),
+    EntityType.IN_AADHAAR.value: _checksummed(citizen_ids.is_in_aadhaar),
+    EntityType.IN_VOTER_ID.value: _checksummed(citizen_ids.is_in_voter_id, keep=3),
+    EntityType.US_NPI.value: _checksummed(health_ids.is_us_npi, keep=1),
+    EntityType.BANK_ROUTING.value: _checksummed(bank_accounts.is_bank_routing),
+    EntityType.CRYPTO_WALLET.value: _wallet,
 }
 
 

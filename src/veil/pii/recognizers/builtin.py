@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from veil.pii.recognizer import PostProcessor, Recognizer, Validator
 from veil.pii.recognizers import (
+    addresses,
     bank_accounts,
     citizen_ids,
     columns,
@@ -97,6 +98,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         network.mac_address(),
         network.url(),
         dates.date_time(),
+        addresses.address_block(),
         locations.street_address(),
         locations.de_nl_street(),
         locations.town_with_postcode(),
@@ -114,6 +116,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         columns.column_location(),
         columns.column_person(),
         columns.column_organization(),
+        *columns.column_identifiers(),
         persons.spacy_person(),
         locations.spacy_location(),
         organizations.spacy_organization(),

@@ -1,10 +1,14 @@
-"""Cells of delimited tables whose header names the column: "city", "employee", "company".
+"""Cells of delimited tables whose header names the column: "city", "employee", "company",
+"passport_no", "account_number".
 
 A header line of short field names separated by ``;``, ``,``, tab or ``|`` is followed by
 rows with the same number of fields; a cell under a header such as ``city`` / ``town`` is
 a place, under ``name`` / ``employee`` / ``patient`` a person, under ``company`` /
 ``employer`` an organisation, when the cell looks like one (capitalised words, no digits).
 The header says what the column holds, so a name the gazetteers do not know is found too.
+Under a header that names an identifier without a shape of its own (passport, driving licence,
+bank account, number plate, medical record number) a cell is one when it looks like a code:
+letters, digits and separators, with digits among them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 
-__all__ = ["ColumnFinder", "column_location", "column_organization", "column_person"]
+__all__ = ["ColumnFinder", "column_identifiers", "column_location", "column_organization", "column_person"]
 
 _DELIMITERS = ";\t|,"
 _FIELD_NAME = re.compile(r"[A-Za-z][\w .()/-]{0,29}")
@@ -39,7 +43,29 @@ _HEADERS: dict[str, frozenset[str]] = {
         "company company_name employer organisation organization org vendor supplier firm insurer "
         "bank merchant firma empresa entreprise azienda bedrijf"
     ),
+    EntityType.PASSPORT: wordset(
+        "passport passport_no passport_number passport_nr passport_id passnummer reisepass reisepassnummer "
+        "passeport pasaporte passaporto travel_document"
+    ),
+    EntityType.DRIVER_LICENSE: wordset(
+        "driver_license driver_licence drivers_license driving_licence driving_license license_number "
+        "licence_number dl dl_number fuehrerschein führerschein permis_de_conduire"
+    ),
+    EntityType.BANK_ACCOUNT: wordset(
+        "account account_no account_number acct acct_no bank_account kontonummer konto account_num "
+        "numero_de_cuenta numero_compte"
+    ),
+    EntityType.VEHICLE_PLATE: wordset(
+        "plate license_plate licence_plate number_plate plate_number registration_plate vrn kennzeichen "
+        "immatriculation matricula targa kenteken"
+    ),
+    EntityType.MEDICAL_RECORD: wordset(
+        "mrn medical_record medical_record_number patient_id patient_number chart_number hospital_number "
+        "case_number"
+    ),
 }
+_NAME_TYPES = frozenset({EntityType.LOCATION, EntityType.PERSON, EntityType.ORGANIZATION})
+_CODE_CELL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./-]{2,32}[A-Za-z0-9])?")
 
 
 def _key(field: str) -> str:
@@ -98,6 +124,8 @@ class ColumnFinder:
             at = end + 1
 
     def _plausible(self, value: str) -> bool:
+        if self.entity_type not in _NAME_TYPES:
+            return bool(_CODE_CELL.fullmatch(value)) and sum(c.isdigit() for c in value) >= 2
         if len(value) > 60 or not _CELL.fullmatch(value):
             return False
         return not all(w.strip(",.") in COMMON_CAPITALISED for w in value.split())
@@ -120,3 +148,14 @@ def column_person() -> Recognizer:
 
 def column_organization() -> Recognizer:
     return _recognizer("column_organization", EntityType.ORGANIZATION)
+
+
+def column_identifiers() -> list[Recognizer]:
+    """Cells under a passport, driving licence, bank account, plate or MRN header."""
+    return [
+        _recognizer("column_passport", EntityType.PASSPORT),
+        _recognizer("column_driver_license", EntityType.DRIVER_LICENSE),
+        _recognizer("column_bank_account", EntityType.BANK_ACCOUNT),
+        _recognizer("column_vehicle_plate", EntityType.VEHICLE_PLATE),
+        _recognizer("column_medical_record", EntityType.MEDICAL_RECORD),
+    ]

@@ -22,7 +22,10 @@ __all__ = ["LabelledValue"]
 
 # A clause ends at a sentence end, a semicolon, a pipe or a line break (unless the line ends
 # with a label's colon: "Passport no.:\n123456789").
-_CLAUSE_END = re.compile(r"[.!?](?=\s+[A-Z])|[;|]|(?<![:\s])[ \t]*\n|\n[ \t]*\n")
+# A period after a one- or two-letter word  is an abbreviation, not a sentence end.
+_CLAUSE_END = re.compile(
+    r"(?<![\s(][A-Za-z])(?<![\s(][A-Za-z]{2})[.!?](?=\s+[A-Z])|[;|]|(?<![:\s])[ \t]*\n|\n[ \t]*\n"
+)
 
 
 class LabelledValue:

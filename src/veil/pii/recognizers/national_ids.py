@@ -249,7 +249,19 @@ def fr_nir() -> Recognizer:
             "assuré",
             "assure",
         ),
-        negative_context=(*_NOT_AN_ID, "siret", "siren", "tva", "téléphone", "phone"),
+        negative_context=(
+            *_NOT_AN_ID,
+            "siret",
+            "siren",
+            "tva",
+            "téléphone",
+            "phone",
+            "card number",
+            "card no",
+            "credit card",
+            "debit card",
+            "numéro de carte",
+        ),
     )
 
 

@@ -64,14 +64,14 @@ def ip_address() -> Recognizer:
         entity_type=EntityType.IP_ADDRESS,
         patterns=(
             Pattern(
-                r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?:/\d{1,2}(?![\d.]))?(?!\.?\d|\w|\.\w)",
+                r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?:/\d{1,2}(?!\d|\.\d))?(?!\.?\d|\w|\.\w)",
                 0.6,
                 "ipv4",
             ),
             # a hex group (or "::") with a colon early on, then hex, colons and dots; ipaddress decides
             Pattern(
                 r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:.]{1,42}(?:(?<![.:])|(?<=::))"
-                r"(?:%[A-Za-z0-9_.-]{1,16})?(?:/\d{1,3})?(?![\w:])",
+                r"(?:%[A-Za-z0-9_-]{1,16})?(?:/\d{1,3})?(?![\w:])",
                 0.7,
                 "ipv6",
             ),

@@ -26,7 +26,7 @@ from typing import Any
 
 from veil.errors import ConfigError
 from veil.pii.anonymizer import Detector
-from veil.pii.entity import Entity, EntityType
+from veil.pii.entity import IDENTIFIER_TYPES, Entity, EntityType
 from veil.pii.tables.files import TEXT_COLUMN, ProgressFn, check_input, read_documents, read_sample, require
 from veil.vault.category import ColumnCategory
 from veil.vault.classify import classify_column, is_free_text
@@ -46,17 +46,9 @@ DIRECT_TYPES = frozenset(
         EntityType.PERSON,
         EntityType.EMAIL_ADDRESS,
         EntityType.PHONE_NUMBER,
-        EntityType.CREDIT_CARD,
-        EntityType.IBAN_CODE,
-        EntityType.US_SSN,
         EntityType.IP_ADDRESS,
         EntityType.MAC_ADDRESS,
-        EntityType.UK_NINO,
-        EntityType.UK_NHS,
-        EntityType.DE_ID,
-        EntityType.FR_NIR,
-        EntityType.ES_NIF,
-        EntityType.IT_FISCAL_CODE,
+        *IDENTIFIER_TYPES,  # cards, IBANs, national, tax, travel, bank, health ids, wallets, plates
     }
 )
 QUASI_TYPES = frozenset({EntityType.DATE_TIME, EntityType.LOCATION})
