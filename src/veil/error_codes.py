@@ -188,8 +188,10 @@ CODES: dict[str, ErrorCode] = {
         ErrorCode(
             "receipt_invalid",
             8,
-            "a signed erasure receipt does not verify: altered, malformed, or signed by another key",
-            "get the receipt again from the workspace; check the public key (`veil receipt public-key`)",
+            "a signed erasure receipt or release certificate does not verify: altered, malformed, or "
+            "signed by another key",
+            "get the receipt or certificate again from the workspace; check the public key "
+            "(`veil receipt public-key`)",
             http_status=422,
         ),
         ErrorCode(

@@ -28,7 +28,7 @@ it). To add an error: one :class:`ErrorCode` row in :data:`CODES` (a new code) a
     ├── SubjectErasedError       the subject was erased (crypto-shredded)
     ├── CryptoError              decryption failed: tampered or moved ciphertext
     │   ├── KeyProviderError     the key provider cannot give the key
-    │   └── ReceiptInvalidError  a signed erasure receipt does not verify
+    │   └── ReceiptInvalidError  a signed erasure receipt or release certificate does not verify
     ├── AuditError               the audit log failed verification
     ├── BackupError              backup file unreadable or from another workspace
     ├── BudgetExceededError      the privacy budget cannot pay for the request
@@ -260,7 +260,8 @@ class KeyProviderError(CryptoError):
 
 
 class ReceiptInvalidError(CryptoError):
-    """A signed erasure receipt failed verification (altered, malformed or another key)."""
+    """A signed erasure receipt or release certificate failed verification (altered, malformed or
+    another key)."""
 
     code = "receipt_invalid"
 

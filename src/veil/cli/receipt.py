@@ -15,12 +15,20 @@ from veil.rights.receipt import load_public_key, public_key, public_key_pem, ver
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Signed erasure receipts: verify one, print the public key.", no_args_is_help=True)
+app = typer.Typer(
+    help="Signed erasure receipts and release certificates: verify one, print the public key.",
+    no_args_is_help=True,
+)
 
 
 @app.command()
 def verify(
-    receipt: Annotated[Path, typer.Argument(help="The receipt (JSON, as `veil request fulfil` wrote it).")],
+    receipt: Annotated[
+        Path,
+        typer.Argument(
+            help="The receipt (JSON, as `veil request fulfil` wrote it) or a release certificate (JSON)."
+        ),
+    ],
     public_key_file: Annotated[
         Path | None,
         typer.Option(
@@ -32,7 +40,8 @@ def verify(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a receipt's Ed25519 signature; exit 8 (receipt_invalid): altered, or another key's."""
+    """Check a receipt's or a release certificate's Ed25519 signature; exit 8 (receipt_invalid): altered,
+    or another key's."""
     try:
         document = json.loads(receipt.read_bytes())
     except OSError as exc:
@@ -47,6 +56,16 @@ def verify(
     else:
         with open_ws(workspace) as ws:
             key = public_key(ws)
+    if isinstance(document, dict) and "certificate" in document:
+        from veil.disclosure.certificate import certificate_summary, verify_certificate
+
+        cert = certificate_summary(verify_certificate(document, key))
+        line = (
+            f"[green]Valid release certificate[/]: {cert['certificate_id']}, dataset {cert['dataset']} for "
+            f"purpose {cert['purpose']}, file SHA-256 {cert['sha256']}, issued {cert['issued_at']}"
+        )
+        emit(as_json, cert, lambda: console.print(line, highlight=False))
+        return
     body = verify_receipt(document, key)
     summary = {
         "valid": True,
