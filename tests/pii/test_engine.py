@@ -38,7 +38,7 @@ def test_detect_finds_typed_spans(pii_engine: PiiEngine) -> None:
     found = values(SAMPLE, entities)
     assert found["Maria Garcia"] == T.PERSON
     assert found["12 March 1985"] == T.DATE_TIME
-    assert found["221B Baker Street"] == T.LOCATION
+    assert found["221B Baker Street, London"] == T.LOCATION  # one span for the address
     assert found["maria.garcia@example.org"] == T.EMAIL_ADDRESS
     assert found["+44 20 7946 0958"] == T.PHONE_NUMBER
     assert found["4532 0151 1283 0366"] == T.CREDIT_CARD

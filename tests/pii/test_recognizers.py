@@ -482,18 +482,19 @@ def test_spacy_dates_do_not_report_durations(pii_engine: PiiEngine) -> None:
 # -- places, people, organisations ---------------------------------------------------------
 
 LOCATION_RULES = [
-    ("lives at 221B Baker Street, London", "221B Baker Street"),
+    ("lives at 221B Baker Street, London", "221B Baker Street, London"),
     ("1600 Pennsylvania Ave NW, Suite 200", "1600 Pennsylvania Ave NW, Suite 200"),
-    ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5"),
-    ("Hauptstraße 5, 10115 Berlin", "10115 Berlin"),
-    ("12, rue de la Paix, 75002 Paris", "12, rue de la Paix"),
-    ("Via Nadi, 43 Piano 2, 37142 Nasuti", "Via Nadi, 43 Piano 2"),
+    ("Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),  # one span: the address block
+    ("12, rue de la Paix, 75002 Paris", "12, rue de la Paix, 75002 Paris"),
+    ("Via Nadi, 43 Piano 2, 37142 Nasuti", "Via Nadi, 43 Piano 2, 37142 Nasuti"),
     ("Address: Rua da Luz, 83, 02611619 Rezende das Flores", "Rua da Luz, 83"),
-    ("shipped to 15852 Erin Common Apt. 835, Dianaview, PW 76059", "15852 Erin Common Apt. 835"),
-    ("shipped to 15852 Erin Common Apt. 835, Dianaview, PW 76059", "Dianaview, PW 76059"),
-    ("Laraweg 50, 7581FC Lellens", "7581FC Lellens"),
-    ("to H.No. 01, Sane Marg, Firozabad 069467.", "Firozabad 069467"),
-    ("Billing: 7 Trevor Orchard, Port Elliotfurt DG1 1GQ", "Port Elliotfurt DG1 1GQ"),
+    (
+        "shipped to 15852 Erin Common Apt. 835, Dianaview, PW 76059",
+        "15852 Erin Common Apt. 835, Dianaview, PW 76059",
+    ),
+    ("Laraweg 50, 7581FC Lellens", "Laraweg 50, 7581FC Lellens"),
+    ("to H.No. 01, Sane Marg, Firozabad 069467.", "H.No. 01, Sane Marg, Firozabad 069467"),
+    ("Billing: 7 Trevor Orchard, Port Elliotfurt DG1 1GQ", "7 Trevor Orchard, Port Elliotfurt DG1 1GQ"),
     ("postcode SW1A 1AA", "SW1A 1AA"),
     ("P.O. Box 123", "P.O. Box 123"),
     ("she moved to Manchester last year", "Manchester"),
@@ -651,7 +652,9 @@ def _found(engine: PiiEngine, text: str) -> set[tuple[str, str]]:
     ],
 )
 def test_town_or_postcode_after_a_street_address(rules_engine: PiiEngine, text: str, tail: str) -> None:
-    assert (EntityType.LOCATION, tail) in _found(rules_engine, text)
+    # the tail alone, or the end of one span for the whole address (address_block)
+    found = _found(rules_engine, text)
+    assert any(kind == EntityType.LOCATION and value.endswith(tail) for kind, value in found)
 
 
 @pytest.mark.parametrize(

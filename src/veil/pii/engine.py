@@ -43,10 +43,11 @@ from typing import Any
 from veil.errors import ConfigError, InputError
 from veil.pii.config import PiiConfig
 from veil.pii.context import ContextMatcher
-from veil.pii.entity import Entity
+from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
+from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.registry import RecognizerRegistry
 
 __all__ = ["PiiEngine"]
@@ -190,6 +191,7 @@ class _Detector:
         if out:
             for post in self.after_rules:
                 out.extend(self._derived(post, text, out))
+            out = _absorb_blocks(out)
         return out
 
     def _derived(self, post: PostProcessor, text: str, candidates: list[Candidate]) -> list[Candidate]:
@@ -263,6 +265,26 @@ def _corroborate(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate
         else:
             out.append(candidate)
     return out
+
+
+def _absorb_blocks(candidates: list[Candidate]) -> list[Candidate]:
+    """An address block (:mod:`veil.pii.recognizers.addresses`) absorbs the places found inside
+    it (a street, a town with its postcode): one span for the whole address, scored as the best
+    of its parts."""
+    blocks = [c for c in candidates if c[4] == ADDRESS_BLOCK]
+    if not blocks:
+        return candidates
+    out: list[Candidate] = []
+    lifted = {id(b): b[3] for b in blocks}
+    for candidate in candidates:
+        start, end, kind, score, name = candidate
+        if name != ADDRESS_BLOCK and kind == EntityType.LOCATION:
+            inside = next((b for b in blocks if b[0] <= start and end <= b[1]), None)
+            if inside is not None:
+                lifted[id(inside)] = max(lifted[id(inside)], score)
+                continue
+        out.append(candidate)
+    return [(c[0], c[1], c[2], lifted[id(c)], c[4]) if c[4] == ADDRESS_BLOCK else c for c in out]
 
 
 def _greedy(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,0 +1,138 @@
+"""Postal addresses come out as ONE location span covering all their lines or parts.
+
+The sentences are written for these tests; street, town and person names are generated or
+picked from many countries, and the property tests build address blocks from syllables that no
+gazetteer holds.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from veil.pii import EntityType, PiiEngine
+from veil.pii.recognizers.addresses import AddressFinder
+
+T = EntityType
+
+
+def locations(engine: PiiEngine, text: str) -> list[str]:
+    return [text[e.start : e.end] for e in engine.detect(text) if e.type == T.LOCATION]
+
+
+BLOCKS = [
+    # US form: street, suite line, town + state + ZIP, country
+    (
+        "Deliver to:\nOlamide Balogun\n{a}",
+        "7310 Juniper Crossing Blvd\nSte 400\nBoise, ID 83702\nUnited States",
+    ),
+    # UK form with a county line and a postcode after the town
+    ("Posted to {a} yesterday.", "Flat 2, 19 Rosewood Mews, Harrogate, North Yorkshire, HG1 2PQ"),
+    # Continental form: street + number, postcode + town, country in lower case
+    ("Anschrift: {a}", "Lindenallee 27\n50968 Köln\ngermany"),
+    # Nordic form, town on its own line and the postcode after the country
+    ("My address is {a}", "Hämeenkatu 9 A 12\nTampere\nFinland 33100"),
+    # military mail: PSC / Unit / ship lines with APO, FPO, DPO and AE / AA / AP
+    ("Send the parcel to {a}", "PSC 8842, Box 1160\nAPO AE 09361"),
+    ("Forward it to {a}", "Unit 4519 Box 77\nDPO AP 96338-2210"),
+    ("Mail: {a}", "USS Halsey\nFPO AP 96677"),
+    # PO boxes and region + postcode, comma-separated on one line
+    ("Write to {a} for the forms.", "PO Box 2281, Townsville QLD 4810, Australia"),
+    ("Return address: {a}", "Apartado 1187, 28080 Madrid, Spain"),
+    # house number after the street, unit words in other languages
+    ("Ship it to {a}", "Calle de Alcalá 118, Piso 3, 28009 Madrid"),
+    ("Indirizzo: {a}", "Via Garibaldi 14, Interno 6, 10122 Torino TO"),
+    # a Canadian address with the province before the postcode
+    ("Our office: {a}", "55 Wellesley Street East\nSuite 1200\nToronto, ON M4Y 1G7\nCanada"),
+]
+
+
+@pytest.mark.parametrize(("frame", "address"), BLOCKS)
+def test_an_address_is_one_span(pii_engine: PiiEngine, frame: str, address: str) -> None:
+    text = frame.format(a=address)
+    assert address in locations(pii_engine, text), (text, locations(pii_engine, text))
+
+
+@pytest.mark.parametrize(("frame", "address"), BLOCKS)
+def test_the_rules_alone_find_the_whole_address(rules_engine: PiiEngine, frame: str, address: str) -> None:
+    text = frame.format(a=address)
+    assert address in locations(rules_engine, text)
+
+
+def test_the_recipient_line_before_the_street_is_not_part_of_the_place(pii_engine: PiiEngine) -> None:
+    text = "Ship to:\nSiddharth Raghunathan\n402 Maple Ridge Court\nAsheville, NC 28801"
+    found = {(e.type, text[e.start : e.end]) for e in pii_engine.detect(text)}
+    assert (T.LOCATION, "402 Maple Ridge Court\nAsheville, NC 28801") in found
+    assert (T.PERSON, "Siddharth Raghunathan") in found
+
+
+def test_a_blank_line_ends_an_address(rules_engine: PiiEngine) -> None:
+    text = "18 Quarry Lane\nDurham DH1 3LE\n\nKingsley\n12 jars ordered"
+    assert locations(rules_engine, text) == ["18 Quarry Lane\nDurham DH1 3LE"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We bought 3 Green Apples, 4 Ripe Pears and 2 melons.",
+        "Rooms 4, 5 and 6 are free on Monday, Tuesday and Friday.",
+        "Version 12, Release Notes, Page 3",
+        "Scores: 12, 15, 19, 22 and 31.",
+        "Box 12 contains the cables, box 13 the screws.",
+        "Chapter 7, Section 2, Paragraph 4",
+        "Team 5, Group B, Table 9",
+    ],
+)
+def test_lists_of_numbered_things_are_not_addresses(rules_engine: PiiEngine, text: str) -> None:
+    assert list(AddressFinder()(text)) == []
+
+
+# -- generated address blocks ------------------------------------------------------------------
+
+_SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "quel", "bri", "dun", "sel", "ob", "yar", "fen", "tis"]
+_name = st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3).map(lambda s: "".join(s).capitalize())
+_street_type = st.sampled_from(
+    ["Street", "Road", "Avenue", "Lane", "Drive", "Court", "Way", "Boulevard", "Terrace"]
+)
+_unit = st.sampled_from(["Suite", "Apt.", "Unit", "Floor", "Flat"]).flatmap(
+    lambda word: st.integers(1, 999).map(lambda n: f"{word} {n}")
+)
+_us_line = st.tuples(
+    _name, st.sampled_from(["CA", "TX", "NY", "WA", "IL", "GA"]), st.integers(10000, 99999)
+).map(lambda t: f"{t[0]}, {t[1]} {t[2]}")
+_eu_line = st.tuples(st.integers(10000, 99999), _name).map(lambda t: f"{t[0]} {t[1]}")
+_country = st.sampled_from(["USA", "France", "united kingdom", "Portugal", "Kenya", "Japan", "Chile"])
+
+
+@st.composite
+def _address(draw: st.DrawFn) -> list[str]:
+    lines = [f"{draw(st.integers(1, 9999))} {draw(_name)} {draw(_street_type)}"]
+    if draw(st.booleans()):
+        lines.append(draw(_unit))
+    lines.append(draw(st.one_of(_us_line, _eu_line)))
+    if draw(st.booleans()):
+        lines.append(draw(_country))
+    return lines
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=_address(),
+    separator=st.sampled_from(["\n", ", "]),
+    lead=st.sampled_from(["", "Ship to ", "Address: "]),
+)
+def test_generated_address_blocks_are_one_span(
+    rules_engine: PiiEngine, lines: list[str], separator: str, lead: str
+) -> None:
+    address = separator.join(lines)
+    text = f"{lead}{address}\n\nThank you."
+    assert address in locations(rules_engine, text)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=_address())
+def test_generated_address_blocks_are_one_span_with_ner(pii_engine: PiiEngine, lines: list[str]) -> None:
+    address = "\n".join(lines)
+    text = f"Please send the documents to\n{address}\nbefore Friday."
+    assert address in locations(pii_engine, text)
