@@ -6,11 +6,14 @@ No NLP model is loaded here; ``benchmarks/pii.py`` runs the engines over the cor
 from benchmarks.pii_evaluation.corpus import (
     DEFAULT_SEEDS,
     LOCALES,
+    UNSEEN_LOCALES,
     Document,
     GoldSpan,
     generate_corpus,
     iter_corpus,
+    locales_for,
     render_template,
+    templates_for,
 )
 from benchmarks.pii_evaluation.metrics import (
     PRESIDIO_TYPE_MAP,
@@ -24,17 +27,18 @@ from benchmarks.pii_evaluation.metrics import (
 )
 from benchmarks.pii_evaluation.templates import (
     PROJECT_TEMPLATES,
-    UNSEEN_TEMPLATES,
     DocumentKind,
     Family,
     Template,
 )
+from benchmarks.pii_evaluation.unseen_templates import UNSEEN_TEMPLATES
 
 __all__ = [
     "DEFAULT_SEEDS",
     "LOCALES",
     "PRESIDIO_TYPE_MAP",
     "PROJECT_TEMPLATES",
+    "UNSEEN_LOCALES",
     "UNSEEN_TEMPLATES",
     "Document",
     "DocumentKind",
@@ -49,6 +53,8 @@ __all__ = [
     "evaluate_document",
     "generate_corpus",
     "iter_corpus",
+    "locales_for",
     "map_presidio_type",
     "render_template",
+    "templates_for",
 ]

@@ -28,32 +28,44 @@ from faker import Faker
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 from stdnum.de import idnr
-from stdnum.es import nif
 from stdnum.fr import nir
 from stdnum.gb import nhs
-from stdnum.iso7064 import mod_11_10
-from stdnum.it import codicefiscale
-from stdnum.us import ssn
 
+from benchmarks.pii_evaluation.identifiers import (
+    is_valid_nino,
+    make_de_id,
+    make_fiscal_code,
+    make_nhs,
+    make_nif,
+    make_nino,
+    make_nir,
+    make_ssn,
+)
 from benchmarks.pii_evaluation.templates import (
     NUMBER_FIELDS,
     PROJECT_TEMPLATES,
     DocumentKind,
     Family,
     Template,
-    templates_for,
 )
+from benchmarks.pii_evaluation.unseen import UNSEEN_FIELDS, UNSEEN_LOCALES, Segment, unseen_name
+from benchmarks.pii_evaluation.unseen_templates import UNSEEN_TEMPLATES
+from benchmarks.pii_evaluation.values import NUMBER_VALUE_FIELDS, number, offset
 from veil.pii.entity import EntityType
 
 __all__ = [
     "DEFAULT_SEEDS",
     "LOCALES",
+    "UNSEEN_LOCALES",
     "Document",
     "GoldSpan",
+    "Segment",
     "generate_corpus",
     "is_valid_nino",
     "iter_corpus",
+    "locales_for",
     "render_template",
+    "templates_for",
 ]
 
 LOCALES: tuple[str, ...] = (
@@ -67,6 +79,8 @@ LOCALES: tuple[str, ...] = (
     "en_IN",
     "pt_BR",
 )
+# The unseen family's locales are its own (:data:`~.unseen.UNSEEN_LOCALES`): no gazetteer was
+# built from them.
 DEFAULT_SEEDS: dict[Family, int] = {"project": 20_240_611, "unseen": 7_300_001}
 
 
@@ -93,6 +107,16 @@ class Document:
         return self.text[span.start : span.end]
 
 
+def templates_for(family: Family) -> tuple[Template, ...]:
+    """The templates of one family (``"project"`` or ``"unseen"``)."""
+    return PROJECT_TEMPLATES if family == "project" else UNSEEN_TEMPLATES
+
+
+def locales_for(family: Family) -> tuple[str, ...]:
+    """The locales of one family."""
+    return LOCALES if family == "project" else UNSEEN_LOCALES
+
+
 def generate_corpus(family: Family = "project", n: int = 400, seed: int | None = None) -> list[Document]:
     """``n`` documents of ``family`` (seed: the family's default, :data:`DEFAULT_SEEDS`)."""
     return list(iter_corpus(family, n, seed))
@@ -110,7 +134,7 @@ def iter_corpus(family: Family = "project", n: int = 400, seed: int | None = Non
     templates = templates_for(family)
     kinds = sorted({t.kind for t in templates})
     by_kind = {k: [t for t in templates if t.kind == k] for k in kinds}
-    pairs = [(k, loc) for k in kinds for loc in LOCALES]
+    pairs = [(k, loc) for k in kinds for loc in locales_for(family)]
     fakers = _Fakers()
     order: list[tuple[DocumentKind, str]] = []
     for i in range(n):
@@ -121,14 +145,14 @@ def iter_corpus(family: Family = "project", n: int = 400, seed: int | None = Non
         kind, locale = order[pos]
         rng = _seeded(f"{family}:{seed}:doc:{i}")
         template = rng.choice(by_kind[kind])
-        text, spans = _render(template, _Fields(rng, locale, fakers))
+        text, spans = _render(template, _Fields(rng, locale, fakers, family))
         yield Document(f"{family}-{i:05d}", family, kind, template.id, locale, text, spans)
 
 
 def render_template(template: Template, locale: str, seed: int) -> Document:
     """Render one template (tests use this to cover every template in every locale)."""
-    text, spans = _render(template, _Fields(_seeded(seed), locale, _Fakers()))
     family: Family = "project" if template in PROJECT_TEMPLATES else "unseen"
+    text, spans = _render(template, _Fields(_seeded(seed), locale, _Fakers(), family))
     return Document(f"{template.id}-{locale}-{seed}", family, template.kind, template.id, locale, text, spans)
 
 
@@ -139,7 +163,6 @@ def _seeded(seed: str | int) -> random.Random:
     return random.Random(seed)
 
 
-Segment = tuple[str, EntityType | None]
 _FORMATTER = string.Formatter()
 _SLOT = re.compile(r"(?P<base>.+?)_?(?P<slot>\d+)")
 
@@ -207,6 +230,7 @@ class _Fields:
     rng: random.Random
     locale: str
     fakers: _Fakers
+    family: Family = "project"
     faker: Any = field(init=False)
     cache: dict[tuple[str, int], Any] = field(init=False, default_factory=dict)
 
@@ -222,7 +246,7 @@ class _Fields:
             base, slot = match["base"], int(match["slot"])
         if base in _FIELDS:
             return _FIELDS[base](self, slot, spec)
-        value = self.memo(base, slot, lambda: _number(self.rng, NUMBER_FIELDS[base]))
+        value = self.memo(base, slot, lambda: number(self.rng, NUMBER_FIELDS[base]))
         return [(value, None)]
 
     def memo(self, key: str, slot: int, make: Callable[[], Any]) -> Any:
@@ -240,7 +264,11 @@ class _Fields:
         def make() -> _Person:
             taken = {p.last for (k, _), p in self.cache.items() if k == "person"}
             for _ in range(20):
-                person = _Person(_clean(self.faker.first_name()), _clean(self.faker.last_name()))
+                if self.family == "unseen":
+                    first = unseen_name(self.rng, self.locale, "first_names")
+                    person = _Person(first, unseen_name(self.rng, self.locale, "last_names"))
+                else:
+                    person = _Person(_clean(self.faker.first_name()), _clean(self.faker.last_name()))
                 if person.last not in taken:
                     return person
             return person
@@ -279,6 +307,7 @@ def _f_person(fields: _Fields, slot: int, spec: str) -> list[Segment]:
         "last": p.last,
         "last_first": f"{p.last}, {p.first}",
         "upper_last": f"{p.last.upper()} {p.first}",
+        "lower": p.first.lower(),
     }
     return [(styles[spec], EntityType.PERSON)]
 
@@ -363,22 +392,14 @@ def _f_dob(fields: _Fields, slot: int, spec: str) -> list[Segment]:
 def _f_date(fields: _Fields, slot: int, spec: str) -> list[Segment]:
     """Recent dates; ``date2`` comes after ``date`` and so on."""
     base = fields.memo("date", 0, lambda: date(2015, 1, 1) + timedelta(days=fields.rng.randrange(3_300)))
-    return _date_segment(fields, base + timedelta(days=_offset(fields, "date", slot, 400)), spec)
-
-
-def _offset(fields: _Fields, key: str, slot: int, max_step: int) -> int:
-    """Cumulative random steps: 0 for slot 1, growing with the slot."""
-    steps: list[int] = fields.memo(f"{key}_steps", 0, lambda: [0])
-    while len(steps) < slot:
-        steps.append(steps[-1] + fields.rng.randint(1, max_step))
-    return steps[slot - 1]
+    return _date_segment(fields, base + timedelta(days=offset(fields, "date", slot, 400)), spec)
 
 
 def _f_timestamp(fields: _Fields, slot: int, spec: str) -> list[Segment]:
     base = fields.memo(
         "timestamp", 0, lambda: datetime(2023, 1, 1) + timedelta(seconds=fields.rng.randrange(70_000_000))
     )
-    ts: datetime = base + timedelta(seconds=_offset(fields, "timestamp", slot, 900))
+    ts: datetime = base + timedelta(seconds=offset(fields, "timestamp", slot, 900))
     ms = (ts.second * 37 + slot * 101) % 1000
     style = spec or "iso"
     day_first = f"{ts.day:02d}/{ts.month:02d}/{ts.year}"
@@ -426,7 +447,7 @@ def _f_company(fields: _Fields, slot: int, spec: str) -> list[Segment]:
     def make() -> str:
         name = _clean(fields.faker.company())
         # some locales' Faker returns a bare surname ("Ehlert"); a letterhead would not
-        return name if " " in name else f"{name} {_LEGAL_FORMS[fields.locale]}"
+        return name if " " in name else f"{name} {_LEGAL_FORMS.get(fields.locale, 'Oy')}"
 
     return [(fields.memo("company", slot, make), EntityType.ORGANIZATION)]
 
@@ -513,102 +534,14 @@ _NATIONAL_ID: dict[str, EntityType] = {
 _HEALTH_ID = {**_NATIONAL_ID, "en_GB": EntityType.UK_NHS}
 
 
-def _make_ssn(rng: random.Random) -> str:
-    while True:
-        area = rng.randint(1, 899)
-        value = f"{area:03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
-        if ssn.is_valid(value):
-            return value
-
-
-_NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
-_NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
-_NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-_NINO = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]")
-
-
-def is_valid_nino(value: str) -> bool:
-    """A UK National Insurance number by HMRC's format rules (it has no check digit)."""
-    return _NINO.fullmatch(re.sub(r"\s", "", value.upper())) is not None
-
-
-def _make_nino(rng: random.Random) -> str:
-    while True:
-        prefix = rng.choice(_NINO_FIRST) + rng.choice(_NINO_SECOND)
-        if prefix not in _NINO_BAD_PREFIXES:
-            digits = f"{rng.randrange(1_000_000):06d}"
-            return f"{prefix}{digits}{rng.choice('ABCD')}"
-
-
-def _make_nhs(rng: random.Random) -> str:
-    while True:
-        body = f"{rng.randint(400_000_000, 999_999_999)}"
-        check = 11 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) % 11
-        if check != 10:
-            value = body + str(check % 11)
-            if nhs.is_valid(value):
-                return value
-
-
-def _make_de_id(rng: random.Random) -> str:
-    while True:
-        digits = rng.sample("0123456789", 9)
-        digits.insert(rng.randrange(1, 10), rng.choice(digits))
-        if digits[0] == "0":
-            continue
-        body = "".join(digits)
-        value = body + str(mod_11_10.calc_check_digit(body))
-        if idnr.is_valid(value):
-            return value
-
-
-def _make_nir(rng: random.Random) -> str:
-    while True:
-        body = (
-            f"{rng.choice('12')}{rng.randint(40, 99):02d}{rng.randint(1, 12):02d}"
-            f"{rng.choice([d for d in range(1, 96) if d != 20]):02d}{rng.randint(1, 990):03d}"
-            f"{rng.randint(1, 999):03d}"
-        )
-        value = f"{body}{97 - int(body) % 97:02d}"
-        if nir.is_valid(value):
-            return value
-
-
-def _make_nif(rng: random.Random) -> str:
-    letters = "TRWAGMYFPDXBNJZSQVHLCKE"
-    while True:
-        if rng.random() < 0.75:
-            number = rng.randint(1_000_000, 99_999_999)
-            value = f"{number:08d}{letters[number % 23]}"
-        else:
-            prefix = rng.choice("XYZ")
-            number = rng.randint(0, 9_999_999)
-            value = f"{prefix}{number:07d}{letters[int(str('XYZ'.index(prefix)) + f'{number:07d}') % 23]}"
-        if nif.is_valid(value):
-            return value
-
-
-def _make_fiscal_code(rng: random.Random) -> str:
-    while True:
-        letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(6))
-        day = rng.randint(1, 28) + rng.choice([0, 40])
-        body = (
-            f"{letters}{rng.randint(40, 99):02d}{rng.choice('ABCDEHLMPRST')}{day:02d}"
-            f"{rng.choice('ABCDEFGHILM')}{rng.randint(1, 999):03d}"
-        )
-        value = body + str(codicefiscale.calc_check_digit(body))
-        if codicefiscale.is_valid(value):
-            return value
-
-
 _ID_MAKERS: dict[EntityType, Callable[[random.Random], str]] = {
-    EntityType.US_SSN: _make_ssn,
-    EntityType.UK_NINO: _make_nino,
-    EntityType.UK_NHS: _make_nhs,
-    EntityType.DE_ID: _make_de_id,
-    EntityType.FR_NIR: _make_nir,
-    EntityType.ES_NIF: _make_nif,
-    EntityType.IT_FISCAL_CODE: _make_fiscal_code,
+    EntityType.US_SSN: make_ssn,
+    EntityType.UK_NINO: make_nino,
+    EntityType.UK_NHS: make_nhs,
+    EntityType.DE_ID: make_de_id,
+    EntityType.FR_NIR: make_nir,
+    EntityType.ES_NIF: make_nif,
+    EntityType.IT_FISCAL_CODE: make_fiscal_code,
 }
 
 
@@ -655,120 +588,15 @@ def _id_label(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
     return render
 
 
-# -- non-personal values ----------------------------------------------------------------------
-
-
-_DIGIT_RUN = re.compile(r"\d(?:[ .-]?\d)*")
-
-
-def _looks_like_checksummed_id(value: str) -> bool:
-    """True when a run of digits in ``value`` (separators allowed) passes an id checksum."""
-    for run in _DIGIT_RUN.findall(value):
-        digits = re.sub(r"\D", "", run)
-        if (
-            (13 <= len(digits) <= 19 and luhn.is_valid(digits))
-            or (len(digits) == 10 and nhs.is_valid(digits))
-            or (len(digits) == 11 and idnr.is_valid(digits))
-        ):
-            return True
-    return False
-
-
-def _number(rng: random.Random, pattern: str | tuple[int, int]) -> str:
-    if isinstance(pattern, tuple):
-        return str(rng.randint(*pattern))
-    while True:
-        out = []
-        for ch in pattern:
-            if ch == "#":
-                out.append(rng.choice(string.digits))
-            elif ch == "@":
-                out.append(rng.choice(string.ascii_uppercase))
-            elif ch == "%":
-                out.append(rng.choice("0123456789abcdef"))
-            else:
-                out.append(ch)
-        value = "".join(out)
-        if not _looks_like_checksummed_id(value):
-            return value
-
-
-_CURRENCIES: dict[str, tuple[str, str, bool]] = {
-    # locale: (prefix, suffix, comma decimal)
-    "en_US": ("$", "", False),
-    "en_GB": ("£", "", False),
-    "de_DE": ("", " €", True),
-    "fr_FR": ("", " €", True),
-    "es_ES": ("", " €", True),
-    "it_IT": ("€ ", "", True),
-    "nl_NL": ("€ ", "", True),
-    "en_IN": ("Rs. ", "", False),
-    "pt_BR": ("R$ ", "", True),
-}
-
-
-def _f_amount(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    def make() -> int:
-        r = fields.rng
-        return r.randint(100, 99_999) if r.random() < 0.75 else r.randint(100_000, 9_999_999)
-
-    cents: int = fields.memo("amount", slot, make)
-    prefix, suffix, comma = _CURRENCIES[fields.locale]
-    whole = f"{cents // 100:,}"
-    if comma:
-        whole = whole.replace(",", ".")
-    return [(f"{prefix}{whole}{',' if comma else '.'}{cents % 100:02d}{suffix}", None)]
-
-
-def _f_amount_plain(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    cents: int = fields.memo("amount", slot + 100, lambda: fields.rng.randint(100, 999_999))
-    return [(f"{cents // 100}.{cents % 100:02d}", None)]
-
-
-def _f_time(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    start = fields.memo("time", 0, lambda: fields.rng.randint(6 * 60, 18 * 60))
-    minute = (start + _offset(fields, "time", slot, 25)) % (24 * 60)
-    return [(f"{minute // 60:02d}:{minute % 60:02d}", None)]
-
-
-def _f_version(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    r = fields.rng
-    value = fields.memo("version", slot, lambda: f"{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 20)}")
-    return [(value, None)]
-
-
-def _f_duration(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    value = fields.memo("duration", slot, lambda: f"{fields.rng.randint(1, 600)}.{fields.rng.randint(0, 9)}")
-    return [(value, None)]
-
-
-def _f_age(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    return [(str(fields.memo("age", slot, lambda: fields.rng.randint(19, 92))), None)]
-
-
-def _f_dose(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    doses = [20, 40, 75, 100, 250, 500, 1000]
-    return [(str(fields.memo("dose", slot, lambda: fields.rng.choice(doses))), None)]
-
-
-def _f_bp(fields: _Fields, slot: int, spec: str) -> list[Segment]:
-    r = fields.rng
-    return [(fields.memo("bp", slot, lambda: f"{r.randint(100, 175)}/{r.randint(60, 105)}"), None)]
-
-
 _FIELDS: dict[str, Callable[[_Fields, int, str], list[Segment]]] = {
+    **UNSEEN_FIELDS,
+    **NUMBER_VALUE_FIELDS,
     "address": _f_address,
-    "age": _f_age,
-    "amount": _f_amount,
-    "amount_plain": _f_amount_plain,
-    "bp": _f_bp,
     "card": _f_card,
     "city": _address_part("city"),
     "company": _f_company,
     "date": _f_date,
     "dob": _f_dob,
-    "dose": _f_dose,
-    "duration": _f_duration,
     "email": _f_email,
     "health_id": _id_field("health"),
     "health_id_label": _id_label("health"),
@@ -784,8 +612,6 @@ _FIELDS: dict[str, Callable[[_Fields, int, str], list[Segment]]] = {
     "phone": _f_phone,
     "postcode": _address_part("postcode"),
     "street": _address_part("street"),
-    "time": _f_time,
     "timestamp": _f_timestamp,
     "url": _f_url,
-    "version": _f_version,
 }
