@@ -100,6 +100,10 @@ COMMANDS: dict[str, Entry] = {
     "request": Entry(
         "request", "Data-subject requests (GDPR Arts. 15-22, CCPA): states, statutory clocks, fulfilment."
     ),
+    "report": Entry(
+        "report",
+        "Reports from what Veil does: records of processing (Art. 30), DPIAs (Art. 35), their status.",
+    ),
     "breach": Entry(
         "breach", "Personal data breaches (GDPR Arts. 33-34): register, 72-hour clock, assessment, notices."
     ),

@@ -113,6 +113,22 @@ class PurposeRegistry:
             )
         return purpose
 
+    def set_retention(self, name: str, retention_days: int) -> Purpose:
+        """Change how long data processed for the purpose is kept (audited; the next
+        `veil retention enforce` applies it; reports resting on the old period become outdated)."""
+        if retention_days < 0:
+            raise InputError("retention days must be zero or more")
+        with self.ws.transaction() as conn:
+            before = self.get(name, conn)
+            conn.execute(purposes.update().where(purposes.c.name == name).values(retention_days=retention_days))
+            self.ws.audit.append(
+                conn,
+                "purpose.retention",
+                purpose=name,
+                details={"before": before.retention_days, "retention_days": retention_days},
+            )
+        return self.get(name)
+
     def list(self) -> list[Purpose]:
         with self.ws.engine.connect() as conn:
             return [_purpose(r) for r in conn.execute(sa.select(purposes).order_by(purposes.c.name))]

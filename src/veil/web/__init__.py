@@ -7,7 +7,7 @@
   :data:`veil.web.app.ROUTERS`.
 * :mod:`veil.web.session` — server-side sessions (the ``web_sessions`` table, the
   ``veil_session`` cookie); :mod:`veil.web.deps` — ``staff(scope)``, ``subject_actor()``,
-  ``csrf``, ``render``; :mod:`veil.web.charts` — server-side SVG charts.
+  ``csrf``, ``render``; server-side SVG charts come from :mod:`veil.reports.charts`.
 * Templates in ``templates/`` (``base.html``; ``ui/``, ``portal/``), CSS in ``static/``.
 
 Pages call the same library functions as the API and the CLI; this package holds only

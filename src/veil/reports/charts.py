@@ -1,4 +1,4 @@
-"""Charts for the pages: SVG drawn on the server by matplotlib (its SVG backend, no pyplot).
+"""Charts for the pages and the reports: SVG drawn on the server by matplotlib (its SVG backend, no pyplot).
 
 Each chart is readable without colour — lines differ by dash pattern and marker and are
 labelled at their ends, bars carry hatching and their numbers — and carries its own text
@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Chart", "budget_chart", "coverage_chart", "data_uri"]
+__all__ = ["Chart", "budget_chart", "coverage_chart", "data_uri", "risk_map"]
 
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -173,3 +173,46 @@ def budget_chart(budgets: Sequence[tuple[str, float, float]]) -> Chart:
         ax.set_yticks([])
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(figure, title, description)
+
+
+def risk_map(risks: Sequence[tuple[str, int, int, int, int]]) -> Chart:
+    """CNIL's risk map: each risk at (severity, likelihood) on the 1-4 gauges, before (hollow)
+    and after the measures (filled), joined by an arrow and labelled; ``(name, severity,
+    likelihood, residual severity, residual likelihood)``."""
+    title = "Risk map: severity and likelihood of each risk, before and after the measures"
+    description = "; ".join(
+        f"{name}: severity {s} → {rs}, likelihood {lk} → {rl} (of 4)" for name, s, lk, rs, rl in risks
+    )
+    fig = _figure(6.4, 4.4)
+    ax = fig.add_subplot()
+    ax.set_xlim(0.5, 4.5)
+    ax.set_ylim(0.5, 4.5)
+    ticks = [1, 2, 3, 4]
+    labels = ["Negligible", "Limited", "Important", "Maximum"]
+    ax.set_xticks(ticks, labels)
+    ax.set_yticks(ticks, labels)
+    ax.set_xlabel("Severity")
+    ax.set_ylabel("Likelihood")
+    ax.grid(True, linestyle="dotted", linewidth=0.6)
+    for i, (name, s, lk, rs, rl) in enumerate(risks):
+        colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+        offset = (i - 1) * 0.12
+        ax.plot(
+            [s + offset], [lk + offset], marker=marker, markersize=10, markerfacecolor="white", color=colour
+        )
+        ax.plot([rs + offset], [rl + offset], marker=marker, markersize=10, color=colour)
+        ax.annotate(
+            "",
+            xy=(rs + offset, rl + offset),
+            xytext=(s + offset, lk + offset),
+            arrowprops={"arrowstyle": "->", "color": colour},
+        )
+        ax.annotate(
+            name,
+            (rs + offset, rl + offset),
+            textcoords="offset points",
+            xytext=(8, -4),
+            color=colour,
+            fontsize=9,
+        )
+    return _svg(fig, title, description)
