@@ -202,7 +202,8 @@ def test_any_change_is_refused(ws: Workspace, tmp_path: Path) -> None:
     ).decode()
     with pytest.raises(ReceiptInvalidError, match="altered"):
         verify_certificate(forged, key)
-    for junk in (None, [], {"certificate": 1, "signature": 2}, {"certificate": {}}):
+    junks: list[Any] = [None, [], {"certificate": 1, "signature": 2}, {"certificate": {}}]
+    for junk in junks:
         with pytest.raises(ReceiptInvalidError):
             verify_certificate(junk, key)
 
