@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from veil.anonymity.classes import equivalence_classes
-from veil.anonymity.closeness import equal_distance_t, hierarchical_t, ordered_t
+from veil.anonymity.closeness import _ordered_t_dense, equal_distance_t, hierarchical_t, ordered_t
 from veil.anonymity.distribution import sensitive_distribution
 from veil.anonymity.privacy_models import (
     _derived_k,
@@ -243,3 +243,4 @@ def test_models_agree_with_a_per_class_loop(data: dict[str, list[object]]) -> No
     assert delta_disclosure(d) == pytest.approx(worst_delta, abs=1e-12)
     assert 0.0 <= equal_distance_t(d) <= 1.0
     assert 0.0 <= ordered_t(d) <= 1.0
+    assert ordered_t(d) == pytest.approx(_ordered_t_dense(d), abs=1e-12)  # runs and binary search = dense sum
