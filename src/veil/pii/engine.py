@@ -101,6 +101,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_POSSESSIVE = ("'s", "\u2019s")
+
+
 def _normalise(value: str) -> str:
     return " ".join(value.split()).casefold()
 
@@ -173,9 +176,12 @@ class _Detector:
         for rule in self.rules:
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
             etype, name = recognizer.entity_type, recognizer.name
+            possessive = etype == EntityType.PERSON
             for regex, base, has_group in rule.regexes:
                 for match in regex.finditer(text):
                     start, end = match.span("pii") if has_group else match.span()
+                    if possessive and text.endswith(_POSSESSIVE, start, end):
+                        end -= 2  # "Mr. Rohan Trivedi's car": the name ends before "'s"
                     if start >= end or (validate is not None and not validate(text[start:end])):
                         continue
                     score = context.adjust(text, start, end, base)
@@ -183,6 +189,8 @@ class _Detector:
                         out.append((start, end, etype, score, name))
             if recognizer.finder is not None:
                 for start, end, base in recognizer.finder(text):
+                    if possessive and text.endswith(_POSSESSIVE, start, end):
+                        end -= 2
                     if start >= end or (validate is not None and not validate(text[start:end])):
                         continue
                     score = context.adjust(text, start, end, base)

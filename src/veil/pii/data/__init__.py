@@ -8,8 +8,9 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["COUNTRIES", "FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list", "load_words"]
+__all__ = ["COMMON_WORDS", "COUNTRIES", "FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list", "load_words"]
 
+COMMON_WORDS = "common_words.txt"
 COUNTRIES = "countries.txt"
 FIRST_NAMES = "first_names.txt"
 LAST_NAMES = "last_names.txt"

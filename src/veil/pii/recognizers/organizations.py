@@ -82,7 +82,7 @@ def legal_entity() -> Recognizer:
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(
                 rf"[{UPPER}](?<!\w[{UPPER}]){NAME_TAIL},[ \t]{NAME_WORD},?[ \t](?:and|&|e|y|und|et|en)[ \t]"
-                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{_PARTNERS_TAIL}",
+                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{_PARTNERS_TAIL}(?![\w'\u2019-])",
                 0.8,
                 "partnership",
             ),
@@ -94,7 +94,7 @@ def legal_entity() -> Recognizer:
                 "prefix",
             ),
         ),
-        validate=_has_real_name,
+        validate=_is_firm_name,
         context=("company", "employer", "works", "work", "employed", "firm", "client", "vendor", "supplier"),
         context_boost=0.15,
     )
@@ -220,6 +220,19 @@ _NOT_EMPLOYERS = frozenset(
 
 
 _FILLER = frozenset({"The", "A", "An", "Our", "Your", "This", "That", "Their", "My", "And", "Of"})
+
+
+def _is_firm_name(text: str) -> bool:
+    """A name with a legal form, or a partnership of family names: "Bradley, Shelton and Brown"
+    (known family names, not all of them first names). A list of first names or of unknown words
+    ("Svetlana, Diego and Fatima", "Oluwaseun, Haruki and Beatriz") is a list of people, not a firm."""
+    if not _has_real_name(text):
+        return False
+    if "," not in text or any(w.rstrip(".,") in _FORMS for w in text.split()[1:]):
+        return True
+    names = [w for w in re.findall(rf"[{UPPER}][\w'\u2019-]*", text)]
+    last, first = load_list(LAST_NAMES), load_list(FIRST_NAMES)
+    return all(w in last for w in names) and not all(w in first for w in names)
 
 
 def _has_real_name(text: str) -> bool:

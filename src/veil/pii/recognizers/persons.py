@@ -148,6 +148,23 @@ _SURNAME_STREET_WORDS = wordset(
 )
 
 
+def is_plausible_titled_name(text: str) -> bool:
+    """A plausible name, or after a title a family name that is also a word or a month ("Mr. May",
+    "Mrs. Price", "Dr. Will"): not a role or a common word alone ("Mr. President", "Dear Sir")."""
+    if is_plausible_name(text):
+        return True
+    if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):
+        return False
+    bare = [w.strip("'\u2019-.") for w in _WORD.findall(text)]
+    return bool(bare) and any(w in AMBIGUOUS_FIRST_NAMES or w in _LAST_NAMES_ALSO_WORDS for w in bare)
+
+
+# Family names that are also capitalised common words: after a title they are names.
+_LAST_NAMES_ALSO_WORDS = wordset(
+    "May March June April August Will Price Young Best Hope Grant Long Little King Rich"
+)
+
+
 def person_titles() -> Recognizer:
     titles = words(
         tuple(
@@ -160,8 +177,10 @@ def person_titles() -> Recognizer:
     return Recognizer(
         name="person_title",
         entity_type=EntityType.PERSON,
-        patterns=(Pattern(rf"{titles}\.?[ \t]+(?P<pii>(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ})", 0.85, "title"),),
-        validate=is_plausible_name,
+        patterns=(
+            Pattern(rf"{titles}\.?[ \t]+(?P<pii>(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ})(?!\w)", 0.85, "title"),
+        ),
+        validate=is_plausible_titled_name,
     )
 
 
@@ -225,7 +244,9 @@ def person_lines() -> Recognizer:
 
 
 _CAP_TOKEN = re.compile(rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}])(?:\.(?=[ \t])|{NAME_TAIL}(?![\w'\u2019-]))")
-_LAST_FIRST = re.compile(rf"((?:{_PARTICLE}[ \t])*{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])")
+_LAST_FIRST = re.compile(
+    rf"((?:(?<![\w'\u2019-]){_PARTICLE}[ \t])*{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])"
+)
 # Between a first name and a family name: one blank, or particles ("Thom van den Broek").
 _GAP = re.compile(rf"[ \t](?:{_PARTICLE}[ \t])*")
 

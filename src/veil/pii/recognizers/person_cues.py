@@ -1,0 +1,248 @@
+"""People named with weak cues, where neither a title nor a full name helps.
+
+* **lists of people** — "Kwabena, Ilse, Tariq and Mei-Lin": each item a PERSON (0.85), when
+  the gazetteer knows a first name among the items (and no more items are family names than
+  first names, which is a firm: "Bradley, Shelton and Brown"), or when a cue around the list
+  says they are people ("invited ...", "... joined the call"). A list with a place, a common
+  word or a legal form is no list of people;
+* **kinship and role words** — "my niece Aurélie", "our landlord Okonkwo", "a boy named
+  Tiago": the name after the cue (0.8), even a first name that is also a word ("my kid
+  Florence");
+* **speakers** — "Éva: can you send it?": a line that starts with a known first name (compared
+  without accents) and a colon, then words (0.75); in a transcript where a known first name
+  speaks, the other speakers that are not common words are people too (0.7);
+* **lower-case names** — "ravi kumar": a known first name followed by a known family name,
+  both in lower case and neither a common English word (0.6).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
+from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+
+__all__ = ["PersonCueFinder", "fold", "person_cues"]
+
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|zu)"
+# One item of a list: a capitalised name of one to three words ("Mei-Lin", "Zhang Wei", "Liam O'Sullivan").
+_ITEM = rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}]){NAME_TAIL}(?:[ \t](?:{_PARTICLE}[ \t])*{NAME_WORD}){{0,2}}"
+_FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+_LIST = re.compile(
+    rf"(?P<items>{_ITEM}(?:,[ \t]+{_ITEM})*),?[ \t]+(?:and|&|or|und|et|y|e|en|og|och)[ \t]+"
+    rf"(?P<last>{_ITEM})"
+    rf"(?![\w'\u2019-]|[ \t]+(?:{_FORMS})(?!\w))"
+)
+_ITEM_RE = re.compile(_ITEM)
+# Words around a list that say its items are people.
+_PEOPLE_BEFORE = re.compile(
+    r"(?i:\b(?:invited?|inviting|met|meet|meeting|thanks?|thanking|thank\s+you|dear|hi|hello|hey|with|cc|ask|asked"
+    r"|told|tell|call|called|email|emailed|contact|congratulations|welcome|by|guests?|friends?|kids|children"
+    r"|sons|daughters|cousins|siblings|brothers|sisters|colleagues|coworkers|volunteers|attendees|participants"
+    r"|members|speakers|students|parents|winners|authors|patients|clients|employees|staff|team|were|are)\b[:,]?"
+    r"\s+(?:both\s+|all\s+)?)$"
+)
+_PEOPLE_AFTER = re.compile(
+    r"(?i:\s*,?\s*(?:were|are|have|had|will|would|joined|met|said|say|agreed|agree|attended|visited|came|come"
+    r"|went|arrived|signed|left|called|wrote|asked|told|reported|spoke|talked|both|all|each|who|whose|and\s+I"
+    r"|and\s+me|love|loved|helped)\b)"
+)
+_KIN = (
+    "kid|kids|son|daughter|child|baby|niece|nephew|cousin|aunt|auntie|aunty|uncle|grandma|grandpa|granny"
+    "|grandmother|grandfather|granddaughter|grandson|mum|mom|mother|dad|father|brother|sister|sibling|twin"
+    "|wife|husband|partner|spouse|fianc[ée]e?|girlfriend|boyfriend|friend|bestie|neighbou?r|boss|manager"
+    "|colleague|co-?worker|roommate|flatmate|housemate|classmate|teammate|teacher|tutor|doctor|dentist"
+    "|therapist|lawyer|attorney|landlord|landlady|tenant|nanny|babysitter|coach|stepson|stepdaughter"
+    "|stepmother|stepfather|in-law|mother-in-law|father-in-law|carer|caregiver|assistant|intern|student|pupil"
+    "|patient|client|godson|goddaughter|godmother|godfather|ex|dog|cat|puppy"
+)
+_KINSHIP = re.compile(
+    rf"(?i:\b(?:my|our|his|her|their|your|the)\s+(?:little\s+|older\s+|younger\s+|elder\s+|eldest\s+|youngest\s+"
+    rf"|big\s+|baby\s+|best\s+|new\s+|old\s+|late\s+|dear\s+|step)?(?:{_KIN})\s*,?\s+"
+    rf"|\b(?:named|called|nicknamed|name\s+is|name's)\s+)"
+    rf"(?P<name>{NAME_WORD}(?:[ \t]{NAME_WORD})?)(?![\w'\u2019-])"
+)
+_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<name>[{UPPER}][{LOWER}'\u2019-]+):[ \t]+\S")
+_LOWER_WORD = re.compile(rf"(?<![\w'\u2019@./-])[{LOWER}]{{3,}}(?![\w'\u2019@/-])")
+_NOT_NAMES = wordset(
+    """
+    Note Notes Subject Re Fwd To From Cc Bcc Date Time Re Question Answer Q A Summary Reply Update Status
+    Action Actions Decision Decisions Agenda Item Items Topic Topics Todo Result Results Warning Error Info
+    Tip Hint Example Step Steps Tl Dr Edit Source Sources Reference References Update Updates Link Links
+    Ps Pps Nb Bonus Caveat Context Goal Goals Problem Solution Fix Cause Impact Owner Priority Severity
+    Location Venue Agenda Attendees Present Absent Apologies Minutes Chair Host Guest Moderator Interviewer
+    Interviewee Speaker User Assistant System Bot Me Narrator Customer Agent Support Operator Caller
+    """
+)
+
+
+def fold(word: str) -> str:
+    """``word`` without accents ("Éva" -> "Eva", "Zoë" -> "Zoe")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+class PersonCueFinder:
+    """All four cues (see the module's docstring); word lists loaded on first use."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        names = load_words(FIRST_NAMES)
+        return names | frozenset(fold(n) for n in names)
+
+    @cached_property
+    def last(self) -> frozenset[str]:
+        names = load_words(LAST_NAMES)
+        return names | frozenset(fold(n) for n in names)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return load_list(PLACES) | load_list(COUNTRIES)
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        return load_list(COMMON_WORDS)
+
+    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "PersonCueFinder()"
+
+    def is_first_name(self, word: str) -> bool:
+        return (word in self.first or fold(word) in self.first) and word not in COMMON_CAPITALISED
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        yield from self._lists(text)
+        yield from self._kinship(text)
+        yield from self._speakers(text)
+        yield from self._lower_case(text)
+
+    # -- lists of people -------------------------------------------------------------------------
+
+    def _lists(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if ", " not in text and " and " not in text and " & " not in text:
+            return
+        for match in _LIST.finditer(text):
+            items = [(m.start(), m.end()) for m in _ITEM_RE.finditer(text, match.start(), match.end("items"))]
+            items.append(match.span("last"))
+            items[0] = self._first_item(text, items)
+            if len(items) < 2 or not self._people(text, match.start(), match.end(), items):
+                continue
+            for start, end in items:
+                yield start, end, 0.85
+
+    def _first_item(self, text: str, items: list[tuple[int, int]]) -> tuple[int, int]:
+        """The first item without the words of the sentence before it ("Invite Kwame, Ingrid and
+        Mei", "Yesterday Svetlana, Diego and Fatima"): when the other items are one word each, the
+        first keeps its last word unless its first word is a known first name."""
+        start, end = items[0]
+        words = text[start:end].split()
+        if (
+            len(words) > 1
+            and all(" " not in text[s:e] for s, e in items[1:])
+            and not self.is_first_name(words[0])
+        ):
+            return end - len(words[-1]), end
+        return start, end
+
+    def _people(self, text: str, start: int, end: int, items: list[tuple[int, int]]) -> bool:
+        first = last_only = 0
+        for s, e in items:
+            value = text[s:e]
+            words = value.split()
+            if value in self.places or any(
+                w in COMMON_CAPITALISED or w.rstrip(".") in LEGAL_FORMS for w in words
+            ):
+                return False
+            if self.is_first_name(words[0]) and words[0] not in AMBIGUOUS_FIRST_NAMES:
+                first += 1
+            elif len(words) == 1 and words[0] in self.last:
+                last_only += 1
+        cued = bool(_PEOPLE_BEFORE.search(text, max(0, start - 40), start) or _PEOPLE_AFTER.match(text, end))
+        if len(items) == 2:  # "Ana and Luis": both known first names, or a cue
+            return first == 2 or (cued and last_only == 0)
+        return (first >= 1 and first >= last_only) or (cued and last_only < len(items))
+
+    # -- kinship and role words ------------------------------------------------------------------
+
+    def _kinship(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for match in _KINSHIP.finditer(text):
+            start, end = match.span("name")
+            words = match.group("name").split()
+            if words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES:
+                continue
+            if len(words) == 2 and (words[1] in COMMON_CAPITALISED or words[1] in self.places):
+                end = start + len(words[0])  # "my son Tiago Monday ..." keeps only the name
+            if text[start:end] in self.places and not self.is_first_name(words[0]):
+                continue
+            yield start, end, 0.8
+
+    # -- speakers ---------------------------------------------------------------------------------
+
+    def _speakers(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if ":" not in text:
+            return
+        speakers = [m for m in _SPEAKER.finditer(text) if m.group("name") not in _NOT_NAMES]
+        if not speakers:
+            return
+        known = [m for m in speakers if self.is_first_name(m.group("name"))]
+        for m in known:
+            yield m.start("name"), m.end("name"), 0.75
+        names = {m.group("name") for m in speakers}
+        if known and len(names) >= 2:  # a transcript: the other speakers are people too
+            for m in speakers:
+                name = m.group("name")
+                if m not in known and name not in COMMON_CAPITALISED and name not in self.places:
+                    yield m.start("name"), m.end("name"), 0.7
+
+    # -- lower-case names ---------------------------------------------------------------------------
+
+    @cached_property
+    def lower_first(self) -> frozenset[str]:
+        return (
+            frozenset(
+                n.lower()
+                for n in self.first
+                if n not in AMBIGUOUS_FIRST_NAMES and n not in COMMON_CAPITALISED and len(n) > 2
+            )
+            - self.common
+        )
+
+    @cached_property
+    def lower_last(self) -> frozenset[str]:
+        return (
+            frozenset(
+                n.lower()
+                for n in self.last
+                if n not in COMMON_CAPITALISED and n not in self.places and len(n) > 2
+            )
+            - self.common
+        )
+
+    def _lower_case(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first, last = self.lower_first, self.lower_last
+        words = _LOWER_WORD.finditer(text)
+        previous = next(words, None)
+        for word in words:
+            if (
+                previous is not None
+                and previous.group() in first
+                and word.start() == previous.end() + 1
+                and text[previous.end()] == " "
+                and word.group() in last
+            ):
+                yield previous.start(), word.end(), 0.6
+            previous = word
+
+
+def person_cues() -> Recognizer:
+    return Recognizer(name="person_cue", entity_type=EntityType.PERSON, finder=PersonCueFinder())
