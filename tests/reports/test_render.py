@@ -124,3 +124,20 @@ def test_dpia_in_every_format_with_its_charts(demo: tuple[Path, list[str]], tmp_
     status = json.loads(_veil(ws, "report", "status", "--json"))
     assert {(r["kind"], r["scope"]) for r in status} == {("processing", "*"), ("dpia", "research")}
     assert not any(r["outdated"] for r in status)
+
+
+def test_the_subject_export_renders_as_a_readable_document(
+    demo: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    ws, _ = demo
+    html, pdf = tmp_path / "me.html", tmp_path / "me.pdf"
+    _veil(ws, "subject", "export", "P0000005", "--format", "html", "--out", str(html))
+    _veil(ws, "subject", "export", "P0000005", "--format", "pdf", "--out", str(pdf))
+    text = _pdf_text(pdf, tmp_path)
+    for section in ("Your data", "direct export", "P0000005"):
+        assert section in html.read_text() and section in text, section
+    assert oct(pdf.stat().st_mode & 0o777) == "0o600"
+    result = CliRunner().invoke(
+        cli.build_command(), ["subject", "export", "P0000005", "--format", "pdf", "--workspace", str(ws)]
+    )
+    assert result.exit_code != 0

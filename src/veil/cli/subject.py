@@ -14,6 +14,7 @@ from veil.errors import ErasurePendingError, InputError, exit_code_of
 from veil.fileio import atomic_write_bytes
 from veil.rights.access import export_subject
 from veil.rights.erasure import DEFAULT_WAIT_S, erase_subject
+from veil.rights.package import AccessPackage
 
 __all__ = ["app"]
 
@@ -25,16 +26,35 @@ app = typer.Typer(
 @app.command()
 def export(
     subject: Annotated[str, typer.Argument(help="Subject id.")],
-    out: Annotated[Path | None, typer.Option(help="Also write the export to this JSON file (0600).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the export to this file (0600).")] = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="The file's format: json, html or pdf (a readable document with the usage receipt and the "
+            "Art. 15(1) information; pdf needs the reports extra).",
+        ),
+    ] = "json",
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Everything held about a subject, decrypted, with a usage receipt."""
+    if format not in ("json", "html", "pdf"):
+        raise InputError("--format must be json, html or pdf")
+    if format != "json" and out is None:
+        raise InputError(f"--format {format} writes a file: give --out FILE")
     with open_ws(workspace) as ws:
         result = export_subject(ws, subject)
+        document = AccessPackage.of_export(ws, result).to_html() if format != "json" else b""
     data = result.to_dict()
-    if out:
+    if out and format == "json":
         atomic_write_bytes(out, json.dumps(data, indent=2, default=str).encode(), mode=0o600)
+    elif out and format == "html":
+        atomic_write_bytes(out, document, mode=0o600)
+    elif out:
+        from veil.reports.render import pdf_from_html
+
+        atomic_write_bytes(out, pdf_from_html(document.decode("utf-8")), mode=0o600)
 
     def show() -> None:
         if result.status == "erased":

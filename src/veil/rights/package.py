@@ -90,6 +90,25 @@ class AccessPackage:
             }
         )
 
+    @classmethod
+    def of_export(cls, ws: Workspace, export: SubjectExport) -> AccessPackage:
+        """A package for a direct export (``veil subject export --format html|pdf``): no request."""
+        return cls(
+            {
+                "format": FORMAT_NAME,
+                "version": 1,
+                "generated_at": clock.now_iso(),
+                "request": {
+                    "id": "none",
+                    "type": "export",
+                    "regime": "direct",
+                    "received_at": clock.now_iso(),
+                },
+                "subject": export.to_dict(),
+                "information": information(ws, export),
+            }
+        )
+
     def render(self, fmt: PackageFormat) -> bytes:
         if fmt == "json":
             return self.to_json()
@@ -163,9 +182,13 @@ class AccessPackage:
             "td,th{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}</style>",
             "</head><body>",
             "<h1>Your data</h1>",
-            f"<p>Request {e(req['id'])} ({e(req['type'])}, {e(req['regime'].upper())}), "
-            f"received {e(req['received_at'])}; "
-            f"generated {e(self.data['generated_at'])}.</p>",
+            (
+                f"<p>Request {e(req['id'])} ({e(req['type'])}, {e(req['regime'].upper())}), "
+                f"received {e(req['received_at'])}; "
+                if req["id"] != "none"
+                else "<p>A copy of everything held about you and every use of it (direct export); "
+            )
+            + f"generated {e(self.data['generated_at'])}.</p>",
             _table(
                 ["field", "value"],
                 [
