@@ -15,8 +15,16 @@ non-sealed columns, and two columns computed once at build time:
 
 It is kept in step with the vault before every query: a dataset whose
 ``updated_at`` changed (ingest, restore) is rebuilt; subjects erased since the
-last sync (key-store tombstones) are removed; consent events recorded since the
-last sync update the purpose bits of their subjects only. Sealed columns (direct
+last sync (key-store tombstones) are removed. Consent changes write nothing on the
+query path: a query lays the *consent overlay* over the generation's bits — each
+subject with a consent event for the purpose recorded after the generation's last
+event (``consent_events.seq``, AUTOINCREMENT: never reused) gets its state now, by the
+ledger's rule, read in one statement (:func:`~veil.dp.mirror_tables.consent_overlay`).
+So a withdrawal counts from the very next query, and a grant too. Once the overlay holds
+:data:`OVERLAY_REBUILD` subjects a background thread writes a generation with the bits
+brought up to date (the consent events' delta, as before); only an overlay past
+:data:`OVERLAY_MAX` (a burst the background writer has not caught up with) makes the
+query bring the generation up to date itself. Sealed columns (direct
 identifiers, free text) are never copied. The mirror never reads the vault's storage
 itself: rows come from :func:`veil.vault.release.scan_clear` and consent from the consent
 ledger's rule (:mod:`veil.dp.mirror_tables`), and a query sees only its release's allowed
@@ -32,8 +40,8 @@ A generation is immutable once published, so readers never take a lock: each
 process keeps one read-only DuckDB connection to the current generation (DuckDB
 lets any number of processes open a file read-only) and checks the generation
 number before each query. A writer (a sync that finds the mirror stale, an
-erasure, a dataset drop) takes the writer lock, writes generation N+1 — a copy of
-N plus its changes — publishes it by replacing ``mirror.gen`` and deletes N.
+erasure, a dataset drop, the background consent refresh) takes the writer lock,
+writes generation N+1 — a copy of N plus its changes — publishes it by replacing ``mirror.gen`` and deletes N.
 Whenever subjects are removed (erasure, re-ingest, drop), N+1 is written by a
 *logical* copy of the rows that remain, not a file copy, so the new file has no
 free blocks that still hold the removed people's values (issue 10, item 11).
@@ -47,11 +55,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +78,7 @@ from veil.dp.mirror_view import (
     release_generation,
     rows_table,
     run_sql,
+    sids,
     subjects_table,
 )
 from veil.dp.plan import ColumnStats
@@ -78,9 +89,19 @@ from veil.vault.release import Release, latest_consent_seq
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["Mirror", "MirrorTable", "MirrorView"]
+__all__ = ["OVERLAY_MAX", "OVERLAY_REBUILD", "Mirror", "MirrorTable", "MirrorView"]
+
+logger = logging.getLogger(__name__)
 
 MAX_PURPOSE_BITS = 62
+#: Subjects in a query's consent overlay from which a background thread writes a generation
+#: with the consent bits brought up to date (the overlay then starts again from empty).
+OVERLAY_REBUILD = 256
+#: Subjects in a consent overlay past which the query brings the generation up to date itself:
+#: the overlay goes into the query's SQL as lists of subject numbers, which must stay short.
+OVERLAY_MAX = 20_000
+#: How long the background consent refresh waits for the writer lock before leaving it to later.
+REFRESH_WAIT_S = 1.0
 #: How long a query waits for another process's mirror update before giving up (BusyError).
 SYNC_WAIT_S = 600.0
 #: How long an erasure waits for the mirror before reporting it busy (the erasure queue retries).
@@ -200,15 +221,63 @@ class Mirror:
         ``k_<column>``, recomputed only when the bounds change. Close the view when done.
         """
         want = self._wanted(ds, salt, purpose, bounds)
+        consent = False  # whether the consent bits must be current too (an overlay past OVERLAY_MAX)
         for _attempt in range(8):
             gen = self._acquire()
             if gen is not None:
-                table = _current(gen.states.get(ds.name), want)
+                table = _current(gen.states.get(ds.name), want, consent=False)
                 if table is not None:
-                    return MirrorView(table, gen.conn.cursor(), gen, self.dir)
+                    cursor = gen.conn.cursor()
+                    try:
+                        overlaid = self._overlay(table, want, cursor)
+                    except BaseException:
+                        cursor.close()
+                        release_generation(gen)
+                        raise
+                    if overlaid is not None:
+                        return MirrorView(overlaid, cursor, gen, self.dir)
+                    cursor.close()
+                    consent = True
                 release_generation(gen)
-            self._update(want)
+            self._update(want, consent=consent)
         raise BusyError("the analytics mirror keeps changing (other processes are updating it); retry")
+
+    def _overlay(
+        self, table: MirrorTable, want: _Wanted, cursor: duckdb.DuckDBPyConnection
+    ) -> MirrorTable | None:
+        """``table`` with the consent overlay of ``want.purpose`` laid over its bits (see the
+        module docstring); None when the overlay is too large for a query to carry."""
+        if table.lawful_bit is None or want.purpose is None or table.consent_seq >= want.consent_seq:
+            return table  # no consent purpose, or no event since the generation's bits
+        changed = tables.consent_overlay(self.ws, want.purpose, table.consent_seq)
+        if len(changed) > OVERLAY_MAX:
+            return None
+        if len(changed) >= OVERLAY_REBUILD:
+            self._refresh_later(want)
+        granted = sids(cursor, table.subjects, [p for p, now in changed.items() if now])
+        withdrawn = sids(cursor, table.subjects, [p for p, now in changed.items() if not now])
+        return replace(table, granted=tuple(granted), withdrawn=tuple(withdrawn))
+
+    def _refresh_later(self, want: _Wanted) -> None:
+        """Write a generation with ``want``'s consent bits current, in a background thread (one
+        per mirror in this process; another process's writer holding the lock: left to later)."""
+        with _refreshing_lock:
+            if self.dir in _refreshing:
+                return
+            _refreshing.add(self.dir)
+
+        def run() -> None:
+            try:
+                self._update(want, consent=True, wait=REFRESH_WAIT_S)
+            except BusyError:
+                pass  # another writer holds the lock: the next large overlay asks again
+            except Exception as exc:  # a cache refresh: queries stay right without it
+                logger.warning("background refresh of the analytics mirror failed: %s", type(exc).__name__)
+            finally:
+                with _refreshing_lock:
+                    _refreshing.discard(self.dir)
+
+        threading.Thread(target=run, name="veil-mirror-refresh", daemon=True).start()
 
     def sync(
         self,
@@ -336,16 +405,17 @@ class Mirror:
             conn.unregister("veil_gone")
             run_sql(conn, "DETACH prev")
 
-    def _update(self, want: _Wanted) -> None:
-        """Write a generation in which ``want`` is current (another writer may have done it)."""
+    def _update(self, want: _Wanted, *, consent: bool = False, wait: float = SYNC_WAIT_S) -> None:
+        """Write a generation in which ``want`` is current (another writer may have done it);
+        ``consent``: with the consent bits current up to ``want.consent_seq`` too."""
         ds = want.ds
-        with self._write_lock(SYNC_WAIT_S):
+        with self._write_lock(wait):
             gen = self._acquire()
             states: dict[str, tuple[Any, ...]] = {}
             if gen is not None:
                 states = dict(gen.states)
                 release_generation(gen)
-                if _current(states.get(ds.name), want) is not None:
+                if _current(states.get(ds.name), want, consent=consent) is not None:
                     return  # another process brought it up to date while we waited
             state = states.get(ds.name)
             rebuild = state is None or state[1] != ds.updated_at or state[2] != want.salt
@@ -465,8 +535,17 @@ class Mirror:
             )
 
 
-def _current(state: tuple[Any, ...] | None, want: _Wanted) -> MirrorTable | None:
-    """The dataset's table if its state row (in some generation) is current for ``want``."""
+#: The mirrors (folders) whose background consent refresh runs in this process.
+_refreshing: set[Path] = set()
+_refreshing_lock = threading.Lock()
+
+
+def _current(state: tuple[Any, ...] | None, want: _Wanted, *, consent: bool) -> MirrorTable | None:
+    """The dataset's table if its state row (in some generation) is current for ``want``.
+
+    ``consent``: its consent bits must be current too (else a query lays the consent overlay
+    over them, :meth:`Mirror.view`).
+    """
     ds = want.ds
     if state is None:
         return None
@@ -474,7 +553,7 @@ def _current(state: tuple[Any, ...] | None, want: _Wanted) -> MirrorTable | None
     purposes: dict[str, int] = json.loads(purposes_json)
     if updated_at != ds.updated_at or salt != want.salt or int(tombstones) != len(want.tombstones):
         return None
-    if purposes and int(seq) != want.consent_seq:
+    if consent and purposes and int(seq) != want.consent_seq:
         return None
     if want.purpose is not None and want.purpose not in purposes:
         return None
@@ -491,4 +570,5 @@ def _current(state: tuple[Any, ...] | None, want: _Wanted) -> MirrorTable | None
         int(known.get("_max_rank", 1 << 62)),
         {k: ColumnStats(*v) for k, v in known.get("columns", {}).items()},
         {n: f"k_{numeric[n].sql_name}" for n in want.bounds},
+        consent_seq=int(seq),
     )

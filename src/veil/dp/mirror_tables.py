@@ -3,7 +3,7 @@
 These functions write into a generation being made (see :mod:`veil.dp.mirror`); the
 rows come from the vault's own feed (:func:`veil.vault.release.scan_clear`: every clear
 column, tombstoned subjects left out) and the consent bits from the consent ledger's rule
-(:func:`~veil.vault.release.consent_members`, :func:`~veil.vault.release.consent_changes`),
+(:func:`~veil.vault.release.consent_members`, :func:`consent_states`),
 so the mirror never reads the vault's storage itself.
 
 Per dataset two tables: ``subjects_<t>`` (pseudonym -> dense ``sid``) and ``rows_<t>``
@@ -19,11 +19,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
+import sqlalchemy as sa
 
+from veil.consent.ledger import ConsentAction, ConsentEvent, derive_state
 from veil.dp.mirror_view import DUCK_TYPES, mirrored, rows_table, run_sql, subjects_table
 from veil.dp.plan import clamp_sql
+from veil.schema import consent_events
 from veil.vault.dataset import Column, Dataset, DType
-from veil.vault.release import consent_changes, consent_members, scan_clear
+from veil.vault.release import consent_members, scan_clear
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -35,6 +38,8 @@ __all__ = [
     "build",
     "consent_delta",
     "consent_full",
+    "consent_overlay",
+    "consent_states",
     "count_rows",
     "index",
     "materialise",
@@ -127,10 +132,51 @@ def consent_delta(
 ) -> None:
     """Update the bits of the subjects with consent events recorded after ``since``."""
     changes: dict[int, tuple[list[str], list[str]]] = {bit: ([], []) for bit in purposes.values()}
-    for pseudonym, state in consent_changes(ws, list(purposes), since).items():
+    for pseudonym, state in consent_states(ws, list(purposes), since).items():
         for purpose, bit in purposes.items():
             (changes[bit][0] if state.get(purpose, False) else changes[bit][1]).append(pseudonym)
     _set_bits(cur, ds, changes)
+
+
+def consent_overlay(ws: Workspace, purpose: str, since: int) -> dict[str, bool]:
+    """For each subject with an event for ``purpose`` recorded after ``since``: granted now?
+
+    What a query lays over a generation whose bits are current up to ``since`` (see
+    :meth:`veil.dp.mirror.Mirror.view`).
+    """
+    return {p: state[purpose] for p, state in consent_states(ws, [purpose], since).items()}
+
+
+def consent_states(ws: Workspace, purposes: Sequence[str], since: int) -> dict[str, dict[str, bool]]:
+    """For each subject with an event for one of ``purposes`` recorded after ``since``: purpose ->
+    granted now.
+
+    One statement, so one snapshot of the ledger on SQLite and PostgreSQL alike: the states it
+    gives are ones the ledger held together (never half of a later write). Each subject's state
+    is the ledger's rule over *all* its events for the purpose
+    (:func:`~veil.consent.ledger.derive_state`, with the recording time that caps a stated
+    time, as :func:`~veil.consent.ledger.consenting_subjects` has it in SQL), so what the
+    generation's bits said of the subject before does not matter.
+    """
+    if not purposes:
+        return {}
+    e = consent_events.c
+    wanted = list(purposes)
+    touched = sa.select(e.pseudonym).where(e.seq > since, e.purpose.in_(wanted))
+    query = sa.select(e.seq, e.pseudonym, e.purpose, e.action, e.ts, e.recorded_at).where(
+        e.purpose.in_(wanted), e.pseudonym.in_(touched)
+    )
+    events: dict[str, list[ConsentEvent]] = {}
+    with ws.engine.connect() as conn:
+        for seq, pseudonym, purpose, action, ts, recorded_at in conn.execute(query):
+            events.setdefault(str(pseudonym), []).append(
+                ConsentEvent(str(purpose), ConsentAction(action), ts, int(seq), recorded_at=recorded_at or "")
+            )
+    out: dict[str, dict[str, bool]] = {}
+    for pseudonym, evs in events.items():
+        state = derive_state(evs)
+        out[pseudonym] = {p: state.get(p, False) for p in wanted}
+    return out
 
 
 def _set_bits(

@@ -43,6 +43,7 @@ __all__ = [
     "release_generation",
     "rows_table",
     "run_sql",
+    "sids",
     "subjects_table",
 ]
 
@@ -74,6 +75,12 @@ class MirrorTable:
     stats: dict[str, ColumnStats] = field(default_factory=dict)
     #: column name -> mirror column holding it clamped to the policy's current bounds
     clamped: dict[str, str] = field(default_factory=dict)
+    #: The consent event (``seq``) the generation's bits are current up to.
+    consent_seq: int = 0
+    #: The consent overlay (see :meth:`veil.dp.mirror.Mirror.view`): subjects (``sid``) whose
+    #: consent for the purpose changed since ``consent_seq`` and stands now / is withdrawn now.
+    granted: tuple[int, ...] = ()
+    withdrawn: tuple[int, ...] = ()
 
 
 def run_sql(cur: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> None:
@@ -182,7 +189,9 @@ class MirrorView:
         """The release's part of the mirrored rows: (columns, conditions).
 
         Columns: ``_sid``, ``_row``, each column the purpose allows and its clamped copy;
-        conditions: the purpose's consent bit, and no subject past the purpose's retention.
+        conditions: the purpose's consent bit with the consent overlay laid over it (a grant
+        since the generation lets its subject in, a withdrawal keeps them out), and no subject
+        past the purpose's retention.
         """
         t = self.table
         allowed = [c for c in mirrored(release.dataset) if release.allows(c)]
@@ -190,7 +199,12 @@ class MirrorView:
         names += [f'"{t.clamped[c.name]}"' for c in allowed if c.name in t.clamped]
         conditions = []
         if t.lawful_bit is not None:
-            conditions.append(f"(_lawful & {t.lawful_bit}) <> 0")
+            lawful = f"(_lawful & {t.lawful_bit}) <> 0"
+            if t.granted:
+                lawful = f"({lawful} OR _sid IN ({', '.join(str(s) for s in t.granted)}))"
+            conditions.append(lawful)
+            if t.withdrawn:
+                conditions.append(f"_sid NOT IN ({', '.join(str(s) for s in t.withdrawn)})")
         expired = self.sids(release.expired())
         if expired:
             conditions.append(f"_sid NOT IN ({', '.join(str(s) for s in expired)})")
@@ -206,19 +220,7 @@ class MirrorView:
 
     def sids(self, pseudonyms: list[str]) -> list[int]:
         """The mirror's subject numbers of these pseudonyms (those it holds)."""
-        if not pseudonyms:
-            return []
-        subjects = self.table.subjects
-        found: list[int] = []
-        for i in range(0, len(pseudonyms), 500):
-            chunk = pseudonyms[i : i + 500]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.cursor.execute(
-                f'SELECT sid FROM "{subjects}" WHERE pseudonym IN ({marks})',  # noqa: S608
-                chunk,
-            ).fetchall()
-            found += [int(r[0]) for r in rows]
-        return sorted(found)
+        return sids(self.cursor, self.table.subjects, pseudonyms)
 
     def export_parquet(self, ds: Dataset, directory: Path) -> Path:
         """Write the rows (without ``_rk``) as Parquet for Spark; reused while the version is current."""
@@ -254,6 +256,20 @@ class MirrorView:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def sids(cursor: duckdb.DuckDBPyConnection, subjects: str, pseudonyms: list[str]) -> list[int]:
+    """The subject numbers (``sid``) the table ``subjects`` gives these pseudonyms (those it holds)."""
+    found: list[int] = []
+    for i in range(0, len(pseudonyms), 500):
+        chunk = pseudonyms[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = cursor.execute(
+            f'SELECT sid FROM "{subjects}" WHERE pseudonym IN ({marks})',  # noqa: S608
+            chunk,
+        ).fetchall()
+        found += [int(r[0]) for r in rows]
+    return sorted(found)
 
 
 def release_generation(gen: Generation) -> None:
