@@ -223,6 +223,9 @@ def test_hostile_inputs(tables: dict[str, pd.DataFrame]) -> None:
     doubled = pd.concat([released, released.iloc[:1]])
     with pytest.raises(InputError, match="unique"):
         run_attacks(original, doubled, QUASI, [], control=control, n_attacks=10, seed=0)
+    twice = pd.concat([original, original.iloc[:1]])[QUASI]
+    with pytest.raises(InputError, match="public table's index"):
+        linkage_attack(original, released, QUASI, public=twice, rng=np.random.default_rng(0))
     with pytest.raises(InputError, match="public table lacks"):
         linkage_attack(original, released, QUASI, public=original[["age"]], rng=np.random.default_rng(0))
 

@@ -332,6 +332,8 @@ def linkage_attack(
         raise InputError(f"the public table lacks quasi-identifier column(s): {', '.join(missing)}")
     if len(attacker) == 0:
         raise InputError("the attacker's table is empty")
+    if not attacker.index.is_unique:
+        raise InputError("the public table's index labels must be unique (one per person)")
     covers: list[ColumnCover] = []
     rel_codes: list[np.ndarray] = []
     att_codes: list[np.ndarray] = []
