@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
 from veil.errors import InputError
@@ -132,17 +131,13 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         rows = ReportStore(ws).status()
 
     def render() -> None:
-        table = Table("report", "kind", "scope", "generated", "status", "outdated by")
-        for r in rows:
-            table.add_row(
-                r.id,
-                r.kind,
-                r.scope,
-                r.generated_at[:19],
-                r.status,
-                "[red]" + ", ".join(r.changed) + "[/]" if r.outdated else "up to date",
+        if not rows:
+            console.print(
+                "No report generated yet (`veil report processing`, `veil report dpia --purpose P`)."
             )
-        console.print(table)
+        for r in rows:
+            state = "[red]outdated[/] by " + ", ".join(r.changed) if r.outdated else "[green]up to date[/]"
+            console.print(f"{r.id}  {r.kind} {r.scope}  generated {r.generated_at[:19]}  {r.status}  {state}")
 
     emit(as_json, [r.to_dict() for r in rows], render)
 
