@@ -169,7 +169,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_parquet_matches_single_process_with_ner_and_every_kind_of_operator(
     spark: SparkSession, twins: tuple[Workspace, Workspace], tmp_path: Path
 ) -> None:
-    src = write_parts(tmp_path / "in", "parquet")
+    src = write_parts(tmp_path / "in dir é", "parquet")  # Spark hands workers its paths as URIs
     ws_a, ws_b = twins
     config = PiiConfig()  # the default engine, spaCy NER included, in every Spark worker
     single_process(ws_a, src, tmp_path / "single", config, MIX)
@@ -303,6 +303,10 @@ def test_hostile_inputs_fail_before_anything_is_written(tmp_path: Path, ws: Work
     (empty / "_SUCCESS").write_text("")
     with pytest.raises(InputError, match="no part files"):
         _attempt(tmp_path, ws, empty, out)
+    # a path Hadoop would read as a glob or a URI
+    odd = write_parts(tmp_path / "in[1]", "parquet", parts=1, rows=2)
+    with pytest.raises(InputError, match="rename it"):
+        _attempt(tmp_path, ws, odd, out)
     # CSV parts with another header, or not UTF-8
     csvs = write_parts(tmp_path / "csvs", "csv", parts=2, rows=3)
     (csvs / "part-1.csv").write_text("id,name\n1,x\n", encoding="utf-8")

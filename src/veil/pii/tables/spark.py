@@ -95,7 +95,8 @@ __all__ = ["SparkMaskRun", "list_parts", "mask_directory"]
 
 #: Values sent to the token store per write transaction on the driver.
 ASSIGN_CHUNK = 5_000
-_GLOB = re.compile(r"[*?\[\]{}\\]")
+#: Characters Hadoop reads as a glob, or (``:``) as a URI scheme, in a path.
+_GLOB = re.compile(r"[*?\[\]{}\\:]")
 # HKDF labels of veil.pii.operators' HashOperator / EncryptOperator (equality with the
 # single-process output is tested, so a change there fails tests/pii/test_spark_masking.py).
 _HASH_LABEL = "veil:pii.hash:v1"
@@ -159,9 +160,7 @@ def list_parts(path: Path) -> tuple[Literal["csv", "parquet"], list[Path]]:
         )
     for f in files:
         if _GLOB.search(str(f.resolve())):
-            raise InputError(
-                f"{f}: a path with glob characters (*?[]{{}}\\) cannot be read by Spark; rename it"
-            )
+            raise InputError(f"{f}: Spark cannot read a path with any of *?[]{{}}\\: in it; rename it")
     return kind, files
 
 
