@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +64,7 @@ __all__ = [
     "TrainConfig",
     "require_simulation",
     "run_federated",
+    "stop_leftovers",
     "train_local",
 ]
 
@@ -313,7 +314,33 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
     _kill(left, signal.SIGKILL)
 
 
-def _app_pyproject(spec_path: Path, result_path: Path, sites: Sequence[Path] | None) -> str:
+def stop_leftovers(workdir: Path) -> int:
+    """Stop the processes a run kept in ``workdir`` left behind (its launcher died: ``kill -9``
+    of the process that called :func:`run_federated`); returns how many there were.
+
+    Every process of a run, Flower's and Ray's, inherits the run's ``FLWR_HOME``
+    (``<workdir>/flwr-home``), so they are found by it on this host (Linux ``/proc``).
+    """
+    marker = f"FLWR_HOME={Path(workdir).resolve() / 'flwr-home'}".encode()
+    found: dict[int, str] = {}
+    table = _process_table()
+    for pid, (_, start) in table.items():
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if marker in environ.split(b"\0"):
+            found[pid] = start
+    _kill(list(found), signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _alive(found) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return len(found)
+
+
+def _app_pyproject(
+    spec_path: Path, result_path: Path, sites: Sequence[Path] | None, progress_path: Path | None = None
+) -> str:
     # Virtual SuperNodes have no node config of their own: with the simulation engine the
     # ClientApp maps its partition id to a site through this list.
     site_list = "" if sites is None else f"sites = {json.dumps(json.dumps([str(p) for p in sites]))}\n"
@@ -335,7 +362,8 @@ def _app_pyproject(spec_path: Path, result_path: Path, sites: Sequence[Path] | N
         "[tool.flwr.app.config]\n"
         f"spec-path = {json.dumps(str(spec_path))}\n"
         f"result-path = {json.dumps(str(result_path))}\n"
-        f"{site_list}"
+        + (f"progress-path = {json.dumps(str(progress_path))}\n" if progress_path is not None else "")
+        + f"{site_list}"
     )
 
 
@@ -383,8 +411,14 @@ def run_federated(
     workdir: Path | None = None,
     engine: Engine = "deployment",
     cpus: int | None = None,
+    on_round: Callable[[int, int], None] | None = None,
 ) -> FederatedResult:
     """Train across ``sites`` with Flower on loopback, on the deployment or the simulation engine.
+
+    ``on_round(done, rounds)`` is called in this thread each time the ServerApp reports a
+    finished round (it writes the round's number to the run's ``progress-path``). An exception
+    it raises (a job's cancellation) ends the run between rounds: every process is stopped
+    and nothing is returned.
 
     ``deployment``: starts a SuperLink and one SuperNode per site (separate processes,
     insecure gRPC/HTTP on 127.0.0.1 only, free ports). ``simulation``: starts a SuperLink
@@ -419,12 +453,14 @@ def run_federated(
         for d in (home, app, logs):
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
         spec_path, result_path = work / "run.json", work / "result.json"
+        progress_path = work / "progress.json"
         result_path.unlink(missing_ok=True)
+        progress_path.unlink(missing_ok=True)
         spec_path.write_text(
             json.dumps({"spec": spec.to_dict(), "train": cfg.to_dict(), "sites": len(sites), "rows": rows}),
             encoding="utf-8",
         )
-        app_config = _app_pyproject(spec_path, result_path, sites if simulation else None)
+        app_config = _app_pyproject(spec_path, result_path, sites if simulation else None, progress_path)
         (app / "pyproject.toml").write_text(app_config, encoding="utf-8")
         port = _free_port()
         (home / "config.toml").write_text(
@@ -496,19 +532,20 @@ def run_federated(
             if simulation:
                 command += ["--federation-config", _federation_config(len(sites), cpus or 1)]
             run_log = logs / "run.log"
-            with run_log.open("wb") as fh:
-                try:
-                    done = subprocess.run(  # noqa: S603 - our venv's flwr, no shell
-                        command, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                        cwd=work, env=env, timeout=cfg.timeout_s, check=False,
-                    )  # fmt: skip
-                except subprocess.TimeoutExpired:
-                    raise FederatedError(
-                        f"the federated run did not finish within {cfg.timeout_s:.0f} s"
-                    ) from None
+            flwr = start(command, run_log)
+            deadline = time.monotonic() + cfg.timeout_s
+            reported = 0
+            while True:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    flwr.wait(timeout=0.2)
+                    break
+                if time.monotonic() > deadline:
+                    raise FederatedError(f"the federated run did not finish within {cfg.timeout_s:.0f} s")
+                reported = _report_rounds(progress_path, reported, cfg.rounds, on_round)
+            _report_rounds(progress_path, reported, cfg.rounds, on_round)
             if not result_path.exists():
                 raise FederatedError(
-                    f"the federated run failed (flwr run exit {done.returncode}):\n{_failure(run_log)}"
+                    f"the federated run failed (flwr run exit {flwr.returncode}):\n{_failure(run_log)}"
                 )
             data = json.loads(result_path.read_text(encoding="utf-8"))
             if "error" in data:
@@ -529,6 +566,22 @@ def run_federated(
         engine=engine,
         logs=str(logs) if workdir is not None else None,
     )
+
+
+def _report_rounds(
+    path: Path, reported: int, rounds: int, on_round: Callable[[int, int], None] | None
+) -> int:
+    """Tell ``on_round`` of each round the ServerApp finished since ``reported``; returns the last."""
+    if on_round is None:
+        return reported
+    try:
+        done = int(json.loads(path.read_text(encoding="utf-8"))["round"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return reported  # not written yet (the ServerApp replaces it whole, never half)
+    for r in range(reported + 1, min(done, rounds) + 1):
+        on_round(r, rounds)
+        reported = r
+    return reported
 
 
 def _failure(run_log: Path) -> str:

@@ -191,7 +191,19 @@ def _check_replies(replies: list[Message], expected: int, stage: str) -> None:
         raise RuntimeError(f"{stage}: {len(replies)} of {expected} sites replied")
 
 
-def _fedavg(grid: Grid, spec: FederatedSpec, cfg: TrainConfig, sites: int) -> tuple[LogisticModel, list[Any]]:
+def _report_round(path: Path | None, server_round: int) -> None:
+    """Write the number of the round just aggregated to the run's ``progress-path`` (replaced
+    whole: the launcher reads it while the run goes on, see ``run_federated(on_round=...)``)."""
+    if path is None:
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps({"round": server_round}), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _fedavg(
+    grid: Grid, spec: FederatedSpec, cfg: TrainConfig, sites: int, progress: Path | None = None
+) -> tuple[LogisticModel, list[Any]]:
     base = FedAvg(
         fraction_train=1.0,
         fraction_evaluate=1.0,
@@ -216,6 +228,7 @@ def _fedavg(grid: Grid, spec: FederatedSpec, cfg: TrainConfig, sites: int) -> tu
             raise RuntimeError(f"round {r}: aggregation produced no model")
         arrays = new_arrays
         rounds.append({"round": r, **_round_metrics(dict(metrics or {}))})
+        _report_round(progress, r)
     return LogisticModel.from_arrays(arrays.to_numpy_ndarrays()), rounds
 
 
@@ -225,12 +238,22 @@ def _round_metrics(metrics: dict[str, Any]) -> dict[str, float]:
 
 
 def _secagg(
-    grid: Grid, context: Context, spec: FederatedSpec, cfg: TrainConfig, sites: int, max_rows: int
+    grid: Grid,
+    context: Context,
+    spec: FederatedSpec,
+    cfg: TrainConfig,
+    sites: int,
+    max_rows: int,
+    progress: Path | None = None,
 ) -> tuple[LogisticModel, list[Any]]:
+    aggregated = [0]
+
     def fit_config(server_round: int) -> dict[str, Scalar]:
         return dict(_base_config(spec, cfg, server_round))
 
     def fit_metrics(results: list[tuple[int, Metrics]]) -> Metrics:
+        aggregated[0] += 1  # called once a round, as the round's aggregate is made
+        _report_round(progress, aggregated[0])
         total = sum(n for n, _ in results) or 1
         return {
             k: sum(n * float(m[k]) for n, m in results) / total
@@ -314,10 +337,14 @@ def _main(grid: Grid, context: Context) -> None:
         run = json.loads(Path(str(context.run_config["spec-path"])).read_text(encoding="utf-8"))
         spec, cfg = FederatedSpec.from_dict(run["spec"]), TrainConfig.from_dict(run["train"])
         sites = int(run["sites"])
+        given = context.run_config.get("progress-path")
+        progress = Path(str(given)) if given else None
         if cfg.secagg:
-            model, rounds = _secagg(grid, context, spec, cfg, sites, max(int(x) for x in run["rows"]))
+            model, rounds = _secagg(
+                grid, context, spec, cfg, sites, max(int(x) for x in run["rows"]), progress
+            )
         else:
-            model, rounds = _fedavg(grid, spec, cfg, sites)
+            model, rounds = _fedavg(grid, spec, cfg, sites, progress)
         n, accuracy, loss = _final_evaluation(grid, spec, cfg, model, sites)
         dp = None if cfg.dp_clip is None else {"clipping_norm": cfg.dp_clip, "noise_multiplier": cfg.dp_noise}
         result: dict[str, Any] = {

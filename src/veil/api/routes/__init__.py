@@ -15,6 +15,7 @@ from veil.api.routes import (
     consent,
     datasets,
     dp,
+    federated,
     ingest,
     jobs,
     keys,
@@ -50,4 +51,5 @@ ROUTERS: list[APIRouter] = [
     pii.router,
     scoring.router,
     training.router,
+    federated.router,
 ]

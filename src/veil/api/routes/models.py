@@ -85,9 +85,32 @@ class FairnessRequest(BaseModel):
     seed: int = 0
 
 
-def _card(ws: Workspace, name: str, actor: Actor) -> None:
-    """Check the caller may act for the model's purpose (NotFoundError for an unknown model)."""
+def _purpose_held(name: str, actor: Actor, ws: Workspace) -> str:
+    """``name`` once the caller may act for the model's purpose (NotFoundError for an unknown model)."""
     actor.check_purpose(ModelRegistry(ws).card(name).purpose)
+    return name
+
+
+def _retrainable(
+    name: ModelName,
+    actor: Annotated[Actor, Depends(require("models:write"))],
+    ws: Annotated[Workspace, Depends(workspace)],
+) -> str:
+    return _purpose_held(name, actor, ws)
+
+
+def _auditable(
+    name: ModelName,
+    actor: Annotated[Actor, Depends(require("models:audit"))],
+    ws: Annotated[Workspace, Depends(workspace)],
+) -> str:
+    return _purpose_held(name, actor, ws)
+
+
+#: The path's model, for the routes that read its training rows under the model's purpose (which
+#: a purpose-bound caller must hold): retrain (``models:write``); audit, fairness (``models:audit``).
+Retrainable = Annotated[str, Depends(_retrainable)]
+Auditable = Annotated[str, Depends(_auditable)]
 
 
 @router.get("", summary="Trained models with their privacy, accuracy and stale flag")
@@ -118,14 +141,10 @@ def show_model(
     "/{name}/retrain", summary="Retrain a model with its recorded settings (a DP retrain is charged)"
 )
 def retrain_model(
-    name: ModelName,
-    body: RetrainRequest,
-    actor: Annotated[Actor, Depends(require("models:write"))],
-    ws: Annotated[Workspace, Depends(workspace)],
+    name: Retrainable, body: RetrainRequest, ws: Annotated[Workspace, Depends(workspace)]
 ) -> dict[str, Any]:
     from veil.ml.trainer import Trainer  # torch: loaded by the routes that train
 
-    _card(ws, name, actor)
     return Trainer(ws).retrain(name, seed=body.seed).to_dict()
 
 
@@ -141,36 +160,18 @@ def delete_model(
 
 @router.post("/{name}/audit", summary="Membership inference against a model (loss threshold, LiRA)")
 def audit_model(
-    name: ModelName,
-    body: AuditRequest,
-    actor: Annotated[Actor, Depends(require("models:audit"))],
-    ws: Annotated[Workspace, Depends(workspace)],
+    name: Auditable, body: AuditRequest, ws: Annotated[Workspace, Depends(workspace)]
 ) -> dict[str, Any]:
     from veil.ml.model_audit import audit_model as run_audit  # scikit-learn, torch
 
-    _card(ws, name, actor)
     return run_audit(ws, name, shadows=body.shadows, max_rows=body.max_rows, seed=body.seed).to_dict()
 
 
 @router.post("/{name}/fairness", summary="Group fairness of a model's held-out predictions (Fairlearn)")
 def model_fairness(
-    name: ModelName,
-    body: FairnessRequest,
-    actor: Annotated[Actor, Depends(require("models:audit"))],
-    ws: Annotated[Workspace, Depends(workspace)],
+    name: Auditable, body: FairnessRequest, ws: Annotated[Workspace, Depends(workspace)]
 ) -> dict[str, Any]:
     from veil.ml.model_audit import fairness  # Fairlearn, torch
 
-    _card(ws, name, actor)
-    result = fairness(
-        ws,
-        name,
-        body.sensitive,
-        mitigate=body.mitigate,
-        constraint=body.constraint,
-        min_group_size=body.min_group_size,
-        seed=body.seed,
-        mitigated_name=body.name,
-        replace=body.replace,
-    )
-    return result.to_dict()
+    options = body.model_dump(exclude={"sensitive", "name"})
+    return fairness(ws, name, body.sensitive, mitigated_name=body.name, **options).to_dict()

@@ -7,6 +7,7 @@ starts without torch or OpenDP).
 from __future__ import annotations
 
 from veil.jobs.kind import JobKind
+from veil.jobs.kinds.federated import FEDERATED
 from veil.jobs.kinds.ingest import INGEST
 from veil.jobs.kinds.key_rotation import KEY_ROTATION
 from veil.jobs.kinds.retention import RETENTION
@@ -15,4 +16,4 @@ from veil.jobs.kinds.training import TRAINING
 
 __all__ = ["BUILTIN"]
 
-BUILTIN: tuple[JobKind, ...] = (INGEST, TRAINING, SYNTHESIS, RETENTION, KEY_ROTATION)
+BUILTIN: tuple[JobKind, ...] = (INGEST, TRAINING, SYNTHESIS, RETENTION, KEY_ROTATION, FEDERATED)
