@@ -14,6 +14,17 @@ Three questions, three metrics (per entity type and over all spans):
   0.5; spans are matched one to one, best IoU first. Precision is matches over predicted
   spans, recall matches over gold spans, ``F1 = 2 * matches / (predicted + gold)``.
 
+And four more, for the questions issue 14 asks:
+
+* **exact-boundary rate** - gold spans for which a predicted span of the same type has exactly
+  the same start and end, over gold spans.
+* **character recall** - characters of gold spans covered by any prediction, over characters
+  of gold spans (per type: of that type's gold spans). For LOCATION it is the share of address
+  characters covered: an address found in pieces counts for the pieces.
+* **spurious predictions** - predicted spans with no character inside any gold span.
+* **false positives per 100 identifier-free documents** - predicted spans in documents that
+  have no gold span, per 100 such documents (:attr:`Report.fp_per_100_docs`).
+
 Both thresholds are inclusive and are compared in integers (``5 * covered >= 4 * length``,
 ``2 * intersection >= union``), so the edges are exact. A ratio whose denominator is zero
 (no gold spans of a type, no predictions) is ``None``: undefined, not perfect.
@@ -73,16 +84,13 @@ class Tally:
     matched: int = 0  # same-type one-to-one matches with IoU >= 0.5
     predicted_chars: int = 0  # characters covered by predictions
     predicted_chars_in_gold: int = 0  # ... that lie inside a gold span
+    exact: int = 0  # gold spans predicted with the same type and exactly the same offsets
+    gold_chars: int = 0  # characters of gold spans
+    gold_chars_covered: int = 0  # ... covered by predictions of any type
+    spurious: int = 0  # predicted spans with no character inside a gold span
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            self.gold + other.gold,
-            self.found + other.found,
-            self.predicted + other.predicted,
-            self.matched + other.matched,
-            self.predicted_chars + other.predicted_chars,
-            self.predicted_chars_in_gold + other.predicted_chars_in_gold,
-        )
+        return Tally(*(getattr(self, f) + getattr(other, f) for f in _TALLY_FIELDS))
 
     @property
     def span_recall(self) -> float | None:
@@ -95,6 +103,14 @@ class Tally:
     @property
     def char_precision(self) -> float | None:
         return _ratio(self.predicted_chars_in_gold, self.predicted_chars)
+
+    @property
+    def exact_rate(self) -> float | None:
+        return _ratio(self.exact, self.gold)
+
+    @property
+    def char_recall(self) -> float | None:
+        return _ratio(self.gold_chars_covered, self.gold_chars)
 
     @property
     def typed_precision(self) -> float | None:
@@ -110,13 +126,10 @@ class Tally:
 
     def as_dict(self) -> dict[str, int | float | None]:
         return {
-            "gold": self.gold,
-            "found": self.found,
-            "predicted": self.predicted,
-            "matched": self.matched,
-            "predicted_chars": self.predicted_chars,
-            "predicted_chars_in_gold": self.predicted_chars_in_gold,
+            **{f: getattr(self, f) for f in _TALLY_FIELDS},
             "span_recall": self.span_recall,
+            "exact_rate": self.exact_rate,
+            "char_recall": self.char_recall,
             "leak_rate": self.leak_rate,
             "char_precision": self.char_precision,
             "typed_precision": self.typed_precision,
@@ -125,16 +138,31 @@ class Tally:
         }
 
 
+_TALLY_FIELDS = tuple(f for f in Tally.__dataclass_fields__)
+
+
 @dataclass(slots=True)
 class Report:
-    """Overall tally and one per type (gold types and predicted types alike)."""
+    """Overall tally and one per type (gold types and predicted types alike), and the
+    predictions made on documents without any gold span."""
 
     documents: int = 0
     overall: Tally = field(default_factory=Tally)
     by_type: dict[str, Tally] = field(default_factory=dict)
+    pii_free_documents: int = 0  # documents without a gold span
+    pii_free_predicted: int = 0  # predicted spans in them (all false positives)
+
+    @property
+    def fp_per_100_docs(self) -> float | None:
+        """False positives per 100 documents without personal data (``None``: there are none)."""
+        return (
+            None if not self.pii_free_documents else 100 * self.pii_free_predicted / self.pii_free_documents
+        )
 
     def add(self, other: Report) -> None:
         self.documents += other.documents
+        self.pii_free_documents += other.pii_free_documents
+        self.pii_free_predicted += other.pii_free_predicted
         self.overall = self.overall + other.overall
         for name, tally in other.by_type.items():
             self.by_type[name] = self.by_type.get(name, Tally()) + tally
@@ -142,6 +170,9 @@ class Report:
     def as_dict(self) -> dict[str, object]:
         return {
             "documents": self.documents,
+            "pii_free_documents": self.pii_free_documents,
+            "pii_free_predicted": self.pii_free_predicted,
+            "fp_per_100_docs": self.fp_per_100_docs,
             "overall": self.overall.as_dict(),
             "by_type": {name: self.by_type[name].as_dict() for name in sorted(self.by_type)},
         }
@@ -167,11 +198,18 @@ def evaluate_document(gold: Sequence[SpanLike], predicted: Sequence[SpanLike]) -
         return by_type.setdefault(name, Tally())
 
     covered = _union(preds)
+    exact = {(p.start, p.end, p.type) for p in preds}
     for g in golds:
         found = 5 * _overlap(g.start, g.end, covered) >= 4 * (g.end - g.start)
         t = tally(g.type)
         t.gold += 1
         t.found += found
+        t.exact += (g.start, g.end, g.type) in exact
+    for name in sorted({g.type for g in golds}):
+        own_gold = _union([g for g in golds if g.type == name])
+        t = tally(name)
+        t.gold_chars = sum(end - start for start, end in own_gold)
+        t.gold_chars_covered = sum(_overlap(start, end, covered) for start, end in own_gold)
 
     gold_cover = _union(golds)
     for name in sorted({p.type for p in preds}):
@@ -182,6 +220,7 @@ def evaluate_document(gold: Sequence[SpanLike], predicted: Sequence[SpanLike]) -
 
     for p in preds:
         tally(p.type).predicted += 1
+        tally(p.type).spurious += _overlap(p.start, p.end, gold_cover) == 0
     for g, _p in _match(golds, preds):
         tally(g.type).matched += 1
 
@@ -192,8 +231,13 @@ def evaluate_document(gold: Sequence[SpanLike], predicted: Sequence[SpanLike]) -
         matched=sum(t.matched for t in by_type.values()),
         predicted_chars=sum(end - start for start, end in covered),
         predicted_chars_in_gold=sum(_overlap(start, end, gold_cover) for start, end in covered),
+        exact=sum(t.exact for t in by_type.values()),
+        gold_chars=sum(end - start for start, end in gold_cover),
+        gold_chars_covered=sum(_overlap(start, end, covered) for start, end in gold_cover),
+        spurious=sum(t.spurious for t in by_type.values()),
     )
-    return Report(1, overall, by_type)
+    free = not golds
+    return Report(1, overall, by_type, int(free), len(preds) if free else 0)
 
 
 def _union(spans: Iterable[Span]) -> list[tuple[int, int]]:
@@ -257,6 +301,37 @@ PRESIDIO_TYPE_MAP: dict[str, str | None] = {
     "ES_NIF": "ES_NIF",
     "ES_NIE": "ES_NIF",
     "IT_FISCAL_CODE": "IT_FISCAL_CODE",
+    "KR_RRN": "KR_RRN",
+    "FI_PERSONAL_IDENTITY_CODE": "FI_PERSONAL_ID",
+    "SG_NRIC_FIN": "SG_NRIC",
+    "IN_AADHAAR": "IN_AADHAAR",
+    "IN_PAN": "IN_PAN",
+    "IN_GSTIN": "IN_GSTIN",
+    "IN_VOTER": "IN_VOTER_ID",
+    "US_ITIN": "US_ITIN",
+    "US_NPI": "US_NPI",
+    "ABA_ROUTING_NUMBER": "BANK_ROUTING",
+    "US_BANK_NUMBER": "BANK_ACCOUNT",
+    "CRYPTO": "CRYPTO_WALLET",
+    "US_PASSPORT": "PASSPORT",
+    "UK_PASSPORT": "PASSPORT",
+    "DE_PASSPORT": "PASSPORT",
+    "ES_PASSPORT": "PASSPORT",
+    "IT_PASSPORT": "PASSPORT",
+    "IN_PASSPORT": "PASSPORT",
+    "KR_PASSPORT": "PASSPORT",
+    "US_DRIVER_LICENSE": "DRIVER_LICENSE",
+    "UK_DRIVING_LICENCE": "DRIVER_LICENSE",
+    "DE_FUEHRERSCHEIN": "DRIVER_LICENSE",
+    "IT_DRIVER_LICENSE": "DRIVER_LICENSE",
+    "KR_DRIVER_LICENSE": "DRIVER_LICENSE",
+    "UK_VEHICLE_REGISTRATION": "VEHICLE_PLATE",
+    "IN_VEHICLE_REGISTRATION": "VEHICLE_PLATE",
+    "NG_VEHICLE_REGISTRATION": "VEHICLE_PLATE",
+    "TR_LICENSE_PLATE": "VEHICLE_PLATE",
+    "DE_VAT_ID": "VAT_ID",
+    "IT_VAT_CODE": "VAT_ID",
+    "MEDICAL_RECORD_NUMBER": "MEDICAL_RECORD",
     "NRP": None,
 }
 

@@ -184,9 +184,19 @@ def test_tallies_add_up_across_documents() -> None:
     report = evaluate([g for g, _ in docs], [p for _, p in docs])
     assert report.documents == 3
     assert report.overall == Tally(
-        gold=2, found=1, predicted=2, matched=1, predicted_chars=16, predicted_chars_in_gold=10
+        gold=2,
+        found=1,
+        predicted=2,
+        matched=1,
+        predicted_chars=16,
+        predicted_chars_in_gold=10,
+        exact=1,
+        gold_chars=15,
+        gold_chars_covered=10,
+        spurious=1,
     )
-    assert report.by_type[E] == Tally(gold=1)
+    assert report.by_type[E] == Tally(gold=1, gold_chars=5)
+    assert (report.pii_free_documents, report.pii_free_predicted, report.fp_per_100_docs) == (1, 1, 100.0)
     summed = Tally()
     for g, p in docs:
         summed = summed + evaluate_document(g, p).overall
@@ -217,7 +227,9 @@ def test_presidio_names_map_to_veil_types() -> None:
     assert map_presidio_type("ES_NIE") == EntityType.ES_NIF
     assert map_presidio_type("DE_TAX_ID") == EntityType.DE_ID
     assert map_presidio_type("NRP") is None
-    assert map_presidio_type("US_DRIVER_LICENSE") == "US_DRIVER_LICENSE"  # kept: counts against precision
+    assert map_presidio_type("US_DRIVER_LICENSE") == EntityType.DRIVER_LICENSE
+    assert map_presidio_type("FI_PERSONAL_IDENTITY_CODE") == EntityType.FI_PERSONAL_ID
+    assert map_presidio_type("AU_ABN") == "AU_ABN"  # no Veil type: kept, counts against precision
     for name in EntityType:
         if name not in (EntityType.DE_ID, EntityType.FR_NIR):
             assert map_presidio_type(name) == name
