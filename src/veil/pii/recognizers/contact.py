@@ -6,7 +6,8 @@ phone numbers (at least 7 digits, not glued to letters, currency signs or decima
 order. A number that is *valid* for some region (or as an international number) and written
 like a phone number (a ``+``, brackets or separators) scores 0.75; one that is merely
 *possible*, or a bare run of digits ("2025550143" is as often an id as a phone number), scores
-0.4, so it needs phone context ("tel", "call", "mobile", ...) to be reported. Amounts
+0.4, so it needs phone context ("tel", "call", "mobile", ...) to be reported — unless the
+text is that number alone (a table cell, a JSON field), with no words to judge it by. Amounts
 ("$1,234.56"), times, dates and digit runs cut out of something written like an IBAN never
 get here.
 
@@ -129,7 +130,9 @@ class PhoneFinder:
                 shaped = iban_shaped(text)
             if overlaps(shaped, match.start(), match.end()):
                 continue
-            yield from self._match(candidate, digits, international, match.start())
+            # a value on its own (a table cell, a JSON number field) has no words to judge it by
+            alone = not text[: match.start()].strip() and not text[match.end() :].strip()
+            yield from self._match(candidate, digits, international, match.start(), alone)
 
     def _regions_for(self, digits: str) -> list[str]:
         """Regions whose numbering plan fits: the length, and the trunk "0" where national
@@ -146,12 +149,13 @@ class PhoneFinder:
         return out
 
     def _match(
-        self, raw: str, digits: str, international: bool, offset: int
+        self, raw: str, digits: str, international: bool, offset: int, alone: bool = False
     ) -> Iterator[tuple[int, int, float]]:
         candidate, shift = _normalise(raw)
         regions = [self.regions[0]] if international else self._regions_for(digits)
-        # one run of digits with no "+" and no separators is as often an id as a phone number
-        plain = not international and raw.isdigit()
+        # one run of digits with no "+" and no separators is as often an id as a phone number:
+        # in running text it needs phone words; a value on its own is taken as written
+        plain = not international and raw.isdigit() and not alone
         for region in regions:
             if not _valid_in(candidate, region):  # cheap pre-check; the matcher has the last word
                 continue
