@@ -178,6 +178,13 @@ def test_same_seed_same_report(tables: dict[str, pd.DataFrame], reports: dict[st
         tables["original"], tables["k10"], QUASI, n_attacks=120, rng=np.random.default_rng(12)
     )
     assert other.expected_success == pytest.approx(0.1)  # another seed: other draws, same truth
+    # Without a control set Anonymeter's risks are its attack rates, and the report says so.
+    alone = run_attacks(
+        tables["original"], tables["k10"], QUASI, ["diagnosis"], control=None, n_attacks=40, seed=1
+    )
+    assert any("no control set" in n for n in alone.notes)
+    for r in alone.anonymeter:
+        assert r.control_rate is None and r.risk_ci[0] <= r.risk <= r.risk_ci[1]
 
 
 def test_public_table_with_outsiders_and_missing_people(tables: dict[str, pd.DataFrame]) -> None:

@@ -315,6 +315,11 @@ def run_attacks(
     ori, ctl = mapped[0], (mapped[1] if control is not None else None)
     limit = min(n_attacks, len(ori), len(ctl) if ctl is not None else n_attacks)
     notes: list[str] = []
+    if ctl is None:
+        notes.append(
+            "no control set: Anonymeter's risks are raw attack rates, judged against its random baseline "
+            "(which undercounts for inference); hold back a control set (split_control) for a measured risk"
+        )
     if limit < n_attacks:
         notes.append(f"Anonymeter's linkability and inference attacks ran {limit} attacks (the fewest rows)")
     singling: list[AnonymeterResult] = []
