@@ -33,7 +33,7 @@ anonymity_app = typer.Typer(
 app = anonymity_app
 
 #: Modules that add commands to ``veil anonymity`` with ``register(app)`` (each optional).
-EXTENSIONS = ("veil.cli.anonymity_apply", "veil.cli.anonymity_attack")
+EXTENSIONS = ("veil.cli.anonymity_apply", "veil.cli.anonymity_attack", "veil.cli.anonymity_certify")
 
 
 def parse_columns(text: str | None, option: str) -> list[str] | None:
