@@ -110,7 +110,11 @@ def isolate(cache_dir: Path) -> int | None:
 
 
 def spacy_model_path(package_name: str = MODEL_PACKAGE) -> Path:
-    """The installed model's data directory (the one holding ``config.cfg``)."""
+    """The model's data directory (the one holding ``config.cfg``): of an installed package,
+    or a directory given as such (e.g. an unpacked model wheel that is not installed)."""
+    given = Path(package_name)
+    if given.is_dir() and (given / "config.cfg").is_file():
+        return given.resolve()
     spec = importlib.util.find_spec(package_name)
     if spec is None or spec.origin is None:
         raise SystemExit(f"the spaCy model package {package_name} is not installed")
@@ -304,7 +308,7 @@ def run(names: Sequence[str], n: int, rounds: int, cache_dir: Path, model_packag
         "docs_per_generated_corpus": n,
         "rounds": rounds,
         "cpu": cpu,
-        "spacy_model": f"{model_package} {importlib.metadata.version(model_package)} ({model})",
+        "spacy_model": f"{model_package} {_model_version(model)} ({model})",
         "network_attempts": list(NETWORK_ATTEMPTS),
         "veil_missing": veil_missing,
         "engines": {name: info for name, (_d, _b, info) in engines.items()},
@@ -320,6 +324,11 @@ def run(names: Sequence[str], n: int, rounds: int, cache_dir: Path, model_packag
             for corpus, docs in corpora.items()
         },
     }
+
+
+def _model_version(model: Path) -> str:
+    meta = json.loads((model / "meta.json").read_text("utf-8")) if (model / "meta.json").is_file() else {}
+    return f"{meta.get('lang', '?')}_{meta.get('name', '?')} {meta.get('version', '?')}"
 
 
 def _metric(report: Report, metric: str, type_name: str | None) -> float | None:
@@ -498,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--spacy-model",
         default=MODEL_PACKAGE,
         metavar="PACKAGE",
-        help=f"installed spaCy model package both engines use (default {MODEL_PACKAGE})",
+        help=f"spaCy model of both engines: installed package or model directory (default {MODEL_PACKAGE})",
     )
     parser.add_argument(
         "--show-misses",
