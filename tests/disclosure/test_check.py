@@ -194,3 +194,13 @@ def test_safe_harbor_values_and_a_clean_table() -> None:
     # "birth" in a column name is flagged by ARX's name rule too: only the year is kept, so drop the name
     clean = clean.rename(columns={"birth_year": "cohort"})
     assert safe_harbor_frame(clean).passes
+
+
+@pytest.mark.postgres
+def test_check_on_a_postgresql_data_store(pg_ws: Workspace, tmp_path: Path) -> None:
+    csv = write_csv(tmp_path / "patients.csv", 60)
+    Ingestor(pg_ws).run(csv, "patients", "patient_id")
+    report = check_dataset(pg_ws, "patients", quasi=["sex", "zip"], sensitive=["diagnosis"], suda_max_size=2)
+    raw = pd.read_csv(csv, dtype=str)
+    assert report.measures.rows == 60
+    assert report.measures.risk == sample_risk(equivalence_classes(raw, ["sex", "zip"]))
