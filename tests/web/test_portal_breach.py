@@ -3,33 +3,15 @@ them (Art. 34), and nobody else: not before, not to another subject, not for sea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.support.portal import ALICE, BOB, PURPOSE, PortalEnv, make_portal
-from tests.support.smtp import SmtpCatcher
+from tests.support.portal import ALICE, BOB, PURPOSE, PortalEnv
 
 from veil.breach.register import BreachRegister
 from veil.errors import InvalidTransitionError
 from veil.vault.backup import create_backup
 from veil.vault.extract import Releaser
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpCatcher]:
-    with SmtpCatcher() as catcher:
-        yield catcher
-
-
-@pytest.fixture
-def env(tmp_path: Path, smtp: SmtpCatcher) -> Iterator[PortalEnv]:
-    portal = make_portal(tmp_path / "ws", smtp)
-    try:
-        yield portal
-    finally:
-        portal.close()
-
 
 HEADING = "Notices about your data"
 

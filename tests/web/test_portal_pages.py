@@ -9,14 +9,11 @@ import io
 import json
 import re
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 from tests.support.api import TestClient
-from tests.support.portal import ALICE, BOB, EMAILS, PURPOSE, PortalEnv, csrf_of, make_portal
-from tests.support.smtp import SmtpCatcher
+from tests.support.portal import ALICE, BOB, EMAILS, PURPOSE, PortalEnv, csrf_of
 
 from veil.rights.erasure import erase_subject
 from veil.rights.fulfilment import fulfil
@@ -24,21 +21,6 @@ from veil.rights.receipt import public_key, verify_receipt
 from veil.rights.requests import RequestRegistry, RequestState, RequestType
 from veil.vault.release import Release
 from veil.web import portal_actions as actions
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpCatcher]:
-    with SmtpCatcher() as catcher:
-        yield catcher
-
-
-@pytest.fixture
-def env(tmp_path: Path, smtp: SmtpCatcher) -> Iterator[PortalEnv]:
-    portal = make_portal(tmp_path / "ws", smtp)
-    try:
-        yield portal
-    finally:
-        portal.close()
 
 
 def _post(client: TestClient, page: str, action: str, data: dict[str, str]) -> httpx.Response:

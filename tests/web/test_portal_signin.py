@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from tests.support.api import TestClient
-from tests.support.portal import ALICE, BOB, EMAILS, NOBODY, PortalEnv, csrf_of, make_portal
-from tests.support.smtp import SmtpCatcher
+from tests.support.portal import ALICE, BOB, EMAILS, NOBODY, PortalEnv, csrf_of
 
 from veil import clock
 from veil.api.app import create_app
@@ -21,21 +18,6 @@ from veil.identity.otp import DIGITS
 from veil.schema import portal_codes
 from veil.web.portal_signin import CHALLENGE_COOKIE, FLOOR_S
 from veil.workspace import Workspace
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpCatcher]:
-    with SmtpCatcher() as catcher:
-        yield catcher
-
-
-@pytest.fixture
-def env(tmp_path: Path, smtp: SmtpCatcher) -> Iterator[PortalEnv]:
-    portal = make_portal(tmp_path / "ws", smtp)
-    try:
-        yield portal
-    finally:
-        portal.close()
 
 
 def _wrong(code: str) -> str:

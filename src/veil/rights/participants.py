@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any, Protocol
 
+import sqlalchemy as sa
+
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
@@ -41,6 +43,7 @@ __all__ = [
     "ErasureParticipant",
     "ParticipantFactory",
     "ParticipantRegistry",
+    "RowsParticipant",
 ]
 
 #: The entry-point group where stores register their participant factory ``(ws) -> participant``.
@@ -77,6 +80,34 @@ class ErasureParticipant(Protocol):
 
 
 ParticipantFactory = Callable[["Workspace"], ErasureParticipant]
+
+
+class RowsParticipant:
+    """A participant for a data-store table that names subjects by pseudonym: an erasure deletes
+    their rows (after the data store's own step, as the table is in that store). Subclasses set
+    ``name``, ``table``, ``column`` and the ``result`` key; ``holds`` is the table."""
+
+    name: str
+    table: sa.Table
+    column: str = "pseudonym"
+    #: the key of the count in the step's result, e.g. ``sessions_deleted``
+    result: str = "rows_deleted"
+    after: tuple[str, ...] = ("data",)
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.holds: tuple[str, ...] = (self.table.name,)
+
+    def prepare(self, pseudonyms: Sequence[str]) -> dict[str, Any]:
+        return {}
+
+    def forget(self, job: ErasureJob) -> dict[str, Any]:
+        pseudonyms = list(job.pseudonyms)
+        if not pseudonyms:
+            return {self.result: 0}
+        with self.ws.transaction() as conn:
+            done = conn.execute(self.table.delete().where(self.table.c[self.column].in_(pseudonyms)))
+        return {self.result: int(done.rowcount or 0)}
 
 
 class ParticipantRegistry:
