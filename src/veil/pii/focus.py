@@ -32,6 +32,11 @@ _SETTLED = 0.75
 # token window reaches four tokens; punctuation counts as tokens).
 _NER_WINDOW = 3
 _TOKEN = re.compile(r"\S+")
+# What marks a heading: Markdown hashes, a section number ("2.1", "IV."), a bullet.
+_HEADING_MARK = re.compile(r"#{1,6}|\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[-*•]")
+_SMALL_WORDS = wordset(
+    "and of the for in on with to a an or vs vs. & at by from into under over without about"
+)
 _LEADING_CAPITAL = re.compile(r"[\"'(\[<{*_]*([A-ZÀ-ÖØ-ÞĀ-ž][A-Za-zß-öø-ÿĀ-ž'\u2019-]*)")
 _ENDS_SENTENCE = (".", "!", "?", ";")
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
@@ -68,9 +73,12 @@ class NerFocus:
             self._known = load_list(FIRST_NAMES) | load_list(LAST_NAMES) | load_list(PLACES)
         return self._known
 
-    def keep(self, line: str) -> list[tuple[int, int]]:
-        """Offsets within ``line`` of the stretches NER reads (sorted, disjoint)."""
+    def keep(self, line: str, *, alone: bool = False) -> list[tuple[int, int]]:
+        """Offsets within ``line`` of the stretches NER reads (sorted, disjoint); ``alone``: the
+        line stands between blank lines (or the text's ends)."""
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line)]
+        if tokens and self._heading(tokens, alone):
+            return []
         stretches: list[tuple[int, int]] = []
         for i, (_, _, token) in enumerate(tokens):
             if not self._may_start_name(tokens, i, token):
@@ -82,6 +90,30 @@ class NerFocus:
             else:
                 stretches.append((lo, hi))
         return stretches
+
+    def _heading(self, tokens: list[tuple[int, int, str]], alone: bool) -> bool:
+        """A heading: a short Title Case line without a sentence's punctuation ("Bias and
+        Fairness", "## Results", "2.1 Data Collection"), with a small word, a Markdown or number
+        marker, or standing alone — and no known first name in it (a signature is no heading)."""
+        words = [t for _, _, t in tokens]
+        marked = bool(_HEADING_MARK.fullmatch(words[0]))
+        if marked:
+            words = words[1:]
+        if not 1 <= len(words) <= 8 or words[-1][-1] in ".!?,;\"')":
+            return False
+        if any(w[-1] in ",:;" for w in words[:-1]):
+            return False  # a list or a label: "Employer: Bradley, Shelton and Brown"
+        small = 0
+        for word in words:
+            bare = word.strip(":*_`")
+            if bare.lower() in _SMALL_WORDS and not bare[:1].isupper():
+                small += 1
+            elif not bare[:1].isupper() or any(c.isdigit() for c in bare):
+                return False
+        if not (marked or small or (alone and len(words) >= 3)) or small == len(words):
+            return False
+        known = load_list(FIRST_NAMES)
+        return not any(w.strip(":*_`") in known for w in words)
 
     def _may_start_name(self, tokens: list[tuple[int, int, str]], i: int, token: str) -> bool:
         match = _LEADING_CAPITAL.match(token)
@@ -128,9 +160,11 @@ def ner_view(text: str, candidates: Sequence[Candidate], focus: NerFocus) -> str
         parts.append(text[at:])
         text = "".join(parts)
     out: list[str] = []
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         at = 0
-        for lo, hi in focus.keep(line):
+        alone = (i == 0 or not lines[i - 1].strip()) and (i + 1 == len(lines) or not lines[i + 1].strip())
+        for lo, hi in focus.keep(line, alone=alone):
             out.append(" " * (lo - at))
             out.append(line[lo:hi])
             at = hi

@@ -15,6 +15,7 @@ from veil.pii.recognizers import (
     health_ids,
     locations,
     national_ids,
+    ner_types,
     network,
     organizations,
     person_cues,
@@ -122,6 +123,9 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         persons.spacy_person(),
         locations.spacy_location(),
         organizations.spacy_organization(),
+        ner_types.spacy_person_retyped(),
+        ner_types.spacy_location_retyped(),
+        ner_types.spacy_organization_retyped(),
         dates.spacy_date(),
     ]
 

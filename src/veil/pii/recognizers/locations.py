@@ -38,7 +38,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
-from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 
 __all__ = [
     "STREET_RECOGNIZERS",
@@ -450,10 +450,17 @@ def place_gazetteer() -> Recognizer:
 
 
 def is_plausible_place(text: str) -> bool:
+    """Letters and a capital; not an acronym that is no known place ("AI", "ML"), not a firm
+    ("Enigmus AI")."""
     if any(c in text for c in "@/\\#=<>|_"):
         return False
     letters = sum(c.isalpha() for c in text)
-    return letters >= 2 and any(c.isupper() for c in text)
+    if letters < 2 or not any(c.isupper() for c in text):
+        return False
+    words = text.split()
+    if words[-1] in ORG_SUFFIXES and len(words) > 1:
+        return False
+    return not (text.isupper() and len(text) <= 3 and text not in load_list(PLACES))
 
 
 def spacy_location() -> Recognizer:

@@ -42,7 +42,8 @@ _LIST = re.compile(
 _ITEM_RE = re.compile(_ITEM)
 # Words around a list that say its items are people.
 _PEOPLE_BEFORE = re.compile(
-    r"(?i:\b(?:invited?|inviting|met|meet|meeting|thanks?|thanking|thank\s+you|dear|hi|hello|hey|with|cc|ask|asked"
+    r"(?i:\b(?:invited?|inviting|met|meet|meeting|(?:thanks?|thank\s+you|congratulations|kudos)(?:\s+(?:go\s+)?to)?"
+    r"|thanking|dear|hi|hello|hey|with|cc|ask|asked"
     r"|told|tell|call|called|email|emailed|contact|congratulations|welcome|by|guests?|friends?|kids|children"
     r"|sons|daughters|cousins|siblings|brothers|sisters|colleagues|coworkers|volunteers|attendees|participants"
     r"|members|speakers|students|parents|winners|authors|patients|clients|employees|staff|team|were|are)\b[:,]?"
@@ -60,7 +61,7 @@ _KIN = (
     "|colleague|co-?worker|roommate|flatmate|housemate|classmate|teammate|teacher|tutor|doctor|dentist"
     "|therapist|lawyer|attorney|landlord|landlady|tenant|nanny|babysitter|coach|stepson|stepdaughter"
     "|stepmother|stepfather|in-law|mother-in-law|father-in-law|carer|caregiver|assistant|intern|student|pupil"
-    "|patient|client|godson|goddaughter|godmother|godfather|ex|dog|cat|puppy"
+    "|patient|client|godson|goddaughter|godmother|godfather|ex"
 )
 _KINSHIP = re.compile(
     rf"(?i:\b(?:my|our|his|her|their|your|the)\s+(?:little\s+|older\s+|younger\s+|elder\s+|eldest\s+|youngest\s+"

@@ -457,13 +457,50 @@ def person_first_name() -> Recognizer:
     )
 
 
+# Words that end an organisation's or a product's name: NER's PERSON or place there is a firm.
+ORG_SUFFIXES = wordset(
+    """
+    AI Labs Lab Technologies Technology Tech Systems Software Solutions Analytics Robotics Networks Capital
+    Partners Ventures Holdings Media Group Bank Health Pharma Pharmaceuticals Therapeutics Biotech Bio Foods
+    Motors Energy Logistics Digital Cloud Security Studios Games Consulting Insurance Airlines Airways
+    Telecom Mobile Data Dynamics Industries Enterprises Foundation Institute University College Academy
+    """
+)
+# First words that make a span a phrase, not a name: determiners and possessives of other languages.
+_NOT_NAME_STARTS = wordset(
+    "Meine Mein Meinen Meiner Ihre Ihr Unser Unsere Deine Dein Der Die Das Ein Eine Mon Ma Mes Notre Nos "
+    "Votre Le La Les Un Une Mi Mis Tu Su Sus Nuestra Nuestro El Los Las Il Lo Gli Mijn Onze Uw Het De Een "
+    "Minha Meu"
+)
+
+
+def is_plausible_ner_person(text: str) -> bool:
+    """An NER PERSON that looks like a name: :func:`is_plausible_name`, no acronym ("AI", "CEO"),
+    no label ("Steuer-ID"), not a phrase of another language ("Meine ..."), not a firm ("Enigmus AI")."""
+    if not is_plausible_name(text):
+        return False
+    words = text.split()
+    if words[0] in _NOT_NAME_STARTS or words[-1] in ORG_SUFFIXES:
+        return False
+    for word in words:
+        bare = word.strip(".,'\u2019")
+        if len(bare) > 1 and bare.isupper() and not _INITIALS.fullmatch(word):
+            return False  # an acronym or a word in capitals: "AI", "NASA"
+        if bare.endswith(("-ID", "-Nr", "-No", "-Nummer")):
+            return False
+    return True
+
+
+_INITIALS = re.compile(rf"(?:[{UPPER}]\.){{1,3}}")
+
+
 def spacy_person() -> Recognizer:
     return Recognizer(
         name="spacy_person",
         entity_type=EntityType.PERSON,
         ner_labels=("PERSON",),
         ner_score=0.85,
-        validate=is_plausible_name,
+        validate=is_plausible_ner_person,
     )
 
 
