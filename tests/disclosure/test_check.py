@@ -16,7 +16,7 @@ from veil.anonymity.classes import equivalence_classes
 from veil.anonymity.risk import sample_risk
 from veil.cli import app as cli
 from veil.demo.hospital import write_csv
-from veil.disclosure.check import check_dataset, check_file
+from veil.disclosure.check import check_dataset, check_file, read_hierarchy
 from veil.disclosure.safe_harbor import HipaaIdentifier, safe_harbor_dataset, safe_harbor_frame
 from veil.errors import ColumnNotAllowedError, InputError, VeilError
 from veil.vault.ingest import Ingestor
@@ -204,3 +204,35 @@ def test_check_on_a_postgresql_data_store(pg_ws: Workspace, tmp_path: Path) -> N
     raw = pd.read_csv(csv, dtype=str)
     assert report.measures.rows == 60
     assert report.measures.risk == sample_risk(equivalence_classes(raw, ["sex", "zip"]))
+
+
+def test_cli_check_with_a_hierarchy_file(ws: Workspace, tmp_path: Path) -> None:
+    # Li et al.'s table and disease hierarchy: the stomach class is 4/9 from the table (see tests/anonymity)
+    rows = [
+        ("476**", "gastric ulcer"), ("476**", "gastritis"), ("476**", "stomach cancer"),
+        ("4790*", "gastritis"), ("4790*", "flu"), ("4790*", "bronchitis"),
+        ("476*b", "bronchitis"), ("476*b", "pneumonia"), ("476*b", "stomach cancer"),
+    ]  # fmt: skip
+    pd.DataFrame(rows, columns=["zip", "disease"]).to_csv(tmp_path / "li.csv", index=False)
+    (tmp_path / "disease.csv").write_text(
+        "flu;respiratory infection;respiratory;all\n"
+        "pneumonia;respiratory infection;respiratory;all\n"
+        "bronchitis;respiratory infection;respiratory;all\n"
+        "gastric ulcer;stomach;digestive;all\n"
+        "gastritis;stomach;digestive;all\n"
+        "stomach cancer;stomach;digestive;all\n"
+    )
+    li = str(tmp_path / "li.csv")
+    result = run(ws, "anonymity", "check", li, "--quasi", "zip", "--sensitive", "disease",
+                 "--hierarchy", f"disease={tmp_path / 'disease.csv'}", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["sensitive"][0]["t_hierarchical"] == pytest.approx(4 / 9)
+    bad = run(ws, "anonymity", "check", li, "--quasi", "zip", "--hierarchy", "disease")
+    assert bad.exit_code == 3 and "ATTRIBUTE=FILE" in bad.output
+    (tmp_path / "short.csv").write_text("flu\n")
+    with pytest.raises(InputError, match="no generalisation"):
+        read_hierarchy(tmp_path / "short.csv")
+    (tmp_path / "partial.csv").write_text("flu;all\n")
+    partial = run(ws, "anonymity", "check", li, "--quasi", "zip", "--sensitive", "disease",
+                  "--hierarchy", f"disease={tmp_path / 'partial.csv'}")  # fmt: skip
+    assert partial.exit_code == 3 and "does not cover" in partial.output

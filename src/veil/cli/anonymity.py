@@ -116,6 +116,18 @@ def _render(report: CheckReport) -> None:
         console.print(table)
 
 
+def _hierarchies(specs: list[str]) -> dict[str, dict[str, list[str]]]:
+    from veil.disclosure.check import read_hierarchy
+
+    out: dict[str, dict[str, list[str]]] = {}
+    for spec in specs:
+        attribute, sep, file = spec.partition("=")
+        if not sep or not attribute.strip() or not file.strip():
+            raise InputError("--hierarchy takes ATTRIBUTE=FILE, e.g. --hierarchy diagnosis=diagnosis.csv")
+        out[attribute.strip()] = read_hierarchy(Path(file.strip()))
+    return out
+
+
 @anonymity_app.command()
 def check(
     dataset: Annotated[
@@ -160,6 +172,14 @@ def check(
     suda_size: Annotated[
         int, typer.Option("--suda-size", min=0, help="Largest MSU size SUDA searches (0: skip SUDA).")
     ] = 3,
+    hierarchy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hierarchy",
+            help="ATTRIBUTE=FILE: a sensitive attribute's generalisation hierarchy (ARX's CSV: value;level "
+            "1;...;root) for hierarchical t-closeness; repeatable.",
+        ),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -173,6 +193,7 @@ def check(
     quasi_names = parse_columns(quasi, "--quasi")
     sensitive_names = parse_columns(sensitive, "--sensitive")
     suda_max = suda_size or None
+    hierarchies = _hierarchies(hierarchy or [])
     path = Path(dataset)
     if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet") or path.is_file():
         report = check_file(
@@ -183,6 +204,7 @@ def check(
             identification=identification,
             threshold=threshold,
             suda_max_size=suda_max,
+            hierarchies=hierarchies,
         )
     else:
         with open_ws(workspace) as ws:
@@ -199,6 +221,7 @@ def check(
                     identification=identification,
                     threshold=threshold,
                     suda_max_size=suda_max,
+                    hierarchies=hierarchies,
                     progress=(lambda msg: status.update(msg)) if status is not None else None,
                 )
             finally:

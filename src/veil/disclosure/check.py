@@ -14,7 +14,7 @@ the figures, never a value).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,14 @@ from veil.vault.reader import open_table
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["CheckReport", "check_dataset", "check_file", "read_file_frame", "resolve_columns"]
+__all__ = [
+    "CheckReport",
+    "check_dataset",
+    "check_file",
+    "read_file_frame",
+    "read_hierarchy",
+    "resolve_columns",
+]
 
 #: the most pending erasures excluded by name (as ``veil.vault.release.MAX_PENDING_EXCLUDED``)
 _MAX_ERASING = 10_000
@@ -130,6 +137,33 @@ def read_file_frame(path: Path, *, delimiter: str | None = None) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)
 
 
+def read_hierarchy(path: Path) -> dict[str, list[str]]:
+    """A generalisation hierarchy in ARX's CSV layout: one row per value, the value then its
+    generalisations up to the root (``;``, ``,`` or tab separated, no header), as a mapping
+    value → path (what :func:`veil.anonymity.closeness.hierarchical_t` takes)."""
+    import csv
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError(f"{path}: the hierarchy is empty")
+    delimiter = max(";,\t", key=lines[0].count)
+    out: dict[str, list[str]] = {}
+    for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):
+        cells = [c.strip() for c in row]
+        if len(cells) < 2:
+            raise InputError(f"{path}: row {number} has no generalisation (value;level 1;...;root)")
+        if cells[0] in out:
+            raise InputError(f"{path}: row {number} repeats a value of an earlier row")
+        out[cells[0]] = cells[1:]
+    return out
+
+
 def _identification(path: Path | None, quasi: Sequence[str]) -> pd.DataFrame | None:
     if path is None:
         return None
@@ -152,6 +186,7 @@ def check_dataset(
     identification: Path | None = None,
     threshold: float = 0.2,
     suda_max_size: int | None = 3,
+    hierarchies: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Measure a workspace dataset (see the module docstring)."""
@@ -174,6 +209,7 @@ def check_dataset(
         identification=ident,
         threshold=threshold,
         suda_max_size=suda_max_size,
+        hierarchies=hierarchies,
     )
     with ws.transaction() as conn:
         ws.audit.append(
@@ -202,6 +238,7 @@ def check_file(
     threshold: float = 0.2,
     suda_max_size: int | None = 3,
     delimiter: str | None = None,
+    hierarchies: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> CheckReport:
     """Measure a file's rows as they are (the quasi-identifiers named)."""
     if not quasi:
@@ -219,5 +256,6 @@ def check_file(
         identification=_identification(identification, quasi),
         threshold=threshold,
         suda_max_size=suda_max_size,
+        hierarchies=hierarchies,
     )
     return CheckReport("file", str(path), tuple(quasi), "given", tuple(sensitive), measures)
