@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import ipaddress
 import itertools
+import json
 import re
 import string
 from collections import Counter
@@ -28,6 +29,14 @@ from benchmarks.pii_evaluation import (
 )
 from benchmarks.pii_evaluation.corpus import Segment, _render, is_valid_nino
 from benchmarks.pii_evaluation.identifiers import ID_KINDS, is_valid_nric
+from benchmarks.pii_evaluation.metrics import Span
+from benchmarks.pii_evaluation.outside import (
+    DATA_ROOT,
+    OUTSIDE_CORPORA,
+    PRESIDIO_RESEARCH_TYPES,
+    load_outside,
+    score_view,
+)
 from benchmarks.pii_evaluation.unseen import DATA_DIR, load_list
 from hypothesis import given
 from hypothesis import strategies as st
@@ -446,3 +455,84 @@ def test_unseen_corpus_covers_the_failure_classes(unseen: list[Document]) -> Non
         "dashed IBAN",
     ):
         assert counts[name] >= 3, (name, counts)
+
+
+# -- corpora other projects wrote ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE_CORPORA))
+def test_outside_corpus_is_recorded_licensed_small_and_well_formed(name: str) -> None:
+    docs = load_outside(name)
+    assert len(docs) >= 300
+    folder = {"presidio_research": "presidio_research_synth"}.get(name, name)
+    source = (DATA_ROOT / folder / "SOURCE.md").read_text("utf-8")
+    assert re.search(r"Commit: `[0-9a-f]{40}`", source) and "https://github.com/" in source
+    assert re.search(r"Licence: .*MIT", source)
+    assert any(p.name.startswith("LICENSE") for p in (DATA_ROOT / folder).iterdir())
+    assert all(p.stat().st_size < 2_000_000 for p in (DATA_ROOT / folder).iterdir())
+    assert len({d.doc_id for d in docs}) == len(docs)
+    for doc in docs:
+        for span in doc.spans:
+            assert 0 <= span.start < span.end <= len(doc.text), (doc.doc_id, span)
+            assert span.type in set(EntityType) and doc.value(span).strip(), (doc.doc_id, span)
+        assert doc.scored_types is None or doc.scored_types <= set(EntityType)
+
+
+def test_presidio_research_labels_keep_their_values_and_mapped_types() -> None:
+    raw = json.loads((DATA_ROOT / "presidio_research_synth" / "documents.json").read_text("utf-8"))
+    docs = load_outside("presidio_research")
+    assert len(raw) == len(docs) == 400
+    for record, doc in zip(raw, docs, strict=True):
+        expected = sorted(
+            (s["start_position"], s["end_position"], PRESIDIO_RESEARCH_TYPES[s["entity_type"]])
+            for s in record["spans"]
+            if PRESIDIO_RESEARCH_TYPES[s["entity_type"]] is not None
+        )
+        assert [(s.start, s.end, s.type) for s in doc.spans] == expected
+        for s in record["spans"]:
+            assert record["full_text"][s["start_position"] : s["end_position"]] == s["entity_value"]
+        ignored = sorted(
+            (s["start_position"], s["end_position"])
+            for s in record["spans"]
+            if s["entity_type"] in {"TITLE", "AGE", "NRP"}
+        )
+        assert list(doc.ignored) == ignored
+    multi_line = [s for d in docs for s in d.spans if s.type == EntityType.LOCATION and "\n" in d.value(s)]
+    assert len(multi_line) >= 30, "whole multi-line addresses stay one gold span"
+
+
+def test_presidio_test_sentences_score_only_their_own_type() -> None:
+    docs = load_outside("presidio_tests")
+    assert all(d.scored_types is not None and len(d.scored_types) == 1 for d in docs)
+    assert all(s.type in (d.scored_types or ()) for d in docs for s in d.spans)
+    negatives = [d for d in docs if not d.spans]
+    assert len(negatives) >= 150
+    assert len({next(iter(d.scored_types or ())) for d in docs}) >= 15
+
+
+def test_identifier_free_prose_has_no_identifiers() -> None:
+    docs = load_outside("rust_book_prose")
+    assert len(docs) == 300 and not any(d.spans for d in docs)
+    for doc in docs:
+        assert not re.search(r"https?://|@|\b(19|20)\d\d\b|(?<!\d)\d{1,3}(\.\d{1,3}){3}(?!\d)", doc.text), (
+            doc.doc_id
+        )
+        assert not re.search(r"\d{6,}", doc.text), doc.doc_id
+
+
+def test_score_view_keeps_scored_types_and_drops_predictions_inside_ignored_spans() -> None:
+    predicted = [
+        Span(0, 5, "PERSON"),
+        Span(10, 14, "LOCATION"),
+        Span(20, 23, "PERSON"),
+        Span(19, 30, "PERSON"),
+    ]
+    assert score_view(predicted, None, ()) == predicted
+    assert score_view(predicted, frozenset({"PERSON"}), ()) == [predicted[0], predicted[2], predicted[3]]
+    # inside the ignored title (20, 25): dropped; reaching out of it: kept
+    assert score_view(predicted, None, ((20, 25),)) == [predicted[0], predicted[1], predicted[3]]
+
+
+def test_unknown_outside_corpus_is_an_error() -> None:
+    with pytest.raises(KeyError, match="unknown outside corpus"):
+        load_outside("nonsense")

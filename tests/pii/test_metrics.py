@@ -235,6 +235,54 @@ def test_presidio_names_map_to_veil_types() -> None:
             assert map_presidio_type(name) == name
 
 
+# -- exact boundaries, character recall, spurious predictions, false positives per 100 docs -------
+
+
+def test_exact_boundary_needs_same_type_and_same_offsets() -> None:
+    gold = [Span(0, 10, P), Span(20, 30, L), Span(40, 45, E)]
+    predicted = [Span(0, 10, P), Span(20, 29, L), Span(40, 45, P)]  # exact; one short; wrong type
+    t = one(gold, predicted)
+    assert t.exact == 1 and t.exact_rate == pytest.approx(1 / 3)
+    by_type = evaluate([gold], [predicted]).by_type
+    assert (by_type[P].exact, by_type[L].exact, by_type[E].exact) == (1, 0, 0)
+
+
+def test_character_recall_counts_pieces_of_an_address() -> None:
+    # a three-line address as one gold span of 40 characters, found as two pieces (12 + 10)
+    gold = [Span(5, 45, L)]
+    predicted = [Span(5, 17, L), Span(30, 40, "ORGANIZATION")]
+    t = evaluate([gold], [predicted]).by_type[L]
+    assert (t.gold_chars, t.gold_chars_covered) == (40, 22)
+    assert t.char_recall == pytest.approx(22 / 40)
+    assert t.found == 0 and t.exact == 0  # 55% covered: leaked as a span
+
+
+def test_character_recall_counts_overlapping_predictions_once() -> None:
+    t = one([Span(0, 10, P)], [Span(0, 6, P), Span(3, 8, L), Span(50, 60, P)])
+    assert (t.gold_chars, t.gold_chars_covered) == (10, 8)
+
+
+def test_spurious_predictions_touch_no_gold_character() -> None:
+    gold = [Span(10, 20, P)]
+    predicted = [Span(0, 10, L), Span(19, 25, E), Span(30, 31, P)]  # adjacent, overlapping, apart
+    report = evaluate([gold], [predicted])
+    assert report.overall.spurious == 2
+    assert (report.by_type[L].spurious, report.by_type[E].spurious, report.by_type[P].spurious) == (1, 0, 1)
+
+
+def test_false_positives_per_100_pii_free_documents() -> None:
+    gold: list[list[Span]] = [[], [], [], [Span(0, 4, P)]]
+    predicted = [[Span(0, 3, L), Span(5, 9, P)], [], [Span(1, 2, E)], [Span(10, 20, L)]]
+    report = evaluate(gold, predicted)
+    # three documents without gold carry three predictions; the fourth document does not count
+    assert (report.pii_free_documents, report.pii_free_predicted) == (3, 3)
+    assert report.fp_per_100_docs == pytest.approx(100.0)
+    assert evaluate([[Span(0, 4, P)]], [[]]).fp_per_100_docs is None  # no PII-free document: undefined
+    assert evaluate([[]], [[]]).fp_per_100_docs == 0.0
+    as_dict = report.as_dict()
+    assert as_dict["fp_per_100_docs"] == pytest.approx(100.0) and as_dict["pii_free_documents"] == 3
+
+
 # -- properties ----------------------------------------------------------------------------------
 
 _types = st.sampled_from([P, E, L])
@@ -267,13 +315,19 @@ def test_matches_a_character_set_reference(gold: list[Span], predicted: list[Spa
     for value in (t.span_recall, t.char_precision, t.typed_precision, t.typed_recall, t.typed_f1):
         assert value is None or 0.0 <= value <= 1.0
     assert t.matched <= min(t.gold, len(set(predicted)))
+    assert (t.gold_chars, t.gold_chars_covered) == (len(in_gold), len(in_gold & masked))
+    touching = {p for p in set(predicted) if not in_gold & set(range(p.start, p.end))}
+    assert t.spurious == len(touching)
+    exact = {(p.start, p.end, p.type) for p in predicted}
+    assert t.exact == sum((g.start, g.end, g.type) in exact for g in set(gold)) <= t.found
 
 
 @given(disjoint_spans())
 def test_predicting_the_gold_is_perfect(gold: list[Span]) -> None:
     t = one(gold, gold)
     if gold:
-        assert t.span_recall == t.char_precision == t.typed_f1 == 1.0
+        assert t.span_recall == t.char_precision == t.typed_f1 == t.exact_rate == t.char_recall == 1.0
+    assert t.spurious == 0
     assert t.found == t.matched == t.gold == t.predicted == len(gold)
 
 
