@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from veil.anonymity.hierarchy import DateHierarchy, IntervalHierarchy, OrderHierarchy
 from veil.disclosure.attack import (
     DEFAULT_MARGIN,
     AttackReport,
@@ -257,6 +258,10 @@ def test_hostile_inputs(tables: dict[str, pd.DataFrame]) -> None:
         ("2020-03", date(2020, 3, 15), True),
         ("2020-03", date(2020, 4, 1), False),
         ("2020", pd.Timestamp("2020-12-31"), True),
+        ("1950s", "1953-04-15", True),
+        ("1950s", "1961-01-01", False),
+        ("NULL", None, True),
+        ("NULL", "x", False),
         ("{Divorced, Widowed}", "Widowed", True),
         ("Divorced,Widowed", "Married", False),
         ("a|b", "b", True),
@@ -283,6 +288,53 @@ def test_hierarchies_numbers_and_values_spelt_like_patterns() -> None:
     # The most specific covering value: 34 -> "30-34" rather than "30-39" or "*".
     nested = ColumnCover.build(pd.Series(["30-39", "30-34", "*"], dtype=object), [34, 37, 90])
     assert nested.most_specific() == ["30-34", "30-39", "*"]
+
+
+def test_recodings_with_veils_hierarchies_are_linked_through_them() -> None:
+    """Every level of Veil's own hierarchies (veil.anonymity.hierarchy): a record's generalised
+    values always cover the person's real values, and the candidates are exactly the class."""
+    rng = np.random.default_rng(3)
+    n = 300
+    education = [
+        "Preschool",
+        "1st-4th",
+        "5th-6th",
+        "HS-grad",
+        "Some-college",
+        "Bachelors",
+        "Masters",
+        "Doctorate",
+    ]
+    df = pd.DataFrame(
+        {
+            "age": rng.integers(17, 91, n),
+            "born": [
+                str(date(1930, 1, 1).replace(year=int(y)))[:4] + f"-{int(m):02d}-15"
+                for y, m in zip(rng.integers(1930, 2005, n), rng.integers(1, 13, n), strict=True)
+            ],
+            "education": rng.choice(education, n),
+        }
+    )
+    df.loc[df.index[:3], "education"] = None  # missing values generalise to NULL, then match
+    df.index = [f"p{i}" for i in range(n)]
+    hierarchies = {
+        "age": IntervalHierarchy("age", widths=(5, 10, 20), lower=0, upper=120),
+        "born": DateHierarchy("born"),
+        "education": OrderHierarchy("education", order=tuple(education), groups=(2, 4)),
+    }
+    quasi = list(hierarchies)
+    for level in (1, 2, 3):  # age [15, 20) .. [0, 20); born 1950-03 .. 1950s; education "a..b" runs
+        released = df.copy()
+        for q, h in hierarchies.items():
+            released[q] = h.generalise(df[q], min(level, h.height - 2)).to_numpy()
+        released = released.sample(frac=1.0, random_state=level)
+        sizes = released.groupby(quasi, dropna=False).size()
+        expected = float(np.mean([1 / sizes[tuple(row)] for row in released[quasi].itertuples(index=False)]))
+        link = linkage_attack(
+            df, released, quasi, hierarchies=hierarchies, n_attacks=n, rng=np.random.default_rng(0)
+        )
+        assert link.attacks == n
+        assert link.expected_success == pytest.approx(expected)  # the person is always a candidate
 
 
 @settings(max_examples=60, deadline=None)

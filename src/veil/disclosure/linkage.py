@@ -45,7 +45,8 @@ import numpy as np
 import pandas as pd
 
 from veil.anonymity.classes import SUPPRESSED
-from veil.errors import InputError, MissingDependencyError
+from veil.anonymity.hierarchy import MISSING, Hierarchy
+from veil.errors import HierarchyError, InputError, MissingDependencyError
 
 __all__ = [
     "ANONYMETER_MISSING",
@@ -64,13 +65,17 @@ ANONYMETER_MISSING = (
     "the attacks need Anonymeter: pip install 'veil[attacks]' && pip install --no-deps 'anonymeter==1.1.0'"
 )
 #: column → a real value (as :func:`raw_text` writes it) → its generalisations, lowest first
-Hierarchies = Mapping[str, Mapping[str, Sequence[str]]]
+#: (ARX's rows), or the :class:`~veil.anonymity.hierarchy.Hierarchy` the recoding used
+Hierarchies = Mapping[str, Mapping[str, Sequence[str]] | Hierarchy]
+_MISSING_TEXTS = ("nan", "None", "<NA>", "NaT")
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _INTERVAL = re.compile(rf"^\s*([\[(\]])?\s*({_NUM})\s*(?:-|–|\.\.|,)\s*({_NUM})\s*([\])\[])?\s*$")
 _BOUND = re.compile(rf"^\s*(<=|<|>=|>|≤|≥)\s*({_NUM})\s*$")
 _PLUS = re.compile(rf"^\s*({_NUM})\s*\+\s*$")
 _DATE_PREFIX = re.compile(r"^\d{4}(?:-\d{2}){0,2}$")
+_DECADE = re.compile(r"^(\d{3})0s$")
+_DATE_START = re.compile(r"^\d{4}-\d{2}")
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
@@ -144,6 +149,9 @@ def _pattern(g: str) -> Predicate | None:
     if m := _PLUS.match(g):
         b = float(m.group(1))
         return lambda _t, x: x is not None and x >= b
+    if m := _DECADE.match(g):
+        head = m.group(1)
+        return lambda t, _x: bool(_DATE_START.match(t)) and t.startswith(head)
     if _DATE_PREFIX.match(g):
         return lambda t, _x: t.startswith(g) and len(t) > len(g) and t[len(g)] in "-T "
     if g.endswith("*"):
@@ -173,11 +181,16 @@ class ColumnCover:
         cls,
         released: pd.Series,
         raw_values: Sequence[Any],
-        hierarchy: Mapping[str, Sequence[str]] | None = None,
+        hierarchy: Mapping[str, Sequence[str]] | Hierarchy | None = None,
     ) -> ColumnCover:
         rel_values = list(pd.unique(released))
-        texts = list(dict.fromkeys(raw_text(v) for v in raw_values))
+        firsts: dict[str, Any] = {}
+        for v in raw_values:
+            firsts.setdefault(raw_text(v), v)
+        texts = list(firsts)
         index = {t: j for j, t in enumerate(texts)}
+        if isinstance(hierarchy, Hierarchy):
+            hierarchy = _ancestors(hierarchy, list(firsts.values()), texts)
         covered: list[list[int]] = [[] for _ in rel_values]
         numeric = pd.api.types.is_numeric_dtype(released) and not pd.api.types.is_bool_dtype(released)
         if numeric:
@@ -189,8 +202,8 @@ class ColumnCover:
                 for a in (hierarchy or {}).get(t, ()):
                     ancestors.setdefault(str(a), []).append(j)
             for i, g in enumerate(rel_values):
-                if _missing(g):
-                    covered[i] = [j for j, t in enumerate(texts) if t in ("nan", "None", "<NA>", "NaT")]
+                if _missing(g) or str(g) == MISSING:
+                    covered[i] = [j for j, t in enumerate(texts) if t in _MISSING_TEXTS]
                     continue
                 text = str(g)
                 if text in index:
@@ -250,6 +263,21 @@ class ColumnCover:
                 if n < width[j]:
                     best[j], width[j] = self.released[i], n
         return best
+
+
+def _ancestors(hierarchy: Hierarchy, values: list[Any], texts: list[str]) -> dict[str, list[str]]:
+    """A hierarchy object's generalisations of each real value (text → labels, level 1 up); none
+    for values it does not cover (a public table's outsiders), which then match by pattern only."""
+    try:
+        series = pd.Series(values, dtype=object)
+        if all(isinstance(v, int | float | np.integer | np.floating) for v in values if not _missing(v)):
+            series = pd.to_numeric(series)
+        levels = [
+            hierarchy.generalise(series, lv).to_numpy(dtype=object) for lv in range(1, hierarchy.height)
+        ]
+    except (HierarchyError, ValueError, TypeError):
+        return {}
+    return {t: [str(level[j]) for level in levels] for j, t in enumerate(texts)}
 
 
 def suppressed_rows(released: pd.DataFrame, quasi: Sequence[str]) -> np.ndarray:
