@@ -84,7 +84,13 @@ def _schema() -> pa.Schema:
 
 
 def run(
-    rows: int, parts: int, single_rows: int, operator: str, ner: bool, keep: Path | None
+    rows: int,
+    parts: int,
+    single_rows: int,
+    operator: str,
+    ner: bool,
+    keep: Path | None,
+    target: int = 10_000_000,
 ) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="veil-bench-pii-spark-"))
     load_before = os.getloadavg()
@@ -144,6 +150,9 @@ def run(
             "single_entities_per_row": round(single.entities / single.rows, 3),
             "spark_entities_per_row": round(spark.entities / spark.rows, 3),
             "ratio_spark_over_single": round(spark_rate / single_rate, 2),
+            "target_rows": target,
+            "single_target_s_extrapolated": round(target / single_rate),
+            "spark_target_s_extrapolated": None if rows >= target else round(target / spark_rate),
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -158,19 +167,40 @@ def main() -> None:
     parser.add_argument("--ner", action="store_true", help="spaCy NER too (default: rules and gazetteers)")
     parser.add_argument("--keep", type=Path, help="copy the masked table here")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--target-rows",
+        type=int,
+        default=10_000_000,
+        help="rows the times are extrapolated to, when --rows is less",
+    )
     args = parser.parse_args()
-    result = run(args.rows, args.parts, args.single_rows, args.operator, args.ner, args.keep)
+    result = run(
+        args.rows, args.parts, args.single_rows, args.operator, args.ner, args.keep, args.target_rows
+    )
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"table: {result['rows']:,} rows in {result['parts']} Parquet parts ({result['table_bytes'] / 1e6:.0f} MB), "
-          f"generated in {result['generate_s']} s; {result['cores']} cores, load {result['load_before']} -> "
-          f"{result['load_after']}")  # fmt: skip
-    print(f"single process (measured on {result['single_rows']:,} rows): {result['single_rows_per_s']:,} rows/s; "
-          f"{result['rows']:,} rows would take ~{result['single_full_s_extrapolated']:,} s (extrapolated)")  # fmt: skip
-    print(f"spark local[*] (all {result['spark_rows']:,} rows, {result['spark_passes']} pass): "
-          f"{result['spark_s']} s, {result['spark_rows_per_s']:,} rows/s (JVM start {result['spark_session_start_s']} s apart)")  # fmt: skip
-    print(f"ratio spark / single process (rows/s): {result['ratio_spark_over_single']}x")
+    r = result
+    mb = r["table_bytes"] / 1e6
+    print(
+        f"table: {r['rows']:,} rows in {r['parts']} Parquet parts ({mb:.0f} MB), "
+        f"generated in {r['generate_s']} s"
+    )
+    print(f"machine: {r['cores']} cores, load average {r['load_before']} before, {r['load_after']} after")
+    print(
+        f"single process (measured on {r['single_rows']:,} rows): {r['single_rows_per_s']:,} rows/s; "
+        f"{r['rows']:,} rows would take ~{r['single_full_s_extrapolated']:,} s (extrapolated)"
+    )
+    print(
+        f"spark local[*] (all {r['spark_rows']:,} rows, {r['spark_passes']} pass): {r['spark_s']} s, "
+        f"{r['spark_rows_per_s']:,} rows/s (JVM start {r['spark_session_start_s']} s, apart)"
+    )
+    print(f"ratio spark / single process (rows/s): {r['ratio_spark_over_single']}x")
+    if r["spark_target_s_extrapolated"] is not None:
+        print(
+            f"extrapolated to {r['target_rows']:,} rows at these rates (not measured): single process "
+            f"~{r['single_target_s_extrapolated']:,} s, spark ~{r['spark_target_s_extrapolated']:,} s"
+        )
 
 
 if __name__ == "__main__":
