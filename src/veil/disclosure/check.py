@@ -60,8 +60,8 @@ class CheckReport:
             "name": self.name,
             "quasi": list(self.quasi),
             "quasi_from": self.quasi_from,
-            "sensitive": list(self.sensitive),
-            **self.measures.to_dict(),
+            "sensitive_attributes": list(self.sensitive),
+            **self.measures.to_dict(),  # its "sensitive": each attribute's measures
         }
 
 
