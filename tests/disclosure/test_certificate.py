@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from veil.anonymity.hierarchy import PrefixHierarchy
 from veil.cli import app as cli
 from veil.crypto.signature import canonical
 from veil.disclosure.attack import AttackReport, run_attacks
@@ -92,7 +93,7 @@ def _issue(ws: Workspace, tmp_path: Path, report: AttackReport | None = None, **
         "privacy_model": {"model": "k-anonymity", "k": 5, "max_suppression": 0.02},
         "hierarchies": {
             "age": {"kind": "interval", "width": 20, "level": 2},
-            "zip": {"kind": "prefix", "level": 3},
+            "zip": PrefixHierarchy("zip", length=5),
         },
         "risk": {"k": 5, "prosecutor_highest": 0.2, "records_at_risk": 0.0, "sample_uniques": 0},
         "utility": {"discernibility": 1234, "aecs": 1.7, "ncp": float("nan")},
@@ -120,7 +121,8 @@ def test_round_trip_verified_with_the_public_key_only(ws: Workspace, tmp_path: P
         "rows": 200,
     }
     assert body["dataset"] == "patients" and body["purpose"] == "research"
-    assert body["privacy_model"]["k"] == 5 and body["hierarchies"]["zip"]["kind"] == "prefix"
+    assert body["privacy_model"]["k"] == 5 and body["hierarchies"]["age"]["kind"] == "interval"
+    assert body["hierarchies"]["zip"] == PrefixHierarchy("zip", length=5).to_dict()
     assert body["utility"]["ncp"] is None  # NaN is not JSON: written as none
     assert body["attacks"]["linkage"]["attacks"] == 100
     assert body["attacks_exceeding_margin"] == ["linkage"]  # 1 in ~10 vs 1 in 200: well over 5 points

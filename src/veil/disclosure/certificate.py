@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from veil import clock
+from veil.anonymity.hierarchy import Hierarchy
 from veil.crypto import signature
 from veil.crypto.signature import DocumentKind
 from veil.disclosure.attack import AttackReport, exceeds
@@ -118,7 +119,7 @@ def issue_certificate(
     purpose: str,
     output: Path,
     privacy_model: Mapping[str, Any],
-    hierarchies: Mapping[str, Mapping[str, Any]],
+    hierarchies: Mapping[str, Mapping[str, Any] | Hierarchy],
     risk: Mapping[str, Any],
     utility: Mapping[str, Any],
     attacks: AttackReport,
@@ -130,7 +131,8 @@ def issue_certificate(
     """Sign a certificate for the released file ``output`` (see the module).
 
     ``privacy_model``: the model and its parameters (``{"model": "k-anonymity", "k": 5, ...}``);
-    ``hierarchies``: column → its description (kind, level used; no value tables); ``risk``,
+    ``hierarchies``: column → its description (kind, level used; no value tables) or the
+    :class:`~veil.anonymity.hierarchy.Hierarchy` itself (its spec, ``to_dict``); ``risk``,
     ``utility``: the measures' figures by name; ``attacks``: :func:`run_attacks`' report, judged
     against ``margin`` (:func:`exceeds`).
     """
@@ -144,7 +146,10 @@ def issue_certificate(
         "purpose": purpose,
         "output": {"file": output.name, "sha256": digest, "bytes": size, "rows": rows},
         "privacy_model": _plain(dict(privacy_model), "privacy_model"),
-        "hierarchies": _plain({k: dict(v) for k, v in hierarchies.items()}, "hierarchies"),
+        "hierarchies": _plain(
+            {k: v.to_dict() if isinstance(v, Hierarchy) else dict(v) for k, v in hierarchies.items()},
+            "hierarchies",
+        ),
         "risk": _plain(dict(risk), "risk"),
         "utility": _plain(dict(utility), "utility"),
         "model_utility": _plain(model_utility.to_dict(), "model_utility")
