@@ -1,6 +1,9 @@
-"""Evaluation of PII detection: a generated, labelled corpus and the metrics to score it.
+"""Evaluation of PII detection: labelled corpora and the metrics to score them.
 
-No NLP model is loaded here; ``benchmarks/pii.py`` runs the engines over the corpus.
+Two generated families (``project``; ``unseen``, with its own templates, locales and
+name/place lists that no recognizer or gazetteer reads) and labelled text other projects
+wrote (:mod:`.outside`, data in ``benchmarks/pii_data/``). No NLP model is loaded here;
+``benchmarks/pii.py`` runs the engines over each corpus separately.
 """
 
 from benchmarks.pii_evaluation.corpus import (
