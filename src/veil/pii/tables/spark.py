@@ -319,6 +319,7 @@ def mask_directory(
             _write(masked, work / "data", kind, delim)
         if tokens is not None:
             tokens.destroy()
+        _check_output(path, out, overwrite)  # again: nothing may have appeared there meanwhile
         tally: dict[str, int] = dict(counts.value)
         rows = tally.pop("rows", 0)
         by_type = dict(sorted((k[5:], v) for k, v in tally.items() if k.startswith("type:")))
@@ -342,7 +343,7 @@ def mask_directory(
                     "by_operator": by_operator,
                 },
             ).seq
-        _publish(work / "data", out)
+        _publish(work / "data", out, overwrite)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return SparkMaskRun(
@@ -446,11 +447,13 @@ def _write(df: DataFrame, target: Path, kind: str, delim: str | None) -> None:
             )
 
 
-def _publish(data: Path, out: Path) -> None:
+def _publish(data: Path, out: Path, overwrite: bool) -> None:
     """Rename the finished output into place (replacing an old one only after it is complete)."""
     os.chmod(data, 0o700)
     for part in data.iterdir():
         os.chmod(part, 0o600)
+    if out.exists() and not overwrite:
+        raise ConflictError(f"{out} appeared while the job ran; nothing was written")
     if out.exists():
         old = out.parent / f".{out.name}.veil-old-{uuid.uuid4().hex[:12]}"
         os.rename(out, old)
