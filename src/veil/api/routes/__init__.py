@@ -12,6 +12,7 @@ from veil.api.routes import (
     audit,
     auth,
     backups,
+    breaches,
     consent,
     datasets,
     dp,
@@ -23,6 +24,7 @@ from veil.api.routes import (
     pii,
     purposes,
     releases,
+    reports,
     requests,
     retention,
     scoring,
@@ -52,4 +54,6 @@ ROUTERS: list[APIRouter] = [
     scoring.router,
     training.router,
     federated.router,
+    breaches.router,
+    reports.router,
 ]
