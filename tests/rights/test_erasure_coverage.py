@@ -71,7 +71,7 @@ NO_SUBJECT_DATA = {
     "ingest_runs": "running ingests (host, pid, start time)",
     "breaches": "the breach register: leak specs, counts and category names, never a subject",
     "breach_events": "a breach's steps and who took them (counts, no subject)",
-    "purpose_declarations": "what the DPO declared about a purpose (recipients, transfers, screening answers)",
+    "purpose_declarations": "what the DPO declared about a purpose (recipients, transfers, WP248 answers)",
     "reports": "generated reports and the facts they rest on: counts and names, never a subject",
 }
 

@@ -120,7 +120,8 @@ class PurposeRegistry:
             raise InputError("retention days must be zero or more")
         with self.ws.transaction() as conn:
             before = self.get(name, conn)
-            conn.execute(purposes.update().where(purposes.c.name == name).values(retention_days=retention_days))
+            change = purposes.update().where(purposes.c.name == name).values(retention_days=retention_days)
+            conn.execute(change)
             self.ws.audit.append(
                 conn,
                 "purpose.retention",

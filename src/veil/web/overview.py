@@ -18,9 +18,9 @@ from fastapi.responses import Response
 
 from veil.api.deps import workspace
 from veil.api.security import Actor
+from veil.reports.charts import Chart, budget_chart, coverage_chart, data_uri
 from veil.reports.overview import Overview, gather_overview
 from veil.reports.reveal import RevealReason, reveal_subject
-from veil.reports.charts import Chart, budget_chart, coverage_chart, data_uri
 from veil.web.deps import any_staff, csrf, render, staff
 
 __all__ = ["OVERVIEW_SCOPES", "router"]
