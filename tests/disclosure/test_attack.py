@@ -188,6 +188,16 @@ def test_same_seed_same_report(tables: dict[str, pd.DataFrame], reports: dict[st
         assert r.control_rate is None and r.risk_ci[0] <= r.risk <= r.risk_ci[1]
 
 
+def test_categorical_columns_as_mondrian_writes_them(
+    tables: dict[str, pd.DataFrame], links: dict[str, LinkageResult]
+) -> None:
+    categorical = tables["k10"].astype({q: "category" for q in QUASI})
+    link = linkage_attack(
+        tables["original"], categorical, QUASI, n_attacks=120, rng=np.random.default_rng(11)
+    )
+    assert link == links["k10"]
+
+
 def test_public_table_with_outsiders_and_missing_people(tables: dict[str, pd.DataFrame]) -> None:
     original, released = tables["original"], tables["k10"]
     outsiders = _people(1)

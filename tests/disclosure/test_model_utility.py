@@ -40,6 +40,8 @@ def test_a_generalised_release_keeps_most_accuracy(adult: tuple[pd.DataFrame, pd
     assert u.to_dict()["features"] == FEATURES
     again = model_utility(kept, _generalise(kept), holdout, TARGET, features=FEATURES, epochs=EPOCHS, seed=0)
     assert again == u
+    categorical = _generalise(kept).astype({"age": "category", "race": "category"})  # as Mondrian writes
+    assert model_utility(kept, categorical, holdout, TARGET, features=FEATURES, epochs=EPOCHS, seed=0) == u
 
 
 def test_a_release_without_information_predicts_the_majority(

@@ -56,6 +56,7 @@ from veil.disclosure.linkage import (
     LinkageResult,
     check_truth,
     linkage_attack,
+    plain_column,
 )
 from veil.errors import ConfigError, InputError, MissingDependencyError
 
@@ -249,7 +250,7 @@ def _to_released_domain(
     syn = pd.DataFrame(index=released.index)
     mapped = [pd.DataFrame(index=t.index) for t in tables]
     for c in columns:
-        col = released[c]
+        col = plain_column(released[c])
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             syn[c] = col.astype("float64")
             for out, t in zip(mapped, tables, strict=True):

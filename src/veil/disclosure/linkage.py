@@ -55,6 +55,7 @@ __all__ = [
     "LinkageResult",
     "check_truth",
     "linkage_attack",
+    "plain_column",
     "raw_text",
     "suppressed_rows",
     "wilson",
@@ -280,6 +281,12 @@ def _ancestors(hierarchy: Hierarchy, values: list[Any], texts: list[str]) -> dic
     return {t: [str(level[j]) for level in levels] for j, t in enumerate(texts)}
 
 
+def plain_column(col: pd.Series) -> pd.Series:
+    """A released column as plain values: a categorical one (Mondrian's output) as objects, so its
+    codes and distinct values follow the order of appearance like any other column."""
+    return col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col
+
+
 def suppressed_rows(released: pd.DataFrame, quasi: Sequence[str]) -> np.ndarray:
     """Rows whose every quasi-identifier is suppressed (``*``) or missing."""
     out = np.ones(len(released), dtype=np.bool_)
@@ -366,9 +373,10 @@ def linkage_attack(
     rel_codes: list[np.ndarray] = []
     att_codes: list[np.ndarray] = []
     for q in quasi:
-        cover = ColumnCover.build(released[q], attacker[q].tolist(), (hierarchies or {}).get(q))
+        column = plain_column(released[q])
+        cover = ColumnCover.build(column, attacker[q].tolist(), (hierarchies or {}).get(q))
         covers.append(cover)
-        codes, _ = pd.factorize(released[q], use_na_sentinel=False)
+        codes, _ = pd.factorize(column, use_na_sentinel=False)
         rel_codes.append(codes.astype(np.int64))
         att_codes.append(cover.codes(attacker[q]))
     suppressed = suppressed_rows(released, quasi)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from veil.disclosure.linkage import ColumnCover, Hierarchies
+from veil.disclosure.linkage import ColumnCover, Hierarchies, plain_column
 from veil.errors import InputError
 from veil.ml.encoding import Encoding, FeatureSpec
 from veil.ml.settings import MODEL_KINDS
@@ -164,6 +164,7 @@ def model_utility(
         )
     # The holdout as the release would have written it (generalised columns only).
     recoded = holdout[[*features, target]].copy()
+    released = released.assign(**{f: plain_column(released[f]) for f in features})
     for f in features:
         col = released[f]
         if not _numeric(col):
