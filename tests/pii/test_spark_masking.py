@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from veil.errors import ConflictError, InputError, MissingDependencyError
 from veil.pii import PiiConfig, PiiEngine
@@ -430,3 +432,51 @@ def test_pass_one_batches_follow_the_single_process_batches_across_arrow_batches
         (1, 1, ["b4", "b5", "b6", "b7"]),
         (1, 2, ["b8"]),
     ]
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=23), min_size=1, max_size=4),
+    arrow_rows=st.integers(min_value=1, max_value=11),
+    batch_rows=st.integers(min_value=1, max_value=9),
+    space_in_name=st.booleans(),
+)
+def test_pass_one_batches_are_the_single_process_batches_for_any_layout(
+    sizes: list[int], arrow_rows: int, batch_rows: int, space_in_name: bool
+) -> None:
+    """Any file sizes, Arrow batch sizes and --batch-rows: per file, rows [k*n, (k+1)*n), in order."""
+    names = [f"/d/part {i} é.parquet" if space_in_name else f"/d/part-{i}.parquet" for i in range(len(sizes))]
+    plan = JobPlan(
+        config=RULES,
+        maskings=(ColumnMasking("v", "cell", "PERSON"),),
+        default="replace",
+        per_type=(),
+        options=OperatorOptions(),
+        keys=JobKeys(None, None, b"k" * 32),
+        batch_rows=batch_rows,
+        files=tuple(names),
+    )
+    uris = [Path(n).as_uri() for n in names]
+    rows = [(uris[f], f"{f}:{i}") for f, size in enumerate(sizes) for i in range(size)]
+    batches = [
+        pa.RecordBatch.from_pydict(
+            {
+                FILE_COL: [u for u, _ in rows[i : i + arrow_rows]],
+                "v": [v for _, v in rows[i : i + arrow_rows]],
+            }
+        )
+        for i in range(0, len(rows), arrow_rows)
+    ]
+    got = [(f, b, cols["v"]) for f, b, cols in _file_batches(iter(batches), plan)]
+    expected = [
+        (f, k, [f"{f}:{i}" for i in range(k * batch_rows, min(size, (k + 1) * batch_rows))])
+        for f, size in enumerate(sizes)
+        for k in range(-(-size // batch_rows))
+    ]
+    assert got == expected
+
+
+def test_executor_key_bundle_never_prints_its_keys() -> None:
+    keys = JobKeys(b"h" * 32, b"s" * 64, b"j" * 32)
+    plan = JobPlan(RULES, (), "replace", (), OperatorOptions(), keys, 10, ())
+    for text in (repr(keys), str(keys), repr(plan)):
+        assert "hhhh" not in text and "ssss" not in text and "jjjj" not in text and "b'" not in text
