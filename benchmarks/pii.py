@@ -31,7 +31,9 @@ If ``veil.pii.engine`` cannot be imported, the script says so and measures Presi
 
 Run from the repository root:
 ``python -m benchmarks.pii [--corpus NAME ...] [--docs N] [--rounds R] [--spacy-model PKG]
-[--show-misses K] [--json] [--save FILE]``. Quick check of one corpus:
+[--extra-model PKG_OR_DIR] [--show-misses K] [--json] [--save FILE]``. ``--extra-model``
+adds a second Veil engine with another spaCy model (e.g. an unpacked ``en_core_web_md``) to
+the same run, to compare speed and recall on the same code. Quick check of one corpus:
 ``python -m benchmarks.pii --corpus unseen --docs 100 --rounds 1``.
 """
 
@@ -287,7 +289,16 @@ def measure(engines: dict[str, Engine], docs: list[Any], rounds: int) -> dict[st
     return out
 
 
-def run(names: Sequence[str], n: int, rounds: int, cache_dir: Path, model_package: str) -> dict[str, Any]:
+def run(
+    names: Sequence[str],
+    n: int,
+    rounds: int,
+    cache_dir: Path,
+    model_package: str,
+    extra_model: str | None = None,
+) -> dict[str, Any]:
+    """Measure Presidio and Veil (same model) on each corpus; with ``extra_model``, also a
+    second Veil engine on that model, side by side in the same run (not judged by the targets)."""
     cpu = isolate(cache_dir)
     model = spacy_model_path(model_package)
     corpora = {name: load_corpus(name, n) for name in names}
@@ -298,6 +309,12 @@ def run(names: Sequence[str], n: int, rounds: int, cache_dir: Path, model_packag
     engines["presidio"] = load_presidio(model)
     if not isinstance(veil, str):
         engines["veil"] = veil
+        if extra_model is not None:
+            other = load_veil(spacy_model_path(extra_model))
+            if isinstance(other, str):
+                raise SystemExit(f"--extra-model {extra_model}: {other}")
+            other[2]["spacy_model"] = _model_version(spacy_model_path(extra_model))
+            engines["veil+model"] = other
 
     results: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in engines}
     for corpus, docs in corpora.items():
@@ -390,7 +407,8 @@ def print_report(numbers: dict[str, Any]) -> None:
     print(f"  spaCy model : {numbers['spacy_model']}")
     print(f"  CPU         : pinned to core {numbers['cpu']}, BLAS/OpenMP threads = 1, single process")
     for name, info in numbers["engines"].items():
-        print(f"  {name:<12}: version {info['version']}, loaded in {info['load_s']} s")
+        model = f", spaCy model {info['spacy_model']}" if "spacy_model" in info else ""
+        print(f"  {name:<12}: version {info['version']}, loaded in {info['load_s']} s{model}")
     if numbers["veil_missing"]:
         print(f"  veil        : NOT MEASURED - {numbers['veil_missing']}")
     attempts = numbers["network_attempts"]
@@ -510,6 +528,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help=f"spaCy model of both engines: installed package or model directory (default {MODEL_PACKAGE})",
     )
     parser.add_argument(
+        "--extra-model",
+        metavar="PACKAGE_OR_DIR",
+        help="also run Veil with this spaCy model (package or model directory), side by side",
+    )
+    parser.add_argument(
         "--show-misses",
         type=int,
         default=0,
@@ -523,7 +546,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("--docs must be >= 10 and --rounds >= 1")
     names = list(dict.fromkeys(args.corpus or CORPORA))
     with tempfile.TemporaryDirectory(prefix="veil-pii-bench-") as tmp:
-        numbers = run(names, args.docs, args.rounds, Path(tmp), args.spacy_model)
+        numbers = run(names, args.docs, args.rounds, Path(tmp), args.spacy_model, args.extra_model)
     if args.save:
         args.save.write_text(json.dumps(to_json(numbers), indent=2) + "\n")
     if args.json:
