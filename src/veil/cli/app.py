@@ -107,7 +107,9 @@ COMMANDS: dict[str, Entry] = {
     "breach": Entry(
         "breach", "Personal data breaches (GDPR Arts. 33-34): register, 72-hour clock, assessment, notices."
     ),
-    "receipt": Entry("receipt", "Signed erasure receipts: verify one, print the public key."),
+    "receipt": Entry(
+        "receipt", "Signed erasure receipts and release certificates: verify one, print the public key."
+    ),
     "retention": Entry("retention", "Storage limitation: erase data whose retention has passed."),
     "audit": Entry("audit", "The tamper-evident audit log."),
     "keys": Entry("keys", "Key-encryption keys and per-subject data keys; API keys of the HTTP service."),
