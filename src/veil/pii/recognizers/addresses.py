@@ -80,7 +80,7 @@ _STREET_ENDINGS = tuple(
 )
 _PARTICLES = wordset(
     "de del della delle dei di da das do dos du des la le les l' d' el los las y e van von der den am an "
-    "im bei ob sur sous lès en aux au upon on ter op aan of the"
+    "im bei ob sur sous lès en aux au upon on ter op aan of the nad pod na u v ve pri pred pe"
 )
 _DIRECTIONS = wordset("N S E W NE NW SE SW N. S. E. W. North South East West")
 _HOUSE = re.compile(r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?,?")
@@ -94,7 +94,9 @@ _CAPITAL_WORD = re.compile(rf"[{UPPER}][{UPPER}{LOWER}'\u2019.-]*")
 
 _UNIT = re.compile(
     r"(?i:apt|apartment|appt|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|block|blk|level|lvl"
-    r"|piso|piano|étage|etage|stock|wohnung|whg|dept|department|office|studio|house|tower)"
+    r"|piso|piano|étage|etage|stock|wohnung|whg|dept|department|office|studio|house|tower|lgh|lägenhet"
+    r"|leilighet|asunto|as|porras|kat|daire|stan|byt|bus|boîte|bte|interno|int|scala|esc|andar|apto|bloco"
+    r"|puerta|pta|kv|lejl|tv|th|mf)"
     r"\.?[ \t]*(?:no\.?[ \t]*)?#?[ \t]*[A-Za-z0-9][A-Za-z0-9-]{0,5}"
     r"|#[ \t]?[A-Za-z0-9-]{1,6}"
     r"|\d{1,3}(?:st|nd|rd|th)[ \t]+(?i:floor)"
@@ -113,7 +115,8 @@ _MILITARY_ALONE = re.compile(r"(?:APO|FPO|DPO)[ \t]+(?:AE|AA|AP)[ \t]+\d{5}(?:-\
 # Postcodes: UK, Canada, and digit codes (Brazil's CEP "01310-100", Poland's "00-950", US ZIP+4).
 _UK = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
 _CA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d"
-_DIGITS = r"\d{3,6}(?:-\d{3,4})?|\d{2}-\d{3}"
+# digit postcodes, also written in groups: "057 03" (CZ/SK), "114 55" (SE, GR), "00-950" (PL)
+_DIGITS = r"\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}[ \t]\d{2}"
 _CODE = rf"(?:{_UK}|{_CA}|{_DIGITS}|\d{{4}}[ \t]?[A-Z]{{2}}|[A-Z]{{1,2}}-\d{{4,5}})"
 _REGION = r"(?:[A-Z]{2,3}|\([A-Z]{2,3}\))"
 _PLACE_WORDS = (
@@ -135,11 +138,13 @@ _ZIP = re.compile(r"\d{4,6}(?:-\d{3,4})?|\d{4}[ \t]?[A-Z]{2}")
 _TRAILING = " \t.!?)\"'"
 _TOKEN = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
+_LOWER_WORD = re.compile(rf"[{LOWER}]{{3,}}")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _TOWN_WORD = re.compile(rf"[{UPPER}][{LOWER}]*(?:['\u2019.-][{UPPER}{LOWER}]?[{LOWER}]*)*\.?|[{UPPER}]{{2,}}")
 _TRAILING_UNIT = re.compile(
     r",?[ \t]+(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|piano|piso|puerta|interno|scala|esc"
-    r"|andar|apto|bloco)\.?[ \t]*#?[ \t]*[A-Za-z0-9][A-Za-z0-9-]{0,5}|#[ \t]?[A-Za-z0-9-]{1,6})$"
+    r"|andar|apto|bloco|lgh|asunto|as|stan|byt|bus|bte|daire|kat)"
+    r"\.?[ \t]*#?[ \t]*[A-Za-z0-9][A-Za-z0-9-]{0,5}|#[ \t]?[A-Za-z0-9-]{1,6})$"
 )
 
 
@@ -252,6 +257,7 @@ class AddressFinder:
                 strong = strong or not named or i in (0, len(words) - 1)
             elif not (
                 _TOWN_WORD.fullmatch(word.rstrip(","))
+                or (i > 0 and not named and _LOWER_WORD.fullmatch(word))  # "Pod vinicami 21"
                 or bare in _PARTICLES
                 or _ORDINAL.fullmatch(word)
                 or word in _DIRECTIONS
@@ -260,6 +266,8 @@ class AddressFinder:
         if strong:
             return "street" if not named or len(words) > 1 else None
         if named or any(w.isupper() and len(w) > 1 for w in words):
+            return None
+        if not _TOWN_WORD.fullmatch(words[0]):
             return None
         if all(w.rstrip(".,") in COMMON_CAPITALISED or w.rstrip(".,") in _PARTICLES for w in words):
             return None
@@ -355,7 +363,6 @@ class AddressFinder:
         found = None
         for m in _TOKEN.finditer(text, start, end):
             if m.group().endswith(":") or m.group()[0].islower():
-                found = None
                 continue
             kind = self.kind(text[m.start() : end])
             if kind in ("street", "unit", "pobox", "military"):

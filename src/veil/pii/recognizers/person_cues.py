@@ -70,6 +70,22 @@ _KINSHIP = re.compile(
     rf"(?P<name>{NAME_WORD}(?:[ \t]{NAME_WORD})?)(?![\w'\u2019-])"
 )
 _SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<name>[{UPPER}][{LOWER}'\u2019-]+):[ \t]+\S")
+# A chat line with a handle in any case, after an optional time or channel: "[09:55] maren: ok".
+_CHAT_LINE = re.compile(
+    rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]+|[#@][\w-]+[ \t]+)?<?"
+    rf"(?P<name>[{UPPER}{LOWER}][{LOWER}'\u2019-]{{1,20}})>?:[ \t]+\S"
+)
+# A family name in capitals and given names, as on forms: "OKONKWO Adaeze", "DE LUCA Marta".
+_CAPS_SURNAME = re.compile(
+    rf"(?m)(?:^|(?<=:)[ \t]*)[ \t]*(?P<name>[{UPPER}]{{2,}}(?:[ -][{UPPER}]{{2,}})?[ \t][{UPPER}][{LOWER}]+"
+    rf"(?:[ -][{UPPER}][{LOWER}]+)?)(?=[ \t]*(?:$|[,;(]))"
+)
+_LABEL_WORDS = wordset(
+    """
+    info warn warning error debug trace fatal note notes todo fixme http https ftp re fwd subject from to cc
+    date time user system bot assistant admin root server client host status reply question answer
+    """
+)
 _LOWER_WORD = re.compile(rf"(?<![\w'\u2019@./-])[{LOWER}]{{3,}}(?![\w'\u2019@/-])")
 _NOT_NAMES = wordset(
     """
@@ -125,6 +141,8 @@ class PersonCueFinder:
         yield from self._lists(text)
         yield from self._kinship(text)
         yield from self._speakers(text)
+        yield from self._chat_handles(text)
+        yield from self._caps_surnames(text)
         yield from self._lower_case(text)
 
     # -- lists of people -------------------------------------------------------------------------
@@ -204,6 +222,33 @@ class PersonCueFinder:
                 name = m.group("name")
                 if m not in known and name not in COMMON_CAPITALISED and name not in self.places:
                     yield m.start("name"), m.end("name"), 0.7
+
+    def _chat_handles(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """Handles of a chat in any case ("maren: ok", "[09:55] tomas: on it"): people when at
+        least two of them talk and they are not labels or common words."""
+        if ":" not in text:
+            return
+        lines = [m for m in _CHAT_LINE.finditer(text) if m.group("name")[0].islower()]
+        names = {m.group("name") for m in lines}
+        if len(names) < 2:
+            return
+        common = self.common
+        for m in lines:
+            name = m.group("name")
+            if name not in common and name not in _LABEL_WORDS and len(name) > 2:
+                yield m.start("name"), m.end("name"), 0.7
+
+    def _caps_surnames(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """ "OKONKWO Adaeze" at a line start or after a label's colon: a family name in capitals
+        (a word with a vowel, not a label or an acronym of the common ones) and given names."""
+        for m in _CAPS_SURNAME.finditer(text):
+            value = m.group("name")
+            family = value.split()[0]
+            if family.lower() in _LABEL_WORDS or family.capitalize() in COMMON_CAPITALISED:
+                continue
+            if not any(c in "AEIOUYÁÉÍÓÚÝÄÖÜÅÆØ" for c in family) or family.lower() in self.common:
+                continue
+            yield m.start("name"), m.end("name"), 0.75
 
     # -- lower-case names ---------------------------------------------------------------------------
 
