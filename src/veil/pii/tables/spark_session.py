@@ -152,10 +152,13 @@ def _start() -> SparkSession:
             f"{MISSING_RUNTIME} (the Java gateway did not start; its error is on stderr above)"
         ) from exc
     context.setLogLevel("ERROR")
-    from pyspark.logger import PySparkLogger
-
-    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
-        PySparkLogger.getLogger(name).disabled = True
+    try:
+        from pyspark.logger import PySparkLogger  # pyspark 4: logs a failed query's message (values)
+    except ImportError:  # pyspark 3.5 has no such loggers
+        pass
+    else:
+        for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+            PySparkLogger.getLogger(name).disabled = True
     session = SparkSession(context)
     atexit.register(_stop, session, work_dir)
     return session
