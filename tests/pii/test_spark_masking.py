@@ -363,7 +363,7 @@ def test_killing_the_job_midway_leaves_no_output_directory(spark: SparkSession, 
     (tmp_path / "ws" / "veil.toml").write_text(
         (tmp_path / "ws" / "veil.toml").read_text() + "\n[pii]\nner = false\n"
     )
-    src = write_parts(tmp_path / "in", "parquet", parts=4, rows=5000)
+    src = write_parts(tmp_path / "in", "parquet", parts=4, rows=20_000)  # minutes of work
     out = tmp_path / "out"
     cmd = [
         VEIL,
