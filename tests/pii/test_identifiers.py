@@ -220,3 +220,11 @@ def test_ip_in_brackets_is_found(rules_engine: PiiEngine) -> None:
 @pytest.mark.parametrize("value", ["10.0.0.0/33", "2001:db8::/129"])
 def test_impossible_prefix_lengths_are_not_ip_ranges(rules_engine: PiiEngine, value: str) -> None:
     assert value not in spans(rules_engine, f"range {value}", T.IP_ADDRESS)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("She worked there from 1958 until 1990.", "1958"), ("between 1990 and 1995 it grew", "1990")],
+)
+def test_first_year_of_a_range(rules_engine: PiiEngine, text: str, value: str) -> None:
+    assert value in spans(rules_engine, text, T.DATE_TIME)

@@ -270,3 +270,49 @@ def test_registry_with_new_recognizers_pickles_for_worker_processes() -> None:
     engine = PiiEngine(PiiConfig(ner=False), registry=registry)
     text = "Passport No.: 123456789"
     assert [(text[e.start : e.end], e.type) for e in engine.detect(text)] == [("123456789", T.PASSPORT)]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Passports: AB1234567 and XY9876543", ["AB1234567", "XY9876543"]),
+        ("plates AB12 CDE, LN14-HGT or BD62XYZ seen", ["AB12 CDE", "LN14-HGT", "BD62XYZ"]),
+        ("passport AB1234567 and his bag 12345678", ["AB1234567"]),  # not a list of passports
+    ],
+)
+def test_a_label_may_name_a_list(rules_engine: PiiEngine, text: str, values: list[str]) -> None:
+    found = [text[e.start : e.end] for e in rules_engine.detect(text)]
+    assert found == values
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("AGENT: His passport number?\nCALLER: X1234567.\nAGENT: Thanks.", T.PASSPORT, "X1234567"),
+        ("Q: Medical record no.?\nA: 736899", T.MEDICAL_RECORD, "736899"),
+    ],
+)
+def test_a_question_naming_the_value_is_its_label(
+    rules_engine: PiiEngine, text: str, kind: str, value: str
+) -> None:
+    assert spans(rules_engine, text, kind) == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"GET /account/profile HTTP/1.1" 200 49114',  # a label inside a path is no label
+        "Account locked - ticket 0601911 opened",  # the number belongs to the ticket
+    ],
+)
+def test_label_in_a_path_or_before_another_noun_reports_nothing(rules_engine: PiiEngine, text: str) -> None:
+    assert spans(rules_engine, text, T.BANK_ACCOUNT) == []
+
+
+def test_checksum_columns_take_their_header_as_context(rules_engine: PiiEngine) -> None:
+    rng = random.Random(5)
+    routing = [make.aba_routing(rng) for _ in range(2)]
+    text = f"name;account;routing\nAna Lim;12345678;{routing[0]}\nBo Chan;87654321;{routing[1]}\n"
+    assert spans(rules_engine, text, T.BANK_ROUTING) == routing
+    broken = routing[0][:-1] + str((int(routing[0][-1]) + 1) % 10)
+    assert spans(rules_engine, f"name;routing\nAna Lim;{broken}\n", T.BANK_ROUTING) == []

@@ -132,3 +132,10 @@ def test_checksum_only_short_numbers_need_their_label(rules_engine: PiiEngine, g
     for _ in range(25):
         value = generate(rng)
         assert spans(rules_engine, f"Row {value} was skipped", kind) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["Regression against build 33.9.93170.8205.", "release 4.2.16790.1234 shipped"]
+)
+def test_build_numbers_are_not_phones(rules_engine: PiiEngine, text: str) -> None:
+    assert spans(rules_engine, text, T.PHONE_NUMBER) == []

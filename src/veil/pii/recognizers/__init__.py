@@ -24,7 +24,8 @@ persons           person_title, person_label, person_line, person_gazetteer, per
 organizations     organization_legal_form, organization_partners, organization_label,
                   spacy_organization (NER ORG, filtered)
 columns           column_location, column_person, column_organization, column_passport,
-                  column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record
+                  column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
+                  column_bank_routing, column_us_npi, column_in_aadhaar
                   (cells under a naming header)
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
 ================  ==========================================================================

@@ -8,17 +8,22 @@ a place, under ``name`` / ``employee`` / ``patient`` a person, under ``company``
 The header says what the column holds, so a name the gazetteers do not know is found too.
 Under a header that names an identifier without a shape of its own (passport, driving licence,
 bank account, number plate, medical record number) a cell is one when it looks like a code:
-letters, digits and separators, with digits among them.
+letters, digits and separators, with digits among them. Under a header that names a number whose
+only evidence is a check digit (routing number, NPI, Aadhaar) — the header is its context — a
+cell is one when its check digit holds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.bank_accounts import is_bank_routing
+from veil.pii.recognizers.citizen_ids import is_in_aadhaar
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
+from veil.pii.recognizers.health_ids import is_us_npi
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 
 __all__ = ["ColumnFinder", "column_identifiers", "column_location", "column_organization", "column_person"]
@@ -59,12 +64,23 @@ _HEADERS: dict[str, frozenset[str]] = {
         "plate license_plate licence_plate number_plate plate_number registration_plate vrn kennzeichen "
         "immatriculation matricula targa kenteken"
     ),
+    EntityType.BANK_ROUTING: wordset(
+        "routing routing_number routing_no aba aba_number aba_routing rtn routing_transit_number "
+        "transit_number"
+    ),
+    EntityType.US_NPI: wordset("npi npi_number provider_npi national_provider_identifier"),
+    EntityType.IN_AADHAAR: wordset("aadhaar aadhaar_number aadhaar_no aadhar uid uid_number"),
     EntityType.MEDICAL_RECORD: wordset(
         "mrn medical_record medical_record_number patient_id patient_number chart_number hospital_number "
         "case_number"
     ),
 }
 _NAME_TYPES = frozenset({EntityType.LOCATION, EntityType.PERSON, EntityType.ORGANIZATION})
+_CHECKS: dict[str, Callable[[str], bool]] = {
+    EntityType.BANK_ROUTING: is_bank_routing,
+    EntityType.US_NPI: is_us_npi,
+    EntityType.IN_AADHAAR: is_in_aadhaar,
+}
 _CODE_CELL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./-]{2,32}[A-Za-z0-9])?")
 
 
@@ -124,6 +140,8 @@ class ColumnFinder:
             at = end + 1
 
     def _plausible(self, value: str) -> bool:
+        if self.entity_type in _CHECKS:
+            return _CHECKS[self.entity_type](value)
         if self.entity_type not in _NAME_TYPES:
             return bool(_CODE_CELL.fullmatch(value)) and sum(c.isdigit() for c in value) >= 2
         if len(value) > 60 or not _CELL.fullmatch(value):
@@ -151,11 +169,15 @@ def column_organization() -> Recognizer:
 
 
 def column_identifiers() -> list[Recognizer]:
-    """Cells under a passport, driving licence, bank account, plate or MRN header."""
+    """Cells under a passport, driving licence, bank account, plate, MRN, routing number, NPI or
+    Aadhaar header."""
     return [
         _recognizer("column_passport", EntityType.PASSPORT),
         _recognizer("column_driver_license", EntityType.DRIVER_LICENSE),
         _recognizer("column_bank_account", EntityType.BANK_ACCOUNT),
         _recognizer("column_vehicle_plate", EntityType.VEHICLE_PLATE),
         _recognizer("column_medical_record", EntityType.MEDICAL_RECORD),
+        _recognizer("column_bank_routing", EntityType.BANK_ROUTING),
+        _recognizer("column_us_npi", EntityType.US_NPI),
+        _recognizer("column_in_aadhaar", EntityType.IN_AADHAAR),
     ]

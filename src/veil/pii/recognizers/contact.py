@@ -155,7 +155,7 @@ class PhoneFinder:
         regions = [self.regions[0]] if international else self._regions_for(digits)
         # one run of digits with no "+" and no separators is as often an id as a phone number:
         # in running text it needs phone words; a value on its own is taken as written
-        plain = not international and raw.isdigit() and not alone
+        plain = raw.isdigit() and not alone  # "0049..." written as one run is plain too
         for region in regions:
             if not _valid_in(candidate, region):  # cheap pre-check; the matcher has the last word
                 continue
@@ -167,7 +167,7 @@ class PhoneFinder:
                     yield offset + shift(m.start), offset + shift(m.end), 0.4 if plain else 0.75
                 return
         # merely possible: weak, unless written in international form ("+33 ...")
-        score = 0.55 if international else 0.4
+        score = 0.55 if international and not plain else 0.4
         region = regions[0] if regions else self.regions[0]
         if not _possible_in(candidate, region):
             return
@@ -251,6 +251,10 @@ def phone_number(regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> Recognizer
             "fax",
             "contact",
             "reach",
+            "reached",
+            "reachable",
+            "my number",
+            "dial",
             "ring",
             "text",
             "sms",
@@ -280,6 +284,8 @@ def phone_number(regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> Recognizer
             "isbn",
             "serial",
             "version",
+            "build",
+            "release",
             "account",
             "iban",
             "card",

@@ -98,6 +98,7 @@ _EVENT_WORDS = words(
     )
 )
 _SINCE = words(("since", "Since", "in the year", "In the year", "as of", "As of"))
+_RANGE_START = words(("from", "From", "between", "Between"))
 _WEEKDAYS = words(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _WEEKDAY_LEAD = words(
     (
@@ -248,6 +249,10 @@ def date_time() -> Recognizer:
                 "event_year",
             ),
             Pattern(rf"{_SINCE}\s+(?P<pii>{_YEAR})(?![\w-]|[.,:/]\d)", 0.55, "since_year"),
+            # the first year of a range: "from 1958 until ...", "between 1990 and ..."
+            Pattern(
+                rf"{_RANGE_START}\s+(?P<pii>{_YEAR})\s+(?:until|till|to|through|and)\b", 0.55, "range_year"
+            ),
             # a weekday that names a day: "on Tuesday", "last Friday", "by Monday morning"
             Pattern(rf"{_WEEKDAY_LEAD}\s+(?P<pii>{_WEEKDAYS})\b", 0.55, "weekday"),
             # web server logs: 24/Oct/2024:04:50:40 +0000; syslog: Oct  5 02:07:32

@@ -8,7 +8,11 @@ right after it, within the clause: the label and the value may be separated by a
 ("passport number of the applicant is X", "account (checking): X") but not by a sentence or
 a line break (a line that ends with a label's colon continues on the next line).
 
-A bare value without its label is never reported. Each recognizer module declares its labels
+A label may name a list ("passports: X and Y", "plates X, Y"): further values joined to the
+first by a comma, "and", "or", "&" or "/" are reported too. A bare value without its label is
+never reported, nor is a label inside a path or URL ("/account/profile"), nor a value that
+belongs to another noun named in between ("account locked - ticket 0601911": the number is
+the ticket's). Each recognizer module declares its labels
 and value shapes as data and wraps them in a :class:`~veil.pii.recognizer.Recognizer` with
 this finder.
 """
@@ -21,10 +25,23 @@ from collections.abc import Callable, Iterator
 __all__ = ["LabelledValue"]
 
 # A clause ends at a sentence end, a semicolon, a pipe or a line break (unless the line ends
-# with a label's colon: "Passport no.:\n123456789").
+# with a label's colon, "Passport no.:\n123456789", or asks for the value, "His passport
+# number?\nCALLER: 123456789").
 # A period after a one- or two-letter word  is an abbreviation, not a sentence end.
 _CLAUSE_END = re.compile(
-    r"(?<![\s(][A-Za-z])(?<![\s(][A-Za-z]{2})[.!?](?=\s+[A-Z])|[;|]|(?<![:\s])[ \t]*\n|\n[ \t]*\n"
+    r"(?<![\s(][A-Za-z])(?<![\s(][A-Za-z]{2})[.!](?=\s+[A-Z])|\?(?=[ \t]+[A-Z])|[;|]|(?<![:?\s])[ \t]*\n"
+    r"|\n[ \t]*\n"
+)
+
+
+# Between two values of one list: ", ", " and ", " or ", " & ", " / ".
+_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+|\s*/\s*)", re.IGNORECASE)
+
+
+# Nouns whose own number may follow a label ("account locked - ticket 0601911").
+_OTHER_NOUN = re.compile(
+    r"(?i)(?<![^\W_])(?:ticket|order|invoice|ref|reference|tracking|case|transaction|txn|booking|"
+    r"confirmation|serial|version|room|page|flight|phone|tel|fax|mobile|amount|total)(?![^\W_])"
 )
 
 
@@ -33,7 +50,7 @@ class LabelledValue:
     label (whole words, any case), validated by ``validate`` when given, at ``score``.
 
     ``value`` is a regex of the value itself; boundaries (not inside a longer token) are added
-    here. ``max_values`` values may follow one label ("plates AB-123 and CD-456").
+    here. Up to ``max_values`` values may follow one label as a list ("plates AB-123 and CD-456").
     """
 
     def __init__(
@@ -44,7 +61,7 @@ class LabelledValue:
         score: float = 0.8,
         reach: int = 40,
         validate: Callable[[str], bool] | None = None,
-        max_values: int = 1,
+        max_values: int = 8,
         flags: int = 0,
     ) -> None:
         self.labels = labels
@@ -56,7 +73,7 @@ class LabelledValue:
         self.flags = flags
         cleaned = sorted({t.strip() for t in labels if t.strip()}, key=lambda t: (-len(t), t))
         alternation = "|".join(r"\s*".join(map(re.escape, t.split())) for t in cleaned)
-        self._labels = re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])", re.IGNORECASE)
+        self._labels = re.compile(rf"(?<![^\W_]|[/\\])(?:{alternation})(?![^\W_]|/\w)", re.IGNORECASE)
         self._value = re.compile(rf"(?<![\w@/\\.+-])(?:{value})(?![^\W_]|[-/.]\w)", flags)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
@@ -69,14 +86,33 @@ class LabelledValue:
             if clause is not None:
                 hi = clause.start()
             found = 0
-            for match in self._value.finditer(text, label.end(), hi):
-                if self.validate is not None and not self.validate(match.group()):
-                    continue
-                yield match.start(), match.end(), self.score
-                last_end = match.end()
-                found += 1
-                if found >= self.max_values:
+            at = label.end()
+            while found < self.max_values:
+                match = self._next_value(text, at, hi)
+                if match is None or (found and match.start() != at):
                     break
+                yield match.start(), match.end(), self.score
+                last_end = at = match.end()
+                found += 1
+                joiner = _LIST_JOINER.match(text, at)
+                if joiner is None:
+                    break
+                # the list goes on past the first value's reach, to the end of the clause
+                hi = min(len(text), at + joiner.end() - at + self.reach)
+                clause = _CLAUSE_END.search(text, at, hi)
+                if clause is not None:
+                    hi = clause.start()
+                at = joiner.end()
+
+    def _next_value(self, text: str, start: int, end: int) -> re.Match[str] | None:
+        """The first value in ``text[start:end]`` that passes ``validate`` (after a list joiner:
+        right at ``start`` only)."""
+        for match in self._value.finditer(text, start, end):
+            if _OTHER_NOUN.search(text, start, match.start()):
+                return None
+            if self.validate is None or self.validate(match.group()):
+                return match
+        return None
 
     def __repr__(self) -> str:
         return f"LabelledValue(labels={len(self.labels)}, score={self.score})"

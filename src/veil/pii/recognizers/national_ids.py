@@ -93,7 +93,19 @@ def us_ssn() -> Recognizer:
             Pattern(rf"{NUM}\d{{8}}{NUM_END}", 0.25, "plain"),
         ),
         validate=is_us_ssn,
-        context=("ssn", "ssns", "social security", "social sec", "ss#", "ss #", "ssn#", "taxpayer", "ssa"),
+        context=(
+            "ssn",
+            "ssns",
+            "social security",
+            "social sec",
+            "soc sec",
+            "soc. sec",
+            "ss#",
+            "ss #",
+            "ssn#",
+            "taxpayer",
+            "ssa",
+        ),
         negative_context=(*_NOT_AN_ID, "phone", "tel", "fax", "call", "zip", "routing"),
         context_boost=0.4,
     )
@@ -166,7 +178,7 @@ def is_de_id_card(text: str) -> bool:
     among them), as printed on the card, or followed by its ICAO 7-3-1 check digit."""
     value = text.replace(" ", "").upper()
     if len(value) == 9:
-        return value[0].isalpha() and set(value) <= _CARD_ALPHABET and sum(c.isdigit() for c in value) >= 2
+        return value[0].isalpha() and set(value) <= _CARD_ALPHABET and any(c.isdigit() for c in value)
     if len(value) != 10 or not value[-1].isdigit() or not value[0].isalpha():
         return False
     total = sum(_ICAO_VALUES[c] * (7, 3, 1)[i % 3] for i, c in enumerate(value[:9]))

@@ -55,9 +55,13 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}")
 
 
 def is_document_number(text: str) -> bool:
-    """A plausible document number: at least four digits, not a date, not one repeated digit."""
+    """A plausible document number: two digits or more (not one repeated digit), not a date."""
     digits = [c for c in text if c.isdigit()]
-    return len(digits) >= 4 and len(set(digits)) > 1 and not _DATE_LIKE.fullmatch(text)
+    return (
+        len(digits) >= 2
+        and (len(set(digits)) > 1 or len(digits) < len(text))
+        and not _DATE_LIKE.fullmatch(text)
+    )
 
 
 def passport() -> Recognizer:
