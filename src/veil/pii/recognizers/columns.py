@@ -16,7 +16,7 @@ cell is one when its check digit holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
@@ -88,23 +88,42 @@ def _key(field: str) -> str:
     return "_".join(field.strip().strip("\"'").lower().replace("-", " ").split())
 
 
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(sorted((re.escape(n).replace("_", "[ _]") for n in names), key=len)[::-1])
+
+
+# Every wanted field name between delimiters or line ends, for all column types at once: the
+# cheap test before any parsing, run once per text and shared by the column finders.
+_PROBE = re.compile(
+    rf"(?im)(?:^|[;\t|,])[ \t]*\"?(?P<name>{_alternation(set().union(*_HEADERS.values()))})\"?[ \t]*"
+    r"(?=[;\t|,]|\r?$)"
+)
+_last_probe: list[tuple[str, list[tuple[int, str]]]] = []
+
+
+def _header_hits(text: str) -> list[tuple[int, str]]:
+    """``(line start, field key)`` of every wanted field name in ``text`` (the last text's hits
+    are kept: the engine runs every column finder on the same text in a row)."""
+    if _last_probe and _last_probe[0][0] is text:
+        return _last_probe[0][1]
+    hits = [(text.rfind("\n", 0, m.start() + 1) + 1, _key(m.group("name"))) for m in _PROBE.finditer(text)]
+    _last_probe[:] = [(text, hits)]
+    return hits
+
+
 class ColumnFinder:
     """Spans of the cells under a header that names ``entity_type``'s column."""
 
     def __init__(self, entity_type: str) -> None:
         self.entity_type = entity_type
-        names = _HEADERS[entity_type]
-        alternatives = "|".join(sorted((re.escape(n).replace("_", "[ _]") for n in names), key=len)[::-1])
-        # a wanted field name between delimiters or line ends: the cheap test before any parsing
-        self._probe = re.compile(rf"(?im)(?:^|[;\t|,])[ \t]*\"?(?:{alternatives})\"?[ \t]*(?:[;\t|,]|\r?$)")
+        self._names = _HEADERS[entity_type]
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         if "\n" not in text:
             return
         seen: set[int] = set()
-        for probe in self._probe.finditer(text):
-            line_start = text.rfind("\n", 0, probe.start() + 1) + 1
-            if line_start in seen:
+        for line_start, key in _header_hits(text):
+            if key not in self._names or line_start in seen:
                 continue
             seen.add(line_start)
             yield from self._column(text, line_start)

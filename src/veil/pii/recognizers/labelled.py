@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from veil.pii.recognizers.common import words
+
 __all__ = ["LabelledValue"]
 
 # A clause ends at a sentence end, a semicolon, a pipe or a line break (unless the line ends
@@ -72,15 +74,16 @@ class LabelledValue:
         self.max_values = max_values
         self.flags = flags
         cleaned = sorted({t.strip() for t in labels if t.strip()}, key=lambda t: (-len(t), t))
-        alternation = "|".join(r"\s*".join(map(re.escape, t.split())) for t in cleaned)
-        self._labels = re.compile(rf"(?<![^\W_]|[/\\])(?:{alternation})(?![^\W_]|/\w)", re.IGNORECASE)
+        # scan-friendly (see common.py's speed note): grouped by first letter, any case
+        alternation = words([r"\s*".join(map(re.escape, t.split())) for t in cleaned], any_case=True)
+        self._labels = re.compile(rf"{alternation}(?![^\W_]|/\w)")
         self._value = re.compile(rf"(?<![\w@/\\.+-])(?:{value})(?![^\W_]|[-/.]\w)", flags)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         last_end = 0
         for label in self._labels.finditer(text):
-            if label.start() < last_end:
-                continue  # inside a value already reported
+            if label.start() < last_end or text[label.start() - 1 : label.start()] in ("/", "\\"):
+                continue  # inside a value already reported, or a path ("/account/profile")
             hi = min(len(text), label.end() + self.reach)
             clause = _CLAUSE_END.search(text, label.end(), hi)
             if clause is not None:
