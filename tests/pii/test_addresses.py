@@ -43,6 +43,11 @@ BLOCKS = [
     # house number after the street, unit words in other languages
     ("Ship it to {a}", "Calle de Alcalá 118, Piso 3, 28009 Madrid"),
     ("Indirizzo: {a}", "Via Garibaldi 14, Interno 6, 10122 Torino TO"),
+    # grouped digit postcodes, lower-case words in a street's name, particles in a town's name
+    ("Adresa: {a}", "Pod lipami 14, 811 02 Nové Mesto nad Váhom, Slovensko"),
+    ("Doručit na {a}", "Zelená 8\n602 00 Brno\nČesko"),
+    # a number on both sides of a street's name, a unit line, a town in capitals, a country
+    ("Registered office: {a}", "412 Tammela 17\nSuite 90\nLAHTI\nFinland"),
     # a Canadian address with the province before the postcode
     ("Our office: {a}", "55 Wellesley Street East\nSuite 1200\nToronto, ON M4Y 1G7\nCanada"),
 ]
@@ -82,6 +87,8 @@ def test_a_blank_line_ends_an_address(rules_engine: PiiEngine) -> None:
         "Box 12 contains the cables, box 13 the screws.",
         "Chapter 7, Section 2, Paragraph 4",
         "Team 5, Group B, Table 9",
+        "Chapter 7\nIntroduction\nGermany",
+        "Thanks\nApt B is free\nSpain",
     ],
 )
 def test_lists_of_numbered_things_are_not_addresses(rules_engine: PiiEngine, text: str) -> None:

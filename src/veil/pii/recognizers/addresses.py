@@ -80,7 +80,7 @@ _STREET_ENDINGS = tuple(
 )
 _PARTICLES = wordset(
     "de del della delle dei di da das do dos du des la le les l' d' el los las y e van von der den am an "
-    "im bei ob sur sous lès en aux au upon on ter op aan of the nad pod na u v ve pri pred pe"
+    "im bei ob sur sous lès en aux au upon on ter op aan of the nad pod pri pred"
 )
 _DIRECTIONS = wordset("N S E W NE NW SE SW N. S. E. W. North South East West")
 _HOUSE = re.compile(r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?,?")
@@ -92,12 +92,14 @@ _NUMBER_TAIL = re.compile(
 _WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*")
 _CAPITAL_WORD = re.compile(rf"[{UPPER}][{UPPER}{LOWER}'\u2019.-]*")
 
+# A unit's number: with a digit ("4B", "#12", "2-3"), or one or two letters after a blank ("Apt B").
+_UNIT_ID = r"(?:[ \t]*#?[ \t]*(?=[A-Za-z-]{0,5}\d)[A-Za-z0-9][A-Za-z0-9-]{0,5}|[ \t]+[A-Za-z]{1,2})"
 _UNIT = re.compile(
     r"(?i:apt|apartment|appt|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|block|blk|level|lvl"
     r"|piso|piano|étage|etage|stock|wohnung|whg|dept|department|office|studio|house|tower|lgh|lägenhet"
     r"|leilighet|asunto|as|porras|kat|daire|stan|byt|bus|boîte|bte|interno|int|scala|esc|andar|apto|bloco"
-    r"|puerta|pta|kv|lejl|tv|th|mf)"
-    r"\.?[ \t]*(?:no\.?[ \t]*)?#?[ \t]*[A-Za-z0-9][A-Za-z0-9-]{0,5}"
+    r"|puerta|pta|kv|lejl)"
+    rf"\.?(?:[ \t]*(?:no\.?[ \t]*)?{_UNIT_ID})"
     r"|#[ \t]?[A-Za-z0-9-]{1,6}"
     r"|\d{1,3}(?:st|nd|rd|th)[ \t]+(?i:floor)"
 )
@@ -144,7 +146,7 @@ _TOWN_WORD = re.compile(rf"[{UPPER}][{LOWER}]*(?:['\u2019.-][{UPPER}{LOWER}]?[{L
 _TRAILING_UNIT = re.compile(
     r",?[ \t]+(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|piano|piso|puerta|interno|scala|esc"
     r"|andar|apto|bloco|lgh|asunto|as|stan|byt|bus|bte|daire|kat)"
-    r"\.?[ \t]*#?[ \t]*[A-Za-z0-9][A-Za-z0-9-]{0,5}|#[ \t]?[A-Za-z0-9-]{1,6})$"
+    rf"\.?{_UNIT_ID}|#[ \t]?[A-Za-z0-9-]{{1,6}})$"
 )
 
 
@@ -234,10 +236,16 @@ class AddressFinder:
         if len(tokens) < 2 or len(tokens) > 8:
             return None
         if _HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
+            if len(tokens) > 2 and _HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
+                return self._street_words(tokens[1:-1])
             return self._street_words(tokens[1:])
         match = re.search(r"[ \t]\d", part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
-        if match is None or not _NUMBER_TAIL.fullmatch(part, match.start() + 1):
+        if match is None:
             return None
+        if not _NUMBER_TAIL.fullmatch(part, match.start() + 1):
+            # a number inside a street's name: "Brucker Bundesstrasse 31 Zezig Streets"
+            words = [t for t in tokens if not _HOUSE.fullmatch(t)]
+            return "street" if len(words) < len(tokens) and self._street_words(words) == "street" else None
         return self._street_words(part[: match.start()].rstrip(",").split())
 
     def _street_words(self, words: list[str], *, named: bool = False) -> str | None:
@@ -308,16 +316,8 @@ class AddressFinder:
         """(start, end, holds a strong part, number of parts, last part) of the block grown from
         part ``i``, or None when no block starts there."""
         lead = leads[i]
-        if kinds[i] not in _STRONG and lead is None:
+        if kinds[i] not in _STRONG and kinds[i] != "street_weak" and lead is None:
             return None
-        if (
-            lead is not None
-            and lead[1] == "street_weak"
-            and (i + 1 >= len(parts) or kinds[i + 1] not in _STRONG)
-        ):
-            return (
-                None  # after a lead-in, a weak street needs a postcode next: "Address: Fayepad 03, 9843 WC"
-            )
         lo = hi = i
         if lead is None:
             while lo > 0 and not parts[lo - 1][2] and _joins_left(kinds, lo - 1):
@@ -341,7 +341,12 @@ class AddressFinder:
             if found is not None:
                 end, count = found, count + 1
         end = _strip_end(text, start, end)
-        return start, end, any(k in _STRONG for k in seen), count, hi
+        # strong: a strong part, or a street, more address parts and a country ("971 Kesk 53\n
+        # Suite 343\nPärnu\nEstonia")
+        strong = any(k in _STRONG for k in seen) or (
+            count >= 3 and "country" in seen and "unit" in seen and any(k in _STREETS for k in seen)
+        )
+        return start, end, strong, count, hi
 
     @staticmethod
     def _joins_right(kinds: list[str | None], lo: int, j: int) -> bool:
