@@ -16,10 +16,10 @@ Partitions are contiguous slices of one permutation of the rows, cut in place wi
 value among the column's sorted distinct values (categories in their hierarchy's order, so
 that a run of ranks is a run of the hierarchy).
 
-Output values: a number becomes its class's range ``[lo, hi]`` (the value itself when the class
-has one); any other column becomes the lowest level of its hierarchy that names the whole class
-(e.g. ``2020-03`` for dates in March, ``123**`` for ZIP codes, ``A..D`` for a run of
-categories), so a category is never outside its hierarchy.
+Output values: a number or a date becomes its class's range ``[lo, hi]`` (the value itself when
+the class has one); any other column becomes the lowest level of its hierarchy that names the
+whole class (``123**`` for ZIP codes, ``A..D`` for a run of categories), so a category or code
+is never outside its hierarchy.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import pandas as pd
 
 from veil.anonymity.classes import validate_quasi
 from veil.anonymity.hierarchy import (
+    DateHierarchy,
     Hierarchy,
     IntervalHierarchy,
     MapHierarchy,
@@ -69,6 +70,8 @@ class _Coded:
     domain: pd.Series  # distinct values in rank order
     position: np.ndarray  # float per distinct value in [0, 1]
     numeric: bool
+    #: output as ranges ``[lo, hi]`` (numbers and dates) rather than a hierarchy's label
+    ranged: bool
 
 
 def _sort_key(h: Hierarchy, domain: pd.Series) -> np.ndarray:
@@ -102,7 +105,8 @@ def _code(values: pd.Series, h: Hierarchy) -> _Coded:
         pos = (np.nan_to_num(num, nan=hi) - lo) / (hi - lo) if hi > lo else np.zeros(len(num))
     else:
         pos = np.arange(len(order)) / max(len(order) - 1, 1)
-    return _Coded(rank_of[codes], sorted_domain, pos.astype(np.float64), numeric)
+    ranged = numeric or isinstance(h, DateHierarchy)
+    return _Coded(rank_of[codes], sorted_domain, pos.astype(np.float64), numeric, ranged)
 
 
 def _fmt(v: object) -> str:
@@ -113,7 +117,7 @@ def _fmt(v: object) -> str:
 
 def _labels(c: _Coded, h: Hierarchy, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The output value of each class from its lowest and highest rank."""
-    if c.numeric:
+    if c.ranged:
         text = np.array([_fmt(v) for v in c.domain], dtype=object)
         same = lo == hi
         out = np.empty(len(lo), dtype=object)

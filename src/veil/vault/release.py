@@ -39,7 +39,7 @@ from sqlalchemy.dialects import postgresql
 from veil import clock
 from veil.consent.ledger import ConsentAction, ConsentEvent, consenting_subjects, derive_state
 from veil.consent.purpose import Purpose, PurposeRegistry
-from veil.errors import ColumnNotAllowedError, ErasurePendingError, InputError
+from veil.errors import ColumnNotAllowedError, ErasurePendingError, InputError, NotKAnonymousError
 from veil.schema import consent_events, subjects
 from veil.vault.category import ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
@@ -105,6 +105,9 @@ class Release:
     purpose: Purpose
     #: who the data is released to (a command, a site, an API identity): for the audit entry
     actor: str | None = None
+    #: the caller recodes the rows it reads and releases only what :meth:`enforce_k` accepts
+    #: (``veil.disclosure.apply``); otherwise a purpose's ``require_k`` is checked on every read
+    recoding: bool = False
 
     @classmethod
     def open(
@@ -288,6 +291,43 @@ class Release:
         with self.ws.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
+    # -- k-anonymity a purpose requires ----------------------------------------------------
+    def _refuse_k(self, k_found: int, quasi: Sequence[str]) -> NotKAnonymousError:
+        return NotKAnonymousError(
+            f"purpose {self.purpose.name!r} requires {self.purpose.require_k}-anonymity over the "
+            f"quasi-identifiers of dataset {self.dataset.name!r} ({', '.join(quasi)}); this release has "
+            f"k = {k_found}: release a recoded table (`veil anonymity apply --k {self.purpose.require_k}`) "
+            "or leave the quasi-identifiers out"
+        )
+
+    def require_k(self, columns: Sequence[Column]) -> None:
+        """Refuse rows of ``columns`` when the purpose requires k and the lawful rows are not
+        k-anonymous over the quasi-identifiers among them (one GROUP BY in the data store)."""
+        k = self.purpose.require_k
+        quasi = [c for c in columns if c.category is ColumnCategory.QUASI_IDENTIFIER]
+        if k is None or self.recoding or not quasi:
+            return
+        rows = self._rows(quasi).subquery()
+        groups = (
+            sa.select(sa.func.count().label("n")).group_by(*[rows.c[c.sql_name] for c in quasi]).subquery()
+        )
+        with self.ws.engine.connect() as conn:
+            smallest = conn.execute(sa.select(sa.func.min(groups.c.n))).scalar()
+        if smallest is not None and int(smallest) < k:
+            raise self._refuse_k(int(smallest), [c.name for c in quasi])
+
+    def enforce_k(self, frame: Any, quasi: Sequence[str]) -> None:
+        """Refuse a recoded table (pandas) that is not k-anonymous over ``quasi`` when the purpose
+        requires k (rows whose quasi-identifiers are all ``*`` are suppressed, in no class)."""
+        k = self.purpose.require_k
+        if k is None:
+            return
+        from veil.anonymity.classes import equivalence_classes
+
+        classes = equivalence_classes(frame, quasi)
+        if classes.count and classes.k < k:
+            raise self._refuse_k(classes.k, quasi)
+
     # -- rows ------------------------------------------------------------------------------
     def read(
         self,
@@ -305,6 +345,7 @@ class Release:
         commits to the same subjects).
         """
         t = self.dataset.table
+        self.require_k(columns)
         query = self._rows(columns, non_null=non_null, exclude=exclude, erasing=erasing).order_by(
             t.c[PSEUDONYM], t.c[ROW]
         )
