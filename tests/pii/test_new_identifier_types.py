@@ -316,3 +316,24 @@ def test_checksum_columns_take_their_header_as_context(rules_engine: PiiEngine) 
     assert spans(rules_engine, text, T.BANK_ROUTING) == routing
     broken = routing[0][:-1] + str((int(routing[0][-1]) + 1) % 10)
     assert spans(rules_engine, f"name;routing\nAna Lim;{broken}\n", T.BANK_ROUTING) == []
+
+
+def test_korean_rrn_without_check_digit_needs_its_label(rules_engine: PiiEngine) -> None:
+    """Numbers issued since October 2020 have random last digits: a real birth date and place
+    code with the label is enough; without the label it is not reported."""
+    from stdnum.kr import rrn
+
+    rng = random.Random(3)
+    value = make.kr_rrn(rng)
+    unchecked = value[:-1] + next(
+        d for d in "0123456789" if not rrn.is_valid(value[:-1].replace("-", "") + d)
+    )
+    assert spans(rules_engine, f"Korean RRN: {unchecked}", T.KR_RRN) == [unchecked]
+    assert spans(rules_engine, f"Seen {unchecked} today", T.KR_RRN) == []
+    assert spans(rules_engine, "Korean RRN: 961321-1234567", T.KR_RRN) == []  # month 13
+
+
+def test_finnish_temporary_identity_codes_are_found(rules_engine: PiiEngine) -> None:
+    number = int("010594" + "903")
+    value = f"010594Y903{'0123456789ABCDEFHJKLMNPRSTUVWXY'[number % 31]}"
+    assert spans(rules_engine, f"henkilötunnus {value}", T.FI_PERSONAL_ID) == [value]

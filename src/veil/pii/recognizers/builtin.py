@@ -80,6 +80,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         national_ids.es_nif(),
         national_ids.it_fiscal_code(),
         citizen_ids.kr_rrn(),
+        citizen_ids.kr_rrn_unchecked(),
         citizen_ids.fi_personal_id(),
         citizen_ids.sg_nric(),
         citizen_ids.in_aadhaar(),

@@ -3,7 +3,8 @@
 ================  ======================================  =====================================
 type              format                                  validation
 ================  ======================================  =====================================
-KR_RRN            YYMMDD-GNNNNNN (13 digits)              birth date + check digit (stdnum)
+KR_RRN            YYMMDD-GNNNNNN (13 digits)              birth date + check digit (stdnum); since
+                                                          2020 no check digit: then needs "RRN"
 FI_PERSONAL_ID    DDMMYY-NNNC (century sign - + A-F U-Y)  birth date + mod-31 check (stdnum)
 SG_NRIC           S1234567D (S T F G M + 7 digits + ltr)  weighted mod-11 check letter
 IN_AADHAAR        2345 6789 0124 (12 digits, not 0/1...)  Verhoeff check digit (stdnum)
@@ -18,6 +19,7 @@ prefix and check letter (NRIC) is rare enough in text to stand alone.
 
 from __future__ import annotations
 
+from stdnum.exceptions import ValidationError
 from stdnum.fi import hetu
 from stdnum.in_ import aadhaar, epic
 from stdnum.kr import rrn
@@ -42,8 +44,10 @@ __all__ = [
     "is_in_aadhaar",
     "is_in_voter_id",
     "is_kr_rrn",
+    "is_kr_rrn_shape",
     "is_sg_nric",
     "kr_rrn",
+    "kr_rrn_unchecked",
     "sg_nric",
 ]
 
@@ -54,6 +58,19 @@ _NOT_AN_ID = terms(
 
 def is_kr_rrn(text: str) -> bool:
     return bool(rrn.is_valid(text.replace(" ", "")))
+
+
+def is_kr_rrn_shape(text: str) -> bool:
+    """A birth date and a place code that fit, whatever the last digit: numbers issued since
+    October 2020 have no check digit (their last six digits are random)."""
+    value = text.replace(" ", "").replace("-", "")
+    if len(value) != 13 or not value.isdigit() or int(value[7:9]) > 96:
+        return False
+    try:
+        rrn.get_birth_date(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def kr_rrn() -> Recognizer:
@@ -72,7 +89,22 @@ def kr_rrn() -> Recognizer:
 
 
 def is_fi_personal_id(text: str) -> bool:
-    return bool(hetu.is_valid(text.upper()))
+    # temporary identifiers (individual numbers 900-999) are given to people too
+    return bool(hetu.is_valid(text.upper(), allow_temporary=True))
+
+
+def kr_rrn_unchecked() -> Recognizer:
+    """Resident registration numbers without a valid check digit (issued since 2020), only
+    next to a word that names them."""
+    return Recognizer(
+        name="kr_rrn_unchecked",
+        entity_type=EntityType.KR_RRN,
+        patterns=(Pattern(rf"{NUM}\d{{5}}-?[1-8]\d{{6}}{NUM_END}", 0.2, "rrn"),),
+        validate=is_kr_rrn_shape,
+        context=terms("rrn|resident registration|주민등록번호|주민번호|korean id|jumin"),
+        negative_context=_NOT_AN_ID,
+        context_boost=0.4,
+    )
 
 
 def fi_personal_id() -> Recognizer:
