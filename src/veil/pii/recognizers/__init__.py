@@ -6,7 +6,7 @@ module            recognizers (entity types)
 contact           email (EMAIL_ADDRESS), phone_number (PHONE_NUMBER, via ``phonenumbers``)
 finance           credit_card (CREDIT_CARD, Luhn), iban (IBAN_CODE, mod-97)
 national_ids      us_ssn, uk_nino, uk_nhs, de_id, fr_nir, es_nif, it_fiscal_code
-citizen_ids       kr_rrn, fi_personal_id, sg_nric, in_aadhaar, in_voter_id
+citizen_ids       kr_rrn, kr_rrn_unchecked, fi_personal_id, sg_nric, in_aadhaar, in_voter_id
 tax_ids           vat_id (VAT_ID), in_pan, in_gstin, us_itin
 travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label
 bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
