@@ -15,7 +15,10 @@ What it does, all on this machine (the data is generated here, nothing is downlo
    drives it with the same clients for the same time;
 4. prints requests/s and p50/p99 latency per kind and the ratio to the bare route, then checks:
    no request failed, the dataset's budget ledger holds exactly the answered queries' epsilons
-   (same count, same values, exactly the same sum) and ``veil audit verify`` passes.
+   (same count, same values, exactly the same sum) and ``veil audit verify`` passes. It also
+   prints how many analytics-mirror generations the server wrote (a consent write no longer
+   makes the next DP query write one: the query lays the consent events since the generation
+   over it, and a background refresh folds them in every ``OVERLAY_REBUILD`` subjects).
 
 The load driver runs on the same machine as the servers (it takes CPU from them), as does the
 bare route's: the ratio compares like with like. Exits 1 when a check fails.
@@ -287,6 +290,14 @@ def audit_verify(root: Path) -> dict[str, Any]:
     return result
 
 
+def mirror_generations(root: Path) -> int | None:
+    """How many generations the analytics mirror has written (the current one's number)."""
+    try:
+        return int((root / "analytics" / "mirror.gen").read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def stats(latencies: list[float], wall: float) -> dict[str, float]:
     if not latencies:
         return {"requests": 0, "rps": 0.0, "p50_ms": math.nan, "p99_ms": math.nan}
@@ -348,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         finally:
             stop(bare)
+        generations = mirror_generations(s.root)
         ledger = check_ledger(s.root, tally.epsilons)
         audit = audit_verify(s.root)
 
@@ -366,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_rps": bare_stats["rps"] / total["rps"] if total["rps"] else math.inf,
         "errors": tally.errors,
         "ledger": ledger,
+        "mirror_generations": generations,
         "audit_verify": {
             "ok": audit.get("ok"),
             "entries": audit.get("entries"),
@@ -395,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{ledger['answered']}, sum {ledger['answered_epsilon']!r}: {verdict}"
         )
         print(f"audit verify: {'ok' if audit.get('ok') else 'FAILED'} ({audit.get('entries')} entries)")
+        print(f"analytics mirror generations written: {generations}")
         print(f"load average: {', '.join(f'{x:.1f}' for x in report['load_average'])}")
     return 0 if ok else 1
 
