@@ -245,7 +245,7 @@ def load_corpus(name: str, n: int) -> list[Any]:
 
 
 def _scored(doc: Any, predicted: list[Span]) -> list[Span]:
-    return score_view(predicted, getattr(doc, "scored_types", None), getattr(doc, "ignored", ()))
+    return score_view(predicted, getattr(doc, "scored_types", None), getattr(doc, "ignored", ()), doc.spans)
 
 
 def measure(engines: dict[str, Engine], docs: list[Any], rounds: int) -> dict[str, dict[str, Any]]:

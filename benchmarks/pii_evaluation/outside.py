@@ -8,7 +8,7 @@ Three sets, each reported on its own:
 * ``presidio_tests`` - the sentences of Presidio's recognizer test tables (MIT), positive and
   negative cases, labelled with the one entity type each table tests. Only that type is
   scored in a sentence (other personal data in it is not labelled), so predictions of other
-  types are left out for that sentence.
+  types are left out for that sentence unless they overlap its labelled value.
 * ``rust_book_prose`` - 300 paragraphs of The Rust Programming Language (MIT/Apache-2.0),
   prose about programming with no personal data: every prediction there is a false positive.
 
@@ -21,6 +21,7 @@ inside such a span are removed too (neither engine is paid or charged for them).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,12 +139,21 @@ def load_outside(name: str) -> list[OutsideDocument]:
 
 
 def score_view(
-    predicted: list[Span], scored_types: frozenset[str] | None, ignored: tuple[tuple[int, int], ...]
+    predicted: list[Span],
+    scored_types: frozenset[str] | None,
+    ignored: tuple[tuple[int, int], ...],
+    gold: Sequence[GoldSpan] = (),
 ) -> list[Span]:
-    """The predictions that are scored in a document: of a scored type, not inside an ignored span."""
+    """The predictions that are scored in a document: not wholly inside an ignored span, and
+    either of a scored type or touching a gold span (masking a labelled value under another
+    type still masks it; other types elsewhere may be unlabelled personal data)."""
     return [
         p
         for p in predicted
-        if (scored_types is None or p.type in scored_types)
-        and not any(a <= p.start and p.end <= b for a, b in ignored)
+        if not any(a <= p.start and p.end <= b for a, b in ignored)
+        and (
+            scored_types is None
+            or p.type in scored_types
+            or any(p.start < g.end and g.start < p.end for g in gold)
+        )
     ]

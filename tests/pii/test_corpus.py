@@ -505,6 +505,7 @@ def test_presidio_research_labels_keep_their_values_and_mapped_types() -> None:
 
 
 def test_presidio_test_sentences_score_only_their_own_type() -> None:
+    """One type is labelled per sentence: predictions of other types count only on its value."""
     docs = load_outside("presidio_tests")
     assert all(d.scored_types is not None and len(d.scored_types) == 1 for d in docs)
     assert all(s.type in (d.scored_types or ()) for d in docs for s in d.spans)
@@ -532,6 +533,9 @@ def test_score_view_keeps_scored_types_and_drops_predictions_inside_ignored_span
     ]
     assert score_view(predicted, None, ()) == predicted
     assert score_view(predicted, frozenset({"PERSON"}), ()) == [predicted[0], predicted[2], predicted[3]]
+    # another type is kept where it overlaps a labelled value (it masks it), dropped elsewhere
+    gold = [GoldSpan(12, 13, EntityType.PERSON)]
+    assert score_view(predicted, frozenset({"PERSON"}), (), gold) == predicted
     # inside the ignored title (20, 25): dropped; reaching out of it: kept
     assert score_view(predicted, None, ((20, 25),)) == [predicted[0], predicted[1], predicted[3]]
 
