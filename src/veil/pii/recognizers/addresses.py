@@ -187,7 +187,7 @@ class AddressFinder:
             return "pobox"
         if _UNIT.fullmatch(part):
             return "unit"
-        if any(c.isdigit() for c in part):
+        if _DIGIT.search(part):
             if _HOUSE_ALONE.fullmatch(part):
                 return "house"  # "12, rue de la Paix": the number before the street
             street = self._street(part)
@@ -287,7 +287,14 @@ class AddressFinder:
         if not any(c.isdigit() for c in text):
             return
         parts = _split(text)
-        kinds = [self.kind(text[s:e]) for s, e, _ in parts]
+        # every block holds a part with a digit (a number, a postcode): only parts within a few
+        # places of one are classified (prose with many commas and no numbers costs little)
+        near = [False] * len(parts)
+        for j, (s, e, _) in enumerate(parts):
+            if _DIGIT.search(text, s, e):
+                for k in range(max(0, j - _REACH), min(len(parts), j + _REACH + 1)):
+                    near[k] = True
+        kinds = [self.kind(text[s:e]) if near[j] else None for j, (s, e, _) in enumerate(parts)]
         # a part that is not an address part may end with a street ("Ship to 88 Harbour View
         # Terrace", "Address: Fayepad 03"): where that street starts
         leads: list[tuple[int, str] | None] = [
@@ -366,8 +373,10 @@ class AddressFinder:
         lead-in such as "Ship to" or "Address:")."""
         start, end, _ = part
         found = None
-        for m in _TOKEN.finditer(text, start, end):
-            if m.group().endswith(":") or m.group()[0].islower():
+        tokens = list(_TOKEN.finditer(text, start, end))[-8:]  # a street has at most eight words
+        for m in tokens:
+            first = m.group()[0]
+            if m.group().endswith(":") or not (first.isupper() or first.isdigit() or first == "#"):
                 continue
             kind = self.kind(text[m.start() : end])
             if kind in ("street", "unit", "pobox", "military"):
@@ -406,6 +415,7 @@ def _joins_left(kinds: list[str | None], j: int) -> bool:
 
 _STREETS = frozenset({"street", "street_weak", "unit", "pobox", "military"})
 _BEFORE = _STREETS | {"town"}
+_REACH = 5  # parts of a block on either side of its part with a digit
 _PART = re.compile(r"[^\n,;]+")
 _BLANK_LINE = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
 
