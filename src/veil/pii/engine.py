@@ -314,22 +314,25 @@ def _corroborate(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate
 
 def _absorb_blocks(candidates: list[Candidate]) -> list[Candidate]:
     """An address block (:mod:`veil.pii.recognizers.addresses`) absorbs the places found inside
-    it (a street, a town with its postcode): one span for the whole address, scored as the best
-    of its parts."""
-    blocks = [c for c in candidates if c[4] == ADDRESS_BLOCK]
+    it or overlapping it (a street, a town with its postcode): one span for the whole address,
+    their union, scored as the best of its parts."""
+    blocks: list[tuple[int, int, float]] = [(c[0], c[1], c[3]) for c in candidates if c[4] == ADDRESS_BLOCK]
     if not blocks:
         return candidates
     out: list[Candidate] = []
-    lifted = {id(b): b[3] for b in blocks}
     for candidate in candidates:
         start, end, kind, score, name = candidate
-        if name != ADDRESS_BLOCK and kind == EntityType.LOCATION:
-            inside = next((b for b in blocks if b[0] <= start and end <= b[1]), None)
-            if inside is not None:
-                lifted[id(inside)] = max(lifted[id(inside)], score)
+        if name == ADDRESS_BLOCK:
+            continue
+        if kind == EntityType.LOCATION:
+            at = next((i for i, b in enumerate(blocks) if b[0] < end and start < b[1]), None)
+            if at is not None:
+                b_start, b_end, b_score = blocks[at]
+                blocks[at] = (min(b_start, start), max(b_end, end), max(b_score, score))
                 continue
         out.append(candidate)
-    return [(c[0], c[1], c[2], lifted[id(c)], c[4]) if c[4] == ADDRESS_BLOCK else c for c in out]
+    out.extend((start, end, EntityType.LOCATION, score, ADDRESS_BLOCK) for start, end, score in blocks)
+    return out
 
 
 def _greedy(candidates: list[Candidate]) -> list[Candidate]:

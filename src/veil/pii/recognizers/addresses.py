@@ -246,9 +246,9 @@ class AddressFinder:
             # a number inside a street's name: "Brucker Bundesstrasse 31 Zezig Streets"
             words = [t for t in tokens if not _HOUSE.fullmatch(t)]
             return "street" if len(words) < len(tokens) and self._street_words(words) == "street" else None
-        return self._street_words(part[: match.start()].rstrip(",").split())
+        return self._street_words(part[: match.start()].rstrip(",").split(), lower=True)
 
-    def _street_words(self, words: list[str], *, named: bool = False) -> str | None:
+    def _street_words(self, words: list[str], *, named: bool = False, lower: bool = False) -> str | None:
         """ "street" when a street word is among ``words`` (capitalised name words, particles,
         ordinals, directions), "street_weak" for other capitalised names; with ``named`` (no
         house number) only a street word first or last makes a street."""
@@ -265,7 +265,7 @@ class AddressFinder:
                 strong = strong or not named or i in (0, len(words) - 1)
             elif not (
                 _TOWN_WORD.fullmatch(word.rstrip(","))
-                or (i > 0 and not named and _LOWER_WORD.fullmatch(word))  # "Pod vinicami 21"
+                or (i > 0 and lower and _LOWER_WORD.fullmatch(word))  # "Pod vinicami 21"
                 or bare in _PARTICLES
                 or _ORDINAL.fullmatch(word)
                 or word in _DIRECTIONS
