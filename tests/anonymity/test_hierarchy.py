@@ -1,7 +1,8 @@
-"""Generalisation hierarchies: built from the column kinds, loaded from YAML, refusing what they do not cover."""
+"""Generalisation hierarchies: built from column kinds, loaded from YAML, refusing what they do not cover."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -135,7 +136,7 @@ def test_auto_intervals_cover_their_values_and_nest(values: list[int]) -> None:
     h.check(s)
     labels = h.levels(s)
     assert set(labels[-1]) == {TOP}
-    for lower, upper in zip(labels, labels[1:], strict=False):
+    for lower, upper in itertools.pairwise(labels):
         # a generalisation of a generalisation: equal labels stay equal one level up
         pairs = pd.DataFrame({"a": lower, "b": upper}).drop_duplicates()
         assert not pairs["a"].duplicated().any()
