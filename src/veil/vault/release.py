@@ -309,7 +309,10 @@ class Release:
             return
         rows = self._rows(quasi).subquery()
         groups = (
-            sa.select(sa.func.count().label("n")).group_by(*[rows.c[c.sql_name] for c in quasi]).subquery()
+            sa.select(sa.func.count().label("n"))
+            .select_from(rows)
+            .group_by(*[rows.c[c.sql_name] for c in quasi])
+            .subquery()
         )
         with self.ws.engine.connect() as conn:
             smallest = conn.execute(sa.select(sa.func.min(groups.c.n))).scalar()
