@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from tests.support.adult import adult_csv
+
 from veil.anonymity.classes import equivalence_classes
 from veil.cli import app as cli
 from veil.consent.purpose import PurposeRegistry
