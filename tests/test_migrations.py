@@ -384,9 +384,9 @@ def test_a_postgres_data_store_from_before_schema_versions_is_upgraded(
     with engine.begin() as conn:
         for name in (DATA_CHAIN.version_table, "pii_tokens", "pii_erased", *later_tables()):
             conn.exec_driver_sql(f"DROP TABLE {name}")
-        for table, added in later_columns().items():
+        for altered, added in later_columns().items():
             for column in sorted(added):
-                conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+                conn.exec_driver_sql(f"ALTER TABLE {altered} DROP COLUMN {column}")
         conn.exec_driver_sql("INSERT INTO veil_meta (key, value) VALUES ('schema_version', '1')")
     engine.dispose()
     with Workspace.open(root) as ws:

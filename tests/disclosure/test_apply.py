@@ -44,8 +44,14 @@ def test_demo_release_is_k_anonymous_shuffled_and_audited(
 ) -> None:
     out = tmp_path / "release.csv"
     report = apply_dataset(
-        hospital, "patients", purpose="research", k=5, out=out, algorithm=algorithm, attacks=False
-    )  # type: ignore[arg-type]
+        hospital,
+        "patients",
+        purpose="research",
+        k=5,
+        out=out,
+        algorithm=algorithm,  # type: ignore[arg-type]
+        attacks=False,
+    )
     released = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert report.quasi == QUASI and report.rows == len(released) == 400
     assert equivalence_classes(released, list(QUASI)).k >= 5
