@@ -22,6 +22,7 @@ from veil.errors import (
     ConsentError,
     HierarchyError,
     InputError,
+    NotFoundError,
     NotKAnonymousError,
 )
 from veil.vault.ingest import Ingestor
@@ -162,3 +163,21 @@ def test_adult_with_no_hand_written_hierarchy_through_the_cli(ws: Workspace, tmp
     kept = released[~(released[quasi.split(",")] == "*").all(axis=1)]
     assert kept.groupby(quasi.split(","))["income"].nunique().min() >= 2
     assert set(report["utility"]) >= {"discernibility", "aecs", "ncp", "non_uniform_entropy", "kl_divergence"}
+
+
+def test_purpose_add_require_k_through_the_cli(ws: Workspace) -> None:
+    def veil(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(cli.build_command(), [*args, "--workspace", str(ws.root)])
+        return result.exit_code, result.output
+
+    code, output = veil("--json", "purpose", "add", "stats", "--basis", "public_task", "--retention-days", "30",
+                        "--require-k", "5")  # fmt: skip
+    assert code == 0 and json.loads(output)["require_k"] == 5
+    assert PurposeRegistry(ws).get("stats").require_k == 5
+    assert [e.details.get("require_k") for e in ws.audit.entries() if e.action == "purpose.add"] == [5]
+    code, _ = veil(
+        "purpose", "add", "weak", "--basis", "public_task", "--retention-days", "30", "--require-k", "1"
+    )
+    assert code != 0
+    with pytest.raises(NotFoundError):
+        PurposeRegistry(ws).get("weak")
