@@ -170,8 +170,18 @@ def test_purpose_add_require_k_through_the_cli(ws: Workspace) -> None:
         result = CliRunner().invoke(cli.build_command(), [*args, "--workspace", str(ws.root)])
         return result.exit_code, result.output
 
-    code, output = veil("--json", "purpose", "add", "stats", "--basis", "public_task", "--retention-days", "30",
-                        "--require-k", "5")  # fmt: skip
+    code, output = veil(
+        "--json",
+        "purpose",
+        "add",
+        "stats",
+        "--basis",
+        "public_task",
+        "--retention-days",
+        "30",
+        "--require-k",
+        "5",
+    )
     assert code == 0 and json.loads(output)["require_k"] == 5
     assert PurposeRegistry(ws).get("stats").require_k == 5
     assert [e.details.get("require_k") for e in ws.audit.entries() if e.action == "purpose.add"] == [5]
