@@ -92,8 +92,8 @@ def test_erasure_during_an_ingest_on_postgres(pg_ws: Workspace, tmp_path: Path, 
     assert erased.status == "pending" and "busy" in erased.pending["data"]
     assert result.rows == 59 and result.skipped_erased_rows == 1
     assert set(rows_of(ws, p).values()) == {0} and ws.keystore.get(p) is None
-    # the sessions wait for the data store's step (web_sessions runs after it); the codes went at once
-    assert export_subject(ws, target).erasure_pending == ["data", "mirror", "web_sessions"]
+    # the sessions and breach evidence wait for the data store's step; the codes went at once
+    assert export_subject(ws, target).erasure_pending == ["breach_subjects", "data", "mirror", "web_sessions"]
     with Workspace.open(ws.root) as again:
         assert_fully_erased(again, target, tmp_path, dataset="visits", purpose="billing")
         assert len(again.audit.entries(action="subject.erase")) == 1

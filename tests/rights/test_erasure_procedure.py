@@ -122,7 +122,13 @@ def test_erasure_during_an_ingest_never_lets_the_ingest_bring_the_subject_back(
     assert set(rows_of(ws, p).values()) == {0}
     assert ws.keystore.get(p) is None
     # every step on the data store's tables is pending with it (the sign-in codes, the sessions)
-    assert export_subject(ws, target).erasure_pending == ["data", "mirror", "portal_codes", "web_sessions"]
+    assert export_subject(ws, target).erasure_pending == [
+        "breach_subjects",
+        "data",
+        "mirror",
+        "portal_codes",
+        "web_sessions",
+    ]
     # The next open finishes the erasure: one audit entry, nothing pending.
     with Workspace.open(ws.root) as again:
         assert again.keystore.journal.pending() == []
@@ -142,13 +148,19 @@ def test_pending_erasure_is_left_out_of_releases_and_finished_by_the_next_open(
     with sqlite_write_lock(ws.root / "veil.db"):
         result = erase_subject(ws, "P0000007", wait_s=0.3)
     assert result.status == "pending" and result.key_destroyed
-    assert set(result.pending) == {"data", "mirror", "portal_codes", "web_sessions"}  # all in the data store
+    assert set(result.pending) == {
+        "breach_subjects",
+        "data",
+        "mirror",
+        "portal_codes",
+        "web_sessions",
+    }  # all in the data store
     assert {"models", "pii_tokens"} <= set(result.participants)  # files; no token to forget
     # The keys are gone, the rows are still there (the data store was busy) ...
     assert ws.keystore.get(p) is None and rows_of(ws, p)["ds_patients"] == 1
     export = export_subject(ws, "P0000007")
     assert export.status == "erased"
-    assert export.erasure_pending == ["data", "mirror", "portal_codes", "web_sessions"]
+    assert export.erasure_pending == ["breach_subjects", "data", "mirror", "portal_codes", "web_sessions"]
     # ... and no release includes them meanwhile, for any purpose.
     assert p not in released_pseudonyms(ws, "patients", "billing", tmp_path / "b.parquet")
     assert released_pseudonyms(ws, "patients", "research", tmp_path / "r.parquet") == set()
@@ -253,7 +265,14 @@ def test_registry_rules(hospital: Workspace) -> None:
 
     registry = default_participants()
     entry_points = sorted(ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))
-    assert entry_points == ["mirror", "models", "pii_tokens", "portal_codes", "web_sessions"]  # pyproject's
+    assert entry_points == [
+        "breach_subjects",
+        "mirror",
+        "models",
+        "pii_tokens",
+        "portal_codes",
+        "web_sessions",
+    ]  # pyproject's
     assert registry.names() == [*entry_points, "data"]
     with pytest.raises(ValueError, match="already registered"):
         registry.register("data", DataStoreParticipant)
@@ -267,7 +286,15 @@ def test_registry_rules(hospital: Workspace) -> None:
 
 def test_default_participants_run_in_a_defined_order(hospital: Workspace) -> None:
     names = [p.name for p in default_participants().build(hospital)]
-    assert names == ["models", "pii_tokens", "portal_codes", "data", "mirror", "web_sessions"]
+    assert names == [
+        "models",
+        "pii_tokens",
+        "portal_codes",
+        "data",
+        "breach_subjects",
+        "mirror",
+        "web_sessions",
+    ]
     assert names.index("mirror") > names.index("data")  # the mirror is rebuilt from the data store
     assert names.index("data") > names.index("pii_tokens")  # its audit entry counts the tokens
 
