@@ -152,7 +152,8 @@ def test_adult_with_no_hand_written_hierarchy_through_the_cli(ws: Workspace, tmp
     result = CliRunner().invoke(
         cli.build_command(),
         ["--json", "anonymity", "apply", "adult", "--purpose", "research", "--k", "5", "--quasi", quasi,
-         "--l", "2", "--sensitive", "income", "--out", str(out), "--no-attacks", "--workspace", str(ws.root)],
+         "--l", "2", "--sensitive", "income", "--out", str(out), "--no-attacks", "--target", "income",
+         "--workspace", str(ws.root)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -163,6 +164,12 @@ def test_adult_with_no_hand_written_hierarchy_through_the_cli(ws: Workspace, tmp
     kept = released[~(released[quasi.split(",")] == "*").all(axis=1)]
     assert kept.groupby(quasi.split(","))["income"].nunique().min() >= 2
     assert set(report["utility"]) >= {"discernibility", "aecs", "ncp", "non_uniform_entropy", "kl_divergence"}
+    # a classifier of income trained on the release vs the original, scored on the held-back rows
+    model = report["model_utility"]
+    assert model["holdout_rows"] == 600 and len(released) == 2400
+    assert 0.5 < model["accuracy_released"] <= 1 and model["change"] == pytest.approx(
+        model["accuracy_released"] - model["accuracy_original"]
+    )
 
 
 def test_purpose_add_require_k_through_the_cli(ws: Workspace) -> None:

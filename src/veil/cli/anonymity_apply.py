@@ -46,6 +46,10 @@ def apply(
         bool, typer.Option(help="Attack the output, refuse it above the margin, write a certificate.")
     ] = True,
     seed: Annotated[int | None, typer.Option(help="Seed of the control split and the attacks.")] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(help="Train a classifier of this column on the release and on the original (accuracy)."),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -76,6 +80,7 @@ def apply(
                 sensitive=sensitive,
                 attacks=attacks,
                 seed=seed,
+                target=target,
                 progress=(lambda msg: status.update(msg)) if status is not None else None,
             )
         finally:
@@ -103,6 +108,12 @@ def apply(
             f"{u.kl_divergence:.4g}",
         )
         console.print(table)
+        if report.model_utility is not None:
+            m = report.model_utility
+            console.print(
+                f"classifier of {escape(str(m['target']))}: accuracy {m['accuracy_original']:.4f} on the "
+                f"original, {m['accuracy_released']:.4f} on the release ({m['change']:+.4f})"
+            )
         if report.attacks is not None:
             console.print(f"attacks within the margin of {report.attacks['margin']:.2%}")
         if report.certificate is not None:

@@ -72,6 +72,8 @@ class ApplyReport:
     hierarchies: dict[str, dict[str, Any]]
     levels: dict[str, int] | None = None
     attacks: dict[str, Any] | None = None
+    #: a classifier's held-out accuracy trained on the release vs on the original (``target``)
+    model_utility: dict[str, Any] | None = None
     certificate: tuple[Path, Path] | None = None
     notes: tuple[str, ...] = field(default=())
 
@@ -95,6 +97,7 @@ class ApplyReport:
             "hierarchies": self.hierarchies,
             "levels": self.levels,
             "attacks": self.attacks,
+            "model_utility": self.model_utility,
             "certificate": [str(p) for p in self.certificate] if self.certificate else None,
             "notes": list(self.notes),
         }
@@ -155,6 +158,7 @@ def apply_dataset(
     n_attacks: int = 300,
     control_fraction: float = 0.2,
     seed: int | None = None,
+    target: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ApplyReport:
     """Recode ``dataset`` for ``purpose`` and write it to ``out`` (see the module docstring)."""
@@ -202,9 +206,12 @@ def apply_dataset(
     hs = hierarchies_for(raw, qi, kinds, overrides)
     control = None
     work = raw
-    if attacks:
+    if target is not None and target not in raw.columns:
+        raise InputError(f"--target {target!r} is not a column released for purpose {gate.purpose.name!r}")
+    if attacks or target is not None:
         from veil.disclosure.attack import split_control
 
+        # held back before the recoding: the attacks' control set and the classifier's holdout
         work, control = split_control(raw, control_fraction, seed)
         pseudonyms = pseudonyms.loc[work.index]
     if k > len(work):
@@ -259,6 +266,12 @@ def apply_dataset(
                 f"refused: the attacks {', '.join(failed)} beat their baseline by more than the margin "
                 f"{margin:.2%} on the recoded table; nothing was written (raise k or generalise more)"
             )
+    trained = None
+    if target is not None and control is not None:
+        from veil.disclosure.model_utility import model_utility
+
+        say("training a classifier on the release and on the original")
+        trained = model_utility(work, released, control, target, hierarchies=hs, seed=seed or 0)
     output = _shuffle(released)
     say("writing the release")
     _write(output, out)
@@ -308,6 +321,7 @@ def apply_dataset(
                 utility=utility.to_dict(),
                 attacks=report_attacks,
                 margin=margin,
+                model_utility=trained,
                 rows=len(output),
             )
             cert_paths = (
@@ -334,6 +348,7 @@ def apply_dataset(
         hierarchies={q: h.to_dict() for q, h in hs.items()},
         levels=levels,
         attacks=attack_info,
+        model_utility=trained.to_dict() if trained is not None else None,
         certificate=cert_paths,
         notes=tuple(notes),
     )
