@@ -27,19 +27,14 @@ from typing import Any, Protocol
 from faker import Faker
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
-from stdnum.de import idnr
-from stdnum.fr import nir
-from stdnum.gb import nhs
 
 from benchmarks.pii_evaluation.identifiers import (
+    HEALTH_ID,
+    ID_LABELS,
+    ID_MAKERS,
+    NATIONAL_ID,
+    format_id,
     is_valid_nino,
-    make_de_id,
-    make_fiscal_code,
-    make_nhs,
-    make_nif,
-    make_nino,
-    make_nir,
-    make_ssn,
 )
 from benchmarks.pii_evaluation.templates import (
     NUMBER_FIELDS,
@@ -514,55 +509,10 @@ def _f_iban(fields: _Fields, slot: int, spec: str) -> list[Segment]:
 
 # -- national ids ----------------------------------------------------------------------------
 
-_ID_LABELS: dict[EntityType, tuple[str, ...]] = {
-    EntityType.US_SSN: ("SSN", "Social Security No."),
-    EntityType.UK_NINO: ("NI number", "National Insurance No."),
-    EntityType.UK_NHS: ("NHS number", "NHS No."),
-    EntityType.DE_ID: ("Steuer-ID", "tax ID"),
-    EntityType.FR_NIR: ("NIR", "social security number"),
-    EntityType.ES_NIF: ("DNI", "NIF/NIE"),
-    EntityType.IT_FISCAL_CODE: ("codice fiscale", "fiscal code"),
-}
-_NATIONAL_ID: dict[str, EntityType] = {
-    "en_US": EntityType.US_SSN,
-    "en_GB": EntityType.UK_NINO,
-    "de_DE": EntityType.DE_ID,
-    "fr_FR": EntityType.FR_NIR,
-    "es_ES": EntityType.ES_NIF,
-    "it_IT": EntityType.IT_FISCAL_CODE,
-}
-_HEALTH_ID = {**_NATIONAL_ID, "en_GB": EntityType.UK_NHS}
-
-
-_ID_MAKERS: dict[EntityType, Callable[[random.Random], str]] = {
-    EntityType.US_SSN: make_ssn,
-    EntityType.UK_NINO: make_nino,
-    EntityType.UK_NHS: make_nhs,
-    EntityType.DE_ID: make_de_id,
-    EntityType.FR_NIR: make_nir,
-    EntityType.ES_NIF: make_nif,
-    EntityType.IT_FISCAL_CODE: make_fiscal_code,
-}
-
-
-def _format_id(kind: EntityType, value: str, style: str) -> str:
-    """Written the way people write it: spaced groups where that is usual."""
-    if style == "compact":
-        return value.replace("-", "") if kind == EntityType.US_SSN else value
-    if kind == EntityType.UK_NINO:
-        return " ".join([value[:2], value[2:4], value[4:6], value[6:8], value[8]])
-    if kind == EntityType.UK_NHS:
-        return str(nhs.format(value))
-    if kind == EntityType.DE_ID:
-        return str(idnr.format(value))
-    if kind == EntityType.FR_NIR:
-        return str(nir.format(value))
-    return value
-
 
 def _id_kind(fields: _Fields, purpose: str, slot: int) -> EntityType:
-    table = _HEALTH_ID if purpose == "health" else _NATIONAL_ID
-    kinds = sorted(set(_ID_MAKERS))
+    table = HEALTH_ID if purpose == "health" else NATIONAL_ID
+    kinds = sorted(set(ID_MAKERS))
     kind: EntityType = fields.memo(
         f"{purpose}_kind", slot, lambda: table.get(fields.locale) or fields.rng.choice(kinds)
     )
@@ -572,10 +522,10 @@ def _id_kind(fields: _Fields, purpose: str, slot: int) -> EntityType:
 def _id_field(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
     def render(fields: _Fields, slot: int, spec: str) -> list[Segment]:
         kind = _id_kind(fields, purpose, 1)  # all ids of a document are of one kind
-        value: str = fields.memo(f"{purpose}_id", slot, lambda: _ID_MAKERS[kind](fields.rng))
+        value: str = fields.memo(f"{purpose}_id", slot, lambda: ID_MAKERS[kind](fields.rng))
         styles = ["compact", "spaced"]
         style = spec or fields.memo(f"{purpose}_style", slot, lambda: fields.rng.choice(styles))
-        return [(_format_id(kind, value, style), kind)]
+        return [(format_id(kind, value, style), kind)]
 
     return render
 
@@ -583,7 +533,7 @@ def _id_field(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
 def _id_label(purpose: str) -> Callable[[_Fields, int, str], list[Segment]]:
     def render(fields: _Fields, slot: int, spec: str) -> list[Segment]:
         kind = _id_kind(fields, purpose, 1)
-        return [(fields.memo(f"{purpose}_label", 1, lambda: fields.rng.choice(_ID_LABELS[kind])), None)]
+        return [(fields.memo(f"{purpose}_label", 1, lambda: fields.rng.choice(ID_LABELS[kind])), None)]
 
     return render
 

@@ -36,8 +36,13 @@ from stdnum.us import itin, rtn, ssn
 from veil.pii.entity import EntityType
 
 __all__ = [
+    "HEALTH_ID",
     "ID_KINDS",
+    "ID_LABELS",
+    "ID_MAKERS",
+    "NATIONAL_ID",
     "IdKind",
+    "format_id",
     "is_valid_nino",
     "is_valid_nric",
     "make_de_id",
@@ -159,6 +164,54 @@ def make_fiscal_code(rng: random.Random) -> str:
         value = body + str(codicefiscale.calc_check_digit(body))
         if codicefiscale.is_valid(value):
             return value
+
+
+# -- the project family's id tables ----------------------------------------------------------
+
+ID_LABELS: dict[EntityType, tuple[str, ...]] = {
+    EntityType.US_SSN: ("SSN", "Social Security No."),
+    EntityType.UK_NINO: ("NI number", "National Insurance No."),
+    EntityType.UK_NHS: ("NHS number", "NHS No."),
+    EntityType.DE_ID: ("Steuer-ID", "tax ID"),
+    EntityType.FR_NIR: ("NIR", "social security number"),
+    EntityType.ES_NIF: ("DNI", "NIF/NIE"),
+    EntityType.IT_FISCAL_CODE: ("codice fiscale", "fiscal code"),
+}
+NATIONAL_ID: dict[str, EntityType] = {
+    "en_US": EntityType.US_SSN,
+    "en_GB": EntityType.UK_NINO,
+    "de_DE": EntityType.DE_ID,
+    "fr_FR": EntityType.FR_NIR,
+    "es_ES": EntityType.ES_NIF,
+    "it_IT": EntityType.IT_FISCAL_CODE,
+}
+HEALTH_ID = {**NATIONAL_ID, "en_GB": EntityType.UK_NHS}
+
+
+ID_MAKERS: dict[EntityType, Callable[[random.Random], str]] = {
+    EntityType.US_SSN: make_ssn,
+    EntityType.UK_NINO: make_nino,
+    EntityType.UK_NHS: make_nhs,
+    EntityType.DE_ID: make_de_id,
+    EntityType.FR_NIR: make_nir,
+    EntityType.ES_NIF: make_nif,
+    EntityType.IT_FISCAL_CODE: make_fiscal_code,
+}
+
+
+def format_id(kind: EntityType, value: str, style: str) -> str:
+    """Written the way people write it: spaced groups where that is usual."""
+    if style == "compact":
+        return value.replace("-", "") if kind == EntityType.US_SSN else value
+    if kind == EntityType.UK_NINO:
+        return " ".join([value[:2], value[2:4], value[4:6], value[6:8], value[8]])
+    if kind == EntityType.UK_NHS:
+        return str(nhs.format(value))
+    if kind == EntityType.DE_ID:
+        return str(idnr.format(value))
+    if kind == EntityType.FR_NIR:
+        return str(nir.format(value))
+    return value
 
 
 # -- the unseen family's identifiers --------------------------------------------------------
