@@ -196,7 +196,10 @@ class AddressFinder:
             return "country"
         if self._street_words(part.split(), named=True) == "street":
             return "street"  # "Via Nadi" (its number comes next), "Sane Marg"
-        return "town" if self._town(part) else None
+        if self._town(part):
+            return "town"
+        # a town named like a person ("Mika", "Florence") is a town only before a region + postcode
+        return "named_town" if self._town(part, postcode=True) else None
 
     def _postcode(self, part: str) -> str | None:
         """ "postcode" (with a town or country), "postcode_bare" (with a region only, or a UK or
@@ -334,7 +337,7 @@ class AddressFinder:
                 if lead is not None:
                     lo -= 1
             # a town first only before a postcode without a town of its own ("Lakewood\nCO 80226")
-            while lead is None and kinds[lo] == "town" and kinds[lo + 1] != "postcode_bare":
+            while lead is None and kinds[lo] in ("town", "named_town") and kinds[lo + 1] != "postcode_bare":
                 lo += 1
         while hi + 1 < len(parts) and not parts[hi][2] and self._joins_right(kinds, lo, hi + 1):
             hi += 1
@@ -358,7 +361,9 @@ class AddressFinder:
     @staticmethod
     def _joins_right(kinds: list[str | None], lo: int, j: int) -> bool:
         kind = kinds[j]
-        if kind is None:
+        if kind is None or (
+            kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] != "postcode_bare")
+        ):
             return False
         before = kinds[lo:j]
         if "country" in before:
@@ -410,7 +415,11 @@ _STRONG = frozenset({"street", "pobox", "military", "postcode", "postcode_bare"}
 def _joins_left(kinds: list[str | None], j: int) -> bool:
     """Whether part ``j`` joins the block that starts at part ``j + 1``."""
     kind = kinds[j]
-    return kind in _BEFORE or (kind == "house" and kinds[j + 1] in ("street", "street_weak"))
+    if kind == "house":
+        return kinds[j + 1] in ("street", "street_weak")
+    if kind == "named_town":
+        return kinds[j + 1] == "postcode_bare"
+    return kind in _BEFORE
 
 
 _STREETS = frozenset({"street", "street_weak", "unit", "pobox", "military"})
