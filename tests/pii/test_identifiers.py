@@ -228,3 +228,12 @@ def test_impossible_prefix_lengths_are_not_ip_ranges(rules_engine: PiiEngine, va
 )
 def test_first_year_of_a_range(rules_engine: PiiEngine, text: str, value: str) -> None:
     assert value in spans(rules_engine, text, T.DATE_TIME)
+
+
+def test_a_value_asked_for_on_one_line_and_given_on_the_next_keeps_its_context() -> None:
+    from veil.pii.engine import PiiEngine
+
+    engine = PiiEngine()
+    text = "AGENT: And your routing number?\nCALLER: 011000015."
+    found = [(text[e.start : e.end], str(e.type)) for e in engine.detect(text)]
+    assert ("011000015", "BANK_ROUTING") in found, found

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 __all__ = ["ContextMatcher", "compile_terms"]
 
 # Context does not reach across a clause: a comma, semicolon, pipe or a line break (unless
-# the line ends with a label colon, "Date of birth:\n12/03/1985").
-_BOUNDARY = re.compile(r"[,;|]|(?<![:\s])[ \t]*\n")
+# the line ends with a label colon, "Date of birth:\n12/03/1985", or asks for the value on the
+# next line, "What is your DNI?\n12345678Z").
+_BOUNDARY = re.compile(r"[,;|]|(?<![:?\s])[ \t]*\n")
 
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str] | None:
