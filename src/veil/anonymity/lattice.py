@@ -120,8 +120,10 @@ class LatticeSearch:
         ok = outliers <= self.limit and (outliers == 0 or self.n - outliers >= self.criteria.k)
         loss = self.lower_bound(node)
         if outliers:
-            w = self.weights[bad]
-            kept = sum(float(np.dot(w, self.mapped_loss[j][lv][bad])) for j, lv in enumerate(node))
+            # element-wise products, not np.dot: a BLAS call per column spins threads on a busy machine
+            idx = np.flatnonzero(bad)
+            w = self.weights[idx].astype(np.float64)
+            kept = sum(float((w * self.mapped_loss[j][lv][idx]).sum()) for j, lv in enumerate(node))
             loss += float(outliers * len(node) - kept)
         return ok, loss, bad
 
@@ -208,7 +210,7 @@ def prepare(
         level_codes.append(codes_per_level)
         cards.append([int(c.max()) + 1 if len(c) else 1 for c in codes_per_level])
         value_loss.append(vl)
-        column_loss.append(np.array([float(np.dot(counts, v)) for v in vl]))
+        column_loss.append(np.array([float((counts * v).sum()) for v in vl]))
         labels.append(labs)
     search = LatticeSearch(
         quasi=names,
