@@ -146,6 +146,12 @@ def test_anonymeter_risks_are_ordered(
         exceeds(unique, DEFAULT_MARGIN)
     )
     assert "linkage" not in exceeds(k10, 0.2) and "linkage" in exceeds(k10, 0.0)
+    # Judged by its promise (1/10 for a 10-anonymous table) the k10 release holds; the unique
+    # release claimed as 10-anonymous is caught.
+    assert "linkage" not in exceeds(k10, 0.0, promised=1 / 10)
+    assert "linkage" in exceeds(unique, DEFAULT_MARGIN, promised=1 / 10)
+    with pytest.raises(InputError):
+        exceeds(k10, 0.05, promised=2.0)
     # Without the diagnosis (quasi-identifiers only) nobody is singled out of the 10-anonymous table.
     quasi_only = run_attacks(
         tables["original"], tables["k10"], QUASI, [], control=tables["control"], n_attacks=120, seed=11

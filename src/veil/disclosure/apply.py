@@ -259,12 +259,15 @@ def apply_dataset(
             n_attacks=n_attacks,
             seed=seed,
         )
-        failed = exceeds(report_attacks, margin)
-        attack_info = {"margin": margin, "exceeded": failed, **report_attacks.to_dict()}
+        # what a k-anonymous table admits: an attacker narrows a person to a class of >= k rows
+        promised = 1.0 / classes.k
+        failed = exceeds(report_attacks, margin, promised=promised)
+        attack_info = {"margin": margin, "promised": promised, "exceeded": failed, **report_attacks.to_dict()}
         if failed:
             raise AnonymityInfeasibleError(
-                f"refused: the attacks {', '.join(failed)} beat their baseline by more than the margin "
-                f"{margin:.2%} on the recoded table; nothing was written (raise k or generalise more)"
+                f"refused: the attacks {', '.join(failed)} beat what the recoding promises (linkage at most "
+                f"1/{classes.k}; the others their control baseline) by more than the margin {margin:.2%}; "
+                "nothing was written (raise k or generalise more)"
             )
     trained = None
     if target is not None and control is not None:
@@ -321,6 +324,7 @@ def apply_dataset(
                 utility=utility.to_dict(),
                 attacks=report_attacks,
                 margin=margin,
+                promised=1.0 / classes.k,
                 model_utility=trained,
                 rows=len(output),
             )

@@ -124,6 +124,7 @@ def issue_certificate(
     utility: Mapping[str, Any],
     attacks: AttackReport,
     margin: float,
+    promised: float | None = None,
     model_utility: ModelUtility | None = None,
     rows: int | None = None,
     issued_at: datetime | None = None,
@@ -134,7 +135,7 @@ def issue_certificate(
     ``hierarchies``: column → its description (kind, level used; no value tables) or the
     :class:`~veil.anonymity.hierarchy.Hierarchy` itself (its spec, ``to_dict``); ``risk``,
     ``utility``: the measures' figures by name; ``attacks``: :func:`run_attacks`' report, judged
-    against ``margin`` (:func:`exceeds`).
+    against ``margin`` and the model's ``promised`` re-identification probability (:func:`exceeds`).
     """
     digest, size = file_digest(output)
     body: dict[str, Any] = {
@@ -157,7 +158,8 @@ def issue_certificate(
         else None,
         "attacks": _plain(attacks.to_dict(), "attacks"),
         "attack_margin": float(margin),
-        "attacks_exceeding_margin": exceeds(attacks, margin),
+        "linkage_promise": float(promised) if promised is not None else None,
+        "attacks_exceeding_margin": exceeds(attacks, margin, promised=promised),
     }
     document = signature.sign_document(signature.signing_key(ws.keystore), CERTIFICATE, body)
     return Certificate(body=body, document=document)
