@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -73,3 +74,24 @@ def test_cnil_export_fits_the_import_structure(clinic: Workspace) -> None:
     broken["answers"][0]["data"]["gauge"] = 7
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_anonymised_releases_are_evidence_and_a_leaked_one_is_assessed(
+    clinic: Workspace, tmp_path: Path
+) -> None:
+    from veil.breach.register import BreachRegister
+    from veil.disclosure.apply import apply_dataset
+
+    report = apply_dataset(
+        clinic, "patients", purpose="research", k=3, out=tmp_path / "k3.csv", attacks=False
+    )
+    d = assess_dpia(gather_facts(clinic), "research")
+    [made] = d.evidence["k_anonymity_certificates"]
+    assert made["k"] == 3 and made["k_achieved"] >= 3 and made["dataset"] == "patients"
+    seq = made["audit_seq"]
+    register = BreachRegister(clinic)
+    assessed = register.assess(register.open("k3.csv mailed out", [f"release:{seq}"]).id)
+    assert assessed.assessment is not None
+    exposure = assessed.assessment["exposure"]
+    assert 0 < exposure["subjects"] <= report.rows
+    assert "direct_identifier" not in exposure["categories_in_clear"]

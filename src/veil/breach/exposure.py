@@ -74,6 +74,7 @@ BATCH = 10_000
 #: Audited actions that hand subject data out, and what of it when the entry lists no columns.
 READS: dict[str, tuple[str, ...]] = {
     "dataset.release": (),  # the columns are in the entry's details
+    "anonymity.apply": (),  # an anonymised release: its columns (recoded) are in the details
     "subject.export": tuple(n for n in CATEGORIES if n != "financial"),  # a whole access package
     "subject.reveal": ("subject_id",),  # a staff member revealed who a pseudonym is
     "pii.unmask": ("direct_identifier",),  # tokens turned back into the values they replaced

@@ -279,30 +279,8 @@ def apply_dataset(
     say("writing the release")
     _write(output, out)
     try:
-        with ws.transaction() as conn:
-            ws.audit.append(
-                conn,
-                "anonymity.apply",
-                purpose=gate.purpose.name,
-                dataset=ds.name,
-                subjects=sorted(set(pseudonyms)),
-                details={
-                    "algorithm": algorithm,
-                    "k": k,
-                    "l": l,
-                    "t": t,
-                    "sensitive": sensitive,
-                    "max_suppression": max_suppression,
-                    "quasi": list(qi),
-                    "columns": list(output.columns),
-                    "rows": len(output),
-                    "k_achieved": classes.k,
-                    "suppressed": classes.suppressed,
-                    "levels": levels,
-                    "out": out.name,
-                },
-            )
         cert_paths = None
+        cert = None
         if report_attacks is not None:
             from veil.anonymity.risk import sample_risk
             from veil.disclosure.certificate import issue_certificate, write_certificate
@@ -328,6 +306,33 @@ def apply_dataset(
                 model_utility=trained,
                 rows=len(output),
             )
+        with ws.transaction() as conn:
+            ws.audit.append(
+                conn,
+                "anonymity.apply",
+                purpose=gate.purpose.name,
+                dataset=ds.name,
+                subjects=sorted(set(pseudonyms)),
+                details={
+                    "algorithm": algorithm,
+                    "k": k,
+                    "l": l,
+                    "t": t,
+                    "sensitive": sensitive,
+                    "max_suppression": max_suppression,
+                    "quasi": list(qi),
+                    "columns": list(output.columns),
+                    "rows": len(output),
+                    "k_achieved": classes.k,
+                    "suppressed": classes.suppressed,
+                    "levels": levels,
+                    "out": out.name,
+                    # the signed certificate beside the file, and the file it certifies
+                    "certificate": cert.body["certificate_id"] if cert is not None else None,
+                    "sha256": cert.body["output"]["sha256"] if cert is not None else None,
+                },
+            )
+        if cert is not None:
             cert_paths = (
                 out.with_name(out.name + ".certificate.json"),
                 out.with_name(out.name + ".certificate.html"),
@@ -335,6 +340,11 @@ def apply_dataset(
             write_certificate(cert, *cert_paths)
     except BaseException:
         out.unlink(missing_ok=True)
+        for leftover in (
+            out.with_name(out.name + ".certificate.json"),
+            out.with_name(out.name + ".certificate.html"),
+        ):
+            leftover.unlink(missing_ok=True)
         raise
     return ApplyReport(
         dataset=ds.name,

@@ -248,6 +248,7 @@ def _evidence(facts: Facts, p: PurposeFacts) -> dict[str, Any]:
             if ds.budget_epsilon is not None
         },
         "reidentification": {ds.name: {"quasi_identifiers": ds.quasi, "k": ds.k} for ds in facts.datasets},
+        "k_anonymity_certificates": p.anonymised,
         "models": [
             {
                 "name": m.name,

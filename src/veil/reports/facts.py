@@ -97,6 +97,8 @@ class PurposeFacts:
     releases: int
     dp_queries: int
     models: list[str]
+    #: anonymised releases (``veil anonymity apply``): dataset, k asked and achieved, certificate
+    anonymised: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -205,11 +207,39 @@ def _count_actions(ws: Workspace) -> dict[tuple[str, str], int]:
     return {(str(p), str(a)): int(n) for p, a, n in rows}
 
 
+def _anonymised(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
+    with ws.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                audit_log.c.seq, audit_log.c.ts, audit_log.c.purpose, audit_log.c.dataset, audit_log.c.details
+            )
+            .where(audit_log.c.action == "anonymity.apply")
+            .order_by(audit_log.c.seq)
+        ).all()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for seq, ts, purpose, dataset, details in rows:
+        d = json.loads(details)
+        out.setdefault(str(purpose), []).append(
+            {
+                "audit_seq": int(seq),
+                "at": str(ts),
+                "dataset": dataset,
+                "k": d.get("k"),
+                "k_achieved": d.get("k_achieved"),
+                "l": d.get("l"),
+                "t": d.get("t"),
+                "certificate": d.get("certificate"),
+            }
+        )
+    return out
+
+
 def gather_facts(ws: Workspace) -> Facts:
     ledger = ConsentLedger(ws)
     declared = PurposeDeclarations(ws)
     models = _models(ws)
     actions = _count_actions(ws)
+    anonymised = _anonymised(ws)
     purposes = [
         PurposeFacts(
             name=p.name,
@@ -223,6 +253,7 @@ def gather_facts(ws: Workspace) -> Facts:
             releases=actions.get((p.name, "dataset.release"), 0),
             dp_queries=sum(n for (name, a), n in actions.items() if name == p.name and a.startswith("dp.")),
             models=[m.name for m in models if m.purpose == p.name],
+            anonymised=anonymised.get(p.name, []),
         )
         for p in PurposeRegistry(ws).list()
     ]
