@@ -161,7 +161,8 @@ CODES: dict[str, ErrorCode] = {
             6,
             "the purpose requires k-anonymity and the release is not k-anonymous over the dataset's "
             "quasi-identifiers",
-            "release a recoded table instead (`veil anonymity apply --k K`), or leave the quasi-identifiers out",
+            "release a recoded table instead (`veil anonymity apply --k K`), "
+            "or leave the quasi-identifiers out",
             http_status=403,
         ),
         ErrorCode(
