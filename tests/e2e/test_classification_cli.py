@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from veil_cli import veil, veil_json
+from tests.support.veil_cli import veil, veil_json
 
 
 def test_late_identifiers_are_sealed_and_explained(tmp_path: Path) -> None:

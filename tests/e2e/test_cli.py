@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from veil_cli import VEIL, veil, veil_env, veil_json
+from tests.support.veil_cli import VEIL, veil, veil_env, veil_json
 
 from veil.demo.hospital import generate_patients, write_csv
 

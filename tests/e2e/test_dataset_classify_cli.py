@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from veil_cli import veil, veil_json
+from tests.support.veil_cli import veil, veil_json
 
 from veil.demo.hospital import write_csv
 

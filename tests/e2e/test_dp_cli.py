@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from veil_cli import VEIL, veil, veil_env, veil_json
+from tests.support.veil_cli import VEIL, veil, veil_env, veil_json
 
 from veil.demo.hospital import write_csv
 

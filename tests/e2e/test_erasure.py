@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
-from veil_cli import VEIL, veil, veil_env, veil_json
+from tests.support.veil_cli import VEIL, veil, veil_env, veil_json
 
 from veil.consent.ledger import ConsentLedger
 from veil.consent.purpose import PurposeRegistry

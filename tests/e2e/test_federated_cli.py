@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.adult import adult_csv
-from veil_cli import veil
+from tests.support.veil_cli import veil
 
 pytest.importorskip("flwr")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from tests.support.adult import adult_csv
-from veil_cli import veil
+from tests.support.veil_cli import veil
 
 from veil.ml.he import load_model
 

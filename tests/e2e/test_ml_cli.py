@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from tests.support.adult import ADULT_KEYS, adult_csv, load_adult
-from veil_cli import veil, veil_json
+from tests.support.veil_cli import veil, veil_json
 
 from veil.workspace import Workspace
 

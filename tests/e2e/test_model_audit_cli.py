@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.adult import ADULT_KEYS, adult_csv
-from veil_cli import veil, veil_json
+from tests.support.veil_cli import veil, veil_json
 
 ROWS = 1000
 BOUNDS = ["age=17:90", "hours_per_week=1:99", "education_num=1:16"]

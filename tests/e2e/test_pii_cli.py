@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from veil_cli import veil as run_veil
-from veil_cli import veil_json as run_veil_json
+from tests.support.veil_cli import veil as run_veil
+from tests.support.veil_cli import veil_json as run_veil_json
 
 from veil.demo.hospital import generate_patients, write_csv
 

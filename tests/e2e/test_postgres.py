@@ -17,9 +17,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
-from veil_cli import VEIL, veil_env
-from veil_cli import veil as run_veil
-from veil_cli import veil_json as run_veil_json
+from tests.support.veil_cli import VEIL, veil_env
+from tests.support.veil_cli import veil as run_veil
+from tests.support.veil_cli import veil_json as run_veil_json
 
 from veil.demo.hospital import Patient, generate_patients, write_csv
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from test_serve import serving
-from veil_cli import veil, veil_json
+from tests.support.veil_cli import veil, veil_json
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from veil_cli import VEIL, veil, veil_env, veil_json
+from tests.support.veil_cli import VEIL, veil, veil_env, veil_json
 
 START_TIMEOUT = 90.0
 

@@ -216,7 +216,7 @@ def test_parquet_matches_single_process_with_ner_and_every_kind_of_operator(
 def test_csv_directory_through_the_cli_matches_single_process(
     spark: SparkSession, twins: tuple[Workspace, Workspace], tmp_path: Path
 ) -> None:
-    from tests.e2e.veil_cli import VEIL, veil_env
+    from tests.support.veil_cli import VEIL, veil_env
 
     src = write_parts(tmp_path / "in", "csv", parts=4, rows=7)
     ws_a, ws_b = twins
@@ -324,7 +324,7 @@ def test_hostile_inputs_fail_before_anything_is_written(tmp_path: Path, ws: Work
 def test_a_failing_job_leaves_no_output_and_overwrite_replaces_only_on_success(
     spark: SparkSession, ws: Workspace, tmp_path: Path
 ) -> None:
-    from tests.e2e.veil_cli import VEIL, veil_env
+    from tests.support.veil_cli import VEIL, veil_env
 
     src = write_parts(tmp_path / "in", "csv", parts=3, rows=5)
     out = tmp_path / "out"
@@ -356,7 +356,7 @@ def test_a_failing_job_leaves_no_output_and_overwrite_replaces_only_on_success(
 
 @pytest.mark.slow
 def test_killing_the_job_midway_leaves_no_output_directory(spark: SparkSession, tmp_path: Path) -> None:
-    from tests.e2e.veil_cli import VEIL, veil_env
+    from tests.support.veil_cli import VEIL, veil_env
 
     ws = Workspace.init(tmp_path / "ws")
     ws.close()

@@ -31,7 +31,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 from test_serve import serving
 from tests.support.smtp import SmtpCatcher, code_in
-from veil_cli import veil_json
+from tests.support.veil_cli import veil_json
 
 from veil.web.portal_signin import PER_CLIENT
 
@@ -163,7 +163,7 @@ def _write_people(path: Path) -> None:
 def _make_workspace(root: Path, smtp: SmtpCatcher) -> dict[str, str]:
     """A workspace with people (e-mail addresses), a consent purpose, an open erasure request,
     and one API key per staff role, all made with the CLI."""
-    from veil_cli import veil
+    from tests.support.veil_cli import veil
 
     veil("init", ws=root)
     with (root / "veil.toml").open("a", encoding="utf-8") as f:

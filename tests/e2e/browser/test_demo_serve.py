@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from selenium.webdriver.remote.webdriver import WebDriver
 from tests.support.smtp import SmtpCatcher, code_in
-from veil_cli import VEIL, veil_env
+from tests.support.veil_cli import VEIL, veil_env
 
 from .conftest import axe, by_label, h1, press, shot
 

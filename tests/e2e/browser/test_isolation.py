@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from veil_cli import veil_json
+from tests.support.veil_cli import veil_json
 
 from .conftest import BOB, ERIN, PURPOSE, Site, axe, by_label, follow, h1, press, shot, subject_sign_in
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from veil_cli import veil_json
+from tests.support.veil_cli import veil_json
 
 from .conftest import (
     ALICE,

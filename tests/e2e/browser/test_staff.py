@@ -11,7 +11,7 @@ from pathlib import Path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.select import Select
-from veil_cli import veil_json
+from tests.support.veil_cli import veil_json
 
 from .conftest import (
     PURPOSE,
