@@ -115,10 +115,14 @@ def _start() -> SparkSession:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise MissingDependencyError(MISSING_RUNTIME) from exc
+    chosen = os.environ.get("PYSPARK_PYTHON")  # the user's choice, if any, before ours
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     active = SparkContext._active_spark_context
     if active is not None:
-        if active.pythonExec != sys.executable and "PYSPARK_PYTHON" not in os.environ:
+        # A context another part of Veil started (the DP engine runs no Python on workers, so it
+        # leaves pyspark's default "python3" from PATH, which may not have Veil): workers must run
+        # this interpreter unless the user named one.
+        if chosen is None and active.pythonExec != sys.executable:
             active.pythonExec = sys.executable
         return SparkSession.builder.getOrCreate()
     _check_java()
