@@ -73,6 +73,12 @@ def make_engine(url: str) -> Engine:
     raise ConfigError(f"unsupported database URL scheme in {url.split(':', 1)[0]!r}")
 
 
+def bytewise(conn: Connection, column: Any) -> Any:
+    """``column`` ordered by bytes on every backend (PostgreSQL's default collation may not be):
+    for keyset paging and for merging sorted streams of pseudonyms in Python."""
+    return sa.collate(column, "C") if conn.dialect.name == "postgresql" else column
+
+
 def marks(conn: Connection, n: int) -> str:
     """``n`` bind markers in the driver's own paramstyle (for raw bulk statements)."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"

@@ -54,6 +54,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from veil import clock
 from veil.crypto.keystore import AuditAnchor, KeyStore, audit_mac
+from veil.database import bytewise
 from veil.errors import AuditError, CryptoError
 from veil.schema import AUDIT_TABLES, audit_head, audit_log, audit_subjects, subjects
 
@@ -117,11 +118,6 @@ def subjects_digest(pseudonyms: Iterable[str], *, presorted: bool = False) -> st
         h.update(p.encode())
         h.update(b"\n")
     return h.hexdigest()
-
-
-def _bytewise(conn: Connection, column: Any) -> Any:
-    """Order by bytes on every backend (PostgreSQL's default collation may not)."""
-    return sa.collate(column, "C") if conn.dialect.name == "postgresql" else column
 
 
 class AuditLog:
@@ -530,7 +526,7 @@ def _stored_digest(conn: Connection, seq: int) -> tuple[int, str | None]:
     rows = conn.execute(
         sa.select(audit_subjects.c.pseudonym)
         .where(audit_subjects.c.seq == seq)
-        .order_by(_bytewise(conn, audit_subjects.c.pseudonym)),
+        .order_by(bytewise(conn, audit_subjects.c.pseudonym)),
         execution_options={"yield_per": 10000},
     )
     h, count = hashlib.sha256(), 0
@@ -548,7 +544,7 @@ def _membership_digests(conn: Connection) -> dict[int, str]:
     h = hashlib.sha256()
     result = conn.execution_options(yield_per=10000).execute(
         sa.select(audit_subjects.c.seq, audit_subjects.c.pseudonym).order_by(
-            audit_subjects.c.seq, _bytewise(conn, audit_subjects.c.pseudonym)
+            audit_subjects.c.seq, bytewise(conn, audit_subjects.c.pseudonym)
         )
     )
     for seq, pseudonym in result:

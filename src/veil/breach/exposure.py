@@ -25,11 +25,12 @@ flat however many rows the vault holds (``benchmarks/breach.py``).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -41,6 +42,7 @@ from sqlalchemy.engine import Connection
 from veil.breach.leak import Leak
 from veil.crypto.keystore import BACKUP_KEY
 from veil.crypto.keystore_tables import deks, secrets, tombstones
+from veil.database import bytewise
 from veil.errors import InputError, NotFoundError
 from veil.schema import audit_log, audit_subjects, breach_subjects, consent_events, subjects
 from veil.vault.backup import backup_tables
@@ -150,10 +152,6 @@ def _column_mask(column: Column) -> int:
     return mask
 
 
-def _bytewise(conn: Connection, column: Any) -> Any:
-    return sa.collate(column, "C") if conn.dialect.name == "postgresql" else column
-
-
 def _stream(ws: Workspace, query_of: Callable[[Connection], sa.Select[Any]]) -> Callable[[], Iterator[str]]:
     def run() -> Iterator[str]:
         with ws.engine.connect() as conn:
@@ -184,30 +182,34 @@ class _Assessment:
         self.sources: list[_Source] = []
 
     # -- sources -----------------------------------------------------------------------------
-    def dataset(
-        self, ds: Dataset, columns: Iterable[Column] | None = None, *, whole_file_sealed: bool = False
-    ) -> None:
-        chosen = list(ds.columns if columns is None else columns)
+    def _columns(
+        self, dataset: str, chosen: Sequence[Column], *, all_sealed: bool = False
+    ) -> tuple[int, int, DatasetExposure]:
+        """(clear mask, sealed mask, the dataset's summary) of the columns a source exposes, noted
+        in the summary; ``all_sealed``: the source is sealed as a whole (a backup file)."""
         clear = sealed = 0
+        clear_names, sealed_names = [], []
         for column in chosen:
-            if column.sealed or whole_file_sealed:
+            if column.sealed or all_sealed:
                 sealed |= _column_mask(column)
+                sealed_names.append(column.name)
             else:
                 clear |= _column_mask(column)
-        info = self.summary.datasets.setdefault(ds.name, DatasetExposure())
-        info.clear_columns = sorted(
-            {*info.clear_columns, *(c.name for c in chosen if not (c.sealed or whole_file_sealed))}
-        )
-        info.sealed_columns = sorted(
-            {*info.sealed_columns, *(c.name for c in chosen if c.sealed or whole_file_sealed)}
-        )
+                clear_names.append(column.name)
+        info = self.summary.datasets.setdefault(dataset, DatasetExposure())
+        info.clear_columns = sorted({*info.clear_columns, *clear_names})
+        info.sealed_columns = sorted({*info.sealed_columns, *sealed_names})
+        return clear, sealed, info
+
+    def dataset(self, ds: Dataset) -> None:
+        clear, sealed, info = self._columns(ds.name, ds.columns)
         table = ds.table
         col = table.c[PSEUDONYM]
         with self.ws.engine.connect() as conn:
             info.rows += int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
         self.sources.append(
             _Source(
-                _stream(self.ws, lambda conn: sa.select(col).distinct().order_by(_bytewise(conn, col))),
+                _stream(self.ws, lambda conn: sa.select(col).distinct().order_by(bytewise(conn, col))),
                 clear,
                 sealed,
             )
@@ -221,7 +223,7 @@ class _Assessment:
                 _stream(
                     self.ws,
                     lambda conn: sa.select(subjects.c.pseudonym).order_by(
-                        _bytewise(conn, subjects.c.pseudonym)
+                        bytewise(conn, subjects.c.pseudonym)
                     ),
                 ),
                 0,
@@ -231,7 +233,7 @@ class _Assessment:
         col = consent_events.c.pseudonym
         self.sources.append(
             _Source(
-                _stream(self.ws, lambda conn: sa.select(col).distinct().order_by(_bytewise(conn, col))),
+                _stream(self.ws, lambda conn: sa.select(col).distinct().order_by(bytewise(conn, col))),
                 _BIT["consent"],
                 0,
             )
@@ -268,7 +270,7 @@ class _Assessment:
                 _stream(
                     self.ws,
                     lambda conn: (
-                        sa.select(col).where(audit_subjects.c.seq == seq).order_by(_bytewise(conn, col))
+                        sa.select(col).where(audit_subjects.c.seq == seq).order_by(bytewise(conn, col))
                     ),
                 ),
                 clear,
@@ -347,22 +349,10 @@ class _Assessment:
                 "version that unwraps it; its contents count as sealed"
             )
         for table, pseudonyms in per_table.items():
-            dataset = table_of[table]
-            chosen = columns.get(dataset, [])
-            clear = sealed = 0
-            for column in chosen:
-                if column.sealed or not readable:
-                    sealed |= _column_mask(column)
-                else:
-                    clear |= _column_mask(column)
-            info = self.summary.datasets.setdefault(dataset, DatasetExposure())
+            clear, sealed, info = self._columns(
+                table_of[table], columns.get(table_of[table], []), all_sealed=not readable
+            )
             info.rows += rows_of[table]
-            info.clear_columns = sorted(
-                {*info.clear_columns, *(c.name for c in chosen if not (c.sealed or not readable))}
-            )
-            info.sealed_columns = sorted(
-                {*info.sealed_columns, *(c.name for c in chosen if c.sealed or not readable)}
-            )
             ordered = sorted(set(pseudonyms))
             self.sources.append(_Source(lambda ordered=ordered: iter(ordered), clear, sealed))  # type: ignore[misc]
 
@@ -377,7 +367,17 @@ class _Assessment:
     # -- merge ------------------------------------------------------------------------------
     def run(self, conn: Connection, breach_id: str, progress: Callable[[int], None] | None) -> Exposure:
         merged = heapq.merge(*(_tagged(src.pseudonyms(), i) for i, src in enumerate(self.sources)))
-        keys = self._key_versions()
+        with contextlib.ExitStack() as stack:
+            return self._merge(conn, breach_id, progress, merged, self._key_versions(stack))
+
+    def _merge(
+        self,
+        conn: Connection,
+        breach_id: str,
+        progress: Callable[[int], None] | None,
+        merged: Iterator[tuple[str, int]],
+        keys: Callable[[str], str | None],
+    ) -> Exposure:
         erased = self._tombstones()
         clear_counts: Counter[str] = Counter()
         sealed_counts: Counter[str] = Counter()
@@ -437,15 +437,15 @@ class _Assessment:
         s.key_states = dict(sorted(states.items()))
         return s
 
-    def _key_versions(self) -> Callable[[str], str | None]:
-        """KEK version wrapping a pseudonym's key, looked up in ascending order (a merge join)."""
+    def _key_versions(self, stack: contextlib.ExitStack) -> Callable[[str], str | None]:
+        """KEK version wrapping a pseudonym's key, looked up in ascending order (a merge join over
+        a stream of the key store's ``deks``, whose connection ``stack`` closes)."""
         if not (self.keystore_leaked and self.keks):
             return lambda _p: None
-        engine = self.ws.keystore.engine
-        conn = engine.connect()
+        conn = stack.enter_context(self.ws.keystore.engine.connect())
         col = deks.c.pseudonym
         rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
-            sa.select(col, deks.c.kek_version).order_by(_bytewise(conn, col))
+            sa.select(col, deks.c.kek_version).order_by(bytewise(conn, col))
         )
         it = iter(rows)
         current: list[Any] = [next(it, None)]
@@ -457,7 +457,6 @@ class _Assessment:
                 return str(current[0][1])
             return None
 
-        self._close_keys = conn.close
         return lookup
 
     def _tombstones(self) -> frozenset[str]:
@@ -497,9 +496,4 @@ def assess_exposure(
             "only key material leaked: no personal data is exposed by it alone, but every sealed field "
             "becomes readable to whoever also obtains the data store or a backup"
         )
-    try:
-        return work.run(conn, breach_id, progress)
-    finally:
-        close = getattr(work, "_close_keys", None)
-        if close is not None:
-            close()
+    return work.run(conn, breach_id, progress)
