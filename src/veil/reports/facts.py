@@ -32,7 +32,7 @@ from veil.crypto.keystore_tables import deks, tombstones
 from veil.dp.budget import BudgetLedger
 from veil.errors import NotFoundError
 from veil.ml.registry import ModelRegistry
-from veil.reports.declarations import Declarations, PurposeDeclarations
+from veil.reports.declarations import SCREENING_KEYS, Declarations, PurposeDeclarations
 from veil.schema import api_keys, audit_log, breaches, subjects
 from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
 from veil.vault.dataset import DatasetCatalog
@@ -40,7 +40,16 @@ from veil.vault.dataset import DatasetCatalog
 if TYPE_CHECKING:
     from veil.workspace import Workspace
 
-__all__ = ["DatasetFacts", "Facts", "ModelFacts", "PurposeFacts", "fingerprint", "gather_facts", "material"]
+__all__ = [
+    "DatasetFacts",
+    "Facts",
+    "ModelFacts",
+    "PurposeFacts",
+    "current_material",
+    "fingerprint",
+    "gather_facts",
+    "material",
+]
 
 #: The categories a purpose may release when it names none (everything but direct identifiers).
 DEFAULT_CATEGORIES = tuple(c.value for c in ColumnCategory if c is not ColumnCategory.DIRECT_IDENTIFIER)
@@ -86,6 +95,7 @@ class ModelFacts:
 
 @dataclass
 class PurposeFacts:
+    purpose: Purpose
     name: str
     basis: str
     retention_days: int
@@ -242,6 +252,7 @@ def gather_facts(ws: Workspace) -> Facts:
     anonymised = _anonymised(ws)
     purposes = [
         PurposeFacts(
+            purpose=p,
             name=p.name,
             basis=p.basis.value,
             retention_days=p.retention_days,
@@ -301,36 +312,49 @@ def gather_facts(ws: Workspace) -> Facts:
     )
 
 
+def _purpose_material(purpose: Purpose, declarations: Declarations, models: list[str]) -> dict[str, Any]:
+    return {
+        "basis": purpose.basis.value,
+        "retention_days": purpose.retention_days,
+        "description": purpose.description,
+        "categories": sorted(_allowed(purpose)),
+        "require_k": purpose.require_k,
+        "recipients": sorted(declarations.recipients),
+        "transfers": sorted(declarations.transfers),
+        "processors": sorted(declarations.processors),
+        "subject_categories": sorted(declarations.subject_categories),
+        "screening": {k: getattr(declarations, k) for k in SCREENING_KEYS},
+        "models": sorted(models),
+    }
+
+
 def material(facts: Facts, scope: str = "*") -> dict[str, Any]:
     """The facts a report for ``scope`` ("*" = every purpose, else one purpose) rests on."""
     chosen = facts.purposes if scope == "*" else [facts.purpose(scope)]
     return {
-        "purposes": {
-            p.name: {
-                "basis": p.basis,
-                "retention_days": p.retention_days,
-                "description": p.description,
-                "categories": sorted(p.categories),
-                "require_k": p.require_k,
-                "recipients": sorted(p.declarations.recipients),
-                "transfers": sorted(p.declarations.transfers),
-                "processors": sorted(p.declarations.processors),
-                "subject_categories": sorted(p.declarations.subject_categories),
-                "screening": {
-                    k: getattr(p.declarations, k)
-                    for k in (
-                        "systematic_monitoring",
-                        "vulnerable_subjects",
-                        "automated_decisions",
-                        "prevents_rights",
-                    )
-                },
-                "models": sorted(p.models),
-            }
-            for p in chosen
-        },
+        "purposes": {p.name: _purpose_material(p.purpose, p.declarations, p.models) for p in chosen},
         "datasets": {d.name: {c.name: c.category for c in d.columns} for d in facts.datasets},
         "controller": facts.controller,
+    }
+
+
+def current_material(ws: Workspace, scope: str = "*") -> dict[str, Any]:
+    """:func:`material` of the workspace now, reading only what it holds (the registries, the
+    catalog's columns, the model cards, the contacts): no counts, group-bys or audit verification,
+    so ``veil report status`` stays cheap on a large vault."""
+    registry = PurposeRegistry(ws)
+    chosen = registry.list() if scope == "*" else [registry.get(scope)]
+    cards = ModelRegistry(ws).cards()
+    declared = PurposeDeclarations(ws)
+    return {
+        "purposes": {
+            p.name: _purpose_material(p, declared.get(p.name), [c.name for c in cards if c.purpose == p.name])
+            for p in chosen
+        },
+        "datasets": {
+            ds.name: {c.name: c.category.value for c in ds.columns} for ds in DatasetCatalog(ws).list()
+        },
+        "controller": contacts(ws),
     }
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from veil import clock
 from veil.errors import InputError, InvalidTransitionError, NotFoundError
-from veil.reports.facts import Facts, fingerprint, gather_facts, material
+from veil.reports.facts import Facts, current_material, fingerprint, material
 from veil.schema import reports
 
 if TYPE_CHECKING:
@@ -139,10 +139,10 @@ class ReportStore:
             newest[(str(row.kind), str(row.scope))] = _row(row)
         return [newest[k] for k in sorted(newest)]
 
-    def status(self, facts: Facts | None = None) -> list[ReportStatus]:
-        facts = facts or gather_facts(self.ws)
+    def status(self) -> list[ReportStatus]:
+        everything = current_material(self.ws)
         out = []
-        purposes = {p.name for p in facts.purposes}
+        purposes = set(everything["purposes"])
         for rep in self.latest():
             if rep.scope != "*" and rep.scope not in purposes:
                 out.append(
@@ -151,7 +151,11 @@ class ReportStore:
                     )
                 )
                 continue
-            now = material(facts, rep.scope)
+            now = (
+                everything
+                if rep.scope == "*"
+                else {**everything, "purposes": {rep.scope: everything["purposes"][rep.scope]}}
+            )
             changed = [] if fingerprint(now) == rep.fingerprint else changed_paths(rep.facts, now)
             out.append(
                 ReportStatus(
