@@ -7,7 +7,7 @@ import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import tomli_w
 
@@ -21,6 +21,7 @@ __all__ = [
     "WorkspaceLocation",
     "default_workspace_dir",
     "locate_workspace",
+    "read_table",
 ]
 
 CONFIG_FILE = "veil.toml"
@@ -55,6 +56,28 @@ class WorkspaceLocation:
             "search": f"found by searching up from {self.searched_from}",
             "none": f"no workspace in {self.searched_from} or above",
         }[self.source]
+
+
+def read_table(root: Path, name: str) -> dict[str, Any]:
+    """The ``[name]`` table of ``root/veil.toml``; a dotted name ("notify.smtp") walks nested tables.
+
+    Empty when the file or the table is absent; ConfigError when the file cannot be read, is not
+    valid TOML, or the setting is not a table. Every part of Veil that keeps its settings in a
+    table of ``veil.toml`` reads it here, so they all fail the same way on a broken file.
+    """
+    path = root / CONFIG_FILE
+    try:
+        table: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    for part in name.split("."):
+        table = table.get(part, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table")
+    found: dict[str, Any] = table
+    return found
 
 
 def locate_workspace(explicit: Path | None = None, cwd: Path | None = None) -> WorkspaceLocation:

@@ -141,3 +141,19 @@ def test_the_subject_export_renders_as_a_readable_document(
         cli.build_command(), ["subject", "export", "P0000005", "--format", "pdf", "--workspace", str(ws)]
     )
     assert result.exit_code != 0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", '"many"', "true", "1.5"])
+def test_a_bad_large_scale_setting_is_refused_not_replaced(
+    demo: tuple[Path, list[str]], tmp_path: Path, value: str
+) -> None:
+    """``[reports] large_scale_subjects`` decides a WP248 criterion: a typo must not silently
+    fall back to the default and change the DPIA's answer."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo[0], ws)
+    with (ws / "veil.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f"\n[reports]\nlarge_scale_subjects = {value}\n")
+    args = ["report", "dpia", "--purpose", "research", "--format", "json", "--workspace", str(ws)]
+    result = CliRunner().invoke(cli.build_command(), args)
+    assert result.exit_code != 0
+    assert "large_scale_subjects" in result.output + str(result.exception)

@@ -20,12 +20,11 @@ purposes_claim = "veil_purposes"                 # optional: an analyst's grante
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from veil.config import CONFIG_FILE
+from veil.config import read_table
 from veil.errors import ConfigError
 from veil.identity.oidc import OidcSettings
 
@@ -61,12 +60,7 @@ class ServiceSettings:
     @classmethod
     def load(cls, root: Path) -> ServiceSettings:
         """The ``[service]`` table of ``root/veil.toml`` (defaults when absent)."""
-        path = root / CONFIG_FILE
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8")).get("service", {})
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {path}: {exc}") from exc
-        return cls.from_dict(raw)
+        return cls.from_dict(read_table(root, "service"))
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ServiceSettings:

@@ -13,10 +13,10 @@ Contacts come from ``[controller]`` in ``veil.toml`` (``name``, ``contact``, ``d
 
 from __future__ import annotations
 
-import tomllib
 from typing import TYPE_CHECKING, Any
 
 from veil.breach.register import BreachRecord
+from veil.config import read_table
 from veil.errors import InputError
 
 if TYPE_CHECKING:
@@ -50,13 +50,7 @@ MISSING = "missing"
 
 def contacts(ws: Workspace) -> dict[str, str | None]:
     """``[controller]`` name, contact and DPO from veil.toml (None where not set)."""
-    path = ws.root / "veil.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8")).get("controller", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        raw = {}
-    if not isinstance(raw, dict):
-        raw = {}
+    raw = read_table(ws.root, "controller")
     return {k: (str(raw[k]) if raw.get(k) else None) for k in ("name", "contact", "dpo")}
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from veil.cli.output import JsonOpt, WorkspaceOpt, console, emit, err_console, open_ws
-from veil.errors import InputError
+from veil.config import read_table
+from veil.errors import ConfigError, InputError
 from veil.fileio import atomic_write_bytes
 
 __all__ = ["app"]
@@ -36,12 +36,10 @@ def _write(out: Path | None, data: bytes, fmt: str) -> None:
 def _large_scale(ws: Any) -> int:
     from veil.reports.dpia import DEFAULT_LARGE_SCALE
 
-    try:
-        raw = tomllib.loads((ws.root / "veil.toml").read_text(encoding="utf-8")).get("reports", {})
-        value = int(raw.get("large_scale_subjects", DEFAULT_LARGE_SCALE))
-    except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError):
-        return DEFAULT_LARGE_SCALE
-    return value if value > 0 else DEFAULT_LARGE_SCALE
+    value = read_table(ws.root, "reports").get("large_scale_subjects", DEFAULT_LARGE_SCALE)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError("[reports] large_scale_subjects must be a whole number of subjects above 0")
+    return value
 
 
 @app.command()

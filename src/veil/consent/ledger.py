@@ -29,7 +29,6 @@ in SQL for releases. Tests check that both agree on random histories.
 from __future__ import annotations
 
 import csv
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -41,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from veil import clock
-from veil.config import CONFIG_FILE
+from veil.config import CONFIG_FILE, read_table
 from veil.consent.purpose import LawfulBasis, Purpose, PurposeRegistry
 from veil.crypto.envelope import DataKey
 from veil.errors import ConfigError, InputError, SubjectErasedError
@@ -176,11 +175,7 @@ def lawful_subjects(purpose: Purpose) -> sa.Select[Any] | None:
 def max_future_of(root: Path) -> timedelta:
     """``[consent] max_future_seconds`` from the workspace's veil.toml, else the default."""
     path = root / CONFIG_FILE
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("consent", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return DEFAULT_MAX_FUTURE  # the workspace itself reports an unreadable veil.toml
-    value = table.get("max_future_seconds") if isinstance(table, dict) else None
+    value = read_table(root, "consent").get("max_future_seconds")
     if value is None:
         return DEFAULT_MAX_FUTURE
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 86_400:

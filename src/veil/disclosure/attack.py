@@ -37,7 +37,6 @@ Anonymeter's attacks by the control, and uses the baseline only when no control 
 from __future__ import annotations
 
 import logging
-import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from veil.config import CONFIG_FILE
+from veil.config import read_table
 from veil.disclosure.linkage import (
     ANONYMETER_MISSING,
     ColumnCover,
@@ -156,13 +155,7 @@ def split_control(
 
 def attack_margin(root: Path) -> float:
     """``[anonymity] attack_margin`` of the workspace's veil.toml, else :data:`DEFAULT_MARGIN`."""
-    path = root / CONFIG_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    section = raw.get("anonymity", {})
-    value = section.get("attack_margin", DEFAULT_MARGIN) if isinstance(section, dict) else DEFAULT_MARGIN
+    value = read_table(root, "anonymity").get("attack_margin", DEFAULT_MARGIN)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= float(value) < 1:
         raise ConfigError("[anonymity] attack_margin must be a number from 0 up to (not including) 1")
     return float(value)

@@ -20,14 +20,13 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-import tomllib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from veil.config import CONFIG_FILE
+from veil.config import read_table
 from veil.errors import ConfigError
 from veil.notify.sender import Message
 
@@ -109,14 +108,7 @@ class SmtpSender:
 
 def sender_from_config(root: Path) -> SmtpSender | None:
     """The sender ``root/veil.toml`` configures (``[notify.smtp]``), or None without one."""
-    path = root / CONFIG_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from exc
-    notify = raw.get("notify", {})
-    if not isinstance(notify, dict):
-        raise ConfigError("[notify] must be a table")
+    notify = read_table(root, "notify")
     unknown = sorted(set(notify) - {"smtp"})
     if unknown:
         raise ConfigError(f"[notify] has unknown settings: {', '.join(unknown)}")

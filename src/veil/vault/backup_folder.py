@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 import secrets
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from veil import clock
-from veil.config import CONFIG_FILE
+from veil.config import CONFIG_FILE, read_table
 from veil.errors import ConfigError, InputError, NotFoundError
 from veil.vault.backup import BackupResult, RestoreResult, create_backup, describe, restore_backup
 
@@ -43,12 +42,7 @@ class BackupFolder:
     @classmethod
     def configured(cls, root: Path) -> BackupFolder:
         """``[backup] dir`` of the workspace's veil.toml (ConfigError when unset or unusable)."""
-        config = root / CONFIG_FILE
-        try:
-            table = tomllib.loads(config.read_text(encoding="utf-8")).get("backup", {})
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read {config}: {exc}") from None
-        value = table.get("dir") if isinstance(table, dict) else None
+        value = read_table(root, "backup").get("dir")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(
                 f"no backup folder: set [backup] dir in {CONFIG_FILE} to a folder outside the workspace"

@@ -22,13 +22,12 @@ import json
 import math
 import secrets
 import shutil
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from veil.config import CONFIG_FILE
+from veil.config import CONFIG_FILE, read_table
 from veil.errors import ConfigError, InputError
 from veil.jobs.kind import JobKind, Progress
 from veil.jobs.kinds.params import ParamReader
@@ -198,11 +197,7 @@ def federated_sites(ws: Workspace) -> list[Path]:
     """The workspaces a federated job of ``ws`` may train across: ``ws`` itself and those listed
     under ``[federated] sites`` in its ``veil.toml`` (resolved)."""
     path = ws.root / CONFIG_FILE
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("federated", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    listed = table.get("sites", []) if isinstance(table, dict) else None
+    listed = read_table(ws.root, "federated").get("sites", [])
     if not isinstance(listed, list) or not all(isinstance(s, str) and s for s in listed):
         raise ConfigError(f"[federated] sites in {path} must be a list of workspace paths")
     return [ws.root.resolve(), *(Path(s).resolve() for s in listed)]
