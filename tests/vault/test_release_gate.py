@@ -17,7 +17,7 @@ from veil.errors import ColumnNotAllowedError, InputError, NotFoundError
 from veil.schema import subjects
 from veil.vault.category import ColumnCategory
 from veil.vault.ingest import Ingestor
-from veil.vault.release import Release
+from veil.vault.release import Release, allowed_categories
 from veil.vault.schema_file import SchemaFile
 from veil.workspace import Workspace
 
@@ -77,6 +77,17 @@ def test_sealed_columns_never_leave_even_for_a_purpose_without_category_limits(g
         gate.columns(["pid"])
     with pytest.raises(NotFoundError):
         gate.columns(["nope"])
+
+
+@pytest.mark.parametrize("purpose", ["care", "stats", "research"])
+def test_allowed_categories_state_the_gates_own_rule(gated: Workspace, purpose: str) -> None:
+    """What reports print as a purpose's categories is exactly what the gate lets through."""
+    gate = Release.open(gated, "people", purpose)
+    stated = set(allowed_categories(gate.purpose))
+    for col in gate.dataset.columns:
+        if col.category is ColumnCategory.SUBJECT_ID:
+            continue
+        assert gate.allows(col) == (col.category.value in stated), col.name
 
 
 def test_rows_counts_and_arrow_carry_pseudonyms_and_allowed_columns_only(gated: Workspace) -> None:

@@ -36,6 +36,7 @@ from veil.reports.declarations import SCREENING_KEYS, Declarations, PurposeDecla
 from veil.schema import api_keys, audit_log, breaches, subjects
 from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
 from veil.vault.dataset import DatasetCatalog
+from veil.vault.release import allowed_categories
 
 if TYPE_CHECKING:
     from veil.workspace import Workspace
@@ -50,9 +51,6 @@ __all__ = [
     "gather_facts",
     "material",
 ]
-
-#: The categories a purpose may release when it names none (everything but direct identifiers).
-DEFAULT_CATEGORIES = tuple(c.value for c in ColumnCategory if c is not ColumnCategory.DIRECT_IDENTIFIER)
 
 
 @dataclass
@@ -138,10 +136,6 @@ class Facts:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _allowed(purpose: Purpose) -> list[str]:
-    return list(purpose.categories) if purpose.categories is not None else list(DEFAULT_CATEGORIES)
 
 
 def _k_of(ws: Workspace, table: sa.Table, columns: list[str]) -> int | None:
@@ -257,7 +251,7 @@ def gather_facts(ws: Workspace) -> Facts:
             basis=p.basis.value,
             retention_days=p.retention_days,
             description=p.description,
-            categories=_allowed(p),
+            categories=list(allowed_categories(p)),
             require_k=p.require_k,
             declarations=declared.get(p.name),
             consenting=ledger.count_consenting(p.name) if p.basis is LawfulBasis.CONSENT else None,
@@ -317,7 +311,7 @@ def _purpose_material(purpose: Purpose, declarations: Declarations, models: list
         "basis": purpose.basis.value,
         "retention_days": purpose.retention_days,
         "description": purpose.description,
-        "categories": sorted(_allowed(purpose)),
+        "categories": sorted(allowed_categories(purpose)),
         "require_k": purpose.require_k,
         "recipients": sorted(declarations.recipients),
         "transfers": sorted(declarations.transfers),

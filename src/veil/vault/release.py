@@ -41,7 +41,7 @@ from veil.consent.ledger import ConsentAction, ConsentEvent, consenting_subjects
 from veil.consent.purpose import Purpose, PurposeRegistry
 from veil.errors import ColumnNotAllowedError, ErasurePendingError, InputError, NotKAnonymousError
 from veil.schema import consent_events, subjects
-from veil.vault.category import ColumnCategory
+from veil.vault.category import ENCRYPTED_CATEGORIES, ColumnCategory
 from veil.vault.dataset import PSEUDONYM, ROW, Column, Dataset, DatasetCatalog, DType
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PENDING_EXCLUDED",
     "Release",
+    "allowed_categories",
     "arrow_type",
     "consent_changes",
     "consent_members",
@@ -82,6 +83,16 @@ def arrow_type(dtype: DType) -> pa.DataType:
     if dtype is DType.BOOL:
         return pa.bool_()
     return pa.string()
+
+
+def allowed_categories(purpose: Purpose) -> tuple[str, ...]:
+    """The column categories a release for ``purpose`` may carry, as :meth:`Release.refusal`
+    reads them: those the purpose names, or, when it names none, every category that is not
+    sealed (sealed columns never leave the vault whatever the purpose says). Reports state the
+    gate's rule through this function instead of restating it."""
+    if purpose.categories is not None:
+        return tuple(purpose.categories)
+    return tuple(c.value for c in ColumnCategory if c not in ENCRYPTED_CATEGORIES)
 
 
 _SEALED_WHY = {
