@@ -10,8 +10,6 @@ analyst spending a dataset's budget leaves every other dataset's as it was.
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -19,13 +17,12 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import Page, page, workspace
-from veil.api.routes.jobs import JobOut
+from veil.api.routes.jobs import JobOut, job_output_file, succeeded_job
 from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
 from veil.dp.budget import BudgetLedger
 from veil.dp.engines import ENGINES
-from veil.errors import ConflictError, NotFoundError
-from veil.jobs import JobQueue, JobState
+from veil.jobs import JobQueue
 from veil.workspace import Workspace
 
 __all__ = ["router"]
@@ -144,7 +141,8 @@ def synth(
     ws: Annotated[Workspace, Depends(workspace)],
 ) -> JobOut:
     actor.check_purpose(body.purpose)
-    params = {**body.model_dump(exclude_none=True), "out": str(_synthetic_file(ws))}
+    out = job_output_file(ws, SYNTHETIC_DIR, ".parquet")
+    params = {**body.model_dump(exclude_none=True), "out": str(out)}
     return JobOut.of(JobQueue(ws).submit("synthesis", params, actor.label))
 
 
@@ -159,24 +157,10 @@ def synth_data(
     actor: Annotated[Actor, Depends(require("dp:synth"))],
     ws: Annotated[Workspace, Depends(workspace)],
 ) -> FileResponse:
-    job = JobQueue(ws).get(job_id, actor=None if actor.role == "admin" else actor.label)
-    if job.kind != "synthesis":
-        raise NotFoundError(f"job {job_id!r} is not a synthesis")
-    actor.check_purpose(str(job.params["purpose"]))
-    if job.state is not JobState.SUCCEEDED:
-        raise ConflictError(
-            f"synthesis job {job_id!r} is {job.state.value}: its data is there once it succeeded"
-        )
+    job = succeeded_job(ws, actor, job_id, "synthesis", "data")
     return FileResponse(
         str(job.params["out"]), media_type=PARQUET, filename=f"{job.params['dataset']}-synthetic.parquet"
     )
-
-
-def _synthetic_file(ws: Workspace) -> FilePath:
-    """Where a synthesis job of the service writes: a new name in ``<workspace>/synthetic`` (0700)."""
-    folder = ws.root / SYNTHETIC_DIR
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / f"{secrets.token_hex(16)}.parquet"
 
 
 @router.get("/budgets/{dataset}", summary="A dataset's privacy budget: total, spent, remaining")

@@ -12,8 +12,6 @@ shared encoding, weights and bias — no personal data) is at ``GET /v1/federate
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -21,11 +19,10 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from veil.api.deps import workspace
-from veil.api.routes.jobs import JobOut
+from veil.api.routes.jobs import JobOut, job_output_file, succeeded_job
 from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
-from veil.errors import ConflictError, NotFoundError
-from veil.jobs import JobQueue, JobState
+from veil.jobs import JobQueue
 from veil.jobs.kinds.federated import check_sites
 from veil.workspace import Workspace
 
@@ -84,7 +81,7 @@ def federated(
     sites = [str(ws.root.resolve()), *body.sites]
     check_sites(ws, sites)
     params: dict[str, Any] = {**body.model_dump(exclude_none=True), "sites": sites}
-    params["out"] = str(_model_file(ws))
+    params["out"] = str(job_output_file(ws, MODELS_DIR, ".json"))
     return JobOut.of(JobQueue(ws).submit("federated", params, actor.label))
 
 
@@ -99,20 +96,6 @@ def federated_model(
     actor: Annotated[Actor, Depends(require("federated:write"))],
     ws: Annotated[Workspace, Depends(workspace)],
 ) -> FileResponse:
-    job = JobQueue(ws).get(job_id, actor=None if actor.role == "admin" else actor.label)
-    if job.kind != "federated":
-        raise NotFoundError(f"job {job_id!r} is not a federated run")
-    actor.check_purpose(str(job.params["purpose"]))
-    if job.state is not JobState.SUCCEEDED:
-        raise ConflictError(
-            f"federated job {job_id!r} is {job.state.value}: its model is there once it succeeded"
-        )
+    job = succeeded_job(ws, actor, job_id, "federated", "model")
     name = f"{job.params['dataset']}-federated.json"
     return FileResponse(str(job.params["out"]), media_type="application/json", filename=name)
-
-
-def _model_file(ws: Workspace) -> FilePath:
-    """Where a federated job of the service writes: a new name in ``<workspace>/federated`` (0700)."""
-    folder = ws.root / MODELS_DIR
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / f"{secrets.token_hex(16)}.json"

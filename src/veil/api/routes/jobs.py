@@ -9,6 +9,8 @@ Another caller's job is "not found" (404), never "forbidden".
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -17,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from veil.api.deps import Page, page, workspace
 from veil.api.routes.problem_docs import problems
 from veil.api.security import Actor, require
+from veil.errors import ConflictError, NotFoundError
 from veil.jobs import JobQueue, JobRecord, JobState
 from veil.workspace import Workspace
 
-__all__ = ["JobList", "JobOut", "router"]
+__all__ = ["JobList", "JobOut", "job_output_file", "router", "succeeded_job"]
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problems(400, 404, 409, 503))
 
@@ -28,6 +31,27 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], responses=problems(400, 404, 4
 SEE_ALL = frozenset({"admin", "dpo"})
 
 JobId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The job's id.")]
+
+
+def job_output_file(ws: Workspace, folder: str, suffix: str) -> FilePath:
+    """A new, unguessable file name in ``<workspace>/<folder>`` (made 0700) for a job's output."""
+    where = ws.root / folder
+    where.mkdir(mode=0o700, exist_ok=True)
+    return where / f"{secrets.token_hex(16)}{suffix}"
+
+
+def succeeded_job(ws: Workspace, actor: Actor, job_id: str, kind: str, what: str) -> JobRecord:
+    """The caller's own job ``job_id`` (admin: any) of ``kind``, once it succeeded, for a route that
+    hands out what the job wrote: another kind is 404, a purpose the caller may not use is
+    refused, and a job still queued, running, failed or cancelled is 409 (``what`` names it)."""
+    job = JobQueue(ws).get(job_id, actor=None if actor.role == "admin" else actor.label)
+    if job.kind != kind:
+        raise NotFoundError(f"job {job_id!r} is not a {kind} job")
+    actor.check_purpose(str(job.params["purpose"]))
+    if job.state is not JobState.SUCCEEDED:
+        state = job.state.value
+        raise ConflictError(f"{kind} job {job_id!r} is {state}: its {what} is there once it succeeded")
+    return job
 
 
 class JobProgress(BaseModel):
