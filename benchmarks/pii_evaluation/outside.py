@@ -31,6 +31,7 @@ from veil.pii.entity import EntityType
 
 __all__ = [
     "DATA_ROOT",
+    "NAMED_TYPES",
     "OUTSIDE_CORPORA",
     "PRESIDIO_RESEARCH_TYPES",
     "OutsideDocument",
@@ -62,19 +63,28 @@ PRESIDIO_RESEARCH_TYPES: dict[str, EntityType | None] = {
 }
 
 
+# Veil's types that are not identifiers: names, places, organisations and dates.
+NAMED_TYPES = frozenset(
+    {EntityType.PERSON, EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.DATE_TIME}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class OutsideDocument:
     """One labelled text. ``scored_types``: the only types scored in it (``None``: all);
-    ``ignored``: spans whose label is not scored (predictions inside them are dropped)."""
+    ``ignored``: spans whose label is not scored (predictions inside them are dropped);
+    ``wildcard``: a gold type that any identifier type matches (a prediction of a type not in
+    :data:`NAMED_TYPES` that overlaps such a gold span is scored under the gold's type)."""
 
     doc_id: str
     source: str
     text: str
-    spans: tuple[GoldSpan, ...]
+    spans: tuple[GoldSpan | Span, ...]
     scored_types: frozenset[str] | None = None
     ignored: tuple[tuple[int, int], ...] = ()
+    wildcard: str | None = None
 
-    def value(self, span: GoldSpan) -> str:
+    def value(self, span: GoldSpan | Span) -> str:
         return self.text[span.start : span.end]
 
 
@@ -142,11 +152,21 @@ def score_view(
     predicted: list[Span],
     scored_types: frozenset[str] | None,
     ignored: tuple[tuple[int, int], ...],
-    gold: Sequence[GoldSpan] = (),
+    gold: Sequence[GoldSpan | Span] = (),
+    wildcard: str | None = None,
 ) -> list[Span]:
     """The predictions that are scored in a document: not wholly inside an ignored span, and
     either of a scored type or touching a gold span (masking a labelled value under another
-    type still masks it; other types elsewhere may be unlabelled personal data)."""
+    type still masks it; other types elsewhere may be unlabelled personal data). With a
+    ``wildcard`` gold type, identifier predictions overlapping such a gold span take its type."""
+    if wildcard is not None:
+        targets = [g for g in gold if str(g.type) == wildcard]
+        predicted = [
+            Span(p.start, p.end, wildcard)
+            if p.type not in NAMED_TYPES and any(p.start < g.end and g.start < p.end for g in targets)
+            else p
+            for p in predicted
+        ]
     return [
         p
         for p in predicted

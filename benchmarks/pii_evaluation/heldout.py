@@ -1,0 +1,161 @@
+"""Held-out labelled text: corpora nobody tunes Veil's detectors on (``benchmarks/pii_data/``).
+
+Issue 14 is judged "on independent labelled text you have not seen". The outside corpora of
+:mod:`.outside` have been looked at while the recognizers were tuned, so they flatter; these
+are kept apart. Only the evaluation reads them: their SOURCE.md files say "held-out", they
+are run only when named (``python -m benchmarks.pii --corpus tab_echr ...``, never by
+default), and ``--show-misses`` prints no value from them.
+
+* ``tab_echr`` - judgments of the European Court of Human Rights from the Text
+  Anonymization Benchmark (TAB, MIT), with the entity mentions one annotator marked. Scored as
+  TAB scores an anonymiser: mentions whose ``identifier_type`` is DIRECT or QUASI must be
+  masked; NO_MASK mentions are neither rewarded nor penalised. PERSON, LOC, ORG and DATETIME
+  map to Veil's PERSON, LOCATION, ORGANIZATION and DATE_TIME; CODE (application numbers,
+  registration numbers...) is its own row :data:`CODE_TYPE`, matched by a prediction of any
+  identifier type; DEM, QUANTITY and MISC are not scored.
+* ``presidio_research_heldout`` - the 1,100 documents of presidio-research's
+  ``synth_dataset_v2.json`` that are not in the 400-document dev subset: the same templates
+  with other values, so the gap to ``presidio_research`` measures fitting to values.
+* ``numpy_docs_prose`` - 300 paragraphs of NumPy's documentation (BSD-3-Clause), prose about
+  numerical computing with no personal data: every prediction on it is a false positive.
+
+Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
+label, or a span outside its document is an error (:class:`HeldoutDataError`), never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.metrics import Span
+from benchmarks.pii_evaluation.outside import DATA_ROOT, PRESIDIO_RESEARCH_TYPES, OutsideDocument
+from veil.pii.entity import EntityType
+
+__all__ = [
+    "CODE_TYPE",
+    "HELDOUT_CORPORA",
+    "TAB_TYPES",
+    "HeldoutDataError",
+    "load_heldout",
+    "presidio_research_document",
+    "tab_document",
+]
+
+# TAB's CODE mentions are scored in a row of their own: any identifier type may mask them.
+CODE_TYPE = "CODE(any id)"
+# TAB's entity types -> the type scored (None: not scored, predictions inside are dropped)
+TAB_TYPES: dict[str, str | None] = {
+    "PERSON": EntityType.PERSON,
+    "LOC": EntityType.LOCATION,
+    "ORG": EntityType.ORGANIZATION,
+    "DATETIME": EntityType.DATE_TIME,
+    "CODE": CODE_TYPE,
+    "DEM": None,  # demographic attributes (nationality, profession...)
+    "QUANTITY": None,
+    "MISC": None,
+}
+TAB_MASKED = frozenset({"DIRECT", "QUASI"})
+TAB_IDENTIFIER_TYPES = frozenset({*TAB_MASKED, "NO_MASK"})
+
+
+class HeldoutDataError(ValueError):
+    """A held-out corpus file does not say what its loader expects (the file is wrong, not the text)."""
+
+
+def _check_span(doc_id: str, text: str, start: int, end: int, value: str) -> None:
+    if not 0 <= start < end <= len(text):
+        raise HeldoutDataError(
+            f"{doc_id}: span ({start}, {end}) is outside the text of {len(text)} characters"
+        )
+    if text[start:end] != value:
+        raise HeldoutDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
+
+
+def tab_document(record: dict[str, Any]) -> OutsideDocument:
+    """One TAB document as scored here, from a record of ``tab_echr/documents.json``:
+    ``doc_id``, ``annotator``, ``text``, ``text_sha256`` and ``mentions`` (TAB's
+    ``entity_mentions`` of that annotator: ``start_offset``, ``end_offset``, ``span_text``,
+    ``entity_type``, ``identifier_type``)."""
+    doc_id, text = str(record["doc_id"]), str(record["text"])
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != record["text_sha256"]:
+        raise HeldoutDataError(f"{doc_id}: the text does not match its recorded sha256")
+    spans: list[Span] = []
+    ignored: list[tuple[int, int]] = []
+    for mention in record["mentions"]:
+        start, end = int(mention["start_offset"]), int(mention["end_offset"])
+        _check_span(doc_id, text, start, end, str(mention["span_text"]))
+        entity, identifier = str(mention["entity_type"]), str(mention["identifier_type"])
+        if entity not in TAB_TYPES:
+            raise HeldoutDataError(f"{doc_id}: unknown TAB entity type {entity!r}")
+        if identifier not in TAB_IDENTIFIER_TYPES:
+            raise HeldoutDataError(f"{doc_id}: unknown TAB identifier type {identifier!r}")
+        scored = TAB_TYPES[entity]
+        if scored is None or identifier not in TAB_MASKED:
+            ignored.append((start, end))
+        else:
+            spans.append(Span(start, end, str(scored)))
+    return OutsideDocument(
+        f"tab-{doc_id}-{record['annotator']}",
+        f"ECHR {doc_id}",
+        text,
+        tuple(sorted(set(spans))),
+        None,
+        tuple(sorted(set(ignored))),
+        CODE_TYPE,
+    )
+
+
+def _tab_echr() -> list[OutsideDocument]:
+    records = json.loads((DATA_ROOT / "tab_echr" / "documents.json").read_text("utf-8"))
+    return [tab_document(record) for record in records]
+
+
+def presidio_research_document(record: dict[str, Any]) -> OutsideDocument:
+    """One presidio-research record (``full_text``, ``spans``, ``template_id``, ``index``)."""
+    doc_id, text = f"presidio-research-{int(record['index']):04d}", str(record["full_text"])
+    spans: list[GoldSpan] = []
+    ignored: list[tuple[int, int]] = []
+    for s in record["spans"]:
+        start, end = int(s["start_position"]), int(s["end_position"])
+        _check_span(doc_id, text, start, end, str(s["entity_value"]))
+        label = str(s["entity_type"])
+        if label not in PRESIDIO_RESEARCH_TYPES:
+            raise HeldoutDataError(f"{doc_id}: unknown presidio-research label {label!r}")
+        veil_type = PRESIDIO_RESEARCH_TYPES[label]
+        if veil_type is None:
+            ignored.append((start, end))
+        else:
+            spans.append(GoldSpan(start, end, veil_type))
+    return OutsideDocument(
+        doc_id, f"template {record['template_id']}", text, tuple(sorted(spans)), None, tuple(sorted(ignored))
+    )
+
+
+def _presidio_research_heldout() -> list[OutsideDocument]:
+    path = DATA_ROOT / "presidio_research_heldout" / "documents.json"
+    return [presidio_research_document(record) for record in json.loads(path.read_text("utf-8"))]
+
+
+def _numpy_docs_prose() -> list[OutsideDocument]:
+    paragraphs = json.loads((DATA_ROOT / "numpy_docs_prose" / "paragraphs.json").read_text("utf-8"))
+    return [
+        OutsideDocument(f"numpy-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)
+    ]
+
+
+HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
+    "tab_echr": _tab_echr,
+    "presidio_research_heldout": _presidio_research_heldout,
+    "numpy_docs_prose": _numpy_docs_prose,
+}
+
+
+def load_heldout(name: str) -> list[OutsideDocument]:
+    """The documents of one held-out corpus (a key of :data:`HELDOUT_CORPORA`)."""
+    if name not in HELDOUT_CORPORA:
+        raise KeyError(f"unknown held-out corpus {name!r}; known: {', '.join(HELDOUT_CORPORA)}")
+    return HELDOUT_CORPORA[name]()
