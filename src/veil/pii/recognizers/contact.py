@@ -12,7 +12,9 @@ text is that number alone (a table cell, a JSON field), with no words to judge i
 get here.
 
 E-mail domains may be internationalised: Unicode labels ("müller.de") and punycode
-("xn--mller-kva.de", TLD "xn--p1ai").
+("xn--mller-kva.de", TLD "xn--p1ai"). Addresses that people spell out to dodge harvesters are
+addresses too: "jane [at] example [dot] org", "jane(at)example.org", "jane at example dot com"
+(brackets around "at" or "dot", or both words spelled out with a common top-level domain).
 """
 
 from __future__ import annotations
@@ -73,11 +75,86 @@ def _find_emails(text: str) -> Iterator[tuple[int, int, float]]:
             yield start, match.end(), 0.9
 
 
+# Spelled-out addresses. Every quantifier is bounded and no two adjacent parts can read the same
+# characters, so a long hostile run costs linear time.
+_BRACKETED = r"[ \t]{0,3}[\[({<][ \t]{0,3}%s[ \t]{0,3}[\])}>][ \t]{0,3}"
+_SPELLED = r"[ \t]{1,3}%s[ \t]{1,3}"
+_AT_WORD = "(?:at|AT|At)"
+_DOT_WORD = "(?:dot|DOT|Dot)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOT_SEP = rf"(?:{_BRACKETED % _DOT_WORD}|{_SPELLED % _DOT_WORD}|\.)"
+_OBFUSCATED = re.compile(
+    rf"(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{{0,62}}[A-Za-z0-9])?"
+    rf"(?P<at>{_BRACKETED % _AT_WORD}|{_SPELLED % _AT_WORD})"
+    rf"{_LABEL}(?:{_DOT_SEP}{_LABEL}){{0,3}}{_DOT_SEP}(?P<tld>[A-Za-z]{{2,24}})(?![\w-])"
+)
+#: top-level domains that "x at y dot com" may end with when nothing is bracketed
+_COMMON_TLDS = frozenset(
+    {
+        "com",
+        "org",
+        "net",
+        "edu",
+        "gov",
+        "mil",
+        "int",
+        "info",
+        "biz",
+        "io",
+        "co",
+        "me",
+        "us",
+        "uk",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "nl",
+        "be",
+        "ch",
+        "at",
+        "se",
+        "no",
+        "dk",
+        "fi",
+        "pl",
+        "pt",
+        "ie",
+        "ca",
+        "au",
+        "nz",
+        "in",
+        "br",
+        "mx",
+        "jp",
+        "cn",
+        "ru",
+        "eu",
+    }
+)
+
+
+def _find_spelled_emails(text: str) -> Iterator[tuple[int, int, float]]:
+    if "at" not in text.lower():
+        return
+    for match in _OBFUSCATED.finditer(text):
+        value = match.group(0)
+        bracketed = any(b in value for b in "[({<")
+        spelled_dot = re.search(r"[ \t](?:dot|DOT|Dot)[ \t]", value) is not None
+        if bracketed or (spelled_dot and match.group("tld").lower() in _COMMON_TLDS):
+            yield match.start(), match.end(), 0.8
+
+
+def _find_all_emails(text: str) -> Iterator[tuple[int, int, float]]:
+    yield from _find_emails(text)
+    yield from _find_spelled_emails(text)
+
+
 def email() -> Recognizer:
     return Recognizer(
         name="email",
         entity_type=EntityType.EMAIL_ADDRESS,
-        finder=_find_emails,
+        finder=_find_all_emails,
         validate=is_email,
         context=("email", "e-mail", "mail", "contact", "address"),
     )
