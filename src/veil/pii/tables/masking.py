@@ -189,42 +189,80 @@ class _Counts:
 def _mask_columns(
     anon: Anonymizer, maskings: Sequence[ColumnMasking], cols: Mapping[str, list[Any]], counts: _Counts
 ) -> dict[str, list[Any]]:
-    """Mask the chosen columns of one batch (column -> values); other columns are copied."""
+    """Mask the chosen columns of one batch (column -> values); other columns are copied.
+
+    Each distinct input is masked once and mapped back to every row holding it (tables repeat
+    values): a cell by its text, a free-text cell by its text and the identifier values of its
+    row that it is searched for. Distinct inputs keep the order of their first row, so the
+    operators meet values in the same order as row by row (pseudonyms are numbered alike);
+    counts are per row.
+    """
     out = dict(cols)
     cells = [p for p in maskings if p.mode == "cell"]
     for masking in maskings:
         values = cols[masking.name]
+        where: list[int] = []
+        slot: list[int] = []  # for each row in ``where``, its distinct input
+        keys: dict[Any, int] = {}
+        texts: list[str] = []
+        entities: list[list[Entity]] = []
         if masking.mode == "cell":
-            where = [i for i, v in enumerate(values) if v is not None and _cell_text(v).strip()]
-            texts = [_cell_text(values[i]) for i in where]
             assert masking.entity_type is not None
-            entities = [[_whole(t, masking.entity_type)] for t in texts]
+            for i, v in enumerate(values):
+                if v is None:
+                    continue
+                text = v if isinstance(v, str) else _cell_text(v)
+                k = keys.get(text)
+                if k is None:
+                    if not text.strip():
+                        continue
+                    k = keys[text] = len(texts)
+                    texts.append(text)
+                    entities.append([_whole(text, masking.entity_type)])
+                where.append(i)
+                slot.append(k)
         else:
-            where = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
-            texts = [values[i] for i in where]
+            rows: list[tuple[str, list[tuple[str, str]]]] = []
+            for i, v in enumerate(values):
+                if not isinstance(v, str) or not v.strip():
+                    continue
+                needles = _needles([(cols[c.name][i], c.entity_type or FALLBACK_TYPE) for c in cells])
+                key = (v, tuple(needles))
+                k = keys.get(key)
+                if k is None:
+                    k = keys[key] = len(texts)
+                    texts.append(v)
+                    rows.append((v, needles))
+                where.append(i)
+                slot.append(k)
             entities = [
-                [
-                    *found,
-                    *_row_values(text, [(cols[c.name][i], c.entity_type or FALLBACK_TYPE) for c in cells]),
-                ]
-                for i, text, found in zip(where, texts, anon.detect(texts), strict=True)
+                [*found, *_row_values(text, needles)]
+                for (text, needles), found in zip(rows, anon.detect(texts), strict=True)
             ]
         results = anon.mask_batch(texts, entities, operator=masking.operator)
         new = list(values)
-        for i, r in zip(where, results, strict=True):
+        per_row = [results[k] for k in slot]
+        for i, r in zip(where, per_row, strict=True):
             new[i] = r.text
         out[masking.name] = new
-        counts.add(results)
+        counts.add(per_row)
     return out
 
 
-def _row_values(text: str, cells: Sequence[tuple[Any, str]]) -> list[Entity]:
-    """Where the row's masked identifier values occur in ``text`` (as whole words)."""
+def _needles(cells: Sequence[tuple[Any, str]]) -> list[tuple[str, str]]:
+    """The row's identifier values (stripped, long enough) to look for in its free text."""
     found = []
     for value, entity_type in cells:
         needle = "" if value is None else _cell_text(value).strip()
-        if len(needle) < ROW_VALUE_MIN_CHARS:
-            continue
+        if len(needle) >= ROW_VALUE_MIN_CHARS:
+            found.append((needle, entity_type))
+    return found
+
+
+def _row_values(text: str, needles: Sequence[tuple[str, str]]) -> list[Entity]:
+    """Where the row's masked identifier values (:func:`_needles`) occur in ``text`` (as whole words)."""
+    found = []
+    for needle, entity_type in needles:
         start = text.find(needle)
         while start >= 0:
             end = start + len(needle)
