@@ -16,6 +16,11 @@ default), and ``--show-misses`` prints no value from them.
 * ``presidio_research_heldout`` - the 1,100 documents of presidio-research's
   ``synth_dataset_v2.json`` that are not in the 400-document dev subset: the same templates
   with other values, so the gap to ``presidio_research`` measures fitting to values.
+* ``wnut17_test`` - the test set of the WNUT 2017 Emerging Entities task (CC BY 4.0): 1,287
+  YouTube, Stack Overflow, Twitter and Reddit texts with persons, locations and corporations
+  labelled by crowd annotators and adjudicated. Only PERSON, LOCATION and ORGANIZATION are
+  scored in it (it labels no dates or identifiers, so other predictions are dropped unless they
+  overlap a labelled value); its groups, products and creative works are not scored.
 * ``numpy_docs_prose`` - 300 paragraphs of NumPy's documentation (BSD-3-Clause), prose about
   numerical computing with no personal data: every prediction on it is a false positive.
 
@@ -39,10 +44,12 @@ __all__ = [
     "CODE_TYPE",
     "HELDOUT_CORPORA",
     "TAB_TYPES",
+    "WNUT_TYPES",
     "HeldoutDataError",
     "load_heldout",
     "presidio_research_document",
     "tab_document",
+    "wnut_document",
 ]
 
 # TAB's CODE mentions are scored in a row of their own: any identifier type may mask them.
@@ -140,6 +147,45 @@ def _presidio_research_heldout() -> list[OutsideDocument]:
     return [presidio_research_document(record) for record in json.loads(path.read_text("utf-8"))]
 
 
+# WNUT 2017's labels -> Veil's types (None: not scored, predictions inside are dropped)
+WNUT_TYPES: dict[str, str | None] = {
+    "person": EntityType.PERSON,
+    "location": EntityType.LOCATION,
+    "corporation": EntityType.ORGANIZATION,
+    "group": None,  # bands, teams, parties...: not what a PII masker is asked to find
+    "product": None,
+    "creative-work": None,
+}
+WNUT_SCORED = frozenset(str(t) for t in WNUT_TYPES.values() if t is not None)
+
+
+def wnut_document(record: dict[str, Any]) -> OutsideDocument:
+    """One WNUT 2017 document (``index``, ``text``, ``entities`` with ``start``, ``end``,
+    ``label``, ``text``), scored for persons, locations and organisations only."""
+    doc_id, text = f"wnut17-test-{int(record['index']):04d}", str(record["text"])
+    spans: list[GoldSpan] = []
+    ignored: list[tuple[int, int]] = []
+    for e in record["entities"]:
+        start, end = int(e["start"]), int(e["end"])
+        _check_span(doc_id, text, start, end, str(e["text"]))
+        label = str(e["label"])
+        if label not in WNUT_TYPES:
+            raise HeldoutDataError(f"{doc_id}: unknown WNUT 2017 label {label!r}")
+        veil_type = WNUT_TYPES[label]
+        if veil_type is None:
+            ignored.append((start, end))
+        else:
+            spans.append(GoldSpan(start, end, EntityType(veil_type)))
+    return OutsideDocument(
+        doc_id, "WNUT 2017 test", text, tuple(sorted(spans)), WNUT_SCORED, tuple(sorted(ignored))
+    )
+
+
+def _wnut17_test() -> list[OutsideDocument]:
+    path = DATA_ROOT / "wnut17_test" / "documents.json"
+    return [wnut_document(record) for record in json.loads(path.read_text("utf-8"))]
+
+
 def _numpy_docs_prose() -> list[OutsideDocument]:
     paragraphs = json.loads((DATA_ROOT / "numpy_docs_prose" / "paragraphs.json").read_text("utf-8"))
     return [
@@ -150,6 +196,7 @@ def _numpy_docs_prose() -> list[OutsideDocument]:
 HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
     "tab_echr": _tab_echr,
     "presidio_research_heldout": _presidio_research_heldout,
+    "wnut17_test": _wnut17_test,
     "numpy_docs_prose": _numpy_docs_prose,
 }
 

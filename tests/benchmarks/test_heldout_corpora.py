@@ -19,10 +19,12 @@ from benchmarks.pii_evaluation.heldout import (
     CODE_TYPE,
     HELDOUT_CORPORA,
     TAB_TYPES,
+    WNUT_TYPES,
     HeldoutDataError,
     load_heldout,
     presidio_research_document,
     tab_document,
+    wnut_document,
 )
 from benchmarks.pii_evaluation.metrics import Span, evaluate
 from benchmarks.pii_evaluation.outside import (
@@ -203,6 +205,61 @@ def test_presidio_research_loader_rejects_a_wrong_offset_and_an_unknown_label() 
         presidio_research_document(relabelled)
 
 
+def test_wnut_spans_keep_their_text_and_only_names_places_and_companies_are_scored() -> None:
+    records = json.loads((DATA_ROOT / "wnut17_test" / "documents.json").read_text("utf-8"))
+    docs = load_heldout("wnut17_test")
+    assert len(records) == len(docs) == 1287
+    for record, doc in zip(records, docs, strict=True):
+        assert doc.scored_types == frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
+        gold, ignored = set(), set()
+        for e in record["entities"]:
+            assert record["text"][e["start"] : e["end"]] == e["text"], doc.doc_id
+            assert e["text"] == e["text"].strip() and e["text"], doc.doc_id
+            target = WNUT_TYPES[e["label"]]
+            if target is None:
+                ignored.add((e["start"], e["end"]))
+            else:
+                gold.add((e["start"], e["end"], str(target)))
+        assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, doc.doc_id
+        assert set(doc.ignored) == ignored, doc.doc_id
+    counts = {
+        t: sum(str(s.type) == t for d in docs for s in d.spans)
+        for t in ("PERSON", "LOCATION", "ORGANIZATION")
+    }
+    assert counts == {"PERSON": 429, "LOCATION": 150, "ORGANIZATION": 66}
+
+
+def test_wnut_conversion_joins_tokens_and_closes_entities_at_tag_changes() -> None:
+    from benchmarks.pii_data.wnut17_test.convert import documents
+
+    conll = "Ada\tB-person\nLovelace\tI-person\nvisited\tO\nNew\tB-location\nYork\tI-location\n" + (
+        "Acme\tI-corporation\n\nhi\tO\n"
+    )
+    first, second = documents(conll)
+    assert first["text"] == "Ada Lovelace visited New York Acme"
+    assert [(e["text"], e["label"]) for e in first["entities"]] == [
+        ("Ada Lovelace", "person"),
+        ("New York", "location"),
+        ("Acme", "corporation"),  # an I- tag after another type opens a new entity
+    ]
+    assert second == {"index": 1, "text": "hi", "entities": []}
+    with pytest.raises(ValueError, match="unknown tag"):
+        documents("x\tX-person\n")
+
+
+def test_wnut_loader_rejects_a_wrong_offset_and_an_unknown_label() -> None:
+    records = json.loads((DATA_ROOT / "wnut17_test" / "documents.json").read_text("utf-8"))
+    record = next(r for r in records if r["entities"])
+    shifted = copy.deepcopy(record)
+    shifted["entities"][0]["end"] += 1
+    with pytest.raises(HeldoutDataError):
+        wnut_document(shifted)
+    relabelled = copy.deepcopy(record)
+    relabelled["entities"][0]["label"] = "villain"
+    with pytest.raises(HeldoutDataError):
+        wnut_document(relabelled)
+
+
 def test_numpy_prose_has_no_identifiers() -> None:
     docs = load_heldout("numpy_docs_prose")
     assert len(docs) == 300 and not any(d.spans for d in docs)
@@ -243,7 +300,7 @@ def test_heldout_corpora_run_only_when_named_and_their_values_are_never_printed(
 
 
 def test_every_heldout_source_says_held_out_and_names_its_licence() -> None:
-    for folder in ("tab_echr", "presidio_research_heldout", "numpy_docs_prose"):
+    for folder in ("tab_echr", "presidio_research_heldout", "wnut17_test", "numpy_docs_prose"):
         source = (DATA_ROOT / folder / "SOURCE.md").read_text("utf-8")
         assert "held-out: not used for tuning" in source.lower(), folder
         assert "Licence:" in source and "commit" in source.lower(), folder
