@@ -46,8 +46,20 @@ _PEOPLE_BEFORE = re.compile(
     r"|thanking|dear|hi|hello|hey|with|cc|ask|asked"
     r"|told|tell|call|called|email|emailed|contact|congratulations|welcome|by|guests?|friends?|kids|children"
     r"|sons|daughters|cousins|siblings|brothers|sisters|colleagues|coworkers|volunteers|attendees|participants"
-    r"|members|speakers|students|parents|winners|authors|patients|clients|employees|staff|team|were|are)\b[:,]?"
-    r"\s+(?:both\s+|all\s+)?)$"
+    r"|members|speakers|students|parents|winners|authors|patients|clients|employees|staff|team|were|are"
+    r"|founders|co-?founders|owners|partners|directors|engineers|managers|teammates|classmates|roommates)\b[:,]?"
+    r"\s*\(?\s*(?:both\s+|all\s+)?)$"
+)
+# Before a list of family names only: plural nouns of people ("our founders: Kaur, Bowman and White").
+_PEOPLE_NOUN_BEFORE = re.compile(
+    r"(?i:\b(?:guests|friends|kids|children|sons|daughters|cousins|siblings|brothers|sisters|colleagues"
+    r"|coworkers|volunteers|attendees|participants|members|speakers|students|parents|winners|authors|patients"
+    r"|clients|employees|founders|co-?founders|owners|directors|engineers|managers|teammates)\b[:,]?\s*\(?\s*)$"
+)
+# After a list of family names only ("Marrero and Murphy were engineers"): verbs of people.
+_PEOPLE_VERB_AFTER = re.compile(
+    r"(?i:\s*,?\s*(?:were|joined|met|said|agreed|attended|visited|arrived|signed|spoke|talked|wrote|asked|told"
+    r"|both|who|whose)\b)"
 )
 _PEOPLE_AFTER = re.compile(
     r"(?i:\s*,?\s*(?:were|are|have|had|will|would|joined|met|said|say|agreed|agree|attended|visited|came|come"
@@ -66,10 +78,26 @@ _KIN = (
 _KINSHIP = re.compile(
     rf"(?i:\b(?:my|our|his|her|their|your|the)\s+(?:little\s+|older\s+|younger\s+|elder\s+|eldest\s+|youngest\s+"
     rf"|big\s+|baby\s+|best\s+|new\s+|old\s+|late\s+|dear\s+|step)?(?:{_KIN})\s*,?\s+"
-    rf"|\b(?:named|called|nicknamed|name\s+is|name's)\s+)"
+    rf"|\b(?P<naming>named|called|nicknamed)\s+|\b(?:name\s+is|name's)\s+)"
     rf"(?P<name>{NAME_WORD}(?:[ \t]{NAME_WORD})?)(?![\w'\u2019-])"
 )
-_SPEAKER = re.compile(rf"(?m)^[ \t]*(?P<name>[{UPPER}][{LOWER}'\u2019-]+):[ \t]+\S")
+# Before "named"/"called": a word for a person or a pet ("a boy named Tiago"); a type, a file or
+# a format may be named too ("a struct named MyBox", "a format called Debug").
+_NAMED_BEING = re.compile(
+    r"(?i:\b(?:boy|girl|man|woman|lady|guy|gentleman|person|someone|somebody|child|kid|baby|son|daughter|friend"
+    r"|student|teacher|doctor|patient|customer|client|user|colleague|neighbou?r"
+    r"|character|author|artist|singer|actor|actress|he|she|they|him|her|me|was|is|being|also|once|people)\b[\s,]+)$"
+)
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
+# A speaker at a line start, after an optional chat export's time stamp ("05/11/2024, 10:14
+# Ilkka Salo: ..."); what is said follows a blank or starts with a quote ('Zuzana:"I'm ...').
+_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*(?P<stamp>(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}},?[ \t]+)?"
+    rf"\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?(?:[ \t]*-)?[ \t]+)?"
+    rf"(?P<name>[{UPPER}][{LOWER}'\u2019-]+(?(stamp)(?:[ \t][{UPPER}][{LOWER}'\u2019-]+){{0,2}})):"
+    rf"(?:[ \t]+\S|[ \t]*[\"\u201c])"
+)
 # A chat line with a handle in any case, after an optional time or channel: "[09:55] maren: ok".
 _CHAT_LINE = re.compile(
     rf"(?m)^[ \t]*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?[ \t]+|[#@][\w-]+[ \t]+)?<?"
@@ -102,6 +130,11 @@ _NOT_NAMES = wordset(
 def fold(word: str) -> str:
     """``word`` without accents ("Éva" -> "Eva", "Zoë" -> "Zoe")."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _camel(word: str) -> bool:
+    """Written in camel case ("HashMap", "MyBox"), as code is, and without a name's prefix."""
+    return _CAMEL_CASE.search(word) is not None and not word.startswith(_NAME_PREFIXES)
 
 
 class PersonCueFinder:
@@ -179,14 +212,24 @@ class PersonCueFinder:
             value = text[s:e]
             words = value.split()
             if value in self.places or any(
-                w in COMMON_CAPITALISED or w.rstrip(".") in LEGAL_FORMS for w in words
+                w in COMMON_CAPITALISED or w.rstrip(".") in LEGAL_FORMS or _camel(w) for w in words
             ):
-                return False
+                return False  # a place, a word, a firm, or code in camel case ("Vec and HashMap")
             if self.is_first_name(words[0]) and words[0] not in AMBIGUOUS_FIRST_NAMES:
                 first += 1
             elif len(words) == 1 and words[0] in self.last:
                 last_only += 1
-        cued = bool(_PEOPLE_BEFORE.search(text, max(0, start - 40), start) or _PEOPLE_AFTER.match(text, end))
+        before = _PEOPLE_BEFORE.search(text, max(0, start - 40), start) is not None
+        cued = before or _PEOPLE_AFTER.match(text, end) is not None
+        if (
+            first == 0
+            and all(" " not in text[s:e] for s, e in items)
+            and (
+                _PEOPLE_NOUN_BEFORE.search(text, max(0, start - 40), start)
+                or _PEOPLE_VERB_AFTER.match(text, end)
+            )
+        ):
+            return True  # family names said to be people: "founders: Kaur, Bowman and White", "... were"
         if len(items) == 2:  # "Ana and Luis": both known first names, or a cue
             return first == 2 or (cued and last_only == 0)
         return (first >= 1 and first >= last_only) or (cued and last_only < len(items))
@@ -199,6 +242,12 @@ class PersonCueFinder:
             words = match.group("name").split()
             if words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES:
                 continue
+            if _camel(words[0]):
+                continue
+            if match.group("naming") and not self.is_first_name(words[0]):
+                cue = match.start("naming")
+                if _NAMED_BEING.search(text, max(0, cue - 24), cue) is None:
+                    continue  # "a struct named MyBox", "an output format called Debug"
             if len(words) == 2 and (words[1] in COMMON_CAPITALISED or words[1] in self.places):
                 end = start + len(words[0])  # "my son Tiago Monday ..." keeps only the name
             if text[start:end] in self.places and not self.is_first_name(words[0]):
@@ -210,10 +259,21 @@ class PersonCueFinder:
     def _speakers(self, text: str) -> Iterator[tuple[int, int, float]]:
         if ":" not in text:
             return
-        speakers = [m for m in _SPEAKER.finditer(text) if m.group("name") not in _NOT_NAMES]
+        speakers = [
+            m
+            for m in _SPEAKER.finditer(text)
+            if m.group("name") not in _NOT_NAMES
+            and not any(w in COMMON_CAPITALISED for w in m.group("name").split())
+        ]
         if not speakers:
             return
-        known = [m for m in speakers if self.is_first_name(m.group("name"))]
+        # a known first name, or any name in a chat export with time stamps
+        known = [
+            m
+            for m in speakers
+            if self.is_first_name(m.group("name").split()[0])
+            or (m.group("stamp") and m.group("name") not in self.places)
+        ]
         for m in known:
             yield m.start("name"), m.end("name"), 0.75
         names = {m.group("name") for m in speakers}

@@ -5,7 +5,8 @@
   field label (0.85) or a salutation, "Dear ...", "Thanks, ..." (0.7);
 * **lines** — a chat speaker ("[15:10] Isis: hi") or a line that is only a name (a
   signature, an address block), when the name starts with a known first name (0.75);
-* **gazetteer** — a known first name followed by a known last name (0.75), by another
+* **gazetteer** — a known first name followed by a known last name (0.8, above a place
+  gazetteer match of the first name: "Sofia Lima"), by another
   capitalised word (0.6), "Smith, Jane" (0.65); first names that are also ordinary words
   ("May", "Grace", "Will") need a known last name (0.6); a known first name alone needs
   context ("by Megha", "George reports", 0.65);
@@ -24,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
+from veil.pii.data import COMMON_WORDS, FIRST_NAMES, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.common import (
@@ -106,6 +107,7 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|
 # particles ("van der", "de la") and initials ("John F. Kennedy").
 _NAME_SEQ = rf"{NAME_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{NAME_WORD}){{0,3}}"
 _LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
+_FIELD_NAME = rf"(?>{_LAST_COMMA_FIRST}|{_NAME_SEQ})"
 _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Apt",
     "Apartment",
@@ -194,7 +196,14 @@ def person_labels() -> Recognizer:
             "|emergency contact|witness|applicant|tenant|landlord|recipient|sender|beneficiary|account holder"
             "|cardholder|card holder|policyholder|insured|member|passenger|student|line manager|manager"
             "|employee name|holder|gp|nom|prénom|nombre|apellidos|nome|cognome|vorname|nachname|naam"
+            "|directed by|produced by|performed by|narrated by|hosted by|interviewed by|composed by|edited by"
+            "|translated by|illustrated by|created by|owner|assignee|caller"
         ),
+        any_case=True,
+    )
+    # whom a document is for: the name may be on the next line ("Bill to:\nJane Smith\n12 High St")
+    addressee = words(
+        terms("bill to|billed to|ship to|shipped to|sold to|deliver to|invoice to|to the attention of"),
         any_case=True,
     )
     signed = words(terms("signed|signed by|yours truly|approved by|reported by|paging"), any_case=True)
@@ -207,9 +216,15 @@ def person_labels() -> Recognizer:
         entity_type=EntityType.PERSON,
         patterns=(
             Pattern(
-                rf"{strong}[ \t]*[:=][ \t]*(?P<pii>(?>{_LAST_COMMA_FIRST}|{_NAME_SEQ})){_NOT_A_FIRM}",
+                # also a JSON or quoted field: "customer":"Jane Smith"
+                rf"{strong}[\"']?[ \t]*[:=][ \t]*[\"']?(?P<pii>{_FIELD_NAME}){_NOT_A_FIRM}",
                 0.85,
                 "field",
+            ),
+            Pattern(
+                rf"{addressee}[ \t]*:[ \t]*(?:\r?\n[ \t]*)?(?P<pii>{_FIELD_NAME}){_NOT_A_FIRM}",
+                0.8,
+                "addressee",
             ),
             Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.85, "signed"),
             Pattern(rf"{salutation}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
@@ -285,7 +300,7 @@ class NameFinder:
                     # a particle starts the family name: "Thom van den Broek", "Emilly da Luz"
                     end, surname = tokens[k][1], tokens[k][2]
                     if not surname.endswith(".") and surname not in COMMON_CAPITALISED:
-                        yield start, end, 0.6 if ambiguous else (0.75 if surname in last else 0.7)
+                        yield start, end, 0.6 if ambiguous else (0.8 if surname in last else 0.7)
                         chain = []
                 break
             found = self._best(chain, ambiguous) if chain else None
@@ -308,7 +323,7 @@ class NameFinder:
             if word.endswith("."):
                 continue
             if word in self.last:
-                return end, 0.6 if ambiguous else 0.75
+                return end, 0.6 if ambiguous else 0.8
         if ambiguous:
             return None
         for _, end, word in options:
@@ -522,19 +537,40 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
             names.update(
                 w for w in _NAME_WORD_RE.findall(value) if len(w) > 2 and w not in _NOT_NAME_ON_ITS_OWN
             )
+    common = load_list(COMMON_WORDS)
     for name in sorted(names):
         for start in _occurrences(text, name):
+            # a given name right before a found family name is part of it: "CALLER: Tudora Nistor"
+            given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
+            if given is not None and " " not in name:
+                word = given.group(1)
+                if (
+                    word not in _NOT_NAME_ON_ITS_OWN
+                    and word.lower() not in common
+                    and word not in STREET_WORDS
+                ):
+                    yield given.start(1), start + len(name), 0.6
+                    continue
             yield start, start + len(name), 0.6
 
 
+_GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.-])({NAME_WORD})[ \t]$")
+
+
 def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side)."""
+    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side; a
+    possessive may follow: "Horvat's card")."""
     at = text.find(word)
     while at != -1:
         end = at + len(word)
+        if text.startswith(_POSSESSIVES, end) and (end + 2 == len(text) or not _joins_word(text[end + 2])):
+            end += 2
         if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
             yield at
         at = text.find(word, at + 1)
+
+
+_POSSESSIVES = ("'s", "\u2019s")
 
 
 def _joins_word(char: str) -> bool:

@@ -1,0 +1,139 @@
+"""People's names recognised by their shape alone: a given name, a middle initial, a family name.
+
+"Szabina J Gelencsér", "Janka M. Szász", "Kwame K Mensah", "eric g. samoylova": a word, a
+single letter (with or without a dot), then a word, is how people write names of any origin,
+so it holds where no gazetteer knows the words. Headings and labels of the same shape
+("Vitamin D Deficiency", "Plan B Options", "Appendix A Tables") are told apart by their
+words: both words must look like names (capitalised, letters only), neither may be a common
+English word nor a word that takes a letter label; the given name may be a common word only
+when the first-name gazetteer knows it.
+
+* **capitalised** — ``Given [Middle] X[.] Family`` (0.8);
+* **particles** — ``Given van de Family``, ``Given bin Family`` (0.75); with a particle that
+  also joins place names ("de", "da", "del") only after a known first name;
+* **lower case** — ``given x[.] family`` where the gazetteer knows ``given`` as a first name
+  and ``family`` is no common word (0.7): lower-case text rarely puts a lone letter between
+  two words ("eric g. samoylova", "benjamin a seiler").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_list, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, wordset
+from veil.pii.recognizers.person_cues import fold
+from veil.pii.recognizers.persons import COMMON_CAPITALISED
+
+__all__ = ["LETTER_LABEL_NOUNS", "InitialNameFinder", "person_initials"]
+
+# A capitalised name word; a family name may go on in lower case after a hyphen ("Hauta-aho").
+_CAP = rf"[{UPPER}]{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
+_LOW = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
+_CAPITALISED = re.compile(
+    rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP}(?:[ \t]{_CAP})?)[ \t](?P<initial>[{UPPER}])(?:\.[ \t]?|[ \t])"
+    rf"(?P<family>{_CAP})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+_LOWER_CASE = re.compile(
+    rf"(?<![\w'\u2019.@/-])(?P<given>{_LOW})[ \t](?P<initial>[{LOWER}])\.?[ \t](?P<family>{_LOW})"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+# Particles of family names: "Maika van de Noort", "Omar bin Said"; those that also join place and
+# firm names ("Rio de Janeiro", "Banco do Brasil") need a known first name before them.
+_PARTICLES = re.compile(
+    rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP})[ \t](?P<particles>(?:(?:van|von|ter|ten|bin|ibn|binti|ben|de|da"
+    rf"|dos|das|del|della|di|du|le|la|al|el|der|den|zu|y)[ \t])+)(?P<family>{_CAP})"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+_GERMANIC_PARTICLES = wordset("van von ter ten bin ibn binti ben zu")
+
+# Nouns that take a letter as a label: "Vitamin D", "Plan B", "Type A", "Appendix C".
+LETTER_LABEL_NOUNS = wordset(
+    """
+    Vitamin Vitamins Hepatitis Plan Plans Type Types Grade Grades Class Classes Series Section Sections Part
+    Parts Appendix Annex Annexe Exhibit Schedule Article Articles Chapter Book Volume Vol Figure Fig Table
+    Tables Option Options Model Models Phase Phases Stage Stages Step Steps Level Levels Tier Tiers Zone
+    Zones Block Blocks Building Wing Gate Gates Terminal Platform Row Column Group Groups Team Teams Unit
+    Units Category Categories Size Sizes Channel Lane Route Runway Bay Hall Floor Room Ward Sector Area Lot
+    Lots Item Items Question Questions Answer Answers Case Cases Scenario Scenarios Variant Variants Version
+    Versions Release Build Batch Sample Samples Test Tests Trial Trials Form Forms Box Line Lines Bus Train
+    Program Programme Project Projects Division League Pool Round Heat Set Sets Track Side Band Shift Key
+    Keys Star Stars Score Rank Rating Vector Matrix Point Points Note Notes Chord Major Minor Sharp Flat
+    Hall Tower Camp Base Sheet Sheets Drive Drives Disk Port Ports Pin Pins Cell Cells Slot Slots Pole Mark
+    Mk Strain Subtype Genotype Protein Factor Complex Reaction Pattern Patterns Sub Super Extra Ultra Mini
+    Max Pro Plus World War Star Wars Generation Gen Wave Front Squad Company Battalion Regiment Ordinance
+    """
+)
+_NOT_A_NAME = (
+    COMMON_CAPITALISED | LETTER_LABEL_NOUNS | frozenset(LEGAL_FORMS) | (STREET_WORDS - {"Hill", "Park"})
+)
+
+
+class InitialNameFinder:
+    """``given initial family`` in either case (see the module's docstring); lists on first use."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        names = load_words(FIRST_NAMES)
+        return names | frozenset(fold(n) for n in names)
+
+    @cached_property
+    def lower_first(self) -> frozenset[str]:
+        return frozenset(n.lower() for n in self.first if len(n) > 2) - self.common
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        return load_list(COMMON_WORDS)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return load_list(PLACES) | load_list(COUNTRIES)
+
+    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "InitialNameFinder()"
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if " " not in text:
+            return
+        for match in _CAPITALISED.finditer(text):
+            if self._capitalised(match.group("given").split(), match.group("family")):
+                yield match.start(), match.end(), 0.8
+        for match in _PARTICLES.finditer(text):
+            given, family = match.group("given"), match.group("family")
+            germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())
+            if (germanic or given in self.first) and self._capitalised([given], family):
+                yield match.start(), match.end(), 0.75
+        for match in _LOWER_CASE.finditer(text):
+            given, family = match.group("given"), match.group("family")
+            if given in self.lower_first and family not in self.common and len(family) > 2:
+                yield match.start(), match.end(), 0.7
+
+    def _capitalised(self, given: list[str], family: str) -> bool:
+        if family in _NOT_A_NAME or family.lower() in self.common or not _has_lower(family):
+            return False
+        for word in given:
+            if word in _NOT_A_NAME or not _has_lower(word):
+                return False
+            known = word in self.first
+            if (word in self.places or word.lower() in self.common) and not known:
+                return False  # "Rome I Regulation", "Meet A Stranger"
+        return True
+
+
+def _has_lower(word: str) -> bool:
+    """A name word has lower-case letters: "C" (in "D. C") or "NASA" is no name."""
+    return any(c.islower() for c in word)
+
+
+def person_initials() -> Recognizer:
+    return Recognizer(name="person_initials", entity_type=EntityType.PERSON, finder=InitialNameFinder())

@@ -1,0 +1,223 @@
+"""People named by the words around them, where no gazetteer knows the name.
+
+A name of any origin ("Trivo", "Mashuu Samurakami", "Hauta-aho") is told from an ordinary
+capitalised word by what the sentence says of it:
+
+* **verbs of people** after it — "Trivo lives on ...", "Adomo began writing", "Okafor, 34,
+  said": said, told, asked, wrote, lives, was born, married, died ... (0.8 for two or three
+  name words, 0.7 for one);
+* **a reporting verb before it**, at the end of a clause — '... direction," says Hauta-aho.'
+  (same scores);
+* **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
+  Rao" (same scores);
+* **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
+* **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
+  "Dear", "Hi": the next word even in lower case ("her maiden name is nyberg", "dear nina");
+  after "Dear"/"Hi"/"Hello" a lower-case word must be a known first or family name (0.75).
+
+A single capitalised word is no name when it is a common English word, a place, a word the
+same text writes in lower case ("Officials said ... the officials"), a plural noun, a word in
+capitals, or when a determiner precedes it ("the Board said"). A single unknown capitalised
+word with none of these cues stays unfound: guessing it would cost more precision than it
+wins recall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, wordset
+from veil.pii.recognizers.person_cues import fold
+from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+
+__all__ = ["PersonContextFinder", "person_context"]
+
+_PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|zu)"
+# A capitalised name word; a family name may go on in lower case after a hyphen ("Hauta-aho").
+_CAP = rf"[{UPPER}]{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
+_NAME = rf"(?<![\w'\u2019.@/-]){_CAP}(?:[ \t](?:{_PARTICLE}[ \t])*{_CAP}){{0,2}}"
+
+_VERBS = (
+    r"said|says|told|tells|asked|asks|explained|explains|added|adds|replied|replies|answered|wrote|writes"
+    r"|testified|stated|claimed|argued|admitted|recalled|recalls|insisted|confirmed|denied|complained"
+    r"|smiled|laughed|nodded|shrugged|sighed|whispered|shouted|cried|lives|lived|resides|resided|grew\s+up"
+    r"|was\s+born|is\s+married|got\s+married|married|died|passed\s+away|studied|graduated|retired"
+    r"|began\s+writing|started\s+writing|had\s+given|has\s+given"
+)
+_AFTER = re.compile(
+    rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
+    rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
+)
+_AGE = re.compile(
+    rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
+)
+_REPORTED = re.compile(
+    rf"(?i:\b(?:says|said|writes|wrote|explains|explained|adds|added|asks|asked|recalls|recalled))"
+    rf"[ \t]+(?P<name>{_NAME})(?=[ \t]*(?:[.,;:!?]|$))",
+    re.MULTILINE,
+)
+_ROLES = (
+    r"producer|director|author|writer|novelist|poet|singer|songwriter|actor|actress|artist|painter"
+    r"|journalist|reporter|editor|photographer|designer|architect|composer|musician|guitarist|drummer"
+    r"|founder|co-?founder|chairman|chairwoman|chairperson|senator|governor|mayor|minister|officer"
+    r"|detective|inspector|constable|sergeant|analyst|engineer|developer|employee|staffer|nurse|physician"
+    r"|surgeon|patient|witness|defendant|plaintiff|claimant|appellant|respondent|applicant|suspect"
+    r"|victim|lawyer|attorney|counsel|solicitor|barrister|coach|teacher|professor|student|pupil"
+    r"|researcher|scientist|economist|historian|spokesman|spokeswoman|spokesperson|colleague|candidate"
+    r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
+)
+_ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
+_ROLE = re.compile(rf"(?i:\b(?:{_ROLES}))[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# Words that introduce a name, after which even a lower-case word is one.
+_LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
+_INTRODUCED = re.compile(
+    rf"(?i:\b(?:(?:my|his|her|their|your|maiden|first|last|full|given|family|middle)[ \t]+(?:maiden[ \t]+)?"
+    rf"(?:name|surname)[ \t]+is|call[ \t]+me|mr\.?|mrs\.?|ms\.?|mx\.?|miss))[ \t]+"
+    rf"(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
+)
+_GREETED = re.compile(
+    rf"(?i:\b(?:dear|hi|hello|hey))[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
+)
+# "call me Csanád", "her maiden name is Key": a capitalised word after the words that introduce a
+# name is one, even a word that is also a common word (but not a pronoun or an article).
+_INTRODUCED_CAPITALISED = re.compile(
+    rf"(?i:\b(?:(?:my|his|her|their|your|maiden|first|last|full|given|family|middle)[ \t]+(?:maiden[ \t]+)?"
+    rf"(?:name|surname)[ \t]+is|call[ \t]+me))[ \t]+(?P<name>{_NAME})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+_DETERMINER_BEFORE = re.compile(
+    r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
+)
+# Lower-case words that never start or end a name (articles, pronouns, adverbs of time).
+_FUNCTION_WORDS = wordset(
+    """
+    a an the this that these those it its he she they we you i me him her his them us our your their my
+    and or but if so to of in on at by for with from as is are was were be been am not no yes ok okay
+    back later soon now then today tomorrow tonight again asap when what who why how where which there
+    here all everyone everybody anyone anybody someone somebody guys folks team sir madam friend friends
+    please thanks thank there crazy maybe just also too very really
+    """
+)
+_CONTRACTION = re.compile(r"['\u2019](?:ve|re|ll|d|m|t|s)$", re.IGNORECASE)
+_NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS)
+
+
+class PersonContextFinder:
+    """Names by the words around them (see the module's docstring); lists loaded on first use."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        names = load_words(FIRST_NAMES)
+        return names | frozenset(fold(n) for n in names)
+
+    @cached_property
+    def known_lower(self) -> frozenset[str]:
+        names = self.first | load_words(LAST_NAMES)
+        return frozenset(n.lower() for n in names if len(n) > 2) - self.common
+
+    @cached_property
+    def common(self) -> frozenset[str]:
+        return load_list(COMMON_WORDS)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return load_list(PLACES) | load_list(COUNTRIES)
+
+    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "PersonContextFinder()"
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        lowered: frozenset[str] | None = None
+        for regex in (_AFTER, _AGE, _REPORTED, _ROLE):
+            for match in regex.finditer(text):
+                start, end = match.span("name")
+                if lowered is None:
+                    lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
+                found = self._name(text, start, end, lowered)
+                if found is not None:
+                    yield found
+        for match in _INTRODUCED_CAPITALISED.finditer(text):
+            first = match.group("name").split()[0]
+            if first.lower() not in _FUNCTION_WORDS:
+                yield match.start("name"), match.end("name"), 0.8
+        for match in _INTRODUCED.finditer(text):
+            yield from self._lower_case(match, strong=True)
+        for match in _GREETED.finditer(text):
+            yield from self._lower_case(match, strong=False)
+
+    def _name(
+        self, text: str, start: int, end: int, lowered: frozenset[str]
+    ) -> tuple[int, int, float] | None:
+        """(start, end, score) of the name in ``text[start:end]``: its words up to the first that is no
+        name word; None when nothing of it is a name."""
+        words = text[start:end].split()
+        while words and self._not_first_word(words[0]):
+            start += len(words[0]) + 1  # "Yesterday Trivo said", "Producer Mashuu Samurakami explained"
+            words = words[1:]
+        kept: list[str] = []
+        for word in words:
+            if word in self.places and word not in self.first:
+                return None  # "Banco do Brasil said": a firm or a place
+            if word in _NOT_NAME_WORDS:
+                break
+            kept.append(word)
+        while kept and not kept[-1][0].isupper():
+            kept.pop()  # a particle ends no name
+        if not kept:
+            return None
+        end = start + len(" ".join(kept))
+        if len(kept) == 1:
+            return (start, end, 0.7) if self._single(text, start, kept[0], lowered) else None
+        if all(w.lower() in self.common and w not in self.first for w in kept):
+            return None
+        if any(c.isupper() for c in kept[-1][1:]) and not kept[-1].startswith(("Mc", "Mac", "O'")):
+            return None  # "HashMap", "iPhone"-like words in camel case
+        return start, end, 0.8
+
+    def _not_first_word(self, word: str) -> bool:
+        return word in _NOT_NAME_WORDS or (
+            word not in self.first and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
+        )
+
+    def _single(self, text: str, start: int, word: str, lowered: frozenset[str]) -> bool:
+        """One capitalised word is a name unless it is an ordinary word (see the docstring)."""
+        folded = word.lower()
+        if word in self.first and word not in AMBIGUOUS_FIRST_NAMES:
+            return True
+        if folded in self.common or folded in lowered or word in self.places or word.isupper():
+            return False
+        if word.endswith("s") and (folded[:-1] in self.common or folded[:-1] in lowered):
+            return False  # "Officials", "Researchers"
+        if any(c.isupper() for c in word[1:]) and not word.startswith(("Mc", "Mac", "O'")):
+            return False  # camel case: code
+        if _CONTRACTION.search(word):
+            return False  # "We've", "It'll"
+        return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None
+
+    def _lower_case(self, match: re.Match[str], *, strong: bool) -> Iterator[tuple[int, int, float]]:
+        """A lower-case name after the words that introduce one: one or two words, none a
+        function word or a common word; after a greeting, known names only."""
+        words = match.group("name").split()
+        if words[0] in _FUNCTION_WORDS or words[0] in self.common:
+            return
+        if not strong and words[0] not in self.known_lower:
+            return
+        end = match.start("name") + len(words[0])
+        second = words[1] if len(words) == 2 else ""
+        if second and second not in _FUNCTION_WORDS and second not in self.common:
+            end = match.end("name") if strong or second in self.known_lower else end
+        yield match.start("name"), end, 0.75
+
+
+def person_context() -> Recognizer:
+    return Recognizer(name="person_context", entity_type=EntityType.PERSON, finder=PersonContextFinder())
