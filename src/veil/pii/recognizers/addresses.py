@@ -37,117 +37,51 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
+from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LOWER, STREET_PREFIXES, STREET_WORDS, UPPER, wordset
+from veil.pii.recognizers.address_lines import (
+    ANY_TOWN_CODE,
+    CODE_FIRST,
+    CORNER,
+    CUE,
+    DIGIT,
+    DIRECTIONS,
+    HOUSE,
+    HOUSE_ALONE,
+    INNER_UNIT,
+    MILITARY,
+    MILITARY_ALONE,
+    NUMBER_TAIL,
+    ORDINAL,
+    PARTICLES,
+    POBOX,
+    QUALIFIER,
+    REGION_CODE,
+    REGION_PART,
+    SENTENCE_END,
+    TITLES,
+    TOKEN,
+    TOWN_FIRST,
+    TRAILING,
+    UNIT,
+    ZIP,
+    is_filler,
+    split_parts,
+    strip_end,
+)
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.street_types import (
+    CORE_SUFFIXES,
+    LINE_SUFFIXES,
+    is_lower_word,
+    is_name_word,
+    street_term,
+)
 
 __all__ = ["ADDRESS_BLOCK", "AddressFinder", "address_block"]
 
 ADDRESS_BLOCK = "address_block"
-
-# Street words (any case, without a final dot): suffixes, abbreviations, prefixes in several languages.
-_STREET_TERMS = frozenset(
-    w.casefold()
-    for w in (
-        *STREET_WORDS,
-        *STREET_PREFIXES,
-        *wordset(
-            """
-            Ln Blvd Ct Pl Sq Ter Terr Cres Pkwy Hwy Cir Trl Pde Parade Esplanade Embankment Wharf Quay
-            Marg Chowk Nagar Gali Ganj Sector Colony Layout Cross Main Nagar Salai Veedhi
-            rue chemin avenue boulevard allée impasse place quai cours route
-            Strasse Straße Str Weg Allee Platz Gasse Damm Ufer Ring Steig Chaussee Markt
-            Straat Laan Plein Gracht Kade Dijk Singel Steeg Dreef Pad
-            Calle Avda Av Carrer Passeig Rua Via Viale Vicolo Corso Piazza Largo
-            Ulica Ul Utca Ut Gatan Gata Vej Veien Vegen Gade Tie Katu Kuja Polku Tanhua
-            """
-        ),
-    )
-)
-# Endings of one-word street names: "Hauptstraße", "Jeltestraat", "Mannerheimintie", "Storgatan".
-_STREET_ENDINGS = tuple(
-    wordset(
-        """
-        straße strasse str. weg allee platz gasse damm ufer ring steig chaussee markt
-        straat laan plein gracht kade dijk singel steeg dreef pad
-        gatan gata vägen väg gränd vej vejen gade veien vegen gata
-        tie katu kuja polku tanhua raitti väylä
-        utca ulica ucica
-        """
-    )
-)
-_PARTICLES = wordset(
-    "de del della delle dei di da das do dos du des la le les l' d' el los las y e van von der den am an "
-    "im bei ob sur sous lès en aux au upon on ter op aan of the nad pod pri pred"
-)
-_DIRECTIONS = wordset("N S E W NE NW SE SW N. S. E. W. North South East West")
-_HOUSE = re.compile(r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?,?")
-_HOUSE_ALONE = re.compile(r"\d{1,4}[A-Za-z]?")
-_ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)\.?", re.IGNORECASE)
-_NUMBER_TAIL = re.compile(
-    r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?:[ \t]+[A-Za-z](?:[ \t]+\d{1,4})?)?"
-)
-_WORD = re.compile(rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*")
-_CAPITAL_WORD = re.compile(rf"[{UPPER}][{UPPER}{LOWER}'\u2019.-]*")
-
-# A unit's number: with a digit ("4B", "#12", "2-3"), or one or two letters after a blank ("Apt B").
-_UNIT_ID = r"(?:[ \t]*#?[ \t]*(?=[A-Za-z-]{0,5}\d)[A-Za-z0-9][A-Za-z0-9-]{0,5}|[ \t]+[A-Za-z]{1,2})"
-_UNIT = re.compile(
-    r"(?i:apt|apartment|appt|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|block|blk|level|lvl"
-    r"|piso|piano|étage|etage|stock|wohnung|whg|dept|department|office|studio|house|tower|lgh|lägenhet"
-    r"|leilighet|asunto|as|porras|kat|daire|stan|byt|bus|boîte|bte|interno|int|scala|esc|andar|apto|bloco"
-    r"|puerta|pta|kv|lejl)"
-    rf"\.?(?:[ \t]*(?:no\.?[ \t]*)?{_UNIT_ID})"
-    r"|#[ \t]?[A-Za-z0-9-]{1,6}"
-    r"|\d{1,3}(?:st|nd|rd|th)[ \t]+(?i:floor)"
-)
-_POBOX = re.compile(
-    r"(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|casilla"
-    r"|caixa[ \t]postal|boîte[ \t]postale|b\.?p\.?|postbus|box)\.?[ \t]*#?[ \t]*\d{1,7}(?:[ \t]\d{2,4})?"
-)
-_MILITARY = re.compile(
-    r"(?:PSC|CMR|UPR|Unit)[ \t]+\d{1,5}(?:,?[ \t]+Box[ \t]+\d{1,5})?"
-    r"|(?:USS|USNS|USCGC|HMS)[ \t]+[A-Z][A-Za-z'.-]+(?:[ \t][A-Z][A-Za-z'.-]+){0,2}"
-    r"|(?:APO|FPO|DPO)[ \t]+(?:AE|AA|AP)(?:[ \t]+\d{5}(?:-\d{4})?)?"
-    r"|(?:AE|AA|AP)[ \t]+\d{5}(?:-\d{4})?"
-)
-_MILITARY_ALONE = re.compile(r"(?:APO|FPO|DPO)[ \t]+(?:AE|AA|AP)[ \t]+\d{5}(?:-\d{4})?")
-# Postcodes: UK, Canada, and digit codes (Brazil's CEP "01310-100", Poland's "00-950", US ZIP+4).
-_UK = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
-_CA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d"
-# digit postcodes, also written in groups: "057 03" (CZ/SK), "114 55" (SE, GR), "00-950" (PL)
-_DIGITS = r"\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}[ \t]\d{2}"
-_CODE = rf"(?:{_UK}|{_CA}|{_DIGITS}|\d{{4}}[ \t]?[A-Z]{{2}}|[A-Z]{{1,2}}-\d{{4,5}})"
-_REGION = r"(?:[A-Z]{2,3}|\([A-Z]{2,3}\))"
-_PLACE_WORDS = (
-    rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*(?:[ \t-]+[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*){{0,4}}"
-)
-_CODE_FIRST = re.compile(rf"(?P<code>{_CODE})[ \t]+(?P<town>{_PLACE_WORDS})(?:,?[ \t]+{_REGION})?")
-_TOWN_FIRST = re.compile(
-    rf"(?P<town>{_PLACE_WORDS})(?:,?[ \t]+(?P<region>{_REGION}|[{UPPER}][{LOWER}]+))?,?[ \t]+"
-    rf"(?P<code>{_CODE})"
-)
-# A postcode with only a region: "CO 80226", "NSW 2000", "ON K1A 0B1", or a UK/Canadian code alone.
-_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC"
-    "|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|NSW|VIC|QLD|TAS|ACT|NT|SA|WA"
-    "|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK|YT|NU|AS|FM|MH|MP|PW"
-)
-_REGION_CODE = re.compile(rf"(?:{_STATES})[ \t]+(?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|{_CA})|{_UK}|{_CA}")
-_ZIP = re.compile(r"\d{4,6}(?:-\d{3,4})?|\d{4}[ \t]?[A-Z]{2}")
-_TRAILING = " \t.!?)\"'"
-_TOKEN = re.compile(r"\S+")
-_DIGIT = re.compile(r"\d")
-_LOWER_WORD = re.compile(rf"[{LOWER}]{{3,}}")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-_TOWN_WORD = re.compile(rf"[{UPPER}][{LOWER}]*(?:['\u2019.-][{UPPER}{LOWER}]?[{LOWER}]*)*\.?|[{UPPER}]{{2,}}")
-_TRAILING_UNIT = re.compile(
-    r",?[ \t]+(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|piano|piso|puerta|interno|scala|esc"
-    r"|andar|apto|bloco|lgh|asunto|as|stan|byt|bus|bte|daire|kat)"
-    rf"\.?{_UNIT_ID}|#[ \t]?[A-Za-z0-9-]{{1,6}})$"
-)
 
 
 class AddressFinder:
@@ -160,6 +94,10 @@ class AddressFinder:
     @cached_property
     def places(self) -> frozenset[str]:
         return frozenset(p.casefold() for p in load_list(PLACES))
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        return frozenset(w for w in load_list(COMMON_WORDS) if w.islower()) | _FUNCTION_WORDS
 
     @cached_property
     def first_names(self) -> frozenset[str]:
@@ -178,142 +116,298 @@ class AddressFinder:
 
     def kind(self, part: str) -> str | None:
         """The kind of an address part (the whole of ``part``), or None."""
-        part = part.strip(_TRAILING)
-        if not part or len(part) > 80:
+        part = part.strip(TRAILING)
+        if not part or len(part) > 90:
             return None
-        if _MILITARY.fullmatch(part):
+        if MILITARY.fullmatch(part):
             return "military"
-        if _POBOX.fullmatch(part):
+        if POBOX.fullmatch(part):
             return "pobox"
-        if _UNIT.fullmatch(part):
+        if UNIT.fullmatch(part):
             return "unit"
-        if _DIGIT.search(part):
-            if _HOUSE_ALONE.fullmatch(part):
+        if DIGIT.search(part):
+            if HOUSE_ALONE.fullmatch(part):
                 return "house"  # "12, rue de la Paix": the number before the street
             street = self._street(part)
             return street if street == "street" else self._postcode(part) or street
-        if part.casefold() in self.countries:
+        if self._country(part):
             return "country"
         if self._street_words(part.split(), named=True) == "street":
             return "street"  # "Via Nadi" (its number comes next), "Sane Marg"
         if self._town(part):
             return "town"
+        if REGION_PART.fullmatch(part):
+            return "region"  # "VIC", "NI", "mp": a region code on its own (joins before a postcode)
         # a town named like a person ("Mika", "Florence") is a town only before a region + postcode
         return "named_town" if self._town(part, postcode=True) else None
 
+    def _country(self, text: str) -> bool:
+        """A country's name in any case, also with a qualifier: "Cyprus (Greek)"."""
+        folded = text.casefold()
+        if folded in self.countries:
+            return True
+        qualified = QUALIFIER.fullmatch(folded)
+        return qualified is not None and qualified.group(1) in self.countries
+
     def _postcode(self, part: str) -> str | None:
         """ "postcode" (with a town or country), "postcode_bare" (with a region only, or a UK or
-        Canadian code), "code" (digits alone), or None."""
-        for regex in (_CODE_FIRST, _TOWN_FIRST):
+        Canadian code), "code" (digits alone), "code_tail" (digits after a short word: "mp 35739"),
+        or None."""
+        for regex in (CODE_FIRST, TOWN_FIRST):
             match = regex.fullmatch(part)
             if match is not None and self._town(match.group("town"), postcode=True):
                 return "postcode"
-        if _REGION_CODE.fullmatch(part):
+        if REGION_CODE.fullmatch(part):
             return "postcode_bare"
-        return "code" if _ZIP.fullmatch(part) else None
+        if ZIP.fullmatch(part):
+            return "code"
+        # a place in any script, a country with a qualifier, and its postcode: "Cyprus (Greek) 51034"
+        match = ANY_TOWN_CODE.fullmatch(part)
+        if match is not None:
+            place = match.group("place").rstrip(" ,")
+            if self._country(place) or self._town(place, postcode=True):
+                return "postcode"
+            if REGION_PART.fullmatch(place):
+                return "code_tail"
+        return None
 
     def _town(self, text: str, *, postcode: bool = False) -> bool:
-        """A place's name: known (any case), a country, or capitalised words that are neither
-        common words nor (unless a postcode goes with it) a person's name."""
+        """A place's name: known (any case), a country, or capitalised (or all-capital) words in
+        any script that are neither common words nor (unless a postcode goes with it) a person's
+        name."""
         folded = text.casefold()
-        if folded in self.places or folded in self.countries:
+        if folded in self.places or self._country(text):
             return True
         words = text.replace("-", " ").split()
         if not 1 <= len(words) <= 4 or (len(text) <= 3 and text.isupper()):
             return False
-        if not all(_TOWN_WORD.fullmatch(w) or w.lower() in _PARTICLES for w in words):
+        if not all(is_name_word(w) or w.lower() in PARTICLES for w in words):
             return False
-        if not words[0][0].isupper() or all(
-            w.strip(".") in COMMON_CAPITALISED or w in _PARTICLES for w in words
+        if (
+            not is_name_word(words[0])
+            or words[0].rstrip(".") in TITLES
+            or all(w.strip(".") in COMMON_CAPITALISED or w in PARTICLES for w in words)
         ):
             return False
         return postcode or words[0] not in self.first_names
 
     def _street(self, part: str) -> str | None:
-        unit = _TRAILING_UNIT.search(part)  # "0610 Christine Manors Suite 670"
-        if unit is not None and unit.start() > 0:
-            part = part[: unit.start()].rstrip(" ,")
-            if _HOUSE.fullmatch(part):
-                return "unit"  # "43 Piano 2": a house number and a unit
+        part = self._without_units(part)  # "0610 Christine Manors Suite 670", "... Apt. 417 Csipkerek"
+        if HOUSE.fullmatch(part):
+            return "unit"  # "43 Piano 2": a house number and a unit
         tokens = part.split()
-        if len(tokens) < 2 or len(tokens) > 8:
+        # two numbers first: a postcode or box number before the house number ("17151 2450 Crown St")
+        if len(tokens) > 2 and tokens[0].isdigit() and len(tokens[0]) <= 6 and HOUSE.fullmatch(tokens[1]):
+            tokens = tokens[1:]
+            part = " ".join(tokens)
+        if len(tokens) < 2 or len(tokens) > 9:
             return None
-        if _HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
-            if len(tokens) > 2 and _HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
-                return self._street_words(tokens[1:-1])
+        if HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
+            if len(tokens) > 2 and HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
+                return self._street_words(tokens[1:-1], lower=True)
             return self._street_words(tokens[1:])
         match = re.search(r"[ \t]\d", part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
         if match is None:
             return None
-        if not _NUMBER_TAIL.fullmatch(part, match.start() + 1):
-            # a number inside a street's name: "Brucker Bundesstrasse 31 Zezig Streets"
-            words = [t for t in tokens if not _HOUSE.fullmatch(t)]
-            return "street" if len(words) < len(tokens) and self._street_words(words) == "street" else None
-        return self._street_words(part[: match.start()].rstrip(",").split(), lower=True)
-
-    def _street_words(self, words: list[str], *, named: bool = False, lower: bool = False) -> str | None:
-        """ "street" when a street word is among ``words`` (capitalised name words, particles,
-        ordinals, directions), "street_weak" for other capitalised names; with ``named`` (no
-        house number) only a street word first or last makes a street."""
-        if not 1 <= len(words) <= 6:
-            return None
-        strong = False
-        for i, word in enumerate(words):
-            bare = word.rstrip(".,").casefold()
-            if (
-                bare in _STREET_TERMS
-                or (bare[:-1] in _STREET_TERMS and bare[-1] == "s")
-                or (bare.endswith(_STREET_ENDINGS) and len(bare) > 5)
-            ):
-                strong = strong or not named or i in (0, len(words) - 1)
-            elif not (
-                _TOWN_WORD.fullmatch(word.rstrip(","))
-                or (i > 0 and lower and _LOWER_WORD.fullmatch(word))  # "Pod vinicami 21"
-                or bare in _PARTICLES
-                or _ORDINAL.fullmatch(word)
-                or word in _DIRECTIONS
+        if not NUMBER_TAIL.fullmatch(part, match.start() + 1):
+            # a number inside a street's name: "Brucker Bundesstrasse 31 Zezig Streets",
+            # "Λεωφόρος Συγγρού 119 Nino Point"; each side is capitalised, one is a street
+            at = next((k for k, t in enumerate(tokens) if HOUSE.fullmatch(t)), None)
+            if at is None:
+                return None
+            before, after = tokens[:at], tokens[at + 1 :]
+            if not after or any(DIGIT.search(t) for t in after):
+                return None
+            if not is_name_word(after[0]) and street_term(after[0]) is None:
+                return None
+            if any(
+                is_lower_word(w) and w not in PARTICLES and street_term(w) is None for w in (*before, *after)
             ):
                 return None
-        if strong:
-            return "street" if not named or len(words) > 1 else None
-        if named or any(w.isupper() and len(w) > 1 for w in words):
+            sides = tuple(
+                "term" if len(side) == 1 and street_term(side[0]) in _WORD_TERMS else self._street_words(side)
+                for side in (before, after)
+            )
+            if None in sides:
+                return None
+            # "Grössgstötten 50 street": a name, its number, then a street-type word (weak: "Listing
+            # 4 Street" reads the same)
+            return "street" if "street" in sides else "street_weak" if sides[1] == "term" else None
+        return self._street_words(part[: match.start()].rstrip(",").split(), lower=True)
+
+    def _without_units(self, part: str) -> str:
+        """``part`` less its unit words and what follows them when that is a unit, a town or a
+        country ("107 Igias Street Suite 503 Armenomonastiro Cyprus" -> "107 Igias Street")."""
+        unit = INNER_UNIT.search(part)
+        if unit is None or unit.start() == 0:
+            return part
+        rest = part[unit.end() :]
+        while (more := INNER_UNIT.match(rest)) is not None:
+            rest = rest[more.end() :]
+        rest = rest.strip(" \t,")
+        if rest and not (self._country(rest) or self._town(rest, postcode=True)):
+            return part
+        return part[: unit.start()].rstrip(" ,")
+
+    def _street_words(self, words: list[str], *, named: bool = False, lower: bool = False) -> str | None:
+        """ "street" when a street-type word (:mod:`~veil.pii.recognizers.street_types`) is among
+        ``words`` (name words in any script, particles, ordinals, directions), "street_weak" for
+        other capitalised names; with ``named`` (no house number) only a street word first or
+        last makes a street.
+
+        Lower-case words make a street only beside a street-type word where the language puts
+        it — first for a prefix ("rue de pologne"), last for a suffix ("hegyalja út") — and an
+        all-lower-case name needs a core suffix ("baker street", not "road map") or a prefix."""
+        n = len(words)
+        if not 1 <= n <= 7:
             return None
-        if not _TOWN_WORD.fullmatch(words[0]):
+        strong = placed = False
+        names = lowers = 0
+        for i, word in enumerate(words):
+            term = street_term(word)
+            if term is not None:
+                # without a number, the word must stand where its language puts it ("Via Nadi",
+                # "Sane Marg"; not "Dr. Geert Dippel")
+                edge = (i == 0 and term in _PREFIXES) or (i == n - 1 and term in ("suffix", "both"))
+                strong = strong or term == "ending" or not named or edge
+                bare = word.rstrip(".,").casefold()
+                placed = (
+                    placed
+                    or term == "ending"
+                    or (
+                        (i == 0 and term in ("prefix", "both"))
+                        or (
+                            i == n - 1 and term in ("suffix", "both") and (bare in CORE_SUFFIXES or names > 0)
+                        )
+                    )
+                )
+                if term == "ending":
+                    names += 1
+                elif word[:1].islower() and 0 < i < n - 1:
+                    lowers += 1  # "the bus station is on ...": a street word inside lower-case prose
+                continue
+            bare = word.rstrip(".,")
+            if is_name_word(bare):
+                names += 1
+            elif bare.lower() in PARTICLES:
+                pass
+            elif is_lower_word(bare):
+                lowers += 1
+            elif not (ORDINAL.fullmatch(word) or word in DIRECTIONS):
+                return None
+            else:
+                names += 1
+        if lowers > 1 or (lowers and not placed):
+            if lowers > 1:
+                return None  # prose: "Rasmus pls bring them to Scandiagade 78"
+            # "Pod vinicami 21": lower-case words after a capitalised first word, number after
+            return (
+                "street_weak"
+                if lower
+                and not strong
+                and n > 1
+                and is_name_word(words[0])
+                and words[0] not in COMMON_CAPITALISED
+                and not any(w.isupper() and len(w) > 1 for w in words)
+                and not any(
+                    w.casefold() in self.common_words or (w.islower() and len(w) < 3) for w in words[1:]
+                )
+                else None
+            )
+        if strong and (names + lowers > 0 or (n > 1 and any(w[:1].isupper() for w in words))):
+            return "street" if not named or n > 1 else None
+        if strong or named or lowers or any(w.isupper() and len(w) > 1 for w in words):
             return None
-        if all(w.rstrip(".,") in COMMON_CAPITALISED or w.rstrip(".,") in _PARTICLES for w in words):
+        if not is_name_word(words[0]):
+            return None
+        if all(w.rstrip(".,") in COMMON_CAPITALISED or w.rstrip(".,") in PARTICLES for w in words):
             return None
         return "street_weak"
 
     # -- blocks --------------------------------------------------------------------------------
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        if not any(c.isdigit() for c in text):
-            return
-        parts = _split(text)
+        found = list(self._corners(text)) if "of" in text else []
+        if any(c.isdigit() for c in text):
+            found.extend(self._blocks(text))
+        # one span per address: an intersection and a street found inside it are merged
+        found.sort()
+        merged: list[tuple[int, int, float]] = []
+        for start, end, score in found:
+            if merged and start < merged[-1][1]:
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], end), max(last[2], score))
+            else:
+                merged.append((start, end, score))
+        yield from merged
+
+    def _blocks(self, text: str) -> Iterator[tuple[int, int, float]]:
+        parts = split_parts(text)
         # every block holds a part with a digit (a number, a postcode): only parts within a few
         # places of one are classified (prose with many commas and no numbers costs little)
         near = [False] * len(parts)
-        for j, (s, e, _) in enumerate(parts):
-            if _DIGIT.search(text, s, e):
+        digits = [DIGIT.search(text, s, e) is not None for s, e, _ in parts]
+        for j, digit in enumerate(digits):
+            if digit:
                 for k in range(max(0, j - _REACH), min(len(parts), j + _REACH + 1)):
                     near[k] = True
         kinds = [self.kind(text[s:e]) if near[j] else None for j, (s, e, _) in enumerate(parts)]
         # a part that is not an address part may end with a street ("Ship to 88 Harbour View
-        # Terrace", "Address: Fayepad 03"): where that street starts
+        # Terrace", "Address: Fayepad 03", "send it to USNS Comfort\nFPO AP 96522"): where it starts
         leads: list[tuple[int, str] | None] = [
-            self._tail_part(text, part) if kind is None and _DIGIT.search(text, part[0], part[1]) else None
-            for part, kind in zip(parts, kinds, strict=True)
+            self._tail_part(text, part)
+            if kind is None and (digits[j] or (j + 1 < len(parts) and digits[j + 1]))
+            else None
+            for j, (part, kind) in enumerate(zip(parts, kinds, strict=True))
         ]
+        for j, (s, e, _) in enumerate(parts):
+            if kinds[j] is None and near[j]:
+                if is_filler(text, s, e):
+                    kinds[j] = (
+                        "filler"  # a town in odd letters, "delmas": joins only before a postcode or country
+                    )
+                elif digits[j] and self._head_part(text, parts[j], ["filler"]) is not None:
+                    kinds[j] = "closing"  # "Australia 38837. Please call": ends the block before it
         i = 0
         while i < len(parts):
             block = self._block(text, parts, kinds, leads, i)
             if block is None:
                 i += 1
                 continue
-            start, end, strong, count, hi = block
-            if strong and (count >= 2 or _MILITARY_ALONE.fullmatch(text, start, end)):
+            start, end, strong, seen, hi = block
+            if strong and (len(seen) >= 2 or MILITARY_ALONE.fullmatch(text, start, end)):
                 yield start, end, 0.95
+            elif seen == ["street"] and DIGIT.search(text, start, end) and self._core_street(text[start:end]):
+                yield start, end, 0.85  # one street line with its number: "Magasinsgatan 7"
+            elif "street_weak" in seen[:1] and CUE.search(text, max(0, start - 40), start):
+                yield start, end, 0.85  # "lives at 172 Maneeži 75, Saareküla"
             i = hi + 1
+
+    @staticmethod
+    def _core_street(value: str) -> bool:
+        """A street-type word that names streets only ("Road", "ul.", "-gatan"), not a word that
+        also names other things ("Union", "Point", "Park")."""
+        for word in value.split():
+            term = street_term(word)
+            if term in ("prefix", "both", "ending") or (
+                term is not None and word.rstrip(".,").casefold() in LINE_SUFFIXES
+            ):
+                return True
+        return False
+
+    def _corners(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """Intersections: "the corner of Csabai kapu 39. and Mathias Pass" (one side a street)."""
+        for match in CORNER.finditer(text):
+            first, second = match.group("a").split(), match.group("b").split()
+            sides = [first, _leading_name(second)]
+            if not sides[1] or len(first) > 6:
+                continue
+            if not any(street_term(w) is not None for side in sides for w in side) and not any(
+                self.kind(" ".join(side)) in ("street", "street_weak") for side in sides
+            ):
+                continue
+            tail = match.start("b") + len(" ".join(sides[1]))
+            yield match.start(), strip_end(text, match.start(), tail), 0.85
 
     def _block(
         self,
@@ -322,9 +416,9 @@ class AddressFinder:
         kinds: list[str | None],
         leads: list[tuple[int, str] | None],
         i: int,
-    ) -> tuple[int, int, bool, int, int] | None:
-        """(start, end, holds a strong part, number of parts, last part) of the block grown from
-        part ``i``, or None when no block starts there."""
+    ) -> tuple[int, int, bool, list[str | None], int] | None:
+        """(start, end, holds a strong part, the kinds of its parts, last part) of the block grown
+        from part ``i``, or None when no block starts there."""
         lead = leads[i]
         if kinds[i] not in _STRONG and kinds[i] != "street_weak" and lead is None:
             return None
@@ -350,62 +444,89 @@ class AddressFinder:
             found = self._head_part(text, parts[hi + 1], seen)
             if found is not None:
                 end, count = found, count + 1
-        end = _strip_end(text, start, end)
+                seen.append("tail")
+        end = strip_end(text, start, end)
         # strong: a strong part, or a street, more address parts and a country ("971 Kesk 53\n
         # Suite 343\nPärnu\nEstonia")
         strong = any(k in _STRONG for k in seen) or (
             count >= 3 and "country" in seen and "unit" in seen and any(k in _STREETS for k in seen)
         )
-        return start, end, strong, count, hi
+        return start, end, strong, seen, hi
 
     @staticmethod
     def _joins_right(kinds: list[str | None], lo: int, j: int) -> bool:
         kind = kinds[j]
-        if kind is None or (
-            kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] != "postcode_bare")
+        if (
+            kind is None
+            or kind == "closing"
+            or (kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] != "postcode_bare"))
         ):
             return False
         before = kinds[lo:j]
+        if kind in ("filler", "region") and not _closes(kinds, j):
+            return False  # an unknown line joins only before a postcode or a country
         if "country" in before:
-            return False
+            # a postcode on the line after the country: "Finland\n38524"
+            return kind in ("code", "code_tail") and before[-1] == "country" and "postcode" not in before
         if "postcode" in before:
             return kind in ("country", "postcode_bare")
-        # a bare number ("74830") only right after a street, unit or PO box
-        return kind != "code" or before[-1] in _STREETS or before[-1] is None
+        # a bare number ("74830") only right after a street, unit, PO box or a town line
+        return kind not in ("code", "code_tail") or before[-1] in _BEFORE_CODE
 
     def _tail_part(self, text: str, part: tuple[int, int, bool]) -> tuple[int, str] | None:
         """Start of a street, unit, PO box or military part at the end of ``part`` (after a
         lead-in such as "Ship to" or "Address:")."""
         start, end, _ = part
         found = None
-        tokens = list(_TOKEN.finditer(text, start, end))[-8:]  # a street has at most eight words
-        for m in tokens:
-            first = m.group()[0]
-            if m.group().endswith(":") or not (first.isupper() or first.isdigit() or first == "#"):
+        tokens = list(TOKEN.finditer(text, start, end))[-12:]  # a street line has at most twelve words
+        for n, m in enumerate(tokens):
+            word = m.group()
+            if word.endswith(":"):
+                continue
+            lower = not (word[0].isupper() or word[0].isdigit() or word[0] == "#")
+            # a lower-case street names itself in one or two words before its type and number
+            # ("hegyalja út 98."): tried only from the word two places before a number
+            if (
+                lower
+                and street_term(word) not in _PREFIXES
+                and word.casefold() not in _LOWER_STARTS
+                and not (
+                    n + 2 < len(tokens)
+                    and street_term(tokens[n + 1].group()) in _WORD_TERMS
+                    and HOUSE.fullmatch(tokens[n + 2].group())
+                )
+            ):
                 continue
             kind = self.kind(text[m.start() : end])
             if kind in ("street", "unit", "pobox", "military"):
+                # an earlier weak street reaching to the same end covers more ("68954 Geddingmoor
+                # 24 Apt. 835")
+                between = text[found[0] : m.start()].split() if found is not None else []
+                if found is not None and all(
+                    w[0].isdigit() or (is_name_word(w) and w not in COMMON_CAPITALISED) for w in between
+                ):
+                    return found[0], kind
                 return m.start(), kind
-            if kind == "street_weak" and found is None and m.group() not in COMMON_CAPITALISED:
+            if kind == "street_weak" and found is None and word not in COMMON_CAPITALISED and not lower:
                 found = m.start(), kind
         return found
 
     def _head_part(self, text: str, part: tuple[int, int, bool], kinds: list[str | None]) -> int | None:
         """End of a postcode, country or known place at the start of ``part`` (before trailing words)."""
         start, end, _ = part
-        stop = _SENTENCE_END.search(text, start, end)
+        stop = SENTENCE_END.search(text, start, end)
         if stop is not None:
             end = stop.start()
-        ends = [m.end() for m in _TOKEN.finditer(text, start, end)][:5]
+        ends = [m.end() for m in TOKEN.finditer(text, start, end)][:5]
         for at in reversed(ends):
-            value = text[start:at].strip(_TRAILING)
+            value = text[start:at].strip(TRAILING)
             kind = self.kind(value)
             if (
-                kind in ("postcode", "postcode_bare", "country")
-                or (kind == "code" and kinds[-1] in _STREETS)
+                kind in ("postcode", "postcode_bare", "country", "military")
+                or (kind in ("code", "code_tail") and kinds[-1] in _BEFORE_CODE)
                 or (kind == "town" and "postcode" not in kinds and value.casefold() in self.places)
             ):
-                return start + len(text[start:at].rstrip(_TRAILING))
+                return start + len(text[start:at].rstrip(TRAILING))
         return None
 
 
@@ -423,32 +544,42 @@ def _joins_left(kinds: list[str | None], j: int) -> bool:
 
 
 _STREETS = frozenset({"street", "street_weak", "unit", "pobox", "military"})
+_BEFORE_CODE = _STREETS | {None, "house", "town", "named_town", "filler", "region"}
+_CLOSING = frozenset({"postcode", "postcode_bare", "code", "code_tail", "country", "closing"})
+# English words that never name a street, also when short ("to", "at", "is")
+_FUNCTION_WORDS = frozenset("to at is in on by for from with into onto and or but was are be".split())
+_BETWEEN = frozenset({"filler", "region", "town", "named_town"})
+_PREFIXES = frozenset({"prefix", "both"})
+_WORD_TERMS = frozenset({"prefix", "suffix", "both"})
+_LOWER_STARTS = frozenset(
+    {"uss", "usns", "uscgc", "psc", "cmr", "unit", "apo", "fpo", "dpo", "po", "p.o.", "box"}
+)
+
+
+def _closes(kinds: list[str | None], j: int) -> bool:
+    """Whether a postcode or country follows part ``j`` with only town-like lines between."""
+    for kind in kinds[j + 1 : j + 4]:
+        if kind in _CLOSING:
+            return True
+        if kind not in _BETWEEN:
+            return False
+    return False
+
+
+def _leading_name(words: list[str]) -> list[str]:
+    """The words of a street's name at the start of ``words`` (until an ordinary lower-case word)."""
+    out: list[str] = []
+    for word in words[:6]:
+        if is_lower_word(word) and street_term(word) is None and word.lower() not in PARTICLES:
+            break
+        out.append(word)
+        if word.endswith((".", ",", ";")) and street_term(word) is None and not word[:-1].isdigit():
+            break
+    return out
+
+
 _BEFORE = _STREETS | {"town"}
 _REACH = 5  # parts of a block on either side of its part with a digit
-_PART = re.compile(r"[^\n,;]+")
-_BLANK_LINE = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
-
-
-def _split(text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, ends a block) of each part: a line or a comma/semicolon-separated piece,
-    without surrounding blanks; a part ends a block when a blank line or the text's end follows."""
-    parts: list[tuple[int, int, bool]] = []
-    for m in _PART.finditer(text):
-        s, e = m.span()
-        while s < e and text[s] in " \t\r":
-            s += 1
-        while e > s and text[e - 1] in " \t\r":
-            e -= 1
-        if s == e:
-            continue
-        parts.append((s, e, _BLANK_LINE.match(text, m.end()) is not None))
-    return parts
-
-
-def _strip_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in _TRAILING:
-        end -= 1
-    return end
 
 
 def address_block() -> Recognizer:

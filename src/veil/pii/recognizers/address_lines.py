@@ -1,0 +1,178 @@
+"""The lines of a postal address: patterns for each kind of part (units, PO boxes, military
+mail, postcodes with their town or region) and the split of a text into parts; the grammar that
+joins them is :mod:`veil.pii.recognizers.addresses`.
+
+Written by hand: the forms are the postal conventions of many countries (UPU and national postal
+guides, from general knowledge); no library matches them at regex speed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from veil.pii.recognizers.common import LOWER, UPPER, wordset
+
+__all__ = [
+    "ANY_TOWN_CODE",
+    "BLANK_LINE",
+    "CA",
+    "CODE",
+    "CODE_FIRST",
+    "CORNER",
+    "CUE",
+    "DIGIT",
+    "DIGITS",
+    "DIRECTIONS",
+    "FILLER",
+    "HOUSE",
+    "HOUSE_ALONE",
+    "INNER_UNIT",
+    "MILITARY",
+    "MILITARY_ALONE",
+    "NUMBER_TAIL",
+    "ORDINAL",
+    "PART",
+    "PARTICLES",
+    "PLACE_WORDS",
+    "POBOX",
+    "QUALIFIER",
+    "QUOTE_MARKS",
+    "REGION",
+    "REGION_CODE",
+    "REGION_PART",
+    "SENTENCE_END",
+    "STATES",
+    "TITLES",
+    "TOKEN",
+    "TOWN_FIRST",
+    "TRAILING",
+    "UK",
+    "UNIT",
+    "UNIT_ID",
+    "ZIP",
+    "is_filler",
+    "split_parts",
+    "strip_end",
+]
+
+PARTICLES = wordset(
+    "de del della delle dei di da das do dos du des la le les l' d' el los las y e van von der den am an "
+    "im bei ob sur sous lès en aux au upon on ter op aan of the nad pod pri pred u z"
+)
+TITLES = wordset("Dr Mr Mrs Ms Mx Miss Prof Sir Dame Lord Lady Herr Frau Mme Mlle Sr Sra Sig Dott")
+DIRECTIONS = wordset("N S E W NE NW SE SW N. S. E. W. North South East West")
+HOUSE = re.compile(r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?[,.]?")
+HOUSE_ALONE = re.compile(r"\d{1,4}[A-Za-z]?")
+ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)\.?", re.IGNORECASE)
+NUMBER_TAIL = re.compile(
+    r"\d{1,5}[A-Za-z]?(?:[ \t]?[-/][ \t]?\d{1,5}[A-Za-z]?)?(?:[ \t]+[A-Za-z](?:[ \t]+\d{1,4})?)?\.?"
+)
+
+# A unit's number: with a digit ("4B", "#12", "2-3"), or one or two letters after a blank ("Apt B").
+UNIT_ID = r"(?:[ \t]*#?[ \t]*(?=[A-Za-z-]{0,5}\d)[A-Za-z0-9][A-Za-z0-9-]{0,5}|[ \t]+[A-Za-z]{1,2})"
+UNIT = re.compile(
+    r"(?i:apt|apartment|appt|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|block|blk|level|lvl"
+    r"|piso|piano|étage|etage|stock|wohnung|whg|dept|department|office|studio|house|tower|lgh|lägenhet"
+    r"|leilighet|asunto|as|porras|kat|daire|stan|byt|bus|boîte|bte|interno|int|scala|esc|andar|apto|bloco"
+    r"|puerta|pta|kv|lejl)"
+    rf"\.?(?:[ \t]*(?:no\.?[ \t]*)?{UNIT_ID})"
+    r"|#[ \t]?[A-Za-z0-9-]{1,6}"
+    r"|\d{1,3}(?:st|nd|rd|th)[ \t]+(?i:floor)"
+)
+POBOX = re.compile(
+    r"(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|casilla"
+    r"|caixa[ \t]postal|boîte[ \t]postale|b\.?p\.?|postbus|box)\.?[ \t]*#?[ \t]*\d{1,7}(?:[ \t]\d{2,4})?"
+)
+# Upper case as printed; lower case too where the form is unmistakable ("uscgc aslakhanov\nfpo ae 44941").
+MILITARY = re.compile(
+    r"(?i:psc|cmr|upr|unit)[ \t]+\d{1,5}(?:,?[ \t]+(?i:box)[ \t]+\d{1,5})?"
+    r"|(?:USS|USNS|USCGC|HMS)[ \t]+[^\W\d_][\w'.-]+(?:[ \t][^\W\d_][\w'.-]+){0,2}"
+    r"|(?:uss|usns|uscgc)[ \t]+[^\W\d_][\w'.-]+(?:[ \t][^\W\d_][\w'.-]+){0,2}"
+    r"|(?i:apo|fpo|dpo)[ \t]+(?i:ae|aa|ap)(?:[ \t]+\d{5}(?:-\d{4})?)?"
+    r"|(?:AE|AA|AP)[ \t]+\d{5}(?:-\d{4})?"
+)
+MILITARY_ALONE = re.compile(r"(?i:apo|fpo|dpo)[ \t]+(?i:ae|aa|ap)[ \t]+\d{5}(?:-\d{4})?")
+# Postcodes: UK, Canada, and digit codes (Brazil's CEP "01310-100", Poland's "00-950", US ZIP+4).
+UK = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
+CA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d"
+# digit postcodes, also written in groups: "057 03" (CZ/SK), "114 55" (SE, GR), "00-950" (PL)
+DIGITS = r"\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}[ \t]\d{2}"
+CODE = rf"(?:{UK}|{CA}|{DIGITS}|\d{{4}}[ \t]?[A-Z]{{2}}|[A-Z]{{1,2}}-\d{{4,5}})"
+REGION = r"(?:[A-Z]{2,3}|\([A-Z]{2,3}\))"
+PLACE_WORDS = (
+    rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*(?:[ \t-]+[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*){{0,4}}"
+)
+CODE_FIRST = re.compile(rf"(?P<code>{CODE})[ \t]+(?P<town>{PLACE_WORDS})(?:,?[ \t]+{REGION})?")
+TOWN_FIRST = re.compile(
+    rf"(?P<town>{PLACE_WORDS})(?:,?[ \t]+(?P<region>{REGION}|[{UPPER}][{LOWER}]+))?,?[ \t]+"
+    rf"(?P<code>{CODE})"
+)
+# A postcode with only a region: "CO 80226", "NSW 2000", "ON K1A 0B1", or a UK/Canadian code alone.
+STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC"
+    "|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|NSW|VIC|QLD|TAS|ACT|NT|SA|WA"
+    "|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK|YT|NU|AS|FM|MH|MP|PW"
+)
+REGION_CODE = re.compile(rf"(?:{STATES})[ \t]+(?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|{CA})|{UK}|{CA}")
+ZIP = re.compile(r"\d{4,6}(?:-\d{3,4})?|\d{4}[ \t]?[A-Z]{2}")
+TRAILING = " \t.!?)\"'"
+TOKEN = re.compile(r"\S+")
+DIGIT = re.compile(r"\d")
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# a unit inside or at the end of a street line: "0610 Christine Manors Suite 670"
+INNER_UNIT = re.compile(
+    r",?[ \t]+(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|piano|piso|puerta|interno|scala|esc"
+    r"|andar|apto|bloco|lgh|asunto|as|stan|byt|bus|bte|daire|kat)"
+    rf"\.?{UNIT_ID}|#[ \t]?[A-Za-z0-9-]{{1,6}})(?![^\W_])"
+)
+REGION_PART = re.compile(r"[A-Z]{2,3}|[a-z]{2,3}")
+QUALIFIER = re.compile(r"(.+?)[ \t]*\([^()]{1,30}\)")  # "cyprus (greek)"
+ANY_TOWN_CODE = re.compile(rf"(?P<place>[^\d\n]{{2,40}}?)[ \t]+(?P<code>{DIGITS})")
+
+
+FILLER = re.compile(r"[^\d\n.!?:;@/\\<>=]+")
+CUE = re.compile(
+    r"(?i:\b(?:lives?|living|lived|resides?|residing|located|situated|based|stays?|staying|moved?|moving"
+    r"|relocated)[ \t]+(?:at|on|in|to)|address(?:es)?\b[^.\n]{0,24}?(?:is|:|-)|(?:ship|send|deliver|mail"
+    r"|post|return|forward)(?:ed|ing)?[ \t]+(?:it[ \t]+)?to"
+    r"|(?:drop|pick)s?[ \t]+(?:you|me|us)[ \t]+(?:off|up)[ \t]+at"
+    r"|meet[ \t]+(?:you[ \t]+|me[ \t]+|us[ \t]+)?at)[ \t:]*$"
+)
+CORNER = re.compile(
+    r"(?i:(?:the[ \t]+)?(?:corner|intersection|junction|crossing)[ \t]+of)[ \t]+"
+    r"(?P<a>[^\n,;!?]{2,60}?)[ \t]+(?:and|&)[ \t]+(?P<b>[^\n,;!?]{2,60})"
+)
+
+PART = re.compile(r"[^\n,;]+")
+BLANK_LINE = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
+
+
+QUOTE_MARKS = " \t\r>|•*"
+
+
+def split_parts(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, ends a block) of each part: a line or a comma/semicolon-separated piece,
+    without surrounding blanks; a part ends a block when a blank line or the text's end follows."""
+    parts: list[tuple[int, int, bool]] = []
+    for m in PART.finditer(text):
+        s, e = m.span()
+        while s < e and text[s] in QUOTE_MARKS:  # "> 12 Quay Street" in a quoted e-mail
+            s += 1
+        while e > s and text[e - 1] in " \t\r":
+            e -= 1
+        if s == e:
+            continue
+        parts.append((s, e, BLANK_LINE.match(text, m.end()) is not None))
+    return parts
+
+
+def strip_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in TRAILING:
+        end -= 1
+    return end
+
+
+def is_filler(text: str, start: int, end: int) -> bool:
+    """A short line of words without digits or sentence punctuation: one to four words."""
+    value = text[start:end]
+    return len(value) <= 40 and len(value.split()) <= 4 and FILLER.fullmatch(value) is not None
