@@ -32,7 +32,7 @@ from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLAC
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, wordset
-from veil.pii.recognizers.person_cues import fold
+from veil.pii.recognizers.person_cues import fold, is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 
 __all__ = ["PersonContextFinder", "person_context"]
@@ -180,8 +180,8 @@ class PersonContextFinder:
             return (start, end, 0.7) if self._single(text, start, kept[0], lowered) else None
         if all(w.lower() in self.common and w not in self.first for w in kept):
             return None
-        if any(c.isupper() for c in kept[-1][1:]) and not kept[-1].startswith(("Mc", "Mac", "O'")):
-            return None  # "HashMap", "iPhone"-like words in camel case
+        if any(is_camel_case(w) for w in kept):
+            return None  # "HashMap", "MyBox": code in camel case
         return start, end, 0.8
 
     def _not_first_word(self, word: str) -> bool:
@@ -192,14 +192,16 @@ class PersonContextFinder:
     def _single(self, text: str, start: int, word: str, lowered: frozenset[str]) -> bool:
         """One capitalised word is a name unless it is an ordinary word (see the docstring)."""
         folded = word.lower()
-        if word in self.first and word not in AMBIGUOUS_FIRST_NAMES:
+        if word in AMBIGUOUS_FIRST_NAMES:
+            return False  # "May", "Paris", "Grace" alone may be words or places
+        if word in self.first:
             return True
         if folded in self.common or folded in lowered or word in self.places or word.isupper():
             return False
         if word.endswith("s") and (folded[:-1] in self.common or folded[:-1] in lowered):
             return False  # "Officials", "Researchers"
-        if any(c.isupper() for c in word[1:]) and not word.startswith(("Mc", "Mac", "O'")):
-            return False  # camel case: code
+        if is_camel_case(word):
+            return False  # code in camel case
         if _CONTRACTION.search(word):
             return False  # "We've", "It'll"
         return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None

@@ -28,7 +28,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 
-__all__ = ["PersonCueFinder", "fold", "person_cues"]
+__all__ = ["PersonCueFinder", "fold", "is_camel_case", "person_cues"]
 
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|zu)"
 # One item of a list: a capitalised name of one to three words ("Mei-Lin", "Zhang Wei", "Liam O'Sullivan").
@@ -86,7 +86,7 @@ _KINSHIP = re.compile(
 _NAMED_BEING = re.compile(
     r"(?i:\b(?:boy|girl|man|woman|lady|guy|gentleman|person|someone|somebody|child|kid|baby|son|daughter|friend"
     r"|student|teacher|doctor|patient|customer|client|user|colleague|neighbou?r"
-    r"|character|author|artist|singer|actor|actress|he|she|they|him|her|me|was|is|being|also|once|people)\b[\s,]+)$"
+    r"|character|author|artist|singer|actor|actress|he|she|they|him|her|me|people)\b[\s,]+)$"
 )
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
@@ -96,7 +96,7 @@ _SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?P<stamp>(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}},?[ \t]+)?"
     rf"\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?(?:[ \t]*-)?[ \t]+)?"
     rf"(?P<name>[{UPPER}][{LOWER}'\u2019-]+(?(stamp)(?:[ \t][{UPPER}][{LOWER}'\u2019-]+){{0,2}})):"
-    rf"(?:[ \t]+\S|[ \t]*[\"\u201c])"
+    rf"(?:[ \t]+(?P<said>[\"\u201c])?\S|[ \t]*(?P<quote>[\"\u201c]))"
 )
 # A chat line with a handle in any case, after an optional time or channel: "[09:55] maren: ok".
 _CHAT_LINE = re.compile(
@@ -132,7 +132,7 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-def _camel(word: str) -> bool:
+def is_camel_case(word: str) -> bool:
     """Written in camel case ("HashMap", "MyBox"), as code is, and without a name's prefix."""
     return _CAMEL_CASE.search(word) is not None and not word.startswith(_NAME_PREFIXES)
 
@@ -212,7 +212,7 @@ class PersonCueFinder:
             value = text[s:e]
             words = value.split()
             if value in self.places or any(
-                w in COMMON_CAPITALISED or w.rstrip(".") in LEGAL_FORMS or _camel(w) for w in words
+                w in COMMON_CAPITALISED or w.rstrip(".") in LEGAL_FORMS or is_camel_case(w) for w in words
             ):
                 return False  # a place, a word, a firm, or code in camel case ("Vec and HashMap")
             if self.is_first_name(words[0]) and words[0] not in AMBIGUOUS_FIRST_NAMES:
@@ -242,7 +242,7 @@ class PersonCueFinder:
             words = match.group("name").split()
             if words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES:
                 continue
-            if _camel(words[0]):
+            if is_camel_case(words[0]):
                 continue
             if match.group("naming") and not self.is_first_name(words[0]):
                 cue = match.start("naming")
@@ -267,12 +267,18 @@ class PersonCueFinder:
         ]
         if not speakers:
             return
-        # a known first name, or any name in a chat export with time stamps
+        # a known first name, or any name in a chat export with time stamps or in a dialogue
+        # of quoted speech ('Koveth: "Who are you?"' on two lines or more)
+        quoted = sum(1 for m in speakers if m.group("said") or m.group("quote")) >= 2
         known = [
             m
             for m in speakers
             if self.is_first_name(m.group("name").split()[0])
-            or (m.group("stamp") and m.group("name") not in self.places)
+            or (
+                (m.group("stamp") or (quoted and (m.group("said") or m.group("quote"))))
+                and m.group("name") not in self.places
+                and m.group("name").lower() not in self.common
+            )
         ]
         for m in known:
             yield m.start("name"), m.end("name"), 0.75
