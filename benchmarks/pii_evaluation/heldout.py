@@ -12,7 +12,9 @@ default), and ``--show-misses`` prints no value from them.
   masked; NO_MASK mentions are neither rewarded nor penalised. PERSON, LOC, ORG and DATETIME
   map to Veil's PERSON, LOCATION, ORGANIZATION and DATE_TIME; CODE (application numbers,
   registration numbers...) is its own row :data:`CODE_TYPE`, matched by a prediction of any
-  identifier type; DEM, QUANTITY and MISC are not scored.
+  identifier type; DEM, QUANTITY and MISC are not scored. As in TAB's evaluation, courtesy
+  titles (Mr/Mrs/Ms), "no."/"nr", punctuation and function words at a mention's edges need not
+  be masked (:func:`tab_core`).
 * ``presidio_research_heldout`` - the 1,100 documents of presidio-research's
   ``synth_dataset_v2.json`` that are not in the 400-document dev subset: the same templates
   with other values, so the gap to ``presidio_research`` measures fitting to values.
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +51,7 @@ __all__ = [
     "HeldoutDataError",
     "load_heldout",
     "presidio_research_document",
+    "tab_core",
     "tab_document",
     "wnut_document",
 ]
@@ -67,6 +71,23 @@ TAB_TYPES: dict[str, str | None] = {
 }
 TAB_MASKED = frozenset({"DIRECT", "QUASI"})
 TAB_IDENTIFIER_TYPES = frozenset({*TAB_MASKED, "NO_MASK"})
+# TAB's evaluation (its evaluation.py) does not require these tokens and characters of a mention
+# to be masked, "because there are discrepancies on whether to include them in the annotated
+# spans": its annotators put courtesy titles inside PERSON spans ("Mr X"), other corpora here
+# label them apart. They are trimmed from the edges of a gold span (and the trimmed part is
+# ignored), so an engine is neither paid nor charged for them.
+TAB_TOKENS_TO_IGNORE = frozenset({"mr", "mrs", "ms", "no", "nr", "about"})
+# TAB also ignores tokens whose part of speech is ADP, PART, CCONJ or DET (it tags with spaCy);
+# at a span's edges these are the closed-class words below (no tagger is run here; "s" is the
+# possessive "'s" once the apostrophe is stripped).
+TAB_EDGE_WORDS_TO_IGNORE = frozenset(
+    {
+        *("a", "an", "the", "this", "that", "these", "those", "and", "or", "nor", "but", "s"),
+        *("of", "in", "on", "at", "to", "by", "for", "from", "with", "between", "since", "until"),
+        *("after", "before", "during", "within", "into", "over", "under", "around", "as", "than"),
+    }
+)
+TAB_CHARACTERS_TO_IGNORE = frozenset(" ,.-;:/&()[]\u2013'\" \u2019\u201c\u201d")
 
 
 class HeldoutDataError(ValueError):
@@ -80,6 +101,36 @@ def _check_span(doc_id: str, text: str, start: int, end: int, value: str) -> Non
         )
     if text[start:end] != value:
         raise HeldoutDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
+
+
+def tab_core(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of ``text[start:end]`` that TAB's evaluation requires to be masked: without
+    ignorable characters and tokens (:data:`TAB_TOKENS_TO_IGNORE`) at its edges; ``None`` when
+    nothing is left."""
+    while start < end:
+        before = (start, end)
+        while start < end and text[start] in TAB_CHARACTERS_TO_IGNORE:
+            start += 1
+        while start < end and text[end - 1] in TAB_CHARACTERS_TO_IGNORE:
+            end -= 1
+        ignorable = TAB_TOKENS_TO_IGNORE | TAB_EDGE_WORDS_TO_IGNORE
+        first = re.match(r"\w+", text[start:end])
+        if first and first.group().lower() in ignorable:
+            if first.end() == end - start:
+                return None  # nothing but an ignorable token
+            if not text[start + first.end()].isalnum():
+                start += first.end()
+        last = re.search(r"\w+$", text[start:end])
+        if (
+            last
+            and last.group().lower() in ignorable
+            and last.start() > 0
+            and not text[start + last.start() - 1].isalnum()
+        ):
+            end = start + last.start()
+        if (start, end) == before:
+            return start, end
+    return None
 
 
 def tab_document(record: dict[str, Any]) -> OutsideDocument:
@@ -101,10 +152,12 @@ def tab_document(record: dict[str, Any]) -> OutsideDocument:
         if identifier not in TAB_IDENTIFIER_TYPES:
             raise HeldoutDataError(f"{doc_id}: unknown TAB identifier type {identifier!r}")
         scored = TAB_TYPES[entity]
-        if scored is None or identifier not in TAB_MASKED:
+        core = tab_core(text, start, end)
+        if scored is None or identifier not in TAB_MASKED or core is None:
             ignored.append((start, end))
         else:
-            spans.append(Span(start, end, str(scored)))
+            spans.append(Span(core[0], core[1], str(scored)))
+            ignored.extend(part for part in ((start, core[0]), (core[1], end)) if part[0] < part[1])
     return OutsideDocument(
         f"tab-{doc_id}-{record['annotator']}",
         f"ECHR {doc_id}",

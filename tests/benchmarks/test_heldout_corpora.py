@@ -6,6 +6,7 @@ Assertion messages name documents, never values: these corpora are not for readi
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import json
 import random
@@ -23,6 +24,7 @@ from benchmarks.pii_evaluation.heldout import (
     HeldoutDataError,
     load_heldout,
     presidio_research_document,
+    tab_core,
     tab_document,
     wnut_document,
 )
@@ -54,14 +56,16 @@ def test_tab_gold_is_the_direct_and_quasi_mentions_of_scored_types() -> None:
     docs = load_heldout("tab_echr")
     assert len(records) == len(docs) == 8
     for record, doc in zip(records, docs, strict=True):
-        expected_gold = set()
-        expected_ignored = set()
+        expected_gold: set[tuple[int, int, str]] = set()
+        expected_ignored: set[tuple[int, int]] = set()
         for m in record["mentions"]:
             start, end = m["start_offset"], m["end_offset"]
             assert record["text"][start:end] == m["span_text"], record["doc_id"]
             scored = TAB_TYPES[m["entity_type"]]
-            if scored is not None and m["identifier_type"] in {"DIRECT", "QUASI"}:
-                expected_gold.add((start, end, scored))
+            core = tab_core(record["text"], start, end)
+            if scored is not None and m["identifier_type"] in {"DIRECT", "QUASI"} and core is not None:
+                expected_gold.add((core[0], core[1], scored))
+                expected_ignored.update(p for p in ((start, core[0]), (core[1], end)) if p[0] < p[1])
             else:
                 expected_ignored.add((start, end))
         assert {(s.start, s.end, str(s.type)) for s in doc.spans} == expected_gold, record["doc_id"]
@@ -71,6 +75,66 @@ def test_tab_gold_is_the_direct_and_quasi_mentions_of_scored_types() -> None:
     assert kinds == {"PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME", CODE_TYPE}
     # NO_MASK mentions exist and never become gold
     assert any(m["identifier_type"] == "NO_MASK" for r in records for m in r["mentions"])
+
+
+@pytest.mark.parametrize(
+    ("mention", "core"),
+    [
+        ("Mr Ab Cd", "Ab Cd"),  # TAB ignores mr/mrs/ms: the title need not be masked
+        ("Mrs Ef", "Ef"),
+        ("Dr Gh", "Dr Gh"),  # ...but not other titles
+        ("Mr and Mrs Ij", "Ij"),
+        ("\u201cK\u201d", "K"),
+        ("Court\u2019s", "Court"),
+        ("between 1982 and 1984", "1982 and 1984"),
+        ("(no. 2)", "2"),
+        ("Normandy", "Normandy"),  # a name that merely starts like "no"/"nr" is kept whole
+        ("Mr", None),
+        ("\u201d", None),
+    ],
+)
+def test_tab_core_trims_what_tabs_evaluation_ignores(mention: str, core: str | None) -> None:
+    text = f"xx {mention} yy"
+    got = tab_core(text, 3, 3 + len(mention))
+    assert (None if got is None else text[got[0] : got[1]]) == core
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"abMrsNo. ,()\u2019\u201c\u201d-"]), min_size=1, max_size=20))
+def test_tab_core_stays_inside_the_mention_and_never_ends_on_an_ignorable_character(mention: str) -> None:
+    text = f"Q {mention} Q"
+    got = tab_core(text, 2, 2 + len(mention))
+    if got is not None:
+        start, end = got
+        assert 2 <= start < end <= 2 + len(mention)
+        assert (
+            text[start] not in " ,.()\u2019\u201c\u201d-" and text[end - 1] not in " ,.()\u2019\u201c\u201d-"
+        )
+
+
+def test_a_prediction_of_the_title_alone_is_dropped_and_the_name_alone_is_found() -> None:
+    text = "The applicant, Mr Ab Cd, lodged it."
+    record = {
+        "doc_id": "t",
+        "annotator": "a",
+        "text": text,
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "mentions": [
+            {
+                "start_offset": 15,
+                "end_offset": 23,
+                "span_text": "Mr Ab Cd",
+                "entity_type": "PERSON",
+                "identifier_type": "DIRECT",
+            }
+        ],
+    }
+    doc = tab_document(record)
+    assert [(s.start, s.end) for s in doc.spans] == [(18, 23)] and (15, 18) in doc.ignored
+    for predicted in ([Span(18, 23, "PERSON")], [Span(15, 23, "PERSON")]):
+        kept = score_view(predicted, None, doc.ignored, doc.spans, doc.wildcard)
+        assert evaluate([doc.spans], [kept]).overall.span_recall == 1.0
+    assert score_view([Span(15, 17, "PERSON")], None, doc.ignored, doc.spans, doc.wildcard) == []
 
 
 def test_tab_mapping_covers_every_tab_type() -> None:
