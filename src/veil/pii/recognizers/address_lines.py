@@ -1,6 +1,24 @@
-"""The lines of a postal address: patterns for each kind of part (units, PO boxes, military
-mail, postcodes with their town or region) and the split of a text into parts; the grammar that
-joins them is :mod:`veil.pii.recognizers.addresses`.
+"""The lines of a postal address: patterns for each kind of part, the split of a text into
+parts, and which kinds join; the grammar that uses them is :mod:`veil.pii.recognizers.addresses`.
+
+Kinds of part:
+
+* ``street`` — a house number and a street name ("4417 Cedar Hollow Road", "12 Rue des Lilas"),
+  or a street name and a number ("Mannerheimintie 14 B 22", "Via Roma 5", "Hauptstraße 5");
+  *strong* when a street-type word says so, ``street_weak`` otherwise;
+* ``unit`` — "Suite 210", "Apt. 4B", "Floor 3", "Unit 12", "#5";
+* ``pobox`` — "PO Box 5521", "P.O. Box 12", "Postfach 10 20", "Apartado 55";
+* ``military`` — US military mail: "PSC 4123, Box 7781", "Unit 7302 Box 118", "USNS Comfort",
+  "APO AE 09012", "FPO AP 96522-0456" (also in lower case);
+* ``postcode`` — a postcode with its town, region or country in either order ("69003 Lyon",
+  "Lakewood, CO 80226", "Sydney NSW 2000", "Cyprus (Greek) 51034"); ``postcode_bare`` with a
+  region only ("CO 80226", "SW1A 1AA"); ``code`` digits alone; ``code_tail`` digits after a
+  short lower-case word ("mp 35739");
+* ``country`` — a country name in any letter case, also with a qualifier;
+* ``town`` — one to four capitalised or all-capital words in any script that are not common
+  words nor (``named_town``) a person's name;
+* ``region`` — a region code on its own ("VIC", "NI"); ``filler`` — a short line of words
+  that is none of these (a town in odd letters); both join only before a postcode or country.
 
 Written by hand: the forms are the postal conventions of many countries (UPU and national postal
 guides, from general knowledge); no library matches them at regex speed.
@@ -11,11 +29,16 @@ from __future__ import annotations
 import re
 
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
+from veil.pii.recognizers.street_types import is_lower_word, street_term
 
 __all__ = [
+    "ANY_CODE_TOWN",
     "ANY_TOWN_CODE",
+    "BEFORE_CODE",
+    "BEFORE_STREET",
     "BLANK_LINE",
     "CA",
+    "CLOSING_KINDS",
     "CODE",
     "CODE_FIRST",
     "CORNER",
@@ -24,9 +47,12 @@ __all__ = [
     "DIGITS",
     "DIRECTIONS",
     "FILLER",
+    "FUNCTION_WORDS",
     "HOUSE",
     "HOUSE_ALONE",
     "INNER_UNIT",
+    "LOWER_STARTS",
+    "LOWER_STREET_STARTS",
     "MILITARY",
     "MILITARY_ALONE",
     "NUMBER_TAIL",
@@ -35,6 +61,7 @@ __all__ = [
     "PARTICLES",
     "PLACE_WORDS",
     "POBOX",
+    "PREFIX_KINDS",
     "QUALIFIER",
     "QUOTE_MARKS",
     "REGION",
@@ -42,15 +69,22 @@ __all__ = [
     "REGION_PART",
     "SENTENCE_END",
     "STATES",
+    "STREET_KINDS",
+    "STRONG_KINDS",
     "TITLES",
     "TOKEN",
     "TOWN_FIRST",
+    "TOWN_KINDS",
     "TRAILING",
     "UK",
     "UNIT",
     "UNIT_ID",
+    "WORD_KINDS",
     "ZIP",
+    "closes",
     "is_filler",
+    "joins_left",
+    "leading_name",
     "split_parts",
     "strip_end",
 ]
@@ -127,6 +161,7 @@ INNER_UNIT = re.compile(
 )
 REGION_PART = re.compile(r"[A-Z]{2,3}|[a-z]{2,3}")
 QUALIFIER = re.compile(r"(.+?)[ \t]*\([^()]{1,30}\)")  # "cyprus (greek)"
+ANY_CODE_TOWN = re.compile(rf"(?P<code>{DIGITS})[ \t]+(?P<place>[^\d\n]{{2,40}})")
 ANY_TOWN_CODE = re.compile(rf"(?P<place>[^\d\n]{{2,40}}?)[ \t]+(?P<code>{DIGITS})")
 
 
@@ -147,7 +182,7 @@ PART = re.compile(r"[^\n,;]+")
 BLANK_LINE = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
 
 
-QUOTE_MARKS = " \t\r>|•*"
+QUOTE_MARKS = " \t\r>|•*?·"  # quoted e-mail marks, bullets, bullets lost to a bad encoding ("???")
 
 
 def split_parts(text: str) -> list[tuple[int, int, bool]]:
@@ -176,3 +211,60 @@ def is_filler(text: str, start: int, end: int) -> bool:
     """A short line of words without digits or sentence punctuation: one to four words."""
     value = text[start:end]
     return len(value) <= 40 and len(value.split()) <= 4 and FILLER.fullmatch(value) is not None
+
+
+# English words that never name a street, also when short ("to", "at", "is")
+FUNCTION_WORDS = wordset("to at is in on by for from with into onto and or but was are be")
+# lower-case words that may start a military or PO box line ("uscgc aslakhanov")
+LOWER_STARTS = wordset("uss usns uscgc psc cmr unit apo fpo dpo po p.o. box")
+
+
+# -- kinds of parts and how they join (read by the grammar in ``addresses``) ----------------
+
+STRONG_KINDS = frozenset({"street", "pobox", "military", "postcode", "postcode_bare"})
+
+
+def joins_left(kinds: list[str | None], j: int) -> bool:
+    """Whether part ``j`` joins the block that starts at part ``j + 1``."""
+    kind = kinds[j]
+    if kind == "house":
+        return kinds[j + 1] in ("street", "street_weak")
+    if kind == "named_town":
+        return kinds[j + 1] == "postcode_bare"
+    return kind in BEFORE_STREET
+
+
+STREET_KINDS = frozenset({"street", "street_weak", "unit", "pobox", "military"})
+BEFORE_CODE = STREET_KINDS | {None, "house", "town", "named_town", "filler", "region"}
+CLOSING_KINDS = frozenset({"postcode", "postcode_bare", "code", "code_tail", "country", "closing"})
+TOWN_KINDS = frozenset({"filler", "region", "town", "named_town"})
+PREFIX_KINDS = frozenset({"prefix", "both"})
+LOWER_STREET_STARTS = PREFIX_KINDS | {
+    "ending"
+}  # street words that may start a lower-case street: "rue", "kakagatan"
+WORD_KINDS = frozenset({"prefix", "suffix", "both"})
+
+
+def closes(kinds: list[str | None], j: int) -> bool:
+    """Whether a postcode or country follows part ``j`` with only town-like lines between."""
+    for kind in kinds[j + 1 : j + 4]:
+        if kind in CLOSING_KINDS:
+            return True
+        if kind not in TOWN_KINDS:
+            return False
+    return False
+
+
+def leading_name(words: list[str]) -> list[str]:
+    """The words of a street's name at the start of ``words`` (until an ordinary lower-case word)."""
+    out: list[str] = []
+    for word in words[:6]:
+        if is_lower_word(word) and street_term(word) is None and word.lower() not in PARTICLES:
+            break
+        out.append(word)
+        if word.endswith((".", ",", ";")) and street_term(word) is None and not word[:-1].isdigit():
+            break
+    return out
+
+
+BEFORE_STREET = STREET_KINDS | {"town"}

@@ -1,31 +1,29 @@
 """Whole postal addresses: a small grammar that joins the lines (or comma-separated parts) of
 an address into ONE LOCATION span.
 
-An address is written as a run of *parts*, one a line or separated by commas or semicolons.
-Each part is classified on its own:
+An address is written as a run of *parts*, one a line or separated by commas or semicolons
+(quoted-e-mail marks and bullets before a line are not part of it). Each part is classified on
+its own (the kinds and their patterns: :mod:`veil.pii.recognizers.address_lines`): a street
+line, a unit, a PO box, a military line, a postcode with or without its town or region, a
+country (any case, also "Cyprus (Greek)"), a town, a region code, or a short unknown line.
 
-* ``street`` — a house number and a street name ("4417 Cedar Hollow Road", "12 Rue des Lilas",
-  "221B Baker St."), or a street name and a number ("Mannerheimintie 14 B 22", "Via Roma 5",
-  "Hauptstraße 5"); *strong* when a street word says so (Road, Rue, Via, -straße, -tie, -gatan
-  ...), *weak* otherwise;
-* ``unit`` — "Suite 210", "Apt. 4B", "Floor 3", "Unit 12", "#5";
-* ``pobox`` — "PO Box 5521", "P.O. Box 12", "Postfach 10 20", "Apartado 55";
-* ``military`` — US military mail: "PSC 4123, Box 7781", "Unit 7302 Box 118", "CMR 410",
-  "USNS Comfort", "APO AE 09012", "FPO AP 96522-0456", "DPO AA 34092";
-* ``postcode`` — a postcode with its town or region in either order ("69003 Lyon",
-  "Lakewood, CO 80226", "Wellington 6140", "Sydney NSW 2000", "Portsmouth PO1 3AX",
-  "Finland 00100"), or a postcode with only a region ("CO 80226", "SW1A 1AA");
-* ``country`` — a country name in any letter case ("USA", "united kingdom", "Deutschland");
-* ``town`` — one to four capitalised words that are not common words nor a person's name
-  (a town on its own line, a county).
+A street line has a house number before or after a street name written in any script, the
+name carrying a street-type word of its language before it ("Rue", "ul.", "Λεωφόρος",
+"улица"), after it ("Street", "utca", "kapu") or glued to it ("-gatan", "-vej", "-stræti")
+(:mod:`veil.pii.recognizers.street_types`); a second number may come first ("17151 2450
+Crown St"), units may follow on the same line, then the town ("107 Igias Street Suite 503
+Armenomonastiro Cyprus"). Lower-case words make a street only beside a street-type word where
+the language puts it ("36 rue de pologne", "hegyalja út 98."), never "12 road map".
 
 A block is a maximal run of classified parts, on consecutive lines or comma-separated (a blank
 line ends it), that holds a *strong* part (street, PO box, military line, postcode); a town
-joins a block after a street, or before a postcode that has no town of its own; nothing but a
-country follows a postcode-with-town. The first part may carry a lead-in ("Ship to 88 Harbour
-View Terrace"), the last trailing words ("France. We left"). Blocks of two parts or more are
-reported (0.95; a single street or town line is the business of
-:mod:`veil.pii.recognizers.locations`), and so is a lone military line.
+joins after a street or before a postcode; an unknown short line or a region code joins only
+between a street and a postcode or country; nothing but a country follows a postcode-with-town.
+The first part may carry a lead-in ("Ship to 88 Harbour View Terrace"), the last trailing words
+("France. We left"). Reported: blocks of two parts or more (0.95), a lone military line, one
+street line with a street-only type word and its number, also inside a sentence ("Magasinsgatan
+7", 0.85), a street without a type word after an address cue ("lives at 172 Maneeži 75", 0.85),
+and intersections ("the corner of Csabai kapu 39. and Mathias Pass", 0.85).
 
 Written by hand: no library offers a multilingual, line-joining address grammar that runs at
 regex speed (libpostal needs a 2 GB model and a C library).
@@ -41,32 +39,44 @@ from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_lis
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.address_lines import (
+    ANY_CODE_TOWN,
     ANY_TOWN_CODE,
+    BEFORE_CODE,
     CODE_FIRST,
     CORNER,
     CUE,
     DIGIT,
     DIRECTIONS,
+    FUNCTION_WORDS,
     HOUSE,
     HOUSE_ALONE,
     INNER_UNIT,
+    LOWER_STARTS,
+    LOWER_STREET_STARTS,
     MILITARY,
     MILITARY_ALONE,
     NUMBER_TAIL,
     ORDINAL,
     PARTICLES,
     POBOX,
+    PREFIX_KINDS,
     QUALIFIER,
     REGION_CODE,
     REGION_PART,
     SENTENCE_END,
+    STREET_KINDS,
+    STRONG_KINDS,
     TITLES,
     TOKEN,
     TOWN_FIRST,
     TRAILING,
     UNIT,
+    WORD_KINDS,
     ZIP,
+    closes,
     is_filler,
+    joins_left,
+    leading_name,
     split_parts,
     strip_end,
 )
@@ -97,7 +107,7 @@ class AddressFinder:
 
     @cached_property
     def common_words(self) -> frozenset[str]:
-        return frozenset(w for w in load_list(COMMON_WORDS) if w.islower()) | _FUNCTION_WORDS
+        return frozenset(w for w in load_list(COMMON_WORDS) if w.islower()) | FUNCTION_WORDS
 
     @cached_property
     def first_names(self) -> frozenset[str]:
@@ -162,13 +172,15 @@ class AddressFinder:
         if ZIP.fullmatch(part):
             return "code"
         # a place in any script, a country with a qualifier, and its postcode: "Cyprus (Greek) 51034"
-        match = ANY_TOWN_CODE.fullmatch(part)
+        match = ANY_TOWN_CODE.fullmatch(part) or ANY_CODE_TOWN.fullmatch(part)
         if match is not None:
             place = match.group("place").rstrip(" ,")
             if self._country(place) or self._town(place, postcode=True):
                 return "postcode"
-            if REGION_PART.fullmatch(place):
-                return "code_tail"
+            if REGION_PART.fullmatch(place) or (
+                len(place.split()) <= 3 and all(is_lower_word(w) for w in place.split())
+            ):
+                return "code_tail"  # "mp 35739", "delmas 35739": joins only after a street or a town
         return None
 
     def _town(self, text: str, *, postcode: bool = False) -> bool:
@@ -225,7 +237,7 @@ class AddressFinder:
             ):
                 return None
             sides = tuple(
-                "term" if len(side) == 1 and street_term(side[0]) in _WORD_TERMS else self._street_words(side)
+                "term" if len(side) == 1 and street_term(side[0]) in WORD_KINDS else self._street_words(side)
                 for side in (before, after)
             )
             if None in sides:
@@ -268,7 +280,7 @@ class AddressFinder:
             if term is not None:
                 # without a number, the word must stand where its language puts it ("Via Nadi",
                 # "Sane Marg"; not "Dr. Geert Dippel")
-                edge = (i == 0 and term in _PREFIXES) or (i == n - 1 and term in ("suffix", "both"))
+                edge = (i == 0 and term in PREFIX_KINDS) or (i == n - 1 and term in ("suffix", "both"))
                 strong = strong or term == "ending" or not named or edge
                 bare = word.rstrip(".,").casefold()
                 placed = (
@@ -297,6 +309,8 @@ class AddressFinder:
                 return None
             else:
                 names += 1
+        if lowers and any(street_term(w) is not None and w[0].isupper() for w in words):
+            return None  # "Avenue yesterday", "Station is on": a capitalised street word in prose
         if lowers > 1 or (lowers and not placed):
             if lowers > 1:
                 return None  # prose: "Rasmus pls bring them to Scandiagade 78"
@@ -368,6 +382,9 @@ class AddressFinder:
                     )
                 elif digits[j] and self._head_part(text, parts[j], ["filler"]) is not None:
                     kinds[j] = "closing"  # "Australia 38837. Please call": ends the block before it
+        for j, part in enumerate(parts):
+            if kinds[j] is None and digits[j]:
+                yield from self._inner_streets(text, part)
         i = 0
         while i < len(parts):
             block = self._block(text, parts, kinds, leads, i)
@@ -382,6 +399,36 @@ class AddressFinder:
             elif "street_weak" in seen[:1] and CUE.search(text, max(0, start - 40), start):
                 yield start, end, 0.85  # "lives at 172 Maneeži 75, Saareküla"
             i = hi + 1
+
+    def _inner_streets(self, text: str, part: tuple[int, int, bool]) -> Iterator[tuple[int, int, float]]:
+        """A street line inside a sentence, ending at its number or at the street-type word after
+        it ("The parcel went to Λεωφόρος Συγγρού 119 yesterday", "lives on Hafnarstraeti 5 street")."""
+        start, end, _ = part
+        tokens = list(TOKEN.finditer(text, start, end))
+        numbers = [k for k, m in enumerate(tokens[:-1]) if HOUSE.fullmatch(m.group())][:5]
+        for k in numbers:
+            stops = [tokens[k].end()]
+            if street_term(tokens[k + 1].group()) in WORD_KINDS:
+                stops.insert(0, tokens[k + 1].end())
+            # house number first: the street ends at its type word ("went to 1 Kaka Street today")
+            after = next(
+                (m for m in tokens[k + 2 : k + 7] if street_term(m.group()) in ("suffix", "both")), None
+            )
+            if after is not None:
+                stops.insert(0, after.end())
+            for stop in stops:
+                stop = strip_end(text, start, stop)
+                lead = self._tail_part(text, (start, stop, False))
+                if lead is not None and lead[1] == "street" and self._core_street(text[lead[0] : stop]):
+                    yield lead[0], stop, 0.85
+                    break
+                if (
+                    lead is not None
+                    and lead[1] == "street_weak"
+                    and CUE.search(text, max(0, lead[0] - 40), lead[0])
+                ):
+                    yield lead[0], stop, 0.85
+                    break
 
     @staticmethod
     def _core_street(value: str) -> bool:
@@ -399,7 +446,7 @@ class AddressFinder:
         """Intersections: "the corner of Csabai kapu 39. and Mathias Pass" (one side a street)."""
         for match in CORNER.finditer(text):
             first, second = match.group("a").split(), match.group("b").split()
-            sides = [first, _leading_name(second)]
+            sides = [first, leading_name(second)]
             if not sides[1] or len(first) > 6:
                 continue
             if not any(street_term(w) is not None for side in sides for w in side) and not any(
@@ -420,11 +467,11 @@ class AddressFinder:
         """(start, end, holds a strong part, the kinds of its parts, last part) of the block grown
         from part ``i``, or None when no block starts there."""
         lead = leads[i]
-        if kinds[i] not in _STRONG and kinds[i] != "street_weak" and lead is None:
+        if kinds[i] not in STRONG_KINDS and kinds[i] != "street_weak" and lead is None:
             return None
         lo = hi = i
         if lead is None:
-            while lo > 0 and not parts[lo - 1][2] and _joins_left(kinds, lo - 1):
+            while lo > 0 and not parts[lo - 1][2] and joins_left(kinds, lo - 1):
                 lo -= 1
             if lo > 0 and not parts[lo - 1][2] and kinds[lo - 1] is None:
                 lead = leads[lo - 1] or self._tail_part(text, parts[lo - 1])  # "Mail: USS Halsey"
@@ -441,15 +488,16 @@ class AddressFinder:
         seen = [kinds[lo] if lead is None else lead[1], *kinds[lo + 1 : hi + 1]]
         # trailing words after the last part ("France. We left", "CO 80226 and ...")
         if hi + 1 < len(parts) and not parts[hi][2] and kinds[hi] != "country":
-            found = self._head_part(text, parts[hi + 1], seen)
+            numbered = DIGIT.search(text, start, parts[hi][1]) is not None
+            found = self._head_part(text, parts[hi + 1], seen, numbered=numbered)
             if found is not None:
                 end, count = found, count + 1
                 seen.append("tail")
         end = strip_end(text, start, end)
         # strong: a strong part, or a street, more address parts and a country ("971 Kesk 53\n
         # Suite 343\nPärnu\nEstonia")
-        strong = any(k in _STRONG for k in seen) or (
-            count >= 3 and "country" in seen and "unit" in seen and any(k in _STREETS for k in seen)
+        strong = any(k in STRONG_KINDS for k in seen) or (
+            count >= 3 and "country" in seen and "unit" in seen and any(k in STREET_KINDS for k in seen)
         )
         return start, end, strong, seen, hi
 
@@ -463,7 +511,7 @@ class AddressFinder:
         ):
             return False
         before = kinds[lo:j]
-        if kind in ("filler", "region") and not _closes(kinds, j):
+        if kind in ("filler", "region") and not closes(kinds, j):
             return False  # an unknown line joins only before a postcode or a country
         if "country" in before:
             # a postcode on the line after the country: "Finland\n38524"
@@ -471,7 +519,7 @@ class AddressFinder:
         if "postcode" in before:
             return kind in ("country", "postcode_bare")
         # a bare number ("74830") only right after a street, unit, PO box or a town line
-        return kind not in ("code", "code_tail") or before[-1] in _BEFORE_CODE
+        return kind not in ("code", "code_tail") or before[-1] in BEFORE_CODE
 
     def _tail_part(self, text: str, part: tuple[int, int, bool]) -> tuple[int, str] | None:
         """Start of a street, unit, PO box or military part at the end of ``part`` (after a
@@ -488,11 +536,11 @@ class AddressFinder:
             # ("hegyalja út 98."): tried only from the word two places before a number
             if (
                 lower
-                and street_term(word) not in _PREFIXES
-                and word.casefold() not in _LOWER_STARTS
+                and street_term(word) not in LOWER_STREET_STARTS
+                and word.casefold() not in LOWER_STARTS
                 and not (
                     n + 2 < len(tokens)
-                    and street_term(tokens[n + 1].group()) in _WORD_TERMS
+                    and street_term(tokens[n + 1].group()) in WORD_KINDS
                     and HOUSE.fullmatch(tokens[n + 2].group())
                 )
             ):
@@ -511,7 +559,9 @@ class AddressFinder:
                 found = m.start(), kind
         return found
 
-    def _head_part(self, text: str, part: tuple[int, int, bool], kinds: list[str | None]) -> int | None:
+    def _head_part(
+        self, text: str, part: tuple[int, int, bool], kinds: list[str | None], *, numbered: bool = True
+    ) -> int | None:
         """End of a postcode, country or known place at the start of ``part`` (before trailing words)."""
         start, end, _ = part
         stop = SENTENCE_END.search(text, start, end)
@@ -523,62 +573,14 @@ class AddressFinder:
             kind = self.kind(value)
             if (
                 kind in ("postcode", "postcode_bare", "country", "military")
-                or (kind in ("code", "code_tail") and kinds[-1] in _BEFORE_CODE)
+                or (kind in ("code", "code_tail") and kinds[-1] in BEFORE_CODE)
+                or (kind == "house" and kinds == ["street"] and not numbered)  # "улица Кака, 1 yesterday"
                 or (kind == "town" and "postcode" not in kinds and value.casefold() in self.places)
             ):
                 return start + len(text[start:at].rstrip(TRAILING))
         return None
 
 
-_STRONG = frozenset({"street", "pobox", "military", "postcode", "postcode_bare"})
-
-
-def _joins_left(kinds: list[str | None], j: int) -> bool:
-    """Whether part ``j`` joins the block that starts at part ``j + 1``."""
-    kind = kinds[j]
-    if kind == "house":
-        return kinds[j + 1] in ("street", "street_weak")
-    if kind == "named_town":
-        return kinds[j + 1] == "postcode_bare"
-    return kind in _BEFORE
-
-
-_STREETS = frozenset({"street", "street_weak", "unit", "pobox", "military"})
-_BEFORE_CODE = _STREETS | {None, "house", "town", "named_town", "filler", "region"}
-_CLOSING = frozenset({"postcode", "postcode_bare", "code", "code_tail", "country", "closing"})
-# English words that never name a street, also when short ("to", "at", "is")
-_FUNCTION_WORDS = frozenset("to at is in on by for from with into onto and or but was are be".split())
-_BETWEEN = frozenset({"filler", "region", "town", "named_town"})
-_PREFIXES = frozenset({"prefix", "both"})
-_WORD_TERMS = frozenset({"prefix", "suffix", "both"})
-_LOWER_STARTS = frozenset(
-    {"uss", "usns", "uscgc", "psc", "cmr", "unit", "apo", "fpo", "dpo", "po", "p.o.", "box"}
-)
-
-
-def _closes(kinds: list[str | None], j: int) -> bool:
-    """Whether a postcode or country follows part ``j`` with only town-like lines between."""
-    for kind in kinds[j + 1 : j + 4]:
-        if kind in _CLOSING:
-            return True
-        if kind not in _BETWEEN:
-            return False
-    return False
-
-
-def _leading_name(words: list[str]) -> list[str]:
-    """The words of a street's name at the start of ``words`` (until an ordinary lower-case word)."""
-    out: list[str] = []
-    for word in words[:6]:
-        if is_lower_word(word) and street_term(word) is None and word.lower() not in PARTICLES:
-            break
-        out.append(word)
-        if word.endswith((".", ",", ";")) and street_term(word) is None and not word[:-1].isdigit():
-            break
-    return out
-
-
-_BEFORE = _STREETS | {"town"}
 _REACH = 5  # parts of a block on either side of its part with a digit
 
 

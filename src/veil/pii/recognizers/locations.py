@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
-from veil.pii.data import PLACES, load_list
+from veil.pii.data import COUNTRIES, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.common import (
@@ -351,6 +351,13 @@ _NON_SPACE = re.compile(r"[^ \t]+")
 _TRAILING_REGION = re.compile(rf",[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD})")
 
 
+_LOWER_AFTER_PREPOSITION = re.compile(
+    r"(?:^|[\s(\"'])(?:in|from|to|near|across|around|visit|visited|visiting)[ \t]+"
+    r"(?P<words>[a-z]+(?:[ \t][a-z]+){0,2})"
+)
+_COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
+
+
 class PlaceFinder:
     """Cities, regions and countries from the shipped gazetteer (longest match first)."""
 
@@ -364,7 +371,17 @@ class PlaceFinder:
     def __setstate__(self, state: dict[str, object]) -> None:
         pass
 
+    @cached_property
+    def lower_countries(self) -> frozenset[str]:
+        """Countries as written in lower case ("switzerland", "new zealand"), less those that are
+        also ordinary words ("turkey", "china", "chad") or pronouns ("us")."""
+        return (
+            frozenset(c.casefold() for c in load_list(COUNTRIES) if len(c) > 3 or c in ("UK", "USA"))
+            - _COUNTRY_WORDS
+        )
+
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        yield from self._lower_countries(text)
         places = self.places
         for run in _PLACE_TOKEN.finditer(text):
             value = run.group()
@@ -374,6 +391,17 @@ class PlaceFinder:
                     yield run.start(), run.start() + len(name), self._score(text, run.start() + len(name))
                 continue
             yield from self._longest(text, run.start(), value)
+
+    def _lower_countries(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A country in lower case right after a place preposition ("i'm from switzerland")."""
+        for match in _LOWER_AFTER_PREPOSITION.finditer(text):
+            words = match.group("words").split()
+            for n in range(min(3, len(words)), 0, -1):
+                name = " ".join(words[:n])
+                if name in self.lower_countries:
+                    start = match.start("words")
+                    yield start, start + len(name), 0.45
+                    break
 
     def _longest(self, text: str, offset: int, value: str) -> Iterator[tuple[int, int, float]]:
         """Longest known names in a run of capitalised words, left to right."""

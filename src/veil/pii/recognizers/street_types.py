@@ -143,7 +143,7 @@ def street_term(word: str) -> str | None:
     if (
         len(bare) > 5
         and bare.endswith(STREET_ENDINGS)
-        and is_name_word(stripped.rstrip("."))
+        and (is_name_word(stripped.rstrip(".")) or is_lower_word(stripped))
         and bare not in _NOT_STREETS
         and not _ING.search(bare)
     ):
