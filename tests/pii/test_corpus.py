@@ -338,7 +338,7 @@ def test_gold_span_is_plain_data() -> None:
 
 
 # Lists that say what is NOT a name or place (sharing a word with them gives no answer away).
-NEGATIVE_LISTS = {"common_words.txt"}
+NEGATIVE_LISTS = {"common_words.txt", "english_words.txt"}
 
 
 def _gazetteer_entries(skip: frozenset[str] = frozenset()) -> set[str]:

@@ -28,7 +28,6 @@ Nothing here logs, prints or ``repr`` s text.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import multiprocessing
 import pickle
@@ -44,13 +43,13 @@ from typing import Any
 from veil.errors import ConfigError, InputError
 from veil.pii.config import PiiConfig
 from veil.pii.context import ContextMatcher
-from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.registry import RecognizerRegistry
+from veil.pii.vocabulary import names_among
 
 __all__ = ["PiiEngine"]
 
@@ -104,35 +103,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _POSSESSIVE = ("'s", "\u2019s")
-_ONE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-# a lower-case word after a determiner: "a string", "the option" (a common noun, not a name)
-_LOWER_WORD = re.compile(
-    r"(?<![\w'\u2019-])(?i:a|an|the|this|that|these|those|each|every|any|some|its|our|your|their|no)[ \t]+"
-    r"([^\W\d_A-Z\u00c0-\u00de]+)(?![\w'\u2019-])"
-)
-_CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")
-_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
-
-
-def _may_be_a_name(word: str, lower_words: frozenset[str]) -> bool:
-    """A one-word NER span may be a name, a place or a firm unless the same text writes it in
-    lower case after a determiner ("String" ... "a string": an ordinary word), it is a common
-    English word, or it is written in camel case ("HashMap", "RefCell": code) without a name's
-    prefix ("McAdams")."""
-    folded = word.lower()
-    if folded in lower_words or (folded in _common_words() and word not in _gazetteers()):
-        return False
-    return not (_CAMEL.search(word) and not word.startswith(_NAME_PREFIXES))
-
-
-@functools.cache
-def _common_words() -> frozenset[str]:
-    return load_list(COMMON_WORDS)
-
-
-@functools.cache
-def _gazetteers() -> frozenset[str]:
-    return load_list(FIRST_NAMES) | load_list(PLACES) | load_list(COUNTRIES)
 
 
 def _normalise(value: str) -> str:
@@ -245,20 +215,17 @@ class _Detector:
     def _ner_candidates(self, text: str, spans: list[NerSpan]) -> list[Candidate]:
         out: list[Candidate] = []
         floor = self.config.min_score
-        lower_words: frozenset[str] | None = None
-        for span in spans:
-            rules = self.ner_by_label.get(span.label)
-            if not rules:
+        read = [
+            (*_trim(text, span.start, span.end), span.label)
+            for span in spans
+            if span.label in self.ner_by_label
+        ]
+        # not code, a cross-reference or ordinary words (veil.pii.vocabulary)
+        for (start, end, label), may_be_a_name in zip(read, names_among(text, read), strict=True):
+            if not may_be_a_name:
                 continue
-            start, end = _trim(text, span.start, span.end)
-            if start >= end:
-                continue
+            rules = self.ner_by_label[label]
             fragment = text[start:end]
-            if _ONE_WORD.fullmatch(fragment):
-                if lower_words is None:
-                    lower_words = frozenset(_LOWER_WORD.findall(text))
-                if not _may_be_a_name(fragment, lower_words):
-                    continue
             for rule in rules:
                 recognizer = rule.recognizer
                 if recognizer.validate is not None and not recognizer.validate(fragment):

@@ -8,10 +8,20 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["COMMON_WORDS", "COUNTRIES", "FIRST_NAMES", "LAST_NAMES", "PLACES", "load_list", "load_words"]
+__all__ = [
+    "COMMON_WORDS",
+    "COUNTRIES",
+    "ENGLISH_WORDS",
+    "FIRST_NAMES",
+    "LAST_NAMES",
+    "PLACES",
+    "load_list",
+    "load_words",
+]
 
 COMMON_WORDS = "common_words.txt"
 COUNTRIES = "countries.txt"
+ENGLISH_WORDS = "english_words.txt"
 FIRST_NAMES = "first_names.txt"
 LAST_NAMES = "last_names.txt"
 PLACES = "places.txt"

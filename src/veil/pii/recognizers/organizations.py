@@ -178,9 +178,9 @@ def organization_labels() -> Recognizer:
     )
     phrase = words(
         terms(
-            "works for|worked for|working for|works at|worked at|working at|employed by|employed at"
-            "|employment with|insured with|insured by|applying to|applied to|a customer of|authorises"
-            "|authorizes|on behalf of"
+            "work for|works for|worked for|working for|work at|works at|worked at|working at|employed by"
+            "|employed at|employment with|insured with|insured by|applying to|applied to|a customer of"
+            "|authorises|authorizes|on behalf of"
         ),
         any_case=True,
     )
