@@ -20,7 +20,7 @@ T = EntityType
 
 # Made-up names in Latin script with and without diacritics (none is in a gazetteer).
 _GIVEN = ["Zorvika", "Ternald", "Aślomir", "Quennith", "Brüvalda", "Ydrisse", "Koveth", "Mirellø", "Öztara"]
-_FAMILY = ["Vantrosk", "Okwelu-Brandvik", "Hauta-oja", "Szelvényi", "Drummagh", "Keplović", "Thornquist"]
+_FAMILY = ["Vantrosk", "Okwelu-Brandvik", "Hauta-ujvö", "Szelvényi", "Drummagh", "Keplović", "Thornquist"]
 _LOWER_KNOWN_GIVEN = ["maria", "john", "peter", "laura", "ahmed"]  # gazetteer first names, lower case
 
 

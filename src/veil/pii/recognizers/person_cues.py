@@ -84,9 +84,9 @@ _KINSHIP = re.compile(
 # Before "named"/"called": a word for a person or a pet ("a boy named Tiago"); a type, a file or
 # a format may be named too ("a struct named MyBox", "a format called Debug").
 _NAMED_BEING = re.compile(
-    r"(?i:\b(?:boy|girl|man|woman|lady|guy|gentleman|person|someone|somebody|child|kid|baby|son|daughter|friend"
-    r"|student|teacher|doctor|patient|customer|client|user|colleague|neighbou?r"
-    r"|character|author|artist|singer|actor|actress|he|she|they|him|her|me|people)\b[\s,]+)$"
+    r"(?i:\b(?:boy|girl|man|woman|lady|guy|gentleman|person|someone|somebody|people|user|character|author|artist"
+    rf"|singer|actor|actress|{_KIN})(?:\s+(?:was|is|were|are))?[\s,]+|\b(?:he|she|they|him|her|me|i)\s+"
+    r"(?:was\s+|is\s+|were\s+|are\s+|am\s+|got\s+|get\s+)?)$"
 )
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
@@ -262,8 +262,8 @@ class PersonCueFinder:
         speakers = [
             m
             for m in _SPEAKER.finditer(text)
-            if m.group("name") not in _NOT_NAMES
-            and not any(w in COMMON_CAPITALISED for w in m.group("name").split())
+            # the first word decides: "Damien May" is a name, "Support Team" is not
+            if m.group("name") not in _NOT_NAMES and m.group("name").split()[0] not in COMMON_CAPITALISED
         ]
         if not speakers:
             return
