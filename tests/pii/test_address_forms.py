@@ -229,3 +229,21 @@ def test_street_types(word: str, kind: str | None) -> None:
 )
 def test_name_words_in_any_script(word: str, expected: bool) -> None:
     assert is_name_word(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Przemek Renvas\n\nKALOMIRA\nUnited Kingdom", "KALOMIRA\nUnited Kingdom"),
+        ("> Tisa Fen\n> BRISELKA\n> norway", "BRISELKA\n> norway"),
+    ],
+)
+def test_a_town_in_capitals_above_a_country_line(text: str, address: str) -> None:
+    assert [text[s:e] for s, e, _ in AddressFinder()(text)] == [address]
+
+
+@pytest.mark.parametrize(
+    "text", ["Thanks\nSpain", "Chapter 7\nIntroduction\nGermany", "Meet in\nParis\nFrance soon"]
+)
+def test_lines_that_only_end_with_a_country_are_not_addresses(text: str) -> None:
+    assert list(AddressFinder()(text)) == []

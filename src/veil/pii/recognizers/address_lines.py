@@ -51,6 +51,7 @@ __all__ = [
     "HOUSE",
     "HOUSE_ALONE",
     "INNER_UNIT",
+    "LINE",
     "LOWER_STARTS",
     "LOWER_STREET_STARTS",
     "MILITARY",
@@ -182,6 +183,7 @@ PART = re.compile(r"[^\n,;]+")
 BLANK_LINE = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
 
 
+LINE = re.compile(r"[^\n]+")
 QUOTE_MARKS = " \t\r>|•*?·"  # quoted e-mail marks, bullets, bullets lost to a bad encoding ("???")
 
 

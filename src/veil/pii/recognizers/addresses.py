@@ -7,13 +7,9 @@ its own (the kinds and their patterns: :mod:`veil.pii.recognizers.address_lines`
 line, a unit, a PO box, a military line, a postcode with or without its town or region, a
 country (any case, also "Cyprus (Greek)"), a town, a region code, or a short unknown line.
 
-A street line has a house number before or after a street name written in any script, the
-name carrying a street-type word of its language before it ("Rue", "ul.", "Λεωφόρος",
-"улица"), after it ("Street", "utca", "kapu") or glued to it ("-gatan", "-vej", "-stræti")
-(:mod:`veil.pii.recognizers.street_types`); a second number may come first ("17151 2450
-Crown St"), units may follow on the same line, then the town ("107 Igias Street Suite 503
-Armenomonastiro Cyprus"). Lower-case words make a street only beside a street-type word where
-the language puts it ("36 rue de pologne", "hegyalja út 98."), never "12 road map".
+Street lines in any script and language order: :mod:`~veil.pii.recognizers.street_types`;
+lower-case words make a street only beside a street-type word ("36 rue de pologne", not
+"12 road map").
 
 A block is a maximal run of classified parts, on consecutive lines or comma-separated (a blank
 line ends it), that holds a *strong* part (street, PO box, military line, postcode); a town
@@ -23,7 +19,8 @@ The first part may carry a lead-in ("Ship to 88 Harbour View Terrace"), the last
 ("France. We left"). Reported: blocks of two parts or more (0.95), a lone military line, one
 street line with a street-only type word and its number, also inside a sentence ("Magasinsgatan
 7", 0.85), a street without a type word after an address cue ("lives at 172 Maneeži 75", 0.85),
-and intersections ("the corner of Csabai kapu 39. and Mathias Pass", 0.85).
+intersections ("the corner of Csabai kapu 39. and Mathias Pass", 0.85), and a town in
+capitals above a country line ("ALFRICK\nUnited Kingdom", 0.85).
 
 Written by hand: no library offers a multilingual, line-joining address grammar that runs at
 regex speed (libpostal needs a 2 GB model and a C library).
@@ -34,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from itertools import pairwise
 
 from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
@@ -42,8 +40,8 @@ from veil.pii.recognizers.address_lines import (
     ANY_CODE_TOWN,
     ANY_TOWN_CODE,
     BEFORE_CODE,
+    CLOSING_KINDS,
     CODE_FIRST,
-    CORNER,
     CUE,
     DIGIT,
     DIRECTIONS,
@@ -51,6 +49,7 @@ from veil.pii.recognizers.address_lines import (
     HOUSE,
     HOUSE_ALONE,
     INNER_UNIT,
+    LINE,
     LOWER_STARTS,
     LOWER_STREET_STARTS,
     MILITARY,
@@ -61,6 +60,7 @@ from veil.pii.recognizers.address_lines import (
     POBOX,
     PREFIX_KINDS,
     QUALIFIER,
+    QUOTE_MARKS,
     REGION_CODE,
     REGION_PART,
     SENTENCE_END,
@@ -76,14 +76,14 @@ from veil.pii.recognizers.address_lines import (
     closes,
     is_filler,
     joins_left,
-    leading_name,
     split_parts,
     strip_end,
 )
+from veil.pii.recognizers.intersections import intersections
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.street_types import (
     CORE_SUFFIXES,
-    LINE_SUFFIXES,
+    has_street_only_word,
     is_lower_word,
     is_name_word,
     street_term,
@@ -341,7 +341,9 @@ class AddressFinder:
     # -- blocks --------------------------------------------------------------------------------
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        found = list(self._corners(text)) if "of" in text else []
+        found = list(intersections(text, self.kind)) if "of" in text else []
+        if "\n" in text:
+            found.extend(self._town_lines(text))
         if any(c.isdigit() for c in text):
             found.extend(self._blocks(text))
         # one span per address: an intersection and a street found inside it are merged
@@ -394,7 +396,11 @@ class AddressFinder:
             start, end, strong, seen, hi = block
             if strong and (len(seen) >= 2 or MILITARY_ALONE.fullmatch(text, start, end)):
                 yield start, end, 0.95
-            elif seen == ["street"] and DIGIT.search(text, start, end) and self._core_street(text[start:end]):
+            elif (
+                seen == ["street"]
+                and DIGIT.search(text, start, end)
+                and has_street_only_word(text[start:end])
+            ):
                 yield start, end, 0.85  # one street line with its number: "Magasinsgatan 7"
             elif "street_weak" in seen[:1] and CUE.search(text, max(0, start - 40), start):
                 yield start, end, 0.85  # "lives at 172 Maneeži 75, Saareküla"
@@ -419,7 +425,7 @@ class AddressFinder:
             for stop in stops:
                 stop = strip_end(text, start, stop)
                 lead = self._tail_part(text, (start, stop, False))
-                if lead is not None and lead[1] == "street" and self._core_street(text[lead[0] : stop]):
+                if lead is not None and lead[1] == "street" and has_street_only_word(text[lead[0] : stop]):
                     yield lead[0], stop, 0.85
                     break
                 if (
@@ -430,31 +436,21 @@ class AddressFinder:
                     yield lead[0], stop, 0.85
                     break
 
-    @staticmethod
-    def _core_street(value: str) -> bool:
-        """A street-type word that names streets only ("Road", "ul.", "-gatan"), not a word that
-        also names other things ("Union", "Point", "Park")."""
-        for word in value.split():
-            term = street_term(word)
-            if term in ("prefix", "both", "ending") or (
-                term is not None and word.rstrip(".,").casefold() in LINE_SUFFIXES
-            ):
-                return True
-        return False
-
-    def _corners(self, text: str) -> Iterator[tuple[int, int, float]]:
-        """Intersections: "the corner of Csabai kapu 39. and Mathias Pass" (one side a street)."""
-        for match in CORNER.finditer(text):
-            first, second = match.group("a").split(), match.group("b").split()
-            sides = [first, leading_name(second)]
-            if not sides[1] or len(first) > 6:
+    def _town_lines(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A town printed in capitals (or a known place) on the line above a country:
+        "ALFRICK\nUnited Kingdom" at the end of an address whose street is missing."""
+        lines = [m for m in LINE.finditer(text) if m.group().strip(QUOTE_MARKS)]
+        for above, below in pairwise(lines):
+            if below.start() != above.end() + 1:
+                continue  # a blank line between them
+            town = above.group().strip(QUOTE_MARKS)
+            country = below.group().strip(QUOTE_MARKS + ".")
+            if not self._country(country) or len(town) > 40:
                 continue
-            if not any(street_term(w) is not None for side in sides for w in side) and not any(
-                self.kind(" ".join(side)) in ("street", "street_weak") for side in sides
-            ):
-                continue
-            tail = match.start("b") + len(" ".join(sides[1]))
-            yield match.start(), strip_end(text, match.start(), tail), 0.85
+            capitals = town.isupper() and sum(c.isalpha() for c in town) >= 4 and self._town(town)
+            if capitals or town.casefold() in self.places:
+                start = above.start() + above.group().index(town)
+                yield start, below.start() + below.group().index(country) + len(country), 0.85
 
     def _block(
         self,
@@ -507,7 +503,7 @@ class AddressFinder:
         if (
             kind is None
             or kind == "closing"
-            or (kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] != "postcode_bare"))
+            or (kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] not in CLOSING_KINDS))
         ):
             return False
         before = kinds[lo:j]

@@ -29,6 +29,7 @@ __all__ = [
     "PREFIX_TERMS",
     "STREET_ENDINGS",
     "SUFFIX_TERMS",
+    "has_street_only_word",
     "is_lower_word",
     "is_name_word",
     "street_term",
@@ -149,6 +150,18 @@ def street_term(word: str) -> str | None:
     ):
         return "ending"
     return None
+
+
+def has_street_only_word(value: str) -> bool:
+    """A street-type word that names streets only ("Road", "ul.", "-gatan"), not a word that
+    also names other things ("Union", "Point", "Park")."""
+    for word in value.split():
+        term = street_term(word)
+        if term in ("prefix", "both", "ending") or (
+            term is not None and word.rstrip(".,").casefold() in LINE_SUFFIXES
+        ):
+            return True
+    return False
 
 
 def is_name_word(word: str) -> bool:
