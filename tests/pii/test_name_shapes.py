@@ -172,6 +172,10 @@ def test_a_lower_case_name_after_a_strong_cue(rules_engine: PiiEngine, cue: str,
         "We\u2019ve added sleep calls to the loop.",
         "The compiler said nothing useful; it said less.",
         "HashMap said nothing.",
+        "Parliament said otherwise.",
+        "Engineering told customers about the outage.",
+        "Human Resources said no.",
+        "The Lord Chancellor decided the appeal.",
         "hi there, call me back later",
         "dear colleagues, thanks for coming",
         "my name is not important",
@@ -232,3 +236,16 @@ def test_further_mentions_through_a_possessive_and_a_given_name(rules_engine: Pi
 def test_possessive_ends_the_name(rules_engine: PiiEngine) -> None:
     text = "We read from Zorvika K. Vantrosk's notebook."
     assert "Zorvika K. Vantrosk" in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lord Koveth agreed with the majority.", "Koveth"),
+        ("Baroness Vantrosk gave the lead judgment.", "Vantrosk"),
+        ("Lord Justice Drummagh dissented.", "Justice Drummagh"),
+        ("The defendant Keplović denied the charge.", "Keplović"),
+    ],
+)
+def test_court_titles_and_roles(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text), text

@@ -28,6 +28,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, wordset
 from veil.pii.recognizers.person_cues import fold
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["LETTER_LABEL_NOUNS", "InitialNameFinder", "person_initials"]
 
@@ -115,17 +116,24 @@ class InitialNameFinder:
                 yield match.start(), match.end(), 0.75
         for match in _LOWER_CASE.finditer(text):
             given, family = match.group("given"), match.group("family")
-            if given in self.lower_first and family not in self.common and len(family) > 2:
+            if (
+                given in self.lower_first
+                and family not in self.common
+                and len(family) > 2
+                and not is_ordinary_word(family)
+            ):
                 yield match.start(), match.end(), 0.7
 
     def _capitalised(self, given: list[str], family: str) -> bool:
         if family in _NOT_A_NAME or family.lower() in self.common or not _has_lower(family):
             return False
+        if is_ordinary_word(family) and given[0] not in self.first:
+            return False  # "Meet A Stranger"; but "John F. Baker"
         for word in given:
             if word in _NOT_A_NAME or not _has_lower(word):
                 return False
             known = word in self.first
-            if (word in self.places or word.lower() in self.common) and not known:
+            if (word in self.places or word.lower() in self.common or is_ordinary_word(word)) and not known:
                 return False  # "Rome I Regulation", "Meet A Stranger"
         return True
 

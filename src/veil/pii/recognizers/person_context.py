@@ -34,6 +34,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, wordset
 from veil.pii.recognizers.person_cues import fold, is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonContextFinder", "person_context"]
 
@@ -178,15 +179,20 @@ class PersonContextFinder:
         end = start + len(" ".join(kept))
         if len(kept) == 1:
             return (start, end, 0.7) if self._single(text, start, kept[0], lowered) else None
-        if all(w.lower() in self.common and w not in self.first for w in kept):
-            return None
+        if all((w.lower() in self.common or is_ordinary_word(w)) and w not in self.first for w in kept):
+            return None  # "Human Resources said"
         if any(is_camel_case(w) for w in kept):
             return None  # "HashMap", "MyBox": code in camel case
         return start, end, 0.8
 
     def _not_first_word(self, word: str) -> bool:
         return word in _NOT_NAME_WORDS or (
-            word not in self.first and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
+            word not in self.first
+            and (
+                word.lower() in self.common
+                or is_ordinary_word(word)
+                or _ROLE_WORD.fullmatch(word) is not None
+            )
         )
 
     def _single(self, text: str, start: int, word: str, lowered: frozenset[str]) -> bool:
@@ -198,6 +204,8 @@ class PersonContextFinder:
             return True
         if folded in self.common or folded in lowered or word in self.places or word.isupper():
             return False
+        if is_ordinary_word(word):
+            return False  # "Parliament said", "Engineering told"
         if word.endswith("s") and (folded[:-1] in self.common or folded[:-1] in lowered):
             return False  # "Officials", "Researchers"
         if is_camel_case(word):
@@ -210,13 +218,18 @@ class PersonContextFinder:
         """A lower-case name after the words that introduce one: one or two words, none a
         function word or a common word; after a greeting, known names only."""
         words = match.group("name").split()
-        if words[0] in _FUNCTION_WORDS or words[0] in self.common:
+        if words[0] in _FUNCTION_WORDS or words[0] in self.common or is_ordinary_word(words[0]):
             return
         if not strong and words[0] not in self.known_lower:
             return
         end = match.start("name") + len(words[0])
         second = words[1] if len(words) == 2 else ""
-        if second and second not in _FUNCTION_WORDS and second not in self.common:
+        if (
+            second
+            and second not in _FUNCTION_WORDS
+            and second not in self.common
+            and not is_ordinary_word(second)
+        ):
             end = match.end("name") if strong or second in self.known_lower else end
         yield match.start("name"), end, 0.75
 

@@ -152,7 +152,10 @@ _SURNAME_STREET_WORDS = wordset(
 
 def is_plausible_titled_name(text: str) -> bool:
     """A plausible name, or after a title a family name that is also a word or a month ("Mr. May",
-    "Mrs. Price", "Dr. Will"): not a role or a common word alone ("Mr. President", "Dear Sir")."""
+    "Mrs. Price", "Dr. Will"): not a role or a common word alone ("Mr. President", "Dear Sir"),
+    nor only titles ("the Lord Chancellor")."""
+    if all(w.strip(".") in _TITLES for w in text.split()):
+        return False
     if is_plausible_name(text):
         return True
     if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):
@@ -167,15 +170,15 @@ _LAST_NAMES_ALSO_WORDS = wordset(
 )
 
 
+_TITLES = wordset(
+    "Dr Mr Mrs Ms Mx Miss Prof Professor Sir Dame Rev Revd Reverend Capt Captain Sgt Lt Col Gen Judge "
+    "Herr Frau Mme Mlle Sr Sra Srta Dott Dra Mag Ing Lord Lady Baroness Baron Justice Rabbi Imam Bishop "
+    "Senator Mayor Chancellor Detective Constable Sergeant"
+)
+
+
 def person_titles() -> Recognizer:
-    titles = words(
-        tuple(
-            wordset(
-                "Dr Mr Mrs Ms Mx Miss Prof Professor Sir Dame Rev Revd Reverend Capt Captain Sgt Lt Col Gen "
-                "Judge Herr Frau Mme Mlle Sr Sra Srta Dott Dra Mag Ing"
-            )
-        )
-    )
+    titles = words(tuple(_TITLES))
     return Recognizer(
         name="person_title",
         entity_type=EntityType.PERSON,
