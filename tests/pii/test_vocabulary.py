@@ -281,3 +281,26 @@ def test_technical_prose_with_code_words_has_no_names(
 )
 def test_titles_and_terms_of_ordinary_words_are_no_names(pii_engine: PiiEngine, text: str) -> None:
     assert named(pii_engine, text) == []
+
+
+def test_a_word_listed_with_code_is_code() -> None:
+    text = "The chapter covers Qorb and HashMap in depth."
+    assert not judged(text, "Qorb", "PERSON")
+    people = "The chapter was written by Okonkwo and Adeyemi in depth."
+    assert judged(people, "Okonkwo", "PERSON")
+
+
+def test_a_word_the_text_also_writes_in_lower_case_is_ordinary() -> None:
+    text = "To see zorb coercion at work, look at the implementation of Zorb in the next part."
+    assert not judged(text, "Zorb", "GPE")
+    # not when the lower-case form is part of an address or a dotted identifier
+    mail = "Write to ingrid.zorb@example.org or ask Zorb directly."
+    assert judged(mail, "Zorb", "PERSON")
+
+
+def test_a_known_family_name_that_a_chat_writes_in_lower_case_stays_a_name() -> None:
+    family = next(
+        n for n in sorted(load_list(LAST_NAMES)) if n.isalpha() and len(n) > 5 and not is_ordinary_word(n)
+    )
+    text = f"{family} asked for the refund. thanks {family.lower()}, noted."
+    assert judged(text, family)

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from veil.pii.data import COMMON_WORDS, COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, PLACES, load_list
+from veil.pii.data import COMMON_WORDS, COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, PLACES, load_list
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 
@@ -164,6 +164,11 @@ _DEFINITION = re.compile(
 )
 
 
+# A word in lower case anywhere, outside addresses and identifiers ("deref coercion", "run git
+# pull"; not "jan.kowalski@..." or "/home/kowalski").
+_LOWER_ANYWHERE = re.compile(r"(?<![\w@./\\'\u2019-])([a-z][a-z]+)(?![\w@/\\'\u2019-]|\.\w)")
+
+
 @dataclass(slots=True)
 class TextClues:
     """What one text says about its words, worked out on first use: the words it also writes in
@@ -174,6 +179,7 @@ class TextClues:
     _code: frozenset[str] | None = field(default=None, repr=False)
     _parts: frozenset[str] | None = field(default=None, repr=False)
     _articled: frozenset[str] | None = field(default=None, repr=False)
+    _anywhere: frozenset[str] | None = field(default=None, repr=False)
     _defined: frozenset[str] | None = field(default=None, repr=False)
 
     @property
@@ -199,6 +205,14 @@ class TextClues:
                 parts.update(_CAMEL_PART.findall(word))
             self._parts = frozenset(parts)
         return self._parts
+
+    @property
+    def lower_anywhere(self) -> frozenset[str]:
+        """Words the text writes in lower case somewhere ("deref", "git"), outside e-mail
+        addresses, paths and dotted identifiers."""
+        if self._anywhere is None:
+            self._anywhere = frozenset(_LOWER_ANYWHERE.findall(self.text))
+        return self._anywhere
 
     @property
     def after_article(self) -> frozenset[str]:
@@ -364,6 +378,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         ):
             return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
         verdict = _one_word(bare, clues)
+        if verdict == _NAME and bare not in _names() and _listed_with_code(text, start, end, clues):
+            return _NOT
         if verdict == _ORDINARY and label in _PLACE_LABELS and previous in _LOCATIVE:
             return _NAME  # "flew to Phoenix"
         return verdict
@@ -378,17 +394,53 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
 def _one_word(bare: str, clues: TextClues) -> str:
     if not bare:
         return _NOT
-    if bare in clues.written_as_code or (_CAMEL.search(bare) and not bare.startswith(_NAME_PREFIXES)):
+    if _is_code(bare, clues):
         return _NOT
     known = bare in _names()
     if bare in clues.program_parts and not known:
         return _NOT  # "the Config struct", "MutexGuard"
-    if (bare in clues.after_article and not known) or bare.lower() in clues.written_lower:
-        return _ORDINARY
+    if bare.lower() in clues.written_lower:
+        return _ORDINARY  # "String" ... "a string"
+    if not known and (bare in clues.after_article or _written_lower_too(bare, clues)):
+        return _ORDINARY  # "an Rc"; "Deref" ... "deref coercion"
     parts = [p for p in bare.split("-") if p]
     if parts and all(is_ordinary_word(p) for p in parts):
         return _ORDINARY
     return _NAME
+
+
+def _written_lower_too(word: str, clues: TextClues) -> bool:
+    """The text also writes ``word`` in lower case, and it is no known family name (a name that
+    a chat writes in lower case too stays a name: "Nyberg" ... "thanks nyberg")."""
+    return word.lower() in clues.lower_anywhere and word not in _last_names()
+
+
+@cache
+def _last_names() -> frozenset[str]:
+    return load_list(LAST_NAMES)
+
+
+def _is_code(word: str, clues: TextClues) -> bool:
+    """Written as code in the text ("Config::build"), or in camel case without a name's prefix."""
+    return word in clues.written_as_code or (
+        _CAMEL.search(word) is not None and not word.startswith(_NAME_PREFIXES)
+    )
+
+
+def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool:
+    """The word stands in a list next to code: "Vec and HashMap", "Deref, Drop and Box::new"."""
+    after = _NEXT_IN_LIST.match(text, end)
+    before = _PREVIOUS_IN_LIST.search(text, max(0, start - 40), start)
+    for match in (after, before):
+        if match is not None:
+            word = match.group(1) or match.group(2)
+            if _is_code(word, clues) or word in clues.program_parts:
+                return True
+    return False
+
+
+_NEXT_IN_LIST = re.compile(r",?[ \t]+(?:and|or|&)[ \t]+([A-Za-z][\w]*)|,[ \t]+([A-Z][\w]*)")
+_PREVIOUS_IN_LIST = re.compile(r"([A-Za-z][\w]*),?[ \t]+(?:and|or|&)[ \t]+$|([A-Z][\w]*),[ \t]+$")
 
 
 def _terms(words: list[str]) -> bool:
