@@ -173,6 +173,14 @@ def test_composed_addresses_with_ner(pii_engine: PiiEngine, lines: list[str]) ->
         ("Tosh lives at 172 Dunselka 75, Vastorka", "172 Dunselka 75, Vastorka"),
         ("my address: 12 rue de la gare, 69003 lyon", "12 rue de la gare, 69003 lyon"),
         ("send it to uscgc renvas\nfpo ae 44941 please", "uscgc renvas\nfpo ae 44941"),
+        ("Deliver to Ulica bratov Kalomir 12, 4410 Tisen", "Ulica bratov Kalomir 12, 4410 Tisen"),
+        (
+            "Posted from 14 Fenkalo Road\n5821 eKalomi\nSouth Africa",
+            "14 Fenkalo Road\n5821 eKalomi\nSouth Africa",
+        ),
+        ("Adresse: Brikavej 7\n8450 Hammel\nDANMARK", "Brikavej 7\n8450 Hammel\nDANMARK"),
+        ("Διεύθυνση: Οδός Κατορ 9\n114 55 Αθήνα\nΕλλάδα", "Οδός Κατορ 9\n114 55 Αθήνα\nΕλλάδα"),
+        ("Адрес: улица Ренова 15\n630099 Новосибирск\nРоссия", "улица Ренова 15\n630099 Новосибирск\nРоссия"),
     ],
 )
 def test_written_forms(rules_engine: PiiEngine, text: str, address: str) -> None:

@@ -92,6 +92,7 @@ from veil.pii.recognizers.street_types import (
 __all__ = ["ADDRESS_BLOCK", "AddressFinder", "address_block"]
 
 ADDRESS_BLOCK = "address_block"
+COUNTRY_NAMES = "country_names.txt"  # in veil.pii.data (see its README)
 
 
 class AddressFinder:
@@ -99,7 +100,8 @@ class AddressFinder:
 
     @cached_property
     def countries(self) -> frozenset[str]:
-        return frozenset(c.casefold() for c in load_list(COUNTRIES))
+        """English names and the names in 28 other languages ("Suid-Afrika", "Ελλάδα", "Norge")."""
+        return frozenset(c.casefold() for c in load_list(COUNTRIES) | load_list(COUNTRY_NAMES))
 
     @cached_property
     def places(self) -> frozenset[str]:
@@ -309,8 +311,14 @@ class AddressFinder:
                 return None
             else:
                 names += 1
-        if lowers and any(street_term(w) is not None and w[0].isupper() for w in words):
-            return None  # "Avenue yesterday", "Station is on": a capitalised street word in prose
+        if (
+            lowers
+            and any(street_term(w) is not None and w[0].isupper() for w in words)
+            and not (is_name_word(words[-1]) and street_term(words[-1]) is None)
+        ):
+            # "Avenue yesterday", "Station is on": a capitalised street word in prose (but "Ulica
+            # bratov Martinec": a capitalised name ends it)
+            return None
         if lowers > 1 or (lowers and not placed):
             if lowers > 1:
                 return None  # prose: "Rasmus pls bring them to Scandiagade 78"

@@ -168,6 +168,8 @@ def is_name_word(word: str) -> bool:
     """A capitalised or all-capital word in any script ("Åsa", "ΠΑΦΟΣ", "O'Neil", "(ΑΓΛΑΓΓΙΑ)"),
     or a word of a script without letter case."""
     core = word.strip("()").rstrip(".,")
+    if len(core) > 3 and core[0].islower() and core[1].isupper():
+        core = core[1:]  # a Bantu locative prefix: "eGoli", "iKapa", "eThekwini"
     if not core or not core[0].isalpha() or core[0].islower():
         return False
     return all(c.isalpha() or c in _JOINERS for c in core)
