@@ -31,7 +31,7 @@ from functools import cached_property
 from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, wordset
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
 from veil.pii.recognizers.person_cues import fold, is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
@@ -54,12 +54,17 @@ _AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
     rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
 )
+_VERB_ANYWHERE = re.compile(rf"[ \t](?:{_VERBS})(?![\w'\u2019-])")
+_AGE_ANYWHERE = re.compile(r",[ \t](?:aged[ \t])?\d|[ \t]\(\d")
 _AGE = re.compile(
     rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
 )
+_REPORTING = words(
+    sorted(wordset("says said writes wrote explains explained adds added asks asked recalls recalled")),
+    any_case=True,
+)
 _REPORTED = re.compile(
-    rf"(?i:\b(?:says|said|writes|wrote|explains|explained|adds|added|asks|asked|recalls|recalled))"
-    rf"[ \t]+(?P<name>{_NAME})(?=[ \t]*(?:[.,;:!?]|$))",
+    rf"{_REPORTING}[ \t]+(?P<name>{_NAME})(?=[ \t]*(?:[.,;:!?]|$))",
     re.MULTILINE,
 )
 _ROLES = (
@@ -73,22 +78,25 @@ _ROLES = (
     r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
 )
 _ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
-_ROLE = re.compile(rf"(?i:\b(?:{_ROLES}))[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# scan-friendly (see common.py's speed note): grouped by first letter, any case
+_ROLE = re.compile(rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
+_NAME_IS = [
+    rf"{w}[ \t]+(?:maiden[ \t]+)?(?:name|surname)[ \t]+is"
+    for w in sorted(wordset("my his her their your maiden first last full given family middle"))
+] + [r"call[ \t]+me"]
+_INTRODUCERS = words([*_NAME_IS, r"mr\.?", r"mrs\.?", r"ms\.?", r"mx\.?", "miss"], any_case=True)
 _INTRODUCED = re.compile(
-    rf"(?i:\b(?:(?:my|his|her|their|your|maiden|first|last|full|given|family|middle)[ \t]+(?:maiden[ \t]+)?"
-    rf"(?:name|surname)[ \t]+is|call[ \t]+me|mr\.?|mrs\.?|ms\.?|mx\.?|miss))[ \t]+"
+    rf"{_INTRODUCERS}[ \t]+"
     rf"(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
 )
-_GREETED = re.compile(
-    rf"(?i:\b(?:dear|hi|hello|hey))[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
-)
+_GREETINGS = words(["dear", "hi", "hello", "hey"], any_case=True)
+_GREETED = re.compile(rf"{_GREETINGS}[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])")
 # "call me Csanád", "her maiden name is Key": a capitalised word after the words that introduce a
 # name is one, even a word that is also a common word (but not a pronoun or an article).
 _INTRODUCED_CAPITALISED = re.compile(
-    rf"(?i:\b(?:(?:my|his|her|their|your|maiden|first|last|full|given|family|middle)[ \t]+(?:maiden[ \t]+)?"
-    rf"(?:name|surname)[ \t]+is|call[ \t]+me))[ \t]+(?P<name>{_NAME})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+    rf"{words(_NAME_IS, any_case=True)}[ \t]+(?P<name>{_NAME})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _DETERMINER_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
@@ -108,7 +116,7 @@ _NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS)
 
 
 class PersonContextFinder:
-    """Names by the words around them (see the module's docstring); lists loaded on first use."""
+    """Names by the parts around them (see the module's docstring); lists loaded on first use."""
 
     @cached_property
     def first(self) -> frozenset[str]:
@@ -139,7 +147,9 @@ class PersonContextFinder:
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         lowered: frozenset[str] | None = None
-        for regex in (_AFTER, _AGE, _REPORTED, _ROLE):
+        for regex, cue in ((_AFTER, _VERB_ANYWHERE), (_AGE, _AGE_ANYWHERE), (_REPORTED, None), (_ROLE, None)):
+            if cue is not None and cue.search(text) is None:
+                continue  # the cue is rarer than capitalised parts: look for it first
             for match in regex.finditer(text):
                 start, end = match.span("name")
                 if lowered is None:
@@ -159,14 +169,14 @@ class PersonContextFinder:
     def _name(
         self, text: str, start: int, end: int, lowered: frozenset[str]
     ) -> tuple[int, int, float] | None:
-        """(start, end, score) of the name in ``text[start:end]``: its words up to the first that is no
+        """(start, end, score) of the name in ``text[start:end]``: its parts up to the first that is no
         name word; None when nothing of it is a name."""
-        words = text[start:end].split()
-        while words and self._not_first_word(words[0]):
-            start += len(words[0]) + 1  # "Yesterday Trivo said", "Producer Mashuu Samurakami explained"
-            words = words[1:]
+        parts = text[start:end].split()
+        while parts and self._not_first_word(parts[0]):
+            start += len(parts[0]) + 1  # "Yesterday Trivo said", "Producer Mashuu Samurakami explained"
+            parts = parts[1:]
         kept: list[str] = []
-        for word in words:
+        for word in parts:
             if word in self.places and word not in self.first:
                 return None  # "Banco do Brasil said": a firm or a place
             if word in _NOT_NAME_WORDS:
@@ -199,7 +209,7 @@ class PersonContextFinder:
         """One capitalised word is a name unless it is an ordinary word (see the docstring)."""
         folded = word.lower()
         if word in AMBIGUOUS_FIRST_NAMES:
-            return False  # "May", "Paris", "Grace" alone may be words or places
+            return False  # "May", "Paris", "Grace" alone may be parts or places
         if word in self.first:
             return True
         if folded in self.common or folded in lowered or word in self.places or word.isupper():
@@ -215,15 +225,15 @@ class PersonContextFinder:
         return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None
 
     def _lower_case(self, match: re.Match[str], *, strong: bool) -> Iterator[tuple[int, int, float]]:
-        """A lower-case name after the words that introduce one: one or two words, none a
+        """A lower-case name after the parts that introduce one: one or two parts, none a
         function word or a common word; after a greeting, known names only."""
-        words = match.group("name").split()
-        if words[0] in _FUNCTION_WORDS or words[0] in self.common or is_ordinary_word(words[0]):
+        parts = match.group("name").split()
+        if parts[0] in _FUNCTION_WORDS or parts[0] in self.common or is_ordinary_word(parts[0]):
             return
-        if not strong and words[0] not in self.known_lower:
+        if not strong and parts[0] not in self.known_lower:
             return
-        end = match.start("name") + len(words[0])
-        second = words[1] if len(words) == 2 else ""
+        end = match.start("name") + len(parts[0])
+        second = parts[1] if len(parts) == 2 else ""
         if (
             second
             and second not in _FUNCTION_WORDS
