@@ -304,3 +304,13 @@ def test_a_known_family_name_that_a_chat_writes_in_lower_case_stays_a_name() -> 
     )
     text = f"{family} asked for the refund. thanks {family.lower()}, noted."
     assert judged(text, family)
+
+
+def test_an_organisation_of_ordinary_words_before_a_firms_word_stays() -> None:
+    assert judged("The Lantern office opens at nine.", "Lantern", "ORG")
+    assert not judged("The Lantern project opens at nine.", "Lantern", "ORG")
+
+
+def test_a_given_name_that_is_a_word_after_a_family_name_in_capitals_stays() -> None:
+    assert judged("Patient: KOWALCZYK Stela\nSeen today.", "Stela")
+    assert not judged("Producer Kowalczyk explained it.", "Producer")

@@ -348,6 +348,11 @@ _FIRM_CUE = re.compile(
     r"(?i:works?|worked|working|employed|employer|joined|company|firm|client|vendor|supplier|bank|insurer"
     r"|insured|hired|contractor|subsidiary|acquired)\W+(?:\w+\W+)?$"
 )
+# Words after an organisation's name that only firms have: "the Mint office", "Acorn shares".
+_FIRM_AFTER = re.compile(
+    r"(?:'s|\u2019s)?[ \t]+(?i:offices?|headquarters|HQ|employees|staff|shareholders|shares|stock|CEO"
+    r"|founders?|subsidiary|subsidiaries|branch(?:es)?|stores|customers|clients|board)(?![\w-])"
+)
 _LIST_JOIN = re.compile(r",?[ \t]+(?:and|&|or|und|et|y|e)[ \t]+|,[ \t]+")
 
 
@@ -380,15 +385,33 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         verdict = _one_word(bare, clues)
         if verdict == _NAME and bare not in _names() and _listed_with_code(text, start, end, clues):
             return _NOT
-        if verdict == _ORDINARY and label in _PLACE_LABELS and previous in _LOCATIVE:
-            return _NAME  # "flew to Phoenix"
+        if verdict == _ORDINARY and _cued(label, previous, text, end):
+            return _NAME  # "flew to Phoenix", "the Mint office"
+        if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
+            return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
         return verdict
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
-    if label in _PLACE_LABELS and previous in _LOCATIVE:
+    if _cued(label, previous, text, end):
         return _NAME
     return _NOT if _terms(words) else _NAME
+
+
+def _after_a_name_word(written_before: str) -> bool:
+    """The word before (same line, one space) is a capitalised word that is no ordinary word and
+    does not start a sentence: the two make one name the model cut in two ("NIȚĂ Stela"). Not the
+    word after: a role before a name is no name ("Producer Liviana Palerma")."""
+    word = written_before
+    return len(word) > 2 and word[0].isupper() and word not in _SENTENCE_STARTS and not is_ordinary_word(word)
+
+
+def _cued(label: str, previous: str, text: str, end: int) -> bool:
+    """A place after a locative preposition ("to Phoenix"), an organisation before a word that
+    only firms have ("the Mint office", "Acorn shares")."""
+    if label in _PLACE_LABELS:
+        return previous in _LOCATIVE
+    return label == "ORG" and _FIRM_AFTER.match(text, end) is not None
 
 
 def _one_word(bare: str, clues: TextClues) -> str:
@@ -497,7 +520,7 @@ def is_firm_word(word: str) -> bool:
 
 
 def _previous_word(text: str, start: int) -> str:
-    match = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 30) : start])
+    match = re.search(r"([^\W\d_]+)[ \t]$", text[max(0, start - 30) : start])
     return match.group(1) if match else ""
 
 
