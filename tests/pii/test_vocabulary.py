@@ -314,3 +314,9 @@ def test_an_organisation_of_ordinary_words_before_a_firms_word_stays() -> None:
 def test_a_given_name_that_is_a_word_after_a_family_name_in_capitals_stays() -> None:
     assert judged("Patient: KOWALCZYK Stela\nSeen today.", "Stela")
     assert not judged("Producer Kowalczyk explained it.", "Producer")
+
+
+def test_one_word_emphasised_as_a_term_is_no_name() -> None:
+    assert not judged("The string starts with the letter _Zhe_, not a digit.", "Zhe")
+    assert not judged("We call this a *Qorb* from now on.", "Qorb")
+    assert judged("Ask _Ingrid_ about it.", "Ingrid")  # a known first name stays one

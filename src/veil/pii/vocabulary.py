@@ -348,6 +348,8 @@ _FIRM_CUE = re.compile(
     r"(?i:works?|worked|working|employed|employer|joined|company|firm|client|vendor|supplier|bank|insurer"
     r"|insured|hired|contractor|subsidiary|acquired)\W+(?:\w+\W+)?$"
 )
+# One word emphasised in Markdown: "_Ze_", "*Ze*" (a term being named, not a person).
+_EMPHASIS = re.compile(r"([_*])[^\W\d_][\w'\u2019-]*\1")
 # Words after an organisation's name that only firms have: "the Mint office", "Acorn shares".
 _FIRM_AFTER = re.compile(
     r"(?:'s|\u2019s)?[ \t]+(?i:offices?|headquarters|HQ|employees|staff|shareholders|shares|stock|CEO"
@@ -383,6 +385,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         ):
             return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
         verdict = _one_word(bare, clues)
+        if verdict == _NAME and bare not in _names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):
+            verdict = _ORDINARY  # "the letter _Ze_": a word emphasised as a term, not a name
         if verdict == _NAME and bare not in _names() and _listed_with_code(text, start, end, clues):
             return _NOT
         if verdict == _ORDINARY and _cued(label, previous, text, end):
