@@ -1,11 +1,10 @@
 """Whole postal addresses: a small grammar that joins the lines (or comma-separated parts) of
 an address into ONE LOCATION span.
 
-An address is written as a run of *parts*, one a line or separated by commas or semicolons
-(quoted-e-mail marks and bullets before a line are not part of it). Each part is classified on
-its own (the kinds and their patterns: :mod:`veil.pii.recognizers.address_lines`): a street
-line, a unit, a PO box, a military line, a postcode with or without its town or region, a
-country (any case, also "Cyprus (Greek)"), a town, a region code, or a short unknown line.
+An address is a run of *parts*, one a line (after any "> " or bullet) or separated by commas
+or semicolons, each classified on its own (:mod:`~veil.pii.recognizers.address_lines`): a street
+line, unit, PO box, military line, postcode with or without its town or region, country (any
+case and many languages, "Cyprus (Greek)"), town, region code, or a short unknown line.
 
 Street lines in any script and language order: :mod:`~veil.pii.recognizers.street_types`;
 lower-case words make a street only beside a street-type word ("36 rue de pologne", not
@@ -22,8 +21,7 @@ street line with a street-only type word and its number, also inside a sentence 
 intersections ("the corner of Csabai kapu 39. and Mathias Pass", 0.85), and a town in
 capitals above a country line ("ALFRICK\nUnited Kingdom", 0.85).
 
-Written by hand: no library offers a multilingual, line-joining address grammar that runs at
-regex speed (libpostal needs a 2 GB model and a C library).
+Hand-written: no library offers a multilingual, line-joining address grammar at regex speed.
 """
 
 from __future__ import annotations
@@ -31,7 +29,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
-from itertools import pairwise
 
 from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
@@ -49,7 +46,6 @@ from veil.pii.recognizers.address_lines import (
     HOUSE,
     HOUSE_ALONE,
     INNER_UNIT,
-    LINE,
     LOWER_STARTS,
     LOWER_STREET_STARTS,
     MILITARY,
@@ -60,7 +56,6 @@ from veil.pii.recognizers.address_lines import (
     POBOX,
     PREFIX_KINDS,
     QUALIFIER,
-    QUOTE_MARKS,
     REGION_CODE,
     REGION_PART,
     SENTENCE_END,
@@ -69,6 +64,7 @@ from veil.pii.recognizers.address_lines import (
     TITLES,
     TOKEN,
     TOWN_FIRST,
+    TOWN_KINDS,
     TRAILING,
     UNIT,
     WORD_KINDS,
@@ -81,6 +77,7 @@ from veil.pii.recognizers.address_lines import (
 )
 from veil.pii.recognizers.intersections import intersections
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.place_lines import towns_above_countries
 from veil.pii.recognizers.street_types import (
     CORE_SUFFIXES,
     has_street_only_word,
@@ -127,7 +124,20 @@ class AddressFinder:
     # -- classification of one part ------------------------------------------------------------
 
     def kind(self, part: str) -> str | None:
-        """The kind of an address part (the whole of ``part``), or None."""
+        """The kind of an address part (all of ``part``), or None; remembered (asked repeatedly)."""
+        cache = self._kinds
+        if part in cache:
+            return cache[part]
+        if len(cache) > 50_000:
+            cache.clear()
+        found = cache[part] = self._kind(part)
+        return found
+
+    @cached_property
+    def _kinds(self) -> dict[str, str | None]:
+        return {}
+
+    def _kind(self, part: str) -> str | None:
         part = part.strip(TRAILING)
         if not part or len(part) > 90:
             return None
@@ -351,7 +361,7 @@ class AddressFinder:
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         found = list(intersections(text, self.kind)) if "of" in text else []
         if "\n" in text:
-            found.extend(self._town_lines(text))
+            found.extend(towns_above_countries(text, self._country, self._town, self.places))
         if any(c.isdigit() for c in text):
             found.extend(self._blocks(text))
         # one span per address: an intersection and a street found inside it are merged
@@ -387,10 +397,13 @@ class AddressFinder:
         for j, (s, e, _) in enumerate(parts):
             if kinds[j] is None and near[j]:
                 if is_filler(text, s, e):
-                    kinds[j] = (
-                        "filler"  # a town in odd letters, "delmas": joins only before a postcode or country
-                    )
-                elif digits[j] and self._head_part(text, parts[j], ["filler"]) is not None:
+                    kinds[j] = "filler"  # a town in odd letters, "delmas": joins before a postcode/country
+                elif (
+                    digits[j]
+                    and j > 0
+                    and kinds[j - 1] in TOWN_KINDS
+                    and self._head_part(text, parts[j], ["filler"]) is not None
+                ):
                     kinds[j] = "closing"  # "Australia 38837. Please call": ends the block before it
         for j, part in enumerate(parts):
             if kinds[j] is None and digits[j]:
@@ -420,6 +433,11 @@ class AddressFinder:
         start, end, _ = part
         tokens = list(TOKEN.finditer(text, start, end))
         numbers = [k for k, m in enumerate(tokens[:-1]) if HOUSE.fullmatch(m.group())][:5]
+        if not numbers or not (
+            any(street_term(m.group()) is not None for m in tokens)
+            or CUE.search(text, max(0, start - 40), end)
+        ):
+            return  # neither a street-type word nor an address cue: no street in this sentence
         for k in numbers:
             stops = [tokens[k].end()]
             if street_term(tokens[k + 1].group()) in WORD_KINDS:
@@ -443,22 +461,6 @@ class AddressFinder:
                 ):
                     yield lead[0], stop, 0.85
                     break
-
-    def _town_lines(self, text: str) -> Iterator[tuple[int, int, float]]:
-        """A town printed in capitals (or a known place) on the line above a country:
-        "ALFRICK\nUnited Kingdom" at the end of an address whose street is missing."""
-        lines = [m for m in LINE.finditer(text) if m.group().strip(QUOTE_MARKS)]
-        for above, below in pairwise(lines):
-            if below.start() != above.end() + 1:
-                continue  # a blank line between them
-            town = above.group().strip(QUOTE_MARKS)
-            country = below.group().strip(QUOTE_MARKS + ".")
-            if not self._country(country) or len(town) > 40:
-                continue
-            capitals = town.isupper() and sum(c.isalpha() for c in town) >= 4 and self._town(town)
-            if capitals or town.casefold() in self.places:
-                start = above.start() + above.group().index(town)
-                yield start, below.start() + below.group().index(country) + len(country), 0.85
 
     def _block(
         self,

@@ -20,6 +20,7 @@ Greek, Cyrillic or any other script count as words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from veil.pii.recognizers.common import STREET_PREFIXES, STREET_WORDS, wordset
 
@@ -125,6 +126,7 @@ _NOT_STREETS = wordset(
 _ING = re.compile(r"[aeiouy]ring$|ering$")
 
 
+@lru_cache(maxsize=16384)
 def street_term(word: str) -> str | None:
     """ "prefix", "suffix", "both" or "ending" for a street-type word, else None."""
     stripped = word.rstrip(",")
@@ -164,6 +166,7 @@ def has_street_only_word(value: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=16384)
 def is_name_word(word: str) -> bool:
     """A capitalised or all-capital word in any script ("Åsa", "ΠΑΦΟΣ", "O'Neil", "(ΑΓΛΑΓΓΙΑ)"),
     or a word of a script without letter case."""
