@@ -94,6 +94,9 @@ def test_a_lower_case_name_with_an_initial(
         "Section A Overview",
         "NASA J Reports are archived.",
         "the plan a test run was fine",
+        "The metro of Washington D.C. Metro Center is closed.",
+        "Box numbers: P. O. Box 12.",
+        "Part A. Introduction",
     ],
 )
 def test_headings_with_a_letter_label_are_no_names(shapes_only: PiiEngine, text: str) -> None:
@@ -248,4 +251,21 @@ def test_possessive_ends_the_name(rules_engine: PiiEngine) -> None:
     ],
 )
 def test_court_titles_and_roles(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text), text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    initials=st.lists(st.sampled_from("ABDEGHJKLMNPRSTW"), min_size=1, max_size=3),
+    spaced=st.booleans(),
+    family=st.sampled_from(_FAMILY),
+    frame=st.sampled_from(
+        ["Reported by {} at noon.", "{} reviewed the draft.", "cc: {}", "Thanks to {} for the data."]
+    ),
+)
+def test_initials_before_a_family_name(
+    rules_engine: PiiEngine, initials: list[str], spaced: bool, family: str, frame: str
+) -> None:
+    name = (" " if spaced else "").join(f"{i}." for i in initials) + " " + family
+    text = frame.format(name)
     assert name in _people(rules_engine, text), text

@@ -11,6 +11,8 @@ when the first-name gazetteer knows it.
 * **capitalised** — ``Given [Middle] X[.] Family`` (0.8);
 * **particles** — ``Given van de Family``, ``Given bin Family`` (0.75); with a particle that
   also joins place names ("de", "da", "del") only after a known first name;
+* **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family`` (dots required), when
+  the family name is no ordinary English word (0.75);
 * **lower case** — ``given x[.] family`` where the gazetteer knows ``given`` as a first name
   and ``family`` is no common word (0.7): lower-case text rarely puts a lone letter between
   two words ("eric g. samoylova", "benjamin a seiler").
@@ -39,6 +41,13 @@ _CAPITALISED = re.compile(
     rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP}(?:[ \t]{_CAP})?)[ \t](?P<initial>[{UPPER}])(?:\.[ \t]?|[ \t])"
     rf"(?P<family>{_CAP})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
+# Initials before a family name: "J. Smith", "A. K. Sharma", "J.R.R. Tolkien" (dots required: "A Smith"
+# is an article and a word).
+_INITIALS_FIRST = re.compile(
+    rf"(?<![\w'\u2019.@/-])(?P<initials>(?:[{UPPER}]\.[ \t]?){{1,3}})[ \t]?(?P<family>{_CAP})"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+_CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")
 _LOWER_CASE = re.compile(
     rf"(?<![\w'\u2019.@/-])(?P<given>{_LOW})[ \t](?P<initial>[{LOWER}])\.?[ \t](?P<family>{_LOW})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
@@ -109,6 +118,12 @@ class InitialNameFinder:
         for match in _CAPITALISED.finditer(text):
             if self._capitalised(match.group("given").split(), match.group("family")):
                 yield match.start(), match.end(), 0.8
+        for match in _INITIALS_FIRST.finditer(text):
+            family = match.group("family")
+            if _CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                continue  # "Washington D.C. Metro"; "Mary J. Blige" is read above
+            if len(family) > 2 and self._family(family) and not is_ordinary_word(family):
+                yield match.start(), match.end(), 0.75
         for match in _PARTICLES.finditer(text):
             given, family = match.group("given"), match.group("family")
             germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())
@@ -124,8 +139,12 @@ class InitialNameFinder:
             ):
                 yield match.start(), match.end(), 0.7
 
+    def _family(self, word: str) -> bool:
+        """A word that may be a family name: no label noun, street word or common word."""
+        return _is_family(word, self.common)
+
     def _capitalised(self, given: list[str], family: str) -> bool:
-        if family in _NOT_A_NAME or family.lower() in self.common or not _has_lower(family):
+        if not self._family(family):
             return False
         if is_ordinary_word(family) and given[0] not in self.first:
             return False  # "Meet A Stranger"; but "John F. Baker"
@@ -136,6 +155,10 @@ class InitialNameFinder:
             if (word in self.places or word.lower() in self.common or is_ordinary_word(word)) and not known:
                 return False  # "Rome I Regulation", "Meet A Stranger"
         return True
+
+
+def _is_family(word: str, common: frozenset[str]) -> bool:
+    return word not in _NOT_A_NAME and word.lower() not in common and _has_lower(word)
 
 
 def _has_lower(word: str) -> bool:

@@ -105,9 +105,12 @@ AMBIGUOUS_FIRST_NAMES = wordset(
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|te|zu|y|'t)"
 # A name: capitalised words joined by one space (a run of spaces ends a form field), with
 # particles ("van der", "de la") and initials ("John F. Kennedy").
-_NAME_SEQ = rf"{NAME_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{NAME_WORD}){{0,3}}"
+# a family name may go on in lower case after a hyphen: "Hauta-aho"
+_FAMILY_WORD = rf"{NAME_WORD}(?:-[{LOWER}]{{2,}})?"
+_NAME_SEQ = rf"{_FAMILY_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{_FAMILY_WORD}){{0,3}}"
 _LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
-_FIELD_NAME = rf"(?>{_LAST_COMMA_FIRST}|{_NAME_SEQ})"
+_LEADING_INITIALS = rf"(?:[{UPPER}]\.[ \t]?){{0,3}}"  # "J. Smith", "A. K. Sharma"
+_FIELD_NAME = rf"(?>{_LAST_COMMA_FIRST}|{_LEADING_INITIALS}{_NAME_SEQ})"
 _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Apt",
     "Apartment",
@@ -229,7 +232,7 @@ def person_labels() -> Recognizer:
                 0.8,
                 "addressee",
             ),
-            Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.85, "signed"),
+            Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_LEADING_INITIALS}{_NAME_SEQ})", 0.85, "signed"),
             Pattern(rf"{salutation}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
         ),
         validate=is_plausible_name,
