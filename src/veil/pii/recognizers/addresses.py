@@ -125,16 +125,13 @@ class AddressFinder:
 
     def kind(self, part: str) -> str | None:
         """The kind of an address part (all of ``part``), or None; remembered (asked repeatedly)."""
-        cache = self._kinds
-        if part in cache:
-            return cache[part]
-        if len(cache) > 50_000:
-            cache.clear()
-        found = cache[part] = self._kind(part)
+        found = self._kinds.get(part, "?")  # "?": not asked yet (no kind is named so)
+        if found == "?":
+            found = self._kinds[part] = self._kind(part)
         return found
 
     @cached_property
-    def _kinds(self) -> dict[str, str | None]:
+    def _kinds(self) -> dict[str, str | None]:  # for one text at a time: no text stays behind
         return {}
 
     def _kind(self, part: str) -> str | None:
@@ -359,11 +356,14 @@ class AddressFinder:
     # -- blocks --------------------------------------------------------------------------------
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        found = list(intersections(text, self.kind)) if "of" in text else []
-        if "\n" in text:
-            found.extend(towns_above_countries(text, self._country, self._town, self.places))
-        if any(c.isdigit() for c in text):
-            found.extend(self._blocks(text))
+        try:
+            found = list(intersections(text, self.kind)) if "of" in text else []
+            if "\n" in text:
+                found.extend(towns_above_countries(text, self._country, self._town, self.places))
+            if any(c.isdigit() for c in text):
+                found.extend(self._blocks(text))
+        finally:
+            self._kinds.clear()
         # one span per address: an intersection and a street found inside it are merged
         found.sort()
         merged: list[tuple[int, int, float]] = []
