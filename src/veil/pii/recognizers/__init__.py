@@ -23,6 +23,7 @@ persons           person_title, person_label, person_line, person_gazetteer, per
                   post-processor person_coreference (further mentions of a found name)
 name_shapes       person_initials (PERSON: "Given X. Family" in either case)
 person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
+email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)
 organizations     organization_legal_form, organization_partners, organization_label,
                   spacy_organization (NER ORG, filtered)
 columns           column_location, column_person, column_organization, column_passport,
