@@ -137,6 +137,7 @@ _CUED_FRAMES = [
     "People call me {}",
     "Her maiden name is {}",
     "{} began writing as a teenager.",
+    "Please confirm the booking.\n- {}\n",
 ]
 
 
@@ -185,6 +186,8 @@ def test_a_lower_case_name_after_a_strong_cue(rules_engine: PiiEngine, cue: str,
         "The associated type is named Item and stands in for the values.",
         "We define a struct named MyBox and a method on it.",
         "Lists like Vec and HashMap grow on the heap.",
+        "Agenda:\n- Overview\n- Quarterly Budget\n",
+        "Steps:\n- Install Rust",
     ],
 )
 def test_ordinary_words_beside_the_same_cues_are_no_names(rules_engine: PiiEngine, text: str) -> None:

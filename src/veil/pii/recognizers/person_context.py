@@ -10,6 +10,7 @@ capitalised word by what the sentence says of it:
   (same scores);
 * **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
   Rao" (same scores);
+* **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
   "Dear", "Hi": the next word even in lower case ("her maiden name is nyberg", "dear nina");
@@ -98,6 +99,8 @@ _GREETED = re.compile(rf"{_GREETINGS}[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER
 _INTRODUCED_CAPITALISED = re.compile(
     rf"{words(_NAME_IS, any_case=True)}[ \t]+(?P<name>{_NAME})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
+# A signature: the last line of a message, a dash and a name ("- Bohumil", "-- Ane Pavelić").
+_SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME})\s*\Z")
 _DETERMINER_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
 )
@@ -157,6 +160,13 @@ class PersonContextFinder:
                 found = self._name(text, start, end, lowered)
                 if found is not None:
                     yield found
+        signature = _SIGNATURE.search(text)
+        if signature is not None:
+            if lowered is None:
+                lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
+            found = self._name(text, *signature.span("name"), lowered)
+            if found is not None:
+                yield found
         for match in _INTRODUCED_CAPITALISED.finditer(text):
             first = match.group("name").split()[0]
             if first.lower() not in _FUNCTION_WORDS:
@@ -197,12 +207,7 @@ class PersonContextFinder:
 
     def _not_first_word(self, word: str) -> bool:
         return word in _NOT_NAME_WORDS or (
-            word not in self.first
-            and (
-                word.lower() in self.common
-                or is_ordinary_word(word)
-                or _ROLE_WORD.fullmatch(word) is not None
-            )
+            word not in self.first and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
         )
 
     def _single(self, text: str, start: int, word: str, lowered: frozenset[str]) -> bool:
