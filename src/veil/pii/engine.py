@@ -49,7 +49,7 @@ from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.registry import RecognizerRegistry
-from veil.pii.vocabulary import names_among
+from veil.pii.ner_spans import names_among
 
 __all__ = ["PiiEngine"]
 
@@ -220,7 +220,7 @@ class _Detector:
             for span in spans
             if span.label in self.ner_by_label
         ]
-        # not code, a cross-reference or ordinary words (veil.pii.vocabulary)
+        # not code, a cross-reference or ordinary words (veil.pii.ner_spans)
         for (start, end, label), may_be_a_name in zip(read, names_among(text, read), strict=True):
             if not may_be_a_name:
                 continue

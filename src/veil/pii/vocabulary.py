@@ -1,38 +1,29 @@
-"""Ordinary English words, and the NER spans made of them: terms, titles and code, not names.
+"""Ordinary English words: the words English writes in lower case, and whether a word is one.
 
-spaCy's small English model labels many capitalised words PERSON, ORG or GPE that name no
-one: a common noun at a sentence start or in a heading ("Listing", "Published"), the title of
-a work ("Guilty Pleasures", "Entertainment Weekly"), a term of art ("Halting Problem",
-"Hypertext Transfer Protocol (HTTP)"), an identifier of a program ("Config::build",
-"Rc<T>", "&String", "HashMap"), a cross-reference ("Listing 4-1", "Appendix C").
-:func:`may_be_a_name` says whether a NER span may still be a name, a place or an
-organisation; the engine drops the others before any recognizer reads them.
+The vocabulary (``data/english_words.txt``, see its README) holds the base forms of common
+nouns, verbs, adjectives and adverbs; inflected forms are read back to their base with the
+suffix rules of spaCy's English rule lemmatizer ("Pleasures", "Published", "Listing"), and
+British spellings to the American ones the list holds ("Harbours", "Organised"). A word is
+*ordinary* (:func:`is_ordinary_word`) when the vocabulary knows it and it is no known first
+name, place or country: names that are also words ("Rose", "Mark", "Grace", "Jordan") stay
+names, and so do family names made of a first name ("Peters", "Williams"). A family name that
+is also a word ("White", "Baker", "Key") is ordinary; a first name before it ("Rose Baker"), a
+title or another cue (the rule recognizers) still make it a name.
 
-The vocabulary (``data/english_words.txt``, see its README) holds the base forms of words that
-English writes in lower case; inflected forms are read back to their base with the suffix rules
-of spaCy's English rule lemmatizer ("Pleasures", "Published", "Listing"). A word is
-*ordinary* when the vocabulary knows it and it is no known first name, place or country: names
-that are also words ("Rose", "Mark", "Grace", "Jordan") stay names, and so do family names
-made of a first name ("Peters", "Williams"). A family name that is also a word ("White",
-"Baker", "Key") is ordinary when it stands alone; with a first name before it ("Rose Baker"),
-a title or another cue (the rule recognizers) it is still found.
+:mod:`veil.pii.ner_spans` uses it to drop NER spans that name no one; the person recognizers use
+it to tell names from words.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import cache
 
-from veil.pii.data import COMMON_WORDS, COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, PLACES, load_list
-from veil.pii.recognizers.common import LEGAL_FORMS, wordset
-from veil.pii.recognizers.persons import ORG_SUFFIXES
+from veil.pii.data import COMMON_WORDS, COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, PLACES, load_list
 
-__all__ = ["NAME_LABELS", "TextClues", "is_firm_word", "is_ordinary_word", "may_be_a_name", "names_among"]
+__all__ = ["is_ordinary_word", "known_names"]
 
-# -- the vocabulary ------------------------------------------------------------------------------
 
 # Suffix rules of spaCy's English rule lemmatizer (nouns, verbs, adjectives), longest first,
 # plus the doubled consonant of "mapped", "running", and the adverbs' "-ly".
@@ -107,8 +98,8 @@ def _english() -> frozenset[str]:
 
 
 @cache
-def _names() -> frozenset[str]:
-    """Known first names, places and countries, as written."""
+def known_names() -> frozenset[str]:
+    """Known first names, places and countries, as written (the gazetteers)."""
     return load_list(FIRST_NAMES) | load_list(PLACES) | load_list(COUNTRIES)
 
 
@@ -118,7 +109,7 @@ def is_ordinary_word(word: str) -> bool:
     of one, and no known first name, place or country; nor made of one ("Peters": "Peter"+s)."""
     if not word or not word.isalpha():
         return False
-    names = _names()
+    names = known_names()
     if word in names or word.capitalize() in names:
         return False
     folded = word.lower()
@@ -129,421 +120,3 @@ def is_ordinary_word(word: str) -> bool:
         if base in english:
             return not (base.capitalize() in names and folded == base + "s")  # "Peters", "Williams"
     return False
-
-
-# -- what a text says about its words ------------------------------------------------------------
-
-# a lower-case word after a determiner: "a string", "the option" (a common noun, not a name)
-_LOWER_WORD = re.compile(
-    r"(?<![\w'\u2019-])(?i:a|an|the|this|that|these|those|each|every|any|some|its|our|your|their|no)[ \t]+"
-    r"([^\W\d_A-Z\u00c0-\u00de]+)(?![\w'\u2019-])"
-)
-# A capitalised word written as a program's identifier: a path ("Config::build", "io::Err"),
-# generic parameters ("Rc<T>", "Vec<i32>"; not "Smith<smith@...>"), a reference ("&String"), a
-# call ("Box::new(", "Some(").
-_CODE_WORD = re.compile(
-    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?=::|<(?:[A-Z&'\[(]|[a-z]\w*[,>])|\()"
-    r"|(?:::|&)([A-Z][A-Za-z0-9]*)"
-)
-# A capitalised word that names a program's part by the kind of part after it: "the Config
-# struct", "the Rc type", "two Rc values", "the Deref and Drop traits", "a Post instance".
-_PROGRAM_PART = re.compile(
-    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?:,?[ \t]+(?:and|or)[ \t]+([A-Z][A-Za-z0-9]*))?[ \t]+"
-    r"(?:structs?|types?|traits?|enums?|class(?:es)?|interfaces?|methods?|variants?|modules?|crates?|macros?|instances?|objects?|fields?|attributes?|keywords?"
-    r"|namespaces?|constructors?|values?|generics?|implementations?|annotations?|decorators?|exceptions?)"
-    r"(?![\w'\u2019-])"
-)
-# A word in camel case ("MutexGuard", "StreamExt"): its parts are identifiers too.
-_CAMEL_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?![\w'\u2019-])")
-_CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+")
-# A capitalised word after an indefinite article: "an Rc", "a Draft" (a noun, not a name).
-_AFTER_ARTICLE = re.compile(r"(?<![\w'\u2019-])(?:[Aa]|[Aa]n)[ \t]+([A-Z][\w'\u2019-]*)(?![\w'\u2019-])")
-# "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines.
-_DEFINITION = re.compile(
-    r"((?:[A-Z][\w'\u2019-]*[ \t]+){1,6}?[A-Z][\w'\u2019-]*?)_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
-)
-
-
-# A word in lower case anywhere, outside addresses and identifiers ("deref coercion", "run git
-# pull"; not "jan.kowalski@..." or "/home/kowalski").
-_LOWER_ANYWHERE = re.compile(r"(?<![\w@./\\'\u2019-])([a-z][a-z]+)(?![\w@/\\'\u2019-]|\.\w)")
-
-
-@dataclass(slots=True)
-class TextClues:
-    """What one text says about its words, worked out on first use: the words it also writes in
-    lower case after a determiner, those it writes as code, the terms and acronyms it defines."""
-
-    text: str
-    _lower: frozenset[str] | None = field(default=None, repr=False)
-    _code: frozenset[str] | None = field(default=None, repr=False)
-    _parts: frozenset[str] | None = field(default=None, repr=False)
-    _articled: frozenset[str] | None = field(default=None, repr=False)
-    _anywhere: frozenset[str] | None = field(default=None, repr=False)
-    _defined: frozenset[str] | None = field(default=None, repr=False)
-
-    @property
-    def written_lower(self) -> frozenset[str]:
-        if self._lower is None:
-            self._lower = frozenset(_LOWER_WORD.findall(self.text))
-        return self._lower
-
-    @property
-    def written_as_code(self) -> frozenset[str]:
-        """Words written as identifiers: "Config::build", "Rc<T>", "&String"."""
-        if self._code is None:
-            self._code = frozenset(a or b for a, b in _CODE_WORD.findall(self.text))
-        return self._code
-
-    @property
-    def program_parts(self) -> frozenset[str]:
-        """Words followed by the kind of a program's part ("the Config struct", "the Rc type"),
-        and the parts of words in camel case ("Mutex" of "MutexGuard")."""
-        if self._parts is None:
-            parts = {word for pair in _PROGRAM_PART.findall(self.text) for word in pair if word}
-            for word in _CAMEL_WORD.findall(self.text):
-                parts.update(_CAMEL_PART.findall(word))
-            self._parts = frozenset(parts)
-        return self._parts
-
-    @property
-    def lower_anywhere(self) -> frozenset[str]:
-        """Words the text writes in lower case somewhere ("deref", "git"), outside e-mail
-        addresses, paths and dotted identifiers."""
-        if self._anywhere is None:
-            self._anywhere = frozenset(_LOWER_ANYWHERE.findall(self.text))
-        return self._anywhere
-
-    @property
-    def after_article(self) -> frozenset[str]:
-        """Capitalised words after "a"/"an": "an Rc", "a Draft" (nouns: "a Smith" is rare)."""
-        if self._articled is None:
-            self._articled = frozenset(_AFTER_ARTICLE.findall(self.text))
-        return self._articled
-
-    @property
-    def defined(self) -> frozenset[str]:
-        """Terms and their acronyms, defined by a phrase of mostly ordinary words and no known
-        name: "Transmission Control Protocol (TCP)" gives both "Transmission Control Protocol"
-        and "TCP" ("Jane Doe (JD)" gives nothing)."""
-        if self._defined is None:
-            found: set[str] = set()
-            for match in _DEFINITION.finditer(self.text):
-                acronym = match.group(2)
-                phrase = _trailing_initials_phrase(match.group(1), acronym)
-                if phrase is not None and _mostly_ordinary(phrase.split()):
-                    found.update((phrase, acronym))
-            self._defined = frozenset(found)
-        return self._defined
-
-
-def _trailing_initials_phrase(phrase: str, acronym: str) -> str | None:
-    """The end of ``phrase`` whose words' initials spell ``acronym`` in order (a word may give
-    more than one letter: "Hypertext" gives H and T of HTTP), or ``None``."""
-    words = phrase.split()
-    for start in range(len(words)):
-        tail = words[start:]
-        if tail[0][0] == acronym[0] and _spells(tail, acronym):
-            return " ".join(tail)
-    return None
-
-
-def _spells(words: list[str], acronym: str) -> bool:
-    """Each word gives the next letter of ``acronym`` with its initial, and maybe more letters
-    from the rest of it, in order (a compound: "Hypertext" gives H and T of HTTP)."""
-    if not words:
-        return not acronym
-    if not acronym or words[0][0].upper() != acronym[0]:
-        return False
-    rest, more = words[0][1:].upper(), 0
-    while True:
-        if _spells(words[1:], acronym[1 + more :]):
-            return True
-        if 1 + more >= len(acronym) or acronym[1 + more] not in rest:
-            return False
-        rest = rest[rest.index(acronym[1 + more]) + 1 :]
-        more += 1
-
-
-# -- the test of a NER span -------------------------------------------------------------------
-
-_CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")
-_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
-# Parts of a document a text refers to by number: "Listing 4-1", "Figure 3", "Appendix C".
-_PART = (
-    r"(?:Listing|Figure|Fig\.|Table|Chapter|Ch\.|Section|Sect\.|Appendix|Example|Exercise|Equation|Eq\."
-    r"|Step|Part|Page|Volume|Vol\.|Article|Annex|Clause|Paragraph|Footnote|Lemma|Theorem|Definition"
-    r"|Corollary|Proposition|Algorithm|Slide|Lesson|Chart|Diagram|Exhibit|Fig)"
-)
-_LABEL = r"(?:\d+(?:[.\-\u2013]\d+)*[a-z]?|[A-Z](?:[.\-\u2013]?\d+)*|[IVXLC]+)(?![\w-])"
-_CROSS_REFERENCE = re.compile(rf"{_PART}[ \t]+{_LABEL}")
-_FOLLOWED_BY_LABEL = re.compile(rf"[ \t]+{_LABEL}")
-_PARTS = frozenset(p.rstrip("\\.") for p in _PART[3:-1].split("|"))
-# Words that join the words of a title or a firm's name.
-_CONNECTORS = wordset("& and of the for in on at to a an or with by from de la le du van von der")
-# A word that starts a sentence: after it, a span is no longer one name ("type T. The MyBox").
-_SENTENCE_STARTS = wordset("The This That These Those It Its If In On We You They He She There Then But And")
-_LOCATIVE = wordset("in from near at to into via across around outside inside through towards toward")
-_FIRM_WORDS = (
-    frozenset(LEGAL_FORMS) | ORG_SUFFIXES | wordset("Corporation Corp Company Co Sons Brothers Bros")
-)
-_EDGE_PUNCTUATION = ".,;:!?\"'`()[]{}*_\u2019"
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-
-
-def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
-    """For each NER span ``(start, end, label)`` of ``text``, whether it may be a person's name, a
-    place or an organisation (:func:`may_be_a_name`; spans of other labels than
-    :data:`NAME_LABELS` are kept); an ordinary word in a list with a span that may be a name may
-    be one too ("Marrero and Murphy", "Šušulić, Bowman and White": the small model types the
-    members of a list inconsistently, so any name label counts)."""
-    clues = TextClues(text)
-    verdicts = [
-        (_NAME if label not in NAME_LABELS else _verdict(text, start, end, label, clues))
-        if start < end
-        else _NOT
-        for start, end, label in spans
-    ]
-    kept = [v == _NAME for v in verdicts]
-    changed = True
-    while changed:
-        changed = False
-        for i, (start, end, _) in enumerate(spans):
-            if verdicts[i] != _ORDINARY or kept[i]:
-                continue
-            for j, (other_start, other_end, other_label) in enumerate(spans):
-                joined = _LIST_JOIN.fullmatch(text, other_end, start) or _LIST_JOIN.fullmatch(
-                    text, end, other_start
-                )
-                if kept[j] and other_label in NAME_LABELS and joined:
-                    kept[i] = changed = True
-                    break
-    return kept
-
-
-def may_be_a_name(text: str, start: int, end: int, label: str, clues: TextClues | None = None) -> bool:
-    """Whether the NER span ``text[start:end]`` (label ``label``) may be a person's name, a place
-    or an organisation: not code, not a cross-reference, not a phrase of ordinary words.
-
-    One word: not code (see :data:`_CODE_WORD`, :data:`_PROGRAM_PART`, backticks, camel case
-    without a name's prefix), not written in lower case elsewhere in the text after a
-    determiner, not after "a"/"an" ("an Rc"), not an ordinary word or a hyphenated compound of
-    them ("Content-Length"), not an acronym the text defines as a term. Several words: not a
-    cross-reference ("Listing 4-1"), not across a sentence break ("T. The"), not a term the
-    text defines ("Hypertext Transfer Protocol (HTTP)"), and not a title or term made only of
-    ordinary words and acronyms ("Guilty Pleasures", "Fuse TV") with no firm's word at the end
-    ("Rapid Cycle Solutions"). Known names, places and countries ("United Kingdom"), and a place
-    after a locative preposition ("to Phoenix", "in Mill Valley") may always be names.
-    """
-    return _verdict(text, start, end, label, clues or TextClues(text)) == _NAME
-
-
-_NAME, _ORDINARY, _NOT = "name", "ordinary", "not"
-# spaCy's labels of names, places and organisations: the spans judged here.
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
-# What makes a capitalised word a form's label: "Bill to:", "Paid by:", "Ship to :".
-_FIELD_LABEL_TAIL = re.compile(r"[ \t]+(?:to|by|from|for|at|of|on|via)[ \t]*:")
-# Words before an organisation's name that say it is one: "works at IBM", "the firm KPMG".
-_FIRM_CUE = re.compile(
-    r"(?i:works?|worked|working|employed|employer|joined|company|firm|client|vendor|supplier|bank|insurer"
-    r"|insured|hired|contractor|subsidiary|acquired)\W+(?:\w+\W+)?$"
-)
-# One word emphasised in Markdown: "_Ze_", "*Ze*" (a term being named, not a person).
-_EMPHASIS = re.compile(r"([_*])[^\W\d_][\w'\u2019-]*\1")
-# Words after an organisation's name that only firms have: "the Mint office", "Acorn shares".
-_FIRM_AFTER = re.compile(
-    r"(?:'s|\u2019s)?[ \t]+(?i:offices?|headquarters|HQ|employees|staff|shareholders|shares|stock|CEO"
-    r"|founders?|subsidiary|subsidiaries|branch(?:es)?|stores|customers|clients|board)(?![\w-])"
-)
-_LIST_JOIN = re.compile(r",?[ \t]+(?:and|&|or|und|et|y|e)[ \t]+|,[ \t]+")
-
-
-def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> str:
-    """``_NAME``, ``_ORDINARY`` (one ordinary word, nothing else against it) or ``_NOT``."""
-    fragment = text[start:end]
-    if _in_code(text, start, end):
-        return _NOT
-    words = fragment.split()
-    if _CROSS_REFERENCE.fullmatch(fragment) or (
-        len(words) == 1 and words[0] in _PARTS and _FOLLOWED_BY_LABEL.match(text, end)
-    ):
-        return _NOT
-    if _FIELD_LABEL_TAIL.match(text, end):
-        return _NOT  # a form's label: "Bill to:", "Paid by:"
-    bare = fragment.strip(_EDGE_PUNCTUATION)
-    if bare in _names():
-        return _NAME
-    if bare in clues.defined:
-        return _NOT
-    written_before = _previous_word(text, start)
-    previous = written_before.lower()
-    if len(words) == 1:
-        if (
-            label == "ORG"
-            and _ACRONYM.fullmatch(bare)
-            and not _firm_acronym(bare, written_before, text, start)
-        ):
-            return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
-        verdict = _one_word(bare, clues)
-        if verdict == _NAME and bare not in _names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):
-            verdict = _ORDINARY  # "the letter _Ze_": a word emphasised as a term, not a name
-        if verdict == _NAME and bare not in _names() and _listed_with_code(text, start, end, clues):
-            return _NOT
-        if verdict == _ORDINARY and _cued(label, previous, text, end):
-            return _NAME  # "flew to Phoenix", "the Mint office"
-        if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
-            return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
-        return verdict
-    for before, word in itertools.pairwise(words):
-        if before.endswith(".") and word in _SENTENCE_STARTS:
-            return _NOT  # a sentence break inside the span: "type T. The MyBox"
-    if _cued(label, previous, text, end):
-        return _NAME
-    return _NOT if _terms(words) else _NAME
-
-
-def _after_a_name_word(written_before: str) -> bool:
-    """The word before (same line, one space) is a capitalised word that is no ordinary word and
-    does not start a sentence: the two make one name the model cut in two ("NIȚĂ Stela"). Not the
-    word after: a role before a name is no name ("Producer Liviana Palerma")."""
-    word = written_before
-    return len(word) > 2 and word[0].isupper() and word not in _SENTENCE_STARTS and not is_ordinary_word(word)
-
-
-def _cued(label: str, previous: str, text: str, end: int) -> bool:
-    """A place after a locative preposition ("to Phoenix"), an organisation before a word that
-    only firms have ("the Mint office", "Acorn shares")."""
-    if label in _PLACE_LABELS:
-        return previous in _LOCATIVE
-    return label == "ORG" and _FIRM_AFTER.match(text, end) is not None
-
-
-def _one_word(bare: str, clues: TextClues) -> str:
-    if not bare:
-        return _NOT
-    if _is_code(bare, clues):
-        return _NOT
-    known = bare in _names()
-    if bare in clues.program_parts and not known:
-        return _NOT  # "the Config struct", "MutexGuard"
-    if bare.lower() in clues.written_lower:
-        return _ORDINARY  # "String" ... "a string"
-    if not known and (bare in clues.after_article or _written_lower_too(bare, clues)):
-        return _ORDINARY  # "an Rc"; "Deref" ... "deref coercion"
-    parts = [p for p in bare.split("-") if p]
-    if parts and all(is_ordinary_word(p) for p in parts):
-        return _ORDINARY
-    return _NAME
-
-
-def _written_lower_too(word: str, clues: TextClues) -> bool:
-    """The text also writes ``word`` in lower case, and it is no known family name (a name that
-    a chat writes in lower case too stays a name: "Nyberg" ... "thanks nyberg")."""
-    return word.lower() in clues.lower_anywhere and word not in _last_names()
-
-
-@cache
-def _last_names() -> frozenset[str]:
-    return load_list(LAST_NAMES)
-
-
-def _is_code(word: str, clues: TextClues) -> bool:
-    """Written as code in the text ("Config::build"), or in camel case without a name's prefix."""
-    return word in clues.written_as_code or (
-        _CAMEL.search(word) is not None and not word.startswith(_NAME_PREFIXES)
-    )
-
-
-def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool:
-    """The word stands in a list next to code: "Vec and HashMap", "Deref, Drop and Box::new"."""
-    after = _NEXT_IN_LIST.match(text, end)
-    before = _PREVIOUS_IN_LIST.search(text, max(0, start - 40), start)
-    for match in (after, before):
-        if match is not None:
-            word = match.group(1) or match.group(2)
-            if _is_code(word, clues) or word in clues.program_parts:
-                return True
-    return False
-
-
-_NEXT_IN_LIST = re.compile(r",?[ \t]+(?:and|or|&)[ \t]+([A-Za-z][\w]*)|,[ \t]+([A-Z][\w]*)")
-_PREVIOUS_IN_LIST = re.compile(r"([A-Za-z][\w]*),?[ \t]+(?:and|or|&)[ \t]+$|([A-Z][\w]*),[ \t]+$")
-
-
-def _terms(words: list[str]) -> bool:
-    """Words of a title or a term: at least one ordinary word, every other word an ordinary word,
-    an acronym or a connector, and no firm's word at the end."""
-    content = _content(words)
-    if not content or content[-1] in _FIRM_WORDS:
-        return False
-    ordinary = 0
-    for word in content:
-        parts = [p for p in word.split("-") if p]
-        if parts and all(is_ordinary_word(p) for p in parts):
-            ordinary += 1
-        elif not _ACRONYM.fullmatch(word):
-            return False
-    return ordinary > 0
-
-
-def _mostly_ordinary(words: list[str]) -> bool:
-    """At least half the words ordinary, none a known first name, place or country."""
-    content = _content(words)
-    names = _names()
-    if not content or any(w in names for w in content):
-        return False
-    return 2 * sum(is_ordinary_word(w) for w in content) >= len(content)
-
-
-def _content(words: list[str]) -> list[str]:
-    stripped = (w.strip(_EDGE_PUNCTUATION) for w in words)
-    return [w for w in stripped if w and w.lower() not in _CONNECTORS]
-
-
-_ACRONYM = re.compile(r"[A-Z]{2,5}")
-
-
-def _firm_acronym(acronym: str, written_before: str, text: str, start: int) -> bool:
-    """An acronym that names a firm: a legal form or trade word ("GmbH", "AB"), the end of a
-    name ("Dobre SCA": after a capitalised word that is no ordinary word), or after a firm's cue
-    ("works at KPMG")."""
-    if is_firm_word(acronym) or _FIRM_CUE.search(text, max(0, start - 40), start):
-        return True
-    return (
-        written_before[:1].isupper()
-        and written_before not in _SENTENCE_STARTS
-        and not is_ordinary_word(written_before)
-        and text[start - 1] in " \t"
-    )
-
-
-def is_firm_word(word: str) -> bool:
-    """A word that ends firms' names: a legal form ("Ltd", "GmbH") or a trade word ("Labs",
-    "Group", "Solutions")."""
-    return word in _FIRM_WORDS
-
-
-def _previous_word(text: str, start: int) -> str:
-    match = re.search(r"([^\W\d_]+)[ \t]$", text[max(0, start - 30) : start])
-    return match.group(1) if match else ""
-
-
-# Marks that do not occur inside a name: "Mb::clone", "Vec<T>", "x=1", "add_to_list".
-_CODE_MARKS = ("::", "<", ">", "{", "}", "=", "`", "_")
-
-
-def _in_code(text: str, start: int, end: int) -> bool:
-    """The span is written as code: with code marks inside, inside backticks on its line, or glued
-    to code punctuation ("Config::build", "Rc<T>", "&String", "io::Err", "println!(", "user.name")."""
-    if any(mark in text[start:end] for mark in _CODE_MARKS):
-        return True
-    line_start = text.rfind("\n", 0, start) + 1
-    if text.count("`", line_start, start) % 2 == 1:
-        return True
-    after = text[end : end + 2]
-    if after.startswith(("::", "<", "(", "!(", "![")) or (
-        after[:1] == "." and len(after) == 2 and (after[1].islower() or after[1] == "_")
-    ):
-        return after[:1] != "<" or _CODE_WORD.match(text, start) is not None
-    before = text[max(0, start - 2) : start]
-    return before == "::" or before[-1:] == "&" or (before[-1:] == "." and before[:1].isalnum())
