@@ -41,15 +41,16 @@ from types import TracebackType
 from typing import Any
 
 from veil.errors import ConfigError, InputError
+from veil.pii.canonical import CanonicalText, canonical
 from veil.pii.config import PiiConfig
 from veil.pii.context import ContextMatcher
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
+from veil.pii.ner_spans import names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.registry import RecognizerRegistry
-from veil.pii.ner_spans import names_among
 
 __all__ = ["PiiEngine"]
 
@@ -109,6 +110,12 @@ def _normalise(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+def _placed(view: CanonicalText, entity: Entity) -> Entity:
+    """``entity`` found in ``view.text``, on the original text's offsets."""
+    start, end = view.span(entity.start, entity.end)
+    return Entity(start, end, entity.type, entity.score, entity.recognizer)
+
+
 class _Detector:
     """Single-process detection with compiled recognizers and a lazily loaded model."""
 
@@ -146,6 +153,16 @@ class _Detector:
             self._nlp = load_model(self.config.model)
 
     def detect_many(self, texts: Sequence[str]) -> list[list[Entity]]:
+        """Entities per text, found in each text's canonical view (invisible characters out,
+        look-alike forms folded: :mod:`veil.pii.canonical`) and placed back on the text."""
+        views = [canonical(text) for text in texts]
+        found = self._detect_canonical([view.text for view in views])
+        return [
+            entities if view.unchanged else [_placed(view, e) for e in entities]
+            for view, entities in zip(views, found, strict=True)
+        ]
+
+    def _detect_canonical(self, texts: Sequence[str]) -> list[list[Entity]]:
         if not self.uses_ner:
             return [self._resolve(text, self._rule_candidates(text)) for text in texts]
         self.load()
