@@ -254,7 +254,7 @@ def test_entities_filter_and_min_score() -> None:
 
 
 def test_coreference_marks_other_mentions(pii_engine: PiiEngine) -> None:
-    text = "[15:10] Isis Mendonça: hi\n[15:12] agent: your date of birth?\nLater Isis said it was fine."
+    text = "[15:10] Isis Mendonça: hi\n[15:12] agent: your date of birth?\nLater Isis seemed fine with it."
     found = [(text[e.start : e.end], e.recognizer) for e in pii_engine.detect(text) if e.type == T.PERSON]
     assert ("Isis", "person_coreference") in found
     off = PiiEngine(PiiConfig(ner=False, coreference=False)).detect(text)

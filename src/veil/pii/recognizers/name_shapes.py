@@ -56,7 +56,7 @@ _LOWER_CASE = re.compile(
 # firm names ("Rio de Janeiro", "Banco do Brasil") need a known first name before them.
 _PARTICLES = re.compile(
     rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP})[ \t](?P<particles>(?:(?:van|von|ter|ten|bin|ibn|binti|ben|de|da"
-    rf"|dos|das|del|della|di|du|le|la|al|el|der|den|zu|y)[ \t])+)(?P<family>{_CAP})"
+    rf"|dos|das|del|della|di|du|le|la|al|el|der|den|zu|y)[ \t]){{1,4}})(?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _GERMANIC_PARTICLES = wordset("van von ter ten bin ibn binti ben zu")

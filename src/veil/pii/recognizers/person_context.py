@@ -42,7 +42,7 @@ __all__ = ["PersonContextFinder", "person_context"]
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|zu)"
 # A capitalised name word; a family name may go on in lower case after a hyphen ("Hauta-aho").
 _CAP = rf"[{UPPER}]{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
-_NAME = rf"(?<![\w'\u2019.@/-]){_CAP}(?:[ \t](?:{_PARTICLE}[ \t])*{_CAP}){{0,2}}"
+_NAME = rf"(?<![\w'\u2019.@/-]){_CAP}(?:[ \t](?:{_PARTICLE}[ \t]){{0,3}}{_CAP}){{0,2}}"
 
 _VERBS = (
     r"said|says|told|tells|asked|asks|explained|explains|added|adds|replied|replies|answered|wrote|writes"

@@ -34,8 +34,9 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|
 # One item of a list: a capitalised name of one to three words ("Mei-Lin", "Zhang Wei", "Liam O'Sullivan").
 _ITEM = rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}]){NAME_TAIL}(?:[ \t](?:{_PARTICLE}[ \t])*{NAME_WORD}){{0,2}}"
 _FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
+# at most 16 items before the last: a run of ", Aa" without "and" is read in linear time
 _LIST = re.compile(
-    rf"(?P<items>{_ITEM}(?:,[ \t]+{_ITEM})*),?[ \t]+(?:and|&|or|und|et|y|e|en|og|och)[ \t]+"
+    rf"(?P<items>{_ITEM}(?:,[ \t]+{_ITEM}){{0,15}}),?[ \t]+(?:and|&|or|und|et|y|e|en|og|och)[ \t]+"
     rf"(?P<last>{_ITEM})"
     rf"(?![\w'\u2019-]|[ \t]+(?:{_FORMS})(?!\w))"
 )

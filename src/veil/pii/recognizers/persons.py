@@ -266,7 +266,7 @@ def person_lines() -> Recognizer:
 
 _CAP_TOKEN = re.compile(rf"[{UPPER}](?<![\w'\u2019.-][{UPPER}])(?:\.(?=[ \t])|{NAME_TAIL}(?![\w'\u2019-]))")
 _LAST_FIRST = re.compile(
-    rf"((?:(?<![\w'\u2019-]){_PARTICLE}[ \t])*{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])"
+    rf"((?:(?<![\w'\u2019-]){_PARTICLE}[ \t]){{0,3}}{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])"
 )
 # Between a first name and a family name: one blank, or particles ("Thom van den Broek").
 _GAP = re.compile(rf"[ \t](?:{_PARTICLE}[ \t])*")
