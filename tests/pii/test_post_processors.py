@@ -15,7 +15,7 @@ from veil.pii.recognizer import Candidate
 T = EntityType
 
 ADDRESS = "Please send it to Hauptstraße 5, Berlin by Friday."
-CHAT = "[15:10] Isis Mendonça: hi\n[15:12] agent: your date of birth?\nLater Isis said it was fine."
+CHAT = "[15:10] Isis Mendonça: hi\n[15:12] agent: your date of birth?\nLater Isis seemed fine with it."
 
 
 def found(engine: PiiEngine, text: str) -> set[tuple[str, str, str]]:
