@@ -240,8 +240,12 @@ def person_labels() -> Recognizer:
 
 
 def starts_with_first_name(text: str) -> bool:
-    """A plausible name whose first word is a known first name (gazetteer)."""
-    first = text.split(None, 1)[0].rstrip(",")
+    """A plausible name whose first word is a known first name (gazetteer); a first name that is
+    also a word or a place needs a second word ("Paris" alone on a line is no name)."""
+    parts = text.split()
+    first = parts[0].rstrip(",")
+    if first in AMBIGUOUS_FIRST_NAMES and len(parts) == 1:
+        return False
     return first in load_words(FIRST_NAMES) and first not in COMMON_CAPITALISED and is_plausible_name(text)
 
 
