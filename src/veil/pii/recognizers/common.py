@@ -27,12 +27,18 @@ __all__ = [
     "wordset",
 ]
 
-# Latin letters with the common accented ranges (Latin-1 and Latin Extended-A).
-UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"
-LOWER = "a-zß-öø-ÿĀ-ž"
+# Latin letters with the common accented ranges (Latin-1, Latin Extended-A, and the Romanian
+# comma-below letters of Latin Extended-B: Ș ș Ț ț).
+UPPER = "A-ZÀ-ÖØ-ÞĀ-žȘȚ"
+LOWER = "a-zß-öø-ÿĀ-žșț"
 
-# A capitalised name word: "Smith", "O'Neil", "Jean-Luc", "McDonald", "Łukasz".
-NAME_TAIL = rf"[{LOWER}]*(?:['\u2019][{UPPER}]?[{LOWER}]+|-[{UPPER}][{LOWER}]+|[{UPPER}][{LOWER}]+)*"
+# A capitalised name word: "Smith", "O'Neil", "Jean-Luc", "McDonald", "Łukasz". Bounded: a name
+# has a few joined parts of a few dozen letters, and an unbounded repetition rescans a hostile
+# run ("Aa-Aa-Aa-...") from every capital, which is quadratic in the run's length.
+_NAME_PART = (
+    rf"(?:['\u2019][{UPPER}]?[{LOWER}]{{1,40}}|-[{UPPER}][{LOWER}]{{1,40}}|[{UPPER}][{LOWER}]{{1,40}})"
+)
+NAME_TAIL = rf"[{LOWER}]{{0,40}}{_NAME_PART}{{0,4}}"
 NAME_WORD = rf"[{UPPER}]{NAME_TAIL}"
 
 # A number that is not part of a longer token: no letter, digit or joiner before it, and

@@ -190,7 +190,9 @@ _DE_NL_SUFFIXES = tuple(
     )
 )
 _NOT_STREETS = ("spring", "string", "bring", "during", "offspring")
-_WORD_NUMBER = re.compile(rf"[^\W\d_](?<![\w.-][^\W\d_])[\w.'-]*?[{LOWER}.]{_HOUSE_AFTER}")
+# A street word is at most 60 characters ("Bürgermeister-Smidt-Straße" is 26): unbounded, the
+# lazy scan runs to the end of a hostile run ("Aa'Aa'Aa'...") from every word in it (quadratic).
+_WORD_NUMBER = re.compile(rf"[^\W\d_](?<![\w.-][^\W\d_])[\w.'-]{{0,60}}?[{LOWER}.]{_HOUSE_AFTER}")
 _NAME_BEFORE = re.compile(rf"({NAME_WORD})[ \t]$")
 
 

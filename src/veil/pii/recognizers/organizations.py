@@ -77,7 +77,13 @@ def legal_entity() -> Recognizer:
         name="organization_legal_form",
         entity_type=EntityType.ORGANIZATION,
         patterns=(
-            Pattern(rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]*{_TO_FORM}", 0.8, "legal_form"),
+            # one token of a firm's name is at most 40 characters: unbounded, a run of joined
+            # capitalised words ("Aa-Aa-Aa-...") is rescanned from every capital (quadratic)
+            Pattern(
+                rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{_TO_FORM}",
+                0.8,
+                "legal_form",
+            ),
             Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{_TO_FORM}", 0.8, "particle_legal_form"),
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(

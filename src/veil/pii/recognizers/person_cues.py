@@ -27,6 +27,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonCueFinder", "fold", "is_camel_case", "person_cues"]
 
@@ -208,6 +209,8 @@ class PersonCueFinder:
         return start, end
 
     def _people(self, text: str, start: int, end: int, items: list[tuple[int, int]]) -> bool:
+        if all(is_ordinary_word(text[s:e]) for s, e in items):
+            return False  # "like Wisdom and Discipline": a list of ordinary words names no one
         first = last_only = 0
         for s, e in items:
             value = text[s:e]

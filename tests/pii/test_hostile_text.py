@@ -1,0 +1,79 @@
+"""Hostile text cannot stall detection: time grows linearly with the text, never quadratically.
+
+The proxy and ``/v1/pii`` accept bodies of megabytes. A recognizer whose regex rescans the rest
+of a run from every start (``[A-Z][\\w'-]*<legal form>`` on "Aa-Aa-Aa-...") costs O(n²): 24 KB
+took 11 s, so one 1 MB request would hold a worker for hours. Every recognizer, finder and
+post-processor is attacked at once through the engine with runs of one short unit (a word shape
+and a separator the patterns read), at two lengths: four times the text must cost about four
+times the time (a quadratic one costs sixteen).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+
+import pytest
+
+from veil.pii import PiiConfig, PiiEngine
+
+#: word shapes and separators that the recognizers' patterns are built from (names, initials,
+#: possessives, hyphenated and joined names, numbers, legal forms, lists, titles, other scripts)
+WORDS = ("A", "Aa", "aa", "1", "12", "AA1", "é", "Λλ", "Mr.", "Co", "St")
+SEPARATORS = (
+    *(" ", "-", ", ", ",", ".", ". ", "\n", "\t", "'", "'s "),
+    *("/", ":", "@", "&", " & ", " and ", "_", "#"),
+)
+SHORT = 6_000
+#: a linear pass over 4x the text; a quadratic one is 16x (room for timer noise on a busy machine)
+MAX_GROWTH = 8.0
+#: below this the longer text is fast whatever the ratio (start-up costs dominate)
+FAST_ENOUGH_S = 0.3
+
+
+def _run(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def _seconds(detect: Callable[[str], object], text: str) -> float:
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        detect(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _superlinear(engine: PiiEngine, units: list[str], short: int) -> list[str]:
+    found = []
+    for unit in units:
+        small = _seconds(engine.detect, _run(unit, short))
+        large = _seconds(engine.detect, _run(unit, 4 * short))
+        if large > FAST_ENOUGH_S and large / max(small, 1e-4) > MAX_GROWTH:
+            found.append(f"{unit!r}: {small:.3f}s -> {large:.3f}s")
+    return found
+
+
+def test_rules_take_linear_time_on_runs_of_every_unit() -> None:
+    engine = PiiEngine(PiiConfig(ner=False))
+    units = [w + s for w, s in itertools.product(WORDS, SEPARATORS)]
+    assert _superlinear(engine, units, SHORT) == []
+
+
+@pytest.mark.slow
+def test_with_the_language_model_detection_stays_linear() -> None:
+    """The NER path reads spaCy's spans through more code (retyping, name filters, context)."""
+    engine = PiiEngine(PiiConfig()).load()
+    units = ["Aa ", "Aa, ", "Aa-", "Aa'", "A. ", "Mr. Aa ", "Aa and ", "Aa & Co ", "12 Aa St\n", "aa "]
+    assert _superlinear(engine, units, 3_000) == []
+
+
+def test_a_megabyte_of_hostile_text_is_done_in_seconds() -> None:
+    """The body size the service accepts, in the worst shape found so far (a run of joined
+    capitalised words), finishes in bounded time."""
+    engine = PiiEngine(PiiConfig(ner=False))
+    started = time.perf_counter()
+    engine.detect(_run("Aa'", 1_000_000))
+    engine.detect(_run("A, ", 1_000_000))
+    assert time.perf_counter() - started < 30
