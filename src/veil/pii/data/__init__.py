@@ -15,6 +15,7 @@ __all__ = [
     "FIRST_NAMES",
     "LAST_NAMES",
     "PLACES",
+    "known_places",
     "load_list",
     "load_words",
 ]
@@ -41,3 +42,9 @@ def load_words(name: str) -> frozenset[str]:
     entries = load_list(name)
     parts = {w for entry in entries if " " in entry for w in entry.split() if len(w) > 2 and w[0].isupper()}
     return entries | frozenset(parts)
+
+
+@cache
+def known_places() -> frozenset[str]:
+    """Known places and countries, as written (what the person recognizers must not call a name)."""
+    return load_list(PLACES) | load_list(COUNTRIES)

@@ -16,7 +16,7 @@ scored so that it wins over the model's label when the evidence holds:
 
 from __future__ import annotations
 
-from veil.pii.data import COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.organizations import is_plausible_org
@@ -39,7 +39,7 @@ __all__ = [
 
 
 def _places() -> frozenset[str]:
-    return load_list(PLACES) | load_list(COUNTRIES)
+    return known_places()
 
 
 def _first_names() -> frozenset[str]:

@@ -29,7 +29,14 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
+from veil.pii.data import (
+    COMMON_WORDS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    known_places,
+    load_list,
+    load_words,
+)
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
@@ -135,9 +142,9 @@ class PersonContextFinder:
     def common(self) -> frozenset[str]:
         return load_list(COMMON_WORDS)
 
-    @cached_property
+    @property
     def places(self) -> frozenset[str]:
-        return load_list(PLACES) | load_list(COUNTRIES)
+        return known_places()
 
     def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
         return {}

@@ -22,7 +22,14 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import COMMON_WORDS, COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list, load_words
+from veil.pii.data import (
+    COMMON_WORDS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    known_places,
+    load_list,
+    load_words,
+)
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
@@ -152,9 +159,9 @@ class PersonCueFinder:
         names = load_words(LAST_NAMES)
         return names | frozenset(fold(n) for n in names)
 
-    @cached_property
+    @property
     def places(self) -> frozenset[str]:
-        return load_list(PLACES) | load_list(COUNTRIES)
+        return known_places()
 
     @cached_property
     def common(self) -> frozenset[str]:
