@@ -24,11 +24,10 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import COMMON_WORDS, FIRST_NAMES, known_places, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, wordset
-from veil.pii.recognizers.person_cues import fold
+from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -83,31 +82,12 @@ _NOT_A_NAME = (
 )
 
 
-class InitialNameFinder:
+class InitialNameFinder(NameLists):
     """``given initial family`` in either case (see the module's docstring); lists on first use."""
-
-    @cached_property
-    def first(self) -> frozenset[str]:
-        names = load_words(FIRST_NAMES)
-        return names | frozenset(fold(n) for n in names)
 
     @cached_property
     def lower_first(self) -> frozenset[str]:
         return frozenset(n.lower() for n in self.first if len(n) > 2) - self.common
-
-    @cached_property
-    def common(self) -> frozenset[str]:
-        return load_list(COMMON_WORDS)
-
-    @property
-    def places(self) -> frozenset[str]:
-        return known_places()
-
-    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        pass
 
     def __repr__(self) -> str:
         return "InitialNameFinder()"

@@ -19,8 +19,8 @@ from __future__ import annotations
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.name_lists import fold
 from veil.pii.recognizers.organizations import is_plausible_org
-from veil.pii.recognizers.person_cues import fold
 from veil.pii.recognizers.persons import (
     AMBIGUOUS_FIRST_NAMES,
     COMMON_CAPITALISED,

@@ -30,17 +30,14 @@ from collections.abc import Iterator
 from functools import cached_property
 
 from veil.pii.data import (
-    COMMON_WORDS,
-    FIRST_NAMES,
     LAST_NAMES,
-    known_places,
-    load_list,
     load_words,
 )
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
-from veil.pii.recognizers.person_cues import fold, is_camel_case
+from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -125,32 +122,13 @@ _CONTRACTION = re.compile(r"['\u2019](?:ve|re|ll|d|m|t|s)$", re.IGNORECASE)
 _NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS)
 
 
-class PersonContextFinder:
+class PersonContextFinder(NameLists):
     """Names by the parts around them (see the module's docstring); lists loaded on first use."""
-
-    @cached_property
-    def first(self) -> frozenset[str]:
-        names = load_words(FIRST_NAMES)
-        return names | frozenset(fold(n) for n in names)
 
     @cached_property
     def known_lower(self) -> frozenset[str]:
         names = self.first | load_words(LAST_NAMES)
         return frozenset(n.lower() for n in names if len(n) > 2) - self.common
-
-    @cached_property
-    def common(self) -> frozenset[str]:
-        return load_list(COMMON_WORDS)
-
-    @property
-    def places(self) -> frozenset[str]:
-        return known_places()
-
-    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        pass
 
     def __repr__(self) -> str:
         return "PersonContextFinder()"

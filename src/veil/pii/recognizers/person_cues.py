@@ -18,25 +18,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import (
-    COMMON_WORDS,
-    FIRST_NAMES,
-    LAST_NAMES,
-    known_places,
-    load_list,
-    load_words,
-)
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
+from veil.pii.recognizers.name_lists import NameLists, fold
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["PersonCueFinder", "fold", "is_camel_case", "person_cues"]
+__all__ = ["PersonCueFinder", "is_camel_case", "person_cues"]
 
 _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|al|el|ter|ten|zu)"
 # One item of a list: a capitalised name of one to three words ("Mei-Lin", "Zhang Wei", "Liam O'Sullivan").
@@ -136,42 +128,13 @@ _NOT_NAMES = wordset(
 )
 
 
-def fold(word: str) -> str:
-    """``word`` without accents ("Éva" -> "Eva", "Zoë" -> "Zoe")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
 def is_camel_case(word: str) -> bool:
     """Written in camel case ("HashMap", "MyBox"), as code is, and without a name's prefix."""
     return _CAMEL_CASE.search(word) is not None and not word.startswith(_NAME_PREFIXES)
 
 
-class PersonCueFinder:
+class PersonCueFinder(NameLists):
     """All four cues (see the module's docstring); word lists loaded on first use."""
-
-    @cached_property
-    def first(self) -> frozenset[str]:
-        names = load_words(FIRST_NAMES)
-        return names | frozenset(fold(n) for n in names)
-
-    @cached_property
-    def last(self) -> frozenset[str]:
-        names = load_words(LAST_NAMES)
-        return names | frozenset(fold(n) for n in names)
-
-    @property
-    def places(self) -> frozenset[str]:
-        return known_places()
-
-    @cached_property
-    def common(self) -> frozenset[str]:
-        return load_list(COMMON_WORDS)
-
-    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        pass
 
     def __repr__(self) -> str:
         return "PersonCueFinder()"
