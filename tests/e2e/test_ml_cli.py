@@ -120,9 +120,13 @@ def test_train_errors(workspace: Path) -> None:
 def test_sharded_train_erase_retrains_one_shard(workspace: Path) -> None:
     ws = workspace
     card = veil_json("train", "adult", "--purpose", "research", "--target", "income", "--features",
-                     "age,education,sex,hours_per_week", "--no-dp", "--epochs", "1", "--shards", "4",
+                     "age,education,sex,hours_per_week", "--no-dp", "--epochs", "3", "--shards", "4",
                      "--name", "income-sisa", "--seed", "0", ws=ws)  # fmt: skip
-    assert card["shards"] == 4 and card["retrained_shards"] == [] and card["accuracy"] > 0.6
+    assert card["shards"] == 4 and card["retrained_shards"] == []
+    # Pseudonyms (hence the split and the shards) differ with every workspace's key: one epoch
+    # gave 0.60-0.64 against a 0.76-0.80 base rate (a CI run hit exactly 0.6); three epochs land
+    # near the base rate. Judged against this run's own base rate, not a fixed number.
+    assert card["accuracy"] > card["majority_baseline"] - 0.1
     assert (ws / "models" / "income-sisa" / "sisa.json").is_file()
     (listed,) = veil_json("models", "list", ws=ws)
     assert listed["shards"] == 4
