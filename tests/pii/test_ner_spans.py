@@ -280,3 +280,74 @@ def test_one_word_emphasised_as_a_term_is_no_name() -> None:
     assert not judged("The string starts with the letter _Zhe_, not a digit.", "Zhe")
     assert not judged("We call this a *Qorb* from now on.", "Qorb")
     assert judged("Ask _Ingrid_ about it.", "Ingrid")  # a known first name stays one
+
+
+def _names_among_pairwise(text: str, spans: list[tuple[int, int, str]]) -> list[bool]:
+    """The list rule as first written: every pair tried until nothing changes (the oracle)."""
+    from veil.pii.ner_spans import _LIST_JOIN, _NAME, _NOT, _ORDINARY, _verdict
+
+    clues = TextClues(text)
+    verdicts = [
+        (_NAME if label not in NAME_LABELS else _verdict(text, start, end, label, clues))
+        if start < end
+        else _NOT
+        for start, end, label in spans
+    ]
+    kept = [v == _NAME for v in verdicts]
+    changed = True
+    while changed:
+        changed = False
+        for i, (start, end, _) in enumerate(spans):
+            if verdicts[i] != _ORDINARY or kept[i]:
+                continue
+            for j, (other_start, other_end, other_label) in enumerate(spans):
+                joined = _LIST_JOIN.fullmatch(text, other_end, start) or _LIST_JOIN.fullmatch(
+                    text, end, other_start
+                )
+                if kept[j] and other_label in NAME_LABELS and joined:
+                    kept[i] = changed = True
+                    break
+    return kept
+
+
+_WORDS = ["Table", "Window", "Maria", "Tomasz", "Config", "Acme", "Bowman", "Paris", "Vec", "Harbour"]
+_GAPS = [", ", " and ", " & ", ",  or ", " ", ". ", " e ", "; "]
+_LABELS = ["PERSON", "ORG", "GPE", "DATE"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_WORDS), st.sampled_from(_GAPS), st.sampled_from(["PERSON", "ORG", "GPE", "DATE"])
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sets(st.integers(0, 11), max_size=3),
+)
+def test_the_list_rule_keeps_what_trying_every_pair_kept(
+    parts: list[tuple[str, str, str]], doubled: set[int]
+) -> None:
+    text, spans = "", []
+    for word, gap, label in parts:
+        spans.append((len(text), len(text) + len(word), label))
+        text += word + gap
+    spans += [spans[i] for i in sorted(doubled) if i < len(spans)]  # chunk overlaps repeat spans
+    spans.append((3, 3, "PERSON"))  # an empty span after trimming
+    assert names_among(text, spans) == _names_among_pairwise(text, spans)
+
+
+def test_a_long_list_of_ordinary_words_is_judged_in_linear_time() -> None:
+    import time
+
+    words = ["Table", "Chair", "Window", "Door"] * 1000 + ["Maria"]
+    text = ", ".join(words)
+    spans, at = [], 0
+    for word in words:
+        spans.append((at, at + len(word), "PERSON"))
+        at += len(word) + 2
+    started = time.perf_counter()
+    kept = names_among(text, spans)
+    assert time.perf_counter() - started < 2.0  # pairwise: 400 spans took 7 s, 4,001 would take hours
+    assert all(kept)  # the list is joined to a known name, so every member may be one
