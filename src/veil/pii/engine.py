@@ -87,8 +87,9 @@ _EDGE = " \t\r\n.,;:!?\"'`()[]{}<>*_|"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """NER span cut at a line break, without surrounding punctuation, a leading "the" or a
-    trailing "'s" (a line is a field: "Junitz e.V.\\n\\nDear" is not one name)."""
+    """NER span cut at a line break, without surrounding punctuation, a leading "the", "a" or
+    "an", or a trailing "'s" (a line is a field: "Junitz e.V.\\n\\nDear" is not one name; "a Lu"
+    is the word after an article, which the name filters then judge)."""
     newline = text.find("\n", start, end)
     if newline != -1:
         end = newline
@@ -98,6 +99,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         end -= 1
     if text.startswith(("the ", "The "), start) and end - start > 4:
         start += 4
+    for article in ("a ", "an "):  # lower case only: "A Kowalski" may be an initial
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
     if end - start > 2 and text[end - 2 : end] in ("'s", "\u2019s"):
         end -= 2
     return start, end
