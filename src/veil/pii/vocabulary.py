@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from veil.pii.data import COMMON_WORDS, COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, PLACES, load_list
+from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, known_places, load_list
 
 __all__ = ["is_ordinary_word", "known_names"]
 
@@ -100,7 +100,7 @@ def _english() -> frozenset[str]:
 @cache
 def known_names() -> frozenset[str]:
     """Known first names, places and countries, as written (the gazetteers)."""
-    return load_list(FIRST_NAMES) | load_list(PLACES) | load_list(COUNTRIES)
+    return load_list(FIRST_NAMES) | known_places()
 
 
 @cache

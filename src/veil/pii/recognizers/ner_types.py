@@ -38,10 +38,6 @@ __all__ = [
 ]
 
 
-def _places() -> frozenset[str]:
-    return known_places()
-
-
 def _first_names() -> frozenset[str]:
     return load_words(FIRST_NAMES)
 
@@ -50,7 +46,7 @@ def is_person_by_gazetteer(text: str) -> bool:
     """One to three name words, the first a known first name (not one that is also a word), no
     known place, no firm's word."""
     words = text.split()
-    if not 1 <= len(words) <= 3 or text in _places() or not is_plausible_ner_person(text):
+    if not 1 <= len(words) <= 3 or text in known_places() or not is_plausible_ner_person(text):
         return False
     first = words[0]
     if first in AMBIGUOUS_FIRST_NAMES or first in COMMON_CAPITALISED:
@@ -66,7 +62,7 @@ def is_person_by_gazetteer(text: str) -> bool:
 
 def is_known_place(text: str) -> bool:
     """A known place or country that does not start with a known first name."""
-    return text in _places() and text.split()[0] not in _first_names()
+    return text in known_places() and text.split()[0] not in _first_names()
 
 
 def is_firm_by_suffix(text: str) -> bool:
