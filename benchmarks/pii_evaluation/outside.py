@@ -1,6 +1,6 @@
 """Labelled text that other projects wrote, read from ``benchmarks/pii_data/`` (see each SOURCE.md).
 
-Three sets, each reported on its own:
+Four sets, each reported on its own:
 
 * ``presidio_research`` - 400 of the 1,500 documents of presidio-research's
   ``synth_dataset_v2.json`` (MIT): template sentences with fake people, multi-line addresses,
@@ -11,6 +11,8 @@ Three sets, each reported on its own:
   types are left out for that sentence unless they overlap its labelled value.
 * ``rust_book_prose`` - 300 paragraphs of The Rust Programming Language (MIT/Apache-2.0),
   prose about programming with no personal data: every prediction there is a false positive.
+* ``python_docs_prose`` - 500 paragraphs of CPython 3.11's Language Reference topics and
+  standard-library docstrings (PSF licence), identifier-free in the same way.
 
 Labels are mapped to Veil's entity types with :data:`PRESIDIO_RESEARCH_TYPES` and
 :data:`~.metrics.PRESIDIO_TYPE_MAP`; a label mapped to ``None`` (job titles, ages,
@@ -134,10 +136,16 @@ def _rust_book() -> list[OutsideDocument]:
     return [OutsideDocument(f"rust-book-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)]
 
 
+def _python_docs() -> list[OutsideDocument]:
+    paragraphs = json.loads((DATA_ROOT / "python_docs_prose" / "paragraphs.json").read_text("utf-8"))
+    return [OutsideDocument(f"python-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)]
+
+
 OUTSIDE_CORPORA = {
     "presidio_research": _presidio_research,
     "presidio_tests": _presidio_tests,
     "rust_book_prose": _rust_book,
+    "python_docs_prose": _python_docs,
 }
 
 
