@@ -138,7 +138,9 @@ def _rust_book() -> list[OutsideDocument]:
 
 def _python_docs() -> list[OutsideDocument]:
     paragraphs = json.loads((DATA_ROOT / "python_docs_prose" / "paragraphs.json").read_text("utf-8"))
-    return [OutsideDocument(f"python-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)]
+    return [
+        OutsideDocument(f"python-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)
+    ]
 
 
 OUTSIDE_CORPORA = {

@@ -49,8 +49,12 @@ _SENTENCE = st.lists(_WORD, min_size=40, max_size=60).map(lambda ws: "The " + " 
 
 
 @settings(max_examples=60, deadline=None)
-@given(prose=_SENTENCE, code=st.lists(_WORD, min_size=1, max_size=4), indent=st.sampled_from(["   ", "\t", "    "]))
-def test_the_cut_keeps_prose_and_drops_code_lists_and_headings(prose: str, code: list[str], indent: str) -> None:
+@given(
+    prose=_SENTENCE,
+    code=st.lists(_WORD, min_size=1, max_size=4),
+    indent=st.sampled_from(["   ", "\t", "    "]),
+)
+def test_the_cut_drops_code_lists_and_headings(prose: str, code: list[str], indent: str) -> None:
     convert = _convert()
     code_block = "\n".join(f"{indent}{w} = {w}()" for w in code)
     heading = "Some Heading\n" + "*" * 12
@@ -64,8 +68,18 @@ def test_the_cut_keeps_prose_and_drops_code_lists_and_headings(prose: str, code:
 @given(
     prose=_SENTENCE,
     marker=st.sampled_from(
-        ["https://example.org/x", "jo@example.org", "in 1998", "on 10.0.0.12", "via localhost", "each Monday",
-         "in March", "by Raymond Hettinger", "Guido", "id 1234567"]
+        [
+            "https://example.org/x",
+            "jo@example.org",
+            "in 1998",
+            "on 10.0.0.12",
+            "via localhost",
+            "each Monday",
+            "in March",
+            "by Raymond Hettinger",
+            "Guido",
+            "id 1234567",
+        ]
     ),
 )
 def test_personal_data_and_dates_drop_a_paragraph(prose: str, marker: str) -> None:

@@ -80,7 +80,7 @@ def personal(paragraph: str) -> bool:
 
 
 def topic_paragraphs() -> list[dict[str, str]]:
-    from pydoc_data.topics import topics  # noqa: PLC0415 - the source, read once
+    from pydoc_data.topics import topics  # the source, read once
 
     unique: dict[str, dict[str, str]] = {}  # a topic such as "compound" repeats "if", "while"...
     for name in sorted(topics):
