@@ -14,12 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
-from veil.pii.recognizers.common import first_char, words
+from veil.pii.recognizers.common import first_char, words, wordset
 
-__all__ = ["MONTHS", "MONTH_NUMBERS", "date_time", "is_numeric_date", "is_specific_date", "spacy_date"]
+__all__ = [
+    "MONTHS",
+    "MONTH_NUMBERS",
+    "date_time",
+    "is_numeric_date",
+    "is_specific_date",
+    "spacy_date",
+    "years_in_prose",
+]
 
 _ENGLISH = (
     "January",
@@ -67,7 +76,15 @@ MONTH_NUMBERS = _month_names()  # "March" / "MAR" / "mars" / "Juli" -> 3, 3, 3, 
 MONTHS = words(tuple(MONTH_NUMBERS))
 _ORD = r"(?:st|nd|rd|th|er|º|\.)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_TIME = r"(?:,?\s+(?:at\s+)?(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?)?"
+# a clock time that belongs to the date before it: "10:30", "10:30 pm", "10 a.m.", "at 3 p.m."
+_CLOCK = (
+    r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+    r"|(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s?(?:[ap]\.m\.|[AP]\.M\.|[ap]m|[AP]M)(?![^\W_]))"
+)
+_TIME = rf"(?:,?\s+(?:at\s+)?{_CLOCK})?"
+_END = r"(?:(?<=\.)|\b)"  # after a date or a time that ends in "a.m." or "Mar."
+# "3 and 4 May", "1 to 15 June", "1-15 June", "1 May to 15 June": the first day of a range
+_DAY_JOIN = r"(?:\s*[-&]\s*|\s+(?:and|to|until|till|through|or|bis|au|al|et|y|und)\s+)"
 _ISO_TIME = (
     r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?"
 )
@@ -97,8 +114,6 @@ _EVENT_WORDS = words(
         "Born",
     )
 )
-_SINCE = words(("since", "Since", "in the year", "In the year", "as of", "As of"))
-_RANGE_START = words(("from", "From", "between", "Between"))
 _WEEKDAYS = words(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _WEEKDAY_LEAD = words(
     (
@@ -139,6 +154,7 @@ def _year(value: str) -> int:
 
 
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\- ](\d{1,2})[/.\- ](\d{1,4})|^(\d{4})(\d{2})(\d{2})$")
+_MONTH_YEAR = re.compile(r"(\d{1,2})/(?:1[89]|20)\d\d")
 _WRITTEN_PARTS = re.compile(r"\d+|[^\W\d_]+")
 
 
@@ -148,6 +164,9 @@ def is_numeric_date(text: str) -> bool:
     value = text.strip()
     match = _NUMERIC.match(value)
     if match is None:
+        month_year = _MONTH_YEAR.fullmatch(value)
+        if month_year is not None:
+            return 1 <= int(month_year.group(1)) <= 12
         return _written_date_ok(value)
     if match.group(4):
         year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
@@ -214,6 +233,147 @@ _DATE_CONTEXT = (
 )
 
 
+# -- dates in narrative prose -------------------------------------------------------------------
+# Part of a period: "early 1990s", "mid-2004", "late March 2001", "summer of 1999", "the end of
+# 2002", "first half of 2004". Each alternative starts with its lead word (scan-friendly).
+_DECADE = r"(?:19|20)\d0['\u2019]?s"
+_SEASON = r"(?:spring|summer|autumn|fall|winter|Spring|Summer|Autumn|Fall|Winter)"
+_PART_OF = r"(?:\s+(?:half|quarter))?\s+of\s+(?:the\s+)?"
+_PERIOD_TAIL = (
+    rf"(?:{_DECADE}|{_YEAR}|{_SEASON}(?:\s+of)?\s+{_YEAR}|{MONTHS}\.?(?:,?\s+{_YEAR})?)(?![\w-]|[.,:/]\d)"
+)
+_PERIOD = re.compile(
+    words(
+        (
+            *(rf"{q}(?:-|\s+){_PERIOD_TAIL}" for q in ("early", "mid", "late")),
+            *(
+                rf"{s}(?:\s+of)?\s+{_YEAR}(?![\w-]|[.,:/]\d)"
+                for s in ("spring", "summer", "autumn", "fall", "winter")
+            ),
+            *(
+                rf"{part}{_PART_OF}{_PERIOD_TAIL}"
+                for part in (
+                    "end",
+                    "beginning",
+                    "start",
+                    "middle",
+                    "turn",
+                    "close",
+                    "first",
+                    "second",
+                    "third",
+                    "last",
+                )
+            ),
+        ),
+        any_case=True,
+    )
+)
+
+# A bare year in prose is a date only where prose dates it: after a preposition of time ("arrested
+# in 1998", "until 1999", "between 1995 and 1997") or in a range of years ("1995-1997", "1995-97"),
+# and only when the clause goes on like a sentence, not like a count ("in 1998 cases", "by 2010
+# people", "1 in 2000 users"). A decade ("1990s") names a time by its shape. Written by hand: no
+# library reads dates out of running prose without a full parser's false positives on numbers.
+_YEAR_TOKEN = re.compile(
+    rf"{_Y}\d{{3}}(?P<decade>['\u2019]?s(?!\w))?"
+    r"(?:(?P<join>\s?-\s?|\s+(?:and|to|until|till|through|or)\s+)(?P<y2>\d{4}|\d\d)(?![\w-]|[.,:/]\d))?"
+    r"(?![\w-]|[.,:/]\d)"
+)
+_LEAD = re.compile(
+    r"(?:^|(?<=[^\w.-]))(?P<lead>in|since|until|till|by|from|before|after|during|around|circa|between|as of"
+    r"|in the year|of)\s+(?:the\s+year\s+)?$",
+    re.IGNORECASE,
+)
+_WORD_BEFORE = re.compile(r"(?P<word>[^\W_][\w'\u2019.]*)\s+$")
+# Before "by"/"from"/"in" these make the year a quantity: "increased by 2000", "1 in 2000".
+_QUANTITY_WORDS = wordset(
+    "increase increased increases decrease decreased decreases rise rose risen rises grow grew grown grows"
+    " fall fell fallen falls drop dropped drops reduce reduced reduces raise raised raises"
+    " multiply multiplied"
+    " divide divided divides offset offsets shift shifted shifts exceed exceeded up down times subtract"
+    " subtracted add added cut cuts one"
+)
+# Words that may follow a date in a sentence (a capitalised word may too, except a unit).
+_FOLLOWERS = wordset(
+    "the a an he she it they we i you his her their its our my your this that these those there and or but"
+    " when while as at in on by for with to until till before after during since from was were is are had has"
+    " have did which who whom whose where then some many most all both each no not only also already"
+    " following onwards onward alone so because though although if once through under among until whereupon"
+    " respectively however instead again"
+)
+_UNITS = wordset("Mb Mbps Kb Kbps Gb Gbps Hz MHz GHz KiB MiB GiB KB MB GB TB USD EUR GBP")
+_NEXT = re.compile(
+    r"[ \t]*(?:(?P<word>[^\W\d_][\w'\u2019]*)(?P<then>\s+\d)?|(?P<digit>\d)|(?P<other>[%$€£#*+=<>/&])|)"
+)
+_ON_THE_DAY = re.compile(
+    words(("on", "On", "by", "By", "until", "till", "since", "Since", "from", "From", "before", "after"))
+    + r"\s+the\s+(?P<day>[12]?\d|3[01])(?P<ord>st|nd|rd|th)(?!\w)"
+)
+
+
+def _sentence_goes_on(text: str, end: int) -> bool:
+    """True when what follows ``text[:end]`` reads like the rest of a sentence, not a count."""
+    follow = _NEXT.match(text, end)
+    if follow is None or follow.group("digit") or follow.group("other"):
+        return False
+    word = follow.group("word")
+    if word is None:
+        return True  # punctuation, a line end or the end of the text
+    if follow.group("then"):  # "in 1998 and 2001 ..." / "from 2000 to 3000": a list of numbers
+        return False
+    if word[0].isupper():
+        return word not in _UNITS
+    return word in _FOLLOWERS
+
+
+def _ordinal_ok(day: int, suffix: str) -> bool:
+    expected = {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th") if day % 100 not in (11, 12, 13) else "th"
+    return 1 <= day <= 31 and suffix == expected
+
+
+def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
+    """Years, ranges of years and decades that prose dates, parts of a period ("early 1990s",
+    "the end of 2002") and "on the 21st" (see above)."""
+    for match in _PERIOD.finditer(text):
+        if _sentence_goes_on(text, match.end()):
+            yield match.start(), match.end(), 0.7
+    for match in _YEAR_TOKEN.finditer(text):
+        start = match.start()
+        first = int(text[start : start + 4])
+        if not 1900 <= first <= 2099:
+            continue
+        if match.group("decade"):
+            if first % 10 == 0:
+                yield start, match.end("decade"), 0.6
+            continue
+        lead = _LEAD.search(text, max(0, start - 24), start)
+        if lead is not None and lead.group("lead").lower() in ("by", "from", "in"):
+            before = _WORD_BEFORE.search(text, max(0, lead.start() - 24), lead.start())
+            if before is not None and (
+                before.group("word").lower() in _QUANTITY_WORDS or before.group("word")[0].isdigit()
+            ):
+                continue
+        if lead is not None and lead.group("lead").lower() == "of":
+            before = _WORD_BEFORE.search(text, max(0, lead.start() - 24), lead.start())
+            if before is None or not before.group("word")[0].isupper():
+                continue  # "the Civil Rights Act of 1964", not "a total of 2000"
+        second = match.group("y2")
+        if second is not None:
+            last = int(second) if len(second) == 4 else first - first % 100 + int(second)
+            dashed = "-" in match.group("join")
+            if first < last <= first + 60 and (len(second) == 4 or dashed) and (dashed or lead is not None):
+                if _sentence_goes_on(text, match.end()) or dashed:
+                    yield start, match.end(), 0.6
+                continue
+        if lead is not None and _sentence_goes_on(text, start + 4):
+            yield start, start + 4, 0.55
+    for match in _ON_THE_DAY.finditer(text):
+        day, suffix = int(match.group("day")), match.group("ord")
+        if _ordinal_ok(day, suffix) and _sentence_goes_on(text, match.end()):
+            yield match.start("day"), match.end(), 0.55
+
+
 def date_time() -> Recognizer:
     return Recognizer(
         name="date_time",
@@ -227,18 +387,36 @@ def date_time() -> Recognizer:
             Pattern(rf"{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
             # 19850312 only with context
             Pattern(rf"{_Y}\d{{7}}{_NE}", 0.3, "compact"),
-            # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985 (+ time)
+            # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985, 12 de mayo de 1985 (+ time);
+            # a range of days: 3 and 4 May 1985, 1 to 15 June 1985, 1 May to 15 June 1985
             Pattern(
-                rf"{_D}\d?{_ORD}(?:\s+of)?[\s-]+{MONTHS}\.?,?[\s-]+(?:{_YEAR}|'\d\d){_TIME}\b",
+                rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?[\s-]+{MONTHS}\.?,?"
+                rf"(?:\s+de)?[\s-]+(?:{_YEAR}|'\d\d){_TIME}{_END}",
                 0.85,
                 "d_month_y",
             ),
-            # March 12th, 1985 / Mar. 12 1985 (+ time)
-            Pattern(rf"{MONTHS}\.?\s+\d{{1,2}}{_ORD},?\s+{_YEAR}{_TIME}\b", 0.85, "month_d_y"),
-            # March 1985, 12 March, March 12th (no year / no day: weaker)
+            # March 12th, 1985 / Mar. 12 1985 / May 3 and 4, 1985 / June 1-15, 1985 (+ time)
+            Pattern(
+                rf"{MONTHS}\.?\s+\d{{1,2}}{_ORD}(?:{_DAY_JOIN}(?:{MONTHS}\.?\s+)?\d{{1,2}}{_ORD})?,?\s+{_YEAR}{_TIME}{_END}",
+                0.85,
+                "month_d_y",
+            ),
+            # March 1985, 12 March, March 12th (no year / no day: weaker); 05/2021, May-2021
             Pattern(rf"{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "month_y"),
-            Pattern(rf"{_D}\d?{_ORD}(?:\s+of)?\s+{MONTHS}\b\.?", 0.55, "d_month"),
-            Pattern(rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:|\.\d|,\d)", 0.55, "month_d"),
+            Pattern(
+                rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?\s+{MONTHS}\b\.?{_TIME}{_END}",
+                0.55,
+                "d_month",
+            ),
+            Pattern(
+                rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:|\.\d|,\d){_TIME}{_END}", 0.55, "month_d"
+            ),
+            Pattern(
+                rf"{_D}(?<!No\.\s\d)(?<!no\.\s\d)(?<!nr\.\s\d)(?<!No\s\d)\d?/{_YEAR}{_NE}",
+                0.55,
+                "m_y_numeric",
+            ),
+            Pattern(rf"{_MONTH_ABBR}[-/]{_YEAR}{_NE}", 0.7, "mon_y_dashed"),
             # 21-May, May-21, 21/Mar (no year); validated against the calendar
             Pattern(rf"{_D}\d?[-/]{_MONTH_ABBR}(?![\w-]|/\d)", 0.55, "d_mon_dashed"),
             Pattern(rf"{_MONTH_ABBR}-\d{{1,2}}(?![\w-]|[.:]\d)", 0.55, "mon_d_dashed"),
@@ -248,19 +426,15 @@ def date_time() -> Recognizer:
                 0.6,
                 "event_year",
             ),
-            Pattern(rf"{_SINCE}\s+(?P<pii>{_YEAR})(?![\w-]|[.,:/]\d)", 0.55, "since_year"),
-            # the first year of a range: "from 1958 until ...", "between 1990 and ..."
-            Pattern(
-                rf"{_RANGE_START}\s+(?P<pii>{_YEAR})\s+(?:until|till|to|through|and)\b", 0.55, "range_year"
-            ),
             # a weekday that names a day: "on Tuesday", "last Friday", "by Monday morning"
-            Pattern(rf"{_WEEKDAY_LEAD}\s+(?P<pii>{_WEEKDAYS})\b", 0.55, "weekday"),
+            Pattern(rf"{_WEEKDAY_LEAD}\s+(?P<pii>{_WEEKDAYS}(?:,?\s+at\s+{_CLOCK})?){_END}", 0.55, "weekday"),
             # web server logs: 24/Oct/2024:04:50:40 +0000; syslog: Oct  5 02:07:32
             Pattern(
                 rf"{_D}\d?/{MONTHS}/{_YEAR}(?::\d\d:\d\d(?::\d\d)?(?:[ \t][+-]\d{{4}})?)?(?!\d)", 0.85, "clf"
             ),
             Pattern(rf"{MONTHS}[ \t]{{1,2}}\d{{1,2}}[ \t]\d\d:\d\d(?::\d\d)?\b", 0.75, "syslog"),
         ),
+        finder=years_in_prose,
         validate=is_numeric_date,
         context=_DATE_CONTEXT,
         negative_context=(
@@ -296,12 +470,17 @@ _NUMERIC_DATE_IN = re.compile(r"(?<!\d)\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?!\d)")
 
 
 def is_specific_date(text: str) -> bool:
-    """True for a date that can point at a day or a year ("12 March", "1985", "May 2020");
-    False for relative words, durations, ages and bare weekdays."""
+    """True for a date that can point at a day or a year ("12 March", "1985", "May
+    2020"); False for relative words, durations, ages, bare weekdays and spans that run on into
+    the sentence ("1995 and 1997 she")."""
     value = text.strip()
     if _RELATIVE.match(value) or _DURATION.search(value):
         return False
-    if re.fullmatch(r"(?i)(?:the\s+)?\d{1,4}(?:'?s)", value):  # decades: "the 1980s", "80s"
+    # decades ("the 1980s", "80s") are left to the rules, which read the prose around them
+    if re.fullmatch(r"(?i)(?:the\s+)?\d{1,4}(?:'?s)", value):
+        return False
+    last = value.rsplit(None, 1)[-1] if value else ""
+    if last.islower() and last in _FOLLOWERS:  # "1995 and 1997 she": the span ran into the sentence
         return False
     if _MONTH_OR_YEAR.search(value):
         return True
