@@ -147,6 +147,18 @@ def test_camel_case_words_are_code(word: str) -> None:
     assert not judged(f"Then {word} takes over.", word, "ORG")
 
 
+_ACRONYMS = st.from_regex(r"[A-Z]{2,5}", fullmatch=True)
+_CAPITALISED = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(acronym=_ACRONYMS, word=_CAPITALISED, label=st.sampled_from(["ORG", "PERSON", "GPE"]))
+def test_an_acronym_glued_to_a_word_is_code(acronym: str, word: str, label: str) -> None:
+    """ "CPython", "ABCMeta", "HTTPServer", "XMLParser": an identifier's shape, no name's."""
+    glued = acronym + word
+    assert not judged(f"In that case {glued} keeps the value.", glued, label)
+
+
 def test_name_prefixes_are_not_camel_case_code() -> None:
     assert judged("Then McAdams takes over.", "McAdams") and judged("Then DeShawn takes over.", "DeShawn")
 

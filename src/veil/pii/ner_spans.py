@@ -164,7 +164,9 @@ def _spells(words: list[str], acronym: str) -> bool:
 
 # -- the test of a NER span -------------------------------------------------------------------
 
-_CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]")
+# camel case: a lower-case letter then a capital ("MutexGuard"), or an acronym glued to a word
+# ("CPython", "ABCMeta", "HTTPServer"): identifiers, not names
+_CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]|[A-Z]{2}[a-z]{2}")
 _NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
 # Parts of a document a text refers to by number: "Listing 4-1", "Figure 3", "Appendix C".
 _PART = (

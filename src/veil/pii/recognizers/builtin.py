@@ -122,6 +122,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         email_names.person_email_name(),
         organizations.legal_entity(),
         organizations.partner_firm(),
+        organizations.public_body(),
         organizations.organization_labels(),
         columns.column_location(),
         columns.column_person(),

@@ -14,12 +14,20 @@ import re
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
-from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, terms, words, wordset
+from veil.pii.recognizers.common import LOWER, NAME_TAIL, NAME_WORD, UPPER, terms, words, wordset
+from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["is_plausible_org", "legal_entity", "organization_labels", "partner_firm", "spacy_organization"]
+__all__ = [
+    "is_plausible_org",
+    "legal_entity",
+    "organization_labels",
+    "partner_firm",
+    "public_body",
+    "spacy_organization",
+]
 
-_LEGAL_FORM = "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=lambda f: (-len(f), f)))
 _CONNECTOR = r"(?:&|and|of|the|für|und|de|et|y|e|en|van|von|der|den|del|di)"
 _ORG_WORD = rf"(?:{NAME_WORD}|[{UPPER}]{{2,}}|{_CONNECTOR})"
 
@@ -62,17 +70,26 @@ _LEAD = words(
     ("van", "von", "de", "da", "das", "do", "dos", "di", "du", "der", "den", "della", "del", "la", "le")
 )
 _PARTICLE = r"(?:van|von|de|da|das|do|dos|di|du|der|den|della|del|la|le|ten|ter|y|e)"
-_FORM_END = rf"(?:{_LEGAL_FORM})(?![\w&])\.?"
 # "Albuquerque Fonseca - ME": Brazilian forms after a dash.
 _DASH_FORM = r"[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)(?![\w&])\.?"
-_TO_FORM = rf"(?:,?[ \t]{_ORG_WORD}){{0,5}}(?:[ \t]&?[ \t]?{_FORM_END}(?:[ \t]{_FORM_END})?|{_DASH_FORM})"
 # Not a run of words in capitals before the name ("CARD PAYMENT Promociones Valls S.C.P").
 _NOT_CAPS_RUN = rf"(?![{UPPER}]{{2,}}(?:[ \t][{UPPER}]{{2,}})*[ \t][{UPPER}][{LOWER}])"
 # A partnership's tail: "... e Vento e figli", "... and Brown LLP".
-_PARTNERS_TAIL = rf"(?:[ \t](?:(?:and|&|e|et|y|und|en)[ \t])?{_FORM_END})?"
+
+
+def _form_end() -> str:
+    """A legal form (Veil's and cleanco's, :mod:`.legal_forms`) and its optional dot."""
+    return rf"(?:{legal_form_pattern()})(?![\w&])\.?"
+
+
+def _to_form() -> str:
+    form_end = _form_end()
+    return rf"(?:,?[ \t]{_ORG_WORD}){{0,5}}(?:[ \t]&?[ \t]?{form_end}(?:[ \t]{form_end})?|{_DASH_FORM})"
 
 
 def legal_entity() -> Recognizer:
+    to_form = _to_form()
+    partners_tail = rf"(?:[ \t](?:(?:and|&|e|et|y|und|en)[ \t])?{_form_end()})?"
     return Recognizer(
         name="organization_legal_form",
         entity_type=EntityType.ORGANIZATION,
@@ -80,15 +97,15 @@ def legal_entity() -> Recognizer:
             # one token of a firm's name is at most 40 characters: unbounded, a run of joined
             # capitalised words ("Aa-Aa-Aa-...") is rescanned from every capital (quadratic)
             Pattern(
-                rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{_TO_FORM}",
+                rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{to_form}",
                 0.8,
                 "legal_form",
             ),
-            Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{_TO_FORM}", 0.8, "particle_legal_form"),
+            Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{to_form}", 0.8, "particle_legal_form"),
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(
                 rf"[{UPPER}](?<!\w[{UPPER}]){NAME_TAIL},[ \t]{NAME_WORD},?[ \t](?:and|&|e|y|und|et|en)[ \t]"
-                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{_PARTNERS_TAIL}(?![\w'\u2019-])",
+                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{partners_tail}(?![\w'\u2019-])",
                 0.8,
                 "partnership",
             ),
@@ -119,6 +136,11 @@ _ORG_PREFIX = words(
         "Associação",
         "Cooperativa",
         "Coöperatie",
+        # Russian and other post-Soviet forms are written before the name: "OOO Romashka"
+        "OOO",
+        "ZAO",
+        "OAO",
+        "PAO",
     )
 )
 
@@ -213,13 +235,12 @@ def _org_not_person(text: str) -> bool:
     ):
         return False
     parts = value.split()
-    if any(p.rstrip(".") in _FORMS for p in parts[1:]):
+    if any(p.rstrip(".") in legal_forms() for p in parts[1:]):
         return True
     first_names = load_list(FIRST_NAMES)
     return not (parts[0] in first_names and parts[0] not in load_list(LAST_NAMES))
 
 
-_FORMS = frozenset(LEGAL_FORMS)
 _NOT_EMPLOYERS = frozenset(
     {"self-employed", "self employed", "unemployed", "retired", "none", "n/a", "freelance"}
 )
@@ -234,7 +255,7 @@ def _is_firm_name(text: str) -> bool:
     ("Svetlana, Diego and Fatima", "Oluwaseun, Haruki and Beatriz") is a list of people, not a firm."""
     if not _has_real_name(text):
         return False
-    if "," not in text or any(w.rstrip(".,") in _FORMS for w in text.split()[1:]):
+    if "," not in text or any(w.rstrip(".,") in legal_forms() for w in text.split()[1:]):
         return True
     names = [w for w in re.findall(rf"[{UPPER}][\w'\u2019-]*", text)]
     last, first = load_list(LAST_NAMES), load_list(FIRST_NAMES)
@@ -278,3 +299,97 @@ def spacy_organization() -> Recognizer:
         window_before=16,
         window_after=8,
     )
+
+
+# -- public bodies and institutions: named by a head noun ------------------------------------------
+
+# Head nouns that make a capitalised phrase an institution whatever its other words are:
+# "Supreme Court", "Interior Ministry", "Metropolitan Police", "Kent County Council".
+_STRONG_HEADS = wordset(
+    """
+    Ministry Ministries Tribunal Police Constabulary Gendarmerie Militia University Hospital Infirmary
+    Municipality Parliament Embassy Consulate Prison Council Directorate Inspectorate Prosecutor's
+    Procuracy Prefecture Governorate Bar
+    """
+)
+# Head nouns that need a proper noun beside them ("Deutsche Bank", "Python Software Foundation";
+# not "Certificate Authority", "West Bank" is a place's name the gazetteer knows).
+_WEAK_HEADS = wordset(
+    """
+    Bank College School Academy Institute Clinic Agency Authority Association Federation Foundation
+    Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
+    Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation
+    Court Courts
+    """
+)
+# Words before "Court" that make it a court of law, not a street or a block of flats ("Maple Court").
+_COURT_KINDS = wordset(
+    """
+    Supreme Constitutional Regional District Circuit County Appeal Appeals Administrative High Crown
+    Magistrates Magistrates' Criminal Civil Federal Labour Labor Family Military Security Assize
+    Cassation Commercial Juvenile Provincial City Municipal State Higher Lower Appellate Arbitration
+    Disciplinary Court Courts European International Penal Peace Youth Local Superior Cantonal
+    """
+)
+_HEADS = _STRONG_HEADS | _WEAK_HEADS
+# Not a sentence's or a phrase's first word: "The Supreme Court" is matched from "Supreme".
+_LEADING = (
+    r"(?!(?:The|A|An|This|That|These|Those|Our|Your|His|Her|Its|Their|My|In|At|For|By|On|To|From|With"
+    r"|And|Of|If|When|Then|But|Or|See|Use|Each|Every|Some|All|No)\b)"
+)
+_BODY_WORD = rf"(?:{NAME_WORD}(?:'s|\u2019s)?|[{UPPER}]{{2,6}})(?![\w'\u2019-])"
+_STREETS_AFTER = (
+    r"(?![ \t]+(?:Road|Rd|Street|St|Avenue|Ave|Lane|Drive|Way|Close|Square|Place|Station|Stop|Gardens?)\b)"
+)
+
+
+def public_body() -> Recognizer:
+    """Institutions named by a head noun: courts, ministries, police forces, universities,
+    hospitals, councils, banks, agencies, associations ("Warsaw Regional Court", "Ministry of
+    Justice", "Ankara Bar Association", "University of Tartu"); see :func:`_is_public_body`."""
+    heads = words(tuple(sorted(_HEADS, key=lambda h: (-len(h), h))))
+    tail = (
+        rf"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_BODY_WORD}"
+        rf"(?:[ \t]+(?:(?:and|of|for|&)[ \t]+)?{_BODY_WORD}){{0,3}})"
+    )
+    return Recognizer(
+        name="organization_public_body",
+        entity_type=EntityType.ORGANIZATION,
+        patterns=(
+            # modifiers, the head, maybe "of ...": "European Court of Human Rights"
+            Pattern(
+                rf"(?<![\w'\u2019-]){_LEADING}(?=[{UPPER}])(?:{_BODY_WORD}[ \t]+){{0,4}}{heads}"
+                rf"(?![\w'\u2019-]){tail}?{_STREETS_AFTER}",
+                0.9,
+                "head_noun",
+            ),
+            # the head first: "Ministry of Justice", "University of Oxford"
+            Pattern(rf"(?<![\w'\u2019-]){heads}{tail}{_STREETS_AFTER}", 0.9, "head_of"),
+        ),
+        validate=_is_public_body,
+    )
+
+
+def _is_public_body(text: str) -> bool:
+    """Two words or more around a head noun, not all connectors. A strong head
+    (:data:`_STRONG_HEADS`) takes any capitalised word ("Supreme Court" needs a court's kind:
+    "Maple Court" is a street); a weak head needs a word that is no ordinary English word and no
+    connector: a proper noun or an acronym ("Deutsche Bank", "FBI Academy")."""
+    parts = [w.strip(".,") for w in text.split()]
+    content = [w for w in parts if w not in {"of", "for", "the", "and", "&"}]
+    if len(content) < 2:
+        return False
+    bare = [w.removesuffix("'s").removesuffix("\u2019s") for w in content]
+    for i, word in enumerate(bare):
+        if word in {"Court", "Courts"} and (
+            (i and bare[i - 1] in _COURT_KINDS) or (i == 0 and "of" in parts)
+        ):
+            return True  # "Supreme Court", "Court of Appeal"; not "Maple Court"
+        if word in _STRONG_HEADS:
+            return True
+    return any(w in _HEADS for w in bare) and _has_proper([w for w in bare if w not in _HEADS])
+
+
+def _has_proper(words_: list[str]) -> bool:
+    """A word that is a proper noun or an acronym: not an ordinary English word."""
+    return any(w[:1].isupper() and not is_ordinary_word(w) for w in words_)

@@ -1,0 +1,155 @@
+"""Organisations named by a head noun (courts, ministries, police forces, universities, banks)
+and by a legal form of any of ~40 countries (cleanco's list): generated names, any head, any
+form; negatives from technical prose, streets and abbreviations that look like forms."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from veil.pii import PiiEngine
+from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
+from veil.pii.vocabulary import is_ordinary_word, known_names
+
+_SYLLABLES = ("ka", "ro", "vel", "tun", "mir", "zo", "bre", "dax", "lin", "quo", "sev", "tar", "ul", "yen")
+
+
+def _is_made_up(word: str) -> bool:
+    return not is_ordinary_word(word) and word not in known_names()
+
+
+# made-up proper nouns: no English word, no known name (what a place or founder may be called)
+_PROPER = (
+    st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=4)
+    .map(lambda parts: "".join(parts).capitalize())
+    .filter(_is_made_up)
+)
+_SENTENCES = (
+    "The applicant complained to the {} in the spring.",
+    "A letter from the {} was read out.",
+    "{} replied on behalf of the State.",
+    "According to the {}, the decision was final.",
+)
+
+
+def _orgs(engine: PiiEngine, text: str) -> list[str]:
+    return [text[e.start : e.end] for e in engine.detect(text) if e.type == "ORGANIZATION"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    place=_PROPER,
+    shape=st.sampled_from(
+        (
+            "{p} Regional Court",
+            "{p} District Court",
+            "Supreme Court of {p}",
+            "Ministry of Justice of {p}",
+            "University of {p}",
+            "{p} University",
+            "{p} Bar Association",
+            "{p} Police",
+            "{p} City Council",
+            "{p} Bank",
+            "Public Prosecutor's Office of {p}",
+            "{p} Institute of Technology",
+            "{p} Hospital",
+        )
+    ),
+    sentence=st.sampled_from(_SENTENCES),
+)
+def test_a_public_body_is_one_organisation(
+    rules_engine: PiiEngine, place: str, shape: str, sentence: str
+) -> None:
+    body = shape.format(p=place)
+    text = sentence.format(body)
+    assert body in _orgs(rules_engine, text), text
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    head=st.sampled_from(("Ministry of Justice", "Supreme Court", "Metropolitan Police", "Court of Appeal")),
+    sentence=st.sampled_from(_SENTENCES),
+)
+def test_a_strong_head_needs_no_proper_noun(rules_engine: PiiEngine, head: str, sentence: str) -> None:
+    text = sentence.format(head)
+    assert head in _orgs(rules_engine, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Certificate Authority signs the server's certificate.",
+        "Each Memory Bank holds a row of cells.",
+        "The Service Account and the Data Office are roles, not firms.",
+        "They live at Maple Court, near the School Road junction.",
+        "Police said nothing. Court adjourned.",
+        "The Union type and the Literal type are special forms.",
+        "See the Standard Library and the Language Reference.",
+    ],
+)
+def test_ordinary_words_around_a_weak_head_name_no_body(rules_engine: PiiEngine, text: str) -> None:
+    found = [e for e in rules_engine.detect(text) if e.recognizer == "organization_public_body"]
+    assert found == [], text
+
+
+# forms of other countries, as firms write them (cleanco's list, in the case firms use)
+_FORMS = (
+    "s.r.o.",
+    "d.o.o.",
+    "a.s.",
+    "Oyj",
+    "UAB",
+    "A/S",
+    "sp. z o.o.",
+    "d.d.",
+    "Kft.",
+    "SIA",
+    "ApS",
+    "S.p.A.",
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(_PROPER, min_size=1, max_size=2),
+    form=st.sampled_from(_FORMS),
+    sentence=st.sampled_from(
+        ("The invoice of {} is overdue.", "She joined {} last year.", "{} sent the offer.")
+    ),
+)
+def test_a_firm_with_a_foreign_legal_form_is_one_organisation(
+    rules_engine: PiiEngine, names: list[str], form: str, sentence: str
+) -> None:
+    firm = f"{' '.join(names)} {form}"
+    text = sentence.format(firm)
+    found = _orgs(rules_engine, text)
+    assert any(firm.rstrip(".") in f for f in found), (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use a container, e.g. Python lists or NumPy e.g. arrays.",
+        "FOR THIS REASON, SUCH AS IT IS, WE STOP.",
+        "The CPT codes and the ENT clinic, the PSU and the DAT file.",
+        "Read Section A.D of the manual and Part E.G below.",
+    ],
+)
+def test_words_that_only_look_like_forms_make_no_firm(rules_engine: PiiEngine, text: str) -> None:
+    assert not [e for e in rules_engine.detect(text) if e.recognizer == "organization_legal_form"], text
+
+
+def test_russian_forms_come_before_the_name(rules_engine: PiiEngine) -> None:
+    text = "OOO Belomor and ZAO Vostok signed the contract."
+    assert _orgs(rules_engine, text) == ["OOO Belomor", "ZAO Vostok"]
+
+
+def test_the_form_list_joins_veils_and_cleancos() -> None:
+    forms = legal_forms()
+    assert {"GmbH", "Ltd", "Oyj", "OYJ", "UAB", "s.r.o"} <= forms
+    assert not {"e.g", "E.G", "CIO", "ZAO"} & forms
+    pattern = legal_form_pattern()
+    alternatives = pattern.split("|")
+    assert alternatives == sorted(alternatives, key=lambda f: (-len(f), f))
