@@ -50,6 +50,7 @@ from veil.pii.ner_spans import names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
+from veil.pii.regex_needs import needs_digit
 from veil.pii.registry import RecognizerRegistry
 
 __all__ = ["PiiEngine"]
@@ -60,6 +61,9 @@ class _Compiled:
     recognizer: Recognizer
     regexes: tuple[tuple[re.Pattern[str], float, bool], ...]  # regex, base score, has a "pii" group
     context: ContextMatcher
+    # the regexes that can match in a text without a digit (veil.pii.regex_needs): the others
+    # are not run there
+    digit_free: tuple[tuple[re.Pattern[str], float, bool], ...] = ()
 
 
 def _compile(recognizer: Recognizer) -> _Compiled:
@@ -80,7 +84,11 @@ def _compile(recognizer: Recognizer) -> _Compiled:
         boost=recognizer.context_boost,
         penalty=recognizer.negative_penalty,
     )
-    return _Compiled(recognizer, tuple(regexes), context)
+    digit_free = tuple(r for r in regexes if not needs_digit(r[0]))
+    return _Compiled(recognizer, tuple(regexes), context, digit_free)
+
+
+_DIGIT = re.compile(r"\d")
 
 
 _EDGE = " \t\r\n.,;:!?\"'`()[]{}<>*_|"
@@ -195,11 +203,12 @@ class _Detector:
     def _rule_candidates(self, text: str) -> list[Candidate]:
         out: list[Candidate] = []
         floor = self.config.min_score
+        digits = _DIGIT.search(text) is not None
         for rule in self.rules:
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
             etype, name = recognizer.entity_type, recognizer.name
             possessive = etype == EntityType.PERSON
-            for regex, base, has_group in rule.regexes:
+            for regex, base, has_group in rule.regexes if digits else rule.digit_free:
                 for match in regex.finditer(text):
                     start, end = match.span("pii") if has_group else match.span()
                     if possessive and text.endswith(_POSSESSIVE, start, end):

@@ -1,0 +1,83 @@
+"""What every match of a regular expression must contain, read from the compiled pattern.
+
+The engine runs some ninety patterns over every text, and most of them describe numbers: an
+IBAN, a card, a date, a postcode. A text without a single digit cannot hold a match of any of
+them, and prose, chat and headings often have none, so :func:`needs_digit` lets the engine skip
+those patterns there (one ``\\d`` search per text instead of seventy scans).
+
+The answer is read from the pattern's parse tree (``re._parser``, the parser ``re.compile`` itself
+uses: no library exposes it, and a pattern string cannot be judged by testing it on samples).
+It is conservative: only what every match must consume counts — a digit literal, a class of
+digits only (``\\d``, ``[0-9]``, ``[2-7]``), a group, a repetition of at least once or an
+alternation all of whose branches need one. Lookarounds, back-references and anything the parser
+of a later Python shapes differently count as needing nothing, so the pattern always runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import Any
+
+__all__ = ["needs_digit"]
+
+
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - an interpreter without it: nothing is skipped
+        return None
+
+
+# the parser re.compile uses (Python 3.11+; private, hence untyped and read defensively)
+_parser: Any = _module("re._parser")
+_c: Any = _module("re._constants")
+_ZERO, _NINE = ord("0"), ord("9")
+
+
+def needs_digit(regex: re.Pattern[str]) -> bool:
+    """True when every match of ``regex`` contains a decimal digit (``\\d`` in Unicode)."""
+    if _parser is None or _c is None:
+        return False
+    try:
+        return _sequence(_parser.parse(regex.pattern, regex.flags))
+    except Exception:  # a shape this reading does not know: the pattern always runs
+        return False
+
+
+def _sequence(items: Any) -> bool:
+    return any(_item(op, av) for op, av in items)
+
+
+def _item(op: Any, av: Any) -> bool:
+    if op is _c.LITERAL:
+        return bool(_ZERO <= av <= _NINE)
+    if op is _c.IN:
+        return _digit_class(av)
+    if op is _c.SUBPATTERN:
+        return _sequence(av[-1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        least, _, body = av
+        return bool(least >= 1) and _sequence(body)
+    if op is _c.BRANCH:
+        return all(_sequence(branch) for branch in av[1])
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _sequence(av)
+    return False  # lookarounds, anchors, back-references, any character...
+
+
+def _digit_class(members: Any) -> bool:
+    """A character class every member of which is a digit (no negation)."""
+    for op, av in members:
+        if op is _c.LITERAL:
+            if not _ZERO <= av <= _NINE:
+                return False
+        elif op is _c.RANGE:
+            if not (av[0] >= _ZERO and av[1] <= _NINE):
+                return False
+        elif op is _c.CATEGORY:
+            if av is not _c.CATEGORY_DIGIT:
+                return False
+        else:  # NEGATE, CHARSET, BIGCHARSET...
+            return False
+    return True

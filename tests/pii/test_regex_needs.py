@@ -1,0 +1,122 @@
+"""The digit gate: a pattern is skipped on a digit-free text only when no match can exist there.
+
+Attacks on the promise: every built-in pattern the reading marks as needing a digit is sampled
+by hypothesis's own regex generator (independent of the reading) and each sample must hold a
+digit; patterns that can match without one must not be marked; and the engine with the gate
+finds exactly what it finds without it, on generated documents, digit-free prose, other
+scripts' digits and hostile shapes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from veil.pii import PiiConfig, PiiEngine
+from veil.pii.regex_needs import needs_digit
+from veil.pii.registry import RecognizerRegistry
+
+_DIGIT = re.compile(r"\d")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\d+", True),
+        (r"a\d", True),
+        (r"[0-9]{2,}", True),
+        (r"[2-7]x", True),
+        (r"x?\d", True),
+        (r"(?:1|2)x", True),
+        (r"(?P<pii>ab(?:\d{3}|\d{5}))", True),
+        (r"(?i)iban\s*\d", True),
+        (r"(?>a\d)", True),
+        (r"(?:a|\d)", False),  # one branch needs no digit
+        (r"\d?", False),
+        (r"\d*x", False),
+        (r"\d{0}x", False),
+        (r"[^0-9]", False),
+        (r"[0-9a]", False),
+        (r"\w+", False),  # \w holds digits but matches letters too
+        (r"(?=\d)\w", False),  # a lookahead consumes nothing: not counted
+        (r"(?<=\d)x", False),
+        (r"(a)\1", False),
+        (r".", False),
+    ],
+)
+def test_what_needs_a_digit(pattern: str, expected: bool) -> None:
+    assert needs_digit(re.compile(pattern)) is expected
+
+
+def _builtin_patterns() -> list[re.Pattern[str]]:
+    patterns: list[re.Pattern[str]] = []
+    for recognizer in RecognizerRegistry.default():
+        patterns.extend(re.compile(p.regex) for p in recognizer.all_patterns())
+    return patterns
+
+
+_MARKED = [p for p in _builtin_patterns() if needs_digit(p)]
+
+
+def test_most_builtin_patterns_are_gated() -> None:
+    """The gate is worth having: the number patterns (most of them) are marked."""
+    assert len(_MARKED) >= len(_builtin_patterns()) // 2
+
+
+@pytest.mark.parametrize("regex", _MARKED, ids=lambda r: r.pattern[:40])
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_match_of_a_marked_pattern_holds_a_digit(regex: re.Pattern[str], data: st.DataObject) -> None:
+    sample = data.draw(st.from_regex(regex, fullmatch=True))
+    assert _DIGIT.search(sample), "a marked pattern matched a text without a digit"
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[PiiEngine, PiiEngine]:
+    """Rules-only engines with and without the gate (NER does not depend on it)."""
+    gated = PiiEngine(PiiConfig(ner=False))
+    ungated = PiiEngine(PiiConfig(ner=False))
+    detector = ungated._detector
+    detector.rules = [dataclasses.replace(r, digit_free=r.regexes) for r in detector.rules]
+    return gated, ungated
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZÀÉßøĀș@.-:/'"
+_WORD = st.text(alphabet=_LETTERS, min_size=1, max_size=12)
+# digits of other scripts: Arabic-Indic, Devanagari, Bengali, fullwidth, mathematical bold, ASCII
+_DIGITS_ANY_SCRIPT = st.sampled_from([chr(c) for c in (0x0663, 0x096D, 0x09EB, 0xFF13, 0x1D7D7, 0x35)])
+_FULLWIDTH = str.maketrans("0123456789", "".join(chr(0xFF10 + i) for i in range(10)))
+_ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + i) for i in range(10)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    words=st.lists(_WORD, min_size=1, max_size=30),
+    digits=st.lists(_DIGITS_ANY_SCRIPT, max_size=3),
+    seps=st.sampled_from([" ", "\n", ", ", "\t", " | "]),
+)
+def test_the_gate_changes_nothing_found(
+    engines: tuple[PiiEngine, PiiEngine], words: list[str], digits: list[str], seps: str
+) -> None:
+    text = seps.join(words + digits)
+    gated, ungated = engines
+    assert gated.detect(text) == ungated.detect(text)
+
+
+def test_the_gate_changes_nothing_on_documents(engines: tuple[PiiEngine, PiiEngine]) -> None:
+    texts = [
+        "Dear Ms. Okafor, your IBAN DE89 3704 0044 0532 0130 00 was updated on 3 May 2021.",
+        "Call +44 20 7946 0958 or write to 221B Baker Street, London NW1 6XE.",
+        "The borrow checker rejects this: a reference must not outlive its owner.",
+        "Ticket 3456789012 was opened by Jane Roe (jane.roe@example.org).".translate(_ARABIC_INDIC),
+        "SSN 333-22-4444 and card 4111 1111 1111 1111".translate(_FULLWIDTH),
+        "Mr Ivan Petrov lives in Sofia; Dr. Amara Diallo works at Lagos General Hospital.",
+        "",
+        "\n\n",
+    ]
+    gated, ungated = engines
+    assert gated.detect_batch(texts) == ungated.detect_batch(texts)
