@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
-from veil.pii.recognizers.common import first_char, words
+from veil.pii.recognizers.common import first_char, words, wordset
 
 __all__ = ["ip_address", "is_ipv4", "is_ipv6", "is_mac", "is_url", "mac_address", "url"]
 
@@ -179,14 +179,35 @@ _LABELS_BEFORE = re.compile(rf"(?<![\w.@/-])(?i:{_DOMAIN})$")
 _TAIL = re.compile(_URL_TAIL)
 
 
+# TLDs that are also English words or attribute names ("user1.email", "self.info", "cfg.app",
+# "page.live", "x.is"): one label before such a TLD is an attribute access as often as a host
+_WORD_TLDS = wordset(
+    """
+    email info app dev me tv online site tech store blog cloud news shop live page pro to is it in at no be us
+    """
+)
+# What follows an attribute in code: an assignment, a call, an index, another attribute.
+_CODE_AFTER = re.compile(r"[ \t]*(?:[-+*/%|&^]?=(?!=)|\(|\[)|\.[A-Za-z_]")
+
+
 def _find_domains(text: str) -> Iterator[tuple[int, int, float]]:
-    """Bare domains under a common, lower-case TLD ("at home.It was" is a missing space)."""
+    """Bare domains under a common, lower-case TLD ("at home.It was" is a missing space). A bare
+    domain must look like a host: one label under a TLD that is also a word ("user1.email") is
+    found only beside a URL's context word (score below the threshold without one), and never
+    where code follows it ("user1.email = ...", "obj.info()")."""
     for hit in _TLD_HIT.finditer(text):
         head = _LABELS_BEFORE.search(text, max(0, hit.start() - 120), hit.start() + 1)
         if head is None:
             continue
         tail = _TAIL.match(text, hit.end())
-        yield head.start(), tail.end() if tail else hit.end(), 0.55
+        end = tail.end() if tail else hit.end()
+        score = 0.55
+        if text[hit.start() + 1 : hit.end()] in _WORD_TLDS and "." not in text[head.start() : hit.start()]:
+            if end == hit.end() and _CODE_AFTER.match(text, end):
+                continue
+            if end == hit.end():
+                score = 0.3  # "user1.email": a host only where the text speaks of one
+        yield head.start(), end, score
 
 
 def url() -> Recognizer:
