@@ -166,6 +166,9 @@ _CANDIDATE = re.compile(
     r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"  # an extension: "x123", "ext. 12"
     r"(?![^\W_]|[.,:/-]\d)"
 )
+# A candidate laid out with nothing the matcher judges apart from validity (no brackets, no
+# slashes: "(0116) 4960399" and "03/05/2016" go through it).
+_PLAIN_LAYOUT = re.compile(r"\+?[0-9 \t.\-]+(?:[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,6})?")
 _EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?\d+$")
 _MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|aud|cad))\s*$")
 
@@ -236,6 +239,11 @@ class PhoneFinder:
         for region in regions:
             if not _valid_in(candidate, region):  # cheap pre-check; the matcher has the last word
                 continue
+            if _PLAIN_LAYOUT.fullmatch(candidate):
+                # digits, spaces, dots, dashes and an extension: the matcher would parse and
+                # validate it again only to return it whole (tests/pii/test_phone_layouts.py)
+                yield offset + shift(0), offset + shift(len(candidate)), 0.4 if plain else 0.75
+                return
             found = list(
                 phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.VALID)
             )
