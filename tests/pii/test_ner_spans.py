@@ -371,3 +371,53 @@ def test_an_article_inside_a_ner_span_does_not_shield_the_next_word(pii_engine: 
     article is a noun (found by a hypothesis run of the technical-prose test above)."""
     text = f"The Registry keeps a {word} for each Release, and a Qx instance tracks the count."
     assert named(pii_engine, text) == []
+
+
+# -- lists of terms, and the kind of thing a capitalised word names ---------------------------------
+
+_MADE_UP = st.from_regex(r"[A-Z][a-z]{2}(?:button|box|bar|frame|ex|ix|or)", fullmatch=True).filter(
+    lambda w: not is_ordinary_word(w) and w not in _NAMES
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    terms=st.lists(st.sampled_from(_SAMPLE), min_size=3, max_size=8, unique=True),
+    odd=_MADE_UP,
+    position=st.integers(min_value=0, max_value=8),
+    label=st.sampled_from(["PERSON", "ORG", "GPE"]),
+)
+def test_an_unknown_word_in_a_list_of_ordinary_terms_is_a_term(
+    terms: list[str], odd: str, position: int, label: str
+) -> None:
+    """ "Frame, Label, Entry, Canvas, Radiobutton": one unknown word among ordinary ones names no one."""
+    items = [t.capitalize() for t in terms]
+    items.insert(min(position, len(items)), odd)
+    text = "The other parts are " + ", ".join(items[:-1]) + " and " + items[-1] + "."
+    assert not judged(text, odd, label), text
+
+
+_GIVEN = sorted(n for n in load_list(FIRST_NAMES) if n.isalpha() and not is_ordinary_word(n))[::53]
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(st.sampled_from(_GIVEN), min_size=4, max_size=7, unique=True), odd=_MADE_UP)
+def test_an_unknown_word_in_a_list_of_known_names_stays_a_name(names: list[str], odd: str) -> None:
+    text = "The guests were " + ", ".join([*names[:-1], odd]) + " and " + names[-1] + "."
+    assert judged(text, odd, "PERSON"), text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    word=_MADE_UP,
+    kind=st.sampled_from(["widget", "widgets", "standard", "letter", "characters", "encoding", "protocol"]),
+    prefix=st.sampled_from(["", "Ttk "]),
+    label=st.sampled_from(["PERSON", "ORG", "GPE"]),
+)
+def test_a_word_before_the_kind_of_a_program_part_or_a_text_is_no_name(
+    word: str, kind: str, prefix: str, label: str
+) -> None:
+    """ "the Ttk Scale widget", "the Unicode standard", "the Cyrillic letter Ze"."""
+    span = prefix + word
+    text = f"Here the {span} {kind} decides what is shown."
+    assert not judged(text, span, label), text

@@ -47,7 +47,11 @@ _CODE_WORD = re.compile(
 _PROGRAM_PART = re.compile(
     r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?:,?[ \t]+(?:and|or)[ \t]+([A-Z][A-Za-z0-9]*))?[ \t]+"
     r"(?:structs?|types?|traits?|enums?|class(?:es)?|interfaces?|methods?|variants?|modules?|crates?|macros?|instances?|objects?|fields?|attributes?|keywords?"
-    r"|namespaces?|constructors?|values?|generics?|implementations?|annotations?|decorators?|exceptions?)"
+    r"|namespaces?|constructors?|values?|generics?|implementations?|annotations?|decorators?|exceptions?"
+    # parts of a user interface, and the kinds of text a program handles: "the Ttk Scale widget",
+    # "the Unicode standard", "the Cyrillic letter", "ASCII characters"
+    r"|widgets?|standard|letters?|characters?|alphabet|script|encodings?|codecs?|protocols?|specification"
+    r"|syntax|format)"
     r"(?![\w'\u2019-])"
 )
 # A word in camel case ("MutexGuard", "StreamExt"): its parts are identifiers too.
@@ -308,6 +312,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             verdict = _ORDINARY  # "the letter _Ze_": a word emphasised as a term, not a name
         if verdict == _NAME and bare not in known_names() and _listed_with_code(text, start, end, clues):
             return _NOT
+        if verdict == _NAME and _among_terms(text, start, end, bare, clues):
+            return _NOT
         if verdict == _ORDINARY and _cued(label, previous, text, end):
             return _NAME  # "flew to Phoenix", "the Mint office"
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
@@ -316,6 +322,10 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
+    if "," in fragment and _among_terms(text, start, end, bare, clues):
+        return _NOT  # "Scale, Listbox": two items of a list of terms taken as one name
+    if words[-1] in clues.program_parts and not any(w in known_names() for w in words):
+        return _NOT  # "the Ttk Scale widget": a program's part named in two words
     if _cued(label, previous, text, end):
         return _NAME
     return _NOT if _terms(words) else _NAME
@@ -382,6 +392,31 @@ def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool
             word = match.group(1) or match.group(2)
             if _is_code(word, clues) or word in clues.program_parts:
                 return True
+    return False
+
+
+# A run of capitalised single words joined as a list: "Frame, Label, Entry, Canvas and Button".
+_TERM_LIST = re.compile(
+    r"(?<![\w'\u2019-])[A-Z][A-Za-z0-9]{0,30}"
+    r"(?:(?:,[ \t]+|,?[ \t]+(?:and|or)[ \t]+)[A-Z][A-Za-z0-9]{0,30}){3,40}(?![\w'\u2019-])"
+)
+_LIST_ITEM = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _among_terms(text: str, start: int, end: int, word: str, clues: TextClues) -> bool:
+    """The word is one item of a list of four or more capitalised words of which at least half
+    are ordinary words or code ("Frame, Label, Entry, Canvas, Radiobutton, Listbox"): a list of
+    terms. A known first name, place or family name stays a name ("Baker, Cook, Mason and Nowak"
+    keeps Nowak only if the gazetteer knows it)."""
+    if word in known_names() or word in _lastknown_names():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    for match in _TERM_LIST.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+        if match.start() <= start and end <= match.end():
+            items = [i for i in _LIST_ITEM.findall(match.group()) if i not in {"And", "Or"}]
+            terms = sum(is_ordinary_word(i) or _is_code(i, clues) for i in items if i not in known_names())
+            return 2 * terms >= len(items)
     return False
 
 
