@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veil.pii import PiiEngine
+from veil.pii.data import FIRST_NAMES, load_list
 from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
@@ -153,3 +154,51 @@ def test_the_form_list_joins_veils_and_cleancos() -> None:
     pattern = legal_form_pattern()
     alternatives = pattern.split("|")
     assert alternatives == sorted(alternatives, key=lambda f: (-len(f), f))
+
+
+_FIRST = sorted(n for n in load_list(FIRST_NAMES) if n.isalpha() and not is_ordinary_word(n))[::41]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=st.sampled_from(_FIRST),
+    family=_PROPER,
+    org=st.lists(_PROPER, min_size=1, max_size=3).map(" ".join),
+    trade=st.sampled_from(("", " Analytics", " Transit", " Movers")),
+    quote=st.sampled_from(("", ">", "> ", "??? ", "  ")),
+    street=st.sampled_from(("{n} {p} Street", "{n} {p}vej 12", "PSC {n}, Box 12", "Unit {n}, {p} Road")),
+    number=st.integers(min_value=1, max_value=99999),
+    attention=st.booleans(),
+)
+def test_the_line_between_a_name_and_an_address_is_an_organisation(
+    rules_engine: PiiEngine,
+    first: str,
+    family: str,
+    org: str,
+    trade: str,
+    quote: str,
+    street: str,
+    number: int,
+    attention: bool,
+) -> None:
+    firm = org + trade
+    name = f"{first} {family}"
+    lines = [name, firm, *([name] if attention else []), street.format(n=number, p=family), "Aarhus"]
+    text = "\n".join(quote + line for line in lines)
+    assert firm in _orgs(rules_engine, text), text
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Jane Roe\nMaria Lopez\n12 Mill Lane\nLeeds",  # two people
+        "Jane Roe\nFlat 3\n12 Mill Lane",  # a unit
+        "Jane Roe\nMill Lane\n12 High Street",  # a street
+        "Jane Roe\nLondon\n12 Mill Lane",  # a known place
+    ],
+)
+def test_a_person_a_unit_a_street_or_a_place_line_is_no_organisation(
+    rules_engine: PiiEngine, block: str
+) -> None:
+    found = [e for e in rules_engine.detect(block) if e.recognizer == "organization_address_block"]
+    assert found == [], block

@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import re
 
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_list
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
-from veil.pii.recognizers.common import LOWER, NAME_TAIL, NAME_WORD, UPPER, terms, words, wordset
+from veil.pii.recognizers.common import (
+    LOWER,
+    NAME_TAIL,
+    NAME_WORD,
+    STREET_WORDS,
+    UPPER,
+    terms,
+    words,
+    wordset,
+)
 from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
+    "address_block_organization",
     "is_plausible_org",
     "legal_entity",
     "organization_labels",
@@ -393,3 +403,44 @@ def _is_public_body(text: str) -> bool:
 def _has_proper(words_: list[str]) -> bool:
     """A word that is a proper noun or an acronym: not an ordinary English word."""
     return any(w[:1].isupper() and not is_ordinary_word(w) for w in words_)
+
+
+# -- the organisation line of a postal address block ---------------------------------------------
+
+_QUOTE = r"[ \t>?*|]*"  # a reply's quote marks or a list's bullets before each line
+_NAME_LINE = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+)?{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}[ \t]*"
+_ORG_LINE_WORD = rf"(?:[{UPPER}][\w'\u2019&.-]{{0,40}}|&|and|of|the|for|de|du|des|der|für)"
+# the line that starts an address: a house number, a unit or military mail
+_STREET_START = r"(?:\d{1,6}[a-zA-Z]?[ \t,]+\w|(?:PSC|Unit|USNS|USS|USCGC|USNV|PO|P\.O\.)\b)"
+
+
+def address_block_organization() -> Recognizer:
+    """The line between a person's name and the first line of an address is the organisation the
+    person is written to at ("Jane Roe\\nKorvath Analytics\\n12 Mill Lane"): the order of an
+    envelope's or a letterhead's block. The name may be repeated below it (an attention line)."""
+    return Recognizer(
+        name="organization_address_block",
+        entity_type=EntityType.ORGANIZATION,
+        patterns=(
+            Pattern(
+                rf"(?m)^{_QUOTE}{_NAME_LINE}\n{_QUOTE}"
+                rf"(?P<pii>{_ORG_LINE_WORD}(?:[ \t]+{_ORG_LINE_WORD}){{0,5}})[ \t]*\n"
+                rf"(?:{_QUOTE}{_NAME_LINE}\n)?{_QUOTE}{_STREET_START}",
+                0.7,
+                "name_org_street",
+            ),
+        ),
+        validate=_is_block_organization,
+    )
+
+
+def _is_block_organization(text: str) -> bool:
+    """Not a second person (a first name first), a street, a unit or a known place."""
+    value = text.strip()
+    parts = value.split()
+    if not parts or not parts[0][:1].isupper() or not is_plausible_org(value):
+        return False
+    if value in known_places() or any(p.rstrip(".,") in STREET_WORDS for p in parts):
+        return False
+    first = load_list(FIRST_NAMES)
+    return parts[0] not in first or any(p.rstrip(".") in legal_forms() for p in parts[1:])
