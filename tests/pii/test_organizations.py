@@ -202,3 +202,39 @@ def test_a_person_a_unit_a_street_or_a_place_line_is_no_organisation(
 ) -> None:
     found = [e for e in rules_engine.detect(block) if e.recognizer == "organization_address_block"]
     assert found == [], block
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(_PROPER, min_size=1, max_size=3, unique=True),
+    partnership=st.booleans(),
+    kind=st.sampled_from(
+        ("a design agency", "an insurer", "a small family bank", "a software company", "a charity")
+    ),
+    verb=st.sampled_from(("is", "was")),
+)
+def test_a_name_said_to_be_a_firm_is_an_organisation(
+    rules_engine: PiiEngine, names: list[str], partnership: bool, kind: str, verb: str
+) -> None:
+    """ "Lopez, Santos and Coleman is a design agency": the predicate says what the name is."""
+    firm = ", ".join(names[:-1]) + " and " + names[-1] if partnership and len(names) > 1 else " ".join(names)
+    text = f"{firm} {verb} {kind} based in the north."
+    assert firm in _orgs(rules_engine, text), text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    org=st.lists(_PROPER, min_size=1, max_size=2).map(" ".join),
+    cue=st.sampled_from(("spent a year at", "is the CEO of", "was a founder of", "did an internship at")),
+)
+def test_a_firm_after_a_job_phrase_is_an_organisation(rules_engine: PiiEngine, org: str, cue: str) -> None:
+    text = f"She {cue} {org} as an assistant."
+    assert org in _orgs(rules_engine, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Maria is a nurse and Tom was a great engineer.", "Python is a language; Cargo is a build tool."],
+)
+def test_a_person_or_a_tool_said_to_be_something_else_is_no_firm(rules_engine: PiiEngine, text: str) -> None:
+    assert not [e for e in rules_engine.detect(text) if e.recognizer == "organization_label"], text

@@ -218,7 +218,9 @@ def organization_labels() -> Recognizer:
         terms(
             "work for|works for|worked for|working for|work at|works at|worked at|working at|employed by"
             "|employed at|employment with|insured with|insured by|applying to|applied to|a customer of"
-            "|authorises|authorizes|on behalf of"
+            "|authorises|authorizes|on behalf of|a year at|years at|months at|internship at|interned at"
+            "|job at|position at|career at|analyst at|engineer at|manager at|director at|partner at"
+            "|CEO of|founder of|co-founder of|cofounder of|chairman of|subsidiary of|acquired by"
         ),
         any_case=True,
     )
@@ -228,9 +230,24 @@ def organization_labels() -> Recognizer:
         patterns=(
             Pattern(rf"{field}[ \t]*:[ \t]*(?P<pii>{_ORG_VALUE})", 0.8, "field"),
             Pattern(rf"{phrase}[ \t]+(?P<pii>{_ORG_VALUE})", 0.75, "phrase"),
+            # "Lopez, Santos and Coleman is a design agency", "Korvath was a small bank"
+            Pattern(
+                rf"(?P<pii>{_ORG_VALUE})[ \t]+(?:is|was)[ \t]+(?:a|an)[ \t]+{_KIND_OF_FIRM}",
+                0.9,  # the predicate outweighs a list's reading as people (person_cue: 0.85)
+                "predicate",
+            ),
         ),
         validate=_org_not_person,
     )
+
+
+# "a (small|leading|design) agency": up to three words, then a noun only organisations are
+_KIND_OF_FIRM = (
+    r"(?:[\w-]{1,20}[ \t]+){0,3}(?:company|firm|agency|startup|start-up|bank|manufacturer|retailer|charity"
+    r"|non-?profit|consultancy|corporation|conglomerate|publisher|broker|brokerage|insurer|carrier|airline"
+    r"|chain|franchise|law firm|studio|label|cooperative|co-op|subsidiary|supplier|vendor|distributor)"
+    r"(?![\w-])"
+)
 
 
 def _org_not_person(text: str) -> bool:
