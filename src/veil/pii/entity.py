@@ -49,6 +49,7 @@ class EntityType(StrEnum):
     CRYPTO_WALLET = "CRYPTO_WALLET"
     VEHICLE_PLATE = "VEHICLE_PLATE"
     MEDICAL_RECORD = "MEDICAL_RECORD"  # medical record number (MRN)
+    REFERENCE_NUMBER = "REFERENCE_NUMBER"  # a file, case, application, claim, policy, customer ... number
 
 
 #: The identifier types (numbers and codes that point at one person, account or thing of theirs):
@@ -81,6 +82,7 @@ IDENTIFIER_TYPES = frozenset(
         EntityType.CRYPTO_WALLET,
         EntityType.VEHICLE_PLATE,
         EntityType.MEDICAL_RECORD,
+        EntityType.REFERENCE_NUMBER,
     }
 )
 

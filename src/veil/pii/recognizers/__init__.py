@@ -11,6 +11,7 @@ tax_ids           vat_id (VAT_ID), in_pan, in_gstin, us_itin
 travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label
 bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
 health_ids        us_npi (US_NPI, Luhn), medical_record (MEDICAL_RECORD, after its label)
+references        reference_number (REFERENCE_NUMBER: case, file, claim, customer ... no., after its label)
 crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP-55)
 vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
 network           ip_address (v4 + v6), mac_address, url
@@ -28,7 +29,7 @@ organizations     organization_legal_form, organization_partners, organization_l
                   spacy_organization (NER ORG, filtered)
 columns           column_location, column_person, column_organization, column_passport,
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
-                  column_bank_routing, column_us_npi, column_in_aadhaar
+                  column_reference_number, column_bank_routing, column_us_npi, column_in_aadhaar
                   (cells under a naming header)
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
 ================  ==========================================================================

@@ -74,6 +74,13 @@ _HEADERS: dict[str, frozenset[str]] = {
         "mrn medical_record medical_record_number patient_id patient_number chart_number hospital_number "
         "case_number"
     ),
+    EntityType.REFERENCE_NUMBER: wordset(
+        "reference_number reference_no ref_no file_number file_no case_no case_id application_number "
+        "application_no claim_number claim_no claim_id policy_number policy_no customer_id customer_number "
+        "customer_no client_id client_number member_id member_number membership_number employee_id "
+        "employee_number staff_number student_id student_number contract_number docket_number ticket_number "
+        "aktenzeichen kundennummer mitgliedsnummer personalnummer matrikelnummer"
+    ),
 }
 _NAME_TYPES = frozenset({EntityType.LOCATION, EntityType.PERSON, EntityType.ORGANIZATION})
 _CHECKS: dict[str, Callable[[str], bool]] = {
@@ -188,14 +195,15 @@ def column_organization() -> Recognizer:
 
 
 def column_identifiers() -> list[Recognizer]:
-    """Cells under a passport, driving licence, bank account, plate, MRN, routing number, NPI or
-    Aadhaar header."""
+    """Cells under a passport, driving licence, bank account, plate, MRN, reference number (case,
+    claim, customer, member ... number), routing number, NPI or Aadhaar header."""
     return [
         _recognizer("column_passport", EntityType.PASSPORT),
         _recognizer("column_driver_license", EntityType.DRIVER_LICENSE),
         _recognizer("column_bank_account", EntityType.BANK_ACCOUNT),
         _recognizer("column_vehicle_plate", EntityType.VEHICLE_PLATE),
         _recognizer("column_medical_record", EntityType.MEDICAL_RECORD),
+        _recognizer("column_reference_number", EntityType.REFERENCE_NUMBER),
         _recognizer("column_bank_routing", EntityType.BANK_ROUTING),
         _recognizer("column_us_npi", EntityType.US_NPI),
         _recognizer("column_in_aadhaar", EntityType.IN_AADHAAR),

@@ -230,6 +230,8 @@ _DATE_CONTEXT = (
     "dated",
     "from",
     "until",
+    "between",
+    "during",
 )
 
 
@@ -277,8 +279,8 @@ _PERIOD = re.compile(
 # library reads dates out of running prose without a full parser's false positives on numbers.
 _YEAR_TOKEN = re.compile(
     rf"{_Y}\d{{3}}(?P<decade>['\u2019]?s(?!\w))?"
-    r"(?:(?P<join>\s?-\s?|\s+(?:and|to|until|till|through|or)\s+)(?P<y2>\d{4}|\d\d)(?![\w-]|[.,:/]\d))?"
-    r"(?![\w-]|[.,:/]\d)"
+    r"(?:(?P<join>\s?-\s?|\s+(?:and|to|until|till|through|or)\s+)(?P<y2>\d{4}|\d\d)(?![\w-]|[.:/]\w|,\d))?"
+    r"(?![\w-]|[.:/]\w|,\d)"  # not "2001:db8::/32", "2001.5", "1998/99"
 )
 _LEAD = re.compile(
     r"(?:^|(?<=[^\w.-]))(?P<lead>in|since|until|till|by|from|before|after|during|around|circa|between|as of"
@@ -363,8 +365,11 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
             last = int(second) if len(second) == 4 else first - first % 100 + int(second)
             dashed = "-" in match.group("join")
             if first < last <= first + 60 and (len(second) == 4 or dashed) and (dashed or lead is not None):
-                if _sentence_goes_on(text, match.end()) or dashed:
+                if dashed:  # "1995-1997", "1995-97": one span
                     yield start, match.end(), 0.6
+                elif _sentence_goes_on(text, match.end()):  # "between 1995 and 1997": each year
+                    yield start, start + 4, 0.6
+                    yield match.start("y2"), match.end(), 0.6
                 continue
         if lead is not None and _sentence_goes_on(text, start + 4):
             yield start, start + 4, 0.55

@@ -1,0 +1,182 @@
+"""Reference numbers: the number of one person's file, case, application, claim, policy, customer
+account, membership, employment, studies or support ticket.
+
+Such a number has no format of its own ("36244/06", "CL-2231-889", "ABC/2021/0457", "88231907")
+and no checksum; what makes it personal is its label: a court's "application no.", an insurer's
+"claim number", a shop's "customer id", a university's "student number", a German authority's
+"Aktenzeichen". So it is reported only after its label, found label first by
+:class:`~veil.pii.recognizers.labelled.LabelledValue` (within the clause, lists included:
+"applications nos. 1234/05 and 5678/06").
+
+Two kinds of label:
+
+* a noun with a number word ("case no.", "policy number", "member id", "Kundennummer", "numéro de
+  dossier"): the value may follow a few words later, as for any labelled value;
+* a bare "reference" / "ref." / "Az." / "expediente": the value must follow at once, after an
+  optional "no." or colon — and a value of digits only needs that colon or "no." ("reference
+  2019" in a paper cites a work; "Reference: 2019-0457" or "Ref. no. 88231907" names a file).
+
+A value is a token of letters and digits, with at least one digit, joined by "/", "-" or "."
+(or a German court's "3 K 123/19"); never a plain word, a calendar date, an amount of money, a
+version or section number ("2.0", "3.2.1"), or a run of one digit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import not_repetitive, terms, words, wordset
+from veil.pii.recognizers.dates import is_numeric_date
+from veil.pii.recognizers.labelled import LabelledValue
+
+__all__ = ["is_reference_number", "reference_number"]
+
+# The things a reference number may be the number of, and the words that say "its number".
+_NOUNS = terms(
+    "application|applications|case|cases|file|claim|policy|insurance policy|customer|client|member"
+    "|membership|employee|staff|personnel|payroll|student|matriculation|enrolment|enrollment|user|contract"
+    "|docket|ticket|support ticket|booking|dossier|account holder|subscriber|patient file|complaint"
+)
+# "nos." / "ref." with their dot: a three-letter word's dot before a capital would end the clause
+_NUMBER_WORDS = terms("no|nos|no.|nos.|nr|nr.|number|numbers|num|num.|#|id|ids|ref|ref.|reference|code|n°|nº")
+_LABELS = (
+    *(f"{noun} {word}" for noun in _NOUNS for word in _NUMBER_WORDS),
+    *(
+        f"{noun} ({word}" for noun in _NOUNS for word in ("no", "nos", "nos.", "nr", "number")
+    ),  # application (no. X)
+    *terms(
+        "userid|user-id|customer-id|client-id|member-id|employee-id|student-id|file-no|case-no"
+        # German
+        "|kundennummer|kunden-nr|kundennr|mitgliedsnummer|mitglieds-nr|mitgliedsnr|vertragsnummer|vertrags-nr"
+        "|versicherungsnummer|versicherungsschein-nr|versicherungsscheinnummer|policennummer|schadennummer"
+        "|personalnummer|personal-nr|matrikelnummer|matrikel-nr|antragsnummer|vorgangsnummer|geschäftszeichen"
+        "|aktenzeichen|ticketnummer|buchungsnummer"
+        # French
+        "|numéro de dossier|n° de dossier|numéro client|numéro de client|n° client|numéro d'adhérent"
+        "|numéro de membre|numéro de contrat|n° de contrat|numéro de police|numéro de sinistre"
+        "|numéro de requête|requête n°|requête no|requêtes nos|numéro étudiant|numéro d'étudiant|matricule"
+        # Spanish, Italian, Dutch
+        "|número de expediente|nº de expediente|n.º de expediente|número de cliente|número de socio"
+        "|número de póliza|número de contrato|número de afiliado|número de siniestro|número de solicitud"
+        "|numero di pratica|numero pratica|codice cliente|numero cliente|numero di polizza"
+        "|numero di contratto"
+        "|numero di matricola|dossiernummer|klantnummer|polisnummer|lidnummer|contractnummer"
+        "|personeelsnummer|studentnummer|zaaknummer"
+    ),
+)
+
+# A token of letters and digits joined by / - . (a German court's file number has spaces).
+_VALUE = (
+    r"\d{1,3}\s[A-Z][A-Za-z]{0,4}\s\d{1,6}/\d{2,4}"  # 3 K 123/19, 1 BvR 2019/16
+    r"|[A-Za-z0-9_]{1,24}(?:[/.-][A-Za-z0-9_]{1,24}){0,6}"
+)
+
+# A bare "reference" takes only the value right after it (see the docstring); so does a noun with
+# "#" glued to its value ("claim #88231907", which a label's word boundary would not read).
+_BARE = words(
+    (
+        "reference",
+        "ref",
+        "our ref",
+        "your ref",
+        "our reference",
+        "your reference",
+        "référence",
+        "réf",
+        "referencia",
+        "expediente",
+        "riferimento",
+        "rif",
+        "kenmerk",
+    ),
+    any_case=True,
+)
+_MARKER = r"(?:\s*(?i:no|nr|number|n°|nº|#)\.?)?\s*[:#]?"
+_BARE_VALUE = re.compile(
+    rf"(?:(?P<bare>{_BARE})|A(?<![\w/.-]A)z\.|{words(_NOUNS, any_case=True)}(?=\s*#))(?P<marked>\.?{_MARKER})"
+    rf"\s*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)"
+)
+
+_DATE_SHAPE = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}")
+_AMOUNT = re.compile(r"\d{1,3}(?:[,.]\d{3})*[.,]\d{1,2}|\d+[.,]\d{1,2}")
+_DOTTED_SMALL = re.compile(r"\d{1,3}(?:\.\d{1,3})+")  # a version or a section: 2.0, 3.2.1, 10.4
+
+
+def is_reference_number(text: str) -> bool:
+    """A value that may be a reference number (see the module docstring)."""
+    value = text.strip()
+    alnum = [c for c in value if c.isalnum()]
+    digits = "".join(c for c in value if c.isdigit())
+    if len(alnum) < 4 or not digits:
+        return False
+    if value.isdigit():
+        return not_repetitive(digits)
+    if _DATE_SHAPE.fullmatch(value) and is_numeric_date(value):
+        return False
+    return not (_AMOUNT.fullmatch(value) or _DOTTED_SMALL.fullmatch(value))
+
+
+_LABELLED = LabelledValue(_LABELS, _VALUE, score=0.8, reach=40, validate=is_reference_number)
+_LABEL_RE = re.compile(
+    words([r"\s*".join(map(re.escape, t.split())) for t in _LABELS], any_case=True) + r"(?![^\W_]|/\w)"
+)
+# What may stand between a label and its value: "claim number is X", "member id of the
+# applicant: X", "case no. (old) X". Any other word makes the number another thing's: "a file
+# number limit of 1024".
+_FILLER = wordset(
+    "is was are were be been being of for the a an his her their your our my its this that applicant"
+    " applicant's claimant claimant's customer's member's insured holder given assigned reads as follows"
+    " number no nos nr new old ist lautet est es è"
+)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
+
+
+def _label_before(text: str, value_start: int) -> re.Match[str] | None:
+    """The last label that ends before ``value_start`` (within 48 characters), if any."""
+    found = None
+    for found in _LABEL_RE.finditer(text, max(0, value_start - 48), value_start):  # noqa: B007
+        pass
+    return found
+
+
+def _bare_labelled(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _BARE_VALUE.finditer(text):
+        value = match.group("value")
+        bare = (match.group("bare") or "").lower()
+        marker = match.group("marked").strip()
+        # a colon, "#" or "no." marks a value; a dot only after an abbreviation ("Ref. X", not
+        # "... reference. 2019 was")
+        marked = marker not in ("", ".") or (marker == "." and bare in ("ref", "réf", "rif"))
+        if not is_reference_number(value):
+            continue
+        if not marked and (value.isdigit() or bare == "ref"):
+            continue  # "reference 2019" cites a work; "ref X" is as often code ("ref mut x1")
+        yield match.start("value"), match.end("value"), 0.8
+
+
+def find_reference_numbers(text: str) -> Iterator[tuple[int, int, float]]:
+    """Values after a noun's number label, then values right after a bare "reference"."""
+    previous_end = -1
+    for start, end, score in _LABELLED(text):
+        label = _label_before(text, start)
+        # the first value after its label (a list's later values follow the value before them)
+        if (
+            label is None
+            or label.end() <= previous_end
+            or all(word.lower() in _FILLER for word in _WORD.findall(text, label.end(), start))
+        ):
+            previous_end = end
+            yield start, end, score
+    yield from _bare_labelled(text)
+
+
+def reference_number() -> Recognizer:
+    return Recognizer(
+        name="reference_number",
+        entity_type=EntityType.REFERENCE_NUMBER,
+        finder=find_reference_numbers,
+        validate=is_reference_number,
+    )
