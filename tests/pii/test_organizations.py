@@ -56,6 +56,10 @@ def _orgs(engine: PiiEngine, text: str) -> list[str]:
             "Public Prosecutor's Office of {p}",
             "{p} Institute of Technology",
             "{p} Hospital",
+            "{p} Police Headquarters",
+            "{p} State Security Court",
+            "Ministry of the Interior of {p}",
+            "{p} Crown Prosecution Service",
         )
     ),
     sentence=st.sampled_from(_SENTENCES),
@@ -88,6 +92,7 @@ def test_a_strong_head_needs_no_proper_noun(rules_engine: PiiEngine, head: str, 
         "Police said nothing. Court adjourned.",
         "The Union type and the Literal type are special forms.",
         "See the Standard Library and the Language Reference.",
+        "See the System Administration guide and the Labour Division notes.",
     ],
 )
 def test_ordinary_words_around_a_weak_head_name_no_body(rules_engine: PiiEngine, text: str) -> None:

@@ -336,7 +336,7 @@ _STRONG_HEADS = wordset(
     """
     Ministry Ministries Tribunal Police Constabulary Gendarmerie Militia University Hospital Infirmary
     Municipality Parliament Embassy Consulate Prison Council Directorate Inspectorate Prosecutor's
-    Procuracy Prefecture Governorate Bar
+    Procuracy Prefecture Governorate Bar Prosecution
     """
 )
 # Head nouns that need a proper noun beside them ("Deutsche Bank", "Python Software Foundation";
@@ -345,7 +345,8 @@ _WEAK_HEADS = wordset(
     """
     Bank College School Academy Institute Clinic Agency Authority Association Federation Foundation
     Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
-    Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation
+    Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
+    Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
     Court Courts
     """
 )
