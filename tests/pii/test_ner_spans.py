@@ -421,3 +421,21 @@ def test_a_word_before_the_kind_of_a_program_part_or_a_text_is_no_name(
     span = prefix + word
     text = f"Here the {span} {kind} decides what is shown."
     assert not judged(text, span, label), text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    language=st.sampled_from(["Fortran", "Haskell", "Kotlin", "Clojure", "Erlang"]),
+    label=st.sampled_from(["PERSON", "ORG", "GPE"]),
+)
+def test_a_programming_languages_name_alone_is_no_name(language: str, label: str) -> None:
+    text = f"The routine was first written in {language} and later ported."
+    assert not judged(text, language, label)
+
+
+@settings(max_examples=60, deadline=None)
+@given(word=st.from_regex(r"[A-Z]{6,8}", fullmatch=True))
+def test_a_word_in_capitals_is_an_organisation_only_with_a_firms_cue(word: str) -> None:
+    """ "LAPACK", "MATLAB": no firm without a cue; "works at SIEMENS" names one."""
+    assert not judged(f"Link it against {word} before the build.", word, "ORG")
+    assert judged(f"She works at {word} since spring.", word, "ORG")

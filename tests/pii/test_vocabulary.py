@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from veil.pii.data import ENGLISH_WORDS, load_list
-from veil.pii.vocabulary import is_ordinary_word, known_names
+from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,15 @@ def test_british_spellings_are_read_as_the_american_base_forms(word: str) -> Non
 def test_known_names_hold_first_names_places_and_countries_as_written() -> None:
     names = known_names()
     assert {"Rose", "Paris"} <= names and "rose" not in names
+
+
+def test_language_names_never_hold_a_known_name_a_family_name_or_a_word() -> None:
+    from veil.pii.data import LAST_NAMES
+    from veil.pii.vocabulary import _language_names
+
+    languages = _language_names()
+    assert {"Fortran", "Haskell", "Kotlin", "YAML"} <= languages
+    family = load_list(LAST_NAMES)
+    assert not languages & known_names() and not languages & family
+    assert not [w for w in languages if is_ordinary_word(w)]
+    assert is_language_name("Fortran") and not is_language_name("Julia") and not is_language_name("Ruby")

@@ -23,7 +23,7 @@ from functools import cache
 from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
-from veil.pii.vocabulary import is_ordinary_word, known_names
+from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
 
 __all__ = ["NAME_LABELS", "TextClues", "is_firm_word", "may_be_a_name", "names_among"]
 
@@ -314,7 +314,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NOT
         if verdict == _NAME and _among_terms(text, start, end, bare, clues):
             return _NOT
-        if verdict == _ORDINARY and _cued(label, previous, text, end):
+        if verdict == _ORDINARY and _cued(label, previous, text, end) and not _written_in(previous, bare):
             return _NAME  # "flew to Phoenix", "the Mint office"
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
             return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
@@ -329,6 +329,11 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     if _cued(label, previous, text, end):
         return _NAME
     return _NOT if _terms(words) else _NAME
+
+
+def _written_in(previous: str, word: str) -> bool:
+    """ "written in Fortran": "in" before a language's name is no locative."""
+    return previous == "in" and is_language_name(word)
 
 
 def _after_a_name_word(written_before: str) -> bool:
@@ -362,6 +367,8 @@ def _one_word(bare: str, clues: TextClues) -> str:
     parts = [p for p in bare.split("-") if p]
     if parts and all(is_ordinary_word(p) for p in parts):
         return _ORDINARY
+    if is_language_name(bare):
+        return _ORDINARY  # "Fortran", "Haskell": a language's name, a name only with a cue
     return _NAME
 
 
@@ -454,7 +461,8 @@ def _content(words: list[str]) -> list[str]:
     return [w for w in stripped if w and w.lower() not in _CONNECTORS]
 
 
-_ACRONYM = re.compile(r"[A-Z]{2,5}")
+# an acronym or a word in capitals up to eight letters ("TCP", "LAPACK", "MATLAB", "OPENSSL")
+_ACRONYM = re.compile(r"[A-Z]{2,8}")
 
 
 def _firm_acronym(acronym: str, written_before: str, text: str, start: int) -> bool:

@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, known_places, load_list
+from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, known_places, load_list
 
-__all__ = ["is_ordinary_word", "known_names"]
+__all__ = ["is_language_name", "is_ordinary_word", "known_names"]
 
 
 # Suffix rules of spaCy's English rule lemmatizer (nouns, verbs, adjectives), longest first,
@@ -120,3 +120,25 @@ def is_ordinary_word(word: str) -> bool:
         if base in english:
             return not (base.capitalize() in names and folded == base + "s")  # "Peters", "Williams"
     return False
+
+
+@cache
+def _language_names() -> frozenset[str]:
+    """One-word names of programming languages, markup and file formats, as Pygments (BSD)
+    names its lexers ("Fortran", "Haskell", "Kotlin", "Clojure", "YAML"), less those a person or
+    a place may be called (a known first or family name, place or country: "Julia", "Ruby",
+    "Mason", "Dylan") and ordinary words ("Rust", "Go"), which the vocabulary already judges."""
+    try:
+        from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - pygments is a dependency (and rich's)
+        return frozenset()
+    family = load_list(LAST_NAMES)
+    names = {name for name, *_ in get_all_lexers() if name.isalnum() and len(name) >= 3 and name[0].isupper()}
+    return frozenset(
+        n for n in names if n not in known_names() and n not in family and not is_ordinary_word(n)
+    )
+
+
+def is_language_name(word: str) -> bool:
+    """``word`` names a programming language or a file format ("Fortran", "Haskell", "YAML")."""
+    return word in _language_names()
