@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veil.pii import PiiEngine
-from veil.pii.data import FIRST_NAMES, load_list
+from veil.pii.data import FIRST_NAMES, PLACES, load_list
 from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
@@ -17,12 +17,14 @@ _SYLLABLES = ("ka", "ro", "vel", "tun", "mir", "zo", "bre", "dax", "lin", "quo",
 
 
 def _is_made_up(word: str) -> bool:
-    return not is_ordinary_word(word) and word not in known_names()
+    """No English word, no known name, no town of the place gazetteer ("Kazo" is one)."""
+    return not is_ordinary_word(word) and word not in known_names() and word not in load_list(PLACES)
 
 
 # made-up proper nouns: no English word, no known name (what a place or founder may be called)
 _PROPER = (
-    st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=4)
+    # three syllables or more: short made-up words are too often a real town somewhere ("Kazo")
+    st.lists(st.sampled_from(_SYLLABLES), min_size=3, max_size=4)
     .map(lambda parts: "".join(parts).capitalize())
     .filter(_is_made_up)
 )
@@ -243,3 +245,21 @@ def test_a_firm_after_a_job_phrase_is_an_organisation(rules_engine: PiiEngine, o
 )
 def test_a_person_or_a_tool_said_to_be_something_else_is_no_firm(rules_engine: PiiEngine, text: str) -> None:
     assert not [e for e in rules_engine.detect(text) if e.recognizer == "organization_label"], text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    role=st.sampled_from(
+        ("Head of People", "CEO", "Director of Sales", "Chief Financial Officer", "VP Marketing")
+    ),
+    names=st.lists(_PROPER, min_size=1, max_size=2).map(" ".join),
+    form=st.sampled_from(("Oy", "a.s.", "AB", "LLC", "s.r.o.", "GmbH")),
+)
+def test_a_role_before_a_comma_is_no_part_of_the_firm(
+    rules_engine: PiiEngine, role: str, names: str, form: str
+) -> None:
+    """A signature's "Head of People, Horáková Oy": the firm is what follows the comma."""
+    firm = f"{names} {form}"
+    text = f"Best regards,\nJana Roe\n{role}, {firm}\n"
+    assert firm in _orgs(rules_engine, text), text
+    assert not [o for o in _orgs(rules_engine, text) if role in o], text

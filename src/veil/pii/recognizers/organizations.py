@@ -111,6 +111,13 @@ def legal_entity() -> Recognizer:
                 0.8,
                 "legal_form",
             ),
+            # the firm after a comma, when what comes before it is no part of the name: a role
+            # in a signature ("Head of People, Horáková Oy"; see _is_firm_name)
+            Pattern(
+                rf"(?<=,[ \t])[{UPPER}]{_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{to_form}",
+                0.8,
+                "legal_form_after_comma",
+            ),
             Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{to_form}", 0.8, "particle_legal_form"),
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(
@@ -282,11 +289,20 @@ def _is_firm_name(text: str) -> bool:
     ("Svetlana, Diego and Fatima", "Oluwaseun, Haruki and Beatriz") is a list of people, not a firm."""
     if not _has_real_name(text):
         return False
+    if "," in text and _ROLE_BEFORE_COMMA.match(text):
+        return False  # "Head of People, Horáková Oy": a role, then the firm (found after the comma)
     if "," not in text or any(w.rstrip(".,") in legal_forms() for w in text.split()[1:]):
         return True
     names = [w for w in re.findall(rf"[{UPPER}][\w'\u2019-]*", text)]
     last, first = load_list(LAST_NAMES), load_list(FIRST_NAMES)
     return all(w in last for w in names) and not all(w in first for w in names)
+
+
+# A role or a phrase with a lower-case connector before the first comma: no part of a firm's name.
+_ROLE_BEFORE_COMMA = re.compile(
+    r"[^,]*?(?:\b(?:of|for|at|in)\b|^(?:Head|Chief|Director|Manager|Officer|President|Vice|VP|CEO|CFO|CTO|COO"
+    r"|Founder|Owner|Lead|Senior|Junior|Team|Sales|Account)\b)[^,]*,"
+)
 
 
 def _has_real_name(text: str) -> bool:
