@@ -84,10 +84,12 @@ __all__ = [
     "ZIP",
     "closes",
     "is_filler",
+    "joins_after_blank",
     "joins_left",
     "leading_name",
     "split_parts",
     "strip_end",
+    "with_number_before",
 ]
 
 PARTICLES = wordset(
@@ -270,3 +272,34 @@ def leading_name(words: list[str]) -> list[str]:
 
 
 BEFORE_STREET = STREET_KINDS | {"town"}
+
+
+# A building number before a street that carries its own ("at 9383 ul. Chrzanowska 61",
+# "07576 Magasinsgatan 7"): one to six digits, not glued to a longer token, not a year.
+_NUMBER_BEFORE = re.compile(r"(?<![\w.,:/+\-])(\d{1,6})[ \t]+$")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def with_number_before(text: str, start: int) -> int:
+    """``start`` moved back over a building number right before a street that starts with a word."""
+    if start == 0 or not text[start].isalpha():
+        return start
+    number = _NUMBER_BEFORE.search(text, max(0, start - 12), start)
+    if number is None or _YEAR.fullmatch(number.group(1)):
+        return start
+    return number.start()
+
+
+def joins_after_blank(
+    text: str, parts: list[tuple[int, int, bool]], kinds: list[str | None], lo: int, j: int
+) -> bool:
+    """Whether part ``j``, after one blank line, closes the block ``lo..j-1``: a country or town
+    with its postcode ("Spain 61709") below a street and its town, once, with nothing after it."""
+    before = kinds[lo:j]
+    return (
+        kinds[j] == "postcode"
+        and (j + 1 == len(parts) or parts[j][2])
+        and text.count("\n", parts[j - 1][1], parts[j][0]) == 2
+        and not {"postcode", "postcode_bare", "country", "code"} & set(before)
+        and any(k in STREET_KINDS for k in before)
+    )

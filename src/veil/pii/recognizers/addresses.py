@@ -71,9 +71,11 @@ from veil.pii.recognizers.address_lines import (
     ZIP,
     closes,
     is_filler,
+    joins_after_blank,
     joins_left,
     split_parts,
     strip_end,
+    with_number_before,
 )
 from veil.pii.recognizers.intersections import intersections
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
@@ -368,6 +370,7 @@ class AddressFinder:
         found.sort()
         merged: list[tuple[int, int, float]] = []
         for start, end, score in found:
+            start = with_number_before(text, start)
             if merged and start < merged[-1][1]:
                 last = merged[-1]
                 merged[-1] = (last[0], max(last[1], end), max(last[2], score))
@@ -486,7 +489,11 @@ class AddressFinder:
             # a town first only before a postcode without a town of its own ("Lakewood\nCO 80226")
             while lead is None and kinds[lo] in ("town", "named_town") and kinds[lo + 1] != "postcode_bare":
                 lo += 1
-        while hi + 1 < len(parts) and not parts[hi][2] and self._joins_right(kinds, lo, hi + 1):
+        while (
+            hi + 1 < len(parts)
+            and (not parts[hi][2] or joins_after_blank(text, parts, kinds, lo, hi + 1))
+            and self._joins_right(kinds, lo, hi + 1)
+        ):
             hi += 1
         start = parts[lo][0] if lead is None else lead[0]
         end = parts[hi][1]

@@ -10,8 +10,10 @@
   "West Jose, MO 42817";
 * postcodes alone — UK ("SW1A 1AA"), Canada ("K1A 0B1"), US ZIP with its state
   ("NY 10001"), a bare 5-digit ZIP / PLZ only with context ("zip", "postcode");
-* cities, regions and countries from ``data/places.txt`` (0.45: they need context such as
-  "in", "from", "lives", or a following ", NY" / ", France" to be reported);
+* cities, regions and countries from ``data/places.txt`` and the GeoNames towns of
+  ``data/world_cities.txt`` (0.45: they need context such as "in", "from", "lives", or a
+  following ", NY" / ", France" to be reported), also written in capitals or lower case right
+  after a place preposition ("based in ESPOO", "returned to kiel");
 * NER locations (0.7);
 * the post-processor **address_tail** — the town or postcode right after a street address
   ("Kobeltallee 4, 74830", "Via Roma 5 in Calitri", "5 Main Street, Springfield"): LOCATION, 0.8.
@@ -39,6 +41,7 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
     "STREET_RECOGNIZERS",
@@ -230,14 +233,21 @@ _UK_POSTCODE = (
 _LINE = r"[,;:|\n][ \t]*"
 
 
+_PLACE_PREPOSITION = words(("in", "at", "from", "to", "near"))
 _TOWN_WORD = re.compile(rf"[{UPPER}][^\s,-]*")
 _STATE_AT_END = re.compile(r",[ \t]+([A-Z]{2})[ \t]+\d{5}(?:-\d{4})?$")
 
 
+_TOWN_THEN_ZIP = re.compile(r"[^\d]+[ \t]\d{5}")
+
+
 def _is_town_line(text: str) -> bool:
-    """Not "10000 People" or "Order 123456"; a US line needs a real state code."""
+    """Not "10000 People" or "Order 123456"; a US line needs a real state code; a town and five
+    digits inside a sentence not ordinary words ("in Release 20241")."""
     town = _TOWN_WORD.findall(text)
     if not town or all(word in COMMON_CAPITALISED for word in town):
+        return False
+    if _TOWN_THEN_ZIP.fullmatch(text) and all(is_ordinary_word(word) for word in town):
         return False
     match = _STATE_AT_END.search(text)
     return match is None or match.group(1) in US_STATES
@@ -255,6 +265,12 @@ def town_with_postcode() -> Recognizer:
             Pattern(rf"{_LINE}(?P<pii>{_CITY}[ \t]{_UK_POSTCODE})\b", 0.9, "town_uk_postcode"),
             Pattern(
                 rf"{_LINE}(?P<pii>{_CITY},[ \t][A-Z]{{2}}[ \t]\d{{5}}(?:-\d{{4}})?)(?![\w-])", 0.9, "us_town"
+            ),
+            # inside a sentence, after a place preposition: "to support them in Costamezzana 43015"
+            Pattern(
+                rf"{_PLACE_PREPOSITION}[ \t]+(?P<pii>{_CITY}[ \t]\d{{5}})(?![\w-]|[.,/:]\d)",
+                0.85,
+                "town_postcode_after_preposition",
             ),
         ),
         validate=_is_town_line,
@@ -345,19 +361,30 @@ def postcode() -> Recognizer:
     )
 
 
-_PLACE_TOKEN = re.compile(
-    rf"{NAME_START}(?:\.)?(?:[ \t-]+(?:(?:de|of|upon|on|la|el|am|an|sur)[ \t]+)?"
-    rf"{NAME_WORD}\.?){{0,3}}"
+# A run of capitalised words, with the particles of place names between them ("Aix-en-Provence",
+# "Abadia dos Dourados", "Aire-sur-l'Adour", "Stratford-upon-Avon").
+_PLACE_PARTICLE = (
+    r"(?:(?:de|del|della|delle|di|da|das|do|dos|du|des|la|le|les|el|en|sur|sous|lès|upon|on|of|am|an|im"
+    r"|e|y)[ \t-]+|[ld]['\u2019])"
 )
+_PLACE_TOKEN = re.compile(rf"{NAME_START}(?:\.)?(?:[ \t-]+{_PLACE_PARTICLE}{{0,2}}{NAME_WORD}\.?){{0,3}}")
 _NON_SPACE = re.compile(r"[^ \t]+")
+_PART = re.compile(r"[^ \t-]+")
 _TRAILING_REGION = re.compile(rf",[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD})")
 
 
-_LOWER_AFTER_PREPOSITION = re.compile(
-    r"(?:^|[\s(\"'])(?:in|from|to|near|across|around|visit|visited|visiting)[ \t]+"
-    r"(?P<words>[a-z]+(?:[ \t][a-z]+){0,2})"
+# A place in lower case or in capitals right after a place preposition ("i'm from switzerland",
+# "based in ESPOO", "University of BASHALL TOWN"): the words are looked up case-folded.
+_CAPS = r"A-ZÀ-ÖØ-ÞĀ-žȘȚ\u0386-\u03ab\u0400-\u042f"  # capital letters: Latin, Greek, Cyrillic
+_CAPS_WORD = rf"[{_CAPS}][{_CAPS}'\u2019]*"
+_AFTER_PREPOSITION = re.compile(
+    words(("in", "from", "to", "near", "across", "around", "visit", "visited", "visiting", "of"))
+    + rf"[ \t]+(?:(?P<words>[{LOWER}][{LOWER}'\u2019]*(?:[ \t-][{LOWER}'\u2019]+){{0,5}})"
+    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-])"
 )
 _COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
+WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
+_ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 
 
 class PlaceFinder:
@@ -365,7 +392,18 @@ class PlaceFinder:
 
     @cached_property
     def places(self) -> frozenset[str]:
+        """The hand-kept places and the GeoNames towns (less words, first names, family names)."""
+        return load_list(PLACES) | load_list(WORLD_CITIES)
+
+    @cached_property
+    def hand_places(self) -> frozenset[str]:
         return load_list(PLACES)
+
+    @cached_property
+    def folded_places(self) -> frozenset[str]:
+        """Places and countries case-folded, for a name written in capitals or in lower case
+        (a lower-case one needs six letters or more: "conda" is a town too)."""
+        return frozenset(p.casefold() for p in self.places | load_list(COUNTRIES)) - _COUNTRY_WORDS
 
     def __getstate__(self) -> dict[str, object]:
         return {}
@@ -383,25 +421,38 @@ class PlaceFinder:
         )
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        yield from self._lower_countries(text)
+        yield from self._after_preposition(text)
         places = self.places
         for run in _PLACE_TOKEN.finditer(text):
             value = run.group()
             if " " not in value and "\t" not in value and "-" not in value:  # one word: the common case
                 name = value if value in places else value.rstrip(".")
-                if name in places:
+                if name in places and self._named(text, run.start(), name):
                     yield run.start(), run.start() + len(name), self._score(text, run.start() + len(name))
                 continue
             yield from self._longest(text, run.start(), value)
 
-    def _lower_countries(self, text: str) -> Iterator[tuple[int, int, float]]:
-        """A country in lower case right after a place preposition ("i'm from switzerland")."""
-        for match in _LOWER_AFTER_PREPOSITION.finditer(text):
-            words = match.group("words").split()
-            for n in range(min(3, len(words)), 0, -1):
-                name = " ".join(words[:n])
-                if name in self.lower_countries:
-                    start = match.start("words")
+    def _named(self, text: str, start: int, name: str) -> bool:
+        """A GeoNames town after an article is a word used otherwise ("the Laplace distribution",
+        "a Rayleigh fading channel"); the hand-kept places stand ("the Hague")."""
+        return name in self.hand_places or _ARTICLE_BEFORE.search(text, max(0, start - 5), start) is None
+
+    def _after_preposition(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A country or place in lower case or in capitals right after a place preposition ("i'm
+        from switzerland", "I'm in HARSTAD, at the conference", "returned to LYCKSELE")."""
+        for match in _AFTER_PREPOSITION.finditer(text):
+            group = "words" if match.group("words") is not None else "caps"
+            value = match.group(group)
+            ends = [m.end() for m in _PART.finditer(value)]
+            for n in range(len(ends), 0, -1):
+                name = value[: ends[n - 1]]
+                folded = name.casefold()
+                if group == "words":
+                    known = name in self.lower_countries or (len(name) >= 6 and folded in self.folded_places)
+                else:
+                    known = len(name) >= 4 and folded in self.folded_places
+                if known:
+                    start = match.start(group)
                     yield start, start + len(name), 0.45
                     break
 
@@ -415,7 +466,7 @@ class PlaceFinder:
                 name = value[spans[i][0] : spans[j - 1][1]]
                 if name not in places:
                     name = name.rstrip(".")
-                if name in places:
+                if name in places and self._named(text, offset + spans[i][0], name):
                     end = offset + spans[i][0] + len(name)
                     yield offset + spans[i][0], end, self._score(text, end)
                     i = j - 1

@@ -10,6 +10,7 @@ capitalised word by what the sentence says of it:
   (same scores);
 * **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
   Rao" (same scores);
+* **initials after a title or a role** — "Mr S.", "police officer M.P." (0.85, dots included);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
@@ -81,10 +82,18 @@ _ROLES = (
     r"|victim|lawyer|attorney|counsel|solicitor|barrister|coach|teacher|professor|student|pupil"
     r"|researcher|scientist|economist|historian|spokesman|spokeswoman|spokesperson|colleague|candidate"
     r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
+    r"|investigator|prosecutor|interpreter|magistrate|registrar|judge"
 )
 _ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
 # scan-friendly (see common.py's speed note): grouped by first letter, any case
 _ROLE = re.compile(rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# A person named by initials alone, the way judgments and reports write them: after a title or a
+# role, one to four capitals, each with its dot, which belongs to the name ("Mr S.", "officer
+# M.P.", "witness B. K.", "Judge K.").
+_INITIALS = re.compile(
+    words([*_ROLES.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"], any_case=True)
+    + rf"\.?[ \t]+(?P<name>[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}})(?!\w)"
+)
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
 _NAME_IS = [
@@ -152,6 +161,9 @@ class PersonContextFinder(NameLists):
             found = self._name(text, *signature.span("name"), lowered)
             if found is not None:
                 yield found
+        if "." in text:
+            for match in _INITIALS.finditer(text):
+                yield match.start("name"), match.end("name"), 0.85
         for match in _INTRODUCED_CAPITALISED.finditer(text):
             first = match.group("name").split()[0]
             if first.lower() not in _FUNCTION_WORDS:

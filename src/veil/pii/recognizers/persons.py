@@ -110,6 +110,7 @@ _FAMILY_WORD = rf"{NAME_WORD}(?:-[{LOWER}]{{2,}})?"
 _NAME_SEQ = rf"{_FAMILY_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{_FAMILY_WORD}){{0,3}}"
 _LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
 _LEADING_INITIALS = rf"(?:[{UPPER}]\.[ \t]?){{0,3}}"  # "J. Smith", "A. K. Sharma"
+_TITLED_NAME = rf"(?:{_PARTICLE}[ \t]){{0,3}}(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ}"  # "Ms van der Berg"
 _FIELD_NAME = rf"(?>{_LAST_COMMA_FIRST}|{_LEADING_INITIALS}{_NAME_SEQ})"
 _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Apt",
@@ -185,9 +186,7 @@ def person_titles() -> Recognizer:
     return Recognizer(
         name="person_title",
         entity_type=EntityType.PERSON,
-        patterns=(
-            Pattern(rf"{titles}\.?[ \t]+(?P<pii>(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ})(?!\w)", 0.85, "title"),
-        ),
+        patterns=(Pattern(rf"{titles}\.?[ \t]+(?P<pii>{_TITLED_NAME})(?!\w)", 0.85, "title"),),
         validate=is_plausible_titled_name,
     )
 
