@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from veil.pii import EntityType, PiiEngine
 from veil.pii.data import FIRST_NAMES, load_list, load_words
 from veil.pii.recognizers.address_lines import with_number_before
-from veil.pii.recognizers.locations import WORLD_CITIES, PlaceFinder
+from veil.pii.recognizers.place_names import WORLD_CITIES, PlaceFinder
 from veil.pii.vocabulary import is_ordinary_word
 
 _FIRST = load_words(FIRST_NAMES)
@@ -187,4 +187,38 @@ def test_a_town_with_its_postcode_inside_a_sentence(
     ],
 )
 def test_a_word_and_a_number_after_a_preposition_are_no_town(rules_engine: PiiEngine, text: str) -> None:
+    assert locations(rules_engine, text) == [], locations(rules_engine, text)
+
+
+# -- a town no list knows, named by the words around it -------------------------------------------
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    town=st.lists(_name, min_size=1, max_size=2).map(" ".join),
+    form=st.sampled_from(
+        [
+            "The van was hit near {town} on Monday.",
+            "Ana worked in our {town} office from 1995 until 2003.",
+            "They visited their {town} branch twice.",
+            "Near {town}, the road floods every spring.",
+        ]
+    ),
+)
+def test_a_town_named_by_its_cue_words(rules_engine: PiiEngine, town: str, form: str) -> None:
+    assume(not any(is_ordinary_word(w) for w in town.split()) and town.split()[0] not in _FIRST)
+    text = form.format(town=town)
+    assert town in locations(rules_engine, text), (text, locations(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We stood near John and near the Door.",
+        "She worked in our Sales office near NASA.",
+        "The bug is near Monday's release, in our Finance office.",
+        "Store it near the Cache; their Python site is down.",
+    ],
+)
+def test_cue_words_before_words_and_names_name_no_place(rules_engine: PiiEngine, text: str) -> None:
     assert locations(rules_engine, text) == [], locations(rules_engine, text)

@@ -1,0 +1,233 @@
+"""Places named by the shipped gazetteers: cities, regions and countries of ``data/places.txt``
+and the GeoNames towns of ``data/world_cities.txt``.
+
+A name is reported at 0.45 and needs context ("in", "from", "lives", "visited"...) to pass, or
+0.7 when ", NY" / ", France" follows it; written in capitals or in lower case it counts right
+after a place preposition ("based in HARSTAD", "returned to kristiansund"). A GeoNames town
+after an article is a word used otherwise ("the Laplace distribution"). Hand-written lookup:
+the gazetteers are sets, scanned over runs of capitalised words, longest name first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, words, wordset
+from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["US_STATES", "WORLD_CITIES", "PlaceFinder", "place_gazetteer"]
+
+US_STATES = wordset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
+    "ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR AS GU MP VI FM MH PW AA AE AP"
+)
+
+# A run of capitalised words, with the particles of place names between them ("Aix-en-Provence",
+# "Abadia dos Dourados", "Aire-sur-l'Adour", "Stratford-upon-Avon").
+_PLACE_PARTICLE = (
+    r"(?:(?:de|del|della|delle|di|da|das|do|dos|du|des|la|le|les|el|en|sur|sous|lès|upon|on|of|am|an|im"
+    r"|e|y)[ \t-]+|[ld]['\u2019])"
+)
+_PLACE_TOKEN = re.compile(rf"{NAME_START}(?:\.)?(?:[ \t-]+{_PLACE_PARTICLE}{{0,2}}{NAME_WORD}\.?){{0,3}}")
+_NON_SPACE = re.compile(r"[^ \t]+")
+_PART = re.compile(r"[^ \t-]+")
+_TRAILING_REGION = re.compile(rf",[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD})")
+
+
+# A place in lower case or in capitals right after a place preposition ("i'm from switzerland",
+# "based in ESPOO", "University of BASHALL TOWN"): the words are looked up case-folded.
+_CAPS = r"A-ZÀ-ÖØ-ÞĀ-žȘȚ\u0386-\u03ab\u0400-\u042f"  # capital letters: Latin, Greek, Cyrillic
+_CAPS_WORD = rf"[{_CAPS}][{_CAPS}'\u2019]*"
+_AFTER_PREPOSITION = re.compile(
+    words(("in", "from", "to", "near", "across", "around", "visit", "visited", "visiting", "of"))
+    + rf"[ \t]+(?:(?P<words>[{LOWER}][{LOWER}'\u2019]*(?:[ \t-][{LOWER}'\u2019]+){{0,5}})"
+    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-])"
+)
+_COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
+WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
+_ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
+
+
+class PlaceFinder:
+    """Cities, regions and countries from the shipped gazetteer (longest match first)."""
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        """The hand-kept places and the GeoNames towns (less words, first names, family names)."""
+        return load_list(PLACES) | load_list(WORLD_CITIES)
+
+    @cached_property
+    def hand_places(self) -> frozenset[str]:
+        return load_list(PLACES)
+
+    @cached_property
+    def folded_places(self) -> frozenset[str]:
+        """Places and countries case-folded, for a name written in capitals or in lower case
+        (a lower-case one needs six letters or more: "conda" is a town too)."""
+        return frozenset(p.casefold() for p in self.places | load_list(COUNTRIES)) - _COUNTRY_WORDS
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        pass
+
+    @cached_property
+    def lower_countries(self) -> frozenset[str]:
+        """Countries as written in lower case ("switzerland", "new zealand"), less those that are
+        also ordinary words ("turkey", "china", "chad") or pronouns ("us")."""
+        return (
+            frozenset(c.casefold() for c in load_list(COUNTRIES) if len(c) > 3 or c in ("UK", "USA"))
+            - _COUNTRY_WORDS
+        )
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        yield from self._after_preposition(text)
+        yield from self._cued(text)
+        places = self.places
+        for run in _PLACE_TOKEN.finditer(text):
+            value = run.group()
+            if " " not in value and "\t" not in value and "-" not in value:  # one word: the common case
+                name = value if value in places else value.rstrip(".")
+                if name in places and self._named(text, run.start(), name):
+                    yield run.start(), run.start() + len(name), self._score(text, run.start() + len(name))
+                continue
+            yield from self._longest(text, run.start(), value)
+
+    def _named(self, text: str, start: int, name: str) -> bool:
+        """A GeoNames town after an article is a word used otherwise ("the Laplace distribution",
+        "a Rayleigh fading channel"); the hand-kept places stand ("the Hague")."""
+        return name in self.hand_places or _ARTICLE_BEFORE.search(text, max(0, start - 5), start) is None
+
+    def _after_preposition(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A country or place in lower case or in capitals right after a place preposition ("i'm
+        from switzerland", "I'm in HARSTAD, at the conference", "returned to LYCKSELE")."""
+        for match in _AFTER_PREPOSITION.finditer(text):
+            group = "words" if match.group("words") is not None else "caps"
+            value = match.group(group)
+            ends = [m.end() for m in _PART.finditer(value)]
+            for n in range(len(ends), 0, -1):
+                name = value[: ends[n - 1]]
+                folded = name.casefold()
+                if group == "words":
+                    known = name in self.lower_countries or (len(name) >= 6 and folded in self.folded_places)
+                else:
+                    known = len(name) >= 4 and folded in self.folded_places
+                if known:
+                    start = match.start(group)
+                    yield start, start + len(name), 0.45
+                    break
+
+    def _longest(self, text: str, offset: int, value: str) -> Iterator[tuple[int, int, float]]:
+        """Longest known names in a run of capitalised words, left to right."""
+        places = self.places
+        spans = [(m.start(), m.end()) for m in _NON_SPACE.finditer(value)]
+        i = 0
+        while i < len(spans):
+            for j in range(min(len(spans), i + 5), i, -1):
+                name = value[spans[i][0] : spans[j - 1][1]]
+                if name not in places:
+                    name = name.rstrip(".")
+                if name in places and self._named(text, offset + spans[i][0], name):
+                    end = offset + spans[i][0] + len(name)
+                    yield offset + spans[i][0], end, self._score(text, end)
+                    i = j - 1
+                    break
+            i += 1
+
+    def _score(self, text: str, end: int) -> float:
+        """0.7 when followed by ", NY" or ", France" (a region of a known place), else 0.45."""
+        tail = _TRAILING_REGION.match(text, end)
+        if tail is not None:
+            region = tail.group().lstrip(", \t")
+            if region in US_STATES or region in self.places:
+                return 0.7
+        return 0.45
+
+    def __repr__(self) -> str:
+        return "PlaceFinder()"
+
+    @cached_property
+    def first_names(self) -> frozenset[str]:
+        return load_list(FIRST_NAMES)
+
+    def _cued(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A town no list knows, named by the words around it: "was hit near Ebeltoft on Monday",
+        "worked in our Karlovac office" (0.45, as a known place; the cue is also context). Not an
+        ordinary word, a common capitalised word, a first name or an acronym ("near John", "in our
+        Sales office")."""
+        for regex in (_NEAR, _OUR_SITE):
+            for match in regex.finditer(text):
+                start = match.start("name")
+                kept: list[str] = []
+                for word in match.group("name").split():  # up to the first word that is no name
+                    bare = word[:-2] if word.endswith(("'s", "\u2019s")) else word
+                    if word[0].isupper() and (
+                        is_ordinary_word(bare) or bare in COMMON_CAPITALISED or bare.isupper()
+                    ):
+                        break
+                    kept.append(word)
+                while kept and not kept[-1][0].isupper():
+                    kept.pop()  # a particle ends no name
+                if kept and kept[0] not in self.first_names:
+                    yield start, start + len(" ".join(kept)), 0.45
+
+
+_CUED_NAME = (
+    rf"(?P<name>{NAME_WORD}(?:[ \t](?:(?:nad|pod|na|u|de|del|la|an|am|upon|on)[ \t])?{NAME_WORD}){{0,2}})"
+)
+_NEAR = re.compile(rf"{words(('near',), any_case=True)}[ \t]+{_CUED_NAME}(?![\w'\u2019-])")
+_OUR_SITE = re.compile(
+    rf"{words(('our', 'their', 'its', 'his', 'her', 'my', 'your'))}[ \t]+{_CUED_NAME}[ \t]+"
+    r"(?:office|branch|site|plant|factory|warehouse|campus|store|depot|clinic|headquarters|facility)s?\b"
+)
+
+
+def place_gazetteer() -> Recognizer:
+    return Recognizer(
+        name="place_gazetteer",
+        entity_type=EntityType.LOCATION,
+        finder=PlaceFinder(),
+        context=(
+            "in",
+            "from",
+            "near",
+            "at",
+            "to",
+            "lives",
+            "live",
+            "living",
+            "lived",
+            "moved",
+            "based",
+            "born",
+            "city",
+            "town",
+            "visit",
+            "visited",
+            "address",
+            "located",
+            "relocated",
+            "resides",
+            "resident",
+            "hometown",
+            "travel",
+            "travelled",
+            "traveled",
+            "trip",
+            "flight",
+            "office",
+            "branch",
+            "clinic",
+            "hospital",
+        ),
+        context_boost=0.35,
+        window_before=14,
+        window_after=10,
+    )
