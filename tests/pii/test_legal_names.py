@@ -13,10 +13,11 @@ holds; the negatives are cross-references, grades, code and dates that look the 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
+from veil.pii.vocabulary import is_ordinary_word
 
 T = EntityType
 
@@ -129,4 +130,36 @@ def test_names_in_judgment_prose(rules_engine: PiiEngine, text: str, names: list
     ],
 )
 def test_letters_with_dots_that_name_no_one(rules_engine: PiiEngine, text: str) -> None:
+    assert people(rules_engine, text) == [], people(rules_engine, text)
+
+
+# -- the addressee line of a letter or a label -------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    given_name=_family,
+    family=_family,
+    quote=st.sampled_from(["", "> ", ">", "    ", "- "]),
+    number=st.integers(1, 99999),
+)
+def test_a_name_line_above_a_numbered_street_line_is_the_addressee(
+    rules_engine: PiiEngine, given_name: str, family: str, quote: str, number: int
+) -> None:
+    assume(not is_ordinary_word(given_name) and not is_ordinary_word(family))
+    name = f"{given_name} {family}"
+    text = f"{quote}Kalomir Systems\n{quote}{name}\n{quote}{number} Fenta Road\n{quote}Torvik"
+    assert name in people(rules_engine, text), (text, people(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Release Notes\n2 New features were added\nBug Fixes\n3 items closed",
+        "Table Of Contents\n1 Introduction\n2 Methods",
+        "TOTAL DUE\n120 EUR",
+        "New York\n10 Downing Street",
+    ],
+)
+def test_headings_above_numbered_lines_are_no_addressees(rules_engine: PiiEngine, text: str) -> None:
     assert people(rules_engine, text) == [], people(rules_engine, text)

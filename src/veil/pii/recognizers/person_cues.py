@@ -133,6 +133,13 @@ def is_camel_case(word: str) -> bool:
     return _CAMEL_CASE.search(word) is not None and not word.startswith(_NAME_PREFIXES)
 
 
+# a name line (after any quote marks or bullets), then a line that starts with a number and a word
+_NAME_ABOVE_STREET = re.compile(
+    rf"(?m)^[ \t>*-]*(?P<name>{NAME_WORD}(?:[ \t]{NAME_WORD}){{1,2}})[ \t]*\r?\n"
+    r"[ \t>*-]*\d{1,6}[a-zA-Z]?[ \t]+\w"
+)
+
+
 class PersonCueFinder(NameLists):
     """All four cues (see the module's docstring); word lists loaded on first use."""
 
@@ -149,6 +156,23 @@ class PersonCueFinder(NameLists):
         yield from self._chat_handles(text)
         yield from self._caps_surnames(text)
         yield from self._lower_case(text)
+        if "\n" in text:
+            yield from self._above_addresses(text)
+
+    # -- the name line of a postal address ---------------------------------------------------------
+
+    def _above_addresses(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A line of two or three name words right above a street line that starts with its house
+        number ("> Gyala Antall\n> 3369 24 Clarke Avenue"): the addressee, in the layout of a
+        letter or a shipping label; none of the words an ordinary word, a place or an acronym."""
+        for match in _NAME_ABOVE_STREET.finditer(text):
+            words = match.group("name").split()
+            if any(
+                is_ordinary_word(w) or w in COMMON_CAPITALISED or w in self.places or w.isupper()
+                for w in words
+            ):
+                continue
+            yield match.start("name"), match.end("name"), 0.75
 
     # -- lists of people -------------------------------------------------------------------------
 
