@@ -163,3 +163,39 @@ def test_a_name_line_above_a_numbered_street_line_is_the_addressee(
 )
 def test_headings_above_numbered_lines_are_no_addressees(rules_engine: PiiEngine, text: str) -> None:
     assert people(rules_engine, text) == [], people(rules_engine, text)
+
+
+# -- the applicant in the case's own title -----------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    family=_family,
+    state=st.sampled_from(["UKRAINE", "Turkey", "the United Kingdom", "POLAND", "Bulgaria"]),
+    form=st.sampled_from(
+        [
+            "CASE OF {name} v. {state}",
+            "In the case of {name} v. {state}, the Court",
+            "CASE OF {name} AND OTHERS v. {state}",
+        ]
+    ),
+    upper=st.booleans(),
+)
+def test_the_applicant_named_in_the_case_title(
+    rules_engine: PiiEngine, family: str, state: str, form: str, upper: bool
+) -> None:
+    name = family.upper() if upper else family
+    text = form.format(name=name, state=state)
+    assert name in people(rules_engine, text), (text, people(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CASE OF IRELAND v. THE UNITED KINGDOM",
+        "In the case of Poland v. Germany the Court held",
+        "a case of flu v. a cold",
+    ],
+)
+def test_a_state_in_a_case_title_is_no_person(rules_engine: PiiEngine, text: str) -> None:
+    assert people(rules_engine, text) == [], people(rules_engine, text)

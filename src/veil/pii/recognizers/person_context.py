@@ -10,6 +10,7 @@ capitalised word by what the sentence says of it:
   (same scores);
 * **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
   Rao" (same scores);
+* **the applicant in the case's own title** — "CASE OF KOVALENKO v. UKRAINE" (0.85);
 * **initials after a title or a role** — "Mr S.", "police officer M.P." (0.85, dots included);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
@@ -94,6 +95,14 @@ _INITIALS = re.compile(
     words([*_ROLES.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"], any_case=True)
     + rf"\.?[ \t]+(?P<name>[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}})(?!\w)"
 )
+# The parties of a case in its own title: "CASE OF KOVALENKO v. UKRAINE", "In the case of Akdivar
+# and Others v. Turkey" (the applicant; a state or a known place is no person).
+_CASE_WORD = rf"(?:[{UPPER}][{UPPER}'\u2019-]+|[{UPPER}]{NAME_TAIL})"
+_CASE_TITLE = re.compile(
+    rf"(?:CASE|[Cc]ase)[ \t]+(?:OF|of)[ \t]+"
+    rf"(?P<name>{_CASE_WORD}(?:[ \t](?:{_PARTICLE}[ \t])?(?!AND[ \t]|OTHERS[ \t]){_CASE_WORD}){{0,3}})"
+    rf"(?:[ \t]+(?:AND|and)[ \t]+(?:OTHERS|Others))?[ \t]+(?:v|V|vs|VS)\.?[ \t]"
+)
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
 _NAME_IS = [
@@ -161,6 +170,11 @@ class PersonContextFinder(NameLists):
             found = self._name(text, *signature.span("name"), lowered)
             if found is not None:
                 yield found
+        if "ase" in text or "ASE" in text:
+            for match in _CASE_TITLE.finditer(text):
+                name = match.group("name")
+                if name not in self.places and name.title() not in self.places:
+                    yield match.start("name"), match.end("name"), 0.85
         if "." in text:
             for match in _INITIALS.finditer(text):
                 yield match.start("name"), match.end("name"), 0.85
