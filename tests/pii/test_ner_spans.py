@@ -439,3 +439,23 @@ def test_a_word_in_capitals_is_an_organisation_only_with_a_firms_cue(word: str) 
     """ "LAPACK", "MATLAB": no firm without a cue; "works at SIEMENS" names one."""
     assert not judged(f"Link it against {word} before the build.", word, "ORG")
     assert judged(f"She works at {word} since spring.", word, "ORG")
+
+
+def test_a_long_list_of_terms_is_judged_in_linear_time() -> None:
+    """Hostile text: thousands of NER spans in one list of terms are looked up, not rescanned."""
+    import time
+
+    def cost(n: int) -> float:
+        words = ["Radiobutton", "Kowalczyk", "Frame", "Zyx"] * (n // 4)
+        text = ", ".join(words)
+        spans, pos = [], 0
+        for word in words:
+            spans.append((pos, pos + len(word), "ORG"))
+            pos += len(word) + 2
+        started = time.perf_counter()
+        names_among(text, spans)
+        return time.perf_counter() - started
+
+    cost(400)  # warm the vocabulary's caches
+    small, large = cost(1500), cost(6000)
+    assert large < 8 * small + 0.5, (small, large)

@@ -82,6 +82,7 @@ class TextClues:
     _articled: frozenset[str] | None = field(default=None, repr=False)
     _anywhere: frozenset[str] | None = field(default=None, repr=False)
     _defined: frozenset[str] | None = field(default=None, repr=False)
+    _term_lists: tuple[list[int], list[int]] | None = field(default=None, repr=False)
 
     @property
     def written_lower(self) -> frozenset[str]:
@@ -121,6 +122,20 @@ class TextClues:
         if self._articled is None:
             self._articled = frozenset(_AFTER_ARTICLE.findall(self.text))
         return self._articled
+
+    @property
+    def term_lists(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the lists of capitalised words that are lists of terms (see
+        :func:`_among_terms`), in text order."""
+        if self._term_lists is None:
+            starts, ends = [], []
+            for match in _TERM_LIST.finditer(self.text):
+                items = [i for i in _LIST_ITEM.findall(match.group()) if i not in {"And", "Or"}]
+                if _is_term_list(items, self):
+                    starts.append(match.start())
+                    ends.append(match.end())
+            self._term_lists = (starts, ends)
+        return self._term_lists
 
     @property
     def defined(self) -> frozenset[str]:
@@ -312,7 +327,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             verdict = _ORDINARY  # "the letter _Ze_": a word emphasised as a term, not a name
         if verdict == _NAME and bare not in known_names() and _listed_with_code(text, start, end, clues):
             return _NOT
-        if verdict == _NAME and _among_terms(text, start, end, bare, clues):
+        if verdict == _NAME and _among_terms(start, end, bare, clues):
             return _NOT
         if verdict == _ORDINARY and _cued(label, previous, text, end) and not _written_in(previous, bare):
             return _NAME  # "flew to Phoenix", "the Mint office"
@@ -322,7 +337,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
-    if "," in fragment and _among_terms(text, start, end, bare, clues):
+    if "," in fragment and _among_terms(start, end, bare, clues):
         return _NOT  # "Scale, Listbox": two items of a list of terms taken as one name
     if words[-1] in clues.program_parts and not any(w in known_names() for w in words):
         return _NOT  # "the Ttk Scale widget": a program's part named in two words
@@ -410,21 +425,24 @@ _TERM_LIST = re.compile(
 _LIST_ITEM = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 
-def _among_terms(text: str, start: int, end: int, word: str, clues: TextClues) -> bool:
+def _among_terms(start: int, end: int, word: str, clues: TextClues) -> bool:
     """The word is one item of a list of four or more capitalised words of which at least half
     are ordinary words or code ("Frame, Label, Entry, Canvas, Radiobutton, Listbox"): a list of
     terms. A known first name, place or family name stays a name ("Baker, Cook, Mason and Nowak"
-    keeps Nowak only if the gazetteer knows it)."""
+    keeps Nowak only if the gazetteer knows it). The lists are found once per text
+    (:attr:`TextClues.term_lists`) and looked up by bisection: hostile text with thousands of
+    spans in one long list costs no more than one scan."""
     if word in known_names() or word in _lastknown_names():
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    for match in _TERM_LIST.finditer(text, line_start, len(text) if line_end < 0 else line_end):
-        if match.start() <= start and end <= match.end():
-            items = [i for i in _LIST_ITEM.findall(match.group()) if i not in {"And", "Or"}]
-            terms = sum(is_ordinary_word(i) or _is_code(i, clues) for i in items if i not in known_names())
-            return 2 * terms >= len(items)
-    return False
+    starts, ends = clues.term_lists
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and end <= ends[i]
+
+
+def _is_term_list(items: list[str], clues: TextClues) -> bool:
+    names = known_names()
+    terms = sum(is_ordinary_word(i) or _is_code(i, clues) for i in items if i not in names)
+    return 2 * terms >= len(items)
 
 
 _NEXT_IN_LIST = re.compile(r",?[ \t]+(?:and|or|&)[ \t]+([A-Za-z][\w]*)|,[ \t]+([A-Z][\w]*)")
