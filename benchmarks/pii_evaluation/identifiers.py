@@ -377,6 +377,12 @@ def _driver_license(rng: random.Random) -> str:
     return rng.choice(makers)()
 
 
+def _reference(rng: random.Random) -> str:
+    """A claim, customer or case number: "CL-2231-889"."""
+    letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(2))
+    return f"{letters}-{_digits(rng, 4)}-{_digits(rng, 3, string.digits)}"
+
+
 def _plate(rng: random.Random) -> str:
     up = string.ascii_uppercase
     makers: list[Callable[[], str]] = [
@@ -497,6 +503,12 @@ ID_KINDS: dict[str, IdKind] = {
             EntityType.MEDICAL_RECORD,
             ("MRN", "hospital no.", "medical record no."),
             lambda r: _digits(r, r.randint(6, 9), "0123456789"),
+        ),
+        IdKind(
+            "reference",
+            EntityType.REFERENCE_NUMBER,
+            ("claim number", "customer ID", "case no."),
+            _reference,
         ),
         IdKind(
             "de_id_card",

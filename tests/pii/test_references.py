@@ -235,3 +235,15 @@ def test_the_finder_yields_well_formed_spans_on_any_text(text: str) -> None:
 def test_a_table_column_of_customer_ids(rules_engine: PiiEngine) -> None:
     text = "customer_id,city,amount\nCU-88231,Lyon,12\nCU-11234,Graz,7\n"
     assert refs(rules_engine, text) == ["CU-88231", "CU-11234"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.text(alphabet="abcdelmnost .,\n", max_size=300), glued=st.booleans(), value=values())
+def test_the_search_starts_late_only_where_no_label_can_have_a_value(
+    prefix: str, glued: bool, value: str
+) -> None:
+    """The finder skips the digit-free start of a text; a label glued to a word before it is
+    still no label, and one after any prefix is still read."""
+    text = f"{prefix}{'x' if glued else ' '}claim no. {value} was paid"
+    found = [text[s:e] for s, e, _ in find_reference_numbers(text)]
+    assert found == ([] if glued else [value]), (text, found)

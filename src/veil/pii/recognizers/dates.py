@@ -236,40 +236,18 @@ _DATE_CONTEXT = (
 
 
 # -- dates in narrative prose -------------------------------------------------------------------
-# Part of a period: "early 1990s", "mid-2004", "late March 2001", "summer of 1999", "the end of
-# 2002", "first half of 2004". Each alternative starts with its lead word (scan-friendly).
-_DECADE = r"(?:19|20)\d0['\u2019]?s"
-_SEASON = r"(?:spring|summer|autumn|fall|winter|Spring|Summer|Autumn|Fall|Winter)"
-_PART_OF = r"(?:\s+(?:half|quarter))?\s+of\s+(?:the\s+)?"
-_PERIOD_TAIL = (
-    rf"(?:{_DECADE}|{_YEAR}|{_SEASON}(?:\s+of)?\s+{_YEAR}|{MONTHS}\.?(?:,?\s+{_YEAR})?)(?![\w-]|[.,:/]\d)"
+# Part of a period, read backwards from its year or decade (years are rare, the words are not):
+# "early 1990s", "mid-2004", "late March 2001", "summer of 1999", "the end of 2002", "first half of
+# 2004".
+_SEASON = r"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)(?:\s+of)?\s+"
+_QUALIFIER = r"(?:[Ee]arly|[Mm]id|[Ll]ate)(?:-|\s+)"
+_PART = (
+    r"(?:[Ee]nd|[Bb]eginning|[Ss]tart|[Mm]iddle|[Tt]urn|[Cc]lose"
+    r"|(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ll]ast)\s+(?:half|quarter))\s+of\s+(?:the\s+)?"
 )
-_PERIOD = re.compile(
-    words(
-        (
-            *(rf"{q}(?:-|\s+){_PERIOD_TAIL}" for q in ("early", "mid", "late")),
-            *(
-                rf"{s}(?:\s+of)?\s+{_YEAR}(?![\w-]|[.,:/]\d)"
-                for s in ("spring", "summer", "autumn", "fall", "winter")
-            ),
-            *(
-                rf"{part}{_PART_OF}{_PERIOD_TAIL}"
-                for part in (
-                    "end",
-                    "beginning",
-                    "start",
-                    "middle",
-                    "turn",
-                    "close",
-                    "first",
-                    "second",
-                    "third",
-                    "last",
-                )
-            ),
-        ),
-        any_case=True,
-    )
+_PERIOD_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{_QUALIFIER}(?:{_SEASON}|{MONTHS}\.?,?\s+)?|{_SEASON}|{_PART}(?:{_QUALIFIER})?"
+    rf"(?:{_SEASON}|{MONTHS}\.?,?\s+)?)$"
 )
 
 # A bare year in prose is a date only where prose dates it: after a preposition of time ("arrested
@@ -278,7 +256,8 @@ _PERIOD = re.compile(
 # people", "1 in 2000 users"). A decade ("1990s") names a time by its shape. Written by hand: no
 # library reads dates out of running prose without a full parser's false positives on numbers.
 _YEAR_TOKEN = re.compile(
-    rf"{_Y}\d{{3}}(?P<decade>['\u2019]?s(?!\w))?"
+    # a year not glued to a longer token, except after "mid-"
+    r"[12](?<![\w/.:+][12])(?:(?<=[Mm]id-[12])|(?<!-[12]))\d{3}(?P<decade>['\u2019]?s(?!\w))?"
     r"(?:(?P<join>\s?-\s?|\s+(?:and|to|until|till|through|or)\s+)(?P<y2>\d{4}|\d\d)(?![\w-]|[.:/]\w|,\d))?"
     r"(?![\w-]|[.:/]\w|,\d)"  # not "2001:db8::/32", "2001.5", "1998/99"
 )
@@ -308,10 +287,8 @@ _UNITS = wordset("Mb Mbps Kb Kbps Gb Gbps Hz MHz GHz KiB MiB GiB KB MB GB TB USD
 _NEXT = re.compile(
     r"[ \t]*(?:(?P<word>[^\W\d_][\w'\u2019]*)(?P<then>\s+\d)?|(?P<digit>\d)|(?P<other>[%$€£#*+=<>/&])|)"
 )
-_ON_THE_DAY = re.compile(
-    words(("on", "On", "by", "By", "until", "till", "since", "Since", "from", "From", "before", "after"))
-    + r"\s+the\s+(?P<day>[12]?\d|3[01])(?P<ord>st|nd|rd|th)(?!\w)"
-)
+_ORDINAL_DAY = re.compile(r"\d(?<![\w/.:+-]\d)\d?(?:st|nd|rd|th)(?!\w)")
+_ON_THE_BEFORE = re.compile(r"(?<!\w)(?:[Oo]n|[Bb]y|until|till|[Ss]ince|[Ff]rom|before|after)\s+the\s+$")
 
 
 def _sentence_goes_on(text: str, end: int) -> bool:
@@ -337,18 +314,22 @@ def _ordinal_ok(day: int, suffix: str) -> bool:
 def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
     """Years, ranges of years and decades that prose dates, parts of a period ("early 1990s",
     "the end of 2002") and "on the 21st" (see above)."""
-    for match in _PERIOD.finditer(text):
-        if _sentence_goes_on(text, match.end()):
-            yield match.start(), match.end(), 0.7
     for match in _YEAR_TOKEN.finditer(text):
         start = match.start()
         first = int(text[start : start + 4])
         if not 1900 <= first <= 2099:
             continue
+        period = _PERIOD_BEFORE.search(text, max(0, start - 48), start)
         if match.group("decade"):
             if first % 10 == 0:
-                yield start, match.end("decade"), 0.6
+                yield (start if period is None else period.start()), match.end("decade"), 0.7
             continue
+        if period is not None:
+            if _sentence_goes_on(text, start + 4):
+                yield period.start(), start + 4, 0.7
+            continue
+        if text[start - 1 : start] == "-":
+            continue  # "mid-" without its period words ("a-mid-2004")
         lead = _LEAD.search(text, max(0, start - 24), start)
         if lead is not None and lead.group("lead").lower() in ("by", "from", "in"):
             before = _WORD_BEFORE.search(text, max(0, lead.start() - 24), lead.start())
@@ -373,10 +354,15 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
                 continue
         if lead is not None and _sentence_goes_on(text, start + 4):
             yield start, start + 4, 0.55
-    for match in _ON_THE_DAY.finditer(text):
-        day, suffix = int(match.group("day")), match.group("ord")
-        if _ordinal_ok(day, suffix) and _sentence_goes_on(text, match.end()):
-            yield match.start("day"), match.end(), 0.55
+    for match in _ORDINAL_DAY.finditer(text):
+        value = match.group()
+        day, suffix = int(value[:-2]), value[-2:]
+        if (
+            _ordinal_ok(day, suffix)
+            and _ON_THE_BEFORE.search(text, max(0, match.start() - 16), match.start())
+            and _sentence_goes_on(text, match.end())
+        ):
+            yield match.start(), match.end(), 0.55
 
 
 def date_time() -> Recognizer:
@@ -388,8 +374,9 @@ def date_time() -> Recognizer:
             Pattern(rf"{_Y}\d{{3}}([-/.])\d{{1,2}}\1\d{{1,2}}{_ISO_TIME}{_NE}", 0.7, "ymd"),
             # 03/12/1985, 12.03.1985, 12-03-1985 (+ time)
             Pattern(rf"{_D}\d?([/.-])\d{{1,2}}\1{_YEAR}{_TIME}{_NE}", 0.65, "dmy_mdy"),
-            # 03/12/85 (two-digit year: weaker, context helps)
-            Pattern(rf"{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
+            # 03/12/85, 03.12.85 (two-digit year: weaker, context helps); dotted only with two-digit
+            # day and month ("2.6.33" is a version)
+            Pattern(rf"{_D}(?:\d?/\d{{1,2}}/|\d\.\d\d\.)\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
             # 19850312 only with context
             Pattern(rf"{_Y}\d{{7}}{_NE}", 0.3, "compact"),
             # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985, 12 de mayo de 1985 (+ time);

@@ -53,6 +53,9 @@ class LabelledValue:
 
     ``value`` is a regex of the value itself; boundaries (not inside a longer token) are added
     here. Up to ``max_values`` values may follow one label as a list ("plates AB-123 and CD-456").
+    ``label_pattern`` (a regex, matched in the case it says) replaces the alternation built from
+    ``labels`` where that alternation would be long: nouns times number words ("case no.", "claim
+    number", ...) are cheaper as two groups than as hundreds of literal labels.
     """
 
     def __init__(
@@ -65,6 +68,7 @@ class LabelledValue:
         validate: Callable[[str], bool] | None = None,
         max_values: int = 8,
         flags: int = 0,
+        label_pattern: str | None = None,
     ) -> None:
         self.labels = labels
         self.value = value
@@ -75,8 +79,10 @@ class LabelledValue:
         self.flags = flags
         cleaned = sorted({t.strip() for t in labels if t.strip()}, key=lambda t: (-len(t), t))
         # scan-friendly (see common.py's speed note): grouped by first letter, any case
-        alternation = words([r"\s*".join(map(re.escape, t.split())) for t in cleaned], any_case=True)
-        self._labels = re.compile(rf"{alternation}(?![^\W_]|/\w)")
+        alternation = label_pattern or words(
+            [r"\s*".join(map(re.escape, t.split())) for t in cleaned], any_case=True
+        )
+        self._labels = re.compile(rf"(?:{alternation})(?![^\W_]|/\w)")
         self._value = re.compile(rf"(?<![\w@/\\.+-])(?:{value})(?![^\W_]|[-/.]\w)", flags)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:

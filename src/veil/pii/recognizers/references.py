@@ -40,32 +40,38 @@ _NOUNS = terms(
     "|membership|employee|staff|personnel|payroll|student|matriculation|enrolment|enrollment|user|contract"
     "|docket|ticket|support ticket|booking|dossier|account holder|subscriber|patient file|complaint"
 )
-# "nos." / "ref." with their dot: a three-letter word's dot before a capital would end the clause
-_NUMBER_WORDS = terms("no|nos|no.|nos.|nr|nr.|number|numbers|num|num.|#|id|ids|ref|ref.|reference|code|n°|nº")
-_LABELS = (
-    *(f"{noun} {word}" for noun in _NOUNS for word in _NUMBER_WORDS),
-    *(
-        f"{noun} ({word}" for noun in _NOUNS for word in ("no", "nos", "nos.", "nr", "number")
-    ),  # application (no. X)
-    *terms(
-        "userid|user-id|customer-id|client-id|member-id|employee-id|student-id|file-no|case-no"
-        # German
-        "|kundennummer|kunden-nr|kundennr|mitgliedsnummer|mitglieds-nr|mitgliedsnr|vertragsnummer|vertrags-nr"
-        "|versicherungsnummer|versicherungsschein-nr|versicherungsscheinnummer|policennummer|schadennummer"
-        "|personalnummer|personal-nr|matrikelnummer|matrikel-nr|antragsnummer|vorgangsnummer|geschäftszeichen"
-        "|aktenzeichen|ticketnummer|buchungsnummer"
-        # French
-        "|numéro de dossier|n° de dossier|numéro client|numéro de client|n° client|numéro d'adhérent"
-        "|numéro de membre|numéro de contrat|n° de contrat|numéro de police|numéro de sinistre"
-        "|numéro de requête|requête n°|requête no|requêtes nos|numéro étudiant|numéro d'étudiant|matricule"
-        # Spanish, Italian, Dutch
-        "|número de expediente|nº de expediente|n.º de expediente|número de cliente|número de socio"
-        "|número de póliza|número de contrato|número de afiliado|número de siniestro|número de solicitud"
-        "|numero di pratica|numero pratica|codice cliente|numero cliente|numero di polizza"
-        "|numero di contratto"
-        "|numero di matricola|dossiernummer|klantnummer|polisnummer|lidnummer|contractnummer"
-        "|personeelsnummer|studentnummer|zaaknummer"
-    ),
+# The words that say "its number", longest first ("nos." / "ref." with their dot: a three-letter
+# word's dot before a capital would end the clause).
+_NUMBER_WORD = (
+    r"(?i:numbers|number|nos\.|nos|no\.|no|nr\.|nr|num\.|num|ids|id|ref\.|reference|ref|code|n°|nº)"
+)
+# Labels of one word or in other languages.
+_OTHER_LABELS = terms(
+    "userid|user-id|customer-id|client-id|member-id|employee-id|student-id|file-no|case-no"
+    # German
+    "|kundennummer|kunden-nr|kundennr|mitgliedsnummer|mitglieds-nr|mitgliedsnr|vertragsnummer|vertrags-nr"
+    "|versicherungsnummer|versicherungsschein-nr|versicherungsscheinnummer|policennummer|schadennummer"
+    "|personalnummer|personal-nr|matrikelnummer|matrikel-nr|antragsnummer|vorgangsnummer|geschäftszeichen"
+    "|aktenzeichen|ticketnummer|buchungsnummer"
+    # French
+    "|numéro de dossier|n° de dossier|numéro client|numéro de client|n° client|numéro d'adhérent"
+    "|numéro de membre|numéro de contrat|n° de contrat|numéro de police|numéro de sinistre"
+    "|numéro de requête|requête n°|requête no|requêtes nos|numéro étudiant|numéro d'étudiant|matricule"
+    # Spanish, Italian, Dutch
+    "|número de expediente|nº de expediente|n.º de expediente|número de cliente|número de socio"
+    "|número de póliza|número de contrato|número de afiliado|número de siniestro|número de solicitud"
+    "|numero di pratica|numero pratica|codice cliente|numero cliente|numero di polizza"
+    "|numero di contratto"
+    "|numero di matricola|dossiernummer|klantnummer|polisnummer|lidnummer|contractnummer"
+    "|personeelsnummer|studentnummer|zaaknummer"
+)
+# A noun and its number word ("case no.", "application (no.", "customer-id"), or another label:
+# two small groups instead of hundreds of literal labels (see common.py's speed note).
+_LABEL_PATTERN = (
+    words([r"\s+".join(map(re.escape, noun.split())) for noun in _NOUNS], any_case=True)
+    + rf"(?:\s*\(\s*|[ \t]*-?[ \t]*){_NUMBER_WORD}"
+    + "|"
+    + words([r"\s*".join(map(re.escape, label.split())) for label in _OTHER_LABELS], any_case=True)
 )
 
 # A token of letters and digits joined by / - . (a German court's file number has spaces).
@@ -96,9 +102,11 @@ _BARE = words(
 )
 _MARKER = r"(?:\s*(?i:no|nr|number|n°|nº|#)\.?)?\s*[:#]?"
 _BARE_VALUE = re.compile(
-    rf"(?:(?P<bare>{_BARE})|A(?<![\w/.-]A)z\.|{words(_NOUNS, any_case=True)}(?=\s*#))(?P<marked>\.?{_MARKER})"
-    rf"\s*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)"
+    rf"(?:(?P<bare>{_BARE})|A(?<![\w/.-]A)z\.)(?P<marked>\.?{_MARKER})\s*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)"
 )
+# "#" is rare: found first, then the noun before it
+_HASH_VALUE = re.compile(rf"#[ \t]*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)")
+_NOUN_BEFORE = re.compile(rf"(?:{words(_NOUNS, any_case=True)})[ \t]*$")
 
 _DATE_SHAPE = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}")
 _AMOUNT = re.compile(r"\d{1,3}(?:[,.]\d{3})*[.,]\d{1,2}|\d+[.,]\d{1,2}")
@@ -119,10 +127,15 @@ def is_reference_number(text: str) -> bool:
     return not (_AMOUNT.fullmatch(value) or _DOTTED_SMALL.fullmatch(value))
 
 
-_LABELLED = LabelledValue(_LABELS, _VALUE, score=0.8, reach=40, validate=is_reference_number)
-_LABEL_RE = re.compile(
-    words([r"\s*".join(map(re.escape, t.split())) for t in _LABELS], any_case=True) + r"(?![^\W_]|/\w)"
+_LABELLED = LabelledValue(
+    (*_NOUNS, *_OTHER_LABELS),
+    _VALUE,
+    score=0.8,
+    reach=40,
+    validate=is_reference_number,
+    label_pattern=_LABEL_PATTERN,
 )
+_LABEL_RE = re.compile(rf"(?:{_LABEL_PATTERN})(?![^\W_]|/\w)")
 # What may stand between a label and its value: "claim number is X", "member id of the
 # applicant: X", "case no. (old) X". Any other word makes the number another thing's: "a file
 # number limit of 1024".
@@ -132,6 +145,7 @@ _FILLER = wordset(
     " number no nos nr new old ist lautet est es è"
 )
 _WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
+_DIGIT = re.compile(r"\d")
 
 
 def _label_before(text: str, value_start: int) -> re.Match[str] | None:
@@ -142,8 +156,8 @@ def _label_before(text: str, value_start: int) -> re.Match[str] | None:
     return found
 
 
-def _bare_labelled(text: str) -> Iterator[tuple[int, int, float]]:
-    for match in _BARE_VALUE.finditer(text):
+def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]]:
+    for match in _BARE_VALUE.finditer(text, start):
         value = match.group("value")
         bare = (match.group("bare") or "").lower()
         marker = match.group("marked").strip()
@@ -155,12 +169,25 @@ def _bare_labelled(text: str) -> Iterator[tuple[int, int, float]]:
         if not marked and (value.isdigit() or bare == "ref"):
             continue  # "reference 2019" cites a work; "ref X" is as often code ("ref mut x1")
         yield match.start("value"), match.end("value"), 0.8
+    for match in _HASH_VALUE.finditer(text, start):
+        before = _NOUN_BEFORE.search(text, max(0, match.start() - 32), match.start())
+        if before is not None and is_reference_number(match.group("value")):
+            yield match.start("value"), match.end("value"), 0.8
 
 
 def find_reference_numbers(text: str) -> Iterator[tuple[int, int, float]]:
     """Values after a noun's number label, then values right after a bare "reference"."""
+    first_digit = _DIGIT.search(text)
+    if first_digit is None:
+        return  # every value has a digit
+    # a label ends within the finder's reach before its value's first digit and is shorter than
+    # 48 characters: the labels before that cannot have a value (cheap on long prose)
+    offset = max(0, first_digit.start() - 96)
+    while offset and (text[offset - 1].isalnum() or text[offset - 1] in "_-'"):
+        offset -= 1  # not from the middle of a word
     previous_end = -1
-    for start, end, score in _LABELLED(text):
+    for start, end, score in _LABELLED(text[offset:] if offset else text):
+        start, end = start + offset, end + offset
         label = _label_before(text, start)
         # the first value after its label (a list's later values follow the value before them)
         if (
@@ -170,7 +197,7 @@ def find_reference_numbers(text: str) -> Iterator[tuple[int, int, float]]:
         ):
             previous_end = end
             yield start, end, score
-    yield from _bare_labelled(text)
+    yield from _bare_labelled(text, offset)
 
 
 def reference_number() -> Recognizer:
