@@ -239,7 +239,7 @@ def organization_labels() -> Recognizer:
             Pattern(rf"{phrase}[ \t]+(?P<pii>{_ORG_VALUE})", 0.75, "phrase"),
             # "Lopez, Santos and Coleman is a design agency", "Korvath was a small bank"
             Pattern(
-                rf"(?P<pii>{_ORG_VALUE})[ \t]+(?:is|was)[ \t]+(?:a|an)[ \t]+{_KIND_OF_FIRM}",
+                rf"(?P<pii>{_BOUNDED_FIRM})[ \t]+(?:is|was)[ \t]+(?:a|an)[ \t]+{_KIND_OF_FIRM}",
                 0.9,  # the predicate outweighs a list's reading as people (person_cue: 0.85)
                 "predicate",
             ),
@@ -248,6 +248,12 @@ def organization_labels() -> Recognizer:
     )
 
 
+# A firm's name read without a label before it: every token bounded (40 characters, six tokens),
+# or a run of joined capitalised words ("Aa'Aa'Aa'...") is rescanned from every capital (quadratic).
+_BOUNDED_FIRM = (
+    rf"[{UPPER}](?<![\w'\u2019-][{UPPER}])[\w'\u2019&-]{{0,40}}"
+    rf"(?:(?:,?[ \t]+(?:(?:and|&|of|the|y|e|et|und)[ \t]+)?)[{UPPER}][\w'\u2019&-]{{0,40}}){{0,5}}"
+)
 # "a (small|leading|design) agency": up to three words, then a noun only organisations are
 _KIND_OF_FIRM = (
     r"(?:[\w-]{1,20}[ \t]+){0,3}(?:company|firm|agency|startup|start-up|bank|manufacturer|retailer|charity"
