@@ -159,6 +159,8 @@ def test_a_name_line_above_a_numbered_street_line_is_the_addressee(
         "Table Of Contents\n1 Introduction\n2 Methods",
         "TOTAL DUE\n120 EUR",
         "New York\n10 Downing Street",
+        # a name line above: the line between a name and its address is the firm's, not a person
+        "Kalo Brivan\nTorsel Fenkar\n12 Fenta Road\nTorvik",
     ],
 )
 def test_headings_above_numbered_lines_are_no_addressees(rules_engine: PiiEngine, text: str) -> None:

@@ -139,6 +139,8 @@ _NAME_ABOVE_STREET = re.compile(
     r"[ \t>*-]*\d{1,6}[a-zA-Z]?[ \t]+\w"
 )
 
+_NAME_LINE = re.compile(rf"[ \t>*-]*{NAME_WORD}(?:[ \t]{NAME_WORD}){{1,2}}[ \t]*\r?")
+
 
 class PersonCueFinder(NameLists):
     """All four cues (see the module's docstring); word lists loaded on first use."""
@@ -164,8 +166,15 @@ class PersonCueFinder(NameLists):
     def _above_addresses(self, text: str) -> Iterator[tuple[int, int, float]]:
         """A line of two or three name words right above a street line that starts with its house
         number ("> Gyala Antall\n> 3369 24 Clarke Avenue"): the addressee, in the layout of a
-        letter or a shipping label; none of the words an ordinary word, a place or an acronym."""
+        letter or a shipping label; none of the words an ordinary word, a place or an acronym, and
+        no name line above it (then it is the firm's line between a name and an address)."""
         for match in _NAME_ABOVE_STREET.finditer(text):
+            above = text.rfind("\n", 0, max(0, match.start() - 1))
+            line = _NAME_LINE.fullmatch(text, above + 1, max(above + 1, match.start() - 1))
+            if line is not None and not any(
+                is_ordinary_word(w) for w in line.group().strip(" \t>*-\r").split()
+            ):
+                continue  # the line between a name and an address is the firm's ("Ana Kalo\nKalo Kalo")
             words = match.group("name").split()
             if any(
                 is_ordinary_word(w) or w in COMMON_CAPITALISED or w in self.places or w.isupper()
