@@ -86,6 +86,7 @@ __all__ = [
     "is_filler",
     "joins_after_blank",
     "joins_left",
+    "joins_right",
     "leading_name",
     "split_parts",
     "strip_end",
@@ -303,3 +304,24 @@ def joins_after_blank(
         and not {"postcode", "postcode_bare", "country", "code"} & set(before)
         and any(k in STREET_KINDS for k in before)
     )
+
+
+def joins_right(kinds: list[str | None], lo: int, j: int) -> bool:
+    """Whether part ``j`` joins the block ``lo..j-1`` on its right."""
+    kind = kinds[j]
+    if (
+        kind is None
+        or kind == "closing"
+        or (kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] not in CLOSING_KINDS))
+    ):
+        return False
+    before = kinds[lo:j]
+    if kind in ("filler", "region") and not closes(kinds, j):
+        return False  # an unknown line joins only before a postcode or a country
+    if "country" in before:
+        # a postcode on the line after the country: "Finland\n38524"
+        return kind in ("code", "code_tail") and before[-1] == "country" and "postcode" not in before
+    if "postcode" in before:
+        return kind in ("country", "postcode_bare")
+    # a bare number ("74830") only right after a street, unit, PO box or a town line
+    return kind not in ("code", "code_tail") or before[-1] in BEFORE_CODE

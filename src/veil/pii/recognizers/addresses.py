@@ -37,7 +37,6 @@ from veil.pii.recognizers.address_lines import (
     ANY_CODE_TOWN,
     ANY_TOWN_CODE,
     BEFORE_CODE,
-    CLOSING_KINDS,
     CODE_FIRST,
     CUE,
     DIGIT,
@@ -69,10 +68,10 @@ from veil.pii.recognizers.address_lines import (
     UNIT,
     WORD_KINDS,
     ZIP,
-    closes,
     is_filler,
     joins_after_blank,
     joins_left,
+    joins_right,
     split_parts,
     strip_end,
     with_number_before,
@@ -492,7 +491,7 @@ class AddressFinder:
         while (
             hi + 1 < len(parts)
             and (not parts[hi][2] or joins_after_blank(text, parts, kinds, lo, hi + 1))
-            and self._joins_right(kinds, lo, hi + 1)
+            and joins_right(kinds, lo, hi + 1)
         ):
             hi += 1
         start = parts[lo][0] if lead is None else lead[0]
@@ -513,26 +512,6 @@ class AddressFinder:
             count >= 3 and "country" in seen and "unit" in seen and any(k in STREET_KINDS for k in seen)
         )
         return start, end, strong, seen, hi
-
-    @staticmethod
-    def _joins_right(kinds: list[str | None], lo: int, j: int) -> bool:
-        kind = kinds[j]
-        if (
-            kind is None
-            or kind == "closing"
-            or (kind == "named_town" and (j + 1 >= len(kinds) or kinds[j + 1] not in CLOSING_KINDS))
-        ):
-            return False
-        before = kinds[lo:j]
-        if kind in ("filler", "region") and not closes(kinds, j):
-            return False  # an unknown line joins only before a postcode or a country
-        if "country" in before:
-            # a postcode on the line after the country: "Finland\n38524"
-            return kind in ("code", "code_tail") and before[-1] == "country" and "postcode" not in before
-        if "postcode" in before:
-            return kind in ("country", "postcode_bare")
-        # a bare number ("74830") only right after a street, unit, PO box or a town line
-        return kind not in ("code", "code_tail") or before[-1] in BEFORE_CODE
 
     def _tail_part(self, text: str, part: tuple[int, int, bool]) -> tuple[int, str] | None:
         """Start of a street, unit, PO box or military part at the end of ``part`` (after a
