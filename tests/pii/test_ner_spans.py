@@ -452,10 +452,13 @@ def test_a_long_list_of_terms_is_judged_in_linear_time() -> None:
         for word in words:
             spans.append((pos, pos + len(word), "ORG"))
             pos += len(word) + 2
-        started = time.perf_counter()
-        names_among(text, spans)
-        return time.perf_counter() - started
+        best = float("inf")
+        for _ in range(2):  # best of two: a busy machine's pauses are no cost of the code
+            started = time.perf_counter()
+            names_among(text, spans)
+            best = min(best, time.perf_counter() - started)
+        return best
 
-    cost(400)  # warm the vocabulary's caches
+    cost(1500)  # warm the vocabulary's and the language names' caches
     small, large = cost(1500), cost(6000)
     assert large < 8 * small + 0.5, (small, large)
