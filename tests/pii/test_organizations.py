@@ -202,6 +202,7 @@ def test_the_line_between_a_name_and_an_address_is_an_organisation(
         "Jane Roe\nFlat 3\n12 Mill Lane",  # a unit
         "Jane Roe\nMill Lane\n12 High Street",  # a street
         "Jane Roe\nLondon\n12 Mill Lane",  # a known place
+        "Kalomir Systems\nKaka Kaka\n1 Fenta Road",  # the firm first: the line below is the addressee
     ],
 )
 def test_a_person_a_unit_a_street_or_a_place_line_is_no_organisation(

@@ -25,7 +25,7 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
-from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
@@ -463,7 +463,7 @@ def address_block_organization() -> Recognizer:
         entity_type=EntityType.ORGANIZATION,
         patterns=(
             Pattern(
-                rf"(?m)^{_QUOTE}{_NAME_LINE}\n{_QUOTE}"
+                rf"(?m)^{_QUOTE}{_not_a_firm_line()}{_NAME_LINE}\n{_QUOTE}"
                 rf"(?P<pii>{_ORG_LINE_WORD}(?:[ \t]+{_ORG_LINE_WORD}){{0,5}})[ \t]*\n"
                 rf"(?:{_QUOTE}{_NAME_LINE}\n)?{_QUOTE}{_STREET_START}",
                 0.7,
@@ -472,6 +472,13 @@ def address_block_organization() -> Recognizer:
         ),
         validate=_is_block_organization,
     )
+
+
+def _not_a_firm_line() -> str:
+    """The name line above is no firm's ("Kalomir Systems\nKaka Kaka\n1 Fenta Road": then the
+    firm comes first and the line below it is the addressee)."""
+    firm_words = sorted(ORG_SUFFIXES | _HEADS, key=lambda w: (-len(w), w))
+    return rf"(?![^\n]*\b(?:{'|'.join(re.escape(w) for w in firm_words)})\b)"
 
 
 def _is_block_organization(text: str) -> bool:
