@@ -150,7 +150,6 @@ def test_a_list_of_numbers_after_a_preposition_is_not_a_date(
         "let x = {y}; // in {y}.5 seconds",
         "Call +1 415 {y} 1234 or 555-201-{y} today.",
         "Allowed from {y}:db8::/32 and since {y}:0:1::/64.",
-        "This works on Linux >= 2.6.33 only, not on {y} BSD releases before 3.4.12.",
         "The value in {y}px and by {y}% is clamped.",
         "It returns {y} when called with 3 in {y}/4 mode.",
     ],
@@ -452,3 +451,20 @@ def test_numeric_month_and_year(rules_engine: PiiEngine) -> None:
         assert exactly(rules_engine, f"card expires {value} soon", value)
     for text in ("13/2021 of the votes", "Law No. 5/2001 applies", "see 0/2000"):
         assert dates_in(rules_engine, text) == [], text
+
+
+@_SETTINGS
+@given(
+    year=years,
+    day=days,
+    month=months,
+    later=st.integers(1, 30),
+    word=st.sampled_from(("until", "to", "till")),
+)
+def test_a_year_before_a_written_date_starts_a_range(
+    rules_engine: PiiEngine, year: int, day: int, month: str, later: int, word: str
+) -> None:
+    end = f"{day} {month} {min(2099, year + later)}"
+    text = f"He worked in our office from {year} {word} {end}. Questions to HR."
+    assert exactly(rules_engine, text, str(year)), (text, dates_in(rules_engine, text))
+    assert exactly(rules_engine, text, end), (text, dates_in(rules_engine, text))

@@ -287,6 +287,7 @@ _UNITS = wordset("Mb Mbps Kb Kbps Gb Gbps Hz MHz GHz KiB MiB GiB KB MB GB TB USD
 _NEXT = re.compile(
     r"[ \t]*(?:(?P<word>[^\W\d_][\w'\u2019]*)(?P<then>\s+\d)?|(?P<digit>\d)|(?P<other>[%$€£#*+=<>/&])|)"
 )
+_RANGE_TO_DATE = re.compile(rf"\s+(?:until|till|to|through|and)\s+(?:\d{{1,2}}{_ORD}\s+)?{MONTHS}")
 _ORDINAL_DAY = re.compile(r"\d(?<![\w/.:+-]\d)\d?(?:st|nd|rd|th)(?!\w)")
 _ON_THE_BEFORE = re.compile(r"(?<!\w)(?:[Oo]n|[Bb]y|until|till|[Ss]ince|[Ff]rom|before|after)\s+the\s+$")
 
@@ -352,8 +353,8 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
                     yield start, start + 4, 0.6
                     yield match.start("y2"), match.end(), 0.6
                 continue
-        if lead is not None and _sentence_goes_on(text, start + 4):
-            yield start, start + 4, 0.55
+        if lead is not None and (_sentence_goes_on(text, start + 4) or _RANGE_TO_DATE.match(text, start + 4)):
+            yield start, start + 4, 0.55  # "in 1998, ...", "from 1958 until 12 March 1995"
     for match in _ORDINAL_DAY.finditer(text):
         value = match.group()
         day, suffix = int(value[:-2]), value[-2:]
@@ -374,9 +375,8 @@ def date_time() -> Recognizer:
             Pattern(rf"{_Y}\d{{3}}([-/.])\d{{1,2}}\1\d{{1,2}}{_ISO_TIME}{_NE}", 0.7, "ymd"),
             # 03/12/1985, 12.03.1985, 12-03-1985 (+ time)
             Pattern(rf"{_D}\d?([/.-])\d{{1,2}}\1{_YEAR}{_TIME}{_NE}", 0.65, "dmy_mdy"),
-            # 03/12/85, 03.12.85 (two-digit year: weaker, context helps); dotted only with two-digit
-            # day and month ("2.6.33" is a version)
-            Pattern(rf"{_D}(?:\d?/\d{{1,2}}/|\d\.\d\d\.)\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
+            # 03/12/85 (two-digit year: weaker, context helps)
+            Pattern(rf"{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
             # 19850312 only with context
             Pattern(rf"{_Y}\d{{7}}{_NE}", 0.3, "compact"),
             # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985, 12 de mayo de 1985 (+ time);
