@@ -256,3 +256,45 @@ def test_a_town_in_capitals_above_a_country_line(text: str, address: str) -> Non
 )
 def test_lines_that_only_end_with_a_country_are_not_addresses(text: str) -> None:
     assert list(AddressFinder()(text)) == []
+
+
+# Street-type words that are also nouns of English prose, lower case as prose writes them.
+_PROSE_STREET_WORDS = ["place", "court", "way", "square", "drive", "walk", "row", "close", "route", "park"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    word=st.sampled_from(_PROSE_STREET_WORDS),
+    number=st.integers(1, 99),
+    function=st.sampled_from(["on", "in", "at", "to", "for", "by", "from", "with"]),
+    determiner=st.sampled_from(["this", "that", "our", "their", "every", "The", "A", "His"]),
+    weekday=st.sampled_from(["Monday", "Thursday", "Sunday"]),
+    month=st.sampled_from(["March", "October", "June"]),
+)
+def test_a_street_word_in_prose_is_no_street(
+    word: str, number: int, function: str, determiner: str, weekday: str, month: str
+) -> None:
+    """A lower-case street-type word followed by a preposition, or after a determiner, is a noun
+    of the sentence ("the hearing took place on Thursday, 9 March", "at this place 5 people")."""
+    for text in (
+        f"The hearing took {word} {function} {weekday}, {number} {month}.",
+        f"It happened {function} {determiner.lower()} {word} {number} times.",
+        f"{determiner} {word} {number} was closed.",
+    ):
+        assert list(AddressFinder()(text)) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("They live at 4 Place Vendome, Paris.", "4 Place Vendome"),
+        ("elle habite place de la Concorde 4 depuis hier", "place de la Concorde 4"),
+        ("He lives at The Grove 4, Leeds.", "The Grove 4, Leeds"),
+        ("ship to 1 Market Place, Kendal LA9 4TN", "1 Market Place, Kendal LA9 4TN"),
+    ],
+)
+def test_street_words_that_are_nouns_still_make_streets(
+    rules_engine: PiiEngine, text: str, address: str
+) -> None:
+    found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.LOCATION]
+    assert address in found

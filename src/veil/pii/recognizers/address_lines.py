@@ -43,6 +43,7 @@ __all__ = [
     "CODE_FIRST",
     "CORNER",
     "CUE",
+    "DETERMINERS",
     "DIGIT",
     "DIGITS",
     "DIRECTIONS",
@@ -220,6 +221,8 @@ def is_filler(text: str, start: int, end: int) -> bool:
 
 # English words that never name a street, also when short ("to", "at", "is")
 FUNCTION_WORDS = wordset("to at is in on by for from with into onto and or but was are be")
+# lower-case words that make a noun of prose of the street-type word after them ("this place")
+DETERMINERS = wordset("a an this that these those my your his her our their its every each any some no")
 # lower-case words that may start a military or PO box line ("uscgc aslakhanov")
 LOWER_STARTS = wordset("uss usns uscgc psc cmr unit apo fpo dpo po p.o. box")
 

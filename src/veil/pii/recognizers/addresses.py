@@ -39,6 +39,7 @@ from veil.pii.recognizers.address_lines import (
     BEFORE_CODE,
     CODE_FIRST,
     CUE,
+    DETERMINERS,
     DIGIT,
     DIRECTIONS,
     FUNCTION_WORDS,
@@ -288,6 +289,10 @@ class AddressFinder:
         for i, word in enumerate(words):
             term = street_term(word)
             if term is not None:
+                if i == 0 and n > 1 and word.islower() and words[1] in FUNCTION_WORDS:
+                    return None  # "took place on Thursday, 9", "place in 12 cities": prose
+                if i >= 1 and word.islower() and words[i - 1].casefold() in ("the", *DETERMINERS):
+                    return None  # "The court 3 ruled" (but "The Strand 12", "The Grove 4")
                 # without a number, the word must stand where its language puts it ("Via Nadi",
                 # "Sane Marg"; not "Dr. Geert Dippel")
                 edge = (i == 0 and term in PREFIX_KINDS) or (i == n - 1 and term in ("suffix", "both"))
@@ -309,6 +314,8 @@ class AddressFinder:
                     lowers += 1  # "the bus station is on ...": a street word inside lower-case prose
                 continue
             bare = word.rstrip(".,")
+            if bare in DETERMINERS:
+                return None  # "at this place 5", "in our court 3": a noun of prose, not a street's name
             if is_name_word(bare):
                 names += 1
             elif bare.lower() in PARTICLES:
