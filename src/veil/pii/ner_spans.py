@@ -59,9 +59,12 @@ _CAMEL_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?!
 _CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+")
 # A capitalised word after an indefinite article: "an Rc", "a Draft" (a noun, not a name).
 _AFTER_ARTICLE = re.compile(r"(?<![\w'\u2019-])(?:[Aa]|[Aa]n)[ \t]+([A-Z][\w'\u2019-]*)(?![\w'\u2019-])")
-# "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines.
+# "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines. Its
+# words start at a word's start and are bounded (a run like "Aa'Aa'Aa'..." is one word: unbounded,
+# every capital in it rescanned the run to its end, quadratic time on hostile text).
 _DEFINITION = re.compile(
-    r"((?:[A-Z][\w'\u2019-]*[ \t]+){1,6}?[A-Z][\w'\u2019-]*?)_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
+    r"(?<![\w'\u2019-])((?:[A-Z][\w'\u2019-]{0,40}[ \t]+){1,6}?[A-Z][\w'\u2019-]{0,40}?)"
+    r"_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
 )
 
 
