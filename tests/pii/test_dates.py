@@ -8,6 +8,7 @@ subjects and what follows), never copied from a corpus. Rule recognizers run alo
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
@@ -22,20 +23,7 @@ _SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTHS = tuple(calendar.month_name[1:])  # English: the tests never set a locale
 _SUBJECTS = ("The applicant", "She", "Her brother", "The company", "Our neighbour", "He", "They")
 _VERBS = ("was arrested", "moved abroad", "lived in the village", "worked at the mill", "was questioned")
 years = st.integers(min_value=1900, max_value=2099)
