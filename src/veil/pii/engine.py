@@ -63,7 +63,7 @@ class _Compiled:
     context: ContextMatcher
     # the regexes that can match in a text without a digit (veil.pii.regex_needs): the others
     # are not run there
-    digit_free: tuple[tuple[re.Pattern[str], float, bool], ...] = ()
+    digit_free: tuple[tuple[re.Pattern[str], float, bool], ...]
 
 
 def _compile(recognizer: Recognizer) -> _Compiled:

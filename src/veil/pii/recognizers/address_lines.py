@@ -57,6 +57,7 @@ __all__ = [
     "LOWER_STREET_STARTS",
     "MILITARY",
     "MILITARY_ALONE",
+    "NOUN_LEADS",
     "NUMBER_TAIL",
     "ORDINAL",
     "PART",
@@ -223,6 +224,8 @@ def is_filler(text: str, start: int, end: int) -> bool:
 FUNCTION_WORDS = wordset("to at is in on by for from with into onto and or but was are be")
 # lower-case words that make a noun of prose of the street-type word after them ("this place")
 DETERMINERS = wordset("a an this that these those my your his her our their its every each any some no")
+# the words before a lower-case street-type word that make it a noun of prose ("The court 3 ruled")
+NOUN_LEADS = DETERMINERS | {"the"}
 # lower-case words that may start a military or PO box line ("uscgc aslakhanov")
 LOWER_STARTS = wordset("uss usns uscgc psc cmr unit apo fpo dpo po p.o. box")
 

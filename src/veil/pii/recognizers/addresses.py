@@ -50,6 +50,7 @@ from veil.pii.recognizers.address_lines import (
     LOWER_STREET_STARTS,
     MILITARY,
     MILITARY_ALONE,
+    NOUN_LEADS,
     NUMBER_TAIL,
     ORDINAL,
     PARTICLES,
@@ -291,7 +292,7 @@ class AddressFinder:
             if term is not None:
                 if i == 0 and n > 1 and word.islower() and words[1] in FUNCTION_WORDS:
                     return None  # "took place on Thursday, 9", "place in 12 cities": prose
-                if i >= 1 and word.islower() and words[i - 1].casefold() in ("the", *DETERMINERS):
+                if i >= 1 and word.islower() and words[i - 1].casefold() in NOUN_LEADS:
                     return None  # "The court 3 ruled" (but "The Strand 12", "The Grove 4")
                 # without a number, the word must stand where its language puts it ("Via Nadi",
                 # "Sane Marg"; not "Dr. Geert Dippel")
