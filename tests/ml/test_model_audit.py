@@ -73,10 +73,12 @@ def test_dp_model_resists_membership_inference_and_the_no_dp_one_does_not(adult_
 
 
 def test_fairness_by_sex_on_the_models_own_held_out_subjects(adult_ws: Workspace) -> None:
-    _train(adult_ws, "m", model="logreg", epochs=None)
+    # The split changes every run. The 2,000 rows hold 81 women earning >50K: a held-out fifth
+    # (400) holds about 16 of them (sd 3.6) and fell under 10 in one CI run, which left women out
+    # of equalised odds. Half held out holds about 40 (sd 4.5): far above the floor of 10.
+    _train(adult_ws, "m", model="logreg", epochs=None, test_fraction=0.5)
     registry = ModelRegistry(adult_ws)
     card = registry.card("m")
-    # 400 held-out subjects hold fewer than 30 women earning >50K: lower the reliability floor.
     result = fairness(adult_ws, "m", "sex", min_group_size=10)
 
     report = result.report
