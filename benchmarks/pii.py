@@ -14,7 +14,8 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
   documents outside the dev subset), ``wnut17_test`` (WNUT 2017 emerging entities: social-media
-  text, persons/locations/corporations), ``numpy_docs_prose`` (identifier-free prose).
+  text, persons/locations/corporations), ``numpy_docs_prose`` (identifier-free prose),
+  ``wikigold`` (Wikipedia articles: persons/locations/organisations).
   ``--show-misses`` prints no value from them.
 
 For each engine and corpus: throughput (documents per second, one document per call and

@@ -25,6 +25,10 @@ default), and ``--show-misses`` prints no value from them.
   overlap a labelled value); its groups, products and creative works are not scored.
 * ``numpy_docs_prose`` - 300 paragraphs of NumPy's documentation (BSD-3-Clause), prose about
   numerical computing with no personal data: every prediction on it is a false positive.
+* ``wikigold`` - 145 English Wikipedia articles (biographies, bands, sports teams, places,
+  companies...) with named entities labelled by hand (Balasuriya et al. 2009, CC BY 4.0):
+  PER, LOC and ORG are scored as PERSON, LOCATION and ORGANIZATION, MISC is not. wikigold
+  ships tokens only; its ``convert.py`` rebuilt readable text from them.
 
 Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
 label, or a span outside its document is an error (:class:`HeldoutDataError`), never dropped.
@@ -47,12 +51,14 @@ __all__ = [
     "CODE_TYPE",
     "HELDOUT_CORPORA",
     "TAB_TYPES",
+    "WIKIGOLD_TYPES",
     "WNUT_TYPES",
     "HeldoutDataError",
     "load_heldout",
     "presidio_research_document",
     "tab_core",
     "tab_document",
+    "wikigold_document",
     "wnut_document",
 ]
 
@@ -212,31 +218,63 @@ WNUT_TYPES: dict[str, str | None] = {
 WNUT_SCORED = frozenset(str(t) for t in WNUT_TYPES.values() if t is not None)
 
 
-def wnut_document(record: dict[str, Any]) -> OutsideDocument:
-    """One WNUT 2017 document (``index``, ``text``, ``entities`` with ``start``, ``end``,
-    ``label``, ``text``), scored for persons, locations and organisations only."""
-    doc_id, text = f"wnut17-test-{int(record['index']):04d}", str(record["text"])
+def _entity_spans(
+    doc_id: str, text: str, entities: list[dict[str, Any]], types: dict[str, str | None], corpus: str
+) -> tuple[tuple[GoldSpan, ...], tuple[tuple[int, int], ...]]:
+    """The scored gold spans and the ignored spans of ``entities`` (``start``, ``end``,
+    ``label``, ``text``), labels mapped with ``types``; offsets and labels checked."""
     spans: list[GoldSpan] = []
     ignored: list[tuple[int, int]] = []
-    for e in record["entities"]:
+    for e in entities:
         start, end = int(e["start"]), int(e["end"])
         _check_span(doc_id, text, start, end, str(e["text"]))
         label = str(e["label"])
-        if label not in WNUT_TYPES:
-            raise HeldoutDataError(f"{doc_id}: unknown WNUT 2017 label {label!r}")
-        veil_type = WNUT_TYPES[label]
+        if label not in types:
+            raise HeldoutDataError(f"{doc_id}: unknown {corpus} label {label!r}")
+        veil_type = types[label]
         if veil_type is None:
             ignored.append((start, end))
         else:
             spans.append(GoldSpan(start, end, EntityType(veil_type)))
-    return OutsideDocument(
-        doc_id, "WNUT 2017 test", text, tuple(sorted(spans)), WNUT_SCORED, tuple(sorted(ignored))
-    )
+    return tuple(sorted(spans)), tuple(sorted(ignored))
+
+
+def wnut_document(record: dict[str, Any]) -> OutsideDocument:
+    """One WNUT 2017 document (``index``, ``text``, ``entities`` with ``start``, ``end``,
+    ``label``, ``text``), scored for persons, locations and organisations only."""
+    doc_id, text = f"wnut17-test-{int(record['index']):04d}", str(record["text"])
+    spans, ignored = _entity_spans(doc_id, text, record["entities"], WNUT_TYPES, "WNUT 2017")
+    return OutsideDocument(doc_id, "WNUT 2017 test", text, spans, WNUT_SCORED, ignored)
 
 
 def _wnut17_test() -> list[OutsideDocument]:
     path = DATA_ROOT / "wnut17_test" / "documents.json"
     return [wnut_document(record) for record in json.loads(path.read_text("utf-8"))]
+
+
+# wikigold's CoNLL-2003 labels -> Veil's types (None: not scored, predictions inside are dropped)
+WIKIGOLD_TYPES: dict[str, str | None] = {
+    "PER": EntityType.PERSON,
+    "LOC": EntityType.LOCATION,
+    "ORG": EntityType.ORGANIZATION,
+    "MISC": None,  # nationalities, events, works, products...: not what a PII masker is asked to find
+}
+WIKIGOLD_SCORED = frozenset(str(t) for t in WIKIGOLD_TYPES.values() if t is not None)
+
+
+def wikigold_document(record: dict[str, Any]) -> OutsideDocument:
+    """One wikigold document (``index``, ``text``, ``text_sha256``, ``entities`` with ``start``,
+    ``end``, ``label``, ``text``), scored for persons, locations and organisations only."""
+    doc_id, text = f"wikigold-{int(record['index']):03d}", str(record["text"])
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != record["text_sha256"]:
+        raise HeldoutDataError(f"{doc_id}: the text does not match its recorded sha256")
+    spans, ignored = _entity_spans(doc_id, text, record["entities"], WIKIGOLD_TYPES, "wikigold")
+    return OutsideDocument(doc_id, "wikigold", text, spans, WIKIGOLD_SCORED, ignored)
+
+
+def _wikigold() -> list[OutsideDocument]:
+    path = DATA_ROOT / "wikigold" / "documents.json"
+    return [wikigold_document(record) for record in json.loads(path.read_text("utf-8"))]
 
 
 def _numpy_docs_prose() -> list[OutsideDocument]:
@@ -251,6 +289,7 @@ HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
     "presidio_research_heldout": _presidio_research_heldout,
     "wnut17_test": _wnut17_test,
     "numpy_docs_prose": _numpy_docs_prose,
+    "wikigold": _wikigold,
 }
 
 
