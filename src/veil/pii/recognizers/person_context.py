@@ -11,6 +11,14 @@ capitalised word by what the sentence says of it:
 * **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
   Rao" (same scores);
 * **the applicant in the case's own title** — "CASE OF KOVALENKO v. UKRAINE" (0.85);
+* **the parties of a cited case** — "Smith v. Jones", "see Kudła v. Poland", "in Sporrong and
+  Lönnroth v. Sweden": each private party (0.85); a state, a place, a government or a firm
+  ("the United Kingdom", "Board of Education", "Sunday Times") is none;
+* **a given name that is also a word, then a family name, where a person fits** — "Hope Mills
+  called", "congrats to Will Young", "Sunny Park is our new intern": after "with", "by", "to",
+  "thanks" ... (not after a verb of going: "drove to Grace Hill") or before a verb of people
+  (0.75); no known place, nor a place's or an institution's head noun ("Long Beach", "Rose
+  Garden", "Grace Church");
 * **initials after a title or a role** — "Mr S.", "police officer M.P." (0.85, dots included);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
@@ -31,13 +39,10 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import (
-    LAST_NAMES,
-    load_words,
-)
+from veil.pii.data import LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
@@ -55,7 +60,7 @@ _VERBS = (
     r"|testified|stated|claimed|argued|admitted|recalled|recalls|insisted|confirmed|denied|complained"
     r"|smiled|laughed|nodded|shrugged|sighed|whispered|shouted|cried|lives|lived|resides|resided|grew\s+up"
     r"|was\s+born|is\s+married|got\s+married|married|died|passed\s+away|studied|graduated|retired"
-    r"|began\s+writing|started\s+writing|had\s+given|has\s+given"
+    r"|began\s+writing|started\s+writing|had\s+given|has\s+given|reports|reported|noted|mentioned|announced"
 )
 _AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
@@ -102,6 +107,76 @@ _CASE_TITLE = re.compile(
     rf"(?:CASE|[Cc]ase)[ \t]+(?:OF|of)[ \t]+"
     rf"(?P<name>{_CASE_WORD}(?:[ \t](?:{_PARTICLE}[ \t])?(?!AND[ \t]|OTHERS[ \t]){_CASE_WORD}){{0,3}})"
     rf"(?:[ \t]+(?:AND|and)[ \t]+(?:OTHERS|Others))?[ \t]+(?:v|V|vs|VS)\.?[ \t]"
+)
+# A cited case: "Smith v. Jones", "Kudła v. Poland", "Sporrong and Lönnroth v. Sweden", "Ilaşcu
+# and Others v. Moldova". The parties before "v." (first party's leading sentence words are
+# trimmed: "See Kudła"), and the party after it (unless a state: "v. the United Kingdom").
+_PARTY = rf"{_CASE_WORD}(?:[ \t](?:{_PARTICLE}[ \t])?{_CASE_WORD}){{0,3}}"
+_CITED = re.compile(
+    rf"(?<![\w'\u2019.-])(?P<parties>{_PARTY}(?:(?:,[ \t]|[ \t]and[ \t])(?!Others\b){_PARTY}){{0,4}})"
+    rf"(?:[ \t]and[ \t]Others)?[ \t]vs?\.?[ \t](?P<other>{_PARTY})?"
+)
+_PARTY_SPLIT = re.compile(r",[ \t]|[ \t]and[ \t]")
+# Words that make a party a state, a public body or a firm, not a person.
+_NOT_PRIVATE = wordset(
+    """
+    State States Government Republic Kingdom Federation Commonwealth Union Ministry Minister Secretary
+    Commission Commissioner Council County City Municipality Board Department Office Authority Agency
+    Attorney General People Crown Queen King Regina Rex Bank Company Corporation Corp Association Society
+    Party Times Press News Trust Foundation Church University College School Hospital Club Committee
+    Union Institute Federal National Limited Ltd Inc LLC Plc GmbH Others Court Parliament
+    """
+)
+# Given names that are also English words ("Hope", "Will", "Sunny", "Rose"): the gazetteer leaves
+# most of them out, and alone they are words; before a family name, where a person fits, they
+# name someone.
+_WORD_GIVEN_NAMES = AMBIGUOUS_FIRST_NAMES | wordset(
+    """
+    Joy Faith Bill Mark Frank Rich Don Art Bob Pat Sue Ray Jack Gene Dean Drew Chase Dawn Holly Ivy Iris
+    Daisy Heather Hazel Ruby Pearl Amber Crystal Wade Lance Grant Glen Guy Earl Duke Cliff Rod Pierce Rocky
+    Buck Carol Ginger Honey Sandy Melody Harmony Trinity Charity Constance Prudence Verity Nick Matt Rob
+    Chuck Sally Penny Kitty Dot Eve Robin Jay Wren Kit Sonny Sunny Hope Will Miles Bud Ward Sky Summer
+    Misty Cherry Dusty Rusty Randy Hunter Reed Rex Grace Rose Victor Jewel Angel Page Sage Ernest Sterling
+    """
+)
+# Head nouns of places and institutions that are also family names ("Long Beach", "Rose Garden",
+# "Grace Church", "Hope Street").
+_PLACE_HEADS = (
+    STREET_WORDS - wordset("Hill Hills Mills Mill Park Parks Field Fields Brooks Wells Lane")
+) | wordset(
+    """
+    Beach Garden Church Chapel Cathedral Abbey Hall Bay Valley Harbor Bridge Tower Castle Palace Theatre
+    Theater Museum Gallery Library Stadium Arena Airport Station Market Farm Farms House Hotel Inn Lodge
+    Academy School College University Hospital Clinic Center Centre Ministries Foundation Fund Group
+    """
+)
+_PAIR = re.compile(
+    rf"(?<![\w'\u2019.@/-])(?P<given>[{UPPER}][{LOWER}]+)[ \t]"
+    rf"(?P<family>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+# Where a person fits: after a preposition or a greeting ...
+_PERSON_BEFORE = re.compile(
+    r"(?i:\b(?:with|by|to|from|and|for|congrats|congratulations|thanks|thank\s+you|dear|hi|hello|hey|cc"
+    r"|ask|asked|tell|told|met|meet|meeting|call|email|emailed|ping|invite|invited|welcome|introducing)"
+    r"[ \t]*[,:]?[ \t]+)$"
+)
+# Words said to or of people only, where a town's name is a person's too ("congrats to Hope Mills").
+_GREETED_BEFORE = re.compile(
+    r"(?i:\b(?:congrats|congratulations|thanks|thank\s+you|dear|hi|hello|hey|cc|ask|asked|tell|told|met|meet"
+    r"|email|emailed|ping|invite|invited)(?:[ \t]+to)?[ \t]*[,:]?[ \t]+)$"
+)
+# ... but not after a verb of going, where a place fits ("drove to Grace Hill", "back from Long Beach").
+_GOING_BEFORE = re.compile(
+    r"(?i:\b(?:go|goes|went|gone|going|drive|drove|driving|fly|flew|flying|flight|travel\w*|move[ds]?|moving"
+    r"|trip|way|road|route|train|bus|walk\w*|head\w*|return\w*|back|welcome|near|miles|km)"
+    r"[ \t]+(?:to|from)[ \t]+)$"
+)
+# ... or before a verb of people.
+_PERSON_AFTER = re.compile(
+    rf"[ \t]+(?:{_VERBS}|called|phoned|rang|emailed|texted|joined|visited|arrived|signed|agreed|thinks|wants"
+    r"|needs|knows|loves|came|won|starred|sang|is[ \t]+(?:our|my|your|their|his|her|the[ \t]+new|a[ \t]+new)"
+    r"|was[ \t]+(?:our|my|your|their|his|her)|has[ \t]+(?:joined|left|agreed|asked|been))(?![\w'\u2019-])"
 )
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
@@ -175,6 +250,9 @@ class PersonContextFinder(NameLists):
                 name = match.group("name")
                 if name not in self.places and name.title() not in self.places:
                     yield match.start("name"), match.end("name"), 0.85
+        if " v" in text:
+            yield from self._cited(text)
+        yield from self._word_given_names(text)
         if "." in text:
             for match in _INITIALS.finditer(text):
                 yield match.start("name"), match.end("name"), 0.85
@@ -186,6 +264,61 @@ class PersonContextFinder(NameLists):
             yield from self._lower_case(match, strong=True)
         for match in _GREETED.finditer(text):
             yield from self._lower_case(match, strong=False)
+
+    @cached_property
+    def towns(self) -> frozenset[str]:
+        return self.places | load_list("world_cities.txt")
+
+    def _cited(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """The private parties of cited cases (see the module's docstring)."""
+        for match in _CITED.finditer(text):
+            parties = []
+            at = match.start("parties")
+            for part in _PARTY_SPLIT.split(match.group("parties")):
+                at = text.index(part, at)
+                parties.append((at, part))
+                at += len(part)
+            start, first = parties[0]
+            words = first.split()
+            while words and self._not_first_word(words[0]) and words[0] not in self.last:
+                start += len(words[0]) + 1  # "See Kudła", "In Smith"
+                words = words[1:]
+            parties[0] = (start, " ".join(words))
+            if match.group("other") is not None:
+                parties.append((match.start("other"), match.group("other")))
+            for start, party in parties:
+                if party and self._private_party(party):
+                    yield start, start + len(party), 0.85
+
+    def _private_party(self, party: str) -> bool:
+        words = party.split()
+        if party in self.towns or party.title() in self.towns or any(w in _NOT_PRIVATE for w in words):
+            return False  # a state, a place, a public body or a firm
+        if any((w in _NOT_NAME_WORDS and w not in self.last) or (w.isupper() and len(w) < 4) for w in words):
+            return False  # "Young v. Price": family names that are also common words stay
+        if len(words) == 1:
+            return words[0] in self.last or not is_ordinary_word(words[0])
+        return not all(is_ordinary_word(w) and w not in self.last and w not in self.first for w in words)
+
+    def _word_given_names(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A given name that is also a word, then a family name, where a person fits (see the
+        module's docstring)."""
+        for match in _PAIR.finditer(text):
+            given, family = match.group("given"), match.group("family")
+            if given not in _WORD_GIVEN_NAMES or family in _PLACE_HEADS or family in ORG_SUFFIXES:
+                continue
+            if family not in self.last:
+                continue
+            start, end = match.span()
+            before = text[max(0, start - 24) : start]
+            if _PERSON_AFTER.match(text, end) is not None and _DETERMINER_BEFORE.search(before) is None:
+                yield start, end, 0.75  # a town does not call or say ("Hope Mills called")
+            elif (
+                _PERSON_BEFORE.search(before) is not None
+                and _GOING_BEFORE.search(before) is None
+                and (f"{given} {family}" not in self.towns or _GREETED_BEFORE.search(before) is not None)
+            ):
+                yield start, end, 0.75  # a town only after words said to people ("thanks to")
 
     def _name(
         self, text: str, start: int, end: int, lowered: frozenset[str]
