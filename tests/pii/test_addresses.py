@@ -143,3 +143,36 @@ def test_generated_address_blocks_are_one_span_with_ner(pii_engine: PiiEngine, l
     address = "\n".join(lines)
     text = f"Please send the documents to\n{address}\nbefore Friday."
     assert address in locations(pii_engine, text)
+
+
+# -- the street-line question asked of every ending of a part ----------------------------------
+
+_STREET_LINE_KINDS = {"street", "street_weak", "unit", "pobox", "military"}
+_TOKENS = st.one_of(
+    st.integers(1, 99999).map(str),
+    st.sampled_from(["12B", "4/2", "7,", "3rd", "#5", "9."]),
+    _name,
+    _street_type,
+    st.sampled_from(["rue", "de", "la", "Via", "ul.", "út", "Hauptstraße", "Storgatan", "kapu", "Marg"]),
+    st.sampled_from(["Suite", "Apt.", "Unit", "PSC", "Box", "PO", "USS", "FPO", "AE", "APO"]),
+    st.sampled_from(["France", "united kingdom", "Cyprus (Greek)", "CA", "NSW", "SW1A", "1AA", "Lyon"]),
+    st.sampled_from(["Ship", "to", "Address:", "the", "parcel", "went", "yesterday", "and", "Dr.", "Mr"]),
+)
+_LINE_FINDER, _FULL_FINDER = AddressFinder(), AddressFinder()
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_TOKENS, min_size=1, max_size=9), trailing=st.sampled_from(["", ".", ")", "!"]))
+def test_street_line_kinds_of_every_ending_are_the_full_kinds(words: list[str], trailing: str) -> None:
+    # ``kind(part, line=True)`` skips the tests that cannot make a street line (postcode, town,
+    # country): a street line's kind must come out as the full classification says, and no other
+    # part may pass for one
+    part = " ".join(words) + trailing
+    for at in range(len(words)):
+        ending = " ".join(words[at:]) + trailing
+        full = _FULL_FINDER.kind(ending)
+        line = _LINE_FINDER.kind(ending, line=True)
+        if full in _STREET_LINE_KINDS:
+            assert line == full, (part, ending)
+        else:
+            assert line not in _STREET_LINE_KINDS, (part, ending)

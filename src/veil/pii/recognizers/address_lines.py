@@ -90,6 +90,7 @@ __all__ = [
     "joins_left",
     "joins_right",
     "leading_name",
+    "shape_kind",
     "split_parts",
     "strip_end",
     "with_number_before",
@@ -206,6 +207,18 @@ def split_parts(text: str) -> list[tuple[int, int, bool]]:
             continue
         parts.append((s, e, BLANK_LINE.match(text, m.end()) is not None))
     return parts
+
+
+def shape_kind(part: str) -> str | None:
+    """The kinds that a part's shape alone tells: "military", "pobox", "unit", or "house" (a number
+    alone, before its street: "12, rue de la Paix")."""
+    if MILITARY.fullmatch(part):
+        return "military"
+    if POBOX.fullmatch(part):
+        return "pobox"
+    if UNIT.fullmatch(part):
+        return "unit"
+    return "house" if HOUSE_ALONE.fullmatch(part) else None
 
 
 def strip_end(text: str, start: int, end: int) -> int:

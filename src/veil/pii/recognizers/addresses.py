@@ -44,17 +44,14 @@ from veil.pii.recognizers.address_lines import (
     DIRECTIONS,
     FUNCTION_WORDS,
     HOUSE,
-    HOUSE_ALONE,
     INNER_UNIT,
     LOWER_STARTS,
     LOWER_STREET_STARTS,
-    MILITARY,
     MILITARY_ALONE,
     NOUN_LEADS,
     NUMBER_TAIL,
     ORDINAL,
     PARTICLES,
-    POBOX,
     PREFIX_KINDS,
     QUALIFIER,
     REGION_CODE,
@@ -67,13 +64,13 @@ from veil.pii.recognizers.address_lines import (
     TOWN_FIRST,
     TOWN_KINDS,
     TRAILING,
-    UNIT,
     WORD_KINDS,
     ZIP,
     is_filler,
     joins_after_blank,
     joins_left,
     joins_right,
+    shape_kind,
     split_parts,
     strip_end,
     with_number_before,
@@ -126,10 +123,14 @@ class AddressFinder:
 
     # -- classification of one part ------------------------------------------------------------
 
-    def kind(self, part: str) -> str | None:
-        """The kind of an address part (all of ``part``), or None; remembered (asked repeatedly)."""
+    def kind(self, part: str, *, line: bool = False) -> str | None:
+        """The kind of an address part (all of ``part``), or None; remembered (asked repeatedly).
+        With ``line``, only a street line's kinds (street, street_weak, unit, pobox, military) are
+        sure: the tests for the others are skipped, so that another kind may read as None."""
         found = self._kinds.get(part, "?")  # "?": not asked yet (no kind is named so)
         if found == "?":
+            if line:  # asked of every ending of a part (``_tail_part``): seldom twice, not kept
+                return self._kind(part, line=True)
             found = self._kinds[part] = self._kind(part)
         return found
 
@@ -137,21 +138,21 @@ class AddressFinder:
     def _kinds(self) -> dict[str, str | None]:  # for one text at a time: no text stays behind
         return {}
 
-    def _kind(self, part: str) -> str | None:
+    def _kind(self, part: str, *, line: bool = False) -> str | None:
         part = part.strip(TRAILING)
         if not part or len(part) > 90:
             return None
-        if MILITARY.fullmatch(part):
-            return "military"
-        if POBOX.fullmatch(part):
-            return "pobox"
-        if UNIT.fullmatch(part):
-            return "unit"
+        shaped = shape_kind(part)
+        if shaped is not None:
+            return shaped
         if DIGIT.search(part):
-            if HOUSE_ALONE.fullmatch(part):
-                return "house"  # "12, rue de la Paix": the number before the street
             street = self._street(part)
-            return street if street == "street" else self._postcode(part) or street
+            if street == "street" or (line and street is None):
+                return street  # (a postcode, the only other kind here, is no street line's kind)
+            return self._postcode(part) or street
+        if line:  # a street named without its number ("Via Nadi"), unless a country's name
+            named = self._street_words(part.split(), named=True) == "street"
+            return "street" if named and not self._country(part) else None
         if self._country(part):
             return "country"
         if self._street_words(part.split(), named=True) == "street":
@@ -230,7 +231,7 @@ class AddressFinder:
             if len(tokens) > 2 and HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
                 return self._street_words(tokens[1:-1], lower=True)
             return self._street_words(tokens[1:])
-        match = re.search(r"[ \t]\d", part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
+        match = _BLANK_DIGIT.search(part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
         if match is None:
             return None
         if not NUMBER_TAIL.fullmatch(part, match.start() + 1):
@@ -369,7 +370,7 @@ class AddressFinder:
             found = list(intersections(text, self.kind)) if "of" in text else []
             if "\n" in text:
                 found.extend(towns_above_countries(text, self._country, self._town, self.places))
-            if any(c.isdigit() for c in text):
+            if DIGIT.search(text):  # (a block holds a part with a digit)
                 found.extend(self._blocks(text))
         finally:
             self._kinds.clear()
@@ -545,7 +546,7 @@ class AddressFinder:
                 )
             ):
                 continue
-            kind = self.kind(text[m.start() : end])
+            kind = self.kind(text[m.start() : end], line=True)
             if kind in ("street", "unit", "pobox", "military"):
                 # an earlier weak street reaching to the same end covers more ("68954 Geddingmoor
                 # 24 Apt. 835")
@@ -582,6 +583,7 @@ class AddressFinder:
 
 
 _REACH = 5  # parts of a block on either side of its part with a digit
+_BLANK_DIGIT = re.compile(r"[ \t]\d")
 
 
 def address_block() -> Recognizer:
