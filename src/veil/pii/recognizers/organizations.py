@@ -68,11 +68,25 @@ def is_plausible_org(text: str) -> bool:
     parts = value.split()
     if parts[0].upper() in _NOT_ORGS_UPPER and len(parts) <= 3:
         return False
+    if len(parts) > 1 and parts[-1] in _ARTEFACT_HEADS:
+        return False  # "Oracle Database", "Hypertext Transfer Protocol": a product or a standard
     # a lone name: the person recognizers decide
     return not (len(parts) == 1 and (value in load_list(FIRST_NAMES) or value in load_list(LAST_NAMES)))
 
 
 _CODE_LIKE = re.compile(r"[a-z]\.[a-z]|^[a-z]")
+
+# Head nouns of things that are made, not of those who make them: a capitalised phrase ending
+# in one names a product, a protocol or a format ("Oracle Database", "Graph Exchange XML Format",
+# "Hypertext Transfer Protocol"), never the firm or body a person works for.
+_ARTEFACT_HEADS = wordset(
+    """
+    Database Databases Protocol Protocols Format Formats Language Languages Framework Frameworks
+    Library Libraries Toolkit Toolkits Specification Specifications Notation Syntax Interface
+    Interfaces API APIs SDK Compiler Interpreter Runtime Edition Plugin Plugins Extension
+    Extensions Driver Drivers Algorithm Algorithms Dialect Dialects Module Modules Package Packages
+    """
+)
 
 
 # Lower-case particles that may start a firm's name: "van Brenen NV", "das Neves S/A".
@@ -221,9 +235,12 @@ def organization_labels() -> Recognizer:
         ),
         any_case=True,
     )
+    # "work for" after a negation or a thing as its subject says what software runs on, not who
+    # employs someone: "it probably doesn't work for Jython", "this works for Windows"
+    work_for = _NOT_A_WORKER + words(terms("work for|works for|worked for|working for"), any_case=True)
     phrase = words(
         terms(
-            "work for|works for|worked for|working for|work at|works at|worked at|working at|employed by"
+            "work at|works at|worked at|working at|employed by"
             "|employed at|employment with|insured with|insured by|applying to|applied to|a customer of"
             "|authorises|authorizes|on behalf of|a year at|years at|months at|internship at|interned at"
             "|job at|position at|career at|analyst at|engineer at|manager at|director at|partner at"
@@ -237,6 +254,7 @@ def organization_labels() -> Recognizer:
         patterns=(
             Pattern(rf"{field}[ \t]*:[ \t]*(?P<pii>{_ORG_VALUE})", 0.8, "field"),
             Pattern(rf"{phrase}[ \t]+(?P<pii>{_ORG_VALUE})", 0.75, "phrase"),
+            Pattern(rf"{work_for}[ \t]+(?P<pii>{_ORG_VALUE})", 0.75, "work_for"),
             # "Lopez, Santos and Coleman is a design agency", "Korvath was a small bank"
             Pattern(
                 rf"(?P<pii>{_BOUNDED_FIRM})[ \t]+(?:is|was)[ \t]+(?:a|an)[ \t]+{_KIND_OF_FIRM}",
@@ -248,6 +266,9 @@ def organization_labels() -> Recognizer:
     )
 
 
+_NOT_A_WORKER = "(?<!n't[ \t])(?<!n\u2019t[ \t])" + "".join(
+    rf"(?<!\b{w}[ \t])" for w in ("not", "never", "it", "It", "this", "This", "that", "which", "also", "only")
+)
 # A firm's name read without a label before it: every token bounded (40 characters, six tokens),
 # or a run of joined capitalised words ("Aa'Aa'Aa'...") is rescanned from every capital (quadratic).
 _BOUNDED_FIRM = (

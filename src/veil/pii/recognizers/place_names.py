@@ -90,6 +90,7 @@ class PlaceFinder:
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         yield from self._after_preposition(text)
         yield from self._cued(text)
+        yield from self._word_towns(text)
         places = self.places
         for run in _PLACE_TOKEN.finditer(text):
             value = run.group()
@@ -123,6 +124,15 @@ class PlaceFinder:
                     start = match.start(group)
                     yield start, start + len(name), 0.45
                     break
+
+    def _word_towns(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A town named by an ordinary word (:data:`_WORD_TOWNS`), with a place of living or
+        travel before it or a known region after it: "she grew up in Bath", "Mobile, Alabama"."""
+        for match in _WORD_TOWN.finditer(text):
+            cued = match.group().startswith(match.group("town")) is False
+            region = (match.group("region") or "").lstrip(", \t")
+            if cued or region in US_STATES or region in self.places:
+                yield match.start("town"), match.end("town"), 0.7
 
     def _longest(self, text: str, offset: int, value: str) -> Iterator[tuple[int, int, float]]:
         """Longest known names in a run of capitalised words, left to right."""
@@ -177,6 +187,28 @@ class PlaceFinder:
                     kept.pop()  # a particle ends no name
                 if kept and kept[0] not in self.first_names:
                     yield start, start + len(" ".join(kept)), 0.45
+
+
+# Towns whose names are ordinary English words, left out of the gazetteers ("Reading the
+# manual", "Bath towels", "Mobile phones"): a town only with a place of living or travel before it
+# ("grew up in Bath", "moved to Reading") or its region after it ("Mobile, Alabama"), see
+# PlaceFinder._word_towns. Hand-kept: towns of 20,000 people or more that no list may hold.
+_WORD_TOWNS = wordset(
+    """
+    Bath Reading Mobile Nice Split Hull Derby Wells Sale Bury Deal Orange Concord Independence
+    Buffalo Phoenix Bend Cork Worms Tours Mesa Chester Normal
+    """
+)
+_TOWN_CUE = (
+    r"(?:born|raised|grew[ \t]+up|grown[ \t]+up|lives?|lived|living|resides?|resided|residing|based"
+    r"|settled|moved|moving|relocated|travell?ed|flew|drove|returned|stays?|stayed|staying|studied"
+    r"|works?|worked|working|arrived|visited|visiting|hometown|native)"
+)
+_WORD_TOWN = re.compile(
+    rf"(?:(?<![\w-]){_TOWN_CUE}[ \t]+(?:\w+[ \t]+)?(?:in|to|from|near|at)[ \t]+)?"
+    rf"(?P<town>{words(tuple(sorted(_WORD_TOWNS)))})(?![\w'\u2019-])"
+    rf"(?P<region>,[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD}))?"
+)
 
 
 _CUED_NAME = (
