@@ -113,3 +113,40 @@ def test_states_public_bodies_and_firms_in_a_case_are_not_people(rules_engine: P
 def test_cited_parties_win_over_a_place_read_after_in(pii_engine: PiiEngine) -> None:
     text = "The judgment in Soering v. the United Kingdom is relevant; so is Ilaşcu and Others v. Moldova."
     assert {"Soering", "Ilaşcu"} <= _people(pii_engine, text)
+
+
+# -- the other conjuncts of a found person ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Tomasz and Rose visited last week.", {"Tomasz", "Rose"}),
+        ("Mrs. Okonkwo and Will flew home on Friday.", {"Okonkwo", "Will"}),
+        ("Dr. Ramos, Bill and Sunny joined the call.", {"Ramos", "Bill", "Sunny"}),
+        ("Thanks Anna, Joy and Will!", {"Anna", "Joy", "Will"}),
+        ("Kwabena & Hope Mills signed for the flat.", {"Kwabena", "Hope Mills"}),
+        ("Joy, Dawn or Mr. Vantrosk will take the minutes.", {"Joy", "Dawn", "Vantrosk"}),
+    ],
+)
+def test_given_names_joined_to_a_found_person_are_people(
+    pii_engine: PiiEngine, text: str, people: set[str]
+) -> None:
+    assert people <= _people(pii_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_people"),
+    [
+        ("Hi Anna, Will you send the file?", {"Will"}),
+        ("Ask Peter and Paris will tell you the rest.", {"Paris"}),
+        ("We met Anna in April and May.", {"May"}),
+        ("Jane Smith, President, opened the meeting.", {"President"}),
+        ("Mr. Drummagh and Sons repaired the roof.", {"Sons"}),
+    ],
+)
+def test_words_joined_to_a_found_person_that_are_no_given_names(
+    pii_engine: PiiEngine, text: str, not_people: set[str]
+) -> None:
+    found = _people(pii_engine, text)
+    assert not any(word in value for value in found for word in not_people), found

@@ -44,6 +44,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
 from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
@@ -127,18 +128,7 @@ _NOT_PRIVATE = wordset(
     Union Institute Federal National Limited Ltd Inc LLC Plc GmbH Others Court Parliament
     """
 )
-# Given names that are also English words ("Hope", "Will", "Sunny", "Rose"): the gazetteer leaves
-# most of them out, and alone they are words; before a family name, where a person fits, they
-# name someone.
-_WORD_GIVEN_NAMES = AMBIGUOUS_FIRST_NAMES | wordset(
-    """
-    Joy Faith Bill Mark Frank Rich Don Art Bob Pat Sue Ray Jack Gene Dean Drew Chase Dawn Holly Ivy Iris
-    Daisy Heather Hazel Ruby Pearl Amber Crystal Wade Lance Grant Glen Guy Earl Duke Cliff Rod Pierce Rocky
-    Buck Carol Ginger Honey Sandy Melody Harmony Trinity Charity Constance Prudence Verity Nick Matt Rob
-    Chuck Sally Penny Kitty Dot Eve Robin Jay Wren Kit Sonny Sunny Hope Will Miles Bud Ward Sky Summer
-    Misty Cherry Dusty Rusty Randy Hunter Reed Rex Grace Rose Victor Jewel Angel Page Sage Ernest Sterling
-    """
-)
+_WORD_GIVEN_NAMES = AMBIGUOUS_FIRST_NAMES | WORD_GIVEN_NAMES
 # Head nouns of places and institutions that are also family names ("Long Beach", "Rose Garden",
 # "Grace Church", "Hope Street").
 _PLACE_HEADS = (

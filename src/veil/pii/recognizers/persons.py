@@ -41,6 +41,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
+from veil.pii.recognizers.person_conjuncts import conjuncts
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
@@ -537,7 +538,10 @@ _NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
 
 def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
     """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
-    letters or more that are not common words or ambiguous first names, at 0.6."""
+    letters or more that are not common words or ambiguous first names, at 0.6; the given names
+    joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`)."""
+    people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
+    yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
     names: set[str] = set()
     for start, end, kind, score, _ in resolved:
         if kind == EntityType.PERSON and score >= 0.6:
