@@ -150,3 +150,29 @@ def test_words_joined_to_a_found_person_that_are_no_given_names(
 ) -> None:
     found = _people(pii_engine, text)
     assert not any(word in value for value in found for word in not_people), found
+
+
+# -- family names in capitals after a title, two-letter initials --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mr KOWALSKI complained about the length of the proceedings.", "KOWALSKI"),
+        ("The letter from Ms DE LUCA arrived on Monday.", "DE LUCA"),
+        ("Mrs VANTROSK-DRUMMAGH said she had not been told.", "VANTROSK-DRUMMAGH"),
+        ("Mr. O'BRIEN was late for the hearing.", "O'BRIEN"),
+        ("Senior investigator Kh. Ibragimov ordered an examination.", "Kh. Ibragimov"),
+        ("The statement of Yu. V. Keplović was read out.", "Yu. V. Keplović"),
+        ("A report signed by Zh. Szelvényi was filed.", "Zh. Szelvényi"),
+    ],
+)
+def test_capitals_after_a_title_and_two_letter_initials(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize("text", ["Dr NHS referred her.", "See Ch. Introduction first.", "Dr PTSD", "Ms TV"])
+def test_acronyms_after_a_title_and_chapters_are_not_people(rules_engine: PiiEngine, text: str) -> None:
+    assert not _people(rules_engine, text)

@@ -11,8 +11,8 @@ when the first-name gazetteer knows it.
 * **capitalised** — ``Given [Middle] X[.] Family`` (0.8);
 * **particles** — ``Given van de Family``, ``Given bin Family`` (0.75); with a particle that
   also joins place names ("de", "da", "del") only after a known first name;
-* **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family`` (dots required), when
-  the family name is no ordinary English word (0.75);
+* **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family``, ``Kh. Family`` (dots
+  required), when the family name is no ordinary English word (0.75);
 * **lower case** — ``given x[.] family`` where the gazetteer knows ``given`` as a first name
   and ``family`` is no common word (0.7): lower-case text rarely puts a lone letter between
   two words ("eric g. samoylova", "benjamin a seiler").
@@ -42,8 +42,10 @@ _CAPITALISED = re.compile(
 )
 # Initials before a family name: "J. Smith", "A. K. Sharma", "J.R.R. Tolkien" (dots required: "A Smith"
 # is an article and a word).
+# Russian and Chechen names romanised keep two-letter initials: "Kh. Ibragimov", "Yu. Petrova".
+_INITIAL = rf"(?:[{UPPER}]|Kh|Zh|Sh|Ch|Ts|Yu|Ya|Ye|Yo)\."
 _INITIALS_FIRST = re.compile(
-    rf"(?<![\w'\u2019.@/-])(?P<initials>(?:[{UPPER}]\.[ \t]?){{1,3}})[ \t]?(?P<family>{_CAP})"
+    rf"(?<![\w'\u2019.@/-])(?P<initials>(?:{_INITIAL}[ \t]?){{1,3}})[ \t]?(?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")

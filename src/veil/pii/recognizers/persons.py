@@ -42,6 +42,7 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.person_conjuncts import conjuncts
+from veil.pii.recognizers.person_devices import DeviceNameFinder, person_device
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
@@ -110,8 +111,9 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|
 _FAMILY_WORD = rf"{NAME_WORD}(?:-[{LOWER}]{{2,}})?"
 _NAME_SEQ = rf"{_FAMILY_WORD}(?:[ \t](?:{_PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{_FAMILY_WORD}){{0,3}}"
 _LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
-_LEADING_INITIALS = rf"(?:[{UPPER}]\.[ \t]?){{0,3}}"  # "J. Smith", "A. K. Sharma"
-_TITLED_NAME = rf"(?:{_PARTICLE}[ \t]){{0,3}}(?:[{UPPER}]\.[ \t]?)*{_NAME_SEQ}"  # "Ms van der Berg"
+_INITIAL = rf"(?:[{UPPER}]|Kh|Zh|Sh|Ch|Ts|Yu|Ya|Ye|Yo)\."  # romanised Russian keeps "Kh.", "Yu."
+_LEADING_INITIALS = rf"(?:{_INITIAL}[ \t]?){{0,3}}"  # "J. Smith", "A. K. Sharma"
+_TITLED_NAME = rf"(?:{_PARTICLE}[ \t]){{0,3}}(?:{_INITIAL}[ \t]?)*{_NAME_SEQ}"  # "Ms van der Berg"
 _FIELD_NAME = rf"(?>{_LAST_COMMA_FIRST}|{_LEADING_INITIALS}{_NAME_SEQ})"
 _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Apt",
@@ -182,12 +184,24 @@ _TITLES = wordset(
 )
 
 
+_CAPS_WORD = rf"(?=[{UPPER}'\u2019-]*[AEIOUY])[{UPPER}]['\u2019]?[{UPPER}]{{2}}[{UPPER}'\u2019-]*"
+_CAPS_NAME = rf"(?:(?:DE|DA|DI|DU|DEL|DOS|LE|LA|VAN|VON)[ \t])?{_CAPS_WORD}(?:[ \t]{_CAPS_WORD})?"
+
+
 def person_titles() -> Recognizer:
     titles = words(tuple(_TITLES))
     return Recognizer(
         name="person_title",
         entity_type=EntityType.PERSON,
-        patterns=(Pattern(rf"{titles}\.?[ \t]+(?P<pii>{_TITLED_NAME})(?!\w)", 0.85, "title"),),
+        patterns=(
+            Pattern(rf"{titles}\.?[ \t]+(?P<pii>{_TITLED_NAME})(?!\w)", 0.85, "title"),
+            # a family name in capitals, as judgments and forms write it: "Mr KOWALSKI", "Ms DE LUCA"
+            Pattern(
+                rf"{words(('Mr', 'Mrs', 'Ms', 'Mx', 'Miss'))}\.?[ \t]+(?P<pii>{_CAPS_NAME})(?![\w'\u2019-])",
+                0.85,
+                "caps",
+            ),
+        ),
         validate=is_plausible_titled_name,
     )
 
@@ -370,11 +384,6 @@ _UPPER_SURNAME_BEFORE = re.compile(
 )
 # More given names after the first: "FARIAS Ana Beatriz", "DA CUNHA Arthur Miguel".
 _MORE_GIVEN = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
-# A first name in a device's host name: "Mayte-laptop", "Johns-iPhone", "sara-macbook-pro".
-_DEVICE = (
-    r"(?i:laptop|notebook|pc|desktop|workstation|macbook|mbp|imac|iphone|ipad|android|phone|tablet|pixel"
-    r"|galaxy|surface|thinkpad)"
-)
 # Capitalised words that are labels, greetings or titles, not family names ("ERROR Anna", "DEAR Tom").
 _NOT_SURNAMES = wordset(
     """
@@ -441,26 +450,6 @@ class FirstNameFinder:
 
     def __repr__(self) -> str:
         return "FirstNameFinder()"
-
-
-class DeviceNameFinder:
-    """A known first name in a device's host name ("Mayte-laptop", "Johns-iPhone")."""
-
-    _pattern = re.compile(rf"(?<![\w-])([{UPPER}{LOWER}][{LOWER}]+?)(?:['\u2019]?s)?-{_DEVICE}(?![\w])")
-
-    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        first = load_words(FIRST_NAMES)
-        for m in self._pattern.finditer(text):
-            name = m.group(1)
-            if name in first or name.capitalize() in first:
-                yield m.start(1), m.end(1), 0.8
-
-    def __repr__(self) -> str:
-        return "DeviceNameFinder()"
-
-
-def person_device() -> Recognizer:
-    return Recognizer(name="person_device", entity_type=EntityType.PERSON, finder=DeviceNameFinder())
 
 
 def person_first_name() -> Recognizer:
