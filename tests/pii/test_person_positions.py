@@ -176,3 +176,75 @@ def test_capitals_after_a_title_and_two_letter_initials(
 @pytest.mark.parametrize("text", ["Dr NHS referred her.", "See Ch. Introduction first.", "Dr PTSD", "Ms TV"])
 def test_acronyms_after_a_title_and_chapters_are_not_people(rules_engine: PiiEngine, text: str) -> None:
     assert not _people(rules_engine, text)
+
+
+# -- names by what is written beside them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The refund goes to Zorvika Thornquist (zt.home@example.org) by Friday.", "Zorvika Thornquist"),
+        ("Loop in Ternald Keplović <tk@mail.example> on the thread.", "Ternald Keplović"),
+        ("Please examine Quennith Drummagh (born 04/07/1973) at your clinic.", "Quennith Drummagh"),
+        ("Koveth Vantrosk, born 12 May 1980, applied for the post.", "Koveth Vantrosk"),
+        ("IMMUNISATION RECORD\nThornquist, Ydrisse\nborn 3.4.91\n", "Thornquist, Ydrisse"),
+        ("Thanks again,\nÖztara Szelvényi\nHead of Procurement, Northwind", "Öztara Szelvényi"),
+        ("Best,\nMirellø Drummagh\nSenior Analyst", "Mirellø Drummagh"),
+    ],
+)
+def test_a_name_beside_an_address_a_birth_date_or_a_job_title(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("ana: the van is here\nluis: ugh. Koveth pls bring the keys", "Koveth"),
+        ("ok.\nZorvika, please check the invoice before lunch", "Zorvika"),
+    ],
+)
+def test_someone_bidden_in_a_chat(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Mar  3 10:01:22 gw sshd[311]: Invalid user zorvika from 10.1.2.3 port 5022", "zorvika"),
+        ("Mar  3 10:01:25 gw sshd[311]: Failed password for ternald from 10.1.2.3 port 22 ssh2", "ternald"),
+        ("Mar  3 10:02:00 gw sshd[312]: Accepted publickey for koveth from 10.1.2.9 port 22", "koveth"),
+    ],
+)
+def test_a_login_name_in_an_authentication_log(rules_engine: PiiEngine, line: str, name: str) -> None:
+    assert name in _people(rules_engine, line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mar  3 10:01:22 gw sshd[311]: Invalid user admin from 10.1.2.3 port 5022",
+        "Mar  3 10:01:22 gw sshd[311]: Invalid user oracle from 10.1.2.3 port 5022",
+        "Mar  3 10:01:25 gw sshd[311]: Failed password for root from 10.1.2.3 port 22 ssh2",
+        "Report a bug (bugs@python.org) if it breaks.",
+        "Python Software Foundation (psf@python.org)",
+        "Release Notes\nHead of the list is returned by pop().",
+        "Cargo, please note that the build fails.",
+        "Note: please read the changelog first.",
+        "The Stable Branch (born from the 2.x line) is maintained.",
+    ],
+)
+def test_the_same_shapes_without_a_person(rules_engine: PiiEngine, text: str) -> None:
+    assert not _people(rules_engine, text)
+
+
+def test_a_list_of_names_may_end_with_a_possessive(rules_engine: PiiEngine) -> None:
+    text = "CALLER: Hi, it's Zorvika, Ternald and Koveth's mum. Can we move the visit?"
+    assert {"Zorvika", "Ternald", "Koveth"} <= _people(rules_engine, text)
+
+
+def test_a_chat_speaker_with_a_hyphenated_name(rules_engine: PiiEngine) -> None:
+    text = "23/05/2024, 17:44 Ydrisse-Mai Thornquist: carpool tomorrow?\n23/05/2024, 17:45 Koveth: ok"
+    assert "Ydrisse-Mai Thornquist" in _people(rules_engine, text)

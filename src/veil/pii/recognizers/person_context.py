@@ -188,6 +188,42 @@ _INTRODUCED_CAPITALISED = re.compile(
 )
 # A signature: the last line of a message, a dash and a name ("- Bohumil", "-- Ane Pavelić").
 _SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME})\s*\Z")
+# Names by what is written beside them (each one read with _name, as the verbs' names are):
+# an e-mail address in brackets ("Eufrosina Stoica (dariana@...)", "Ana Lima <al@...>"), a birth
+# date ("Marine Renard (born 04/07/1973)", "Renard, Marine\nborn 13.8.02"), a job title on the
+# next line of a signature ("Mandla Qomazitha\nHead of People").
+_EMAIL_BESIDE = re.compile(rf"(?P<name>{_NAME})[ \t]*[(<\[][ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*[)>\]]")
+_BORN = r"(?:born|b\.|n[ée]e|DOB|D\.O\.B\.|[Dd]ate of birth)"
+_BORN_BESIDE = re.compile(
+    rf"(?P<name>{_NAME}|(?<![\w'\u2019.@/-]){_CAP},[ \t]{_CAP})"
+    rf"(?:,[ \t]+|[ \t]*\([ \t]*|[ \t]*\r?\n[ \t]*){_BORN}(?![\w])"
+)
+_JOB_BELOW = re.compile(
+    rf"(?m)^[ \t]*(?P<name>{_CAP}(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_CAP}){{1,2}})[ \t]*\r?\n[ \t]*"
+    r"(?:Head|Director|Manager|Chief|Senior|Lead|VP|Vice|Engineer|Officer|Account|Partner|Founder|Co-founder"
+    r"|CEO|CTO|CFO|COO|President|Coordinator|Specialist|Consultant|Analyst|Associate|Principal)(?![\w'\u2019-])"
+)
+# Someone told to do something in a chat: "Dejan pls bring them", "Ana, please check".
+_BIDDEN = re.compile(
+    rf"(?:^|(?<=[.!?:][ \t])|(?<=\n))(?P<name>{_CAP}),?[ \t]+(?:pls|plz|please)[ \t]+[{LOWER}]", re.MULTILINE
+)
+# A login name in an authentication log: "Invalid user mihael from ...", "Accepted publickey for ana".
+_LOGIN = re.compile(
+    r"(?:[Ii]nvalid user|[Ff]ailed password for(?: invalid user)?|Accepted (?:password|publickey) for"
+    r"|session opened for user)[ \t]+(?P<name>[^\W\d_]{3,20})(?=[ \t]+from\b|[ \t]*$|[ \t]+by\b|\()",
+    re.MULTILINE,
+)
+# Accounts of programs and the names that probes try, which name no one.
+_SERVICE_ACCOUNTS = wordset(
+    """
+    root admin administrator test tester user guest oracle postgres mysql ubuntu debian centos fedora ftp
+    ftpuser www nginx apache httpd git gitlab hadoop jenkins nagios deploy deployer support operator backup
+    ansible vagrant docker minecraft tomcat teamspeak steam pi ec2 azureuser daemon nobody sys sync mail
+    news uucp proxy postfix dovecot redis elastic elasticsearch kafka zabbix odoo sonar svn demo default
+    info webmaster web server service sftp ssh system ubnt usuario sales office shop
+    """
+)
+
 _DETERMINER_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
 )
@@ -228,6 +264,7 @@ class PersonContextFinder(NameLists):
                 found = self._name(text, start, end, lowered)
                 if found is not None:
                     yield found
+        yield from self._beside(text)
         signature = _SIGNATURE.search(text)
         if signature is not None:
             if lowered is None:
@@ -309,6 +346,49 @@ class PersonContextFinder(NameLists):
                 and (f"{given} {family}" not in self.towns or _GREETED_BEFORE.search(before) is not None)
             ):
                 yield start, end, 0.75  # a town only after words said to people ("thanks to")
+
+    def _beside(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """Names beside an e-mail address, a birth date, a job title, a request or a login (see
+        the patterns' comments)."""
+        lowered: frozenset[str] = frozenset()
+        for regex, marker in (
+            (_EMAIL_BESIDE, ("@",)),
+            (_BORN_BESIDE, ("born", "b.", "DOB", "D.O.B.", "birth", "née", "nee")),
+            (_JOB_BELOW, ("\n",)),
+        ):
+            if not any(m in text for m in marker):
+                continue  # the marker is rarer than capitalised words: look for it first
+            for match in regex.finditer(text):
+                start, end = match.span("name")
+                if "," in match.group("name"):  # "Renard, Marine"
+                    family, given = match.group("name").split(", ")
+                    if all(
+                        self._name(text, s, s + len(w), lowered)
+                        for s, w in ((start, family), (end - len(given), given))
+                    ):
+                        yield start, end, 0.8
+                    continue
+                found = self._name(text, start, end, lowered)
+                if found is not None:
+                    yield found
+        if "pl" in text:
+            for match in _BIDDEN.finditer(text):
+                word = match.group("name")
+                if not (
+                    word in _NOT_NAME_WORDS
+                    or word.lower() in self.common
+                    or is_ordinary_word(word)
+                    or word in self.places
+                    or is_camel_case(word)
+                ):
+                    yield match.start("name"), match.end("name"), 0.7
+        if "user" in text or " for " in text:
+            for match in _LOGIN.finditer(text):
+                name = match.group("name")
+                folded = name.lower()
+                if folded in _SERVICE_ACCOUNTS or folded in self.common or is_ordinary_word(folded):
+                    continue
+                yield match.start("name"), match.end("name"), 0.7
 
     def _name(
         self, text: str, start: int, end: int, lowered: frozenset[str]

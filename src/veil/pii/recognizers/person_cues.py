@@ -38,13 +38,14 @@ _FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=Tru
 _LIST = re.compile(
     rf"(?P<items>{_ITEM}(?:,[ \t]+{_ITEM}){{0,15}}),?[ \t]+(?:and|&|or|und|et|y|e|en|og|och)[ \t]+"
     rf"(?P<last>{_ITEM})"
-    rf"(?![\w'\u2019-]|[ \t]+(?:{_FORMS})(?!\w))"
+    # a possessive may end the list: "Ilie, Eftimia and Cerasela's mum"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019-]|[ \t]+(?:{_FORMS})(?!\w))"
 )
 _ITEM_RE = re.compile(_ITEM)
 # Words around a list that say its items are people.
 _PEOPLE_BEFORE = re.compile(
     r"(?i:\b(?:invited?|inviting|met|meet|meeting|(?:thanks?|thank\s+you|congratulations|kudos)(?:\s+(?:go\s+)?to)?"
-    r"|thanking|dear|hi|hello|hey|with|cc|ask|asked"
+    r"|thanking|dear|hi|hello|hey|with|cc|ask|asked|it's|it\u2019s|i'm|i\u2019m|this\s+is"
     r"|told|tell|call|called|email|emailed|contact|congratulations|welcome|by|guests?|friends?|kids|children"
     r"|sons|daughters|cousins|siblings|brothers|sisters|colleagues|coworkers|volunteers|attendees|participants"
     r"|members|speakers|students|parents|winners|authors|patients|clients|employees|staff|team|were|are"
@@ -62,10 +63,13 @@ _PEOPLE_VERB_AFTER = re.compile(
     r"(?i:\s*,?\s*(?:were|joined|met|said|agreed|attended|visited|arrived|signed|spoke|talked|wrote|asked|told"
     r"|both|who|whose)\b)"
 )
+_KIN_WORDS = "mother|father|son|daughter|sister|brother|wife|husband|teacher|doctor|friend|parent|child|baby"
 _PEOPLE_AFTER = re.compile(
     r"(?i:\s*,?\s*(?:were|are|have|had|will|would|joined|met|said|say|agreed|agree|attended|visited|came|come"
     r"|went|arrived|signed|left|called|wrote|asked|told|reported|spoke|talked|both|all|each|who|whose|and\s+I"
-    r"|and\s+me|love|loved|helped)\b)"
+    r"|and\s+me|love|loved|helped)\b"
+    # whose kin or role: "... and Cerasela's mum", "Ana and Luis's teacher"
+    rf"|['\u2019]s\s+(?:{_KIN_WORDS}|mum|mom|dad|parents|kids|children|family|wedding|birthday)\b)"
 )
 _KIN = (
     "kid|kids|son|daughter|child|baby|niece|nephew|cousin|aunt|auntie|aunty|uncle|grandma|grandpa|granny"
@@ -96,7 +100,8 @@ _NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "L
 _SPEAKER = re.compile(
     rf"(?m)^[ \t]*(?P<stamp>(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}},?[ \t]+)?"
     rf"\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?(?:[ \t]*-)?[ \t]+)?"
-    rf"(?P<name>[{UPPER}][{LOWER}'\u2019-]+(?(stamp)(?:[ \t][{UPPER}][{LOWER}'\u2019-]+){{0,2}})):"
+    rf"(?P<name>[{UPPER}][{LOWER}'\u2019-]+(?:-[{UPPER}][{LOWER}]+)?"
+    rf"(?(stamp)(?:[ \t][{UPPER}][{LOWER}'\u2019-]+(?:-[{UPPER}][{LOWER}]+)?){{0,2}})):"
     rf"(?:[ \t]+(?P<said>[\"\u201c])?\S|[ \t]*(?P<quote>[\"\u201c]))"
 )
 # A chat line with a handle in any case, after an optional time or channel: "[09:55] maren: ok".
