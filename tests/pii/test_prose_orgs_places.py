@@ -72,6 +72,7 @@ def test_an_institution_with_a_proper_name_stays_one(rules_engine: PiiEngine, pl
         "Graph Exchange XML Format is a language for describing networks.",
         "Write the schema in the Kotlin Data Notation before you compile.",
         "The Acme Query Language lets you filter rows.",
+        "There have been many Unicode-related issues; use POSIX paths and ASCII names.",
     ],
 )
 def test_a_phrase_ending_in_a_made_thing_is_no_organisation(pii_engine: PiiEngine, text: str) -> None:
@@ -81,7 +82,9 @@ def test_a_phrase_ending_in_a_made_thing_is_no_organisation(pii_engine: PiiEngin
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=_PROPER,
-    subject=st.sampled_from(("It probably doesn't", "This does not", "This build will never", "The patch also")),
+    subject=st.sampled_from(
+        ("It probably doesn't", "This does not", "This build will never", "The patch also")
+    ),
 )
 def test_software_that_works_for_something_names_no_employer(
     rules_engine: PiiEngine, name: str, subject: str
@@ -174,3 +177,35 @@ def test_a_town_holding_a_given_name_stays_a_place(pii_engine: PiiEngine, text: 
     found = [(text[e.start : e.end], e.type) for e in pii_engine.detect(text)]
     assert (town, EntityType.LOCATION) in found, found
     assert not [v for v, t in found if t in (EntityType.PERSON, EntityType.ORGANIZATION)], found
+
+
+# -- the titles of texts named after a body ---------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    place=_PROPER,
+    title=st.sampled_from(
+        (
+            "the {p} Prison Rules",
+            "the {p} Police Act",
+            "the Law on Public Prosecution",
+            "the {p} University Regulations",
+            "the Ministry of Justice Decree",
+            "the Act on Police",
+        )
+    ),
+)
+def test_the_title_of_a_text_is_no_organisation(pii_engine: PiiEngine, place: str, title: str) -> None:
+    text = f"The court applied {title.format(p=place)} to the facts."
+    assert _typed(pii_engine, text, EntityType.ORGANIZATION) == [], text
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=_PROPER)
+def test_a_body_before_a_lower_case_word_or_a_title_after_it_stays_a_body(
+    rules_engine: PiiEngine, place: str
+) -> None:
+    text = f"The {place} Police refused, and the {place} Prison staff applied the Rules."
+    found = _typed(rules_engine, text, EntityType.ORGANIZATION)
+    assert f"{place} Police" in found and f"{place} Prison" in found, text

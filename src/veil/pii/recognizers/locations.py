@@ -38,6 +38,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
+from veil.pii.recognizers.organizations import STANDARD_NAMES
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.recognizers.place_names import US_STATES, WORLD_CITIES, PlaceFinder, place_gazetteer
 from veil.pii.vocabulary import is_ordinary_word
@@ -362,7 +363,7 @@ def is_plausible_place(text: str) -> bool:
     if any(c in text for c in "@/\\#=<>|_"):
         return False
     letters = sum(c.isalpha() for c in text)
-    if letters < 2 or not any(c.isupper() for c in text):
+    if letters < 2 or not any(c.isupper() for c in text) or text in STANDARD_NAMES:
         return False
     words = text.split()
     if words[-1] in ORG_SUFFIXES and len(words) > 1:

@@ -29,6 +29,7 @@ from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
+    "STANDARD_NAMES",
     "address_block_organization",
     "is_plausible_org",
     "legal_entity",
@@ -41,7 +42,10 @@ __all__ = [
 _CONNECTOR = r"(?:&|and|of|the|für|und|de|et|y|e|en|van|von|der|den|del|di)"
 _ORG_WORD = rf"(?:{NAME_WORD}|[{UPPER}]{{2,}}|{_CONNECTOR})"
 
-_NOT_ORGS = wordset(
+# Names of standards and encodings, which spaCy reads as a firm or a place ("many Unicode-related
+# issues"): nobody's employer or town.
+STANDARD_NAMES = wordset("Unicode ASCII POSIX RFC UTF-8 UTF-16")
+_NOT_ORGS = STANDARD_NAMES | wordset(
     """
     SSN DOB D.O.B. IBAN BIC SWIFT IP MAC URL ID PIN CVV CVC VAT NI NINO NHS DNI NIE NIF NIR BSN TIN EIN ZIP
     PO API CPU GPU USB HTTP HTTPS SQL PDF CSV JSON XML HTML VPN SMS OTP 2FA MFA SSO IT HR QA ETA ASAP FYI
@@ -77,10 +81,13 @@ def is_plausible_org(text: str) -> bool:
 _CODE_LIKE = re.compile(r"[a-z]\.[a-z]|^[a-z]")
 
 # Head nouns of things that are made, not of those who make them: a capitalised phrase ending
-# in one names a product, a protocol or a format ("Oracle Database", "Graph Exchange XML Format",
-# "Hypertext Transfer Protocol"), never the firm or body a person works for.
+# in one names a product, a protocol, a format or a text ("Oracle Database", "Graph Exchange XML
+# Format", "Hypertext Transfer Protocol", "European Prison Rules", "Police Act"), never the firm
+# or body a person works for.
 _ARTEFACT_HEADS = wordset(
     """
+    Act Acts Rules Regulations Regulation Code Codes Guidelines Directive Statute Decree Ordinance
+    Convention Treaty Charter Handbook Manual
     Database Databases Protocol Protocols Format Formats Language Languages Framework Frameworks
     Library Libraries Toolkit Toolkits Specification Specifications Notation Syntax Interface
     Interfaces API APIs SDK Compiler Interpreter Runtime Edition Plugin Plugins Extension
@@ -411,7 +418,13 @@ _LEADING = (
 _BODY_WORD = rf"(?:{NAME_WORD}(?:'s|\u2019s)?|[{UPPER}]{{2,6}})(?![\w'\u2019-])"
 _STREETS_AFTER = (
     r"(?![ \t]+(?:Road|Rd|Street|St|Avenue|Ave|Lane|Drive|Way|Close|Square|Place|Station|Stop|Gardens?)\b)"
+    # nor the start of a text's title: "the European Prison Rules", "the Police Act 1996"
+    r"(?![ \t]+(?:Act|Acts|Rules|Regulations?|Code|Codes|Reports?|Guidelines|Directive|Statute|Decree|Order"
+    r"|Ordinance|Bill|Laws?|Judgments?|Decisions?|Recommendations?|Convention|Treaty|Protocol|Charter"
+    r"|Handbook|Manual)\b)"
 )
+# Nor the subject of a statute's title: "the Law on Public Prosecution", "the Act on Police".
+_NOT_A_STATUTE = r"(?<!Law on )(?<!Laws on )(?<!Act on )(?<!Code on )"
 
 
 def public_body() -> Recognizer:
@@ -429,13 +442,14 @@ def public_body() -> Recognizer:
         patterns=(
             # modifiers, the head, maybe "of ...": "European Court of Human Rights"
             Pattern(
-                rf"(?<![\w'\u2019-]){_LEADING}(?=[{UPPER}])(?:{_BODY_WORD}[ \t]+){{0,4}}{heads}"
+                rf"(?<![\w'\u2019-]){_NOT_A_STATUTE}{_LEADING}(?=[{UPPER}])"
+                rf"(?:{_BODY_WORD}[ \t]+){{0,4}}{heads}"
                 rf"(?![\w'\u2019-]){tail}?{_STREETS_AFTER}",
                 0.9,
                 "head_noun",
             ),
             # the head first: "Ministry of Justice", "University of Oxford"
-            Pattern(rf"(?<![\w'\u2019-]){heads}{tail}{_STREETS_AFTER}", 0.9, "head_of"),
+            Pattern(rf"(?<![\w'\u2019-]){_NOT_A_STATUTE}{heads}{tail}{_STREETS_AFTER}", 0.9, "head_of"),
         ),
         validate=_is_public_body,
     )
@@ -448,8 +462,8 @@ def _is_public_body(text: str) -> bool:
     connector: a proper noun or an acronym ("Deutsche Bank", "FBI Academy")."""
     parts = [w.strip(".,") for w in text.split()]
     content = [w for w in parts if w not in {"of", "for", "the", "and", "&"}]
-    if len(content) < 2:
-        return False
+    if len(content) < 2 or parts[-1] in _ARTEFACT_HEADS:
+        return False  # "Ministry of Justice Decree": a text's title
     bare = [w.removesuffix("'s").removesuffix("\u2019s") for w in content]
     for i, word in enumerate(bare):
         if word in {"Court", "Courts"} and (
