@@ -209,3 +209,47 @@ def test_a_body_before_a_lower_case_word_or_a_title_after_it_stays_a_body(
     text = f"The {place} Police refused, and the {place} Prison staff applied the Rules."
     found = _typed(rules_engine, text, EntityType.ORGANIZATION)
     assert f"{place} Police" in found and f"{place} Prison" in found, text
+
+
+# -- names from code and from mathematics ----------------------------------------------------------
+
+_CODE_PARTS = ("Frame", "Warning", "Manager", "Handler", "Wrapper", "Buffer", "Config", "Exception")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    head=_PROPER,
+    part=st.sampled_from(_CODE_PARTS),
+    plural=st.booleans(),
+    shape=st.sampled_from(
+        (
+            "Filter the rows of the {c} before you write it.",
+            "The {c} opens an instance of the process.",
+            "Unlike the built-in {c}, this one is raised twice.",
+        )
+    ),
+)
+def test_a_class_name_from_code_is_no_organisation(
+    pii_engine: PiiEngine, head: str, part: str, plural: bool, shape: str
+) -> None:
+    text = shape.format(c=f"{head}{part}{'s' if plural else ''}")
+    assert _typed(pii_engine, text, EntityType.ORGANIZATION) == [], text
+
+
+@pytest.mark.parametrize(
+    "head", ["Principle", "Theorem", "Equation", "Transform", "Distribution", "Conjecture"]
+)
+def test_a_named_result_of_mathematics_is_no_organisation(pii_engine: PiiEngine, head: str) -> None:
+    text = f"The proof follows from the Kalomir Substitution {head} stated above."
+    assert _typed(pii_engine, text, EntityType.ORGANIZATION) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Elastic-Net (combination of L1 and L2) regularization is only supported by the 'saga' solver.",
+        "Mixing (Kalomir and Tunvel) values is not supported by the default backend.",
+    ],
+)
+def test_a_clause_is_no_place(pii_engine: PiiEngine, text: str) -> None:
+    assert _typed(pii_engine, text, EntityType.LOCATION) == [], text

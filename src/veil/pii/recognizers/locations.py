@@ -357,6 +357,10 @@ def postcode() -> Recognizer:
     )
 
 
+# A lower-case word of four letters or more: no particle of a place's name ("de", "upon", "sur").
+_LOWER_WORD = re.compile(rf"(?<![\w'\u2019-])[{LOWER}]{{4,}}(?![\w'\u2019-])")
+
+
 def is_plausible_place(text: str) -> bool:
     """Letters and a capital; not an acronym that is no known place ("AI", "ML"), not a firm
     ("Enigmus AI")."""
@@ -364,6 +368,9 @@ def is_plausible_place(text: str) -> bool:
         return False
     letters = sum(c.isalpha() for c in text)
     if letters < 2 or not any(c.isupper() for c in text) or text in STANDARD_NAMES:
+        return False
+    if any(c in text for c in '()[]{}"') or len(_LOWER_WORD.findall(text)) >= 3:
+        # a clause, not a name: "L1 and L2) regularization is only supported by the 'saga' solver"
         return False
     words = text.split()
     if words[-1] in ORG_SUFFIXES and len(words) > 1:

@@ -74,12 +74,23 @@ def is_plausible_org(text: str) -> bool:
         return False
     if len(parts) > 1 and parts[-1] in _ARTEFACT_HEADS:
         return False  # "Oracle Database", "Hypertext Transfer Protocol": a product or a standard
+    if _CODE_NAME.search(value):
+        return False  # "DataFrame", "DeprecationWarning", "LatexManager": a class in code
     # a lone name: the person recognizers decide
     return not (len(parts) == 1 and (value in load_list(FIRST_NAMES) or value in load_list(LAST_NAMES)))
 
 
 _CODE_LIKE = re.compile(r"[a-z]\.[a-z]|^[a-z]")
 
+# A word joined from capitalised parts whose last part is a noun of programming: a class or a
+# type named in code ("DataFrame", "LazyFrames", "DeprecationWarning", "TextIOWrapper"); a firm
+# written that way ends in a word of its own ("ArboUnie", "PayPal").
+_CODE_NAME = re.compile(
+    r"[a-zA-Z][a-z0-9]*(?:Frame|Warning|Error|Exception|Manager|Handler|Factory|Builder|Wrapper|Adapter"
+    r"|Iterator|Buffer|Array|Tensor|Parser|Loader|Reader|Writer|Context|Config|Mixin|Dict|List|Type|Class"
+    r"|Object|Stream|Event|Callback|Protocol|Descriptor|Formatter|Renderer|Widget|Dialog|Window|Model"
+    r"|Layer|Module|Plugin|Backend|Engine|Session|Request|Response|Client)s?(?![\w'\u2019-])"
+)
 # Head nouns of things that are made, not of those who make them: a capitalised phrase ending
 # in one names a product, a protocol, a format or a text ("Oracle Database", "Graph Exchange XML
 # Format", "Hypertext Transfer Protocol", "European Prison Rules", "Police Act"), never the firm
@@ -87,7 +98,8 @@ _CODE_LIKE = re.compile(r"[a-z]\.[a-z]|^[a-z]")
 _ARTEFACT_HEADS = wordset(
     """
     Act Acts Rules Regulations Regulation Code Codes Guidelines Directive Statute Decree Ordinance
-    Convention Treaty Charter Handbook Manual
+    Convention Treaty Charter Handbook Manual Principle Principles Theorem Lemma Conjecture Equation
+    Equations Inequality Transform Distribution Paradox Formula
     Database Databases Protocol Protocols Format Formats Language Languages Framework Frameworks
     Library Libraries Toolkit Toolkits Specification Specifications Notation Syntax Interface
     Interfaces API APIs SDK Compiler Interpreter Runtime Edition Plugin Plugins Extension
