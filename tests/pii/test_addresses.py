@@ -176,3 +176,23 @@ def test_street_line_kinds_of_every_ending_are_the_full_kinds(words: list[str], 
             assert line == full, (part, ending)
         else:
             assert line not in _STREET_LINE_KINDS, (part, ending)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the keyword in any case (the scan starts from a class of first letters, see CORNER)
+        (
+            "We met at the İntersection of 5th Avenue and Elm Road.",
+            "the İntersection of 5th Avenue and Elm Road",
+        ),
+        (
+            "Meet me at the Junction\tof Baker Street & Oak Lane, then",
+            "the Junction\tof Baker Street & Oak Lane",
+        ),
+        ("Turn at the CROSSING of Harbour Road and Mill Lane.", "the CROSSING of Harbour Road and Mill Lane"),
+        ("It is the cOrNeR of Brisel Street and 3rd Avenue", "the cOrNeR of Brisel Street and 3rd Avenue"),
+    ],
+)
+def test_intersections_in_any_case(text: str, place: str) -> None:
+    assert [text[s:e] for s, e, _ in AddressFinder()(text)] == [place]

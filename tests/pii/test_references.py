@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
 from veil.pii.entity import IDENTIFIER_TYPES
+from veil.pii.recognizers.labelled import LabelledValue
 from veil.pii.recognizers.references import find_reference_numbers, is_reference_number
 
 T = EntityType
@@ -247,3 +248,22 @@ def test_the_search_starts_late_only_where_no_label_can_have_a_value(
     text = f"{prefix}{'x' if glued else ' '}claim no. {value} was paid"
     found = [text[s:e] for s, e, _ in find_reference_numbers(text)]
     assert found == ([] if glued else [value]), (text, found)
+
+
+# -- the labelled-value finder skips a text without a digit only when its values need one ---------
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "found"),
+    [
+        # digits in every value: a digit-free text is not scanned, a text with one is
+        (r"\d{6,10}", "Account number 48120937 is closed.", ["48120937"]),
+        (r"\d{6,10}", "Account number unknown, see the letter.", []),
+        # a value that may be letters only is looked for in a digit-free text too
+        (r"[A-Z]{3,8}", "Account number ABCDEF is closed.", ["ABCDEF"]),
+        (r"[A-Z]{2}\d{4}|[A-Z]{6}", "The account number QWERTY was given.", ["QWERTY"]),
+    ],
+)
+def test_labelled_values_without_a_digit_are_still_read(value: str, text: str, found: list[str]) -> None:
+    finder = LabelledValue(("account number",), value)
+    assert [text[s:e] for s, e, _ in finder(text)] == found

@@ -23,6 +23,7 @@ __all__ = [
     "not_repetitive",
     "overlaps",
     "terms",
+    "word_branches",
     "words",
     "wordset",
 ]
@@ -70,6 +71,13 @@ def words(alternatives: list[str] | tuple[str, ...], *, any_case: bool = False) 
     are grouped by their first character (one branch per character, longest tails first),
     which keeps the regex engine's work per position small.
     """
+    branches = word_branches(alternatives, any_case=any_case)
+    return "(?:" + "|".join(f"{head}(?<!\\w{head})(?:{body})" for head, body in branches.items()) + ")"
+
+
+def word_branches(alternatives: list[str] | tuple[str, ...], *, any_case: bool = False) -> dict[str, str]:
+    """The branches of :func:`words`: first character -> the alternation of the tails after it
+    (longest first), for a caller that joins more to some of them (``references``)."""
     tails: dict[str, set[str]] = {}
     for alternative in alternatives:
         head, rest = alternative[0], alternative[1:]
@@ -77,14 +85,11 @@ def words(alternatives: list[str] | tuple[str, ...], *, any_case: bool = False) 
             raise ValueError(f"alternative must start with a letter or digit: {alternative!r}")
         for h in {head.lower(), head.upper()} if any_case else {head}:
             tails.setdefault(h, set()).add(rest)
-    branches = []
+    branches = {}
     for head in sorted(tails):
-        ordered = sorted(tails[head], key=lambda t: (-len(t), t))
-        body = "|".join(ordered)
-        if any_case:
-            body = f"(?i:{body})"
-        branches.append(f"{head}(?<!\\w{head})(?:{body})")
-    return "(?:" + "|".join(branches) + ")"
+        body = "|".join(sorted(tails[head], key=lambda t: (-len(t), t)))
+        branches[head] = f"(?i:{body})" if any_case else body
+    return branches
 
 
 # A capitalised name word that does not continue a longer token, scan-friendly.

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from veil.pii.recognizers.common import words
+from veil.pii.regex_needs import needs_digit
 
 __all__ = ["LabelledValue"]
 
@@ -39,6 +40,8 @@ _CLAUSE_END = re.compile(
 # Between two values of one list: ", ", " and ", " or ", " & ", " / ".
 _LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|&)\s+|\s*/\s*)", re.IGNORECASE)
 
+
+_DIGIT = re.compile(r"\d")
 
 # Nouns whose own number may follow a label ("account locked - ticket 0601911").
 _OTHER_NOUN = re.compile(
@@ -84,8 +87,13 @@ class LabelledValue:
         )
         self._labels = re.compile(rf"(?:{alternation})(?![^\W_]|/\w)")
         self._value = re.compile(rf"(?<![\w@/\\.+-])(?:{value})(?![^\W_]|[-/.]\w)", flags)
+        # a value with a digit in every match (a number, a code) is not looked for in a text
+        # without one, and neither are its labels: most texts' labels are the costly part
+        self._needs_digit = needs_digit(self._value)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if self._needs_digit and _DIGIT.search(text) is None:
+            return
         last_end = 0
         for label in self._labels.finditer(text):
             if label.start() < last_end or text[label.start() - 1 : label.start()] in ("/", "\\"):
