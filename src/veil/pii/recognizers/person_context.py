@@ -141,7 +141,7 @@ _PLACE_HEADS = (
     """
 )
 _PAIR = re.compile(
-    rf"(?<![\w'\u2019.@/-])(?P<given>[{UPPER}][{LOWER}]+)[ \t]"
+    rf"(?P<given>[{UPPER}](?<![\w'\u2019.@/-][{UPPER}])[{LOWER}]+)[ \t]"
     rf"(?P<family>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
@@ -192,17 +192,24 @@ _SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME
 # an e-mail address in brackets ("Eufrosina Stoica (dariana@...)", "Ana Lima <al@...>"), a birth
 # date ("Marine Renard (born 04/07/1973)", "Renard, Marine\nborn 13.8.02"), a job title on the
 # next line of a signature ("Mandla Qomazitha\nHead of People").
-_EMAIL_BESIDE = re.compile(rf"(?P<name>{_NAME})[ \t]*[(<\[][ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*[)>\]]")
-_BORN = r"(?:born|b\.|n[ée]e|DOB|D\.O\.B\.|[Dd]ate of birth)"
-_BORN_BESIDE = re.compile(
-    rf"(?P<name>{_NAME}|(?<![\w'\u2019.@/-]){_CAP},[ \t]{_CAP})"
-    rf"(?:,[ \t]+|[ \t]*\([ \t]*|[ \t]*\r?\n[ \t]*){_BORN}(?![\w])"
+# Each is read from its cue back to the name before it.
+_EMAIL_CUE = re.compile(r"[(<\[][ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*[)>\]]")
+# (the first letter first: a scan for one of four letters is fast)
+_BORN_CUE = re.compile(r"[bnDd](?<![\w.][bnDd])(?:orn|\.|[ée]e|OB|\.O\.B\.|ate of birth)(?![\w])")
+_JOB_CUE = re.compile(
+    r"\n[ \t]*(?:Head|Director|Manager|Chief|Senior|Lead|VP|Vice|Engineer|Officer|Account|Partner"
+    r"|Founder|Co-founder|CEO|CTO|CFO|COO|President|Coordinator|Specialist|Consultant|Analyst|Associate"
+    r"|Principal)(?![\w'\u2019-])"
 )
-_JOB_BELOW = re.compile(
-    rf"(?m)^[ \t]*(?P<name>{_CAP}(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_CAP}){{1,2}})[ \t]*\r?\n[ \t]*"
-    r"(?:Head|Director|Manager|Chief|Senior|Lead|VP|Vice|Engineer|Officer|Account|Partner|Founder|Co-founder"
-    r"|CEO|CTO|CFO|COO|President|Coordinator|Specialist|Consultant|Analyst|Associate|Principal)(?![\w'\u2019-])"
+_NAME_BEFORE = re.compile(rf"(?P<name>{_NAME})[ \t]*$")
+_NAME_OR_INVERTED_BEFORE = re.compile(
+    rf"(?P<name>{_NAME}|(?<![\w'\u2019.@/-]){_CAP},[ \t]{_CAP})(?:,[ \t]+|[ \t]*\([ \t]*|[ \t]*\r?\n[ \t]*)$"
 )
+_NAME_LINE_BEFORE = re.compile(
+    rf"(?:^|\n)[ \t]*(?P<name>{_CAP}(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_CAP}){{1,2}})[ \t]*\r?$"
+)
+_BESIDE = ((_EMAIL_CUE, _NAME_BEFORE), (_BORN_CUE, _NAME_OR_INVERTED_BEFORE), (_JOB_CUE, _NAME_LINE_BEFORE))
+_BIDDING_CUE = re.compile(r"p(?<=[ \t]p)(?:ls|lz|lease)[ \t]+[a-z]")
 # Someone told to do something in a chat: "Dejan pls bring them", "Ana, please check".
 _BIDDEN = re.compile(
     rf"(?:^|(?<=[.!?:][ \t])|(?<=\n))(?P<name>{_CAP}),?[ \t]+(?:pls|plz|please)[ \t]+[{LOWER}]", re.MULTILINE
@@ -277,7 +284,7 @@ class PersonContextFinder(NameLists):
                 name = match.group("name")
                 if name not in self.places and name.title() not in self.places:
                     yield match.start("name"), match.end("name"), 0.85
-        if " v" in text:
+        if " v. " in text or " v " in text or " vs" in text:
             yield from self._cited(text)
         yield from self._word_given_names(text)
         if "." in text:
@@ -351,14 +358,11 @@ class PersonContextFinder(NameLists):
         """Names beside an e-mail address, a birth date, a job title, a request or a login (see
         the patterns' comments)."""
         lowered: frozenset[str] = frozenset()
-        for regex, marker in (
-            (_EMAIL_BESIDE, ("@",)),
-            (_BORN_BESIDE, ("born", "b.", "DOB", "D.O.B.", "birth", "née", "nee")),
-            (_JOB_BELOW, ("\n",)),
-        ):
-            if not any(m in text for m in marker):
-                continue  # the marker is rarer than capitalised words: look for it first
-            for match in regex.finditer(text):
+        for cues, before in _BESIDE:
+            for cue in cues.finditer(text):
+                match = before.search(text, max(0, cue.start() - 80), cue.start())
+                if match is None:
+                    continue
                 start, end = match.span("name")
                 if "," in match.group("name"):  # "Renard, Marine"
                     family, given = match.group("name").split(", ")
@@ -371,7 +375,7 @@ class PersonContextFinder(NameLists):
                 found = self._name(text, start, end, lowered)
                 if found is not None:
                     yield found
-        if "pl" in text:
+        if _BIDDING_CUE.search(text) is not None:
             for match in _BIDDEN.finditer(text):
                 word = match.group("name")
                 if not (
@@ -382,7 +386,7 @@ class PersonContextFinder(NameLists):
                     or is_camel_case(word)
                 ):
                     yield match.start("name"), match.end("name"), 0.7
-        if "user" in text or " for " in text:
+        if "nvalid user" in text or "password for" in text or "publickey for" in text or "for user" in text:
             for match in _LOGIN.finditer(text):
                 name = match.group("name")
                 folded = name.lower()
