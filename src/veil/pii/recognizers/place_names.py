@@ -129,7 +129,8 @@ class PlaceFinder:
         """A town named by an ordinary word (:data:`_WORD_TOWNS`), with a place of living or
         travel before it or a known region after it: "she grew up in Bath", "Mobile, Alabama"."""
         for match in _WORD_TOWN.finditer(text):
-            cued = match.group().startswith(match.group("town")) is False
+            start = match.start()
+            cued = _CUE_BEFORE.search(text, max(0, start - 40), start) is not None
             region = (match.group("region") or "").lstrip(", \t")
             if cued or region in US_STATES or region in self.places:
                 yield match.start("town"), match.end("town"), 0.7
@@ -205,9 +206,12 @@ _TOWN_CUE = (
     r"|works?|worked|working|arrived|visited|visiting|hometown|native)"
 )
 _WORD_TOWN = re.compile(
-    rf"(?:(?<![\w-]){_TOWN_CUE}[ \t]+(?:\w+[ \t]+)?(?:in|to|from|near|at)[ \t]+)?"
-    rf"(?P<town>{words(tuple(sorted(_WORD_TOWNS)))})(?![\w'\u2019-])"
+    rf"(?<![\w'\u2019-])(?P<town>{words(tuple(sorted(_WORD_TOWNS)))})(?![\w'\u2019-])"
     rf"(?P<region>,[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD}))?"
+)
+# the cue, read back from the town: "grew up in ", "moved with her parents to " (one word between)
+_CUE_BEFORE = re.compile(
+    rf"(?<![\w-]){_TOWN_CUE}[ \t]+(?:\w+[ \t]+)?(?:in|to|from|near|at)[ \t]+$", re.IGNORECASE
 )
 
 
