@@ -248,3 +248,40 @@ def test_a_list_of_names_may_end_with_a_possessive(rules_engine: PiiEngine) -> N
 def test_a_chat_speaker_with_a_hyphenated_name(rules_engine: PiiEngine) -> None:
     text = "23/05/2024, 17:44 Ydrisse-Mai Thornquist: carpool tomorrow?\n23/05/2024, 17:45 Koveth: ok"
     assert "Ydrisse-Mai Thornquist" in _people(rules_engine, text)
+
+
+# -- names of any origin after words said to people, before verbs of people ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thanks to Zorvika Thornquist for the review.", "Zorvika Thornquist"),
+        ("I bumped into Ternald Keplović at the station.", "Ternald Keplović"),
+        ("Please ask Quennith Drummagh about the server.", "Quennith Drummagh"),
+        ("Yesterday Koveth Vantrosk sent me the slides.", "Koveth Vantrosk"),
+        ("Ydrisse Szelvényi approved the budget on Monday.", "Ydrisse Szelvényi"),
+    ],
+)
+def test_a_name_of_any_origin_where_only_the_sentence_says_so(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Princess Royal visited the hospital.",
+        "Thanks to Hash Maps the lookup is fast.",
+        "Please ask Customer Support about the server.",
+        "The Release Manager approved the patch.",
+    ],
+)
+def test_ranks_and_ordinary_words_in_those_places_are_not_people(rules_engine: PiiEngine, text: str) -> None:
+    assert not _people(rules_engine, text)
+
+
+def test_a_further_mention_keeps_the_family_name_after_a_found_given_name(rules_engine: PiiEngine) -> None:
+    text = "You could tell Koveth was nervous. Koveth Vantrosk never liked crowds."
+    assert "Koveth Vantrosk" in _people(rules_engine, text)

@@ -62,6 +62,7 @@ _VERBS = (
     r"|smiled|laughed|nodded|shrugged|sighed|whispered|shouted|cried|lives|lived|resides|resided|grew\s+up"
     r"|was\s+born|is\s+married|got\s+married|married|died|passed\s+away|studied|graduated|retired"
     r"|began\s+writing|started\s+writing|had\s+given|has\s+given|reports|reported|noted|mentioned|announced"
+    r"|sent\s+(?:me|us|you|him|her|them)|emailed|phoned|texted|approved|signed|joined|visited|arrived"
 )
 _AFTER = re.compile(
     rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
@@ -150,6 +151,13 @@ _PERSON_BEFORE = re.compile(
     r"(?i:\b(?:with|by|to|from|and|for|congrats|congratulations|thanks|thank\s+you|dear|hi|hello|hey|cc"
     r"|ask|asked|tell|told|met|meet|meeting|call|email|emailed|ping|invite|invited|welcome|introducing)"
     r"[ \t]*[,:]?[ \t]+)$"
+)
+# Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi",
+# "I bumped into Haruto Sato"): read with _name, as the verbs' names are.
+_ADDRESSED = re.compile(
+    r"(?i:\b(?:congrats|congratulations|thanks|thank[ \t]+you|kudos|ask|asked|tell|told|met|invite|invited|cc"
+    r"|email|emailed|ping|pinged|remind|reminded|bumped[ \t]+into|introduce|introduced|hug|hugged)"
+    rf"(?:[ \t]+to)?[ \t]*,?[ \t]+)(?P<name>{_NAME})(?![\w'\u2019@/-]|\.\w)"
 )
 # Words said to or of people only, where a town's name is a person's too ("congrats to Hope Mills").
 _GREETED_BEFORE = re.compile(
@@ -245,7 +253,11 @@ _FUNCTION_WORDS = wordset(
     """
 )
 _CONTRACTION = re.compile(r"['\u2019](?:ve|re|ll|d|m|t|s)$", re.IGNORECASE)
-_NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS)
+# Ranks that name a role, not a person ("The Princess Royal arrived"); "Earl" and "King" are names too.
+_RANKS = wordset(
+    "Prince Princess Queen Duke Duchess Countess Baroness Royal Emperor Empress Sultan Pope Highness Majesty"
+)
+_NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS) | _RANKS
 
 
 class PersonContextFinder(NameLists):
@@ -261,7 +273,13 @@ class PersonContextFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         lowered: frozenset[str] | None = None
-        for regex, cue in ((_AFTER, _VERB_ANYWHERE), (_AGE, _AGE_ANYWHERE), (_REPORTED, None), (_ROLE, None)):
+        for regex, cue in (
+            (_AFTER, _VERB_ANYWHERE),
+            (_AGE, _AGE_ANYWHERE),
+            (_REPORTED, None),
+            (_ROLE, None),
+            (_ADDRESSED, None),
+        ):
             if cue is not None and cue.search(text) is None:
                 continue  # the cue is rarer than capitalised parts: look for it first
             for match in regex.finditer(text):

@@ -542,21 +542,26 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
     common = load_list(COMMON_WORDS)
     for name in sorted(names):
         for start in _occurrences(text, name):
-            # a given name right before a found family name is part of it: "CALLER: Tudora Nistor"
-            given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
-            if given is not None and " " not in name:
-                word = given.group(1)
-                if (
-                    word not in _NOT_NAME_ON_ITS_OWN
-                    and word.lower() not in common
-                    and word not in STREET_WORDS
-                ):
-                    yield given.start(1), start + len(name), 0.6
-                    continue
-            yield start, start + len(name), 0.6
+            # a given name right before a found family name is part of it: "CALLER: Tudora Nistor";
+            # so is a family name right after a found given name: "tell Jouni ... Jouni Hahli"
+            end = start + len(name)
+            if " " not in name:
+                given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
+                family = _FAMILY_AFTER.match(text, end)
+                if given is not None and _joins_name(given.group(1), common):
+                    start = given.start(1)
+                elif family is not None and _joins_name(family.group(1), common):
+                    end = family.end(1)
+            yield start, end, 0.6
+
+
+def _joins_name(word: str, common: frozenset[str]) -> bool:
+    """A capitalised word beside a found name word that is part of the name: no common word."""
+    return word not in _NOT_NAME_ON_ITS_OWN and word.lower() not in common and word not in STREET_WORDS
 
 
 _GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.-])({NAME_WORD})[ \t]$")
+_FAMILY_AFTER = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
 
 
 def _occurrences(text: str, word: str) -> Iterator[int]:
