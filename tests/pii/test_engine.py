@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from veil.errors import ConfigError, InputError, NotFoundError
 from veil.pii import Entity, EntityType, Pattern, PiiConfig, PiiEngine, Recognizer, RecognizerRegistry
-from veil.pii.nlp import chunk_text
+from veil.pii.nlp import LONG_RUN, chunk_text, readable
 
 T = EntityType
 
@@ -274,6 +274,30 @@ def test_chunks_cover_the_text_and_ownership_partitions_it(text: str, size: int,
         assert b.start < a.end or overlap == 0  # neighbours overlap
         assert a.start <= a.own_start <= a.own_end <= a.end
     assert all(c.end - c.start <= size for c in chunks)
+
+
+@given(st.text(alphabet='aZ9é_:/.-{}" \n\t', max_size=400))
+def test_what_ner_reads_keeps_offsets_and_changes_only_long_runs(text: str) -> None:
+    view = readable(text)
+    assert len(view) == len(text)
+    for i, (seen, written) in enumerate(zip(view, text, strict=True)):
+        if seen != written:  # only a non-alphanumeric character of a long run becomes a space
+            assert seen == " " and not written.isalnum() and not written.isspace()
+            start, end = i, i
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            assert end - start >= LONG_RUN
+
+
+def test_names_in_a_long_run_stay_readable_and_short_runs_are_untouched() -> None:
+    compact = '{"first":"Maria","last":"Garcia","city":"Seattle","note":"' + "x" * 20 + '"}'
+    assert len(compact) >= LONG_RUN
+    words = ["first", "Maria", "last", "Garcia", "city", "Seattle", "note", "x" * 20]
+    assert readable(compact).split() == words
+    short = "see https://example.org/a_b or C:/x/y."
+    assert readable(short) == short
 
 
 SENTENCES = [

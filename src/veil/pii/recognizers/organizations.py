@@ -494,7 +494,10 @@ def _has_proper(words_: list[str]) -> bool:
 
 # -- the organisation line of a postal address block ---------------------------------------------
 
-_QUOTE = r"[ \t>?*|]*"  # a reply's quote marks or a list's bullets before each line
+# A reply's quote marks or a list's bullets before each line. Possessive: nothing after it starts
+# with one of them, and giving them back one at a time re-ran the firm-line lookahead over the
+# rest of the line from each (a line of 10,000 spaces took 1.9 s).
+_QUOTE = r"[ \t>?*|]*+"
 _NAME_LINE = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+)?{NAME_WORD}(?:[ \t]+{NAME_WORD}){{1,2}}[ \t]*"
 _ORG_LINE_WORD = rf"(?:[{UPPER}][\w'\u2019&.-]{{0,40}}|&|and|of|the|for|de|du|des|der|für)"
 # the line that starts an address: a house number, a unit or military mail
