@@ -285,3 +285,23 @@ def test_ranks_and_ordinary_words_in_those_places_are_not_people(rules_engine: P
 def test_a_further_mention_keeps_the_family_name_after_a_found_given_name(rules_engine: PiiEngine) -> None:
     text = "You could tell Koveth was nervous. Koveth Vantrosk never liked crowds."
     assert "Koveth Vantrosk" in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Will Young's album sold well.", "Will Young"),
+        ("Sunny Park's desk is by the window.", "Sunny Park"),
+        ("Mr KOWALSKI's lawyer objected.", "KOWALSKI"),
+        ("Congrats to Joy Baker's team!", "Joy Baker"),
+        ("Kh. Ibragimov's statement was read out.", "Kh. Ibragimov"),
+        ("Dr. Drummagh's report arrived.", "Drummagh"),
+    ],
+)
+def test_possessives_end_the_name(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize("text", ["Sunny Park's playground reopened.", "Rose Hill's main road is closed."])
+def test_a_possessive_of_a_place_is_no_person(rules_engine: PiiEngine, text: str) -> None:
+    assert not _people(rules_engine, text)

@@ -175,6 +175,10 @@ _PERSON_AFTER = re.compile(
     rf"[ \t]+(?:{_VERBS}|called|phoned|rang|emailed|texted|joined|visited|arrived|signed|agreed|thinks|wants"
     r"|needs|knows|loves|came|won|starred|sang|is[ \t]+(?:our|my|your|their|his|her|the[ \t]+new|a[ \t]+new)"
     r"|was[ \t]+(?:our|my|your|their|his|her)|has[ \t]+(?:joined|left|agreed|asked|been))(?![\w'\u2019-])"
+    # ... or before what only a person has: "Will Young's album", "Sunny Park's desk"
+    r"|['\u2019]s[ \t]+(?:wife|husband|son|daughter|mother|father|mum|mom|dad|brother|sister|partner|family"
+    r"|friend|boss|desk|office|phone|email|birthday|wedding|funeral|album|novel|lawyer|doctor|signature"
+    r"|resume|résumé|application|appeal|statement|testimony|death|life|career|car|house)(?![\w'\u2019-])"
 )
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"

@@ -197,7 +197,8 @@ def person_titles() -> Recognizer:
             Pattern(rf"{titles}\.?[ \t]+(?P<pii>{_TITLED_NAME})(?!\w)", 0.85, "title"),
             # a family name in capitals, as judgments and forms write it: "Mr KOWALSKI", "Ms DE LUCA"
             Pattern(
-                rf"{words(('Mr', 'Mrs', 'Ms', 'Mx', 'Miss'))}\.?[ \t]+(?P<pii>{_CAPS_NAME})(?![\w'\u2019-])",
+                rf"{words(('Mr', 'Mrs', 'Ms', 'Mx', 'Miss'))}\.?[ \t]+(?P<pii>{_CAPS_NAME})"
+                r"(?!(?!['\u2019]s\b)[\w'\u2019-])",
                 0.85,
                 "caps",
             ),
