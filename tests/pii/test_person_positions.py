@@ -305,3 +305,23 @@ def test_possessives_end_the_name(rules_engine: PiiEngine, text: str, name: str)
 @pytest.mark.parametrize("text", ["Sunny Park's playground reopened.", "Rose Hill's main road is closed."])
 def test_a_possessive_of_a_place_is_no_person(rules_engine: PiiEngine, text: str) -> None:
     assert not _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "initials"),
+    [
+        ("The applicant's father, I.P., was questioned as a witness.", {"I.P."}),
+        ("The witnesses A., B. and C. were heard on the same day.", {"A.", "B.", "C."}),
+        ("His wife, Mrs K., and his son, M.K., were at home.", {"K.", "M.K."}),
+    ],
+)
+def test_initials_after_a_relative_or_a_plural_of_people(
+    rules_engine: PiiEngine, text: str, initials: set[str]
+) -> None:
+    assert initials <= _people(rules_engine, text)
+
+
+def test_initials_that_start_a_name_are_not_cut_from_it(rules_engine: PiiEngine) -> None:
+    found = _people(rules_engine, "Her brother, K. Vantrosk, arrived later.")
+    assert "K." not in found
+    assert "K. Vantrosk" in found

@@ -98,10 +98,23 @@ _ROLE = re.compile(rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+(?P<name>{_
 # A person named by initials alone, the way judgments and reports write them: after a title or a
 # role, one to four capitals, each with its dot, which belongs to the name ("Mr S.", "officer
 # M.P.", "witness B. K.", "Judge K.").
-_INITIALS = re.compile(
-    words([*_ROLES.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"], any_case=True)
-    + rf"\.?[ \t]+(?P<name>[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}})(?!\w)"
+# Also after a relative or a plural of people, with a comma of apposition ("the applicant's father,
+# I.P.,", "the witnesses A., B. and C."), and each further initials of a list; initials that
+# start a name ("father, A. Smith") are left to the name's own finders.
+_INITIALS_KIN = (
+    "father|mother|son|daughter|brother|sister|wife|husband|partner|cousin|uncle|aunt|nephew|niece"
+    "|grandfather|grandmother|child|children|witnesses|applicants|officers|victims|suspects|neighbours"
+    "|neighbors|friend"
 )
+_INITIAL_RUN = rf"[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}}(?!\w|[ \t]?[{UPPER}][{LOWER}])"
+_INITIALS = re.compile(
+    words(
+        [*_ROLES.split("|"), *_INITIALS_KIN.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"],
+        any_case=True,
+    )
+    + rf"\.?,?[ \t]+(?P<name>{_INITIAL_RUN})"
+)
+_MORE_INITIALS = re.compile(rf"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+and[ \t]+)(?P<name>{_INITIAL_RUN})")
 # The parties of a case in its own title: "CASE OF KOVALENKO v. UKRAINE", "In the case of Akdivar
 # and Others v. Turkey" (the applicant; a state or a known place is no person).
 _CASE_WORD = rf"(?:[{UPPER}][{UPPER}'\u2019-]+|[{UPPER}]{NAME_TAIL})"
@@ -311,7 +324,10 @@ class PersonContextFinder(NameLists):
         yield from self._word_given_names(text)
         if "." in text:
             for match in _INITIALS.finditer(text):
-                yield match.start("name"), match.end("name"), 0.85
+                more: re.Match[str] | None = match
+                while more is not None:  # "A., B. and C."
+                    yield more.start("name"), more.end("name"), 0.85
+                    more = _MORE_INITIALS.match(text, more.end())
         for match in _INTRODUCED_CAPITALISED.finditer(text):
             first = match.group("name").split()[0]
             if first.lower() not in _FUNCTION_WORDS:

@@ -254,8 +254,8 @@ class PersonCueFinder(NameLists):
             words = match.group("name").split()
             if words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES:
                 continue
-            if is_camel_case(words[0]):
-                continue
+            if is_camel_case(words[0]) or (len(words[0]) == 1 and text[end : end + 1] == "."):
+                continue  # code, or initials that the initials' finders read whole ("son, K. Ilves")
             if match.group("naming") and not self.is_first_name(words[0]):
                 cue = match.start("naming")
                 if _NAMED_BEING.search(text, max(0, cue - 24), cue) is None:
