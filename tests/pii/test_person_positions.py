@@ -325,3 +325,21 @@ def test_initials_that_start_a_name_are_not_cut_from_it(rules_engine: PiiEngine)
     found = _people(rules_engine, "Her brother, K. Vantrosk, arrived later.")
     assert "K." not in found
     assert "K. Vantrosk" in found
+
+
+def test_a_word_given_name_alone_names_the_person_once_the_full_name_is_found(pii_engine: PiiEngine) -> None:
+    text = "Please see Hazel Vantrosk (born 02/03/1970) on Monday. Hazel has had headaches since May."
+    found = _people(pii_engine, text)
+    assert "Hazel Vantrosk" in found
+    assert any(text[e.start : e.end] == "Hazel" and e.start > 40 for e in pii_engine.detect(text))
+    assert "May" not in found
+
+
+def test_the_end_of_a_longer_name_keeps_its_possessive_name_whole(pii_engine: PiiEngine) -> None:
+    text = "Are you coming to Miguel Ángel's party on Friday?"
+    assert "Miguel Ángel" in _people(pii_engine, text)
+
+
+def test_a_chat_speaker_after_a_channel_and_a_time(rules_engine: PiiEngine) -> None:
+    text = "#ops 09:18 Victor: I'll fail over\n#ops 09:19 Koveth: ok, go"
+    assert {"Victor", "Koveth"} <= _people(rules_engine, text)

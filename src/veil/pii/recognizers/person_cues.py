@@ -98,7 +98,7 @@ _NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "L
 # A speaker at a line start, after an optional chat export's time stamp ("05/11/2024, 10:14
 # Ilkka Salo: ..."); what is said follows a blank or starts with a quote ('Zuzana:"I'm ...').
 _SPEAKER = re.compile(
-    rf"(?m)^[ \t]*(?P<stamp>(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}},?[ \t]+)?"
+    rf"(?m)^[ \t]*(?P<stamp>(?:[#@][\w-]+[ \t]+)?(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}},?[ \t]+)?"
     rf"\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?(?:[ \t]*-)?[ \t]+)?"
     rf"(?P<name>[{UPPER}][{LOWER}'\u2019-]+(?:-[{UPPER}][{LOWER}]+)?"
     rf"(?(stamp)(?:[ \t][{UPPER}][{LOWER}'\u2019-]+(?:-[{UPPER}][{LOWER}]+)?){{0,2}})):"

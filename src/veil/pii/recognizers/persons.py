@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 
-from veil.pii.data import COMMON_WORDS, FIRST_NAMES, LAST_NAMES, load_list, load_words
+from veil.pii.data import COMMON_WORDS, FIRST_NAMES, LAST_NAMES, known_places, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.common import (
@@ -41,6 +41,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
+from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import DeviceNameFinder, person_device
 
@@ -291,8 +292,9 @@ _LAST_FIRST = re.compile(
 _GAP = re.compile(rf"[ \t](?:{_PARTICLE}[ \t])*")
 
 
-class NameFinder:
-    """Known first name + last name, over capitalised tokens (data loaded on first use)."""
+class NameFinder(NameLists):
+    """Known first name + last name, over capitalised tokens (lists loaded on first use, never
+    pickled: :class:`NameLists`)."""
 
     @cached_property
     def first(self) -> frozenset[str]:
@@ -301,12 +303,6 @@ class NameFinder:
     @cached_property
     def last(self) -> frozenset[str]:
         return frozenset(w for w in load_words(LAST_NAMES) if w not in COMMON_CAPITALISED)
-
-    def __getstate__(self) -> dict[str, object]:  # ship no word lists to worker processes
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        pass
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         first, last = self.first, self.last
@@ -395,7 +391,7 @@ _NOT_SURNAMES = wordset(
 )
 
 
-class FirstNameFinder:
+class FirstNameFinder(NameLists):
     """A known first name on its own (not part of a capitalised run): a weak candidate, unless
     its form says it is a name: "PILLAI Hema" (a family name in capitals first), "<Edmund>" (a
     chat handle), "Piero's" (a possessive), "Myrthe, see below" / "Sorry, Teresa!" (someone
@@ -405,18 +401,15 @@ class FirstNameFinder:
     def first(self) -> frozenset[str]:
         return load_words(FIRST_NAMES)
 
-    def __getstate__(self) -> dict[str, object]:
-        return {}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        pass
-
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         first = self.first
         for m in _CAP_TOKEN.finditer(text):
             word, start, end = m.group(), m.start(), m.end()
             if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
                 word, end = word[:-2], end - 2
+                previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
+                if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+                    continue  # "Miguel Ángel's": the end of a longer name
                 if word not in AMBIGUOUS_FIRST_NAMES and word not in COMMON_CAPITALISED:
                     yield start, end, 0.7  # "Piero's party", "Marcelo's partner"
                 continue
@@ -537,8 +530,11 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
         if kind == EntityType.PERSON and score >= 0.6:
             value = text[start:end]
             names.add(value)
+            found = _NAME_WORD_RE.findall(value)
+            # a given name that is also a word names the person once the full name is found
+            # ("Marine Renard ... Marine has"), unless it is a common word or a place ("May", "Paris")
             names.update(
-                w for w in _NAME_WORD_RE.findall(value) if len(w) > 2 and w not in _NOT_NAME_ON_ITS_OWN
+                w for w in found if len(w) > 2 and (w not in _NOT_NAME_ON_ITS_OWN or _also(w, found))
             )
     common = load_list(COMMON_WORDS)
     for name in sorted(names):
@@ -554,6 +550,12 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
                 elif family is not None and _joins_name(family.group(1), common):
                     end = family.end(1)
             yield start, end, 0.6
+
+
+def _also(word: str, found: list[str]) -> bool:
+    """The first of several name words, not a common word or a place ("Marine" of "Marine Renard")."""
+    places = known_places()
+    return len(found) > 1 and word == found[0] and word not in COMMON_CAPITALISED and word not in places
 
 
 def _joins_name(word: str, common: frozenset[str]) -> bool:
