@@ -19,9 +19,9 @@ import pytest
 from veil.pii import PiiConfig, PiiEngine
 
 #: word shapes and separators that the recognizers' patterns are built from (names, initials,
-#: possessives, hyphenated and joined names, words in capitals, numbers, legal forms, lists,
-#: titles, other scripts)
-WORDS = ("A", "Aa", "aa", "AA", "1", "12", "AA1", "é", "Λλ", "Mr.", "Co", "St")
+#: possessives, hyphenated and joined names, words in capitals, particles, numbers, legal forms,
+#: lists, titles, other scripts)
+WORDS = ("A", "Aa", "aa", "AA", "la", "1", "12", "AA1", "é", "Λλ", "Mr.", "Co", "St")
 SEPARATORS = (
     *(" ", "-", ", ", ",", ".", ". ", "\n", "\t", "'", "'s "),
     *("/", ":", "@", "&", " & ", " and ", "_", "#"),

@@ -112,6 +112,8 @@ _ARTEFACT_HEADS = wordset(
 _LEAD = words(
     ("van", "von", "de", "da", "das", "do", "dos", "di", "du", "der", "den", "della", "del", "la", "le")
 )
+# Three at most in a row ("van der", "de la", "dos"): an unbounded run was read from each of its
+# words again (40 KB of "la la ..." took 5 s).
 _PARTICLE = r"(?:van|von|de|da|das|do|dos|di|du|der|den|della|del|la|le|ten|ter|y|e)"
 # "Albuquerque Fonseca - ME": Brazilian forms after a dash.
 _DASH_FORM = r"[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)(?![\w&])\.?"
@@ -153,18 +155,20 @@ def legal_entity() -> Recognizer:
                 0.8,
                 "legal_form_after_comma",
             ),
-            Pattern(rf"{_LEAD}(?:[ \t]{_PARTICLE})*[ \t]{NAME_WORD}{to_form}", 0.8, "particle_legal_form"),
+            Pattern(
+                rf"{_LEAD}(?:[ \t]{_PARTICLE}){{0,3}}[ \t]{NAME_WORD}{to_form}", 0.8, "particle_legal_form"
+            ),
             # "Bradley, Shelton and Brown", "Sobrero, Errigo e Tomei", "Pinamonte, Anguissola e Angiolello"
             Pattern(
                 rf"[{UPPER}](?<!\w[{UPPER}]){NAME_TAIL},[ \t]{NAME_WORD},?[ \t](?:and|&|e|y|und|et|en)[ \t]"
-                rf"(?:{_PARTICLE}[ \t])*{NAME_WORD}{partners_tail}(?![\w'\u2019-])",
+                rf"(?:{_PARTICLE}[ \t]){{0,3}}{NAME_WORD}{partners_tail}(?![\w'\u2019-])",
                 0.8,
                 "partnership",
             ),
             # foundations, associations and royal warrants named first: "Stichting Draaisma"
             Pattern(
-                rf"{_ORG_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+)*{NAME_WORD}"
-                rf"(?:[ \t](?:{_PARTICLE}[ \t]+)*{NAME_WORD}){{0,3}}",
+                rf"{_ORG_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+){{0,3}}{NAME_WORD}"
+                rf"(?:[ \t](?:{_PARTICLE}[ \t]+){{0,3}}{NAME_WORD}){{0,3}}",
                 0.75,
                 "prefix",
             ),
@@ -212,7 +216,7 @@ def partner_firm() -> Recognizer:
         patterns=(
             Pattern(
                 rf"[{UPPER}](?<!\w[{UPPER}])[{LOWER}]{NAME_TAIL}(?:[ \t]{NAME_WORD})?[ \t]&[ \t]"
-                rf"(?:{_PARTICLE}[ \t])*[{UPPER}][{LOWER}]{NAME_TAIL}(?![\w&])",
+                rf"(?:{_PARTICLE}[ \t]){{0,3}}[{UPPER}][{LOWER}]{NAME_TAIL}(?![\w&])",
                 0.7,
                 "ampersand",
             ),
@@ -242,8 +246,8 @@ _ORG_TOKEN = (
     r"|figli|asociados|associados|associati|s\.r\.l\.?|plc)"
 )
 _ORG_VALUE = (
-    rf"(?:{_PARTICLE}[ \t])*{_ORG_TOKEN}"
-    rf"(?:(?:,?[ \t]|[ \t][&-][ \t])(?:(?:{_CONNECTOR}|{_PARTICLE})[ \t])*{_ORG_TOKEN}){{0,6}}"
+    rf"(?:{_PARTICLE}[ \t]){{0,3}}{_ORG_TOKEN}"
+    rf"(?:(?:,?[ \t]|[ \t][&-][ \t])(?:(?:{_CONNECTOR}|{_PARTICLE})[ \t]){{0,3}}{_ORG_TOKEN}){{0,6}}"
 )
 
 
