@@ -237,7 +237,7 @@ class AddressFinder:
         if not NUMBER_TAIL.fullmatch(part, match.start() + 1):
             # a number inside a street's name: "Brucker Bundesstrasse 31 Zezig Streets",
             # "Λεωφόρος Συγγρού 119 Nino Point"; each side is capitalised, one is a street
-            at = next((k for k, t in enumerate(tokens) if HOUSE.fullmatch(t)), None)
+            at = next((k for k, t in enumerate(tokens) if t[0].isdigit() and HOUSE.fullmatch(t)), None)
             if at is None:
                 return None
             before, after = tokens[:at], tokens[at + 1 :]
@@ -443,7 +443,10 @@ class AddressFinder:
         it ("The parcel went to Λεωφόρος Συγγρού 119 yesterday", "lives on Hafnarstraeti 5 street")."""
         start, end, _ = part
         tokens = list(TOKEN.finditer(text, start, end))
-        numbers = [k for k, m in enumerate(tokens[:-1]) if HOUSE.fullmatch(m.group())][:5]
+        numbers = [
+            k for k, m in enumerate(tokens[:-1]) if text[m.start()].isdigit() and HOUSE.fullmatch(m.group())
+        ]
+        numbers = numbers[:5]
         if not numbers or not (
             any(street_term(m.group()) is not None for m in tokens)
             or CUE.search(text, max(0, start - 40), end)

@@ -178,6 +178,7 @@ def is_name_word(word: str) -> bool:
     return all(c.isalpha() or c in _JOINERS for c in core)
 
 
+@lru_cache(maxsize=16384)
 def is_lower_word(word: str) -> bool:
     """A lower-case word of letters in any script ("pologne", "πεντέλης", "fejedelem")."""
     core = word.rstrip(".,")
