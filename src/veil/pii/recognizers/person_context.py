@@ -167,10 +167,15 @@ _PERSON_BEFORE = re.compile(
 )
 # Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi",
 # "I bumped into Haruto Sato"): read with _name, as the verbs' names are.
-_ADDRESSED = re.compile(
-    r"(?i:\b(?:congrats|congratulations|thanks|thank[ \t]+you|kudos|ask|asked|tell|told|met|invite|invited|cc"
-    r"|email|emailed|ping|pinged|remind|reminded|bumped[ \t]+into|introduce|introduced|hug|hugged)"
-    rf"(?:[ \t]+to)?[ \t]*,?[ \t]+)(?P<name>{_NAME})(?![\w'\u2019@/-]|\.\w)"
+_ADDRESSED_CUES = [
+    *wordset("congrats congratulations thanks kudos ask asked tell told met invite invited cc email emailed"),
+    *wordset("ping pinged remind reminded introduce introduced hug hugged"),
+    r"thank[ \t]+you",
+    r"bumped[ \t]+into",
+]
+_ADDRESSED = re.compile(  # scan-friendly cues (common.words)
+    rf"{words(_ADDRESSED_CUES, any_case=True)}(?:[ \t]+to)?[ \t]*,?[ \t]+"
+    rf"(?P<name>{_NAME})(?![\w'\u2019@/-]|\.\w)"
 )
 # Words said to or of people only, where a town's name is a person's too ("congrats to Hope Mills").
 _GREETED_BEFORE = re.compile(
