@@ -343,3 +343,23 @@ def test_the_end_of_a_longer_name_keeps_its_possessive_name_whole(pii_engine: Pi
 def test_a_chat_speaker_after_a_channel_and_a_time(rules_engine: PiiEngine) -> None:
     text = "#ops 09:18 Victor: I'll fail over\n#ops 09:19 Koveth: ok, go"
     assert {"Victor", "Koveth"} <= _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Colonel Vantrosk ordered the search.", "Vantrosk"),
+        ("The search was led by Commander Hauta-aho.", "Hauta-aho"),
+        ("Superintendent Drummagh opened the file.", "Drummagh"),
+        ("The report of Lieutenant Keplović was attached.", "Keplović"),
+    ],
+)
+def test_an_officer_named_after_a_rank(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Major Changes in this release", "In general Python is fast.", "The Major Version is bumped."]
+)
+def test_rank_words_before_ordinary_words_name_no_one(rules_engine: PiiEngine, text: str) -> None:
+    assert not _people(rules_engine, text)

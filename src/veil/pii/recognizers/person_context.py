@@ -91,6 +91,8 @@ _ROLES = (
     r"|researcher|scientist|economist|historian|spokesman|spokeswoman|spokesperson|colleague|candidate"
     r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
     r"|investigator|prosecutor|interpreter|magistrate|registrar|judge"
+    # ranks, as judgments name officers: "Colonel Petrov", "Commander Hauta-aho"
+    r"|colonel|major|lieutenant|corporal|commander|superintendent|brigadier|admiral|marshal|captain|general"
 )
 _ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
 # scan-friendly (see common.py's speed note): grouped by first letter, any case
