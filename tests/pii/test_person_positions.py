@@ -363,3 +363,21 @@ def test_an_officer_named_after_a_rank(rules_engine: PiiEngine, text: str, name:
 )
 def test_rank_words_before_ordinary_words_name_no_one(rules_engine: PiiEngine, text: str) -> None:
     assert not _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The applicant's father, A. Smith, testified.", "A. Smith"),
+        ("The cheque was made out to J. Young last week.", "J. Young"),
+        ("Minutes: taken with K. Brown and approved.", "K. Brown"),
+    ],
+)
+def test_initials_and_a_family_name_that_is_also_a_word_where_a_person_fits(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    assert name in _people(rules_engine, text)
+
+
+def test_initials_before_an_ordinary_word_mid_sentence_name_no_one(rules_engine: PiiEngine) -> None:
+    assert not _people(rules_engine, "See part A. Brown sugar is sweet.")

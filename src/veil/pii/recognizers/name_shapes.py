@@ -49,6 +49,9 @@ _INITIALS_FIRST = re.compile(
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")
+# Where initials and a family name that is also a word ("A. Smith", "J. Young") name a person: after a
+# comma of apposition, "by", "to", "with", "from", "and", a label's colon, or at a line's start.
+_PERSON_SLOT = re.compile(r"(?:^|\n|[,:]|(?<![\w-])(?:by|to|with|from|and))[ \t]*$")
 _LOWER_CASE = re.compile(
     rf"(?<![\w'\u2019.@/-])(?P<given>{_LOW})[ \t](?P<initial>[{LOWER}])\.?[ \t](?P<family>{_LOW})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
@@ -106,6 +109,8 @@ class InitialNameFinder(NameLists):
                 continue  # "Washington D.C. Metro"; "Mary J. Blige" is read above
             if len(family) > 2 and self._family(family) and not is_ordinary_word(family):
                 yield match.start(), match.end(), 0.75
+            elif family in self.last and _PERSON_SLOT.search(text, max(0, match.start() - 12), match.start()):
+                yield match.start(), match.end(), 0.75  # "her brother, A. Smith", "signed by J. Young"
         for match in _PARTICLES.finditer(text):
             given, family = match.group("given"), match.group("family")
             germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())
