@@ -8,8 +8,10 @@ capitalised word by what the sentence says of it:
   name words, 0.7 for one);
 * **a reporting verb before it**, at the end of a clause — '... direction," says Hauta-aho.'
   (same scores);
-* **a role before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst Priya
-  Rao" (same scores);
+* **a role or a rank before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst
+  Priya Rao", "Colonel Petrov" (same scores);
+* **words said to people before it** — "thanks to Thandiwe Nkosi", "ask Siddharth
+  Venkataraman", "I bumped into Haruto Sato" (same scores);
 * **the applicant in the case's own title** — "CASE OF KOVALENKO v. UKRAINE" (0.85);
 * **the parties of a cited case** — "Smith v. Jones", "see Kudła v. Poland", "in Sporrong and
   Lönnroth v. Sweden": each private party (0.85); a state, a place, a government or a firm
@@ -19,7 +21,13 @@ capitalised word by what the sentence says of it:
   "thanks" ... (not after a verb of going: "drove to Grace Hill") or before a verb of people
   (0.75); no known place, nor a place's or an institution's head noun ("Long Beach", "Rose
   Garden", "Grace Church");
-* **initials after a title or a role** — "Mr S.", "police officer M.P." (0.85, dots included);
+* **initials after a title, a role or a relative** — "Mr S.", "police officer M.P.", "the
+  applicant's father, I.P.,", "the witnesses A., B. and C." (0.85, dots included);
+* **what is written beside it** — an e-mail address in brackets ("Ana Lima <al@...>"), a birth
+  date ("Marine Renard (born ...)", "Renard, Marine" over a "born" line), a job title on the next
+  line of a signature ("Mandla Qomazitha\nHead of People"), a request in a chat ("Dejan pls
+  bring them"), a login name in an authentication log ("Invalid user mihael from ..."; not
+  service accounts or words) (0.7 to 0.8);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",

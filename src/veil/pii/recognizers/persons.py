@@ -1,6 +1,7 @@
 """People's names: spaCy NER, plus rules that do not rest on the small model.
 
-* **titles** — "Dr. Jane Smith", "Mrs O'Neil", "Herr Müller": the name after the title (0.85);
+* **titles** — "Dr. Jane Smith", "Mrs O'Neil", "Herr Müller", "Mr KOWALSKI": the name after the
+  title (0.85);
 * **labels** — "Patient: Jane Smith", "Name: Smith, Jane", "Signed, ...": the name after a
   field label (0.85) or a salutation, "Dear ...", "Thanks, ..." (0.7);
 * **lines** — a chat speaker ("[15:10] Isis: hi") or a line that is only a name (a
@@ -14,9 +15,11 @@
   not a street or a company).
 
 The post-processor **person_coreference** then marks further mentions of a found name, and
-of its words ("Isis Mendonça" ... "Isis:"), in the same text (PERSON, 0.6; off with
-``PiiConfig.coreference = false`` or by disabling it by name). Lower-case names
-("john smith") are only found by NER, which rarely finds them.
+of its words ("Isis Mendonça" ... "Isis:"; a given name that is also a word too, "Marine
+Renard" ... "Marine has"), in the same text (PERSON, 0.6), and the given names joined to a
+found one ("Tomasz and Rose", :mod:`~veil.pii.recognizers.person_conjuncts`, 0.75); off with
+``PiiConfig.coreference = false`` or by disabling it by name. Lower-case names ("john smith")
+are only found by NER, which rarely finds them.
 """
 
 from __future__ import annotations
