@@ -381,3 +381,21 @@ def test_initials_and_a_family_name_that_is_also_a_word_where_a_person_fits(
 
 def test_initials_before_an_ordinary_word_mid_sentence_name_no_one(rules_engine: PiiEngine) -> None:
     assert not _people(rules_engine, "See part A. Brown sugar is sweet.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Other party: Einar Vantrosk, PSC 2112",
+        "Claimant: Zorvika Thornquist",
+        "Third party: Koveth Drummagh",
+        "Respondent: Ydrisse Keplović",
+    ],
+)
+def test_the_parties_of_a_claim_are_labels_of_people(rules_engine: PiiEngine, text: str) -> None:
+    value = text.split(": ", 1)[1].split(",")[0]
+    assert value in _people(rules_engine, text)
+
+
+def test_a_firm_after_a_party_label_stays_a_firm(rules_engine: PiiEngine) -> None:
+    assert not _people(rules_engine, "Defendant: Acme Holdings Ltd")

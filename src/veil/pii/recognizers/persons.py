@@ -1,7 +1,6 @@
 """People's names: spaCy NER, plus rules that do not rest on the small model.
 
-* **titles** — "Dr. Jane Smith", "Mrs O'Neil", "Herr Müller", "Mr KOWALSKI": the name after the
-  title (0.85);
+* **titles** — "Dr. Jane Smith", "Mrs O'Neil", "Herr Müller", "Mr KOWALSKI": the name after it (0.85);
 * **labels** — "Patient: Jane Smith", "Name: Smith, Jane", "Signed, ...": the name after a
   field label (0.85) or a salutation, "Dear ...", "Thanks, ..." (0.7);
 * **lines** — a chat speaker ("[15:10] Isis: hi") or a line that is only a name (a
@@ -222,7 +221,8 @@ def person_labels() -> Recognizer:
             "|cardholder|card holder|policyholder|insured|member|passenger|student|line manager|manager"
             "|employee name|holder|gp|nom|prénom|nombre|apellidos|nome|cognome|vorname|nachname|naam"
             "|directed by|produced by|performed by|narrated by|hosted by|interviewed by|composed by|edited by"
-            "|translated by|illustrated by|created by|owner|assignee|caller"
+            "|translated by|illustrated by|created by|owner|assignee|caller|other party|third party|claimant"
+            "|plaintiff|defendant|respondent|deceased"
         ),
         any_case=True,
     )
