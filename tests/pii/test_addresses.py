@@ -7,11 +7,15 @@ gazetteer holds.
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
+from veil.pii.recognizers.address_lines import CORNER
 from veil.pii.recognizers.addresses import AddressFinder
 
 T = EntityType
@@ -196,3 +200,13 @@ def test_street_line_kinds_of_every_ending_are_the_full_kinds(words: list[str], 
 )
 def test_intersections_in_any_case(text: str, place: str) -> None:
     assert [text[s:e] for s, e, _ in AddressFinder()(text)] == [place]
+
+
+def test_the_intersection_scan_starts_from_every_letter_its_words_may_start_with() -> None:
+    # CORNER starts with a class of first letters (for a fast scan) in front of case-blind words:
+    # the class must hold every character that a case-blind "t", "c", "i" or "j" matches
+    first = re.compile(r"(?i:[cijt])")
+    needed = [chr(c) for c in range(sys.maxunicode + 1) if first.fullmatch(chr(c))]
+    letters = re.compile(CORNER.pattern[: CORNER.pattern.index("]") + 1])
+    assert len(needed) >= 8
+    assert [ch for ch in needed if not letters.fullmatch(ch)] == []
