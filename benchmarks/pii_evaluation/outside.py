@@ -1,6 +1,6 @@
 """Labelled text that other projects wrote, read from ``benchmarks/pii_data/`` (see each SOURCE.md).
 
-Four sets, each reported on its own:
+Five sets, each reported on its own:
 
 * ``presidio_research`` - 400 of the 1,500 documents of presidio-research's
   ``synth_dataset_v2.json`` (MIT): template sentences with fake people, multi-line addresses,
@@ -13,6 +13,9 @@ Four sets, each reported on its own:
   prose about programming with no personal data: every prediction there is a false positive.
 * ``python_docs_prose`` - 500 paragraphs of CPython 3.11's Language Reference topics and
   standard-library docstrings (PSF licence), identifier-free in the same way.
+* ``package_docs_prose`` - 340 paragraphs of the docstrings of twelve Python packages (click,
+  pandas, sqlalchemy...; BSD-3-Clause, MIT, Apache-2.0), identifier-free in the same way and
+  naming no person or organisation.
 
 Labels are mapped to Veil's entity types with :data:`PRESIDIO_RESEARCH_TYPES` and
 :data:`~.metrics.PRESIDIO_TYPE_MAP`; a label mapped to ``None`` (job titles, ages,
@@ -143,11 +146,19 @@ def _python_docs() -> list[OutsideDocument]:
     ]
 
 
+def _package_docs() -> list[OutsideDocument]:
+    paragraphs = json.loads((DATA_ROOT / "package_docs_prose" / "paragraphs.json").read_text("utf-8"))
+    return [
+        OutsideDocument(f"package-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)
+    ]
+
+
 OUTSIDE_CORPORA = {
     "presidio_research": _presidio_research,
     "presidio_tests": _presidio_tests,
     "rust_book_prose": _rust_book,
     "python_docs_prose": _python_docs,
+    "package_docs_prose": _package_docs,
 }
 
 
