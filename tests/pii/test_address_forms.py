@@ -298,3 +298,49 @@ def test_street_words_that_are_nouns_still_make_streets(
 ) -> None:
     found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.LOCATION]
     assert address in found
+
+
+# Parts of bodies and texts that end in a street-type word ("Court", "Square", "Hall", "Row").
+_BODY_PARTS = ["Rules", "Fourth Section", "Grand Chamber", "Registry", "President", "Bench", "Judges"]
+_BODY_STREET_WORDS = ["Court", "Square", "Hall", "Row", "Gardens", "Close"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    part=st.sampled_from(_BODY_PARTS),
+    street_word=st.sampled_from(_BODY_STREET_WORDS),
+    article=st.sampled_from(["", "the "]),
+    noun=st.sampled_from(["Rule", "Article", "paragraph", "Section", "point"]),
+    number=st.integers(1, 999),
+    aside=st.sampled_from(["", " (Rule {n} § 1)", " (see paragraph {n} above)"]),
+)
+def test_a_count_or_a_part_of_a_body_is_no_street(
+    part: str, street_word: str, article: str, noun: str, number: int, aside: str
+) -> None:
+    """ "<number> of ...", "<part> of (the) <street word>" and a bracketed aside name a rule, a
+    paragraph or a part of a body, not an address ("Rule 39 of the Rules of Court", "the Fourth
+    Section of the Court (Rule 52 § 1)")."""
+    suffix = aside.format(n=number)
+    for text in (
+        f"The President applied {noun} {number} of {article}{part} of {article}{street_word}.",
+        f"It was examined by the {part} of {article}{street_word}{suffix}.",
+        f"Under {noun} {number} of the {part}, the {part} of {article}{street_word} decided.",
+    ):
+        assert list(AddressFinder()(text)) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Write to 12 Isle of Man Road, Leeds LS1 4DY.", "12 Isle of Man Road, Leeds LS1 4DY"),
+        ("77 Bay of Plenty Road\nTauranga 3110", "77 Bay of Plenty Road\nTauranga 3110"),
+        ("Send it to 4 Court of Honour Street, Leeds.", "4 Court of Honour Street, Leeds"),
+        ("The office is at 1211 Avenue of the Americas, New York, NY 10036.", None),
+    ],
+)
+def test_streets_with_of_in_their_names_stay_streets(
+    rules_engine: PiiEngine, text: str, address: str | None
+) -> None:
+    found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.LOCATION]
+    expected = address or text[text.index("1211") : text.index("10036") + 5]
+    assert expected in found, found

@@ -28,6 +28,8 @@ SEPARATORS = (
 )
 #: runs of nothing but whitespace ("a line of 10,000 spaces" in a pasted table or log)
 BLANKS = (" ", "\t", " \t", "\n", "\r\n", "\u00a0", "\u3000")
+#: address lines without end: an address grammar that reads all the parts before each part
+ADDRESS_LINES = ("12 Aa Street\nAa\n", "PO Box 1\n", "1 Aa St, ", "Aa Road\n")
 SHORT = 6_000
 #: a linear pass over 4x the text; a quadratic one is 16x (room for timer noise on a busy machine)
 MAX_GROWTH = 8.0
@@ -61,7 +63,7 @@ def _superlinear(engine: PiiEngine, units: list[str], short: int) -> list[str]:
 def test_rules_take_linear_time_on_runs_of_every_unit() -> None:
     engine = PiiEngine(PiiConfig(ner=False))
     units = [w + s for w, s in itertools.product(WORDS, SEPARATORS)]
-    assert _superlinear(engine, [*units, *BLANKS], SHORT) == []
+    assert _superlinear(engine, [*units, *BLANKS, *ADDRESS_LINES], SHORT) == []
 
 
 @pytest.mark.slow

@@ -19,9 +19,11 @@ dates             date_time (regex), spacy_date (NER DATE, filtered)
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location;
                   post-processor address_tail (LOCATION after a street address)
 persons           person_title, person_label, person_line, person_gazetteer, person_first_name,
-                  person_device,
                   spacy_person (NER PERSON);
-                  post-processor person_coreference (further mentions of a found name)
+                  post-processor person_coreference (further mentions of a found name, and
+                  the other conjuncts of a found name: ``person_conjuncts``)
+person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone")
+person_conjuncts  (no recognizer) conjuncts: "Bill and Rose", read by person_coreference
 name_shapes       person_initials (PERSON: "Given X. Family" in either case)
 person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)

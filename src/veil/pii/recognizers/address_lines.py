@@ -36,6 +36,7 @@ __all__ = [
     "ANY_TOWN_CODE",
     "BEFORE_CODE",
     "BEFORE_STREET",
+    "BLANK_DIGIT",
     "BLANK_LINE",
     "CA",
     "CLOSING_KINDS",
@@ -57,6 +58,7 @@ __all__ = [
     "LOWER_STREET_STARTS",
     "MILITARY",
     "MILITARY_ALONE",
+    "MOST_PARTS",
     "NOUN_LEADS",
     "NUMBER_TAIL",
     "ORDINAL",
@@ -67,6 +69,7 @@ __all__ = [
     "PREFIX_KINDS",
     "QUALIFIER",
     "QUOTE_MARKS",
+    "REACH",
     "REGION",
     "REGION_CODE",
     "REGION_PART",
@@ -85,6 +88,7 @@ __all__ = [
     "WORD_KINDS",
     "ZIP",
     "closes",
+    "in_prose",
     "is_filler",
     "joins_after_blank",
     "joins_left",
@@ -253,6 +257,24 @@ NOUN_LEADS = DETERMINERS | {"the"}
 # lower-case words that may start a military or PO box line ("uscgc aslakhanov")
 LOWER_STARTS = wordset("uss usns uscgc psc cmr unit apo fpo dpo po p.o. box")
 
+
+def in_prose(words: list[str], i: int) -> bool:
+    """Whether the street-type word ``words[i]`` is a noun of prose or of a body's name there."""
+    word = words[i]
+    if i == 0 and len(words) > 1 and word.islower() and words[1] in FUNCTION_WORDS:
+        return True  # "took place on Thursday, 9", "place in 12 cities"
+    if i >= 1 and word.islower() and words[i - 1].casefold() in NOUN_LEADS:
+        return True  # "The court 3 ruled" (but "The Strand 12", "The Grove 4")
+    # "Rules of Court", "Fourth Section of the Court": no street's name ends in "of (the) <type>"
+    return i == len(words) - 1 and " ".join(words[max(0, i - 2) : i]).endswith(("of", "of the"))
+
+
+# The parts of one address at most (name, firm, street, unit, district, town, region, postcode,
+# country and a spare few): whether a part joins reads the parts before it, so a text of endless
+# street and town lines made one block in quadratic time (160 KB of them took 4.9 s).
+MOST_PARTS = 12
+REACH = 5  # parts of a block on either side of its part with a digit
+BLANK_DIGIT = re.compile(r"[ \t]\d")
 
 # -- kinds of parts and how they join (read by the grammar in ``addresses``) ----------------
 

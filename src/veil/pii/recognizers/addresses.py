@@ -26,7 +26,6 @@ Hand-written: no library offers a multilingual, line-joining address grammar at 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cached_property
 
@@ -37,6 +36,7 @@ from veil.pii.recognizers.address_lines import (
     ANY_CODE_TOWN,
     ANY_TOWN_CODE,
     BEFORE_CODE,
+    BLANK_DIGIT,
     CODE_FIRST,
     CUE,
     DETERMINERS,
@@ -48,12 +48,13 @@ from veil.pii.recognizers.address_lines import (
     LOWER_STARTS,
     LOWER_STREET_STARTS,
     MILITARY_ALONE,
-    NOUN_LEADS,
+    MOST_PARTS,
     NUMBER_TAIL,
     ORDINAL,
     PARTICLES,
     PREFIX_KINDS,
     QUALIFIER,
+    REACH,
     REGION_CODE,
     REGION_PART,
     SENTENCE_END,
@@ -66,6 +67,7 @@ from veil.pii.recognizers.address_lines import (
     TRAILING,
     WORD_KINDS,
     ZIP,
+    in_prose,
     is_filler,
     joins_after_blank,
     joins_left,
@@ -228,10 +230,12 @@ class AddressFinder:
         if len(tokens) < 2 or len(tokens) > 9:
             return None
         if HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
+            if tokens[1] == "of":  # a count, never a street: "Rule 39 of the Rules of Court"
+                return None
             if len(tokens) > 2 and HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
                 return self._street_words(tokens[1:-1], lower=True)
             return self._street_words(tokens[1:])
-        match = _BLANK_DIGIT.search(part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
+        match = BLANK_DIGIT.search(part)  # "Mannerheimintie 14 B 22", "Via Roma 5"
         if match is None:
             return None
         if not NUMBER_TAIL.fullmatch(part, match.start() + 1):
@@ -291,10 +295,8 @@ class AddressFinder:
         for i, word in enumerate(words):
             term = street_term(word)
             if term is not None:
-                if i == 0 and n > 1 and word.islower() and words[1] in FUNCTION_WORDS:
-                    return None  # "took place on Thursday, 9", "place in 12 cities": prose
-                if i >= 1 and word.islower() and words[i - 1].casefold() in NOUN_LEADS:
-                    return None  # "The court 3 ruled" (but "The Strand 12", "The Grove 4")
+                if in_prose(words, i):
+                    return None
                 # without a number, the word must stand where its language puts it ("Via Nadi",
                 # "Sane Marg"; not "Dr. Geert Dippel")
                 edge = (i == 0 and term in PREFIX_KINDS) or (i == n - 1 and term in ("suffix", "both"))
@@ -316,6 +318,8 @@ class AddressFinder:
                     lowers += 1  # "the bus station is on ...": a street word inside lower-case prose
                 continue
             bare = word.rstrip(".,")
+            if bare[:1] in "([{":
+                return None  # "the Court (Rule 52": a bracket opens an aside, not a street's name
             if bare in DETERMINERS:
                 return None  # "at this place 5", "in our court 3": a noun of prose, not a street's name
             if is_name_word(bare):
@@ -394,7 +398,7 @@ class AddressFinder:
         digits = [DIGIT.search(text, s, e) is not None for s, e, _ in parts]
         for j, digit in enumerate(digits):
             if digit:
-                for k in range(max(0, j - _REACH), min(len(parts), j + _REACH + 1)):
+                for k in range(max(0, j - REACH), min(len(parts), j + REACH + 1)):
                     near[k] = True
         kinds = [self.kind(text[s:e]) if near[j] else None for j, (s, e, _) in enumerate(parts)]
         # a part that is not an address part may end with a street ("Ship to 88 Harbour View
@@ -491,7 +495,7 @@ class AddressFinder:
             return None
         lo = hi = i
         if lead is None:
-            while lo > 0 and not parts[lo - 1][2] and joins_left(kinds, lo - 1):
+            while lo > 0 and i - lo + 1 < MOST_PARTS and not parts[lo - 1][2] and joins_left(kinds, lo - 1):
                 lo -= 1
             if lo > 0 and not parts[lo - 1][2] and kinds[lo - 1] is None:
                 lead = leads[lo - 1] or self._tail_part(text, parts[lo - 1])  # "Mail: USS Halsey"
@@ -502,6 +506,7 @@ class AddressFinder:
                 lo += 1
         while (
             hi + 1 < len(parts)
+            and hi + 1 - lo < MOST_PARTS
             and (not parts[hi][2] or joins_after_blank(text, parts, kinds, lo, hi + 1))
             and joins_right(kinds, lo, hi + 1)
         ):
@@ -583,10 +588,6 @@ class AddressFinder:
             ):
                 return start + len(text[start:at].rstrip(TRAILING))
         return None
-
-
-_REACH = 5  # parts of a block on either side of its part with a digit
-_BLANK_DIGIT = re.compile(r"[ \t]\d")
 
 
 def address_block() -> Recognizer:
