@@ -22,7 +22,7 @@ from functools import cache
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
-__all__ = ["legal_form_pattern", "legal_forms"]
+__all__ = ["legal_form_letters", "legal_form_pattern", "legal_forms"]
 
 # cleanco's forms that are other abbreviations in running text: Latin ("e.g.", "A.D."), roles
 # (CIO), medicine (CPT, ENT), hardware (PSU), files (DAT), answers (ANS), and dotted pairs of
@@ -78,8 +78,26 @@ def legal_forms() -> frozenset[str]:
 
 @cache
 def legal_form_pattern() -> str:
-    """An alternation of all legal forms, longest first (no trailing dot: callers allow one)."""
-    own = [re.escape(form) for form in LEGAL_FORMS]
-    extra = [variant for term in _cleanco_terms() for variant in _variants(term)]
-    unique = list(dict.fromkeys(own + extra))
-    return "|".join(sorted(unique, key=lambda f: (-len(f), f)))
+    """An alternation of all legal forms, longest first (no trailing dot: callers allow one).
+
+    Speed: the forms are grouped by their first letter, each group behind a look-ahead for
+    that letter in any case, so that a position is tried against one group, not against all
+    ~270 forms (most of them with a look-ahead of their own). Forms of different first letters
+    never match at the same position (no two letters share a case-blind match, which a test
+    checks over all of Unicode), and a group keeps the forms' order: the same matches.
+    """
+    own = {re.escape(form): form[0] for form in LEGAL_FORMS}
+    extra = {variant: term[0] for term in _cleanco_terms() for variant in _variants(term)}
+    first = own | {v: f for v, f in extra.items() if v not in own}
+    groups: dict[str, list[str]] = {}
+    for form in sorted(first, key=lambda f: (-len(f), f)):
+        groups.setdefault(first[form].lower(), []).append(form)
+    return "|".join(f"(?=(?i:{re.escape(k)}))(?:{'|'.join(forms)})" for k, forms in groups.items())
+
+
+def legal_form_letters() -> frozenset[str]:
+    """The first letters (lower case) by which :func:`legal_form_pattern` groups the forms."""
+    return frozenset(
+        [form[0].lower() for form in LEGAL_FORMS]
+        + [term[0].lower() for term in _cleanco_terms() if _variants(term)]
+    )

@@ -1,0 +1,190 @@
+"""Patterns written for ``re``'s fast scan (first letter first, look-behinds after it, forms grouped
+by first letter) find the same spans as the plain patterns they replace, kept here as references."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veil.pii.recognizers import legal_forms as lf
+from veil.pii.recognizers import organizations as orgs
+from veil.pii.recognizers.common import LEGAL_FORMS, UPPER, terms, words
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
+    return [(m.span(), m.span("pii") if "pii" in regex.groupindex else None) for m in regex.finditer(text)]
+
+
+def _flat_legal_forms() -> str:
+    """The forms as one alternation, longest first: what the grouped pattern must equal."""
+    own = [re.escape(form) for form in LEGAL_FORMS]
+    extra = [variant for term in lf._cleanco_terms() for variant in lf._variants(term)]
+    return "|".join(sorted(dict.fromkeys(own + extra), key=lambda f: (-len(f), f)))
+
+
+def test_no_character_matches_two_first_letters_of_legal_forms() -> None:
+    # the grouping is exact only if no character is matched, in any case, by two groups' letters
+    letters = sorted(lf.legal_form_letters())
+    every_char = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    seen: dict[str, str] = {}
+    for letter in letters:
+        for m in re.finditer(f"(?i:{re.escape(letter)})", every_char):
+            assert seen.setdefault(m.group(), letter) == letter, (m.group(), letter)
+
+
+_FORM_BITS = [
+    " GmbH",
+    " gmbh",
+    " GMBH",
+    " Oy",
+    " Oyj",
+    " AS",
+    " as",
+    " s.r.o.",
+    " S.R.O.",
+    " UAB",
+    " uab",
+    " Sp. z o.o.",
+    " Ltd.",
+    " Ltd",
+    " & Co",
+    " ApS",
+    " aps",
+    " S.A.",
+    " SA",
+    " Ltda",
+    " - ME",
+    " BV",
+    " KGaA",
+    " kgaa",
+    " Kft",
+    " a/s",
+    " A/S",
+    " plc",
+    " LLC",
+    " Inc",
+    ", ",
+    " and ",
+    " e ",
+    " y ",
+    "Acme",
+    "Korvath",
+    "Talleres Figueras",
+    "van",
+    " de ",
+    "\u017f",
+    "\u212a",
+    "\u0130",
+    "\u0131",
+    "\n",
+    ".",
+    " ",
+]
+_TEXTS = st.lists(st.sampled_from(_FORM_BITS), min_size=1, max_size=10).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_grouped_legal_forms_match_like_one_alternation(text: str) -> None:
+    flat = re.compile(rf"(?:{_flat_legal_forms()})(?![\w&])")
+    grouped = re.compile(rf"(?:{lf.legal_form_pattern()})(?![\w&])")
+    for start in range(len(text)):
+        a, b = flat.match(text, start), grouped.match(text, start)
+        assert (a and a.span()) == (b and b.span())
+
+
+_WORK_BITS = [
+    "not ",
+    "never ",
+    "it ",
+    "It ",
+    "this ",
+    "which ",
+    "only ",
+    "n't ",
+    "n\u2019t ",
+    "He ",
+    "she ",
+    "working for ",
+    "works for ",
+    "WORKED FOR ",
+    "Work for ",
+    "wORk For ",
+    "worked\tfor ",
+    "Acme Corp",
+    " and ",
+    "Siemens AG",
+    "x",
+    "\t",
+    "-",
+    "notwork for ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORK_BITS), min_size=1, max_size=10).map("".join))
+def test_work_for_checks_its_look_behinds_after_the_first_letter(text: str) -> None:
+    not_a_worker = "".join(f"(?<!{b})" for b in orgs._NOT_A_WORKER[1:])
+    reference = not_a_worker + words(terms("work for|works for|worked for|working for"), any_case=True)
+    pattern = next(p.regex for p in orgs.organization_labels().patterns if p.name == "work_for")
+    tail = pattern[pattern.index("[ \\t]+(?P<pii>") :]
+    assert _spans(re.compile(reference + tail), text) == _spans(re.compile(pattern), text)
+
+
+_BODY_BITS = [
+    "The ",
+    "A ",
+    "An ",
+    "In ",
+    "No ",
+    "Supreme ",
+    "Court",
+    "Courts ",
+    "European ",
+    "Human ",
+    "Rights",
+    " of ",
+    " for ",
+    "the ",
+    "Law on ",
+    "Act on ",
+    "Ministry",
+    "University ",
+    "Bank",
+    "FBI ",
+    "O'Neil ",
+    "Jean-Luc ",
+    "Warsaw's ",
+    "\u00c9cole ",
+    " Road",
+    " Act",
+    " Street",
+    "-",
+    "'",
+    "x",
+    "\n",
+    ", ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_BODY_BITS), min_size=1, max_size=10).map("".join))
+def test_public_bodies_match_as_with_leading_look_behinds(text: str) -> None:
+    statute = "".join(f"(?<!{b})" for b in orgs._NOT_A_STATUTE)
+    leading = "(?!(?:" + "|".join(orgs._LEADING) + r")\b)"
+    heads = words(tuple(orgs._HEADS))
+    tail = (
+        rf"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{orgs._BODY_WORD}"
+        rf"(?:[ \t]+(?:(?:and|of|for|&)[ \t]+)?{orgs._BODY_WORD}){{0,3}})"
+    )
+    after = orgs._STREETS_AFTER
+    reference = {
+        "head_noun": rf"(?<![\w'\u2019-]){statute}{leading}(?=[{UPPER}])"
+        rf"(?:{orgs._BODY_WORD}[ \t]+){{0,4}}{heads}(?![\w'\u2019-]){tail}?{after}",
+        "head_of": rf"(?<![\w'\u2019-]){statute}{heads}{tail}{after}",
+    }
+    for pattern in orgs.public_body().patterns:
+        assert _spans(re.compile(reference[pattern.name]), text) == _spans(re.compile(pattern.regex), text)
