@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import dates
+from veil.pii.recognizers import dates, name_shapes
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
 from veil.pii.recognizers.common import LEGAL_FORMS, UPPER, terms, words
@@ -217,3 +217,57 @@ def test_months_match_as_the_plain_word_alternation(text: str) -> None:
     assert _spans(re.compile(words(tuple(dates.MONTH_NUMBERS))), text) == _spans(
         re.compile(dates.MONTHS), text
     )
+
+
+_NAME_BITS = [
+    "John",
+    "Mary",
+    "Smith",
+    "Hauta-aho",
+    "O'Neil",
+    "\u00c9va",
+    "J",
+    "A.",
+    "K.",
+    "Kh.",
+    "Zh.",
+    "Yu.",
+    "Ts.",
+    "J.R.R.",
+    "Kh",
+    "van",
+    "de",
+    "bin",
+    "von der",
+    "x",
+    "'s",
+    " ",
+    " ",
+    "\t",
+    ".",
+    "-",
+    "'",
+    "@",
+    "/",
+    "\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_BITS), min_size=2, max_size=9).map("".join))
+def test_name_shapes_match_as_with_a_leading_look_behind(text: str) -> None:
+    cap, tail, upper = name_shapes._CAP, r"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)", UPPER
+    before = r"(?<![\w'\u2019.@/-])"
+    particles = name_shapes._PARTICLES.pattern
+    references = {
+        name_shapes._CAPITALISED: rf"{before}(?P<given>{cap}(?:[ \t]{cap})?)[ \t](?P<initial>[{upper}])"
+        rf"(?:\.[ \t]?|[ \t])(?P<family>{cap}){tail}",
+        name_shapes._INITIALS_FIRST: rf"{before}(?P<initials>(?:{name_shapes._INITIAL}[ \t]?){{1,3}})[ \t]?"
+        rf"(?P<family>{cap}){tail}",
+        name_shapes._PARTICLES: rf"{before}(?P<given>{cap})"
+        + particles[particles.index(r"[ \t](?P<particles>") :],
+    }
+    for scanned, reference in references.items():
+        assert [m.regs for m in re.compile(reference).finditer(text)] == [
+            m.regs for m in scanned.finditer(text)
+        ]

@@ -36,16 +36,27 @@ __all__ = ["LETTER_LABEL_NOUNS", "InitialNameFinder", "person_initials"]
 # A capitalised name word; a family name may go on in lower case after a hyphen ("Hauta-aho").
 _CAP = rf"[{UPPER}]{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
 _LOW = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
+# Speed: the capitalised patterns start with their first letter, which ``re`` scans for, and check
+# what is before it after that letter (a pattern that starts with a look-behind is tried at every
+# position): "(?<!X)[A-Z]" is written "[A-Z](?<!X[A-Z])", the same matches. (Lower case gains
+# nothing: nearly every letter would be a start.)
+_NOT_AFTER = r"[\w'\u2019.@/-]"
+_FIRST_CAP = rf"[{UPPER}](?<!{_NOT_AFTER}[{UPPER}])"
+_FIRST_CAP_WORD = rf"{_FIRST_CAP}{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"  # _CAP, not after _NOT_AFTER
 _CAPITALISED = re.compile(
-    rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP}(?:[ \t]{_CAP})?)[ \t](?P<initial>[{UPPER}])(?:\.[ \t]?|[ \t])"
+    rf"(?P<given>{_FIRST_CAP_WORD}(?:[ \t]{_CAP})?)[ \t](?P<initial>[{UPPER}])(?:\.[ \t]?|[ \t])"
     rf"(?P<family>{_CAP})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 # Initials before a family name: "J. Smith", "A. K. Sharma", "J.R.R. Tolkien" (dots required: "A Smith"
 # is an article and a word).
 # Russian and Chechen names romanised keep two-letter initials: "Kh. Ibragimov", "Yu. Petrova".
 _INITIAL = rf"(?:[{UPPER}]|Kh|Zh|Sh|Ch|Ts|Yu|Ya|Ye|Yo)\."
+# the first initial: a capital, or a two-letter one written as its capital, then what may follow it
+_FIRST_INITIAL = (
+    rf"{_FIRST_CAP}(?:|(?<=K)h|(?<=Z)h|(?<=S)h|(?<=C)h|(?<=T)s|(?<=Y)u|(?<=Y)a|(?<=Y)e|(?<=Y)o)\."
+)
 _INITIALS_FIRST = re.compile(
-    rf"(?<![\w'\u2019.@/-])(?P<initials>(?:{_INITIAL}[ \t]?){{1,3}})[ \t]?(?P<family>{_CAP})"
+    rf"(?P<initials>{_FIRST_INITIAL}[ \t]?(?:{_INITIAL}[ \t]?){{0,2}})[ \t]?(?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")
@@ -59,7 +70,7 @@ _LOWER_CASE = re.compile(
 # Particles of family names: "Maika van de Noort", "Omar bin Said"; those that also join place and
 # firm names ("Rio de Janeiro", "Banco do Brasil") need a known first name before them.
 _PARTICLES = re.compile(
-    rf"(?<![\w'\u2019.@/-])(?P<given>{_CAP})[ \t](?P<particles>(?:(?:van|von|ter|ten|bin|ibn|binti|ben|de|da"
+    rf"(?P<given>{_FIRST_CAP_WORD})[ \t](?P<particles>(?:(?:van|von|ter|ten|bin|ibn|binti|ben|de|da"
     rf"|dos|das|del|della|di|du|le|la|al|el|der|den|zu|y)[ \t]){{1,4}})(?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
