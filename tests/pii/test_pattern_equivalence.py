@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import dates, name_shapes
+from veil.pii.recognizers import dates, name_shapes, person_devices
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
 from veil.pii.recognizers.common import LEGAL_FORMS, UPPER, terms, words
@@ -271,3 +271,20 @@ def test_name_shapes_match_as_with_a_leading_look_behind(text: str) -> None:
         assert [m.regs for m in re.compile(reference).finditer(text)] == [
             m.regs for m in scanned.finditer(text)
         ]
+
+
+_DEVICE_BITS = ["Mayte", "John", "sara", "s", "'s", "\u2019s", "-", "laptop", "LAPTOP", "iPhone", "pc"]
+_DEVICE_BITS += ["macbook", " ", "x", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DEVICE_BITS), min_size=1, max_size=8).map("".join))
+def test_a_device_name_holds_the_dash_the_finder_looks_for_first(text: str) -> None:
+    # the finder skips a text without "-<device>": only exact if every match holds one
+    if person_devices.DeviceNameFinder._pattern.search(text):
+        assert person_devices.DeviceNameFinder._dash_device.search(text)
+
+
+def test_device_names_are_found_after_the_dash_check() -> None:
+    found = list(person_devices.DeviceNameFinder()("ping Mayte-laptop and sara-macbook-pro, then x-ray"))
+    assert [(s, e) for s, e, _ in found] == [(5, 10), (22, 26)]

@@ -24,8 +24,14 @@ class DeviceNameFinder:
     """A known first name in a device's host name ("Mayte-laptop", "Johns-iPhone")."""
 
     _pattern = re.compile(rf"(?<![\w-])([{UPPER}{LOWER}][{LOWER}]+?)(?:['\u2019]?s)?-{_DEVICE}(?![\w])")
+    # Speed: the pattern above starts with a look-behind, so ``re`` tries it at every position
+    # (4.3 ms per 100k characters); this one starts with a dash, which ``re`` scans for, and
+    # every match of the pattern holds a match of it: a text without one has no device name.
+    _dash_device = re.compile(rf"-{_DEVICE}")
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if self._dash_device.search(text) is None:
+            return
         first = load_words(FIRST_NAMES)
         for m in self._pattern.finditer(text):
             name = m.group(1)
