@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import dates, name_shapes, person_devices
+from veil.pii.recognizers import dates, name_shapes, person_devices, place_names
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
 from veil.pii.recognizers.common import LEGAL_FORMS, UPPER, terms, words
@@ -288,3 +288,18 @@ def test_a_device_name_holds_the_dash_the_finder_looks_for_first(text: str) -> N
 def test_device_names_are_found_after_the_dash_check() -> None:
     found = list(person_devices.DeviceNameFinder()("ping Mayte-laptop and sara-macbook-pro, then x-ray"))
     assert [(s, e) for s, e, _ in found] == [(5, 10), (22, 26)]
+
+
+_TOWN_BITS = [*sorted(place_names._WORD_TOWNS), "bath", "-", "'", "\u2019", " ", ", ", "NY", "Ohio", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOWN_BITS), min_size=1, max_size=8).map("".join))
+def test_word_towns_match_as_with_a_leading_look_behind(text: str) -> None:
+    pattern = place_names._WORD_TOWN.pattern
+    reference = re.compile(
+        rf"(?<![\w'\u2019-])(?P<town>{words(tuple(place_names._WORD_TOWNS))})"
+        + pattern[pattern.index(r"(?![\w'\u2019-])") :]
+    )
+    scanned = place_names._WORD_TOWN
+    assert [m.regs for m in reference.finditer(text)] == [m.regs for m in scanned.finditer(text)]

@@ -17,7 +17,7 @@ from functools import cached_property
 from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, words, wordset
+from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -205,8 +205,13 @@ _TOWN_CUE = (
     r"|settled|moved|moving|relocated|travell?ed|flew|drove|returned|stays?|stayed|staying|studied"
     r"|works?|worked|working|arrived|visited|visiting|hometown|native)"
 )
+# Speed: each town's first letter first, which ``re`` scans for, then what may not be before it
+# ("(?<![\w'-])Bath" as "B(?<![\w'-]B)ath": the same matches; a leading look-behind is tried at
+# every position)
 _WORD_TOWN = re.compile(
-    rf"(?<![\w'\u2019-])(?P<town>{words(tuple(sorted(_WORD_TOWNS)))})(?![\w'\u2019-])"
+    "(?P<town>(?:"
+    + "|".join(f"{h}(?<![\\w'\u2019-]{h})(?:{body})" for h, body in word_branches(tuple(_WORD_TOWNS)).items())
+    + rf"))(?![\w'\u2019-])"
     rf"(?P<region>,[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD}))?"
 )
 # the cue, read back from the town: "grew up in ", "moved with her parents to " (one word between)
