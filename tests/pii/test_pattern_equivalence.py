@@ -303,3 +303,27 @@ def test_word_towns_match_as_with_a_leading_look_behind(text: str) -> None:
     )
     scanned = place_names._WORD_TOWN
     assert [m.regs for m in reference.finditer(text)] == [m.regs for m in scanned.finditer(text)]
+
+
+_FIRM_TOKENS = st.sampled_from(
+    ["Korvath", "Lopez", "A" * 40, "A" * 41, "Ab'c", "X&Y", "Jean-Luc", "\u00c9va", "ab", "Q"]
+)
+_FIRM_JOINS = st.sampled_from(
+    [", ", " ", "\t", " and ", " & ", " of ", ",", "  ", "", " Ltd", " GmbH", " - ME"]
+)
+_FIRM_TEXTS = st.lists(st.tuples(_FIRM_TOKENS, _FIRM_JOINS).map("".join), min_size=1, max_size=7).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FIRM_TEXTS, st.sampled_from(["", " is a small agency", " was an airline", " is a bank."]))
+def test_possessive_firm_tokens_match_as_backtracking_ones(firm: str, predicate: str) -> None:
+    # a token of a firm's name is followed by a comma or a blank, which it cannot hold: reading
+    # it possessively loses no match
+    patterns = [*orgs.legal_entity().patterns, *orgs.organization_labels().patterns]
+    for pattern in patterns:
+        if "{0,40}+" in pattern.regex:
+            reference = re.compile(pattern.regex.replace("{0,40}+", "{0,40}"))
+            text = firm + predicate
+            assert [m.regs for m in reference.finditer(text)] == [
+                m.regs for m in re.finditer(pattern.regex, text)
+            ]

