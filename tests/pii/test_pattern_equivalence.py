@@ -9,10 +9,10 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import dates, name_shapes, person_devices, place_names
+from veil.pii.recognizers import dates, email_names, name_shapes, person_devices, place_names
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
-from veil.pii.recognizers.common import LEGAL_FORMS, UPPER, terms, words
+from veil.pii.recognizers.common import LEGAL_FORMS, NAME_TAIL, UPPER, terms, words
 
 
 def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
@@ -327,3 +327,18 @@ def test_possessive_firm_tokens_match_as_backtracking_ones(firm: str, predicate:
             assert [m.regs for m in reference.finditer(text)] == [
                 m.regs for m in re.finditer(pattern.regex, text)
             ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Jane", "Smith", "O'Neil", "jsmith@x.org", "@", ".", "-", " ", "\u00c9", "AB"]),
+        max_size=8,
+    )
+)
+def test_email_name_words_match_as_with_a_leading_look_behind(bits: list[str]) -> None:
+    text = "".join(bits)
+    reference = re.compile(rf"(?<![\w'\u2019@.-])[{UPPER}]{NAME_TAIL}(?![\w'\u2019@-])")
+    assert [m.span() for m in reference.finditer(text)] == [
+        m.span() for m in email_names._CAPITALISED.finditer(text)
+    ]

@@ -24,7 +24,9 @@ __all__ = ["EmailNameFinder", "email_local_parts", "person_email_name"]
 
 _LOCAL_PART = re.compile(r"(?<![\w.+-])([\w.+-]{3,64})@[\w-]+(?:\.[\w-]+)+")
 _PART = re.compile(r"[^\W\d_]{3,}")
-_CAPITALISED = re.compile(rf"(?<![\w'\u2019@.-])[{UPPER}]{NAME_TAIL}(?![\w'\u2019@-])")
+# the first capital first (``re`` scans for it), what may not be before it checked after it: a
+# leading look-behind is tried at every position
+_CAPITALISED = re.compile(rf"[{UPPER}](?<![\w'\u2019@.-][{UPPER}]){NAME_TAIL}(?![\w'\u2019@-])")
 _NEXT = re.compile(rf"[ \t]([{UPPER}][{LOWER}'\u2019-]+)(?![\w'\u2019@-])")
 # Mailbox roles and words of addresses that name no person.
 _ROLES = wordset(
