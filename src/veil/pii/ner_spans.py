@@ -42,6 +42,11 @@ _CODE_WORD = re.compile(
     r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?=::|<(?:[A-Z&'\[(]|[a-z]\w*[,>])|\()"
     r"|(?:::|&)([A-Z][A-Za-z0-9]*)"
 )
+# Kinds of software and of its releases (a name before one is a program's, not a person's).
+_SOFTWARE_KINDS = (
+    r"|environments?|platforms?|notebooks?|frameworks?|librar(?:y|ies)|packages?|plugins?|plug-ins?"
+    r"|extensions?|backends?|frontends?|upgrades?|releases?|versions?|dtypes?|datatypes?|commands?"
+)
 # A capitalised word that names a program's part by the kind of part after it: "the Config
 # struct", "the Rc type", "two Rc values", "the Deref and Drop traits", "a Post instance".
 _PROGRAM_PART = re.compile(
@@ -51,8 +56,26 @@ _PROGRAM_PART = re.compile(
     # parts of a user interface, and the kinds of text a program handles: "the Ttk Scale widget",
     # "the Unicode standard", "the Cyrillic letter", "ASCII characters"
     r"|widgets?|standard|letters?|characters?|alphabet|script|encodings?|codecs?|protocols?|specification"
-    r"|syntax|format)"
-    r"(?![\w'\u2019-])"
+    r"|syntax|format" + _SOFTWARE_KINDS + r")(?![\w'\u2019-])"
+    # software it runs in or on, and what a release of it is: "Jupyter environments", "Werkzeug
+    # upgrades", "the Jinja extension", "Polars dtypes"
+)
+# The last word of a span that is a program's part, not a name's: "Jupyter Notebooks".
+_KIND_WORD = re.compile(
+    r"(?i:structs?|types?|traits?|enums?|class(?:es)?|interfaces?|methods?|modules?|crates?|macros?|widgets?"
+    r"|objects?|instances?|protocols?|encodings?|codecs?" + _SOFTWARE_KINDS + r")"
+)
+# A capitalised word right before an identifier ("the Starlette _DefaultLifespan class", "the
+# Pandas read_csv function", "Click ctx.obj"): it qualifies code, as no person's name does.
+_BEFORE_IDENTIFIER = re.compile(
+    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)[ \t]+(?=_+[A-Za-z]|[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
+    r"|[a-z]+[A-Z]|[A-Za-z]\w*\.[a-z_])"
+)
+# The owner of a program's part: "the iter method defined on Vec", "the len function of String".
+_PART_OWNER = re.compile(
+    r"(?<![\w'\u2019-])(?:methods?|functions?|attributes?|fields?|properties|property|operators?|traits?)"
+    r"(?:[ \t]+(?:defined|implemented|declared|provided|available))?[ \t]+(?:on|for|of)[ \t]+(?:the[ \t]+)?"
+    r"([A-Z][A-Za-z0-9]*)(?![\w'\u2019-])"
 )
 # A word in camel case ("MutexGuard", "StreamExt"): its parts are identifiers too.
 _CAMEL_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?![\w'\u2019-])")
@@ -102,10 +125,14 @@ class TextClues:
 
     @property
     def program_parts(self) -> frozenset[str]:
-        """Words followed by the kind of a program's part ("the Config struct", "the Rc type"),
-        and the parts of words in camel case ("Mutex" of "MutexGuard")."""
+        """Words followed by the kind of a program's part ("the Config struct", "the Rc type",
+        "Jupyter environments") or by an identifier ("the Starlette _Lifespan class"), owners of
+        a method or function ("the iter method defined on Vec"), and the parts of words in camel
+        case ("Mutex" of "MutexGuard")."""
         if self._parts is None:
             parts = {word for pair in _PROGRAM_PART.findall(self.text) for word in pair if word}
+            parts.update(_BEFORE_IDENTIFIER.findall(self.text))
+            parts.update(_PART_OWNER.findall(self.text))
             for word in _CAMEL_WORD.findall(self.text):
                 parts.update(_CAMEL_PART.findall(word))
             self._parts = frozenset(parts)
@@ -264,10 +291,14 @@ def may_be_a_name(text: str, start: int, end: int, label: str, clues: TextClues 
     """Whether the NER span ``text[start:end]`` (label ``label``) may be a person's name, a place
     or an organisation: not code, not a cross-reference, not a phrase of ordinary words.
 
-    One word: not code (see :data:`_CODE_WORD`, :data:`_PROGRAM_PART`, backticks, camel case
-    without a name's prefix), not written in lower case elsewhere in the text after a
-    determiner, not after "a"/"an" ("an Rc"), not an ordinary word or a hyphenated compound of
-    them ("Content-Length"), not an acronym the text defines as a term. Several words: not a
+    One word: not code (see :data:`_CODE_WORD`, :data:`_PROGRAM_PART`, backticks, an attribute
+    "DataFrame.attrs", camel case that no name's prefix explains), not before an identifier or
+    after a method's "defined on" (:attr:`TextClues.program_parts`), not written in lower case
+    elsewhere in the text, alone or in the plural, not after "a"/"an" ("an Rc"), not shaped as
+    a program's name ("Rc", "Matplotlib": :func:`_software_shape`), not an ordinary word or a
+    hyphenated compound of them ("Content-Length"), not an acronym the text defines as a term.
+    Several words: not a person ending in a kind of software ("Jupyter Notebooks") or holding
+    an article ("Convert a Tensorflow"), not a
     cross-reference ("Listing 4-1"), not across a sentence break ("T. The"), not a term the
     text defines ("Hypertext Transfer Protocol (HTTP)"), and not a title or term made only of
     ordinary words and acronyms ("Guilty Pleasures", "Fuse TV") with no firm's word at the end
@@ -340,10 +371,13 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
+    if label == "PERSON" and any(w in {"a", "an"} for w in words[1:]):
+        return _NOT  # an article inside: a verb's phrase ("Convert a Tensorflow"), no one's name
     if "," in fragment and _among_terms(start, end, bare, clues):
         return _NOT  # "Scale, Listbox": two items of a list of terms taken as one name
-    if words[-1] in clues.program_parts and not any(w in known_names() for w in words):
-        return _NOT  # "the Ttk Scale widget": a program's part named in two words
+    kind = label == "PERSON" and _KIND_WORD.fullmatch(words[-1].strip(_EDGE_PUNCTUATION)) is not None
+    if (words[-1] in clues.program_parts or kind) and not any(w in known_names() for w in words):
+        return _NOT  # "the Ttk Scale widget", "Jupyter Notebooks": a program's part named in two words
     if _cued(label, previous, text, end):
         return _NAME
     return _NOT if _terms(words) else _NAME
@@ -381,7 +415,9 @@ def _one_word(bare: str, clues: TextClues) -> str:
     if bare.lower() in clues.written_lower:
         return _ORDINARY  # "String" ... "a string"
     if not known and (bare in clues.after_article or _written_lower_too(bare, clues)):
-        return _ORDINARY  # "an Rc"; "Deref" ... "deref coercion"
+        return _ORDINARY  # "an Rc"; "Deref" ... "deref coercion"; "Keyword" ... "keywords"
+    if not known and bare not in _lastknown_names() and _software_shape(bare):
+        return _NOT  # "Rc", "Tk", "Matplotlib", "Sympy", "Distutils"
     parts = [p for p in bare.split("-") if p]
     if parts and all(is_ordinary_word(p) for p in parts):
         return _ORDINARY
@@ -391,9 +427,24 @@ def _one_word(bare: str, clues: TextClues) -> str:
 
 
 def _written_lower_too(word: str, clues: TextClues) -> bool:
-    """The text also writes ``word`` in lower case, and it is no known family name (a name that
-    a chat writes in lower case too stays a name: "Nyberg" ... "thanks nyberg")."""
-    return word.lower() in clues.lower_anywhere and word not in _lastknown_names()
+    """The text also writes ``word`` in lower case, alone or in the plural ("Keyword" ...
+    "keywords", "Tuples" ... "tuple"), and it is no known family name (a name that a chat writes
+    in lower case too stays a name: "Nyberg" ... "thanks nyberg")."""
+    lower = word.lower()
+    forms = (lower, lower + "s", lower + "es", lower[:-1] if lower.endswith("s") else lower)
+    return any(f in clues.lower_anywhere for f in forms) and word not in _lastknown_names()
+
+
+# Letters with no vowel ("Rc", "Tk", "Str", "Ptr"): an abbreviation in code, no name.
+_NO_VOWEL = re.compile(r"[A-Z][b-df-hj-np-tv-xz]+")
+# How the names of Python's and JavaScript's packages end: "Matplotlib", "Sympy", "Distutils",
+# "Nodejs" (a first name that ends so, "Poppy", is known and kept before this is asked).
+_SOFTWARE_ENDING = re.compile(r"[A-Z][a-z]{2,}(?:lib|py|utils|js|sql)")
+
+
+def _software_shape(word: str) -> bool:
+    """Written as a program's name: an abbreviation without vowels, or a package's ending."""
+    return _NO_VOWEL.fullmatch(word) is not None or _SOFTWARE_ENDING.fullmatch(word) is not None
 
 
 @cache
@@ -402,10 +453,17 @@ def _lastknown_names() -> frozenset[str]:
 
 
 def _is_code(word: str, clues: TextClues) -> bool:
-    """Written as code in the text ("Config::build"), or in camel case without a name's prefix."""
-    return word in clues.written_as_code or (
-        _CAMEL.search(word) is not None and not word.startswith(_NAME_PREFIXES)
-    )
+    """Written as code in the text ("Config::build"), or in camel case that a name's prefix does
+    not explain ("DataFrame" is code though it starts with "Da"; "DaSilva", "McDonald" are not)."""
+    return word in clues.written_as_code or _camel_code(word)
+
+
+def _camel_code(word: str) -> bool:
+    """Camel case other than one capital right after a name's prefix ("LeBron", "MacArthur")."""
+    if _CAMEL.search(word) is None:
+        return False
+    prefix = next((p for p in _NAME_PREFIXES if word.startswith(p)), None)
+    return prefix is None or _CAMEL.search(word, len(prefix)) is not None
 
 
 def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool:
@@ -515,10 +573,15 @@ def _previous_word(text: str, start: int) -> str:
 _CODE_MARKS = ("::", "<", ">", "{", "}", "=", "`", "_")
 
 
+# A dot between a word and a lower-case name inside a span: an attribute ("DataFrame.attrs"; not
+# the letters of a legal form, "d.o.o.", "s.r.o.").
+_DOTTED = re.compile(r"[^\W_]{2}\.[a-z_][a-z_0-9]")
+
+
 def _in_code(text: str, start: int, end: int) -> bool:
     """The span is written as code: with code marks inside, inside backticks on its line, or glued
     to code punctuation ("Config::build", "Rc<T>", "&String", "io::Err", "println!(", "user.name")."""
-    if any(mark in text[start:end] for mark in _CODE_MARKS):
+    if any(mark in text[start:end] for mark in _CODE_MARKS) or _DOTTED.search(text, start, end):
         return True
     line_start = text.rfind("\n", 0, start) + 1
     if text.count("`", line_start, start) % 2 == 1:

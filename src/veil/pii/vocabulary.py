@@ -3,7 +3,8 @@
 The vocabulary (``data/english_words.txt``, see its README) holds the base forms of common
 nouns, verbs, adjectives and adverbs; inflected forms are read back to their base with the
 suffix rules of spaCy's English rule lemmatizer ("Pleasures", "Published", "Listing"), and
-British spellings to the American ones the list holds ("Harbours", "Organised"). A word is
+British spellings to the American ones the list holds ("Harbours", "Organised"), and technical
+compounds to their word after a prefix ("Subdomain", "Metaclass", :data:`_PREFIX`). A word is
 *ordinary* (:func:`is_ordinary_word`) when the vocabulary knows it and it is no known first
 name, place or country: names that are also words ("Rose", "Mark", "Grace", "Jordan") stay
 names, and so do family names made of a first name ("Peters", "Williams"). A family name that
@@ -119,7 +120,25 @@ def is_ordinary_word(word: str) -> bool:
     for base in _bases(folded):
         if base in english:
             return not (base.capitalize() in names and folded == base + "s")  # "Peters", "Williams"
-    return False
+    return _prefixed(folded)
+
+
+# Prefixes of technical compounds ("subdomain", "superclass", "hyperparameter", "nonzero"); not
+# "re", "co", "un", "pre", "post", which start family names that end in a word ("Cohen", "Unwin").
+_PREFIX = re.compile(r"(sub|super|inter|multi|non|micro|meta|hyper|pseudo|semi|auto)-?([a-z]{5,})")
+
+
+def _prefixed(folded: str) -> bool:
+    """A prefix of :data:`_PREFIX` before an ordinary word, and no known family name."""
+    match = _PREFIX.fullmatch(folded)
+    return (
+        match is not None and folded.capitalize() not in _family_names() and is_ordinary_word(match.group(2))
+    )
+
+
+@cache
+def _family_names() -> frozenset[str]:
+    return load_list(LAST_NAMES)
 
 
 @cache

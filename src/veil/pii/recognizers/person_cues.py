@@ -134,8 +134,28 @@ _NOT_NAMES = wordset(
 
 
 def is_camel_case(word: str) -> bool:
-    """Written in camel case ("HashMap", "MyBox"), as code is, and without a name's prefix."""
-    return _CAMEL_CASE.search(word) is not None and not word.startswith(_NAME_PREFIXES)
+    """Written in camel case ("HashMap", "MyBox", "DataFrame"), as code is, other than one capital
+    right after a name's prefix ("McDonald", "LeBron")."""
+    if _CAMEL_CASE.search(word) is None:
+        return False
+    prefix = next((p for p in _NAME_PREFIXES if word.startswith(p)), None)
+    return prefix is None or _CAMEL_CASE.search(word, len(prefix)) is not None
+
+
+# Letters with no vowel ("Tk", "Rc", "Str"): an abbreviation in code, no name.
+_NO_VOWEL = re.compile(r"[A-Z][b-df-hj-np-tv-xz]+")
+
+
+def _termlike(text: str, start: int, end: int) -> bool:
+    """An item of two that a weak cue ("are", "were") does not make a person: an ordinary word
+    ("such as List and Struct are"), an abbreviation without vowels ("Tk and Toplevel"), or a
+    word the text also writes in lower case ("Struct" ... "structs")."""
+    word = text[start:end]
+    if " " in word:
+        return False
+    if is_ordinary_word(word) or _NO_VOWEL.fullmatch(word):
+        return True
+    return re.search(rf"(?<![\w'\u2019-]){re.escape(word.lower())}s?(?![\w'\u2019-])", text) is not None
 
 
 # a name line (after any quote marks or bullets), then a line that starts with a number and a word
@@ -243,7 +263,9 @@ class PersonCueFinder(NameLists):
         ):
             return True  # family names said to be people: "founders: Kaur, Bowman and White", "... were"
         if len(items) == 2:  # "Ana and Luis": both known first names, or a cue
-            return first == 2 or (cued and last_only == 0)
+            return first == 2 or (
+                cued and last_only == 0 and not any(_termlike(text, s, e) for s, e in items)
+            )
         return (first >= 1 and first >= last_only) or (cued and last_only < len(items))
 
     # -- kinship and role words ------------------------------------------------------------------

@@ -129,13 +129,13 @@ _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
 }
 _STREET_STARTS = frozenset(STREET_PREFIXES)
 _LEGAL_FORM = "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=lambda f: (-len(f), f)))
-# What may not follow a name after a label: more of the word, a legal form ("Customer: Carlier
-# SARL", "Albuquerque Fonseca - ME") or more partners ("Johnson, Jennings and Richardson").
+# What may not follow a name after a label: more of the word, a legal form ("Carlier SARL", "Albuquerque
+# Fonseca - ME"), more partners ("Johnson, Jennings and Richardson"), a call's "(" ("Sentinel(...)").
 _NOT_A_FIRM = (
-    rf"(?!\w|[ \t]+(?:&[ \t]+)?(?:{_LEGAL_FORM})(?![\w&])|[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)\b"
+    rf"(?!\w|\(|[ \t]+(?:&[ \t]+)?(?:{_LEGAL_FORM})(?![\w&])|[ \t]-[ \t](?:ME|EI|EPP|EIRELI|Ltda)\b"
     rf"|,?[ \t](?:and|&|e|y|und|et|en)[ \t][{UPPER}])"
 )
-_WORD = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+")
+_WORD, _GLUED_ACRONYM = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+"), re.compile(r"\b[A-Z]{2,}[a-z]{2}")
 
 
 def is_plausible_name(text: str) -> bool:
@@ -143,8 +143,8 @@ def is_plausible_name(text: str) -> bool:
     if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):
         return False
     found = _WORD.findall(text)
-    if not found or not any(c.isupper() for c in text):
-        return False
+    if not found or not any(c.isupper() for c in text) or _GLUED_ACRONYM.search(text):
+        return False  # no capital; or an acronym glued to a word, as in an identifier ("CPython")
     bare = [w.strip("'\u2019-.") for w in found]
     if any(w in _NOT_IN_NAMES or w.rstrip(".") in _NOT_IN_NAMES for w in found) or bare[0] in _STREET_STARTS:
         return False
