@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import dates, email_names, name_shapes, person_devices, place_names
+from veil.pii.recognizers import email_names, name_shapes, person_devices, place_names
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
 from veil.pii.recognizers.common import LEGAL_FORMS, NAME_TAIL, UPPER, terms, words
@@ -189,34 +189,6 @@ def test_public_bodies_match_as_with_leading_look_behinds(text: str) -> None:
     }
     for pattern in orgs.public_body().patterns:
         assert _spans(re.compile(reference[pattern.name]), text) == _spans(re.compile(pattern.regex), text)
-
-
-_MONTH_BITS = [
-    *dates.MONTH_NUMBERS,
-    "may",
-    "MAY",
-    "x",
-    "\u00e9",
-    "_",
-    "-",
-    " ",
-    ". ",
-    "12",
-    "\u0131",
-    "\u017f",
-    "\n",
-]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_MONTH_BITS), min_size=1, max_size=8).map("".join))
-def test_months_match_as_the_plain_word_alternation(text: str) -> None:
-    reference = re.compile(words(tuple(dates.MONTH_NUMBERS)) + r"\.?\s+\d")
-    scanned = re.compile(dates.MONTHS + r"\.?\s+\d")
-    assert _spans(reference, text) == _spans(scanned, text)
-    assert _spans(re.compile(words(tuple(dates.MONTH_NUMBERS))), text) == _spans(
-        re.compile(dates.MONTHS), text
-    )
 
 
 _NAME_BITS = [

@@ -501,9 +501,9 @@ def public_body() -> Recognizer:
             Pattern(
                 rf"[{UPPER}]"
                 + "".join(f"(?<!{b}[{UPPER}])" for b in not_after)
-                + "(?!"
-                + "|".join(f"(?<={w[0]}){w[1:]}\\b" for w in _LEADING)
-                + ")"
+                + "(?!(?:"
+                + "|".join(f"(?<={h})(?:{body})" for h, body in word_branches(_LEADING).items())
+                + r")\b)"
                 + rf"(?:{_BODY_REST}[ \t]+(?:{_BODY_WORD}[ \t]+){{0,3}}{words(tuple(_HEADS))}"
                 + "|(?:"
                 + "|".join(f"(?<={h})(?:{body})" for h, body in branches.items())
