@@ -201,3 +201,19 @@ def test_a_label_still_names_a_person_before_a_parenthesis_with_a_space(pii_engi
 )
 def test_a_span_with_an_article_inside_is_no_person(text: str, span: str) -> None:
     assert not judged(text, span)
+
+
+def test_a_word_the_text_writes_as_a_lower_case_attribute_is_no_name() -> None:
+    text = "In the expression E.slot the original Slot was made by assignment."
+    assert not judged(text, "Slot")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to jan.quillfeather@example.org, Quillfeather said.",
+        "See www.quillfeather.example for it; Quillfeather agreed.",
+    ],
+)
+def test_a_word_of_a_mail_address_or_host_is_not_written_lower(text: str) -> None:
+    assert "quillfeather" not in TextClues(text).lower_anywhere

@@ -94,6 +94,8 @@ _DEFINITION = re.compile(
 # A word in lower case anywhere, outside addresses and identifiers ("deref coercion", "run git
 # pull"; not "jan.kowalski@..." or "/home/kowalski").
 _LOWER_ANYWHERE = re.compile(r"(?<![\w@./\\'\u2019-])([a-z][a-z]+)(?![\w@/\\'\u2019-]|\.\w)")
+# ... or as an attribute ("E.var"; not "jan.kowalski@", "www.kowalski.pl": an address goes on after it)
+_LOWER_ATTRIBUTE = re.compile(r"(?<=\w\.)([a-z][a-z]+)(?![\w@./\\'\u2019-])")
 
 
 @dataclass(slots=True)
@@ -141,9 +143,12 @@ class TextClues:
     @property
     def lower_anywhere(self) -> frozenset[str]:
         """Words the text writes in lower case somewhere ("deref", "git"), outside e-mail
-        addresses, paths and dotted identifiers."""
+        addresses, paths and hosts, or as an attribute ("E.var")."""
         if self._anywhere is None:
-            self._anywhere = frozenset(_LOWER_ANYWHERE.findall(self.text))
+            words = _LOWER_ANYWHERE.findall(self.text)
+            if "." in self.text:
+                words += _LOWER_ATTRIBUTE.findall(self.text)
+            self._anywhere = frozenset(words)
         return self._anywhere
 
     @property
@@ -297,13 +302,13 @@ def may_be_a_name(text: str, start: int, end: int, label: str, clues: TextClues 
     elsewhere in the text, alone or in the plural, not after "a"/"an" ("an Rc"), not shaped as
     a program's name ("Rc", "Matplotlib": :func:`_software_shape`), not an ordinary word or a
     hyphenated compound of them ("Content-Length"), not an acronym the text defines as a term.
-    Several words: not a person ending in a kind of software ("Jupyter Notebooks") or holding
-    an article ("Convert a Tensorflow"), not a
-    cross-reference ("Listing 4-1"), not across a sentence break ("T. The"), not a term the
-    text defines ("Hypertext Transfer Protocol (HTTP)"), and not a title or term made only of
-    ordinary words and acronyms ("Guilty Pleasures", "Fuse TV") with no firm's word at the end
-    ("Rapid Cycle Solutions"). Known names, places and countries ("United Kingdom"), and a place
-    after a locative preposition ("to Phoenix", "in Mill Valley") may always be names.
+    Several words: no person ending in a kind of software ("Jupyter Notebooks") or holding an
+    article ("Convert a Tensorflow"), not a cross-reference ("Listing 4-1"), not across a
+    sentence break ("T. The"), not a term the text defines ("Hypertext Transfer Protocol
+    (HTTP)"), and not a title or term made only of ordinary words and acronyms ("Guilty
+    Pleasures", "Fuse TV") with no firm's word at the end ("Rapid Cycle Solutions"). Known
+    names, places, countries ("United Kingdom") and a place after a locative preposition ("to
+    Phoenix", "in Mill Valley") may always be names.
     """
     return _verdict(text, start, end, label, clues or TextClues(text)) == _NAME
 
