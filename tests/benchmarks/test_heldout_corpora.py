@@ -364,7 +364,7 @@ def test_heldout_corpora_run_only_when_named_and_their_values_are_never_printed(
 
 
 def test_every_heldout_source_says_held_out_and_names_its_licence() -> None:
-    for folder in ("tab_echr", "presidio_research_heldout", "wnut17_test", "numpy_docs_prose"):
+    for folder in sorted(HELDOUT_CORPORA):  # each held-out corpus lives in a folder of its name
         source = (DATA_ROOT / folder / "SOURCE.md").read_text("utf-8")
         assert "held-out: not used for tuning" in source.lower(), folder
         assert "Licence:" in source and "commit" in source.lower(), folder
