@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
-from veil.pii.recognizers.common import LEGAL_FORMS, wordset
+from veil.pii.recognizers.common import LEGAL_FORMS, camel_beyond_prefix, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
 
@@ -221,7 +221,6 @@ def _spells(words: list[str], acronym: str) -> bool:
 # camel case: a lower-case letter then a capital ("MutexGuard"), or an acronym glued to a word
 # ("CPython", "ABCMeta", "HTTPServer"): identifiers, not names
 _CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]|[A-Z]{2}[a-z]{2}")
-_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
 # Parts of a document a text refers to by number: "Listing 4-1", "Figure 3", "Appendix C".
 _PART = (
     r"(?:Listing|Figure|Fig\.|Table|Chapter|Ch\.|Section|Sect\.|Appendix|Example|Exercise|Equation|Eq\."
@@ -465,10 +464,7 @@ def _is_code(word: str, clues: TextClues) -> bool:
 
 def _camel_code(word: str) -> bool:
     """Camel case other than one capital right after a name's prefix ("LeBron", "MacArthur")."""
-    if _CAMEL.search(word) is None:
-        return False
-    prefix = next((p for p in _NAME_PREFIXES if word.startswith(p)), None)
-    return prefix is None or _CAMEL.search(word, len(prefix)) is not None
+    return camel_beyond_prefix(word, _CAMEL)
 
 
 def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool:

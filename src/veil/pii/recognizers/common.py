@@ -17,6 +17,7 @@ __all__ = [
     "STREET_PREFIXES",
     "STREET_WORDS",
     "UPPER",
+    "camel_beyond_prefix",
     "digits_only",
     "first_char",
     "iban_shaped",
@@ -56,6 +57,20 @@ NUM_END = r"(?![^\W_]|[-./:,]\d)"
 
 NOT_IN_NUMBER = r"[\w@/\\.+-]"  # characters that glue a digit to a longer token
 NUM = rf"\d(?<!{NOT_IN_NUMBER}\d)"  # the first digit of a number that is not part of a longer token
+
+
+# Prefixes of family names after which one capital is part of the name ("McDonald", "LeBron").
+_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
+
+
+def camel_beyond_prefix(word: str, camel: re.Pattern[str]) -> bool:
+    """Whether ``camel`` (a capital inside a word: camel case) matches ``word`` other than at one
+    capital right after a name's prefix ("DataFrame" is code though it starts with "Da";
+    "McDonald", "LeBron" are names)."""
+    if camel.search(word) is None:
+        return False
+    prefix = next((p for p in _NAME_PREFIXES if word.startswith(p)), None)
+    return prefix is None or camel.search(word, len(prefix)) is not None
 
 
 def first_char(char_class: str, not_after: str = r"\w") -> str:

@@ -23,7 +23,15 @@ from functools import cached_property
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, NAME_WORD, UPPER, wordset
+from veil.pii.recognizers.common import (
+    LEGAL_FORMS,
+    LOWER,
+    NAME_TAIL,
+    NAME_WORD,
+    UPPER,
+    camel_beyond_prefix,
+    wordset,
+)
 from veil.pii.recognizers.name_lists import NameLists, fold
 from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
@@ -94,7 +102,6 @@ _NAMED_BEING = re.compile(
     r"(?:was\s+|is\s+|were\s+|are\s+|am\s+|got\s+|get\s+)?)$"
 )
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
-_NAME_PREFIXES = ("Mc", "Mac", "O'", "O\u2019", "D'", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
 # A speaker at a line start, after an optional chat export's time stamp ("05/11/2024, 10:14
 # Ilkka Salo: ..."); what is said follows a blank or starts with a quote ('Zuzana:"I'm ...').
 _SPEAKER = re.compile(
@@ -136,10 +143,7 @@ _NOT_NAMES = wordset(
 def is_camel_case(word: str) -> bool:
     """Written in camel case ("HashMap", "MyBox", "DataFrame"), as code is, other than one capital
     right after a name's prefix ("McDonald", "LeBron")."""
-    if _CAMEL_CASE.search(word) is None:
-        return False
-    prefix = next((p for p in _NAME_PREFIXES if word.startswith(p)), None)
-    return prefix is None or _CAMEL_CASE.search(word, len(prefix)) is not None
+    return camel_beyond_prefix(word, _CAMEL_CASE)
 
 
 # Letters with no vowel ("Tk", "Rc", "Str"): an abbreviation in code, no name.
