@@ -167,8 +167,9 @@ _CANDIDATE = re.compile(
     r"(?![^\W_]|[.,:/-]\d)"
 )
 # A candidate laid out with nothing the matcher judges apart from validity (no brackets, no
-# slashes: "(0116) 4960399" and "03/05/2016" go through it).
-_PLAIN_LAYOUT = re.compile(r"\+?[0-9 \t.\-]+(?:[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,6})?")
+# slashes: "(0116) 4960399" and "03/05/2016" go through it; no extension either: the matcher
+# rejects "500000000 x12", which parsing alone finds valid in some region).
+_PLAIN_LAYOUT = re.compile(r"\+?[0-9 \t.\-]+")
 _EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?\d+$")
 _MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|aud|cad))\s*$")
 
