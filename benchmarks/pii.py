@@ -8,8 +8,9 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``unseen`` - generated from its own templates, locales and name/place lists that no
   recognizer or gazetteer reads (default 400 documents);
 * ``presidio_research``, ``presidio_tests``, ``rust_book_prose``, ``python_docs_prose``,
-  ``package_docs_prose`` - labelled text other projects wrote (``benchmarks/pii_data/*/SOURCE.md``);
-  the last three have no personal data at all and measure false positives.
+  ``package_docs_prose``, ``library_docs_prose`` - labelled text other projects wrote
+  (``benchmarks/pii_data/*/SOURCE.md``); the last four have no personal data at all and measure
+  false positives.
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research

@@ -1,6 +1,6 @@
 """Labelled text that other projects wrote, read from ``benchmarks/pii_data/`` (see each SOURCE.md).
 
-Five sets, each reported on its own:
+Six sets, each reported on its own:
 
 * ``presidio_research`` - 400 of the 1,500 documents of presidio-research's
   ``synth_dataset_v2.json`` (MIT): template sentences with fake people, multi-line addresses,
@@ -16,6 +16,9 @@ Five sets, each reported on its own:
 * ``package_docs_prose`` - 340 paragraphs of the docstrings of twelve Python packages (click,
   pandas, sqlalchemy...; BSD-3-Clause, MIT, Apache-2.0), identifier-free in the same way and
   naming no person or organisation.
+* ``library_docs_prose`` - 345 paragraphs of the docstrings of fourteen other Python packages
+  (scikit-learn, torch, spacy, hypothesis, pyarrow...; BSD, MIT, Apache-2.0, MPL-2.0), cut the same
+  way and naming no person or organisation.
 
 Labels are mapped to Veil's entity types with :data:`PRESIDIO_RESEARCH_TYPES` and
 :data:`~.metrics.PRESIDIO_TYPE_MAP`; a label mapped to ``None`` (job titles, ages,
@@ -153,12 +156,20 @@ def _package_docs() -> list[OutsideDocument]:
     ]
 
 
+def _library_docs() -> list[OutsideDocument]:
+    paragraphs = json.loads((DATA_ROOT / "library_docs_prose" / "paragraphs.json").read_text("utf-8"))
+    return [
+        OutsideDocument(f"library-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)
+    ]
+
+
 OUTSIDE_CORPORA = {
     "presidio_research": _presidio_research,
     "presidio_tests": _presidio_tests,
     "rust_book_prose": _rust_book,
     "python_docs_prose": _python_docs,
     "package_docs_prose": _package_docs,
+    "library_docs_prose": _library_docs,
 }
 
 

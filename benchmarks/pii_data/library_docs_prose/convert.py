@@ -1,0 +1,218 @@
+"""Build ``paragraphs.json``: identifier-free prose from the docstrings of fourteen more installed packages.
+
+A second set of package docstrings, cut exactly as ``package_docs_prose`` is (its ``convert.py``
+gives the cut: :func:`paragraphs`, :func:`identifying`, :func:`skipped`, :func:`docstrings`), from
+packages that set does not read and that are not NumPy (held out as ``numpy_docs_prose``) or too
+close to it (SciPy): :data:`PACKAGES`. Up to 30 paragraphs of each package are sampled with
+``random.Random(20261205)``. The capitalised words of the sample were read by hand: the
+paragraphs naming a person or an organisation are listed in :data:`DROPPED` and removed from the
+sample afterwards (so the rest of the sample, which was checked, stays the same).
+
+Run once, from the repository root, with the versions of :data:`PACKAGES` installed (it refuses
+others): ``python benchmarks/pii_data/library_docs_prose/convert.py [--site-packages DIR]
+[--out DIR]``; it writes ``paragraphs.json``, copies each package's licence files into
+``licences/`` and lists them in ``LICENSES.md``. The benchmark and the tests read only what it wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import random
+import shutil
+import sysconfig
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261205
+PER_PACKAGE = 30
+
+
+def _package_docs_cut() -> ModuleType:
+    """package_docs_prose's convert.py: the one cut both corpora share (loaded by path, as a script)."""
+    spec = importlib.util.spec_from_file_location(
+        "package_docs_prose_convert", HERE.parent / "package_docs_prose" / "convert.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_CUT = _package_docs_cut()
+paragraphs = _CUT.paragraphs
+identifying = _CUT.identifying
+skipped = _CUT.skipped
+docstrings = _CUT.docstrings
+fingerprint = _CUT.fingerprint
+
+
+class Package(NamedTuple):
+    """An installed distribution whose docstrings are read."""
+
+    directory: str  # its import directory under site-packages
+    distribution: str
+    version: str
+    licence: str  # SPDX identifier of the package's own licence file
+
+
+# order matters: a paragraph found in two packages is kept in the first
+PACKAGES = (
+    Package("sklearn", "scikit-learn", "1.9.1", "BSD-3-Clause"),
+    Package("torch", "torch", "2.13.0+cpu", "BSD-3-Clause"),
+    Package("spacy", "spacy", "3.8.18", "MIT"),
+    Package("thinc", "thinc", "8.3.14", "MIT"),
+    Package("hypothesis", "hypothesis", "6.170.27", "MPL-2.0"),
+    Package("typer", "typer", "0.20.1", "MIT"),
+    Package("cryptography", "cryptography", "50.0.2", "Apache-2.0 OR BSD-3-Clause"),
+    Package("opacus", "opacus", "1.6.0", "Apache-2.0"),
+    Package("fairlearn", "fairlearn", "0.15.0", "MIT"),
+    Package("pyarrow", "pyarrow", "26.0.1", "Apache-2.0"),
+    Package("starlette", "starlette", "1.3.1", "BSD-3-Clause"),
+    Package("anyio", "anyio", "4.16.0", "MIT"),
+    Package("urllib3", "urllib3", "2.8.0", "MIT"),
+    Package("pygments", "pygments", "2.21.0", "BSD-2-Clause"),
+)
+
+
+class Dropped(NamedTuple):
+    """A sampled paragraph removed by hand: its file, the SHA-256 prefix of its text, the name."""
+
+    file: str
+    sha256: str
+    name: str
+    reason: str
+
+
+DROPPED = (
+    Dropped(
+        "fairlearn/reductions/_exponentiated_gradient/_lagrangian.py",
+        "f6154c48b15c",
+        "Lagrange",
+        "a person (eponymous multipliers)",
+    ),
+    Dropped("opacus/optimizers/optimizer.py", "6e5e0e9ba5a5", "Poisson", "a person (eponymous batches)"),
+    Dropped("opacus/accountants/analysis/gdp.py", "188608bbf927", "Poisson", "a person (eponymous sampling)"),
+    Dropped("opacus/utils/uniform_sampler.py", "5fef57652309", "Poisson", "a person (an eponym)"),
+    Dropped("opacus/data_loader.py", "22f36aef0faf", "Poisson", "a person (an eponym)"),
+    Dropped("pyarrow/util.py", "11c40c1db14b", "IANA", "an organisation (the time zone database's keeper)"),
+    Dropped("pygments/formatters/rtf.py", "6d6a21ac7576", "Microsoft", "an organisation (a vendor)"),
+    Dropped("pygments/styles/lovelace.py", "3ef0a6250568", "Lovelace", "a person (a namesake)"),
+    Dropped(
+        "sklearn/linear_model/_stochastic_gradient.py",
+        "8748b9f446fa",
+        "Zadrozny|Elkan",
+        "two people (the authors of a method)",
+    ),
+    Dropped("spacy/pipeline/entityruler.py", "c7fd6a8fac7d", "Apple", "an organisation (an example entity)"),
+)
+
+
+def dropped(file: str, text: str) -> Dropped | None:
+    """The :data:`DROPPED` entry of a paragraph, if it is one."""
+    key = fingerprint(text)
+    return next((d for d in DROPPED if d.file == file and d.sha256 == key), None)
+
+
+def candidates(site_packages: Path) -> dict[str, list[dict[str, str]]]:
+    """Every unique paragraph of the packages, by package directory (the pool sampled from)."""
+    by_package: dict[str, list[dict[str, str]]] = {}
+    seen: set[str] = set()
+    for package in PACKAGES:
+        root = site_packages / package.directory
+        if not root.is_dir():
+            raise SystemExit(f"{package.distribution} is not installed in {site_packages}")
+        for path in sorted(root.rglob("*.py")):
+            relative = path.relative_to(site_packages)
+            if skipped(relative):
+                continue
+            for doc in docstrings(path):
+                for text in paragraphs(doc):
+                    if text not in seen:
+                        seen.add(text)
+                        record = {"file": relative.as_posix(), "text": text, "licence": package.licence}
+                        by_package.setdefault(package.directory, []).append(record)
+    return by_package
+
+
+def build(site_packages: Path) -> list[dict[str, str]]:
+    """The corpus: the seeded sample of each package's paragraphs, less :data:`DROPPED`."""
+    rng = random.Random(SEED)
+    sample: list[dict[str, str]] = []
+    for _, pool in sorted(candidates(site_packages).items()):
+        sample += rng.sample(pool, min(len(pool), PER_PACKAGE))
+    kept = [r for r in sample if dropped(r["file"], r["text"]) is None]
+    if len(sample) - len(kept) != len(DROPPED):
+        raise SystemExit("not every DROPPED paragraph was in the sample: the sources differ from SOURCE.md's")
+    return kept
+
+
+def check_versions(site_packages: Path) -> None:
+    """Refuse to run on other versions than :data:`PACKAGES` names (the sample would differ)."""
+    installed = {
+        (d.metadata["Name"] or "").lower(): d.version
+        for d in importlib.metadata.distributions(path=[str(site_packages)])
+    }
+    wrong = [
+        f"{p.distribution} {installed.get(p.distribution, 'missing')} (want {p.version})"
+        for p in PACKAGES
+        if installed.get(p.distribution) != p.version
+    ]
+    if wrong:
+        raise SystemExit("other versions installed: " + ", ".join(wrong))
+
+
+def copy_licences(site_packages: Path, out: Path) -> None:
+    """Each package's licence (and NOTICE) files into ``licences/``, named
+    ``<distribution>-<version>-<file>``, and ``LICENSES.md``, their index."""
+    target = out / "licences"
+    target.mkdir(exist_ok=True)
+    index = [
+        "# Licences of the packages the paragraphs were cut from",
+        "",
+        "| package | licence | files |",
+        "|---|---|---|",
+    ]
+    for package in PACKAGES:
+        # the dist-info folder spells the name with underscores (scikit_learn-1.9.1.dist-info)
+        dist_info = f"{package.distribution.replace('-', '_')}-{package.version}.dist-info"
+        folder = site_packages / dist_info / "licenses"
+        files = [
+            f
+            for f in sorted(folder.glob("*"))
+            if f.is_file() and f.name.startswith(("LICENSE", "NOTICE", "COPYING"))
+        ]
+        if not files:
+            raise SystemExit(f"no licence file in {folder}")
+        names = []
+        for file in files:
+            name = f"{package.distribution}-{package.version}-{file.name}"
+            shutil.copyfile(file, target / name)
+            names.append(f"`licences/{name}`")
+        index.append(f"| {package.distribution} {package.version} | {package.licence} | {', '.join(names)} |")
+    (out / "LICENSES.md").write_text("\n".join(index) + "\n", "utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
+    parser.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for paragraphs.json and licences/")
+    args = parser.parse_args(argv)
+    check_versions(args.site_packages)
+    records = build(args.site_packages)
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / "paragraphs.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    tmp.replace(target)
+    copy_licences(args.site_packages, args.out)
+    print(f"{len(records)} paragraphs -> {target}")
+
+
+if __name__ == "__main__":
+    main()
