@@ -2,13 +2,18 @@
 
 Neither has a checksum that a reader of free text can rely on, and their shapes are those of
 any reference number, so both are reported only after a word that names them
-(:class:`~veil.pii.recognizers.labelled.LabelledValue`).
+(:class:`~veil.pii.recognizers.labelled.LabelledValue`). The one exception is the UK (DVLA)
+driving licence number: five letters of the surname, the holder's birth date in six digits
+(decade, month - plus 50 for a woman -, day, year), two initials, a digit and two check
+letters. A 16-character token of that structure whose date is a real date is hardly anything
+else, so it is reported without a label too.
 
 ==============  ====================================================================
 country         passport number                   driving licence number
 ==============  ====================================================================
 US              9 digits, or a letter + 8 digits  1-2 letters + 4-14 digits, or 7-13 digits
-UK              9 digits                          16 characters (MORGA657054SM9IJ)
+UK              9 digits                          16 characters (MORGA657054SM9IJ): also bare,
+                                                  when the birth date it encodes is a date
 DE              9 characters of C F G H J K L M   11 characters (B072RRE2I55)
                 N P R T V W X Y Z 0-9
 IN              a letter + 7 digits               -
@@ -21,11 +26,11 @@ from __future__ import annotations
 import re
 
 from veil.pii.entity import EntityType
-from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import terms
+from veil.pii.recognizer import Pattern, Recognizer
+from veil.pii.recognizers.common import first_char, terms
 from veil.pii.recognizers.labelled import LabelledValue
 
-__all__ = ["driver_license", "is_document_number", "passport"]
+__all__ = ["driver_license", "is_document_number", "is_licence_number", "is_uk_dvla_number", "passport"]
 
 _PASSPORT_LABELS = terms(
     "passport|passports|passport no|passport number|passport nr|passport #|pass-nr|passnummer|reisepass"
@@ -45,8 +50,10 @@ _LICENCE_LABELS = terms(
     "|licence no|licence #|license #|DL|DL#|DL no|dln|führerschein|führerscheinnummer|fahrerlaubnis"
     "|permis de conduire|carnet de conducir|patente di guida|rijbewijs"
 )
+_UK_DVLA = r"[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}"
+_UK_DVLA_RE = re.compile(_UK_DVLA)
 _LICENCE_VALUE = (
-    r"[A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2}(?:\s?\d{2})?"  # UK DVLA (+ issue number)
+    rf"{_UK_DVLA}(?:\s?\d{{2}})?"  # UK DVLA (+ issue number)
     r"|[A-Z0-9]{11}"  # DE
     r"|[A-Z]{1,2}[- ]?\d{3,4}[- ]?\d{3,5}[- ]?\d{0,5}"  # US: D123-4567-8901, A1234567
     r"|\d{3}[- ]?\d{3}[- ]?\d{3,4}|\d{7,13}"  # US: all digits
@@ -64,6 +71,33 @@ def is_document_number(text: str) -> bool:
     )
 
 
+def is_uk_dvla_number(text: str) -> bool:
+    """A UK driving licence number whose encoded birth date is a date (DVLA's layout).
+
+    After the five surname characters come the decade digit, the month (51-62 for a woman),
+    the day and the year digit. The century is not written: 29 February is accepted when the
+    two-digit year is a multiple of 4.
+    """
+    value = text.replace(" ", "").upper()
+    if not _UK_DVLA_RE.fullmatch(value[:16]):
+        return False
+    month, day = int(value[6:8]), int(value[8:10])
+    if month > 50:
+        month -= 50
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if month == 2 and day == 29:
+        return int(value[5] + value[10]) % 4 == 0
+    return day <= (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+
+
+def is_licence_number(text: str) -> bool:
+    """A driving licence number: a UK one must encode a real date, others be document-like."""
+    if _UK_DVLA_RE.fullmatch(text.replace(" ", "").upper()[:16]):
+        return is_uk_dvla_number(text)
+    return is_document_number(text)
+
+
 def passport() -> Recognizer:
     return Recognizer(
         name="passport",
@@ -76,5 +110,10 @@ def driver_license() -> Recognizer:
     return Recognizer(
         name="driver_license",
         entity_type=EntityType.DRIVER_LICENSE,
-        finder=LabelledValue(_LICENCE_LABELS, _LICENCE_VALUE, score=0.8, validate=is_document_number),
+        # a bare UK number (no label) with a real encoded date; the labelled ones come from the finder
+        patterns=(
+            Pattern(rf"{first_char('[A-Z9]')}[A-Z9]{{4}}\d{{6}}[A-Z9]{{2}}\d[A-Z]{{2}}\b", 0.6, "uk_dvla"),
+        ),
+        finder=LabelledValue(_LICENCE_LABELS, _LICENCE_VALUE, score=0.8, validate=is_licence_number),
+        validate=is_licence_number,
     )
