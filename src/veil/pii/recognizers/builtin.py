@@ -26,6 +26,7 @@ from veil.pii.recognizers import (
     references,
     tax_ids,
     travel_documents,
+    vat_numbers,
     vehicle_plates,
 )
 from veil.pii.recognizers.contact import DEFAULT_PHONE_REGIONS
@@ -90,6 +91,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         citizen_ids.in_aadhaar(),
         citizen_ids.in_voter_id(),
         tax_ids.vat_id(),
+        vat_numbers.national_vat_number(),
         tax_ids.in_pan(),
         tax_ids.in_gstin(),
         tax_ids.us_itin(),
