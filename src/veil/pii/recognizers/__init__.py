@@ -8,7 +8,9 @@ finance           credit_card (CREDIT_CARD, Luhn), iban (IBAN_CODE, mod-97)
 national_ids      us_ssn, uk_nino, uk_nhs, de_id, fr_nir, es_nif, it_fiscal_code
 citizen_ids       kr_rrn, kr_rrn_unchecked, fi_personal_id, sg_nric, in_aadhaar, in_voter_id
 tax_ids           vat_id (VAT_ID), in_pan, in_gstin, us_itin
-travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label
+travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label (a UK
+                  licence number also bare, when its encoded birth date is real)
+vat_numbers       national_vat_number (VAT_ID): without the country prefix, after a national label
 bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
 health_ids        us_npi (US_NPI, Luhn), medical_record (MEDICAL_RECORD, after its label)
 references        reference_number (REFERENCE_NUMBER: case, file, claim, customer ... no., after its label)
