@@ -19,7 +19,8 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
   documents outside the dev subset), ``wnut17_test`` (WNUT 2017 emerging entities: social-media
   text, persons/locations/corporations), ``numpy_docs_prose`` (identifier-free prose),
-  ``wikigold`` (Wikipedia articles: persons/locations/organisations).
+  ``wikigold`` (Wikipedia articles: persons/locations/organisations), ``gum_heldout`` (GUM's
+  dev and test splits: persons/locations/organisations).
   ``--show-misses`` prints no value from them.
 
 For each engine and corpus: throughput (documents per second, one document per call and

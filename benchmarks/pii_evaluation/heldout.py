@@ -29,6 +29,10 @@ default), and ``--show-misses`` prints no value from them.
   companies...) with named entities labelled by hand (Balasuriya et al. 2009, CC BY 4.0):
   PER, LOC and ORG are scored as PERSON, LOCATION and ORGANIZATION, MISC is not. wikigold
   ships tokens only; its ``convert.py`` rebuilt readable text from them.
+* ``gum_heldout`` - the 24 documents of GUM's dev and test splits (academic, biographies, court
+  transcripts, interviews, news, travel guides; CC BY / CC BY-SA texts): named persons, places
+  and organisations scored as PERSON, LOCATION and ORGANIZATION, other names not scored. Its
+  loader is shared with the dev corpus ``gum_dev`` (GUM's train split) in :mod:`.gum`.
 
 Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
 label, or a span outside its document is an error (:class:`HeldoutDataError`), never dropped.
@@ -43,6 +47,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.gum import gum_heldout
 from benchmarks.pii_evaluation.metrics import Span
 from benchmarks.pii_evaluation.outside import DATA_ROOT, PRESIDIO_RESEARCH_TYPES, OutsideDocument
 from veil.pii.entity import EntityType
@@ -290,6 +295,7 @@ HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
     "wnut17_test": _wnut17_test,
     "numpy_docs_prose": _numpy_docs_prose,
     "wikigold": _wikigold,
+    "gum_heldout": gum_heldout,
 }
 
 

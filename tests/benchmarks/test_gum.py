@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import itertools
 import json
 import re
+from contextlib import redirect_stdout
 from typing import Any
 
 import pytest
@@ -24,6 +26,8 @@ from benchmarks.pii_evaluation.gum import (
     gum_dev,
     gum_document,
 )
+from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout
+from benchmarks.pii_evaluation.metrics import Span, evaluate
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -245,3 +249,69 @@ def test_conversion_checks_its_text_against_the_sentence_and_reads_the_splits() 
         "GUM_c_d": "train",
         "GUM_e_f": "train",
     }
+
+
+# -- the held-out corpus: counted and checked, never read -----------------------------------------------
+
+
+def test_heldout_documents_load_from_gums_dev_and_test_splits_only() -> None:
+    records = _records("gum_heldout")
+    docs = load_heldout("gum_heldout")
+    assert len(records) == len(docs) == 24
+    assert {r["split"] for r in records} == {"dev", "test"}
+    assert {g: sum(r["genre"] == g for r in records) for g in GUM_GENRE_LICENCES} == dict.fromkeys(
+        GUM_GENRE_LICENCES, 4
+    )
+    counts = {t: sum(str(s.type) == t for d in docs for s in d.spans) for t in SCORED.values()}
+    assert counts == {"PERSON": 289, "LOCATION": 374, "ORGANIZATION": 176}
+    assert sum(len(d.ignored) for d in docs) == 308
+    dev = gum_dev()
+    assert not {d.doc_id for d in docs} & {d.doc_id for d in dev}  # no document in both corpora
+    assert not {d.text for d in docs} & {d.text for d in dev}
+    for doc in docs:
+        assert doc.scored_types == frozenset(SCORED.values())
+        for (a, b), (c, d) in itertools.product([(s.start, s.end) for s in doc.spans], doc.ignored):
+            assert b <= c or d <= a, doc.doc_id
+
+
+def test_heldout_source_says_held_out_and_names_its_licences_commit_and_files() -> None:
+    folder = DATA_ROOT / "gum_heldout"
+    source = (folder / "SOURCE.md").read_text("utf-8")
+    assert "held-out: not used for tuning" in source.lower()
+    assert "Commit: `72ce5ac14978a324c2fd18d49484e65292cbe316`" in source
+    licence = (folder / "LICENSE.md").read_text("utf-8")
+    for name in set(GUM_GENRE_LICENCES.values()):
+        assert name in source and name in licence
+    rows = (folder / "sources.tsv").read_text("utf-8").splitlines()[1:]
+    assert {row.split("\t")[0] for row in rows} == {f"dep/{r['doc']}.conllu" for r in _records("gum_heldout")}
+    assert {row.split("\t")[2] for row in rows} == {"dev", "test"}
+    assert all(p.stat().st_size < 2_000_000 for p in folder.iterdir())
+
+
+def test_gum_heldout_runs_only_when_named_and_its_values_are_never_printed() -> None:
+    from benchmarks import pii
+
+    assert "gum_heldout" in HELDOUT_CORPORA and "gum_heldout" in pii.HELDOUT
+    assert "gum_heldout" not in pii.CORPORA and "gum_heldout" not in OUTSIDE_CORPORA
+    docs = load_heldout("gum_heldout")[:5]
+    missed: list[list[Span]] = [[] for _ in docs]  # an engine that found nothing: every value is a miss
+    spurious = [[Span(0, 5, "PERSON")] for _ in docs]
+    for predictions in (missed, spurious):
+        numbers = {
+            "results": {
+                "veil": {
+                    "gum_heldout": {
+                        "report": evaluate([d.spans for d in docs], predictions),
+                        "predictions": predictions,
+                    }
+                }
+            },
+            "documents": {"gum_heldout": docs},
+        }
+        out = io.StringIO()
+        with redirect_stdout(out):
+            pii.print_misses(numbers, 5)
+        printed = out.getvalue()
+        assert "held-out" in printed
+        assert not any(d.value(s) in printed for d in docs for s in d.spans)
+        assert not any(d.text[0:5] in printed for d in docs)
