@@ -22,7 +22,15 @@ from functools import cache
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
-__all__ = ["legal_form_letters", "legal_form_pattern", "legal_forms"]
+__all__ = ["NOT_A_PROGRAM_PART", "legal_form_letters", "legal_form_pattern", "legal_forms"]
+
+# After a form: not the kind of a program's part. Docstrings name classes after business words
+# ("Click's Group class", "a Holdings object", "the Trust instance"): a word before one of these
+# names a class in code, and a firm is never written so.
+NOT_A_PROGRAM_PART = (
+    r"(?![ \t]+(?:class(?:es)?|subclass(?:es)?|objects?|instances?|methods?|attributes?|types?|enums?"
+    r"|structs?|constructors?)(?![\w'\u2019-]))"
+)
 
 # cleanco's forms that are other abbreviations in running text: Latin ("e.g.", "A.D."), roles
 # (CIO), medicine (CPT, ENT), hardware (PSU), files (DAT), answers (ANS), and dotted pairs of

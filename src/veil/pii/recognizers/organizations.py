@@ -25,7 +25,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
-from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
+from veil.pii.recognizers.legal_forms import NOT_A_PROGRAM_PART, legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -127,7 +127,7 @@ _NOT_CAPS_RUN = rf"(?![{UPPER}]{{2,}}(?:[ \t][{UPPER}]{{2,}}){{0,5}}[ \t][{UPPER
 
 def _form_end() -> str:
     """A legal form (Veil's and cleanco's, :mod:`.legal_forms`) and its optional dot."""
-    return rf"(?:{legal_form_pattern()})(?![\w&])\.?"
+    return rf"(?:{legal_form_pattern()})(?![\w&])\.?{NOT_A_PROGRAM_PART}"
 
 
 def _to_form() -> str:
@@ -508,7 +508,7 @@ def public_body() -> Recognizer:
                 + "|(?:"
                 + "|".join(f"(?<={h})(?:{body})" for h, body in branches.items())
                 + "))"
-                + rf"(?![\w'\u2019-]){tail}?{_STREETS_AFTER}",
+                + rf"(?![\w'\u2019-]){tail}?{_STREETS_AFTER}{NOT_A_PROGRAM_PART}",
                 0.9,
                 "head_noun",
             ),
