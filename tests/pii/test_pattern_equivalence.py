@@ -9,7 +9,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.recognizers import email_names, name_shapes, person_devices, place_names
+from veil.pii.recognizers import email_names, name_shapes, person_context, person_devices, place_names
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
 from veil.pii.recognizers.common import LEGAL_FORMS, NAME_TAIL, UPPER, terms, words
@@ -314,3 +314,42 @@ def test_email_name_words_match_as_with_a_leading_look_behind(bits: list[str]) -
     assert [m.span() for m in reference.finditer(text)] == [
         m.span() for m in email_names._CAPITALISED.finditer(text)
     ]
+
+
+_CONTEXT_BITS = [
+    "Trivo",
+    "Hauta-aho",
+    "Mashuu",
+    "Samurakami",
+    "van",
+    "de",
+    "der",
+    "Ilse",
+    "O'Neil",
+    "McDonald",
+]
+_CONTEXT_BITS += [
+    "said",
+    "lives",
+    "was born",
+    "wrote",
+    "says",
+    "34",
+    "(34)",
+    ",",
+    ", aged",
+    " years old",
+    "x",
+]
+_CONTEXT_BITS += [" ", " ", "\t", ".", "-", "'", "\u2019", "@", "/", "\n", "É", "Łukasz", "aa"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CONTEXT_BITS), min_size=2, max_size=10).map("".join))
+def test_person_context_names_match_as_with_a_leading_look_behind(text: str) -> None:
+    # _AFTER and _AGE scan a whole text for a name first: their name starts with its capital
+    scanned_name = person_context._NAME_SCAN
+    for scanned in (person_context._AFTER, person_context._AGE):
+        reference = re.compile(scanned.pattern.replace(scanned_name, person_context._NAME, 1))
+        assert reference.pattern != scanned.pattern
+        assert [m.regs for m in reference.finditer(text)] == [m.regs for m in scanned.finditer(text)]

@@ -63,6 +63,14 @@ _PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|dos|das|do|le|la|bin|ibn|
 # A capitalised name word; a family name may go on in lower case after a hyphen ("Hauta-aho").
 _CAP = rf"[{UPPER}]{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
 _NAME = rf"(?<![\w'\u2019.@/-]){_CAP}(?:[ \t](?:{_PARTICLE}[ \t]){{0,3}}{_CAP}){{0,2}}"
+# The same, scan-friendly (see common.py's speed note): its first capital first, the look-behind
+# after it (one test, "no such character before that capital"), so that the regex engine looks
+# for capitals instead of trying the look-behind at every position of a text; for the patterns
+# that scan a whole text for a name first.
+_NAME_SCAN = (
+    rf"[{UPPER}](?<![\w'\u2019.@/-][{UPPER}]){NAME_TAIL}(?:-[{LOWER}]{{2,}})?"
+    rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,3}}{_CAP}){{0,2}}"
+)
 
 _VERBS = (
     r"said|says|told|tells|asked|asks|explained|explains|added|adds|replied|replies|answered|wrote|writes"
@@ -73,13 +81,14 @@ _VERBS = (
     r"|sent\s+(?:me|us|you|him|her|them)|emailed|phoned|texted|approved|signed|joined|visited|arrived"
 )
 _AFTER = re.compile(
-    rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
+    rf"(?P<name>{_NAME_SCAN})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
     rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
 )
 _VERB_ANYWHERE = re.compile(rf"[ \t](?:{_VERBS})(?![\w'\u2019-])")
 _AGE_ANYWHERE = re.compile(r",[ \t](?:aged[ \t])?\d|[ \t]\(\d")
 _AGE = re.compile(
-    rf"(?P<name>{_NAME})(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
+    rf"(?P<name>{_NAME_SCAN})"
+    rf"(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
 )
 _REPORTING = words(
     sorted(wordset("says said writes wrote explains explained adds added asks asked recalls recalled")),
