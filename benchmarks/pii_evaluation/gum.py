@@ -13,7 +13,8 @@ GUM's own standard partitions:
 
 person, place and organization are scored as PERSON, LOCATION and ORGANIZATION; the names of
 GUM's other entity types (events, laws, works, products...), groups of people ("Bangladeshis"),
-and proper nouns inside a mention headed by a common noun are recorded as not scored:
+and other proper nouns inside GUM's mentions ("Harrow" in "the Harrow school") are recorded as
+not scored:
 predictions inside them are dropped for both engines, as wikigold's MISC. GUM labels no
 dates or identifiers here, so only PERSON, LOCATION and ORGANIZATION predictions are scored,
 plus any other prediction that overlaps a labelled name.
@@ -58,7 +59,7 @@ GUM_TYPES: dict[str, str | None] = {
     "animal": None,
     "plant": None,
     "person-group": None,  # a plural proper noun: "Bangladeshis", "the Democrats"
-    "name-in-common-mention": None,  # "Harrow" in "the Harrow school": GUM marks no mention of its own
+    "name-in-mention": None,  # "Harrow" in "the Harrow school": GUM marks no name mention of its own
     "lower-case-name": None,  # a name with no capital letter: an IPA pronunciation, a tagging slip
 }
 GUM_SCORED = frozenset(str(t) for t in GUM_TYPES.values() if t is not None)

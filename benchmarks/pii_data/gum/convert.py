@@ -16,17 +16,18 @@ relative clauses and appositions of the mention are left out; "of", "the", "&"..
 between two proper nouns ("University of Portsmouth"). A person's name is its head and the words
 joined to it by UD ``flat``/``fixed``/``goeswith`` (:func:`person_name`), without the titles in
 front of it ("Mr.", "US President"); a person mention headed by a title word is a role ("the
-Prime Minister"), not a name; one headed by a plural proper noun is a group ("Bangladeshis").
+Prime Minister"), not a name; one headed by a plural proper noun is a group ("Bangladeshis");
+in "the physician Yang Buwei" the name right after the descriptor is the name (:func:`_appos_name`).
 A gold span lying inside another gold span is dropped (the outer name is the entity, as in
 CoNLL: "Portsmouth" in "University of Portsmouth").
 
 Not scored (recorded with their own label so the loader ignores predictions inside them, as
 wikigold's MISC): the names of GUM's other named mentions (abstract, event, object, substance,
-animal, plant: laws, wars, works, products, pets...) and proper-noun runs inside a person, place
-or organization mention whose head is a common noun ("Harrow" in "the Harrow school"), the
-names of person mentions headed by a plural proper noun, and names with no capital letter,
-where they touch no gold span. Mentions of time and quantity are not names a PII masker is asked for
-and are neither gold nor ignored.
+animal, plant: laws, wars, works, products, pets...), the names of person mentions headed by a
+plural proper noun (groups), names with no capital letter, and the other proper-noun runs inside
+any mention ("Harrow" in "the Harrow school", "Bangkok" in "Wat Arun, Bangkok"), where they touch
+no gold span. Mentions of time and quantity are not names a PII masker is asked for and are
+neither gold nor ignored, nor are roles ("the Prime Minister").
 
 Run once from a git directory holding https://github.com/amir-zeldes/gum at the commit the
 SOURCE.md files name (nothing here runs at benchmark or test time)::
@@ -55,8 +56,11 @@ SCORED = {"person": "person", "place": "place", "organization": "organization"}
 # GUM's other entity types whose named mentions are not scored but not charged either.
 UNSCORED_NAMES = frozenset({"abstract", "event", "object", "substance", "animal", "plant"})
 ENTITY_TYPES = frozenset({*SCORED, *UNSCORED_NAMES, "time", "quantity"})
-# The label of a proper-noun run inside a scored mention headed by a common noun.
-NAME_IN_COMMON_MENTION = "name-in-common-mention"
+# The label of a proper-noun run inside a mention that is not a gold name ("Harrow" in "the Harrow
+# school", "Microsoft" in "Microsoft's Internet Explorer" where GUM marks no mention of its own).
+NAME_IN_MENTION = "name-in-mention"
+# Mention types whose proper nouns are no names a PII masker is asked for ("Monday", "May 2015").
+NOT_NAMES = frozenset({"time", "quantity"})
 # Tokens kept between two proper nouns of one name ("Bank of the United States", "AT & T"); not
 # the possessive "'s" ("New York's Metropolitan Museum" is two names).
 _BRIDGES = frozenset(
@@ -79,7 +83,7 @@ TITLE_WORDS = frozenset(
     | {"governor", "gov", "mayor", "representative", "rep", "congressman", "congresswoman"}
     | {"ambassador", "director", "chairman", "chairwoman", "chair", "ceo", "officer", "detective"}
     | {"inspector", "agent", "coach", "spokesman", "spokeswoman", "spokesperson", "attorney", "st"}
-    | {"first"}
+    | {"first", "tsar", "tsarina", "tsarevna", "tsarevich", "czar", "sultan", "shah", "emir"}
 )
 # Titles that only ever stand before a name: "Mr. King" is a name although "King" is a title word.
 COURTESY_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
@@ -312,6 +316,26 @@ def person_name(sentence: Sentence, mention: Mention, head: int) -> tuple[int, i
     return (titles[-1] + 1 if titles else first), last
 
 
+def _appos_name(sentence: Sentence, mention: Mention, head: int) -> int:
+    """The head of the name in a person mention "descriptor Name" ("magician David Gish",
+    "fellow YouTuber Julien Solomita", "the physician Yang Buwei"): GUM's trees make the name an
+    apposition of the descriptor (now and then a ``flat`` part of a common noun); with no comma
+    between them, the name is the person's name. Otherwise ``head`` itself."""
+    tokens = sentence.tokens
+    following = head + 1
+    if (
+        following <= mention.last
+        and tokens[following].head == head
+        and is_name(tokens[following])
+        and (
+            tokens[following].deprel == "appos"
+            or (tokens[following].deprel == "flat" and not is_name(tokens[head]))
+        )
+    ):
+        return following
+    return head
+
+
 def _runs(sentence: Sentence, mention: Mention) -> list[tuple[int, int]]:
     """Maximal proper-noun runs (bridges allowed) inside a mention."""
     runs: list[tuple[int, int]] = []
@@ -330,8 +354,11 @@ def labels(paragraphs: list[list[Sentence]]) -> tuple[list[tuple[int, int, str]]
     for paragraph in paragraphs:
         for sentence in paragraph:
             toks = sentence.tokens
+            dates = {i for m in sentence.mentions if m.etype in NOT_NAMES for i in range(m.first, m.last + 1)}
             for m in sentence.mentions:
                 head = _head(sentence, m)
+                if m.etype == "person":
+                    head = _appos_name(sentence, m, head)
                 named = is_name(toks[head])
                 if m.etype in SCORED and named:
                     a, b = name_run(sentence, m, head)
@@ -350,9 +377,13 @@ def labels(paragraphs: list[list[Sentence]]) -> tuple[list[tuple[int, int, str]]
                 elif m.etype in UNSCORED_NAMES and named:
                     a, b = name_run(sentence, m, head)
                     unscored.append((toks[a].start, toks[b].end, m.etype))
-                elif m.etype in SCORED:
+                if m.etype not in NOT_NAMES:
                     unscored.extend(
-                        (toks[a].start, toks[b].end, NAME_IN_COMMON_MENTION) for a, b in _runs(sentence, m)
+                        (toks[a].start, toks[b].end, NAME_IN_MENTION)
+                        for a, b in _runs(sentence, m)
+                        if any(is_name(t) and not is_title(t) for t in toks[a : b + 1])
+                        and any(ch.isupper() for t in toks[a : b + 1] for ch in t.form)
+                        and not dates.intersection(range(a, b + 1))  # "the September issue"
                     )
     by_span: dict[tuple[int, int], str] = {}
     for _length, start, end, etype in sorted(candidates):
@@ -365,7 +396,8 @@ def labels(paragraphs: list[list[Sentence]]) -> tuple[list[tuple[int, int, str]]
             continue
         gold.append((start, end, etype))
     ignored: dict[tuple[int, int], str] = {}
-    for start, end, label in sorted(unscored):
+    # one label a span: GUM's type of a named mention before the generic NAME_IN_MENTION
+    for start, end, label in sorted(unscored, key=lambda u: (u[0], u[1], u[2] == NAME_IN_MENTION, u[2])):
         if any(start < e and s < end for s, e, _ in gold) or (start, end) in ignored:
             continue
         ignored[(start, end)] = label
