@@ -197,6 +197,9 @@ class PhoneFinder:
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         shaped: list[tuple[int, int]] | None = None
+        # blanks at the text's ends: a candidate between them is alone (read once, not by slicing
+        # the text at every candidate, which is quadratic in a long text's length)
+        blank_ends: tuple[int, int] | None = None
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
             digits = "".join(c for c in _EXTENSION.sub("", candidate) if c.isdigit())
@@ -212,7 +215,9 @@ class PhoneFinder:
             if overlaps(shaped, match.start(), match.end()):
                 continue
             # a value on its own (a table cell, a JSON number field) has no words to judge it by
-            alone = not text[: match.start()].strip() and not text[match.end() :].strip()
+            if blank_ends is None:
+                blank_ends = (len(text) - len(text.lstrip()), len(text.rstrip()))
+            alone = match.start() <= blank_ends[0] and match.end() >= blank_ends[1]
             yield from self._match(candidate, digits, international, match.start(), alone)
 
     def _regions_for(self, digits: str) -> list[str]:
@@ -237,8 +242,9 @@ class PhoneFinder:
         # one run of digits with no "+" and no separators is as often an id as a phone number:
         # in running text it needs phone words; a value on its own is taken as written
         plain = raw.isdigit() and not alone  # "0049..." written as one run is plain too
+        parsed: dict[str, phonenumbers.PhoneNumber | None] = {}  # parsing is most of the cost: once
         for region in regions:
-            if not _valid_in(candidate, region):  # cheap pre-check; the matcher has the last word
+            if not _valid_in(candidate, region, parsed):  # cheap pre-check; the matcher has the last word
                 continue
             if _PLAIN_LAYOUT.fullmatch(candidate):
                 # digits, spaces, dots, dashes and an extension: the matcher would parse and
@@ -255,7 +261,7 @@ class PhoneFinder:
         # merely possible: weak, unless written in international form ("+33 ...")
         score = 0.55 if international and not plain else 0.4
         region = regions[0] if regions else self.regions[0]
-        if not _possible_in(candidate, region):
+        if not _possible_in(candidate, region, parsed):
             return
         for m in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=phonenumbers.Leniency.POSSIBLE):
             yield offset + shift(m.start), offset + shift(m.end), score
@@ -294,18 +300,26 @@ _TRUNK_OFTEN_OMITTED = frozenset({"IN", "BR"})
 _NO_LEADING_ZERO = frozenset({"US", "CA"})
 
 
-def _possible_in(candidate: str, region: str) -> bool:
-    try:
-        return bool(phonenumbers.is_possible_number(phonenumbers.parse(candidate, region)))
-    except phonenumbers.NumberParseException:
-        return False
+def _parsed(
+    candidate: str, region: str, parsed: dict[str, phonenumbers.PhoneNumber | None]
+) -> phonenumbers.PhoneNumber | None:
+    """``candidate`` parsed in ``region`` (None: unparseable), remembered in ``parsed`` (per region)."""
+    if region not in parsed:
+        try:
+            parsed[region] = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            parsed[region] = None
+    return parsed[region]
 
 
-def _valid_in(candidate: str, region: str) -> bool:
-    try:
-        return bool(phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)))
-    except phonenumbers.NumberParseException:
-        return False
+def _possible_in(candidate: str, region: str, parsed: dict[str, phonenumbers.PhoneNumber | None]) -> bool:
+    number = _parsed(candidate, region, parsed)
+    return number is not None and bool(phonenumbers.is_possible_number(number))
+
+
+def _valid_in(candidate: str, region: str, parsed: dict[str, phonenumbers.PhoneNumber | None]) -> bool:
+    number = _parsed(candidate, region, parsed)
+    return number is not None and bool(phonenumbers.is_valid_number(number))
 
 
 def _plan(region: str) -> tuple[str, frozenset[int]]:
