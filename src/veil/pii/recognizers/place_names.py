@@ -18,6 +18,7 @@ from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
+from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -50,6 +51,8 @@ _AFTER_PREPOSITION = re.compile(
     rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-])"
 )
 _COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
+# "the UK", "U.S." (country_codes): as sure as a place the gazetteer knows with its region after it
+_ABBREVIATION_SCORE = 0.7
 WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 
@@ -89,6 +92,8 @@ class PlaceFinder:
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         yield from self._after_preposition(text)
+        for start, end in country_abbreviations(text):
+            yield start, end, _ABBREVIATION_SCORE
         yield from self._cued(text)
         yield from self._word_towns(text)
         places = self.places
