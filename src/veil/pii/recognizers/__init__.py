@@ -26,6 +26,8 @@ persons           person_title, person_label, person_line, person_gazetteer, per
                   the other conjuncts of a found name: ``person_conjuncts``)
 person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone")
 person_conjuncts  (no recognizer) conjuncts: "Bill and Rose", read by person_coreference
+person_mentions   (no recognizer) whole-word occurrences of a found name, read by person_coreference
+name_suffixes     (no recognizer) a number or "Jr." after a name ("Louis XIV"), read by person_coreference
 name_shapes       person_initials (PERSON: "Given X. Family" in either case)
 person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)

@@ -44,8 +44,10 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.name_suffixes import is_regnal_number, suffixed
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import DeviceNameFinder, person_device
+from veil.pii.recognizers.person_mentions import occurrences
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
@@ -495,7 +497,8 @@ def is_plausible_ner_person(text: str) -> bool:
         return False
     for word in words:
         bare = word.strip(".,'\u2019")
-        if len(bare) > 1 and bare.isupper() and not _INITIALS.fullmatch(word):
+        regnal = word is not words[0] and is_regnal_number(bare)  # "Louis XIV" is a name
+        if len(bare) > 1 and bare.isupper() and not _INITIALS.fullmatch(word) and not regnal:
             return False  # an acronym or a word in capitals: "AI", "NASA"
         if bare.endswith(("-ID", "-Nr", "-No", "-Nummer")):
             return False
@@ -525,9 +528,13 @@ _NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
 def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
     """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
     letters or more that are not common words or ambiguous first names, at 0.6; the given names
-    joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`)."""
+    joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`); a
+    found name with the number or "Jr." after it (:mod:`~veil.pii.recognizers.name_suffixes`)."""
     people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
     yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
+    yield from suffixed(
+        text, [(s, e, score) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON]
+    )
     names: set[str] = set()
     for start, end, kind, score, _ in resolved:
         if kind == EntityType.PERSON and score >= 0.6:
@@ -541,7 +548,7 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
             )
     common = load_list(COMMON_WORDS)
     for name in sorted(names):
-        for start in _occurrences(text, name):
+        for start in occurrences(text, name):
             # a given name right before a found family name is part of it: "CALLER: Tudora Nistor";
             # so is a family name right after a found given name: "tell Jouni ... Jouni Hahli"
             end = start + len(name)
@@ -568,26 +575,6 @@ def _joins_name(word: str, common: frozenset[str]) -> bool:
 
 _GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.-])({NAME_WORD})[ \t]$")
 _FAMILY_AFTER = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Starts of ``word`` in ``text`` as a whole word (no letter, digit or joiner either side; a
-    possessive may follow: "Horvat's card")."""
-    at = text.find(word)
-    while at != -1:
-        end = at + len(word)
-        if text.startswith(_POSSESSIVES, end) and (end + 2 == len(text) or not _joins_word(text[end + 2])):
-            end += 2
-        if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
-            yield at
-        at = text.find(word, at + 1)
-
-
-_POSSESSIVES = ("'s", "\u2019s")
-
-
-def _joins_word(char: str) -> bool:
-    return char.isalnum() or char in "_'\u2019-"
 
 
 def person_coreference() -> PostProcessor:
