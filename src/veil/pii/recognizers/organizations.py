@@ -14,6 +14,7 @@ import re
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
+from veil.pii.recognizers.body_heads import ARTEFACT_HEADS, HEADS, is_public_body
 from veil.pii.recognizers.common import (
     LOWER,
     NAME_TAIL,
@@ -27,7 +28,6 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.legal_forms import NOT_A_PROGRAM_PART, legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
-from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
     "STANDARD_NAMES",
@@ -73,7 +73,7 @@ def is_plausible_org(text: str) -> bool:
     parts = value.split()
     if parts[0].upper() in _NOT_ORGS_UPPER and len(parts) <= 3:
         return False
-    if len(parts) > 1 and parts[-1] in _ARTEFACT_HEADS:
+    if len(parts) > 1 and parts[-1] in ARTEFACT_HEADS:
         return False  # "Oracle Database", "Hypertext Transfer Protocol": a product or a standard
     if _CODE_NAME.search(value):
         return False  # "DataFrame", "DeprecationWarning", "LatexManager": a class in code
@@ -91,21 +91,6 @@ _CODE_NAME = re.compile(
     r"|Iterator|Buffer|Array|Tensor|Parser|Loader|Reader|Writer|Context|Config|Mixin|Dict|List|Type|Class"
     r"|Object|Stream|Event|Callback|Protocol|Descriptor|Formatter|Renderer|Widget|Dialog|Window|Model"
     r"|Layer|Module|Plugin|Backend|Engine|Session|Request|Response|Client)s?(?![\w'\u2019-])"
-)
-# Head nouns of things that are made, not of those who make them: a capitalised phrase ending
-# in one names a product, a protocol, a format or a text ("Oracle Database", "Graph Exchange XML
-# Format", "Hypertext Transfer Protocol", "European Prison Rules", "Police Act"), never the firm
-# or body a person works for.
-_ARTEFACT_HEADS = wordset(
-    """
-    Act Acts Rules Regulations Regulation Code Codes Guidelines Directive Statute Decree Ordinance
-    Convention Treaty Charter Handbook Manual Principle Principles Theorem Lemma Conjecture Equation
-    Equations Inequality Transform Distribution Paradox Formula
-    Database Databases Protocol Protocols Format Formats Language Languages Framework Frameworks
-    Library Libraries Toolkit Toolkits Specification Specifications Notation Syntax Interface
-    Interfaces API APIs SDK Compiler Interpreter Runtime Edition Plugin Plugins Extension
-    Extensions Driver Drivers Algorithm Algorithms Dialect Dialects Module Modules Package Packages
-    """
 )
 
 
@@ -431,36 +416,6 @@ def spacy_organization() -> Recognizer:
 
 # -- public bodies and institutions: named by a head noun ------------------------------------------
 
-# Head nouns that make a capitalised phrase an institution whatever its other words are:
-# "Supreme Court", "Interior Ministry", "Metropolitan Police", "Kent County Council".
-_STRONG_HEADS = wordset(
-    """
-    Ministry Ministries Tribunal Police Constabulary Gendarmerie Militia University Hospital Infirmary
-    Municipality Parliament Embassy Consulate Prison Council Directorate Inspectorate Prosecutor's
-    Procuracy Prefecture Governorate Bar Prosecution
-    """
-)
-# Head nouns that need a proper noun beside them ("Deutsche Bank", "Python Software Foundation";
-# not "Certificate Authority", "West Bank" is a place's name the gazetteer knows).
-_WEAK_HEADS = wordset(
-    """
-    Bank College School Academy Institute Clinic Agency Authority Association Federation Foundation
-    Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
-    Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
-    Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
-    Court Courts
-    """
-)
-# Words before "Court" that make it a court of law, not a street or a block of flats ("Maple Court").
-_COURT_KINDS = wordset(
-    """
-    Supreme Constitutional Regional District Circuit County Appeal Appeals Administrative High Crown
-    Magistrates Magistrates' Criminal Civil Federal Labour Labor Family Military Security Assize
-    Cassation Commercial Juvenile Provincial City Municipal State Higher Lower Appellate Arbitration
-    Disciplinary Court Courts European International Penal Peace Youth Local Superior Cantonal
-    """
-)
-_HEADS = _STRONG_HEADS | _WEAK_HEADS
 # Not a sentence's or a phrase's first word: "The Supreme Court" is matched from "Supreme".
 _LEADING = terms(
     "The|A|An|This|That|These|Those|Our|Your|His|Her|Its|Their|My|In|At|For|By|On|To|From|With"
@@ -482,9 +437,9 @@ _NOT_A_STATUTE = ("Law on ", "Laws on ", "Act on ", "Code on ")
 def public_body() -> Recognizer:
     """Institutions named by a head noun: courts, ministries, police forces, universities,
     hospitals, councils, banks, agencies, associations ("Warsaw Regional Court", "Ministry of
-    Justice", "Ankara Bar Association", "University of Tartu"); see :func:`_is_public_body`."""
+    Justice", "Ankara Bar Association", "University of Tartu"); see :func:`is_public_body`."""
     not_after = (r"[\w'\u2019-]", *_NOT_A_STATUTE)
-    branches = word_branches(tuple(_HEADS))
+    branches = word_branches(tuple(HEADS))
     tail = (
         rf"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_BODY_WORD}"
         rf"(?:[ \t]+(?:(?:and|of|for|&)[ \t]+)?{_BODY_WORD}){{0,3}})"
@@ -504,7 +459,7 @@ def public_body() -> Recognizer:
                 + "(?!(?:"
                 + "|".join(f"(?<={h})(?:{body})" for h, body in word_branches(_LEADING).items())
                 + r")\b)"
-                + rf"(?:{_BODY_REST}[ \t]+(?:{_BODY_WORD}[ \t]+){{0,3}}{words(tuple(_HEADS))}"
+                + rf"(?:{_BODY_REST}[ \t]+(?:{_BODY_WORD}[ \t]+){{0,3}}{words(tuple(HEADS))}"
                 + "|(?:"
                 + "|".join(f"(?<={h})(?:{body})" for h, body in branches.items())
                 + "))"
@@ -513,35 +468,10 @@ def public_body() -> Recognizer:
                 "head_noun",
             ),
             # the head first: "Ministry of Justice", "University of Oxford"
-            Pattern(rf"{_words_not_after(tuple(_HEADS), not_after)}{tail}{_STREETS_AFTER}", 0.9, "head_of"),
+            Pattern(rf"{_words_not_after(tuple(HEADS), not_after)}{tail}{_STREETS_AFTER}", 0.9, "head_of"),
         ),
-        validate=_is_public_body,
+        validate=is_public_body,
     )
-
-
-def _is_public_body(text: str) -> bool:
-    """Two words or more around a head noun, not all connectors. A strong head
-    (:data:`_STRONG_HEADS`) takes any capitalised word ("Supreme Court" needs a court's kind:
-    "Maple Court" is a street); a weak head needs a word that is no ordinary English word and no
-    connector: a proper noun or an acronym ("Deutsche Bank", "FBI Academy")."""
-    parts = [w.strip(".,") for w in text.split()]
-    content = [w for w in parts if w not in {"of", "for", "the", "and", "&"}]
-    if len(content) < 2 or parts[-1] in _ARTEFACT_HEADS:
-        return False  # "Ministry of Justice Decree": a text's title
-    bare = [w.removesuffix("'s").removesuffix("\u2019s") for w in content]
-    for i, word in enumerate(bare):
-        if word in {"Court", "Courts"} and (
-            (i and bare[i - 1] in _COURT_KINDS) or (i == 0 and "of" in parts)
-        ):
-            return True  # "Supreme Court", "Court of Appeal"; not "Maple Court"
-        if word in _STRONG_HEADS:
-            return True
-    return any(w in _HEADS for w in bare) and _has_proper([w for w in bare if w not in _HEADS])
-
-
-def _has_proper(words_: list[str]) -> bool:
-    """A word that is a proper noun or an acronym: not an ordinary English word."""
-    return any(w[:1].isupper() and not is_ordinary_word(w) for w in words_)
 
 
 # -- the organisation line of a postal address block ---------------------------------------------
@@ -581,7 +511,7 @@ def address_block_organization() -> Recognizer:
 def _not_a_firm_line() -> str:
     """The name line above is no firm's ("Kalomir Systems\nKaka Kaka\n1 Fenta Road": then the
     firm comes first and the line below it is the addressee)."""
-    firm_words = sorted(ORG_SUFFIXES | _HEADS, key=lambda w: (-len(w), w))
+    firm_words = sorted(ORG_SUFFIXES | HEADS, key=lambda w: (-len(w), w))
     return rf"(?![^\n]*\b(?:{'|'.join(re.escape(w) for w in firm_words)})\b)"
 
 
