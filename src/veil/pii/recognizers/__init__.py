@@ -29,6 +29,7 @@ person_conjuncts  (no recognizer) conjuncts: "Bill and Rose", read by person_cor
 person_mentions   (no recognizer) whole-word occurrences of a found name, read by person_coreference
 name_suffixes     (no recognizer) a number or "Jr." after a name ("Louis XIV"), read by person_coreference
 name_shapes       person_initials (PERSON: "Given X. Family" in either case)
+person_citations  person_citation (PERSON: the authors of a name-and-year citation, "Quarmby (1998)")
 person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)
 organizations     organization_legal_form, organization_partners, organization_label,

@@ -1,0 +1,125 @@
+"""Authors cited by name and year, as academic and technical writing cites them (PERSON, 0.8):
+"Fitzgerald (1998) proposed", "as Brennan et al. (2015) argue", "Okafor's (2010) model",
+"(Hartmann 2004; Okoye and Lindqvist 2011)", "(see van Dijk, 1998, p. 4)".
+
+The small spaCy model reads a cited surname as an organisation, a law or a nationality
+("Lindqvist 2011" as LAW, "Okoye" as NORP), or not at all. A capitalised word before "(year)",
+or before a year inside parentheses, is an author by the citation's form; each author of the
+citation is a span of its own ("et al." is not part of a name).
+
+Not an author: a common capitalised word or a month or season ("(March 2004)", "(Spring
+2010)"), a place ("(Tokyo 2020)"), a programming language ("Fortran (1957)"), an ordinary
+English word that is no known family name ("Version (2019)", "Jaws (1975)"; "Brown (2004)"
+is a family name), and a title after a determiner ("the Titanic (1997)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from veil.pii.data import LAST_NAMES, known_places, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import LOWER, UPPER, wordset
+from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.vocabulary import is_language_name, is_ordinary_word
+
+__all__ = ["CitationFinder", "person_citations"]
+
+# A year of publication: 1500-2099, maybe with a letter ("2004a"); not part of a longer number
+# (checked after the match: a pattern led by a look-behind is tried at every position, one led
+# by a digit is scanned for).
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d[a-z]?(?![\w/-]|[.,]\d)")
+_NOT_BEFORE_YEAR = frozenset(".,/-")
+_PARTICLES = (
+    r"(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]u|[Dd]a|[Dd]i|dos|del|della|la|le|ter|ten|al|el|bin|ibn)"
+)
+_FAMILY = rf"[{UPPER}](?:['\u2019][{UPPER}])?[{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?"
+# One author: particles, then a capitalised family name (maybe hyphenated: "Nwosu-Whitfield", or
+# with an apostrophe: "O'Brien"; a possessive is not part of it), maybe of two words ("Martínez
+# Cantón"; the first word is then judged on its own).
+_AUTHOR = rf"(?:{_PARTICLES}[ \t]+){{0,3}}{_FAMILY}(?:[ \t]{_FAMILY})?"
+_JOIN = r"(?:,[ \t]+(?:(?:and|&)[ \t]+)?|[ \t]+(?:and|&)[ \t]+)"
+_AUTHORS = rf"(?<![\w'\u2019.-]){_AUTHOR}(?:{_JOIN}{_AUTHOR}){{0,5}}(?:[ \t]+et[ \t]+al\.?)?"
+# Authors, a possessive maybe, then "(" right before the year: "Fitzgerald (1998)".
+_NARRATIVE = re.compile(rf"(?P<authors>{_AUTHORS})(?:['\u2019]s?)?[ \t]+\($")
+# Inside parentheses, authors before the year: "(Hartmann 2004", "; Okoye and Lindqvist 2011",
+# "(see van Dijk, 1998".
+_PARENTHETICAL = re.compile(
+    rf"(?:\(|;[ \t]*|\((?:see|e\.g\.|cf\.|but[ \t]+see|also)(?:,)?[ \t]+)(?P<authors>{_AUTHORS}),?[ \t]+$"
+)
+_ONE_AUTHOR = re.compile(
+    rf"(?P<particles>(?:{_PARTICLES}[ \t]+){{0,3}})(?P<first>{_FAMILY})(?:[ \t](?P<second>{_FAMILY}))?"
+)
+_DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ \t]+$")
+# Seasons, besides the months of COMMON_CAPITALISED: "(Spring 2010)" is a date.
+_SEASONS = wordset("Spring Summer Autumn Fall Winter Christmas Easter")
+# How far before a year a citation's authors may start.
+_REACH = 160
+
+
+class CitationFinder:
+    """Authors of a name-and-year citation (see the module's doc)."""
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if "(" not in text:
+            return  # every citation has a parenthesis
+        for year in _YEAR.finditer(text):
+            at = year.start()
+            before = text[at - 1 : at]
+            if before and (before.isalnum() or before == "_" or before in _NOT_BEFORE_YEAR):
+                continue
+            window = max(0, at - _REACH)
+            if text[at - 1 : at] == "(":
+                match = _NARRATIVE.search(text, window, at)
+            elif text.rfind("(", window, at) > text.rfind(")", window, at):
+                match = _PARENTHETICAL.search(text, window, at)
+            else:
+                continue
+            if match is None:
+                continue
+            if text[at - 1 : at] == "(" and _DETERMINER_BEFORE.search(
+                text, max(0, match.start() - 8), match.start()
+            ):
+                continue  # a title: "the Titanic (1997)"
+            yield from _authors(text, match.start("authors"), match.end("authors"), text[at - 1 : at] != "(")
+
+    def __repr__(self) -> str:
+        return "CitationFinder()"
+
+
+def _authors(text: str, start: int, end: int, parenthetical: bool) -> Iterator[tuple[int, int, float]]:
+    """The authors of one citation. An ordinary word is an author only when the citation's form
+    says so: inside parentheses, or after the first author ("Dye & Bavelier (2010)": "Dye"),
+    never as the first word of a narrative citation ("However, Smith (2004)")."""
+    found = list(_ONE_AUTHOR.finditer(text, start, end))
+    strict = [_is_author(a.group("second") or a.group("first"), strict=True) for a in found]
+    if not any(strict):
+        return  # no author a reader would recognise without the citation's form
+    for i, (author, sure) in enumerate(zip(found, strict, strict=True)):
+        family = author.group("second") or author.group("first")
+        if not sure and not ((parenthetical or i > 0) and _is_author(family, strict=False)):
+            continue
+        begin = author.start()
+        if author.group("second") is not None and not _is_author(author.group("first"), strict=True):
+            begin = author.start("second")  # "As Smith (2004)": the first word is no name
+        yield begin, author.end(), 0.8
+
+
+def _is_author(word: str, *, strict: bool) -> bool:
+    """A cited family name: not a common capitalised word, month, season, place or language; when
+    ``strict``, not an ordinary English word either unless a known family name ("Brown")."""
+    family = word in load_words(LAST_NAMES)
+    parts = word.split("-")
+    if any(p in COMMON_CAPITALISED or p in _SEASONS for p in parts):
+        return False  # "All-Star", "(March 2004)", "(Spring 2010)"
+    if (word in AMBIGUOUS_FIRST_NAMES or word in known_places()) and not family:
+        return False
+    if is_language_name(word):
+        return False
+    return family or not strict or not all(is_ordinary_word(p) for p in parts)
+
+
+def person_citations() -> Recognizer:
+    return Recognizer(name="person_citation", entity_type=EntityType.PERSON, finder=CitationFinder())
