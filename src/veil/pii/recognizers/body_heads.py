@@ -8,7 +8,15 @@ from __future__ import annotations
 from veil.pii.recognizers.common import wordset
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["ARTEFACT_HEADS", "COURT_KINDS", "HEADS", "STRONG_HEADS", "WEAK_HEADS", "is_public_body"]
+__all__ = [
+    "ARTEFACT_HEADS",
+    "COURT_KINDS",
+    "HEADS",
+    "KIND_HEADS",
+    "STRONG_HEADS",
+    "WEAK_HEADS",
+    "is_public_body",
+]
 
 # Head nouns of things that are made, not of those who make them: a capitalised phrase ending
 # in one names a product, a protocol, a format or a text ("Oracle Database", "Graph Exchange XML
@@ -44,9 +52,22 @@ WEAK_HEADS = wordset(
     Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
     Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
     Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
-    Court Courts
+    Court Courts Times Herald Gazette Tribune Chronicle Telegraph Magazine Post Press
     """
 )
+# Kinds of institution that English names by their kind and capitalised ordinary words: a party,
+# a church, a learned society, an army ("Labour Party", "Catholic Church", "Royal Society",
+# "Continental Army", "Computing Research Association"). Capitalised, such a phrase is a name
+# even when each word is an ordinary one; other weak heads are words of software and everyday
+# prose too ("Web Service", "Tagged Union", "Help Center", "Certificate Authority") and still
+# need a proper noun. Not after the words that make a phrase a common noun ("Third Party").
+KIND_HEADS = wordset(
+    """
+    Party Parties Church Society Academy Association Army Navy Congress Senate League Guild Brotherhood
+    Movement Corps Commission Committee Institute Museum
+    """
+)
+_COMMON_BEFORE_KIND = wordset("Third Working Search Birthday Dinner Garden Tea House Block Costume Political")
 # Words before "Court" that make it a court of law, not a street or a block of flats ("Maple Court").
 COURT_KINDS = wordset(
     """
@@ -63,7 +84,8 @@ def is_public_body(text: str) -> bool:
     """Two words or more around a head noun, not all connectors. A strong head
     (:data:`STRONG_HEADS`) takes any capitalised word ("Supreme Court" needs a court's kind:
     "Maple Court" is a street); a weak head needs a word that is no ordinary English word and no
-    connector: a proper noun or an acronym ("Deutsche Bank", "FBI Academy")."""
+    connector: a proper noun or an acronym ("Deutsche Bank", "FBI Academy"), unless it is the head
+    of a kind of institution named by its kind (:data:`KIND_HEADS`: "Royal Society")."""
     parts = [w.strip(".,") for w in text.split()]
     content = [w for w in parts if w not in {"of", "for", "the", "and", "&"}]
     if len(content) < 2 or parts[-1] in ARTEFACT_HEADS:
@@ -74,7 +96,19 @@ def is_public_body(text: str) -> bool:
             return True  # "Supreme Court", "Court of Appeal"; not "Maple Court"
         if word in STRONG_HEADS:
             return True
+    if _named_by_kind(bare):
+        return True
     return any(w in HEADS for w in bare) and _has_proper([w for w in bare if w not in HEADS])
+
+
+def _named_by_kind(bare: list[str]) -> bool:
+    """A kind's head (:data:`KIND_HEADS`) with capitalised words around it, none of them one that
+    makes the phrase a common noun ("Third Party", "Search Party")."""
+    return (
+        any(w in KIND_HEADS for w in bare)
+        and all(w[:1].isupper() for w in bare)
+        and not any(w in _COMMON_BEFORE_KIND for w in bare)
+    )
 
 
 def _has_proper(words_: list[str]) -> bool:
