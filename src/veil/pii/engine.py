@@ -56,21 +56,29 @@ from veil.pii.registry import RecognizerRegistry
 __all__ = ["PiiEngine"]
 
 
+# regex, base score, has a "pii" group, index of its lead in _Compiled.leads (-1: none)
+_Regex = tuple[re.Pattern[str], float, bool, int]
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     recognizer: Recognizer
-    regexes: tuple[tuple[re.Pattern[str], float, bool], ...]  # regex, base score, has a "pii" group
+    regexes: tuple[_Regex, ...]
     context: ContextMatcher
     # the regexes that can match in a text without a digit (veil.pii.regex_needs): the others
     # are not run there
-    digit_free: tuple[tuple[re.Pattern[str], float, bool], ...]
+    digit_free: tuple[_Regex, ...]
+    # the patterns' leads (Pattern.lead): where one matches, a pattern led by it may start
+    leads: tuple[re.Pattern[str], ...] = ()
 
 
 def _compile(recognizer: Recognizer) -> _Compiled:
-    regexes = []
+    regexes: list[_Regex] = []
+    leads: dict[str, int] = {}
     for pattern in recognizer.all_patterns():
         compiled = re.compile(pattern.regex)
-        regexes.append((compiled, pattern.score, "pii" in compiled.groupindex))
+        lead = leads.setdefault(pattern.lead, len(leads)) if pattern.lead else -1
+        regexes.append((compiled, pattern.score, "pii" in compiled.groupindex, lead))
     context = ContextMatcher(
         recognizer.context,
         recognizer.negative_context,
@@ -85,7 +93,32 @@ def _compile(recognizer: Recognizer) -> _Compiled:
         penalty=recognizer.negative_penalty,
     )
     digit_free = tuple(r for r in regexes if not needs_digit(r[0]))
-    return _Compiled(recognizer, tuple(regexes), context, digit_free)
+    return _Compiled(
+        recognizer, tuple(regexes), context, digit_free, tuple(re.compile(lead) for lead in leads)
+    )
+
+
+def _starts(lead: re.Pattern[str], text: str) -> list[int]:
+    """Every position where ``lead`` matches, overlapping ones too (one search from each)."""
+    found = []
+    match = lead.search(text)
+    while match is not None:
+        found.append(match.start())
+        match = lead.search(text, match.start() + 1)
+    return found
+
+
+def _led(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds, for a regex whose every match starts where its lead
+    matches (``starts``, in order) and holds a character (:func:`veil.pii.regex_needs.starts_with`):
+    the leftmost match at or after the end of the last one is tried only at those places."""
+    after = 0
+    for start in starts:
+        if start >= after:
+            match = regex.match(text, start)
+            if match is not None:
+                yield match
+                after = match.end()
 
 
 _DIGIT = re.compile(r"\d")
@@ -208,8 +241,16 @@ class _Detector:
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
             etype, name = recognizer.entity_type, recognizer.name
             possessive = etype == EntityType.PERSON
-            for regex, base, has_group in rule.regexes if digits else rule.digit_free:
-                for match in regex.finditer(text):
+            starts: list[list[int] | None] = [None] * len(rule.leads)  # where each lead matches
+            for regex, base, has_group, lead in rule.regexes if digits else rule.digit_free:
+                if lead < 0:
+                    matches: Iterable[re.Match[str]] = regex.finditer(text)
+                else:
+                    led = starts[lead]
+                    if led is None:
+                        led = starts[lead] = _starts(rule.leads[lead], text)
+                    matches = _led(regex, text, led)
+                for match in matches:
                     start, end = match.span("pii") if has_group else match.span()
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2  # "Mr. Rohan Trivedi's car": the name ends before "'s"

@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["needs_digit"]
+__all__ = ["needs_digit", "starts_with"]
 
 
 def _module(name: str) -> Any:
@@ -42,6 +42,26 @@ def needs_digit(regex: re.Pattern[str]) -> bool:
     try:
         return _sequence(_parser.parse(regex.pattern, regex.flags))
     except Exception:  # a shape this reading does not know: the pattern always runs
+        return False
+
+
+def starts_with(regex: str, lead: str) -> bool:
+    """True when every match of ``regex`` starts with a match of ``lead`` at the same position,
+    which consumes at least one character: ``regex`` is ``lead`` followed by more, and ``lead`` is
+    one item of its parse (a group, an alternation), not repeated there, with the same flags.
+    False also when this reading cannot tell (the engine then scans for ``regex`` as usual)."""
+    if _parser is None or not regex.startswith(lead):
+        return False
+    try:
+        whole, head = _parser.parse(regex), _parser.parse(lead)
+        return (
+            len(head) == 1
+            and len(whole) > 1
+            and repr(whole[0]) == repr(head[0])
+            and whole.state.flags == head.state.flags
+            and head.getwidth()[0] > 0
+        )
+    except Exception:  # a shape this reading does not know
         return False
 
 

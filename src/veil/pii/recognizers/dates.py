@@ -392,16 +392,20 @@ def date_time() -> Recognizer:
                 rf"{MONTHS}\.?\s+\d{{1,2}}{_ORD}(?:{_DAY_JOIN}(?:{MONTHS}\.?\s+)?\d{{1,2}}{_ORD})?,?\s+{_YEAR}{_TIME}{_END}",
                 0.85,
                 "month_d_y",
+                MONTHS,
             ),
             # March 1985, 12 March, March 12th (no year / no day: weaker); 05/2021, May-2021
-            Pattern(rf"{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "month_y"),
+            Pattern(rf"{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "month_y", MONTHS),
             Pattern(
                 rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?\s+{MONTHS}\b\.?{_TIME}{_END}",
                 0.55,
                 "d_month",
             ),
             Pattern(
-                rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:|\.\d|,\d){_TIME}{_END}", 0.55, "month_d"
+                rf"{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!:|\.\d|,\d){_TIME}{_END}",
+                0.55,
+                "month_d",
+                MONTHS,
             ),
             Pattern(
                 rf"{_D}(?<!No\.\s\d)(?<!no\.\s\d)(?<!nr\.\s\d)(?<!No\s\d)\d?/{_YEAR}{_NE}",
@@ -424,7 +428,7 @@ def date_time() -> Recognizer:
             Pattern(
                 rf"{_D}\d?/{MONTHS}/{_YEAR}(?::\d\d:\d\d(?::\d\d)?(?:[ \t][+-]\d{{4}})?)?(?!\d)", 0.85, "clf"
             ),
-            Pattern(rf"{MONTHS}[ \t]{{1,2}}\d{{1,2}}[ \t]\d\d:\d\d(?::\d\d)?\b", 0.75, "syslog"),
+            Pattern(rf"{MONTHS}[ \t]{{1,2}}\d{{1,2}}[ \t]\d\d:\d\d(?::\d\d)?\b", 0.75, "syslog", MONTHS),
         ),
         finder=years_in_prose,
         validate=is_numeric_date,
