@@ -20,6 +20,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
 from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.place_kinds import places_by_kind
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["US_STATES", "WORLD_CITIES", "PlaceFinder", "place_gazetteer"]
@@ -53,6 +54,9 @@ _AFTER_PREPOSITION = re.compile(
 _COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
 # "the UK", "U.S." (country_codes): as sure as a place the gazetteer knows with its region after it
 _ABBREVIATION_SCORE = 0.7
+# "the Hudson River", "Fort Lee" (place_kinds): above the NER's person (0.85), which the proper
+# noun in such a name often draws ("Hudson", "Lee")
+_KIND_SCORE = 0.88
 WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 
@@ -94,6 +98,8 @@ class PlaceFinder:
         yield from self._after_preposition(text)
         for start, end in country_abbreviations(text):
             yield start, end, _ABBREVIATION_SCORE
+        for start, end in places_by_kind(text):
+            yield start, end, _KIND_SCORE
         yield from self._cued(text)
         yield from self._word_towns(text)
         places = self.places

@@ -1,0 +1,64 @@
+"""Places named by their kind ("the Tarrow River", "Fort Kessel", "Lake Orvanne") are places, also
+when the NER reads their proper noun as a person's name; phrases of ordinary words ("the Data
+Lake", "a Memory Bridge") and names that go on past the kind ("Ada Temple Vance", "Fort Kessel
+Heritage Park") are not read as such."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veil.pii import PiiConfig, PiiEngine
+from veil.pii.recognizers.place_kinds import KIND_AFTER, KIND_BEFORE, places_by_kind
+
+
+def _found(text: str) -> list[str]:
+    return [text[a:b] for a, b in places_by_kind(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The ferry crosses the Tarrow River twice a day.", ["Tarrow River"]),
+        ("They camped by Lake Orvanne and walked to Fort Kessel.", ["Lake Orvanne", "Fort Kessel"]),
+        ("We toured Dunmarrow Castle and the Velkaris Mosque.", ["Dunmarrow Castle", "Velkaris Mosque"]),
+        ("The Isle of Brannock faces the Quelmar Peninsula.", ["Quelmar Peninsula", "Isle of Brannock"]),
+    ],
+)
+def test_places_named_by_their_kind(text: str, expected: list[str]) -> None:
+    assert sorted(_found(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Store the rows in the Data Lake first.",
+        "A Memory Bridge joins the two halves.",
+        "The River flows north. In Lake country it rains.",
+        "The essay by Ada Temple Vance was reprinted.",
+        "The Tarrow Bay Herons won the final.",
+        "Visit Fort Kessel Heritage Park at dawn.",
+    ],
+)
+def test_ordinary_phrases_and_longer_names_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_the_engine_types_them_as_locations() -> None:
+    engine = PiiEngine(PiiConfig(ner=False))
+    text = "She lived near the Tarrow River, south of Fort Kessel."
+    found = {(text[e.start : e.end], e.type) for e in engine.detect(text)}
+    assert ("Tarrow River", "LOCATION") in found and ("Fort Kessel", "LOCATION") in found
+
+
+_NAME = st.from_regex(r"[A-Z][a-z]{3,8}", fullmatch=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=_NAME, kind=st.sampled_from(KIND_AFTER), first=st.sampled_from(KIND_BEFORE))
+def test_every_span_holds_its_kind_and_a_name(name: str, kind: str, first: str) -> None:
+    text = f"We saw the {name} {kind}, then {first} {name}."
+    for start, end in places_by_kind(text):
+        span = text[start:end]
+        assert name in span and (span.endswith(kind) or span.startswith(first))
