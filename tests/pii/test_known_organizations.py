@@ -1,0 +1,55 @@
+"""Organisations known by name the world over are found wherever they stand, as whole words and
+in their own case; words and terms that share their letters are not."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veil.pii import PiiConfig, PiiEngine
+from veil.pii.recognizers.known_organizations import KNOWN_ORGANIZATIONS, known_organizations
+
+
+def _found(text: str) -> list[str]:
+    return [text[a:b] for a, b, _ in known_organizations(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ministers from NATO met before the UNESCO vote.", ["NATO", "UNESCO"]),
+        ("The match was shown on the BBC after FIFA ruled on it.", ["BBC", "FIFA"]),
+        ("Her post went viral on Twitter, then on YouTube.", ["Twitter", "YouTube"]),
+        ("Volunteers of the Red Cross and the World Bank's staff helped.", ["Red Cross", "World Bank"]),
+    ],
+)
+def test_known_names_are_found(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The nato and bbc tags are lower case here.",
+        "NATOS and FIFAS are no names; neither is pre-NASA or NASA-like.",
+        "A CNN layer, the CIA triad and PBS buffer are terms.",
+        "The MIT License and IEEE 754 floats name no employer.",
+    ],
+)
+def test_words_and_terms_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_the_engine_types_them_as_organisations() -> None:
+    engine = PiiEngine(PiiConfig(ner=False))
+    text = "He left NASA in the spring and joined Reuters."
+    found = {(text[e.start : e.end], e.type) for e in engine.detect(text)}
+    assert {("NASA", "ORGANIZATION"), ("Reuters", "ORGANIZATION")} <= found
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(KNOWN_ORGANIZATIONS), before=st.sampled_from(["", "the ", "x"]))
+def test_each_name_is_found_only_as_a_whole_word(name: str, before: str) -> None:
+    text = f"{before}{name} said so."
+    assert _found(text) == ([] if before == "x" else [name])
