@@ -4,14 +4,25 @@ A later mention of a person names them as much as the first ("Isis Mendonça ...
 post-processor ``person_coreference`` (:func:`~veil.pii.recognizers.persons.find_other_mentions`)
 looks each found name and name word up with :func:`occurrences`. A mention is a whole word:
 no letter, digit or joiner either side ("Anna" is not in "Annabel" or "Anna-Lena"); a
-possessive may follow ("Horvat's card").
+possessive may follow ("Horvat's card"), or a bare apostrophe after an "s" ("Quilis' types").
+
+Not every found word is looked up again (:func:`spreading`): a single word that is an ordinary
+English word ("Image", "Stardust", "Tsar") names someone again only when it is a known family
+name, a word of a longer found name ("Jenna Marbles ... Marbles") or a name found after a title
+("Ms. Goldsmith"), and the text never writes it in lower case ("Baker ... Baker said", not "the
+image ... Image:").
+One wrong span of NER or of a rule would otherwise turn every mention of a common noun into a
+person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-__all__ = ["occurrences"]
+from veil.pii.data import LAST_NAMES, load_words
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["occurrences", "spreading"]
 
 
 def occurrences(text: str, word: str) -> Iterator[int]:
@@ -22,13 +33,31 @@ def occurrences(text: str, word: str) -> Iterator[int]:
         end = at + len(word)
         if text.startswith(_POSSESSIVES, end) and (end + 2 == len(text) or not _joins_word(text[end + 2])):
             end += 2
+        elif word[-1:] == "s" and text.startswith(_APOSTROPHES, end):
+            end += 1  # "Quilis' types", "Galois' duel"
         if (at == 0 or not _joins_word(text[at - 1])) and (end == len(text) or not _joins_word(text[end])):
             yield at
         at = text.find(word, at + 1)
 
 
 _POSSESSIVES = ("'s", "\u2019s")
+_APOSTROPHES = ("'", "\u2019")
 
 
 def _joins_word(char: str) -> bool:
     return char.isalnum() or char in "_'\u2019-"
+
+
+def spreading(text: str, names: Iterable[str], families: frozenset[str]) -> list[str]:
+    """``names`` less the single ordinary English words that ``text`` also writes in lower case or
+    that are neither a known family name nor in ``families`` (the words of longer found names,
+    the names found after a title); see the module's doc. In the order given."""
+    return [
+        name for name in names if " " in name or not is_ordinary_word(name) or _family(text, name, families)
+    ]
+
+
+def _family(text: str, word: str, families: frozenset[str]) -> bool:
+    """A known family name or a word of ``families`` that ``text`` never writes in lower case."""
+    known = word in families or word in load_words(LAST_NAMES)
+    return known and next(occurrences(text, word.lower()), None) is None

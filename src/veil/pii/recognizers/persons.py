@@ -47,7 +47,7 @@ from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_suffixes import is_regnal_number, suffixed
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import DeviceNameFinder, person_device
-from veil.pii.recognizers.person_mentions import occurrences
+from veil.pii.recognizers.person_mentions import occurrences, spreading
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
@@ -493,10 +493,16 @@ def is_plausible_ner_person(text: str) -> bool:
     if not is_plausible_name(text):
         return False
     words = text.split()
-    if words[0] in _NOT_NAME_STARTS or words[-1] in ORG_SUFFIXES:
+    # a lower-case word: a phrase ("ants die") or an adjective ("pro-Beijing"), unless a particle
+    # ("van Gogh", "d'Alembert") or a prefix before a name ("ex-Zombie Ryhänen")
+    lower_start = words[0][0].islower() and not _PARTICLE_START.match(words[0])
+    lower_start = lower_start and (len(words) == 1 or "-" not in words[0])
+    if words[0] in _NOT_NAME_STARTS or words[-1] in ORG_SUFFIXES or lower_start:
         return False
     for word in words:
         bare = word.strip(".,'\u2019")
+        if _ACRONYM_PLURAL.fullmatch(bare):
+            return False  # "CFLs", "GPUs"
         regnal = word is not words[0] and is_regnal_number(bare)  # "Louis XIV" is a name
         if len(bare) > 1 and bare.isupper() and not _INITIALS.fullmatch(word) and not regnal:
             return False  # an acronym or a word in capitals: "AI", "NASA"
@@ -506,6 +512,8 @@ def is_plausible_ner_person(text: str) -> bool:
 
 
 _INITIALS = re.compile(rf"(?:[{UPPER}]\.){{1,3}}")
+_PARTICLE_START = re.compile(rf"{_PARTICLE}$|[dl]['\u2019]")
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 
 
 def spacy_person() -> Recognizer:
@@ -536,18 +544,20 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
         text, [(s, e, score) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON]
     )
     names: set[str] = set()
-    for start, end, kind, score, _ in resolved:
+    families: set[str] = set()  # words of longer names, names after a title ("Ms. Goldsmith")
+    for start, end, kind, score, recognizer in resolved:
         if kind == EntityType.PERSON and score >= 0.6:
             value = text[start:end]
             names.add(value)
             found = _NAME_WORD_RE.findall(value)
+            families.update(found if len(found) > 1 or recognizer == "person_title" else ())
             # a given name that is also a word names the person once the full name is found
             # ("Marine Renard ... Marine has"), unless it is a common word or a place ("May", "Paris")
             names.update(
                 w for w in found if len(w) > 2 and (w not in _NOT_NAME_ON_ITS_OWN or _also(w, found))
             )
     common = load_list(COMMON_WORDS)
-    for name in sorted(names):
+    for name in spreading(text, sorted(names), frozenset(families)):
         for start in occurrences(text, name):
             # a given name right before a found family name is part of it: "CALLER: Tudora Nistor";
             # so is a family name right after a found given name: "tell Jouni ... Jouni Hahli"
