@@ -494,9 +494,11 @@ def is_plausible_ner_person(text: str) -> bool:
         return False
     words = text.split()
     # a lower-case word: a phrase ("ants die") or an adjective ("pro-Beijing"), unless a particle
-    # ("van Gogh", "d'Alembert") or a prefix before a name ("ex-Zombie Ryhänen")
+    # ("van Gogh", "d'Alembert") or a prefix before a name ("ex-Zombie Ryhänen"); a sentence's
+    # words after a name ("Charles V abdicated")
     lower_start = words[0][0].islower() and not _PARTICLE_START.match(words[0])
     lower_start = lower_start and (len(words) == 1 or "-" not in words[0])
+    lower_start = lower_start or (len(words) > 1 and words[-1][0].islower())
     if words[0] in _NOT_NAME_STARTS or words[-1] in ORG_SUFFIXES or lower_start:
         return False
     for word in words:
@@ -537,12 +539,13 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
     """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
     letters or more that are not common words or ambiguous first names, at 0.6; the given names
     joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`); a
-    found name with the number or "Jr." after it (:mod:`~veil.pii.recognizers.name_suffixes`)."""
+    found name with the number, "Jr." or family name after it (:mod:`.name_suffixes`)."""
     people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
     yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
-    yield from suffixed(
-        text, [(s, e, score) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON]
-    )
+    found_people = [(s, e, p) for s, e, k, p, _ in resolved if k == EntityType.PERSON]
+    grown = list(suffixed(text, found_people, _NOT_NAME_ON_ITS_OWN))
+    yield from grown
+    resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
     names: set[str] = set()
     families: set[str] = set()  # words of longer names, names after a title ("Ms. Goldsmith")
     for start, end, kind, score, recognizer in resolved:
