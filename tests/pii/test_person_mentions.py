@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from veil.pii import EntityType, PiiEngine
-from veil.pii.recognizers.person_mentions import occurrences, spreading
+from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
 from veil.pii.recognizers.persons import is_plausible_ner_person
 
 
@@ -74,3 +74,21 @@ def test_the_engine_finds_a_possessive_with_a_bare_apostrophe(pii_engine: PiiEng
     text = "The model of Osric Tobias was revised later. Tobias' second model kept the same terms."
     found = persons(pii_engine, text)
     assert "Tobias" in found
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        (["Tsar", "Oleksiy"], ["Oleksiy"]),
+        (["Emperor", "Ruvald"], ["Ruvald"]),
+        (["Martin", "Okafor", "King"], ["Martin", "Okafor", "King"]),  # a rank at the end is a name
+        (["Tsar"], ["Tsar"]),
+    ],
+)
+def test_a_rank_before_a_name_is_no_name_word(words: list[str], kept: list[str]) -> None:
+    assert name_words(words) == kept
+
+
+def test_a_rank_is_not_spread_through_the_text(pii_engine: PiiEngine) -> None:
+    text = "Gordon served Tsar Oleksiy Branov for years. Later the Tsar gave him land."
+    assert "Tsar" not in persons(pii_engine, text)

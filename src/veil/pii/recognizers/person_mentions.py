@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from veil.pii.data import LAST_NAMES, load_words
+from veil.pii.recognizers.common import wordset
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["occurrences", "spreading"]
+__all__ = ["name_words", "occurrences", "spreading"]
 
 
 def occurrences(text: str, word: str) -> Iterator[int]:
@@ -61,3 +62,21 @@ def _family(text: str, word: str, families: frozenset[str]) -> bool:
     """A known family name or a word of ``families`` that ``text`` never writes in lower case."""
     known = word in families or word in load_words(LAST_NAMES)
     return known and next(occurrences(text, word.lower()), None) is None
+
+
+# Ranks and titles that a writer puts before a name ("Tsar Peter", "Emperor Meiji", "Chief
+# Okafor"): the first word of a found name, they are no name of their own.
+_RANKS = wordset(
+    """
+    Tsar Tsarina Tsarevich Tsarevna Czar Emperor Empress King Queen Pope Prince Princess Sultan Shah
+    Emir Pharaoh Caliph Duke Duchess Count Countess Baron Baroness Marquis Marquess Earl Viscount Lord
+    Lady Sir Dame Saint St General Colonel Major Captain Admiral Commander Lieutenant Sergeant Chief
+    Judge Justice Senator Governor Mayor President Minister Chancellor Premier Bishop Archbishop
+    Cardinal Father Brother Sister Mother Rabbi Imam Sheikh Uncle Aunt Auntie Coach Professor Doctor
+    """
+)
+
+
+def name_words(words: list[str]) -> list[str]:
+    """The words of a found name less a rank before it ("Tsar" of "Tsar Peter")."""
+    return words[1:] if len(words) > 1 and words[0] in _RANKS else words

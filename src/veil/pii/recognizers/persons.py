@@ -47,7 +47,7 @@ from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_suffixes import is_regnal_number, suffixed
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import DeviceNameFinder, person_device
-from veil.pii.recognizers.person_mentions import occurrences, spreading
+from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
 
 __all__ = [
     "AMBIGUOUS_FIRST_NAMES",
@@ -553,7 +553,7 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
             value = text[start:end]
             names.add(value)
             found = _NAME_WORD_RE.findall(value)
-            families.update(found if len(found) > 1 or recognizer == "person_title" else ())
+            families.update(name_words(found) if len(found) > 1 or recognizer == "person_title" else ())
             # a given name that is also a word names the person once the full name is found
             # ("Marine Renard ... Marine has"), unless it is a common word or a place ("May", "Paris")
             names.update(
