@@ -62,3 +62,11 @@ def test_every_span_holds_its_kind_and_a_name(name: str, kind: str, first: str) 
     for start, end in places_by_kind(text):
         span = text[start:end]
         assert name in span and (span.endswith(kind) or span.startswith(first))
+
+
+@pytest.mark.parametrize("text", ["Zabatw trait", "Quux struct", "Norrel types", "Vask module"])
+def test_a_program_part_named_by_its_kind_is_no_place(text: str) -> None:
+    from veil.pii.recognizers.locations import is_plausible_place
+
+    assert not is_plausible_place(text)
+    assert is_plausible_place(text.split()[0] + " Valley")

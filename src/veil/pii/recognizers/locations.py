@@ -361,6 +361,13 @@ def postcode() -> Recognizer:
 _LOWER_WORD = re.compile(rf"(?<![\w'\u2019-])[{LOWER}]{{4,}}(?![\w'\u2019-])")
 
 
+# Kinds of a program's part, in lower case after its name: no place's name ends in one
+_PROGRAM_KINDS = wordset(
+    "trait traits type types struct structs class classes module modules method methods crate crates"
+    " macro macros enum enums function functions object objects instance instances field fields"
+)
+
+
 def is_plausible_place(text: str) -> bool:
     """Letters and a capital; not an acronym that is no known place ("AI", "ML"), not a firm
     ("Enigmus AI")."""
@@ -375,6 +382,8 @@ def is_plausible_place(text: str) -> bool:
     words = text.split()
     if words[-1] in ORG_SUFFIXES and len(words) > 1:
         return False
+    if len(words) > 1 and words[-1] in _PROGRAM_KINDS:
+        return False  # "the Zabatw trait", "a Quux struct": a program's part, named by its kind
     return not (text.isupper() and len(text) <= 3 and text not in load_list(PLACES))
 
 
