@@ -217,3 +217,20 @@ def test_a_word_the_text_writes_as_a_lower_case_attribute_is_no_name() -> None:
 )
 def test_a_word_of_a_mail_address_or_host_is_not_written_lower(text: str) -> None:
     assert "quillfeather" not in TextClues(text).lower_anywhere
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("She won the prize for Best Actress in 1961.", []),
+        ("The jury named him Best Director twice.", []),
+        ("Cheers Everyone Loves a Parade was the headline.", []),
+        ("Thanks for the help.\nBest,\nAnneliese Vortmann", ["Anneliese Vortmann"]),
+        ("See you soon. Cheers, Joaquina", ["Joaquina"]),
+        ("Dear Ottilie, the file is attached.", ["Ottilie"]),
+    ],
+)
+def test_best_and_cheers_sign_off_only_before_a_comma_or_a_line_break(
+    rules_engine: PiiEngine, text: str, found: list[str]
+) -> None:
+    assert persons(rules_engine, text) == found

@@ -234,10 +234,9 @@ def person_labels() -> Recognizer:
         any_case=True,
     )
     signed = words(terms("signed|signed by|yours truly|approved by|reported by|paging"), any_case=True)
-    salutation = words(
-        terms("dear|hi|hello|hey|thanks|thank you|regards|best regards|kind regards|sincerely|cheers|best"),
-        any_case=True,
-    )
+    greeting = terms("dear|hi|hello|hey|thanks|thank you|regards|best regards|kind regards|sincerely")
+    sign_off = words(("best", "cheers"), any_case=True)  # before a comma or a line break: not "Best Actor"
+    salutation = rf"{words(greeting, any_case=True)}[ \t]*,?\s+|{sign_off}(?:,\s*|[ \t]*\r?\n\s*)"
     return Recognizer(
         name="person_label",
         entity_type=EntityType.PERSON,
@@ -254,7 +253,7 @@ def person_labels() -> Recognizer:
                 "addressee",
             ),
             Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{_LEADING_INITIALS}{_NAME_SEQ})", 0.85, "signed"),
-            Pattern(rf"{salutation}[ \t]*,?\s+(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
+            Pattern(rf"(?:{salutation})(?P<pii>{_NAME_SEQ})", 0.7, "salutation"),
         ),
         validate=is_plausible_name,
     )
