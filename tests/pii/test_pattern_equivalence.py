@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from veil.pii.recognizers import email_names, name_shapes, person_context, person_devices, place_names
 from veil.pii.recognizers import legal_forms as lf
 from veil.pii.recognizers import organizations as orgs
+from veil.pii.recognizers.body_heads import HEADS
 from veil.pii.recognizers.common import LEGAL_FORMS, NAME_TAIL, UPPER, terms, words
+from veil.pii.recognizers.legal_forms import NOT_A_PROGRAM_PART
 
 
 def _spans(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
@@ -176,7 +178,7 @@ _BODY_BITS = [
 def test_public_bodies_match_as_with_leading_look_behinds(text: str) -> None:
     statute = "".join(f"(?<!{b})" for b in orgs._NOT_A_STATUTE)
     leading = "(?!(?:" + "|".join(orgs._LEADING) + r")\b)"
-    heads = words(tuple(orgs._HEADS))
+    heads = words(tuple(HEADS))
     tail = (
         rf"(?:[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{orgs._BODY_WORD}"
         rf"(?:[ \t]+(?:(?:and|of|for|&)[ \t]+)?{orgs._BODY_WORD}){{0,3}})"
@@ -184,7 +186,7 @@ def test_public_bodies_match_as_with_leading_look_behinds(text: str) -> None:
     after = orgs._STREETS_AFTER
     reference = {
         "head_noun": rf"(?<![\w'\u2019-]){statute}{leading}(?=[{UPPER}])"
-        rf"(?:{orgs._BODY_WORD}[ \t]+){{0,4}}{heads}(?![\w'\u2019-]){tail}?{after}",
+        rf"(?:{orgs._BODY_WORD}[ \t]+){{0,4}}{heads}(?![\w'\u2019-]){tail}?{after}{NOT_A_PROGRAM_PART}",
         "head_of": rf"(?<![\w'\u2019-]){statute}{heads}{tail}{after}",
     }
     for pattern in orgs.public_body().patterns:
