@@ -53,3 +53,8 @@ def test_the_engine_types_them_as_organisations() -> None:
 def test_each_name_is_found_only_as_a_whole_word(name: str, before: str) -> None:
     text = f"{before}{name} said so."
     assert _found(text) == ([] if before == "x" else [name])
+
+
+@pytest.mark.parametrize("text", ["Case 1111/NCAA was filed.", "See NASA.gov or x@BBC today.", "NATO/x"])
+def test_not_inside_codes_paths_or_addresses(text: str) -> None:
+    assert _found(text) == []

@@ -107,11 +107,12 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
 _KNOWN = re.compile(
     "(?:"
     + "|".join(
-        f"{head}(?<![\\w'\u2019&-]{head})(?:{body})"
+        f"{head}(?<![\\w'\u2019&/.@-]{head})(?:{body})"
         for head, body in word_branches(tuple(re.escape(n) for n in KNOWN_ORGANIZATIONS)).items()
     )
-    # not inside a longer word; a possessive is fine ("the World Bank's staff")
-    + r")(?![\w&-]|['\u2019](?!s(?!\w)))"
+    # not inside a longer word, a path, a code or an address ("1111/NCAA", "nasa.gov", "x@BBC");
+    # a possessive is fine ("the World Bank's staff")
+    + r")(?![\w&/@-]|\.\w|['\u2019](?!s(?!\w)))"
 )
 
 
