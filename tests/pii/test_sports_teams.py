@@ -43,3 +43,16 @@ def test_the_engine_types_them_as_organisations() -> None:
     text = "He pitched for the Denver Falcons for six years."
     found = {(text[e.start : e.end], e.type) for e in engine.detect(text)}
     assert ("Denver Falcons", "ORGANIZATION") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Florence Papadopoulos signed the lease.",
+        "Contact Austin Karamanlis or Sydney Oyelowos.",
+        "Regards,\nVictoria Andrikopoulos",
+    ],
+)
+def test_a_town_named_given_name_before_a_family_name_in_s_is_no_team(text: str) -> None:
+    """A nickname in "-s" is an English plural ("Pirates"); a family name in "-s" is a person's."""
+    assert _found(text) == []

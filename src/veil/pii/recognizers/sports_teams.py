@@ -3,7 +3,7 @@
 
 The nickname is often an ordinary plural ("Pirates", "Cardinals") and the town a known place,
 so the small NER model reads the whole as a place or, from the nickname's capitals, a person.
-A known place followed by one or two capitalised words, the last a plural or a club's word
+A known place followed by one or two capitalised words, the last an English plural noun or a club's word
 (:data:`_CLUB_WORDS`), is a team, unless the phrase is itself a place ("Colorado Springs",
 "Beverly Hills", "Florida Keys": :data:`_PLACE_PLURALS`) or a firm or body's name ending in a
 plural that is no nickname ("Texas Instruments", "Kent Services": :data:`_NOT_NICKNAMES`).
@@ -20,6 +20,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.place_names import WORLD_CITIES
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["sports_team", "sports_teams"]
 
@@ -95,7 +96,9 @@ def sports_teams(text: str) -> Iterator[tuple[int, int, float]]:
                 continue
             if f"{place} {nick}" in places:
                 break
-            if last in _CLUB_WORDS or last.endswith("s"):
+            # a plural nickname is an English noun ("Pirates", "Cowboys"): a town that is also a
+            # given name before a family name in "-s" is a person ("Florence Papadopoulos")
+            if last in _CLUB_WORDS or (last.endswith("s") and is_ordinary_word(last)):
                 yield starts[first], end, 0.9
                 break
 
