@@ -383,6 +383,17 @@ def _reference(rng: random.Random) -> str:
     return f"{letters}-{_digits(rng, 4)}-{_digits(rng, 3, string.digits)}"
 
 
+def _username(rng: random.Random) -> str:
+    """A login name made of random syllables (no name list): "kavomi_92", "tesura.lo", "rik4nel"."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+
+    def stem(syllables: int) -> str:
+        return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(syllables))
+
+    tail = rng.choice([f"_{rng.randint(1, 99)}", str(rng.randint(1, 9999)), f".{stem(1)}", f"_{stem(2)}"])
+    return stem(rng.randint(2, 3)) + tail
+
+
 def _plate(rng: random.Random) -> str:
     up = string.ascii_uppercase
     makers: list[Callable[[], str]] = [
@@ -510,6 +521,7 @@ ID_KINDS: dict[str, IdKind] = {
             ("claim number", "customer ID", "case no."),
             _reference,
         ),
+        IdKind("username", EntityType.USERNAME, ("username", "login:", "screen name"), _username),
         IdKind(
             "de_id_card",
             EntityType.DE_ID,

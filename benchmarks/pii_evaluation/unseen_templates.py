@@ -98,7 +98,7 @@ _UNSEEN = [
         _K.CHAT,
         "{timestamp:chat} {person}: carpool tomorrow? my car is the grey one, {idn_label:plate} "
         "{idn:plate}\n{timestamp2:chat} {person2}: yes, {names:3} and me. pick us up at "
-        "{postal2:line} at 7",
+        "{postal2:line} at 7. new phone, my {idn_label2:username} is {idn2:username} now",
     ),
     # -- HR ---------------------------------------------------------------------------------
     Template(

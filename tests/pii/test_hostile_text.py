@@ -30,6 +30,8 @@ SEPARATORS = (
 BLANKS = (" ", "\t", " \t", "\n", "\r\n", "\u00a0", "\u3000")
 #: address lines without end: an address grammar that reads all the parts before each part
 ADDRESS_LINES = ("12 Aa Street\nAa\n", "PO Box 1\n", "1 Aa St, ", "Aa Road\n")
+#: labels and handles: a finder that reads back from each one to the start of its line
+LABELLED = ("@aa1 ", " @aa1", "u/aa1 ", "username: aa1 ", "user: ", "NIP 1234563218 ", "Partita IVA ")
 SHORT = 6_000
 #: a linear pass over 4x the text; a quadratic one is 16x (room for timer noise on a busy machine)
 MAX_GROWTH = 8.0
@@ -63,7 +65,7 @@ def _superlinear(engine: PiiEngine, units: list[str], short: int) -> list[str]:
 def test_rules_take_linear_time_on_runs_of_every_unit() -> None:
     engine = PiiEngine(PiiConfig(ner=False))
     units = [w + s for w, s in itertools.product(WORDS, SEPARATORS)]
-    assert _superlinear(engine, [*units, *BLANKS, *ADDRESS_LINES], SHORT) == []
+    assert _superlinear(engine, [*units, *BLANKS, *ADDRESS_LINES, *LABELLED], SHORT) == []
 
 
 @pytest.mark.slow

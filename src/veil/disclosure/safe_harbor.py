@@ -135,6 +135,7 @@ ENTITY_RULES: dict[str, HipaaIdentifier] = {
     EntityType.ES_NIF: HipaaIdentifier.OTHER,
     EntityType.IT_FISCAL_CODE: HipaaIdentifier.OTHER,
     EntityType.REFERENCE_NUMBER: HipaaIdentifier.OTHER,
+    EntityType.USERNAME: HipaaIdentifier.OTHER,
 }
 
 #: The share of a column's sampled values an entity type must reach to count.

@@ -50,6 +50,7 @@ class EntityType(StrEnum):
     VEHICLE_PLATE = "VEHICLE_PLATE"
     MEDICAL_RECORD = "MEDICAL_RECORD"  # medical record number (MRN)
     REFERENCE_NUMBER = "REFERENCE_NUMBER"  # a file, case, application, claim, policy, customer ... number
+    USERNAME = "USERNAME"  # an online handle or login name (@jane_doe87, u/name, "username: jdoe")
 
 
 #: The identifier types (numbers and codes that point at one person, account or thing of theirs):
@@ -83,6 +84,7 @@ IDENTIFIER_TYPES = frozenset(
         EntityType.VEHICLE_PLATE,
         EntityType.MEDICAL_RECORD,
         EntityType.REFERENCE_NUMBER,
+        EntityType.USERNAME,
     }
 )
 

@@ -212,6 +212,15 @@ def _faker(method: str) -> SurrogateMaker:
     return make
 
 
+_USER_PREFIX = re.compile(r"^(?:@|/?u/)")
+
+
+def _username(value: str, rng: random.Random, fake: Faker) -> str:
+    """Another user name with the same prefix ("@", "u/"): the platform's way of writing it stays."""
+    prefix = _USER_PREFIX.match(value)
+    return (prefix.group() if prefix else "") + str(fake.user_name())
+
+
 #: Formats a date surrogate keeps; each is also tried without zero padding (``3/7/2024``).
 DATE_FORMATS = (
     "%Y-%m-%d",
@@ -339,6 +348,7 @@ GENERATORS: dict[str, SurrogateMaker] = {
     EntityType.US_NPI.value: _checksummed(health_ids.is_us_npi, keep=1),
     EntityType.BANK_ROUTING.value: _checksummed(bank_accounts.is_bank_routing),
     EntityType.CRYPTO_WALLET.value: _wallet,
+    EntityType.USERNAME.value: _username,
 }
 
 

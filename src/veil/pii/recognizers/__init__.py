@@ -14,6 +14,7 @@ vat_numbers       national_vat_number (VAT_ID): without the country prefix, afte
 bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
 health_ids        us_npi (US_NPI, Luhn), medical_record (MEDICAL_RECORD, after its label)
 references        reference_number (REFERENCE_NUMBER: case, file, claim, customer ... no., after its label)
+usernames         username (USERNAME: @handles, u/name, login names after their label)
 crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP-55)
 vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
 network           ip_address (v4 + v6), mac_address, url

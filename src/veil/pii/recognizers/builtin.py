@@ -29,6 +29,7 @@ from veil.pii.recognizers import (
     sports_teams,
     tax_ids,
     travel_documents,
+    usernames,
     vat_numbers,
     vehicle_plates,
 )
@@ -78,6 +79,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
     return [
         contact.email(),
         contact.phone_number(phone_regions or contact.DEFAULT_PHONE_REGIONS),
+        usernames.username(),
         finance.credit_card(),
         finance.iban(),
         national_ids.us_ssn(),

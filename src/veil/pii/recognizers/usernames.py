@@ -1,0 +1,146 @@
+"""Usernames: the handles and login names by which a person is known online.
+
+A handle ("@jane_doe87"), a Reddit name ("u/throwaway_8812") or a login name after its label
+("username: jdoe_1987", "Benutzername mkowalski2") points at one person as surely as an e-mail
+address: the GDPR counts it among the "online identifiers" of Art. 4(1). None has a checksum, so
+each is judged by its shape and its neighbours:
+
+* ``@handle`` - a word of letters, digits and underscores after an ``@`` that no word character
+  precedes (that would be an e-mail address). Code uses the same sign: a decorator or an
+  annotation stands alone on its line or is called ("@property", "@app.get(...)"), a CSS rule or
+  a scoped package follows it ("@media screen", "@types/node"). Those shapes are never reported.
+  A handle that is an ordinary English word ("@home", "@everyone") or has dots in it
+  ("@maria.lopez") is reported only beside a word of the platforms ("tweet", "Instagram",
+  "follow", "DM", "handle"...); others are reported on their own, at a lower score.
+* ``u/name`` - Reddit's way of writing a user; ``r/name`` is a forum, not a person.
+* a login name right after its label and an optional ":", "=", "is" or "was" - never an ordinary
+  word ("username was changed"), a number (a user *id* is a reference number), or the name of a
+  program's account ("root", "admin", "postgres").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import terms, words, wordset
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["is_login_name", "username"]
+
+# A handle: 2-30 letters, digits and underscores with at least one letter, optionally with
+# dotted parts; not inside an e-mail address, a path, a URL or a longer token.
+_HANDLE = re.compile(
+    r"@(?<![\w@.+/\\-]@)(?P<h>(?=[\w.]*[^\W\d_])[A-Za-z0-9_]{2,30}(?:\.[A-Za-z0-9_]+){0,3})(?![\w@/-]|\.\w)"
+)
+# After a decorator or annotation: a call, or the end of its line.
+_DECORATOR_END = re.compile(r"[ \t]*(?:\(|\r?\n|$)")
+_REDDIT = re.compile(r"u/(?<!\wu/)(?<![\w./]/u/)(?P<h>[A-Za-z0-9_-]{3,20})(?![\w/-])")
+
+# Words of code that follow an @ (annotations, doc tags, CSS rules, chat mentions of everyone).
+_CODE_WORDS = wordset(
+    """
+    keyframes charset supports namespace layer container font-face staticmethod classmethod dataclass
+    abstractmethod override deprecated param params return returns throws throw author see since version
+    link code todo fixme example type typedef interface implementation end synthesize property protocol
+    optional required selector encode autoreleasepool try catch finally everyone here channel all media
+    import page pytest functools cached_property contextmanager wraps overload final
+    """
+)
+
+_LOGIN_LABELS = terms(
+    "username|usernames|user name|user-name|login name|login id|logon name|screen name|screenname|nickname"
+    "|gamertag|gamer tag|account name|benutzername|nom d'utilisateur|nombre de usuario|gebruikersnaam"
+    "|nome utente|nazwa użytkownika|login|handle|nick|user"
+)
+# Labels that are verbs or common nouns too ("login failed", "handle the error", "user data"):
+# their value must follow a ":", "=", "is" or "was".
+_WEAK_LABELS = wordset("login handle nick user")
+_LABEL_WORDS = [r"[ \t]+".join(map(re.escape, label.split())) for label in _LOGIN_LABELS]
+_LOGIN = re.compile(
+    rf"{words(_LABEL_WORDS, any_case=True)}(?![\w-])"
+    r"(?P<sep>[ \t]*[:=][ \t]*|[ \t]+(?i:is|was)[ \t]+|[ \t]+)"
+    r"(?P<v>@?(?=[\w.-]*[^\W\d_])[A-Za-z0-9][A-Za-z0-9_.-]{1,31})(?![\w@/-]|\.\w)"
+)
+# Accounts of programs and placeholder names, which name no one.
+_SERVICE_ACCOUNTS = wordset(
+    """
+    root admin administrator test tester user guest oracle postgres mysql ubuntu debian centos fedora ftp
+    www nginx apache git gitlab jenkins deploy docker daemon nobody sys mail proxy redis elastic kafka
+    demo default anonymous unknown none null changeme example
+    """
+)
+
+
+def is_login_name(value: str) -> bool:
+    """A plausible login name: not an ordinary word, a number, or a program's account."""
+    bare = value.lstrip("@").rstrip(".-")
+    return (
+        len(bare) >= 2
+        and any(c.isalpha() for c in bare)
+        and bare.lower() not in _SERVICE_ACCOUNTS
+        and not is_ordinary_word(bare)
+    )
+
+
+def _starts_line(text: str, at: int) -> bool:
+    """Only spaces or tabs between the start of the line and ``at`` (looked at backwards over the
+    blanks alone, so that many handles on one long line cost no more than the line)."""
+    i = at
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i == 0 or text[i - 1] in "\r\n"
+
+
+def _handles(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _HANDLE.finditer(text):
+        handle = match.group("h")
+        at = match.start()
+        if _starts_line(text, at) and _DECORATOR_END.match(text, match.end()):
+            continue  # a decorator or annotation on its own line, or called
+        if text.startswith("(", match.end()) or handle.lower() in _CODE_WORDS:
+            continue
+        weak = "." in handle or is_ordinary_word(handle) or handle.lower() in _SERVICE_ACCOUNTS
+        # a weak handle needs a platform word nearby (the context boost lifts it over the threshold)
+        yield at, match.end(), 0.3 if weak else 0.55
+
+
+def _reddit(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _REDDIT.finditer(text):
+        start = match.start() - 1 if text[match.start() - 1 : match.start()] == "/" else match.start()
+        yield start, match.end(), 0.8
+
+
+def _logins(text: str) -> Iterator[tuple[int, int, float]]:
+    for match in _LOGIN.finditer(text):
+        label = text[match.start() : match.start("sep")].lower()
+        separated = match.group("sep").strip() != ""
+        if label in _WEAK_LABELS and not separated:
+            continue
+        if is_login_name(match.group("v")):
+            yield match.start("v"), match.end("v"), 0.8
+
+
+def _usernames(text: str) -> Iterator[tuple[int, int, float]]:
+    if "@" in text:
+        yield from _handles(text)
+    if "u/" in text:
+        yield from _reddit(text)
+    yield from _logins(text)
+
+
+def username() -> Recognizer:
+    return Recognizer(
+        name="username",
+        entity_type=EntityType.USERNAME,
+        finder=_usernames,
+        context=terms(
+            "twitter|tweet|tweets|tweeted|retweet|x.com|instagram|insta|tiktok|mastodon|threads|bluesky"
+            "|telegram|discord|github|gitlab|reddit|snapchat|youtube|twitch|linkedin|facebook|handle"
+            "|follow|follows|followed|following|dm|dms|mention|mentioned|tag|tagged|reply|replied"
+            "|username|account|profile"
+        ),
+        context_boost=0.35,
+    )
