@@ -60,8 +60,7 @@ _AFTER = re.compile(words(KIND_AFTER) + r"(?![\w'\u2019-])")
 # one to three capitalised words right before the kind, on its line
 _NAME_BEFORE = re.compile(rf"(?<![\w'\u2019-])((?:{NAME_WORD}[ \t]){{1,3}})$")
 _BEFORE = re.compile(
-    words(tuple(k.replace(" ", r"[ \t]") for k in KIND_BEFORE))
-    + rf"[ \t]({NAME_WORD})(?![\w'\u2019-])"
+    words(tuple(k.replace(" ", r"[ \t]") for k in KIND_BEFORE)) + rf"[ \t]({NAME_WORD})(?![\w'\u2019-])"
 )
 # a capitalised word right after: the name goes on ("Eric Temple Bell", "Tampa Bay Rays", "Fort
 # Lee Historic Park"), and names a person, a team or a longer place that this is only part of
