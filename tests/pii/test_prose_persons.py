@@ -234,3 +234,20 @@ def test_best_and_cheers_sign_off_only_before_a_comma_or_a_line_break(
     rules_engine: PiiEngine, text: str, found: list[str]
 ) -> None:
     assert persons(rules_engine, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Use it with Adaptive Clipping (together with Fast Gradient and Ghost Clipping).", []),
+        ("The tool combines Deep Search, Quick Sort and Lazy Loading.", []),
+        (
+            "The panel was Ottilie Brandvik, Joaquina Ferrante and Anneliese Vortmann.",
+            ["Ottilie Brandvik", "Joaquina Ferrante", "Anneliese Vortmann"],
+        ),
+    ],
+)
+def test_a_list_of_terms_made_of_ordinary_words_names_no_one(
+    rules_engine: PiiEngine, text: str, found: list[str]
+) -> None:
+    assert persons(rules_engine, text) == found

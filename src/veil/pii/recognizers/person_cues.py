@@ -241,8 +241,10 @@ class PersonCueFinder(NameLists):
         return start, end
 
     def _people(self, text: str, start: int, end: int, items: list[tuple[int, int]]) -> bool:
-        if all(is_ordinary_word(text[s:e]) for s, e in items):
-            return False  # "like Wisdom and Discipline": a list of ordinary words names no one
+        if all(all(map(is_ordinary_word, text[s:e].split())) for s, e in items):
+            # "like Wisdom and Discipline", "with Fast Gradient and Ghost Clipping": a list of
+            # ordinary words names no one
+            return False
         first = last_only = 0
         for s, e in items:
             value = text[s:e]
