@@ -16,13 +16,7 @@ others): ``python benchmarks/pii_data/library_docs_prose/convert.py [--site-pack
 
 from __future__ import annotations
 
-import argparse
-import importlib.metadata
 import importlib.util
-import json
-import random
-import shutil
-import sysconfig
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -113,105 +107,9 @@ DROPPED = (
 )
 
 
-def dropped(file: str, text: str) -> Dropped | None:
-    """The :data:`DROPPED` entry of a paragraph, if it is one."""
-    key = fingerprint(text)
-    return next((d for d in DROPPED if d.file == file and d.sha256 == key), None)
-
-
-def candidates(site_packages: Path) -> dict[str, list[dict[str, str]]]:
-    """Every unique paragraph of the packages, by package directory (the pool sampled from)."""
-    by_package: dict[str, list[dict[str, str]]] = {}
-    seen: set[str] = set()
-    for package in PACKAGES:
-        root = site_packages / package.directory
-        if not root.is_dir():
-            raise SystemExit(f"{package.distribution} is not installed in {site_packages}")
-        for path in sorted(root.rglob("*.py")):
-            relative = path.relative_to(site_packages)
-            if skipped(relative):
-                continue
-            for doc in docstrings(path):
-                for text in paragraphs(doc):
-                    if text not in seen:
-                        seen.add(text)
-                        record = {"file": relative.as_posix(), "text": text, "licence": package.licence}
-                        by_package.setdefault(package.directory, []).append(record)
-    return by_package
-
-
-def build(site_packages: Path) -> list[dict[str, str]]:
-    """The corpus: the seeded sample of each package's paragraphs, less :data:`DROPPED`."""
-    rng = random.Random(SEED)
-    sample: list[dict[str, str]] = []
-    for _, pool in sorted(candidates(site_packages).items()):
-        sample += rng.sample(pool, min(len(pool), PER_PACKAGE))
-    kept = [r for r in sample if dropped(r["file"], r["text"]) is None]
-    if len(sample) - len(kept) != len(DROPPED):
-        raise SystemExit("not every DROPPED paragraph was in the sample: the sources differ from SOURCE.md's")
-    return kept
-
-
-def check_versions(site_packages: Path) -> None:
-    """Refuse to run on other versions than :data:`PACKAGES` names (the sample would differ)."""
-    installed = {
-        (d.metadata["Name"] or "").lower(): d.version
-        for d in importlib.metadata.distributions(path=[str(site_packages)])
-    }
-    wrong = [
-        f"{p.distribution} {installed.get(p.distribution, 'missing')} (want {p.version})"
-        for p in PACKAGES
-        if installed.get(p.distribution) != p.version
-    ]
-    if wrong:
-        raise SystemExit("other versions installed: " + ", ".join(wrong))
-
-
-def copy_licences(site_packages: Path, out: Path) -> None:
-    """Each package's licence (and NOTICE) files into ``licences/``, named
-    ``<distribution>-<version>-<file>``, and ``LICENSES.md``, their index."""
-    target = out / "licences"
-    target.mkdir(exist_ok=True)
-    index = [
-        "# Licences of the packages the paragraphs were cut from",
-        "",
-        "| package | licence | files |",
-        "|---|---|---|",
-    ]
-    for package in PACKAGES:
-        # the dist-info folder spells the name with underscores (scikit_learn-1.9.1.dist-info)
-        dist_info = f"{package.distribution.replace('-', '_')}-{package.version}.dist-info"
-        folder = site_packages / dist_info / "licenses"
-        files = [
-            f
-            for f in sorted(folder.glob("*"))
-            if f.is_file() and f.name.startswith(("LICENSE", "NOTICE", "COPYING"))
-        ]
-        if not files:
-            raise SystemExit(f"no licence file in {folder}")
-        names = []
-        for file in files:
-            name = f"{package.distribution}-{package.version}-{file.name}"
-            shutil.copyfile(file, target / name)
-            names.append(f"`licences/{name}`")
-        index.append(f"| {package.distribution} {package.version} | {package.licence} | {', '.join(names)} |")
-    (out / "LICENSES.md").write_text("\n".join(index) + "\n", "utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
-    parser.add_argument("--out", type=Path, default=HERE, help="folder for paragraphs.json and licences/")
-    args = parser.parse_args(argv)
-    check_versions(args.site_packages)
-    records = build(args.site_packages)
-    args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "paragraphs.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    tmp.replace(target)
-    copy_licences(args.site_packages, args.out)
-    print(f"{len(records)} paragraphs -> {target}")
+    """package_docs_prose's writer, given this corpus's folder, packages, dropped paragraphs and seed."""
+    _CUT.main(argv, here=HERE, packages=PACKAGES, entries=DROPPED, seed=SEED, doc=__doc__)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import shutil
 import sysconfig
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261204
@@ -132,10 +132,10 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def dropped(file: str, text: str) -> Dropped | None:
-    """The :data:`DROPPED` entry of a paragraph, if it is one."""
+def dropped(file: str, text: str, entries: Sequence[Any] = ()) -> Any | None:
+    """The entry of ``entries`` (default :data:`DROPPED`) naming a paragraph, if one does."""
     key = fingerprint(text)
-    return next((d for d in DROPPED if d.file == file and d.sha256 == key), None)
+    return next((d for d in entries or DROPPED if d.file == file and d.sha256 == key), None)
 
 
 def skipped(relative: Path) -> bool:
@@ -156,11 +156,11 @@ def docstrings(path: Path) -> Iterator[str]:
                 yield doc
 
 
-def candidates(site_packages: Path) -> dict[str, list[dict[str, str]]]:
+def candidates(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> dict[str, list[dict[str, str]]]:
     """Every unique paragraph of the packages, by package directory (the pool sampled from)."""
     by_package: dict[str, list[dict[str, str]]] = {}
     seen: set[str] = set()
-    for package in PACKAGES:
+    for package in packages:
         root = site_packages / package.directory
         if not root.is_dir():
             raise SystemExit(f"{package.distribution} is not installed in {site_packages}")
@@ -177,19 +177,26 @@ def candidates(site_packages: Path) -> dict[str, list[dict[str, str]]]:
     return by_package
 
 
-def build(site_packages: Path) -> list[dict[str, str]]:
-    """The corpus: the seeded sample of each package's paragraphs, less :data:`DROPPED`."""
-    rng = random.Random(SEED)
+def build(
+    site_packages: Path,
+    packages: Sequence[Any] = PACKAGES,
+    entries: Sequence[Any] = DROPPED,
+    seed: int = SEED,
+) -> list[dict[str, str]]:
+    """The corpus: the seeded sample of each package's paragraphs, less the dropped ``entries``
+    (this corpus's :data:`PACKAGES`, :data:`DROPPED` and :data:`SEED` unless given: another
+    corpus of package docstrings, ``library_docs_prose``, passes its own)."""
+    rng = random.Random(seed)
     sample: list[dict[str, str]] = []
-    for _, pool in sorted(candidates(site_packages).items()):
+    for _, pool in sorted(candidates(site_packages, packages).items()):
         sample += rng.sample(pool, min(len(pool), PER_PACKAGE))
-    kept = [r for r in sample if dropped(r["file"], r["text"]) is None]
-    if len(sample) - len(kept) != len(DROPPED):
+    kept = [r for r in sample if dropped(r["file"], r["text"], entries) is None]
+    if len(sample) - len(kept) != len(entries):
         raise SystemExit("not every DROPPED paragraph was in the sample: the sources differ from SOURCE.md's")
     return kept
 
 
-def check_versions(site_packages: Path) -> None:
+def check_versions(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> None:
     """Refuse to run on other versions than :data:`PACKAGES` names (the sample would differ)."""
     installed = {
         (d.metadata["Name"] or "").lower(): d.version
@@ -197,14 +204,14 @@ def check_versions(site_packages: Path) -> None:
     }
     wrong = [
         f"{p.distribution} {installed.get(p.distribution, 'missing')} (want {p.version})"
-        for p in PACKAGES
+        for p in packages
         if installed.get(p.distribution) != p.version
     ]
     if wrong:
         raise SystemExit("other versions installed: " + ", ".join(wrong))
 
 
-def copy_licences(site_packages: Path, out: Path) -> None:
+def copy_licences(site_packages: Path, out: Path, packages: Sequence[Any] = PACKAGES) -> None:
     """Each package's licence (and NOTICE) files into ``licences/``, named
     ``<distribution>-<version>-<file>``, and ``LICENSES.md``, their index."""
     target = out / "licences"
@@ -215,10 +222,14 @@ def copy_licences(site_packages: Path, out: Path) -> None:
         "| package | licence | files |",
         "|---|---|---|",
     ]
-    for package in PACKAGES:
-        folder = site_packages / f"{package.distribution}-{package.version}.dist-info" / "licenses"
+    for package in packages:
+        # the dist-info folder spells the name with underscores (scikit_learn-1.9.1.dist-info)
+        dist_info = f"{package.distribution.replace('-', '_')}-{package.version}.dist-info"
+        folder = site_packages / dist_info / "licenses"
         files = [
-            f for f in sorted(folder.glob("*")) if f.is_file() and f.name.startswith(("LICENSE", "NOTICE"))
+            f
+            for f in sorted(folder.glob("*"))
+            if f.is_file() and f.name.startswith(("LICENSE", "NOTICE", "COPYING"))
         ]
         if not files:
             raise SystemExit(f"no licence file in {folder}")
@@ -231,19 +242,29 @@ def copy_licences(site_packages: Path, out: Path) -> None:
     (out / "LICENSES.md").write_text("\n".join(index) + "\n", "utf-8")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    here: Path = HERE,
+    packages: Sequence[Any] = PACKAGES,
+    entries: Sequence[Any] = DROPPED,
+    seed: int = SEED,
+    doc: str | None = __doc__,
+) -> None:
+    """Write the corpus (``paragraphs.json``, ``licences/``, ``LICENSES.md``) into ``--out``; another
+    corpus of package docstrings passes its folder, packages, dropped paragraphs and seed."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0] if doc else None)
     parser.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
-    parser.add_argument("--out", type=Path, default=HERE, help="folder for paragraphs.json and licences/")
+    parser.add_argument("--out", type=Path, default=here, help="folder for paragraphs.json and licences/")
     args = parser.parse_args(argv)
-    check_versions(args.site_packages)
-    records = build(args.site_packages)
+    check_versions(args.site_packages, packages)
+    records = build(args.site_packages, packages, entries, seed)
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "paragraphs.json"
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
     tmp.replace(target)
-    copy_licences(args.site_packages, args.out)
+    copy_licences(args.site_packages, args.out, packages)
     print(f"{len(records)} paragraphs -> {target}")
 
 
