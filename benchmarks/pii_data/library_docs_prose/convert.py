@@ -107,6 +107,12 @@ DROPPED = (
 )
 
 
+def dropped(file: str, text: str) -> Dropped | None:
+    """The :data:`DROPPED` entry of a paragraph, if it is one."""
+    entry: Dropped | None = _CUT.dropped(file, text, DROPPED)
+    return entry
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """package_docs_prose's writer, given this corpus's folder, packages, dropped paragraphs and seed."""
     _CUT.main(argv, here=HERE, packages=PACKAGES, entries=DROPPED, seed=SEED, doc=__doc__)
