@@ -21,6 +21,9 @@ network           ip_address (v4 + v6), mac_address, url
 dates             date_time (regex), spacy_date (NER DATE, filtered)
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location;
                   post-processor address_tail (LOCATION after a street address)
+country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer
+place_kinds       (no recognizer) places named by their kind ("Hudson River", "Fort Lee"), read by
+                  place_gazetteer
 persons           person_title, person_label, person_line, person_gazetteer, person_first_name,
                   spacy_person (NER PERSON);
                   post-processor person_coreference (further mentions of a found name, and
@@ -34,7 +37,10 @@ person_citations  person_citation (PERSON: the authors of a name-and-year citati
 person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)
 organizations     organization_legal_form, organization_partners, organization_label,
-                  spacy_organization (NER ORG, filtered)
+                  spacy_organization (NER ORG, filtered); ``body_heads`` the head nouns of
+                  institutions' names
+known_organizations  organization_known (ORGANIZATION: bodies known the world over, "NATO")
+sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")
 columns           column_location, column_person, column_organization, column_passport,
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
                   column_reference_number, column_bank_routing, column_us_npi, column_in_aadhaar
