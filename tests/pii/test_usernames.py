@@ -111,3 +111,18 @@ def test_a_surrogate_keeps_the_platform_prefix() -> None:
         assert out != value
         assert out.startswith(prefix)
         assert out[len(prefix) :].replace("_", "").replace(".", "").isalnum()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agent: What's the name on the account? User: Ottilie S Brandvik",
+        "Username: Ottilie Brandvik",
+        "User: Ottilie",
+        "Login: Monday",
+    ],
+)
+def test_a_persons_name_or_a_speakers_turn_after_a_label_is_no_username(
+    rules_engine: PiiEngine, text: str
+) -> None:
+    assert usernames(rules_engine, text) == [], text

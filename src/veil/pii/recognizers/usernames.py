@@ -14,8 +14,10 @@ each is judged by its shape and its neighbours:
   "follow", "DM", "handle"...); others are reported on their own, at a lower score.
 * ``u/name`` - Reddit's way of writing a user; ``r/name`` is a forum, not a person.
 * a login name right after its label and an optional ":", "=", "is" or "was" - never an ordinary
-  word ("username was changed"), a number (a user *id* is a reference number), or the name of a
-  program's account ("root", "admin", "postgres").
+  word ("username was changed"), a number (a user *id* is a reference number), the name of a
+  program's account ("root", "admin", "postgres"), the first word of a person's name ("User:
+  Maja S Hermansen" is a chat turn), nor one capitalised word after "user:", "login:", "handle:"
+  or "nick:".
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ _LOGIN = re.compile(
     r"(?P<sep>[ \t]*[:=][ \t]*|[ \t]+(?i:is|was)[ \t]+|[ \t]+)"
     r"(?P<v>@?(?=[\w.-]*[^\W\d_])[A-Za-z0-9][A-Za-z0-9_.-]{1,31})(?![\w@/-]|\.\w)"
 )
+# After a login name, a capitalised word or an initial: the login was a person's given name
+_NAME_GOES_ON = re.compile(r"[ \t]+[A-Z]")
+# One capitalised word of letters: a chat speaker after "User:", not a login
+_WORD_IN_CAPITAL = re.compile(r"[A-Z][a-z]+")
 # Accounts of programs and placeholder names, which name no one.
 _SERVICE_ACCOUNTS = wordset(
     """
@@ -119,7 +125,12 @@ def _logins(text: str) -> Iterator[tuple[int, int, float]]:
         separated = match.group("sep").strip() != ""
         if label in _WEAK_LABELS and not separated:
             continue
-        if is_login_name(match.group("v")):
+        value = match.group("v")
+        if _NAME_GOES_ON.match(text, match.end("v")):
+            continue  # "Username: Maja S Hermansen": a person's name, not a login
+        if label in _WEAK_LABELS and _WORD_IN_CAPITAL.fullmatch(value):
+            continue  # "User: Maja ...", "Login: Monday": a chat speaker's turn or a word, not a login
+        if is_login_name(value):
             yield match.start("v"), match.end("v"), 0.8
 
 
