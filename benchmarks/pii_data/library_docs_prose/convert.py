@@ -20,7 +20,7 @@ import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261205
@@ -46,13 +46,10 @@ docstrings = _CUT.docstrings
 fingerprint = _CUT.fingerprint
 
 
-class Package(NamedTuple):
-    """An installed distribution whose docstrings are read."""
-
-    directory: str  # its import directory under site-packages
-    distribution: str
-    version: str
-    licence: str  # SPDX identifier of the package's own licence file
+# package_docs_prose's records: an installed distribution (directory, distribution, version, licence)
+# and a paragraph removed by hand (file, SHA-256 prefix of its text, the name, the reason)
+Package = _CUT.Package
+Dropped = _CUT.Dropped
 
 
 # order matters: a paragraph found in two packages is kept in the first
@@ -72,15 +69,6 @@ PACKAGES = (
     Package("urllib3", "urllib3", "2.8.0", "MIT"),
     Package("pygments", "pygments", "2.21.0", "BSD-2-Clause"),
 )
-
-
-class Dropped(NamedTuple):
-    """A sampled paragraph removed by hand: its file, the SHA-256 prefix of its text, the name."""
-
-    file: str
-    sha256: str
-    name: str
-    reason: str
 
 
 DROPPED = (
@@ -107,10 +95,9 @@ DROPPED = (
 )
 
 
-def dropped(file: str, text: str) -> Dropped | None:
-    """The :data:`DROPPED` entry of a paragraph, if it is one."""
-    entry: Dropped | None = _CUT.dropped(file, text, DROPPED)
-    return entry
+def dropped(file: str, text: str) -> Any:
+    """The :data:`DROPPED` entry of a paragraph, if it is one (else None)."""
+    return _CUT.dropped(file, text, DROPPED)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
