@@ -1,17 +1,15 @@
-"""The package_docs_prose dev corpus: registered in the default list, identifier-free, each
-package's licence shipped, and its cut (benchmarks/pii_data/package_docs_prose/convert.py)
-drops code, markup, identifiers and the paragraphs naming people or organisations."""
+"""The package_docs_prose cut (benchmarks/pii_data/package_docs_prose/convert.py) drops code,
+markup, identifiers and the paragraphs naming people or organisations; what both docstring
+corpora must hold (registration, licences, unique identifier-free paragraphs, hand drops) is
+tested in test_docstring_corpora."""
 
 from __future__ import annotations
 
 import importlib.util
-import re
-from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks.pii import CORPORA, HELDOUT
-from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA, load_outside
+from benchmarks.pii_evaluation.outside import DATA_ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,52 +22,6 @@ def _convert() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def test_corpus_is_a_dev_corpus_in_the_default_list() -> None:
-    assert "package_docs_prose" in OUTSIDE_CORPORA
-    assert "package_docs_prose" in CORPORA and "package_docs_prose" not in HELDOUT
-    source = (CORPUS / "SOURCE.md").read_text("utf-8")
-    assert "held-out" not in source.replace("not held-out", "")
-    for package in _convert().PACKAGES:
-        assert f"{package.distribution} {package.version}" in source
-
-
-def test_each_package_ships_its_licence_file() -> None:
-    convert = _convert()
-    licences = {p.name for p in (CORPUS / "licences").iterdir()}
-    for package in convert.PACKAGES:
-        prefix = f"{package.distribution}-{package.version}-LICENSE"
-        assert any(name.startswith(prefix) for name in licences), package.distribution
-    by_directory = {p.directory: p.licence for p in convert.PACKAGES}
-    records = load_outside("package_docs_prose")
-    assert {d.source.split("/")[0] for d in records} == set(by_directory)
-
-
-def test_paragraphs_are_unique_prose_without_identifiers() -> None:
-    docs = load_outside("package_docs_prose")
-    assert len(docs) == 340 and not any(d.spans for d in docs)
-    assert len({d.text for d in docs}) == len(docs)
-    assert len({d.doc_id for d in docs}) == len(docs)
-    per_package = Counter(d.source.split("/")[0] for d in docs)
-    assert max(per_package.values()) == 30 and len(per_package) == 12
-    convert = _convert()
-    names = re.compile(r"\b(?:" + "|".join(d.name for d in convert.DROPPED) + r")\b")
-    for doc in docs:
-        assert convert.paragraphs(doc.text) == [doc.text], doc.doc_id  # passes every check of the cut
-        assert not convert.skipped(Path(doc.source)), doc.doc_id
-        assert convert.dropped(doc.source, doc.text) is None, doc.doc_id
-        assert not names.search(doc.text), doc.doc_id
-        assert "\n" not in doc.text and not re.search(r"https?://|@|\b(19|20)\d\d\b|\d{6,}", doc.text)
-
-
-def test_the_hand_drops_are_named_by_file_and_fingerprint() -> None:
-    convert = _convert()
-    assert len({(d.file, d.sha256) for d in convert.DROPPED}) == len(convert.DROPPED) == 4
-    for entry in convert.DROPPED:
-        assert re.fullmatch(r"[0-9a-f]{12}", entry.sha256) and entry.reason
-        assert entry.file.split("/")[0] in {p.directory for p in convert.PACKAGES}
-    assert convert.dropped("click/core.py", "Any paragraph at all.") is None
 
 
 def test_test_modules_and_vendored_code_are_skipped() -> None:
