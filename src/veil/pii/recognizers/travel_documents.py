@@ -72,15 +72,15 @@ def is_document_number(text: str) -> bool:
 
 
 def is_uk_dvla_number(text: str) -> bool:
-    """A UK driving licence number whose encoded birth date is a date (DVLA's layout).
-
-    After the five surname characters come the decade digit, the month (51-62 for a woman),
-    the day and the year digit. The century is not written: 29 February is accepted when the
-    two-digit year is a multiple of 4.
-    """
+    """A UK driving licence number whose encoded birth date is a date (DVLA's layout)."""
     value = text.replace(" ", "").upper()
-    if not _UK_DVLA_RE.fullmatch(value[:16]):
-        return False
+    return _UK_DVLA_RE.fullmatch(value[:16]) is not None and _encodes_a_date(value)
+
+
+def _encodes_a_date(value: str) -> bool:
+    """After the five surname characters of a DVLA number come the decade digit, the month (51-62
+    for a woman), the day and the year digit. The century is not written: 29 February is accepted
+    when the two-digit year is a multiple of 4."""
     month, day = int(value[6:8]), int(value[8:10])
     if month > 50:
         month -= 50
@@ -93,8 +93,9 @@ def is_uk_dvla_number(text: str) -> bool:
 
 def is_licence_number(text: str) -> bool:
     """A driving licence number: a UK one must encode a real date, others be document-like."""
-    if _UK_DVLA_RE.fullmatch(text.replace(" ", "").upper()[:16]):
-        return is_uk_dvla_number(text)
+    value = text.replace(" ", "").upper()
+    if _UK_DVLA_RE.fullmatch(value[:16]):
+        return _encodes_a_date(value)
     return is_document_number(text)
 
 
