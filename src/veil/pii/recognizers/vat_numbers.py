@@ -29,7 +29,8 @@ Greece       ΑΦΜ, AFM                                         ``gr.vat`` (mod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 
 from stdnum.be import vat as be_vat
 from stdnum.cz import dic as cz_dic
@@ -94,11 +95,18 @@ def is_national_vat_number(text: str) -> bool:
     return any(check(text) for check in _CHECKS)
 
 
+_LABELLED = LabelledValue(
+    tuple(NATIONAL_VAT_LABELS), _VALUE, score=0.8, reach=32, validate=is_national_vat_number
+)
+# Every value holds eight digits in a row (one separator between two at most): a text without
+# such a run is not scanned for the labels, which start with common letters and cost the most.
+_EIGHT_DIGITS = re.compile(r"\d(?:[ .-]?\d){7}")
+
+
+def _national_vat_numbers(text: str) -> Iterator[tuple[int, int, float]]:
+    if _EIGHT_DIGITS.search(text):
+        yield from _LABELLED(text)
+
+
 def national_vat_number() -> Recognizer:
-    return Recognizer(
-        name="vat_national",
-        entity_type=EntityType.VAT_ID,
-        finder=LabelledValue(
-            tuple(NATIONAL_VAT_LABELS), _VALUE, score=0.8, reach=32, validate=is_national_vat_number
-        ),
-    )
+    return Recognizer(name="vat_national", entity_type=EntityType.VAT_ID, finder=_national_vat_numbers)
