@@ -17,8 +17,14 @@ from veil.anonymity.risk import sample_risk
 from veil.cli import app as cli
 from veil.demo.hospital import write_csv
 from veil.disclosure.check import check_dataset, check_file, read_hierarchy
-from veil.disclosure.safe_harbor import HipaaIdentifier, safe_harbor_dataset, safe_harbor_frame
+from veil.disclosure.safe_harbor import (
+    ENTITY_RULES,
+    HipaaIdentifier,
+    safe_harbor_dataset,
+    safe_harbor_frame,
+)
 from veil.errors import ColumnNotAllowedError, InputError, VeilError
+from veil.pii.entity import EntityType
 from veil.vault.ingest import Ingestor
 from veil.workspace import Workspace
 
@@ -195,6 +201,24 @@ def test_safe_harbor_values_and_a_clean_table() -> None:
     # "birth" in a column name is flagged by ARX's name rule too: only the year is kept, so drop the name
     clean = clean.rename(columns={"birth_year": "cohort"})
     assert safe_harbor_frame(clean).passes
+
+
+def test_every_identifier_type_the_engine_finds_counts_for_safe_harbor() -> None:
+    # ORGANIZATION is the one type that is none of the 18 (see ENTITY_RULES); a type added to the
+    # engine without a Safe Harbor letter would let a column of it pass unnoticed.
+    assert set(EntityType) - set(ENTITY_RULES) == {EntityType.ORGANIZATION}
+    table = pd.DataFrame(
+        {
+            "wallet": [
+                "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+                "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+                "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            ],
+            "tax_number": ["ABCPE1234F", "BNZPM2501F", "AFZPK7190K"],
+        }
+    )
+    found = {(f.column, f.identifier) for f in safe_harbor_frame(table).findings if f.evidence == "values"}
+    assert found == {("wallet", HipaaIdentifier.ACCOUNT), ("tax_number", HipaaIdentifier.OTHER)}
 
 
 @pytest.mark.postgres

@@ -115,7 +115,12 @@ NAME_RULES: tuple[tuple[tuple[tuple[str, ...], ...], HipaaIdentifier], ...] = (
     (_p("photo", "photograph", "face", "portrait"), HipaaIdentifier.PHOTO),
 )
 
-#: What Veil's PII engine's entity types are among the 18.
+#: What Veil's PII engine's entity types are among the 18. Every type is mapped except ORGANIZATION:
+#: an organisation's name is none of the 18 (an employer's name is a name of the employer, not of
+#: the individual), so a column of firm names alone does not fail Safe Harbor. A passport is a
+#: certificate (K) as in NAME_RULES; a routing number or a wallet address is part of an account
+#: identifier (J); national, tax and provider ids have no letter of their own, so they are "any other
+#: unique identifying number" (R).
 ENTITY_RULES: dict[str, HipaaIdentifier] = {
     EntityType.PERSON: HipaaIdentifier.NAMES,
     EntityType.LOCATION: HipaaIdentifier.GEOGRAPHIC,
@@ -123,8 +128,15 @@ ENTITY_RULES: dict[str, HipaaIdentifier] = {
     EntityType.PHONE_NUMBER: HipaaIdentifier.TELEPHONE,
     EntityType.EMAIL_ADDRESS: HipaaIdentifier.EMAIL,
     EntityType.US_SSN: HipaaIdentifier.SSN,
+    EntityType.MEDICAL_RECORD: HipaaIdentifier.MEDICAL_RECORD,
     EntityType.CREDIT_CARD: HipaaIdentifier.ACCOUNT,
     EntityType.IBAN_CODE: HipaaIdentifier.ACCOUNT,
+    EntityType.BANK_ACCOUNT: HipaaIdentifier.ACCOUNT,
+    EntityType.BANK_ROUTING: HipaaIdentifier.ACCOUNT,
+    EntityType.CRYPTO_WALLET: HipaaIdentifier.ACCOUNT,
+    EntityType.PASSPORT: HipaaIdentifier.LICENSE,
+    EntityType.DRIVER_LICENSE: HipaaIdentifier.LICENSE,
+    EntityType.VEHICLE_PLATE: HipaaIdentifier.VEHICLE,
     EntityType.MAC_ADDRESS: HipaaIdentifier.DEVICE,
     EntityType.URL: HipaaIdentifier.URL,
     EntityType.IP_ADDRESS: HipaaIdentifier.IP,
@@ -134,6 +146,16 @@ ENTITY_RULES: dict[str, HipaaIdentifier] = {
     EntityType.FR_NIR: HipaaIdentifier.OTHER,
     EntityType.ES_NIF: HipaaIdentifier.OTHER,
     EntityType.IT_FISCAL_CODE: HipaaIdentifier.OTHER,
+    EntityType.KR_RRN: HipaaIdentifier.OTHER,
+    EntityType.FI_PERSONAL_ID: HipaaIdentifier.OTHER,
+    EntityType.SG_NRIC: HipaaIdentifier.OTHER,
+    EntityType.IN_AADHAAR: HipaaIdentifier.OTHER,
+    EntityType.IN_PAN: HipaaIdentifier.OTHER,
+    EntityType.IN_GSTIN: HipaaIdentifier.OTHER,
+    EntityType.IN_VOTER_ID: HipaaIdentifier.OTHER,
+    EntityType.US_ITIN: HipaaIdentifier.OTHER,
+    EntityType.US_NPI: HipaaIdentifier.OTHER,
+    EntityType.VAT_ID: HipaaIdentifier.OTHER,
     EntityType.REFERENCE_NUMBER: HipaaIdentifier.OTHER,
     EntityType.USERNAME: HipaaIdentifier.OTHER,
 }
