@@ -24,9 +24,18 @@ locations         street_address, street_de_nl, town_with_postcode, postcode, pl
 country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer
 place_kinds       (no recognizer) places named by their kind ("Hudson River", "Fort Lee"), read by
                   place_gazetteer
-persons           person_title, person_label, person_line, person_gazetteer, person_first_name,
-                  spacy_person (NER PERSON);
-                  post-processor person_coreference (further mentions of a found name, and
+persons           (no recognizer) gathers the public names of the person modules below
+person_titles     person_title (PERSON: the name after a title, "Dr. Jane Smith", "Mr KOWALSKI")
+person_labels     person_label (after a field label, an addressee's label or a salutation), person_line
+                  (a chat speaker, a line that is only a name)
+person_gazetteer  person_gazetteer (PERSON: a known first name and a family name)
+first_names       person_first_name (PERSON: a known first name alone, weak without context)
+person_ner        spacy_person (NER PERSON, filtered)
+person_words      (no recognizer) capitalised words that are no names, given names that are words,
+                  titles, firms' last words
+name_patterns     (no recognizer) the regex shapes of a name (particles, initials, "Smith, Jane")
+name_plausibility  (no recognizer) the validators: is_plausible_name, is_plausible_ner_person...
+person_coreference  post-processor person_coreference (further mentions of a found name, and
                   the other conjuncts of a found name: ``person_conjuncts``)
 person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone")
 person_conjuncts  (no recognizer) conjuncts: "Bill and Rose", read by person_coreference

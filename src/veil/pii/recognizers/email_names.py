@@ -17,7 +17,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_TAIL, UPPER, wordset
 from veil.pii.recognizers.name_lists import fold
-from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["EmailNameFinder", "email_local_parts", "person_email_name"]

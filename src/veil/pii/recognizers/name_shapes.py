@@ -28,7 +28,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, wordset
 from veil.pii.recognizers.name_lists import NameLists
-from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["LETTER_LABEL_NOUNS", "InitialNameFinder", "person_initials"]

@@ -22,7 +22,7 @@ from veil.pii.data import LAST_NAMES, known_places, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
-from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_language_name, is_ordinary_word
 
 __all__ = ["CitationFinder", "person_citations"]

@@ -54,7 +54,7 @@ from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WO
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
-from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonContextFinder", "person_context"]

@@ -33,7 +33,7 @@ from veil.pii.recognizers.common import (
     wordset,
 )
 from veil.pii.recognizers.name_lists import NameLists, fold
-from veil.pii.recognizers.persons import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonCueFinder", "is_camel_case", "person_cues"]

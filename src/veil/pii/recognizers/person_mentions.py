@@ -1,7 +1,7 @@
 """Where a found name is mentioned again in a text: its whole-word occurrences.
 
 A later mention of a person names them as much as the first ("Isis Mendonça ... Isis:"); the
-post-processor ``person_coreference`` (:func:`~veil.pii.recognizers.persons.find_other_mentions`)
+post-processor ``person_coreference`` (:func:`~veil.pii.recognizers.person_coreference.find_other_mentions`)
 looks each found name and name word up with :func:`occurrences`. A mention is a whole word:
 no letter, digit or joiner either side ("Anna" is not in "Annabel" or "Anna-Lena"); a
 possessive may follow ("Horvat's card"), or a bare apostrophe after an "s" ("Quilis' types").

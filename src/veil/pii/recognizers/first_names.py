@@ -1,0 +1,110 @@
+"""A known first name on its own ("by Megha", "George reports"): weak unless its form or the
+words around it say it is a name (0.45, 0.65 with context, 0.7 to 0.8 by its form).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import FIRST_NAMES, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import NAME_WORD, UPPER, terms, wordset
+from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.name_patterns import CAP_TOKEN
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+
+__all__ = ["FirstNameFinder", "person_first_name"]
+
+
+_PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
+# A family name in capitals before a first name, as on forms and records: "PILLAI Hema".
+_UPPER_SURNAME_BEFORE = re.compile(
+    rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+){{0,3}})[ \t]$"
+)
+# More given names after the first: "FARIAS Ana Beatriz", "DA CUNHA Arthur Miguel".
+_MORE_GIVEN = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
+# Capitalised words that are labels, greetings or titles, not family names ("ERROR Anna", "DEAR Tom").
+_NOT_SURNAMES = wordset(
+    """
+    DEAR HI HELLO HEY TO FROM CC BCC ATTN FAO RE FW FWD MR MRS MS MISS DR PROF SIR DOB ID NO NR REF
+    INFO WARN WARNING ERROR DEBUG TRACE FATAL CRITICAL NOTICE NOTE TODO FIXME URGENT PATIENT NAME CLIENT
+    CUSTOMER USER AND OR THE FOR BY WITH NHS SSN NI NIR DNI NIF BSN PPS TAX VAT IBAN
+    """
+)
+
+
+class FirstNameFinder(NameLists):
+    """A known first name on its own (not part of a capitalised run): a weak candidate, unless
+    its form says it is a name: "PILLAI Hema" (a family name in capitals first), "<Edmund>" (a
+    chat handle), "Piero's" (a possessive), "Myrthe, see below" / "Sorry, Teresa!" (someone
+    spoken to)."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        return load_words(FIRST_NAMES)
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first = self.first
+        for m in CAP_TOKEN.finditer(text):
+            word, start, end = m.group(), m.start(), m.end()
+            if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
+                word, end = word[:-2], end - 2
+                previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
+                if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+                    continue  # "Miguel Ángel's": the end of a longer name
+                if word not in AMBIGUOUS_FIRST_NAMES and word not in COMMON_CAPITALISED:
+                    yield start, end, 0.7  # "Piero's party", "Marcelo's partner"
+                continue
+            if word not in first or word in COMMON_CAPITALISED:
+                continue
+            ambiguous = word in AMBIGUOUS_FIRST_NAMES
+            surname = _UPPER_SURNAME_BEFORE.search(text, max(0, start - 48), start)
+            if surname is not None and not any(w in _NOT_SURNAMES for w in surname.group(1).split()):
+                more = _MORE_GIVEN.match(text, end)
+                if more is not None and more.group(1) in first:
+                    end = more.end()
+                yield surname.start(1), end, 0.8  # "PILLAI Hema", "VAN SPREUWEL Linde"
+                continue
+            if text[start - 1 : start] == "<" and text[end : end + 1] == ">":
+                yield start, end, 0.7  # a chat handle: "<Edmund> yes", "<Taylor> ..."
+                continue
+            if ambiguous:
+                continue
+            after = text[end : end + 2]
+            if len(after) == 2 and after[0] in " \t" and after[1].isupper():
+                continue  # "John Smith": the gazetteer and NER judge the whole name
+            previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
+            if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+                continue  # "Mary Jane": part of a longer name
+            line_start = start == 0 or text[start - 1] == "\n"
+            if (line_start and after[:1] == ",") or (
+                text[start - 2 : start] == ", " and after[:1] in ("!", "?")
+            ):
+                yield start, end, 0.7  # spoken to: "Myrthe, see below", "Sorry about that, Teresa!"
+                continue
+            yield start, end, 0.45
+
+    def __repr__(self) -> str:
+        return "FirstNameFinder()"
+
+
+def person_first_name() -> Recognizer:
+    return Recognizer(
+        name="person_first_name",
+        entity_type=EntityType.PERSON,
+        finder=FirstNameFinder(),
+        context=terms(
+            "by|for|to|with|from|dear|hi|hello|hey|thanks|thank you|cc|ask|asked|told|tell|call|called"
+            "|contact|met|meet|paging|ping|said|says|reports|reported|has|had|is|was|will|wrote|confirmed|mentioned"
+            "|replied|agreed|thinks|noted|complains|complained|presents|presented|denies|denied|feels|states"
+            "|agent|colleague|nurse|officer|driver|courier|technician|engineer|partner|husband|wife|son|daughter"
+            "|mother|father|mum|mom|dad|brother|sister|friend|neighbour|neighbor|assistant|at|this is|i am"
+            "|i'm|my name is|sorry"
+        ),
+        context_boost=0.25,
+        window_before=12,
+        window_after=14,
+    )

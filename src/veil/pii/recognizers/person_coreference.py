@@ -1,0 +1,94 @@
+"""Further mentions of a found person (the post-processor ``person_coreference``).
+
+Once a name is found, its other mentions in the same text name the same person: the name
+again, its words ("Isis Mendonça" ... "Isis:"; a given name that is also a word too, "Marine
+Renard" ... "Marine has"), at 0.6; the given names joined to a found one ("Tomasz and Rose",
+:mod:`~veil.pii.recognizers.person_conjuncts`, 0.75); a found name with a number, "Jr." or a
+family name after it (:mod:`~veil.pii.recognizers.name_suffixes`). Off with
+``PiiConfig.coreference = false`` or by disabling it by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from veil.pii.data import COMMON_WORDS, known_places, load_list
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Candidate, PostProcessor
+from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
+from veil.pii.recognizers.name_suffixes import suffixed
+from veil.pii.recognizers.person_conjuncts import conjuncts
+from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+
+__all__ = ["COREFERENCE", "find_other_mentions", "person_coreference"]
+
+COREFERENCE = "person_coreference"
+_NAME_WORD_RE = re.compile(NAME_WORD)
+_NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
+
+
+def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
+    """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
+    letters or more that are not common words or ambiguous first names, at 0.6; the given names
+    joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`); a
+    found name with the number, "Jr." or family name after it (:mod:`.name_suffixes`)."""
+    people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
+    yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
+    found_people = [(s, e, p) for s, e, k, p, _ in resolved if k == EntityType.PERSON]
+    grown = list(suffixed(text, found_people, _NOT_NAME_ON_ITS_OWN))
+    yield from grown
+    resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
+    names: set[str] = set()
+    families: set[str] = set()  # words of longer names, names after a title ("Ms. Goldsmith")
+    for start, end, kind, score, recognizer in resolved:
+        if kind == EntityType.PERSON and score >= 0.6:
+            value = text[start:end]
+            names.add(value)
+            found = _NAME_WORD_RE.findall(value)
+            families.update(name_words(found) if len(found) > 1 or recognizer == "person_title" else ())
+            # a given name that is also a word names the person once the full name is found
+            # ("Marine Renard ... Marine has"), unless it is a common word or a place ("May", "Paris")
+            names.update(
+                w for w in found if len(w) > 2 and (w not in _NOT_NAME_ON_ITS_OWN or _also(w, found))
+            )
+    common = load_list(COMMON_WORDS)
+    for name in spreading(text, sorted(names), frozenset(families)):
+        for start in occurrences(text, name):
+            # a given name right before a found family name is part of it: "CALLER: Tudora Nistor";
+            # so is a family name right after a found given name: "tell Jouni ... Jouni Hahli"
+            end = start + len(name)
+            if " " not in name:
+                given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
+                family = _FAMILY_AFTER.match(text, end)
+                if given is not None and _joins_name(given.group(1), common):
+                    start = given.start(1)
+                elif family is not None and _joins_name(family.group(1), common):
+                    end = family.end(1)
+            yield start, end, 0.6
+
+
+def _also(word: str, found: list[str]) -> bool:
+    """The first of several name words, not a common word or a place ("Marine" of "Marine Renard")."""
+    places = known_places()
+    return len(found) > 1 and word == found[0] and word not in COMMON_CAPITALISED and word not in places
+
+
+def _joins_name(word: str, common: frozenset[str]) -> bool:
+    """A capitalised word beside a found name word that is part of the name: no common word."""
+    return word not in _NOT_NAME_ON_ITS_OWN and word.lower() not in common and word not in STREET_WORDS
+
+
+_GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.-])({NAME_WORD})[ \t]$")
+_FAMILY_AFTER = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
+
+
+def person_coreference() -> PostProcessor:
+    return PostProcessor(
+        name=COREFERENCE,
+        entity_type=EntityType.PERSON,
+        stage="resolved",
+        derive=find_other_mentions,
+        description="further mentions of a found person's name, and of its words, in the same text",
+    )

@@ -1,0 +1,110 @@
+"""A known first name followed by a family name (the gazetteer): "Sofia Lima" (0.8 with a known
+family name, above a place gazetteer match of the first name), another capitalised word (0.6),
+"Smith, Jane" (0.65); a first name that is also a word ("May", "Grace", "Will") needs a known
+family name (0.6).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.common import NAME_START, NAME_WORD, STREET_WORDS, terms
+from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.name_patterns import CAP_TOKEN, PARTICLE
+from veil.pii.recognizers.name_plausibility import is_plausible_name
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+
+__all__ = ["NameFinder", "person_gazetteer"]
+
+_LAST_FIRST = re.compile(
+    rf"((?:(?<![\w'\u2019-]){PARTICLE}[ \t]){{0,3}}{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])"
+)
+# Between a first name and a family name: one blank, or particles ("Thom van den Broek").
+_GAP = re.compile(rf"[ \t](?:{PARTICLE}[ \t])*")
+
+
+class NameFinder(NameLists):
+    """Known first name + last name, over capitalised tokens (lists loaded on first use, never
+    pickled: :class:`NameLists`)."""
+
+    @cached_property
+    def first(self) -> frozenset[str]:
+        return load_words(FIRST_NAMES)
+
+    @cached_property
+    def last(self) -> frozenset[str]:
+        return frozenset(w for w in load_words(LAST_NAMES) if w not in COMMON_CAPITALISED)
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        first, last = self.first, self.last
+        tokens = [(m.start(), m.end(), m.group()) for m in CAP_TOKEN.finditer(text)]
+        for i, (start, _, word) in enumerate(tokens):
+            if word not in first:
+                continue
+            ambiguous = word in AMBIGUOUS_FIRST_NAMES
+            chain = [tokens[i]]
+            for k in range(i + 1, min(i + 4, len(tokens))):
+                gap = text[chain[-1][1] : tokens[k][0]]
+                if gap in (" ", "\t"):
+                    chain.append(tokens[k])
+                    continue
+                if len(chain) < 3 and _GAP.fullmatch(gap):
+                    # a particle starts the family name: "Thom van den Broek", "Emilly da Luz"
+                    end, surname = tokens[k][1], tokens[k][2]
+                    if not surname.endswith(".") and surname not in COMMON_CAPITALISED:
+                        yield start, end, 0.6 if ambiguous else (0.8 if surname in last else 0.7)
+                        chain = []
+                break
+            found = self._best(chain, ambiguous) if chain else None
+            if found is not None:
+                yield start, found[0], found[1]
+        for m in _LAST_FIRST.finditer(text):
+            surname, given = m.group(1).split()[-1], m.group(2)
+            known = surname in last or m.group(1)[0].islower()  # "van de Ven, Merel"
+            if known and given in first and given not in AMBIGUOUS_FIRST_NAMES:
+                yield m.start(), m.end(), 0.65
+
+    def _best(self, chain: list[tuple[int, int, str]], ambiguous: bool) -> tuple[int, float] | None:
+        """(end, score) of the best reading of ``first [middle] last`` in ``chain``."""
+        if len(chain) < 2:
+            return None
+        options = [chain[1]]
+        if len(chain) > 2 and (chain[1][2].endswith(".") or chain[1][2] in self.first):
+            options.insert(0, chain[2])  # first + middle initial / middle name + last
+        for _, end, word in options:
+            if word.endswith("."):
+                continue
+            if word in self.last:
+                return end, 0.6 if ambiguous else 0.8
+        if ambiguous:
+            return None
+        for _, end, word in options:
+            if not word.endswith(".") and word not in COMMON_CAPITALISED and word not in STREET_WORDS:
+                return end, 0.6
+        return None
+
+    def __repr__(self) -> str:
+        return "NameFinder()"
+
+
+def person_gazetteer() -> Recognizer:
+    return Recognizer(
+        name="person_gazetteer",
+        entity_type=EntityType.PERSON,
+        finder=NameFinder(),
+        validate=is_plausible_name,
+        context=terms(
+            "name|patient|contact|called|customer|client|employee|by|with|signed|mr|mrs|ms|dr|met|spoke|said"
+            "|wrote|her|his"
+        ),
+        negative_context=terms("street|road|avenue|inc|ltd|llc|university|hospital"),
+        context_boost=0.15,
+        negative_penalty=0.2,
+        window_before=24,
+        window_after=16,
+    )
