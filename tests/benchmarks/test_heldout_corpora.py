@@ -17,15 +17,11 @@ from typing import Any
 import pytest
 from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.heldout import (
-    CODE_TYPE,
     HELDOUT_CORPORA,
-    TAB_TYPES,
     WNUT_TYPES,
     HeldoutDataError,
     load_heldout,
     presidio_research_document,
-    tab_core,
-    tab_document,
     wnut_document,
 )
 from benchmarks.pii_evaluation.metrics import Span, evaluate
@@ -37,6 +33,7 @@ from benchmarks.pii_evaluation.outside import (
     OutsideDocument,
     score_view,
 )
+from benchmarks.pii_evaluation.tab import CODE_TYPE, TAB_TYPES, TabDataError, tab_core, tab_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,7 +153,7 @@ def test_tab_loader_rejects_a_mention_whose_offsets_do_not_cut_out_its_text(
     if 0 <= start < end <= len(text) and text[start:end] == m["span_text"]:
         tab_document(record)  # the shifted cut happens to read the same (e.g. a repeated letter)
     else:
-        with pytest.raises(HeldoutDataError):
+        with pytest.raises(TabDataError):
             tab_document(record)
 
 
@@ -167,14 +164,14 @@ def test_tab_loader_rejects_a_mention_whose_offsets_do_not_cut_out_its_text(
 def test_tab_loader_rejects_unknown_labels_and_spans_outside_the_text(field: str, value: object) -> None:
     record = copy.deepcopy(_tab_records()[0])
     record["mentions"][0][field] = value
-    with pytest.raises(HeldoutDataError):
+    with pytest.raises(TabDataError):
         tab_document(record)
 
 
 def test_tab_loader_rejects_a_text_that_is_not_the_recorded_one() -> None:
     record = copy.deepcopy(_tab_records()[0])
     record["text"] = record["text"] + " "
-    with pytest.raises(HeldoutDataError, match="sha256"):
+    with pytest.raises(TabDataError, match="sha256"):
         tab_document(record)
 
 
