@@ -28,6 +28,7 @@ Nothing here logs, prints or ``repr`` s text.
 from __future__ import annotations
 
 import bisect
+import gc
 import math
 import multiprocessing
 import pickle
@@ -338,14 +339,23 @@ def _corroborate(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate
     if not ner:
         return rules
     out = list(rules)
+    # the places in ``out`` of each type's candidates, in order: a NER span is compared with those
+    # of its own type only (the first that holds it, as a scan of all of ``out`` would find), not
+    # with every candidate of a name-dense text
+    of_kind: dict[str, list[int]] = {}
+    for i, rule in enumerate(out):
+        of_kind.setdefault(rule[2], []).append(i)
     for candidate in ner:
         start, end, kind, score, _ = candidate
-        for i, (r_start, r_end, r_kind, r_score, r_name) in enumerate(out):
-            if r_kind == kind and r_start <= start and end <= r_end and r_end - r_start > end - start:
+        same = of_kind.setdefault(kind, [])
+        for i in same:
+            r_start, r_end, r_kind, r_score, r_name = out[i]
+            if r_start <= start and end <= r_end and r_end - r_start > end - start:
                 if score > r_score:
                     out[i] = (r_start, r_end, r_kind, score, r_name)
                 break
         else:
+            same.append(len(out))
             out.append(candidate)
     return out
 
@@ -400,6 +410,9 @@ def _worker_init(config: PiiConfig, registry: RecognizerRegistry) -> None:
     global _WORKER
     _WORKER = _Detector(config, registry)
     _WORKER.load()
+    # the model lives as long as the worker: out of the collector's sight, a collection no longer
+    # walks its objects (nor, after a fork, writes to the pages the worker shares with its parent)
+    gc.freeze()
 
 
 def _worker_detect(texts: list[str]) -> list[list[Entity]]:
