@@ -11,9 +11,10 @@ from functools import cached_property
 from veil.pii.data import FIRST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import NAME_WORD, UPPER, terms, wordset
+from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import CAP_TOKEN
+from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 
 __all__ = ["FirstNameFinder", "person_first_name"]
@@ -24,6 +25,8 @@ _PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
 _UPPER_SURNAME_BEFORE = re.compile(
     rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+){{0,3}})[ \t]$"
 )
+# A word in lower case next: after a people's or a faith's word, an adjective ("Roman times").
+_LOWER_WORD_AFTER = re.compile(rf"[ \t]+[{LOWER}]")
 # More given names after the first: "FARIAS Ana Beatriz", "DA CUNHA Arthur Miguel".
 _MORE_GIVEN = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
 # Capitalised words that are labels, greetings or titles, not family names ("ERROR Anna", "DEAR Tom").
@@ -60,6 +63,8 @@ class FirstNameFinder(NameLists):
                 continue
             if word not in first or word in COMMON_CAPITALISED:
                 continue
+            if word in GROUP_WORDS and _LOWER_WORD_AFTER.match(text, end):
+                continue  # an adjective of a people or a faith: "before Roman times", "Christian name"
             ambiguous = word in AMBIGUOUS_FIRST_NAMES
             surname = _UPPER_SURNAME_BEFORE.search(text, max(0, start - 48), start)
             if surname is not None and not any(w in _NOT_SURNAMES for w in surname.group(1).split()):

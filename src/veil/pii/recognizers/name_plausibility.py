@@ -14,6 +14,7 @@ from veil.pii.data import FIRST_NAMES, load_words
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, STREET_PREFIXES, STREET_WORDS, UPPER
 from veil.pii.recognizers.name_patterns import PARTICLE
 from veil.pii.recognizers.name_suffixes import is_regnal_number
+from veil.pii.recognizers.people_words import names_a_group
 from veil.pii.recognizers.person_words import (
     AMBIGUOUS_FIRST_NAMES,
     COMMON_CAPITALISED,
@@ -56,6 +57,8 @@ def is_plausible_name(text: str) -> bool:
         return False
     if len(bare) > 1 and bare[-1] in STREET_WORDS and bare[-1] not in SURNAME_STREET_WORDS:
         return False
+    if len(bare) > 1 and names_a_group(" ".join(bare)):
+        return False  # "Roman Catholic", "Greek Orthodox": a faith, whatever its first word
     return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
 
 
@@ -85,9 +88,10 @@ def starts_with_first_name(text: str) -> bool:
 
 def is_plausible_ner_person(text: str) -> bool:
     """An NER PERSON that looks like a name: :func:`is_plausible_name`, no acronym ("AI", "CEO"),
-    no label ("Steuer-ID"), not a phrase of another language ("Meine ..."), not a firm ("Enigmus AI")."""
-    if not is_plausible_name(text):
-        return False
+    no label ("Steuer-ID"), not a phrase of another language ("Meine ..."), not a firm ("Enigmus AI"),
+    not a people or a faith ("Danish", "Roman Catholic")."""
+    if not is_plausible_name(text) or names_a_group(text):
+        return False  # "Christian moral life", "before Roman times": a people or a faith
     words = text.split()
     # a lower-case word: a phrase ("ants die") or an adjective ("pro-Beijing"), unless a particle
     # ("van Gogh", "d'Alembert") or a prefix before a name ("ex-Zombie Ryhänen"); a sentence's
