@@ -156,6 +156,50 @@ def test_a_capitalised_title_before_of_dates_the_year(rules_engine: PiiEngine) -
         assert dates_in(rules_engine, f"a total of {year} was paid") == []
 
 
+# -- lists of years ---------------------------------------------------------------------------------
+
+
+@_SETTINGS
+@given(
+    subject=st.sampled_from(_SUBJECTS),
+    lead=st.sampled_from(("born in", "married in", "arrested in", "questioned in", "interviewed in")),
+    listed=st.lists(years, min_size=2, max_size=4),
+    end=st.sampled_from((" respectively.", ".", ", and the file was closed.", " when the war began.")),
+)
+def test_the_years_listed_after_a_dated_year_are_dates(
+    rules_engine: PiiEngine, subject: str, lead: str, listed: list[int], end: str
+) -> None:
+    values = [str(y) for y in listed]
+    joined = ", ".join(values[:-1]) + " and " + values[-1]
+    text = f"{subject} {'were' if subject == 'They' else 'was'} {lead} {joined}{end}"
+    found = [text[s:e] for s, e in dates_in(rules_engine, text)]
+    assert found == values, (text, found)
+
+
+@_SETTINGS
+@given(
+    year=years,
+    count=st.integers(min_value=1900, max_value=2099),
+    noun=st.sampled_from(("rows", "users", "cases")),
+)
+def test_a_count_after_a_dated_year_is_not_listed(
+    rules_engine: PiiEngine, year: int, count: int, noun: str
+) -> None:
+    text = f"In {year}, {count} {noun} were added to the register."
+    assert [text[s:e] for s, e in dates_in(rules_engine, text)] == [str(year)], text
+
+
+@_SETTINGS
+@given(first=years, second=years, subject=st.sampled_from(_SUBJECTS))
+def test_a_year_after_a_sentence_that_ends_in_a_year_is_dated(
+    rules_engine: PiiEngine, first: int, second: int, subject: str
+) -> None:
+    """ "1 in 2000" is a count; "... until 1999. In 2000, ..." is not: the period ends the count."""
+    text = f"{subject} stayed there until {first}. In {second}, the family moved away."
+    assert exactly(rules_engine, text, f"In {second}"[3:]) and covered(rules_engine, text, str(first)), text
+    assert dates_in(rules_engine, f"Only 1 in {second} survives.") == []
+
+
 # -- ranges ---------------------------------------------------------------------------------------
 
 
@@ -169,16 +213,19 @@ def test_a_capitalised_title_before_of_dates_the_year(rules_engine: PiiEngine) -
 def test_a_range_of_years_stops_at_the_last_year(
     rules_engine: PiiEngine, pii_engine: PiiEngine, first: int, gap: int, join: str, subject: str
 ) -> None:
-    """A dashed range is one span; "between A and B" gives each year (both end where they should)."""
+    """A range is one span, dashed or written ("between A and B", as "3 and 4 May"): from its first
+    year to its last, without the preposition before it."""
     lead = join.format(a=first, b=first + gap)
     text = f"{lead[0].upper()}{lead[1:]} {subject.lower()} lived abroad."
-    if "-" in lead:
-        assert exactly(rules_engine, text, f"{first}-{first + gap}"), text
-    else:
-        assert exactly(rules_engine, text, str(first)), (text, dates_in(rules_engine, text))
-        assert exactly(rules_engine, text, str(first + gap)), (text, dates_in(rules_engine, text))
+    value = lead.split(" ", 1)[1]  # "1995 and 1997", "1995-1997"
+    assert dates_in(rules_engine, text) == [(text.index(value), text.index(value) + len(value))], text
     # NER may see the same range; the whole engine still stops before the next word
     assert all(not text[s:e].endswith(subject.lower()) for s, e in dates_in(pii_engine, text)), text
+
+
+def test_two_years_joined_by_or_are_two_dates(rules_engine: PiiEngine) -> None:
+    text = "The visit took place in 1998 or 2001, the file does not say."
+    assert dates_in(rules_engine, text) == [(24, 28), (32, 36)], text
 
 
 @_SETTINGS

@@ -7,7 +7,9 @@ findings. A time that belongs to a date is part of the date's span ("1985-03-12T
 Ambiguous day/month order is accepted when either reading is a real date.
 
 spaCy's DATE entities are filtered by :func:`is_specific_date` (see ``ner.py``): relative
-words ("today", "daily"), durations ("3 weeks") and ages ("45 years old") are dropped.
+words ("today", "daily"), durations ("3 weeks") and ages ("45 years old") are dropped. One kind
+of duration is reported by the rules: the length of a penalty ("two years' imprisonment",
+:mod:`.penalty_terms`), which points at a person's conviction.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from collections.abc import Iterator
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import first_char, words, wordset
+from veil.pii.recognizers.penalty_terms import penalty_terms
 
 __all__ = [
     "MONTHS",
     "MONTH_NUMBERS",
     "date_time",
+    "dates_in_prose",
     "is_numeric_date",
     "is_specific_date",
     "spacy_date",
@@ -312,6 +316,20 @@ def _ordinal_ok(day: int, suffix: str) -> bool:
     return 1 <= day <= 31 and suffix == expected
 
 
+# The years listed after a dated year: "born in 1951, 1950, 1964 and 1962 respectively".
+_LISTED_YEAR = re.compile(r"(?:\s*,\s*|,?\s+(?:and|or)\s+)(?P<year>[12]\d{3})(?![\w-]|[.:/]\w|,\d)")
+
+
+def _listed_years(text: str, end: int) -> tuple[list[tuple[int, int]], int]:
+    """The years (1900-2099) coordinated with the year that ends at ``end`` ("1951, 1950, 1964
+    and 1962"), and where the list ends."""
+    listed: list[tuple[int, int]] = []
+    while (item := _LISTED_YEAR.match(text, end)) is not None and 1900 <= int(item.group("year")) <= 2099:
+        listed.append(item.span("year"))
+        end = item.end()
+    return listed, end
+
+
 def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
     """Years, ranges of years and decades that prose dates, parts of a period ("early 1990s",
     "the end of 2002") and "on the 21st" (see above)."""
@@ -334,8 +352,11 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
         lead = _LEAD.search(text, max(0, start - 24), start)
         if lead is not None and lead.group("lead").lower() in ("by", "from", "in"):
             before = _WORD_BEFORE.search(text, max(0, lead.start() - 24), lead.start())
-            if before is not None and (
-                before.group("word").lower() in _QUANTITY_WORDS or before.group("word")[0].isdigit()
+            # a number ending the sentence before is no count: "... and 1965. In 1965, it ..."
+            if (
+                before is not None
+                and not before.group("word").endswith(".")
+                and (before.group("word").lower() in _QUANTITY_WORDS or before.group("word")[0].isdigit())
             ):
                 continue
         if lead is not None and lead.group("lead").lower() == "of":
@@ -349,12 +370,27 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
             if first < last <= first + 60 and (len(second) == 4 or dashed) and (dashed or lead is not None):
                 if dashed:  # "1995-1997", "1995-97": one span
                     yield start, match.end(), 0.6
-                elif _sentence_goes_on(text, match.end()):  # "between 1995 and 1997": each year
-                    yield start, start + 4, 0.6
-                    yield match.start("y2"), match.end(), 0.6
+                elif _sentence_goes_on(text, match.end()):
+                    join = match.group("join").strip()
+                    between = lead is not None and lead.group("lead").lower() == "between"
+                    if join in ("to", "until", "till", "through") or (join == "and" and between):
+                        # "between 1995 and 1997", "from 1995 to 1997": one range, as "3 and 4 May"
+                        yield start, match.end(), 0.6
+                    else:  # "in 1995 and 1997", "in 1998 or 2001": two years
+                        yield start, start + 4, 0.6
+                        yield match.start("y2"), match.end(), 0.6
                 continue
-        if lead is not None and (_sentence_goes_on(text, start + 4) or _RANGE_TO_DATE.match(text, start + 4)):
-            yield start, start + 4, 0.55  # "in 1998, ...", "from 1958 until 12 March 1995"
+        if lead is None:
+            continue
+        # "in 1998, ...", "from 1958 until 12 March 1995"; with the years listed after it when the
+        # list goes on like a sentence: "in 1956, 1959 and 1965." but not "in 1998, 2000 rows"
+        listed, end = _listed_years(text, start + 4)
+        if listed and _sentence_goes_on(text, end):
+            yield start, start + 4, 0.55
+            for year_start, year_end in listed:
+                yield year_start, year_end, 0.55
+        elif _sentence_goes_on(text, start + 4) or _RANGE_TO_DATE.match(text, start + 4):
+            yield start, start + 4, 0.55
     for match in _ORDINAL_DAY.finditer(text):
         value = match.group()
         day, suffix = int(value[:-2]), value[-2:]
@@ -364,6 +400,13 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
             and _sentence_goes_on(text, match.end())
         ):
             yield match.start(), match.end(), 0.55
+
+
+def dates_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
+    """What prose dates without a calendar date's shape: years and decades
+    (:func:`years_in_prose`) and the lengths of penalties (:mod:`.penalty_terms`)."""
+    yield from years_in_prose(text)
+    yield from penalty_terms(text)
 
 
 def date_time() -> Recognizer:
@@ -430,7 +473,7 @@ def date_time() -> Recognizer:
             ),
             Pattern(rf"{MONTHS}[ \t]{{1,2}}\d{{1,2}}[ \t]\d\d:\d\d(?::\d\d)?\b", 0.75, "syslog", MONTHS),
         ),
-        finder=years_in_prose,
+        finder=dates_in_prose,
         validate=is_numeric_date,
         context=_DATE_CONTEXT,
         negative_context=(
