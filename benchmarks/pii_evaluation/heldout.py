@@ -17,7 +17,8 @@ default), and ``--show-misses`` prints no value from them.
   YouTube, Stack Overflow, Twitter and Reddit texts with persons, locations and corporations
   labelled by crowd annotators and adjudicated. Only PERSON, LOCATION and ORGANIZATION are
   scored in it (it labels no dates or identifiers, so other predictions are dropped unless they
-  overlap a labelled value); its groups, products and creative works are not scored.
+  overlap a labelled value); its groups, products and creative works are not scored. Its
+  loader is shared with the dev corpus ``wnut17_dev`` (WNUT's dev split) in :mod:`.wnut`.
 * ``numpy_docs_prose`` - 300 paragraphs of NumPy's documentation (BSD-3-Clause), prose about
   numerical computing with no personal data: every prediction on it is a false positive.
 * ``wikigold`` - 145 English Wikipedia articles (biographies, bands, sports teams, places,
@@ -31,7 +32,7 @@ default), and ``--show-misses`` prints no value from them.
 
 Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
 label, or a span outside its document is an error (:class:`HeldoutDataError`; for TAB,
-:class:`~.tab.TabDataError`), never dropped.
+:class:`~.tab.TabDataError`; for WNUT, :class:`~.wnut.WnutDataError`), never dropped.
 """
 
 from __future__ import annotations
@@ -45,17 +46,16 @@ from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.gum import gum_heldout
 from benchmarks.pii_evaluation.outside import DATA_ROOT, PRESIDIO_RESEARCH_TYPES, OutsideDocument
 from benchmarks.pii_evaluation.tab import tab_echr
+from benchmarks.pii_evaluation.wnut import wnut17_test
 from veil.pii.entity import EntityType
 
 __all__ = [
     "HELDOUT_CORPORA",
     "WIKIGOLD_TYPES",
-    "WNUT_TYPES",
     "HeldoutDataError",
     "load_heldout",
     "presidio_research_document",
     "wikigold_document",
-    "wnut_document",
 ]
 
 
@@ -98,18 +98,6 @@ def _presidio_research_heldout() -> list[OutsideDocument]:
     return [presidio_research_document(record) for record in json.loads(path.read_text("utf-8"))]
 
 
-# WNUT 2017's labels -> Veil's types (None: not scored, predictions inside are dropped)
-WNUT_TYPES: dict[str, str | None] = {
-    "person": EntityType.PERSON,
-    "location": EntityType.LOCATION,
-    "corporation": EntityType.ORGANIZATION,
-    "group": None,  # bands, teams, parties...: not what a PII masker is asked to find
-    "product": None,
-    "creative-work": None,
-}
-WNUT_SCORED = frozenset(str(t) for t in WNUT_TYPES.values() if t is not None)
-
-
 def _entity_spans(
     doc_id: str, text: str, entities: list[dict[str, Any]], types: dict[str, str | None], corpus: str
 ) -> tuple[tuple[GoldSpan, ...], tuple[tuple[int, int], ...]]:
@@ -129,19 +117,6 @@ def _entity_spans(
         else:
             spans.append(GoldSpan(start, end, EntityType(veil_type)))
     return tuple(sorted(spans)), tuple(sorted(ignored))
-
-
-def wnut_document(record: dict[str, Any]) -> OutsideDocument:
-    """One WNUT 2017 document (``index``, ``text``, ``entities`` with ``start``, ``end``,
-    ``label``, ``text``), scored for persons, locations and organisations only."""
-    doc_id, text = f"wnut17-test-{int(record['index']):04d}", str(record["text"])
-    spans, ignored = _entity_spans(doc_id, text, record["entities"], WNUT_TYPES, "WNUT 2017")
-    return OutsideDocument(doc_id, "WNUT 2017 test", text, spans, WNUT_SCORED, ignored)
-
-
-def _wnut17_test() -> list[OutsideDocument]:
-    path = DATA_ROOT / "wnut17_test" / "documents.json"
-    return [wnut_document(record) for record in json.loads(path.read_text("utf-8"))]
 
 
 # wikigold's CoNLL-2003 labels -> Veil's types (None: not scored, predictions inside are dropped)
@@ -179,7 +154,7 @@ def _numpy_docs_prose() -> list[OutsideDocument]:
 HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
     "tab_echr": tab_echr,
     "presidio_research_heldout": _presidio_research_heldout,
-    "wnut17_test": _wnut17_test,
+    "wnut17_test": wnut17_test,
     "numpy_docs_prose": _numpy_docs_prose,
     "wikigold": _wikigold,
     "gum_heldout": gum_heldout,

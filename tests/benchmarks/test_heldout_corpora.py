@@ -18,11 +18,9 @@ import pytest
 from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.heldout import (
     HELDOUT_CORPORA,
-    WNUT_TYPES,
     HeldoutDataError,
     load_heldout,
     presidio_research_document,
-    wnut_document,
 )
 from benchmarks.pii_evaluation.metrics import Span, evaluate
 from benchmarks.pii_evaluation.outside import (
@@ -34,6 +32,7 @@ from benchmarks.pii_evaluation.outside import (
     score_view,
 )
 from benchmarks.pii_evaluation.tab import CODE_TYPE, TAB_TYPES, TabDataError, tab_core, tab_document
+from benchmarks.pii_evaluation.wnut import WNUT_TYPES, WnutDataError, wnut_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -291,7 +290,7 @@ def test_wnut_spans_keep_their_text_and_only_names_places_and_companies_are_scor
 
 
 def test_wnut_conversion_joins_tokens_and_closes_entities_at_tag_changes() -> None:
-    from benchmarks.pii_data.wnut17_test.convert import documents
+    from benchmarks.pii_data.wnut17.convert import documents
 
     conll = "Ada\tB-person\nLovelace\tI-person\nvisited\tO\nNew\tB-location\nYork\tI-location\n" + (
         "Acme\tI-corporation\n\nhi\tO\n"
@@ -313,11 +312,11 @@ def test_wnut_loader_rejects_a_wrong_offset_and_an_unknown_label() -> None:
     record = next(r for r in records if r["entities"])
     shifted = copy.deepcopy(record)
     shifted["entities"][0]["end"] += 1
-    with pytest.raises(HeldoutDataError):
+    with pytest.raises(WnutDataError):
         wnut_document(shifted)
     relabelled = copy.deepcopy(record)
     relabelled["entities"][0]["label"] = "villain"
-    with pytest.raises(HeldoutDataError):
+    with pytest.raises(WnutDataError):
         wnut_document(relabelled)
 
 

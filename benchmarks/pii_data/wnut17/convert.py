@@ -1,11 +1,16 @@
-"""Turn the WNUT 2017 Emerging Entities test set (CoNLL, one token and BIO tag a line) into
-``documents.json`` next to this file: the tokens of each document joined by single spaces, and
-each entity as character offsets into that text, with its label and its text.
+"""Turn one split of WNUT 2017 Emerging Entities (CoNLL, one token and BIO tag a line) into
+the ``documents.json`` of its corpus folder: the tokens of each document joined by single
+spaces, and each entity as character offsets into that text, with its label and its text.
+
+One converter for both corpora, so the dev corpus is made exactly as the held-out one:
+
+* ``wnut17_test`` - ``emerging.test.annotated``, the test set (held-out: never tuned on);
+* ``wnut17_dev`` - ``emerging.dev.conll``, the dev set (a dev corpus: tuned on).
 
 Run once from a git directory holding https://github.com/leondz/emerging_entities_17 at the
-commit SOURCE.md names (nothing here runs at benchmark or test time)::
+commit the corpus's SOURCE.md names (nothing here runs at benchmark or test time)::
 
-    python -m benchmarks.pii_data.wnut17_test.convert GIT_DIR COMMIT
+    python -m benchmarks.pii_data.wnut17.convert GIT_DIR COMMIT CORPUS
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SOURCE_FILE = "emerging.test.annotated"
+# Each corpus -> its file in the WNUT 2017 repository.
+SOURCE_FILES: dict[str, str] = {
+    "wnut17_test": "emerging.test.annotated",
+    "wnut17_dev": "emerging.dev.conll",
+}
 
 
 def documents(conll: str) -> list[dict[str, Any]]:
@@ -48,18 +57,18 @@ def documents(conll: str) -> list[dict[str, Any]]:
     return out
 
 
-def main(git_dir: str, commit: str) -> None:
+def main(git_dir: str, commit: str, corpus: str) -> None:
     conll = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{SOURCE_FILE}"],
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{SOURCE_FILES[corpus]}"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     docs = documents(conll)
-    target = Path(__file__).with_name("documents.json")
+    target = Path(__file__).parent.parent / corpus / "documents.json"
     target.write_text(json.dumps(docs, ensure_ascii=False, indent=None) + "\n", encoding="utf-8")
     print(f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3])
