@@ -234,7 +234,8 @@ def test_name_shapes_match_as_with_a_leading_look_behind(text: str) -> None:
     before = r"(?<![\w'\u2019.@/-])"
     particles = name_shapes._PARTICLES.pattern
     references = {
-        name_shapes._CAPITALISED: rf"{before}(?P<given>{cap}(?:[ \t]{cap})?)[ \t](?P<initial>[{upper}])"
+        name_shapes._CAPITALISED: rf"{before}(?P<given>{cap}(?:[ \t]{cap})?)[ \t]"
+        rf"(?P<initial>(?:[{upper}]\.){{0,2}}[{upper}])"
         rf"(?:\.[ \t]?|[ \t])(?P<family>{cap}){tail}",
         name_shapes._INITIALS_FIRST: rf"{before}(?P<initials>(?:{name_shapes._INITIAL}[ \t]?){{1,3}})[ \t]?"
         rf"(?P<family>{cap}){tail}",

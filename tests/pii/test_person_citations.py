@@ -83,3 +83,49 @@ def test_the_engine_finds_cited_authors(pii_engine: PiiEngine) -> None:
     text = "Prior estimates (Ostrowska 2004; Adebayo and Lindgren 2011) were lower."
     found = [text[e.start : e.end] for e in pii_engine.detect(text) if e.type == EntityType.PERSON]
     assert {"Ostrowska", "Adebayo", "Lindgren"} <= set(found)
+
+
+# -- a text that cites people: authors whose names are English words ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # one author a reader knows, cited the scholar's way, makes the others authors too, even
+        # the first of a sentence
+        (
+            "As shown (Quarmby, 1998), the line breaks; Mallow (1983) noted the same.",
+            ["Quarmby", "Mallow"],
+        ),
+        ("Prior work (Bracken, 2016; Ostrowska, 2015) disagrees.", ["Bracken", "Ostrowska"]),
+        (
+            "The chapter by Tusk and Furrow (2004) builds on Okonjo et al. (2010).",
+            ["Tusk", "Furrow", "Okonjo"],
+        ),
+    ],
+)
+def test_authors_named_by_words_in_a_text_that_cites_people(text: str, want: list[str]) -> None:
+    assert authors(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "not_authors"),
+    [
+        ("Mallow (1983) was a wet year.", ["Mallow"]),  # no author a reader knows: the form is not enough
+        ("Her films: Mallow (1983), Okonjo (2010).", ["Mallow"]),  # works and years, not the scholar's way
+        ("However, Quarmby (1998) disagrees (Okonjo, 2010).", ["However"]),  # a word before a comma
+    ],
+)
+def test_word_authors_need_a_citing_text_and_no_comma(text: str, not_authors: list[str]) -> None:
+    assert not set(not_authors) & set(authors(text))
+
+
+def test_a_cited_author_named_by_a_word_is_found_again(pii_engine: PiiEngine) -> None:
+    text = "Mallow (1983) and others (Quarmby, 1998) differ. Mallow calls these cases links."
+    found = [text[e.start : e.end] for e in pii_engine.detect(text) if e.type == EntityType.PERSON]
+    assert found.count("Mallow") == 2
+
+
+def test_the_last_word_of_a_titled_work_is_no_author() -> None:
+    text = "She won for Seven Nights (1960) and wrote on Frame Semantics (1976) (Quarmby, 1998)."
+    assert authors(text) == ["Quarmby"]

@@ -35,6 +35,10 @@ person_words      (no recognizer) capitalised words that are no names, given nam
                   titles, firms' last words
 name_patterns     (no recognizer) the regex shapes of a name (particles, initials, "Smith, Jane")
 name_plausibility  (no recognizer) the validators: is_plausible_name, is_plausible_ner_person...
+people_words      (no recognizer) words that name a people, a faith or a movement ("Danish", "Roman
+                  Catholic"): no person, read by the validators and person_first_name
+name_columns      (no recognizer) names one to a line ending in a comma (a court's bench), read by
+                  person_cues
 person_coreference  post-processor person_coreference (further mentions of a found name, and
                   the other conjuncts of a found name: ``person_conjuncts``)
 person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone")

@@ -20,6 +20,7 @@ __all__ = [
     "NAME_SEQ",
     "NOT_A_FIRM",
     "PARTICLE",
+    "SENTENCE_START",
     "TITLED_NAME",
 ]
 
@@ -32,7 +33,13 @@ NAME_SEQ = rf"{FAMILY_WORD}(?:[ \t](?:{PARTICLE}[ \t])*(?:[{UPPER}]\.[ \t]?)?{FA
 LAST_COMMA_FIRST = rf"{NAME_WORD},[ \t]{NAME_WORD}(?:[ \t]{NAME_WORD})?"
 INITIAL = rf"(?:[{UPPER}]|Kh|Zh|Sh|Ch|Ts|Yu|Ya|Ye|Yo)\."  # romanised Russian keeps "Kh.", "Yu."
 LEADING_INITIALS = rf"(?:{INITIAL}[ \t]?){{0,3}}"  # "J. Smith", "A. K. Sharma"
-TITLED_NAME = rf"(?:{PARTICLE}[ \t]){{0,3}}(?:{INITIAL}[ \t]?)*{NAME_SEQ}"  # "Ms van der Berg"
+# A sentence's first word after initials ends the name: "Mr G.D. She maintained", "Mr K. The court".
+SENTENCE_START = r"(?:The|A|An|He|She|It|They|We|I|His|Her|Its|Their|This|That|On|In|At|By|After|When|But|As)"
+# The name after a title: "Ms van der Berg"; particles after initials too: "Mrs M. van der Velde".
+TITLED_NAME = (
+    rf"(?:{PARTICLE}[ \t]){{0,3}}(?:{INITIAL}[ \t]?)*(?!{SENTENCE_START}(?![\w'\u2019-]))"
+    rf"(?:{PARTICLE}[ \t]){{0,3}}{NAME_SEQ}"
+)
 FIELD_NAME = rf"(?>{LAST_COMMA_FIRST}|{LEADING_INITIALS}{NAME_SEQ})"
 _LEGAL_FORM = "|".join(re.escape(form) for form in sorted(LEGAL_FORMS, key=lambda f: (-len(f), f)))
 # What may not follow a name after a label: more of the word, a legal form ("Carlier SARL", "Albuquerque

@@ -13,6 +13,9 @@ when the first-name gazetteer knows it.
   also joins place names ("de", "da", "del") only after a known first name;
 * **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family``, ``Kh. Family`` (dots
   required), when the family name is no ordinary English word (0.75);
+* **elided particles** — ``Given d'Family`` after a known first name (0.85), ``Given al-Family``
+  (0.8; 0.85 after a known first name), ``d'Family`` alone after a lower-case word (0.7: "why
+  d'Herbinville would"); not "Côte d'Ivoire", "Musée d'Orsay";
 * **lower case** — ``given x[.] family`` where the gazetteer knows ``given`` as a first name
   and ``family`` is no common word (0.7): lower-case text rarely puts a lone letter between
   two words ("eric g. samoylova", "benjamin a seiler").
@@ -28,7 +31,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, wordset
 from veil.pii.recognizers.name_lists import NameLists
-from veil.pii.recognizers.person_words import COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["LETTER_LABEL_NOUNS", "InitialNameFinder", "person_initials"]
@@ -44,7 +47,8 @@ _NOT_AFTER = r"[\w'\u2019.@/-]"
 _FIRST_CAP = rf"[{UPPER}](?<!{_NOT_AFTER}[{UPPER}])"
 _FIRST_CAP_WORD = rf"{_FIRST_CAP}{NAME_TAIL}(?:-[{LOWER}]{{2,}})?"  # _CAP, not after _NOT_AFTER
 _CAPITALISED = re.compile(
-    rf"(?P<given>{_FIRST_CAP_WORD}(?:[ \t]{_CAP})?)[ \t](?P<initial>[{UPPER}])(?:\.[ \t]?|[ \t])"
+    rf"(?P<given>{_FIRST_CAP_WORD}(?:[ \t]{_CAP})?)[ \t]"
+    rf"(?P<initial>(?:[{UPPER}]\.){{0,2}}[{UPPER}])(?:\.[ \t]?|[ \t])"
     rf"(?P<family>{_CAP})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 # Initials before a family name: "J. Smith", "A. K. Sharma", "J.R.R. Tolkien" (dots required: "A Smith"
@@ -60,6 +64,7 @@ _INITIALS_FIRST = re.compile(
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")
+_CAPITALISED_NEXT = re.compile(rf"[ \t]+[{UPPER}]")
 # Where initials and a family name that is also a word ("A. Smith", "J. Young") name a person: after a
 # comma of apposition, "by", "to", "with", "from", "and", a label's colon, or at a line's start.
 _PERSON_SLOT = re.compile(r"(?:^|\n|[,:]|(?<![\w-])(?:by|to|with|from|and))[ \t]*$")
@@ -75,6 +80,20 @@ _PARTICLES = re.compile(
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _GERMANIC_PARTICLES = wordset("van von ter ten bin ibn binti ben zu")
+# A family name with its particle elided or joined by a hyphen: "d'Ettorre", "D'Souza", "al-Sabunji",
+# "el-Amin". No English word is written so. Speed: the scan looks for the apostrophe or hyphen and
+# a capital after it (rare); the particle before it is checked by _PARTICLE_BEFORE.
+_ELIDED = re.compile(
+    rf"['\u2019-][{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}]?[{LOWER}]{{2,}})?(?!(?!['\u2019]s\b)[\w'\u2019@/-])"
+)
+_PARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019.@/-])(?:[dD](?=['\u2019])|(?:[aAeE]l|a[dlrstz]|ash|ud)(?=-))")
+# The given name before it: "Patrizia d'Ettorre", "Wajiha al-Sabunji".
+_GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.@/-])(?P<given>[{UPPER}]{NAME_TAIL})[ \t]$")
+# A name word right after a name: "... al-Hajj Husayn Hadid".
+_NAME_AFTER = re.compile(rf"[ \t](?P<word>[{UPPER}]{NAME_TAIL})(?![\w'\u2019@/-]|\.\w)")
+# What may stand before a family name of that shape alone ("why d'Herbinville would"): a lower-case
+# word or a sentence's start, not a capitalised word ("Côte d'Ivoire", "Musée d'Orsay").
+_ALONE_AFTER = re.compile(r"(?:^|[\n(\"\u201c]|[a-z,;:.!?][ \t]+)$")
 
 # Nouns that take a letter as a label: "Vitamin D", "Plan B", "Type A", "Appendix C".
 LETTER_LABEL_NOUNS = wordset(
@@ -112,7 +131,12 @@ class InitialNameFinder(NameLists):
         if " " not in text:
             return
         for match in _CAPITALISED.finditer(text):
-            if self._capitalised(match.group("given").split(), match.group("family")):
+            given = match.group("given").split()
+            if len(match.group("initial")) > 1 and (
+                given[0] not in self.first or given[0] in self.places or given[0] in AMBIGUOUS_FIRST_NAMES
+            ):
+                continue  # "Roy H.W. Johnston"; not "Washington D.C. Metro"
+            if self._capitalised(given, match.group("family")):
                 yield match.start(), match.end(), 0.8
         for match in _INITIALS_FIRST.finditer(text):
             family = match.group("family")
@@ -120,13 +144,19 @@ class InitialNameFinder(NameLists):
                 continue  # "Washington D.C. Metro"; "Mary J. Blige" is read above
             if len(family) > 2 and self._family(family) and not is_ordinary_word(family):
                 yield match.start(), match.end(), 0.75
-            elif family in self.last and _PERSON_SLOT.search(text, max(0, match.start() - 12), match.start()):
+            elif (
+                family in self.last
+                and family not in COMMON_CAPITALISED
+                and _PERSON_SLOT.search(text, max(0, match.start() - 12), match.start())
+            ):
                 yield match.start(), match.end(), 0.75  # "her brother, A. Smith", "signed by J. Young"
         for match in _PARTICLES.finditer(text):
             given, family = match.group("given"), match.group("family")
             germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())
             if (germanic or given in self.first) and self._capitalised([given], family):
                 yield match.start(), match.end(), 0.75
+        if "'" in text or "\u2019" in text or "-" in text:
+            yield from self._elided(text)
         for match in _LOWER_CASE.finditer(text):
             given, family = match.group("given"), match.group("family")
             if (
@@ -136,6 +166,58 @@ class InitialNameFinder(NameLists):
                 and not is_ordinary_word(family)
             ):
                 yield match.start(), match.end(), 0.7
+
+    def _elided(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """``Given d'Family``, ``Given al-Family`` (0.8); ``d'Family`` alone after a lower-case word
+        (0.7): the particle says it is a name, the given name that it is a person's."""
+        for found in _ELIDED.finditer(text):
+            particle = _PARTICLE_BEFORE.search(text, max(0, found.start() - 3), found.start() + 1)
+            if particle is None or particle.end() != found.start():
+                continue  # no particle right before it: "Baghdad's", "Ahmad-Amin"
+            start, end = particle.start(), found.end()
+            if text[start + 1 : start + 2] in ("'", "\u2019") and end - start < 6:
+                continue  # "d'Or", "D'Ya"
+            given = _GIVEN_BEFORE.search(text, max(0, start - 40), start)
+            elided = text[start + 1 : start + 2] in ("'", "\u2019")
+            if given is not None:
+                word = given.group("given")
+                if text[given.start("given") : end] in self.places:
+                    continue
+                if word in self.first and word not in _NOT_A_NAME:
+                    yield self._chain(text, given.start("given"), end, 0.85)  # above the given name's finders
+                elif not elided and not (
+                    word in _NOT_A_NAME or is_ordinary_word(word) or word in self.places
+                ):
+                    yield self._chain(text, given.start("given"), end, 0.8)  # "Wajiha al-Sabunji"
+                continue
+            if (
+                elided
+                and _ALONE_AFTER.search(text, max(0, start - 40), start)
+                and _CAPITALISED_NEXT.match(text, end) is None
+                and text[start + 2 : end] not in self.places
+            ):
+                yield start, end, 0.7
+
+    def _chain(self, text: str, start: int, end: int, score: float) -> tuple[int, int, float]:
+        """The name around ``text[start:end]`` over the name words either side: a chain of names,
+        as Arabic names give a father's and a grandfather's ("Mohammed Hadid Muhammad al-Hajj
+        Husayn Hadid"); up to three words each way, none a common, ordinary or place word."""
+        for _ in range(3):
+            before = _GIVEN_BEFORE.search(text, max(0, start - 40), start)
+            if before is None or not self._chain_word(before.group("given")):
+                break
+            start = before.start("given")
+        for _ in range(3):
+            after = _NAME_AFTER.match(text, end)
+            if after is None or not self._chain_word(after.group("word")):
+                break
+            end = after.end()
+        return start, end, score
+
+    def _chain_word(self, word: str) -> bool:
+        return not (
+            word in _NOT_A_NAME or word in self.places or (is_ordinary_word(word) and word not in self.last)
+        )
 
     def _family(self, word: str) -> bool:
         """A word that may be a family name: no label noun, street word or common word."""

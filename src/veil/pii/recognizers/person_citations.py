@@ -1,6 +1,7 @@
 """Authors cited by name and year, as academic and technical writing cites them (PERSON, 0.8):
 "Fitzgerald (1998) proposed", "as Brennan et al. (2015) argue", "Okafor's (2010) model",
-"(Hartmann 2004; Okoye and Lindqvist 2011)", "(see van Dijk, 1998, p. 4)".
+"(Hartmann 2004; Okoye and Lindqvist 2011)", "(see van Dijk, 1998, p. 4)"; in a text that
+cites a known name, also authors whose names are English words ("Spang (1983)", "(Laws, 2016)").
 
 The small spaCy model reads a cited surname as an organisation, a law or a nationality
 ("Lindqvist 2011" as LAW, "Okoye" as NORP), or not at all. A capitalised word before "(year)",
@@ -52,6 +53,8 @@ _PARENTHETICAL = re.compile(
 _ONE_AUTHOR = re.compile(
     rf"(?P<particles>(?:{_PARTICLES}[ \t]+){{0,3}})(?P<first>{_FAMILY})(?:[ \t](?P<second>{_FAMILY}))?"
 )
+_CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][{LOWER}'\u2019-]*[ \t]+$")
+_ET_AL = re.compile(r"[ \t]et[ \t]+al\b")
 _DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ \t]+$")
 # Seasons, besides the months of COMMON_CAPITALISED: "(Spring 2010)" is a date.
 _SEASONS = wordset("Spring Summer Autumn Fall Winter Christmas Easter")
@@ -65,6 +68,7 @@ class CitationFinder:
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         if "(" not in text:
             return  # every citation has a parenthesis
+        citations: list[tuple[int, int, bool]] = []  # (start, end, parenthetical) of each one's authors
         for year in _YEAR.finditer(text):
             at = year.start()
             before = text[at - 1 : at]
@@ -83,28 +87,51 @@ class CitationFinder:
                 text, max(0, match.start() - 8), match.start()
             ):
                 continue  # a title: "the Titanic (1997)"
-            yield from _authors(text, match.start("authors"), match.end("authors"), text[at - 1 : at] != "(")
+            citations.append((match.start("authors"), match.end("authors"), text[at - 1 : at] != "("))
+        # A text that cites one author a reader knows the scholar's way, inside parentheses or with
+        # "et al.", cites people: its other citations' authors are authors too, even when their names
+        # are words ("Spang (1983)", "(Laws, 2016; ...)"). A list of works with their years
+        # ("Stoker (2013), The Lookout (2007)") is not enough.
+        found = [list(_ONE_AUTHOR.finditer(text, start, end)) for start, end, _ in citations]
+        sure = [[_is_author(a.group("second") or a.group("first"), strict=True) for a in f] for f in found]
+        cites_people = any(
+            any(s) and (parenthetical or _ET_AL.search(text, start, end) is not None)
+            for (start, end, parenthetical), s in zip(citations, sure, strict=True)
+        )
+        for (_, _, parenthetical), authors, strict in zip(citations, found, sure, strict=True):
+            yield from _authors(text, authors, strict, parenthetical, cites_people)
 
     def __repr__(self) -> str:
         return "CitationFinder()"
 
 
-def _authors(text: str, start: int, end: int, parenthetical: bool) -> Iterator[tuple[int, int, float]]:
+def _authors(
+    text: str, found: list[re.Match[str]], strict: list[bool], parenthetical: bool, cites_people: bool
+) -> Iterator[tuple[int, int, float]]:
     """The authors of one citation. An ordinary word is an author only when the citation's form
     says so: inside parentheses, or after the first author ("Dye & Bavelier (2010)": "Dye"),
-    never as the first word of a narrative citation ("However, Smith (2004)")."""
-    found = list(_ONE_AUTHOR.finditer(text, start, end))
-    strict = [_is_author(a.group("second") or a.group("first"), strict=True) for a in found]
-    if not any(strict):
+    never as the first word of a narrative citation ("However, Smith (2004)") unless the text
+    cites people the scholar's way elsewhere (``cites_people``) and no comma follows it ("Spang
+    (1983) noted")."""
+    if not any(strict) and not cites_people:
         return  # no author a reader would recognise without the citation's form
     for i, (author, sure) in enumerate(zip(found, strict, strict=True)):
         family = author.group("second") or author.group("first")
-        if not sure and not ((parenthetical or i > 0) and _is_author(family, strict=False)):
+        word_start = author.start("second") if author.group("second") is not None else author.start()
+        formal = parenthetical or i > 0 or (cites_people and _alone(text, word_start, author.end()))
+        if not sure and not (formal and _is_author(family, strict=False)):
             continue
         begin = author.start()
         if author.group("second") is not None and not _is_author(author.group("first"), strict=True):
             begin = author.start("second")  # "As Smith (2004)": the first word is no name
         yield begin, author.end(), 0.8
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """A narrative citation's first word stands on its own: no comma after it ("However, Smith
+    (2004)"), no capitalised word before it, whose title it would end ("Seven Nights (1960)",
+    "Frame Semantics (1976)")."""
+    return text[end : end + 1] != "," and _CAPITALISED_BEFORE.search(text, max(0, start - 40), start) is None
 
 
 def _is_author(word: str, *, strict: bool) -> bool:

@@ -6,6 +6,9 @@ capitalised word by what the sentence says of it:
 * **verbs of people** after it — "Trivo lives on ...", "Adomo began writing", "Okafor, 34,
   said": said, told, asked, wrote, lives, was born, married, died ... (0.8 for two or three
   name words, 0.7 for one);
+* **a name in lower case before such a verb** — "bártová began writing", "cormac had given":
+  known to the gazetteers, no common or ordinary word, in a text whose sentences start in lower
+  case (0.7);
 * **a reporting verb before it**, at the end of a clause — '... direction," says Hauta-aho.'
   (same scores);
 * **a role or a rank before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst
@@ -47,11 +50,13 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
-from veil.pii.data import LAST_NAMES, load_list, load_words
+from veil.pii.data import ENGLISH_WORDS, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
 from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.name_patterns import SENTENCE_START
+from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
@@ -84,6 +89,10 @@ _AFTER = re.compile(
     rf"(?P<name>{_NAME_SCAN})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
     rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
 )
+# One or two lower-case words right before a verb of people: a name written in lower case.
+_LOWER_RUN = re.compile(rf"[{LOWER}]{{3,}}")
+# A sentence that starts in lower case (with a text that starts so: a text written in lower case).
+_LOWER_SENTENCE = re.compile(rf"[.!?][ \t]+[{LOWER}]")
 _VERB_ANYWHERE = re.compile(rf"[ \t](?:{_VERBS})(?![\w'\u2019-])")
 _AGE_ANYWHERE = re.compile(r",[ \t](?:aged[ \t])?\d|[ \t]\(\d")
 _AGE = re.compile(
@@ -108,12 +117,25 @@ _ROLES = (
     r"|researcher|scientist|economist|historian|spokesman|spokeswoman|spokesperson|colleague|candidate"
     r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
     r"|investigator|prosecutor|interpreter|magistrate|registrar|judge"
+    # the trades and callings biographies and news put before a name: "grammarian Aelius Donatus",
+    # "Nobel laureate Władysław Reymont", "illustrator Johnnie Christmas", "coauthor Colette Heald"
+    r"|laureate|grammarian|illustrator|philosopher|theologian|mathematician|physicist|chemist|biologist"
+    r"|linguist|sculptor|cartoonist|comedian|pianist|violinist|cellist|conductor|filmmaker|screenwriter"
+    r"|playwright|lyricist|bassist|saxophonist|critic|columnist|commentator|broadcaster|activist"
+    r"|campaigner|diplomat|ambassador|envoy|entrepreneur|businessman|businesswoman|philanthropist"
+    r"|striker|midfielder|goalkeeper|quarterback|cyclist|referee|priest|pastor|archbishop|bishop"
+    r"|co-?author|vlogger|blogger|astronaut|inventor|scholar|lecturer|vocalist|rapper|pope|tsar|tsarina"
+    r"|emperor|empress|marquis|marquess|viscount|mademoiselle|madame|monsieur|pilot|paramedic|firefighter"
     # ranks, as judgments name officers: "Colonel Petrov", "Commander Hauta-aho"
     r"|colonel|major|lieutenant|corporal|commander|superintendent|brigadier|admiral|marshal|captain|general"
 )
 _ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
 # scan-friendly (see common.py's speed note): grouped by first letter, any case
-_ROLE = re.compile(rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# a name after a role may start with its particles: "the Marquis de Lafayette", "judge van Dijk"
+_ROLE = re.compile(
+    rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+"
+    rf"(?P<name>(?:{_PARTICLE}[ \t]){{0,2}}{_NAME})(?![\w'\u2019-])"
+)
 # A person named by initials alone, the way judgments and reports write them: after a title or a
 # role, one to four capitals, each with its dot, which belongs to the name ("Mr S.", "officer
 # M.P.", "witness B. K.", "Judge K.").
@@ -125,7 +147,11 @@ _INITIALS_KIN = (
     "|grandfather|grandmother|child|children|witnesses|applicants|officers|victims|suspects|neighbours"
     "|neighbors|friend"
 )
-_INITIAL_RUN = rf"[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}}(?!\w|[ \t]?[{UPPER}][{LOWER}])"
+# (not before a name word, unless that word starts the next sentence: "Mr G.D. She maintained")
+_INITIAL_RUN = (
+    rf"[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}}"
+    rf"(?!\w|[ \t]?(?!{SENTENCE_START}(?![\w'\u2019-]))[{UPPER}][{LOWER}])"
+)
 _INITIALS = re.compile(
     words(
         [*_ROLES.split("|"), *_INITIALS_KIN.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"],
@@ -189,6 +215,11 @@ _PERSON_BEFORE = re.compile(
 _ADDRESSED_CUES = [
     *wordset("congrats congratulations thanks kudos ask asked tell told met invite invited cc email emailed"),
     *wordset("ping pinged remind reminded introduce introduced hug hugged"),
+    # people as the object of a verb of news: "Wikinews interviews Ozrin Belmor", "was replaced by ..."
+    *wordset("interview interviews interviewed interviewing thanked congratulated"),
+    r"replaced[ \t]+by",
+    r"succeeded[ \t]+by",
+    *wordset("defeating defeated"),
     r"thank[ \t]+you",
     r"bumped[ \t]+into",
 ]
@@ -327,9 +358,12 @@ class PersonContextFinder(NameLists):
                 start, end = match.span("name")
                 if lowered is None:
                     lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
-                found = self._name(text, start, end, lowered)
+                found = self._name(text, start, end, lowered, titled=regex is _ROLE)
                 if found is not None:
                     yield found
+        lower_case = text.lstrip(" \t\r\n\"'(")[:1].islower() or _LOWER_SENTENCE.search(text) is not None
+        if lower_case and _VERB_ANYWHERE.search(text) is not None:
+            yield from self._lower_before_verbs(text)  # only where sentences start in lower case
         yield from self._beside(text)
         signature = _SIGNATURE.search(text)
         if signature is not None:
@@ -457,17 +491,18 @@ class PersonContextFinder(NameLists):
                 yield match.start("name"), match.end("name"), 0.7
 
     def _name(
-        self, text: str, start: int, end: int, lowered: frozenset[str]
+        self, text: str, start: int, end: int, lowered: frozenset[str], *, titled: bool = False
     ) -> tuple[int, int, float] | None:
         """(start, end, score) of the name in ``text[start:end]``: its parts up to the first that is no
-        name word; None when nothing of it is a name."""
+        name word; None when nothing of it is a name. ``titled``: after a role or a rank, where a
+        place's name is a person's ("General Lafayette", "Senator Lincoln")."""
         parts = text[start:end].split()
         while parts and self._not_first_word(parts[0]):
             start += len(parts[0]) + 1  # "Yesterday Trivo said", "Producer Mashuu Samurakami explained"
             parts = parts[1:]
         kept: list[str] = []
         for word in parts:
-            if word in self.places and word not in self.first:
+            if word in self.places and word not in self.first and not titled:
                 return None  # "Banco do Brasil said": a firm or a place
             if word in _NOT_NAME_WORDS:
                 break
@@ -478,7 +513,7 @@ class PersonContextFinder(NameLists):
             return None
         end = start + len(" ".join(kept))
         if len(kept) == 1:
-            return (start, end, 0.7) if self._single(text, start, kept[0], lowered) else None
+            return (start, end, 0.7) if self._single(text, start, kept[0], lowered, titled) else None
         if all((w.lower() in self.common or is_ordinary_word(w)) and w not in self.first for w in kept):
             return None  # "Human Resources said"
         if any(is_camel_case(w) for w in kept):
@@ -490,14 +525,17 @@ class PersonContextFinder(NameLists):
             word not in self.first and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
         )
 
-    def _single(self, text: str, start: int, word: str, lowered: frozenset[str]) -> bool:
+    def _single(
+        self, text: str, start: int, word: str, lowered: frozenset[str], titled: bool = False
+    ) -> bool:
         """One capitalised word is a name unless it is an ordinary word (see the docstring)."""
         folded = word.lower()
-        if word in AMBIGUOUS_FIRST_NAMES:
-            return False  # "May", "Paris", "Grace" alone may be parts or places
+        if (word in AMBIGUOUS_FIRST_NAMES and not titled) or word in GROUP_WORDS:
+            return False  # "May", "Paris", "Grace" alone may be parts or places; "interviews Israeli ..."
         if word in self.first:
             return True
-        if folded in self.common or folded in lowered or word in self.places or word.isupper():
+        place = word in self.places and not titled
+        if folded in self.common or folded in lowered or place or word.isupper():
             return False
         if is_ordinary_word(word):
             return False  # "Parliament said", "Engineering told"
@@ -508,6 +546,35 @@ class PersonContextFinder(NameLists):
         if _CONTRACTION.search(word):
             return False  # "We've", "It'll"
         return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None
+
+    def _lower_before_verbs(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A known name in lower case right before a verb of people ("bártová began writing",
+        "cormac had given"): one or two words the gazetteers know, no common or ordinary word (0.7)."""
+        for verb in _VERB_ANYWHERE.finditer(text):
+            end = verb.start()
+            # the one or two words before the verb (split, not searched: a search would try every
+            # position of the window)
+            window = text[max(0, end - 48) : end].split(" ")
+            parts = window[-2:]
+            if not _LOWER_RUN.fullmatch(parts[-1]) or not self._known_lower(parts[-1]):
+                continue
+            start = end - len(parts[-1])
+            whole = len(window) > 2 or end <= 48  # the first of two words not cut by the window
+            if len(parts) == 2 and whole and _LOWER_RUN.fullmatch(parts[0]) and self._known_lower(parts[0]):
+                start -= len(parts[0]) + 1  # "ravi kumar told"
+            yield start, end, 0.7
+
+    def _known_lower(self, word: str) -> bool:
+        """A known name in lower case that is no English word, nor the plural of one: names that are
+        words ("ants": "Ants") are words here, where no capital says otherwise."""
+        if word not in self.known_lower or word in _FUNCTION_WORDS or is_ordinary_word(word):
+            return False
+        english = self.english
+        return word not in english and not (word.endswith("s") and word[:-1] in english)
+
+    @cached_property
+    def english(self) -> frozenset[str]:
+        return load_list(ENGLISH_WORDS) | self.common
 
     def _lower_case(self, match: re.Match[str], *, strong: bool) -> Iterator[tuple[int, int, float]]:
         """A lower-case name after the parts that introduce one: one or two parts, none a

@@ -27,6 +27,9 @@ __all__ = ["COREFERENCE", "find_other_mentions", "person_coreference"]
 COREFERENCE = "person_coreference"
 _NAME_WORD_RE = re.compile(NAME_WORD)
 _NOT_NAME_ON_ITS_OWN = COMMON_CAPITALISED | AMBIGUOUS_FIRST_NAMES
+# Rules that find a family name on its own: after a title ("Ms. Goldsmith"), as a cited author
+# ("Spang (1983)"); its later mentions name the person even when the name is an English word.
+_FAMILY_FINDERS = frozenset({"person_title", "person_citation"})
 
 
 def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
@@ -47,7 +50,7 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
             value = text[start:end]
             names.add(value)
             found = _NAME_WORD_RE.findall(value)
-            families.update(name_words(found) if len(found) > 1 or recognizer == "person_title" else ())
+            families.update(name_words(found) if len(found) > 1 or recognizer in _FAMILY_FINDERS else ())
             # a given name that is also a word names the person once the full name is found
             # ("Marine Renard ... Marine has"), unless it is a common word or a place ("May", "Paris")
             names.update(

@@ -32,6 +32,7 @@ from veil.pii.recognizers.common import (
     camel_beyond_prefix,
     wordset,
 )
+from veil.pii.recognizers.name_columns import column_names
 from veil.pii.recognizers.name_lists import NameLists, fold
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
@@ -189,6 +190,7 @@ class PersonCueFinder(NameLists):
         yield from self._lower_case(text)
         if "\n" in text:
             yield from self._above_addresses(text)
+            yield from column_names(text, self)
 
     # -- the name line of a postal address ---------------------------------------------------------
 

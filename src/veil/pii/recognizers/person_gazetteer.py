@@ -1,7 +1,7 @@
 """A known first name followed by a family name (the gazetteer): "Sofia Lima" (0.8 with a known
 family name, above a place gazetteer match of the first name), another capitalised word (0.6),
-"Smith, Jane" (0.65); a first name that is also a word ("May", "Grace", "Will") needs a known
-family name (0.6).
+"Smith, Jane" (0.65), "Austen, Jane." heading a line of a reading list (0.8); a first name that
+is also a word ("May", "Grace", "Will") needs a known family name (0.6).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cached_property
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import NAME_START, NAME_WORD, STREET_WORDS, terms
+from veil.pii.recognizers.common import NAME_START, NAME_WORD, STREET_WORDS, UPPER, terms
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import CAP_TOKEN, PARTICLE
 from veil.pii.recognizers.name_plausibility import is_plausible_name
@@ -23,6 +23,13 @@ __all__ = ["NameFinder", "person_gazetteer"]
 
 _LAST_FIRST = re.compile(
     rf"((?:(?<![\w'\u2019-]){PARTICLE}[ \t]){{0,3}}{NAME_START}),[ \t]+({NAME_WORD})(?![\w'\u2019-])"
+)
+# A reference list's author, family name first, at a line's start: "Austen, Jane. Pride and
+# Prejudice", "Macaulay, Thomas Babington. History of England".
+_CITED_AUTHOR = re.compile(
+    rf"^[ \t]*(?P<family>{NAME_WORD}(?:[ \t]{NAME_WORD})?),[ \t]+(?P<given>{NAME_WORD}(?:[ \t]{NAME_WORD})?)"
+    rf"\.(?=[ \t]+[{UPPER}\"\u201c]|[ \t]*$)",
+    re.MULTILINE,
 )
 # Between a first name and a family name: one blank, or particles ("Thom van den Broek").
 _GAP = re.compile(rf"[ \t](?:{PARTICLE}[ \t])*")
@@ -68,6 +75,17 @@ class NameFinder(NameLists):
             known = surname in last or m.group(1)[0].islower()  # "van de Ven, Merel"
             if known and given in first and given not in AMBIGUOUS_FIRST_NAMES:
                 yield m.start(), m.end(), 0.65
+        if ".\n" in text or ". " in text:
+            places = self.places
+            for m in _CITED_AUTHOR.finditer(text):
+                family, given = m.group("family"), m.group("given").split()[0]
+                if given not in first or any(w in COMMON_CAPITALISED for w in family.split()):
+                    continue
+                if (family in places or given in places) and (
+                    given in AMBIGUOUS_FIRST_NAMES or given in places
+                ):
+                    continue  # a town and its state or country: "Atlanta, Georgia.", "Perth, Victoria."
+                yield m.start("family"), m.end("given"), 0.8  # a first name even if a word: "Twain, Mark."
 
     def _best(self, chain: list[tuple[int, int, str]], ambiguous: bool) -> tuple[int, float] | None:
         """(end, score) of the best reading of ``first [middle] last`` in ``chain``."""

@@ -72,7 +72,9 @@ SURNAME_STREET_WORDS = wordset(
 
 # Family names that are also capitalised common words: after a title they are names.
 LAST_NAMES_ALSO_WORDS = wordset(
-    "May March June April August Will Price Young Best Hope Grant Long Little King Rich"
+    "May March June April August Will Price Young Best Hope Grant Long Little King Rich "
+    # family names that are common capitalised words too: "Mr Key", "Lord North", "Mrs Ward"
+    "Key Ward More North West Hill Park Lane French English Case"
 )
 
 
