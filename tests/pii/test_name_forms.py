@@ -154,3 +154,44 @@ def test_a_nationality_after_a_verb_of_news_is_no_person(rules_engine: PiiEngine
     found = _people(rules_engine, text)
     assert "Israeli" not in found
     assert "Ydrisse Kovanu" in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("For the applicants: Mr D. Vantrosk QC and Ms Ydrisse Kovanu KC, counsel.", "D. Vantrosk QC"),
+        ("For the applicants: Mr D. Vantrosk QC and Ms Ydrisse Kovanu KC, counsel.", "Ydrisse Kovanu KC"),
+        ("Thomas Belmor Esq. and the firm agreed to it.", "Thomas Belmor Esq."),
+    ],
+)
+def test_a_barristers_rank_after_a_name_is_part_of_it(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Judge Advocate was appointed by the Chief Naval Judge Advocate.",
+        "He was advised by the Office of the Attorney General last year.",
+    ],
+)
+def test_an_office_after_a_title_or_a_role_is_no_name(rules_engine: PiiEngine, text: str) -> None:
+    assert _people(rules_engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "not_name"),
+    [
+        ("The protege of Pope Ozrin I, who died in 384, was a scholar.", "Ozrin I", None),
+        ("Thanks Maria Belmor I'm here now.", None, "Maria Belmor I"),
+        ("Then Elizabeth Vantrosk I never said it.", None, "Elizabeth Vantrosk I"),
+    ],
+)
+def test_a_regnal_one_before_a_comma(
+    rules_engine: PiiEngine, text: str, name: str | None, not_name: str | None
+) -> None:
+    found = _people(rules_engine, text)
+    if name is not None:
+        assert name in found
+    if not_name is not None:
+        assert not_name not in found

@@ -21,6 +21,7 @@ from veil.pii.recognizers.person_words import (
     LAST_NAMES_ALSO_WORDS,
     NOT_NAME_STARTS,
     ORG_SUFFIXES,
+    ROLE_NOUNS,
     SURNAME_STREET_WORDS,
     TITLES,
 )
@@ -66,8 +67,8 @@ def is_plausible_titled_name(text: str) -> bool:
     """A plausible name, or after a title a family name that is also a word or a month ("Mr. May",
     "Mrs. Price", "Dr. Will"): not a role or a common word alone ("Mr. President", "Dear Sir"),
     nor only titles ("the Lord Chancellor")."""
-    if all(w.strip(".") in TITLES for w in text.split()):
-        return False
+    if all(w.strip(".") in TITLES or w in ROLE_NOUNS for w in text.split()):
+        return False  # "the Judge Advocate", "Mr. President"
     if is_plausible_name(text):
         return True
     if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):

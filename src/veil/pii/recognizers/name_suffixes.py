@@ -15,8 +15,9 @@ it is a family name: not a common capitalised word, a place, a street word, a le
 end of a firm's name, not an ordinary English word unless a known family name ("Hill", "Bell";
 not "Foundation", "Prize"), and no capitalised word follows it ("Jane Austen Book Club").
 
-A bare "I" is left out on purpose ("Elizabeth I" reads like "... Elizabeth I never said"), and
-so are "V" and "X" before a capitalised word ("Smith V Jones", a case's "versus").
+A bare "I" is left out on purpose ("Elizabeth I" reads like "... Elizabeth I never said") but
+before a comma, a semicolon, a bracket or a possessive ("Pope Damasus I, who died"), and so are
+"V" and "X" before a capitalised word ("Smith V Jones", a case's "versus").
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ __all__ = ["is_regnal_number", "suffixed"]
 # I to XXXIX, written the one standard way.
 _ROMAN = re.compile(r"X{0,3}(?:IX|IV|VI{0,3}|I{1,3})|X{1,3}")
 
-# After a found name: a Roman numeral (checked by :func:`_is_suffix_number`), or "Jr."/"Sr."
+# After a found name: a Roman numeral (checked by :func:`_is_suffix_number`), "QC"/"KC"/"SC" (a
+# barrister's rank, part of the name in judgments: "Mr D. Pannick QC"), or "Jr."/"Sr."/"Esq."
 # (after one more family-name word: "... King Jr."); then a word's end or a possessive
 # ("Wilhelm II's").
 _SUFFIX = re.compile(
-    rf"(?:[ \t](?P<number>[IVX]{{1,6}})|(?:[ \t]{NAME_WORD})?,?[ \t](?:Jr|Sr|Jnr|Snr)\.?)"
+    rf"(?:[ \t](?P<number>[IVX]{{1,6}})|(?:[ \t]{NAME_WORD})?,?[ \t](?:Jr|Sr|Jnr|Snr|Esq)\.?"
+    r"|[ \t](?:QC|KC|SC))"
     r"(?=['\u2019]s(?!\w)|(?![\w'\u2019-]))"
 )
 _CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")
@@ -93,11 +96,15 @@ _NOT_FAMILY = frozenset(LEGAL_FORMS) | wordset(
 
 
 def _is_suffix_number(text: str, match: re.Match[str]) -> bool:
-    """Not a number (so "Jr."), or a Roman numeral other than "I", and not a lone "V" or "X"
-    before a capitalised word ("Smith V Jones")."""
+    """Not a number (so "Jr."), or a Roman numeral, "I" only before a comma, a semicolon, a
+    bracket or a possessive ("Pope Damasus I, who", "Aleksei I's reign"; not "Elizabeth I never
+    said"), and not a lone "V" or "X" before a capitalised word ("Smith V Jones")."""
     number = match.group("number")
     if number is None:
         return True
-    if number == "I" or not is_regnal_number(number):
+    if number == "I":
+        after = text[match.end() : match.end() + 2]
+        return after[:1] in (",", ";", ")") or after in ("'s", "\u2019s")  # not "John I'm"
+    if not is_regnal_number(number):
         return False
     return len(number) > 1 or _CAPITALISED_NEXT.match(text, match.end()) is None

@@ -34,7 +34,7 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.name_columns import column_names
 from veil.pii.recognizers.name_lists import NameLists, fold
-from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ROLE_NOUNS
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonCueFinder", "is_camel_case", "person_cues"]
@@ -282,8 +282,10 @@ class PersonCueFinder(NameLists):
         for match in _KINSHIP.finditer(text):
             start, end = match.span("name")
             words = match.group("name").split()
-            if words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES:
-                continue
+            if (words[0] in COMMON_CAPITALISED and words[0] not in AMBIGUOUS_FIRST_NAMES) or words[
+                0
+            ] in ROLE_NOUNS:
+                continue  # "the Attorney General"
             if is_camel_case(words[0]) or (len(words[0]) == 1 and text[end : end + 1] == "."):
                 continue  # code, or initials that the initials' finders read whole ("son, K. Ilves")
             if match.group("naming") and not self.is_first_name(words[0]):

@@ -18,6 +18,7 @@ __all__ = [
     "LAST_NAMES_ALSO_WORDS",
     "NOT_NAME_STARTS",
     "ORG_SUFFIXES",
+    "ROLE_NOUNS",
     "SURNAME_STREET_WORDS",
     "TITLES",
 ]
@@ -98,4 +99,16 @@ NOT_NAME_STARTS = wordset(
     "Meine Mein Meinen Meiner Ihre Ihr Unser Unsere Deine Dein Der Die Das Ein Eine Mon Ma Mes Notre Nos "
     "Votre Le La Les Un Une Mi Mis Tu Su Sus Nuestra Nuestro El Los Las Il Lo Gli Mijn Onze Uw Het De Een "
     "Minha Meu"
+)
+
+
+# Offices that follow a title or a role word and are no names: "the Judge Advocate", "the Attorney
+# General", "Senior Counsel", "the Lord Chancellor", "Mr. President".
+ROLE_NOUNS = wordset(
+    """
+    Advocate Advocates General Generals Counsel Solicitor Solicitors Registrar Registrars Attorney Attorneys
+    President Vice-President Secretary Secretaries Commissioner Commissioners Rapporteur Ombudsman Prosecutor
+    Procurator Chancellor Speaker Chairman Chairwoman Chair Deputy Minister Ministers Agent Representative
+    Adviser Advisers Advisor Clerk Registry Bench Court Panel Chamber Judges Justices Prime Vice Chief
+    """
 )
