@@ -1,0 +1,259 @@
+"""What one text says about its words: those it also writes in lower case, as code, as a
+program's part or after an article, the terms and acronyms it defines, its lists of terms.
+
+:mod:`veil.pii.ner_spans` asks these clues whether a capitalised word that spaCy labelled a name
+is one; they are worked out once per text, on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from veil.pii.recognizers.common import camel_beyond_prefix, wordset
+from veil.pii.vocabulary import is_ordinary_word, known_names
+
+__all__ = [
+    "CONNECTORS",
+    "EDGE_PUNCTUATION",
+    "KIND_WORD",
+    "TextClues",
+    "camel_code",
+    "content_words",
+    "is_code",
+    "mostly_ordinary",
+]
+
+# a lower-case word after a determiner: "a string", "the option" (a common noun, not a name)
+_LOWER_WORD = re.compile(
+    r"(?<![\w'\u2019-])(?i:a|an|the|this|that|these|those|each|every|any|some|its|our|your|their|no)[ \t]+"
+    r"([^\W\d_A-Z\u00c0-\u00de]+)(?![\w'\u2019-])"
+)
+# A capitalised word written as a program's identifier: a path ("Config::build", "io::Err"),
+# generic parameters ("Rc<T>", "Vec<i32>"; not "Smith<smith@...>"), a reference ("&String"), a
+# call ("Box::new(", "Some(").
+CODE_WORD = re.compile(
+    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?=::|<(?:[A-Z&'\[(]|[a-z]\w*[,>])|\()"
+    r"|(?:::|&)([A-Z][A-Za-z0-9]*)"
+)
+# Kinds of software and of its releases (a name before one is a program's, not a person's).
+_SOFTWARE_KINDS = (
+    r"|environments?|platforms?|notebooks?|frameworks?|librar(?:y|ies)|packages?|plugins?|plug-ins?"
+    r"|extensions?|backends?|frontends?|upgrades?|releases?|versions?|dtypes?|datatypes?|commands?"
+)
+# A capitalised word that names a program's part by the kind of part after it: "the Config
+# struct", "the Rc type", "two Rc values", "the Deref and Drop traits", "a Post instance".
+_PROGRAM_PART = re.compile(
+    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)(?:,?[ \t]+(?:and|or)[ \t]+([A-Z][A-Za-z0-9]*))?[ \t]+"
+    r"(?:structs?|types?|traits?|enums?|class(?:es)?|interfaces?|methods?|variants?|modules?|crates?|macros?|instances?|objects?|fields?|attributes?|keywords?"
+    r"|namespaces?|constructors?|values?|generics?|implementations?|annotations?|decorators?|exceptions?"
+    # parts of a user interface, and the kinds of text a program handles: "the Ttk Scale widget",
+    # "the Unicode standard", "the Cyrillic letter", "ASCII characters"
+    r"|widgets?|standard|letters?|characters?|alphabet|script|encodings?|codecs?|protocols?|specification"
+    r"|syntax|format" + _SOFTWARE_KINDS + r")(?![\w'\u2019-])"
+    # software it runs in or on, and what a release of it is: "Jupyter environments", "Werkzeug
+    # upgrades", "the Jinja extension", "Polars dtypes"
+)
+# The last word of a span that is a program's part, not a name's: "Jupyter Notebooks".
+KIND_WORD = re.compile(
+    r"(?i:structs?|types?|traits?|enums?|class(?:es)?|interfaces?|methods?|modules?|crates?|macros?|widgets?"
+    r"|objects?|instances?|protocols?|encodings?|codecs?" + _SOFTWARE_KINDS + r")"
+)
+# A capitalised word right before an identifier ("the Starlette _DefaultLifespan class", "the
+# Pandas read_csv function", "Click ctx.obj"): it qualifies code, as no person's name does.
+_BEFORE_IDENTIFIER = re.compile(
+    r"(?<![\w'\u2019-])([A-Z][A-Za-z0-9]*)[ \t]+(?=_+[A-Za-z]|[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"
+    r"|[a-z]+[A-Z]|[A-Za-z]\w*\.[a-z_])"
+)
+# The owner of a program's part: "the iter method defined on Vec", "the len function of String".
+_PART_OWNER = re.compile(
+    r"(?<![\w'\u2019-])(?:methods?|functions?|attributes?|fields?|properties|property|operators?|traits?)"
+    r"(?:[ \t]+(?:defined|implemented|declared|provided|available))?[ \t]+(?:on|for|of)[ \t]+(?:the[ \t]+)?"
+    r"([A-Z][A-Za-z0-9]*)(?![\w'\u2019-])"
+)
+# A word in camel case ("MutexGuard", "StreamExt"): its parts are identifiers too.
+_CAMEL_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?![\w'\u2019-])")
+_CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+")
+# A capitalised word after an indefinite article: "an Rc", "a Draft" (a noun, not a name).
+_AFTER_ARTICLE = re.compile(r"(?<![\w'\u2019-])(?:[Aa]|[Aa]n)[ \t]+([A-Z][\w'\u2019-]*)(?![\w'\u2019-])")
+# "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines. Its
+# words start at a word's start and are bounded (a run like "Aa'Aa'Aa'..." is one word: unbounded,
+# every capital in it rescanned the run to its end, quadratic time on hostile text).
+_DEFINITION = re.compile(
+    r"(?<![\w'\u2019-])((?:[A-Z][\w'\u2019-]{0,40}[ \t]+){1,6}?[A-Z][\w'\u2019-]{0,40}?)"
+    r"_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
+)
+
+
+# A word in lower case anywhere, outside addresses and identifiers ("deref coercion", "run git
+# pull"; not "jan.kowalski@..." or "/home/kowalski").
+_LOWER_ANYWHERE = re.compile(r"(?<![\w@./\\'\u2019-])([a-z][a-z]+)(?![\w@/\\'\u2019-]|\.\w)")
+# ... or as an attribute ("E.var"; not "jan.kowalski@", "www.kowalski.pl": an address goes on after it)
+_LOWER_ATTRIBUTE = re.compile(r"(?<=\w\.)([a-z][a-z]+)(?![\w@./\\'\u2019-])")
+
+
+@dataclass(slots=True)
+class TextClues:
+    """What one text says about its words, worked out on first use: the words it also writes in
+    lower case after a determiner, those it writes as code, the terms and acronyms it defines."""
+
+    text: str
+    _lower: frozenset[str] | None = field(default=None, repr=False)
+    _code: frozenset[str] | None = field(default=None, repr=False)
+    _parts: frozenset[str] | None = field(default=None, repr=False)
+    _articled: frozenset[str] | None = field(default=None, repr=False)
+    _anywhere: frozenset[str] | None = field(default=None, repr=False)
+    _defined: frozenset[str] | None = field(default=None, repr=False)
+    _term_lists: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+
+    @property
+    def written_lower(self) -> frozenset[str]:
+        if self._lower is None:
+            self._lower = frozenset(_LOWER_WORD.findall(self.text))
+        return self._lower
+
+    @property
+    def written_as_code(self) -> frozenset[str]:
+        """Words written as identifiers: "Config::build", "Rc<T>", "&String"."""
+        if self._code is None:
+            self._code = frozenset(a or b for a, b in CODE_WORD.findall(self.text))
+        return self._code
+
+    @property
+    def program_parts(self) -> frozenset[str]:
+        """Words followed by the kind of a program's part ("the Config struct", "the Rc type",
+        "Jupyter environments") or by an identifier ("the Starlette _Lifespan class"), owners of
+        a method or function ("the iter method defined on Vec"), and the parts of words in camel
+        case ("Mutex" of "MutexGuard")."""
+        if self._parts is None:
+            parts = {word for pair in _PROGRAM_PART.findall(self.text) for word in pair if word}
+            parts.update(_BEFORE_IDENTIFIER.findall(self.text))
+            parts.update(_PART_OWNER.findall(self.text))
+            for word in _CAMEL_WORD.findall(self.text):
+                parts.update(_CAMEL_PART.findall(word))
+            self._parts = frozenset(parts)
+        return self._parts
+
+    @property
+    def lower_anywhere(self) -> frozenset[str]:
+        """Words the text writes in lower case somewhere ("deref", "git"), outside e-mail
+        addresses, paths and hosts, or as an attribute ("E.var")."""
+        if self._anywhere is None:
+            words = _LOWER_ANYWHERE.findall(self.text)
+            if "." in self.text:
+                words += _LOWER_ATTRIBUTE.findall(self.text)
+            self._anywhere = frozenset(words)
+        return self._anywhere
+
+    @property
+    def after_article(self) -> frozenset[str]:
+        """Capitalised words after "a"/"an": "an Rc", "a Draft" (nouns: "a Smith" is rare)."""
+        if self._articled is None:
+            self._articled = frozenset(_AFTER_ARTICLE.findall(self.text))
+        return self._articled
+
+    @property
+    def term_lists(self) -> tuple[list[int], list[int]]:
+        """Starts and ends of the lists of capitalised words that are lists of terms (see
+        :func:`_among_terms`), in text order."""
+        if self._term_lists is None:
+            starts, ends = [], []
+            for match in _TERM_LIST.finditer(self.text):
+                items = [i for i in _LIST_ITEM.findall(match.group()) if i not in {"And", "Or"}]
+                if _is_term_list(items, self):
+                    starts.append(match.start())
+                    ends.append(match.end())
+            self._term_lists = (starts, ends)
+        return self._term_lists
+
+    @property
+    def defined(self) -> frozenset[str]:
+        """Terms and their acronyms, defined by a phrase of mostly ordinary words and no known
+        name: "Transmission Control Protocol (TCP)" gives both "Transmission Control Protocol"
+        and "TCP" ("Jane Doe (JD)" gives nothing)."""
+        if self._defined is None:
+            found: set[str] = set()
+            for match in _DEFINITION.finditer(self.text):
+                acronym = match.group(2)
+                phrase = _trailing_initials_phrase(match.group(1), acronym)
+                if phrase is not None and mostly_ordinary(phrase.split()):
+                    found.update((phrase, acronym))
+            self._defined = frozenset(found)
+        return self._defined
+
+
+def _trailing_initials_phrase(phrase: str, acronym: str) -> str | None:
+    """The end of ``phrase`` whose words' initials spell ``acronym`` in order (a word may give
+    more than one letter: "Hypertext" gives H and T of HTTP), or ``None``."""
+    words = phrase.split()
+    for start in range(len(words)):
+        tail = words[start:]
+        if tail[0][0] == acronym[0] and _spells(tail, acronym):
+            return " ".join(tail)
+    return None
+
+
+def _spells(words: list[str], acronym: str) -> bool:
+    """Each word gives the next letter of ``acronym`` with its initial, and maybe more letters
+    from the rest of it, in order (a compound: "Hypertext" gives H and T of HTTP)."""
+    if not words:
+        return not acronym
+    if not acronym or words[0][0].upper() != acronym[0]:
+        return False
+    rest, more = words[0][1:].upper(), 0
+    while True:
+        if _spells(words[1:], acronym[1 + more :]):
+            return True
+        if 1 + more >= len(acronym) or acronym[1 + more] not in rest:
+            return False
+        rest = rest[rest.index(acronym[1 + more]) + 1 :]
+        more += 1
+
+
+# camel case: a lower-case letter then a capital ("MutexGuard"), or an acronym glued to a word
+# ("CPython", "ABCMeta", "HTTPServer"): identifiers, not names
+_CAMEL = re.compile(r"[a-z\u00df-\u00ff][A-Z\u00c0-\u00de]|[A-Z]{2}[a-z]{2}")
+
+# Words that join the words of a title or a firm's name.
+CONNECTORS = wordset("& and of the for in on at to a an or with by from de la le du van von der")
+
+EDGE_PUNCTUATION = ".,;:!?\"'`()[]{}*_\u2019"
+
+
+def is_code(word: str, clues: TextClues) -> bool:
+    """Written as code in the text ("Config::build"), or in camel case that a name's prefix does
+    not explain ("DataFrame" is code though it starts with "Da"; "DaSilva", "McDonald" are not)."""
+    return word in clues.written_as_code or camel_code(word)
+
+
+def camel_code(word: str) -> bool:
+    """Camel case other than one capital right after a name's prefix ("LeBron", "MacArthur")."""
+    return camel_beyond_prefix(word, _CAMEL)
+
+
+# A run of capitalised single words joined as a list: "Frame, Label, Entry, Canvas and Button".
+_TERM_LIST = re.compile(
+    r"(?<![\w'\u2019-])[A-Z][A-Za-z0-9]{0,30}"
+    r"(?:(?:,[ \t]+|,?[ \t]+(?:and|or)[ \t]+)[A-Z][A-Za-z0-9]{0,30}){3,40}(?![\w'\u2019-])"
+)
+_LIST_ITEM = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def _is_term_list(items: list[str], clues: TextClues) -> bool:
+    names = known_names()
+    terms = sum(is_ordinary_word(i) or is_code(i, clues) for i in items if i not in names)
+    return 2 * terms >= len(items)
+
+
+def mostly_ordinary(words: list[str]) -> bool:
+    """At least half the words ordinary, none a known first name, place or country."""
+    content = content_words(words)
+    names = known_names()
+    if not content or any(w in names for w in content):
+        return False
+    return 2 * sum(is_ordinary_word(w) for w in content) >= len(content)
+
+
+def content_words(words: list[str]) -> list[str]:
+    stripped = (w.strip(EDGE_PUNCTUATION) for w in words)
+    return [w for w in stripped if w and w.lower() not in CONNECTORS]
