@@ -9,7 +9,11 @@ a work ("Guilty Pleasures", "Entertainment Weekly"), a term of art ("Halting Pro
 organisation; the engine drops the others before any recognizer reads them. Whether a word is
 ordinary comes from :mod:`veil.pii.vocabulary`; what else the text says about a word (written
 in lower case elsewhere, written as code, defined as a term) from :class:`TextClues`
-(:mod:`veil.pii.text_clues`); whether a span is written as code from :mod:`veil.pii.program_code`.
+(:mod:`veil.pii.text_clues`); whether a span is written as code from :mod:`veil.pii.program_code`;
+software, languages and docstrings' verbs named by their context ("languages like Pascal",
+"Opacus's `max_grad_norm`", "Returns FX-evaluable") from :mod:`veil.pii.software_names`; and
+what keeps an acronym or a camel-case word an organisation ("DAB said", "LibriVox founder") from
+:mod:`veil.pii.organization_cues`.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ from collections.abc import Sequence
 from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
+from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape
+from veil.pii.program_code import in_code, software_shape
+from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
-from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
-
-from veil.pii.program_code import in_code, software_shape
+from veil.pii.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
 from veil.pii.text_clues import (
     EDGE_PUNCTUATION,
     KIND_WORD,
@@ -33,6 +38,7 @@ from veil.pii.text_clues import (
     content_words,
     is_code,
 )
+from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
 
 __all__ = ["NAME_LABELS", "TextClues", "is_firm_word", "may_be_a_name", "names_among"]
 
@@ -71,17 +77,39 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
         else _NOT
         for start, end, label in spans
     ]
-    kept = [v == _NAME for v in verdicts]
+    kept = [v in _KEPT for v in verdicts]
+    _one_sense(text, spans, verdicts, kept, clues)
     # A kept name spreads along its list: breadth-first over the list joins, each span once.
     # (Trying every pair until nothing changed was cubic in the spans: 400 of them, 7 s.)
     joins = _list_joins(text, spans)
-    todo = [i for i, (_, _, label) in enumerate(spans) if kept[i] and label in NAME_LABELS]
+    # (a body named by ordinary words, _BODY, does not spread: "Department of Foreign Affairs,
+    # Advisers" lists a role after it, not another name)
+    todo = [i for i, (_, _, label) in enumerate(spans) if verdicts[i] == _NAME and label in NAME_LABELS]
     while todo:
         for j in joins[todo.pop()]:
             if verdicts[j] == _ORDINARY and not kept[j]:  # _ORDINARY: a name label, so it spreads too
                 kept[j] = True
                 todo.append(j)
     return kept
+
+
+def _one_sense(
+    text: str, spans: Sequence[tuple[int, int, str]], verdicts: list[str], kept: list[bool], clues: TextClues
+) -> None:
+    """An acronym or a camel-case name kept as an organisation once is one wherever the text
+    writes it ("LibriVox founder ... I launched LibriVox ... before LibriVox?"): one sense per
+    text, outside technical text."""
+    bodies = {text[s:e] for (s, e, label), k in zip(spans, kept, strict=True) if k and label == "ORG"}
+    if not bodies:
+        return
+    for i, (start, end, label) in enumerate(spans):
+        word = text[start:end]
+        if kept[i] or label != "ORG" or word not in bodies:
+            continue
+        if verdicts[i] == _ORDINARY or (firm_camel_shape(word) and not in_code(text, start, end)):
+            if clues.technical:
+                return  # asked only once a mention could spread: it scans the whole text
+            kept[i] = True
 
 
 def _list_joins(text: str, spans: Sequence[tuple[int, int, str]]) -> list[list[int]]:
@@ -124,10 +152,12 @@ def may_be_a_name(text: str, start: int, end: int, label: str, clues: TextClues 
     names, places, countries ("United Kingdom") and a place after a locative preposition ("to
     Phoenix", "in Mill Valley") may always be names.
     """
-    return _verdict(text, start, end, label, clues or TextClues(text)) == _NAME
+    return _verdict(text, start, end, label, clues or TextClues(text)) in _KEPT
 
 
-_NAME, _ORDINARY, _NOT = "name", "ordinary", "not"
+_NAME, _ORDINARY, _NOT, _BODY = "name", "ordinary", "not", "body"
+# verdicts that keep a span (_BODY: a body named by ordinary words, kept but no cue for its list)
+_KEPT = frozenset({_NAME, _BODY})
 # spaCy's labels of names, places and organisations: the spans judged here.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 # What makes a capitalised word a form's label: "Bill to:", "Paid by:", "Ship to :".
@@ -150,7 +180,8 @@ _SEPARATOR_CHARS = frozenset(", \tand&orundety")
 
 
 def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> str:
-    """``_NAME``, ``_ORDINARY`` (one ordinary word, nothing else against it) or ``_NOT``."""
+    """``_NAME``, ``_BODY`` (a body named by ordinary words), ``_ORDINARY`` (one ordinary word, nothing
+    else against it) or ``_NOT``."""
     fragment = text[start:end]
     if in_code(text, start, end):
         return _NOT
@@ -162,26 +193,41 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     if _FIELD_LABEL_TAIL.match(text, end):
         return _NOT  # a form's label: "Bill to:", "Paid by:"
     bare = fragment.strip(EDGE_PUNCTUATION)
+    if len(words) == 1 and (owns_code(text, end) or bare in clues.software_names):
+        return _NOT  # "languages like Pascal", "Opacus's `max_grad_norm`": named as software
     if bare in known_names():
+        if len(words) == 1 and _listed_with_code(text, start, end, clues, known=True):
+            return _NOT  # "SGD, Adam, and RAdam": an optimiser between identifiers
         return _NAME
     if bare in clues.defined:
         return _NOT
     written_before = _previous_word(text, start)
     previous = written_before.lower()
     if len(words) == 1:
-        if (
-            label == "ORG"
-            and _ACRONYM.fullmatch(bare)
-            and not _firm_acronym(bare, written_before, text, start)
-        ):
-            return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
+        if label == "ORG" and _ACRONYM.fullmatch(bare):
+            if _body_named(bare, text, start, end, clues):
+                return _NAME  # "DAB said", "New People Party (NPP)"
+            if not _firm_acronym(bare, written_before, text, start):
+                return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
+        if label == "ORG" and _firm_camel(bare, text, start, end, clues):
+            return _NAME  # "LibriVox", "ResearchGate" in prose that is no program's
         verdict = _one_word(bare, clues)
+        if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
+            return _NOT  # "Lex `code` with the lexer": a verb or a qualifier of code, no name
         if verdict == _NAME and bare not in known_names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):
             verdict = _ORDINARY  # "the letter _Ze_": a word emphasised as a term, not a name
         if verdict == _NAME and bare not in known_names() and _listed_with_code(text, start, end, clues):
             return _NOT
         if verdict == _NAME and _among_terms(start, end, bare, clues):
             return _NOT
+        if (
+            verdict == _NAME
+            and label in _PLACE_LABELS
+            and bare not in known_names()
+            and previous not in _LOCATIVE
+            and is_technical(clues.lower_anywhere)
+        ):
+            return _NOT  # "logic required by Opacus" in a docstring: no place, a program's name
         if verdict == _ORDINARY and _cued(label, previous, text, end) and not _written_in(previous, bare):
             return _NAME  # "flew to Phoenix", "the Mint office"
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
@@ -190,6 +236,10 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
+    if opens_with_a_verb(text, start, words):
+        return _NOT  # "Returns FX-evaluable repr": a docstring's verb, then its object
+    if _names_a_language(words):
+        return _NOT  # "WebAssembly JavaScript Promise Integration": a term of a language
     if label == "PERSON" and any(w in {"a", "an"} for w in words[1:]):
         return _NOT  # an article inside: a verb's phrase ("Convert a Tensorflow"), no one's name
     if "," in fragment and _among_terms(start, end, bare, clues):
@@ -199,7 +249,23 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         return _NOT  # "the Ttk Scale widget", "Jupyter Notebooks": a program's part named in two words
     if _cued(label, previous, text, end):
         return _NAME
+    if (
+        label == "ORG"
+        and (bare in clues.bodies or _body_of_words(words) or _outlet(words))
+        and not clues.technical  # last: it scans the whole text
+    ):
+        return _BODY  # "Union of Rationalist Atheists", "ABC News": a body of ordinary words
     return _NOT if _terms(words) else _NAME
+
+
+def _names_a_language(words: list[str]) -> bool:
+    """A word of the span is a programming language's name that is no known name ("JavaScript",
+    not "Ruby" or "Julia"), and no firm's word ends it ("Python Software Foundation" is a body)."""
+    content = content_words(words)
+    if not content or content[-1] in _FIRM_WORDS:
+        return False
+    names = known_names()
+    return any(is_language_name(w) and w not in names for w in content)
 
 
 def _written_in(previous: str, word: str) -> bool:
@@ -259,14 +325,16 @@ def _lastknown_names() -> frozenset[str]:
     return load_list(LAST_NAMES)
 
 
-def _listed_with_code(text: str, start: int, end: int, clues: TextClues) -> bool:
-    """The word stands in a list next to code: "Vec and HashMap", "Deref, Drop and Box::new"."""
+def _listed_with_code(text: str, start: int, end: int, clues: TextClues, known: bool = False) -> bool:
+    """The word stands in a list next to code: "Vec and HashMap", "Deref, Drop and Box::new". A
+    known name needs code itself beside it, not a program's part: "SGD, Adam, and RAdam" (an
+    optimiser between identifiers), but "Adam and the Config struct" keeps Adam."""
     after = _NEXT_IN_LIST.match(text, end)
     before = _PREVIOUS_IN_LIST.search(text, max(0, start - 40), start)
     for match in (after, before):
         if match is not None:
             word = match.group(1) or match.group(2)
-            if is_code(word, clues) or word in clues.program_parts:
+            if is_code(word, clues) or (not known and word in clues.program_parts):
                 return True
     return False
 
@@ -321,6 +389,56 @@ def _firm_acronym(acronym: str, written_before: str, text: str, start: int) -> b
         and not is_ordinary_word(written_before)
         and text[start - 1] in " \t"
     )
+
+
+def _body_named(word: str, text: str, start: int, end: int, clues: TextClues) -> bool:
+    """Outside technical text, a body's acronym by its context: defined by a body's name ("New
+    People Party (NPP)") or acting or joined as a body ("DAB said", "studied at OSU")."""
+    cued = word in clues.bodies or acts_as_a_body(text, start, end)
+    return cued and not clues.technical  # technical last: it scans the whole text
+
+
+def _body_of_words(words: list[str]) -> bool:
+    """A body named by capitalised ordinary words in one of the two shapes that titles and terms
+    seldom take: a body's head then "of" or "for" ("Union of Rationalist Atheists", "Centre for
+    Social Evolution", "Department of Education"), or three words or more ending in the head of a
+    kind of body that :func:`is_public_body` accepts ("Film Critics Guild", "New People Party";
+    two, "Search Party", "Tea Society", are common nouns)."""
+    content = content_words(words)
+    if not all(w[:1].isupper() for w in content) or any("," in w for w in words):
+        return False  # "the Court of the arrest", "Department of Foreign Affairs, Advisers": not one name
+    for head, joint in itertools.pairwise(words):
+        if joint in {"of", "for"} and (head in HEADS or head in KIND_HEADS):
+            return True
+    return len(content) >= 3 and words[-1] in KIND_HEADS and is_public_body(" ".join(words))
+
+
+# Last words of the names of news outlets and publishers: "ABC News", "LA Weekly", "DC Comics".
+_OUTLET_HEADS = wordset(
+    "News Weekly Magazine Times Herald Gazette Tribune Chronicle Telegraph Post Press Journal Daily Comics"
+    " Broadcasting Records Pictures Publishing"
+)
+
+
+def _outlet(words: list[str]) -> bool:
+    """A news outlet or publisher: an outlet's head after an acronym or a word that is no ordinary
+    word ("ABC News", "LA Weekly", "Straits Times" keeps out: all ordinary, it may be a title)."""
+    content = content_words(words)
+    if len(content) < 2 or content[-1] not in _OUTLET_HEADS:
+        return False
+    return any(_ACRONYM.fullmatch(w) or not is_ordinary_word(w) for w in content[:-1])
+
+
+def _firm_camel(word: str, text: str, start: int, end: int, clues: TextClues) -> bool:
+    """A firm's or a site's name in camel case in a text that is no program's prose and does not
+    write the word as code, as a program's part, in lower case or after an article, and that
+    acts as a body ("LibriVox founder", "the magazine MicroMega") or lists it as one ("services
+    like GoogleScholar"). Without such a cue it is an identifier ("HashTable", "PyTorch")."""
+    if not firm_camel_shape(word) or not (word in clues.bodies or acts_as_a_body(text, start, end)):
+        return False
+    if word in clues.program_parts or word in clues.after_article or word.lower() in clues.lower_anywhere:
+        return False
+    return not clues.technical
 
 
 def is_firm_word(word: str) -> bool:

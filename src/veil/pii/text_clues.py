@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from veil.pii.organization_cues import listed_bodies, looks_technical
+from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import camel_beyond_prefix, wordset
+from veil.pii.software_names import kind_lists, named_as_software
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
 __all__ = [
@@ -40,6 +43,10 @@ CODE_WORD = re.compile(
 _SOFTWARE_KINDS = (
     r"|environments?|platforms?|notebooks?|frameworks?|librar(?:y|ies)|packages?|plugins?|plug-ins?"
     r"|extensions?|backends?|frontends?|upgrades?|releases?|versions?|dtypes?|datatypes?|commands?"
+    # what a machine-learning or parsing library is made of and exposes: "Thinc models", "the
+    # PyTorch LR schedulers", "the Keras layers", "the Pygments lexers", "the Stripe API"
+    r"|models?|optimi[sz]ers?|schedulers?|layers?|lexers?|parsers?|tokeni[sz]ers?|wrappers?|bindings"
+    r"|APIs?|SDKs?"
 )
 # A capitalised word that names a program's part by the kind of part after it: "the Config
 # struct", "the Rc type", "two Rc values", "the Deref and Drop traits", "a Post instance".
@@ -105,6 +112,26 @@ class TextClues:
     _anywhere: frozenset[str] | None = field(default=None, repr=False)
     _defined: frozenset[str] | None = field(default=None, repr=False)
     _term_lists: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+    _software: frozenset[str] | None = field(default=None, repr=False)
+    _kind_lists: tuple[tuple[str, frozenset[str]], ...] | None = field(default=None, repr=False)
+    _bodies: frozenset[str] | None = field(default=None, repr=False)
+    _technical: bool | None = field(default=None, repr=False)
+
+    @property
+    def software_names(self) -> frozenset[str]:
+        """Words the text names as software, languages or algorithms by their context ("languages
+        like Pascal", "Opacus's `max_grad_norm`"): :func:`veil.pii.software_names.named_as_software`."""
+        if self._software is None:
+            self._software = named_as_software(self.kind_lists)
+        return self._software
+
+    @property
+    def kind_lists(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The lists of examples after a kind ("languages like Pascal"):
+        :func:`veil.pii.software_names.kind_lists`."""
+        if self._kind_lists is None:
+            self._kind_lists = kind_lists(self.text)
+        return self._kind_lists
 
     @property
     def written_lower(self) -> frozenset[str]:
@@ -173,13 +200,36 @@ class TextClues:
         and "TCP" ("Jane Doe (JD)" gives nothing)."""
         if self._defined is None:
             found: set[str] = set()
+            bodies: set[str] = set()
             for match in _DEFINITION.finditer(self.text):
                 acronym = match.group(2)
                 phrase = _trailing_initials_phrase(match.group(1), acronym)
-                if phrase is not None and mostly_ordinary(phrase.split()):
+                if phrase is None:
+                    continue
+                if is_public_body(phrase):
+                    bodies.update((phrase, acronym))  # "New People Party (NPP)": a body, no term
+                elif mostly_ordinary(phrase.split()):
                     found.update((phrase, acronym))
             self._defined = frozenset(found)
+            self._bodies = frozenset(bodies) | listed_bodies(self.kind_lists)
         return self._defined
+
+    @property
+    def bodies(self) -> frozenset[str]:
+        """Names of bodies and their acronyms, defined as a term is: "New People Party (NPP)",
+        "Computing Research Association (CRA)" (the phrase names a body: :func:`is_public_body`),
+        and the bodies listed after their kind ("services like GoogleScholar")."""
+        if self._bodies is None:
+            _ = self.defined
+        return self._bodies or frozenset()
+
+    @property
+    def technical(self) -> bool:
+        """The text is technical prose or code
+        (:func:`veil.pii.organization_cues.looks_technical`)."""
+        if self._technical is None:
+            self._technical = looks_technical(self.text, self.lower_anywhere, self.written_as_code)
+        return self._technical
 
 
 def _trailing_initials_phrase(phrase: str, acronym: str) -> str | None:

@@ -1,0 +1,97 @@
+"""What says that an acronym or a word in camel case names an organisation, not a term or code.
+
+spaCy's small model labels acronyms ("NATO", "DAB", "TCP") and camel-case words ("LinkedIn",
+"ResearchGate", "HashMap") ORG alike. In technical prose nearly all of them are terms and
+identifiers, so :mod:`veil.pii.ner_spans` drops them unless the words around them say the thing
+acts or is joined as a body does:
+
+* a body's act or its people after it: "DAB said", "the FTU's spokesman", "OSU researchers";
+* a body's relation before it: "a member of the NPP", "studied at OSU", "funded by the ESA";
+* a phrase naming a body that defines it: "New People Party (NPP)"
+  (:attr:`veil.pii.text_clues.TextClues.bodies`);
+* a list after a kind of body: "services like GoogleScholar and ResearchGate" (:func:`listed_bodies`);
+* the same word kept as an organisation elsewhere in the text (one sense per text,
+  :func:`veil.pii.ner_spans.names_among`).
+
+None of these is asked in a technical text (:func:`looks_technical`): there "the API said",
+"members of HashMap" are a program's prose, not a body's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from veil.pii.recognizers.common import wordset
+from veil.pii.software_names import is_technical
+
+__all__ = ["acts_as_a_body", "firm_camel_shape", "listed_bodies", "looks_technical"]
+
+# A body's act or its people, right after the word (possessive allowed): "DAB said", "the FTU's
+# chairman", "OSU researchers", "LibriVox volunteers".
+_BODY_AFTER = re.compile(
+    r"(?:'s|\u2019s)?[ \t]+(?:said|says|announced|announces|stated|states|claimed|claims|urged|urges|argued"
+    r"|criticised|criticized|condemned|welcomed|warned|denied|confirmed|rejected|opposed|supports|supported"
+    r"|voted|elected|appointed|hired|fired|sued|funded|funds|awarded|awards|publishes|published|spokes(?:man|woman|person)"
+    r"|chair(?:man|woman)?|president|director|leaders?|leadership|officials?|members?|lawmakers|legislators"
+    r"|candidates?|volunteers|website|web[ \t]+site|headquarters|founders?|researchers|scientists|students"
+    r"|faculty|professors?|staff|employees|recordings|reporters?|correspondents?|journalists?|journals|issued)(?![\w-])"
+    # a possessive before a person's name: "DAB's Ben Chan", "the FTU's Alice Mak" (a member)
+    r"|(?:'s|\u2019s)[ \t]+[A-Z][a-z]+[ \t]+[A-Z][a-z]"
+)
+# A body's relation, right before the word: "a member of the NPP", "studied at OSU", "funded by
+# the ESA", "according to AFP", "joined LinkedIn".
+_BODY_BEFORE = re.compile(
+    r"(?i:(?:members?|leader|head|chair(?:man|woman)?|president|director|secretary|secretary[ \t-]+general"
+    r"|general[ \t]+secretary|founder|chief|CEO|dean|rector|chancellor|spokes(?:man|woman|person))"
+    r"[ \t]+(?:of|for)"
+    r"|joined|founded|professor[ \t]+at"
+    r"|lecturer[ \t]+at|studied[ \t]+at|studies[ \t]+at|student[ \t]+at|graduated[ \t]+from|funded[ \t]+by"
+    r"|sponsored[ \t]+by|published[ \t]+by|according[ \t]+to|told|employed[ \t]+by|launched"
+    # the kind of body right before its name: "the magazine MicroMega", "the airline JetBlue"
+    r"|magazine|newspaper|airline|carrier|broadcaster|network|publisher|charity|organi[sz]ation|agency"
+    r"|union|party|website|site|label|studio|university|college|institute|council)"
+    r"[ \t]+(?:the[ \t]+)?$"
+    # a person's name then "of": "Elizabeth Quat of DAB", "Wong Kwok-kin of the FTU"
+    r"|[A-Z][a-z]+[ \t]+[A-Z][\w-]*[a-z][ \t]+of[ \t]+(?:the[ \t]+)?$"
+)
+# Kinds of body whose examples a text lists: "services like GoogleScholar and ResearchGate",
+# "parties such as the DAB and the FTU", "airlines including JetBlue".
+_BODY_KINDS = wordset(
+    """
+    services companies firms sites websites platforms organizations organisations airlines carriers parties
+    networks broadcasters publishers newspapers magazines charities agencies universities banks brands
+    retailers startups labels studios unions groups
+    """
+)
+
+
+def listed_bodies(lists: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[str]:
+    """The words listed as examples of a kind of body (``lists`` from
+    :func:`veil.pii.software_names.kind_lists`)."""
+    return frozenset(w for kind, words in lists if kind in _BODY_KINDS for w in words)
+
+
+def acts_as_a_body(text: str, start: int, end: int) -> bool:
+    """The words around ``text[start:end]`` say it acts or is joined as an organisation does
+    (:data:`_BODY_AFTER`, :data:`_BODY_BEFORE`)."""
+    return (
+        _BODY_AFTER.match(text, end) is not None
+        or _BODY_BEFORE.search(text, max(0, start - 40), start) is not None
+    )
+
+
+def looks_technical(text: str, lower_words: frozenset[str], code_words: frozenset[str]) -> bool:
+    """Inline code, a call, a path of a program, a word written as code, or two words of
+    programming (:func:`veil.pii.software_names.is_technical`)."""
+    return bool(code_words) or "`" in text or "()" in text or "::" in text or is_technical(lower_words)
+
+
+# Two or three capitalised parts glued: "LibriVox", "ResearchGate", "JetBlue"; not a plural of
+# people in camel case ("YouTubers") and no digits or runs of capitals ("HTTPServer", "Vec3").
+_FIRM_CAMEL = re.compile(r"[A-Z][a-z]{1,12}(?:[A-Z][a-z]{1,12}){1,2}")
+
+
+def firm_camel_shape(word: str) -> bool:
+    """Shaped as a firm's or a site's name in camel case (:data:`_FIRM_CAMEL`), no plural of
+    people ("YouTubers", "Redditors")."""
+    return _FIRM_CAMEL.fullmatch(word) is not None and not word.endswith(("ers", "ors"))
