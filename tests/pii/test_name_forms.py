@@ -195,3 +195,27 @@ def test_a_regnal_one_before_a_comma(
         assert name in found
     if not_name is not None:
         assert not_name not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THANK YOU EVERYBODY FOR COMING",
+        "Thank you SO much for the help",
+        "hey OK see you at ten",
+        "Signed BY THE BOARD",
+        "Dear MS WHOEVER,",
+    ],
+)
+def test_a_greeting_before_a_word_in_capitals_gives_no_one_letter_name(
+    rules_engine: PiiEngine, text: str
+) -> None:
+    # the salutation and signature patterns took the capital that begins a word in capitals
+    assert not {name for name in _people(rules_engine, text) if len(name) == 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("Thanks Orvella, see you.", "Orvella"), ("Hi Dremon!", "Dremon")]
+)
+def test_a_greeting_still_names_whom_it_greets(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules_engine, text)

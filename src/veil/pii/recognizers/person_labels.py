@@ -58,8 +58,10 @@ def person_labels() -> Recognizer:
                 0.8,
                 "addressee",
             ),
-            Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{LEADING_INITIALS}{NAME_SEQ})", 0.85, "signed"),
-            Pattern(rf"(?:{salutation})(?P<pii>{NAME_SEQ})", 0.7, "salutation"),
+            # the name ends at a word's end: a capital that begins a word in capitals is no name
+            # ("THANK YOU WONDERLAND", "Thank you SO much", "hey GT" gave "W", "S", "G")
+            Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{LEADING_INITIALS}{NAME_SEQ})(?![^\W_])", 0.85, "signed"),
+            Pattern(rf"(?:{salutation})(?P<pii>{NAME_SEQ})(?![^\W_])", 0.7, "salutation"),
         ),
         validate=is_plausible_name,
     )
