@@ -12,7 +12,7 @@ import pytest
 
 from veil.pii.ner_spans import TextClues, may_be_a_name, names_among
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, listed_bodies, looks_technical
-from veil.pii.software_names import kind_lists
+from veil.pii.recognizers.software_names import kind_lists
 
 
 def judged(text: str, fragment: str, label: str = "ORG", nth: int = 0) -> bool:

@@ -1,5 +1,5 @@
 """Software, languages and algorithms named in technical prose are no names
-(veil.pii.software_names, veil.pii.ner_spans), and names beside such prose still are.
+(veil.pii.recognizers.software_names, veil.pii.ner_spans), and names beside such prose still are.
 
 Written from the failure class "library and language names in docstrings read as PERSON, ORG or
 LOCATION": a package, a language or an optimiser named by its context (a list after its kind, a
@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from veil.pii.ner_spans import TextClues, may_be_a_name
-from veil.pii.software_names import (
+from veil.pii.recognizers.software_names import (
     before_inline_code,
     kind_lists,
     named_as_software,
@@ -114,3 +114,27 @@ def test_a_span_holding_a_languages_name_is_a_term() -> None:
 )
 def test_names_in_ordinary_prose_stay_names(text: str, name: str) -> None:
     assert judged(text, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Compilers for older dialects such as Ada and Rexx exist.", "Ada"),
+        ("Wrap the graph, then Lex `fn` with the tracer.", "Lex"),
+        ("Calls go through Jasper's API first.", "Jasper"),
+    ],
+)
+def test_the_first_name_finder_skips_a_word_named_as_software(text: str, word: str) -> None:
+    # a known first name alone is a weak candidate; its context here says it is a program's name
+    from veil.pii.recognizers.first_names import FirstNameFinder
+
+    finder = FirstNameFinder()
+    assert word in finder.first  # a first name the gazetteer knows, or the test tests nothing
+    assert word not in {text[s:e] for s, e, _ in finder(text)}
+
+
+def test_the_first_name_finder_keeps_a_name_spoken_to() -> None:
+    from veil.pii.recognizers.first_names import FirstNameFinder
+
+    text = "Thanks for checking the parser, Jasper!"
+    assert "Jasper" in {text[s:e] for s, e, _ in FirstNameFinder()(text)}

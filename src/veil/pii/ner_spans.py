@@ -11,7 +11,7 @@ ordinary comes from :mod:`veil.pii.vocabulary`; what else the text says about a 
 in lower case elsewhere, written as code, defined as a term) from :class:`TextClues`
 (:mod:`veil.pii.text_clues`); whether a span is written as code from :mod:`veil.pii.program_code`;
 software, languages and docstrings' verbs named by their context ("languages like Pascal",
-"Opacus's `max_grad_norm`", "Returns FX-evaluable") from :mod:`veil.pii.software_names`; and
+"Opacus's `max_grad_norm`", "Returns FX-evaluable") from :mod:`veil.pii.recognizers.software_names`; and
 what keeps an acronym or a camel-case word an organisation ("DAB said", "LibriVox founder") from
 :mod:`veil.pii.organization_cues`.
 """
@@ -30,7 +30,7 @@ from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
-from veil.pii.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
+from veil.pii.recognizers.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
 from veil.pii.text_clues import (
     EDGE_PUNCTUATION,
     KIND_WORD,

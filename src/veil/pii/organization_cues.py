@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from veil.pii.recognizers.common import wordset
-from veil.pii.software_names import is_technical
+from veil.pii.recognizers.software_names import is_technical
 
 __all__ = ["acts_as_a_body", "firm_camel_shape", "listed_bodies", "looks_technical"]
 
@@ -67,7 +67,7 @@ _BODY_KINDS = wordset(
 
 def listed_bodies(lists: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[str]:
     """The words listed as examples of a kind of body (``lists`` from
-    :func:`veil.pii.software_names.kind_lists`)."""
+    :func:`veil.pii.recognizers.software_names.kind_lists`)."""
     return frozenset(w for kind, words in lists if kind in _BODY_KINDS for w in words)
 
 
@@ -82,7 +82,7 @@ def acts_as_a_body(text: str, start: int, end: int) -> bool:
 
 def looks_technical(text: str, lower_words: frozenset[str], code_words: frozenset[str]) -> bool:
     """Inline code, a call, a path of a program, a word written as code, or two words of
-    programming (:func:`veil.pii.software_names.is_technical`)."""
+    programming (:func:`veil.pii.recognizers.software_names.is_technical`)."""
     return bool(code_words) or "`" in text or "()" in text or "::" in text or is_technical(lower_words)
 
 

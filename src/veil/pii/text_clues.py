@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from veil.pii.organization_cues import listed_bodies, looks_technical
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import camel_beyond_prefix, wordset
-from veil.pii.software_names import kind_lists, named_as_software
+from veil.pii.recognizers.software_names import kind_lists, named_as_software
 from veil.pii.vocabulary import is_ordinary_word, known_names
 
 __all__ = [
@@ -120,7 +120,8 @@ class TextClues:
     @property
     def software_names(self) -> frozenset[str]:
         """Words the text names as software, languages or algorithms by their context ("languages
-        like Pascal", "Opacus's `max_grad_norm`"): :func:`veil.pii.software_names.named_as_software`."""
+        like Pascal", "Opacus's `max_grad_norm`"):
+        :func:`veil.pii.recognizers.software_names.named_as_software`."""
         if self._software is None:
             self._software = named_as_software(self.kind_lists)
         return self._software
@@ -128,7 +129,7 @@ class TextClues:
     @property
     def kind_lists(self) -> tuple[tuple[str, frozenset[str]], ...]:
         """The lists of examples after a kind ("languages like Pascal"):
-        :func:`veil.pii.software_names.kind_lists`."""
+        :func:`veil.pii.recognizers.software_names.kind_lists`."""
         if self._kind_lists is None:
             self._kind_lists = kind_lists(self.text)
         return self._kind_lists

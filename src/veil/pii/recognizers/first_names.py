@@ -16,6 +16,7 @@ from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import CAP_TOKEN
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.software_names import before_inline_code, kind_lists, named_as_software, owns_code
 
 __all__ = ["FirstNameFinder", "person_first_name"]
 
@@ -51,6 +52,7 @@ class FirstNameFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         first = self.first
+        software: frozenset[str] | None = None  # the words the text lists as software, when asked
         for m in CAP_TOKEN.finditer(text):
             word, start, end = m.group(), m.start(), m.end()
             if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
@@ -58,6 +60,8 @@ class FirstNameFinder(NameLists):
                 previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
                 if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
                     continue  # "Miguel Ángel's": the end of a longer name
+                if owns_code(text, end):
+                    continue  # "Jasper's API", "Lex's `tokens`": a program's possessive
                 if word not in AMBIGUOUS_FIRST_NAMES and word not in COMMON_CAPITALISED:
                     yield start, end, 0.7  # "Piero's party", "Marcelo's partner"
                 continue
@@ -84,6 +88,14 @@ class FirstNameFinder(NameLists):
             previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
             if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
                 continue  # "Mary Jane": part of a longer name
+            # a first name that is a program's or a language's name by its context, as ner_spans
+            # judges NER's spans: "Lex `code` with", "Pascal's API", "languages like Pascal"
+            if before_inline_code(text, end) or owns_code(text, end):
+                continue
+            if software is None:
+                software = named_as_software(kind_lists(text))
+            if word in software:
+                continue
             line_start = start == 0 or text[start - 1] == "\n"
             if (line_start and after[:1] == ",") or (
                 text[start - 2 : start] == ", " and after[:1] in ("!", "?")
