@@ -219,3 +219,20 @@ def test_a_greeting_before_a_word_in_capitals_gives_no_one_letter_name(
 )
 def test_a_greeting_still_names_whom_it_greets(rules_engine: PiiEngine, text: str, name: str) -> None:
     assert name in _people(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The study found that healthy ants die sooner in the nest.",
+        "In the trial, sick bees die faster than the rest.",
+    ],
+)
+def test_two_english_words_in_lower_case_are_no_name(rules_engine: PiiEngine, text: str) -> None:
+    # "Ants"/"Bees" are given names and "Die"/"Faster" family names somewhere; written in lower
+    # case, two words that are both English words are the words
+    assert _people(rules_engine, text) == set()
+
+
+def test_a_lower_case_name_with_one_english_word_is_still_a_name(rules_engine: PiiEngine) -> None:
+    assert "maria garcia" in _people(rules_engine, "my friend maria garcia called twice.")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 
+from veil.pii.data import ENGLISH_WORDS, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import (
@@ -384,6 +385,13 @@ class PersonCueFinder(NameLists):
             - self.common
         )
 
+    @cached_property
+    def english(self) -> frozenset[str]:
+        """English words and their plurals. In lower case no capital marks a name: two such words
+        are words ("healthy ants die sooner": "Ants", "Die"); one is not ("maria garcia")."""
+        words = load_list(ENGLISH_WORDS)
+        return words | frozenset(w + "s" for w in words)
+
     def _lower_case(self, text: str) -> Iterator[tuple[int, int, float]]:
         first, last = self.lower_first, self.lower_last
         words = _LOWER_WORD.finditer(text)
@@ -395,6 +403,7 @@ class PersonCueFinder(NameLists):
                 and word.start() == previous.end() + 1
                 and text[previous.end()] == " "
                 and word.group() in last
+                and not (previous.group() in self.english and word.group() in self.english)
             ):
                 yield previous.start(), word.end(), 0.6
             previous = word
