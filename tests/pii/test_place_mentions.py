@@ -222,3 +222,16 @@ def test_a_town_named_by_its_cue_words(rules_engine: PiiEngine, town: str, form:
 )
 def test_cue_words_before_words_and_names_name_no_place(rules_engine: PiiEngine, text: str) -> None:
     assert locations(rules_engine, text) == [], locations(rules_engine, text)
+
+
+@pytest.mark.parametrize("prefix", ["St", "St."])
+def test_a_saint_place_written_with_st_is_found_whole(prefix: str) -> None:
+    # the gazetteers write "Saint ..."; text writes "St ..." as often: the name is the whole run
+    saints = sorted(p for p in PlaceFinder().places if p.startswith("Saint ") and " " not in p[6:])
+    assert saints
+    for place in saints[:: max(1, len(saints) // 8)]:
+        written = f"{prefix} {place[6:]}"
+        text = f"The second volume was printed at {written} in 1851."
+        assert (text.index(written), text.index(written) + len(written)) in {
+            (s, e) for s, e, _ in PlaceFinder()(text)
+        }

@@ -61,6 +61,18 @@ WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its R
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 
 
+# "St", "St.", "Ste" written for "Saint", "Sainte" before a place's name.
+_SAINT = re.compile(r"(St|Ste)\.?[ \t]+(?=[A-Z])")
+
+
+def _saint(name: str) -> str:
+    """``name`` with an abbreviated "St"/"Ste" written out, as the gazetteers write it."""
+    match = _SAINT.match(name)
+    if match is None:
+        return name
+    return ("Saint " if match.group(1) == "St" else "Sainte ") + name[match.end() :]
+
+
 class PlaceFinder:
     """Cities, regions and countries from the shipped gazetteer (longest match first)."""
 
@@ -156,7 +168,9 @@ class PlaceFinder:
                 name = value[spans[i][0] : spans[j - 1][1]]
                 if name not in places:
                     name = name.rstrip(".")
-                if name in places and self._named(text, offset + spans[i][0], name):
+                # "St Petersburg", "St. Helena": the gazetteer writes "Saint"
+                known = name in places or _saint(name) in places
+                if known and self._named(text, offset + spans[i][0], name):
                     end = offset + spans[i][0] + len(name)
                     yield offset + spans[i][0], end, self._score(text, end)
                     i = j - 1
