@@ -236,3 +236,18 @@ def test_two_english_words_in_lower_case_are_no_name(rules_engine: PiiEngine, te
 
 def test_a_lower_case_name_with_one_english_word_is_still_a_name(rules_engine: PiiEngine) -> None:
     assert "maria garcia" in _people(rules_engine, "my friend maria garcia called twice.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lieutenant Orsolak Photo: Press Office.", "Orsolak"),
+        ("Captain Verhoeven Image: Dana Pell.", "Verhoeven"),
+    ],
+)
+def test_a_captions_label_before_a_colon_is_no_part_of_a_name(
+    rules_engine: PiiEngine, text: str, name: str
+) -> None:
+    found = _people(rules_engine, text)
+    assert name in found
+    assert not any(word in person for person in found for word in ("Photo", "Image"))

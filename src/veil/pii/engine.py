@@ -152,6 +152,44 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 _POSSESSIVE = ("'s", "\u2019s")
 
 
+# The labels of a photo's or a figure's credit line, written right after what it shows: "Captain
+# Verhoeven Image: D. Pell". A closed list: an ordinary-word test would cut family names that are
+# words ("Varsha Shah:", "Sean Downs:" speak in chats).
+_CAPTION_LABELS = frozenset(
+    [
+        "Image",
+        "Images",
+        "Photo",
+        "Photos",
+        "Photograph",
+        "Picture",
+        "Pictured",
+        "Credit",
+        "Credits",
+        "Source",
+        "Caption",
+        "Video",
+        "Figure",
+        "Fig",
+        "Illustration",
+        "Courtesy",
+        "Map",
+        "Graphic",
+        "Artwork",
+        "Screenshot",
+    ]
+)
+
+
+def _before_label(text: str, start: int, end: int) -> int:
+    """Where a name of several words ends when its last word, right before a colon, is a caption's
+    label ("Captain Verhoeven Image: D. Pell"): no part of the name."""
+    space = text.rfind(" ", start, end)
+    if space > start and text[space + 1 : end] in _CAPTION_LABELS:
+        return space
+    return end
+
+
 def _normalise(value: str) -> str:
     return " ".join(value.split()).casefold()
 
@@ -255,6 +293,8 @@ class _Detector:
                     start, end = match.span("pii") if has_group else match.span()
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2  # "Mr. Rohan Trivedi's car": the name ends before "'s"
+                    if possessive and text.startswith(":", end):
+                        end = _before_label(text, start, end)
                     if start >= end or (validate is not None and not validate(text[start:end])):
                         continue
                     score = context.adjust(text, start, end, base)
@@ -264,6 +304,8 @@ class _Detector:
                 for start, end, base in recognizer.finder(text):
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2
+                    if possessive and text.startswith(":", end):
+                        end = _before_label(text, start, end)
                     if start >= end or (validate is not None and not validate(text[start:end])):
                         continue
                     score = context.adjust(text, start, end, base)
