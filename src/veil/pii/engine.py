@@ -51,6 +51,7 @@ from veil.pii.ner_spans import names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
+from veil.pii.recognizers.common import wordset
 from veil.pii.regex_needs import needs_digit
 from veil.pii.registry import RecognizerRegistry
 
@@ -155,29 +156,11 @@ _POSSESSIVE = ("'s", "\u2019s")
 # The labels of a photo's or a figure's credit line, written right after what it shows: "Captain
 # Verhoeven Image: D. Pell". A closed list: an ordinary-word test would cut family names that are
 # words ("Varsha Shah:", "Sean Downs:" speak in chats).
-_CAPTION_LABELS = frozenset(
-    [
-        "Image",
-        "Images",
-        "Photo",
-        "Photos",
-        "Photograph",
-        "Picture",
-        "Pictured",
-        "Credit",
-        "Credits",
-        "Source",
-        "Caption",
-        "Video",
-        "Figure",
-        "Fig",
-        "Illustration",
-        "Courtesy",
-        "Map",
-        "Graphic",
-        "Artwork",
-        "Screenshot",
-    ]
+_CAPTION_LABELS = wordset(
+    """
+    Image Images Photo Photos Photograph Picture Pictured Credit Credits Source Caption Video Figure Fig
+    Illustration Courtesy Map Graphic Artwork Screenshot
+    """
 )
 
 
