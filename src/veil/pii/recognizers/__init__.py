@@ -19,8 +19,12 @@ crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP
 vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
 network           ip_address (v4 + v6), mac_address, url
 dates             date_time (regex), spacy_date (NER DATE, filtered)
+penalty_terms     (no recognizer) the length of a sentence or detention ("six years' imprisonment"),
+                  read by date_time
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location;
                   post-processor address_tail (LOCATION after a street address)
+addresses         address_block (LOCATION: a whole postal address, its lines joined into one span);
+                  ``address_parts`` the kind of one part, ``address_lines`` the line kinds and join rules
 country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer
 place_kinds       (no recognizer) places named by their kind ("Hudson River", "Fort Lee"), read by
                   place_gazetteer
@@ -58,6 +62,8 @@ columns           column_location, column_person, column_organization, column_pa
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
                   column_reference_number, column_bank_routing, column_us_npi, column_in_aadhaar
                   (cells under a naming header)
+software_names    (no recognizer) words a text names as software or a language by their context
+                  ("languages like Pascal", "Opacus's `max_grad_norm`"), read by ner_spans, first_names
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
 ================  ==========================================================================
 
