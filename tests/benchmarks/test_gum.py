@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from benchmarks.pii_data.gum.convert import document, splits
-from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.gum import (
     GUM_DEV_CORPORA,
     GUM_GENRE_LICENCES,
@@ -28,6 +27,7 @@ from benchmarks.pii_evaluation.heldout import load_heldout
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.gold import assert_gold_mapped
 
 DEV = DATA_ROOT / "gum_dev"
 SCORED = {"person": "PERSON", "place": "LOCATION", "organization": "ORGANIZATION"}
@@ -47,18 +47,7 @@ def test_every_dev_document_loads_with_its_names_mapped_and_other_labels_not_sco
         assert record["split"] == "train", doc.doc_id
         assert doc.scored_types == frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
         assert hashlib.sha256(doc.text.encode()).hexdigest() == record["text_sha256"], doc.doc_id
-        gold, ignored = set(), set()
-        for e in record["entities"]:
-            assert record["text"][e["start"] : e["end"]] == e["text"], doc.doc_id
-            assert e["text"] == e["text"].strip() and e["text"], doc.doc_id
-            target = GUM_TYPES[e["label"]]
-            if target is None:
-                ignored.add((e["start"], e["end"]))
-            else:
-                gold.add((e["start"], e["end"], str(target)))
-        assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, doc.doc_id
-        assert set(doc.ignored) == ignored, doc.doc_id
-        assert all(isinstance(s, GoldSpan) for s in doc.spans)
+        assert_gold_mapped(doc, record, GUM_TYPES)
         assert doc.spans, doc.doc_id  # every document names someone or something
     counts = {t: sum(str(s.type) == t for d in docs for s in d.spans) for t in SCORED.values()}
     assert counts == {"PERSON": 1403, "LOCATION": 1317, "ORGANIZATION": 814}

@@ -35,6 +35,7 @@ from benchmarks.pii_evaluation.tab import CODE_TYPE, TAB_TYPES, TabDataError, ta
 from benchmarks.pii_evaluation.wnut import WNUT_TYPES, WnutDataError, wnut_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.gold import assert_gold_mapped
 
 from veil.pii.entity import EntityType
 
@@ -271,17 +272,7 @@ def test_wnut_spans_keep_their_text_and_only_names_places_and_companies_are_scor
     assert len(records) == len(docs) == 1287
     for record, doc in zip(records, docs, strict=True):
         assert doc.scored_types == frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
-        gold, ignored = set(), set()
-        for e in record["entities"]:
-            assert record["text"][e["start"] : e["end"]] == e["text"], doc.doc_id
-            assert e["text"] == e["text"].strip() and e["text"], doc.doc_id
-            target = WNUT_TYPES[e["label"]]
-            if target is None:
-                ignored.add((e["start"], e["end"]))
-            else:
-                gold.add((e["start"], e["end"], str(target)))
-        assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, doc.doc_id
-        assert set(doc.ignored) == ignored, doc.doc_id
+        assert_gold_mapped(doc, record, WNUT_TYPES)
     counts = {
         t: sum(str(s.type) == t for d in docs for s in d.spans)
         for t in ("PERSON", "LOCATION", "ORGANIZATION")

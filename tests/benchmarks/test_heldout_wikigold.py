@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from benchmarks.pii_data.wikigold.convert import detokenise, documents
-from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.heldout import (
     WIKIGOLD_TYPES,
     HeldoutDataError,
@@ -23,6 +22,7 @@ from benchmarks.pii_evaluation.heldout import (
 from benchmarks.pii_evaluation.outside import DATA_ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.gold import assert_gold_mapped
 
 FOLDER = DATA_ROOT / "wikigold"
 
@@ -40,18 +40,7 @@ def test_every_document_loads_with_its_entities_mapped_and_misc_not_scored() -> 
     for record, doc in zip(records, docs, strict=True):
         assert doc.scored_types == frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
         assert hashlib.sha256(doc.text.encode()).hexdigest() == record["text_sha256"], doc.doc_id
-        gold, ignored = set(), set()
-        for e in record["entities"]:
-            assert record["text"][e["start"] : e["end"]] == e["text"], doc.doc_id
-            assert e["text"] == e["text"].strip() and e["text"], doc.doc_id
-            target = WIKIGOLD_TYPES[e["label"]]
-            if target is None:
-                ignored.add((e["start"], e["end"]))
-            else:
-                gold.add((e["start"], e["end"], str(target)))
-        assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, doc.doc_id
-        assert set(doc.ignored) == ignored, doc.doc_id
-        assert all(isinstance(s, GoldSpan) for s in doc.spans)
+        assert_gold_mapped(doc, record, WIKIGOLD_TYPES)
     # the entity counts wikigold's distribution states (docs/entity-list.txt): 934 PER, 1014 LOC,
     # 898 ORG, 712 MISC
     counts = {

@@ -26,6 +26,7 @@ from benchmarks.pii_evaluation.wnut import (
     wnut17_dev,
     wnut_document,
 )
+from tests.support.gold import assert_gold_mapped
 
 DEV = DATA_ROOT / "wnut17_dev"
 
@@ -47,19 +48,8 @@ def test_every_dev_document_loads_with_its_offsets_checked() -> None:
     for record, doc in zip(records, docs, strict=True):
         assert doc.doc_id == f"wnut17-dev-{record['index']:04d}" and doc.source == "WNUT 2017 dev"
         assert doc.text == record["text"] and doc.scored_types == WNUT_SCORED
-        gold: set[tuple[int, int, str]] = set()
-        ignored: set[tuple[int, int]] = set()
-        for e in record["entities"]:
-            assert set(e) == {"start", "end", "label", "text"}, doc.doc_id
-            assert record["text"][e["start"] : e["end"]] == e["text"], doc.doc_id
-            assert e["text"] == e["text"].strip() and e["text"], doc.doc_id
-            target = WNUT_TYPES[e["label"]]
-            if target is None:
-                ignored.add((e["start"], e["end"]))
-            else:
-                gold.add((e["start"], e["end"], str(target)))
-        assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, doc.doc_id
-        assert set(doc.ignored) == ignored, doc.doc_id
+        assert all(set(e) == {"start", "end", "label", "text"} for e in record["entities"]), doc.doc_id
+        assert_gold_mapped(doc, record, WNUT_TYPES)
     counts = {t: sum(str(s.type) == t for d in docs for s in d.spans) for t in sorted(WNUT_SCORED)}
     assert counts == {"LOCATION": 74, "ORGANIZATION": 34, "PERSON": 470}
     labels = [e["label"] for r in records for e in r["entities"]]
