@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import pickle
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -469,6 +470,55 @@ def test_ner_inside_a_rule_span_of_its_type_confirms_it() -> None:
         (20, 30, T.LOCATION, 0.9, "street_address"),
         (20, 25, T.PERSON, 0.85, "spacy_person"),  # another type: it competes as before
     ]
+
+
+def _corroborate_by_scan(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate]:
+    """The definition _corroborate keeps: each NER span against every candidate so far, in order."""
+    out = list(rules)
+    for start, end, kind, score, name in ner:
+        for i, (r_start, r_end, r_kind, r_score, r_name) in enumerate(out):
+            if r_kind == kind and r_start <= start and end <= r_end and r_end - r_start > end - start:
+                if score > r_score:
+                    out[i] = (r_start, r_end, r_kind, score, r_name)
+                break
+        else:
+            out.append((start, end, kind, score, name))
+    return out
+
+
+_SPANS = st.lists(
+    st.tuples(
+        st.integers(0, 60),
+        st.integers(1, 25),
+        st.sampled_from([T.PERSON, T.LOCATION, T.ORGANIZATION]),
+        st.sampled_from([0.4, 0.6, 0.85, 0.9]),
+    ),
+    max_size=25,
+)
+
+
+@given(rules=_SPANS, ner=_SPANS)
+@settings(max_examples=300, deadline=None)
+def test_corroboration_is_the_scan_of_every_candidate_in_order(
+    rules: list[tuple[int, int, EntityType, float]], ner: list[tuple[int, int, EntityType, float]]
+) -> None:
+    from veil.pii.engine import _corroborate
+
+    as_rules: list[Candidate] = [(s, s + n, k, p, "rule") for s, n, k, p in rules]
+    as_ner: list[Candidate] = [(s, s + n, k, p, f"ner{i}") for i, (s, n, k, p) in enumerate(ner)]
+    assert _corroborate(as_rules, as_ner) == _corroborate_by_scan(as_rules, as_ner)
+
+
+def test_corroboration_stays_linear_in_a_text_of_many_names() -> None:
+    from veil.pii.engine import _corroborate
+
+    # 20,000 names and as many NER spans inside them: a scan of all candidates per span took seconds
+    rules: list[Candidate] = [(i * 20, i * 20 + 15, T.PERSON, 0.6, "rule") for i in range(20_000)]
+    ner: list[Candidate] = [(i * 20 + 7, i * 20 + 15, T.PERSON, 0.85, "ner") for i in range(20_000)]
+    started = time.process_time()
+    out = _corroborate(rules, ner)
+    assert time.process_time() - started < 2.0
+    assert len(out) == 20_000 and all(score == 0.85 for _, _, _, score, _ in out)
 
 
 def test_a_partnership_is_not_cut_into_names(pii_engine: PiiEngine) -> None:
