@@ -385,13 +385,6 @@ class PersonCueFinder(NameLists):
             - self.common
         )
 
-    @cached_property
-    def english(self) -> frozenset[str]:
-        """English words and their plurals. In lower case no capital marks a name: two such words
-        are words ("healthy ants die sooner": "Ants", "Die"); one is not ("maria garcia")."""
-        words = load_list(ENGLISH_WORDS)
-        return words | frozenset(w + "s" for w in words)
-
     def _lower_case(self, text: str) -> Iterator[tuple[int, int, float]]:
         first, last = self.lower_first, self.lower_last
         words = _LOWER_WORD.finditer(text)
@@ -403,7 +396,7 @@ class PersonCueFinder(NameLists):
                 and word.start() == previous.end() + 1
                 and text[previous.end()] == " "
                 and word.group() in last
-                and not (previous.group() in self.english and word.group() in self.english)
+                and not (_is_english(previous.group()) and _is_english(word.group()))
             ):
                 yield previous.start(), word.end(), 0.6
             previous = word
@@ -411,3 +404,11 @@ class PersonCueFinder(NameLists):
 
 def person_cues() -> Recognizer:
     return Recognizer(name="person_cue", entity_type=EntityType.PERSON, finder=PersonCueFinder())
+
+
+def _is_english(word: str) -> bool:
+    """An English word or its plural, whatever the name lists say. In lower case no capital marks a
+    name: two such words are words ("healthy ants die sooner": "Ants", "Die"); one is not ("maria
+    garcia")."""
+    english = load_list(ENGLISH_WORDS)
+    return word in english or (word.endswith("s") and word[:-1] in english)
