@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -198,3 +199,49 @@ def test_purpose_add_require_k_through_the_cli(ws: Workspace) -> None:
     assert code != 0
     with pytest.raises(NotFoundError):
         PurposeRegistry(ws).get("weak")
+
+
+def _figures(report_attacks: dict[str, Any]) -> str:
+    """The attacks' figures that the seed fixes (Anonymeter's linkability *baseline* it cannot)."""
+    body = json.loads(json.dumps(report_attacks))
+    for r in body["anonymeter"]:
+        if r["name"] == "linkability":
+            r["baseline_rate"] = r["baseline_error"] = None
+        r["notes"] = []
+    return json.dumps(body, sort_keys=True)
+
+
+def test_an_unseeded_run_records_the_seed_that_repeats_its_verdict(
+    hospital: Workspace, tmp_path: Path
+) -> None:
+    # the attacks are a statistical test: a run without --seed draws one, and the report, the
+    # certificate and the audit log name it, so a verdict near the margin can be repeated
+    first = apply_dataset(hospital, "patients", purpose="research", k=5, out=tmp_path / "a.csv", n_attacks=50)
+    assert isinstance(first.seed, int) and first.attacks is not None
+    assert first.attacks["seed"] == first.seed and first.to_dict()["seed"] == first.seed
+    assert first.certificate is not None
+    cert = json.loads(first.certificate[0].read_text(encoding="utf-8"))
+    assert cert["certificate"]["attacks"]["seed"] == first.seed
+    entry = [e for e in hospital.audit.entries() if e.action == "anonymity.apply"][-1]
+    assert entry.details["seed"] == first.seed
+    again = apply_dataset(
+        hospital, "patients", purpose="research", k=5, out=tmp_path / "b.csv", n_attacks=50, seed=first.seed
+    )
+    assert again.attacks is not None and _figures(again.attacks) == _figures(first.attacks)
+    assert again.utility == first.utility and again.levels == first.levels
+
+
+def test_a_refusal_names_the_seed_that_repeats_it(hospital: Workspace, tmp_path: Path) -> None:
+    # k = 2 without ℓ-diversity lets the release's classes give away their members' diagnoses, and
+    # a margin of 0 refuses any attack shown to do better than its reference
+    config = hospital.root / "veil.toml"
+    margin_zero = config.read_text(encoding="utf-8") + "\n[anonymity]\nattack_margin = 0\n"
+    config.write_text(margin_zero, encoding="utf-8")
+    out = tmp_path / "refused.csv"
+    with pytest.raises(AnonymityInfeasibleError, match=r"seed \d+: --seed \d+ repeats this run") as caught:
+        apply_dataset(hospital, "patients", purpose="research", k=2, out=out, n_attacks=100)
+    seed = int(str(caught.value).split("(seed ")[1].split(":")[0])
+    assert not out.exists() and not out.with_name(out.name + ".certificate.json").exists()
+    with pytest.raises(AnonymityInfeasibleError) as repeated:
+        apply_dataset(hospital, "patients", purpose="research", k=2, out=out, n_attacks=100, seed=seed)
+    assert str(repeated.value) == str(caught.value)

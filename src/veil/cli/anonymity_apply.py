@@ -45,7 +45,9 @@ def apply(
     attacks: Annotated[
         bool, typer.Option(help="Attack the output, refuse it above the margin, write a certificate.")
     ] = True,
-    seed: Annotated[int | None, typer.Option(help="Seed of the control split and the attacks.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the control split and the attacks (default: drawn, recorded).")
+    ] = None,
     target: Annotated[
         str | None,
         typer.Option(help="Train a classifier of this column on the release and on the original (accuracy)."),
@@ -115,7 +117,10 @@ def apply(
                 f"original, {m['accuracy_released']:.4f} on the release ({m['change']:+.4f})"
             )
         if report.attacks is not None:
-            console.print(f"attacks within the margin of {report.attacks['margin']:.2%}")
+            console.print(
+                f"attacks within the margin of {report.attacks['margin']:.2%} (seed {report.seed}; "
+                "--seed repeats them)"
+            )
         if report.certificate is not None:
             console.print(f"certificate: {escape(str(report.certificate[0]))}")
 

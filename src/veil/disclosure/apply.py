@@ -19,11 +19,19 @@ When the attacks are on (the default), a control set is held back before the rec
 (:func:`veil.disclosure.attack.run_attacks`), a release whose attacks beat their baseline by more
 than the workspace's margin is refused (nothing written), and a signed certificate is written
 beside the output (``OUT.certificate.json`` and ``.html``).
+
+The attacks are a statistical test: a release whose measured risk sits near the margin is
+refused on some draws of the control set and the attack targets and accepted on others. So every
+run has a seed — the caller's, or one drawn from the operating system's CSPRNG — recorded in the
+report, the certificate and the audit log and named in a refusal: the same seed on the same
+data repeats the same control split, attacks and verdict. (The row shuffle does not use it: the
+published order must not be reproducible from a published number.)
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -76,6 +84,8 @@ class ApplyReport:
     model_utility: dict[str, Any] | None = None
     certificate: tuple[Path, Path] | None = None
     notes: tuple[str, ...] = field(default=())
+    #: the seed of the control split, the attacks and the classifier (given or drawn)
+    seed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +110,7 @@ class ApplyReport:
             "model_utility": self.model_utility,
             "certificate": [str(p) for p in self.certificate] if self.certificate else None,
             "notes": list(self.notes),
+            "seed": self.seed,
         }
 
 
@@ -163,6 +174,8 @@ def apply_dataset(
 ) -> ApplyReport:
     """Recode ``dataset`` for ``purpose`` and write it to ``out`` (see the module docstring)."""
     say = progress or (lambda _m: None)
+    if seed is None:
+        seed = secrets.randbits(32)  # recorded below, so the verdict can be repeated
     if algorithm not in ALGORITHMS:
         raise InputError(f"unknown algorithm {algorithm!r}; choose one of: {', '.join(ALGORITHMS)}")
     catalog = DatasetCatalog(ws)
@@ -266,15 +279,16 @@ def apply_dataset(
         if failed:
             raise AnonymityInfeasibleError(
                 f"refused: the attacks {', '.join(failed)} beat what the recoding promises (linkage at most "
-                f"1/{classes.k}; the others their control baseline) by more than the margin {margin:.2%}; "
-                "nothing was written (raise k or generalise more)"
+                f"1/{classes.k}; the others their control baseline) by more than the margin {margin:.2%} "
+                f"(seed {seed}: --seed {seed} repeats this run); nothing was written (raise k or "
+                "generalise more)"
             )
     trained = None
     if target is not None and control is not None:
         from veil.disclosure.model_utility import model_utility
 
         say("training a classifier on the release and on the original")
-        trained = model_utility(work, released, control, target, hierarchies=hs, seed=seed or 0)
+        trained = model_utility(work, released, control, target, hierarchies=hs, seed=seed)
     output = _shuffle(released)
     say("writing the release")
     _write(output, out)
@@ -326,6 +340,7 @@ def apply_dataset(
                     "k_achieved": classes.k,
                     "suppressed": classes.suppressed,
                     "levels": levels,
+                    "seed": seed,
                     "out": out.name,
                     # the signed certificate beside the file, and the file it certifies
                     "certificate": cert.body["certificate_id"] if cert is not None else None,
@@ -365,4 +380,5 @@ def apply_dataset(
         model_utility=trained.to_dict() if trained is not None else None,
         certificate=cert_paths,
         notes=tuple(notes),
+        seed=seed,
     )
