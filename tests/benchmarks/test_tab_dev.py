@@ -45,8 +45,8 @@ def _write_corpus(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, records: list[
 def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
     records = _records()
     docs = tab_echr_dev()
-    assert len(records) == len(docs) == 34
-    assert len({r["doc_id"] for r in records}) == 34
+    assert len(records) == len(docs) == 35
+    assert len({r["doc_id"] for r in records}) == 35
     for record, doc in zip(records, docs, strict=True):
         text = record["text"]
         assert record["dataset_type"] == "dev" and record["annotator"] == "annotator1", record["doc_id"]
@@ -67,8 +67,8 @@ def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
         assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, record["doc_id"]
         assert set(doc.ignored) == ignored, record["doc_id"]
     counts = {t: sum(str(s.type) == t for d in docs for s in d.spans) for t in TAB_TYPES.values() if t}
-    assert counts == {"PERSON": 210, "LOCATION": 42, "ORGANIZATION": 101, "DATE_TIME": 571, CODE_TYPE: 88}
-    assert sum(len(r["mentions"]) for r in records) == 1630
+    assert counts == {"PERSON": 214, "LOCATION": 42, "ORGANIZATION": 102, "DATE_TIME": 594, CODE_TYPE: 89}
+    assert sum(len(r["mentions"]) for r in records) == 1687
 
 
 def test_no_dev_document_is_a_held_out_one() -> None:
