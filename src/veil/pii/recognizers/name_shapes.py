@@ -11,8 +11,9 @@ when the first-name gazetteer knows it.
 * **capitalised** — ``Given [Middle] X[.] Family`` (0.8);
 * **particles** — ``Given van de Family``, ``Given bin Family`` (0.75); with a particle that
   also joins place names ("de", "da", "del") only after a known first name;
-* **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family``, ``Kh. Family`` (dots
-  required), when the family name is no ordinary English word (0.75);
+* **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family``, ``Kh. Family``, or two
+  or three without dots, ``N S Family`` (one letter alone needs its dot), when the family name is no
+  ordinary English word nor a place (0.75);
 * **elided particles** — ``Given d'Family`` after a known first name (0.85), ``Given al-Family``
   (0.8; 0.85 after a known first name), ``d'Family`` alone after a lower-case word (0.7: "why
   d'Herbinville would"); not "Côte d'Ivoire", "Musée d'Orsay";
@@ -61,6 +62,13 @@ _FIRST_INITIAL = (
 )
 _INITIALS_FIRST = re.compile(
     rf"(?P<initials>{_FIRST_INITIAL}[ \t]?(?:{_INITIAL}[ \t]?){{0,2}})[ \t]?(?P<family>{_CAP})"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+# Two or three initials without dots, each on its own, before a family name: "N S Okoro", "R T
+# Villanueva", as author lines and lists of staff write them (one letter alone is an article or a
+# pronoun as often: "A Stranger", "I Agree").
+_BARE_INITIALS = re.compile(
+    rf"(?P<initials>{_FIRST_CAP}(?:[ \t][{UPPER}]){{1,2}})[ \t](?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _CAPITALISED_BEFORE = re.compile(rf"[{UPPER}][\w'\u2019-]*[ \t]$")
@@ -150,6 +158,17 @@ class InitialNameFinder(NameLists):
                 and _PERSON_SLOT.search(text, max(0, match.start() - 12), match.start())
             ):
                 yield match.start(), match.end(), 0.75  # "her brother, A. Smith", "signed by J. Young"
+        for match in _BARE_INITIALS.finditer(text):
+            family = match.group("family")
+            if _CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                continue  # part of a heading or a longer name in capitals
+            if (
+                len(family) > 2
+                and self._family(family)
+                and not is_ordinary_word(family)
+                and family not in self.places
+            ):
+                yield match.start(), match.end(), 0.75
         for match in _PARTICLES.finditer(text):
             given, family = match.group("given"), match.group("family")
             germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())

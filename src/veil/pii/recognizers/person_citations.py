@@ -50,6 +50,10 @@ _NARRATIVE = re.compile(rf"(?P<authors>{_AUTHORS})(?:['\u2019]s?)?[ \t]+\($")
 _PARENTHETICAL = re.compile(
     rf"(?:\(|;[ \t]*|\((?:see|e\.g\.|cf\.|but[ \t]+see|also)(?:,)?[ \t]+)(?P<authors>{_AUTHORS}),?[ \t]+$"
 )
+# Authors right before a year with no parenthesis, after a word in lower case or a comma:
+# "such as Teixeira and Lund 2017", "see Harlow 2009"; the year ends a clause or a list.
+_BARE = re.compile(rf"(?<=[{LOWER},;:][ \t])(?P<authors>{_AUTHORS})[ \t]+$")
+_BARE_END = re.compile(r"(?=[ \t]*(?:[,;.:)]|[ \t]and[ \t]|[ \t]to[ \t]|$))")
 _ONE_AUTHOR = re.compile(
     rf"(?P<particles>(?:{_PARTICLES}[ \t]+){{0,3}})(?P<first>{_FAMILY})(?:[ \t](?P<second>{_FAMILY}))?"
 )
@@ -69,6 +73,7 @@ class CitationFinder:
         if "(" not in text:
             return  # every citation has a parenthesis
         citations: list[tuple[int, int, bool]] = []  # (start, end, parenthetical) of each one's authors
+        bare: list[tuple[int, int]] = []  # authors before a year with no parenthesis: "Lund 2017"
         for year in _YEAR.finditer(text):
             at = year.start()
             before = text[at - 1 : at]
@@ -80,6 +85,9 @@ class CitationFinder:
             elif text.rfind("(", window, at) > text.rfind(")", window, at):
                 match = _PARENTHETICAL.search(text, window, at)
             else:
+                match = _BARE.search(text, max(0, at - 80), at)
+                if match is not None and _BARE_END.match(text, year.end()) is not None:
+                    bare.append(match.span("authors"))
                 continue
             if match is None:
                 continue
@@ -100,6 +108,8 @@ class CitationFinder:
         )
         for (_, _, parenthetical), authors, strict in zip(citations, found, sure, strict=True):
             yield from _authors(text, authors, strict, parenthetical, cites_people)
+        if cites_people:
+            yield from _bare_authors(text, bare)
 
     def __repr__(self) -> str:
         return "CitationFinder()"
@@ -124,7 +134,32 @@ def _authors(
         begin = author.start()
         if author.group("second") is not None and not _is_author(author.group("first"), strict=True):
             begin = author.start("second")  # "As Smith (2004)": the first word is no name
-        yield begin, author.end(), 0.8
+        # the form of a citation outranks the form of a firm ("(Brandt, Salazar, & Nakamura, 2015)"
+        # is also "partners" by shape, 0.8): inside parentheses or with several authors, 0.85
+        yield begin, author.end(), 0.85 if parenthetical or len(found) > 1 else 0.8
+
+
+def _bare_authors(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, float]]:
+    """Authors before a year with no parenthesis ("such as Teixeira and Lund 2017", "see Harlow
+    2009"), in a text that cites people the scholar's way elsewhere: every author a family name a
+    reader would know as one (strict), a known family name when it is alone, no capitalised word
+    before the first (a title), no determiner ("the Expo 2016")."""
+    for start, end in spans:
+        authors = list(_ONE_AUTHOR.finditer(text, start, end))
+        if not authors or not all(
+            _is_author(a.group("second") or a.group("first"), strict=True) for a in authors
+        ):
+            continue
+        if any(a.group("second") is not None for a in authors):
+            continue  # two capitalised words: a title or a named thing, not a cited family name
+        if len(authors) == 1 and authors[0].group("first") not in load_words(LAST_NAMES):
+            continue  # one word and a year is an event or a product as often ("Euro 2016", "Expo 2020")
+        if _CAPITALISED_BEFORE.search(text, max(0, start - 40), start) or _DETERMINER_BEFORE.search(
+            text, max(0, start - 8), start
+        ):
+            continue
+        for author in authors:
+            yield author.start(), author.end(), 0.8
 
 
 def _alone(text: str, start: int, end: int) -> bool:

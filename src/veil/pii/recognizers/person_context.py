@@ -4,15 +4,16 @@ A name of any origin ("Trivo", "Mashuu Samurakami", "Hauta-aho") is told from an
 capitalised word by what the sentence says of it:
 
 * **verbs of people** after it — "Trivo lives on ...", "Adomo began writing", "Okafor, 34,
-  said": said, told, asked, wrote, lives, was born, married, died ... (0.8 for two or three
-  name words, 0.7 for one);
+  said", "Yorick grinned": said, told, asked, wrote, lives, was born, married, died, frowned ...
+  (:mod:`.person_verbs`; 0.8 for two or three name words, 0.7 for one);
 * **a name in lower case before such a verb** — "bártová began writing", "cormac had given":
   known to the gazetteers, no common or ordinary word, in a text whose sentences start in lower
   case (0.7);
-* **a reporting verb before it**, at the end of a clause — '... direction," says Hauta-aho.'
-  (same scores);
+* **a reporting verb before it**, at the end of a clause — '... direction," says Hauta-aho.',
+  and the one spoken to — '"Not now," said Oksana to Bernard.' (same scores);
 * **a role or a rank before it** — "producer Mashuu Samurakami", "defendant Okonkwo", "analyst
-  Priya Rao", "Colonel Petrov" (same scores);
+  Priya Rao", "Colonel Petrov" (:mod:`.person_roles`), or a name of two or three words set off by
+  commas after one, "its co-founder, Radek Novotny, said" (same scores);
 * **words said to people before it** — "thanks to Thandiwe Nkosi", "ask Siddharth
   Venkataraman", "I bumped into Haruto Sato" (same scores);
 * **the applicant in the case's own title** — "CASE OF KOVALENKO v. UKRAINE" (0.85);
@@ -29,8 +30,7 @@ capitalised word by what the sentence says of it:
 * **what is written beside it** — an e-mail address in brackets ("Ana Lima <al@...>"), a birth
   date ("Marine Renard (born ...)", "Renard, Marine" over a "born" line), a job title on the next
   line of a signature ("Mandla Qomazitha\nHead of People"), a request in a chat ("Dejan pls
-  bring them"), a login name in an authentication log ("Invalid user mihael from ..."; not
-  service accounts or words) (0.7 to 0.8);
+  bring them"), a login name in an authentication log (:mod:`.person_logins`) (0.7 to 0.8);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
@@ -59,6 +59,9 @@ from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
+from veil.pii.recognizers.person_logins import login_names
+from veil.pii.recognizers.person_roles import ROLES
+from veil.pii.recognizers.person_verbs import PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -77,14 +80,7 @@ _NAME_SCAN = (
     rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,3}}{_CAP}){{0,2}}"
 )
 
-_VERBS = (
-    r"said|says|told|tells|asked|asks|explained|explains|added|adds|replied|replies|answered|wrote|writes"
-    r"|testified|stated|claimed|argued|admitted|recalled|recalls|insisted|confirmed|denied|complained"
-    r"|smiled|laughed|nodded|shrugged|sighed|whispered|shouted|cried|lives|lived|resides|resided|grew\s+up"
-    r"|was\s+born|is\s+married|got\s+married|married|died|passed\s+away|studied|graduated|retired"
-    r"|began\s+writing|started\s+writing|had\s+given|has\s+given|reports|reported|noted|mentioned|announced"
-    r"|sent\s+(?:me|us|you|him|her|them)|emailed|phoned|texted|approved|signed|joined|visited|arrived"
-)
+_VERBS = PERSON_VERBS
 _AFTER = re.compile(
     rf"(?P<name>{_NAME_SCAN})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
     rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
@@ -100,41 +96,33 @@ _AGE = re.compile(
     rf"(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
 )
 _REPORTING = words(
-    sorted(wordset("says said writes wrote explains explained adds added asks asked recalls recalled")),
+    sorted(
+        wordset(
+            "says said writes wrote explains explained adds added asks asked recalls recalled replied replies"
+            " answered whispered shouted muttered exclaimed continued insisted"
+        )
+    ),
     any_case=True,
 )
+# ... and the one spoken to: '"Not now," said Oksana to Bernard.'
 _REPORTED = re.compile(
-    rf"{_REPORTING}[ \t]+(?P<name>{_NAME})(?=[ \t]*(?:[.,;:!?]|$))",
+    rf"{_REPORTING}[ \t]+(?P<name>{_NAME})(?:[ \t]+to[ \t]+(?P<to>{_NAME}))?(?=[ \t]*(?:[.,;:!?]|$))",
     re.MULTILINE,
 )
-_ROLES = (
-    r"producer|director|author|writer|novelist|poet|singer|songwriter|actor|actress|artist|painter"
-    r"|journalist|reporter|editor|photographer|designer|architect|composer|musician|guitarist|drummer"
-    r"|founder|co-?founder|chairman|chairwoman|chairperson|senator|governor|mayor|minister|officer"
-    r"|detective|inspector|constable|sergeant|analyst|engineer|developer|employee|staffer|nurse|physician"
-    r"|surgeon|patient|witness|defendant|plaintiff|claimant|appellant|respondent|applicant|suspect"
-    r"|victim|lawyer|attorney|counsel|solicitor|barrister|coach|teacher|professor|student|pupil"
-    r"|researcher|scientist|economist|historian|spokesman|spokeswoman|spokesperson|colleague|candidate"
-    r"|customer|client|caller|tenant|landlord|landlady|guest|neighbou?r|technician|supervisor"
-    r"|investigator|prosecutor|interpreter|magistrate|registrar|judge"
-    # the trades and callings biographies and news put before a name: "grammarian Aelius Donatus",
-    # "Nobel laureate Władysław Reymont", "illustrator Johnnie Christmas", "coauthor Colette Heald"
-    r"|laureate|grammarian|illustrator|philosopher|theologian|mathematician|physicist|chemist|biologist"
-    r"|linguist|sculptor|cartoonist|comedian|pianist|violinist|cellist|conductor|filmmaker|screenwriter"
-    r"|playwright|lyricist|bassist|saxophonist|critic|columnist|commentator|broadcaster|activist"
-    r"|campaigner|diplomat|ambassador|envoy|entrepreneur|businessman|businesswoman|philanthropist"
-    r"|striker|midfielder|goalkeeper|quarterback|cyclist|referee|priest|pastor|archbishop|bishop"
-    r"|co-?author|vlogger|blogger|astronaut|inventor|scholar|lecturer|vocalist|rapper|pope|tsar|tsarina"
-    r"|emperor|empress|marquis|marquess|viscount|mademoiselle|madame|monsieur|pilot|paramedic|firefighter"
-    # ranks, as judgments name officers: "Colonel Petrov", "Commander Hauta-aho"
-    r"|colonel|major|lieutenant|corporal|commander|superintendent|brigadier|admiral|marshal|captain|general"
-)
+_ROLES = ROLES
 _ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
 # scan-friendly (see common.py's speed note): grouped by first letter, any case
 # a name after a role may start with its particles: "the Marquis de Lafayette", "judge van Dijk"
 _ROLE = re.compile(
     rf"{words(_ROLES.split('|'), any_case=True)}[ \t]+"
     rf"(?P<name>(?:{_PARTICLE}[ \t]){{0,2}}{_NAME})(?![\w'\u2019-])"
+)
+# A name of two or three words set off by commas after a role, maybe with its employer: "Co-founder
+# of Ardmore, Radek Novotny, met ...", "Its spokesperson, Jeff Okafor, said", "our guide, Olusegun
+# Adebambo, met us".
+_APPOSED = re.compile(
+    rf"{words([*_ROLES.split('|'), 'guide', 'ceo', 'president', 'owner', 'host'], any_case=True)}(?![\w-])"
+    rf"(?:[ \t]+(?:of|at|for)[ \t]+[^,.;:\n]{{1,40}})?,[ \t]+(?P<name>{_NAME}),"
 )
 # A person named by initials alone, the way judgments and reports write them: after a title or a
 # role, one to four capitals, each with its dot, which belongs to the name ("Mr S.", "officer
@@ -218,6 +206,10 @@ _ADDRESSED_CUES = [
     # people as the object of a verb of news: "Wikinews interviews Ozrin Belmor", "was replaced by ..."
     *wordset("interview interviews interviewed interviewing thanked congratulated"),
     r"replaced[ \t]+by",
+    # a part played: "cast as Dean Forester", "starred as Ilsabet Morrow", "portrayed Tamsin"
+    *(rf"{verb}[ \t]+as" for verb in wordset("cast starred starring stars appeared appearing guest-starred")),
+    *wordset("portrayed portraying portrays"),
+    r"played[ \t]+the[ \t]+role[ \t]+of",
     r"succeeded[ \t]+by",
     *wordset("defeating defeated"),
     r"thank[ \t]+you",
@@ -294,23 +286,6 @@ _BIDDING_CUE = re.compile(r"p(?<=[ \t]p)(?:ls|lz|lease)[ \t]+[a-z]")
 _BIDDEN = re.compile(
     rf"(?:^|(?<=[.!?:][ \t])|(?<=\n))(?P<name>{_CAP}),?[ \t]+(?:pls|plz|please)[ \t]+[{LOWER}]", re.MULTILINE
 )
-# A login name in an authentication log: "Invalid user mihael from ...", "Accepted publickey for ana".
-_LOGIN = re.compile(
-    r"(?:[Ii]nvalid user|[Ff]ailed password for(?: invalid user)?|Accepted (?:password|publickey) for"
-    r"|session opened for user)[ \t]+(?P<name>[^\W\d_]{3,20})(?=[ \t]+from\b|[ \t]*$|[ \t]+by\b|\()",
-    re.MULTILINE,
-)
-# Accounts of programs and the names that probes try, which name no one.
-_SERVICE_ACCOUNTS = wordset(
-    """
-    root admin administrator test tester user guest oracle postgres mysql ubuntu debian centos fedora ftp
-    ftpuser www nginx apache httpd git gitlab hadoop jenkins nagios deploy deployer support operator backup
-    ansible vagrant docker minecraft tomcat teamspeak steam pi ec2 azureuser daemon nobody sys sync mail
-    news uucp proxy postfix dovecot redis elastic elasticsearch kafka zabbix odoo sonar svn demo default
-    info webmaster web server service sftp ssh system ubnt usuario sales office shop
-    """
-)
-
 _DETERMINER_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
 )
@@ -351,16 +326,20 @@ class PersonContextFinder(NameLists):
             (_REPORTED, None),
             (_ROLE, None),
             (_ADDRESSED, None),
+            (_APPOSED, None),
         ):
             if cue is not None and cue.search(text) is None:
                 continue  # the cue is rarer than capitalised parts: look for it first
             for match in regex.finditer(text):
-                start, end = match.span("name")
                 if lowered is None:
                     lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
-                found = self._name(text, start, end, lowered, titled=regex is _ROLE)
-                if found is not None:
-                    yield found
+                for group in ("name", "to") if regex is _REPORTED else ("name",):
+                    start, end = match.span(group)
+                    found = (
+                        None if start < 0 else self._name(text, start, end, lowered, titled=regex is _ROLE)
+                    )
+                    if found is not None and (regex is not _APPOSED or " " in text[found[0] : found[1]]):
+                        yield found  # (one word between commas is as often a place or a firm)
         lower_case = text.lstrip(" \t\r\n\"'(")[:1].islower() or _LOWER_SENTENCE.search(text) is not None
         if lower_case and _VERB_ANYWHERE.search(text) is not None:
             yield from self._lower_before_verbs(text)  # only where sentences start in lower case
@@ -482,13 +461,7 @@ class PersonContextFinder(NameLists):
                     or is_camel_case(word)
                 ):
                     yield match.start("name"), match.end("name"), 0.7
-        if "nvalid user" in text or "password for" in text or "publickey for" in text or "for user" in text:
-            for match in _LOGIN.finditer(text):
-                name = match.group("name")
-                folded = name.lower()
-                if folded in _SERVICE_ACCOUNTS or folded in self.common or is_ordinary_word(folded):
-                    continue
-                yield match.start("name"), match.end("name"), 0.7
+        yield from login_names(text, self.common)
 
     def _name(
         self, text: str, start: int, end: int, lowered: frozenset[str], *, titled: bool = False
