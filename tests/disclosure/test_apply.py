@@ -229,6 +229,18 @@ def test_an_unseeded_run_records_the_seed_that_repeats_its_verdict(
     )
     assert again.attacks is not None and _figures(again.attacks) == _figures(first.attacks)
     assert again.utility == first.utility and again.levels == first.levels
+    # and in another workspace holding the same rows (other keys, so the gate yields them in
+    # another order): the same people held back, the same verdict
+    other = Workspace.init(tmp_path / "other")
+    try:
+        Ingestor(other).run(tmp_path / "patients.csv", "patients", "patient_id")
+        PurposeRegistry(other).add("research", "legitimate_interests", 365)
+        copy = apply_dataset(
+            other, "patients", purpose="research", k=5, out=tmp_path / "c.csv", n_attacks=50, seed=first.seed
+        )
+    finally:
+        other.close()
+    assert copy.attacks is not None and _figures(copy.attacks) == _figures(first.attacks)
 
 
 def test_a_refusal_names_the_seed_that_repeats_it(hospital: Workspace, tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ The attacks are a statistical test: a release whose measured risk sits near the 
 refused on some draws of the control set and the attack targets and accepted on others. So every
 run has a seed — the caller's, or one drawn from the operating system's CSPRNG — recorded in the
 report, the certificate and the audit log and named in a refusal: the same seed on the same
-data repeats the same control split, attacks and verdict. (The row shuffle does not use it: the
+data — in this workspace or any other holding it (:func:`_by_value`) — repeats the same control
+split, attacks and verdict. (The row shuffle does not use it: the
 published order must not be reproducible from a published number.)
 """
 
@@ -131,6 +132,21 @@ def column_kinds(dtypes: dict[str, DType]) -> dict[str, ColumnKind]:
     return out
 
 
+def _by_value(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows in an order fixed by their values alone (index labels kept).
+
+    The gate yields rows in an order that depends on the workspace's pseudonym key; the control
+    split and the attacks draw positions from the seed, so without this the same seed on the same
+    data in another workspace (a restored backup, an auditor's copy) would hold back other people
+    and reach another verdict. Identical rows are interchangeable, so ties do not matter.
+    """
+    if frame.empty:
+        return frame
+    keys = frame.astype(str).reset_index(drop=True)
+    order = keys.sort_values(list(keys.columns), kind="stable").index.to_numpy()
+    return frame.iloc[order]
+
+
 def _shuffle(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows in an order drawn from the OS's CSPRNG (``random.SystemRandom``)."""
     order = list(range(len(frame)))
@@ -211,6 +227,7 @@ def apply_dataset(
     say("reading the dataset through the release gate")
     raw = gate.pandas(columns)
     pseudonyms = raw.pop("pseudonym").astype(str)
+    raw = _by_value(raw)
     if len(raw) == 0:
         raise AnonymityInfeasibleError(
             f"dataset {ds.name!r} has no rows lawful for purpose {gate.purpose.name!r}: nothing to release"
