@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from veil.errors import ConfigError
 from veil.pii import PiiConfig, PiiEngine
-from veil.pii.engine import _compile, _led, _starts
+from veil.pii.compiled_recognizer import compile_recognizer as _compile
+from veil.pii.compiled_recognizer import led as _led
+from veil.pii.compiled_recognizer import starts as _starts
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers import dates
 from veil.pii.regex_needs import starts_with

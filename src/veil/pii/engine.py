@@ -36,91 +36,25 @@ import re
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import Any
 
 from veil.errors import ConfigError, InputError
 from veil.pii.canonical import CanonicalText, canonical
+from veil.pii.compiled_recognizer import Compiled, LeadTable, matches
+from veil.pii.compiled_recognizer import compile_recognizer as _compile
 from veil.pii.config import PiiConfig
-from veil.pii.context import ContextMatcher
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.ner_spans import names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
-from veil.pii.recognizer import Candidate, PostProcessor, Recognizer
+from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.recognizers.common import wordset
-from veil.pii.regex_needs import needs_digit
 from veil.pii.registry import RecognizerRegistry
 
 __all__ = ["PiiEngine"]
-
-
-# regex, base score, has a "pii" group, index of its lead in _Compiled.leads (-1: none)
-_Regex = tuple[re.Pattern[str], float, bool, int]
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    recognizer: Recognizer
-    regexes: tuple[_Regex, ...]
-    context: ContextMatcher
-    # the regexes that can match in a text without a digit (veil.pii.regex_needs): the others
-    # are not run there
-    digit_free: tuple[_Regex, ...]
-    # the patterns' leads (Pattern.lead): where one matches, a pattern led by it may start
-    leads: tuple[re.Pattern[str], ...] = ()
-
-
-def _compile(recognizer: Recognizer) -> _Compiled:
-    regexes: list[_Regex] = []
-    leads: dict[str, int] = {}
-    for pattern in recognizer.all_patterns():
-        compiled = re.compile(pattern.regex)
-        lead = leads.setdefault(pattern.lead, len(leads)) if pattern.lead else -1
-        regexes.append((compiled, pattern.score, "pii" in compiled.groupindex, lead))
-    context = ContextMatcher(
-        recognizer.context,
-        recognizer.negative_context,
-        before=recognizer.window_before,
-        after=recognizer.window_after,
-        negative_after=(
-            recognizer.window_after
-            if recognizer.negative_window_after is None
-            else recognizer.negative_window_after
-        ),
-        boost=recognizer.context_boost,
-        penalty=recognizer.negative_penalty,
-    )
-    digit_free = tuple(r for r in regexes if not needs_digit(r[0]))
-    return _Compiled(
-        recognizer, tuple(regexes), context, digit_free, tuple(re.compile(lead) for lead in leads)
-    )
-
-
-def _starts(lead: re.Pattern[str], text: str) -> list[int]:
-    """Every position where ``lead`` matches, overlapping ones too (one search from each)."""
-    found = []
-    match = lead.search(text)
-    while match is not None:
-        found.append(match.start())
-        match = lead.search(text, match.start() + 1)
-    return found
-
-
-def _led(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """What ``regex.finditer(text)`` finds, for a regex whose every match starts where its lead
-    matches (``starts``, in order) and holds a character (:func:`veil.pii.regex_needs.starts_with`):
-    the leftmost match at or after the end of the last one is tried only at those places."""
-    after = 0
-    for start in starts:
-        if start >= after:
-            match = regex.match(text, start)
-            if match is not None:
-                yield match
-                after = match.end()
 
 
 _DIGIT = re.compile(r"\d")
@@ -191,7 +125,8 @@ class _Detector:
         wanted = config.entities
         active = [r for r in registry if wanted is None or r.entity_type in wanted]
         self.rules = [_compile(r) for r in active if r.patterns or r.deny_list or r.finder]
-        self.ner_by_label: dict[str, list[_Compiled]] = {}
+        self.leads = LeadTable(self.rules)  # each lead searched once per text, for every rule
+        self.ner_by_label: dict[str, list[Compiled]] = {}
         if config.ner:
             for recognizer in active:
                 compiled = _compile(recognizer)
@@ -259,20 +194,15 @@ class _Detector:
         out: list[Candidate] = []
         floor = self.config.min_score
         digits = _DIGIT.search(text) is not None
-        for rule in self.rules:
+        table = self.leads
+        memo = table.memo()  # where each lead matches in this text, found when first asked
+        for rule, lead_ids in zip(self.rules, table.ids, strict=True):
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
             etype, name = recognizer.entity_type, recognizer.name
             possessive = etype == EntityType.PERSON
-            starts: list[list[int] | None] = [None] * len(rule.leads)  # where each lead matches
             for regex, base, has_group, lead in rule.regexes if digits else rule.digit_free:
-                if lead < 0:
-                    matches: Iterable[re.Match[str]] = regex.finditer(text)
-                else:
-                    led = starts[lead]
-                    if led is None:
-                        led = starts[lead] = _starts(rule.leads[lead], text)
-                    matches = _led(regex, text, led)
-                for match in matches:
+                found = matches(regex, lead_ids[lead] if lead >= 0 else -1, table, memo, text)
+                for match in found:
                     start, end = match.span("pii") if has_group else match.span()
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2  # "Mr. Rohan Trivedi's car": the name ends before "'s"

@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["needs_digit", "starts_with"]
+__all__ = ["digit_lead", "needs_digit", "starts_with"]
 
 
 def _module(name: str) -> Any:
@@ -63,6 +63,78 @@ def starts_with(regex: str, lead: str) -> bool:
         )
     except Exception:  # a shape this reading does not know
         return False
+
+
+def digit_lead(regex: re.Pattern[str]) -> str:
+    """The start of ``regex`` that every match begins with when it is one digit (a literal digit
+    or a class of digits only) and the lookbehinds right after it: ``\\d(?<![\\w.]\\d)`` of
+    ``\\d(?<![\\w.]\\d)\\d{3}-\\d{4}``; "" when the pattern starts otherwise or this reading
+    cannot tell. The cut is checked on the parse: the lead's items are the pattern's first items."""
+    pattern = regex.pattern
+    end = _first_char_end(pattern)
+    while end and pattern.startswith(("(?<!", "(?<="), end):
+        end = _group_end(pattern, end)
+    if not end or _parser is None or _c is None:
+        return ""
+    lead = pattern[:end]
+    try:
+        whole, head = _parser.parse(pattern, regex.flags), _parser.parse(lead, regex.flags)
+        first_op, first_av = head[0]
+        same = (
+            whole.state.flags == head.state.flags
+            and len(whole) >= len(head)
+            and all(repr(whole[i]) == repr(head[i]) for i in range(len(head)))
+        )
+        digit = (first_op is _c.LITERAL and _ZERO <= first_av <= _NINE) or (
+            first_op is _c.IN and _digit_class(first_av)
+        )
+        behind = all(op is _c.ASSERT_NOT or op is _c.ASSERT for op, _ in head[1:]) and all(
+            av[0] == -1 for _, av in head[1:]
+        )
+    except Exception:  # a shape this reading does not know: no lead
+        return ""
+    return lead if same and digit and behind else ""
+
+
+def _first_char_end(pattern: str) -> int:
+    """Where the pattern's first item ends when it is a digit, ``\\d`` or a class; else 0."""
+    if pattern[:1].isdigit() and pattern[:1].isascii():
+        return 1
+    if pattern.startswith("\\d"):
+        return 2
+    if not pattern.startswith("["):
+        return 0
+    at = 2 if pattern.startswith(("[]", "[^]")) else 1
+    while at < len(pattern):
+        if pattern[at] == "\\":
+            at += 2
+        elif pattern[at] == "]":
+            return at + 1
+        else:
+            at += 1
+    return 0
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Where the group opening at ``start`` closes (after its ")"), or 0; escapes and classes skipped."""
+    depth, at, in_class = 0, start, False
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+        at += 1
+    return 0
 
 
 def _sequence(items: Any) -> bool:

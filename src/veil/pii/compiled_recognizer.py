@@ -1,0 +1,132 @@
+"""A recognizer compiled for the engine: its regexes, its context matcher, and where to try them.
+
+Most patterns describe numbers and start with one digit and a lookbehind ("a digit not glued to
+a word": ``\\d(?<![\\w.]\\d)``). A scan of a long text for each of them costs the same search for
+that start again and again; the engine finds the places where each distinct *lead* matches once
+per text (:class:`LeadTable`), shared by every pattern of every recognizer that starts with it,
+and tries a pattern only there (:func:`led`). A lead is the author's (``Pattern.lead``: month
+names) or read from the pattern (:func:`veil.pii.regex_needs.digit_lead`); either way every
+match of the pattern starts where its lead matches, so what is found is what ``finditer`` finds.
+Where the lead's places are dense (a hostile run of digits), ``finditer`` runs instead: one C
+scan beats a Python call per place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from veil.pii.context import ContextMatcher
+from veil.pii.recognizer import Recognizer
+from veil.pii.regex_needs import digit_lead, needs_digit
+
+__all__ = ["Compiled", "LeadTable", "Regex", "compile_recognizer", "led", "matches", "starts"]
+
+# regex, base score, has a "pii" group, index of its lead in Compiled.leads (-1: none)
+Regex = tuple[re.Pattern[str], float, bool, int]
+
+# A lead matching at more than one place in this many characters is dense: the pattern is scanned
+# for instead (same matches, fewer Python calls).
+_DENSE = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    recognizer: Recognizer
+    regexes: tuple[Regex, ...]
+    context: ContextMatcher
+    # the regexes that can match in a text without a digit (veil.pii.regex_needs): the others
+    # are not run there
+    digit_free: tuple[Regex, ...]
+    # the patterns' leads (Pattern.lead, or read by digit_lead): where one matches, a pattern
+    # led by it may start
+    leads: tuple[re.Pattern[str], ...] = ()
+
+
+def compile_recognizer(recognizer: Recognizer) -> Compiled:
+    regexes: list[Regex] = []
+    leads: dict[str, int] = {}
+    for pattern in recognizer.all_patterns():
+        compiled = re.compile(pattern.regex)
+        text = pattern.lead or digit_lead(compiled)
+        lead = leads.setdefault(text, len(leads)) if text else -1
+        regexes.append((compiled, pattern.score, "pii" in compiled.groupindex, lead))
+    context = ContextMatcher(
+        recognizer.context,
+        recognizer.negative_context,
+        before=recognizer.window_before,
+        after=recognizer.window_after,
+        negative_after=(
+            recognizer.window_after
+            if recognizer.negative_window_after is None
+            else recognizer.negative_window_after
+        ),
+        boost=recognizer.context_boost,
+        penalty=recognizer.negative_penalty,
+    )
+    digit_free = tuple(r for r in regexes if not needs_digit(r[0]))
+    return Compiled(
+        recognizer, tuple(regexes), context, digit_free, tuple(re.compile(lead) for lead in leads)
+    )
+
+
+def starts(lead: re.Pattern[str], text: str) -> list[int]:
+    """Every position where ``lead`` matches, overlapping ones too (one search from each)."""
+    found = []
+    match = lead.search(text)
+    while match is not None:
+        found.append(match.start())
+        match = lead.search(text, match.start() + 1)
+    return found
+
+
+def led(regex: re.Pattern[str], text: str, places: list[int]) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds, for a regex whose every match starts where its lead
+    matches (``places``, in order) and holds a character (:func:`veil.pii.regex_needs.starts_with`):
+    the leftmost match at or after the end of the last one is tried only at those places."""
+    after = 0
+    for start in places:
+        if start >= after:
+            match = regex.match(text, start)
+            if match is not None:
+                yield match
+                after = match.end()
+
+
+class LeadTable:
+    """Every distinct lead of a set of compiled recognizers, numbered once (the same lead in two
+    recognizers is one entry), and for each recognizer the table's number of each of its leads."""
+
+    def __init__(self, rules: Sequence[Compiled]) -> None:
+        index: dict[str, int] = {}
+        leads: list[re.Pattern[str]] = []
+        self.ids: list[tuple[int, ...]] = []
+        for rule in rules:
+            ids = []
+            for lead in rule.leads:
+                if lead.pattern not in index:
+                    index[lead.pattern] = len(leads)
+                    leads.append(lead)
+                ids.append(index[lead.pattern])
+            self.ids.append(tuple(ids))
+        self.leads = tuple(leads)
+
+    def memo(self) -> list[list[int] | None]:
+        """An empty memo for one text: :func:`matches` fills in each lead's places when first asked."""
+        return [None] * len(self.leads)
+
+
+def matches(
+    regex: re.Pattern[str], lead: int, table: LeadTable, memo: list[list[int] | None], text: str
+) -> Iterable[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds; with a lead (``lead``: its number in ``table``, -1 for
+    none), tried only where the lead matches unless its places are dense."""
+    if lead < 0:
+        return regex.finditer(text)
+    places = memo[lead]
+    if places is None:
+        places = memo[lead] = starts(table.leads[lead], text)
+    if len(places) * _DENSE > len(text):
+        return regex.finditer(text)
+    return led(regex, text, places)
