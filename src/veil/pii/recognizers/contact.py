@@ -83,11 +83,30 @@ _AT_WORD = "(?:at|AT|At)"
 _DOT_WORD = "(?:dot|DOT|Dot)"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _DOT_SEP = rf"(?:{_BRACKETED % _DOT_WORD}|{_SPELLED % _DOT_WORD}|\.)"
-_OBFUSCATED = re.compile(
-    rf"(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{{0,62}}[A-Za-z0-9])?"
+_AT_ONWARDS = (
     rf"(?P<at>{_BRACKETED % _AT_WORD}|{_SPELLED % _AT_WORD})"
     rf"{_LABEL}(?:{_DOT_SEP}{_LABEL}){{0,3}}{_DOT_SEP}(?P<tld>[A-Za-z]{{2,24}})(?![\w-])"
 )
+_OBFUSCATED = re.compile(rf"(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{{0,62}}[A-Za-z0-9])?{_AT_ONWARDS}")
+# What every spelled-out address holds: its "at" word followed by a space or a closing bracket,
+# then a domain starting at most seven characters before that word (spaces, a bracket, spaces)
+# right after its local part. _OBFUSCATED tries a 64-character local part from every word start
+# and backtracks over it; these find the rare "at" first, and prose costs no full scan.
+_AT_WORD_END = re.compile(rf"{_AT_WORD}[ \t\])}}>]")
+_AT_DOMAIN = re.compile(rf"(?<=[A-Za-z0-9]){_AT_ONWARDS}")
+_AT_LEAD = 7  # [ \t]{0,3} [\[({<] [ \t]{0,3} before the word: see _BRACKETED and _SPELLED
+
+
+def _spelled_at(text: str) -> bool:
+    """True when an "at" with a domain after it follows a local part's last character: a
+    necessary condition of a spelled-out address (cheap: tried only around each "at ")."""
+    for word in _AT_WORD_END.finditer(text):
+        at = word.start()
+        if any(_AT_DOMAIN.match(text, p) for p in range(max(0, at - _AT_LEAD), at + 1)):
+            return True
+    return False
+
+
 #: top-level domains that "x at y dot com" may end with when nothing is bracketed
 _COMMON_TLDS = frozenset(
     {
@@ -135,8 +154,8 @@ _COMMON_TLDS = frozenset(
 
 
 def _find_spelled_emails(text: str) -> Iterator[tuple[int, int, float]]:
-    if "at" not in text.lower():
-        return
+    if not _spelled_at(text):
+        return  # no "at" with a domain after it: no spelled-out address (every one holds one)
     for match in _OBFUSCATED.finditer(text):
         value = match.group(0)
         bracketed = any(b in value for b in "[({<")
