@@ -7,9 +7,12 @@
   2015)"), and authors before a year without a parenthesis ("such as Teixeira and Lund 2017") in
   a text that cites people;
 * the one spoken to after a reporting verb ('"Not now," said Oksana to Wendeline.');
-* characters of fiction by what only a body does ("Yorick grinned", "Ysolde winced"), and the part
-  an actor plays ("cast as Dorran Velsky");
+* characters of fiction by what only a body does ("Yorick grinned", "Ysolde winced"), what only
+  a person has or undergoes ("Yorick's eyes", "she kissed Halvard"), and the part an actor plays
+  ("cast as Dorran Velsky");
 * a name set off by commas after a role ("Co-founder of Ardmore, Radek Novotny, met");
+* a person thanked or taken leave of, in any case ("thanks obama", "Bye Capwin !");
+* a known name in a text with no capital at all ("wow emma is so funny");
 * initials without dots before a family name ("N S Okoro");
 * a judge's style, whose "Justice" judgments write as part of the name ("Lord Justice Simon Brown").
 
@@ -200,3 +203,80 @@ def test_no_initials_before_an_ordinary_word(rules_engine: PiiEngine, text: str)
 )
 def test_a_judges_style_keeps_justice(rules_engine: PiiEngine, text: str, want: list[str]) -> None:
     assert persons(rules_engine, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Yorick's eyes narrowed. Later, at Ysolde's funeral, nobody spoke.", {"Yorick", "Ysolde"}),
+        ("She kissed Halvard and left. In 1921 he married Ysolde Brandt.", {"Halvard", "Ysolde Brandt"}),
+        ("Tamsin's grandmother kept bees.", {"Tamsin"}),
+    ],
+)
+def test_what_only_a_person_has_or_undergoes(rules_engine: PiiEngine, text: str, want: set[str]) -> None:
+    assert want <= set(persons(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Company's face changed. Europe's face has changed and Europe's voice too.",
+        "Python's birthday is in February. The Module's parents are listed.",
+    ],
+)
+def test_no_owner_from_a_figure_of_speech(rules_engine: PiiEngine, text: str) -> None:
+    assert persons(rules_engine, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("thanks obama ! and bye tanner", {"obama", "tanner"}),
+        ("Well done Oyelaran, and shout out to Ilse for the cake.", {"Oyelaran", "Ilse"}),
+        ("Bye Capwin ! see you next week", {"Capwin"}),
+    ],
+)
+def test_a_person_thanked_or_taken_leave_of(rules_engine: PiiEngine, text: str, want: set[str]) -> None:
+    assert want <= set(persons(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks again , thanks guys , thanks man , bye everyone , goodbye world , thanks for watching",
+        "Good job Python maintainers. Bye Windows XP.",
+    ],
+)
+def test_no_person_thanked_without_a_name(rules_engine: PiiEngine, text: str) -> None:
+    assert persons(rules_engine, text) == []
+
+
+def test_a_contraction_starts_no_owner(rules_engine: PiiEngine) -> None:
+    text = "Who are you? I'm Tamsin's daughter, and we've Yorick's letters."
+    found = persons(rules_engine, text)
+    assert "Tamsin" in found and not any(f.startswith(("I'm", "we've")) for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("wow emma is so funny and i wish im ryan lol", {"emma", "ryan"}),
+        ("the true gender of bertram has been under debate for years", {"bertram"}),
+    ],
+)
+def test_known_names_in_a_text_with_no_capital(rules_engine: PiiEngine, text: str, want: set[str]) -> None:
+    assert want <= set(persons(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for the update , the python release fixed my ruby gems and java jars",
+        "lol that was so good xd , cant wait for the next one tbh",
+        "while studying english and roman history at the university",
+        # a text with capitals means its lower-case words as words
+        "The bill was passed and the rose garden opened. See emma.toml for the settings.",
+    ],
+)
+def test_no_lower_case_name_from_words(rules_engine: PiiEngine, text: str) -> None:
+    assert persons(rules_engine, text) == []

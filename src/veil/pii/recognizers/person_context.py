@@ -6,6 +6,8 @@ capitalised word by what the sentence says of it:
 * **verbs of people** after it — "Trivo lives on ...", "Adomo began writing", "Okafor, 34,
   said", "Yorick grinned": said, told, asked, wrote, lives, was born, married, died, frowned ...
   (:mod:`.person_verbs`; 0.8 for two or three name words, 0.7 for one);
+* **what only a person has** after it — "Yorick's eyes narrowed", "Ysolde's mother" (same scores);
+* **a known name in a text with no capital** — "wow emma and kaite" (:mod:`.person_lowercase`, 0.6);
 * **a name in lower case before such a verb** — "bártová began writing", "cormac had given":
   known to the gazetteers, no common or ordinary word, in a text whose sentences start in lower
   case (0.7);
@@ -60,8 +62,9 @@ from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.person_logins import login_names
+from veil.pii.recognizers.person_lowercase import lower_case_text_names
 from veil.pii.recognizers.person_roles import ROLES
-from veil.pii.recognizers.person_verbs import PERSON_VERBS
+from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -85,6 +88,11 @@ _AFTER = re.compile(
     rf"(?P<name>{_NAME_SCAN})(?:,[ \t](?:aged[ \t])?\d{{1,3}},|[ \t]\(\d{{1,3}}\))?"
     rf"[ \t]+(?:{_VERBS})(?![\w'\u2019-])"
 )
+# A name before what only a person has: "Yorick's eyes narrowed", "at Ysolde's funeral".
+_OWNER = re.compile(
+    rf"(?P<name>{_NAME_SCAN})['\u2019]s[ \t]+(?:own[ \t]+)?(?:{OWNED_BY_PEOPLE})(?![\w'\u2019-])"
+)
+_OWNER_ANYWHERE = re.compile(r"['\u2019]s[ \t]")
 # One or two lower-case words right before a verb of people: a name written in lower case.
 _LOWER_RUN = re.compile(rf"[{LOWER}]{{3,}}")
 # A sentence that starts in lower case (with a text that starts so: a text written in lower case).
@@ -200,23 +208,8 @@ _PERSON_BEFORE = re.compile(
 )
 # Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi",
 # "I bumped into Haruto Sato"): read with _name, as the verbs' names are.
-_ADDRESSED_CUES = [
-    *wordset("congrats congratulations thanks kudos ask asked tell told met invite invited cc email emailed"),
-    *wordset("ping pinged remind reminded introduce introduced hug hugged"),
-    # people as the object of a verb of news: "Wikinews interviews Ozrin Belmor", "was replaced by ..."
-    *wordset("interview interviews interviewed interviewing thanked congratulated"),
-    r"replaced[ \t]+by",
-    # a part played: "cast as Dean Forester", "starred as Ilsabet Morrow", "portrayed Tamsin"
-    *(rf"{verb}[ \t]+as" for verb in wordset("cast starred starring stars appeared appearing guest-starred")),
-    *wordset("portrayed portraying portrays"),
-    r"played[ \t]+the[ \t]+role[ \t]+of",
-    r"succeeded[ \t]+by",
-    *wordset("defeating defeated"),
-    r"thank[ \t]+you",
-    r"bumped[ \t]+into",
-]
 _ADDRESSED = re.compile(  # scan-friendly cues (common.words)
-    rf"{words(_ADDRESSED_CUES, any_case=True)}(?:[ \t]+to)?[ \t]*,?[ \t]+"
+    rf"{words(ADDRESSING_WORDS, any_case=True)}(?:[ \t]+to)?[ \t]*,?[ \t]+"
     rf"(?P<name>{_NAME})(?![\w'\u2019@/-]|\.\w)"
 )
 # Words said to or of people only, where a town's name is a person's too ("congrats to Hope Mills").
@@ -251,7 +244,10 @@ _INTRODUCED = re.compile(
     rf"{_INTRODUCERS}[ \t]+"
     rf"(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
 )
-_GREETINGS = words(["dear", "hi", "hello", "hey"], any_case=True)
+# (and the words that take leave of or thank one: "bye capwin", "thanks obama")
+_GREETINGS = words(
+    ["dear", "hi", "hello", "hey", "bye", "goodbye", "thanks", r"thank[ \t]+you"], any_case=True
+)
 _GREETED = re.compile(rf"{_GREETINGS}[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])")
 # "call me Csanád", "her maiden name is Key": a capitalised word after the words that introduce a
 # name is one, even a word that is also a common word (but not a pronoun or an article).
@@ -323,6 +319,7 @@ class PersonContextFinder(NameLists):
         for regex, cue in (
             (_AFTER, _VERB_ANYWHERE),
             (_AGE, _AGE_ANYWHERE),
+            (_OWNER, _OWNER_ANYWHERE),
             (_REPORTED, None),
             (_ROLE, None),
             (_ADDRESSED, None),
@@ -343,6 +340,7 @@ class PersonContextFinder(NameLists):
         lower_case = text.lstrip(" \t\r\n\"'(")[:1].islower() or _LOWER_SENTENCE.search(text) is not None
         if lower_case and _VERB_ANYWHERE.search(text) is not None:
             yield from self._lower_before_verbs(text)  # only where sentences start in lower case
+        yield from lower_case_text_names(text, self._known_lower)
         yield from self._beside(text)
         signature = _SIGNATURE.search(text)
         if signature is not None:
@@ -494,9 +492,22 @@ class PersonContextFinder(NameLists):
         return start, end, 0.8
 
     def _not_first_word(self, word: str) -> bool:
-        return word in _NOT_NAME_WORDS or (
-            word not in self.first and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
+        return (
+            word in _NOT_NAME_WORDS
+            or self._contraction(word)
+            or (
+                word not in self.first
+                and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
+            )
         )
+
+    def _contraction(self, word: str) -> bool:
+        """A pronoun or a word with a verb joined to it ("I'm Daniel's daughter", "We've", "It's"), not a
+        name's possessive ("Daniel's")."""
+        if _CONTRACTION.search(word) is None:
+            return False
+        stem = word[:-2]
+        return word[-1] not in "sS" or stem in _NOT_NAME_WORDS or stem.lower() in self.common
 
     def _single(
         self, text: str, start: int, word: str, lowered: frozenset[str], titled: bool = False

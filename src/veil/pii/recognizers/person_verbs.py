@@ -1,12 +1,20 @@
-"""Verbs that only people do, after a name: "Trivo lives on ...", "Okafor, 34, said", "Yorick
-grinned" (a regex alternation, any number of words each). Read by
-:mod:`~veil.pii.recognizers.person_context`: a capitalised word before one of them is a name
-unless it is an ordinary word, a place or a word the text writes in lower case.
+"""The words around a name that only people take, read by
+:mod:`~veil.pii.recognizers.person_context` (a capitalised word beside one is a name unless it is
+an ordinary word, a place or a word the text writes in lower case):
+
+* **PERSON_VERBS** — verbs after a name: "Trivo lives on ...", "Okafor, 34, said", "Yorick
+  grinned" (a regex alternation);
+* **ADDRESSING_WORDS** — words before a name, said to or done to a person: "thanks to ...",
+  "bumped into ...", "kissed ...", "cast as ..." (regexes for :func:`~veil.pii.recognizers.common.words`);
+* **OWNED_BY_PEOPLE** — what only a person has, after a name and "'s": "Yorick's eyes",
+  "Ysolde's mother" (a regex alternation).
 """
 
 from __future__ import annotations
 
-__all__ = ["PERSON_VERBS"]
+from veil.pii.recognizers.common import wordset
+
+__all__ = ["ADDRESSING_WORDS", "OWNED_BY_PEOPLE", "PERSON_VERBS"]
 
 PERSON_VERBS = (
     r"said|says|told|tells|asked|asks|explained|explains|added|adds|replied|replies|answered|wrote|writes"
@@ -19,4 +27,37 @@ PERSON_VERBS = (
     r"|grinned|frowned|glanced|stared|winced|hesitated|gasped|murmured|muttered|exclaimed|yelled|screamed"
     r"|giggled|chuckled|sobbed|wept|blushed|winked|blinked|knelt|grimaced|scowled|snorted|sneered|groaned"
     r"|pouted|squinted|flinched|gulped|stammered|stuttered|mumbled|whimpered|yawned"
+)
+
+# Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi", "I
+# bumped into Haruto Sato"): regexes for common.words, any case.
+ADDRESSING_WORDS = [
+    *wordset("congrats congratulations thanks kudos ask asked tell told met invite invited cc email emailed"),
+    *wordset("ping pinged remind reminded introduce introduced hug hugged"),
+    # taking leave of one, praising one: "Bye Capwin!", "well done Tanner", "shout out to Ilse"
+    *wordset("bye goodbye"),
+    r"well[ \t]+done",
+    r"good[ \t]+job",
+    r"shout[ \t]?out[ \t]+to",
+    # what is done only to a person: "she kissed Yorick", "he married Ysolde Brandt"
+    *wordset("kissed married divorced befriended slapped comforted consoled scolded"),
+    # people as the object of a verb of news: "Wikinews interviews Ozrin Belmor", "was replaced by ..."
+    *wordset("interview interviews interviewed interviewing thanked congratulated"),
+    r"replaced[ \t]+by",
+    # a part played: "cast as Dean Forester", "starred as Ilsabet Morrow", "portrayed Tamsin"
+    *(rf"{verb}[ \t]+as" for verb in wordset("cast starred starring stars appeared appearing guest-starred")),
+    *wordset("portrayed portraying portrays"),
+    r"played[ \t]+the[ \t]+role[ \t]+of",
+    r"succeeded[ \t]+by",
+    *wordset("defeating defeated"),
+    r"thank[ \t]+you",
+    r"bumped[ \t]+into",
+]
+
+# What only a person has, after a name and "'s": "Yorick's eyes", "Ysolde's mother" (an alternation;
+# not what a place or a firm has in a figure of speech: "Europe's face", "Europe's voice").
+OWNED_BY_PEOPLE = (
+    "eyes|lips|cheeks|gaze|frown|mother|father|mum|mom|dad|wife|husband|son|daughter|brother|sister"
+    "|grandmother|grandfather|girlfriend|boyfriend|fianc[ée]e?|widow|widower|funeral|grave|birthday"
+    "|late\\s+(?:wife|husband|father|mother)"
 )
