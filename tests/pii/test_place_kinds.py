@@ -38,7 +38,7 @@ def test_places_named_by_their_kind(text: str, expected: list[str]) -> None:
         "The River flows north. In Lake country it rains.",
         "The essay by Ada Temple Vance was reprinted.",
         "The Tarrow Bay Herons won the final.",
-        "Visit Fort Kessel Heritage Park at dawn.",
+        "The Velkaris Bridge Authority met on Monday.",
     ],
 )
 def test_ordinary_phrases_and_longer_names_are_not(text: str) -> None:
@@ -70,3 +70,26 @@ def test_a_program_part_named_by_its_kind_is_no_place(text: str) -> None:
 
     assert not is_plausible_place(text)
     assert is_plausible_place(text.split()[0] + " Valley")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Visit Fort Kessel Heritage Park at dawn.", ["Fort Kessel Heritage Park"]),
+        ("The quartet played Vornholm Hall twice.", ["Vornholm Hall"]),
+        ("Change trains at Tamsuvek Station, then walk.", ["Tamsuvek Station"]),
+        ("We stayed at the Al-Qarni Hotel near the old port.", ["Al-Qarni Hotel"]),
+        ("The Ostrava Tram Museum opens at nine.", ["Ostrava Tram Museum"]),
+        ("Guides lead tours of the Kelvora Museum of Modern Art daily.", ["Kelvora Museum of Modern Art"]),
+        ("Dawson Memorial Hall Station is closed this week.", ["Dawson Memorial Hall Station"]),
+    ],
+)
+def test_buildings_and_grounds_are_named_by_their_kind(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected
+
+
+def test_a_possessive_names_the_owner_a_place_of_its_own() -> None:
+    assert _found("Pilgrims crowded Riyadh's Grand Mosque at dawn.") == ["Grand Mosque", "Riyadh"]
+    assert _found("They toured Lisbon\u2019s Velkaris Museum.") == ["Velkaris Museum", "Lisbon"]
+    # an owner that is no known place does not make ordinary words a name
+    assert _found("Snowtrail's Data Lake holds the rows.") == []

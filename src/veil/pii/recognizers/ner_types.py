@@ -8,8 +8,9 @@ scored so that it wins over the model's label when the evidence holds:
 * **spacy_person_retyped** — an ORG, GPE, LOC or NORP span of one to three name words whose
   first word is a known first name (accents ignored) and that is no known place: PERSON, 0.75
   (above ORG 0.55 and places 0.65);
-* **spacy_location_retyped** — an ORG or PERSON span that is a known place or country and does
-  not start with a known first name: LOCATION, 0.88 (above PERSON 0.85);
+* **spacy_location_retyped** — an ORG, PERSON or NORP span that is a known place or country (or a
+  former state or a region: "Soviet Union", "Crimea") and does not start with a known first name:
+  LOCATION, 0.88 (above PERSON 0.85);
 * **spacy_organization_retyped** — a PERSON, GPE or LOC span that ends with a word that ends
   firms' names ("AI", "Labs", "Technologies", "Bank"): ORGANIZATION, 0.88.
 """
@@ -27,6 +28,7 @@ from veil.pii.recognizers.persons import (
     ORG_SUFFIXES,
     is_plausible_ner_person,
 )
+from veil.pii.recognizers.place_names import FORMER_AND_REGIONAL_PLACES
 
 __all__ = [
     "is_firm_by_suffix",
@@ -61,8 +63,11 @@ def is_person_by_gazetteer(text: str) -> bool:
 
 
 def is_known_place(text: str) -> bool:
-    """A known place or country that does not start with a known first name."""
-    return text in known_places() and text.split()[0] not in _first_names()
+    """A known place or country, or a former state or a region (:data:`FORMER_AND_REGIONAL_PLACES`),
+    that does not start with a known first name."""
+    return (text in known_places() or text in FORMER_AND_REGIONAL_PLACES) and text.split()[
+        0
+    ] not in _first_names()
 
 
 def is_firm_by_suffix(text: str) -> bool:
@@ -85,7 +90,8 @@ def spacy_location_retyped() -> Recognizer:
     return Recognizer(
         name="spacy_location_retyped",
         entity_type=EntityType.LOCATION,
-        ner_labels=("ORG", "PERSON"),
+        # NORP: the small model reads a place as a people's adjective ("the Crimea", "Lombardy")
+        ner_labels=("ORG", "PERSON", "NORP"),
         ner_score=0.88,
         validate=is_known_place,
     )

@@ -1,5 +1,6 @@
-"""Places named by their kind: a river, a lake, a mountain, an island, a fort, a bridge, a castle
-("the Hudson River", "Lake Tahoe", "Fort Lee", "Mount Rainier", "Sheikh Lotfollah Mosque").
+"""Places named by their kind: a river, a lake, a mountain, an island, a fort, a bridge, a castle,
+a hall, a station, a museum ("the Hudson River", "Lake Tahoe", "Fort Lee", "Mount Rainier",
+"Sheikh Lotfollah Mosque", "Carnegie Hall", "Shandao Station").
 
 No gazetteer lists every river or building, and the small NER model often types such a name
 by its proper noun ("Hudson", "Lee": a person). A capitalised name with a place's kind after it
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
+from veil.pii.data import known_places, load_list
 from veil.pii.recognizers.common import NAME_WORD, words
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -52,13 +55,39 @@ KIND_AFTER = (
     "Reservoir",
     "Archipelago",
     "Plateau",
+    # buildings and grounds a visit or a route names: "Carnegie Hall", "Shandao Station",
+    # "Al-Ghaza Hotel", "Broad Art Museum", "Hyde Park" (not "Center": a product's console)
+    "Hall",
+    "Station",
+    "Museum",
+    "Hotel",
+    "Tower",
+    "Towers",
+    "Theatre",
+    "Theater",
+    "Lighthouse",
+    "Monastery",
+    "Chapel",
+    "Zoo",
+    "Harbour",
+    "Harbor",
+    "Beach",
+    "Pier",
+    "Square",
+    "Park",
 )
 # Kinds written before it: "Lake Tahoe", "Mount Rainier", "Fort Lee", "Cape Horn", "Isle of Skye".
 KIND_BEFORE = ("Lake", "Mount", "Fort", "Cape", "Isle of", "Gulf of", "Bay of", "Sea of", "Strait of")
 
-_AFTER = re.compile(words(KIND_AFTER) + r"(?![\w'\u2019-])")
-# one to three capitalised words right before the kind, on its line
-_NAME_BEFORE = re.compile(rf"(?<![\w'\u2019-])((?:{NAME_WORD}[ \t]){{1,3}})$")
+# the kind, and the rest of its name after "of": "Museum of Art", "Hall of Fame"
+_AFTER = re.compile(
+    words(KIND_AFTER)
+    + rf"(?:[ \t]+of[ \t]+(?:the[ \t]+)?{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}})?(?![\w'\u2019-])"
+)
+# one to five capitalised words right before the kind, on its line ("Chiang Kai Shek Memorial Hall")
+_NAME_BEFORE = re.compile(rf"(?<![\w'\u2019-])((?:{NAME_WORD}[ \t]){{1,5}})$")
+# a possessive names the place's owner, no part of its name: "New York's Metropolitan Museum"
+_POSSESSIVE = ("'s", "\u2019s")
 _BEFORE = re.compile(
     words(tuple(k.replace(" ", r"[ \t]") for k in KIND_BEFORE)) + rf"[ \t]({NAME_WORD})(?![\w'\u2019-])"
 )
@@ -67,6 +96,26 @@ _BEFORE = re.compile(
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z]")
 # words that start a sentence or a phrase, not a name ("The River", "In Fort ...")
 _NOT_NAMES = frozenset({"The", "A", "An", "This", "That", "In", "At", "On", "To", "From", "Of", "And", "Or"})
+
+
+# Verbs a guide starts a sentence with before a place's name ("Visit ...", "See ..."); a
+# sentence's first word is otherwise kept: "Grand Central Station", "Fort Lee Historic Park"
+_IMPERATIVES = frozenset(
+    {"Visit", "See", "Explore", "Try", "Take", "Enjoy", "Stay", "Walk", "Head", "Go", "Stop", "Tour", "Climb"}
+)
+# where a sentence starts: the text's start, after a full stop, a colon or a line break
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n])[ \t]*$")
+# the GeoNames towns (place_names.WORLD_CITIES; named here, as place_names reads this module)
+_WORLD_CITIES = "world_cities.txt"
+
+
+@cache
+def _towns() -> frozenset[str]:
+    return known_places() | load_list(_WORLD_CITIES)
+
+
+def _is_town(name: str) -> bool:
+    return bool(name) and name in _towns()
 
 
 def _proper(names: list[str]) -> bool:
@@ -83,8 +132,24 @@ def places_by_kind(text: str) -> Iterator[tuple[int, int]]:
         names = before.group(1).split()
         while names and names[0] in _NOT_NAMES:
             names.pop(0)
-        if names and _proper(names) and not _NAME_GOES_ON.match(text, match.end()):
-            yield match.start() - len(" ".join(names)) - 1, match.end()
+        if (
+            len(names) > 1
+            and names[0] in _IMPERATIVES
+            and _SENTENCE_START.search(text, max(0, before.start() - 3), before.start())
+        ):
+            names.pop(0)  # a guide's imperative first: "Visit Fort Kessel Heritage Park"
+        owner = ""
+        for i in range(len(names) - 1, -1, -1):
+            if names[i].endswith(_POSSESSIVE):
+                owner, names = " ".join(names[: i + 1])[:-2], names[i + 1 :]
+                break
+        # a known place as the owner makes a name of ordinary words one: "Mecca's Grand Mosque"
+        proper = _proper(names) or _is_town(owner)
+        if names and proper and not _NAME_GOES_ON.match(text, match.end()):
+            start = match.start() - len(" ".join(names)) - 1
+            yield start, match.end()
+            if _is_town(owner):  # the owner is a place too: "New York's" in "New York's Metropolitan Museum"
+                yield start - 3 - len(owner), start - 3
     for match in _BEFORE.finditer(text):
         if _proper(match.group(1).split()) and not _NAME_GOES_ON.match(text, match.end()):
             yield match.start(), match.end()

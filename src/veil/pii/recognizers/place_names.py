@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 
 from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
@@ -23,7 +23,14 @@ from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.place_kinds import places_by_kind
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["US_STATES", "WORLD_CITIES", "PlaceFinder", "place_gazetteer"]
+__all__ = [
+    "FORMER_AND_REGIONAL_PLACES",
+    "US_STATES",
+    "WORLD_CITIES",
+    "PlaceFinder",
+    "gazetteer_places",
+    "place_gazetteer",
+]
 
 US_STATES = wordset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC "
@@ -73,17 +80,90 @@ def _saint(name: str) -> str:
     return ("Saint " if match.group(1) == "St" else "Sainte ") + name[match.end() :]
 
 
+# Places that neither gazetteer file lists, since both list today's towns, regions and countries:
+# former states and empires ("the Soviet Union", "Gaul"), and regions and ranges written as names
+# ("Crimea", "the Alps", "Asia Minor"). Names only: no adjective that is also one ("Baltic").
+FORMER_AND_REGIONAL_PLACES = frozenset(
+    {
+        "Soviet Union",
+        "USSR",
+        "Yugoslavia",
+        "Czechoslovakia",
+        "East Germany",
+        "West Germany",
+        "Prussia",
+        "Persia",
+        "Burma",
+        "Ceylon",
+        "Zaire",
+        "Rhodesia",
+        "Siam",
+        "Austria-Hungary",
+        "Ottoman Empire",
+        "Roman Empire",
+        "Holy Roman Empire",
+        "Byzantine Empire",
+        "Gaul",
+        "Mesopotamia",
+        "Anatolia",
+        "Asia Minor",
+        "Crimea",
+        "Siberia",
+        "Scandinavia",
+        "Patagonia",
+        "Balkans",
+        "Caucasus",
+        "Alps",
+        "Andes",
+        "Himalayas",
+        "Pyrenees",
+        "Sahara",
+        "Nevis",
+        "Saint Kitts",
+        "Middle East",
+        "Far East",
+        "South East Asia",
+        "Southeast Asia",
+        "Midwest",
+    }
+)
+
+
+# A compass point or a part before a known place is part of its name: "North Yorkshire", "East
+# Los Angeles", "Upper Austria", "Greater Manchester" (the gazetteers list the place alone).
+_COMPASS = wordset(
+    "North South East West Northern Southern Eastern Western Central Upper Lower Greater Inner Outer"
+    " Northeast Northwest Southeast Southwest"
+)
+
+
+@cache
+def _countries_of_words() -> frozenset[str]:
+    """Countries of several words ("South Korea", "United Arab Emirates"): the one-word ones are
+    left to the NER and the hand-kept places, as many are also names or words ("Jordan", "Chad")."""
+    return frozenset(c for c in load_list(COUNTRIES) if " " in c)
+
+
+@cache
+def gazetteer_places() -> frozenset[str]:
+    """Every place the gazetteers know, as written: the hand-kept places, the GeoNames towns, the
+    countries and :data:`FORMER_AND_REGIONAL_PLACES`."""
+    return load_list(PLACES) | load_list(WORLD_CITIES) | load_list(COUNTRIES) | FORMER_AND_REGIONAL_PLACES
+
+
 class PlaceFinder:
     """Cities, regions and countries from the shipped gazetteer (longest match first)."""
 
     @cached_property
     def places(self) -> frozenset[str]:
         """The hand-kept places and the GeoNames towns (less words, first names, family names)."""
-        return load_list(PLACES) | load_list(WORLD_CITIES)
+        return (
+            load_list(PLACES) | load_list(WORLD_CITIES) | FORMER_AND_REGIONAL_PLACES | _countries_of_words()
+        )
 
     @cached_property
     def hand_places(self) -> frozenset[str]:
-        return load_list(PLACES)
+        return load_list(PLACES) | FORMER_AND_REGIONAL_PLACES
 
     @cached_property
     def folded_places(self) -> frozenset[str]:
@@ -172,7 +252,12 @@ class PlaceFinder:
                 known = name in places or _saint(name) in places
                 if known and self._named(text, offset + spans[i][0], name):
                     end = offset + spans[i][0] + len(name)
-                    yield offset + spans[i][0], end, self._score(text, end)
+                    first = (
+                        spans[i - 1][0]
+                        if i > 0 and value[spans[i - 1][0] : spans[i - 1][1]] in _COMPASS
+                        else spans[i][0]
+                    )
+                    yield offset + first, end, self._score(text, end)
                     i = j - 1
                     break
             i += 1

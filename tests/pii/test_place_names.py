@@ -1,0 +1,45 @@
+"""The gazetteer reads a place's whole name: a compass point or a part before a known place
+("North Yorkshire", "Upper Kelso" written as "Upper" + a town), countries of several words, and
+former states and regions that today's lists leave out ("the Soviet Union", "Crimea")."""
+
+from __future__ import annotations
+
+import pytest
+
+from veil.pii.recognizers.place_names import FORMER_AND_REGIONAL_PLACES, PlaceFinder, gazetteer_places
+
+
+def _found(text: str) -> list[str]:
+    return [text[a:b] for a, b, _ in PlaceFinder()(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("The ferry leaves for South Korea on Friday.", "South Korea"),
+        ("Our cousins farm in North Yorkshire.", "North Yorkshire"),
+        ("Traffic in Greater Manchester was light.", "Greater Manchester"),
+        ("He grew up in East Berlin before the wall fell.", "East Berlin"),
+        ("The delegation flew to the United Arab Emirates.", "United Arab Emirates"),
+    ],
+)
+def test_the_whole_name_of_a_place_is_read(text: str, place: str) -> None:
+    assert place in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Grain was shipped from the Soviet Union.", "Soviet Union"),
+        ("Letters from Crimea took a month.", "Crimea"),
+        ("The legions marched into Gaul.", "Gaul"),
+    ],
+)
+def test_former_states_and_regions_are_places(text: str, place: str) -> None:
+    assert place in _found(text)
+    assert place in gazetteer_places() and place in FORMER_AND_REGIONAL_PLACES
+
+
+def test_a_compass_word_without_a_known_place_is_no_place() -> None:
+    assert _found("Head North until the road ends, then West.") == []
+    assert _found("The Central Processing Unit was replaced.") == []
