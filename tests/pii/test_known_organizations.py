@@ -22,6 +22,8 @@ def _found(text: str) -> list[str]:
         ("The match was shown on the BBC after FIFA ruled on it.", ["BBC", "FIFA"]),
         ("Her post went viral on Twitter, then on YouTube.", ["Twitter", "YouTube"]),
         ("Volunteers of the Red Cross and the World Bank's staff helped.", ["Red Cross", "World Bank"]),
+        ("A spokesman said the Home Office and the Kremlin had both replied.", ["Home Office", "Kremlin"]),
+        ("Officials at the State Department briefed the Knesset.", ["State Department", "Knesset"]),
     ],
 )
 def test_known_names_are_found(text: str, expected: list[str]) -> None:
@@ -35,6 +37,7 @@ def test_known_names_are_found(text: str, expected: list[str]) -> None:
         "NATOS and FIFAS are no names; neither is pre-NASA or NASA-like.",
         "A CNN layer, the CIA triad and PBS buffer are terms.",
         "The MIT License and IEEE 754 floats name no employer.",
+        "She set up a home office; the state department of her county is small.",
     ],
 )
 def test_words_and_terms_are_not(text: str) -> None:

@@ -462,3 +462,64 @@ def test_a_long_list_of_terms_is_judged_in_linear_time() -> None:
     cost(1500)  # warm the vocabulary's and the language names' caches
     small, large = cost(1500), cost(6000)
     assert large < 8 * small + 0.5, (small, large)
+
+
+# -- bodies and places of ordinary words that the context or the gazetteer names -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("A columnist at Harvest Magazine wrote about the fair.", "Harvest Magazine"),
+        ("The Valley Gazette printed the result on Monday.", "Valley Gazette"),
+        ("Reporters from the Morning Tribune asked for comment.", "Morning Tribune"),
+        ("The appeal went to the Fourth Circuit in March.", "Fourth Circuit"),
+        ("Both parties cited the D.C. Circuit on this point.", "D.C. Circuit"),
+    ],
+)
+def test_periodicals_and_numbered_courts_of_ordinary_words_are_bodies(text: str, fragment: str) -> None:
+    assert judged(text, fragment, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("She reviews films for LA Weekly and the LA Times.", "LA Weekly"),
+        ("Subscribers to AT Journal renewed early this year.", "AT Journal"),
+    ],
+)
+def test_an_acronym_that_spells_a_connector_is_no_connector(text: str, fragment: str) -> None:
+    assert judged(text, fragment, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Trade with the Soviet Union grew after the treaty.", "Soviet Union"),
+        ("The Holy Roman Empire lasted for centuries.", "Holy Roman Empire"),
+        ("Aid reached South East Asia within a week.", "South East Asia"),
+    ],
+)
+def test_former_states_and_regions_of_ordinary_words_stay_places(text: str, fragment: str) -> None:
+    assert judged(text, fragment, "GPE")
+
+
+def test_a_title_that_ends_in_a_periodical_word_in_lower_case_is_no_body() -> None:
+    assert not judged("Her review of Weekly Digest appeared last spring.", "Weekly Digest", "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("Members of the Silver Circle live by strict rules.", "Silver Circle"),
+        ("Anna Kowal of Civic Harbour was elected on Sunday.", "Civic Harbour"),
+        ("Market Square said in a statement that it would appeal.", "Market Square"),
+    ],
+)
+def test_ordinary_words_that_act_as_a_body_are_one(text: str, fragment: str) -> None:
+    assert judged(text, fragment, "ORG")
+
+
+def test_a_body_cue_in_technical_text_keeps_ordinary_words_terms() -> None:
+    text = "Members of the Event Loop run `poll()` each tick."
+    assert not judged(text, "Event Loop", "ORG")

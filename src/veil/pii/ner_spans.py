@@ -30,6 +30,7 @@ from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.persons import ORG_SUFFIXES
+from veil.pii.recognizers.place_names import gazetteer_places
 from veil.pii.recognizers.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
 from veil.pii.text_clues import (
     EDGE_PUNCTUATION,
@@ -199,6 +200,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if len(words) == 1 and _listed_with_code(text, start, end, clues, known=True):
             return _NOT  # "SGD, Adam, and RAdam": an optimiser between identifiers
         return _NAME
+    if len(words) > 1 and label in _PLACE_LABELS and bare in gazetteer_places():
+        return _NAME  # "the Soviet Union", "Holy Roman Empire": a place of ordinary words the gazetteer knows
     if bare in clues.defined:
         return _NOT
     written_before = _previous_word(text, start)
@@ -251,7 +254,14 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         return _NAME
     if (
         label == "ORG"
-        and (bare in clues.bodies or _body_of_words(words) or _outlet(words))
+        and (
+            bare in clues.bodies
+            or _body_of_words(words)
+            or _outlet(words)
+            or _COURT_OF_APPEALS.fullmatch(bare)
+            # acting or joined as a body: "members of the Sea Org", "Raymond Chan of People Power"
+            or acts_as_a_body(text, start, end)
+        )
         and not clues.technical  # last: it scans the whole text
     ):
         return _BODY  # "Union of Rationalist Atheists", "ABC News": a body of ordinary words
@@ -420,12 +430,25 @@ _OUTLET_HEADS = wordset(
 )
 
 
+# Heads that only a periodical's name ends in, never a title's or a term's: "Time Magazine",
+# "Saudi Gazette", "Harbour Tribune" are outlets even when every other word is ordinary.
+_PERIODICAL_HEADS = wordset("Magazine Gazette Tribune Herald Chronicle")
+# A federal court of appeals named by its number: "the Second Circuit", "the D.C. Circuit".
+_COURT_OF_APPEALS = re.compile(
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)"
+    r"[ \t]+Circuit"
+)
+
+
 def _outlet(words: list[str]) -> bool:
     """A news outlet or publisher: an outlet's head after an acronym or a word that is no ordinary
-    word ("ABC News", "LA Weekly", "Straits Times" keeps out: all ordinary, it may be a title)."""
+    word ("ABC News", "LA Weekly", "Straits Times" keeps out: all ordinary, it may be a title), or
+    a periodical's head after capitalised words ("Time Magazine", :data:`_PERIODICAL_HEADS`)."""
     content = content_words(words)
     if len(content) < 2 or content[-1] not in _OUTLET_HEADS:
         return False
+    if content[-1] in _PERIODICAL_HEADS and all(w[:1].isupper() for w in content):
+        return True
     return any(_ACRONYM.fullmatch(w) or not is_ordinary_word(w) for w in content[:-1])
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from veil.pii.organization_cues import listed_bodies, looks_technical
+from veil.pii.recognizers.acronym_definitions import definitions
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import camel_beyond_prefix, wordset
 from veil.pii.recognizers.software_names import kind_lists, named_as_software
@@ -83,13 +84,6 @@ _CAMEL_WORD = re.compile(r"(?<![\w'\u2019-])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?!
 _CAMEL_PART = re.compile(r"[A-Z][a-z0-9]+")
 # A capitalised word after an indefinite article: "an Rc", "a Draft" (a noun, not a name).
 _AFTER_ARTICLE = re.compile(r"(?<![\w'\u2019-])(?:[Aa]|[Aa]n)[ \t]+([A-Z][\w'\u2019-]*)(?![\w'\u2019-])")
-# "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines. Its
-# words start at a word's start and are bounded (a run like "Aa'Aa'Aa'..." is one word: unbounded,
-# every capital in it rescanned the run to its end, quadratic time on hostile text).
-_DEFINITION = re.compile(
-    r"(?<![\w'\u2019-])((?:[A-Z][\w'\u2019-]{0,40}[ \t]+){1,6}?[A-Z][\w'\u2019-]{0,40}?)"
-    r"_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
-)
 
 
 # A word in lower case anywhere, outside addresses and identifiers ("deref coercion", "run git
@@ -202,11 +196,7 @@ class TextClues:
         if self._defined is None:
             found: set[str] = set()
             bodies: set[str] = set()
-            for match in _DEFINITION.finditer(self.text):
-                acronym = match.group(2)
-                phrase = _trailing_initials_phrase(match.group(1), acronym)
-                if phrase is None:
-                    continue
+            for phrase, acronym in definitions(self.text):
                 if is_public_body(phrase):
                     bodies.update((phrase, acronym))  # "New People Party (NPP)": a body, no term
                 elif mostly_ordinary(phrase.split()):
@@ -231,34 +221,6 @@ class TextClues:
         if self._technical is None:
             self._technical = looks_technical(self.text, self.lower_anywhere, self.written_as_code)
         return self._technical
-
-
-def _trailing_initials_phrase(phrase: str, acronym: str) -> str | None:
-    """The end of ``phrase`` whose words' initials spell ``acronym`` in order (a word may give
-    more than one letter: "Hypertext" gives H and T of HTTP), or ``None``."""
-    words = phrase.split()
-    for start in range(len(words)):
-        tail = words[start:]
-        if tail[0][0] == acronym[0] and _spells(tail, acronym):
-            return " ".join(tail)
-    return None
-
-
-def _spells(words: list[str], acronym: str) -> bool:
-    """Each word gives the next letter of ``acronym`` with its initial, and maybe more letters
-    from the rest of it, in order (a compound: "Hypertext" gives H and T of HTTP)."""
-    if not words:
-        return not acronym
-    if not acronym or words[0][0].upper() != acronym[0]:
-        return False
-    rest, more = words[0][1:].upper(), 0
-    while True:
-        if _spells(words[1:], acronym[1 + more :]):
-            return True
-        if 1 + more >= len(acronym) or acronym[1 + more] not in rest:
-            return False
-        rest = rest[rest.index(acronym[1 + more]) + 1 :]
-        more += 1
 
 
 # camel case: a lower-case letter then a capital ("MutexGuard"), or an acronym glued to a word
@@ -306,5 +268,11 @@ def mostly_ordinary(words: list[str]) -> bool:
 
 
 def content_words(words: list[str]) -> list[str]:
+    """The words less connectors; a word in capitals that spells one is an acronym ("LA Weekly",
+    "AT Kearney", "ON Semiconductor"), not "la" or "at"."""
     stripped = (w.strip(EDGE_PUNCTUATION) for w in words)
-    return [w for w in stripped if w and w.lower() not in CONNECTORS]
+    return [w for w in stripped if w and (w.lower() not in CONNECTORS or _CAPITALS_ACRONYM.fullmatch(w))]
+
+
+# two letters in capitals: an acronym even where the lower-case word is a connector
+_CAPITALS_ACRONYM = re.compile(r"[A-Z]{2}")

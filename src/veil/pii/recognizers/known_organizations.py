@@ -1,6 +1,7 @@
 """Organisations known by name the world over: international bodies, broadcasters and news
-agencies, sports' governing bodies and leagues, space and public agencies, large consumer brands
-("NATO", "UNESCO", "BBC", "Reuters", "FIFA", "NASA", "Netflix").
+agencies, sports' governing bodies and leagues, space and public agencies, governments' departments
+and houses named by ordinary words, large consumer brands ("NATO", "UNESCO", "BBC", "Reuters",
+"FIFA", "NASA", "Home Office", "Netflix").
 
 The NER filter (:mod:`veil.pii.ner_spans`) keeps an acronym as an organisation only after a
 firm's cue ("works at KPMG"), because most acronyms in running text are terms ("TCP", "KYC");
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.acronym_definitions import body_acronyms
 from veil.pii.recognizers.common import word_branches
 
 __all__ = ["KNOWN_ORGANIZATIONS", "known_organization", "known_organizations"]
@@ -84,6 +86,21 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "FBI",
     "FEMA",
     "Scotland Yard",
+    # governments' departments and houses named by ordinary words, which the NER filter reads as
+    # a title ("the Home Office rejects", "the White House said"): capitalised, they name one body
+    "Home Office",
+    "Foreign Office",
+    "Cabinet Office",
+    "Border Force",
+    "State Department",
+    "White House",
+    "Kremlin",
+    "Bundestag",
+    "Knesset",
+    "European Commission",
+    "European Parliament",
+    "Federal Reserve",
+    "Crown Prosecution Service",
     # consumer brands and firms known by one name
     "Samsung",
     "Volkswagen",
@@ -122,13 +139,19 @@ def known_organizations(text: str) -> Iterator[tuple[int, int, float]]:
         yield match.start(), match.end(), 0.8
 
 
+def _known_or_defined(text: str) -> Iterator[tuple[int, int, float]]:
+    yield from known_organizations(text)
+    yield from body_acronyms(text)
+
+
 def known_organization() -> Recognizer:
-    """:data:`KNOWN_ORGANIZATIONS` wherever they stand (0.8: above the NER's place, 0.65, and its
-    organisation, 0.55; a firm's cue before one raises it)."""
+    """:data:`KNOWN_ORGANIZATIONS` wherever they stand, and the acronyms a text defines for a body
+    (:mod:`.acronym_definitions`: known to the text itself), at 0.8: above the NER's place, 0.65, and its
+    organisation, 0.55; a firm's cue before one raises it."""
     return Recognizer(
         name="organization_known",
         entity_type=EntityType.ORGANIZATION,
-        finder=known_organizations,
+        finder=_known_or_defined,
         context=("company", "works", "worked", "employed", "joined", "at", "for", "by"),
         context_boost=0.1,
     )
