@@ -157,6 +157,11 @@ def test_russian_forms_come_before_the_name(rules_engine: PiiEngine) -> None:
     assert _orgs(rules_engine, text) == ["OOO Belomor", "ZAO Vostok"]
 
 
+def test_british_prisons_are_named_after_their_prefix(rules_engine: PiiEngine) -> None:
+    text = "He was held at HMP Kelvoran, then moved; HMYOI Darrowmere took him in."
+    assert _orgs(rules_engine, text) == ["HMP Kelvoran", "HMYOI Darrowmere"]
+
+
 def test_the_form_list_joins_veils_and_cleancos() -> None:
     forms = legal_forms()
     assert {"GmbH", "Ltd", "Oyj", "OYJ", "UAB", "s.r.o"} <= forms

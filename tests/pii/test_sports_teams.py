@@ -56,3 +56,27 @@ def test_the_engine_types_them_as_organisations() -> None:
 def test_a_town_named_given_name_before_a_family_name_in_s_is_no_team(text: str) -> None:
     """A nickname in "-s" is an English plural ("Pirates"); a family name in "-s" is a person's."""
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "She signed with the Denver Falcons in June. By August the Falcons' coach had made her captain.",
+            ["Denver Falcons", "Falcons"],
+        ),
+        (
+            "Two Portland Blue Herons pitchers were traded; the Blue Herons won anyway.",
+            ["Portland Blue Herons", "Blue Herons"],
+        ),
+        ("The Leeds United squad flew home. United lost the next match.", ["Leeds United"]),
+    ],
+)
+def test_a_teams_nickname_alone_names_it_again(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected
+
+
+def test_a_nickname_alone_is_no_team_without_the_full_name_or_inside_another_name() -> None:
+    assert _found("The Falcons circled over the valley.") == []
+    text = "He left the Denver Falcons for the Triple-A Tacoma Falcons in May."
+    assert "Falcons" not in _found(text)

@@ -185,6 +185,9 @@ _ORG_PREFIX = words(
         "ZAO",
         "OAO",
         "PAO",
+        # British prisons and young offenders' institutions: "HMP Longmartin", "HMYOI Aylesbury"
+        "HMP",
+        "HMYOI",
     )
 )
 

@@ -55,6 +55,8 @@ _WORD = re.compile(r"[^ \t]+")
 # the name goes on: "Cleveland Browns Stadium", "Casa Grande Farias e Filhos" (a firm)
 _NAME_GOES_ON = re.compile(r"[ \t]+(?:e|y|&|and|und|et|en)[ \t]+[A-Z]")
 _ENDINGS = ("s", *_CLUB_WORDS)
+# a capitalised word right before a nickname: the nickname ends a longer name
+_NAME_BEFORE = re.compile(r"[A-Z][\w'\u2019.-]*[ \t]+$")
 
 
 def _split(words: list[str]) -> Iterator[tuple[int, str, str]]:
@@ -80,10 +82,33 @@ def _towns() -> frozenset[str]:
 
 
 def sports_teams(text: str) -> Iterator[tuple[int, int, float]]:
-    """Spans of teams named by a known place and a nickname (see the module docstring), at 0.9."""
+    """Spans of teams named by a known place and a nickname (see the module docstring), at 0.9,
+    and the nickname's other mentions alone, at 0.85: a text that names "the Pittsburgh Pirates"
+    goes on with "the Pirates' affiliate", "two Red Sox pitchers" (one sense per text)."""
+    teams = list(_full_names(text))
+    for start, end, _ in teams:
+        yield start, end, 0.9
+    nicknames = {nick for _, _, nick in teams if nick}
+    if not nicknames:
+        return
+    taken = [(start, end) for start, end, _ in teams]
+    alone = re.compile(
+        r"(?<![\w'\u2019.-])(?:"
+        + "|".join(re.escape(n) for n in sorted(nicknames, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    for match in alone.finditer(text):
+        if _NAME_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # part of a longer name: "the Triple-A Pawtucket Red Sox", another team
+        if not any(start < match.end() and match.start() < end for start, end in taken):
+            yield match.start(), match.end(), 0.85
+
+
+def _full_names(text: str) -> Iterator[tuple[int, int, str]]:
+    """Teams named by a known place and a nickname: their spans and nicknames."""
     places = _towns()
     for match in _RUN.finditer(text):
-        run = match.group().rstrip(".")
+        run = match.group().rstrip(".'\u2019")  # "the Pittsburgh Pirates' affiliate"
         end = match.start() + len(run)
         if not run.endswith(_ENDINGS) or _NAME_GOES_ON.match(text, end):
             continue  # no plural nor club's word at the end; or "Casa Grande Farias e Filhos"
@@ -99,7 +124,8 @@ def sports_teams(text: str) -> Iterator[tuple[int, int, float]]:
             # a plural nickname is an English noun ("Pirates", "Cowboys"): a town that is also a
             # given name before a family name in "-s" is a person ("Florence Papadopoulos")
             if last in _CLUB_WORDS or (last.endswith("s") and is_ordinary_word(last)):
-                yield starts[first], end, 0.9
+                # a club's word alone ("United", "Athletic") names no team; "Red Sox" does
+                yield starts[first], end, "" if nick in _CLUB_WORDS else nick
                 break
 
 
