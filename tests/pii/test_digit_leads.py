@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from veil.pii import PiiConfig, PiiEngine
 from veil.pii.compiled_recognizer import LeadTable, compile_recognizer, led, matches, starts
-from veil.pii.regex_needs import digit_lead
+from veil.pii.regex_needs import digit_lead, one_character
 from veil.pii.registry import RecognizerRegistry
 
 
@@ -122,6 +122,22 @@ def test_the_shared_table_finds_what_each_scan_finds(text: str, padded: bool) ->
         for regex, _, _, lead in rule.regexes:
             found = matches(regex, ids[lead] if lead >= 0 else -1, table, memo, text)
             assert [m.regs for m in found] == [m.regs for m in regex.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [(r"\d(?<!\w\d)", True), (r"[ab](?=c)", True), (r"(?:ab|b|a)", False), (r"\d?", False), (r"a|bc", False)],
+)
+def test_a_lead_of_one_character_is_known(pattern: str, expected: bool) -> None:
+    assert one_character(re.compile(pattern)) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_BITS), max_size=30).map("".join))
+def test_the_places_of_a_one_character_lead_are_found_by_one_scan(text: str) -> None:
+    for lead, single in zip(_TABLE.leads, _TABLE.single, strict=True):
+        if single:
+            assert starts(lead, text, single=True) == starts(lead, text)
 
 
 def test_one_lead_is_searched_once_for_every_recognizer() -> None:

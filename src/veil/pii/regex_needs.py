@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["digit_lead", "needs_digit", "starts_with"]
+__all__ = ["digit_lead", "needs_digit", "one_character", "starts_with"]
 
 
 def _module(name: str) -> Any:
@@ -94,6 +94,16 @@ def digit_lead(regex: re.Pattern[str]) -> str:
     except Exception:  # a shape this reading does not know: no lead
         return ""
     return lead if same and digit and behind else ""
+
+
+def one_character(regex: re.Pattern[str]) -> bool:
+    """True when every match of ``regex`` is exactly one character long (False when unsure)."""
+    if _parser is None:
+        return False
+    try:
+        return bool(_parser.parse(regex.pattern, regex.flags).getwidth() == (1, 1))
+    except Exception:  # a shape this reading does not know
+        return False
 
 
 def _first_char_end(pattern: str) -> int:
