@@ -115,6 +115,31 @@ def test_a_label_may_name_a_list(
 
 
 @_SETTINGS
+@given(
+    noun=st.sampled_from(("application", "case", "file", "claim")),
+    numbers=st.lists(values(), min_size=9, max_size=60, unique=True),
+    last=st.sampled_from((" and ", ", and ", " or ")),
+)
+def test_a_long_list_after_one_label_is_the_labels_to_its_end(
+    rules_engine: PiiEngine, noun: str, numbers: list[str], last: str
+) -> None:
+    # a court joins dozens of applications to one "nos.": every item joined to the one before
+    # it belongs to the label, however long the list
+    listed = ", ".join(numbers[:-1]) + last + numbers[-1]
+    text = f"The {noun}s (nos. {listed}) were joined. The hearing took place in 2004."
+    found = refs(rules_engine, text)
+    assert [n for n in numbers if n not in found] == [], text
+
+
+def test_a_list_ends_at_its_first_item_of_another_shape(rules_engine: PiiEngine) -> None:
+    text = (
+        "Case nos. 1234/05, 2345/06, 3456/07, 4567/08, 5678/09, 6789/10, 7890/11, 8901/12, 9012/13, see 2019."
+    )
+    found = refs(rules_engine, text)
+    assert found[-1] == "9012/13" and len(found) == 9 and "2019" not in found
+
+
+@_SETTINGS
 @given(number=st.integers(min_value=100, max_value=99999), year=st.integers(min_value=0, max_value=99))
 def test_a_court_application_number_in_brackets(rules_engine: PiiEngine, number: int, year: int) -> None:
     value = f"{number}/{year:02d}"

@@ -55,7 +55,9 @@ class LabelledValue:
     label (whole words, any case), validated by ``validate`` when given, at ``score``.
 
     ``value`` is a regex of the value itself; boundaries (not inside a longer token) are added
-    here. Up to ``max_values`` values may follow one label as a list ("plates AB-123 and CD-456").
+    here. Up to ``max_values`` values may follow one label as a list ("plates AB-123 and CD-456"):
+    each joined to the one before, so a list ends at its first item of another shape; courts join
+    dozens of application numbers to one "nos.", so the cap only bounds a pathological text.
     ``label_pattern`` (a regex, matched in the case it says) replaces the alternation built from
     ``labels`` where that alternation would be long: nouns times number words ("case no.", "claim
     number", ...) are cheaper as two groups than as hundreds of literal labels.
@@ -69,7 +71,7 @@ class LabelledValue:
         score: float = 0.8,
         reach: int = 40,
         validate: Callable[[str], bool] | None = None,
-        max_values: int = 8,
+        max_values: int = 1000,
         flags: int = 0,
         label_pattern: str | None = None,
     ) -> None:

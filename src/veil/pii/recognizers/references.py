@@ -39,6 +39,8 @@ _NOUNS = terms(
     "application|applications|case|cases|file|claim|policy|insurance policy|customer|client|member"
     "|membership|employee|staff|personnel|payroll|student|matriculation|enrolment|enrollment|user|contract"
     "|docket|ticket|support ticket|booking|dossier|account holder|subscriber|patient file|complaint"
+    # plurals that name a list of such numbers ("the files (nos. X, Y and Z)")
+    "|files|claims|policies|contracts|dockets|tickets|bookings|dossiers|complaints"
 )
 # The words that say "its number", longest first ("nos." / "ref." with their dot: a three-letter
 # word's dot before a capital would end the clause).
