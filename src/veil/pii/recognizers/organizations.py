@@ -28,6 +28,7 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.legal_forms import NOT_A_PROGRAM_PART, legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.town_institutions import town_institutions
 
 __all__ = [
     "STANDARD_NAMES",
@@ -280,6 +281,8 @@ def organization_labels() -> Recognizer:
                 "predicate",
             ),
         ),
+        # "the Kahta court", "the Hilvan prison" (:mod:`.town_institutions`)
+        finder=town_institutions,
         validate=_org_not_person,
     )
 
