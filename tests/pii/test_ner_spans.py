@@ -523,3 +523,9 @@ def test_ordinary_words_that_act_as_a_body_are_one(text: str, fragment: str) -> 
 def test_a_body_cue_in_technical_text_keeps_ordinary_words_terms() -> None:
     text = "Members of the Event Loop run `poll()` each tick."
     assert not judged(text, "Event Loop", "ORG")
+
+
+def test_a_defined_phrase_that_acts_as_a_body_is_one_not_a_term() -> None:
+    text = "He served as a member of the Royal Harbour Guard (RHG) until 1998."
+    assert judged(text, "Royal Harbour Guard", "ORG")
+    assert "RHG" in TextClues(text).bodies and "RHG" not in TextClues(text).defined

@@ -39,6 +39,7 @@ def test_places_named_by_their_kind(text: str, expected: list[str]) -> None:
         "The essay by Ada Temple Vance was reprinted.",
         "The Tarrow Bay Herons won the final.",
         "The Velkaris Bridge Authority met on Monday.",
+        "He was questioned at the Tarsova Police Station overnight.",
     ],
 )
 def test_ordinary_phrases_and_longer_names_are_not(text: str) -> None:

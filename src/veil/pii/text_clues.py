@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from veil.pii.organization_cues import listed_bodies, looks_technical
+from veil.pii.organization_cues import acts_as_a_body, listed_bodies, looks_technical
 from veil.pii.recognizers.acronym_definitions import definitions
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import camel_beyond_prefix, wordset
@@ -196,8 +196,10 @@ class TextClues:
         if self._defined is None:
             found: set[str] = set()
             bodies: set[str] = set()
-            for phrase, acronym in definitions(self.text):
-                if is_public_body(phrase):
+            for phrase, acronym, start, end in definitions(self.text):
+                # a body by its head ("New People Party") or by the words around it ("a member of
+                # the Royal Air Force (RAF)", "the Harbour Trust (HT) said")
+                if is_public_body(phrase) or acts_as_a_body(self.text, start, end):
                     bodies.update((phrase, acronym))  # "New People Party (NPP)": a body, no term
                 elif mostly_ordinary(phrase.split()):
                     found.update((phrase, acronym))

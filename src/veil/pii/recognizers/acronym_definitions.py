@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.organizations import is_plausible_org
 
-__all__ = ["body_acronyms", "definitions"]
+__all__ = ["Definition", "body_acronyms", "definitions"]
 
 # "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines. Its
 # words start at a word's start and are bounded (a run like "Aa'Aa'Aa'..." is one word: unbounded,
@@ -32,14 +33,24 @@ _DEFINITION = re.compile(
 _SCORE = 0.8
 
 
-def definitions(text: str) -> Iterator[tuple[str, str]]:
+class Definition(NamedTuple):
+    """A phrase and the acronym it defines; ``start``, ``end``: from the phrase's first letter to
+    the closing bracket (where the words around the definition are read)."""
+
+    phrase: str
+    acronym: str
+    start: int
+    end: int
+
+
+def definitions(text: str) -> Iterator[Definition]:
     """Each phrase and the acronym it defines, the phrase cut to the words whose initials spell
     the acronym ("Jane Doe (JD)" gives ("Jane Doe", "JD"); the caller judges the phrase)."""
     for match in _DEFINITION.finditer(text):
         acronym = match.group(2)
         phrase = _trailing_initials_phrase(match.group(1), acronym)
         if phrase is not None:
-            yield phrase, acronym
+            yield Definition(phrase, acronym, match.end(1) - len(phrase), match.end())
 
 
 def body_acronyms(text: str) -> Iterator[tuple[int, int, float]]:
@@ -47,7 +58,7 @@ def body_acronyms(text: str) -> Iterator[tuple[int, int, float]]:
     if "(" not in text:
         return  # no definition: the common case costs one scan
     acronyms = sorted(
-        {a for phrase, a in definitions(text) if is_public_body(phrase) and is_plausible_org(a)},
+        {d.acronym for d in definitions(text) if is_public_body(d.phrase) and is_plausible_org(d.acronym)},
         key=lambda a: (-len(a), a),
     )
     if not acronyms:

@@ -103,6 +103,9 @@ _NOT_NAMES = frozenset({"The", "A", "An", "This", "That", "In", "At", "On", "To"
 _IMPERATIVES = frozenset(
     {"Visit", "See", "Explore", "Try", "Take", "Enjoy", "Stay", "Walk", "Head", "Go", "Stop", "Tour", "Climb"}
 )
+# A public service's word before the kind: "Tarsova Police Station" is the police's office, an
+# organisation the institutions' recognizers read, no place
+_SERVICES = frozenset({"Police", "Fire", "Ambulance", "Gendarmerie", "Coastguard"})
 # where a sentence starts: the text's start, after a full stop, a colon or a line break
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\n])[ \t]*$")
 # the GeoNames towns (place_names.WORLD_CITIES; named here, as place_names reads this module)
@@ -144,7 +147,7 @@ def places_by_kind(text: str) -> Iterator[tuple[int, int]]:
                 owner, names = " ".join(names[: i + 1])[:-2], names[i + 1 :]
                 break
         # a known place as the owner makes a name of ordinary words one: "Mecca's Grand Mosque"
-        proper = _proper(names) or _is_town(owner)
+        proper = (_proper(names) or _is_town(owner)) and not (names and names[-1] in _SERVICES)
         if names and proper and not _NAME_GOES_ON.match(text, match.end()):
             start = match.start() - len(" ".join(names)) - 1
             yield start, match.end()
