@@ -30,6 +30,9 @@ def _found(text: str) -> list[str]:
         ("Relations with the USSR thawed; the PRC and the DPRK objected.", ["USSR", "PRC", "DPRK"]),
         ("Prices in the U.K. rose, as in the U.S.A. last winter.", ["U.K.", "U.S.A."]),
         ("The band toured the US.", ["US"]),
+        # the last dot dropped, as casual text writes it
+        ("My aunt moved to the U.S in 1990 and to the U.K, later.", ["U.S", "U.K"]),
+        ("Was it made in the U.S? Or the U.K!", ["U.S", "U.K"]),
     ],
 )
 def test_abbreviations_of_countries_are_found(text: str, expected: list[str]) -> None:
@@ -46,6 +49,7 @@ def test_abbreviations_of_countries_are_found(text: str, expected: list[str]) ->
         "It was joined by the US Census Bureau and the U.S. Department of Labor.",
         "Let us know if the UKULELE arrives; thus we wait.",
         "The usual suspects: us, Us, uk.",
+        "See U.S.C. 1983 and the file U.Sx; U.K1 is a code.",
     ],
 )
 def test_pronouns_codes_and_bodies_are_not_countries(text: str) -> None:

@@ -30,6 +30,8 @@ def _orgs(engine: PiiEngine, text: str) -> list[str]:
         ("The Salvation Army ran the shelter for a decade.", "Salvation Army"),
         ("An Orthodox Church stood on the square.", "Orthodox Church"),
         ("He wrote a column for the Leeds Gazette.", "Leeds Gazette"),
+        ("After college she taught in Ghana with the Peace Corps.", "Peace Corps"),
+        ("Her grandfather was a surgeon in the Royal Army Medical Corps.", "Royal Army Medical Corps"),
     ],
 )
 def test_institutions_named_by_their_kind_are_organisations(engine: PiiEngine, text: str, body: str) -> None:

@@ -52,7 +52,7 @@ WEAK_HEADS = wordset(
     Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
     Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
     Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
-    Court Courts Times Herald Gazette Tribune Chronicle Telegraph Magazine Post Press
+    Court Courts Times Herald Gazette Tribune Chronicle Telegraph Magazine Post Press Corps
     """
 )
 # Kinds of institution that English names by their kind and capitalised ordinary words: a party,

@@ -18,7 +18,9 @@ __all__ = ["country_abbreviations"]
 # general ("IN", "IT", "DE", "NO" are words or other abbreviations), only those English writes
 # for the country itself.
 _ABBREVIATION = re.compile(
-    r"U(?<![\w.\-/$\u00a3\u20ac]U)(?:\.S\.S\.R\.|\.S\.(?:A\.)?|\.K\.|\.A\.E\.|SSR|SA|S|K|AE)"
+    r"U(?<![\w.\-/$\u00a3\u20ac]U)(?:\.S\.S\.R\.|\.S\.(?:A\.)?|\.K\.|\.A\.E\.|SSR|SA|S|K|AE"
+    # the last dot dropped, as casual text does: "moved to the U.S in 1990", "the U.K, France"
+    r"|\.[SK](?=[ \t\n,;:)!?]|$))"
     r"|PRC(?<![\w.\-/]PRC)|DPRK(?<![\w.\-/]DPRK)"
 )
 # what may not follow: a letter, a digit or a joiner of codes; "US$" is a currency
