@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
+from veil.pii.focus_acronyms import body_acronym
 from veil.pii.recognizer import Candidate
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
@@ -61,7 +62,8 @@ class NerFocus:
     ("Grade:") or followed by a lower-case word ("Departed the hub") — unless it is a known
     first name, last name or place ("Marine has had") or the word after it is a verb whose
     subject is often a person ("Okonkwo called back"). Codes, initials and words in capitals
-    are read only as context.
+    are read only as context, except an acronym the words around it treat as a body's name
+    (:func:`veil.pii.focus_acronyms.body_acronym`: "the nationalisation of PDVSA", "SWAPO said").
     """
 
     def __init__(self) -> None:
@@ -81,7 +83,7 @@ class NerFocus:
             return []
         stretches: list[tuple[int, int]] = []
         for i, (_, _, token) in enumerate(tokens):
-            if not self._may_start_name(tokens, i, token):
+            if not self._may_start_name(tokens, i, token, line):
                 continue
             lo = tokens[max(0, i - _NER_WINDOW)][0]
             hi = tokens[min(len(tokens) - 1, i + _NER_WINDOW)][1]
@@ -115,15 +117,20 @@ class NerFocus:
         known = load_list(FIRST_NAMES)
         return not any(w.strip(":*_`") in known for w in words)
 
-    def _may_start_name(self, tokens: list[tuple[int, int, str]], i: int, token: str) -> bool:
+    def _may_start_name(self, tokens: list[tuple[int, int, str]], i: int, token: str, line: str) -> bool:
         match = _LEADING_CAPITAL.match(token)
         if match is None or any(c.isdigit() for c in token):
             return False  # not capitalised, or a code ("REF-XT2201", "P1", "COVID-19")
         word = match.group(1).rstrip("'\u2019-")
         if word.endswith(("'s", "\u2019s")):
             word = word[:-2]
-        if len(word) < 2 or word.isupper():
-            return False  # an initial or a word in capitals ("INFO", "CARD PAYMENT"): context only
+        if len(word) < 2:
+            return False  # an initial
+        if word.isupper():
+            # a word in capitals ("INFO", "CARD PAYMENT", "HTTP") is context only, unless the words
+            # around it treat it as a body's name ("a member of the PKK", "YPF said"): then NER
+            # reads it and the span filters decide (:mod:`veil.pii.ner_spans`)
+            return body_acronym(tokens, i, line)
         if word in _NOT_IN_NER_FOCUS or word.capitalize() in _NOT_IN_NER_FOCUS:
             return False
         if word in self.known or not (i == 0 or tokens[i - 1][2].endswith(_ENDS_SENTENCE)):
