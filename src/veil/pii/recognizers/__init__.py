@@ -51,12 +51,20 @@ person_mentions   (no recognizer) whole-word occurrences of a found name, read b
 name_suffixes     (no recognizer) a number or "Jr." after a name ("Louis XIV"), read by person_coreference
 name_shapes       person_initials (PERSON: "Given X. Family" in either case)
 person_citations  person_citation (PERSON: the authors of a name-and-year citation, "Quarmby (1998)")
-person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people)
+person_context    person_context (PERSON: a name-shaped word beside a verb, role or age of people);
+                  its cues: ``person_verbs`` (verbs, possessions and acts only people have),
+                  ``person_roles`` (callings and ranks before a name), ``person_logins`` (login
+                  names in an authentication log), ``person_lowercase`` (names in a text with no
+                  capital at all)
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)
 organizations     organization_legal_form, organization_partners, organization_label,
                   spacy_organization (NER ORG, filtered); ``body_heads`` the head nouns of
                   institutions' names
-known_organizations  organization_known (ORGANIZATION: bodies known the world over, "NATO")
+known_organizations  organization_known (ORGANIZATION: bodies known the world over, "NATO", and
+                  acronyms a text defines for a body, ``acronym_definitions``: "the Computing
+                  Research Association (CRA)")
+town_institutions  (no recognizer) a town and a lower-case head ("the Kahta court", "the Hilvan
+                  prison"), read by organizations
 sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")
 columns           column_location, column_person, column_organization, column_passport,
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
