@@ -742,3 +742,15 @@ def test_an_organisation_span_keeps_initials_but_not_the_full_stop(text: str, or
 
     found = [text[e.start : e.end] for e in PiiEngine(PiiConfig(ner=False)).detect(text)]
     assert org in found
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["923166/E2N7Z8.CP/WS3WZ0", "X7/SW1A1AA.B2", "REF/K1A0B1/22", "CL/884213/zip"],
+)
+def test_a_postcode_shape_inside_a_longer_code_is_no_place(rules_engine: PiiEngine, code: str) -> None:
+    # pieces of a reference joined by "/" or "." may look like a postcode ("E2N7Z8", "SW1A1AA"):
+    # the code is one value, never a place
+    for text in (f"Code {code} here.", f"The files (nos. 1111/00 and {code}) were joined."):
+        places = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == T.LOCATION]
+        assert places == [], places

@@ -292,13 +292,15 @@ def postcode() -> Recognizer:
         entity_type=EntityType.LOCATION,
         patterns=(
             Pattern(
-                r"[A-PR-UWYZ](?<!\w[A-PR-UWYZ])(?:IR ?0AA|(?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]"
-                r"|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})\b",
+                # not a piece of a longer code joined by "/" or "." ("X/SW1A1AA.B")
+                r"[A-PR-UWYZ](?<![\w/][A-PR-UWYZ])(?:IR ?0AA|(?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]"
+                r"|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})\b(?![/.]\w)",
                 0.6,
                 "uk",
             ),
             Pattern(
-                r"[ABCEGHJ-NPRSTVXY](?<!\w[ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b",
+                r"[ABCEGHJ-NPRSTVXY](?<![\w/][ABCEGHJ-NPRSTVXY])\d[ABCEGHJ-NPRSTV-Z] ?"
+                r"\d[ABCEGHJ-NPRSTV-Z]\d\b(?![/.]\w)",
                 0.55,
                 "canada",
             ),
@@ -308,7 +310,9 @@ def postcode() -> Recognizer:
                 0.6,
                 "us_city_state_zip",
             ),
-            Pattern(r"\d(?<![\w.,-]\d)\d{3,7}(?:-\d{3,4})?(?![\w-]|[.,]\d)", 0.2, "postcode_with_context"),
+            Pattern(
+                r"\d(?<![\w.,/-]\d)\d{3,7}(?:-\d{3,4})?(?![\w-]|[.,]\d|/\w)", 0.2, "postcode_with_context"
+            ),
             Pattern(r"\d(?<![\w.,-]\d)\d{3}[ ]?[A-Z]{2}\b", 0.2, "nl_postcode_with_context"),
         ),
         validate=is_postcode,

@@ -113,8 +113,9 @@ _NOT_CAPS_RUN = rf"(?![{UPPER}]{{2,}}(?:[ \t][{UPPER}]{{2,}}){{0,5}}[ \t][{UPPER
 
 def _form_end() -> str:
     """A legal form (Veil's and cleanco's, :mod:`.legal_forms`) and its optional dot; not glued to
-    a number by a dash ("EURL-1111", "SA-2": a code, not a firm's form)."""
-    return rf"(?:{legal_form_pattern()})(?![\w&]|-\d)\.?{NOT_A_PROGRAM_PART}"
+    more of a code by a slash, or by a dash or a dot before a capital or a digit ("EURL-1111",
+    "NV/T1", "SA.2": a code, not a firm's form; "GmbH-owned" still ends one)."""
+    return rf"(?:{legal_form_pattern()})(?![\w&]|[-.][A-Z0-9]|/\w)\.?{NOT_A_PROGRAM_PART}"
 
 
 def _to_form() -> str:
