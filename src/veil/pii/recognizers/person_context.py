@@ -56,6 +56,7 @@ from veil.pii.data import ENGLISH_WORDS, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
+from veil.pii.recognizers.name_cue_words import APPOSED_WORDS, INITIALS_WORDS
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
@@ -66,6 +67,7 @@ from veil.pii.recognizers.person_lowercase import lower_case_text_names
 from veil.pii.recognizers.person_roles import ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.word_leads import LeadGroup
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PersonContextFinder", "person_context"]
@@ -103,15 +105,13 @@ _AGE = re.compile(
     rf"(?P<name>{_NAME_SCAN})"
     rf"(?:,[ \t](?:aged[ \t])?\d{{1,3}}(?:[ \t]years?(?:[ \t]old)?)?,|[ \t]\(\d{{1,3}}\))"
 )
-_REPORTING = words(
-    sorted(
-        wordset(
-            "says said writes wrote explains explained adds added asks asked recalls recalled replied replies"
-            " answered whispered shouted muttered exclaimed continued insisted"
-        )
-    ),
-    any_case=True,
+_REPORTING_WORDS = sorted(
+    wordset(
+        "says said writes wrote explains explained adds added asks asked recalls recalled replied replies"
+        " answered whispered shouted muttered exclaimed continued insisted"
+    )
 )
+_REPORTING = words(_REPORTING_WORDS, any_case=True)
 # ... and the one spoken to: '"Not now," said Oksana to Bernard.'
 _REPORTED = re.compile(
     rf"{_REPORTING}[ \t]+(?P<name>{_NAME})(?:[ \t]+to[ \t]+(?P<to>{_NAME}))?(?=[ \t]*(?:[.,;:!?]|$))",
@@ -129,7 +129,7 @@ _ROLE = re.compile(
 # of Ardmore, Radek Novotny, met ...", "Its spokesperson, Jeff Okafor, said", "our guide, Olusegun
 # Adebambo, met us".
 _APPOSED = re.compile(
-    rf"{words([*_ROLES.split('|'), 'guide', 'ceo', 'president', 'owner', 'host'], any_case=True)}(?![\w-])"
+    rf"{words(list(APPOSED_WORDS), any_case=True)}(?![\w-])"
     rf"(?:[ \t]+(?:of|at|for)[ \t]+[^,.;:\n]{{1,40}})?,[ \t]+(?P<name>{_NAME}),"
 )
 # A person named by initials alone, the way judgments and reports write them: after a title or a
@@ -138,23 +138,12 @@ _APPOSED = re.compile(
 # Also after a relative or a plural of people, with a comma of apposition ("the applicant's father,
 # I.P.,", "the witnesses A., B. and C."), and each further initials of a list; initials that
 # start a name ("father, A. Smith") are left to the name's own finders.
-_INITIALS_KIN = (
-    "father|mother|son|daughter|brother|sister|wife|husband|partner|cousin|uncle|aunt|nephew|niece"
-    "|grandfather|grandmother|child|children|witnesses|applicants|officers|victims|suspects|neighbours"
-    "|neighbors|friend"
-)
 # (not before a name word, unless that word starts the next sentence: "Mr G.D. She maintained")
 _INITIAL_RUN = (
     rf"[{UPPER}]\.(?:[ \t]?[{UPPER}]\.){{0,3}}"
     rf"(?!\w|[ \t]?(?!{SENTENCE_START}(?![\w'\u2019-]))[{UPPER}][{LOWER}])"
 )
-_INITIALS = re.compile(
-    words(
-        [*_ROLES.split("|"), *_INITIALS_KIN.split("|"), "mr", "mrs", "ms", "mx", "miss", "dr", "prof"],
-        any_case=True,
-    )
-    + rf"\.?,?[ \t]+(?P<name>{_INITIAL_RUN})"
-)
+_INITIALS = re.compile(words(list(INITIALS_WORDS), any_case=True) + rf"\.?,?[ \t]+(?P<name>{_INITIAL_RUN})")
 _MORE_INITIALS = re.compile(rf"(?:,[ \t]+(?:and[ \t]+)?|[ \t]+and[ \t]+)(?P<name>{_INITIAL_RUN})")
 # The parties of a case in its own title: "CASE OF KOVALENKO v. UKRAINE", "In the case of Akdivar
 # and Others v. Turkey" (the applicant; a state or a known place is no person).
@@ -239,15 +228,15 @@ _NAME_IS = [
     rf"{w}[ \t]+(?:maiden[ \t]+)?(?:name|surname)[ \t]+is"
     for w in sorted(wordset("my his her their your maiden first last full given family middle"))
 ] + [r"call[ \t]+me"]
-_INTRODUCERS = words([*_NAME_IS, r"mr\.?", r"mrs\.?", r"ms\.?", r"mx\.?", "miss"], any_case=True)
+_INTRODUCER_WORDS = [*_NAME_IS, r"mr\.?", r"mrs\.?", r"ms\.?", r"mx\.?", "miss"]
+_INTRODUCERS = words(_INTRODUCER_WORDS, any_case=True)
 _INTRODUCED = re.compile(
     rf"{_INTRODUCERS}[ \t]+"
     rf"(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])"
 )
 # (and the words that take leave of or thank one: "bye capwin", "thanks obama")
-_GREETINGS = words(
-    ["dear", "hi", "hello", "hey", "bye", "goodbye", "thanks", r"thank[ \t]+you"], any_case=True
-)
+_GREETING_WORDS = ["dear", "hi", "hello", "hey", "bye", "goodbye", "thanks", r"thank[ \t]+you"]
+_GREETINGS = words(_GREETING_WORDS, any_case=True)
 _GREETED = re.compile(rf"{_GREETINGS}[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER_NAME})?)(?![\w'\u2019@/-])")
 # "call me Csanád", "her maiden name is Key": a capitalised word after the words that introduce a
 # name is one, even a word that is also a common word (but not a pronoun or an article).
@@ -303,6 +292,22 @@ _RANKS = wordset(
 _NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS) | _RANKS
 
 
+# Where the patterns that start with a role, a relative, a title or words said to people may start:
+# one scan of a text for all of their words (veil.pii.recognizers.word_leads).
+_LEADS = LeadGroup(
+    {
+        _ROLE: _ROLES.split("|"),
+        _APPOSED: APPOSED_WORDS,
+        _INITIALS: INITIALS_WORDS,
+        _ADDRESSED: ADDRESSING_WORDS,
+        _REPORTED: _REPORTING_WORDS,
+        _INTRODUCED: _INTRODUCER_WORDS,
+        _INTRODUCED_CAPITALISED: _NAME_IS,
+        _GREETED: _GREETING_WORDS,
+    }
+)
+
+
 class PersonContextFinder(NameLists):
     """Names by the parts around them (see the module's docstring); lists loaded on first use."""
 
@@ -316,6 +321,7 @@ class PersonContextFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         lowered: frozenset[str] | None = None
+        leads = _LEADS.places(text)  # where the patterns of cue words may start (None: anywhere)
         for regex, cue in (
             (_AFTER, _VERB_ANYWHERE),
             (_AGE, _AGE_ANYWHERE),
@@ -327,7 +333,7 @@ class PersonContextFinder(NameLists):
         ):
             if cue is not None and cue.search(text) is None:
                 continue  # the cue is rarer than capitalised parts: look for it first
-            for match in regex.finditer(text):
+            for match in _LEADS.finditer(regex, text, leads):
                 if lowered is None:
                     lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
                 for group in ("name", "to") if regex is _REPORTED else ("name",):
@@ -358,18 +364,18 @@ class PersonContextFinder(NameLists):
             yield from self._cited(text)
         yield from self._word_given_names(text)
         if "." in text:
-            for match in _INITIALS.finditer(text):
+            for match in _LEADS.finditer(_INITIALS, text, leads):
                 more: re.Match[str] | None = match
                 while more is not None:  # "A., B. and C."
                     yield more.start("name"), more.end("name"), 0.85
                     more = _MORE_INITIALS.match(text, more.end())
-        for match in _INTRODUCED_CAPITALISED.finditer(text):
+        for match in _LEADS.finditer(_INTRODUCED_CAPITALISED, text, leads):
             first = match.group("name").split()[0]
             if first.lower() not in _FUNCTION_WORDS:
                 yield match.start("name"), match.end("name"), 0.8
-        for match in _INTRODUCED.finditer(text):
+        for match in _LEADS.finditer(_INTRODUCED, text, leads):
             yield from self._lower_case(match, strong=True)
-        for match in _GREETED.finditer(text):
+        for match in _LEADS.finditer(_GREETED, text, leads):
             yield from self._lower_case(match, strong=False)
 
     @cached_property

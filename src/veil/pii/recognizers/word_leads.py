@@ -1,0 +1,139 @@
+"""Where a text may hold one of some words in any letter case, found in its lower-case view.
+
+A pattern that starts with an alternation of words in any case (``common.words(..., any_case=True)``:
+roles before a name, a document's labels) is slow to scan for: nearly every letter of prose is
+the first character of one of its branches in one case or the other, and the regex engine tries
+every branch there. The same words in lower case, after a look-behind for a word start, are found
+about three times faster in the text's lower-case view (:func:`folded`, one C call per text); the
+pattern itself is then tried only where one of its words starts (:func:`led`), and finds what
+``finditer`` finds over the whole text.
+
+The lower-case view keeps every character's place, and a character that a case-insensitive
+regex matches to an ASCII letter is that letter in lower case there (``re`` also matches
+"\u0130", "\u0131" to "i" and "\u017f" to "s", which ``str.lower`` keeps or lengthens: they
+are mapped first). No character that is not a word character becomes one, so a word start
+there is one in the text. A text whose lower-case view is longer (a character with no
+one-character lower case) has none, and its patterns are scanned for as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from veil.pii.recognizers.common import words
+
+__all__ = ["LeadGroup", "WordLead", "folded", "led", "literal_prefix", "prefixes"]
+
+# what re's case-insensitive matching takes for an ASCII letter and str.lower does not give as one
+_FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_UNFIXED = ("\u0130", "\u0131", "\u017f")
+# A lead matching at more than one place in this many characters is dense: the pattern is scanned
+# for instead (same matches, fewer Python calls); as compiled_recognizer's.
+_DENSE = 24
+_PREFIX = re.compile(r"[a-z0-9]+")
+
+# The last text folded and its view: the recognizers of one text ask for it in turn.
+_memo: tuple[str, str | None] = ("", "")
+
+
+def folded(text: str) -> str | None:
+    """``text`` in lower case, each character at its place; None where that cannot be."""
+    global _memo
+    memo = _memo
+    if memo[0] is text:
+        return memo[1]
+    view: str | None = text.lower()
+    if not text.isascii() and any(c in text for c in _UNFIXED):
+        view = text.translate(_FIXES).lower()
+    if view is not None and len(view) != len(text):
+        view = None
+    _memo = (text, view)
+    return view
+
+
+def literal_prefix(word: str) -> str:
+    """The start of ``word`` (a regex of a word, any case) that is plain ASCII letters and
+    digits, in lower case: every match of ``word`` starts with it in the lower-case view. An
+    optional character ("co-?founder") ends it before the character it makes optional."""
+    end = 0
+    while end < len(word) and word[end].isascii() and word[end].isalnum():
+        end += 1
+    if end < len(word) and word[end] in "?*{":
+        end -= 1
+    return word[: max(end, 0)].lower()
+
+
+def prefixes(alternatives: Iterable[str]) -> tuple[str, ...]:
+    """The literal starts of ``alternatives`` (regexes of words, any case), in lower case: where
+    one of them matches, one of these starts."""
+    found = tuple(sorted({literal_prefix(a) for a in alternatives}))
+    if not all(found):
+        raise ValueError("every alternative needs a literal first letter or digit")
+    return found
+
+
+class WordLead:
+    """The places of a text where one of ``prefixes`` (lower-case ASCII letters and digits, each
+    an alternative's literal start) begins a word, in the text's lower-case view."""
+
+    def __init__(self, prefixes: Iterable[str]) -> None:
+        self.prefixes = tuple(sorted(set(prefixes)))
+        if not self.prefixes or not all(_PREFIX.fullmatch(p) for p in self.prefixes):
+            raise ValueError("a word lead needs lower-case ASCII prefixes")
+        # a prefix that starts with a shorter one adds no place
+        shortest = [p for p in self.prefixes if not any(p != q and p.startswith(q) for q in self.prefixes)]
+        self._regex = re.compile(r"(?<![a-z0-9_])" + words(shortest))
+
+    def places(self, text: str) -> list[int] | None:
+        """Where one of the prefixes starts a word of ``text``, in order; None where the text has
+        no lower-case view or these places are dense (the caller scans instead)."""
+        view = folded(text)
+        if view is None:
+            return None
+        found = [m.start() for m in self._regex.finditer(view)]
+        return None if len(found) * _DENSE > len(text) else found
+
+    def among(self, places: list[int], prefixes: tuple[str, ...], text: str) -> list[int]:
+        """Those of ``places`` (found by this lead in ``text``) where one of ``prefixes`` starts."""
+        view = folded(text)
+        assert view is not None
+        return [p for p in places if view.startswith(prefixes, p)]
+
+
+def led(regex: re.Pattern[str], text: str, places: list[int] | None) -> Iterator[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds, for a regex whose every match is non-empty and starts
+    at one of ``places`` (in order); ``None``: every place (a scan)."""
+    if places is None:
+        yield from regex.finditer(text)
+        return
+    after = 0
+    for start in places:
+        if start >= after:
+            match = regex.match(text, start)
+            if match is not None:
+                yield match
+                after = match.end()
+
+
+class LeadGroup:
+    """One :class:`WordLead` for several patterns, each of which starts with one of its own words
+    in any case (``common.words(..., any_case=True)`` first, no look-behind before it): one scan of
+    a text finds where any of them may start, and each pattern is tried where its own words do."""
+
+    def __init__(self, patterns: dict[re.Pattern[str], Iterable[str]]) -> None:
+        self._starts = {regex: prefixes(alternatives) for regex, alternatives in patterns.items()}
+        self._lead = WordLead(p for starts in self._starts.values() for p in starts)
+
+    def places(self, text: str) -> list[int] | None:
+        """Where one of the patterns may start in ``text`` (None: anywhere)."""
+        return self._lead.places(text)
+
+    def finditer(
+        self, regex: re.Pattern[str], text: str, places: list[int] | None
+    ) -> Iterator[re.Match[str]]:
+        """What ``regex.finditer(text)`` finds, given ``places`` (:meth:`places` of ``text``)."""
+        starts = self._starts.get(regex)
+        if starts is None or places is None:
+            return regex.finditer(text)
+        return led(regex, text, self._lead.among(places, starts, text))

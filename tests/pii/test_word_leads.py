@@ -1,0 +1,106 @@
+"""word_leads: a pattern tried only where one of its words starts finds what finditer finds."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import pytest
+
+from veil.pii.recognizers.common import words
+from veil.pii.recognizers.word_leads import LeadGroup, WordLead, folded, led, literal_prefix, prefixes
+
+
+def test_the_lower_case_view_keeps_places_and_word_starts() -> None:
+    # every character that re matches case-insensitively to an ASCII letter is that letter in the
+    # view, and no character that is not a word character becomes an ASCII word character there
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        view = folded(f"x{char}y")
+        if view is None:
+            continue
+        assert len(view) == 3
+        if re.fullmatch(r"[a-z0-9_]", view[1]) and not re.fullmatch(r"\w", char):
+            pytest.fail(f"U+{code:04X} becomes a word character")
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        pattern = re.compile(f"(?i:{letter})")
+        for code in range(sys.maxunicode + 1):
+            char = chr(code)
+            if pattern.fullmatch(char):
+                view = folded(f"x{char}y")
+                assert view is not None and view[1] == letter, f"U+{code:04X} for {letter}"
+
+
+def test_literal_prefix_stops_before_an_optional_character() -> None:
+    assert literal_prefix("co-?founder") == "co"
+    assert literal_prefix("neighbou?r") == "neighbo"
+    assert literal_prefix(r"mr\.?") == "mr"
+    assert literal_prefix(r"thank[ \t]+you") == "thank"
+    assert literal_prefix("Führerschein") == "f"
+    with pytest.raises(ValueError):
+        prefixes([r"\s*no"])
+
+
+_WORDS = ["guide", "mr", "co-?founder", "neighbou?r", "dear", r"thank[ \t]+you", "hi"]
+_PATTERNS = {
+    re.compile(words(_WORDS[:4], any_case=True) + r"[ \t]+(?P<name>[A-Z][a-z]+)"): _WORDS[:4],
+    re.compile(words(_WORDS[3:], any_case=True) + r",?[ \t]+(?P<name>[a-z]+)"): _WORDS[3:],
+}
+_GROUP = LeadGroup(_PATTERNS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our guide Olusegun met the co-founder Radek and the COFOUNDER Ilse; thank you Maren.",
+        "Dear nina, hi tomas -- MR Petrov and Neighbor Hale said hi to the neighbour Oskar.",
+        "the guidebook, Cofounders Weekly, ahi there: a sub-guide Jens; \u0130NDEED D\u0131ar Kai",
+        "\u017fee dear \u0130lse, mr Li, mr, mr Ng",
+        "",
+    ],
+)
+def test_a_group_finds_what_finditer_finds(text: str) -> None:
+    places = _GROUP.places(text)
+    for regex in _PATTERNS:
+        assert [m.span() for m in _GROUP.finditer(regex, text, places)] == [
+            m.span() for m in regex.finditer(text)
+        ]
+
+
+def test_random_texts_of_cue_words_and_names() -> None:
+    rng = random.Random(7)
+    cues = ["guide", "Guide", "GUIDE", "co-founder", "Cofounder", "neighbor", "Dear", "thank you", "hi", "Hi"]
+    cues += ["mr", "Mr.", "\u0131", "\u017f", "\u0130", "x", "-", "\n", ", "]
+    filler = [
+        "the river",
+        "and then",
+        "Olusegun",
+        "nina",
+        "a long sentence about nothing at all",
+        "Tom",
+        "ok",
+    ]
+    led_texts = 0
+    for _ in range(400):
+        text = " ".join(
+            rng.choice(cues if rng.random() < 0.15 else filler) for _ in range(rng.randint(0, 60))
+        )
+        places = _GROUP.places(text)
+        led_texts += places is not None
+        for regex in _PATTERNS:
+            assert [m.span() for m in _GROUP.finditer(regex, text, places)] == [
+                m.span() for m in regex.finditer(text)
+            ]
+    assert led_texts > 200  # most texts were read at their places, not scanned
+
+
+def test_led_without_places_scans() -> None:
+    regex = re.compile("ab")
+    assert [m.start() for m in led(regex, "abxab", None)] == [0, 3]
+    assert [m.start() for m in led(regex, "abxab", [3])] == [3]
+
+
+def test_a_lead_needs_lower_case_prefixes() -> None:
+    with pytest.raises(ValueError):
+        WordLead(["Mr"])
