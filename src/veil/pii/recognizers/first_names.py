@@ -1,5 +1,7 @@
 """A known first name on its own ("by Megha", "George reports"): weak unless its form or the
-words around it say it is a name (0.45, 0.65 with context, 0.7 to 0.8 by its form).
+words around it say it is a name (0.45, 0.65 with context, 0.7 to 0.8 by its form); and any word
+that a social cue addresses or that is spoken to ("shoutout to Zorvath", "Jaiden, you ...":
+:mod:`.person_address`, 0.5 before context).
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from functools import cached_property
 from veil.pii.data import FIRST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import CAP_TOKEN
 from veil.pii.recognizers.people_words import GROUP_WORDS
+from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.recognizers.software_names import before_inline_code, kind_lists, named_as_software, owns_code
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["FirstNameFinder", "person_first_name"]
 
@@ -26,6 +31,8 @@ _PREVIOUS_WORD = re.compile(rf"({NAME_WORD})[ \t]$")
 _UPPER_SURNAME_BEFORE = re.compile(
     rf"(?<![\w'\u2019.-])([{UPPER}][{UPPER}'\u2019-]+(?:[ \t][{UPPER}][{UPPER}'\u2019-]+){{0,3}})[ \t]$"
 )
+# The pronoun "I" after a name starts the next clause ("Lily I love your videos"): no family name.
+_PRONOUN_I = re.compile(r"[ \t]I(?:['\u2019]\w+)?(?![\w'\u2019-])")
 # A word in lower case next: after a people's or a faith's word, an adjective ("Roman times").
 _LOWER_WORD_AFTER = re.compile(rf"[ \t]+[{LOWER}]")
 # More given names after the first: "FARIAS Ana Beatriz", "DA CUNHA Arthur Miguel".
@@ -50,7 +57,27 @@ class FirstNameFinder(NameLists):
     def first(self) -> frozenset[str]:
         return load_words(FIRST_NAMES)
 
+    @cached_property
+    def lower_names(self) -> frozenset[str]:
+        """Known first and family names in lower case, less the common and English words."""
+        names = frozenset(n.lower() for n in self.first | self.last if len(n) > 2)
+        return names - self.common - english_words()
+
+    def _known_lower(self, word: str) -> bool:
+        return word in self.lower_names and not is_ordinary_word(word)
+
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        found: set[int] = set()
+        for span in self._alone(text):
+            found.add(span[0])
+            yield span
+        # any word a social cue addresses, known to no gazetteer: "my boy Zorvath", "hey deji"
+        for span in addressed_names(text, self._known_lower):
+            if span[0] not in found:
+                yield span
+
+    def _alone(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """A known first name on its own, by its form and the words around it (see the class)."""
         first = self.first
         software: frozenset[str] | None = None  # the words the text lists as software, when asked
         for m in CAP_TOKEN.finditer(text):
@@ -58,7 +85,7 @@ class FirstNameFinder(NameLists):
             if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
                 word, end = word[:-2], end - 2
                 previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
-                if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+                if previous is not None and _name_part(previous.group(1)):
                     continue  # "Miguel Ángel's": the end of a longer name
                 if owns_code(text, end):
                     continue  # "Jasper's API", "Lex's `tokens`": a program's possessive
@@ -83,10 +110,15 @@ class FirstNameFinder(NameLists):
             if ambiguous:
                 continue
             after = text[end : end + 2]
-            if len(after) == 2 and after[0] in " \t" and after[1].isupper():
-                continue  # "John Smith": the gazetteer and NER judge the whole name
+            if (
+                len(after) == 2
+                and after[0] in " \t"
+                and after[1].isupper()
+                and not _PRONOUN_I.match(text, end)
+            ):
+                continue  # "John Smith": the gazetteer and NER judge the whole name (not "Lily I love")
             previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)
-            if previous is not None and previous.group(1) not in COMMON_CAPITALISED:
+            if previous is not None and _name_part(previous.group(1)):
                 continue  # "Mary Jane": part of a longer name
             # a first name that is a program's or a language's name by its context, as ner_spans
             # judges NER's spans: "Lex `code` with", "Pascal's API", "languages like Pascal"
@@ -101,6 +133,9 @@ class FirstNameFinder(NameLists):
                 text[start - 2 : start] == ", " and after[:1] in ("!", "?")
             ):
                 yield start, end, 0.7  # spoken to: "Myrthe, see below", "Sorry about that, Teresa!"
+                continue
+            if is_addressed(text, start, end):
+                yield start, end, 0.7  # "Kelsey, you should", "shoutout to Priya", "rip Kenny"
                 continue
             yield start, end, 0.45
 
@@ -125,3 +160,10 @@ def person_first_name() -> Recognizer:
         window_before=12,
         window_after=14,
     )
+
+
+def _name_part(word: str) -> bool:
+    """A capitalised word before a first name that may be part of the same name: no common word,
+    no chat slang or laughter ("Hahaha Dave", "Lol Megan"), no social cue ("Poor Jimmy", "Rip
+    Kenny"): the name stands alone."""
+    return word not in COMMON_CAPITALISED and not is_chat_word(word) and not is_cue(word)

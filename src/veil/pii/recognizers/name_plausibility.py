@@ -1,7 +1,8 @@
 """Whether a span looks like a person's name: the validators of the person recognizers.
 
-A name has letters and a capital, no digits or symbols, is not only common words, not a street
-("Station Road") nor a company ("Carlier SARL"); after a title a family name may be a word ("Mr.
+A name has letters and a capital, no digits or symbols, is not only common words, no chat slang
+or laughter ("Plz Subscribe", "Hahaha": :mod:`.chat_words`), not a street ("Station Road") nor a
+company ("Carlier SARL"); after a title a family name may be a word ("Mr.
 Price"); an NER span must also be no acronym ("AI"), no label ("Steuer-ID"), no phrase of
 another language ("Meine Mutter"), no firm ("Enigmus AI").
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from veil.pii.data import FIRST_NAMES, load_words
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, STREET_PREFIXES, STREET_WORDS, UPPER
 from veil.pii.recognizers.name_patterns import PARTICLE
 from veil.pii.recognizers.name_suffixes import is_regnal_number
@@ -60,6 +62,8 @@ def is_plausible_name(text: str) -> bool:
         return False
     if len(bare) > 1 and names_a_group(" ".join(bare)):
         return False  # "Roman Catholic", "Greek Orthodox": a faith, whatever its first word
+    if any(is_chat_word(w) for w in bare):
+        return False  # "Plz Subscribe", "Hahaha": chat slang or laughter, no one's name
     return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
 
 

@@ -1,0 +1,67 @@
+"""Words of online chat that are never a person's name: laughter, stretched emphasis, slang.
+
+Comments, tweets and chat lines capitalise freely ("Plz Subscribe", "Hahaha", "LMAO", "Sooooo
+good"), and spaCy's small model types such words as a person, a place or a firm. Two kinds of
+word name no one:
+
+* **laughter and stretched words** (:func:`is_laughter`) - a unit of one to three letters said
+  over and over ("hahaha", "KEKEKEKE", "lololol", "Nooooo", "aaaaaa"): a run of at least three
+  repeats that covers most of the word. A name repeats no syllable three times ("Hannah",
+  "Lulu", "Nanna" do not);
+* **chat slang** (:func:`is_chat_word`) - the abbreviations, interjections and calls to action of
+  social media ("lol", "omg", "plz", "subscribe", "upvote"), in any case; given names that are
+  also chat words ("Ty", "Bo") are left out of the list.
+
+The validators of NER's persons read them (:mod:`.name_plausibility`); the lower-case name rule
+(:mod:`.person_lowercase`) skips them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from veil.pii.recognizers.common import wordset
+
+__all__ = ["CHAT_WORDS", "has_chat_word", "is_chat_word", "is_laughter"]
+
+# Abbreviations, interjections and calls to action of social media, lower case. Not "ty" (a
+# given name: "Ty"), "jo", "bo", "al", "em", "kay" and the like, nor words that are also
+# ordinary nouns of names ("rose", "will").
+CHAT_WORDS = wordset(
+    """
+    lol lols lolz lool loool lmao lmfao lmaoo rofl roflmao omg omfg omgg wtf wth smh smdh tbh tbf imo
+    imho idk idc ikr btw fyi brb afk ttyl gtg g2g thx thnx thanx tysm tyvm plz pls plzz plss pleasee
+    bruh bruv xd xdd xoxo ily ilysm jk ngl irl nvm ofc fml af asf istg frfr fr icymi iirc afaik
+    haha hahah hehe hihi huehue kek keke lul kappa pog poggers yolo swag yass yasss woot ayy ayyy
+    eww ew ewww ugh ughh meh hmm hmmm aww awww awe yay welp oof yikes wow woah whoa omw smfh
+    ya yep yup nope nah bro bruh fam guys yall homie bestie bae dawg cmon gonna wanna gotta lemme dunno
+    imma aint youre theyre didnt dont doesnt isnt wasnt shouldnt wouldnt couldnt havent hasnt hadnt
+    werent cuz coz lmk wyd hbu ahh uh umm anytime whenever whoever unless everytime
+    subscribe subscribed subscribers subscriber unsubscribe unsubscribed upvote upvoted upvotes downvote
+    downvoted downvotes retweet retweets retweeted repost reposted hashtag hashtags
+    """
+)
+
+# A unit of one to three letters repeated three times or more: "haha|ha", "kekeke", "ooo".
+_REPEATS = re.compile(r"([^\W\d_]{1,3}?)\1{2,}")
+
+
+def is_laughter(word: str) -> bool:
+    """``word`` (letters only, five or more) is mostly a run of one unit of one to three letters
+    said at least three times: laughter or a stretched word ("Hahaha", "KEKEKEKKEKE", "Sooooo")."""
+    if len(word) < 5 or not word.isalpha():
+        return False
+    folded = word.lower()
+    longest = max((m.end() - m.start() for m in _REPEATS.finditer(folded)), default=0)
+    return longest * 5 >= len(folded) * 3  # the run covers three fifths of the word or more
+
+
+def is_chat_word(word: str) -> bool:
+    """``word`` (edge punctuation ignored) is chat slang or laughter: no name."""
+    bare = word.strip(".,!?'\u2019\"*_:;()-")
+    return bare.lower() in CHAT_WORDS or is_laughter(bare)
+
+
+def has_chat_word(text: str) -> bool:
+    """A word of ``text`` is chat slang or laughter ("Plz Subscribe", "Hahaha Bill")."""
+    return any(is_chat_word(w) for w in text.split())

@@ -1,0 +1,96 @@
+"""A given name alone, as people write it online: spoken to ("Brandon, you should ..."), or after
+a greeting, thanks, praise, a wish or a mourning word ("shoutout to Derek", "rip Gordon", "happy
+birthday Natalie"); and a name before the pronoun "I" is no first half of a longer name ("so
+mean to Emily I can't believe it").
+
+Written from the failure class "first names alone in comments and chat"; the sentences are
+invented here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from veil.pii import EntityType, PiiConfig, PiiEngine
+from veil.pii.recognizers.first_names import FirstNameFinder
+from veil.pii.recognizers.person_address import is_addressed
+
+T = EntityType
+
+
+def _people(engine: PiiEngine, text: str) -> set[str]:
+    return {text[e.start : e.end] for e in engine.detect(text) if e.type == T.PERSON}
+
+
+@pytest.fixture(scope="module")
+def rules() -> PiiEngine:
+    return PiiEngine(PiiConfig(ner=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Melissa, you nailed that cover", "Melissa"),
+        ("Brandon you should upload more often", "Brandon"),
+        ("loved it. Priscilla your voice is unreal", "Priscilla"),
+        ("thank you Rachel for the tips", "Rachel"),
+        ("rip Gordon, absolute legend", "Gordon"),
+        ("happy birthday Natalie!! have the best day", "Natalie"),
+        ("shoutout to Derek for the edit", "Derek"),
+        ("great video Megan! learned a lot", "Megan"),
+        ("props to Vanessa for filming this", "Vanessa"),
+        ("Good luck Martina, you got this", "Martina"),
+        ("he was so mean to Emily I cant believe it", "Emily"),
+    ],
+)
+def test_a_first_name_spoken_to_or_greeted_is_a_person(rules: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Kelsey you should dye it again", "Kelsey"),
+        ("Kelsey, you should dye it again", "Kelsey"),
+        ("ok. Kelsey pls dye it again", "Kelsey"),
+        ("hey, Kelsey", "Kelsey"),
+        ("rip Kelsey", "Kelsey"),
+        ("Happy Birthday Kelsey", "Kelsey"),
+        ("my girl Kelsey did it", "Kelsey"),
+    ],
+)
+def test_is_addressed(text: str, word: str) -> None:
+    start = text.index(word)
+    assert is_addressed(text, start, start + len(word))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("We met Kelsey at the station", "Kelsey"),  # no cue: the finder's weak score stands
+        ("the ship Kelsey you saw", "Kelsey"),  # not at a sentence's start
+        ("grip Kelsey", "Kelsey"),  # "rip" inside another word
+    ],
+)
+def test_no_cue_no_address(text: str, word: str) -> None:
+    start = text.index(word)
+    assert not is_addressed(text, start, start + len(word))
+
+
+def test_the_weak_score_stays_without_a_cue() -> None:
+    finder = FirstNameFinder()
+    assert list(finder("We met Kelsey at the station")) == [(7, 13, 0.45)]
+    assert list(finder("shoutout to Kelsey for it")) == [(12, 18, 0.7)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "May you all have a lovely week",  # a month or a wish, not a name
+        "Tuesday you said it would rain",
+        "Grace you are given is not earned",  # a word that is also a given name needs more
+    ],
+)
+def test_a_word_that_is_no_plain_given_name_is_not_addressed(rules: PiiEngine, text: str) -> None:
+    first = text.split()[0]
+    assert first not in _people(rules, text)
