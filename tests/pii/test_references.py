@@ -292,3 +292,28 @@ def test_the_search_starts_late_only_where_no_label_can_have_a_value(
 def test_labelled_values_without_a_digit_are_still_read(value: str, text: str, found: list[str]) -> None:
     finder = LabelledValue(("account number",), value)
     assert [text[s:e] for s, e, _ in finder(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The case began with an application (41872/03) against the Kingdom of Spain.", "41872/03"),
+        ("in two applications (2214/11, 55619/12) lodged in 2012", "2214/11"),
+        ("An Application ( 7731/2004 ) was filed.", "7731/2004"),
+    ],
+)
+def test_an_application_number_in_brackets_needs_no_no(text: str, value: str) -> None:
+    assert [text[s:e] for s, e, _ in find_reference_numbers(text)][:1] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the application (see below) was refused",
+        "an application (3/4 of the quota) was approved",
+        "the application (12/05/2004) of the rule",
+        "the application (1998) followed",
+    ],
+)
+def test_other_brackets_after_application_hold_no_number(text: str) -> None:
+    assert list(find_reference_numbers(text)) == []

@@ -9,7 +9,7 @@ Ambiguous day/month order is accepted when either reading is a real date.
 spaCy's DATE entities are filtered by :func:`is_specific_date` (see ``ner.py``): relative
 words ("today", "daily"), durations ("3 weeks") and ages ("45 years old") are dropped. One kind
 of duration is reported by the rules: the length of a penalty ("two years' imprisonment",
-:mod:`.penalty_terms`), which points at a person's conviction.
+:mod:`.penalty_terms`, :mod:`.penalty_phrases`), which points at a person's conviction.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import first_char, words, wordset
+from veil.pii.recognizers.penalty_phrases import penalty_phrases
 from veil.pii.recognizers.penalty_terms import penalty_terms
 
 __all__ = [
@@ -404,9 +405,11 @@ def years_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
 
 def dates_in_prose(text: str) -> Iterator[tuple[int, int, float]]:
     """What prose dates without a calendar date's shape: years and decades
-    (:func:`years_in_prose`) and the lengths of penalties (:mod:`.penalty_terms`)."""
+    (:func:`years_in_prose`) and the lengths of penalties (:mod:`.penalty_terms`,
+    :mod:`.penalty_phrases`)."""
     yield from years_in_prose(text)
     yield from penalty_terms(text)
+    yield from penalty_phrases(text)
 
 
 def date_time() -> Recognizer:

@@ -3,18 +3,43 @@
 A judge's style keeps "Justice" with the name: "Lord Justice Simon Brown", "Mr Justice Okafor",
 "Mrs Justice Hale" are written and cited so, and the name is "Justice Okafor" (0.95: above the
 name alone, after the title "Justice" or known to the gazetteer with its context).
+
+So do the styles that are part of how a person is named, unlike "Mr" or "Dr": a knight's or a
+dame's ("Sir John Freeland", "Dame Mary Arden": the style goes with the given name, never "Sir
+Freeland") and a judge's ("Judge Costa", "His Honour Judge Pryor"); each also tells who was
+knighted or sits on which bench, so it is masked with the name (0.9: above the name alone,
+which a name recogniser finds without its style).
+
+Initials joined by a hyphen, as French and Belgian given names are abbreviated, belong to the
+name after a title: "Mr J.-P. Costa", "Mrs M.-A. Lefèvre" (0.85); so do initials set apart by
+the blank of a symbol font (U+F020, left in texts converted from word processors:
+"Mr\uf020L.\uf020Wildhaber").
 """
 
 from __future__ import annotations
 
+import re
+
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import words
-from veil.pii.recognizers.name_patterns import CAPS_NAME, TITLED_NAME
+from veil.pii.recognizers.name_patterns import CAPS_NAME, INITIAL, TITLED_NAME
 from veil.pii.recognizers.name_plausibility import is_plausible_titled_name
 from veil.pii.recognizers.person_words import TITLES
 
 __all__ = ["person_titles"]
+
+# The styles kept in the span (see above); "Sir" and "Dame" also open a letter ("Dear Sir"),
+# where no capitalised name follows.
+KEPT_STYLES = ("Sir", "Dame", "Judge")
+_KEPT_STYLE = re.compile(rf"(?:{'|'.join(KEPT_STYLES)})[ \t]+")
+_SYMBOL_BLANK = "\uf020"
+
+
+def _plausible(text: str) -> bool:
+    """:func:`is_plausible_titled_name` of the name, without a style kept in front of it (and
+    with a symbol font's blanks read as blanks)."""
+    return is_plausible_titled_name(_KEPT_STYLE.sub("", text.replace(_SYMBOL_BLANK, " "), count=1))
 
 
 def person_titles() -> Recognizer:
@@ -26,6 +51,18 @@ def person_titles() -> Recognizer:
         patterns=(
             Pattern(rf"{titles}\.?[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "title"),
             Pattern(rf"{styles}\.?[ \t]+(?P<pii>Justice[ \t]+{TITLED_NAME})(?!\w)", 0.95, "judge_style"),
+            Pattern(rf"(?P<pii>{words(KEPT_STYLES)}[ \t]+{TITLED_NAME})(?!\w)", 0.9, "kept_style"),
+            # "Mr J.-P. Costa": hyphen-joined initials, then the family name
+            Pattern(
+                rf"{titles}\.?[ \t]+(?P<pii>{INITIAL}-{INITIAL}[ \t]?{TITLED_NAME})(?!\w)", 0.85, "initials"
+            ),
+            # "Mr\uf020L.\uf020Wildhaber": a symbol font's blank after an initial
+            Pattern(
+                rf"{titles}\.?[ \t{_SYMBOL_BLANK}]+"
+                rf"(?P<pii>(?:{INITIAL}[ \t{_SYMBOL_BLANK}]?)*{INITIAL}{_SYMBOL_BLANK}{TITLED_NAME})(?!\w)",
+                0.85,
+                "symbol_blank",
+            ),
             # a family name in capitals, as judgments and forms write it: "Mr KOWALSKI", "Ms DE LUCA"
             Pattern(
                 rf"{words(('Mr', 'Mrs', 'Ms', 'Mx', 'Miss'))}\.?[ \t]+(?P<pii>{CAPS_NAME})"
@@ -34,5 +71,5 @@ def person_titles() -> Recognizer:
                 "caps",
             ),
         ),
-        validate=is_plausible_titled_name,
+        validate=_plausible,
     )

@@ -16,6 +16,10 @@ Two kinds of label:
   optional "no." or colon — and a value of digits only needs that colon or "no." ("reference
   2019" in a paper cites a work; "Reference: 2019-0457" or "Ref. no. 88231907" names a file).
 
+A court's application number may also stand in brackets right after "application", without its
+"no.", when it has the court's shape, a serial number and the year's two or four digits: "an
+application (32340/96) against the United Kingdom".
+
 A value is a token of letters and digits, with at least one digit, joined by "/", "-" or "."
 (or a German court's "3 K 123/19"); never a plain word, a calendar date, an amount of money, a
 version or section number ("2.0", "3.2.1"), or a run of one digit.
@@ -122,6 +126,10 @@ _MARKER = r"(?:\s*(?i:no|nr|number|n°|nº|#)\.?)?\s*[:#]?"
 _BARE_VALUE = re.compile(
     rf"(?:(?P<bare>{_BARE})|A(?<![\w/.-]A)z\.)(?P<marked>\.?{_MARKER})\s*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)"
 )
+# "an application (32340/96) against ...": the number's own shape stands in for its "no."
+_BRACKETED_APPLICATION = re.compile(
+    r"(?<![\w-])(?i:applications?)[ \t]*\([ \t]*(?P<value>\d{1,6}/(?:\d{2}|\d{4}))(?=[ \t]*[),;])"
+)
 # "#" is rare: found first, then the noun before it
 _HASH_VALUE = re.compile(rf"#[ \t]*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)")
 _NOUN_BEFORE = re.compile(rf"(?:{words(_NOUNS, any_case=True)})[ \t]*$")
@@ -186,6 +194,8 @@ def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]
             continue
         if not marked and (value.isdigit() or bare == "ref"):
             continue  # "reference 2019" cites a work; "ref X" is as often code ("ref mut x1")
+        yield match.start("value"), match.end("value"), 0.8
+    for match in _BRACKETED_APPLICATION.finditer(text, start):
         yield match.start("value"), match.end("value"), 0.8
     for match in _HASH_VALUE.finditer(text, start):
         before = _NOUN_BEFORE.search(text, max(0, match.start() - 32), match.start())

@@ -1,0 +1,83 @@
+"""Penalty terms that :mod:`.penalty_terms` does not anchor on a penal noun: the length of a
+sentence written before the word "sentence" ("a 12 year sentence", "his two-year sentence"),
+after a sentence that is changed "to" it ("reduced the sentence to the order of 14 years"),
+after a verb of confinement ("imprisoned for eight months", "was detained for ten days"), with
+a disciplinary qualifier ("28 days' military detention"), as the length a detention "lasted"
+("their detention in police custody lasted eight days"), and every term of a sentencing that
+names several people ("sentenced A to life, B to twelve years and six months and C to five
+years' imprisonment": :mod:`.penalty_terms` reads the first "to" only).
+
+As there, only the duration is the span, never the noun, and a duration with no penal word
+beside it ("for 10 days", "a 3-year warranty", "two years later") is no penalty term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# the durations :mod:`.penalty_terms` reads ("three years and four months", "one and a half years")
+from veil.pii.recognizers.penalty_terms import _DURATION as DURATION
+
+__all__ = ["penalty_phrases"]
+
+_END = r"(?![\w-])"
+_PATTERNS = (
+    # "a 12 year sentence", "his two-year prison sentence", "the six-month suspended sentence"
+    re.compile(
+        rf"(?<![\w.,'\u2019-])(?P<term>{DURATION})[\s-]+(?:(?:prison|custodial|suspended|jail)\s+)?sentences?\b"
+    ),
+    # "reduced the sentence to the order of 14 years", "commuted the sentence to 10 years"
+    re.compile(
+        rf"\bsentences?\s+to\s+(?:(?:the\s+order|a\s+term|a\s+period)\s+of\s+)?(?P<term>{DURATION}){_END}"
+    ),
+    # "imprisoned for eight months", "was detained for a period of ten days"
+    re.compile(
+        rf"\b(?:[Ii]mprisoned|[Jj]ailed|[Dd]etained|[Ii]ncarcerated|[Ii]nterned)\s+for\s+"
+        rf"(?:(?:a|an|the)\s+(?:term|period)\s+of\s+)?(?P<term>{DURATION}){_END}"
+    ),
+    # "28 days' military detention", "ten days' disciplinary confinement"
+    re.compile(
+        rf"(?<![\w.,'\u2019-])(?P<term>{DURATION})(?:['\u2019]s?)?\s+"
+        r"(?:military|disciplinary|administrative|preventive|solitary|police)\s+"
+        r"(?:detention|custody|arrest|confinement|imprisonment)\b"
+    ),
+    # "their detention in police custody lasted eight days"
+    re.compile(
+        rf"\b(?:detention|custody|imprisonment|incarceration)(?:\s+[\w'\u2019-]+){{0,3}}?\s+lasted\s+"
+        rf"(?:(?:for|about|nearly|almost|over|some)\s+)?(?P<term>{DURATION}){_END}"
+    ),
+)
+# Words whose absence rules every pattern out (most texts hold none of them).
+_GATE = (
+    "entence",
+    "mprison",
+    "ailed",
+    "etain",
+    "etention",
+    "ncarcer",
+    "nterned",
+    "ustody",
+    "onfinement",
+    "rrest",
+)
+# A sentencing that names several people: each "... to <term>" up to the end of its sentence.
+_SENTENCED = re.compile(r"\b[Ss]entenced\b")
+_TO_TERM = re.compile(rf"\bto\s+(?P<term>{DURATION}){_END}")
+_CLAUSE_END = re.compile(r"\.(?:\s|$)|;|\n")
+_REACH = 300  # characters read after "sentenced" for its terms
+
+
+def penalty_phrases(text: str) -> Iterator[tuple[int, int, float]]:
+    """The penalty terms described above, each as (start, end, score)."""
+    if not any(word in text for word in _GATE):
+        return
+    found: set[tuple[int, int]] = set()
+    for pattern in _PATTERNS:
+        found.update(match.span("term") for match in pattern.finditer(text))
+    for match in _SENTENCED.finditer(text):
+        clause_end = _CLAUSE_END.search(text, match.end(), match.end() + _REACH)
+        stop = clause_end.start() if clause_end is not None else min(len(text), match.end() + _REACH)
+        found.update(term.span("term") for term in _TO_TERM.finditer(text, match.end(), stop))
+    for start, end in sorted(found):
+        yield start, end, 0.75
