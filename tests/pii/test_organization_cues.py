@@ -151,3 +151,33 @@ def test_a_body_of_ordinary_words_does_not_spread_to_the_role_listed_after_it() 
     role = text.index("Advisers")
     spans = [(body, body + len("Office of Public Works"), "ORG"), (role, role + len("Advisers"), "ORG")]
     assert names_among(text, spans) == [True, False]
+
+
+# -- a body's place or possession: "at KRU", "KRU's new wing" (acronyms only) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym"),
+    [
+        ("The soil samples were sorted at KRU before the survey ended.", "KRU"),
+        ("Most of the murals shown at BVTI this spring came from private homes.", "BVTI"),
+        ("Visitors crowded into KRU's sculpture garden on the first warm day.", "KRU"),
+        ("Last year BVTI's rowing club won nothing at all.", "BVTI"),
+    ],
+)
+def test_an_acronym_at_a_site_or_owning_a_thing_is_a_body(text: str, acronym: str) -> None:
+    assert judged(text, acronym)
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym"),
+    [
+        # in technical prose the same cues name terms: "at RMS level", "the CPU's cache"
+        ("Call `fit()` first; the error is measured at RMS and logged.", "RMS"),
+        ("Call `fit()` first; the CPU's cache is flushed on every run.", "CPU"),
+        # neither a site nor a possession: the acronym qualifies a noun
+        ("The report compares KRU scores across the districts.", "KRU"),
+    ],
+)
+def test_an_acronym_at_a_site_in_technical_prose_or_as_a_modifier_is_no_body(text: str, acronym: str) -> None:
+    assert not judged(text, acronym)

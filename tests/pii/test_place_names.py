@@ -43,3 +43,18 @@ def test_former_states_and_regions_are_places(text: str, place: str) -> None:
 def test_a_compass_word_without_a_known_place_is_no_place() -> None:
     assert _found("Head North until the road ends, then West.") == []
     assert _found("The Central Processing Unit was replaced.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Her parents moved from Asia when she was four.", "Asia"),
+        ("The choir toured Europe twice that decade.", "Europe"),
+        ("Coffee prices rose across East Africa last year.", "East Africa"),
+        ("He spent a winter in Antarctica.", "Antarctica"),
+        ("Flights to South America were cancelled.", "South America"),
+    ],
+)
+def test_continents_and_their_regions_are_places(text: str, place: str) -> None:
+    assert place in _found(text)
+    assert place in FORMER_AND_REGIONAL_PLACES

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
-from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape
+from veil.pii.ner_places import place_of_words, word_town
+from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
@@ -210,6 +211,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if label == "ORG" and _ACRONYM.fullmatch(bare):
             if _body_named(bare, text, start, end, clues):
                 return _NAME  # "DAB said", "New People Party (NPP)"
+            if sited_or_owning(text, start, end) and not clues.technical:
+                return _NAME  # "the job was out at UCSB", "USI's art gallery"
             if not _firm_acronym(bare, written_before, text, start):
                 return _ORDINARY  # "KYC", "TCP", "ATM": an acronym is no firm without a firm's cue
         if label == "ORG" and _firm_camel(bare, text, start, end, clues):
@@ -233,6 +236,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NOT  # "logic required by Opacus" in a docstring: no place, a program's name
         if verdict == _ORDINARY and _cued(label, previous, text, end) and not _written_in(previous, bare):
             return _NAME  # "flew to Phoenix", "the Mint office"
+        if verdict == _ORDINARY and word_town(bare, label) and not clues.technical:
+            return _NAME  # "Phoenix is extremely hot": a town named by a word, typed a place
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
             return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
         return verdict
@@ -265,7 +270,9 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         and not clues.technical  # last: it scans the whole text
     ):
         return _BODY  # "Union of Rationalist Atheists", "ABC News": a body of ordinary words
-    return _NOT if _terms(words) else _NAME
+    if _terms(words) and not place_of_words(words):
+        return _NOT
+    return _NAME  # a name, or a place named by its kind: "the Royal Palace", "Creek Turnpike"
 
 
 def _names_a_language(words: list[str]) -> bool:

@@ -24,7 +24,7 @@ import re
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.software_names import is_technical
 
-__all__ = ["acts_as_a_body", "firm_camel_shape", "listed_bodies", "looks_technical"]
+__all__ = ["acts_as_a_body", "firm_camel_shape", "listed_bodies", "looks_technical", "sited_or_owning"]
 
 # A body's act or its people, right after the word (possessive allowed): "DAB said", "the FTU's
 # chairman", "OSU researchers", "LibriVox volunteers".
@@ -77,6 +77,23 @@ def acts_as_a_body(text: str, start: int, end: int) -> bool:
     return (
         _BODY_AFTER.match(text, end) is not None
         or _BODY_BEFORE.search(text, max(0, start - 40), start) is not None
+    )
+
+
+# A body's place or its possession, for an acronym only: "the exhibit at USI", "studied at UCSB",
+# "USI's art gallery", "the ABC's new series". Too weak for a word in camel case or a phrase
+# ("at HashMap" is no code's idiom, but "at Main" is a street), and asked outside technical text
+# only: there "at CPU level", "the API's response" are terms.
+_SITE_BEFORE = re.compile(r"(?<![\w-])at[ \t]+$")
+_OWNS_AFTER = re.compile(r"(?:'s|\u2019s)[ \t]+(?:[a-z][a-z-]+[ \t]+)?[a-z]{3,}(?![\w'\u2019-])")
+
+
+def sited_or_owning(text: str, start: int, end: int) -> bool:
+    """An acronym ``text[start:end]`` right after a bare "at" ("the job was out at UCSB") or
+    owning a thing named in lower case ("USI's opening exhibit"): a body's place or a body's
+    possession, weaker cues than :func:`acts_as_a_body`'s, for acronyms outside technical text."""
+    return _SITE_BEFORE.search(text, max(0, start - 4), start) is not None or (
+        _OWNS_AFTER.match(text, end) is not None
     )
 
 

@@ -26,6 +26,7 @@ from veil.pii.vocabulary import is_ordinary_word
 __all__ = [
     "FORMER_AND_REGIONAL_PLACES",
     "US_STATES",
+    "WORD_TOWNS",
     "WORLD_CITIES",
     "PlaceFinder",
     "gazetteer_places",
@@ -125,6 +126,31 @@ FORMER_AND_REGIONAL_PLACES = frozenset(
         "South East Asia",
         "Southeast Asia",
         "Midwest",
+        # continents and the regions named like them ("moved to Europe", "across Africa")
+        "Europe",
+        "Asia",
+        "Africa",
+        "Antarctica",
+        "Oceania",
+        "Australasia",
+        "Eurasia",
+        "North America",
+        "South America",
+        "Central America",
+        "Latin America",
+        "Sub-Saharan Africa",
+        "North Africa",
+        "West Africa",
+        "East Africa",
+        "Southern Africa",
+        "Central Asia",
+        "East Asia",
+        "South Asia",
+        "Western Europe",
+        "Eastern Europe",
+        "Central Europe",
+        "Northern Europe",
+        "Southern Europe",
     }
 )
 
@@ -229,7 +255,7 @@ class PlaceFinder:
                     break
 
     def _word_towns(self, text: str) -> Iterator[tuple[int, int, float]]:
-        """A town named by an ordinary word (:data:`_WORD_TOWNS`), with a place of living or
+        """A town named by an ordinary word (:data:`WORD_TOWNS`), with a place of living or
         travel before it or a known region after it: "she grew up in Bath", "Mobile, Alabama"."""
         for match in _WORD_TOWN.finditer(text):
             start = match.start()
@@ -304,7 +330,7 @@ class PlaceFinder:
 # manual", "Bath towels", "Mobile phones"): a town only with a place of living or travel before it
 # ("grew up in Bath", "moved to Reading") or its region after it ("Mobile, Alabama"), see
 # PlaceFinder._word_towns. Hand-kept: towns of 20,000 people or more that no list may hold.
-_WORD_TOWNS = wordset(
+WORD_TOWNS = wordset(
     """
     Bath Reading Mobile Nice Split Hull Derby Wells Sale Bury Deal Orange Concord Independence
     Buffalo Phoenix Bend Cork Worms Tours Mesa Chester Normal
@@ -320,7 +346,7 @@ _TOWN_CUE = (
 # every position)
 _WORD_TOWN = re.compile(
     "(?P<town>(?:"
-    + "|".join(f"{h}(?<![\\w'\u2019-]{h})(?:{body})" for h, body in word_branches(tuple(_WORD_TOWNS)).items())
+    + "|".join(f"{h}(?<![\\w'\u2019-]{h})(?:{body})" for h, body in word_branches(tuple(WORD_TOWNS)).items())
     + rf"))(?![\w'\u2019-])"
     rf"(?P<region>,[ \t]*(?:[A-Z]{{2}}\b|{NAME_WORD}))?"
 )
