@@ -87,3 +87,29 @@ def test_generated_styled_names_keep_their_style(
 ) -> None:
     text = f"{lead}{style} {name} said so."
     assert f"{style} {name}" in _persons(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Evidence was given by Flight Lieutenant Quorrel of the air base.", "Quorrel"),
+        ("The advisers were Group Captain D. Hessing and Commodore P. Arlott.", "D. Hessing"),
+        ("The advisers were Group Captain D. Hessing and Commodore P. Arlott.", "P. Arlott"),
+        ("The board heard Air Vice-Marshal K. Ormesby on that point.", "K. Ormesby"),
+        ("Lance Corporal Tibbett was charged the same day.", "Tibbett"),
+    ],
+)
+def test_a_military_rank_is_a_title_outside_the_span(rules_engine: PiiEngine, text: str, name: str) -> None:
+    assert name in _persons(rules_engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Corporal Punishment Act was repealed.",
+        "The Lieutenant Governor opened the session.",
+        "He wrote a history of the Major League.",
+    ],
+)
+def test_a_rank_that_is_also_a_common_word_needs_its_compound(rules_engine: PiiEngine, text: str) -> None:
+    assert _persons(rules_engine, text) == []

@@ -10,6 +10,12 @@ Freeland") and a judge's ("Judge Costa", "His Honour Judge Pryor"); each also te
 knighted or sits on which bench, so it is masked with the name (0.9: above the name alone,
 which a name recogniser finds without its style).
 
+A military rank is a title too, of one or more words ("Flight Lieutenant Winks", "Air
+Vice-Marshal R. Charles", "Commodore J. Blackett"), and like "Mr" stays outside the span (0.85).
+Ranks that are also common words before other capitalised words ("Major", "General", "Private",
+"Marshal", "Corporal", "Lieutenant": "Corporal Punishment Act", "Lieutenant Governor") count only
+in their compound forms ("Major General", "Field Marshal", "Lance Corporal").
+
 Initials joined by a hyphen, as French and Belgian given names are abbreviated, belong to the
 name after a title: "Mr J.-P. Costa", "Mrs M.-A. Lefèvre" (0.85); so do initials set apart by
 the blank of a symbol font (U+F020, left in texts converted from word processors:
@@ -34,12 +40,27 @@ __all__ = ["person_titles"]
 KEPT_STYLES = ("Sir", "Dame", "Judge")
 _KEPT_STYLE = re.compile(rf"(?:{'|'.join(KEPT_STYLES)})[ \t]+")
 _SYMBOL_BLANK = "\uf020"
+# Military ranks (see above), longest first where one begins another.
+RANKS = (
+    *("Air Chief Marshal", "Air Vice-Marshal", "Air Vice Marshal", "Air Marshal", "Air Commodore"),
+    *("Field Marshal", "Vice-Admiral", "Vice Admiral", "Rear-Admiral", "Rear Admiral", "Admiral"),
+    *("Major-General", "Major General", "Lieutenant-General", "Lieutenant General", "Brigadier General"),
+    *("Lieutenant-Colonel", "Lieutenant Colonel", "Lieutenant Commander", "Wing Commander", "Commander"),
+    *("Group Captain", "Squadron Leader", "Flight Lieutenant", "Flight Sergeant", "Flying Officer"),
+    *("Pilot Officer", "Warrant Officer", "Petty Officer", "Staff Sergeant", "Lance-Corporal"),
+    *("Lance Corporal", "Lance-Bombardier", "Bombardier", "Colonel", "Brigadier", "Commodore"),
+)
 
 
 def _plausible(text: str) -> bool:
     """:func:`is_plausible_titled_name` of the name, without a style kept in front of it (and
     with a symbol font's blanks read as blanks)."""
     return is_plausible_titled_name(_KEPT_STYLE.sub("", text.replace(_SYMBOL_BLANK, " "), count=1))
+
+
+def _ranks() -> str:
+    """The ranks as one alternation, each word of a compound rank joined by a blank or a hyphen."""
+    return words(tuple(rank.replace(" ", r"[ \t]+") for rank in RANKS))
 
 
 def person_titles() -> Recognizer:
@@ -52,6 +73,7 @@ def person_titles() -> Recognizer:
             Pattern(rf"{titles}\.?[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "title"),
             Pattern(rf"{styles}\.?[ \t]+(?P<pii>Justice[ \t]+{TITLED_NAME})(?!\w)", 0.95, "judge_style"),
             Pattern(rf"(?P<pii>{words(KEPT_STYLES)}[ \t]+{TITLED_NAME})(?!\w)", 0.9, "kept_style"),
+            Pattern(rf"{_ranks()}[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "rank"),
             # "Mr J.-P. Costa": hyphen-joined initials, then the family name
             Pattern(
                 rf"{titles}\.?[ \t]+(?P<pii>{INITIAL}-{INITIAL}[ \t]?{TITLED_NAME})(?!\w)", 0.85, "initials"
