@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veil.pii import EntityType, PiiEngine
+from veil.pii import EntityType, PiiConfig, PiiEngine
 from veil.pii.recognizers.dates import is_numeric_date, is_specific_date, years_in_prose
 
 T = EntityType
@@ -503,3 +503,18 @@ def test_a_year_before_a_written_date_starts_a_range(
     text = f"He worked in our office from {year} {word} {end}. Questions to HR."
     assert exactly(rules_engine, text, str(year)), (text, dates_in(rules_engine, text))
     assert exactly(rules_engine, text, end), (text, dates_in(rules_engine, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("From February to April 2004 she reported to the police weekly.", "February to April 2004"),
+        ("The works ran between June and September 2011.", "June and September 2011"),
+        ("It happened in October or November 1987, the witness said.", "October or November 1987"),
+        ("in Sept. - Dec. 2015 the site was closed", "Sept. - Dec. 2015"),
+    ],
+)
+def test_a_range_of_months_in_one_year_is_one_date(text: str, span: str) -> None:
+    engine = PiiEngine(PiiConfig(ner=False))
+    found = [text[e.start : e.end] for e in engine.detect(text) if e.type == EntityType.DATE_TIME]
+    assert found == [span]
