@@ -83,3 +83,13 @@ def test_chat_lines_hold_no_person(pii_engine: PiiEngine, text: str) -> None:
 )
 def test_a_name_after_laughter_stands_alone(pii_engine: PiiEngine, text: str, name: str) -> None:
     assert name in _people(pii_engine, text)
+
+
+@pytest.mark.parametrize("text", ["I'm", "You're", "They'll", "Don't Panic", "It's Done"])
+def test_a_contraction_is_no_name(text: str) -> None:
+    assert not is_plausible_name(text)
+
+
+@pytest.mark.parametrize("text", ["D'Angelo", "Shaquille O'Neal", "Aoife O'Brien"])
+def test_an_apostrophe_in_a_name_stays(text: str) -> None:
+    assert is_plausible_name(text)

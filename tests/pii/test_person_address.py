@@ -94,3 +94,33 @@ def test_the_weak_score_stays_without_a_cue() -> None:
 def test_a_word_that_is_no_plain_given_name_is_not_addressed(rules: PiiEngine, text: str) -> None:
     first = text.split()[0]
     assert first not in _people(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I'm new here and need help",
+        "Thanks, you're the best",
+        "Happy Birthday America",
+        "goodnight Asia, see you tomorrow",
+        "rip Twitter, it was fun",
+        "hey guys whats up",
+        "my boy tho is crazy",
+        "shoutout to everyone who came",
+    ],
+)
+def test_a_cue_before_no_name_finds_no_person(rules: PiiEngine, text: str) -> None:
+    assert _people(rules, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("my boy Zorvath did that again", "Zorvath"),
+        ("great stream Quillon! see you tomorrow", "Quillon"),
+        ("Jaiveer, you are so talented", "Jaiveer"),
+        ("happy birthday lauren have a great one", "lauren"),
+    ],
+)
+def test_a_name_no_gazetteer_knows_after_a_cue(rules: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules, text)

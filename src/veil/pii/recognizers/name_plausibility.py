@@ -45,6 +45,10 @@ _NOT_IN_NAMES = frozenset(LEGAL_FORMS) | {
     "Boulevard",
 }
 _STREET_STARTS = frozenset(STREET_PREFIXES)
+# A pronoun or a verb contracted: "I'm", "You're", "They'll", "Don't", "Can't", "That's".
+_CONTRACTION = re.compile(
+    r"(?i:(?:I|you|we|they|he|she|it|that|there|what|who|here|let)['\u2019](?:m|re|ve|ll|d|s)|[a-z]+n['\u2019]t)"
+)
 _WORD, _GLUED_ACRONYM = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+"), re.compile(r"\b[A-Z]{2,}[a-z]{2}")
 
 
@@ -64,6 +68,8 @@ def is_plausible_name(text: str) -> bool:
         return False  # "Roman Catholic", "Greek Orthodox": a faith, whatever its first word
     if any(is_chat_word(w) for w in bare):
         return False  # "Plz Subscribe", "Hahaha": chat slang or laughter, no one's name
+    if any(_CONTRACTION.fullmatch(w) for w in found):
+        return False  # "Hi, I'm new here", "Thanks, You're the best": a pronoun or a verb, no name
     return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
 
 

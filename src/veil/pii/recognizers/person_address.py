@@ -3,11 +3,11 @@
 In comments and chat a person is most often named by a given name alone, and the words around
 it say that it is a person: the writer speaks to them ("Kelsey, you should ...", "Lauren you
 were great") or greets, thanks, praises, mourns or shouts them out ("hey Emily", "shoutout to
-Priya", "rip Kenny", "happy birthday Damien", "great video Shan!", "my boy Marcus"). A word
+Priya", "rip Kenny", "happy birthday Damien", "great video Quillon!", "my boy Marcus"). A word
 that the gazetteers know as a given name (and that is no common word, see
 :class:`~veil.pii.recognizers.first_names.FirstNameFinder`) is a person there (0.7); so is, after
 a social cue, a word no gazetteer knows when it is capitalised and no English word, no chat slang
-or laughter, no place and not in capitals ("great video Shan!", "my boy Dubbz"), or in lower case
+or laughter, no place and not in capitals ("great video Quillon!", "my boy Dubbz"), or in lower case
 a known first or family name that is no English word ("hey deji"): :func:`addressed_names` (0.5,
 raised by the first-name recognizer's context words: "thanks", "hey", "to"); and such a word
 spoken to ("Jaiden, you are so kind").
@@ -27,6 +27,7 @@ from functools import cache
 
 from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, known_places, load_list
 from veil.pii.recognizers.chat_words import is_chat_word
+from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -39,8 +40,10 @@ _SECOND_PERSON = re.compile(
 # Where a sentence opens: the text's start, a line's, or after a sentence's end.
 _OPENS = re.compile(r"(?:^|[\n.!?])[ \t]*$")
 _CUES = (
-    r"hey|hi|hiya|hello|yo|sup|thanks|thank you|thank u|thanx|thx|tysm|cheers|great video|nice video"
-    r"|good video|great job|good job|nice job|well done|nice one|love you|love u|luv u|miss you|miss u"
+    r"hey|hi|hiya|hello|yo|sup|thanks|thank you|thank u|thanx|thx|tysm|cheers"
+    r"|(?:great|nice|good|awesome|amazing|cool|sick|dope|lovely|beautiful) (?:video|vid|videos|vids|stream"
+    r"|song|track|cover|edit|job|work|one|episode|ep|content|podcast|set|shot|goal|game|play|performance)"
+    r"|well done|love you|love u|luv u|miss you|miss u"
     r"|we love you|rip|r\.i\.p\.?|rest in peace|happy birthday|happy bday|happy b-day|hbd"
     r"|congrats|congratulations|shoutout to|shout out to|shout-out to|shoutouts to|props to"
     r"|respect to|salute to|big up|bless|god bless|my boy|my girl|my man|my guy|my dude|my bro"
@@ -102,10 +105,23 @@ def addressed_names(text: str, known_lower: Callable[[str], bool]) -> Iterator[t
 _ANY_CUE = re.compile(rf"(?i:(?<![\w'\u2019-])(?:{_CUES}))(?![\w'\u2019-])")
 
 
+# Continents and worlds that a cue may address too ("Happy Birthday America", "goodnight Asia"),
+# and that the place gazetteer does not list.
+_WORLDS = wordset(
+    "America Americas Asia Europe Africa Oceania Antarctica Arctic Eurasia Scandinavia Balkans Caribbean "
+    "Earth Mars Venus Jupiter Saturn Pluto"
+)
+# An apostrophe with lower-case letters after it: a contraction ("I'm", "You're", "Don't"), no
+# name ("O'Brien", "D'Angelo" go on in a capital).
+_CONTRACTION = re.compile(r"['\u2019][a-z]")
+
+
 def _unknown_name_word(word: str, known_lower: Callable[[str], bool]) -> bool:
     """A word that may name the one addressed: see :func:`addressed_names`."""
     bare = word.strip("'\u2019-")
     if len(bare) < 2 or is_chat_word(bare) or bare.isupper() or bare in COMMON_CAPITALISED:
+        return False
+    if _CONTRACTION.search(bare) is not None or bare in _WORLDS:
         return False
     if bare.islower():
         return known_lower(bare)

@@ -1,37 +1,83 @@
-"""Names in a text written wholly in lower case: "the true gender of bertram", "wow emma and kaite".
+"""Names in a text whose writer capitalises no name: "the true gender of bertram", "wow emma and
+kaite", "Did anyone notice simon wears glasses".
 
 A text with no capital at all (a chat line, a comment, a lower-case template) gives no capital to
 tell a name from a word. There, a word the name gazetteers know that is no English word, nor the
 plural of one, nor an ordinary or function word, nor a people's or a faith's name ("english"), is a
-name (0.6): "bertram", "kaite", "dana"; two
-such words side by side are one name ("ravi kumar"). Not in a text with capitals, where a
-lower-case word is meant as a word. Read by :mod:`~veil.pii.recognizers.person_context`.
+name (0.6): "bertram", "kaite", "dana"; two such words side by side are one name ("ravi kumar").
+
+A text whose only capitals open its sentences or lines, stand in the pronoun "I" or in a word in
+capitals ("LOL", "OMG") is written the same way: its writer would have capitalised a name
+mid-sentence, and did not. There the word must also be a known given name of five letters or
+more that is no word, month or place too ("sydney", "april") (0.6): "simon", "chloe", "freddy";
+shorter given names in lower case are as often words of another language or slang ("ina", "oni",
+"max", "meta").
+
+Not in a text with another capital, where a lower-case word is meant as a word. Read by
+:mod:`~veil.pii.recognizers.person_context`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
+from veil.pii.data import FIRST_NAMES, known_places, load_words
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
 from veil.pii.recognizers.people_words import GROUP_WORDS
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES
 
-__all__ = ["lower_case_text_names"]
+__all__ = ["is_sentence_cased", "lower_case_text_names"]
 
-_WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{3,}}(?![\w'\u2019@/-])")
+_WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{3,}}(?![\w'\u2019@/-]|\.\w)")
 # A capital other than the pronoun "I" (alone or in a contraction: "I'm", "I'll").
 _CAPITAL = re.compile(r"[A-Z\u00c0-\u00de](?<!\bI)|I(?=\w)(?!['\u2019])")
+# A word with a capital in it, whole.
+_CAPITALISED = re.compile(r"[\w'\u2019-]*[A-Z\u00c0-\u00de][\w'\u2019-]*")
+_PRONOUN_I = re.compile(r"I(?:['\u2019][a-z]{1,2})?")
+# What may stand between a sentence's end (or a line's start) and its first word.
+_OPENERS = " \t\"'(*[-\u201c\u2018"
+_SENTENCE_ENDS = ".!?:;\n"
+# In a sentence-cased text, a given name in lower case: five letters or more.
+_SHORTEST = 5
+
+
+def is_sentence_cased(text: str) -> bool:
+    """Every capital of ``text`` opens a sentence or a line, or stands in the pronoun "I" or in a
+    word in capitals ("LOL"); and it has at least one such capital."""
+    seen = False
+    for match in _CAPITALISED.finditer(text):
+        word = match.group()
+        seen = True
+        if _PRONOUN_I.fullmatch(word) or (len(word) > 1 and word.isupper()):
+            continue
+        before = text[: match.start()].rstrip(_OPENERS)
+        if before and before[-1] not in _SENTENCE_ENDS and not _is_symbol(before[-1]):
+            return False
+    return seen
+
+
+def _is_symbol(char: str) -> bool:
+    """An emoji or another pictograph, which ends a line of chat as a full stop does."""
+    return ord(char) >= 0x2190 and not char.isalnum()
 
 
 def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[tuple[int, int, float]]:
-    """(start, end, 0.6) of each name in ``text`` when it has no capital; ``known``: whether a
-    lower-case word is a name the gazetteers know and no word."""
-    if _CAPITAL.search(text) is not None:
+    """(start, end, 0.6) of each name in ``text`` when it has no capital, or only those of a
+    sentence-cased text (:func:`is_sentence_cased`); ``known``: whether a lower-case word is a name
+    the gazetteers know and no word."""
+    if _CAPITAL.search(text) is None:
+        accepts = known
+    elif is_sentence_cased(text):
+        accepts = lambda word: _given_name(word) and known(word)  # noqa: E731
+    else:
         return
     last: tuple[int, int] | None = None
     for match in _WORD.finditer(text):
         word = match.group()
-        if not known(word) or word.capitalize() in GROUP_WORDS:
+        if not accepts(word) or word.capitalize() in GROUP_WORDS or is_chat_word(word):
             continue  # a people or a faith ("english fans", "roman") is no person
         start, end = match.span()
         if last is not None and text[last[1] : start] == " ":
@@ -41,3 +87,13 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         last = (start, end)
     if last is not None:
         yield last[0], last[1], 0.6
+
+
+def _given_name(word: str) -> bool:
+    """A known given name of five letters or more, no word, month or place too ("sydney", "april")."""
+    return len(word) >= _SHORTEST and word in _lower_given_names() and word.capitalize() not in known_places()
+
+
+@cache
+def _lower_given_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in load_words(FIRST_NAMES) if name not in AMBIGUOUS_FIRST_NAMES)

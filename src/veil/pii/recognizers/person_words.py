@@ -60,7 +60,7 @@ AMBIGUOUS_FIRST_NAMES = wordset(
     Skye Sierra Sole Star Storm Sue Sunny Tanner Till Tory Trinidad Urban Violet Will Wolf Art Bob Bud Chip
     Miles Norm Rod Sage Page Lane Taylor Carter Mason Cooper Porter Baker Archer Victor Victoria Florence
     Charlotte Austin Orlando Madison Jackson Lincoln Washington Jordan Sydney Paris Dallas Houston Denver
-    Phoenix Milan Regina Adelaide Carolina Virginia Dakota Montana Nevada Savannah Brooklyn Chelsea
+    Phoenix Milan Regina Adelaide Carolina Virginia Dakota Montana Nevada Savannah Brooklyn Chelsea Asia
     """
 )
 
