@@ -181,3 +181,16 @@ def test_an_acronym_at_a_site_or_owning_a_thing_is_a_body(text: str, acronym: st
 )
 def test_an_acronym_at_a_site_in_technical_prose_or_as_a_modifier_is_no_body(text: str, acronym: str) -> None:
     assert not judged(text, acronym)
+
+
+def test_a_proper_word_also_written_in_lower_case_acting_as_a_body_is_a_body() -> None:
+    # the lower-case "velorith" makes the word look ordinary; "Velorith officials" says it is a body
+    text = "An ex-member wrote about the velorith teachings. Velorith officials denied everything."
+    assert judged(text, "Velorith")
+    technical = "Run `velorith init` first. Velorith officials are a list of `Member` objects."
+    assert not judged(technical, "Velorith")
+
+
+def test_an_ordinary_word_acting_as_a_body_alone_stays_a_word() -> None:
+    text = "The harvest fair was loud. Later Harvest officials closed the gates."
+    assert not judged(text, "Harvest")

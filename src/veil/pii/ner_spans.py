@@ -218,6 +218,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if label == "ORG" and _firm_camel(bare, text, start, end, clues):
             return _NAME  # "LibriVox", "ResearchGate" in prose that is no program's
         verdict = _one_word(bare, clues)
+        if verdict == _ORDINARY and label == "ORG" and _proper_body(bare, text, start, end, clues):
+            return _NAME  # "Scientology officials", "a Wikinews reporter": no word, acting as a body
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
             return _NOT  # "Lex `code` with the lexer": a verb or a qualifier of code, no name
         if verdict == _NAME and bare not in known_names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):
@@ -413,6 +415,15 @@ def _body_named(word: str, text: str, start: int, end: int, clues: TextClues) ->
     People Party (NPP)") or acting or joined as a body ("DAB said", "studied at OSU")."""
     cued = word in clues.bodies or acts_as_a_body(text, start, end)
     return cued and not clues.technical  # technical last: it scans the whole text
+
+
+def _proper_body(word: str, text: str, start: int, end: int, clues: TextClues) -> bool:
+    """A word that is no English word, judged ordinary only for how the text writes it ("the
+    Scientology magazine": after an article; in lower case in a link), acting or joined as a body
+    (:func:`acts_as_a_body`) outside technical text."""
+    if is_ordinary_word(word) or not word[:1].isupper() or not acts_as_a_body(text, start, end):
+        return False
+    return not clues.technical  # last: it scans the whole text
 
 
 def _body_of_words(words: list[str]) -> bool:

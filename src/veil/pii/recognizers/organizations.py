@@ -10,6 +10,7 @@ goes to them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_list
 from veil.pii.entity import EntityType
@@ -26,6 +27,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
+from veil.pii.recognizers.foreign_bodies import foreign_bodies
 from veil.pii.recognizers.legal_forms import NOT_A_PROGRAM_PART, legal_form_pattern, legal_forms
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.recognizers.town_institutions import town_institutions
@@ -283,10 +285,17 @@ def organization_labels() -> Recognizer:
                 "predicate",
             ),
         ),
-        # "the Kahta court", "the Hilvan prison" (:mod:`.town_institutions`)
-        finder=town_institutions,
+        # "the Kahta court", "the Hilvan prison" (:mod:`.town_institutions`); "Instituto Gonzaga",
+        # "Universidade da Coruña" (:mod:`.foreign_bodies`)
+        finder=_institutions,
         validate=_org_not_person,
     )
+
+
+def _institutions(text: str) -> Iterator[tuple[int, int, float]]:
+    """Institutions named with a lower-case head or head first in another language."""
+    yield from town_institutions(text)
+    yield from foreign_bodies(text)
 
 
 _NOT_A_WORKER = (

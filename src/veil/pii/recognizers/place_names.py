@@ -336,6 +336,7 @@ WORD_TOWNS = wordset(
     Buffalo Phoenix Bend Cork Worms Tours Mesa Chester Normal
     """
 )
+_WORD_TOWNS = WORD_TOWNS  # the name tests/pii/test_pattern_equivalence.py reads
 _TOWN_CUE = (
     r"(?:born|raised|grew[ \t]+up|grown[ \t]+up|lives?|lived|living|resides?|resided|residing|based"
     r"|settled|moved|moving|relocated|travell?ed|flew|drove|returned|stays?|stayed|staying|studied"
