@@ -31,7 +31,7 @@ _UNFIXED = ("\u0130", "\u0131", "\u017f")
 # A lead matching at more than one place in this many characters is dense: the pattern is scanned
 # for instead (same matches, fewer Python calls); as compiled_recognizer's.
 _DENSE = 24
-_PREFIX = re.compile(r"[a-z0-9]+")
+_PREFIX = re.compile(r"[a-z0-9][a-z0-9 ]*")
 
 # The last text folded and its view: the recognizers of one text ask for it in turn.
 _memo: tuple[str, str | None] = ("", "")
@@ -74,15 +74,18 @@ def prefixes(alternatives: Iterable[str]) -> tuple[str, ...]:
 
 
 class WordLead:
-    """The places of a text where one of ``prefixes`` (lower-case ASCII letters and digits, each
+    """The places of a text where one of ``prefixes`` (lower-case ASCII letters, digits and spaces, each
     an alternative's literal start) begins a word, in the text's lower-case view."""
 
     def __init__(self, prefixes: Iterable[str]) -> None:
         self.prefixes = tuple(sorted(set(prefixes)))
         if not self.prefixes or not all(_PREFIX.fullmatch(p) for p in self.prefixes):
             raise ValueError("a word lead needs lower-case ASCII prefixes")
-        # a prefix that starts with a shorter one adds no place
-        shortest = [p for p in self.prefixes if not any(p != q and p.startswith(q) for q in self.prefixes)]
+        # the lead reads a prefix's first word only: a match across a space would hide a word start
+        # after it from the scan (its matches do not overlap); a prefix that starts with a shorter
+        # one adds no place
+        firsts = {p.split(" ")[0] for p in self.prefixes}
+        shortest = [p for p in firsts if not any(p != q and p.startswith(q) for q in firsts)]
         self._regex = re.compile(r"(?<![a-z0-9_])" + words(shortest))
 
     def places(self, text: str) -> list[int] | None:
@@ -122,7 +125,9 @@ class LeadGroup:
     a text finds where any of them may start, and each pattern is tried where its own words do."""
 
     def __init__(self, patterns: dict[re.Pattern[str], Iterable[str]]) -> None:
-        self._starts = {regex: prefixes(alternatives) for regex, alternatives in patterns.items()}
+        # by the pattern's id: hashing a compiled pattern hashes its whole code, at every call
+        self._patterns = tuple(patterns)  # (which keeps the ids theirs)
+        self._starts = {id(regex): prefixes(alternatives) for regex, alternatives in patterns.items()}
         self._lead = WordLead(p for starts in self._starts.values() for p in starts)
 
     def places(self, text: str) -> list[int] | None:
@@ -133,7 +138,7 @@ class LeadGroup:
         self, regex: re.Pattern[str], text: str, places: list[int] | None
     ) -> Iterator[re.Match[str]]:
         """What ``regex.finditer(text)`` finds, given ``places`` (:meth:`places` of ``text``)."""
-        starts = self._starts.get(regex)
+        starts = self._starts.get(id(regex))
         if starts is None or places is None:
             return regex.finditer(text)
         return led(regex, text, self._lead.among(places, starts, text))
