@@ -24,6 +24,12 @@ def _found(text: str) -> list[str]:
         ("They camped by Lake Orvanne and walked to Fort Kessel.", ["Lake Orvanne", "Fort Kessel"]),
         ("We toured Dunmarrow Castle and the Velkaris Mosque.", ["Dunmarrow Castle", "Velkaris Mosque"]),
         ("The Isle of Brannock faces the Quelmar Peninsula.", ["Quelmar Peninsula", "Isle of Brannock"]),
+        # roads named like places: "Turnpike", "Expressway", "Trail"
+        (
+            "Take the Velmora Turnpike north, then the Orsk Expressway.",
+            ["Velmora Turnpike", "Orsk Expressway"],
+        ),
+        ("The Kessaly Trail follows the old railway.", ["Kessaly Trail"]),
     ],
 )
 def test_places_named_by_their_kind(text: str, expected: list[str]) -> None:
@@ -40,6 +46,7 @@ def test_places_named_by_their_kind(text: str, expected: list[str]) -> None:
         "The Tarrow Bay Herons won the final.",
         "The Velkaris Bridge Authority met on Monday.",
         "He was questioned at the Tarsova Police Station overnight.",
+        "Follow the Audit Trail in the admin pages.",  # ordinary words only
     ],
 )
 def test_ordinary_phrases_and_longer_names_are_not(text: str) -> None:

@@ -75,6 +75,13 @@ KIND_AFTER = (
     "Pier",
     "Square",
     "Park",
+    # roads named like places, not streets of an address: "Muskogee Turnpike", "Osage Trail"
+    "Turnpike",
+    "Expressway",
+    "Freeway",
+    "Motorway",
+    "Parkway",
+    "Trail",
 )
 # Kinds written before it: "Lake Tahoe", "Mount Rainier", "Fort Lee", "Cape Horn", "Isle of Skye".
 KIND_BEFORE = ("Lake", "Mount", "Fort", "Cape", "Isle of", "Gulf of", "Bay of", "Sea of", "Strait of")
