@@ -195,8 +195,31 @@ _WORD_NUMBER = re.compile(rf"[^\W\d_](?<![\w.-][^\W\d_])[\w.'-]{{0,60}}?[{LOWER}
 _NAME_BEFORE = re.compile(rf"({NAME_WORD})[ \t]$")
 
 
+# Where a number follows a blank (the house number's start), and where a word may start: a scan from
+# every word of a text for a number after it is read from the numbers back instead.
+_BLANK_DIGIT = re.compile(r"[ \t]\d")
+_WORD_HEAD = re.compile(r"(?<![\w.-])[^\W\d_]")
+_WORD_REACH = 62  # a match's word: its first letter, at most 60 characters, a last one
+
+
+def _word_numbers(text: str) -> Iterator[re.Match[str]]:
+    """What ``_WORD_NUMBER.finditer(text)`` finds: its matches start at a word's first letter at most
+    62 characters before a blank and a digit, with no blank between, and are tried only there."""
+    after = 0
+    for blank in _BLANK_DIGIT.finditer(text):
+        end = blank.start()
+        reach = max(0, end - _WORD_REACH)
+        lo = max(after, reach, *(text.rfind(c, reach, end) + 1 for c in " \t\n"))
+        for head in _WORD_HEAD.finditer(text, lo, end):
+            match = _WORD_NUMBER.match(text, head.start())
+            if match is not None:
+                yield match
+                after = match.end()
+                break
+
+
 def _find_de_nl_streets(text: str) -> Iterator[tuple[int, int, float]]:
-    for match in _WORD_NUMBER.finditer(text):
+    for match in _word_numbers(text):
         word = match.group().split()[0]
         lower = word.lower()
         if not word[0].isupper() or not lower.endswith(_DE_NL_SUFFIXES) or lower.endswith(_NOT_STREETS):
