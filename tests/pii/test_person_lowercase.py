@@ -76,3 +76,8 @@ def test_no_name_where_capitals_or_the_word_say_otherwise(text: str) -> None:
 
 def test_an_email_address_in_lower_case_is_no_name() -> None:
     assert _names("write to natalie.brandt@example.org for help") == set()
+
+
+@pytest.mark.parametrize("text", ["i grew up in london and moved away", "the trains in madrid are great"])
+def test_a_place_that_is_no_given_name_is_no_person(text: str) -> None:
+    assert _names(text) == set()

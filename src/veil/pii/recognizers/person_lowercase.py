@@ -3,8 +3,9 @@ kaite", "Did anyone notice simon wears glasses".
 
 A text with no capital at all (a chat line, a comment, a lower-case template) gives no capital to
 tell a name from a word. There, a word the name gazetteers know that is no English word, nor the
-plural of one, nor an ordinary or function word, nor a people's or a faith's name ("english"), is a
-name (0.6): "bertram", "kaite", "dana"; two such words side by side are one name ("ravi kumar").
+plural of one, nor an ordinary or function word, nor a people's or a faith's name ("english"),
+nor a known place that is no given name ("london": :mod:`.place_lowercase`), is a name (0.6):
+"bertram", "kaite", "dana"; two such words side by side are one name ("ravi kumar").
 
 A text whose only capitals open its sentences or lines, stand in the pronoun "I" or in a word in
 capitals ("LOL", "OMG") is written the same way: its writer would have capitalised a name
@@ -29,7 +30,7 @@ from veil.pii.recognizers.common import LOWER
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES
 
-__all__ = ["is_sentence_cased", "lower_case_text_names"]
+__all__ = ["has_no_capital", "is_sentence_cased", "lower_case_text_names"]
 
 _WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{3,}}(?![\w'\u2019@/-]|\.\w)")
 # A capital other than the pronoun "I" (alone or in a contraction: "I'm", "I'll").
@@ -68,7 +69,7 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
     """(start, end, 0.6) of each name in ``text`` when it has no capital, or only those of a
     sentence-cased text (:func:`is_sentence_cased`); ``known``: whether a lower-case word is a name
     the gazetteers know and no word."""
-    if _CAPITAL.search(text) is None:
+    if has_no_capital(text):
         accepts = known
     elif is_sentence_cased(text):
         accepts = lambda word: _given_name(word) and known(word)  # noqa: E731
@@ -77,8 +78,8 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
     last: tuple[int, int] | None = None
     for match in _WORD.finditer(text):
         word = match.group()
-        if not accepts(word) or word.capitalize() in GROUP_WORDS or is_chat_word(word):
-            continue  # a people or a faith ("english fans", "roman") is no person
+        if not accepts(word) or word.capitalize() in GROUP_WORDS or is_chat_word(word) or _place(word):
+            continue  # a people or a faith ("english fans", "roman") is no person; nor is a place
         start, end = match.span()
         if last is not None and text[last[1] : start] == " ":
             start = last[0]  # "ravi kumar": one name
@@ -87,6 +88,17 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         last = (start, end)
     if last is not None:
         yield last[0], last[1], 0.6
+
+
+def has_no_capital(text: str) -> bool:
+    """``text`` has no capital but the pronoun "I" ("i'm", "I'll")."""
+    return _CAPITAL.search(text) is None
+
+
+def _place(word: str) -> bool:
+    """A known place that is no given name ("london", "madrid": family names too, places here)."""
+    capitalised = word.capitalize()
+    return capitalised in known_places() and capitalised not in load_words(FIRST_NAMES)
 
 
 def _given_name(word: str) -> bool:

@@ -1,0 +1,92 @@
+"""Places in a text whose writer capitalises no name: "i live in india", "back to korea", "hello from
+abq new mexico", "not in amsterdam".
+
+Where a text has no capital but the pronoun "I", or its only capitals open sentences or stand in
+words in capitals (:func:`~veil.pii.recognizers.person_lowercase.is_sentence_cased`), no capital
+tells a place from a word. There a known place or country of one to three words, in lower case,
+is a place (LOCATION, 0.6) when no word of one is an English word, an ordinary word or chat slang
+("nice", "reading", "bath" stay words) and it is no known given name ("sofia", "georgia" are read
+as people by :mod:`.person_lowercase`). A place of several words may hold English words ("new
+mexico", "hong kong", "south africa").
+
+Not in a text with another capital, where the writer would have capitalised the place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from veil.pii.data import FIRST_NAMES, known_places, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.chat_words import is_chat_word
+from veil.pii.recognizers.common import LOWER
+from veil.pii.recognizers.person_address import english_words
+from veil.pii.recognizers.person_lowercase import has_no_capital, is_sentence_cased
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["is_lower_case_place", "lower_case_text_places", "place_lowercase"]
+
+# A lower-case word, not inside a handle, a path, an address or a longer token.
+_WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{2,}}(?![\w'\u2019@/-]|\.\w)")
+_LONGEST = 3  # words in a place's name: "bosnia and herzegovina"
+
+
+def lower_case_text_places(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, 0.6) of each known place in ``text`` written in lower case, when ``text``
+    capitalises no name (see the module's doc)."""
+    if not (has_no_capital(text) or is_sentence_cased(text)):
+        return
+    spans = [m.span() for m in _WORD.finditer(text)]
+    i = 0
+    while i < len(spans):
+        # the longest place from this word on ("new mexico" before "new"), its words one space apart
+        for n in range(min(_LONGEST, len(spans) - i), 0, -1):
+            last = i + n - 1
+            if any(spans[k][1] + 1 != spans[k + 1][0] or text[spans[k][1]] != " " for k in range(i, last)):
+                continue
+            start, end = spans[i][0], spans[last][1]
+            if is_lower_case_place(text[start:end]):
+                yield start, end, 0.6
+                i += n
+                break
+        else:
+            i += 1
+
+
+def is_lower_case_place(words: str) -> bool:
+    """``words`` (lower case) is a known place or country and no given name; one word must also be
+    no English, ordinary or chat word."""
+    place = _lower_places().get(words)
+    if place is None or place in _given_names():
+        return False
+    if " " in words:
+        return True
+    return not (words in english_words() or is_ordinary_word(words) or is_chat_word(words))
+
+
+@cache
+def _lower_places() -> dict[str, str]:
+    """Each known place in lower case -> as the gazetteer writes it."""
+    return {place.lower(): place for place in known_places() if place.replace(" ", "").isalpha()}
+
+
+@cache
+def _given_names() -> frozenset[str]:
+    return load_words(FIRST_NAMES)
+
+
+class LowerCasePlaceFinder:
+    """:func:`lower_case_text_places` as a recognizer's finder."""
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        return lower_case_text_places(text)
+
+    def __repr__(self) -> str:
+        return "LowerCasePlaceFinder()"
+
+
+def place_lowercase() -> Recognizer:
+    return Recognizer(name="place_lowercase", entity_type=EntityType.LOCATION, finder=LowerCasePlaceFinder())
