@@ -1,6 +1,6 @@
-"""Names after a title (recognizers/person_titles.py): the styles kept in the span ("Sir", "Dame",
-"Judge"), hyphen-joined initials and a symbol font's blanks after a title, and the titles that
-stay outside it ("Mr", "Dr") — on invented sentences."""
+"""Names after a title (recognizers/person_titles.py): the styles kept in the span ("Sir",
+"Dame"), hyphen-joined initials, a symbol font's blanks and military ranks after a title, and the
+titles that stay outside it ("Mr", "Dr") — on invented sentences."""
 
 from __future__ import annotations
 
@@ -30,12 +30,10 @@ def _persons(engine: PiiEngine, text: str) -> list[str]:
     [
         ("The panel was chaired by Sir Malcolm Ferriday, who read the decision.", "Sir Malcolm Ferriday"),
         ("Evidence was heard by Dame Ottoline Pargeter in chambers.", "Dame Ottoline Pargeter"),
-        ("The appeal was assigned to Judge Vasquez-Orbell, sitting alone.", "Judge Vasquez-Orbell"),
-        ("His Honour Judge Tremlow ruled the tapes admissible.", "Judge Tremlow"),
         ("Counsel wrote to Sir R. Andleby about the delay.", "Sir R. Andleby"),
     ],
 )
-def test_a_knights_dames_or_judges_style_is_masked_with_the_name(
+def test_a_knights_or_dames_style_is_masked_with_the_name(
     rules_engine: PiiEngine, text: str, name: str
 ) -> None:
     assert name in _persons(rules_engine, text)

@@ -442,8 +442,7 @@ def date_time() -> Recognizer:
             ),
             # March 1985, 12 March, March 12th (no year / no day: weaker); 05/2021, May-2021; a range of
             # months is one span, as a range of days is: January to March 1998, May and June 1997
-            Pattern(rf"{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "month_y", MONTHS),
-            Pattern(rf"{MONTHS}\.?{_DAY_JOIN}{MONTHS}\.?,?\s+{_YEAR}\b", 0.55, "months_y", MONTHS),
+            Pattern(rf"{MONTHS}\.?(?:{_DAY_JOIN}{MONTHS}\.?)?,?\s+{_YEAR}\b", 0.55, "month_y", MONTHS),
             Pattern(
                 rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?\s+{MONTHS}\b\.?{_TIME}{_END}",
                 0.55,

@@ -6,9 +6,9 @@ name alone, after the title "Justice" or known to the gazetteer with its context
 
 So do the styles that are part of how a person is named, unlike "Mr" or "Dr": a knight's or a
 dame's ("Sir John Freeland", "Dame Mary Arden": the style goes with the given name, never "Sir
-Freeland") and a judge's ("Judge Costa", "His Honour Judge Pryor"); each also tells who was
-knighted or sits on which bench, so it is masked with the name (0.9: above the name alone,
-which a name recogniser finds without its style).
+Freeland"); it also tells who was knighted, so it is masked with the name (0.9: above the name
+alone, which a name recogniser finds without its style). "Judge" stays a title outside the span
+("Judge K.", "Judge van der Berg" name "K." and "van der Berg").
 
 A military rank is a title too, of one or more words ("Flight Lieutenant Winks", "Air
 Vice-Marshal R. Charles", "Commodore J. Blackett"), and like "Mr" stays outside the span (0.85).
@@ -37,7 +37,7 @@ __all__ = ["person_titles"]
 
 # The styles kept in the span (see above); "Sir" and "Dame" also open a letter ("Dear Sir"),
 # where no capitalised name follows.
-KEPT_STYLES = ("Sir", "Dame", "Judge")
+KEPT_STYLES = ("Sir", "Dame")
 _KEPT_STYLE = re.compile(rf"(?:{'|'.join(KEPT_STYLES)})[ \t]+")
 _SYMBOL_BLANK = "\uf020"
 # Military ranks (see above), longest first where one begins another.
