@@ -41,6 +41,7 @@ _PRONOUN_I = re.compile(r"I(?:['\u2019][a-z]{1,2})?")
 # What may stand between a sentence's end (or a line's start) and its first word.
 _OPENERS = " \t\"'(*[-\u201c\u2018"
 _SENTENCE_ENDS = ".!?:;\n"
+_WINDOW = 32  # characters looked at before a capitalised word for its sentence's end
 # In a sentence-cased text, a given name in lower case: five letters or more.
 _SHORTEST = 5
 
@@ -54,7 +55,8 @@ def is_sentence_cased(text: str) -> bool:
         seen = True
         if _PRONOUN_I.fullmatch(word) or (len(word) > 1 and word.isupper()):
             continue
-        before = text[: match.start()].rstrip(_OPENERS)
+        start = match.start()
+        before = text[max(0, start - _WINDOW) : start].rstrip(_OPENERS)  # a window: no quadratic scan
         if before and before[-1] not in _SENTENCE_ENDS and not _is_symbol(before[-1]):
             return False
     return seen
