@@ -38,6 +38,12 @@ def _terms(text: str) -> list[str]:
             " and the third to thirty months. The hearing closed.",
             ["nine years and four months", "thirty months"],
         ),
+        (
+            "He received sentences of two years\u2019 imprisonment for fraud and of nine months for perjury.",
+            ["nine months"],
+        ),
+        ("The tariff fixed by the trial judge was set at 14 years.", ["14 years"]),
+        ("Ministers later raised his tariff to a tariff of twenty years.", ["twenty years"]),
     ],
 )
 def test_penalty_terms_without_a_penal_noun_after_them(text: str, terms: list[str]) -> None:
@@ -53,6 +59,8 @@ def test_penalty_terms_without_a_penal_noun_after_them(text: str, terms: list[st
         "This sentence has 12 words and a 3-word clause.",
         "He was sentenced to life. Five years later he applied to 2 courts.",
         "The meeting lasted three hours.",
+        "The import tariff of 4 per cent was fixed for five years.",
+        "He was sentenced to a fine and had a time-limit of ten days to appeal.",
     ],
 )
 def test_durations_beside_no_penal_word_are_not_terms(text: str) -> None:

@@ -3,9 +3,11 @@ sentence written before the word "sentence" ("a 12 year sentence", "his two-year
 after a sentence that is changed "to" it ("reduced the sentence to the order of 14 years"),
 after a verb of confinement ("imprisoned for eight months", "was detained for ten days"), with
 a disciplinary qualifier ("28 days' military detention"), as the length a detention "lasted"
-("their detention in police custody lasted eight days"), and every term of a sentencing that
-names several people ("sentenced A to life, B to twelve years and six months and C to five
-years' imprisonment": :mod:`.penalty_terms` reads the first "to" only).
+("their detention in police custody lasted eight days"), the punitive part of a life sentence
+("the tariff ... was set at 8 years"), and every term of a sentencing that names several people
+or offences ("sentenced A to life, B to twelve years and six months and C to five years'
+imprisonment", "sentences of three years' imprisonment for X and of one year for Y":
+:mod:`.penalty_terms` reads the first term only).
 
 As there, only the duration is the span, never the noun, and a duration with no penal word
 beside it ("for 10 days", "a 3-year warranty", "two years later") is no penalty term.
@@ -48,6 +50,8 @@ _PATTERNS = (
         rf"(?:(?:for|about|nearly|almost|over|some)\s+)?(?P<term>{DURATION}){_END}"
     ),
 )
+# "the tariff was set at 8 years", "a tariff of 15 years": within its clause
+_TARIFF = re.compile(rf"\btariff\b[^.;\n]{{0,100}}?\b(?:at|of)\s+(?P<term>{DURATION}){_END}")
 # Words whose absence rules every pattern out (most texts hold none of them).
 _GATE = (
     "entence",
@@ -60,10 +64,12 @@ _GATE = (
     "ustody",
     "onfinement",
     "rrest",
+    "ariff",
 )
-# A sentencing that names several people: each "... to <term>" up to the end of its sentence.
-_SENTENCED = re.compile(r"\b[Ss]entenced\b")
-_TO_TERM = re.compile(rf"\bto\s+(?P<term>{DURATION}){_END}")
+# A sentencing that names several people or offences: each "... to <term>" or "and of <term>" up
+# to the end of its sentence.
+_SENTENCED = re.compile(r"\b[Ss]entenced\b|\b[Ss]entences\s+of\b")
+_TO_TERM = re.compile(rf"\b(?:to|(?:and|or)\s+of)\s+(?P<term>{DURATION}){_END}")
 _CLAUSE_END = re.compile(r"\.(?:\s|$)|;|\n")
 _REACH = 300  # characters read after "sentenced" for its terms
 
@@ -73,7 +79,7 @@ def penalty_phrases(text: str) -> Iterator[tuple[int, int, float]]:
     if not any(word in text for word in _GATE):
         return
     found: set[tuple[int, int]] = set()
-    for pattern in _PATTERNS:
+    for pattern in (*_PATTERNS, _TARIFF):
         found.update(match.span("term") for match in pattern.finditer(text))
     for match in _SENTENCED.finditer(text):
         clause_end = _CLAUSE_END.search(text, match.end(), match.end() + _REACH)
