@@ -9,7 +9,16 @@ import sys
 import pytest
 
 from veil.pii.recognizers.common import words
-from veil.pii.recognizers.word_leads import LeadGroup, WordLead, folded, led, literal_prefix, prefixes
+from veil.pii.recognizers.word_leads import (
+    WORDS,
+    LeadGroup,
+    WordLead,
+    WordTable,
+    folded,
+    led,
+    literal_prefix,
+    prefixes,
+)
 
 
 def test_the_lower_case_view_keeps_places_and_word_starts() -> None:
@@ -61,11 +70,8 @@ _GROUP = LeadGroup(_PATTERNS)
     ],
 )
 def test_a_group_finds_what_finditer_finds(text: str) -> None:
-    places = _GROUP.places(text)
     for regex in _PATTERNS:
-        assert [m.span() for m in _GROUP.finditer(regex, text, places)] == [
-            m.span() for m in regex.finditer(text)
-        ]
+        assert [m.span() for m in _GROUP.finditer(regex, text)] == [m.span() for m in regex.finditer(text)]
 
 
 def test_random_texts_of_cue_words_and_names() -> None:
@@ -86,10 +92,9 @@ def test_random_texts_of_cue_words_and_names() -> None:
         text = " ".join(
             rng.choice(cues if rng.random() < 0.15 else filler) for _ in range(rng.randint(0, 60))
         )
-        places = _GROUP.places(text)
-        led_texts += places is not None
+        led_texts += WORDS.places(WORDS.register(["guide"]), text) is not None
         for regex in _PATTERNS:
-            assert [m.span() for m in _GROUP.finditer(regex, text, places)] == [
+            assert [m.span() for m in _GROUP.finditer(regex, text)] == [
                 m.span() for m in regex.finditer(text)
             ]
     assert led_texts > 200  # most texts were read at their places, not scanned
@@ -104,3 +109,16 @@ def test_led_without_places_scans() -> None:
 def test_a_lead_needs_lower_case_prefixes() -> None:
     with pytest.raises(ValueError):
         WordLead(["Mr"])
+
+
+def test_a_table_numbers_each_group_once_and_finds_each_groups_places() -> None:
+    table = WordTable()
+    first, second = table.register(["guide", "co"]), table.register(["dear"])
+    assert table.register(["co", "guide"]) == first and second != first
+    text = (
+        "Our guide Cofounder met a dear friend, then coffee with the guides. " + "Nothing else happened. " * 5
+    ) * 2
+    assert table.places(first, text) == [m.start() for m in re.finditer(r"(?i)(?<!\w)(?:guide|co)", text)]
+    assert table.places(second, text) == [m.start() for m in re.finditer(r"(?<!\w)dear", text)]
+    with pytest.raises(ValueError):
+        table.register(["a"])

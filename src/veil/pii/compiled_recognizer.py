@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 from veil.pii.context import ContextMatcher
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.word_leads import WordLead, folded
+from veil.pii.recognizers.word_leads import WORDS
+from veil.pii.recognizers.word_leads import led as _led_where
 from veil.pii.regex_needs import digit_lead, needs_digit, one_character
 from veil.pii.regex_starts import word_prefixes
 
-__all__ = ["Compiled", "LeadTable", "Memo", "Regex", "compile_recognizer", "led", "matches", "starts"]
+__all__ = ["Compiled", "LeadTable", "Regex", "compile_recognizer", "led", "matches", "starts"]
 
 # regex, base score, has a "pii" group, index of its lead in Compiled.leads (-1: none)
 Regex = tuple[re.Pattern[str], float, bool, int]
@@ -105,36 +106,21 @@ def led(regex: re.Pattern[str], text: str, places: list[int]) -> Iterator[re.Mat
                 after = match.end()
 
 
-class Memo:
-    """Where a table's leads match in one text, each found when first asked."""
-
-    __slots__ = ("places", "worded", "words")
-
-    def __init__(self, leads: int) -> None:
-        self.places: list[list[int] | None] = [None] * leads
-        # the places of each word-led pattern (None: scan for it), once worked out
-        self.words: list[list[int]] | None = None
-        self.worded = False
-
-
 class LeadTable:
     """Every distinct lead of a set of compiled recognizers, numbered once (the same lead in two
     recognizers is one entry), and for each recognizer the table's number of each of its leads;
-    and the patterns without one that start with words (``word_prefixes``), with one lead for
-    all of their words."""
+    and the patterns without one that start with words (``word_prefixes``), each with its group
+    in :data:`~veil.pii.recognizers.word_leads.WORDS`."""
 
     def __init__(self, rules: Sequence[Compiled]) -> None:
         index: dict[str, int] = {}
         leads: list[re.Pattern[str]] = []
         self.ids: list[tuple[int, ...]] = []
         self.single: list[bool] = []  # each lead's matches are one character long
-        # word-led patterns: their number, and by the first two letters of each of their words,
-        # the patterns' words that start so
-        # (by the pattern's id: hashing a compiled pattern hashes its whole code, at every call;
-        # the table's rules keep the patterns, and so their ids)
+        # word-led patterns: their group of words (by the pattern's id: hashing a compiled pattern
+        # hashes its whole code, at every call; the table keeps the rules, and so the ids)
         self.worded: dict[int, int] = {}
         self._rules = tuple(rules)
-        self._by_start: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for rule in rules:
             ids = []
             for lead in rule.leads:
@@ -146,58 +132,30 @@ class LeadTable:
             self.ids.append(tuple(ids))
             for regex, _, _, lead_id in rule.regexes:
                 if lead_id < 0 and id(regex) not in self.worded:
-                    self._add_worded(regex)
+                    prefixes = word_prefixes(regex)
+                    if prefixes is not None:
+                        self.worded[id(regex)] = WORDS.register(prefixes)
         self.leads = tuple(leads)
-        all_words = {p for groups in self._by_start.values() for _, group in groups for p in group}
-        self._word_lead = WordLead(all_words) if all_words else None
 
-    def _add_worded(self, regex: re.Pattern[str]) -> None:
-        prefixes = word_prefixes(regex)
-        if prefixes is None:
-            return
-        number = self.worded[id(regex)] = len(self.worded)
-        by_start: dict[str, list[str]] = {}
-        for prefix in prefixes:
-            by_start.setdefault(prefix[:2], []).append(prefix)
-        for start, group in by_start.items():
-            self._by_start.setdefault(start, []).append((number, tuple(group)))
-
-    def memo(self) -> Memo:
+    def memo(self) -> list[list[int] | None]:
         """An empty memo for one text: :func:`matches` fills in each lead's places when first asked."""
-        return Memo(len(self.leads))
-
-    def word_places(self, memo: Memo, text: str) -> list[list[int]] | None:
-        """For each word-led pattern, where one of its words starts in ``text`` (None: scan)."""
-        if not memo.worded:
-            memo.worded = True
-            places = None if self._word_lead is None else self._word_lead.places(text)
-            view = folded(text)
-            if places is not None and view is not None:
-                found: list[list[int]] = [[] for _ in self.worded]
-                by_start = self._by_start
-                for place in places:
-                    for number, group in by_start.get(view[place : place + 2], ()):
-                        if view.startswith(group, place):
-                            found[number].append(place)
-                memo.words = found
-        return memo.words
+        return [None] * len(self.leads)
 
 
 def matches(
-    regex: re.Pattern[str], lead: int, table: LeadTable, memo: Memo, text: str
+    regex: re.Pattern[str], lead: int, table: LeadTable, memo: list[list[int] | None], text: str
 ) -> Iterable[re.Match[str]]:
     """What ``regex.finditer(text)`` finds; with a lead (``lead``: its number in ``table``, -1 for
     none), tried only where the lead matches unless its places are dense; a pattern without one
     that starts with words, only where they start."""
     if lead < 0:
-        number = table.worded.get(id(regex))
-        if number is None:
+        group = table.worded.get(id(regex))
+        if group is None:
             return regex.finditer(text)
-        per_pattern = table.word_places(memo, text)
-        return regex.finditer(text) if per_pattern is None else led(regex, text, per_pattern[number])
-    places = memo.places[lead]
+        return _led_where(regex, text, WORDS.places(group, text))  # (None: a scan)
+    places = memo[lead]
     if places is None:
-        places = memo.places[lead] = starts(table.leads[lead], text, single=table.single[lead])
+        places = memo[lead] = starts(table.leads[lead], text, single=table.single[lead])
     if len(places) * _DENSE > len(text):
         return regex.finditer(text)
     return led(regex, text, places)

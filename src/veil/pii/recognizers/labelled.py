@@ -23,7 +23,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from veil.pii.recognizers.common import words
+from veil.pii.recognizers.word_leads import WORDS, led
 from veil.pii.regex_needs import needs_digit
+from veil.pii.regex_starts import word_prefixes
 
 __all__ = ["LabelledValue"]
 
@@ -92,12 +94,19 @@ class LabelledValue:
         # a value with a digit in every match (a number, a code) is not looked for in a text
         # without one, and neither are its labels: most texts' labels are the costly part
         self._needs_digit = needs_digit(self._value)
+        # the labels' first words: one scan of a text finds where they start for every finder
+        # (veil.pii.recognizers.word_leads); None: the labels are scanned for
+        self._label_words = word_prefixes(self._labels)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         if self._needs_digit and _DIGIT.search(text) is None:
             return
         last_end = 0
-        for label in self._labels.finditer(text):
+        words_ = self._label_words
+        # (the group's number is asked for here, not kept: a finder sent to another process finds
+        # its own number there)
+        places = None if words_ is None else WORDS.places(WORDS.register(words_), text)
+        for label in led(self._labels, text, places):
             if label.start() < last_end or text[label.start() - 1 : label.start()] in ("/", "\\"):
                 continue  # inside a value already reported, or a path ("/account/profile")
             hi = min(len(text), label.end() + self.reach)

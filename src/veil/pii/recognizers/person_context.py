@@ -292,8 +292,8 @@ _RANKS = wordset(
 _NOT_NAME_WORDS = COMMON_CAPITALISED | ORG_SUFFIXES | frozenset(LEGAL_FORMS) | _RANKS
 
 
-# Where the patterns that start with a role, a relative, a title or words said to people may start:
-# one scan of a text for all of their words (veil.pii.recognizers.word_leads).
+# The patterns that start with a role, a relative, a title or words said to people: tried only where
+# their words start (one scan of a text for all of them: veil.pii.recognizers.word_leads).
 _LEADS = LeadGroup(
     {
         _ROLE: _ROLES.split("|"),
@@ -321,7 +321,6 @@ class PersonContextFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         lowered: frozenset[str] | None = None
-        leads = _LEADS.places(text)  # where the patterns of cue words may start (None: anywhere)
         for regex, cue in (
             (_AFTER, _VERB_ANYWHERE),
             (_AGE, _AGE_ANYWHERE),
@@ -333,7 +332,7 @@ class PersonContextFinder(NameLists):
         ):
             if cue is not None and cue.search(text) is None:
                 continue  # the cue is rarer than capitalised parts: look for it first
-            for match in _LEADS.finditer(regex, text, leads):
+            for match in _LEADS.finditer(regex, text):
                 if lowered is None:
                     lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
                 for group in ("name", "to") if regex is _REPORTED else ("name",):
@@ -364,18 +363,18 @@ class PersonContextFinder(NameLists):
             yield from self._cited(text)
         yield from self._word_given_names(text)
         if "." in text:
-            for match in _LEADS.finditer(_INITIALS, text, leads):
+            for match in _LEADS.finditer(_INITIALS, text):
                 more: re.Match[str] | None = match
                 while more is not None:  # "A., B. and C."
                     yield more.start("name"), more.end("name"), 0.85
                     more = _MORE_INITIALS.match(text, more.end())
-        for match in _LEADS.finditer(_INTRODUCED_CAPITALISED, text, leads):
+        for match in _LEADS.finditer(_INTRODUCED_CAPITALISED, text):
             first = match.group("name").split()[0]
             if first.lower() not in _FUNCTION_WORDS:
                 yield match.start("name"), match.end("name"), 0.8
-        for match in _LEADS.finditer(_INTRODUCED, text, leads):
+        for match in _LEADS.finditer(_INTRODUCED, text):
             yield from self._lower_case(match, strong=True)
-        for match in _LEADS.finditer(_GREETED, text, leads):
+        for match in _LEADS.finditer(_GREETED, text):
             yield from self._lower_case(match, strong=False)
 
     @cached_property

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from veil.pii.recognizers.common import words
 
-__all__ = ["LeadGroup", "WordLead", "folded", "led", "literal_prefix", "prefixes"]
+__all__ = ["WORDS", "LeadGroup", "WordLead", "WordTable", "folded", "led", "literal_prefix", "prefixes"]
 
 # what re's case-insensitive matching takes for an ASCII letter and str.lower does not give as one
 _FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
@@ -91,17 +91,14 @@ class WordLead:
     def places(self, text: str) -> list[int] | None:
         """Where one of the prefixes starts a word of ``text``, in order; None where the text has
         no lower-case view or these places are dense (the caller scans instead)."""
-        view = folded(text)
-        if view is None:
-            return None
-        found = [m.start() for m in self._regex.finditer(view)]
-        return None if len(found) * _DENSE > len(text) else found
+        found = self.scan(text)
+        return None if found is None or len(found) * _DENSE > len(text) else found
 
-    def among(self, places: list[int], prefixes: tuple[str, ...], text: str) -> list[int]:
-        """Those of ``places`` (found by this lead in ``text``) where one of ``prefixes`` starts."""
+    def scan(self, text: str) -> list[int] | None:
+        """Where one of the prefixes starts a word of ``text``, in order; None where the text has
+        no lower-case view."""
         view = folded(text)
-        assert view is not None
-        return [p for p in places if view.startswith(prefixes, p)]
+        return None if view is None else [m.start() for m in self._regex.finditer(view)]
 
 
 def led(regex: re.Pattern[str], text: str, places: list[int] | None) -> Iterator[re.Match[str]]:
@@ -119,26 +116,84 @@ def led(regex: re.Pattern[str], text: str, places: list[int] | None) -> Iterator
                 after = match.end()
 
 
+class WordTable:
+    """Groups of prefixes (:class:`WordLead`'s), each numbered once: one scan of a text's lower-case
+    view finds where the words of every group start, for all the patterns and finders that read
+    them (the engine's lead table, :class:`LeadGroup`, the labels of ``labelled``). The last text's
+    places are kept: the recognizers of one text ask in turn."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, ...], int] = {}
+        # by the first two letters of each group's prefixes, the group's prefixes that start so
+        self._by_start: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        self._lead: WordLead | None = None
+        self._memo: tuple[str, int, list[list[int]] | None] = ("", -1, None)
+
+    def register(self, group: Iterable[str]) -> int:
+        """The number of ``group`` (lower-case prefixes of two characters or more), new or known."""
+        key = tuple(sorted(set(group)))
+        number = self._groups.get(key)
+        if number is not None:
+            return number
+        if not key or not all(len(p) > 1 and _PREFIX.fullmatch(p) for p in key):
+            raise ValueError("a group needs lower-case ASCII prefixes of two characters or more")
+        number = len(self._groups)
+        by_start: dict[str, list[str]] = {}
+        for prefix in key:
+            by_start.setdefault(prefix[:2], []).append(prefix)
+        for start, prefixes_ in by_start.items():
+            self._by_start.setdefault(start, []).append((number, tuple(prefixes_)))
+        self._lead = None
+        self._groups[key] = number
+        return number
+
+    def places(self, number: int, text: str) -> list[int] | None:
+        """Where a prefix of group ``number`` starts a word of ``text``, in order; None where the
+        text has no lower-case view or those places are dense (the caller scans instead)."""
+        memo = self._memo
+        if memo[0] is not text or memo[1] <= number:  # another text, or a group added since
+            every = self._all_places(text)
+            memo = self._memo = (text, len(self._groups) if every is None else len(every), every)
+        found = memo[2]
+        if found is None:
+            return None
+        places = found[number]
+        return None if len(places) * _DENSE > len(text) else places
+
+    def _all_places(self, text: str) -> list[list[int]] | None:
+        lead = self._lead
+        if lead is None:
+            lead = self._lead = WordLead(p for group in self._groups for p in group)
+        places = lead.scan(text)
+        view = folded(text)
+        if places is None or view is None:
+            return None
+        found: list[list[int]] = [[] for _ in self._groups]
+        count, by_start = len(found), self._by_start  # (a group another thread adds now waits)
+        for place in places:
+            for number, group in by_start.get(view[place : place + 2], ()):
+                if number < count and view.startswith(group, place):
+                    found[number].append(place)
+        return found
+
+
+# The table every pattern and finder of this process registers its words in (numbers are this
+# process's: a finder sent to another one registers its words there).
+WORDS = WordTable()
+
+
 class LeadGroup:
-    """One :class:`WordLead` for several patterns, each of which starts with one of its own words
-    in any case (``common.words(..., any_case=True)`` first, no look-behind before it): one scan of
-    a text finds where any of them may start, and each pattern is tried where its own words do."""
+    """Several patterns, each of which starts with one of its own words in any case
+    (``common.words(..., any_case=True)`` first, no look-behind before it), each tried only where
+    its own words start (:data:`WORDS`)."""
 
     def __init__(self, patterns: dict[re.Pattern[str], Iterable[str]]) -> None:
         # by the pattern's id: hashing a compiled pattern hashes its whole code, at every call
         self._patterns = tuple(patterns)  # (which keeps the ids theirs)
         self._starts = {id(regex): prefixes(alternatives) for regex, alternatives in patterns.items()}
-        self._lead = WordLead(p for starts in self._starts.values() for p in starts)
+        self._groups = {number: WORDS.register(starts) for number, starts in self._starts.items()}
 
-    def places(self, text: str) -> list[int] | None:
-        """Where one of the patterns may start in ``text`` (None: anywhere)."""
-        return self._lead.places(text)
-
-    def finditer(
-        self, regex: re.Pattern[str], text: str, places: list[int] | None
-    ) -> Iterator[re.Match[str]]:
-        """What ``regex.finditer(text)`` finds, given ``places`` (:meth:`places` of ``text``)."""
-        starts = self._starts.get(id(regex))
-        if starts is None or places is None:
-            return regex.finditer(text)
-        return led(regex, text, self._lead.among(places, starts, text))
+    def finditer(self, regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+        """What ``regex.finditer(text)`` finds."""
+        group = self._groups.get(id(regex))
+        return regex.finditer(text) if group is None else led(regex, text, WORDS.places(group, text))
