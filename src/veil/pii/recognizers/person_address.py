@@ -64,18 +64,26 @@ def is_addressed(text: str, start: int, end: int) -> bool:
     )
 
 
-# A social cue, then the word it addresses (a letter first; digits and inner capitals allowed:
-# "Dubbz", "iJustine"), and maybe a second capitalised word of the same name.
-_CUED_WORD = re.compile(
-    rf"(?i:(?<![\w'\u2019-])(?:{_CUES}))[ \t]*[,:]?[ \t]+"
-    r"(?P<name>[^\W\d_][\w'\u2019-]{1,24}(?:[ \t][A-Z][a-z][\w'\u2019-]{1,24})?)(?![\w@/])"
+# A social cue.
+_CUE = re.compile(rf"(?<![\w'\u2019-])(?:{_CUES})(?![\w'\u2019-])")  # read in the text in lower case
+_CUE_ANY_CASE = re.compile(_CUE.pattern, re.IGNORECASE)  # where lower-casing changes the length
+# After a cue, the word it addresses (a letter first; digits and inner capitals allowed: "Dubbz",
+# "iJustine"), and maybe a second capitalised word of the same name.
+_ADDRESSED = re.compile(
+    r"[ \t]*[,:]?[ \t]+(?P<name>[^\W\d_][\w'\u2019-]{1,24}(?:[ \t][A-Z][a-z][\w'\u2019-]{1,24})?)(?![\w@/])"
 )
 _POSSESSIVE = ("'s", "\u2019s")
-# A word that opens the text, a line or a sentence, then a second-person word: "Jaiden, you ...".
-_SPOKEN_TO = re.compile(
-    rf"(?:^[ \t]*|(?<=[.!?])[ \t]+)(?P<name>[^\W\d_][\w'\u2019-]{{1,24}})(?![\w'\u2019-])"
-    rf"(?={_SECOND_PERSON.pattern})",
-    re.MULTILINE,
+# A second-person word, read in the text in lower case (no look-behind first: the scan then skips
+# to the letters that start one; what precedes it is checked after).
+_YOU = re.compile(
+    r"(?:you|your|yours|you're|you\u2019re|youre|you've|you\u2019ve|u|ur|ya|yall|y'all"
+    r"|please|pls|plz)(?![\w'\u2019-])"
+)
+_YOU_ANY_CASE = re.compile(_YOU.pattern, re.IGNORECASE)
+# A word that opens the text, a line or a sentence, and ends where a second-person word follows,
+# after an optional comma: "Jaiden, you ...".
+_OPENING_WORD = re.compile(
+    r"(?:^[ \t]*|(?<=[.!?])[ \t]+)(?P<name>[^\W\d_][\w'\u2019-]{1,24})[ \t]*,?[ \t]*$", re.MULTILINE
 )
 
 
@@ -83,12 +91,20 @@ def addressed_names(text: str, known_lower: Callable[[str], bool]) -> Iterator[t
     """(start, end, 0.5) of each word no gazetteer needs to know that a social cue addresses:
     capitalised, no English or common word, no chat word, no place, not in capitals ("great video
     Shan!"); in lower case only when ``known_lower`` (a known name that is no word: "hey deji")."""
-    for match in _SPOKEN_TO.finditer(text):
-        if _unknown_name_word(match.group("name"), known_lower):
-            yield match.start("name"), match.end("name"), 0.5  # "Jaiden, you are so kind"
-    if _ANY_CUE.search(text) is None:
-        return
-    for match in _CUED_WORD.finditer(text):
+    lowered = text.lower()
+    same = len(lowered) == len(text)  # else lower-casing moved the offsets: read the text itself
+    for you in _YOU.finditer(lowered) if same else _YOU_ANY_CASE.finditer(text):
+        at = you.start()
+        if at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_'\u2019-"):
+            continue  # inside a word: "menu", "thank-you"
+        spoken = _OPENING_WORD.search(text, max(0, at - 40), at)
+        if spoken is not None and _unknown_name_word(spoken.group("name"), known_lower):
+            yield spoken.start("name"), spoken.end("name"), 0.5  # "Jaiden, you are so kind"
+    cues = _CUE.finditer(lowered) if same else _CUE_ANY_CASE.finditer(text)
+    for cue in cues:
+        match = _ADDRESSED.match(text, cue.end())
+        if match is None:
+            continue
         parts = match.group("name").split()
         first = parts[0]
         if first.endswith(_POSSESSIVE):
@@ -100,9 +116,6 @@ def addressed_names(text: str, known_lower: Callable[[str], bool]) -> Iterator[t
         if len(parts) == 2 and _unknown_name_word(parts[1], known_lower) and first[0].isupper():
             end = match.end("name")  # "salute to Sitaram Katel"
         yield start, end, 0.5
-
-
-_ANY_CUE = re.compile(rf"(?i:(?<![\w'\u2019-])(?:{_CUES}))(?![\w'\u2019-])")
 
 
 # Continents and worlds that a cue may address too ("Happy Birthday America", "goodnight Asia"),
