@@ -124,3 +124,10 @@ def test_a_cue_before_no_name_finds_no_person(rules: PiiEngine, text: str) -> No
 )
 def test_a_name_no_gazetteer_knows_after_a_cue(rules: PiiEngine, text: str, name: str) -> None:
     assert name in _people(rules, text)
+
+
+def test_the_word_spoken_to_ends_right_before_you() -> None:
+    # "you" two lines down does not make the end of the salutation's line a vocative
+    text = "Dear Dr. Zorvath,\n\nI would be grateful if you could call"
+    assert list(FirstNameFinder()(text)) == []
+    assert list(FirstNameFinder()("Zorvath, you could call")) == [(0, 7, 0.5)]

@@ -83,7 +83,7 @@ _YOU_ANY_CASE = re.compile(_YOU.pattern, re.IGNORECASE)
 # A word that opens the text, a line or a sentence, and ends where a second-person word follows,
 # after an optional comma: "Jaiden, you ...".
 _OPENING_WORD = re.compile(
-    r"(?:^[ \t]*|(?<=[.!?])[ \t]+)(?P<name>[^\W\d_][\w'\u2019-]{1,24})[ \t]*,?[ \t]*$", re.MULTILINE
+    r"(?:^[ \t]*|(?<=[.!?])[ \t]+)(?P<name>[^\W\d_][\w'\u2019-]{1,24})[ \t]*,?[ \t]*\Z", re.MULTILINE
 )
 
 
