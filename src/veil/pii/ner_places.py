@@ -74,14 +74,15 @@ def is_place_of_words(text: str) -> bool:
 
 
 def spacy_place_of_words() -> Recognizer:
-    """A place named by its kind that NER typed an organisation or a person ("the Royal Palace",
-    "Creek Turnpike" as ORG; "Hakim Mosque" as PERSON): a place, at the score of the other
-    retyped places (:func:`veil.pii.recognizers.ner_types.spacy_location_retyped`), above the
-    organisation (0.55) and the person the same span would be."""
+    """A place named by its kind that NER typed an organisation ("the Royal Palace", "Creek
+    Turnpike" as ORG): a place, at the score of the other retyped places
+    (:func:`veil.pii.recognizers.ner_types.spacy_location_retyped`), above the organisation
+    (0.55) the same span would be. Not a PERSON span: a short text's "Silver Falls !" is a name
+    as often as a place, and the person recognizers judge it."""
     return Recognizer(
         name="spacy_place_of_words",
         entity_type=EntityType.LOCATION,
-        ner_labels=("ORG", "PERSON"),
+        ner_labels=("ORG",),
         ner_score=0.88,
         validate=is_place_of_words,
     )
