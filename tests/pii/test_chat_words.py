@@ -56,9 +56,14 @@ def test_chat_words_in_any_case_are_no_person(word: str, case: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["Pls Subscribe", "Hahaha", "Omg Yesss Kekeke", "Lmao Dave"])
-def test_validators_refuse_spans_with_chat_words(text: str) -> None:
-    assert not is_plausible_name(text)
+def test_the_ner_validator_refuses_spans_with_chat_words(text: str) -> None:
     assert not is_plausible_ner_person(text)
+
+
+def test_after_a_title_a_repeated_syllable_may_be_a_family_name() -> None:
+    # a title is stronger evidence than NER's guess: "Mr Kakaka" stays a name for the rules
+    assert is_plausible_name("Kakaka")
+    assert not is_plausible_ner_person("Kakaka")
 
 
 @pytest.mark.parametrize(
@@ -93,3 +98,8 @@ def test_a_contraction_is_no_name(text: str) -> None:
 @pytest.mark.parametrize("text", ["D'Angelo", "Shaquille O'Neal", "Aoife O'Brien"])
 def test_an_apostrophe_in_a_name_stays(text: str) -> None:
     assert is_plausible_name(text)
+
+
+def test_a_titled_family_name_of_repeated_syllables(pii_engine: PiiEngine) -> None:
+    text = "The Court heard Mr van der Lololo on the second day."
+    assert "van der Lololo" in _people(pii_engine, text)

@@ -1,10 +1,10 @@
 """Whether a span looks like a person's name: the validators of the person recognizers.
 
-A name has letters and a capital, no digits or symbols, is not only common words, no chat slang
-or laughter ("Plz Subscribe", "Hahaha": :mod:`.chat_words`), not a street ("Station Road") nor a
-company ("Carlier SARL"); after a title a family name may be a word ("Mr.
-Price"); an NER span must also be no acronym ("AI"), no label ("Steuer-ID"), no phrase of
-another language ("Meine Mutter"), no firm ("Enigmus AI").
+A name has letters and a capital, no digits or symbols, is not only common words, no contraction
+("I'm"), not a street ("Station Road") nor a company ("Carlier SARL"); after a title a family name
+may be a word ("Mr. Price"); an NER span must also be no acronym ("AI"), no label ("Steuer-ID"), no
+chat slang or laughter ("Plz Subscribe", "Hahaha": :mod:`.chat_words`), no phrase of another
+language ("Meine Mutter"), no firm ("Enigmus AI").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from veil.pii.data import FIRST_NAMES, load_words
-from veil.pii.recognizers.chat_words import is_chat_word
+from veil.pii.recognizers.chat_words import has_chat_word
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, STREET_PREFIXES, STREET_WORDS, UPPER
 from veil.pii.recognizers.name_patterns import PARTICLE
 from veil.pii.recognizers.name_suffixes import is_regnal_number
@@ -66,8 +66,6 @@ def is_plausible_name(text: str) -> bool:
         return False
     if len(bare) > 1 and names_a_group(" ".join(bare)):
         return False  # "Roman Catholic", "Greek Orthodox": a faith, whatever its first word
-    if any(is_chat_word(w) for w in bare):
-        return False  # "Plz Subscribe", "Hahaha": chat slang or laughter, no one's name
     if any(_CONTRACTION.fullmatch(w) for w in found):
         return False  # "Hi, I'm new here", "Thanks, You're the best": a pronoun or a verb, no name
     return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
@@ -103,6 +101,8 @@ def is_plausible_ner_person(text: str) -> bool:
     not a people or a faith ("Danish", "Roman Catholic")."""
     if not is_plausible_name(text) or names_a_group(text):
         return False  # "Christian moral life", "before Roman times": a people or a faith
+    if has_chat_word(text):
+        return False  # "Plz Subscribe", "Hahaha": chat slang or laughter (after a title, "Mr Kakaka" stays)
     words = text.split()
     # a lower-case word: a phrase ("ants die") or an adjective ("pro-Beijing"), unless a particle
     # ("van Gogh", "d'Alembert") or a prefix before a name ("ex-Zombie Ryhänen"); a sentence's
