@@ -90,7 +90,7 @@ def test_random_texts_of_cue_words_and_names() -> None:
     led_texts = 0
     for _ in range(400):
         text = " ".join(
-            rng.choice(cues if rng.random() < 0.15 else filler) for _ in range(rng.randint(0, 60))
+            rng.choice(cues if rng.random() < 0.15 else filler) for _ in range(rng.randint(0, 150))
         )
         led_texts += WORDS.places(WORDS.register(["guide"]), text) is not None
         for regex in _PATTERNS:
@@ -117,7 +117,7 @@ def test_a_table_numbers_each_group_once_and_finds_each_groups_places() -> None:
     assert table.register(["co", "guide"]) == first and second != first
     text = (
         "Our guide Cofounder met a dear friend, then coffee with the guides. " + "Nothing else happened. " * 5
-    ) * 2
+    ) * 3
     assert table.places(first, text) == [m.start() for m in re.finditer(r"(?i)(?<!\w)(?:guide|co)", text)]
     assert table.places(second, text) == [m.start() for m in re.finditer(r"(?<!\w)dear", text)]
     with pytest.raises(ValueError):

@@ -46,7 +46,13 @@ _COMMON_STARTS |= frozenset(["fo", "fr", "no", "ar", "ca", "re", "se", "pa", "ma
 MAX_PREFIXES = 600
 _MAX_LENGTH = 12  # longer prefixes add nothing to a lead's selectivity
 _MAX_CLASS = 4  # a class of at most this many characters (in lower case) is enumerated
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ")
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 ./#:'&-")
+# characters re matches case-insensitively to others than their own upper and lower case ("s" and
+# "\u017f"): never in a prefix
+_EXTRA_CASES: frozenset[int] = frozenset()
+_casefix: Any = _module("re._casefix")
+if _casefix is not None:
+    _EXTRA_CASES = frozenset(code for key, others in _casefix._EXTRA_CASES.items() for code in (key, *others))
 
 
 class _Unknown(Exception):
@@ -138,9 +144,8 @@ def _sequence(items: list[Any], icase: bool) -> _Prefixes:
 
 def _item(op: Any, av: Any, icase: bool) -> _Prefixes:
     if op is _c.LITERAL:
-        char = chr(av)
-        # an ASCII character is its lower case in the view (in any case, or matched exactly)
-        return [(char.lower(), True)] if char.isascii() and char.lower() in _PLAIN else [("", False)]
+        char = _plain(chr(av))
+        return [(char, True)] if char else [("", False)]
     if op is _c.IN:
         chars = _class(av, icase)
         return [(c, True) for c in chars] if chars else [("", False)]
@@ -160,6 +165,23 @@ def _item(op: Any, av: Any, icase: bool) -> _Prefixes:
     return [("", False)]  # any character, a back-reference, a look-ahead's neighbour...
 
 
+def _plain(char: str) -> str:
+    """``char`` as the lower-case view writes whatever ``re`` matches to it (in any case, or
+    exactly): its lower case; "" when that is not one character that nothing else folds to."""
+    lower = char.lower()
+    if char.isascii():
+        return lower if lower in _PLAIN else ""
+    if (
+        len(lower) != 1
+        or ord(char) in _EXTRA_CASES
+        or ord(lower) in _EXTRA_CASES
+        or not (lower.isalnum() or lower in "\u00b0\u00ba\u00aa")  # letters, "n\u00b0", "n\u00ba"
+        or lower in "\u0130\u0131\u017f"
+    ):
+        return ""
+    return lower
+
+
 def _class(members: Any, icase: bool) -> list[str]:
     """The characters of a small class of plain characters, in lower case; [] otherwise."""
     chars: set[str] = set()
@@ -170,9 +192,7 @@ def _class(members: Any, icase: bool) -> list[str]:
             chars.update(chr(c) for c in range(av[0], av[1] + 1))
         else:
             return []
-    if not all(c.isascii() for c in chars):
-        return []
-    lowered = {c.lower() for c in chars}
-    if len(lowered) > _MAX_CLASS or not lowered <= _PLAIN:
+    lowered = {_plain(c) for c in chars}
+    if len(lowered) > _MAX_CLASS or "" in lowered:
         return []
     return sorted(lowered)

@@ -21,8 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from veil.pii.recognizers.common import words
-
 __all__ = ["WORDS", "LeadGroup", "WordLead", "WordTable", "folded", "led", "literal_prefix", "prefixes"]
 
 # what re's case-insensitive matching takes for an ASCII letter and str.lower does not give as one
@@ -31,7 +29,8 @@ _UNFIXED = ("\u0130", "\u0131", "\u017f")
 # A lead matching at more than one place in this many characters is dense: the pattern is scanned
 # for instead (same matches, fewer Python calls); as compiled_recognizer's.
 _DENSE = 24
-_PREFIX = re.compile(r"[a-z0-9][a-z0-9 ]*")
+# a prefix: what the lower-case view writes (regex_starts), its first character a letter or digit
+_PREFIX = re.compile(r"[^\W_][\w ./#:'&\u00b0\u00ba\u00aa-]*")
 
 # The last text folded and its view: the recognizers of one text ask for it in turn.
 _memo: tuple[str, str | None] = ("", "")
@@ -79,14 +78,20 @@ class WordLead:
 
     def __init__(self, prefixes: Iterable[str]) -> None:
         self.prefixes = tuple(sorted(set(prefixes)))
-        if not self.prefixes or not all(_PREFIX.fullmatch(p) for p in self.prefixes):
+        if not self.prefixes or not all(_PREFIX.fullmatch(p) and p == p.lower() for p in self.prefixes):
             raise ValueError("a word lead needs lower-case ASCII prefixes")
-        # the lead reads a prefix's first word only: a match across a space would hide a word start
-        # after it from the scan (its matches do not overlap); a prefix that starts with a shorter
-        # one adds no place
-        firsts = {p.split(" ")[0] for p in self.prefixes}
-        shortest = [p for p in firsts if not any(p != q and p.startswith(q) for q in firsts)]
-        self._regex = re.compile(r"(?<![a-z0-9_])" + words(shortest))
+        # one character per match, the rest looked ahead for: a match longer than a word's first
+        # character could hide the start of the next word from the scan (its matches do not
+        # overlap); a prefix that starts with a shorter one adds no place
+        shortest = [p for p in self.prefixes if not any(p != q and p.startswith(q) for q in self.prefixes)]
+        tails: dict[str, list[str]] = {}
+        for prefix in shortest:
+            tails.setdefault(prefix[0], []).append(re.escape(prefix[1:]))
+        alternation = "|".join(
+            f"{re.escape(head)}(?={'|'.join(sorted(rest, key=lambda t: (-len(t), t)))})"
+            for head, rest in sorted(tails.items())
+        )
+        self._regex = re.compile(rf"(?<![a-z0-9_])(?:{alternation})")
 
     def places(self, text: str) -> list[int] | None:
         """Where one of the prefixes starts a word of ``text``, in order; None where the text has
@@ -126,16 +131,26 @@ class WordTable:
         self._groups: dict[tuple[str, ...], int] = {}
         # by the first two letters of each group's prefixes, the group's prefixes that start so
         self._by_start: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        self._by_object: dict[int, tuple[tuple[str, ...], int]] = {}
         self._lead: WordLead | None = None
         self._memo: tuple[str, int, list[list[int]] | None] = ("", -1, None)
 
     def register(self, group: Iterable[str]) -> int:
         """The number of ``group`` (lower-case prefixes of two characters or more), new or known."""
+        known = self._by_object.get(id(group))
+        if known is not None and known[0] is group:
+            return known[1]  # the same tuple again: a finder asks at every text
+        number = self._register(group)
+        if isinstance(group, tuple):
+            self._by_object[id(group)] = (group, number)  # (kept: its id stays its own)
+        return number
+
+    def _register(self, group: Iterable[str]) -> int:
         key = tuple(sorted(set(group)))
         number = self._groups.get(key)
         if number is not None:
             return number
-        if not key or not all(len(p) > 1 and _PREFIX.fullmatch(p) for p in key):
+        if not key or not all(len(p) > 1 and _PREFIX.fullmatch(p) and p == p.lower() for p in key):
             raise ValueError("a group needs lower-case ASCII prefixes of two characters or more")
         number = len(self._groups)
         by_start: dict[str, list[str]] = {}
