@@ -56,6 +56,7 @@ from veil.pii.data import ENGLISH_WORDS, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
+from veil.pii.recognizers.cue_lines import in_cue_lines
 from veil.pii.recognizers.name_cue_words import APPOSED_WORDS, INITIALS_WORDS
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import SENTENCE_START
@@ -161,6 +162,7 @@ _CITED = re.compile(
     rf"(?<![\w'\u2019.-])(?P<parties>{_PARTY}(?:(?:,[ \t]|[ \t]and[ \t])(?!Others\b){_PARTY}){{0,4}})"
     rf"(?:[ \t]and[ \t]Others)?[ \t]vs?\.?[ \t](?P<other>{_PARTY})?"
 )
+_CITED_CUE = re.compile(r"[ \t]vs?\.?[ \t]")  # (a cited case lies within one line)
 _PARTY_SPLIT = re.compile(r",[ \t]|[ \t]and[ \t]")
 # Words that make a party a state, a public body or a firm, not a person.
 _NOT_PRIVATE = wordset(
@@ -332,7 +334,8 @@ class PersonContextFinder(NameLists):
         ):
             if cue is not None and cue.search(text) is None:
                 continue  # the cue is rarer than capitalised parts: look for it first
-            for match in _LEADS.finditer(regex, text):
+            scan = in_cue_lines(_AGE, _AGE_ANYWHERE, text) if regex is _AGE else _LEADS.finditer(regex, text)
+            for match in scan:
                 if lowered is None:
                     lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
                 for group in ("name", "to") if regex is _REPORTED else ("name",):
@@ -383,7 +386,7 @@ class PersonContextFinder(NameLists):
 
     def _cited(self, text: str) -> Iterator[tuple[int, int, float]]:
         """The private parties of cited cases (see the module's docstring)."""
-        for match in _CITED.finditer(text):
+        for match in in_cue_lines(_CITED, _CITED_CUE, text):
             parties = []
             at = match.start("parties")
             for part in _PARTY_SPLIT.split(match.group("parties")):
