@@ -99,6 +99,30 @@ def test_lists_of_numbered_things_are_not_addresses(rules_engine: PiiEngine, tex
     assert list(AddressFinder()(text)) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The case was sent to the Second Chamber of the Tribunal. On 9 March 1997 the Chamber met.",
+        "In 1985 the Court gave its ruling, and in 1986 the Avenue was renamed.",
+        "She was born in Ravensholt, Kentucky. In March 12, 1990 she moved.",
+        "They drove on through Oakvale, Norway. Then 14 days of rain.",
+        "They settled in Pine Harbor, Maine. On June 3, 2004 the mill closed.",
+    ],
+)
+def test_a_sentence_end_or_a_year_before_a_noun_of_prose_makes_no_address(text: str) -> None:
+    """A comma piece that runs over a sentence's end, into a sentence opening with a date or a
+    number, is no address part; nor is a year followed by "the" and a street-type noun."""
+    spans = [text[s:e] for s, e, _ in AddressFinder()(text)]
+    assert all(". " not in span for span in spans), spans
+    assert all(not re.match(r"\d{4} the ", span) for span in spans), spans
+
+
+def test_an_address_line_ending_in_an_abbreviation_still_joins() -> None:
+    text = "Send it to 40 Larch Ave. Suite 5, Springfield, IL 62704 by Friday."
+    found = [text[s:e] for s, e, _ in AddressFinder()(text)]
+    assert found == ["40 Larch Ave. Suite 5, Springfield, IL 62704"]
+
+
 # -- generated address blocks ------------------------------------------------------------------
 
 _SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "quel", "bri", "dun", "sel", "ob", "yar", "fen", "tis"]

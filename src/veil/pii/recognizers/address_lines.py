@@ -73,6 +73,7 @@ __all__ = [
     "REGION",
     "REGION_CODE",
     "REGION_PART",
+    "SENTENCE_BREAK",
     "SENTENCE_END",
     "STATES",
     "STREET_KINDS",
@@ -164,6 +165,13 @@ TRAILING = " \t.!?)\"'"
 TOKEN = re.compile(r"\S+")
 DIGIT = re.compile(r"\d")
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# a sentence ending inside a comma-separated piece, before a word that opens sentences ("Sun Valley,
+# Idaho. On October 10, 2011 ..."): the piece is no address part (an address's abbreviations end
+# in a capital or are short: "St. Louis", "Apt. 4", "N.E. Portland")
+SENTENCE_BREAK = re.compile(
+    r"(?<=[a-z]{3})[.!?][ \t]+(?:On|In|At|By|The|A|An|We|I|He|She|It|They|This|That|These|Then|There|"
+    r"After|Before|When|While|His|Her|Their|Our|My|But|And|As|Later|Since|From)(?![\w'\u2019-])"
+)
 # a unit inside or at the end of a street line: "0610 Christine Manors Suite 670"
 INNER_UNIT = re.compile(
     r",?[ \t]+(?:(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|piano|piso|puerta|interno|scala|esc"

@@ -30,6 +30,7 @@ from veil.pii.recognizers.address_lines import (
     QUALIFIER,
     REGION_CODE,
     REGION_PART,
+    SENTENCE_BREAK,
     TITLES,
     TOWN_FIRST,
     TRAILING,
@@ -94,7 +95,7 @@ class PartKinds:
 
     def _kind(self, part: str, *, line: bool = False) -> str | None:
         part = part.strip(TRAILING)
-        if not part or len(part) > 90:
+        if not part or len(part) > 90 or SENTENCE_BREAK.search(part):
             return None
         shaped = shape_kind(part)
         if shaped is not None:
@@ -309,6 +310,8 @@ class PartKinds:
                 )
                 else None
             )
+        if not names and not lowers and "the" in words:
+            return None  # "2002 the Court ruled": a year and a noun of prose; a street has a name
         if strong and (names + lowers > 0 or (n > 1 and any(w[:1].isupper() for w in words))):
             return "street" if not named or n > 1 else None
         if strong or named or lowers or any(w.isupper() and len(w) > 1 for w in words):
