@@ -81,3 +81,9 @@ def test_an_email_address_in_lower_case_is_no_name() -> None:
 @pytest.mark.parametrize("text", ["i grew up in london and moved away", "the trains in madrid are great"])
 def test_a_place_that_is_no_given_name_is_no_person(text: str) -> None:
     assert _names(text) == set()
+
+
+def test_sentence_case_is_judged_in_linear_time() -> None:
+    # a long word before a capital: a regex for "a word with a capital" would rescan it per letter
+    text = "a" * 200_000 + " B"
+    assert not is_sentence_cased(text)

@@ -35,8 +35,7 @@ __all__ = ["has_no_capital", "is_sentence_cased", "lower_case_text_names"]
 _WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{3,}}(?![\w'\u2019@/-]|\.\w)")
 # A capital other than the pronoun "I" (alone or in a contraction: "I'm", "I'll").
 _CAPITAL = re.compile(r"[A-Z\u00c0-\u00de](?<!\bI)|I(?=\w)(?!['\u2019])")
-# A word with a capital in it, whole.
-_CAPITALISED = re.compile(r"[\w'\u2019-]*[A-Z\u00c0-\u00de][\w'\u2019-]*")
+_CAPITAL_LETTER = re.compile(r"[A-Z\u00c0-\u00de]")
 _PRONOUN_I = re.compile(r"I(?:['\u2019][a-z]{1,2})?")
 # What may stand between a sentence's end (or a line's start) and its first word.
 _OPENERS = " \t\"'(*[-\u201c\u2018"
@@ -50,16 +49,31 @@ def is_sentence_cased(text: str) -> bool:
     """Every capital of ``text`` opens a sentence or a line, or stands in the pronoun "I" or in a
     word in capitals ("LOL"); and it has at least one such capital."""
     seen = False
-    for match in _CAPITALISED.finditer(text):
-        word = match.group()
+    done = 0  # the end of the last word looked at: its other capitals need no second look
+    for capital in _CAPITAL_LETTER.finditer(text):
+        at = capital.start()
+        if at < done:
+            continue
         seen = True
+        # the whole word around the capital, found by stepping out from it (a regex for "a word
+        # with a capital in it" would rescan a long word from each of its letters)
+        start, done = at, at + 1
+        while start > 0 and _joins(text[start - 1]):
+            start -= 1
+        while done < len(text) and _joins(text[done]):
+            done += 1
+        word = text[start:done]
         if _PRONOUN_I.fullmatch(word) or (len(word) > 1 and word.isupper()):
             continue
-        start = match.start()
         before = text[max(0, start - _WINDOW) : start].rstrip(_OPENERS)  # a window: no quadratic scan
         if before and before[-1] not in _SENTENCE_ENDS and not _is_symbol(before[-1]):
             return False
     return seen
+
+
+def _joins(char: str) -> bool:
+    """A character of a word: a letter, a digit, "_", an apostrophe or a hyphen."""
+    return char.isalnum() or char in "_'\u2019-"
 
 
 def _is_symbol(char: str) -> bool:
