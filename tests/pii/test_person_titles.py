@@ -111,3 +111,18 @@ def test_a_military_rank_is_a_title_outside_the_span(rules_engine: PiiEngine, te
 )
 def test_a_rank_that_is_also_a_common_word_needs_its_compound(rules_engine: PiiEngine, text: str) -> None:
     assert _persons(rules_engine, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had dinner at the Admiral Hotel on the quay.",
+        "The Commodore Brisket shop opens at nine.",
+        "The Air Commodore Restaurant serves lunch.",
+        "We met outside the Wing Commander pub.",
+    ],
+)
+def test_a_rank_that_opens_a_place_or_a_business_name_is_no_title(rules_engine: PiiEngine, text: str) -> None:
+    """A rank followed by words that end in a place's, a business's or a prize's noun names that
+    place, not a person."""
+    assert _persons(rules_engine, text) == []

@@ -28,10 +28,12 @@ import re
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
-from veil.pii.recognizers.common import words
+from veil.pii.recognizers.body_heads import ARTEFACT_HEADS, HEADS
+from veil.pii.recognizers.common import words, wordset
 from veil.pii.recognizers.name_patterns import CAPS_NAME, INITIAL, TITLED_NAME
 from veil.pii.recognizers.name_plausibility import is_plausible_titled_name
 from veil.pii.recognizers.person_words import TITLES
+from veil.pii.recognizers.place_kinds import KIND_AFTER
 
 __all__ = ["person_titles"]
 
@@ -58,6 +60,21 @@ def _plausible(text: str) -> bool:
     return is_plausible_titled_name(_KEPT_STYLE.sub("", text.replace(_SYMBOL_BLANK, " "), count=1))
 
 
+# Nouns that end the name of a place, a business or an institution: after a rank they make a
+# name of the whole ("the Admiral Hotel", "the Colonel Benbow Inn", "Brigadier Gerard Stakes"),
+# not a person named after a title.
+_NAMED_AFTER_RANK = frozenset(
+    {*KIND_AFTER, *HEADS, *ARTEFACT_HEADS}
+    | wordset("Inn Tavern Pub Bar Cafe Restaurant Shop Store Stores Stakes Cup Trophy Award Prize")
+    | wordset("Street Road Avenue Lane Drive Close Way Building House Lodge Arms Class Ship Line")
+)
+# the name after a rank may not be followed, within its capitalised words, by one of those nouns
+# (in any case: "the Admiral Nelson pub")
+_NOT_NAMED_AFTER = (
+    rf"(?!(?:[A-Z][\w'\u2019.-]*[ \t]+){{0,3}}(?i:{'|'.join(sorted(_NAMED_AFTER_RANK))})(?![\w-]))"
+)
+
+
 def _ranks() -> str:
     """The ranks as one alternation, each word of a compound rank joined by a blank or a hyphen."""
     return words(tuple(rank.replace(" ", r"[ \t]+") for rank in RANKS))
@@ -73,7 +90,7 @@ def person_titles() -> Recognizer:
             Pattern(rf"{titles}\.?[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "title"),
             Pattern(rf"{styles}\.?[ \t]+(?P<pii>Justice[ \t]+{TITLED_NAME})(?!\w)", 0.95, "judge_style"),
             Pattern(rf"(?P<pii>{words(KEPT_STYLES)}[ \t]+{TITLED_NAME})(?!\w)", 0.9, "kept_style"),
-            Pattern(rf"{_ranks()}[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "rank"),
+            Pattern(rf"{_ranks()}[ \t]+{_NOT_NAMED_AFTER}(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "rank"),
             # "Mr J.-P. Costa": hyphen-joined initials, then the family name
             Pattern(
                 rf"{titles}\.?[ \t]+(?P<pii>{INITIAL}-{INITIAL}[ \t]?{TITLED_NAME})(?!\w)", 0.85, "initials"
