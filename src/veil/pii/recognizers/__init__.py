@@ -21,8 +21,16 @@ network           ip_address (v4 + v6), mac_address, url
 dates             date_time (regex), spacy_date (NER DATE, filtered)
 penalty_terms     (no recognizer) the length of a sentence or detention ("six years' imprisonment"),
                   read by date_time
+penalty_phrases   (no recognizer) penalty terms not anchored on a penal noun ("a 12 year sentence"),
+                  read by date_time
 locations         street_address, street_de_nl, town_with_postcode, postcode, place_gazetteer, spacy_location;
                   post-processor address_tail (LOCATION after a street address)
+place_lowercase   place_lowercase (LOCATION: a known place in a text that capitalises no name,
+                  "back to korea")
+kind_places       spacy_place_of_words (LOCATION: an NER ORG of ordinary words ending in a place's
+                  kind, "the Royal Palace"; read by ``veil.pii.ner_places``)
+name_repeats      post-processors place_repeats, body_repeats (further mentions of a found place or
+                  organisation, written the same way)
 addresses         address_block (LOCATION: a whole postal address, its lines joined into one span);
                   ``address_parts`` the kind of one part, ``address_lines`` the line kinds and join rules
 country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer
@@ -34,6 +42,10 @@ person_labels     person_label (after a field label, an addressee's label or a s
                   (a chat speaker, a line that is only a name)
 person_gazetteer  person_gazetteer (PERSON: a known first name and a family name)
 first_names       person_first_name (PERSON: a known first name alone, weak without context)
+person_address    (no recognizer) a given name spoken to or after a social cue ("shoutout to Derek"),
+                  read by person_first_name
+chat_words        (no recognizer) laughter, stretched words and chat slang ("Hahaha", "Plz"): no
+                  name and no place, read by the validators
 person_ner        spacy_person (NER PERSON, filtered)
 person_words      (no recognizer) capitalised words that are no names, given names that are words,
                   titles, firms' last words
@@ -56,10 +68,13 @@ person_context    person_context (PERSON: a name-shaped word beside a verb, role
                   ``person_roles`` (callings and ranks before a name), ``person_logins`` (login
                   names in an authentication log), ``person_lowercase`` (names in a text with no
                   capital at all)
+name_cue_words    (no recognizer) the words person_context's role and initial patterns start with
 email_names       person_email_name (PERSON: a capitalised word an e-mail address's local part spells)
 organizations     organization_legal_form, organization_partners, organization_label,
                   spacy_organization (NER ORG, filtered); ``body_heads`` the head nouns of
                   institutions' names
+foreign_bodies    (no recognizer) institutions named head first in another language ("Universidade
+                  Federal de ..."), read by organization_label
 known_organizations  organization_known (ORGANIZATION: bodies known the world over, "NATO", and
                   acronyms a text defines for a body, ``acronym_definitions``: "the Computing
                   Research Association (CRA)")
@@ -73,6 +88,9 @@ columns           column_location, column_person, column_organization, column_pa
 software_names    (no recognizer) words a text names as software or a language by their context
                   ("languages like Pascal", "Opacus's `max_grad_norm`"), read by ner_spans, first_names
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
+word_leads        (no recognizer) where a text may hold one of some words, from one scan of its
+                  lower-case view: the engine's lead table, person_context, labelled (speed only)
+cue_lines         (no recognizer) a one-line pattern looked for only in the lines holding its cue (speed only)
 ================  ==========================================================================
 
 :func:`~veil.pii.recognizers.builtin.builtin_recognizers` and

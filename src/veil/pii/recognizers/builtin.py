@@ -14,8 +14,10 @@ from veil.pii.recognizers import (
     email_names,
     finance,
     health_ids,
+    kind_places,
     known_organizations,
     locations,
+    name_repeats,
     name_shapes,
     national_ids,
     ner_types,
@@ -25,6 +27,7 @@ from veil.pii.recognizers import (
     person_context,
     person_cues,
     persons,
+    place_lowercase,
     references,
     sports_teams,
     tax_ids,
@@ -119,6 +122,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         locations.town_with_postcode(),
         locations.postcode(),
         locations.place_gazetteer(),
+        place_lowercase.place_lowercase(),
         persons.person_titles(),
         persons.person_labels(),
         persons.person_lines(),
@@ -146,6 +150,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         organizations.spacy_organization(),
         ner_types.spacy_person_retyped(),
         ner_types.spacy_location_retyped(),
+        kind_places.spacy_place_of_words(),
         ner_types.spacy_organization_retyped(),
         dates.spacy_date(),
     ]
@@ -153,4 +158,9 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
 
 def builtin_post_processors() -> list[PostProcessor]:
     """A fresh list of the built-in post-processors, in the order they run within their stage."""
-    return [locations.address_tail(), persons.person_coreference()]
+    return [
+        locations.address_tail(),
+        persons.person_coreference(),
+        name_repeats.place_repeats(),
+        name_repeats.body_repeats(),
+    ]

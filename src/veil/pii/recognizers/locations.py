@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from veil.pii.data import PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
+from veil.pii.recognizers.chat_words import has_chat_word
 from veil.pii.recognizers.common import (
     LOWER,
     NAME_WORD,
@@ -400,6 +401,8 @@ def is_plausible_place(text: str) -> bool:
     ("Enigmus AI")."""
     if any(c in text for c in "@/\\#=<>|_"):
         return False
+    if has_chat_word(text):
+        return False  # "Hahaha", "Lmao": laughter or chat slang, no place
     letters = sum(c.isalpha() for c in text)
     if letters < 2 or not any(c.isupper() for c in text) or text in STANDARD_NAMES:
         return False

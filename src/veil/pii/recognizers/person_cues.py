@@ -24,6 +24,7 @@ from functools import cached_property
 from veil.pii.data import ENGLISH_WORDS, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import (
     LEGAL_FORMS,
     LOWER,
@@ -35,6 +36,7 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.name_columns import column_names
 from veil.pii.recognizers.name_lists import NameLists, fold
+from veil.pii.recognizers.person_address import is_cue
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ROLE_NOUNS
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -357,6 +359,8 @@ class PersonCueFinder(NameLists):
             family = value.split()[0]
             if family.lower() in _LABEL_WORDS or family.capitalize() in COMMON_CAPITALISED:
                 continue
+            if is_chat_word(family) or is_cue(family):
+                continue  # "LOLOLOL Nice Try", "RIP Vine": laughter or a cue, no family name
             if not any(c in "AEIOUYÁÉÍÓÚÝÄÖÜÅÆØ" for c in family) or family.lower() in self.common:
                 continue
             yield m.start("name"), m.end("name"), 0.75
