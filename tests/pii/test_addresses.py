@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
-from veil.pii.recognizers.address_lines import CORNER
+from veil.pii.recognizers.address_lines import CORNER, CUE, SENTENCE_BREAK, may_cue
 from veil.pii.recognizers.addresses import AddressFinder
 
 T = EntityType
@@ -234,3 +234,84 @@ def test_the_intersection_scan_starts_from_every_letter_its_words_may_start_with
     letters = re.compile(CORNER.pattern[: CORNER.pattern.index("]") + 1])
     assert len(needed) >= 8
     assert [ch for ch in needed if not letters.fullmatch(ch)] == []
+
+
+# -- cheap pre-tests give the verdicts of the regexes they stand before ---------------------------
+
+_CUE_PIECES = st.sampled_from(
+    [
+        "Lives at",
+        "RESIDING in",
+        "moved to",
+        "Address is",
+        "shipped it to",
+        "drops me off at",
+        "meet us at",
+        "Relocated to",
+        "forwarding to",
+        "the Court",
+        " ",
+        "\t",
+        ":",
+        "44",
+        "Mail",
+        "\u017fend to",
+        "\u212aeep",
+        "stay",
+        "addresses -",
+        "living",
+        "on",
+        "picks you up at",
+        "ZZ",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CUE_PIECES, min_size=1, max_size=8).map(" ".join), st.data())
+def test_where_no_cue_word_is_no_cue_can_match(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for pos in range(start, end + 1):
+        if CUE.search(text, pos, end) is not None:
+            assert may_cue(text, start, end), (text, start, end)
+
+
+_BREAK_PIECES = st.sampled_from(
+    [
+        "Idaho",
+        "the mill",
+        "ran",
+        "St",
+        "On",
+        "In",
+        "The",
+        "I",
+        "It's",
+        "Then",
+        ".",
+        "!",
+        "?",
+        " ",
+        "\t",
+        "ab",
+        "Apt",
+        "4",
+        "Larch Ave",
+        "closed",
+        "Their",
+        "As",
+        "Inner",
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_BREAK_PIECES, min_size=1, max_size=10).map("".join))
+def test_the_sentence_break_regex_reads_as_its_look_behind_first_form(text: str) -> None:
+    # SENTENCE_BREAK opens with its stop (for a fast scan) and looks back at the three letters
+    # before it: the same matches as the plain form that opens with the look-behind
+    plain = re.compile(SENTENCE_BREAK.pattern.replace(r"[.!?](?<=[a-z]{3}[.!?])", r"(?<=[a-z]{3})[.!?]", 1))
+    assert plain.pattern != SENTENCE_BREAK.pattern
+    assert [m.span() for m in plain.finditer(text)] == [m.span() for m in SENTENCE_BREAK.finditer(text)]

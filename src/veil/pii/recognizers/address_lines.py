@@ -95,6 +95,7 @@ __all__ = [
     "joins_left",
     "joins_right",
     "leading_name",
+    "may_cue",
     "shape_kind",
     "split_parts",
     "strip_end",
@@ -167,9 +168,11 @@ DIGIT = re.compile(r"\d")
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # a sentence ending inside a comma-separated piece, before a word that opens sentences ("Sun Valley,
 # Idaho. On October 10, 2011 ..."): the piece is no address part (an address's abbreviations end
-# in a capital or are short: "St. Louis", "Apt. 4", "N.E. Portland")
+# in a capital or are short: "St. Louis", "Apt. 4", "N.E. Portland"). The stop comes first and the
+# three letters before it are looked back at after it: a regex that opens with a look-behind is
+# tried at every position, one that opens with a class of characters skips to them.
 SENTENCE_BREAK = re.compile(
-    r"(?<=[a-z]{3})[.!?][ \t]+(?:On|In|At|By|The|A|An|We|I|He|She|It|They|This|That|These|Then|There|"
+    r"[.!?](?<=[a-z]{3}[.!?])[ \t]+(?:On|In|At|By|The|A|An|We|I|He|She|It|They|This|That|These|Then|There|"
     r"After|Before|When|While|His|Her|Their|Our|My|But|And|As|Later|Since|From)(?![\w'\u2019-])"
 )
 # a unit inside or at the end of a street line: "0610 Christine Manors Suite 670"
@@ -192,6 +195,26 @@ CUE = re.compile(
     r"|(?:drop|pick)s?[ \t]+(?:you|me|us)[ \t]+(?:off|up)[ \t]+at"
     r"|meet[ \t]+(?:you[ \t]+|me[ \t]+|us[ \t]+)?at)[ \t:]*$"
 )
+# the words that every CUE match holds, one of them in any letter case
+_CUE_WORDS = (
+    *("liv", "resid", "locat", "situat", "based", "stay", "mov", "relocat", "address", "ship", "send"),
+    *("deliver", "mail", "post", "return", "forward", "drop", "pick", "meet"),
+)
+
+
+def may_cue(text: str, start: int, end: int) -> bool:
+    """False where ``CUE.search(text, pos, endpos)`` with ``start <= pos`` and ``endpos <= end``
+    cannot match: none of CUE's words is in ``text[start:end]``. A cheap test before CUE, which is
+    tried at every position (some 4 us a search, a case-blind search for its words as much); the
+    test is exact for ASCII text only (case-blind matching pairs some other letters with ASCII
+    ones: the Kelvin sign with "k"), so other text is left to CUE."""
+    value = text[start:end]
+    if not value.isascii():
+        return True
+    value = value.lower()
+    return any(word in value for word in _CUE_WORDS)
+
+
 # "(the) corner/intersection/junction/crossing of A and B", any case. Written to start with a
 # class of first letters (every character that the case-blind "t", "c", "i", "j" match, the
 # Turkish dotted and dotless i too) so that the regex engine scans for them: a case-blind or

@@ -51,6 +51,7 @@ from veil.pii.recognizers.address_lines import (
     joins_after_blank,
     joins_left,
     joins_right,
+    may_cue,
     split_parts,
     strip_end,
     with_number_before,
@@ -163,7 +164,10 @@ class AddressFinder(PartKinds):
         numbers = numbers[:5]
         if not numbers or not (
             any(street_term(m.group()) is not None for m in tokens)
-            or CUE.search(text, max(0, start - 40), end)
+            or (
+                may_cue(text, max(0, start - 40), end)
+                and CUE.search(text, max(0, start - 40), end) is not None
+            )
         ):
             return  # neither a street-type word nor an address cue: no street in this sentence
         for k in numbers:
@@ -178,6 +182,8 @@ class AddressFinder(PartKinds):
                 stops.insert(0, after.end())
             for stop in stops:
                 stop = strip_end(text, start, stop)
+                if not _may_report(text, start, stop):
+                    continue  # (a sentence with a year and "Court" in it: no street to look for)
                 lead = self._tail_part(text, (start, stop, False))
                 if lead is not None and lead[1] == "street" and has_street_only_word(text[lead[0] : stop]):
                     yield lead[0], stop, 0.85
@@ -298,6 +304,23 @@ class AddressFinder(PartKinds):
             ):
                 return start + len(text[start:at].rstrip(TRAILING))
         return None
+
+
+def _may_report(text: str, start: int, stop: int) -> bool:
+    """Whether a street that ``AddressFinder._tail_part`` finds in ``text[start:stop]`` could be
+    reported by ``_inner_streets``: it starts at one of the last twelve words (the words that
+    ``_tail_part`` tries) and is reported only with a street-only word among its words or an
+    address cue just before it. A cheap test before the costly one, with the same verdict: most
+    sentences with a number and a street-type word ("the Court", "the Park") have neither."""
+    words = list(TOKEN.finditer(text, start, stop))[-12:]
+    if not words:
+        return False
+    first = words[0].start()
+    if has_street_only_word(text[first:stop]):
+        return True
+    return may_cue(text, max(0, first - 40), stop) and any(
+        CUE.search(text, max(0, m.start() - 40), m.start()) is not None for m in words
+    )
 
 
 def address_block() -> Recognizer:
