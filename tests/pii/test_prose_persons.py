@@ -14,11 +14,14 @@ corpus.
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 
 from veil.pii import EntityType, PiiEngine
 from veil.pii.ner_spans import TextClues, may_be_a_name
-from veil.pii.recognizers.person_cues import PersonCueFinder, is_camel_case
+from veil.pii.recognizers.person_cues import _KINSHIP, PersonCueFinder, is_camel_case
 from veil.pii.recognizers.persons import is_plausible_name
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -251,3 +254,34 @@ def test_a_list_of_terms_made_of_ordinary_words_names_no_one(
     rules_engine: PiiEngine, text: str, found: list[str]
 ) -> None:
     assert persons(rules_engine, text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "cue"),
+    [
+        ("Yesterday my son Tavish came home.", ["Tavish"], None),
+        ("HER BEST FRIEND Ines phoned.", ["Ines"], None),
+        ("The enemy son Tavish left; anthem Oru played.", [], None),
+        ("A cat Named Miso sat there.", ["Miso"], "Named"),
+        ("They had a dog called Pip, and the name's Orla.", ["Pip", "Orla"], "called"),
+        ("Their neighbour, Quillon Marsh, waved.", ["Quillon Marsh"], None),
+    ],
+)
+def test_kinship_and_naming_cues_open_at_a_word_start_in_any_case(
+    text: str, names: list[str], cue: str | None
+) -> None:
+    found = list(_KINSHIP.finditer(text))
+    assert [m.group("name") for m in found] == names
+    # "naming" starts one letter into its cue word (the regex scans for first letters)
+    cues = [text[m.start("naming") - 1 : m.end("naming")] for m in found if m.group("naming")]
+    assert cues == ([] if cue is None else [cue])
+
+
+def test_the_kinship_scan_starts_from_every_letter_its_words_may_start_with() -> None:
+    # _KINSHIP starts with a class of first letters (for a fast scan) in front of case-blind words:
+    # the class must hold every character that a case-blind first letter of its words matches
+    first = re.compile(r"(?i:[mohtync])")
+    needed = [chr(c) for c in range(sys.maxunicode + 1) if first.fullmatch(chr(c))]
+    letters = re.compile(_KINSHIP.pattern[: _KINSHIP.pattern.index("]") + 1])
+    assert len(needed) >= 14
+    assert [ch for ch in needed if not letters.fullmatch(ch)] == []
