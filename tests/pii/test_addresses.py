@@ -315,3 +315,12 @@ def test_the_sentence_break_regex_reads_as_its_look_behind_first_form(text: str)
     plain = re.compile(SENTENCE_BREAK.pattern.replace(r"[.!?](?<=[a-z]{3}[.!?])", r"(?<=[a-z]{3})[.!?]", 1))
     assert plain.pattern != SENTENCE_BREAK.pattern
     assert [m.span() for m in plain.finditer(text)] == [m.span() for m in SENTENCE_BREAK.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(CUE, fullmatch=False, alphabet=st.characters(min_codepoint=32, max_codepoint=126)))
+def test_the_cue_pretest_follows_the_cue_regex_itself(text: str) -> None:
+    """Text drawn from CUE's own grammar (whatever words it gains later) always passes the cheap
+    pre-test: a cue word missing from the pre-test's list fails here, not silently in prose."""
+    if CUE.search(text):
+        assert may_cue(text, 0, len(text)), text

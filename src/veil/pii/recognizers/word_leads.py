@@ -19,7 +19,7 @@ one-character lower case) has none, and its patterns are scanned for as usual.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = ["WORDS", "LeadGroup", "WordLead", "WordTable", "folded", "led", "literal_prefix", "prefixes"]
 
@@ -202,7 +202,7 @@ class LeadGroup:
     (``common.words(..., any_case=True)`` first, no look-behind before it), each tried only where
     its own words start (:data:`WORDS`)."""
 
-    def __init__(self, patterns: dict[re.Pattern[str], Iterable[str]]) -> None:
+    def __init__(self, patterns: Mapping[re.Pattern[str], Iterable[str]]) -> None:
         # by the pattern's id: hashing a compiled pattern hashes its whole code, at every call
         self._patterns = tuple(patterns)  # (which keeps the ids theirs)
         self._starts = {id(regex): prefixes(alternatives) for regex, alternatives in patterns.items()}
