@@ -7,6 +7,8 @@ import re
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veil.pii.recognizers.common import words
 from veil.pii.recognizers.word_leads import (
@@ -122,3 +124,22 @@ def test_a_table_numbers_each_group_once_and_finds_each_groups_places() -> None:
     assert table.places(second, text) == [m.start() for m in re.finditer(r"(?<!\w)dear", text)]
     with pytest.raises(ValueError):
         table.register(["a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefixes=st.lists(st.text(alphabet="abc", min_size=1, max_size=4), min_size=1, max_size=12),
+    text=st.text(alphabet="abc .-", max_size=60),
+)
+def test_a_lead_of_prefixes_that_start_one_another_finds_every_word_start(
+    prefixes: list[str], text: str
+) -> None:
+    """Prefixes that begin other prefixes ("ab", "abc", "a"): the lead keeps only the shortest
+    and still finds every word start where any of them begins."""
+    want = [
+        i
+        for i in range(len(text))
+        if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"))
+        and any(text.startswith(p, i) for p in prefixes)
+    ]
+    assert WordLead(prefixes).scan(text) == want

@@ -83,7 +83,13 @@ class WordLead:
         # one character per match, the rest looked ahead for: a match longer than a word's first
         # character could hide the start of the next word from the scan (its matches do not
         # overlap); a prefix that starts with a shorter one adds no place
-        shortest = [p for p in self.prefixes if not any(p != q and p.startswith(q) for q in self.prefixes)]
+        # (in sorted order a prefix's own prefixes come right before it and before everything that
+        # starts with them: one pass, not a test of every pair, which took 0.35 s for the ~2,800
+        # prefixes of the engine's table, at each of the 7 rebuilds of a process's first text)
+        shortest: list[str] = []
+        for prefix in self.prefixes:
+            if not shortest or not prefix.startswith(shortest[-1]):
+                shortest.append(prefix)
         tails: dict[str, list[str]] = {}
         for prefix in shortest:
             tails.setdefault(prefix[0], []).append(re.escape(prefix[1:]))
