@@ -19,13 +19,12 @@ and each such pattern is tried only where its own words do.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from veil.pii.context import ContextMatcher
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.word_leads import WORDS
-from veil.pii.recognizers.word_leads import led as _led_where
+from veil.pii.recognizers.word_leads import WORDS, led
 from veil.pii.regex_needs import digit_lead, needs_digit, one_character
 from veil.pii.regex_starts import word_prefixes
 
@@ -93,19 +92,6 @@ def starts(lead: re.Pattern[str], text: str, *, single: bool = False) -> list[in
     return found
 
 
-def led(regex: re.Pattern[str], text: str, places: list[int]) -> Iterator[re.Match[str]]:
-    """What ``regex.finditer(text)`` finds, for a regex whose every match starts where its lead
-    matches (``places``, in order) and holds a character (:func:`veil.pii.regex_needs.starts_with`):
-    the leftmost match at or after the end of the last one is tried only at those places."""
-    after = 0
-    for start in places:
-        if start >= after:
-            match = regex.match(text, start)
-            if match is not None:
-                yield match
-                after = match.end()
-
-
 class LeadTable:
     """Every distinct lead of a set of compiled recognizers, numbered once (the same lead in two
     recognizers is one entry), and for each recognizer the table's number of each of its leads;
@@ -152,7 +138,7 @@ def matches(
         group = table.worded.get(id(regex))
         if group is None:
             return regex.finditer(text)
-        return _led_where(regex, text, WORDS.places(group, text))  # (None: a scan)
+        return led(regex, text, WORDS.places(group, text))  # (None: a scan)
     places = memo[lead]
     if places is None:
         places = memo[lead] = starts(table.leads[lead], text, single=table.single[lead])
