@@ -18,6 +18,8 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
   places, organisations, dates and CODE identifiers that must be masked;
   :mod:`benchmarks.pii_evaluation.tab`): the legal-text dev corpus.
 * ``wnut17_dev`` - WNUT 2017's dev split: social-media text, scored as ``wnut17_test`` is.
+* ``btc_dev`` - section F of the Broad Twitter Corpus: a second social-media dev corpus
+  (:mod:`benchmarks.pii_evaluation.btc`; handles are gold USERNAME, hashtags not scored).
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
@@ -88,6 +90,7 @@ from benchmarks.pii_evaluation import (  # noqa: E402
     generate_corpus,
     map_presidio_type,
 )
+from benchmarks.pii_evaluation.btc import BTC_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.gum import GUM_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout  # noqa: E402
 from benchmarks.pii_evaluation.outside import OUTSIDE_CORPORA, load_outside, score_view  # noqa: E402
@@ -95,7 +98,12 @@ from benchmarks.pii_evaluation.tab import TAB_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.wnut import WNUT_DEV_CORPORA  # noqa: E402
 
 GENERATED = ("project", "unseen")
-DEV_CORPORA = {**GUM_DEV_CORPORA, **TAB_DEV_CORPORA, **WNUT_DEV_CORPORA}  # real text, loaded whole
+DEV_CORPORA = {
+    **GUM_DEV_CORPORA,
+    **TAB_DEV_CORPORA,
+    **WNUT_DEV_CORPORA,
+    **BTC_DEV_CORPORA,
+}  # real text, loaded whole
 # the default list: dev corpora only
 CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *DEV_CORPORA)
 HELDOUT: tuple[str, ...] = tuple(HELDOUT_CORPORA)
