@@ -22,11 +22,9 @@ capitalised word by what the sentence says of it:
 * **the parties of a cited case** — "Smith v. Jones", "see Kudła v. Poland", "in Sporrong and
   Lönnroth v. Sweden": each private party (0.85); a state, a place, a government or a firm
   ("the United Kingdom", "Board of Education", "Sunday Times") is none;
-* **a given name that is also a word, then a family name, where a person fits** — "Hope Mills
-  called", "congrats to Will Young", "Sunny Park is our new intern": after "with", "by", "to",
-  "thanks" ... (not after a verb of going: "drove to Grace Hill") or before a verb of people
-  (0.75); no known place, nor a place's or an institution's head noun ("Long Beach", "Rose
-  Garden", "Grace Church");
+* **a given name that is also a word, then a family name, where a person fits**
+  (:mod:`.word_given_names`) — "Hope Mills called", "congrats to Will Young", "Sunny Park is our
+  new intern";
 * **initials after a title, a role or a relative** — "Mr S.", "police officer M.P.", "the
   applicant's father, I.P.,", "the witnesses A., B. and C." (0.85, dots included);
 * **what is written beside it** — an e-mail address in brackets ("Ana Lima <al@...>"), a birth
@@ -55,19 +53,19 @@ from functools import cached_property
 from veil.pii.data import ENGLISH_WORDS, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, STREET_WORDS, UPPER, words, wordset
+from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
 from veil.pii.recognizers.cue_lines import in_cue_lines
 from veil.pii.recognizers.name_cue_words import APPOSED_WORDS, INITIALS_WORDS
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
-from veil.pii.recognizers.person_conjuncts import WORD_GIVEN_NAMES
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.person_logins import login_names
 from veil.pii.recognizers.person_lowercase import lower_case_text_names
 from veil.pii.recognizers.person_roles import ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.word_given_names import DETERMINER_BEFORE, word_given_names
 from veil.pii.recognizers.word_leads import LeadGroup
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -174,55 +172,11 @@ _NOT_PRIVATE = wordset(
     Union Institute Federal National Limited Ltd Inc LLC Plc GmbH Others Court Parliament
     """
 )
-_WORD_GIVEN_NAMES = AMBIGUOUS_FIRST_NAMES | WORD_GIVEN_NAMES
-# Head nouns of places and institutions that are also family names ("Long Beach", "Rose Garden",
-# "Grace Church", "Hope Street").
-_PLACE_HEADS = (
-    STREET_WORDS - wordset("Hill Hills Mills Mill Park Parks Field Fields Brooks Wells Lane")
-) | wordset(
-    """
-    Beach Garden Church Chapel Cathedral Abbey Hall Bay Valley Harbor Bridge Tower Castle Palace Theatre
-    Theater Museum Gallery Library Stadium Arena Airport Station Market Farm Farms House Hotel Inn Lodge
-    Academy School College University Hospital Clinic Center Centre Ministries Foundation Fund Group
-    """
-)
-_PAIR = re.compile(
-    rf"(?P<given>[{UPPER}](?<![\w'\u2019.@/-][{UPPER}])[{LOWER}]+)[ \t]"
-    rf"(?P<family>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)"
-    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
-)
-# Where a person fits: after a preposition or a greeting ...
-_PERSON_BEFORE = re.compile(
-    r"(?i:\b(?:with|by|to|from|and|for|congrats|congratulations|thanks|thank\s+you|dear|hi|hello|hey|cc"
-    r"|ask|asked|tell|told|met|meet|meeting|call|email|emailed|ping|invite|invited|welcome|introducing)"
-    r"[ \t]*[,:]?[ \t]+)$"
-)
 # Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi",
 # "I bumped into Haruto Sato"): read with _name, as the verbs' names are.
 _ADDRESSED = re.compile(  # scan-friendly cues (common.words)
     rf"{words(ADDRESSING_WORDS, any_case=True)}(?:[ \t]+to)?[ \t]*,?[ \t]+"
     rf"(?P<name>{_NAME})(?![\w'\u2019@/-]|\.\w)"
-)
-# Words said to or of people only, where a town's name is a person's too ("congrats to Hope Mills").
-_GREETED_BEFORE = re.compile(
-    r"(?i:\b(?:congrats|congratulations|thanks|thank\s+you|dear|hi|hello|hey|cc|ask|asked|tell|told|met|meet"
-    r"|email|emailed|ping|invite|invited)(?:[ \t]+to)?[ \t]*[,:]?[ \t]+)$"
-)
-# ... but not after a verb of going, where a place fits ("drove to Grace Hill", "back from Long Beach").
-_GOING_BEFORE = re.compile(
-    r"(?i:\b(?:go|goes|went|gone|going|drive|drove|driving|fly|flew|flying|flight|travel\w*|move[ds]?|moving"
-    r"|trip|way|road|route|train|bus|walk\w*|head\w*|return\w*|back|welcome|near|miles|km)"
-    r"[ \t]+(?:to|from)[ \t]+)$"
-)
-# ... or before a verb of people.
-_PERSON_AFTER = re.compile(
-    rf"[ \t]+(?:{_VERBS}|called|phoned|rang|emailed|texted|joined|visited|arrived|signed|agreed|thinks|wants"
-    r"|needs|knows|loves|came|won|starred|sang|is[ \t]+(?:our|my|your|their|his|her|the[ \t]+new|a[ \t]+new)"
-    r"|was[ \t]+(?:our|my|your|their|his|her)|has[ \t]+(?:joined|left|agreed|asked|been))(?![\w'\u2019-])"
-    # ... or before what only a person has: "Will Young's album", "Sunny Park's desk"
-    r"|['\u2019]s[ \t]+(?:wife|husband|son|daughter|mother|father|mum|mom|dad|brother|sister|partner|family"
-    r"|friend|boss|desk|office|phone|email|birthday|wedding|funeral|album|novel|lawyer|doctor|signature"
-    r"|resume|résumé|application|appeal|statement|testimony|death|life|career|car|house)(?![\w'\u2019-])"
 )
 # Words that introduce a name, after which even a lower-case word is one.
 _LOWER_NAME = rf"[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?"
@@ -272,9 +226,6 @@ _BIDDING_CUE = re.compile(r"p(?<=[ \t]p)(?:ls|lz|lease)[ \t]+[a-z]")
 # Someone told to do something in a chat: "Dejan pls bring them", "Ana, please check".
 _BIDDEN = re.compile(
     rf"(?:^|(?<=[.!?:][ \t])|(?<=\n))(?P<name>{_CAP}),?[ \t]+(?:pls|plz|please)[ \t]+[{LOWER}]", re.MULTILINE
-)
-_DETERMINER_BEFORE = re.compile(
-    r"(?i:\b(?:the|a|an|this|that|these|those|our|their|its|his|her|my|your|every|each|no|some|any))[ \t]+$"
 )
 # Lower-case words that never start or end a name (articles, pronouns, adverbs of time).
 _FUNCTION_WORDS = wordset(
@@ -364,7 +315,7 @@ class PersonContextFinder(NameLists):
                     yield match.start("name"), match.end("name"), 0.85
         if " v. " in text or " v " in text or " vs" in text:
             yield from self._cited(text)
-        yield from self._word_given_names(text)
+        yield from word_given_names(text, self.last, self.towns)
         if "." in text:
             for match in _LEADS.finditer(_INITIALS, text):
                 more: re.Match[str] | None = match
@@ -414,26 +365,6 @@ class PersonContextFinder(NameLists):
         if len(words) == 1:
             return words[0] in self.last or not is_ordinary_word(words[0])
         return not all(is_ordinary_word(w) and w not in self.last and w not in self.first for w in words)
-
-    def _word_given_names(self, text: str) -> Iterator[tuple[int, int, float]]:
-        """A given name that is also a word, then a family name, where a person fits (see the
-        module's docstring)."""
-        for match in _PAIR.finditer(text):
-            given, family = match.group("given"), match.group("family")
-            if given not in _WORD_GIVEN_NAMES or family in _PLACE_HEADS or family in ORG_SUFFIXES:
-                continue
-            if family not in self.last:
-                continue
-            start, end = match.span()
-            before = text[max(0, start - 24) : start]
-            if _PERSON_AFTER.match(text, end) is not None and _DETERMINER_BEFORE.search(before) is None:
-                yield start, end, 0.75  # a town does not call or say ("Hope Mills called")
-            elif (
-                _PERSON_BEFORE.search(before) is not None
-                and _GOING_BEFORE.search(before) is None
-                and (f"{given} {family}" not in self.towns or _GREETED_BEFORE.search(before) is not None)
-            ):
-                yield start, end, 0.75  # a town only after words said to people ("thanks to")
 
     def _beside(self, text: str) -> Iterator[tuple[int, int, float]]:
         """Names beside an e-mail address, a birth date, a job title, a request or a login (see
@@ -537,7 +468,7 @@ class PersonContextFinder(NameLists):
             return False  # code in camel case
         if _CONTRACTION.search(word):
             return False  # "We've", "It'll"
-        return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None
+        return DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None
 
     def _lower_before_verbs(self, text: str) -> Iterator[tuple[int, int, float]]:
         """A known name in lower case right before a verb of people ("bártová began writing",
