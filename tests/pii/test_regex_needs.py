@@ -120,3 +120,12 @@ def test_the_gate_changes_nothing_on_documents(engines: tuple[PiiEngine, PiiEngi
     ]
     gated, ungated = engines
     assert gated.detect_batch(texts) == ungated.detect_batch(texts)
+
+
+def test_widest_is_the_longest_match_or_none() -> None:
+    from veil.pii.regex_needs import widest
+
+    assert widest(r"(?<![\w])ab{0,3}") == 4  # a look-behind spans nothing
+    assert widest(r"(?:van|della)[ \t]X(?=y)") == 7
+    assert widest(r"a+") is None
+    assert widest(r"(a") is None  # no pattern: unknown

@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["digit_lead", "needs_digit", "one_character", "starts_with"]
+__all__ = ["digit_lead", "needs_digit", "one_character", "starts_with", "widest"]
 
 
 def _module(name: str) -> Any:
@@ -104,6 +104,22 @@ def one_character(regex: re.Pattern[str]) -> bool:
         return bool(_parser.parse(regex.pattern, regex.flags).getwidth() == (1, 1))
     except Exception:  # a shape this reading does not know
         return False
+
+
+# a width the parser gives an unbounded repetition (MAXREPEAT) or anything near it: unbounded
+_UNBOUNDED = 1 << 16
+
+
+def widest(pattern: str, flags: int = 0) -> int | None:
+    """The most characters a match of ``pattern`` can span (lookarounds span none), or None
+    when a match can be of any length or the parser is not there to tell."""
+    if _parser is None:
+        return None
+    try:
+        most = int(_parser.parse(pattern, flags).getwidth()[1])
+    except Exception:  # a shape this reading does not know
+        return None
+    return most if most < _UNBOUNDED else None
 
 
 def _first_char_end(pattern: str) -> int:
