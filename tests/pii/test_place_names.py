@@ -5,6 +5,8 @@ former states and regions that today's lists leave out ("the Soviet Union", "Cri
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veil.pii.recognizers.place_names import FORMER_AND_REGIONAL_PLACES, PlaceFinder, gazetteer_places
 
@@ -58,3 +60,56 @@ def test_a_compass_word_without_a_known_place_is_no_place() -> None:
 def test_continents_and_their_regions_are_places(text: str, place: str) -> None:
     assert place in _found(text)
     assert place in FORMER_AND_REGIONAL_PLACES
+
+
+class _Everything:
+    """A set that holds every word: the first-word test of ``_after_preposition`` passes all."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_PLACE_PIECES = [
+    "from ",
+    "in ",
+    "to ",
+    "of ",
+    "near ",
+    "visiting ",
+    "across ",
+    "the ",
+    "new zealand",
+    "switzerland",
+    "NEW YORK",
+    "HARSTAD",
+    "san francisco",
+    "ESPOO",
+    "saint-denis",
+    "la paz",
+    "uk",
+    "usa",
+    "usa-based",
+    "straße",
+    "STRASSE",
+    "ß",
+    "-",
+    " ",
+    "\t",
+    ", ",
+    ". ",
+    "house",
+    "Paris",
+    "x",
+    "de la ",
+    "UK",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PLACE_PIECES), max_size=24))
+def test_after_preposition_first_word_test_drops_nothing(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    fast = PlaceFinder()
+    slow = PlaceFinder()
+    slow.__dict__["_heads"] = (_Everything(), _Everything())  # (a cached_property, set by hand)
+    assert list(fast._after_preposition(text)) == list(slow._after_preposition(text))

@@ -73,6 +73,11 @@ _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 _SAINT = re.compile(r"(St|Ste)\.?[ \t]+(?=[A-Z])")
 
 
+def _first_words(names: frozenset[str]) -> frozenset[str]:
+    firsts = (_PART.match(name) for name in names)
+    return frozenset(first.group() for first in firsts if first is not None)
+
+
 def _saint(name: str) -> str:
     """``name`` with an abbreviated "St"/"Ste" written out, as the gazetteers write it."""
     match = _SAINT.match(name)
@@ -197,6 +202,14 @@ class PlaceFinder:
         (a lower-case one needs six letters or more: "conda" is a town too)."""
         return frozenset(p.casefold() for p in self.places | load_list(COUNTRIES)) - _COUNTRY_WORDS
 
+    @cached_property
+    def _heads(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The first words (as ``_PART`` splits them) of the lower-case countries and of the
+        case-folded places: a name after a preposition is known only if its first word is one
+        (case-folding changes no blank or hyphen, so a folded name's first word is its first
+        word folded)."""
+        return _first_words(self.lower_countries), _first_words(self.folded_places)
+
     def __getstate__(self) -> dict[str, object]:
         return {}
 
@@ -238,9 +251,17 @@ class PlaceFinder:
     def _after_preposition(self, text: str) -> Iterator[tuple[int, int, float]]:
         """A country or place in lower case or in capitals right after a place preposition ("i'm
         from switzerland", "I'm in HARSTAD, at the conference", "returned to LYCKSELE")."""
+        lower_heads, folded_heads = self._heads
         for match in _AFTER_PREPOSITION.finditer(text):
             group = "words" if match.group("words") is not None else "caps"
             value = match.group(group)
+            head = _PART.match(value)
+            # every name tried below starts with the value's first word ("of the house": "the"),
+            # so a first word that starts no known name rules them all out (most matches)
+            if head is None or (
+                head.group() not in lower_heads and head.group().casefold() not in folded_heads
+            ):
+                continue
             ends = [m.end() for m in _PART.finditer(value)]
             for n in range(len(ends), 0, -1):
                 name = value[: ends[n - 1]]
