@@ -13,10 +13,10 @@ from functools import cached_property
 from veil.pii.data import FIRST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.cap_tokens import cap_tokens
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
-from veil.pii.recognizers.name_patterns import CAP_TOKEN
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
@@ -80,8 +80,7 @@ class FirstNameFinder(NameLists):
         """A known first name on its own, by its form and the words around it (see the class)."""
         first = self.first
         software: frozenset[str] | None = None  # the words the text lists as software, when asked
-        for m in CAP_TOKEN.finditer(text):
-            word, start, end = m.group(), m.start(), m.end()
+        for start, end, word in cap_tokens(text):
             if word[-2:] in ("'s", "\u2019s") and word[:-2] in first:
                 word, end = word[:-2], end - 2
                 previous = _PREVIOUS_WORD.search(text, max(0, start - 32), start)

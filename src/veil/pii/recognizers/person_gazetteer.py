@@ -13,9 +13,10 @@ from functools import cached_property
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.cap_tokens import cap_tokens
 from veil.pii.recognizers.common import NAME_START, NAME_WORD, STREET_WORDS, UPPER, terms
 from veil.pii.recognizers.name_lists import NameLists
-from veil.pii.recognizers.name_patterns import CAP_TOKEN, PARTICLE
+from veil.pii.recognizers.name_patterns import PARTICLE
 from veil.pii.recognizers.name_plausibility import is_plausible_name
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.regex_needs import widest
@@ -85,7 +86,7 @@ class NameFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         first, last = self.first, self.last
-        tokens = [(m.start(), m.end(), m.group()) for m in CAP_TOKEN.finditer(text)]
+        tokens = cap_tokens(text)
         for i, (start, _, word) in enumerate(tokens):
             if word not in first:
                 continue
