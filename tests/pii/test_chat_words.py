@@ -103,3 +103,15 @@ def test_an_apostrophe_in_a_name_stays(text: str) -> None:
 def test_a_titled_family_name_of_repeated_syllables(pii_engine: PiiEngine) -> None:
     text = "The Court heard Mr van der Lololo on the second day."
     assert "van der Lololo" in _people(pii_engine, text)
+
+
+@pytest.mark.parametrize("text", ["Ye Yea", "Rih Yea", "Yeah Bronwen", "Duh", "Chur Bro", "Derp Kessler"])
+def test_interjections_of_agreement_and_scorn_make_no_person(text: str) -> None:
+    # "Yea I'm talking Ye Yea": a chant of agreement; "Chur": thanks in New Zealand chat
+    assert has_chat_word(text)
+    assert not is_plausible_ner_person(text)
+
+
+@pytest.mark.parametrize("word", ["Yeats", "Yeager", "Duhamel", "Churchill"])
+def test_names_that_start_like_an_interjection_stay_names(word: str) -> None:
+    assert not is_chat_word(word)

@@ -131,3 +131,31 @@ def test_the_word_spoken_to_ends_right_before_you() -> None:
     text = "Dear Dr. Zorvath,\n\nI would be grateful if you could call"
     assert list(FirstNameFinder()(text)) == []
     assert list(FirstNameFinder()("Zorvath, you could call")) == [(0, 7, 0.5)]
+
+
+def _addressed(text: str) -> list[str]:
+    from veil.pii.recognizers.person_address import addressed_names
+
+    known = FirstNameFinder()._known_lower
+    return [text[s:e] for s, e, _ in addressed_names(text, known)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yo you up?",  # the cue itself opens the sentence
+        "Srsly you guys need to stop",  # chat slang before "you"
+        "hey Mods you around?",  # a forum's role
+        "thanks Mom for the lift",  # a relative
+        "Periodt you right about that",
+    ],
+)
+def test_a_cue_slang_a_role_or_a_relative_is_no_one_addressed(text: str) -> None:
+    assert _addressed(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("Zorvyn, you are so kind", "Zorvyn"), ("great video Quillon!", "Quillon")]
+)
+def test_an_unknown_name_spoken_to_is_still_addressed(text: str, name: str) -> None:
+    assert _addressed(text) == [name]

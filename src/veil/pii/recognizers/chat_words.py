@@ -37,6 +37,7 @@ CHAT_WORDS = wordset(
     ya yep yup nope nah bro bruh fam guys yall homie bestie bae dawg cmon gonna wanna gotta lemme dunno
     imma aint youre theyre didnt dont doesnt isnt wasnt shouldnt wouldnt couldnt havent hasnt hadnt
     werent cuz coz lmk wyd hbu ahh uh umm anytime whenever whoever unless everytime
+    yea yeah yeahh yeh duh derp chur nigga niggas srsly periodt
     subscribe subscribed subscribers subscriber unsubscribe unsubscribed upvote upvoted upvotes downvote
     downvoted downvotes retweet retweets retweeted repost reposted hashtag hashtags
     """

@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterator
 from functools import cache
 
 from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, known_places, load_list
+from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
+from veil.pii.recognizers.role_words import is_role_word
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["addressed_names", "english_words", "is_addressed", "is_cue"]
@@ -54,7 +56,10 @@ _CUE_BEFORE = re.compile(rf"(?i)(?<![\w'\u2019-])(?:{_CUES})[ \t]*[,:]?[ \t]*$")
 
 def is_addressed(text: str, start: int, end: int) -> bool:
     """The word ``text[start:end]`` is spoken to ("Kelsey, you ...") or follows a social cue
-    ("shoutout to Priya", "rip Kenny"); see the module's doc."""
+    ("shoutout to Priya", "rip Kenny"); see the module's doc. A brand, an app or an assistant is
+    spoken to as a friend is ("Hey Siri, you ...", "thanks Uber"): never addressed here."""
+    if is_brand(text[start:end]):
+        return False
     before = text[max(0, start - 24) : start]
     if _CUE_BEFORE.search(before) is not None:
         return True
@@ -134,8 +139,10 @@ def _unknown_name_word(word: str, known_lower: Callable[[str], bool]) -> bool:
     bare = word.strip("'\u2019-")
     if len(bare) < 2 or is_chat_word(bare) or bare.isupper() or bare in COMMON_CAPITALISED:
         return False
-    if _CONTRACTION.search(bare) is not None or bare in _WORLDS:
-        return False
+    if _CONTRACTION.search(bare) is not None or bare in _WORLDS or is_brand(bare):
+        return False  # "I'm", "Happy Birthday America", "thanks Uber": no one addressed
+    if is_role_word(bare) or is_cue(bare):
+        return False  # "thanks Mom", "hey Mods you around": a relative or a role; "Yo you up": the cue
     if bare.islower():
         return known_lower(bare)
     folded = bare.lower()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 
 from veil.pii.data import FIRST_NAMES, known_places, load_words
+from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
 from veil.pii.recognizers.people_words import GROUP_WORDS
@@ -96,6 +97,8 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         word = match.group()
         if not accepts(word) or word.capitalize() in GROUP_WORDS or is_chat_word(word) or _place(word):
             continue  # a people or a faith ("english fans", "roman") is no person; nor is a place
+        if is_brand(word):
+            continue  # "i love heinz", "my ferrari": a brand, not a person
         start, end = match.span()
         if last is not None and text[last[1] : start] == " ":
             start = last[0]  # "ravi kumar": one name

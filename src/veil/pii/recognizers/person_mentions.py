@@ -23,7 +23,7 @@ from veil.pii.data import LAST_NAMES, load_words
 from veil.pii.recognizers.common import wordset
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["name_words", "occurrences", "spreading"]
+__all__ = ["RANKS", "name_words", "occurrences", "spreading"]
 
 
 def occurrences(text: str, word: str) -> Iterator[int]:
@@ -66,7 +66,7 @@ def _family(text: str, word: str, families: frozenset[str]) -> bool:
 
 # Ranks and titles that a writer puts before a name ("Tsar Peter", "Emperor Meiji", "Chief
 # Okafor"): the first word of a found name, they are no name of their own.
-_RANKS = wordset(
+RANKS = wordset(
     """
     Tsar Tsarina Tsarevich Tsarevna Czar Emperor Empress King Queen Pope Prince Princess Sultan Shah
     Emir Pharaoh Caliph Duke Duchess Count Countess Baron Baroness Marquis Marquess Earl Viscount Lord
@@ -79,4 +79,4 @@ _RANKS = wordset(
 
 def name_words(words: list[str]) -> list[str]:
     """The words of a found name less a rank before it ("Tsar" of "Tsar Peter")."""
-    return words[1:] if len(words) > 1 and words[0] in _RANKS else words
+    return words[1:] if len(words) > 1 and words[0] in RANKS else words

@@ -1,12 +1,19 @@
-"""spaCy's PERSON spans (0.85) that look like names (:func:`is_plausible_ner_person`)."""
+"""spaCy's PERSON spans (0.85) that look like names (:func:`is_plausible_ner_person`) and are no
+role, office or relative on its own ("Dad", "Taoiseach", "Coach": :func:`~.role_words.is_role_word`)."""
 
 from __future__ import annotations
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.name_plausibility import is_plausible_ner_person
+from veil.pii.recognizers.role_words import is_role_word
 
-__all__ = ["spacy_person"]
+__all__ = ["is_ner_person", "spacy_person"]
+
+
+def is_ner_person(text: str) -> bool:
+    """An NER PERSON span that names someone: a plausible name, and no role word alone."""
+    return is_plausible_ner_person(text) and not is_role_word(text)
 
 
 def spacy_person() -> Recognizer:
@@ -15,5 +22,5 @@ def spacy_person() -> Recognizer:
         entity_type=EntityType.PERSON,
         ner_labels=("PERSON",),
         ner_score=0.85,
-        validate=is_plausible_ner_person,
+        validate=is_ner_person,
     )
