@@ -455,7 +455,7 @@ def test_settled_names_are_not_read_again() -> None:
 
 
 def test_ner_inside_a_rule_span_of_its_type_confirms_it() -> None:
-    from veil.pii.engine import _corroborate
+    from veil.pii.resolution import corroborate as _corroborate
 
     rules: list[Candidate] = [
         (3, 18, T.PERSON, 0.65, "person_gazetteer"),
@@ -502,7 +502,7 @@ _SPANS = st.lists(
 def test_corroboration_is_the_scan_of_every_candidate_in_order(
     rules: list[tuple[int, int, EntityType, float]], ner: list[tuple[int, int, EntityType, float]]
 ) -> None:
-    from veil.pii.engine import _corroborate
+    from veil.pii.resolution import corroborate as _corroborate
 
     as_rules: list[Candidate] = [(s, s + n, k, p, "rule") for s, n, k, p in rules]
     as_ner: list[Candidate] = [(s, s + n, k, p, f"ner{i}") for i, (s, n, k, p) in enumerate(ner)]
@@ -510,7 +510,7 @@ def test_corroboration_is_the_scan_of_every_candidate_in_order(
 
 
 def test_corroboration_stays_linear_in_a_text_of_many_names() -> None:
-    from veil.pii.engine import _corroborate
+    from veil.pii.resolution import corroborate as _corroborate
 
     # 20,000 names and as many NER spans inside them: a scan of all candidates per span took seconds
     rules: list[Candidate] = [(i * 20, i * 20 + 15, T.PERSON, 0.6, "rule") for i in range(20_000)]
@@ -524,3 +524,27 @@ def test_corroboration_stays_linear_in_a_text_of_many_names() -> None:
 def test_a_partnership_is_not_cut_into_names(pii_engine: PiiEngine) -> None:
     text = "New starter checklist - Bradley, Shelton and Brown\n[x] Contract signed"
     assert values(text, pii_engine.detect(text)) == {"Bradley, Shelton and Brown": T.ORGANIZATION}
+
+
+def test_a_stance_glued_to_a_name_is_cut_off_the_ner_span() -> None:
+    from veil.pii.engine import _trim
+
+    for text, name in (
+        ("Members of the anti-Moscow Unity Bloc walked out.", "Unity Bloc"),
+        ("Voters backed the pro-Lisbon Green Front again.", "Green Front"),
+        ("an ex-Soviet Tank Brigade", "Tank Brigade"),
+    ):
+        start = text.index(name.split()[0]) - 1
+        while text[start - 1] != " ":
+            start -= 1  # the span starts at the glued modifier, as NER returns it
+        end = text.index(name) + len(name)
+        assert text.__getitem__(slice(*_trim(text, start, end))) == name
+
+
+def test_a_prefix_that_is_part_of_a_name_stays() -> None:
+    from veil.pii.engine import _trim
+
+    text = "Fighters of al-Nusra Brigade and Jean-Luc Picard."
+    for name in ("al-Nusra Brigade", "Jean-Luc Picard"):
+        start = text.index(name)
+        assert _trim(text, start, start + len(name)) == (start, start + len(name))

@@ -27,7 +27,6 @@ Nothing here logs, prints or ``repr`` s text.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import math
 import multiprocessing
@@ -45,14 +44,17 @@ from veil.pii.canonical import CanonicalText, canonical
 from veil.pii.compiled_recognizer import Compiled, LeadTable, matches
 from veil.pii.compiled_recognizer import compile_recognizer as _compile
 from veil.pii.config import PiiConfig
+from veil.pii.enclosing_organizations import enclose
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.ner_spans import names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.recognizer import Candidate, PostProcessor
-from veil.pii.recognizers.addresses import ADDRESS_BLOCK
 from veil.pii.recognizers.common import wordset
 from veil.pii.registry import RecognizerRegistry
+from veil.pii.resolution import absorb_blocks as _absorb_blocks
+from veil.pii.resolution import corroborate as _corroborate
+from veil.pii.resolution import greedy as _greedy
 
 __all__ = ["PiiEngine"]
 
@@ -81,7 +83,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             start += len(article)
     if end - start > 2 and text[end - 2 : end] in ("'s", "\u2019s"):
         end -= 2
+    modifier = _GLUED_MODIFIER.match(text, start, end)
+    if modifier is not None:
+        start = modifier.end()  # "pro-Beijing Democratic Alliance": the name starts after the stance
     return start, end
+
+
+# A stance or a time glued to the first word of a name by a hyphen, then more of the name: "pro-Beijing
+# Democratic Alliance", "anti-EU Freedom Party", "ex-Soviet Red Army". NER takes the modifier into
+# the name; what it qualifies starts after it. (Not "al-Assad": no such prefix.)
+_GLUED_MODIFIER = re.compile(
+    r"(?:pro|anti|ex|non|neo|post|pre|pan|semi|quasi|counter|ultra|then|former)"
+    r"-[A-Z][\w'\u2019.-]*[ \t]+(?=[A-Z])"
+)
 
 
 _POSSESSIVE = ("'s", "\u2019s")
@@ -187,7 +201,9 @@ class _Detector:
             spans_per_text[i] = spans
         results: list[list[Entity]] = []
         for text, candidates, spans in zip(texts, rule_candidates, spans_per_text, strict=True):
-            results.append(self._resolve(text, _corroborate(candidates, self._ner_candidates(text, spans))))
+            # an organisation around a found place or body wins over it: "Team Estonia", "BBC News"
+            ner = enclose(text, candidates, self._ner_candidates(text, spans))
+            results.append(self._resolve(text, _corroborate(candidates, ner)))
         return results
 
     def _rule_candidates(self, text: str) -> list[Candidate]:
@@ -285,88 +301,6 @@ class _Detector:
                     self._unallowed(text, found + derived) if self.allow_any else candidates + derived
                 )
         return [Entity(start, end, kind, round(score, 4), name) for start, end, kind, score, name in kept]
-
-
-def _corroborate(rules: list[Candidate], ner: list[Candidate]) -> list[Candidate]:
-    """Rule and NER candidates together; a NER span inside a longer rule span of the same type
-    ("Timothy" in "Butler, Timothy") does not compete with it: it confirms it, lifting the rule
-    span's score to its own (the rule knows the extent, NER the type). Of several spans that
-    hold it, the first in ``rules`` order (then NER order) does."""
-    if not ner:
-        return rules
-    out = list(rules)
-    # Per type, (start, place in ``out``) sorted by start, and the type's longest span: a span
-    # holding [start, end) starts no earlier than ``start - longest``, so only those starts are
-    # looked at, not every candidate of the type (a scan of all of them was quadratic in a text
-    # of thousands of names: 6 s for 10,000 names one to a line).
-    starts: dict[str, list[tuple[int, int]]] = {}
-    longest: dict[str, int] = {}
-    for i, (r_start, r_end, r_kind, _, _) in enumerate(out):
-        starts.setdefault(r_kind, []).append((r_start, i))
-        longest[r_kind] = max(longest.get(r_kind, 0), r_end - r_start)
-    for by_start in starts.values():
-        by_start.sort()
-    for candidate in ner:
-        start, end, kind, score, _ = candidate
-        by_start = starts.setdefault(kind, [])
-        low = bisect.bisect_left(by_start, (start - longest.get(kind, 0), -1))
-        high = bisect.bisect_right(by_start, (start, len(out)))
-        holder = -1
-        for k in range(low, high):
-            i = by_start[k][1]
-            r_end = out[i][1]
-            if end <= r_end and r_end - by_start[k][0] > end - start and (holder < 0 or i < holder):
-                holder = i
-        if holder >= 0:
-            r_start, r_end, r_kind, r_score, r_name = out[holder]
-            if score > r_score:
-                out[holder] = (r_start, r_end, r_kind, score, r_name)
-        else:
-            bisect.insort(by_start, (start, len(out)))
-            longest[kind] = max(longest.get(kind, 0), end - start)
-            out.append(candidate)
-    return out
-
-
-def _absorb_blocks(candidates: list[Candidate]) -> list[Candidate]:
-    """An address block (:mod:`veil.pii.recognizers.addresses`) absorbs the places found inside
-    it or overlapping it (a street, a town with its postcode): one span for the whole address,
-    their union, scored as the best of its parts."""
-    blocks: list[tuple[int, int, float]] = [(c[0], c[1], c[3]) for c in candidates if c[4] == ADDRESS_BLOCK]
-    if not blocks:
-        return candidates
-    out: list[Candidate] = []
-    for candidate in candidates:
-        start, end, kind, score, name = candidate
-        if name == ADDRESS_BLOCK:
-            continue
-        if kind == EntityType.LOCATION:
-            at = next((i for i, b in enumerate(blocks) if b[0] < end and start < b[1]), None)
-            if at is not None:
-                b_start, b_end, b_score = blocks[at]
-                blocks[at] = (min(b_start, start), max(b_end, end), max(b_score, score))
-                continue
-        out.append(candidate)
-    out.extend((start, end, EntityType.LOCATION, score, ADDRESS_BLOCK) for start, end, score in blocks)
-    return out
-
-
-def _greedy(candidates: list[Candidate]) -> list[Candidate]:
-    """Best first (score, length, start, type, recognizer); drop whatever overlaps a better one."""
-    ranked = sorted(candidates, key=lambda c: (-round(c[3], 6), c[0] - c[1], c[0], c[2], c[4]))
-    starts: list[int] = []
-    ends: list[int] = []
-    kept: list[Candidate] = []
-    for candidate in ranked:
-        start, end = candidate[0], candidate[1]
-        i = bisect.bisect_right(starts, start)
-        if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
-            continue  # overlaps something better
-        starts.insert(i, start)
-        ends.insert(i, end)
-        kept.append(candidate)
-    kept.sort()
-    return kept
 
 
 # -- worker processes --------------------------------------------------------------------------
