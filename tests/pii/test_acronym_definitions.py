@@ -50,3 +50,34 @@ def test_the_engine_types_them_as_organisations() -> None:
     text = "She chairs the Kelmor Housing Association (KHA). The KHA owns 40 flats."
     found = [text[e.start : e.end] for e in engine.detect(text) if e.type == "ORGANIZATION"]
     assert found.count("KHA") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # connectors between the phrase's words spell nothing; the acronym may be quoted
+        (
+            "She chaired the League for the Defence of Rivers (\u201cLDR\u201d). The LDR sued.",
+            ["LDR", "LDR"],
+        ),
+        ('Funds came from the Ministry of Northern Harbours ("MNH"); MNH paid.', ["MNH", "MNH"]),
+        (
+            "He joined the Union of Zandian Tin Miners (\u2018UZTM\u2019) in 1990; UZTM struck.",
+            ["UZTM", "UZTM"],
+        ),
+    ],
+)
+def test_connectors_and_quoted_acronyms(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # initials that do not spell it, and a term's quoted acronym
+        "He claimed the Widow\u2019s Pension Grant Scheme (\u201cWPA\u201d); WPA was refused.",
+        "Use the Rapid Transfer Protocol for the Data (\u201cRTPD\u201d); RTPD is fast.",
+    ],
+)
+def test_quoted_acronyms_that_name_no_body(text: str) -> None:
+    assert _found(text) == []

@@ -317,3 +317,34 @@ def test_an_application_number_in_brackets_needs_no_no(text: str, value: str) ->
 )
 def test_other_brackets_after_application_hold_no_number(text: str) -> None:
     assert list(find_reference_numbers(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("By decision no. 2003/112 the governor refused the permit.", "2003/112"),
+        ("The judgment no. 77-3021 of the regional court was served on him.", "77-3021"),
+        ("The land was entered under title deed no. 44718 in her name.", "44718"),
+        ("The indictment (no. 97/4501) charged him with fraud.", "97/4501"),
+        ("The Kars Assize Court (E. 2001/234) heard the case.", "2001/234"),
+        ("The Court of Cassation upheld it (K. 2002/118).", "2002/118"),
+        ("The prosecutor's file (no. 1999/5520) was closed.", "1999/5520"),
+        ("His registration number is 3380-17 at the land registry.", "3380-17"),
+    ],
+)
+def test_a_court_or_registry_file_number(rules_engine: PiiEngine, text: str, value: str) -> None:
+    found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type in IDENTIFIER_TYPES]
+    assert value in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The case fell under Law no. 3713 and Protocol No. 11 to the Convention.",
+        "See the judgment of 29 October 1992, Series A no. 247-A, and Rule 28.",
+        "The decision of 12 May 2004 was final; the appeal of 2 June 2004 was dismissed.",
+        "She won by 2004/5 votes in E 2004/12 of the chart.",
+    ],
+)
+def test_statutes_reports_and_dates_are_no_file_numbers(rules_engine: PiiEngine, text: str) -> None:
+    assert [e for e in rules_engine.detect(text) if e.type == T.REFERENCE_NUMBER] == []

@@ -1,6 +1,7 @@
 """Acronyms a text defines: "Hypertext Transfer Protocol (HTTP)", "the Computing Research
-Association (CRA)": a phrase in Title Case, then in brackets the acronym its words' initials
-spell.
+Association (CRA)", "the League for the Defence of Rivers (\u201cLDR\u201d)": a phrase in Title Case
+(connectors such as "for the" between its words spell nothing), then in brackets, maybe quoted,
+the acronym its words' initials spell.
 
 :func:`definitions` gives each (phrase, acronym) pair; :class:`veil.pii.text_clues.TextClues`
 sorts them into terms and bodies for the NER filter. :func:`body_acronyms` finds, as rules, the
@@ -26,9 +27,14 @@ __all__ = ["Definition", "body_acronyms", "definitions"]
 # "Hypertext Transfer Protocol (HTTP)": a phrase in Title Case and the acronym it defines. Its
 # words start at a word's start and are bounded (a run like "Aa'Aa'Aa'..." is one word: unbounded,
 # every capital in it rescanned the run to its end, quadratic time on hostile text).
+# Connectors may stand between its words ("Society for the Protection of the Unborn Child"), and
+# the acronym may be quoted, as judgments and contracts write it: (\u201cSPUC\u201d), ("WBA").
+_CONNECTORS = frozenset(("of", "for", "the", "and", "on", "in", "to", "a", "an", "&"))
+_CONNECTOR = r"(?:of|for|the|and|on|in|to|an?|&)"
 _DEFINITION = re.compile(
-    r"(?<![\w'\u2019-])((?:[A-Z][\w'\u2019-]{0,40}[ \t]+){1,6}?[A-Z][\w'\u2019-]{0,40}?)"
-    r"_?[ \t]+_?\(_?([A-Z]{2,8})_?\)"
+    r"(?<![\w'\u2019-])((?:[A-Z][\w'\u2019-]{0,40}[ \t]+(?:" + _CONNECTOR + r"[ \t]+){0,2}){1,6}?"
+    r"[A-Z][\w'\u2019-]{0,40}?)"
+    r"_?[ \t]+_?\(_?[\"\u201c\u2018']?([A-Z]{2,8})[\"\u201d\u2019']?_?\)"
 )
 _SCORE = 0.8
 
@@ -74,7 +80,8 @@ def _trailing_initials_phrase(phrase: str, acronym: str) -> str | None:
     words = phrase.split()
     for start in range(len(words)):
         tail = words[start:]
-        if tail[0][0] == acronym[0] and _spells(tail, acronym):
+        content = [w for w in tail if w not in _CONNECTORS]
+        if tail[0][0] == acronym[0] and _spells(content, acronym):
             return " ".join(tail)
     return None
 

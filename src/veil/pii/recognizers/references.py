@@ -43,8 +43,14 @@ _NOUNS = terms(
     "application|applications|case|cases|file|claim|policy|insurance policy|customer|client|member"
     "|membership|employee|staff|personnel|payroll|student|matriculation|enrolment|enrollment|user|contract"
     "|docket|ticket|support ticket|booking|dossier|account holder|subscriber|patient file|complaint"
+    # a court's or an authority's record of one person's matter ("decision no. 2003/112", "the
+    # indictment no. 97/45", "title deed no. 4471"); not "Law no.", "Protocol No.", "Series A no.":
+    # a statute, a treaty or a law report names no one
+    "|decision|judgment|ruling|indictment|proceedings|appeal|petition|warrant|registration|registry"
+    "|certificate|document|plot|parcel|title deed|land register|investigation|inquiry|enforcement"
     # plurals that name a list of such numbers ("the files (nos. X, Y and Z)")
     "|files|claims|policies|contracts|dockets|tickets|bookings|dossiers|complaints"
+    "|decisions|judgments|rulings|indictments|appeals|petitions|warrants|certificates|plots|parcels"
 )
 # The words that say "its number", longest first ("nos." / "ref." with their dot: a three-letter
 # word's dot before a capital would end the clause).
@@ -130,6 +136,12 @@ _BARE_VALUE = re.compile(
 _BRACKETED_APPLICATION = re.compile(
     r"(?<![\w-])(?i:applications?)[ \t]*\([ \t]*(?P<value>\d{1,6}/(?:\d{2}|\d{4}))(?=[ \t]*[),;])"
 )
+# A court's file number in Turkish judgments, "E. 1998/123" (esas, the docket) and "K. 1999/45"
+# (karar, the decision), or a bare "no." before a year and a serial ("(no. 2004/318)"): that
+# year-first shape numbers a court's or an office's file, never a statute or a law report.
+_COURT_FILE = re.compile(
+    r"(?<![\w.])(?:[EK]\.[ \t]?|(?i:nos?\.)[ \t]?)(?P<value>(?:19|20)\d{2}/\d{1,6})(?![\w/]|[-.]\d)"
+)
 # "#" is rare: found first, then the noun before it
 _HASH_VALUE = re.compile(rf"#[ \t]*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)")
 _NOUN_BEFORE = re.compile(rf"(?:{words(_NOUNS, any_case=True)})[ \t]*$")
@@ -196,6 +208,8 @@ def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]
             continue  # "reference 2019" cites a work; "ref X" is as often code ("ref mut x1")
         yield match.start("value"), match.end("value"), 0.8
     for match in _BRACKETED_APPLICATION.finditer(text, start):
+        yield match.start("value"), match.end("value"), 0.8
+    for match in _COURT_FILE.finditer(text, start):
         yield match.start("value"), match.end("value"), 0.8
     for match in _HASH_VALUE.finditer(text, start):
         before = _NOUN_BEFORE.search(text, max(0, match.start() - 32), match.start())
