@@ -126,3 +126,42 @@ def test_a_persons_name_or_a_speakers_turn_after_a_label_is_no_username(
     rules_engine: PiiEngine, text: str
 ) -> None:
     assert usernames(rules_engine, text) == [], text
+
+
+# -- a handle that is an ordinary word, in a text that is a post by its own signs --------------------
+
+_WORD_HANDLES = ["lights", "storm", "shelter", "labour", "garden", "harbour"]
+
+
+def _handle_scores(text: str) -> dict[str, float]:
+    from veil.pii.recognizers.usernames import _usernames
+
+    return {text[s:e]: score for s, e, score in _usernames(text)}
+
+
+@given(
+    st.sampled_from(_WORD_HANDLES),
+    st.sampled_from(["RT @kez_v88 @{h} is this real", "RT @{h} : big night", "@{h} yes please", "via @{h}"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_word_handle_in_a_post_is_as_strong_as_any_handle(handle: str, post: str) -> None:
+    text = post.format(h=handle)
+    assert _handle_scores(text)[f"@{handle}"] == 0.55
+
+
+@given(st.sampled_from(_WORD_HANDLES), st.sampled_from(["we met {h} last night", "see the {h} page"]))
+@settings(max_examples=30, deadline=None)
+def test_a_word_handle_alone_in_prose_stays_weak(handle: str, sentence: str) -> None:
+    text = sentence.format(h=f"@{handle}")
+    assert _handle_scores(text)[f"@{handle}"] == 0.3
+
+
+def test_a_code_word_after_the_sign_is_still_no_handle_beside_a_real_one() -> None:
+    text = "@dev_ines try @property here, and @staticmethod too"
+    assert set(_handle_scores(text)) == {"@dev_ines"}
+
+
+def test_word_handles_of_a_retweet_are_masked(pii_engine: PiiEngine) -> None:
+    text = "RT @tamsin_k_ @lights is there a new tour this year"
+    found = {text[e.start : e.end] for e in pii_engine.detect(text) if e.type == EntityType.USERNAME}
+    assert found == {"@tamsin_k_", "@lights"}

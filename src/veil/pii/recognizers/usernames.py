@@ -9,9 +9,11 @@ each is judged by its shape and its neighbours:
   precedes (that would be an e-mail address). Code uses the same sign: a decorator or an
   annotation stands alone on its line or is called ("@property", "@app.get(...)"), a CSS rule or
   a scoped package follows it ("@media screen", "@types/node"). Those shapes are never reported.
-  A handle that is an ordinary English word ("@home", "@everyone") or has dots in it
+  A handle that is an ordinary English word ("@home", "@lights") or has dots in it
   ("@maria.lopez") is reported only beside a word of the platforms ("tweet", "Instagram",
-  "follow", "DM", "handle"...); others are reported on their own, at a lower score.
+  "follow", "DM", "handle"...) or where the text is a post by its own signs: another handle that
+  is no word, "RT" or "via" right before it, or the handle opens the text (a reply); others are
+  reported on their own, at a lower score.
 * ``u/name`` - Reddit's way of writing a user; ``r/name`` is a forum, not a person.
 * a login name right after its label and an optional ":", "=", "is" or "was" - never an ordinary
   word ("username was changed"), a number (a user *id* is a reference number), the name of a
@@ -101,6 +103,7 @@ def _starts_line(text: str, at: int) -> bool:
 
 
 def _handles(text: str) -> Iterator[tuple[int, int, float]]:
+    found: list[tuple[int, int, bool]] = []
     for match in _HANDLE.finditer(text):
         handle = match.group("h")
         at = match.start()
@@ -109,8 +112,25 @@ def _handles(text: str) -> Iterator[tuple[int, int, float]]:
         if text.startswith("(", match.end()) or handle.lower() in _CODE_WORDS:
             continue
         weak = "." in handle or is_ordinary_word(handle) or handle.lower() in _SERVICE_ACCOUNTS
-        # a weak handle needs a platform word nearby (the context boost lifts it over the threshold)
-        yield at, match.end(), 0.3 if weak else 0.55
+        found.append((at, match.end(), weak))
+    strong = [at for at, _, weak in found if not weak]
+    for at, end, weak in found:
+        # a weak handle needs a platform word nearby (the context boost lifts it over the
+        # threshold), or a post's own signs: another handle that is no word ("RT @amy_k @lights is
+        # there"), "RT" or "via" right before it, or it opens the post (a reply: "@storm yes")
+        posted = (
+            any(other != at for other in strong) or _REPOSTED.search(text, max(0, at - 5), at) is not None
+        )
+        yield at, end, 0.55 if not weak or posted or _opens(text, at) else 0.3
+
+
+# "RT" or "via" right before a handle: a post shared or credited on a platform.
+_REPOSTED = re.compile(r"(?<![\w])(?:RT|rt|via|Via)[ \t]*:?[ \t]*$")
+
+
+def _opens(text: str, at: int) -> bool:
+    """Only blanks and quotation marks before ``at``: the handle opens the text."""
+    return text[:at].strip(" \t\"'\u201c") == ""
 
 
 def _reddit(text: str) -> Iterator[tuple[int, int, float]]:
