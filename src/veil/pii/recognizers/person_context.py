@@ -60,11 +60,13 @@ from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_cues import is_camel_case
+from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_logins import login_names
 from veil.pii.recognizers.person_lowercase import lower_case_text_names
 from veil.pii.recognizers.person_roles import ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.venue_names import names_a_venue, titled_person_score
 from veil.pii.recognizers.word_given_names import DETERMINER_BEFORE, word_given_names
 from veil.pii.recognizers.word_leads import LeadGroup
 from veil.pii.vocabulary import is_ordinary_word
@@ -273,6 +275,11 @@ class PersonContextFinder(NameLists):
         return "PersonContextFinder()"
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for found in self._found(text):
+            if not is_assistant_address(text, found[0], found[1]):
+                yield found  # "alexa turn off the lights": no person
+
+    def _found(self, text: str) -> Iterator[tuple[int, int, float]]:
         lowered: frozenset[str] | None = None
         for regex, cue in (
             (_AFTER, _VERB_ANYWHERE),
@@ -294,7 +301,11 @@ class PersonContextFinder(NameLists):
                     found = (
                         None if start < 0 else self._name(text, start, end, lowered, titled=regex is _ROLE)
                     )
-                    if found is not None and (regex is not _APPOSED or " " in text[found[0] : found[1]]):
+                    if found is None or (regex is _ROLE and names_a_venue(text, match.start(), *found[:2])):
+                        continue  # "the Colonel Marbury Arms", "Brigadier Loxley Trophy": no person
+                    if regex is _ROLE:
+                        found = (*found[:2], titled_person_score(text, *found))
+                    if regex is not _APPOSED or " " in text[found[0] : found[1]]:
                         yield found  # (one word between commas is as often a place or a firm)
         lower_case = text.lstrip(" \t\r\n\"'(")[:1].islower() or _LOWER_SENTENCE.search(text) is not None
         if lower_case and _VERB_ANYWHERE.search(text) is not None:

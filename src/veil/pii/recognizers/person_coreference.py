@@ -20,6 +20,7 @@ from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
 from veil.pii.recognizers.name_suffixes import suffixed
 from veil.pii.recognizers.person_conjuncts import conjuncts
+from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 
@@ -39,6 +40,10 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
     known place: :func:`_mention_score`); the given names
     joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`); a
     found name with the number, "Jr." or family name after it (:mod:`.name_suffixes`)."""
+    # a voice assistant spoken to is no person, whoever found it ("Alexa, play some jazz")
+    resolved = [
+        c for c in resolved if c[2] != EntityType.PERSON or not is_assistant_address(text, c[0], c[1])
+    ]
     people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
     yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
     found_people = [(s, e, p) for s, e, k, p, _ in resolved if k == EntityType.PERSON]
@@ -66,6 +71,8 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
             # a given name right before a found family name is part of it: "CALLER: Tudora Nistor";
             # so is a family name right after a found given name: "tell Jouni ... Jouni Hahli"
             end = start + len(name)
+            if is_assistant_address(text, start, end):
+                continue
             joined = False  # a word joined to the mention is a guess ("Colonel" of "Colonel Vantrosk"): 0.6
             if " " not in name:
                 given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)

@@ -14,6 +14,7 @@ from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import terms, words
 from veil.pii.recognizers.name_patterns import FIELD_NAME, LEADING_INITIALS, NAME_SEQ, NOT_A_FIRM
 from veil.pii.recognizers.name_plausibility import is_plausible_name, starts_with_first_name
+from veil.pii.recognizers.person_devices import ASSISTANT_SPOKEN_TO
 
 __all__ = ["person_labels", "person_lines"]
 
@@ -61,7 +62,10 @@ def person_labels() -> Recognizer:
             # the name ends at a word's end: a capital that begins a word in capitals is no name
             # ("THANK YOU WONDERLAND", "Thank you SO much", "hey GT" gave "W", "S", "G")
             Pattern(rf"{signed}[ \t]*,?\s+(?P<pii>{LEADING_INITIALS}{NAME_SEQ})(?![^\W_])", 0.85, "signed"),
-            Pattern(rf"(?:{salutation})(?P<pii>{NAME_SEQ})(?![^\W_])", 0.7, "salutation"),
+            # (not a voice assistant: "hey Siri, set a timer")
+            Pattern(
+                rf"(?:{salutation})(?!{ASSISTANT_SPOKEN_TO})(?P<pii>{NAME_SEQ})(?![^\W_])", 0.7, "salutation"
+            ),
         ),
         validate=is_plausible_name,
     )

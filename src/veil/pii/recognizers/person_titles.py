@@ -25,6 +25,7 @@ the blank of a symbol font (U+F020, left in texts converted from word processors
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
@@ -34,6 +35,7 @@ from veil.pii.recognizers.name_patterns import CAPS_NAME, INITIAL, TITLED_NAME
 from veil.pii.recognizers.name_plausibility import is_plausible_titled_name
 from veil.pii.recognizers.person_words import TITLES
 from veil.pii.recognizers.place_kinds import KIND_AFTER
+from veil.pii.recognizers.venue_names import SURNAME_HEADS, names_a_venue, titled_person_score
 
 __all__ = ["person_titles"]
 
@@ -63,10 +65,15 @@ def _plausible(text: str) -> bool:
 # Nouns that end the name of a place, a business or an institution: after a rank they make a
 # name of the whole ("the Admiral Hotel", "the Colonel Benbow Inn", "Brigadier Gerard Stakes"),
 # not a person named after a title.
-_NAMED_AFTER_RANK = frozenset(
-    {*KIND_AFTER, *HEADS, *ARTEFACT_HEADS}
-    | wordset("Inn Tavern Pub Bar Cafe Restaurant Shop Store Stores Stakes Cup Trophy Award Prize")
-    | wordset("Street Road Avenue Lane Drive Close Way Building House Lodge Arms Class Ship Line")
+# Heads that are family names too ("Hall", "House", "Lodge") are left to the words around the
+# name (:func:`~.venue_names.names_a_venue`: "Major Torvik Hall said" is a person).
+_NAMED_AFTER_RANK = (
+    frozenset(
+        {*KIND_AFTER, *HEADS, *ARTEFACT_HEADS}
+        | wordset("Inn Tavern Pub Bar Cafe Restaurant Shop Store Stores Stakes Cup Trophy Award Prize")
+        | wordset("Street Road Avenue Lane Drive Close Way Building House Lodge Arms Class Ship Line")
+    )
+    - SURNAME_HEADS
 )
 # the name after a rank may not be followed, within its capitalised words, by one of those nouns
 # (in any case: "the Admiral Nelson pub")
@@ -80,17 +87,38 @@ def _ranks() -> str:
     return words(tuple(rank.replace(" ", r"[ \t]+") for rank in RANKS))
 
 
+class TitledNameFinder:
+    """The name after a title or a military rank (0.85), unless title and name together name a
+    venue, a business or a prize ("the Captain Drewe House", "Admiral Benbow Inn":
+    :mod:`.venue_names`)."""
+
+    def __init__(self) -> None:
+        self._patterns = (
+            re.compile(rf"{words(tuple(TITLES))}\.?[ \t]+(?P<pii>{TITLED_NAME})(?!\w)"),
+            re.compile(rf"{_ranks()}[ \t]+{_NOT_NAMED_AFTER}(?P<pii>{TITLED_NAME})(?!\w)"),
+        )
+
+    def __repr__(self) -> str:
+        return "TitledNameFinder()"
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for pattern in self._patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span("pii")
+                if not names_a_venue(text, match.start(), start, end):
+                    yield start, end, titled_person_score(text, start, end, 0.85)
+
+
 def person_titles() -> Recognizer:
     titles = words(tuple(TITLES))
     styles = words(("Lord", "Lady", "Mr", "Mrs", "Ms"))
     return Recognizer(
         name="person_title",
         entity_type=EntityType.PERSON,
+        finder=TitledNameFinder(),
         patterns=(
-            Pattern(rf"{titles}\.?[ \t]+(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "title"),
             Pattern(rf"{styles}\.?[ \t]+(?P<pii>Justice[ \t]+{TITLED_NAME})(?!\w)", 0.95, "judge_style"),
             Pattern(rf"(?P<pii>{words(KEPT_STYLES)}[ \t]+{TITLED_NAME})(?!\w)", 0.9, "kept_style"),
-            Pattern(rf"{_ranks()}[ \t]+{_NOT_NAMED_AFTER}(?P<pii>{TITLED_NAME})(?!\w)", 0.85, "rank"),
             # "Mr J.-P. Costa": hyphen-joined initials, then the family name
             Pattern(
                 rf"{titles}\.?[ \t]+(?P<pii>{INITIAL}-{INITIAL}[ \t]?{TITLED_NAME})(?!\w)", 0.85, "initials"
