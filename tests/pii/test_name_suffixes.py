@@ -9,10 +9,15 @@ are invented for these tests; none comes from a corpus.
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.recognizers.name_suffixes import is_regnal_number, suffixed
+from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.recognizers.persons import is_plausible_ner_person
+from veil.pii.vocabulary import is_ordinary_word
 
 NOT_NAMES = frozenset({"Monday", "Street"})
 
@@ -118,3 +123,55 @@ def test_a_ner_person_ending_in_a_lower_case_word_is_refused(span: str) -> None:
 )
 def test_the_engine_finds_the_whole_name(pii_engine: PiiEngine, text: str, want: str) -> None:
     assert want in persons(pii_engine, text)
+
+
+# A family name that is also a street word ("Hill", "Green") joins a given and a middle name even
+# where the common capitalised words count it as no name; an elided particle joined to the family
+# name ("d'Orvaux") is part of it. Given and middle names invented from syllables.
+_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an"]
+_STREET_SURNAMES = sorted(
+    w for w in ("Hill", "Green", "Field", "Brooks", "Wells", "Lane") if w in load_words(LAST_NAMES)
+)
+
+
+@st.composite
+def _invented(draw: st.DrawFn) -> str:
+    word = "".join(draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3))).capitalize()
+    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
+    assume(word not in known_places() and not is_ordinary_word(word))
+    return word
+
+
+@settings(max_examples=40, deadline=None)
+@given(_invented(), _invented(), st.sampled_from(_STREET_SURNAMES))
+def test_a_known_family_name_that_is_a_street_word_joins_two_name_words(
+    given_name: str, middle: str, family: str
+) -> None:
+    text = f"The plan of {given_name} {middle} {family} was kept."
+    start = text.index(given_name)
+    end = start + len(f"{given_name} {middle}")
+    out = list(suffixed(text, [(start, end, 0.8)], COMMON_CAPITALISED | NOT_NAMES))
+    assert [text[s:e] for s, e, _ in out] == [f"{given_name} {middle} {family}"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(_invented(), _invented(), st.sampled_from(["Street", "Road", "Avenue"]))
+def test_a_street_word_that_is_no_family_name_still_ends_the_name(
+    given_name: str, middle: str, word: str
+) -> None:
+    text = f"The plan of {given_name} {middle} {word} was kept."
+    start = text.index(given_name)
+    end = start + len(f"{given_name} {middle}")
+    assert list(suffixed(text, [(start, end, 0.8)], COMMON_CAPITALISED | NOT_NAMES)) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(_invented(), _invented(), _invented(), st.sampled_from(["d'", "d\u2019", "l'"]))
+def test_an_elided_particle_joins_the_family_name(
+    given_name: str, middle: str, family: str, elided: str
+) -> None:
+    text = f"Drawn by {given_name} le {middle} {elided}{family.capitalize()} in 1790."
+    start = text.index(given_name)
+    end = start + len(f"{given_name} le {middle}")
+    out = list(suffixed(text, [(start, end, 0.8)], NOT_NAMES))
+    assert [text[s:e] for s, e, _ in out] == [f"{given_name} le {middle} {elided}{family.capitalize()}"]

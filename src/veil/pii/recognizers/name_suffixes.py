@@ -1,6 +1,7 @@
 """What follows a person's name and is part of it: a regnal or generational number ("Louis XIV",
 "John Paul II", "Henry Ford III"), "Jr." / "Sr." ("Martin Luther King Jr."), and the family name
-after a given and a middle name ("Rainer Werner Fassbinder", "Marc Lamont Hill").
+after a given and a middle name ("Rainer Werner Fassbinder", "Marc Lamont Hill", "Jean le Rond
+d'Alembert").
 
 Writers of biographies, history and news put these after a name; the small spaCy model often
 reads "Louis XIV" as one PERSON, which the NER filter then refused for its word in capitals
@@ -47,7 +48,11 @@ _CAPITALISED_NEXT = re.compile(r"[ \t]+[A-Z]")
 # One more word after a found name: particles maybe, then a capitalised word ("de Beaumarchais",
 # "L'Enfant"), not followed by another capitalised word.
 _TAIL_PARTICLE = r"(?:van|von|der|den|de|du|da|di|dos|del|della|le|la)[ \t]"
-_TAIL = re.compile(rf"[ \t](?:{_TAIL_PARTICLE}){{0,3}}(?P<word>{NAME_WORD})(?![\w'\u2019-]|[ \t]+[A-Z])")
+# An elided particle is written joined to the family name: "Jean le Rond d'Alembert", "d'Souza".
+_ELIDED = r"(?:[dl]['\u2019](?=[A-Z]))?"
+_TAIL = re.compile(
+    rf"[ \t](?:{_TAIL_PARTICLE}){{0,3}}{_ELIDED}(?P<word>{NAME_WORD})(?![\w'\u2019-]|[ \t]+[A-Z])"
+)
 
 
 def is_regnal_number(word: str) -> bool:
@@ -77,7 +82,7 @@ def _is_family_name(word: str, not_names: frozenset[str]) -> bool:
     """A word that may end a name after a given and a middle name (see the module's doc)."""
     known = word in load_words(LAST_NAMES)
     if (
-        word in not_names
+        (word in not_names and not (known and word in STREET_WORDS))  # "Marc Lamont Hill"
         or word in _NOT_FAMILY
         or word in known_places()
         or (word in STREET_WORDS and not known)

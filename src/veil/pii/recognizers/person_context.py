@@ -56,6 +56,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
 from veil.pii.recognizers.cue_lines import in_cue_lines
 from veil.pii.recognizers.name_cue_words import APPOSED_WORDS, INITIALS_WORDS
+from veil.pii.recognizers.name_insertions import nicknamed
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
@@ -327,6 +328,7 @@ class PersonContextFinder(NameLists):
         if " v. " in text or " v " in text or " vs" in text:
             yield from self._cited(text)
         yield from word_given_names(text, self.last, self.towns)
+        yield from nicknamed(text, _NOT_NAME_WORDS)  # 'Quenby "Q" Orvale'
         if "." in text:
             for match in _LEADS.finditer(_INITIALS, text):
                 more: re.Match[str] | None = match

@@ -5,7 +5,8 @@ again, its words ("Isis Mendonça" ... "Isis:"; a given name that is also a word
 Renard" ... "Marine has"), at 0.7 (above the small model's place or firm for the same word), 0.6
 where the word is also a known place; the given names joined to a found one ("Tomasz and Rose",
 :mod:`~veil.pii.recognizers.person_conjuncts`, 0.75); a found name with a number, "Jr." or a
-family name after it (:mod:`~veil.pii.recognizers.name_suffixes`). Off with
+family name after it (:mod:`~veil.pii.recognizers.name_suffixes`), or a nickname or a former name
+inside it (:mod:`~veil.pii.recognizers.name_insertions`). Off with
 ``PiiConfig.coreference = false`` or by disabling it by name.
 """
 
@@ -18,6 +19,7 @@ from veil.pii.data import COMMON_WORDS, known_places, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
+from veil.pii.recognizers.name_insertions import inserted
 from veil.pii.recognizers.name_suffixes import suffixed
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import is_assistant_address
@@ -48,6 +50,7 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
     yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)
     found_people = [(s, e, p) for s, e, k, p, _ in resolved if k == EntityType.PERSON]
     grown = list(suffixed(text, found_people, _NOT_NAME_ON_ITS_OWN))
+    grown += inserted(text, found_people, _NOT_NAME_ON_ITS_OWN)  # 'Tarla "Tee" Varnow'
     yield from grown
     resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
     names: set[str] = set()
