@@ -129,3 +129,41 @@ def test_widest_is_the_longest_match_or_none() -> None:
     assert widest(r"(?:van|della)[ \t]X(?=y)") == 7
     assert widest(r"a+") is None
     assert widest(r"(a") is None  # no pattern: unknown
+
+
+_RUN_PATTERNS = [
+    r"\d{5}",
+    r"[A-Z][a-z]{0,5}(?:[ \t][A-Z][a-z]{0,5}){0,2}[ \t]\d{5}(?![\w-])",
+    r"(?P<pii>x\d{3}\d?\d{2})",
+    r"\d{2}(?:-\d)?\d",
+    r"[0-9]{2,3}[ ]?[A-Z]{2}\b",
+    r"\d(?<![\w.]\d)\d{3,7}(?:-\d{3,4})?",
+    r"(?:\d{2}[ -]?){3}",
+    r"[XYZ]-?\d{7}-?[A-Z]",
+    r"(?>\d{2})\d",
+    r"(\d)\1\d{2}",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_RUN_PATTERNS).flatmap(lambda p: st.tuples(st.just(p), st.from_regex(p, fullmatch=True)))
+)
+def test_every_match_holds_the_run_of_digits(case: tuple[str, str]) -> None:
+    from veil.pii.regex_needs import digit_run
+
+    pattern, text = case
+    run = digit_run(re.compile(pattern))
+    assert run == 0 or re.search(rf"\d{{{run}}}", text) is not None
+
+
+def test_digit_run_reads_groups_repeats_and_lookarounds() -> None:
+    from veil.pii.regex_needs import digit_run
+
+    assert digit_run(re.compile(r"(?P<pii>[A-Z][a-z]+[ \t]\d{5})(?![\w-])")) == 5
+    assert digit_run(re.compile(r"\d(?<![\w.]\d)\d{3,7}")) == 4  # a look-behind between keeps the run
+    assert digit_run(re.compile(r"\d{3}\d?\d{2}")) == 5  # an optional digit: still in a row
+    assert digit_run(re.compile(r"\d{2}(?:-\d)?\d")) == 2  # an optional group ends it
+    assert digit_run(re.compile(r"(?:\d{2}[ -]?){3}")) == 0  # a repeated group: not read
+    assert digit_run(re.compile(r"\d{4}|\d{5}")) == 0  # an alternation: not read
+    assert digit_run(re.compile(r"(\d)\1")) == 1  # a back-reference ends it

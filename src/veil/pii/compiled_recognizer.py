@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from veil.pii.context import ContextMatcher
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.word_leads import WORDS, led
-from veil.pii.regex_needs import digit_lead, needs_digit, one_character
+from veil.pii.regex_needs import digit_lead, digit_run, needs_digit, one_character
 from veil.pii.regex_starts import word_prefixes
 
 __all__ = ["Compiled", "LeadTable", "Regex", "compile_recognizer", "led", "matches", "starts"]
@@ -36,6 +36,8 @@ Regex = tuple[re.Pattern[str], float, bool, int]
 # A lead matching at more than one place in this many characters is dense: the pattern is scanned
 # for instead (same matches, fewer Python calls).
 _DENSE = 24
+# a run of n digits (\d in Unicode: every digit any pattern's class reads), by n
+_RUNS: dict[int, re.Pattern[str]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,13 @@ class LeadTable:
         # hashes its whole code, at every call; the table keeps the rules, and so the ids)
         self.worded: dict[int, int] = {}
         self._rules = tuple(rules)
+        # per text, whether it holds n digits in a row: a pattern without a lead whose every match
+        # holds such a run (regex_needs.digit_run: a postcode after a town, scanned for from every
+        # capital) finds nothing in a text without one
+        self._has_run: tuple[str, dict[int, bool]] = ("", {})
+        # for the patterns without a lead, by id: their group of words (None: none) and the run of
+        # digits every match holds (0: none); a pattern with neither is not here (a plain scan)
+        self.unled: dict[int, tuple[int | None, int]] = {}
         for rule in rules:
             ids = []
             for lead in rule.leads:
@@ -117,11 +126,29 @@ class LeadTable:
                 ids.append(index[lead.pattern])
             self.ids.append(tuple(ids))
             for regex, _, _, lead_id in rule.regexes:
-                if lead_id < 0 and id(regex) not in self.worded:
+                if lead_id >= 0 or id(regex) in self.unled:
+                    continue  # (a pattern with a lead is tried only where it matches: cheap)
+                if id(regex) not in self.worded:
                     prefixes = word_prefixes(regex)
                     if prefixes is not None:
                         self.worded[id(regex)] = WORDS.register(prefixes)
+                run = digit_run(regex)
+                run = run if run > 1 else 0  # (one digit: the engine asks for that already)
+                if run:
+                    _RUNS.setdefault(run, re.compile(rf"\d{{{run}}}"))
+                if run or id(regex) in self.worded:
+                    self.unled[id(regex)] = (self.worded.get(id(regex)), run)
         self.leads = tuple(leads)
+
+    def has_run(self, length: int, text: str) -> bool:
+        """Whether ``text`` holds ``length`` digits in a row (asked once per text and length)."""
+        kept = self._has_run
+        if kept[0] is not text:
+            kept = self._has_run = (text, {})
+        found = kept[1].get(length)
+        if found is None:
+            found = kept[1][length] = _RUNS[length].search(text) is not None
+        return found
 
     def memo(self) -> list[list[int] | None]:
         """An empty memo for one text: :func:`matches` fills in each lead's places when first asked."""
@@ -133,9 +160,15 @@ def matches(
 ) -> Iterable[re.Match[str]]:
     """What ``regex.finditer(text)`` finds; with a lead (``lead``: its number in ``table``, -1 for
     none), tried only where the lead matches unless its places are dense; a pattern without one
-    that starts with words, only where they start."""
+    that starts with words, only where they start; one without a lead, not where the text lacks
+    the run of digits that every match holds (:func:`veil.pii.regex_needs.digit_run`)."""
     if lead < 0:
-        group = table.worded.get(id(regex))
+        plan = table.unled.get(id(regex))
+        if plan is None:
+            return regex.finditer(text)
+        group, run = plan
+        if run and not table.has_run(run, text):
+            return ()
         if group is None:
             return regex.finditer(text)
         return led(regex, text, WORDS.places(group, text))  # (None: a scan)

@@ -19,7 +19,7 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["digit_lead", "needs_digit", "one_character", "starts_with", "widest"]
+__all__ = ["digit_lead", "digit_run", "needs_digit", "one_character", "starts_with", "widest"]
 
 
 def _module(name: str) -> Any:
@@ -104,6 +104,53 @@ def one_character(regex: re.Pattern[str]) -> bool:
         return bool(_parser.parse(regex.pattern, regex.flags).getwidth() == (1, 1))
     except Exception:  # a shape this reading does not know
         return False
+
+
+def digit_run(regex: re.Pattern[str]) -> int:
+    """The most digits in a row that every match of ``regex`` holds (``\\d{5}`` of a postcode
+    after a town's name: 5); 0 when this reading cannot tell. A text without such a run (no
+    ``\\d{n}`` match, in Unicode: a superset of any digit class) holds no match.
+
+    Read along the pattern's sequence, into groups: each digit item (a digit, a class of digits,
+    a repetition of one) adds its least count to the run; an item that consumes nothing (an
+    anchor, a lookaround) keeps it; anything else (an alternation, an optional or repeated group,
+    another class) ends it."""
+    if _parser is None or _c is None:
+        return 0
+    try:
+        return _run(_parser.parse(regex.pattern, regex.flags), 0)[0]
+    except Exception:  # a shape this reading does not know: no run
+        return 0
+
+
+def _run(items: Any, run: int) -> tuple[int, int]:
+    """(the longest run of digits every match of ``items`` holds, the run still open after
+    them), given the run open before them."""
+    best = run
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # consumes nothing: "12\b34" still reads four digits in a row, or nothing
+        if _one_digit(op, av):
+            run += 1
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and (
+            len(av[2]) == 1 and _one_digit(*av[2][0])
+        ):
+            run += av[0]  # "\d{2,4}": at least two digits, the next item right after them
+        elif op is _c.SUBPATTERN:
+            inner, run = _run(av[-1], run)
+            best = max(best, inner)
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            inner, run = _run(av, run)
+            best = max(best, inner)
+        else:
+            run = 0
+        best = max(best, run)
+    return best, run
+
+
+def _one_digit(op: Any, av: Any) -> bool:
+    """An item that consumes exactly one digit."""
+    return bool((op is _c.LITERAL and _ZERO <= av <= _NINE) or (op is _c.IN and _digit_class(av)))
 
 
 # a width the parser gives an unbounded repetition (MAXREPEAT) or anything near it: unbounded
