@@ -55,6 +55,8 @@ def test_an_acronym_and_its_bracketed_expansion(text: str, expected: list[str]) 
     [
         ("The Ostrava District Court (Okresn\u00ed soud) dismissed the claim.", "Okresn\u00ed soud"),
         ("The Federal Finance Court (Bundesfinanzhof) upheld that view.", "Bundesfinanzhof"),
+        ("The Zadar Court of Appeal (\u017dupanijski sud) quashed it.", "\u017dupanijski sud"),
+        ("The Office of the Attorney-General (Riksadvokaten) replied.", "Riksadvokaten"),
         ("He complained to the Chief Prosecutor's Office (Prokuratura Generalna).", "Prokuratura Generalna"),
     ],
 )

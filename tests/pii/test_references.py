@@ -330,6 +330,8 @@ def test_other_brackets_after_application_hold_no_number(text: str) -> None:
         ("The Court of Cassation upheld it (K. 2002/118).", "2002/118"),
         ("The prosecutor's file (no. 1999/5520) was closed.", "1999/5520"),
         ("His registration number is 3380-17 at the land registry.", "3380-17"),
+        ("The applicant, prisoner no. K4512BC, was held in cell 12.", "K4512BC"),
+        ("His identity card number is 52381904417 and he lives in Izmir.", "52381904417"),
     ],
 )
 def test_a_court_or_registry_file_number(rules_engine: PiiEngine, text: str, value: str) -> None:
@@ -344,6 +346,7 @@ def test_a_court_or_registry_file_number(rules_engine: PiiEngine, text: str, val
         "See the judgment of 29 October 1992, Series A no. 247-A, and Rule 28.",
         "The decision of 12 May 2004 was final; the appeal of 2 June 2004 was dismissed.",
         "She won by 2004/5 votes in E 2004/12 of the chart.",
+        "Council Regulation (EC) No. 2006/2004 and Law no. 2003/45 apply.",
     ],
 )
 def test_statutes_reports_and_dates_are_no_file_numbers(rules_engine: PiiEngine, text: str) -> None:

@@ -84,7 +84,8 @@ _BODY_HEAD = (
     r"|Ombudsman|Authority|Institute|Administration|Prosecution)"
 )
 _NATIVE_NAME = re.compile(
-    rf"\b{_BODY_HEAD}[ \t]+\((?P<native>[{_CAP}][{_LETTER}'\u2019.-]*"
+    rf"\b{_BODY_HEAD}(?:[ \t]+of(?:[ \t]+the)?[ \t]+[{_CAP}][{_LETTER}'\u2019-]+)?"
+    rf"[ \t]+\((?P<native>[{_CAP}][{_LETTER}'\u2019.-]*"
     rf"(?:[ \t]+[{_LETTER}][{_LETTER}'\u2019.-]*){{0,5}})\)"
 )
 # English words a native name is not made of ("the Court (Plenary)" is no name).

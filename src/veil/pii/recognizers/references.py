@@ -48,6 +48,9 @@ _NOUNS = terms(
     # a statute, a treaty or a law report names no one
     "|decision|judgment|ruling|indictment|proceedings|appeal|petition|warrant|registration|registry"
     "|certificate|document|plot|parcel|title deed|land register|investigation|inquiry|enforcement"
+    # a person's number in a prison's or a state's register ("prisoner no. A4512BC", "identity
+    # card no. 18544021766"): the number names the person, whatever its country's format
+    "|prisoner|inmate|detainee|identity card|id card|identity document|identification|identity"
     # plurals that name a list of such numbers ("the files (nos. X, Y and Z)")
     "|files|claims|policies|contracts|dockets|tickets|bookings|dossiers|complaints"
     "|decisions|judgments|rulings|indictments|appeals|petitions|warrants|certificates|plots|parcels"
@@ -142,6 +145,11 @@ _BRACKETED_APPLICATION = re.compile(
 _COURT_FILE = re.compile(
     r"(?<![\w.])(?:[EK]\.[ \t]?|(?i:nos?\.)[ \t]?)(?P<value>(?:19|20)\d{2}/\d{1,6})(?![\w/]|[-.]\d)"
 )
+# ... unless a statute's or a treaty's noun stands before its "no." ("Regulation No. 2006/2004")
+_STATUTE_BEFORE = re.compile(
+    r"(?i:law|act|code|regulation|directive|decree|resolution|protocol|rule|series|ordinance|convention)"
+    r"\W{0,4}(?:\([A-Z]+\)\W{0,2})?\Z"
+)
 # "#" is rare: found first, then the noun before it
 _HASH_VALUE = re.compile(rf"#[ \t]*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)")
 _NOUN_BEFORE = re.compile(rf"(?:{words(_NOUNS, any_case=True)})[ \t]*$")
@@ -210,7 +218,8 @@ def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]
     for match in _BRACKETED_APPLICATION.finditer(text, start):
         yield match.start("value"), match.end("value"), 0.8
     for match in _COURT_FILE.finditer(text, start):
-        yield match.start("value"), match.end("value"), 0.8
+        if not _STATUTE_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+            yield match.start("value"), match.end("value"), 0.8
     for match in _HASH_VALUE.finditer(text, start):
         before = _NOUN_BEFORE.search(text, max(0, match.start() - 32), match.start())
         if before is not None and is_reference_number(match.group("value")):
