@@ -132,3 +132,11 @@ def test_a_first_name_before_a_settled_place_keeps_it_blanked() -> None:
     oslo = _span(text, "Oslo")
     view = ner_view(text, [(*oslo, LOC, 0.9, "rule")], NerFocus())
     assert view[slice(*oslo)].isspace()
+
+
+def test_a_ner_span_across_a_blanked_place_is_kept() -> None:
+    # NER saw "Ray" and the blank where the place was: its span is its own reading, not a cut
+    text = "Yesterday we met Ray Oslo downtown."
+    rules = [_rule(text, "Oslo", LOC, 0.9)]
+    person = _ner(text, "Ray Oslo", PER, 0.85)
+    assert enclose(text, rules, [person]) == [person]

@@ -194,3 +194,23 @@ def test_a_proper_word_also_written_in_lower_case_acting_as_a_body_is_a_body() -
 def test_an_ordinary_word_acting_as_a_body_alone_stays_a_word() -> None:
     text = "The harvest fair was loud. Later Harvest officials closed the gates."
     assert not judged(text, "Harvest")
+
+
+def test_membership_a_kind_after_a_comma_or_a_name_spelt_out_make_an_acronym_a_body() -> None:
+    for text, word in (
+        ("She was convicted of membership of the KDRP in 1994.", "KDRP"),
+        ("He belonged to an armed organisation, namely the TLVF, for years.", "TLVF"),
+        ("Posters of the UFM (the United Farmers' Movement) covered the wall.", "UFM"),
+        ("Leaflets of the ZRA (the Zentral Rural Alliance) were seized.", "ZRA"),
+    ):
+        start = text.index(word)
+        assert acts_as_a_body(text, start, start + len(word)), text
+
+
+def test_a_term_spelt_out_in_parentheses_is_no_body() -> None:
+    for text, word in (
+        ("Set the TTL (the Time To Live) of each packet.", "TTL"),
+        ("Read the FAQ (Frequently Asked Questions) first.", "FAQ"),
+    ):
+        start = text.index(word)
+        assert not acts_as_a_body(text, start, start + len(word)), text

@@ -286,3 +286,12 @@ def test_a_legal_form_glued_to_a_number_ends_no_firm(rules_engine: PiiEngine, fo
         assert orgs == [], orgs
     firm = f"The supplier, Okonkwo Textiles {form}-owned since 2001, closed."
     assert any(form in text_ for text_ in (firm[e.start : e.end] for e in rules_engine.detect(firm))), firm
+
+
+def test_ensembles_and_clubs_named_after_a_proper_noun_are_bodies() -> None:
+    from veil.pii.recognizers.body_heads import is_public_body
+
+    for name in ("Lviv Philharmonic", "Westbury Choir", "AV Club", "Harwick Ensemble"):
+        assert is_public_body(name), name
+    for phrase in ("Book Club", "Glee Club", "Chamber Choir", "Jazz Ensemble"):
+        assert not is_public_body(phrase), phrase

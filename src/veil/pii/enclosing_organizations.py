@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 
-from veil.pii.data import known_places
+from veil.pii.data import FIRST_NAMES, known_places, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate
 from veil.pii.recognizers.common import wordset
 
-__all__ = ["NER_ORGANIZATION", "SETTLED", "enclose", "encloses"]
+__all__ = ["NER_ORGANIZATION", "SETTLED", "enclose", "encloses", "in_a_longer_name"]
 
 #: the recognizer of spaCy's ORG spans (:mod:`veil.pii.recognizers.organizations`)
 NER_ORGANIZATION = "spacy_organization"
@@ -48,6 +48,32 @@ _FUNCTION_WORDS = wordset(
     Were His Her Their Our My Your When Then After Before During Since Mr Mrs Ms Dr
     """
 )
+
+
+# A capitalised word right before or after a place or a body, with one blank between: the two may
+# make one organisation's name ("Team Estonia", "BBC News", "British Red Cross"). Not a sentence's
+# function word ("In Estonia", "The BBC").
+_WORD_BEFORE = re.compile(r"(?:^|[\s\"'(])([A-Z][\w'\u2019.&-]*) $")
+_WORD_AFTER = re.compile(r" ([A-Z][\w'\u2019&-]*)")
+# What joins several names in one span: a comma, "and", "&", a line break.
+_JOINED = re.compile(r"[,&\n]| and | und | et | e | y ")
+
+
+def in_a_longer_name(text: str, start: int, end: int, kind: str) -> bool:
+    """A place or a body the rules found with a capitalised word beside it: :mod:`veil.pii.focus`
+    lets NER read it, so that NER can find the organisation around it (:func:`enclose`)."""
+    if kind not in _INNER_TYPES or end - start > 40 or _JOINED.search(text, start, end):
+        return False  # a partnership or a list ("Jones, Smith and Davis"): NER would only cut it up
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None and before.group(1) in load_list(FIRST_NAMES):
+        return False  # "Don Cheadle": a person whose family name is a place's, for the person finders
+    for match in (before, _WORD_AFTER.match(text, end)):
+        if match is None:
+            continue
+        word = match.group(1).rstrip(".")
+        if word not in _FUNCTION_WORDS and not (len(word) > 3 and word.isupper()):
+            return True  # not a line's label in capitals: "CARD PAYMENT Lachmann AG"
+    return False
 
 
 def encloses(text: str, start: int, end: int, inner: list[tuple[int, int, str]]) -> bool:
@@ -88,7 +114,8 @@ def enclose(text: str, rules: list[Candidate], ner: list[Candidate]) -> list[Can
     if not inner:
         return ner
     people = [c for c in rules if c[2] == EntityType.PERSON]
-    settled = [c for c in inner if c[3] >= SETTLED]
+    # the settled ones NER read again (the others it saw blanked: a span across a blank is its own)
+    settled = [c for c in inner if c[3] >= SETTLED and in_a_longer_name(text, c[0], c[1], c[2])]
     out: list[Candidate] = []
     for candidate in ner:
         start, end, kind, score, name = candidate

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, PLACES, load_list
-from veil.pii.enclosing_organizations import SETTLED
+from veil.pii.enclosing_organizations import SETTLED, in_a_longer_name
 from veil.pii.entity import EntityType
 from veil.pii.focus_acronyms import body_acronym
 from veil.pii.recognizer import Candidate
@@ -148,39 +148,6 @@ class NerFocus:
         return following.rstrip(",.;:!?") in _SUBJECT_VERBS  # "Okonkwo called back"
 
 
-# A capitalised word right before or after a place or a body, with one blank between: the two may
-# make one organisation's name ("Team Estonia", "BBC News", "British Red Cross"). Not a sentence's
-# function word ("In Estonia", "The BBC").
-_WORD_BEFORE = re.compile(r"(?:^|[\s\"'(])([A-Z][\w'\u2019.&-]*) $")
-_WORD_AFTER = re.compile(r" ([A-Z][\w'\u2019&-]*)")
-_FUNCTION_WORDS = wordset(
-    """
-    The A An This That These Those It Its In On At To For With From By As And Or But If Of Is Are Was
-    Were His Her Their Our My Your When Then After Before During Since Mr Mrs Ms Dr
-    """
-)
-_BODY_OR_PLACE = frozenset({EntityType.LOCATION, EntityType.ORGANIZATION})
-# What joins several names in one span: a comma, "and", "&", a line break.
-_JOINED = re.compile(r"[,&\n]| and | und | et | e | y ")
-
-
-def _in_a_longer_name(text: str, start: int, end: int, kind: str) -> bool:
-    """A place or a body the rules found with a capitalised word beside it: NER reads it too, so
-    that it can find the organisation around it (:mod:`veil.pii.enclosing_organizations`)."""
-    if kind not in _BODY_OR_PLACE or end - start > 40 or _JOINED.search(text, start, end):
-        return False  # a partnership or a list ("Jones, Smith and Davis"): NER would only cut it up
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before is not None and before.group(1) in load_list(FIRST_NAMES):
-        return False  # "Don Cheadle": a person whose family name is a place's, for the person finders
-    for match in (before, _WORD_AFTER.match(text, end)):
-        if match is None:
-            continue
-        word = match.group(1).rstrip(".")
-        if word not in _FUNCTION_WORDS and not (len(word) > 3 and word.isupper()):
-            return True  # not a line's label in capitals: "CARD PAYMENT Lachmann AG"
-    return False
-
-
 def ner_view(text: str, candidates: Sequence[Candidate], focus: NerFocus) -> str:
     """The text as NER reads it (same length, same offsets; the rest is blanked): only the
     stretches :class:`NerFocus` keeps, without what the rules found (ids, contacts, numbers,
@@ -188,7 +155,7 @@ def ner_view(text: str, candidates: Sequence[Candidate], focus: NerFocus) -> str
     blanks = sorted(
         (s, e)
         for s, e, kind, score, _ in candidates
-        if kind not in _NER_TYPES or (score >= _SETTLED and not _in_a_longer_name(text, s, e, kind))
+        if kind not in _NER_TYPES or (score >= _SETTLED and not in_a_longer_name(text, s, e, kind))
     )
     if blanks:
         parts: list[str] = []

@@ -37,12 +37,16 @@ _BODY_AFTER = re.compile(
     r"|faculty|professors?|staff|employees|recordings|reporters?|correspondents?|journalists?|journals|issued)(?![\w-])"
     # a possessive before a person's name: "DAB's Ben Chan", "the FTU's Alice Mak" (a member)
     r"|(?:'s|\u2019s)[ \t]+[A-Z][a-z]+[ \t]+[A-Z][a-z]"
+    # its name spelt out after it, in parentheses: "the PKK (the Kurdistan Workers' Party)"
+    r"|[ \t]*\((?:the[ \t]+)?(?:[A-Z][\w'\u2019-]*[ \t]+){1,6}(?:Party|Army|Front|Union|Movement"
+    r"|Organi[sz]ation|League|Alliance|Federation|Association|Council|Brigades?)\b"
 )
 # A body's relation, right before the word: "a member of the NPP", "studied at OSU", "funded by
 # the ESA", "according to AFP", "joined LinkedIn".
 _BODY_BEFORE = re.compile(
-    r"(?i:(?:members?|leader|head|chair(?:man|woman)?|president|director|secretary|secretary[ \t-]+general"
-    r"|general[ \t]+secretary|founder|chief|CEO|dean|rector|chancellor|spokes(?:man|woman|person))"
+    r"(?i:(?:members?|membership|leader|head|chair(?:man|woman)?|president|director|secretary"
+    r"|secretary[ \t-]+general|general[ \t]+secretary|founder|chief|CEO|dean|rector|chancellor"
+    r"|spokes(?:man|woman|person))"
     r"[ \t]+(?:of|for)"
     r"|joined|founded|professor[ \t]+at"
     r"|lecturer[ \t]+at|studied[ \t]+at|studies[ \t]+at|student[ \t]+at|graduated[ \t]+from|funded[ \t]+by"
@@ -50,7 +54,8 @@ _BODY_BEFORE = re.compile(
     # the kind of body right before its name: "the magazine MicroMega", "the airline JetBlue"
     r"|magazine|newspaper|airline|carrier|broadcaster|network|publisher|charity|organi[sz]ation|agency"
     r"|union|party|website|site|label|studio|university|college|institute|council)"
-    r"[ \t]+(?:the[ \t]+)?$"
+    # "an illegal organisation, namely the MLKP", "the party, the DAB"
+    r",?[ \t]+(?:namely[ \t]+)?(?:the[ \t]+)?$"
     # a person's name then "of": "Elizabeth Quat of DAB", "Wong Kwok-kin of the FTU"
     r"|[A-Z][a-z]+[ \t]+[A-Z][\w-]*[a-z][ \t]+of[ \t]+(?:the[ \t]+)?$"
 )

@@ -44,8 +44,9 @@ STRONG_HEADS = wordset(
     Procuracy Prefecture Governorate Bar Prosecution
     """
 )
-# Head nouns that need a proper noun beside them ("Deutsche Bank", "Python Software Foundation";
-# not "Certificate Authority", "West Bank" is a place's name the gazetteer knows).
+# Head nouns that need a proper noun beside them ("Deutsche Bank", "Python Software Foundation",
+# "Lviv Philharmonic", "AV Club"; not "Certificate Authority", "Book Club", "West Bank" is a
+# place's name the gazetteer knows).
 WEAK_HEADS = wordset(
     """
     Bank College School Academy Institute Clinic Agency Authority Association Federation Foundation
@@ -53,6 +54,7 @@ WEAK_HEADS = wordset(
     Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
     Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
     Court Courts Times Herald Gazette Tribune Chronicle Telegraph Magazine Post Press Corps
+    Philharmonic Choir Ensemble Club
     """
 )
 # Kinds of institution that English names by their kind and capitalised ordinary words: a party,
