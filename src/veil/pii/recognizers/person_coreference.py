@@ -15,16 +15,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from veil.pii.data import COMMON_WORDS, known_places, load_list
+from veil.pii.data import COMMON_WORDS, FIRST_NAMES, known_places, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
 from veil.pii.recognizers.name_insertions import inserted
 from veil.pii.recognizers.name_suffixes import suffixed
+from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
-from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.person_roles import ROLE_WORD
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, TITLES
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["COREFERENCE", "find_other_mentions", "person_coreference"]
 
@@ -51,6 +55,7 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
     found_people = [(s, e, p) for s, e, k, p, _ in resolved if k == EntityType.PERSON]
     grown = list(suffixed(text, found_people, _NOT_NAME_ON_ITS_OWN))
     grown += inserted(text, found_people, _NOT_NAME_ON_ITS_OWN)  # 'Tarla "Tee" Varnow'
+    grown += _with_given_name(text, found_people)  # "Évoste Galmeau" where NER read "Galmeau"
     yield from grown
     resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
     names: set[str] = set()
@@ -85,6 +90,43 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
                 elif family is not None and _joins_name(family.group(1), common):
                     end, joined = family.end(1), True
             yield start, end, 0.6 if joined else score
+
+
+# A contraction or a possessive ends a word that starts no name; an article or a particle before the
+# word makes it part of a place's or a thing's name ("la Grande Vigie").
+_CONTRACTED = re.compile(r"['\u2019][a-z]{1,2}$")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019-])(?i:the|la|le|el|les|los|las|de|del|du|a|an)[ \t]+$")
+
+
+def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
+    """A found one-word person with a given name right before it that nothing found ("On 2 June,
+    Évoste Galmeau was buried": NER reads "Galmeau"), lengthened over it at its own score: a
+    capitalised word that joins a name (:func:`_joins_name`), no place, no people's or faith's word
+    ("Turkish"), no role or title ("Professor"), and no ordinary English word unless a known given
+    name."""
+    common = load_list(COMMON_WORDS)
+    places = known_places()
+    first = load_words(FIRST_NAMES)
+    for start, end, score in people:
+        if score < 0.6 or " " in text[start:end].strip():
+            continue
+        given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
+        if given is None:
+            continue
+        word = given.group(1)
+        if (
+            len(word) > 2  # "Uh Mitchell"
+            and _CONTRACTED.search(word) is None  # "It's Warhol", "Vaughn's Kingsman"
+            and _ARTICLE_BEFORE.search(text, max(0, given.start(1) - 8), given.start(1)) is None
+            and not is_chat_word(word)
+            and _joins_name(word, common)
+            and word not in places
+            and word not in GROUP_WORDS
+            and word not in TITLES
+            and ROLE_WORD.fullmatch(word) is None
+            and (word in first or not is_ordinary_word(word))
+        ):
+            yield given.start(1), end, score
 
 
 def _mention_score(name: str, places: frozenset[str]) -> float:

@@ -5,7 +5,9 @@ words, matched in any case). Read by :mod:`~veil.pii.recognizers.person_context`
 
 from __future__ import annotations
 
-__all__ = ["ROLES"]
+import re
+
+__all__ = ["ROLES", "ROLE_WORD"]
 
 ROLES = (
     r"producer|director|author|writer|novelist|poet|singer|songwriter|actor|actress|artist|painter"
@@ -29,3 +31,5 @@ ROLES = (
     # ranks, as judgments name officers: "Colonel Petrov", "Commander Hauta-aho"
     r"|colonel|major|lieutenant|corporal|commander|superintendent|brigadier|admiral|marshal|captain|general"
 )
+# One role word, in any case ("Professor", "colonel").
+ROLE_WORD = re.compile(rf"(?i:{ROLES})")

@@ -1,0 +1,57 @@
+"""A found one-word person grows over the given name right before it that nothing found
+(recognizers/person_coreference.py: "On 2 June, Évoste Galmeau was buried" where NER read
+"Galmeau"), unless that word is a contraction, a role, a people's word, a common word or part of
+a place's name. Names invented from syllables, checked against Veil's lists: the shape decides."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
+from veil.pii.entity import EntityType
+from veil.pii.recognizer import Candidate
+from veil.pii.recognizers.person_coreference import find_other_mentions
+from veil.pii.vocabulary import is_ordinary_word
+
+_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an", "ish", "ko"]
+
+
+@st.composite
+def _invented(draw: st.DrawFn) -> str:
+    syllables = draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3, unique=True))
+    word = "".join(syllables).capitalize()
+    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
+    assume(word not in known_places() and not is_ordinary_word(word))
+    return word
+
+
+def _derived(text: str, found: str) -> list[tuple[str, float]]:
+    start = text.rindex(found)
+    resolved: list[Candidate] = [(start, start + len(found), EntityType.PERSON, 0.85, "spacy_person")]
+    return [(text[s:e], score) for s, e, score in find_other_mentions(text, resolved)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    _invented(),
+    _invented(),
+    st.sampled_from(["On 2 June, {} was buried.", "The seat went to {} in May.", "Votes for {} rose."]),
+)
+def test_a_found_family_name_grows_over_the_given_name_before_it(
+    given_name: str, family: str, frame: str
+) -> None:
+    assume(given_name != family)
+    text = frame.format(f"{given_name} {family}")
+    assert (f"{given_name} {family}", 0.85) in _derived(text, family)
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["It's", "Professor", "Turkish", "Monday", "Uh", "the Grande", "Colonel", "Yesterday"],
+)
+def test_no_given_name_from_a_contraction_a_role_a_people_or_a_common_word(before: str) -> None:
+    text = f"We heard that {before} Varnowik spoke."
+    # (a further mention may still join it at 0.6, below the found name: the found name wins)
+    assert not any(value.endswith(" Varnowik") and score > 0.6 for value, score in _derived(text, "Varnowik"))
