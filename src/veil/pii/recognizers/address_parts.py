@@ -50,6 +50,8 @@ from veil.pii.recognizers.street_types import (
 __all__ = ["COUNTRY_NAMES", "PartKinds"]
 
 COUNTRY_NAMES = "country_names.txt"  # in veil.pii.data (see its README)
+# what PartKinds._town_form tells: a town's name, or one that starts with a first name
+_TOWN, _NAMED_TOWN = 1, 2
 
 
 class PartKinds:
@@ -112,12 +114,13 @@ class PartKinds:
             return "country"
         if self._street_words(part.split(), named=True) == "street":
             return "street"  # "Via Nadi" (its number comes next), "Sane Marg"
-        if self._town(part):
+        form = self._town_form(part, country=False)  # (read once for both kinds of town below)
+        if form == _TOWN:
             return "town"
         if REGION_PART.fullmatch(part):
             return "region"  # "VIC", "NI", "mp": a region code on its own (joins before a postcode)
         # a town named like a person ("Mika", "Florence") is a town only before a region + postcode
-        return "named_town" if self._town(part, postcode=True) else None
+        return "named_town" if form == _NAMED_TOWN else None
 
     def _country(self, text: str) -> bool:
         """A country's name in any case, also with a qualifier: "Cyprus (Greek)"."""
@@ -155,21 +158,28 @@ class PartKinds:
         """A place's name: known (any case), a country, or capitalised (or all-capital) words in
         any script that are neither common words nor (unless a postcode goes with it) a person's
         name."""
+        form = self._town_form(text)
+        return form == _TOWN or (postcode and form == _NAMED_TOWN)
+
+    def _town_form(self, text: str, *, country: bool | None = None) -> int:
+        """_TOWN, _NAMED_TOWN (a town's form, but a person's first name first: a town only with a
+        postcode) or 0 (see :meth:`_town`); ``country``: whether ``text`` names a country, when
+        the caller knows."""
         folded = text.casefold()
-        if folded in self.places or self._country(text):
-            return True
+        if folded in self.places or (self._country(text) if country is None else country):
+            return _TOWN
         words = text.replace("-", " ").split()
         if not 1 <= len(words) <= 4 or (len(text) <= 3 and text.isupper()):
-            return False
+            return 0
         if not all(is_name_word(w) or w.lower() in PARTICLES for w in words):
-            return False
+            return 0
         if (
             not is_name_word(words[0])
             or words[0].rstrip(".") in TITLES
             or all(w.strip(".") in COMMON_CAPITALISED or w in PARTICLES for w in words)
         ):
-            return False
-        return postcode or words[0] not in self.first_names
+            return 0
+        return _NAMED_TOWN if words[0] in self.first_names else _TOWN
 
     def _street(self, part: str) -> str | None:
         part = self._without_units(part)  # "0610 Christine Manors Suite 670", "... Apt. 417 Csipkerek"
