@@ -55,3 +55,21 @@ def test_no_given_name_from_a_contraction_a_role_a_people_or_a_common_word(befor
     text = f"We heard that {before} Varnowik spoke."
     # (a further mention may still join it at 0.6, below the found name: the found name wins)
     assert not any(value.endswith(" Varnowik") and score > 0.6 for value, score in _derived(text, "Varnowik"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_invented(), _invented(), st.sampled_from("ABFJLQ"))
+def test_a_found_name_grows_over_an_initial_before_it(given_name: str, family: str, initial: str) -> None:
+    text = f"The group was founded by writer {initial}. {given_name} {family} in 1950."
+    assert (f"{initial}. {given_name} {family}", 0.85) in _derived(text, f"{given_name} {family}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We flew to the U.S. Tarlo Varnowik said so.",  # the end of an abbreviation
+        "She lives at C. Tarlo Varnowik 6, Navarra.",  # a street: a house number follows
+    ],
+)
+def test_no_initial_from_an_abbreviation_or_a_street(text: str) -> None:
+    assert not any(value.endswith(". Tarlo Varnowik") for value, _ in _derived(text, "Tarlo Varnowik"))

@@ -95,11 +95,17 @@ def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tu
 # A contraction or a possessive ends a word that starts no name; an article or a particle before the
 # word makes it part of a place's or a thing's name ("la Grande Vigie").
 _CONTRACTED = re.compile(r"['\u2019][a-z]{1,2}$")
+# An initial right before a found name ("L. Tarlo Varnowik"), not the end of an abbreviation ("the
+# U.S. Ron Paul"): a blank, a bracket or the text's start before it.
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[ \t(]))(?<![.][ \t])[A-Z]\.[ \t]$")
+# (a house number after the name makes it a street's: "C. Modesta Chaves 6", Calle ...)
+_NUMBER_AFTER = re.compile(r"[ \t]*,?[ \t]*\d")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019-])(?i:the|la|le|el|les|los|las|de|del|du|a|an)[ \t]+$")
 
 
 def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
-    """A found one-word person with a given name right before it that nothing found ("On 2 June,
+    """A found person with an initial right before it ("Q. Tarlo Varnowik"), and a found one-word
+    person with a given name right before it that nothing found ("On 2 June,
     Évoste Galmeau was buried": NER reads "Galmeau"), lengthened over it at its own score: a
     capitalised word that joins a name (:func:`_joins_name`), no place, no people's or faith's word
     ("Turkish"), no role or title ("Professor"), and no ordinary English word unless a known given
@@ -108,7 +114,13 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
     places = known_places()
     first = load_words(FIRST_NAMES)
     for start, end, score in people:
-        if score < 0.6 or " " in text[start:end].strip():
+        if score < 0.6:
+            continue
+        initial = _INITIAL_BEFORE.search(text, max(0, start - 4), start)
+        if initial is not None and _NUMBER_AFTER.match(text, end) is None:  # not "C. Modesta Chaves 6"
+            yield initial.start(), end, score  # "writer Q. Tarlo Varnowik" read as "Tarlo Varnowik"
+            continue
+        if " " in text[start:end].strip():
             continue
         given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
         if given is None:
