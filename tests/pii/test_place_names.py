@@ -113,3 +113,50 @@ def test_after_preposition_first_word_test_drops_nothing(pieces: list[str]) -> N
     slow = PlaceFinder()
     slow.__dict__["_heads"] = (_Everything(), _Everything())  # (a cached_property, set by hand)
     assert list(fast._after_preposition(text)) == list(slow._after_preposition(text))
+
+
+_CUE_PIECES = [
+    "near ",
+    "NEAR ",
+    "Near ",
+    "nEaR ",
+    "our ",
+    "their ",
+    "its ",
+    "his ",
+    "Ebeltoft",
+    "Karlovac",
+    " ",
+    "office",
+    "offices",
+    "site",
+    "branch",
+    "Site",
+    "OFFICE",
+    "headquarters",
+    "\u0130",
+    "\u017f",
+    "x",
+    ".",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=16))
+def test_a_cued_place_holds_the_words_its_pre_test_reads(pieces: list[str]) -> None:
+    from veil.pii.recognizers import place_names
+    from veil.pii.recognizers.word_leads import folded
+
+    text = "".join(pieces)
+    view = folded(text)
+    if place_names._NEAR.search(text):
+        assert view is None or "near" in view
+    if place_names._OUR_SITE.search(text):
+        assert any(word in text for word in place_names._SITES)
+    if view is not None and "near" not in view and not any(w in text for w in place_names._SITES):
+        assert list(PlaceFinder()._cued(text)) == []
+
+
+def test_a_cued_place_is_still_read() -> None:
+    found = list(PlaceFinder()._cued("The crash happened near Ebeltoft and in our Karlovac office."))
+    assert len(found) == 2

@@ -21,6 +21,7 @@ from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branc
 from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.place_kinds import places_by_kind
+from veil.pii.recognizers.word_leads import folded
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
@@ -330,7 +331,14 @@ class PlaceFinder:
         "worked in our Karlovac office" (0.45, as a known place; the cue is also context). Not an
         ordinary word, a common capitalised word, a first name or an acronym ("near John", "in our
         Sales office")."""
-        for regex in (_NEAR, _OUR_SITE):
+        # each match holds its cue word (_NEAR's "near" in any case, _OUR_SITE's site in lower
+        # case): a text without one is not scanned (both start at nearly any word)
+        view = folded(text)
+        near = view is None or "near" in view
+        site = any(word in text for word in _SITES)
+        for regex in (
+            (_NEAR, _OUR_SITE) if near and site else (_NEAR,) if near else (_OUR_SITE,) if site else ()
+        ):
             for match in regex.finditer(text):
                 start = match.start("name")
                 kept: list[str] = []
@@ -382,9 +390,12 @@ _CUED_NAME = (
     rf"(?P<name>{NAME_WORD}(?:[ \t](?:(?:nad|pod|na|u|de|del|la|an|am|upon|on)[ \t])?{NAME_WORD}){{0,2}})"
 )
 _NEAR = re.compile(rf"{words(('near',), any_case=True)}[ \t]+{_CUED_NAME}(?![\w'\u2019-])")
+# the words after a site's town: "in our Karlovac office"
+_SITES: tuple[str, ...] = ("office", "branch", "site", "plant", "factory", "warehouse", "campus", "store")
+_SITES += ("depot", "clinic", "headquarters", "facility")
 _OUR_SITE = re.compile(
     rf"{words(('our', 'their', 'its', 'his', 'her', 'my', 'your'))}[ \t]+{_CUED_NAME}[ \t]+"
-    r"(?:office|branch|site|plant|factory|warehouse|campus|store|depot|clinic|headquarters|facility)s?\b"
+    rf"(?:{'|'.join(_SITES)})s?\b"
 )
 
 
