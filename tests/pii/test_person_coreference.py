@@ -73,3 +73,12 @@ def test_a_found_name_grows_over_an_initial_before_it(given_name: str, family: s
 )
 def test_no_initial_from_an_abbreviation_or_a_street(text: str) -> None:
     assert not any(value.endswith(". Tarlo Varnowik") for value, _ in _derived(text, "Tarlo Varnowik"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_invented(), _invented(), st.sampled_from(["Ben", "Al", "Van", "De", "El"]))
+def test_a_found_name_that_starts_with_its_particle_grows_over_the_given_name(
+    given_name: str, family: str, particle: str
+) -> None:
+    text = f"He was injured and replaced by {given_name} {particle} {family} in the first half."
+    assert (f"{given_name} {particle} {family}", 0.85) in _derived(text, f"{particle} {family}")

@@ -100,16 +100,20 @@ _CONTRACTED = re.compile(r"['\u2019][a-z]{1,2}$")
 _INITIAL_BEFORE = re.compile(r"(?:^|(?<=[ \t(]))(?<![.][ \t])[A-Z]\.[ \t]$")
 # (a house number after the name makes it a street's: "C. Modesta Chaves 6", Calle ...)
 _NUMBER_AFTER = re.compile(r"[ \t]*,?[ \t]*\d")
+# Particles written with a capital inside a name ("Farid Ben Varnow", "Tarla Van Orvale").
+_CAPITAL_PARTICLES = frozenset(
+    {"Ben", "Bin", "Ibn", "Al", "El", "Abu", "Van", "Von", "De", "Da", "Di", "Du", "Le", "La"}
+)
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019-])(?i:the|la|le|el|les|los|las|de|del|du|a|an)[ \t]+$")
 
 
 def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Iterator[tuple[int, int, float]]:
     """A found person with an initial right before it ("Q. Tarlo Varnowik"), and a found one-word
-    person with a given name right before it that nothing found ("On 2 June,
-    Évoste Galmeau was buried": NER reads "Galmeau"), lengthened over it at its own score: a
-    capitalised word that joins a name (:func:`_joins_name`), no place, no people's or faith's word
-    ("Turkish"), no role or title ("Professor"), and no ordinary English word unless a known given
-    name."""
+    person, or one that starts with its particle ("Ben Varnow"), with a given name right before it
+    that nothing found ("On 2 June, Évoste Galmeau was buried": NER reads "Galmeau"), lengthened
+    over it at its own score: a capitalised word that joins a name (:func:`_joins_name`), no place,
+    no people's or faith's word ("Turkish"), no role or title ("Professor"), and no ordinary
+    English word unless a known given name."""
     common = load_list(COMMON_WORDS)
     places = known_places()
     first = load_words(FIRST_NAMES)
@@ -120,8 +124,9 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
         if initial is not None and _NUMBER_AFTER.match(text, end) is None:  # not "C. Modesta Chaves 6"
             yield initial.start(), end, score  # "writer Q. Tarlo Varnowik" read as "Tarlo Varnowik"
             continue
-        if " " in text[start:end].strip():
-            continue
+        words = text[start:end].split()
+        if len(words) > 1 and words[0] not in _CAPITAL_PARTICLES:
+            continue  # (a name that starts with its particle lacks its given name: "Ben Varnow")
         given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
         if given is None:
             continue
