@@ -331,7 +331,6 @@ def test_other_brackets_after_application_hold_no_number(text: str) -> None:
         ("The prosecutor's file (no. 1999/5520) was closed.", "1999/5520"),
         ("His registration number is 3380-17 at the land registry.", "3380-17"),
         ("The applicant, prisoner no. K4512BC, was held in cell 12.", "K4512BC"),
-        ("His identity card number is 52381904417 and he lives in Izmir.", "52381904417"),
     ],
 )
 def test_a_court_or_registry_file_number(rules_engine: PiiEngine, text: str, value: str) -> None:

@@ -48,9 +48,9 @@ _NOUNS = terms(
     # a statute, a treaty or a law report names no one
     "|decision|judgment|ruling|indictment|proceedings|appeal|petition|warrant|registration|registry"
     "|certificate|document|plot|parcel|title deed|land register|investigation|inquiry|enforcement"
-    # a person's number in a prison's or a state's register ("prisoner no. A4512BC", "identity
-    # card no. 18544021766"): the number names the person, whatever its country's format
-    "|prisoner|inmate|detainee|identity card|id card|identity document|identification|identity"
+    # a person's number in a prison's register ("prisoner no. A4512BC"); not an identity card's:
+    # a country's ID recognizer types those ("German ID card no.: X75X8C56C" is a DE_ID)
+    "|prisoner|inmate|detainee"
     # plurals that name a list of such numbers ("the files (nos. X, Y and Z)")
     "|files|claims|policies|contracts|dockets|tickets|bookings|dossiers|complaints"
     "|decisions|judgments|rulings|indictments|appeals|petitions|warrants|certificates|plots|parcels"
