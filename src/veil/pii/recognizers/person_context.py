@@ -64,7 +64,7 @@ from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_logins import login_names
 from veil.pii.recognizers.person_lowercase import lower_case_text_names
-from veil.pii.recognizers.person_roles import ROLES
+from veil.pii.recognizers.person_roles import ROLE_WORD, ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.recognizers.venue_names import names_a_venue, titled_person_score
@@ -120,7 +120,6 @@ _REPORTED = re.compile(
     re.MULTILINE,
 )
 _ROLES = ROLES
-_ROLE_WORD = re.compile(rf"(?i:{_ROLES})")
 # scan-friendly (see common.py's speed note): grouped by first letter, any case
 # a name after a role may start with its particles: "the Marquis de Lafayette", "judge van Dijk"
 _ROLE = re.compile(
@@ -449,7 +448,7 @@ class PersonContextFinder(NameLists):
             or self._contraction(word)
             or (
                 word not in self.first
-                and (word.lower() in self.common or _ROLE_WORD.fullmatch(word) is not None)
+                and (word.lower() in self.common or ROLE_WORD.fullmatch(word) is not None)
             )
         )
 

@@ -104,6 +104,9 @@ _NUMBER_AFTER = re.compile(r"[ \t]*,?[ \t]*\d")
 _CAPITAL_PARTICLES = frozenset(
     {"Ben", "Bin", "Ibn", "Al", "El", "Abu", "Van", "Von", "De", "Da", "Di", "Du", "Le", "La"}
 )
+# A sentence's first word may be any capitalised word ("Grande Pedro !"), a handle's or a tag's
+# word none of a name ("@Castrol Footkhana").
+_SENTENCE_OR_HANDLE_BEFORE = re.compile(r"(?:^|[.!?\n][ \t]*|[@#])$")
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'\u2019-])(?i:the|la|le|el|les|los|las|de|del|du|a|an)[ \t]+$")
 
 
@@ -135,6 +138,7 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
             len(word) > 2  # "Uh Mitchell"
             and _CONTRACTED.search(word) is None  # "It's Warhol", "Vaughn's Kingsman"
             and _ARTICLE_BEFORE.search(text, max(0, given.start(1) - 8), given.start(1)) is None
+            and _SENTENCE_OR_HANDLE_BEFORE.search(text, max(0, given.start(1) - 4), given.start(1)) is None
             and not is_chat_word(word)
             and _joins_name(word, common)
             and word not in places
