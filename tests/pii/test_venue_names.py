@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiConfig, PiiEngine
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
-from veil.pii.recognizers.venue_names import SURNAME_HEADS, VENUE_HEADS, names_a_venue
+from veil.pii.recognizers.venue_names import SURNAME_HEADS, VENUE_HEADS, is_titled_venue, names_a_venue
 from veil.pii.vocabulary import is_ordinary_word
 
 _SETTINGS = settings(
@@ -98,3 +98,20 @@ def test_names_a_venue_decides_by_the_words_around_the_name(text: str, name: str
     start = text.index(name)
     title_start = text.rindex(" ", 0, start - 1) + 1 if " " in text[: start - 1] else 0
     assert names_a_venue(text, title_start, start, start + len(name)) is venue
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "venue"),
+    [
+        ("We met at the Colonel Orvane Arms on Friday.", "Colonel Orvane Arms", True),  # title inside
+        ("We met at the Colonel Orvane Arms on Friday.", "Orvane Arms", True),  # title before
+        ("He won the Brigadier Tesslow Trophy in 1998.", "Tesslow Trophy", True),
+        ("We stayed at the Colonel Quenby House.", "Quenby House", True),
+        ("Commander Quenby Lodge said the fleet was ready.", "Quenby Lodge", False),
+        ("Commander Quenby Lodge said the fleet was ready.", "Commander Quenby Lodge", False),
+        ("We met Orvane Arms on Friday.", "Orvane Arms", False),  # no title: not this class
+    ],
+)
+def test_is_titled_venue_reads_a_span_any_finder_took_for_a_person(text: str, span: str, venue: bool) -> None:
+    start = text.index(span)
+    assert is_titled_venue(text, start, start + len(span)) is venue

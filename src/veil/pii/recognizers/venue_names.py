@@ -14,7 +14,9 @@ no person. Two kinds of head noun:
   "inside"), or what a venue does after the name ("opened", "is located", "serves"), a venue.
   With no evidence either way it stays a person, as a titled name usually is.
 
-Read by :mod:`.person_context` for the names after a role or a rank.
+Read by :mod:`.person_context` for the names after a role or a rank, and by :mod:`.person_titles`;
+:func:`is_titled_venue` asks the same of a span another finder read as a person (NER, a
+gazetteer), with or without its title.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ import re
 from itertools import pairwise
 
 from veil.pii.recognizers.common import UPPER, wordset
+from veil.pii.recognizers.person_roles import ROLE_WORD
 from veil.pii.recognizers.person_verbs import PERSON_VERBS
+from veil.pii.recognizers.person_words import TITLES
 
-__all__ = ["SURNAME_HEADS", "VENUE_HEADS", "names_a_venue", "titled_person_score"]
+__all__ = ["SURNAME_HEADS", "VENUE_HEADS", "is_titled_venue", "names_a_venue", "titled_person_score"]
 
 # Head nouns of venues, businesses, prizes and races that no family name is.
 VENUE_HEADS = wordset(
@@ -87,3 +91,23 @@ def titled_person_score(text: str, start: int, end: int, score: float) -> float:
     if text[start:end].rsplit(None, 1)[-1] in SURNAME_HEADS and _PERSON_AFTER.match(text, end) is not None:
         return max(score, 0.9)
     return score
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?[ \t]+$")
+
+
+def _is_title(word: str) -> bool:
+    return word in TITLES or ROLE_WORD.fullmatch(word) is not None
+
+
+def is_titled_venue(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, read as a person by any finder, is a venue's or a prize's name
+    after a title or a rank, the title inside the span ("Colonel Marbury Arms") or right before it
+    ("the Admiral [Benbow Inn]") (see the module's docstring)."""
+    first, _, rest = text[start:end].partition(" ")
+    if rest and _is_title(first.rstrip(".")):
+        return names_a_venue(text, start, start + len(first) + 1, end)
+    before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    if before is None or not _is_title(before.group(1)):
+        return False
+    return names_a_venue(text, before.start(1), start, end)
