@@ -5,7 +5,8 @@ types "Tomasz" as a place beside "Rose", a given name that is also a word ("Bill
 is no name on its own. Joined to a found person by "and", "&", "or" or a list's comma, a known
 given name (also one that is a word) is a person too, with the family name after it when
 there is one ("Rose and Hope Mills"). The chain goes on through a list in both directions
-("Anna, Joy and Will", "Joy, Will and Anna").
+("Anna, Joy and Will", "Joy, Will and Anna"). A given name no list knows joins a found given and
+family name by "and" when it shares the family name ("Quenby and Tarla Varnow").
 
 A word of a coordination is no person when it is a common capitalised word, a place or a
 title ("Smith and Sons", "Rose and Crown", "Jane Smith, President"): only given names
@@ -20,6 +21,7 @@ from functools import cache
 
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.recognizers.common import NAME_WORD, wordset
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["WORD_GIVEN_NAMES", "conjuncts"]
 
@@ -69,6 +71,8 @@ def conjuncts(
     given_names, not_names = _lists(word_names, not_names)
     seen: set[tuple[int, int]] = set(found)
     todo = sorted(seen)
+    # found names of a given and a family name, whose family name a conjunct before may share
+    pairs = {(s, e) for s, e in found if _PAIR.fullmatch(text, s, e) is not None}
     while todo:
         start, end = todo.pop()
         after = _NEXT.match(text, end)
@@ -81,12 +85,38 @@ def conjuncts(
                 todo.append(span)
                 yield (*span, 0.75)
         before = _PREVIOUS.search(text, max(0, start - 48), start)
-        if before is not None and _is_given(before.group("given"), given_names, not_names):
+        if before is not None and (
+            _is_given(before.group("given"), given_names, not_names)
+            or ((start, end) in pairs and _shares_family(text, before, not_names))
+        ):
             span = before.span("given")
             if span not in seen and not any(s <= span[0] < e for s, e in seen):
                 seen.add(span)
                 todo.append(span)
                 yield (*span, 0.75)
+
+
+# A given and a family name; a capitalised word before a conjunct (the conjunct then ends a longer
+# name, a firm's or a place's: "Acme Widgets and Tarla Varnow").
+_PAIR = re.compile(rf"{NAME_WORD}[ \t]{NAME_WORD}")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019.-]*[ \t]+$")
+
+
+def _shares_family(text: str, before: re.Match[str], not_names: frozenset[str]) -> bool:
+    """ "Quenby and Tarla Varnow": a given name nobody's list knows, joined by "and" or "&" (no
+    list's comma) to a found given and family name, shares its family name. The word has a given
+    name's shape (a capital, then three or more lower-case letters), is no common word, place or
+    ordinary English word, and follows no other capitalised word."""
+    word = before.group("given")
+    joiner = text[before.end("given") : before.end()]
+    return (
+        "," not in joiner
+        and len(word) > 3
+        and word[1:].islower()
+        and word not in not_names
+        and not is_ordinary_word(word)
+        and _CAPITALISED_BEFORE.search(text, max(0, before.start() - 32), before.start()) is None
+    )
 
 
 def _is_given(word: str, given_names: frozenset[str], not_names: frozenset[str]) -> bool:

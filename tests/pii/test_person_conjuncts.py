@@ -1,0 +1,70 @@
+"""A given name that no list knows, joined by "and" to a found given and family name, shares the
+family name and is a person too (recognizers/person_conjuncts.py: "the appellants Quenby and
+Tarla Varnow"). Names invented from syllables, checked against Veil's lists."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
+from veil.pii.recognizers.person_conjuncts import conjuncts
+from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.vocabulary import is_ordinary_word
+
+_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an", "ish", "ko"]
+
+
+@st.composite
+def _invented(draw: st.DrawFn) -> str:
+    syllables = draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3, unique=True))
+    word = "".join(syllables).capitalize()
+    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
+    assume(word not in known_places() and not is_ordinary_word(word))
+    return word
+
+
+def _conjuncts(text: str, found: str) -> list[str]:
+    start = text.index(found)
+    return [
+        text[s:e]
+        for s, e, _ in conjuncts(
+            text, [(start, start + len(found))], AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+        )
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    _invented(),
+    _invented(),
+    _invented(),
+    st.sampled_from(
+        ["the appellants {} argue", "The applicants, {}, complained.", "Thanks to {} for dinner."]
+    ),
+)
+def test_an_unknown_given_name_shares_the_found_family_name(
+    first: str, second: str, family: str, frame: str
+) -> None:
+    assume(len({first, second, family}) == 3)
+    text = frame.format(f"{first} and {second} {family}")
+    assert first in _conjuncts(text, f"{second} {family}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We thank Acme Widgets and Tarla Varnow for the loan.",  # the end of a firm's name
+        "Tables, Quenby, and Tarla Varnow",  # a list's comma: no shared family name
+        "It rained in Houston and Tarla Varnow left.",  # a place
+        "We saw Water and Tarla Varnow.",  # an ordinary word
+        "We saw IBM and Tarla Varnow.",  # no given name's shape
+    ],
+)
+def test_no_shared_family_name_for_a_firm_a_list_a_place_or_a_word(text: str) -> None:
+    assert _conjuncts(text, "Tarla Varnow") == []
+
+
+def test_a_single_found_word_shares_no_family_name() -> None:
+    assert _conjuncts("the appellants Quenby and Varnow argue", "Varnow") == []
