@@ -22,6 +22,11 @@ def _found(text: str) -> list[str]:
             ["HRK-Z", "HRK-Z"],
         ),
         ("She was accused of being a member of the Sol-Ber and of hiding arms.", ["Sol-Ber"]),
+        # a letter whose lower case is two characters (Turkish dotted capital I) before the cue
+        (
+            "\u0130zmir: membership of the RKP-Zed, an illegal organisation, the RKP-Zed.",
+            ["RKP-Zed", "RKP-Zed"],
+        ),
         ("the activities of an outlawed organisation, the TVB/ML \u2013 KOR, in 1993", ["TVB/ML \u2013 KOR"]),
         (
             "Leaflets were printed by an organisation called Free Valley Youth in the town.",

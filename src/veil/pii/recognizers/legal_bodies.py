@@ -50,10 +50,14 @@ _ADJECTIVES = (
     r"|criminal|paramilitary|underground|political)"
 )
 # "an illegal armed organisation, namely the DHKP-C", "an illegal organisation, the PRK-Zed"
-_OUTLAWED = re.compile(
-    rf"(?i:\b(?:an?|the)[ \t]+(?:{_ADJECTIVES}[ \t]+(?:and[ \t]+|,[ \t]*)?)+(?:organi[sz]ation|group|movement"
-    rf"|party)(?:[ \t]*,[ \t]*(?:namely|i\.e\.|that[ \t]+is)?|[ \t]+(?:namely|known[ \t]+as|called|named)))"
-    rf"[ \t]+(?i:the[ \t]+)?(?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])"
+# Read from its noun (found in the text's lower-case view), then back for the article and the
+# adjectives and on for the name: a pattern opening with "a" / "the" is tried at every word.
+_OUTLAWED_NOUN = re.compile(r"organi[sz]ation|group|movement|party")
+_OUTLAWED_BEFORE = re.compile(rf"(?i:\b(?:an?|the)[ \t]+(?:{_ADJECTIVES}[ \t]+(?:and[ \t]+|,[ \t]*)?)+)\Z")
+_OUTLAWED_AFTER = re.compile(
+    r"(?i:(?:organi[sz]ation|group|movement|party)(?:[ \t]*,[ \t]*(?:namely|i\.e\.|that[ \t]+is)?"
+    rf"|[ \t]+(?:namely|known[ \t]+as|called|named)))[ \t]+(?i:the[ \t]+)?"
+    rf"(?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])"
 )
 # "an organisation called National Youth": a name in Title Case after "called" / "known as"
 _CALLED = re.compile(
@@ -62,15 +66,14 @@ _CALLED = re.compile(
 )
 # "membership of the Dev-Yol", "a member of the KDP-B", "the activities of the MLKP": the acronym's
 # shape (two capitals at least) is checked after the match.
-_MEMBER = re.compile(
-    rf"(?i:\b(?:members?|membership|activities|militants?|sympathi[sz]ers?|leaders?|supporters?)[ \t]+of"
-    rf"[ \t]+the)[ \t]+(?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])"
+_MEMBER_BEFORE = re.compile(
+    r"(?i:\b(?:members?|membership|activities|militants?|sympathi[sz]ers?|leaders?|supporters?))\Z"
 )
+_MEMBER_AFTER = re.compile(rf" of the (?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])")
 # An acronym and its expansion in brackets: "PKK (the Workers' Party of Kurdistan)".
-_EXPANDED = re.compile(
-    rf"(?<![{_LETTER}\d/-])(?P<name>{_ACRONYM_NAME})[ \t]+\((?i:the[ \t]+)?"
-    rf"(?P<expansion>[{_CAP}][^()\n\d]{{2,120}}?)\)"
-)
+# Read from each " (": the bracket is rare, a name before it at every capital is not (speed).
+_EXPANSION_AT = re.compile(rf"\((?i:the[ \t]+)?(?P<expansion>[{_CAP}][^()\n\d]{{2,120}}?)\)")
+_NAME_BEFORE = re.compile(rf"(?<![{_LETTER}\d/-])(?P<name>{_ACRONYM_NAME})[ \t]+\Z")
 # Heads of political and armed bodies an expansion holds ("... Liberation Front", "Workers' Party of
 # Kurdistan").
 _POLITICAL_HEADS = wordset(
@@ -83,11 +86,13 @@ _BODY_HEAD = (
     r"|Prosecutor\u2019s[ \t]+Office|Directorate|Service|Agency|Chamber|Assembly|Parliament|Inspectorate"
     r"|Ombudsman|Authority|Institute|Administration|Prosecution)"
 )
-_NATIVE_NAME = re.compile(
-    rf"\b{_BODY_HEAD}(?:[ \t]+of(?:[ \t]+the)?[ \t]+[{_CAP}][{_LETTER}'\u2019-]+)?"
-    rf"[ \t]+\((?P<native>[{_CAP}][{_LETTER}'\u2019.-]*"
-    rf"(?:[ \t]+[{_LETTER}][{_LETTER}'\u2019.-]*){{0,5}})\)"
+_HEAD_BEFORE = re.compile(
+    rf"\b{_BODY_HEAD}(?:[ \t]+of(?:[ \t]+the)?[ \t]+[{_CAP}][{_LETTER}'\u2019-]+)?[ \t]+\Z"
 )
+_NATIVE_AT = re.compile(
+    rf"\((?P<native>[{_CAP}][{_LETTER}'\u2019.-]*(?:[ \t]+[{_LETTER}][{_LETTER}'\u2019.-]*){{0,5}})\)"
+)
+_OPEN = re.compile(r"[ \t]\(")
 # English words a native name is not made of ("the Court (Plenary)" is no name).
 _ENGLISH = wordset(
     "the of and or for in on at to by with see no nos art article rule section paragraph formerly now"
@@ -118,6 +123,18 @@ _FIRM_APPOSITION = re.compile(
 _FIRM_HEAD = re.compile(
     rf"(?<![{_LETTER}'\u2019-])(?P<name>{_NAME_WORD}(?:(?:[ \t]+(?:and|&)[ \t]+|[ \t]+){_NAME_WORD}){{0,3}}"
     r"[ \t]+(?:Solicitors|Solictors|Advocates|Attorneys|Barristers|Law[ \t]+Firm|Law[ \t]+Offices?|LLP))\b"
+)
+_GARRISON_CUES = ("garrison", "barracks", "cantonment", "prison", "penitentiary")
+_FIRM_CUES = ("firm of", "practice of", "partnership of")
+_FIRM_HEAD_CUES = (
+    "solicitors",
+    "solictors",
+    "advocates",
+    "attorneys",
+    "barristers",
+    "law firm",
+    "law office",
+    "llp",
 )
 # Words a name found by its cue does not start with (a sentence's or clause's first word).
 _LEADS = wordset(
@@ -158,53 +175,98 @@ def _expansion_is_body(expansion: str) -> bool:
     return is_public_body(expansion) or any(w in _POLITICAL_HEADS for w in words)
 
 
-def _expansions(text: str) -> Iterator[tuple[int, int]]:
-    """The bracketed expansions :func:`_named_bodies` reports."""
-    for match in _EXPANDED.finditer(text):
+def _bracketed(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """(name start, name end, expansion start, expansion end) of each acronym with a body's
+    expansion in brackets after it."""
+    for opening in _OPEN.finditer(text):
+        bracket = opening.end() - 1
+        match = _EXPANSION_AT.match(text, bracket)
+        if match is None:
+            continue
+        before = _NAME_BEFORE.search(text, max(0, bracket - 64), bracket)
         expansion = match.group("expansion").rstrip()
-        yield match.start("expansion"), match.start("expansion") + len(expansion)
+        if before is not None and _acronym_shaped(before.group("name")) and _expansion_is_body(expansion):
+            yield (
+                before.start("name"),
+                before.end("name"),
+                match.start("expansion"),
+                match.start("expansion") + len(expansion),
+            )
+
+
+def _native_names(text: str) -> Iterator[tuple[int, int]]:
+    """A body's name in its country's language, in brackets after the English one."""
+    for opening in _OPEN.finditer(text):
+        bracket = opening.end() - 1
+        match = _NATIVE_AT.match(text, bracket)
+        if match is None or _HEAD_BEFORE.search(text, max(0, bracket - 80), bracket) is None:
+            continue
+        native = match.group("native")
+        if not any(w.lower() in _ENGLISH for w in native.split()) and not native.isupper():
+            yield match.start("native"), match.end("native")
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case, one character for each of its own: positions found in it are the
+    text's ("\u0130".lower() is two characters, which would shift every later offset)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower()[:1] for c in text)
+
+
+def _has(low: str, cues: tuple[str, ...]) -> bool:
+    return any(cue in low for cue in cues)
 
 
 def _named_bodies(text: str) -> Iterator[tuple[int, int]]:
     """Names of outlawed organisations and acronyms with a body's expansion, and expansions."""
-    for pattern in (_OUTLAWED, _MEMBER):
-        for match in pattern.finditer(text):
+    low = _lower(text)
+    # each pattern only where its cue words are (most texts name no organisation this way)
+    for noun in _OUTLAWED_NOUN.finditer(low):
+        match = _OUTLAWED_AFTER.match(text, noun.start())
+        if match is not None and _OUTLAWED_BEFORE.search(text, max(0, noun.start() - 120), noun.start()):
             name = match.group("name")
-            if _acronym_shaped(name) or (pattern is _OUTLAWED and len(name) > 3):
+            if _acronym_shaped(name) or len(name) > 3:
                 yield match.start("name"), match.end("name")
-    for match in _CALLED.finditer(text):
-        name, start = _trim_leads(match.group("name"), match.start("name"))
-        if name.split(" ")[0] not in _LEADS:
-            yield start, start + len(name)
-    for match in _EXPANDED.finditer(text):
-        name, expansion = match.group("name"), match.group("expansion").rstrip()
-        if _acronym_shaped(name) and _expansion_is_body(expansion):
+    of_the = low.find(" of the ")
+    while of_the >= 0:
+        match = _MEMBER_AFTER.match(text, of_the)
+        if (
+            match is not None
+            and _acronym_shaped(match.group("name"))
+            and _MEMBER_BEFORE.search(text, max(0, of_the - 14), of_the)
+        ):
             yield match.start("name"), match.end("name")
-            yield match.start("expansion"), match.start("expansion") + len(expansion)
+        of_the = low.find(" of the ", of_the + 1)
+    if _has(low, ("called", "named", "known as")):
+        for match in _CALLED.finditer(text):
+            name, start = _trim_leads(match.group("name"), match.start("name"))
+            if name.split(" ")[0] not in _LEADS:
+                yield start, start + len(name)
 
 
 def legal_bodies(text: str) -> Iterator[tuple[int, int, float]]:
     """Every body the finders above name (see the module docstring), at 0.85."""
     found: set[tuple[int, int]] = set(_named_bodies(text))
-    expansions = found & set(_expansions(text))
+    expansions: set[tuple[int, int]] = set()
+    if "(" in text:
+        for name_start, name_end, start, end in _bracketed(text):
+            found.add((name_start, name_end))
+            expansions.add((start, end))
+        found.update(_native_names(text))
+    low = _lower(text)
     # one sense per text: an acronym named as a body is that body wherever the text writes it
     acronyms = {text[s:e] for s, e in found if _acronym_shaped(text[s:e]) and " " not in text[s:e]}
     if acronyms:
         alternation = "|".join(re.escape(a) for a in sorted(acronyms, key=lambda a: (-len(a), a)))
         mention = re.compile(rf"(?<![{_LETTER}\d/&-])(?:{alternation})(?![{_LETTER}\d&/]|-[{_LETTER}\d])")
         found.update((m.start(), m.end()) for m in mention.finditer(text))
-    for match in _NATIVE_NAME.finditer(text):
-        native = match.group("native")
-        words = native.split()
-        if not any(w.lower() in _ENGLISH for w in words) and not native.isupper():
-            found.add((match.start("native"), match.end("native")))
-    for match in _GARRISON.finditer(text):
+    for match in _GARRISON.finditer(text) if _has(low, _GARRISON_CUES) else ():
         name, start = _trim_leads(match.group("name"), match.start("name"))
         if name not in _LEADS and not _is_adjective(name.split()[0]):
             found.add((start, match.end()))
     firms: set[tuple[int, int]] = set()
-    for pattern in (_FIRM_APPOSITION, _FIRM_HEAD):
-        for match in pattern.finditer(text):
+    for pattern, cues in ((_FIRM_APPOSITION, _FIRM_CUES), (_FIRM_HEAD, _FIRM_HEAD_CUES)):
+        for match in pattern.finditer(text) if _has(low, cues) else ():
             name, start = _trim_leads(match.group("name"), match.start("name"))
             if (
                 name not in _LEADS

@@ -59,6 +59,11 @@ def _cleanco_terms() -> tuple[str, ...]:
     return tuple(sorted(t for t in found if t))
 
 
+# Forms neither list has, written as their country writes them: Turkey's joint-stock company
+# ("Emlak Bankasi A.\u015e.") and limited company ("Kaya Ltd. \u015eti.").
+_MORE_FORMS = ("A.\u015e", "Ltd. \u015eti", "Ltd.\u015eti")
+
+
 def _variants(term: str) -> list[str]:
     """The regular expressions under which one cleanco form may match (see the module docstring)."""
     if term.upper() in _NOT_FORMS:
@@ -77,7 +82,7 @@ def _variants(term: str) -> list[str]:
 def legal_forms() -> frozenset[str]:
     """Every form as a firm may write it (Veil's list, and cleanco's in capitals, with one capital
     and in lower case), to compare a word with: ``word.rstrip(".") in legal_forms()``."""
-    forms = set(LEGAL_FORMS)
+    forms = set(LEGAL_FORMS) | set(_MORE_FORMS)
     for term in _cleanco_terms():
         if _variants(term):
             forms.update({term, term.upper(), term.capitalize()})
@@ -94,7 +99,7 @@ def legal_form_pattern() -> str:
     never match at the same position (no two letters share a case-blind match, which a test
     checks over all of Unicode), and a group keeps the forms' order: the same matches.
     """
-    own = {re.escape(form): form[0] for form in LEGAL_FORMS}
+    own = {re.escape(form): form[0] for form in (*LEGAL_FORMS, *_MORE_FORMS)}
     extra = {variant: term[0] for term in _cleanco_terms() for variant in _variants(term)}
     first = own | {v: f for v, f in extra.items() if v not in own}
     groups: dict[str, list[str]] = {}
@@ -106,6 +111,6 @@ def legal_form_pattern() -> str:
 def legal_form_letters() -> frozenset[str]:
     """The first letters (lower case) by which :func:`legal_form_pattern` groups the forms."""
     return frozenset(
-        [form[0].lower() for form in LEGAL_FORMS]
+        [form[0].lower() for form in (*LEGAL_FORMS, *_MORE_FORMS)]
         + [term[0].lower() for term in _cleanco_terms() if _variants(term)]
     )
