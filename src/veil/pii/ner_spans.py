@@ -30,9 +30,11 @@ from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_o
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
+from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 from veil.pii.recognizers.place_names import gazetteer_places
 from veil.pii.recognizers.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
+from veil.pii.recognizers.venue_names import is_titled_venue
 from veil.pii.text_clues import (
     EDGE_PUNCTUATION,
     KIND_WORD,
@@ -92,6 +94,12 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
             if verdicts[j] == _ORDINARY and not kept[j]:  # _ORDINARY: a name label, so it spreads too
                 kept[j] = True
                 todo.append(j)
+    for i, (start, end, label) in enumerate(spans):
+        # a voice assistant spoken to ("Alexa, play ...") or a venue named after a titled person
+        # ("the Colonel Marbury Arms") is no person
+        assistant = label in NAME_LABELS and is_assistant_address(text, start, end)
+        if kept[i] and (assistant or (label == "PERSON" and is_titled_venue(text, start, end))):
+            kept[i] = False
     return kept
 
 

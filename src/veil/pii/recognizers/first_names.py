@@ -19,6 +19,7 @@ from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
+from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.recognizers.software_names import before_inline_code, kind_lists, named_as_software, owns_code
 from veil.pii.vocabulary import is_ordinary_word
@@ -67,6 +68,11 @@ class FirstNameFinder(NameLists):
         return word in self.lower_names and not is_ordinary_word(word)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for span in self._found(text):
+            if not is_assistant_address(text, span[0], span[1]):
+                yield span  # not "hey Siri, set a timer": a voice assistant spoken to
+
+    def _found(self, text: str) -> Iterator[tuple[int, int, float]]:
         found: set[int] = set()
         for span in self._alone(text):
             found.add(span[0])

@@ -19,6 +19,7 @@ from veil.pii.recognizers.name_lists import NameLists
 from veil.pii.recognizers.name_patterns import PARTICLE
 from veil.pii.recognizers.name_plausibility import is_plausible_name
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
+from veil.pii.recognizers.venue_names import is_titled_venue
 from veil.pii.regex_needs import widest
 
 __all__ = ["NameFinder", "last_first", "person_gazetteer"]
@@ -85,6 +86,11 @@ class NameFinder(NameLists):
         return frozenset(w for w in load_words(LAST_NAMES) if w not in COMMON_CAPITALISED)
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for span in self._names(text):
+            if not is_titled_venue(text, span[0], span[1]):
+                yield span  # not "the Colonel Brandon House": a venue named after a titled person
+
+    def _names(self, text: str) -> Iterator[tuple[int, int, float]]:
         first, last = self.first, self.last
         tokens = cap_tokens(text)
         for i, (start, _, word) in enumerate(tokens):
