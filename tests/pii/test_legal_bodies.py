@@ -77,6 +77,7 @@ def test_a_body_followed_by_its_native_name(text: str, native: str) -> None:
         ("He is detained in the Kelmar F-type Prison since May.", ["Kelmar F-type Prison"]),
         ("He was moved to the Varna high-security prison.", ["Varna high-security prison"]),
         ("She was represented by Marsh Crane Solicitors, a firm in Leeds.", ["Marsh Crane Solicitors"]),
+        ("It was argued by Hale, Brook and Orme Advocates in May.", ["Hale, Brook and Orme Advocates"]),
         (
             "She was represented by Hale, Brook and Orme, a firm of solicitors in Bristol.",
             ["Hale, Brook and Orme"],
@@ -98,6 +99,8 @@ def test_garrisons_and_law_firms(text: str, expected: list[str]) -> None:
         "He paid 200 pounds sterling (GBP) to the Court.",
         "a member of the board (the Kelso Trust) resigned",
         "He was sent to an F-type prison and later to a closed prison in the east.",
+        # a legal form is the legal-entity recognizer's, which reads the whole firm
+        "The claim was filed by Ashworth, Pemberton and Clarke LLP last week.",
         "The Canadian garrison of the 12th Legion and the British garrison paraded.",
     ],
 )

@@ -119,10 +119,12 @@ _FIRM_APPOSITION = re.compile(
     r",[ \t]+(?:a|the)[ \t]+(?:firm|practice|partnership)[ \t]+of[ \t]+(?:solicitors|lawyers|advocates"
     r"|attorneys|barristers|notaries)\b"
 )
-# "Marsh Crane Solicitors", "Hale & Brook LLP"
+# "Marsh Crane Solicitors", "Hale, Brook and Orme Advocates" (a legal form such as "LLP" is
+# organizations.legal_entity's: its whole firm, commas and all)
 _FIRM_HEAD = re.compile(
-    rf"(?<![{_LETTER}'\u2019-])(?P<name>{_NAME_WORD}(?:(?:[ \t]+(?:and|&)[ \t]+|[ \t]+){_NAME_WORD}){{0,3}}"
-    r"[ \t]+(?:Solicitors|Solictors|Advocates|Attorneys|Barristers|Law[ \t]+Firm|Law[ \t]+Offices?|LLP))\b"
+    rf"(?<![{_LETTER}'\u2019-])(?P<name>{_NAME_WORD}"
+    rf"(?:(?:,[ \t]+|[ \t]+(?:and|&)[ \t]+|[ \t]+){_NAME_WORD}){{0,3}}"
+    r"[ \t]+(?:Solicitors|Solictors|Advocates|Attorneys|Barristers|Law[ \t]+Firm|Law[ \t]+Offices?))\b"
 )
 _GARRISON_CUES = ("garrison", "barracks", "cantonment", "prison", "penitentiary")
 _FIRM_CUES = ("firm of", "practice of", "partnership of")
@@ -134,7 +136,6 @@ _FIRM_HEAD_CUES = (
     "barristers",
     "law firm",
     "law office",
-    "llp",
 )
 # Words a name found by its cue does not start with (a sentence's or clause's first word).
 _LEADS = wordset(
