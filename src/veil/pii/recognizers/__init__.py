@@ -44,6 +44,10 @@ person_gazetteer  person_gazetteer (PERSON: a known first name and a family name
 first_names       person_first_name (PERSON: a known first name alone, weak without context)
 person_address    (no recognizer) a given name spoken to or after a social cue ("shoutout to Derek"),
                   read by person_first_name
+brand_words       (no recognizer) brands, apps and voice assistants ("thanks Uber", "Hey Siri"): no
+                  person spoken to, read by person_address and person_lowercase
+role_words        (no recognizer) a role, office or relative standing alone ("Dad", "Taoiseach"): no
+                  NER person
 chat_words        (no recognizer) laughter, stretched words and chat slang ("Hahaha", "Plz"): no
                   name and no place, read by the validators
 person_ner        spacy_person (NER PERSON, filtered)
@@ -57,7 +61,14 @@ name_columns      (no recognizer) names one to a line ending in a comma (a court
                   person_cues
 person_coreference  post-processor person_coreference (further mentions of a found name, and
                   the other conjuncts of a found name: ``person_conjuncts``)
-person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone")
+person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone"); a
+                  voice assistant spoken to ("Alexa, play ...") is no person
+venue_names       (no recognizer) a titled name that ends in a venue's or prize's head ("the Colonel
+                  X Arms"): no person, read by person_context, person_titles, the gazetteers, ner_spans
+name_insertions   (no recognizer) a nickname or former name inside a name ('Tarla "Tee" Varnow'),
+                  read by person_context and person_coreference
+word_given_names  (no recognizer) a given name that is also a word beside a word of people ("Hope
+                  Mills called"), read by person_context
 person_conjuncts  (no recognizer) conjuncts: "Bill and Rose", read by person_coreference
 person_mentions   (no recognizer) whole-word occurrences of a found name, read by person_coreference
 name_suffixes     (no recognizer) a number or "Jr." after a name ("Louis XIV"), read by person_coreference
@@ -78,6 +89,9 @@ foreign_bodies    (no recognizer) institutions named head first in another langu
 known_organizations  organization_known (ORGANIZATION: bodies known the world over, "NATO", and
                   acronyms a text defines for a body, ``acronym_definitions``: "the Computing
                   Research Association (CRA)")
+legal_bodies      legal_body (ORGANIZATION: bodies a judgment names by its own cues: an outlawed
+                  organisation's acronym and its later mentions, a court's native name in brackets,
+                  garrisons and prisons of a kind, firms of solicitors)
 town_institutions  (no recognizer) a town and a lower-case head ("the Kahta court", "the Hilvan
                   prison"), read by organizations
 sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")
@@ -90,6 +104,8 @@ software_names    (no recognizer) words a text names as software or a language b
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
 word_leads        (no recognizer) where a text may hold one of some words, from one scan of its
                   lower-case view: the engine's lead table, person_context, labelled (speed only)
+cap_tokens        (no recognizer) the capitalised words of a text, found once for the name finders
+                  (speed only)
 cue_lines         (no recognizer) a one-line pattern looked for only in the lines holding its cue (speed only)
 ================  ==========================================================================
 
