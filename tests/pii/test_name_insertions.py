@@ -5,51 +5,33 @@ Names invented from syllables, checked against Veil's name and place lists: the 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veil.pii import EntityType, PiiConfig, PiiEngine
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
+from veil.pii import PiiEngine
 from veil.pii.recognizers.name_insertions import inserted, nicknamed
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
-from veil.pii.vocabulary import is_ordinary_word
+
+from .invented_names import invented_names, persons
 
 _SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an", "ish", "ko"]
 _QUOTES = [('"', '"'), ("\u201c", "\u201d")]
 
 
-@st.composite
-def _invented(draw: st.DrawFn) -> str:
-    word = "".join(draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3))).capitalize()
-    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
-    assume(word not in known_places() and not is_ordinary_word(word))
-    return word
-
-
-@pytest.fixture(scope="module")
-def rules_engine() -> PiiEngine:
-    return PiiEngine(PiiConfig(ner=False))
-
-
-def _persons(engine: PiiEngine, text: str) -> list[str]:
-    return [text[e.start : e.end] for e in engine.detect(text) if e.type == EntityType.PERSON]
-
-
 @_SETTINGS
-@given(_invented(), _invented(), _invented(), st.sampled_from(_QUOTES))
+@given(invented_names(), invented_names(), invented_names(), st.sampled_from(_QUOTES))
 def test_a_nickname_in_quotes_between_given_and_family_name_is_one_person(
     rules_engine: PiiEngine, given_name: str, nick: str, family: str, quotes: tuple[str, str]
 ) -> None:
     name = f"{given_name} {quotes[0]}{nick}{quotes[1]} {family}"
     text = f"Arguing for the appellees, {name}, began."
-    assert name in _persons(rules_engine, text), text
+    assert name in persons(rules_engine, text), text
 
 
 @_SETTINGS
-@given(_invented(), _invented(), _invented(), _invented())
+@given(invented_names(), invented_names(), invented_names(), invented_names())
 def test_a_found_name_grows_over_a_former_name_in_brackets_and_the_family_name(
     given_name: str, family: str, former: str, married: str
 ) -> None:
@@ -63,7 +45,7 @@ def test_a_found_name_grows_over_a_former_name_in_brackets_and_the_family_name(
 
 
 @_SETTINGS
-@given(_invented(), _invented(), _invented())
+@given(invented_names(), invented_names(), invented_names())
 def test_a_found_family_name_grows_over_the_nickname_and_the_given_name(
     given_name: str, nick: str, family: str
 ) -> None:

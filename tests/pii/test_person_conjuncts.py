@@ -8,21 +8,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
-from veil.pii.vocabulary import is_ordinary_word
 
-_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an", "ish", "ko"]
-
-
-@st.composite
-def _invented(draw: st.DrawFn) -> str:
-    syllables = draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3, unique=True))
-    word = "".join(syllables).capitalize()
-    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
-    assume(word not in known_places() and not is_ordinary_word(word))
-    return word
+from .invented_names import invented_names
 
 
 def _conjuncts(text: str, found: str) -> list[str]:
@@ -37,9 +26,9 @@ def _conjuncts(text: str, found: str) -> list[str]:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    _invented(),
-    _invented(),
-    _invented(),
+    invented_names(unique=True),
+    invented_names(unique=True),
+    invented_names(unique=True),
     st.sampled_from(
         ["the appellants {} argue", "The applicants, {}, complained.", "Thanks to {} for dinner."]
     ),

@@ -9,22 +9,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate
 from veil.pii.recognizers.person_coreference import find_other_mentions
-from veil.pii.vocabulary import is_ordinary_word
 
-_SYLLABLES = ["quen", "by", "tor", "va", "le", "mar", "dro", "sel", "vik", "an", "ish", "ko"]
-
-
-@st.composite
-def _invented(draw: st.DrawFn) -> str:
-    syllables = draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3, unique=True))
-    word = "".join(syllables).capitalize()
-    assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
-    assume(word not in known_places() and not is_ordinary_word(word))
-    return word
+from .invented_names import invented_names
 
 
 def _derived(text: str, found: str) -> list[tuple[str, float]]:
@@ -35,8 +24,8 @@ def _derived(text: str, found: str) -> list[tuple[str, float]]:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    _invented(),
-    _invented(),
+    invented_names(unique=True),
+    invented_names(unique=True),
     st.sampled_from(["On 2 June, {} was buried.", "The seat went to {} in May.", "Votes for {} rose."]),
 )
 def test_a_found_family_name_grows_over_the_given_name_before_it(
@@ -66,7 +55,7 @@ def test_no_given_name_from_a_sentences_first_word_or_a_handle(text: str) -> Non
 
 
 @settings(max_examples=40, deadline=None)
-@given(_invented(), _invented(), st.sampled_from("ABFJLQ"))
+@given(invented_names(unique=True), invented_names(unique=True), st.sampled_from("ABFJLQ"))
 def test_a_found_name_grows_over_an_initial_before_it(given_name: str, family: str, initial: str) -> None:
     text = f"The group was founded by writer {initial}. {given_name} {family} in 1950."
     assert (f"{initial}. {given_name} {family}", 0.85) in _derived(text, f"{given_name} {family}")
@@ -84,7 +73,11 @@ def test_no_initial_from_an_abbreviation_or_a_street(text: str) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(_invented(), _invented(), st.sampled_from(["Ben", "Al", "Van", "De", "El"]))
+@given(
+    invented_names(unique=True),
+    invented_names(unique=True),
+    st.sampled_from(["Ben", "Al", "Van", "De", "El"]),
+)
 def test_a_found_name_that_starts_with_its_particle_grows_over_the_given_name(
     given_name: str, family: str, particle: str
 ) -> None:

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veil.pii import EntityType, PiiConfig, PiiEngine
+from veil.pii import PiiEngine
 from veil.pii.recognizers.person_devices import ASSISTANT_NAMES, is_assistant_address
-from veil.pii.registry import RecognizerRegistry
+
+from .invented_names import persons
 
 _SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -31,20 +32,6 @@ _ADDRESSES = ["{name}, {command}", "hey {name}, {command}", "OK {name} {command}
 _NOT_COMMANDS = ["can you send me the report", "great to see you at the party", "you were right about it"]
 
 
-@pytest.fixture(scope="module")
-def person_rules() -> PiiEngine:
-    """Veil's rules without person_first_name (a known first name alone, in speed28's module: it
-    does not read the assistant's address yet) and without the model."""
-    config = PiiConfig(ner=False)
-    registry = RecognizerRegistry.default(config)
-    registry.remove("person_first_name")
-    return PiiEngine(config, registry=registry)
-
-
-def _persons(engine: PiiEngine, text: str) -> list[str]:
-    return [text[e.start : e.end] for e in engine.detect(text) if e.type == EntityType.PERSON]
-
-
 @_SETTINGS
 @given(
     st.sampled_from(sorted(ASSISTANT_NAMES)),
@@ -53,13 +40,13 @@ def _persons(engine: PiiEngine, text: str) -> list[str]:
     st.sampled_from(_COMMANDS),
 )
 def test_an_assistant_spoken_to_with_a_command_is_no_person(
-    person_rules: PiiEngine, name: str, case: str, address: str, command: str
+    rules_engine: PiiEngine, name: str, case: str, address: str, command: str
 ) -> None:
     written = getattr(name, case)()
     text = address.format(name=written, command=command)
     start = text.index(written)
     assert is_assistant_address(text, start, start + len(written)), text
-    assert not any(written in found for found in _persons(person_rules, text)), text
+    assert not any(written in found for found in persons(rules_engine, text)), text
 
 
 @_SETTINGS
@@ -100,7 +87,14 @@ def test_a_wake_name_used_as_a_persons_name_is_not_an_address(text: str) -> None
             assert not is_assistant_address(text, start, start + len(name))
 
 
-def test_an_invented_persons_name_in_the_same_address_is_still_found(person_rules: PiiEngine) -> None:
+def test_an_invented_persons_name_in_the_same_address_is_still_found(rules_engine: PiiEngine) -> None:
     # the address forms themselves do not hide a person: "Quenby Tarlow" is no assistant
     text = "Hey Quenby Tarlow, play the recording for the court."
-    assert "Quenby Tarlow" in _persons(person_rules, text)
+    assert "Quenby Tarlow" in persons(rules_engine, text)
+
+
+@pytest.mark.parametrize("span", ["OK Alexa", "Hey Siri", "okay Cortana"])
+def test_a_wake_word_taken_into_the_span_still_marks_the_assistant(span: str) -> None:
+    text = f"{span} play the news"
+    assert is_assistant_address(text, 0, len(span))
+    assert not is_assistant_address(f"{span} said she was tired", 0, len(span))

@@ -12,16 +12,13 @@ import pytest
 
 from veil.pii.config import PiiConfig
 from veil.pii.engine import PiiEngine
-from veil.pii.entity import EntityType
+
+from .invented_names import persons
 
 
 @pytest.fixture(scope="module")
 def engine() -> PiiEngine:
     return PiiEngine(PiiConfig()).load()
-
-
-def _persons(engine: PiiEngine, text: str) -> list[str]:
-    return [text[e.start : e.end] for e in engine.detect(text) if e.type is EntityType.PERSON]
 
 
 @pytest.mark.parametrize(
@@ -35,7 +32,7 @@ def _persons(engine: PiiEngine, text: str) -> list[str]:
     ],
 )
 def test_a_venue_after_a_title_or_an_assistant_spoken_to_is_no_person(engine: PiiEngine, text: str) -> None:
-    assert _persons(engine, text) == []
+    assert persons(engine, text) == []
 
 
 @pytest.mark.parametrize(
@@ -46,4 +43,4 @@ def test_a_venue_after_a_title_or_an_assistant_spoken_to_is_no_person(engine: Pi
     ],
 )
 def test_a_person_with_the_same_words_stays_a_person(engine: PiiEngine, text: str, name: str) -> None:
-    assert any(name in found for found in _persons(engine, text))
+    assert any(name in found for found in persons(engine, text))

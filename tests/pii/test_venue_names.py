@@ -8,13 +8,13 @@ that what decides is the shape and the words around the name, never a list."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veil.pii import EntityType, PiiConfig, PiiEngine
-from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
+from veil.pii import PiiEngine
 from veil.pii.recognizers.venue_names import SURNAME_HEADS, VENUE_HEADS, is_titled_venue, names_a_venue
-from veil.pii.vocabulary import is_ordinary_word
+
+from .invented_names import invented_names, persons
 
 _SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -23,27 +23,9 @@ _TITLES = ["Colonel", "Commander", "Brigadier", "Admiral", "Captain", "Major", "
 _SYLLABLES = ["mar", "bu", "lox", "ve", "tor", "vik", "dra", "wen", "qui", "zel", "ob", "rin", "tash", "ky"]
 
 
-@st.composite
-def _invented_name(draw: st.DrawFn) -> str:
-    """A capitalised word of two or three syllables that no list of Veil's knows."""
-    name = "".join(draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3))).capitalize()
-    assume(name not in load_words(FIRST_NAMES) and name not in load_words(LAST_NAMES))
-    assume(name not in known_places() and not is_ordinary_word(name))
-    return name
-
-
-@pytest.fixture(scope="module")
-def rules_engine() -> PiiEngine:
-    return PiiEngine(PiiConfig(ner=False))
-
-
-def _persons(engine: PiiEngine, text: str) -> list[str]:
-    return [text[e.start : e.end] for e in engine.detect(text) if e.type == EntityType.PERSON]
-
-
 @_SETTINGS
 @given(
-    _invented_name(),
+    invented_names(_SYLLABLES),
     st.sampled_from(_TITLES),
     st.sampled_from(sorted(VENUE_HEADS)),
     st.sampled_from(["We met at the {}.", "He won the {} in 1998.", "The {} is busy.", "{} ordered."]),
@@ -52,12 +34,12 @@ def test_a_titled_name_ending_in_a_venue_or_prize_head_is_no_person(
     rules_engine: PiiEngine, name: str, title: str, head: str, frame: str
 ) -> None:
     text = frame.format(f"{title} {name} {head}")
-    assert not any(head in found for found in _persons(rules_engine, text)), text
+    assert not any(head in found for found in persons(rules_engine, text)), text
 
 
 @_SETTINGS
 @given(
-    _invented_name(),
+    invented_names(_SYLLABLES),
     st.sampled_from(_TITLES),
     st.sampled_from(sorted(SURNAME_HEADS)),
     st.sampled_from(["We stayed at the {}.", "Drinks at {} tonight.", "Inside the {} the lights went out."]),
@@ -66,12 +48,12 @@ def test_a_surname_head_after_an_article_or_a_place_preposition_is_a_venue(
     rules_engine: PiiEngine, name: str, title: str, head: str, frame: str
 ) -> None:
     text = frame.format(f"{title} {name} {head}")
-    assert not any(head in found for found in _persons(rules_engine, text)), text
+    assert not any(head in found for found in persons(rules_engine, text)), text
 
 
 @_SETTINGS
 @given(
-    _invented_name(),
+    invented_names(_SYLLABLES),
     st.sampled_from(_TITLES),
     st.sampled_from(sorted(SURNAME_HEADS)),
     st.sampled_from(["said the fleet was ready.", "told the inquiry nothing.", "arrived late.", "frowned."]),
@@ -80,7 +62,7 @@ def test_a_surname_head_before_a_verb_of_people_is_a_person(
     rules_engine: PiiEngine, name: str, title: str, head: str, rest: str
 ) -> None:
     text = f"{title} {name} {head} {rest}"
-    assert f"{name} {head}" in _persons(rules_engine, text), text
+    assert f"{name} {head}" in persons(rules_engine, text), text
 
 
 @pytest.mark.parametrize(

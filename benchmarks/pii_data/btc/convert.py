@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchmarks.pii_data.wnut17.convert import bio_entities
+
 # The corpus -> its file in the repository (section F with its mentions' tags repaired by the
 # repository's fix.py: the handle after a tagged "@" continues the entity).
 SOURCE_FILES: dict[str, str] = {"btc_dev": "f.conll.fix"}
@@ -52,17 +54,7 @@ def document(block: str, index: int) -> dict[str, Any]:
             text += " "
         starts.append(len(text))
         text += token
-    entities: list[dict[str, Any]] = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and (i == 0 or tags[i - 1][2:] != tag[2:])):
-            entities.append({"start": starts[i], "end": starts[i] + len(tokens[i]), "label": tag[2:]})
-        elif tag.startswith("I-"):
-            entities[-1]["end"] = starts[i] + len(tokens[i])
-        elif tag != "O":
-            raise ValueError(f"unknown tag {tag!r}")
-    for e in entities:
-        e["text"] = text[e["start"] : e["end"]]
-    return {"index": index, "text": text, "entities": entities}
+    return {"index": index, "text": text, "entities": bio_entities(text, tokens, starts, tags)}
 
 
 def documents(conll: str) -> list[dict[str, Any]]:

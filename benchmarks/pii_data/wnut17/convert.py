@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,18 +44,26 @@ def documents(conll: str) -> list[dict[str, Any]]:
                 text += " "
             starts.append(len(text))
             text += token
-        entities: list[dict[str, Any]] = []
-        for i, tag in enumerate(tags):
-            if tag.startswith("B-") or (tag.startswith("I-") and (i == 0 or tags[i - 1][2:] != tag[2:])):
-                entities.append({"start": starts[i], "end": starts[i] + len(tokens[i]), "label": tag[2:]})
-            elif tag.startswith("I-"):
-                entities[-1]["end"] = starts[i] + len(tokens[i])
-            elif tag != "O":
-                raise ValueError(f"unknown tag {tag!r}")
-        for e in entities:
-            e["text"] = text[e["start"] : e["end"]]
-        out.append({"index": len(out), "text": text, "entities": entities})
+        out.append({"index": len(out), "text": text, "entities": bio_entities(text, tokens, starts, tags)})
     return out
+
+
+def bio_entities(
+    text: str, tokens: Sequence[str], starts: Sequence[int], tags: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The entities BIO ``tags`` mark, as character offsets into ``text`` (token ``i`` written at
+    ``starts[i]``) with their label and text; an ``I-`` tag after another label opens an entity."""
+    entities: list[dict[str, Any]] = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and (i == 0 or tags[i - 1][2:] != tag[2:])):
+            entities.append({"start": starts[i], "end": starts[i] + len(tokens[i]), "label": tag[2:]})
+        elif tag.startswith("I-"):
+            entities[-1]["end"] = starts[i] + len(tokens[i])
+        elif tag != "O":
+            raise ValueError(f"unknown tag {tag!r}")
+    for e in entities:
+        e["text"] = text[e["start"] : e["end"]]
+    return entities
 
 
 def main(git_dir: str, commit: str, corpus: str) -> None:

@@ -40,6 +40,8 @@ _TOLD_TO = re.compile(rf"[ \t]+to[ \t]+(?:(?i:please)[ \t]+)?{_COMMAND}")
 _UTTERANCE_START = re.compile(
     r"(?:^|[.!?\n\"\u201c(][ \t]*|(?i:\b(?:hey|hi|hello|ok|okay|yo))[ \t]*,?[ \t]+)$"
 )
+# A wake word a finder took into the name's span: "OK Alexa play ..."
+_WAKE_IN_SPAN = re.compile(r"(?i:hey|hi|hello|ok|okay|yo),?[ \t]+")
 _ASKED = re.compile(r"(?i:\b(?:ask|asks|asked|asking|tell|tells|told|telling))[ \t]+$")
 
 __all__ = [
@@ -80,7 +82,13 @@ class DeviceNameFinder:
 
 
 def is_assistant_address(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a voice assistant spoken to (see the module's docstring)."""
+    """Whether ``text[start:end]`` is a voice assistant spoken to (see the module's docstring).
+
+    A span that takes the wake word in with the name ("OK Alexa", read as one capitalised name)
+    is the name after it: the wake word is then what comes before the name."""
+    wake = _WAKE_IN_SPAN.match(text, start, end)
+    if wake is not None:
+        start = wake.end()
     if text[start:end].lower() not in ASSISTANT_NAMES:
         return False
     before = text[max(0, start - 24) : start]
