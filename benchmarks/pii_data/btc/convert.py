@@ -15,14 +15,11 @@ commit ``btc_dev/SOURCE.md`` names (nothing here runs at benchmark or test time)
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
-from benchmarks.pii_data.wnut17.convert import bio_entities
+from benchmarks.pii_data.wnut17.convert import bio_entities, write_corpus
 
 # The corpus -> its file in the repository (section F with its mentions' tags repaired by the
 # repository's fix.py: the handle after a tagged "@" continues the entity).
@@ -63,16 +60,7 @@ def documents(conll: str) -> list[dict[str, Any]]:
 
 
 def main(git_dir: str, commit: str, corpus: str = "btc_dev") -> None:
-    conll = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{SOURCE_FILES[corpus]}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    docs = documents(conll)
-    target = Path(__file__).parent.parent / corpus / "documents.json"
-    target.write_text(json.dumps(docs, ensure_ascii=False, indent=None) + "\n", encoding="utf-8")
-    print(f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities", file=sys.stderr)
+    write_corpus(git_dir, commit, SOURCE_FILES[corpus], corpus, documents)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,17 +66,25 @@ def bio_entities(
     return entities
 
 
-def main(git_dir: str, commit: str, corpus: str) -> None:
+def write_corpus(
+    git_dir: str, commit: str, source_file: str, corpus: str, convert: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    """Convert ``source_file`` as of ``commit`` in ``git_dir`` with ``convert`` into
+    ``benchmarks/pii_data/<corpus>/documents.json`` (the CoNLL converters' shared last step)."""
     conll = subprocess.run(
-        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{SOURCE_FILES[corpus]}"],
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{source_file}"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    docs = documents(conll)
+    docs = convert(conll)
     target = Path(__file__).parent.parent / corpus / "documents.json"
     target.write_text(json.dumps(docs, ensure_ascii=False, indent=None) + "\n", encoding="utf-8")
     print(f"{len(docs)} documents, {sum(len(d['entities']) for d in docs)} entities", file=sys.stderr)
+
+
+def main(git_dir: str, commit: str, corpus: str) -> None:
+    write_corpus(git_dir, commit, SOURCE_FILES[corpus], corpus, documents)
 
 
 if __name__ == "__main__":
