@@ -9,9 +9,6 @@ text, span or count of it is read or printed here.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-from typing import Any
 
 import pytest
 from benchmarks.pii_evaluation import Span
@@ -29,22 +26,13 @@ from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA, score_
 from benchmarks.pii_evaluation.wnut import wnut17_dev
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.support.gold import assert_gold_mapped
+from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
 
 DEV = DATA_ROOT / "btc_dev"
 
 
-def _records() -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads((DEV / "documents.json").read_text("utf-8"))
-    return records
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def test_every_dev_document_loads_with_its_offsets_checked() -> None:
-    records = _records()
+    records = corpus_records(DEV)
     docs = btc_dev()
     assert len(records) == len(docs) == 2000
     assert [r["index"] for r in records] == list(range(2000))
@@ -97,10 +85,10 @@ def test_a_handle_masked_as_a_username_is_scored_an_unlabelled_one_is_not() -> N
 
 
 def test_no_dev_text_is_a_held_out_or_a_wnut_dev_text() -> None:
-    dev = {_sha(d.text) for d in btc_dev()}
-    held_out = {_sha(d.text) for d in load_heldout("wnut17_test")}
+    dev = {sha256_text(d.text) for d in btc_dev()}
+    held_out = {sha256_text(d.text) for d in load_heldout("wnut17_test")}
     assert held_out and dev.isdisjoint(held_out)  # sizes and overlaps are not printed
-    assert dev.isdisjoint({_sha(d.text) for d in wnut17_dev()})
+    assert dev.isdisjoint({sha256_text(d.text) for d in wnut17_dev()})
 
 
 @pytest.mark.parametrize(
@@ -112,11 +100,11 @@ def test_no_dev_text_is_a_held_out_or_a_wnut_dev_text() -> None:
     ],
 )
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
-    record = copy.deepcopy(next(r for r in _records() if r["entities"]))
+    record = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
     record["entities"][0][field] = value
     with pytest.raises(BtcDataError, match=message):
         btc_document(record)
-    shifted = copy.deepcopy(next(r for r in _records() if r["entities"]))
+    shifted = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
     shifted["entities"][0]["start"] += 1
     with pytest.raises(BtcDataError, match="does not cut out"):
         btc_document(shifted)
@@ -160,7 +148,7 @@ def test_source_says_dev_names_origin_commit_hash_count_and_ships_the_licence() 
     assert "https://github.com/mayhewsw/broad_twitter_corpus" in source and "`f.conll.fix`" in source
     assert "`350e243e8df899a6b6a3cd53f2bc33148327d3eb`" in source
     assert "`d4a100ac734b04276db406dfc42c9d5e44ee5a80432bb79cbdd91fe48c814ffb`" in source
-    assert _sha((DEV / "documents.json").read_text("utf-8")) in source
+    assert sha256_text((DEV / "documents.json").read_text("utf-8")) in source
     assert "2,000 documents" in source and "CC BY 4.0" in source and "USERNAME" in source
     licence = (DEV / "LICENSE.md").read_text("utf-8")
     assert "Creative Commons Attribution 4.0" in licence and "`f.conll.fix`" in licence

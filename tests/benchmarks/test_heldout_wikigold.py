@@ -6,10 +6,7 @@ Assertion messages name documents, never values: this corpus is not for reading.
 from __future__ import annotations
 
 import copy
-import hashlib
 import itertools
-import json
-from typing import Any
 
 import pytest
 from benchmarks.pii_data.wikigold.convert import detokenise, documents
@@ -22,24 +19,19 @@ from benchmarks.pii_evaluation.heldout import (
 from benchmarks.pii_evaluation.outside import DATA_ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.support.gold import assert_gold_mapped
+from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
 
 FOLDER = DATA_ROOT / "wikigold"
 
 
-def _records() -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads((FOLDER / "documents.json").read_text("utf-8"))
-    return records
-
-
 def test_every_document_loads_with_its_entities_mapped_and_misc_not_scored() -> None:
-    records = _records()
+    records = corpus_records(FOLDER)
     docs = load_heldout("wikigold")
     assert len(records) == len(docs) == 145
     assert len({d.doc_id for d in docs}) == 145
     for record, doc in zip(records, docs, strict=True):
         assert doc.scored_types == frozenset({"PERSON", "LOCATION", "ORGANIZATION"})
-        assert hashlib.sha256(doc.text.encode()).hexdigest() == record["text_sha256"], doc.doc_id
+        assert sha256_text(doc.text) == record["text_sha256"], doc.doc_id
         assert_gold_mapped(doc, record, WIKIGOLD_TYPES)
     # the entity counts wikigold's distribution states (docs/entity-list.txt): 934 PER, 1014 LOC,
     # 898 ORG, 712 MISC
@@ -70,7 +62,7 @@ def test_the_mapping_covers_wikigolds_four_labels() -> None:
 def test_loader_rejects_an_entity_whose_offsets_do_not_cut_out_its_text(
     doc_seed: int, entity_seed: int, shift: int
 ) -> None:
-    records = _records()
+    records = corpus_records(FOLDER)
     record = copy.deepcopy(records[doc_seed % len(records)])
     e = record["entities"][entity_seed % len(record["entities"])]
     e["start"] += shift
@@ -85,14 +77,14 @@ def test_loader_rejects_an_entity_whose_offsets_do_not_cut_out_its_text(
 
 @pytest.mark.parametrize(("field", "value"), [("label", "B-PER"), ("label", "person"), ("end", 10**6)])
 def test_loader_rejects_unknown_labels_and_spans_outside_the_text(field: str, value: object) -> None:
-    record = copy.deepcopy(_records()[0])
+    record = copy.deepcopy(corpus_records(FOLDER)[0])
     record["entities"][0][field] = value
     with pytest.raises(HeldoutDataError):
         wikigold_document(record)
 
 
 def test_loader_rejects_a_text_that_is_not_the_recorded_one() -> None:
-    record = copy.deepcopy(_records()[0])
+    record = copy.deepcopy(corpus_records(FOLDER)[0])
     record["text"] = record["text"] + " "
     with pytest.raises(HeldoutDataError, match="sha256"):
         wikigold_document(record)
@@ -145,7 +137,7 @@ def test_conversion_reads_io_tags_and_closes_entities_at_sentence_and_type_chang
         ("Ef", "ORG"),  # a type change closes an entity (IO tags have no B-)
         ("Gh", "ORG"),  # ...and so does a sentence break
     ]
-    assert first["text_sha256"] == hashlib.sha256(first["text"].encode()).hexdigest()
+    assert first["text_sha256"] == sha256_text(first["text"])
     assert (second["index"], second["text"], len(second["entities"])) == (1, "Ij", 1)
     with pytest.raises(ValueError, match="unknown tag"):
         documents("x B-PER\n")

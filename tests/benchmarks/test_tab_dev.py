@@ -8,7 +8,6 @@ Only document ids of the held-out corpus are read here, never its texts or menti
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from typing import Any
 
@@ -26,16 +25,12 @@ from benchmarks.pii_evaluation.tab import (
     tab_core,
     tab_echr_dev,
 )
+from tests.support.gold import corpus_records, sha256_text
 
 DEV = DATA_ROOT / "tab_echr_dev"
 # Each document keeps the mentions of the first annotator TAB lists for it: ``annotator1``, except
 # where that annotator did not annotate the document.
 FIRST_ANNOTATOR = {"001-59205": "annotator2"}
-
-
-def _records() -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads((DEV / "documents.json").read_text("utf-8"))
-    return records
 
 
 def _write_corpus(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, records: list[dict[str, Any]]) -> None:
@@ -46,7 +41,7 @@ def _write_corpus(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, records: list[
 
 
 def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
-    records = _records()
+    records = corpus_records(DEV)
     docs = tab_echr_dev()
     assert len(records) == len(docs) == 57
     assert len({r["doc_id"] for r in records}) == 57
@@ -54,7 +49,7 @@ def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
         text = record["text"]
         first = FIRST_ANNOTATOR.get(record["doc_id"], "annotator1")
         assert record["dataset_type"] == "dev" and record["annotator"] == first, record["doc_id"]
-        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == record["text_sha256"], record["doc_id"]
+        assert sha256_text(text) == record["text_sha256"], record["doc_id"]
         assert doc.text == text and doc.wildcard == CODE_TYPE and doc.scored_types is None
         gold: set[tuple[int, int, str]] = set()
         ignored: set[tuple[int, int]] = set()
@@ -76,7 +71,7 @@ def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
 
 
 def test_no_dev_document_is_a_held_out_one() -> None:
-    dev_ids = {r["doc_id"] for r in _records()}
+    dev_ids = {r["doc_id"] for r in corpus_records(DEV)}
     assert not dev_ids & TAB_TEST_DOC_IDS
     # the constant names exactly the held-out corpus's documents (only their ids are read)
     held_out = json.loads((DATA_ROOT / "tab_echr" / "documents.json").read_text("utf-8"))
@@ -87,7 +82,7 @@ def test_no_dev_document_is_a_held_out_one() -> None:
 def test_loader_rejects_a_held_out_document_or_another_split_in_the_dev_corpus(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record = copy.deepcopy(_records()[0])
+    record = copy.deepcopy(corpus_records(DEV)[0])
     _write_corpus(tmp_path, monkeypatch, [dict(record, doc_id=sorted(TAB_TEST_DOC_IDS)[0])])
     with pytest.raises(TabDataError, match="held-out"):
         load_tab("tab_echr_dev")
@@ -110,12 +105,12 @@ def test_loader_rejects_a_held_out_document_or_another_split_in_the_dev_corpus(
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
     from benchmarks.pii_evaluation.tab import tab_document
 
-    record = copy.deepcopy(_records()[0])
+    record = copy.deepcopy(corpus_records(DEV)[0])
     record["mentions"][0][field] = value
     with pytest.raises(TabDataError, match=message):
         tab_document(record)
     with pytest.raises(TabDataError, match="sha256"):
-        tab_document(dict(_records()[0], text=_records()[0]["text"] + " "))
+        tab_document(dict(corpus_records(DEV)[0], text=corpus_records(DEV)[0]["text"] + " "))
 
 
 def test_source_says_dev_names_origin_commit_licence_and_ships_the_licence() -> None:
@@ -127,7 +122,7 @@ def test_source_says_dev_names_origin_commit_licence_and_ships_the_licence() -> 
     licence = (DEV / "LICENSE").read_text("utf-8")
     assert licence == (DATA_ROOT / "tab_echr" / "LICENSE").read_text("utf-8")
     assert "Norsk Regnesentral" in licence and "MIT License" in licence
-    for record in _records():
+    for record in corpus_records(DEV):
         assert record["doc_id"] in source  # every document is listed by id
 
 

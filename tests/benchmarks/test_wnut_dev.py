@@ -9,9 +9,6 @@ span or count of it is read or printed here.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-from typing import Any
 
 import pytest
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout
@@ -26,22 +23,13 @@ from benchmarks.pii_evaluation.wnut import (
     wnut17_dev,
     wnut_document,
 )
-from tests.support.gold import assert_gold_mapped
+from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
 
 DEV = DATA_ROOT / "wnut17_dev"
 
 
-def _records() -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads((DEV / "documents.json").read_text("utf-8"))
-    return records
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def test_every_dev_document_loads_with_its_offsets_checked() -> None:
-    records = _records()
+    records = corpus_records(DEV)
     docs = wnut17_dev()
     assert len(records) == len(docs) == 1009
     assert [r["index"] for r in records] == list(range(1009))
@@ -63,8 +51,8 @@ def test_every_dev_document_loads_with_its_offsets_checked() -> None:
 
 
 def test_no_dev_text_is_a_held_out_text() -> None:
-    dev = {_sha(d.text) for d in wnut17_dev()}
-    held_out = {_sha(d.text) for d in load_heldout("wnut17_test")}
+    dev = {sha256_text(d.text) for d in wnut17_dev()}
+    held_out = {sha256_text(d.text) for d in load_heldout("wnut17_test")}
     assert held_out and dev.isdisjoint(held_out)  # sizes and overlaps are not printed
     held_out_ids = {d.doc_id for d in load_heldout("wnut17_test")}
     assert held_out_ids.isdisjoint({d.doc_id for d in wnut17_dev()})
@@ -79,11 +67,11 @@ def test_no_dev_text_is_a_held_out_text() -> None:
     ],
 )
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
-    record = copy.deepcopy(next(r for r in _records() if r["entities"]))
+    record = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
     record["entities"][0][field] = value
     with pytest.raises(WnutDataError, match=message):
         wnut_document(record, "dev")
-    shifted = copy.deepcopy(next(r for r in _records() if r["entities"]))
+    shifted = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
     shifted["entities"][0]["start"] += 1
     with pytest.raises(WnutDataError, match="does not cut out"):
         wnut_document(shifted, "dev")

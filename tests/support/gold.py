@@ -8,13 +8,27 @@ an entity type, or to None when the label is not scored. Tests import this as
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.outside import OutsideDocument
 
-__all__ = ["assert_gold_mapped"]
+__all__ = ["assert_gold_mapped", "corpus_records", "sha256_text"]
+
+
+def corpus_records(folder: Path) -> list[dict[str, Any]]:
+    """The records of a converted corpus: ``folder/documents.json`` as stored."""
+    loaded: list[dict[str, Any]] = json.loads((folder / "documents.json").read_text("utf-8"))
+    return loaded
+
+
+def sha256_text(text: str) -> str:
+    """The hex sha256 of ``text`` in UTF-8 (how SOURCE.md files and loaders name a text)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def assert_gold_mapped(doc: OutsideDocument, record: Mapping[str, Any], types: Mapping[str, object]) -> None:
