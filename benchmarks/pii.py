@@ -20,6 +20,9 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``wnut17_dev`` - WNUT 2017's dev split: social-media text, scored as ``wnut17_test`` is.
 * ``btc_dev`` - section F of the Broad Twitter Corpus: a second social-media dev corpus
   (:mod:`benchmarks.pii_evaluation.btc`; handles are gold USERNAME, hashtags not scored).
+* ``uner_pud_dev`` - Universal NER's English PUD: news and Wikipedia sentences with persons,
+  places and organisations labelled, a second news/encyclopedia dev corpus
+  (:mod:`benchmarks.pii_evaluation.uner`).
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
@@ -95,6 +98,7 @@ from benchmarks.pii_evaluation.gum import GUM_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout  # noqa: E402
 from benchmarks.pii_evaluation.outside import OUTSIDE_CORPORA, load_outside, score_view  # noqa: E402
 from benchmarks.pii_evaluation.tab import TAB_DEV_CORPORA  # noqa: E402
+from benchmarks.pii_evaluation.uner import UNER_DEV_CORPORA  # noqa: E402
 from benchmarks.pii_evaluation.wnut import WNUT_DEV_CORPORA  # noqa: E402
 
 GENERATED = ("project", "unseen")
@@ -103,6 +107,7 @@ DEV_CORPORA = {
     **TAB_DEV_CORPORA,
     **WNUT_DEV_CORPORA,
     **BTC_DEV_CORPORA,
+    **UNER_DEV_CORPORA,
 }  # real text, loaded whole
 # the default list: dev corpora only
 CORPORA: tuple[str, ...] = (*GENERATED, *OUTSIDE_CORPORA, *DEV_CORPORA)
