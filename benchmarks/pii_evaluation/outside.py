@@ -1,6 +1,6 @@
 """Labelled text that other projects wrote, read from ``benchmarks/pii_data/`` (see each SOURCE.md).
 
-Six sets, each reported on its own:
+Seven sets, each reported on its own:
 
 * ``presidio_research`` - 400 of the 1,500 documents of presidio-research's
   ``synth_dataset_v2.json`` (MIT): template sentences with fake people, multi-line addresses,
@@ -19,6 +19,10 @@ Six sets, each reported on its own:
 * ``library_docs_prose`` - 345 paragraphs of the docstrings of fourteen other Python packages
   (scikit-learn, torch, spacy, hypothesis, pyarrow...; BSD, MIT, Apache-2.0, MPL-2.0), cut the same
   way and naming no person or organisation.
+* ``science_docs_prose`` - 312 paragraphs of the docstrings of seven scientific packages (sympy,
+  mpmath, matplotlib, optax, opendp, polars, mbi; BSD, MIT, Apache-2.0, Matplotlib's licence):
+  reference prose with reST markup, parameter descriptions and eponyms ("Cholesky
+  decomposition", "Bessel functions") kept, naming no person as a person and no organisation.
 
 Labels are mapped to Veil's entity types with :data:`PRESIDIO_RESEARCH_TYPES` and
 :data:`~.metrics.PRESIDIO_TYPE_MAP`; a label mapped to ``None`` (job titles, ages,
@@ -163,6 +167,13 @@ def _library_docs() -> list[OutsideDocument]:
     ]
 
 
+def _science_docs() -> list[OutsideDocument]:
+    paragraphs = json.loads((DATA_ROOT / "science_docs_prose" / "paragraphs.json").read_text("utf-8"))
+    return [
+        OutsideDocument(f"science-docs-{i:03d}", p["file"], p["text"], ()) for i, p in enumerate(paragraphs)
+    ]
+
+
 OUTSIDE_CORPORA = {
     "presidio_research": _presidio_research,
     "presidio_tests": _presidio_tests,
@@ -170,6 +181,7 @@ OUTSIDE_CORPORA = {
     "python_docs_prose": _python_docs,
     "package_docs_prose": _package_docs,
     "library_docs_prose": _library_docs,
+    "science_docs_prose": _science_docs,
 }
 
 
