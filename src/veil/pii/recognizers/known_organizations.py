@@ -1,7 +1,8 @@
 """Organisations known by name the world over: international bodies, broadcasters and news
 agencies, sports' governing bodies and leagues, space and public agencies, governments' departments
-and houses named by ordinary words, large consumer brands ("NATO", "UNESCO", "BBC", "Reuters",
-"FIFA", "NASA", "Home Office", "Netflix").
+and houses named by ordinary words, legislatures and parties named bare, large consumer brands
+("NATO", "UNESCO", "BBC", "Reuters", "FIFA", "NASA", "Home Office", "the Senate", "the Tories",
+"Netflix").
 
 The NER filter (:mod:`veil.pii.ner_spans`) keeps an acronym as an organisation only after a
 firm's cue ("works at KPMG"), because most acronyms in running text are terms ("TCP", "KYC");
@@ -46,6 +47,15 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "Human Rights Watch",
     "Greenpeace",
     "Médecins Sans Frontières",
+    "European Union",
+    "EU",
+    "UN",
+    "African Union",
+    "Arab League",
+    "ASEAN",
+    "IAEA",
+    "European Central Bank",
+    "Council of Europe",
     # broadcasters, news agencies, newspapers
     "BBC",
     "CBS",
@@ -86,6 +96,11 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "FBI",
     "FEMA",
     "Scotland Yard",
+    "GCHQ",
+    "MI5",
+    "MI6",
+    "NHS",
+    "Pentagon",
     # governments' departments and houses named by ordinary words, which the NER filter reads as
     # a title ("the Home Office rejects", "the White House said"): capitalised, they name one body
     "Home Office",
@@ -101,6 +116,33 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "European Parliament",
     "Federal Reserve",
     "Crown Prosecution Service",
+    # legislatures: one chamber named by its kind, capitalised ("the Senate voted", "Parliament
+    # rose"); news and encyclopedia annotators (GUM, UNER) mark the bare name as an organisation
+    "Senate",
+    "Parliament",
+    "Congress",
+    "House of Commons",
+    "House of Lords",
+    "House of Representatives",
+    "Bundesrat",
+    "Duma",
+    "Politburo",
+    "Oireachtas",
+    "Dáil",
+    "Sejm",
+    "Riksdag",
+    "Storting",
+    # parties named by their members ("the Tories won", "Republicans captured the Senate"):
+    # capitalised plurals that name one party, not the people of a place or a creed
+    "GOP",
+    "Democrats",
+    "Republicans",
+    "Tories",
+    "Whigs",
+    "Liberal Democrats",
+    "Lib Dems",
+    "Social Democrats",
+    "Christian Democrats",
     # consumer brands and firms known by one name
     "Samsung",
     "Volkswagen",
@@ -118,6 +160,14 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "LinkedIn",
     "PayPal",
     "eBay",
+    "ExxonMobil",
+    "General Motors",
+    "Toyota",
+    "Nestlé",
+    "Unilever",
+    "IKEA",
+    "McDonald's",
+    "KFC",
 )
 
 # each name's first letter first, which ``re`` scans for, then what may not be before it
