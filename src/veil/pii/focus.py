@@ -16,6 +16,7 @@ from veil.pii.enclosing_organizations import SETTLED, in_a_longer_name
 from veil.pii.entity import EntityType
 from veil.pii.focus_acronyms import body_acronym
 from veil.pii.recognizer import Candidate
+from veil.pii.recognizers.body_heads import supranational_forums
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 
@@ -153,9 +154,15 @@ def ner_view(text: str, candidates: Sequence[Candidate], focus: NerFocus) -> str
     stretches :class:`NerFocus` keeps, without what the rules found (ids, contacts, numbers,
     dates, and settled names, places and organisations). Fewer tokens for the slowest stage."""
     blanks = sorted(
-        (s, e)
-        for s, e, kind, score, _ in candidates
-        if kind not in _NER_TYPES or (score >= _SETTLED and not in_a_longer_name(text, s, e, kind))
+        [
+            *(
+                (s, e)
+                for s, e, kind, score, _ in candidates
+                if kind not in _NER_TYPES or (score >= _SETTLED and not in_a_longer_name(text, s, e, kind))
+            ),
+            # a court above the states names no one (its rules refuse it too: body_heads)
+            *supranational_forums(text),
+        ]
     )
     if blanks:
         parts: list[str] = []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from veil.pii.recognizers.body_cues import MEMBERSHIP, NAMING, OFFICES, alternation, political_heads
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.software_names import is_technical
 
@@ -38,15 +39,12 @@ _BODY_AFTER = re.compile(
     # a possessive before a person's name: "DAB's Ben Chan", "the FTU's Alice Mak" (a member)
     r"|(?:'s|\u2019s)[ \t]+[A-Z][a-z]+[ \t]+[A-Z][a-z]"
     # its name spelt out after it, in parentheses: "the PKK (the Kurdistan Workers' Party)"
-    r"|[ \t]*\((?:the[ \t]+)?(?:[A-Z][\w'\u2019-]*[ \t]+){1,6}(?:Party|Army|Front|Union|Movement"
-    r"|Organi[sz]ation|League|Alliance|Federation|Association|Council|Brigades?)\b"
+    rf"|[ \t]*\((?:the[ \t]+)?(?:[A-Z][\w'\u2019-]*[ \t]+){{1,6}}{political_heads()}\b"
 )
 # A body's relation, right before the word: "a member of the NPP", "studied at OSU", "funded by
 # the ESA", "according to AFP", "joined LinkedIn".
 _BODY_BEFORE = re.compile(
-    r"(?i:(?:members?|membership|leader|head|chair(?:man|woman)?|president|director|secretary"
-    r"|secretary[ \t-]+general|general[ \t]+secretary|founder|chief|CEO|dean|rector|chancellor"
-    r"|spokes(?:man|woman|person))"
+    rf"(?i:{alternation(MEMBERSHIP + OFFICES)}"
     r"[ \t]+(?:of|for)"
     r"|joined|founded|professor[ \t]+at"
     r"|lecturer[ \t]+at|studied[ \t]+at|studies[ \t]+at|student[ \t]+at|graduated[ \t]+from|funded[ \t]+by"
@@ -55,7 +53,7 @@ _BODY_BEFORE = re.compile(
     r"|magazine|newspaper|airline|carrier|broadcaster|network|publisher|charity|organi[sz]ation|agency"
     r"|union|party|website|site|label|studio|university|college|institute|council)"
     # "an illegal organisation, namely the MLKP", "the party, the DAB"
-    r",?[ \t]+(?:namely[ \t]+)?(?:the[ \t]+)?$"
+    rf",?[ \t]+(?:{alternation(NAMING)}[ \t]+)?(?:the[ \t]+)?$"
     # a person's name then "of": "Elizabeth Quat of DAB", "Wong Kwok-kin of the FTU"
     r"|[A-Z][a-z]+[ \t]+[A-Z][\w-]*[a-z][ \t]+of[ \t]+(?:the[ \t]+)?$"
 )

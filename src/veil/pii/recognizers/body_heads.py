@@ -5,6 +5,8 @@ The organisation recognizers (:mod:`.organizations`) read them."""
 
 from __future__ import annotations
 
+import re
+
 from veil.pii.recognizers.common import wordset
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -16,6 +18,8 @@ __all__ = [
     "STRONG_HEADS",
     "WEAK_HEADS",
     "is_public_body",
+    "is_supranational_forum",
+    "supranational_forums",
 ]
 
 # Head nouns of things that are made, not of those who make them: a capitalised phrase ending
@@ -81,6 +85,63 @@ COURT_KINDS = wordset(
 )
 HEADS = STRONG_HEADS | WEAK_HEADS
 
+# A court or commission above the states, of rights or of justice: "European Court of Human Rights",
+# "European Commission of Human Rights", "Inter-American Commission on Human Rights", "International
+# Court of Justice". A judgment names the forum it sits in (or the one that sat before it) in every
+# case, so the name tells nothing of who the case is about: the Text Anonymization Benchmark's
+# annotators mark no such body in its dev split, while they mark the town courts, prosecutors,
+# prisons, parties and firms around a case. A national court or ministry stays a body: news and
+# encyclopedia annotators (GUM) mark "Home Office" or "Supreme Court", and a local one can place a
+# person.
+_ABOVE_STATES = wordset("European International Inter-American Interamerican African Arab ASEAN UN")
+_FORUM_HEADS = wordset("Court Courts Commission Committee Tribunal")
+_FORUM = re.compile(
+    r"(?:[Tt]he[ \t]+)?"
+    r"(?:(?P<above>[A-Z][\w-]*)[ \t]+(?:(?:and|on|of)[ \t]+|[A-Z][\w'\u2019-]*[ \t]+){0,2}?)?"
+    r"(?P<head>[A-Z][a-z]+)[ \t]+(?:of|on|for)[ \t]+(?:the[ \t]+)?"
+    r"(?:Human[ \t]+(?:and[ \t]+Peoples[\u2019']?[ \t]+)?Rights|Justice)(?:'s|\u2019s)?"
+)
+
+
+def is_supranational_forum(text: str) -> bool:
+    """A court or commission above the states, of human rights or of justice (see :data:`_FORUM`),
+    or its head and subject alone ("Commission of Human Rights", "Court of Justice": the part a
+    head-first reading cuts out of the whole name): a public body whose name identifies no one."""
+    match = _FORUM.fullmatch(text.strip(" \t.,"))
+    if match is None or match.group("head") not in _FORUM_HEADS:
+        return False
+    above = match.group("above")
+    return above is None or above in _ABOVE_STATES
+
+
+# Where a forum's name may be in a text: its head and its subject, then up to three capitalised
+# words before them (the name's qualifiers, checked by :func:`is_supranational_forum`).
+_FORUM_AT = re.compile(
+    r"(?:(?:[A-Z][\w'\u2019-]*|and|on|of)[ \t]+){0,3}(?:Court|Courts|Commission|Committee|Tribunal)[ \t]+"
+    r"(?:of|on|for)[ \t]+(?:the[ \t]+)?(?:Human[ \t]+(?:and[ \t]+Peoples[\u2019']?[ \t]+)?Rights|Justice)"
+)
+
+
+def supranational_forums(text: str) -> list[tuple[int, int]]:
+    """The offsets of each supranational forum's name in ``text`` (:func:`is_supranational_forum`),
+    the longest reading first at each place ("European Court of Human Rights", not its tail)."""
+    if "Rights" not in text and "Justice" not in text:
+        return []  # most texts name none (speed)
+    found: list[tuple[int, int]] = []
+    for match in _FORUM_AT.finditer(text):
+        start = match.start()
+        # a qualifier's reading may take a word that is no part of the name ("Cyprus and the
+        # European Court..."): the first start that makes a forum's whole name wins
+        while start < match.end():
+            if is_supranational_forum(text[start : match.end()]):
+                found.append((start, match.end()))
+                break
+            space = text.find(" ", start, match.end())
+            if space < 0:
+                break
+            start = space + 1
+    return found
+
 
 def is_public_body(text: str) -> bool:
     """Two words or more around a head noun, not all connectors. A strong head
@@ -92,6 +153,8 @@ def is_public_body(text: str) -> bool:
     content = [w for w in parts if w not in {"of", "for", "the", "and", "&"}]
     if len(content) < 2 or parts[-1] in ARTEFACT_HEADS:
         return False  # "Ministry of Justice Decree": a text's title
+    if is_supranational_forum(text):
+        return False  # "European Court of Human Rights": names no one
     bare = [w.removesuffix("'s").removesuffix("\u2019s") for w in content]
     for i, word in enumerate(bare):
         if word in {"Court", "Courts"} and ((i and bare[i - 1] in COURT_KINDS) or (i == 0 and "of" in parts)):

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.body_cues import MEMBERSHIP, NAMING, NAMING_VERBS, POLITICAL_HEADS, alternation
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import wordset
 
@@ -55,31 +56,23 @@ _ADJECTIVES = (
 _OUTLAWED_NOUN = re.compile(r"organi[sz]ation|group|movement|party")
 _OUTLAWED_BEFORE = re.compile(rf"(?i:\b(?:an?|the)[ \t]+(?:{_ADJECTIVES}[ \t]+(?:and[ \t]+|,[ \t]*)?)+)\Z")
 _OUTLAWED_AFTER = re.compile(
-    r"(?i:(?:organi[sz]ation|group|movement|party)(?:[ \t]*,[ \t]*(?:namely|i\.e\.|that[ \t]+is)?"
-    rf"|[ \t]+(?:namely|known[ \t]+as|called|named)))[ \t]+(?i:the[ \t]+)?"
+    rf"(?i:(?:organi[sz]ation|group|movement|party)(?:[ \t]*,[ \t]*{alternation(NAMING)}?"
+    rf"|[ \t]+{alternation(NAMING)}))[ \t]+(?i:the[ \t]+)?"
     rf"(?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])"
 )
 # "an organisation called National Youth": a name in Title Case after "called" / "known as"
 _CALLED = re.compile(
-    rf"(?i:\b(?:organi[sz]ation|group|movement|association|society|party)[ \t]*,?[ \t]+(?:called|named"
-    rf"|known[ \t]+as))[ \t]+(?i:the[ \t]+)?(?P<name>{_TITLE_NAME})"
+    rf"(?i:\b(?:organi[sz]ation|group|movement|association|society|party)[ \t]*,?[ \t]+"
+    rf"{alternation(NAMING_VERBS)})[ \t]+(?i:the[ \t]+)?(?P<name>{_TITLE_NAME})"
 )
 # "membership of the Dev-Yol", "a member of the KDP-B", "the activities of the MLKP": the acronym's
 # shape (two capitals at least) is checked after the match.
-_MEMBER_BEFORE = re.compile(
-    r"(?i:\b(?:members?|membership|activities|militants?|sympathi[sz]ers?|leaders?|supporters?))\Z"
-)
+_MEMBER_BEFORE = re.compile(rf"(?i:\b{alternation(MEMBERSHIP)})\Z")
 _MEMBER_AFTER = re.compile(rf" of the (?P<name>{_ACRONYM_NAME})(?![{_LETTER}\d])")
 # An acronym and its expansion in brackets: "PKK (the Workers' Party of Kurdistan)".
 # Read from each " (": the bracket is rare, a name before it at every capital is not (speed).
 _EXPANSION_AT = re.compile(rf"\((?i:the[ \t]+)?(?P<expansion>[{_CAP}][^()\n\d]{{2,120}}?)\)")
 _NAME_BEFORE = re.compile(rf"(?<![{_LETTER}\d/-])(?P<name>{_ACRONYM_NAME})[ \t]+\Z")
-# Heads of political and armed bodies an expansion holds ("... Liberation Front", "Workers' Party of
-# Kurdistan").
-_POLITICAL_HEADS = wordset(
-    "Party Front Army Movement Union Organisation Organization Brigade Brigades League Federation"
-    " Association Way Path Council Committee Alliance Group Forces Force"
-)
 # A court, office or body followed by its name in its country's language.
 _BODY_HEAD = (
     r"(?:Court|Courts|Tribunal|Office|Ministry|Council|Board|Commission|Prosecutor's[ \t]+Office"
@@ -173,7 +166,7 @@ def _expansion_is_body(expansion: str) -> bool:
     words = [w.strip(".,'\u2019") for w in expansion.replace("-", " ").replace("/", " ").split()]
     if not words or len(words) > 14:
         return False
-    return is_public_body(expansion) or any(w in _POLITICAL_HEADS for w in words)
+    return is_public_body(expansion) or any(w in POLITICAL_HEADS for w in words)
 
 
 def _bracketed(text: str) -> Iterator[tuple[int, int, int, int]]:
