@@ -143,3 +143,39 @@ def test_a_lead_of_prefixes_that_start_one_another_finds_every_word_start(
         and any(text.startswith(p, i) for p in prefixes)
     ]
     assert WordLead(prefixes).scan(text) == want
+
+
+# a prefix: a letter first (as every alternative's literal start), then letters or a full stop
+_PREFIXES = st.builds(
+    lambda a, b: a + b, st.sampled_from("abé"), st.text(alphabet="abé.", min_size=1, max_size=3)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    groups=st.lists(
+        st.lists(_PREFIXES, min_size=1, max_size=5),
+        min_size=1,
+        max_size=5,
+    ),
+    text=st.text(alphabet="abé. -_9\n", max_size=60),
+)
+def test_a_table_finds_each_groups_word_starts_among_nested_prefixes(
+    groups: list[list[str]], text: str
+) -> None:
+    """Groups whose prefixes begin one another ("ab", "abé", "ab.a") and share prefixes: each
+    group's places are the word starts where one of its own prefixes begins."""
+    table = WordTable()
+    padded = text + " " * 24 * (len(text) + 1)  # (not dense: the places are given, not a scan's None)
+    numbers = [table.register(group) for group in groups[:1]]
+    table.places(numbers[0], padded)
+    # groups registered after the text was read (as finders do at a process's first text)
+    numbers += [table.register(group) for group in groups[1:]]
+    for number, group in zip(numbers, groups, strict=True):
+        want = [
+            i
+            for i in range(len(text))
+            if (i == 0 or not re.fullmatch(r"[a-z0-9_]", text[i - 1]))
+            and any(text.startswith(p, i) for p in group)
+        ]
+        assert table.places(number, padded) == want

@@ -135,10 +135,8 @@ class WordTable:
 
     def __init__(self) -> None:
         self._groups: dict[tuple[str, ...], int] = {}
-        # by the first two letters of each group's prefixes, the group's prefixes that start so
-        self._by_start: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self._by_object: dict[int, tuple[tuple[str, ...], int]] = {}
-        self._lead: WordLead | None = None
+        self._lead: _TableLead | None = None
         self._memo: tuple[str, int, list[list[int]] | None] = ("", -1, None)
 
     def register(self, group: Iterable[str]) -> int:
@@ -159,11 +157,6 @@ class WordTable:
         if not key or not all(len(p) > 1 and _PREFIX.fullmatch(p) and p == p.lower() for p in key):
             raise ValueError("a group needs lower-case ASCII prefixes of two characters or more")
         number = len(self._groups)
-        by_start: dict[str, list[str]] = {}
-        for prefix in key:
-            by_start.setdefault(prefix[:2], []).append(prefix)
-        for start, prefixes_ in by_start.items():
-            self._by_start.setdefault(start, []).append((number, tuple(prefixes_)))
         self._lead = None
         self._groups[key] = number
         return number
@@ -172,8 +165,13 @@ class WordTable:
         """Where a prefix of group ``number`` starts a word of ``text``, in order; None where the
         text has no lower-case view or those places are dense (the caller scans instead)."""
         memo = self._memo
-        if memo[0] is not text or memo[1] <= number:  # another text, or a group added since
+        if memo[0] is not text:
             every = self._all_places(text)
+            memo = self._memo = (text, len(self._groups) if every is None else len(every), every)
+        elif memo[1] <= number:  # groups added since this text was read (a process's first text)
+            every = memo[2]
+            if every is not None:  # (None: no view, and so for every group)
+                every = every + self._more_places(text, len(every))
             memo = self._memo = (text, len(self._groups) if every is None else len(every), every)
         found = memo[2]
         if found is None:
@@ -184,18 +182,80 @@ class WordTable:
     def _all_places(self, text: str) -> list[list[int]] | None:
         lead = self._lead
         if lead is None:
-            lead = self._lead = WordLead(p for group in self._groups for p in group)
-        places = lead.scan(text)
+            lead = self._lead = _TableLead(list(self._groups))
         view = folded(text)
-        if places is None or view is None:
-            return None
-        found: list[list[int]] = [[] for _ in self._groups]
-        count, by_start = len(found), self._by_start  # (a group another thread adds now waits)
-        for place in places:
-            for number, group in by_start.get(view[place : place + 2], ()):
-                if number < count and view.startswith(group, place):
-                    found[number].append(place)
+        return None if view is None else lead.places(view)
+
+    def _more_places(self, text: str, known: int) -> list[list[int]]:
+        """The places of the groups from number ``known`` on in ``text`` (which has a view), read
+        by a lead of those groups only: finders register their groups at their first text (7 times
+        in the engine's), and a lead of every group (some 20 ms to build) is built once a text."""
+        view = folded(text)
+        assert view is not None  # (the caller's text has a view)
+        return _TableLead(list(self._groups)[known:]).places(view)
+
+
+class _TableLead:
+    """Where the prefixes of a table's groups start words, and which groups each one starts.
+
+    One scan finds each word start where a prefix begins, together with the longest prefix that
+    begins there: the prefixes that begin at one place all begin the same text, so each is a
+    prefix of the longest, and the groups read at that place are those holding a prefix of it
+    (looked up, not tried one by one: a place was a dozen ``startswith`` calls). The prefixes
+    are one trie in the pattern (a branch per next character, deeper ones tried first, so the
+    first match is the longest), which is tried only after a character that ends a word: a
+    pattern that opens with a look-behind is tried at every position, one that opens with a
+    class of characters skips to them. The pattern takes only that character, so the next word
+    may start right after the prefix's first one, as the look-behind allowed."""
+
+    def __init__(self, groups: list[tuple[str, ...]]) -> None:
+        self.count = len(groups)
+        holding: dict[str, set[int]] = {}  # the groups that hold each prefix
+        for number, group in enumerate(groups):
+            for prefix in group:
+                holding.setdefault(prefix, set()).add(number)
+        empty: set[int] = set()
+        self.groups_of: dict[str, tuple[int, ...]] = {
+            longest: tuple(
+                sorted(set().union(*(holding.get(longest[:k], empty) for k in range(2, len(longest) + 1))))
+            )
+            for longest in holding
+        }
+        self._after_break = re.compile(f"[^a-z0-9_](?=({_trie(sorted(holding))}))")
+
+    def places(self, view: str) -> list[list[int]]:
+        """Where a prefix of each group starts a word of ``view`` (a lower-case view), in order."""
+        found: list[list[int]] = [[] for _ in range(self.count)]
+        groups_of = self.groups_of
+        for match in self._after_break.finditer(" " + view):  # (a blank before: the text's start)
+            place = match.start()  # (the blank's place in the view it was put before)
+            for number in groups_of[match.group(1)]:
+                found[number].append(place)
         return found
+
+
+_Node = dict[str, "_Node"]  # a trie's node: the next characters (and "" where a word ends)
+
+
+def _trie(words: list[str]) -> str:
+    """A regex of ``words`` as a trie whose first match at a place is the longest word there."""
+    root: _Node = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def branch(node: _Node) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(alternatives) == 1 else f"{body}?"  # longer first, then here
+
+    return branch(root)
 
 
 # The table every pattern and finder of this process registers its words in (numbers are this
