@@ -191,6 +191,9 @@ _CANDIDATE = re.compile(
 _PLAIN_LAYOUT = re.compile(r"\+?[0-9 \t.\-]+")
 _EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?\d+$")
 _MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|aud|cad))\s*$")
+# A comparison before a number makes it a quantity ("for n <= 400 000 000", "x ≥ 555 123 456"):
+# no phone number is compared. (A lone "<" or ">" counts only between blanks: "<td>" ends a tag.)
+_COMPARED_BEFORE = re.compile(r"(?:<=|>=|==|!=|[≤≥≈≠]|\s[<>~])[ \t]*$")
 
 
 # Shapes that are never phone numbers: dates, IPv4 addresses, SSNs, long card/account numbers.
@@ -228,6 +231,8 @@ class PhoneFinder:
             if not international and len(digits) > 12:
                 continue  # longer than any national number: a card, an account, an id
             if _MONEY_BEFORE.search(text, max(0, match.start() - 5), match.start()):
+                continue
+            if _COMPARED_BEFORE.search(text, max(0, match.start() - 4), match.start()):
                 continue
             if shaped is None:
                 shaped = iban_shaped(text)

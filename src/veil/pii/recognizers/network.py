@@ -192,16 +192,21 @@ _WORD_TLDS = wordset(
 )
 # What follows an attribute in code: an assignment, a call, an index, another attribute.
 _CODE_AFTER = re.compile(r"[ \t]*(?:[-+*/%|&^]?=(?!=)|\(|\[)|\.[A-Za-z_]")
+# What opens a cross-reference to a program's object in reST: a role (":func:`", ":py:meth:`") or
+# the "`~" that shortens the shown path. "see :func:`~mpmath.li`", ":mod:`pkg.io`" name a
+# function or a module, no host (a real link in reST is written with its scheme, found apart).
+_ROLE_BEFORE = re.compile(r"(?::[a-z]+(?::[a-z]+)*:`~?|`~)$")
 
 
 def _find_domains(text: str) -> Iterator[tuple[int, int, float]]:
     """Bare domains under a common, lower-case TLD ("at home.It was" is a missing space). A bare
     domain must look like a host: one label under a TLD that is also a word ("user1.email") is
     found only beside a URL's context word (score below the threshold without one), and never
-    where code follows it ("user1.email = ...", "obj.info()")."""
+    where code follows it ("user1.email = ...", "obj.info()") or a reST role names it as a
+    program's object (":func:`~mpmath.li`")."""
     for hit in _TLD_HIT.finditer(text):
         head = _LABELS_BEFORE.search(text, max(0, hit.start() - 120), hit.start() + 1)
-        if head is None:
+        if head is None or _ROLE_BEFORE.search(text, max(0, head.start() - 24), head.start()):
             continue
         tail = _TAIL.match(text, hit.end())
         end = tail.end() if tail else hit.end()
