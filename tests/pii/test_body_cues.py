@@ -60,7 +60,7 @@ def test_both_layers_read_a_naming_apposition(phrase: str) -> None:
 def test_both_layers_read_a_spelt_out_political_name(head: str) -> None:
     text = f"Leaflets of the VKRT (the Marrow Valley Popular {head}) were seized."
     assert _acts(text, "VKRT")
-    assert _found(text) == ["VKRT", f"Marrow Valley Popular {head}"]
+    assert _found(text) == [f"VKRT (the Marrow Valley Popular {head}"]
 
 
 def test_the_heads_pattern_takes_the_longest_head() -> None:

@@ -43,16 +43,28 @@ def test_an_organisation_the_court_names_and_its_later_mentions(text: str, expec
     [
         (
             "He had joined the KPS (the Workers' Front of Zandia) in 1988.",
-            ["KPS", "Workers' Front of Zandia"],
+            ["KPS (the Workers' Front of Zandia"],
         ),
         (
             "the Mor-Yol (Mor Yolu - the Purple Way Movement) was banned",
-            ["Mor-Yol", "Mor Yolu - the Purple Way Movement"],
+            ["Mor-Yol (Mor Yolu - the Purple Way Movement"],
+        ),
+        # the acronym alone, later, is the same body
+        (
+            "He had joined the KPS (the Workers' Front of Zandia) in 1988 and left the KPS in 1990.",
+            ["KPS (the Workers' Front of Zandia", "KPS"],
         ),
     ],
 )
-def test_an_acronym_and_its_bracketed_expansion(text: str, expected: list[str]) -> None:
+def test_an_acronym_and_its_bracketed_expansion_are_one_name(text: str, expected: list[str]) -> None:
     assert _found(text) == expected
+
+
+def test_the_acronym_with_its_expansion_outranks_the_parts_inside_it() -> None:
+    text = "the TVL (the Harrow Liberation Front) was banned"
+    (whole,) = list(legal_bodies(text))
+    assert text[whole[0] : whole[1]] == "TVL (the Harrow Liberation Front"
+    assert whole[2] > 0.9
 
 
 @pytest.mark.parametrize(

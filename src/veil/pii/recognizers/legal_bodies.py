@@ -10,7 +10,9 @@ Court judgments name the organisations in a case in ways no gazetteer or NER mod
   sense per text);
 * an acronym followed by its expansion in brackets, "the KPS (the Workers' Front of Zandia)": the
   expansion names a body (:func:`~veil.pii.recognizers.body_heads.is_public_body`, or a political
-  head such as "Party", "Front", "Army"), so both are bodies;
+  head such as "Party", "Front", "Army"), so the acronym and its expansion are one body's name, one
+  span (TAB's guidelines: "Translations and acronyms are included in the span"), and the acronym
+  alone is that body wherever else the text writes it;
 * a court or office followed by its name in the country's language, "the District Court
   (Rejonski sud)", "the Federal Finance Court (Bundesfinanzhof)": the bracketed words are the
   same body's name;
@@ -241,11 +243,13 @@ def _named_bodies(text: str) -> Iterator[tuple[int, int]]:
 def legal_bodies(text: str) -> Iterator[tuple[int, int, float]]:
     """Every body the finders above name (see the module docstring), at 0.85."""
     found: set[tuple[int, int]] = set(_named_bodies(text))
-    expansions: set[tuple[int, int]] = set()
+    # an acronym and its expansion in brackets are one name, as a judgment's annotators mark it
+    # ("PKK (the Kurdistan Workers' Party)"); the acronym alone still spreads to its later mentions
+    wholes: set[tuple[int, int]] = set()
     if "(" in text:
-        for name_start, name_end, start, end in _bracketed(text):
+        for name_start, name_end, _, end in _bracketed(text):
             found.add((name_start, name_end))
-            expansions.add((start, end))
+            wholes.add((name_start, end))
         found.update(_native_names(text))
     low = _lower(text)
     # one sense per text: an acronym named as a body is that body wherever the text writes it
@@ -268,11 +272,13 @@ def legal_bodies(text: str) -> Iterator[tuple[int, int, float]]:
                 and not _TITLED.search(text[max(0, start - 12) : start])
             ):
                 firms.add((start, start + len(name)))
-    for start, end in sorted(found | firms | expansions):
+    for start, end in sorted(found | firms | wholes):
+        if (start, end) not in wholes and any(s <= start and end <= e for s, e in wholes):
+            continue  # the acronym inside its own "X (expansion)"
         # a firm's partners' names are a person's too ("Pierce Glynn"): the firm's head or its
         # apposition says the whole is the firm, so it outranks a person's name inside it; an
-        # expansion in brackets is one name, not its last words' ("Liberation Army")
-        yield start, end, _STRONG_SCORE if (start, end) in firms or (start, end) in expansions else _SCORE
+        # acronym with its expansion is one name, not its last words' ("Liberation Army")
+        yield start, end, _STRONG_SCORE if (start, end) in firms or (start, end) in wholes else _SCORE
 
 
 def legal_body() -> Recognizer:
