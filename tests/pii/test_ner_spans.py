@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
 from veil.pii.data import COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, PLACES, load_list
+from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_spans import NAME_LABELS, TextClues, is_firm_word, may_be_a_name, names_among
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -321,6 +322,10 @@ def _names_among_pairwise(text: str, spans: list[tuple[int, int, str]]) -> list[
                 if kept[j] and other_label in NAME_LABELS and joined:
                     kept[i] = changed = True
                     break
+    if is_title_case(text):  # a headline: capitals are no evidence (veil.pii.headlines)
+        for i, (start, end, label) in enumerate(spans):
+            if kept[i] and label in NAME_LABELS and not backed_in_a_headline(text[start:end]):
+                kept[i] = False
     return kept
 
 
@@ -531,3 +536,17 @@ def test_a_defined_phrase_that_acts_as_a_body_is_one_not_a_term() -> None:
     text = "He served as a member of the Royal Harbour Guard (RHG) until 1998."
     assert judged(text, "Royal Harbour Guard", "ORG")
     assert "RHG" in TextClues(text).bodies and "RHG" not in TextClues(text).defined
+
+
+@pytest.mark.parametrize("contraction", [" \u2019 t", " ' t", "'t", "\u2019t"])
+@pytest.mark.parametrize("word", ["Don", "Won", "Can", "Isn"])
+def test_a_word_before_a_negative_contraction_is_no_name(word: str, contraction: str) -> None:
+    # a post's tokenizer spaces "Don't" out ("Don \u2019 t be quick to judge"): NER reads "Don" alone
+    text = f"Yep . {word}{contraction} read that yet , here is a better post ."
+    start = text.index(word)
+    assert not may_be_a_name(text, start, start + len(word), "PERSON")
+
+
+def test_a_name_before_a_possessive_or_a_quote_stays() -> None:
+    text = "Quenby Varnow 's post and ' Tarlo ' the cat"
+    assert may_be_a_name(text, 0, len("Quenby Varnow"), "PERSON")

@@ -47,8 +47,9 @@ from veil.pii.config import PiiConfig
 from veil.pii.enclosing_organizations import enclose
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
-from veil.pii.ner_spans import names_among
+from veil.pii.ner_spans import NAME_LABELS, names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
+from veil.pii.post_language import is_foreign, names_in_a_foreign_text
 from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.common import wordset
 from veil.pii.registry import RecognizerRegistry
@@ -263,6 +264,8 @@ class _Detector:
             for span in spans
             if span.label in self.ner_by_label
         ]
+        if read and is_foreign(text):
+            read = names_in_a_foreign_text(text, read, NAME_LABELS)  # the English model misreads it
         # not code, a cross-reference or ordinary words (veil.pii.ner_spans)
         for (start, end, label), may_be_a_name in zip(read, names_among(text, read), strict=True):
             if not may_be_a_name:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
+from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_places import place_of_words, word_town
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
@@ -94,6 +95,12 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
             if verdicts[j] == _ORDINARY and not kept[j]:  # _ORDINARY: a name label, so it spreads too
                 kept[j] = True
                 todo.append(j)
+    named = any(k and label in NAME_LABELS for k, (_, _, label) in zip(kept, spans, strict=True))
+    if named and is_title_case(text):
+        # a headline capitalises its words: a span of words no list knows is no name by its capitals
+        for i, (start, end, label) in enumerate(spans):
+            if kept[i] and label in NAME_LABELS and not backed_in_a_headline(text[start:end]):
+                kept[i] = False
     for i, (start, end, label) in enumerate(spans):
         # a voice assistant spoken to ("Alexa, play ...") or a venue named after a titled person
         # ("the Colonel Marbury Arms") is no person
@@ -184,6 +191,8 @@ _FIRM_AFTER = re.compile(
     r"(?:'s|\u2019s)?[ \t]+(?i:offices?|headquarters|HQ|employees|staff|shareholders|shares|stock|CEO"
     r"|founders?|subsidiary|subsidiaries|branch(?:es)?|stores|customers|clients|board)(?![\w-])"
 )
+# the negative contraction after a word, as a post's tokenizer spaces it: "Don \u2019 t", "Can 't"
+_CONTRACTION_AFTER = re.compile(r"[ \t]?['\u2019][ \t]?t(?![\w'\u2019])")
 _LIST_JOIN = re.compile(r",?[ \t]+(?:and|&|or|und|et|y|e)[ \t]+|,[ \t]+")
 #: every character a list separator (:data:`_LIST_JOIN`) can hold
 _SEPARATOR_CHARS = frozenset(", \tand&orundety")
@@ -202,6 +211,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         return _NOT
     if _FIELD_LABEL_TAIL.match(text, end):
         return _NOT  # a form's label: "Bill to:", "Paid by:"
+    if _CONTRACTION_AFTER.match(text, end):
+        return _NOT  # "Don \u2019 t", "Won't": a verb's contraction, tokenised apart, no name ends in it
     bare = fragment.strip(EDGE_PUNCTUATION)
     if len(words) == 1 and (owns_code(text, end) or bare in clues.software_names):
         return _NOT  # "languages like Pascal", "Opacus's `max_grad_norm`": named as software
