@@ -57,3 +57,20 @@ def test_the_recognizer() -> None:
     assert recognizer.entity_type == EntityType.LOCATION
     assert recognizer.finder is not None
     assert list(recognizer.finder("back to korea soon")) == [(8, 13, 0.6)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please contact me via my email , quenby @parliament . uk",
+        "rsvp to tarlo @varnowik . org . uk or call",
+        "mail me at selmar@example.co . uk thanks",
+    ],
+)
+def test_a_domains_end_spaced_out_is_no_place(text: str) -> None:
+    assert [text[s:e] for s, e, _ in lower_case_text_places(text)] == []
+
+
+def test_a_place_after_a_sentences_full_stop_stays() -> None:
+    text = "we had fun . uk is next on the list"
+    assert [text[s:e] for s, e, _ in lower_case_text_places(text)] == ["uk"]

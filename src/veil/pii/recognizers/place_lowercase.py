@@ -32,6 +32,9 @@ __all__ = ["is_lower_case_place", "lower_case_text_places", "place_lowercase"]
 # A lower-case word, not inside a handle, a path, an address or a longer token.
 _WORD = re.compile(rf"(?<![\w'\u2019@#/.-])[{LOWER}]{{2,}}(?![\w'\u2019@/-]|\.\w)")
 _LONGEST = 3  # words in a place's name: "bosnia and herzegovina"
+# The end of a handle or a domain's label, then a dot: the word is the rest of an address that a
+# tokenizer spaced out ("letwino @parliament . uk", "chloe @chloesmith . org . uk"), no place.
+_DOMAIN_BEFORE = re.compile(r"(?:@\w+|(?<!\w)(?:co|com|org|net|gov|ac|edu))[ \t]?\.[ \t]?$")
 
 
 def lower_case_text_places(text: str) -> Iterator[tuple[int, int, float]]:
@@ -48,7 +51,9 @@ def lower_case_text_places(text: str) -> Iterator[tuple[int, int, float]]:
             if any(spans[k][1] + 1 != spans[k + 1][0] or text[spans[k][1]] != " " for k in range(i, last)):
                 continue
             start, end = spans[i][0], spans[last][1]
-            if is_lower_case_place(text[start:end]):
+            if is_lower_case_place(text[start:end]) and not _DOMAIN_BEFORE.search(
+                text, max(0, start - 40), start
+            ):
                 yield start, end, 0.6
                 i += n
                 break
