@@ -29,6 +29,8 @@ def test_a_name_before_a_head_of_science_is_an_eponym(name: str) -> None:
         f"Whether to run the {name} samplers in constant time.",
         f"Solving the radial part of {name}'s equation in polar coordinates.",
         f"{name}'s epsilon algorithm accelerates a slowly converging sequence.",
+        f"A solution found with {name}'s descent method and lattice reduction.",
+        f"The bound needs the {name} parameter of the loss.",
     ):
         assert _eponym(sentence, name), sentence
 
@@ -52,6 +54,13 @@ def test_a_person_stays_a_person(name: str) -> None:
         f"The committee thanked {name} yesterday.",
     ):
         assert not _eponym(sentence, name), sentence
+
+
+@settings(max_examples=25, deadline=None)
+@given(invented_names(), invented_names())
+def test_a_family_name_with_particles_before_a_head_is_an_eponym(first: str, second: str) -> None:
+    for name in (f"von {first}", f"van der {first}", f"{first} de {second}"):
+        assert _eponym(f"Draw samples from the {name} distribution on the circle.", name)
 
 
 def test_only_a_single_name_is_read_as_an_eponym() -> None:

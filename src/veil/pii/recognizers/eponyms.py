@@ -8,13 +8,14 @@ about anyone to mask, and NER's PERSON, ORG or GPE for it is a false positive. W
 the noun the name is the modifier of: a head noun of mathematics, statistics or computing
 (:data:`HEADS`) right after the name, with at most two describing words between ("the Carlson
 symmetric elliptic integral", "the Bromwich contour"). A possessive ("Laplace's equation",
-"Hutchinson's estimator") is read only before a head no person owns in everyday text
-(:data:`POSSESSED_HEADS`): "Smith's number" or "Smith's test results" stay a person's.
+"Hutchinson's estimator", "Lagrange's descent method") is read only before a head no person
+owns in everyday text (:data:`POSSESSED_HEADS`): "Smith's number" or "Smith's test results"
+stay a person's.
 
 Only a single name is read so (one word, or names joined by hyphens: "Gauss-Legendre",
-"Kullback-Leibler", "Moore-Penrose"): a full name ("Carl Gauss", "Ada Lovelace") or a titled
-one is a person even before a head noun ("Dr. Smith's method"). Asked of NER spans by
-:mod:`veil.pii.ner_spans`.
+"Kullback-Leibler", "Moore-Penrose"; with a family name's particles: "von Mises", "van der
+Waals"): a full name ("Carl Gauss", "Ada Lovelace") or a titled one is a person even before a
+head noun ("Dr. Smith's method"). Asked of NER spans by :mod:`veil.pii.ner_spans`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ POSSESSED_HEADS = wordset(
     equation equations theorem theorems lemma conjecture inequality identity identities constant
     constants formula formulas formulae algorithm algorithms estimator estimators criterion
     principle transform transformation transformations function functions integral integrals
-    polynomial polynomials series rule quadrature inequality paradox hypothesis
+    polynomial polynomials series rule quadrature inequality paradox hypothesis method methods
     """
 )
 # Heads of things named after their finders (singular and plural spelt out: "Bernoulli samplers").
@@ -51,6 +52,7 @@ HEADS = POSSESSED_HEADS | wordset(
     correction corrections bound bounds condition conditions substitution summation convention
     optimizer optimiser optimizers update updates rotation rotations pseudo-inverse inverse
     regression approximant approximants recurrence transforms map maps mapping measure
+    parameter parameters exponent exponents
     """
 )
 # Words that may stand between a name and its head ("symmetric elliptic", "zeta", "R"): no word
@@ -62,8 +64,13 @@ _BETWEEN_STOP = wordset(
     said says told asked to of in on at for with by from as than then also not only
     """
 )
-# A name: one capitalised word, or several joined by hyphens or en dashes (no digits, no spaces).
-_NAME = re.compile(r"[A-Z][a-zà-ÿ]+(?:[-\u2013][A-Z][a-zà-ÿ]+)*")
+# A name: one capitalised word, or several joined by hyphens or en dashes, with the particles of
+# a family name ("von Mises", "van der Waals", "Kampé de Fériet"); no digits, no second word.
+_PARTICLE = r"(?:von|van|der|den|de|di|du|da|del|le|la)"
+_CAPITALISED = r"[A-Z][a-zà-ÿ]+"
+_NAME = re.compile(
+    rf"(?:{_PARTICLE}\s+)*{_CAPITALISED}(?:(?:[-\u2013]|\s+(?:{_PARTICLE}\s+)+){_CAPITALISED})*"
+)
 _POSSESSIVE = re.compile(r"['\u2019]s?(?![\w])")
 _WORD = re.compile(r"\s+([A-Za-z][\w-]*)")
 # Titles that make the name a person's even before a head ("Dr. Smith's method").
