@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from veil.pii import PiiEngine
+from veil.pii.entity import EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.recognizers.body_heads import is_public_body, is_supranational_forum, supranational_forums
 
@@ -29,7 +31,10 @@ def test_a_supranational_forum_is_no_identifying_body(name: str) -> None:
     assert not is_public_body(name)
 
 
-@pytest.mark.parametrize("name", ["Commission of Human Rights", "Court of Justice"])
+@pytest.mark.parametrize(
+    "name",
+    ["Commission of Human Rights", "Court of Justice", "Inter-American Commission", "the European Court"],
+)
 def test_the_tail_a_head_first_reading_cuts_out_of_a_forums_name_is_none_either(name: str) -> None:
     assert not is_public_body(name)
 
@@ -38,6 +43,7 @@ def test_the_tail_a_head_first_reading_cuts_out_of_a_forums_name_is_none_either(
     "name",
     [
         "Varnholt Commission on Human Rights",
+        "Varnholt Commission",
         "National Commission of Human Rights",
         "Equality and Human Rights Commission",
         "Ministry of Justice",
@@ -70,3 +76,28 @@ def test_ner_does_not_read_a_forums_name() -> None:
 
 def test_a_text_without_a_forum_has_none() -> None:
     assert supranational_forums("The Torvik Regional Court heard the case of Mr Tarlo Venmir.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "body"),
+    [
+        (
+            "Mr Tarlo Venmir lodged a petition with the Inter-American Commission on Human Rights in 1994.",
+            "Tarlo Venmir",
+            None,
+        ),
+        (
+            "Ms Rella Kostvic applied to the European Court of Human Rights after the Torvik Regional Court "
+            "ruled against her.",
+            "Rella Kostvic",
+            "Torvik Regional Court",
+        ),
+    ],
+)
+def test_the_engine_reports_the_person_and_the_local_court_not_the_forum(
+    pii_engine: PiiEngine, text: str, person: str, body: str | None
+) -> None:
+    found = {(e.type, text[e.start : e.end]) for e in pii_engine.detect(text)}
+    bodies = {value for kind, value in found if kind == EntityType.ORGANIZATION}
+    assert (EntityType.PERSON, person) in found
+    assert bodies == ({body} if body else set())

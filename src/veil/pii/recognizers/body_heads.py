@@ -106,8 +106,14 @@ _FORUM = re.compile(
 def is_supranational_forum(text: str) -> bool:
     """A court or commission above the states, of human rights or of justice (see :data:`_FORUM`),
     or its head and subject alone ("Commission of Human Rights", "Court of Justice": the part a
-    head-first reading cuts out of the whole name): a public body whose name identifies no one."""
-    match = _FORUM.fullmatch(text.strip(" \t.,"))
+    head-first reading cuts out of the whole name), or its qualifier and head alone ("the
+    European Court", "Inter-American Commission": the part a name-then-head reading cuts out of
+    "... Commission on Human Rights"): a public body whose name identifies no one."""
+    bare = text.strip(" \t.,")
+    words = bare.removeprefix("the ").removeprefix("The ").split()
+    if len(words) == 2 and words[0] in _ABOVE_STATES and words[1] in _FORUM_HEADS:
+        return True
+    match = _FORUM.fullmatch(bare)
     if match is None or match.group("head") not in _FORUM_HEADS:
         return False
     above = match.group("above")
