@@ -101,3 +101,45 @@ def test_a_possessive_names_the_owner_a_place_of_its_own() -> None:
     assert _found("They toured Lisbon\u2019s Velkaris Museum.") == ["Velkaris Museum", "Lisbon"]
     # an owner that is no known place does not make ordinary words a name
     assert _found("Snowtrail's Data Lake holds the rows.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Envoys of the Kingdom of Norway arrived in spring.", ["Kingdom of Norway"]),
+        ("The plan covered the City of Lisbon, the port and the coast.", ["City of Lisbon"]),
+        ("Stamps of the Grand Duchy of Luxembourg were reprinted.", ["Grand Duchy of Luxembourg"]),
+    ],
+)
+def test_a_realm_or_town_named_by_its_kind_before_a_known_place_is_one_place(
+    text: str, expected: list[str]
+) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris, the City of Light, and the Kingdom of Heaven are phrases.",
+        "The Province of Velmarra is no place any gazetteer knows.",
+        "He worked for the City of Lisbon Water Board.",
+    ],
+)
+def test_a_kind_before_no_known_place_or_a_longer_name_is_not_read_so(text: str) -> None:
+    assert not any(name.startswith(("City of", "Kingdom of", "Province of")) for name in _found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The schooner crossed the Atlantic in nineteen days.", ["Atlantic"]),
+        ("Trade routes ran throughout the Mediterranean, east to west.", ["Mediterranean"]),
+        ("Two of the expeditions set out to cross the Antarctic.", ["Antarctic"]),
+        ("The envoy of the People's Republic of China and the Atlantic Ocean route.", []),
+        ("A Pacific breeze; we met at the Pacific Standard bar.", []),
+    ],
+)
+def test_seas_named_bare_after_the_are_places_not_parts_of_longer_names(
+    text: str, expected: list[str]
+) -> None:
+    assert [name for name in _found(text) if "Ocean" not in name] == expected

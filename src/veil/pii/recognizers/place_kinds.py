@@ -5,7 +5,9 @@ a hall, a station, a museum ("the Hudson River", "Lake Tahoe", "Fort Lee", "Moun
 No gazetteer lists every river or building, and the small NER model often types such a name
 by its proper noun ("Hudson", "Lee": a person). A capitalised name with a place's kind after it
 ("... River", "... Castle") or before it ("Lake ...", "Fort ...", "Isle of ...") is a place when
-one of its words is a proper noun (no ordinary English word): "Data Lake", "Memory Bridge",
+one of its words is a proper noun; a realm or a town's kind before a known place ("Kingdom of
+France", "City of Buenos Aires") makes one place of both; a sea named bare after "the" ("the
+Mediterranean") is one (no ordinary English word): "Data Lake", "Memory Bridge",
 "Game Engine Island" name no place.
 """
 
@@ -98,6 +100,38 @@ _POSSESSIVE = ("'s", "\u2019s")
 _BEFORE = re.compile(
     words(tuple(k.replace(" ", r"[ \t]") for k in KIND_BEFORE)) + rf"[ \t]({NAME_WORD})(?![\w'\u2019-])"
 )
+# A realm or a town named by its kind before a known place: "the Kingdom of France", "the City of
+# Buenos Aires", "the Grand Duchy of Luxembourg". The kind is part of the place's name (a NER reads
+# the place alone, and a span of half the name leaves the rest); the place after "of" must be one
+# the gazetteers know, whole, so "City of Light" or "Kingdom of Heaven" name none.
+_POLITIES = ("Kingdom", "City", "Republic", "Grand Duchy", "Duchy", "Principality", "County", "Province")
+_POLITY = re.compile(
+    words(tuple(k.replace(" ", r"[ \t]") for k in _POLITIES))
+    + rf"[ \t]of[ \t]((?:{NAME_WORD})(?:[ \t]{NAME_WORD}){{0,3}})(?![\w'\u2019-])"
+)
+# the capitalised word before a realm's kind, when it is part of a longer name ("People's
+# Republic of China", "United Kingdom of ..."), which other rules read whole
+_WORD_BEFORE = re.compile(r"([A-Z][\w'\u2019.-]*)[ \t]+$")
+# Seas and polar regions named bare after "the" ("across the Mediterranean", "sailed the Pacific",
+# "to cross the Antarctic"); not before a capitalised word, where the name goes on ("the Atlantic
+# Ocean", "the Pacific Standard")
+_BARE_SEA = re.compile(
+    r"(?<![\w'\u2019-])the[ \t]+("
+    + words(
+        (
+            "Mediterranean",
+            "Pacific",
+            "Atlantic",
+            "Caribbean",
+            "Adriatic",
+            "Aegean",
+            "Baltic",
+            "Arctic",
+            "Antarctic",
+        )
+    )
+    + r")(?![\w'\u2019-]|[ \t]+[A-Z])"
+)
 # a capitalised word right after: the name goes on ("Eric Temple Bell", "Tampa Bay Rays", "Fort
 # Lee Historic Park"), and names a person, a team or a longer place that this is only part of
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z]")
@@ -160,6 +194,13 @@ def places_by_kind(text: str) -> Iterator[tuple[int, int]]:
             yield start, match.end()
             if _is_town(owner):  # the owner is a place too: "New York's" in "New York's Metropolitan Museum"
                 yield start - 3 - len(owner), start - 3
+    for match in _POLITY.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        part = before is not None and before.group(1) not in _NOT_NAMES
+        if _is_town(match.group(1)) and not part and not _NAME_GOES_ON.match(text, match.end()):
+            yield match.start(), match.end()
+    for match in _BARE_SEA.finditer(text):
+        yield match.start(1), match.end(1)
     for match in _BEFORE.finditer(text):
         if _proper(match.group(1).split()) and not _NAME_GOES_ON.match(text, match.end()):
             yield match.start(), match.end()
