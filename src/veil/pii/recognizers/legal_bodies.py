@@ -13,9 +13,9 @@ Court judgments name the organisations in a case in ways no gazetteer or NER mod
   head such as "Party", "Front", "Army"), so the acronym and its expansion are one body's name, one
   span (TAB's guidelines: "Translations and acronyms are included in the span"), and the acronym
   alone is that body wherever else the text writes it;
-* a court or office followed by its name in the country's language, "the District Court
+* a court or office followed by its name in the country's language, "the Ardal District Court
   (Rejonski sud)", "the Federal Finance Court (Bundesfinanzhof)": the bracketed words are the
-  same body's name;
+  same body's name, and the English name with them is one span;
 * a military site or a prison of a kind, "Tidworth garrison", "Wellington Barracks", "Kandira
   F-type Prison";
 * a law firm, by its apposition ("Hale Brook, a firm of solicitors") or its head ("Marsh Crane
@@ -82,7 +82,9 @@ _BODY_HEAD = (
     r"|Ombudsman|Authority|Institute|Administration|Prosecution)"
 )
 _HEAD_BEFORE = re.compile(
-    rf"\b{_BODY_HEAD}(?:[ \t]+of(?:[ \t]+the)?[ \t]+[{_CAP}][{_LETTER}'\u2019-]+)?[ \t]+\Z"
+    # the English name's own words before its head: "Gdynia District Court", "Chief Prosecutor's Office"
+    rf"(?<![{_LETTER}'\u2019-])(?P<name>(?:[{_CAP}][{_LETTER}'\u2019-]*[ \t]+){{0,3}})"
+    rf"{_BODY_HEAD}(?:[ \t]+of(?:[ \t]+the)?[ \t]+[{_CAP}][{_LETTER}'\u2019-]+)?[ \t]+\Z"
 )
 _NATIVE_AT = re.compile(
     rf"\((?P<native>[{_CAP}][{_LETTER}'\u2019.-]*(?:[ \t]+[{_LETTER}][{_LETTER}'\u2019.-]*){{0,5}})\)"
@@ -191,15 +193,21 @@ def _bracketed(text: str) -> Iterator[tuple[int, int, int, int]]:
 
 
 def _native_names(text: str) -> Iterator[tuple[int, int]]:
-    """A body's name in its country's language, in brackets after the English one."""
+    """A body's English name and its name in its country's language in brackets after it, as one
+    span: "Gdynia District Court (Sad Rejonowy" (a translation is part of the name's span, as
+    TAB's guidelines mark it; the closing bracket is left out as with an acronym's expansion)."""
     for opening in _OPEN.finditer(text):
         bracket = opening.end() - 1
         match = _NATIVE_AT.match(text, bracket)
-        if match is None or _HEAD_BEFORE.search(text, max(0, bracket - 80), bracket) is None:
+        if match is None:
+            continue
+        english = _HEAD_BEFORE.search(text, max(0, bracket - 100), bracket)
+        if english is None:
             continue
         native = match.group("native")
         if not any(w.lower() in _ENGLISH for w in native.split()) and not native.isupper():
-            yield match.start("native"), match.end("native")
+            _, start = _trim_leads(text[english.start() : bracket].rstrip(), english.start())
+            yield start, match.end("native")
 
 
 def _lower(text: str) -> str:
@@ -250,7 +258,7 @@ def legal_bodies(text: str) -> Iterator[tuple[int, int, float]]:
         for name_start, name_end, _, end in _bracketed(text):
             found.add((name_start, name_end))
             wholes.add((name_start, end))
-        found.update(_native_names(text))
+        wholes.update(_native_names(text))
     low = _lower(text)
     # one sense per text: an acronym named as a body is that body wherever the text writes it
     acronyms = {text[s:e] for s, e in found if _acronym_shaped(text[s:e]) and " " not in text[s:e]}
