@@ -115,9 +115,9 @@ _WORD_BEFORE = re.compile(r"([A-Z][\w'\u2019.-]*)[ \t]+$")
 # Seas and polar regions named bare after "the" ("across the Mediterranean", "sailed the Pacific",
 # "to cross the Antarctic"); not before a capitalised word, where the name goes on ("the Atlantic
 # Ocean", "the Pacific Standard")
+# Speed: the sea's name is scanned for (its first letter first), "the" checked behind it after
 _BARE_SEA = re.compile(
-    r"(?<![\w'\u2019-])the[ \t]+("
-    + words(
+    words(
         (
             "Mediterranean",
             "Pacific",
@@ -130,8 +130,9 @@ _BARE_SEA = re.compile(
             "Antarctic",
         )
     )
-    + r")(?![\w'\u2019-]|[ \t]+[A-Z])"
+    + r"(?![\w'\u2019-]|[ \t]+[A-Z])"
 )
+_THE_BEFORE = re.compile(r"(?<![\w'\u2019-])the[ \t]+$")
 # a capitalised word right after: the name goes on ("Eric Temple Bell", "Tampa Bay Rays", "Fort
 # Lee Historic Park"), and names a person, a team or a longer place that this is only part of
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z]")
@@ -200,7 +201,8 @@ def places_by_kind(text: str) -> Iterator[tuple[int, int]]:
         if _is_town(match.group(1)) and not part and not _NAME_GOES_ON.match(text, match.end()):
             yield match.start(), match.end()
     for match in _BARE_SEA.finditer(text):
-        yield match.start(1), match.end(1)
+        if _THE_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            yield match.start(), match.end()
     for match in _BEFORE.finditer(text):
         if _proper(match.group(1).split()) and not _NAME_GOES_ON.match(text, match.end()):
             yield match.start(), match.end()
