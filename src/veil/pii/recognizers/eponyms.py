@@ -49,7 +49,7 @@ HEADS = POSSESSED_HEADS | wordset(
     mechanism mechanisms kernel kernels filter filters window windows spline splines curve curves
     contour domain space spaces manifold manifolds group groups field ring rings algebra algebras
     graph graphs triangle triangles tree trees oracle oracles equilibrium inversion
-    correction corrections bound bounds condition conditions substitution summation convention
+    correction corrections bound bounds condition conditions substitution summation
     optimizer optimiser optimizers update updates rotation rotations pseudo-inverse inverse
     regression approximant approximants recurrence transforms map maps mapping measure
     parameter parameters exponent exponents
@@ -62,6 +62,8 @@ _BETWEEN_STOP = wordset(
     the a an his her their its our my your this that these those who whom whose which and or but
     was were is are be been has had have will would can could may might must shall should did does do
     said says told asked to of in on at for with by from as than then also not only
+    while whereas although though because since if unless until when where whenever so yet nor
+    just very even still into onto over under about after before between during
     """
 )
 # A name: one capitalised word, or several joined by hyphens or en dashes, with the particles of
