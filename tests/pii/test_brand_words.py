@@ -18,6 +18,7 @@ from veil.pii.recognizers.brand_words import _BRANDS, is_brand
 from veil.pii.recognizers.first_names import FirstNameFinder
 from veil.pii.recognizers.person_address import addressed_names, is_addressed
 from veil.pii.recognizers.person_lowercase import lower_case_text_names
+from veil.pii.recognizers.person_ner import is_ner_person
 
 _CUES = ["thanks", "hey", "Thank you", "rip", "congrats", "love you", "shoutout to"]
 
@@ -73,3 +74,13 @@ def test_a_lower_case_given_name_is_still_one(name: str) -> None:
     assert name.capitalize() in load_words(FIRST_NAMES)
     text = f"went to the match with {name} and it was great"
     assert [text[s:e] for s, e, _ in lower_case_text_names(text, _known_lower)] == [name]
+
+
+@pytest.mark.parametrize("span", ["Vimeo", "Netflix", "YouTube", "Spotify's"])
+def test_a_brand_alone_is_no_ner_person(span: str) -> None:
+    assert not is_ner_person(span)
+
+
+@pytest.mark.parametrize("span", ["Alexa", "Tiffany", "Quenby Varnow", "Tesla Varnow"])
+def test_given_names_and_names_holding_a_brand_stay_ner_persons(span: str) -> None:
+    assert is_ner_person(span)
