@@ -8,9 +8,9 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``unseen`` - generated from its own templates, locales and name/place lists that no
   recognizer or gazetteer reads (default 400 documents);
 * ``presidio_research``, ``presidio_tests``, ``rust_book_prose``, ``python_docs_prose``,
-  ``package_docs_prose``, ``library_docs_prose`` - labelled text other projects wrote
-  (``benchmarks/pii_data/*/SOURCE.md``); the last four have no personal data at all and measure
-  false positives.
+  ``package_docs_prose``, ``library_docs_prose``, ``science_docs_prose`` - labelled text other
+  projects wrote (``benchmarks/pii_data/*/SOURCE.md``); the last five have no personal data at all
+  and measure false positives.
 * ``gum_dev`` - GUM's train split: real English text of six genres (academic, biographies,
   court transcripts, interviews, news, travel guides) with named persons, places and
   organisations labelled (:mod:`benchmarks.pii_evaluation.gum`).
