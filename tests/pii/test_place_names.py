@@ -160,3 +160,12 @@ def test_a_cued_place_holds_the_words_its_pre_test_reads(pieces: list[str]) -> N
 def test_a_cued_place_is_still_read() -> None:
     found = list(PlaceFinder()._cued("The crash happened near Ebeltoft and in our Karlovac office."))
     assert len(found) == 2
+
+
+@pytest.mark.parametrize("text", ["Write to uk.com today.", "Mail it to japan.net or visit peru.org."])
+def test_a_place_word_that_is_a_hosts_label_is_no_place(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_a_lower_case_country_after_a_preposition_before_a_full_stop_is_still_read() -> None:
+    assert "switzerland" in _found("i'm from switzerland. see you")

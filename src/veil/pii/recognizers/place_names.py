@@ -58,8 +58,8 @@ _CAPS_WORD = rf"[{_CAPS}][{_CAPS}'\u2019]*"
 _AFTER_PREPOSITION = re.compile(
     words(("in", "from", "to", "near", "across", "around", "visit", "visited", "visiting", "of"))
     + rf"[ \t]+(?:(?P<words>[{LOWER}][{LOWER}'\u2019]*(?:[ \t-][{LOWER}'\u2019]+){{0,5}})"
-    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-])"
-)
+    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-]|\.\w)"
+)  # not a host's label: "write to uk.com" names a domain, no country
 _COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
 # "the UK", "U.S." (country_codes): as sure as a place the gazetteer knows with its region after it
 _ABBREVIATION_SCORE = 0.7
