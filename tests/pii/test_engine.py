@@ -548,3 +548,16 @@ def test_a_prefix_that_is_part_of_a_name_stays() -> None:
     for name in ("al-Nusra Brigade", "Jean-Luc Picard"):
         start = text.index(name)
         assert _trim(text, start, start + len(name)) == (start, start + len(name))
+
+
+def test_a_ner_span_is_trimmed_of_an_ampersand_at_its_edges() -> None:
+    from veil.pii.engine import _trim
+
+    text = "the break at Varnow Works & Quenby Tarlo said"
+    start = text.index("Varnow")
+    end = text.index("&") + 1
+    assert text[slice(*_trim(text, start, end))] == "Varnow Works"
+    start = text.index("&")
+    assert text[slice(*_trim(text, start, start + len("& Quenby Tarlo")))] == "Quenby Tarlo"
+    firm = "AT&T said"
+    assert firm[slice(*_trim(firm, 0, 4))] == "AT&T"

@@ -550,3 +550,26 @@ def test_a_word_before_a_negative_contraction_is_no_name(word: str, contraction:
 def test_a_name_before_a_possessive_or_a_quote_stays() -> None:
     text = "Quenby Varnow 's post and ' Tarlo ' the cat"
     assert may_be_a_name(text, 0, len("Quenby Varnow"), "PERSON")
+
+
+@pytest.mark.parametrize("tag", ["#QuenbyNightOut", "@QuenbyVarnow"])
+def test_an_ordinary_word_after_a_hashtag_or_a_handle_is_no_name_part(tag: str) -> None:
+    text = f"Excited for {tag} Concert with friends tonight"
+    start = text.index("Concert")
+    assert not may_be_a_name(text, start, start + len("Concert"), "PERSON")
+    text = f"Excited for {tag[1:]} Concert with friends tonight"  # no tag: a name the model cut in two
+    start = text.index("Concert")
+    assert may_be_a_name(text, start, start + len("Concert"), "PERSON")
+
+
+@pytest.mark.parametrize("word", ["Govt", "Info", "Pics"])
+def test_an_abbreviated_ordinary_word_alone_is_no_name(word: str) -> None:
+    text = f"sadly the {word} has not said a thing about the plan yet"
+    start = text.index(word)
+    assert not may_be_a_name(text, start, start + len(word), "ORG")
+
+
+def test_an_abbreviated_bodys_head_still_names_a_body() -> None:
+    text = "Worth a read : the Dept of Finance review of the new rules"
+    start = text.index("Dept")
+    assert may_be_a_name(text, start, start + len("Dept of Finance"), "ORG")

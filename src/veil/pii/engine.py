@@ -63,7 +63,7 @@ __all__ = ["PiiEngine"]
 _DIGIT = re.compile(r"\d")
 
 
-_EDGE = " \t\r\n.,;:!?\"'`()[]{}<>*_|"
+_EDGE = " \t\r\n.,;:!?\"'`()[]{}<>*_|&"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -259,7 +259,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NAME  # "flew to Phoenix", "the Mint office"
         if verdict == _ORDINARY and word_town(bare, label) and not clues.technical:
             return _NAME  # "Phoenix is extremely hot": a town named by a word, typed a place
-        if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(written_before):
+        if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(text, start, written_before):
             return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
         return verdict
     for before, word in itertools.pairwise(words):
@@ -311,12 +311,16 @@ def _written_in(previous: str, word: str) -> bool:
     return previous == "in" and is_language_name(word)
 
 
-def _after_a_name_word(written_before: str) -> bool:
+def _after_a_name_word(text: str, start: int, written_before: str) -> bool:
     """The word before (same line, one space) is a capitalised word that is no ordinary word and
     does not start a sentence: the two make one name the model cut in two ("NIȚĂ Stela"). Not the
-    word after: a role before a name is no name ("Producer Liviana Palerma")."""
+    word after: a role before a name is no name ("Producer Liviana Palerma"); nor the end of a
+    hashtag or a handle ("#BigNightOut Concert": a tag, then a word)."""
     word = written_before
-    return len(word) > 2 and word[0].isupper() and word not in _SENTENCE_STARTS and not is_ordinary_word(word)
+    if len(word) <= 2 or not word[0].isupper() or word in _SENTENCE_STARTS or is_ordinary_word(word):
+        return False
+    at = start - 1 - len(word)  # where the word before starts, one space before the span
+    return at < 1 or text[at - 1] not in "#@"
 
 
 def _cued(label: str, previous: str, text: str, end: int) -> bool:
@@ -342,7 +346,7 @@ def _one_word(bare: str, clues: TextClues) -> str:
     if not known and bare not in _lastknown_names() and software_shape(bare):
         return _NOT  # "Rc", "Tk", "Matplotlib", "Sympy", "Distutils"
     parts = [p for p in bare.split("-") if p]
-    if parts and all(is_ordinary_word(p) for p in parts):
+    if parts and all(_ordinary(p) for p in parts):
         return _ORDINARY
     if is_language_name(bare):
         return _ORDINARY  # "Fortran", "Haskell": a language's name, a name only with a cue
@@ -395,6 +399,17 @@ _NEXT_IN_LIST = re.compile(r",?[ \t]+(?:and|or|&)[ \t]+([A-Za-z][\w]*)|,[ \t]+([
 _PREVIOUS_IN_LIST = re.compile(r"([A-Za-z][\w]*),?[ \t]+(?:and|or|&)[ \t]+$|([A-Z][\w]*),[ \t]+$")
 
 
+def _ordinary(word: str) -> bool:
+    """An ordinary English word (:func:`is_ordinary_word`) or a common abbreviation of one that
+    posts and notes write capitalised ("Govt", "Info"): no name on its own. Not the abbreviated
+    head of a body's name ("Dept of Finance", "Univ of Leeds")."""
+    return is_ordinary_word(word) or word.rstrip(".") in _ABBREVIATED_WORDS
+
+
+# Abbreviations of ordinary words, capitalised like names ("Govt has ripped $480m from ...").
+_ABBREVIATED_WORDS = wordset("Govt Gov't Govts Mgmt Approx Info Pics Vids")
+
+
 def _terms(words: list[str]) -> bool:
     """Words of a title or a term: at least one ordinary word, every other word an ordinary word,
     an acronym or a connector, and no firm's word at the end."""
@@ -404,7 +419,7 @@ def _terms(words: list[str]) -> bool:
     ordinary = 0
     for word in content:
         parts = [p for p in word.split("-") if p]
-        if parts and all(is_ordinary_word(p) for p in parts):
+        if parts and all(_ordinary(p) for p in parts):
             ordinary += 1
         elif not _ACRONYM.fullmatch(word):
             return False
