@@ -117,3 +117,8 @@ def test_only_name_spans_are_cut_dates_stay() -> None:
     person = (text.index("do Tarlo"), len(text) - 2, "PERSON")
     kept = names_in_a_foreign_text(text, [date, opener, person], frozenset({"PERSON", "GPE"}))
     assert [text[s:e] for s, e, _ in kept] == ["12 de maio", "Tarlo Varnowik"]
+
+
+def test_an_inverted_mark_counts_as_a_foreign_word() -> None:
+    assert is_foreign("¡ Les invitamos a visitar la nueva página de la fundación !")
+    assert not is_foreign("Les invited us to visit the new page of the foundation !")

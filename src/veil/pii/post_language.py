@@ -14,7 +14,8 @@ English function words (:data:`_ENGLISH_WORDS`). Function words are the commones
 text, so a short post in either language holds several; names of English text that carry a
 foreign particle ("Cinco de Mayo", "Leonardo da Vinci", "Vasco da Gama") add one or two, never
 more than the English words around them. Words that both languages write ("a", "no", "me", "come",
-"sin", "son", "die") count for neither. The test reads at most the first :data:`_SAMPLE`
+"sin", "son", "die") count for neither; an inverted "¡" or "¿", which only Spanish writes, counts
+as a foreign word. The test reads at most the first :data:`_SAMPLE`
 characters, word by word, and runs only for a text with NER spans to judge.
 """
 
@@ -97,8 +98,11 @@ def foreign_word(word: str) -> bool:
 def is_foreign(text: str) -> bool:
     """The text's function words are mostly those of another language (see the module's text),
     judged on its first :data:`_SAMPLE` characters."""
-    words = _WORD.findall(text[:_SAMPLE].lower())
-    foreign = sum(1 for word in words if word in FOREIGN_ONLY)
+    sample = text[:_SAMPLE]
+    words = _WORD.findall(sample.lower())
+    foreign = (
+        sum(1 for word in words if word in FOREIGN_ONLY) + sample.count("\u00a1") + sample.count("\u00bf")
+    )
     if foreign < _LEAST:
         return False
     return foreign > sum(1 for word in words if word in ENGLISH_ONLY)
