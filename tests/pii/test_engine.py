@@ -561,3 +561,18 @@ def test_a_ner_span_is_trimmed_of_an_ampersand_at_its_edges() -> None:
     assert text[slice(*_trim(text, start, start + len("& Quenby Tarlo")))] == "Quenby Tarlo"
     firm = "AT&T said"
     assert firm[slice(*_trim(firm, 0, 4))] == "AT&T"
+
+
+def test_a_ner_span_running_into_a_clause_ends_before_it() -> None:
+    from veil.pii.engine import _before_a_clause
+
+    for text, name in [
+        ("Quenby ' s so rude to that girl", "Quenby"),
+        ("Varnowik I & II were so great I 'm going to watch them", "Varnowik I & II"),
+        ("Bank of the Orvale Valley", "Bank of the Orvale Valley"),
+        ("Quenby de la Varnow", "Quenby de la Varnow"),
+        ("Tarlo and the men of Orvale", "Tarlo and the men of Orvale"),
+        ("Quenby Varnow : http://t.co/x7Yq", "Quenby Varnow"),
+        ("Varnow Tarlo j.d.o.o.", "Varnow Tarlo j.d.o.o."),  # an abbreviation's parts are no clause
+    ]:
+        assert text[slice(*_before_a_clause(text, 0, len(text)))] == name

@@ -56,6 +56,7 @@ from veil.pii.registry import RecognizerRegistry
 from veil.pii.resolution import absorb_blocks as _absorb_blocks
 from veil.pii.resolution import corroborate as _corroborate
 from veil.pii.resolution import greedy as _greedy
+from veil.pii.text_clues import CONNECTORS
 
 __all__ = ["PiiEngine"]
 
@@ -88,6 +89,31 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if modifier is not None:
         start = modifier.end()  # "pro-Beijing Democratic Alliance": the name starts after the stance
     return start, end
+
+
+def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """A NER name span that runs on into a link ("Ruby Dee : http://t.co/...") or a clause of
+    lower-case words ("Jason ' s so rude to that girl", "Nymphomaniac I & II were so great I 'm
+    going to ..."; :data:`_CLAUSE` words of two letters or more, connectors such as "of", "the",
+    "de" and the parts of an abbreviation, "j.d.o.o.", aside) ends before it: no name holds
+    either. Not a date's or a number's span ("the first half of the century")."""
+    link = _LINK.search(text, start, end)
+    if link is not None:
+        end = link.start()
+    lower = [m for m in _LOWER_WORD.finditer(text, start, end) if m.group() not in CONNECTORS]
+    clause = sum(1 for m in lower if len(m.group()) > 1) >= _CLAUSE
+    if link is None and not clause:
+        return start, end
+    if clause:
+        end = lower[0].start()
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+_CLAUSE = 3
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019.-])[a-z]+(?![\w'\u2019.-])")
+_LINK = re.compile(r"(?i:https?://|www\.)")
 
 
 # A stance or a time glued to the first word of a name by a hyphen, then more of the name: "pro-Beijing
@@ -263,6 +289,10 @@ class _Detector:
             (*_trim(text, span.start, span.end), span.label)
             for span in spans
             if span.label in self.ner_by_label
+        ]
+        read = [
+            (*_before_a_clause(text, s, e), label) if label in NAME_LABELS else (s, e, label)
+            for s, e, label in read
         ]
         if read and is_foreign(text):
             read = names_in_a_foreign_text(text, read, NAME_LABELS)  # the English model misreads it
