@@ -1,5 +1,6 @@
 """The engine's table skips a pattern without a lead in a text that lacks the run of digits every
-match of it holds (:func:`veil.pii.regex_needs.digit_run`): what it finds is what a scan finds."""
+match of it holds (:func:`veil.pii.regex_needs.digit_run`) or every string one of which each match
+holds (:func:`veil.pii.regex_needs.needed_strings`): what it finds is what a scan finds."""
 
 from __future__ import annotations
 
@@ -50,11 +51,26 @@ _BITS = [
     "St",
     "Ω",
     "٣",
+    # the strings some patterns need one of: a weekday's name, partners, a MAC address's parts
+    "Monday",
+    "Since ",
+    "on ",
+    "day",
+    " & ",
+    "&",
+    "Hale",
+    ":",
+    "a1",
+    "Ltd",
 ]
 
 
 def test_some_unled_patterns_need_a_run_of_digits() -> None:
-    assert sum(1 for _, run in _TABLE.unled.values() if run > 1) >= 5
+    assert sum(1 for _, run, _ in _TABLE.unled.values() if run > 1) >= 5
+
+
+def test_some_unled_patterns_need_strings() -> None:
+    assert sum(1 for _, _, needed in _TABLE.unled.values() if needed) >= 10
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

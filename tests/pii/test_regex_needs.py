@@ -167,3 +167,45 @@ def test_digit_run_reads_groups_repeats_and_lookarounds() -> None:
     assert digit_run(re.compile(r"(?:\d{2}[ -]?){3}")) == 0  # a repeated group: not read
     assert digit_run(re.compile(r"\d{4}|\d{5}")) == 0  # an alternation: not read
     assert digit_run(re.compile(r"(\d)\1")) == 1  # a back-reference ends it
+
+
+def test_needed_strings_read_literals_alternations_and_groups() -> None:
+    from veil.pii.regex_needs import needed_strings
+
+    weekday = r"(?:on|by)\s+(?P<pii>(?:Mon|Tues|Wednes)day)(?:,?\s+at\s+\d{1,2})?"
+    assert needed_strings(re.compile(weekday)) == ("day",)  # the string all spellings share
+    assert needed_strings(re.compile(r"[A-Z]\w+[ \t]&[ \t][A-Z]\w+")) == ("&",)
+    assert needed_strings(re.compile(r"\d+(?:kg|lb)")) == ("kg", "lb")  # a few spellings, none shared
+    assert needed_strings(re.compile(r"x(?<!\wx)yz\d")) == ("xyz",)  # a look-behind consumes nothing
+    assert needed_strings(re.compile(r"(?:ab+c|de+f)")) == ("a", "d")  # each branch's own strings
+    assert needed_strings(re.compile(r"(?i)day\d")) == ()  # case-blind: not read
+    assert needed_strings(re.compile(r"(?i:mon)day")) == ("day",)  # only the case-blind part is not
+    assert needed_strings(re.compile(r"(?:day)?\d")) == ()  # optional
+    assert needed_strings(re.compile(r"(?:a|b|c|d|e)\d")) == ()  # five spellings, nothing shared
+    assert needed_strings(re.compile(r"\w+")) == ()
+    assert needed_strings(re.compile(r"(?:xy)+z")) == ("xy",)  # a repetition of at least once
+
+
+_NEEDED_PATTERNS = [
+    r"(?:By|On|Since)\s+(?P<pii>(?:Fri|Mon|Satur)day)(?:\s+at\s+\d)?",
+    r"[A-Z][a-z]{0,8}(?: & | and )[A-Z][a-z]{0,8}",
+    r"(?:ab|cd)(?:x|y)e?[0-9]",
+    r"Q(?<!\wQ)(?:ux|ix)[ \t]?(?:-|:)[0-9]",
+    r"(?>k[lm])+n",
+    r"(?m)^[ \t]*(?:re|fwd):[ \t]*\w",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_NEEDED_PATTERNS).flatmap(
+        lambda p: st.tuples(st.just(p), st.from_regex(p, fullmatch=True))
+    )
+)
+def test_every_match_holds_a_needed_string(case: tuple[str, str]) -> None:
+    from veil.pii.regex_needs import needed_strings
+
+    pattern, text = case
+    needed = needed_strings(re.compile(pattern))
+    assert needed, pattern
+    assert any(s in text for s in needed)

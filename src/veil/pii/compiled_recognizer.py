@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from veil.pii.context import ContextMatcher
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.word_leads import WORDS, led
-from veil.pii.regex_needs import digit_lead, digit_run, needs_digit, one_character
+from veil.pii.regex_needs import digit_lead, digit_run, needed_strings, needs_digit, one_character
 from veil.pii.regex_starts import word_prefixes
 
 __all__ = ["Compiled", "LeadTable", "Regex", "compile_recognizer", "led", "matches", "starts"]
@@ -113,9 +113,11 @@ class LeadTable:
         # holds such a run (regex_needs.digit_run: a postcode after a town, scanned for from every
         # capital) finds nothing in a text without one
         self._has_run: tuple[str, dict[int, bool]] = ("", {})
-        # for the patterns without a lead, by id: their group of words (None: none) and the run of
-        # digits every match holds (0: none); a pattern with neither is not here (a plain scan)
-        self.unled: dict[int, tuple[int | None, int]] = {}
+        # for the patterns without a lead, by id: their group of words (None: none), the run of
+        # digits every match holds (0: none) and the strings one of which it holds
+        # (regex_needs.needed_strings: "day" of a weekday's name); a pattern with none of these is
+        # not here (a plain scan)
+        self.unled: dict[int, tuple[int | None, int, tuple[str, ...]]] = {}
         for rule in rules:
             ids = []
             for lead in rule.leads:
@@ -136,8 +138,9 @@ class LeadTable:
                 run = run if run > 1 else 0  # (one digit: the engine asks for that already)
                 if run:
                     _RUNS.setdefault(run, re.compile(rf"\d{{{run}}}"))
-                if run or id(regex) in self.worded:
-                    self.unled[id(regex)] = (self.worded.get(id(regex)), run)
+                needed = needed_strings(regex)
+                if run or needed or id(regex) in self.worded:
+                    self.unled[id(regex)] = (self.worded.get(id(regex)), run, needed)
         self.leads = tuple(leads)
 
     def has_run(self, length: int, text: str) -> bool:
@@ -161,14 +164,17 @@ def matches(
     """What ``regex.finditer(text)`` finds; with a lead (``lead``: its number in ``table``, -1 for
     none), tried only where the lead matches unless its places are dense; a pattern without one
     that starts with words, only where they start; one without a lead, not where the text lacks
-    the run of digits that every match holds (:func:`veil.pii.regex_needs.digit_run`)."""
+    the run of digits that every match holds (:func:`veil.pii.regex_needs.digit_run`) nor one of
+    the strings one of which it holds (:func:`veil.pii.regex_needs.needed_strings`)."""
     if lead < 0:
         plan = table.unled.get(id(regex))
         if plan is None:
             return regex.finditer(text)
-        group, run = plan
+        group, run, needed = plan
         if run and not table.has_run(run, text):
             return ()
+        if needed and not (needed[0] in text or any(string in text for string in needed[1:])):
+            return ()  # (one string mostly: no generator made)
         if group is None:
             return regex.finditer(text)
         return led(regex, text, WORDS.places(group, text))  # (None: a scan)

@@ -19,7 +19,15 @@ import importlib
 import re
 from typing import Any
 
-__all__ = ["digit_lead", "digit_run", "needs_digit", "one_character", "starts_with", "widest"]
+__all__ = [
+    "digit_lead",
+    "digit_run",
+    "needed_strings",
+    "needs_digit",
+    "one_character",
+    "starts_with",
+    "widest",
+]
 
 
 def _module(name: str) -> Any:
@@ -146,6 +154,140 @@ def _run(items: Any, run: int) -> tuple[int, int]:
             run = 0
         best = max(best, run)
     return best, run
+
+
+# Literal strings a match needs one of: at most this many (each is a search of the text, some
+# 0.5 ns a character: four still cost less than the scan they spare), from sets of at most
+# _SPELLINGS spellings of the literal text.
+_MOST_NEEDED = 4
+_SPELLINGS = 64
+
+
+def needed_strings(regex: re.Pattern[str]) -> tuple[str, ...]:
+    """Strings one of which every match of ``regex`` holds (a text without any holds no match):
+    ("day",) for a pattern that needs a weekday's name, ("&",) for "X & Y"; () when this reading
+    finds none worth a search.
+
+    Read along the pattern's sequence, into groups, repetitions of at least once and alternations
+    (each branch's strings): a run of literal characters, classes of a few characters and
+    alternations of such, with lookarounds and anchors between them (they consume nothing), is
+    spelt out; the most selective spelling set found is kept (one string that all its spellings
+    share, or a few spellings, the shortest longest). Case-blind parts spell nothing."""
+    if _parser is None or _c is None:
+        return ()
+    try:
+        parsed = _parser.parse(regex.pattern, regex.flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return ()
+        found = _needed(list(parsed))
+    except Exception:  # a shape this reading does not know: nothing to look for
+        return ()
+    if not found:
+        return ()
+    shared = _shared(sorted(found))
+    if shared:
+        return (shared,)
+    return tuple(sorted(found)) if len(found) <= _MOST_NEEDED else ()
+
+
+def _needed(items: list[Any]) -> set[str] | None:
+    """The most selective set of strings one of which every match of ``items`` holds, or None."""
+    best: set[str] | None = None
+    run: set[str] | None = {""}
+    for op, av in [*items, (None, None)]:
+        spelt = None if op is None else _spelt(op, av)
+        if spelt is not None and run is not None:
+            run = {a + b for a in run for b in spelt}
+            if len(run) > _SPELLINGS:
+                run = None  # (too many spellings: the run tells nothing more)
+            continue
+        if run is not None and run != {""}:
+            best = _selective(best, run)
+        run = {""} if spelt is None else spelt  # (an item after a given-up run starts one)
+        if op is not None and spelt is None:
+            best = _selective(best, _inside(op, av))
+    return best
+
+
+def _inside(op: Any, av: Any) -> set[str] | None:
+    """What every match of one item that is not spelt out holds, read inside it."""
+    if op is _c.SUBPATTERN:
+        return None if av[1] or av[2] else _needed(list(av[-1]))  # (flags changed: not read)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        return _needed(list(av[2])) if av[0] >= 1 else None
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _needed(list(av))
+    if op is _c.BRANCH:
+        found: set[str] = set()
+        for branch in av[1]:
+            inner = _needed(list(branch))
+            if inner is None:
+                return None
+            found |= inner
+        return found if len(found) <= _SPELLINGS else None
+    return None
+
+
+def _spelt(op: Any, av: Any) -> set[str] | None:
+    """Every text one item matches, when they are few literal strings ("" for an item that
+    consumes nothing); None otherwise."""
+    if op is _c.LITERAL:
+        return {chr(av)}
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return {""}
+    if op is _c.IN:
+        chars = {chr(a) for o, a in av if o is _c.LITERAL}
+        return chars if len(chars) == len(av) and len(chars) <= _MOST_NEEDED else None
+    if op is _c.SUBPATTERN:
+        return None if av[1] or av[2] else _spelt_sequence(list(av[-1]))
+    if op is _c.BRANCH:
+        found: set[str] = set()
+        for branch in av[1]:
+            spelt = _spelt_sequence(list(branch))
+            if spelt is None:
+                return None
+            found |= spelt
+        return found if len(found) <= _SPELLINGS else None
+    return None
+
+
+def _spelt_sequence(items: list[Any]) -> set[str] | None:
+    found = {""}
+    for op, av in items:
+        spelt = _spelt(op, av)
+        if spelt is None:
+            return None
+        found = {a + b for a in found for b in spelt}
+        if len(found) > _SPELLINGS:
+            return None
+    return found
+
+
+def _selective(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """The more selective of two sets of needed strings (:func:`_searched`)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if _key(a) >= _key(b) else b
+
+
+def _key(strings: set[str]) -> tuple[bool, int, int]:
+    """How selective a set of needed strings is: whether it can be searched for (one shared
+    string or a few), the shortest string searched for, and fewer strings."""
+    shared = _shared(sorted(strings))
+    if shared:
+        return True, len(shared), 0
+    return len(strings) <= _MOST_NEEDED, min(map(len, strings)), -len(strings)
+
+
+def _shared(strings: list[str]) -> str:
+    """The longest string that every one of ``strings`` holds ("" when none)."""
+    shortest = min(strings, key=len)
+    for size in range(len(shortest), 0, -1):
+        for at in range(len(shortest) - size + 1):
+            part = shortest[at : at + size]
+            if all(part in s for s in strings):
+                return part
+    return ""
 
 
 def _one_digit(op: Any, av: Any) -> bool:
