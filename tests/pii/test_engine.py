@@ -574,5 +574,6 @@ def test_a_ner_span_running_into_a_clause_ends_before_it() -> None:
         ("Tarlo and the men of Orvale", "Tarlo and the men of Orvale"),
         ("Quenby Varnow : http://t.co/x7Yq", "Quenby Varnow"),
         ("Varnow Tarlo j.d.o.o.", "Varnow Tarlo j.d.o.o."),  # an abbreviation's parts are no clause
+        ("Orvale Club on H Street a few blocks away , the dress code", "Orvale Club on H Street"),
     ]:
         assert text[slice(*_before_a_clause(text, 0, len(text)))] == name

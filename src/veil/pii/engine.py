@@ -106,9 +106,13 @@ def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     if clause:
         end = lower[0].start()
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    return start, end
+    while True:  # the edges, and the connectors the clause followed ("Street a", "U in")
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        last = text.rfind(" ", start, end) + 1
+        if not (clause and last > start and text[last:end] in CONNECTORS):
+            return start, end
+        end = last
 
 
 _CLAUSE = 3
