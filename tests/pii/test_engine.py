@@ -577,3 +577,11 @@ def test_a_ner_span_running_into_a_clause_ends_before_it() -> None:
         ("Orvale Club on H Street a few blocks away , the dress code", "Orvale Club on H Street"),
     ]:
         assert text[slice(*_before_a_clause(text, 0, len(text)))] == name
+
+
+def test_a_span_across_a_bracket_before_its_clause_is_no_name() -> None:
+    from veil.pii.engine import _before_a_clause
+
+    text = "L1 and L2) regularization is only supported by the solver"
+    start, end = _before_a_clause(text, 0, len(text))
+    assert start == end

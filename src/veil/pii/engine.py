@@ -96,7 +96,8 @@ def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
     lower-case words ("Jason ' s so rude to that girl", "Nymphomaniac I & II were so great I 'm
     going to ..."; :data:`_CLAUSE` words of two letters or more, connectors such as "of", "the",
     "de" and the parts of an abbreviation, "j.d.o.o.", aside) ends before it: no name holds
-    either. Not a date's or a number's span ("the first half of the century")."""
+    either. A span that crosses a bracket before its clause ("L1 and L2) regularization is only
+    supported by ...") is no name at all: it comes back empty. Not a date's or a number's span."""
     link = _LINK.search(text, start, end)
     if link is not None:
         end = link.start()
@@ -106,6 +107,8 @@ def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
         return start, end
     if clause:
         end = lower[0].start()
+        if any(c in "()[]" for c in text[start:end]):
+            return start, start  # across a bracket: a phrase of the sentence, no name
     while True:  # the edges, and the connectors the clause followed ("Street a", "U in")
         while end > start and text[end - 1] in _EDGE:
             end -= 1
