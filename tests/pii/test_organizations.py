@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veil.pii import PiiEngine
+from veil.pii import EntityType, PiiEngine
 from veil.pii.data import FIRST_NAMES, PLACES, load_list
 from veil.pii.recognizers.common import LEGAL_FORMS
 from veil.pii.recognizers.legal_forms import legal_form_pattern, legal_forms
@@ -295,3 +295,18 @@ def test_ensembles_and_clubs_named_after_a_proper_noun_are_bodies() -> None:
         assert is_public_body(name), name
     for phrase in ("Book Club", "Glee Club", "Chamber Choir", "Jazz Ensemble"):
         assert not is_public_body(phrase), phrase
+
+
+@pytest.mark.parametrize("opener", ["Then", "When", "If", "So", "Now", "Once", "While", "Here", "It", "We"])
+@pytest.mark.parametrize("form", ["Co", "Ltd", "AG", "Inc"])
+def test_a_sentence_opening_word_before_a_legal_form_is_no_firm(
+    rules_engine: PiiEngine, opener: str, form: str
+) -> None:
+    text = f"The queue was long. {opener} {form} is empty and the loop ends."
+    assert not any(e.type == EntityType.ORGANIZATION for e in rules_engine.detect(text))
+
+
+def test_a_firm_name_before_a_legal_form_is_still_found(rules_engine: PiiEngine) -> None:
+    text = "The queue was long. The order went to Velbrand Co last week."
+    found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.ORGANIZATION]
+    assert found == ["Velbrand Co"]

@@ -367,7 +367,13 @@ _NOT_EMPLOYERS = frozenset(
 )
 
 
-_FILLER = frozenset({"The", "A", "An", "Our", "Your", "This", "That", "Their", "My", "And", "Of"})
+# Words that are no firm's name before a legal form: determiners, and the pronouns, conjunctions
+# and adverbs that open a sentence ("Then Co is empty": a type named Co, not a firm)
+_FILLER = frozenset(
+    {"The", "A", "An", "Our", "Your", "This", "That", "Their", "My", "And", "Of", "Then", "When", "If", "But"}
+    | {"So", "Now", "Also", "Here", "There", "These", "Those", "Its", "It", "We", "They", "He", "She", "I"}
+    | {"Once", "While", "After", "Before", "Since", "Thus", "Hence", "Or", "Each", "Every", "Both", "Why"}
+)
 
 
 def _is_firm_name(text: str) -> bool:
