@@ -585,3 +585,15 @@ def test_a_span_across_a_bracket_before_its_clause_is_no_name() -> None:
     text = "L1 and L2) regularization is only supported by the solver"
     start, end = _before_a_clause(text, 0, len(text))
     assert start == end
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("The Court of Cassation's ruling was final.", "Court of Cassation"),
+        ("The board of Velbrand Holdings Ltd's parent met.", "Velbrand Holdings Ltd"),
+    ],
+)
+def test_a_bodys_name_ends_before_its_possessive(rules_engine: PiiEngine, text: str, body: str) -> None:
+    found = [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.ORGANIZATION]
+    assert found == [body]

@@ -11,11 +11,12 @@ import re
 
 import pytest
 from hypothesis import given, settings
-from tests.pii.invented_names import invented_names
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate
 from veil.pii.recognizers.handle_names import handle_names, handle_parts, names_of_handles
+
+from .invented_names import invented_names
 
 
 def _handles(text: str) -> list[Candidate]:

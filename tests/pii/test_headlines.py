@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from tests.pii.invented_names import invented_names
 
 from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_spans import may_be_a_name, names_among
+
+from .invented_names import invented_names
 
 
 @pytest.mark.parametrize(

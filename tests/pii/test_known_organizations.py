@@ -92,3 +92,18 @@ def test_legislatures_parties_and_public_bodies_named_bare_are_found(text: str, 
 )
 def test_lower_case_kinds_members_and_adjectives_are_not(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The European Commission of Human Rights declared the complaint admissible.",
+        "A report of the European Commission on Migration was cited.",
+    ],
+)
+def test_a_known_name_heading_a_longer_bodys_name_is_not_cut_out_of_it(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_the_known_name_alone_is_still_found() -> None:
+    assert _found("The European Commission said it would reply.") == ["European Commission"]

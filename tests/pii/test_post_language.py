@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from tests.pii.invented_names import invented_names
 
 from veil.pii import EntityType, PiiEngine
 from veil.pii.post_language import (
@@ -20,6 +19,8 @@ from veil.pii.post_language import (
     names_in_a_foreign_text,
     read_in_a_foreign_text,
 )
+
+from .invented_names import invented_names
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,13 @@ def found(engine: PiiEngine, text: str) -> set[tuple[str, str, str]]:
 def test_the_registry_lists_the_built_in_post_processors() -> None:
     registry = RecognizerRegistry.default()
     listed = {p.name: p for p in registry.post_processors()}
-    assert list(listed) == ["address_tail", "person_coreference", "place_repeats", "body_repeats"]
+    assert list(listed) == [
+        "address_tail",
+        "person_coreference",
+        "handle_names",
+        "place_repeats",
+        "body_repeats",
+    ]
     assert (listed["address_tail"].entity_type, listed["address_tail"].stage) == (T.LOCATION, "rules")
     assert listed["address_tail"].reads == {"street_address", "street_de_nl"}
     assert (listed["person_coreference"].entity_type, listed["person_coreference"].stage) == (
@@ -36,7 +42,7 @@ def test_the_registry_lists_the_built_in_post_processors() -> None:
     assert "address_tail" in registry and "person_coreference" in registry
     assert "address_tail" not in registry.names()  # names() and iteration are the recognizers
     assert registry.get_post_processor("address_tail") is listed["address_tail"]
-    assert "4 post-processors" in repr(registry)
+    assert "5 post-processors" in repr(registry)
     with pytest.raises(NotFoundError):
         registry.get_post_processor("email")
 
@@ -51,13 +57,19 @@ def test_the_registry_lists_the_built_in_post_processors() -> None:
             {"disable": ["LOCATION"]},
             {"address_tail", "place_repeats"},
         ),  # a type disables its post-processors too
-        ({"disable": ["PERSON", "person_coreference", "spacy_person"]}, {"person_coreference"}),
+        (
+            {"disable": ["PERSON", "person_coreference", "spacy_person"]},
+            {"person_coreference", "handle_names"},
+        ),
     ],
 )
 def test_configuration_disables_post_processors(settings: dict[str, object], removed: set[str]) -> None:
     registry = RecognizerRegistry.from_config(PiiConfig.from_mapping(settings))
     names = {p.name for p in registry.post_processors()}
-    assert names == {"address_tail", "person_coreference", "place_repeats", "body_repeats"} - removed
+    assert (
+        names
+        == {"address_tail", "person_coreference", "handle_names", "place_repeats", "body_repeats"} - removed
+    )
     assert not removed & set(registry.names())
 
 

@@ -249,7 +249,9 @@ class _Detector:
         for rule, lead_ids in zip(self.rules, table.ids, strict=True):
             recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
             etype, name = recognizer.entity_type, recognizer.name
-            possessive = etype == EntityType.PERSON
+            # a name ends before its possessive: a person's ("Mr. Rohan Trivedi's car") and a body's
+            # ("the Court of Cassation's ruling", which TAB marks without the "'s")
+            possessive = etype in (EntityType.PERSON, EntityType.ORGANIZATION)
             for regex, base, has_group, lead in rule.regexes if digits else rule.digit_free:
                 found = matches(regex, lead_ids[lead] if lead >= 0 else -1, table, memo, text)
                 for match in found:

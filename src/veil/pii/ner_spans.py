@@ -31,6 +31,7 @@ from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_o
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
+from veil.pii.recognizers.eponyms import is_eponym
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 from veil.pii.recognizers.place_names import gazetteer_places
@@ -67,6 +68,11 @@ _FIRM_WORDS = (
     frozenset(LEGAL_FORMS) | ORG_SUFFIXES | wordset("Corporation Corp Company Co Sons Brothers Bros")
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+# NER labels an eponym may carry (NORP left out: "a Canadian convention", "Gaussian" name no method
+# after a person)
+_EPONYM_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 
 
 def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
@@ -107,6 +113,8 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
         assistant = label in NAME_LABELS and is_assistant_address(text, start, end)
         if kept[i] and (assistant or (label == "PERSON" and is_titled_venue(text, start, end))):
             kept[i] = False
+        elif kept[i] and label in _EPONYM_LABELS and is_eponym(text, start, end):
+            kept[i] = False  # an eponym names a method: "the Cholesky decomposition", "Laplace's equation"
     return kept
 
 

@@ -92,6 +92,12 @@ known_organizations  organization_known (ORGANIZATION: bodies known the world ov
 legal_bodies      legal_body (ORGANIZATION: bodies a judgment names by its own cues: an outlawed
                   organisation's acronym and its later mentions, a court's native name in brackets,
                   garrisons and prisons of a kind, firms of solicitors)
+body_cues         (no recognizer) the cue phrases that name a body ("membership of the", "namely",
+                  a political body's heads), read by organization_cues and legal_bodies
+eponyms           (no recognizer) a name modifying a head noun of science names a method ("the
+                  Cholesky decomposition", "Laplace's equation"): no NER name, asked by ner_spans
+handle_names      post-processor handle_names (PERSON: a word of a post that spells part of a handle
+                  found in it names the handle's owner, "@DeclanHarmon ... Declan")
 town_institutions  (no recognizer) a town and a lower-case head ("the Kahta court", "the Hilvan
                   prison"), read by organizations
 sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")

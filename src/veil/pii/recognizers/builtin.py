@@ -13,6 +13,7 @@ from veil.pii.recognizers import (
     dates,
     email_names,
     finance,
+    handle_names,
     health_ids,
     kind_places,
     known_organizations,
@@ -163,6 +164,7 @@ def builtin_post_processors() -> list[PostProcessor]:
     return [
         locations.address_tail(),
         persons.person_coreference(),
+        handle_names.handle_names(),
         name_repeats.place_repeats(),
         name_repeats.body_repeats(),
     ]

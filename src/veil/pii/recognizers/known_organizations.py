@@ -180,6 +180,9 @@ _KNOWN = re.compile(
     # not inside a longer word, a path, a code or an address ("1111/NCAA", "nasa.gov", "x@BBC");
     # a possessive is fine ("the World Bank's staff")
     + r")(?![\w&/@-]|\.\w|['\u2019](?!s(?!\w)))"
+    # nor the head of a longer body's name: "European Commission of Human Rights" is a forum above
+    # the states (body_heads.is_public_body), not the "European Commission"
+    + r"(?![ \t]+(?:of|on)[ \t]+(?:the[ \t]+)?[A-Z])"
 )
 
 

@@ -23,6 +23,7 @@ from functools import cached_property
 
 from veil.pii.data import ENGLISH_WORDS, load_list
 from veil.pii.entity import EntityType
+from veil.pii.post_language import FOREIGN_WORDS
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import (
@@ -406,6 +407,9 @@ class PersonCueFinder(NameLists):
                 and text[previous.end()] == " "
                 and word.group() in last
                 and not (_is_english(previous.group()) and _is_english(word.group()))
+                # nor two words of a post in another language ("nas minhas", "domingos sem")
+                and previous.group() not in FOREIGN_WORDS
+                and word.group() not in FOREIGN_WORDS
             ):
                 yield previous.start(), word.end(), 0.6
             previous = word
