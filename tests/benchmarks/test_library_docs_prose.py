@@ -4,37 +4,30 @@ convert.py); what both docstring corpora must hold is tested in test_docstring_c
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 from benchmarks.pii_evaluation.outside import DATA_ROOT
+from tests.support.docstring_corpora import load_script
 
 CORPUS = DATA_ROOT / "library_docs_prose"
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _convert() -> ModuleType:
-    return _load(CORPUS / "convert.py", "library_docs_prose_convert")
+    return load_script(CORPUS / "convert.py", "library_docs_prose_convert")
 
 
 def test_no_package_is_shared_with_package_docs_or_held_out() -> None:
     ours = {p.directory for p in _convert().PACKAGES}
-    theirs = {p.directory for p in _load(DATA_ROOT / "package_docs_prose" / "convert.py", "pdp").PACKAGES}
+    theirs = {
+        p.directory for p in load_script(DATA_ROOT / "package_docs_prose" / "convert.py", "pdp").PACKAGES
+    }
     assert not ours & theirs
     assert not ours & {"numpy", "scipy"}  # numpy_docs_prose is held out; SciPy too close to it
 
 
 def test_the_cut_is_package_docs_prose_cut() -> None:
     convert = _convert()
-    theirs = _load(DATA_ROOT / "package_docs_prose" / "convert.py", "pdp_cut")
+    theirs = load_script(DATA_ROOT / "package_docs_prose" / "convert.py", "pdp_cut")
     text = "The " + "word " * 30 + "ends here."
     assert convert.paragraphs(text) == theirs.paragraphs(text) == [text]
     assert convert.paragraphs.__code__.co_code == theirs.paragraphs.__code__.co_code

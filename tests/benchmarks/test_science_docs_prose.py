@@ -5,29 +5,18 @@ named by file and fingerprint; and the cut itself, on docstrings invented here."
 
 from __future__ import annotations
 
-import importlib.util
-import re
-from collections import Counter
-from pathlib import Path
 from types import ModuleType
 
 from benchmarks.pii import CORPORA, HELDOUT
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA, load_outside
+from tests.support.docstring_corpora import assert_hand_drops, assert_paragraphs, load_script
 
 CORPUS = DATA_ROOT / "science_docs_prose"
 PARAGRAPHS = 312
 
 
-def _load(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _convert() -> ModuleType:
-    return _load(CORPUS / "convert.py", "science_docs_prose_convert")
+    return load_script(CORPUS / "convert.py", "science_docs_prose_convert")
 
 
 def test_is_a_dev_corpus_in_the_default_list() -> None:
@@ -42,7 +31,7 @@ def test_is_a_dev_corpus_in_the_default_list() -> None:
 def test_no_package_is_shared_with_the_other_docstring_corpora_or_held_out() -> None:
     ours = {p.directory for p in _convert().PACKAGES}
     for other in ("package_docs_prose", "library_docs_prose"):
-        theirs = {p.directory for p in _load(DATA_ROOT / other / "convert.py", f"{other}_c").PACKAGES}
+        theirs = {p.directory for p in load_script(DATA_ROOT / other / "convert.py", f"{other}_c").PACKAGES}
         assert not ours & theirs, other
     assert not ours & {"numpy", "scipy", "jax"}  # numpy_docs_prose is held out; these copy or echo it
 
@@ -61,30 +50,18 @@ def test_each_package_ships_its_licence_file() -> None:
 
 
 def test_paragraphs_are_unique_prose_without_identifiers() -> None:
-    docs = load_outside("science_docs_prose")
-    assert len(docs) == PARAGRAPHS and not any(d.spans for d in docs)
-    assert len({d.text for d in docs}) == len(docs) == len({d.doc_id for d in docs})
-    per_package = Counter(d.source.split("/")[0] for d in docs)
-    assert max(per_package.values()) == 45 and len(per_package) == 7
-    convert = _convert()
-    names = re.compile(r"\b(?:" + "|".join(d.name for d in convert.DROPPED) + r")\b")
-    for doc in docs:
-        assert convert.paragraphs(doc.text) == [doc.text], doc.doc_id  # passes every check of the cut
-        assert not convert.skipped(Path(doc.source)), doc.doc_id
-        assert convert.dropped(doc.source, doc.text) is None, doc.doc_id
-        assert not names.search(doc.text), doc.doc_id
-        assert "\n" not in doc.text and not re.search(
-            r"https?://|@|\b(19|20)\d\d\b|\d{6,}|\bet al\b", doc.text
-        )
+    assert_paragraphs(
+        _convert(),
+        load_outside("science_docs_prose"),
+        paragraphs=PARAGRAPHS,
+        per_package=45,
+        packages=7,
+        identifiers=r"https?://|@|\b(19|20)\d\d\b|\d{6,}|\bet al\b",
+    )
 
 
 def test_the_hand_drops_are_named_by_file_and_fingerprint() -> None:
-    convert = _convert()
-    assert len({(d.file, d.sha256) for d in convert.DROPPED}) == len(convert.DROPPED) == 3
-    for entry in convert.DROPPED:
-        assert re.fullmatch(r"[0-9a-f]{12}", entry.sha256) and entry.reason
-        assert entry.file.split("/")[0] in {p.directory for p in convert.PACKAGES}
-    assert convert.dropped("sympy/core/basic.py", "Any paragraph at all.") is None
+    assert_hand_drops(_convert(), 3, "sympy/core/basic.py")
 
 
 _LONG = "which is evaluated with the working precision and returned as a new object of the same kind"

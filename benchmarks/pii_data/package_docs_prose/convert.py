@@ -31,7 +31,7 @@ import random
 import re
 import shutil
 import sysconfig
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -138,17 +138,29 @@ def dropped(file: str, text: str, entries: Sequence[Any] = ()) -> Any | None:
     return next((d for d in entries or DROPPED if d.file == file and d.sha256 == key), None)
 
 
-def skipped(relative: Path) -> bool:
-    """Test modules and packages (``test*``) and vendored code, below the package directory."""
-    return any(part.startswith("test") or "vendor" in part for part in relative.parts[1:])
+def skipped(relative: Path, folders: frozenset[str] = frozenset()) -> bool:
+    """Test modules and packages (``test*``) and vendored code, below the package directory, and
+    the ``folders`` named (none here; science_docs_prose skips ``externals``)."""
+    return any(part.startswith("test") or "vendor" in part or part in folders for part in relative.parts[1:])
+
+
+def parse(path: Path) -> ast.Module | None:
+    """One source file read with :mod:`ast` (None when it is not Python this interpreter reads)."""
+    try:
+        return ast.parse(path.read_text("utf-8"))
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def docstrings(path: Path) -> Iterator[str]:
     """The module, class and function docstrings of one source file, read with :mod:`ast`."""
-    try:
-        tree = ast.parse(path.read_text("utf-8"))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
-        return
+    tree = parse(path)
+    if tree is not None:
+        yield from tree_docstrings(tree)
+
+
+def tree_docstrings(tree: ast.Module) -> Iterator[str]:
+    """The module, class and function docstrings of one parsed source file."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             doc = ast.get_docstring(node)
@@ -156,7 +168,21 @@ def docstrings(path: Path) -> Iterator[str]:
                 yield doc
 
 
-def candidates(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> dict[str, list[dict[str, str]]]:
+class Reader(NamedTuple):
+    """How a corpus reads a package: the files it skips, the strings it reads from a file, the
+    paragraphs it cuts from one (:data:`READER`: this corpus's; science_docs_prose has its own)."""
+
+    skipped: Callable[[Path], bool]
+    docstrings: Callable[[Path], Iterable[str]]
+    paragraphs: Callable[[str], list[str]]
+
+
+READER = Reader(skipped, docstrings, paragraphs)
+
+
+def candidates(
+    site_packages: Path, packages: Sequence[Any] = PACKAGES, reader: Reader = READER
+) -> dict[str, list[dict[str, str]]]:
     """Every unique paragraph of the packages, by package directory (the pool sampled from)."""
     by_package: dict[str, list[dict[str, str]]] = {}
     seen: set[str] = set()
@@ -166,10 +192,10 @@ def candidates(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> dict[
             raise SystemExit(f"{package.distribution} is not installed in {site_packages}")
         for path in sorted(root.rglob("*.py")):
             relative = path.relative_to(site_packages)
-            if skipped(relative):
+            if reader.skipped(relative):
                 continue
-            for doc in docstrings(path):
-                for text in paragraphs(doc):
+            for doc in reader.docstrings(path):
+                for text in reader.paragraphs(doc):
                     if text not in seen:
                         seen.add(text)
                         record = {"file": relative.as_posix(), "text": text, "licence": package.licence}
@@ -177,21 +203,38 @@ def candidates(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> dict[
     return by_package
 
 
+def sample(
+    site_packages: Path,
+    packages: Sequence[Any] = PACKAGES,
+    seed: int = SEED,
+    *,
+    reader: Reader = READER,
+    per_package: int = PER_PACKAGE,
+) -> list[dict[str, str]]:
+    """The seeded sample of each package's paragraphs, before the hand drops."""
+    rng = random.Random(seed)
+    chosen: list[dict[str, str]] = []
+    for _, pool in sorted(candidates(site_packages, packages, reader).items()):
+        chosen += rng.sample(pool, min(len(pool), per_package))
+    return chosen
+
+
 def build(
     site_packages: Path,
     packages: Sequence[Any] = PACKAGES,
     entries: Sequence[Any] = DROPPED,
     seed: int = SEED,
+    *,
+    reader: Reader = READER,
+    per_package: int = PER_PACKAGE,
 ) -> list[dict[str, str]]:
     """The corpus: the seeded sample of each package's paragraphs, less the dropped ``entries``
-    (this corpus's :data:`PACKAGES`, :data:`DROPPED` and :data:`SEED` unless given: another
-    corpus of package docstrings, ``library_docs_prose``, passes its own)."""
-    rng = random.Random(seed)
-    sample: list[dict[str, str]] = []
-    for _, pool in sorted(candidates(site_packages, packages).items()):
-        sample += rng.sample(pool, min(len(pool), PER_PACKAGE))
-    kept = [r for r in sample if dropped(r["file"], r["text"], entries) is None]
-    if len(sample) - len(kept) != len(entries):
+    (this corpus's :data:`PACKAGES`, :data:`DROPPED`, :data:`SEED`, :data:`READER` and
+    :data:`PER_PACKAGE` unless given: the other corpora of package docstrings,
+    ``library_docs_prose`` and ``science_docs_prose``, pass their own)."""
+    chosen = sample(site_packages, packages, seed, reader=reader, per_package=per_package)
+    kept = [r for r in chosen if dropped(r["file"], r["text"], entries) is None]
+    if len(chosen) - len(kept) != len(entries):
         raise SystemExit("not every DROPPED paragraph was in the sample: the sources differ from SOURCE.md's")
     return kept
 
@@ -211,9 +254,13 @@ def check_versions(site_packages: Path, packages: Sequence[Any] = PACKAGES) -> N
         raise SystemExit("other versions installed: " + ", ".join(wrong))
 
 
-def copy_licences(site_packages: Path, out: Path, packages: Sequence[Any] = PACKAGES) -> None:
+def copy_licences(
+    site_packages: Path, out: Path, packages: Sequence[Any] = PACKAGES, *, dist_info_too: bool = False
+) -> None:
     """Each package's licence (and NOTICE) files into ``licences/``, named
-    ``<distribution>-<version>-<file>``, and ``LICENSES.md``, their index."""
+    ``<distribution>-<version>-<file>``, and ``LICENSES.md``, their index. The files are read from
+    the dist-info folder's ``licenses/``, and with ``dist_info_too`` from the dist-info folder
+    itself after it (where mpmath and matplotlib keep theirs)."""
     target = out / "licences"
     target.mkdir(exist_ok=True)
     index = [
@@ -226,13 +273,15 @@ def copy_licences(site_packages: Path, out: Path, packages: Sequence[Any] = PACK
         # the dist-info folder spells the name with underscores (scikit_learn-1.9.1.dist-info)
         dist_info = f"{package.distribution.replace('-', '_')}-{package.version}.dist-info"
         folder = site_packages / dist_info / "licenses"
+        folders = (folder, folder.parent) if dist_info_too else (folder,)
         files = [
             f
-            for f in sorted(folder.glob("*"))
+            for searched in folders
+            for f in sorted(searched.glob("*"))
             if f.is_file() and f.name.startswith(("LICENSE", "NOTICE", "COPYING"))
         ]
         if not files:
-            raise SystemExit(f"no licence file in {folder}")
+            raise SystemExit(f"no licence file in {folders[-1]}")
         names = []
         for file in files:
             name = f"{package.distribution}-{package.version}-{file.name}"
@@ -250,21 +299,35 @@ def main(
     entries: Sequence[Any] = DROPPED,
     seed: int = SEED,
     doc: str | None = __doc__,
+    reader: Reader = READER,
+    per_package: int = PER_PACKAGE,
+    dist_info_too: bool = False,
+    sample_option: bool = False,
 ) -> None:
     """Write the corpus (``paragraphs.json``, ``licences/``, ``LICENSES.md``) into ``--out``; another
-    corpus of package docstrings passes its folder, packages, dropped paragraphs and seed."""
+    corpus of package docstrings passes its folder, packages, dropped paragraphs and seed (and
+    science_docs_prose its reader, sample size, licence folders and a ``--sample`` option that
+    prints the sample before the drops, to read it)."""
     parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0] if doc else None)
     parser.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
     parser.add_argument("--out", type=Path, default=here, help="folder for paragraphs.json and licences/")
+    if sample_option:
+        parser.add_argument(
+            "--sample", action="store_true", help="print the sample before the drops, to read it"
+        )
     args = parser.parse_args(argv)
     check_versions(args.site_packages, packages)
-    records = build(args.site_packages, packages, entries, seed)
+    if sample_option and args.sample:
+        for record in sample(args.site_packages, packages, seed, reader=reader, per_package=per_package):
+            print(json.dumps({**record, "sha": fingerprint(record["text"])}, ensure_ascii=False))
+        return
+    records = build(args.site_packages, packages, entries, seed, reader=reader, per_package=per_package)
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "paragraphs.json"
     tmp = target.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
     tmp.replace(target)
-    copy_licences(args.site_packages, args.out, packages)
+    copy_licences(args.site_packages, args.out, packages, dist_info_too=dist_info_too)
     print(f"{len(records)} paragraphs -> {target}")
 
 

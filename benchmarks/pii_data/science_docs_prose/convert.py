@@ -31,18 +31,13 @@ others): ``python benchmarks/pii_data/science_docs_prose/convert.py [--site-pack
 
 from __future__ import annotations
 
-import argparse
 import ast
-import hashlib
-import importlib.metadata
-import json
-import random
+import importlib.util
 import re
-import shutil
-import sysconfig
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from types import ModuleType
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261205
@@ -50,13 +45,27 @@ PER_PACKAGE = 45
 MIN_LENGTH = 100
 
 
-class Package(NamedTuple):
-    """An installed distribution whose docstrings are read."""
+def _package_docs_cut() -> ModuleType:
+    """package_docs_prose's convert.py: its records, identifier test, sampling, drops, version
+    check, licence copy and writer serve here too (loaded by path, as a script); only the cut and
+    what is read differ."""
+    spec = importlib.util.spec_from_file_location(
+        "package_docs_prose_convert", HERE.parent / "package_docs_prose" / "convert.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    directory: str  # its import directory under site-packages
-    distribution: str
-    version: str
-    licence: str  # SPDX identifier
+
+_CUT = _package_docs_cut()
+identifying = _CUT.identifying
+fingerprint = _CUT.fingerprint
+
+# package_docs_prose's records: an installed distribution (directory, distribution, version, licence)
+# and a paragraph removed by hand (file, SHA-256 prefix of its text, the name, the reason)
+Package = _CUT.Package
+Dropped = _CUT.Dropped
 
 
 # order matters: a paragraph found in two packages is kept in the first. None is read by
@@ -73,16 +82,7 @@ PACKAGES = (
 )
 
 
-class Dropped(NamedTuple):
-    """A sampled paragraph removed by hand: its file, the SHA-256 prefix of its text, the name."""
-
-    file: str
-    sha256: str
-    name: str
-    reason: str
-
-
-DROPPED: tuple[Dropped, ...] = (
+DROPPED = (
     Dropped("matplotlib/dviread.py", "e458afa9a5dd", "Adobe", "an organisation (a vendor's glyph names)"),
     Dropped(
         "mpmath/functions/bessel.py",
@@ -93,14 +93,6 @@ DROPPED: tuple[Dropped, ...] = (
     Dropped("sympy/integrals/rde.py", "5488f3ab6714", "Bronstein", "a person (a book's author, cited)"),
 )
 
-MONTHS_DAYS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-)
-IDENTIFYING = re.compile(
-    r"https?:|www\.|@|\b(?:1[89]|20)\d\d\b|\d{6,}|localhost|\b\d+\.\d+\.\d+\.\d+\b"
-    rf"|\b(?:{MONTHS_DAYS})\b|\bet al\b"
-)
 # doctests, tables ("|", "+---+", "=== ==="), directives and a literal block's "::" lead: not
 # prose (a heading's underline alone is no table: it is removed, the section read)
 NOT_PROSE = re.compile(
@@ -113,11 +105,6 @@ NUMPYDOC_ITEM = re.compile(r"\**\w+(?:, \**\w+)*\s+:(?:\s.*)?$")  # "x : array_l
 GOOGLE_ITEM = re.compile(r"\**\w+(?: \([^)]*\))?: (?=\S)")  # "learning_rate: A global ...", "x (int): ..."
 BULLET = re.compile(r"\s*(?:[-*+•]|\d+\.|\(\w\))\s")
 SENTENCE = re.compile(r"[a-z)`]\. |[a-z)`]\.$")
-
-
-def identifying(text: str) -> bool:
-    """Whether the text holds something that is personal data or a date (then it is dropped)."""
-    return IDENTIFYING.search(text) is not None
 
 
 def _indent(line: str) -> int:
@@ -177,36 +164,23 @@ def paragraphs(docstring: str) -> list[str]:
     return kept
 
 
-def fingerprint(text: str) -> str:
-    """The SHA-256 prefix :data:`DROPPED` names a paragraph by."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-def dropped(file: str, text: str) -> Dropped | None:
-    """The :data:`DROPPED` entry naming a paragraph, if one does."""
-    key = fingerprint(text)
-    return next((d for d in DROPPED if d.file == file and d.sha256 == key), None)
+def dropped(file: str, text: str) -> Any:
+    """The :data:`DROPPED` entry naming a paragraph, if one does (else None)."""
+    return _CUT.dropped(file, text, DROPPED)
 
 
 def skipped(relative: Path) -> bool:
     """Test modules and packages (``test*``), vendored and external code, below the package directory."""
-    return any(
-        part.startswith("test") or "vendor" in part or part == "externals" for part in relative.parts[1:]
-    )
+    return bool(_CUT.skipped(relative, frozenset({"externals"})))
 
 
 def docstrings(path: Path) -> Iterator[str]:
     """The module, class and function docstrings of one source file, and its module-level string
     constants (mpmath keeps its functions' documentation in ``function_docs.py`` as such)."""
-    try:
-        tree = ast.parse(path.read_text("utf-8"))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
+    tree = _CUT.parse(path)
+    if tree is None:
         return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            doc = ast.get_docstring(node)
-            if doc:
-                yield doc
+    yield from _CUT.tree_docstrings(tree)
     for statement in tree.body:
         if (
             isinstance(statement, ast.Assign)
@@ -224,111 +198,25 @@ def _clean(text: str) -> str:
     return "\n".join([lines[0].strip(), *(line[margin:] for line in lines[1:])]).strip()
 
 
-def candidates(site_packages: Path) -> dict[str, list[dict[str, str]]]:
-    """Every unique paragraph of the packages, by package directory (the pool sampled from)."""
-    by_package: dict[str, list[dict[str, str]]] = {}
-    seen: set[str] = set()
-    for package in PACKAGES:
-        root = site_packages / package.directory
-        if not root.is_dir():
-            raise SystemExit(f"{package.distribution} is not installed in {site_packages}")
-        for path in sorted(root.rglob("*.py")):
-            relative = path.relative_to(site_packages)
-            if skipped(relative):
-                continue
-            for doc in docstrings(path):
-                for text in paragraphs(doc):
-                    if text not in seen:
-                        seen.add(text)
-                        record = {"file": relative.as_posix(), "text": text, "licence": package.licence}
-                        by_package.setdefault(package.directory, []).append(record)
-    return by_package
-
-
-def sample(site_packages: Path) -> list[dict[str, str]]:
-    """The seeded sample of each package's paragraphs, before the hand drops."""
-    rng = random.Random(SEED)
-    chosen: list[dict[str, str]] = []
-    for _, pool in sorted(candidates(site_packages).items()):
-        chosen += rng.sample(pool, min(len(pool), PER_PACKAGE))
-    return chosen
-
-
-def build(site_packages: Path) -> list[dict[str, str]]:
-    """The corpus: the sample less the :data:`DROPPED` paragraphs."""
-    chosen = sample(site_packages)
-    kept = [r for r in chosen if dropped(r["file"], r["text"]) is None]
-    if len(chosen) - len(kept) != len(DROPPED):
-        raise SystemExit("not every DROPPED paragraph was in the sample: the sources differ from SOURCE.md's")
-    return kept
-
-
-def check_versions(site_packages: Path) -> None:
-    """Refuse to run on other versions than :data:`PACKAGES` names (the sample would differ)."""
-    installed = {
-        (d.metadata["Name"] or "").lower(): d.version
-        for d in importlib.metadata.distributions(path=[str(site_packages)])
-    }
-    wrong = [
-        f"{p.distribution} {installed.get(p.distribution, 'missing')} (want {p.version})"
-        for p in PACKAGES
-        if installed.get(p.distribution) != p.version
-    ]
-    if wrong:
-        raise SystemExit("other versions installed: " + ", ".join(wrong))
-
-
-def copy_licences(site_packages: Path, out: Path) -> None:
-    """Each package's licence files into ``licences/``, named ``<distribution>-<version>-<file>``,
-    and ``LICENSES.md``, their index (mpmath and matplotlib keep theirs in the dist-info folder
-    itself, the others in its ``licenses/``)."""
-    target = out / "licences"
-    target.mkdir(exist_ok=True)
-    index = [
-        "# Licences of the packages the paragraphs were cut from",
-        "",
-        "| package | licence | files |",
-        "|---|---|---|",
-    ]
-    for package in PACKAGES:
-        dist_info = site_packages / f"{package.distribution}-{package.version}.dist-info"
-        files = [
-            f
-            for folder in (dist_info / "licenses", dist_info)
-            for f in sorted(folder.glob("*"))
-            if f.is_file() and f.name.startswith(("LICENSE", "NOTICE", "COPYING"))
-        ]
-        if not files:
-            raise SystemExit(f"no licence file in {dist_info}")
-        names = []
-        for file in files:
-            name = f"{package.distribution}-{package.version}-{file.name}"
-            shutil.copyfile(file, target / name)
-            names.append(f"`licences/{name}`")
-        index.append(f"| {package.distribution} {package.version} | {package.licence} | {', '.join(names)} |")
-    (out / "LICENSES.md").write_text("\n".join(index) + "\n", "utf-8")
+READER = _CUT.Reader(skipped, docstrings, paragraphs)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Write the corpus (``paragraphs.json``, ``licences/``, ``LICENSES.md``) into ``--out``."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
-    parser.add_argument("--site-packages", type=Path, default=Path(sysconfig.get_paths()["purelib"]))
-    parser.add_argument("--out", type=Path, default=HERE, help="folder for paragraphs.json and licences/")
-    parser.add_argument("--sample", action="store_true", help="print the sample before the drops, to read it")
-    args = parser.parse_args(argv)
-    check_versions(args.site_packages)
-    if args.sample:
-        for record in sample(args.site_packages):
-            print(json.dumps({**record, "sha": fingerprint(record["text"])}, ensure_ascii=False))
-        return
-    records = build(args.site_packages)
-    args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / "paragraphs.json"
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    tmp.replace(target)
-    copy_licences(args.site_packages, args.out)
-    print(f"{len(records)} paragraphs -> {target}")
+    """package_docs_prose's writer, given this corpus's folder, packages, dropped paragraphs, seed,
+    reader and sample size; licences are read from the dist-info folder too, and ``--sample``
+    prints the sample before the drops, to read it."""
+    _CUT.main(
+        argv,
+        here=HERE,
+        packages=PACKAGES,
+        entries=DROPPED,
+        seed=SEED,
+        doc=__doc__,
+        reader=READER,
+        per_package=PER_PACKAGE,
+        dist_info_too=True,
+        sample_option=True,
+    )
 
 
 if __name__ == "__main__":
