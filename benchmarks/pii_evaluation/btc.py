@@ -22,11 +22,10 @@ its document or an unknown label is an error (:class:`BtcDataError`), never drop
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.labelled import corpus_records, labelled_spans
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OutsideDocument
 from veil.pii.entity import EntityType
 
@@ -68,33 +67,15 @@ def btc_type(label: str, text: str) -> str | None:
 def btc_document(record: dict[str, Any]) -> OutsideDocument:
     """One tweet (``index``, ``text``, ``entities`` with ``start``, ``end``, ``label``, ``text``)."""
     doc_id, text = f"btc-f-{int(record['index']):04d}", str(record["text"])
-    spans: list[GoldSpan] = []
-    ignored: list[tuple[int, int]] = []
-    for e in record["entities"]:
-        start, end = int(e["start"]), int(e["end"])
-        if not 0 <= start < end <= len(text):
-            raise BtcDataError(
-                f"{doc_id}: span ({start}, {end}) is outside the text of {len(text)} characters"
-            )
-        if text[start:end] != e["text"]:
-            raise BtcDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
-        label = str(e["label"])
-        if label not in BTC_TYPES:
-            raise BtcDataError(f"{doc_id}: unknown BTC label {label!r}")
-        veil_type = btc_type(label, e["text"])
-        if veil_type is None:
-            ignored.append((start, end))
-        else:
-            spans.append(GoldSpan(start, end, EntityType(veil_type)))
-    return OutsideDocument(
-        doc_id, "BTC section F", text, tuple(sorted(spans)), BTC_SCORED, tuple(sorted(ignored))
+    spans, ignored = labelled_spans(
+        doc_id, text, record["entities"], BTC_TYPES, BtcDataError, "BTC", btc_type
     )
+    return OutsideDocument(doc_id, "BTC section F", text, spans, BTC_SCORED, ignored)
 
 
 def btc_dev() -> list[OutsideDocument]:
     """The ``btc_dev`` corpus: section F of the Broad Twitter Corpus (a dev corpus)."""
-    path = DATA_ROOT / "btc_dev" / "documents.json"
-    return [btc_document(record) for record in json.loads(path.read_text("utf-8"))]
+    return [btc_document(record) for record in corpus_records(DATA_ROOT / "btc_dev")]
 
 
 # The dev corpora of this module, for the benchmark's default list (``benchmarks/pii.py``).

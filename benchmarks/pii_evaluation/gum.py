@@ -27,11 +27,10 @@ the wrong split is an error (:class:`GumDataError`), never dropped.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.labelled import corpus_records, labelled_spans
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OutsideDocument
 from veil.pii.entity import EntityType
 
@@ -96,32 +95,12 @@ def gum_document(record: dict[str, Any], corpus: str) -> OutsideDocument:
         raise GumDataError(f"{doc_id}: genre {genre!r} is not converted under licence {record['licence']!r}")
     if record["split"] not in GUM_SPLITS[corpus]:
         raise GumDataError(f"{doc_id}: GUM's {record['split']!r} split does not belong in {corpus}")
-    spans: list[GoldSpan] = []
-    ignored: list[tuple[int, int]] = []
-    for e in record["entities"]:
-        start, end = int(e["start"]), int(e["end"])
-        if not 0 <= start < end <= len(text):
-            raise GumDataError(
-                f"{doc_id}: span ({start}, {end}) is outside the text of {len(text)} characters"
-            )
-        if text[start:end] != e["text"]:
-            raise GumDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
-        label = str(e["label"])
-        if label not in GUM_TYPES:
-            raise GumDataError(f"{doc_id}: unknown GUM label {label!r}")
-        veil_type = GUM_TYPES[label]
-        if veil_type is None:
-            ignored.append((start, end))
-        else:
-            spans.append(GoldSpan(start, end, EntityType(veil_type)))
-    return OutsideDocument(
-        doc_id, f"GUM {genre}", text, tuple(sorted(spans)), GUM_SCORED, tuple(sorted(ignored))
-    )
+    spans, ignored = labelled_spans(doc_id, text, record["entities"], GUM_TYPES, GumDataError, "GUM")
+    return OutsideDocument(doc_id, f"GUM {genre}", text, spans, GUM_SCORED, ignored)
 
 
 def _load(corpus: str) -> list[OutsideDocument]:
-    path = DATA_ROOT / corpus / "documents.json"
-    return [gum_document(record, corpus) for record in json.loads(path.read_text("utf-8"))]
+    return [gum_document(record, corpus) for record in corpus_records(DATA_ROOT / corpus)]
 
 
 def gum_dev() -> list[OutsideDocument]:

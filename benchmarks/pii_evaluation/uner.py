@@ -18,11 +18,10 @@ its document or an unknown label is an error (:class:`UnerDataError`), never dro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.labelled import corpus_records, labelled_spans
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OutsideDocument
 from veil.pii.entity import EntityType
 
@@ -52,26 +51,13 @@ def uner_document(record: dict[str, Any]) -> OutsideDocument:
     """One PUD document (``index``, ``id``, ``text``, ``entities`` with ``start``, ``end``,
     ``label``, ``text``)."""
     doc_id, text = f"uner-pud-{record['id']}", str(record["text"])
-    spans: list[GoldSpan] = []
-    for e in record["entities"]:
-        start, end = int(e["start"]), int(e["end"])
-        if not 0 <= start < end <= len(text):
-            raise UnerDataError(
-                f"{doc_id}: span ({start}, {end}) is outside the text of {len(text)} characters"
-            )
-        if text[start:end] != e["text"]:
-            raise UnerDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
-        label = str(e["label"])
-        if label not in UNER_TYPES:
-            raise UnerDataError(f"{doc_id}: unknown UNER label {label!r}")
-        spans.append(GoldSpan(start, end, EntityType(UNER_TYPES[label])))
-    return OutsideDocument(doc_id, "UNER English PUD", text, tuple(sorted(spans)), UNER_SCORED, ())
+    spans, ignored = labelled_spans(doc_id, text, record["entities"], UNER_TYPES, UnerDataError, "UNER")
+    return OutsideDocument(doc_id, "UNER English PUD", text, spans, UNER_SCORED, ignored)
 
 
 def uner_pud_dev() -> list[OutsideDocument]:
     """The ``uner_pud_dev`` corpus: UNER's English PUD, news and Wikipedia (a dev corpus)."""
-    path = DATA_ROOT / "uner_pud_dev" / "documents.json"
-    return [uner_document(record) for record in json.loads(path.read_text("utf-8"))]
+    return [uner_document(record) for record in corpus_records(DATA_ROOT / "uner_pud_dev")]
 
 
 # The dev corpora of this module, for the benchmark's default list (``benchmarks/pii.py``).

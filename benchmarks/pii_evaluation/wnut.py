@@ -22,11 +22,10 @@ its document or an unknown label is an error (:class:`WnutDataError`), never dro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.pii_evaluation.corpus import GoldSpan
+from benchmarks.pii_evaluation.labelled import corpus_records, labelled_spans
 from benchmarks.pii_evaluation.outside import DATA_ROOT, OutsideDocument
 from veil.pii.entity import EntityType
 
@@ -64,34 +63,14 @@ def wnut_document(record: dict[str, Any], split: str = "test") -> OutsideDocumen
     """One WNUT 2017 document of ``split`` (``index``, ``text``, ``entities`` with ``start``,
     ``end``, ``label``, ``text``), scored for persons, locations and organisations only."""
     doc_id, text = f"wnut17-{split}-{int(record['index']):04d}", str(record["text"])
-    spans: list[GoldSpan] = []
-    ignored: list[tuple[int, int]] = []
-    for e in record["entities"]:
-        start, end = int(e["start"]), int(e["end"])
-        if not 0 <= start < end <= len(text):
-            raise WnutDataError(
-                f"{doc_id}: span ({start}, {end}) is outside the text of {len(text)} characters"
-            )
-        if text[start:end] != e["text"]:
-            raise WnutDataError(f"{doc_id}: span ({start}, {end}) does not cut out its recorded text")
-        label = str(e["label"])
-        if label not in WNUT_TYPES:
-            raise WnutDataError(f"{doc_id}: unknown WNUT 2017 label {label!r}")
-        veil_type = WNUT_TYPES[label]
-        if veil_type is None:
-            ignored.append((start, end))
-        else:
-            spans.append(GoldSpan(start, end, EntityType(veil_type)))
-    return OutsideDocument(
-        doc_id, f"WNUT 2017 {split}", text, tuple(sorted(spans)), WNUT_SCORED, tuple(sorted(ignored))
-    )
+    spans, ignored = labelled_spans(doc_id, text, record["entities"], WNUT_TYPES, WnutDataError, "WNUT 2017")
+    return OutsideDocument(doc_id, f"WNUT 2017 {split}", text, spans, WNUT_SCORED, ignored)
 
 
 def load_wnut(corpus: str) -> list[OutsideDocument]:
     """The documents of one WNUT corpus (a key of :data:`WNUT_SPLITS`)."""
-    path = DATA_ROOT / corpus / "documents.json"
     split = WNUT_SPLITS[corpus]
-    return [wnut_document(record, split) for record in json.loads(path.read_text("utf-8"))]
+    return [wnut_document(record, split) for record in corpus_records(DATA_ROOT / corpus)]
 
 
 def wnut17_dev() -> list[OutsideDocument]:

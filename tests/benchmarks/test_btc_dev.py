@@ -8,8 +8,6 @@ text, span or count of it is read or printed here.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from benchmarks.pii_evaluation import Span
 from benchmarks.pii_evaluation.btc import (
@@ -21,12 +19,20 @@ from benchmarks.pii_evaluation.btc import (
     btc_document,
     btc_type,
 )
-from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout
-from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA, score_view
+from benchmarks.pii_evaluation.heldout import load_heldout
+from benchmarks.pii_evaluation.outside import DATA_ROOT, score_view
 from benchmarks.pii_evaluation.wnut import wnut17_dev
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
+from tests.support.gold import (
+    assert_dev_corpus_in_the_default_list,
+    assert_dev_source,
+    assert_gold_mapped,
+    assert_loader_rejects,
+    broken_entities,
+    corpus_records,
+    sha256_text,
+)
 
 DEV = DATA_ROOT / "btc_dev"
 
@@ -91,23 +97,9 @@ def test_no_dev_text_is_a_held_out_or_a_wnut_dev_text() -> None:
     assert dev.isdisjoint({sha256_text(d.text) for d in wnut17_dev()})
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("label", "MISC", "unknown BTC label"),
-        ("end", 10**6, "outside the text"),
-        ("start", -1, "outside the text"),
-    ],
-)
+@pytest.mark.parametrize(("field", "value", "message"), broken_entities("MISC", "BTC"))
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
-    record = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    record["entities"][0][field] = value
-    with pytest.raises(BtcDataError, match=message):
-        btc_document(record)
-    shifted = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    shifted["entities"][0]["start"] += 1
-    with pytest.raises(BtcDataError, match="does not cut out"):
-        btc_document(shifted)
+    assert_loader_rejects(DEV, btc_document, BtcDataError, field, value, message)
 
 
 def test_converter_joins_a_handle_to_its_at_sign_and_skips_blank_tokens() -> None:
@@ -143,22 +135,20 @@ def test_converted_spans_always_cut_out_their_tokens(rows: list[tuple[str, str]]
 
 
 def test_source_says_dev_names_origin_commit_hash_count_and_ships_the_licence() -> None:
-    source = (DEV / "SOURCE.md").read_text("utf-8")
-    assert "dev: used for tuning" in source.lower() and "held-out: not used for tuning" not in source.lower()
-    assert "https://github.com/mayhewsw/broad_twitter_corpus" in source and "`f.conll.fix`" in source
-    assert "`350e243e8df899a6b6a3cd53f2bc33148327d3eb`" in source
-    assert "`d4a100ac734b04276db406dfc42c9d5e44ee5a80432bb79cbdd91fe48c814ffb`" in source
-    assert sha256_text((DEV / "documents.json").read_text("utf-8")) in source
-    assert "2,000 documents" in source and "CC BY 4.0" in source and "USERNAME" in source
-    licence = (DEV / "LICENSE.md").read_text("utf-8")
-    assert "Creative Commons Attribution 4.0" in licence and "`f.conll.fix`" in licence
-    assert "Derczynski" in licence
+    assert_dev_source(
+        DEV,
+        [
+            "https://github.com/mayhewsw/broad_twitter_corpus",
+            "`f.conll.fix`",
+            "`350e243e8df899a6b6a3cd53f2bc33148327d3eb`",
+            "`d4a100ac734b04276db406dfc42c9d5e44ee5a80432bb79cbdd91fe48c814ffb`",
+            "2,000 documents",
+            "CC BY 4.0",
+            "USERNAME",
+        ],
+        ["Creative Commons Attribution 4.0", "`f.conll.fix`", "Derczynski"],
+    )
 
 
 def test_btc_dev_is_a_dev_corpus_in_the_default_list() -> None:
-    from benchmarks import pii
-
-    assert "btc_dev" in BTC_DEV_CORPORA and "btc_dev" in pii.CORPORA
-    assert "btc_dev" not in pii.HELDOUT and "btc_dev" not in HELDOUT_CORPORA
-    assert "btc_dev" not in OUTSIDE_CORPORA
-    assert [d.doc_id for d in pii.load_corpus("btc_dev", 10)] == [d.doc_id for d in btc_dev()]
+    assert_dev_corpus_in_the_default_list("btc_dev", BTC_DEV_CORPORA, btc_dev)

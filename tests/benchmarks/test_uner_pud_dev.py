@@ -8,14 +8,13 @@ them is read or printed here.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 
 import pytest
 from benchmarks.pii_evaluation.gum import gum_dev
-from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout
-from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA
+from benchmarks.pii_evaluation.heldout import load_heldout
+from benchmarks.pii_evaluation.outside import DATA_ROOT
 from benchmarks.pii_evaluation.uner import (
     UNER_DEV_CORPORA,
     UNER_SCORED,
@@ -26,7 +25,15 @@ from benchmarks.pii_evaluation.uner import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
+from tests.support.gold import (
+    assert_dev_corpus_in_the_default_list,
+    assert_dev_source,
+    assert_gold_mapped,
+    assert_loader_rejects,
+    broken_entities,
+    corpus_records,
+    sha256_text,
+)
 
 DEV = DATA_ROOT / "uner_pud_dev"
 _WORDS = re.compile(r"[0-9a-z]+")
@@ -67,23 +74,9 @@ def test_no_dev_text_shares_eight_words_with_wikigold_or_is_a_gum_text() -> None
     assert hashes.isdisjoint({sha256_text(d.text) for d in gum_dev()})
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("label", "MISC", "unknown UNER label"),
-        ("end", 10**6, "outside the text"),
-        ("start", -1, "outside the text"),
-    ],
-)
+@pytest.mark.parametrize(("field", "value", "message"), broken_entities("MISC", "UNER"))
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
-    record = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    record["entities"][0][field] = value
-    with pytest.raises(UnerDataError, match=message):
-        uner_document(record)
-    shifted = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    shifted["entities"][0]["start"] += 1
-    with pytest.raises(UnerDataError, match="does not cut out"):
-        uner_document(shifted)
+    assert_loader_rejects(DEV, uner_document, UnerDataError, field, value, message)
 
 
 _IOB2 = """# newdoc id = n09001
@@ -147,22 +140,20 @@ def test_converted_spans_always_cut_out_their_tokens(rows: list[tuple[str, str]]
 
 
 def test_source_says_dev_names_origin_commit_hash_count_and_ships_the_licence() -> None:
-    source = (DEV / "SOURCE.md").read_text("utf-8")
-    assert "dev: used for tuning" in source.lower() and "held-out: not used for tuning" not in source.lower()
-    assert "https://github.com/UniversalNER/UNER_English-PUD" in source and "`en_pud-ud-test.iob2`" in source
-    assert "`07ea0553144e3fcf3d6633efe2a075b725a0d262`" in source
-    assert "`71fc0e18011e930f9a1a2fb68089d732eb2035a5840677d300626c8a1dedd2fb`" in source
-    assert sha256_text((DEV / "documents.json").read_text("utf-8")) in source
-    assert "397 documents" in source and "CC BY-SA 3.0" in source and "wikigold" in source
-    licence = (DEV / "LICENSE.md").read_text("utf-8")
-    assert "Attribution-ShareAlike 3.0" in licence and "`en_pud-ud-test.iob2`" in licence
-    assert "Mayhew" in licence
+    assert_dev_source(
+        DEV,
+        [
+            "https://github.com/UniversalNER/UNER_English-PUD",
+            "`en_pud-ud-test.iob2`",
+            "`07ea0553144e3fcf3d6633efe2a075b725a0d262`",
+            "`71fc0e18011e930f9a1a2fb68089d732eb2035a5840677d300626c8a1dedd2fb`",
+            "397 documents",
+            "CC BY-SA 3.0",
+            "wikigold",
+        ],
+        ["Attribution-ShareAlike 3.0", "`en_pud-ud-test.iob2`", "Mayhew"],
+    )
 
 
 def test_uner_pud_dev_is_a_dev_corpus_in_the_default_list() -> None:
-    from benchmarks import pii
-
-    assert "uner_pud_dev" in UNER_DEV_CORPORA and "uner_pud_dev" in pii.CORPORA
-    assert "uner_pud_dev" not in pii.HELDOUT and "uner_pud_dev" not in HELDOUT_CORPORA
-    assert "uner_pud_dev" not in OUTSIDE_CORPORA
-    assert [d.doc_id for d in pii.load_corpus("uner_pud_dev", 10)] == [d.doc_id for d in uner_pud_dev()]
+    assert_dev_corpus_in_the_default_list("uner_pud_dev", UNER_DEV_CORPORA, uner_pud_dev)

@@ -8,11 +8,9 @@ span or count of it is read or printed here.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from benchmarks.pii_evaluation.heldout import HELDOUT_CORPORA, load_heldout
-from benchmarks.pii_evaluation.outside import DATA_ROOT, OUTSIDE_CORPORA
+from benchmarks.pii_evaluation.heldout import load_heldout
+from benchmarks.pii_evaluation.outside import DATA_ROOT
 from benchmarks.pii_evaluation.wnut import (
     WNUT_DEV_CORPORA,
     WNUT_SCORED,
@@ -23,7 +21,15 @@ from benchmarks.pii_evaluation.wnut import (
     wnut17_dev,
     wnut_document,
 )
-from tests.support.gold import assert_gold_mapped, corpus_records, sha256_text
+from tests.support.gold import (
+    assert_dev_corpus_in_the_default_list,
+    assert_dev_source,
+    assert_gold_mapped,
+    assert_loader_rejects,
+    broken_entities,
+    corpus_records,
+    sha256_text,
+)
 
 DEV = DATA_ROOT / "wnut17_dev"
 
@@ -58,23 +64,11 @@ def test_no_dev_text_is_a_held_out_text() -> None:
     assert held_out_ids.isdisjoint({d.doc_id for d in wnut17_dev()})
 
 
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("label", "villain", "unknown WNUT 2017 label"),
-        ("end", 10**6, "outside the text"),
-        ("start", -1, "outside the text"),
-    ],
-)
+@pytest.mark.parametrize(("field", "value", "message"), broken_entities("villain", "WNUT 2017"))
 def test_loader_rejects_unknown_labels_and_misplaced_spans(field: str, value: object, message: str) -> None:
-    record = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    record["entities"][0][field] = value
-    with pytest.raises(WnutDataError, match=message):
-        wnut_document(record, "dev")
-    shifted = copy.deepcopy(next(r for r in corpus_records(DEV) if r["entities"]))
-    shifted["entities"][0]["start"] += 1
-    with pytest.raises(WnutDataError, match="does not cut out"):
-        wnut_document(shifted, "dev")
+    assert_loader_rejects(
+        DEV, lambda record: wnut_document(record, "dev"), WnutDataError, field, value, message
+    )
 
 
 def test_conversion_of_the_dev_split_is_the_test_splits_converter() -> None:
@@ -95,26 +89,25 @@ def test_conversion_of_the_dev_split_is_the_test_splits_converter() -> None:
 
 
 def test_source_says_dev_names_origin_commit_hash_count_and_ships_the_licence() -> None:
-    source = (DEV / "SOURCE.md").read_text("utf-8")
-    assert "dev: used for tuning" in source.lower() and "held-out: not used for tuning" not in source.lower()
-    assert "https://github.com/leondz/emerging_entities_17" in source and "`emerging.dev.conll`" in source
-    assert "`e52a2d2a71ac1a051ca2d532eef28653c5c02603`" in source
-    assert "`e053b752b8155113ca66e7db08af5f2f5f43ab993694e4774f1ec5bad42312d8`" in source
-    assert "1,009 documents" in source and "CC BY 4.0" in source
-    licence = (DEV / "LICENSE.md").read_text("utf-8")
-    assert "Creative Commons Attribution 4.0" in licence and "`emerging.dev.conll`" in licence
-    assert "Derczynski" in licence
+    assert_dev_source(
+        DEV,
+        [
+            "https://github.com/leondz/emerging_entities_17",
+            "`emerging.dev.conll`",
+            "`e52a2d2a71ac1a051ca2d532eef28653c5c02603`",
+            "`e053b752b8155113ca66e7db08af5f2f5f43ab993694e4774f1ec5bad42312d8`",
+            "1,009 documents",
+            "CC BY 4.0",
+        ],
+        ["Creative Commons Attribution 4.0", "`emerging.dev.conll`", "Derczynski"],
+        names_its_hash=False,
+    )
 
 
 def test_wnut17_dev_is_a_dev_corpus_in_the_default_list_and_wnut17_test_stays_held_out() -> None:
     from benchmarks import pii
 
     assert WNUT_SPLITS == {"wnut17_dev": "dev", "wnut17_test": "test"}
-    assert "wnut17_dev" in WNUT_DEV_CORPORA and "wnut17_dev" in pii.CORPORA
-    assert "wnut17_dev" not in pii.HELDOUT and "wnut17_dev" not in HELDOUT_CORPORA
-    assert "wnut17_dev" not in OUTSIDE_CORPORA
+    assert_dev_corpus_in_the_default_list("wnut17_dev", WNUT_DEV_CORPORA, lambda: load_wnut("wnut17_dev"))
     assert "wnut17_test" in pii.HELDOUT and "wnut17_test" not in pii.CORPORA
     assert "wnut17_test" not in WNUT_DEV_CORPORA
-    assert [d.doc_id for d in pii.load_corpus("wnut17_dev", 10)] == [
-        d.doc_id for d in load_wnut("wnut17_dev")
-    ]
