@@ -87,3 +87,20 @@ def test_sentence_case_is_judged_in_linear_time() -> None:
     # a long word before a capital: a regex for "a word with a capital" would rescan it per letter
     text = "a" * 200_000 + " B"
     assert not is_sentence_cased(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bound is \\marcus over all x in the set",
+        "we take :math:`marcus_x f(x)` over the grid",
+        "then call `marcus(values)` on the rows",
+        "read it with marcus.load and keep the rest",
+    ],
+)
+def test_a_name_written_as_tex_or_code_is_no_lower_case_name(text: str) -> None:
+    assert "marcus" not in _names(text)
+
+
+def test_the_same_name_in_plain_words_still_is() -> None:
+    assert "marcus" in _names("then marcus took the rows and kept the rest")

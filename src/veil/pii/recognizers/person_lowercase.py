@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 
 from veil.pii.data import FIRST_NAMES, known_places, load_words
+from veil.pii.program_code import in_code
 from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
@@ -100,6 +101,8 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         if is_brand(word):
             continue  # "i love heinz", "my ferrari": a brand, not a person
         start, end = match.span()
+        if text[start - 1 : start] == "\\" or in_code(text, start, end):
+            continue  # TeX or code (":math:`\max_x f(x)`", "`max(values)`") names a function, no one
         if last is not None and text[last[1] : start] == " ":
             start = last[0]  # "ravi kumar": one name
         elif last is not None:
