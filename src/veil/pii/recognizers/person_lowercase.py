@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from functools import cache
 
 from veil.pii.data import FIRST_NAMES, known_places, load_words
-from veil.pii.program_code import in_code
 from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
@@ -101,7 +100,7 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         if is_brand(word):
             continue  # "i love heinz", "my ferrari": a brand, not a person
         start, end = match.span()
-        if text[start - 1 : start] == "\\" or in_code(text, start, end):
+        if _written_as_code(text, start, end):
             continue  # TeX or code (":math:`\max_x f(x)`", "`max(values)`") names a function, no one
         if last is not None and text[last[1] : start] == " ":
             start = last[0]  # "ravi kumar": one name
@@ -110,6 +109,23 @@ def lower_case_text_names(text: str, known: Callable[[str], bool]) -> Iterator[t
         last = (start, end)
     if last is not None:
         yield last[0], last[1], 0.6
+
+
+def _written_as_code(text: str, start: int, end: int) -> bool:
+    """The word is TeX or code: after a backslash ("\\max"), inside backticks on its line, or glued
+    to code punctuation ("max(", "np.max", "max_x", "stats.max"). (A narrower copy of
+    program_code.in_code, which cannot be imported here: program_code reads text_clues, which reads
+    this module.)"""
+    before = text[start - 1 : start]
+    if before in ("\\", ".", "_"):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if text.count("`", line_start, start) % 2 == 1:
+        return True
+    after = text[end : end + 2]
+    return after[:1] in ("(", "_") or (
+        after[:1] == "." and len(after) == 2 and (after[1].islower() or after[1] == "_")
+    )
 
 
 def has_no_capital(text: str) -> bool:
