@@ -11,6 +11,7 @@ import re
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate
@@ -70,3 +71,40 @@ def test_the_post_processor_reads_usernames_only() -> None:
     post = handle_names()
     assert post.reads == frozenset({"username"}) and post.stage == "resolved"
     assert post.entity_type == EntityType.PERSON
+
+
+def _reference(text: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
+    """The rule as first written, a scan of every part and every candidate per word: the
+    set-and-bisect version must find exactly what it finds."""
+    from veil.pii.recognizers import handle_names as module
+
+    handles = [(s, e) for s, e, _, _, name in candidates if name == "username" and text.startswith("@", s)]
+    parts = {p for s, e in handles for p in handle_parts(text[s:e]) if len(p) >= 3}
+    found = []
+    for match in module._TEXT_WORD.finditer(text):
+        word, (start, end) = match.group(), match.span()
+        if not any(p.startswith(word.lower()) for p in parts):
+            continue
+        if any(s < end and start < e for s, e, *_ in candidates):
+            continue
+        if module._names_someone(word):
+            found.append((start, end))
+    return found
+
+
+@given(st.lists(st.tuples(invented_names(), st.sampled_from(["@", "", " "]), st.integers(0, 6)), max_size=12))
+@settings(max_examples=80, deadline=None)
+def test_the_indexed_rule_finds_what_the_scan_finds(pieces: list[tuple[str, str, int]]) -> None:
+    shapes = {"@": "@{n}Zed {n}", "": "{n}", " ": "@{n}"}  # a handle and its owner's name, a name, a handle
+    text = " , ".join(shapes[mark].format(n=name) + " ok" * pad for name, mark, pad in pieces)
+    handles = _handles(text)
+    # overlapping and touching candidates of other kinds too, to exercise the merged coverage
+    others: list[Candidate] = [
+        (m.start(), m.end(), EntityType.PERSON, 0.6, "person")
+        for m in re.finditer(r"ok ok|ok , [A-Z]\w+", text)
+    ]
+    candidates = handles + others
+    got = [(s, e) for s, e, _ in names_of_handles(text, candidates)]
+    assert got == _reference(text, candidates)
+    if any(mark == "@" for _, mark, pad in pieces if pad == 0) and not others:
+        assert got  # a handle's owner named right after it is found

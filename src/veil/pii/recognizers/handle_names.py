@@ -21,6 +21,7 @@ by the ``username`` recognizer are read at all.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import cache
 
@@ -60,17 +61,34 @@ def names_of_handles(text: str, candidates: Sequence[Candidate]) -> Iterator[tup
     parts = {part for s, e in handles for part in handle_parts(text[s:e]) if len(part) >= _SHORTEST}
     if not parts:
         return
-    taken = sorted((s, e) for s, e, *_ in candidates)
+    # every prefix a word may be (a set, not a scan of the parts per word: a post of thousands of
+    # handles made that quadratic), and what the candidates cover as disjoint sorted spans
+    prefixes = {part[:k] for part in parts for k in range(_SHORTEST, len(part) + 1)}
+    starts, ends = _covered(candidates)
     for match in _TEXT_WORD.finditer(text):
         word = match.group()
         lower = word.lower()
-        if not any(part.startswith(lower) for part in parts):
+        if lower not in prefixes:
             continue
         start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
+        i = bisect_left(starts, end) - 1  # the last covered span that starts before the word ends
+        if i >= 0 and ends[i] > start:
             continue
         if _names_someone(word):
             yield start, end, SCORE
+
+
+def _covered(candidates: Sequence[Candidate]) -> tuple[list[int], list[int]]:
+    """The characters the candidates cover, as disjoint spans sorted by start (starts, ends)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted((s, e) for s, e, *_ in candidates):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
 
 
 def _names_someone(word: str) -> bool:
