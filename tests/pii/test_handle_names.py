@@ -106,5 +106,11 @@ def test_the_indexed_rule_finds_what_the_scan_finds(pieces: list[tuple[str, str,
     candidates = handles + others
     got = [(s, e) for s, e, _ in names_of_handles(text, candidates)]
     assert got == _reference(text, candidates)
-    if any(mark == "@" for _, mark, pad in pieces if pad == 0) and not others:
-        assert got  # a handle's owner named right after it is found
+
+
+def test_the_indexed_rule_and_the_scan_agree_on_a_post_with_owners_named() -> None:
+    text = "@QuenbyVarnow Quenby ok ok , @TarloZed Tarlo , ok , Marvik and @Selmar"
+    candidates = [*_handles(text), (21, 26, EntityType.PERSON, 0.6, "person")]
+    got = [(s, e) for s, e, _ in names_of_handles(text, candidates)]
+    assert [text[s:e] for s, e in got] == ["Quenby", "Tarlo"]
+    assert got == _reference(text, candidates)
