@@ -23,13 +23,17 @@ the same spaCy model, over each corpus SEPARATELY (never a blend):
 * ``uner_pud_dev`` - Universal NER's English PUD: news and Wikipedia sentences with persons,
   places and organisations labelled, a second news/encyclopedia dev corpus
   (:mod:`benchmarks.pii_evaluation.uner`).
+* ``uner_ewt_dev`` - Universal NER's English Web Treebank dev file: answers, e-mails, newsgroup
+  posts, reviews and weblogs with persons, places and organisations labelled, the web-text dev
+  corpus (:mod:`benchmarks.pii_evaluation.uner`).
 * held-out corpora, run only when named with ``--corpus`` (never in the default list) and
   never tuned on (:mod:`benchmarks.pii_evaluation.heldout`): ``tab_echr`` (ECHR judgments
   of the Text Anonymization Benchmark), ``presidio_research_heldout`` (the presidio-research
   documents outside the dev subset), ``wnut17_test`` (WNUT 2017 emerging entities: social-media
   text, persons/locations/corporations), ``numpy_docs_prose`` (identifier-free prose),
   ``wikigold`` (Wikipedia articles: persons/locations/organisations), ``gum_heldout`` (GUM's
-  dev and test splits: persons/locations/organisations).
+  dev and test splits: persons/locations/organisations), ``uner_ewt_test`` (Universal NER's
+  English Web Treebank test file: web text, persons/locations/organisations).
   ``--show-misses`` prints no value from them.
 
 For each engine and corpus: throughput (documents per second, one document per call and

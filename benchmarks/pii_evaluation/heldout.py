@@ -29,6 +29,11 @@ default), and ``--show-misses`` prints no value from them.
   transcripts, interviews, news, travel guides; CC BY / CC BY-SA texts): named persons, places
   and organisations scored as PERSON, LOCATION and ORGANIZATION, other names not scored. Its
   loader is shared with the dev corpus ``gum_dev`` (GUM's train split) in :mod:`.gum`.
+* ``uner_ewt_test`` - Universal NER's labels over the test file of the English Web Treebank
+  (UD_English-EWT, CC BY-SA 4.0): 316 Yahoo! Answers, Enron e-mails, newsgroup posts, reviews
+  and weblog entries with persons, places and organisations scored as PERSON, LOCATION and
+  ORGANIZATION. Its loader is shared with the dev corpus ``uner_ewt_dev`` (the dev file, which
+  shares no 8-word shingle with it) in :mod:`.uner`.
 
 Loaders are strict: a label whose offsets do not cut out its recorded text, an unknown
 label, or a span outside its document is an error (:class:`HeldoutDataError`; for TAB,
@@ -46,6 +51,7 @@ from benchmarks.pii_evaluation.corpus import GoldSpan
 from benchmarks.pii_evaluation.gum import gum_heldout
 from benchmarks.pii_evaluation.outside import DATA_ROOT, PRESIDIO_RESEARCH_TYPES, OutsideDocument
 from benchmarks.pii_evaluation.tab import tab_echr
+from benchmarks.pii_evaluation.uner import uner_ewt_test
 from benchmarks.pii_evaluation.wnut import wnut17_test
 from veil.pii.entity import EntityType
 
@@ -158,6 +164,7 @@ HELDOUT_CORPORA: dict[str, Callable[[], list[OutsideDocument]]] = {
     "numpy_docs_prose": _numpy_docs_prose,
     "wikigold": _wikigold,
     "gum_heldout": gum_heldout,
+    "uner_ewt_test": uner_ewt_test,
 }
 
 

@@ -107,7 +107,7 @@ _IOB2 = """# newdoc id = n09001
 def test_converter_keeps_the_sentences_spacing_and_joins_them_by_a_space() -> None:
     from benchmarks.pii_data.uner import convert
 
-    assert convert.SOURCE_FILES == {"uner_pud_dev": "en_pud-ud-test.iob2"}
+    assert convert.SOURCE_FILES["uner_pud_dev"] == "en_pud-ud-test.iob2"
     (record,) = convert.documents(_IOB2)
     assert record["id"] == "n09001"
     assert record["text"] == "“Tovo Ilves” left Port Elin's harbour. Quell Foods said so."

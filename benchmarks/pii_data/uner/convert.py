@@ -1,28 +1,53 @@
-"""Turn Universal NER's English PUD file (``en_pud-ud-test.iob2``: CoNLL-U-like blocks, one
-sentence each with its ``# text =`` line, then one token a line with its BIO tag of ``PER``,
-``LOC`` or ``ORG`` in the third column) into ``uner_pud_dev/documents.json``.
+"""Turn a Universal NER English file (CoNLL-U-like blocks, one sentence each with its
+``# text =`` line, then one token a line with its BIO tag of ``PER``, ``LOC`` or ``ORG`` in the
+third column) into the ``documents.json`` of its corpus folder. One converter for all three
+corpora, so the held-out one is made exactly as the dev ones:
 
-A document is what the file opens with ``# newdoc id =`` (news articles ``n…``, Wikipedia
-articles ``w…``; two or three sentences each). Its text is its sentences' ``# text`` lines, as
+* ``uner_pud_dev`` - ``en_pud-ud-test.iob2`` of UNER_English-PUD (news and Wikipedia; dev);
+* ``uner_ewt_dev`` - ``en_ewt-ud-dev.iob2`` of UNER_English-EWT (web text; dev);
+* ``uner_ewt_test`` - ``en_ewt-ud-test.iob2`` of UNER_English-EWT (web text; held-out: never
+  read, printed or tuned on).
+
+A document is what the file opens with ``# newdoc id =`` (PUD: news articles ``n…``, Wikipedia
+articles ``w…``, two or three sentences each; EWT: one post, answer, e-mail, review or weblog
+entry, its id naming its genre). Its text is its sentences' ``# text`` lines, as
 written (their own spacing and quotes), joined by single spaces; each token is found in its
 sentence's text left to right, so an entity's offsets cut out the words as the sentence wrote
 them. Labels are copied as they are (the loader maps them to Veil's types).
 
-Run once from a git directory holding https://github.com/UniversalNER/UNER_English-PUD at the
-commit ``uner_pud_dev/SOURCE.md`` names (nothing here runs at benchmark or test time)::
+A dev corpus must share no text with its held-out twin: ``uner_ewt_dev`` leaves out every
+sentence of the dev file that shares an 8-word shingle (lower-cased ``[0-9a-z]+`` words) with the
+held-out file's documents (:data:`HELDOUT_TWINS`; a repeated footer or quoted question), so
+nothing tuned on the dev text can be a memory of held-out text. The held-out file is read for
+this comparison only; nothing of it is printed.
 
-    python -m benchmarks.pii_data.uner.convert GIT_DIR COMMIT
+Run once from a git directory holding https://github.com/UniversalNER/UNER_English-PUD (or
+``UNER_English-EWT``) at the commit the corpus's ``SOURCE.md`` names (nothing here runs at
+benchmark or test time)::
+
+    python -m benchmarks.pii_data.uner.convert GIT_DIR COMMIT [CORPUS]
 """
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from benchmarks.pii_data.wnut17.convert import bio_entities, write_corpus
 
 # The corpus -> its file in the repository.
-SOURCE_FILES: dict[str, str] = {"uner_pud_dev": "en_pud-ud-test.iob2"}
+SOURCE_FILES: dict[str, str] = {
+    "uner_pud_dev": "en_pud-ud-test.iob2",
+    "uner_ewt_dev": "en_ewt-ud-dev.iob2",
+    "uner_ewt_test": "en_ewt-ud-test.iob2",
+}
+# A dev corpus -> the held-out file whose text it must not share.
+HELDOUT_TWINS: dict[str, str] = {"uner_ewt_dev": "en_ewt-ud-test.iob2"}
+SHINGLE_WORDS = 8
+_WORDS = re.compile(r"[0-9a-z]+")
 _DOC = "# newdoc id = "
 _SENT = "# sent_id = "
 _TEXT = "# text = "
@@ -90,8 +115,51 @@ def documents(iob2: str) -> list[dict[str, Any]]:
     return [document(doc_id, sentences, i) for i, (doc_id, sentences) in enumerate(_documents(iob2))]
 
 
+def shingles(text: str, n: int = SHINGLE_WORDS) -> set[str]:
+    """The runs of ``n`` consecutive lower-cased words of ``text`` (the overlap test's unit)."""
+    words = _WORDS.findall(text.lower())
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _all_shingles(texts: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        out |= shingles(text)
+    return out
+
+
+def documents_apart(iob2: str, heldout_iob2: str) -> list[dict[str, Any]]:
+    """The documents of ``iob2`` without the sentences that share a shingle with a document of
+    ``heldout_iob2`` (a document keeps its other sentences, its id and its place)."""
+    taken = _all_shingles(" ".join(s.text for s in sentences) for _, sentences in _documents(heldout_iob2))
+    out: list[dict[str, Any]] = []
+    for i, (doc_id, sentences) in enumerate(_documents(iob2)):
+        record = document(doc_id, [s for s in sentences if shingles(s.text).isdisjoint(taken)], i)
+        if not shingles(record["text"]).isdisjoint(taken):
+            # a shingle across two kept sentences: the converter does not guess which to drop
+            raise ValueError(f"document {i + 1} still shares text with the held-out file")
+        out.append(record)
+    return out
+
+
+def _show(git_dir: str, commit: str, path: str) -> str:
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def main(git_dir: str, commit: str, corpus: str = "uner_pud_dev") -> None:
-    write_corpus(git_dir, commit, SOURCE_FILES[corpus], corpus, documents)
+    twin = HELDOUT_TWINS.get(corpus)
+    if twin is None:
+        write_corpus(git_dir, commit, SOURCE_FILES[corpus], corpus, documents)
+    else:
+        heldout = _show(git_dir, commit, twin)
+        write_corpus(
+            git_dir, commit, SOURCE_FILES[corpus], corpus, lambda iob2: documents_apart(iob2, heldout)
+        )
 
 
 if __name__ == "__main__":
