@@ -71,3 +71,19 @@ def test_only_a_single_name_is_read_as_an_eponym() -> None:
     # a name cut short of its word, or a lower-case word, is no name
     assert not is_eponym("the quenbytor function", 4, 13)
     assert not is_eponym("the Quenbytor2 function", 4, 14)
+
+
+@settings(max_examples=25, deadline=None)
+@given(invented_names(), invented_names())
+def test_the_first_of_two_eponyms_sharing_a_head_is_an_eponym(first: str, second: str) -> None:
+    for sentence in (
+        f"Both the {first} and {second} transforms are computed here.",
+        f"Alternatives to the {first} and implicit message-passing oracles are slower.",
+        f"It falls back to {first} style constraint routing for small cliques.",
+    ):
+        assert _eponym(sentence, first), sentence
+    for sentence in (
+        f"{first} and {second} said the function was slow.",
+        f"{first} and the children went home.",
+    ):
+        assert not _eponym(sentence, first), sentence

@@ -138,3 +138,29 @@ def test_the_first_name_finder_keeps_a_name_spoken_to() -> None:
 
     text = "Thanks for checking the parser, Jasper!"
     assert "Jasper" in {text[s:e] for s, e, _ in FirstNameFinder()(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Parameters that are not scaled will be optimized with Quorvex instead.", "Quorvex"),
+        ("The loss is minimised using Tarvelin before each step.", "Tarvelin"),
+        ("The first Brantel can fail to converge on sparse inputs.", "Brantel"),
+        ("In our runs Marlowe converges within ten iterations.", "Marlowe"),
+    ],
+)
+def test_a_method_named_as_a_computations_instrument_is_no_name(text: str, word: str) -> None:
+    assert word in named_as_software(kind_lists(text))
+    for label in ("PERSON", "ORG", "GPE"):
+        assert not judged(text, word, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("He trained with Quorvex at the club every morning.", "Quorvex"),  # one trains with a person
+        ("The crowd converged on Tarvelin after the match.", "Tarvelin"),
+    ],
+)
+def test_a_person_beside_a_verb_of_computing_stays_a_name(text: str, word: str) -> None:
+    assert word not in named_as_software(kind_lists(text))

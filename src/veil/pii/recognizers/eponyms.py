@@ -7,7 +7,9 @@ after the people who found them. The name then names the method, not a person: t
 about anyone to mask, and NER's PERSON, ORG or GPE for it is a false positive. What shows it is
 the noun the name is the modifier of: a head noun of mathematics, statistics or computing
 (:data:`HEADS`) right after the name, with at most two describing words between ("the Carlson
-symmetric elliptic integral", "the Bromwich contour"). A possessive ("Laplace's equation",
+symmetric elliptic integral", "the Bromwich contour"); the first of two names sharing one head is
+one too ("the Gauss and Laplace transforms", "the Hollis and implicit message-passing oracles").
+A possessive ("Laplace's equation",
 "Hutchinson's estimator", "Lagrange's descent method") is read only before a head no person
 owns in everyday text (:data:`POSSESSED_HEADS`): "Smith's number" or "Smith's test results"
 stay a person's.
@@ -52,7 +54,7 @@ HEADS = POSSESSED_HEADS | wordset(
     correction corrections bound bounds condition conditions substitution summation
     optimizer optimiser optimizers update updates rotation rotations pseudo-inverse inverse
     regression approximant approximants recurrence transforms map maps mapping measure
-    parameter parameters exponent exponents
+    parameter parameters exponent exponents style variant variants propagation
     """
 )
 # Words that may stand between a name and its head ("symmetric elliptic", "zeta", "R"): no word
@@ -90,6 +92,14 @@ def is_eponym(text: str, start: int, end: int) -> bool:
     if possessive is not None:
         position = possessive.end()
     heads = POSSESSED_HEADS if possessive is not None else HEADS
+    if possessive is None:
+        # the first of two eponyms sharing their head: "the Gauss and Laplace transforms", "the
+        # Jacobi and implicit message-passing iterations"
+        joined = _JOINED.match(text, position)
+        if joined is not None:
+            position = joined.end()
+            other = _OTHER_NAME.match(text, position)
+            position = other.end() if other is not None else position
     for taken in range(_MAX_BETWEEN + 1):
         word = _WORD.match(text, position)
         if word is None:
@@ -101,6 +111,11 @@ def is_eponym(text: str, start: int, end: int) -> bool:
             return False
         position = word.end()
     return False
+
+
+# "and" or "or", then another eponym or a describing word: "Gauss and Laplace", "Jacobi and implicit"
+_OTHER_NAME = re.compile(rf"\s+(?:{_NAME.pattern})(?=\s)")
+_JOINED = re.compile(rf"\s+(?:and|or)(?=\s+(?:{_NAME.pattern}|[a-z][\w-]*)\s)")
 
 
 def _describes(word: str) -> bool:

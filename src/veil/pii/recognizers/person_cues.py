@@ -38,6 +38,7 @@ from veil.pii.recognizers.common import (
 from veil.pii.recognizers.name_columns import column_names
 from veil.pii.recognizers.name_lists import NameLists, fold
 from veil.pii.recognizers.person_address import is_cue
+from veil.pii.recognizers.person_pronouns import pronoun_names
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ROLE_NOUNS
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -197,6 +198,7 @@ class PersonCueFinder(NameLists):
         yield from self._chat_handles(text)
         yield from self._caps_surnames(text)
         yield from self._lower_case(text)
+        yield from pronoun_names(text)  # "Tarvin, who led ...", "Velmont herself"
         if "\n" in text:
             yield from self._above_addresses(text)
             yield from column_names(text, self)

@@ -7,6 +7,8 @@ marks them is their context, not their spelling:
 * a list after a kind of software or a language: "languages like Pascal and Ada", "optimisers
   such as Adam", "frameworks including Flask";
 * a possessive before code or an interface: "Opacus's `max_grad_norm`", "Thinc's API";
+* a method as a computation's instrument or told to converge: "optimized with Adam", "minimised
+  using Nelder-Mead", "the original Adam can fail to converge";
 * a verb at a sentence's start, as docstrings write them ("Returns FX-evaluable repr", "Lex
   `code` with ..."): the capitalised word is a verb, the span no name.
 
@@ -73,16 +75,41 @@ _EXAMPLES = re.compile(
 _EXAMPLE_WORD = re.compile(r"[A-Z][\w+#&-]*")
 
 
+# A method named as the instrument of a computation ("optimized with Adam", "minimised using
+# Nelder-Mead", "solved via Gurobi"): no person is what a quantity is computed with. "with" only
+# after verbs of computing (one trains *with* a coach, but optimises with an algorithm).
+_INSTRUMENT = re.compile(
+    r"(?<![\w-])(?:(?:optimi[sz]ed|minimi[sz]ed|maximi[sz]ed|solved|computed|approximated|sampled|fitted"
+    r"|estimated|regulari[sz]ed|initiali[sz]ed|tokeni[sz]ed|encrypted|hashed|compressed)"
+    r"[ \t]+(?:with|using|via)"
+    r"|(?:trained|implemented|built|compiled|generated|rendered|parsed|encoded|decoded)[ \t]+(?:using|via))"
+    r"[ \t]+(?:the[ \t]+)?([A-Z][\w+#&-]*)"
+)
+# A method whose behaviour is told as a computation's: "the original Adam can fail to converge",
+# "Lanczos converges slowly" (people converge on a place, never alone before an adverb or a stop)
+_CONVERGES = re.compile(
+    r"(?<![\w'\u2019.-])([A-Z][\w+#&-]*)[ \t]+(?:(?:can|may|might|will|would|does|did)[ \t]+(?:not[ \t]+)?)?"
+    r"(?:(?:fails?|failed)[ \t]+to[ \t]+converge|converges|diverges|overfits|underfits)(?![\w-])"
+)
+
+
 def kind_lists(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each list of examples after a kind in ``text``: (the kind's word, the capitalised words
     listed): "languages like Pascal and Ada" gives ("languages", {"Pascal", "Ada"}). Found from
-    the cues ("like", "such as" ...) alone: one fast scan of the text, then a look at each cue."""
+    the cues ("like", "such as" ...) alone: one fast scan of the text, then a look at each cue.
+    A method named as a computation's instrument or told to converge ("optimized with Adam",
+    "Adam can fail to converge") is listed as an algorithm: ("algorithms", {"Adam"})."""
     found = []
     for cue in _LIST_CUE.finditer(text):
         kind = _KIND_BEFORE.search(text, max(0, cue.start() - 24), cue.start())
         examples = _EXAMPLES.match(text, cue.end())
         if kind is not None and examples is not None:
             found.append((kind.group(1), frozenset(_EXAMPLE_WORD.findall(examples.group()))))
+    if "ed " in text or "using" in text or " via " in text or "verge" in text or "fits" in text:
+        methods = {m.group(1) for m in _INSTRUMENT.finditer(text)}
+        methods.update(m.group(1) for m in _CONVERGES.finditer(text))
+        if methods:
+            found.append(("algorithms", frozenset(methods)))
     return tuple(found)
 
 
