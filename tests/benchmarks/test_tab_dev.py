@@ -30,7 +30,14 @@ from tests.support.gold import corpus_records, sha256_text
 DEV = DATA_ROOT / "tab_echr_dev"
 # Each document keeps the mentions of the first annotator TAB lists for it: ``annotator1``, except
 # where that annotator did not annotate the document.
-FIRST_ANNOTATOR = {"001-59205": "annotator2"}
+# Documents with no ``annotator1``: their first listed annotator (none of documents 58-69 has one).
+FIRST_ANNOTATOR = {
+    doc_id: "annotator2"
+    for doc_id in (
+        *("001-59205", "001-99929", "001-57698", "001-85667", "001-87462", "001-84819"),
+        *("001-88377", "001-87448", "001-93953", "001-83337", "001-160998", "001-91090", "001-85665"),
+    )
+}
 
 
 def _write_corpus(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, records: list[dict[str, Any]]) -> None:
@@ -43,8 +50,8 @@ def _write_corpus(tmp_path: Any, monkeypatch: pytest.MonkeyPatch, records: list[
 def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
     records = corpus_records(DEV)
     docs = tab_echr_dev()
-    assert len(records) == len(docs) == 57
-    assert len({r["doc_id"] for r in records}) == 57
+    assert len(records) == len(docs) == 69
+    assert len({r["doc_id"] for r in records}) == 69
     for record, doc in zip(records, docs, strict=True):
         text = record["text"]
         first = FIRST_ANNOTATOR.get(record["doc_id"], "annotator1")
@@ -66,8 +73,8 @@ def test_every_dev_document_loads_with_its_offsets_and_hash_checked() -> None:
         assert {(s.start, s.end, str(s.type)) for s in doc.spans} == gold, record["doc_id"]
         assert set(doc.ignored) == ignored, record["doc_id"]
     counts = {t: sum(str(s.type) == t for d in docs for s in d.spans) for t in TAB_TYPES.values() if t}
-    assert counts == {"PERSON": 414, "LOCATION": 62, "ORGANIZATION": 157, "DATE_TIME": 926, CODE_TYPE: 139}
-    assert sum(len(r["mentions"]) for r in records) == 2719
+    assert counts == {"PERSON": 513, "LOCATION": 138, "ORGANIZATION": 260, "DATE_TIME": 1160, CODE_TYPE: 163}
+    assert sum(len(r["mentions"]) for r in records) == 3612
 
 
 def test_no_dev_document_is_a_held_out_one() -> None:
