@@ -159,3 +159,28 @@ def test_a_cue_slang_a_role_or_a_relative_is_no_one_addressed(text: str) -> None
 )
 def test_an_unknown_name_spoken_to_is_still_addressed(text: str, name: str) -> None:
     assert _addressed(text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The cabin was spotless and warm. Thanks again Quenby. PS. the view is great", "Quenby"),
+        ("See the photos below. Thank you so much Tarlo!", "Tarlo"),
+        ("ok will call tomorrow. talk to you later Brannoc", "Brannoc"),
+        ("Posted by natalie at 10:14 PM", "natalie"),
+    ],
+)
+def test_a_sign_off_or_a_byline_names_the_writer(rules: PiiEngine, text: str, name: str) -> None:
+    assert name in _people(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks again Python for the clear error message.",  # an English word after the thanks
+        "Posted by admin at 10:14 PM",  # a role, no name
+        "Written by hand in 1890, the letter survives.",
+    ],
+)
+def test_a_sign_off_before_a_word_names_no_one(rules: PiiEngine, text: str) -> None:
+    assert _people(rules, text) == set()

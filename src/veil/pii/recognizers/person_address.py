@@ -16,7 +16,9 @@ spoken to ("Jaiden, you are so kind").
   follows, after an optional comma: "you", "your", "u", "ur", "please", "pls";
 * **a social cue before it** - a greeting, thanks, praise, a wish or a mourning word, then an
   optional comma: "hey", "thanks", "thank you", "great video", "good job", "love you", "miss
-  you", "rip", "happy birthday", "congrats", "shoutout to", "props to", "my boy", "poor".
+  you", "rip", "happy birthday", "congrats", "shoutout to", "props to", "my boy", "poor"; a
+  message's sign-off ("thanks again", "talk to you later", "take care") or a post's byline
+  ("posted by", "written by").
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ _SECOND_PERSON = re.compile(
 # Where a sentence opens: the text's start, a line's, or after a sentence's end.
 _OPENS = re.compile(r"(?:^|[\n.!?])[ \t]*$")
 _CUES = (
-    r"hey|hi|hiya|hello|yo|sup|thanks|thank you|thank u|thanx|thx|tysm|cheers"
+    # a thanks or a parting that signs a message off ("Thanks again Nina.", "talk to you later
+    # Brannoc"), and a post's byline ("Posted by darin"): before "thanks", which they start with
+    r"thanks again|thank you again|thanks so much|thank you so much|many thanks|thanks a lot"
+    r"|talk to you later|see you later|see ya later|take care|posted by|written by"
+    r"|hey|hi|hiya|hello|yo|sup|thanks|thank you|thank u|thanx|thx|tysm|cheers"
     r"|(?:great|nice|good|awesome|amazing|cool|sick|dope|lovely|beautiful) (?:video|vid|videos|vids|stream"
     r"|song|track|cover|edit|job|work|one|episode|ep|content|podcast|set|shot|goal|game|play|performance)"
     r"|well done|love you|love u|luv u|miss you|miss u"

@@ -2,14 +2,17 @@
 abq new mexico", "not in amsterdam".
 
 Where a text has no capital but the pronoun "I", or its only capitals open sentences or stand in
-words in capitals (:func:`~veil.pii.recognizers.person_lowercase.is_sentence_cased`), no capital
+words in capitals (:func:`~veil.pii.recognizers.lower_case_passages.is_sentence_cased`), no capital
 tells a place from a word. There a known place or country of one to three words, in lower case,
 is a place (LOCATION, 0.6) when no word of one is an English word, an ordinary word or chat slang
 ("nice", "reading", "bath" stay words) and it is no known given name ("sofia", "georgia" are read
 as people by :mod:`.person_lowercase`). A place of several words may hold English words ("new
 mexico", "hong kong", "south africa").
 
-Not in a text with another capital, where the writer would have capitalised the place.
+Not in a text with another capital, where the writer would have capitalised the place; but a text
+that shows a writer who does not capitalise ("i am", "? where") is read sentence by sentence
+(:mod:`.lower_case_passages`: a forum question "where can i get morcillas in tampa?" above a
+capitalised answer).
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
+from veil.pii.recognizers.lower_case_passages import lower_case_passages
 from veil.pii.recognizers.person_address import english_words
-from veil.pii.recognizers.person_lowercase import has_no_capital, is_sentence_cased
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["is_lower_case_place", "lower_case_text_places", "place_lowercase"]
@@ -38,11 +41,14 @@ _DOMAIN_BEFORE = re.compile(r"(?:@\w+|(?<!\w)(?:co|com|org|net|gov|ac|edu))[ \t]
 
 
 def lower_case_text_places(text: str) -> Iterator[tuple[int, int, float]]:
-    """(start, end, 0.6) of each known place in ``text`` written in lower case, when ``text``
-    capitalises no name (see the module's doc)."""
-    if not (has_no_capital(text) or is_sentence_cased(text)):
-        return
-    spans = [m.span() for m in _WORD.finditer(text)]
+    """(start, end, 0.6) of each known place in ``text`` written in lower case, where ``text`` (or
+    a passage of it) capitalises no name (see the module's doc)."""
+    for start, end, _no_capital in lower_case_passages(text):
+        yield from _places_in(text, start, end)
+
+
+def _places_in(text: str, lo: int, hi: int) -> Iterator[tuple[int, int, float]]:
+    spans = [m.span() for m in _WORD.finditer(text, lo, hi)]
     i = 0
     while i < len(spans):
         # the longest place from this word on ("new mexico" before "new"), its words one space apart
