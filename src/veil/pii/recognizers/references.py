@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import not_repetitive, terms, word_branches, words, wordset
+from veil.pii.recognizers.court_files import SIGNATURE, STATUTE_BEFORE, find_court_files
 from veil.pii.recognizers.dates import is_numeric_date
 from veil.pii.recognizers.labelled import LabelledValue
 
@@ -105,9 +106,12 @@ def _label_pattern() -> str:
 
 _LABEL_PATTERN = _label_pattern()
 
-# A token of letters and digits joined by / - . (a German court's file number has spaces).
+# A token of letters and digits joined by / - . (a German, Polish or Czech court's file number
+# and a register's letters before their number have spaces).
 _VALUE = (
-    r"\d{1,3}\s[A-Z][A-Za-z]{0,4}\s\d{1,6}/\d{2,4}"  # 3 K 123/19, 1 BvR 2019/16
+    r"\d{1,3}\s[A-Z][A-Za-z]{0,4}\s\d{1,6}/\d{2,4}"  # 3 K 123/19, 1 BvR 2019/16, 30 Cdo 1234/2005
+    rf"|{SIGNATURE}"  # I C 1234/05, II AKa 45/03, Km 567/03
+    r"|[A-Z]{1,3}[ \t]\d{3,8}"  # a register's letters and number: HRB 12345, WX 44521
     r"|[A-Za-z0-9_]{1,24}(?:[/.-][A-Za-z0-9_]{1,24}){0,6}"
 )
 
@@ -128,6 +132,13 @@ _BARE = words(
         "riferimento",
         "rif",
         "kenmerk",
+        # a Polish court's file signature ("sygn. akt II K 387/02"), a Czech or Slovak one
+        # ("sp. zn. 30 Cdo 1234/2005")
+        r"sygn\.?[ \t]?akt",
+        "sygn",
+        "sygnatura akt",
+        "sygnatura",
+        r"sp\.[ \t]?zn",
     ),
     any_case=True,
 )
@@ -145,11 +156,8 @@ _BRACKETED_APPLICATION = re.compile(
 _COURT_FILE = re.compile(
     r"(?<![\w.])(?:[EK]\.[ \t]?|(?i:nos?\.)[ \t]?)(?P<value>(?:19|20)\d{2}/\d{1,6})(?![\w/]|[-.]\d)"
 )
-# ... unless a statute's or a treaty's noun stands before its "no." ("Regulation No. 2006/2004")
-_STATUTE_BEFORE = re.compile(
-    r"(?i:law|act|code|regulation|directive|decree|resolution|protocol|rule|series|ordinance|convention)"
-    r"\W{0,4}(?:\([A-Z]+\)\W{0,2})?\Z"
-)
+# ... unless a statute's or a treaty's noun stands before its "no." ("Regulation No. 2006/2004",
+# court_files.STATUTE_BEFORE)
 # "#" is rare: found first, then the noun before it
 _HASH_VALUE = re.compile(rf"#[ \t]*(?P<value>{_VALUE})(?![^\W_]|[-/.]\w)")
 _NOUN_BEFORE = re.compile(rf"(?:{words(_NOUNS, any_case=True)})[ \t]*$")
@@ -214,11 +222,13 @@ def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]
             continue
         if not marked and (value.isdigit() or bare == "ref"):
             continue  # "reference 2019" cites a work; "ref X" is as often code ("ref mut x1")
+        if not marked and " " in value and "/" not in value:
+            continue  # "reference RFC 2119" cites a standard; "Ref. no.: HRB 12345" names a file
         yield match.start("value"), match.end("value"), 0.8
     for match in _BRACKETED_APPLICATION.finditer(text, start):
         yield match.start("value"), match.end("value"), 0.8
     for match in _COURT_FILE.finditer(text, start):
-        if not _STATUTE_BEFORE.search(text, max(0, match.start() - 24), match.start()):
+        if not STATUTE_BEFORE.search(text, max(0, match.start() - 24), match.start()):
             yield match.start("value"), match.end("value"), 0.8
     for match in _HASH_VALUE.finditer(text, start):
         before = _NOUN_BEFORE.search(text, max(0, match.start() - 32), match.start())
@@ -227,7 +237,8 @@ def _bare_labelled(text: str, start: int = 0) -> Iterator[tuple[int, int, float]
 
 
 def find_reference_numbers(text: str) -> Iterator[tuple[int, int, float]]:
-    """Values after a noun's number label, then values right after a bare "reference"."""
+    """Values after a noun's number label, then values right after a bare "reference", then
+    court file numbers known by their shape (:mod:`~veil.pii.recognizers.court_files`)."""
     first_digit = _DIGIT.search(text)
     if first_digit is None:
         return  # every value has a digit
@@ -249,6 +260,7 @@ def find_reference_numbers(text: str) -> Iterator[tuple[int, int, float]]:
             previous_end = end
             yield start, end, score
     yield from _bare_labelled(text, offset)
+    yield from find_court_files(text)
 
 
 def reference_number() -> Recognizer:
