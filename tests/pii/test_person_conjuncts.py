@@ -57,3 +57,35 @@ def test_no_shared_family_name_for_a_firm_a_list_a_place_or_a_word(text: str) ->
 
 def test_a_single_found_word_shares_no_family_name() -> None:
     assert _conjuncts("the appellants Quenby and Varnow argue", "Varnow") == []
+
+
+def _lone_family_names() -> list[str]:
+    """Family names of Veil's own list that are no ordinary word, given name or place: a lone
+    family name is read only when the list knows it (the rule's list, not a corpus)."""
+    from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_list, load_words
+    from veil.pii.vocabulary import is_ordinary_word
+
+    first, places = load_words(FIRST_NAMES), known_places()
+    return sorted(
+        w
+        for w in load_list(LAST_NAMES)
+        if w.isalpha() and w[0].isupper() and w not in first and w not in places and not is_ordinary_word(w)
+    )[:400]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_a_lone_family_name_listed_with_a_lone_found_one_is_a_person(data: st.DataObject) -> None:
+    names = _lone_family_names()
+    found = data.draw(st.sampled_from(names))
+    other = data.draw(st.sampled_from(names))
+    assume(other != found)
+    for text in (
+        f"Historians such as {found} and {other} disagree.",
+        f"The side: {found}, {other}, and two others.",
+        f"Starting line-up : {found} , {other} , and the rest",  # a post's tokenised commas
+    ):
+        assert other in _conjuncts(text, found), text
+    # a firm's ampersand, or a longer name after the word, is no lone family name
+    assert other not in _conjuncts(f"Shares of {found} & {other} fell.", found)
+    assert other not in _conjuncts(f"Talks between {found} and {other} Holdings stalled.", found)

@@ -68,3 +68,14 @@ def test_a_life_event_after_a_lone_family_name_makes_it_a_person(name: str) -> N
         f"{name} was knighted the following year.",
     ):
         assert name in {text[s:e] for s, e, _ in _CONTEXT(text)}, text
+
+
+@settings(max_examples=25, deadline=None)
+@given(invented_names())
+def test_a_life_owned_after_a_lone_family_name_makes_it_a_person(name: str) -> None:
+    for text in (
+        f"The book was forgotten until after {name}'s death in 1890.",
+        f"In {name}'s memoirs the war takes two chapters.",
+        f"He stayed with {name}'s nephew for a year.",
+    ):
+        assert name in {text[s:e] for s, e, _ in _CONTEXT(text)}, text

@@ -6,7 +6,10 @@ is no name on its own. Joined to a found person by "and", "&", "or" or a list's 
 given name (also one that is a word) is a person too, with the family name after it when
 there is one ("Rose and Hope Mills"). The chain goes on through a list in both directions
 ("Anna, Joy and Will", "Joy, Will and Anna"). A given name no list knows joins a found given and
-family name by "and" when it shares the family name ("Quenby and Tarla Varnow").
+family name by "and" when it shares the family name ("Quenby and Tarla Varnow"). A lone family name
+joins a lone found one (0.7): "historians such as Varnow and Quenby", a team's line-up "Hollis ,
+Marrow , Quenby" (a post's tokenised commas too), when the family-name list knows it and it is no
+ordinary word, place or firm's ("Varnow & Quenby", "Varnow and Quenby Holdings").
 
 A word of a coordination is no person when it is a common capitalised word, a place or a
 title ("Smith and Sons", "Rose and Crown", "Jane Smith, President"): only given names
@@ -47,14 +50,15 @@ _NOT_CONJUNCTS = wordset(
 
 # After a found person: a list's comma or a conjunction, then one or two name words.
 _NEXT = re.compile(
-    rf"(?:['\u2019]s)?(?:,[ \t]+(?:(?:and|&|or)[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)"
+    rf"(?:['\u2019]s)?(?:[ \t]?,[ \t]+(?:(?:and|&|or)[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)"
     rf"(?P<given>{NAME_WORD})(?:[ \t](?P<family>{NAME_WORD}))?(?![\w'\u2019-]|\.\w)"
     # a word that asks or bids is no name: "Hi Anna, Will you ...", "Tom, May I ..."
     r"(?![ \t]+(?:you|we|I|they|he|she|it|the|a|an|this|that)\b)"
 )
 # Before a found person: one name word, then a list's comma or a conjunction.
 _PREVIOUS = re.compile(
-    rf"(?<![\w'\u2019.-])(?P<given>{NAME_WORD})(?:,[ \t]+(?:(?:and|&|or)[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)$"
+    rf"(?<![\w'\u2019.-])(?P<given>{NAME_WORD})"
+    r"(?:[ \t]?,[ \t]+(?:(?:and|&|or)[ \t]+)?|[ \t]+(?:and|&|or)[ \t]+)$"
 )
 
 
@@ -75,6 +79,7 @@ def conjuncts(
     pairs = {(s, e) for s, e in found if _PAIR.fullmatch(text, s, e) is not None}
     while todo:
         start, end = todo.pop()
+        alone = _ONE_WORD.fullmatch(text, start, end) is not None  # a family name alone: "Varnow"
         after = _NEXT.match(text, end)
         if after is not None and _is_given(after.group("given"), given_names, not_names):
             family = after.group("family")
@@ -84,10 +89,17 @@ def conjuncts(
                 seen.add(span)
                 todo.append(span)
                 yield (*span, 0.75)
+        elif alone and after is not None and _family_alone(after, family_names, not_names):
+            span = after.span("given")  # "historians such as Varnow and Quenby": lone family names
+            if span not in seen:
+                seen.add(span)
+                todo.append(span)
+                yield (*span, 0.7)
         before = _PREVIOUS.search(text, max(0, start - 48), start)
         if before is not None and (
             _is_given(before.group("given"), given_names, not_names)
             or ((start, end) in pairs and _shares_family(text, before, not_names))
+            or (alone and _family_alone(before, family_names, not_names))
         ):
             span = before.span("given")
             if span not in seen and not any(s <= span[0] < e for s, e in seen):
@@ -116,6 +128,23 @@ def _shares_family(text: str, before: re.Match[str], not_names: frozenset[str]) 
         and word not in not_names
         and not is_ordinary_word(word)
         and _CAPITALISED_BEFORE.search(text, max(0, before.start() - 32), before.start()) is None
+    )
+
+
+_ONE_WORD = re.compile(NAME_WORD)
+
+
+def _family_alone(joined: re.Match[str], family_names: frozenset[str], not_names: frozenset[str]) -> bool:
+    """A lone family name joined to a lone found one by "and", "or" or a list's comma ("Varnow and
+    Quenby", "Hollis, Marrow, Quenby"): a known family name, no ordinary English word, no place,
+    one word (no name or firm goes on after it), and no firm's ampersand between ("Varnow & Quenby")."""
+    word = joined.group("given")
+    return (
+        word in family_names
+        and word not in not_names
+        and not is_ordinary_word(word)
+        and "&" not in joined.group()
+        and joined.groupdict().get("family") is None
     )
 
 

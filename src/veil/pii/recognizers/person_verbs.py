@@ -63,4 +63,7 @@ OWNED_BY_PEOPLE = (
     "eyes|lips|cheeks|gaze|frown|mother|father|mum|mom|dad|wife|husband|son|daughter|brother|sister"
     "|grandmother|grandfather|girlfriend|boyfriend|fianc[ée]e?|widow|widower|funeral|grave|birthday"
     "|late\\s+(?:wife|husband|father|mother)"
+    # a life and its record, told of people only: "Varnow's death", "Quenby's memoirs"
+    "|death|deathbed|birth|childhood|memoirs?|autobiography|obituary|assassination|nephew|niece|cousin"
+    "|uncle|aunt|grandson|granddaughter|parents|ex-wife|ex-husband"
 )
