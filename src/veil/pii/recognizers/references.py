@@ -111,7 +111,7 @@ _LABEL_PATTERN = _label_pattern()
 _VALUE = (
     r"\d{1,3}\s[A-Z][A-Za-z]{0,4}\s\d{1,6}/\d{2,4}"  # 3 K 123/19, 1 BvR 2019/16, 30 Cdo 1234/2005
     rf"|{SIGNATURE}"  # I C 1234/05, II AKa 45/03, Km 567/03
-    r"|[A-Z]{1,3}[ \t]\d{3,8}"  # a register's letters and number: HRB 12345, WX 44521
+    r"|[A-Z]{1,3}[ \t]\d{3,8}(?:[ \t][A-Z]{1,3}(?![^\W_]))?"  # a register's: HRB 12345, B 1234 XY
     r"|[A-Za-z0-9_]{1,24}(?:[/.-][A-Za-z0-9_]{1,24}){0,6}"
 )
 
