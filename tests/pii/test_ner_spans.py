@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from veil.pii import EntityType, PiiEngine
 from veil.pii.data import COUNTRIES, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, PLACES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
+from veil.pii.ner_bodies import INSTITUTION_HEADS
 from veil.pii.ner_spans import NAME_LABELS, TextClues, is_firm_word, may_be_a_name, names_among
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -55,6 +56,8 @@ def test_a_capitalised_ordinary_word_alone_is_no_name_in_any_sentence_position(w
 )
 def test_a_title_of_ordinary_words_is_no_name(first: str, second: str, label: str) -> None:
     assume(not is_firm_word(second.capitalize()))  # "Aalii Group": a firm's name, not a title
+    # typed ORG, words ending in an institution's head name a body ("Aalii Agency": veil.pii.ner_bodies)
+    assume(label != "ORG" or second.capitalize() not in INSTITUTION_HEADS)
     title = f"{first.capitalize()} {second.capitalize()}"
     text = f"Her review of {title} appeared last spring."
     assert not judged(text, title, label)

@@ -13,7 +13,9 @@ in lower case elsewhere, written as code, defined as a term) from :class:`TextCl
 software, languages and docstrings' verbs named by their context ("languages like Pascal",
 "Opacus's `max_grad_norm`", "Returns FX-evaluable") from :mod:`veil.pii.recognizers.software_names`; and
 what keeps an acronym or a camel-case word an organisation ("DAB said", "LibriVox founder") from
-:mod:`veil.pii.organization_cues`.
+:mod:`veil.pii.organization_cues`; which organisations' names made of ordinary words still name a
+body by their shape ("American Civil Liberties Union", "Khalsa Hockey Club") from
+:mod:`veil.pii.ner_bodies`.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
+from veil.pii.ner_bodies import names_a_body
 from veil.pii.ner_places import place_of_words, word_town
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
-from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.eponyms import is_eponym
 from veil.pii.recognizers.person_devices import is_assistant_address
@@ -290,15 +292,13 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         label == "ORG"
         and (
             bare in clues.bodies
-            or _body_of_words(words)
-            or _outlet(words)
-            or _COURT_OF_APPEALS.fullmatch(bare)
+            or names_a_body(words)
             # acting or joined as a body: "members of the Sea Org", "Raymond Chan of People Power"
             or acts_as_a_body(text, start, end)
         )
         and not clues.technical  # last: it scans the whole text
     ):
-        return _BODY  # "Union of Rationalist Atheists", "ABC News": a body of ordinary words
+        return _BODY  # "Union of Rationalist Atheists", "Khalsa Hockey Club": a body of ordinary words
     if _terms(words) and not place_of_words(words):
         return _NOT
     return _NAME  # a name, or a place named by its kind: "the Royal Palace", "Creek Turnpike"
@@ -466,50 +466,6 @@ def _proper_body(word: str, text: str, start: int, end: int, clues: TextClues) -
     if is_ordinary_word(word) or not word[:1].isupper() or not acts_as_a_body(text, start, end):
         return False
     return not clues.technical  # last: it scans the whole text
-
-
-def _body_of_words(words: list[str]) -> bool:
-    """A body named by capitalised ordinary words in one of the two shapes that titles and terms
-    seldom take: a body's head then "of" or "for" ("Union of Rationalist Atheists", "Centre for
-    Social Evolution", "Department of Education"), or three words or more ending in the head of a
-    kind of body that :func:`is_public_body` accepts ("Film Critics Guild", "New People Party";
-    two, "Search Party", "Tea Society", are common nouns)."""
-    content = content_words(words)
-    if not all(w[:1].isupper() for w in content) or any("," in w for w in words):
-        return False  # "the Court of the arrest", "Department of Foreign Affairs, Advisers": not one name
-    for head, joint in itertools.pairwise(words):
-        if joint in {"of", "for"} and (head in HEADS or head in KIND_HEADS):
-            return True
-    return len(content) >= 3 and words[-1] in KIND_HEADS and is_public_body(" ".join(words))
-
-
-# Last words of the names of news outlets and publishers: "ABC News", "LA Weekly", "DC Comics".
-_OUTLET_HEADS = wordset(
-    "News Weekly Magazine Times Herald Gazette Tribune Chronicle Telegraph Post Press Journal Daily Comics"
-    " Broadcasting Records Pictures Publishing"
-)
-
-
-# Heads that only a periodical's name ends in, never a title's or a term's: "Time Magazine",
-# "Saudi Gazette", "Harbour Tribune" are outlets even when every other word is ordinary.
-_PERIODICAL_HEADS = wordset("Magazine Gazette Tribune Herald Chronicle")
-# A federal court of appeals named by its number: "the Second Circuit", "the D.C. Circuit".
-_COURT_OF_APPEALS = re.compile(
-    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)"
-    r"[ \t]+Circuit"
-)
-
-
-def _outlet(words: list[str]) -> bool:
-    """A news outlet or publisher: an outlet's head after an acronym or a word that is no ordinary
-    word ("ABC News", "LA Weekly", "Straits Times" keeps out: all ordinary, it may be a title), or
-    a periodical's head after capitalised words ("Time Magazine", :data:`_PERIODICAL_HEADS`)."""
-    content = content_words(words)
-    if len(content) < 2 or content[-1] not in _OUTLET_HEADS:
-        return False
-    if content[-1] in _PERIODICAL_HEADS and all(w[:1].isupper() for w in content):
-        return True
-    return any(_ACRONYM.fullmatch(w) or not is_ordinary_word(w) for w in content[:-1])
 
 
 def _firm_camel(word: str, text: str, start: int, end: int, clues: TextClues) -> bool:

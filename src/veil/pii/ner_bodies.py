@@ -1,0 +1,146 @@
+"""NER organisation spans named by capitalised ordinary words that still name a body.
+
+:mod:`veil.pii.ner_spans` drops a span made only of ordinary words: most are titles and terms
+("Guilty Pleasures", "Natural Language Processing"). An organisation's name is often made of
+ordinary words too ("American Civil Liberties Union", "Creative Commons", "Straits Times"); what
+tells it from a title is its shape. :func:`names_a_body` says whether the words of a span that
+spaCy typed ORG take one of the shapes titles and terms seldom take:
+
+* a body's head then "of" or "for" ("Union of Rationalist Atheists", "Department of Education");
+* three words or more ending in the head of a kind of body ("Film Critics Guild", "New People
+  Party"; two, "Search Party", "Tea Society", are common nouns);
+* a news outlet or a publisher ("ABC News", "Time Magazine");
+* a federal court of appeals by its number ("the Second Circuit");
+* three words or more ending in an institution's head (:data:`INSTITUTION_HEADS`: "Khalsa
+  Hockey Club", "Electrical Engineering Department"), or two ending in a head that software and
+  everyday prose seldom write after one word ("Rudd Government", "Creative Commons", "Straits
+  Times"; not "Help Center", "Tagged Union"; a kind of body only as a public body: "Labour Party",
+  not "Search Party"), with no
+  "of" or "for" inside (a part or a text of a body: "Rules of Court", "Delegate of the
+  Commission") and not opened by an ordinal or a rank (a body's section or chamber: "Fifth
+  Section", "Grand Chamber").
+
+The caller asks only of spans NER typed ORG and only outside technical prose, where "Worker
+Service", "Tagged Union" and "Event Loop Group" are a program's parts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, STRONG_HEADS, is_public_body
+from veil.pii.recognizers.common import LEGAL_FORMS, wordset
+from veil.pii.text_clues import content_words
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["INSTITUTION_HEADS", "names_a_body"]
+
+# an acronym or a word in capitals up to eight letters ("ABC", "LA")
+_ACRONYM = re.compile(r"[A-Z]{2,8}")
+
+# Last words of the names of news outlets and publishers: "ABC News", "LA Weekly", "DC Comics".
+_OUTLET_HEADS = wordset(
+    "News Weekly Magazine Times Herald Gazette Tribune Chronicle Telegraph Post Press Journal Daily Comics"
+    " Broadcasting Records Pictures Publishing"
+)
+# Heads that only a periodical's name ends in, never a title's or a term's: "Time Magazine",
+# "Saudi Gazette", "Harbour Tribune" are outlets even when every other word is ordinary.
+_PERIODICAL_HEADS = wordset("Magazine Gazette Tribune Herald Chronicle")
+# A federal court of appeals named by its number: "the Second Circuit", "the D.C. Circuit".
+_COURT_OF_APPEALS = re.compile(
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)"
+    r"[ \t]+Circuit"
+)
+
+#: Last words that make capitalised words an institution's name: the heads of public bodies
+#: (:data:`~veil.pii.recognizers.body_heads.HEADS`: "Council", "Union", "Times", "Club"), legal
+#: forms ("Ltd", "GmbH") and the heads of clubs, schools, branches, alliances and services.
+INSTITUTION_HEADS = (
+    HEADS
+    # "Group" ends firms' names but common nouns too: "Working Group", "Focus Group", "Study Group"
+    | (frozenset(LEGAL_FORMS) - {"Group"})
+    | wordset(
+        """
+        Club Clubs School Schools Department Departments Branch Government Services Union Unions Council
+        Circle Commons Network Alliance Coalition Corporation Company Holdings Industries Airlines
+        Airways Studios
+        """
+    )
+)
+# Heads that end a name of two ordinary words: an outlet's, a government's, a school's, a club's, a
+# firm's. The other weak heads are words of software and everyday prose after one word ("Help
+# Center", "Tagged Union", "Certificate Authority", "Web Services") and need two words before them.
+_TWO_WORD_HEADS = (
+    STRONG_HEADS
+    | (frozenset(LEGAL_FORMS) - {"Group"})
+    | wordset(
+        """
+        Times Herald Gazette Tribune Chronicle Telegraph Government Commons School Schools Club Clubs
+        Department Alliance Coalition Corporation Company Airlines Airways Studios Holdings Industries
+        """
+    )
+)
+# First words that make a headed phrase a body's part or rank, not its name: "Fifth Section",
+# "Grand Chamber", "Second Division".
+_RANKS = wordset("Grand First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth")
+
+
+def names_a_body(words: list[str]) -> bool:
+    """The words of a NER ORG span name a body by their shape (see the module's docstring)."""
+    return (
+        _body_of_words(words)
+        or _outlet(words)
+        or _COURT_OF_APPEALS.fullmatch(" ".join(words)) is not None
+        or _headed(words)
+    )
+
+
+def _capitalised(words: list[str]) -> list[str] | None:
+    """The content words, if every one is capitalised and no word holds a comma ("Department of
+    Foreign Affairs, Advisers" lists a role after the name, "the Court of the arrest" is no name)."""
+    content = content_words(words)
+    if not all(w[:1].isupper() for w in content) or any("," in w for w in words):
+        return None
+    return content
+
+
+def _body_of_words(words: list[str]) -> bool:
+    """A body's head then "of" or "for" ("Union of Rationalist Atheists", "Centre for Social
+    Evolution"), or three words or more ending in the head of a kind of body that
+    :func:`is_public_body` accepts ("Film Critics Guild"; two, "Search Party", are common nouns)."""
+    content = _capitalised(words)
+    if content is None:
+        return False
+    for head, joint in itertools.pairwise(words):
+        if joint in {"of", "for"} and (head in HEADS or head in KIND_HEADS):
+            return True
+    return len(content) >= 3 and words[-1] in KIND_HEADS and is_public_body(" ".join(words))
+
+
+def _outlet(words: list[str]) -> bool:
+    """A news outlet or publisher: an outlet's head after an acronym or a word that is no ordinary
+    word ("ABC News", "LA Weekly"; "Entertainment Weekly" keeps out: all ordinary, it may be a
+    title), or a periodical's head after capitalised words ("Time Magazine")."""
+    content = content_words(words)
+    if len(content) < 2 or content[-1] not in _OUTLET_HEADS:
+        return False
+    if content[-1] in _PERIODICAL_HEADS and all(w[:1].isupper() for w in content):
+        return True
+    return any(_ACRONYM.fullmatch(w) or not is_ordinary_word(w) for w in content[:-1])
+
+
+def _headed(words: list[str]) -> bool:
+    """Two capitalised words or more ending in an institution's head (:data:`INSTITUTION_HEADS`),
+    no "of" or "for" inside, not opened by a rank (:data:`_RANKS`)."""
+    content = _capitalised(words)
+    if content is None or len(content) < 2 or any(w in {"of", "for"} for w in words):
+        return False
+    head = content[-1].rstrip(".")
+    if head not in INSTITUTION_HEADS or content[0] in _RANKS:
+        return False
+    if len(content) > 2:
+        return True
+    # two words ending in a kind of body are often a common noun ("Search Party", "Tea Society"):
+    # the public bodies' test decides ("Labour Party", "Royal Society")
+    return head in _TWO_WORD_HEADS or (head in KIND_HEADS and is_public_body(" ".join(words)))
