@@ -10,7 +10,13 @@ from __future__ import annotations
 import pytest
 
 from veil.pii import EntityType
-from veil.pii.recognizers.mail_senders import display_names, mail_senders, sender_names, signed_initials
+from veil.pii.recognizers.mail_senders import (
+    display_names,
+    mail_senders,
+    sender_names,
+    signed_initials,
+    signed_off,
+)
 
 
 def _senders(text: str) -> list[str]:
@@ -105,3 +111,52 @@ def test_initials_that_sign_beside_the_full_name(text: str, found: list[str]) ->
 )
 def test_no_initials_for_words_abbreviations_or_other_letters(text: str) -> None:
     assert list(signed_initials(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('Our site is www.example.com "Tarlo, Natalie" you coming tonight?', ["Tarlo, Natalie"]),
+        ("see \u201cVoss, Daniel\u201d below", ["Voss, Daniel"]),
+    ],
+)
+def test_an_inverted_display_name_in_quotes(text: str, found: list[str]) -> None:
+    assert _displayed(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Paris, France" is the answer',  # no given name second
+        'the "Tarlo, Natalie" <nt@example.net> header',  # once, as the display name before its address
+    ],
+)
+def test_an_inverted_pair_without_a_given_name_or_twice(text: str) -> None:
+    assert len(_displayed(text)) == (1 if "<" in text else 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Bring the chalk bag. Thanks See you at the wall later Quenby", ["Quenby"]),
+        ("ok, talk to you later, Dara.", ["Dara"]),
+        ("Best class in town, go and try it!!! By natalie Voss", ["natalie Voss"]),
+        ("Great stay.\nBy Tarlo", ["Tarlo"]),
+    ],
+)
+def test_a_name_that_signs_off_at_the_very_end(text: str, found: list[str]) -> None:
+    assert [text[s:e] for s, e, _ in signed_off(text)] == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The rows are sorted by Name",  # no byline of its own
+        "Read it twice. By Madrid",  # a place
+        "see you later alligator",  # a word
+        "Talk to you later Quenby. Then the rest of the thread goes on here.",  # not the last words
+        "It was built. By LOL",  # chat slang in capitals
+    ],
+)
+def test_no_sign_off_without_a_parting_a_name_or_at_the_end(text: str) -> None:
+    assert list(signed_off(text)) == []

@@ -16,6 +16,13 @@
   ``"TJW" <tjw@...>`` (initials). One to three words, capitalised or initials in capitals; not a
   list's, a shop's or a group's title ("The Cat Album", "Customer Service": a function word
   first, or English words only).
+* **an inverted display name in quotes** without its address, as a quoted reply's header or a
+  pasted address book writes it: ``"Whitcombe, Dana" wrote``; the second word a known given
+  name.
+* **a name that signs off at the very end**, after a parting ("see you at the gym later
+  Quenby", "talk to you later, Dara") or as a byline of its own ("... Loved it! By natalie
+  Voss"): the text's last words, a capitalised word that is no English, chat or place word, or a
+  known given name in lower case, maybe with a capitalised family name.
 * **initials that sign a message** beside the writer's name in full, as a signature block
   repeats it: "Thx dp Dana Pell", "Let me know. DP Dana Pell" (the initials: the name is found
   as a name). The letters must be the name's initials, in either case, and no word ("an Ann
@@ -28,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from veil.pii.data import known_places
+from veil.pii.data import FIRST_NAMES, known_places, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.chat_words import is_chat_word
@@ -36,7 +43,7 @@ from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.person_address import english_words
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["display_names", "mail_senders", "sender_names", "signed_initials"]
+__all__ = ["display_names", "mail_senders", "sender_names", "signed_initials", "signed_off"]
 
 # A name of two or three capitalised words, maybe with a middle initial ("Jeffrey T Hodge"), that
 # ends where the address part starts.
@@ -57,6 +64,18 @@ _AFTER_NAME = re.compile(r"(?<=[a-z])[@/]")
 _DISPLAY = re.compile(
     r"[\"\u201c](?P<name>[^\"\u201c\u201d<>@\n]{2,40})[\"\u201d][ \t]*<[\w.+-]*(?:\.\.\.)?@"
 )
+# A quoted "Family, Given" name anywhere (the given name is checked against the gazetteer).
+_INVERTED = re.compile(
+    r"[\"\u201c](?P<name>(?:Mc|Mac|O['\u2019])?[A-Z][a-z][A-Za-z'\u2019-]*,[ \t]?(?P<given>[A-Z][a-z]+)"
+    r"(?:[ \t][A-Z]\.?)?)[\"\u201d]"
+)
+# The text's last words after a parting or a byline of its own.
+_SIGNED_OFF = re.compile(
+    r"(?:(?i:\b(?:see|talk to|catch|speak to)[ \t]+(?:you|ya|u)\b)[^.!?\n]{0,24}?[ \t](?i:later)[ \t]*,?"
+    r"|(?:^|[.!?\n])[ \t]*(?i:by))[ \t]+(?P<name>[A-Za-z][a-z'\u2019-]+(?:[ \t][A-Z][a-z'\u2019-]+)?)"
+    r"[ \t]*[.!]*\s*\Z"
+)
+_TAIL = 120  # characters looked at at the end of a text for a sign-off
 # A word of a display name: capitalised ("Dana", "McGilloway", "O'Neil"), or initials in capitals.
 _DISPLAY_WORD = re.compile(r"[A-Z][a-z][A-Za-z'\u2019-]*|[A-Z]{2,4}|[A-Z]\.?")
 _FUNCTION_FIRST = wordset("the a an our your my from to for team support info customer service")
@@ -85,8 +104,9 @@ def sender_names(text: str) -> Iterator[tuple[int, int, float]]:
 
 
 def display_names(text: str) -> Iterator[tuple[int, int, float]]:
-    """(start, end, 0.85) of each quoted display name before an address (see the module's doc)."""
-    if "<" not in text or "@" not in text:
+    """(start, end, 0.85) of each quoted display name before an address, and of each inverted
+    display name in quotes (see the module's doc)."""
+    if '"' not in text and "\u201c" not in text:
         return
     for match in _DISPLAY.finditer(text):
         name = match.group("name").strip()
@@ -99,6 +119,9 @@ def display_names(text: str) -> Iterator[tuple[int, int, float]]:
             continue  # "Happy Hour", "Sales": words only
         start = match.start("name") + (len(match.group("name")) - len(match.group("name").lstrip()))
         yield start, start + len(name), 0.85
+    for match in _INVERTED.finditer(text):
+        if match.group("given") in _given_names() and _DISPLAY.match(text, match.start()) is None:
+            yield match.start("name"), match.end("name"), 0.85
 
 
 def signed_initials(text: str) -> Iterator[tuple[int, int, float]]:
@@ -121,14 +144,42 @@ def signed_initials(text: str) -> Iterator[tuple[int, int, float]]:
             yield match.start("initials"), match.end("initials"), 0.85
 
 
+def signed_off(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, 0.85) of the name that signs ``text`` off at its very end (see the module's doc)."""
+    tail = max(0, len(text) - _TAIL)
+    match = _SIGNED_OFF.search(text, tail)
+    if match is None:
+        return
+    words = match.group("name").split()
+    first = words[0]
+    if first.islower():
+        named = first.capitalize() in _given_names() and first not in english_words()
+    else:
+        folded = first.lower()
+        named = not (
+            folded in english_words()
+            or is_ordinary_word(folded)
+            or is_chat_word(folded)
+            or first in known_places()
+            or first.isupper()
+        )
+    if named:
+        yield match.start("name"), match.end("name"), 0.85
+
+
+def _given_names() -> frozenset[str]:
+    return load_words(FIRST_NAMES)
+
+
 class SenderFinder:
-    """:func:`sender_names`, :func:`display_names` and :func:`signed_initials` as a recognizer's
-    finder."""
+    """:func:`sender_names`, :func:`display_names`, :func:`signed_initials` and :func:`signed_off`
+    as a recognizer's finder."""
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         yield from sender_names(text)
         yield from display_names(text)
         yield from signed_initials(text)
+        yield from signed_off(text)
 
     def __repr__(self) -> str:
         return "SenderFinder()"
