@@ -31,6 +31,7 @@ def test_a_name_before_a_head_of_science_is_an_eponym(name: str) -> None:
         f"{name}'s epsilon algorithm accelerates a slowly converging sequence.",
         f"A solution found with {name}'s descent method and lattice reduction.",
         f"The bound needs the {name} parameter of the loss.",
+        f"If {name}'s definition is used, the excess is zero.",  # a definition of science, no belonging
     ):
         assert _eponym(sentence, name), sentence
 

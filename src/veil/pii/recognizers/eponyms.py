@@ -36,6 +36,7 @@ POSSESSED_HEADS = wordset(
     constants formula formulas formulae algorithm algorithms estimator estimators criterion
     principle transform transformation transformations function functions integral integrals
     polynomial polynomials series rule quadrature inequality paradox hypothesis method methods
+    definition
     """
 )
 # Heads of things named after their finders (singular and plural spelt out: "Bernoulli samplers").
