@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from veil.pii.ner_places import is_place_of_words, place_of_words, spacy_place_of_words, word_town
+from veil.pii.ner_places import (
+    compass_region,
+    is_place_of_words,
+    place_of_words,
+    spacy_place_of_words,
+    word_town,
+)
 from veil.pii.ner_spans import TextClues, may_be_a_name
 
 
@@ -90,3 +96,46 @@ def test_a_place_of_ordinary_words_typed_otherwise_is_retyped_a_place(text: str,
     assert is_place_of_words(text) is place
     recognizer = spacy_place_of_words()
     assert recognizer.entity_type == "LOCATION" and recognizer.ner_labels == ("ORG",)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "label"),
+    [
+        ("Few painters of the North ever saw the sea.", "North", "LOC"),
+        ("Water is scarce across much of the Southwest in summer.", "Southwest", "LOC"),
+        ("Prices in the Midwest rose more slowly.", "Midwest", "GPE"),
+    ],
+)
+def test_a_compass_point_after_the_typed_a_place_is_a_region(text: str, region: str, label: str) -> None:
+    assert judged(text, region, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "label"),
+    [
+        ("Turn West at the second crossing.", "West", "LOC"),  # no "the": a direction
+        ("Lena West won the race.", "West", "LOC"),  # after a name, no "the": a family name
+        ("Sales at the West store fell.", "West", "ORG"),  # not typed a place
+    ],
+)
+def test_a_compass_point_is_no_region_without_its_shape(text: str, word: str, label: str) -> None:
+    assert not judged(text, word, label)
+
+
+def test_compass_region_needs_the_and_a_place_label() -> None:
+    assert compass_region("Southwest", "LOC", "the")
+    assert not compass_region("Southwest", "FAC", "the")
+    assert not compass_region("Southwest", "LOC", "in")
+    assert not compass_region("Left", "LOC", "the")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Storms battered the Pine Coast again overnight.", "Pine Coast"),
+        ("Rice grows well across the Silver Delta plain.", "Silver Delta"),
+    ],
+)
+def test_a_coast_or_a_delta_of_ordinary_words_is_a_place(text: str, place: str) -> None:
+    assert judged(text, place, "LOC")
+    assert place_of_words(place.split())

@@ -29,7 +29,7 @@ from functools import cache
 from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_bodies import names_a_body
-from veil.pii.ner_places import place_of_words, word_town
+from veil.pii.ner_places import compass_region, place_of_words, word_town
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
@@ -269,6 +269,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NAME  # "flew to Phoenix", "the Mint office"
         if verdict == _ORDINARY and word_town(bare, label) and not clues.technical:
             return _NAME  # "Phoenix is extremely hot": a town named by a word, typed a place
+        if verdict == _ORDINARY and compass_region(bare, label, previous):
+            return _NAME  # "a revival of the Left in the West": a region, typed a place
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(text, start, written_before):
             return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
         return verdict

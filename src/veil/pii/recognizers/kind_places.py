@@ -22,12 +22,14 @@ from veil.pii.vocabulary import is_ordinary_word
 __all__ = ["PLACE_HEADS", "is_place_of_words", "place_of_words", "spacy_place_of_words"]
 
 # The last word of a place named by its kind: the buildings and grounds of place_kinds, and roads
-# and districts ("Main Street", "Creek Turnpike", "Apache Junction", "Fountain Hills"). Not "Way",
+# and districts ("Main Street", "Creek Turnpike", "Apache Junction", "Fountain Hills"), coasts and
+# deltas ("the East Coast", "the Gulf Coast", "the East Delta region"). Not "Way",
 # "Court", "Union", "Point", "Run": a title's or a term's last word as often as a road's.
 PLACE_HEADS = frozenset(KIND_AFTER) | wordset(
     """
     Street Avenue Road Boulevard Lane Plaza Turnpike Expressway Highway Freeway Motorway Parkway Trail
     Junction Hills Plains Heights Gardens Terrace Quarter Reserve Forest Mountain Mountains Cliffs
+    Coast Delta
     """
 )
 # Heads that name a console, a help page or a product's part as often ("Admin Center", "Data
