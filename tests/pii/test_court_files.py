@@ -114,6 +114,7 @@ def test_application_numbers_after_a_bracketed_no(serials: list[int], year: int)
         "Under Article 6 § 1 of the Convention and Article 263 § 4 of the Code the claim failed.",
         "The Decree (no. 251/97) and the Regulation (No. 1408/71) were applied.",
         "The Law (no. 3713/91) on the fight against terrorism was amended.",
+        "The Recommendation (No. 122/87) and the Circular (no. 455/03) were not binding.",
         "Compensation was due under section 215(1) of the 1997 Land Administration Act.",
         "See the judgment in Series A no. 247-A and the report NJA 2005 p. 884.",
         # bibliographic and citation brackets, fractions, pages, dates

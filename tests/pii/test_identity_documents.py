@@ -57,6 +57,11 @@ def test_an_identity_card_number_after_its_label(label: str, number: str) -> Non
     assert _found(any_identity_card(), text) == [number]
 
 
+def test_a_number_after_a_copula_in_another_language() -> None:
+    assert _found(any_passport(), "Mi pasaporte es XK1234567 y caduca pronto.") == ["XK1234567"]
+    assert _found(any_identity_card(), "Mein Personalausweis ist 1234567890.") == ["1234567890"]
+
+
 def test_a_series_and_number_of_an_internal_passport() -> None:
     text = "His internal passport, series 45 03 no. 123456, was kept by the police."
     assert _found(any_passport(), text) == ["45 03 no. 123456"]
@@ -78,6 +83,8 @@ def test_a_country_format_keeps_its_type_by_score() -> None:
         "Passport 0.6.0 adds OAuth strategies to the login page.",
         "The ID card photo was 35 x 45 mm, taken on 01.02.2003.",
         "The passport office processed 11111 applications.",
+        "The police returned his passport and 15000 roubles to the applicant.",
+        "The identity card scheme reached 12500 people in 2004.",
     ],
 )
 def test_no_number_of_a_document(text: str) -> None:

@@ -37,7 +37,8 @@ SIGNATURE = rf"(?:[IVX]{{1,4}}[ \t])?[A-Z][A-Za-z]{{0,3}}[ \t]\d{{1,6}}/{_YEAR}"
 # A statute's, a treaty's or a report's noun right before a value ("Regulation No. 2006/2004",
 # "Decree (no. 25/97)"): that number names a text, not a person's file.
 STATUTE_BEFORE = re.compile(
-    r"(?i:law|act|code|regulation|directive|decree|resolution|protocol|rule|series|ordinance|convention)"
+    r"(?i:law|act|code|regulation|directive|decree|resolution|protocol|rule|series|ordinance|convention"
+    r"|recommendation|treaty|bill|circular|instruction|amendment)"
     r"\W{0,4}(?:\([A-Z]+\)\W{0,2})?\Z"
 )
 

@@ -16,9 +16,12 @@ and number ("45 03 no. 123456", "71 2345678"); never a year, a date or one repea
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
+
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
-from veil.pii.recognizers.common import terms
+from veil.pii.recognizers.common import terms, words, wordset
 from veil.pii.recognizers.labelled import LabelledValue
 from veil.pii.recognizers.travel_documents import is_document_number
 
@@ -47,6 +50,33 @@ _VALUE = (
 )
 
 
+# What may stand between a document's label and its number: "passport no. X", "identity card
+# of the applicant, series 45 03 no. X", "passport (no. X)". Any other word makes the number
+# another thing's: "his passport and 15000 roubles", "identity card for 12500 people".
+_FILLER = wordset(
+    "no nr number numbers series is was of the a an his her their its applicant applicant's holder"
+    " issued valid bearing n es est ist è nummer numéro número numero"
+)
+_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
+_SPACE = r"[ \t]*"
+
+
+def _only_fillers_between(labels: tuple[str, ...]) -> Callable[[str], Iterator[tuple[int, int, float]]]:
+    """The labelled values of ``labels`` whose label is followed by filler words only."""
+    finder = LabelledValue(labels, _VALUE, score=_SCORE, validate=is_identity_document_number)
+    label_re = re.compile(words([_SPACE.join(map(re.escape, t.split())) for t in labels], any_case=True))
+
+    def find(text: str) -> Iterator[tuple[int, int, float]]:
+        for start, end, score in finder(text):
+            label = None
+            for label in label_re.finditer(text, max(0, start - 48), start):  # noqa: B007
+                pass
+            if label is None or all(w.lower() in _FILLER for w in _WORD.findall(text, label.end(), start)):
+                yield start, end, score
+
+    return find
+
+
 def is_identity_document_number(text: str) -> bool:
     """Five digits or more, not one repeated digit, not a date (:func:`is_document_number`)."""
     return sum(c.isdigit() for c in text) >= 5 and is_document_number(text)
@@ -56,7 +86,7 @@ def any_passport() -> Recognizer:
     return Recognizer(
         name="any_passport",
         entity_type=EntityType.PASSPORT,
-        finder=LabelledValue(_PASSPORT_LABELS, _VALUE, score=_SCORE, validate=is_identity_document_number),
+        finder=_only_fillers_between(_PASSPORT_LABELS),
     )
 
 
@@ -64,5 +94,5 @@ def any_identity_card() -> Recognizer:
     return Recognizer(
         name="any_identity_card",
         entity_type=EntityType.REFERENCE_NUMBER,
-        finder=LabelledValue(_ID_CARD_LABELS, _VALUE, score=_SCORE, validate=is_identity_document_number),
+        finder=_only_fillers_between(_ID_CARD_LABELS),
     )
