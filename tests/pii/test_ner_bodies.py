@@ -3,14 +3,15 @@ and titles, terms, a body's parts and technical prose are not (veil.pii.ner_bodi
 
 Written from the failure class "NER typed an organisation ORG, Veil dropped it as ordinary words":
 an institution's name that ends in its head ("... Rowing Club", "... Teachers Union",
-"... Evening Times") read like a title of ordinary words. Every sentence here is invented.
+"... Evening Times") read like a title of ordinary words, and one ordinary word that names a body
+acting as one ("the Lantern reported", "Thistle's new app"). Every sentence here is invented.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from veil.pii.ner_bodies import INSTITUTION_HEADS, names_a_body
+from veil.pii.ner_bodies import INSTITUTION_HEADS, acts_as_a_named_body, names_a_body
 from veil.pii.ner_spans import TextClues, may_be_a_name
 
 
@@ -51,6 +52,7 @@ def test_an_ordinary_words_body_ending_in_its_head_is_kept(text: str, name: str)
         # "of" inside: a text or an officer of a body, not the body
         ("The hearing followed the Rules of Court to the letter.", "Rules of Court"),
         ("He wrote to the Delegate of the Council about the delay.", "Delegate of the Council"),
+        ("The judge applied the Law on Harbour Police to the facts.", "Law on Harbour Police"),
         # two words ending in a kind of body: a common noun unless a public body
         ("They sent out a Search Party before nightfall.", "Search Party"),
         # after one word, a head that software and everyday prose write too
@@ -96,3 +98,42 @@ def test_names_a_body(words: str, expected: bool) -> None:
 def test_institution_heads_hold_public_bodies_and_legal_forms() -> None:
     assert {"Council", "Club", "Commons", "Ltd", "GmbH"} <= INSTITUTION_HEADS
     assert "Group" not in INSTITUTION_HEADS  # "Working Group", "Focus Group": common nouns
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Yesterday the Lantern reported a second leak at the plant.", "Lantern"),
+        ("Owners of a phone from Thistle's new range can claim a refund.", "Thistle"),
+        ("Mara Quill resigned as Harvest leader after the vote.", "Harvest"),
+    ],
+)
+def test_an_ordinary_word_acting_as_a_body_is_kept(text: str, word: str) -> None:
+    assert judged(text, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Lantern reported a second leak at the plant.", "Lantern"),  # a sentence's first word
+        ("The leak was reported to the Court yesterday.", "Court"),  # a body's head alone
+        ("He has written for Kettle since the spring.", "Kettle"),  # no body's act or possession
+        ("The lantern went out. Later the Lantern reported a leak.", "Lantern"),  # a word the text writes
+    ],
+)
+def test_an_ordinary_word_without_a_bodys_context_stays_out(text: str, word: str) -> None:
+    assert not judged(text, word)
+
+
+def test_a_bodys_word_in_technical_prose_stays_out() -> None:
+    text = "Call `render()` first; the Canvas's buffer is then ready."
+    assert not judged(text, "Canvas")
+
+
+def test_acts_as_a_named_body() -> None:
+    text = "Yesterday the Lantern reported a leak, the Court said."
+    lantern = text.index("Lantern")
+    court = text.index("Court")
+    assert acts_as_a_named_body("Lantern", text, lantern, lantern + len("Lantern"))
+    assert not acts_as_a_named_body("Court", text, court, court + len("Court"))
+    assert not acts_as_a_named_body("lantern", text, lantern, lantern + len("Lantern"))

@@ -15,13 +15,21 @@ spaCy typed ORG take one of the shapes titles and terms seldom take:
   Hockey Club", "Electrical Engineering Department"), or two ending in a head that software and
   everyday prose seldom write after one word ("Rudd Government", "Creative Commons", "Straits
   Times"; not "Help Center", "Tagged Union"; a kind of body only as a public body: "Labour Party",
-  not "Search Party"), with no
-  "of" or "for" inside (a part or a text of a body: "Rules of Court", "Delegate of the
-  Commission") and not opened by an ordinal or a rank (a body's section or chamber: "Fifth
-  Section", "Grand Chamber").
+  not "Search Party"), with no small word inside but "and" (a part or a text of a body: "Rules
+  of Court", "Delegate of the Commission", "Law on Public Prosecution") and not opened by an
+  ordinal or a rank (a body's section or chamber: "Fifth Section", "Grand Chamber").
 
 The caller asks only of spans NER typed ORG and only outside technical prose, where "Worker
 Service", "Tagged Union" and "Event Loop Group" are a program's parts.
+
+One ordinary word typed ORG ("Labour", "Frontiers", "the Independent") names a body by its
+context, not its shape (:func:`acts_as_a_named_body`): inside a sentence, not at its start, it
+owns something or reports ("Apple's assistant", "the Independent reported") or acts or is
+joined as a body (:func:`~veil.pii.organization_cues.acts_as_a_body`: "Labour leader",
+"Frontiers journals"), and the text never writes it in lower case (the caller's test: "the
+harvest fair ... Harvest officials" is the word). A head of a body alone ("the Court", "the
+Church", "the Council") stays out: annotators mark such a mention in news and not in judgments,
+where it is the forum itself.
 """
 
 from __future__ import annotations
@@ -29,12 +37,13 @@ from __future__ import annotations
 import itertools
 import re
 
+from veil.pii.organization_cues import acts_as_a_body
 from veil.pii.recognizers.body_heads import HEADS, KIND_HEADS, STRONG_HEADS, is_public_body
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.text_clues import content_words
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["INSTITUTION_HEADS", "names_a_body"]
+__all__ = ["INSTITUTION_HEADS", "acts_as_a_named_body", "names_a_body"]
 
 # an acronym or a word in capitals up to eight letters ("ABC", "LA")
 _ACRONYM = re.compile(r"[A-Z]{2,8}")
@@ -81,6 +90,8 @@ _TWO_WORD_HEADS = (
         """
     )
 )
+# The only small words a headed name holds: "Film and Television Guild", "Arts & Crafts Council"
+_JOINS = frozenset({"and", "&"})
 # First words that make a headed phrase a body's part or rank, not its name: "Fifth Section",
 # "Grand Chamber", "Second Division".
 _RANKS = wordset("Grand First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth")
@@ -132,10 +143,11 @@ def _outlet(words: list[str]) -> bool:
 
 def _headed(words: list[str]) -> bool:
     """Two capitalised words or more ending in an institution's head (:data:`INSTITUTION_HEADS`),
-    no "of" or "for" inside, not opened by a rank (:data:`_RANKS`)."""
+    no small word inside but "and" ("Rules of Court", "Law on Public Prosecution" are texts), not
+    opened by a rank (:data:`_RANKS`)."""
     content = _capitalised(words)
-    if content is None or len(content) < 2 or any(w in {"of", "for"} for w in words):
-        return False
+    if content is None or len(content) < 2 or any(w.islower() and w not in _JOINS for w in words):
+        return False  # a body's part or text: "Rules of Court", "Law on Public Prosecution"
     head = content[-1].rstrip(".")
     if head not in INSTITUTION_HEADS or content[0] in _RANKS:
         return False
@@ -144,3 +156,26 @@ def _headed(words: list[str]) -> bool:
     # two words ending in a kind of body are often a common noun ("Search Party", "Tea Society"):
     # the public bodies' test decides ("Labour Party", "Royal Society")
     return head in _TWO_WORD_HEADS or (head in KIND_HEADS and is_public_body(" ".join(words)))
+
+
+# What a body does right after its name, or its possessive: "Apple's assistant", "the Independent
+# reported", "Slate wrote"
+_REPORTS = re.compile(
+    r"(?:'s|\u2019s)(?!\w)|[ \t]+(?:reported|reports|wrote|writes|announced|announces|said|says|claimed"
+    r"|claims|denied|denies|noted|quoted|stated|published)(?![\w-])"
+)
+# What may stand between a sentence's end and the word: spaces, quotes, an opening bracket
+_OPENERS = " \t\"'(\u201c\u2018"
+
+
+def acts_as_a_named_body(word: str, text: str, start: int, end: int) -> bool:
+    """The capitalised ordinary word ``text[start:end]`` typed ORG names a body by its context
+    (see the module's docstring). The caller asks it outside technical prose only."""
+    if not word[:1].isupper() or word in HEADS:
+        return False
+    before = start - 1
+    while before >= 0 and text[before] in _OPENERS:
+        before -= 1
+    if before < 0 or text[before] in ".!?:\n":
+        return False  # a sentence's first word is capitalised whatever it is
+    return _REPORTS.match(text, end) is not None or acts_as_a_body(text, start, end)

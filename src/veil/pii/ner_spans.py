@@ -28,7 +28,7 @@ from functools import cache
 
 from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
-from veil.pii.ner_bodies import names_a_body
+from veil.pii.ner_bodies import acts_as_a_named_body, names_a_body
 from veil.pii.ner_places import compass_region, place_of_words, word_town
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
@@ -247,6 +247,14 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if label == "ORG" and _firm_camel(bare, text, start, end, clues):
             return _NAME  # "LibriVox", "ResearchGate" in prose that is no program's
         verdict = _one_word(bare, clues)
+        if (
+            verdict == _ORDINARY
+            and label == "ORG"
+            and acts_as_a_named_body(bare, text, start, end)
+            and bare.lower() not in clues.lower_anywhere  # "the harvest fair ... Harvest officials": a word
+            and not clues.technical  # last: it scans the whole text
+        ):
+            return _NAME  # "The Independent reported", "Apple's assistant": a body's word, acting as one
         if verdict == _ORDINARY and label == "ORG" and _proper_body(bare, text, start, end, clues):
             return _NAME  # "Scientology officials", "a Wikinews reporter": no word, acting as a body
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
