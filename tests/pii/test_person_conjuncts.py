@@ -89,3 +89,13 @@ def test_a_lone_family_name_listed_with_a_lone_found_one_is_a_person(data: st.Da
     # a firm's ampersand, or a longer name after the word, is no lone family name
     assert other not in _conjuncts(f"Shares of {found} & {other} fell.", found)
     assert other not in _conjuncts(f"Talks between {found} and {other} Holdings stalled.", found)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_a_town_and_its_county_after_a_preposition_is_no_pair_of_family_names(data: st.DataObject) -> None:
+    names = _lone_family_names()
+    found = data.draw(st.sampled_from(names))
+    other = data.draw(st.sampled_from(names))
+    assume(other != found)
+    assert other not in _conjuncts(f"She was born in {other}, {found} but grew up elsewhere.", found)

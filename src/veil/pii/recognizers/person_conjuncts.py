@@ -89,7 +89,7 @@ def conjuncts(
                 seen.add(span)
                 todo.append(span)
                 yield (*span, 0.75)
-        elif alone and after is not None and _family_alone(after, family_names, not_names):
+        elif alone and after is not None and _family_alone(after, family_names, not_names, text, start):
             span = after.span("given")  # "historians such as Varnow and Quenby": lone family names
             if span not in seen:
                 seen.add(span)
@@ -99,7 +99,7 @@ def conjuncts(
         if before is not None and (
             _is_given(before.group("given"), given_names, not_names)
             or ((start, end) in pairs and _shares_family(text, before, not_names))
-            or (alone and _family_alone(before, family_names, not_names))
+            or (alone and _family_alone(before, family_names, not_names, text, before.start()))
         ):
             span = before.span("given")
             if span not in seen and not any(s <= span[0] < e for s, e in seen):
@@ -132,15 +132,21 @@ def _shares_family(text: str, before: re.Match[str], not_names: frozenset[str]) 
 
 
 _ONE_WORD = re.compile(NAME_WORD)
+_PLACE_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:in|at|near|from|to|of)[ \t]+$")
 
 
-def _family_alone(joined: re.Match[str], family_names: frozenset[str], not_names: frozenset[str]) -> bool:
+def _family_alone(
+    joined: re.Match[str], family_names: frozenset[str], not_names: frozenset[str], text: str, first: int
+) -> bool:
     """A lone family name joined to a lone found one by "and", "or" or a list's comma ("Varnow and
     Quenby", "Hollis, Marrow, Quenby"): a known family name, no ordinary English word, no place,
-    one word (no name or firm goes on after it), and no firm's ampersand between ("Varnow & Quenby")."""
+    one word (no name or firm goes on after it), no firm's ampersand between ("Varnow & Quenby"),
+    and no preposition of place before the pair, which ``first`` starts ("born in Poole, Dorset":
+    a town and its county, whatever the model typed)."""
     word = joined.group("given")
     return (
-        word in family_names
+        _PLACE_BEFORE.search(text, max(0, first - 8), first) is None
+        and word in family_names
         and word not in not_names
         and not is_ordinary_word(word)
         and "&" not in joined.group()
