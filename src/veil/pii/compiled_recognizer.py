@@ -173,14 +173,19 @@ def matches(
         group, run, needed = plan
         if run and not table.has_run(run, text):
             return ()
-        if needed and not (needed[0] in text or any(string in text for string in needed[1:])):
+        if needed and needed[0] not in text and (len(needed) == 1 or not any(s in text for s in needed[1:])):
             return ()  # (one string mostly: no generator made)
         if group is None:
             return regex.finditer(text)
-        return led(regex, text, WORDS.places(group, text))  # (None: a scan)
+        worded = WORDS.places(group, text)
+        if worded is None:
+            return regex.finditer(text)  # (no lower-case view, or dense places: a scan)
+        return led(regex, text, worded) if worded else ()
     places = memo[lead]
     if places is None:
         places = memo[lead] = starts(table.leads[lead], text, single=table.single[lead])
+    if not places:
+        return ()  # (most patterns in most texts: no generator made for nothing)
     if len(places) * _DENSE > len(text):
         return regex.finditer(text)
     return led(regex, text, places)
