@@ -16,6 +16,7 @@ from veil.pii.recognizers.identity_documents import (
     any_passport,
     is_identity_document_number,
 )
+from veil.pii.recognizers.national_ids import is_de_id_card
 from veil.pii.recognizers.travel_documents import passport
 
 _SETTINGS = settings(max_examples=60, deadline=None)
@@ -54,7 +55,15 @@ def test_a_passport_number_after_its_label(label: str, number: str) -> None:
 )
 def test_an_identity_card_number_after_its_label(label: str, number: str) -> None:
     text = f"She showed her {label} {number} to the officer."
-    assert _found(any_identity_card(), text) == [number]
+    german = ("ID card" in label or "identity card" in label) and is_de_id_card(number)
+    # a German card serial after an ID-card label is de_id's (DE_ID), not this fallback's
+    assert _found(any_identity_card(), text) == ([] if german else [number])
+
+
+def test_a_german_card_serial_after_its_label_is_left_to_de_id() -> None:
+    for text in ("Personalausweis: LZ6311T47 liegt vor.", "Her ID card no. CF1234567 was checked."):
+        assert _found(any_identity_card(), text) == []
+    assert _found(any_identity_card(), "Her residence permit no. CF1234567 was checked.") == ["CF1234567"]
 
 
 def test_a_number_after_a_copula_in_another_language() -> None:

@@ -83,7 +83,9 @@ def test_a_family_name_that_is_a_word_in_a_list_with_a_name_may_be_a_name() -> N
     text = "Okonkwo and Baker were the engineers."
     spans = [(0, 7, "ORG"), (12, 17, "PERSON")]
     assert names_among(text, spans) == [True, True]
-    alone = "Baker were the engineers."
+    # alone, a family name that is also a word is a name only where the text never writes the word
+    # in lower case (``_family_name_alone``): here it does, so the list is what makes it a name
+    alone = "Baker were the engineers; the baker said so."
     assert names_among(alone, [(0, 5, "PERSON")]) == [False]
 
 
@@ -576,3 +578,21 @@ def test_an_abbreviated_bodys_head_still_names_a_body() -> None:
     text = "Worth a read : the Dept of Finance review of the new rules"
     start = text.index("Dept")
     assert may_be_a_name(text, start, start + len("Dept of Finance"), "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "kept"),
+    [
+        # a known family name that is also a word, typed PERSON, alone: a name ...
+        ("Wright was born in a small town and later moved away.", "Wright", True),
+        ("Asked about the result, Hill said the team had done well.", "Hill", True),
+        # ... unless the text writes the word in lower case, a determiner or preposition makes it a
+        # thing, a number follows it, or it names a programming language
+        ("The road climbs the hill before it reaches the Hill farm.", "Hill", False),
+        ("He sold the Rice to a trader.", "Rice", False),
+        ("Hill no. 4 was closed for the winter.", "Hill", False),
+        ("Rust wrote a letter.", "Rust", False),
+    ],
+)
+def test_a_family_name_that_is_a_word_alone(text: str, word: str, kept: bool) -> None:
+    assert judged(text, word) is kept

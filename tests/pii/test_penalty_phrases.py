@@ -85,3 +85,68 @@ def test_generated_confinements(count: str, unit: str, verb: str) -> None:
     if count == "one and a half":
         return  # "one year and a half" is read by penalty_terms' duration only in its own order
     assert _terms(text) == [term]
+
+
+_PIECES = st.sampled_from(
+    [
+        "sentence",
+        "sentences",
+        "sentenced",
+        "to",
+        "of",
+        "and",
+        "the",
+        "a",
+        "term",
+        "period",
+        "order",
+        "imprisoned",
+        "Jailed",
+        "detained",
+        "Interned",
+        "for",
+        "military",
+        "police",
+        "detention",
+        "custody",
+        "arrest",
+        "lasted",
+        "about",
+        "tariff",
+        "was",
+        "set",
+        "at",
+        "eight",
+        "years",
+        "12",
+        "month",
+        "two-year",
+        "days'",
+        ".",
+        ";",
+        "\n",
+        "prison",
+        "suspended",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_per_pattern_gates_change_no_span(words: list[str]) -> None:
+    """Each pattern runs only where its own literal words occur; every pattern run over every
+    text (the rule before the gates) finds the same terms."""
+    from veil.pii.recognizers import penalty_phrases as module
+
+    text = " ".join(words)
+    ungated: set[tuple[int, int]] = set()
+    if any(word in text for word in module._GATE):
+        for pattern in (*module._PATTERNS, module._TARIFF):
+            ungated.update(match.span("term") for match in pattern.finditer(text))
+        for match in module._SENTENCED.finditer(text):
+            clause_end = module._CLAUSE_END.search(text, match.end(), match.end() + module._REACH)
+            stop = (
+                clause_end.start() if clause_end is not None else min(len(text), match.end() + module._REACH)
+            )
+            ungated.update(term.span("term") for term in module._TO_TERM.finditer(text, match.end(), stop))
+    assert [(s, e) for s, e, _ in penalty_phrases(text)] == sorted(ungated)

@@ -85,6 +85,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             start += len(article)
     if end - start > 2 and text[end - 2 : end] in ("'s", "\u2019s"):
         end -= 2
+        while end > start and text[end - 1] in _EDGE:  # "Lauren Bacall 's": a post's tokenised possessive
+            end -= 1
     modifier = _GLUED_MODIFIER.match(text, start, end)
     if modifier is not None:
         start = modifier.end()  # "pro-Beijing Democratic Alliance": the name starts after the stance

@@ -281,6 +281,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NAME  # "a revival of the Left in the West": a region, typed a place
         if verdict == _ORDINARY and label == "PERSON" and _after_a_name_word(text, start, written_before):
             return _NAME  # "NIȚĂ Stela": a family name in capitals, then a given name that is a word
+        if verdict == _ORDINARY and label == "PERSON" and _family_name_alone(text, start, end, bare, clues):
+            return _NAME  # "Wright was born", "says Pall.": a family name that is also a word
         return verdict
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
@@ -383,6 +385,38 @@ def _written_lower_too(word: str, clues: TextClues) -> bool:
 @cache
 def _lastknown_names() -> frozenset[str]:
     return load_list(LAST_NAMES)
+
+
+# Before a family name that is also a word: a determiner, or a preposition of place or means, makes
+# it a thing's ("the Rice Owls", "with Rich", "to Hull").
+_THING_BEFORE = re.compile(
+    r"(?<![\w'\u2019-])(?i:the|a|an|his|her|their|its|our|my|your|this|that|with|within|using|via|to|into|in|at"
+    r"|from|by)[ \t]+$"
+)
+_NUMBERED_AFTER = re.compile(r"[ \t]+(?:[Nn]os?\.|\d)")  # "Law no. 3953"
+
+
+def _family_name_alone(text: str, start: int, end: int, bare: str, clues: TextClues) -> bool:
+    """One word the NER typed PERSON that is a known family name and also an English word ("Wright",
+    "Cotton"): a name where the text never writes the word in lower case, it names no programming
+    language, and no determiner, preposition or number around it makes it a thing."""
+    return (
+        bare in _lastknown_names()
+        and bare.lower() not in clues.written_lower
+        and bare not in _lexer_names()  # "Rust"
+        and _THING_BEFORE.search(text, max(0, start - 8), start) is None
+        and _NUMBERED_AFTER.match(text, end) is None
+        and not clues.technical
+    )
+
+
+@cache
+def _lexer_names() -> frozenset[str]:
+    """The languages Pygments knows ("Rust", "Julia"): a family name that is a language's name may be
+    the language (the list is Pygments' own, installed with Rich)."""
+    from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
+
+    return frozenset(name for name, *_ in get_all_lexers())
 
 
 def _listed_with_code(text: str, start: int, end: int, clues: TextClues, known: bool = False) -> bool:

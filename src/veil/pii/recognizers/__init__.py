@@ -13,7 +13,10 @@ travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after th
 vat_numbers       national_vat_number (VAT_ID): without the country prefix, after a national label
 bank_accounts     bank_routing (BANK_ROUTING, ABA check digit), bank_account (after its label)
 health_ids        us_npi (US_NPI, Luhn), medical_record (MEDICAL_RECORD, after its label)
-references        reference_number (REFERENCE_NUMBER: case, file, claim, customer ... no., after its label)
+references        reference_number (REFERENCE_NUMBER: case, file, claim, customer ... no., after its label;
+                  ``court_files`` court file numbers by their shape, "(I C 1234/05)" after a court)
+identity_documents  any_passport (PASSPORT), any_identity_card (REFERENCE_NUMBER): numbers of no
+                  known country format after their label, below the country recognizers' scores
 usernames         username (USERNAME: @handles, u/name, login names after their label)
 crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP-55)
 vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
@@ -59,6 +62,12 @@ people_words      (no recognizer) words that name a people, a faith or a movemen
                   Catholic"): no person, read by the validators and person_first_name
 name_columns      (no recognizer) names one to a line ending in a comma (a court's bench), read by
                   person_cues
+person_pronouns   (no recognizer) a name a pronoun of persons refers to ("Tarvin, who ...", "Velmont
+                  herself"), read by person_cues
+mail_senders      mail_sender (PERSON: an e-mail's sender as a header or thread writes them, "Dana Pell@ORG
+                  08/16/2000", '"Pell, Dana" <dp@...>', initials "dp Dana Pell", a sign-off at the very end)
+lower_case_passages  (no recognizer) the sentences of a text written without capitalising names, read
+                  by person_lowercase and place_lowercase
 person_coreference  post-processor person_coreference (further mentions of a found name, and
                   the other conjuncts of a found name: ``person_conjuncts``)
 person_devices    person_device (PERSON: a first name in a device's host name, "Johns-iPhone"); a

@@ -17,17 +17,19 @@ and number ("45 03 no. 123456", "71 2345678"); never a year, a date or one repea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import terms, words, wordset
 from veil.pii.recognizers.labelled import LabelledValue
+from veil.pii.recognizers.national_ids import is_de_id_card
 from veil.pii.recognizers.travel_documents import is_document_number
 
 __all__ = ["any_identity_card", "any_passport", "is_identity_document_number"]
 
-# Below the country recognizers' 0.8 (and above the engine's default min_score, 0.5).
+# Below the country recognizers' 0.8 (and above the engine's default min_score, 0.5). The German
+# card serial as printed scores only 0.5 with its label, so this fallback leaves those to de_id.
 _SCORE = 0.6
 
 _PASSPORT_LABELS = terms(
@@ -61,20 +63,33 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
 _SPACE = r"[ \t]*"
 
 
-def _only_fillers_between(labels: tuple[str, ...]) -> Callable[[str], Iterator[tuple[int, int, float]]]:
-    """The labelled values of ``labels`` whose label is followed by filler words only."""
-    finder = LabelledValue(labels, _VALUE, score=_SCORE, validate=is_identity_document_number)
-    label_re = re.compile(words([_SPACE.join(map(re.escape, t.split())) for t in labels], any_case=True))
+# After these labels (de_id's own context words) a number of the German card's alphabet and shape
+# is that country's format, which de_id reports as DE_ID at 0.5: this fallback leaves it alone.
+_GERMAN_LABELS = ("ausweis", "reisepass", "id card", "identity card")  # "Personalausweis", "ID card no."
 
-    def find(text: str) -> Iterator[tuple[int, int, float]]:
-        for start, end, score in finder(text):
+
+class _OnlyFillersBetween:
+    """The labelled values of ``labels`` whose label is followed by filler words only.
+
+    A class, not a closure: the registry is pickled for worker processes (``PiiEngine`` with
+    ``workers``), and a local function cannot be pickled."""
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        self._finder = LabelledValue(labels, _VALUE, score=_SCORE, validate=is_identity_document_number)
+        self._label_re = re.compile(
+            words([_SPACE.join(map(re.escape, t.split())) for t in labels], any_case=True)
+        )
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for start, end, score in self._finder(text):
             label = None
-            for label in label_re.finditer(text, max(0, start - 48), start):  # noqa: B007
+            for label in self._label_re.finditer(text, max(0, start - 48), start):  # noqa: B007
                 pass
+            german = label is not None and any(word in label.group().lower() for word in _GERMAN_LABELS)
+            if german and is_de_id_card(text[start:end]):
+                continue  # a known country format: de_id reports the German serial as DE_ID (at 0.5)
             if label is None or all(w.lower() in _FILLER for w in _WORD.findall(text, label.end(), start)):
                 yield start, end, score
-
-    return find
 
 
 def is_identity_document_number(text: str) -> bool:
@@ -86,7 +101,7 @@ def any_passport() -> Recognizer:
     return Recognizer(
         name="any_passport",
         entity_type=EntityType.PASSPORT,
-        finder=_only_fillers_between(_PASSPORT_LABELS),
+        finder=_OnlyFillersBetween(_PASSPORT_LABELS),
     )
 
 
@@ -94,5 +109,5 @@ def any_identity_card() -> Recognizer:
     return Recognizer(
         name="any_identity_card",
         entity_type=EntityType.REFERENCE_NUMBER,
-        finder=_only_fillers_between(_ID_CARD_LABELS),
+        finder=_OnlyFillersBetween(_ID_CARD_LABELS),
     )

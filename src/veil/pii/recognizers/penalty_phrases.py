@@ -66,6 +66,18 @@ _GATE = (
     "rrest",
     "ariff",
 )
+# Per pattern (in the order of _PATTERNS, then _TARIFF): literal words each match must contain, so
+# a pattern is not run over a long judgment that only passed the shared gate for another pattern
+# (a judgment of detention reads "detained" everywhere but rarely "tariff"; measured on tab_echr_dev
+# 0.80 -> 0.57 ms a document, same spans).
+_PATTERN_GATES: tuple[tuple[str, ...], ...] = (
+    ("entence",),
+    ("entence",),
+    ("mprisoned", "ailed", "etained", "ncarcerated", "nterned"),
+    ("military", "disciplinary", "administrative", "preventive", "solitary", "police"),
+    ("lasted",),
+    ("tariff",),
+)
 # A sentencing that names several people or offences: each "... to <term>" or "and of <term>" up
 # to the end of its sentence.
 _SENTENCED = re.compile(r"\b[Ss]entenced\b|\b[Ss]entences\s+of\b")
@@ -79,8 +91,9 @@ def penalty_phrases(text: str) -> Iterator[tuple[int, int, float]]:
     if not any(word in text for word in _GATE):
         return
     found: set[tuple[int, int]] = set()
-    for pattern in (*_PATTERNS, _TARIFF):
-        found.update(match.span("term") for match in pattern.finditer(text))
+    for pattern, gate in zip((*_PATTERNS, _TARIFF), _PATTERN_GATES, strict=True):
+        if any(word in text for word in gate):
+            found.update(match.span("term") for match in pattern.finditer(text))
     for match in _SENTENCED.finditer(text):
         clause_end = _CLAUSE_END.search(text, match.end(), match.end() + _REACH)
         stop = clause_end.start() if clause_end is not None else min(len(text), match.end() + _REACH)
