@@ -46,7 +46,7 @@ from veil.pii.text_clues import (
     content_words,
     is_code,
 )
-from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names
+from veil.pii.vocabulary import is_language_name, is_ordinary_word, known_names, lexer_names
 
 __all__ = ["NAME_LABELS", "TextClues", "is_firm_word", "may_be_a_name", "names_among"]
 
@@ -403,20 +403,11 @@ def _family_name_alone(text: str, start: int, end: int, bare: str, clues: TextCl
     return (
         bare in _lastknown_names()
         and bare.lower() not in clues.written_lower
-        and bare not in _lexer_names()  # "Rust"
+        and bare not in lexer_names()  # "Rust"
         and _THING_BEFORE.search(text, max(0, start - 8), start) is None
         and _NUMBERED_AFTER.match(text, end) is None
         and not clues.technical
     )
-
-
-@cache
-def _lexer_names() -> frozenset[str]:
-    """The languages Pygments knows ("Rust", "Julia"): a family name that is a language's name may be
-    the language (the list is Pygments' own, installed with Rich)."""
-    from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
-
-    return frozenset(name for name, *_ in get_all_lexers())
 
 
 def _listed_with_code(text: str, start: int, end: int, clues: TextClues, known: bool = False) -> bool:

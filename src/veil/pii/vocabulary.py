@@ -142,17 +142,24 @@ def _family_names() -> frozenset[str]:
 
 
 @cache
-def _language_names() -> frozenset[str]:
-    """One-word names of programming languages, markup and file formats, as Pygments (BSD)
-    names its lexers ("Fortran", "Haskell", "Kotlin", "Clojure", "YAML"), less those a person or
-    a place may be called (a known first or family name, place or country: "Julia", "Ruby",
-    "Mason", "Dylan") and ordinary words ("Rust", "Go"), which the vocabulary already judges."""
+def lexer_names() -> frozenset[str]:
+    """Every name Pygments (BSD) gives its lexers: languages, markup and file formats ("Fortran",
+    "Rust", "Julia", "YAML", "Python 2.x"), family names among them."""
     try:
         from pygments.lexers import get_all_lexers  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - pygments is a dependency (and rich's)
         return frozenset()
+    return frozenset(name for name, *_ in get_all_lexers())
+
+
+@cache
+def _language_names() -> frozenset[str]:
+    """One-word names of programming languages, markup and file formats, as Pygments names its
+    lexers (:func:`lexer_names`: "Fortran", "Haskell", "Kotlin", "Clojure", "YAML"), less those a
+    person or a place may be called (a known first or family name, place or country: "Julia",
+    "Ruby", "Mason", "Dylan") and ordinary words ("Rust", "Go"), which the vocabulary already judges."""
     family = load_list(LAST_NAMES)
-    names = {name for name, *_ in get_all_lexers() if name.isalnum() and len(name) >= 3 and name[0].isupper()}
+    names = {name for name in lexer_names() if name.isalnum() and len(name) >= 3 and name[0].isupper()}
     return frozenset(
         n for n in names if n not in known_names() and n not in family and not is_ordinary_word(n)
     )

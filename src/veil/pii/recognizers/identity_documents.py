@@ -63,8 +63,9 @@ _WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
 _SPACE = r"[ \t]*"
 
 
-# After these labels (de_id's own context words) a number of the German card's alphabet and shape
-# is that country's format, which de_id reports as DE_ID at 0.5: this fallback leaves it alone.
+# After these labels (the identity-card words among de_id's context words; "passport" is not one:
+# travel_documents or any_passport type the number PASSPORT) a number of the German card's alphabet
+# and shape is that country's format, which de_id reports as DE_ID at 0.5: this fallback leaves it.
 _GERMAN_LABELS = ("ausweis", "reisepass", "id card", "identity card")  # "Personalausweis", "ID card no."
 
 
