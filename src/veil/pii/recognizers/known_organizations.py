@@ -23,8 +23,15 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.acronym_definitions import body_acronyms
 from veil.pii.recognizers.common import word_branches
+from veil.pii.recognizers.program_prose import is_program_prose
 
-__all__ = ["KNOWN_ORGANIZATIONS", "known_organization", "known_organizations"]
+__all__ = [
+    "KNOWN_ORGANIZATIONS",
+    "PLAIN_TEXT_ORGANIZATIONS",
+    "known_organization",
+    "known_organizations",
+    "plain_text_organizations",
+]
 
 KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     # international bodies
@@ -168,15 +175,59 @@ KNOWN_ORGANIZATIONS: tuple[str, ...] = (
     "IKEA",
     "McDonald's",
     "KFC",
+    # chains, banks, carriers and publishers of two words or a coined one, none a word or a name
+    "Burger King",
+    "Taco Bell",
+    "Pizza Hut",
+    "Home Depot",
+    "Random House",
+    "HarperCollins",
+    "Wells Fargo",
+    "Goldman Sachs",
+    "Morgan Stanley",
+    "JPMorgan",
+    "Deutsche Bank",
+    "General Electric",
+    "British Airways",
+    "Air Canada",
+    "JetBlue",
+    "FedEx",
+    "Wikinews",
 )
 
-# each name's first letter first, which ``re`` scans for, then what may not be before it
+# Firms, outlets and parties that a program's prose also names for its products, its terms or
+# letters ("Google Test", "Intel MKL", "a CNN", "ABC" as an abstract base class, "IBM Power"):
+# organisations only in a text that is no program's prose (:func:`.program_prose.is_program_prose`)
+# and not before a product's name.
+PLAIN_TEXT_ORGANIZATIONS: tuple[str, ...] = (
+    "Google",
+    "Microsoft",
+    "Yahoo!",
+    "Yahoo",
+    "AOL",
+    "Mozilla",
+    "IBM",
+    "Intel",
+    "Elsevier",
+    "CNN",
+    "ABC",
+    "RTE",
+    "Labour",
+    "Labor",
+)
+
+
+def _names(names: tuple[str, ...]) -> str:
+    # each name's first letter first, which ``re`` scans for, then what may not be before it
+    return "|".join(
+        f"{head}(?<![\\w'\u2019&/.@-]{head})(?:{body})"
+        for head, body in word_branches(tuple(re.escape(n) for n in names)).items()
+    )
+
+
 _KNOWN = re.compile(
     "(?:"
-    + "|".join(
-        f"{head}(?<![\\w'\u2019&/.@-]{head})(?:{body})"
-        for head, body in word_branches(tuple(re.escape(n) for n in KNOWN_ORGANIZATIONS)).items()
-    )
+    + _names(KNOWN_ORGANIZATIONS)
     # not inside a longer word, a path, a code or an address ("1111/NCAA", "nasa.gov", "x@BBC");
     # a possessive is fine ("the World Bank's staff")
     + r")(?![\w&/@-]|\.\w|['\u2019](?!s(?!\w)))"
@@ -184,6 +235,43 @@ _KNOWN = re.compile(
     # the states (body_heads.is_public_body), not the "European Commission"
     + r"(?![ \t]+(?:of|on)[ \t]+(?:the[ \t]+)?[A-Z])"
 )
+
+
+# A plain-text name, not inside a longer word, a path or an address, not before a product's or a
+# term's name ("Google Test", "Intel MKL", "Microsoft Visual C++", "Labour Day", "CNN models") nor
+# after an article that makes it a term ("a CNN", "an IBM"); a possessive is fine. "Labour" and
+# "Labor" are the party, not the work: no noun of work after them ("Labor costs", "labour force").
+_PLAIN = re.compile(
+    r"(?<!\b[Aa] )(?<!\b[Aa]n )(?<!\bof )(?<!\bChild )(?<!\bForced )(?:"
+    + _names(PLAIN_TEXT_ORGANIZATIONS)
+    + r")(?![\w&/@-]|\.\w|['\u2019](?!s(?!\w)))"
+    + r"(?![ \t]+(?:[A-Z]{2,}|[A-Z][a-z]+[A-Z]|[A-Z]\+|of[ \t]|Test|Cloud|Colab|Style|Docs|Sheets|Drive"
+    + r"|Visual|Windows|Excel|Word|Office|Azure|Edge|Chrome|Power|Watson|Xeon|Core|Fortran|Day|Market"
+    + r"|Code|Law"
+    + r"|style|format|test|tests|models?|networks?|layers?|architectures?|notation|classes|class|pattern"
+    + r"|costs?|force|markets?|shortages?|laws?|relations|unions?|pains?|intensive|saving|productivity"
+    + r"|supply|demand|rights|standards|statistics|camps?|actions?|and[ \t]+delivery)\b)"
+)
+
+
+_LOWER_ACRONYM = {
+    name: re.compile(rf"(?<![A-Za-z]){name.lower()}(?![A-Za-z])")
+    for name in PLAIN_TEXT_ORGANIZATIONS
+    if name.isupper()
+}
+
+
+def plain_text_organizations(text: str) -> Iterator[tuple[int, int, float]]:
+    """Spans of :data:`PLAIN_TEXT_ORGANIZATIONS` in a text that is no program's prose (0.8)."""
+    matches = list(_PLAIN.finditer(text))
+    if not matches or is_program_prose(text):
+        return
+    for match in matches:
+        name = match.group()
+        # an acronym the text also writes in lower case is its term ("collections.abc ... the ABC")
+        if name.isupper() and _LOWER_ACRONYM[name].search(text) is not None:
+            continue
+        yield match.start(), match.end(), 0.8
 
 
 def known_organizations(text: str) -> Iterator[tuple[int, int, float]]:
@@ -194,6 +282,7 @@ def known_organizations(text: str) -> Iterator[tuple[int, int, float]]:
 
 def _known_or_defined(text: str) -> Iterator[tuple[int, int, float]]:
     yield from known_organizations(text)
+    yield from plain_text_organizations(text)
     yield from body_acronyms(text)
 
 

@@ -30,7 +30,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.place_names import US_STATES, gazetteer_places
-from veil.pii.recognizers.software_names import is_technical
+from veil.pii.recognizers.program_prose import is_program_prose
 
 __all__ = ["PROVINCE_CODES", "REGION_ABBREVIATIONS", "region_code", "region_codes"]
 
@@ -61,7 +61,6 @@ _AFTER_PREPOSITION = re.compile(
 )
 # text written in capitals: three words of capitals in a row near the code
 _CAPS_RUN = re.compile(r"[A-Z]{2,}[ \t,.!?]+[A-Z]{2,}[ \t,.!?]+[A-Z]{2,}")
-_LOWER_WORD = re.compile(r"(?<![\w./-])[a-z]{2,}(?![\w/-])")
 
 
 @cache
@@ -98,9 +97,7 @@ def region_codes(text: str) -> Iterator[tuple[int, int, float]]:
         if _shouted(text, match.start(), end):
             continue
         if technical is None:
-            technical = any(mark in text for mark in ("`", "()", "::")) or is_technical(
-                frozenset(_LOWER_WORD.findall(text))
-            )
+            technical = is_program_prose(text)
         if technical:
             return
         yield start, end, 0.6
