@@ -30,6 +30,7 @@ from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_bodies import acts_as_a_named_body, names_a_body
 from veil.pii.ner_places import compass_region, place_of_words, word_town
+from veil.pii.ner_words import is_broken_span, is_chat_span, opens_a_clause, qualifies_people
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
@@ -224,6 +225,10 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     if _CONTRACTION_AFTER.match(text, end):
         return _NOT  # "Don \u2019 t", "Won't": a verb's contraction, tokenised apart, no name ends in it
     bare = fragment.strip(EDGE_PUNCTUATION)
+    if is_broken_span(fragment) or opens_a_clause(words):
+        return _NOT  # "draft).doc)(See", "Put the GoPro" (veil.pii.ner_words)
+    if is_chat_span(bare):
+        return _ORDINARY  # "Duh", "Sooooo", "Brilll": a name only in a list of names
     if len(words) == 1 and (owns_code(text, end) or bare in clues.software_names):
         return _NOT  # "languages like Pascal", "Opacus's `max_grad_norm`": named as software
     if bare in known_names():
@@ -257,6 +262,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NAME  # "The Independent reported", "Apple's assistant": a body's word, acting as one
         if verdict == _ORDINARY and label == "ORG" and _proper_body(bare, text, start, end, clues):
             return _NAME  # "Scientology officials", "a Wikinews reporter": no word, acting as a body
+        if label == "ORG" and bare not in known_names() and qualifies_people(text, end):
+            return _NOT  # "the Yazidi women", "this Hawaiian dude": who people are, no body
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
             return _NOT  # "Lex `code` with the lexer": a verb or a qualifier of code, no name
         if verdict == _NAME and bare not in known_names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):

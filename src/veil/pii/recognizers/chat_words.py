@@ -8,6 +8,9 @@ word name no one:
   over and over ("hahaha", "KEKEKEKE", "lololol", "Nooooo", "aaaaaa"): a run of at least three
   repeats that covers most of the word. A name repeats no syllable three times ("Hannah",
   "Lulu", "Nanna" do not);
+* **stretched words** (:func:`is_stretched`) - a letter written three times or more in a row
+  after the word's first letter ("Brilll", "Yesss", "Sooo"; not in capitals: an acronym may): English spells no word and no name so
+  ("Aaaqil" opens with its run, so it stays a name; a handle in camel case, "iDubbbz", is left alone);
 * **chat slang** (:func:`is_chat_word`) - the abbreviations, interjections and calls to action of
   social media ("lol", "omg", "plz", "subscribe", "upvote"), in any case; given names that are
   also chat words ("Ty", "Bo") are left out of the list.
@@ -22,7 +25,7 @@ import re
 
 from veil.pii.recognizers.common import wordset
 
-__all__ = ["CHAT_WORDS", "has_chat_word", "is_chat_word", "is_laughter"]
+__all__ = ["CHAT_WORDS", "has_chat_word", "is_chat_word", "is_laughter", "is_stretched"]
 
 # Abbreviations, interjections and calls to action of social media, lower case. Not "ty" (a
 # given name: "Ty"), "jo", "bo", "al", "em", "kay" and the like, nor words that are also
@@ -57,10 +60,22 @@ def is_laughter(word: str) -> bool:
     return longest * 5 >= len(folded) * 3  # the run covers three fifths of the word or more
 
 
+# A letter three times or more in a row after the first letter: "Brilll", "Yesss".
+_STRETCH = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}")
+
+
+def is_stretched(word: str) -> bool:
+    """``word`` (letters only) writes one letter three times or more in a row after its first
+    letter: a word stretched for emphasis ("Brilll", "Sooo", "Nooo"), never a name."""
+    # written as a word, not in capitals (an acronym may triple a letter) nor in a handle's camel
+    # case ("iDubbbz"); a word shouted and stretched ("NOOOOO") is laughter's shape already
+    return word.isalpha() and word[1:].islower() and _STRETCH.search(word) is not None
+
+
 def is_chat_word(word: str) -> bool:
-    """``word`` (edge punctuation ignored) is chat slang or laughter: no name."""
+    """``word`` (edge punctuation ignored) is chat slang, laughter or a stretched word: no name."""
     bare = word.strip(".,!?'\u2019\"*_:;()-")
-    return bare.lower() in CHAT_WORDS or is_laughter(bare)
+    return bare.lower() in CHAT_WORDS or is_laughter(bare) or is_stretched(bare)
 
 
 def has_chat_word(text: str) -> bool:
