@@ -8,7 +8,12 @@ The reference side of each example holds, token by token (see :mod:`.convert`):
   ``NORP``, ``CARDINAL``, ``PRODUCT``, ...) where they touch no gold or missing span, so the
   fine-tune does not unlearn them;
 * *missing* for the spans of gold types spaCy does not share;
-* ``O`` for everything else (the gold schemes are complete for people, organisations, places).
+* for a PERSON, ORG, GPE or LOC span the original model finds and the gold does not label:
+  *missing* by default (``denied="missing"``), so the fine-tune teaches the names the model
+  misses without unteaching the ones it finds beyond the gold schemes' narrower scope (WNUT
+  labels only "corporations", and brands and platforms often stay ``O``); ``denied="outside"``
+  trains them as ``O`` (measured: fewer organisations found on every dev corpus, see SOURCE.md);
+* ``O`` for everything else.
 
 The predicted side is the sentence's text (tokens joined by spaces, as Veil's social corpora are)
 tokenised by the model's own tokenizer; spaCy aligns the two tokenisations.
@@ -38,6 +43,7 @@ class SilverCounts:
         self.gold = 0
         self.silver = 0
         self.missing = 0
+        self.denied = 0
         self.gpe = 0
         self.loc = 0
 
@@ -58,8 +64,11 @@ def reference_doc(
     sentence: Sentence,
     predicted: list[tuple[int, int, str]],
     counts: SilverCounts | None = None,
+    denied: str = "missing",
 ) -> Doc:
-    """The reference ``Doc`` of ``sentence``: gold, silver from ``predicted``, missing, ``O``."""
+    """The reference ``Doc`` of ``sentence``: gold, silver from ``predicted``, missing, ``O``;
+    ``denied`` (``"missing"`` or ``"outside"``) is what a predicted gold-type span off the gold
+    becomes."""
     words = list(sentence.tokens)
     doc = Doc(nlp.vocab, words=words)
     entities, missing = sentence_spans(sentence)
@@ -78,11 +87,19 @@ def reference_doc(
     for start, end in missing:
         taken[start:end] = [True] * (end - start)
     for start, end, label in predicted:
-        if label not in GOLD_LABELS and not any(taken[start:end]):
+        if any(taken[start:end]):
+            continue
+        if label not in GOLD_LABELS:
             ents.append(Span(doc, start, end, label=label))
-            taken[start:end] = [True] * (end - start)
             if counts is not None:
                 counts.silver += 1
+        elif denied == "missing":
+            missing.append((start, end))
+            if counts is not None:
+                counts.denied += 1
+        else:
+            continue
+        taken[start:end] = [True] * (end - start)
     if counts is not None:
         counts.missing += len(missing)
     doc.set_ents(
@@ -93,11 +110,13 @@ def reference_doc(
     return doc
 
 
-def annotate(nlp: Language, sentences: Iterable[Sentence], counts: SilverCounts) -> list[Example]:
+def annotate(
+    nlp: Language, sentences: Iterable[Sentence], counts: SilverCounts, denied: str = "missing"
+) -> list[Example]:
     """One ``Example`` a sentence, its reference from :func:`reference_doc`."""
     listed = list(sentences)
     out: list[Example] = []
     for sentence, predicted in zip(listed, _predicted_entities(nlp, listed), strict=True):
-        reference = reference_doc(nlp, sentence, predicted, counts)
+        reference = reference_doc(nlp, sentence, predicted, counts, denied)
         out.append(Example(nlp.make_doc(sentence.text), reference))
     return out

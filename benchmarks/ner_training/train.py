@@ -69,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument(
+        "--denied",
+        choices=("missing", "outside"),
+        default="missing",
+        help="what a PERSON/ORG/GPE/LOC the original model finds off the gold becomes",
+    )
+    parser.add_argument(
         "--model", default=MODEL_PACKAGE, help="spaCy model package or directory to start from"
     )
     args = parser.parse_args(argv)
@@ -93,10 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     nlp: Any = spacy.load(args.model)
     counts = SilverCounts()
-    examples = annotate(nlp, kept, counts)
+    examples = annotate(nlp, kept, counts, args.denied)
     print(
         f"{len(examples)} examples: {counts.gold} gold spans ({counts.gpe} GPE, {counts.loc} LOC), "
-        f"{counts.silver} silver, {counts.missing} missing",
+        f"{counts.silver} silver, {counts.missing} missing ({counts.denied} of them the model's own "
+        f"{args.denied} names off the gold)",
         flush=True,
     )
     rng = random.Random(args.seed)

@@ -120,5 +120,13 @@ def test_reference_doc_resolves_places_keeps_silver_and_marks_missing() -> None:
         (11, 12, "LOC"),
     ]
     assert doc[9].ent_iob == 0  # missing: neither an entity nor O
-    assert doc[2].ent_iob_ == "O"  # the model's PERSON the gold scheme denies
-    assert (counts.gold, counts.silver, counts.missing, counts.gpe, counts.loc) == (3, 1, 1, 1, 1)
+    assert doc[2].ent_iob == 0  # the model's own PERSON off the gold: not unlearnt by default
+    assert doc[3].ent_iob_ == "O"
+    assert (counts.gold, counts.silver, counts.missing, counts.denied) == (3, 1, 2, 1)
+    assert (counts.gpe, counts.loc) == (1, 1)
+
+    outside = reference_doc(nlp, sentence, predicted, denied="outside")
+    assert outside[2].ent_iob_ == "O"  # trained as O when asked
+    assert [(e.start, e.end, e.label_) for e in outside.ents] == [
+        (e.start, e.end, e.label_) for e in doc.ents
+    ]
