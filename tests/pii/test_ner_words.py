@@ -134,3 +134,26 @@ def test_a_first_name_before_a_verb_phrase_stays_possible(name: str) -> None:
 def test_a_made_up_word_that_opens_with_a_run_is_no_chat_span() -> None:
     assert not is_chat_span("Aaaex")
     assert is_chat_span("Hahaha")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("We waited for an hour, and Nobody said a word after that.", "Nobody"),
+        ("We kept the receipts, the bags, the boxes, Enough said. Then we left.", "Enough"),
+    ],
+)
+def test_a_pronoun_or_quantifier_that_says_something_is_no_body(text: str, fragment: str) -> None:
+    assert not _judge(text, fragment, "ORG")
+
+
+@pytest.mark.parametrize(
+    "text", ["Factor the matrix first. It returns L and U in one array.", "Solve for Q before the loop."]
+)
+def test_a_single_letter_is_no_organisation(text: str) -> None:
+    letter = "U" if " U " in text else "Q"
+    assert not _judge(text, letter, "ORG")
+
+
+def test_a_single_letter_acting_as_a_body_stays_one() -> None:
+    assert _judge("Last week the platform owner X said it would charge for access.", "X", "ORG")

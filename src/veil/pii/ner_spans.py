@@ -71,6 +71,12 @@ _FIRM_WORDS = (
     frozenset(LEGAL_FORMS) | ORG_SUFFIXES | wordset("Corporation Corp Company Co Sons Brothers Bros")
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Pronouns and quantifiers that say or report as a body does ("Enough said", "Everyone reported"):
+# no body's name.
+_WHO_WORDS = wordset(
+    "enough nobody everyone everybody someone somebody anyone anybody nothing something everything none"
+    " all many most some others both each either neither few several plenty"
+)
 
 
 # NER labels an eponym may carry (NORP left out: "a Canadian convention", "Gaussian" name no method
@@ -252,9 +258,12 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if label == "ORG" and _firm_camel(bare, text, start, end, clues):
             return _NAME  # "LibriVox", "ResearchGate" in prose that is no program's
         verdict = _one_word(bare, clues)
+        if label == "ORG" and len(bare) == 1 and not acts_as_a_named_body(bare, text, start, end):
+            return _NOT  # "Returns L and U": a letter names a matrix or a variable ("X said": a firm)
         if (
             verdict == _ORDINARY
             and label == "ORG"
+            and bare.lower() not in _WHO_WORDS  # "Enough said", "Nobody reported": no body
             and acts_as_a_named_body(bare, text, start, end)
             and bare.lower() not in clues.lower_anywhere  # "the harvest fair ... Harvest officials": a word
             and not clues.technical  # last: it scans the whole text
