@@ -25,7 +25,14 @@ from veil.pii.recognizers.body_cues import MEMBERSHIP, NAMING, OFFICES, alternat
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.software_names import is_technical
 
-__all__ = ["acts_as_a_body", "firm_camel_shape", "listed_bodies", "looks_technical", "sited_or_owning"]
+__all__ = [
+    "acts_after",
+    "acts_as_a_body",
+    "firm_camel_shape",
+    "listed_bodies",
+    "looks_technical",
+    "sited_or_owning",
+]
 
 # A body's act or its people, right after the word (possessive allowed): "DAB said", "the FTU's
 # chairman", "OSU researchers", "LibriVox volunteers".
@@ -34,6 +41,7 @@ _BODY_AFTER = re.compile(
     r"|criticised|criticized|condemned|welcomed|warned|denied|confirmed|rejected|opposed|supports|supported"
     r"|voted|elected|appointed|hired|fired|sued|funded|funds|awarded|awards|publishes|published|spokes(?:man|woman|person)"
     r"|chair(?:man|woman)?|president|director|leaders?|leadership|officials?|members?|lawmakers|legislators"
+    r"|followers|loyalists"
     r"|candidates?|volunteers|website|web[ \t]+site|headquarters|founders?|researchers|scientists|students"
     r"|faculty|professors?|staff|employees|recordings|reporters?|correspondents?|journalists?|journals|issued)(?![\w-])"
     # a possessive before a person's name: "DAB's Ben Chan", "the FTU's Alice Mak" (a member)
@@ -72,6 +80,11 @@ def listed_bodies(lists: tuple[tuple[str, frozenset[str]], ...]) -> frozenset[st
     """The words listed as examples of a kind of body (``lists`` from
     :func:`veil.pii.recognizers.software_names.kind_lists`)."""
     return frozenset(w for kind, words in lists if kind in _BODY_KINDS for w in words)
+
+
+def acts_after(text: str, end: int) -> bool:
+    """The words right after ``text[:end]`` are a body's act or its people (:data:`_BODY_AFTER`)."""
+    return _BODY_AFTER.match(text, end) is not None
 
 
 def acts_as_a_body(text: str, start: int, end: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from veil.pii.recognizer import PostProcessor, Recognizer, Validator
 from veil.pii.recognizers import (
+    acronym_bodies,
     addresses,
     bank_accounts,
     citizen_ids,
@@ -151,6 +152,7 @@ def builtin_recognizers(phone_regions: tuple[str, ...] | None = None) -> list[Re
         organizations.address_block_organization(),
         organizations.organization_labels(),
         known_organizations.known_organization(),
+        acronym_bodies.acronym_body(),
         legal_bodies.legal_body(),
         sports_teams.sports_team(),
         columns.column_location(),
