@@ -157,3 +157,18 @@ def test_a_single_letter_is_no_organisation(text: str) -> None:
 
 def test_a_single_letter_acting_as_a_body_stays_one() -> None:
     assert _judge("Last week the platform owner X said it would charge for access.", "X", "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "label"),
+    [
+        ("Floods again in #Vellmark Deepest sympathy to all the families", "Vellmark Deepest", "PERSON"),
+        ("#QRT Charity Swimathon starts at noon , come along", "QRT Charity Swimathon", "ORG"),
+    ],
+)
+def test_a_hashtag_run_on_into_the_post_is_no_name(text: str, fragment: str, label: str) -> None:
+    assert not _judge(text, fragment, label)
+
+
+def test_a_name_after_a_hashtag_elsewhere_stays_possible() -> None:
+    assert _judge("#tbt with Marta Kowalczyk at the lake", "Marta Kowalczyk", "PERSON")

@@ -300,6 +300,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         if verdict == _ORDINARY and label == "PERSON" and _family_name_alone(text, start, end, bare, clues):
             return _NAME  # "Wright was born", "says Pall.": a family name that is also a word
         return verdict
+    if start > 0 and text[start - 1] == "#":
+        return _NOT  # "#Turkey Deepest sympathy": a hashtag's topic, then the post's next words
     for before, word in itertools.pairwise(words):
         if before.endswith(".") and word in _SENTENCE_STARTS:
             return _NOT  # a sentence break inside the span: "type T. The MyBox"
