@@ -21,8 +21,8 @@ import re
 from collections.abc import Iterator
 
 from veil.pii.entity import EntityType
-from veil.pii.organization_cues import acts_after, acts_as_a_body, sited_or_owning
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.body_cues import acts_after, acts_as_a_body, sited_or_owning
 from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.place_names import US_STATES
 from veil.pii.recognizers.program_prose import is_program_prose
