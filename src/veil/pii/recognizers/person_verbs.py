@@ -26,6 +26,10 @@ PERSON_VERBS = (
     # what is done to a person in a life's story: "Tarvin was re-elected", "Odrasek was knighted"
     r"|was\s+(?:re-?elected|knighted|sworn\s+in|bapti[sz]ed|ordained|crowned|educated|arrested|sentenced)"
     r"|had\s+written|has\s+written|resigned|wept"
+    # a life's work, as biographies tell it: "Varnow starred in", "Quenby enrolled at", "Tarvin was
+    # nominated", "Ilsa toured Europe"
+    r"|starred|co-starred|enrolled|toured|was\s+(?:named|nominated|appointed|sent|elected|promoted|exiled)"
+    r"|began\s+(?:filming|recording|touring|studying)|dismisses|dismissed|suffered"
     # what only a body does, as fiction tells it: "Yorick grinned", "Ondine frowned"
     r"|grinned|frowned|glanced|stared|winced|hesitated|gasped|murmured|muttered|exclaimed|yelled|screamed"
     r"|giggled|chuckled|sobbed|wept|blushed|winked|blinked|knelt|grimaced|scowled|snorted|sneered|groaned"
@@ -66,4 +70,6 @@ OWNED_BY_PEOPLE = (
     # a life and its record, told of people only: "Varnow's death", "Quenby's memoirs"
     "|death|deathbed|birth|childhood|memoirs?|autobiography|obituary|assassination|nephew|niece|cousin"
     "|uncle|aunt|grandson|granddaughter|parents|ex-wife|ex-husband"
+    # a life's deeds: "Doss's feats", "Quenby's career"
+    "|feats|career"
 )
