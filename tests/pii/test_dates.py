@@ -518,3 +518,21 @@ def test_a_range_of_months_in_one_year_is_one_date(text: str, span: str) -> None
     engine = PiiEngine(PiiConfig(ner=False))
     found = [text[e.start : e.end] for e in engine.detect(text) if e.type == EntityType.DATE_TIME]
     assert found == [span]
+
+
+@pytest.mark.parametrize("operator", [">=", "<=", ">", "<", "==", "~=", "!="])
+@pytest.mark.parametrize("version", ["2.6.33", "3.10.12", "1.2.24"])
+@pytest.mark.parametrize("space", ["", " "])
+def test_a_version_after_a_comparison_is_no_date(
+    rules_engine: PiiEngine, operator: str, version: str, space: str
+) -> None:
+    """ "Linux >= 2.6.33": a requirement's version, shaped like a day, month and two-digit year."""
+    text = f"The driver builds only against Kernix {operator}{space}{version} at the moment."
+    assert not [e for e in rules_engine.detect(text) if e.type == EntityType.DATE_TIME]
+
+
+def test_a_short_dotted_date_in_prose_stays_a_date(rules_engine: PiiEngine) -> None:
+    text = "The lease was signed on 12.03.85 at the office."
+    assert [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.DATE_TIME] == [
+        "12.03.85"
+    ]

@@ -141,6 +141,8 @@ _WEEKDAY_LEAD = words(
 _D = first_char(r"\d", _GLUE)  # first digit of a number not inside a longer token
 _Y = first_char("[12]", _GLUE)  # first digit of a year
 _NE = r"(?![\w/-]|[.:]\d)"
+# not right after a comparison of versions: ">= ", "<", "==", "~=" (spaces allowed)
+_NOT_A_REQUIREMENT = r"(?<![<>=~!]=)(?<![<>=~!]=[ \t])(?<![<>])(?<![<>][ \t])"
 
 
 def _real(year: int, month: int, day: int) -> bool:
@@ -421,8 +423,9 @@ def date_time() -> Recognizer:
             Pattern(rf"{_Y}\d{{3}}([-/.])\d{{1,2}}\1\d{{1,2}}{_ISO_TIME}{_NE}", 0.7, "ymd"),
             # 03/12/1985, 12.03.1985, 12-03-1985 (+ time)
             Pattern(rf"{_D}\d?([/.-])\d{{1,2}}\1{_YEAR}{_TIME}{_NE}", 0.65, "dmy_mdy"),
-            # 03/12/85 (two-digit year: weaker, context helps)
-            Pattern(rf"{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
+            # 03/12/85 (two-digit year: weaker, context helps); not a version after a comparison
+            # ("Linux >= 2.6.33", "glibc < 2.17.12": a requirement, no day)
+            Pattern(rf"{_NOT_A_REQUIREMENT}{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
             # 19850312 only with context
             Pattern(rf"{_Y}\d{{7}}{_NE}", 0.3, "compact"),
             # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985, 12 de mayo de 1985 (+ time);
