@@ -29,7 +29,7 @@ import logging
 import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -197,6 +197,12 @@ def run_ner(
     """NER spans per text (absolute offsets), chunking long texts and batching all chunks."""
     if chunk_size + 1 > nlp.max_length:
         nlp.max_length = chunk_size + 1
+    if isinstance(texts, Sequence) and len(texts) == 1 and len(texts[0]) <= chunk_size:
+        # one text in one chunk (a single detect call): the pipeline called directly, without
+        # nlp.pipe's batching generators (the same entities, 2-3% less NER time on a tweet)
+        doc = nlp(readable(texts[0]))
+        yield [NerSpan(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+        return
     pending: deque[Chunk | None] = deque()  # chunks handed to spaCy, None ends a text
 
     def pieces() -> Iterator[str]:
