@@ -172,3 +172,18 @@ def test_a_hashtag_run_on_into_the_post_is_no_name(text: str, fragment: str, lab
 
 def test_a_name_after_a_hashtag_elsewhere_stays_possible() -> None:
     assert _judge("#tbt with Marta Kowalczyk at the lake", "Marta Kowalczyk", "PERSON")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("A day pass costs 5 Dravmas, a week 7,5 Dravmas.", "Dravmas"),
+        ("We ordered 3 Calzonis and a salad.", "Calzonis"),
+    ],
+)
+def test_a_word_counted_by_a_number_is_no_person(text: str, fragment: str) -> None:
+    assert not _judge(text, fragment, "PERSON")
+
+
+def test_a_known_name_after_a_number_stays_possible() -> None:
+    assert _judge("Room 12 Maria will see you now.", "Maria", "PERSON")

@@ -71,6 +71,8 @@ _FIRM_WORDS = (
     frozenset(LEGAL_FORMS) | ORG_SUFFIXES | wordset("Corporation Corp Company Co Sons Brothers Bros")
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A number right before a word: what it counts is a thing ("5 Euros", "3 Calzones"), no person.
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?[ \t]+$")
 # Pronouns and quantifiers that say or report as a body does ("Enough said", "Everyone reported"):
 # no body's name.
 _WHO_WORDS = wordset(
@@ -271,6 +273,12 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NAME  # "The Independent reported", "Apple's assistant": a body's word, acting as one
         if verdict == _ORDINARY and label == "ORG" and _proper_body(bare, text, start, end, clues):
             return _NAME  # "Scientology officials", "a Wikinews reporter": no word, acting as a body
+        if (
+            label == "PERSON"
+            and bare not in known_names()
+            and _COUNT_BEFORE.search(text, max(0, start - 16), start)
+        ):
+            return _NOT  # "5 Euros or 7,5 Euros": a thing counted, no one
         if label == "ORG" and bare not in known_names() and qualifies_people(text, end):
             return _NOT  # "the Yazidi women", "this Hawaiian dude": who people are, no body
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
