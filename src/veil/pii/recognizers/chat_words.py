@@ -9,8 +9,9 @@ word name no one:
   repeats that covers most of the word. A name repeats no syllable three times ("Hannah",
   "Lulu", "Nanna" do not);
 * **stretched words** (:func:`is_stretched`) - a letter written three times or more in a row
-  after the word's first letter ("Brilll", "Yesss", "Sooo"; not in capitals: an acronym may): English spells no word and no name so
-  ("Aaaqil" opens with its run, so it stays a name; a handle in camel case, "iDubbbz", is left alone);
+  after the word's first letter ("Brilll", "Yesss", "Sooo"): English spells no word and no name
+  so ("Aaaqil" opens with its run, so it stays a name); not in capitals (an acronym may triple a
+  letter) nor in a handle's camel case ("iDubbbz");
 * **chat slang** (:func:`is_chat_word`) - the abbreviations, interjections and calls to action of
   social media ("lol", "omg", "plz", "subscribe", "upvote"), in any case; given names that are
   also chat words ("Ty", "Bo") are left out of the list.
