@@ -28,6 +28,9 @@ def _found(text: str) -> list[str]:
         ("Rents in NZ keep climbing.", ["NZ"]),
         ("I hold a nursing licence in the state of NY but want to move.", ["NY"]),
         ("Any good tacos in SF? Back from NSW next week.", ["SF", "NSW"]),
+        ("SALEM, Ore. - The governor signed it.", ["Ore."]),
+        ("A farm near Wardsville , Mo . and a mill in Shawville , Que .", ["Mo", "Que"]),
+        ("It is hot in Tulsa, Okla. this week.", ["Okla."]),
     ],
 )
 def test_region_codes_found(text: str, expected: list[str]) -> None:
@@ -46,6 +49,7 @@ def test_region_codes_found(text: str, expected: list[str]) -> None:
         "Call parse() in NZ mode: the function returns a string and the class keeps the value.",
         "The codes CA-1234 and NY2 are batch labels.",
         "Use Smith, OK/Cancel buttons.",
+        "Thanks, Miss. Goodnight, Pa. See you, Ma.",  # words, no town
     ],
 )
 def test_region_codes_not_found(text: str) -> None:

@@ -10,6 +10,9 @@ place:
   the code in capitals ("Bartlesville, OK", "Fremantle, WA"). A code that is also an English word
   ("OK", "IN", "OR", "ME", "HI", "OH", "AS") needs a town the gazetteer knows ("Fine, OK" is a
   reply, "Tulsa, OK" a town);
+* the news agencies' dotted abbreviations after a town ("Salem, Ore.", "Shawville, Que."), those
+  that are words ("Ill.", "Mass.", "Pa.") only after a town the gazetteer knows and before no
+  lower-case word;
 * a preposition of place before an abbreviation English writes for a region itself ("in NZ",
   "from NSW", "to the UK" is :mod:`.country_codes`'): a short list, written by hand from the
   US, Canadian and Australian postal abbreviations and common English ones, less those that name
@@ -46,6 +49,18 @@ _NOT_AFTER_TOWN = wordset("AA AE AP FM MH PW MP")
 # writes for other things ("CA", "DC", "SA", "GA", "CT", "MS", "MI", "TN", "OR", "ID", "IL", "CO").
 REGION_ABBREVIATIONS = wordset(
     "NZ NYC NY LA SF NSW QLD WA NI BC TX NJ NC SC FL AZ NV WI MN KY VA WV NH VT RI AK HI"
+)
+# The news agencies' abbreviations of states and provinces, written with a dot after a town
+# ("Wardsville, Mo.", "Shawville, Que.", "Salem, Ore."): those that are no word; the others
+# ("Ill.", "Miss.", "Mass.", "Wash.", "Ind.", "Man.") only after a town the gazetteer knows.
+_AGENCY_CODES = wordset(
+    "Ala Ariz Ark Calif Colo Conn Fla Ga Kan Kans Ky Md Mich Minn Mo Mont Neb Nev Okla Ore Tenn"
+    " Tex Vt Va Wis Wyo Que Ont Alta Sask"
+)
+_AGENCY_WORDS = wordset("Ill Miss Mass Wash Ind Man Del Me Pa La")
+_AGENCY = re.compile(
+    r"(?P<town>[A-Z][A-Za-z]+(?:[ \t-][A-Z][A-Za-z]+){0,2})[ \t]?,[ \t]+(?P<code>[A-Z][a-z]{1,4})[ \t]?\."
+    r"(?P<lower>[ \t]?[a-z0-9])?"
 )
 # dotted forms: "Washington, D.C.", "police in B.C.", "East L.A.", "back to N.Z."
 _DOTTED = r"D\.C\.|B\.C\.|L\.A\.|N\.Y\.(?:C\.)?|N\.Z\.|N\.S\.W\."
@@ -88,6 +103,11 @@ def region_codes(text: str) -> Iterator[tuple[int, int, float]]:
         if not _shouted(text, start, end):
             seen.add(start)
             yield start, end, 0.7
+    for match in _AGENCY.finditer(text):
+        code, town = match.group("code"), match.group("town")
+        if code in _AGENCY_CODES or (code in _AGENCY_WORDS and not match.group("lower") and town in _towns()):
+            seen.add(match.start("code"))
+            yield match.start("code"), match.end("code") + (text[match.end("code")] == "."), 0.7
     technical: bool | None = None
     for match in _AFTER_PREPOSITION.finditer(text):
         code = match.group("code")
