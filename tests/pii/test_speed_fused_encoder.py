@@ -111,3 +111,12 @@ def test_another_architecture_is_left_alone() -> None:
     assert fuse(SimpleNamespace(model=model)) is False
     assert other._func is None
     assert fuse(SimpleNamespace()) is False
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([w for w in _WORDS if w.strip()]), min_size=60, max_size=200).map(" ".join))
+def test_a_long_text_with_repeated_tokens_is_encoded_to_the_bit(text: str) -> None:
+    doc = _NLP.make_doc(text)
+    assert len(doc) >= 48  # (from _DISTINCT_FROM tokens on, each distinct row is embedded once)
+    expected, found = _both([doc])
+    assert numpy.array_equal(found, expected)

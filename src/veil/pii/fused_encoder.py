@@ -21,6 +21,9 @@ end of the batch is read by nothing after the first block, the next one by nothi
 second, and so on. Each block here drops its ``window`` rows at either end before the matrix
 product (a row of ``gemm``, ``maxout`` and the layer norm depends on that row alone): for a
 tweet of ten tokens, 52 rows go through the blocks instead of 72, with the same document rows.
+Another: a token's embedding and its mixed vector (the widest product) depend on its four
+features alone, so from :data:`_DISTINCT_FROM` tokens on they are computed once per distinct row
+of features and copied to its tokens (half the rows of a long judgment, more of a batch).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ _MIX = "with_array(maxout>>layernorm>>dropout)>>ragged2list"
 _BLOCK = "residual(expand_window>>maxout>>layernorm>>dropout)"
 _ENCODE = "with_array(" + ">>".join([_BLOCK] * 4) + ")"
 ENCODER_NAME = f"{_EMBED}>>{_MIX}>>{_ENCODE}>>list2array>>linear"
+# from this many tokens in a call, the embedding and mixing run once per distinct row of features
+# (below it, finding the distinct rows costs more than it saves: a tweet repeats few tokens)
+_DISTINCT_FROM = 48
 
 
 class FusedEncoder:
@@ -64,6 +70,11 @@ class FusedEncoder:
         # extract_features >> list2ragged
         features = [ops.asarray2i(doc.to_array(self.columns), dtype="uint64") for doc in docs]
         flat = ops.flatten(features)
+        # a token's embedding and mixed vector depend on its four features alone: each distinct row
+        # of features is computed once (a long text repeats half its tokens: "the", ",", "Court")
+        inverse = None
+        if len(flat) >= _DISTINCT_FROM:
+            flat, inverse = xp.unique(flat, axis=0, return_inverse=True)
         # with_array(ints-getitem >> hashembed | ...): each column hashed into its table, side by side
         embedded = []
         for index, embed in zip(self.getitems, self.embeds, strict=True):
@@ -72,6 +83,8 @@ class FusedEncoder:
             keys = ops.hash(ids, embed.attrs["seed"]) % vectors.shape[0]
             embedded.append(ops.gather_add(vectors, keys))
         X = _normed(self.norms[0], _maxout(ops, self.maxouts[0], xp.hstack(embedded)))
+        if inverse is not None:
+            X = X[inverse.reshape(-1)]
         # ragged2list >> with_array(pad): the documents one after the other, `pad` zero rows around each
         pad, width = self.pad, X.shape[1]
         parts: list[Any] = []
