@@ -52,6 +52,12 @@ _CONTRACTION = re.compile(
 _WORD, _GLUED_ACRONYM = re.compile(rf"[{UPPER}{LOWER}'\u2019.-]+"), re.compile(r"\b[A-Z]{2,}[a-z]{2}")
 
 
+# Prepositions, articles and conjunctions in Title Case, which open no name: a review or a heading
+# written in Title Case ("Thanks For A Great Job") runs them into a salutation's "name". Not "An",
+# "To", "In", "Le", "De": given names and particles of names.
+_TITLE_CASE_PARTICLES = frozenset({"For", "A", "The", "Of", "With", "From", "And", "Or", "On", "At", "By"})
+
+
 def is_plausible_name(text: str) -> bool:
     """Letters, a capital, no digits or symbols; not only common words; not a street or a company."""
     if any(c.isdigit() for c in text) or any(c in text for c in "@/\\#:;=<>|_[]{}()\n"):
@@ -68,6 +74,8 @@ def is_plausible_name(text: str) -> bool:
         return False  # "Roman Catholic", "Greek Orthodox": a faith, whatever its first word
     if any(_CONTRACTION.fullmatch(w) for w in found):
         return False  # "Hi, I'm new here", "Thanks, You're the best": a pronoun or a verb, no name
+    if len(bare) > 1 and bare[0] in _TITLE_CASE_PARTICLES and found[0] == bare[0]:
+        return False  # Title Case prose: "Thanks For A Great Job", "Love The Service" ("A. Roe" stays)
     return not all(w.capitalize() in COMMON_CAPITALISED for w in bare)
 
 

@@ -99,6 +99,8 @@ _OWNER = re.compile(
 _OWNER_ANYWHERE = re.compile(r"['\u2019]s[ \t]")
 # One or two lower-case words right before a verb of people: a name written in lower case.
 _LOWER_RUN = re.compile(rf"[{LOWER}]{{3,}}")
+# a number right before a word: the word is a thing counted ("5 Euros", "3 Calzones said to be ...")
+_NUMBER_BEFORE = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?[ \t]+$")
 # A sentence that starts in lower case (with a text that starts so: a text written in lower case).
 _LOWER_SENTENCE = re.compile(rf"[.!?][ \t]+[{LOWER}]")
 _VERB_ANYWHERE = re.compile(rf"[ \t](?:{_VERBS})(?![\w'\u2019-])")
@@ -469,6 +471,8 @@ class PersonContextFinder(NameLists):
             return False  # "May", "Paris", "Grace" alone may be parts or places; "interviews Israeli ..."
         if word in self.first:
             return True
+        if word not in self.last and _NUMBER_BEFORE.search(text, max(0, start - 16), start) is not None:
+            return False  # "5 Euros or 7,5 Euros": a thing counted, no name a list knows
         place = word in self.places and not titled
         if folded in self.common or folded in lowered or place or word.isupper():
             return False
