@@ -20,6 +20,7 @@ def _found(text: str) -> list[str]:
         ("How are vietnam and Afghanistan alike? I need it for School.", ["vietnam"]),
         ("Where did you grow up? Mostly norway, then Leeds.", ["norway"]),
         ("Our Trip to croatia and slovenia was Great!", ["croatia", "slovenia"]),
+        ("Any Tips for birds in kerala? I moved from ohio last May.", ["kerala", "ohio"]),
     ],
 )
 def test_lower_case_countries_found(text: str, expected: list[str]) -> None:
@@ -43,7 +44,8 @@ def test_lower_case_countries_not_found(text: str) -> None:
 def test_no_word_or_given_name_among_the_countries() -> None:
     names = lower_country_names()
     assert "vietnam" in names
-    assert not {"turkey", "china", "jordan", "georgia", "jersey", "chile", "reunion"} & names
+    assert {"punjab", "ohio", "quebec"} <= names
+    assert not {"turkey", "china", "jordan", "georgia", "jersey", "chile", "reunion", "victoria"} & names
 
 
 @given(st.sampled_from(sorted(lower_country_names())))

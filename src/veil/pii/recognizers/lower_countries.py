@@ -1,5 +1,5 @@
-"""Countries written in lower case inside text that capitalises otherwise: "how are vietnam and
-Afghanistan alike?", "where did you grow up? india?", "Beaches in croatia are great".
+"""Countries and big regions written in lower case inside text that capitalises otherwise: "how are
+vietnam and Afghanistan alike?", "birds in punjab", "Beaches in croatia are great", "back in ohio".
 
 Web text drops capitals on a word here and there; a country's name that is no English word and no
 given name means the country in any case. :mod:`.place_lowercase` reads whole texts (or passages)
@@ -9,8 +9,10 @@ prose (:func:`.program_prose.is_program_prose`): a domain, a path, a handle or a
 no country ("parliament.uk", "@india_news", "en_india").
 
 Only single-word countries of five letters or more from the country list
-(:attr:`.place_names.PlaceFinder.lower_countries`) less ordinary words ("jersey", "turkey",
-"chile", "reunion") and given names ("georgia", "jordan").
+(:attr:`.place_names.PlaceFinder.lower_countries`) and the first-level regions of the United States,
+Canada, Australia and India (:data:`REGIONS`, written by hand from the countries' lists of states and
+provinces), less ordinary words ("jersey", "turkey", "chile", "reunion", "assam") and given names
+("georgia", "jordan", "virginia").
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ from veil.pii.recognizers.place_names import PlaceFinder
 from veil.pii.recognizers.program_prose import is_program_prose
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["lower_case_countries", "lower_country", "lower_country_names"]
+__all__ = ["REGIONS", "lower_case_countries", "lower_country", "lower_country_names"]
+
+# States and provinces of one word, in lower case (the US, Canada, Australia, India).
+REGIONS = wordset(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois
+    iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri
+    nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont wisconsin wyoming
+    alberta manitoba ontario quebec saskatchewan queensland tasmania victoria
+    bihar chhattisgarh gujarat haryana jharkhand karnataka kerala maharashtra manipur meghalaya mizoram
+    nagaland odisha punjab rajasthan sikkim telangana tripura uttarakhand
+    """
+)
 
 # countries that are also things or words the vocabulary does not hold in this sense
 _NOT_COUNTRIES = wordset(
@@ -37,14 +51,15 @@ _NOT_COUNTRIES = wordset(
 
 @cache
 def lower_country_names() -> frozenset[str]:
-    """Lower-case single-word countries of five letters or more, no ordinary word or given name."""
+    """Lower-case single-word countries of five letters or more and :data:`REGIONS`, no ordinary
+    word or given name."""
     given = frozenset(name.casefold() for name in load_list(FIRST_NAMES))
     return frozenset(
         c
-        for c in PlaceFinder().lower_countries
+        for c in PlaceFinder().lower_countries | REGIONS
         if " " not in c
         and "-" not in c
-        and len(c) >= 5
+        and (len(c) >= 5 or c in REGIONS)
         and c.isalpha()
         and c.islower()
         and c not in given
