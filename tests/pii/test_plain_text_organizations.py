@@ -30,6 +30,7 @@ def _found(text: str) -> list[str]:
         ("She told CNN that the festival would go on; RTE's cameras stayed.", ["CNN", "RTE"]),
         ("Labour's candidate won the seat, and Labor lost two in Perth.", ["Labour", "Labor"]),
         ("The volunteers joined Mozilla after the launch.", ["Mozilla"]),
+        ("She wrote for The Onion; The Guardian praised her.", ["Onion", "Guardian"]),
     ],
 )
 def test_plain_text_organizations_found(text: str, expected: list[str]) -> None:
@@ -46,6 +47,7 @@ def test_plain_text_organizations_found(text: str, expected: list[str]) -> None:
         'The "collections.abc.Sequence" ABC is provided for sequences.',  # an abstract base class
         "Call `fetch()` to query Google for the parameters and the kwargs.",  # a program's prose
         "The maps were drawn by Googleplex staff and Microsofty fans.",  # inside longer words
+        "Chop the onion; the guardian of the gate waits.",  # words
     ],
 )
 def test_plain_text_organizations_not_found(text: str) -> None:

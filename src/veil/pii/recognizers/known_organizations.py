@@ -261,11 +261,22 @@ _LOWER_ACRONYM = {
 }
 
 
+# Newspapers named by an ordinary word, known by the capital of their article ("The Onion has a
+# different process", "described by The Guardian of London"): the name alone, without "The".
+_TITLED_OUTLETS = re.compile(
+    r"(?<![\w'\u2019-])The[ \t]+(Onion|Guardian|Economist|Telegraph)(?![\w&/@-]|\.\w)"
+)
+
+
 def plain_text_organizations(text: str) -> Iterator[tuple[int, int, float]]:
-    """Spans of :data:`PLAIN_TEXT_ORGANIZATIONS` in a text that is no program's prose (0.8)."""
+    """Spans of :data:`PLAIN_TEXT_ORGANIZATIONS` and of newspapers named by an ordinary word after
+    "The" in a text that is no program's prose (0.8)."""
     matches = list(_PLAIN.finditer(text))
-    if not matches or is_program_prose(text):
+    outlets = list(_TITLED_OUTLETS.finditer(text))
+    if not (matches or outlets) or is_program_prose(text):
         return
+    for outlet in outlets:
+        yield outlet.start(1), outlet.end(1), 0.8
     for match in matches:
         name = match.group()
         # an acronym the text also writes in lower case is its term ("collections.abc ... the ABC")
