@@ -44,6 +44,7 @@ from veil.pii.canonical import CanonicalText, canonical
 from veil.pii.compiled_recognizer import Compiled, LeadTable, matches
 from veil.pii.compiled_recognizer import compile_recognizer as _compile
 from veil.pii.config import PiiConfig
+from veil.pii.data import FIRST_NAMES, load_list
 from veil.pii.enclosing_organizations import enclose
 from veil.pii.entity import Entity, EntityType
 from veil.pii.focus import NerFocus, ner_view
@@ -57,6 +58,7 @@ from veil.pii.resolution import absorb_blocks as _absorb_blocks
 from veil.pii.resolution import corroborate as _corroborate
 from veil.pii.resolution import greedy as _greedy
 from veil.pii.text_clues import CONNECTORS
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PiiEngine"]
 
@@ -91,6 +93,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if modifier is not None:
         start = modifier.end()  # "pro-Beijing Democratic Alliance": the name starts after the stance
     return start, end
+
+
+_COLON_AFTER = re.compile(r"[ \t]*:")
+
+
+def _before_a_field_label(text: str, start: int, end: int) -> tuple[int, int]:
+    """A NER name right before a colon that opens with a known first name ends before its trailing
+    ordinary words: they are the label of the next field of a form or an e-mail flattened onto one
+    line ("Marta Kowalczyk Direct Line: 555 ..."). A span that opens with no first name ("Daily
+    News:", "Mexico City:") stays whole."""
+    if start >= end or not _COLON_AFTER.match(text, end):
+        return start, end
+    while True:
+        space = text.rfind(" ", start, end)
+        if space <= start or not is_ordinary_word(text[space + 1 : end]):
+            return start, end
+        if text[start:space].split()[0] not in load_list(FIRST_NAMES):
+            return start, end
+        end = space
 
 
 def _before_a_clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -302,7 +323,9 @@ class _Detector:
             if span.label in self.ner_by_label
         ]
         read = [
-            (*_before_a_clause(text, s, e), label) if label in NAME_LABELS else (s, e, label)
+            (*_before_a_field_label(text, *_before_a_clause(text, s, e)), label)
+            if label in NAME_LABELS
+            else (s, e, label)
             for s, e, label in read
         ]
         if read and is_foreign(text):
