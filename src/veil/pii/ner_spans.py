@@ -35,6 +35,7 @@ from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_o
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
 from veil.pii.recognizers.eponyms import is_eponym
+from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 from veil.pii.recognizers.place_names import gazetteer_places
@@ -124,6 +125,8 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
         assistant = label in NAME_LABELS and is_assistant_address(text, start, end)
         if kept[i] and (assistant or (label == "PERSON" and is_titled_venue(text, start, end))):
             kept[i] = False
+        elif kept[i] and label in NAME_LABELS and names_no_human(text, start, end):
+            kept[i] = False  # a planet, a storm or a pet: "natal Saturn", "Hurricane Rita", "a cat named Rex"
         elif kept[i] and label in _EPONYM_LABELS and is_eponym(text, start, end):
             kept[i] = False  # an eponym names a method: "the Cholesky decomposition", "Laplace's equation"
     return kept

@@ -22,6 +22,7 @@ from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
 from veil.pii.recognizers.name_insertions import inserted
 from veil.pii.recognizers.name_suffixes import suffixed
+from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import is_assistant_address
@@ -41,14 +42,26 @@ _FAMILY_FINDERS = frozenset({"person_title", "person_citation"})
 
 
 def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
+    """The mentions :func:`_mentions` finds, less a planet's, a storm's or a pet's name ("natal
+    Saturn", "Hurricane Rita", "my cat s Called Frank"; :mod:`.nonhuman_names`)."""
+    for start, end, score in _mentions(text, resolved):
+        if not names_no_human(text, start, end):
+            yield start, end, score
+
+
+def _mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
     """Every mention of the names found (PERSON, score >= 0.6), and of their words of three
     letters or more that are not common words or ambiguous first names, at 0.7 (0.6 when also a
     known place: :func:`_mention_score`); the given names
     joined to a found name ("Bill and Rose"; :mod:`~veil.pii.recognizers.person_conjuncts`); a
     found name with the number, "Jr." or family name after it (:mod:`.name_suffixes`)."""
     # a voice assistant spoken to is no person, whoever found it ("Alexa, play some jazz")
+    # nor a planet, a storm or a pet ("natal Saturn", "Hurricane Rita", "a cat named Rex")
     resolved = [
-        c for c in resolved if c[2] != EntityType.PERSON or not is_assistant_address(text, c[0], c[1])
+        c
+        for c in resolved
+        if c[2] != EntityType.PERSON
+        or not (is_assistant_address(text, c[0], c[1]) or names_no_human(text, c[0], c[1]))
     ]
     people = [(s, e) for s, e, kind, score, _ in resolved if kind == EntityType.PERSON and score >= 0.6]
     yield from conjuncts(text, people, AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED)

@@ -37,6 +37,7 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.name_columns import column_names
 from veil.pii.recognizers.name_lists import NameLists, fold
+from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.person_address import is_cue
 from veil.pii.recognizers.person_pronouns import pronoun_names
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ROLE_NOUNS
@@ -192,6 +193,12 @@ class PersonCueFinder(NameLists):
         return (word in self.first or fold(word) in self.first) and word not in COMMON_CAPITALISED
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        # a planet, a storm or a pet is named like a person: "natal Saturn", "my cat's name is Rex"
+        for start, end, score in self._cued(text):
+            if not names_no_human(text, start, end):
+                yield start, end, score
+
+    def _cued(self, text: str) -> Iterator[tuple[int, int, float]]:
         yield from self._lists(text)
         yield from self._kinship(text)
         yield from self._speakers(text)
