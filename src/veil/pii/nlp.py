@@ -5,7 +5,7 @@ Loading never touches the network: ``model`` is an installed package name
 directory. Only the NER pipe is kept — plus ``tok2vec`` when NER listens to it; in the
 ``en_core_web_sm`` 3.x models NER has its own embedding layer, so the shared ``tok2vec``
 is dropped too (same entities, about a third less work), and NER's own encoder runs as one
-fused function at inference (:mod:`veil.pii.fused_encoder`: the same vectors to the bit).
+fused function at inference (:mod:`veil.pii.fused_encoder`: the same vectors to float rounding).
 
 spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and its memory grows
 with length, so long texts are cut into chunks of ``chunk_size`` characters overlapping
@@ -88,7 +88,7 @@ def load_model(model: str | None = None) -> Any:
             raise ConfigError(f"spaCy model {name!r} has no 'ner' pipe; Veil needs one for names and places")
         if "tok2vec" in nlp.pipe_names and not _ner_listens(nlp):
             nlp.remove_pipe("tok2vec")
-        fuse(nlp.get_pipe("ner"))  # the same vectors with less bookkeeping (veil.pii.fused_encoder)
+        fuse(nlp.get_pipe("ner"))  # the same vectors, less bookkeeping (veil.pii.fused_encoder)
         log.debug("loaded spaCy model %s with pipes %s", name, nlp.pipe_names)
         _CACHE[name] = nlp
         return nlp
