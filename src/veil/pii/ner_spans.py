@@ -74,6 +74,8 @@ _FIRM_WORDS = (
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A number right before a word: what it counts is a thing ("5 Euros", "3 Calzones"), no person.
 _COUNT_BEFORE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?[ \t]+$")
+# a word's hyphen, then a space: a tokenizer's split compound ("Anglo- Saxon", "Pre- Order")
+_COMPOUND_BEFORE = re.compile(r"[^\W\d_]-[ \t]$")
 # Pronouns and quantifiers that say or report as a body does ("Enough said", "Everyone reported"):
 # no body's name.
 _WHO_WORDS = wordset(
@@ -282,6 +284,13 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             and _COUNT_BEFORE.search(text, max(0, start - 16), start)
         ):
             return _NOT  # "5 Euros or 7,5 Euros": a thing counted, no one
+        if (
+            label == "PERSON"
+            and bare not in known_names()
+            and _COMPOUND_BEFORE.search(text, max(0, start - 3), start)
+            and text.count(bare) == 1
+        ):
+            return _NOT  # "Anglo- Saxon": a compound's second half, spaced by a tokenizer, named nowhere else
         if label == "ORG" and bare not in known_names() and qualifies_people(text, end):
             return _NOT  # "the Yazidi women", "this Hawaiian dude": who people are, no body
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
