@@ -8,7 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.pii import PiiConfig, PiiEngine
-from veil.pii.recognizers.known_organizations import KNOWN_ORGANIZATIONS, known_organizations
+from veil.pii.recognizers.known_organizations import (
+    KNOWN_ORGANIZATIONS,
+    known_organizations,
+    plain_text_organizations,
+)
 
 
 def _found(text: str) -> list[str]:
@@ -107,3 +111,28 @@ def test_a_known_name_heading_a_longer_bodys_name_is_not_cut_out_of_it(text: str
 
 def test_the_known_name_alone_is_still_found() -> None:
     assert _found("The European Commission said it would reply.") == ["European Commission"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Money goes straight to your PayPal account every week.",
+        "I posted it on my Facebook page and her Twitter feed.",
+        "Check his Gmail inbox and our Google account today.",
+    ],
+)
+def test_someones_account_on_a_service_is_no_mention_of_the_firm(text: str) -> None:
+    assert _found(text) == []
+    assert [text[a:b] for a, b, _ in plain_text_organizations(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PayPal froze the account of the seller.", ["PayPal"]),
+        ("Watch it on our YouTube channel tonight.", ["YouTube"]),
+        ("Your PayPal fees rose.", ["PayPal"]),
+    ],
+)
+def test_the_firm_itself_is_still_found(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected

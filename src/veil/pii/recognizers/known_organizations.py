@@ -28,6 +28,7 @@ from veil.pii.recognizers.program_prose import is_program_prose
 __all__ = [
     "KNOWN_ORGANIZATIONS",
     "PLAIN_TEXT_ORGANIZATIONS",
+    "is_account",
     "known_organization",
     "known_organizations",
     "plain_text_organizations",
@@ -282,13 +283,34 @@ def plain_text_organizations(text: str) -> Iterator[tuple[int, int, float]]:
         # an acronym the text also writes in lower case is its term ("collections.abc ... the ABC")
         if name.isupper() and _LOWER_ACRONYM[name].search(text) is not None:
             continue
+        if is_account(text, match.start(), match.end()):
+            continue  # "my Google account": the service, no mention of the firm
         yield match.start(), match.end(), 0.8
+
+
+# A person's account or page on a firm's service is no mention of the firm: "your PayPal account",
+# "my Facebook page", "her Gmail inbox" (an owner's word before, an account's noun after).
+_OWNER_BEFORE = re.compile(r"(?<![\w'\u2019])(?i:your|my|his|her|our|their|ur)[ \t]+$")
+_ACCOUNT_AFTER = re.compile(
+    r"[ \t]+(?i:accounts?|pages?|profiles?|inbox|feeds?|walls?|timelines?|logins?|passwords?|balances?"
+    r"|wallets?|app|apps|subscription|username|handle)(?![\w-])"
+)
+
+
+def is_account(text: str, start: int, end: int) -> bool:
+    """Whether the firm's name ``text[start:end]`` names someone's account on its service: "your
+    PayPal account", "my Facebook page"."""
+    return _OWNER_BEFORE.search(text, max(0, start - 8), start) is not None and (
+        _ACCOUNT_AFTER.match(text, end) is not None
+    )
 
 
 def known_organizations(text: str) -> Iterator[tuple[int, int, float]]:
-    """Spans of :data:`KNOWN_ORGANIZATIONS` in ``text``, as a finder (score 0.8)."""
+    """Spans of :data:`KNOWN_ORGANIZATIONS` in ``text``, as a finder (score 0.8); not someone's
+    account on a firm's service (:func:`is_account`)."""
     for match in _KNOWN.finditer(text):
-        yield match.start(), match.end(), 0.8
+        if not is_account(text, match.start(), match.end()):
+            yield match.start(), match.end(), 0.8
 
 
 def _known_or_defined(text: str) -> Iterator[tuple[int, int, float]]:
