@@ -175,3 +175,34 @@ def test_a_long_text_with_repeated_tokens_is_encoded_to_the_bit(text: str) -> No
     expected, found = _both([doc])
     assert numpy.array_equal(found, expected)
     _close([doc])
+
+
+def test_a_fused_forward_that_disagrees_with_thincs_on_the_probe_is_not_installed(
+    monkeypatch: Any,
+) -> None:
+    """A thinc release that keeps the layers' names but changes what one computes: the check at
+    load time leaves thinc's forward in place."""
+    import spacy
+
+    nlp = spacy.load(_model_path(), exclude=["tagger", "parser", "lemmatizer"])
+    ner = nlp.get_pipe("ner")
+    encoder = ner.model.get_ref("tok2vec")
+    thincs = encoder._func
+    original_call = FusedEncoder.__call__
+
+    def off_by_one(self: FusedEncoder, model: Any, docs: Any, is_train: bool) -> Any:
+        output, backprop = original_call(self, model, docs, is_train)
+        return output + 1.0, backprop
+
+    probe = [nlp.make_doc("Marta Kowalczyk met the Board of Trade in Lisbon.")]
+    monkeypatch.setattr(FusedEncoder, "__call__", off_by_one)
+    assert fuse(ner, probe) is False
+    assert encoder._func is thincs
+    monkeypatch.setattr(FusedEncoder, "__call__", original_call)
+    assert fuse(ner, probe) is True
+    assert isinstance(encoder._func, FusedEncoder)
+
+
+def _model_path() -> str:
+    """The directory of the loaded default model (a fresh copy is loaded from it)."""
+    return str(_NLP.path) if getattr(_NLP, "path", None) else _NLP.meta["name"]

@@ -161,9 +161,14 @@ def _no_backprop(d_output: Any) -> Any:
     raise NotImplementedError("the fused encoder only infers; train with the original forward")
 
 
-def fuse(ner: Any) -> bool:
+def fuse(ner: Any, probe: Sequence[Any] = ()) -> bool:
     """Give the NER pipe's encoder the fused forward when it is exactly the architecture read
-    here; whether it did. Idempotent."""
+    here and, on the ``probe`` documents, gives thinc's vectors (to float rounding); whether it
+    did. Idempotent.
+
+    The probe guards against a thinc release that keeps the layers' names and shapes but changes
+    what one of them computes: the fused forward would then differ silently, so it is compared
+    with thinc's own once, when the model loads, and left out where the two disagree."""
     try:
         encoder = ner.model.get_ref("tok2vec")
     except (AttributeError, KeyError):
@@ -172,8 +177,22 @@ def fuse(ner: Any) -> bool:
         return True
     if encoder.name != ENCODER_NAME or not _shapes_fit(encoder):
         return False
-    encoder._func = FusedEncoder(encoder, encoder._func)
+    fused = FusedEncoder(encoder, encoder._func)
+    if probe and not _agrees(encoder, fused, probe):
+        return False
+    encoder._func = fused
     return True
+
+
+def _agrees(encoder: Any, fused: FusedEncoder, probe: Sequence[Any]) -> bool:
+    import numpy
+
+    docs = list(probe)
+    expected, _ = fused.original(encoder, docs, False)
+    got, _ = fused(encoder, docs, False)
+    return bool(
+        numpy.shape(expected) == numpy.shape(got) and numpy.allclose(expected, got, rtol=1e-4, atol=1e-4)
+    )
 
 
 def _shapes_fit(encoder: Any) -> bool:

@@ -88,10 +88,20 @@ def load_model(model: str | None = None) -> Any:
             raise ConfigError(f"spaCy model {name!r} has no 'ner' pipe; Veil needs one for names and places")
         if "tok2vec" in nlp.pipe_names and not _ner_listens(nlp):
             nlp.remove_pipe("tok2vec")
-        fuse(nlp.get_pipe("ner"))  # the same vectors, less bookkeeping (veil.pii.fused_encoder)
+        # the same vectors, less bookkeeping (veil.pii.fused_encoder); checked against thinc's own
+        # forward on two invented texts, a short one and one long enough for its repeated-token path
+        if not fuse(nlp.get_pipe("ner"), [nlp.make_doc(text) for text in _PROBE]):
+            log.debug("spaCy model %s keeps thinc's encoder forward", name)
         log.debug("loaded spaCy model %s with pipes %s", name, nlp.pipe_names)
         _CACHE[name] = nlp
         return nlp
+
+
+# Invented texts for the fused encoder's check at load time (no personal data).
+_PROBE = (
+    "Dr. Quenby Tarlo met the board of Orvale Ltd in Varnow on 3 May.",
+    " ".join(["The committee of Orvale said that Tarlo and Varnow would meet again in Paris,"] * 5),
+)
 
 
 def _excluded(name: str, keep: set[str]) -> list[str]:
