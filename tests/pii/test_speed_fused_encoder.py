@@ -185,7 +185,7 @@ def test_a_fused_forward_that_disagrees_with_thincs_on_the_probe_is_not_installe
     import spacy
 
     nlp = spacy.load(_model_path(), exclude=["tagger", "parser", "lemmatizer"])
-    ner = nlp.get_pipe("ner")
+    ner: Any = nlp.get_pipe("ner")
     encoder = ner.model.get_ref("tok2vec")
     thincs = encoder._func
     original_call = FusedEncoder.__call__
