@@ -67,6 +67,7 @@ from veil.pii.recognizers.person_lowercase import lower_case_text_names
 from veil.pii.recognizers.person_roles import ROLE_WORD, ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
+from veil.pii.recognizers.role_words import is_role_word
 from veil.pii.recognizers.venue_names import names_a_venue, titled_person_score
 from veil.pii.recognizers.word_given_names import DETERMINER_BEFORE, word_given_names
 from veil.pii.recognizers.word_leads import LeadGroup
@@ -338,7 +339,8 @@ class PersonContextFinder(NameLists):
                     more = _MORE_INITIALS.match(text, more.end())
         for match in _LEADS.finditer(_INTRODUCED_CAPITALISED, text):
             first = match.group("name").split()[0]
-            if first.lower() not in _FUNCTION_WORDS:
+            # a role or a relative alone names no one: "call me Lady", "call me Boss"
+            if first.lower() not in _FUNCTION_WORDS and not is_role_word(match.group("name")):
                 yield match.start("name"), match.end("name"), 0.8
         for match in _LEADS.finditer(_INTRODUCED, text):
             yield from self._lower_case(match, strong=True)
