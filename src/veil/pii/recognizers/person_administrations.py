@@ -39,8 +39,6 @@ _NOT_LEADERS = wordset(
     Junta Party Council Hospital University College School District Board Trust Church Court
     """
 )
-# heads of government whose family name is an English word that no family-name list holds
-_WORD_LEADERS = frozenset({"Trump"})
 
 
 def administration_names(text: str) -> Iterator[tuple[int, int, float]]:
@@ -56,7 +54,7 @@ def administration_names(text: str) -> Iterator[tuple[int, int, float]]:
         name = m.group("name")
         if name in _NOT_LEADERS or name in GROUP_WORDS or name in places:
             continue
-        if is_ordinary_word(name) and name not in family and name not in _WORD_LEADERS:
+        if is_ordinary_word(name) and name not in family:
             continue
         yield m.start("name"), m.end("name"), 0.75
 
