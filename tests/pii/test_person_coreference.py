@@ -85,19 +85,6 @@ def test_a_found_name_that_starts_with_its_particle_grows_over_the_given_name(
     assert (f"{given_name} {particle} {family}", 0.85) in _derived(text, f"{particle} {family}")
 
 
-@settings(max_examples=30, deadline=None)
-@given(invented_names(unique=True))
-def test_no_mention_repeats_its_own_source(name: str) -> None:
-    """A further mention is another place in the text, never the found span itself (a lower-case
-    source at 0.6 is not raised to 0.7 by repeating it)."""
-    text = f"we met {name.lower()} at the fair and {name.lower()} stayed late"
-    start = text.index(name.lower())
-    source = (start, start + len(name))
-    resolved: list[Candidate] = [(*source, EntityType.PERSON, 0.6, "person_context")]
-    spans = [(s, e) for s, e, _ in find_other_mentions(text, resolved)]
-    assert source not in spans
-
-
 def test_a_planet_or_a_pet_is_no_source() -> None:
     text = "Natal Saturn meets Venus. My dog s name is Bramble and Bramble barks."
     resolved: list[Candidate] = [

@@ -44,9 +44,8 @@ _FAMILY_FINDERS = frozenset({"person_title", "person_citation"})
 def find_other_mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
     """The mentions :func:`_mentions` finds, less a planet's, a storm's or a pet's name ("natal
     Saturn", "Hurricane Rita", "my cat s Called Frank"; :mod:`.nonhuman_names`)."""
-    found = {(c[0], c[1]) for c in resolved if c[2] == EntityType.PERSON}
     for start, end, score in _mentions(text, resolved):
-        if (start, end) not in found and not names_no_human(text, start, end):
+        if not names_no_human(text, start, end):
             yield start, end, score
 
 
