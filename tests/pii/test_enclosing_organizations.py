@@ -4,10 +4,10 @@ veil.pii.focus). Sentences invented for the class."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.pii.enclosing_organizations import NER_ORGANIZATION, SETTLED, enclose, encloses
+from veil.pii.enclosing_organizations import NER_ORGANIZATION, SETTLED, enclose, encloses, in_a_longer_name
 from veil.pii.entity import EntityType
 from veil.pii.focus import NerFocus, ner_view
 from veil.pii.recognizer import Candidate
@@ -140,3 +140,72 @@ def test_a_ner_span_across_a_blanked_place_is_kept() -> None:
     rules = [_rule(text, "Oslo", LOC, 0.9)]
     person = _ner(text, "Ray Oslo", PER, 0.85)
     assert enclose(text, rules, [person]) == [person]
+
+
+def _enclose_by_pairs(text: str, rules: list[Candidate], ner: list[Candidate]) -> list[Candidate]:
+    """The reference: every NER span against every rule span (what :func:`enclose` computes with
+    sorted spans and running maxima)."""
+    inner = [c for c in rules if c[2] in (EntityType.LOCATION, EntityType.ORGANIZATION)]
+    if not inner:
+        return ner
+    people = [c for c in rules if c[2] == EntityType.PERSON]
+    settled = [c for c in inner if c[3] >= SETTLED and in_a_longer_name(text, c[0], c[1], c[2])]
+    out: list[Candidate] = []
+    for candidate in ner:
+        start, end, kind, score, name = candidate
+        held = [c for c in inner if start <= c[0] and c[1] <= end and c[1] - c[0] < end - start]
+        best = max((c[3] for c in held), default=0.0)
+        if (
+            name == NER_ORGANIZATION
+            and best > score
+            and not any(p[0] < end and start < p[1] for p in people)
+            and encloses(text, start, end, [(c[0], c[1], c[2]) for c in held])
+        ):
+            out.append((start, end, kind, best, name))
+        elif not any(c[0] < end and start < c[1] for c in settled):
+            out.append(candidate)
+    return out
+
+
+_WORDS_OF_NAMES = ["Orvale", "Bank", "of", "Varnow", "Club", "and", "Tarlo", "Street", ",", "Team"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS_OF_NAMES), min_size=1, max_size=14),
+    st.lists(
+        st.tuples(
+            st.integers(0, 13),
+            st.integers(1, 4),
+            st.sampled_from([EntityType.LOCATION, EntityType.ORGANIZATION, EntityType.PERSON]),
+            st.sampled_from([0.5, 0.85, 0.95]),
+        ),
+        max_size=8,
+    ),
+    st.lists(st.tuples(st.integers(0, 13), st.integers(1, 6), st.sampled_from([0.4, 0.85])), max_size=6),
+)
+def test_enclose_equals_the_pairwise_reference(
+    words: list[str],
+    rule_spans: list[tuple[int, int, EntityType, float]],
+    ner_spans: list[tuple[int, int, float]],
+) -> None:
+    text = " ".join(words)
+    starts = [0]
+    for w in words[:-1]:
+        starts.append(starts[-1] + len(w) + 1)
+    ends = [s + len(w) for s, w in zip(starts, words, strict=True)]
+
+    def span(first: int, count: int) -> tuple[int, int] | None:
+        if first >= len(words):
+            return None
+        return starts[first], ends[min(len(words), first + count) - 1]
+
+    rules: list[Candidate] = []
+    for first, count, kind, score in rule_spans:
+        if (where := span(first, count)) is not None:
+            rules.append((*where, kind, score, "rule"))
+    ner: list[Candidate] = []
+    for first, count, score in ner_spans:
+        if (where := span(first, count)) is not None:
+            ner.append((*where, EntityType.ORGANIZATION, score, NER_ORGANIZATION))
+    assert enclose(text, list(rules), list(ner)) == _enclose_by_pairs(text, rules, ner)

@@ -13,6 +13,7 @@ the resolution (:func:`veil.pii.resolution.greedy`: at equal scores the longer s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from veil.pii.data import FIRST_NAMES, known_places, load_list
 from veil.pii.entity import EntityType
@@ -113,21 +114,49 @@ def enclose(text: str, rules: list[Candidate], ner: list[Candidate]) -> list[Can
     inner = [c for c in rules if c[2] in _INNER_TYPES]
     if not inner:
         return ner
-    people = [c for c in rules if c[2] == EntityType.PERSON]
+    people = _Spans([c for c in rules if c[2] == EntityType.PERSON])
     # the settled ones NER read again (the others it saw blanked: a span across a blank is its own)
-    settled = [c for c in inner if c[3] >= SETTLED and in_a_longer_name(text, c[0], c[1], c[2])]
+    settled = _Spans([c for c in inner if c[3] >= SETTLED and in_a_longer_name(text, c[0], c[1], c[2])])
+    # sorted by start, so that each NER span looks only at the rule spans that start inside it and
+    # asks "does any overlap?" of a running maximum of ends: linear in the spans, not their product
+    # (a text of thousands of places and NER spans took quadratic time here)
+    inner.sort(key=lambda c: (c[0], c[1]))
+    inner_starts = [c[0] for c in inner]
     out: list[Candidate] = []
     for candidate in ner:
         start, end, kind, score, name = candidate
-        held = [c for c in inner if start <= c[0] and c[1] <= end and c[1] - c[0] < end - start]
+        held = []
+        for c in inner[bisect_left(inner_starts, start) :]:
+            if c[0] >= end:
+                break
+            if c[1] <= end and c[1] - c[0] < end - start:
+                held.append(c)
         best = max((c[3] for c in held), default=0.0)
         if (
             name == NER_ORGANIZATION
             and best > score
-            and not any(p[0] < end and start < p[1] for p in people)
+            and not people.overlaps(start, end)
             and encloses(text, start, end, [(c[0], c[1], c[2]) for c in held])
         ):
             out.append((start, end, kind, best, name))
-        elif not any(c[0] < end and start < c[1] for c in settled):
+        elif not settled.overlaps(start, end):
             out.append(candidate)
     return out
+
+
+class _Spans:
+    """Spans sorted by start with the running maximum of their ends: whether any overlaps
+    ``[start, end)`` in logarithmic time."""
+
+    def __init__(self, spans: list[Candidate]) -> None:
+        ordered = sorted((c[0], c[1]) for c in spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        top = -1
+        for _, e in ordered:
+            top = max(top, e)
+            self.max_end.append(top)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before = bisect_left(self.starts, end)  # the spans that start before ``end``
+        return before > 0 and self.max_end[before - 1] > start
