@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from veil.pii import EntityType, PiiEngine
 from veil.pii.data import FIRST_NAMES, LAST_NAMES, known_places, load_words
+from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["SYLLABLES", "invented_names", "persons"]
@@ -28,6 +29,7 @@ def invented_names(draw: st.DrawFn, syllables: Sequence[str] = SYLLABLES, unique
     word = "".join(parts).capitalize()
     assume(word not in load_words(FIRST_NAMES) and word not in load_words(LAST_NAMES))
     assume(word not in known_places() and not is_ordinary_word(word))
+    assume(not is_chat_word(word))  # a syllable three times over ("Bybyby") is laughter's shape
     return word
 
 
