@@ -32,7 +32,10 @@ def _settings(*, shards: int, private: bool = False) -> TrainSettings:
         features=FEATURES,
         epsilon=2.0 if private else None,
         delta=1e-5 if private else 0.0,
-        epochs=1,
+        # Three epochs (about six optimiser steps per shard): with one, held-out accuracy on 2,000 rows
+        # ranged 0.59-0.66 over workspace keys (the key decides shards and the held-out split); with three,
+        # 0.73-0.78 over ten keys, well clear of the 0.6 floor below.
+        epochs=3,
         shards=shards,
     )
 

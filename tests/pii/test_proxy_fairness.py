@@ -44,7 +44,11 @@ class Observed:
 def test_a_small_request_is_answered_while_a_large_one_is_masked(pii_engine: PiiEngine) -> None:
     observed = Observed(pii_engine, big=10_000)
     record = Upstream()
-    big_prompt = SENTENCE * 3_500  # ~540 KB of dense personal data: seconds of detection
+    # ~1.1 MB of dense personal data: several seconds of detection. At 540 KB the ratio bound below
+    # failed once in CI (small 1.74 s against big 4.88 s on two loaded cores) after the engine got
+    # faster; quiet, small was 0.32 s against big 3.06 s. The property is that small does not grow
+    # with big, so a larger big gives the bound its margin back without loosening it.
+    big_prompt = SENTENCE * 7_000
     small = {"model": "fake-model", "messages": [{"role": "user", "content": "Hello, I am Grace Hopper."}]}
     big = {"model": "fake-model", "messages": [{"role": "user", "content": big_prompt}]}
     timings: dict[str, float] = {}
