@@ -211,11 +211,17 @@ class PhoneFinder:
     its length are tried, in the configured order.
     """
 
+    #: Candidates whose verdict is remembered (then the memo starts afresh): bounded memory.
+    MEMO_SIZE = 8192
+
     def __init__(self, regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> None:
         if not regions:
             raise ValueError("PhoneFinder needs at least one region")
         self.regions = tuple(r.upper() for r in regions)
         self._plans = tuple((region, *_plan(region)) for region in self.regions)
+        # (candidate, stands alone) -> its spans relative to the candidate: parsing is a pure
+        # function of the candidate, and tables repeat phone numbers in row after row
+        self._memo: dict[tuple[str, bool], tuple[tuple[int, int, float], ...]] = {}
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         shaped: list[tuple[int, int]] | None = None
@@ -242,7 +248,15 @@ class PhoneFinder:
             if blank_ends is None:
                 blank_ends = (len(text) - len(text.lstrip()), len(text.rstrip()))
             alone = match.start() <= blank_ends[0] and match.end() >= blank_ends[1]
-            yield from self._match(candidate, digits, international, match.start(), alone)
+            key = (candidate, alone)
+            spans = self._memo.get(key)
+            if spans is None:
+                if len(self._memo) >= self.MEMO_SIZE:
+                    self._memo.clear()
+                spans = self._memo[key] = tuple(self._match(candidate, digits, international, 0, alone))
+            offset = match.start()
+            for start, end, score in spans:
+                yield offset + start, offset + end, score
 
     def _regions_for(self, digits: str) -> list[str]:
         """Regions whose numbering plan fits: the length, and the trunk "0" where national
