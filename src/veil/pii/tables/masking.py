@@ -28,6 +28,7 @@ from veil.errors import ConfigError
 from veil.fileio import atomic_path
 from veil.pii.anonymizer import Anonymizer, Detector, MaskResult, Unmasker
 from veil.pii.entity import Entity, EntityType
+from veil.pii.tables.detection_memo import DetectionMemo
 from veil.pii.tables.files import (
     TEXT_COLUMN,
     FileKind,
@@ -187,7 +188,11 @@ class _Counts:
 
 
 def _mask_columns(
-    anon: Anonymizer, maskings: Sequence[ColumnMasking], cols: Mapping[str, list[Any]], counts: _Counts
+    anon: Anonymizer,
+    maskings: Sequence[ColumnMasking],
+    cols: Mapping[str, list[Any]],
+    counts: _Counts,
+    memo: DetectionMemo | None = None,
 ) -> dict[str, list[Any]]:
     """Mask the chosen columns of one batch (column -> values); other columns are copied.
 
@@ -195,7 +200,7 @@ def _mask_columns(
     values): a cell by its text, a free-text cell by its text and the identifier values of its
     row that it is searched for. Distinct inputs keep the order of their first row, so the
     operators meet values in the same order as row by row (pseudonyms are numbered alike);
-    counts are per row.
+    counts are per row. With ``memo``, free text seen in an earlier batch is not detected again.
     """
     out = dict(cols)
     cells = [p for p in maskings if p.mode == "cell"]
@@ -237,7 +242,9 @@ def _mask_columns(
                 slot.append(k)
             entities = [
                 [*found, *_row_values(text, needles)]
-                for (text, needles), found in zip(rows, anon.detect(texts), strict=True)
+                for (text, needles), found in zip(
+                    rows, anon.detect(texts) if memo is None else memo.detect(anon, texts), strict=True
+                )
             ]
         results = anon.mask_batch(texts, entities, operator=masking.operator)
         new = list(values)
@@ -378,19 +385,19 @@ def _mask_lines(
     total: int,
 ) -> int:
     rows = 0
+    memo = DetectionMemo()
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         for lines, done in read_lines(path, batch_rows):
             if kind == "txt":
-                masked = _mask_columns(anon, maskings, {TEXT_COLUMN: [line.body for line in lines]}, counts)[
-                    TEXT_COLUMN
-                ]
+                bodies = {TEXT_COLUMN: [line.body for line in lines]}
+                masked = _mask_columns(anon, maskings, bodies, counts, memo)[TEXT_COLUMN]
                 fh.writelines(m + line.ending for m, line in zip(masked, lines, strict=True))
                 rows += len(lines)
             else:
                 records = [parse_record(path, line) for line in lines]
                 present = [r for r in records if r is not None]
                 cols = _mask_columns(
-                    anon, maskings, {p.name: [r.get(p.name) for r in present] for p in maskings}, counts
+                    anon, maskings, {p.name: [r.get(p.name) for r in present] for p in maskings}, counts, memo
                 )
                 for masking in maskings:
                     for r, m in zip(present, cols[masking.name], strict=True):
@@ -419,12 +426,13 @@ def _mask_rows(
 ) -> int:
     reader = open_table(path, batch_rows=batch_rows, delimiter=delimiter)
     rows = 0
+    memo = DetectionMemo()
     try:
         with TableWriter(
             tmp, out, path, reader.names, {p.name for p in maskings}, reader.delimiter
         ) as writer:
             for batch in reader:
-                writer.write(_mask_columns(anon, maskings, batch.columns, counts), batch.size)
+                writer.write(_mask_columns(anon, maskings, batch.columns, counts, memo), batch.size)
                 rows += batch.size
                 if progress:
                     progress(reader.bytes_read, reader.total_bytes)

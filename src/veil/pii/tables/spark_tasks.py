@@ -42,6 +42,7 @@ from veil.pii.operators import (
     ReplaceOperator,
     token_kind,
 )
+from veil.pii.tables.detection_memo import DetectionMemo
 from veil.pii.tables.masking import ColumnMasking, _Counts, _mask_columns
 
 if TYPE_CHECKING:
@@ -244,9 +245,10 @@ def record_task(plan: JobPlan) -> Callable[[Iterator[pa.RecordBatch]], Iterator[
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         sink: list[tuple[str, str, str]] = []
         anon = _anonymizer(plan, lambda ns: _Recorder(ns, sink))
+        memo = DetectionMemo()  # (per task: free text recurs across a partition's batches)
         for file, batch, cols in _file_batches(batches, plan):
             sink.clear()
-            _mask_columns(anon, plan.maskings, cols, _Counts())
+            _mask_columns(anon, plan.maskings, cols, _Counts(), memo)
             first: dict[tuple[str, str, str], int] = {}
             for seq, item in enumerate(sink):
                 first.setdefault(item, seq)
@@ -284,12 +286,13 @@ def mask_task(
         anon = _anonymizer(plan, lambda ns: _Lookup(ns, table, plan.keys.job_key))
         names = [m.name for m in plan.maskings]
         tally = _Counts()
+        memo = DetectionMemo()
         rows = 0
         for whole in batches:
             for start in range(0, whole.num_rows, plan.batch_rows):
                 batch = whole.slice(start, plan.batch_rows)
                 masked = _mask_columns(
-                    anon, plan.maskings, {n: batch.column(n).to_pylist() for n in names}, tally
+                    anon, plan.maskings, {n: batch.column(n).to_pylist() for n in names}, tally, memo
                 )
                 arrays, fields = [], []
                 for i, f in enumerate(batch.schema):
