@@ -14,13 +14,21 @@ Only a name spreads: capitalised words or an acronym, no ordinary word on its ow
 "State", "Church": the text may use the word otherwise; a town named by a word, "Phoenix",
 spreads), no adjective of a people or a field ("Iranian", "Paralympic", "Linguistics"), no word
 glued to a prefix ("Pro-Beijing").
+
+A body's acronym is a further mention of it, written short. A text that names a body in full
+abbreviates it after: in brackets right after the name, in whatever language its letters come
+from ("the World Conservation Union (IUCN)", "the Federal Security Service (FSB)"), or by the
+initials of the name's words alone ("the Coalition Provisional Authority" ... "the CPA"). Both
+spread as the body's name does (:func:`body_acronyms`). Initials need three letters at least (two
+spell too many terms: "CC", "PR"), and a mention in a run of words in capitals is none (a line
+shouted: "WHO WANTS TO HELP").
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
@@ -30,7 +38,7 @@ from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.recognizers.place_names import WORD_TOWNS, gazetteer_places
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["MENTION_SCORE", "body_repeats", "place_repeats", "repeated_mentions"]
+__all__ = ["MENTION_SCORE", "body_acronyms", "body_repeats", "place_repeats", "repeated_mentions"]
 
 PLACE_REPEATS = "place_repeats"
 BODY_REPEATS = "body_repeats"
@@ -46,6 +54,14 @@ _PREFIXED = re.compile(r"(?i:pro|anti|post|pre|non|ex|neo|pan|mid|trans|inter)-"
 # Small words inside a name: "Rock and Roll Hall of Fame", "Bay of Islands".
 _CONNECTORS = frozenset({"and", "of", "the", "for", "in", "on", "at", "de", "la", "le", "du", "del", "&"})
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.&-]*")
+# An acronym in brackets right after a name, maybe quoted, with two capitals at least:
+# "(IUCN)", "(\u201cFSB\u201d)", "(ACPeds)".
+_BRACKETED = re.compile(r"[ \t]?\([\"\u201c\u2018']?([A-Z][A-Za-z]{1,7})[\"\u201d\u2019']?\)")
+# A word in capitals beside a mention (the line is shouted): "WHO WANTS", "TO HELP WHO".
+_CAPITALS_BEFORE = re.compile(r"[A-Z]{2,}[ \t]+$")
+_CAPITALS_AFTER = re.compile(r"[ \t]+[A-Z]{2,}\b")
+_MIN_INITIALS = 3
+_MAX_INITIALS = 8
 
 
 def _spreads(value: str, kind: str) -> bool:
@@ -70,18 +86,54 @@ def _spreads(value: str, kind: str) -> bool:
     return True
 
 
+def _initials(name: str) -> str | None:
+    """The initials of a name's words in capitals, the small words between them left out
+    ("Coalition Provisional Authority" gives "CPA"), or ``None`` where a word is not capitalised
+    or the initials are too few or too many to be an acronym."""
+    content = [w for w in name.split() if w.lower() not in _CONNECTORS]
+    if not _MIN_INITIALS <= len(content) <= _MAX_INITIALS or not all(w[:1].isupper() for w in content):
+        return None
+    return "".join(w[0] for w in content)
+
+
+def body_acronyms(text: str, resolved: Sequence[Candidate]) -> set[str]:
+    """The acronyms of the bodies found in ``text``: one in brackets right after a found body's
+    name, and the initials of a found body's name (see the module's docstring)."""
+    acronyms: set[str] = set()
+    for start, end, found, score, _ in resolved:
+        if found != EntityType.ORGANIZATION or score < _SOURCE_SCORE:
+            continue
+        bracketed = _BRACKETED.match(text, end)
+        if bracketed is not None and sum(c.isupper() for c in bracketed.group(1)) >= 2:
+            acronyms.add(bracketed.group(1))
+        initials = _initials(text[start:end])
+        if initials is not None:
+            acronyms.add(initials)
+    return acronyms
+
+
+def _shouted(text: str, start: int, end: int) -> bool:
+    """A word in capitals stands beside ``text[start:end]``: a line written in capitals."""
+    return (
+        _CAPITALS_BEFORE.search(text, max(0, start - 24), start) is not None
+        or _CAPITALS_AFTER.match(text, end) is not None
+    )
+
+
 def repeated_mentions(
-    kind: str, text: str, resolved: Sequence[Candidate]
+    kind: str, text: str, resolved: Sequence[Candidate], acronyms: Iterable[str] = ()
 ) -> Iterator[tuple[int, int, float]]:
     """Every whole-word mention of the names of ``kind`` found in ``text`` (see the module's
-    docstring), at :data:`MENTION_SCORE`; the found spans themselves are yielded too (they win
-    over their copies by their own score)."""
+    docstring), and of ``acronyms`` outside a line in capitals, at :data:`MENTION_SCORE`; the
+    found spans themselves are yielded too (they win over their copies by their own score)."""
+    short = set(acronyms)
     names = sorted(
         {
             text[start:end]
             for start, end, found, score, _ in resolved
             if found == kind and score >= _SOURCE_SCORE and _spreads(text[start:end], kind)
         }
+        | short
     )
     if not names:
         return
@@ -95,6 +147,8 @@ def repeated_mentions(
         retype = kind == EntityType.LOCATION and name in gazetteer_places()
         for start in occurrences(text, name):
             end = start + len(name)
+            if name in short and _shouted(text, start, end):
+                continue
             low = bisect_left(starts, start - longest)
             if not any(
                 s < end and start < e and ((s, e) != (start, end) or (found != kind and not retype))
@@ -108,7 +162,7 @@ def _places(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int
 
 
 def _bodies(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, int, float]]:
-    return repeated_mentions(EntityType.ORGANIZATION, text, resolved)
+    return repeated_mentions(EntityType.ORGANIZATION, text, resolved, body_acronyms(text, resolved))
 
 
 def place_repeats() -> PostProcessor:
