@@ -14,7 +14,11 @@ word name no one:
   letter) nor in a handle's camel case ("iDubbbz");
 * **chat slang** (:func:`is_chat_word`) - the abbreviations, interjections and calls to action of
   social media ("lol", "omg", "plz", "subscribe", "upvote"), in any case; given names that are
-  also chat words ("Ty", "Bo") are left out of the list.
+  also chat words ("Ty", "Bo") are left out of the list;
+* **a dropped final g** (:func:`is_dropped_g`) - a lower-case word that ends in "in" where English
+  writes "ing", the way chat spells speech ("sayin", "doin", "goin", "nothin", "lovin"): no English
+  word itself ("cabin", "begin"), and either its "-ing" form is English or its stem is an English
+  word ("do", "come", "get"); a word a name list knows needs both ("sayin"; "martin", "darin" stay).
 
 The validators of NER's persons read them (:mod:`.name_plausibility`); the lower-case name rule
 (:mod:`.person_lowercase`) skips them.
@@ -23,10 +27,12 @@ The validators of NER's persons read them (:mod:`.name_plausibility`); the lower
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, load_list, load_words
 from veil.pii.recognizers.common import wordset
 
-__all__ = ["CHAT_WORDS", "has_chat_word", "is_chat_word", "is_laughter", "is_stretched"]
+__all__ = ["CHAT_WORDS", "has_chat_word", "is_chat_word", "is_dropped_g", "is_laughter", "is_stretched"]
 
 # Abbreviations, interjections and calls to action of social media, lower case. Not "ty" (a
 # given name: "Ty"), "jo", "bo", "al", "em", "kay" and the like, nor words that are also
@@ -73,10 +79,40 @@ def is_stretched(word: str) -> bool:
     return word.isalpha() and word[1:].islower() and _STRETCH.search(word) is not None
 
 
+def is_dropped_g(word: str) -> bool:
+    """``word`` (lower-case letters) is an "-ing" word written without its g, as chat spells speech
+    ("sayin", "doin", "nothin"; see the module's docstring)."""
+    if len(word) < 4 or not word.endswith("in") or not word.isalpha() or not word.islower():
+        return False
+    english = _english()
+    if word in english:
+        return False  # "cabin", "begin", "robin": a word as it is
+    stem = word[:-2]
+    if word in _lower_names():
+        # "martin", "justin", "darin": names, though "mart" and "daring" are words; "sayin" is
+        # "saying" (its stem a word too)
+        return word + "g" in english and stem in english
+    if word + "g" in english:
+        return True  # "nothing", "loving"
+    doubled = len(stem) > 2 and stem[-1] == stem[-2]
+    return stem in english or stem + "e" in english or (doubled and stem[:-1] in english)
+
+
+@cache
+def _english() -> frozenset[str]:
+    return load_list(ENGLISH_WORDS) | load_list(COMMON_WORDS)
+
+
+@cache
+def _lower_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in load_words(FIRST_NAMES) | load_words(LAST_NAMES))
+
+
 def is_chat_word(word: str) -> bool:
-    """``word`` (edge punctuation ignored) is chat slang, laughter or a stretched word: no name."""
+    """``word`` (edge punctuation ignored) is chat slang, laughter, a stretched word or a word
+    with its final g dropped: no name."""
     bare = word.strip(".,!?'\u2019\"*_:;()-")
-    return bare.lower() in CHAT_WORDS or is_laughter(bare) or is_stretched(bare)
+    return bare.lower() in CHAT_WORDS or is_laughter(bare) or is_stretched(bare) or is_dropped_g(bare)
 
 
 def has_chat_word(text: str) -> bool:

@@ -17,6 +17,7 @@ from veil.pii.recognizers.cap_tokens import cap_tokens
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
 from veil.pii.recognizers.person_devices import is_assistant_address
@@ -69,8 +70,11 @@ class FirstNameFinder(NameLists):
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         for span in self._found(text):
-            if not is_assistant_address(text, span[0], span[1]):
-                yield span  # not "hey Siri, set a timer": a voice assistant spoken to
+            if is_assistant_address(text, span[0], span[1]):
+                continue  # not "hey Siri, set a timer": a voice assistant spoken to
+            if names_no_human(text, span[0], span[1]):
+                continue  # "Hurricane Rita ... Rita", "a cat named Frank": a storm's or a pet's name
+            yield span
 
     def _found(self, text: str) -> Iterator[tuple[int, int, float]]:
         found: set[int] = set()

@@ -31,7 +31,8 @@ capitalised word by what the sentence says of it:
   date ("Marine Renard (born ...)", "Renard, Marine" over a "born" line), a job title on the next
   line of a signature ("Mandla Qomazitha\nHead of People"), a request in a chat ("Dejan pls
   bring them"), a login name in an authentication log (:mod:`.person_logins`) (0.7 to 0.8);
-* **a signature** — the last line of a text, a dash and the name ("- Bohumil") (same scores);
+* **a signature** — the last line of a text, a dash and the name ("- Bohumil"), or the same after
+  a one-line comment's last sentence ("Thanks, - Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
   "Dear", "Hi": the next word even in lower case ("her maiden name is nyberg", "dear nina");
@@ -204,8 +205,11 @@ _GREETED = re.compile(rf"{_GREETINGS}[ \t]+(?P<name>{_LOWER_NAME}(?:[ \t]{_LOWER
 _INTRODUCED_CAPITALISED = re.compile(
     rf"{words(_NAME_IS, any_case=True)}[ \t]+(?P<name>{_NAME})(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
-# A signature: the last line of a message, a dash and a name ("- Bohumil", "-- Ane Pavelić").
-_SIGNATURE = re.compile(rf"(?m)^[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME})\s*\Z")
+# A signature: the last line of a message, a dash and a name ("- Bohumil", "-- Ane Pavelić"), or
+# the same at the end of a one-line comment, after its last sentence ("Thanks, - Bohumil").
+_SIGNATURE = re.compile(
+    rf"(?m)(?:^|(?<=[.!?,)][ \t]))[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME})\s*\Z"
+)
 # Names by what is written beside them (each one read with _name, as the verbs' names are):
 # an e-mail address in brackets ("Eufrosina Stoica (dariana@...)", "Ana Lima <al@...>"), a birth
 # date ("Marine Renard (born 04/07/1973)", "Renard, Marine\nborn 13.8.02"), a job title on the

@@ -3,9 +3,10 @@
 an ordinary word, a place or a word the text writes in lower case):
 
 * **PERSON_VERBS** — verbs after a name: "Trivo lives on ...", "Okafor, 34, said", "Yorick
-  grinned" (a regex alternation);
+  grinned", and the writer as its companion, "Abbey and I" (a regex alternation);
 * **ADDRESSING_WORDS** — words before a name, said to or done to a person: "thanks to ...",
-  "bumped into ...", "kissed ...", "cast as ..." (regexes for :func:`~veil.pii.recognizers.common.words`);
+  "bumped into ...", "kissed ...", "cast as ...", "you and ..." (regexes for
+  :func:`~veil.pii.recognizers.common.words`);
 * **OWNED_BY_PEOPLE** — what only a person has, after a name and "'s": "Yorick's eyes",
   "Ysolde's mother" (a regex alternation).
 """
@@ -34,6 +35,8 @@ PERSON_VERBS = (
     r"|grinned|frowned|glanced|stared|winced|hesitated|gasped|murmured|muttered|exclaimed|yelled|screamed"
     r"|giggled|chuckled|sobbed|wept|blushed|winked|blinked|knelt|grimaced|scowled|snorted|sneered|groaned"
     r"|pouted|squinted|flinched|gulped|stammered|stuttered|mumbled|whimpered|yawned"
+    # the writer's companion, named before the writer: "Abbey and I posted", "Tobin and me"
+    r"|and[ \t]+(?:I|me|myself)"
 )
 
 # Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi", "I
@@ -59,6 +62,9 @@ ADDRESSING_WORDS = [
     *wordset("defeating defeated"),
     r"thank[ \t]+you",
     r"bumped[ \t]+into",
+    # the companion of the writer or of the one addressed: "you and Desta looked great", "me and Tobin"
+    r"you[ \t]+and",
+    r"me[ \t]+and",
 ]
 
 # What only a person has, after a name and "'s": "Yorick's eyes", "Ysolde's mother" (an alternation;
