@@ -462,10 +462,10 @@ def date_time() -> Recognizer:
                 0.55,
                 "m_y_numeric",
             ),
-            Pattern(rf"{_MONTH_ABBR}[-/]{_YEAR}{_NE}", 0.7, "mon_y_dashed"),
+            Pattern(rf"{_MONTH_ABBR}[-/]{_YEAR}{_NE}", 0.7, "mon_y_dashed", _MONTH_ABBR),
             # 21-May, May-21, 21/Mar (no year); validated against the calendar
             Pattern(rf"{_D}\d?[-/]{_MONTH_ABBR}(?![\w-]|/\d)", 0.55, "d_mon_dashed"),
-            Pattern(rf"{_MONTH_ABBR}-\d{{1,2}}(?![\w-]|[.:]\d)", 0.55, "mon_d_dashed"),
+            Pattern(rf"{_MONTH_ABBR}-\d{{1,2}}(?![\w-]|[.:]\d)", 0.55, "mon_d_dashed", _MONTH_ABBR),
             # a bare year after a word that dates an event: "founded in 1971", "born in 1985"
             Pattern(
                 rf"{_EVENT_WORDS}\s+(?:in|since|around|circa|c\.)\s+(?P<pii>{_YEAR})(?![\w-]|[.,]\d)",
