@@ -137,3 +137,18 @@ def test_acts_as_a_named_body() -> None:
     assert acts_as_a_named_body("Lantern", text, lantern, lantern + len("Lantern"))
     assert not acts_as_a_named_body("Court", text, court, court + len("Court"))
     assert not acts_as_a_named_body("lantern", text, lantern, lantern + len("Lantern"))
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["GREAT Store GREAT Service", "BEST Pizza Place Club", "Quill Family Fun Center AMAZING Club"],
+)
+def test_an_ordinary_word_in_capitals_among_title_case_words_is_emphasis_not_a_body(words: str) -> None:
+    assert not names_a_body(words.split())
+
+
+@pytest.mark.parametrize(
+    "words", ["KRVD Rowing Club", "ABC News", "Quill Valley Hockey Club", "Quillton BID Council"]
+)
+def test_an_acronym_beside_title_case_words_still_names_a_body(words: str) -> None:
+    assert names_a_body(words.split())

@@ -19,6 +19,9 @@ spaCy typed ORG take one of the shapes titles and terms seldom take:
   of Court", "Delegate of the Commission", "Law on Public Prosecution") and not opened by an
   ordinal or a rank (a body's section or chamber: "Fifth Section", "Grand Chamber").
 
+None of these shapes holds where an ordinary word in capitals stands among words in Title Case
+("GREAT Store GREAT Service"): that is a review's or an advert's emphasis, not a name's style.
+
 The caller asks only of spans NER typed ORG and only outside technical prose, where "Worker
 Service", "Tagged Union" and "Event Loop Group" are a program's parts.
 
@@ -99,11 +102,23 @@ _RANKS = wordset("Grand First Second Third Fourth Fifth Sixth Seventh Eighth Nin
 
 def names_a_body(words: list[str]) -> bool:
     """The words of a NER ORG span name a body by their shape (see the module's docstring)."""
-    return (
+    return not _emphasised(words) and (
         _body_of_words(words)
         or _outlet(words)
         or _COURT_OF_APPEALS.fullmatch(" ".join(words)) is not None
         or _headed(words)
+    )
+
+
+def _emphasised(words: list[str]) -> bool:
+    """An ordinary word of four letters or more written in capitals beside words in Title Case:
+    emphasis in a review's or an advert's heading ("GREAT Store GREAT Service", "BEST Pizza
+    Place"), no name's style (a name in capitals is written so whole: "UNITED WAY")."""
+    shouted = [w for w in words if len(w) >= 4 and w.isupper() and w.isalpha()]
+    return (
+        bool(shouted)
+        and any(w[:1].isupper() and not w.isupper() for w in words)
+        and any(is_ordinary_word(w) for w in shouted)
     )
 
 
