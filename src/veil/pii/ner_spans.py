@@ -30,7 +30,16 @@ from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.headlines import backed_in_a_headline, is_title_case
 from veil.pii.ner_bodies import acts_as_a_named_body, names_a_body
 from veil.pii.ner_places import compass_region, place_of_words, word_town
-from veil.pii.ner_words import is_broken_span, is_chat_span, opens_a_clause, qualifies_people
+from veil.pii.ner_words import (
+    in_a_species_name,
+    is_a_statute_year,
+    is_broken_span,
+    is_chat_span,
+    names_a_field,
+    opens_a_clause,
+    qualifies_a_noun,
+    qualifies_people,
+)
 from veil.pii.organization_cues import acts_as_a_body, firm_camel_shape, sited_or_owning
 from veil.pii.program_code import in_code, software_shape
 from veil.pii.recognizers.common import LEGAL_FORMS, wordset
@@ -39,6 +48,7 @@ from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.persons import ORG_SUFFIXES
 from veil.pii.recognizers.place_names import gazetteer_places
+from veil.pii.recognizers.role_words import is_role_word
 from veil.pii.recognizers.software_names import before_inline_code, is_technical, opens_with_a_verb, owns_code
 from veil.pii.recognizers.venue_names import is_titled_venue
 from veil.pii.text_clues import (
@@ -98,8 +108,8 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
     clues = TextClues(text)
     verdicts = [
         (_NAME if label not in NAME_LABELS else _verdict(text, start, end, label, clues))
-        if start < end
-        else _NOT
+        if start < end and not (label == "DATE" and is_a_statute_year(text, start, end))
+        else _NOT  # "the Theft Act 1968": a law's title, no date of anyone's life
         for start, end, label in spans
     ]
     kept = [v in _KEPT for v in verdicts]
@@ -112,7 +122,8 @@ def names_among(text: str, spans: Sequence[tuple[int, int, str]]) -> list[bool]:
     todo = [i for i, (_, _, label) in enumerate(spans) if verdicts[i] == _NAME and label in NAME_LABELS]
     while todo:
         for j in joins[todo.pop()]:
-            if verdicts[j] == _ORDINARY and not kept[j]:  # _ORDINARY: a name label, so it spreads too
+            # _ORDINARY: a name label, so it spreads too; not to a role ("Mr P. Havers QC, Counsel, Ms ...")
+            if verdicts[j] == _ORDINARY and not kept[j] and not is_role_word(text[spans[j][0] : spans[j][1]]):
                 kept[j] = True
                 todo.append(j)
     named = any(k and label in NAME_LABELS for k, (_, _, label) in zip(kept, spans, strict=True))
@@ -242,6 +253,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         return _NOT  # "draft).doc)(See", "Put the GoPro" (veil.pii.ner_words)
     if is_chat_span(bare):
         return _ORDINARY  # "Duh", "Sooooo", "Brilll": a name only in a list of names
+    if names_a_field(bare) or in_a_species_name(text, start, end):
+        return _NOT  # "a Ph.D. in Linguistics", "Formica fusca" (veil.pii.ner_words)
     if len(words) == 1 and (owns_code(text, end) or bare in clues.software_names):
         return _NOT  # "languages like Pascal", "Opacus's `max_grad_norm`": named as software
     if bare in known_names():
@@ -293,6 +306,8 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             return _NOT  # "Anglo- Saxon": a compound's second half, spaced by a tokenizer, named nowhere else
         if label == "ORG" and bare not in known_names() and qualifies_people(text, end):
             return _NOT  # "the Yazidi women", "this Hawaiian dude": who people are, no body
+        if label != "PERSON" and verdict == _NAME and qualifies_a_noun(text, end, bare, ordinary=False):
+            return _NOT  # "the Paralympic movement": an adjective of the noun after it
         if verdict == _NAME and bare not in known_names() and before_inline_code(text, end):
             return _NOT  # "Lex `code` with the lexer": a verb or a qualifier of code, no name
         if verdict == _NAME and bare not in known_names() and _EMPHASIS.fullmatch(text, start - 1, end + 1):
@@ -309,8 +324,13 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
             and is_technical(clues.lower_anywhere)
         ):
             return _NOT  # "logic required by Opacus" in a docstring: no place, a program's name
-        if verdict == _ORDINARY and _cued(label, previous, text, end) and not _written_in(previous, bare):
-            return _NAME  # "flew to Phoenix", "the Mint office"
+        if (
+            verdict == _ORDINARY
+            and _cued(label, previous, text, end)
+            and not _written_in(previous, bare)
+            and not (label in _PLACE_LABELS and qualifies_a_noun(text, end, bare, ordinary=True))
+        ):
+            return _NAME  # "flew to Phoenix", "the Mint office" (not "in International level")
         if verdict == _ORDINARY and word_town(bare, label) and not clues.technical:
             return _NAME  # "Phoenix is extremely hot": a town named by a word, typed a place
         if verdict == _ORDINARY and compass_region(bare, label, previous):
