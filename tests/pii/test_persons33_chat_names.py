@@ -104,8 +104,32 @@ def test_a_storm_named_like_a_person_is_no_first_name() -> None:
     assert [text[a:b] for a, b, _ in FirstNameFinder()(text)] == []
 
 
-@pytest.mark.parametrize("unit", ["Tobin and I ", "you and Desta ", "Nice run, Tobin! ", "Thanks, - Tobin. "])
+@pytest.mark.parametrize(
+    "unit", ["Tobin and I ", "you and Desta ", "Nice run, Tobin! ", "Thanks, - Tobin. ", "Desta is so cute "]
+)
 def test_new_patterns_stay_linear_on_hostile_repeats(unit: str) -> None:
     text = unit * 2000  # a trigger repeated: every finder reads it once
     assert isinstance(_context(text), list)
     assert isinstance(_vocatives(text), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Desta is so cute in this one", ["Desta"]),
+        ("Marisha is obsessed", ["Marisha"]),
+        ("Tobin looks so tired here", ["Tobin"]),
+        ("I swear Quillan laughs at everything", ["Quillan"]),
+        ("Quillan is a good guy", ["Quillan"]),
+    ],
+)
+def test_what_a_comment_says_of_a_person_names_one(text: str, expected: list[str]) -> None:
+    assert _context(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Python is a good language", "Paris is so cute", "The Pixel is cute", "Netflix is so obsessed with ads"],
+)
+def test_what_is_said_of_things_names_no_one(text: str) -> None:
+    assert _context(text) == []

@@ -54,6 +54,7 @@ from functools import cached_property
 from veil.pii.data import ENGLISH_WORDS, LAST_NAMES, load_list, load_words
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
+from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.common import LEGAL_FORMS, LOWER, NAME_TAIL, UPPER, words, wordset
 from veil.pii.recognizers.cue_lines import in_cue_lines
 from veil.pii.recognizers.name_cue_words import APPOSED_WORDS, INITIALS_WORDS
@@ -486,8 +487,8 @@ class PersonContextFinder(NameLists):
             return False  # "Parliament said", "Engineering told"
         if word.endswith("s") and (folded[:-1] in self.common or folded[:-1] in lowered):
             return False  # "Officials", "Researchers"
-        if is_camel_case(word):
-            return False  # code in camel case
+        if is_camel_case(word) or is_brand(word):
+            return False  # code in camel case; a brand or an app ("Netflix is so obsessed with ...")
         if _CONTRACTION.search(word):
             return False  # "We've", "It'll"
         return DETERMINER_BEFORE.search(text, max(0, start - 12), start) is None

@@ -37,6 +37,15 @@ PERSON_VERBS = (
     r"|pouted|squinted|flinched|gulped|stammered|stuttered|mumbled|whimpered|yawned"
     # the writer's companion, named before the writer: "Abbey and I posted", "Tobin and me"
     r"|and[ \t]+(?:I|me|myself)"
+    # what a comment says of a person it talks about, in the present: "Tobin laughs at everything",
+    # "Desta is so cute", "Tobin is a good dude", "Marisha looks so tired"
+    r"|laughs|smiles|giggles|blushes|winks"
+    r"|is[ \t]+(?:so[ \t]+|very[ \t]+|really[ \t]+|such[ \t]+)?(?:cute|handsome|gorgeous|adorable|pregnant"
+    r"|obsessed|hilarious|sexy|talented|humble)"
+    r"|is[ \t]+(?:a|such[ \t]+a)[ \t]+(?:(?:good|nice|great|sweet|cool|real|funny)[ \t]+)?"
+    r"(?:guy|dude|girl|boy|man|woman|gentleman|lady|sweetheart)"
+    r"|looks[ \t]+(?:so[ \t]+|very[ \t]+|really[ \t]+)?"
+    r"(?:sad|happy|tired|cute|handsome|gorgeous|pretty|old|young)"
 )
 
 # Words said to or of people only, before a name of any origin ("thanks to Thandiwe Nkosi", "I
