@@ -97,3 +97,10 @@ def test_hostile_text_takes_linear_time() -> None:
     unit = "Alpha Beta Council (ABC) ABC ABC WHO ABC "
     small, large = unit * 4000, unit * 8000
     assert _seconds(large) < 3 * _seconds(small) + 0.05
+
+
+def test_a_place_code_in_brackets_is_where_the_body_is_not_its_acronym() -> None:
+    text = "Quillmark Holdings (UK) filed late. Sales in the UK fell; Quillmark Holdings (US) grew."
+    resolved = [found(text, "Quillmark Holdings")]
+    assert body_acronyms(text, resolved) == set()
+    assert "UK" not in derived(text, resolved)

@@ -20,8 +20,8 @@ abbreviates it after: in brackets right after the name, in whatever language its
 from ("the World Conservation Union (IUCN)", "the Federal Security Service (FSB)"), or by the
 initials of the name's words alone ("the Coalition Provisional Authority" ... "the CPA"). Both
 spread as the body's name does (:func:`body_acronyms`). Initials need three letters at least (two
-spell too many terms: "CC", "PR"), and a mention in a run of words in capitals is none (a line
-shouted: "WHO WANTS TO HELP").
+spell too many terms: "CC", "PR"), a mention in a run of words in capitals is none (a line
+shouted: "WHO WANTS TO HELP"), and a place's code is none ("Acme Holdings (UK)": where it is).
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 
+from veil.pii.data import known_places
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
+from veil.pii.recognizers.acronym_bodies import NOT_BODIES
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_mentions import occurrences
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
-from veil.pii.recognizers.place_names import WORD_TOWNS, gazetteer_places
+from veil.pii.recognizers.place_names import US_STATES, WORD_TOWNS, gazetteer_places
+from veil.pii.recognizers.region_codes import PROVINCE_CODES, REGION_ABBREVIATIONS
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["MENTION_SCORE", "body_acronyms", "body_repeats", "place_repeats", "repeated_mentions"]
@@ -109,7 +112,19 @@ def body_acronyms(text: str, resolved: Sequence[Candidate]) -> set[str]:
         initials = _initials(text[start:end])
         if initials is not None:
             acronyms.add(initials)
-    return acronyms
+    return {a for a in acronyms if not _a_code(a)}
+
+
+def _a_code(acronym: str) -> bool:
+    """A place's or a region's code, or a role's, a thing's or a measure's acronym: "Acme
+    Holdings (UK)" names where the firm is, and "UK" elsewhere in the text is the country."""
+    return (
+        acronym in NOT_BODIES
+        or acronym in known_places()
+        or acronym in US_STATES
+        or acronym in PROVINCE_CODES
+        or acronym in REGION_ABBREVIATIONS
+    )
 
 
 def _shouted(text: str, start: int, end: int) -> bool:
