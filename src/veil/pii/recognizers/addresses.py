@@ -185,6 +185,15 @@ class AddressFinder(PartKinds):
                 if not _may_report(text, start, stop):
                     continue  # (a sentence with a year and "Court" in it: no street to look for)
                 lead = self._tail_part(text, (start, stop, False))
+                if (
+                    after is not None
+                    and stop > tokens[k].end()
+                    and lead is not None
+                    and lead[0] > tokens[k + 1].start()
+                ):
+                    # the street read back from the type word starts words after the number: the
+                    # number counts something else ("3 months later I walk down")
+                    continue
                 if lead is not None and lead[1] == "street" and has_street_only_word(text[lead[0] : stop]):
                     yield lead[0], stop, 0.85
                     break

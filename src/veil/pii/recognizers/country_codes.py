@@ -16,15 +16,17 @@ __all__ = ["country_abbreviations"]
 
 # Countries' abbreviations in running English, dotted and not. Not two-letter ISO codes in
 # general ("IN", "IT", "DE", "NO" are words or other abbreviations), only those English writes
-# for the country itself.
+# for the country itself (and "NYC", a city's).
 _ABBREVIATION = re.compile(
     r"U(?<![\w.\-/$\u00a3\u20ac]U)(?:\.S\.S\.R\.|\.S\.(?:A\.)?|\.K\.|\.A\.E\.|SSR|SA|S|K|AE"
     # the last dot dropped, as casual text does: "moved to the U.S in 1990", "the U.K, France"
     r"|\.[SK](?=[ \t\n,;:)!?]|$))"
     r"|PRC(?<![\w.\-/]PRC)|DPRK(?<![\w.\-/]DPRK)"
+    # places English names by an abbreviation of no other common sense: New Zealand, New York City
+    r"|NZ(?<![\w.\-/]NZ)|NYC(?<![\w.\-/]NYC)"
 )
-# what may not follow: a letter, a digit or a joiner of codes; "US$" is a currency
-_NOT_AFTER = re.compile(r"[\w\-/$\u00a3\u20ac]|\.[\w]")
+# what may not follow: a letter, a digit or a joiner of codes; "US$" and "NZ $" are currencies
+_NOT_AFTER = re.compile(r"[\w\-/$\u00a3\u20ac]|\.[\w]|[ \t]\$")
 # a word in capitals of two letters or more: "CONTACT", "ABOUT"
 _CAPS_WORD = re.compile(r"[A-Z]{2,}")
 # The first word of a country's body named after it ("the U.S. Department of Agriculture", "the US

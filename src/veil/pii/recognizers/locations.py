@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import cache
 
-from veil.pii.data import PLACES, load_list
+from veil.pii.data import COMMON_WORDS, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
 from veil.pii.recognizers.chat_words import has_chat_word
@@ -41,7 +42,14 @@ from veil.pii.recognizers.common import (
 )
 from veil.pii.recognizers.organizations import STANDARD_NAMES
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
-from veil.pii.recognizers.place_names import US_STATES, WORLD_CITIES, PlaceFinder, place_gazetteer
+from veil.pii.recognizers.place_names import (
+    US_STATES,
+    WORD_TOWNS,
+    WORLD_CITIES,
+    PlaceFinder,
+    gazetteer_places,
+    place_gazetteer,
+)
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = [
@@ -396,15 +404,63 @@ _PROGRAM_KINDS = wordset(
 )
 
 
+# Places of one word that English also writes as an ordinary word: seas, oceans, poles, ranges and
+# compass regions ("the Pacific", "the Arctic", "the West"), and the towns named by words
+_WORD_PLACES = WORD_TOWNS | wordset(
+    "Pacific Atlantic Arctic Antarctic Antarctica Mediterranean Baltic Adriatic Aegean Caspian Everest"
+    " North South East West Midwest Orient Levant Riviera"
+)
+
+
+# Endings of adjectives and abstract nouns: a capitalised ordinary word with one modifies or names
+# a thing ("International level", "Medieval Spanish", "Government", "Linguistics"), no town
+_MODIFIER_ENDINGS = (
+    "al",
+    "ic",
+    "ics",
+    "ment",
+    "ity",
+    "ism",
+    "ist",
+    "tion",
+    "sion",
+    "ness",
+    "ive",
+    "ous",
+    "ary",
+)
+
+
+def _an_ordinary_word(text: str) -> bool:
+    """One capitalised word that is a common English word or an ordinary word with the ending of
+    an adjective or an abstract noun, and no place any list knows: the small model types a word
+    capitalised for emphasis or in a title as a place ("a leader at International level", "from
+    Medieval Spanish"). Rarer ordinary words may be towns the lists leave out ("in Midland,
+    Texas", "came to Dingle"): they stay."""
+    if not text.isalpha() or text.isupper() or text in _WORD_PLACES or text in gazetteer_places():
+        return False
+    folded = text.casefold()
+    if folded in _common_words():
+        return True
+    return folded.endswith(_MODIFIER_ENDINGS) and is_ordinary_word(text)
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    return frozenset(w for w in load_list(COMMON_WORDS) if w.islower())
+
+
 def is_plausible_place(text: str) -> bool:
     """Letters and a capital; not an acronym that is no known place ("AI", "ML"), not a firm
-    ("Enigmus AI")."""
+    ("Enigmus AI"), not one ordinary word no list holds as a place ("International")."""
     if any(c in text for c in "@/\\#=<>|_"):
         return False
     if has_chat_word(text):
         return False  # "Hahaha", "Lmao": laughter or chat slang, no place
     letters = sum(c.isalpha() for c in text)
     if letters < 2 or not any(c.isupper() for c in text) or text in STANDARD_NAMES:
+        return False
+    if _an_ordinary_word(text):
         return False
     if any(c in text for c in '()[]{}"') or len(_LOWER_WORD.findall(text)) >= 3:
         # a clause, not a name: "L1 and L2) regularization is only supported by the 'saga' solver"

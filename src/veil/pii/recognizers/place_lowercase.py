@@ -28,6 +28,7 @@ from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
 from veil.pii.recognizers.lower_case_passages import lower_case_passages
 from veil.pii.recognizers.person_address import english_words
+from veil.pii.recognizers.place_names import with_feature
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["is_lower_case_place", "lower_case_text_places", "place_lowercase"]
@@ -60,7 +61,7 @@ def _places_in(text: str, lo: int, hi: int) -> Iterator[tuple[int, int, float]]:
             if is_lower_case_place(text[start:end]) and not _DOMAIN_BEFORE.search(
                 text, max(0, start - 40), start
             ):
-                yield start, end, 0.6
+                yield with_feature(text, start, end, 0.6)  # "tampa bay"
                 i += n
                 break
         else:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, cached_property
 
-from veil.pii.data import COUNTRIES, FIRST_NAMES, PLACES, load_list
+from veil.pii.data import COUNTRIES, FIRST_NAMES, LAST_NAMES, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
@@ -32,6 +32,7 @@ __all__ = [
     "PlaceFinder",
     "gazetteer_places",
     "place_gazetteer",
+    "with_feature",
 ]
 
 US_STATES = wordset(
@@ -57,9 +58,10 @@ _CAPS = r"A-ZÀ-ÖØ-ÞĀ-žȘȚ\u0386-\u03ab\u0400-\u042f"  # capital letters: 
 _CAPS_WORD = rf"[{_CAPS}][{_CAPS}'\u2019]*"
 _AFTER_PREPOSITION = re.compile(
     words(("in", "from", "to", "near", "across", "around", "visit", "visited", "visiting", "of"))
-    + rf"[ \t]+(?:(?P<words>[{LOWER}][{LOWER}'\u2019]*(?:[ \t-][{LOWER}'\u2019]+){{0,5}})"
-    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-]|\.\w)"
-)  # not a host's label: "write to uk.com" names a domain, no country
+    + rf"[ \t]+(?=(?:(?P<words>[{LOWER}][{LOWER}'\u2019]*(?:[ \t-][{LOWER}'\u2019]+){{0,5}})"
+    rf"|(?P<caps>{_CAPS_WORD}(?:[ \t-][{_CAPS}][{_CAPS}'\u2019]*){{0,5}}))(?![\w-]|\.\w))"
+)  # not a host's label: "write to uk.com" names a domain, no country. The words are read ahead,
+# not consumed: a preposition among them starts its own match ("to see someone from kiel")
 _COUNTRY_WORDS = frozenset({"chad", "china", "georgia", "guinea", "japan", "jordan", "niger", "turkey"})
 # "the UK", "U.S." (country_codes): as sure as a place the gazetteer knows with its region after it
 _ABBREVIATION_SCORE = 0.7
@@ -68,6 +70,14 @@ _ABBREVIATION_SCORE = 0.7
 _KIND_SCORE = 0.88
 WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
+# A well-known place named alone (PlaceFinder._stands_alone): at the floor, so reported bare
+_ALONE_SCORE = 0.5
+# characters that join a word to a path, an identifier or a handle ("Europe/Berlin", "@Denmark",
+# "Germany.csv", "Peru_2019", "Chile-based")
+_JOINED_BEFORE = frozenset("/\\_-.@#=<>[{`")
+_JOINED_AFTER = re.compile(r"[/\\_\-@#=<>(\[{`]|\.\w")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z0-9]")  # "Vietnam War", "Tulsa 2024"
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'\u2019-]*[ \t]+$")  # "Hotel Monaco"
 
 
 # "St", "St.", "Ste" written for "Saint", "Sainte" before a place's name.
@@ -227,27 +237,39 @@ class PlaceFinder:
         )
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        yield from self._after_preposition(text)
+        for start, end, score in self._after_preposition(text):
+            yield with_feature(text, start, end, score)
         for start, end in country_abbreviations(text):
             yield start, end, _ABBREVIATION_SCORE
         for start, end in places_by_kind(text):
             yield start, end, _KIND_SCORE
         yield from self._cued(text)
         yield from self._word_towns(text)
+        for start, end, score in self._listed(text):
+            yield with_feature(text, start, end, score)
+
+    def _listed(self, text: str) -> Iterator[tuple[int, int, float]]:
+        """The gazetteers' names in the runs of capitalised words."""
         places = self.places
         for run in _PLACE_TOKEN.finditer(text):
             value = run.group()
             if " " not in value and "\t" not in value and "-" not in value:  # one word: the common case
                 name = value if value in places else value.rstrip(".")
                 if name in places and self._named(text, run.start(), name):
-                    yield run.start(), run.start() + len(name), self._score(text, run.start() + len(name))
+                    end = run.start() + len(name)
+                    yield run.start(), end, self._score(text, end, run.start())
                 continue
             yield from self._longest(text, run.start(), value)
 
     def _named(self, text: str, start: int, name: str) -> bool:
         """A GeoNames town after an article is a word used otherwise ("the Laplace distribution",
-        "a Rayleigh fading channel"); the hand-kept places stand ("the Hague")."""
-        return name in self.hand_places or _ARTICLE_BEFORE.search(text, max(0, start - 5), start) is None
+        "a Rayleigh fading channel"); the hand-kept places stand ("the Hague"), and so does a town
+        with a feature of the land after it ("the Gaza strip")."""
+        return (
+            name in self.hand_places
+            or _ARTICLE_BEFORE.search(text, max(0, start - 5), start) is None
+            or _FEATURE_AFTER.match(text, start + len(name)) is not None  # "the Gaza strip"
+        )
 
     def _after_preposition(self, text: str) -> Iterator[tuple[int, int, float]]:
         """A country or place in lower case or in capitals right after a place preposition ("i'm
@@ -305,19 +327,58 @@ class PlaceFinder:
                         if i > 0 and value[spans[i - 1][0] : spans[i - 1][1]] in _COMPASS
                         else spans[i][0]
                     )
-                    yield offset + first, end, self._score(text, end)
+                    yield offset + first, end, self._score(text, end, offset + first)
                     i = j - 1
                     break
             i += 1
 
-    def _score(self, text: str, end: int) -> float:
-        """0.7 when followed by ", NY" or ", France" (a region of a known place), else 0.45."""
+    def _score(self, text: str, end: int, start: int) -> float:
+        """0.7 when followed by ", NY" or ", France" (a region of a known place); 0.5 for a
+        well-known place that stands alone (:meth:`_stands_alone`); else 0.45."""
         tail = _TRAILING_REGION.match(text, end)
         if tail is not None:
             region = tail.group().lstrip(", \t")
             if region in US_STATES or region in self.places:
                 return 0.7
-        return 0.45
+        return _ALONE_SCORE if self._stands_alone(text, start, end) else 0.45
+
+    def _stands_alone(self, text: str, start: int, end: int) -> bool:
+        """A country or a large city of the hand-kept list, named on its own, is a place without
+        a word of context: short texts (posts, headlines, answers) name one bare ("Denmark for
+        me", "where was it? Uruguay?"). Not a name that is also a word, a person's first or family
+        name or a common capitalised word ("Nice", "Florence", "Jordan"); not a word of a longer
+        capitalised name ("Lisbon Treaty", "Hotel Monaco"), nor of a path or identifier
+        ("Europe/Berlin", "Germany.csv"); not in capitals (an acronym's list is another)."""
+        name = text[start:end]
+        if name not in self.hand_places or name.isupper() or name in self._alone_excluded:
+            return False
+        if (start > 0 and text[start - 1] in _JOINED_BEFORE) or _JOINED_AFTER.match(text, end):
+            return False
+        return (
+            _CAPITALISED_AFTER.match(text, end) is None
+            and _CAPITALISED_BEFORE.search(text, max(0, start - 40), start) is None
+        )
+
+    @cached_property
+    def _alone_excluded(self) -> frozenset[str]:
+        """Hand-kept places of one word that is also a word or a common capitalised word
+        ("Nice", "Mobile"), or a person's first or family name ("Florence", "Hastings"), less the
+        countries and continents that are names too ("India", "Asia"; not "Jordan", "Chad")."""
+        names = self.first_names | load_list(LAST_NAMES)
+        countries = (load_list(COUNTRIES) | FORMER_AND_REGIONAL_PLACES) - {
+            word.capitalize() for word in _COUNTRY_WORDS
+        }
+        return frozenset(
+            place
+            for place in self.hand_places
+            if " " not in place
+            and (
+                is_ordinary_word(place)
+                or place in COMMON_CAPITALISED
+                or (place in names and place not in countries)
+                or place.casefold() in _COUNTRY_WORDS
+            )
+        )
 
     def __repr__(self) -> str:
         return "PlaceFinder()"
@@ -353,6 +414,25 @@ class PlaceFinder:
                     kept.pop()  # a particle ends no name
                 if kept and kept[0] not in self.first_names:
                     yield start, start + len(" ".join(kept)), 0.45
+
+
+# A feature of the land or a town's word after a known place's name, as informal text writes it
+# (in lower case: "the Gaza strip", "tampa bay", "the Bohai sea") or as a city's full name
+# ("Taipei City"): part of the place's name
+_FEATURE_AFTER = re.compile(
+    r"[ \t]+(?:sea|bay|strip|river|valley|lake|island|islands|mountains|hills|coast|peninsula|delta|gulf"
+    r"|desert|canyon|City)(?![\w'\u2019-])"
+)
+# a place with its feature is as sure as one with its region after it
+_FEATURE_SCORE = 0.7
+
+
+def with_feature(text: str, start: int, end: int, score: float) -> tuple[int, int, float]:
+    """The place ``text[start:end]`` with the feature word after it (:data:`_FEATURE_AFTER`)."""
+    feature = _FEATURE_AFTER.match(text, end)
+    if feature is None:
+        return start, end, score
+    return start, feature.end(), max(score, _FEATURE_SCORE)
 
 
 # Towns whose names are ordinary English words, left out of the gazetteers ("Reading the
