@@ -61,6 +61,9 @@ def test_the_memo_is_bounded_and_not_pickled() -> None:
     for i in range(12):
         assert list(finder(f"Call 212-555-01{i:02d} now")) == [(5, 17, 0.75)]
         assert len(finder._memo) <= 5
+    assert all(
+        isinstance(digest, bytes) and len(digest) == 16 for digest, _ in finder._memo
+    )  # no number kept
     clone = pickle.loads(pickle.dumps(finder))
     assert clone._memo == {}
     assert list(clone("Call 212-555-0100 now")) == [(5, 17, 0.75)]

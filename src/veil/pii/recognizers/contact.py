@@ -19,6 +19,7 @@ addresses too: "jane [at] example [dot] org", "jane(at)example.org", "jane at ex
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 
@@ -219,9 +220,10 @@ class PhoneFinder:
             raise ValueError("PhoneFinder needs at least one region")
         self.regions = tuple(r.upper() for r in regions)
         self._plans = tuple((region, *_plan(region)) for region in self.regions)
-        # (candidate, stands alone) -> its spans relative to the candidate: parsing is a pure
-        # function of the candidate, and tables repeat phone numbers in row after row
-        self._memo: dict[tuple[str, bool], tuple[tuple[int, int, float], ...]] = {}
+        # (candidate's digest, stands alone) -> its spans relative to the candidate: parsing is a
+        # pure function of the candidate, and tables repeat phone numbers row after row (no number
+        # is kept: a 128-bit BLAKE2b digest of it)
+        self._memo: dict[tuple[bytes, bool], tuple[tuple[int, int, float], ...]] = {}
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         shaped: list[tuple[int, int]] | None = None
@@ -248,7 +250,10 @@ class PhoneFinder:
             if blank_ends is None:
                 blank_ends = (len(text) - len(text.lstrip()), len(text.rstrip()))
             alone = match.start() <= blank_ends[0] and match.end() >= blank_ends[1]
-            key = (candidate, alone)
+            key = (
+                hashlib.blake2b(candidate.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+                alone,
+            )
             spans = self._memo.get(key)
             if spans is None:
                 if len(self._memo) >= self.MEMO_SIZE:
