@@ -22,6 +22,8 @@ def _found(text: str) -> list[str]:
         ("The PWSA's stance on hedgerows angered farmers.", ["PWSA"]),
         ("She is a member of KVMT and sings in its choir.", ["KVMT"]),
         ("Tom Ashby of the DLP was re-elected.", ["DLP"]),
+        ("Last year she became a member of the KVMT.", ["KVMT"]),  # a full stop ends the sentence
+        ("Funds came from supporters of the TNLF. Few gave more.", ["TNLF"]),
     ],
 )
 def test_acronym_bodies_found(text: str, expected: list[str]) -> None:
@@ -38,6 +40,7 @@ def test_acronym_bodies_found(text: str, expected: list[str]) -> None:
         "THE QRVB SAID NO TO ALL OF IT",  # capitals throughout
         "The API said the callback returns; the parameter of the QRVB parser is a string.",  # program prose
         "The QRVB is a small village fund.",  # no cue
+        "Read the rules of QRVB.com and ask the members of QRVB.org first.",  # a domain
     ],
 )
 def test_acronym_bodies_not_found(text: str) -> None:

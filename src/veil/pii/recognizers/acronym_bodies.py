@@ -1,6 +1,6 @@
-"""Acronyms that act or are joined as a body does, found without the NER: "the RHS collected
-comments", "Dozens of FSLN followers", "goals for the DFB", "the RSPB's stance", "a member of
-the KDP".
+"""Acronyms that act or are joined as a body does, found without the NER: "the RHS said",
+"Dozens of FSLN followers", "the RSPB's stance", "a member of the KDP." (a full stop after the
+acronym ends the sentence; only a letter after the dot makes it part of a code or a domain, "ABC.com").
 
 spaCy's small model leaves most acronyms of bodies it has not seen untyped, and the NER filter
 keeps the ones it types only after such cues (:mod:`veil.pii.organization_cues`). This reads the
@@ -40,7 +40,7 @@ NOT_BODIES = wordset(
     NB PS CV RSVP DIY CCTV SMS MMS NFT IPO ETF IRA CFO ICU ER OR NHS GP
     """
 )
-_ACRONYM = re.compile(r"(?<![\w./@#&'\u2019-])(?P<the>[Tt]he[ \t]+)?(?P<name>[A-Z]{2,6})(?![\w./@&-]|\.\w)")
+_ACRONYM = re.compile(r"(?<![\w./@#&'\u2019-])(?P<the>[Tt]he[ \t]+)?(?P<name>[A-Z]{2,6})(?![\w/@&-]|\.\w)")
 # what makes the acronym part of a longer name or a term: a legal form or an ampersand beside it
 # ("CCNG, Inc.", "SJMC & FPC": the firm's whole name is read elsewhere), a number after it ("RFC
 # 2231", "ISO 9001": a standard)
