@@ -141,7 +141,7 @@ def test_acts_as_a_named_body() -> None:
 
 @pytest.mark.parametrize(
     "words",
-    ["GREAT Store GREAT Service", "BEST Pizza Place Club", "Quill Family Fun Center AMAZING Club"],
+    ["SUPER Shop SUPER Service", "BEST Pizza Place Club", "Quill Family Fun Center AMAZING Club"],
 )
 def test_an_ordinary_word_in_capitals_among_title_case_words_is_emphasis_not_a_body(words: str) -> None:
     assert not names_a_body(words.split())

@@ -20,7 +20,7 @@ spaCy typed ORG take one of the shapes titles and terms seldom take:
   ordinal or a rank (a body's section or chamber: "Fifth Section", "Grand Chamber").
 
 None of these shapes holds where an ordinary word in capitals stands among words in Title Case
-("GREAT Store GREAT Service"): that is a review's or an advert's emphasis, not a name's style.
+("SUPER Shop SUPER Service"): that is a review's or an advert's emphasis, not a name's style.
 
 The caller asks only of spans NER typed ORG and only outside technical prose, where "Worker
 Service", "Tagged Union" and "Event Loop Group" are a program's parts.
@@ -112,7 +112,7 @@ def names_a_body(words: list[str]) -> bool:
 
 def _emphasised(words: list[str]) -> bool:
     """An ordinary word of four letters or more written in capitals beside words in Title Case:
-    emphasis in a review's or an advert's heading ("GREAT Store GREAT Service", "BEST Pizza
+    emphasis in a review's or an advert's heading ("SUPER Shop SUPER Service", "BEST Pizza
     Place"), no name's style (a name in capitals is written so whole: "UNITED WAY")."""
     shouted = [w for w in words if len(w) >= 4 and w.isupper() and w.isalpha()]
     return (

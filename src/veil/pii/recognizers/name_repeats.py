@@ -17,11 +17,11 @@ glued to a prefix ("Pro-Beijing").
 
 A body's acronym is a further mention of it, written short. A text that names a body in full
 abbreviates it after: in brackets right after the name, in whatever language its letters come
-from ("the World Conservation Union (IUCN)", "the Federal Security Service (FSB)"), or by the
-initials of the name's words alone ("the Coalition Provisional Authority" ... "the CPA"). Both
+from ("the Danube Fishery Board (KRVD)", "the Valley Rowing League (VaRoL)"), or by the
+initials of the name's words alone ("the Northern Grain Authority" ... "the NGA"). Both
 spread as the body's name does (:func:`body_acronyms`). Initials need three letters at least (two
 spell too many terms: "CC", "PR"), a mention in a run of words in capitals is none (a line
-shouted: "WHO WANTS TO HELP"), and a place's code is none ("Acme Holdings (UK)": where it is).
+shouted: "WHO NEEDS HELP TODAY"), and a place's code is none ("Acme Holdings (UK)": where it is).
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ _PREFIXED = re.compile(r"(?i:pro|anti|post|pre|non|ex|neo|pan|mid|trans|inter)-"
 _CONNECTORS = frozenset({"and", "of", "the", "for", "in", "on", "at", "de", "la", "le", "du", "del", "&"})
 _WORD = re.compile(r"[^\W\d_][\w'\u2019.&-]*")
 # An acronym in brackets right after a name, maybe quoted, with two capitals at least:
-# "(IUCN)", "(\u201cFSB\u201d)", "(ACPeds)".
+# "(KRVD)", "(\u201cNGA\u201d)", "(VaRoL)".
 _BRACKETED = re.compile(r"[ \t]?\([\"\u201c\u2018']?([A-Z][A-Za-z]{1,7})[\"\u201d\u2019']?\)")
-# A word in capitals beside a mention (the line is shouted): "WHO WANTS", "TO HELP WHO".
+# A word in capitals beside a mention (the line is shouted): "WHO NEEDS", "TO HELP WHO".
 _CAPITALS_BEFORE = re.compile(r"[A-Z]{2,}[ \t]+$")
 _CAPITALS_AFTER = re.compile(r"[ \t]+[A-Z]{2,}\b")
 _MIN_INITIALS = 3
@@ -91,7 +91,7 @@ def _spreads(value: str, kind: str) -> bool:
 
 def _initials(name: str) -> str | None:
     """The initials of a name's words in capitals, the small words between them left out
-    ("Coalition Provisional Authority" gives "CPA"), or ``None`` where a word is not capitalised
+    ("Northern Grain Authority" gives "NGA"), or ``None`` where a word is not capitalised
     or the initials are too few or too many to be an acronym."""
     content = [w for w in name.split() if w.lower() not in _CONNECTORS]
     if not _MIN_INITIALS <= len(content) <= _MAX_INITIALS or not all(w[:1].isupper() for w in content):
