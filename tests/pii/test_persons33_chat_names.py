@@ -1,5 +1,5 @@
 """Names in comments and tweets: addressed at a sentence's tail ("Great run, Tobin!"), named as the
-writer's companion ("Abbey and I", "you and Desta"), signing a one-line comment ("Thanks, - Damaris");
+writer's companion ("Marisha and I", "you and Desta"), signing a one-line comment ("Thanks, - Damaris");
 and chat's dropped final g ("sayin", "doin"), which names no one."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _context(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Nice shooting , Tobin ! ! !", ["Tobin"]),
+        ("Nice parking , Tobin ! ! !", ["Tobin"]),
         ("Where did you park the van , Marisha ?", ["Marisha"]),
         ("Great run, Tobin Marr!", ["Tobin Marr"]),
         ("Thank you for the recipe, Quillan.", ["Quillan"]),
@@ -56,11 +56,11 @@ def test_tail_words_that_address_no_one_are_not_names(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Tobin and I posted the video yesterday", ["Tobin"]),
+        ("Tobin and I went to the lake", ["Tobin"]),
         ("it was great meeting you and Desta at the show", ["Desta"]),
         ("me and Tobin went to the match", ["Tobin"]),
         ("Great tips, thanks , - Damaris", ["Damaris"]),
-        ("Rabbits love carrots ( while eating ) - Tobin", ["Tobin"]),
+        ("Soup is ready ( almost ) - Tobin", ["Tobin"]),
     ],
 )
 def test_companions_and_one_line_signatures_are_found(text: str, expected: list[str]) -> None:

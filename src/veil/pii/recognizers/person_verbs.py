@@ -3,7 +3,7 @@
 an ordinary word, a place or a word the text writes in lower case):
 
 * **PERSON_VERBS** — verbs after a name: "Trivo lives on ...", "Okafor, 34, said", "Yorick
-  grinned", and the writer as its companion, "Abbey and I" (a regex alternation);
+  grinned", and the writer as its companion, "Marisha and I" (a regex alternation);
 * **ADDRESSING_WORDS** — words before a name, said to or done to a person: "thanks to ...",
   "bumped into ...", "kissed ...", "cast as ...", "you and ..." (regexes for
   :func:`~veil.pii.recognizers.common.words`);
@@ -35,7 +35,7 @@ PERSON_VERBS = (
     r"|grinned|frowned|glanced|stared|winced|hesitated|gasped|murmured|muttered|exclaimed|yelled|screamed"
     r"|giggled|chuckled|sobbed|wept|blushed|winked|blinked|knelt|grimaced|scowled|snorted|sneered|groaned"
     r"|pouted|squinted|flinched|gulped|stammered|stuttered|mumbled|whimpered|yawned"
-    # the writer's companion, named before the writer: "Abbey and I posted", "Tobin and me"
+    # the writer's companion, named before the writer: "Marisha and I went", "Tobin and me"
     r"|and[ \t]+(?:I|me|myself)"
     # what a comment says of a person it talks about, in the present: "Tobin laughs at everything",
     # "Desta is so cute", "Tobin is a good dude", "Marisha looks so tired"
