@@ -81,3 +81,24 @@ def test_spans_lie_in_the_text_and_end_at_a_word(pieces: list[str]) -> None:
 )
 def test_new_zealand_and_new_york_city_by_their_abbreviations(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in country_abbreviations(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Greetings from Westminster Colorado , all well", "Westminster Colorado"),
+        ("Thanks to the pupils in Nenagh Ireland today", "Nenagh Ireland"),
+    ],
+)
+def test_a_town_and_its_region_without_a_comma_are_one_place(text: str, place: str) -> None:
+    assert _found(text)[place] >= 0.7
+
+
+def test_a_region_word_of_a_firm_is_not_joined() -> None:
+    assert "Texas Instruments" not in _found("Texas Instruments makes chips")
+
+
+def test_places_either_side_of_a_full_stop_are_not_joined() -> None:
+    found = _found("They lost to England. South Africa are next.")
+    assert "England. South Africa" not in found
+    assert "South Africa" in found

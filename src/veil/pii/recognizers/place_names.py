@@ -72,6 +72,9 @@ WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its R
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
 # A well-known place named alone (PlaceFinder._stands_alone): at the floor, so reported bare
 _ALONE_SCORE = 0.5
+# a town with its state or country after it, no comma between ("Westminster Colorado"): as sure
+# as one with ", Colorado" after it
+_REGION_SCORE = 0.7
 # characters that join a word to a path, an identifier or a handle ("Europe/Berlin", "@Denmark",
 # "Germany.csv", "Peru_2019", "Chile-based")
 _JOINED_BEFORE = frozenset("/\\_-.@#=<>[{`")
@@ -327,10 +330,27 @@ class PlaceFinder:
                         if i > 0 and value[spans[i - 1][0] : spans[i - 1][1]] in _COMPASS
                         else spans[i][0]
                     )
+                    region = self._region_after(value, spans, j) if end == offset + spans[j - 1][1] else None
+                    if region is not None:  # "Westminster Colorado": a town and its region
+                        yield offset + first, offset + spans[region - 1][1], _REGION_SCORE
+                        i = region - 1
+                        break
                     yield offset + first, end, self._score(text, end, offset + first)
                     i = j - 1
                     break
             i += 1
+
+    def _region_after(self, value: str, spans: list[tuple[int, int]], j: int) -> int | None:
+        """The end (in ``spans``) of a state or country of the hand-kept list that follows the
+        place ending before ``spans[j]`` with no comma, as posts and signatures write a town's
+        region ("here in Westminster Colorado", "Nenagh Ireland"); None if none does. (The caller
+        asks only when nothing, no full stop either, ends the place: "beating England. South
+        Africa" names two.)"""
+        for k in range(min(len(spans), j + 3), j, -1):
+            region = value[spans[j][0] : spans[k - 1][1]]
+            if region in self.hand_places and region not in self._alone_excluded:
+                return k
+        return None
 
     def _score(self, text: str, end: int, start: int) -> float:
         """0.7 when followed by ", NY" or ", France" (a region of a known place); 0.5 for a
