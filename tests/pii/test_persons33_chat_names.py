@@ -133,3 +133,16 @@ def test_what_a_comment_says_of_a_person_names_one(text: str, expected: list[str
 )
 def test_what_is_said_of_things_names_no_one(text: str) -> None:
     assert _context(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks for the recipe . Much love Quillan", ["Quillan"]),
+        ("Great video. Cheers, Quillan !", ["Quillan"]),
+        ("I love Python", []),
+        ("Watch it tonight. Love Actually", []),
+    ],
+)
+def test_a_closing_at_a_comment_end_signs_a_name(text: str, expected: list[str]) -> None:
+    assert _context(text) == expected

@@ -32,7 +32,8 @@ capitalised word by what the sentence says of it:
   line of a signature ("Mandla Qomazitha\nHead of People"), a request in a chat ("Dejan pls
   bring them"), a login name in an authentication log (:mod:`.person_logins`) (0.7 to 0.8);
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil"), or the same after
-  a one-line comment's last sentence ("Thanks, - Bohumil") (same scores);
+  a one-line comment's last sentence ("Thanks, - Bohumil"), or a closing there ("Much love
+  Bohumil", "Cheers, Bohumil") (same scores);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
   "Dear", "Hi": the next word even in lower case ("her maiden name is nyberg", "dear nina");
@@ -211,6 +212,13 @@ _INTRODUCED_CAPITALISED = re.compile(
 _SIGNATURE = re.compile(
     rf"(?m)(?:^|(?<=[.!?,)][ \t]))[ \t]*(?:--?|\u2014|\u2013)[ \t]*(?P<name>{_NAME})\s*\Z"
 )
+# A comment's closing words, then the writer's name at its end: "Much love Tobin", "Cheers, Tobin",
+# "Love , Tobin !" (a closing opens its sentence or line).
+_CLOSING = re.compile(
+    r"(?m)(?:^|(?<=[.!?][ \t]))[ \t]*(?i:much[ \t]+love|lots[ \t]+of[ \t]+love|love|cheers|regards"
+    r"|best[ \t]+wishes|xoxo)"
+    rf"[ \t]*,?[ \t]+(?P<name>{_NAME})[ \t]*[!.]?[ \t!.]*\s*\Z"
+)
 # Names by what is written beside them (each one read with _name, as the verbs' names are):
 # an e-mail address in brackets ("Eufrosina Stoica (dariana@...)", "Ana Lima <al@...>"), a birth
 # date ("Marine Renard (born 04/07/1973)", "Renard, Marine\nborn 13.8.02"), a job title on the
@@ -320,7 +328,7 @@ class PersonContextFinder(NameLists):
             yield from self._lower_before_verbs(text)  # only where sentences start in lower case
         yield from lower_case_text_names(text, self._known_lower)
         yield from self._beside(text)
-        signature = _SIGNATURE.search(text)
+        signature = _SIGNATURE.search(text) or _CLOSING.search(text, max(0, len(text) - 80))
         if signature is not None:
             if lowered is None:
                 lowered = frozenset(re.findall(rf"(?<![\w'\u2019-])[{LOWER}]+(?![\w'\u2019-])", text))
