@@ -73,6 +73,7 @@ def test_spans_lie_in_the_text_and_end_at_a_word(pieces: list[str]) -> None:
     [
         ("Prices in NZ rose again.", ["NZ"]),
         ("Flights to NYC are cheap in May.", ["NYC"]),
+        ("an agreement signed by the NSW ministers", ["NSW"]),
         ("The ANZ bank and the NZD rate", []),
         ("at a cost of NZ $ 26 million", []),
         ("the NZ Government said so", []),

@@ -16,14 +16,15 @@ __all__ = ["country_abbreviations"]
 
 # Countries' abbreviations in running English, dotted and not. Not two-letter ISO codes in
 # general ("IN", "IT", "DE", "NO" are words or other abbreviations), only those English writes
-# for the country itself (and "NYC", a city's).
+# for the country itself (and a few English writes for a city or a state: "NYC", "NSW").
 _ABBREVIATION = re.compile(
     r"U(?<![\w.\-/$\u00a3\u20ac]U)(?:\.S\.S\.R\.|\.S\.(?:A\.)?|\.K\.|\.A\.E\.|SSR|SA|S|K|AE"
     # the last dot dropped, as casual text does: "moved to the U.S in 1990", "the U.K, France"
     r"|\.[SK](?=[ \t\n,;:)!?]|$))"
     r"|PRC(?<![\w.\-/]PRC)|DPRK(?<![\w.\-/]DPRK)"
-    # places English names by an abbreviation of no other common sense: New Zealand, New York City
-    r"|NZ(?<![\w.\-/]NZ)|NYC(?<![\w.\-/]NYC)"
+    # places English names by an abbreviation of no other common sense: New Zealand, New York City,
+    # New South Wales, Queensland
+    r"|NZ(?<![\w.\-/]NZ)|NYC(?<![\w.\-/]NYC)|NSW(?<![\w.\-/]NSW)|QLD(?<![\w.\-/]QLD)"
 )
 # what may not follow: a letter, a digit or a joiner of codes; "US$" and "NZ $" are currencies
 _NOT_AFTER = re.compile(r"[\w\-/$\u00a3\u20ac]|\.[\w]|[ \t]\$")
