@@ -64,6 +64,18 @@ def test_a_heading_in_title_case_is_no_list_of_names() -> None:
     assert listed(text, [found(text, "Nextora Systems")]) == []
 
 
+def test_a_line_of_names_with_two_found_bodies_is_read_though_it_looks_like_a_heading() -> None:
+    text = "Terminal 2: Nextora Air, Quill Airways, Brightwing, Zolta\n\nTerminal 3: closed."
+    resolved = [found(text, "Nextora Air"), found(text, "Quill Airways")]
+    assert listed(text, resolved) == ["Brightwing", "Zolta"]
+    assert listed(text, resolved[:1]) == []
+    # one found firm read as two items at its ampersand is one body: a role before it stays out
+    text = "Kai Varn\nHead of Sales, Morrow & Quill ApS"
+    assert listed(text, [found(text, "Morrow & Quill ApS")]) == []
+    text = "Yesterday we met the Head of Sales, Morrow & Quill ApS and two clients."
+    assert listed(text, [found(text, "Morrow & Quill ApS")]) == []
+
+
 def test_an_ordinary_word_opening_the_sentence_is_no_item() -> None:
     text = "Trade was slow. However, Nextora, Quill Fabrics and Marrow Depot grew."
     assert listed(text, [found(text, "Nextora")]) == ["Quill Fabrics", "Marrow Depot"]

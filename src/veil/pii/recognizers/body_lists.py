@@ -1,18 +1,20 @@
 """Names listed beside a found organisation (the post-processor ``body_lists``).
 
-A list of three names or more, written with commas ("Urchin, Zipdash, Applied Semantics and
-Keyhole", "Hobby Lobby, Fun Fabrics, Walmart, and Interior Mall"), lists things of one kind:
+A list of three names or more, written with commas ("Zorblet, Applied Kinetics, Nextora and
+Lantern", "Quill Fabrics, Marrow Depot, Walmart, and Tinder Hall"), lists things of one kind:
 the writer coordinates peers. Where the rules or NER found one item as an organisation and no
 item as a person or a place, the other items are organisations too, however ordinary their
-words ("Applied Semantics", "Interior Mall") or unknown their name ("Zipdash"): nothing but
+words ("Applied Kinetics", "Tinder Hall") or unknown their name ("Zorblet"): nothing but
 the list says what they are, and the list says it.
 
 A list is read on one line, each item one to four capitalised words (maybe joined by "of",
 "for", "on" or "&"), the last maybe after "and", "or" or "&". A line whose words outside the
 list are all capitalised or small is a heading in Title Case ("2.1. Economics, Property Rights,
 and Credibility of the State"): its items are capitalised by the style, not as names, and are
-left alone. A mixed list (a person or a place among the items) says nothing of the others. An
-ordinary word opening a sentence before a comma is no item ("However, Google, Apple and Bing").
+left alone, unless two items are found organisations (a line that lists bodies: "Terminal 2:
+Nextora Air, Quill Airways, Brightwing"). A mixed list (a person or a place among the items)
+says nothing of the others. An ordinary word opening a sentence before a comma is no item
+("However, Google, Apple and Bing"), nor is a role ("Head of Sales, Morrow & Quill ApS").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
+from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.legal_forms import legal_forms
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.vocabulary import is_ordinary_word
@@ -50,6 +53,11 @@ _HEADING_SMALL = frozenset(
 )
 _LOWER_WORD = re.compile(r"(?<![\w'\u2019-])([a-z][\w'\u2019-]*)")
 _LINE_REACH = 200
+# First words of a role, which a signature or a byline lists before the firm ("Head of Sales,
+# Morrow & Quill ApS"): no item is a body that starts so.
+_ROLES = wordset(
+    "Head Chief Director Manager Officer President Vice VP CEO CFO CTO COO Founder Owner Senior Junior"
+)
 _PEOPLE_AND_PLACES = frozenset({EntityType.PERSON, EntityType.LOCATION})
 
 
@@ -95,7 +103,7 @@ def _a_name(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` may be a listed name: no word that opens any sentence ("The", "I"), no
     ordinary word opening this one ("However")."""
     value = text[start:end]
-    if value in COMMON_CAPITALISED:
+    if value in COMMON_CAPITALISED or value.split()[0] in _ROLES:
         return False
     return " " in value or not (_opens_a_sentence(text, start) and is_ordinary_word(value))
 
@@ -116,16 +124,21 @@ def listed_bodies(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[in
         if len(items) < 3:
             continue
         kinds: list[set[str]] = []
+        bodies: set[tuple[int, int]] = set()  # the found organisations, each once ("Jensen & Son")
         for start, end in items:
             low = bisect_left(starts, start - longest)
-            kinds.append(
-                {found for s, e, found in spans[low : bisect_left(starts, end)] if s < end and start < e}
-            )
+            overlapping = [
+                (s, e, found)
+                for s, e, found in spans[low : bisect_left(starts, end)]
+                if s < end and start < e
+            ]
+            kinds.append({found for _, _, found in overlapping})
+            bodies.update((s, e) for s, e, found in overlapping if found == EntityType.ORGANIZATION)
         if not any(EntityType.ORGANIZATION in found for found in kinds):
             continue
         if any(found & _PEOPLE_AND_PLACES for found in kinds):
             continue
-        if _in_a_heading(text, match.start(), match.end()):
+        if len(bodies) < 2 and _in_a_heading(text, match.start(), match.end()):
             continue
         for (start, end), found in zip(items, kinds, strict=True):
             if not found and _a_name(text, start, end):
