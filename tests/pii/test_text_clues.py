@@ -10,12 +10,15 @@ every position, as ``program_code`` asks it).
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.pii import text_clues
+from veil.pii.ner_spans import names_among
+from veil.pii.program_code import in_code
 from veil.pii.recognizers.common import wordset
 from veil.pii.text_clues import TextClues
 
@@ -118,3 +121,27 @@ def test_program_parts_and_code_words() -> None:
     clues = TextClues("the Config struct, the len function of Quenby, MutexGuard and Rc<T> in Box::new(x)")
     assert {"Config", "Quenby", "Mutex", "Guard"} <= clues.program_parts
     assert {"Rc", "Box"} <= clues.written_as_code
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab `\n.:<C", max_size=60), st.data())
+def test_code_marks_found_once_agree_with_a_count(text: str, data: st.DataObject) -> None:
+    clues = TextClues(text)
+    for start in range(len(text)):
+        end = data.draw(st.integers(start, len(text)))
+        assert in_code(text, start, end, clues) == in_code(text, start, end)
+
+
+def test_inline_code_is_found_by_bisection_on_one_long_line() -> None:
+    def seconds(n: int) -> float:
+        text = ("Formica fusca lived `Rc` here. " * (n // 31 + 1))[:n]
+        spans = [(m.start(), m.end(), "PERSON") for m in re.finditer(r"[A-Z][a-z]+", text)]
+        started = time.process_time()
+        names_among(text, spans)
+        return time.process_time() - started
+
+    seconds(1_000)
+    small, large = seconds(40_000), seconds(160_000)
+    # four times the text, four times the work: counting backticks from the line's start for every
+    # span (and judging the language once per span) was quadratic, 16 times
+    assert large < 8 * small + 0.3, (small, large)

@@ -158,7 +158,7 @@ def _one_sense(
         word = text[start:end]
         if kept[i] or label != "ORG" or word not in bodies:
             continue
-        if verdicts[i] == _ORDINARY or (firm_camel_shape(word) and not in_code(text, start, end)):
+        if verdicts[i] == _ORDINARY or (firm_camel_shape(word) and not in_code(text, start, end, clues)):
             if clues.technical:
                 return  # asked only once a mention could spread: it scans the whole text
             kept[i] = True
@@ -237,7 +237,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
     """``_NAME``, ``_BODY`` (a body named by ordinary words), ``_ORDINARY`` (one ordinary word, nothing
     else against it) or ``_NOT``."""
     fragment = text[start:end]
-    if in_code(text, start, end):
+    if in_code(text, start, end, clues):
         return _NOT
     words = fragment.split()
     if _CROSS_REFERENCE.fullmatch(fragment) or (
@@ -253,7 +253,7 @@ def _verdict(text: str, start: int, end: int, label: str, clues: TextClues) -> s
         return _NOT  # "draft).doc)(See", "Put the GoPro" (veil.pii.ner_words)
     if is_chat_span(bare):
         return _ORDINARY  # "Duh", "Sooooo", "Brilll": a name only in a list of names
-    if names_a_field(bare) or in_a_species_name(text, start, end):
+    if names_a_field(bare) or in_a_species_name(text, start, end, lambda: clues.foreign):
         return _NOT  # "a Ph.D. in Linguistics", "Formica fusca" (veil.pii.ner_words)
     if len(words) == 1 and (owns_code(text, end) or bare in clues.software_names):
         return _NOT  # "languages like Pascal", "Opacus's `max_grad_norm`": named as software

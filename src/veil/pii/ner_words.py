@@ -32,6 +32,7 @@ no name whatever their words, by how the text writes them:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.post_language import is_foreign
@@ -148,7 +149,7 @@ _GENUS_THEN_EPITHET = re.compile(r"[A-Z][a-z]{2,}[ \t]+([a-z]{3,}(?:a|ae|us|um|i
 _EPITHET_AFTER = re.compile(r"[ \t]+([a-z]{3,}(?:a|ae|us|um|is|ii|er|ens|ensis|oides))(?![\w'\u2019-])")
 
 
-def in_a_species_name(text: str, start: int, end: int) -> bool:
+def in_a_species_name(text: str, start: int, end: int, foreign: Callable[[], bool] | None = None) -> bool:
     """The span is a species' binomial name ("Formica fusca") or its genus right before the
     epithet ("Formica" of "Formica fusca"): a capitalised word, then a lower-case word with a
     Latin ending that is no English word and no known name ("Maria bella" keeps: "Bella" is a
@@ -170,7 +171,9 @@ def in_a_species_name(text: str, start: int, end: int) -> bool:
         return False
     if epithet.capitalize() in known_names() or epithet.capitalize() in load_list(LAST_NAMES):
         return False
-    return not is_foreign(text)  # last: "Pedro nunca", "Roma campioni" are Spanish and Italian, no Latin
+    # last: "Pedro nunca", "Roma campioni" are Spanish and Italian, no Latin (``foreign``: the text's
+    # verdict, worked out once for all its spans)
+    return not (foreign() if foreign is not None else is_foreign(text))
 
 
 # spoken contractions a post writes after a name ("Trump gotcha", "Smithy gonna")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from veil.pii.text_clues import CODE_WORD
+from veil.pii.text_clues import CODE_WORD, TextClues
 
 __all__ = ["in_code", "software_shape"]
 
@@ -30,13 +30,16 @@ _CODE_MARKS = ("::", "<", ">", "{", "}", "=", "`", "_")
 _DOTTED = re.compile(r"[^\W_]{2}\.[a-z_][a-z_0-9]")
 
 
-def in_code(text: str, start: int, end: int) -> bool:
+def in_code(text: str, start: int, end: int, clues: TextClues | None = None) -> bool:
     """The span is written as code: with code marks inside, inside backticks on its line, or glued
-    to code punctuation ("Config::build", "Rc<T>", "&String", "io::Err", "println!(", "user.name")."""
+    to code punctuation ("Config::build", "Rc<T>", "&String", "io::Err", "println!(", "user.name").
+    Pass the text's ``clues`` when asking of many spans: the backticks are then found once."""
     if any(mark in text[start:end] for mark in _CODE_MARKS) or _DOTTED.search(text, start, end):
         return True
-    line_start = text.rfind("\n", 0, start) + 1
-    if text.count("`", line_start, start) % 2 == 1:
+    if clues is not None:
+        if clues.in_backticks(start):
+            return True
+    elif text.count("`", text.rfind("\n", 0, start) + 1, start) % 2 == 1:
         return True
     after = text[end : end + 2]
     if after.startswith(("::", "<", "(", "!(", "![")) or (

@@ -8,9 +8,11 @@ is one; they are worked out once per text, on first use.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from veil.pii.organization_cues import acts_as_a_body, listed_bodies, looks_technical
+from veil.pii.post_language import is_foreign
 from veil.pii.recognizers.acronym_definitions import definitions
 from veil.pii.recognizers.body_heads import is_public_body
 from veil.pii.recognizers.common import camel_beyond_prefix, wordset
@@ -138,6 +140,8 @@ class TextClues:
     _kind_lists: tuple[tuple[str, frozenset[str]], ...] | None = field(default=None, repr=False)
     _bodies: frozenset[str] | None = field(default=None, repr=False)
     _technical: bool | None = field(default=None, repr=False)
+    _marks: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+    _foreign: bool | None = field(default=None, repr=False)
 
     @property
     def software_names(self) -> frozenset[str]:
@@ -252,6 +256,35 @@ class TextClues:
             self._technical = looks_technical(self.text, self.lower_anywhere, self.written_as_code)
         return self._technical
 
+    @property
+    def foreign(self) -> bool:
+        """The text is written in another language (:func:`veil.pii.post_language.is_foreign`),
+        judged once per text, not once per span."""
+        if self._foreign is None:
+            self._foreign = is_foreign(self.text)
+        return self._foreign
+
+    def in_backticks(self, start: int) -> bool:
+        """``start`` lies between an odd number of backticks on its line ("`Config` and `Rc`"): inside
+        inline code. Bisection over the text's newlines and backticks, found once, so that asking it
+        of every span stays linear on a long line (counting from the line's start each time did not:
+        quadratic on a 320k-character text with no newline)."""
+        if self._marks is None:
+            text = self.text
+            self._marks = (
+                [m.start() for m in _NEWLINE.finditer(text)],
+                [m.start() for m in _BACKTICK.finditer(text)],
+            )
+        newlines, ticks = self._marks
+        if not ticks:
+            return False
+        at = bisect_left(newlines, start)
+        line_start = newlines[at - 1] + 1 if at else 0
+        return (bisect_left(ticks, start) - bisect_left(ticks, line_start)) % 2 == 1
+
+
+_NEWLINE = re.compile("\n")
+_BACKTICK = re.compile("`")
 
 # camel case: a lower-case letter then a capital ("MutexGuard"), or an acronym glued to a word
 # ("CPython", "ABCMeta", "HTTPServer"): identifiers, not names
