@@ -31,6 +31,7 @@ def test_the_registry_lists_the_built_in_post_processors() -> None:
         "handle_names",
         "place_repeats",
         "body_repeats",
+        "body_lists",
     ]
     assert (listed["address_tail"].entity_type, listed["address_tail"].stage) == (T.LOCATION, "rules")
     assert listed["address_tail"].reads == {"street_address", "street_de_nl"}
@@ -42,7 +43,7 @@ def test_the_registry_lists_the_built_in_post_processors() -> None:
     assert "address_tail" in registry and "person_coreference" in registry
     assert "address_tail" not in registry.names()  # names() and iteration are the recognizers
     assert registry.get_post_processor("address_tail") is listed["address_tail"]
-    assert "5 post-processors" in repr(registry)
+    assert "6 post-processors" in repr(registry)
     with pytest.raises(NotFoundError):
         registry.get_post_processor("email")
 
@@ -68,7 +69,15 @@ def test_configuration_disables_post_processors(settings: dict[str, object], rem
     names = {p.name for p in registry.post_processors()}
     assert (
         names
-        == {"address_tail", "person_coreference", "handle_names", "place_repeats", "body_repeats"} - removed
+        == {
+            "address_tail",
+            "person_coreference",
+            "handle_names",
+            "place_repeats",
+            "body_repeats",
+            "body_lists",
+        }
+        - removed
     )
     assert not removed & set(registry.names())
 

@@ -34,6 +34,8 @@ kind_places       spacy_place_of_words (LOCATION: an NER ORG of ordinary words e
                   kind, "the Royal Palace"; read by ``veil.pii.ner_places``)
 name_repeats      post-processors place_repeats, body_repeats (further mentions of a found place or
                   organisation, written the same way)
+body_lists        post-processor body_lists (ORGANIZATION: the other names of a comma list that holds a
+                  found organisation and no person or place)
 addresses         address_block (LOCATION: a whole postal address, its lines joined into one span);
                   ``address_parts`` the kind of one part, ``address_lines`` the line kinds and join rules
 country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer

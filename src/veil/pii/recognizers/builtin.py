@@ -7,6 +7,7 @@ from veil.pii.recognizers import (
     acronym_bodies,
     addresses,
     bank_accounts,
+    body_lists,
     citizen_ids,
     columns,
     contact,
@@ -184,4 +185,5 @@ def builtin_post_processors() -> list[PostProcessor]:
         handle_names.handle_names(),
         name_repeats.place_repeats(),
         name_repeats.body_repeats(),
+        body_lists.body_lists(),
     ]
