@@ -278,11 +278,15 @@ def plain_text_organizations(text: str) -> Iterator[tuple[int, int, float]]:
         return
     for outlet in outlets:
         yield outlet.start(1), outlet.end(1), 0.8
+    written_lower: dict[str, bool] = {}  # asked once per acronym, not once per mention (a scan each)
     for match in matches:
         name = match.group()
         # an acronym the text also writes in lower case is its term ("collections.abc ... the ABC")
-        if name.isupper() and _LOWER_ACRONYM[name].search(text) is not None:
-            continue
+        if name.isupper():
+            if name not in written_lower:
+                written_lower[name] = _LOWER_ACRONYM[name].search(text) is not None
+            if written_lower[name]:
+                continue
         if is_account(text, match.start(), match.end()):
             continue  # "my Google account": the service, no mention of the firm
         yield match.start(), match.end(), 0.8
