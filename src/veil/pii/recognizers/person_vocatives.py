@@ -25,6 +25,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
+from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_mentions import name_words
 from veil.pii.recognizers.person_words import COMMON_CAPITALISED
 from veil.pii.recognizers.place_names import gazetteer_places
@@ -105,6 +106,8 @@ def vocative_names(text: str) -> Iterator[tuple[int, int, float]]:
         if is_role_word(words[0]):
             continue  # "Thanks, Doctor": a role
         start = m.start("name")
+        if is_assistant_address(text, start, m.end("name")):
+            continue  # "Alexa, please skip this song": a voice assistant spoken to
         if name_words(words) != words:
             start += len(words[0]) + 1  # "Thanks, Sheikh Bahai": the rank is no part of the name
         yield start, m.end("name"), 0.75
