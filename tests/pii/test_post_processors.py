@@ -22,17 +22,21 @@ def found(engine: PiiEngine, text: str) -> set[tuple[str, str, str]]:
     return {(text[e.start : e.end], str(e.type), e.recognizer) for e in engine.detect(text)}
 
 
+# the built-in post-processors, in the order they run
+BUILT_IN = [
+    "address_tail",
+    "person_coreference",
+    "handle_names",
+    "place_repeats",
+    "body_repeats",
+    "body_lists",
+]
+
+
 def test_the_registry_lists_the_built_in_post_processors() -> None:
     registry = RecognizerRegistry.default()
     listed = {p.name: p for p in registry.post_processors()}
-    assert list(listed) == [
-        "address_tail",
-        "person_coreference",
-        "handle_names",
-        "place_repeats",
-        "body_repeats",
-        "body_lists",
-    ]
+    assert list(listed) == BUILT_IN
     assert (listed["address_tail"].entity_type, listed["address_tail"].stage) == (T.LOCATION, "rules")
     assert listed["address_tail"].reads == {"street_address", "street_de_nl"}
     assert (listed["person_coreference"].entity_type, listed["person_coreference"].stage) == (
@@ -67,18 +71,7 @@ def test_the_registry_lists_the_built_in_post_processors() -> None:
 def test_configuration_disables_post_processors(settings: dict[str, object], removed: set[str]) -> None:
     registry = RecognizerRegistry.from_config(PiiConfig.from_mapping(settings))
     names = {p.name for p in registry.post_processors()}
-    assert (
-        names
-        == {
-            "address_tail",
-            "person_coreference",
-            "handle_names",
-            "place_repeats",
-            "body_repeats",
-            "body_lists",
-        }
-        - removed
-    )
+    assert names == set(BUILT_IN) - removed
     assert not removed & set(registry.names())
 
 
