@@ -10,21 +10,18 @@ error here would be an error in both.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.anonymizer_twins import anonymizer_twins
 
-from veil.pii import PiiConfig, PiiEngine
 from veil.pii.anonymizer import Anonymizer
 from veil.pii.mapping import MAPPING_KEY_NAME
 from veil.pii.operators import ENCRYPT_KEY_NAME, HASH_KEY_NAME, SURROGATE_KEY_NAME
 from veil.pii.tables.masking import ColumnMasking, _Counts, _mask_columns
-from veil.workspace import Workspace
 
 MASKINGS = (
     ColumnMasking("name", "cell", "PERSON", "surrogate"),
@@ -49,29 +46,10 @@ NOTE_PARTS = [
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Anonymizer, Anonymizer]]:
     """Two anonymizers over copies of one workspace (same keys, empty token stores)."""
-    root = tmp_path_factory.mktemp("twins")
-    old = os.environ.get("VEIL_ACTOR")
-    os.environ["VEIL_ACTOR"] = "test-actor"
-    ws = Workspace.init(root / "a")
-    for name in (MAPPING_KEY_NAME, HASH_KEY_NAME, ENCRYPT_KEY_NAME, SURROGATE_KEY_NAME):
-        ws.keystore.secret(name)
-    ws.close()
-    shutil.copytree(root / "a", root / "b")
-    a, b = Workspace.open(root / "a"), Workspace.open(root / "b")
-    engine = PiiEngine(PiiConfig(ner=False))
+    secrets = (MAPPING_KEY_NAME, HASH_KEY_NAME, ENCRYPT_KEY_NAME, SURROGATE_KEY_NAME)
     per_type = {"EMAIL_ADDRESS": "hash", "PHONE_NUMBER": "encrypt"}
-    try:
-        yield (
-            Anonymizer(a, engine, "pseudonym", per_type),
-            Anonymizer(b, engine, "pseudonym", per_type),
-        )
-    finally:
-        a.close()
-        b.close()
-        if old is None:
-            os.environ.pop("VEIL_ACTOR", None)
-        else:
-            os.environ["VEIL_ACTOR"] = old
+    with anonymizer_twins(tmp_path_factory.mktemp("twins"), secrets, "pseudonym", per_type) as pair:
+        yield pair
 
 
 @st.composite

@@ -8,21 +8,18 @@ the engine finds; it keeps no text (digests only), stays within its bound and ke
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.anonymizer_twins import anonymizer_twins
 
-from veil.pii import PiiConfig, PiiEngine
 from veil.pii.anonymizer import Anonymizer
 from veil.pii.mapping import MAPPING_KEY_NAME
 from veil.pii.tables.detection_memo import DetectionMemo
 from veil.pii.tables.masking import ColumnMasking, _Counts, _mask_columns
-from veil.workspace import Workspace
 
 MASKINGS = (
     ColumnMasking("name", "cell", "PERSON"),
@@ -44,24 +41,8 @@ NOTES = [
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Anonymizer, Anonymizer]]:
     """Two pseudonymising anonymizers over copies of one workspace (same keys, empty stores)."""
-    root = tmp_path_factory.mktemp("memo-twins")
-    old = os.environ.get("VEIL_ACTOR")
-    os.environ["VEIL_ACTOR"] = "test-actor"
-    ws = Workspace.init(root / "a")
-    ws.keystore.secret(MAPPING_KEY_NAME)
-    ws.close()
-    shutil.copytree(root / "a", root / "b")
-    a, b = Workspace.open(root / "a"), Workspace.open(root / "b")
-    engine = PiiEngine(PiiConfig(ner=False))
-    try:
-        yield Anonymizer(a, engine, "pseudonym"), Anonymizer(b, engine, "pseudonym")
-    finally:
-        a.close()
-        b.close()
-        if old is None:
-            os.environ.pop("VEIL_ACTOR", None)
-        else:
-            os.environ["VEIL_ACTOR"] = old
+    with anonymizer_twins(tmp_path_factory.mktemp("memo-twins"), (MAPPING_KEY_NAME,)) as pair:
+        yield pair
 
 
 @st.composite
