@@ -20,6 +20,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
 from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.place_appositions import places_by_apposition
 from veil.pii.recognizers.place_kinds import places_by_kind
 from veil.pii.recognizers.word_leads import folded
 from veil.pii.vocabulary import is_ordinary_word
@@ -245,6 +246,8 @@ class PlaceFinder:
         for start, end in country_abbreviations(text):
             yield start, end, _ABBREVIATION_SCORE
         for start, end in places_by_kind(text):
+            yield start, end, _KIND_SCORE
+        for start, end in places_by_apposition(text):
             yield start, end, _KIND_SCORE
         yield from self._cued(text)
         yield from self._word_towns(text)

@@ -1,0 +1,88 @@
+"""Places that a lower-case word of their kind introduces or follows: "the southern city of
+Halvar", "the village of Ostra Nova", "the monastery of Pelmor", "the Battle of Kelmor", "Tarsk
+county", "the Dunmore district", and the place that opens a news agency's dateline ("KELMORE
+(AP) -").
+
+News, encyclopedic and legal prose introduce a town no gazetteer lists by its kind: the kind is
+an ordinary noun in lower case, so the capitalised name after "city of" (or before "district")
+is the place's proper name, even when the word is also an English word ("the city of Tyre"). A
+battle or a siege is named by where it was fought ("the Siege of Varnholt"). A dateline names
+the place a report was filed from before the agency and a dash.
+
+Not in a capitalised title (the kind is lower case), nor a name that starts a phrase ("The",
+"This"), nor, after the kind, an ordinary word or an acronym ("the Memory region", "the AWS
+region": a program's regions are no places). Linear: every regex is anchored on its cue word
+with bounded repetitions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from veil.pii.recognizers.common import NAME_WORD
+from veil.pii.vocabulary import is_ordinary_word
+
+__all__ = ["places_by_apposition"]
+
+# particles inside a place's name: "Bourg de Varn", "Castel del Monte", "Kingston upon Hull"
+_PARTICLE = r"(?:de|la|le|les|del|della|di|da|du|van|von|en|sur|am|an|upon|on|al|el)"
+_NAME = rf"{NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}{NAME_WORD}){{0,3}}"
+# kinds of settlement, of territory or of a walled house that "of" joins to a name
+_KIND_OF = (
+    r"city|town|village|hamlet|port|island|islands|province|region|county|district|municipality"
+    r"|commune|parish|oblast|prefecture|canton|governorate|monastery|abbey|fortress|suburb|borough"
+    r"|settlement|emirate|capital"
+)
+_BEFORE = re.compile(rf"(?<![\w-])(?:{_KIND_OF})[ \t]+of[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# a battle's or a siege's place: "the Battle of Kelmor", "the Siege of Varnholt"
+_BATTLE = re.compile(rf"(?<![\w-])(?:Battle|Siege|Sack)[ \t]+of[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# an administrative unit's kind after its name: "Tarsk county", "the Dunmore district"
+_KIND_AFTER = (
+    r"county|district|province|region|oblast|prefecture|municipality|governorate|canton"
+    r"|arrondissement|voivodeship"
+)
+_AFTER = re.compile(rf"(?<![\w'\u2019-])(?P<name>{_NAME})[ \t]+(?:{_KIND_AFTER})(?![\w-])")
+# a dateline: a place in capitals at a line's start (or after a colon), maybe its state, the
+# agency in brackets and a dash: "KELMORE, Oregon (AP) -", "TARSK (Reuters) —"
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n)|(?<=:[ \t]))[ \t]*(?P<name>[A-Z][A-Z'\u2019.-]{2,}(?:[ \t]+[A-Z][A-Z'\u2019.-]{1,}){0,2})"
+    r"(?:,[ \t]*[A-Z][a-z.]+(?:[ \t]+[A-Z][a-z.]+)?)?"
+    r"[ \t]*\([A-Z][A-Za-z.&]{1,15}\)[ \t]*(?:--?|\u2013|\u2014)[ \t]"
+)
+# words that open a phrase, never a place's name
+_NOT_NAMES = frozenset(
+    {"The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "His", "Her", "Our", "Your", "Each"}
+)
+# an acronym (a cloud's region, "the AWS region") or a word in capitals
+_CAPITALS = re.compile(r"[A-Z0-9]{2,}")
+_WORD = re.compile(r"\S+")
+
+
+def _name_span(match: re.Match[str]) -> tuple[int, int] | None:
+    name = match.group("name")
+    first = name.split()[0]
+    if first in _NOT_NAMES:
+        return None
+    return match.span("name")
+
+
+def places_by_apposition(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of places named beside a lower-case word of their kind (see the module docstring)."""
+    for regex in (_BEFORE, _BATTLE):
+        for match in regex.finditer(text):
+            span = _name_span(match)
+            if span is not None:
+                yield span
+    for match in _AFTER.finditer(text):
+        # the proper words right before the kind ("In Tarsk county": "Tarsk")
+        first = None
+        for word in reversed(list(_WORD.finditer(match.group("name")))):
+            value = word.group()
+            if value in _NOT_NAMES or _CAPITALS.fullmatch(value) or is_ordinary_word(value):
+                break
+            first = word
+        if first is not None and first.group()[0].isupper():
+            yield match.start("name") + first.start(), match.end()
+    for match in _DATELINE.finditer(text):
+        yield match.span("name")

@@ -1,0 +1,83 @@
+"""Places introduced or followed by a lower-case word of their kind ("the city of Halvar", "the
+Battle of Kelmor", "Tarsk county") and the place of a news agency's dateline are places; a
+phrase's first word, an ordinary word or an acronym before a kind ("the Memory region", "the AWS
+region") is not, and the finder stays linear on its own triggers repeated."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veil.pii import PiiConfig, PiiEngine
+from veil.pii.recognizers.place_appositions import places_by_apposition
+
+
+def _found(text: str) -> list[str]:
+    return [text[a:b] for a, b in places_by_apposition(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Her wedding in the southern city of Halvar was set for June.", ["Halvar"]),
+        ("He grew up in the village of Ostra Nova and left for the port of Selm.", ["Ostra Nova", "Selm"]),
+        ("She retired to the monastery of Pelmor, where she died.", ["Pelmor"]),
+        ("The city of Tyre was rebuilt after the war.", ["Tyre"]),  # an English word, still a place
+        ("The army was routed at the Battle of Kelmor and the Siege of Varnholt.", ["Kelmor", "Varnholt"]),
+        (
+            "The delta lies in Romania (Tarsk county), near the Dunmore district.",
+            ["Tarsk county", "Dunmore district"],
+        ),
+        ("In Velkar province the roads were closed.", ["Velkar province"]),
+        ("KELMORE, Oregon (AP) \u2014 Flooding closed the road on Monday.", ["KELMORE"]),
+        ("Agencies wrote: TARSK (Reuters) - The minister resigned.", ["TARSK"]),
+    ],
+)
+def test_places_beside_their_kind(text: str, expected: list[str]) -> None:
+    assert sorted(_found(text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deploy the bucket in the AWS region closest to your users.",
+        "The Memory region holds the heap; the Data region holds constants.",
+        "This district is quiet.",
+        "The city of ours is small, and the town of the future is smaller.",
+        "NOTE - the options below are deprecated.",
+        "The battle of wits went on all night.",
+    ],
+)
+def test_no_place_without_a_proper_name(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_the_engine_reports_the_place() -> None:
+    engine = PiiEngine(PiiConfig(ner=False))
+    text = "Her wedding in the southern city of Halvar was set for June."
+    found = [(text[e.start : e.end], str(e.type)) for e in engine.detect(text)]
+    assert ("Halvar", "LOCATION") in found
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Aa of city district (AP) -\nT")), max_size=200))
+def test_spans_are_inside_the_text_and_never_empty(text: str) -> None:
+    for start, end in places_by_apposition(text):
+        assert 0 <= start < end <= len(text)
+
+
+_UNITS = ["the city of Aaa ", "Aaa Bbb Ccc Ddd ", "Tarsk district ", "\nABCD (AP) - "]
+
+
+@pytest.mark.parametrize("unit", _UNITS)
+def test_linear_on_its_own_triggers(unit: str) -> None:
+    times = []
+    for size in (6_000, 24_000):
+        text = (unit * (size // len(unit) + 1))[:size]
+        start = time.process_time()
+        list(places_by_apposition(text))
+        times.append(time.process_time() - start)
+    assert times[1] <= 8 * times[0] + 0.05
