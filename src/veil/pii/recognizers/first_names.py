@@ -17,6 +17,8 @@ from veil.pii.recognizers.cap_tokens import cap_tokens
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER, NAME_WORD, UPPER, terms, wordset
 from veil.pii.recognizers.name_lists import NameLists
+from veil.pii.recognizers.name_predicates import verb_follows
+from veil.pii.recognizers.name_tails import family_tail
 from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
@@ -80,7 +82,7 @@ class FirstNameFinder(NameLists):
         found: set[int] = set()
         for span in self._alone(text):
             found.add(span[0])
-            yield span
+            yield _with_tail(text, span)
         # any word a social cue addresses, known to no gazetteer: "my boy Zorvath", "hey deji"
         for span in addressed_names(text, self._known_lower):
             if span[0] not in found:
@@ -146,6 +148,9 @@ class FirstNameFinder(NameLists):
             if is_addressed(text, start, end):
                 yield start, end, 0.7  # "Kelsey, you should", "shoutout to Priya", "rip Kenny"
                 continue
+            if verb_follows(text, end):
+                yield start, end, 0.6  # the subject of a clause: "Ivanka talks", "Inna knew"
+                continue
             yield start, end, 0.45
 
     def __repr__(self) -> str:
@@ -169,6 +174,17 @@ def person_first_name() -> Recognizer:
         window_before=12,
         window_after=14,
     )
+
+
+def _with_tail(text: str, span: tuple[int, int, float]) -> tuple[int, int, float]:
+    """The given name's span with the lower-case family name after it, if any ("Kylie minogue":
+    a known family name, 0.7 at least; "Paulo nutini": an unknown word, the score unchanged)."""
+    start, end, score = span
+    tail = family_tail(text, end)
+    if tail is None:
+        return span
+    tail_end, known = tail
+    return start, tail_end, max(score, 0.7) if known else score
 
 
 def _name_part(word: str) -> bool:

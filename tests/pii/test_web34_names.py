@@ -1,0 +1,116 @@
+"""Given names in web text: one that a finite verb follows is the subject of a clause ("Odile
+talks too much"), and a family name typed in lower case after a capitalised given name is part of
+the name ("Mireille moreau")."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from veil.pii.recognizers.first_names import FirstNameFinder
+from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
+from veil.pii.recognizers.name_tails import family_tail
+
+
+def _names(text: str) -> list[tuple[str, float]]:
+    return [(text[a:b], score) for a, b, score in FirstNameFinder()(text)]
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["talks", "tries", "watches", "promised", "stopped", "carried", "knew", "made", "should", "doesn't"],
+)
+def test_finite_verb_forms_are_read_by_their_form(word: str) -> None:
+    assert is_finite_verb(word)
+
+
+@pytest.mark.parametrize(
+    "word", ["this", "always", "yes", "moreau", "siempre", "table", "and", "news", "red"]
+)
+def test_other_words_are_no_finite_verbs(word: str) -> None:
+    assert not is_finite_verb(word)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cannot stand how Odile talks",
+        "honestly Ingrid knew the answer all along",
+        "the thing is Henrik promised to bring the cake",
+        "and then Mireille should have called",
+    ],
+)
+def test_a_given_name_before_a_finite_verb_is_a_person(text: str) -> None:
+    found = dict(_names(text))
+    name = next(w for w in ("Odile", "Ingrid", "Henrik", "Mireille") if w in text)
+    assert found.get(name, 0.0) >= 0.6
+
+
+def test_a_given_name_before_no_verb_stays_weak() -> None:
+    assert dict(_names("the Odile table was sold")).get("Odile", 0.0) < 0.5
+
+
+def test_verb_follows_needs_one_blank_and_a_verb() -> None:
+    assert verb_follows("Odile talks", 5)
+    assert not verb_follows("Odile, talks", 5)
+    assert not verb_follows("Odile table", 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I keep playing that Mireille moreau song", ("Mireille moreau", 0.7)),
+        ("is that Henrik brennan on stage?", ("Henrik brennan", 0.7)),
+    ],
+)
+def test_a_known_family_name_in_lower_case_joins_the_given_name(
+    text: str, expected: tuple[str, float]
+) -> None:
+    names = _names(text)
+    assert any(name == expected[0] and score >= expected[1] for name, score in names)
+
+
+def test_an_unknown_lower_case_word_extends_only_at_the_given_names_score() -> None:
+    text = "is that Ingrid vasquezo ?"
+    assert family_tail(text, text.index(" vasquezo")) == (text.index(" ?"), False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I told Ingrid yesterday",  # an English word
+        "Henrik lol that was close",  # chat slang
+        "Henrik went home",  # an irregular past
+        "Gracias Ingrid para todo",  # two unknown words: another language
+        "Ingrid madrid trip",  # a place
+        "Ingrid's vasquezo",  # not right after the name
+    ],
+)
+def test_words_after_a_given_name_that_are_no_family_name(text: str) -> None:
+    end = text.index("Ingrid") + 6 if "Ingrid" in text else text.index("Henrik") + 6
+    assert family_tail(text, end) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdefghij sAB'\u2019-@/", max_size=40))
+def test_a_family_tail_stays_inside_the_text_and_after_the_name(text: str) -> None:
+    tail = family_tail(text, 0)
+    if tail is not None:
+        end, _ = tail
+        assert 0 < end <= len(text)
+        assert text[0] in " \t"
+
+
+@pytest.mark.parametrize("unit", ["Odile talks ", "Ingrid moreau ", "Henrik vasquezo lol "])
+def test_the_finder_stays_linear_on_repeated_triggers(unit: str) -> None:
+    finder = FirstNameFinder()
+    times = []
+    for size in (40_000, 80_000):
+        text = unit * (size // len(unit))
+        start = time.process_time()
+        list(finder(text))
+        times.append(time.process_time() - start)
+    assert times[1] < 4 * times[0] + 0.05
