@@ -575,3 +575,15 @@ def test_flags_are_never_identifiers(flags: list[str], case: Any) -> None:
 
 def test_a_value_holding_the_internal_separator_is_shaped_alone() -> None:
     assert detect({"a\x1fb@example.com", "x"}) == {"email": {"a\x1fb@example.com"}}
+
+
+@pytest.mark.parametrize("name", ["note", "notes", "comments", "description"])
+def test_short_notes_with_an_identifier_in_a_few_are_free_text(name: str) -> None:
+    """A notes column of short remarks, one of which holds a phone number, is masked by detection
+    (the number inside the note), not replaced whole as one phone number a cell."""
+    values = ["prefers e-mail", "no notes", "call back +44 20 7946 0958 after six", "asked about refund"]
+    result = classify_column(name, values)
+    assert result.category is FREE
+    assert result.reason == f"name contains '{name}'; 1 of 4 sampled values hold phone numbers"
+    # where most values are the identifier, the column is one
+    assert classify_column(name, ["+44 20 7946 0958", "+44 20 7946 0959", "no notes"]).category is DIRECT

@@ -179,6 +179,7 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
     if is_free_text(texts):
         return ColumnClass(ColumnCategory.FREE_TEXT, "values are long free text")
     hits = detect(set(texts)) if texts else {}
+    free = has_phrase(tokens, FREE_TEXT_PHRASES)
     if hits:
         order = [d.name for d in DETECTORS]
         counts = {d: sum(1 for t in texts if t in found) for d, found in hits.items()}
@@ -189,10 +190,12 @@ def classify_column(name: str, sample: Sequence[Any]) -> ColumnClass:
             )
         total = sum(1 for t in texts if any(t in found for found in hits.values()))
         labels = " and ".join(DETECTOR_BY_NAME[d].label for d in sorted(hits, key=order.index))
-        return ColumnClass(
-            ColumnCategory.DIRECT_IDENTIFIER, f"{total} of {len(texts)} sampled values hold {labels}"
-        )
-    free = has_phrase(tokens, FREE_TEXT_PHRASES)
+        held = f"{total} of {len(texts)} sampled values hold {labels}"
+        if free and kind is None:
+            # short notes ("prefers e-mail", "call +44 ...") with an identifier in a few of them: a
+            # notes column, sealed as free text and masked by detection, not one identifier a cell
+            return ColumnClass(ColumnCategory.FREE_TEXT, f"name contains '{' '.join(free)}'; {held}")
+        return ColumnClass(ColumnCategory.DIRECT_IDENTIFIER, held)
     # No value in the sample (a sparse notes column) is no evidence against free text: seal it.
     no_values = not texts and all(v is None or isinstance(v, str) for v in sample)
     if free and (no_values or (texts and not _is_dates(texts))):
