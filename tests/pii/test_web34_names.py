@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.pii.recognizers.first_names import FirstNameFinder
+from veil.pii.recognizers.mail_senders import marked_sign_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
 
@@ -112,5 +113,46 @@ def test_the_finder_stays_linear_on_repeated_triggers(unit: str) -> None:
         text = unit * (size // len(unit))
         start = time.process_time()
         list(finder(text))
+        times.append(time.process_time() - start)
+    assert times[1] < 4 * times[0] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call me when you land.\n-Tobin", "Tobin"),
+        ("Great job on the report. ~Zorva", "Zorva"),
+        ("Is the cable plugged in? ^JS", "JS"),
+        ("Which app are you using? * QR", "QR"),
+        ("See you Friday. Love, -M", "M"),
+        ("Missing you already!\nxoxo ingrid", "ingrid"),
+        ("Thanks for the flowers. xx Odile Varnow", "Odile Varnow"),
+    ],
+)
+def test_a_name_after_a_signature_mark_at_the_end_signs_the_message(text: str, expected: str) -> None:
+    assert [text[a:b] for a, b, _ in marked_sign_off(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Packages we use:\n- Kubernetes",  # a list's item, a blank after the dash
+        "Packages we use:\n* Zorva",
+        "Install it with pip. -Thanks",  # an English word
+        "We ship everywhere. - UK",  # a place
+        "Call me when you land. -Tobin is late",  # not the text's end
+        "The score was 3-Tobin",  # no sentence end or line start before the mark
+    ],
+)
+def test_no_signature_without_a_mark_at_the_end(text: str) -> None:
+    assert list(marked_sign_off(text)) == []
+
+
+def test_the_signature_scan_stays_linear() -> None:
+    times = []
+    for size in (100_000, 200_000):
+        text = ". -Tobin\n~" * (size // 10)
+        start = time.process_time()
+        list(marked_sign_off(text))
         times.append(time.process_time() - start)
     assert times[1] < 4 * times[0] + 0.05

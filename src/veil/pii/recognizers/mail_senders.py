@@ -23,6 +23,14 @@
   Quenby", "talk to you later, Dara") or as a byline of its own ("... Loved it! By natalie
   Voss"): the text's last words, a capitalised word that is no English, chat or place word, or a
   known given name in lower case, maybe with a capitalised family name.
+* **a name or initials after a signature mark at the very end**, as e-mails, forum posts and
+  support tweets sign: a dash, a tilde, a caret or an asterisk ("Call me when you land. -Tobin",
+  "~Dara", "Is it plugged in? ^JS", "What device are you using? * AM") or a kiss ("xx Coco",
+  "xoxo jen"), then a capitalised word (maybe a second one), initials in capitals (one to three
+  letters, after a mark only: "-M") or a known given name in lower case. At a line's start a dash
+  or an asterisk must touch the name ("-Tobin"): "- Tobin" there opens a list's item; after a
+  sentence's end on the same line, a blank may follow the mark. The word must be no English,
+  chat or place word ("-Thanks", "~Cheers", "- UK").
 * **initials that sign a message** beside the writer's name in full, as a signature block
   repeats it: "Thx dp Dana Pell", "Let me know. DP Dana Pell" (the initials: the name is found
   as a name). The letters must be the name's initials, in either case, and no word ("an Ann
@@ -43,7 +51,14 @@ from veil.pii.recognizers.common import wordset
 from veil.pii.recognizers.person_address import english_words
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["display_names", "mail_senders", "sender_names", "signed_initials", "signed_off"]
+__all__ = [
+    "display_names",
+    "mail_senders",
+    "marked_sign_off",
+    "sender_names",
+    "signed_initials",
+    "signed_off",
+]
 
 # A name of two or three capitalised words, maybe with a middle initial ("Jeffrey T Hodge"), that
 # ends where the address part starts.
@@ -76,6 +91,17 @@ _SIGNED_OFF = re.compile(
     r"[ \t]*[.!]*\s*\Z"
 )
 _TAIL = 120  # characters looked at at the end of a text for a sign-off
+# A signature mark and the name or initials after it, at the text's very end: after a sentence's
+# end on the same line (a blank allowed after the mark), or at a line's start (a dash or an
+# asterisk touching the name; a kiss, a tilde or a caret with a blank or not).
+_SIGNATURE = (
+    r"(?P<name>[A-Z][a-z'\u2019-]+(?:[ \t][A-Z][a-z'\u2019-]+)?|[A-Z]{1,3}|[a-z]{3,15})[ \t]*[.!]*\s*\Z"
+)
+_MARKED = re.compile(
+    r"(?:(?<=[.!?),])[ \t]+(?:--?|[~^*\u2013\u2014]|(?i:xx+|xoxo))[ \t]?"
+    r"|(?:^|(?<=\n))[ \t]*(?:--?|[*\u2013\u2014])"
+    r"|(?:^|(?<=\n))[ \t]*(?:[~^]|(?i:xx+|xoxo))[ \t]?)" + _SIGNATURE
+)
 # A word of a display name: capitalised ("Dana", "McGilloway", "O'Neil"), or initials in capitals.
 _DISPLAY_WORD = re.compile(r"[A-Z][a-z][A-Za-z'\u2019-]*|[A-Z]{2,4}|[A-Z]\.?")
 _FUNCTION_FIRST = wordset("the a an our your my from to for team support info customer service")
@@ -167,19 +193,44 @@ def signed_off(text: str) -> Iterator[tuple[int, int, float]]:
         yield match.start("name"), match.end("name"), 0.85
 
 
+def marked_sign_off(text: str) -> Iterator[tuple[int, int, float]]:
+    """(start, end, 0.8) of the name or initials after a signature mark at ``text``'s very end
+    (see the module's doc)."""
+    match = _MARKED.search(text, max(0, len(text) - _TAIL))
+    if match is None:
+        return
+    name = match.group("name")
+    first = name.split()[0]
+    folded = first.lower()
+    if first.isupper():
+        named = first not in known_places()  # "-M", "^JS", not "- UK"
+    elif first.islower():
+        named = first.capitalize() in _given_names() and folded not in english_words()
+    else:
+        named = not (
+            folded in english_words()
+            or is_ordinary_word(folded)
+            or is_chat_word(folded)
+            or first in known_places()
+        )
+    if named:
+        yield match.start("name"), match.end("name"), 0.8
+
+
 def _given_names() -> frozenset[str]:
     return load_words(FIRST_NAMES)
 
 
 class SenderFinder:
-    """:func:`sender_names`, :func:`display_names`, :func:`signed_initials` and :func:`signed_off`
-    as a recognizer's finder."""
+    """:func:`sender_names`, :func:`display_names`, :func:`signed_initials`, :func:`signed_off` and
+    :func:`marked_sign_off` as a recognizer's finder."""
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
         yield from sender_names(text)
         yield from display_names(text)
         yield from signed_initials(text)
         yield from signed_off(text)
+        yield from marked_sign_off(text)
 
     def __repr__(self) -> str:
         return "SenderFinder()"
