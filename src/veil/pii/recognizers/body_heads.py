@@ -55,8 +55,8 @@ WEAK_HEADS = wordset(
     """
     Bank College School Academy Institute Clinic Agency Authority Association Federation Foundation
     Society Union Party Commission Committee Department Office Service Board Bureau Centre Center Church
-    Army Navy Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters Government
-    Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
+    Army Navy Marines Museum Library Trust Fund Cooperative Chamber Guild League Corporation Headquarters
+    Government Assembly Senate Congress Command Regiment Battalion Brigade Division Administration Registry
     Court Courts Times Herald Gazette Tribune Chronicle Telegraph Magazine Post Press Corps
     Philharmonic Choir Ensemble Club
     """

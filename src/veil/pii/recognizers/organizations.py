@@ -444,8 +444,11 @@ _LEADING = terms(
     "The|A|An|This|That|These|Those|Our|Your|His|Her|Its|Their|My|In|At|For|By|On|To|From|With"
     "|And|Of|If|When|Then|But|Or|See|Use|Each|Every|Some|All|No"
 )
-_BODY_WORD = rf"(?:{NAME_WORD}(?:'s|\u2019s)?|[{UPPER}]{{2,6}})(?![\w'\u2019-])"
-_BODY_REST = rf"(?:{NAME_TAIL}(?:'s|\u2019s)?|[{UPPER}]{{1,5}})(?![\w'\u2019-])"  # less its first letter
+# a word of a body's name: a capitalised word, an acronym, or two capitals with full stops (a
+# nation's abbreviation, "the U.S. Army", "the U.K. Supreme Court"); _BODY_REST is one less its
+# first letter
+_BODY_WORD = rf"(?:{NAME_WORD}(?:'s|\u2019s)?|[{UPPER}]{{2,6}}|[{UPPER}]\.[{UPPER}]\.)(?![\w'\u2019-])"
+_BODY_REST = rf"(?:{NAME_TAIL}(?:'s|\u2019s)?|[{UPPER}]{{1,5}}|\.[{UPPER}]\.)(?![\w'\u2019-])"
 _STREETS_AFTER = (
     r"(?![ \t]+(?:Road|Rd|Street|St|Avenue|Ave|Lane|Drive|Way|Close|Square|Place|Station|Stop|Gardens?)\b)"
     # nor the start of a text's title: "the European Prison Rules", "the Police Act 1996"

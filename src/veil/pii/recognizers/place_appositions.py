@@ -1,6 +1,6 @@
 """Places that a lower-case word of their kind introduces or follows: "the southern city of
 Halvar", "the village of Ostra Nova", "the monastery of Pelmor", "the Battle of Kelmor", "Tarsk
-county", "the Dunmore district", and the place that opens a news agency's dateline ("KELMORE
+county", "the Dunmore district", "Velkar Oblast", and the place that opens a news agency's dateline ("KELMORE
 (AP) -").
 
 News, encyclopedic and legal prose introduce a town no gazetteer lists by its kind: the kind is
@@ -42,7 +42,15 @@ _KIND_AFTER = (
     r"county|district|province|region|oblast|prefecture|municipality|governorate|canton"
     r"|arrondissement|voivodeship"
 )
-_AFTER = re.compile(rf"(?<![\w'\u2019-])(?P<name>{_NAME})[ \t]+(?:{_KIND_AFTER})(?![\w-])")
+# or its capitalised kind, where no capitalised word goes on ("Tarsk Oblast"; "Tarsk District
+# Court" is a court)
+_KIND_AFTER_CAPITALISED = (
+    r"Oblast|Province|Prefecture|Governorate|Voivodeship|Krai|Raion|Canton|Region|District|County"
+)
+_AFTER = re.compile(
+    rf"(?<![\w'\u2019-])(?P<name>{_NAME})[ \t]+"
+    rf"(?:(?:{_KIND_AFTER})(?![\w-])|(?:{_KIND_AFTER_CAPITALISED})(?![\w-]|[ \t]+[A-Z]))"
+)
 # a dateline: a place in capitals at a line's start (or after a colon), maybe its state, the
 # agency in brackets and a dash: "KELMORE, Oregon (AP) -", "TARSK (Reuters) —"
 _DATELINE = re.compile(
