@@ -94,6 +94,7 @@ __all__ = [
     "joins_after_blank",
     "joins_left",
     "joins_right",
+    "last_tokens",
     "leading_name",
     "may_cue",
     "shape_kind",
@@ -165,6 +166,24 @@ ZIP = re.compile(r"\d{4,6}(?:-\d{3,4})?|\d{4}[ \t]?[A-Z]{2}")
 TRAILING = " \t.!?)\"'"
 TOKEN = re.compile(r"\S+")
 DIGIT = re.compile(r"\d")
+_TOKEN_CHARS = 16  # the characters read back per token wanted, at first (doubled while too few)
+
+
+def last_tokens(text: str, start: int, end: int, count: int) -> list[re.Match[str]]:
+    """``list(TOKEN.finditer(text, start, end))[-count:]``, reading only the end of the span: a
+    long part (a sentence between two commas in a judgment) is not split whole for its last words.
+    A window read from inside a word starts with a cut word; every later token is the span's own
+    (a token starts after a blank), so more than ``count`` of them give the same last ``count``.
+    The window doubles until then (at most twice the span's length read in all: linear)."""
+    window = _TOKEN_CHARS * count
+    while True:
+        low = max(start, end - window)
+        found = list(TOKEN.finditer(text, low, end))
+        if low == start or len(found) > count:
+            return found[-count:]
+        window *= 2
+
+
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 # a sentence ending inside a comma-separated piece, before a word that opens sentences ("Sun Valley,
 # Idaho. On October 10, 2011 ..."): the piece is no address part (an address's abbreviations end

@@ -27,6 +27,7 @@ Hand-written: no library offers a multilingual, line-joining address grammar at 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
@@ -51,6 +52,7 @@ from veil.pii.recognizers.address_lines import (
     joins_after_blank,
     joins_left,
     joins_right,
+    last_tokens,
     may_cue,
     split_parts,
     strip_end,
@@ -260,7 +262,7 @@ class AddressFinder(PartKinds):
         lead-in such as "Ship to" or "Address:")."""
         start, end, _ = part
         found = None
-        tokens = list(TOKEN.finditer(text, start, end))[-12:]  # a street line has at most twelve words
+        tokens = last_tokens(text, start, end, 12)  # a street line has at most twelve words
         for n, m in enumerate(tokens):
             word = m.group()
             if word.endswith(":"):
@@ -301,7 +303,7 @@ class AddressFinder(PartKinds):
         stop = SENTENCE_END.search(text, start, end)
         if stop is not None:
             end = stop.start()
-        ends = [m.end() for m in TOKEN.finditer(text, start, end)][:5]
+        ends = [m.end() for m in islice(TOKEN.finditer(text, start, end), 5)]
         for at in reversed(ends):
             value = text[start:at].strip(TRAILING)
             kind = self.kind(value)
@@ -321,7 +323,7 @@ def _may_report(text: str, start: int, stop: int) -> bool:
     ``_tail_part`` tries) and is reported only with a street-only word among its words or an
     address cue just before it. A cheap test before the costly one, with the same verdict: most
     sentences with a number and a street-type word ("the Court", "the Park") have neither."""
-    words = list(TOKEN.finditer(text, start, stop))[-12:]
+    words = last_tokens(text, start, stop, 12)
     if not words:
         return False
     first = words[0].start()

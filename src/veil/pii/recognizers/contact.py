@@ -28,6 +28,7 @@ import phonenumbers
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import iban_shaped, overlaps
+from veil.pii.recognizers.phone_validity import is_valid_number
 
 __all__ = ["DEFAULT_PHONE_REGIONS", "PhoneFinder", "email", "is_email", "phone_number"]
 
@@ -191,6 +192,9 @@ _CANDIDATE = re.compile(
 # rejects "500000000 x12", which parsing alone finds valid in some region).
 _PLAIN_LAYOUT = re.compile(r"\+?[0-9 \t.\-]+")
 _EXTENSION = re.compile(r"[ \t]?(?:x|ext\.?|extension)[ \t]?\d+$")
+# A candidate's characters other than its digits (every digit of a candidate is a ``\d``, so this
+# keeps what ``str.isdigit`` keeps)
+_NOT_DIGIT = re.compile(r"\D+")
 _MONEY_BEFORE = re.compile(r"(?i)(?:[$€£¥₹]|\b(?:usd|eur|gbp|chf|jpy|inr|aud|cad))\s*$")
 # A comparison before a number makes it a quantity ("for n <= 400 000 000", "x ≥ 555 123 456"):
 # no phone number is compared. (A lone "<" or ">" counts only between blanks: "<td>" ends a tag.)
@@ -232,7 +236,7 @@ class PhoneFinder:
         blank_ends: tuple[int, int] | None = None
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
-            digits = "".join(c for c in _EXTENSION.sub("", candidate) if c.isdigit())
+            digits = _NOT_DIGIT.sub("", _EXTENSION.sub("", candidate))
             if len(digits) < 7 or _NOT_PHONE.fullmatch(candidate):
                 continue
             international = candidate.startswith(("+", "00"))
@@ -362,7 +366,7 @@ def _possible_in(candidate: str, region: str, parsed: dict[str, phonenumbers.Pho
 
 def _valid_in(candidate: str, region: str, parsed: dict[str, phonenumbers.PhoneNumber | None]) -> bool:
     number = _parsed(candidate, region, parsed)
-    return number is not None and bool(phonenumbers.is_valid_number(number))
+    return number is not None and is_valid_number(number)
 
 
 def _plan(region: str) -> tuple[str, frozenset[int]]:
