@@ -5,7 +5,9 @@ Loading never touches the network: ``model`` is an installed package name
 directory. Only the NER pipe is kept — plus ``tok2vec`` when NER listens to it; in the
 ``en_core_web_sm`` 3.x models NER has its own embedding layer, so the shared ``tok2vec``
 is dropped too (same entities, about a third less work), and NER's own encoder runs as one
-fused function at inference (:mod:`veil.pii.fused_encoder`: the same vectors to float rounding).
+fused function at inference (:mod:`veil.pii.fused_encoder`: the same vectors to float rounding),
+and its transition-based decoding by a fused greedy decoder (:mod:`veil.pii.fused_decoder`: the
+same entities, without spaCy's per-step GIL hand-offs).
 
 spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters) and its memory grows
 with length, so long texts are cut into chunks of ``chunk_size`` characters overlapping
@@ -92,6 +94,12 @@ def load_model(model: str | None = None) -> Any:
         # forward on two invented texts, a short one and one long enough for its repeated-token path
         if not fuse(nlp.get_pipe("ner"), [nlp.make_doc(text) for text in _PROBE]):
             log.debug("spaCy model %s keeps thinc's encoder forward", name)
+        # the same entities, decoded without spaCy's per-step GIL hand-offs (veil.pii.fused_decoder);
+        # checked against spaCy's own decoder on invented texts
+        from veil.pii.fused_decoder import fuse_decoder  # imports spaCy: only once a model loads
+
+        if not fuse_decoder(nlp, (*_PROBE, *_DECODER_PROBE)):
+            log.debug("spaCy model %s keeps spaCy's NER decoder", name)
         log.debug("loaded spaCy model %s with pipes %s", name, nlp.pipe_names)
         _CACHE[name] = nlp
         return nlp
@@ -101,6 +109,13 @@ def load_model(model: str | None = None) -> Any:
 _PROBE = (
     "Dr. Quenby Tarlo met the board of Orvale Ltd in Varnow on 3 May.",
     " ".join(["The committee of Orvale said that Tarlo and Varnow would meet again in Paris,"] * 5),
+)
+# ... and for the fused decoder's: entities of several tokens and labels, abutting ones, a line
+# break inside a name, whitespace tokens, a one-token text
+_DECODER_PROBE = (
+    "On Friday 12 March 2021 Marta Quell of the Bank of Orvale paid $4.5 million to Dr. Ivo Brannt Jr.",
+    "Ivo BranntMarta Quell\n\nNew  York and   Varnow City, the Orvale Museum of Modern Art;",
+    "Quell",
 )
 
 
