@@ -14,6 +14,7 @@ from veil.pii.recognizers.first_names import FirstNameFinder
 from veil.pii.recognizers.mail_senders import marked_sign_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
+from veil.pii.recognizers.person_appositions import apposed_names
 
 
 def _names(text: str) -> list[tuple[str, float]]:
@@ -154,5 +155,43 @@ def test_the_signature_scan_stays_linear() -> None:
         text = ". -Tobin\n~" * (size // 10)
         start = time.process_time()
         list(marked_sign_off(text))
+        times.append(time.process_time() - start)
+    assert times[1] < 4 * times[0] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zorva - the owner, knows every regular by name.", ["Zorva"]),
+        ("We loved our stay. Tobin, our lovely host, was so helpful.", ["Tobin"]),
+        ("Ask for Quenby (my stylist) next time.", ["Quenby"]),
+        ("Holly - the owner, bakes everything herself.", ["Holly"]),  # a given name that is a word
+        ("Odile Varnow, my cousin who lives there, sent it.", ["Odile Varnow"]),
+    ],
+)
+def test_a_name_that_an_apposition_calls_a_person(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b, _ in apposed_names(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme, the applicant company, appealed.",  # the role word qualifies a noun
+        "Paris, the capital, is lovely.",  # no role
+        "Service - the manager was rude.",  # an English word
+        "London, our host city, was cold.",  # a place
+    ],
+)
+def test_no_person_without_a_role_apposition(text: str) -> None:
+    assert list(apposed_names(text)) == []
+
+
+@pytest.mark.parametrize("unit", ["Zorva, the owner ", "Aa, the ", "Aa Bb - our "])
+def test_the_apposition_scan_stays_linear(unit: str) -> None:
+    times = []
+    for size in (100_000, 200_000):
+        text = unit * (size // len(unit))
+        start = time.process_time()
+        list(apposed_names(text))
         times.append(time.process_time() - start)
     assert times[1] < 4 * times[0] + 0.05

@@ -22,6 +22,7 @@ from veil.pii.recognizers.name_tails import family_tail
 from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
+from veil.pii.recognizers.person_appositions import apposed_names
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.recognizers.software_names import before_inline_code, kind_lists, named_as_software, owns_code
@@ -85,6 +86,11 @@ class FirstNameFinder(NameLists):
             yield _with_tail(text, span)
         # any word a social cue addresses, known to no gazetteer: "my boy Zorvath", "hey deji"
         for span in addressed_names(text, self._known_lower):
+            if span[0] not in found:
+                found.add(span[0])
+                yield span
+        # a word an apposition says is a person: "Zorva - the owner, knows", "Tobin, our waiter,"
+        for span in apposed_names(text):
             if span[0] not in found:
                 yield span
 
