@@ -22,6 +22,7 @@ from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.place_appositions import places_by_apposition
 from veil.pii.recognizers.place_kinds import places_by_kind
+from veil.pii.recognizers.place_spellings import plain_town_spellings
 from veil.pii.recognizers.word_leads import folded
 from veil.pii.vocabulary import is_ordinary_word
 
@@ -202,9 +203,14 @@ class PlaceFinder:
 
     @cached_property
     def places(self) -> frozenset[str]:
-        """The hand-kept places and the GeoNames towns (less words, first names, family names)."""
+        """The hand-kept places and the GeoNames towns (less words, first names, family names),
+        also as English spells them without diacritics (:mod:`.place_spellings`)."""
         return (
-            load_list(PLACES) | load_list(WORLD_CITIES) | FORMER_AND_REGIONAL_PLACES | _countries_of_words()
+            load_list(PLACES)
+            | load_list(WORLD_CITIES)
+            | plain_town_spellings()
+            | FORMER_AND_REGIONAL_PLACES
+            | _countries_of_words()
         )
 
     @cached_property
