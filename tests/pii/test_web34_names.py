@@ -15,6 +15,7 @@ from veil.pii.recognizers.mail_senders import marked_sign_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
 from veil.pii.recognizers.person_appositions import apposed_names
+from veil.pii.recognizers.person_lowercase import lower_case_subjects
 
 
 def _names(text: str) -> list[tuple[str, float]]:
@@ -193,5 +194,47 @@ def test_the_apposition_scan_stays_linear(unit: str) -> None:
         text = unit * (size // len(unit))
         start = time.process_time()
         list(apposed_names(text))
+        times.append(time.process_time() - start)
+    assert times[1] < 4 * times[0] + 0.05
+
+
+def _subjects(text: str) -> list[str]:
+    finder = FirstNameFinder()
+    return [text[a:b] for a, b, _ in lower_case_subjects(text, finder._known_lower)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Did you see how ingrid gave away the Last slice", ["ingrid"]),
+        ("LOL and then odile should pay for it", ["odile"]),
+        ("We waited. henrik promised to come", ["henrik"]),
+    ],
+)
+def test_a_lower_case_given_name_before_a_finite_verb_in_any_text(text: str, expected: list[str]) -> None:
+    assert _subjects(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ants died in the Heat",  # a plural of a word
+        "In Python the marks observed were fine",
+        "We saw the ingrid returns on Monday",  # a determiner before it
+        "Call `odile` returns None",  # code
+        "Did you see how ingrid. gave",  # no verb right after
+    ],
+)
+def test_no_lower_case_subject_without_a_name_and_a_verb(text: str) -> None:
+    assert _subjects(text) == []
+
+
+def test_the_lower_case_subject_scan_stays_linear() -> None:
+    finder = FirstNameFinder()
+    times = []
+    for size in (100_000, 200_000):
+        text = "the ingrid gave " * (size // 16)
+        start = time.process_time()
+        list(lower_case_subjects(text, finder._known_lower))
         times.append(time.process_time() - start)
     assert times[1] < 4 * times[0] + 0.05

@@ -24,6 +24,7 @@ from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_address import addressed_names, english_words, is_addressed, is_cue
 from veil.pii.recognizers.person_appositions import apposed_names
 from veil.pii.recognizers.person_devices import is_assistant_address
+from veil.pii.recognizers.person_lowercase import lower_case_subjects
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.recognizers.software_names import before_inline_code, kind_lists, named_as_software, owns_code
 from veil.pii.vocabulary import is_ordinary_word
@@ -91,6 +92,11 @@ class FirstNameFinder(NameLists):
                 yield span
         # a word an apposition says is a person: "Zorva - the owner, knows", "Tobin, our waiter,"
         for span in apposed_names(text):
+            if span[0] not in found:
+                found.add(span[0])
+                yield span
+        # a given name in lower case as a clause's subject: "then gaby gave herself more"
+        for span in lower_case_subjects(text, self._known_lower):
             if span[0] not in found:
                 yield span
 

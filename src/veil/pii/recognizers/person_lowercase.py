@@ -32,13 +32,17 @@ from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import LOWER
 from veil.pii.recognizers.lower_case_passages import has_no_capital, is_sentence_cased, lower_case_passages
+from veil.pii.recognizers.name_predicates import verb_follows
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES
+from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["has_no_capital", "is_sentence_cased", "lower_case_text_names"]
+__all__ = ["has_no_capital", "is_sentence_cased", "lower_case_subjects", "lower_case_text_names"]
 
 # (not inside an address: "<julie...@example.net>", "jo@")
 _WORD = re.compile(rf"(?<![\w'\u2019@#/.<-])[{LOWER}]{{3,}}(?![\w'\u2019@/-]|\.\w|\.+@)")
+# How far back the code check looks for the line's start and its backticks.
+_CODE_WINDOW = 400
 # In a sentence-cased text, a given name in lower case: five letters or more.
 _SHORTEST = 5
 
@@ -81,6 +85,38 @@ def _names_in(
         yield last[0], last[1], 0.6
 
 
+# A known given name in lower case, then one blank and the word after it (any text: "then gaby
+# gave herself more", "dana should pay him").
+_SUBJECT = re.compile(rf"(?<![\w'\u2019@#/.<-])([{LOWER}]{{4,}})(?=[ \t][{LOWER}])")
+# A determiner or a preposition before a word makes it a noun's ("the max", "per mark").
+_DETERMINER_BEFORE = re.compile(
+    r"(?i:the|a|an|my|your|our|their|his|her|its|this|that|these|those|of|per|every|each|no|any|some)"
+    r"[ \t]+\Z"
+)
+
+
+def lower_case_subjects(text: str, known: Callable[[str], bool]) -> Iterator[tuple[int, int, float]]:
+    """(start, end, 0.6) of each known given name in lower case that a finite verb follows, in a
+    text of any casing: chat and comments write a name in lower case where it is a sentence's
+    subject ("then gaby gave herself more", "dana should pay him"). ``known``: as for
+    :func:`lower_case_text_names`; the name is also no plural of a word ("ants", "marks"), no
+    people's or faith's word, chat word, place or brand, no code, and no determiner precedes it."""
+    for match in _SUBJECT.finditer(text):
+        word = match.group(1)
+        found, after = match.span(1)
+        if not verb_follows(text, after) or word not in _lower_given_names() or not known(word):
+            continue
+        if word.endswith("s") and is_ordinary_word(word[:-1]):
+            continue  # "ants died", "marks observed": a plural
+        if word.capitalize() in GROUP_WORDS or is_chat_word(word) or _place(word) or is_brand(word):
+            continue
+        if _written_as_code(text, found, after):
+            continue
+        if _DETERMINER_BEFORE.search(text, max(0, found - 8), found) is not None:
+            continue
+        yield found, after, 0.6
+
+
 def _written_as_code(text: str, start: int, end: int) -> bool:
     """The word is TeX or code: after a backslash ("\\max"), inside backticks on its line, or glued
     to code punctuation ("max(", "np.max", "max_x", "stats.max"). (A narrower copy of
@@ -89,7 +125,10 @@ def _written_as_code(text: str, start: int, end: int) -> bool:
     before = text[start - 1 : start]
     if before in ("\\", ".", "_"):
         return True
-    line_start = text.rfind("\n", 0, start) + 1
+    # the line's start, at most _CODE_WINDOW characters back: a line of a whole text read for
+    # each of its words would make this quadratic
+    window = max(0, start - _CODE_WINDOW)
+    line_start = text.rfind("\n", window, start) + 1 or window
     if text.count("`", line_start, start) % 2 == 1:
         return True
     after = text[end : end + 2]
