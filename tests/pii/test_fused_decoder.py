@@ -8,12 +8,13 @@ from __future__ import annotations
 import types
 from typing import Any
 
+import numpy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.pipeline.ner import EntityRecognizer
 
-from veil.pii.fused_decoder import Decoded, FusedEntityRecognizer, fits, fuse_decoder
+from veil.pii.fused_decoder import Decoded, FusedEntityRecognizer, _Scorer, fits, fuse_decoder
 from veil.pii.nlp import load_model
 
 _NLP = load_model()
@@ -171,3 +172,31 @@ def test_sentence_starts_stop_entities_as_in_spacy() -> None:
     EntityRecognizer.set_annotations(_NER, [expected], EntityRecognizer.predict(_NER, [expected]))
     assert [(t.ent_iob, t.ent_type_) for t in fused] == [(t.ent_iob, t.ent_type_) for t in expected]
     assert any(t.ent_iob == 3 for t in fused)
+
+
+def test_scores_are_spacys_to_the_bit() -> None:
+    """Every state spaCy's greedy walk passes through, closed or inside an entity, in a batch of two
+    documents (the second one's rows are offset): the same scores as spaCy's own step model."""
+    texts = (
+        "Dr. Ivo Brannt met Marta Quell of the Orvale Trust in New York on 3 May 2021.",
+        "The United Nations and Orvale Bank paid $4.5 million to José Núñez in Lisbon last Friday.",
+    )
+    docs = [_NLP.make_doc(text) for text in texts]
+    step = _NER.model.predict(docs)
+    scorer = _Scorer(_NER.model, docs)
+    closed = scorer.closed()
+    names = [_NER.moves.get_class_name(i) for i in range(_NER.moves.n_moves)]
+    opened = 0
+    for state in _NER.moves.init_batch(docs):
+        while not state.is_final():
+            expected = step.predict([state])[0]
+            token, start, _ = step.get_token_ids([state])[0]  # batch positions
+            if start == -1:
+                got = closed[token]
+            else:
+                got = scorer.open(start + 1, token + 1, token + 2)[0]
+                opened += 1
+            assert numpy.array_equal(got, expected)
+            valid = [k for k, name in enumerate(names) if _NER.moves.is_valid(state, name)]
+            _NER.moves.apply_transition(state, names[max(valid, key=lambda k: (expected[k], -k))])
+    assert opened >= 5

@@ -145,22 +145,8 @@ class FusedEntityRecognizer(EntityRecognizer):  # type: ignore[misc]
                 hook(doc)
 
     def _decode(self, docs: Sequence[Any], columns: Sequence[Any]) -> Decoded | None:
-        model = self.model
-        ops = model.ops
-        lower, upper = model.get_ref("lower"), model.get_ref("upper")
-        tokvecs = model.get_ref("tok2vec").predict(list(docs))
-        cached = lower.predict(tokvecs)  # (tokens + 1, nF, nO, nP): row 0 is the padding
-        n_rows = cached.shape[0]
-        nO, nP = lower.get_dim("nO"), lower.get_dim("nP")
-        rows = numpy.ascontiguousarray(cached).reshape(n_rows, 3, nO * nP)
-        bias = lower.get_param("b").reshape(nO * nP)
-        W, b = upper.get_param("W"), upper.get_param("b")
-        # the closed state at every token: features (token, pad, pad), in predict_states' order
-        closed = rows[1:, 0] + rows[0, 1]
-        closed += rows[0, 2]
-        closed += bias
-        scores = ops.gemm(closed.reshape(-1, nO, nP).max(axis=2), W, trans2=True)
-        scores += b
+        scorer = _Scorer(self.model, docs)
+        scores = scorer.closed()
         if not numpy.isfinite(scores).all():
             return None  # spaCy's arg_max_if_valid on NaN/inf: leave those documents to it
         actions = self.actions
@@ -179,7 +165,7 @@ class FusedEntityRecognizer(EntityRecognizer):  # type: ignore[misc]
             can_begin[-1] = False  # the last token cannot begin a longer entity
             valid = (actions.begin & can_begin[:, None]) | (actions.unit & ~space[:, None]) | actions.out
             best = numpy.where(valid, scores[at : at + n], -numpy.inf).argmax(axis=1)
-            ents = self._walk(rows, at + 1, n, best, cut, bias, W, b)
+            ents = self._walk(scorer, at + 1, n, best, cut)
             if ents is None:
                 return None
             decoded.append(ents)
@@ -187,14 +173,12 @@ class FusedEntityRecognizer(EntityRecognizer):  # type: ignore[misc]
         return decoded
 
     def _walk(
-        self, rows: Any, first: int, n: int, best: Any, cut: Any, bias: Any, W: Any, b: Any
+        self, scorer: _Scorer, first: int, n: int, best: Any, cut: Any
     ) -> list[tuple[int, int, str]] | None:
         """The greedy walk over one document (its feature rows from ``first``), given the best
         valid action of the closed state at each token."""
         actions = self.actions
         moves = actions.moves[best]
-        ops = self.model.ops
-        nO, nP = self.model.get_ref("lower").get_dim("nO"), self.model.get_ref("lower").get_dim("nP")
         ents: list[tuple[int, int, str]] = []
         i = 0
         for j in numpy.flatnonzero(moves != _OUT).tolist():
@@ -211,13 +195,8 @@ class FusedEntityRecognizer(EntityRecognizer):  # type: ignore[misc]
             end = -1
             while end < 0:
                 stop = min(n, t + ahead)
-                # features (token, entity start, previous token), summed in predict_states' order
-                hidden = rows[first + t : first + stop, 0] + rows[first + j, 1]
-                hidden += rows[first + t - 1 : first + stop - 1, 2]
-                hidden += bias
                 # every class's score, as spaCy's product makes them; only I- and L-label are valid
-                step = ops.gemm(hidden.reshape(-1, nO, nP).max(axis=2), W, trans2=True)
-                step += b
+                step = scorer.open(first + j, first + t, first + stop)
                 if not numpy.isfinite(step).all():
                     return None
                 for k in range(stop - t):
@@ -235,6 +214,44 @@ class FusedEntityRecognizer(EntityRecognizer):  # type: ignore[misc]
             ents.append((j, end, label))
             i = end
         return ents
+
+
+class _Scorer:
+    """The action scores of a batch's states, computed as spaCy's ``predict_states`` computes them:
+    the state's feature rows summed in order (token, entity start, previous token; the padding row
+    of a feature where there is none), the bias added, the maxout, thinc's ``gemm`` with the output
+    layer, its bias. Row ``r`` of :attr:`rows` is the batch's token ``r - 1`` (row 0: padding)."""
+
+    def __init__(self, model: Any, docs: Sequence[Any]) -> None:
+        self.ops = model.ops
+        lower, upper = model.get_ref("lower"), model.get_ref("upper")
+        # spaCy's ParserStepModel: the encoder, then the lower layer's per-token features
+        cached = lower.predict(model.get_ref("tok2vec").predict(list(docs)))  # (tokens + 1, nF, nO, nP)
+        self.nO, self.nP = lower.get_dim("nO"), lower.get_dim("nP")
+        self.rows = numpy.ascontiguousarray(cached).reshape(cached.shape[0], 3, self.nO * self.nP)
+        self.bias = lower.get_param("b").reshape(self.nO * self.nP)
+        self.W, self.b = upper.get_param("W"), upper.get_param("b")
+
+    def closed(self) -> Any:
+        """Scores of the state at each token of the batch with no entity open: (token, pad, pad)."""
+        rows = self.rows
+        hidden = rows[1:, 0] + rows[0, 1]
+        hidden += rows[0, 2]
+        return self._scores(hidden)
+
+    def open(self, start: int, lo: int, hi: int) -> Any:
+        """Scores of the states at rows ``lo:hi`` inside an entity that began at row ``start``:
+        (token, start, previous token)."""
+        rows = self.rows
+        hidden = rows[lo:hi, 0] + rows[start, 1]
+        hidden += rows[lo - 1 : hi - 1, 2]
+        return self._scores(hidden)
+
+    def _scores(self, hidden: Any) -> Any:
+        hidden += self.bias
+        scores = self.ops.gemm(hidden.reshape(-1, self.nO, self.nP).max(axis=2), self.W, trans2=True)
+        scores += self.b
+        return scores
 
 
 def fuse_decoder(nlp: Any, probe: Sequence[str] = ()) -> bool:
