@@ -141,8 +141,13 @@ _WEEKDAY_LEAD = words(
 _D = first_char(r"\d", _GLUE)  # first digit of a number not inside a longer token
 _Y = first_char("[12]", _GLUE)  # first digit of a year
 _NE = r"(?![\w/-]|[.:]\d)"
-# not right after a comparison of versions: ">= ", "<", "==", "~=" (spaces allowed)
-_NOT_A_REQUIREMENT = r"(?<![<>=~!]=)(?<![<>=~!]=[ \t])(?<![<>])(?<![<>][ \t])"
+# a number's first digit not right after a comparison of versions: ">= ", "<", "==", "~=" (spaces
+# allowed). The digit comes first and the comparisons are looked for behind it (each look-behind
+# holds the digit): the same matches as looking before the digit, but a scan skips to the next
+# digit instead of trying four look-behinds at every character (a note: 85 -> 24 us). In a group
+# of their own, so that the pattern's lead is _D alone, shared with the other patterns that start
+# with it (``veil.pii.regex_needs.digit_lead``).
+_D_NOT_A_REQUIREMENT = rf"{_D}(?:(?<![<>=~!]=\d)(?<![<>=~!]=[ \t]\d)(?<![<>]\d)(?<![<>][ \t]\d))"
 
 
 def _real(year: int, month: int, day: int) -> bool:
@@ -425,7 +430,7 @@ def date_time() -> Recognizer:
             Pattern(rf"{_D}\d?([/.-])\d{{1,2}}\1{_YEAR}{_TIME}{_NE}", 0.65, "dmy_mdy"),
             # 03/12/85 (two-digit year: weaker, context helps); not a version after a comparison
             # ("Linux >= 2.6.33", "glibc < 2.17.12": a requirement, no day)
-            Pattern(rf"{_NOT_A_REQUIREMENT}{_D}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
+            Pattern(rf"{_D_NOT_A_REQUIREMENT}\d?([/.])\d{{1,2}}\1\d{{2}}{_NE}", 0.5, "dmy_mdy_short"),
             # 19850312 only with context
             Pattern(rf"{_Y}\d{{7}}{_NE}", 0.3, "compact"),
             # 12 March 1985, 12th of March, 1985, 12-Mar-1985, 1er mars 1985, 12 de mayo de 1985 (+ time);
