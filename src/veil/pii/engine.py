@@ -41,9 +41,10 @@ from typing import Any
 
 from veil.errors import ConfigError, InputError
 from veil.pii.canonical import CanonicalText, canonical
-from veil.pii.compiled_recognizer import Compiled, LeadTable, matches
+from veil.pii.compiled_recognizer import Compiled, LeadTable, Regex, matches
 from veil.pii.compiled_recognizer import compile_recognizer as _compile
 from veil.pii.config import PiiConfig
+from veil.pii.context import ContextMatcher
 from veil.pii.data import FIRST_NAMES, load_list
 from veil.pii.enclosing_organizations import enclose
 from veil.pii.entity import Entity, EntityType
@@ -51,7 +52,7 @@ from veil.pii.focus import NerFocus, ner_view
 from veil.pii.ner_spans import NAME_LABELS, names_among
 from veil.pii.nlp import NerSpan, load_model, run_ner
 from veil.pii.post_language import is_foreign, names_in_a_foreign_text
-from veil.pii.recognizer import Candidate, PostProcessor
+from veil.pii.recognizer import Candidate, Finder, PostProcessor, Validator
 from veil.pii.recognizers.common import wordset
 from veil.pii.registry import RecognizerRegistry
 from veil.pii.resolution import absorb_blocks as _absorb_blocks
@@ -188,6 +189,41 @@ def _placed(view: CanonicalText, entity: Entity) -> Entity:
     return Entity(start, end, entity.type, entity.score, entity.recognizer)
 
 
+# What the engine reads of one compiled rule for every text, read once: its regexes and those that
+# need no digit, each with its lead's number in the lead table (-1: none), its finder, validator,
+# context matcher, type and name, and whether a name's possessive is cut off its spans.
+_RulePlan = tuple[
+    tuple[Regex, ...],
+    tuple[Regex, ...],
+    Finder | None,
+    Validator | None,
+    ContextMatcher,
+    str,
+    str,
+    bool,
+]
+
+
+def _plan(rule: Compiled, lead_ids: tuple[int, ...]) -> _RulePlan:
+    def numbered(regexes: tuple[Regex, ...]) -> tuple[Regex, ...]:
+        return tuple(
+            (r, base, group, lead_ids[lead] if lead >= 0 else -1) for r, base, group, lead in regexes
+        )
+
+    recognizer = rule.recognizer
+    etype = recognizer.entity_type
+    return (
+        numbered(rule.regexes),
+        numbered(rule.digit_free),
+        recognizer.finder,
+        recognizer.validate,
+        rule.context,
+        etype,
+        recognizer.name,
+        etype in (EntityType.PERSON, EntityType.ORGANIZATION),
+    )
+
+
 class _Detector:
     """Single-process detection with compiled recognizers and a lazily loaded model."""
 
@@ -216,6 +252,7 @@ class _Detector:
         self.allow_any = bool(self.allow or self.allow_patterns)
         self.focus = NerFocus()
         self._nlp: Any = None
+        self._planned: tuple[list[Compiled], LeadTable, tuple[_RulePlan, ...]] | None = None
 
     @property
     def uses_ner(self) -> bool:
@@ -263,21 +300,28 @@ class _Detector:
             results.append(self._resolve(text, _corroborate(candidates, ner)))
         return results
 
+    def _plans(self) -> tuple[_RulePlan, ...]:
+        """Each rule's plan (:class:`_RulePlan`), made once for the detector's rules and lead table
+        (again if either is replaced)."""
+        planned = self._planned
+        if planned is None or planned[0] is not self.rules or planned[1] is not self.leads:
+            plans = tuple(_plan(r, ids) for r, ids in zip(self.rules, self.leads.ids, strict=True))
+            planned = self._planned = (self.rules, self.leads, plans)
+        return planned[2]
+
     def _rule_candidates(self, text: str) -> list[Candidate]:
         out: list[Candidate] = []
         floor = self.config.min_score
         digits = _DIGIT.search(text) is not None
         table = self.leads
         memo = table.memo()  # where each lead matches in this text, found when first asked
-        for rule, lead_ids in zip(self.rules, table.ids, strict=True):
-            recognizer, context, validate = rule.recognizer, rule.context, rule.recognizer.validate
-            etype, name = recognizer.entity_type, recognizer.name
+        for regexes, digit_free, finder, validate, context, etype, name, possessive in self._plans():
             # a name ends before its possessive: a person's ("Mr. Rohan Trivedi's car") and a body's
             # ("the Court of Cassation's ruling", which TAB marks without the "'s")
-            possessive = etype in (EntityType.PERSON, EntityType.ORGANIZATION)
-            for regex, base, has_group, lead in rule.regexes if digits else rule.digit_free:
-                found = matches(regex, lead_ids[lead] if lead >= 0 else -1, table, memo, text)
-                for match in found:
+            for regex, base, has_group, lead in regexes if digits else digit_free:
+                if lead >= 0 and memo[lead] == []:
+                    continue  # (its lead is known not to match here: no call made for nothing)
+                for match in matches(regex, lead, table, memo, text):
                     start, end = match.span("pii") if has_group else match.span()
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2  # "Mr. Rohan Trivedi's car": the name ends before "'s"
@@ -288,8 +332,8 @@ class _Detector:
                     score = context.adjust(text, start, end, base)
                     if score >= floor:
                         out.append((start, end, etype, score, name))
-            if recognizer.finder is not None:
-                for start, end, base in recognizer.finder(text):
+            if finder is not None:
+                for start, end, base in finder(text):
                     if possessive and text.endswith(_POSSESSIVE, start, end):
                         end -= 2
                     if possessive and text.startswith(":", end):

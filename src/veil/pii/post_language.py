@@ -95,9 +95,22 @@ def foreign_word(word: str) -> bool:
     return word.lower() in FOREIGN_ONLY
 
 
+# The last text judged and the verdict: the engine's NER step and the span filters
+# (TextClues.foreign) ask of the same text in turn.
+_last: tuple[str, bool] = ("", False)
+
+
 def is_foreign(text: str) -> bool:
     """The text's function words are mostly those of another language (see the module's text),
-    judged on its first :data:`_SAMPLE` characters."""
+    judged on its first :data:`_SAMPLE` characters (once for the same text asked again)."""
+    global _last
+    last = _last
+    if last[0] is not text:
+        last = _last = (text, _judged(text))
+    return last[1]
+
+
+def _judged(text: str) -> bool:
     sample = text[:_SAMPLE]
     words = _WORD.findall(sample.lower())
     foreign = (

@@ -77,31 +77,48 @@ def digit_lead(regex: re.Pattern[str]) -> str:
     """The start of ``regex`` that every match begins with when it is one digit (a literal digit
     or a class of digits only) and the lookbehinds right after it: ``\\d(?<![\\w.]\\d)`` of
     ``\\d(?<![\\w.]\\d)\\d{3}-\\d{4}``; "" when the pattern starts otherwise or this reading
-    cannot tell. The cut is checked on the parse: the lead's items are the pattern's first items."""
+    cannot tell. The cut is checked on the parse: the lead's items are the pattern's first items.
+
+    Lookbehinds before the digit (``(?<![<>]=)\\d(?<!\\w\\d)...``, "not after a comparison")
+    are left out of the lead: they consume nothing, so every match still starts where the digit
+    and its own lookbehinds match, and the pattern tried there checks them itself (a lookbehind
+    reads the text before the place it is tried at). A scan for such a pattern tried its
+    lookbehinds at every character of the text."""
     pattern = regex.pattern
-    end = _first_char_end(pattern)
+    first = 0
+    while pattern.startswith(("(?<!", "(?<="), first):
+        first = _group_end(pattern, first)
+        if not first:
+            return ""
+    end = _first_char_end(pattern, first)
     while end and pattern.startswith(("(?<!", "(?<="), end):
         end = _group_end(pattern, end)
     if not end or _parser is None or _c is None:
         return ""
-    lead = pattern[:end]
+    lead = pattern[first:end]
     try:
         whole, head = _parser.parse(pattern, regex.flags), _parser.parse(lead, regex.flags)
+        before = _parser.parse(pattern[:first], regex.flags) if first else []
+        skip = len(before)
         first_op, first_av = head[0]
         same = (
             whole.state.flags == head.state.flags
-            and len(whole) >= len(head)
-            and all(repr(whole[i]) == repr(head[i]) for i in range(len(head)))
+            and len(whole) >= skip + len(head)
+            and all(repr(whole[i]) == repr(before[i]) for i in range(skip))
+            and all(repr(whole[skip + i]) == repr(head[i]) for i in range(len(head)))
         )
         digit = (first_op is _c.LITERAL and _ZERO <= first_av <= _NINE) or (
             first_op is _c.IN and _digit_class(first_av)
         )
-        behind = all(op is _c.ASSERT_NOT or op is _c.ASSERT for op, _ in head[1:]) and all(
-            av[0] == -1 for _, av in head[1:]
-        )
+        behind = all(_lookbehind(op, av) for op, av in [*before, *head[1:]])
     except Exception:  # a shape this reading does not know: no lead
         return ""
     return lead if same and digit and behind else ""
+
+
+def _lookbehind(op: Any, av: Any) -> bool:
+    """An item that is a lookbehind (``(?<!...)``, ``(?<=...)``): it consumes nothing."""
+    return (op is _c.ASSERT_NOT or op is _c.ASSERT) and av[0] == -1
 
 
 def one_character(regex: re.Pattern[str]) -> bool:
@@ -311,15 +328,16 @@ def widest(pattern: str, flags: int = 0) -> int | None:
     return most if most < _UNBOUNDED else None
 
 
-def _first_char_end(pattern: str) -> int:
-    """Where the pattern's first item ends when it is a digit, ``\\d`` or a class; else 0."""
-    if pattern[:1].isdigit() and pattern[:1].isascii():
-        return 1
-    if pattern.startswith("\\d"):
-        return 2
-    if not pattern.startswith("["):
+def _first_char_end(pattern: str, start: int = 0) -> int:
+    """Where the pattern's item at ``start`` ends when it is a digit, ``\\d`` or a class; else 0."""
+    char = pattern[start : start + 1]
+    if char.isdigit() and char.isascii():
+        return start + 1
+    if pattern.startswith("\\d", start):
+        return start + 2
+    if not pattern.startswith("[", start):
         return 0
-    at = 2 if pattern.startswith(("[]", "[^]")) else 1
+    at = start + (2 if pattern.startswith(("[]", "[^]"), start) else 1)
     while at < len(pattern):
         if pattern[at] == "\\":
             at += 2
