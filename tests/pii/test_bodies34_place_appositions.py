@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.pii import PiiConfig, PiiEngine
-from veil.pii.recognizers.place_appositions import places_by_apposition
+from veil.pii.recognizers.place_appositions import epithet_places, places_by_apposition
 
 
 def _found(text: str) -> list[str]:
@@ -81,5 +81,41 @@ def test_linear_on_its_own_triggers(unit: str) -> None:
         text = (unit * (size // len(unit) + 1))[:size]
         start = time.process_time()
         list(places_by_apposition(text))
+        times.append(time.process_time() - start)
+    assert times[1] <= 8 * times[0] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Velric of Tarsomb (c. 310 - 370) was a monk.", ["Tarsomb"]),
+        ("He went to the city with his friend Tarvald of Keldara in 360.", ["Keldara"]),
+        ("A petition reached the governor Adelind of Varno Tessa.", ["Varno Tessa"]),
+    ],
+)
+def test_the_place_of_an_epithet(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in epithet_places(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Tarrow of Kelby Freight spoke first.",  # a person's employer
+        "She studied at the University of Kelbarn.",  # a body's head before "of"
+        "The Secretary of State met the Friends of Trees.",  # English words
+        "Use a HashMap of Vecs and an Option of Strings.",
+        "Velric of Tarsomb Holdings filed the claim.",  # the name goes on
+    ],
+)
+def test_no_epithet_place(text: str) -> None:
+    assert list(epithet_places(text)) == []
+
+
+def test_epithet_places_stay_linear() -> None:
+    times = []
+    for size in (6_000, 24_000):
+        text = ("Xyzzy of Qwer, " * (size // 15 + 1))[:size]
+        start = time.process_time()
+        list(epithet_places(text))
         times.append(time.process_time() - start)
     assert times[1] <= 8 * times[0] + 0.05

@@ -7,7 +7,9 @@ News, encyclopedic and legal prose introduce a town no gazetteer lists by its ki
 an ordinary noun in lower case, so the capitalised name after "city of" (or before "district")
 is the place's proper name, even when the word is also an English word ("the city of Tyre"). A
 battle or a siege is named by where it was fought ("the Siege of Varnholt"). A dateline names
-the place a report was filed from before the agency and a dash.
+the place a report was filed from before the agency and a dash. Saints, monks and medieval
+nobles are named by one name and their place (:func:`epithet_places`: "Velric of Tarsomb"), the
+place a weaker find (below a person's NER span, which may hold the whole).
 
 Not in a capitalised title (the kind is lower case), nor a name that starts a phrase ("The",
 "This"), nor, after the kind, an ordinary word or an acronym ("the Memory region", "the AWS
@@ -20,10 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from veil.pii.recognizers.body_heads import HEADS
 from veil.pii.recognizers.common import NAME_WORD
+from veil.pii.recognizers.program_prose import is_program_prose
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["places_by_apposition"]
+__all__ = ["epithet_places", "places_by_apposition"]
 
 # particles inside a place's name: "Bourg de Varn", "Castel del Monte", "Kingston upon Hull"
 _PARTICLE = r"(?:de|la|le|les|del|della|di|da|du|van|von|en|sur|am|an|upon|on|al|el)"
@@ -58,6 +62,15 @@ _DATELINE = re.compile(
     r"(?:,[ \t]*[A-Z][a-z.]+(?:[ \t]+[A-Z][a-z.]+)?)?"
     r"[ \t]*\([A-Z][A-Za-z.&]{1,15}\)[ \t]*(?:--?|\u2013|\u2014)[ \t]"
 )
+# a person named by one name and a place, as saints, monks and medieval nobles are ("Theodorus of
+# Tabennese", "Bonosus of Sardica", "John of Gaunt"): the place after "of"
+_EPITHET = re.compile(
+    r"(?<![\w'\u2019.-])(?P<given>[A-Z][a-z]{2,})[ \t]+of[ \t]+"
+    r"(?P<name>[A-Z][a-z]{2,}(?:[ \t]+[A-Z][a-z]{2,})?)(?![\w'\u2019-]|[ \t]+[A-Z]|[ \t]+of\b)"
+)
+# a capitalised word before the given name: a longer name ("Jane Tarrow of Kelby Freight": a
+# person's employer, no epithet)
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019.-]*[ \t]+$")
 # words that open a phrase, never a place's name
 _NOT_NAMES = frozenset(
     {"The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "His", "Her", "Our", "Your", "Each"}
@@ -93,4 +106,24 @@ def places_by_apposition(text: str) -> Iterator[tuple[int, int]]:
         if first is not None and first.group()[0].isupper():
             yield match.start("name") + first.start(), match.end()
     for match in _DATELINE.finditer(text):
+        yield match.span("name")
+
+
+def epithet_places(text: str) -> Iterator[tuple[int, int]]:
+    """The place in a person's epithet, "Theodorus of Tabennese": one capitalised name that is no
+    English word and no body's or place's head before "of", and capitalised words that are no
+    English words after it; none in a program's prose ("HashMap of Vec")."""
+    technical: bool | None = None
+    for match in _EPITHET.finditer(text):
+        given, name = match.group("given"), match.group("name")
+        if given in _NOT_NAMES or given in HEADS or is_ordinary_word(given):
+            continue
+        if _CAPITALISED_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if any(is_ordinary_word(word) for word in name.split()):
+            continue
+        if technical is None:
+            technical = is_program_prose(text)
+        if technical:
+            return
         yield match.span("name")
