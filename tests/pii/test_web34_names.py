@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from veil.pii.entity import EntityType
 from veil.pii.recognizers.first_names import FirstNameFinder
 from veil.pii.recognizers.mail_senders import marked_sign_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
 from veil.pii.recognizers.person_appositions import apposed_names
+from veil.pii.recognizers.person_coreference import find_other_mentions
 from veil.pii.recognizers.person_lowercase import lower_case_subjects
 
 
@@ -238,3 +240,20 @@ def test_the_lower_case_subject_scan_stays_linear() -> None:
         list(lower_case_subjects(text, finder._known_lower))
         times.append(time.process_time() - start)
     assert times[1] < 4 * times[0] + 0.05
+
+
+def _people(text: str, found: list[str]) -> list[str]:
+    spans = [(text.index(name), text.index(name) + len(name), 0.85) for name in found]
+    resolved = [(a, b, EntityType.PERSON, p, "spacy_person") for a, b, p in spans]
+    return [text[a:b] for a, b, _ in find_other_mentions(text, resolved)]
+
+
+def test_a_lower_case_given_name_before_a_found_family_name_joins_it() -> None:
+    assert "odile Varnow" in _people("I wanna sing like odile Varnow one day", ["Varnow"])
+
+
+@pytest.mark.parametrize(
+    "text", ["I wanna sing with Varnow one day", "lol Varnow is back", "the Varnow record"]
+)
+def test_no_lower_case_given_name_before_the_found_name(text: str) -> None:
+    assert all(" " not in mention for mention in _people(text, ["Varnow"]))

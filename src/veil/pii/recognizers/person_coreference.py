@@ -145,6 +145,9 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
             continue  # (a name that starts with its particle lacks its given name: "Ben Varnow")
         given = _GIVEN_BEFORE.search(text, max(0, start - 32), start)
         if given is None:
+            lower = _LOWER_GIVEN_BEFORE.search(text, max(0, start - 20), start)
+            if lower is not None and len(words) == 1 and _lower_given_name(lower.group(1), first):
+                yield lower.start(1), end, score  # "I wanna sing like robbie Williams"
             continue
         word = given.group(1)
         if (
@@ -161,6 +164,18 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
             and (word in first or not is_ordinary_word(word))
         ):
             yield given.start(1), end, score
+
+
+def _lower_given_name(word: str, first: frozenset[str]) -> bool:
+    """A known given name typed in lower case before a found family name ("robbie Williams"): no
+    English, chat or common word ("the", "hey", "with")."""
+    return (
+        word.capitalize() in first
+        and word.capitalize() not in _NOT_NAME_ON_ITS_OWN
+        and not is_ordinary_word(word)
+        and word not in load_list(COMMON_WORDS)
+        and not is_chat_word(word)
+    )
 
 
 def _mention_score(name: str, places: frozenset[str]) -> float:
@@ -185,6 +200,8 @@ def _joins_name(word: str, common: frozenset[str]) -> bool:
 
 
 _GIVEN_BEFORE = re.compile(rf"(?<![\w'\u2019.-])({NAME_WORD})[ \t]$")
+# A given name in lower case right before a found name: "robbie Williams".
+_LOWER_GIVEN_BEFORE = re.compile(r"(?<![\w'\u2019.@#/-])([a-z]{3,15})[ \t]$")
 _FAMILY_AFTER = re.compile(rf"[ \t]({NAME_WORD})(?![\w'\u2019-])")
 
 
