@@ -1,6 +1,10 @@
 """Institutions named by their town and a head noun in lower case: "the Hilvan prison", "the
 Kahta court", "the Inebolu public prosecutor", "the Bilston Street police station".
 
+News and encyclopedic prose name a trade union, a political party, a ruling house or a newspaper
+the same way ("the Velmar Ouvriere union", "the Tarsk party", "the Qelvar dynasty", "the Dornholt
+newspaper"; the name alone is the body's), outside a program's prose (where "the TypeScript union" is a type).
+
 Judgments and reports write a local court, prison or prosecutor's office this way: the town's
 name capitalised, the kind of institution in lower case. The small NER model reads the town
 alone, often as a person ("Hilvan"), and the head nouns of :mod:`.body_heads` are capitalised
@@ -15,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from veil.pii.recognizers.common import NAME_WORD
+from veil.pii.recognizers.program_prose import is_program_prose
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["town_institutions"]
@@ -31,6 +36,12 @@ _TOWN_INSTITUTION = re.compile(
     rf"[Tt](?<![\w'\u2019-][Tt])he[ \t]+({NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}})"
     rf"[ \t]+({_HEADS})(?![\w'\u2019-])"
 )
+# the kinds of a body named the same way (see the module docstring)
+_BODY_HEADS = r"(?:union|party|dynasty|newspaper)"
+_NAMED_BODY = re.compile(
+    rf"[Tt](?<![\w'\u2019-][Tt])he[ \t]+({NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,2}})"
+    rf"[ \t]+({_BODY_HEADS})(?![\w'\u2019-])"
+)
 # above the NER's person that the town draws ("Hilvan": 0.85)
 _SCORE = 0.9
 
@@ -40,3 +51,12 @@ def town_institutions(text: str) -> Iterator[tuple[int, int, float]]:
     for match in _TOWN_INSTITUTION.finditer(text):
         if not all(is_ordinary_word(w) for w in match.group(1).split()):
             yield match.start(1), match.end(2), _SCORE
+    technical: bool | None = None
+    for match in _NAMED_BODY.finditer(text):
+        if all(is_ordinary_word(w) for w in match.group(1).split()):
+            continue
+        if technical is None:
+            technical = is_program_prose(text)
+        if technical:
+            return
+        yield match.start(1), match.end(1), _SCORE  # the kind is no part of the name: "Likud"
