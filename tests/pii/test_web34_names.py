@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from veil.pii.entity import EntityType
 from veil.pii.recognizers.first_names import FirstNameFinder
-from veil.pii.recognizers.mail_senders import marked_sign_off
+from veil.pii.recognizers.mail_senders import marked_sign_off, signed_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
 from veil.pii.recognizers.person_appositions import apposed_names
@@ -257,3 +257,16 @@ def test_a_lower_case_given_name_before_a_found_family_name_joins_it() -> None:
 )
 def test_no_lower_case_given_name_before_the_found_name(text: str) -> None:
     assert all(" " not in mention for mention in _people(text, ["Varnow"]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The parcel came today. Talk to you later QT", ["QT"]),
+        ("see you later LOL", []),  # chat
+        ("Talk to you later UK", []),  # a place
+        ("talk to you later OK", []),  # a word
+    ],
+)
+def test_initials_after_a_parting_sign_the_message(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b, _ in signed_off(text)] == expected

@@ -21,8 +21,9 @@
   name.
 * **a name that signs off at the very end**, after a parting ("see you at the gym later
   Quenby", "talk to you later, Dara") or as a byline of its own ("... Loved it! By natalie
-  Voss"): the text's last words, a capitalised word that is no English, chat or place word, or a
-  known given name in lower case, maybe with a capitalised family name.
+  Voss"): the text's last words, a capitalised word that is no English, chat or place word, a
+  known given name in lower case, maybe with a capitalised family name, or two or three initials
+  in capitals that are no chat word or place ("talk to you later GT"; not "LOL", "UK").
 * **a name or initials after a signature mark at the very end**, as e-mails, forum posts and
   support tweets sign: a dash, a tilde, a caret or an asterisk ("Call me when you land. -Tobin",
   "~Dara", "Is it plugged in? ^JS", "What device are you using? * AM") or a kiss ("xx Coco",
@@ -87,7 +88,8 @@ _INVERTED = re.compile(
 # The text's last words after a parting or a byline of its own.
 _SIGNED_OFF = re.compile(
     r"(?:(?i:\b(?:see|talk to|catch|speak to)[ \t]+(?:you|ya|u)\b)[^.!?\n]{0,24}?[ \t](?i:later)[ \t]*,?"
-    r"|(?:^|[.!?\n])[ \t]*(?i:by))[ \t]+(?P<name>[A-Za-z][a-z'\u2019-]+(?:[ \t][A-Z][a-z'\u2019-]+)?)"
+    r"|(?:^|[.!?\n])[ \t]*(?i:by))[ \t]+"
+    r"(?P<name>[A-Za-z][a-z'\u2019-]+(?:[ \t][A-Z][a-z'\u2019-]+)?|[A-Z]{2,3})"
     r"[ \t]*[.!]*\s*\Z"
 )
 _TAIL = 120  # characters looked at at the end of a text for a sign-off
@@ -178,16 +180,20 @@ def signed_off(text: str) -> Iterator[tuple[int, int, float]]:
         return
     words = match.group("name").split()
     first = words[0]
+    folded = first.lower()
     if first.islower():
         named = first.capitalize() in _given_names() and first not in english_words()
+    elif first.isupper():
+        # initials after a parting ("talk to you later GT"), no chat word or place ("LOL", "UK")
+        named = len(first) <= 3 and not (
+            is_chat_word(folded) or folded in english_words() or first in known_places()
+        )
     else:
-        folded = first.lower()
         named = not (
             folded in english_words()
             or is_ordinary_word(folded)
             or is_chat_word(folded)
             or first in known_places()
-            or first.isupper()
         )
     if named:
         yield match.start("name"), match.end("name"), 0.85
