@@ -110,6 +110,8 @@ def resolve_overlaps(entities: Sequence[Entity], length: int | None = None) -> l
     With ``length``, entities that reach past the end of the text are dropped too.
     """
     fits = [e for e in entities if length is None or e.end <= length]
+    if len(fits) < 2:
+        return fits  # (a table cell's one entity: nothing to rank, sort or drop)
     ranked = sorted(fits, key=lambda e: (-e.score, -(e.end - e.start), e.start, e.type, e.recognizer))
     kept: list[Entity] = []
     for e in ranked:
