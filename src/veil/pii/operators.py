@@ -47,6 +47,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from cryptography.exceptions import InvalidTag
@@ -104,6 +105,7 @@ _CACHE_MAX = 100_000
 PLACEHOLDER_ATTEMPT = 32
 
 
+@lru_cache(maxsize=1024)  # type names (a handful), asked once per masked entity: 7 a table row
 def token_kind(entity_type: str) -> str:
     """An entity type as it appears inside tokens: upper case, ``[A-Z0-9_]`` only."""
     kind = re.sub(r"[^A-Z0-9_]", "_", entity_type.upper()).strip("_")
