@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil.pii import PiiConfig, PiiEngine
-from veil.pii.recognizers.place_appositions import epithet_places, places_by_apposition
+from veil.pii.recognizers.place_appositions import compass_regions, epithet_places, places_by_apposition
 
 
 def _found(text: str) -> list[str]:
@@ -119,3 +119,27 @@ def test_epithet_places_stay_linear() -> None:
         list(epithet_places(text))
         times.append(time.process_time() - start)
     assert times[1] <= 8 * times[0] + 0.05
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The port secured grain supplies for the West for a decade.", ["West"]),
+        ("Her cousin was wounded in the South. From the Northeast, take the ferry.", ["South", "Northeast"]),
+        ("The Midwest votes first.", ["Midwest"]),
+    ],
+)
+def test_a_compass_point_names_a_region(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in compass_regions(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They sailed the North Sea to the West Bank of the river.",  # a longer name goes on
+        "Turn west, then north; the south-west wind rose.",
+        "The South-West of the county floods.",
+    ],
+)
+def test_no_region_where_the_name_goes_on(text: str) -> None:
+    assert list(compass_regions(text)) == []

@@ -9,7 +9,8 @@ is the place's proper name, even when the word is also an English word ("the cit
 battle or a siege is named by where it was fought ("the Siege of Varnholt"). A dateline names
 the place a report was filed from before the agency and a dash. Saints, monks and medieval
 nobles are named by one name and their place (:func:`epithet_places`: "Velric of Tarsomb"), the
-place a weaker find (below a person's NER span, which may hold the whole).
+place a weaker find (below a person's NER span, which may hold the whole). A capitalised compass
+point after "the" is a region (:func:`compass_regions`: "trade with the West").
 
 Not in a capitalised title (the kind is lower case), nor a name that starts a phrase ("The",
 "This"), nor, after the kind, an ordinary word or an acronym ("the Memory region", "the AWS
@@ -27,7 +28,7 @@ from veil.pii.recognizers.common import NAME_WORD
 from veil.pii.recognizers.program_prose import is_program_prose
 from veil.pii.vocabulary import is_ordinary_word
 
-__all__ = ["epithet_places", "places_by_apposition"]
+__all__ = ["compass_regions", "epithet_places", "places_by_apposition"]
 
 # particles inside a place's name: "Bourg de Varn", "Castel del Monte", "Kingston upon Hull"
 _PARTICLE = r"(?:de|la|le|les|del|della|di|da|du|van|von|en|sur|am|an|upon|on|al|el)"
@@ -71,6 +72,13 @@ _EPITHET = re.compile(
 # a capitalised word before the given name: a longer name ("Jane Tarrow of Kelby Freight": a
 # person's employer, no epithet)
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'\u2019.-]*[ \t]+$")
+# a region named by its compass point, capitalised after "the" and standing alone ("trade with
+# the West", "a brother injured in the South", "from the Northeast"); not before a capitalised
+# word or a hyphen, where a longer name goes on ("the North Sea", "the West Bank", "the South-West")
+_COMPASS = re.compile(
+    r"(?<![\w'\u2019-])[Tt]he[ \t]+(?P<name>(?:North|South)(?:east|west)?|East|West|Midwest)"
+    r"(?![\w'\u2019-]|[ \t]+[A-Z])"
+)
 # words that open a phrase, never a place's name
 _NOT_NAMES = frozenset(
     {"The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "His", "Her", "Our", "Your", "Each"}
@@ -126,4 +134,10 @@ def epithet_places(text: str) -> Iterator[tuple[int, int]]:
             technical = is_program_prose(text)
         if technical:
             return
+        yield match.span("name")
+
+
+def compass_regions(text: str) -> Iterator[tuple[int, int]]:
+    """Regions named by a capitalised compass point after "the" ("the West", "the Midwest")."""
+    for match in _COMPASS.finditer(text):
         yield match.span("name")

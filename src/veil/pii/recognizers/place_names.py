@@ -20,7 +20,7 @@ from veil.pii.recognizer import Recognizer
 from veil.pii.recognizers.common import LOWER, NAME_START, NAME_WORD, word_branches, words, wordset
 from veil.pii.recognizers.country_codes import country_abbreviations
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
-from veil.pii.recognizers.place_appositions import epithet_places, places_by_apposition
+from veil.pii.recognizers.place_appositions import compass_regions, epithet_places, places_by_apposition
 from veil.pii.recognizers.place_kinds import places_by_kind
 from veil.pii.recognizers.place_spellings import plain_town_spellings
 from veil.pii.recognizers.word_leads import folded
@@ -70,8 +70,8 @@ _ABBREVIATION_SCORE = 0.7
 # "the Hudson River", "Fort Lee" (place_kinds): above the NER's person (0.85), which the proper
 # noun in such a name often draws ("Hudson", "Lee")
 _KIND_SCORE = 0.88
-# the place of a person's epithet, "Theodorus of Tabennese" (place_appositions): below the NER's
-# person, which may read the whole as one name
+# the place of a person's epithet, "Theodorus of Tabennese", and a compass point's region, "the
+# West" (place_appositions): below the NER's person, which may read the whole as one name
 _EPITHET_SCORE = 0.6
 WORLD_CITIES = "world_cities.txt"  # in veil.pii.data (GeoNames towns; see its README)
 _ARTICLE_BEFORE = re.compile(r"\b(?i:the|a|an)[ \t]+$")
@@ -259,6 +259,8 @@ class PlaceFinder:
         for start, end in places_by_apposition(text):
             yield start, end, _KIND_SCORE
         for start, end in epithet_places(text):
+            yield start, end, _EPITHET_SCORE
+        for start, end in compass_regions(text):
             yield start, end, _EPITHET_SCORE
         yield from self._cued(text)
         yield from self._word_towns(text)
