@@ -25,6 +25,7 @@ def _found(text: str) -> list[str]:
         ("Her wedding in the southern city of Halvar was set for June.", ["Halvar"]),
         ("He grew up in the village of Ostra Nova and left for the port of Selm.", ["Ostra Nova", "Selm"]),
         ("She retired to the monastery of Pelmor, where she died.", ["Pelmor"]),
+        ("The former mayor of the district of Kelbara (Tarsk) was heard.", ["Kelbara (Tarsk)"]),
         ("The city of Tyre was rebuilt after the war.", ["Tyre"]),  # an English word, still a place
         ("The army was routed at the Battle of Kelmor and the Siege of Varnholt.", ["Kelmor", "Varnholt"]),
         (

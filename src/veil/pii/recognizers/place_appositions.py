@@ -39,7 +39,10 @@ _KIND_OF = (
     r"|commune|parish|oblast|prefecture|canton|governorate|monastery|abbey|fortress|suburb|borough"
     r"|settlement|emirate|capital"
 )
-_BEFORE = re.compile(rf"(?<![\w-])(?:{_KIND_OF})[ \t]+of[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
+# (its province may follow in brackets: "the district of Kelbara (Tarsk)", one place)
+_BEFORE = re.compile(
+    rf"(?<![\w-])(?:{_KIND_OF})[ \t]+of[ \t]+(?P<name>{_NAME}(?:[ \t]*\({NAME_WORD}\))?)(?![\w'\u2019-])"
+)
 # a battle's or a siege's place: "the Battle of Kelmor", "the Siege of Varnholt"
 _BATTLE = re.compile(rf"(?<![\w-])(?:Battle|Siege|Sack)[ \t]+of[ \t]+(?P<name>{_NAME})(?![\w'\u2019-])")
 # an administrative unit's kind after its name: "Tarsk county", "the Dunmore district"
