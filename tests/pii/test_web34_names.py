@@ -15,6 +15,7 @@ from veil.pii.recognizers.first_names import FirstNameFinder
 from veil.pii.recognizers.mail_senders import marked_sign_off, signed_off
 from veil.pii.recognizers.name_predicates import is_finite_verb, verb_follows
 from veil.pii.recognizers.name_tails import family_tail
+from veil.pii.recognizers.person_address import addressed_names
 from veil.pii.recognizers.person_appositions import apposed_names
 from veil.pii.recognizers.person_coreference import find_other_mentions
 from veil.pii.recognizers.person_lowercase import lower_case_subjects
@@ -270,3 +271,19 @@ def test_no_lower_case_given_name_before_the_found_name(text: str) -> None:
 )
 def test_initials_after_a_parting_sign_the_message(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b, _ in signed_off(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Happy birthday QV ! have a great one", ["QV"]),
+        ("RIP JT you legend", ["JT"]),
+        ("miss you ALL so much", []),  # a word
+        ("love you LOL", []),  # chat
+        ("happy birthday USA", []),  # a place
+        ("thanks QV for the show", []),  # a thanks: said to firms too
+    ],
+)
+def test_initials_after_a_cue_said_to_people_only(text: str, expected: list[str]) -> None:
+    found = [text[a:b] for a, b, _ in addressed_names(text, lambda word: False)]
+    assert [w for w in found if w.isupper()] == expected

@@ -120,6 +120,9 @@ def addressed_names(text: str, known_lower: Callable[[str], bool]) -> Iterator[t
         first = parts[0]
         if first.endswith(_POSSESSIVE):
             first = first[:-2]
+        if _PEOPLE_CUE.fullmatch(cue.group()) is not None and _initials(first):
+            yield match.start("name"), match.start("name") + len(first), 0.5  # "happy birthday MJ"
+            continue
         if not _unknown_name_word(first, known_lower):
             continue
         start = match.start("name")
@@ -138,6 +141,28 @@ _WORLDS = wordset(
 # An apostrophe with lower-case letters after it: a contraction ("I'm", "You're", "Don't"), no
 # name ("O'Brien", "D'Angelo" go on in a capital).
 _CONTRACTION = re.compile(r"['\u2019][a-z]")
+
+
+# The cues said to or of a person only (no firm is wished a happy birthday or mourned), after
+# which initials in capitals name someone: "happy birthday MJ", "RIP JT", "miss you KB".
+_PEOPLE_CUE = re.compile(
+    r"(?i:happy birthday|happy bday|happy b-day|hbd|rip|r\.i\.p\.?|rest in peace|miss you|miss u"
+    r"|love you|love u|luv u|get well soon|my boy|my girl|my bro|my sis)"
+)
+
+
+def _initials(word: str) -> bool:
+    """Two or three capitals that are no chat word, word, place or world ("MJ"; not "LOL",
+    "ALL", "USA")."""
+    return (
+        2 <= len(word) <= 3
+        and word.isalpha()
+        and word.isupper()
+        and not is_chat_word(word)
+        and word.lower() not in english_words()
+        and word not in known_places()
+        and word not in _WORLDS
+    )
 
 
 def _unknown_name_word(word: str, known_lower: Callable[[str], bool]) -> bool:
