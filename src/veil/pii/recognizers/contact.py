@@ -61,8 +61,9 @@ _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 
 def _local_char(char: str) -> bool:
-    """ASCII local-part characters, and Latin letters with accents (RFC 6531 addresses)."""
-    return char in _LOCAL_CHARS or ("\u00c0" <= char <= "\u024f" and char.isalpha())
+    """ASCII local-part characters, and letters and digits of any script (RFC 6531 addresses:
+    "josé@", "иван@", "用户@")."""
+    return char in _LOCAL_CHARS or (not char.isascii() and char.isalnum())
 
 
 def _find_emails(text: str) -> Iterator[tuple[int, int, float]]:
