@@ -154,7 +154,19 @@ def test_a_name_before_a_value_stays_a_name(engine: PiiEngine) -> None:
 
 
 @pytest.mark.parametrize(
-    "unit", ["j\u0430ne ", "a\u0430" * 3 + " ", "[.]", "1[.]2(.)", "hxxp", "[@]x", "\u0430b" * 40]
+    "unit",
+    [
+        "j\u0430ne ",
+        "a\u0430" * 3 + " ",
+        "[.]",
+        "1[.]2(.)",
+        "hxxp",
+        "[@]x",
+        "\u0430b" * 40,
+        "a%40b",
+        "x&#64;",
+        "%2",
+    ],
 )
 def test_folding_takes_linear_time(unit: str) -> None:
     """CPU time of the canonical view of 80k and 320k characters of a repeated unit: 4x the text
@@ -166,3 +178,40 @@ def test_folding_takes_linear_time(unit: str) -> None:
         canonical(text)
         times.append(time.process_time() - start)
     assert times[1] <= 8 * max(times[0], 0.005), (unit, times)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("GET /signup?email=jane.doe%40example.com&step=2", "jane.doe%40example.com"),
+        ("write to jane&#64;example.com", "jane&#64;example.com"),
+        ("write to jane&#x40;example&#46;com", "jane&#x40;example&#46;com"),
+        ("write to jane&commat;example&period;org", "jane&commat;example&period;org"),
+    ],
+)
+def test_an_address_with_its_at_sign_escaped_is_found_whole(engine: PiiEngine, text: str, value: str) -> None:
+    assert _covered(engine, text, "EMAIL_ADDRESS", value)
+
+
+def test_escapes_elsewhere_change_nothing() -> None:
+    for text in ["100%40 of the load", "a %40 rise", "see &#64; alone", "x%2"]:
+        view = canonical(text)
+        assert view.text == text or view.span(0, len(view.text)) == (0, len(text))
+    assert canonical("a %40 rise").unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("<a href='tel:+12125550147'>call</a>", "+12125550147"),
+        ("TEL;TYPE=CELL:+1 212 555 0147", "+1 212 555 0147"),
+        ("Phone:+44 20 7946 0958", "+44 20 7946 0958"),
+    ],
+)
+def test_a_phone_number_glued_to_its_label_is_found(engine: PiiEngine, text: str, value: str) -> None:
+    assert _covered(engine, text, "PHONE_NUMBER", value)
+
+
+def test_a_time_or_a_ratio_before_digits_is_no_phone_label(engine: PiiEngine) -> None:
+    for text in ["at 12:30 the count was 2125550147", "odds of 1:2125550147"]:
+        assert not any(e.type == "PHONE_NUMBER" for e in engine.detect(text)), text

@@ -18,7 +18,9 @@ that mixes ASCII letters with letters of another script it writes each letter th
 confusables data (UTS #39, as the ``confusable-homoglyphs`` package ships it) lists as a look-alike
 of an ASCII letter as that letter (a word of one script is left alone: Russian stays Russian); and
 it undoes defanging (``[.]``, ``(.)``, ``{.}`` -> ``.``, ``[:]`` -> ``:``, ``[@]`` -> ``@``,
-``hxxp`` -> ``http`` before ``://``). The recognizers then see ``jane@example.com``;
+``hxxp`` -> ``http`` before ``://``) and the escapes of an at sign or a dot between two word
+characters that URLs, logs and anti-harvesting web pages write (``jane%40example.com``,
+``jane&#64;example&#46;com``, ``&commat;``). The recognizers then see ``jane@example.com``;
 :meth:`CanonicalText.span` maps a span found there back to the original, covering the invisible
 characters inside it. A text that needs none of this (all ASCII without a defanged form, or
 already NFKC without format characters, dashes or a mixed-script word: nearly every text) is
@@ -48,8 +50,15 @@ _ODD = re.compile(
 )
 #: a run of non-ASCII characters with the ASCII letter before it (the base of a combining mark),
 #: or a defanged dot, colon or at sign, or a defanged scheme
-_CHANGE = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[:\]|\[@\]|hxxp(?=s?(?::|\[:\])//)|[\x00-\x7f]?[^\x00-\x7f]+")
+_CHANGE = re.compile(
+    r"\[\.\]|\(\.\)|\{\.\}|\[:\]|\[@\]|hxxp(?=s?(?::|\[:\])//)"
+    r"|(?<=[\w.+-])(?:%40|&#0*64;|&#[xX]0*40;|&commat;)(?=\w)"  # an at sign escaped in a URL or HTML
+    r"|(?<=\w)(?:%2[eE]|&#0*46;|&#[xX]0*2[eE];|&period;)(?=\w)"  # a dot escaped so
+    r"|[\x00-\x7f]?[^\x00-\x7f]+"
+)
 _DEFANGED = {"[.]": ".", "(.)": ".", "{.}": ".", "[:]": ":", "[@]": "@", "hxxp": "http"}
+#: what an escaped at sign or dot stands for (the rest of a URL or HTML is left escaped)
+_ESCAPED = {"%40": "@", "&commat;": "@", "&period;": "."}
 #: the scripts whose letters UTS #39 lists as look-alikes of ASCII letters (Greek, Coptic,
 #: Cyrillic, Armenian, Cherokee, Canadian syllabics, Lisu, Warang Citi...)
 _OTHER_SCRIPT = (
@@ -140,7 +149,7 @@ def canonical(text: str) -> CanonicalText:
     for run in _CHANGE.finditer(text):
         copy(done, run.start())
         i, stop = run.start(), run.end()
-        defanged = _DEFANGED.get(run.group())
+        defanged = _DEFANGED.get(run.group()) or _unescaped(run.group())
         if defanged is not None:
             replace(i, stop, defanged)
             done = stop
@@ -171,8 +180,31 @@ def _same(text: str) -> CanonicalText:
 
 
 def _maybe_defanged(text: str) -> bool:
-    """Whether ``text`` may hold a defanged form (substring tests: no scan in Python)."""
-    return "[.]" in text or "(.)" in text or "{.}" in text or "[:]" in text or "[@]" in text or "hxxp" in text
+    """Whether ``text`` may hold a defanged or escaped form (substring tests: no scan in Python)."""
+    return (
+        "[.]" in text
+        or "(.)" in text
+        or "{.}" in text
+        or "[:]" in text
+        or "[@]" in text
+        or "hxxp" in text
+        or "%40" in text
+        or "%2" in text
+        or "&#" in text
+        or "&commat;" in text
+        or "&period;" in text
+    )
+
+
+def _unescaped(escape: str) -> str | None:
+    """The at sign or dot that ``escape`` (a percent or HTML escape of one) stands for, else None."""
+    known = _ESCAPED.get(escape) or _ESCAPED.get(escape.upper())
+    if known is not None:
+        return known
+    if escape.startswith("&#"):
+        code = int(escape[3:-1], 16) if escape[2] in "xX" else int(escape[2:-1])
+        return chr(code)
+    return None
 
 
 class _MixedWords:

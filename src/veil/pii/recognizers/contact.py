@@ -182,8 +182,10 @@ def email() -> Recognizer:
 
 
 # Digit runs with phone punctuation; at least 7 digits overall is checked in code.
+# Not glued to a word, an amount, a decimal, a path or a time ("12:30"); after a word's colon it
+# may be ("tel:+12125550147", vCard's "TEL;TYPE=CELL:+1 212 555 0147", "Phone:0201234567").
 _CANDIDATE = re.compile(
-    r"[+(\d](?<![\w$€£¥₹.,:/+-][+(\d])[\d \t().\-/]{5,23}\d"
+    r"[+(\d](?:(?<![\w$€£¥₹.,:/+-][+(\d])|(?<=[A-Za-z]:[+(\d]))[\d \t().\-/]{5,23}\d"
     r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"  # an extension: "x123", "ext. 12"
     r"(?![^\W_]|[.,:/-]\d)"
 )
