@@ -215,3 +215,21 @@ def test_a_phone_number_glued_to_its_label_is_found(engine: PiiEngine, text: str
 def test_a_time_or_a_ratio_before_digits_is_no_phone_label(engine: PiiEngine) -> None:
     for text in ["at 12:30 the count was 2125550147", "odds of 1:2125550147"]:
         assert not any(e.type == "PHONE_NUMBER" for e in engine.detect(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bitte Frau Weber anrufen: 0109248343",
+        "Rappeler le client au 0109248343 demain",
+        "Llamar al 0109248343 por la tarde",
+        "Graag terugbellen, bellen naar 0109248343",
+    ],
+)
+def test_a_bare_number_after_a_verb_of_calling_in_another_language_is_a_phone(
+    engine: PiiEngine, text: str
+) -> None:
+    """A run of digits that is only a possible phone number needs a word of calling near it; in a
+    German, French, Spanish or Dutch note that word is not English."""
+    assert _covered(engine, text, "PHONE_NUMBER", "0109248343")
+    assert not _covered(engine, "Bestellung 0109248343 versandt", "PHONE_NUMBER", "0109248343")
