@@ -138,6 +138,7 @@ def test_a_dotted_number_that_fails_luhn_is_no_card(engine: PiiEngine) -> None:
     ("text", "label"),
     [
         ("Iban: DE89370400440532013000", "Iban"),
+        ("Herr M\u00fcller wohnt hier, Tel. 030 1234567", "Tel"),
         ("iban de89370400440532013000 ok", "iban"),
         ("Nino: AB 12 34 56 C", "Nino"),
     ],

@@ -24,8 +24,8 @@ from veil.pii.recognizer import Candidate, Recognizer
 __all__ = ["ValueLabels"]
 
 _NAME_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.LOCATION})
-# between a label and its value: blanks and a label's punctuation, "is", "no.", "number", "nr"
-_BETWEEN = re.compile(r"[ \t:#=\-]*(?:(?:is|no|nr|num|number|n°)\.?[ \t:#=\-]*)?", re.IGNORECASE)
+# between a label and its value: blanks, a label's punctuation ("Tel. 030..."), "is", "no.", "nr"
+_BETWEEN = re.compile(r"[ \t:#=.\-]*(?:(?:is|no|nr|num|number|n°)\.?[ \t:#=.\-]*)?", re.IGNORECASE)
 _WITHIN = 24  # a label further from its value than this is not its label
 
 
