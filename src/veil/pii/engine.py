@@ -59,6 +59,7 @@ from veil.pii.resolution import absorb_blocks as _absorb_blocks
 from veil.pii.resolution import corroborate as _corroborate
 from veil.pii.resolution import greedy as _greedy
 from veil.pii.text_clues import CONNECTORS
+from veil.pii.value_labels import ValueLabels
 from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["PiiEngine"]
@@ -251,6 +252,7 @@ class _Detector:
         self.allow_patterns = tuple(re.compile(p) for p in config.allow_patterns)
         self.allow_any = bool(self.allow or self.allow_patterns)
         self.focus = NerFocus()
+        self.value_labels = ValueLabels(active)  # "Iban: DE89...": a label, not a person
         self._nlp: Any = None
         self._planned: tuple[list[Compiled], LeadTable, tuple[_RulePlan, ...]] | None = None
 
@@ -411,6 +413,7 @@ class _Detector:
                 kept = _greedy(
                     self._unallowed(text, found + derived) if self.allow_any else candidates + derived
                 )
+        kept = self.value_labels.drop(text, kept)
         return [Entity(start, end, kind, round(score, 4), name) for start, end, kind, score, name in kept]
 
 

@@ -62,8 +62,9 @@ _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 
 def _local_char(char: str) -> bool:
-    """ASCII local-part characters, and Latin letters with accents (RFC 6531 addresses)."""
-    return char in _LOCAL_CHARS or ("\u00c0" <= char <= "\u024f" and char.isalpha())
+    """ASCII local-part characters, and letters and digits of any script (RFC 6531 addresses:
+    "josé@", "иван@", "用户@")."""
+    return char in _LOCAL_CHARS or (not char.isascii() and char.isalnum())
 
 
 def _find_emails(text: str) -> Iterator[tuple[int, int, float]]:
@@ -182,8 +183,10 @@ def email() -> Recognizer:
 
 
 # Digit runs with phone punctuation; at least 7 digits overall is checked in code.
+# Not glued to a word, an amount, a decimal, a path or a time ("12:30"); after a word's colon it
+# may be ("tel:+12125550147", vCard's "TEL;TYPE=CELL:+1 212 555 0147", "Phone:0201234567").
 _CANDIDATE = re.compile(
-    r"[+(\d](?<![\w$€£¥₹.,:/+-][+(\d])[\d \t().\-/]{5,23}\d"
+    r"[+(\d](?:(?<![\w$€£¥₹.,:/+-][+(\d])|(?<=[A-Za-z]:[+(\d]))[\d \t().\-/]{5,23}\d"
     r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"  # an extension: "x123", "ext. 12"
     r"(?![^\W_]|[.,:/-]\d)"
 )
@@ -408,13 +411,40 @@ def phone_number(regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> Recognizer
             "whatsapp",
             "landline",
             "ph",
+            # the same words and the verbs of calling in German, French, Spanish, Italian, Dutch and
+            # Portuguese ("Bitte X anrufen: 030 1234567")
             "telefon",
+            "telefonnummer",
+            "handy",
+            "handynummer",
+            "mobil",
+            "mobilnummer",
+            "anrufen",
+            "angerufen",
+            "rückruf",
+            "zurückrufen",
             "téléphone",
+            "tél",
             "portable",
+            "appeler",
+            "appelez",
+            "rappeler",
             "teléfono",
             "móvil",
+            "celular",
+            "llamar",
+            "llame",
+            "llamó",
+            "telefono",
             "cellulare",
-            "handy",
+            "chiamare",
+            "chiamami",
+            "telefoon",
+            "mobiel",
+            "bellen",
+            "gebeld",
+            "telefone",
+            "ligar",
         ),
         negative_context=(
             "amount",

@@ -63,8 +63,9 @@ def card_kind(text: str) -> Literal["known", "other"] | None:
 
 # 4-4-4(-4(-3)) and 4-6-4/5 (Amex, Diners) groups with one separator kind, or one run of digits.
 _CARD_SHAPES = (
-    (re.compile(rf"{NUM}\d{{3}}([ -])\d{{4}}\1\d{{4}}(?:\1\d{{1,7}})?{NUM_END}"), 0.65),
-    (re.compile(rf"{NUM}\d{{3}}([ -])\d{{6}}\1\d{{4,5}}{NUM_END}"), 0.65),
+    # groups apart by spaces, dashes or dots ("4111.1111.1111.1111"), the same one throughout
+    (re.compile(rf"{NUM}\d{{3}}([ .-])\d{{4}}\1\d{{4}}(?:\1\d{{1,7}})?{NUM_END}"), 0.65),
+    (re.compile(rf"{NUM}\d{{3}}([ .-])\d{{6}}\1\d{{4,5}}{NUM_END}"), 0.65),
     (re.compile(rf"{NUM}\d{{11,18}}{NUM_END}"), 0.6),
 )
 _OTHER_ISSUER_SCORE = 0.25  # below the threshold: needs a card word (context_boost 0.35)
@@ -151,10 +152,12 @@ def is_iban(text: str) -> bool:
     return bool(std_iban.is_valid(text, check_country=False))
 
 
+# Any case: people type an IBAN in lower case ("de89 3704 ..."); mod-97 and the country's BBAN
+# format decide, and they ignore case.
 _IBAN_CANDIDATE = re.compile(
-    rf"{first_char('[A-Z]')}[A-Z]\d{{2}}(?:[ -]?[A-Z0-9]{{4}}){{2,8}}(?:[ -]?[A-Z0-9]{{1,4}})?\b"
+    rf"{first_char('[A-Za-z]')}[A-Za-z]\d{{2}}(?:[ -]?[A-Za-z0-9]{{4}}){{2,8}}(?:[ -]?[A-Za-z0-9]{{1,4}})?\b"
 )
-_LAST_GROUP = re.compile(r"[ -][A-Z0-9]*$")
+_LAST_GROUP = re.compile(r"[ -][A-Za-z0-9]*$")
 
 
 def _find_iban(text: str) -> Iterator[tuple[int, int, float]]:
