@@ -23,7 +23,8 @@ from veil.pii.recognizer import Candidate, Recognizer
 
 __all__ = ["ValueLabels"]
 
-_NAME_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.LOCATION})
+# (as strings: a custom recognizer's type is any string, "EMPLOYEE_ID")
+_NAME_TYPES = frozenset(str(t) for t in (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.LOCATION))
 # between a label and its value: blanks, a label's punctuation ("Tel. 030..."), "is", "no.", "nr"
 _BETWEEN = re.compile(r"[ \t:#=.\-]*(?:(?:is|no|nr|num|number|n°)\.?[ \t:#=.\-]*)?", re.IGNORECASE)
 _WITHIN = 24  # a label further from its value than this is not its label
@@ -33,13 +34,13 @@ class ValueLabels:
     """The context words of the recognizers of every type but names, by word (case-folded)."""
 
     def __init__(self, recognizers: Iterable[Recognizer]) -> None:
-        labels: dict[str, set[EntityType]] = {}
+        labels: dict[str, set[str]] = {}
         for recognizer in recognizers:
             if recognizer.entity_type in _NAME_TYPES:
                 continue
             for word in recognizer.context:
                 if word and " " not in word.strip():
-                    labels.setdefault(word.strip().casefold(), set()).add(EntityType(recognizer.entity_type))
+                    labels.setdefault(word.strip().casefold(), set()).add(str(recognizer.entity_type))
         self.labels = {word: frozenset(types) for word, types in labels.items()}
 
     def drop(self, text: str, kept: list[Candidate]) -> list[Candidate]:
