@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from veil.pii import PiiConfig, PiiEngine
 from veil.pii.recognizers.place_appositions import compass_regions, epithet_places, places_by_apposition
+from veil.pii.recognizers.place_kinds import places_by_kind
 
 
 def _found(text: str) -> list[str]:
@@ -144,3 +145,8 @@ def test_a_compass_point_names_a_region(text: str, expected: list[str]) -> None:
 )
 def test_no_region_where_the_name_goes_on(text: str) -> None:
     assert list(compass_regions(text)) == []
+
+
+def test_plurals_that_end_towns_names() -> None:
+    text = "The gallery is in Kelbarra Springs, near Tarvold Cliffs and the Seven Hills."
+    assert [text[a:b] for a, b in places_by_kind(text)] == ["Kelbarra Springs", "Tarvold Cliffs"]

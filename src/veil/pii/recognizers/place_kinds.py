@@ -38,6 +38,11 @@ KIND_AFTER = (
     "Valley",
     "Canyon",
     "Falls",
+    # plurals that end American towns' names: "Saratoga Springs", "Englewood Cliffs"
+    "Springs",
+    "Heights",
+    "Hills",
+    "Cliffs",
     "Glacier",
     "Strait",
     "Creek",
