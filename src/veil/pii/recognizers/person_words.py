@@ -82,7 +82,13 @@ LAST_NAMES_ALSO_WORDS = wordset(
 TITLES = wordset(
     "Dr Mr Mrs Ms Mx Miss Prof Professor Sir Dame Rev Revd Reverend Capt Captain Sgt Lt Col Gen Judge "
     "Herr Frau Mme Mlle Sr Sra Srta Dott Dra Mag Ing Lord Lady Baroness Baron Justice Rabbi Imam Bishop "
-    "Senator Mayor Chancellor Detective Constable Sergeant"
+    "Senator Mayor Chancellor Detective Constable Sergeant "
+    # the forms of address of Italian, Dutch, French and Spanish letters and notes, and the ones these
+    # languages write in lower case inside a sentence ("il sig. Rossi", "el sr. García", "met mevrouw
+    # Jansen"): a capitalised name after them is a person as after "Mr" ("mw", megawatt, and a capital
+    # "Madame", "Madame Tussauds", left out)
+    "Sig Signor Signora Dottssa Mevrouw Meneer Mevr Dhr Monsieur Mademoiselle Señor Señora Señorita "
+    "Doña sr sra srta sig signor signora dott dottssa mevrouw meneer mevr dhr mme mlle madame señor señora"
 )
 
 # Words that end an organisation's or a product's name: NER's PERSON or place there is a firm.
