@@ -41,6 +41,11 @@ addresses         address_block (LOCATION: a whole postal address, its lines joi
 country_codes     (no recognizer) countries as abbreviations ("UK", "U.S."), read by place_gazetteer
 place_kinds       (no recognizer) places named by their kind ("Hudson River", "Fort Lee"), read by
                   place_gazetteer
+place_appositions (no recognizer) places beside a lower-case word of their kind ("the city of
+                  Halvar", "Tarsk county", "the Battle of Kelmor"), a dateline's place ("KELMORE
+                  (AP) -"), an epithet's place ("Velric of Tarsomb"); read by place_gazetteer
+place_spellings   (no recognizer) the GeoNames towns as English spells them, without diacritics or
+                  an Arabic article ("Tikrit", "Fallujah"); read by place_gazetteer
 persons           (no recognizer) gathers the public names of the person modules below
 person_titles     person_title (PERSON: the name after a title, "Dr. Jane Smith", "Mr KOWALSKI")
 person_labels     person_label (after a field label, an addressee's label or a salutation), person_line
@@ -110,7 +115,8 @@ eponyms           (no recognizer) a name modifying a head noun of science names 
 handle_names      post-processor handle_names (PERSON: a word of a post that spells part of a handle
                   found in it names the handle's owner, "@DeclanHarmon ... Declan")
 town_institutions  (no recognizer) a town and a lower-case head ("the Kahta court", "the Hilvan
-                  prison"), read by organizations
+                  prison"), and a proper name before a lower-case union, party, dynasty or newspaper
+                  ("the Qelvar dynasty": the name alone), read by organizations
 sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")
 columns           column_location, column_person, column_organization, column_passport,
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
