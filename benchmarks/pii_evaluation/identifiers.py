@@ -33,9 +33,11 @@ from stdnum.it import codicefiscale
 from stdnum.kr import rrn
 from stdnum.us import itin, rtn, ssn
 
+from benchmarks.pii_evaluation import european_identifiers as eu
 from veil.pii.entity import EntityType
 
 __all__ = [
+    "EUROPEAN_KINDS",
     "HEALTH_ID",
     "ID_KINDS",
     "ID_LABELS",
@@ -473,6 +475,24 @@ ID_KINDS: dict[str, IdKind] = {
             _fi_hetu,
         ),
         IdKind("sg_nric", EntityType.SG_NRIC, ("NRIC", "FIN no.", "NRIC/FIN"), _sg_nric),
+        IdKind("nl_bsn", EntityType.NL_BSN, ("BSN", "burgerservicenummer", "sofinummer"), eu.nl_bsn),
+        IdKind("pl_pesel", EntityType.PL_PESEL, ("PESEL", "nr PESEL", "numer PESEL"), eu.pl_pesel),
+        IdKind(
+            "se_pnr",
+            EntityType.SE_PERSONAL_ID,
+            ("personnummer", "pers.nr", "samordningsnummer"),
+            eu.se_personnummer,
+        ),
+        IdKind("dk_cpr", EntityType.DK_CPR, ("CPR-nr.", "CPR", "CPR-nummer"), eu.dk_cpr),
+        IdKind("no_fnr", EntityType.NO_PERSONAL_ID, ("fødselsnummer", "f.nr", "fnr"), eu.no_fodselsnummer),
+        IdKind(
+            "be_nn",
+            EntityType.BE_NATIONAL_NUMBER,
+            ("rijksregisternummer", "numéro national", "INSZ"),
+            eu.be_nn,
+        ),
+        IdKind("ie_pps", EntityType.IE_PPS, ("PPSN", "PPS no.", "personal public service no."), eu.ie_pps),
+        IdKind("ch_ahv", EntityType.CH_AHV, ("AHV-Nr.", "numéro AVS", "AHV number"), eu.ch_ahv),
         IdKind("in_pan", EntityType.IN_PAN, ("PAN", "income-tax PAN", "Permanent Account Number"), _in_pan),
         IdKind("in_aadhaar", EntityType.IN_AADHAAR, ("Aadhaar", "Aadhaar no.", "UID number"), _in_aadhaar),
         IdKind("in_gstin", EntityType.IN_GSTIN, ("GSTIN", "GST registration", "GST no."), _in_gstin),
@@ -533,3 +553,8 @@ ID_KINDS: dict[str, IdKind] = {
         IdKind("es_dni_loose", EntityType.ES_NIF, ("DNI", "NIE", "documento"), _dni_loose),
     )
 }
+
+#: the kinds added in pass 34 (European personal numbers), named by the template that holds them
+#: (``v-hr-eu-payroll``) and not drawn for a bare ``{idn}``: the documents generated before them
+#: stay the same, so the unseen corpus's figures stay comparable across passes
+EUROPEAN_KINDS = frozenset({"nl_bsn", "pl_pesel", "se_pnr", "dk_cpr", "no_fnr", "be_nn", "ie_pps", "ch_ahv"})

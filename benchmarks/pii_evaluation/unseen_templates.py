@@ -122,6 +122,15 @@ _UNSEEN = [
         "employee;tax_id;account;routing\n{person:last_first};{idn:us_itin};{idn2:bank_account};"
         "{idn3:us_routing}\n{person2:last_first};{idn4:us_itin};{idn5:bank_account};{idn3:us_routing}",
     ),
+    Template(
+        "v-hr-eu-payroll",
+        _K.HR_RECORD,
+        "Payroll, European offices ({company})\n{person:last_first} - {idn_label:nl_bsn}: {idn:nl_bsn}\n"
+        "{person2:last_first} - {idn_label2:pl_pesel} {idn2:pl_pesel}\n{person3:last_first} - "
+        "{idn_label3:se_pnr} {idn3:se_pnr}; {idn_label4:dk_cpr} {idn4:dk_cpr} (previous employer)\n"
+        "New starters: {idn_label5:no_fnr} {idn5:no_fnr}, {idn_label6:be_nn} {idn6:be_nn}, "
+        "{idn_label7:ie_pps} {idn7:ie_pps}, {idn_label8:ch_ahv} {idn8:ch_ahv}",
+    ),
     # -- finance ----------------------------------------------------------------------------
     Template(
         "v-finance-invoice",

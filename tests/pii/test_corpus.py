@@ -41,15 +41,23 @@ from benchmarks.pii_evaluation.unseen import DATA_DIR, load_list
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import bitcoin, iban, luhn, verhoeff
+from stdnum.be import nn
+from stdnum.ch import ssn as ch_ssn
 from stdnum.de import idnr
+from stdnum.dk import cpr
 from stdnum.es import nif
 from stdnum.eu import vat
 from stdnum.fi import hetu
 from stdnum.fr import nir
 from stdnum.gb import nhs
+from stdnum.ie import pps
 from stdnum.in_ import epic, gstin, pan
 from stdnum.it import codicefiscale
 from stdnum.kr import rrn
+from stdnum.nl import bsn
+from stdnum.no import fodselsnummer
+from stdnum.pl import pesel
+from stdnum.se import personnummer
 from stdnum.us import itin, rtn, ssn
 
 from veil.pii.entity import EntityType
@@ -197,6 +205,14 @@ _CHECKSUMMED: dict[EntityType, Callable[[str], bool]] = {
     EntityType.BANK_ROUTING: rtn.is_valid,
     EntityType.VAT_ID: vat.is_valid,
     EntityType.CRYPTO_WALLET: bitcoin.is_valid,
+    EntityType.NL_BSN: bsn.is_valid,
+    EntityType.PL_PESEL: pesel.is_valid,
+    EntityType.SE_PERSONAL_ID: personnummer.is_valid,
+    EntityType.DK_CPR: cpr.is_valid,
+    EntityType.NO_PERSONAL_ID: fodselsnummer.is_valid,
+    EntityType.BE_NATIONAL_NUMBER: nn.is_valid,
+    EntityType.IE_PPS: pps.is_valid,
+    EntityType.CH_AHV: ch_ssn.is_valid,
 }
 
 

@@ -35,6 +35,14 @@ class EntityType(StrEnum):
     KR_RRN = "KR_RRN"  # Korean resident registration number
     FI_PERSONAL_ID = "FI_PERSONAL_ID"  # Finnish henkilötunnus (HETU)
     SG_NRIC = "SG_NRIC"  # Singapore NRIC / FIN
+    NL_BSN = "NL_BSN"  # Dutch citizen service number (BSN)
+    PL_PESEL = "PL_PESEL"  # Polish PESEL
+    SE_PERSONAL_ID = "SE_PERSONAL_ID"  # Swedish personnummer
+    DK_CPR = "DK_CPR"  # Danish CPR number
+    NO_PERSONAL_ID = "NO_PERSONAL_ID"  # Norwegian fødselsnummer
+    BE_NATIONAL_NUMBER = "BE_NATIONAL_NUMBER"  # Belgian national register number
+    IE_PPS = "IE_PPS"  # Irish PPS number
+    CH_AHV = "CH_AHV"  # Swiss social security number (AHV/AVS)
     IN_AADHAAR = "IN_AADHAAR"
     IN_PAN = "IN_PAN"  # Indian Permanent Account Number
     IN_GSTIN = "IN_GSTIN"  # Indian GST identification number
@@ -69,6 +77,14 @@ IDENTIFIER_TYPES = frozenset(
         EntityType.KR_RRN,
         EntityType.FI_PERSONAL_ID,
         EntityType.SG_NRIC,
+        EntityType.NL_BSN,
+        EntityType.PL_PESEL,
+        EntityType.SE_PERSONAL_ID,
+        EntityType.DK_CPR,
+        EntityType.NO_PERSONAL_ID,
+        EntityType.BE_NATIONAL_NUMBER,
+        EntityType.IE_PPS,
+        EntityType.CH_AHV,
         EntityType.IN_AADHAAR,
         EntityType.IN_PAN,
         EntityType.IN_GSTIN,

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from veil.pii.entity import EntityType
-from veil.pii.recognizers import bank_accounts, citizen_ids, health_ids, tax_ids
+from veil.pii.recognizers import bank_accounts, citizen_ids, european_ids, health_ids, tax_ids
 from veil.pii.recognizers.crypto_wallets import random_wallet_like
 
 if TYPE_CHECKING:
@@ -345,6 +345,14 @@ GENERATORS: dict[str, SurrogateMaker] = {
     EntityType.SG_NRIC.value: _checksummed(citizen_ids.is_sg_nric, keep=1),
     EntityType.IN_AADHAAR.value: _checksummed(citizen_ids.is_in_aadhaar),
     EntityType.IN_VOTER_ID.value: _checksummed(citizen_ids.is_in_voter_id, keep=3),
+    EntityType.NL_BSN.value: _checksummed(european_ids.is_nl_bsn),
+    EntityType.PL_PESEL.value: _checksummed(european_ids.is_pl_pesel),
+    EntityType.SE_PERSONAL_ID.value: _checksummed(european_ids.is_se_personal_id),
+    EntityType.DK_CPR.value: _checksummed(european_ids.is_dk_cpr),
+    EntityType.NO_PERSONAL_ID.value: _checksummed(european_ids.is_no_personal_id),
+    EntityType.BE_NATIONAL_NUMBER.value: _checksummed(european_ids.is_be_national_number),
+    EntityType.IE_PPS.value: _checksummed(european_ids.is_ie_pps),
+    EntityType.CH_AHV.value: _checksummed(european_ids.is_ch_ahv, keep=3),
     EntityType.US_NPI.value: _checksummed(health_ids.is_us_npi, keep=1),
     EntityType.BANK_ROUTING.value: _checksummed(bank_accounts.is_bank_routing),
     EntityType.CRYPTO_WALLET.value: _wallet,

@@ -7,6 +7,8 @@ contact           email (EMAIL_ADDRESS), phone_number (PHONE_NUMBER, via ``phone
 finance           credit_card (CREDIT_CARD, Luhn), iban (IBAN_CODE, mod-97)
 national_ids      us_ssn, uk_nino, uk_nhs, de_id, fr_nir, es_nif, it_fiscal_code
 citizen_ids       kr_rrn, kr_rrn_unchecked, fi_personal_id, sg_nric, in_aadhaar, in_voter_id
+european_ids      nl_bsn, pl_pesel, se_personal_id, dk_cpr, no_personal_id, be_national_number, ie_pps,
+                  ch_ahv
 tax_ids           vat_id (VAT_ID), in_pan, in_gstin, us_itin
 travel_documents  passport (PASSPORT), driver_license (DRIVER_LICENSE): after their label (a UK
                   licence number also bare, when its encoded birth date is real)

@@ -49,19 +49,20 @@ _ENGLISH = (
     "November",
     "December",
 )
+# French, Spanish, Italian, German, Dutch and Portuguese
 _FOREIGN = (
-    ("janvier", "enero", "gennaio", "januar"),
-    ("février", "febrero", "febbraio", "februar"),
-    ("mars", "marzo", "märz"),
+    ("janvier", "enero", "gennaio", "januar", "januari", "janeiro"),
+    ("février", "febrero", "febbraio", "februar", "februari", "fevereiro"),
+    ("mars", "marzo", "märz", "maart", "março"),
     ("avril", "abril", "aprile"),
-    ("mai", "mayo", "maggio"),
-    ("juin", "junio", "giugno", "juni"),
-    ("juillet", "julio", "luglio", "juli"),
-    ("août", "agosto"),
-    ("septembre", "septiembre", "settembre"),
-    ("octobre", "octubre", "ottobre", "oktober"),
-    ("novembre", "noviembre"),
-    ("décembre", "diciembre", "dicembre", "dezember"),
+    ("mai", "mayo", "maggio", "mei", "maio"),
+    ("juin", "junio", "giugno", "juni", "junho"),
+    ("juillet", "julio", "luglio", "juli", "julho"),
+    ("août", "agosto", "augustus"),
+    ("septembre", "septiembre", "settembre", "setembro"),
+    ("octobre", "octubre", "ottobre", "oktober", "outubro"),
+    ("novembre", "noviembre", "novembro"),
+    ("décembre", "diciembre", "dicembre", "dezember", "dezembro"),
 )
 
 
@@ -484,6 +485,9 @@ def date_time() -> Recognizer:
                 rf"{_D}\d?/{MONTHS}/{_YEAR}(?::\d\d:\d\d(?::\d\d)?(?:[ \t][+-]\d{{4}})?)?(?!\d)", 0.85, "clf"
             ),
             Pattern(rf"{MONTHS}[ \t]{{1,2}}\d{{1,2}}[ \t]\d\d:\d\d(?::\d\d)?\b", 0.75, "syslog", MONTHS),
+            # 1984年3月5日, 2024年12月 (Chinese and Japanese: year, month and day marked by their signs)
+            # (glued to the characters before it, as Chinese and Japanese write it: "出生于1984年")
+            Pattern(r"[12](?<![0-9A-Za-z][12])\d{3}年\d{1,2}月(?:\d{1,2}日)?", 0.7, "cjk"),
         ),
         finder=dates_in_prose,
         validate=is_numeric_date,
