@@ -8,6 +8,7 @@ skipping them.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,9 +51,29 @@ def postgres_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        try:
+            _drop(admin, name)
+        finally:
+            admin.dispose()  # (else its connection is closed by the collector, in another test)
+
+
+def _drop(admin: sa.Engine, name: str) -> None:
+    """Drop the test database. ``WITH (FORCE)`` ends the test's own connections, but not an
+    autovacuum worker that happens to be in the database: that one runs as the server's superuser,
+    and the test role may not end it ("must be a member of the role whose process is being
+    terminated", seen in a CI run). Such a worker is done in well under a second: try again."""
+    for attempt in range(_DROP_TRIES):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except sa.exc.DBAPIError:
+            if attempt == _DROP_TRIES - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+_DROP_TRIES = 6
 
 
 @pytest.fixture
