@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import Callable
 
 from stdnum.be import nn
 from stdnum.ch import ssn as ch_ssn
@@ -19,27 +18,11 @@ from stdnum.no import fodselsnummer
 from stdnum.pl import pesel
 from stdnum.se import personnummer
 
+from benchmarks.pii_evaluation.id_draws import birth as _birth
+from benchmarks.pii_evaluation.id_draws import complete as _complete
+from benchmarks.pii_evaluation.id_draws import digits as _digits
+
 __all__ = ["be_nn", "ch_ahv", "dk_cpr", "ie_pps", "nl_bsn", "no_fodselsnummer", "pl_pesel", "se_personnummer"]
-
-
-def _birth(rng: random.Random) -> tuple[int, int, int]:
-    return rng.randint(1945, 2005), rng.randint(1, 12), rng.randint(1, 28)
-
-
-def _digits(rng: random.Random, n: int, first: str = "123456789") -> str:
-    return rng.choice(first) + "".join(rng.choice(string.digits) for _ in range(n - 1))
-
-
-def _complete(
-    rng: random.Random, body: Callable[[], str], valid: Callable[[str], bool], alphabet: str
-) -> str:
-    """``body() + c`` for the check character ``c`` that python-stdnum accepts (new body if none)."""
-    for _ in range(1000):
-        stem = body()
-        for ch in alphabet:
-            if valid(stem + ch):
-                return stem + ch
-    raise RuntimeError("no valid identifier found")  # pragma: no cover
 
 
 def nl_bsn(rng: random.Random) -> str:

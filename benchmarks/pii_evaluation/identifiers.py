@@ -34,6 +34,9 @@ from stdnum.kr import rrn
 from stdnum.us import itin, rtn, ssn
 
 from benchmarks.pii_evaluation import european_identifiers as eu
+from benchmarks.pii_evaluation.id_draws import birth as _birth
+from benchmarks.pii_evaluation.id_draws import complete as _complete
+from benchmarks.pii_evaluation.id_draws import digits as _digits
 from veil.pii.entity import EntityType
 
 __all__ = [
@@ -58,22 +61,6 @@ __all__ = [
 
 Maker = Callable[[random.Random], str]
 _ALNUM = string.digits + string.ascii_uppercase
-
-
-def _digits(rng: random.Random, n: int, first: str = "123456789") -> str:
-    return rng.choice(first) + "".join(rng.choice(string.digits) for _ in range(n - 1))
-
-
-def _complete(
-    rng: random.Random, body: Callable[[], str], valid: Callable[[str], bool], alphabet: str
-) -> str:
-    """``body() + c`` for the check character ``c`` that python-stdnum accepts (new body if none)."""
-    for _ in range(1000):
-        stem = body()
-        for ch in alphabet:
-            if valid(stem + ch):
-                return stem + ch
-    raise RuntimeError("no valid identifier found")  # pragma: no cover
 
 
 # -- the project family's national ids ------------------------------------------------------
@@ -217,10 +204,6 @@ def format_id(kind: EntityType, value: str, style: str) -> str:
 
 
 # -- the unseen family's identifiers --------------------------------------------------------
-
-
-def _birth(rng: random.Random) -> tuple[int, int, int]:
-    return rng.randint(1945, 2005), rng.randint(1, 12), rng.randint(1, 28)
 
 
 def _kr_rrn(rng: random.Random) -> str:

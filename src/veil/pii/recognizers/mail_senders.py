@@ -189,12 +189,7 @@ def signed_off(text: str) -> Iterator[tuple[int, int, float]]:
             is_chat_word(folded) or folded in english_words() or first in known_places()
         )
     else:
-        named = not (
-            folded in english_words()
-            or is_ordinary_word(folded)
-            or is_chat_word(folded)
-            or first in known_places()
-        )
+        named = _no_word_or_place(first)
     if named:
         yield match.start("name"), match.end("name"), 0.85
 
@@ -213,14 +208,20 @@ def marked_sign_off(text: str) -> Iterator[tuple[int, int, float]]:
     elif first.islower():
         named = first.capitalize() in _given_names() and folded not in english_words()
     else:
-        named = not (
-            folded in english_words()
-            or is_ordinary_word(folded)
-            or is_chat_word(folded)
-            or first in known_places()
-        )
+        named = _no_word_or_place(first)
     if named:
         yield match.start("name"), match.end("name"), 0.8
+
+
+def _no_word_or_place(first: str) -> bool:
+    """A capitalised first word that may sign a message: no English or ordinary word, chat word or place."""
+    folded = first.lower()
+    return not (
+        folded in english_words()
+        or is_ordinary_word(folded)
+        or is_chat_word(folded)
+        or first in known_places()
+    )
 
 
 def _given_names() -> frozenset[str]:
