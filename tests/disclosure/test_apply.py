@@ -4,6 +4,7 @@ k-anonymous, shuffled, audited; bad input refused with nothing written; a purpos
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -215,8 +216,25 @@ def test_an_unseeded_run_records_the_seed_that_repeats_its_verdict(
     hospital: Workspace, tmp_path: Path
 ) -> None:
     # the attacks are a statistical test: a run without --seed draws one, and the report, the
-    # certificate and the audit log name it, so a verdict near the margin can be repeated
-    first = apply_dataset(hospital, "patients", purpose="research", k=5, out=tmp_path / "a.csv", n_attacks=50)
+    # certificate and the audit log name it, so a verdict near the margin can be repeated. A drawn
+    # seed is refused now and then (1 of 150 seeds on this table, CI of d3cdafb drew one): then the
+    # refusal names its seed and the seed repeats the refusal; the run is drawn again for the rest
+    first = None
+    for attempt in range(5):
+        try:
+            first = apply_dataset(
+                hospital, "patients", purpose="research", k=5, out=tmp_path / f"a{attempt}.csv", n_attacks=50
+            )
+            break
+        except AnonymityInfeasibleError as refusal:
+            named = re.search(r"--seed (\d+) repeats this run", str(refusal))
+            assert named is not None, str(refusal)
+            with pytest.raises(AnonymityInfeasibleError, match=rf"--seed {named.group(1)} repeats this run"):
+                apply_dataset(
+                    hospital, "patients", purpose="research", k=5, out=tmp_path / f"r{attempt}.csv",
+                    n_attacks=50, seed=int(named.group(1)),
+                )  # fmt: skip
+    assert first is not None, "five drawn seeds in a row were refused"
     assert isinstance(first.seed, int) and first.attacks is not None
     assert first.attacks["seed"] == first.seed and first.to_dict()["seed"] == first.seed
     assert first.certificate is not None
