@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
+from veil.pii.recognizers.house_numbers import NOT_NUMBERED
 from veil.pii.recognizers.street_types import is_lower_word, street_term
 
 __all__ = [
@@ -379,12 +380,13 @@ BEFORE_STREET = STREET_KINDS | {"town"}
 
 # A building number before a street that carries its own ("at 9383 ul. Chrzanowska 61",
 # "07576 Magasinsgatan 7"): one to six digits, not glued to a longer token, not a year.
-_NUMBER_BEFORE = re.compile(r"(?<![\w.,:/+\-])(\d{1,6})[ \t]+$")
+_NUMBER_BEFORE = re.compile(rf"(?<![\w.,:/+\-])(\d{NOT_NUMBERED}\d{{0,5}})[ \t]+$")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 
 def with_number_before(text: str, start: int) -> int:
-    """``start`` moved back over a building number right before a street that starts with a word."""
+    """``start`` moved back over a building number right before a street that starts with a word
+    (not over a year, nor over a number that a numbering word owns: "Section 12 Court ...")."""
     if start == 0 or not text[start].isalpha():
         return start
     number = _NUMBER_BEFORE.search(text, max(0, start - 12), start)

@@ -39,6 +39,7 @@ from veil.pii.recognizers.address_lines import (
     in_prose,
     shape_kind,
 )
+from veil.pii.recognizers.house_numbers import counts_something, is_numbering_word, is_sentence_word
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.street_types import (
     CORE_SUFFIXES,
@@ -193,8 +194,8 @@ class PartKinds:
         if len(tokens) < 2 or len(tokens) > 9:
             return None
         if HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
-            if tokens[1] == "of":  # a count, never a street: "Rule 39 of the Rules of Court"
-                return None
+            if tokens[1] == "of" or counts_something(None, tokens[1]):
+                return None  # a count, never a street: "Rule 39 of the Rules of Court", "45 YEAR OLD"
             if len(tokens) > 2 and HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
                 return self._street_words(tokens[1:-1], lower=True)
             return self._street_words(tokens[1:])
@@ -208,8 +209,8 @@ class PartKinds:
             if at is None:
                 return None
             before, after = tokens[:at], tokens[at + 1 :]
-            if not after or any(DIGIT.search(t) for t in after):
-                return None
+            if not after or any(DIGIT.search(t) for t in after) or counts_something(before[-1], after[0]):
+                return None  # ("Chapter 11 Bankruptcy Court", "Samsung 990 Pro Drive")
             if not is_name_word(after[0]) and street_term(after[0]) is None:
                 return None
             if any(
@@ -225,7 +226,15 @@ class PartKinds:
             # "Grössgstötten 50 street": a name, its number, then a street-type word (weak: "Listing
             # 4 Street" reads the same)
             return "street" if "street" in sides else "street_weak" if sides[1] == "term" else None
-        return self._street_words(part[: match.start()].rstrip(",").split(), lower=True)
+        named = part[: match.start()].rstrip(",").split()
+        if named and (
+            is_numbering_word(named[-1])
+            or (named[-1].endswith(".") and len(named[-1]) > 3 and street_term(named[-1]) is None)
+        ):
+            # "Section 12", "Lesson 5": the number is the section's, not a house's; "Court
+            # Order. 3": a sentence ends before the number (but "Király u. 15", "Hauptstr. 5")
+            return None
+        return self._street_words(named, lower=True)
 
     def _without_units(self, part: str) -> str:
         """``part`` less its unit words and what follows them when that is a unit, a town or a
@@ -283,8 +292,10 @@ class PartKinds:
             bare = word.rstrip(".,")
             if bare[:1] in "([{":
                 return None  # "the Court (Rule 52": a bracket opens an aside, not a street's name
-            if bare in DETERMINERS:
-                return None  # "at this place 5", "in our court 3": a noun of prose, not a street's name
+            if bare in DETERMINERS or is_sentence_word(bare):
+                # "at this place 5", "in our court 3": a noun of prose, not a street's name;
+                # "SEEN BY DR", "Referred To Dr": a sentence and a title, not a street's name
+                return None
             if is_name_word(bare):
                 names += 1
             elif bare.lower() in PARTICLES:

@@ -26,6 +26,7 @@ Hand-written: no library offers a multilingual, line-joining address grammar at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import islice
 
@@ -59,6 +60,7 @@ from veil.pii.recognizers.address_lines import (
     with_number_before,
 )
 from veil.pii.recognizers.address_parts import PartKinds
+from veil.pii.recognizers.house_numbers import counts_something, is_numbering_word
 from veil.pii.recognizers.intersections import intersections
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 from veil.pii.recognizers.place_lines import towns_above_countries
@@ -161,7 +163,12 @@ class AddressFinder(PartKinds):
         start, end, _ = part
         tokens = list(TOKEN.finditer(text, start, end))
         numbers = [
-            k for k, m in enumerate(tokens[:-1]) if text[m.start()].isdigit() and HOUSE.fullmatch(m.group())
+            k
+            for k, m in enumerate(tokens[:-1])
+            if text[m.start()].isdigit()
+            and HOUSE.fullmatch(m.group())
+            and not counts_something(None, tokens[k + 1].group())
+            and not _numbered_before(text, m.start())
         ]
         numbers = numbers[:5]
         if not numbers or not (
@@ -265,8 +272,8 @@ class AddressFinder(PartKinds):
         tokens = last_tokens(text, start, end, 12)  # a street line has at most twelve words
         for n, m in enumerate(tokens):
             word = m.group()
-            if word.endswith(":"):
-                continue
+            if word.endswith(":") or (word[0].isdigit() and _numbered_before(text, m.start())):
+                continue  # ("Chapter 11 Bankruptcy Court": the number is the chapter's)
             lower = not (word[0].isupper() or word[0].isdigit() or word[0] == "#")
             # a lower-case street names itself in one or two words before its type and number
             # ("hegyalja út 98."): tried only from the word two places before a number
@@ -315,6 +322,16 @@ class AddressFinder(PartKinds):
             ):
                 return start + len(text[start:at].rstrip(TRAILING))
         return None
+
+
+_WORD_BEFORE = re.compile(r"(\S{1,20})[ \t]+$")
+
+
+def _numbered_before(text: str, at: int) -> bool:
+    """Whether the word before ``at`` (on its line) numbers a part or a series ("Chapter",
+    "Step", "Top"): the number at ``at`` is then that word's, not a house's."""
+    word = _WORD_BEFORE.search(text, max(0, at - 24), at)
+    return word is not None and is_numbering_word(word.group(1))
 
 
 def _may_report(text: str, start: int, stop: int) -> bool:

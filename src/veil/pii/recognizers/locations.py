@@ -40,6 +40,7 @@ from veil.pii.recognizers.common import (
     words,
     wordset,
 )
+from veil.pii.recognizers.house_numbers import NOT_NUMBERED, counts_something, is_sentence_word
 from veil.pii.recognizers.organizations import STANDARD_NAMES
 from veil.pii.recognizers.persons import COMMON_CAPITALISED, ORG_SUFFIXES
 from veil.pii.recognizers.place_names import (
@@ -103,7 +104,8 @@ _UNIT = (
     r"|Scala|Esc|Andar|Apto|Bloco|Casa|#)\.?[ \t]*#?[A-Za-z0-9-]{1,6})?"
 )
 _DIRECTION = r"(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?)?"
-_N = first_char(r"\d")  # first digit of a number (house number)
+# first digit of a number (house number), not one that a numbering word owns ("Chapter 11")
+_N = first_char(r"\d") + NOT_NUMBERED
 _HOUSE = rf"{_N}\d{{0,4}}(?:/\d{{1,4}})?[A-Za-z]?"
 _STREET_NAME = rf"(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))(?:[ \t]{NAME_WORD}){{0,3}}"
 _PARTICLES = (
@@ -127,7 +129,14 @@ _CAPITALISED_WORD = re.compile(rf"[{UPPER}][{LOWER}]+")
 
 
 def is_street(text: str) -> bool:
-    """Some word of the street's name is a name, not an ordinary word ("3 Key Points")."""
+    """Some word of the street's name is a name, not an ordinary word ("3 Key Points"); the
+    number is no count or measure ("12 Volt Drive", "3 Days Post Op Dr") and no word is a
+    sentence's ("Referred By Dr")."""
+    tokens = text.split()
+    if any(is_sentence_word(t) for t in tokens) or (
+        len(tokens) > 1 and tokens[0][:1].isdigit() and counts_something(None, tokens[1])
+    ):
+        return False
     return any(
         word not in COMMON_CAPITALISED and word not in STREET_WORDS
         for word in _CAPITALISED_WORD.findall(text)
