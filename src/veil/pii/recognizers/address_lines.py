@@ -49,6 +49,8 @@ __all__ = [
     "DIGIT",
     "DIGITS",
     "DIRECTIONS",
+    "EIRCODE",
+    "EIRCODE_ALONE",
     "FILLER",
     "FUNCTION_WORDS",
     "HOUSE",
@@ -141,12 +143,19 @@ MILITARY = re.compile(
     r"|(?:AE|AA|AP)[ \t]+\d{5}(?:-\d{4})?"
 )
 MILITARY_ALONE = re.compile(r"(?i:apo|fpo|dpo)[ \t]+(?i:ae|aa|ap)[ \t]+\d{5}(?:-\d{4})?")
-# Postcodes: UK, Canada, and digit codes (Brazil's CEP "01310-100", Poland's "00-950", US ZIP+4).
+# Postcodes: UK, Canada, Ireland, and digit codes (Brazil's CEP "01310-100", Poland's "00-950", US ZIP+4).
 UK = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}"
 CA = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d"
+# Irish Eircode: a routing key ("A65", "D6W") and a unique identifier of four letters and digits
+# from the same alphabet, at least one of each ("A65 F4E2", "D02X285")
+_EIR = "ACDEFHKNPRTVWXY"
+_EIR_TAIL = rf"[ \t]?(?=[\d{_EIR}]{{0,3}}[{_EIR}])(?=[\d{_EIR}]{{0,3}}\d)[\d{_EIR}]{{4}}(?![\w-])"
+EIRCODE = rf"(?:[{_EIR}]\d\d|D6W){_EIR_TAIL}"
+# the same on its own in a text, not inside a longer code ("X/A65 F4E2")
+EIRCODE_ALONE = rf"[{_EIR}](?<![\w/-][{_EIR}])(?:\d\d|(?<=D)6W){_EIR_TAIL}"
 # digit postcodes, also written in groups: "057 03" (CZ/SK), "114 55" (SE, GR), "00-950" (PL)
 DIGITS = r"\d{4,6}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}[ \t]\d{2}"
-CODE = rf"(?:{UK}|{CA}|{DIGITS}|\d{{4}}[ \t]?[A-Z]{{2}}|[A-Z]{{1,2}}-\d{{4,5}})"
+CODE = rf"(?:{UK}|{CA}|{EIRCODE}|{DIGITS}|\d{{4}}[ \t]?[A-Z]{{2}}|[A-Z]{{1,2}}-\d{{4,5}})"
 REGION = r"(?:[A-Z]{2,3}|\([A-Z]{2,3}\))"
 PLACE_WORDS = (
     rf"[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*(?:[ \t-]+[{UPPER}{LOWER}][{UPPER}{LOWER}'\u2019.-]*){{0,4}}"
@@ -162,7 +171,7 @@ STATES = (
     "|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|NSW|VIC|QLD|TAS|ACT|NT|SA|WA"
     "|AB|BC|MB|NB|NL|NS|ON|PE|QC|SK|YT|NU|AS|FM|MH|MP|PW"
 )
-REGION_CODE = re.compile(rf"(?:{STATES})[ \t]+(?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|{CA})|{UK}|{CA}")
+REGION_CODE = re.compile(rf"(?:{STATES})[ \t]+(?:\d{{5}}(?:-\d{{4}})?|\d{{4}}|{CA})|{UK}|{CA}|{EIRCODE}")
 ZIP = re.compile(r"\d{4,6}(?:-\d{3,4})?|\d{4}[ \t]?[A-Z]{2}")
 TRAILING = " \t.!?)\"'"
 TOKEN = re.compile(r"\S+")

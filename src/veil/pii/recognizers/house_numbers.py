@@ -43,7 +43,7 @@ MEASURE_UNITS = wordset(
     """
     year years yr yrs yo y/o y.o. yearold month months mos week weeks wk wks day days
     hour hours hr hrs minute minutes min mins seconds sec secs
-    mg mcg µg kg lb lbs oz ml cl dl tsp tbsp tablespoon tablespoons teaspoon teaspoons cup cups
+    mg mcg µg μg kg lb lbs oz ml cl dl tsp tbsp tablespoon tablespoons teaspoon teaspoons cup cups
     mm cm km inch inches ft feet foot yd yards
     kb mb gb tb pb kbps mbps gbps mhz ghz hz
     volt volts watt watts kw kwh mah amp amps

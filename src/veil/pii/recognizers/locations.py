@@ -28,6 +28,7 @@ from functools import cache
 from veil.pii.data import COMMON_WORDS, PLACES, load_list
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, Pattern, PostProcessor, Recognizer
+from veil.pii.recognizers.address_lines import EIRCODE_ALONE
 from veil.pii.recognizers.chat_words import has_chat_word
 from veil.pii.recognizers.common import (
     LOWER,
@@ -345,6 +346,7 @@ def postcode() -> Recognizer:
                 0.55,
                 "canada",
             ),
+            Pattern(EIRCODE_ALONE, 0.6, "eircode"),  # Ireland: "A65 F4E2"
             Pattern(r"[A-Z](?<!\w[A-Z])[A-Z],?[ \t]+\d{5}(?:-\d{4})?(?![\w-])", 0.6, "us_state_zip"),
             Pattern(
                 r",[ \t](?:ID|IN|OR|ME|OK|HI|DE|CO|PA)[ \t]+(?P<pii>\d{5}(?:-\d{4})?)(?![\w-])",
