@@ -165,3 +165,37 @@ def test_word_handles_of_a_retweet_are_masked(pii_engine: PiiEngine) -> None:
     text = "RT @tamsin_k_ @lights is there a new tour this year"
     found = {text[e.start : e.end] for e in pii_engine.detect(text) if e.type == EntityType.USERNAME}
     assert found == {"@tamsin_k_", "@lights"}
+
+
+@pytest.mark.parametrize(
+    ("line", "login"),
+    [
+        ("Nov  3 10:22:01 srv sshd[881]: Invalid user tkaplan from 203.0.113.77 port 40022", "tkaplan"),
+        (
+            "sshd[12]: Failed password for invalid user m.ferreira from 198.51.100.4 port 50100 ssh2",
+            "m.ferreira",
+        ),
+        ("sshd[12]: Accepted publickey for nadia_k from 198.51.100.4 port 50100 ssh2: ED25519", "nadia_k"),
+        ("pam_unix(sshd:session): session opened for user okafor(uid=1002) by (uid=0)", "okafor"),
+        ('198.51.100.23 - j.okafor [12/Jan/2026:09:15:44 +0100] "POST /login HTTP/1.1" 302 0', "j.okafor"),
+    ],
+)
+def test_the_user_field_of_a_log_line_is_a_login(rules_engine: PiiEngine, line: str, login: str) -> None:
+    found = {line[e.start : e.end]: e.type for e in rules_engine.detect(line)}
+    # a login of letters alone may be read as the person's given name: masked either way
+    kinds = {EntityType.USERNAME, EntityType.PERSON} if login.isalpha() else {EntityType.USERNAME}
+    assert found.get(login) in kinds, (line, found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "sshd[881]: Invalid user admin from 203.0.113.77 port 40022",
+        "sshd[881]: Failed password for root from 203.0.113.77 port 22 ssh2",
+        '10.0.0.5 - - [03/Nov/2026:10:22:01 +0000] "GET / HTTP/1.1" 200 5',
+        "Look for a user from sales who can help.",
+        "We searched for invalid user input from the form.",
+    ],
+)
+def test_log_lines_without_a_persons_login_stay_clean(rules_engine: PiiEngine, line: str) -> None:
+    assert usernames(rules_engine, line) == [], line

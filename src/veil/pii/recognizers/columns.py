@@ -8,7 +8,9 @@ a place, under ``name`` / ``employee`` / ``patient`` a person, under ``company``
 The header says what the column holds, so a name the gazetteers do not know is found too.
 Under a header that names an identifier without a shape of its own (passport, driving licence,
 bank account, number plate, medical record number) a cell is one when it looks like a code:
-letters, digits and separators, with digits among them. Under a header that names a number whose
+letters, digits and separators, with digits among them; under a phone header (``phone``, ``tel``,
+``mobile``), when it is 7 to 15 digits with a phone's separators (a national number without its
+country code reads as a phone only by its column). Under a header that names a number whose
 only evidence is a check digit (routing number, NPI, Aadhaar) — the header is its context — a
 cell is one when its check digit holds.
 """
@@ -24,6 +26,7 @@ from veil.pii.recognizers.bank_accounts import is_bank_routing
 from veil.pii.recognizers.citizen_ids import is_in_aadhaar
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
 from veil.pii.recognizers.health_ids import is_us_npi
+from veil.pii.recognizers.id_fields import field_ids
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
 
 __all__ = ["ColumnFinder", "column_identifiers", "column_location", "column_organization", "column_person"]
@@ -74,6 +77,11 @@ _HEADERS: dict[str, frozenset[str]] = {
         "mrn medical_record medical_record_number patient_id patient_number chart_number hospital_number "
         "case_number"
     ),
+    EntityType.PHONE_NUMBER: wordset(
+        "phone phone_number phone_no telephone telephone_number tel tel_no mobile mobile_number "
+        "mobile_phone cell cell_phone cellphone home_phone work_phone contact_phone contact_number fax "
+        "telefon telefonnummer handy telefono teléfono téléphone telefoon gsm"
+    ),
     EntityType.REFERENCE_NUMBER: wordset(
         "reference_number reference_no ref_no file_number file_no case_no case_id application_number "
         "application_no claim_number claim_no claim_id policy_number policy_no customer_id customer_number "
@@ -89,6 +97,8 @@ _CHECKS: dict[str, Callable[[str], bool]] = {
     EntityType.IN_AADHAAR: is_in_aadhaar,
 }
 _CODE_CELL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./-]{2,32}[A-Za-z0-9])?")
+# a phone cell: digits with a phone's separators, an optional "+" or "(" first, 7 to 15 digits
+_PHONE_CELL = re.compile(r"[+(]?\d[\d ()./-]{5,22}\d")
 
 
 def _key(field: str) -> str:
@@ -133,9 +143,12 @@ class ColumnFinder:
             if key not in self._names or line_start in seen:
                 continue
             seen.add(line_start)
-            yield from self._column(text, line_start)
+            yield from self._column(text, line_start, seen)
 
-    def _column(self, text: str, line_start: int) -> Iterator[tuple[int, int, float]]:
+    def _column(self, text: str, line_start: int, seen: set[int]) -> Iterator[tuple[int, int, float]]:
+        """The cells of the table whose header starts at ``line_start``; the start of each row read
+        is added to ``seen``, so that a header repeated inside the table does not read the rest of
+        the table again (a table of n repeated headers would cost n times its length)."""
         line_end = text.find("\n", line_start)
         if line_end == -1:
             return
@@ -155,6 +168,7 @@ class ColumnFinder:
             cells = text[at:end].rstrip("\r").split(delimiter)
             if len(cells) != len(fields):
                 return  # the table ends
+            seen.add(at)
             offset = at
             for i, cell in enumerate(cells):
                 if i in columns:
@@ -168,6 +182,8 @@ class ColumnFinder:
     def _plausible(self, value: str) -> bool:
         if self.entity_type in _CHECKS:
             return _CHECKS[self.entity_type](value)
+        if self.entity_type == EntityType.PHONE_NUMBER:
+            return bool(_PHONE_CELL.fullmatch(value)) and 7 <= sum(c.isdigit() for c in value) <= 15
         if self.entity_type not in _NAME_TYPES:
             return bool(_CODE_CELL.fullmatch(value)) and sum(c.isdigit() for c in value) >= 2
         if len(value) > 60 or not _CELL.fullmatch(value):
@@ -196,7 +212,9 @@ def column_organization() -> Recognizer:
 
 def column_identifiers() -> list[Recognizer]:
     """Cells under a passport, driving licence, bank account, plate, MRN, reference number (case,
-    claim, customer, member ... number), routing number, NPI or Aadhaar header."""
+    claim, customer, member ... number), phone, routing number, NPI or Aadhaar header; and the
+    personal numbers of any country under a record's generic key ("ssn", "national_id":
+    :mod:`veil.pii.recognizers.id_fields`), a record's field being a one-row table."""
     return [
         _recognizer("column_passport", EntityType.PASSPORT),
         _recognizer("column_driver_license", EntityType.DRIVER_LICENSE),
@@ -204,7 +222,9 @@ def column_identifiers() -> list[Recognizer]:
         _recognizer("column_vehicle_plate", EntityType.VEHICLE_PLATE),
         _recognizer("column_medical_record", EntityType.MEDICAL_RECORD),
         _recognizer("column_reference_number", EntityType.REFERENCE_NUMBER),
+        _recognizer("column_phone_number", EntityType.PHONE_NUMBER),
         _recognizer("column_bank_routing", EntityType.BANK_ROUTING),
         _recognizer("column_us_npi", EntityType.US_NPI),
         _recognizer("column_in_aadhaar", EntityType.IN_AADHAAR),
+        *field_ids(),
     ]

@@ -20,6 +20,13 @@ each is judged by its shape and its neighbours:
   program's account ("root", "admin", "postgres"), the first word of a person's name ("User:
   Maja S Hermansen" is a chat turn), nor one capitalised word after "user:", "login:", "handle:"
   or "nick:".
+* a login name where a server's log writes it: OpenSSH's and PAM's auth lines ("Failed password
+  for invalid user kmensah from 203.0.113.9", "Accepted publickey for li.wei from ...", "session
+  opened for user mkowalski(uid=1001)") and the user field of the Common/Combined Log Format of
+  web servers (``203.0.113.9 - mkowalski [03/Nov/2026:10:22:01 +0000] "GET ..."``). The log's own
+  words fix the field, so the value needs no label of its own; program accounts ("root", "www")
+  and ordinary words ("invalid user support") are still left, and a login of letters alone is
+  reported below the name rules, which may read it as the person's given name.
 """
 
 from __future__ import annotations
@@ -80,6 +87,40 @@ _SERVICE_ACCOUNTS = wordset(
     demo default anonymous unknown none null changeme example
     """
 )
+
+
+# The user of an OpenSSH or PAM log line: after the line's fixed words, before " from", " port",
+# "(uid=" or " by".
+_AUTH_LOG = re.compile(
+    r"(?:(?:Failed|Accepted|failed|accepted) "
+    r"(?:password|publickey|keyboard-interactive(?:/pam)?|none|hostbased) for (?:invalid user )?"
+    r"|[Ii]nvalid user |session (?:opened|closed) for user |"
+    r"Disconnected from (?:invalid |authenticating )?user "
+    r"|Connection closed by (?:invalid |authenticating )?user )"
+    r"(?P<v>[A-Za-z0-9_][A-Za-z0-9_.@-]{0,31})(?= from | port |\(uid=| by |[ \t]*$)",
+    re.MULTILINE,
+)
+# The user field of the Common Log Format: host, identd field, user, then the bracketed time.
+_ACCESS_LOG = re.compile(
+    r"^[ \t]*[0-9A-Za-z][0-9A-Za-z.:_-]{0,62} [^\s\[\]\"]{1,64} (?P<v>[^\s\[\]\"]{1,64}) "
+    r"\[\d{1,2}/[A-Z][a-z]{2}/\d{4}:",
+    re.MULTILINE,
+)
+
+
+def _log_users(text: str) -> Iterator[tuple[int, int, float]]:
+    """Login names in the user fields of auth and access log lines."""
+    found: list[re.Match[str]] = []
+    if "user " in text or "for " in text:
+        found.extend(_AUTH_LOG.finditer(text))
+    if "/" in text and "[" in text:
+        found.extend(_ACCESS_LOG.finditer(text))
+    for match in found:
+        value = match.group("v")
+        if value != "-" and is_login_name(value):
+            # a login of letters alone may be the person's given name ("invalid user marta"): the
+            # name rules' reading of it (a person, in their context) wins over the login's
+            yield match.start("v"), match.end("v"), 0.6 if value.isalpha() else 0.8
 
 
 def is_login_name(value: str) -> bool:
@@ -160,6 +201,7 @@ def _usernames(text: str) -> Iterator[tuple[int, int, float]]:
     if "u/" in text:
         yield from _reddit(text)
     yield from _logins(text)
+    yield from _log_users(text)
 
 
 def username() -> Recognizer:
