@@ -132,7 +132,7 @@ UNIT = re.compile(
 )
 POBOX = re.compile(
     r"(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|casilla"
-    r"|caixa[ \t]postal|boîte[ \t]postale|b\.?p\.?|postbus|box)\.?[ \t]*#?[ \t]*\d{1,7}(?:[ \t]\d{2,4})?"
+    r"|caixa[ \t]postal|boîte[ \t]postale|b\.?p\.?|postbus|box)\.?[ \t]*#?[ \t]*\d{1,7}(?:[ \t]\d{2,4}){0,2}"
 )
 # Upper case as printed; lower case too where the form is unmistakable ("uscgc aslakhanov\nfpo ae 44941").
 MILITARY = re.compile(

@@ -174,6 +174,10 @@ class PartKinds:
             return 0
         if not all(is_name_word(w) or w.lower() in PARTICLES for w in words):
             return 0
+        if any(is_sentence_word(w) and not w.isupper() for w in text.split()):
+            # "Close To Schools", "Seen By": a sentence's words (but "Ashby-by-Sea", and "Torino
+            # TO", "Salem OR": a region's code in capitals)
+            return 0
         if (
             not is_name_word(words[0])
             or words[0].rstrip(".") in TITLES
@@ -194,7 +198,7 @@ class PartKinds:
         if len(tokens) < 2 or len(tokens) > 9:
             return None
         if HOUSE.fullmatch(tokens[0]):  # "4417 Cedar Hollow Road", "12, rue de la Paix"
-            if tokens[1] == "of" or counts_something(None, tokens[1]):
+            if tokens[1] == "of" or counts_something(None, tokens[1], tokens[2] if len(tokens) > 2 else None):
                 return None  # a count, never a street: "Rule 39 of the Rules of Court", "45 YEAR OLD"
             if len(tokens) > 2 and HOUSE.fullmatch(tokens[-1]):  # "971 Kesk 53": a number both sides
                 return self._street_words(tokens[1:-1], lower=True)
@@ -209,7 +213,11 @@ class PartKinds:
             if at is None:
                 return None
             before, after = tokens[:at], tokens[at + 1 :]
-            if not after or any(DIGIT.search(t) for t in after) or counts_something(before[-1], after[0]):
+            if (
+                not after
+                or any(DIGIT.search(t) for t in after)
+                or counts_something(before[-1], after[0], after[1] if len(after) > 1 else None)
+            ):
                 return None  # ("Chapter 11 Bankruptcy Court", "Samsung 990 Pro Drive")
             if not is_name_word(after[0]) and street_term(after[0]) is None:
                 return None

@@ -167,7 +167,9 @@ class AddressFinder(PartKinds):
             for k, m in enumerate(tokens[:-1])
             if text[m.start()].isdigit()
             and HOUSE.fullmatch(m.group())
-            and not counts_something(None, tokens[k + 1].group())
+            and not counts_something(
+                None, tokens[k + 1].group(), tokens[k + 2].group() if k + 2 < len(tokens) else None
+            )
             and not _numbered_before(text, m.start())
         ]
         numbers = numbers[:5]
@@ -272,8 +274,15 @@ class AddressFinder(PartKinds):
         tokens = last_tokens(text, start, end, 12)  # a street line has at most twelve words
         for n, m in enumerate(tokens):
             word = m.group()
-            if word.endswith(":") or (word[0].isdigit() and _numbered_before(text, m.start())):
-                continue  # ("Chapter 11 Bankruptcy Court": the number is the chapter's)
+            if (
+                word.endswith(":")
+                or (word[0].isdigit() and _numbered_before(text, m.start()))
+                or (
+                    with_number_before(text, m.start()) < m.start()
+                    and counts_something(None, word, tokens[n + 1].group() if n + 1 < len(tokens) else None)
+                )
+            ):
+                continue  # ("Chapter 11 Bankruptcy Court": the chapter's number; "3 Bed Terrace": a count)
             lower = not (word[0].isupper() or word[0].isdigit() or word[0] == "#")
             # a lower-case street names itself in one or two words before its type and number
             # ("hegyalja út 98."): tried only from the word two places before a number

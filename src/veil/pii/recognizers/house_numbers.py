@@ -7,8 +7,8 @@ ordinary text have that shape because street-type words are also ordinary nouns 
 Place Value". Three things no street line has tell them apart:
 
 * a *unit of measure, age or time* right after the number ("45 YEAR", "67 YO", "2 TB",
-  "12 Volt", "3 Days"): a house number is followed by the street's name, and no street is named
-  "Year Old Male" or "Volt";
+  "3 Days") and more words before the street-type word: a house number is followed by the
+  street's name, and no street is named "Year Old Male" (but "18/2 MG Road" is a street);
 * a *numbering word* right before the number ("Chapter 11", "Step 1", "Lesson 5", "Level 4",
   "Top 10"): the number is that word's ("Chapter 11 Bankruptcy Court" is a chapter); the words
   that number an address's own parts (Flat, Unit, Lot, Block, Suite, No.) are not among them;
@@ -20,6 +20,8 @@ Place Value". Three things no street line has tell them apart:
 
 Written by hand from how measurements, ages, document structure and clinical notes are written;
 the lists are English (the languages whose street-type words double as common nouns here).
+The words that number an address's own parts (Flat, Unit, Lot, Block, Level, Phase, Stage,
+Sector, No.) are no numbering words here.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import re
 
 from veil.pii.recognizers.common import wordset
+from veil.pii.recognizers.street_types import street_term
 
 __all__ = [
     "NOT_NUMBERED",
@@ -41,7 +44,7 @@ __all__ = [
 # 45th St" are streets.)
 MEASURE_UNITS = wordset(
     """
-    year years yr yrs yo y/o y.o. yearold month months mos week weeks wk wks day days
+    year years yr yrs yo y/o y.o yearold month months mos week weeks wk wks day days
     hour hours hr hrs minute minutes min mins seconds sec secs
     mg mcg µg μg kg lb lbs oz ml cl dl tsp tbsp tablespoon tablespoons teaspoon teaspoons cup cups
     mm cm km inch inches ft feet foot yd yards
@@ -50,7 +53,7 @@ MEASURE_UNITS = wordset(
     percent pct % degree degrees deg °c °f
     times pts goals wickets
     units unit-dose tablet tablets tabs capsule capsules caps drop drops puff puffs dose doses
-    servings people persons players seats
+    servings people persons players seats bed beds bedroom bedrooms bath baths bathroom bathrooms
     """
 )
 # Words of a model's name after its number ("Galaxy S23 Ultra", "990 Pro", "15 Pro Max").
@@ -64,7 +67,7 @@ NUMBERING_WORDS = wordset(
     page pages pg pp table tab figure fig exhibit schedule annex annexe appendix part
     step steps lesson lessons module tier grade class
     episode ep season series volume vol issue edition version ver release rev revision
-    game games round rounds match week day top
+    game games round rounds match week day top junction exit
     bus route platform gate track terminal
     windows iphone galaxy pixel ios android
     """
@@ -77,7 +80,7 @@ SENTENCE_WORDS = wordset("to is by for from with into onto and or but was were a
 
 def is_measure_unit(word: str) -> bool:
     """A unit of measure, age or time ("YEAR", "mg", "TB", "Volt", "Days")."""
-    return word.rstrip(",;:").casefold() in MEASURE_UNITS
+    return word.rstrip(",;:.").casefold() in MEASURE_UNITS
 
 
 def is_numbering_word(word: str) -> bool:
@@ -90,12 +93,19 @@ def is_sentence_word(word: str) -> bool:
     return word.casefold() in SENTENCE_WORDS
 
 
-def counts_something(before: str | None, after: str | None) -> bool:
-    """Whether a number between the word ``before`` and the word ``after`` counts or measures
-    something rather than numbering a house."""
+def counts_something(before: str | None, after: str | None, then: str | None = None) -> bool:
+    """Whether a number between the word ``before`` and the word ``after`` (``then`` after that)
+    counts or measures something rather than numbering a house. A unit's abbreviation in capitals
+    right before a street-type word may be a street's initials ("18/2 MG Road": Mahatma Gandhi
+    Road), but not a unit's word ("3 Bed Terrace") nor a model's ("870 Pro Drive")."""
     if before is not None and is_numbering_word(before):
         return True
-    return after is not None and (is_measure_unit(after) or after.casefold() in MODEL_WORDS)
+    if after is None:
+        return False
+    if after.casefold() in MODEL_WORDS:
+        return True
+    initials = after.isupper() and len(after) <= 3 and then is not None and street_term(then) is not None
+    return is_measure_unit(after) and not initials
 
 
 def _not_numbered() -> str:

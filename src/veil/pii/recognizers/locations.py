@@ -135,7 +135,7 @@ def is_street(text: str) -> bool:
     sentence's ("Referred By Dr")."""
     tokens = text.split()
     if any(is_sentence_word(t) for t in tokens) or (
-        len(tokens) > 1 and tokens[0][:1].isdigit() and counts_something(None, tokens[1])
+        len(tokens) > 2 and tokens[0][:1].isdigit() and counts_something(None, tokens[1], tokens[2])
     ):
         return False
     return any(
