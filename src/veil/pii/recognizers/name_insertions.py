@@ -47,21 +47,34 @@ def inserted(
 
 
 # A nickname in quotation marks between a given and a family name: the shape of a person's name
-# whoever found its sides (none may have: 'Quenby "Q" Orvale').
+# whoever found its sides (none may have: 'Quenby "Q" Orvale', 'Anton "Big Tee" Varnow').
 _NICKNAMED = re.compile(
-    rf"(?<![\w'\u2019.-])(?P<given>{NAME_WORD})[ \t]+[\"\u201c](?P<nick>{NAME_WORD})[\"\u201d]"
+    rf"(?<![\w'\u2019.-])(?P<given>{NAME_WORD})[ \t]+[\"\u201c](?P<nick>{_WORDS})[\"\u201d]"
     rf"[ \t]+(?P<family>{NAME_WORD})(?![\w'\u2019-])"
+)
+# A nickname in quotation marks standing for the given name, after the words that give one ('known
+# as "Big Tee" Varnow', 'nicknamed "Doc" Orvale'), as police reports and news write a suspect.
+_CALLED_NICKNAMED = re.compile(
+    r"(?<![\w'\u2019-])(?i:known[ \t]+as|nicknamed|dubbed|alias|aka|a\.k\.a\.|called)[ \t]+"
+    rf"(?P<name>[\"\u201c](?P<nick>{_WORDS})[\"\u201d][ \t]+(?P<family>{NAME_WORD}))(?![\w'\u2019-])"
 )
 
 
 def nicknamed(text: str, not_names: frozenset[str]) -> Iterator[tuple[int, int, float]]:
-    """A given name, a nickname in quotation marks and a family name ('Quenby "Q" Orvale'): a
-    person (0.8), when the given and the family name are name words (see :func:`_name_word`)."""
+    """A given name, a nickname in quotation marks and a family name ('Quenby "Q" Orvale'), or a
+    quoted nickname and a family name after "known as", "nicknamed", "alias" ('known as "Big Tee"
+    Varnow'): a person (0.8), when the given and the family name are name words (see
+    :func:`_name_word`) and no nickname word is a common capitalised one."""
     if '"' not in text and "\u201c" not in text:
         return
     for match in _NICKNAMED.finditer(text):
         if _name_word(match.group("given"), not_names) and _name_word(match.group("family"), not_names):
             yield match.start(), match.end(), 0.8
+    for match in _CALLED_NICKNAMED.finditer(text):
+        if _name_word(match.group("family"), not_names) and not any(
+            w in not_names for w in match.group("nick").split()
+        ):
+            yield match.start("name"), match.end("name"), 0.8  # 'known as "Big Tee" Varnow'
 
 
 def _name_word(word: str, not_names: frozenset[str]) -> bool:

@@ -10,7 +10,8 @@ when the first-name gazetteer knows it.
 
 * **capitalised** — ``Given [Middle] X[.] Family`` (0.8);
 * **particles** — ``Given van de Family``, ``Given bin Family`` (0.75); with a particle that
-  also joins place names ("de", "da", "del") only after a known first name;
+  also joins place names ("de", "da", "del") only after a known first name; the Irish ones written
+  with a capital, ``Given Nic Family``, ``Given Ó Family``, ``Given Ní Family`` (0.75);
 * **initials first** — ``J. Family``, ``A. K. Family``, ``J.R.R. Family``, ``Kh. Family``, or two
   or three without dots, ``N S Family`` (one letter alone needs its dot), when the family name is no
   ordinary English word nor a place (0.75);
@@ -85,6 +86,12 @@ _LOWER_CASE = re.compile(
 _PARTICLES = re.compile(
     rf"(?P<given>{_FIRST_CAP_WORD})[ \t](?P<particles>(?:(?:van|von|ter|ten|bin|ibn|binti|ben|de|da"
     rf"|dos|das|del|della|di|du|le|la|al|el|der|den|zu|y)[ \t]){{1,4}})(?P<family>{_CAP})"
+    rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
+)
+# Irish particles written with a capital between a given and a family name: "Siobhán Nic Aodha",
+# "Seán Ó Briain", "Máire Ní Dhomhnaill" (no English word is written so; "Mac" is left out: "Mac OS").
+_IRISH = re.compile(
+    rf"(?P<given>{_FIRST_CAP_WORD})[ \t](?:Nic|N\u00ed|\u00d3|Ua|U\u00ed|Mhic)[ \t](?P<family>{_CAP})"
     rf"(?!(?!['\u2019]s\b)[\w'\u2019@/-]|\.\w)"
 )
 _GERMANIC_PARTICLES = wordset("van von ter ten bin ibn binti ben zu")
@@ -172,7 +179,12 @@ class InitialNameFinder(NameLists):
         for match in _PARTICLES.finditer(text):
             given, family = match.group("given"), match.group("family")
             germanic = any(p in _GERMANIC_PARTICLES for p in match.group("particles").split())
+            if match.group("particles").split()[0] == "y":
+                continue  # "Juan y María": "and" after a given name joins two people
             if (germanic or given in self.first) and self._capitalised([given], family):
+                yield match.start(), match.end(), 0.75
+        for match in _IRISH.finditer(text):
+            if self._capitalised([match.group("given")], match.group("family")):
                 yield match.start(), match.end(), 0.75
         if "'" in text or "\u2019" in text or "-" in text:
             yield from self._elided(text)

@@ -1,6 +1,7 @@
 """Authors cited by name and year, as academic and technical writing cites them (PERSON, 0.8):
 "Fitzgerald (1998) proposed", "as Brennan et al. (2015) argue", "Okafor's (2010) model",
-"(Hartmann 2004; Okoye and Lindqvist 2011)", "(see van Dijk, 1998, p. 4)"; in a text that
+"(Hartmann 2004; Okoye and Lindqvist 2011)", "(see van Dijk, 1998, p. 4)", a reference list's
+"Okafor, J., & Lindqvist, K. L. (2019)" (each "Family, I.", 0.85); in a text that
 cites a known name, also authors whose names are English words ("Spang (1983)", "(Laws, 2016)").
 
 The small spaCy model reads a cited surname as an organisation, a law or a nationality
@@ -62,6 +63,17 @@ _ET_AL = re.compile(r"[ \t]et[ \t]+al\b")
 _DETERMINER_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)[ \t]+$")
 # Seasons, besides the months of COMMON_CAPITALISED: "(Spring 2010)" is a date.
 _SEASONS = wordset("Spring Summer Autumn Fall Winter Christmas Easter")
+# A reference list's authors, family name first and initials after it (APA, Harvard): "Okafor, J.,
+# Lindqvist, K. L., & Brandt, M. (2019)", "Okafor, J. and Lindqvist, K. 2019"; up to eight, then
+# the year. Each author is "Family, I." (the initials belong to the name).
+_INITIALS = rf"[{UPPER}]\.(?:[ \t]?-?[{UPPER}]\.){{0,3}}"
+_LISTED = rf"{_AUTHOR},[ \t]+{_INITIALS}"
+_NEXT_LISTED = r"(?:,[ \t]+(?:(?:&|and)[ \t]+)?|[ \t]+(?:&|and)[ \t]+)"
+_REFERENCE = re.compile(
+    rf"(?<![\w'\u2019.-])(?P<authors>{_LISTED}(?:{_NEXT_LISTED}{_LISTED}){{0,7}})"
+    r",?[ \t]+\(?(?:1[5-9]|20)\d\d[a-z]?(?!\d)"
+)
+_LISTED_RE = re.compile(rf"(?P<family>{_AUTHOR}),[ \t]+{_INITIALS}")
 # How far before a year a citation's authors may start.
 _REACH = 160
 
@@ -70,8 +82,10 @@ class CitationFinder:
     """Authors of a name-and-year citation (see the module's doc)."""
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        if "., " in text or ". " in text:
+            yield from _reference_authors(text)
         if "(" not in text:
-            return  # every citation has a parenthesis
+            return  # every other citation has a parenthesis
         citations: list[tuple[int, int, bool]] = []  # (start, end, parenthetical) of each one's authors
         bare: list[tuple[int, int]] = []  # authors before a year with no parenthesis: "Lund 2017"
         for year in _YEAR.finditer(text):
@@ -137,6 +151,23 @@ def _authors(
         # the form of a citation outranks the form of a firm ("(Brandt, Salazar, & Nakamura, 2015)"
         # is also "partners" by shape, 0.8): inside parentheses or with several authors, 0.85
         yield begin, author.end(), 0.85 if parenthetical or len(found) > 1 else 0.8
+
+
+def _reference_authors(text: str) -> Iterator[tuple[int, int, float]]:
+    """The authors of a reference list's entry, "Family, I." each, before the year (0.85): the
+    initials after a comma and the year after the list are the form of a cited person, so in a
+    list of several a family name that is also a word counts ("Bird, A., & Cole, B."); alone it
+    must be a known family name or no English word. Never a place, a month or a common word."""
+    for match in _REFERENCE.finditer(text):
+        authors = list(_LISTED_RE.finditer(text, match.start("authors"), match.end("authors")))
+        for author in authors:
+            words = author.group("family").split()
+            if not _is_author(words[-1], strict=len(authors) == 1):
+                continue  # one "Word, A. 2019" alone may be anything; in a list it is an author
+            begin = author.start()
+            if len(words) > 1 and not _is_author(words[0], strict=True):
+                begin = author.start() + author.group("family").rindex(words[-1])  # "See Okafor, J."
+            yield begin, author.end(), 0.85
 
 
 def _bare_authors(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int, float]]:

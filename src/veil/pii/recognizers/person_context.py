@@ -34,6 +34,10 @@ capitalised word by what the sentence says of it:
 * **a signature** — the last line of a text, a dash and the name ("- Bohumil"), or the same after
   a one-line comment's last sentence ("Thanks, - Bohumil"), or a closing there ("Much love
   Bohumil", "Cheers, Bohumil") (same scores);
+* **a self-introduction** — "I'm Aoife and ...", "Hi, this is Thandeka from ..."
+  (:mod:`.person_introductions`, 0.75 to 0.8);
+* **a relative's word in another language** — "mi madre, Guadalupe", "meine Schwester Annegret"
+  (:mod:`.person_relatives`, 0.8);
 * **an age beside it** — "Ilse, 34, ...", "Ilse (34)", "Ilse, aged 34" (same scores);
 * **the words that introduce a name** — "my name is", "her maiden name is", "call me", "Mr",
   "Dear", "Hi": the next word even in lower case ("her maiden name is nyberg", "dear nina");
@@ -65,8 +69,10 @@ from veil.pii.recognizers.name_patterns import SENTENCE_START
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_cues import is_camel_case
 from veil.pii.recognizers.person_devices import is_assistant_address
+from veil.pii.recognizers.person_introductions import introduced_names
 from veil.pii.recognizers.person_logins import login_names
 from veil.pii.recognizers.person_lowercase import lower_case_text_names
+from veil.pii.recognizers.person_relatives import relatives_named
 from veil.pii.recognizers.person_roles import ROLE_WORD, ROLES
 from veil.pii.recognizers.person_verbs import ADDRESSING_WORDS, OWNED_BY_PEOPLE, PERSON_VERBS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, ORG_SUFFIXES
@@ -344,6 +350,8 @@ class PersonContextFinder(NameLists):
             yield from self._cited(text)
         yield from word_given_names(text, self.last, self.towns)
         yield from nicknamed(text, _NOT_NAME_WORDS)  # 'Quenby "Q" Orvale'
+        yield from introduced_names(text, self)  # "I'm Aoife and ...", "Hi, this is Thandeka from ..."
+        yield from relatives_named(text, self)  # "mi madre, Guadalupe", "meine Schwester Annegret"
         if "." in text:
             for match in _LEADS.finditer(_INITIALS, text):
                 more: re.Match[str] | None = match

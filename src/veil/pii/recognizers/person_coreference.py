@@ -5,7 +5,8 @@ again, its words ("Isis Mendonça" ... "Isis:"; a given name that is also a word
 Renard" ... "Marine has"), at 0.7 (above the small model's place or firm for the same word), 0.6
 where the word is also a known place; the given names joined to a found one ("Tomasz and Rose",
 :mod:`~veil.pii.recognizers.person_conjuncts`, 0.75); a found name with a number, "Jr." or a
-family name after it (:mod:`~veil.pii.recognizers.name_suffixes`), or a nickname or a former name
+family name after it (:mod:`~veil.pii.recognizers.name_suffixes`), its particles and the family
+names they join (:mod:`~veil.pii.recognizers.name_particles`), or a nickname or a former name
 inside it (:mod:`~veil.pii.recognizers.name_insertions`). Off with
 ``PiiConfig.coreference = false`` or by disabling it by name.
 """
@@ -21,12 +22,14 @@ from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
 from veil.pii.recognizers.name_insertions import inserted
+from veil.pii.recognizers.name_particles import with_particles
 from veil.pii.recognizers.name_suffixes import suffixed
 from veil.pii.recognizers.nonhuman_names import names_no_human
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_conjuncts import conjuncts
 from veil.pii.recognizers.person_devices import is_assistant_address
 from veil.pii.recognizers.person_mentions import name_words, occurrences, spreading
+from veil.pii.recognizers.person_relatives import GERMAN_RELATIVE_NOUNS
 from veil.pii.recognizers.person_roles import ROLE_WORD
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED, TITLES
 from veil.pii.vocabulary import is_ordinary_word
@@ -69,6 +72,7 @@ def _mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, i
     grown = list(suffixed(text, found_people, _NOT_NAME_ON_ITS_OWN))
     grown += inserted(text, found_people, _NOT_NAME_ON_ITS_OWN)  # 'Tarla "Tee" Varnow'
     grown += _with_given_name(text, found_people)  # "Évoste Galmeau" where NER read "Galmeau"
+    grown += with_particles(text, found_people, _NOT_NAME_ON_ITS_OWN)  # "Ahmed bin Rashid al-Maktoum"
     yield from grown
     resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
     names: set[str] = set()
@@ -160,6 +164,7 @@ def _with_given_name(text: str, people: Sequence[tuple[int, int, float]]) -> Ite
             and word not in places
             and word not in GROUP_WORDS
             and word not in TITLES
+            and word not in GERMAN_RELATIVE_NOUNS  # "meine Schwester Annegret"
             and ROLE_WORD.fullmatch(word) is None
             and (word in first or not is_ordinary_word(word))
         ):

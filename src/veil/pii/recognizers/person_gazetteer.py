@@ -21,6 +21,7 @@ from veil.pii.recognizers.name_plausibility import is_plausible_name
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
 from veil.pii.recognizers.venue_names import is_titled_venue
 from veil.pii.regex_needs import widest
+from veil.pii.vocabulary import is_ordinary_word
 
 __all__ = ["NameFinder", "last_first", "person_gazetteer"]
 
@@ -44,6 +45,9 @@ _CITED_AUTHOR = re.compile(
 )
 # Between a first name and a family name: one blank, or particles ("Thom van den Broek").
 _GAP = re.compile(rf"[ \t](?:{PARTICLE}[ \t])*")
+# Particles that are the word "and" of Spanish, Portuguese and Catalan: they join two family names,
+# or two people ("Juan y María").
+_AND = frozenset({"y", "e", "i"})
 
 
 def last_first(text: str) -> Iterator[re.Match[str]]:
@@ -94,7 +98,7 @@ class NameFinder(NameLists):
         first, last = self.first, self.last
         tokens = cap_tokens(text)
         for i, (start, _, word) in enumerate(tokens):
-            if word not in first:
+            if word not in first and not self._hyphened_given(word):
                 continue
             ambiguous = word in AMBIGUOUS_FIRST_NAMES
             chain = [tokens[i]]
@@ -106,6 +110,8 @@ class NameFinder(NameLists):
                 if len(chain) < 3 and _GAP.fullmatch(gap):
                     # a particle starts the family name: "Thom van den Broek", "Emilly da Luz"
                     end, surname = tokens[k][1], tokens[k][2]
+                    if gap.strip() in _AND and surname in first and surname not in last:
+                        break  # "Juan Pérez y María López": two people, joined by "and"
                     if not surname.endswith(".") and surname not in COMMON_CAPITALISED:
                         yield start, end, 0.6 if ambiguous else (0.8 if surname in last else 0.7)
                         chain = []
@@ -129,6 +135,21 @@ class NameFinder(NameLists):
                 ):
                     continue  # a town and its state or country: "Atlanta, Georgia.", "Perth, Victoria."
                 yield m.start("family"), m.end("given"), 0.8  # a first name even if a word: "Twain, Mark."
+
+    def _hyphened_given(self, word: str) -> bool:
+        """A compound given name whose first part is a known given name and whose second is a
+        given name or no English word: "Jean-Baptiste", "Hans-Jürgen", "Anne-Élise" (French and
+        German write them so; the list holds only some of them)."""
+        head, _, tail = word.partition("-")
+        return (
+            bool(tail)
+            and "-" not in tail
+            and tail[:1].isupper()
+            and head in self.first
+            and head not in AMBIGUOUS_FIRST_NAMES
+            and (tail in self.first or not is_ordinary_word(tail))
+            and tail not in self.places
+        )
 
     def _best(self, chain: list[tuple[int, int, str]], ambiguous: bool) -> tuple[int, float] | None:
         """(end, score) of the best reading of ``first [middle] last`` in ``chain``."""
