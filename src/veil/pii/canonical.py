@@ -67,6 +67,19 @@ _OTHER_SCRIPT = (
 )
 #: an ASCII letter or digit next to such a letter: the sign of a word that mixes scripts
 _MIXED = re.compile(f"[A-Za-z0-9][{_OTHER_SCRIPT}]|[{_OTHER_SCRIPT}][A-Za-z0-9]")
+#: the scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer,
+#: Myanmar) and their punctuation: a number or an address written right against them
+#: ("电话是13812345678", "メールはtaro@example.jp") has no word boundary in a regex, since these
+#: letters are word characters, and an e-mail's local part would take them in
+_SPACELESS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+#: an ASCII or fullwidth letter, digit, "+" or "@" against such a character
+_GLUED = re.compile(
+    f"[A-Za-z0-9@+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][{_SPACELESS}]"
+    f"|[{_SPACELESS}][A-Za-z0-9@+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+)
+_SPACELESS_CHAR = re.compile(f"[{_SPACELESS}]")
 #: how far a word is read either side of a look-alike letter (longer "words" are not words)
 _WORD_REACH = 64
 
@@ -114,6 +127,7 @@ def canonical(text: str) -> CanonicalText:
         unicodedata.is_normalized("NFKC", text)
         and _ODD.search(text) is None
         and _MIXED.search(text) is None
+        and _GLUED.search(text) is None
         and not _maybe_defanged(text)
     ):
         return _same(text)
@@ -162,6 +176,8 @@ def canonical(text: str) -> CanonicalText:
             folded = _fold(cluster)
             if folded == cluster and j == i + 1 and not cluster.isascii() and mixed.holds(i):
                 folded = _latin_lookalikes().get(cluster, cluster)
+            if j == i + 1 and _SPACELESS_CHAR.match(cluster):
+                folded = _spaced(text, i, folded)
             if folded == cluster:
                 copy(i, j)
             elif folded:
@@ -173,6 +189,14 @@ def canonical(text: str) -> CanonicalText:
     if view == text:  # nothing was written otherwise ("x[.5]" looked defanged, and was not)
         return _same(text)
     return CanonicalText(view, len(text), starts, sources, ends, bytes(copied))
+
+
+def _spaced(text: str, i: int, folded: str) -> str:
+    """``folded`` (the character of a spaceless script at ``i``) with a space written on each side
+    where a letter, digit, "+" or "@" of the Latin alphabet stands against it."""
+    before = i > 0 and _GLUED.match(text, i - 1) is not None
+    after = _GLUED.match(text, i) is not None
+    return (" " if before else "") + folded + (" " if after else "")
 
 
 def _same(text: str) -> CanonicalText:

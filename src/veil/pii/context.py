@@ -1,7 +1,8 @@
 """Context words: a cheap look at the text around a candidate.
 
 Context terms are matched case-insensitively as whole words (a term may be several words,
-``"date of birth"``, or carry punctuation, ``"d.o.b"``) in a window of characters before
+``"date of birth"``, or carry punctuation, ``"d.o.b"``; a term of Chinese, Japanese, Korean or
+Thai, scripts written without spaces, wherever it stands: ``"电话"``) in a window of characters before
 and after the candidate (for negative words, a shorter window after it), clipped at clause
 boundaries (``,`` ``;`` ``|`` and line breaks) so that "IP 10.0.0.1, version 2" does not
 read "version" as context of the address. One
@@ -11,6 +12,7 @@ compiled alternation per recognizer and direction; the text is never tokenised.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 __all__ = ["ContextMatcher", "compile_terms"]
@@ -28,11 +30,30 @@ _LAST_BOUNDARY = re.compile(rf".*(?:{_BOUNDARY.pattern})", re.DOTALL)
 
 def compile_terms(terms: Iterable[str]) -> re.Pattern[str] | None:
     """One case-insensitive whole-word alternation for ``terms`` (None when empty)."""
-    cleaned = sorted({t.strip().lower() for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    # in the canonical view detection reads (NFKC: Thai "ำ" is written as two characters there)
+    cleaned = sorted(
+        {unicodedata.normalize("NFKC", t).strip().lower() for t in terms if t.strip()},
+        key=lambda t: (-len(t), t),
+    )
     if not cleaned:
         return None
-    alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in cleaned)
-    return re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])", re.IGNORECASE)
+    spaced = [t for t in cleaned if not _SPACELESS_TERM.fullmatch(t)]
+    spaceless = [t for t in cleaned if _SPACELESS_TERM.fullmatch(t)]
+    parts = []
+    if spaced:
+        alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in spaced)
+        parts.append(rf"(?<![^\W_])(?:{alternation})(?![^\W_])")
+    if spaceless:
+        parts.append("|".join(map(re.escape, spaceless)))  # no word boundary in these scripts
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# A term of a script written without spaces (Chinese, Japanese, Korean, Thai): "电话" in "我的电话是"
+# stands between two word characters, so it is matched wherever it stands.
+_SPACELESS_TERM = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff]+"
+)
 
 
 class ContextMatcher:

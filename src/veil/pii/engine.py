@@ -41,6 +41,7 @@ from typing import Any
 
 from veil.errors import ConfigError, InputError
 from veil.pii.canonical import CanonicalText, canonical
+from veil.pii.capitals import restored
 from veil.pii.compiled_recognizer import Compiled, LeadTable, Regex, matches
 from veil.pii.compiled_recognizer import compile_recognizer as _compile
 from veil.pii.config import PiiConfig
@@ -268,11 +269,23 @@ class _Detector:
         """Entities per text, found in each text's canonical view (invisible characters out,
         look-alike forms folded: :mod:`veil.pii.canonical`) and placed back on the text."""
         views = [canonical(text) for text in texts]
-        found = self._detect_canonical([view.text for view in views])
+        readings = [view.text for view in views]
+        found = self._detect_canonical(readings)
+        self._second_look(readings, found)
         return [
             entities if view.unchanged else [_placed(view, e) for e in entities]
             for view, entities in zip(views, found, strict=True)
         ]
+
+    def _second_look(self, texts: Sequence[str], found: list[list[Entity]]) -> None:
+        """Read again, with their case restored, the texts that write words in capitals side by
+        side (``PATIENT: GARCIA, MARIA``; :mod:`veil.pii.capitals`), and add what that reading finds
+        there to ``found``. Nearly every text has no such stretch and is read once."""
+        cased = [(i, view) for i, text in enumerate(texts) if (view := restored(text)) is not None]
+        if cased:
+            again = self._detect_canonical([view.text for _, view in cased])
+            for (i, view), entities in zip(cased, again, strict=True):
+                found[i] = view.merged(found[i], entities)
 
     def _detect_canonical(self, texts: Sequence[str]) -> list[list[Entity]]:
         if not self.uses_ner:

@@ -43,6 +43,15 @@ class EntityType(StrEnum):
     BE_NATIONAL_NUMBER = "BE_NATIONAL_NUMBER"  # Belgian national register number
     IE_PPS = "IE_PPS"  # Irish PPS number
     CH_AHV = "CH_AHV"  # Swiss social security number (AHV/AVS)
+    CN_RESIDENT_ID = "CN_RESIDENT_ID"  # Chinese resident identity card number
+    BR_CPF = "BR_CPF"  # Brazilian CPF
+    MX_CURP = "MX_CURP"  # Mexican CURP
+    JP_MY_NUMBER = "JP_MY_NUMBER"  # Japanese Individual Number (My Number)
+    TR_NATIONAL_ID = "TR_NATIONAL_ID"  # Turkish T.C. Kimlik No
+    ZA_ID_NUMBER = "ZA_ID_NUMBER"  # South African identity number
+    TH_NATIONAL_ID = "TH_NATIONAL_ID"  # Thai national ID number
+    IL_ID_NUMBER = "IL_ID_NUMBER"  # Israeli identity number (teudat zehut)
+    MY_NRIC = "MY_NRIC"  # Malaysian NRIC (MyKad)
     IN_AADHAAR = "IN_AADHAAR"
     IN_PAN = "IN_PAN"  # Indian Permanent Account Number
     IN_GSTIN = "IN_GSTIN"  # Indian GST identification number
@@ -85,6 +94,15 @@ IDENTIFIER_TYPES = frozenset(
         EntityType.BE_NATIONAL_NUMBER,
         EntityType.IE_PPS,
         EntityType.CH_AHV,
+        EntityType.CN_RESIDENT_ID,
+        EntityType.BR_CPF,
+        EntityType.MX_CURP,
+        EntityType.JP_MY_NUMBER,
+        EntityType.TR_NATIONAL_ID,
+        EntityType.ZA_ID_NUMBER,
+        EntityType.TH_NATIONAL_ID,
+        EntityType.IL_ID_NUMBER,
+        EntityType.MY_NRIC,
         EntityType.IN_AADHAAR,
         EntityType.IN_PAN,
         EntityType.IN_GSTIN,

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from veil.pii.entity import EntityType
-from veil.pii.recognizers import bank_accounts, citizen_ids, european_ids, health_ids, tax_ids
+from veil.pii.recognizers import bank_accounts, citizen_ids, european_ids, health_ids, tax_ids, world_ids
 from veil.pii.recognizers.crypto_wallets import random_wallet_like
 
 if TYPE_CHECKING:
@@ -353,6 +353,15 @@ GENERATORS: dict[str, SurrogateMaker] = {
     EntityType.BE_NATIONAL_NUMBER.value: _checksummed(european_ids.is_be_national_number),
     EntityType.IE_PPS.value: _checksummed(european_ids.is_ie_pps),
     EntityType.CH_AHV.value: _checksummed(european_ids.is_ch_ahv, keep=3),
+    EntityType.CN_RESIDENT_ID.value: _checksummed(world_ids.is_cn_resident_id, keep=6),
+    EntityType.BR_CPF.value: _checksummed(world_ids.is_br_cpf),
+    EntityType.MX_CURP.value: _checksummed(world_ids.is_mx_curp),
+    EntityType.JP_MY_NUMBER.value: _checksummed(world_ids.is_jp_my_number),
+    EntityType.TR_NATIONAL_ID.value: _checksummed(world_ids.is_tr_national_id, keep=1),
+    EntityType.ZA_ID_NUMBER.value: _checksummed(world_ids.is_za_id_number),
+    EntityType.TH_NATIONAL_ID.value: _checksummed(world_ids.is_th_national_id, keep=1),
+    EntityType.IL_ID_NUMBER.value: _checksummed(world_ids.is_il_id_number),
+    EntityType.MY_NRIC.value: _checksummed(world_ids.is_my_nric),
     EntityType.US_NPI.value: _checksummed(health_ids.is_us_npi, keep=1),
     EntityType.BANK_ROUTING.value: _checksummed(bank_accounts.is_bank_routing),
     EntityType.CRYPTO_WALLET.value: _wallet,

@@ -23,7 +23,7 @@ from functools import cache
 
 from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, known_places, load_list
 
-__all__ = ["is_language_name", "is_ordinary_word", "known_names"]
+__all__ = ["in_word_list", "is_language_name", "is_ordinary_word", "known_names"]
 
 
 # Suffix rules of spaCy's English rule lemmatizer (nouns, verbs, adjectives), longest first,
@@ -108,6 +108,12 @@ def _english() -> frozenset[str]:
 def known_names() -> frozenset[str]:
     """Known first names, places and countries, as written (the gazetteers)."""
     return load_list(FIRST_NAMES) | known_places()
+
+
+def in_word_list(word: str) -> bool:
+    """``word`` (lower case) is in the English word lists as it is, names that are also words
+    included ("frank", "miller"), which :func:`is_ordinary_word` answers no for."""
+    return word in _english()
 
 
 @cache

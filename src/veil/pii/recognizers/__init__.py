@@ -19,7 +19,10 @@ references        reference_number (REFERENCE_NUMBER: case, file, claim, custome
                   ``court_files`` court file numbers by their shape, "(I C 1234/05)" after a court)
 identity_documents  any_passport (PASSPORT), any_identity_card (REFERENCE_NUMBER): numbers of no
                   known country format after their label, below the country recognizers' scores
+world_ids         cn_resident_id, br_cpf, mx_curp, jp_my_number, tr_national_id, za_id_number,
+                  th_national_id, il_id_number, my_nric (python-stdnum checks; most after their label)
 usernames         username (USERNAME: @handles, u/name, login names after their label)
+home_directories  home_directory (USERNAME: the account in /home/name, /Users/name, C:\\Users\\name, ~name/)
 crypto_wallets    crypto_wallet (CRYPTO_WALLET: base58check, bech32/bech32m, EIP-55)
 vehicle_plates    vehicle_plate (VEHICLE_PLATE, after its label)
 network           ip_address (v4 + v6), mac_address, url
