@@ -125,8 +125,15 @@ town_institutions  (no recognizer) a town and a lower-case head ("the Kahta cour
 sports_teams      organization_team (ORGANIZATION: a known town and a nickname, "Leeds United")
 columns           column_location, column_person, column_organization, column_passport,
                   column_driver_license, column_bank_account, column_vehicle_plate, column_medical_record,
-                  column_reference_number, column_bank_routing, column_us_npi, column_in_aadhaar
-                  (cells under a naming header)
+                  column_reference_number, column_phone_number, column_username, column_bank_routing,
+                  column_us_npi, column_us_ssn, column_in_aadhaar (cells under a naming header);
+                  key_<type> for the same types (a JSON/YAML/XML/key=value field's value under a key
+                  that names its kind: "phoneNumber", <AccountNumber>, policy_no=)
+id_fields         field_<type> for 17 personal-number types (a number of any country under a generic
+                  key, "ssn", "national_id", "personalId", typed by the first national check it passes);
+                  record_fields(): the key/value parser shared with columns' key_<type>
+script_names      person_script_names (PERSON in Cyrillic, Greek, Han, kana, Hangul, Arabic, Hebrew,
+                  Devanagari, Thai: names of data/script_names.txt by shape and by the language's cues)
 software_names    (no recognizer) words a text names as software or a language by their context
                   ("languages like Pascal", "Opacus's `max_grad_norm`"), read by ner_spans, first_names
 labelled          (no recognizer) LabelledValue: the finder of values that need their label
