@@ -9,8 +9,11 @@ recognizer takes as its context (its label), the word names the value's kind and
 place or organisation.
 
 Only a single-word name is dropped, only when it equals a context word of the very entity that
-follows it, and only across a label's punctuation ("", ":", "#", "-", "is", "no.", "number"):
-"Nino Rossi: AB 12 34 56 C" keeps its person (two words).
+follows it — or, when that entity is an identifier (a personal, tax, bank or document number),
+a context word of any identifier type: records label numbers with their country's word or
+another kind's ("nif: 232013969" is a Portuguese VAT number under the Spanish NIF's word, "ssn:
+811218-9876" a Swedish personnummer) — and only across a label's punctuation ("", ":", "#", "-",
+"is", "no.", "number"): "Nino Rossi: AB 12 34 56 C" keeps its person (two words).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from veil.pii.entity import EntityType
+from veil.pii.entity import IDENTIFIER_TYPES, EntityType
 from veil.pii.recognizer import Candidate, Recognizer
 
 __all__ = ["ValueLabels"]
@@ -28,6 +31,7 @@ _NAME_TYPES = frozenset(str(t) for t in (EntityType.PERSON, EntityType.ORGANIZAT
 # between a label and its value: blanks, a label's punctuation ("Tel. 030..."), "is", "no.", "nr"
 _BETWEEN = re.compile(r"[ \t:#=.\-]*(?:(?:is|no|nr|num|number|n°)\.?[ \t:#=.\-]*)?", re.IGNORECASE)
 _WITHIN = 24  # a label further from its value than this is not its label
+_IDENTIFIERS = frozenset(str(t) for t in IDENTIFIER_TYPES)
 
 
 class ValueLabels:
@@ -59,7 +63,9 @@ class ValueLabels:
         if kind not in _NAME_TYPES or value[2] in _NAME_TYPES or value[0] - end > _WITHIN:
             return False
         types = self.labels.get(text[start:end].casefold())
-        if types is None or value[2] not in types:
+        if types is None or (
+            value[2] not in types and not (value[2] in _IDENTIFIERS and types & _IDENTIFIERS)
+        ):
             return False
         between = _BETWEEN.match(text, end, value[0])
         return between is not None and between.end() == value[0]

@@ -26,8 +26,10 @@ from veil.pii.recognizers.bank_accounts import is_bank_routing
 from veil.pii.recognizers.citizen_ids import is_in_aadhaar
 from veil.pii.recognizers.common import LOWER, UPPER, wordset
 from veil.pii.recognizers.health_ids import is_us_npi
-from veil.pii.recognizers.id_fields import field_ids
+from veil.pii.recognizers.id_fields import field_ids, record_fields
+from veil.pii.recognizers.national_ids import is_us_ssn
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.usernames import is_login_name
 
 __all__ = ["ColumnFinder", "column_identifiers", "column_location", "column_organization", "column_person"]
 
@@ -57,7 +59,7 @@ _HEADERS: dict[str, frozenset[str]] = {
     ),
     EntityType.DRIVER_LICENSE: wordset(
         "driver_license driver_licence drivers_license driving_licence driving_license license_number "
-        "licence_number dl dl_number fuehrerschein führerschein permis_de_conduire"
+        "licence_number license_no licence_no dl dl_number fuehrerschein führerschein permis_de_conduire"
     ),
     EntityType.BANK_ACCOUNT: wordset(
         "account account_no account_number acct acct_no bank_account kontonummer konto account_num "
@@ -71,6 +73,7 @@ _HEADERS: dict[str, frozenset[str]] = {
         "routing routing_number routing_no aba aba_number aba_routing rtn routing_transit_number "
         "transit_number"
     ),
+    EntityType.US_SSN: wordset("ssn social_security_number social_security_no ss_number"),
     EntityType.US_NPI: wordset("npi npi_number provider_npi national_provider_identifier"),
     EntityType.IN_AADHAAR: wordset("aadhaar aadhaar_number aadhaar_no aadhar uid uid_number"),
     EntityType.MEDICAL_RECORD: wordset(
@@ -82,6 +85,10 @@ _HEADERS: dict[str, frozenset[str]] = {
         "mobile_phone cell cell_phone cellphone home_phone work_phone contact_phone contact_number fax "
         "telefon telefonnummer handy telefono teléfono téléphone telefoon gsm"
     ),
+    EntityType.USERNAME: wordset(
+        "user username user_name login login_name screen_name screenname nickname handle account_name "
+        "benutzername"
+    ),
     EntityType.REFERENCE_NUMBER: wordset(
         "reference_number reference_no ref_no file_number file_no case_no case_id application_number "
         "application_no claim_number claim_no claim_id policy_number policy_no customer_id customer_number "
@@ -91,13 +98,20 @@ _HEADERS: dict[str, frozenset[str]] = {
     ),
 }
 _NAME_TYPES = frozenset({EntityType.LOCATION, EntityType.PERSON, EntityType.ORGANIZATION})
+# the types a record's key may name (a name under "name" or "city" is left to the name rules: a
+# config's "name: Build and Test" is no person)
+# digits a code under a key has at least (a login has none: it is judged by its shape)
+_FIELD_DIGITS = 4
+_FIELD_TYPES = tuple(sorted(t for t in _HEADERS if t not in _NAME_TYPES))
 _CHECKS: dict[str, Callable[[str], bool]] = {
     EntityType.BANK_ROUTING: is_bank_routing,
     EntityType.US_NPI: is_us_npi,
+    EntityType.US_SSN: is_us_ssn,
     EntityType.IN_AADHAAR: is_in_aadhaar,
 }
 _CODE_CELL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./-]{2,32}[A-Za-z0-9])?")
 # a phone cell: digits with a phone's separators, an optional "+" or "(" first, 7 to 15 digits
+_LOGIN_CELL = re.compile(r"@?[A-Za-z0-9][A-Za-z0-9_.-]{1,31}")
 _PHONE_CELL = re.compile(r"[+(]?\d[\d ()./-]{5,22}\d")
 
 
@@ -182,6 +196,9 @@ class ColumnFinder:
     def _plausible(self, value: str) -> bool:
         if self.entity_type in _CHECKS:
             return _CHECKS[self.entity_type](value)
+        if self.entity_type == EntityType.USERNAME:
+            # one capitalised word ("user: Maja") is a person's name, for the name rules
+            return bool(_LOGIN_CELL.fullmatch(value)) and is_login_name(value) and not value.istitle()
         if self.entity_type == EntityType.PHONE_NUMBER:
             return bool(_PHONE_CELL.fullmatch(value)) and 7 <= sum(c.isdigit() for c in value) <= 15
         if self.entity_type not in _NAME_TYPES:
@@ -192,6 +209,34 @@ class ColumnFinder:
 
     def __repr__(self) -> str:
         return f"ColumnFinder({self.entity_type!r})"
+
+
+class FieldFinder(ColumnFinder):
+    """Values of the record fields whose key names ``entity_type``'s column: a JSON, YAML, XML,
+    query-string or key=value log field is a one-row table under its key ("phoneNumber":
+    "0821234567", user="s.adeyemi", <AccountNumber>...</AccountNumber>). The key's last words
+    are looked up ("billing.phone", "customer_passport_no"); the value must look like the column's
+    cells."""
+
+    def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        for words, start, end, data in record_fields(text):
+            if start == end or not any(
+                "_".join(words[-n:]) in self._names for n in range(1, min(4, len(words)) + 1)
+            ):
+                continue
+            value = text[start:end]
+            if self.entity_type == EntityType.USERNAME and not data:
+                continue  # "user=request.user" is code; a log's bare user=... is the login rule's
+            if (
+                self.entity_type not in (*_CHECKS, EntityType.USERNAME)
+                and sum(c.isdigit() for c in value) < _FIELD_DIGITS
+            ):
+                continue  # "dl = 10", "account: 2": a count, not a code
+            if self._plausible(value):
+                yield start, end, 0.85
+
+    def __repr__(self) -> str:
+        return f"FieldFinder({self.entity_type!r})"
 
 
 def _recognizer(name: str, entity_type: str) -> Recognizer:
@@ -223,8 +268,14 @@ def column_identifiers() -> list[Recognizer]:
         _recognizer("column_medical_record", EntityType.MEDICAL_RECORD),
         _recognizer("column_reference_number", EntityType.REFERENCE_NUMBER),
         _recognizer("column_phone_number", EntityType.PHONE_NUMBER),
+        _recognizer("column_username", EntityType.USERNAME),
         _recognizer("column_bank_routing", EntityType.BANK_ROUTING),
         _recognizer("column_us_npi", EntityType.US_NPI),
+        _recognizer("column_us_ssn", EntityType.US_SSN),
         _recognizer("column_in_aadhaar", EntityType.IN_AADHAAR),
         *field_ids(),
+        *(
+            Recognizer(name=f"key_{kind.lower()}", entity_type=kind, finder=FieldFinder(kind))
+            for kind in _FIELD_TYPES
+        ),
     ]

@@ -42,7 +42,7 @@ from veil.pii.recognizers.national_ids import (
     is_us_ssn,
 )
 
-__all__ = ["FieldIdFinder", "field_ids", "generic_id_key", "id_type"]
+__all__ = ["Field", "FieldIdFinder", "field_ids", "generic_id_key", "id_type", "key_words", "record_fields"]
 
 # The keys that name a personal number without naming its country, as word sequences (a key's
 # words are split at "_", "-", ".", blanks and camel case: "nationalId", "social-security-no").
@@ -133,21 +133,32 @@ _CHECKS: tuple[tuple[str, Callable[[str], bool], re.Pattern[str]], ...] = (
 _TYPES = frozenset(t for t, _, _ in _CHECKS)
 
 # A key and its value. The key starts a record's field (not inside a word or a path); the value
-# is quoted, or runs to the next delimiter; XML: <key attr="...">value</
+# is quoted (up to its quote), or runs to the next delimiter (a blank joins digit groups: "412 55
+# 9087", "(212) 555-0198"); XML: <key attr="...">value</
 _KEY = r"[A-Za-z][A-Za-z_.-]{0,23}(?:[ ][A-Za-z][A-Za-z_.-]{0,23}){0,4}"
-_VALUE = r"[0-9A-Z](?:[0-9A-Z .+-]{0,20}[0-9A-Z])?"
+_BARE = r"[^\s,;&<>\"'{}\[\]|]{1,40}(?:[ ][\d(+][^\s,;&<>\"'{}\[\]|]{0,40}){0,6}"
 _FIELD = re.compile(
-    rf"(?<![\w/\\])(?:[\"']?(?P<key>{_KEY})[\"']?[ \t]*(?:=>|[:=])[ \t]*[\"']?"
+    rf"(?<![\w/\\])(?:[\"']?(?P<key>{_KEY})[\"']?[ \t]*(?P<sep>=>|[:=])[ \t]*"
     rf"|<(?P<tag>{_KEY})(?:[ \t][^<>\n]{{0,80}})?>[ \t]*)"
-    rf"(?P<value>{_VALUE})(?![\w.+-]*\w)"
+    rf"(?:\"(?P<dq>[^\"\n]{{1,64}})\"|'(?P<sq>[^'\n]{{1,64}})'|(?P<bare>{_BARE}))"
 )
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+#: A record's field: the words of its key (lower case), where its value is, and whether the value
+#: is written as data (quoted, an XML element's text, or after a colon) rather than after a bare
+#: "=", which is also how code assigns a variable ("user=request.user").
+Field = tuple[tuple[str, ...], int, int, bool]
+
+
+def key_words(key: str) -> tuple[str, ...]:
+    """The words of a key, lower case: "nationalId", "national_id", "National-ID" -> national, id."""
+    return tuple(w.lower() for w in _WORD.findall(key))
 
 
 def generic_id_key(key: str) -> bool:
     """Whether ``key`` (or its last words: "customer ssn", "holder.national_id") names a personal
     number without naming its country."""
-    parts = tuple(w.lower() for w in _WORD.findall(key))
+    parts = key_words(key)
     return any(parts[-n:] in _GENERIC_KEYS for n in range(1, min(5, len(parts)) + 1))
 
 
@@ -157,6 +168,31 @@ def id_type(value: str) -> str | None:
         if shape.fullmatch(value) and valid(value):
             return kind
     return None
+
+
+_last_fields: list[tuple[str, list[Field]]] = []
+
+
+def record_fields(text: str) -> list[Field]:
+    """Every ``key: value``, ``key=value``, ``"key": "value"`` and ``<key>value</key>`` field of
+    ``text`` with a value (the last text's are kept: every field finder reads the same text in a
+    row)."""
+    if _last_fields and _last_fields[0][0] is text:
+        return _last_fields[0][1]
+    out: list[Field] = []
+    if ":" in text or "=" in text or "<" in text:
+        for match in _FIELD.finditer(text):
+            group = "dq" if match.group("dq") else "sq" if match.group("sq") else "bare"
+            start, end = match.span(group)
+            value = text[start:end]
+            stripped = value.strip()
+            start += len(value) - len(value.lstrip())
+            data = group != "bare" or match.group("sep") != "="
+            out.append(
+                (key_words(match.group("key") or match.group("tag")), start, start + len(stripped), data)
+            )
+    _last_fields[:] = [(text, out)]
+    return out
 
 
 _last: list[tuple[str, list[tuple[int, int, str]]]] = []
@@ -169,13 +205,12 @@ def _found(text: str) -> list[tuple[int, int, str]]:
         return _last[0][1]
     out: list[tuple[int, int, str]] = []
     if any(c.isdigit() for c in text):
-        for match in _FIELD.finditer(text):
-            key = match.group("key") or match.group("tag")
-            if not generic_id_key(key):
+        for words, start, end, _ in record_fields(text):
+            if not any(words[-n:] in _GENERIC_KEYS for n in range(1, min(5, len(words)) + 1)):
                 continue
-            kind = id_type(match.group("value"))
+            kind = id_type(text[start:end])
             if kind is not None:
-                out.append((match.start("value"), match.end("value"), kind))
+                out.append((start, end, kind))
     _last[:] = [(text, out)]
     return out
 

@@ -16,10 +16,10 @@ each is judged by its shape and its neighbours:
   reported on their own, at a lower score.
 * ``u/name`` - Reddit's way of writing a user; ``r/name`` is a forum, not a person.
 * a login name right after its label and an optional ":", "=", "is" or "was" - never an ordinary
-  word ("username was changed"), a number (a user *id* is a reference number), the name of a
-  program's account ("root", "admin", "postgres"), the first word of a person's name ("User:
-  Maja S Hermansen" is a chat turn), nor one capitalised word after "user:", "login:", "handle:"
-  or "nick:".
+  word ("username was changed"), a number (a user *id* is a reference number), a call in code
+  ("user = get_user(request)"), the name of a program's account ("root", "admin", "postgres"),
+  the first word of a person's name ("User: Maja S Hermansen" is a chat turn), nor one
+  capitalised word after "user:", "login:", "handle:" or "nick:".
 * a login name where a server's log writes it: OpenSSH's and PAM's auth lines ("Failed password
   for invalid user kmensah from 203.0.113.9", "Accepted publickey for li.wei from ...", "session
   opened for user mkowalski(uid=1001)") and the user field of the Common/Combined Log Format of
@@ -187,6 +187,8 @@ def _logins(text: str) -> Iterator[tuple[int, int, float]]:
         if label in _WEAK_LABELS and not separated:
             continue
         value = match.group("v")
+        if text.startswith("(", match.end("v")):
+            continue  # "user = get_user(request)": a call in code, not a login
         if _NAME_GOES_ON.match(text, match.end("v")):
             continue  # "Username: Maja S Hermansen": a person's name, not a login
         if label in _WEAK_LABELS and _WORD_IN_CAPITAL.fullmatch(value):
