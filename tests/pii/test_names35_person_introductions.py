@@ -56,6 +56,8 @@ def test_a_self_introduction_names_a_person(text: str, name: str) -> None:
         "This is Django, a web framework.",
         "I'm Fine.",
         "I'm Outlook-certified.",
+        "I'm Vegan, by the way.",
+        "I'm Aries and she is Taurus.",
     ],
 )
 def test_other_words_after_im_are_no_one(text: str) -> None:

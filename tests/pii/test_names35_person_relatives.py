@@ -53,6 +53,7 @@ def test_the_name_after_a_relative(text: str, name: str) -> None:
         "Unser Chef Herr Keller kommt.",  # a title, left to the title rule
         "His son Michael called.",  # English: person_cues' rule
         "Ma femme UNESCO",
+        "The ton man Rick sold it.",  # English words, not a possessive and a relative
     ],
 )
 def test_no_name_is_read(text: str) -> None:

@@ -5,7 +5,8 @@ Messages, chats, voicemails and forms written by people start with who is writin
 person, a given name alone as often as a full one, of any origin. The name comes right after "I'm",
 "I am", or (after a greeting) "this is" / "it's", and the clause goes on or ends right after it: a
 comma, a full stop, "and", "from", "here", "speaking", "calling", "with", "of", "at". What else
-stands there in a capital is a people ("I'm Canadian"), a faith, a role ("I'm Head of ..."), a
+stands there in a capital is a people ("I'm Canadian"), a faith, a diet or a star sign ("I'm
+Vegan", "I'm Aries"), a role ("I'm Head of ..."), a
 brand, a place or an ordinary word said with a capital ("I'm Sorry", "I am Legend"): none of
 these is read.
 
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 
 from veil.pii.recognizers.brand_words import is_brand
 from veil.pii.recognizers.chat_words import is_chat_word
-from veil.pii.recognizers.common import LOWER, NAME_TAIL, UPPER
+from veil.pii.recognizers.common import LOWER, NAME_TAIL, UPPER, wordset
 from veil.pii.recognizers.name_lists import NameLists, fold
 from veil.pii.recognizers.people_words import GROUP_WORDS
 from veil.pii.recognizers.person_words import AMBIGUOUS_FIRST_NAMES, COMMON_CAPITALISED
@@ -38,6 +39,12 @@ _INTRODUCTION = re.compile(
     rf"|(?<![\w'\u2019-]){_GREETING}[ \t]*[,!.]?[ \t]+(?:[Tt]his[ \t]+is|[Ii]t['\u2019]s))[ \t]+"
     rf"(?P<name>{_WORD}(?:[ \t]{_WORD}){{0,2}})"
     r"(?=[ \t]*(?:[,.!;:)]|\r?\n|$)|[ \t]+(?:and|from|here|speaking|calling|with|of|at|by)(?![\w'\u2019-]))"
+)
+# What people say they are with a capital, besides peoples and faiths: a diet, a star sign, a
+# generation ("I'm Vegan", "I'm Aries", "I'm Millennial"). ("Leo" is a given name as often.)
+_SELF_DESCRIPTIONS = wordset(
+    "Vegan Vegetarian Pescatarian Aries Taurus Gemini Cancer Virgo Libra Scorpio Sagittarius Capricorn "
+    "Aquarius Pisces Millennial Boomer Gen Introvert Extrovert"
 )
 _KNOWN = 0.8
 _UNKNOWN = 0.75
@@ -67,6 +74,7 @@ def _may_be_name(word: str, lists: NameLists) -> bool:
     if (
         word in COMMON_CAPITALISED
         or word in GROUP_WORDS
+        or word in _SELF_DESCRIPTIONS
         or is_role_word(word)
         or is_brand(word)
         or is_chat_word(word)

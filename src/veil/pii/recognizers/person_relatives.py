@@ -8,6 +8,9 @@ Spanish, Portuguese, French, German, Italian and Dutch: a possessive ("mi", "min
 "meine", "mio", "mijn" and their other persons), an optional adjective of affection or age, the
 relative's word, maybe a comma, then one or two capitalised words.
 
+English words that are also possessives of those languages ("ton") are left out, and so is the
+Dutch "man" (husband), an English word too ("the ton man Rick").
+
 The name is a known given name (compared without accents), or, outside German (which writes
 every noun with a capital: "meine Mutter Zuhause" is no name), a word that is no English word,
 no place, no people's word and not in capitals (0.8 either way).
@@ -29,7 +32,7 @@ __all__ = ["GERMAN_RELATIVE_NOUNS", "relatives_named"]
 _ROMANCE_POSSESSIVES = sorted(
     wordset(
         "mi mis tu tus su sus nuestro nuestra vuestro vuestra meu minha teu tua seu sua nosso nossa "
-        "mon ma mes ton ta son sa notre votre mio mia tuo suo nostro nostra vostro vostra "
+        "mon ma mes ta son sa notre votre mio mia tuo suo nostro nostra vostro vostra "
         "mijn jouw zijn haar onze"
     )
 )
@@ -60,7 +63,7 @@ _KIN = (
     "|fratello|sorella|figlio|figlia|marito|moglie|nonna|nonno|zio|zia|cugino|cugina|amico|amica|capo"
     "|nipote|suocera|suocero|fidanzato|fidanzata"
     # Dutch
-    "|moeder|vader|broer|zus|zoon|dochter|man|vrouw|oma|opa|oom|neef|nicht|vriend|vriendin|collega|buurman"
+    "|moeder|vader|broer|zus|zoon|dochter|vrouw|oma|opa|oom|neef|nicht|vriend|vriendin|collega|buurman"
     "|buurvrouw|baas|schoonmoeder|schoonvader"
 )
 _GERMAN_KIN = (
