@@ -6,7 +6,8 @@ locales that write names in a script other than Latin: Cyrillic (ru_RU, uk_UA, b
 (el_GR), Han (zh_CN, zh_TW, ja_JP), Hangul (ko_KR), Arabic (ar_SA, ar_AA, fa_IR), Hebrew
 (he_IL), Devanagari (hi_IN, ne_NP) and Thai (th_TH). Each entry is split at spaces; a word is
 kept when it is letters and marks of one of those scripts only (no Latin letter, no digit),
-two characters or more, except Han and Hangul family names, which are often one character.
+two characters or more, except Han and Hangul names, which are often one character; a word of an
+entry of several words only when it is also an entry of one word ("عبد الملك" gives no "الملك").
 Japanese kana readings are not read. No benchmark corpus is read; Faker is not needed at run time.
 
 Each line is ``KIND<TAB>NAME`` with ``KIND`` ``first``, ``last``, ``middle`` (a patronymic)
@@ -46,6 +47,9 @@ LOCALES: dict[str, str] = {
     "ne_NP": "last",
     "th_TH": "last",
 }
+_ATTRS = tuple(
+    f"{part}_names{sex}" for part in ("first", "last", "middle") for sex in ("", "_male", "_female")
+)
 _SCRIPTS = ("CYRILLIC", "GREEK", "CJK", "HANGUL", "ARABIC", "HEBREW", "DEVANAGARI", "THAI")
 _OUT = Path(__file__).resolve().parents[1] / "src" / "veil" / "pii" / "data" / "script_names.txt"
 
@@ -58,12 +62,19 @@ def _script(char: str) -> str | None:
     return next((s for s in _SCRIPTS if name.startswith(s)), None)
 
 
-def name_words(entries: Iterable[str], *, single: bool = False) -> set[str]:
+def name_words(
+    entries: Iterable[str], *, single: bool = False, alone: frozenset[str] = frozenset()
+) -> set[str]:
     """The words of ``entries`` written wholly in one of our scripts (one character only with
-    ``single``)."""
+    ``single``); a word of an entry of several words only when ``alone`` (the entries of one
+    word) holds it too: "عبد الملك" gives neither "عبد" nor "الملك" ("the king"), which are no
+    names on their own."""
     words: set[str] = set()
     for entry in entries:
-        for word in unicodedata.normalize("NFC", entry).split():
+        parts = unicodedata.normalize("NFC", entry).split()
+        for word in parts:
+            if len(parts) > 1 and word not in alone:
+                continue
             scripts = {_script(c) for c in word.replace("-", "")}
             if len(scripts) != 1 or None in scripts or (len(word) < 2 and not single):
                 continue
@@ -78,15 +89,22 @@ def _attr(provider: type, name: str) -> list[str]:
 
 def main() -> None:
     lines: set[tuple[str, str]] = set()
+    alone = frozenset(
+        unicodedata.normalize("NFC", entry)
+        for locale in LOCALES
+        for attr in _ATTRS
+        for entry in _attr(importlib.import_module(f"faker.providers.person.{locale}").Provider, attr)
+        if " " not in entry.strip()
+    )
     for locale, family_kind in LOCALES.items():
         provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         cjk = family_kind != "last"
         for attr in ("first_names", "first_names_male", "first_names_female"):
-            lines |= {("first", w) for w in name_words(_attr(provider, attr), single=cjk)}
+            lines |= {("first", w) for w in name_words(_attr(provider, attr), single=cjk, alone=alone)}
         for attr in ("last_names", "last_names_male", "last_names_female"):
-            lines |= {(family_kind, w) for w in name_words(_attr(provider, attr), single=cjk)}
+            lines |= {(family_kind, w) for w in name_words(_attr(provider, attr), single=cjk, alone=alone)}
         for attr in ("middle_names", "middle_names_male", "middle_names_female"):
-            lines |= {("middle", w) for w in name_words(_attr(provider, attr))}
+            lines |= {("middle", w) for w in name_words(_attr(provider, attr), alone=alone)}
     header = "# person names in non-Latin scripts, from Faker's person providers (MIT); see README.md\n"
     body = "".join(f"{kind}\t{word}\n" for kind, word in sorted(lines))
     _OUT.write_text(header + body, encoding="utf-8")

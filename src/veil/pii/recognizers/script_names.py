@@ -48,20 +48,72 @@ _GRK_UP = "Α-ΩΆΈΉΊΌΎΏΪΫ"
 _GRK_LO = "α-ωάέήίόύώϊϋΐΰς"
 _WORD = rf"(?:[{_CYR_UP}][{_CYR_LO}]+(?:-[{_CYR_UP}][{_CYR_LO}]+)?|[{_GRK_UP}][{_GRK_LO}]+)"
 _CASED_RUN = re.compile(rf"(?<![\w-]){_WORD}(?:[ \u00a0]{_WORD})*(?![\w-])")
-_PATRONYMIC = ("ович", "евич", "ьич", "овна", "евна", "ична")
+# endings of patronymics and of family names, in the nominative and the oblique cases
+# ("Андреевну", "Кузнецовой", "Петрову"); Greek nominative and genitive/vocative
+_PATRONYMIC = (
+    *("ович", "евич", "ьич", "овна", "евна", "ична"),
+    *(
+        "овича",
+        "евича",
+        "овичу",
+        "евичу",
+        "овичем",
+        "евичем",
+        "овны",
+        "евны",
+        "овну",
+        "евну",
+        "овной",
+        "евной",
+    ),
+)
 _SURNAME = (
     *("ов", "ова", "ев", "ева", "ёв", "ёва", "ин", "ина", "ын", "ына", "ский", "ская", "цкий", "цкая"),
-    *("ський", "ська", "енко", "ук", "юк", "чук"),
-    *("όπουλος", "οπούλου", "ίδης", "ίδου", "άκης", "άκη", "άδης", "άδη", "ίου", "άτος", "ούδης"),
+    *("ову", "овым", "овой", "ове", "еву", "евым", "евой", "ину", "иным", "иной", "ского", "скому", "ским"),
+    *("ской", "ський", "ська", "енко", "ук", "юк", "чук"),
+    *("όπουλος", "οπούλου", "όπουλο", "ίδης", "ίδου", "ίδη", "άκης", "άκη", "άδης", "άδη", "ίου", "άτος"),
+    *("ούδης", "ούδη"),
 )
+# words before a name in forms, letters and salutations: one listed or shaped word after them is
+# a name ("Фамилия: Иванов", "Имя: Сергей", "κύριε Παπαδάκη")
+_CASED_CUES = frozenset(
+    (
+        *("фио", "фамилия", "имя", "отчество", "прізвище", "ім'я", "ім’я", "пациент", "пациентка"),
+        *("господин", "госпожа", "г-н", "г-жа", "гражданин", "гражданка", "товарищ", "пан", "пані"),
+        *("уважаемый", "уважаемая", "дорогой", "дорогая", "шановний", "шановна", "автор", "от"),
+        *("όνομα", "επώνυμο", "ονοματεπώνυμο", "κύριε", "κυρία", "κύριος", "κ", "κα", "αγαπητέ", "αγαπητή"),
+    )
+)
+# a saint's word before a first name makes a place or a church of it ("Άγιος Νικόλαος")
+_SAINTS = frozenset(
+    ("святой", "святого", "святая", "святой", "св", "άγιος", "αγίου", "αγία", "αγίας", "άγιοι")
+)
+# a single first name after these is a town, a street or a namesake ("в Софии", "Проспект Мира",
+# "имени Ленина", "στον Άγιο Νικόλαο")
+_PLACE_WORDS = frozenset(
+    (
+        *("в", "во", "из", "на", "под", "город", "г", "село", "улица", "ул", "проспект", "пр", "площадь"),
+        *("переулок", "пер", "бульвар", "набережная", "шоссе", "имени", "им", "вулиця", "вул"),
+        *("στην", "στη", "στο", "στον", "από", "σε", "οδός", "οδ", "λεωφόρος", "πλατεία", "άγιο", "αγίου"),
+    )
+)
+_CUE_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\.?[ \t]*[:,]?[ \t]*[\"«„]?[ \t]*$")
+_INITIALS = rf"[{_CYR_UP}]\.[ \u00a0]?(?:[{_CYR_UP}]\.)?"
+_CYR_WORD = rf"[{_CYR_UP}][{_CYR_LO}]+(?:-[{_CYR_UP}][{_CYR_LO}]+)?"
+_INITIALS_AFTER = re.compile(rf"(?<![\w-])({_CYR_WORD})[ \u00a0]({_INITIALS})(?!\w)")
+_INITIALS_BEFORE = re.compile(rf"(?<![\w-])({_INITIALS})[ \u00a0]?({_CYR_WORD})(?![\w-])")
 
 # (b) Chinese, Japanese, Korean
 _HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 _HAN_RUN = re.compile(rf"(?<![{_HAN}])[{_HAN}]{{2,4}}(?![{_HAN}])")
 _HANGUL_WORD = re.compile(r"(?<![가-힣])[가-힣]{3,8}(?![가-힣])")
-_ZH_BEFORE = re.compile(rf"(?:我叫|名叫|姓名[:：]|联系人[:：]|聯絡人[:：])[ \u3000]?(?=[{_HAN}])")
+_ZH_LABELS = "姓名|联系人|聯絡人|收件人|收货人|收貨人|申请人|申請人|患者|客户|客戶"
+_ZH_BEFORE = re.compile(rf"(?:我叫|名叫|(?:{_ZH_LABELS})[:：])[ \u3000]?(?=[{_HAN}])")
+# "我是" ("I am") says a name only when the name ends the clause: "我是李明。", not "我是学生"
+_ZH_I_AM = re.compile(rf"我是(?=[{_HAN}]{{2,3}}(?:[^{_HAN}]|$))")
 _ZH_AFTER = ("先生", "女士", "小姐", "老师", "老師", "同学", "同學", "医生", "醫生", "教授")
 _JA_BEFORE = re.compile(rf"(?:私の名前は|名前は|私は|わたしは|僕は|ぼくは)[ \u3000]?(?=[{_HAN}])")
+_JA_LABEL = re.compile(rf"(?:氏名|名前|担当者?)[:：][ \u3000]?(?=[{_HAN}])")
 _JA_END = ("です", "と申します", "といいます", "と言います", "でございます")
 _JA_AFTER = ("さん", "様", "さま", "君", "くん", "ちゃん", "先生", "氏")
 # what ends a Chinese given name after a cue: grammar characters that follow a name
@@ -109,7 +161,8 @@ _UNCASED_WORD = re.compile(
 _UNCASED_CUES = frozenset(
     (
         *("اسمي", "السيد", "السيدة", "السيّد", "الدكتور", "الدكتورة", "الأستاذ", "الأستاذة"),
-        *("المريض", "المريضة", "آقای", "خانم", "دکتر", "نام من", "اسم من"),
+        *("المريض", "المريضة", "الاسم", "اسم المريض", "اسم العميل", "آقای", "خانم", "دکتر", "نام", "نام من"),
+        *("اسم من", "שם", "नाम"),
         *("שמי", "מר", "גב'", "גב׳", "גברת", 'ד"ר', "ד״ר", "הרב", 'עו"ד'),
         *("मेरा नाम", "मेरा नाम है", "श्री", "श्रीमती", "सुश्री", "कुमारी", "डॉ.", "डॉ", "मिस्टर"),
         *("คุณ", "นาย", "นาง", "นางสาว"),
@@ -162,9 +215,33 @@ def _bare(word: str) -> str:
 _BARE_SURNAME = tuple({_bare(suffix) for suffix in _SURNAME})
 
 
+def _first_forms(word: str) -> Iterator[str]:
+    """``word`` and the nominatives it may be a case of: Russian "Сергею", "Ольгой", "Анны",
+    "Марии" (Сергей, Ольга, Анна, Мария), Greek "Νίκο", "Νίκου" (Νίκος); a "ё" also as the plain letter."""
+    yield word
+    if "ё" in word:
+        yield word.replace("ё", "е")
+    for ending in ("ом", "ем", "ой", "ей", "ою", "ею", "а", "я", "у", "ю", "е", "и", "ы"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            yield from (stem + tail for tail in ("", "а", "я", "й", "ь", "ия"))
+    for ending, tails in (
+        ("ου", ("ος", "ης")),
+        ("ο", ("ος",)),
+        ("η", ("ης",)),
+        ("α", ("ας",)),
+        ("ε", ("ος",)),
+    ):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            yield from (word[: -len(ending)] + tail for tail in tails)
+
+
 def _cased_kind(word: str) -> str:
-    """'known', 'patronymic', 'shaped' or '' for a capitalised Cyrillic or Greek word."""
-    if word in _known():
+    """'first', 'known', 'patronymic', 'shaped' or '' for a capitalised Cyrillic or Greek word."""
+    forms = list(_first_forms(word))
+    if any(_first(form) for form in forms):
+        return "first"
+    if any(form in _known() for form in forms):
         return "known"
     lower = _bare(word.lower())
     if len(word) >= 6 and lower.endswith(_PATRONYMIC):
@@ -174,6 +251,17 @@ def _cased_kind(word: str) -> str:
     return ""
 
 
+def _cue_before(text: str, start: int) -> str:
+    """The word (lower case) right before ``start``, across a colon, comma or opening quote."""
+    match = _CUE_BEFORE.search(text, max(0, start - 40), start)
+    return match.group(1).lower() if match else ""
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start].rstrip(" \t\u00a0\"«„'")
+    return not before or before[-1] in ".!?…\n\r"
+
+
 def _cased(text: str) -> Iterator[tuple[int, int, float]]:
     for run in _CASED_RUN.finditer(text):
         words = [
@@ -181,13 +269,43 @@ def _cased(text: str) -> Iterator[tuple[int, int, float]]:
             for m in re.finditer(r"\S+", run.group())
         ]
         stretch: list[tuple[int, int, str]] = []
-        for word in [*words, None]:
-            if word is not None and _cased_kind(word[2]):
-                stretch.append((word[0], word[1], _cased_kind(word[2])))
+        for index, (start, end, word) in enumerate([*words, (0, 0, "")]):
+            kind = _cased_kind(word) if word else ""
+            if kind and not (index > 0 and words[index - 1][2].lower() in _SAINTS):
+                stretch.append((start, end, kind))
                 continue
-            if 2 <= len(stretch) <= 4 and any(kind in ("known", "patronymic") for _, _, kind in stretch):
-                yield stretch[0][0], stretch[-1][1], 0.8
+            if stretch:
+                yield from _cased_stretch(text, stretch)
             stretch = []
+    yield from _cased_initials(text)
+
+
+def _cased_stretch(text: str, stretch: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, float]]:
+    """A run of name-like words (2-4 with one listed or a patronymic), or one after a cue or
+    (a listed first name) inside a sentence, not after a place's preposition."""
+    kinds = [kind for _, _, kind in stretch]
+    start, end = stretch[0][0], stretch[-1][1]
+    if 2 <= len(stretch) <= 4 and any(kind in ("first", "known", "patronymic") for kind in kinds):
+        yield start, end, 0.8
+    elif len(stretch) == 1 and _cue_before(text, start) in _CASED_CUES:
+        yield start, end, 0.75
+    elif (
+        len(stretch) == 1
+        and kinds[0] == "first"
+        and not _sentence_start(text, start)
+        and _cue_before(text, start) not in _PLACE_WORDS
+    ):
+        yield start, end, 0.7
+
+
+def _cased_initials(text: str) -> Iterator[tuple[int, int, float]]:
+    """A Cyrillic family name with initials after or before it ("Сидоров И. П.", "И.П. Сидоров")."""
+    if "." not in text:
+        return
+    for pattern, group in ((_INITIALS_AFTER, 1), (_INITIALS_BEFORE, 2)):
+        for match in pattern.finditer(text):
+            if _cased_kind(match.group(group)) in ("known", "shaped"):
+                yield match.start(), match.end(), 0.8
 
 
 def _family(kind: str) -> frozenset[str]:
@@ -248,9 +366,17 @@ def _chinese_japanese(text: str) -> Iterator[tuple[int, int, float]]:
         end = _han_after_cue(text, cue.end(), zh, 2)
         if end - cue.end() >= 2:
             yield cue.end(), end, 0.8
+    for cue in _ZH_I_AM.finditer(text):
+        end = _han_after_cue(text, cue.end(), zh, 2)
+        if end - cue.end() >= 2 and (end == len(text) or not "\u4e00" <= text[end] <= "\u9fff"):
+            yield cue.end(), end, 0.75
     for cue in _JA_BEFORE.finditer(text):
         end = _han_after_cue(text, cue.end(), ja | zh, 3)
         if end > cue.end() and text.startswith(_JA_END, end):
+            yield cue.end(), end, 0.8
+    for cue in _JA_LABEL.finditer(text):
+        end = _han_after_cue(text, cue.end(), ja | zh, 3)
+        if end > cue.end() and (end == len(text) or not "\u4e00" <= text[end] <= "\u9fff"):
             yield cue.end(), end, 0.8
     for titles, families in ((_ZH_AFTER, zh), (_JA_AFTER, ja)):
         for title in titles:
@@ -282,8 +408,11 @@ def _korean(text: str) -> Iterator[tuple[int, int, float]]:
 
 
 def _nisba(word: str) -> bool:
-    """An Arabic family name of the nisba shape: the article, a stem, a final yā' ("العتيبي")."""
-    return len(word) >= 5 and word.startswith("ال") and word.endswith("ي")
+    """A family name of the nisba shape: Arabic article, stem and final yā' ("العتيبي"), Persian
+    stem and final yē ("رضایی", "محمدی")."""
+    return (len(word) >= 5 and word.startswith("ال") and word.endswith("ي")) or (
+        len(word) >= 4 and word.endswith("ی")
+    )
 
 
 def _uncased(text: str) -> Iterator[tuple[int, int, float]]:
@@ -294,11 +423,11 @@ def _uncased(text: str) -> Iterator[tuple[int, int, float]]:
         prev = [w.group() for w in words[max(0, index - 2) : index]]
         joined = (
             index > 0
-            and text[words[index - 1].end() : words[index].start()].strip() == ""
+            and text[words[index - 1].end() : words[index].start()].strip(" \t:") == ""
             and prev[-1] in _UNCASED_CUES
         ) or (
             len(prev) == 2
-            and text[words[index - 2].end() : words[index].start()].replace(prev[-1], "").strip() == ""
+            and text[words[index - 2].end() : words[index].start()].replace(prev[-1], "").strip(" \t:") == ""
             and " ".join(prev) in _UNCASED_CUES
         )
         start_offset = 0
