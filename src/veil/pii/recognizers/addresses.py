@@ -63,6 +63,7 @@ from veil.pii.recognizers.address_parts import PartKinds
 from veil.pii.recognizers.house_numbers import counts_something, is_numbering_word
 from veil.pii.recognizers.intersections import intersections
 from veil.pii.recognizers.persons import COMMON_CAPITALISED
+from veil.pii.recognizers.place_fields import place_fields
 from veil.pii.recognizers.place_lines import towns_above_countries
 from veil.pii.recognizers.street_types import (
     has_street_only_word,
@@ -89,6 +90,8 @@ class AddressFinder(PartKinds):
             found = list(intersections(text, self.kind)) if "of" in text else []
             if "\n" in text:
                 found.extend(towns_above_countries(text, self._country, self._town, self.places))
+            if ":" in text:
+                found.extend(place_fields(text))  # "City: Ernakulam", "PIN: 682016"
             if DIGIT.search(text):  # (a block holds a part with a digit)
                 found.extend(self._blocks(text))
         finally:
