@@ -1,7 +1,8 @@
 """Phone columns (recognizers/columns.py): a cell under a phone header ("phone", "tel",
 "mobile", "Telefon") is a phone number when it is 7 to 15 digits with a phone's separators,
 even a national number that no country's plan is asked to read; a cell of another shape, or
-digits under another header, are not."""
+digits under another header, are not. A Markdown table's identifier columns are read the same
+way, its outer pipes bounding no cell and its rule line holding no value."""
 
 from __future__ import annotations
 
@@ -48,3 +49,29 @@ def test_repeated_headers_do_not_reread_the_table(rules_engine: PiiEngine) -> No
     # a header line repeated between rows (a pasted report) still finds every row once
     text = "name,phone\nAyanda Zulu,083 555 0172\nname,phone\nThabo Nkosi,072 555 0199"
     assert phones(rules_engine, text) == ["083 555 0172", "072 555 0199"]
+
+
+@pytest.mark.parametrize(
+    ("table", "values"),
+    [
+        (
+            "| Name | Passport | Phone |\n|---|---|---|\n| Ana Lima | X1234567 | 082 555 1234 |",
+            {"X1234567": EntityType.PASSPORT, "082 555 1234": EntityType.PHONE_NUMBER},
+        ),
+        (
+            "| customer_id | city |\n| --- | --- |\n| 88120455 | Porto |",
+            {"88120455": EntityType.REFERENCE_NUMBER},
+        ),
+        ("  | mobile |\n  |:------:|\n  | 0721 555 019 |", {"0721 555 019": EntityType.PHONE_NUMBER}),
+    ],
+)
+def test_a_markdown_tables_identifier_columns_are_read(
+    rules_engine: PiiEngine, table: str, values: dict[str, str]
+) -> None:
+    found = {table[e.start : e.end]: e.type for e in rules_engine.detect(table)}
+    assert all(found.get(value) == kind for value, kind in values.items()), (table, found)
+
+
+def test_a_markdown_tables_rule_line_and_other_columns_stay_clean(rules_engine: PiiEngine) -> None:
+    table = "| Version | Phone support |\n|---|---|\n| 2.14.3 | yes |\n| 2.15.0 | no |"
+    assert phones(rules_engine, table) == []

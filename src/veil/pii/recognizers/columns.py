@@ -1,8 +1,9 @@
 """Cells of delimited tables whose header names the column: "city", "employee", "company",
 "passport_no", "account_number".
 
-A header line of short field names separated by ``;``, ``,``, tab or ``|`` is followed by
-rows with the same number of fields; a cell under a header such as ``city`` / ``town`` is
+A header line of short field names separated by ``;``, ``,``, tab or ``|`` (for identifier
+columns, a Markdown table's outer pipes bound no cell; its ``|---|`` line is a row of no value)
+is followed by rows with the same number of fields; a cell under a header such as ``city`` / ``town`` is
 a place, under ``name`` / ``employee`` / ``patient`` a person, under ``company`` /
 ``employer`` an organisation, when the cell looks like one (capitalised words, no digits).
 The header says what the column holds, so a name the gazetteers do not know is found too.
@@ -142,6 +143,19 @@ def _header_hits(text: str) -> list[tuple[int, str]]:
     return hits
 
 
+def _split(line: str, delimiter: str, markdown: bool) -> tuple[int, list[str]]:
+    """The cells of a line, and how many characters come before the first: a Markdown table's
+    line opens and closes with its pipe ("| Ana Lima | X1234567 |"), which bound no cell (read so
+    for the identifier columns only: a documentation page's tables of "| Name | Description |"
+    hold the names of things, not people)."""
+    if markdown and delimiter == "|":
+        inner = line.strip(" \t")
+        if inner.startswith("|") and inner.endswith("|") and len(inner) > 1:
+            skipped = line.index("|") + 1
+            return skipped, inner[1:-1].split("|")
+    return 0, line.split(delimiter)
+
+
 class ColumnFinder:
     """Spans of the cells under a header that names ``entity_type``'s column."""
 
@@ -169,7 +183,8 @@ class ColumnFinder:
         header = text[line_start:line_end].rstrip("\r")
         counts = {d: header.count(d) for d in _DELIMITERS}
         delimiter = max(counts, key=lambda d: counts[d])
-        fields = header.split(delimiter)
+        markdown = self.entity_type not in _NAME_TYPES
+        fields = _split(header, delimiter, markdown)[1]
         if len(fields) < 2 or not all(_FIELD_NAME.fullmatch(f.strip().strip("\"'")) for f in fields):
             return
         wanted = _HEADERS[self.entity_type]
@@ -179,11 +194,11 @@ class ColumnFinder:
             end = text.find("\n", at)
             if end == -1:
                 end = len(text)
-            cells = text[at:end].rstrip("\r").split(delimiter)
+            skipped, cells = _split(text[at:end].rstrip("\r"), delimiter, markdown)
             if len(cells) != len(fields):
                 return  # the table ends
             seen.add(at)
-            offset = at
+            offset = at + skipped
             for i, cell in enumerate(cells):
                 if i in columns:
                     value = cell.strip().strip('"')
