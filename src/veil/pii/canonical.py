@@ -74,10 +74,11 @@ _MIXED = re.compile(f"[A-Za-z0-9][{_OTHER_SCRIPT}]|[{_OTHER_SCRIPT}][A-Za-z0-9]"
 _SPACELESS = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 )
-#: an ASCII or fullwidth letter, digit, "+" or "@" against such a character
+#: an ASCII or fullwidth letter or digit against such a character, or a "+" after one (not an
+#: "@": an address may be written in these scripts whole, "用户@例子.广告")
 _GLUED = re.compile(
-    f"[A-Za-z0-9@+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][{_SPACELESS}]"
-    f"|[{_SPACELESS}][A-Za-z0-9@+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+    f"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a][{_SPACELESS}]"
+    f"|[{_SPACELESS}][A-Za-z0-9+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 )
 _SPACELESS_CHAR = re.compile(f"[{_SPACELESS}]")
 #: how far a word is read either side of a look-alike letter (longer "words" are not words)
@@ -193,7 +194,7 @@ def canonical(text: str) -> CanonicalText:
 
 def _spaced(text: str, i: int, folded: str) -> str:
     """``folded`` (the character of a spaceless script at ``i``) with a space written on each side
-    where a letter, digit, "+" or "@" of the Latin alphabet stands against it."""
+    where a letter or digit of the Latin alphabet stands against it (or a "+" after it)."""
     before = i > 0 and _GLUED.match(text, i - 1) is not None
     after = _GLUED.match(text, i) is not None
     return (" " if before else "") + folded + (" " if after else "")

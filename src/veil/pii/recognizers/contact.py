@@ -186,7 +186,7 @@ def email() -> Recognizer:
 # Not glued to a word, an amount, a decimal, a path or a time ("12:30"); after a word's colon it
 # may be ("tel:+12125550147", vCard's "TEL;TYPE=CELL:+1 212 555 0147", "Phone:0201234567").
 _CANDIDATE = re.compile(
-    r"[+(\d](?:(?<![\w$€£¥₹.,:/+-][+(\d])|(?<=[A-Za-z]:[+(\d]))[\d \t().\-/]{5,23}\d"
+    r"[+(\d](?:(?<![\w$€£¥₹.,:/+-][+(\d])|(?<=[^\W\d_]:[+(\d]))[\d \t().\-/]{5,23}\d"
     r"(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,6})?"  # an extension: "x123", "ext. 12"
     r"(?![^\W_]|[.,:/-]\d)"
 )
@@ -231,8 +231,19 @@ class PhoneFinder:
         # pure function of the candidate, and tables repeat phone numbers row after row (no number
         # is kept: a 128-bit BLAKE2b digest of it)
         self._memo: dict[tuple[bytes, bool], tuple[tuple[int, int, float], ...]] = {}
+        # the same finder with the regions of a text's script added (:func:`_script_regions`)
+        self._extended: dict[tuple[str, ...], PhoneFinder] = {}
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
+        extra = () if text.isascii() else _script_regions(text)
+        if not extra or set(extra) <= set(self.regions):
+            return self._find(text)
+        finder = self._extended.get(extra)
+        if finder is None:
+            finder = self._extended[extra] = PhoneFinder(tuple(dict.fromkeys((*self.regions, *extra))))
+        return finder._find(text)
+
+    def _find(self, text: str) -> Iterator[tuple[int, int, float]]:
         shaped: list[tuple[int, int]] | None = None
         # blanks at the text's ends: a candidate between them is alone (read once, not by slicing
         # the text at every candidate, which is quadratic in a long text's length)
@@ -344,6 +355,31 @@ def _normalise(raw: str) -> tuple[str, Callable[[int], int]]:
     return value, shift
 
 
+# The countries whose numbers a text written in a script most likely holds: a number in a Chinese,
+# Russian or Arabic text is read with those countries' numbering plans as well as the configured
+# ones (a Chinese mobile "13812345678", a Russian "8 (916) 123-45-67" or a Saudi "0501234567" is
+# no number of the default regions). Kana before Han: Japanese text holds both.
+_SCRIPT_REGIONS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile("[\u3040-\u30ff]"), ("JP",)),
+    (re.compile("[\uac00-\ud7af]"), ("KR",)),
+    (re.compile("[\u4e00-\u9fff]"), ("CN", "TW", "HK")),
+    (re.compile("[\u0400-\u04ff]"), ("RU", "UA", "BY", "KZ", "BG", "RS")),
+    (re.compile("[\u0370-\u03ff]"), ("GR", "CY")),
+    (re.compile("[\u0600-\u06ff]"), ("SA", "AE", "EG", "MA", "DZ", "IQ", "JO", "IR", "PK")),
+    (re.compile("[\u0590-\u05ff]"), ("IL",)),
+    (re.compile("[\u0900-\u097f]"), ("IN", "NP")),
+    (re.compile("[\u0e00-\u0e7f]"), ("TH",)),
+)
+
+
+def _script_regions(text: str) -> tuple[str, ...]:
+    """The regions of the first script of :data:`_SCRIPT_REGIONS` that ``text`` is written in."""
+    for script, regions in _SCRIPT_REGIONS:
+        if script.search(text) is not None:
+            return regions
+    return ()
+
+
 # National numbers written without the trunk "0" ("98765 43210", "11 98765-4321"), and plans
 # whose national numbers never start with 0 (NANP).
 _TRUNK_OFTEN_OMITTED = frozenset({"IN", "BR"})
@@ -445,6 +481,44 @@ def phone_number(regions: tuple[str, ...] = DEFAULT_PHONE_REGIONS) -> Recognizer
             "gebeld",
             "telefone",
             "ligar",
+            # ... in Russian, Ukrainian, Greek, Turkish, Polish, Chinese, Japanese, Korean, Arabic,
+            # Persian, Hebrew, Hindi and Thai (the terms of spaceless scripts match inside a run)
+            "телефон",
+            "тел",
+            "моб",
+            "мобильный",
+            "позвоните",
+            "звоните",
+            "τηλέφωνο",
+            "τηλ",
+            "κινητό",
+            "cep",
+            "komórka",
+            "电话",
+            "手机",
+            "電話",
+            "手機",
+            "携帯",
+            "전화",
+            "휴대폰",
+            "핸드폰",
+            "연락처",
+            "هاتف",
+            "هاتفي",
+            "الهاتف",
+            "جوال",
+            "الجوال",
+            "موبايل",
+            "تلفن",
+            "موبایل",
+            "טלפון",
+            "נייד",
+            "फ़ोन",
+            "फोन",
+            "मोबाइल",
+            "โทร",
+            "โทรศัพท์",
+            "มือถือ",
         ),
         negative_context=(
             "amount",
