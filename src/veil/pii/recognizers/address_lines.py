@@ -129,6 +129,8 @@ UNIT = re.compile(
     rf"\.?(?:[ \t]*(?:no\.?[ \t]*)?{UNIT_ID})"
     r"|#[ \t]?[A-Za-z0-9-]{1,6}"
     r"|\d{1,3}(?:st|nd|rd|th)[ \t]+(?i:floor)"
+    # a Danish floor and side: "2. tv.", "st. th.", "3. mf", "4. sal"
+    r"|(?:\d{1,2}\.|st\.|kl\.)[ \t]?(?:(?:tv|th|mf)\.?|sal)(?:[ \t]?(?:tv|th|mf)\.?)?"
 )
 POBOX = re.compile(
     r"(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|casilla"
