@@ -81,6 +81,12 @@ _GLUED = re.compile(
     f"|[{_SPACELESS}][A-Za-z0-9+\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 )
 _SPACELESS_CHAR = re.compile(f"[{_SPACELESS}]")
+_LATIN_ALNUM = re.compile("[A-Za-z0-9]")
+_LATIN_ALNUM_PLUS = re.compile("[A-Za-z0-9+]")
+#: the signs Chinese and Japanese write onto a number: dates, times, ages, amounts and counters
+_NUMBER_SIGNS = frozenset("年月日号號時时分秒点點岁歳才円元圆圓万萬億亿个個件回人次楼樓室")
+#: ... and those of them after which a date or a time goes on ("1984年3月5日", "10時30分")
+_DATE_SIGNS = frozenset("年月日時时分点點")
 #: how far a word is read either side of a look-alike letter (longer "words" are not words)
 _WORD_REACH = 64
 
@@ -177,7 +183,7 @@ def canonical(text: str) -> CanonicalText:
             folded = _fold(cluster)
             if folded == cluster and j == i + 1 and not cluster.isascii() and mixed.holds(i):
                 folded = _latin_lookalikes().get(cluster, cluster)
-            if j == i + 1 and _SPACELESS_CHAR.match(cluster):
+            if j == i + 1 and _SPACELESS_CHAR.fullmatch(folded):
                 folded = _spaced(text, i, folded)
             if folded == cluster:
                 copy(i, j)
@@ -194,9 +200,20 @@ def canonical(text: str) -> CanonicalText:
 
 def _spaced(text: str, i: int, folded: str) -> str:
     """``folded`` (the character of a spaceless script at ``i``) with a space written on each side
-    where a letter or digit of the Latin alphabet stands against it (or a "+" after it)."""
-    before = i > 0 and _GLUED.match(text, i - 1) is not None
-    after = _GLUED.match(text, i) is not None
+    where a letter or digit of the Latin alphabet stands against it (or a "+" after it); not
+    between a number and a sign of a date, a time, an age or an amount written onto it, which
+    belongs to it ("1984年3月5日", "10時30分", "35岁", "500円")."""
+    # the neighbours as the view writes them (a fullwidth digit is a digit): the view is its own view
+    before = (
+        i > 0
+        and folded not in _NUMBER_SIGNS
+        and _LATIN_ALNUM.fullmatch(unicodedata.normalize("NFKC", text[i - 1])[-1:]) is not None
+    )
+    after = (
+        i + 1 < len(text)
+        and folded not in _DATE_SIGNS
+        and _LATIN_ALNUM_PLUS.fullmatch(unicodedata.normalize("NFKC", text[i + 1])[:1]) is not None
+    )
     return (" " if before else "") + folded + (" " if after else "")
 
 
