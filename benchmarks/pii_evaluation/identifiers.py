@@ -34,6 +34,7 @@ from stdnum.kr import rrn
 from stdnum.us import itin, rtn, ssn
 
 from benchmarks.pii_evaluation import european_identifiers as eu
+from benchmarks.pii_evaluation import world_identifiers as world
 from benchmarks.pii_evaluation.id_draws import birth as _birth
 from benchmarks.pii_evaluation.id_draws import complete as _complete
 from benchmarks.pii_evaluation.id_draws import digits as _digits
@@ -46,6 +47,7 @@ __all__ = [
     "ID_LABELS",
     "ID_MAKERS",
     "NATIONAL_ID",
+    "WORLD_KINDS",
     "IdKind",
     "format_id",
     "is_valid_nino",
@@ -476,6 +478,26 @@ ID_KINDS: dict[str, IdKind] = {
         ),
         IdKind("ie_pps", EntityType.IE_PPS, ("PPSN", "PPS no.", "personal public service no."), eu.ie_pps),
         IdKind("ch_ahv", EntityType.CH_AHV, ("AHV-Nr.", "numéro AVS", "AHV number"), eu.ch_ahv),
+        IdKind(
+            "cn_ric", EntityType.CN_RESIDENT_ID, ("身份证号", "resident ID", "公民身份号码"), world.cn_ric
+        ),
+        IdKind("br_cpf", EntityType.BR_CPF, ("CPF", "nº do CPF", "CPF/MF"), world.br_cpf),
+        IdKind("mx_curp", EntityType.MX_CURP, ("CURP", "clave CURP", "CURP no."), world.mx_curp),
+        IdKind(
+            "jp_my_number",
+            EntityType.JP_MY_NUMBER,
+            ("マイナンバー", "個人番号", "My Number"),
+            world.jp_my_number,
+        ),
+        IdKind(
+            "tr_kimlik", EntityType.TR_NATIONAL_ID, ("T.C. Kimlik No", "TCKN", "kimlik no"), world.tr_kimlik
+        ),
+        IdKind("za_id", EntityType.ZA_ID_NUMBER, ("ID number", "SA ID", "identity number"), world.za_id),
+        IdKind(
+            "th_pin", EntityType.TH_NATIONAL_ID, ("Thai ID", "เลขประจำตัวประชาชน", "national ID"), world.th_pin
+        ),
+        IdKind("il_id", EntityType.IL_ID_NUMBER, ("תעודת זהות", "teudat zehut", "Israeli ID"), world.il_id),
+        IdKind("my_nric", EntityType.MY_NRIC, ("NRIC", "MyKad", "IC no."), world.my_nric),
         IdKind("in_pan", EntityType.IN_PAN, ("PAN", "income-tax PAN", "Permanent Account Number"), _in_pan),
         IdKind("in_aadhaar", EntityType.IN_AADHAAR, ("Aadhaar", "Aadhaar no.", "UID number"), _in_aadhaar),
         IdKind("in_gstin", EntityType.IN_GSTIN, ("GSTIN", "GST registration", "GST no."), _in_gstin),
@@ -541,3 +563,7 @@ ID_KINDS: dict[str, IdKind] = {
 #: (``v-hr-eu-payroll``) and not drawn for a bare ``{idn}``: the documents generated before them
 #: stay the same, so the unseen corpus's figures stay comparable across passes
 EUROPEAN_KINDS = frozenset({"nl_bsn", "pl_pesel", "se_pnr", "dk_cpr", "no_fnr", "be_nn", "ie_pps", "ch_ahv"})
+#: the kinds of pass 35 (outside Europe): like the European ones, drawn only where a template names them
+WORLD_KINDS = frozenset(
+    {"cn_ric", "br_cpf", "mx_curp", "jp_my_number", "tr_kimlik", "za_id", "th_pin", "il_id", "my_nric"}
+)

@@ -47,7 +47,7 @@ from typing import Any, Protocol
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
-from benchmarks.pii_evaluation.identifiers import EUROPEAN_KINDS, ID_KINDS
+from benchmarks.pii_evaluation.identifiers import EUROPEAN_KINDS, ID_KINDS, WORLD_KINDS
 from veil.pii.entity import EntityType
 
 __all__ = [
@@ -220,8 +220,8 @@ def _f_country(f: FieldState, slot: int, spec: str) -> list[Segment]:
 # -- identifiers ------------------------------------------------------------------------------
 
 
-# the kinds a bare "{idn}" draws from (the European ones only where a template names them)
-_DRAWN_KINDS = sorted(k for k in ID_KINDS if k not in EUROPEAN_KINDS)
+# the kinds a bare "{idn}" draws from (the European and world ones only where a template names them)
+_DRAWN_KINDS = sorted(k for k in ID_KINDS if k not in EUROPEAN_KINDS | WORLD_KINDS)
 
 
 def _kind(f: FieldState, slot: int, spec: str) -> str:

@@ -131,6 +131,15 @@ _UNSEEN = [
         "New starters: {idn_label5:no_fnr} {idn5:no_fnr}, {idn_label6:be_nn} {idn6:be_nn}, "
         "{idn_label7:ie_pps} {idn7:ie_pps}, {idn_label8:ch_ahv} {idn8:ch_ahv}",
     ),
+    Template(
+        "v-hr-world-registry",
+        _K.HR_RECORD,
+        "Global mobility register ({company})\n{person:last_first} - {idn_label:cn_ric}: {idn:cn_ric}\n"
+        "{person2:last_first} - {idn_label2:br_cpf} {idn2:br_cpf}; {idn_label3:mx_curp} {idn3:mx_curp}\n"
+        "{person3:last_first} - {idn_label4:jp_my_number} {idn4:jp_my_number}, {idn_label5:tr_kimlik} "
+        "{idn5:tr_kimlik}\nTransfers: {idn_label6:za_id} {idn6:za_id}, {idn_label7:th_pin} {idn7:th_pin}, "
+        "{idn_label8:il_id} {idn8:il_id}, {idn_label9:my_nric} {idn9:my_nric}",
+    ),
     # -- finance ----------------------------------------------------------------------------
     Template(
         "v-finance-invoice",

@@ -61,6 +61,7 @@ from stdnum.se import personnummer
 from stdnum.us import itin, rtn, ssn
 
 from veil.pii.entity import EntityType
+from veil.pii.recognizers import world_ids
 
 ALL_TEMPLATES = PROJECT_TEMPLATES + UNSEEN_TEMPLATES
 REPO = Path(__file__).resolve().parents[2]
@@ -213,6 +214,15 @@ _CHECKSUMMED: dict[EntityType, Callable[[str], bool]] = {
     EntityType.BE_NATIONAL_NUMBER: nn.is_valid,
     EntityType.IE_PPS: pps.is_valid,
     EntityType.CH_AHV: ch_ssn.is_valid,
+    EntityType.CN_RESIDENT_ID: world_ids.is_cn_resident_id,
+    EntityType.BR_CPF: world_ids.is_br_cpf,
+    EntityType.MX_CURP: world_ids.is_mx_curp,
+    EntityType.JP_MY_NUMBER: world_ids.is_jp_my_number,
+    EntityType.TR_NATIONAL_ID: world_ids.is_tr_national_id,
+    EntityType.ZA_ID_NUMBER: world_ids.is_za_id_number,
+    EntityType.TH_NATIONAL_ID: world_ids.is_th_national_id,
+    EntityType.IL_ID_NUMBER: world_ids.is_il_id_number,
+    EntityType.MY_NRIC: world_ids.is_my_nric,
 }
 
 

@@ -132,6 +132,8 @@ columns           column_location, column_person, column_organization, column_pa
 id_fields         field_<type> for 17 personal-number types (a number of any country under a generic
                   key, "ssn", "national_id", "personalId", typed by the first national check it passes);
                   record_fields(): the key/value parser shared with columns' key_<type>
+script_places     script_place (LOCATION: towns of data/script_places.txt in Cyrillic, Greek, Han, Hangul,
+                  Arabic, Hebrew, Devanagari, Thai, each read the way its script is written)
 script_names      person_script_names (PERSON in Cyrillic, Greek, Han, kana, Hangul, Arabic, Hebrew,
                   Devanagari, Thai: names of data/script_names.txt by shape and by the language's cues)
 software_names    (no recognizer) words a text names as software or a language by their context
