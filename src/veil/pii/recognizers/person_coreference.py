@@ -21,6 +21,7 @@ from veil.pii.entity import EntityType
 from veil.pii.recognizer import Candidate, PostProcessor
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.common import NAME_WORD, STREET_WORDS
+from veil.pii.recognizers.inverted_names import inverted
 from veil.pii.recognizers.name_insertions import inserted
 from veil.pii.recognizers.name_particles import with_particles
 from veil.pii.recognizers.name_suffixes import suffixed
@@ -73,6 +74,8 @@ def _mentions(text: str, resolved: Sequence[Candidate]) -> Iterator[tuple[int, i
     grown += inserted(text, found_people, _NOT_NAME_ON_ITS_OWN)  # 'Tarla "Tee" Varnow'
     grown += _with_given_name(text, found_people)  # "Évoste Galmeau" where NER read "Galmeau"
     grown += with_particles(text, found_people, _NOT_NAME_ON_ITS_OWN)  # "Ahmed bin Rashid al-Maktoum"
+    named = [(s, e, p) for s, e, k, p, _ in resolved if k in (EntityType.LOCATION, EntityType.ORGANIZATION)]
+    grown += inverted(text, found_people, _NOT_NAME_ON_ITS_OWN, named)  # "Salmela, Terhi - BSN ..."
     yield from grown
     resolved = [*resolved, *((s, e, EntityType.PERSON, p, "") for s, e, p in grown)]  # "Fassbinder" again
     names: set[str] = set()
