@@ -58,6 +58,8 @@ _JOIN = re.compile(r"[ \t]*[,.&/]?[ \t]+|[ \t]*[,.&/]")
 #: a sentence ends before the next word (or the line does)
 _SENTENCE_END = re.compile(r"(?:(?P<word>[^\W\d_]+)?[.!?]|[:;])[ \t]+$|\n[ \t]*$")
 _VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+#: how far either side of a restored word the second reading reaches
+_WINDOW = 400
 #: a text with no two capitals in a row has no stretch to restore (nearly every text)
 _TWO_CAPITALS = re.compile(r"[A-Z\u00c0-\u00de]{2}")
 
@@ -77,6 +79,34 @@ class CaseView:
         if i >= 0 and self.changed[i][1] > start:
             return True
         return i + 1 < len(self.changed) and self.changed[i + 1][0] < end
+
+    def windows(self) -> list[tuple[int, int]]:
+        """The stretches of the text worth reading again: each restored word's line with the
+        lines before and after it, at most :data:`_WINDOW` characters either side of it and cut at
+        a space, overlapping ones joined. A court judgment with a heading in capitals is read
+        again around the heading, not whole."""
+        text = self.text
+        out: list[tuple[int, int]] = []
+        for start, end in self.changed:
+            floor = max(0, start - _WINDOW)
+            line = text.rfind("\n", floor, start)
+            above = text.rfind("\n", floor, line) if line > floor else -1
+            a = above + 1 if above != -1 else floor
+            if a > 0 and not text[a - 1].isspace():
+                space = text.find(" ", a, start)
+                a = space + 1 if space != -1 else start
+            ceiling = min(len(text), end + _WINDOW)
+            line_end = text.find("\n", end, ceiling)
+            below = text.find("\n", line_end + 1, ceiling) if line_end != -1 else -1
+            b = below if below != -1 else ceiling
+            if b < len(text) and not text[b].isspace():
+                space = text.rfind(" ", end, b)
+                b = space if space != -1 else end
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
+        return out
 
     def _adds(self, entity: Entity) -> bool:
         """An entity of this view that the text's reading may lack: one that covers a word written

@@ -35,6 +35,7 @@ import re
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import Any
@@ -282,10 +283,15 @@ class _Detector:
         side (``PATIENT: GARCIA, MARIA``; :mod:`veil.pii.capitals`), and add what that reading finds
         there to ``found``. Nearly every text has no such stretch and is read once."""
         cased = [(i, view) for i, text in enumerate(texts) if (view := restored(text)) is not None]
-        if cased:
-            again = self._detect_canonical([view.text for _, view in cased])
-            for (i, view), entities in zip(cased, again, strict=True):
-                found[i] = view.merged(found[i], entities)
+        if not cased:
+            return
+        pieces = [(i, view, a, b) for i, view in cased for a, b in view.windows()]
+        again = self._detect_canonical([view.text[a:b] for _, view, a, b in pieces])
+        moved: dict[int, list[Entity]] = {}
+        for (i, _, a, _), entities in zip(pieces, again, strict=True):
+            moved.setdefault(i, []).extend(replace(e, start=e.start + a, end=e.end + a) for e in entities)
+        for i, view in cased:
+            found[i] = view.merged(found[i], moved.get(i, []))
 
     def _detect_canonical(self, texts: Sequence[str]) -> list[list[Entity]]:
         if not self.uses_ner:
