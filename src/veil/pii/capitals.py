@@ -60,8 +60,13 @@ _SENTENCE_END = re.compile(r"(?:(?P<word>[^\W\d_]+)?[.!?]|[:;])[ \t]+$|\n[ \t]*$
 _VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
 #: how far either side of a restored word the second reading reaches
 _WINDOW = 400
-#: a text with no two capitals in a row has no stretch to restore (nearly every text)
-_TWO_CAPITALS = re.compile(r"[A-Z\u00c0-\u00de]{2}")
+#: a text with no two words in capitals side by side (nor an initial before one) has no stretch to
+#: restore (nearly every text): a cheap test before the words are read (Latin, Latin Extended-A,
+#: Cyrillic capitals; the letters of Extended-A alternate cases, so some small ones pass too)
+_U = "A-Z\u00c0-\u00de\u0100-\u017f\u0410-\u042f"
+_MAYBE_STRETCH = re.compile(
+    f"[{_U}][{_U}'\u2019-]+[ \t]*[,.&/]?[ \t]*[{_U}]|(?<![^\\W\\d_])[A-Z][ \t]+[{_U}]{{2}}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +151,7 @@ class CaseView:
 
 def restored(text: str) -> CaseView | None:
     """The case-restored view of ``text``, or None where it has no shouted stretch."""
-    if _TWO_CAPITALS.search(text) is None:
+    if _MAYBE_STRETCH.search(text) is None:
         return None
     words = [m for m in _WORD.finditer(text) if m.group().isupper()]
     if not words:

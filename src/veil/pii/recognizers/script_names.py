@@ -458,12 +458,19 @@ def _uncased(text: str) -> Iterator[tuple[int, int, float]]:
         index = end
 
 
+# a letter of any script read here: Greek, Cyrillic, Hebrew, Arabic/Persian, Devanagari, Thai,
+# kana, Han, Hangul
+_ANY_SCRIPT = re.compile(
+    "[\u0370-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+
+
 class ScriptNameFinder:
     """Finder of the names of non-Latin scripts (module docstring); a class, so it pickles."""
 
     def __call__(self, text: str) -> Iterator[tuple[int, int, float]]:
-        if text.isascii():
-            return
+        if text.isascii() or _ANY_SCRIPT.search(text) is None:
+            return  # (an English text with curly quotes or an accent has none of these letters)
         yield from _cased(text)
         yield from _han_alone(text)
         yield from _chinese_japanese(text)
