@@ -25,8 +25,6 @@ written as a date, a dash and dotted digits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from stdnum.be import nn
 from stdnum.ch import ssn as ch_ssn
 from stdnum.dk import cpr
@@ -39,6 +37,7 @@ from stdnum.se import personnummer
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import NOT_IN_NUMBER, NUM, NUM_END, terms
+from veil.pii.recognizers.personal_numbers import LABEL_BOOST, NEEDS_LABEL, NOT_AN_ID, stdnum_valid
 
 __all__ = [
     "be_national_number",
@@ -59,56 +58,41 @@ __all__ = [
     "se_personal_id",
 ]
 
-# numbers that name something else near them lower the score
-_NOT_AN_ID = terms(
-    "order|invoice|ref|reference|tracking|ticket|transaction|serial|phone|tel|mobile|fax|amount|iban|account"
-)
-# below the floor alone (0.5); a naming word lifts it to 0.8, over a phone number's reading of the
-# same digits (0.75: "CPR 070761-4285" is no phone number)
-_NEEDS_LABEL = 0.3
-_LABEL_BOOST = 0.5
 # (NUM is a number's first digit, so the patterns below count the digits after it; the Swiss
 # number starts with the country's "756")
 _AHV_START = rf"7(?<!{NOT_IN_NUMBER}7)"
 
 
-def _valid(is_valid: Callable[[str], bool], text: str) -> bool:
-    try:
-        return bool(is_valid(text))
-    except ValueError:  # a date stdnum cannot build (its own errors are ValueErrors too): not valid
-        return False
-
-
 def is_nl_bsn(text: str) -> bool:
-    return _valid(bsn.is_valid, text)
+    return stdnum_valid(bsn.is_valid, text)
 
 
 def is_pl_pesel(text: str) -> bool:
-    return _valid(pesel.is_valid, text)
+    return stdnum_valid(pesel.is_valid, text)
 
 
 def is_se_personal_id(text: str) -> bool:
-    return _valid(personnummer.is_valid, text)
+    return stdnum_valid(personnummer.is_valid, text)
 
 
 def is_dk_cpr(text: str) -> bool:
-    return _valid(cpr.is_valid, text)
+    return stdnum_valid(cpr.is_valid, text)
 
 
 def is_no_personal_id(text: str) -> bool:
-    return _valid(fodselsnummer.is_valid, text)
+    return stdnum_valid(fodselsnummer.is_valid, text)
 
 
 def is_be_national_number(text: str) -> bool:
-    return _valid(nn.is_valid, text)
+    return stdnum_valid(nn.is_valid, text)
 
 
 def is_ie_pps(text: str) -> bool:
-    return _valid(pps.is_valid, text.upper())
+    return stdnum_valid(pps.is_valid, text.upper())
 
 
 def is_ch_ahv(text: str) -> bool:
-    return _valid(ch_ssn.is_valid, text)
+    return stdnum_valid(ch_ssn.is_valid, text)
 
 
 def nl_bsn() -> Recognizer:
@@ -116,14 +100,14 @@ def nl_bsn() -> Recognizer:
         name="nl_bsn",
         entity_type=EntityType.NL_BSN,
         patterns=(
-            Pattern(rf"{NUM}\d{{7,8}}{NUM_END}", _NEEDS_LABEL, "plain"),
-            Pattern(rf"{NUM}\d{{3}}\.\d{{2}}\.\d{{3}}{NUM_END}", _NEEDS_LABEL, "dotted"),
-            Pattern(rf"{NUM}\d{{2}}[ .]\d{{3}}[ .]\d{{3}}{NUM_END}", _NEEDS_LABEL, "grouped"),
+            Pattern(rf"{NUM}\d{{7,8}}{NUM_END}", NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{3}}\.\d{{2}}\.\d{{3}}{NUM_END}", NEEDS_LABEL, "dotted"),
+            Pattern(rf"{NUM}\d{{2}}[ .]\d{{3}}[ .]\d{{3}}{NUM_END}", NEEDS_LABEL, "grouped"),
         ),
         validate=is_nl_bsn,
         context=terms("bsn|burgerservicenummer|sofinummer|sofi-nummer|sofi nummer|citizen service number"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -131,11 +115,11 @@ def pl_pesel() -> Recognizer:
     return Recognizer(
         name="pl_pesel",
         entity_type=EntityType.PL_PESEL,
-        patterns=(Pattern(rf"{NUM}\d{{10}}{NUM_END}", _NEEDS_LABEL, "pesel"),),
+        patterns=(Pattern(rf"{NUM}\d{{10}}{NUM_END}", NEEDS_LABEL, "pesel"),),
         validate=is_pl_pesel,
         context=terms("pesel|numer pesel|nr pesel"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -144,15 +128,15 @@ def se_personal_id() -> Recognizer:
         name="se_personal_id",
         entity_type=EntityType.SE_PERSONAL_ID,
         patterns=(
-            Pattern(rf"{NUM}(?:\d{{2}})?\d{{5}}[-+]\d{{4}}{NUM_END}", _NEEDS_LABEL, "dashed"),
-            Pattern(rf"{NUM}(?:\d{{2}})?\d{{9}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}(?:\d{{2}})?\d{{5}}[-+]\d{{4}}{NUM_END}", NEEDS_LABEL, "dashed"),
+            Pattern(rf"{NUM}(?:\d{{2}})?\d{{9}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_se_personal_id,
         context=terms(
             "personnummer|personnr|person-nr|pers.nr|samordningsnummer|swedish personal identity number"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -160,11 +144,11 @@ def dk_cpr() -> Recognizer:
     return Recognizer(
         name="dk_cpr",
         entity_type=EntityType.DK_CPR,
-        patterns=(Pattern(rf"{NUM}\d{{5}}-?\d{{4}}{NUM_END}", _NEEDS_LABEL, "cpr"),),
+        patterns=(Pattern(rf"{NUM}\d{{5}}-?\d{{4}}{NUM_END}", NEEDS_LABEL, "cpr"),),
         validate=is_dk_cpr,
         context=terms("cpr|cpr-nr|cpr-nummer|cpr nummer|cpr no|personnummer"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -172,11 +156,11 @@ def no_personal_id() -> Recognizer:
     return Recognizer(
         name="no_personal_id",
         entity_type=EntityType.NO_PERSONAL_ID,
-        patterns=(Pattern(rf"{NUM}\d{{5}} ?\d{{5}}{NUM_END}", _NEEDS_LABEL, "fodselsnummer"),),
+        patterns=(Pattern(rf"{NUM}\d{{5}} ?\d{{5}}{NUM_END}", NEEDS_LABEL, "fodselsnummer"),),
         validate=is_no_personal_id,
         context=terms("fødselsnummer|fodselsnummer|personnummer|fnr|f.nr|norwegian national identity number"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -187,15 +171,15 @@ def be_national_number() -> Recognizer:
         patterns=(
             # written as a date, a dash and dotted digits: rare enough to stand alone
             Pattern(rf"{NUM}\d\.\d{{2}}\.\d{{2}}-\d{{3}}\.\d{{2}}{NUM_END}", 0.65, "written"),
-            Pattern(rf"{NUM}\d{{10}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{10}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_be_national_number,
         context=terms(
             "rijksregisternummer|rijksregister|numéro national|numéro de registre national|registre national"
             "|national number|national register number|insz|niss|nn"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -203,11 +187,11 @@ def ie_pps() -> Recognizer:
     return Recognizer(
         name="ie_pps",
         entity_type=EntityType.IE_PPS,
-        patterns=(Pattern(rf"{NUM}\d{{6}}[A-Wa-w][A-IWa-iw]?(?![^\W_])", _NEEDS_LABEL, "pps"),),
+        patterns=(Pattern(rf"{NUM}\d{{6}}[A-Wa-w][A-IWa-iw]?(?![^\W_])", NEEDS_LABEL, "pps"),),
         validate=is_ie_pps,
         context=terms("pps|ppsn|pps number|pps no|personal public service"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -218,13 +202,13 @@ def ch_ahv() -> Recognizer:
         patterns=(
             # "756." and the dotted groups: rare enough to stand alone
             Pattern(rf"{_AHV_START}56\.\d{{4}}\.\d{{4}}\.\d{{2}}{NUM_END}", 0.7, "dotted"),
-            Pattern(rf"{_AHV_START}56\d{{10}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{_AHV_START}56\d{{10}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_ch_ahv,
         context=terms(
             "ahv|avs|ahv-nr|ahv-nummer|ahvn13|sozialversicherungsnummer|numéro avs|numero avs"
             "|swiss social security"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )

@@ -29,8 +29,6 @@ dash, a Thai number with its dashes, and a Malaysian NRIC with its two dashes an
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from stdnum.br import cpf
 from stdnum.cn import ric
 from stdnum.il import idnr as il_idnr
@@ -44,6 +42,7 @@ from stdnum.za import idnr as za_idnr
 from veil.pii.entity import EntityType
 from veil.pii.recognizer import Pattern, Recognizer
 from veil.pii.recognizers.common import NUM, NUM_END, terms
+from veil.pii.recognizers.personal_numbers import LABEL_BOOST, NEEDS_LABEL, NOT_AN_ID, stdnum_valid
 
 __all__ = [
     "br_cpf",
@@ -66,60 +65,45 @@ __all__ = [
     "za_id_number",
 ]
 
-# numbers that name something else near them lower the score
-_NOT_AN_ID = terms(
-    "order|invoice|ref|reference|tracking|ticket|transaction|serial|phone|tel|mobile|fax|amount|iban|account"
-)
-# below the floor alone (0.5); a naming word lifts it to 0.8, over a phone number's reading of the
-# same digits (0.75)
-_NEEDS_LABEL = 0.3
-_LABEL_BOOST = 0.5
 # a letter or digit may not stand right before a code of letters and digits
 _NOT_IN_CODE = r"(?<![A-Za-z0-9])"
 _CODE_END = r"(?![A-Za-z0-9])"
 
 
-def _valid(is_valid: Callable[[str], bool], text: str) -> bool:
-    try:
-        return bool(is_valid(text))
-    except ValueError:  # a date stdnum cannot build (its own errors are ValueErrors too): not valid
-        return False
-
-
 def is_cn_resident_id(text: str) -> bool:
-    return _valid(ric.is_valid, text.upper())
+    return stdnum_valid(ric.is_valid, text.upper())
 
 
 def is_br_cpf(text: str) -> bool:
-    return _valid(cpf.is_valid, text)
+    return stdnum_valid(cpf.is_valid, text)
 
 
 def is_mx_curp(text: str) -> bool:
-    return _valid(curp.is_valid, text.upper())
+    return stdnum_valid(curp.is_valid, text.upper())
 
 
 def is_jp_my_number(text: str) -> bool:
-    return _valid(jp_in.is_valid, text)
+    return stdnum_valid(jp_in.is_valid, text)
 
 
 def is_tr_national_id(text: str) -> bool:
-    return _valid(tckimlik.is_valid, text)
+    return stdnum_valid(tckimlik.is_valid, text)
 
 
 def is_za_id_number(text: str) -> bool:
-    return _valid(za_idnr.is_valid, text)
+    return stdnum_valid(za_idnr.is_valid, text)
 
 
 def is_th_national_id(text: str) -> bool:
-    return _valid(pin.is_valid, text)
+    return stdnum_valid(pin.is_valid, text)
 
 
 def is_il_id_number(text: str) -> bool:
-    return _valid(il_idnr.is_valid, text) and len("".join(c for c in text if c.isdigit())) == 9
+    return stdnum_valid(il_idnr.is_valid, text) and len("".join(c for c in text if c.isdigit())) == 9
 
 
 def is_my_nric(text: str) -> bool:
-    return _valid(nric.is_valid, text)
+    return stdnum_valid(nric.is_valid, text)
 
 
 def cn_resident_id() -> Recognizer:
@@ -132,7 +116,7 @@ def cn_resident_id() -> Recognizer:
             "身份证|身份证号|身份证号码|公民身份号码|居民身份证|身分證|身分證字號|resident identity card|"
             "resident id|id card|ric|identity card number"
         ),
-        negative_context=_NOT_AN_ID,
+        negative_context=NOT_AN_ID,
         context_boost=0.25,
     )
 
@@ -143,12 +127,12 @@ def br_cpf() -> Recognizer:
         entity_type=EntityType.BR_CPF,
         patterns=(
             Pattern(rf"{NUM}\d{{2}}\.\d{{3}}\.\d{{3}}-\d{{2}}{NUM_END}", 0.8, "dotted"),
-            Pattern(rf"{NUM}\d{{10}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{10}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_br_cpf,
         context=terms("cpf|cadastro de pessoas físicas|cadastro de pessoa física|cpf/mf|nº do cpf"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -174,15 +158,15 @@ def jp_my_number() -> Recognizer:
         name="jp_my_number",
         entity_type=EntityType.JP_MY_NUMBER,
         patterns=(
-            Pattern(rf"{NUM}\d{{11}}{NUM_END}", _NEEDS_LABEL, "plain"),
-            Pattern(rf"{NUM}\d{{3}}[ -]\d{{4}}[ -]\d{{4}}{NUM_END}", _NEEDS_LABEL, "grouped"),
+            Pattern(rf"{NUM}\d{{11}}{NUM_END}", NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{3}}[ -]\d{{4}}[ -]\d{{4}}{NUM_END}", NEEDS_LABEL, "grouped"),
         ),
         validate=is_jp_my_number,
         context=terms(
             "マイナンバー|個人番号|個人番号カード|my number|mynumber|individual number|kojin bango"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -190,15 +174,15 @@ def tr_national_id() -> Recognizer:
     return Recognizer(
         name="tr_national_id",
         entity_type=EntityType.TR_NATIONAL_ID,
-        patterns=(Pattern(rf"{NUM}\d{{10}}{NUM_END}", _NEEDS_LABEL, "tckn"),),
+        patterns=(Pattern(rf"{NUM}\d{{10}}{NUM_END}", NEEDS_LABEL, "tckn"),),
         validate=is_tr_national_id,
         context=terms(
             "tc kimlik|t.c. kimlik|t.c. kimlik no|tc kimlik no|tckn|tc no|t.c. no|kimlik no|"
             "kimlik numaras\u0131|"
             "kimlik numarasi|turkish id|turkish identity number"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -207,16 +191,16 @@ def za_id_number() -> Recognizer:
         name="za_id_number",
         entity_type=EntityType.ZA_ID_NUMBER,
         patterns=(
-            Pattern(rf"{NUM}\d{{12}}{NUM_END}", _NEEDS_LABEL, "plain"),
-            Pattern(rf"{NUM}\d{{5}} \d{{4}} \d{{3}}{NUM_END}", _NEEDS_LABEL, "grouped"),
+            Pattern(rf"{NUM}\d{{12}}{NUM_END}", NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{5}} \d{{4}} \d{{3}}{NUM_END}", NEEDS_LABEL, "grouped"),
         ),
         validate=is_za_id_number,
         context=terms(
             "id number|id no|identity number|sa id|rsa id|south african id|id-nommer|identiteitsnommer|"
             "identity document"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -226,15 +210,15 @@ def th_national_id() -> Recognizer:
         entity_type=EntityType.TH_NATIONAL_ID,
         patterns=(
             Pattern(rf"{NUM}-\d{{4}}-\d{{5}}-\d{{2}}-\d{NUM_END}", 0.8, "dashed"),
-            Pattern(rf"{NUM}\d{{12}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{12}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_th_national_id,
         context=terms(
             "เลขประจำตัวประชาชน|เลขบัตรประชาชน|บัตรประชาชน|thai id|thai national id|national id|"
             "citizen id|personal identification number"
         ),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -242,11 +226,11 @@ def il_id_number() -> Recognizer:
     return Recognizer(
         name="il_id_number",
         entity_type=EntityType.IL_ID_NUMBER,
-        patterns=(Pattern(rf"{NUM}\d{{8}}{NUM_END}", _NEEDS_LABEL, "teudat_zehut"),),
+        patterns=(Pattern(rf"{NUM}\d{{8}}{NUM_END}", NEEDS_LABEL, "teudat_zehut"),),
         validate=is_il_id_number,
         context=terms('תעודת זהות|ת.ז.|ת"ז|מספר זהות|teudat zehut|israeli id|israeli identity number'),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
 
 
@@ -256,10 +240,10 @@ def my_nric() -> Recognizer:
         entity_type=EntityType.MY_NRIC,
         patterns=(
             Pattern(rf"{NUM}\d{{5}}-\d{{2}}-\d{{4}}{NUM_END}", 0.75, "dashed"),
-            Pattern(rf"{NUM}\d{{11}}{NUM_END}", _NEEDS_LABEL, "plain"),
+            Pattern(rf"{NUM}\d{{11}}{NUM_END}", NEEDS_LABEL, "plain"),
         ),
         validate=is_my_nric,
         context=terms("nric|mykad|ic no|ic number|no. k/p|no. kp|kad pengenalan|nombor kad pengenalan"),
-        negative_context=_NOT_AN_ID,
-        context_boost=_LABEL_BOOST,
+        negative_context=NOT_AN_ID,
+        context_boost=LABEL_BOOST,
     )
