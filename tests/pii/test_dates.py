@@ -536,3 +536,20 @@ def test_a_short_dotted_date_in_prose_stays_a_date(rules_engine: PiiEngine) -> N
     assert [text[e.start : e.end] for e in rules_engine.detect(text) if e.type == EntityType.DATE_TIME] == [
         "12.03.85"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("The hearing is on 3 May.", "3 May"),
+        ("Acudió a urgencias el 3 de marzo.", "3 de marzo"),
+        ("She was born on 5 March.", "5 March"),
+        ("Delivered on 12 Sept. and returned", "12 Sept."),
+        ("Seen on 4 Aug. by the nurse", "4 Aug."),
+    ],
+)
+def test_a_sentence_full_stop_after_a_month_name_is_not_part_of_the_date(text: str, date: str) -> None:
+    found = [
+        text[e.start : e.end] for e in PiiEngine(PiiConfig(ner=False)).detect(text) if e.type == "DATE_TIME"
+    ]
+    assert found == [date]

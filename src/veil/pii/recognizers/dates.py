@@ -95,6 +95,9 @@ _ISO_TIME = (
     r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?"
 )
 _GLUE = r"[\w/.:+-]"
+# the full stop of an abbreviated English month belongs to the date ("12 Sept."); after a month's
+# full name it ends the sentence ("on 3 May.", "el 3 de marzo.") and is left out
+_ABBR_DOT = r"(?:(?:(?<=\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))|(?<=\bSept))\.)?"
 _MONTH_ABBR = words(tuple(n for n in MONTH_NUMBERS if n[:1].isupper() and len(n) >= 3 and n.isascii()))
 _EVENT_WORDS = words(
     (
@@ -453,7 +456,7 @@ def date_time() -> Recognizer:
             # months is one span, as a range of days is: January to March 1998, May and June 1997
             Pattern(rf"{MONTHS}\.?(?:{_DAY_JOIN}{MONTHS}\.?)?,?\s+{_YEAR}\b", 0.55, "month_y", MONTHS),
             Pattern(
-                rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?\s+{MONTHS}\b\.?{_TIME}{_END}",
+                rf"{_D}\d?{_ORD}(?:(?:\s+{MONTHS}\.?)?{_DAY_JOIN}\d{{1,2}}{_ORD})?(?:\s+(?:of|de))?\s+{MONTHS}\b{_ABBR_DOT}{_TIME}{_END}",
                 0.55,
                 "d_month",
             ),
