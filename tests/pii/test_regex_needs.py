@@ -60,6 +60,12 @@ def _builtin_patterns() -> list[re.Pattern[str]]:
 
 
 _MARKED = [p for p in _builtin_patterns() if needs_digit(p)]
+# hypothesis's from_regex writes the characters of a lookahead as if they were consumed, so a
+# pattern that checks its next characters with a class in a lookahead and then consumes them (the
+# Eircode's "mixes letters and digits": (?=[...]{0,3}[A-Z])(?=[...]{0,3}\d)[...]{4}) has no example
+# it can draw; such patterns are checked on written examples below
+_LOOKAHEAD_CLASS = re.compile(r"\(\?=\[[^]]*\]\{0,\d\}")
+_SAMPLED = [p for p in _MARKED if _LOOKAHEAD_CLASS.search(p.pattern) is None]
 
 
 def test_most_builtin_patterns_are_gated() -> None:
@@ -67,12 +73,21 @@ def test_most_builtin_patterns_are_gated() -> None:
     assert len(_MARKED) >= len(_builtin_patterns()) // 2
 
 
-@pytest.mark.parametrize("regex", _MARKED, ids=lambda r: r.pattern[:40])
+@pytest.mark.parametrize("regex", _SAMPLED, ids=lambda r: r.pattern[:40])
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_every_match_of_a_marked_pattern_holds_a_digit(regex: re.Pattern[str], data: st.DataObject) -> None:
     sample = data.draw(st.from_regex(regex, fullmatch=True))
     assert _DIGIT.search(sample), "a marked pattern matched a text without a digit"
+
+
+def test_the_patterns_hypothesis_cannot_sample_hold_a_digit_in_their_matches() -> None:
+    unsampled = [p for p in _MARKED if p not in _SAMPLED]
+    assert 1 <= len(unsampled) <= 3, [p.pattern[:60] for p in unsampled]
+    examples = ["A65 F4E2", "D6W 2R3C", "V94X2HC", "T12 AB3C", "H91 E2K3"]
+    for regex in unsampled:
+        matched = [m.group() for text in examples for m in regex.finditer(text)]
+        assert matched and all(_DIGIT.search(m) for m in matched), (regex.pattern[:60], matched)
 
 
 @pytest.fixture(scope="module")
