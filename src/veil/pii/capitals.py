@@ -40,14 +40,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 
-from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.entity import Entity
 from veil.pii.recognizers.chat_words import is_chat_word
 from veil.pii.recognizers.person_words import TITLES
-from veil.pii.vocabulary import in_word_list, is_ordinary_word, known_names
+from veil.pii.vocabulary import family_names, in_word_list, is_ordinary_word, known_names
 
 __all__ = ["CaseView", "restored"]
 
@@ -247,11 +245,6 @@ _SHORT_WORDS = frozenset(
 )
 
 
-@cache
-def _family_names() -> frozenset[str]:
-    return load_list(LAST_NAMES)
-
-
 def _classified(word: str) -> _Word:
     if len(word) < 2:
         return _Word(_KEEP, False, False, initial=True)
@@ -260,7 +253,7 @@ def _classified(word: str) -> _Word:
     title = _capitalised(word)
     parts = [p for p in re.split(r"['\u2019-]", title) if len(p) > 1]
     first = title in known_names() or (len(parts) > 1 and all(p in known_names() for p in parts))
-    family = title in _family_names() or (len(parts) > 1 and all(p in _family_names() for p in parts))
+    family = title in family_names() or (len(parts) > 1 and all(p in family_names() for p in parts))
     lower = word.lower()
     english = lower in _SHORT_WORDS or in_word_list(lower) or is_ordinary_word(lower)
     if title in TITLES and not english:

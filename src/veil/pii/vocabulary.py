@@ -23,7 +23,7 @@ from functools import cache
 
 from veil.pii.data import COMMON_WORDS, ENGLISH_WORDS, FIRST_NAMES, LAST_NAMES, known_places, load_list
 
-__all__ = ["in_word_list", "is_language_name", "is_ordinary_word", "known_names"]
+__all__ = ["family_names", "in_word_list", "is_language_name", "is_ordinary_word", "known_names"]
 
 
 # Suffix rules of spaCy's English rule lemmatizer (nouns, verbs, adjectives), longest first,
@@ -144,12 +144,12 @@ def _prefixed(folded: str) -> bool:
     """A prefix of :data:`_PREFIX` before an ordinary word, and no known family name."""
     match = _PREFIX.fullmatch(folded)
     return (
-        match is not None and folded.capitalize() not in _family_names() and is_ordinary_word(match.group(2))
+        match is not None and folded.capitalize() not in family_names() and is_ordinary_word(match.group(2))
     )
 
 
 @cache
-def _family_names() -> frozenset[str]:
+def family_names() -> frozenset[str]:
     return load_list(LAST_NAMES)
 
 
