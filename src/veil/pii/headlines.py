@@ -27,11 +27,9 @@ One reading of the text, word by word, run only for a text with a NER span kept 
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from veil.pii.data import LAST_NAMES, load_list
 from veil.pii.recognizers.place_names import gazetteer_places
-from veil.pii.vocabulary import is_ordinary_word, known_names
+from veil.pii.vocabulary import family_names, is_ordinary_word, known_names
 
 __all__ = ["backed_in_a_headline", "is_title_case"]
 
@@ -49,7 +47,7 @@ def is_title_case(text: str) -> bool:
     capitalised = lower = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        if not is_ordinary_word(word) or word.capitalize() in _family_names():
+        if not is_ordinary_word(word) or word.capitalize() in family_names():
             continue  # a family name that is a word ("Baker, Cook, Mason") says nothing of the style
         if word[0].isupper():
             if _in_a_run(text, match.start(), match.end()):
@@ -84,7 +82,7 @@ def backed_in_a_headline(fragment: str) -> bool:
     English words, is the headline's phrase ("Idea Lab", "Cybersecurity Framework Means",
     "Experts Reveal")."""
     names = known_names()
-    families = _family_names()
+    families = family_names()
     places = gazetteer_places()
     words = [w.strip(_EDGES) for w in fragment.split()]
     words = [w for w in words if w]
@@ -99,8 +97,3 @@ def backed_in_a_headline(fragment: str) -> bool:
 
 
 _EDGES = ".,;:!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019"
-
-
-@cache
-def _family_names() -> frozenset[str]:
-    return load_list(LAST_NAMES)
